@@ -1,0 +1,209 @@
+"""Runs one op case on a backend and measures it against the exact oracle (PARITY.md).
+
+* value tier: ``out = op(*args)`` on the backend vs the reference evaluated in float64;
+* gradient tier: the backend's own autodiff VJP (``value_and_grad`` of ``sum(op(*args) * g)``)
+  vs the spec's gradient rule evaluated in float64 on the NumPy backend.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+import numpy as np
+
+from dlx import dtypes, ops, tree
+from dlx.backend import registry
+from dlx.backends.numpy.autodiff import reference_vjp
+from dlx.ops import tolerance as T
+from dlx.ops.defs._common import rng_for
+from dlx.ops.spec import REGISTRY, Case, OpSpec
+
+
+@dataclasses.dataclass
+class CaseResult:
+    op: str
+    case: str
+    dtype: str
+    tier: str
+    ok: bool
+    metric: float
+    allclose_1e7: bool
+    tolerance: str
+    detail: str = ""
+
+
+def iter_cases(names=None) -> Iterator[tuple[OpSpec, Case, str]]:
+    for name in sorted(REGISTRY):
+        if names and name not in names:
+            continue
+        spec = REGISTRY[name]
+        for case in spec.cases:
+            for dt in case.dtypes:
+                yield spec, case, dt
+
+
+def _up(x):
+    """float16/32 arrays -> float64 (the oracle's precision); everything else unchanged."""
+    if isinstance(x, np.ndarray) and x.dtype.kind == "f":
+        return x.astype(np.float64)
+    if isinstance(x, (list, tuple)) and any(isinstance(v, np.ndarray) for v in x):
+        return type(x)(_up(v) for v in x)
+    return x
+
+
+def make_inputs(spec, case, dtype):
+    rng = rng_for(spec.name, case.name, dtype)
+    return case.make(rng, dtype)
+
+
+def oracle_inputs(spec, args, kwargs, dtype):
+    """Inputs for the exact oracle: float arrays in float64; Python floats passed as tensors are
+    first rounded to the case dtype (a weak scalar takes the tensor's dtype on every backend)."""
+    if spec.exact_in_dtype:
+        return args, kwargs
+    names = list(spec.signature.parameters)
+
+    def fix(name, value):
+        if name in spec.tensors and type(value) is float and dtype in ("float16", "float32"):
+            value = float(np.dtype(dtype).type(value))
+        return _up(value)
+
+    args = tuple(fix(names[i] if i < len(names) else None, a) for i, a in enumerate(args))
+    return args, {k: fix(k, v) for k, v in kwargs.items()}
+
+
+def _to_backend(backend, spec, args, kwargs):
+    """Tensor parameters become backend tensors (same dtype); static values stay as they are."""
+    bound = spec.signature.bind(*args, **kwargs)
+
+    def conv(v):
+        if isinstance(v, np.ndarray):
+            return backend.convert_to_tensor(v, dtypes.standardize(v.dtype))
+        return v
+
+    for name, value in bound.arguments.items():
+        if name in spec.tensors:
+            bound.arguments[name] = conv(value)
+        elif name in spec.tensor_lists:
+            bound.arguments[name] = type(value)(conv(v) for v in value)
+    return bound.args, bound.kwargs
+
+
+def _leaves_np(backend, out):
+    return [np.asarray(backend.to_numpy(v)) for v in tree.leaves(out)]
+
+
+def _context(spec, args64, kwargs, exact, index):
+    ctx = T.Context(args=args64, kwargs=kwargs, exact=exact, reference=spec.reference)
+    ctx.index = index
+    if index is not None:
+        ref = spec.reference
+
+        def pick(*a, **k):
+            return ref(*a, **k)[index]
+        ctx.reference = pick
+    return ctx
+
+
+def value_case(backend, spec: OpSpec, case: Case, dtype: str) -> CaseResult:
+    args, kwargs = make_inputs(spec, case, dtype)
+    with registry.use("numpy"):
+        expected = spec.reference(*args, **kwargs)
+        args64, kw64 = oracle_inputs(spec, args, kwargs, dtype)
+        exact = spec.reference(*args64, **kw64)
+    bargs, bkw = _to_backend(backend, spec, args, kwargs)
+    with registry.use(backend):
+        out = getattr(ops, spec.name)(*bargs, **bkw)
+    outs = _leaves_np(backend, out)
+    exp_leaves = [np.asarray(v) for v in tree.leaves(expected)]
+    exact_leaves = [np.asarray(v) for v in tree.leaves(exact)]
+    tol = spec.tolerance
+    if len(outs) != len(exp_leaves):
+        return CaseResult(spec.name, case.name, dtype, "value", False, np.inf, False, repr(tol),
+                          f"{len(outs)} output(s); expected {len(exp_leaves)}")
+    worst = CaseResult(spec.name, case.name, dtype, "value", True, 0.0, True, repr(tol))
+    for i, (o, e, x) in enumerate(zip(outs, exp_leaves, exact_leaves)):
+        if dtypes.standardize(o.dtype) != dtypes.standardize(e.dtype):
+            return CaseResult(spec.name, case.name, dtype, "value", False, np.inf, False, repr(tol),
+                              f"output {i} has dtype {o.dtype}; the spec's dtype rule gives {e.dtype}")
+        if x.dtype.kind == "f" and e.dtype.kind == "f" and x.dtype != e.dtype:
+            pass  # exact is float64; compared in the output dtype's units
+        elif x.dtype.kind != e.dtype.kind:
+            x = x.astype(e.dtype)
+        ctx = _context(spec, args64, kw64, x, i if len(outs) > 1 else None)
+        v = tol.check(o, x if e.dtype.kind == "f" else x.astype(e.dtype), ctx)
+        worst.allclose_1e7 &= v.allclose_1e7
+        worst.metric = max(worst.metric, v.metric)
+        if not v.ok:
+            worst.ok = False
+            worst.detail = (f"output {i}: " if len(outs) > 1 else "") + v.detail
+            break
+    return worst
+
+
+def differentiable_params(spec, args, kwargs):
+    bound = spec.signature.bind(*args, **kwargs)
+    names = []
+    for name, value in bound.arguments.items():
+        if name in spec.tensors and isinstance(value, np.ndarray) and value.dtype.kind == "f":
+            names.append(name)
+        elif name in spec.tensor_lists and all(isinstance(v, np.ndarray) and v.dtype.kind == "f" for v in value):
+            names.append(name)
+    return names
+
+
+def grad_case(backend, spec: OpSpec, case: Case, dtype: str) -> CaseResult:
+    args, kwargs = make_inputs(spec, case, dtype)
+    names = differentiable_params(spec, args, kwargs)
+    tol = spec.grad_tolerance or T.Normwise(16)
+    with registry.use("numpy"):
+        out = spec.reference(*args, **kwargs)
+    rng = rng_for(spec.name, case.name, dtype, "cotangent")
+    g = tree.map_structure(lambda o: rng.standard_normal(np.shape(o)).astype(o.dtype), out)
+    bound = spec.signature.bind(*args, **kwargs)
+
+    # backend: VJP through its own autodiff
+    def f(*diff):
+        b = spec.signature.bind(*args, **kwargs)
+        b.arguments.update(dict(zip(names, diff)))
+        a, k = _to_backend(backend, spec, b.args, b.kwargs)
+        y = getattr(ops, spec.name)(*a, **k)
+        total = None
+        for yl, gl in zip(tree.leaves(y), tree.leaves(g)):
+            term = ops.sum(ops.multiply(yl, backend.convert_to_tensor(gl, dtype)))
+            total = term if total is None else total + term
+        return total
+
+    diff_inputs = []
+    for n in names:
+        v = bound.arguments[n]
+        if n in spec.tensor_lists:
+            diff_inputs.append([backend.convert_to_tensor(t, dtype) for t in v])
+        else:
+            diff_inputs.append(backend.convert_to_tensor(v, dtype))
+    with registry.use(backend):
+        _, grads = backend.value_and_grad(f, argnums=tuple(range(len(names))))(*diff_inputs)
+
+    # oracle: the spec's rule in float64
+    args64, kw64 = oracle_inputs(spec, args, kwargs, dtype)
+    with registry.use("numpy"):
+        out64 = spec.reference(*args64, **kw64)
+        g64 = tree.map_structure(lambda a: np.asarray(a, np.float64), g)
+        ref = reference_vjp(spec, g64, out64, args64, kw64)
+    result = CaseResult(spec.name, case.name, dtype, "grad", True, 0.0, True, repr(tol))
+    for n, gb in zip(names, grads):
+        want = ref.get(n)
+        got_leaves = _leaves_np(backend, gb)
+        want_leaves = tree.leaves(want) if want is not None else [np.zeros_like(x) for x in got_leaves]
+        for j, (o, w) in enumerate(zip(got_leaves, want_leaves)):
+            w = np.zeros(o.shape) if w is None else np.asarray(w, np.float64)
+            ctx = T.Context(args=args64, kwargs=kw64, exact=w, reference=spec.reference)
+            v = tol.check(o.astype(dtypes.to_numpy_dtype(dtype)), w, ctx)
+            result.metric = max(result.metric, v.metric)
+            result.allclose_1e7 &= v.allclose_1e7
+            if not v.ok:
+                result.ok = False
+                result.detail = f"d/d{n}{f'[{j}]' if len(got_leaves) > 1 else ''}: {v.detail}"
+                return result
+    return result

@@ -1,0 +1,103 @@
+"""JSON + Markdown conformance report: one row per op x dtype (worst case), per-tier status."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import os
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    os.replace(tmp, path)
+
+
+def summarize(rows):
+    table = defaultdict(lambda: {"value": [], "grad": []})
+    for r in rows:
+        if "op" not in r:
+            name = r["nodeid"]
+            tier = "grad" if name.startswith("test_grad") else "value"
+            inner = name[name.index("[") + 1:-1]
+            op, _, rest = inner.partition("-")
+            dtype = rest.rsplit("-", 1)[-1]
+            r = {**r, "op": op, "dtype": dtype, "tier": tier}
+        table[(r["op"], r["dtype"])][r["tier"]].append(r)
+    return table
+
+
+def _cell(entries):
+    if not entries:
+        return "—", ""
+    if all(e["outcome"] == "skipped" for e in entries):
+        return "skip", ""
+    ok = all(e["outcome"] == "passed" or e.get("wasxfail") for e in entries)
+    xf = any(e.get("wasxfail") for e in entries)
+    metric = max((e.get("metric", 0.0) or 0.0) for e in entries)
+    status = "pass" if ok and not xf else ("xfail" if ok else "FAIL")
+    return status, ("∞" if metric == math.inf else f"{metric:.3g}")
+
+
+def write_report(folder: Path, backend, rows) -> dict:
+    table = summarize(rows)
+    cases = [r for r in rows if "ok" in r]
+    within = sum(1 for r in cases if r["ok"])
+    plain = sum(1 for r in cases if r.get("allclose_1e7"))
+    data = {
+        "backend": backend.name,
+        "framework_version": backend.framework_version(),
+        "device": backend.device(),
+        "spec_version": backend.spec_version,
+        "capabilities": backend.capabilities.as_dict(),
+        "generated": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "totals": {
+            "tests": len(rows),
+            "passed": sum(1 for r in rows if r["outcome"] == "passed"),
+            "failed": sum(1 for r in rows if r["outcome"] == "failed" and not r.get("wasxfail")),
+            "skipped": sum(1 for r in rows if r["outcome"] == "skipped"),
+            "xfailed": sum(1 for r in rows if r.get("wasxfail")),
+            "cases_within_class": within,
+            "cases_measured": len(cases),
+            "cases_within_plain_1e-7": plain,
+            "ops": len({op for op, _ in table}),
+        },
+        "rows": rows,
+    }
+    _atomic_write(folder / "report.json", json.dumps(data, indent=1, default=str))
+    t = data["totals"]
+    lines = [
+        f"# Conformance: `{backend.name}`",
+        "",
+        f"Framework {data['framework_version'] or '—'}, device `{data['device']}`, op-spec v{data['spec_version']}. "
+        f"Generated {data['generated']} by `python -m dlx_conformance {backend.name} --report DIR`.",
+        "",
+        f"- ops: {t['ops']}; tests: {t['tests']} — passed {t['passed']}, failed {t['failed']}, "
+        f"skipped {t['skipped']}, xfailed {t['xfailed']}",
+        f"- cases within their PARITY.md class: {within}/{len(cases)} "
+        f"({100 * within / max(len(cases), 1):.1f}%); within plain `allclose(1e-7, 1e-7)`: {plain}/{len(cases)} "
+        f"({100 * plain / max(len(cases), 1):.1f}%)",
+        "",
+        "Metric: max ULP for elementwise classes (E0/E1/T8/H8), max κ = |out − r| / (u·S) for "
+        "accumulation classes (Kr/Kc/Ks) and normwise gradient checks.",
+        "",
+        "| op | dtype | class | value | max | grad | max |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for (op, dtype) in sorted(table):
+        cell = table[(op, dtype)]
+        tol = next((e.get("tolerance") for e in cell["value"] if e.get("tolerance")), "")
+        v, vm = _cell(cell["value"])
+        g, gm = _cell(cell["grad"])
+        lines.append(f"| {op} | {dtype} | {tol} | {v} | {vm} | {g} | {gm} |")
+    skipped = sorted({r.get("skip_reason", "") for r in rows if r["outcome"] == "skipped"} - {""})
+    if skipped:
+        lines += ["", "## Skips", ""] + [f"- {s}" for s in skipped]
+    _atomic_write(folder / f"{backend.name}.md", "\n".join(lines) + "\n")
+    return data

@@ -1,0 +1,58 @@
+"""The conformance tests: op values and op gradients, every registered op x case x dtype.
+
+Test ids are stable: ``test_value[<op>-<case>-<dtype>]`` and ``test_grad[<op>-<case>-<dtype>]``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from dlx_conformance.checks import grad_case, iter_cases, value_case
+
+_CASES = list(iter_cases())
+_GRAD_CASES = [(s, c, d) for s, c, d in _CASES if c.grad and s.grad is not None and d.startswith("float")]
+
+
+def _id(p):
+    s, c, d = p
+    return f"{s.name}-{c.name}-{d}"
+
+
+@pytest.fixture(scope="session")
+def backend(request):
+    from dlx_conformance.plugin import backend_name, get_backend
+
+    if not backend_name(request.config):
+        pytest.skip("pass --dlx-backend NAME to run the dlx conformance suite")
+    return get_backend(request.config)
+
+
+def _gate(backend, spec, dtype, tier):
+    caps = backend.capabilities
+    if spec.since > backend.spec_version:
+        pytest.skip(f"op {spec.name!r} is in op-spec v{spec.since}; the backend implements v{backend.spec_version}")
+    if dtype == "float64" and not caps.float64:
+        pytest.skip(f"float64: {caps.reason('float64')}")
+    if tier == "grad" and not caps.training:
+        pytest.skip(f"gradients: {caps.reason('training')}")
+
+
+def _run(request, fn, backend, spec, case, dtype, tier):
+    _gate(backend, spec, dtype, tier)
+    result = fn(backend, spec, case, dtype)
+    request.node._dlx_result = {k: v for k, v in dataclasses.asdict(result).items()}
+    assert result.ok, f"{spec.name} [{case.name}, {dtype}] {tier} outside {result.tolerance}: {result.detail}"
+
+
+@pytest.mark.parametrize("param", _CASES, ids=_id)
+def test_value(request, backend, param):
+    spec, case, dtype = param
+    _run(request, value_case, backend, spec, case, dtype, "value")
+
+
+@pytest.mark.parametrize("param", _GRAD_CASES, ids=_id)
+def test_grad(request, backend, param):
+    spec, case, dtype = param
+    _run(request, grad_case, backend, spec, case, dtype, "grad")

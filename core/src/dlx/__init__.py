@@ -1,0 +1,23 @@
+"""dlx: a multi-backend deep-learning library on a plugin microkernel.
+
+``import dlx`` is cheap: submodules (``dlx.ops``, ``dlx.backend``...) load on first use and no
+framework is imported until a backend is selected (the first op call).
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+_SUBMODULES = {"ops", "backend", "config", "dtypes", "plugins", "random", "tree"}
+
+
+def __getattr__(name):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"dlx.{name}")
+    raise AttributeError(f"module 'dlx' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted([*globals(), *_SUBMODULES])

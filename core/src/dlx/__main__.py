@@ -1,0 +1,5 @@
+import sys
+
+from dlx.cli import main
+
+sys.exit(main())

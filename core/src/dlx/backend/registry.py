@@ -1,0 +1,158 @@
+"""Backend discovery, loading and selection.
+
+Selection of the default backend, first match wins:
+
+1. ``dlx.config.set_backend(name)`` called in this process;
+2. the ``DLX_BACKEND`` environment variable;
+3. ``"backend"`` in ``$DLX_HOME/dlx.json`` (default ``~/.dlx/dlx.json``);
+4. the usable backend with the highest priority (``auto_select`` ones only);
+5. ``numpy``, the embedded reference backend.
+
+``with dlx.backend.use(name):`` scopes a different backend for the current thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import importlib.util
+import json
+import os
+from pathlib import Path
+
+from dlx.backend.contract import Backend, BackendError
+from dlx.ops.dispatch import STATE
+from dlx.plugins import manager
+
+_INSTANCES: dict[str, Backend] = {}
+_EXPLICIT: str | None = None
+_DEFAULT: tuple[Backend, str] | None = None  # (backend, why) once selected
+
+
+def config_path() -> Path:
+    home = os.environ.get("DLX_HOME") or os.path.join(os.path.expanduser("~"), ".dlx")
+    return Path(home) / "dlx.json"
+
+
+def records():
+    return manager.backend_records()
+
+
+def canonical_name(name: str) -> str:
+    recs = records()
+    key = str(name).strip().lower()
+    if key in recs:
+        return key
+    for rec in recs.values():
+        if key in rec.aliases:
+            return rec.name
+    if key in manager.BROKEN:
+        raise BackendError(f"backend {name!r} is installed but its plugin failed to load: "
+                           f"{manager.BROKEN[key]}") from manager.BROKEN[key]
+    raise BackendError(f"unknown backend {name!r}; installed: {describe_installed()}")
+
+
+def describe_installed() -> str:
+    recs = records()
+    parts = [f"{r.name}" + (f" (aliases: {', '.join(r.aliases)})" if r.aliases else "")
+             for r in recs.values()]
+    broken = [f"{n} (broken: {type(e).__name__}: {e})" for n, e in manager.BROKEN.items()]
+    return ", ".join(parts + broken) or "none"
+
+
+def usable(rec) -> bool:
+    return all(importlib.util.find_spec(m) is not None for m in rec.requires)
+
+
+def get(name: str) -> Backend:
+    """The (cached) backend instance for ``name`` or an alias; imports its framework."""
+    key = canonical_name(name)
+    inst = _INSTANCES.get(key)
+    if inst is not None:
+        return inst
+    rec = records()[key]
+    module_name, _, cls_name = rec.target.partition(":")
+    try:
+        cls = getattr(importlib.import_module(module_name), cls_name)
+    except Exception as e:
+        raise BackendError(f"backend {key!r} could not be imported from {rec.target}: "
+                           f"{type(e).__name__}: {e}") from e
+    inst = cls()
+    inst.record = rec
+    inst.configure_numerics()
+    inst.op_table  # validate now: a broken table fails at selection, with every problem listed
+    _INSTANCES[key] = inst
+    return inst
+
+
+def select_default() -> tuple[str, str]:
+    """(name, why) of the backend that would be the default now, without importing it."""
+    if _EXPLICIT:
+        return canonical_name(_EXPLICIT), "set by dlx.config.set_backend()"
+    env = os.environ.get("DLX_BACKEND")
+    if env:
+        return canonical_name(env), "DLX_BACKEND environment variable"
+    path = config_path()
+    if path.is_file():
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError) as e:
+            raise BackendError(f"{path}: not valid JSON ({e}); expected {{\"backend\": NAME}}") from e
+        if isinstance(data, dict) and data.get("backend"):
+            return canonical_name(data["backend"]), f"'backend' in {path}"
+    candidates = [r for r in records().values() if r.auto_select and r.name != "numpy" and usable(r)]
+    if candidates:
+        best = max(candidates, key=lambda r: (r.priority, r.name))
+        return best.name, f"highest-priority installed backend (priority {best.priority})"
+    return "numpy", "embedded default (no other backend installed)"
+
+
+def activate_default() -> Backend:
+    global _DEFAULT
+    if _DEFAULT is None:
+        name, why = select_default()
+        _DEFAULT = (get(name), why)
+    backend = _DEFAULT[0]
+    STATE.kernels = backend.op_table
+    STATE.backend = backend
+    return backend
+
+
+def set_default(name: str | None) -> None:
+    """Makes ``name`` the process default (``None`` re-runs automatic selection)."""
+    global _EXPLICIT, _DEFAULT
+    if name is not None:
+        get(name)  # fail now, with the reason
+    _EXPLICIT = name
+    _DEFAULT = None
+    from dlx.ops.dispatch import _LazyKernels
+
+    STATE.kernels = _LazyKernels()
+    STATE.backend = None
+
+
+def current() -> Backend:
+    """The backend ops dispatch to in this thread."""
+    return STATE.backend if STATE.backend is not None else activate_default()
+
+
+def why_default() -> str:
+    return _DEFAULT[1] if _DEFAULT else select_default()[1]
+
+
+@contextlib.contextmanager
+def use(name_or_backend):
+    """Runs ops on another backend inside the block (this thread only).
+
+    >>> import dlx
+    >>> with dlx.backend.use("numpy"):
+    ...     dlx.ops.add(1.0, 2.0).item()
+    3.0
+    """
+    backend = name_or_backend if isinstance(name_or_backend, Backend) else get(name_or_backend)
+    saved = STATE.kernels, STATE.backend
+    STATE.kernels, STATE.backend = backend.op_table, backend
+    try:
+        yield backend
+    finally:
+        STATE.kernels, STATE.backend = saved

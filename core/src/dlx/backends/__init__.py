@@ -1,0 +1,1 @@
+"""Backends that ship inside core (only the NumPy reference backend)."""

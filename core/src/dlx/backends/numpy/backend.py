@@ -1,0 +1,79 @@
+"""The NumPy backend: every op's reference, run in the input dtype."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlx import dtypes
+from dlx.backend.contract import Backend, Capabilities
+from dlx.backends.numpy import autodiff
+from dlx.ops.spec import REGISTRY
+
+
+class NumpyBackend(Backend):
+    """Reference backend. Kernels are the op specs' NumPy references; training uses reverse-mode
+    autodiff over the specs' gradient rules."""
+
+    name = "numpy"
+    capabilities = Capabilities(
+        training=True, jit=False, float64=True,
+        reasons={"jit": "NumPy has no compiler; compile() is the identity",
+                 "multi_device": "NumPy runs on the host CPU only"})
+
+    def __init__(self):
+        super().__init__()
+        import dlx.ops  # noqa: F401  (registers every op)
+
+        self._taped_table = None
+
+    def framework_version(self) -> str:
+        return np.__version__
+
+    def native_kernels(self):
+        return {name: spec.reference for name, spec in REGISTRY.items()}
+
+    @property
+    def op_table(self):
+        table = super().op_table
+        if self._taped_table is None:
+            autodiff._PLAIN[0] = table
+            autodiff._install_tracer_operators()
+            self._taped_table = {n: autodiff.make_taped_kernel(REGISTRY[n], k) for n, k in table.items()}
+        return table
+
+    def convert_to_tensor(self, x, dtype=None):
+        if type(x) is autodiff.Tracer:
+            return x if dtype is None else x.astype(dtype)
+        if dtype is not None:
+            return np.asarray(x, dtype=dtypes.to_numpy_dtype(dtype))
+        if isinstance(x, np.ndarray):
+            return x
+        if isinstance(x, (bool, int, float)) or (isinstance(x, (list, tuple)) and not hasattr(x, "shape")):
+            arr = np.asarray(x)
+            if arr.dtype == np.float64:
+                return arr.astype(dtypes.floatx())
+            if arr.dtype == np.int64:
+                return arr.astype(np.int32)
+            return arr
+        return np.asarray(x)
+
+    def to_numpy(self, x):
+        if type(x) is autodiff.Tracer:
+            return x.value
+        return np.asarray(x)
+
+    def is_tensor(self, x):
+        return isinstance(x, (np.ndarray, np.generic, autodiff.Tracer))
+
+    def value_and_grad(self, fn, argnums=0, has_aux=False):
+        self.op_table  # builds the taped table
+        return autodiff.value_and_grad(self, fn, argnums, has_aux)
+
+    def create_variable(self, value, *, dtype, trainable, name):
+        return np.array(value, dtype=dtypes.to_numpy_dtype(dtype))
+
+    def assign_variable(self, storage, value):
+        value = np.asarray(value, dtype=storage.dtype)
+        if value.shape != storage.shape:
+            raise ValueError(f"assign: value of shape {value.shape} does not match the variable's shape {storage.shape}")
+        return value

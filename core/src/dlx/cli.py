@@ -1,0 +1,87 @@
+"""``python -m dlx info``: installed backends and plugins, versions, capabilities, and which
+backend is active and why."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+
+def _dist_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "?"
+
+
+def info(as_json: bool = False, out=sys.stdout) -> int:
+    import dlx
+    from dlx.backend import registry
+    from dlx.plugins import manager
+
+    records = registry.records()
+    try:
+        active, why = registry.select_default()
+    except Exception as e:
+        active, why = None, f"selection failed: {e}"
+    rows = []
+    for rec in sorted(records.values(), key=lambda r: (-r.priority, r.name)):
+        row = {"name": rec.name, "aliases": list(rec.aliases), "target": rec.target,
+               "distribution": rec.distribution, "priority": rec.priority,
+               "auto_select": rec.auto_select, "usable": registry.usable(rec)}
+        if row["usable"]:
+            try:
+                b = registry.get(rec.name)
+                row.update(framework_version=b.framework_version(), device=b.device(),
+                           spec_version=b.spec_version, capabilities=b.capabilities.as_dict())
+                if not b.capabilities.training:
+                    row["note"] = "inference-only: " + b.capabilities.reason("training")
+            except Exception as e:
+                row["error"] = f"{type(e).__name__}: {e}"
+        rows.append(row)
+    data = {"dlx": dlx.__version__, "active": active, "why": why, "backends": rows,
+            "broken_plugins": {k: f"{type(e).__name__}: {e}" for k, e in manager.BROKEN.items()},
+            "plugins": sorted(n for n, _ in manager.plugin_manager().list_name_plugin())}
+    if as_json:
+        json.dump(data, out, indent=1)
+        out.write("\n")
+        return 0
+    print(f"dlx {dlx.__version__}", file=out)
+    print(f"active backend: {active} ({why})", file=out)
+    print("backends:", file=out)
+    for r in rows:
+        mark = "*" if r["name"] == active else " "
+        head = f" {mark} {r['name']:<10}"
+        if "error" in r:
+            print(f"{head} ERROR {r['error']}", file=out)
+            continue
+        if not r["usable"]:
+            print(f"{head} not usable (framework not installed)", file=out)
+            continue
+        caps = ", ".join(k for k, v in r["capabilities"].items() if v is True)
+        alias = f" aliases={','.join(r['aliases'])}" if r["aliases"] else ""
+        print(f"{head} {r['framework_version']:<12} device={r['device']} spec=v{r['spec_version']} "
+              f"priority={r['priority']}{alias}", file=out)
+        print(f"{'':14}capabilities: {caps or '-'}", file=out)
+        if r.get("note"):
+            print(f"{'':14}{r['note']}", file=out)
+    for k, e in data["broken_plugins"].items():
+        print(f"broken plugin {k}: {e}", file=out)
+    return 0
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m dlx")
+    sub = p.add_subparsers(dest="command", required=True)
+    i = sub.add_parser("info", help="list backends and plugins, and the active backend")
+    i.add_argument("--json", action="store_true")
+    args = p.parse_args(argv)
+    if args.command == "info":
+        return info(args.json)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

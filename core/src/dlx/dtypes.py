@@ -1,0 +1,162 @@
+"""dtype names and the one promotion lattice every backend follows.
+
+dlx names dtypes by strings (``"float32"``, ``"int32"``, ``"bool"``...). Framework dtype objects
+(``np.float32``, ``torch.float32``, ``tf.float32``, ``jnp.bfloat16``) are standardized to those
+names by :func:`standardize`.
+
+The promotion rule (:func:`result_type`) is the same on every backend:
+
+* bool < any integer < any float;
+* integers of the same signedness promote to the wider; a signed/unsigned mix promotes to the
+  signed type wide enough for both (``uint32`` + ``int32`` -> ``int64``), ``uint64`` + signed ->
+  ``int64``;
+* an integer with a float gives the float (``int64`` + ``float32`` -> ``float32``);
+* ``float16`` with ``bfloat16`` gives ``float32``;
+* Python scalars are *weak*: they never widen a tensor's dtype. A Python ``float`` with an integer
+  or bool tensor gives ``floatx()`` (``float32``); a Python ``int`` with a bool tensor gives
+  ``int32``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+FLOATS = ("float16", "bfloat16", "float32", "float64")
+SIGNED = ("int8", "int16", "int32", "int64")
+UNSIGNED = ("uint8", "uint16", "uint32", "uint64")
+INTS = SIGNED + UNSIGNED
+ALL = ("bool", *INTS, *FLOATS)
+
+_BITS = {
+    "bool": 1, "int8": 8, "int16": 16, "int32": 32, "int64": 64, "uint8": 8, "uint16": 16,
+    "uint32": 32, "uint64": 64, "float16": 16, "bfloat16": 16, "float32": 32, "float64": 64,
+}
+_ALIASES = {"float": "float32", "double": "float64", "half": "float16", "int": "int64",
+            "long": "int64", "bool_": "bool", "boolean": "bool", "uint": "uint64"}
+
+_FLOATX = "float32"
+
+
+def floatx() -> str:
+    """The default float dtype (``"float32"``)."""
+    return _FLOATX
+
+
+def set_floatx(dtype: str) -> None:
+    """Sets the default float dtype used for Python floats and new weights."""
+    global _FLOATX
+    d = standardize(dtype)
+    if d not in FLOATS:
+        raise ValueError(f"set_floatx: dtype={dtype!r} is not a float dtype; expected one of {FLOATS}")
+    _FLOATX = d
+
+
+def standardize(dtype) -> str:
+    """Returns dlx's name for ``dtype`` (a string, NumPy/JAX/torch/TF dtype or array type).
+
+    >>> standardize("float32"), standardize(np.int64), standardize(bool)
+    ('float32', 'int64', 'bool')
+    """
+    if isinstance(dtype, str):
+        name = dtype
+    elif dtype is bool:
+        return "bool"
+    elif dtype is int:
+        return "int64"
+    elif dtype is float:
+        return _FLOATX
+    else:
+        name = getattr(dtype, "name", None)  # numpy / tf dtypes, ml_dtypes
+        if not isinstance(name, str):
+            try:
+                name = np.dtype(dtype).name
+            except TypeError:
+                name = str(dtype)
+    name = name.rsplit(".", 1)[-1]  # "torch.float32" -> "float32"
+    name = _ALIASES.get(name, name)
+    if name not in _BITS:
+        raise ValueError(f"dtype={dtype!r} is not a dtype dlx knows; expected one of {ALL}")
+    return name
+
+
+def is_float(dtype) -> bool:
+    return standardize(dtype) in FLOATS
+
+
+def is_int(dtype) -> bool:
+    return standardize(dtype) in INTS
+
+
+def _promote2(a: str, b: str) -> str:
+    if a == b:
+        return a
+    if a == "bool":
+        return b
+    if b == "bool":
+        return a
+    fa, fb = a in FLOATS, b in FLOATS
+    if fa and fb:
+        if {a, b} == {"float16", "bfloat16"}:
+            return "float32"
+        return a if _BITS[a] >= _BITS[b] else b
+    if fa:
+        return a
+    if fb:
+        return b
+    ua, ub = a in UNSIGNED, b in UNSIGNED
+    if ua == ub:
+        return a if _BITS[a] >= _BITS[b] else b
+    u, s = (a, b) if ua else (b, a)
+    bits = max(_BITS[s], min(2 * _BITS[u], 64))
+    return f"int{bits}"
+
+
+def result_type(*items) -> str:
+    """The promoted dtype of tensors / dtypes and weak Python scalars in ``items``.
+
+    >>> result_type("int32", "float32"), result_type("float16", 2.0), result_type("int32", 1.5)
+    ('float32', 'float16', 'float32')
+    """
+    strong = []
+    weak = []
+    for it in items:
+        if isinstance(it, bool):
+            weak.append("bool")
+        elif isinstance(it, int):
+            weak.append("int")
+        elif isinstance(it, float):
+            weak.append("float")
+        elif isinstance(it, str) or isinstance(it, np.dtype) or isinstance(it, type):
+            strong.append(standardize(it))
+        else:
+            dt = getattr(it, "dtype", None)
+            if dt is None:
+                strong.append(standardize(np.asarray(it).dtype))
+            else:
+                strong.append(standardize(dt))
+    if strong:
+        out = strong[0]
+        for d in strong[1:]:
+            out = _promote2(out, d)
+    else:
+        out = None
+    for w in weak:
+        if out is None:
+            out = {"bool": "bool", "int": "int32", "float": _FLOATX}[w]
+        elif w == "float" and out not in FLOATS:
+            out = _FLOATX
+        elif w == "int" and out == "bool":
+            out = "int32"
+    return out
+
+
+def to_numpy_dtype(dtype) -> np.dtype:
+    """The NumPy dtype for a dlx dtype (bfloat16 needs ``ml_dtypes``)."""
+    name = standardize(dtype)
+    if name == "bfloat16":
+        try:
+            import ml_dtypes
+        except ImportError as e:  # pragma: no cover - depends on environment
+            raise TypeError("dtype='bfloat16' on the NumPy backend needs the ml_dtypes package") from e
+        return np.dtype(ml_dtypes.bfloat16)
+    return np.dtype(name)

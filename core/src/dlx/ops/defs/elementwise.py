@@ -1,0 +1,397 @@
+"""Elementwise ops: arithmetic, comparison, logic, bitwise, transcendental functions."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from dlx import dtypes
+from dlx import ops as K
+from dlx.ops import tolerance as T
+from dlx.ops.defs._common import (
+    as_float, binary_cases, float_promote, int_cases, nd, promote, unary_cases, vectorize,
+)
+from dlx.ops.spec import Case, op
+
+G = "numpy"
+_erf = vectorize(math.erf)
+_erfc = vectorize(math.erfc)
+
+
+def _zero(g, out, *a, **k):
+    return tuple(None for _ in a)
+
+
+# ------------------------------------------------------------------------------ unary, exact
+@op(G, T.E0, unary_cases(ints=True), grad=lambda g, out, x: (g * K.sign(x),))
+def abs(x):
+    """Absolute value, elementwise."""
+    return np.abs(np.asarray(x))
+
+
+@op(G, T.E0, unary_cases(ints=True), grad=lambda g, out, x: (-g,))
+def negative(x):
+    """Numerical negative, elementwise."""
+    return np.negative(np.asarray(x))
+
+
+@op(G, T.E0, unary_cases(ints=True), grad=lambda g, out, x: (K.zeros_like(g),))
+def sign(x):
+    """-1, 0 or 1 by the sign of ``x`` (NaN stays NaN)."""
+    return np.sign(np.asarray(x))
+
+
+@op(G, T.E0, unary_cases(ints=True), grad=lambda g, out, x: (2 * g * x,))
+def square(x):
+    """``x * x``, elementwise."""
+    x = np.asarray(x)
+    return x * x
+
+
+for _name, _fn in [("floor", np.floor), ("ceil", np.ceil), ("trunc", np.trunc)]:
+    def _mk(fn):
+        def ref(x):
+            return fn(as_float(x))
+        return ref
+    _r = _mk(_fn)
+    _r.__doc__ = f"{_name.capitalize()} of ``x``, elementwise (integers become floatx)."
+    op(G, T.E0, unary_cases(ints=True), grad=lambda g, out, x: (K.zeros_like(g),), name=_name)(_r)
+
+
+@op(G, T.E0, unary_cases(ints=True), grad=lambda g, out, x, decimals=0: (K.zeros_like(g),))
+def round(x, decimals=0):
+    """Round half to even, to ``decimals`` decimal places."""
+    x = np.asarray(x)
+    return np.round(x, decimals)
+
+
+@op(G, T.E0, unary_cases(ints=True))
+def isnan(x):
+    return np.isnan(np.asarray(x))
+
+
+@op(G, T.E0, unary_cases(ints=True))
+def isinf(x):
+    return np.isinf(np.asarray(x))
+
+
+@op(G, T.E0, unary_cases(ints=True))
+def isfinite(x):
+    return np.isfinite(np.asarray(x))
+
+
+@op(G, T.E0, [Case("bool", lambda r, dt: ((r.random((5, 7)) < 0.5,), {}), dtypes=("bool",), grad=False)])
+def logical_not(x):
+    return np.logical_not(np.asarray(x))
+
+
+@op(G, T.E0, int_cases(binary=False, dts=("int32", "uint32")))
+def bitwise_invert(x):
+    return np.invert(np.asarray(x))
+
+
+# ------------------------------------------------------------------------------ unary, E1 / T8
+@op(G, T.E1, unary_cases("positive"), grad=lambda g, out, x: (g / (2 * out),))
+def sqrt(x):
+    """Square root, elementwise (correctly rounded class E1)."""
+    return np.sqrt(as_float(x))
+
+
+@op(G, T.E1, unary_cases("positive"), grad=lambda g, out, x: (-0.5 * g * out / x,))
+def rsqrt(x):
+    """``1 / sqrt(x)``, elementwise."""
+    x = as_float(x)
+    if x.dtype == np.float32:
+        return (1.0 / np.sqrt(x.astype(np.float64))).astype(np.float32)
+    return 1.0 / np.sqrt(x)
+
+
+@op(G, T.E1, unary_cases("positive"), grad=lambda g, out, x: (-g * out * out,))
+def reciprocal(x):
+    """``1 / x``, elementwise."""
+    x = as_float(x)
+    return np.ones((), x.dtype) / x
+
+
+def _unary(name, fn, tol, domain, grad, doc, **case_kw):
+    if domain == "unit":
+        case_kw.setdefault("grad_domain", "unit_inner")
+    def ref(x):
+        with np.errstate(all="ignore"):
+            return fn(as_float(x))
+    ref.__doc__ = doc
+    ref.__name__ = name
+    op(G, tol, unary_cases(domain, **case_kw), grad=grad, name=name)(ref)
+
+
+_LN2, _LN10 = math.log(2.0), math.log(10.0)
+_unary("exp", np.exp, T.T8, "small", lambda g, out, x: (g * out,), "e**x, elementwise.")
+_unary("exp2", np.exp2, T.T8, "small", lambda g, out, x: (g * out * _LN2,), "2**x, elementwise.")
+_unary("expm1", np.expm1, T.T8, "small", lambda g, out, x: (g * K.exp(x),), "exp(x) - 1, accurate near 0.")
+_unary("log", np.log, T.T8, "positive", lambda g, out, x: (g / x,), "Natural logarithm.")
+_unary("log2", np.log2, T.T8, "positive", lambda g, out, x: (g / (x * _LN2),), "Base-2 logarithm.")
+_unary("log10", np.log10, T.T8, "positive", lambda g, out, x: (g / (x * _LN10),), "Base-10 logarithm.")
+_unary("log1p", np.log1p, T.T8, "positive", lambda g, out, x: (g / (1 + x),), "log(1 + x), accurate near 0.")
+_unary("sin", np.sin, T.T8, "real", lambda g, out, x: (g * K.cos(x),), "Sine (full range).")
+_unary("cos", np.cos, T.T8, "real", lambda g, out, x: (-g * K.sin(x),), "Cosine (full range).")
+_unary("tan", np.tan, T.T8, "unit", lambda g, out, x: (g * (1 + out * out),), "Tangent.")
+_unary("arcsin", np.arcsin, T.T8, "unit", lambda g, out, x: (g * K.rsqrt(1 - x * x),), "Inverse sine.")
+_unary("arccos", np.arccos, T.T8, "unit", lambda g, out, x: (-g * K.rsqrt(1 - x * x),), "Inverse cosine.")
+_unary("arctan", np.arctan, T.T8, "real", lambda g, out, x: (g / (1 + x * x),), "Inverse tangent.")
+_unary("sinh", np.sinh, T.T8, "small", lambda g, out, x: (g * K.cosh(x),), "Hyperbolic sine.")
+_unary("cosh", np.cosh, T.T8, "small", lambda g, out, x: (g * K.sinh(x),), "Hyperbolic cosine.")
+_unary("tanh", np.tanh, T.T8, "real", lambda g, out, x: (g * (1 - out * out),), "Hyperbolic tangent.")
+_unary("arcsinh", np.arcsinh, T.T8, "real", lambda g, out, x: (g * K.rsqrt(x * x + 1),), "Inverse hyperbolic sine.")
+_unary("arccosh", np.arccosh, T.T8, "ge1", lambda g, out, x: (g * K.rsqrt(x * x - 1),), "Inverse hyperbolic cosine.")
+_unary("arctanh", np.arctanh, T.T8, "unit", lambda g, out, x: (g / (1 - x * x),), "Inverse hyperbolic tangent.")
+_unary("erf", _erf, T.T8, "small", lambda g, out, x: (g * (2 / math.sqrt(math.pi)) * K.exp(-x * x),), "Error function.")
+
+
+def _erfinv_ref(x):
+    x = as_float(x)
+    x64 = x.astype(np.float64)
+    # Giles' single-precision seed, then Newton steps on erf in float64.
+    with np.errstate(all="ignore"):
+        w = -np.log((1.0 - x64) * (1.0 + x64))
+        small = w < 5.0
+        ws = w - 2.5
+        wl = np.sqrt(np.where(small, 5.0, w)) - 3.0
+        p1 = 2.81022636e-08
+        for c in (3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087, -0.00125372503,
+                  -0.00417768164, 0.246640727, 1.50140941):
+            p1 = c + p1 * ws
+        p2 = -0.000200214257
+        for c in (0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613,
+                  0.00943887047, 1.00167406, 2.83297682):
+            p2 = c + p2 * wl
+        y = np.where(small, p1, p2) * x64
+        erf = np.frompyfunc(math.erf, 1, 1)
+        for _ in range(3):
+            fin = np.isfinite(y)
+            e = np.asarray(erf(np.where(fin, y, 0.0)), np.float64)
+            y = np.where(fin, y - (e - x64) / (2 / math.sqrt(math.pi) * np.exp(-y * y)), y)
+        y = np.where(x64 == 1, np.inf, np.where(x64 == -1, -np.inf, y))
+        y = np.where(np.abs(x64) > 1, np.nan, y)
+    return y.astype(x.dtype) if np.ndim(y) else x.dtype.type(y)
+
+
+_erfinv_ref.__doc__ = "Inverse error function."
+op(G, T.T8, unary_cases("unit"), grad=lambda g, out, x: (g * (math.sqrt(math.pi) / 2) * K.exp(out * out),),
+   name="erfinv")(_erfinv_ref)
+
+
+# ------------------------------------------------------------------------------ binary
+def _binary_grad(da, db):
+    return lambda g, out, x1, x2: (da(g, out, x1, x2), db(g, out, x1, x2))
+
+
+@op(G, T.E0, binary_cases() + int_cases(), grad=_binary_grad(lambda g, o, a, b: g, lambda g, o, a, b: g))
+def add(x1, x2):
+    """``x1 + x2`` with broadcasting."""
+    a, b = promote(x1, x2)
+    return a + b
+
+
+@op(G, T.E0, binary_cases() + int_cases(), grad=_binary_grad(lambda g, o, a, b: g, lambda g, o, a, b: -g))
+def subtract(x1, x2):
+    a, b = promote(x1, x2)
+    return a - b
+
+
+@op(G, T.E0, binary_cases() + int_cases(), grad=_binary_grad(lambda g, o, a, b: g * b, lambda g, o, a, b: g * a))
+def multiply(x1, x2):
+    a, b = promote(x1, x2)
+    return a * b
+
+
+@op(G, T.E1, binary_cases(domain2="positive"),
+    grad=_binary_grad(lambda g, o, a, b: g / b, lambda g, o, a, b: -g * o / b))
+def divide(x1, x2):
+    """True division; integer inputs give floatx."""
+    a, b = float_promote(x1, x2)
+    with np.errstate(all="ignore"):
+        return a / b
+
+
+@op(G, T.E0, binary_cases(domain2="positive", specials=False) + int_cases(low=1),
+    grad=_binary_grad(lambda g, o, a, b: K.zeros_like(g), lambda g, o, a, b: K.zeros_like(g)))
+def floor_divide(x1, x2):
+    a, b = promote(x1, x2)
+    with np.errstate(all="ignore"):
+        return np.floor_divide(a, b)
+
+
+@op(G, T.E0, binary_cases(domain2="positive", specials=False) + int_cases(low=1),
+    grad=_binary_grad(lambda g, o, a, b: g, lambda g, o, a, b: -g * K.floor_divide(a, b)))
+def mod(x1, x2):
+    """Remainder with the sign of the divisor (Python / NumPy semantics)."""
+    a, b = promote(x1, x2)
+    with np.errstate(all="ignore"):
+        return np.mod(a, b)
+
+
+def _pow_db(g, o, a, b):
+    return g * o * K.log(K.where(a > 0, a, K.ones_like(a)))
+
+
+@op(G, T.T8, binary_cases("positive", "small") + int_cases(low=0, high=6),
+    grad=_binary_grad(lambda g, o, a, b: g * b * K.power(a, b - 1), _pow_db))
+def power(x1, x2):
+    """``x1 ** x2``."""
+    a, b = promote(x1, x2)
+    with np.errstate(all="ignore"):
+        if a.dtype.kind in "iu":
+            return np.power(a, np.maximum(b, 0))
+        return np.power(a, b)
+
+
+def _select_grad(pick_first):
+    def g1(g, o, a, b):
+        return K.where(pick_first(a, b), g, K.zeros_like(g))
+
+    def g2(g, o, a, b):
+        return K.where(pick_first(a, b), K.zeros_like(g), g)
+    return _binary_grad(g1, g2)
+
+
+@op(G, T.E0, binary_cases() + int_cases(), grad=_select_grad(lambda a, b: K.greater_equal(a, b)))
+def maximum(x1, x2):
+    """Elementwise maximum (NaN propagates)."""
+    a, b = promote(x1, x2)
+    return np.maximum(a, b)
+
+
+@op(G, T.E0, binary_cases() + int_cases(), grad=_select_grad(lambda a, b: K.less_equal(a, b)))
+def minimum(x1, x2):
+    a, b = promote(x1, x2)
+    return np.minimum(a, b)
+
+
+@op(G, T.T8, binary_cases(),
+    grad=_binary_grad(lambda g, o, a, b: g * b / (a * a + b * b), lambda g, o, a, b: -g * a / (a * a + b * b)))
+def arctan2(x1, x2):
+    a, b = float_promote(x1, x2)
+    return np.arctan2(a, b)
+
+
+@op(G, T.Hybrid(8, arg=None), binary_cases(),
+    grad=_binary_grad(lambda g, o, a, b: g * K.exp(a - o), lambda g, o, a, b: g * K.exp(b - o)))
+def logaddexp(x1, x2):
+    """``log(exp(x1) + exp(x2))`` without overflow."""
+    a, b = float_promote(x1, x2)
+    return np.logaddexp(a, b)
+
+
+for _name, _fn in [("equal", np.equal), ("not_equal", np.not_equal), ("less", np.less),
+                   ("less_equal", np.less_equal), ("greater", np.greater),
+                   ("greater_equal", np.greater_equal)]:
+    def _mkc(fn):
+        def ref(x1, x2):
+            a, b = promote(x1, x2)
+            return fn(a, b)
+        return ref
+    _r = _mkc(_fn)
+    _r.__doc__ = f"``{_name}`` comparison with broadcasting; returns bool."
+    op(G, T.E0, binary_cases() + int_cases(), name=_name)(_r)
+
+_BOOL2 = [Case("bool", lambda r, dt: ((r.random((5, 7)) < 0.5, r.random((5, 7)) < 0.5), {}), dtypes=("bool",), grad=False)]
+for _name, _fn in [("logical_and", np.logical_and), ("logical_or", np.logical_or),
+                   ("logical_xor", np.logical_xor)]:
+    def _mkl(fn):
+        def ref(x1, x2):
+            return fn(np.asarray(x1), np.asarray(x2))
+        return ref
+    _r = _mkl(_fn)
+    _r.__doc__ = f"Elementwise {_name.split('_')[1]} of truth values; returns bool."
+    op(G, T.E0, _BOOL2, name=_name)(_r)
+
+_INT2 = int_cases(low=0, high=2**31 - 1, dts=("int32", "uint32"))
+for _name, _fn in [("bitwise_and", np.bitwise_and), ("bitwise_or", np.bitwise_or),
+                   ("bitwise_xor", np.bitwise_xor)]:
+    def _mkb(fn):
+        def ref(x, y):
+            a, b = promote(x, y)
+            return fn(a, b)
+        return ref
+    op(G, T.E0, _INT2, name=_name)(_mkb(_fn))
+
+_SHIFT = [Case("int", lambda r, dt: ((r.integers(0, 2**31 - 1, (6, 7)).astype(dt), r.integers(0, 31, (6, 7)).astype(dt)), {}),
+               dtypes=("int32", "uint32"), grad=False)]
+
+
+@op(G, T.E0, _SHIFT)
+def left_shift(x, y):
+    """``x << y`` (wraps around at the dtype's width)."""
+    a, b = promote(x, y)
+    return np.left_shift(a, b)
+
+
+@op(G, T.E0, _SHIFT)
+def right_shift(x, y):
+    """``x >> y`` (arithmetic for signed, logical for unsigned)."""
+    a, b = promote(x, y)
+    return np.right_shift(a, b)
+
+
+# ------------------------------------------------------------------------------ selection
+def _clip_grad(g, out, x, x_min, x_max):
+    inside = K.logical_and(K.greater_equal(x, x_min), K.less_equal(x, x_max))
+    gx = K.where(inside, g, K.zeros_like(g))
+    gmin = K.where(K.less(x, x_min), g, K.zeros_like(g))
+    gmax = K.where(K.greater(x, x_max), g, K.zeros_like(g))
+    return gx, gmin, gmax
+
+
+@op(G, T.E0, [
+    Case("scalars", lambda r, dt: ((r.standard_normal((8, 9)).astype(dt), -0.5, 0.7), {})),
+    Case("arrays", lambda r, dt: ((r.standard_normal((8, 9)).astype(dt), np.full((9,), -0.3, dt), np.full((8, 1), 0.4, dt)), {})),
+    Case("int", lambda r, dt: ((r.integers(-9, 9, (5, 5)).astype(dt), -3, 4), {}), dtypes=("int32",), grad=False),
+], grad=_clip_grad, tensors=("x", "x_min", "x_max"))
+def clip(x, x_min, x_max):
+    """Clips ``x`` to ``[x_min, x_max]``."""
+    x = np.asarray(x)
+    dt = nd(dtypes.result_type(x, x_min, x_max))
+    return np.minimum(np.maximum(x.astype(dt), np.asarray(x_min, dt)), np.asarray(x_max, dt))
+
+
+def _where_grad(g, out, condition, x1, x2):
+    z = K.zeros_like(g)
+    return None, K.where(condition, g, z), K.where(condition, z, g)
+
+
+@op(G, T.E0, [
+    Case("same", lambda r, dt: ((r.random((6, 7)) < 0.5, r.standard_normal((6, 7)).astype(dt), r.standard_normal((6, 7)).astype(dt)), {})),
+    Case("broadcast", lambda r, dt: ((r.random((6, 1)) < 0.5, r.standard_normal((1, 7)).astype(dt), r.standard_normal((6, 7)).astype(dt)), {})),
+    Case("scalar", lambda r, dt: ((r.random((6, 7)) < 0.5, r.standard_normal((6, 7)).astype(dt), 0.0), {}), grad=False),
+], grad=_where_grad, tensors=("condition", "x1", "x2"))
+def where(condition, x1, x2):
+    """``x1`` where ``condition`` holds, else ``x2``."""
+    a, b = promote(x1, x2)
+    return np.where(np.asarray(condition, bool), a, b)
+
+
+@op(G, T.E0, [
+    Case("to_f64", lambda r, dt: ((r.standard_normal((5, 6)).astype(dt), "float64"), {})),
+    Case("to_int", lambda r, dt: ((r.standard_normal((5, 6)).astype(dt) * 10, "int32"), {}), grad=False),
+    Case("to_bool", lambda r, dt: ((np.array([0.0, 1.0, -2.0, 0.5]).astype(dt), "bool"), {}), grad=False),
+    Case("from_int", lambda r, dt: ((r.integers(-100, 100, (5,)).astype(np.int32), "float32"), {}), dtypes=("int32",), grad=False),
+], grad=lambda g, out, x, dtype: (K.cast(g, K.dtype(x)) if dtypes.is_float(K.dtype(x)) else None,))
+def cast(x, dtype):
+    """Converts ``x`` to ``dtype`` (floats to ints truncate toward zero)."""
+    x = np.asarray(x)
+    with np.errstate(all="ignore"):
+        return x.astype(nd(dtype))
+
+
+@op(G, T.E0, unary_cases(specials=False), grad=lambda g, out, x: (None,))
+def stop_gradient(x):
+    """Returns ``x``; no gradient flows through it."""
+    return np.asarray(x)
+
+
+@op(G, T.E0, [Case("nan", lambda r, dt: ((np.array([np.nan, np.inf, -np.inf, 1.5]).astype(dt),), {}), grad=False)], exact_in_dtype=True,
+    grad=lambda g, out, x, nan=0.0, posinf=None, neginf=None: (K.where(K.isfinite(x), g, K.zeros_like(g)),))
+def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
+    """Replaces NaN and infinities with finite numbers."""
+    return np.nan_to_num(np.asarray(x), nan=nan, posinf=posinf, neginf=neginf)

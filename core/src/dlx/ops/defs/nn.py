@@ -1,0 +1,868 @@
+"""Neural-network ops: activations, softmax, convolution, pooling, normalization, losses,
+attention. Channels-last layouts unless ``data_format="channels_first"``.
+
+Convolutions and pools are defined by a decomposition into ops (patch extraction + a
+contraction); their gradient rules are the decomposition's gradient, and the NumPy reference is
+the same decomposition evaluated on the NumPy backend.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from dlx import ops as K
+from dlx.ops import tolerance as T
+from dlx.ops.defs._common import as_float, axis_tuple, float_promote, unary_cases, vectorize
+from dlx.ops.spec import Case, op
+
+G = "nn"
+_erfc = vectorize(math.erfc)
+
+
+def _act(name, fn, tol, grad, doc, domain="real", **kw):
+    sig_extra = kw.pop("params", None)
+
+    if sig_extra is None:
+        def ref(x):
+            with np.errstate(all="ignore"):
+                return fn(as_float(x))
+    else:
+        ref = sig_extra
+    ref.__doc__ = doc
+    op(G, tol, unary_cases(domain), grad=grad, name=name, **kw)(ref)
+
+
+def _sigmoid_np(x):
+    with np.errstate(all="ignore"):
+        e = np.exp(-np.abs(x))
+        return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype)
+
+
+def _softplus_np(x):
+    with np.errstate(all="ignore"):
+        return (np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))).astype(x.dtype)
+
+
+_act("relu", lambda x: np.maximum(x, np.zeros((), x.dtype)), T.E0,
+     lambda g, out, x: (K.where(K.greater(x, 0), g, K.zeros_like(g)),), "max(x, 0).")
+_act("relu6", lambda x: np.clip(x, 0, 6).astype(x.dtype), T.E0,
+     lambda g, out, x: (K.where(K.logical_and(K.greater(x, 0), K.less(x, 6)), g, K.zeros_like(g)),), "min(max(x, 0), 6).")
+_act("sigmoid", _sigmoid_np, T.T8, lambda g, out, x: (g * out * (1 - out),), "1 / (1 + exp(-x)).")
+_act("softplus", _softplus_np, T.T8, lambda g, out, x: (g * K.sigmoid(x),), "log(1 + exp(x)), stably.")
+_act("softsign", lambda x: x / (1 + np.abs(x)), T.T8,
+     lambda g, out, x: (g / K.square(1 + K.abs(x)),), "x / (1 + |x|).")
+_act("silu", lambda x: (x * _sigmoid_np(x)).astype(x.dtype), T.T8,
+     lambda g, out, x: (g * (K.sigmoid(x) * (1 + x * (1 - K.sigmoid(x)))),), "x * sigmoid(x) (swish).")
+_act("log_sigmoid", lambda x: -_softplus_np(-x), T.T8, lambda g, out, x: (g * K.sigmoid(-x),), "log(sigmoid(x)), stably.")
+_act("hard_sigmoid", lambda x: (np.clip(x + 3, 0, 6) / 6).astype(x.dtype), T.T8,
+     lambda g, out, x: (K.where(K.logical_and(K.greater(x, -3), K.less(x, 3)), g / 6, K.zeros_like(g)),),
+     "relu6(x + 3) / 6.")
+_act("hard_silu", lambda x: (x * np.clip(x + 3, 0, 6) / 6).astype(x.dtype), T.T8,
+     lambda g, out, x: (g * K.where(K.less(x, -3), K.zeros_like(x), K.where(K.greater(x, 3), K.ones_like(x), (2 * x + 3) / 6)),),
+     "x * hard_sigmoid(x).")
+_act("mish", lambda x: (x * np.tanh(_softplus_np(x))).astype(x.dtype), T.T8,
+     lambda g, out, x: (g * (K.tanh(K.softplus(x)) + x * K.sigmoid(x) * (1 - K.square(K.tanh(K.softplus(x))))),),
+     "x * tanh(softplus(x)).")
+
+
+@op(G, T.T8, unary_cases(), grad=lambda g, out, x, alpha=1.0: (K.where(K.greater(x, 0), g, g * (out + alpha)),))
+def elu(x, alpha=1.0):
+    """x if x > 0 else alpha * (exp(x) - 1)."""
+    x = as_float(x)
+    with np.errstate(all="ignore"):
+        return np.where(x > 0, x, alpha * np.expm1(x)).astype(x.dtype)
+
+
+_SELU_A, _SELU_S = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+
+
+@op(G, T.T8, unary_cases(), grad=lambda g, out, x: (K.where(K.greater(x, 0), g * _SELU_S, g * (out + _SELU_S * _SELU_A)),))
+def selu(x):
+    """Scaled ELU with the self-normalizing constants."""
+    x = as_float(x)
+    with np.errstate(all="ignore"):
+        return (_SELU_S * np.where(x > 0, x, _SELU_A * np.expm1(x))).astype(x.dtype)
+
+
+@op(G, T.T8, unary_cases(), grad=lambda g, out, x, alpha=1.0: (K.where(K.greater(x, 0), g, g * K.exp(x / alpha)),))
+def celu(x, alpha=1.0):
+    """max(x, 0) + min(0, alpha * (exp(x / alpha) - 1))."""
+    x = as_float(x)
+    with np.errstate(all="ignore"):
+        return (np.maximum(x, 0) + np.minimum(0, alpha * np.expm1(x / alpha))).astype(x.dtype)
+
+
+@op(G, T.E1, unary_cases(), grad=lambda g, out, x, negative_slope=0.2: (K.where(K.greater(x, 0), g, g * negative_slope),))
+def leaky_relu(x, negative_slope=0.2):
+    """x if x > 0 else negative_slope * x."""
+    x = as_float(x)
+    return np.where(x > 0, x, x * x.dtype.type(negative_slope)).astype(x.dtype)
+
+
+def _gelu_grad(g, out, x, approximate=True):
+    if approximate:
+        c = math.sqrt(2 / math.pi)
+        z = c * (x + 0.044715 * x * x * x)
+        t = K.tanh(z)
+        dz = c * (1 + 3 * 0.044715 * x * x)
+        return (g * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * dz),)
+    cdf = 0.5 * (1 + K.erf(x / math.sqrt(2)))
+    pdf = K.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+    return (g * (cdf + x * pdf),)
+
+
+@op(G, T.H8, unary_cases(), grad=_gelu_grad)
+def gelu(x, approximate=True):
+    """Gaussian error linear unit: ``x * Phi(x)`` (``approximate=True``: the tanh form)."""
+    x = as_float(x)
+    with np.errstate(all="ignore"):
+        if approximate:
+            z = math.sqrt(2 / math.pi) * (x + 0.044715 * x * x * x)
+            return (x * _sigmoid_np(2 * z)).astype(x.dtype)  # 0.5 (1 + tanh z) == sigmoid(2z)
+        return (0.5 * x * _erfc(-x / math.sqrt(2))).astype(x.dtype)
+
+
+# ------------------------------------------------------------------------------ softmax
+def _sm_cases():
+    def mk(shape, **kw):
+        return lambda r, dt: ((r.standard_normal(shape).astype(dt) * 3,), dict(kw))
+    return [Case("last", mk((8, 10))), Case("axis0", mk((8, 10), axis=0)), Case("n1000", mk((4, 1000))),
+            Case("wide_range", lambda r, dt: ((r.uniform(-80, 80, (6, 50)).astype(dt),), {})),
+            Case("inf", lambda r, dt: ((np.array([[0.0, -np.inf, 1.0], [2.0, 2.0, -np.inf]]).astype(dt),), {}), grad=False)]
+
+
+def _softmax_scale(ctx):
+    x = np.asarray(ctx.args[0], np.float64)
+    axis = ctx.kwargs.get("axis", -1)
+    m = np.max(x, axis=axis, keepdims=True)
+    with np.errstate(all="ignore"):
+        d = np.where(np.isfinite(x), np.abs(x - m), 0.0)
+    return np.abs(ctx.exact) * (1 + d)
+
+
+def _softmax_len(args, kwargs):
+    return np.shape(args[0])[kwargs.get("axis", -1)]
+
+
+@op(G, T.Kr(_softmax_scale, _softmax_len), _sm_cases(),
+    grad=lambda g, out, x, axis=-1: (out * (g - K.sum(g * out, axis=axis, keepdims=True)),))
+def softmax(x, axis=-1):
+    """``exp(x - max) / sum(exp(x - max))`` along ``axis``."""
+    x = as_float(x)
+    with np.errstate(all="ignore"):
+        m = np.max(x, axis=axis, keepdims=True)
+        e = np.exp(x - m)
+        return (e / np.sum(e, axis=axis, keepdims=True, dtype=x.dtype)).astype(x.dtype)
+
+
+def _log_softmax_scale(ctx):
+    x = np.asarray(ctx.args[0], np.float64)
+    axis = ctx.kwargs.get("axis", -1)
+    m = np.max(x, axis=axis, keepdims=True)
+    with np.errstate(all="ignore"):
+        lse = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True))
+    return np.where(np.isfinite(x), np.abs(x), 0) + np.abs(m) + lse
+
+
+@op(G, T.Kr(_log_softmax_scale, _softmax_len), _sm_cases(),
+    grad=lambda g, out, x, axis=-1: (g - K.exp(out) * K.sum(g, axis=axis, keepdims=True),))
+def log_softmax(x, axis=-1):
+    """``x - logsumexp(x)`` along ``axis``."""
+    x = as_float(x)
+    with np.errstate(all="ignore"):
+        m = np.max(x, axis=axis, keepdims=True)
+        m = np.where(np.isfinite(m), m, 0)
+        lse = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True, dtype=x.dtype))
+        return (x - m - lse).astype(x.dtype)
+
+
+# ------------------------------------------------------------------------------ conv & pool
+def _tuple(v, n, what):
+    if isinstance(v, int):
+        return (v,) * n
+    v = tuple(int(i) for i in v)
+    if len(v) != n:
+        raise ValueError(f"{what}={v!r} has {len(v)} entries; expected {n} (one per spatial dim)")
+    return v
+
+
+def _same_pads(size, k, s, d):
+    eff = (k - 1) * d + 1
+    out = -(-size // s)
+    total = max((out - 1) * s + eff - size, 0)
+    return total // 2, total - total // 2
+
+
+def _patches(x, ksize, strides, dilation, padding, pad_value=0.0):
+    """(N, *spatial, C) -> (N, *out_spatial, prod(ksize), C), written in ops."""
+    shape = K.shape(x)
+    n_sp = len(shape) - 2
+    pads = [(0, 0)]
+    sizes = []
+    for i in range(n_sp):
+        size, k, s, d = shape[1 + i], ksize[i], strides[i], dilation[i]
+        if padding == "same":
+            lo, hi = _same_pads(size, k, s, d)
+        else:
+            lo, hi = 0, 0
+        pads.append((lo, hi))
+        sizes.append(size + lo + hi)
+    pads.append((0, 0))
+    if any(p != (0, 0) for p in pads):
+        x = K.pad(x, pads, constant_values=pad_value)
+    outs = [(sizes[i] - ((ksize[i] - 1) * dilation[i] + 1)) // strides[i] + 1 for i in range(n_sp)]
+    if any(o <= 0 for o in outs):
+        raise ValueError(f"the window {ksize} (dilation {dilation}) does not fit the input's spatial "
+                         f"shape {tuple(shape[1:-1])} with padding={padding!r}")
+    slices = []
+    for offset in np.ndindex(*ksize):
+        key = [slice(None)]
+        for i, o in enumerate(offset):
+            start = o * dilation[i]
+            key.append(slice(start, start + (outs[i] - 1) * strides[i] + 1, strides[i]))
+        key.append(slice(None))
+        slices.append(K.get_item(x, tuple(key)))
+    return K.stack(slices, axis=-2), outs
+
+
+def _to_last(x, data_format):
+    if data_format == "channels_first":
+        return K.moveaxis(x, 1, -1)
+    return x
+
+
+def _from_last(x, data_format):
+    if data_format == "channels_first":
+        return K.moveaxis(x, -1, 1)
+    return x
+
+
+def _check_format(data_format):
+    if data_format not in (None, "channels_last", "channels_first"):
+        raise ValueError(f"data_format={data_format!r}; expected 'channels_last' or 'channels_first'")
+    if data_format is None:
+        from dlx import config
+
+        return config.image_data_format()
+    return data_format
+
+
+def _check_padding(padding):
+    p = str(padding).lower()
+    if p not in ("valid", "same"):
+        raise ValueError(f"padding={padding!r}; expected 'valid' or 'same'")
+    return p
+
+
+def conv_decomposition(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    data_format = _check_format(data_format)
+    padding = _check_padding(padding)
+    x = _to_last(inputs, data_format)
+    n_sp = len(K.shape(x)) - 2
+    ks = tuple(K.shape(kernel)[:n_sp])
+    cin_g, cout = K.shape(kernel)[-2], K.shape(kernel)[-1]
+    cin = K.shape(x)[-1]
+    if cin % cin_g:
+        raise ValueError(f"conv: input channels {cin} are not a multiple of the kernel's input "
+                         f"channels {cin_g} (kernel shape {tuple(K.shape(kernel))})")
+    groups = cin // cin_g
+    if cout % groups:
+        raise ValueError(f"conv: kernel output channels {cout} are not a multiple of groups={groups}")
+    p, outs = _patches(x, ks, _tuple(strides, n_sp, "strides"), _tuple(dilation_rate, n_sp, "dilation_rate"), padding)
+    n = K.shape(x)[0]
+    kprod = int(np.prod(ks))
+    if groups == 1:
+        cols = K.reshape(p, (-1, kprod * cin))
+        y = K.matmul(cols, K.reshape(kernel, (kprod * cin, cout)))
+    else:
+        cols = K.reshape(p, (-1, kprod, groups, cin_g))
+        w = K.reshape(kernel, (kprod, cin_g, groups, cout // groups))
+        y = K.einsum("pkgc,kcgo->pgo", cols, w)
+    y = K.reshape(y, (n, *outs, cout))
+    return _from_last(y, data_format)
+
+
+def _vjp_of(decomp, n_tensors):
+    """A gradient rule: the VJP of ``decomp`` w.r.t. its first ``n_tensors`` arguments."""
+    def rule(g, out, *args, **kwargs):
+        from dlx.backend import registry
+
+        backend = registry.get("numpy")
+        tensors, rest = args[:n_tensors], args[n_tensors:]
+
+        def f(*ts):
+            return K.sum(decomp(*ts, *rest, **kwargs) * g)
+
+        with registry.use(backend):
+            _, grads = backend.value_and_grad(f, argnums=tuple(range(n_tensors)))(*tensors)
+        return tuple(grads)
+    return rule
+
+
+def _on_numpy(decomp):
+    """The NumPy reference of a decomposed op: the decomposition run on the NumPy backend."""
+    def ref(*args, **kwargs):
+        from dlx.backend import registry
+
+        with registry.use("numpy"):
+            return decomp(*args, **kwargs)
+    return ref
+
+
+def _conv_len(args, kwargs):
+    k = np.shape(args[1])
+    return int(np.prod(k[:-1]))
+
+
+def _conv_case(name, xs, ks, grad=True, **kw):
+    def make(r, dt):
+        return (r.standard_normal(xs).astype(dt), r.standard_normal(ks).astype(dt)), dict(kw)
+    return Case(name, make, grad=grad)
+
+
+_CONV_CASES = [
+    _conv_case("1d_valid", (2, 9, 3), (3, 3, 4)),
+    _conv_case("1d_same_stride2", (2, 9, 3), (3, 3, 4), strides=2, padding="same"),
+    _conv_case("2d_valid", (2, 7, 6, 3), (3, 3, 3, 5)),
+    _conv_case("2d_same", (2, 7, 6, 3), (3, 3, 3, 5), padding="same"),
+    _conv_case("2d_strides", (2, 9, 8, 2), (3, 2, 2, 4), strides=(2, 3)),
+    _conv_case("2d_dilation", (1, 9, 9, 2), (3, 3, 2, 3), dilation_rate=2, padding="same"),
+    _conv_case("2d_groups", (2, 6, 6, 4), (3, 3, 2, 6)),
+    _conv_case("2d_channels_first", (2, 3, 7, 6), (3, 3, 3, 5), data_format="channels_first"),
+    _conv_case("2d_k576", (1, 6, 6, 64), (3, 3, 64, 8), grad=False),
+    _conv_case("2d_k2048", (1, 5, 5, 128), (4, 4, 128, 4), grad=False),
+]
+
+
+def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """N-D convolution (cross-correlation). ``kernel`` is ``(*window, in_channels / groups,
+    out_channels)``; groups are implied by the input's channels."""
+    return _on_numpy(conv_decomposition)(inputs, kernel, strides, padding, data_format, dilation_rate)
+
+
+op(G, T.Kc(_conv_len), _CONV_CASES, grad=_vjp_of(conv_decomposition, 2), tensors=("inputs", "kernel"),
+   decomposition=conv_decomposition)(conv)
+
+
+def depthwise_conv_decomposition(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    ks = K.shape(kernel)
+    w = K.reshape(kernel, (*ks[:-2], 1, ks[-2] * ks[-1]))
+    return conv_decomposition(inputs, w, strides, padding, data_format, dilation_rate)
+
+
+def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """Depthwise convolution: ``kernel`` is ``(*window, in_channels, depth_multiplier)``."""
+    return _on_numpy(depthwise_conv_decomposition)(inputs, kernel, strides, padding, data_format, dilation_rate)
+
+
+op(G, T.Kc(lambda a, k: int(np.prod(np.shape(a[1])[:-2]))), [
+    _conv_case("2d", (2, 7, 6, 3), (3, 3, 3, 2)),
+    _conv_case("2d_same_stride", (2, 7, 6, 3), (3, 3, 3, 1), strides=2, padding="same"),
+    _conv_case("1d", (2, 9, 4), (3, 4, 2)),
+], grad=_vjp_of(depthwise_conv_decomposition, 2), tensors=("inputs", "kernel"),
+   decomposition=depthwise_conv_decomposition)(depthwise_conv)
+
+
+def _deconv_length(size, k, s, padding, output_padding, d):
+    eff = (k - 1) * d + 1
+    if output_padding is None:
+        return size * s + max(eff - s, 0) if padding == "valid" else size * s
+    pad = 0 if padding == "valid" else eff // 2
+    return (size - 1) * s + eff - 2 * pad + output_padding
+
+
+def conv_transpose_decomposition(inputs, kernel, strides=1, padding="valid", output_padding=None,
+                                 data_format=None, dilation_rate=1):
+    data_format = _check_format(data_format)
+    padding = _check_padding(padding)
+    x = _to_last(inputs, data_format)
+    shape = K.shape(x)
+    n_sp = len(shape) - 2
+    ks = tuple(K.shape(kernel)[:n_sp])
+    st = _tuple(strides, n_sp, "strides")
+    dl = _tuple(dilation_rate, n_sp, "dilation_rate")
+    op_ = (None,) * n_sp if output_padding is None else _tuple(output_padding, n_sp, "output_padding")
+    # 1. insert (stride - 1) zeros between input positions
+    for i in range(n_sp):
+        s = st[i]
+        if s > 1:
+            ax = 1 + i
+            xs = K.shape(x)
+            z = K.zeros_like(x)
+            x = K.stack([x] + [z] * (s - 1), axis=ax + 1)
+            x = K.reshape(x, (*xs[:ax], xs[ax] * s, *xs[ax + 1:]))
+            x = K.get_item(x, tuple([slice(None)] * ax + [slice(0, (xs[ax] - 1) * s + 1)]))
+    # 2. pad so that a valid correlation with the flipped kernel gives the full result, then crop
+    pads = [(0, 0)]
+    for i in range(n_sp):
+        eff = (ks[i] - 1) * dl[i] + 1
+        length = _deconv_length(shape[1 + i], ks[i], st[i], padding, op_[i], dl[i])
+        lo = 0 if padding == "valid" else _same_pads(length, ks[i], st[i], dl[i])[0]
+        full = (shape[1 + i] - 1) * st[i] + eff
+        left = eff - 1 - lo
+        right = length - (full - lo) + eff - 1
+        pads.append((left, right))
+    pads.append((0, 0))
+    neg = any(p < 0 for pr in pads for p in pr)
+    if neg:
+        x = K.pad(x, [(max(a, 0), max(b, 0)) for a, b in pads])
+        key = tuple(slice(-min(a, 0), (K.shape(x)[j] + min(b, 0)) if b < 0 else None) for j, (a, b) in enumerate(pads))
+        x = K.get_item(x, key)
+    else:
+        x = K.pad(x, pads)
+    w = K.flip(kernel, tuple(range(n_sp)))
+    w = K.swapaxes(w, -1, -2)  # (*k, out, in) -> (*k, in, out)
+    y = conv_decomposition(x, w, 1, "valid", "channels_last", dl)
+    return _from_last(y, data_format)
+
+
+def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format=None, dilation_rate=1):
+    """Transposed convolution (the gradient of ``conv`` w.r.t. its input). ``kernel`` is
+    ``(*window, out_channels, in_channels)``; output lengths follow Keras's deconv formula."""
+    return _on_numpy(conv_transpose_decomposition)(inputs, kernel, strides, padding, output_padding,
+                                                   data_format, dilation_rate)
+
+
+op(G, T.Kc(lambda a, k: int(np.prod(np.shape(a[1])[:-2])) * np.shape(a[1])[-1]), [
+    _conv_case("1d_valid", (2, 5, 3), (3, 4, 3)),
+    _conv_case("2d_valid_stride2", (2, 4, 5, 3), (3, 3, 2, 3), strides=2),
+    _conv_case("2d_same_stride2", (2, 4, 5, 3), (3, 3, 2, 3), strides=2, padding="same"),
+    _conv_case("2d_output_padding", (1, 4, 4, 2), (3, 3, 2, 2), strides=2, output_padding=1),
+    _conv_case("2d_same", (1, 5, 5, 2), (3, 3, 4, 2), padding="same"),
+], grad=_vjp_of(conv_transpose_decomposition, 2), tensors=("inputs", "kernel"),
+   decomposition=conv_transpose_decomposition)(conv_transpose)
+
+
+def _pool_decomposition(reduce):
+    def decomp(inputs, pool_size, strides=None, padding="valid", data_format=None):
+        data_format = _check_format(data_format)
+        padding = _check_padding(padding)
+        x = _to_last(inputs, data_format)
+        n_sp = len(K.shape(x)) - 2
+        ps = _tuple(pool_size, n_sp, "pool_size")
+        st = ps if strides is None else _tuple(strides, n_sp, "strides")
+        one = (1,) * n_sp
+        if reduce == "max":
+            p, _ = _patches(x, ps, st, one, padding, pad_value=-np.inf)
+            y = K.max(p, axis=-2)
+        else:
+            p, _ = _patches(x, ps, st, one, padding)
+            if padding == "same":  # average only over real (unpadded) positions
+                ones = K.ones((1, *K.shape(x)[1:-1], 1), K.dtype(x))
+                c, _ = _patches(ones, ps, st, one, padding)
+                y = K.sum(p, axis=-2) / K.sum(c, axis=-2)
+            else:
+                y = K.mean(p, axis=-2)
+        return _from_last(y, data_format)
+    return decomp
+
+
+max_pool_decomposition = _pool_decomposition("max")
+average_pool_decomposition = _pool_decomposition("avg")
+
+
+def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    """Max pooling over windows of ``pool_size`` (strides default to the pool size)."""
+    return _on_numpy(max_pool_decomposition)(inputs, pool_size, strides, padding, data_format)
+
+
+def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    """Average pooling; with ``padding='same'`` padded positions are not counted."""
+    return _on_numpy(average_pool_decomposition)(inputs, pool_size, strides, padding, data_format)
+
+
+def _pool_cases():
+    def c(name, xs, *extra, grad=True, **kw):
+        return Case(name, lambda r, dt: ((r.permutation(int(np.prod(xs))).reshape(xs).astype(dt) / 7, *extra), dict(kw)), grad=grad)
+    return [c("1d", (2, 8, 3), 2), c("2d", (2, 6, 6, 3), 2), c("2d_stride1_same", (2, 5, 5, 2), 3, 1, "same"),
+            c("2d_odd_valid", (1, 7, 7, 2), (3, 2), (2, 2)), c("2d_channels_first", (2, 3, 6, 6), 2, data_format="channels_first")]
+
+
+op(G, T.E0, _pool_cases(), grad=_vjp_of(max_pool_decomposition, 1), tensors=("inputs",),
+   decomposition=max_pool_decomposition)(max_pool)
+
+
+def _pool_len(args, kwargs):
+    ps = args[1]
+    return int(np.prod(ps)) if not isinstance(ps, int) else ps ** (np.ndim(args[0]) - 2)
+
+
+op(G, T.Kr(length=_pool_len), _pool_cases(), grad=_vjp_of(average_pool_decomposition, 1), tensors=("inputs",),
+   decomposition=average_pool_decomposition)(average_pool)
+
+
+# ------------------------------------------------------------------------------ normalization
+def _bn_scale(ctx):
+    a = ctx.args
+    kw = ctx.kwargs
+    x, mean, variance = (np.asarray(v, np.float64) for v in a[:3])
+    axis = a[3] if len(a) > 3 else kw.get("axis", -1)
+    offset = a[4] if len(a) > 4 else kw.get("offset")
+    scale = a[5] if len(a) > 5 else kw.get("scale")
+    eps = a[6] if len(a) > 6 else kw.get("epsilon", 1e-3)
+    shape = [1] * x.ndim
+    shape[axis] = x.shape[axis]
+    r = lambda v: np.reshape(np.asarray(v, np.float64), shape) if v is not None else 0.0  # noqa: E731
+    sd = np.sqrt(r(variance) + eps)
+    g = np.abs(r(scale)) if scale is not None else 1.0
+    return (np.abs(x) + np.abs(r(mean))) * g / sd + np.abs(r(offset))
+
+
+def _bn_grad(g, out, x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
+    nd_ = K.ndim(x)
+    ax = axis % nd_
+    shape = [1] * nd_
+    shape[ax] = K.shape(x)[ax]
+    red = tuple(i for i in range(nd_) if i != ax)
+    m = K.reshape(mean, shape)
+    inv = K.rsqrt(K.reshape(variance, shape) + epsilon)
+    gam = K.reshape(scale, shape) if scale is not None else 1.0
+    gx = g * gam * inv
+    gmean = -K.sum(gx, axis=red)
+    gvar = K.sum(g * gam * (x - m) * -0.5 * inv * inv * inv, axis=red)
+    goff = K.sum(g, axis=red) if offset is not None else None
+    gscale = K.sum(g * (x - m) * inv, axis=red) if scale is not None else None
+    return gx, gmean, gvar, goff, gscale
+
+
+def _bn_case(name, with_affine, axis=-1):
+    def make(r, dt):
+        x = r.standard_normal((4, 5, 6)).astype(dt)
+        c = x.shape[axis]
+        args = [x, r.standard_normal(c).astype(dt), (r.random(c) + 0.5).astype(dt), axis]
+        if with_affine:
+            args += [r.standard_normal(c).astype(dt), r.standard_normal(c).astype(dt)]
+        return tuple(args), {}
+    return Case(name, make)
+
+
+@op(G, T.Kr(_bn_scale, lambda a, k: 1), [_bn_case("plain", False), _bn_case("affine", True), _bn_case("axis1", True, 1)],
+    grad=_bn_grad, tensors=("x", "mean", "variance", "offset", "scale"))
+def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
+    """``(x - mean) / sqrt(variance + epsilon) * scale + offset`` with per-``axis`` statistics."""
+    x = as_float(x)
+    shape = [1] * x.ndim
+    shape[axis] = x.shape[axis]
+    r = lambda v: np.reshape(np.asarray(v, x.dtype), shape)  # noqa: E731
+    y = (x - r(mean)) / np.sqrt(r(variance) + x.dtype.type(epsilon))
+    if scale is not None:
+        y = y * r(scale)
+    if offset is not None:
+        y = y + r(offset)
+    return y.astype(x.dtype)
+
+
+def _ln_len(args, kwargs):
+    axis = kwargs.get("axis", -1)
+    x = np.asarray(args[0])
+    n = 1
+    for a in axis_tuple(axis, x.ndim):
+        n *= x.shape[a]
+    return n
+
+
+def _ln_scale(ctx):
+    x = np.asarray(ctx.args[0], np.float64)
+    kw = ctx.kwargs
+    axis = axis_tuple(kw.get("axis", -1), x.ndim)
+    gamma = ctx.args[1] if len(ctx.args) > 1 else kw.get("gamma")
+    beta = ctx.args[2] if len(ctx.args) > 2 else kw.get("beta")
+    eps = kw.get("epsilon") or 1e-3
+    mu = np.mean(x, axis=axis, keepdims=True)
+    sd = np.sqrt(np.var(x, axis=axis, keepdims=True) + eps)
+    g = np.abs(np.asarray(gamma, np.float64)) if gamma is not None else 1.0
+    b = np.abs(np.asarray(beta, np.float64)) if beta is not None else 0.0
+    return g * (np.abs(x) + np.abs(mu)) / sd + b
+
+
+def _ln_grad(g, out, x, gamma=None, beta=None, axis=-1, epsilon=None):
+    eps = 1e-3 if epsilon is None else epsilon
+    ax = axis_tuple(axis, K.ndim(x))
+    n = 1
+    for a in ax:
+        n *= K.shape(x)[a]
+    mu = K.mean(x, axis=ax, keepdims=True)
+    xc = x - mu
+    inv = K.rsqrt(K.mean(xc * xc, axis=ax, keepdims=True) + eps)
+    xhat = xc * inv
+    gh = g * gamma if gamma is not None else g
+    gx = inv * (gh - K.mean(gh, axis=ax, keepdims=True) - xhat * K.mean(gh * xhat, axis=ax, keepdims=True))
+    red = tuple(i for i in range(K.ndim(x)) if i not in ax)
+    gg = K.sum(g * xhat, axis=red) if gamma is not None else None
+    gb = K.sum(g, axis=red) if beta is not None else None
+    if gamma is not None:
+        gg = K.reshape(gg, K.shape(gamma))
+    if beta is not None:
+        gb = K.reshape(gb, K.shape(beta))
+    return gx, gg, gb
+
+
+def _ln_case(name, affine, axis=-1):
+    def make(r, dt):
+        x = (r.standard_normal((4, 6, 8)) * 2 + 1).astype(dt)
+        if affine:
+            return (x, r.standard_normal(8).astype(dt), r.standard_normal(8).astype(dt)), {"axis": axis, "epsilon": 1e-5}
+        return (x,), {"axis": axis}
+    return Case(name, make)
+
+
+@op(G, T.Kr(_ln_scale, _ln_len), [_ln_case("plain", False), _ln_case("affine", True), _ln_case("two_axes", False, (1, 2))],
+    grad=_ln_grad, tensors=("x", "gamma", "beta"))
+def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None):
+    """Normalizes over ``axis`` to zero mean / unit variance, then ``* gamma + beta``."""
+    x = as_float(x)
+    eps = x.dtype.type(1e-3 if epsilon is None else epsilon)
+    ax = axis_tuple(axis, x.ndim)
+    mu = np.mean(x, axis=ax, keepdims=True, dtype=x.dtype)
+    xc = x - mu
+    var = np.mean(xc * xc, axis=ax, keepdims=True, dtype=x.dtype)
+    y = xc / np.sqrt(var + eps)
+    if gamma is not None:
+        y = y * np.asarray(gamma, x.dtype)
+    if beta is not None:
+        y = y + np.asarray(beta, x.dtype)
+    return y.astype(x.dtype)
+
+
+def _rms_scale(ctx):
+    x = np.asarray(ctx.args[0], np.float64)
+    kw = ctx.kwargs
+    axis = axis_tuple(kw.get("axis", -1), x.ndim)
+    scale = ctx.args[1] if len(ctx.args) > 1 else kw.get("scale")
+    eps = kw.get("epsilon") or 1e-6
+    rms = np.sqrt(np.mean(x * x, axis=axis, keepdims=True) + eps)
+    s = np.abs(np.asarray(scale, np.float64)) if scale is not None else 1.0
+    return s * (np.abs(x) / rms + np.abs(x) / rms)
+
+
+def _rms_grad(g, out, x, scale=None, axis=-1, epsilon=None):
+    eps = 1e-6 if epsilon is None else epsilon
+    ax = axis_tuple(axis, K.ndim(x))
+    inv = K.rsqrt(K.mean(x * x, axis=ax, keepdims=True) + eps)
+    gh = g * scale if scale is not None else g
+    gx = inv * (gh - x * inv * inv * K.mean(gh * x, axis=ax, keepdims=True))
+    gs = None
+    if scale is not None:
+        red = tuple(i for i in range(K.ndim(x)) if i not in ax)
+        gs = K.reshape(K.sum(g * x * inv, axis=red), K.shape(scale))
+    return gx, gs
+
+
+@op(G, T.Kr(_rms_scale, _ln_len), [
+    Case("plain", lambda r, dt: ((r.standard_normal((4, 8)).astype(dt),), {})),
+    Case("scale", lambda r, dt: ((r.standard_normal((3, 4, 8)).astype(dt), r.standard_normal(8).astype(dt)), {"epsilon": 1e-5})),
+], grad=_rms_grad, tensors=("x", "scale"))
+def rms_normalization(x, scale=None, axis=-1, epsilon=None):
+    """``x / sqrt(mean(x**2) + epsilon) * scale`` over ``axis``."""
+    x = as_float(x)
+    eps = x.dtype.type(1e-6 if epsilon is None else epsilon)
+    ax = axis_tuple(axis, x.ndim)
+    y = x / np.sqrt(np.mean(x * x, axis=ax, keepdims=True, dtype=x.dtype) + eps)
+    if scale is not None:
+        y = y * np.asarray(scale, x.dtype)
+    return y.astype(x.dtype)
+
+
+def _moments_grad(g, out, x, axes, keepdims=False, synchronized=False):
+    gm, gv = g
+    ax = axis_tuple(axes, K.ndim(x))
+    n = 1
+    for a in ax:
+        n *= K.shape(x)[a]
+    if not keepdims:
+        for a in sorted(ax):
+            gm = K.expand_dims(gm, a)
+            gv = K.expand_dims(gv, a)
+    mu = K.mean(x, axis=ax, keepdims=True)
+    return (gm / n + gv * 2.0 * (x - mu) / n,)
+
+
+def _moments_scale(ctx):
+    x = np.asarray(ctx.args[0], np.float64)
+    axes = ctx.args[1] if len(ctx.args) > 1 else ctx.kwargs["axes"]
+    axes = tuple(axes) if not isinstance(axes, int) else axes
+    keep = ctx.kwargs.get("keepdims", False)
+    if getattr(ctx, "index", 0) == 0:
+        return np.mean(np.abs(x), axis=axes, keepdims=keep)
+    return 2 * np.mean(x * x, axis=axes, keepdims=keep)
+
+
+@op(G, T.Kr(_moments_scale, lambda a, k: T.reduced_length((a[0], a[1]), {})), [
+    Case("batch", lambda r, dt: ((r.standard_normal((16, 5)).astype(dt), [0]), {})),
+    Case("spatial_keepdims", lambda r, dt: ((r.standard_normal((2, 4, 4, 3)).astype(dt), [0, 1, 2]), {"keepdims": True})),
+], grad=_moments_grad, tensors=("x",))
+def moments(x, axes, keepdims=False, synchronized=False):
+    """``(mean, variance)`` of ``x`` over ``axes``."""
+    x = as_float(x)
+    ax = tuple(axes) if not isinstance(axes, int) else (axes,)
+    m = np.mean(x, axis=ax, keepdims=True, dtype=x.dtype)
+    d = x - m
+    v = np.mean(d * d, axis=ax, keepdims=keepdims, dtype=x.dtype)
+    if not keepdims:
+        m = np.squeeze(m, axis=ax)
+    return m.astype(x.dtype), np.asarray(v).astype(x.dtype)
+
+
+# ------------------------------------------------------------------------------ losses
+_EPS = 1e-7
+
+
+def _bce_scale(ctx):
+    t = np.asarray(ctx.args[0], np.float64)
+    o = np.asarray(ctx.args[1], np.float64)
+    if ctx.kwargs.get("from_logits", False):
+        return np.abs(o) * (1 + np.abs(t)) + np.log1p(np.exp(-np.abs(o))) + 1
+    o = np.clip(o, _EPS, 1 - _EPS)
+    return np.abs(t * np.log(o)) + np.abs((1 - t) * np.log1p(-o)) + 1
+
+
+def _bce_grad(g, out, target, output, from_logits=False):
+    if from_logits:
+        return g * (output - target), g * (K.sigmoid(output) - target)
+    o = K.clip(output, _EPS, 1 - _EPS)
+    inside = K.logical_and(K.greater(output, _EPS), K.less(output, 1 - _EPS))
+    go = g * (-(target / o) + (1 - target) / (1 - o))
+    return g * (K.log(1 - o) - K.log(o)), K.where(inside, go, K.zeros_like(go))
+
+
+def _ce_cases(logits_kw):
+    def make_probs(r, dt, shape):
+        p = r.random(shape) + 0.05
+        return (p / p.sum(-1, keepdims=True)).astype(dt)
+    return [
+        Case("logits", lambda r, dt: ((r.random((6, 5)).astype(dt), (r.standard_normal((6, 5)) * 3).astype(dt)), {"from_logits": True})),
+        Case("probs", lambda r, dt: ((r.random((6, 5)).astype(dt), make_probs(r, dt, (6, 5))), {})),
+    ]
+
+
+@op(G, T.Kr(_bce_scale, lambda a, k: 4), [
+    Case("logits", lambda r, dt: (((r.random((6, 5)) < 0.5).astype(dt), (r.standard_normal((6, 5)) * 4).astype(dt)), {"from_logits": True})),
+    Case("probs", lambda r, dt: (((r.random((6, 5)) < 0.5).astype(dt), r.uniform(0.01, 0.99, (6, 5)).astype(dt)), {})),
+    Case("soft_targets", lambda r, dt: ((r.random((6, 5)).astype(dt), r.uniform(0.01, 0.99, (6, 5)).astype(dt)), {})),
+], grad=_bce_grad, tensors=("target", "output"))
+def binary_crossentropy(target, output, from_logits=False):
+    """Elementwise binary cross-entropy. Probabilities are clipped to ``[1e-7, 1 - 1e-7]``."""
+    t, o = float_promote(target, output)
+    with np.errstate(all="ignore"):
+        if from_logits:
+            return (np.maximum(o, 0) - o * t + np.log1p(np.exp(-np.abs(o)))).astype(o.dtype)
+        o = np.clip(o, _EPS, 1 - _EPS)
+        return (-(t * np.log(o) + (1 - t) * np.log1p(-o))).astype(o.dtype)
+
+
+def _cce_scale(ctx):
+    t = np.abs(np.asarray(ctx.args[0], np.float64))
+    o = np.asarray(ctx.args[1], np.float64)
+    axis = ctx.kwargs.get("axis", -1)
+    if ctx.kwargs.get("from_logits", False):
+        m = np.max(o, axis=axis, keepdims=True)
+        lse = np.log(np.sum(np.exp(o - m), axis=axis, keepdims=True))
+        return np.sum(t * (np.abs(o) + np.abs(m) + lse), axis=axis)
+    o = o / np.sum(o, axis=axis, keepdims=True)
+    return np.sum(t * (np.abs(np.log(np.clip(o, _EPS, 1 - _EPS))) + 1), axis=axis)
+
+
+def _cce_grad(g, out, target, output, from_logits=False, axis=-1):
+    g = K.expand_dims(g, axis)
+    if from_logits:
+        ls = K.log_softmax(output, axis=axis)
+        gt = -g * ls
+        go = g * (K.softmax(output, axis=axis) * K.sum(target, axis=axis, keepdims=True) - target)
+        return gt, go
+    s = K.sum(output, axis=axis, keepdims=True)
+    p = output / s
+    pc = K.clip(p, _EPS, 1 - _EPS)
+    inside = K.logical_and(K.greater(p, _EPS), K.less(p, 1 - _EPS))
+    gp = K.where(inside, -g * target / pc, K.zeros_like(p))
+    go = (gp - K.sum(gp * p, axis=axis, keepdims=True)) / s
+    return -g * K.log(pc), go
+
+
+@op(G, T.Kr(_cce_scale, lambda a, k: np.shape(a[1])[k.get("axis", -1)]), _ce_cases(True),
+    grad=_cce_grad, tensors=("target", "output"))
+def categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    """``-sum(target * log(p))`` along ``axis``; ``p`` is ``softmax(output)`` with
+    ``from_logits``, else ``output`` renormalized to sum 1 and clipped to ``[1e-7, 1 - 1e-7]``."""
+    t, o = float_promote(target, output)
+    with np.errstate(all="ignore"):
+        if from_logits:
+            return (-np.sum(t * log_softmax(o, axis=axis), axis=axis, dtype=o.dtype)).astype(o.dtype)
+        o = o / np.sum(o, axis=axis, keepdims=True, dtype=o.dtype)
+        o = np.clip(o, _EPS, 1 - _EPS)
+        return (-np.sum(t * np.log(o), axis=axis, dtype=o.dtype)).astype(o.dtype)
+
+
+def _scce_scale(ctx):
+    t = np.asarray(ctx.args[0]).astype(np.int64)
+    o = np.asarray(ctx.args[1], np.float64)
+    axis = ctx.kwargs.get("axis", -1)
+    oh = (t[..., None] == np.arange(o.shape[axis])).astype(np.float64)
+    oh = np.moveaxis(oh, -1, axis)
+    c = type(ctx)(args=(oh, o), kwargs=ctx.kwargs, exact=ctx.exact, reference=ctx.reference)
+    return _cce_scale(c)
+
+
+def _scce_grad(g, out, target, output, from_logits=False, axis=-1):
+    oh = K.one_hot(K.cast(target, "int32"), K.shape(output)[axis], axis=axis, dtype=K.dtype(output))
+    return None, _cce_grad(g, out, oh, output, from_logits, axis)[1]
+
+
+@op(G, T.Kr(_scce_scale, lambda a, k: np.shape(a[1])[k.get("axis", -1)]), [
+    Case("logits", lambda r, dt: ((r.integers(0, 5, (6,)).astype(np.int32), (r.standard_normal((6, 5)) * 3).astype(dt)), {"from_logits": True})),
+    Case("probs", lambda r, dt: ((r.integers(0, 5, (2, 3)).astype(np.int32), (lambda p: p / p.sum(-1, keepdims=True))(r.random((2, 3, 5)) + 0.05).astype(dt)), {})),
+], grad=_scce_grad, tensors=("target", "output"))
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    """Categorical cross-entropy with integer class ``target``s."""
+    o = as_float(output)
+    t = np.asarray(target).astype(np.int64)
+    oh = (t[..., None] == np.arange(o.shape[axis])).astype(o.dtype)
+    if axis != -1:
+        oh = np.moveaxis(oh, -1, axis)
+    return categorical_crossentropy(oh, o, from_logits, axis)
+
+
+# ------------------------------------------------------------------------------ attention
+def dot_product_attention_decomposition(query, key, value, bias=None, mask=None, scale=None, is_causal=False):
+    h = K.shape(query)[-1]
+    s = 1.0 / math.sqrt(h) if scale is None else scale
+    logits = K.einsum("btnh,bsnh->bnts", query, key) * s
+    if bias is not None:
+        logits = logits + bias
+    big = -1e9 if K.dtype(logits) != "float16" else -3e4
+    if mask is not None:
+        logits = K.where(K.cast(mask, "bool"), logits, K.full_like(logits, big))
+    if is_causal:
+        t, sl = K.shape(logits)[-2], K.shape(logits)[-1]
+        causal = K.tril(K.ones((t, sl), "bool"))
+        logits = K.where(causal, logits, K.full_like(logits, big))
+    w = K.softmax(logits, axis=-1)
+    return K.einsum("bnts,bsnh->btnh", w, value)
+
+
+def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False):
+    """Scaled dot-product attention on ``(batch, seq, heads, head_dim)`` tensors. ``mask`` is
+    boolean (``True`` = attend), ``bias`` is added to the logits."""
+    return _on_numpy(dot_product_attention_decomposition)(query, key, value, bias, mask, scale, is_causal)
+
+
+def _attn_case(name, causal=False, with_mask=False, with_bias=False):
+    def make(r, dt):
+        q = r.standard_normal((2, 4, 2, 8)).astype(dt)
+        k = r.standard_normal((2, 5 if not causal else 4, 2, 8)).astype(dt)
+        v = r.standard_normal(k.shape).astype(dt)
+        kw = {"is_causal": causal}
+        if with_mask:
+            kw["mask"] = r.random((2, 2, 4, k.shape[1])) < 0.7
+            kw["mask"][..., 0] = True
+        if with_bias:
+            kw["bias"] = r.standard_normal((2, 2, 4, k.shape[1])).astype(dt)
+        return (q, k, v), kw
+    return Case(name, make)
+
+
+op(G, T.Normwise(32), [_attn_case("plain"), _attn_case("causal", causal=True), _attn_case("mask", with_mask=True),
+                       _attn_case("bias", with_bias=True)],
+   grad=_vjp_of(dot_product_attention_decomposition, 3), tensors=("query", "key", "value", "bias", "mask"),
+   decomposition=dot_product_attention_decomposition)(dot_product_attention)

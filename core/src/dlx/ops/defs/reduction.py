@@ -1,0 +1,292 @@
+"""Reductions and scans."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlx import ops as K
+from dlx.ops import tolerance as T
+from dlx.ops.defs._common import as_float, axis_tuple
+from dlx.ops.spec import Case, op
+
+G = "numpy"
+
+
+def _red_cases(big=True, positive_only=False, ints=False, grad_big=False):
+    def mk(shape, fn=None, **kw):
+        def make(r, dt):
+            x = r.standard_normal(shape)
+            if fn is not None:
+                x = fn(x)
+            return (x.astype(dt),), dict(kw)
+        return make
+    pos = np.abs
+    cases = [
+        Case("all", mk((40, 25))),
+        Case("all_positive", mk((40, 25), pos)),
+        Case("axis0", mk((30, 20), axis=0)),
+        Case("axis_neg", mk((4, 5, 6), axis=-1)),
+        Case("axes_keepdims", mk((4, 5, 6), axis=(0, 2), keepdims=True)),
+        Case("n1e3", mk((1000,))),
+    ]
+    if big:
+        cases += [Case("n1e6", mk((10**6,)), grad=grad_big), Case("n1e6_positive", mk((10**6,), pos), grad=grad_big)]
+    if ints:
+        cases.append(Case("int", lambda r, dt: ((r.integers(-50, 50, (6, 7)).astype(np.int32),), {"axis": 1}),
+                          dtypes=("int32",), grad=False))
+    return cases
+
+
+def _expand(g, x, axis, keepdims):
+    """Broadcasts a reduced cotangent back to ``x``'s shape."""
+    if not keepdims and axis is not None:
+        axes = sorted(axis_tuple(axis, K.ndim(x)))
+        for a in axes:
+            g = K.expand_dims(g, a)
+    return K.broadcast_to(g, K.shape(x))
+
+
+def _count(x, axis):
+    shape = K.shape(x)
+    n = 1
+    for a in axis_tuple(axis, len(shape)):
+        n *= shape[a]
+    return n
+
+
+@op(G, T.Kr(), _red_cases(ints=True), grad=lambda g, out, x, axis=None, keepdims=False: (_expand(g, x, axis, keepdims),))
+def sum(x, axis=None, keepdims=False):
+    """Sum over ``axis`` (all axes if ``None``), pairwise accumulated."""
+    x = np.asarray(x)
+    if x.dtype.kind == "b":
+        x = x.astype(np.int32)
+    out = np.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype if x.dtype.kind == "f" else None)
+    return out.astype(x.dtype) if x.dtype.kind in "iu" and x.dtype.itemsize >= 4 else np.asarray(out)
+
+
+def _mean_grad(g, out, x, axis=None, keepdims=False):
+    return (_expand(g, x, axis, keepdims) / _count(x, axis),)
+
+
+@op(G, T.Kr(lambda c: T.abs_scale(c)), _red_cases(), grad=_mean_grad)
+def mean(x, axis=None, keepdims=False):
+    """Arithmetic mean over ``axis``; integers give floatx."""
+    x = as_float(x)
+    return np.asarray(np.mean(x, axis=axis, keepdims=keepdims, dtype=x.dtype))
+
+
+def _var_scale(ctx):
+    x = np.asarray(ctx.args[0], np.float64)
+    kw = ctx.kwargs
+    return np.mean(x * x, axis=kw.get("axis"), keepdims=kw.get("keepdims", False)) * 2
+
+
+def _var_grad(g, out, x, axis=None, keepdims=False):
+    m = K.mean(x, axis=axis, keepdims=True)
+    return (_expand(g, x, axis, keepdims) * (2.0 / _count(x, axis)) * (x - m),)
+
+
+@op(G, T.Kr(_var_scale), _red_cases(), grad=_var_grad)
+def var(x, axis=None, keepdims=False):
+    """Population variance (two-pass) over ``axis``."""
+    x = as_float(x)
+    m = np.mean(x, axis=axis, keepdims=True, dtype=x.dtype)
+    d = x - m
+    return np.asarray(np.mean(d * d, axis=axis, keepdims=keepdims, dtype=x.dtype))
+
+
+def _std_scale(ctx):
+    return _var_scale(ctx) / (2 * np.maximum(np.abs(ctx.exact), 1e-300))
+
+
+def _std_grad(g, out, x, axis=None, keepdims=False):
+    m = K.mean(x, axis=axis, keepdims=True)
+    o = _expand(out, x, axis, keepdims)
+    return (_expand(g, x, axis, keepdims) * (x - m) / (o * _count(x, axis)),)
+
+
+@op(G, T.Kr(_std_scale), _red_cases(), grad=_std_grad)
+def std(x, axis=None, keepdims=False):
+    """Population standard deviation over ``axis``."""
+    return np.sqrt(var(x, axis, keepdims))
+
+
+def _extreme_grad(g, out, x, axis=None, keepdims=False):
+    o = _expand(out, x, axis, keepdims)
+    hit = K.cast(K.equal(x, o), K.dtype(x))
+    count = _expand(K.sum(hit, axis=axis, keepdims=True), x, axis, True)
+    return (_expand(g, x, axis, keepdims) * hit / count,)
+
+
+@op(G, T.E0, _red_cases(ints=True), grad=_extreme_grad)
+def max(x, axis=None, keepdims=False):
+    """Maximum over ``axis`` (NaN propagates). Gradient splits evenly between ties."""
+    return np.asarray(np.max(np.asarray(x), axis=axis, keepdims=keepdims))
+
+
+@op(G, T.E0, _red_cases(ints=True), grad=_extreme_grad)
+def min(x, axis=None, keepdims=False):
+    return np.asarray(np.min(np.asarray(x), axis=axis, keepdims=keepdims))
+
+
+def _prod_scale(ctx):
+    return np.abs(ctx.exact)
+
+
+def _prod_grad(g, out, x, axis=None, keepdims=False):
+    o = _expand(out, x, axis, keepdims)
+    return (_expand(g, x, axis, keepdims) * o / x,)
+
+
+_PROD_CASES = [
+    Case("all", lambda r, dt: ((r.uniform(0.5, 1.5, (10, 10)).astype(dt),), {})),
+    Case("axis", lambda r, dt: ((r.uniform(-1.5, 1.5, (6, 40)).astype(dt),), {"axis": 1})),
+    Case("keepdims", lambda r, dt: ((r.uniform(0.5, 1.5, (4, 5, 6)).astype(dt),), {"axis": (0, 2), "keepdims": True})),
+    Case("int", lambda r, dt: ((r.integers(-3, 4, (4, 5)).astype(np.int32),), {"axis": 0}), dtypes=("int32",), grad=False),
+]
+
+
+@op(G, T.Ks(scale=_prod_scale), _PROD_CASES, grad=_prod_grad)
+def prod(x, axis=None, keepdims=False):
+    """Product over ``axis``."""
+    x = np.asarray(x)
+    return np.asarray(np.prod(x, axis=axis, keepdims=keepdims, dtype=x.dtype if x.dtype.kind == "f" else None)).astype(x.dtype if x.dtype.kind in "fiu" and x.dtype.itemsize >= 4 else np.int32)
+
+
+def _arg_cases():
+    def no_ties(r, shape):
+        return r.permutation(int(np.prod(shape))).reshape(shape).astype(np.float64) / 7.0
+    return [
+        Case("flat", lambda r, dt: ((no_ties(r, (30, 20)).astype(dt),), {}), grad=False),
+        Case("axis1", lambda r, dt: ((no_ties(r, (30, 20)).astype(dt),), {"axis": 1}), grad=False),
+        Case("axis0_keepdims", lambda r, dt: ((no_ties(r, (30, 20)).astype(dt),), {"axis": 0, "keepdims": True}), grad=False),
+        Case("int", lambda r, dt: ((r.permutation(42).reshape(6, 7).astype(np.int32),), {"axis": -1}), dtypes=("int32",), grad=False),
+    ]
+
+
+@op(G, T.E0, _arg_cases())
+def argmax(x, axis=None, keepdims=False):
+    """Index of the maximum (first on ties) as int32."""
+    x = np.asarray(x)
+    return np.asarray(np.argmax(x, axis=axis, keepdims=keepdims)).astype(np.int32)
+
+
+@op(G, T.E0, _arg_cases())
+def argmin(x, axis=None, keepdims=False):
+    x = np.asarray(x)
+    return np.asarray(np.argmin(x, axis=axis, keepdims=keepdims)).astype(np.int32)
+
+
+def _lse_scale(ctx):
+    x = np.asarray(ctx.args[0], np.float64)
+    axis = ctx.kwargs.get("axis")
+    keep = ctx.kwargs.get("keepdims", False)
+    m = np.max(x, axis=axis, keepdims=True)
+    m_out = np.max(x, axis=axis, keepdims=keep)
+    return np.abs(m_out) + np.abs(np.asarray(ctx.exact) - m_out) + 1.0 + 0 * m.sum()
+
+
+def _lse_grad(g, out, x, axis=None, keepdims=False):
+    o = _expand(out, x, axis, keepdims)
+    return (_expand(g, x, axis, keepdims) * K.exp(x - o),)
+
+
+@op(G, T.Kr(_lse_scale), _red_cases(), grad=_lse_grad)
+def logsumexp(x, axis=None, keepdims=False):
+    """``log(sum(exp(x)))`` over ``axis``, computed stably."""
+    x = as_float(x)
+    m = np.max(x, axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, np.zeros_like(m))
+    s = np.sum(np.exp(x - m), axis=axis, keepdims=True, dtype=x.dtype)
+    out = np.log(s) + m
+    if not keepdims:
+        out = np.squeeze(out, axis=axis_tuple(axis, x.ndim)) if x.ndim else out
+    return np.asarray(out).astype(x.dtype)
+
+
+_BOOL_CASES = [
+    Case("all", lambda r, dt: ((r.random((6, 7)) < 0.8,), {}), dtypes=("bool",), grad=False),
+    Case("axis", lambda r, dt: ((r.random((6, 7)) < 0.5,), {"axis": 1}), dtypes=("bool",), grad=False),
+    Case("float", lambda r, dt: ((np.where(r.random((6, 7)) < 0.3, 0.0, 1.0).astype(dt),), {"axis": 0, "keepdims": True}), grad=False),
+]
+
+
+@op(G, T.E0, _BOOL_CASES)
+def any(x, axis=None, keepdims=False):
+    return np.asarray(np.any(np.asarray(x), axis=axis, keepdims=keepdims))
+
+
+@op(G, T.E0, _BOOL_CASES)
+def all(x, axis=None, keepdims=False):
+    return np.asarray(np.all(np.asarray(x), axis=axis, keepdims=keepdims))
+
+
+def _scan_cases():
+    def mk(shape, fn=None, **kw):
+        def make(r, dt):
+            x = r.standard_normal(shape)
+            return ((fn(x) if fn else x).astype(dt),), dict(kw)
+        return make
+    return [
+        Case("flat", mk((20, 30))),
+        Case("axis0", mk((20, 30), axis=0)),
+        Case("axis1", mk((20, 30), axis=1)),
+        Case("n1e6_positive", mk((10**6,), np.abs), grad=False),
+        Case("int", lambda r, dt: ((r.integers(-9, 9, (5, 6)).astype(np.int32),), {"axis": 1}), dtypes=("int32",), grad=False),
+    ]
+
+
+def _cumsum_scale(ctx):
+    x = np.abs(np.asarray(ctx.args[0], np.float64))
+    axis = ctx.kwargs.get("axis")
+    if axis is None:
+        return np.cumsum(x.ravel())
+    return np.cumsum(x, axis=axis)
+
+
+def _scan_len(args, kwargs):
+    x = np.asarray(args[0])
+    axis = kwargs.get("axis")
+    return x.size if axis is None else x.shape[axis]
+
+
+def _cumsum_grad(g, out, x, axis=None):
+    if axis is None:
+        return (K.reshape(K.flip(K.cumsum(K.flip(g, 0), 0), 0), K.shape(x)),)
+    return (K.flip(K.cumsum(K.flip(g, axis), axis), axis),)
+
+
+@op(G, T.Ks(_scan_len, _cumsum_scale), _scan_cases(), grad=_cumsum_grad)
+def cumsum(x, axis=None):
+    """Cumulative sum along ``axis`` (flattened if ``None``); accumulated in float64 here."""
+    x = np.asarray(x)
+    if x.dtype.kind == "f":
+        return np.cumsum(x.astype(np.float64) if x.dtype.itemsize < 8 else x, axis=axis).astype(x.dtype)
+    return np.cumsum(x, axis=axis).astype(x.dtype if x.dtype.itemsize >= 4 else np.int32)
+
+
+def _cumprod_grad(g, out, x, axis=None):
+    # d/dx_j of prod_{k<=i} x_k = out_i / x_j for j <= i (x nonzero)
+    if axis is None:
+        gf = K.reshape(g, (-1,))
+        of = K.reshape(out, (-1,))
+        r = K.flip(K.cumsum(K.flip(gf * of, 0), 0), 0)
+        return (K.reshape(r, K.shape(x)) / x,)
+    r = K.flip(K.cumsum(K.flip(g * out, axis), axis), axis)
+    return (r / x,)
+
+
+_CUMPROD_CASES = [
+    Case("flat", lambda r, dt: ((r.uniform(0.6, 1.4, (8, 9)).astype(dt),), {})),
+    Case("axis1", lambda r, dt: ((r.uniform(-1.4, 1.4, (8, 30)).astype(dt),), {"axis": 1})),
+    Case("int", lambda r, dt: ((r.integers(-3, 4, (4, 5)).astype(np.int32),), {"axis": 0}), dtypes=("int32",), grad=False),
+]
+
+
+@op(G, T.Ks(_scan_len, lambda c: np.abs(c.exact)), _CUMPROD_CASES, grad=_cumprod_grad)
+def cumprod(x, axis=None):
+    """Cumulative product along ``axis`` (flattened if ``None``)."""
+    x = np.asarray(x)
+    if x.dtype.kind == "f":
+        return np.cumprod(x.astype(np.float64), axis=axis).astype(x.dtype)
+    return np.cumprod(x, axis=axis).astype(x.dtype if x.dtype.itemsize >= 4 else np.int32)

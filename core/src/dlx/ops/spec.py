@@ -1,0 +1,134 @@
+"""The op-spec registry: the single source of truth for every op dlx knows.
+
+An :class:`OpSpec` holds everything a backend, the conformance suite and the docs need:
+
+* the **signature** (that of the NumPy reference function);
+* which parameters are **tensors** (``tensors``) or sequences of tensors (``tensor_lists``);
+* the **NumPy reference** -- dtype generic: run on float64 it is the oracle, run on float32 it is
+  the NumPy backend's kernel. It also fixes the **dtype rule** and, run on probe arrays, the
+  **shape rule** for symbolic tensors with unknown dims (see :mod:`dlx.ops.symbolic`);
+* an optional **gradient rule** ``grad(g, out, *args, **kwargs)`` written in ``dlx.ops`` that
+  returns one cotangent per tensor parameter (``None`` where not differentiable);
+* an optional **decomposition** into other ops (a backend without a native kernel gets it free);
+* **named cases** (deterministic inputs, including edge values) and a **tolerance class**
+  (``dlx.ops.tolerance``, see PARITY.md);
+* ``since``: the spec version that introduced the op.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+from collections.abc import Callable, Sequence
+from typing import Any
+
+SPEC_VERSION = 1
+
+REGISTRY: dict[str, OpSpec] = {}
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    """One deterministic input set for an op.
+
+    ``make(rng, dtype)`` returns ``(args, kwargs)`` of NumPy arrays / Python values; ``dtypes``
+    lists the dtypes the case runs in; ``grad`` says whether the gradient tier uses it.
+    """
+
+    name: str
+    make: Callable[[Any, str], tuple[tuple, dict]]
+    dtypes: tuple[str, ...] = ("float32", "float64")
+    grad: bool = True
+
+
+@dataclasses.dataclass(eq=False)
+class OpSpec:
+    name: str
+    group: str
+    reference: Callable
+    signature: inspect.Signature
+    tensors: tuple[str, ...]
+    tensor_lists: tuple[str, ...]
+    tolerance: Any
+    cases: tuple[Case, ...]
+    grad: Callable | None = None
+    decomposition: Callable | None = None
+    validate: Callable | None = None
+    grad_tolerance: Any = None
+    since: int = 1
+    doc: str = ""
+    exact_in_dtype: bool = False  # the oracle runs in the case dtype (dtype-dependent results)
+
+    @property
+    def differentiable(self) -> bool:
+        return self.grad is not None
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        return tuple(self.signature.parameters)
+
+    def __repr__(self) -> str:
+        return f"OpSpec({self.name!r}, group={self.group!r}, tolerance={self.tolerance!r})"
+
+
+def op(
+    group: str,
+    tol,
+    cases: Sequence[Case] = (),
+    *,
+    grad: Callable | None = None,
+    tensors: Sequence[str] | None = None,
+    tensor_lists: Sequence[str] = (),
+    decomposition: Callable | None = None,
+    validate: Callable | None = None,
+    grad_tol=None,
+    name: str | None = None,
+    since: int = 1,
+    exact_in_dtype: bool = False,
+):
+    """Registers the decorated NumPy reference as an op.
+
+    ``tensors`` defaults to the parameters that have no default value (minus ``tensor_lists``).
+
+    >>> from dlx.ops import tolerance as T
+    >>> @op("numpy", T.E0, name="_doc_example_negate")
+    ... def negate(x):
+    ...     return -x
+    >>> REGISTRY["_doc_example_negate"].tensors
+    ('x',)
+    >>> del REGISTRY["_doc_example_negate"]
+    """
+
+    def deco(fn: Callable) -> Callable:
+        opname = name or fn.__name__.rstrip("_")
+        if opname in REGISTRY:
+            raise ValueError(f"op {opname!r} is registered twice")
+        sig = inspect.signature(fn)
+        if tensors is None:
+            ts = tuple(
+                p.name for p in sig.parameters.values()
+                if p.default is inspect.Parameter.empty
+                and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+                and p.name not in tensor_lists
+            )
+        else:
+            ts = tuple(tensors)
+        unknown = [t for t in (*ts, *tensor_lists) if t not in sig.parameters]
+        if unknown:
+            raise ValueError(f"op {opname!r}: tensor parameters {unknown} are not in {sig}")
+        REGISTRY[opname] = OpSpec(
+            name=opname, group=group, reference=fn, signature=sig, tensors=ts,
+            tensor_lists=tuple(tensor_lists), tolerance=tol, cases=tuple(cases), grad=grad,
+            decomposition=decomposition, validate=validate, grad_tolerance=grad_tol,
+            since=since, doc=inspect.getdoc(fn) or "", exact_in_dtype=exact_in_dtype,
+        )
+        return fn
+
+    return deco
+
+
+def get_spec(name: str) -> OpSpec:
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise KeyError(f"no op named {name!r} is registered") from None

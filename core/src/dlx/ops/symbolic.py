@@ -1,0 +1,111 @@
+"""Symbolic tensors: a shape (``None`` for unknown dims) and a dtype, with no backend.
+
+Every op accepts symbolic tensors. The output spec comes from the op's NumPy reference run on
+probe arrays: unknown dims are filled with two different probe sizes; an output dim that differs
+between the two runs is unknown. The dtype is the reference's output dtype, so shape and dtype
+rules have one source of truth and never need a framework.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlx import dtypes as _dtypes
+from dlx import tree
+
+PROBES = (12, 36)
+
+
+class SymbolicTensor:
+    """A placeholder with a shape (ints or ``None``) and a dtype name."""
+
+    __array_ufunc__ = None  # make NumPy defer to our operators
+    __slots__ = ("shape", "dtype", "name", "_history", "__weakref__")
+
+    def __init__(self, shape, dtype="float32", name=None):
+        self.shape = tuple(None if d is None else int(d) for d in shape)
+        self.dtype = _dtypes.standardize(dtype)
+        self.name = name
+        self._history = None
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    def __repr__(self):
+        nm = f", name={self.name!r}" if self.name else ""
+        return f"<SymbolicTensor shape={self.shape}, dtype={self.dtype}{nm}>"
+
+    def __len__(self):
+        if not self.shape or self.shape[0] is None:
+            raise TypeError(f"len() of {self!r}: the first dimension is unknown")
+        return self.shape[0]
+
+    def __bool__(self):
+        raise TypeError(f"{self!r} has no value: a symbolic tensor cannot be used in Python "
+                        "control flow (use dlx.ops.where / cond)")
+
+
+def _probe_value(s: SymbolicTensor, size: int):
+    shape = tuple(size if d is None else d for d in s.shape)
+    return np.zeros(shape, _dtypes.to_numpy_dtype(s.dtype))
+
+
+def _substitute(obj, size):
+    if isinstance(obj, SymbolicTensor):
+        return _probe_value(obj, size)
+    if isinstance(obj, (list, tuple)) and any(isinstance(o, SymbolicTensor) for o in obj):
+        return type(obj)(_substitute(o, size) for o in obj)
+    return obj
+
+
+def infer(spec, args: tuple, kwargs: dict):
+    """The symbolic output(s) of ``spec`` applied to ``args``/``kwargs``."""
+    results = []
+    for size in PROBES:
+        a = tuple(_substitute(x, size) for x in args)
+        k = {n: _substitute(v, size) for n, v in kwargs.items()}
+        with np.errstate(all="ignore"):
+            try:
+                results.append(spec.reference(*a, **k))
+            except Exception as e:
+                shapes = [x.shape for x in args if isinstance(x, SymbolicTensor)]
+                raise ValueError(f"{spec.name}: invalid arguments for symbolic inputs of shapes "
+                                 f"{shapes}: {e}") from e
+
+    def combine(x, y):
+        x, y = np.asarray(x), np.asarray(y)
+        shape = tuple(a if a == b else None for a, b in zip(x.shape, y.shape))
+        if x.ndim != y.ndim:
+            raise ValueError(f"{spec.name}: output rank depends on an unknown dimension")
+        return SymbolicTensor(shape, x.dtype)
+
+    return tree.map_structure(combine, results[0], results[1])
+
+
+def _install_operators():
+    """Python operators on symbolic tensors dispatch to dlx.ops."""
+    from dlx import ops
+
+    def binary(name, reflected=False):
+        fn = getattr(ops, name)
+        if reflected:
+            return lambda self, other: fn(other, self)
+        return lambda self, other: fn(self, other)
+
+    table = {
+        "add": "add", "sub": "subtract", "mul": "multiply", "truediv": "divide",
+        "floordiv": "floor_divide", "mod": "mod", "pow": "power", "matmul": "matmul",
+        "and": "logical_and", "or": "logical_or", "xor": "logical_xor",
+    }
+    for dunder, opname in table.items():
+        setattr(SymbolicTensor, f"__{dunder}__", binary(opname))
+        setattr(SymbolicTensor, f"__r{dunder}__", binary(opname, reflected=True))
+    for dunder, opname in {"lt": "less", "le": "less_equal", "gt": "greater",
+                           "ge": "greater_equal"}.items():
+        setattr(SymbolicTensor, f"__{dunder}__", binary(opname))
+    SymbolicTensor.__neg__ = lambda self: ops.negative(self)
+    SymbolicTensor.__abs__ = lambda self: ops.abs(self)
+    SymbolicTensor.__invert__ = lambda self: ops.logical_not(self)
+    SymbolicTensor.__getitem__ = lambda self, key: ops.get_item(self, key)
+    SymbolicTensor.T = property(lambda self: ops.transpose(self))

@@ -1,0 +1,62 @@
+"""dlx's plugin host: pluggy hook specs and entry-point loading (group ``"dlx"``).
+
+A plugin is a module with ``@hookimpl`` functions, advertised through an entry point in the
+``dlx`` group::
+
+    [project.entry-points.dlx]
+    mybackend = "my_package.plugin"
+
+The module must import no ML framework: hooks return small records with a lazy import path.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("dlx")
+hookimpl = pluggy.HookimplMarker("dlx")
+
+
+@dataclasses.dataclass(frozen=True)
+class BackendRecord:
+    """What a plugin says about a backend, without importing its framework.
+
+    Arguments:
+        name: the backend name users select (``"jax"``).
+        target: ``"module:Class"`` of the :class:`dlx.backend.Backend` subclass, imported lazily.
+        aliases: other accepted names (``("tensorflow",)``).
+        requires: top-level modules that must be importable for the backend to be usable.
+        priority: automatic selection picks the highest-priority usable backend.
+        auto_select: ``False`` keeps a backend out of automatic selection (inference-only ones).
+        spec_version: the op-spec version the backend implements.
+        description: one line for ``python -m dlx info``.
+    """
+
+    name: str
+    target: str
+    aliases: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+    priority: int = 0
+    auto_select: bool = True
+    spec_version: int = 1
+    description: str = ""
+    distribution: str = ""
+
+
+class DlxHookSpecs:
+    @hookspec
+    def dlx_backends(self) -> list[BackendRecord]:
+        """Return the backends this plugin provides.
+
+        >>> from dlx.plugins import hookimpl, BackendRecord
+        >>> @hookimpl
+        ... def dlx_backends():
+        ...     return [BackendRecord(name="mine", target="my_pkg.backend:MyBackend")]
+        """
+
+    @hookspec
+    def dlx_exporters(self) -> list:
+        """Return model exporters (records with ``format`` and a lazy ``target``) this plugin
+        provides for ``model.export(path, format=...)``."""
