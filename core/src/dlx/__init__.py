@@ -10,12 +10,16 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBMODULES = {"ops", "backend", "config", "dtypes", "plugins", "random", "tree"}
+_SUBMODULES = {"ops", "backend", "config", "dtypes", "plugins", "random", "tree", "variables"}
+# public names that live in submodules, imported on first access
+_LAZY = {"Variable": "dlx.variables", "StatelessScope": "dlx.variables"}
 
 
 def __getattr__(name):
     if name in _SUBMODULES:
         return importlib.import_module(f"dlx.{name}")
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'dlx' has no attribute {name!r}")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import inspect
 import threading
 
-from dlx.ops.symbolic import SymbolicTensor, infer
+from dlx.ops.symbolic import Special, SymbolicTensor, infer
 
 
 class _LazyKernels(dict):
@@ -55,21 +55,19 @@ def make_public(spec):
             text += f"=_d{i}"
         params.append(text)
         call.append(f"{p.name}={p.name}" if p.kind is p.KEYWORD_ONLY else p.name)
-    checks = [f"isinstance({t}, _Sym)" for t in spec.tensors]
+    checks = [f"isinstance({t}, _Special)" for t in spec.tensors]
     for t in spec.tensor_lists:
-        kind = sig.parameters[t].kind
-        checks.append(f"any(isinstance(_t, _Sym) for _t in {t})" if kind is not inspect.Parameter.VAR_POSITIONAL
-                      else f"any(isinstance(_t, _Sym) for _t in {t})")
+        checks.append(f"any(isinstance(_t, _Special) for _t in {t})")
     args_src = ", ".join(call)
     lines = [f"def {spec.name}({', '.join(params)}):"]
     if spec.validate is not None:
         lines.append(f"    _validate({args_src})")
     if checks:
         lines.append(f"    if {' or '.join(checks)}:")
-        lines.append(f"        return _infer(_spec, ({_pos_src(sig)}), {{{_kw_src(sig)}}})")
+        lines.append(f"        return _slow(_spec, ({_pos_src(sig)}), {{{_kw_src(sig)}}})")
     lines.append(f"    return _STATE.kernels[{spec.name!r}]({args_src})")
     src = "\n".join(lines)
-    ns = {"_Sym": SymbolicTensor, "_infer": infer, "_spec": spec, "_STATE": STATE,
+    ns = {"_Special": Special, "_slow": slow_path, "_spec": spec, "_STATE": STATE,
           "_validate": spec.validate, **defaults}
     exec(compile(src, f"<dlx.ops.{spec.name}>", "exec"), ns)
     fn = ns[spec.name]
@@ -78,6 +76,30 @@ def make_public(spec):
     fn.__qualname__ = spec.name
     fn.spec = spec
     return fn
+
+
+def _unwrap(v):
+    """Variables read their current value; symbolic tensors stay symbolic."""
+    if isinstance(v, Special) and not isinstance(v, SymbolicTensor):
+        return v.value
+    if isinstance(v, (list, tuple)) and any(isinstance(t, Special) for t in v):
+        return type(v)(_unwrap(t) for t in v)
+    return v
+
+
+def _has_symbolic(v):
+    if isinstance(v, SymbolicTensor):
+        return True
+    return isinstance(v, (list, tuple)) and any(isinstance(t, SymbolicTensor) for t in v)
+
+
+def slow_path(spec, args, kwargs):
+    """Arguments that are Variables or SymbolicTensors (or lists holding them)."""
+    args = tuple(_unwrap(a) for a in args)
+    kwargs = {k: _unwrap(v) for k, v in kwargs.items()}
+    if any(_has_symbolic(a) for a in args) or any(_has_symbolic(v) for v in kwargs.values()):
+        return infer(spec, args, kwargs)
+    return STATE.kernels[spec.name](*args, **kwargs)
 
 
 def _pos_src(sig):

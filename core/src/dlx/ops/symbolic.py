@@ -16,7 +16,14 @@ from dlx import tree
 PROBES = (12, 36)
 
 
-class SymbolicTensor:
+class Special:
+    """Base of the values public ops route through their slow path: symbolic tensors (shape
+    inference) and variables (read their value). One ``isinstance`` check covers both."""
+
+    __slots__ = ()
+
+
+class SymbolicTensor(Special):
     """A placeholder with a shape (ints or ``None``) and a dtype name."""
 
     __array_ufunc__ = None  # make NumPy defer to our operators

@@ -1,0 +1,230 @@
+"""``dlx.Variable``: a named, backend-native mutable value, and the stateless scope.
+
+A variable lives on the backend that was active when it was created (its storage is that
+framework's native variable: a ``jax.Array``, a ``torch.nn.Parameter``, a ``tf.Variable``, a NumPy
+array). Passing a variable to any ``dlx.ops`` function reads its current value.
+
+Inside ``with StatelessScope(mapping):`` reads of a mapped variable return the mapped value and
+``assign`` records the new value in the scope instead of mutating the variable -- this is how
+``stateless_call`` and compiled training steps treat model state as pure data.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+
+from dlx import dtypes as _dtypes
+from dlx.ops.symbolic import Special
+
+_SCOPES = threading.local()
+
+
+def _scope_stack():
+    st = getattr(_SCOPES, "stack", None)
+    if st is None:
+        st = _SCOPES.stack = []
+    return st
+
+
+class StatelessScope:
+    """Maps variables to values for reads, and collects assignments instead of applying them.
+
+    Arguments:
+        state_mapping: iterable of ``(variable, value)`` pairs.
+    """
+
+    def __init__(self, state_mapping=()):
+        self._values = {id(v): (v, val) for v, val in state_mapping}
+        self._assigned: dict[int, tuple] = {}
+
+    def get(self, var):
+        hit = self._assigned.get(id(var)) or self._values.get(id(var))
+        return None if hit is None else hit[1]
+
+    def record(self, var, value):
+        self._assigned[id(var)] = (var, value)
+
+    def updated(self, var):
+        """The value assigned to ``var`` in this scope, else its mapped/current value."""
+        hit = self._assigned.get(id(var))
+        if hit is not None:
+            return hit[1]
+        hit = self._values.get(id(var))
+        return hit[1] if hit is not None else var.value
+
+    def __enter__(self):
+        _scope_stack().append(self)
+        return self
+
+    def __exit__(self, *exc):
+        _scope_stack().pop()
+
+
+def current_stateless_scope():
+    st = getattr(_SCOPES, "stack", None)
+    return st[-1] if st else None
+
+
+class Variable(Special):
+    """A mutable tensor owned by a backend.
+
+    Arguments:
+        initializer: an array-like initial value, or a callable ``(shape, dtype) -> value``.
+        shape: required when ``initializer`` is callable.
+        dtype: dlx dtype name (default: the initial value's dtype, floats as ``floatx()``).
+        trainable: whether optimizers update it.
+        name: the last path component (no ``/``).
+        path: the structural path (``"dense_1/kernel"``); defaults to ``name``.
+        backend: a backend name or instance (default: the active one).
+    """
+
+    __array_ufunc__ = None
+
+    def __init__(self, initializer, shape=None, dtype=None, trainable=True, name=None, path=None,
+                 backend=None, regularizer=None, constraint=None):
+        from dlx.backend import registry
+
+        if name is not None and "/" in str(name):
+            raise ValueError(f"Variable name={name!r} must not contain '/' (paths are built from names)")
+        self._backend = registry.current() if backend is None else (
+            backend if not isinstance(backend, str) else registry.get(backend))
+        if callable(initializer):
+            if shape is None:
+                raise ValueError(f"Variable {name!r}: a callable initializer needs shape=")
+            dt = _dtypes.standardize(dtype or _dtypes.floatx())
+            from dlx.backend import use
+
+            with use(self._backend):
+                value = initializer(tuple(shape), dt)
+        else:
+            value = initializer
+            if isinstance(value, Variable):
+                value = value.numpy()
+            if dtype is None:
+                arr = value if hasattr(value, "dtype") else np.asarray(value)
+                dt = _dtypes.standardize(arr.dtype)
+                if isinstance(value, (float, list)) and dt == "float64":
+                    dt = _dtypes.floatx()
+            else:
+                dt = _dtypes.standardize(dtype)
+        self._dtype = dt
+        self.name = name or "variable"
+        self.path = path or self.name
+        self._trainable = bool(trainable)
+        self.regularizer = regularizer
+        self.constraint = constraint
+        self._storage = self._backend.create_variable(self._backend.convert_to_tensor(value, dt), dtype=dt,
+                                                      trainable=self._trainable, name=self.name)
+        self._shape = tuple(int(d) for d in self._storage.shape)
+
+    # -- value ------------------------------------------------------------------------------------
+    @property
+    def value(self):
+        scope = current_stateless_scope()
+        if scope is not None:
+            v = scope.get(self)
+            if v is not None:
+                return v
+        return self._backend.read_variable(self._storage)
+
+    def assign(self, value):
+        scope = current_stateless_scope()
+        if scope is not None and scope.get(self) is not None:
+            scope.record(self, value)
+            return value
+        value = self._backend.convert_to_tensor(value, self._dtype) if not self._backend.is_tensor(value) else value
+        shape = tuple(int(d) for d in value.shape)
+        if shape != self._shape:
+            raise ValueError(f"Variable {self.path!r}: cannot assign a value of shape {shape} to a "
+                             f"variable of shape {self._shape}")
+        self._storage = self._backend.assign_variable(self._storage, value)
+        return value
+
+    def assign_add(self, delta):
+        from dlx import ops
+
+        return self.assign(ops.add(self.value, delta))
+
+    def assign_sub(self, delta):
+        from dlx import ops
+
+        return self.assign(ops.subtract(self.value, delta))
+
+    def numpy(self) -> np.ndarray:
+        return np.array(self._backend.to_numpy(self.value))
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.numpy()
+        return a if dtype is None else a.astype(dtype)
+
+    # -- metadata ---------------------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple:
+        return self._shape
+
+    @property
+    def ndim(self) -> int:
+        return len(self._shape)
+
+    @property
+    def dtype(self) -> str:
+        return self._dtype
+
+    @property
+    def trainable(self) -> bool:
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool):
+        self._trainable = bool(value)
+
+    @property
+    def backend(self):
+        return self._backend
+
+    @property
+    def storage(self):
+        """The framework-native storage (a torch Parameter, a tf.Variable, an array)."""
+        return self._storage
+
+    def __repr__(self):
+        return f"<Variable path={self.path!r} shape={self._shape} dtype={self._dtype} trainable={self._trainable}>"
+
+    def __len__(self):
+        return self._shape[0]
+
+    def __bool__(self):
+        return bool(self.numpy())
+
+    def __float__(self):
+        return float(self.numpy())
+
+    def __int__(self):
+        return int(self.numpy())
+
+    def __hash__(self):
+        return id(self)
+
+
+def _install_operators():
+    from dlx import ops
+
+    def b(name, rev=False):
+        fn = getattr(ops, name)
+        return (lambda s, o: fn(o, s.value)) if rev else (lambda s, o: fn(s.value, o))
+
+    for d, n in {"add": "add", "sub": "subtract", "mul": "multiply", "truediv": "divide",
+                 "floordiv": "floor_divide", "mod": "mod", "pow": "power", "matmul": "matmul"}.items():
+        setattr(Variable, f"__{d}__", b(n))
+        setattr(Variable, f"__r{d}__", b(n, True))
+    for d, n in {"lt": "less", "le": "less_equal", "gt": "greater", "ge": "greater_equal"}.items():
+        setattr(Variable, f"__{d}__", b(n))
+    Variable.__neg__ = lambda s: ops.negative(s.value)
+    Variable.__abs__ = lambda s: ops.abs(s.value)
+    Variable.__getitem__ = lambda s, k: ops.get_item(s.value, k)
+    Variable.T = property(lambda s: ops.transpose(s.value))
+
+
+_install_operators()
