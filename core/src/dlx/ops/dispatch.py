@@ -32,6 +32,79 @@ class _DispatchState(threading.local):
 STATE = _DispatchState()
 
 
+_FORMATS = (None, "channels_last", "channels_first")
+_AXIS_IN_OUTPUT = {"expand_dims", "stack", "one_hot"}
+
+
+def _bad(op, name, value, expected):
+    raise ValueError(f"{op}: {name}={value!r} is invalid; expected {expected}")
+
+
+def _check_axis(op, name, value, x=None):
+    """Slow path of the inline axis check: ints, or tuples/lists of distinct ints, in range."""
+    if isinstance(value, bool) or not isinstance(value, (int, tuple, list)):
+        _bad(op, name, value, "None, an int, or a tuple of ints")
+    axes = (value,) if isinstance(value, int) else tuple(value)
+    if any(isinstance(a, bool) or not isinstance(a, int) for a in axes):
+        _bad(op, name, value, "None, an int, or a tuple of ints")
+    nd = None
+    if x is not None:
+        try:
+            nd = len(x.shape)
+        except (AttributeError, TypeError):
+            nd = None
+    if nd is not None:
+        bad = [a for a in axes if not -nd <= a < nd]
+        if bad:
+            _bad(op, name, value, f"axes in [-{nd}, {nd}) for an input of rank {nd}")
+        if len({a % nd for a in axes}) != len(axes):
+            _bad(op, name, value, "distinct axes")
+    return value
+
+
+def _check_dtype(op, name, value):
+    from dlx import dtypes
+
+    try:
+        return dtypes.standardize(value)
+    except (ValueError, TypeError):
+        _bad(op, name, value, f"a dtype name such as 'float32' (one of {dtypes.ALL})")
+
+
+def _inline_checks(spec) -> list[str]:
+    """Cheap argument checks compiled into the public function; the fast path is one compare."""
+    p = spec.signature.parameters
+    op = spec.name
+    out = []
+    # the tensor whose dims ``axis`` indexes
+    first = next((t for t in ("x", "inputs", "output") if t in spec.tensors), None)
+    if "axis" in p and first is not None:
+        # axis indexes the input (expand_dims/stack/one_hot index the output: shape rules check those)
+        ranged = op not in _AXIS_IN_OUTPUT
+        n = f"len(getattr({first}, 'shape', ()))"
+        rng = f" or axis.__class__ is int and not -{n} <= axis < ({n} or 1)" if ranged else ""
+        ref = f"{first} if hasattr({first}, 'shape') else None" if ranged else "None"
+        out.append(f"    if axis is not None and axis.__class__ is not int{rng}:\n"
+                   f"        _check_axis({op!r}, 'axis', axis, {ref})")
+    if "keepdims" in p:
+        out.append(f"    if keepdims is not False and keepdims is not True:\n"
+                   f"        _bad({op!r}, 'keepdims', keepdims, 'True or False')")
+    if "padding" in p and op != "pad":
+        out.append(f"    if padding != 'valid' and padding != 'same':\n"
+                   f"        if str(padding).lower() in ('valid', 'same'):\n"
+                   f"            padding = str(padding).lower()\n"
+                   f"        else:\n"
+                   f"            _bad({op!r}, 'padding', padding, \"'valid' or 'same'\")")
+    if "data_format" in p:
+        out.append(f"    if data_format not in _FORMATS:\n"
+                   f"        _bad({op!r}, 'data_format', data_format, \"'channels_last' or 'channels_first'\")")
+    if "dtype" in p:
+        out.append("    if dtype is not None:\n"
+                   f"        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES "
+                   f"else _check_dtype({op!r}, 'dtype', dtype)")
+    return out
+
+
 def make_public(spec):
     """Builds the public function for ``spec`` (exec'd source with the exact signature)."""
     sig = spec.signature
@@ -60,6 +133,7 @@ def make_public(spec):
         checks.append(f"any(isinstance(_t, _Special) for _t in {t})")
     args_src = ", ".join(call)
     lines = [f"def {spec.name}({', '.join(params)}):"]
+    lines += _inline_checks(spec)
     if spec.validate is not None:
         lines.append(f"    _validate({args_src})")
     if checks:
@@ -67,7 +141,8 @@ def make_public(spec):
         lines.append(f"        return _slow(_spec, ({_pos_src(sig)}), {{{_kw_src(sig)}}})")
     lines.append(f"    return _STATE.kernels[{spec.name!r}]({args_src})")
     src = "\n".join(lines)
-    ns = {"_Special": Special, "_slow": slow_path, "_spec": spec, "_STATE": STATE,
+    ns = {"_Special": Special, "_slow": slow_path, "_spec": spec, "_STATE": STATE, "_bad": _bad,
+          "_check_axis": _check_axis, "_check_dtype": _check_dtype, "_FORMATS": _FORMATS, "_DTYPES": _dtype_table(),
           "_validate": spec.validate, **defaults}
     exec(compile(src, f"<dlx.ops.{spec.name}>", "exec"), ns)
     fn = ns[spec.name]
@@ -76,6 +151,21 @@ def make_public(spec):
     fn.__qualname__ = spec.name
     fn.spec = spec
     return fn
+
+
+def _dtype_table():
+    import numpy as np
+
+    from dlx import dtypes
+
+    table = {}
+    for name in dtypes.ALL:
+        table[name] = name
+        if name != "bfloat16":
+            table[np.dtype(name)] = name
+            table[np.dtype(name).type] = name
+    table.update({float: dtypes.floatx(), int: "int64", bool: "bool"})
+    return table
 
 
 def _unwrap(v):
