@@ -68,26 +68,31 @@ def round(x, decimals=0):
 
 @op(G, T.E0, unary_cases(ints=True))
 def isnan(x):
+    """True where ``x`` is NaN."""
     return np.isnan(np.asarray(x))
 
 
 @op(G, T.E0, unary_cases(ints=True))
 def isinf(x):
+    """True where ``x`` is +inf or -inf."""
     return np.isinf(np.asarray(x))
 
 
 @op(G, T.E0, unary_cases(ints=True))
 def isfinite(x):
+    """True where ``x`` is neither infinite nor NaN."""
     return np.isfinite(np.asarray(x))
 
 
 @op(G, T.E0, [Case("bool", lambda r, dt: ((r.random((5, 7)) < 0.5,), {}), dtypes=("bool",), grad=False)])
 def logical_not(x):
+    """Elementwise NOT of truth values; returns bool."""
     return np.logical_not(np.asarray(x))
 
 
 @op(G, T.E0, int_cases(binary=False, dts=("int32", "uint32")))
 def bitwise_invert(x):
+    """Bitwise NOT of integers."""
     return np.invert(np.asarray(x))
 
 
@@ -195,12 +200,14 @@ def add(x1, x2):
 
 @op(G, T.E0, binary_cases() + int_cases(), grad=_binary_grad(lambda g, o, a, b: g, lambda g, o, a, b: -g))
 def subtract(x1, x2):
+    """``x1 - x2`` with broadcasting."""
     a, b = promote(x1, x2)
     return a - b
 
 
 @op(G, T.E0, binary_cases() + int_cases(), grad=_binary_grad(lambda g, o, a, b: g * b, lambda g, o, a, b: g * a))
 def multiply(x1, x2):
+    """``x1 * x2`` with broadcasting."""
     a, b = promote(x1, x2)
     return a * b
 
@@ -217,6 +224,7 @@ def divide(x1, x2):
 @op(G, T.E0, binary_cases(domain2="positive", specials=False) + int_cases(low=1),
     grad=_binary_grad(lambda g, o, a, b: K.zeros_like(g), lambda g, o, a, b: K.zeros_like(g)))
 def floor_divide(x1, x2):
+    """``floor(x1 / x2)`` (Python / NumPy semantics)."""
     a, b = promote(x1, x2)
     with np.errstate(all="ignore"):
         return np.floor_divide(a, b)
@@ -264,6 +272,7 @@ def maximum(x1, x2):
 
 @op(G, T.E0, binary_cases() + int_cases(), grad=_select_grad(lambda a, b: K.less_equal(a, b)))
 def minimum(x1, x2):
+    """Elementwise minimum (NaN propagates)."""
     a, b = promote(x1, x2)
     return np.minimum(a, b)
 
@@ -271,6 +280,7 @@ def minimum(x1, x2):
 @op(G, T.T8, binary_cases(),
     grad=_binary_grad(lambda g, o, a, b: g * b / (a * a + b * b), lambda g, o, a, b: -g * a / (a * a + b * b)))
 def arctan2(x1, x2):
+    """Angle of the point ``(x2, x1)``, elementwise, in ``[-pi, pi]``."""
     a, b = float_promote(x1, x2)
     return np.arctan2(a, b)
 
@@ -314,7 +324,9 @@ for _name, _fn in [("bitwise_and", np.bitwise_and), ("bitwise_or", np.bitwise_or
             a, b = promote(x, y)
             return fn(a, b)
         return ref
-    op(G, T.E0, _INT2, name=_name)(_mkb(_fn))
+    _r = _mkb(_fn)
+    _r.__doc__ = f"Bitwise {_name.split('_')[1].upper()} of integers."
+    op(G, T.E0, _INT2, name=_name)(_r)
 
 _SHIFT = [Case("int", lambda r, dt: ((r.integers(0, 2**31 - 1, (6, 7)).astype(dt), r.integers(0, 31, (6, 7)).astype(dt)), {}),
                dtypes=("int32", "uint32"), grad=False)]

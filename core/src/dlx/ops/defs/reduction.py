@@ -126,6 +126,7 @@ def max(x, axis=None, keepdims=False):
 
 @op(G, T.E0, _red_cases(ints=True), grad=_extreme_grad)
 def min(x, axis=None, keepdims=False):
+    """Minimum over ``axis`` (NaN propagates). Gradient splits evenly between ties."""
     return np.asarray(np.min(np.asarray(x), axis=axis, keepdims=keepdims))
 
 
@@ -173,6 +174,7 @@ def argmax(x, axis=None, keepdims=False):
 
 @op(G, T.E0, _arg_cases())
 def argmin(x, axis=None, keepdims=False):
+    """Index of the minimum (first on ties) as int32."""
     x = np.asarray(x)
     return np.asarray(np.argmin(x, axis=axis, keepdims=keepdims)).astype(np.int32)
 
@@ -213,11 +215,13 @@ _BOOL_CASES = [
 
 @op(G, T.E0, _BOOL_CASES)
 def any(x, axis=None, keepdims=False):
+    """True where any element along ``axis`` is truthy."""
     return np.asarray(np.any(np.asarray(x), axis=axis, keepdims=keepdims))
 
 
 @op(G, T.E0, _BOOL_CASES)
 def all(x, axis=None, keepdims=False):
+    """True where every element along ``axis`` is truthy."""
     return np.asarray(np.all(np.asarray(x), axis=axis, keepdims=keepdims))
 
 

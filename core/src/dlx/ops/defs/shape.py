@@ -361,12 +361,14 @@ def roll(x, shift, axis=None):
 
 @op(G, E0, [_c("basic", (2, 3, 4), 0, 2)], grad=lambda g, out, x, axis1, axis2: (K.swapaxes(g, axis1, axis2),), tensors=("x",))
 def swapaxes(x, axis1, axis2):
+    """Interchanges two axes."""
     return np.swapaxes(np.asarray(x), axis1, axis2)
 
 
 @op(G, E0, [_c("basic", (2, 3, 4), 0, -1), _c("multi", (2, 3, 4), [0, 1], [2, 0])],
     grad=lambda g, out, x, source, destination: (K.moveaxis(g, destination, source),), tensors=("x",))
 def moveaxis(x, source, destination):
+    """Moves axes to new positions; the others keep their order."""
     return np.moveaxis(np.asarray(x), source, destination)
 
 
@@ -390,6 +392,7 @@ _like("ones_like", 1)
 
 @op(G, E0, [_c("basic", (3, 4), 2.5, grad=False), _c("dtype", (2,), 7, "int32", grad=False)], tensors=("x",))
 def full_like(x, fill_value, dtype=None):
+    """An array of ``fill_value`` with the shape (and by default the dtype) of ``x``."""
     x = np.asarray(x)
     return np.full(x.shape, fill_value, nd(dtype) if dtype is not None else x.dtype)
 
@@ -407,6 +410,7 @@ def zeros(shape, dtype=None):
 
 @op(G, E0, _creation_cases(), tensors=())
 def ones(shape, dtype=None):
+    """An array of ones (``dtype`` defaults to floatx)."""
     return np.ones(shape, nd(dtype or dtypes.floatx()))
 
 
@@ -504,4 +508,5 @@ def tril(x, k=0):
 
 @op(G, E0, [_c("k0", (4, 5)), _c("k1", (4, 5), 1)], grad=lambda g, out, x, k=0: (K.triu(g, k),), tensors=("x",))
 def triu(x, k=0):
+    """Upper triangle of the last two axes."""
     return np.triu(np.asarray(x), k)

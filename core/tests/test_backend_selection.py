@@ -1,0 +1,213 @@
+"""Discovery and selection: env var, config file, set_backend, use(), errors, third-party plugins."""
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import dlx
+from dlx.backend import BackendError, registry
+
+FRAMEWORKS = ("jax", "torch", "tensorflow", "openvino")
+
+
+def run_py(code, env=None, cwd=None):
+    full_env = {**os.environ, **(env or {})}
+    full_env.pop("DLX_BACKEND", None) if env is None or "DLX_BACKEND" not in env else None
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                          env=full_env, cwd=cwd, timeout=120)
+
+
+def test_import_dlx_and_listing_backends_import_no_framework():
+    r = run_py(f"""
+        import sys, dlx
+        dlx.backend.records()
+        import dlx.ops
+        print([m for m in {FRAMEWORKS!r} if m in sys.modules])
+    """)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "[]"
+
+
+def test_import_dlx_is_fast():
+    r = run_py("""
+        import time
+        t = time.perf_counter()
+        import dlx
+        print(time.perf_counter() - t)
+    """)
+    assert r.returncode == 0, r.stderr
+    assert float(r.stdout) < 0.15
+
+
+def test_env_var_selects_and_info_explains(tmp_path):
+    r = run_py("import dlx; print(dlx.config.backend())", env={"DLX_BACKEND": "numpy", "DLX_HOME": str(tmp_path)})
+    assert r.stdout.strip() == "numpy", r.stderr
+    r = subprocess.run([sys.executable, "-m", "dlx", "info"], capture_output=True, text=True,
+                       env={**os.environ, "DLX_BACKEND": "numpy"}, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "active backend: numpy (DLX_BACKEND environment variable)" in r.stdout
+    assert "numpy" in r.stdout and "capabilities:" in r.stdout
+
+
+def test_config_file_selects(tmp_path):
+    (tmp_path / "dlx.json").write_text(json.dumps({"backend": "numpy"}))
+    env = {"DLX_HOME": str(tmp_path)}
+    r = run_py("from dlx.backend import registry; print(registry.select_default())", env=env)
+    assert "'numpy'" in r.stdout and "dlx.json" in r.stdout, r.stderr
+
+
+def test_bad_config_file_is_a_clear_error(tmp_path):
+    (tmp_path / "dlx.json").write_text("{not json")
+    r = run_py("import dlx; dlx.config.backend()", env={"DLX_HOME": str(tmp_path)})
+    assert r.returncode != 0 and "dlx.json: not valid JSON" in r.stderr
+
+
+def test_unknown_backend_lists_installed():
+    with pytest.raises(BackendError, match=r"unknown backend 'nope'; installed: .*numpy"):
+        dlx.backend.get("nope")
+    with pytest.raises(BackendError, match="unknown backend"):
+        dlx.config.set_backend("nope")
+
+
+def test_use_scopes_per_thread_and_nests():
+    import threading
+
+    with dlx.backend.use("numpy") as b:
+        assert dlx.backend.current() is b
+        seen = []
+        t = threading.Thread(target=lambda: seen.append(registry.STATE.backend))
+        t.start()
+        t.join()
+        assert seen == [None]  # a new thread starts on the process default, not this scope
+        with dlx.backend.use(b):
+            assert dlx.backend.name() == "numpy"
+
+
+def test_set_backend_is_explicit_and_reversible():
+    try:
+        dlx.config.set_backend("numpy")
+        assert registry.select_default() == ("numpy", "set by dlx.config.set_backend()")
+        assert dlx.config.backend() == "numpy"
+        np.testing.assert_array_equal(dlx.ops.add(np.ones(2, np.float32), 1.0), [2, 2])
+    finally:
+        dlx.config.set_backend(None)
+
+
+THIRD_PARTY = '''
+import numpy as np
+from dlx.backend import Backend, Capabilities
+from dlx.ops.spec import REGISTRY
+from dlx.plugins import BackendRecord, hookimpl
+
+
+class ThirdBackend(Backend):
+    """A third-party backend: NumPy kernels, inference only, written outside core."""
+    name = "third"
+    capabilities = Capabilities(training=False, reasons={"training": "toy backend without autodiff"})
+    BROKEN = None
+
+    def native_kernels(self):
+        table = {n: s.reference for n, s in REGISTRY.items()}
+        table["add"] = lambda x1, x2: np.add(x1, x2)  # NumPy 2 keeps Python scalars weak
+        if self.BROKEN == "sign":
+            table["negative"] = lambda x: np.asarray(x)
+        return table
+
+    def convert_to_tensor(self, x, dtype=None):
+        return np.asarray(x) if dtype is None else np.asarray(x, dtype)
+
+    def to_numpy(self, x):
+        return np.asarray(x)
+
+    def is_tensor(self, x):
+        return isinstance(x, np.ndarray)
+
+
+class BrokenSign(ThirdBackend):
+    name = "third_broken"
+    BROKEN = "sign"
+
+
+@hookimpl
+def dlx_backends():
+    return [BackendRecord(name="third", target="third_backend:ThirdBackend", priority=-1),
+            BackendRecord(name="third_broken", target="third_backend:BrokenSign", priority=-1)]
+'''
+
+
+@pytest.fixture
+def third_party_site(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "third_backend.py").write_text(THIRD_PARTY)
+    dist = site / "third_backend-0.1.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: third-backend\nVersion: 0.1\n")
+    (dist / "entry_points.txt").write_text("[dlx]\nthird = third_backend\n")
+    (site / "broken_plugin.py").write_text("raise ImportError('this plugin is broken on purpose')\n")
+    dist2 = site / "broken_plugin-0.1.dist-info"
+    dist2.mkdir()
+    (dist2 / "METADATA").write_text("Metadata-Version: 2.1\nName: broken-plugin\nVersion: 0.1\n")
+    (dist2 / "entry_points.txt").write_text("[dlx]\nbroken = broken_plugin\n")
+    return site
+
+
+def test_third_party_backend_is_discovered_selected_and_measured(third_party_site, tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(third_party_site), "DLX_BACKEND": "third", "PYTHONWARNINGS": "ignore"}
+    r = subprocess.run([sys.executable, "-m", "dlx", "info"], capture_output=True, text=True, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "active backend: third (DLX_BACKEND environment variable)" in r.stdout
+    assert "broken plugin broken: ImportError: this plugin is broken on purpose" in r.stdout
+    report = tmp_path / "report"
+    r = subprocess.run([sys.executable, "-m", "dlx_conformance", "third", "--report", str(report), "-k",
+                        "add or negative or exp or conv"], capture_output=True, text=True, env=env, timeout=600)
+    assert r.returncode == 0, r.stdout[-3000:]
+    data = json.loads((report / "report.json").read_text())
+    assert data["totals"]["failed"] == 0 and data["totals"]["passed"] > 20
+    assert any("toy backend without autodiff" in row.get("skip_reason", "") for row in data["rows"])
+    r = subprocess.run([sys.executable, "-m", "dlx_conformance", "third_broken", "-k", "negative"],
+                       capture_output=True, text=True, env=env, timeout=600)
+    assert r.returncode == 1 and "test_value[negative-normal-float32]" in r.stdout
+
+
+def test_broken_plugin_is_skipped_with_warning_and_explicit_selection_chains(third_party_site):
+    r = run_py("""
+        import warnings
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            import dlx
+            names = sorted(dlx.backend.records())
+        print(names, [str(x.message) for x in w])
+        try:
+            dlx.backend.get("broken")
+        except Exception as e:
+            print("ERR", type(e).__name__, e, "| cause:", repr(e.__cause__))
+    """, env={"PYTHONPATH": str(third_party_site)})
+    assert r.returncode == 0, r.stderr
+    assert "'third'" in r.stdout and "plugin 'broken'" in r.stdout and "failed to load and is skipped" in r.stdout
+    assert "ERR BackendError backend 'broken' is installed but its plugin failed to load" in r.stdout
+    assert "cause: ImportError('this plugin is broken on purpose')" in r.stdout
+
+
+def test_op_table_validation_lists_every_problem():
+    from dlx.backend import Backend
+
+    class Bad(Backend):
+        name = "bad"
+
+        def native_kernels(self):
+            return {"exp": lambda y: y, "not_an_op": lambda x: x}
+
+    with pytest.raises(BackendError) as e:
+        Bad().op_table
+    msg = str(e.value)
+    assert "kernel 'exp' takes (y); the spec says (x)" in msg
+    assert "kernel 'not_an_op' names no registered op" in msg
+    assert "op 'log' has no kernel and no decomposition" in msg
+    # decompositions fill the gaps: conv has one, so it is not reported missing
+    assert "op 'conv'" not in msg

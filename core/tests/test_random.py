@@ -1,0 +1,70 @@
+"""The portable generator against published Threefry-2x32 known-answer vectors (Random123)."""
+
+import numpy as np
+import pytest
+
+import dlx
+from dlx.ops.defs.random import threefry2x32_numpy
+
+# Threefry-2x32, 20 rounds: (key, counter) -> output, from the Random123 known-answer tests.
+KAT = [
+    ((0x00000000, 0x00000000), (0x00000000, 0x00000000), (0x6B200159, 0x99BA4EFE)),
+    ((0xFFFFFFFF, 0xFFFFFFFF), (0xFFFFFFFF, 0xFFFFFFFF), (0x1CB996FC, 0xBB002BE7)),
+    ((0x13198A2E, 0x03707344), (0x243F6A88, 0x85A308D3), (0xC4923A9C, 0x483DF7A0)),
+]
+
+
+@pytest.mark.parametrize(("key", "ctr", "expected"), KAT)
+def test_threefry_known_answers(key, ctr, expected):
+    y0, y1 = threefry2x32_numpy(key[0], key[1], np.array([ctr[0]], np.uint32), np.array([ctr[1]], np.uint32))
+    assert (int(y0[0]), int(y1[0])) == expected
+
+
+def test_bits_are_counter_mode_xor(numpy_backend):
+    seed = np.array([0x13198A2E, 0x03707344], np.uint32)
+    bits = dlx.random.bits((5,), seed)
+    for i in range(5):
+        y0, y1 = threefry2x32_numpy(seed[0], seed[1], np.array([0], np.uint32), np.array([i], np.uint32))
+        assert bits[i] == (y0[0] ^ y1[0])
+
+
+def test_bits_decomposition_matches_reference(numpy_backend):
+    from dlx.ops.defs.random import threefry_bits_decomposition
+
+    seed = np.array([7, 9], np.uint32)
+    np.testing.assert_array_equal(threefry_bits_decomposition(seed, (4, 6)), dlx.random.bits((4, 6), seed))
+
+
+def test_distributions_have_the_right_moments(numpy_backend):
+    n = 200_000
+    u = dlx.random.uniform((n,), seed=1)
+    assert u.dtype == np.float32 and u.min() >= 0 and u.max() < 1
+    assert abs(u.mean() - 0.5) < 0.005
+    z = dlx.random.normal((n,), seed=2)
+    assert abs(z.mean()) < 0.01 and abs(z.std() - 1) < 0.01
+    t = dlx.random.truncated_normal((n,), seed=3)
+    assert np.abs(t).max() <= 2.0 and abs(t.std() - 0.8796) < 0.01  # std of N(0,1) cut at ±2
+    r = dlx.random.randint((n,), 3, 9, seed=4)
+    assert r.dtype == np.int32 and set(np.unique(r)) == set(range(3, 9))
+    x = np.ones((n,), np.float32)
+    d = dlx.random.dropout(x, 0.25, seed=5)
+    assert abs((d == 0).mean() - 0.25) < 0.005 and set(np.unique(d)) == {0.0, np.float32(1 / 0.75)}
+    s = dlx.random.shuffle(np.arange(10), seed=6)
+    assert sorted(s.tolist()) == list(range(10)) and s.tolist() != list(range(10))
+    c = dlx.random.categorical(np.log(np.array([[0.1, 0.9]], np.float32)), 20000, seed=7)
+    assert abs(c.mean() - 0.9) < 0.01
+
+
+def test_same_seed_same_samples_different_seed_differs(numpy_backend):
+    a = dlx.random.normal((100,), seed=42)
+    np.testing.assert_array_equal(a, dlx.random.normal((100,), seed=42))
+    assert not np.array_equal(a, dlx.random.normal((100,), seed=43))
+
+
+def test_seed_validation(numpy_backend):
+    with pytest.raises(ValueError, match="explicit seed"):
+        dlx.random.uniform((2,))
+    with pytest.raises(ValueError, match="non-negative"):
+        dlx.random.uniform((2,), seed=-1)
+    with pytest.raises(ValueError, match="rate"):
+        dlx.random.dropout(np.ones(3, np.float32), 1.5, seed=0)
