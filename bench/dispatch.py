@@ -72,7 +72,8 @@ def main(argv=None):
     p.add_argument("--json")
     a = p.parse_args(argv)
     results = [bench(b) for b in a.backends]
-    print(f"{'backend':<8} {'op':<5} {'framework':>10} {'kernel':>10} {'dlx.ops':>10} {'over kernel':>12} {'over fw':>10}  (ns/call)")
+    print(f"{'backend':<8} {'op':<5} {'framework':>10} {'kernel':>10} {'dlx.ops':>10} {'over kernel':>12} "
+          f"{'over fw':>10}  (ns/call)")
     for r in results:
         for op_name, row in r["ops"].items():
             fw = row.get("framework_ns", float("nan"))

@@ -204,7 +204,7 @@ def test_op_table_validation_lists_every_problem():
             return {"exp": lambda y: y, "not_an_op": lambda x: x}
 
     with pytest.raises(BackendError) as e:
-        Bad().op_table
+        _ = Bad().op_table
     msg = str(e.value)
     assert "kernel 'exp' takes (y); the spec says (x)" in msg
     assert "kernel 'not_an_op' names no registered op" in msg

@@ -142,13 +142,16 @@ def value_case(backend, spec: OpSpec, case: Case, dtype: str) -> CaseResult:
     return worst
 
 
+def _is_float_array(v) -> bool:
+    return isinstance(v, np.ndarray) and v.dtype.kind == "f"
+
+
 def differentiable_params(spec, args, kwargs):
     bound = spec.signature.bind(*args, **kwargs)
     names = []
     for name, value in bound.arguments.items():
-        if name in spec.tensors and isinstance(value, np.ndarray) and value.dtype.kind == "f":
-            names.append(name)
-        elif name in spec.tensor_lists and all(isinstance(v, np.ndarray) and v.dtype.kind == "f" for v in value):
+        if (name in spec.tensors and _is_float_array(value)) or (
+                name in spec.tensor_lists and all(_is_float_array(v) for v in value)):
             names.append(name)
     return names
 

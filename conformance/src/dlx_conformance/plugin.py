@@ -93,10 +93,11 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     rep = outcome.get_result()
     if rep.when == "call" or (rep.when == "setup" and rep.skipped):
-        item.config.stash[_RESULTS_KEY].append({"nodeid": item.name, "outcome": rep.outcome,
-                                                "wasxfail": hasattr(rep, "wasxfail"),
-                                                **getattr(item, "_dlx_result", {}),
-                                                **({"skip_reason": str(rep.longrepr[-1])} if rep.skipped and isinstance(rep.longrepr, tuple) else {})})
+        row = {"nodeid": item.name, "outcome": rep.outcome, "wasxfail": hasattr(rep, "wasxfail"),
+               **getattr(item, "_dlx_result", {})}
+        if rep.skipped and isinstance(rep.longrepr, tuple):
+            row["skip_reason"] = str(rep.longrepr[-1])
+        item.config.stash[_RESULTS_KEY].append(row)
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -84,7 +84,7 @@ def write_report(folder: Path, backend, rows) -> dict:
         f"({100 * within / max(len(cases), 1):.1f}%); within plain `allclose(1e-7, 1e-7)`: {plain}/{len(cases)} "
         f"({100 * plain / max(len(cases), 1):.1f}%)",
         "",
-        "Metric: max ULP for elementwise classes (E0/E1/T8/H8), max κ = |out − r| / (u·S) for "
+        "Metric: max ULP for elementwise classes (E0/E1/T8/H8), max κ = |out - r| / (u·S) for "
         "accumulation classes (Kr/Kc/Ks) and normwise gradient checks.",
         "",
         "| op | dtype | class | value | max | grad | max |",

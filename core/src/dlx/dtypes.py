@@ -126,7 +126,7 @@ def result_type(*items) -> str:
             weak.append("int")
         elif isinstance(it, float):
             weak.append("float")
-        elif isinstance(it, str) or isinstance(it, np.dtype) or isinstance(it, type):
+        elif isinstance(it, (str, np.dtype, type)):
             strong.append(standardize(it))
         else:
             dt = getattr(it, "dtype", None)

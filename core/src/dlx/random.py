@@ -62,3 +62,80 @@ def shuffle(x, axis=0, seed=None):
 
 def categorical(logits, num_samples, dtype="int32", seed=None):
     return ops.random_categorical(make_seed(seed), logits, num_samples, dtype)
+
+
+# ------------------------------------------------------------------------------ seed management
+import random as _pyrandom  # noqa: E402
+
+_GLOBAL_RNG = _pyrandom.Random()
+
+
+def set_global_seed(seed: int) -> None:
+    """Seeds the generator behind unseeded initializers and :class:`SeedGenerator` s.
+
+    After ``set_global_seed(s)``, building the same model in the same order gives the same
+    initial weights on every backend. ``dlx.utils.set_random_seed`` calls this.
+    """
+    _GLOBAL_RNG.seed(int(seed))
+
+
+def make_default_seed() -> int:
+    """A fresh integer seed from the global generator (see :func:`set_global_seed`)."""
+    return _GLOBAL_RNG.randint(1, 10**9)
+
+
+class SeedGenerator:
+    """A stateful source of seeds for the stateless random functions.
+
+    It owns a non-trainable ``(2,)`` uint32 state :class:`~dlx.Variable`. :meth:`next` returns a
+    fresh seed and advances the state with ops (``random_bits`` of the state), so it works inside
+    a :class:`~dlx.StatelessScope` and in compiled steps, where the new state is recorded and
+    returned with the other non-trainable variables.
+
+    Arguments:
+        seed: an int, or ``None`` for one drawn from the global generator.
+        name: the state variable's name.
+
+    >>> import dlx
+    >>> with dlx.backend.use("numpy"):
+    ...     g = SeedGenerator(1)
+    ...     a, b = g.next(), g.next()
+    ...     bool((a != b).any())
+    True
+    """
+
+    def __init__(self, seed: int | None = None, name: str | None = None, **kwargs):
+        from dlx.variables import Variable
+
+        if seed is None:
+            seed = make_default_seed()
+        elif not isinstance(seed, (int, np.integer)):
+            raise ValueError(f"SeedGenerator: seed={seed!r}; expected an int or None")
+        self._initial_seed = int(seed)
+        self.name = name or "seed_generator"
+        start = make_seed(int(seed))
+        self.state = Variable(lambda shape, dtype: start, shape=(2,), dtype="uint32", trainable=False,
+                              name=f"{self.name}_state", **kwargs)
+
+    def next(self, ordered: bool = True):
+        """A fresh ``(2,)`` uint32 seed; advances the state."""
+        out = ops.random_bits(self.state, (4,))
+        self.state.assign(ops.get_item(out, slice(0, 2)))
+        return ops.get_item(out, slice(2, 4))
+
+    def get_config(self) -> dict:
+        return {"seed": self._initial_seed}
+
+    @classmethod
+    def from_config(cls, config: dict) -> SeedGenerator:
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<SeedGenerator seed={self._initial_seed} state={self.state.path!r}>"
+
+
+def draw_seed(seed):
+    """A ``(2,)`` seed from an int, a seed tensor or a :class:`SeedGenerator` (advanced)."""
+    if isinstance(seed, SeedGenerator):
+        return seed.next()
+    return make_seed(seed)

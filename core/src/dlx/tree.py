@@ -10,7 +10,7 @@ from typing import Any
 
 
 class TreeDef:
-    __slots__ = ("kind", "meta", "children")
+    __slots__ = ("children", "kind", "meta")
 
     def __init__(self, kind, meta, children):
         self.kind, self.meta, self.children = kind, meta, children

@@ -80,7 +80,7 @@ def get(name: str) -> Backend:
     inst = cls()
     inst.record = rec
     inst.configure_numerics()
-    inst.op_table  # validate now: a broken table fails at selection, with every problem listed
+    _ = inst.op_table  # validate now: a broken table fails at selection, with every problem listed
     _INSTANCES[key] = inst
     return inst
 

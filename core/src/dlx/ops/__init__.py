@@ -17,8 +17,8 @@ from dlx.ops import defs as _defs  # noqa: F401  (registers the ops)
 from dlx.ops import symbolic as _symbolic
 from dlx.ops.dispatch import STATE as _STATE
 from dlx.ops.dispatch import make_public as _make_public
-from dlx.ops.spec import REGISTRY, SPEC_VERSION, Case, OpSpec, get_spec, op
-from dlx.ops.symbolic import SymbolicTensor
+from dlx.ops.spec import REGISTRY, SPEC_VERSION, Case, OpSpec, get_spec, op  # noqa: F401  (re-exported)
+from dlx.ops.symbolic import SymbolicTensor  # noqa: F401  (re-exported)
 
 for _name, _spec in REGISTRY.items():
     globals()[_name] = _make_public(_spec)

@@ -8,7 +8,6 @@ active backend's kernel, looked up in a plain dict held by a thread-local.
 
 from __future__ import annotations
 
-import inspect
 import threading
 
 from dlx.ops.symbolic import Special, SymbolicTensor, infer

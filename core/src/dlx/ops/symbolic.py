@@ -27,7 +27,7 @@ class SymbolicTensor(Special):
     """A placeholder with a shape (ints or ``None``) and a dtype name."""
 
     __array_ufunc__ = None  # make NumPy defer to our operators
-    __slots__ = ("shape", "dtype", "name", "_history", "__weakref__")
+    __slots__ = ("__weakref__", "_history", "dtype", "name", "shape")
 
     def __init__(self, shape, dtype="float32", name=None):
         self.shape = tuple(None if d is None else int(d) for d in shape)

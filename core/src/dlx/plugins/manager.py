@@ -7,7 +7,6 @@ that selecting its backend explicitly re-raises the original error.
 from __future__ import annotations
 
 import importlib
-import sys
 import warnings
 
 import pluggy
@@ -28,10 +27,8 @@ class _Builtin:
 
 
 def _entry_points():
-    if sys.version_info >= (3, 10):
-        from importlib.metadata import entry_points
-    else:  # pragma: no cover
-        from importlib_metadata import entry_points
+    from importlib.metadata import entry_points
+
     return entry_points(group="dlx")
 
 
@@ -71,7 +68,7 @@ def backend_records() -> dict[str, BackendRecord]:
     pm = plugin_manager()
     for impl in pm.hook.dlx_backends.get_hookimpls():
         try:
-            records = impl.function() if impl.plugin is None else getattr(impl.plugin, "dlx_backends")()
+            records = impl.function() if impl.plugin is None else impl.plugin.dlx_backends()
         except Exception as e:
             BROKEN[impl.plugin_name] = e
             warnings.warn(f"dlx: plugin {impl.plugin_name!r} raised in dlx_backends(): {e}",

@@ -18,7 +18,7 @@ from dlx.ops.dispatch import STATE
 class Tracer:
     """A NumPy value being differentiated. Supports Python operators and NumPy-like attributes."""
 
-    __slots__ = ("value", "tape")
+    __slots__ = ("tape", "value")
     __array_ufunc__ = None
     __array_priority__ = 1000
 
@@ -85,7 +85,7 @@ def _install_tracer_operators():
 
 
 class Node:
-    __slots__ = ("spec", "args", "kwargs", "inputs", "outputs", "out_value")
+    __slots__ = ("args", "inputs", "kwargs", "out_value", "outputs", "spec")
 
     def __init__(self, spec, args, kwargs, inputs, outputs, out_value):
         self.spec, self.args, self.kwargs = spec, args, kwargs
@@ -192,7 +192,7 @@ def backward(tape: Tape, value: Tracer, targets: list[Tracer]):
                 continue
             prev = cot.get(id(tracer))
             cot[id(tracer)] = g if prev is None else prev + g
-    return [cot.get(id(t), None) for t in targets]
+    return [cot.get(id(t)) for t in targets]
 
 
 def value_and_grad(backend, fn, argnums=0, has_aux=False):

@@ -66,7 +66,7 @@ class NumpyBackend(Backend):
         return isinstance(x, (np.ndarray, np.generic, autodiff.Tracer))
 
     def value_and_grad(self, fn, argnums=0, has_aux=False):
-        self.op_table  # builds the taped table
+        _ = self.op_table  # builds the taped table
         return autodiff.value_and_grad(self, fn, argnums, has_aux)
 
     def create_variable(self, value, *, dtype, trainable, name):
@@ -75,5 +75,6 @@ class NumpyBackend(Backend):
     def assign_variable(self, storage, value):
         value = np.asarray(value, dtype=storage.dtype)
         if value.shape != storage.shape:
-            raise ValueError(f"assign: value of shape {value.shape} does not match the variable's shape {storage.shape}")
+            raise ValueError(f"assign: value of shape {value.shape} does not match the variable's shape "
+                             f"{storage.shape}")
         return value

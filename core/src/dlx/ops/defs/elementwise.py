@@ -10,7 +10,14 @@ from dlx import dtypes
 from dlx import ops as K
 from dlx.ops import tolerance as T
 from dlx.ops.defs._common import (
-    as_float, binary_cases, float_promote, int_cases, nd, promote, unary_cases, vectorize,
+    as_float,
+    binary_cases,
+    float_promote,
+    int_cases,
+    nd,
+    promote,
+    unary_cases,
+    vectorize,
 )
 from dlx.ops.spec import Case, op
 

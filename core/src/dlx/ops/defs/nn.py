@@ -504,7 +504,7 @@ def _bn_scale(ctx):
     eps = a[6] if len(a) > 6 else kw.get("epsilon", 1e-3)
     shape = [1] * x.ndim
     shape[axis] = x.shape[axis]
-    r = lambda v: np.reshape(np.asarray(v, np.float64), shape) if v is not None else 0.0  # noqa: E731
+    r = lambda v: np.reshape(np.asarray(v, np.float64), shape) if v is not None else 0.0
     sd = np.sqrt(r(variance) + eps)
     g = np.abs(r(scale)) if scale is not None else 1.0
     return (np.abs(x) + np.abs(r(mean))) * g / sd + np.abs(r(offset))
@@ -545,7 +545,7 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
     x = as_float(x)
     shape = [1] * x.ndim
     shape[axis] = x.shape[axis]
-    r = lambda v: np.reshape(np.asarray(v, x.dtype), shape)  # noqa: E731
+    r = lambda v: np.reshape(np.asarray(v, x.dtype), shape)
     y = (x - r(mean)) / np.sqrt(r(variance) + x.dtype.type(epsilon))
     if scale is not None:
         y = y * r(scale)
