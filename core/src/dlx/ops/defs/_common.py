@@ -16,14 +16,42 @@ def nd(dtype) -> np.dtype:
     return dtypes.to_numpy_dtype(dtype)
 
 
+def _same_dtype_fast(xs):
+    """True when the first input is an array and the rest are arrays of its dtype or Python
+    scalars that are weak for it (NumPy 2 then keeps the dtype itself)."""
+    first = xs[0]
+    if type(first) is not np.ndarray:
+        return False
+    dt = first.dtype
+    kind = dt.kind
+    for x in xs[1:]:
+        t = type(x)
+        if t is np.ndarray:
+            if x.dtype != dt:
+                return False
+        elif t is float:
+            if kind != "f":
+                return False
+        elif t is int:
+            if kind not in "fiu":
+                return False
+        else:
+            return False
+    return True
+
+
 def promote(*xs):
     """Converts ``xs`` to arrays of their promoted dtype (dlx's lattice, weak scalars)."""
+    if _same_dtype_fast(xs):
+        return tuple(x if type(x) is np.ndarray else np.asarray(x, xs[0].dtype) for x in xs)
     dt = nd(dtypes.result_type(*xs))
     return tuple(np.asarray(x, dt) for x in xs)
 
 
 def as_float(x):
     """``x`` as an array; ints and bools become ``floatx()``."""
+    if type(x) is np.ndarray and x.dtype.kind == "f":
+        return x
     x = np.asarray(x) if not isinstance(x, (bool, int, float)) else np.asarray(x, nd(dtypes.result_type(x)))
     if x.dtype.kind in "biu":
         return x.astype(nd(dtypes.floatx()))
