@@ -61,7 +61,7 @@ def write_report(folder: Path, backend, rows) -> dict:
             "tests": len(rows),
             "passed": sum(1 for r in rows if r["outcome"] == "passed"),
             "failed": sum(1 for r in rows if r["outcome"] == "failed" and not r.get("wasxfail")),
-            "skipped": sum(1 for r in rows if r["outcome"] == "skipped"),
+            "skipped": sum(1 for r in rows if r["outcome"] == "skipped" and not r.get("wasxfail")),
             "xfailed": sum(1 for r in rows if r.get("wasxfail")),
             "cases_within_class": within,
             "cases_measured": len(cases),

@@ -120,11 +120,12 @@ def result_type(*items) -> str:
     strong = []
     weak = []
     for it in items:
-        if isinstance(it, bool):
+        t = type(it)
+        if t is bool:
             weak.append("bool")
-        elif isinstance(it, int):
+        elif t is int:
             weak.append("int")
-        elif isinstance(it, float):
+        elif t is float:  # NumPy scalars (np.float64 subclasses float) are strong
             weak.append("float")
         elif isinstance(it, (str, np.dtype, type)):
             strong.append(standardize(it))

@@ -181,7 +181,9 @@ class Hybrid(Tolerance):
                 a = np.asarray(a, np.float64)
                 x = np.broadcast_to(np.where(np.isfinite(a), a, 0.0), r.shape)
                 unit = np.maximum(unit, _ulp(x, dtype))
-        ratio = np.where(finite, np.abs(o - r) / unit, 0.0)
+        err = np.where(finite, np.abs(o - r), 0.0)
+        zone = UNDERFLOW_ZONE[dtype]
+        ratio = np.where(~finite, 0.0, np.where(np.abs(r32) < zone, np.where(err > zone, np.inf, 0.0), err / unit))
         metric = float(np.max(ratio))
         ok = metric <= self.k
         return _report(ok, metric, close, o, r, finite, ratio, "hybrid ULP")

@@ -52,7 +52,7 @@ def as_float(x):
     """``x`` as an array; ints and bools become ``floatx()``."""
     if type(x) is np.ndarray and x.dtype.kind == "f":
         return x
-    x = np.asarray(x) if not isinstance(x, (bool, int, float)) else np.asarray(x, nd(dtypes.result_type(x)))
+    x = np.asarray(x) if type(x) not in (bool, int, float) else np.asarray(x, nd(dtypes.result_type(x)))
     if x.dtype.kind in "biu":
         return x.astype(nd(dtypes.floatx()))
     return x

@@ -161,10 +161,13 @@ _unary("erf", _erf, T.T8, "small", lambda g, out, x: (g * (2 / math.sqrt(math.pi
 
 def _erfinv_ref(x):
     x = as_float(x)
-    x64 = x.astype(np.float64)
-    # Giles' single-precision seed, then Newton steps on erf in float64.
+    x64 = np.asarray(x, np.float64)
+    a = np.abs(x64)
+    # Giles' single-precision seed, then Newton steps in float64: on erf(y) = |x| for |x| <= 0.5
+    # and on erfc(y) = 1 - |x| (exact for |x| > 0.5, Sterbenz) in the tails, where erf(y) - |x|
+    # would cancel.
     with np.errstate(all="ignore"):
-        w = -np.log((1.0 - x64) * (1.0 + x64))
+        w = -np.log((1.0 - a) * (1.0 + a))
         small = w < 5.0
         ws = w - 2.5
         wl = np.sqrt(np.where(small, 5.0, w)) - 3.0
@@ -176,14 +179,18 @@ def _erfinv_ref(x):
         for c in (0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773, -0.0076224613,
                   0.00943887047, 1.00167406, 2.83297682):
             p2 = c + p2 * wl
-        y = np.where(small, p1, p2) * x64
+        y = np.where(small, p1, p2) * a
         erf = np.frompyfunc(math.erf, 1, 1)
-        for _ in range(3):
+        erfc = np.frompyfunc(math.erfc, 1, 1)
+        tail = a > 0.5
+        t = 1.0 - a
+        for _ in range(4):
             fin = np.isfinite(y)
-            e = np.asarray(erf(np.where(fin, y, 0.0)), np.float64)
-            y = np.where(fin, y - (e - x64) / (2 / math.sqrt(math.pi) * np.exp(-y * y)), y)
-        y = np.where(x64 == 1, np.inf, np.where(x64 == -1, -np.inf, y))
-        y = np.where(np.abs(x64) > 1, np.nan, y)
+            yy = np.where(fin, y, 0.0)
+            resid = np.where(tail, -(np.asarray(erfc(yy), np.float64) - t), np.asarray(erf(yy), np.float64) - a)
+            y = np.where(fin, y - resid / (2 / math.sqrt(math.pi) * np.exp(-y * y)), y)
+        y = np.where(a == 1, np.inf, y)
+        y = np.where(a > 1, np.nan, np.copysign(y, x64))
     return y.astype(x.dtype) if np.ndim(y) else x.dtype.type(y)
 
 
@@ -394,7 +401,7 @@ def where(condition, x1, x2):
     Case("to_int", lambda r, dt: ((r.standard_normal((5, 6)).astype(dt) * 10, "int32"), {}), grad=False),
     Case("to_bool", lambda r, dt: ((np.array([0.0, 1.0, -2.0, 0.5]).astype(dt), "bool"), {}), grad=False),
     Case("from_int", lambda r, dt: ((r.integers(-100, 100, (5,)).astype(np.int32), "float32"), {}), dtypes=("int32",), grad=False),
-], grad=lambda g, out, x, dtype: (K.cast(g, K.dtype(x)) if dtypes.is_float(K.dtype(x)) else None,))
+], grad=lambda g, out, x, dtype: (K.cast(g, K.dtype(x)) if dtypes.is_float(K.dtype(x)) else None,), tensors=("x",))
 def cast(x, dtype):
     """Converts ``x`` to ``dtype`` (floats to ints truncate toward zero)."""
     x = np.asarray(x)

@@ -113,7 +113,7 @@ def _ein_case(subs, *shapes, grad=True, fn=None):
     _ein_case("ij->j", (6, 4)),
     _ein_case("i,i->", (50,), (50,)),
     _ein_case("ij,kj->ikj", (3, 4), (2, 4)),
-], tensors=("subscripts",), tensor_lists=("operands",), grad=_einsum_grad)
+], tensors=(), tensor_lists=("operands",), grad=_einsum_grad)
 def einsum(subscripts, *operands):
     """Einstein summation (explicit ``->`` output recommended)."""
     arrs = promote(*operands)

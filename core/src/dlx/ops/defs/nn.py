@@ -720,7 +720,7 @@ def _bce_scale(ctx):
 
 def _bce_grad(g, out, target, output, from_logits=False):
     if from_logits:
-        return g * (output - target), g * (K.sigmoid(output) - target)
+        return -g * output, g * (K.sigmoid(output) - target)
     o = K.clip(output, _EPS, 1 - _EPS)
     inside = K.logical_and(K.greater(output, _EPS), K.less(output, 1 - _EPS))
     go = g * (-(target / o) + (1 - target) / (1 - o))
@@ -862,7 +862,16 @@ def _attn_case(name, causal=False, with_mask=False, with_bias=False):
     return Case(name, make)
 
 
+def _attention_grad(g, out, query, key, value, bias=None, mask=None, scale=None, is_causal=False):
+    if bias is None:
+        return _vjp_of(dot_product_attention_decomposition, 3)(g, out, query, key, value, None, mask, scale, is_causal)
+
+    def with_bias_first(q, k, v, b, m, s, c):
+        return dot_product_attention_decomposition(q, k, v, b, m, s, c)
+    return _vjp_of(with_bias_first, 4)(g, out, query, key, value, bias, mask, scale, is_causal)
+
+
 op(G, T.Normwise(32), [_attn_case("plain"), _attn_case("causal", causal=True), _attn_case("mask", with_mask=True),
                        _attn_case("bias", with_bias=True)],
-   grad=_vjp_of(dot_product_attention_decomposition, 3), tensors=("query", "key", "value", "bias", "mask"),
+   grad=_attention_grad, tensors=("query", "key", "value", "bias", "mask"),
    decomposition=dot_product_attention_decomposition)(dot_product_attention)

@@ -138,12 +138,26 @@ def uniform_decomposition(seed, shape, minval=0.0, maxval=1.0, dtype=None):
     return K.maximum(K.cast(minval, dt), f * (maxval - minval) + minval) if (minval, maxval) != (0.0, 1.0) else f
 
 
-def _sample_cases(**kw):
-    return [Case("basic", lambda r, dt: ((np.array([7, 11], np.uint32), (64, 33)), {"dtype": dt, **kw}), grad=False),
-            Case("seed2", lambda r, dt: ((np.array([2**32 - 1, 5], np.uint32), (1000,)), {"dtype": dt, **kw}), grad=False)]
+def _sample_cases(prefix="", **kw):
+    return [Case(f"{prefix}basic", lambda r, dt: ((np.array([7, 11], np.uint32), (64, 33)), {"dtype": dt, **kw}), grad=False),
+            Case(f"{prefix}seed2", lambda r, dt: ((np.array([2**32 - 1, 5], np.uint32), (1000,)), {"dtype": dt, **kw}), grad=False)]
 
 
-@op(G, T.Ulp(2), _sample_cases() + _sample_cases(minval=-2.0, maxval=3.0)[:1], tensors=("seed",), decomposition=uniform_decomposition)
+def _affine_scale(lo_key, hi_key, default_lo, default_hi):
+    """S for ``a + f * b`` samplers: the magnitude of the terms before they cancel near zero."""
+    def scale(ctx):
+        a = ctx.args + (None,) * 6
+        lo = ctx.kwargs.get(lo_key, a[2] if a[2] is not None else default_lo)
+        hi = ctx.kwargs.get(hi_key, a[3] if a[3] is not None else default_hi)
+        return np.abs(ctx.exact) + abs(lo) + abs(hi)
+    return scale
+
+
+# uniform: minval + f * (maxval - minval) rounds twice in the output dtype (and may be fused into
+# an FMA): near zero it cancels, so the bound is relative to the terms, not the result.
+@op(G, T.Kr(_affine_scale("minval", "maxval", 0.0, 1.0), lambda a, k: 1),
+    _sample_cases() + _sample_cases("range_", minval=-2.0, maxval=3.0)[:1], tensors=("seed",),
+    decomposition=uniform_decomposition)
 def random_uniform(seed, shape, minval=0.0, maxval=1.0, dtype=None):
     """Uniform samples in ``[minval, maxval)``."""
     dt = nd(_fdt(dtype))
@@ -191,7 +205,16 @@ def truncated_normal_decomposition(seed, shape, mean=0.0, stddev=1.0, dtype=None
     return z * stddev + mean if (mean, stddev) != (0.0, 1.0) else z
 
 
-@op(G, T.Ulp(16), _sample_cases(), tensors=("seed",), decomposition=truncated_normal_decomposition)
+def _truncnorm_scale(ctx):
+    a = ctx.args + (None,) * 6
+    mean = ctx.kwargs.get("mean", a[2] if a[2] is not None else 0.0)
+    stddev = ctx.kwargs.get("stddev", a[3] if a[3] is not None else 1.0)
+    # v = u * c1 + c2 cancels near 0 (|c2| ~ 0.95); erfinv' ~ sqrt(pi)/2 there, times sqrt(2)
+    return np.abs(ctx.exact) + 2.0 * abs(stddev) + abs(mean)
+
+
+@op(G, T.Kr(_truncnorm_scale, lambda a, k: 1), _sample_cases(), tensors=("seed",),
+    decomposition=truncated_normal_decomposition)
 def random_truncated_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
     """Normal samples cut at two standard deviations."""
     dt = nd(_fdt(dtype))
@@ -252,7 +275,7 @@ def random_dropout(seed, inputs, rate, noise_shape=None):
 
 def shuffle_decomposition(seed, x, axis=0):
     n = K.shape(x)[axis]
-    perm = K.argsort(K.cast(K.random_bits(seed, (n,)), "int64"))
+    perm = K.argsort(K.random_bits(seed, (n,)))  # unsigned keys: no int64 needed
     return K.take(x, perm, axis=axis)
 
 

@@ -478,7 +478,7 @@ def _top_k_grad(g, out, x, k, sorted=True):
 
 @op(G, E0, [Case("k3", lambda r, dt: ((r.permutation(40).reshape(4, 10).astype(dt),), {"k": 3})),
             Case("int", lambda r, dt: ((r.permutation(40).reshape(4, 10).astype(np.int32),), {"k": 2}), dtypes=("int32",), grad=False)],
-    grad=_top_k_grad)
+    grad=_top_k_grad, tensors=("x",))
 def top_k(x, k, sorted=True):
     """``(values, indices)`` of the ``k`` largest entries along the last axis (first index wins
     ties), values in descending order."""
