@@ -10,9 +10,14 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBMODULES = {"ops", "backend", "config", "dtypes", "plugins", "random", "tree", "variables"}
+_SUBMODULES = {"ops", "backend", "config", "dtypes", "plugins", "random", "tree", "variables",
+               "layers", "models", "initializers", "regularizers", "constraints", "activations", "dtype_policies",
+               "saving", "utils", "optimizers", "losses", "metrics", "callbacks", "trainers"}
 # public names that live in submodules, imported on first access
-_LAZY = {"Variable": "dlx.variables", "StatelessScope": "dlx.variables"}
+_LAZY = {"Variable": "dlx.variables", "StatelessScope": "dlx.variables",
+         "Layer": "dlx.layers", "Input": "dlx.layers", "InputSpec": "dlx.layers",
+         "Model": "dlx.models", "Sequential": "dlx.models", "Functional": "dlx.models",
+         "DTypePolicy": "dlx.dtype_policies", "SeedGenerator": "dlx.random"}
 
 
 def __getattr__(name):
@@ -24,4 +29,4 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted([*globals(), *_SUBMODULES])
+    return sorted([*globals(), *_SUBMODULES, *_LAZY])

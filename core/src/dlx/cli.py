@@ -77,9 +77,18 @@ def main(argv=None) -> int:
     sub = p.add_subparsers(dest="command", required=True)
     i = sub.add_parser("info", help="list backends and plugins, and the active backend")
     i.add_argument("--json", action="store_true")
+    d = sub.add_parser("demo", help="train a small CNN on MNIST-5k, evaluate, save, reload, report accuracy")
+    d.add_argument("--backend", default=None, help="backend name (default: the best installed one)")
+    d.add_argument("--epochs", type=int, default=12)
+    d.add_argument("--batch-size", type=int, default=32)
     args = p.parse_args(argv)
     if args.command == "info":
         return info(args.json)
+    if args.command == "demo":
+        from dlx import demo
+
+        res = demo.run(args.backend, epochs=args.epochs, batch_size=args.batch_size)
+        return 0 if res["reload_matches"] else 1
     return 2
 
 

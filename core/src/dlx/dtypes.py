@@ -51,12 +51,21 @@ def set_floatx(dtype: str) -> None:
     _FLOATX = d
 
 
+_STANDARD: dict = {}  # dtype object -> name (also keeps torch.compile away from np.dtype errors)
+
+
 def standardize(dtype) -> str:
     """Returns dlx's name for ``dtype`` (a string, NumPy/JAX/torch/TF dtype or array type).
 
     >>> standardize("float32"), standardize(np.int64), standardize(bool)
     ('float32', 'int64', 'bool')
     """
+    try:
+        hit = _STANDARD.get(dtype)
+    except TypeError:  # unhashable
+        hit = None
+    if hit is not None:
+        return hit
     if isinstance(dtype, str):
         name = dtype
     elif dtype is bool:
@@ -68,14 +77,22 @@ def standardize(dtype) -> str:
     else:
         name = getattr(dtype, "name", None)  # numpy / tf dtypes, ml_dtypes
         if not isinstance(name, str):
-            try:
-                name = np.dtype(dtype).name
-            except TypeError:
+            if type(dtype).__module__.split(".")[0] == "torch":
                 name = str(dtype)
+            else:
+                try:
+                    name = np.dtype(dtype).name
+                except TypeError:
+                    name = str(dtype)
     name = name.rsplit(".", 1)[-1]  # "torch.float32" -> "float32"
     name = _ALIASES.get(name, name)
     if name not in _BITS:
         raise ValueError(f"dtype={dtype!r} is not a dtype dlx knows; expected one of {ALL}")
+    try:
+        if len(_STANDARD) < 1024:
+            _STANDARD[dtype] = name
+    except TypeError:
+        pass
     return name
 
 

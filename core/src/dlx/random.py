@@ -116,6 +116,7 @@ class SeedGenerator:
         start = make_seed(int(seed))
         self.state = Variable(lambda shape, dtype: start, shape=(2,), dtype="uint32", trainable=False,
                               name=f"{self.name}_state", **kwargs)
+        self.state.autocast = False
 
     def next(self, ordered: bool = True):
         """A fresh ``(2,)`` uint32 seed; advances the state."""

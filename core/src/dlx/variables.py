@@ -62,6 +62,27 @@ class StatelessScope:
         _scope_stack().pop()
 
 
+_AUTOCAST = threading.local()
+
+
+class AutocastScope:
+    """Inside the block, reads of float variables with ``autocast=True`` are cast to ``dtype``
+    (``None``: no casting). Layers enter it with their compute dtype under mixed precision.
+    """
+
+    def __init__(self, dtype):
+        self.dtype = None if dtype is None else _dtypes.standardize(dtype)
+        self._saved = None
+
+    def __enter__(self):
+        self._saved = getattr(_AUTOCAST, "dtype", None)
+        _AUTOCAST.dtype = self.dtype
+        return self
+
+    def __exit__(self, *exc):
+        _AUTOCAST.dtype = self._saved
+
+
 def current_stateless_scope():
     st = getattr(_SCOPES, "stack", None)
     return st[-1] if st else None
@@ -77,28 +98,53 @@ class Variable(Special):
         trainable: whether optimizers update it.
         name: the last path component (no ``/``).
         path: the structural path (``"dense_1/kernel"``); defaults to ``name``.
-        backend: a backend name or instance (default: the active one).
+        backend: a backend name or instance (default: the active one). When no backend is
+            selected yet and ``initializer`` is callable, creation is deferred to the first use
+            (on the backend active then); ``shape``/``dtype``/``path`` are available before.
+        regularizer: optional penalty callable, read by ``Layer.losses``.
+        constraint: optional projection applied by optimizers after each update.
+        autocast: whether reads inside an :class:`AutocastScope` are cast to its dtype.
     """
 
     __array_ufunc__ = None
 
     def __init__(self, initializer, shape=None, dtype=None, trainable=True, name=None, path=None,
-                 backend=None, regularizer=None, constraint=None):
+                 backend=None, regularizer=None, constraint=None, autocast=True):
         from dlx.backend import registry
+        from dlx.ops.dispatch import STATE
 
         if name is not None and "/" in str(name):
             raise ValueError(f"Variable name={name!r} must not contain '/' (paths are built from names)")
-        self._backend = registry.current() if backend is None else (
-            backend if not isinstance(backend, str) else registry.get(backend))
+        self.name = name or "variable"
+        self.path = path or self.name
+        self._trainable = bool(trainable)
+        self.regularizer = regularizer
+        self.constraint = constraint
+        self.autocast = bool(autocast)
+        self._deferred = None
         if callable(initializer):
             if shape is None:
                 raise ValueError(f"Variable {name!r}: a callable initializer needs shape=")
             dt = _dtypes.standardize(dtype or _dtypes.floatx())
+            if backend is None and STATE.backend is None:
+                # No backend is selected yet (e.g. a Functional graph built before any op ran):
+                # keep the initializer and create the storage on first use, on the backend
+                # active then. Shape and dtype are known now.
+                self._backend = None
+                self._dtype = dt
+                self._shape = tuple(int(d) for d in shape)
+                self._deferred = initializer
+                self.__storage = None
+                return
+            self._backend = registry.current() if backend is None else (
+                backend if not isinstance(backend, str) else registry.get(backend))
             from dlx.backend import use
 
             with use(self._backend):
                 value = initializer(tuple(shape), dt)
         else:
+            self._backend = registry.current() if backend is None else (
+                backend if not isinstance(backend, str) else registry.get(backend))
             value = initializer
             if isinstance(value, Variable):
                 value = value.numpy()
@@ -110,14 +156,40 @@ class Variable(Special):
             else:
                 dt = _dtypes.standardize(dtype)
         self._dtype = dt
-        self.name = name or "variable"
-        self.path = path or self.name
-        self._trainable = bool(trainable)
-        self.regularizer = regularizer
-        self.constraint = constraint
-        self._storage = self._backend.create_variable(self._backend.convert_to_tensor(value, dt), dtype=dt,
-                                                      trainable=self._trainable, name=self.name)
-        self._shape = tuple(int(d) for d in self._storage.shape)
+        self.__storage = self._backend.create_variable(self._backend.convert_to_tensor(value, dt), dtype=dt,
+                                                       trainable=self._trainable, name=self.name)
+        self._shape = tuple(int(d) for d in self.__storage.shape)
+
+    # -- deferred creation --------------------------------------------------------------------------
+    @property
+    def deferred(self) -> bool:
+        """True while the storage is not created yet (created before any backend was selected)."""
+        return self._deferred is not None
+
+    def materialize(self, backend=None) -> None:
+        """Creates the storage of a deferred variable now (on ``backend`` or the active one)."""
+        if self._deferred is None:
+            return
+        from dlx.backend import registry, use
+
+        b = registry.current() if backend is None else (
+            backend if not isinstance(backend, str) else registry.get(backend))
+        with use(b):
+            value = self._deferred(self._shape, self._dtype)
+        self.__storage = b.create_variable(b.convert_to_tensor(value, self._dtype), dtype=self._dtype,
+                                           trainable=self._trainable, name=self.name)
+        self._backend = b
+        self._deferred = None
+
+    @property
+    def _storage(self):
+        if self._deferred is not None:
+            self.materialize()
+        return self.__storage
+
+    @_storage.setter
+    def _storage(self, value):
+        self.__storage = value
 
     # -- value ------------------------------------------------------------------------------------
     @property
@@ -126,14 +198,26 @@ class Variable(Special):
         if scope is not None:
             v = scope.get(self)
             if v is not None:
-                return v
-        return self._backend.read_variable(self._storage)
+                return self._maybe_autocast(v)
+        if self._deferred is not None:
+            self.materialize()
+        return self._maybe_autocast(self._backend.read_variable(self.__storage))
+
+    def _maybe_autocast(self, v):
+        cast_to = getattr(_AUTOCAST, "dtype", None)
+        if cast_to is not None and self.autocast and cast_to != self._dtype and self._dtype in _dtypes.FLOATS:
+            from dlx import ops
+
+            return ops.cast(v, cast_to)
+        return v
 
     def assign(self, value):
         scope = current_stateless_scope()
-        if scope is not None and scope.get(self) is not None:
+        if scope is not None:  # inside a stateless scope nothing mutates: the update is recorded
             scope.record(self, value)
             return value
+        if self._deferred is not None:
+            self.materialize()
         value = self._backend.convert_to_tensor(value, self._dtype) if not self._backend.is_tensor(value) else value
         shape = tuple(int(d) for d in value.shape)
         if shape != self._shape:
@@ -153,7 +237,7 @@ class Variable(Special):
         return self.assign(ops.subtract(self.value, delta))
 
     def numpy(self) -> np.ndarray:
-        return np.array(self._backend.to_numpy(self.value))
+        return np.array(self.backend.to_numpy(self.value))
 
     def __array__(self, dtype=None, copy=None):
         a = self.numpy()
@@ -182,6 +266,8 @@ class Variable(Special):
 
     @property
     def backend(self):
+        if self._deferred is not None:
+            self.materialize()
         return self._backend
 
     @property

@@ -65,6 +65,9 @@ class Backend:
     name: ClassVar[str] = ""
     spec_version: ClassVar[int] = SPEC_VERSION
     capabilities: ClassVar[Capabilities] = Capabilities()
+    #: what ``jit_compile="auto"`` means here (``None``: ``capabilities.jit``). A backend whose
+    #: plain compilation beats its JIT for typical steps (graph-mode TF, eager torch) says False.
+    auto_jit_compile: ClassVar[bool | None] = None
 
     def __init__(self) -> None:
         self._op_table: dict[str, Callable] | None = None

@@ -45,6 +45,43 @@ class BackendRecord:
     distribution: str = ""
 
 
+@dataclasses.dataclass(frozen=True)
+class DataAdapterRecord:
+    """A data adapter a plugin provides, without importing it.
+
+    Arguments:
+        name: a short name for messages (``"grain"``).
+        target: ``"module:Class"`` of a :class:`dlx.trainers.data_adapters.DataAdapter` subclass
+            with a ``can_handle(x, y=None)`` classmethod; imported on first use.
+        description: one line for ``python -m dlx info``.
+    """
+
+    name: str
+    target: str
+    description: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class ExporterRecord:
+    """A model exporter a plugin provides for ``model.export(path, format=...)``, without
+    importing its framework.
+
+    Arguments:
+        format: the ``format=`` name users pass (``"openvino"``).
+        target: ``"module:function"`` of the exporter, imported on first use; it is called as
+            ``function(model, filepath, verbose=..., input_signature=..., **kwargs)``.
+        requires: top-level modules that must be importable for the exporter to work.
+        description: one line for messages and ``python -m dlx info``.
+        distribution: the distribution that provides it.
+    """
+
+    format: str
+    target: str
+    requires: tuple[str, ...] = ()
+    description: str = ""
+    distribution: str = ""
+
+
 class DlxHookSpecs:
     @hookspec
     def dlx_backends(self) -> list[BackendRecord]:
@@ -57,6 +94,23 @@ class DlxHookSpecs:
         """
 
     @hookspec
-    def dlx_exporters(self) -> list:
+    def dlx_exporters(self) -> list[ExporterRecord]:
         """Return model exporters (records with ``format`` and a lazy ``target``) this plugin
-        provides for ``model.export(path, format=...)``."""
+        provides for ``model.export(path, format=...)``.
+
+        >>> from dlx.plugins import hookimpl, ExporterRecord
+        >>> @hookimpl
+        ... def dlx_exporters():
+        ...     return [ExporterRecord(format="mine", target="my_pkg.export:export_mine")]
+        """
+
+    @hookspec
+    def dlx_data_adapters(self) -> list[DataAdapterRecord]:
+        """Return data adapters for input types dlx does not know; they are consulted before the
+        built-in ones, in registration order.
+
+        >>> from dlx.plugins import hookimpl, DataAdapterRecord
+        >>> @hookimpl
+        ... def dlx_data_adapters():
+        ...     return [DataAdapterRecord(name="mine", target="my_pkg.adapter:MyAdapter")]
+        """

@@ -59,7 +59,7 @@ def _matmul_grad(g, out, x1, x2):
 def matmul(x1, x2):
     """Matrix product with NumPy's broadcasting and 1-D promotion rules."""
     a, b = promote(x1, x2)
-    return np.matmul(a, b)
+    return np.matmul(a, b).astype(a.dtype, copy=False)  # NumPy widens bfloat16 products
 
 
 def _einsum_len(args, kwargs):
@@ -94,7 +94,7 @@ def _einsum_grad(g, out, subscripts, *operands):
             grads.append(K.broadcast_to(gi, K.shape(operands[i])))
         else:
             grads.append(K.einsum(",".join([outs, *others]) + "->" + term, g, *ops_))
-    return None, grads
+    return (grads,)
 
 
 def _ein_case(subs, *shapes, grad=True, fn=None):
@@ -146,7 +146,7 @@ def _td_grad(g, out, x1, x2, axes=2):
     t2 = [c if c is not None else next(free) for c in t2]
     o = [c for i, c in enumerate(t1) if i not in a] + [c for j, c in enumerate(t2) if j not in b]
     subs = f"{''.join(t1)},{''.join(t2)}->{''.join(o)}"
-    return _einsum_grad(g, out, subs, x1, x2)[1]
+    return tuple(_einsum_grad(g, out, subs, x1, x2)[0])
 
 
 @op(G, T.Kc(_td_len), [

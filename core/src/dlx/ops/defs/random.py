@@ -174,8 +174,8 @@ _LO = float(np.nextafter(np.float32(-1.0), np.float32(0.0)))
 def normal_decomposition(seed, shape, mean=0.0, stddev=1.0, dtype=None):
     dt = _fdt(dtype)
     u = _unit_float(K.random_bits(seed, shape), "float32")
-    u = K.maximum(K.cast(_LO, "float32"), u * 2.0 - 1.0)
-    z = K.cast(K.erfinv(u), dt) * _SQRT2
+    u = K.maximum(K.cast(_LO, "float32"), u * 2.0 - 1.0)  # exact in float32
+    z = K.erfinv(K.cast(u, dt)) * _SQRT2  # erfinv in the output dtype
     return z * stddev + mean if (mean, stddev) != (0.0, 1.0) else z
 
 
@@ -201,7 +201,7 @@ def truncated_normal_decomposition(seed, shape, mean=0.0, stddev=1.0, dtype=None
     dt = _fdt(dtype)
     u = _unit_float(K.random_bits(seed, shape), "float32")
     v = u * (-2.0 * _ERF_LO) + _ERF_LO
-    z = K.cast(K.erfinv(v), dt) * _SQRT2
+    z = K.erfinv(K.cast(v, dt)) * _SQRT2
     return z * stddev + mean if (mean, stddev) != (0.0, 1.0) else z
 
 

@@ -1,0 +1,88 @@
+"""The :class:`Callback` base class."""
+
+from __future__ import annotations
+
+_BATCH_HOOKS = ("on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end")
+
+
+class Callback:
+    """Base class of callbacks: override any hook. ``self.model`` is the model being trained
+    and ``self.params`` holds ``verbose``, ``epochs`` and ``steps``.
+
+    During ``fit`` the model's variables are written from the compiled training state at epoch
+    ends. A callback that overrides a training *batch* hook gets them written before that hook
+    too (set ``requires_model_state = False`` on a callback that does not read the model in its
+    batch hooks, to spare that cost).
+    """
+
+    requires_model_state: bool | None = None
+
+    def __init__(self):
+        self.params: dict = {}
+        self._model = None
+
+    def set_params(self, params: dict) -> None:
+        self.params = params
+
+    def set_model(self, model) -> None:
+        self._model = model
+
+    @property
+    def model(self):
+        return self._model
+
+    @property
+    def needs_state_on_batch(self) -> bool:
+        if self.requires_model_state is not None:
+            return bool(self.requires_model_state)
+        return any(getattr(type(self), h) is not getattr(Callback, h) for h in _BATCH_HOOKS)
+
+    def on_batch_begin(self, batch, logs=None):
+        """Alias of :meth:`on_train_batch_begin` (Keras 2 name)."""
+
+    def on_batch_end(self, batch, logs=None):
+        """Alias of :meth:`on_train_batch_end` (Keras 2 name)."""
+
+    def on_epoch_begin(self, epoch, logs=None):
+        """At the start of an epoch (``fit`` only)."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        """At the end of an epoch; ``logs`` has the epoch's metrics and ``val_*`` results."""
+
+    def on_train_batch_begin(self, batch, logs=None):
+        """Before a training batch (with ``steps_per_execution > 1``: before each group)."""
+        self.on_batch_begin(batch, logs=logs)
+
+    def on_train_batch_end(self, batch, logs=None):
+        """After a training batch; ``logs`` has the running metrics (backend tensors)."""
+        self.on_batch_end(batch, logs=logs)
+
+    def on_test_batch_begin(self, batch, logs=None):
+        """Before an evaluation batch."""
+
+    def on_test_batch_end(self, batch, logs=None):
+        """After an evaluation batch."""
+
+    def on_predict_batch_begin(self, batch, logs=None):
+        """Before a prediction batch."""
+
+    def on_predict_batch_end(self, batch, logs=None):
+        """After a prediction batch; ``logs["outputs"]`` holds the batch's outputs."""
+
+    def on_train_begin(self, logs=None):
+        """At the start of ``fit``."""
+
+    def on_train_end(self, logs=None):
+        """At the end of ``fit``; ``logs`` are the last epoch's."""
+
+    def on_test_begin(self, logs=None):
+        """At the start of ``evaluate`` (and of validation inside ``fit``)."""
+
+    def on_test_end(self, logs=None):
+        """At the end of ``evaluate``; ``logs`` has the results."""
+
+    def on_predict_begin(self, logs=None):
+        """At the start of ``predict``."""
+
+    def on_predict_end(self, logs=None):
+        """At the end of ``predict``."""

@@ -1,0 +1,36 @@
+"""A callback built from functions."""
+
+from __future__ import annotations
+
+from dlx.callbacks.callback import Callback
+
+_HOOKS = ("on_epoch_begin", "on_epoch_end", "on_train_begin", "on_train_end", "on_train_batch_begin",
+          "on_train_batch_end", "on_test_begin", "on_test_end", "on_test_batch_begin", "on_test_batch_end",
+          "on_predict_begin", "on_predict_end", "on_predict_batch_begin", "on_predict_batch_end")
+
+
+class LambdaCallback(Callback):
+    """Calls the given functions from the matching hooks: ``on_epoch_begin(epoch, logs)``,
+    ``on_train_batch_end(batch, logs)``, ``on_train_begin(logs)``... (``on_batch_begin`` /
+    ``on_batch_end`` are accepted for the training batch hooks)."""
+
+    def __init__(self, on_epoch_begin=None, on_epoch_end=None, on_train_begin=None, on_train_end=None,
+                 on_train_batch_begin=None, on_train_batch_end=None, **kwargs):
+        super().__init__()
+        fns = {"on_epoch_begin": on_epoch_begin, "on_epoch_end": on_epoch_end, "on_train_begin": on_train_begin,
+               "on_train_end": on_train_end, "on_train_batch_begin": on_train_batch_begin,
+               "on_train_batch_end": on_train_batch_end}
+        if "on_batch_begin" in kwargs:
+            fns["on_train_batch_begin"] = kwargs.pop("on_batch_begin")
+        if "on_batch_end" in kwargs:
+            fns["on_train_batch_end"] = kwargs.pop("on_batch_end")
+        for k, v in kwargs.items():
+            if k not in _HOOKS:
+                raise TypeError(f"LambdaCallback: unknown hook {k!r}; expected one of {list(_HOOKS)}")
+            fns[k] = v
+        for k, fn in fns.items():
+            if fn is not None:
+                if not callable(fn):
+                    raise TypeError(f"LambdaCallback: {k}={fn!r} is not callable")
+                setattr(self, k, fn)
+        self.requires_model_state = fns["on_train_batch_begin"] is not None or fns["on_train_batch_end"] is not None

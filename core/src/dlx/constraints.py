@@ -1,0 +1,128 @@
+"""Weight constraints: projections ``constraint(w) -> w'`` applied by optimizers after updates.
+
+>>> import dlx, numpy as np
+>>> with dlx.backend.use("numpy"):
+...     NonNeg()(np.array([-1.0, 2.0], np.float32)).tolist()
+[-0.0, 2.0]
+"""
+
+from __future__ import annotations
+
+from dlx import config as _config
+from dlx import ops
+
+
+class Constraint:
+    """Base class: ``__call__(w)`` returns the projected weight."""
+
+    def __call__(self, w):
+        return w
+
+    def get_config(self) -> dict:
+        return {}
+
+    @classmethod
+    def from_config(cls, config: dict) -> Constraint:
+        return cls(**config)
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+def _norms(w, axis):
+    return ops.sqrt(ops.sum(ops.square(w), axis=axis, keepdims=True))
+
+
+class MaxNorm(Constraint):
+    """Rescales slices along ``axis`` whose L2 norm exceeds ``max_value``."""
+
+    def __init__(self, max_value: float = 2.0, axis: int | tuple = 0):
+        self.max_value = max_value
+        self.axis = axis
+
+    def __call__(self, w):
+        norms = _norms(w, self.axis)
+        desired = ops.clip(norms, 0.0, self.max_value)
+        return w * (desired / (_config.epsilon() + norms))
+
+    def get_config(self) -> dict:
+        return {"max_value": self.max_value, "axis": self.axis}
+
+
+class MinMaxNorm(Constraint):
+    """Keeps slice norms in ``[min_value, max_value]``; ``rate`` blends old and clipped norms."""
+
+    def __init__(self, min_value: float = 0.0, max_value: float = 1.0, rate: float = 1.0, axis: int | tuple = 0):
+        self.min_value, self.max_value, self.rate, self.axis = min_value, max_value, rate, axis
+
+    def __call__(self, w):
+        norms = _norms(w, self.axis)
+        desired = self.rate * ops.clip(norms, self.min_value, self.max_value) + (1 - self.rate) * norms
+        return w * (desired / (_config.epsilon() + norms))
+
+    def get_config(self) -> dict:
+        return {"min_value": self.min_value, "max_value": self.max_value, "rate": self.rate, "axis": self.axis}
+
+
+class NonNeg(Constraint):
+    """Zeroes negative entries."""
+
+    def __call__(self, w):
+        return w * ops.cast(ops.greater_equal(w, 0.0), ops.dtype(w))
+
+
+class UnitNorm(Constraint):
+    """Scales slices along ``axis`` to unit L2 norm."""
+
+    def __init__(self, axis: int | tuple = 0):
+        self.axis = axis
+
+    def __call__(self, w):
+        return w / (_config.epsilon() + _norms(w, self.axis))
+
+    def get_config(self) -> dict:
+        return {"axis": self.axis}
+
+
+max_norm, min_max_norm, non_neg, unit_norm = MaxNorm, MinMaxNorm, NonNeg, UnitNorm
+ALL_OBJECTS = {c.__name__: c for c in (Constraint, MaxNorm, MinMaxNorm, NonNeg, UnitNorm)}
+_SNAKE = {"max_norm": MaxNorm, "min_max_norm": MinMaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm}
+
+
+def get(identifier):
+    """A constraint from a name, a config dict, an instance or a callable (``None``: ``None``)."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, str):
+        cls = ALL_OBJECTS.get(identifier) or _SNAKE.get(identifier)
+        if cls is None:
+            from dlx.saving import get_registered_object
+
+            cls = get_registered_object(identifier)
+        if cls is None:
+            raise ValueError(f"unknown constraint {identifier!r}; expected one of {sorted(_SNAKE)}")
+        return cls() if isinstance(cls, type) else cls
+    if isinstance(identifier, dict):
+        from dlx.saving import deserialize as _d
+
+        return _d(identifier, module_objects={**ALL_OBJECTS, **_SNAKE})
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"constraint={identifier!r} of type {type(identifier).__name__} is not a name, a config "
+                     "or a callable")
+
+
+def serialize(constraint):
+    from dlx.saving import serialize as _s
+
+    return _s(constraint)
+
+
+def deserialize(config, custom_objects=None):
+    from dlx.saving import deserialize as _d
+
+    return _d(config, custom_objects, module_objects={**ALL_OBJECTS, **_SNAKE})
+
+
+__all__ = sorted([*ALL_OBJECTS, *_SNAKE, "deserialize", "get", "serialize"])

@@ -1,0 +1,340 @@
+"""Weight initializers (Keras 3 names and semantics), drawing from :mod:`dlx.random`.
+
+Random initializers are portable: the same seed gives the same initial weights on every backend
+(the samples come from the Threefry bits every backend reproduces). ``seed=None`` draws a seed
+from the global generator when the initializer is constructed (``dlx.utils.set_random_seed``
+makes that reproducible); calling one initializer twice returns the same values.
+
+>>> import dlx
+>>> with dlx.backend.use("numpy"):
+...     GlorotUniform(seed=1)((2, 3)).shape
+(2, 3)
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from dlx import dtypes as _dtypes
+from dlx import ops
+from dlx import random as _random
+
+
+def compute_fans(shape) -> tuple[int, int]:
+    """``(fan_in, fan_out)`` of a weight shape (dense ``(in, out)``, conv ``(*window, in, out)``)."""
+    shape = tuple(int(d) for d in shape)
+    if len(shape) == 0:
+        return 1, 1
+    if len(shape) == 1:
+        return shape[0], shape[0]
+    if len(shape) == 2:
+        return shape[0], shape[1]
+    receptive = int(np.prod(shape[:-2]))
+    return shape[-2] * receptive, shape[-1] * receptive
+
+
+def _dtype(dtype) -> str:
+    return _dtypes.standardize(dtype or _dtypes.floatx())
+
+
+class Initializer:
+    """Base class: ``initializer(shape, dtype=None) -> tensor`` of the active backend."""
+
+    def __call__(self, shape, dtype=None):
+        raise TypeError(f"{type(self).__name__} does not implement __call__(shape, dtype)")
+
+    def get_config(self) -> dict:
+        return {}
+
+    @classmethod
+    def from_config(cls, config: dict) -> Initializer:
+        return cls(**config)
+
+    def clone(self) -> Initializer:
+        return self.__class__.from_config(self.get_config())
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+class Zeros(Initializer):
+    """All zeros."""
+
+    def __call__(self, shape, dtype=None):
+        return ops.zeros(tuple(shape), _dtype(dtype))
+
+
+class Ones(Initializer):
+    """All ones."""
+
+    def __call__(self, shape, dtype=None):
+        return ops.ones(tuple(shape), _dtype(dtype))
+
+
+class Constant(Initializer):
+    """A constant (a scalar, or an array broadcast to the shape).
+
+    Arguments:
+        value: the value.
+    """
+
+    def __init__(self, value=0.0):
+        self.value = value
+
+    def __call__(self, shape, dtype=None):
+        dt = _dtype(dtype)
+        if np.ndim(self.value) == 0:
+            return ops.full(tuple(shape), self.value, dt)
+        return ops.broadcast_to(ops.convert_to_tensor(np.asarray(self.value), dt), tuple(shape))
+
+    def get_config(self) -> dict:
+        v = self.value
+        return {"value": np.asarray(v).tolist() if np.ndim(v) else (v.item() if hasattr(v, "item") else v)}
+
+
+class RandomInitializer(Initializer):
+    """Base of seeded initializers.
+
+    Arguments:
+        seed: an int, or ``None`` for a seed drawn from the global generator now.
+    """
+
+    def __init__(self, seed: int | None = None):
+        self._init_seed = seed
+        if seed is None:
+            seed = _random.make_default_seed()
+        elif not isinstance(seed, (int, np.integer)):
+            raise ValueError(f"{type(self).__name__}: seed={seed!r}; expected an int or None")
+        self.seed = int(seed)
+
+    def get_config(self) -> dict:
+        return {"seed": self._init_seed}
+
+
+class RandomNormal(RandomInitializer):
+    """Normal samples.
+
+    Arguments:
+        mean: the mean.
+        stddev: the standard deviation.
+        seed: see :class:`RandomInitializer`.
+    """
+
+    def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None):
+        self.mean, self.stddev = mean, stddev
+        super().__init__(seed)
+
+    def __call__(self, shape, dtype=None):
+        return _random.normal(shape, self.mean, self.stddev, _dtype(dtype), seed=self.seed)
+
+    def get_config(self) -> dict:
+        return {"mean": self.mean, "stddev": self.stddev, **super().get_config()}
+
+
+class RandomUniform(RandomInitializer):
+    """Uniform samples in ``[minval, maxval)``."""
+
+    def __init__(self, minval: float = -0.05, maxval: float = 0.05, seed: int | None = None):
+        self.minval, self.maxval = minval, maxval
+        super().__init__(seed)
+
+    def __call__(self, shape, dtype=None):
+        dt = _dtype(dtype)
+        if _dtypes.is_int(dt):
+            return _random.randint(shape, self.minval, self.maxval, dt, seed=self.seed)
+        return _random.uniform(shape, self.minval, self.maxval, dt, seed=self.seed)
+
+    def get_config(self) -> dict:
+        return {"minval": self.minval, "maxval": self.maxval, **super().get_config()}
+
+
+class TruncatedNormal(RandomInitializer):
+    """Normal samples cut at two standard deviations."""
+
+    def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None):
+        self.mean, self.stddev = mean, stddev
+        super().__init__(seed)
+
+    def __call__(self, shape, dtype=None):
+        return _random.truncated_normal(shape, self.mean, self.stddev, _dtype(dtype), seed=self.seed)
+
+    def get_config(self) -> dict:
+        return {"mean": self.mean, "stddev": self.stddev, **super().get_config()}
+
+
+class VarianceScaling(RandomInitializer):
+    """Samples scaled to the weight's fan: ``scale / fan`` variance.
+
+    Arguments:
+        scale: positive scale.
+        mode: ``"fan_in"``, ``"fan_out"`` or ``"fan_avg"``.
+        distribution: ``"truncated_normal"``, ``"untruncated_normal"`` or ``"uniform"``.
+        seed: see :class:`RandomInitializer`.
+    """
+
+    def __init__(self, scale: float = 1.0, mode: str = "fan_in", distribution: str = "truncated_normal",
+                 seed: int | None = None):
+        if scale <= 0.0:
+            raise ValueError(f"VarianceScaling: scale={scale!r}; expected a positive number")
+        if mode not in ("fan_in", "fan_out", "fan_avg"):
+            raise ValueError(f"VarianceScaling: mode={mode!r}; expected 'fan_in', 'fan_out' or 'fan_avg'")
+        distribution = distribution.lower()
+        if distribution == "normal":
+            distribution = "truncated_normal"
+        if distribution not in ("uniform", "truncated_normal", "untruncated_normal"):
+            raise ValueError(f"VarianceScaling: distribution={distribution!r}; expected 'uniform', "
+                             "'truncated_normal' or 'untruncated_normal'")
+        self.scale, self.mode, self.distribution = scale, mode, distribution
+        super().__init__(seed)
+
+    def __call__(self, shape, dtype=None):
+        dt = _dtype(dtype)
+        fan_in, fan_out = compute_fans(shape)
+        fan = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
+        scale = self.scale / max(1.0, fan)
+        if self.distribution == "truncated_normal":
+            stddev = math.sqrt(scale) / 0.87962566103423978
+            return _random.truncated_normal(shape, 0.0, stddev, dt, seed=self.seed)
+        if self.distribution == "untruncated_normal":
+            return _random.normal(shape, 0.0, math.sqrt(scale), dt, seed=self.seed)
+        limit = math.sqrt(3.0 * scale)
+        return _random.uniform(shape, -limit, limit, dt, seed=self.seed)
+
+    def get_config(self) -> dict:
+        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
+                **super().get_config()}
+
+
+def _vs(name, scale, mode, distribution, doc):
+    def __init__(self, seed: int | None = None):
+        VarianceScaling.__init__(self, scale, mode, distribution, seed)
+
+    def get_config(self) -> dict:
+        return {"seed": self._init_seed}
+
+    cls = type(name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config,
+                                          "__doc__": doc, "__module__": __name__})
+    return cls
+
+
+GlorotUniform = _vs("GlorotUniform", 1.0, "fan_avg", "uniform",
+                    "Glorot (Xavier) uniform: limit sqrt(6 / (fan_in + fan_out)).")
+GlorotNormal = _vs("GlorotNormal", 1.0, "fan_avg", "truncated_normal", "Glorot (Xavier) truncated normal.")
+HeUniform = _vs("HeUniform", 2.0, "fan_in", "uniform", "He uniform: limit sqrt(6 / fan_in).")
+HeNormal = _vs("HeNormal", 2.0, "fan_in", "truncated_normal", "He truncated normal: stddev sqrt(2 / fan_in).")
+LecunUniform = _vs("LecunUniform", 1.0, "fan_in", "uniform", "LeCun uniform: limit sqrt(3 / fan_in).")
+LecunNormal = _vs("LecunNormal", 1.0, "fan_in", "truncated_normal", "LeCun truncated normal.")
+
+
+class Orthogonal(RandomInitializer):
+    """A random orthogonal matrix (of the last axis against the flattened others), times ``gain``.
+
+    The normal samples come from :mod:`dlx.random` (portable); the QR factorization runs in float64
+    NumPy at initialization (there is no ``qr`` op yet), so every backend gets the same matrix.
+    """
+
+    def __init__(self, gain: float = 1.0, seed: int | None = None):
+        self.gain = gain
+        super().__init__(seed)
+
+    def __call__(self, shape, dtype=None):
+        dt = _dtype(dtype)
+        shape = tuple(int(d) for d in shape)
+        if len(shape) < 2:
+            raise ValueError(f"Orthogonal: shape={shape} has rank {len(shape)}; expected at least 2")
+        rows, cols = int(np.prod(shape[:-1])), shape[-1]
+        flat = (max(rows, cols), min(rows, cols))
+        a = np.asarray(ops.convert_to_numpy(_random.normal(flat, 0.0, 1.0, "float32", seed=self.seed)), np.float64)
+        q, r = np.linalg.qr(a)
+        q = q * np.sign(np.diag(r))
+        if rows < cols:
+            q = q.T
+        return ops.convert_to_tensor((self.gain * q).reshape(shape).astype(np.float32), dt)
+
+    def get_config(self) -> dict:
+        return {"gain": self.gain, **super().get_config()}
+
+
+class Identity(Initializer):
+    """``gain`` times the identity matrix (2-D shapes only)."""
+
+    def __init__(self, gain: float = 1.0):
+        self.gain = gain
+
+    def __call__(self, shape, dtype=None):
+        shape = tuple(int(d) for d in shape)
+        if len(shape) != 2:
+            raise ValueError(f"Identity initializer: shape={shape}; expected a 2-D shape")
+        return ops.eye(shape[0], shape[1], 0, _dtype(dtype)) * self.gain
+
+    def get_config(self) -> dict:
+        return {"gain": self.gain}
+
+
+OrthogonalInitializer = Orthogonal
+IdentityInitializer = Identity
+
+ALL_OBJECTS = {c.__name__: c for c in (
+    Zeros, Ones, Constant, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling, GlorotUniform,
+    GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal, Orthogonal, Identity)}
+_SNAKE = {
+    "zeros": Zeros, "ones": Ones, "constant": Constant, "random_normal": RandomNormal,
+    "random_uniform": RandomUniform, "truncated_normal": TruncatedNormal, "variance_scaling": VarianceScaling,
+    "glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal, "he_uniform": HeUniform, "he_normal": HeNormal,
+    "lecun_uniform": LecunUniform, "lecun_normal": LecunNormal, "orthogonal": Orthogonal, "identity": Identity,
+    "OrthogonalInitializer": Orthogonal, "IdentityInitializer": Identity, "uniform": RandomUniform,
+    "normal": RandomNormal,
+}
+zeros, ones, constant = Zeros, Ones, Constant
+random_normal, random_uniform, truncated_normal = RandomNormal, RandomUniform, TruncatedNormal
+variance_scaling, orthogonal, identity = VarianceScaling, Orthogonal, Identity
+glorot_uniform, glorot_normal, he_uniform, he_normal = GlorotUniform, GlorotNormal, HeUniform, HeNormal
+lecun_uniform, lecun_normal = LecunUniform, LecunNormal
+
+
+def get(identifier):
+    """An initializer from a name (``"glorot_uniform"``, ``"GlorotUniform"``), a config dict, an
+    instance or a callable; ``None`` gives ``None``. Names give a fresh instance."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, Initializer):
+        return identifier
+    if isinstance(identifier, str):
+        cls = ALL_OBJECTS.get(identifier) or _SNAKE.get(identifier)
+        if cls is None:
+            from dlx.saving import get_registered_object
+
+            cls = get_registered_object(identifier)
+        if cls is None:
+            raise ValueError(f"unknown initializer {identifier!r}; expected one of {sorted(_SNAKE)} "
+                             f"or {sorted(ALL_OBJECTS)}")
+        return cls() if isinstance(cls, type) else cls
+    if isinstance(identifier, dict):
+        from dlx.saving import deserialize as _d
+
+        return _d(identifier, module_objects={**ALL_OBJECTS, **_SNAKE})
+    if callable(identifier):
+        if isinstance(identifier, type):
+            return identifier()
+        return identifier
+    raise ValueError(f"initializer={identifier!r} of type {type(identifier).__name__} is not a name, a config "
+                     "or a callable")
+
+
+def serialize(initializer) -> dict:
+    from dlx.saving import serialize as _s
+
+    return _s(initializer)
+
+
+def deserialize(config, custom_objects=None):
+    from dlx.saving import deserialize as _d
+
+    return _d(config, custom_objects, module_objects={**ALL_OBJECTS, **_SNAKE})
+
+
+__all__ = sorted([*ALL_OBJECTS, *_SNAKE, "Initializer", "RandomInitializer", "compute_fans", "deserialize", "get",
+                  "serialize"])

@@ -1,0 +1,86 @@
+"""Activation layers: ReLU, LeakyReLU, ELU, Softmax."""
+
+from __future__ import annotations
+
+from dlx import activations, ops
+from dlx.layers.layer import Layer
+
+
+class _Elementwise(Layer):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+        self.built = True
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+
+class ReLU(_Elementwise):
+    """``max(x, threshold)`` with ``negative_slope`` below the threshold and an optional cap."""
+
+    def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
+        super().__init__(**kwargs)
+        if max_value is not None and max_value < 0:
+            raise ValueError(f"ReLU '{self.name}': max_value={max_value!r} must be non-negative")
+        if negative_slope < 0:
+            raise ValueError(f"ReLU '{self.name}': negative_slope={negative_slope!r} must be non-negative")
+        self.max_value, self.negative_slope, self.threshold = max_value, negative_slope, threshold
+
+    def call(self, inputs):
+        return activations.relu(inputs, self.negative_slope, self.max_value, self.threshold)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "max_value": self.max_value, "negative_slope": self.negative_slope,
+                "threshold": self.threshold}
+
+
+class LeakyReLU(_Elementwise):
+    """``x`` for ``x > 0`` else ``negative_slope * x``."""
+
+    def __init__(self, negative_slope=0.3, **kwargs):
+        kwargs.pop("alpha", None)
+        super().__init__(**kwargs)
+        self.negative_slope = negative_slope
+
+    def call(self, inputs):
+        return ops.leaky_relu(inputs, self.negative_slope)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "negative_slope": self.negative_slope}
+
+
+class ELU(_Elementwise):
+    """Exponential linear unit."""
+
+    def __init__(self, alpha=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.alpha = alpha
+
+    def call(self, inputs):
+        return ops.elu(inputs, self.alpha)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "alpha": self.alpha}
+
+
+class Softmax(_Elementwise):
+    """Softmax along ``axis``; masked positions (``mask`` False) get probability 0."""
+
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = axis
+
+    def call(self, inputs, mask=None):
+        if mask is not None:
+            big = -1e9 if ops.dtype(inputs) != "float16" else -3e4
+            inputs = ops.where(ops.cast(mask, "bool"), inputs, ops.full_like(inputs, big))
+        if isinstance(self.axis, (list, tuple)):
+            return ops.exp(inputs - ops.logsumexp(inputs, axis=tuple(self.axis), keepdims=True))
+        return ops.softmax(inputs, axis=self.axis)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "axis": self.axis}
+
+
+__all__ = ["ELU", "LeakyReLU", "ReLU", "Softmax"]

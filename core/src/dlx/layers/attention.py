@@ -1,0 +1,239 @@
+"""Multi-head attention."""
+
+from __future__ import annotations
+
+import math
+import string
+
+import numpy as np
+
+from dlx import constraints, initializers, ops, regularizers
+from dlx.layers.core import EinsumDense
+from dlx.layers.layer import Layer, shapes_to_symbolic
+from dlx.layers.regularization import Dropout
+
+_CHARS = string.ascii_lowercase
+
+
+def _build_proj_equation(free_dims, bound_dims, output_dims):
+    inp, kern, out, bias = "", "", "", ""
+    off = 0
+    for i in range(free_dims):
+        c = _CHARS[i + off]
+        inp += c
+        out += c
+    off += free_dims
+    for i in range(bound_dims):
+        c = _CHARS[i + off]
+        inp += c
+        kern += c
+    off += bound_dims
+    for i in range(output_dims):
+        c = _CHARS[i + off]
+        kern += c
+        out += c
+        bias += c
+    return f"{inp},{kern}->{out}", bias, len(out)
+
+
+def _build_attention_equation(rank, attn_axes):
+    target = _CHARS[:rank]
+    batch_dims = tuple(np.delete(range(rank), (*attn_axes, rank - 1)))
+    off = rank
+    source = ""
+    for i in range(rank):
+        if i in batch_dims or i == rank - 1:
+            source += target[i]
+        else:
+            source += _CHARS[off]
+            off += 1
+    product = "".join([target[i] for i in batch_dims] + [target[i] for i in attn_axes]
+                      + [source[i] for i in attn_axes])
+    return f"{source},{target}->{product}", f"{product},{source}->{target}", len(product)
+
+
+def _ser(module, obj):
+    return None if obj is None else module.serialize(obj)
+
+
+class MultiHeadAttention(Layer):
+    """Multi-head attention (Vaswani et al.), with Keras's weights and semantics.
+
+    Arguments:
+        num_heads: number of heads.
+        key_dim: size of each head for query and key.
+        value_dim: size of each head for value (default ``key_dim``).
+        dropout: dropout rate on the attention probabilities.
+        use_bias: biases in the projections.
+        output_shape: the output's last dims (default: the query's last dim).
+        attention_axes: axes attention runs over (default: all but batch, heads and features).
+        kernel_*/bias_*: initializers, regularizers, constraints of the projections.
+        seed: seed of the attention dropout.
+
+    Call arguments: ``query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
+    attention_mask=None, return_attention_scores=False, training=None, use_causal_mask=False``.
+    ``attention_mask`` is boolean ``(B, T, S)`` (``True`` = attend).
+    """
+
+    def __init__(self, num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True, output_shape=None,
+                 attention_axes=None, kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, seed=None, **kwargs):
+        kwargs.pop("flash_attention", None)
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.supports_masking = True
+        self.num_heads = int(num_heads)
+        self.key_dim = int(key_dim)
+        self.value_dim = int(value_dim) if value_dim else self.key_dim
+        self.dropout = float(dropout)
+        self.use_bias = use_bias
+        if output_shape is not None and isinstance(output_shape, int):
+            output_shape = (output_shape,)
+        self._output_shape = None if output_shape is None else tuple(output_shape)
+        if isinstance(attention_axes, int):
+            attention_axes = (attention_axes,)
+        self._attention_axes = None if attention_axes is None else tuple(attention_axes)
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.seed = seed
+        self._inverse_sqrt_key_dim = 1.0 / math.sqrt(float(self.key_dim))
+        self._dropout_layer = Dropout(rate=self.dropout, seed=seed, name=f"{self.name}_dropout")
+
+    def _dense(self, equation, output_shape, bias_axes, name):
+        return EinsumDense(equation, output_shape=output_shape, bias_axes=bias_axes if self.use_bias else None,
+                           kernel_initializer=self.kernel_initializer.clone()
+                           if hasattr(self.kernel_initializer, "clone") else self.kernel_initializer,
+                           bias_initializer=self.bias_initializer, kernel_regularizer=self.kernel_regularizer,
+                           bias_regularizer=self.bias_regularizer, kernel_constraint=self.kernel_constraint,
+                           bias_constraint=self.bias_constraint, name=name, dtype=self.dtype_policy)
+
+    def build(self, query_shape, value_shape, key_shape=None):
+        key_shape = value_shape if key_shape is None else key_shape
+        query_rank, value_rank, key_rank = len(query_shape), len(value_shape), len(key_shape)
+        if query_shape[-1] is None or value_shape[-1] is None or key_shape[-1] is None:
+            raise ValueError(f"MultiHeadAttention '{self.name}': the last dims of query/value/key must be known; "
+                             f"received {tuple(query_shape)}, {tuple(value_shape)}, {tuple(key_shape)}")
+        eq, bias, out_rank = _build_proj_equation(query_rank - 1, 1, 2)
+        self._query_dense = self._dense(eq, (*([None] * (out_rank - 3)), self.num_heads, self.key_dim), bias,
+                                        "query")
+        self._query_dense.build(tuple(query_shape))
+        eq, bias, out_rank = _build_proj_equation(key_rank - 1, 1, 2)
+        self._key_dense = self._dense(eq, (*([None] * (out_rank - 3)), self.num_heads, self.key_dim), bias, "key")
+        self._key_dense.build(tuple(key_shape))
+        eq, bias, out_rank = _build_proj_equation(value_rank - 1, 1, 2)
+        self._value_dense = self._dense(eq, (*([None] * (out_rank - 3)), self.num_heads, self.value_dim), bias,
+                                        "value")
+        self._value_dense.build(tuple(value_shape))
+        rank = query_rank + 1
+        attn_axes = self._attention_axes if self._attention_axes is not None else tuple(range(1, rank - 2))
+        self._attn_axes = tuple(a % rank for a in attn_axes)
+        self._dot_product_equation, self._combine_equation, scores_rank = _build_attention_equation(
+            rank, self._attn_axes)
+        self._norm_axes = tuple(range(scores_rank - len(self._attn_axes), scores_rank))
+        out_dims = self._output_shape or (query_shape[-1],)
+        eq, bias, out_rank = _build_proj_equation(query_rank - 1, 2, len(out_dims))
+        self._output_dense = self._dense(eq, (*([None] * (query_rank - 2)), *out_dims), bias, "attention_output")
+        self._output_dense.build((*tuple(query_shape)[:-1], self.num_heads, self.value_dim))
+
+    # the projections under their public Keras names (Keras's weight files use these paths)
+    @property
+    def query_dense(self):
+        return self._query_dense
+
+    @property
+    def key_dense(self):
+        return self._key_dense
+
+    @property
+    def value_dense(self):
+        return self._value_dense
+
+    @property
+    def output_dense(self):
+        return self._output_dense
+
+    def _masked_softmax(self, scores, mask):
+        if mask is not None:
+            big = -1e9 if ops.dtype(scores) != "float16" else -3e4
+            expand = len(ops.shape(scores)) - len(ops.shape(mask))
+            axis = -len(self._attn_axes) * 2 - 1
+            for _ in range(expand):
+                mask = ops.expand_dims(mask, axis)
+            scores = ops.where(ops.cast(mask, "bool"), scores, ops.full_like(scores, big))
+        if len(self._norm_axes) == 1:
+            return ops.softmax(scores, axis=self._norm_axes[0])
+        return ops.exp(scores - ops.logsumexp(scores, axis=self._norm_axes, keepdims=True))
+
+    def _compute_attention_mask(self, query, value, query_mask, value_mask, key_mask, attention_mask,
+                                use_causal_mask):
+        auto = None
+        if query_mask is not None:
+            auto = ops.expand_dims(ops.cast(query_mask, "bool"), -1)
+        for m in (value_mask, key_mask):
+            if m is not None:
+                m = ops.expand_dims(ops.cast(m, "bool"), -2)
+                auto = m if auto is None else ops.logical_and(auto, m)
+        if use_causal_mask:
+            t, s = ops.shape(query)[1], ops.shape(value)[1]
+            causal = ops.expand_dims(ops.cast(ops.tril(ops.ones((t, s), "int32")), "bool"), 0)
+            auto = causal if auto is None else ops.logical_and(auto, causal)
+        if auto is not None:
+            attention_mask = auto if attention_mask is None else ops.logical_and(
+                ops.cast(attention_mask, "bool"), auto)
+        return attention_mask
+
+    def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None, attention_mask=None,
+             return_attention_scores=False, training=None, use_causal_mask=False, mask=None):
+        if key is None:
+            key = value
+        if query_mask is None and mask is not None:
+            query_mask = mask
+        attention_mask = self._compute_attention_mask(query, value, query_mask, value_mask, key_mask, attention_mask,
+                                                      use_causal_mask)
+        q = self._query_dense(query)
+        k = self._key_dense(key)
+        v = self._value_dense(value)
+        q = q * ops.cast(self._inverse_sqrt_key_dim, ops.dtype(q))
+        scores = ops.einsum(self._dot_product_equation, k, q)
+        scores = self._masked_softmax(scores, attention_mask)
+        dropped = self._dropout_layer(scores, training=training) if self.dropout else scores
+        out = ops.einsum(self._combine_equation, dropped, v)
+        out = self._output_dense(out)
+        if return_attention_scores:
+            return out, scores
+        return out
+
+    def compute_output_shape(self, query_shape, value_shape, key_shape=None):
+        out_dims = self._output_shape or (query_shape[-1],)
+        return (*tuple(query_shape)[:-1], *out_dims)
+
+    def compute_output_spec(self, query, value, key=None, return_attention_scores=False, **kwargs):
+        out = shapes_to_symbolic(self.compute_output_shape(query.shape, value.shape), self.compute_dtype)
+        if not return_attention_scores:
+            return out
+        b, t, s = query.shape[0], query.shape[1], value.shape[1]
+        if len(query.shape) != 3:
+            raise ValueError(f"MultiHeadAttention '{self.name}': symbolic return_attention_scores is supported for "
+                             "rank-3 inputs")
+        return out, shapes_to_symbolic((b, self.num_heads, t, s), self.compute_dtype)
+
+    def compute_mask(self, inputs, previous_mask=None):
+        return previous_mask
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "num_heads": self.num_heads, "key_dim": self.key_dim,
+                "value_dim": self.value_dim, "dropout": self.dropout, "use_bias": self.use_bias,
+                "output_shape": self._output_shape, "attention_axes": self._attention_axes,
+                "kernel_initializer": _ser(initializers, self.kernel_initializer),
+                "bias_initializer": _ser(initializers, self.bias_initializer),
+                "kernel_regularizer": _ser(regularizers, self.kernel_regularizer),
+                "bias_regularizer": _ser(regularizers, self.bias_regularizer),
+                "kernel_constraint": _ser(constraints, self.kernel_constraint),
+                "bias_constraint": _ser(constraints, self.bias_constraint), "seed": self.seed}
+
+
+__all__ = ["MultiHeadAttention"]

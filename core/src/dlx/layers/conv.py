@@ -1,0 +1,338 @@
+"""Convolution layers: Conv1D/2D/3D, Conv1D/2D/3DTranspose, DepthwiseConv1D/2D, SeparableConv1D/2D."""
+
+from __future__ import annotations
+
+from dlx import activations, constraints, initializers, ops, regularizers
+from dlx import config as _config
+from dlx.layers.input_spec import InputSpec
+from dlx.layers.layer import Layer
+
+
+def _tuple(value, n, what, layer):
+    if isinstance(value, int):
+        return (value,) * n
+    value = tuple(int(v) for v in value)
+    if len(value) != n:
+        raise ValueError(f"{layer}: {what}={value!r}; expected an int or {n} ints")
+    return value
+
+
+def _ser(module, obj):
+    return None if obj is None else module.serialize(obj)
+
+
+class BaseConv(Layer):
+    """Shared logic of the convolution layers (``rank`` spatial dims)."""
+
+    rank = 2
+
+    def __init__(self, rank, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1,
+                 groups=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        self.rank = rank
+        who = f"{type(self).__name__} '{self.name}'"
+        self.filters = filters
+        if filters is not None and (not isinstance(filters, int) or filters <= 0):
+            raise ValueError(f"{who}: filters={filters!r}; expected a positive integer")
+        self.groups = int(groups)
+        if filters is not None and filters % self.groups:
+            raise ValueError(f"{who}: filters={filters} must be divisible by groups={groups}")
+        self.kernel_size = _tuple(kernel_size, rank, "kernel_size", who)
+        self.strides = _tuple(strides, rank, "strides", who)
+        self.dilation_rate = _tuple(dilation_rate, rank, "dilation_rate", who)
+        self.padding = str(padding).lower()
+        allowed = ("valid", "same", "causal") if rank == 1 else ("valid", "same")
+        if self.padding not in allowed:
+            raise ValueError(f"{who}: padding={padding!r}; expected one of {allowed}")
+        self.data_format = data_format or _config.image_data_format()
+        if self.data_format not in ("channels_last", "channels_first"):
+            raise ValueError(f"{who}: data_format={data_format!r}; expected 'channels_last' or 'channels_first'")
+        self.activation = activations.get(activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.input_spec = InputSpec(min_ndim=rank + 2)
+
+    @property
+    def _channel_axis(self) -> int:
+        return -1 if self.data_format == "channels_last" else 1
+
+    def _in_channels(self, input_shape):
+        c = input_shape[self._channel_axis]
+        if c is None:
+            raise ValueError(f"{type(self).__name__} '{self.name}': the channel dimension of the input must be known; "
+                             f"received input shape {tuple(input_shape)}")
+        return c
+
+    def _kernel_shape(self, in_ch):
+        return (*self.kernel_size, in_ch // self.groups, self.filters)
+
+    def build(self, input_shape):
+        in_ch = self._in_channels(input_shape)
+        if in_ch % self.groups:
+            raise ValueError(f"{type(self).__name__} '{self.name}': the input channels ({in_ch}) must be divisible "
+                             f"by groups={self.groups}; received input shape {tuple(input_shape)}")
+        self.input_spec = InputSpec(min_ndim=self.rank + 2, axes={self._channel_axis: in_ch})
+        self.kernel = self.add_weight(shape=self._kernel_shape(in_ch), initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
+                                      name="kernel")
+        self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer,
+                                    regularizer=self.bias_regularizer, constraint=self.bias_constraint,
+                                    name="bias") if self.use_bias else None
+
+    def _conv(self, inputs):
+        padding = self.padding
+        if padding == "causal":
+            left = (self.kernel_size[0] - 1) * self.dilation_rate[0]
+            pads = [(0, 0), (left, 0), (0, 0)] if self.data_format == "channels_last" else [(0, 0), (0, 0), (left, 0)]
+            inputs = ops.pad(inputs, pads)
+            padding = "valid"
+        return ops.conv(inputs, self.kernel, self.strides, padding, self.data_format, self.dilation_rate)
+
+    def _add_bias(self, x):
+        if self.bias is None:
+            return x
+        if self.data_format == "channels_last":
+            return ops.add(x, self.bias)
+        return ops.add(x, ops.reshape(self.bias, (1, self.filters) + (1,) * self.rank))
+
+    def call(self, inputs):
+        return self.activation(self._add_bias(self._conv(inputs)))
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "filters": self.filters, "kernel_size": self.kernel_size,
+                "strides": self.strides, "padding": self.padding, "data_format": self.data_format,
+                "dilation_rate": self.dilation_rate, "groups": self.groups,
+                "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
+                "kernel_initializer": _ser(initializers, self.kernel_initializer),
+                "bias_initializer": _ser(initializers, self.bias_initializer),
+                "kernel_regularizer": _ser(regularizers, self.kernel_regularizer),
+                "bias_regularizer": _ser(regularizers, self.bias_regularizer),
+                "kernel_constraint": _ser(constraints, self.kernel_constraint),
+                "bias_constraint": _ser(constraints, self.bias_constraint)}
+
+
+def _conv_class(name, rank, doc):
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1, groups=1,
+                 activation=None, use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, **kwargs):
+        BaseConv.__init__(self, rank, filters, kernel_size, strides, padding, data_format, dilation_rate, groups,
+                          activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
+                          bias_regularizer, activity_regularizer, kernel_constraint, bias_constraint, **kwargs)
+
+    return type(name, (BaseConv,), {"__init__": __init__, "__doc__": doc, "__module__": __name__, "rank": rank})
+
+
+Conv1D = _conv_class("Conv1D", 1, """1-D convolution over ``(batch, steps, channels)`` (``padding`` may be
+``"causal"``). Kernel shape ``(kernel_size, in_channels / groups, filters)``.""")
+Conv2D = _conv_class("Conv2D", 2, """2-D convolution over images. Kernel shape
+``(kh, kw, in_channels / groups, filters)``.
+
+Arguments:
+    filters: output channels.
+    kernel_size: an int or ``(kh, kw)``.
+    strides, dilation_rate: ints or pairs.
+    padding: ``"valid"`` or ``"same"``.
+    data_format: ``"channels_last"`` (default) or ``"channels_first"``.
+    groups: grouped convolution (input and output channels divisible by it).
+    activation, use_bias, *_initializer, *_regularizer, *_constraint: as in ``Dense``.
+""")
+Conv3D = _conv_class("Conv3D", 3, "3-D convolution over volumes.")
+
+
+class BaseConvTranspose(BaseConv):
+    """Shared logic of the transposed convolutions. Kernel shape ``(*k, filters, in_channels)``."""
+
+    def __init__(self, rank, filters, kernel_size, strides=1, padding="valid", output_padding=None, data_format=None,
+                 dilation_rate=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(rank, filters, kernel_size, strides, padding, data_format, dilation_rate, 1, activation,
+                         use_bias, kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
+                         activity_regularizer, kernel_constraint, bias_constraint, **kwargs)
+        if self.padding == "causal":
+            raise ValueError(f"{type(self).__name__} '{self.name}': padding='causal' is not supported")
+        self.output_padding = None if output_padding is None else _tuple(output_padding, rank, "output_padding",
+                                                                         f"{type(self).__name__} '{self.name}'")
+        if self.output_padding is not None:
+            for op_, s in zip(self.output_padding, self.strides):
+                if op_ >= s:
+                    raise ValueError(f"{type(self).__name__} '{self.name}': output_padding={self.output_padding} must "
+                                     f"be smaller than strides={self.strides}")
+
+    def _kernel_shape(self, in_ch):
+        return (*self.kernel_size, self.filters, in_ch)
+
+    def _conv(self, inputs):
+        return ops.conv_transpose(inputs, self.kernel, self.strides, self.padding, self.output_padding,
+                                  self.data_format, self.dilation_rate)
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        cfg.pop("groups")
+        return {**cfg, "output_padding": self.output_padding}
+
+
+def _convt_class(name, rank, doc):
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", output_padding=None, data_format=None,
+                 dilation_rate=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
+        BaseConvTranspose.__init__(self, rank, filters, kernel_size, strides, padding, output_padding, data_format,
+                                   dilation_rate, activation, use_bias, kernel_initializer, bias_initializer,
+                                   kernel_regularizer, bias_regularizer, activity_regularizer, kernel_constraint,
+                                   bias_constraint, **kwargs)
+
+    return type(name, (BaseConvTranspose,), {"__init__": __init__, "__doc__": doc, "__module__": __name__,
+                                             "rank": rank})
+
+
+Conv1DTranspose = _convt_class("Conv1DTranspose", 1, "1-D transposed convolution.")
+Conv2DTranspose = _convt_class("Conv2DTranspose", 2, """2-D transposed convolution ("deconvolution").
+Kernel shape ``(kh, kw, filters, in_channels)``; output lengths follow Keras's formula (and
+``output_padding``).""")
+Conv3DTranspose = _convt_class("Conv3DTranspose", 3, "3-D transposed convolution.")
+
+
+class BaseDepthwiseConv(BaseConv):
+    """Depthwise convolution: kernel ``(*k, in_channels, depth_multiplier)``."""
+
+    def __init__(self, rank, kernel_size, strides=1, padding="valid", depth_multiplier=1, data_format=None,
+                 dilation_rate=1, activation=None, use_bias=True, depthwise_initializer="glorot_uniform",
+                 bias_initializer="zeros", depthwise_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, depthwise_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(rank, None, kernel_size, strides, padding, data_format, dilation_rate, 1, activation,
+                         use_bias, depthwise_initializer, bias_initializer, depthwise_regularizer, bias_regularizer,
+                         activity_regularizer, depthwise_constraint, bias_constraint, **kwargs)
+        if self.padding == "causal":
+            raise ValueError(f"{type(self).__name__} '{self.name}': padding='causal' is not supported")
+        self.depth_multiplier = int(depth_multiplier)
+
+    def build(self, input_shape):
+        in_ch = self._in_channels(input_shape)
+        self.filters = in_ch * self.depth_multiplier
+        self.input_spec = InputSpec(min_ndim=self.rank + 2, axes={self._channel_axis: in_ch})
+        self.kernel = self.add_weight(shape=(*self.kernel_size, in_ch, self.depth_multiplier),
+                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint, name="kernel")
+        self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer,
+                                    regularizer=self.bias_regularizer, constraint=self.bias_constraint,
+                                    name="bias") if self.use_bias else None
+
+    def _conv(self, inputs):
+        return ops.depthwise_conv(inputs, self.kernel, self.strides, self.padding, self.data_format,
+                                  self.dilation_rate)
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        for k in ("filters", "groups"):
+            cfg.pop(k)
+        for a, b in (("kernel_initializer", "depthwise_initializer"), ("kernel_regularizer", "depthwise_regularizer"),
+                     ("kernel_constraint", "depthwise_constraint")):
+            cfg[b] = cfg.pop(a)
+        return {**cfg, "depth_multiplier": self.depth_multiplier}
+
+
+def _dw_class(name, rank, doc):
+    def __init__(self, kernel_size, strides=1, padding="valid", depth_multiplier=1, data_format=None,
+                 dilation_rate=1, activation=None, use_bias=True, depthwise_initializer="glorot_uniform",
+                 bias_initializer="zeros", depthwise_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, depthwise_constraint=None, bias_constraint=None, **kwargs):
+        BaseDepthwiseConv.__init__(self, rank, kernel_size, strides, padding, depth_multiplier, data_format,
+                                   dilation_rate, activation, use_bias, depthwise_initializer, bias_initializer,
+                                   depthwise_regularizer, bias_regularizer, activity_regularizer,
+                                   depthwise_constraint, bias_constraint, **kwargs)
+
+    return type(name, (BaseDepthwiseConv,), {"__init__": __init__, "__doc__": doc, "__module__": __name__,
+                                             "rank": rank})
+
+
+DepthwiseConv1D = _dw_class("DepthwiseConv1D", 1, "1-D depthwise convolution.")
+DepthwiseConv2D = _dw_class("DepthwiseConv2D", 2, """2-D depthwise convolution: each input channel is
+convolved with ``depth_multiplier`` filters of its own. Kernel ``(kh, kw, in_channels,
+depth_multiplier)``.""")
+
+
+class BaseSeparableConv(BaseConv):
+    """Depthwise convolution followed by a pointwise (1x1) convolution."""
+
+    def __init__(self, rank, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1,
+                 depth_multiplier=1, activation=None, use_bias=True, depthwise_initializer="glorot_uniform",
+                 pointwise_initializer="glorot_uniform", bias_initializer="zeros", depthwise_regularizer=None,
+                 pointwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None, **kwargs):
+        super().__init__(rank, filters, kernel_size, strides, padding, data_format, dilation_rate, 1, activation,
+                         use_bias, depthwise_initializer, bias_initializer, depthwise_regularizer, bias_regularizer,
+                         activity_regularizer, depthwise_constraint, bias_constraint, **kwargs)
+        if self.padding == "causal":
+            raise ValueError(f"{type(self).__name__} '{self.name}': padding='causal' is not supported")
+        self.depth_multiplier = int(depth_multiplier)
+        self.pointwise_initializer = initializers.get(pointwise_initializer)
+        self.pointwise_regularizer = regularizers.get(pointwise_regularizer)
+        self.pointwise_constraint = constraints.get(pointwise_constraint)
+
+    def build(self, input_shape):
+        in_ch = self._in_channels(input_shape)
+        self.input_spec = InputSpec(min_ndim=self.rank + 2, axes={self._channel_axis: in_ch})
+        self.depthwise_kernel = self.add_weight(
+            shape=(*self.kernel_size, in_ch, self.depth_multiplier), initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer, constraint=self.kernel_constraint, name="depthwise_kernel")
+        self.pointwise_kernel = self.add_weight(
+            shape=((1,) * self.rank) + (in_ch * self.depth_multiplier, self.filters),
+            initializer=self.pointwise_initializer, regularizer=self.pointwise_regularizer,
+            constraint=self.pointwise_constraint, name="pointwise_kernel")
+        self.bias = self.add_weight(shape=(self.filters,), initializer=self.bias_initializer,
+                                    regularizer=self.bias_regularizer, constraint=self.bias_constraint,
+                                    name="bias") if self.use_bias else None
+
+    def _conv(self, inputs):
+        x = ops.depthwise_conv(inputs, self.depthwise_kernel, self.strides, self.padding, self.data_format,
+                               self.dilation_rate)
+        return ops.conv(x, self.pointwise_kernel, 1, "valid", self.data_format, 1)
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        cfg.pop("groups")
+        for a, b in (("kernel_initializer", "depthwise_initializer"), ("kernel_regularizer", "depthwise_regularizer"),
+                     ("kernel_constraint", "depthwise_constraint")):
+            cfg[b] = cfg.pop(a)
+        return {**cfg, "depth_multiplier": self.depth_multiplier,
+                "pointwise_initializer": _ser(initializers, self.pointwise_initializer),
+                "pointwise_regularizer": _ser(regularizers, self.pointwise_regularizer),
+                "pointwise_constraint": _ser(constraints, self.pointwise_constraint)}
+
+
+def _sep_class(name, rank, doc):
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1,
+                 depth_multiplier=1, activation=None, use_bias=True, depthwise_initializer="glorot_uniform",
+                 pointwise_initializer="glorot_uniform", bias_initializer="zeros", depthwise_regularizer=None,
+                 pointwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None, **kwargs):
+        BaseSeparableConv.__init__(self, rank, filters, kernel_size, strides, padding, data_format, dilation_rate,
+                                   depth_multiplier, activation, use_bias, depthwise_initializer,
+                                   pointwise_initializer, bias_initializer, depthwise_regularizer,
+                                   pointwise_regularizer, bias_regularizer, activity_regularizer,
+                                   depthwise_constraint, pointwise_constraint, bias_constraint, **kwargs)
+
+    return type(name, (BaseSeparableConv,), {"__init__": __init__, "__doc__": doc, "__module__": __name__,
+                                             "rank": rank})
+
+
+SeparableConv1D = _sep_class("SeparableConv1D", 1, "1-D separable convolution.")
+SeparableConv2D = _sep_class("SeparableConv2D", 2, """2-D separable convolution: a depthwise
+convolution (``depthwise_kernel``) then a 1x1 convolution (``pointwise_kernel``).""")
+
+Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D
+Convolution2DTranspose = Conv2DTranspose
+SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D
+
+__all__ = ["Conv1D", "Conv1DTranspose", "Conv2D", "Conv2DTranspose", "Conv3D", "Conv3DTranspose", "Convolution1D",
+           "Convolution2D", "Convolution2DTranspose", "Convolution3D", "DepthwiseConv1D", "DepthwiseConv2D",
+           "SeparableConv1D", "SeparableConv2D", "SeparableConvolution1D", "SeparableConvolution2D"]

@@ -1,0 +1,321 @@
+"""Normalization layers: BatchNormalization, LayerNormalization, GroupNormalization,
+RMSNormalization."""
+
+from __future__ import annotations
+
+from dlx import constraints, initializers, ops, regularizers
+from dlx.layers.input_spec import InputSpec
+from dlx.layers.layer import Layer
+
+
+def _ser(module, obj):
+    return None if obj is None else module.serialize(obj)
+
+
+def _norm_axes(axis, ndim, who):
+    axes = [axis] if isinstance(axis, int) else list(axis)
+    out = []
+    for a in axes:
+        if not -ndim <= a < ndim:
+            raise ValueError(f"{who}: axis={axis!r} is out of range for inputs of rank {ndim}")
+        out.append(a % ndim)
+    return tuple(sorted(set(out)))
+
+
+class BatchNormalization(Layer):
+    """Normalizes with batch statistics in training (updating moving averages) and with the
+    moving averages at inference (or when the layer is frozen: ``trainable=False``).
+
+    Arguments:
+        axis: the feature axis (default ``-1``).
+        momentum: moving-average momentum.
+        epsilon: added to the variance.
+        center, scale: learn ``beta`` / ``gamma``.
+        beta_initializer, gamma_initializer, moving_mean_initializer,
+        moving_variance_initializer, beta_regularizer, gamma_regularizer, beta_constraint,
+        gamma_constraint: for the weights.
+        synchronized: kept for Keras compatibility (single-device statistics).
+    """
+
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
+                 gamma_initializer="ones", moving_mean_initializer="zeros", moving_variance_initializer="ones",
+                 beta_regularizer=None, gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,
+                 synchronized=False, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = int(axis)
+        self.momentum = float(momentum)
+        self.epsilon = float(epsilon)
+        self.center, self.scale = center, scale
+        self.synchronized = synchronized
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.moving_mean_initializer = initializers.get(moving_mean_initializer)
+        self.moving_variance_initializer = initializers.get(moving_variance_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        ndim = len(input_shape)
+        who = f"BatchNormalization '{self.name}'"
+        if not -ndim <= self.axis < ndim:
+            raise ValueError(f"{who}: axis={self.axis} is out of range for inputs of shape {tuple(input_shape)}")
+        ax = self.axis % ndim
+        dim = input_shape[ax]
+        if dim is None:
+            raise ValueError(f"{who}: the size of axis {self.axis} must be known; received input shape "
+                             f"{tuple(input_shape)}")
+        self._ax = ax
+        self._reduction_axes = tuple(i for i in range(ndim) if i != ax)
+        self.input_spec = InputSpec(ndim=ndim, axes={ax: dim})
+        shape = (dim,)
+        self.gamma = self.add_weight(shape=shape, initializer=self.gamma_initializer,
+                                     regularizer=self.gamma_regularizer, constraint=self.gamma_constraint,
+                                     name="gamma", autocast=False) if self.scale else None
+        self.beta = self.add_weight(shape=shape, initializer=self.beta_initializer,
+                                    regularizer=self.beta_regularizer, constraint=self.beta_constraint,
+                                    name="beta", autocast=False) if self.center else None
+        self.moving_mean = self.add_weight(shape=shape, initializer=self.moving_mean_initializer,
+                                           trainable=False, name="moving_mean", autocast=False)
+        self.moving_variance = self.add_weight(shape=shape, initializer=self.moving_variance_initializer,
+                                               trainable=False, name="moving_variance", autocast=False)
+
+    def call(self, inputs, training=None, mask=None):
+        in_dtype = ops.dtype(inputs)
+        x = ops.cast(inputs, "float32") if in_dtype in ("float16", "bfloat16") else inputs
+        if training and self.trainable:
+            if mask is not None:
+                m = ops.cast(mask, ops.dtype(x))
+                while len(ops.shape(m)) < len(ops.shape(x)):
+                    m = ops.expand_dims(m, -1)
+                m = ops.broadcast_to(m, ops.shape(x)) if None not in ops.shape(x) else m
+                count = ops.sum(m * ops.ones_like(x), axis=self._reduction_axes)
+                mean = ops.sum(x * m, axis=self._reduction_axes) / count
+                shape = [1] * len(ops.shape(x))
+                shape[self._ax] = -1
+                var = ops.sum(ops.square(x - ops.reshape(mean, tuple(shape))) * m, axis=self._reduction_axes) / count
+            else:
+                mean, var = ops.moments(x, self._reduction_axes, False, self.synchronized)
+            mom = self.momentum
+            self.moving_mean.assign(self.moving_mean * mom + ops.stop_gradient(mean) * (1.0 - mom))
+            self.moving_variance.assign(self.moving_variance * mom + ops.stop_gradient(var) * (1.0 - mom))
+        else:
+            mean, var = self.moving_mean, self.moving_variance
+        out = ops.batch_normalization(x, mean, var, self._ax, self.beta, self.gamma, self.epsilon)
+        return ops.cast(out, in_dtype) if ops.dtype(out) != in_dtype else out
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "axis": self.axis, "momentum": self.momentum, "epsilon": self.epsilon,
+                "center": self.center, "scale": self.scale,
+                "beta_initializer": _ser(initializers, self.beta_initializer),
+                "gamma_initializer": _ser(initializers, self.gamma_initializer),
+                "moving_mean_initializer": _ser(initializers, self.moving_mean_initializer),
+                "moving_variance_initializer": _ser(initializers, self.moving_variance_initializer),
+                "beta_regularizer": _ser(regularizers, self.beta_regularizer),
+                "gamma_regularizer": _ser(regularizers, self.gamma_regularizer),
+                "beta_constraint": _ser(constraints, self.beta_constraint),
+                "gamma_constraint": _ser(constraints, self.gamma_constraint), "synchronized": self.synchronized}
+
+
+class LayerNormalization(Layer):
+    """Normalizes each sample over ``axis`` to zero mean and unit variance, then ``* gamma + beta``.
+
+    Arguments:
+        axis: an int or a list of ints (default ``-1``).
+        epsilon: added to the variance.
+        center, scale: learn ``beta`` / ``gamma``.
+        rms_scaling: use the RMS instead of the standard deviation (and no centring).
+    """
+
+    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, rms_scaling=False, beta_initializer="zeros",
+                 gamma_initializer="ones", beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
+                 gamma_constraint=None, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = axis if isinstance(axis, int) else list(axis)
+        self.epsilon = float(epsilon)
+        self.center, self.scale, self.rms_scaling = center, scale, rms_scaling
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        ndim = len(input_shape)
+        self._axes = _norm_axes(self.axis, ndim, f"LayerNormalization '{self.name}'")
+        shape = tuple(input_shape[a] for a in self._axes)
+        if any(d is None for d in shape):
+            raise ValueError(f"LayerNormalization '{self.name}': the normalized axes {self._axes} must have known "
+                             f"sizes; received input shape {tuple(input_shape)}")
+        self._bshape = tuple(input_shape[i] if i in self._axes else 1 for i in range(ndim))
+        self.gamma = self.add_weight(shape=shape, initializer=self.gamma_initializer,
+                                     regularizer=self.gamma_regularizer, constraint=self.gamma_constraint,
+                                     name="gamma", autocast=False) if self.scale else None
+        self.beta = self.add_weight(shape=shape, initializer=self.beta_initializer,
+                                    regularizer=self.beta_regularizer, constraint=self.beta_constraint,
+                                    name="beta", autocast=False) if self.center and not self.rms_scaling else None
+
+    def call(self, inputs):
+        in_dtype = ops.dtype(inputs)
+        x = ops.cast(inputs, "float32") if in_dtype in ("float16", "bfloat16") else inputs
+        trailing = self._axes == tuple(range(len(ops.shape(x)) - len(self._axes), len(ops.shape(x))))
+        gamma = self.gamma if self.gamma is None or trailing else ops.reshape(self.gamma, self._bshape)
+        beta = self.beta if self.beta is None or trailing else ops.reshape(self.beta, self._bshape)
+        if self.rms_scaling:
+            ms = ops.mean(ops.square(x), axis=self._axes, keepdims=True)
+            out = x * ops.rsqrt(ms + self.epsilon)
+            if gamma is not None:
+                out = out * gamma
+        else:
+            out = ops.layer_normalization(x, gamma, beta, self._axes, self.epsilon)
+        return ops.cast(out, in_dtype) if ops.dtype(out) != in_dtype else out
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon, "center": self.center,
+                "scale": self.scale, "rms_scaling": self.rms_scaling,
+                "beta_initializer": _ser(initializers, self.beta_initializer),
+                "gamma_initializer": _ser(initializers, self.gamma_initializer),
+                "beta_regularizer": _ser(regularizers, self.beta_regularizer),
+                "gamma_regularizer": _ser(regularizers, self.gamma_regularizer),
+                "beta_constraint": _ser(constraints, self.beta_constraint),
+                "gamma_constraint": _ser(constraints, self.gamma_constraint)}
+
+
+class GroupNormalization(Layer):
+    """Normalizes each sample over groups of channels (and all other non-batch axes).
+
+    Arguments:
+        groups: the number of groups (divides the channels; ``-1``: one group per channel).
+        axis: the channel axis (default ``-1``).
+        epsilon, center, scale, *_initializer, *_regularizer, *_constraint: as in
+            ``LayerNormalization``.
+    """
+
+    def __init__(self, groups=32, axis=-1, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
+                 gamma_initializer="ones", beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
+                 gamma_constraint=None, **kwargs):
+        super().__init__(**kwargs)
+        self.groups = int(groups)
+        self.axis = int(axis)
+        self.epsilon = float(epsilon)
+        self.center, self.scale = center, scale
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        ndim = len(input_shape)
+        who = f"GroupNormalization '{self.name}'"
+        ax = _norm_axes(self.axis, ndim, who)[0]
+        dim = input_shape[ax]
+        if dim is None:
+            raise ValueError(f"{who}: the channel axis {self.axis} must have a known size; received input shape "
+                             f"{tuple(input_shape)}")
+        groups = dim if self.groups == -1 else self.groups
+        if groups > dim:
+            raise ValueError(f"{who}: groups={self.groups} is more than the number of channels ({dim}) of the input "
+                             f"shape {tuple(input_shape)}")
+        if dim % groups:
+            raise ValueError(f"{who}: groups={self.groups} must divide the number of channels ({dim}) of the input "
+                             f"shape {tuple(input_shape)}")
+        self._ax, self._groups = ax, groups
+        self.input_spec = InputSpec(ndim=ndim, axes={ax: dim})
+        self.gamma = self.add_weight(shape=(dim,), initializer=self.gamma_initializer,
+                                     regularizer=self.gamma_regularizer, constraint=self.gamma_constraint,
+                                     name="gamma", autocast=False) if self.scale else None
+        self.beta = self.add_weight(shape=(dim,), initializer=self.beta_initializer,
+                                    regularizer=self.beta_regularizer, constraint=self.beta_constraint,
+                                    name="beta", autocast=False) if self.center else None
+
+    def call(self, inputs):
+        in_dtype = ops.dtype(inputs)
+        x = ops.cast(inputs, "float32") if in_dtype in ("float16", "bfloat16") else inputs
+        shape = ops.shape(x)
+        ndim = len(shape)
+        ax, g = self._ax, self._groups
+        c = shape[ax]
+        gshape = (-1 if shape[0] is None else shape[0], *shape[1:ax], g, c // g, *shape[ax + 1:])
+        if any(d is None for d in gshape[1:]):
+            raise ValueError(f"GroupNormalization '{self.name}': non-batch dims must be known; received {shape}")
+        xg = ops.reshape(x, gshape)
+        red = tuple(i for i in range(1, ndim + 1) if i != ax)
+        mean, var = ops.moments(xg, red, True)
+        xn = ops.reshape((xg - mean) * ops.rsqrt(var + self.epsilon), (-1 if shape[0] is None else shape[0],
+                                                                         *shape[1:]))
+        bshape = [1] * ndim
+        bshape[ax] = c
+        if self.gamma is not None:
+            xn = xn * ops.reshape(self.gamma, tuple(bshape))
+        if self.beta is not None:
+            xn = xn + ops.reshape(self.beta, tuple(bshape))
+        return ops.cast(xn, in_dtype) if ops.dtype(xn) != in_dtype else xn
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "groups": self.groups, "axis": self.axis, "epsilon": self.epsilon,
+                "center": self.center, "scale": self.scale,
+                "beta_initializer": _ser(initializers, self.beta_initializer),
+                "gamma_initializer": _ser(initializers, self.gamma_initializer),
+                "beta_regularizer": _ser(regularizers, self.beta_regularizer),
+                "gamma_regularizer": _ser(regularizers, self.gamma_regularizer),
+                "beta_constraint": _ser(constraints, self.beta_constraint),
+                "gamma_constraint": _ser(constraints, self.gamma_constraint)}
+
+
+class RMSNormalization(Layer):
+    """``x / sqrt(mean(x^2, axis) + epsilon) * scale``.
+
+    Arguments:
+        axis: the normalized axis or axes (default ``-1``).
+        epsilon: added to the mean square.
+    """
+
+    def __init__(self, axis=-1, epsilon=1e-6, **kwargs):
+        super().__init__(**kwargs)
+        self.axis = axis if isinstance(axis, int) else list(axis)
+        self.epsilon = float(epsilon)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        ndim = len(input_shape)
+        self._axes = _norm_axes(self.axis, ndim, f"RMSNormalization '{self.name}'")
+        shape = tuple(input_shape[a] for a in self._axes)
+        if any(d is None for d in shape):
+            raise ValueError(f"RMSNormalization '{self.name}': the normalized axes must have known sizes; received "
+                             f"input shape {tuple(input_shape)}")
+        self._bshape = tuple(input_shape[i] if i in self._axes else 1 for i in range(ndim))
+        self.scale = self.add_weight(shape=shape, initializer="ones", name="scale", autocast=False)
+
+    def call(self, inputs):
+        in_dtype = ops.dtype(inputs)
+        x = ops.cast(inputs, "float32") if in_dtype in ("float16", "bfloat16") else inputs
+        n = len(ops.shape(x))
+        trailing = self._axes == tuple(range(n - len(self._axes), n))
+        scale = self.scale if trailing else ops.reshape(self.scale, self._bshape)
+        out = ops.rms_normalization(x, scale, self._axes, self.epsilon)
+        return ops.cast(out, in_dtype) if ops.dtype(out) != in_dtype else out
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon}
+
+
+__all__ = ["BatchNormalization", "GroupNormalization", "LayerNormalization", "RMSNormalization"]

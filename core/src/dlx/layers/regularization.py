@@ -1,0 +1,162 @@
+"""Regularization layers: Dropout (and spatial variants), GaussianNoise, GaussianDropout,
+ActivityRegularization."""
+
+from __future__ import annotations
+
+from dlx import ops, regularizers
+from dlx.layers.layer import Layer
+from dlx.random import SeedGenerator
+
+
+class Dropout(Layer):
+    """Zeroes inputs with probability ``rate`` during training and scales the rest by
+    ``1 / (1 - rate)``; the identity at inference.
+
+    Arguments:
+        rate: drop probability in ``[0, 1]``.
+        noise_shape: shape of the keep mask (``None`` entries take the input's size), e.g.
+            ``(batch, 1, features)`` to drop the same features at every timestep.
+        seed: an int for reproducible masks.
+    """
+
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
+            raise ValueError(f"Dropout '{self.name}': rate={rate!r}; expected a number in [0, 1]")
+        self.rate = float(rate)
+        self.noise_shape = None if noise_shape is None else tuple(noise_shape)
+        self.seed = seed
+        self.seed_generator = SeedGenerator(seed)
+        self.supports_masking = True
+        self.built = True
+
+    def call(self, inputs, training=False):
+        if not training or self.rate == 0:
+            return inputs
+        if self.rate >= 1:
+            return ops.zeros_like(inputs)
+        noise_shape = self._noise_shape(inputs)
+        return ops.random_dropout(self.seed_generator.next(), inputs, self.rate, noise_shape)
+
+    def _noise_shape(self, inputs):
+        return self.noise_shape
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "rate": self.rate, "noise_shape": self.noise_shape, "seed": self.seed}
+
+
+class SpatialDropout1D(Dropout):
+    """Drops whole feature maps of ``(batch, steps, channels)`` inputs."""
+
+    def __init__(self, rate, seed=None, **kwargs):
+        super().__init__(rate, seed=seed, **kwargs)
+
+    def _noise_shape(self, inputs):
+        s = ops.shape(inputs)
+        return (s[0], 1, s[2])
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        cfg.pop("noise_shape")
+        return cfg
+
+
+class SpatialDropout2D(Dropout):
+    """Drops whole channels of 4-D inputs."""
+
+    def __init__(self, rate, data_format=None, seed=None, **kwargs):
+        super().__init__(rate, seed=seed, **kwargs)
+        from dlx import config
+
+        self.data_format = data_format or config.image_data_format()
+
+    def _noise_shape(self, inputs):
+        s = ops.shape(inputs)
+        if self.data_format == "channels_first":
+            return (s[0], s[1], 1, 1)
+        return (s[0], 1, 1, s[3])
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        cfg.pop("noise_shape")
+        return {**cfg, "data_format": self.data_format}
+
+
+class GaussianNoise(Layer):
+    """Adds zero-mean Gaussian noise of ``stddev`` during training."""
+
+    def __init__(self, stddev, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if stddev < 0:
+            raise ValueError(f"GaussianNoise '{self.name}': stddev={stddev!r} must be non-negative")
+        self.stddev = float(stddev)
+        self.seed = seed
+        self.seed_generator = SeedGenerator(seed)
+        self.supports_masking = True
+        self.built = True
+
+    def call(self, inputs, training=False):
+        if not training or self.stddev == 0:
+            return inputs
+        noise = ops.random_normal(self.seed_generator.next(), ops.shape(inputs), 0.0, self.stddev, ops.dtype(inputs))
+        return inputs + noise
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "stddev": self.stddev, "seed": self.seed}
+
+
+class GaussianDropout(Layer):
+    """Multiplies by ``1``-centred Gaussian noise of variance ``rate / (1 - rate)`` in training."""
+
+    def __init__(self, rate, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if not 0 <= rate < 1:
+            raise ValueError(f"GaussianDropout '{self.name}': rate={rate!r}; expected 0 <= rate < 1")
+        self.rate = float(rate)
+        self.seed = seed
+        self.seed_generator = SeedGenerator(seed)
+        self.supports_masking = True
+        self.built = True
+
+    def call(self, inputs, training=False):
+        if not training or self.rate == 0:
+            return inputs
+        std = (self.rate / (1.0 - self.rate)) ** 0.5
+        return inputs * ops.random_normal(self.seed_generator.next(), ops.shape(inputs), 1.0, std, ops.dtype(inputs))
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed}
+
+
+class ActivityRegularization(Layer):
+    """Identity that adds ``l1 * sum|x| + l2 * sum x^2`` of its input to ``losses``."""
+
+    def __init__(self, l1=0.0, l2=0.0, **kwargs):
+        super().__init__(activity_regularizer=regularizers.L1L2(l1=l1, l2=l2), **kwargs)
+        self.l1, self.l2 = l1, l2
+        self.supports_masking = True
+        self.built = True
+
+    def call(self, inputs):
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        cfg.pop("activity_regularizer", None)
+        return {**cfg, "l1": self.l1, "l2": self.l2}
+
+
+__all__ = ["ActivityRegularization", "Dropout", "GaussianDropout", "GaussianNoise", "SpatialDropout1D",
+           "SpatialDropout2D"]

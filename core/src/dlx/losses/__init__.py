@@ -1,0 +1,65 @@
+"""``dlx.losses``: Keras 3 losses (classes and functions) with reductions and sample weights.
+
+>>> import numpy as np, dlx
+>>> with dlx.backend.use("numpy"):
+...     float(dlx.losses.MeanSquaredError()(np.zeros((2, 2)), np.ones((2, 2))))
+1.0
+"""
+
+from __future__ import annotations
+
+from dlx.losses.loss import Loss as Loss
+from dlx.losses.loss import LossFunctionWrapper as LossFunctionWrapper
+from dlx.losses.loss import reduce_weighted_values as reduce_weighted_values
+from dlx.losses.loss import squeeze_or_expand_to_same_rank as squeeze_or_expand_to_same_rank
+from dlx.losses.losses import *  # noqa: F403
+from dlx.losses.losses import CLASSES, FUNCTIONS
+from dlx.losses.losses import ctc_loss as ctc_loss
+from dlx.losses.losses import l2_normalize as l2_normalize
+
+ALL_OBJECTS = {**CLASSES, **FUNCTIONS}
+
+
+def serialize(loss) -> dict | str:
+    """A config dict for a :class:`Loss`; the name for a built-in function."""
+    if isinstance(loss, Loss):
+        return {"module": "dlx.losses", "class_name": type(loss).__name__, "config": loss.get_config(),
+                "registered_name": None}
+    name = getattr(loss, "__name__", None)
+    if name in FUNCTIONS:
+        return name
+    raise ValueError(f"cannot serialize loss {loss!r}: expected a dlx Loss or a built-in loss function")
+
+
+def deserialize(config, custom_objects=None):
+    """A loss from :func:`serialize`'s output (a dict or a function name)."""
+    custom = custom_objects or {}
+    if isinstance(config, str):
+        return get(config) if config not in custom else custom[config]
+    name = config.get("class_name")
+    cls = custom.get(name) or CLASSES.get(name)
+    if cls is None:
+        raise ValueError(f"unknown loss class_name={name!r}; expected one of {sorted(CLASSES)}")
+    return cls.from_config(config.get("config", {}))
+
+
+def get(identifier):
+    """A loss from a name (function or class name, e.g. ``"mse"``, ``"CategoricalCrossentropy"``),
+    a config dict, a :class:`Loss` or a callable (returned as is). ``None`` gives ``None``."""
+    if identifier is None or isinstance(identifier, Loss):
+        return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        if identifier in FUNCTIONS:
+            return FUNCTIONS[identifier]
+        if identifier in CLASSES:
+            return CLASSES[identifier]()
+        raise ValueError(f"unknown loss {identifier!r}; expected one of {sorted(ALL_OBJECTS)}")
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"loss={identifier!r}: expected a Loss, a loss function, a name or a config dict")
+
+
+__all__ = sorted([*CLASSES, *FUNCTIONS, "Loss", "LossFunctionWrapper", "ctc_loss", "deserialize", "get",
+                  "l2_normalize", "reduce_weighted_values", "serialize", "squeeze_or_expand_to_same_rank"])

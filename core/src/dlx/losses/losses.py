@@ -1,0 +1,387 @@
+"""Keras 3 loss functions and their :class:`~dlx.losses.Loss` classes.
+
+Functions return per-sample losses (the last axis reduced); classes add ``reduction`` and
+``sample_weight``. Every formula is written in ``dlx.ops`` and is differentiable on every backend.
+"""
+
+from __future__ import annotations
+
+import math
+
+from dlx import config, ops
+from dlx.losses.loss import LossFunctionWrapper, squeeze_or_expand_to_same_rank, to_tensor
+
+_NEG = -1e30  # "log 0" that keeps gradients finite
+
+
+def _pair(y_true, y_pred):
+    y_pred = to_tensor(y_pred)
+    y_true = to_tensor(y_true, ops.dtype(y_pred))
+    return squeeze_or_expand_to_same_rank(y_true, y_pred)
+
+
+def l2_normalize(x, axis=-1):
+    """``x / max(||x||_2, epsilon)`` along ``axis``."""
+    sq = ops.sum(ops.square(x), axis=axis, keepdims=True)
+    return ops.multiply(x, ops.minimum(ops.rsqrt(ops.maximum(sq, 1e-30)), 1.0 / config.epsilon()))
+
+
+# ------------------------------------------------------------------------------ regression
+def mean_squared_error(y_true, y_pred):
+    """``mean((y_true - y_pred)**2, axis=-1)``."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    return ops.mean(ops.square(ops.subtract(y_true, y_pred)), axis=-1)
+
+
+def mean_absolute_error(y_true, y_pred):
+    """``mean(|y_true - y_pred|, axis=-1)``."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    return ops.mean(ops.abs(ops.subtract(y_true, y_pred)), axis=-1)
+
+
+def mean_absolute_percentage_error(y_true, y_pred):
+    """``100 * mean(|y_true - y_pred| / max(|y_true|, epsilon), axis=-1)``."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    diff = ops.abs(ops.divide(ops.subtract(y_true, y_pred), ops.maximum(ops.abs(y_true), config.epsilon())))
+    return ops.multiply(100.0, ops.mean(diff, axis=-1))
+
+
+def mean_squared_logarithmic_error(y_true, y_pred):
+    """``mean((log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1))**2, axis=-1)``."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    eps = config.epsilon()
+    a = ops.log(ops.add(ops.maximum(y_pred, eps), 1.0))
+    b = ops.log(ops.add(ops.maximum(y_true, eps), 1.0))
+    return ops.mean(ops.square(ops.subtract(a, b)), axis=-1)
+
+
+def cosine_similarity(y_true, y_pred, axis=-1):
+    """The negated cosine similarity along ``axis`` (-1: same direction; a loss to minimize)."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    return ops.negative(ops.sum(ops.multiply(l2_normalize(y_true, axis), l2_normalize(y_pred, axis)), axis=axis))
+
+
+def huber(y_true, y_pred, delta=1.0):
+    """``0.5 e**2`` where ``|e| <= delta``, else ``delta * (|e| - 0.5 delta)``; mean over the last axis."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    err = ops.subtract(y_pred, y_true)
+    abs_err = ops.abs(err)
+    quad = ops.multiply(0.5, ops.square(err))
+    lin = ops.subtract(ops.multiply(delta, abs_err), 0.5 * delta * delta)
+    return ops.mean(ops.where(ops.less_equal(abs_err, delta), quad, lin), axis=-1)
+
+
+def log_cosh(y_true, y_pred):
+    """``mean(log(cosh(y_pred - y_true)), axis=-1)`` (computed stably)."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    x = ops.subtract(y_pred, y_true)
+    return ops.mean(ops.subtract(ops.add(x, ops.softplus(ops.multiply(-2.0, x))), math.log(2.0)), axis=-1)
+
+
+# ------------------------------------------------------------------------------ hinge
+def _hinge_labels(y_true):
+    """{0, 1} labels become {-1, 1} (labels already in {-1, 1} are kept)."""
+    binary = ops.all(ops.logical_or(ops.equal(y_true, 0), ops.equal(y_true, 1)))
+    return ops.where(binary, ops.subtract(ops.multiply(2.0, y_true), 1.0), y_true)
+
+
+def hinge(y_true, y_pred):
+    """``mean(max(1 - y_true * y_pred, 0), axis=-1)`` (labels -1/1 or 0/1)."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    y_true = _hinge_labels(y_true)
+    return ops.mean(ops.maximum(ops.subtract(1.0, ops.multiply(y_true, y_pred)), 0.0), axis=-1)
+
+
+def squared_hinge(y_true, y_pred):
+    """``mean(max(1 - y_true * y_pred, 0)**2, axis=-1)``."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    y_true = _hinge_labels(y_true)
+    return ops.mean(ops.square(ops.maximum(ops.subtract(1.0, ops.multiply(y_true, y_pred)), 0.0)), axis=-1)
+
+
+def categorical_hinge(y_true, y_pred):
+    """``max(max((1 - y_true) * y_pred) - sum(y_true * y_pred) + 1, 0)``."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    pos = ops.sum(ops.multiply(y_true, y_pred), axis=-1)
+    neg = ops.max(ops.multiply(ops.subtract(1.0, y_true), y_pred), axis=-1)
+    return ops.maximum(ops.add(ops.subtract(neg, pos), 1.0), 0.0)
+
+
+# ------------------------------------------------------------------------------ probabilistic
+def kl_divergence(y_true, y_pred):
+    """``sum(y_true * log(y_true / y_pred), axis=-1)`` with both clipped to ``[eps, 1]``."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    eps = config.epsilon()
+    y_true = ops.clip(y_true, eps, 1.0)
+    y_pred = ops.clip(y_pred, eps, 1.0)
+    return ops.sum(ops.multiply(y_true, ops.log(ops.divide(y_true, y_pred))), axis=-1)
+
+
+def poisson(y_true, y_pred):
+    """``mean(y_pred - y_true * log(y_pred + eps), axis=-1)``."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    return ops.mean(ops.subtract(y_pred, ops.multiply(y_true, ops.log(ops.add(y_pred, config.epsilon())))), axis=-1)
+
+
+def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Mean binary cross-entropy over ``axis``; labels are smoothed toward 0.5."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    if label_smoothing:
+        y_true = ops.add(ops.multiply(y_true, 1.0 - label_smoothing), 0.5 * label_smoothing)
+    return ops.mean(ops.binary_crossentropy(y_true, y_pred, from_logits=from_logits), axis=axis)
+
+
+def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha=0.25, gamma=2.0, from_logits=False,
+                              label_smoothing=0.0, axis=-1):
+    """Focal binary cross-entropy (Lin et al.): ``(1 - p_t)**gamma * bce``, optionally weighted
+    by ``alpha`` (positives) / ``1 - alpha`` (negatives); mean over ``axis``."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    if label_smoothing:
+        y_true = ops.add(ops.multiply(y_true, 1.0 - label_smoothing), 0.5 * label_smoothing)
+    if from_logits:
+        y_pred = ops.sigmoid(y_pred)
+    bce = ops.binary_crossentropy(y_true, y_pred, from_logits=False)
+    p_t = ops.add(ops.multiply(y_true, y_pred), ops.multiply(ops.subtract(1.0, y_true), ops.subtract(1.0, y_pred)))
+    focal = ops.multiply(ops.power(ops.subtract(1.0, p_t), gamma), bce)
+    if apply_class_balancing:
+        w = ops.add(ops.multiply(y_true, alpha), ops.multiply(ops.subtract(1.0, y_true), 1.0 - alpha))
+        focal = ops.multiply(w, focal)
+    return ops.mean(focal, axis=axis)
+
+
+def _check_axis(axis):
+    if isinstance(axis, bool) or not isinstance(axis, int):
+        raise ValueError(f"axis={axis!r}: expected an integer axis")
+
+
+def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    """Categorical cross-entropy over ``axis`` (one-hot labels, smoothed toward uniform)."""
+    _check_axis(axis)
+    y_pred = to_tensor(y_pred)
+    y_true = to_tensor(y_true, ops.dtype(y_pred))
+    if label_smoothing:
+        n = float(y_pred.shape[axis])
+        y_true = ops.add(ops.multiply(y_true, 1.0 - label_smoothing), label_smoothing / n)
+    return ops.categorical_crossentropy(y_true, y_pred, from_logits=from_logits, axis=axis)
+
+
+def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0,
+                                   axis=-1):
+    """Focal categorical cross-entropy: ``sum(alpha * (1 - p)**gamma * -y_true * log(p))``."""
+    _check_axis(axis)
+    y_pred = to_tensor(y_pred)
+    y_true = to_tensor(y_true, ops.dtype(y_pred))
+    if label_smoothing:
+        n = float(y_pred.shape[axis])
+        y_true = ops.add(ops.multiply(y_true, 1.0 - label_smoothing), label_smoothing / n)
+    if from_logits:
+        y_pred = ops.softmax(y_pred, axis=axis)
+    out = ops.divide(y_pred, ops.sum(y_pred, axis=axis, keepdims=True))
+    eps = config.epsilon()
+    out = ops.clip(out, eps, 1.0 - eps)
+    cce = ops.multiply(ops.negative(y_true), ops.log(out))
+    factor = ops.multiply(ops.power(ops.subtract(1.0, out), gamma), alpha)
+    return ops.sum(ops.multiply(factor, cce), axis=axis)
+
+
+def _sparse_prepare(y_true, y_pred):
+    y_pred = to_tensor(y_pred)
+    y_true = to_tensor(y_true)
+    if len(y_true.shape) == len(y_pred.shape) and y_true.shape[-1] == 1:
+        y_true = ops.squeeze(y_true, -1)
+    return y_true, y_pred
+
+
+def _sparse_cce_with_mask(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
+    y_true, y_pred = _sparse_prepare(y_true, y_pred)
+    valid = None
+    if ignore_class is not None:
+        valid = ops.not_equal(y_true, ignore_class)
+        y_true = ops.where(valid, y_true, ops.zeros_like(y_true))
+    res = ops.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits, axis=axis)
+    if valid is not None:
+        res = ops.where(valid, res, ops.zeros_like(res))
+    return res, valid
+
+
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
+    """Cross-entropy with integer labels; entries labelled ``ignore_class`` give 0."""
+    return _sparse_cce_with_mask(y_true, y_pred, from_logits, ignore_class, axis)[0]
+
+
+# ------------------------------------------------------------------------------ segmentation
+def dice(y_true, y_pred, axis=None):
+    """``1 - 2 sum(y_true y_pred) / (sum(y_true) + sum(y_pred) + eps)`` over ``axis`` (all by default)."""
+    y_pred = to_tensor(y_pred)
+    y_true = to_tensor(y_true, ops.dtype(y_pred))
+    inter = ops.sum(ops.multiply(y_true, y_pred), axis=axis)
+    den = ops.add(ops.add(ops.sum(y_true, axis=axis), ops.sum(y_pred, axis=axis)), config.epsilon())
+    return ops.subtract(1.0, ops.divide(ops.multiply(2.0, inter), den))
+
+
+def tversky(y_true, y_pred, alpha=0.5, beta=0.5, axis=None):
+    """``1 - TP / (TP + alpha FP + beta FN + eps)`` over ``axis`` (all by default)."""
+    y_pred = to_tensor(y_pred)
+    y_true = to_tensor(y_true, ops.dtype(y_pred))
+    tp = ops.sum(ops.multiply(y_true, y_pred), axis=axis)
+    fp = ops.sum(ops.multiply(ops.subtract(1.0, y_true), y_pred), axis=axis)
+    fn = ops.sum(ops.multiply(y_true, ops.subtract(1.0, y_pred)), axis=axis)
+    den = ops.add(ops.add(ops.add(tp, ops.multiply(alpha, fp)), ops.multiply(beta, fn)), config.epsilon())
+    return ops.subtract(1.0, ops.divide(tp, den))
+
+
+# ------------------------------------------------------------------------------ CTC
+def ctc_loss(labels, logits, label_length, logit_length, blank_index=0):
+    """Connectionist temporal classification loss (Graves et al. 2006), per sample.
+
+    Arguments:
+        labels: ``(batch, max_label_length)`` integer labels.
+        logits: ``(batch, time, classes)`` unnormalized scores.
+        label_length: ``(batch,)`` number of valid labels per sample.
+        logit_length: ``(batch,)`` number of valid time steps per sample.
+        blank_index: the class index of the blank symbol.
+
+    Returns:
+        ``(batch,)``: ``-log p(labels | logits)`` by the forward algorithm in log space.
+    """
+    logits = to_tensor(logits)
+    dt = ops.dtype(logits)
+    labels = ops.cast(to_tensor(labels), "int32")
+    t_max, n_classes = int(logits.shape[1]), int(logits.shape[2])
+    n_labels = int(labels.shape[1])
+    s = 2 * n_labels + 1
+    logp = ops.log_softmax(logits, axis=-1)
+    pos = ops.arange(s, dtype="int32")
+    # extended label sequence: blank, l1, blank, l2, ..., blank
+    lab_idx = ops.clip(ops.floor_divide(ops.subtract(pos, 1), 2), 0, max(n_labels - 1, 0))
+    gathered = ops.take(labels, lab_idx, axis=1)  # (b, s)
+    ext = ops.where(ops.equal(ops.mod(pos, 2), 1), gathered, ops.full_like(gathered, blank_index))
+    onehot = ops.one_hot(ext, n_classes, dtype=dt)  # (b, s, c)
+    emit = ops.einsum("btc,bsc->bts", logp, onehot)  # (b, t, s)
+    ext_m2 = ops.concatenate([ops.full_like(ext[:, :2], -1), ext[:, :-2]], axis=1)
+    can_skip = ops.logical_and(ops.not_equal(ext, blank_index), ops.not_equal(ext, ext_m2))
+    neg = ops.full_like(emit[:, 0, :], _NEG)
+    init_mask = ops.less(pos, 2)
+    alpha = ops.where(init_mask, emit[:, 0, :], neg)
+    logit_length = ops.cast(to_tensor(logit_length), "int32")
+    pad1, pad2 = neg[:, :1], neg[:, :2]
+    for t in range(1, t_max):
+        a1 = ops.concatenate([pad1, alpha[:, :-1]], axis=1)
+        a2 = ops.where(can_skip, ops.concatenate([pad2, alpha[:, :-2]], axis=1), neg)
+        new = ops.add(ops.logaddexp(ops.logaddexp(alpha, a1), a2), emit[:, t, :])
+        alpha = ops.where(ops.expand_dims(ops.less(t, logit_length), -1), new, alpha)
+    label_length = ops.cast(to_tensor(label_length), "int32")
+    last = ops.multiply(label_length, 2)
+    end = ops.logaddexp(ops.sum(ops.where(ops.equal(pos, ops.expand_dims(last, -1)), alpha, 0.0), axis=-1),
+                        ops.sum(ops.where(ops.equal(pos, ops.expand_dims(ops.subtract(last, 1), -1)), alpha, 0.0),
+                                axis=-1))
+    one_label_path = ops.equal(label_length, 0)
+    end = ops.where(one_label_path, ops.sum(ops.where(ops.equal(pos, 0), alpha, 0.0), axis=-1), end)
+    return ops.negative(end)
+
+
+def ctc(y_true, y_pred):
+    """Keras's CTC loss: ``y_true`` ``(batch, labels)`` integers, ``y_pred`` ``(batch, time,
+    classes)`` logits, every label and time step counted, blank index 0."""
+    y_pred = to_tensor(y_pred)
+    y_true = to_tensor(y_true)
+    if len(y_true.shape) != 2 or len(y_pred.shape) != 3:
+        raise ValueError(f"ctc: expected y_true of rank 2 and y_pred of rank 3; got shapes {tuple(y_true.shape)} "
+                         f"and {tuple(y_pred.shape)}")
+    ones = ops.ones_like(y_true[:, 0], dtype="int32")
+    return ctc_loss(y_true, y_pred, ops.multiply(ones, int(y_true.shape[1])),
+                    ops.multiply(ones, int(y_pred.shape[1])), blank_index=0)
+
+
+# ------------------------------------------------------------------------------ classes
+def _wrapper(fn, default_name, doc, params=()):
+    """Builds a Loss class for ``fn`` whose constructor takes ``params`` (name, default) pairs."""
+
+    def __init__(self, *args, reduction="sum_over_batch_size", name=default_name, dtype=None, **kwargs):
+        names = [p for p, _ in params]
+        if len(args) > len(names):
+            raise TypeError(f"{type(self).__name__}: too many positional arguments {args!r}")
+        values = dict(params)
+        values.update(zip(names, args))
+        for k, v in kwargs.items():
+            if k not in values:
+                raise TypeError(f"{type(self).__name__}: unknown argument {k!r}; expected one of "
+                                f"{[*names, 'reduction', 'name', 'dtype']}")
+            values[k] = v
+        LossFunctionWrapper.__init__(self, fn, reduction=reduction, name=name, dtype=dtype, **values)
+
+    return {"__init__": __init__, "__doc__": doc}
+
+
+def _make(cls_name, fn, default_name, params=(), base=LossFunctionWrapper):
+    doc = (f"Loss class of :func:`{fn.__name__}` (``reduction``, ``sample_weight``).\n\n    "
+           + (fn.__doc__ or "").strip().split("\n")[0])
+    return type(cls_name, (base,), {**_wrapper(fn, default_name, doc, params), "__module__": __name__})
+
+
+MeanSquaredError = _make("MeanSquaredError", mean_squared_error, "mean_squared_error")
+MeanAbsoluteError = _make("MeanAbsoluteError", mean_absolute_error, "mean_absolute_error")
+MeanAbsolutePercentageError = _make("MeanAbsolutePercentageError", mean_absolute_percentage_error,
+                                    "mean_absolute_percentage_error")
+MeanSquaredLogarithmicError = _make("MeanSquaredLogarithmicError", mean_squared_logarithmic_error,
+                                    "mean_squared_logarithmic_error")
+CosineSimilarity = _make("CosineSimilarity", cosine_similarity, "cosine_similarity", (("axis", -1),))
+Huber = _make("Huber", huber, "huber_loss", (("delta", 1.0),))
+LogCosh = _make("LogCosh", log_cosh, "log_cosh")
+Hinge = _make("Hinge", hinge, "hinge")
+SquaredHinge = _make("SquaredHinge", squared_hinge, "squared_hinge")
+CategoricalHinge = _make("CategoricalHinge", categorical_hinge, "categorical_hinge")
+KLDivergence = _make("KLDivergence", kl_divergence, "kl_divergence")
+Poisson = _make("Poisson", poisson, "poisson")
+BinaryCrossentropy = _make("BinaryCrossentropy", binary_crossentropy, "binary_crossentropy",
+                           (("from_logits", False), ("label_smoothing", 0.0), ("axis", -1)))
+BinaryFocalCrossentropy = _make("BinaryFocalCrossentropy", binary_focal_crossentropy, "binary_focal_crossentropy",
+                                (("apply_class_balancing", False), ("alpha", 0.25), ("gamma", 2.0),
+                                 ("from_logits", False), ("label_smoothing", 0.0), ("axis", -1)))
+CategoricalCrossentropy = _make("CategoricalCrossentropy", categorical_crossentropy, "categorical_crossentropy",
+                                (("from_logits", False), ("label_smoothing", 0.0), ("axis", -1)))
+CategoricalFocalCrossentropy = _make("CategoricalFocalCrossentropy", categorical_focal_crossentropy,
+                                     "categorical_focal_crossentropy",
+                                     (("alpha", 0.25), ("gamma", 2.0), ("from_logits", False),
+                                      ("label_smoothing", 0.0), ("axis", -1)))
+Dice = _make("Dice", dice, "dice", (("axis", None),))
+Tversky = _make("Tversky", tversky, "tversky", (("alpha", 0.5), ("beta", 0.5), ("axis", None)))
+CTC = _make("CTC", ctc, "ctc")
+
+
+class SparseCategoricalCrossentropy(LossFunctionWrapper):
+    """Loss class of :func:`sparse_categorical_crossentropy`; ``ignore_class`` entries are
+    masked out of the reduction (the mean is over the other entries)."""
+
+    def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size",
+                 name="sparse_categorical_crossentropy", dtype=None, axis=-1):
+        super().__init__(sparse_categorical_crossentropy, reduction=reduction, name=name, dtype=dtype,
+                         from_logits=from_logits, ignore_class=ignore_class, axis=axis)
+
+    def _call_with_mask(self, y_true, y_pred):
+        return _sparse_cce_with_mask(y_true, y_pred, **self._fn_kwargs)
+
+
+# aliases (Keras 3 names)
+mse = MSE = mean_squared_error
+mae = MAE = mean_absolute_error
+mape = MAPE = mean_absolute_percentage_error
+msle = MSLE = mean_squared_logarithmic_error
+kld = KLD = kl_divergence
+logcosh = log_cosh
+huber_loss = huber
+
+CLASSES = {c.__name__: c for c in (
+    MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError, MeanSquaredLogarithmicError,
+    CosineSimilarity, Huber, LogCosh, Hinge, SquaredHinge, CategoricalHinge, KLDivergence, Poisson,
+    BinaryCrossentropy, BinaryFocalCrossentropy, CategoricalCrossentropy, CategoricalFocalCrossentropy,
+    SparseCategoricalCrossentropy, Dice, Tversky, CTC)}
+FUNCTIONS = {f.__name__: f for f in (
+    mean_squared_error, mean_absolute_error, mean_absolute_percentage_error, mean_squared_logarithmic_error,
+    cosine_similarity, huber, log_cosh, hinge, squared_hinge, categorical_hinge, kl_divergence, poisson,
+    binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy, categorical_focal_crossentropy,
+    sparse_categorical_crossentropy, dice, tversky, ctc)}
+FUNCTIONS.update({"mse": mse, "MSE": MSE, "mae": mae, "MAE": MAE, "mape": mape, "MAPE": MAPE, "msle": msle,
+                  "MSLE": MSLE, "kld": kld, "KLD": KLD, "logcosh": logcosh, "huber_loss": huber_loss})
+
+__all__ = sorted([*CLASSES, *FUNCTIONS, "ctc_loss", "l2_normalize"])

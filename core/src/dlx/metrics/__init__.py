@@ -1,0 +1,150 @@
+"""``dlx.metrics``: Keras 3 metrics with stateful and stateless (compiled-step) APIs.
+
+>>> import numpy as np, dlx
+>>> with dlx.backend.use("numpy"):
+...     m = dlx.metrics.BinaryAccuracy()
+...     m.update_state(np.array([1, 0, 1]), np.array([0.9, 0.2, 0.3]))
+...     round(float(m.result()), 4)
+0.6667
+"""
+
+from __future__ import annotations
+
+from dlx import losses as _losses
+from dlx.metrics.accuracy_metrics import (
+    Accuracy,
+    BinaryAccuracy,
+    CategoricalAccuracy,
+    SparseCategoricalAccuracy,
+    SparseTopKCategoricalAccuracy,
+    TopKCategoricalAccuracy,
+    accuracy,
+    binary_accuracy,
+    categorical_accuracy,
+    sparse_categorical_accuracy,
+    sparse_top_k_categorical_accuracy,
+    top_k_categorical_accuracy,
+)
+from dlx.metrics.confusion_metrics import (
+    AUC,
+    FalseNegatives,
+    FalsePositives,
+    Precision,
+    Recall,
+    TrueNegatives,
+    TruePositives,
+)
+from dlx.metrics.f_score_metrics import F1Score, FBetaScore
+from dlx.metrics.iou_metrics import MeanIoU
+from dlx.metrics.metric import Metric
+from dlx.metrics.reduction_metrics import Mean, MeanMetricWrapper, Sum
+from dlx.metrics.regression_metrics import (
+    CosineSimilarity,
+    LogCoshError,
+    MeanAbsoluteError,
+    MeanAbsolutePercentageError,
+    MeanSquaredError,
+    MeanSquaredLogarithmicError,
+    R2Score,
+    RootMeanSquaredError,
+    cosine_similarity,
+)
+
+# metric functions shared with losses (Keras exports them under dlx.metrics too)
+mean_squared_error = mse = _losses.mean_squared_error
+mean_absolute_error = mae = _losses.mean_absolute_error
+mean_absolute_percentage_error = mape = _losses.mean_absolute_percentage_error
+mean_squared_logarithmic_error = msle = _losses.mean_squared_logarithmic_error
+log_cosh = logcosh = _losses.log_cosh
+binary_crossentropy = _losses.binary_crossentropy
+categorical_crossentropy = _losses.categorical_crossentropy
+sparse_categorical_crossentropy = _losses.sparse_categorical_crossentropy
+binary_focal_crossentropy = _losses.binary_focal_crossentropy
+categorical_focal_crossentropy = _losses.categorical_focal_crossentropy
+hinge = _losses.hinge
+squared_hinge = _losses.squared_hinge
+categorical_hinge = _losses.categorical_hinge
+kl_divergence = kld = _losses.kl_divergence
+poisson = _losses.poisson
+
+CLASSES = {c.__name__: c for c in (
+    Metric, Mean, Sum, MeanMetricWrapper, Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
+    TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy, AUC, Precision, Recall, TruePositives, TrueNegatives,
+    FalsePositives, FalseNegatives, F1Score, FBetaScore, MeanIoU, R2Score, MeanSquaredError, MeanAbsoluteError,
+    MeanAbsolutePercentageError, MeanSquaredLogarithmicError, RootMeanSquaredError, LogCoshError, CosineSimilarity)}
+FUNCTIONS = {
+    "accuracy": accuracy, "binary_accuracy": binary_accuracy, "categorical_accuracy": categorical_accuracy,
+    "sparse_categorical_accuracy": sparse_categorical_accuracy,
+    "top_k_categorical_accuracy": top_k_categorical_accuracy,
+    "sparse_top_k_categorical_accuracy": sparse_top_k_categorical_accuracy, "cosine_similarity": cosine_similarity,
+    "mean_squared_error": mse, "mse": mse, "mean_absolute_error": mae, "mae": mae,
+    "mean_absolute_percentage_error": mape, "mape": mape, "mean_squared_logarithmic_error": msle, "msle": msle,
+    "log_cosh": log_cosh, "logcosh": logcosh, "binary_crossentropy": binary_crossentropy,
+    "categorical_crossentropy": categorical_crossentropy,
+    "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
+    "binary_focal_crossentropy": binary_focal_crossentropy,
+    "categorical_focal_crossentropy": categorical_focal_crossentropy, "hinge": hinge, "squared_hinge": squared_hinge,
+    "categorical_hinge": categorical_hinge, "kl_divergence": kl_divergence, "kld": kld, "poisson": poisson,
+}
+# string names -> metric classes (Keras's get() resolves these to objects)
+_NAMES = {
+    "mse": MeanSquaredError, "mean_squared_error": MeanSquaredError, "mae": MeanAbsoluteError,
+    "mean_absolute_error": MeanAbsoluteError, "mape": MeanAbsolutePercentageError,
+    "mean_absolute_percentage_error": MeanAbsolutePercentageError, "msle": MeanSquaredLogarithmicError,
+    "mean_squared_logarithmic_error": MeanSquaredLogarithmicError, "rmse": RootMeanSquaredError,
+    "root_mean_squared_error": RootMeanSquaredError, "auc": AUC, "precision": Precision, "recall": Recall,
+    "binary_accuracy": BinaryAccuracy, "categorical_accuracy": CategoricalAccuracy,
+    "sparse_categorical_accuracy": SparseCategoricalAccuracy, "top_k_categorical_accuracy": TopKCategoricalAccuracy,
+    "sparse_top_k_categorical_accuracy": SparseTopKCategoricalAccuracy, "cosine_similarity": CosineSimilarity,
+    "logcosh": LogCoshError, "log_cosh": LogCoshError, "r2_score": R2Score, "f1_score": F1Score,
+}
+
+
+def serialize(metric) -> dict | str:
+    """A config dict for a :class:`Metric`; the name for a built-in function."""
+    if isinstance(metric, Metric):
+        return {"module": "dlx.metrics", "class_name": type(metric).__name__, "config": metric.get_config(),
+                "registered_name": None}
+    name = getattr(metric, "__name__", None)
+    if name in FUNCTIONS:
+        return name
+    raise ValueError(f"cannot serialize metric {metric!r}: expected a dlx Metric or a built-in metric function")
+
+
+def deserialize(config, custom_objects=None):
+    """A metric from :func:`serialize`'s output."""
+    custom = custom_objects or {}
+    if isinstance(config, str):
+        return custom[config] if config in custom else get(config)
+    name = config.get("class_name")
+    cls = custom.get(name) or CLASSES.get(name)
+    if cls is None:
+        raise ValueError(f"unknown metric class_name={name!r}; expected one of {sorted(CLASSES)}")
+    return cls.from_config(config.get("config", {}))
+
+
+def get(identifier):
+    """A metric object from a name (``"auc"``, ``"mse"``, ``"Precision"``), a config dict, a
+    :class:`Metric` (returned as is) or a function (wrapped in :class:`MeanMetricWrapper`).
+
+    ``"accuracy"``/``"acc"`` need the data's shapes to pick the right variant; the trainer
+    resolves them."""
+    if isinstance(identifier, Metric):
+        return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        if identifier in _NAMES:
+            return _NAMES[identifier]()
+        if identifier in CLASSES and identifier not in ("Metric", "MeanMetricWrapper"):
+            return CLASSES[identifier]()
+        if identifier in FUNCTIONS:
+            return MeanMetricWrapper(FUNCTIONS[identifier], name=identifier)
+        raise ValueError(f"unknown metric {identifier!r}; expected one of "
+                         f"{sorted({*_NAMES, *FUNCTIONS, *CLASSES} - {'Metric', 'MeanMetricWrapper'})}")
+    if callable(identifier):
+        return MeanMetricWrapper(identifier, name=getattr(identifier, "__name__", None))
+    raise ValueError(f"metric={identifier!r}: expected a Metric, a function, a name or a config dict")
+
+
+__all__ = sorted([*CLASSES, *FUNCTIONS, "deserialize", "get", "serialize"])

@@ -1,0 +1,61 @@
+"""``dlx.optimizers``: the Keras 3 optimizers, learning-rate schedules and loss scaling.
+
+>>> import dlx
+>>> opt = dlx.optimizers.get("adam")
+>>> type(opt).__name__, opt.get_config()["beta_1"]
+('Adam', 0.9)
+"""
+
+from __future__ import annotations
+
+from dlx.optimizers import schedules
+from dlx.optimizers.adafactor import Adafactor
+from dlx.optimizers.adagrad import Adadelta, Adagrad
+from dlx.optimizers.adam import Adam, Adamax, AdamW, Nadam
+from dlx.optimizers.ftrl import Ftrl
+from dlx.optimizers.lamb import Lamb
+from dlx.optimizers.lion import Lion
+from dlx.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from dlx.optimizers.optimizer import Optimizer, clip_by_global_norm, clip_by_norm, global_norm
+from dlx.optimizers.rmsprop import RMSprop
+from dlx.optimizers.sgd import SGD
+
+ALL_OPTIMIZERS = {c.__name__: c for c in (SGD, RMSprop, Adam, AdamW, Adamax, Adagrad, Adadelta, Nadam, Lion, Ftrl,
+                                          Lamb, Adafactor, LossScaleOptimizer)}
+_BY_LOWER = {k.lower(): v for k, v in ALL_OPTIMIZERS.items()}
+
+
+def serialize(optimizer: Optimizer) -> dict:
+    """``{"module", "class_name", "config", "registered_name"}`` (the Keras 3 layout)."""
+    return {"module": "dlx.optimizers", "class_name": type(optimizer).__name__, "config": optimizer.get_config(),
+            "registered_name": None}
+
+
+def deserialize(config: dict, custom_objects=None) -> Optimizer:
+    """Rebuilds an optimizer from :func:`serialize`'s output."""
+    name = config.get("class_name")
+    cls = (custom_objects or {}).get(name) or ALL_OPTIMIZERS.get(name) or _BY_LOWER.get(str(name).lower())
+    if cls is None:
+        raise ValueError(f"unknown optimizer class_name={name!r}; expected one of {sorted(ALL_OPTIMIZERS)}")
+    return cls.from_config(config.get("config", {}), **({"custom_objects": custom_objects}
+                                                         if cls is LossScaleOptimizer else {}))
+
+
+def get(identifier) -> Optimizer:
+    """An optimizer from a name (``"adam"``), a config dict, or an optimizer (returned as is)."""
+    if isinstance(identifier, Optimizer):
+        return identifier
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
+    if isinstance(identifier, str):
+        cls = _BY_LOWER.get(identifier.lower())
+        if cls is None or cls is LossScaleOptimizer:
+            raise ValueError(f"unknown optimizer {identifier!r}; expected one of "
+                             f"{sorted(k for k in _BY_LOWER if k != 'lossscaleoptimizer')}")
+        return cls()
+    raise ValueError(f"optimizer={identifier!r}: expected an Optimizer, a name or a config dict")
+
+
+__all__ = ["SGD", "Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl", "Lamb", "Lion",
+           "LossScaleOptimizer", "Nadam", "Optimizer", "RMSprop", "clip_by_global_norm", "clip_by_norm", "deserialize",
+           "get", "global_norm", "schedules", "serialize"]

@@ -1,0 +1,75 @@
+"""Adagrad and Adadelta."""
+
+from __future__ import annotations
+
+from dlx import ops
+from dlx.optimizers.optimizer import Optimizer
+
+
+class Adagrad(Optimizer):
+    """Adagrad: ``a += g**2``; ``w -= lr * g / sqrt(a + epsilon)``.
+
+    Arguments:
+        learning_rate: float or schedule (default 0.001).
+        initial_accumulator_value: the accumulators' starting value.
+        epsilon: added inside the square root.
+        **kwargs: the :class:`~dlx.optimizers.Optimizer` arguments.
+    """
+
+    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, name="adagrad", **kwargs):
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+        if initial_accumulator_value < 0:
+            raise ValueError(f"Adagrad: initial_accumulator_value={initial_accumulator_value!r}; expected >= 0")
+        self.initial_accumulator_value = initial_accumulator_value
+        self.epsilon = epsilon
+
+    def build(self, variables):
+        if self.built:
+            return
+        super().build(variables)
+        self._accumulators = self.add_optimizer_variables(variables, "accumulator",
+                                                          float(self.initial_accumulator_value))
+
+    def update_step(self, gradient, variable, learning_rate):
+        acc = self._accumulators[self._index(variable)]
+        new_acc = ops.add(acc.value, ops.square(gradient))
+        acc.assign(new_acc)
+        variable.assign(ops.subtract(variable.value, ops.divide(ops.multiply(learning_rate, gradient),
+                                                                ops.sqrt(ops.add(new_acc, self.epsilon)))))
+
+    def get_config(self):
+        return {**super().get_config(), "initial_accumulator_value": self.initial_accumulator_value,
+                "epsilon": self.epsilon}
+
+
+class Adadelta(Optimizer):
+    """Adadelta (Zeiler 2012): ``Eg = rho Eg + (1 - rho) g**2``;
+    ``d = -sqrt(Ed + eps) / sqrt(Eg + eps) * g``; ``Ed = rho Ed + (1 - rho) d**2``; ``w += lr * d``."""
+
+    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, name="adadelta", **kwargs):
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+        if not 0 <= rho <= 1:
+            raise ValueError(f"Adadelta: rho={rho!r}; expected a float in [0, 1]")
+        self.rho = rho
+        self.epsilon = epsilon
+
+    def build(self, variables):
+        if self.built:
+            return
+        super().build(variables)
+        self._accumulated_grads, self._accumulated_delta_vars = self.add_optimizer_variables(
+            variables, ["accumulated_grad", "accumulated_delta_var"])
+
+    def update_step(self, gradient, variable, learning_rate):
+        i = self._index(variable)
+        rho = self.rho
+        eg, ed = self._accumulated_grads[i], self._accumulated_delta_vars[i]
+        new_eg = ops.add(ops.multiply(rho, eg.value), ops.multiply(1 - rho, ops.square(gradient)))
+        eg.assign(new_eg)
+        delta = ops.divide(ops.multiply(ops.negative(ops.sqrt(ops.add(ed.value, self.epsilon))), gradient),
+                           ops.sqrt(ops.add(new_eg, self.epsilon)))
+        ed.assign(ops.add(ops.multiply(rho, ed.value), ops.multiply(1 - rho, ops.square(delta))))
+        variable.assign(ops.add(variable.value, ops.multiply(learning_rate, delta)))
+
+    def get_config(self):
+        return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}

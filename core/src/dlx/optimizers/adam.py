@@ -1,0 +1,167 @@
+"""Adam and its relatives: AdamW, Adamax, Nadam."""
+
+from __future__ import annotations
+
+from dlx import ops
+from dlx.optimizers.optimizer import Optimizer
+from dlx.variables import Variable
+
+
+def _check_beta(cls, name, value):
+    if not isinstance(value, (int, float)) or not 0 <= value < 1:
+        raise ValueError(f"{cls}: {name}={value!r}; expected a float in [0, 1)")
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba): ``m = b1 m + (1 - b1) g``, ``v = b2 v + (1 - b2) g**2``,
+    ``w -= lr * sqrt(1 - b2**t) / (1 - b1**t) * m / (sqrt(v) + epsilon)``.
+
+    Arguments:
+        learning_rate: float or schedule (default 0.001).
+        beta_1: decay of the first moment.
+        beta_2: decay of the second moment.
+        epsilon: added to the root of the second moment ("epsilon hat" of the paper).
+        amsgrad: use the running maximum of ``v`` (AMSGrad).
+        **kwargs: the :class:`~dlx.optimizers.Optimizer` arguments.
+    """
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, name="adam",
+                 **kwargs):
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+        _check_beta(type(self).__name__, "beta_1", beta_1)
+        _check_beta(type(self).__name__, "beta_2", beta_2)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.amsgrad = bool(amsgrad)
+
+    def build(self, variables):
+        if self.built:
+            return
+        super().build(variables)
+        self._momentums, self._velocities = self.add_optimizer_variables(variables, ["momentum", "velocity"])
+        self._velocity_hats = self.add_optimizer_variables(variables, "velocity_hat") if self.amsgrad else []
+
+    def update_step(self, gradient, variable, learning_rate):
+        i = self._index(variable)
+        dt = variable.dtype
+        t = ops.cast(ops.add(self.iterations.value, 1), dt)
+        b1p = ops.power(ops.cast(self.beta_1, dt), t)
+        b2p = ops.power(ops.cast(self.beta_2, dt), t)
+        alpha = ops.divide(ops.multiply(learning_rate, ops.sqrt(ops.subtract(1.0, b2p))), ops.subtract(1.0, b1p))
+        m, v = self._momentums[i], self._velocities[i]
+        new_m = ops.add(m.value, ops.multiply(ops.subtract(gradient, m.value), 1 - self.beta_1))
+        new_v = ops.add(v.value, ops.multiply(ops.subtract(ops.square(gradient), v.value), 1 - self.beta_2))
+        m.assign(new_m)
+        v.assign(new_v)
+        if self.amsgrad:
+            vh = self._velocity_hats[i]
+            new_v = ops.maximum(vh.value, new_v)
+            vh.assign(new_v)
+        variable.assign(ops.subtract(variable.value,
+                                     ops.divide(ops.multiply(new_m, alpha), ops.add(ops.sqrt(new_v), self.epsilon))))
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
+                "amsgrad": self.amsgrad}
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter): ``w -= w * weight_decay * lr``
+    before the Adam update. Same arguments as :class:`Adam`, plus ``weight_decay`` (0.004)."""
+
+    def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 amsgrad=False, name="adamw", **kwargs):
+        if weight_decay is None:
+            raise ValueError("AdamW: weight_decay=None; expected a float (use Adam for no weight decay)")
+        super().__init__(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon,
+                         amsgrad=amsgrad, name=name, weight_decay=weight_decay, **kwargs)
+
+
+class Adamax(Optimizer):
+    """Adamax (Adam with the infinity norm): ``m = b1 m + (1 - b1) g``, ``u = max(b2 u, |g|)``,
+    ``w -= lr * m / ((1 - b1**t) * (u + epsilon))``."""
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, name="adamax", **kwargs):
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+        _check_beta("Adamax", "beta_1", beta_1)
+        _check_beta("Adamax", "beta_2", beta_2)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+
+    def build(self, variables):
+        if self.built:
+            return
+        super().build(variables)
+        self._m, self._u = self.add_optimizer_variables(variables, ["m", "u"])
+
+    def update_step(self, gradient, variable, learning_rate):
+        i = self._index(variable)
+        t = ops.cast(ops.add(self.iterations.value, 1), variable.dtype)
+        b1p = ops.power(ops.cast(self.beta_1, variable.dtype), t)
+        m, u = self._m[i], self._u[i]
+        new_m = ops.add(m.value, ops.multiply(ops.subtract(gradient, m.value), 1 - self.beta_1))
+        new_u = ops.maximum(ops.multiply(self.beta_2, u.value), ops.abs(gradient))
+        m.assign(new_m)
+        u.assign(new_u)
+        variable.assign(ops.subtract(variable.value, ops.divide(ops.multiply(learning_rate, new_m),
+                                                                ops.multiply(ops.subtract(1.0, b1p),
+                                                                             ops.add(new_u, self.epsilon)))))
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
+
+
+class Nadam(Optimizer):
+    """Nadam (Adam with Nesterov momentum, Dozat 2016, with the 0.96 momentum schedule):
+    ``u_t = b1 (1 - 0.5 * 0.96**t)``; ``m_hat = u_{t+1} m / (1 - prod u_{1..t+1}) +
+    (1 - u_t) g / (1 - prod u_{1..t})``; ``w -= lr * m_hat / (sqrt(v / (1 - b2**t)) + epsilon)``."""
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, name="nadam", **kwargs):
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+        _check_beta("Nadam", "beta_1", beta_1)
+        _check_beta("Nadam", "beta_2", beta_2)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+
+    def build(self, variables):
+        if self.built:
+            return
+        dtype = variables[0].dtype if variables else "float32"
+        super().build(variables)
+        self._momentums, self._velocities = self.add_optimizer_variables(variables, ["momentum", "velocity"])
+        self._u_product = self._track(Variable(1.0, dtype=dtype, trainable=False, name="u_product"))
+
+    def _update_step_all(self, grads, variables, learning_rate):
+        dt = self._u_product.dtype
+        t = ops.cast(ops.add(self.iterations.value, 1), dt)
+        self._u_product.assign(ops.multiply(ops.multiply(self._u_product.value, self.beta_1),
+                                            ops.subtract(1.0, ops.multiply(0.5, ops.power(0.96, t)))))
+        super()._update_step_all(grads, variables, learning_rate)
+
+    def update_step(self, gradient, variable, learning_rate):
+        i = self._index(variable)
+        dt = variable.dtype
+        t = ops.cast(ops.add(self.iterations.value, 1), dt)
+        t1 = ops.add(t, 1.0)
+        decay = ops.cast(0.96, dt)
+        u_t = ops.multiply(self.beta_1, ops.subtract(1.0, ops.multiply(0.5, ops.power(decay, t))))
+        u_t_1 = ops.multiply(self.beta_1, ops.subtract(1.0, ops.multiply(0.5, ops.power(decay, t1))))
+        u_prod = ops.cast(self._u_product.value, dt)
+        u_prod_1 = ops.multiply(u_prod, u_t_1)
+        b2p = ops.power(ops.cast(self.beta_2, dt), t)
+        m, v = self._momentums[i], self._velocities[i]
+        new_m = ops.add(m.value, ops.multiply(ops.subtract(gradient, m.value), 1 - self.beta_1))
+        new_v = ops.add(v.value, ops.multiply(ops.subtract(ops.square(gradient), v.value), 1 - self.beta_2))
+        m.assign(new_m)
+        v.assign(new_v)
+        m_hat = ops.add(ops.divide(ops.multiply(u_t_1, new_m), ops.subtract(1.0, u_prod_1)),
+                        ops.divide(ops.multiply(ops.subtract(1.0, u_t), gradient), ops.subtract(1.0, u_prod)))
+        v_hat = ops.divide(new_v, ops.subtract(1.0, b2p))
+        variable.assign(ops.subtract(variable.value, ops.divide(ops.multiply(m_hat, learning_rate),
+                                                                ops.add(ops.sqrt(v_hat), self.epsilon))))
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}

@@ -1,0 +1,150 @@
+"""Weight regularizers: ``regularizer(weight) -> scalar penalty`` added to ``layer.losses``.
+
+>>> import dlx, numpy as np
+>>> with dlx.backend.use("numpy"):
+...     float(L1L2(l1=0.5, l2=1.0)(np.array([1.0, -2.0], np.float32)))
+6.5
+"""
+
+from __future__ import annotations
+
+from dlx import ops
+
+
+def _check(name, value):
+    value = float(value)
+    if value < 0 or value != value:
+        raise ValueError(f"{name}={value!r}: expected a non-negative number")
+    return value
+
+
+class Regularizer:
+    """Base class: ``__call__(x)`` returns a scalar penalty."""
+
+    def __call__(self, x):
+        return ops.zeros((), "float32")
+
+    def get_config(self) -> dict:
+        return {}
+
+    @classmethod
+    def from_config(cls, config: dict) -> Regularizer:
+        return cls(**config)
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+class L1L2(Regularizer):
+    """``l1 * sum(|x|) + l2 * sum(x^2)``."""
+
+    def __init__(self, l1: float = 0.0, l2: float = 0.0):
+        self.l1 = _check("l1", l1)
+        self.l2 = _check("l2", l2)
+
+    def __call__(self, x):
+        out = None
+        if self.l1:
+            out = self.l1 * ops.sum(ops.abs(x))
+        if self.l2:
+            term = self.l2 * ops.sum(ops.square(x))
+            out = term if out is None else out + term
+        return out if out is not None else ops.zeros((), ops.dtype(x))
+
+    def get_config(self) -> dict:
+        return {"l1": self.l1, "l2": self.l2}
+
+
+class L1(Regularizer):
+    """``l1 * sum(|x|)``."""
+
+    def __init__(self, l1: float = 0.01):
+        self.l1 = _check("l1", l1)
+
+    def __call__(self, x):
+        return self.l1 * ops.sum(ops.abs(x))
+
+    def get_config(self) -> dict:
+        return {"l1": self.l1}
+
+
+class L2(Regularizer):
+    """``l2 * sum(x^2)``."""
+
+    def __init__(self, l2: float = 0.01):
+        self.l2 = _check("l2", l2)
+
+    def __call__(self, x):
+        return self.l2 * ops.sum(ops.square(x))
+
+    def get_config(self) -> dict:
+        return {"l2": self.l2}
+
+
+class OrthogonalRegularizer(Regularizer):
+    """Penalizes non-orthogonal rows (``mode="rows"``) or columns of a 2-D weight:
+    ``factor * mean |<v_i, v_j>|`` over pairs ``i < j`` of L2-normalized vectors."""
+
+    def __init__(self, factor: float = 0.01, mode: str = "rows"):
+        self.factor = _check("factor", factor)
+        if mode not in ("rows", "columns"):
+            raise ValueError(f"OrthogonalRegularizer: mode={mode!r}; expected 'rows' or 'columns'")
+        self.mode = mode
+
+    def __call__(self, x):
+        if len(ops.shape(x)) != 2:
+            raise ValueError(f"OrthogonalRegularizer: expected a 2-D weight; received shape {ops.shape(x)}")
+        axis = 1 if self.mode == "rows" else 0
+        v = x / ops.maximum(ops.sqrt(ops.sum(ops.square(x), axis=axis, keepdims=True)), 1e-12)
+        prod = ops.matmul(v, ops.transpose(v)) if self.mode == "rows" else ops.matmul(ops.transpose(v), v)
+        size = ops.shape(prod)[0]
+        off = prod * (1.0 - ops.eye(size, None, 0, ops.dtype(prod)))
+        pairs = size * (size - 1.0) / 2.0
+        return self.factor * 0.5 * ops.sum(ops.abs(off)) / max(pairs, 1.0)
+
+    def get_config(self) -> dict:
+        return {"factor": self.factor, "mode": self.mode}
+
+
+l1, l2, l1_l2, orthogonal_regularizer = L1, L2, L1L2, OrthogonalRegularizer
+ALL_OBJECTS = {c.__name__: c for c in (Regularizer, L1, L2, L1L2, OrthogonalRegularizer)}
+_SNAKE = {"l1": L1, "l2": L2, "l1_l2": L1L2, "orthogonal_regularizer": OrthogonalRegularizer}
+
+
+def get(identifier):
+    """A regularizer from a name, a config dict, an instance or a callable (``None``: ``None``)."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, str):
+        cls = ALL_OBJECTS.get(identifier) or _SNAKE.get(identifier)
+        if cls is None:
+            from dlx.saving import get_registered_object
+
+            cls = get_registered_object(identifier)
+        if cls is None:
+            raise ValueError(f"unknown regularizer {identifier!r}; expected one of {sorted(_SNAKE)}")
+        return cls() if isinstance(cls, type) else cls
+    if isinstance(identifier, dict):
+        from dlx.saving import deserialize as _d
+
+        return _d(identifier, module_objects={**ALL_OBJECTS, **_SNAKE})
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"regularizer={identifier!r} of type {type(identifier).__name__} is not a name, a config "
+                     "or a callable")
+
+
+def serialize(regularizer):
+    from dlx.saving import serialize as _s
+
+    return _s(regularizer)
+
+
+def deserialize(config, custom_objects=None):
+    from dlx.saving import deserialize as _d
+
+    return _d(config, custom_objects, module_objects={**ALL_OBJECTS, **_SNAKE})
+
+
+__all__ = sorted([*ALL_OBJECTS, *_SNAKE, "deserialize", "get", "serialize"])

@@ -1,0 +1,33 @@
+"""dlx's own error types for reading and writing model files.
+
+Every problem with a file's *content* (corrupt, truncated, wrong format, weights that do not
+fit the model) is a :class:`FileFormatError` that names the file and says what is wrong; raw
+``h5py`` / ``zipfile`` / ``json`` exceptions never leave :mod:`dlx.saving`.
+"""
+
+from __future__ import annotations
+
+import os
+
+
+class FileFormatError(ValueError):
+    """A model or weights file cannot be read: it is corrupt, truncated, of another format, or
+    its weights do not match the model.
+
+    Arguments:
+        path: the file (or archive member) concerned.
+        problem: what is wrong, in words.
+    """
+
+    def __init__(self, path, problem: str):
+        self.path = os.fspath(path) if path is not None else None
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}" if self.path else problem)
+
+
+class WeightsMismatchError(FileFormatError):
+    """The file is well formed but its weights do not fit the model (a missing layer, a
+    different number of variables, or a different shape)."""
+
+
+__all__ = ["FileFormatError", "WeightsMismatchError"]

@@ -1,0 +1,176 @@
+"""Epochs of batches for the trainer: grouping by ``steps_per_execution``, conversion to the
+active backend's tensors, and prefetching on a background thread."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import warnings
+
+from dlx import tree
+from dlx.trainers.data_adapters import DataAdapter, get_data_adapter
+
+_END = object()
+
+
+class _Error:
+    __slots__ = ("exc",)
+
+    def __init__(self, exc):
+        self.exc = exc
+
+
+class Prefetcher:
+    """Runs ``iterable`` on a daemon thread, ``size`` items ahead, applying ``convert``.
+
+    Exceptions raised by the producer are re-raised in the consumer; :meth:`close` stops the
+    producer early (the consumer broke out of its loop)."""
+
+    def __init__(self, iterable, convert, size=2):
+        self._q: queue.Queue = queue.Queue(maxsize=max(1, size))
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(iterable, convert), daemon=True,
+                                        name="dlx-prefetch")
+        self._thread.start()
+
+    def _put(self, item) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._q.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self, iterable, convert):
+        try:
+            for item in iterable:
+                if not self._put(convert(item)):
+                    return
+        except BaseException as e:  # handed to the consumer
+            self._put(_Error(e))
+            return
+        self._put(_END)
+
+    def __iter__(self):
+        try:
+            while True:
+                item = self._q.get()
+                if item is _END:
+                    return
+                if isinstance(item, _Error):
+                    raise item.exc
+                yield item
+        finally:
+            self.close()
+
+    def close(self):
+        self._stop.set()
+
+
+class EpochIterator:
+    """Iterates an input epoch by epoch.
+
+    Arguments:
+        x, y, sample_weight, batch_size, shuffle, class_weight: as in ``fit``.
+        steps_per_epoch: batches per epoch (``None``: one pass over the data). With a smaller
+            number, the next epoch continues where the last stopped; a re-iterable input starts
+            a new pass when it runs out.
+        steps_per_execution: batches handed out together (one compiled call).
+        backend: converts batches to its tensors (``None``: NumPy batches).
+        prefetch: batches converted ahead on a background thread (0: no thread).
+        seed: the shuffling seed.
+    """
+
+    def __init__(self, x, y=None, sample_weight=None, batch_size=None, steps_per_epoch=None, shuffle=False,
+                 class_weight=None, steps_per_execution=1, backend=None, prefetch=2, seed=0):
+        if steps_per_epoch is not None and (not isinstance(steps_per_epoch, int) or steps_per_epoch < 1):
+            raise ValueError(f"steps_per_epoch={steps_per_epoch!r}: expected a positive int or None")
+        self.adapter: DataAdapter = get_data_adapter(x, y, sample_weight, batch_size=batch_size,
+                                                     steps_per_epoch=None, shuffle=shuffle,
+                                                     class_weight=class_weight, seed=seed)
+        self.steps_per_epoch = steps_per_epoch
+        self.steps_per_execution = int(steps_per_execution)
+        self.backend = backend
+        self.prefetch = prefetch
+        self._iterator = None
+        self._pass = 0
+        self.skip_steps = 0  # set by BackupAndRestore-style resumes: batches to skip in the next epoch
+
+    @property
+    def num_batches(self) -> int | None:
+        if self.steps_per_epoch is not None:
+            return self.steps_per_epoch
+        return self.adapter.num_batches
+
+    def _convert(self, batch):
+        b = self.backend
+        if b is None:
+            return batch
+        return tree.map_structure(lambda a: b.convert_to_tensor(a), batch)
+
+    def _new_pass(self):
+        it = self.adapter.get_numpy_iterator(self._pass)
+        self._pass += 1
+        if self.prefetch and self.backend is not None:
+            return iter(Prefetcher(it, self._convert, self.prefetch))
+        return (self._convert(b) for b in it)
+
+    def _next(self):
+        if self._iterator is None:
+            self._iterator = self._new_pass()
+        try:
+            return next(self._iterator)
+        except StopIteration:
+            self._iterator = None
+            if self.steps_per_epoch is None or not self.adapter.reiterable:
+                return _END
+            self._iterator = self._new_pass()
+            try:
+                return next(self._iterator)
+            except StopIteration:
+                return _END
+
+    def enumerate_epoch(self, epoch=None):
+        """Yields ``(step, [batch, ...])``; ``step`` is the index of the group's first batch."""
+        if epoch is not None and self.steps_per_epoch is None and self._iterator is None:
+            self._pass = epoch  # one pass per epoch: the shuffle order follows the epoch number
+        self.adapter.on_epoch_begin()
+        limit = self.steps_per_epoch
+        skip, self.skip_steps = self.skip_steps, 0
+        try:
+            yield from self._groups(limit, skip)
+        finally:  # also when the consumer stops early (stop_training): end the prefetch thread
+            if self.steps_per_epoch is None:
+                self._close()
+        self.adapter.on_epoch_end()
+
+    def _groups(self, limit, skip):
+        step = 0
+        exhausted = False
+        while limit is None or step < limit:
+            group = []
+            n = self.steps_per_execution if limit is None else min(self.steps_per_execution, limit - step)
+            while len(group) < n:
+                b = self._next()
+                if b is _END:
+                    exhausted = True
+                    break
+                if skip:
+                    skip -= 1
+                    step += 1
+                    continue
+                group.append(b)
+            if group:
+                yield step, group
+                step += len(group)
+            if exhausted:
+                break
+        if limit is not None and exhausted and step < limit and not self.adapter.reiterable:
+            warnings.warn(f"the input ran out of data after {step} of steps_per_epoch={limit} steps; make sure it "
+                          "can produce steps_per_epoch * epochs batches", UserWarning, stacklevel=3)
+
+    def _close(self):
+        it, self._iterator = self._iterator, None
+        if it is not None and hasattr(it, "close"):
+            it.close()

@@ -1,0 +1,671 @@
+"""The :class:`Trainer` mixin: ``compile``/``fit``/``evaluate``/``predict`` for dlx models.
+
+The training step is one pure function ``train_step(state, data) -> (state, logs)`` with
+``state = (trainable, non_trainable, optimizer, metrics)`` value lists, built from
+``model.stateless_call``, the backend's ``value_and_grad``, ``optimizer.stateless_apply`` and
+``metric.stateless_update_state``. It is compiled once by the backend (``donate_argnums=0``), and
+each call runs ``steps_per_execution`` steps. The model's, optimizer's and metrics' variables are
+written from the state only at epoch ends (and around batch callbacks that need them).
+
+A subclass may override ``train_step(self, state, data)`` (pure, compiled) or define the
+stateful ``train_step(self, data) -> logs`` (run eagerly, updating variables itself), and
+likewise ``test_step`` / ``predict_step``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import numpy as np
+
+from dlx import ops, tree
+from dlx import optimizers as optimizers_module
+from dlx.metrics import Mean
+from dlx.trainers.compile_utils import CompileLoss, CompileMetrics
+from dlx.trainers.data_adapters import pack_x_y_sample_weight, train_validation_split, unpack_x_y_sample_weight
+from dlx.trainers.epoch_iterator import EpochIterator
+from dlx.variables import StatelessScope
+
+
+def _backend():
+    from dlx.backend import registry
+
+    return registry.current()
+
+
+def _copy(x):
+    """A new buffer with ``x``'s value (state handed to a donating compiled call must not alias
+    a variable's storage)."""
+    return ops.multiply(x, ops.ones_like(x)) if ops.dtype(x) != "bool" else ops.logical_and(x, True)
+
+
+def pythonify_logs(logs) -> dict:
+    """Logs with Python floats (0-d) or lists (arrays) as values."""
+    out = {}
+    for k, v in (logs or {}).items():
+        if isinstance(v, (int, float, str)) or v is None:
+            out[k] = v
+            continue
+        a = np.asarray(v)
+        out[k] = float(a) if a.ndim == 0 else a.tolist()
+    return out
+
+
+def _ordered(logs, names):
+    """``logs`` with the compiled metrics' names first, in order (compiled functions may return
+    dicts with sorted keys)."""
+    if not isinstance(logs, dict):
+        return logs
+    out = {k: logs[k] for k in names if k in logs}
+    out.update((k, v) for k, v in logs.items() if k not in out)
+    return out
+
+
+def _is_stateful_step(method) -> bool:
+    """``train_step(self, data)`` (stateful) versus ``train_step(self, state, data)`` (pure)."""
+    params = [p for p in inspect.signature(method).parameters.values()
+              if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    return len(params) == 1
+
+
+def _first_dim(x):
+    from dlx.losses.loss import batch_size_of
+
+    return batch_size_of(tree.leaves(x)[0])
+
+
+class Trainer:
+    """Adds Keras-style training to a model exposing ``stateless_call``,
+    ``trainable_variables`` and ``non_trainable_variables``."""
+
+    compiled = False
+    train_function = None
+    test_function = None
+    predict_function = None
+    steps_per_execution = 1
+    run_eagerly = False
+    jit_compile = "auto"
+    stop_training = False
+
+    # -- compile ------------------------------------------------------------------------------------
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
+                run_eagerly=False, steps_per_execution=1, jit_compile="auto", auto_scale_loss=True):
+        """Configures training.
+
+        Arguments:
+            optimizer: an optimizer name or :class:`~dlx.optimizers.Optimizer`.
+            loss: a loss (name, function or :class:`~dlx.losses.Loss`), or a list / dict (by
+                output name) of losses for multi-output models.
+            loss_weights: per-output loss weights (list or dict).
+            metrics: metrics evaluated without sample weights (a list, list of lists or dict).
+            weighted_metrics: metrics evaluated with ``sample_weight`` / ``class_weight``.
+            run_eagerly: run steps as plain Python (no compilation; for debugging).
+            steps_per_execution: steps run by one call of the compiled function.
+            jit_compile: ``True``, ``False`` or ``"auto"`` (jit where it pays off on the backend).
+            auto_scale_loss: wrap the optimizer in a LossScaleOptimizer under ``mixed_float16``.
+        """
+        opt = optimizers_module.get(optimizer)
+        policy = getattr(getattr(self, "dtype_policy", None), "name", None)
+        if auto_scale_loss and policy == "mixed_float16" and not isinstance(opt, optimizers_module.LossScaleOptimizer):
+            opt = optimizers_module.LossScaleOptimizer(opt)
+        if not isinstance(steps_per_execution, int) or steps_per_execution < 1:
+            raise ValueError(f"compile: steps_per_execution={steps_per_execution!r}; expected an int >= 1")
+        if jit_compile not in (True, False, "auto"):
+            raise ValueError(f"compile: jit_compile={jit_compile!r}; expected True, False or 'auto'")
+        names = getattr(self, "output_names", None)
+        self.optimizer = opt
+        self.loss = loss
+        self._compile_loss = CompileLoss(loss, loss_weights, names) if loss is not None else None
+        self._compile_metrics = CompileMetrics(metrics, weighted_metrics, names)
+        self._loss_tracker = Mean(name="loss")
+        self._output_loss_trackers: list = []
+        self.run_eagerly = bool(run_eagerly)
+        self.steps_per_execution = steps_per_execution
+        self.jit_compile = jit_compile
+        self.compiled = True
+        self.stop_training = False
+        self._trainer_built = False
+        self._compile_config = {"optimizer": optimizers_module.serialize(opt), "loss": _config_of(loss),
+                                "loss_weights": loss_weights, "metrics": _config_of(metrics),
+                                "weighted_metrics": _config_of(weighted_metrics), "run_eagerly": run_eagerly,
+                                "steps_per_execution": steps_per_execution, "jit_compile": jit_compile}
+        self._reset_functions()
+
+    def get_compile_config(self) -> dict | None:
+        return getattr(self, "_compile_config", None)
+
+    def _reset_functions(self):
+        self.train_function = None
+        self.test_function = None
+        self.predict_function = None
+
+    def _assert_compiled(self, what):
+        if not getattr(self, "compiled", False):
+            raise RuntimeError(f"You must call compile() before {what}() (the model has no optimizer/loss yet)")
+
+    def _resolve_jit(self) -> bool:
+        if self.jit_compile != "auto":
+            return bool(self.jit_compile)
+        b = _backend()
+        if b.auto_jit_compile is not None:
+            return bool(b.auto_jit_compile)
+        return bool(b.capabilities.jit)
+
+    def _compile_fn(self, fn, donate=()):
+        if self.run_eagerly:
+            self._compiled_steps = False
+            return fn
+        compiled = _backend().compile(fn, donate_argnums=donate, jit=self._resolve_jit())
+        # prefetching on a thread pays off only when the step runs outside the interpreter
+        # (a compiled function releases the GIL); with a Python-level step it only adds GIL handoffs
+        self._compiled_steps = compiled is not fn
+        return compiled
+
+    # -- metrics --------------------------------------------------------------------------------------
+    @property
+    def metrics(self) -> list:
+        """The loss tracker(s) then the compiled metrics."""
+        if not getattr(self, "compiled", False):
+            return []
+        return [self._loss_tracker, *self._output_loss_trackers, *self._compile_metrics.metrics]
+
+    @property
+    def metrics_names(self) -> list[str]:
+        return [m.name for m in self.metrics]
+
+    def reset_metrics(self) -> None:
+        for m in self.metrics:
+            m.reset_state()
+
+    def _metric_values(self):
+        return [v.value for m in self.metrics for v in m.variables]
+
+    def _metric_reset_values(self):
+        return [val for m in self.metrics for val in m.stateless_reset_state()]
+
+    def _split_metric_values(self, values):
+        out, i = [], 0
+        for m in self.metrics:
+            n = len(m.variables)
+            out.append(list(values[i:i + n]))
+            i += n
+        return out
+
+    # -- building -------------------------------------------------------------------------------------
+    def _build_from_batch(self, batch):
+        """Builds the model, the compiled loss/metrics and the optimizer from a first batch."""
+        if getattr(self, "_trainer_built", False):
+            return
+        x, y, _ = unpack_x_y_sample_weight(batch)
+        probe = tree.map_structure(lambda a: a[: min(8, len(a))], x)
+        probe = tree.map_structure(lambda a: ops.convert_to_tensor(a), probe)
+        y_pred = self(probe, training=False)
+        y_probe = None if y is None else tree.map_structure(lambda a: np.asarray(a)[: min(8, len(a))], y)
+        if self._compile_loss is not None and y is not None:
+            self._compile_loss.build(y_probe, y_pred)
+            if self._compile_loss.multi:
+                self._output_loss_trackers = [Mean(name=f"{n}_loss") for n, fn in
+                                              zip(self._compile_loss.names, self._compile_loss.losses)
+                                              if fn is not None]
+        if y is not None:
+            self._compile_metrics.build(y_probe, y_pred, self._compile_loss)
+        self.optimizer.build(self.trainable_variables)
+        self._trainer_built = True
+
+    # -- loss -------------------------------------------------------------------------------------------
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The total loss of a batch: the compiled loss plus the model's added losses
+        (regularization). Override for custom objectives (it must stay in ``dlx.ops``)."""
+        total = None
+        self._per_output_losses = []
+        if self._compile_loss is not None and y is not None:
+            total, self._per_output_losses = self._compile_loss(y, y_pred, sample_weight)
+        extra = getattr(self, "_losses_override", None)
+        if extra:
+            reg = ops.sum(ops.stack([ops.cast(v, "float32") for v in extra]))
+            total = reg if total is None else ops.add(total, reg)
+        if total is None:
+            if self._compile_loss is None:
+                raise ValueError("the model has no loss: pass loss= to compile(), or override compute_loss()")
+            raise ValueError("the data has no targets y, but the compiled loss needs them")
+        return total
+
+    def _stateless_loss(self, x, y, y_pred, sample_weight, losses, training):
+        self._losses_override = list(losses or [])
+        try:
+            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training)
+        finally:
+            self._losses_override = None
+        per = list(getattr(self, "_per_output_losses", []) or [])
+        self._per_output_losses = []
+        return loss, per
+
+    def _update_metrics(self, metric_values, loss, per_output, x, y, y_pred, sample_weight):
+        groups = self._split_metric_values(metric_values)
+        n = _first_dim(x)
+        out = [self._loss_tracker.stateless_update_state(groups[0], loss, sample_weight=n)]
+        k = 1
+        per_output = [p for p in per_output if p is not None]
+        for tracker, value in zip(self._output_loss_trackers, per_output):
+            out.append(tracker.stateless_update_state(groups[k], value, sample_weight=n))
+            k += 1
+        if self._compile_metrics.entries and y is not None:
+            preds = tree.leaves(y_pred)
+            multi = len(preds) > 1
+            names = self._compile_loss.names if self._compile_loss is not None and self._compile_loss.built else None
+            if multi:
+                from dlx.trainers.compile_utils import _flatten_like, _output_names, _per_output_sample_weight
+
+                names = names or _output_names(y_pred, getattr(self, "output_names", None))
+                trues = _flatten_like(y, names, "y")
+                sws = _per_output_sample_weight(sample_weight, names)
+            else:
+                trues, sws = [y], [sample_weight]
+            for m, i, weighted in self._compile_metrics.entries:
+                out.append(m.stateless_update_state(groups[k], trues[i], preds[i],
+                                                    sample_weight=sws[i] if weighted else None))
+                k += 1
+        return [v for g in out for v in g]
+
+    def _logs_from(self, metric_values):
+        logs = {}
+        for m, vals in zip(self.metrics, self._split_metric_values(metric_values)):
+            logs[m.name] = m.stateless_result(vals)
+        return logs
+
+    # -- the pure steps -------------------------------------------------------------------------------
+    def train_step(self, state, data):
+        """One training step: ``(state, data) -> (state, logs)``, pure (compiled by ``fit``)."""
+        tv, ntv, ov, mv = state
+        x, y, sw = unpack_x_y_sample_weight(data)
+        opt = self.optimizer
+        backend = _backend()
+
+        def loss_fn(tv, ntv, ov, x, y, sw):
+            y_pred, new_ntv, losses = self.stateless_call(tv, ntv, x, training=True, return_losses=True)
+            loss, per = self._stateless_loss(x, y, y_pred, sw, losses, True)
+            with StatelessScope(list(zip(opt.variables, ov))):
+                scaled = opt.scale_loss(loss)
+            return scaled, (loss, per, y_pred, new_ntv)
+
+        grad_fn = backend.value_and_grad(loss_fn, argnums=0, has_aux=True)
+        (_, (loss, per, y_pred, ntv)), grads = grad_fn(tv, ntv, ov, x, y, sw)
+        tv, ov = opt.stateless_apply(ov, grads, tv)
+        mv = self._update_metrics(mv, loss, per, x, y, y_pred, sw)
+        return (list(tv), list(ntv), list(ov), mv), self._logs_from(mv)
+
+    def test_step(self, state, data):
+        """One evaluation step: ``(state, data) -> (metric_values, logs)`` with
+        ``state = (trainable, non_trainable, metric_values)``."""
+        tv, ntv, mv = state
+        x, y, sw = unpack_x_y_sample_weight(data)
+        y_pred, _, losses = self.stateless_call(tv, ntv, x, training=False, return_losses=True)
+        loss, per = self._stateless_loss(x, y, y_pred, sw, losses, False)
+        mv = self._update_metrics(mv, loss, per, x, y, y_pred, sw)
+        return mv, self._logs_from(mv)
+
+    def predict_step(self, state, data):
+        """One prediction step: ``(state, data) -> y_pred`` with ``state = (trainable,
+        non_trainable)``."""
+        tv, ntv = state
+        x, _, _ = unpack_x_y_sample_weight(data)
+        y_pred, _ = self.stateless_call(tv, ntv, x, training=False)
+        return y_pred
+
+    # -- compiled functions ----------------------------------------------------------------------------
+    def make_train_function(self, force=False):
+        if self.train_function is not None and not force:
+            return self.train_function
+        if _is_stateful_step(self.train_step):
+            def multi_step(batches):
+                logs = None
+                for data in batches:
+                    logs = self.train_step(data)
+                return logs
+
+            self.train_function = multi_step
+            self._stateful_train = True
+            return multi_step
+
+        def multi_step(state, batches):
+            logs = None
+            for data in batches:
+                state, logs = self.train_step(state, data)
+            return state, logs
+
+        self._stateful_train = False
+        self.train_function = self._compile_fn(multi_step, donate=(0,))
+        return self.train_function
+
+    def make_test_function(self, force=False):
+        if self.test_function is not None and not force:
+            return self.test_function
+        if _is_stateful_step(self.test_step):
+            def multi_step(batches):
+                logs = None
+                for data in batches:
+                    logs = self.test_step(data)
+                return logs
+
+            self._stateful_test = True
+            self.test_function = multi_step
+            return multi_step
+
+        def multi_step(state, batches):
+            tv, ntv, mv = state
+            logs = None
+            for data in batches:
+                mv, logs = self.test_step((tv, ntv, mv), data)
+            return mv, logs
+
+        self._stateful_test = False
+        self.test_function = self._compile_fn(multi_step)
+        return self.test_function
+
+    def make_predict_function(self, force=False):
+        """The compiled prediction function (cached; the backend's compiler caches one
+        executable per input signature)."""
+        if self.predict_function is not None and not force:
+            return self.predict_function
+        if _is_stateful_step(self.predict_step):
+            self._stateful_predict = True
+            self.predict_function = lambda batches: [self.predict_step(d) for d in batches]
+            return self.predict_function
+
+        def multi_step(state, batches):
+            return [self.predict_step(state, d) for d in batches]
+
+        self._stateful_predict = False
+        self.predict_function = self._compile_fn(multi_step)
+        return self.predict_function
+
+    # -- state sync ----------------------------------------------------------------------------------
+    def _pull_state(self, copy=True, metrics=True):
+        c = _copy if copy else (lambda v: v)
+        tv = [c(v.value) for v in self.trainable_variables]
+        ntv = [c(v.value) for v in self.non_trainable_variables]
+        ov = [c(v.value) for v in self.optimizer.variables]
+        mv = [c(v) for v in self._metric_values()] if metrics else self._metric_reset_values()
+        return [tv, ntv, ov, mv]
+
+    def _push_state(self, state):
+        tv, ntv, ov, mv = state
+        for group, values in ((self.trainable_variables, tv), (self.non_trainable_variables, ntv),
+                              (self.optimizer.variables, ov), ([v for m in self.metrics for v in m.variables], mv)):
+            for var, val in zip(group, values):
+                var.assign(val)
+
+    # -- fit ------------------------------------------------------------------------------------------
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
+            validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
+            steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1):
+        """Trains the model; returns the :class:`~dlx.callbacks.History`.
+
+        Arguments follow Keras 3's ``Model.fit`` (see ``docs/training.md``).
+        """
+        from dlx.callbacks import CallbackList
+
+        self._assert_compiled("fit")
+        if not isinstance(epochs, int) or epochs < 0:
+            raise ValueError(f"fit: epochs={epochs!r}; expected a non-negative int")
+        if not isinstance(validation_freq, int) or validation_freq < 1:
+            raise ValueError(f"fit: validation_freq={validation_freq!r}; expected an int >= 1")
+        if validation_split and validation_data is None:
+            (x, y, sample_weight), validation_data = train_validation_split((x, y, sample_weight), validation_split)
+        backend = _backend()
+        seed = int(np.random.randint(0, 2**31 - 1))
+        iterator = EpochIterator(x, y, sample_weight, batch_size=batch_size, steps_per_epoch=steps_per_epoch,
+                                 shuffle=shuffle, class_weight=class_weight,
+                                 steps_per_execution=self.steps_per_execution, backend=backend, seed=seed)
+        val_iterator = None
+        if validation_data is not None:
+            vx, vy, vsw = unpack_x_y_sample_weight(validation_data)
+            val_iterator = EpochIterator(vx, vy, vsw, batch_size=validation_batch_size or batch_size,
+                                         steps_per_epoch=validation_steps,
+                                         steps_per_execution=self.steps_per_execution, backend=backend)
+        self._data_seed = seed
+        cbs = callbacks if isinstance(callbacks, CallbackList) else CallbackList(
+            callbacks, add_history=True, add_progbar=verbose != 0, verbose=verbose, epochs=epochs,
+            steps=iterator.num_batches, model=self)
+        self.stop_training = False
+        self._initial_epoch, self._initial_step = initial_epoch, 0
+        first = self._first_batch(iterator)
+        if first is not None:
+            self._build_from_batch(first)
+        train_fn = self.make_train_function()
+        iterator.prefetch = 2 if getattr(self, "_compiled_steps", False) else 0
+        if val_iterator is not None:
+            val_iterator.prefetch = iterator.prefetch
+        cbs.on_train_begin()
+        epoch0, step0 = self._initial_epoch, self._initial_step
+        if hasattr(iterator.adapter, "seed") and self._data_seed != seed:
+            iterator.adapter.seed = self._data_seed  # a restored backup's shuffling seed
+        stateful = self._stateful_train
+        state = None
+        training_logs: dict = {}
+        names = self.metrics_names
+        for epoch in range(epoch0, epochs):
+            resuming = step0 > 0  # a restored backup: continue this epoch's metrics
+            if stateful and not resuming:
+                self.reset_metrics()
+            iterator.skip_steps, step0 = step0, 0
+            cbs.on_epoch_begin(epoch)
+            if not stateful:  # after on_epoch_begin: callbacks may have set the learning rate or weights
+                state = self._pull_state(metrics=resuming)
+            logs = None
+            for step, group in iterator.enumerate_epoch(epoch):
+                cbs.on_train_batch_begin(step)
+                if stateful:
+                    logs = train_fn(group)
+                else:
+                    state, logs = train_fn(state, group)
+                logs = _ordered(logs, names)
+                end = step + len(group) - 1
+                if cbs.needs_state_on_batch and not stateful:
+                    self._push_state(state)
+                    cbs.on_train_batch_end(end, logs)
+                    state = self._pull_state()
+                else:
+                    cbs.on_train_batch_end(end, logs)
+                if self.stop_training:
+                    break
+            if not stateful:
+                self._push_state(state)
+            epoch_logs = pythonify_logs(logs if logs is not None else
+                                        {m.name: m.result() for m in self.metrics})
+            if val_iterator is not None and (epoch + 1) % validation_freq == 0:
+                val_logs = self.evaluate(_epoch_iterator=val_iterator, callbacks=cbs, return_dict=True, verbose=0)
+                epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+            cbs.on_epoch_end(epoch, epoch_logs)
+            training_logs = epoch_logs
+            if self.stop_training:
+                break
+        if isinstance(self.optimizer, optimizers_module.Optimizer):
+            self.optimizer.finalize_variable_values(self.trainable_variables)
+        cbs.on_train_end(training_logs)
+        return self.history
+
+    def _first_batch(self, iterator):
+        if getattr(self, "_trainer_built", False):
+            return None
+        adapter = iterator.adapter
+        first = getattr(adapter, "first_batch", None)
+        if first is not None:
+            return first
+        for batch in adapter.get_numpy_iterator(0):
+            return batch
+        raise ValueError("the input data is empty: no batch to train on")
+
+    # -- evaluate -------------------------------------------------------------------------------------
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
+                 callbacks=None, return_dict=False, _epoch_iterator=None):
+        """Computes the loss and metrics on the data; returns a scalar, a list, or a dict."""
+        from dlx.callbacks import CallbackList
+
+        self._assert_compiled("evaluate")
+        iterator = _epoch_iterator or EpochIterator(x, y, sample_weight, batch_size=batch_size,
+                                                    steps_per_epoch=steps,
+                                                    steps_per_execution=self.steps_per_execution,
+                                                    backend=_backend())
+        if _epoch_iterator is None or not getattr(self, "_trainer_built", False):
+            first = self._first_batch(iterator)
+            if first is not None:
+                self._build_from_batch(first)
+        if isinstance(callbacks, CallbackList) and _epoch_iterator is not None:
+            cbs = callbacks
+        else:
+            cbs = callbacks if isinstance(callbacks, CallbackList) else CallbackList(
+                callbacks, add_progbar=verbose != 0, verbose=verbose, epochs=1, steps=iterator.num_batches,
+                model=self)
+        test_fn = self.make_test_function()
+        if _epoch_iterator is None:
+            iterator.prefetch = 2 if getattr(self, "_compiled_steps", False) else 0
+        stateful = self._stateful_test
+        if stateful:
+            self.reset_metrics()
+        else:
+            tv = [v.value for v in self.trainable_variables]
+            ntv = [v.value for v in self.non_trainable_variables]
+            mv = self._metric_reset_values()
+        cbs.on_test_begin()
+        logs = None
+        for step, group in iterator.enumerate_epoch():
+            cbs.on_test_batch_begin(step)
+            if stateful:
+                logs = test_fn(group)
+            else:
+                mv, logs = test_fn((tv, ntv, mv), group)
+            logs = _ordered(logs, self.metrics_names)
+            cbs.on_test_batch_end(step + len(group) - 1, logs)
+        if not stateful:
+            for var, val in zip([v for m in self.metrics for v in m.variables], mv):
+                var.assign(val)
+        logs = pythonify_logs({m.name: m.result() for m in self.metrics} if not stateful or logs is None else logs)
+        cbs.on_test_end(logs)
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
+
+    # -- predict ----------------------------------------------------------------------------------------
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        """Generates outputs for the inputs ``x``; returns NumPy arrays (same structure as the
+        model's outputs). A small array input with no callbacks takes a fast path: no data
+        pipeline, one call of the cached compiled function."""
+        from dlx.callbacks import CallbackList
+
+        backend = _backend()
+        if callbacks is None and steps is None and not _is_stateful_step(self.predict_step):
+            leaves = tree.leaves(x)
+            if leaves and all(hasattr(a, "shape") and hasattr(a, "dtype") and len(a.shape) > 0 for a in leaves):
+                n = int(leaves[0].shape[0])
+                if n <= (batch_size or 32):
+                    return self.predict_on_batch(x)
+        iterator = EpochIterator(x, batch_size=batch_size, steps_per_epoch=steps,
+                                 steps_per_execution=self.steps_per_execution if getattr(self, "compiled", False)
+                                 else 1, backend=backend)
+        cbs = callbacks if isinstance(callbacks, CallbackList) else CallbackList(
+            callbacks, add_progbar=verbose != 0, verbose=verbose, epochs=1, steps=iterator.num_batches, model=self)
+        fn = self.make_predict_function()
+        iterator.prefetch = 2 if getattr(self, "_compiled_steps", False) else 0
+        state = None if self._stateful_predict else ([v.value for v in self.trainable_variables],
+                                                     [v.value for v in self.non_trainable_variables])
+        outputs = []
+        cbs.on_predict_begin()
+        for step, group in iterator.enumerate_epoch():
+            cbs.on_predict_batch_begin(step)
+            ys = fn(group) if self._stateful_predict else fn(state, group)
+            for yb in ys:
+                outputs.append(tree.map_structure(lambda a: np.asarray(backend.to_numpy(a)), yb))
+            cbs.on_predict_batch_end(step + len(group) - 1, {"outputs": ys[-1]})
+        cbs.on_predict_end()
+        if not outputs:
+            raise ValueError("predict: the input produced no batch")
+        _, td = tree.flatten(outputs[0])
+        cols = list(zip(*[tree.leaves(o) for o in outputs]))
+        return tree.unflatten(td, [np.concatenate(c, axis=0) for c in cols])
+
+    # -- on-batch ---------------------------------------------------------------------------------------
+    def _batch_tensors(self, *arrays):
+        b = _backend()
+        from dlx.trainers.data_adapters.data_adapter import to_numpy_leaf
+
+        def conv(a):
+            return a if b.is_tensor(a) else b.convert_to_tensor(to_numpy_leaf(a))
+
+        return tree.map_structure(conv, arrays)
+
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        """One training step on one batch; returns the loss (and metrics)."""
+        self._assert_compiled("train_on_batch")
+        if class_weight is not None:
+            from dlx.trainers.data_adapters.data_adapter import class_weight_to_sample_weight
+
+            sample_weight = class_weight_to_sample_weight(y, class_weight)
+        data = pack_x_y_sample_weight(*self._batch_tensors(x, y, sample_weight))
+        self._build_from_batch(data)
+        fn = self.make_train_function()
+        if self._stateful_train:
+            logs = fn([data])
+        else:
+            state = self._pull_state()
+            state, logs = fn(state, [data])
+            self._push_state(state)
+        return _return_logs(pythonify_logs(_ordered(logs, self.metrics_names)), return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        """Evaluates one batch (metrics are reset first); returns the loss (and metrics)."""
+        self._assert_compiled("test_on_batch")
+        data = pack_x_y_sample_weight(*self._batch_tensors(x, y, sample_weight))
+        self._build_from_batch(data)
+        fn = self.make_test_function()
+        if self._stateful_test:
+            self.reset_metrics()
+            logs = fn([data])
+        else:
+            state = ([v.value for v in self.trainable_variables], [v.value for v in self.non_trainable_variables],
+                     self._metric_reset_values())
+            mv, logs = fn(state, [data])
+            for var, val in zip([v for m in self.metrics for v in m.variables], mv):
+                var.assign(val)
+        return _return_logs(pythonify_logs(_ordered(logs, self.metrics_names)), return_dict)
+
+    def predict_on_batch(self, x):
+        """Outputs for one batch, as NumPy (the compiled prediction function, no data pipeline)."""
+        backend = _backend()
+        (data,) = self._batch_tensors(x)
+        if not self.built:
+            self(data, training=False)
+        fn = self.make_predict_function()
+        if self._stateful_predict:
+            (y,) = fn([(data,)])
+        else:
+            state = ([v.value for v in self.trainable_variables], [v.value for v in self.non_trainable_variables])
+            (y,) = fn(state, [(data,)])
+        return tree.map_structure(lambda a: np.asarray(backend.to_numpy(a)), y)
+
+
+def _return_logs(logs, return_dict):
+    if return_dict:
+        return logs
+    values = list(logs.values())
+    return values[0] if len(values) == 1 else values
+
+
+def _config_of(obj) -> Any:
+    """A JSON-friendly description of a compile argument (names kept; objects serialized)."""
+    from dlx import losses, metrics
+
+    if obj is None or isinstance(obj, (str, int, float, bool)):
+        return obj
+    if isinstance(obj, (list, tuple)):
+        return [_config_of(o) for o in obj]
+    if isinstance(obj, dict):
+        return {k: _config_of(v) for k, v in obj.items()}
+    for mod in (losses, metrics):
+        try:
+            return mod.serialize(obj)
+        except (ValueError, TypeError, AttributeError):
+            continue
+    return getattr(obj, "__name__", repr(obj))

@@ -1,0 +1,232 @@
+"""The Trainer on a minimal model: fit/evaluate/predict, the pure step against a NumPy float64
+reference, multi-output losses/metrics, weights, steps_per_execution, custom steps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from tiny_model import TinyMLP, blobs
+
+import dlx
+from dlx import ops
+
+TRAINING_BACKENDS = [n for n in ("numpy", "jax", "torch", "tf") if n in dlx.backend.records()]
+
+
+@pytest.fixture(autouse=True)
+def _numpy_backend():
+    with dlx.backend.use("numpy"):
+        yield
+
+
+def softmax(z):
+    e = np.exp(z - z.max(-1, keepdims=True))
+    return e / e.sum(-1, keepdims=True)
+
+
+def reference_sgd_run(m, x, y, lr, batch, steps, sw=None):
+    """SGD on the MLP with sparse CCE, in float64, batches in order."""
+    w1, b1, w2, b2 = (v.numpy().astype(np.float64) for v in m.trainable_variables)
+    losses = []
+    for s in range(steps):
+        xb, yb = x[s * batch:(s + 1) * batch].astype(np.float64), y[s * batch:(s + 1) * batch]
+        swb = np.ones(len(xb)) if sw is None else sw[s * batch:(s + 1) * batch]
+        h_pre = xb @ w1 + b1
+        h = np.maximum(h_pre, 0)
+        p = softmax(h @ w2 + b2)
+        n = len(xb)
+        losses.append((-np.log(p[np.arange(n), yb]) * swb).sum() / n)
+        g_logits = (p - np.eye(p.shape[1])[yb]) * swb[:, None] / n
+        gw2, gb2 = h.T @ g_logits, g_logits.sum(0)
+        gh = g_logits @ w2.T * (h_pre > 0)
+        gw1, gb1 = xb.T @ gh, gh.sum(0)
+        w1, b1, w2, b2 = w1 - lr * gw1, b1 - lr * gb1, w2 - lr * gw2, b2 - lr * gb2
+    return [w1, b1, w2, b2], losses
+
+
+@pytest.mark.parametrize("spe", [1, 3])
+def test_fit_matches_float64_sgd_reference(spe):
+    x, y = blobs(96)
+    m = TinyMLP(6, 8, 3)
+    want, losses = reference_sgd_run(m, x, y, 0.1, 16, 6)
+    m.compile(optimizer=dlx.optimizers.SGD(0.1), loss="sparse_categorical_crossentropy", steps_per_execution=spe)
+    hist = m.fit(x, y, batch_size=16, epochs=1, shuffle=False, verbose=0)
+    for v, w in zip(m.trainable_variables, want):
+        np.testing.assert_allclose(v.numpy(), w, rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(hist.history["loss"][0], np.mean(losses), rtol=1e-4)
+    assert int(m.optimizer.iterations.numpy()) == 6
+    assert float(m.calls.numpy()) > 0  # non-trainable state written back
+
+
+def test_sample_weight_and_class_weight_reach_the_gradient():
+    x, y = blobs(64)
+    sw = np.random.default_rng(1).random(64).astype(np.float32)
+    m = TinyMLP(6, 8, 3)
+    want, _ = reference_sgd_run(m, x, y, 0.1, 32, 2, sw=sw)
+    m.compile(optimizer=dlx.optimizers.SGD(0.1), loss="sparse_categorical_crossentropy")
+    m.fit(x, y, sample_weight=sw, batch_size=32, shuffle=False, verbose=0)
+    for v, w in zip(m.trainable_variables, want):
+        np.testing.assert_allclose(v.numpy(), w, rtol=1e-4, atol=1e-5)
+    cw = {0: 0.5, 1: 2.0, 2: 1.0}
+    m2 = TinyMLP(6, 8, 3)
+    want, _ = reference_sgd_run(m2, x, y, 0.1, 32, 2, sw=np.array([cw[int(c)] for c in y]))
+    m2.compile(optimizer=dlx.optimizers.SGD(0.1), loss="sparse_categorical_crossentropy")
+    m2.fit(x, y, class_weight=cw, batch_size=32, shuffle=False, verbose=0)
+    for v, w in zip(m2.trainable_variables, want):
+        np.testing.assert_allclose(v.numpy(), w, rtol=1e-4, atol=1e-5)
+
+
+def test_fit_learns_evaluate_predict_and_history():
+    x, y = blobs(400)
+    m = TinyMLP(6, 16, 3)
+    m.compile(optimizer=dlx.optimizers.Adam(0.02), loss="sparse_categorical_crossentropy",
+              metrics=["accuracy", "sparse_top_k_categorical_accuracy"])
+    h = m.fit(x, y, batch_size=32, epochs=4, validation_split=0.25, verbose=0)
+    assert set(h.history) == {"loss", "accuracy", "sparse_top_k_categorical_accuracy", "val_loss", "val_accuracy",
+                              "val_sparse_top_k_categorical_accuracy"}
+    assert h.history["loss"][-1] < h.history["loss"][0]
+    assert h.history["val_accuracy"][-1] > 0.9
+    res = m.evaluate(x, y, batch_size=50, return_dict=True, verbose=0)
+    p = m.predict(x, batch_size=64, verbose=0)
+    assert p.shape == (400, 3)
+    np.testing.assert_allclose(res["accuracy"], (p.argmax(1) == y).mean(), rtol=1e-6)
+    ce = -np.log(p[np.arange(400), y]).mean()
+    np.testing.assert_allclose(res["loss"], ce, rtol=1e-4)
+    np.testing.assert_allclose(m.predict(x[:5], verbose=0), p[:5], rtol=1e-5)  # fast path
+    np.testing.assert_allclose(m.predict_on_batch(x[:7]), p[:7], rtol=1e-5)
+    assert m.metrics_names == ["loss", "accuracy", "sparse_top_k_categorical_accuracy"]
+
+
+def test_validation_data_freq_and_steps():
+    x, y = blobs(128)
+    m = TinyMLP(6, 8, 3)
+    m.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    h = m.fit(x, y, batch_size=16, epochs=4, validation_data=(x[:32], y[:32]), validation_freq=2,
+              steps_per_epoch=3, verbose=0)
+    assert len(h.history["loss"]) == 4 and len(h.history["val_loss"]) == 2
+    assert int(m.optimizer.iterations.numpy()) == 12
+
+
+def test_multi_output_list_and_dict_losses_metrics_weights():
+    x, y = blobs(64)
+    ya, yb = y, x.sum(1, keepdims=True)
+    for outputs in ("list", "dict"):
+        m = TinyMLP(6, 8, 3, outputs=outputs)
+        loss = (["sparse_categorical_crossentropy", "mse"] if outputs == "list"
+                else {"a": "sparse_categorical_crossentropy", "b": "mse"})
+        m.compile(optimizer="sgd", loss=loss, loss_weights=[1.0, 0.5] if outputs == "list" else {"a": 1.0, "b": 0.5},
+                  metrics={"a": ["accuracy"], "b": ["mae"]})
+        target = [ya, yb] if outputs == "list" else {"a": ya, "b": yb}
+        res = m.evaluate(x, target, batch_size=64, return_dict=True, verbose=0)
+        p = m.predict(x, verbose=0)
+        pa, pb = (p[0], p[1]) if outputs == "list" else (p["a"], p["b"])
+        ce = -np.log(pa[np.arange(64), ya]).mean()
+        mse = ((pb - yb) ** 2).mean()
+        np.testing.assert_allclose(res["a_loss"], ce, rtol=1e-4)
+        np.testing.assert_allclose(res["b_loss"], mse, rtol=1e-4)
+        np.testing.assert_allclose(res["loss"], ce + 0.5 * mse, rtol=1e-4)
+        np.testing.assert_allclose(res["a_accuracy"], (pa.argmax(1) == ya).mean())
+        np.testing.assert_allclose(res["b_mean_absolute_error"], np.abs(pb - yb).mean(), rtol=1e-4)
+        h = m.fit(x, target, epochs=1, verbose=0)
+        assert "a_loss" in h.history and "b_mean_absolute_error" in h.history
+
+
+def test_regularization_losses_are_added():
+    x, y = blobs(32)
+    m = TinyMLP(6, 8, 3, l2=0.01)
+    m.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    res = m.evaluate(x, y, batch_size=32, verbose=0)
+    p = m.predict(x, verbose=0)
+    want = -np.log(p[np.arange(32), y]).mean() + 0.01 * (m.w1.numpy().astype(np.float64) ** 2).sum()
+    np.testing.assert_allclose(res, want, rtol=1e-4)
+
+
+def test_weighted_metrics_use_sample_weight():
+    x, y = blobs(64)
+    sw = (np.arange(64) % 2).astype(np.float32)
+    m = TinyMLP(6, 8, 3)
+    m.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+              weighted_metrics=["accuracy"])
+    res = m.evaluate(x, y, sample_weight=sw, batch_size=64, return_dict=True, verbose=0)
+    hit = m.predict(x, verbose=0).argmax(1) == y
+    np.testing.assert_allclose(res["accuracy"], hit.mean())
+    np.testing.assert_allclose(res["accuracy_1"], (hit * sw).sum() / sw.sum())
+
+
+def test_on_batch_methods():
+    x, y = blobs(32)
+    m = TinyMLP(6, 8, 3)
+    m.compile(optimizer=dlx.optimizers.SGD(0.1), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    want, losses = reference_sgd_run(m, x, y, 0.1, 32, 1)
+    out = m.train_on_batch(x, y, return_dict=True)
+    np.testing.assert_allclose(out["loss"], losses[0], rtol=1e-5)
+    np.testing.assert_allclose(m.w1.numpy(), want[0], rtol=1e-4, atol=1e-6)
+    _, acc = m.test_on_batch(x, y)
+    p = m.predict_on_batch(x)
+    np.testing.assert_allclose(acc, (p.argmax(1) == y).mean())
+
+
+def test_custom_pure_train_step_and_stateful_train_step():
+    x, y = blobs(32)
+
+    class Pure(TinyMLP):
+        def train_step(self, state, data):
+            state, logs = super().train_step(state, data)
+            return state, {**logs, "custom": ops.convert_to_tensor(7.0)}
+
+    m = Pure(6, 8, 3)
+    m.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    h = m.fit(x, y, epochs=1, verbose=0)
+    assert h.history["custom"] == [7.0]
+
+    class Stateful(TinyMLP):
+        def train_step(self, data):
+            xb, yb = data
+            tv = [v.value for v in self.trainable_variables]
+
+            def loss_fn(tv):
+                pred, _ = self.stateless_call(tv, [v.value for v in self.non_trainable_variables], xb)
+                return dlx.losses.sparse_categorical_crossentropy(yb, pred)[0]
+
+            loss, grads = dlx.backend.current().value_and_grad(loss_fn)(tv)
+            self.optimizer.apply(grads, self.trainable_variables)
+            return {"first_loss": loss}
+
+    m = Stateful(6, 8, 3)
+    m.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
+    h = m.fit(x, y, batch_size=8, epochs=2, verbose=0)
+    assert len(h.history["first_loss"]) == 2 and int(m.optimizer.iterations.numpy()) == 8
+
+
+def test_errors():
+    m = TinyMLP(6, 8, 3)
+    with pytest.raises(RuntimeError, match="compile"):
+        m.fit(np.zeros((4, 6)), np.zeros(4))
+    with pytest.raises(ValueError, match="steps_per_execution=0"):
+        m.compile(optimizer="sgd", loss="mse", steps_per_execution=0)
+    with pytest.raises(ValueError, match="jit_compile='yes'"):
+        m.compile(optimizer="sgd", loss="mse", jit_compile="yes")
+    m.compile(optimizer="sgd", loss="mse")
+    with pytest.raises(ValueError, match="same number of samples"):
+        m.fit(np.zeros((4, 6)), np.zeros(5), verbose=0)
+    with pytest.raises(ValueError, match=r"validation_split=1\.5"):
+        m.fit(np.zeros((4, 6)), np.zeros(4), validation_split=1.5, verbose=0)
+
+
+@pytest.mark.parametrize("backend", TRAINING_BACKENDS)
+def test_same_trajectory_on_every_backend(backend):
+    x, y = blobs(64)
+    with dlx.backend.use(backend):
+        m = TinyMLP(6, 8, 3)
+        want, losses = reference_sgd_run(m, x, y, 0.1, 16, 4)
+        m.compile(optimizer=dlx.optimizers.SGD(0.1), loss="sparse_categorical_crossentropy", metrics=["accuracy"],
+                  steps_per_execution=2)
+        h = m.fit(x, y, batch_size=16, shuffle=False, verbose=0)
+        for v, w in zip(m.trainable_variables, want):
+            np.testing.assert_allclose(v.numpy(), w, rtol=1e-3, atol=1e-4)
+        np.testing.assert_allclose(h.history["loss"][0], np.mean(losses), rtol=1e-3)
+        p = m.predict(x, verbose=0)
+        res = m.evaluate(x, y, verbose=0, return_dict=True)
+        np.testing.assert_allclose(res["accuracy"], (p.argmax(1) == y).mean())
+        m.fit(x, y, batch_size=16, epochs=1, verbose=0)  # a second fit reuses the compiled step
+        assert int(m.optimizer.iterations.numpy()) == 8

@@ -1,0 +1,598 @@
+"""The OpenVINO backend: every dlx op as OpenVINO graph nodes (inference only).
+
+Every kernel *builds graph nodes* (see :mod:`dlx_openvino._kernels` / :mod:`dlx_openvino._nn`).
+
+* **Eager calls** wrap the NumPy inputs as graph ``Parameter``\\ s, build a one-op model, compile
+  it for the CPU and cache the compiled model keyed by (op, static arguments, input shapes and
+  dtypes); a repeated call reuses it and only runs an infer request. Results are NumPy arrays.
+* **compile(fn)** traces ``fn`` with :class:`OVTensor` values (symbolic edges): the kernels
+  receive them and add nodes, so the whole function becomes ONE ``ov.Model`` per input
+  signature, compiled once and cached.
+
+OpenVINO has no automatic differentiation (``training=False``) and its CPU plugin computes
+float64 (and int64) in 32 bits (``float64=False``).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import openvino as ov
+import openvino.opset16 as O
+
+from dlx import dtypes, tree
+from dlx.backend.contract import Backend, BackendError, Capabilities
+from dlx.ops.spec import REGISTRY
+from dlx_openvino import _graph as G
+from dlx_openvino import _nn  # noqa: F401  (registers the nn and random builders)
+from dlx_openvino._kernels import B as BUILDERS
+
+ACCURACY_CONFIG = {"INFERENCE_PRECISION_HINT": "f32", "EXECUTION_MODE_HINT": "ACCURACY"}
+PERFORMANCE_CONFIG = {"EXECUTION_MODE_HINT": "PERFORMANCE"}
+
+# parameters the registry lists as tensors that are static here (strings / Python ints)
+_STATIC_OVERRIDES = {("cast", "dtype"), ("top_k", "k"), ("einsum", "subscripts")}
+
+
+class _State:
+    """Process-wide: the OpenVINO Core, the compile config, every cache, and counters."""
+
+    def __init__(self):
+        self.core = None
+        self.performance = False
+        self.caches: list[dict] = []
+        self.compilations = 0
+        self.traces = 0
+        self.lock = threading.Lock()
+
+    def get_core(self):
+        if self.core is None:
+            self.core = ov.Core()
+        return self.core
+
+    @property
+    def config(self) -> dict:
+        return dict(PERFORMANCE_CONFIG if self.performance else ACCURACY_CONFIG)
+
+
+STATE = _State()
+_TRACING = [0]  # > 0 while compile() traces a function: kernels return OVTensors
+
+
+def set_performance_mode(enabled: bool) -> None:
+    """Switches between the accurate defaults (float32 inference, ACCURACY execution mode: the
+    PARITY.md obligations) and OpenVINO's fast defaults (bf16 on CPUs that have it, PERFORMANCE
+    mode). Clears every compiled-model cache."""
+    STATE.performance = bool(enabled)
+    for c in STATE.caches:
+        c.clear()
+
+
+def performance_mode() -> bool:
+    return STATE.performance
+
+
+# ------------------------------------------------------------------------------ symbolic tensors
+class OVTensor:
+    """A traced value: an ``openvino.Output`` with the tensor interface dlx code uses."""
+
+    __slots__ = ("output",)
+    __array_ufunc__ = None  # NumPy defers to our reflected operators
+
+    def __init__(self, output):
+        self.output = output
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return G.shape(self.output)
+
+    @property
+    def dtype(self) -> str:
+        return G.dt(self.output)
+
+    @property
+    def ndim(self) -> int:
+        return G.ndim(self.output)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape))
+
+    def __repr__(self) -> str:
+        return f"OVTensor(shape={self.shape}, dtype={self.dtype})"
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __bool__(self):
+        raise TypeError("an OpenVINO traced tensor has no concrete value (Python control flow on it cannot "
+                        "be traced)")
+
+    def __array__(self, *a, **k):
+        raise TypeError("an OpenVINO traced tensor has no concrete value; convert results outside compile()")
+
+    __hash__ = object.__hash__
+
+    @property
+    def T(self):
+        return _ops().transpose(self)
+
+    def reshape(self, *shape):
+        return _ops().reshape(self, shape[0] if len(shape) == 1 else shape)
+
+    def astype(self, dtype):
+        return _ops().cast(self, dtype)
+
+    def __getitem__(self, key):
+        return _ops().get_item(self, key)
+
+
+def _ops():
+    import dlx.ops
+
+    return dlx.ops
+
+
+def _binop(name, reflected=False):
+    if reflected:
+        return lambda self, other: getattr(_ops(), name)(other, self)
+    return lambda self, other: getattr(_ops(), name)(self, other)
+
+
+for _m, _op in [("add", "add"), ("sub", "subtract"), ("mul", "multiply"), ("truediv", "divide"),
+                ("floordiv", "floor_divide"), ("mod", "mod"), ("pow", "power"), ("matmul", "matmul"),
+                ("and", "bitwise_and"), ("or", "bitwise_or"), ("xor", "bitwise_xor"),
+                ("lshift", "left_shift"), ("rshift", "right_shift")]:
+    setattr(OVTensor, f"__{_m}__", _binop(_op))
+    setattr(OVTensor, f"__r{_m}__", _binop(_op, True))
+for _m, _op in [("lt", "less"), ("le", "less_equal"), ("gt", "greater"), ("ge", "greater_equal"),
+                ("eq", "equal"), ("ne", "not_equal")]:
+    setattr(OVTensor, f"__{_m}__", _binop(_op))
+OVTensor.__neg__ = lambda self: _ops().negative(self)
+OVTensor.__abs__ = lambda self: _ops().abs(self)
+OVTensor.__invert__ = lambda self: (_ops().logical_not(self) if self.dtype == "bool" else _ops().bitwise_invert(self))
+
+
+# ------------------------------------------------------------------------------ running models
+class _Runner:
+    """A compiled model and its infer request; ``pos`` are the positions (in the flat tensor
+    list) of the values fed to the model's Parameters, in order."""
+
+    __slots__ = ("compiled", "nout", "pos", "req", "structure")
+
+    def __init__(self, compiled, pos, structure):
+        self.compiled = compiled
+        self.req = compiled.create_infer_request()
+        self.pos = pos
+        self.nout = len(compiled.outputs)
+        self.structure = structure
+
+    def __call__(self, vals):
+        req = self.req
+        for i, p in enumerate(self.pos):
+            a = vals[p]
+            if type(a) is not np.ndarray or not a.flags.c_contiguous:
+                a = np.ascontiguousarray(a)
+            req.set_input_tensor(i, ov.Tensor(a, shared_memory=True))
+        req.infer()
+        if self.structure is None:
+            return req.get_output_tensor(0).data.copy()
+        outs = [req.get_output_tensor(i).data.copy() for i in range(self.nout)]
+        return tree.unflatten(self.structure, outs)
+
+
+def compile_model(model, outputs_structure, pos):
+    """Compiles ``model`` with the active config (counted) and returns a runner."""
+    with STATE.lock:
+        STATE.compilations += 1
+    compiled = STATE.get_core().compile_model(model, "CPU", STATE.config)
+    return _Runner(compiled, pos, outputs_structure)
+
+
+def _np_value(v):
+    """A tensor argument as something an eager kernel can feed (array) or bake (Python scalar)."""
+    if v is None or type(v) in (bool, int, float):
+        return v
+    if isinstance(v, OVTensor):
+        raise TypeError("an OpenVINO traced tensor was passed to an eager op outside compile()")
+    if isinstance(v, (list, tuple)):
+        arr = np.asarray(v)
+        if arr.dtype == np.float64:
+            return arr.astype(dtypes.floatx())
+        if arr.dtype == np.int64:
+            return arr.astype(np.int32)
+        return arr
+    return np.asarray(v)
+
+
+def _sig(v):
+    """Cache-key part of one tensor argument."""
+    t = type(v)
+    if t is np.ndarray:
+        return (v.dtype, v.shape)
+    if v is None:
+        return None
+    if t in (bool, int, float):
+        return (t, v)
+    if isinstance(v, np.generic):
+        return (v.dtype, ())
+    raise TypeError(f"unsupported tensor argument of type {t.__name__}")
+
+
+def _freeze(v):
+    """A hashable stand-in for a static argument."""
+    t = type(v)
+    if v is None or t in (bool, int, float, str):
+        return v
+    if t is tuple or t is list:
+        return (t.__name__, tuple(_freeze(x) for x in v))
+    if t is slice:
+        return ("slice", v.start, v.stop, v.step)
+    if isinstance(v, np.ndarray):
+        return ("nd", v.dtype.str, v.shape, v.tobytes())
+    if isinstance(v, np.generic):
+        return v.item()
+    if t is dict:
+        return ("dict", tuple(sorted((k, _freeze(x)) for k, x in v.items())))
+    try:
+        hash(v)
+    except TypeError:
+        return ("repr", repr(v))
+    return v
+
+
+def _to_node(v):
+    """Trace mode: a tensor argument as an Output (or a Python scalar, kept weak)."""
+    if isinstance(v, OVTensor):
+        return v.output
+    if v is None or type(v) in (bool, int, float):
+        return v
+    arr = _np_value(v)
+    return O.constant(arr).output(0) if not isinstance(arr, (bool, int, float)) else arr
+
+
+def _wrap(res):
+    if isinstance(res, ov.Output):
+        return OVTensor(res)
+    if isinstance(res, (list, tuple)):
+        return type(res)(_wrap(r) for r in res)
+    return res
+
+
+def _flatten_outputs(res):
+    leaves, structure = tree.flatten(res)
+    outs = []
+    for leaf in leaves:
+        if isinstance(leaf, OVTensor):
+            leaf = leaf.output
+        if not isinstance(leaf, ov.Output):
+            leaf = O.constant(np.asarray(leaf)).output(0)
+        outs.append(leaf)
+    return outs, structure
+
+
+class _OpKernel:
+    """Shared machinery of one op's kernel: the builder, argument kinds and the model cache."""
+
+    def __init__(self, name, builder, kinds):
+        self.name = name
+        self.builder = builder
+        self.kinds = kinds  # per parameter: "T" tensor, "L" tensor list, "V" *args of tensors, "S" static
+        self.cache: dict = {}
+        STATE.caches.append(self.cache)
+
+    def trace(self, args):
+        nodes = []
+        for kind, v in zip(self.kinds, args):
+            if kind == "T":
+                nodes.append(_to_node(v))
+            elif kind == "V":
+                nodes.extend(_to_node(x) for x in v)
+            elif kind == "L":
+                nodes.append(type(v)(_to_node(x) for x in v) if isinstance(v, (list, tuple)) else v)
+            else:
+                nodes.append(v)
+        return _wrap(self.builder(*nodes))
+
+    def make(self, key, args, vals):
+        params, pos, nodes = [], [], []
+        flat_i = 0
+
+        def node_for(v):
+            nonlocal flat_i
+            i = flat_i
+            flat_i += 1
+            if v is None or type(v) in (bool, int, float):
+                return v
+            a = np.asarray(v)
+            p = O.parameter(list(a.shape), G.ov_type(dtypes.standardize(a.dtype)))
+            params.append(p)
+            pos.append(i)
+            return p.output(0)
+
+        for kind, v in zip(self.kinds, args):
+            if kind == "T":
+                nodes.append(node_for(v))
+            elif kind == "V":
+                nodes.extend(node_for(x) for x in v)
+            elif kind == "L":
+                nodes.append(type(v)(node_for(x) for x in v))
+            else:
+                nodes.append(v)
+        res = self.builder(*nodes)
+        if isinstance(res, ov.Output):
+            outs, structure = [res], None
+        else:
+            outs, structure = _flatten_outputs(res)
+        runner = compile_model(ov.Model(outs, params, self.name), structure, tuple(pos))
+        self.cache[key] = runner
+        return runner
+
+
+def _kinds(spec):
+    kinds = []
+    for name, p in spec.signature.parameters.items():
+        if (spec.name, name) in _STATIC_OVERRIDES:
+            kinds.append("S")
+        elif p.kind is p.VAR_POSITIONAL:
+            kinds.append("V")
+        elif name in spec.tensor_lists:
+            kinds.append("L")
+        elif name in spec.tensors:
+            kinds.append("T")
+        else:
+            kinds.append("S")
+    return kinds
+
+
+def make_kernel(spec, builder) -> Callable:
+    """The kernel of one op: exactly the spec's signature; eager (cached one-op model) or traced."""
+    kinds = _kinds(spec)
+    okern = _OpKernel(spec.name, builder, kinds)
+    params, args, defaults = [], [], {}
+    norm, vals, keys = [], [], []
+    star = False
+    for i, (name, p) in enumerate(spec.signature.parameters.items()):
+        kind = kinds[i]
+        if p.kind is p.VAR_POSITIONAL:
+            params.append(f"*{name}")
+            star = True
+        else:
+            if p.kind is p.KEYWORD_ONLY and not star:
+                params.append("*")
+                star = True
+            text = name
+            if p.default is not p.empty:
+                defaults[f"_d{i}"] = p.default
+                text += f"=_d{i}"
+            params.append(text)
+        args.append(name)
+        if kind == "T":
+            norm.append(f"    if type({name}) is not _nd: {name} = _npv({name})")
+            vals.append(name)
+            keys.append(f"(({name}.dtype, {name}.shape) if type({name}) is _nd else _sig({name}))")
+        elif kind in ("L", "V"):
+            norm.append(f"    {name} = [_npv(_v) for _v in {name}]")
+            vals.append(f"*{name}")
+            keys.append(f"len({name})")
+            keys.append(f"*[_sig(_v) for _v in {name}]")
+        else:
+            keys.append(f"_fz({name})")
+    def tup(items):
+        return f"({', '.join(items)},)" if items else "()"
+
+    src = [f"def {spec.name}({', '.join(params)}):",
+           f"    _args = {tup(args)}",
+           "    if _TR[0]:",
+           "        return _ok.trace(_args)"]
+    src += norm
+    if norm:
+        src.append(f"    _args = {tup(args)}")
+    src.append(f"    _vals = {tup(vals)}")
+    src.append(f"    _key = {tup(keys)}")
+    src.append("    _r = _cache.get(_key)")
+    src.append("    if _r is None:")
+    src.append("        _r = _ok.make(_key, _args, _vals)")
+    src.append("    return _r(_vals)")
+    ns = {"_nd": np.ndarray, "_npv": _np_value, "_sig": _sig, "_fz": _freeze, "_TR": _TRACING, "_ok": okern,
+          "_cache": okern.cache, **defaults}
+    exec(compile("\n".join(src), f"<dlx_openvino.{spec.name}>", "exec"), ns)
+    fn = ns[spec.name]
+    fn.__doc__ = f"OpenVINO kernel of ``{spec.name}`` (see :mod:`dlx_openvino._kernels`)."
+    fn.op_kernel = okern
+    return fn
+
+
+_KERNELS: dict[str, Callable] | None = None
+
+
+def kernels() -> dict[str, Callable]:
+    global _KERNELS
+    if _KERNELS is None:
+        import dlx.ops  # noqa: F401  (registers every op)
+
+        missing = sorted(set(REGISTRY) - set(BUILDERS))
+        if missing:
+            raise BackendError(f"openvino: no graph builder for {missing}")
+        _KERNELS = {name: make_kernel(REGISTRY[name], BUILDERS[name]) for name in REGISTRY}
+    return _KERNELS
+
+
+# ------------------------------------------------------------------------------ compile()
+class _Compiled:
+    """``compile(fn)``: one traced, compiled model per input signature."""
+
+    def __init__(self, backend, fn, static_argnums):
+        self.backend = backend
+        self.fn = fn
+        self.static = frozenset(static_argnums)
+        self.cache: dict = {}
+        STATE.caches.append(self.cache)
+        self.__wrapped__ = fn
+        self.__name__ = getattr(fn, "__name__", "compiled")
+        self.__doc__ = getattr(fn, "__doc__", None)
+
+    def _split(self, args, kwargs):
+        dyn = tuple(a for i, a in enumerate(args) if i not in self.static)
+        statics = tuple(_freeze(a) for i, a in enumerate(args) if i in self.static)
+        leaves, treedef = tree.flatten((dyn, kwargs))
+        return leaves, treedef, statics
+
+    def __call__(self, *args, **kwargs):
+        if _TRACING[0]:  # nested inside another trace: inline
+            return self.fn(*args, **kwargs)
+        leaves, treedef, statics = self._split(args, kwargs)
+        arrays, sigs = [], []
+        for leaf in leaves:
+            if type(leaf) in (bool, int, float, str) or leaf is None:
+                sigs.append(("py", type(leaf), leaf))
+                continue
+            if hasattr(leaf, "value") and not isinstance(leaf, np.ndarray) and hasattr(leaf, "assign"):
+                leaf = leaf.value  # a dlx.Variable: its current value
+            a = _np_value(leaf)
+            arrays.append(a)
+            sigs.append((a.dtype, a.shape))
+        key = (treedef, tuple(sigs), statics, len(args))
+        runner = self.cache.get(key)
+        if runner is None:
+            runner = self._trace(key, args, kwargs, leaves)
+        return runner(arrays)
+
+    def _trace(self, key, args, kwargs, leaves):
+        from dlx.backend import registry
+
+        params, new_leaves = [], []
+        for leaf in leaves:
+            if type(leaf) in (bool, int, float, str) or leaf is None:
+                new_leaves.append(leaf)
+                continue
+            if hasattr(leaf, "value") and not isinstance(leaf, np.ndarray) and hasattr(leaf, "assign"):
+                leaf = leaf.value
+            a = _np_value(leaf)
+            p = O.parameter(list(a.shape), G.ov_type(dtypes.standardize(a.dtype)))
+            params.append(p)
+            new_leaves.append(OVTensor(p.output(0)))
+        _, treedef, _ = self._split(args, kwargs)
+        dyn, kw = tree.unflatten(treedef, new_leaves)
+        it = iter(dyn)
+        full_args = tuple(a if i in self.static else next(it) for i, a in enumerate(args))
+        with STATE.lock:
+            STATE.traces += 1
+        _TRACING[0] += 1
+        try:
+            with registry.use(self.backend):
+                res = self.fn(*full_args, **kw)
+        finally:
+            _TRACING[0] -= 1
+        outs, structure = _flatten_outputs(res)
+        runner = compile_model(ov.Model(outs, params, self.__name__), structure, tuple(range(len(params))))
+        self.cache[key] = runner
+        return runner
+
+
+# ------------------------------------------------------------------------------ the backend
+class OpenVINOBackend(Backend):
+    """dlx on OpenVINO: ops are graph nodes; eager calls run cached one-op models, ``compile``
+    traces whole functions into one model. Inference only."""
+
+    name = "openvino"
+    capabilities = Capabilities(
+        training=False, jit=True, float64=False,
+        export_formats=(),
+        reasons={
+            "training": "OpenVINO is an inference runtime: it has no automatic differentiation",
+            "float64": "OpenVINO's CPU plugin computes float64 (and int64) in 32 bits (measured: 1/3 in "
+                       "'float64' is off by 1e-8); float64 inputs are accepted but computed in float32",
+            "multi_device": "the backend runs on the OpenVINO CPU device only",
+        })
+    xfail_file = str(Path(__file__).with_name("xfails.txt"))
+
+    def framework_version(self) -> str:
+        return ov.__version__.split("-")[0]
+
+    def device(self) -> str:
+        return "cpu"
+
+    def devices(self) -> list[str]:
+        return [d.lower() for d in STATE.get_core().available_devices if d.upper().startswith("CPU")] or ["cpu"]
+
+    def configure_numerics(self) -> None:
+        """PARITY.md: float32 inference precision and the ACCURACY execution mode (OpenVINO
+        defaults to bf16 on this CPU); the graph rewrites live in the kernels."""
+        STATE.performance = False
+        STATE.get_core()
+
+    def native_kernels(self) -> dict[str, Callable]:
+        return dict(kernels())
+
+    # -- tensors ------------------------------------------------------------------------------
+    def convert_to_tensor(self, x, dtype=None):
+        if isinstance(x, OVTensor):
+            return x if dtype is None or x.dtype == dtypes.standardize(dtype) else _ops().cast(x, dtype)
+        if dtype is not None:
+            return np.asarray(x, dtype=dtypes.to_numpy_dtype(dtype))
+        if isinstance(x, np.ndarray):
+            return x
+        if isinstance(x, (bool, int, float)) or (isinstance(x, (list, tuple)) and not hasattr(x, "shape")):
+            arr = np.asarray(x)
+            if arr.dtype == np.float64:
+                return arr.astype(dtypes.floatx())
+            if arr.dtype == np.int64:
+                return arr.astype(np.int32)
+            return arr
+        return np.asarray(x)
+
+    def to_numpy(self, x) -> np.ndarray:
+        if isinstance(x, OVTensor):
+            raise TypeError("a traced OpenVINO tensor has no value; return it from the compiled function")
+        return np.asarray(x)
+
+    def is_tensor(self, x) -> bool:
+        return isinstance(x, (np.ndarray, np.generic, OVTensor))
+
+    # -- autodiff and compilation ---------------------------------------------------------------
+    def value_and_grad(self, fn: Callable, argnums=0, has_aux: bool = False) -> Callable:
+        raise BackendError("value_and_grad: OpenVINO is an inference runtime: it has no automatic "
+                           "differentiation (the 'openvino' backend declares training=False); train on "
+                           "another backend and run the weights here")
+
+    def compile(self, fn: Callable, *, donate_argnums=(), static_argnums=(), jit: bool = True) -> Callable:
+        """Traces ``fn`` into one OpenVINO model per input signature (shapes, dtypes, static
+        arguments and Python scalars), compiles it once and caches it."""
+        if not jit:
+            return fn
+        if isinstance(static_argnums, int):
+            static_argnums = (static_argnums,)
+        return _Compiled(self, fn, tuple(static_argnums))
+
+    # -- variables --------------------------------------------------------------------------------
+    def create_variable(self, value, *, dtype, trainable: bool, name: str):
+        return np.array(value, dtype=dtypes.to_numpy_dtype(dtype))
+
+    def read_variable(self, storage):
+        return storage
+
+    def assign_variable(self, storage, value):
+        value = np.asarray(value, dtype=storage.dtype)
+        if value.shape != storage.shape:
+            raise ValueError(f"assign: value of shape {value.shape} does not match the variable's shape "
+                             f"{storage.shape}")
+        return value
+
+    # -- extras ---------------------------------------------------------------------------------
+    @staticmethod
+    def stats() -> dict:
+        """Counters: models compiled and functions traced since the process started."""
+        return {"compilations": STATE.compilations, "traces": STATE.traces}
+
+    @staticmethod
+    def set_performance_mode(enabled: bool) -> None:
+        set_performance_mode(enabled)
+
+
+__all__ = ["ACCURACY_CONFIG", "PERFORMANCE_CONFIG", "OVTensor", "OpenVINOBackend", "performance_mode",
+           "set_performance_mode"]
+

@@ -1,0 +1,159 @@
+"""The TensorFlow backend: every dlx op as a native TF kernel, autodiff through
+``tf.GradientTape``, compilation through ``tf.function`` and storage in ``tf.Variable``.
+
+Importing this module imports TensorFlow (``TF_CPP_MIN_LOG_LEVEL`` defaults to 2 first); the
+plugin module (:mod:`dlx_tf.plugin`) only points here lazily.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from dlx import dtypes, tree
+from dlx.backend.contract import Backend, Capabilities
+from dlx.ops.spec import REGISTRY
+from dlx_tf import _math, _nn, _random, _shape
+from dlx_tf._core import FLOAT_TF, NAME, Tensor, tensor, tf
+
+_KERNEL_MODULES = (_math, _shape, _nn, _random)
+_BAD_NAME_CHARS = re.compile(r"[^A-Za-z0-9_.\-]")
+
+
+def _sanitize(name: str | None) -> str:
+    """A name TF accepts for a variable: ``[A-Za-z0-9.][A-Za-z0-9_.-]*``."""
+    name = _BAD_NAME_CHARS.sub("_", str(name or "variable"))
+    return name if re.match(r"[A-Za-z0-9.]", name) else f"v{name}"
+
+
+def _dense(g, like):
+    """A dense gradient (``IndexedSlices`` from gathers become tensors; ``None`` becomes zeros)."""
+    if g is None:
+        return tf.zeros_like(like)
+    if isinstance(g, tf.IndexedSlices):
+        return tf.convert_to_tensor(g)
+    return g
+
+
+class TensorFlowBackend(Backend):
+    """dlx on TensorFlow 2.21: eager ``tf.Tensor`` values that also work inside ``tf.function``."""
+
+    name = "tf"
+    auto_jit_compile = False  # graph-mode tf.function beats XLA for typical CPU steps (convs)
+    capabilities = Capabilities(
+        training=True, jit=True, float64=True,
+        reasons={"multi_device": "the dlx TF backend places everything on TF's default device",
+                 "complex": "complex dtypes are not in op-spec v1",
+                 "sparse": "sparse tensors are not in op-spec v1",
+                 "distribution": "tf.distribute strategies are not wired into dlx yet"})
+    xfail_file = str(Path(__file__).with_name("xfails.txt"))
+
+    # -- identity ---------------------------------------------------------------------------------
+    def framework_version(self) -> str:
+        """TensorFlow's version string."""
+        return tf.__version__
+
+    def device(self) -> str:
+        """``"gpu:0"`` when TF sees a GPU, else ``"cpu:0"``."""
+        return "gpu:0" if tf.config.list_logical_devices("GPU") else "cpu:0"
+
+    def devices(self) -> list[str]:
+        """Every logical device TF sees, as ``"cpu:0"``, ``"gpu:0"``..."""
+        out = []
+        for d in tf.config.list_logical_devices():
+            kind, _, index = d.name.rpartition("/device:")[2].partition(":")
+            out.append(f"{kind.lower()}:{index}")
+        return out
+
+    def configure_numerics(self) -> None:
+        """PARITY.md: no TF32 matmuls/convs (never touch oneDNN's BF16 fpmath mode)."""
+        tf.config.experimental.enable_tensor_float_32_execution(False)
+
+    # -- ops --------------------------------------------------------------------------------------
+    def native_kernels(self) -> dict[str, Callable]:
+        """Every registered op, from the kernel modules (``_math``, ``_shape``, ``_nn``, ``_random``)."""
+        table = {}
+        for name in REGISTRY:
+            for module in _KERNEL_MODULES:
+                fn = module.__dict__.get(name)
+                if fn is not None and callable(fn):
+                    table[name] = fn
+                    break
+        return table
+
+    # -- tensors ----------------------------------------------------------------------------------
+    def convert_to_tensor(self, x: Any, dtype: Any = None) -> tf.Tensor:
+        """A ``tf.Tensor`` (no copy for tensors of the requested dtype; NumPy arrays are copied
+        once by TF, which never aliases NumPy buffers safely)."""
+        if dtype is None:
+            if isinstance(x, Tensor):
+                return x
+            return tensor(x)
+        return tensor(x, dtypes.standardize(dtype))
+
+    def to_numpy(self, x: Any) -> np.ndarray:
+        """A NumPy view of an eager tensor (no copy on CPU; read-only)."""
+        if isinstance(x, tf.Variable):
+            x = x.value()
+        return np.asarray(x)
+
+    def is_tensor(self, x: Any) -> bool:
+        """True for ``tf.Tensor`` (eager or symbolic) and ``tf.Variable``."""
+        return isinstance(x, Tensor | tf.Variable)
+
+    # -- autodiff and compilation -----------------------------------------------------------------
+    def value_and_grad(self, fn: Callable, argnums: int | tuple[int, ...] = 0, has_aux: bool = False) -> Callable:
+        """``f(*args) -> (value, grads)`` by ``tf.GradientTape``, watching the float leaves of the
+        pytrees at ``argnums`` (non-float leaves get ``None``)."""
+        single = isinstance(argnums, int)
+        nums = (argnums,) if single else tuple(argnums)
+
+        def wrapped(*args):
+            args = list(args)
+            groups = []
+            watched = []
+            for i in nums:
+                leaves, td = tree.flatten(args[i])
+                leaves = [leaf if isinstance(leaf, Tensor | tf.Variable) else tensor(leaf) for leaf in leaves]
+                args[i] = tree.unflatten(td, leaves)
+                groups.append((leaves, td))
+                watched += [leaf for leaf in leaves if leaf.dtype in FLOAT_TF]
+            with tf.GradientTape(watch_accessed_variables=False) as tape:
+                tape.watch(watched)
+                out = fn(*args)
+                value = out[0] if has_aux else out
+            grads = iter(tape.gradient(value, watched))
+            results = []
+            for leaves, td in groups:
+                gl = [_dense(next(grads), leaf) if leaf.dtype in FLOAT_TF else None for leaf in leaves]
+                results.append(tree.unflatten(td, gl))
+            g = results[0] if single else tuple(results)
+            return (out if has_aux else value), g
+
+        return wrapped
+
+    def compile(self, fn: Callable, *, donate_argnums=(), static_argnums=(), jit: bool = True) -> Callable:
+        """``tf.function(fn, jit_compile=jit, reduce_retracing=True)``: one trace per input
+        signature (Python values are static; ``donate_argnums`` has no TF equivalent).
+
+        AutoGraph is off: dlx functions are portable (no tensor-dependent Python control flow, as
+        under ``jax.jit``), and ``dlx.ops`` functions are generated code AutoGraph cannot read."""
+        return tf.function(fn, jit_compile=bool(jit), reduce_retracing=True, autograph=False)
+
+    # -- variables --------------------------------------------------------------------------------
+    def create_variable(self, value: Any, *, dtype: Any, trainable: bool, name: str) -> tf.Variable:
+        """A ``tf.Variable`` (its name sanitized to TF's charset)."""
+        return tf.Variable(tensor(value, dtypes.standardize(dtype)), trainable=bool(trainable), name=_sanitize(name))
+
+    def read_variable(self, storage: tf.Variable) -> tf.Tensor:
+        """The variable's current value as a tensor."""
+        return storage.value()
+
+    def assign_variable(self, storage: tf.Variable, value: Any) -> tf.Variable:
+        """``storage.assign(value)``; returns the same ``tf.Variable``."""
+        storage.assign(tensor(value, NAME[storage.dtype]))
+        return storage

@@ -1,0 +1,15 @@
+"""The dlx plugin hook of dlx-tf (entry point group ``dlx``). Imports no framework."""
+
+from __future__ import annotations
+
+from dlx.plugins import BackendRecord, hookimpl
+
+
+@hookimpl
+def dlx_backends() -> list[BackendRecord]:
+    """Advertises the ``tf`` backend (alias ``tensorflow``), loaded lazily from
+    ``dlx_tf.backend:TensorFlowBackend``."""
+    return [BackendRecord(
+        name="tf", target="dlx_tf.backend:TensorFlowBackend", aliases=("tensorflow",),
+        requires=("tensorflow",), priority=10, distribution="dlx-tf",
+        description="TensorFlow 2.21 (eager tf.Tensor, tf.function / XLA, tf.GradientTape)")]

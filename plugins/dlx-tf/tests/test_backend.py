@@ -1,0 +1,286 @@
+"""Backend-specific behaviour of dlx-tf: plugin wiring, tensors, autodiff, compilation,
+variables, random bits, and ops inside ``tf.function`` graphs."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import dlx
+from dlx import ops
+from dlx.ops.defs.random import _bits_np
+
+# ------------------------------------------------------------------------------ plugin wiring
+
+
+def test_plugin_import_pulls_no_framework(run_python):
+    code = (
+        "import sys, dlx, dlx_tf, dlx_tf.plugin\n"
+        "recs = dlx.backend.records()\n"
+        "assert 'tf' in recs, sorted(recs)\n"
+        "rec = recs['tf']\n"
+        "assert rec.target == 'dlx_tf.backend:TensorFlowBackend' and rec.aliases == ('tensorflow',)\n"
+        "assert rec.requires == ('tensorflow',)\n"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras', 'tf_keras'))\n"
+        "assert not bad, bad[:5]\n"
+        "print('clean')\n"
+    )
+    proc = run_python(code)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "clean" in proc.stdout
+
+
+@pytest.mark.parametrize("name", ["tf", "tensorflow", "TensorFlow"])
+def test_env_var_selects_backend(run_python, name):
+    proc = run_python("from dlx.cli import main; main(['info'])", env={"DLX_BACKEND": name})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "active backend: tf (DLX_BACKEND environment variable)" in proc.stdout
+
+
+def test_info_lists_version_and_capabilities(run_python):
+    proc = run_python("from dlx.cli import main; main(['info', '--json'])")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    rows = {r["name"]: r for r in json.loads(proc.stdout)["backends"]}
+    row = rows["tf"]
+    assert row["framework_version"] == tf.__version__
+    assert row["aliases"] == ["tensorflow"]
+    assert row["distribution"] == "dlx-tf"
+    assert row["device"] == "cpu:0" or row["device"].startswith("gpu:")
+    caps = row["capabilities"]
+    assert caps["training"] and caps["jit"] and caps["float64"]
+
+
+def test_alias_selects_the_same_instance(tf_backend):
+    assert dlx.backend.get("tensorflow") is tf_backend
+    assert tf_backend.name == "tf"
+    assert tf_backend.framework_version() == tf.__version__
+    assert tf_backend.device() in tf_backend.devices()
+    assert not tf.config.experimental.tensor_float_32_execution_enabled()
+
+
+# ------------------------------------------------------------------------------ tensors
+
+
+def test_outputs_are_plain_tf_tensors(tf_backend):
+    x = np.arange(12, dtype=np.float32).reshape(4, 3)
+    with dlx.backend.use(tf_backend):
+        y = ops.exp(ops.add(x, 1.0))
+        parts = ops.split(y, 2, axis=0)
+    assert type(y) is type(tf.constant(0.0))  # EagerTensor, no wrapper
+    assert all(isinstance(p, tf.Tensor) for p in parts)
+    ds = tf.data.Dataset.from_tensor_slices((y, ops.argmax(y, axis=1))).batch(2)
+    batches = list(ds)
+    assert len(batches) == 2
+    np.testing.assert_allclose(batches[0][0].numpy(), np.exp(x[:2] + 1), rtol=1e-6)
+
+
+def test_convert_to_tensor_and_to_numpy(tf_backend):
+    t = tf.constant([1.0, 2.0])
+    assert tf_backend.convert_to_tensor(t) is t  # no copy, no wrapper
+    assert tf_backend.convert_to_tensor(t, "float32") is t
+    assert tf_backend.convert_to_tensor(t, "float64").dtype == tf.float64
+    assert tf_backend.convert_to_tensor(1.5).dtype == tf.float32  # Python floats: floatx
+    assert tf_backend.convert_to_tensor(3).dtype == tf.int32  # Python ints: int32
+    assert tf_backend.convert_to_tensor([1, 2]).dtype == tf.int32
+    assert tf_backend.convert_to_tensor(np.zeros(3, np.int64)).dtype == tf.int64  # arrays keep their dtype
+    assert tf_backend.convert_to_tensor(np.zeros(3), "uint32").dtype == tf.uint32
+    big = tf.random.stateless_uniform((256, 256), seed=(1, 2))
+    a, b = tf_backend.to_numpy(big), tf_backend.to_numpy(big)
+    assert np.shares_memory(a, b)  # a view of the tensor's buffer, not a copy
+    assert tf_backend.is_tensor(big) and tf_backend.is_tensor(tf.Variable(1.0))
+    assert not tf_backend.is_tensor(np.ones(2))
+
+
+def test_weak_scalars_and_promotion(tf_backend):
+    with dlx.backend.use(tf_backend):
+        assert ops.add(tf.constant([1.0], tf.float64), 2.0).dtype == tf.float64
+        assert ops.multiply(tf.constant([1], tf.int32), 2.5).dtype == tf.float32
+        assert ops.add(tf.constant([1], tf.uint32), tf.constant([1], tf.int32)).dtype == tf.int64
+        assert ops.divide(tf.constant([1], tf.int32), 2).dtype == tf.float32
+        assert ops.argmax(tf.constant([[1.0, 3.0]]), axis=1).dtype == tf.int32
+
+
+# ------------------------------------------------------------------------------ autodiff
+
+
+def test_value_and_grad_pytrees_aux_and_argnums(tf_backend):
+    params = {"w": np.array([[1.0, 2.0], [3.0, 4.0]], np.float32), "b": [np.array([0.5, -0.5], np.float32)]}
+    x = np.array([1.0, -1.0], np.float32)
+
+    def loss(p, x, scale):
+        y = ops.add(ops.matmul(x, p["w"]), p["b"][0])
+        return ops.sum(ops.square(y)) * scale, {"y": y}
+
+    with dlx.backend.use(tf_backend):
+        (value, aux), grads = tf_backend.value_and_grad(loss, argnums=(0, 1), has_aux=True)(params, x, 2.0)
+    y = x @ params["w"] + params["b"][0]
+    assert float(value) == pytest.approx(2 * np.sum(y**2))
+    np.testing.assert_allclose(aux["y"].numpy(), y)
+    gp, gx = grads
+    assert set(gp) == {"w", "b"} and isinstance(gp["b"], list)
+    np.testing.assert_allclose(gp["w"].numpy(), 4 * np.outer(x, y), rtol=1e-6)
+    np.testing.assert_allclose(gp["b"][0].numpy(), 4 * y, rtol=1e-6)
+    np.testing.assert_allclose(gx.numpy(), 4 * params["w"] @ y, rtol=1e-6)
+
+
+def test_value_and_grad_single_argnum_and_gather(tf_backend):
+    table = np.arange(10, dtype=np.float64).reshape(5, 2)
+
+    def f(t):
+        return ops.sum(ops.take(t, np.array([0, 3, 3], np.int32), axis=0))
+
+    with dlx.backend.use(tf_backend):
+        value, g = tf_backend.value_and_grad(f)(table)
+    assert float(value) == table[[0, 3, 3]].sum()
+    assert isinstance(g, tf.Tensor)  # IndexedSlices are densified
+    np.testing.assert_array_equal(g.numpy(), [[1, 1], [0, 0], [0, 0], [2, 2], [0, 0]])
+
+
+def test_value_and_grad_inside_compile(tf_backend):
+    def f(w, x):
+        return ops.mean(ops.tanh(ops.matmul(x, w)))
+
+    step = tf_backend.compile(tf_backend.value_and_grad(f), jit=False)
+    w = np.ones((3, 2), np.float32)
+    x = np.arange(6, dtype=np.float32).reshape(2, 3) / 10
+    with dlx.backend.use(tf_backend):
+        v1, g1 = step(tf.constant(w), tf.constant(x))
+        v2, g2 = tf_backend.value_and_grad(f)(w, x)
+    np.testing.assert_allclose(v1.numpy(), v2.numpy(), rtol=1e-6)
+    np.testing.assert_allclose(g1.numpy(), g2.numpy(), rtol=1e-6)
+
+
+# ------------------------------------------------------------------------------ compile
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_compile_caches_per_signature(tf_backend, jit):
+    traces = []
+
+    def f(x, y):
+        traces.append(1)
+        return ops.add(ops.multiply(x, y), ops.sin(x))
+
+    fn = tf_backend.compile(f, jit=jit)
+    assert isinstance(fn, tf.types.experimental.PolymorphicFunction)
+    a = tf.constant(np.linspace(0, 1, 6, dtype=np.float32).reshape(2, 3))
+    with dlx.backend.use(tf_backend):
+        out1 = fn(a, a)
+        out2 = fn(a + 1, a)  # same signature: no retrace
+        assert len(traces) == 1 and fn.experimental_get_tracing_count() == 1
+        np.testing.assert_allclose(out2.numpy(), ((a + 1) * a + tf.sin(a + 1)).numpy(), rtol=1e-6)
+        fn(tf.cast(a, tf.float64), tf.cast(a, tf.float64))  # new dtype: one new trace
+        assert len(traces) == 2
+        fn(tf.cast(a, tf.float64), tf.cast(a, tf.float64))
+        assert len(traces) == 2
+    np.testing.assert_allclose(out1.numpy(), (a * a + tf.sin(a)).numpy(), rtol=1e-6)
+    if jit:  # tf.function(jit_compile=True): XLA HLO is available
+        assert "HloModule" in fn.experimental_get_compiler_ir(a, a)(stage="hlo")
+    else:
+        with pytest.raises(ValueError, match="jit_compile"):
+            fn.experimental_get_compiler_ir(a, a)
+
+
+# ------------------------------------------------------------------------------ variables
+
+
+def test_variables_create_assign_read(tf_backend):
+    v = dlx.Variable(np.ones((2, 3), np.float32), name="kernel:0 (dense)", backend=tf_backend)
+    storage = v.storage
+    assert isinstance(storage, tf.Variable)
+    assert storage.trainable and storage.dtype == tf.float32
+    assert all(c.isalnum() or c in "_.-" for c in storage.name.split(":")[0])
+    v.assign(np.full((2, 3), 2.0))
+    assert v.storage is storage  # assigned in place
+    np.testing.assert_array_equal(v.numpy(), np.full((2, 3), 2.0))
+    with dlx.backend.use(tf_backend):
+        out = ops.add(v, 1.0)  # ops read the variable's value
+        assert isinstance(out, tf.Tensor)
+        np.testing.assert_array_equal(out.numpy(), np.full((2, 3), 3.0))
+    frozen = dlx.Variable(np.zeros(3), dtype="float64", trainable=False, name="steps", backend=tf_backend)
+    assert not frozen.storage.trainable and frozen.storage.dtype == tf.float64
+    read = tf_backend.read_variable(frozen.storage)
+    assert isinstance(read, tf.Tensor) and not isinstance(read, tf.Variable)
+    with pytest.raises(ValueError, match="shape"):
+        v.assign(np.zeros((3, 2)))
+
+
+# ------------------------------------------------------------------------------ random
+
+
+@pytest.mark.parametrize(("seed", "shape"), [((0, 42), (1000,)), ((123456789, 987654321), (7, 13)),
+                                             ((2**32 - 1, 5), (3, 5, 4)), ((1, 2), ()), ((9, 9), (0, 4))])
+def test_random_bits_match_the_numpy_reference(tf_backend, seed, shape):
+    s = np.array(seed, np.uint32)
+    with dlx.backend.use(tf_backend):
+        got = ops.random_bits(s, shape)
+        in_graph = tf.function(lambda k: ops.random_bits(k, shape))(tf.constant(s))
+    assert got.dtype == tf.uint32 and tuple(got.shape) == shape
+    np.testing.assert_array_equal(got.numpy(), _bits_np(s, shape))
+    np.testing.assert_array_equal(in_graph.numpy(), _bits_np(s, shape))
+
+
+def test_random_distributions_follow_the_bits(tf_backend):
+    seed = np.array([3, 4], np.uint32)
+    with dlx.backend.use(tf_backend):
+        u = ops.random_uniform(seed, (500,))
+        d = ops.random_dropout(seed, tf.ones((500,)), 0.3)
+    with dlx.backend.use("numpy"):
+        u_ref = ops.random_uniform(seed, (500,))
+        d_ref = ops.random_dropout(seed, np.ones((500,), np.float32), 0.3)
+    np.testing.assert_array_equal(u.numpy(), u_ref)
+    np.testing.assert_array_equal(d.numpy(), d_ref)
+
+
+# ------------------------------------------------------------------------------ graphs
+
+
+def _program(x, w, idx, seed):
+    h = ops.relu(ops.matmul(x, w))
+    h = ops.layer_normalization(h, axis=-1)
+    s = ops.softmax(ops.concatenate([h, ops.flip(h, axis=1)], axis=1), axis=-1)
+    g = ops.take_along_axis(s, idx, axis=1)
+    c = ops.conv(ops.reshape(x, (2, 3, 4, 1)), ops.ones((2, 2, 1, 2)), padding="same")
+    p = ops.max_pool(c, 2, padding="same")
+    top = ops.top_k(s, 2)[0]
+    r = ops.random_normal(seed, (2, 3))
+    return (ops.sum(g, axis=1), ops.mean(p), ops.cumsum(top, axis=1), ops.where(ops.greater(h, 0.1), h, -1.0),
+            ops.logsumexp(s), ops.erfinv(ops.clip(h, -0.9, 0.9)), r, ops.argsort(s, axis=-1))
+
+
+@pytest.mark.parametrize("jit", [False, True])
+def test_ops_inside_tf_function_match_eager(tf_backend, jit):
+    rng = np.random.default_rng(0)
+    args = (tf.constant(rng.standard_normal((2, 12)).astype(np.float32)),
+            tf.constant(rng.standard_normal((12, 5)).astype(np.float32)),
+            tf.constant(rng.integers(0, 10, (2, 3)).astype(np.int32)),
+            tf.constant(np.array([5, 6], np.uint32)))
+    with dlx.backend.use(tf_backend):
+        eager = _program(*args)
+        graph = tf.function(_program, jit_compile=jit, autograph=False)(*args)
+    assert len(eager) == len(graph)
+    for e, g in zip(eager, graph):
+        assert e.dtype == g.dtype and e.shape == g.shape
+        np.testing.assert_allclose(g.numpy(), e.numpy(), rtol=2e-6, atol=1e-6)
+
+
+def test_compiled_step_with_a_varying_batch(tf_backend):
+    """A smaller last batch makes tf.function relax the batch dim to None: random ops and
+    take_along_axis then run on dynamic shapes, with the same bits as eagerly."""
+
+    def f(x, idx, seed):
+        return (ops.random_dropout(seed, x, 0.5), ops.random_dropout(seed, x, 0.5, noise_shape=(None, 1)),
+                ops.take_along_axis(x, idx, axis=1), ops.random_shuffle(seed, x), ops.random_categorical(seed, x, 3))
+
+    fn = tf_backend.compile(f, jit=False)
+    seed = tf.constant(np.array([1, 2], np.uint32))
+    with dlx.backend.use(tf_backend):
+        for n in (3, 4, 5):
+            x = tf.constant(np.arange(n * 4, dtype=np.float32).reshape(n, 4))
+            idx = tf.constant(np.tile(np.array([[3, 0]], np.int32), (n, 1)))
+            for got, want in zip(fn(x, idx, seed), f(x, idx, seed)):
+                np.testing.assert_array_equal(got.numpy(), want.numpy())
+    assert fn.experimental_get_tracing_count() == 2  # (3, 4), then (None, 4)

@@ -1,0 +1,202 @@
+"""Reductions, scans and contractions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from dlx_torch._tensors import F, T, Tensor, axes, pair_tensors, promote_all, unsigned_safe
+
+_T = Tensor
+# dtype of an integer/bool sum or cumsum (NumPy's platform-int accumulation, cast back for >= 32 bits)
+_SUM_DT = {torch.bool: torch.int32, torch.int8: torch.int64, torch.int16: torch.int64, torch.uint8: torch.int64,
+           torch.int32: torch.int32, torch.int64: torch.int64}
+_SCAN_DT = {torch.bool: torch.int32, torch.int8: torch.int32, torch.int16: torch.int32, torch.uint8: torch.int32,
+            torch.int32: torch.int32, torch.int64: torch.int64}
+
+
+def _dim(axis: Any) -> Any:
+    if axis is None or isinstance(axis, int):
+        return axis
+    return tuple(axis)
+
+
+def sum(x, axis=None, keepdims=False):
+    if type(x) is _T and axis is None and not keepdims and x.is_floating_point():
+        return torch.sum(x)
+    return _sum(x, axis, keepdims)
+
+
+@unsigned_safe
+def _sum(x, axis, keepdims):
+    x = T(x)
+    if axis == ():
+        return x.clone() if x.dtype not in _SUM_DT else x.to(_SUM_DT[x.dtype])
+    if x.is_floating_point():
+        return torch.sum(x) if axis is None and not keepdims else torch.sum(x, _dim(axis), keepdims)
+    out = torch.sum(x, _dim(axis), keepdims)
+    dt = _SUM_DT.get(x.dtype)
+    return out if dt is None or out.dtype is dt else out.to(dt)
+
+
+def mean(x, axis=None, keepdims=False):
+    x = F(x)
+    if axis == ():
+        return x.clone()
+    return torch.mean(x, _dim(axis), keepdims)
+
+
+def var(x, axis=None, keepdims=False):
+    x = F(x)
+    if axis == ():
+        return torch.zeros_like(x)
+    return torch.var(x, _dim(axis), correction=0, keepdim=keepdims)
+
+
+def std(x, axis=None, keepdims=False):
+    x = F(x)
+    if axis == ():
+        return torch.zeros_like(x)
+    return torch.std(x, _dim(axis), correction=0, keepdim=keepdims)
+
+
+def max(x, axis=None, keepdims=False):
+    x = T(x)
+    if axis == ():
+        return x.clone()
+    return torch.amax(x, () if axis is None else axis, keepdims)
+
+
+def min(x, axis=None, keepdims=False):
+    x = T(x)
+    if axis == ():
+        return x.clone()
+    return torch.amin(x, () if axis is None else axis, keepdims)
+
+
+def prod(x, axis=None, keepdims=False):
+    x = T(x)
+    nd = x.ndim
+    ax = axes(axis, nd)
+    if x.is_floating_point():
+        acc = torch.float64 if x.dtype is not torch.float64 else None  # NumPy-free exactness: f64 products
+        out_dt = x.dtype
+    else:
+        acc = None
+        out_dt = x.dtype if x.dtype in (torch.int32, torch.int64, torch.uint32, torch.uint64) else torch.int32
+    if len(ax) == 0:
+        return x.to(out_dt).clone()
+    if len(ax) == 1:
+        out = torch.prod(x, ax[0], keepdim=keepdims, dtype=acc)
+    else:
+        keep = [i for i in range(nd) if i not in ax]
+        y = x.permute(*keep, *ax).reshape(*[x.shape[i] for i in keep], -1)
+        out = torch.prod(y, -1, dtype=acc)
+        if keepdims:
+            out = out.reshape([1 if i in ax else x.shape[i] for i in range(nd)])
+    return out if out.dtype is out_dt else out.to(out_dt)
+
+
+def argmax(x, axis=None, keepdims=False):
+    return torch.argmax(T(x), axis, keepdims).to(torch.int32)
+
+
+def argmin(x, axis=None, keepdims=False):
+    return torch.argmin(T(x), axis, keepdims).to(torch.int32)
+
+
+def logsumexp(x, axis=None, keepdims=False):
+    x = F(x)
+    if x.ndim == 0:
+        return torch.logsumexp(x.reshape(1), 0)
+    return torch.logsumexp(x, axes(axis, x.ndim), keepdims)
+
+
+def any(x, axis=None, keepdims=False):
+    x = T(x)
+    if axis is None and not keepdims:
+        return torch.any(x)
+    return torch.any(x, axes(axis, x.ndim), keepdims)
+
+
+def all(x, axis=None, keepdims=False):
+    x = T(x)
+    if axis is None and not keepdims:
+        return torch.all(x)
+    return torch.all(x, axes(axis, x.ndim), keepdims)
+
+
+def cumsum(x, axis=None):
+    # torch's CPU scans accumulate float32 in float64 (as the spec does)
+    x = T(x)
+    if axis is None:
+        x, axis = x.reshape(-1), 0
+    if x.is_floating_point():
+        return torch.cumsum(x, axis)
+    dt = _SCAN_DT.get(x.dtype)
+    out = torch.cumsum(x, axis)
+    return out if dt is None or out.dtype is dt else out.to(dt)
+
+
+def cumprod(x, axis=None):
+    x = T(x)
+    if axis is None:
+        x, axis = x.reshape(-1), 0
+    if x.is_floating_point():
+        return torch.cumprod(x, axis)
+    dt = _SCAN_DT.get(x.dtype)
+    out = torch.cumprod(x, axis)
+    return out if dt is None or out.dtype is dt else out.to(dt)
+
+
+# ------------------------------------------------------------------------------ contractions
+def matmul(x1, x2):
+    if type(x1) is _T and type(x2) is _T and x1.dtype is x2.dtype:
+        return torch.matmul(x1, x2)
+    a, b = pair_tensors(x1, x2)
+    return torch.matmul(a, b)
+
+
+def einsum(subscripts, *operands):
+    return torch.einsum(subscripts, *promote_all(operands))
+
+
+def tensordot(x1, x2, axes=2):
+    a, b = pair_tensors(x1, x2)
+    if not isinstance(axes, int):
+        p, q = axes
+        axes = ([p] if isinstance(p, int) else [int(i) for i in p], [q] if isinstance(q, int) else [int(i) for i in q])
+    return torch.tensordot(a, b, dims=axes)
+
+
+def outer(x1, x2):
+    a, b = pair_tensors(x1, x2)
+    return torch.outer(a.reshape(-1), b.reshape(-1))
+
+
+def norm(x, ord=None, axis=None, keepdims=False):
+    if ord not in (None, 2, "fro", "euclidean"):
+        raise ValueError(f"norm: ord={ord!r}; only the 2-norm (ord=None) is supported")
+    x = F(x)
+    dims = axes(axis, x.ndim)
+    if x.numel() == 0:
+        return torch.linalg.vector_norm(x, 2, dims, keepdims)
+    # scale by max|x| (a constant for the gradient) so that huge / tiny inputs neither overflow nor underflow
+    m = torch.amax(torch.abs(x.detach()), dims, keepdim=True)
+    m = torch.where(m == 0, torch.ones_like(m), m)
+    out = m * torch.sqrt(torch.sum(torch.square(x / m), dims, keepdim=True))
+    if not keepdims:
+        out = out.reshape([n for i, n in enumerate(x.shape) if i not in dims])
+    return out
+
+
+def kernels() -> dict[str, Any]:
+    """The reduction / contraction op table."""
+    table = {n: globals()[n] for n in (
+        "sum", "mean", "var", "std", "max", "min", "prod", "argmax", "argmin", "logsumexp", "any", "all",
+        "cumsum", "cumprod", "matmul", "einsum", "tensordot", "outer", "norm")}
+    for n in ("max", "min", "prod", "argmax", "argmin", "cumsum", "cumprod", "matmul", "einsum",
+              "tensordot", "outer"):
+        table[n] = unsigned_safe(table[n])
+    return table

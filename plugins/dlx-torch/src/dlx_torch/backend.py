@@ -1,0 +1,226 @@
+"""The PyTorch backend: ``TorchBackend``.
+
+Kernels are native torch calls (see the ``_elementwise``, ``_reduction``, ``_shape``, ``_nn`` and
+``_random`` modules); autodiff is ``torch.func.grad_and_value``; ``compile(jit=True)`` is
+``torch.compile`` with an eager fallback; variables are ``torch.nn.Parameter`` storage updated in
+place.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import warnings
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import torch
+
+from dlx import dtypes, tree
+from dlx.backend.contract import Backend, Capabilities
+from dlx_torch import _elementwise, _nn, _random, _reduction, _shape
+from dlx_torch._tensors import DEVICE, NAMES, UNSIGNED_WIDE, Tensor, set_device, tdtype, to_t
+
+
+class TorchBackend(Backend):
+    """dlx on PyTorch (eager kernels, ``torch.func`` autodiff, ``torch.compile``)."""
+
+    name = "torch"
+    auto_jit_compile = False  # torch.compile's warm-up rarely pays off for a fit on CPU
+    capabilities = Capabilities(
+        training=True, jit=True, float64=True, complex=False, sparse=False, multi_device=False,
+        reasons={"multi_device": "the dlx torch backend runs on one device (cpu, or cuda:0 when available)",
+                 "complex": "dlx op-spec v1 has no complex dtypes",
+                 "sparse": "dlx op-spec v1 has no sparse tensors",
+                 "distribution": "not implemented by the dlx torch backend"},
+    )
+    xfail_file = os.path.join(os.path.dirname(__file__), "xfails.txt")
+
+    def __init__(self) -> None:
+        super().__init__()
+        import dlx.ops  # noqa: F401  (registers every op)
+
+        set_device("cuda:0" if torch.cuda.is_available() else "cpu")
+        #: keyword arguments for ``torch.compile`` (``compile(..., jit=True)``)
+        self.compile_options: dict[str, Any] = {}
+
+    # -- identity -------------------------------------------------------------------------------
+    def framework_version(self) -> str:
+        return torch.__version__
+
+    def device(self) -> str:
+        return "cuda:0" if DEVICE.type == "cuda" else "cpu"
+
+    def devices(self) -> list[str]:
+        n = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        return [f"cuda:{i}" for i in range(n)] + ["cpu"] if n else ["cpu"]
+
+    def configure_numerics(self) -> None:
+        """PARITY.md's PyTorch obligations: full float32 matmuls (no bf16 on AMX CPUs), no TF32."""
+        torch.set_float32_matmul_precision("highest")
+        torch.backends.cuda.matmul.allow_tf32 = False
+        torch.backends.cudnn.allow_tf32 = False
+        # Small ops are OpenMP regions whose barrier waits on every thread: with all cores busy
+        # (a shared CI box, a data loader) torch's default of one thread per core degrades 6-16x
+        # (shared/reference/perf_baseline.md §7). Use half the cores unless the user chose.
+        if not any(os.environ.get(v) for v in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "DLX_TORCH_THREADS")):
+            torch.set_num_threads(max(1, (os.cpu_count() or 2) // 2))
+        elif os.environ.get("DLX_TORCH_THREADS"):
+            torch.set_num_threads(int(os.environ["DLX_TORCH_THREADS"]))
+
+    # -- ops ------------------------------------------------------------------------------------
+    def native_kernels(self) -> dict[str, Callable]:
+        table: dict[str, Callable] = {}
+        for module in (_elementwise, _reduction, _shape, _nn, _random):
+            table.update(module.kernels())
+        return table
+
+    # -- tensors --------------------------------------------------------------------------------
+    def convert_to_tensor(self, x: Any, dtype: Any = None) -> Tensor:
+        """``x`` as a torch tensor: tensors pass through, NumPy arrays share memory
+        (``torch.from_numpy``), Python floats become ``floatx()`` and ints int32."""
+        if dtype is None:
+            return x if type(x) is Tensor else to_t(x)
+        td = tdtype(dtype)
+        if type(x) in (bool, int, float):  # straight into the requested dtype (no float32 detour)
+            return torch.tensor(x, dtype=td, device=DEVICE.torch) if td not in UNSIGNED_WIDE else to_t(x).to(td)
+        t = x if type(x) is Tensor else to_t(x)
+        return t if t.dtype is td else t.to(td)
+
+    def to_numpy(self, x: Any) -> np.ndarray:
+        """``x`` as a NumPy array (no copy for CPU tensors)."""
+        if isinstance(x, Tensor):
+            x = x.detach()
+            if x.device.type != "cpu":
+                x = x.cpu()
+            if x.dtype is torch.bfloat16:
+                try:
+                    import ml_dtypes
+                except ImportError:
+                    return x.to(torch.float32).numpy()
+                return x.view(torch.int16).numpy().view(ml_dtypes.bfloat16)
+            return x.resolve_conj().resolve_neg().numpy()
+        return np.asarray(x)
+
+    def is_tensor(self, x: Any) -> bool:
+        return isinstance(x, Tensor)
+
+    # -- autodiff and compilation -----------------------------------------------------------------
+    def value_and_grad(self, fn: Callable, argnums: int | tuple[int, ...] = 0, has_aux: bool = False) -> Callable:
+        """``torch.func.grad_and_value`` of ``fn`` (pytrees of tensors at ``argnums``).
+
+        Returns ``f(*args) -> (value, grads)`` (``((value, aux), grads)`` with ``has_aux``), every
+        result detached.
+        """
+        single = isinstance(argnums, int)
+        nums = (argnums,) if single else tuple(argnums)
+        convert = self.convert_to_tensor
+
+        @functools.wraps(fn)
+        def wrapped(*args):
+            # differentiate the floating leaves of args[argnums]; other leaves (ints, bools) are
+            # closed over and get zero "gradients", as on the NumPy reference backend
+            parts = []
+            for n in nums:
+                leaves, td = tree.flatten(args[n])
+                leaves = [convert(v) for v in leaves]
+                parts.append((td, leaves, [v.is_floating_point() for v in leaves]))
+
+            def inner(*diff):
+                a = list(args)
+                for n, (td, leaves, mask), d in zip(nums, parts, diff):
+                    it = iter(d)
+                    a[n] = tree.unflatten(td, [next(it) if m else v for v, m in zip(leaves, mask)])
+                return fn(*a)
+
+            diff = [[v for v, m in zip(leaves, mask) if m] for _, leaves, mask in parts]
+            gv = torch.func.grad_and_value(inner, argnums=tuple(range(len(nums))), has_aux=has_aux)
+            dgrads, out = gv(*diff)
+            grads = []
+            for (td, leaves, mask), dg in zip(parts, dgrads):
+                it = iter(dg)
+                grads.append(tree.unflatten(td, [next(it) if m else torch.zeros_like(v) for v, m in zip(leaves, mask)]))
+            grads = grads[0] if single else tuple(grads)
+            if _inside_transform():  # nested (higher-order) differentiation: keep the outer level's graph
+                return out, grads
+            detach = functools.partial(tree.map_structure, lambda v: v.detach() if isinstance(v, Tensor) else v)
+            return detach(out), detach(grads)
+
+        return wrapped
+
+    def compile(self, fn: Callable, *, donate_argnums=(), static_argnums=(), jit: bool = True) -> Callable:
+        """Eager ``fn`` for ``jit=False``; else ``torch.compile(fn)``, falling back to eager (with a
+        warning that says why) if torch cannot compile it."""
+        if not jit:
+            return fn
+        try:
+            compiled = torch.compile(fn, **self.compile_options)
+        except Exception as e:  # e.g. an unsupported Python version or platform
+            warnings.warn(f"dlx torch backend: torch.compile is unavailable ({type(e).__name__}: {e}); "
+                          f"{getattr(fn, '__name__', 'the function')} runs eagerly", RuntimeWarning, stacklevel=2)
+            return fn
+        state = {"eager": False}
+        name = getattr(fn, "__name__", "the function")
+
+        @functools.wraps(fn)
+        def call(*args, **kwargs):
+            if state["eager"]:
+                return fn(*args, **kwargs)
+            try:
+                return compiled(*args, **kwargs)
+            except Exception as e:
+                result = fn(*args, **kwargs)  # a genuine error of fn raises here, without a warning
+                state["eager"] = True
+                first = str(e).strip().splitlines()[0] if str(e).strip() else ""
+                warnings.warn(f"dlx torch backend: torch.compile could not compile {name} "
+                              f"({type(e).__name__}: {first}); running it eagerly from now on",
+                              RuntimeWarning, stacklevel=2)
+                return result
+
+        call.compiled = compiled
+        return call
+
+    # -- variables --------------------------------------------------------------------------------
+    def create_variable(self, value: Any, *, dtype: Any, trainable: bool, name: str) -> Tensor:
+        """A ``torch.nn.Parameter`` (its own storage, on the backend's device)."""
+        t = self.convert_to_tensor(value, dtype).detach()
+        t = t.to(DEVICE.torch, copy=True)
+        return torch.nn.Parameter(t, requires_grad=bool(trainable) and t.is_floating_point())
+
+    def read_variable(self, storage: Tensor) -> Tensor:
+        """A detached alias of the storage: dlx differentiates functionally (``value_and_grad``
+        on values), so reads must not record torch autograd history on the Parameter."""
+        return storage.detach()
+
+    def assign_variable(self, storage: Tensor, value: Any) -> Tensor:
+        """Copies ``value`` into ``storage`` in place; returns the same storage."""
+        v = value if isinstance(value, Tensor) else to_t(value)
+        if tuple(v.shape) != tuple(storage.shape):
+            raise ValueError(f"assign: value of shape {tuple(v.shape)} does not match the variable's shape "
+                             f"{tuple(storage.shape)}")
+        with torch.no_grad():
+            storage.copy_(v)
+        return storage
+
+    def info(self) -> dict:
+        d = super().info()
+        d["float32_matmul_precision"] = torch.get_float32_matmul_precision()
+        d["threads"] = torch.get_num_threads()
+        return d
+
+
+def _inside_transform() -> bool:
+    """Whether an outer ``torch.func`` transform is active (its results must stay attached)."""
+    try:
+        return torch._C._functorch.maybe_current_level() is not None
+    except AttributeError:  # pragma: no cover - torch internals moved: detaching is the safe default
+        return False
+
+
+def dtype_name(t: Tensor) -> str:
+    """dlx's name of a tensor's dtype."""
+    return NAMES.get(t.dtype) or dtypes.standardize(t.dtype)
+
+
+__all__ = ["TorchBackend", "dtype_name"]

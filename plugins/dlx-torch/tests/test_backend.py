@@ -1,0 +1,283 @@
+"""Backend-specific tests of dlx-torch (the op semantics are the conformance suite's job)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+import torch
+
+import dlx
+from dlx import ops
+from dlx.ops.defs.random import _bits_np, threefry2x32_numpy
+
+FRAMEWORKS = ("torch", "jax", "tensorflow", "openvino")
+
+
+@pytest.fixture(scope="module")
+def backend():
+    return dlx.backend.get("torch")
+
+
+@pytest.fixture
+def on_torch(backend):
+    with dlx.backend.use(backend):
+        yield backend
+
+
+def _run(code: str, **env) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, **env})
+
+
+# ------------------------------------------------------------------------------------ plugin
+def test_plugin_import_pulls_no_framework():
+    code = (
+        "import sys, dlx\n"
+        "recs = dlx.backend.records()\n"
+        "import dlx_torch, dlx_torch.plugin\n"
+        "assert recs['torch'].target == 'dlx_torch.backend:TorchBackend', recs['torch']\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {FRAMEWORKS!r}))\n"
+    )
+    p = _run(code)
+    assert p.returncode == 0, p.stderr
+    # only torch is our business: other installed plugins are tested by their own packages
+    assert "'torch'" not in p.stdout.strip().splitlines()[-1], p.stdout
+
+
+def test_env_variable_selects_torch():
+    p = subprocess.run([sys.executable, "-m", "dlx", "info"], capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "DLX_BACKEND": "torch"})
+    assert p.returncode == 0, p.stderr
+    assert "active backend: torch (DLX_BACKEND environment variable)" in p.stdout
+    p = _run("import dlx; from dlx import ops; print(dlx.config.backend(), type(ops.add(1.0, 2.0)).__module__)",
+             DLX_BACKEND="torch")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split() == ["torch", "torch"]
+
+
+def test_info_lists_torch_with_version_and_capabilities():
+    p = subprocess.run([sys.executable, "-m", "dlx", "info", "--json"], capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    rows = {r["name"]: r for r in json.loads(p.stdout)["backends"]}
+    row = rows["torch"]
+    assert row["framework_version"] == torch.__version__
+    assert row["distribution"] == "dlx-torch"
+    assert row["capabilities"]["training"] and row["capabilities"]["jit"] and row["capabilities"]["float64"]
+    assert row["device"] in ("cpu", "cuda:0")
+
+
+def test_identity_and_numerics(backend):
+    assert backend.framework_version() == torch.__version__
+    assert backend.device() in backend.devices()
+    assert torch.get_float32_matmul_precision() == "highest"
+    assert torch.backends.cuda.matmul.allow_tf32 is False
+    assert torch.backends.cudnn.allow_tf32 is False
+    assert set(backend.op_table) == set(ops.REGISTRY)
+    # every op has a native kernel: no spec decomposition is used
+    assert all(backend.op_table[n] is not ops.REGISTRY[n].decomposition for n in ops.REGISTRY)
+
+
+# ------------------------------------------------------------------------------------ tensors
+def test_numpy_float32_converts_with_shared_memory(backend):
+    a = np.arange(6, dtype=np.float32).reshape(2, 3)
+    t = backend.convert_to_tensor(a)
+    assert t.dtype == torch.float32 and t.data_ptr() == a.__array_interface__["data"][0]
+    a[0, 0] = 42.0
+    assert t[0, 0].item() == 42.0  # torch.from_numpy: same memory
+    back = backend.to_numpy(t)
+    assert np.shares_memory(back, a)
+
+
+def test_convert_rules(backend):
+    assert backend.convert_to_tensor(1.5).dtype == torch.float32
+    assert backend.convert_to_tensor(3).dtype == torch.int32
+    assert backend.convert_to_tensor(True).dtype == torch.bool
+    assert backend.convert_to_tensor(np.float64(0.1), "float64").item() == 0.1  # no float32 detour
+    assert backend.convert_to_tensor(0.1, "float64").item() == 0.1
+    t = torch.ones(3)
+    assert backend.convert_to_tensor(t) is t
+    assert backend.convert_to_tensor(t, "float32") is t
+    ro = np.broadcast_to(np.float32(2.0), (3,))  # read-only: copied, not aliased
+    assert backend.convert_to_tensor(ro).tolist() == [2.0, 2.0, 2.0]
+    assert backend.is_tensor(t) and not backend.is_tensor(np.ones(2))
+
+
+def test_torch_tensors_pass_without_copies(on_torch):
+    t = torch.arange(12.0)
+    r = ops.reshape(t, (3, 4))
+    assert r.data_ptr() == t.data_ptr()
+    assert ops.transpose(r).data_ptr() == t.data_ptr()
+    assert ops.stop_gradient(t).data_ptr() == t.data_ptr()
+    assert ops.cast(t, "float32") is t
+
+
+def test_weak_scalars_and_promotion(on_torch):
+    i32 = torch.arange(4, dtype=torch.int32)
+    assert ops.add(i32, 1.5).dtype == torch.float32
+    assert ops.add(i32, 2).dtype == torch.int32
+    assert ops.add(torch.tensor([True]), 1).dtype == torch.int32
+    assert ops.add(torch.ones(2, dtype=torch.float32), torch.tensor(1.0, dtype=torch.float64)).dtype == torch.float64
+    assert ops.add(np.ones(2, np.uint32), np.ones(2, np.int32)).dtype == torch.int64
+    assert ops.sum(i32).dtype == torch.int32 and ops.argmax(torch.ones(3)).dtype == torch.int32
+
+
+def test_uint32_arithmetic_wraps(on_torch):
+    a = np.array([0xFFFFFFFF, 7, 2**31], np.uint32)
+    b = np.array([1, 0xFFFFFFF0, 2**31], np.uint32)
+    for name, ref in [("add", a + b), ("subtract", a - b), ("multiply", a * b), ("mod", a % b),
+                      ("bitwise_xor", a ^ b), ("left_shift", a << np.uint32(3)), ("right_shift", a >> np.uint32(3))]:
+        y = b if name not in ("left_shift", "right_shift") else np.full(3, 3, np.uint32)
+        out = getattr(ops, name)(a, y)
+        assert out.dtype == torch.uint32, name
+        np.testing.assert_array_equal(ops.convert_to_numpy(out), ref, err_msg=name)
+    np.testing.assert_array_equal(ops.convert_to_numpy(ops.bitwise_invert(a)), ~a)
+
+
+# ------------------------------------------------------------------------------------ autodiff
+def test_value_and_grad_pytrees_aux_argnums(on_torch, backend):
+    params = {"w": np.array([[1.0, 2.0], [3.0, 4.0]], np.float32), "b": [np.float32(0.5) * np.ones(2, np.float32)]}
+    x = np.array([1.0, -1.0], np.float32)
+
+    def loss(p, x):
+        y = ops.add(ops.matmul(x, p["w"]), p["b"][0])
+        return ops.sum(ops.square(y)), {"y": y}
+
+    (value, aux), grads = backend.value_and_grad(loss, argnums=(0, 1), has_aux=True)(params, x)
+    gp, gx = grads
+    y = x @ params["w"] + params["b"][0]
+    assert np.isclose(float(value), np.sum(y**2))
+    np.testing.assert_allclose(aux["y"].numpy(), y)
+    np.testing.assert_allclose(gp["w"].numpy(), np.outer(x, 2 * y))
+    np.testing.assert_allclose(gp["b"][0].numpy(), 2 * y)
+    np.testing.assert_allclose(gx.numpy(), params["w"] @ (2 * y))
+    assert not gp["w"].requires_grad and not value.requires_grad
+
+    value, g = backend.value_and_grad(lambda p: ops.sum(ops.exp(p)))(np.zeros(3, np.float64))
+    assert g.dtype == torch.float64 and g.tolist() == [1.0, 1.0, 1.0]
+
+    # integer leaves are not differentiated: zero "gradients" (as on the NumPy reference backend)
+    state = {"w": np.ones(2, np.float32), "step": np.array(3, np.int32)}
+    value, g = backend.value_and_grad(lambda s: ops.sum(ops.multiply(s["w"], ops.cast(s["step"], "float32"))))(state)
+    assert float(value) == 6.0 and g["w"].tolist() == [3.0, 3.0]
+    assert g["step"].dtype == torch.int32 and int(g["step"]) == 0
+
+
+def test_value_and_grad_nested_second_derivative(on_torch, backend):
+    inner = backend.value_and_grad(lambda x: ops.sum(ops.power(x, 3.0)))
+    _, g2 = backend.value_and_grad(lambda x: ops.sum(inner(x)[1]))(np.array([2.0], np.float32))
+    assert g2.tolist() == [12.0]  # d2/dx2 x**3 = 6x
+
+
+# ------------------------------------------------------------------------------------ compile
+def test_compile_eager_by_default_flag(backend):
+    def f(x):
+        return x
+    assert backend.compile(f, jit=False) is f
+
+
+def test_compile_uses_torch_compile_and_caches(on_torch, backend):
+    traces = []
+
+    def counting_backend(gm, example_inputs):
+        traces.append(len(example_inputs))
+        return gm.forward
+
+    saved = backend.compile_options
+    backend.compile_options = {"backend": counting_backend}
+    try:
+        torch._dynamo.reset()
+
+        def f(x, y):
+            return ops.add(ops.multiply(x, y), 1.0)
+
+        cf = backend.compile(f, jit=True)
+        assert cf(torch.ones(4), torch.ones(4)).tolist() == [2.0] * 4
+        n = len(traces)
+        assert n >= 1
+        assert cf(torch.full((4,), 2.0), torch.ones(4)).tolist() == [3.0] * 4  # same signature: no retrace
+        assert len(traces) == n
+    finally:
+        backend.compile_options = saved
+        torch._dynamo.reset()
+
+
+def test_compile_falls_back_to_eager_with_a_warning(on_torch, backend):
+    def broken_backend(gm, example_inputs):
+        raise RuntimeError("this backend cannot compile anything")
+
+    saved = backend.compile_options
+    backend.compile_options = {"backend": broken_backend}
+    try:
+        torch._dynamo.reset()
+        cf = backend.compile(lambda x: ops.exp(x), jit=True)
+        with pytest.warns(RuntimeWarning, match="could not compile .*running it eagerly"):
+            out = cf(torch.zeros(2))
+        assert out.tolist() == [1.0, 1.0]
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert cf(torch.zeros(1)).tolist() == [1.0]  # eager from now on, silently
+    finally:
+        backend.compile_options = saved
+        torch._dynamo.reset()
+
+
+def test_compile_genuine_error_is_raised(on_torch, backend):
+    saved = backend.compile_options
+    backend.compile_options = {"backend": "eager"}
+    try:
+        cf = backend.compile(lambda x: ops.reshape(x, (5,)), jit=True)
+        with pytest.raises(RuntimeError):
+            cf(torch.zeros(4))
+    finally:
+        backend.compile_options = saved
+        torch._dynamo.reset()
+
+
+# ------------------------------------------------------------------------------------ variables
+def test_variables_create_assign_read(on_torch, backend):
+    init = np.ones((2, 3), np.float32)
+    v = dlx.Variable(init, name="w")
+    assert isinstance(v.storage, torch.nn.Parameter) and v.storage.requires_grad
+    assert not np.shares_memory(init, v.storage.detach().numpy())  # the variable owns its storage
+    storage, ptr = v.storage, v.storage.data_ptr()
+    v.assign(np.full((2, 3), 2.0, np.float32))
+    assert v.storage is storage and v.storage.data_ptr() == ptr  # updated in place
+    assert v.numpy().tolist() == [[2.0] * 3] * 2
+    v.assign_add(1.0)
+    assert float(ops.sum(v)) == 18.0
+    assert not v.value.requires_grad and v.value.data_ptr() == ptr  # reads alias the storage
+    frozen = dlx.Variable(np.zeros(3, np.int32), trainable=False)
+    assert not frozen.storage.requires_grad and frozen.storage.dtype == torch.int32
+    with pytest.raises(ValueError, match="shape"):
+        v.assign(np.zeros(4, np.float32))
+
+
+# ------------------------------------------------------------------------------------ random
+@pytest.mark.parametrize("seed,shape", [((0, 42), (1000,)), ((123456789, 987654321), (7, 13)),
+                                        ((2**32 - 1, 5), ()), ((1, 2), (3, 4, 5))])
+def test_random_bits_match_numpy_reference(on_torch, seed, shape):
+    s = np.array(seed, np.uint32)
+    out = ops.random_bits(s, shape)
+    assert out.dtype == torch.uint32 and tuple(out.shape) == shape
+    np.testing.assert_array_equal(ops.convert_to_numpy(out), _bits_np(s, shape))
+
+
+def test_threefry_known_answer(on_torch):
+    # Threefry-2x32-20 known-answer vector of Random123 (key = counter = 0): y = (0x6b200159, 0x99ba4efe)
+    y0, y1 = threefry2x32_numpy(0, 0, np.array([0], np.uint32), np.array([0], np.uint32))
+    assert (int(y0[0]), int(y1[0])) == (0x6B200159, 0x99BA4EFE)
+    assert int(ops.random_bits(np.zeros(2, np.uint32), (1,))[0]) == 0x6B200159 ^ 0x99BA4EFE
+
+
+def test_dropout_matches_reference(on_torch):
+    x = np.random.default_rng(0).standard_normal((64, 33)).astype(np.float32)
+    s = np.array([3, 9], np.uint32)
+    with dlx.backend.use("numpy"):
+        ref = ops.random_dropout(s, x, 0.3)
+    np.testing.assert_array_equal(ops.convert_to_numpy(ops.random_dropout(s, x, 0.3)), ref)
