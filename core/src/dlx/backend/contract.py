@@ -129,6 +129,13 @@ class Backend:
         """Stores ``value``; returns the (possibly new) storage."""
         return self.convert_to_tensor(value, dtype=getattr(storage, "dtype", None))
 
+    def layer_mixin(self) -> type | None:
+        """A class every layer created while this backend is active also inherits (after the
+        dlx class in the MRO), so models are native objects of the framework (torch:
+        ``torch.nn.Module``). It may define ``dlx_initialize(obj)``, called on each new layer.
+        Declare ``layer_mixin=True`` in the backend's record too."""
+        return None
+
     def info(self) -> dict:
         return {"name": self.name, "framework_version": self.framework_version(),
                 "device": self.device(), "spec_version": self.spec_version,

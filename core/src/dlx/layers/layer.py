@@ -236,6 +236,45 @@ class Node:
         return f"<Node {self.layer.name} inputs={len(self.input_tensors)} outputs={len(self.output_tensors)}>"
 
 
+# ------------------------------------------------------------------------------ backend mixins
+_MIXED: dict = {}
+
+
+def _backend_layer_mixin():
+    """The layer mixin of the backend layers are created on: the one active in this thread, or,
+    before any op ran, the one that would be selected -- imported only if its record says it has
+    a mixin (torch), so building models still imports no framework otherwise."""
+    from dlx.backend import registry
+    from dlx.ops.dispatch import STATE
+
+    backend = STATE.backend
+    if backend is None:
+        try:
+            name, _ = registry.select_default()
+            rec = registry.records().get(name)
+        except Exception:  # selection problems surface on the first op, with their own error
+            return None
+        if rec is None or not rec.layer_mixin:
+            return None
+        backend = registry.get(name)
+    return backend.layer_mixin()
+
+
+def _mixed_class(cls, mixin):
+    """``cls`` combined with a backend's mixin (cached); it keeps ``cls``'s name and module, and
+    ``_dlx_base_class`` points back at ``cls`` for serialization."""
+    if issubclass(cls, mixin):
+        return cls
+    key = (cls, mixin)
+    mixed = _MIXED.get(key)
+    if mixed is None:
+        base = cls.__dict__.get("_dlx_base_class", cls)
+        mixed = type(cls.__name__, (cls, mixin), {"__module__": cls.__module__, "__qualname__": cls.__qualname__,
+                                                   "_dlx_base_class": base})
+        _MIXED[key] = mixed
+    return mixed
+
+
 # ------------------------------------------------------------------------------ Layer
 _BASE_KWARGS = ("name", "dtype", "trainable", "autocast", "activity_regularizer", "input_shape", "input_dim",
                 "batch_input_shape", "batch_size", "input_dtype", "dynamic")
@@ -261,7 +300,8 @@ class Layer:
                                   "_inputs_struct", "_outputs_struct", "_inputs", "_outputs"})
 
     def __new__(cls, *args, **kwargs):
-        obj = super().__new__(cls)
+        mixin = _backend_layer_mixin()
+        obj = super().__new__(_mixed_class(cls, mixin) if mixin is not None else cls)
         d = obj.__dict__
         d["_initialized"] = False
         d["_trainable_variables"] = []
@@ -293,6 +333,10 @@ class Layer:
                 d["_auto_config"] = cfg
         except (TypeError, ValueError):
             pass
+        if mixin is not None:
+            init = getattr(mixin, "dlx_initialize", None)
+            if init is not None:
+                init(obj)
         return obj
 
     def __init__(self, *, activity_regularizer=None, trainable: bool = True, dtype=None, autocast: bool = True,

@@ -32,6 +32,8 @@ class BackendRecord:
         auto_select: ``False`` keeps a backend out of automatic selection (inference-only ones).
         spec_version: the op-spec version the backend implements.
         description: one line for ``python -m dlx info``.
+        layer_mixin: the backend's :meth:`~dlx.backend.Backend.layer_mixin` returns a class that
+            layers created while it is active also inherit (torch: ``torch.nn.Module``).
     """
 
     name: str
@@ -43,6 +45,7 @@ class BackendRecord:
     spec_version: int = 1
     description: str = ""
     distribution: str = ""
+    layer_mixin: bool = False
 
 
 @dataclasses.dataclass(frozen=True)

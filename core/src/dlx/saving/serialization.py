@@ -35,6 +35,8 @@ _GLOBAL_CUSTOM_OBJECTS: dict[str, Any] = {}
 _GLOBAL_CUSTOM_NAMES: dict[Any, str] = {}
 _SCOPE = threading.local()
 
+# top-level packages whose modules a config may name in safe mode (others: safe_mode=False only)
+TRUSTED_PACKAGES = frozenset({"dlx", "dlx_hub", "dlx_tuner", "keras", "keras_hub", "keras_nlp", "keras_cv"})
 # public modules searched (in order) when a config names no importable module
 BUILTIN_MODULES = (
     "dlx.layers", "dlx.models", "dlx.initializers", "dlx.regularizers", "dlx.constraints",
@@ -179,6 +181,7 @@ def serialize(obj) -> Any:
                                  "method (define get_config()/from_config() and register the class with "
                                  "@dlx.saving.register_serializable())")
     cls = type(obj)
+    cls = cls.__dict__.get("_dlx_base_class", cls)  # a backend-mixed class (torch nn.Module) saves as its dlx class
     try:
         config = get_config()
     except SerializationError:
@@ -224,8 +227,12 @@ def _retrieve(config: dict, custom_objects: dict | None, module_objects: dict | 
         mod_name = "dlx" + module[len("keras"):] if module == "keras" or module.startswith("keras.") else module
         if mod_name.startswith("dlx.src."):
             mod_name = "dlx." + mod_name.split(".")[2]
+        # importing a module named by a file runs its code: outside dlx's own packages only when the
+        # caller opted out of safe mode (registered classes and custom_objects need no import)
+        if mod_name.split(".")[0] not in TRUSTED_PACKAGES and in_safe_mode():
+            mod_name = None
         try:
-            found = getattr(importlib.import_module(mod_name), class_name, None)
+            found = getattr(importlib.import_module(mod_name), class_name, None) if mod_name else None
         except ImportError:
             found = None
         if found is not None:
@@ -309,8 +316,8 @@ def deserialize(config, custom_objects: dict | None = None, safe_mode: bool = Tr
         raise SerializationError(
             f"could not locate class {class_name!r} (registered name {config.get('registered_name')!r}, module "
             f"{config.get('module')!r}). Make sure custom classes are decorated with "
-            "@dlx.saving.register_serializable() or passed in custom_objects={...}. "
-            f"Full object config: {config}")
+            "@dlx.saving.register_serializable() or passed in custom_objects={...} (in safe mode, modules outside "
+            f"dlx are not imported to find classes). Full object config: {config}")
     with CustomObjectScope(custom_objects or {}):
         if not hasattr(cls, "from_config"):
             raise SerializationError(f"class {class_name!r} has no from_config() method")

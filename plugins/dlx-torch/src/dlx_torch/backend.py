@@ -189,8 +189,12 @@ class TorchBackend(Backend):
         return torch.nn.Parameter(t, requires_grad=bool(trainable) and t.is_floating_point())
 
     def read_variable(self, storage: Tensor) -> Tensor:
-        """A detached alias of the storage: dlx differentiates functionally (``value_and_grad``
-        on values), so reads must not record torch autograd history on the Parameter."""
+        """The Parameter itself while torch records gradients (so a dlx model trains under a plain
+        ``loss.backward(); optimizer.step()`` loop, like any ``nn.Module``); a detached alias
+        otherwise (``torch.no_grad()``, non-trainable storage), which keeps inference graph-free.
+        dlx's own training differentiates functionally and never reads through here."""
+        if storage.requires_grad and torch.is_grad_enabled():
+            return storage
         return storage.detach()
 
     def assign_variable(self, storage: Tensor, value: Any) -> Tensor:
@@ -202,6 +206,12 @@ class TorchBackend(Backend):
         with torch.no_grad():
             storage.copy_(v)
         return storage
+
+    def layer_mixin(self) -> type:
+        """Layers built while this backend is active are also ``torch.nn.Module`` s."""
+        from dlx_torch.module import TorchModuleMixin
+
+        return TorchModuleMixin
 
     def info(self) -> dict:
         d = super().info()

@@ -9,5 +9,5 @@ from dlx.plugins import BackendRecord, hookimpl
 def dlx_backends() -> list[BackendRecord]:
     """Returns the ``torch`` backend record (the class is imported only on selection)."""
     return [BackendRecord(name="torch", target="dlx_torch.backend:TorchBackend", aliases=("pytorch",),
-                          requires=("torch",), priority=10, distribution="dlx-torch",
+                          requires=("torch",), priority=10, distribution="dlx-torch", layer_mixin=True,
                           description="PyTorch eager kernels; torch.func autodiff; torch.compile")]
