@@ -58,6 +58,7 @@ from dlx.layers.merging import (
     multiply,
     subtract,
 )
+from dlx.layers.op_layer import OpLayer
 from dlx.layers.normalization import BatchNormalization, GroupNormalization, LayerNormalization, RMSNormalization
 from dlx.layers.pooling import (
     AveragePooling1D,
@@ -124,6 +125,7 @@ def deserialize(config, custom_objects=None):
 
 
 __all__ = [
+    "OpLayer",
     "ELU",
     "GRU",
     "LSTM",

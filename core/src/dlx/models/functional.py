@@ -37,9 +37,9 @@ def map_graph(inputs: list, outputs: list):
             return
         h = t._history
         if h is None:
-            raise ValueError(f"The tensor {t!r} was not produced by a dlx layer, so it cannot be part of a Functional "
-                             "model. dlx.ops calls on symbolic tensors are not recorded in the graph: wrap them in a "
-                             "layer, e.g. dlx.layers.Lambda(lambda x: dlx.ops.square(x))(x)")
+            raise ValueError(f"The tensor {t!r} was not produced by a dlx layer or op applied to the model's inputs, "
+                             "so it cannot be part of a Functional model: build it from dlx.Input(...) tensors "
+                             "through layers or dlx.ops calls")
         node = h.node
         if node.is_input:
             raise ValueError(f"Graph disconnected: cannot obtain the value of tensor {t!r} at layer "

@@ -182,11 +182,20 @@ def _has_symbolic(v):
     return isinstance(v, (list, tuple)) and any(isinstance(t, SymbolicTensor) for t in v)
 
 
+# Set by dlx.layers: records a raw op call on symbolic tensors as a graph node (returns
+# NotImplemented when the call is plain shape inference inside a layer).
+SYMBOLIC_OP_HOOK = None
+
+
 def slow_path(spec, args, kwargs):
     """Arguments that are Variables or SymbolicTensors (or lists holding them)."""
     args = tuple(_unwrap(a) for a in args)
     kwargs = {k: _unwrap(v) for k, v in kwargs.items()}
     if any(_has_symbolic(a) for a in args) or any(_has_symbolic(v) for v in kwargs.values()):
+        if SYMBOLIC_OP_HOOK is not None:
+            out = SYMBOLIC_OP_HOOK(spec, args, kwargs)
+            if out is not NotImplemented:
+                return out
         return infer(spec, args, kwargs)
     return STATE.kernels[spec.name](*args, **kwargs)
 
