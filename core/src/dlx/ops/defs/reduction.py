@@ -151,7 +151,10 @@ _PROD_CASES = [
 def prod(x, axis=None, keepdims=False):
     """Product over ``axis``."""
     x = np.asarray(x)
-    return np.asarray(np.prod(x, axis=axis, keepdims=keepdims, dtype=x.dtype if x.dtype.kind == "f" else None)).astype(x.dtype if x.dtype.kind in "fiu" and x.dtype.itemsize >= 4 else np.int32)
+    out = np.asarray(np.prod(x, axis=axis, keepdims=keepdims, dtype=x.dtype if x.dtype.kind == "f" else None))
+    if x.dtype.kind == "f":
+        return out.astype(x.dtype)
+    return out.astype(x.dtype if x.dtype.kind in "iu" and x.dtype.itemsize >= 4 else np.int32)
 
 
 def _arg_cases():

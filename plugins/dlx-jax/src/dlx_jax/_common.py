@@ -1,0 +1,172 @@
+"""Shared helpers of the JAX kernels: dlx's dtype rules on top of ``jax.numpy``.
+
+JAX runs with ``jax_enable_x64`` (so float64 works), which makes its *default* dtypes 64-bit:
+``jnp.asarray(1.5)`` is float64 and ``int32 + 1.5`` is float64. dlx's rules differ (Python
+floats are ``floatx()``, Python ints int32, integer inputs to float functions give ``floatx()``),
+so every place where JAX would pick a default dtype gets an explicit one here.
+
+Every kernel has a fast path for the common case (concrete ``jax.Array`` inputs whose dtypes need
+no promotion) that calls the ``jnp`` function directly; the helpers below are the slow path.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from dlx import dtypes
+
+#: The concrete eager array class (``jaxlib._jax.ArrayImpl``): exact type checks against it are
+#: the cheapest way to recognize "already a JAX array" on the hot path (tracers are not it).
+Array = type(jnp.zeros((), jnp.float32))
+PY_SCALARS = frozenset({bool, int, float})
+FLOAT_DTYPES = frozenset(np.dtype(d) for d in ("float16", "float32", "float64")) | {np.dtype(jnp.bfloat16)}
+BOOL = np.dtype(bool)
+INT32 = np.dtype(np.int32)
+UINT32 = np.dtype(np.uint32)
+FLOAT32 = np.dtype(np.float32)
+
+
+@functools.cache
+def np_dtype(dtype: Any) -> np.dtype:
+    """The NumPy dtype (as JAX uses it) of a dlx dtype name or any framework dtype."""
+    return np.dtype(jnp.bfloat16) if dtypes.standardize(dtype) == "bfloat16" else dtypes.to_numpy_dtype(dtype)
+
+
+def floatx() -> np.dtype:
+    return np_dtype(dtypes.floatx())
+
+
+def scalar_dtype(x: bool | int | float) -> np.dtype:
+    """dlx's dtype of a Python scalar: bool, int32, or ``floatx()``."""
+    t = type(x)
+    if t is bool:
+        return BOOL
+    if t is int:
+        return INT32
+    return floatx()
+
+
+def arr(x: Any) -> jax.Array:
+    """``x`` as a JAX array (tracers pass through); Python scalars and lists follow dlx's rule."""
+    t = type(x)
+    if t is Array:
+        return x
+    if t in PY_SCALARS:
+        return jnp.asarray(x, scalar_dtype(x))
+    if isinstance(x, jax.Array):
+        return x
+    if isinstance(x, (list, tuple)):
+        a = np.asarray(x)
+        if a.dtype == np.float64:
+            a = a.astype(floatx())
+        elif a.dtype == np.int64:
+            a = a.astype(INT32)
+        return jnp.asarray(a)
+    return jnp.asarray(x)
+
+
+def fl(x: Any) -> jax.Array:
+    """``x`` as a float array: integer and bool inputs become ``floatx()`` (dlx's ``as_float``)."""
+    if type(x) is Array and x.dtype in FLOAT_DTYPES:
+        return x
+    x = arr(x)
+    return x if x.dtype in FLOAT_DTYPES else x.astype(floatx())
+
+
+def _to(x: Any, target: np.dtype) -> Any:
+    x = arr(x)
+    return x if x.dtype == target else x.astype(target)
+
+
+def promote(*xs: Any) -> tuple:
+    """``xs`` in dlx's promoted dtype (:func:`dlx.dtypes.result_type`).
+
+    Python scalars next to a tensor stay Python scalars: JAX treats them as weak, exactly like
+    dlx, once the tensors have the promoted dtype. Only all-scalar inputs become arrays.
+    """
+    target = np_dtype(dtypes.result_type(*xs))
+    if all(type(x) in PY_SCALARS for x in xs):
+        return tuple(jnp.asarray(x, target) for x in xs)
+    return tuple(x if type(x) in PY_SCALARS else _to(x, target) for x in xs)
+
+
+def promote2(x1: Any, x2: Any) -> tuple:
+    """:func:`promote` for two operands, with the no-op case short-circuited."""
+    if type(x1) is Array and type(x2) is Array and x1.dtype == x2.dtype:
+        return x1, x2
+    return promote(x1, x2)
+
+
+def float_promote(*xs: Any) -> tuple:
+    """:func:`promote`, then integer / bool results become ``floatx()``."""
+    xs = promote(*xs)
+    first = next((x for x in xs if type(x) not in PY_SCALARS), None)
+    if first is not None and first.dtype not in FLOAT_DTYPES:
+        f = floatx()
+        xs = tuple(x if type(x) in PY_SCALARS else x.astype(f) for x in xs)
+    return xs
+
+
+def axis_arg(axis: Any) -> Any:
+    """Lists of axes become tuples (``jnp`` wants hashable axes)."""
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+def axis_tuple(axis: Any, ndim: int) -> tuple:
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, int):
+        axis = (axis,)
+    return tuple(a % ndim if ndim else a for a in axis)
+
+
+def binary(fn, names=("x1", "x2")):
+    """A two-operand kernel: ``fn`` on operands promoted by dlx's rule (fast path: same dtype)."""
+    a, b = names
+    if (a, b) == ("x1", "x2"):
+        def kernel(x1, x2):
+            if type(x1) is Array and type(x2) is Array and x1.dtype == x2.dtype:
+                return fn(x1, x2)
+            return fn(*promote(x1, x2))
+    else:
+        def kernel(x, y):
+            if type(x) is Array and type(y) is Array and x.dtype == y.dtype:
+                return fn(x, y)
+            return fn(*promote(x, y))
+    kernel.__name__ = kernel.__qualname__ = getattr(fn, "__name__", "binary")
+    return kernel
+
+
+def float_binary(fn):
+    """A two-operand float kernel (integer inputs give ``floatx()``)."""
+    def kernel(x1, x2):
+        if type(x1) is Array and type(x2) is Array and x1.dtype == x2.dtype and x1.dtype in FLOAT_DTYPES:
+            return fn(x1, x2)
+        return fn(*float_promote(x1, x2))
+    kernel.__name__ = kernel.__qualname__ = getattr(fn, "__name__", "float_binary")
+    return kernel
+
+
+def float_unary(fn):
+    """A one-operand float kernel (``x`` through :func:`fl`)."""
+    def kernel(x):
+        if type(x) is Array and x.dtype in FLOAT_DTYPES:
+            return fn(x)
+        return fn(fl(x))
+    kernel.__name__ = kernel.__qualname__ = getattr(fn, "__name__", "float_unary")
+    return kernel
+
+
+def unary(fn):
+    """A one-operand kernel for any dtype."""
+    def kernel(x):
+        if type(x) is Array:
+            return fn(x)
+        return fn(arr(x))
+    kernel.__name__ = kernel.__qualname__ = getattr(fn, "__name__", "unary")
+    return kernel

@@ -1,0 +1,133 @@
+"""Random kernels: ``random_bits`` is ``jax.random.bits`` on a Threefry-2x32 key (bit-identical
+to the spec's counter-mode generator when ``jax_threefry_partitionable`` is on); the
+distributions are the spec's transforms of those bits, written in ``jnp`` so that they run as a
+few XLA ops (and fuse under ``jax.jit``)."""
+
+from __future__ import annotations
+
+import math
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+
+from dlx import dtypes
+from dlx_jax._common import FLOAT32, UINT32, arr, np_dtype
+from dlx_jax._math import erfinv64
+
+_F64 = np.dtype(np.float64)
+
+_SQRT2 = math.sqrt(2.0)
+_LO = np.nextafter(np.float32(-1.0), np.float32(0.0))
+_ERF_LO = math.erf(-_SQRT2)
+_TN_SCALE = np.float32(-2.0 * _ERF_LO)
+_TN_SHIFT = np.float32(_ERF_LO)
+
+
+def key(seed) -> jax.Array:
+    """A typed Threefry-2x32 key from a ``(2,)`` uint32 seed (a dlx seed is the raw key data)."""
+    s = arr(seed)
+    if s.shape != (2,):
+        raise ValueError(f"seed must be a (2,) uint32 tensor (see dlx.random.make_seed), got shape {s.shape}")
+    if s.dtype != UINT32:
+        s = s.astype(UINT32)
+    return jax.random.wrap_key_data(s, impl="threefry2x32")
+
+
+def _shape(shape):
+    return (int(shape),) if isinstance(shape, int) else tuple(int(d) for d in shape)
+
+
+def random_bits(seed, shape):
+    return jax.random.bits(key(seed), _shape(shape), UINT32)
+
+
+def _unit_float(bits):
+    """[0, 1) float32 from uint32 bits: the float32 mantissa trick."""
+    return lax.bitcast_convert_type((bits >> 9) | 0x3F800000, FLOAT32) - 1.0
+
+
+def bitcast_uint32_to_float32(x):
+    x = arr(x)
+    return lax.bitcast_convert_type(x if x.dtype == UINT32 else x.astype(UINT32), FLOAT32)
+
+
+def _fdt(dtype):
+    d = dtypes.standardize(dtype or dtypes.floatx())
+    if d not in dtypes.FLOATS:
+        raise ValueError(f"dtype={dtype!r} must be a float dtype")
+    return np_dtype(d)
+
+
+def random_uniform(seed, shape, minval=0.0, maxval=1.0, dtype=None):
+    dt = _fdt(dtype)
+    f = _unit_float(random_bits(seed, shape))
+    if (minval, maxval) == (0.0, 1.0):
+        return f.astype(dt)
+    # scaled in float64 and rounded once, as the spec does (float32 arithmetic loses the low
+    # bits of results near 0 when minval < 0 < maxval)
+    return jnp.maximum(minval, f.astype(_F64) * (maxval - minval) + minval).astype(dt)
+
+
+def random_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
+    dt = _fdt(dtype)
+    u = jnp.maximum(_LO, _unit_float(random_bits(seed, shape)) * 2.0 - 1.0)
+    # the transform runs in float64 and is rounded once (XLA's float32 erf_inv is up to 60 ULP
+    # off near +-1, where the tails come from)
+    z = erfinv64(u.astype(_F64)) * _SQRT2
+    return (z * stddev + mean if (mean, stddev) != (0.0, 1.0) else z).astype(dt)
+
+
+def random_truncated_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
+    dt = _fdt(dtype)
+    v = _unit_float(random_bits(seed, shape)) * _TN_SCALE + _TN_SHIFT
+    z = erfinv64(v.astype(_F64)) * _SQRT2  # see random_normal
+    return (z * stddev + mean if (mean, stddev) != (0.0, 1.0) else z).astype(dt)
+
+
+def random_randint(seed, shape, minval, maxval, dtype="int32"):
+    span = int(maxval) - int(minval)
+    if span <= 0:
+        raise ValueError(f"randint: maxval={maxval} must be greater than minval={minval}")
+    b = random_bits(seed, shape).astype(np.int64)
+    return (b % span + int(minval)).astype(np_dtype(dtype))
+
+
+def random_dropout(seed, inputs, rate, noise_shape=None):
+    if not 0 <= rate < 1:
+        raise ValueError(f"dropout: rate={rate!r}; expected 0 <= rate < 1")
+    x = arr(inputs)
+    shape = x.shape if noise_shape is None else tuple(
+        x.shape[i] if d is None else d for i, d in enumerate(noise_shape))
+    keep = _unit_float(random_bits(seed, shape)) < np.float32(1.0 - rate)
+    return jnp.where(keep, x / (1.0 - rate), jnp.zeros((), x.dtype))
+
+
+def random_shuffle(seed, x, axis=0):
+    x = arr(x)
+    perm = jnp.argsort(random_bits(seed, (x.shape[axis],)).astype(np.int64), stable=True)
+    return jnp.take(x, perm, axis=axis)
+
+
+def random_categorical(seed, logits, num_samples, dtype="int32"):
+    lg = arr(logits)
+    b, c = lg.shape
+    u = _unit_float(random_bits(seed, (b, num_samples, c))).astype(lg.dtype)
+    u = jnp.maximum(u, 1e-12 if lg.dtype != np.float16 else 1e-4)
+    gumbel = -jnp.log(-jnp.log(u))
+    return jnp.argmax(lg[:, None, :] + gumbel, axis=-1).astype(np_dtype(dtype))
+
+
+def kernels() -> dict:
+    """Op name -> kernel for this module's ops."""
+    return {
+        "random_bits": random_bits, "bitcast_uint32_to_float32": bitcast_uint32_to_float32,
+        "random_uniform": random_uniform, "random_normal": random_normal,
+        "random_truncated_normal": random_truncated_normal, "random_randint": random_randint,
+        "random_dropout": random_dropout, "random_shuffle": random_shuffle,
+        "random_categorical": random_categorical,
+    }
+
+
+__all__ = ["kernels", "key"]

@@ -1,0 +1,264 @@
+"""The JAX backend: XLA kernels, ``jax`` autodiff, ``jax.jit``, ``jax.Array`` variables.
+
+This is the only module of the plugin that imports JAX; dlx imports it when the ``jax`` backend
+is selected (``BackendRecord.target``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from dlx import dtypes
+from dlx.backend.contract import Backend, BackendError, Capabilities
+from dlx_jax import _array, _math, _nn, _random
+from dlx_jax._common import PY_SCALARS, Array, arr, np_dtype, scalar_dtype
+
+_FAST_MATH_FLAGS = ("--xla_cpu_enable_fast_math=true", "--xla_gpu_enable_fast_math=true")
+
+
+class Compiled:
+    """A ``jax.jit``-compiled function plus a trace counter.
+
+    ``jax.jit`` caches one executable per input signature (shapes, dtypes, static values); the
+    Python body runs only when a new signature is traced, which is what :attr:`trace_count`
+    counts.
+    """
+
+    __slots__ = ("__wrapped__", "_jitted", "trace_count")
+
+    def __init__(self, fn: Callable, donate_argnums: tuple, static_argnums: tuple) -> None:
+        self.__wrapped__ = fn
+        self.trace_count = 0
+
+        def traced(*args, **kwargs):
+            self.trace_count += 1
+            return fn(*args, **kwargs)
+
+        traced.__name__ = getattr(fn, "__name__", "compiled")
+        traced.__qualname__ = getattr(fn, "__qualname__", traced.__name__)
+        self._jitted = jax.jit(traced, donate_argnums=donate_argnums, static_argnums=static_argnums)
+
+    def __call__(self, *args, **kwargs):
+        return self._jitted(*args, **kwargs)
+
+    def lower(self, *args, **kwargs):
+        """``jax.jit(...).lower``: the lowered computation for these arguments."""
+        return self._jitted.lower(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<dlx-jax Compiled {getattr(self.__wrapped__, '__name__', '?')} traces={self.trace_count}>"
+
+
+def _as_tuple(v: Any) -> tuple:
+    if v is None:
+        return ()
+    return (v,) if isinstance(v, int) else tuple(v)
+
+
+def _py_leaf_to_tensor(x: Any) -> Any:
+    return jnp.asarray(x, scalar_dtype(x)) if type(x) in PY_SCALARS else x
+
+
+class JaxBackend(Backend):
+    """dlx on JAX.
+
+    * Kernels are ``jax.numpy`` / ``lax`` / ``jax.nn`` calls with dlx's dtype rules applied (x64 is
+      on for float64, so every default dtype is passed explicitly).
+    * ``value_and_grad`` is ``jax.value_and_grad``; ``compile`` is ``jax.jit`` (see
+      :class:`Compiled`); variables are immutable ``jax.Array`` values (assign returns a new one).
+    * ``random_bits`` is ``jax.random.bits`` on a Threefry-2x32 key (partitionable layout).
+    """
+
+    name = "jax"
+    capabilities = Capabilities(
+        training=True, jit=True, float64=True, complex=False, sparse=False, multi_device=True,
+        distribution=False, export_formats=(),
+        reasons={"complex": "dlx's op spec v1 defines no complex dtypes",
+                 "sparse": "dlx's op spec v1 defines no sparse tensors",
+                 "distribution": "no dlx distribution API yet; arrays accept a jax.sharding layout",
+                 "export": "no exporter is provided by this plugin"})
+    xfail_file = str(Path(__file__).with_name("xfails.txt"))
+
+    def __init__(self) -> None:
+        super().__init__()
+        import dlx.ops  # noqa: F401  (registers every op)
+
+    # -- identity -------------------------------------------------------------------------------
+    def framework_version(self) -> str:
+        """The JAX version string."""
+        return jax.__version__
+
+    def device(self) -> str:
+        """The default device as ``"platform:id"`` (``"cpu:0"``, ``"gpu:0"``)."""
+        d = jax.config.jax_default_device
+        if d is None or isinstance(d, str):
+            d = jax.devices(d)[0] if isinstance(d, str) else jax.devices()[0]
+        return f"{d.platform}:{d.id}"
+
+    def devices(self) -> list[str]:
+        """Every device of the default platform, as ``"platform:id"``."""
+        return [f"{d.platform}:{d.id}" for d in jax.devices()]
+
+    def configure_numerics(self) -> None:
+        """PARITY.md's JAX obligations: float64 available, full-precision matmuls, the
+        partitionable Threefry layout, and no XLA fast-math.
+
+        Raises:
+            BackendError: when ``XLA_FLAGS`` enables fast-math (divide becomes 2 ULP).
+        """
+        flags = os.environ.get("XLA_FLAGS", "").lower()
+        bad = [f for f in _FAST_MATH_FLAGS if f in flags]
+        if bad:
+            raise BackendError(f"XLA_FLAGS enables {', '.join(bad)}: dlx's float32 parity classes need "
+                               "IEEE arithmetic (PARITY.md); remove the flag")
+        jax.config.update("jax_enable_x64", True)
+        jax.config.update("jax_default_matmul_precision", "highest")
+        jax.config.update("jax_threefry_partitionable", True)
+
+    # -- ops ------------------------------------------------------------------------------------
+    def native_kernels(self) -> dict[str, Callable]:
+        """Every registered op, as a JAX kernel."""
+        table: dict[str, Callable] = {}
+        for module in (_math, _array, _nn, _random):
+            table.update(module.kernels())
+        return table
+
+    # -- tensors --------------------------------------------------------------------------------
+    def convert_to_tensor(self, x: Any, dtype: Any = None, *, layout: Any = None) -> jax.Array:
+        """``x`` as a ``jax.Array`` (tracers pass through).
+
+        JAX arrays of the right dtype are returned as they are. NumPy arrays go through
+        ``jax.device_put(..., may_alias=True)``: on CPU a suitably aligned array is wrapped without
+        a copy (the result then shares memory with it: do not mutate the NumPy array afterwards).
+        Python floats become ``floatx()`` and ints int32.
+
+        Args:
+            x: an array-like, a Python scalar or nested list, or a JAX array / tracer.
+            dtype: the dlx dtype to convert to (``None``: keep / infer).
+            layout: an optional ``jax.sharding.Sharding`` (or device) to place the result with.
+
+        Returns:
+            The JAX array.
+        """
+        t = type(x)
+        if dtype is not None:
+            dt = np_dtype(dtype)
+            if t is Array or isinstance(x, jax.Array):
+                out = x if x.dtype == dt else x.astype(dt)
+            elif isinstance(x, np.ndarray):
+                out = jax.device_put(x if x.dtype == dt else x.astype(dt), may_alias=True)
+            else:
+                out = jnp.asarray(x, dt)
+        elif t is Array or isinstance(x, jax.Array):
+            out = x
+        elif isinstance(x, np.ndarray):
+            out = jax.device_put(x, may_alias=True)
+        elif isinstance(x, np.generic):
+            out = jnp.asarray(x)
+        else:
+            out = arr(x)
+        if layout is not None:
+            out = jax.device_put(out, layout)
+        return out
+
+    def to_numpy(self, x: Any) -> np.ndarray:
+        """A NumPy view of a JAX array (no copy on CPU: the view is read-only)."""
+        if isinstance(x, jax.core.Tracer):
+            raise TypeError("to_numpy: cannot convert a traced value (inside jit / value_and_grad) to NumPy")
+        return np.asarray(x)
+
+    def is_tensor(self, x: Any) -> bool:
+        """Whether ``x`` is a ``jax.Array`` (tracers included)."""
+        return type(x) is Array or isinstance(x, jax.Array)
+
+    # -- autodiff and compilation -----------------------------------------------------------------
+    def value_and_grad(self, fn: Callable, argnums: int | tuple = 0, has_aux: bool = False) -> Callable:
+        """``jax.value_and_grad`` of a pure function of pytrees (tuples / lists / dicts).
+
+        Args:
+            fn: returns a scalar (``(scalar, aux)`` with ``has_aux``); calls ``dlx.ops``.
+            argnums: an int, or a tuple of ints (then the gradients are a tuple).
+            has_aux: whether ``fn`` returns ``(value, aux)``.
+
+        Returns:
+            ``f(*args) -> (value, grads)`` (``((value, aux), grads)`` with ``has_aux``).
+        """
+        vg = jax.value_and_grad(fn, argnums=argnums, has_aux=has_aux)
+        nums = (argnums,) if isinstance(argnums, int) else tuple(argnums)
+
+        def value_and_grad_fn(*args, **kwargs):
+            # Python-scalar leaves follow dlx's rule (float32 / int32), not x64's defaults
+            args = list(args)
+            for i in nums:
+                args[i] = jax.tree_util.tree_map(_py_leaf_to_tensor, args[i])
+            return vg(*args, **kwargs)
+
+        return value_and_grad_fn
+
+    def compile(self, fn: Callable, *, donate_argnums: Any = (), static_argnums: Any = (),
+                jit: bool = True) -> Callable:
+        """``jax.jit`` with an exposed trace counter (:class:`Compiled`); identity if ``jit=False``.
+
+        Args:
+            fn: a pure function.
+            donate_argnums: arguments whose buffers XLA may reuse for the outputs.
+            static_argnums: arguments that are hashed into the cache key instead of traced.
+            jit: ``False`` returns ``fn`` unchanged (eager execution, for debugging).
+
+        Returns:
+            The compiled callable.
+        """
+        if not jit:
+            return fn
+        return Compiled(fn, _as_tuple(donate_argnums), _as_tuple(static_argnums))
+
+    # -- variables --------------------------------------------------------------------------------
+    def create_variable(self, value: Any, *, dtype: Any, trainable: bool, name: str,
+                        layout: Any = None) -> jax.Array:
+        """A variable's storage: a ``jax.Array`` it owns (NumPy inputs are copied).
+
+        Args:
+            value: the initial value.
+            dtype: the variable's dlx dtype.
+            trainable: unused by the storage (dlx tracks it).
+            name: unused by the storage.
+            layout: an optional ``jax.sharding.Sharding`` (or device) for the storage.
+
+        Returns:
+            The storage array.
+        """
+        dt = np_dtype(dtype)
+        if isinstance(value, jax.Array):
+            out = value if value.dtype == dt else value.astype(dt)
+        else:
+            out = jnp.array(value, dtype=dt, copy=True)
+        if layout is not None:
+            out = jax.device_put(out, layout)
+        return out
+
+    def read_variable(self, storage: jax.Array) -> jax.Array:
+        """The storage itself (JAX arrays are immutable)."""
+        return storage
+
+    def assign_variable(self, storage: jax.Array, value: Any) -> jax.Array:
+        """Returns the new storage: ``value`` in the variable's dtype and sharding.
+
+        Raises:
+            ValueError: if the shapes differ.
+        """
+        value = self.convert_to_tensor(value, dtypes.standardize(storage.dtype))
+        if value.shape != storage.shape:
+            raise ValueError(f"assign: value of shape {value.shape} does not match the variable's shape "
+                             f"{storage.shape}")
+        sharding = getattr(storage, "sharding", None)
+        if (sharding is not None and not isinstance(value, jax.core.Tracer)
+                and getattr(value, "sharding", None) != sharding):
+            value = jax.device_put(value, sharding)
+        return value
