@@ -250,8 +250,12 @@ def test_variables_create_assign_read(on_torch, backend):
     assert v.storage is storage and v.storage.data_ptr() == ptr  # updated in place
     assert v.numpy().tolist() == [[2.0] * 3] * 2
     v.assign_add(1.0)
-    assert float(ops.sum(v)) == 18.0
-    assert not v.value.requires_grad and v.value.data_ptr() == ptr  # reads alias the storage
+    assert ops.sum(v).item() == 18.0
+    # reads alias the storage: the Parameter itself while autograd records (nn.Module training
+    # loops), a detached alias under no_grad (inference builds no graph)
+    assert v.value is storage
+    with torch.no_grad():
+        assert not v.value.requires_grad and v.value.data_ptr() == ptr
     frozen = dlx.Variable(np.zeros(3, np.int32), trainable=False)
     assert not frozen.storage.requires_grad and frozen.storage.dtype == torch.int32
     with pytest.raises(ValueError, match="shape"):

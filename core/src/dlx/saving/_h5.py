@@ -211,8 +211,7 @@ def reading(path, what: str = "") -> Iterator[None]:
         yield
     except FileFormatError:
         raise
-    except (OSError, KeyError, ValueError, TypeError, RuntimeError, AttributeError, IndexError,
-            UnicodeDecodeError, OverflowError, MemoryError) as e:
+    except Exception as e:  # h5py, zipfile (BadZipFile, struct.error, zlib.error), OSError, ...
         where = f" ({what})" if what else ""
         raise FileFormatError(path, f"the file is corrupt or not in the expected format{where}: "
                                     f"{type(e).__name__}: {e}") from e
@@ -329,9 +328,8 @@ def open_weights_h5(path: str) -> WeightsSource:
 
 def open_sharded(index_path: str) -> WeightsSource:
     """A :class:`WeightsSource` over a sharded save described by ``<base>.weights.json``."""
-    with reading(index_path, "reading the shard index"):
-        with open(index_path, encoding="utf-8") as fh:
-            index = json.load(fh)
+    with reading(index_path, "reading the shard index"), open(index_path, encoding="utf-8") as fh:
+        index = json.load(fh)
     if not isinstance(index, dict) or not isinstance(index.get("weight_map"), dict):
         raise FileFormatError(index_path, "not a sharded-weights index: expected a JSON object with a 'weight_map' "
                                           "object (as written by save_weights(max_shard_size=...))")

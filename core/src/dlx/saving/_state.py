@@ -57,7 +57,7 @@ def _snake(name: str) -> str:
 
 def own_variables(obj) -> list:
     """The variables ``obj`` itself owns, in the saved order."""
-    Layer, Optimizer, Metric = _classes()
+    Layer, Optimizer, _ = _classes()
     if isinstance(obj, Layer):
         return list(obj._trainable_variables) + list(obj._non_trainable_variables)
     if isinstance(obj, Optimizer):
@@ -214,7 +214,7 @@ def prepare_optimizer(model, source: WeightsSource) -> None:
     """Builds the model's optimizer (its slot variables) when the file holds a built optimizer's
     state and the optimizer is not built yet, so the state can be restored."""
     opt = getattr(model, "optimizer", None)
-    Layer, Optimizer, _ = _classes()
+    _, Optimizer, _ = _classes()
     if not isinstance(opt, Optimizer) or opt.built:
         return
     for path, obj in walk(model):
@@ -270,7 +270,7 @@ def apply(root, source: WeightsSource, skip_mismatch: bool = False) -> None:
                     msg = (f"{where}: variable {v.name!r} has shape {tuple(v.shape)}, the file's {key!r} has shape "
                            f"{tuple(arr.shape)}")
                     break
-                if arr.dtype.kind not in "biuf?" or (arr.dtype.kind == "?" and v.dtype != "bool"):
+                if not (arr.dtype.kind in "iuf" or (arr.dtype.kind == "b" and v.dtype == "bool")):
                     msg = f"{where}: the file's {key!r} has dtype {arr.dtype}, which cannot be loaded into {v.dtype}"
                     break
         if msg is not None:
@@ -302,11 +302,15 @@ def _cast_for(variable, arr: np.ndarray) -> np.ndarray:
 
 def check_source_labels(label: str, source: WeightsSource) -> None:
     """Raises when ``source`` holds no weights layout at all (a wrong kind of HDF5 file)."""
-    if not source.has("") and not any(source.has(p) for p in ("layers", "optimizer")):
-        for f in source.files:
-            if "model_weights" in f or "layer_names" in f.attrs:
-                raise FileFormatError(label, "this is a legacy Keras 2 HDF5 file (.h5), not a Keras 3 weights file; "
-                                             "load it with dlx.models.load_model() or model.load_weights() on a "
-                                             "path ending in '.h5'")
+    from dlx.saving._h5 import reading
+
+    with reading(label, "looking for a weights layout"):
+        found = any(key in f for f in source.files for key in ("vars", "layers", "optimizer"))
+        legacy = not found and any("model_weights" in f or "layer_names" in f.attrs for f in source.files)
+    if not found:
+        if legacy:
+            raise FileFormatError(label, "this is a legacy Keras 2 HDF5 file (.h5), not a Keras 3 weights file; "
+                                         "load it with dlx.models.load_model() or model.load_weights() on a "
+                                         "path ending in '.h5'")
         raise FileFormatError(label, "no weights found: the HDF5 file has neither a 'vars' nor a 'layers' group "
                                      "(is it a dlx / Keras 3 .weights.h5 file?)")

@@ -63,7 +63,8 @@ def load_model(path: str, custom_objects: dict | None = None, compile: bool = Tr
                 raise FileFormatError(path, "not a Keras model file: the HDF5 file has no 'model_config' attribute")
             training = _json_attr(f, "training_config", path)
         model = saving_lib._rebuild(keras_compat.upgrade_legacy(config), path, custom_objects, safe_mode)
-        group = f["model_weights"] if "model_weights" in f else f
+        with _h5.reading(path, "opening the legacy weights"):
+            group = f.get("model_weights", f)
         _load_group(model, group, path, skip_mismatch=False)
     finally:
         f.close()
@@ -80,7 +81,8 @@ def load_weights(model, path: str, skip_mismatch: bool = False) -> None:
     """Loads a legacy ``.h5`` (weights-only or full model) file's weights into ``model``."""
     f = _h5.open_h5(path, path)
     try:
-        group = f["model_weights"] if "model_weights" in f else f
+        with _h5.reading(path, "opening the legacy weights"):
+            group = f.get("model_weights", f)
         _load_group(model, group, path, skip_mismatch)
     finally:
         f.close()

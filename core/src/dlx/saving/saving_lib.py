@@ -251,8 +251,7 @@ def _rebuild(config: Any, label: str, custom_objects: dict | None, safe_mode: bo
             model = serialization.deserialize(config, custom_objects=custom_objects, safe_mode=safe_mode)
     except serialization.SerializationError as e:
         raise serialization.SerializationError(f"{label}: cannot rebuild the model: {e}") from e
-    except (TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError, OverflowError,
-            ArithmeticError, AssertionError, LookupError, RuntimeError) as e:
+    except Exception as e:  # any failure of a class's from_config / build on the file's values
         raise FileFormatError(label, f"the model config cannot be rebuilt ({type(e).__name__}: {e})") from e
     if not isinstance(model, Layer):
         raise FileFormatError(label, f"the config describes a {type(model).__name__}, not a model")
@@ -292,7 +291,7 @@ def compile_from_config(model, compile_config: dict, label: str, custom_objects:
                 if key in args:
                     args[key] = _revive(args[key], custom_objects)
             model.compile(**args)
-    except (serialization.SerializationError, TypeError, ValueError, KeyError, AttributeError) as e:
+    except Exception as e:
         raise serialization.SerializationError(
             f"{label}: the model was rebuilt, but compiling it from its compile_config failed ({type(e).__name__}: "
             f"{e}). Pass custom_objects= for custom losses / metrics / optimizers, or compile=False to load it "

@@ -501,7 +501,7 @@ class OpenVINOBackend(Backend):
     name = "openvino"
     capabilities = Capabilities(
         training=False, jit=True, float64=False,
-        export_formats=(),
+        export_formats=("openvino",),
         reasons={
             "training": "OpenVINO is an inference runtime: it has no automatic differentiation",
             "float64": "OpenVINO's CPU plugin computes float64 (and int64) in 32 bits (measured: 1/3 in "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dlx.plugins import BackendRecord, hookimpl
+from dlx.plugins import BackendRecord, ExporterRecord, hookimpl
 
 
 @hookimpl
@@ -12,3 +12,11 @@ def dlx_backends() -> list[BackendRecord]:
         name="openvino", target="dlx_openvino.backend:OpenVINOBackend", aliases=("ov",),
         requires=("openvino",), priority=0, auto_select=False, distribution="dlx-openvino",
         description="OpenVINO inference backend (graph kernels, whole-function compile; no training)")]
+
+
+@hookimpl
+def dlx_exporters() -> list[ExporterRecord]:
+    """``model.export(path, format="openvino")``; the exporter module is imported on first use."""
+    return [ExporterRecord(format="openvino", target="dlx_openvino.export:export_openvino", requires=("openvino",),
+                           distribution="dlx-openvino",
+                           description="OpenVINO IR (.xml + .bin) of the model's inference pass")]

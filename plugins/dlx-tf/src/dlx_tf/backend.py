@@ -17,11 +17,21 @@ import numpy as np
 from dlx import dtypes, tree
 from dlx.backend.contract import Backend, Capabilities
 from dlx.ops.spec import REGISTRY
+from dlx.variables import Variable
 from dlx_tf import _math, _nn, _random, _shape
 from dlx_tf._core import FLOAT_TF, NAME, Tensor, tensor, tf
 
 _KERNEL_MODULES = (_math, _shape, _nn, _random)
 _BAD_NAME_CHARS = re.compile(r"[^A-Za-z0-9_.\-]")
+
+
+def _convert_dlx_variable(value, dtype=None, name=None, as_ref=False):
+    """Lets TF's own operators take a dlx.Variable (``tf_tensor + layer.bias``): its current value,
+    or the value mapped by a stateless scope inside a traced ``tf.function``."""
+    return tf.convert_to_tensor(value.value, dtype=dtype, name=name)
+
+
+tf.register_tensor_conversion_function(Variable, _convert_dlx_variable)
 
 
 def _sanitize(name: str | None) -> str:
@@ -45,7 +55,7 @@ class TensorFlowBackend(Backend):
     name = "tf"
     auto_jit_compile = False  # graph-mode tf.function beats XLA for typical CPU steps (convs)
     capabilities = Capabilities(
-        training=True, jit=True, float64=True,
+        training=True, jit=True, float64=True, export_formats=("tf_saved_model",),
         reasons={"multi_device": "the dlx TF backend places everything on TF's default device",
                  "complex": "complex dtypes are not in op-spec v1",
                  "sparse": "sparse tensors are not in op-spec v1",

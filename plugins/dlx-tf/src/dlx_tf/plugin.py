@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dlx.plugins import BackendRecord, hookimpl
+from dlx.plugins import BackendRecord, ExporterRecord, hookimpl
 
 
 @hookimpl
@@ -13,3 +13,10 @@ def dlx_backends() -> list[BackendRecord]:
         name="tf", target="dlx_tf.backend:TensorFlowBackend", aliases=("tensorflow",),
         requires=("tensorflow",), priority=10, distribution="dlx-tf",
         description="TensorFlow 2.21 (eager tf.Tensor, tf.function / XLA, tf.GradientTape)")]
+
+
+@hookimpl
+def dlx_exporters() -> list[ExporterRecord]:
+    """``model.export(path, format="tf_saved_model")``; the exporter module is imported on first use."""
+    return [ExporterRecord(format="tf_saved_model", target="dlx_tf.export:export_saved_model", requires=("tensorflow",),
+                           distribution="dlx-tf", description="TensorFlow SavedModel with a serving_default signature")]
