@@ -45,7 +45,7 @@ def test_variable_values_form_a_pytree():
     with dlx.backend.use("jax"):
         model = dlx.Sequential([dlx.Input((3,)), dlx.layers.Dense(2)])
         state = {v.path: v.value for v in model.variables}
-        leaves, treedef = jax.tree_util.tree_flatten(state)
+        leaves, _ = jax.tree_util.tree_flatten(state)
         assert all(isinstance(leaf, jax.Array) for leaf in leaves) and len(leaves) == 2
         doubled = jax.tree_util.tree_map(lambda a: a * 2, state)
         assert set(doubled) == {v.path for v in model.variables}

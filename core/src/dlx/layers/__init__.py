@@ -58,8 +58,8 @@ from dlx.layers.merging import (
     multiply,
     subtract,
 )
-from dlx.layers.op_layer import OpLayer
 from dlx.layers.normalization import BatchNormalization, GroupNormalization, LayerNormalization, RMSNormalization
+from dlx.layers.op_layer import OpLayer
 from dlx.layers.pooling import (
     AveragePooling1D,
     AveragePooling2D,
@@ -125,7 +125,6 @@ def deserialize(config, custom_objects=None):
 
 
 __all__ = [
-    "OpLayer",
     "ELU",
     "GRU",
     "LSTM",
@@ -199,6 +198,7 @@ __all__ = [
     "Minimum",
     "MultiHeadAttention",
     "Multiply",
+    "OpLayer",
     "Permute",
     "RMSNormalization",
     "ReLU",

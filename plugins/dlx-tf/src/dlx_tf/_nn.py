@@ -152,7 +152,7 @@ def _strided_dilated(x, kernel, st, padding, dl):
             eff = (k - 1) * d + 1
             total = max((-(-size // s) - 1) * s + eff - size, 0)
             pads.append([total // 2, total - total // 2])
-        x = tf.pad(x, pads + [[0, 0]])
+        x = tf.pad(x, [*pads, [0, 0]])
     y = _conv_last(x, kernel, (1,) * len(st), "valid", dl)
     return y[(slice(None), *(slice(None, None, s) for s in st), slice(None))]
 

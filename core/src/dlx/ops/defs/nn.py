@@ -114,7 +114,8 @@ def _gelu_grad(g, out, x, approximate=True):
     return (g * (cdf + x * pdf),)
 
 
-@op(G, T.H8, unary_cases() + [
+@op(G, T.H8, [
+    *unary_cases(),
     Case("erf_form", lambda r, dt: ((r.standard_normal((64, 33)).astype(dt) * 3,), {"approximate": False})),
     Case("erf_form_tails", lambda r, dt: ((np.concatenate([-(10.0 ** r.uniform(-3, 1.5, 512)), 10.0 ** r.uniform(-3, 1.5, 512)]).astype(dt),), {"approximate": False}), grad=False),
 ], grad=_gelu_grad)
