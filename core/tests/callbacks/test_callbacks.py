@@ -8,6 +8,7 @@ import http.server
 import io
 import json
 import os
+import re
 import struct
 import threading
 import urllib.parse
@@ -71,7 +72,8 @@ def test_history_and_progbar_non_terminal_output(capsys):
     m = model()
     h = m.fit(X, Y, batch_size=32, epochs=2, verbose=1)
     out = capsys.readouterr().out
-    assert out.count("Epoch 1/2") == 1 and out.count("3/3") == 2 and "loss:" in out and "ms/step" in out
+    assert out.count("Epoch 1/2") == 1 and out.count("3/3") == 2 and "loss:" in out
+    assert re.search(r"\d(us|ms|s)/step", out)  # the per-step time, in whatever unit fits
     assert h is m.history and h.epoch == [0, 1] and len(h.history["accuracy"]) == 2
 
 

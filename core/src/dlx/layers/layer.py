@@ -236,6 +236,18 @@ class Node:
         return f"<Node {self.layer.name} inputs={len(self.input_tensors)} outputs={len(self.output_tensors)}>"
 
 
+# bumped by every structural change of any layer (attribute set/deleted, variable tracked): it
+# invalidates the cached variable / weight / sub-layer lists (``Layer._cached``)
+_STRUCTURE = [0]
+_SCALARS = frozenset({type(None), bool, int, float, str})
+
+
+def _structure_changed() -> None:
+    """Invalidates every layer's cached variable / weight / sub-layer lists (for in-place edits of
+    tracked containers, such as ``Sequential.add``)."""
+    _STRUCTURE[0] += 1
+
+
 # ------------------------------------------------------------------------------ backend mixins
 _MIXED: dict = {}
 
@@ -297,7 +309,7 @@ class Layer:
     _untracked_attrs = frozenset({"_inbound_nodes", "_functional", "_build_shapes_dict", "_auto_config",
                                   "_losses", "input_spec", "_input_spec", "_dtype_policy", "_call_fn_cache",
                                   "_output_layers", "_input_layers", "_nodes_by_depth", "_graph_nodes",
-                                  "_inputs_struct", "_outputs_struct", "_inputs", "_outputs"})
+                                  "_inputs_struct", "_outputs_struct", "_inputs", "_outputs", "_struct_cache"})
 
     def __new__(cls, *args, **kwargs):
         mixin = _backend_layer_mixin()
@@ -373,7 +385,28 @@ class Layer:
             prefix = current_path()
             own = f"{prefix}/{self.name}" if prefix else self.name
             value.state.path = f"{own}/{value.state.name}"
+        old = self.__dict__.get(name)
         object.__setattr__(self, name, value)
+        if not (type(value) in _SCALARS and type(old) in _SCALARS):  # a scalar cannot hold a layer/variable
+            _STRUCTURE[0] += 1
+
+    def __delattr__(self, name: str) -> None:
+        object.__delattr__(self, name)
+        _STRUCTURE[0] += 1
+
+    def _cached(self, key, compute):
+        """``compute()``'s list, cached until the next structural change of any layer (an
+        attribute set or deleted, a variable tracked): the hot paths (``stateless_call``,
+        ``predict``) read the variable lists every call; walking the attributes costs far more."""
+        cache = self.__dict__.get("_struct_cache")
+        gen = _STRUCTURE[0]
+        if cache is None or cache[0] != gen or cache[1] != id(self):  # id: a copied layer's cache is stale
+            cache = (gen, id(self), {})
+            self.__dict__["_struct_cache"] = cache
+        out = cache[2].get(key)
+        if out is None:
+            out = cache[2][key] = compute()
+        return list(out)
 
     def __getattr__(self, name: str):
         # only called when normal lookup fails
@@ -389,11 +422,13 @@ class Layer:
         raise AttributeError(f"'{type(self).__name__}' object has no attribute {name!r}")
 
     def _track_variable(self, v: Variable) -> None:
+        _STRUCTURE[0] += 1
         lst = self._trainable_variables if v.trainable else self._non_trainable_variables
         if not any(x is v for x in lst):
             lst.append(v)
 
     def _untrack_variable(self, v: Variable) -> None:
+        _STRUCTURE[0] += 1
         for lst in (self._trainable_variables, self._non_trainable_variables):
             for i, x in enumerate(lst):
                 if x is v:
@@ -424,6 +459,10 @@ class Layer:
         return out
 
     def _flatten_layers(self, include_self: bool = True, recursive: bool = True) -> list[Layer]:
+        return self._cached(("flatten", include_self, recursive),
+                            lambda: self._flatten_layers_uncached(include_self, recursive))
+
+    def _flatten_layers_uncached(self, include_self: bool, recursive: bool) -> list[Layer]:
         out = [self] if include_self else []
         seen = {id(self)}
         stack = list(reversed(self._walk(Layer)))
@@ -449,6 +488,9 @@ class Layer:
     @property
     def variables(self) -> list[Variable]:
         """Every variable: own (trainable, then non-trainable), seed states, then sub-layers'."""
+        return self._cached("variables", self._variables_uncached)
+
+    def _variables_uncached(self) -> list[Variable]:
         out, seen = [], set()
 
         def add(v):
@@ -480,6 +522,9 @@ class Layer:
     @property
     def weights(self) -> list[Variable]:
         """The layer's weights (variables without seed-generator states), own first."""
+        return self._cached("weights", self._weights_uncached)
+
+    def _weights_uncached(self) -> list[Variable]:
         out, seen = [], set()
         for v in self._trainable_variables + self._non_trainable_variables:
             if id(v) not in seen:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dlx.layers.core import InputLayer
-from dlx.layers.layer import Layer, _accepts
+from dlx.layers.layer import Layer, _accepts, _structure_changed
 from dlx.models.model import Model
 from dlx.ops.symbolic import SymbolicTensor
 
@@ -60,6 +60,7 @@ class Sequential(Model):
             raise ValueError(f"All layers added to Sequential model '{self.name}' must have unique names; "
                              f"'{layer.name}' is already in {[la.name for la in self._seq_layers]}")
         self._seq_layers.append(layer)
+        _structure_changed()
         if rebuild:
             self._maybe_rebuild()
         else:
@@ -71,6 +72,7 @@ class Sequential(Model):
         if not self.layers:
             raise TypeError(f"pop(): Sequential model '{self.name}' has no layers")
         layer = self._seq_layers.pop()
+        _structure_changed()
         self.built = False
         self._functional = None
         if rebuild:

@@ -42,6 +42,38 @@ class Adam(Optimizer):
         self._momentums, self._velocities = self.add_optimizer_variables(variables, ["momentum", "velocity"])
         self._velocity_hats = self.add_optimizer_variables(variables, "velocity_hat") if self.amsgrad else []
 
+    def _update_step_all(self, grads, variables, learning_rate):
+        if type(self).update_step is not Adam.update_step:  # a subclass's own rule: per variable
+            return super()._update_step_all(grads, variables, learning_rate)
+        # the step-size factor depends only on the dtype: computed once per dtype, not per variable
+        # (the same ops on the same values as update_step, so the same results)
+        alphas: dict = {}
+        for g, variable in zip(grads, variables):
+            dt = variable.dtype
+            if dt not in alphas:
+                alphas[dt] = self._alpha(dt, ops.cast(learning_rate, dt))
+            self._apply_moments(ops.cast(g, dt), variable, alphas[dt])
+
+    def _alpha(self, dt, learning_rate):
+        t = ops.cast(ops.add(self.iterations.value, 1), dt)
+        b1p = ops.power(ops.cast(self.beta_1, dt), t)
+        b2p = ops.power(ops.cast(self.beta_2, dt), t)
+        return ops.divide(ops.multiply(learning_rate, ops.sqrt(ops.subtract(1.0, b2p))), ops.subtract(1.0, b1p))
+
+    def _apply_moments(self, gradient, variable, alpha):
+        i = self._index(variable)
+        m, v = self._momentums[i], self._velocities[i]
+        new_m = ops.add(m.value, ops.multiply(ops.subtract(gradient, m.value), 1 - self.beta_1))
+        new_v = ops.add(v.value, ops.multiply(ops.subtract(ops.square(gradient), v.value), 1 - self.beta_2))
+        m.assign(new_m)
+        v.assign(new_v)
+        if self.amsgrad:
+            vh = self._velocity_hats[i]
+            new_v = ops.maximum(vh.value, new_v)
+            vh.assign(new_v)
+        variable.assign(ops.subtract(variable.value,
+                                     ops.divide(ops.multiply(new_m, alpha), ops.add(ops.sqrt(new_v), self.epsilon))))
+
     def update_step(self, gradient, variable, learning_rate):
         i = self._index(variable)
         dt = variable.dtype

@@ -34,10 +34,47 @@ def _backend():
     return registry.current()
 
 
+def _detached(x):
+    """``x`` without autograd history: a variable read while torch records gradients is the
+    ``Parameter`` itself, and compiled state must be plain values (else every step's update would
+    extend one autograd graph across the epoch)."""
+    return ops.stop_gradient(x) if getattr(x, "requires_grad", False) else x
+
+
 def _copy(x):
     """A new buffer with ``x``'s value (state handed to a donating compiled call must not alias
     a variable's storage)."""
+    x = _detached(x)
     return ops.multiply(x, ops.ones_like(x)) if ops.dtype(x) != "bool" else ops.logical_and(x, True)
+
+
+# predict's default batch: as many rows as fit in this many input bytes, within these bounds (a
+# 1,024-row MNIST-sized input is one compiled call; Keras's fixed 32 makes it 32 calls)
+_PREDICT_BATCH_BYTES = 8 << 20
+_PREDICT_BATCH_ROWS = (32, 1024)
+
+
+def _default_predict_batch_size(leaves) -> int:
+    row_bytes = 0
+    for a in leaves:
+        n = 1
+        for d in tuple(a.shape)[1:]:
+            n *= int(d) if d is not None else 1
+        row_bytes += n * _itemsize(a.dtype)
+    lo, hi = _PREDICT_BATCH_ROWS
+    return int(max(lo, min(hi, _PREDICT_BATCH_BYTES // max(1, row_bytes))))
+
+
+def _itemsize(dtype) -> int:
+    from dlx import dtypes
+
+    try:
+        return int(np.dtype(dtype).itemsize)
+    except TypeError:  # a framework dtype object
+        try:
+            return int(dtypes.to_numpy_dtype(dtypes.standardize(dtype)).itemsize)
+        except (TypeError, ValueError):
+            return 4
 
 
 def pythonify_logs(logs) -> dict:
@@ -62,11 +99,21 @@ def _ordered(logs, names):
     return out
 
 
+_STATEFUL_STEP: dict = {}
+
+
 def _is_stateful_step(method) -> bool:
     """``train_step(self, data)`` (stateful) versus ``train_step(self, state, data)`` (pure)."""
+    fn = getattr(method, "__func__", None)
+    hit = _STATEFUL_STEP.get(fn) if fn is not None else None
+    if hit is not None:
+        return hit
     params = [p for p in inspect.signature(method).parameters.values()
               if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-    return len(params) == 1
+    out = len(params) == 1
+    if fn is not None:
+        _STATEFUL_STEP[fn] = out
+    return out
 
 
 def _first_dim(x):
@@ -218,9 +265,11 @@ class Trainer:
         """The total loss of a batch: the compiled loss plus the model's added losses
         (regularization). Override for custom objectives (it must stay in ``dlx.ops``)."""
         total = None
-        self._per_output_losses = []
+        # per-step bookkeeping goes straight to __dict__: a Layer attribute set invalidates the
+        # cached variable lists of every layer
+        self.__dict__["_per_output_losses"] = []
         if self._compile_loss is not None and y is not None:
-            total, self._per_output_losses = self._compile_loss(y, y_pred, sample_weight)
+            total, self.__dict__["_per_output_losses"] = self._compile_loss(y, y_pred, sample_weight)
         extra = getattr(self, "_losses_override", None)
         if extra:
             reg = ops.sum(ops.stack([ops.cast(v, "float32") for v in extra]))
@@ -232,13 +281,13 @@ class Trainer:
         return total
 
     def _stateless_loss(self, x, y, y_pred, sample_weight, losses, training):
-        self._losses_override = list(losses or [])
+        self.__dict__["_losses_override"] = list(losses or [])
         try:
             loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training)
         finally:
-            self._losses_override = None
+            self.__dict__["_losses_override"] = None
         per = list(getattr(self, "_per_output_losses", []) or [])
-        self._per_output_losses = []
+        self.__dict__["_per_output_losses"] = []
         return loss, per
 
     def _update_metrics(self, metric_values, loss, per_output, x, y, y_pred, sample_weight):
@@ -525,8 +574,7 @@ class Trainer:
         if stateful:
             self.reset_metrics()
         else:
-            tv = [v.value for v in self.trainable_variables]
-            ntv = [v.value for v in self.non_trainable_variables]
+            tv, ntv = self._inference_state()
             mv = self._metric_reset_values()
         cbs.on_test_begin()
         logs = None
@@ -556,12 +604,15 @@ class Trainer:
         from dlx.callbacks import CallbackList
 
         backend = _backend()
-        if callbacks is None and steps is None and not _is_stateful_step(self.predict_step):
-            leaves = tree.leaves(x)
-            if leaves and all(hasattr(a, "shape") and hasattr(a, "dtype") and len(a.shape) > 0 for a in leaves):
-                n = int(leaves[0].shape[0])
-                if n <= (batch_size or 32):
-                    return self.predict_on_batch(x)
+        leaves = tree.leaves(x)
+        arrays = bool(leaves) and all(hasattr(a, "shape") and hasattr(a, "dtype") and len(a.shape) > 0
+                                      for a in leaves)
+        if batch_size is None and arrays:
+            batch_size = _default_predict_batch_size(leaves)
+        if arrays and callbacks is None and steps is None and not _is_stateful_step(self.predict_step):
+            n = leaves[0].shape[0]
+            if n is not None and int(n) <= batch_size:
+                return self.predict_on_batch(x)
         iterator = EpochIterator(x, batch_size=batch_size, steps_per_epoch=steps,
                                  steps_per_execution=self.steps_per_execution if getattr(self, "compiled", False)
                                  else 1, backend=backend)
@@ -569,8 +620,7 @@ class Trainer:
             callbacks, add_progbar=verbose != 0, verbose=verbose, epochs=1, steps=iterator.num_batches, model=self)
         fn = self.make_predict_function()
         iterator.prefetch = 2 if getattr(self, "_compiled_steps", False) else 0
-        state = None if self._stateful_predict else ([v.value for v in self.trainable_variables],
-                                                     [v.value for v in self.non_trainable_variables])
+        state = None if self._stateful_predict else self._inference_state()
         outputs = []
         cbs.on_predict_begin()
         for step, group in iterator.enumerate_epoch():
@@ -587,12 +637,17 @@ class Trainer:
         return tree.unflatten(td, [np.concatenate(c, axis=0) for c in cols])
 
     # -- on-batch ---------------------------------------------------------------------------------------
-    def _batch_tensors(self, *arrays):
+    def _batch_tensors(self, *arrays, compiled=False):
+        """The arrays as backend tensors; with ``compiled``, NumPy arrays stay NumPy (a compiled
+        function converts its arguments itself, faster than a separate conversion call)."""
         b = _backend()
         from dlx.trainers.data_adapters.data_adapter import to_numpy_leaf
 
         def conv(a):
-            return a if b.is_tensor(a) else b.convert_to_tensor(to_numpy_leaf(a))
+            if b.is_tensor(a):
+                return a
+            a = to_numpy_leaf(a)
+            return a if compiled else b.convert_to_tensor(a)
 
         return tree.map_structure(conv, arrays)
 
@@ -624,8 +679,7 @@ class Trainer:
             self.reset_metrics()
             logs = fn([data])
         else:
-            state = ([v.value for v in self.trainable_variables], [v.value for v in self.non_trainable_variables],
-                     self._metric_reset_values())
+            state = (*self._inference_state(), self._metric_reset_values())
             mv, logs = fn(state, [data])
             for var, val in zip([v for m in self.metrics for v in m.variables], mv):
                 var.assign(val)
@@ -634,16 +688,22 @@ class Trainer:
     def predict_on_batch(self, x):
         """Outputs for one batch, as NumPy (the compiled prediction function, no data pipeline)."""
         backend = _backend()
-        (data,) = self._batch_tensors(x)
+        fn = self.predict_function
+        (data,) = self._batch_tensors(x, compiled=fn is not None and getattr(self, "_compiled_steps", False)
+                                      and self.built)
         if not self.built:
             self(data, training=False)
-        fn = self.make_predict_function()
+        fn = fn or self.make_predict_function()
         if self._stateful_predict:
             (y,) = fn([(data,)])
         else:
-            state = ([v.value for v in self.trainable_variables], [v.value for v in self.non_trainable_variables])
-            (y,) = fn(state, [(data,)])
+            (y,) = fn(self._inference_state(), [(data,)])
         return tree.map_structure(lambda a: np.asarray(backend.to_numpy(a)), y)
+
+    def _inference_state(self):
+        """``(trainable, non_trainable)`` values for the compiled predict/evaluate functions."""
+        return ([_detached(v.value) for v in self.trainable_variables],
+                [_detached(v.value) for v in self.non_trainable_variables])
 
 
 def _return_logs(logs, return_dict):

@@ -47,18 +47,26 @@ def mean(x, axis=None, keepdims=False):
     return torch.mean(x, _dim(axis), keepdims)
 
 
+def _two_pass_var(x, axis, keepdims):
+    # torch.var is Welford, sequential within a thread: with one thread its error at n = 10^6
+    # exceeds the Kr bound (kappa ~120 in float64). Two passes of torch.mean (cascade-summed) meet it.
+    dim = _dim(axis)
+    d = x - torch.mean(x, dim, keepdim=True)
+    return torch.mean(d * d, dim, keepdim=keepdims)
+
+
 def var(x, axis=None, keepdims=False):
     x = F(x)
     if axis == ():
         return torch.zeros_like(x)
-    return torch.var(x, _dim(axis), correction=0, keepdim=keepdims)
+    return _two_pass_var(x, axis, keepdims)
 
 
 def std(x, axis=None, keepdims=False):
     x = F(x)
     if axis == ():
         return torch.zeros_like(x)
-    return torch.std(x, _dim(axis), correction=0, keepdim=keepdims)
+    return torch.sqrt(_two_pass_var(x, axis, keepdims))
 
 
 def max(x, axis=None, keepdims=False):

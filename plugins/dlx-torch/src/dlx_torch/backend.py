@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -117,8 +118,50 @@ class TorchBackend(Backend):
         nums = (argnums,) if single else tuple(argnums)
         convert = self.convert_to_tensor
 
+        def autograd_path(args):
+            # the outermost differentiation: plain torch autograd on detached leaves (the same
+            # backward formulas as torch.func, without its per-op transform dispatch); nested
+            # calls inside fn take the torch.func path below and keep this level's graph
+            a = list(args)
+            parts = []
+            diff = []
+            for n in nums:
+                leaves, td = tree.flatten(args[n])
+                leaves = [convert(v) for v in leaves]
+                mask = [v.is_floating_point() for v in leaves]
+                leaves = [v.detach().requires_grad_(True) if m else v for v, m in zip(leaves, mask)]
+                diff += [v for v, m in zip(leaves, mask) if m]
+                parts.append((td, leaves, mask))
+                a[n] = tree.unflatten(td, leaves)
+            _DEPTH.n = 1
+            try:
+                with torch.enable_grad():
+                    out = fn(*a)
+                    value = out[0] if has_aux else out
+                    if not isinstance(value, Tensor) or value.numel() != 1:
+                        raise RuntimeError("value_and_grad: fn must return a scalar tensor (with has_aux: as the "
+                                           f"first element); got {type(value).__name__} of shape "
+                                           f"{tuple(getattr(value, 'shape', ()))}")
+                    dg = torch.autograd.grad(value, diff, allow_unused=True) if diff and value.requires_grad \
+                        else (None,) * len(diff)
+            finally:
+                _DEPTH.n = 0
+            it = iter(dg)
+            grads = []
+            for td, leaves, mask in parts:
+                gl = []
+                for v, m in zip(leaves, mask):
+                    g = next(it) if m else None
+                    gl.append(torch.zeros_like(v) if g is None else g)
+                grads.append(tree.unflatten(td, gl))
+            grads = grads[0] if single else tuple(grads)
+            detach = functools.partial(tree.map_structure, lambda v: v.detach() if isinstance(v, Tensor) else v)
+            return detach(out), detach(grads)
+
         @functools.wraps(fn)
         def wrapped(*args):
+            if not getattr(_DEPTH, "n", 0) and not _inside_transform():
+                return autograd_path(args)
             # differentiate the floating leaves of args[argnums]; other leaves (ints, bools) are
             # closed over and get zero "gradients", as on the NumPy reference backend
             parts = []
@@ -142,7 +185,7 @@ class TorchBackend(Backend):
                 it = iter(dg)
                 grads.append(tree.unflatten(td, [next(it) if m else torch.zeros_like(v) for v, m in zip(leaves, mask)]))
             grads = grads[0] if single else tuple(grads)
-            if _inside_transform():  # nested (higher-order) differentiation: keep the outer level's graph
+            if _inside_transform() or getattr(_DEPTH, "n", 0):  # nested: keep the outer level's graph
                 return out, grads
             detach = functools.partial(tree.map_structure, lambda v: v.detach() if isinstance(v, Tensor) else v)
             return detach(out), detach(grads)
@@ -218,6 +261,9 @@ class TorchBackend(Backend):
         d["float32_matmul_precision"] = torch.get_float32_matmul_precision()
         d["threads"] = torch.get_num_threads()
         return d
+
+
+_DEPTH = threading.local()  # n = 1 while an outermost autograd-path value_and_grad runs its function
 
 
 def _inside_transform() -> bool:

@@ -1,0 +1,763 @@
+"""dlx ``fit`` / ``predict`` / import against hand-written raw-framework loops and Keras 3, per backend.
+
+    python bench/fit_predict.py [--backends jax torch tf] [--suites w1 w1_spe w2 predict import]
+                                [--rounds 3] [--out bench/results] [--no-keras] [--quick]
+    python bench/fit_predict.py --report bench/results/fit_predict.json   # tables from saved runs
+
+Workloads (``shared/reference/perf_baseline.md``):
+
+* **W1**: MLP 784-256(relu)-256(relu)-10 logits, 60,000 x 784 N(0,1) float32 samples, int labels,
+  batch 128 (469 steps/epoch), Adam(1e-3, eps 1e-7), sparse categorical cross-entropy from logits,
+  reshuffled every epoch, no metrics.
+* **W2**: Conv2D(32, 3x3, relu) -> MaxPool2 -> Conv2D(64, 3x3, relu) -> MaxPool2 -> Flatten -> Dense(10),
+  10,000 x 28 x 28 x 1 images, batch 64 (157 steps/epoch).
+
+Fit timings cover 2 epochs after 1 warm-up epoch (which includes compilation): ms/step = timed wall
+time / (2 x steps). Implementations per backend:
+
+* ``dlx``: ``model.fit(x, y, batch_size, epochs=3, verbose=0, shuffle=True)`` (``dlx_spe32``: compiled
+  with ``steps_per_execution=32``).
+* ``raw``: a hand-written per-step loop in the framework: ``jax.jit`` step with donated state and a
+  hand-written Adam; torch ``nn.Sequential`` + ``torch.optim.Adam`` eager (NCHW for the CNN, the
+  data transposed once up front); a ``tf.function`` step on ``tf.Variable`` s with a hand-written Adam.
+  Each step gathers a shuffled NumPy batch, as the library does.
+* ``raw_scan``: the whole epoch in one compiled call (``lax.scan`` / a ``tf.range`` loop inside one
+  ``tf.function``) over device-resident data; the last partial batch goes through the step function.
+* ``keras`` / ``keras_spe32``: Keras 3 on the same backend (``KERAS_BACKEND`` set in its own
+  subprocess; Keras is a bench-only dependency).
+
+``predict``: the W1 model's latency for 1 and 1,024 rows (NumPy in, NumPy out), default arguments,
+against the raw compiled forward (``jax.jit`` / ``torch.inference_mode`` / ``tf.function``). Per run:
+the median of >= 20 calls and >= 1 s after 3 warm-up calls.
+
+``import``: ``import dlx`` + the first op (which imports and configures the backend) against the
+bare framework import (and the framework import + its first op), in fresh interpreters; NumPy is
+imported first and excluded.
+
+Method: every configuration runs in its own subprocess; each round runs every configuration once in
+a shuffled order (interleaved A/B); reported figures are medians over rounds, and ratios are medians
+of per-round ratios. Each run records the CPU time the rest of the machine used during its timed
+window (``/proc/stat`` minus this process); a run that saw more than 0.25 foreign cores is marked
+*contended*. Medians use the clean runs when a configuration has at least one, otherwise all runs
+(and the table says so).
+
+Torch threads: dlx's torch backend runs ``max(1, cpu_count // 2)`` intra-op threads by default; the
+raw torch and Keras-torch runs use the same count (``--torch-threads`` overrides it for all three).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+BACKENDS = ("jax", "torch", "tf")
+KERAS_NAME = {"jax": "jax", "torch": "torch", "tf": "tensorflow"}
+W1 = {"n": 60000, "batch": 128}
+W2 = {"n": 10000, "batch": 64}
+EPOCHS = 3  # 1 warm-up + 2 timed
+LR, B1, B2, EPS = 1e-3, 0.9, 0.999, 1e-7
+CONTENDED_CORES = 0.25
+
+
+# ================================================================================== measurement
+def _cpu_jiffies():
+    with open("/proc/stat") as f:
+        total = f.readline().split()[1:]
+    busy = sum(int(v) for i, v in enumerate(total) if i not in (3, 4))  # not idle, iowait
+    with open("/proc/self/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    own = sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
+    return busy, own
+
+
+class Window:
+    """Wall time plus the cores this process and everything else used while it was open."""
+
+    def __enter__(self):
+        self.t0 = time.perf_counter()
+        self.j0 = _cpu_jiffies()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.t0
+        busy, own = _cpu_jiffies()
+        hz = os.sysconf("SC_CLK_TCK")
+        self.own_cores = (own - self.j0[1]) / hz / max(self.wall, 1e-9)
+        self.foreign_cores = max(0.0, (busy - self.j0[0]) - (own - self.j0[1])) / hz / max(self.wall, 1e-9)
+        return False
+
+    def info(self):
+        return {"own_cores": round(self.own_cores, 2), "foreign_cores": round(self.foreign_cores, 2),
+                "contended": self.foreign_cores > CONTENDED_CORES, "loadavg": list(os.getloadavg())}
+
+
+def _data(workload, seed=0):
+    rng = np.random.default_rng(seed)
+    if workload == "w1":
+        x = rng.standard_normal((W1["n"], 784), dtype=np.float32)
+        n = W1["n"]
+    else:
+        x = rng.standard_normal((W2["n"], 28, 28, 1), dtype=np.float32)
+        n = W2["n"]
+    y = rng.integers(0, 10, n).astype(np.int32)
+    return x, y
+
+
+def _steps(workload):
+    w = W1 if workload == "w1" else W2
+    return -(-w["n"] // w["batch"])
+
+
+def _batches(n, bs, rng):
+    perm = rng.permutation(n)
+    return [perm[i:i + bs] for i in range(0, n, bs)]
+
+
+def _timed_epochs(run_epoch, workload):
+    """Runs 1 warm-up epoch then EPOCHS - 1 timed ones; ``run_epoch(epoch)`` must block until done."""
+    t0 = time.perf_counter()
+    run_epoch(0)
+    warm = time.perf_counter() - t0
+    with Window() as w:
+        for e in range(1, EPOCHS):
+            run_epoch(e)
+    return {"ms_per_step": w.wall / ((EPOCHS - 1) * _steps(workload)) * 1e3, "warmup_s": warm, **w.info()}
+
+
+def _median_time(fn, min_calls=20, min_s=1.0):
+    for _ in range(3):
+        fn()
+    times = []
+    with Window() as w:
+        t_end = time.perf_counter() + min_s
+        while len(times) < min_calls or time.perf_counter() < t_end:
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1e3, w
+
+
+# ================================================================================== torch threads
+def _torch_threads(args_threads):
+    return int(args_threads) if args_threads else max(1, (os.cpu_count() or 2) // 2)
+
+
+# ================================================================================== dlx / keras
+def _fit_api(lib, workload, spe):
+    """dlx or keras ``fit`` (same code: both expose the Keras API)."""
+    if lib == "dlx":
+        from dlx import callbacks, layers, losses, models, optimizers
+    else:
+        from keras import callbacks, layers, losses, models, optimizers
+    x, y = _data(workload)
+    if workload == "w1":
+        model = models.Sequential([layers.Input((784,)), layers.Dense(256, activation="relu"),
+                                   layers.Dense(256, activation="relu"), layers.Dense(10)])
+    else:
+        model = models.Sequential([layers.Input((28, 28, 1)), layers.Conv2D(32, 3, activation="relu"),
+                                   layers.MaxPooling2D(2), layers.Conv2D(64, 3, activation="relu"),
+                                   layers.MaxPooling2D(2), layers.Flatten(), layers.Dense(10)])
+    model.compile(optimizer=optimizers.Adam(LR, beta_1=B1, beta_2=B2, epsilon=EPS),
+                  loss=losses.SparseCategoricalCrossentropy(from_logits=True), steps_per_execution=spe)
+    stamps = {}
+
+    class Stamp(callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 0:
+                stamps["w"] = Window().__enter__()
+                stamps["warm"] = time.perf_counter() - stamps["t0"]
+
+    stamps["t0"] = time.perf_counter()
+    hist = model.fit(x, y, batch_size=(W1 if workload == "w1" else W2)["batch"], epochs=EPOCHS, verbose=0,
+                     shuffle=True, callbacks=[Stamp()])
+    w = stamps["w"]
+    w.__exit__()
+    return {"ms_per_step": w.wall / ((EPOCHS - 1) * _steps(workload)) * 1e3, "warmup_s": stamps["warm"],
+            "loss": float(hist.history["loss"][-1]), **w.info()}
+
+
+def _mlp_api(lib):
+    if lib == "dlx":
+        from dlx import layers, models
+    else:
+        from keras import layers, models
+    return models.Sequential([layers.Input((784,)), layers.Dense(256, activation="relu"),
+                              layers.Dense(256, activation="relu"), layers.Dense(10)])
+
+
+def _predict_api(lib, rows):
+    model = _mlp_api(lib)
+    x = np.random.default_rng(1).standard_normal((rows, 784), dtype=np.float32)
+    ms, w = _median_time(lambda: model.predict(x, verbose=0))
+    out = model.predict(x, verbose=0)
+    assert isinstance(out, np.ndarray) and out.shape == (rows, 10), (type(out), getattr(out, "shape", None))
+    return {"ms": ms, **w.info()}
+
+
+# ================================================================================== raw jax
+def _jax_params(workload, key):
+    import jax
+    import jax.numpy as jnp
+
+    def dense(k, i, o):
+        lim = np.sqrt(6.0 / (i + o))
+        return {"w": jax.random.uniform(k, (i, o), jnp.float32, -lim, lim), "b": jnp.zeros((o,), jnp.float32)}
+
+    ks = jax.random.split(key, 3)
+    if workload == "w1":
+        return [dense(ks[0], 784, 256), dense(ks[1], 256, 256), dense(ks[2], 256, 10)]
+
+    def conv(k, cin, cout):
+        lim = np.sqrt(6.0 / (9 * cin + 9 * cout))
+        return {"w": jax.random.uniform(k, (3, 3, cin, cout), jnp.float32, -lim, lim),
+                "b": jnp.zeros((cout,), jnp.float32)}
+
+    return [conv(ks[0], 1, 32), conv(ks[1], 32, 64), dense(ks[2], 5 * 5 * 64, 10)]
+
+
+def _jax_forward(params, x, workload):
+    import jax
+    import jax.numpy as jnp
+
+    if workload == "w1":
+        h = jax.nn.relu(x @ params[0]["w"] + params[0]["b"])
+        h = jax.nn.relu(h @ params[1]["w"] + params[1]["b"])
+        return h @ params[2]["w"] + params[2]["b"]
+    h = x
+    for p in params[:2]:
+        h = jax.lax.conv_general_dilated(h, p["w"], (1, 1), "VALID", dimension_numbers=("NHWC", "HWIO", "NHWC"))
+        h = jax.nn.relu(h + p["b"])
+        h = jax.lax.reduce_window(h, -jnp.inf, jax.lax.max, (1, 2, 2, 1), (1, 2, 2, 1), "VALID")
+    h = h.reshape(h.shape[0], -1)
+    return h @ params[2]["w"] + params[2]["b"]
+
+
+def _jax_step_fns(workload):
+    import jax
+    import jax.numpy as jnp
+
+    def loss_fn(params, x, y):
+        logits = _jax_forward(params, x, workload)
+        logp = jax.nn.log_softmax(logits)
+        return -jnp.mean(jnp.take_along_axis(logp, y[:, None].astype(jnp.int32), axis=1))
+
+    def step(state, x, y):
+        params, m, v, t = state
+        loss, g = jax.value_and_grad(loss_fn)(params, x, y)
+        t = t + 1
+        m = jax.tree_util.tree_map(lambda m, g: B1 * m + (1 - B1) * g, m, g)
+        v = jax.tree_util.tree_map(lambda v, g: B2 * v + (1 - B2) * g * g, v, g)
+        lr = LR * jnp.sqrt(1 - B2 ** t) / (1 - B1 ** t)
+        params = jax.tree_util.tree_map(lambda p, m, v: p - lr * m / (jnp.sqrt(v) + EPS), params, m, v)
+        return (params, m, v, t), loss
+
+    return step
+
+
+def _raw_jax(workload, scan):
+    import jax
+    import jax.numpy as jnp
+
+    x, y = _data(workload)
+    bs = (W1 if workload == "w1" else W2)["batch"]
+    params = _jax_params(workload, jax.random.key(0))
+    zeros = jax.tree_util.tree_map(jnp.zeros_like, params)
+    state = (params, zeros, jax.tree_util.tree_map(jnp.zeros_like, params), jnp.zeros((), jnp.float32))
+    step = _jax_step_fns(workload)
+    jstep = jax.jit(step, donate_argnums=0)
+    rng = np.random.default_rng(0)
+    holder = {"state": state}
+    if scan:
+        xd, yd = jnp.asarray(x), jnp.asarray(y)
+        nfull = len(x) // bs
+
+        def epoch_fn(state, perm):
+            idx = perm[: nfull * bs].reshape(nfull, bs)
+
+            def body(s, i):
+                return step(s, xd[i], yd[i])
+
+            return jax.lax.scan(body, state, idx)
+
+        jepoch = jax.jit(epoch_fn, donate_argnums=0)
+
+        def run_epoch(e):
+            perm = rng.permutation(len(x))
+            s, _ = jepoch(holder["state"], jnp.asarray(perm))
+            rest = perm[nfull * bs:]
+            if len(rest):
+                s, _ = jstep(s, x[rest], y[rest])
+            holder["state"] = s
+            jax.block_until_ready(s)
+    else:
+        def run_epoch(e):
+            s = holder["state"]
+            for idx in _batches(len(x), bs, rng):
+                s, _ = jstep(s, x[idx], y[idx])
+            holder["state"] = s
+            jax.block_until_ready(s)
+
+    return _timed_epochs(run_epoch, workload)
+
+
+def _raw_jax_predict(rows):
+    import jax
+
+    params = _jax_params("w1", jax.random.key(0))
+    fwd = jax.jit(lambda p, x: _jax_forward(p, x, "w1"))
+    x = np.random.default_rng(1).standard_normal((rows, 784), dtype=np.float32)
+    ms, w = _median_time(lambda: np.asarray(fwd(params, x)))
+    return {"ms": ms, **w.info()}
+
+
+# ================================================================================== raw torch
+def _torch_model(workload):
+    import torch
+    from torch import nn
+
+    torch.manual_seed(0)
+    if workload == "w1":
+        return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10))
+    return nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3), nn.ReLU(),
+                         nn.MaxPool2d(2), nn.Flatten(), nn.Linear(5 * 5 * 64, 10))
+
+
+def _raw_torch(workload):
+    import torch
+
+    x, y = _data(workload)
+    if workload == "w2":
+        x = np.ascontiguousarray(x.transpose(0, 3, 1, 2))  # NCHW once, up front (torch's native layout)
+    y = y.astype(np.int64)
+    bs = (W1 if workload == "w1" else W2)["batch"]
+    model = _torch_model(workload)
+    opt = torch.optim.Adam(model.parameters(), lr=LR, betas=(B1, B2), eps=EPS)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    rng = np.random.default_rng(0)
+
+    def run_epoch(e):
+        for idx in _batches(len(x), bs, rng):
+            xb, yb = torch.from_numpy(x[idx]), torch.from_numpy(y[idx])
+            opt.zero_grad(set_to_none=True)
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            opt.step()
+
+    return _timed_epochs(run_epoch, workload)
+
+
+def _raw_torch_predict(rows):
+    import torch
+
+    model = _torch_model("w1").eval()
+    x = np.random.default_rng(1).standard_normal((rows, 784), dtype=np.float32)
+
+    def fwd():
+        with torch.inference_mode():
+            return model(torch.from_numpy(x)).numpy()
+
+    ms, w = _median_time(fwd)
+    return {"ms": ms, **w.info()}
+
+
+# ================================================================================== raw tf
+def _tf_vars(workload):
+    import tensorflow as tf
+
+    rng = np.random.default_rng(0)
+
+    def glorot(shape, fan_in, fan_out):
+        lim = np.sqrt(6.0 / (fan_in + fan_out))
+        return tf.Variable(rng.uniform(-lim, lim, shape).astype(np.float32))
+
+    if workload == "w1":
+        dims = [(784, 256), (256, 256), (256, 10)]
+        return [v for i, o in dims for v in (glorot((i, o), i, o), tf.Variable(tf.zeros(o)))]
+    return [glorot((3, 3, 1, 32), 9, 288), tf.Variable(tf.zeros(32)), glorot((3, 3, 32, 64), 288, 576),
+            tf.Variable(tf.zeros(64)), glorot((1600, 10), 1600, 10), tf.Variable(tf.zeros(10))]
+
+
+def _tf_forward(vs, x, workload):
+    import tensorflow as tf
+
+    if workload == "w1":
+        h = tf.nn.relu(x @ vs[0] + vs[1])
+        h = tf.nn.relu(h @ vs[2] + vs[3])
+        return h @ vs[4] + vs[5]
+    h = x
+    for k, b in ((vs[0], vs[1]), (vs[2], vs[3])):
+        h = tf.nn.relu(tf.nn.conv2d(h, k, 1, "VALID") + b)
+        h = tf.nn.max_pool2d(h, 2, 2, "VALID")
+    h = tf.reshape(h, (tf.shape(h)[0], -1))
+    return h @ vs[4] + vs[5]
+
+
+def _raw_tf(workload, scan):
+    import tensorflow as tf
+
+    x, y = _data(workload)
+    bs = (W1 if workload == "w1" else W2)["batch"]
+    vs = _tf_vars(workload)
+    ms = [tf.Variable(tf.zeros_like(v)) for v in vs]
+    vv = [tf.Variable(tf.zeros_like(v)) for v in vs]
+    t = tf.Variable(0.0)
+
+    def step(xb, yb):
+        with tf.GradientTape() as tape:
+            logits = _tf_forward(vs, xb, workload)
+            loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(yb, logits))
+        grads = tape.gradient(loss, vs)
+        t.assign_add(1.0)
+        lr = LR * tf.sqrt(1 - B2 ** t) / (1 - B1 ** t)
+        for p, g, m, v in zip(vs, grads, ms, vv):
+            m.assign(B1 * m + (1 - B1) * g)
+            v.assign(B2 * v + (1 - B2) * g * g)
+            p.assign_sub(lr * m / (tf.sqrt(v) + EPS))
+        return loss
+
+    fstep = tf.function(step)
+    rng = np.random.default_rng(0)
+    if scan:
+        xd, yd = tf.constant(x), tf.constant(y)
+        nfull = len(x) // bs
+
+        @tf.function
+        def epoch_fn(perm):
+            loss = tf.constant(0.0)
+            for i in tf.range(nfull):
+                idx = perm[i * bs:(i + 1) * bs]
+                loss = step(tf.gather(xd, idx), tf.gather(yd, idx))
+            return loss
+
+        def run_epoch(e):
+            perm = rng.permutation(len(x))
+            epoch_fn(tf.constant(perm)).numpy()
+            rest = perm[nfull * bs:]
+            if len(rest):
+                fstep(x[rest], y[rest]).numpy()
+    else:
+        def run_epoch(e):
+            loss = None
+            for idx in _batches(len(x), bs, rng):
+                loss = fstep(x[idx], y[idx])
+            loss.numpy()
+
+    return _timed_epochs(run_epoch, workload)
+
+
+def _raw_tf_predict(rows):
+    import tensorflow as tf
+
+    vs = _tf_vars("w1")
+    fwd = tf.function(lambda x: _tf_forward(vs, x, "w1"))
+    x = np.random.default_rng(1).standard_normal((rows, 784), dtype=np.float32)
+    ms, w = _median_time(lambda: fwd(x).numpy())
+    return {"ms": ms, **w.info()}
+
+
+# ================================================================================== import
+_FRAMEWORK_MODULE = {"jax": "jax", "torch": "torch", "tf": "tensorflow"}
+_FIRST_OP = {"jax": "import jax.numpy as jnp; jnp.add(np.ones(3, np.float32), 1.0).block_until_ready()",
+             "torch": "torch.add(torch.from_numpy(np.ones(3, np.float32)), 1.0)",
+             "tf": "tensorflow.add(np.ones(3, np.float32), 1.0).numpy()"}
+
+
+def _import(backend, what):
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    with Window() as w:
+        if what == "framework":
+            __import__(_FRAMEWORK_MODULE[backend])
+        elif what == "framework_op":
+            mod = __import__(_FRAMEWORK_MODULE[backend])
+            exec(_FIRST_OP[backend], {"np": np, _FRAMEWORK_MODULE[backend]: mod})
+        elif what == "dlx_op":
+            import dlx
+
+            np.asarray(dlx.ops.add(np.ones(3, np.float32), 1.0))
+        else:  # keras
+            import keras
+
+            np.asarray(keras.ops.add(np.ones(3, np.float32), 1.0))
+    return {"s": w.wall, **w.info()}
+
+
+# ================================================================================== configurations
+def configs(backends, suites, keras=True):
+    out = []
+    for b in backends:
+        impls = ["dlx", "raw"] + (["keras"] if keras else [])
+        if "w1" in suites:
+            out += [{"suite": "w1", "backend": b, "impl": i} for i in impls]
+        if "w1_spe" in suites:
+            spe = ["dlx_spe32"] + (["raw_scan"] if b != "torch" else [])
+            spe += ["keras_spe32"] if keras and b != "torch" else []  # Keras-torch rejects spe > 1
+            out += [{"suite": "w1_spe", "backend": b, "impl": i} for i in spe]
+        if "w2" in suites:
+            out += [{"suite": "w2", "backend": b, "impl": i} for i in impls]
+        if "predict" in suites:
+            out += [{"suite": "predict", "backend": b, "impl": i, "rows": r} for i in impls for r in (1, 1024)]
+        if "import" in suites:
+            out += [{"suite": "import", "backend": b, "impl": i}
+                    for i in ["framework", "framework_op", "dlx_op"] + (["keras"] if keras else [])]
+    return out
+
+
+def _env_for(cfg, torch_threads):
+    env = dict(os.environ)
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env["DLX_BACKEND"] = cfg["backend"]
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # cached bytecode, as for an installed package
+    env.pop("KERAS_BACKEND", None)
+    if cfg["impl"].startswith("keras"):
+        env["KERAS_BACKEND"] = KERAS_NAME[cfg["backend"]]
+    if cfg["backend"] == "torch" and cfg["suite"] != "import":
+        env["DLX_TORCH_THREADS"] = str(torch_threads)
+    return env
+
+
+def run_worker(cfg):
+    b, impl, suite = cfg["backend"], cfg["impl"], cfg["suite"]
+    if suite == "import":
+        return _import(b, impl)
+    if b == "torch" and suite != "import":
+        import torch
+
+        torch.set_num_threads(int(os.environ["DLX_TORCH_THREADS"]))
+    lib = "keras" if impl.startswith("keras") else "dlx"
+    if suite == "predict":
+        if impl == "raw":
+            return {"jax": _raw_jax_predict, "torch": _raw_torch_predict, "tf": _raw_tf_predict}[b](cfg["rows"])
+        return _predict_api(lib, cfg["rows"])
+    workload = "w2" if suite == "w2" else "w1"
+    if impl in ("dlx", "keras", "dlx_spe32", "keras_spe32"):
+        return _fit_api(lib, workload, 32 if impl.endswith("spe32") else 1)
+    scan = impl == "raw_scan"
+    if b == "jax":
+        return _raw_jax(workload, scan)
+    if b == "torch":
+        return _raw_torch(workload)
+    return _raw_tf(workload, scan)
+
+
+def _label(cfg):
+    return f"{cfg['suite']}/{cfg['backend']}/{cfg['impl']}" + (f"/{cfg['rows']}" if "rows" in cfg else "")
+
+
+def drive(args):
+    cfgs = configs(args.backends, args.suites, keras=not args.no_keras)
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    jsonl = out_dir / "fit_predict_runs.jsonl"
+    runs = []
+    for r in range(args.rounds):
+        order = list(cfgs)
+        random.Random(args.seed + r).shuffle(order)
+        for cfg in order:
+            env = _env_for(cfg, args.torch_threads)
+            t0 = time.perf_counter()
+            proc = subprocess.run([sys.executable, __file__, "--worker", json.dumps(cfg)], env=env,
+                                  capture_output=True, text=True, timeout=args.timeout)
+            line = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
+            rec = {**cfg, "round": r, "process_s": round(time.perf_counter() - t0, 2)}
+            if proc.returncode or not line:
+                rec["error"] = (proc.stderr or proc.stdout)[-2000:]
+            else:
+                rec.update(json.loads(line[-1][7:]))
+            runs.append(rec)
+            with open(jsonl, "a") as f:
+                f.write(json.dumps(rec) + "\n")
+            val = rec.get("ms_per_step", rec.get("ms", rec.get("s")))
+            print(f"[round {r}] {_label(cfg):32s} {'ERROR' if 'error' in rec else f'{val:.3f}'}"
+                  f"  foreign={rec.get('foreign_cores', '-')} load={rec.get('loadavg', ['-'])[0]}", flush=True)
+            if "error" in rec:
+                print(rec["error"][-800:], file=sys.stderr)
+    meta = {"date": time.strftime("%Y-%m-%d %H:%M:%S"), "python": sys.version.split()[0], "cpus": os.cpu_count(),
+            "rounds": args.rounds, "torch_threads": args.torch_threads, "versions": _versions()}
+    result = {"meta": meta, "runs": runs, "summary": summarize(runs)}
+    (out_dir / "fit_predict.json").write_text(json.dumps(result, indent=1))
+    md = markdown(result)
+    (out_dir / "fit_predict.md").write_text(md)
+    print(md)
+
+
+def _versions():
+    import importlib.metadata as md
+
+    out = {}
+    for p in ("numpy", "jax", "torch", "tensorflow", "keras", "dlx"):
+        with contextlib.suppress(md.PackageNotFoundError):
+            out[p] = md.version(p)
+    return out
+
+
+# ================================================================================== summary
+def _value(rec):
+    for k in ("ms_per_step", "ms", "s"):
+        if k in rec:
+            return rec[k]
+    return None
+
+
+def _key(rec):
+    return (rec["suite"], rec["backend"], rec["impl"], rec.get("rows"))
+
+
+def summarize(runs):
+    groups: dict = {}
+    for rec in runs:
+        if "error" in rec:
+            continue
+        groups.setdefault(_key(rec), []).append(rec)
+    cells = {}
+    for k, recs in groups.items():
+        clean = [r for r in recs if not r.get("contended")]
+        use = clean or recs
+        cells["|".join(str(p) for p in k)] = {
+            "median": statistics.median(_value(r) for r in use), "min": min(_value(r) for r in recs),
+            "n": len(recs), "n_clean": len(clean), "all_contended": not clean,
+            "median_foreign_cores": statistics.median(r.get("foreign_cores", 0) for r in recs)}
+    return {"cells": cells, "ratios": _ratios(runs)}
+
+
+RATIOS = [  # (name, suite, numerator impl, denominator impl, rows)
+    ("fit W1 dlx / raw step", "w1", "dlx", "raw", None),
+    ("fit W1 keras / raw step", "w1", "keras", "raw", None),
+    ("fit W1 spe32 dlx / raw scan", "w1_spe", "dlx_spe32", "raw_scan", None),
+    ("fit W1 spe32 keras / raw scan", "w1_spe", "keras_spe32", "raw_scan", None),
+    ("fit W2 dlx / raw", "w2", "dlx", "raw", None),
+    ("fit W2 keras / raw", "w2", "keras", "raw", None),
+    ("predict(1) dlx / raw", "predict", "dlx", "raw", 1),
+    ("predict(1) keras / raw", "predict", "keras", "raw", 1),
+    ("predict(1024) dlx / raw", "predict", "dlx", "raw", 1024),
+    ("predict(1024) keras / raw", "predict", "keras", "raw", 1024),
+]
+
+
+def _ratios(runs):
+    by = {}
+    for rec in runs:
+        if "error" not in rec:
+            by[(rec["round"], *_key(rec))] = _value(rec)
+    out = {}
+    backends = sorted({r["backend"] for r in runs})
+    rounds = sorted({r["round"] for r in runs})
+    for name, suite, num, den, rows in RATIOS:
+        for b in backends:
+            per = [by[(r, suite, b, num, rows)] / by[(r, suite, b, den, rows)] for r in rounds
+                   if (r, suite, b, num, rows) in by and (r, suite, b, den, rows) in by]
+            if per:
+                out[f"{name}|{b}"] = {"median": statistics.median(per), "per_round": [round(p, 3) for p in per]}
+    # import: dlx + first op minus the bare framework import (seconds)
+    for b in backends:
+        per = [by[(r, "import", b, "dlx_op", None)] - by[(r, "import", b, "framework", None)] for r in rounds
+               if (r, "import", b, "dlx_op", None) in by and (r, "import", b, "framework", None) in by]
+        if per:
+            out[f"import dlx+op - framework import (s)|{b}"] = {"median": statistics.median(per),
+                                                                "per_round": [round(p, 3) for p in per]}
+        per = [by[(r, "import", b, "keras", None)] - by[(r, "import", b, "framework", None)] for r in rounds
+               if (r, "import", b, "keras", None) in by and (r, "import", b, "framework", None) in by]
+        if per:
+            out[f"import keras+op - framework import (s)|{b}"] = {"median": statistics.median(per),
+                                                                  "per_round": [round(p, 3) for p in per]}
+    return out
+
+
+def _secs(r):
+    return "-" if r is None else f"{r['median']:+.3f}"
+
+
+def markdown(result):
+    meta, summ = result["meta"], result["summary"]
+    cells, ratios = summ["cells"], summ["ratios"]
+    lines = [f"# dlx fit / predict / import vs raw frameworks and Keras 3 ({meta['date']})", "",
+             f"{meta['rounds']} interleaved rounds, medians; python {meta['python']}, {meta['cpus']} CPUs; "
+             f"versions {meta['versions']}. `*` = every run of the cell saw > {CONTENDED_CORES} foreign cores "
+             "(shared machine), so the median is over contended runs.", ""]
+
+    def cell(suite, b, impl, rows=None, fmt="{:.3f}"):
+        c = cells.get(f"{suite}|{b}|{impl}|{rows}")
+        if c is None:
+            return "-"
+        return fmt.format(c["median"]) + ("*" if c["all_contended"] else "") + f" (n={c['n']})"
+
+    def ratio(name, b):
+        r = ratios.get(f"{name}|{b}")
+        return "-" if r is None else f"**{r['median']:.2f}x**"
+
+    backends = sorted({k.split("|")[1] for k in cells}, key=lambda b: BACKENDS.index(b) if b in BACKENDS else 9)
+    lines += ["## fit, ms/step (lower is better)", "",
+              "| backend | workload | dlx | raw | Keras 3 | dlx / raw | Keras / raw |", "|---|---|---|---|---|---|---|"]
+    for b in backends:
+        lines.append(f"| {b} | W1 MLP spe=1 | {cell('w1', b, 'dlx')} | {cell('w1', b, 'raw')} | "
+                     f"{cell('w1', b, 'keras')} | {ratio('fit W1 dlx / raw step', b)} | "
+                     f"{ratio('fit W1 keras / raw step', b)} |")
+        lines.append(f"| {b} | W1 MLP spe=32 (raw: whole-epoch loop) | {cell('w1_spe', b, 'dlx_spe32')} | "
+                     f"{cell('w1_spe', b, 'raw_scan')} | {cell('w1_spe', b, 'keras_spe32')} | "
+                     f"{ratio('fit W1 spe32 dlx / raw scan', b)} | {ratio('fit W1 spe32 keras / raw scan', b)} |")
+        lines.append(f"| {b} | W2 CNN | {cell('w2', b, 'dlx')} | {cell('w2', b, 'raw')} | {cell('w2', b, 'keras')} | "
+                     f"{ratio('fit W2 dlx / raw', b)} | {ratio('fit W2 keras / raw', b)} |")
+    lines += ["", "## predict latency, W1 model, ms per call (default arguments; raw = compiled forward)", "",
+              "| backend | rows | dlx | raw | Keras 3 | dlx / raw | Keras / raw |", "|---|---|---|---|---|---|---|"]
+    for b in backends:
+        for rows in (1, 1024):
+            lines.append(f"| {b} | {rows} | {cell('predict', b, 'dlx', rows)} | {cell('predict', b, 'raw', rows)} | "
+                         f"{cell('predict', b, 'keras', rows)} | {ratio(f'predict({rows}) dlx / raw', b)} | "
+                         f"{ratio(f'predict({rows}) keras / raw', b)} |")
+    lines += ["", "## import + first op, seconds (fresh interpreter, NumPy excluded)", "",
+              "| backend | framework import | framework import + op | `import dlx` + op | `import keras` + op | "
+              "dlx - framework | Keras - framework |", "|---|---|---|---|---|---|---|"]
+    for b in backends:
+        d = ratios.get(f"import dlx+op - framework import (s)|{b}")
+        k = ratios.get(f"import keras+op - framework import (s)|{b}")
+        lines.append(f"| {b} | {cell('import', b, 'framework')} | {cell('import', b, 'framework_op')} | "
+                     f"{cell('import', b, 'dlx_op')} | {cell('import', b, 'keras')} | "
+                     f"{_secs(d)} | {_secs(k)} |")
+    lines += ["", "Per-round ratios:", ""]
+    for k, v in ratios.items():
+        lines.append(f"* {k.replace('|', ' — ')}: {v['median']:.3f} (rounds: {v['per_round']})")
+    errors = [r for r in result["runs"] if "error" in r]
+    if errors:
+        lines += ["", f"{len(errors)} run(s) failed: " + ", ".join(sorted({_label(r) for r in errors}))]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--backends", nargs="+", default=list(BACKENDS), choices=BACKENDS)
+    p.add_argument("--suites", nargs="+", default=["w1", "w1_spe", "w2", "predict", "import"],
+                   choices=["w1", "w1_spe", "w2", "predict", "import"])
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default=str(HERE / "results"))
+    p.add_argument("--no-keras", action="store_true", help="skip the Keras 3 configurations")
+    p.add_argument("--torch-threads", type=int, default=None,
+                   help="intra-op threads for every torch run (default: dlx's default, max(1, cpu_count // 2))")
+    p.add_argument("--timeout", type=int, default=900, help="seconds per configuration")
+    p.add_argument("--worker", help=argparse.SUPPRESS)
+    p.add_argument("--report", help="re-render the Markdown table of a saved fit_predict.json")
+    args = p.parse_args(argv)
+    if args.worker:
+        print("RESULT " + json.dumps(run_worker(json.loads(args.worker))), flush=True)
+        return
+    if args.report:
+        result = json.loads(Path(args.report).read_text())
+        result["summary"] = summarize(result["runs"])
+        print(markdown(result))
+        return
+    args.torch_threads = _torch_threads(args.torch_threads)
+    drive(args)
+
+
+if __name__ == "__main__":
+    main()
