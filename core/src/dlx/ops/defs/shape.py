@@ -277,8 +277,17 @@ def tile(x, repeats):
 
 
 def _repeat_grad(g, out, x, repeats, axis=None):
-    if not isinstance(repeats, int):
-        raise NotImplementedError
+    shape = K.shape(x)
+    if not isinstance(repeats, int):  # per-element counts: segment sums of g
+        n = int(np.prod(shape)) if axis is None else shape[axis % len(shape)]
+        idx = np.repeat(np.arange(n), np.broadcast_to(np.asarray(repeats), (n,))).astype(np.int32)[:, None]
+        if axis is None:
+            acc = K.scatter_add(K.zeros((n,), K.dtype(g)), idx, K.reshape(g, (-1,)))
+            return (K.reshape(acc, shape),)
+        a = axis % len(shape)
+        gm = K.moveaxis(g, a, 0)
+        acc = K.scatter_add(K.zeros((n, *K.shape(gm)[1:]), K.dtype(g)), idx, gm)
+        return (K.moveaxis(acc, 0, a),)
     if axis is None:
         return (K.reshape(K.sum(K.reshape(g, (-1, repeats)), axis=1), K.shape(x)),)
     shape = K.shape(x)
@@ -287,7 +296,8 @@ def _repeat_grad(g, out, x, repeats, axis=None):
     return (K.sum(gs, axis=a + 1),)
 
 
-@op(G, E0, [_c("axis", (3, 4), 2, 1), _c("flat", (3, 4), 3), _c("counts", (3, 4), [1, 0, 2], 0, grad=False)],
+@op(G, E0, [_c("axis", (3, 4), 2, 1), _c("flat", (3, 4), 3), _c("counts", (3, 4), [1, 0, 2], 0),
+            _c("counts_flat", (2, 2), [2, 1, 0, 3])],
     grad=_repeat_grad, tensors=("x",))
 def repeat(x, repeats, axis=None):
     """Repeats each element ``repeats`` times along ``axis`` (flattened if None)."""
