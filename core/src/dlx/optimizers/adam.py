@@ -75,23 +75,7 @@ class Adam(Optimizer):
                                      ops.divide(ops.multiply(new_m, alpha), ops.add(ops.sqrt(new_v), self.epsilon))))
 
     def update_step(self, gradient, variable, learning_rate):
-        i = self._index(variable)
-        dt = variable.dtype
-        t = ops.cast(ops.add(self.iterations.value, 1), dt)
-        b1p = ops.power(ops.cast(self.beta_1, dt), t)
-        b2p = ops.power(ops.cast(self.beta_2, dt), t)
-        alpha = ops.divide(ops.multiply(learning_rate, ops.sqrt(ops.subtract(1.0, b2p))), ops.subtract(1.0, b1p))
-        m, v = self._momentums[i], self._velocities[i]
-        new_m = ops.add(m.value, ops.multiply(ops.subtract(gradient, m.value), 1 - self.beta_1))
-        new_v = ops.add(v.value, ops.multiply(ops.subtract(ops.square(gradient), v.value), 1 - self.beta_2))
-        m.assign(new_m)
-        v.assign(new_v)
-        if self.amsgrad:
-            vh = self._velocity_hats[i]
-            new_v = ops.maximum(vh.value, new_v)
-            vh.assign(new_v)
-        variable.assign(ops.subtract(variable.value,
-                                     ops.divide(ops.multiply(new_m, alpha), ops.add(ops.sqrt(new_v), self.epsilon))))
+        self._apply_moments(gradient, variable, self._alpha(variable.dtype, learning_rate))
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
