@@ -10,6 +10,11 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
+from dlx.ops.conv_rules import data_format as _format
+from dlx.ops.conv_rules import deconv_length as _deconv_length
+from dlx.ops.conv_rules import padding as _padding
+from dlx.ops.conv_rules import same_pads as _same_pads
+from dlx.ops.conv_rules import spatial_tuple as _tuple
 from dlx_jax._common import FLOAT_DTYPES, arr, axis_tuple, fl, float_promote, float_unary, promote
 
 _EPS = 1e-7
@@ -72,39 +77,6 @@ def log_softmax(x, axis=-1):
 
 
 # ------------------------------------------------------------------------------ conv & pool
-def _format(data_format):
-    if data_format not in (None, "channels_last", "channels_first"):
-        raise ValueError(f"data_format={data_format!r}; expected 'channels_last' or 'channels_first'")
-    if data_format is None:
-        from dlx import config
-
-        return config.image_data_format()
-    return data_format
-
-
-def _padding(padding):
-    p = str(padding).lower()
-    if p not in ("valid", "same"):
-        raise ValueError(f"padding={padding!r}; expected 'valid' or 'same'")
-    return p
-
-
-def _tuple(v, n, what):
-    if isinstance(v, int):
-        return (v,) * n
-    v = tuple(int(i) for i in v)
-    if len(v) != n:
-        raise ValueError(f"{what}={v!r} has {len(v)} entries; expected {n} (one per spatial dim)")
-    return v
-
-
-def _same_pads(size, k, s, d):
-    eff = (k - 1) * d + 1
-    out = -(-size // s)
-    total = max((out - 1) * s + eff - size, 0)
-    return total // 2, total - total // 2
-
-
 def _dimension_numbers(ndim, channels_first):
     sp = tuple(range(2, ndim)) if channels_first else tuple(range(1, ndim - 1))
     lhs = (0, 1, *sp) if channels_first else (0, ndim - 1, *sp)
@@ -144,14 +116,6 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
     w = arr(kernel)
     w = jnp.reshape(w, (*w.shape[:-2], 1, w.shape[-2] * w.shape[-1]))
     return conv(inputs, w, strides, padding, data_format, dilation_rate)
-
-
-def _deconv_length(size, k, s, padding, output_padding, d):
-    eff = (k - 1) * d + 1
-    if output_padding is None:
-        return size * s + max(eff - s, 0) if padding == "valid" else size * s
-    pad = 0 if padding == "valid" else eff // 2
-    return (size - 1) * s + eff - 2 * pad + output_padding
 
 
 def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format=None,

@@ -7,7 +7,12 @@ import math
 import numpy as np
 import openvino.opset16 as O
 
-from dlx import config, dtypes
+from dlx import dtypes
+from dlx.ops.conv_rules import data_format as _format
+from dlx.ops.conv_rules import deconv_length as _deconv_length
+from dlx.ops.conv_rules import padding as _padding
+from dlx.ops.conv_rules import same_pads as _same_pads
+from dlx.ops.conv_rules import spatial_tuple as _tuple
 from dlx_openvino import _graph as G
 from dlx_openvino._graph import as_float, cast, const, dt, fpromote, i64, norm_axes, out, reshape, select, shape
 from dlx_openvino._kernels import B, _o, builder, logical_right_shift, shift_left_const, shift_right_const
@@ -129,35 +134,6 @@ def log_softmax(x, axis=-1):
 
 
 # ------------------------------------------------------------------------------ conv & pool
-def _tuple(v, n, what):
-    if isinstance(v, (int, np.integer)):
-        return (int(v),) * n
-    v = tuple(int(i) for i in v)
-    if len(v) != n:
-        raise ValueError(f"{what}={v!r} has {len(v)} entries; expected {n} (one per spatial dim)")
-    return v
-
-
-def _same_pads(size, k, s, d):
-    eff = (k - 1) * d + 1
-    o = -(-size // s)
-    total = max((o - 1) * s + eff - size, 0)
-    return total // 2, total - total // 2
-
-
-def _format(data_format):
-    if data_format not in (None, "channels_last", "channels_first"):
-        raise ValueError(f"data_format={data_format!r}; expected 'channels_last' or 'channels_first'")
-    return config.image_data_format() if data_format is None else data_format
-
-
-def _padding(padding):
-    p = str(padding).lower()
-    if p not in ("valid", "same"):
-        raise ValueError(f"padding={padding!r}; expected 'valid' or 'same'")
-    return p
-
-
 def _to_first(x, fmt):
     """(N, *sp, C) -> (N, C, *sp) for channels-last inputs (OpenVINO's layout is NC...)."""
     if fmt == "channels_first":
@@ -219,14 +195,6 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
     ks = shape(k)
     w = reshape(k, [*ks[:-2], 1, ks[-2] * ks[-1]])
     return _from_first(_conv(_to_first(x, fmt), w, strides, padding, fmt, dilation_rate), fmt)
-
-
-def _deconv_length(size, k, s, padding, output_padding, d):
-    eff = (k - 1) * d + 1
-    if output_padding is None:
-        return size * s + max(eff - s, 0) if padding == "valid" else size * s
-    pad = 0 if padding == "valid" else eff // 2
-    return (size - 1) * s + eff - 2 * pad + output_padding
 
 
 @builder()
@@ -486,7 +454,6 @@ def _split12(c: float) -> tuple[float, float]:
     m, e = math.frexp(c)
     hi = math.ldexp(round(m * 2 ** 12), e - 12)
     return hi, c - hi
-
 
 
 def _two_sum(a, b):

@@ -5,7 +5,10 @@ from __future__ import annotations
 import builtins
 import math
 
-from dlx import config
+from dlx.ops.conv_rules import data_format as _format
+from dlx.ops.conv_rules import padding as _padding
+from dlx.ops.conv_rules import same_pads
+from dlx.ops.conv_rules import spatial_tuple as _tuple
 from dlx.ops.defs import nn as _spec_nn
 from dlx_tf._core import FLOAT_TF, TF, axes, fl, float_pair, pair, promote, static_shape, tensor, tf
 
@@ -104,29 +107,6 @@ def log_softmax(x, axis=-1):
 
 
 # ------------------------------------------------------------------------------ conv & pool
-def _format(data_format):
-    data_format = config.image_data_format() if data_format is None else data_format
-    if data_format not in ("channels_last", "channels_first"):
-        raise ValueError(f"data_format={data_format!r}; expected 'channels_last' or 'channels_first'")
-    return data_format
-
-
-def _padding(padding):
-    p = str(padding).lower()
-    if p not in ("valid", "same"):
-        raise ValueError(f"padding={padding!r}; expected 'valid' or 'same'")
-    return p
-
-
-def _tuple(v, n, what):
-    if isinstance(v, int):
-        return (v,) * n
-    v = tuple(int(i) for i in v)
-    if len(v) != n:
-        raise ValueError(f"{what}={v!r} has {len(v)} entries; expected {n} (one per spatial dim)")
-    return v
-
-
 def _to_last(x, data_format):
     if data_format == "channels_first":
         nd = x.shape.rank
@@ -148,10 +128,7 @@ def _strided_dilated(x, kernel, st, padding, dl):
     ks = static_shape(kernel)[:-2]
     if padding == "same":
         pads = [[0, 0]]
-        for size, k, s, d in zip(shape[1:-1], ks, st, dl):
-            eff = (k - 1) * d + 1
-            total = max((-(-size // s) - 1) * s + eff - size, 0)
-            pads.append([total // 2, total - total // 2])
+        pads += [list(same_pads(size, k, s, d)) for size, k, s, d in zip(shape[1:-1], ks, st, dl)]
         x = tf.pad(x, [*pads, [0, 0]])
     y = _conv_last(x, kernel, (1,) * len(st), "valid", dl)
     return y[(slice(None), *(slice(None, None, s) for s in st), slice(None))]

@@ -11,7 +11,11 @@ from typing import Any
 import torch
 import torch.nn.functional as tnf
 
-from dlx import config
+from dlx.ops.conv_rules import data_format as _format
+from dlx.ops.conv_rules import deconv_length as _deconv_length
+from dlx.ops.conv_rules import padding as _padding
+from dlx.ops.conv_rules import same_pads as _same_pads
+from dlx.ops.conv_rules import spatial_tuple as _tuple
 from dlx_torch._grad import GeluTanh
 from dlx_torch._shape import one_hot
 from dlx_torch._tensors import F, T, Tensor, axes, pair_tensors, promote_all
@@ -97,38 +101,6 @@ def log_softmax(x, axis=-1):
 
 
 # ------------------------------------------------------------------------------ conv & pool
-def _format(data_format: Any) -> str:
-    if data_format is None:
-        return config.image_data_format()
-    if data_format not in ("channels_last", "channels_first"):
-        raise ValueError(f"data_format={data_format!r}; expected 'channels_last' or 'channels_first'")
-    return data_format
-
-
-def _padding(padding: Any) -> str:
-    p = str(padding).lower()
-    if p not in ("valid", "same"):
-        raise ValueError(f"padding={padding!r}; expected 'valid' or 'same'")
-    return p
-
-
-def _tuple(v: Any, n: int, what: str) -> tuple[int, ...]:
-    if isinstance(v, int):
-        return (v,) * n
-    v = tuple(int(i) for i in v)
-    if len(v) != n:
-        raise ValueError(f"{what}={v!r} has {len(v)} entries; expected {n} (one per spatial dim)")
-    return v
-
-
-def _same_pads(size: int, k: int, s: int, d: int) -> tuple[int, int]:
-    """TF/Keras 'same' padding: the odd pixel goes on the right."""
-    eff = (k - 1) * d + 1
-    out = -(-size // s)
-    total = max((out - 1) * s + eff - size, 0)
-    return total // 2, total - total // 2
-
-
 def _flat_pads(pads: list[tuple[int, int]]) -> list[int]:
     flat: list[int] = []
     for lo, hi in reversed(pads):
@@ -194,14 +166,6 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
     ks = w.shape
     # (*window, C, multiplier) -> (*window, 1, C * multiplier): a grouped conv with groups = C
     return conv(inputs, w.reshape(*ks[:-2], 1, ks[-2] * ks[-1]), strides, padding, data_format, dilation_rate)
-
-
-def _deconv_length(size: int, k: int, s: int, padding: str, output_padding: int | None, d: int) -> int:
-    eff = (k - 1) * d + 1
-    if output_padding is None:
-        return size * s + max(eff - s, 0) if padding == "valid" else size * s
-    pad = 0 if padding == "valid" else eff // 2
-    return (size - 1) * s + eff - 2 * pad + output_padding
 
 
 def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format=None,

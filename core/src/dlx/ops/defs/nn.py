@@ -14,6 +14,11 @@ import numpy as np
 
 from dlx import ops as K
 from dlx.ops import tolerance as T
+from dlx.ops.conv_rules import data_format as _check_format
+from dlx.ops.conv_rules import deconv_length as _deconv_length
+from dlx.ops.conv_rules import padding as _check_padding
+from dlx.ops.conv_rules import same_pads as _same_pads
+from dlx.ops.conv_rules import spatial_tuple as _tuple
 from dlx.ops.defs._common import as_float, axis_tuple, float_promote, unary_cases, vectorize
 from dlx.ops.spec import Case, op
 
@@ -184,22 +189,6 @@ def log_softmax(x, axis=-1):
 
 
 # ------------------------------------------------------------------------------ conv & pool
-def _tuple(v, n, what):
-    if isinstance(v, int):
-        return (v,) * n
-    v = tuple(int(i) for i in v)
-    if len(v) != n:
-        raise ValueError(f"{what}={v!r} has {len(v)} entries; expected {n} (one per spatial dim)")
-    return v
-
-
-def _same_pads(size, k, s, d):
-    eff = (k - 1) * d + 1
-    out = -(-size // s)
-    total = max((out - 1) * s + eff - size, 0)
-    return total // 2, total - total // 2
-
-
 def _patches(x, ksize, strides, dilation, padding, pad_value=0.0):
     """(N, *spatial, C) -> (N, *out_spatial, prod(ksize), C), written in ops."""
     shape = K.shape(x)
@@ -242,23 +231,6 @@ def _from_last(x, data_format):
     if data_format == "channels_first":
         return K.moveaxis(x, -1, 1)
     return x
-
-
-def _check_format(data_format):
-    if data_format not in (None, "channels_last", "channels_first"):
-        raise ValueError(f"data_format={data_format!r}; expected 'channels_last' or 'channels_first'")
-    if data_format is None:
-        from dlx import config
-
-        return config.image_data_format()
-    return data_format
-
-
-def _check_padding(padding):
-    p = str(padding).lower()
-    if p not in ("valid", "same"):
-        raise ValueError(f"padding={padding!r}; expected 'valid' or 'same'")
-    return p
 
 
 def conv_decomposition(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
@@ -369,14 +341,6 @@ op(G, T.Kc(lambda a, k: int(np.prod(np.shape(a[1])[:-2]))), [
     _conv_case("1d", (2, 9, 4), (3, 4, 2)),
 ], grad=_vjp_of(depthwise_conv_decomposition, 2), tensors=("inputs", "kernel"),
    decomposition=depthwise_conv_decomposition)(depthwise_conv)
-
-
-def _deconv_length(size, k, s, padding, output_padding, d):
-    eff = (k - 1) * d + 1
-    if output_padding is None:
-        return size * s + max(eff - s, 0) if padding == "valid" else size * s
-    pad = 0 if padding == "valid" else eff // 2
-    return (size - 1) * s + eff - 2 * pad + output_padding
 
 
 def conv_transpose_decomposition(inputs, kernel, strides=1, padding="valid", output_padding=None,
