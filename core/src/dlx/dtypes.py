@@ -168,6 +168,22 @@ def result_type(*items) -> str:
     return out
 
 
+def python_to_numpy(x) -> np.ndarray:
+    """A Python scalar or (nested) list as a NumPy array with dlx's defaults: floats become
+    ``floatx()``, ints ``int32`` (NumPy would pick float64 / int64). Every backend converts
+    Python values this way.
+
+    >>> python_to_numpy(1.5).dtype, python_to_numpy([1, 2]).dtype
+    (dtype('float32'), dtype('int32'))
+    """
+    arr = np.asarray(x)
+    if arr.dtype == np.float64:
+        return arr.astype(to_numpy_dtype(_FLOATX))
+    if arr.dtype == np.int64:
+        return arr.astype(np.int32)
+    return arr
+
+
 def to_numpy_dtype(dtype) -> np.dtype:
     """The NumPy dtype for a dlx dtype (bfloat16 needs ``ml_dtypes``)."""
     name = standardize(dtype)

@@ -22,6 +22,14 @@ def _norm_axes(axis, ndim, who):
     return tuple(sorted(set(out)))
 
 
+
+def _affine_config(layer) -> dict:
+    """The serialized initializers, regularizers and constraints of ``gamma`` / ``beta``."""
+    return {f"{w}_{kind}": _ser(module, getattr(layer, f"{w}_{kind}"))
+            for w in ("beta", "gamma")
+            for kind, module in (("initializer", initializers), ("regularizer", regularizers),
+                                 ("constraint", constraints))}
+
 class BatchNormalization(Layer):
     """Normalizes with batch statistics in training (updating moving averages) and with the
     moving averages at inference (or when the layer is frozen: ``trainable=False``).
@@ -183,12 +191,7 @@ class LayerNormalization(Layer):
     def get_config(self) -> dict:
         return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon, "center": self.center,
                 "scale": self.scale, "rms_scaling": self.rms_scaling,
-                "beta_initializer": _ser(initializers, self.beta_initializer),
-                "gamma_initializer": _ser(initializers, self.gamma_initializer),
-                "beta_regularizer": _ser(regularizers, self.beta_regularizer),
-                "gamma_regularizer": _ser(regularizers, self.gamma_regularizer),
-                "beta_constraint": _ser(constraints, self.beta_constraint),
-                "gamma_constraint": _ser(constraints, self.gamma_constraint)}
+                **_affine_config(self)}
 
 
 class GroupNormalization(Layer):
@@ -270,12 +273,7 @@ class GroupNormalization(Layer):
     def get_config(self) -> dict:
         return {**super().get_config(), "groups": self.groups, "axis": self.axis, "epsilon": self.epsilon,
                 "center": self.center, "scale": self.scale,
-                "beta_initializer": _ser(initializers, self.beta_initializer),
-                "gamma_initializer": _ser(initializers, self.gamma_initializer),
-                "beta_regularizer": _ser(regularizers, self.beta_regularizer),
-                "gamma_regularizer": _ser(regularizers, self.gamma_regularizer),
-                "beta_constraint": _ser(constraints, self.beta_constraint),
-                "gamma_constraint": _ser(constraints, self.gamma_constraint)}
+                **_affine_config(self)}
 
 
 class RMSNormalization(Layer):

@@ -199,12 +199,7 @@ def _np_value(v):
     if isinstance(v, OVTensor):
         raise TypeError("an OpenVINO traced tensor was passed to an eager op outside compile()")
     if isinstance(v, (list, tuple)):
-        arr = np.asarray(v)
-        if arr.dtype == np.float64:
-            return arr.astype(dtypes.floatx())
-        if arr.dtype == np.int64:
-            return arr.astype(np.int32)
-        return arr
+        return dtypes.python_to_numpy(v)
     return np.asarray(v)
 
 
@@ -537,12 +532,7 @@ class OpenVINOBackend(Backend):
         if isinstance(x, np.ndarray):
             return x
         if isinstance(x, (bool, int, float)) or (isinstance(x, (list, tuple)) and not hasattr(x, "shape")):
-            arr = np.asarray(x)
-            if arr.dtype == np.float64:
-                return arr.astype(dtypes.floatx())
-            if arr.dtype == np.int64:
-                return arr.astype(np.int32)
-            return arr
+            return dtypes.python_to_numpy(x)
         return np.asarray(x)
 
     def to_numpy(self, x) -> np.ndarray:

@@ -38,14 +38,7 @@ def name_of(x) -> str:
     return n if n is not None else dtypes.standardize(dt)
 
 
-def _np_default(x) -> np.ndarray:
-    """NumPy array of a Python scalar / nested list with dlx's defaults (floatx, int32)."""
-    arr = np.asarray(x)
-    if arr.dtype == np.float64:
-        return arr.astype(dtypes.to_numpy_dtype(dtypes.floatx()))
-    if arr.dtype == np.int64:
-        return arr.astype(np.int32)
-    return arr
+_np_default = dtypes.python_to_numpy
 
 
 def tensor(x, dtype: str | None = None) -> tf.Tensor:

@@ -49,12 +49,7 @@ class NumpyBackend(Backend):
         if isinstance(x, np.ndarray):
             return x
         if isinstance(x, (bool, int, float)) or (isinstance(x, (list, tuple)) and not hasattr(x, "shape")):
-            arr = np.asarray(x)
-            if arr.dtype == np.float64:
-                return arr.astype(dtypes.floatx())
-            if arr.dtype == np.int64:
-                return arr.astype(np.int32)
-            return arr
+            return dtypes.python_to_numpy(x)
         return np.asarray(x)
 
     def to_numpy(self, x):
