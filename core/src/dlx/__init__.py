@@ -6,6 +6,8 @@ framework is imported until a backend is selected (the first op call).
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import importlib
 
 __version__ = "0.1.0"
@@ -20,11 +22,30 @@ _LAZY = {"Variable": "dlx.variables", "StatelessScope": "dlx.variables",
          "DTypePolicy": "dlx.dtype_policies", "SeedGenerator": "dlx.random"}
 
 
+@contextlib.contextmanager
+def _gc_paused():
+    """Pauses the cyclic garbage collector while dlx loads (its op registry, a backend's kernels).
+
+    Loading allocates ~12k long-lived objects; right after a framework import (which leaves a
+    large heap of its own) that tips CPython into a full collection over the framework's objects,
+    ~50 ms of the first op's latency, with nothing to free. The collector runs again as soon as
+    the block ends; the previous state (enabled or not) is restored."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def __getattr__(name):
     if name in _SUBMODULES:
-        return importlib.import_module(f"dlx.{name}")
+        with _gc_paused():
+            return importlib.import_module(f"dlx.{name}")
     if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
+        with _gc_paused():
+            return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'dlx' has no attribute {name!r}")
 
 

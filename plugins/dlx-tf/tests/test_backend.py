@@ -165,7 +165,7 @@ def test_compile_caches_per_signature(tf_backend, jit):
         return ops.add(ops.multiply(x, y), ops.sin(x))
 
     fn = tf_backend.compile(f, jit=jit)
-    assert isinstance(fn, tf.types.experimental.PolymorphicFunction)
+    assert isinstance(fn.function, tf.types.experimental.PolymorphicFunction)
     a = tf.constant(np.linspace(0, 1, 6, dtype=np.float32).reshape(2, 3))
     with dlx.backend.use(tf_backend):
         out1 = fn(a, a)
@@ -182,6 +182,39 @@ def test_compile_caches_per_signature(tf_backend, jit):
     else:
         with pytest.raises(ValueError, match="jit_compile"):
             fn.experimental_get_compiler_ir(a, a)
+
+
+def test_compiled_calls_take_the_flat_path(tf_backend):
+    """Known signatures skip tf.function's argument matching (dlx_tf._fastcall) and give the same
+    results as the public path: nested lists / dicts of tensors, NumPy arrays, static Python
+    values (a new value is a new signature), a new structure, a new shape."""
+    traces = []
+
+    def f(state, batch, scale):
+        traces.append(1)
+        out = [ops.multiply(v, scale) for v in state["w"]]
+        return {"w": out, "n": state["n"]}, ops.add(ops.sum(batch[0]), ops.sum(batch[1]))
+
+    fn = tf_backend.compile(f, jit=False)
+    rng = np.random.default_rng(0)
+    w = [tf.constant(rng.standard_normal((2, 3)), tf.float32), tf.constant(rng.standard_normal(4), tf.float32)]
+    n = tf.constant(3, tf.int32)
+    calls = []
+    with dlx.backend.use(tf_backend):
+        for scale in [2.0, 2.0, 2.0, 3.0, 3.0]:
+            xb = rng.standard_normal((5, 2)).astype(np.float32)
+            yb = tf.constant(rng.standard_normal(5), tf.float32)
+            state, total = fn({"w": w, "n": n}, [xb, yb], scale)
+            calls.append(len(fn._concrete))
+            for a, b in zip(state["w"], w):
+                np.testing.assert_allclose(a.numpy(), b.numpy() * scale, rtol=1e-6)
+            assert int(state["n"]) == 3 and isinstance(state["w"], list)
+            np.testing.assert_allclose(float(total), xb.sum() + yb.numpy().sum(), rtol=1e-5)
+        assert len(traces) == 2 and calls == [1, 1, 1, 2, 2]  # one trace and one entry per scale
+        assert all(entry is not None for entry in fn._concrete.values())  # both took the flat path
+        # a new shape: a new signature, still correct
+        state, total = fn({"w": w, "n": n}, [np.ones((7, 2), np.float32), tf.ones(7)], 2.0)
+        np.testing.assert_allclose(float(total), 21.0)
 
 
 # ------------------------------------------------------------------------------ variables

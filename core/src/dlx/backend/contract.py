@@ -68,6 +68,10 @@ class Backend:
     #: what ``jit_compile="auto"`` means here (``None``: ``capabilities.jit``). A backend whose
     #: plain compilation beats its JIT for typical steps (graph-mode TF, eager torch) says False.
     auto_jit_compile: ClassVar[bool | None] = None
+    #: whether functions returned by :meth:`compile` take NumPy arrays wherever they take tensors
+    #: (and convert them faster than :meth:`convert_to_tensor` would): the trainer then feeds
+    #: compiled steps NumPy batches, with no conversion on its input thread
+    compiled_takes_numpy: ClassVar[bool] = False
 
     def __init__(self) -> None:
         self._op_table: dict[str, Callable] | None = None
@@ -164,7 +168,7 @@ def build_op_table(backend: Backend) -> dict[str, Callable]:
             got = _params(fn)
         except (TypeError, ValueError):
             got = None
-        want = _params(spec.reference)
+        want = [(q.name, q.kind) for q in spec.signature.parameters.values()]
         if got is not None and [n for n, _ in got] != [n for n, _ in want]:
             problems.append(f"kernel {name!r} takes ({', '.join(n for n, _ in got)}); "
                             f"the spec says ({', '.join(n for n, _ in want)})")
@@ -173,10 +177,10 @@ def build_op_table(backend: Backend) -> dict[str, Callable]:
     for name, spec in REGISTRY.items():
         if name in table:
             continue
-        if spec.since > backend.spec_version:
-            table[name] = _missing_op(backend.name, spec)
-        elif spec.decomposition is not None:
+        if spec.decomposition is not None:  # also for ops newer than the backend: its other ops run it
             table[name] = spec.decomposition
+        elif spec.since > backend.spec_version:
+            table[name] = _missing_op(backend.name, spec)
         else:
             problems.append(f"op {name!r} has no kernel and no decomposition")
     if problems:

@@ -20,6 +20,7 @@ import json
 import os
 from pathlib import Path
 
+from dlx import _gc_paused
 from dlx.backend.contract import Backend, BackendError
 from dlx.ops.dispatch import STATE
 from dlx.plugins import manager
@@ -70,6 +71,11 @@ def get(name: str) -> Backend:
     inst = _INSTANCES.get(key)
     if inst is not None:
         return inst
+    with _gc_paused():
+        return _load(key)
+
+
+def _load(key: str) -> Backend:
     rec = records()[key]
     module_name, _, cls_name = rec.target.partition(":")
     try:

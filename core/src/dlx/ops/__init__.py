@@ -20,8 +20,19 @@ from dlx.ops.dispatch import make_public as _make_public
 from dlx.ops.spec import REGISTRY, SPEC_VERSION, Case, OpSpec, get_spec, op  # noqa: F401  (re-exported)
 from dlx.ops.symbolic import SymbolicTensor  # noqa: F401  (re-exported)
 
-for _name, _spec in REGISTRY.items():
-    globals()[_name] = _make_public(_spec)
+
+def __getattr__(name):
+    # op functions are generated on first use (all ~170 up front cost ~10 ms of ``import dlx``
+    # + the first op, and a program uses a few dozen); each is then a plain module global
+    spec = REGISTRY.get(name)
+    if spec is None:
+        raise AttributeError(f"module 'dlx.ops' has no attribute {name!r}")
+    fn = globals()[name] = _make_public(spec)
+    return fn
+
+
+def __dir__():
+    return sorted(set(globals()) | set(REGISTRY))
 
 
 def _backend():

@@ -141,7 +141,8 @@ def make_public(spec):
     lines.append(f"    return _STATE.kernels[{spec.name!r}]({args_src})")
     src = "\n".join(lines)
     ns = {"_Special": Special, "_slow": slow_path, "_spec": spec, "_STATE": STATE, "_bad": _bad,
-          "_check_axis": _check_axis, "_check_dtype": _check_dtype, "_FORMATS": _FORMATS, "_DTYPES": _dtype_table(),
+          "_check_axis": _check_axis, "_check_dtype": _check_dtype, "_FORMATS": _FORMATS,
+          "_DTYPES": _DTYPE_TABLE or _DTYPE_TABLE.update(_dtype_table()) or _DTYPE_TABLE,
           "_validate": spec.validate, **defaults}
     exec(compile(src, f"<dlx.ops.{spec.name}>", "exec"), ns)
     fn = ns[spec.name]
@@ -150,6 +151,9 @@ def make_public(spec):
     fn.__qualname__ = spec.name
     fn.spec = spec
     return fn
+
+
+_DTYPE_TABLE: dict = {}  # dtype spellings -> dlx names (filled by the first make_public)
 
 
 def _dtype_table():

@@ -22,7 +22,7 @@ import inspect
 from collections.abc import Callable, Sequence
 from typing import Any
 
-SPEC_VERSION = 1
+SPEC_VERSION = 2
 
 REGISTRY: dict[str, OpSpec] = {}
 

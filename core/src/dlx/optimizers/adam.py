@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dlx import ops
+from dlx.ops.defs.optim import adam_moments, adam_step
 from dlx.optimizers.optimizer import Optimizer
 from dlx.variables import Variable
 
@@ -63,16 +64,20 @@ class Adam(Optimizer):
     def _apply_moments(self, gradient, variable, alpha):
         i = self._index(variable)
         m, v = self._momentums[i], self._velocities[i]
-        new_m = ops.add(m.value, ops.multiply(ops.subtract(gradient, m.value), 1 - self.beta_1))
-        new_v = ops.add(v.value, ops.multiply(ops.subtract(ops.square(gradient), v.value), 1 - self.beta_2))
+        if not self.amsgrad:  # the fused op (a few kernels on eager backends)
+            new_var, new_m, new_v = ops.adam_update(variable.value, gradient, m.value, v.value, alpha,
+                                                    self.beta_1, self.beta_2, self.epsilon)
+            m.assign(new_m)
+            v.assign(new_v)
+            variable.assign(new_var)
+            return
+        new_m, new_v = adam_moments(gradient, m.value, v.value, self.beta_1, self.beta_2)
         m.assign(new_m)
         v.assign(new_v)
-        if self.amsgrad:
-            vh = self._velocity_hats[i]
-            new_v = ops.maximum(vh.value, new_v)
-            vh.assign(new_v)
-        variable.assign(ops.subtract(variable.value,
-                                     ops.divide(ops.multiply(new_m, alpha), ops.add(ops.sqrt(new_v), self.epsilon))))
+        vh = self._velocity_hats[i]
+        new_v = ops.maximum(vh.value, new_v)
+        vh.assign(new_v)
+        variable.assign(adam_step(variable.value, new_m, new_v, alpha, self.epsilon))
 
     def update_step(self, gradient, variable, learning_rate):
         self._apply_moments(gradient, variable, self._alpha(variable.dtype, learning_rate))

@@ -93,6 +93,7 @@ class EpochIterator:
         self.steps_per_execution = int(steps_per_execution)
         self.backend = backend
         self.prefetch = prefetch
+        self.convert = True  # False: hand out NumPy batches (the backend's compiled steps take them)
         self._iterator = None
         self._pass = 0
         self.skip_steps = 0  # set by BackupAndRestore-style resumes: batches to skip in the next epoch
@@ -105,7 +106,7 @@ class EpochIterator:
 
     def _convert(self, batch):
         b = self.backend
-        if b is None:
+        if b is None or not self.convert:
             return batch
         return tree.map_structure(lambda a: b.convert_to_tensor(a), batch)
 
@@ -114,6 +115,8 @@ class EpochIterator:
         self._pass += 1
         if self.prefetch and self.backend is not None:
             return iter(Prefetcher(it, self._convert, self.prefetch))
+        if not self.convert:
+            return iter(it)
         return (self._convert(b) for b in it)
 
     def _next(self):

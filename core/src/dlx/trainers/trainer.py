@@ -22,16 +22,21 @@ import numpy as np
 from dlx import ops, tree
 from dlx import optimizers as optimizers_module
 from dlx.metrics import Mean
+from dlx.ops.dispatch import STATE
 from dlx.trainers.compile_utils import CompileLoss, CompileMetrics
 from dlx.trainers.data_adapters import pack_x_y_sample_weight, train_validation_split, unpack_x_y_sample_weight
+from dlx.trainers.data_adapters.data_adapter import to_numpy_leaf
 from dlx.trainers.epoch_iterator import EpochIterator
 from dlx.variables import StatelessScope
 
 
 def _backend():
-    from dlx.backend import registry
+    b = STATE.backend
+    if b is None:
+        from dlx.backend import registry
 
-    return registry.current()
+        b = registry.activate_default()
+    return b
 
 
 def _detached(x):
@@ -204,8 +209,6 @@ class Trainer:
             self._compiled_steps = False
             return fn
         compiled = _backend().compile(fn, donate_argnums=donate, jit=self._resolve_jit())
-        # prefetching on a thread pays off only when the step runs outside the interpreter
-        # (a compiled function releases the GIL); with a Python-level step it only adds GIL handoffs
         self._compiled_steps = compiled is not fn
         return compiled
 
@@ -483,9 +486,7 @@ class Trainer:
         if first is not None:
             self._build_from_batch(first)
         train_fn = self.make_train_function()
-        iterator.prefetch = 2 if getattr(self, "_compiled_steps", False) else 0
-        if val_iterator is not None:
-            val_iterator.prefetch = iterator.prefetch
+        self._configure_input(iterator, val_iterator)
         cbs.on_train_begin()
         epoch0, step0 = self._initial_epoch, self._initial_step
         if hasattr(iterator.adapter, "seed") and self._data_seed != seed:
@@ -535,6 +536,17 @@ class Trainer:
         cbs.on_train_end(training_logs)
         return self.history
 
+    def _configure_input(self, *iterators):
+        """Prefetching on a thread pays off only when the step runs outside the interpreter (a
+        compiled function releases the GIL); a backend whose compiled functions take NumPy
+        batches gets them unconverted."""
+        compiled = getattr(self, "_compiled_steps", False)
+        raw = compiled and _backend().compiled_takes_numpy
+        for it in iterators:
+            if it is not None:
+                it.prefetch = 2 if compiled else 0
+                it.convert = not raw
+
     def _first_batch(self, iterator):
         if getattr(self, "_trainer_built", False):
             return None
@@ -569,7 +581,7 @@ class Trainer:
                 model=self)
         test_fn = self.make_test_function()
         if _epoch_iterator is None:
-            iterator.prefetch = 2 if getattr(self, "_compiled_steps", False) else 0
+            self._configure_input(iterator)
         stateful = self._stateful_test
         if stateful:
             self.reset_metrics()
@@ -601,6 +613,10 @@ class Trainer:
         """Generates outputs for the inputs ``x``; returns NumPy arrays (same structure as the
         model's outputs). A small array input with no callbacks takes a fast path: no data
         pipeline, one call of the cached compiled function."""
+        if (type(x) is np.ndarray and x.ndim and callbacks is None and steps is None
+                and x.shape[0] <= (batch_size or _PREDICT_BATCH_ROWS[0])
+                and not _is_stateful_step(self.predict_step)):
+            return self.predict_on_batch(x)  # a small array: no data pipeline
         from dlx.callbacks import CallbackList
 
         backend = _backend()
@@ -619,7 +635,7 @@ class Trainer:
         cbs = callbacks if isinstance(callbacks, CallbackList) else CallbackList(
             callbacks, add_progbar=verbose != 0, verbose=verbose, epochs=1, steps=iterator.num_batches, model=self)
         fn = self.make_predict_function()
-        iterator.prefetch = 2 if getattr(self, "_compiled_steps", False) else 0
+        self._configure_input(iterator)
         state = None if self._stateful_predict else self._inference_state()
         outputs = []
         cbs.on_predict_begin()
@@ -638,10 +654,13 @@ class Trainer:
 
     # -- on-batch ---------------------------------------------------------------------------------------
     def _batch_tensors(self, *arrays, compiled=False):
-        """The arrays as backend tensors; with ``compiled``, NumPy arrays stay NumPy (a compiled
-        function converts its arguments itself, faster than a separate conversion call)."""
+        """The arrays as backend tensors; with ``compiled``, NumPy arrays stay NumPy where the
+        backend's compiled functions take them (converting there is faster than a separate
+        conversion call)."""
         b = _backend()
-        from dlx.trainers.data_adapters.data_adapter import to_numpy_leaf
+        compiled = compiled and b.compiled_takes_numpy
+        if len(arrays) == 1 and type(arrays[0]) is np.ndarray:  # the common case, without tree walks
+            return (arrays[0] if compiled else b.convert_to_tensor(arrays[0]),)
 
         def conv(a):
             if b.is_tensor(a):
@@ -698,6 +717,8 @@ class Trainer:
             (y,) = fn([(data,)])
         else:
             (y,) = fn(self._inference_state(), [(data,)])
+        if backend.is_tensor(y):
+            return np.asarray(backend.to_numpy(y))
         return tree.map_structure(lambda a: np.asarray(backend.to_numpy(a)), y)
 
     def _inference_state(self):

@@ -22,7 +22,10 @@ from dlx import dtypes
 
 #: The concrete eager array class (``jaxlib._jax.ArrayImpl``): exact type checks against it are
 #: the cheapest way to recognize "already a JAX array" on the hot path (tracers are not it).
-Array = type(jnp.zeros((), jnp.float32))
+try:  # the concrete array class (without creating an array: that compiles an XLA computation)
+    from jax._src.array import ArrayImpl as Array
+except ImportError:  # pragma: no cover - a JAX that moved it
+    Array = type(jnp.zeros((), jnp.float32))
 PY_SCALARS = frozenset({bool, int, float})
 FLOAT_DTYPES = frozenset(np.dtype(d) for d in ("float16", "float32", "float64")) | {np.dtype(jnp.bfloat16)}
 BOOL = np.dtype(bool)
@@ -58,6 +61,8 @@ def arr(x: Any) -> jax.Array:
         return x
     if t in PY_SCALARS:
         return jnp.asarray(x, scalar_dtype(x))
+    if t is np.ndarray:  # a transfer (jnp.asarray would also compile and run a convert)
+        return jax.device_put(x)
     if isinstance(x, jax.Array):
         return x
     if isinstance(x, (list, tuple)):

@@ -77,6 +77,7 @@ class JaxBackend(Backend):
     """
 
     name = "jax"
+    compiled_takes_numpy = True  # jit converts NumPy arguments in C++
     capabilities = Capabilities(
         training=True, jit=True, float64=True, complex=False, sparse=False, multi_device=True,
         distribution=False, export_formats=(),

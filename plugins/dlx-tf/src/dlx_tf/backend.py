@@ -54,6 +54,7 @@ class TensorFlowBackend(Backend):
 
     name = "tf"
     auto_jit_compile = False  # graph-mode tf.function beats XLA for typical CPU steps (convs)
+    compiled_takes_numpy = True  # see dlx_tf._fastcall
     capabilities = Capabilities(
         training=True, jit=True, float64=True, export_formats=("tf_saved_model",),
         reasons={"multi_device": "the dlx TF backend places everything on TF's default device",
@@ -150,9 +151,13 @@ class TensorFlowBackend(Backend):
         """``tf.function(fn, jit_compile=jit, reduce_retracing=True)``: one trace per input
         signature (Python values are static; ``donate_argnums`` has no TF equivalent).
 
-        AutoGraph is off: dlx functions are portable (no tensor-dependent Python control flow, as
-        under ``jax.jit``), and ``dlx.ops`` functions are generated code AutoGraph cannot read."""
-        return tf.function(fn, jit_compile=bool(jit), reduce_retracing=True, autograph=False)
+        Calls skip ``tf.function``'s per-argument signature matching (see
+        :mod:`dlx_tf._fastcall`). AutoGraph is off: dlx functions are portable (no
+        tensor-dependent Python control flow, as under ``jax.jit``), and ``dlx.ops`` functions are
+        generated code AutoGraph cannot read."""
+        from dlx_tf._fastcall import FastFunction
+
+        return FastFunction(tf.function(fn, jit_compile=bool(jit), reduce_retracing=True, autograph=False))
 
     # -- variables --------------------------------------------------------------------------------
     def create_variable(self, value: Any, *, dtype: Any, trainable: bool, name: str) -> tf.Variable:

@@ -166,6 +166,18 @@ def matmul(x1, x2):
     return torch.matmul(a, b)
 
 
+def dense(x, kernel, bias=None):
+    """One GEMM with the bias in its accumulator (``F.linear`` on the kernel's transposed view:
+    no copy, and no separate pass over the output to add the bias)."""
+    if bias is None:
+        return matmul(x, kernel)
+    if (type(x) is _T and type(kernel) is _T and type(bias) is _T and x.dtype is kernel.dtype is bias.dtype
+            and x.is_floating_point() and x.dim() >= 1):
+        return torch.nn.functional.linear(x, kernel.t(), bias)
+    a, b, c = promote_all((x, kernel, bias))
+    return torch.matmul(a, b) + c
+
+
 def einsum(subscripts, *operands):
     return torch.einsum(subscripts, *promote_all(operands))
 
@@ -203,8 +215,8 @@ def kernels() -> dict[str, Any]:
     """The reduction / contraction op table."""
     table = {n: globals()[n] for n in (
         "sum", "mean", "var", "std", "max", "min", "prod", "argmax", "argmin", "logsumexp", "any", "all",
-        "cumsum", "cumprod", "matmul", "einsum", "tensordot", "outer", "norm")}
-    for n in ("max", "min", "prod", "argmax", "argmin", "cumsum", "cumprod", "matmul", "einsum",
+        "cumsum", "cumprod", "matmul", "dense", "einsum", "tensordot", "outer", "norm")}
+    for n in ("max", "min", "prod", "argmax", "argmin", "cumsum", "cumprod", "matmul", "dense", "einsum",
               "tensordot", "outer"):
         table[n] = unsigned_safe(table[n])
     return table

@@ -15,7 +15,9 @@ Conventions (the NumPy references' rules, see ``dlx.dtypes``):
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -272,3 +274,30 @@ def unsigned_safe(fn: Callable) -> Callable:
         return unsigned_retry(fn, args, kwargs)
 
     return kernel
+
+
+# ------------------------------------------------------------------------------ donated buffers
+class _Donated(threading.local):
+    ids: frozenset = frozenset()
+
+
+#: ids of the tensors handed to the running compiled function through ``donate_argnums``: its
+#: caller gives them up, so a kernel may overwrite them in place (as XLA reuses donated buffers)
+DONATED = _Donated()
+
+
+@contextlib.contextmanager
+def donating(tensors):
+    """Marks ``tensors`` as donated while the block runs (nests: the outer set is restored)."""
+    outer = DONATED.ids
+    DONATED.ids = outer | {id(t) for t in tensors if type(t) is Tensor}
+    try:
+        yield
+    finally:
+        DONATED.ids = outer
+
+
+def donated(*tensors) -> bool:
+    """Whether every one of ``tensors`` is a donated buffer that no autograd graph records."""
+    ids = DONATED.ids
+    return bool(ids) and all(type(t) is Tensor and id(t) in ids and not t.requires_grad for t in tensors)

@@ -203,3 +203,81 @@ def norm(x, ord=None, axis=None, keepdims=False):
     if not keepdims:
         out = np.squeeze(out, axis=axis) if axis is not None else out.reshape(())
     return np.asarray(out).astype(x.dtype)
+
+
+# ------------------------------------------------------------------------------ dense (op-spec v2)
+def _dense_len(args, kwargs):
+    return (np.shape(args[0])[-1] if np.ndim(args[0]) else 1) + 1  # n products and the bias
+
+
+def _static_shape(v):
+    """``v``'s shape as a tuple (``None`` entries for unknown dims), or ``None`` when a backend's
+    graph value does not say."""
+    try:
+        s = v.shape if hasattr(v, "shape") else np.shape(v)
+        return tuple(None if d is None else int(d) for d in s)
+    except (TypeError, ValueError, RuntimeError):
+        return None
+
+
+def _dense_check(x, kernel, bias=None):
+    ks, xs = _static_shape(kernel), _static_shape(x)
+    if ks is None or xs is None:
+        return
+    if len(ks) != 2:
+        raise ValueError(f"dense: kernel of shape {ks}; expected a 2-D kernel (input_dim, units)")
+    if not xs or (xs[-1] is not None and ks[0] is not None and xs[-1] != ks[0]):
+        raise ValueError(f"dense: x of shape {xs} does not match kernel of shape {ks}; expected x's last "
+                         f"dimension to be {ks[0]}")
+    bs = None if bias is None else _static_shape(bias)
+    if bs is not None and (len(bs) != 1 or (bs[0] is not None and ks[1] is not None and bs[0] != ks[1])):
+        raise ValueError(f"dense: bias of shape {bs}; expected shape ({ks[1]},) (the kernel's units)")
+
+
+def _dense_cases():
+    def mk(sx, n, m, bias=True, dt=None):
+        def make(r, d):
+            d = dt or d
+            x, k = r.standard_normal((*sx, n)), r.standard_normal((n, m))
+            if dt == "int32":
+                x, k = np.round(x * 3), np.round(k * 3)
+            args = (x.astype(d), k.astype(d))
+            if bias:
+                b = r.standard_normal(m)
+                args += ((np.round(b * 3) if dt == "int32" else b).astype(d),)
+            return args, {}
+        return make
+    return [
+        Case("2d", mk((17,), 33, 9)),
+        Case("3d", mk((3, 5), 16, 7)),
+        Case("one_row", mk((1,), 64, 10)),
+        Case("no_bias", mk((6,), 12, 5, bias=False)),
+        Case("k1024", mk((16,), 1024, 8), grad=False),
+        Case("int", mk((4,), 6, 3, dt="int32"), dtypes=("int32",), grad=False),
+    ]
+
+
+def _dense_grad(g, out, x, kernel, bias=None):
+    n, m = K.shape(kernel)
+    g2 = K.reshape(g, (-1, m))
+    gx = K.matmul(g, K.transpose(kernel))
+    gk = K.matmul(K.transpose(K.reshape(x, (-1, n))), g2)
+    return gx, gk, (K.sum(g2, axis=0) if bias is not None else None)
+
+
+def dense_decomposition(x, kernel, bias=None):
+    y = K.matmul(x, kernel)
+    return y if bias is None else K.add(y, bias)
+
+
+@op(G, T.Kc(_dense_len), _dense_cases(), grad=_dense_grad, tensors=("x", "kernel", "bias"),
+    decomposition=dense_decomposition, validate=_dense_check, since=2)
+def dense(x, kernel, bias=None):
+    """``matmul(x, kernel) + bias`` for ``x`` of shape ``(..., n)``, a ``(n, units)`` kernel and a
+    ``(units,)`` bias (or ``None``): the Dense layer's contraction, one fused kernel (GEMM with the
+    bias in its accumulator) on backends that have one, ``matmul`` then ``add`` elsewhere."""
+    if bias is None:
+        a, b = promote(x, kernel)
+        return np.matmul(a, b).astype(a.dtype, copy=False)
+    a, b, c = promote(x, kernel, bias)
+    return (np.matmul(a, b) + c).astype(a.dtype, copy=False)
