@@ -211,3 +211,66 @@ def test_op_table_validation_lists_every_problem():
     assert "op 'log' has no kernel and no decomposition" in msg
     # decompositions fill the gaps: conv has one, so it is not reported missing
     assert "op 'conv'" not in msg
+
+
+def test_older_backend_runs_newer_ops_through_their_decompositions():
+    """A backend written against op-spec v1 keeps working when the spec grows: v2 ops with a
+    decomposition (dense, adam_update) run on its v1 kernels; a newer op without one raises a
+    clear error naming the versions."""
+    from dlx import ops
+    from dlx.backend import Backend
+    from dlx.backends.numpy.backend import NumpyBackend
+    from dlx.ops import spec as spec_module
+    from dlx.ops import tolerance as T
+
+    v1 = {n: k for n, k in NumpyBackend().native_kernels().items() if spec_module.REGISTRY[n].since <= 1}
+
+    class V1(Backend):
+        name = "v1"
+        spec_version = 1
+
+        def native_kernels(self):
+            return v1
+
+        def convert_to_tensor(self, x, dtype=None):
+            return np.asarray(x, dtype)
+
+        def to_numpy(self, x):
+            return np.asarray(x)
+
+        def is_tensor(self, x):
+            return isinstance(x, np.ndarray)
+
+    @spec_module.op("numpy", T.E0, name="_test_v3_only", since=3)
+    def _test_v3_only(x):
+        return x
+
+    try:
+        backend = V1()
+        table = backend.op_table
+        assert "dense" not in v1 and table["dense"] is spec_module.REGISTRY["dense"].decomposition
+        rng = np.random.default_rng(0)
+        x, k, b = rng.standard_normal((4, 3)), rng.standard_normal((3, 2)), rng.standard_normal(2)
+        with dlx.backend.use(backend):
+            np.testing.assert_allclose(ops.dense(x, k, b), x @ k + b, rtol=1e-12)
+            var, m, v = ops.adam_update(np.ones(3), np.full(3, 0.5), np.zeros(3), np.zeros(3), np.float64(0.1))
+            np.testing.assert_allclose(m, 0.05)
+            np.testing.assert_allclose(v, 0.00025)
+            np.testing.assert_allclose(var, 1 - 0.05 * 0.1 / (np.sqrt(0.00025) + 1e-7))
+            with pytest.raises(BackendError, match=r"'_test_v3_only' was added in op-spec version 3; backend 'v1'"):
+                table["_test_v3_only"](x)
+    finally:
+        del spec_module.REGISTRY["_test_v3_only"]
+
+
+def test_loading_restores_the_garbage_collector_state():
+    r = run_py("""
+        import gc, numpy as np, dlx
+        np.asarray(dlx.ops.add(np.ones(2), 1.0))  # loads dlx.ops and the default backend
+        a = gc.isenabled()
+        gc.disable()
+        dlx.layers, dlx.backend.get("numpy")
+        print(a, gc.isenabled())
+    """)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["True", "False"]
