@@ -175,10 +175,31 @@ def test_value_and_grad_nested_second_derivative(on_torch, backend):
 
 
 # ------------------------------------------------------------------------------------ compile
-def test_compile_eager_by_default_flag(backend):
+def test_compile_without_jit_replays_and_donates(backend):
+    """jit=False: a replayed eager function (dlx_torch._replay); with donate_argnums, the fused
+    adam_update overwrites the donated state in place and computes what the pure call computes."""
     def f(x):
         return x
-    assert backend.compile(f, jit=False) is f
+    fn = backend.compile(f, jit=False)
+    assert fn.__wrapped__ is f
+
+    def step(state, g, alpha):
+        var, m, v = state
+        return list(ops.adam_update(var, g, m, v, alpha, 0.9, 0.999, 1e-7))
+
+    rng = np.random.default_rng(0)
+    make = lambda: [torch.tensor(rng.standard_normal((5, 4)), dtype=torch.float32) for _ in range(3)]
+    state = make()
+    state[2] = state[2].abs()
+    g, alpha = torch.tensor(rng.standard_normal((5, 4)), dtype=torch.float32), torch.tensor(0.01)
+    with dlx.backend.use(backend):
+        expected = step([t.clone() for t in state], g, alpha)  # not donated: new tensors
+        donated = backend.compile(step, donate_argnums=0, jit=False)
+        ids = [id(t) for t in state]
+        out = donated(state, g, alpha)
+    assert [id(t) for t in out] == ids  # updated in place
+    for a, b in zip(out, expected):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=2e-6, atol=1e-7)
 
 
 def test_compile_uses_torch_compile_and_caches(on_torch, backend):

@@ -18,6 +18,7 @@ import numpy as np
 import torch
 
 from dlx import dtypes
+from dlx_torch import _replay
 from dlx_torch._tensors import DEVICE, T, Tensor, tdtype
 
 _ROT = ((13, 15, 26, 6), (17, 29, 16, 24))
@@ -47,8 +48,9 @@ def _seed_ints(seed: Any) -> tuple[int, int]:
 
 
 def _seed_tensors(seed: Any) -> tuple[Any, Any]:
-    """(k0, k1) as Python ints, or as int32 0-d tensors when the seed is a traced tensor."""
-    if isinstance(seed, Tensor) and (torch.compiler.is_compiling() or seed.requires_grad):
+    """(k0, k1) as Python ints, or as int32 0-d tensors when the seed is a traced tensor (under
+    torch.compile, or while a replay records: the replay must recompute them from the seed)."""
+    if isinstance(seed, Tensor) and (torch.compiler.is_compiling() or seed.requires_grad or _replay.recording()):
         s = seed.view(torch.int32) if seed.dtype is torch.uint32 else seed.to(torch.int64).to(torch.int32)
         return s[0], s[1]
     return _seed_ints(seed)

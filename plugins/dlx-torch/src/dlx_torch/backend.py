@@ -20,8 +20,8 @@ import torch
 
 from dlx import dtypes, tree
 from dlx.backend.contract import Backend, Capabilities
-from dlx_torch import _elementwise, _nn, _random, _reduction, _shape
-from dlx_torch._tensors import DEVICE, NAMES, UNSIGNED_WIDE, Tensor, set_device, tdtype, to_t
+from dlx_torch import _elementwise, _nn, _random, _reduction, _replay, _shape
+from dlx_torch._tensors import DEVICE, NAMES, UNSIGNED_WIDE, Tensor, donating, set_device, tdtype, to_t
 
 
 class TorchBackend(Backend):
@@ -142,8 +142,8 @@ class TorchBackend(Backend):
                         raise RuntimeError("value_and_grad: fn must return a scalar tensor (with has_aux: as the "
                                            f"first element); got {type(value).__name__} of shape "
                                            f"{tuple(getattr(value, 'shape', ()))}")
-                    dg = torch.autograd.grad(value, diff, allow_unused=True) if diff and value.requires_grad \
-                        else (None,) * len(diff)
+                    dg = _replay.record_call(torch.autograd.grad, value, diff, allow_unused=True) \
+                        if diff and value.requires_grad else (None,) * len(diff)
             finally:
                 _DEPTH.n = 0
             it = iter(dg)
@@ -162,6 +162,7 @@ class TorchBackend(Backend):
         def wrapped(*args):
             if not getattr(_DEPTH, "n", 0) and not _inside_transform():
                 return autograd_path(args)
+            _replay.mark_unsafe("value_and_grad inside a transform: torch.func is not replayed", whole=True)
             # differentiate the floating leaves of args[argnums]; other leaves (ints, bools) are
             # closed over and get zero "gradients", as on the NumPy reference backend
             parts = []
@@ -193,10 +194,16 @@ class TorchBackend(Backend):
         return wrapped
 
     def compile(self, fn: Callable, *, donate_argnums=(), static_argnums=(), jit: bool = True) -> Callable:
-        """Eager ``fn`` for ``jit=False``; else ``torch.compile(fn)``, falling back to eager (with a
-        warning that says why) if torch cannot compile it."""
+        """``jit=False``: ``fn`` recorded once per input signature and replayed as straight-line torch
+        calls (:class:`dlx_torch._replay.Replayed`; ``fn`` itself with ``DLX_TORCH_REPLAY=0``); the
+        tensors in ``donate_argnums`` are marked donated while it runs, so fused kernels such as
+        ``adam_update`` may overwrite them in place (the caller gives them up, as with XLA).
+        Else ``torch.compile(fn)``, falling back to eager (with a warning that says why) if torch
+        cannot compile it."""
         if not jit:
-            return fn
+            out = _replay.replayed(fn)
+            nums = (donate_argnums,) if isinstance(donate_argnums, int) else tuple(donate_argnums or ())
+            return _Donating(out, nums) if nums else out
         try:
             compiled = torch.compile(fn, **self.compile_options)
         except Exception as e:  # e.g. an unsupported Python version or platform
@@ -261,6 +268,21 @@ class TorchBackend(Backend):
         d["float32_matmul_precision"] = torch.get_float32_matmul_precision()
         d["threads"] = torch.get_num_threads()
         return d
+
+
+class _Donating:
+    """Runs ``fn`` with the tensors of its ``argnums`` arguments marked donated."""
+
+    def __init__(self, fn: Callable, argnums: tuple[int, ...]):
+        functools.update_wrapper(self, fn, updated=())
+        self._fn, self._argnums = fn, argnums
+
+    def __call__(self, *args, **kwargs):
+        with donating([leaf for i in self._argnums if i < len(args) for leaf in tree.leaves(args[i])]):
+            return self._fn(*args, **kwargs)
+
+    def __getattr__(self, name):  # cache_info(), clear() of the replayed function
+        return getattr(self._fn, name)
 
 
 _DEPTH = threading.local()  # n = 1 while an outermost autograd-path value_and_grad runs its function
