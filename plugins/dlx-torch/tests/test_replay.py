@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 
 import numpy as np
@@ -335,3 +336,26 @@ def test_dropout_batchnorm_predict_and_evaluate_match_eager(on_torch):
         assert m.evaluate(x, y, batch_size=32, verbose=0, return_dict=True) == want
     assert set(_kinds(m.predict_function)) == {"replay"}
     assert set(_kinds(m.test_function)) == {"replay"}
+
+
+def test_programs_release_intermediates_after_their_last_use(on_torch, backend):
+    """A long program (a multi-step train function) must not hold every intermediate until it
+    returns: each local is deleted after its last use; outputs and string arguments are kept."""
+    def f(x):
+        for _ in range(3):
+            x = ops.tanh(ops.multiply(x, 2.0))
+        return x, ops.sum(x)
+
+    cf = backend.compile(f, jit=False)
+    rng = _rng(9)
+    for _ in range(3):
+        x = torch.from_numpy(rng.standard_normal(6).astype(np.float32))
+        got = cf(x)
+        want = f(x)
+        assert torch.equal(got[0], want[0]) and torch.equal(got[1], want[1])
+    (program,) = cf._cache.values()
+    dels = [line.strip() for line in program.source.splitlines() if line.strip().startswith("del ")]
+    assert len(dels) >= 3
+    returned = program.source.strip().splitlines()[-2].strip()  # "return (...)"
+    deleted = {name for d in dels for name in d[4:].split(", ")}
+    assert returned.startswith("return") and not deleted & set(re.findall(r"\b[str]\d+\b", returned))

@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -493,7 +494,7 @@ class _Recorder(TorchFunctionMode):
         body = []
         if n_in:
             body.append("".join(f"s{i}, " for i in range(n_in)) + "= L")
-        body += self.lines
+        body += _with_releases(self.lines, ret)
         body.append(f"return {ret}")
         if self.grad_mode_steps:  # restore torch's grad mode if a replayed step raises
             body = ["_g = _is_grad_enabled()", "try:", *("    " + b for b in body),
@@ -512,6 +513,31 @@ class _Recorder(TorchFunctionMode):
         externals.discard(0)
         mutates = any(_storage_ptr(t) in externals for t in self.mutated)
         return _Program(program, src, len(self.lines), mutates)
+
+
+_LOCAL_NAME = re.compile(r"\b[str]\d+\b")
+_STRING = re.compile(r"'[^']*'|\"[^\"]*\"")  # literals (reprs of str arguments) hold no names
+
+
+def _with_releases(lines: list[str], ret: str) -> list[str]:
+    """``lines`` with ``del`` statements after each local's last use (outputs are kept): a long
+    program -- a multi-step train function -- then frees each step's intermediates as eager code
+    would, instead of holding every buffer until it returns."""
+    last: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        for name in _LOCAL_NAME.findall(_STRING.sub("", line)):
+            last[name] = i
+    keep = set(_LOCAL_NAME.findall(ret))
+    dead: dict[int, list[str]] = {}
+    for name, i in last.items():
+        if name not in keep:
+            dead.setdefault(i, []).append(name)
+    out = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        if i in dead:
+            out.append("del " + ", ".join(sorted(dead[i])))
+    return out
 
 
 def _frozen(obj: Any) -> Any:
