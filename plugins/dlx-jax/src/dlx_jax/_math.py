@@ -7,7 +7,6 @@ import math
 
 import jax
 import jax.numpy as jnp
-import jax.scipy.special as jss
 import numpy as np
 from jax import lax
 
@@ -286,7 +285,7 @@ def argmin(x, axis=None, keepdims=False):
 
 
 def logsumexp(x, axis=None, keepdims=False):
-    return jss.logsumexp(fl(x), axis_arg(axis), keepdims=keepdims)
+    return jax.nn.logsumexp(fl(x), axis_arg(axis), keepdims=keepdims)  # (jax.scipy would add 4 ms of import)
 
 
 def any_(x, axis=None, keepdims=False):
