@@ -20,7 +20,7 @@ def _plugin_installed() -> bool:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m dlx_conformance", description=__doc__)
     p.add_argument("backend", help="backend name (as listed by `python -m dlx info`)")
-    p.add_argument("--report", metavar="DIR", help="write report.json and NAME.md here")
+    p.add_argument("--report", metavar="DIR", help="write report.json, NAME.json and NAME.md here")
     p.add_argument("--xfail-file", metavar="FILE", help="override the backend's strict xfail file")
     args, rest = p.parse_known_args(argv)
     cmd = [suite_path(), "-c", os.path.join(suite_path(), "pytest.ini"), "--rootdir", suite_path(),

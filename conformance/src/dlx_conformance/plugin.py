@@ -19,7 +19,7 @@ _RESULTS_KEY = pytest.StashKey[list]()
 def pytest_addoption(parser):
     group = parser.getgroup("dlx-conformance")
     group.addoption("--dlx-backend", default=None, help="run the dlx conformance suite against this backend")
-    group.addoption("--dlx-report", default=None, help="write report.json and report.md to this folder")
+    group.addoption("--dlx-report", default=None, help="write report.json, NAME.json and NAME.md to this folder")
     group.addoption("--dlx-xfail-file", default=None,
                     help="override the backend's strict xfail file (one 'test-id  # reason' per line)")
 

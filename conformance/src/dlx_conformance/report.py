@@ -71,7 +71,9 @@ def write_report(folder: Path, backend, rows) -> dict:
         },
         "rows": rows,
     }
-    _atomic_write(folder / "report.json", json.dumps(data, indent=1, default=str))
+    text = json.dumps(data, indent=1, default=str)
+    _atomic_write(folder / "report.json", text)  # the latest run
+    _atomic_write(folder / f"{backend.name}.json", text)  # per backend: several share one folder
     t = data["totals"]
     lines = [
         f"# Conformance: `{backend.name}`",
