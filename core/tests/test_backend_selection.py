@@ -33,15 +33,18 @@ def test_import_dlx_and_listing_backends_import_no_framework():
     assert r.stdout.strip() == "[]"
 
 
-def test_import_dlx_is_fast():
+def test_import_dlx_is_lazy():
+    """``import dlx`` loads no op registry, no backend and no plugin (what keeps it cheap; the
+    time itself is measured by bench/fit_predict.py, not here); the first op loads them."""
     r = run_py("""
-        import time
-        t = time.perf_counter()
-        import dlx
-        print(time.perf_counter() - t)
+        import sys, numpy as np, dlx
+        heavy = ("dlx.ops", "dlx.backend", "dlx.plugins", "dlx.layers", "dlx.trainers", "pluggy")
+        print([m for m in heavy if m in sys.modules])
+        np.asarray(dlx.ops.add(np.ones(2), 1.0))
+        print([m for m in heavy[:3] if m not in sys.modules])
     """)
     assert r.returncode == 0, r.stderr
-    assert float(r.stdout) < 0.15
+    assert r.stdout.split("\n")[:2] == ["[]", "[]"]
 
 
 def test_env_var_selects_and_info_explains(tmp_path):
