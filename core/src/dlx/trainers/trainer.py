@@ -660,7 +660,8 @@ class Trainer:
         b = _backend()
         compiled = compiled and b.compiled_takes_numpy
         if len(arrays) == 1 and type(arrays[0]) is np.ndarray:  # the common case, without tree walks
-            return (arrays[0] if compiled else b.convert_to_tensor(arrays[0]),)
+            a = to_numpy_leaf(arrays[0])  # float64 becomes floatx(), as in the data pipeline
+            return (a if compiled else b.convert_to_tensor(a),)
 
         def conv(a):
             if b.is_tensor(a):
