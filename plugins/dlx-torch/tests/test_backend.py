@@ -19,17 +19,6 @@ from dlx.ops.defs.random import _bits_np, threefry2x32_numpy
 FRAMEWORKS = ("torch", "jax", "tensorflow", "openvino")
 
 
-@pytest.fixture(scope="module")
-def backend():
-    return dlx.backend.get("torch")
-
-
-@pytest.fixture
-def on_torch(backend):
-    with dlx.backend.use(backend):
-        yield backend
-
-
 def _run(code: str, **env) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
                           env={**os.environ, **env})

@@ -14,17 +14,6 @@ from dlx import layers, models, ops
 from dlx_torch import _replay
 
 
-@pytest.fixture(scope="module")
-def backend():
-    return dlx.backend.get("torch")
-
-
-@pytest.fixture
-def on_torch(backend):
-    with dlx.backend.use(backend):
-        yield backend
-
-
 def _rng(seed=0):
     return np.random.default_rng(seed)
 
