@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dlx import config as _config
 from dlx import ops
+from dlx._accessors import accessors
 
 
 class Constraint:
@@ -90,39 +91,6 @@ ALL_OBJECTS = {c.__name__: c for c in (Constraint, MaxNorm, MinMaxNorm, NonNeg, 
 _SNAKE = {"max_norm": MaxNorm, "min_max_norm": MinMaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm}
 
 
-def get(identifier):
-    """A constraint from a name, a config dict, an instance or a callable (``None``: ``None``)."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, str):
-        cls = ALL_OBJECTS.get(identifier) or _SNAKE.get(identifier)
-        if cls is None:
-            from dlx.saving import get_registered_object
-
-            cls = get_registered_object(identifier)
-        if cls is None:
-            raise ValueError(f"unknown constraint {identifier!r}; expected one of {sorted(_SNAKE)}")
-        return cls() if isinstance(cls, type) else cls
-    if isinstance(identifier, dict):
-        from dlx.saving import deserialize as _d
-
-        return _d(identifier, module_objects={**ALL_OBJECTS, **_SNAKE})
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"constraint={identifier!r} of type {type(identifier).__name__} is not a name, a config "
-                     "or a callable")
-
-
-def serialize(constraint):
-    from dlx.saving import serialize as _s
-
-    return _s(constraint)
-
-
-def deserialize(config, custom_objects=None):
-    from dlx.saving import deserialize as _d
-
-    return _d(config, custom_objects, module_objects={**ALL_OBJECTS, **_SNAKE})
-
+get, serialize, deserialize = accessors("constraint", ALL_OBJECTS, _SNAKE)
 
 __all__ = sorted([*ALL_OBJECTS, *_SNAKE, "deserialize", "get", "serialize"])

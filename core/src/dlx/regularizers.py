@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from dlx import ops
+from dlx._accessors import accessors
 
 
 def _check(name, value):
@@ -112,39 +113,6 @@ ALL_OBJECTS = {c.__name__: c for c in (Regularizer, L1, L2, L1L2, OrthogonalRegu
 _SNAKE = {"l1": L1, "l2": L2, "l1_l2": L1L2, "orthogonal_regularizer": OrthogonalRegularizer}
 
 
-def get(identifier):
-    """A regularizer from a name, a config dict, an instance or a callable (``None``: ``None``)."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, str):
-        cls = ALL_OBJECTS.get(identifier) or _SNAKE.get(identifier)
-        if cls is None:
-            from dlx.saving import get_registered_object
-
-            cls = get_registered_object(identifier)
-        if cls is None:
-            raise ValueError(f"unknown regularizer {identifier!r}; expected one of {sorted(_SNAKE)}")
-        return cls() if isinstance(cls, type) else cls
-    if isinstance(identifier, dict):
-        from dlx.saving import deserialize as _d
-
-        return _d(identifier, module_objects={**ALL_OBJECTS, **_SNAKE})
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"regularizer={identifier!r} of type {type(identifier).__name__} is not a name, a config "
-                     "or a callable")
-
-
-def serialize(regularizer):
-    from dlx.saving import serialize as _s
-
-    return _s(regularizer)
-
-
-def deserialize(config, custom_objects=None):
-    from dlx.saving import deserialize as _d
-
-    return _d(config, custom_objects, module_objects={**ALL_OBJECTS, **_SNAKE})
-
+get, serialize, deserialize = accessors("regularizer", ALL_OBJECTS, _SNAKE)
 
 __all__ = sorted([*ALL_OBJECTS, *_SNAKE, "deserialize", "get", "serialize"])

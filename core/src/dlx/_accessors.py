@@ -1,0 +1,48 @@
+"""``get`` / ``serialize`` / ``deserialize`` for a module of configurable objects (constraints,
+regularizers): one implementation of the Keras rules for identifiers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+
+def accessors(kind: str, all_objects: dict, snake: dict) -> tuple[Callable, Callable, Callable]:
+    """The ``(get, serialize, deserialize)`` functions for objects called ``kind`` whose classes
+    are ``all_objects`` (by class name) and ``snake`` (by snake_case alias)."""
+    module_objects = {**all_objects, **snake}
+
+    def get(identifier):
+        if identifier is None:
+            return None
+        if isinstance(identifier, str):
+            cls = module_objects.get(identifier)
+            if cls is None:
+                from dlx.saving import get_registered_object
+
+                cls = get_registered_object(identifier)
+            if cls is None:
+                raise ValueError(f"unknown {kind} {identifier!r}; expected one of {sorted(snake)}")
+            return cls() if isinstance(cls, type) else cls
+        if isinstance(identifier, dict):
+            from dlx.saving import deserialize as _d
+
+            return _d(identifier, module_objects=module_objects)
+        if callable(identifier):
+            return identifier
+        raise ValueError(f"{kind}={identifier!r} of type {type(identifier).__name__} is not a name, a config "
+                         "or a callable")
+
+    def serialize(obj):
+        from dlx.saving import serialize as _s
+
+        return _s(obj)
+
+    def deserialize(config, custom_objects=None):
+        from dlx.saving import deserialize as _d
+
+        return _d(config, custom_objects, module_objects=module_objects)
+
+    get.__doc__ = f"A {kind} from a name, a config dict, an instance or a callable (``None``: ``None``)."
+    serialize.__doc__ = f"The config dict of a {kind} (``dlx.saving.serialize``)."
+    deserialize.__doc__ = f"A {kind} from its config dict (``dlx.saving.deserialize``)."
+    return get, serialize, deserialize
