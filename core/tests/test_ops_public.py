@@ -104,3 +104,24 @@ def test_stateless_scope_reads_and_records(numpy_backend):
         assert float(ops.sum(v)) == 6.0
     np.testing.assert_array_equal(scope.updated(v), [2, 2, 2])
     np.testing.assert_array_equal(v.numpy(), [1, 1, 1])
+
+
+@pytest.mark.parametrize("backend_name", ["numpy", "jax", "torch", "tf", "openvino"])
+def test_shape_errors_of_conv_groups_and_dense_on_every_backend(backend_name):
+    """One rule per check (dlx.ops.conv_rules.groups, the dense spec's validation), the same
+    message on every backend."""
+    try:
+        backend = dlx.backend.get(backend_name)
+    except Exception as e:
+        pytest.skip(f"{backend_name}: {e}")
+    x = np.ones((1, 5, 5, 6), np.float32)
+    with dlx.backend.use(backend):
+        with pytest.raises(ValueError, match=r"input channels 6 are not a multiple of the kernel's input channels 4"):
+            ops.conv(x, np.ones((3, 3, 4, 8), np.float32))
+        with pytest.raises(ValueError, match=r"kernel output channels 5 are not a multiple of groups=3"):
+            ops.conv(x, np.ones((3, 3, 2, 5), np.float32))
+        assert tuple(ops.shape(ops.conv(x, np.ones((3, 3, 2, 6), np.float32)))) == (1, 3, 3, 6)  # 3 groups
+        with pytest.raises(ValueError, match=r"dense: x of shape \(2, 3\) does not match kernel of shape \(4, 2\)"):
+            ops.dense(np.ones((2, 3), np.float32), np.ones((4, 2), np.float32))
+        with pytest.raises(ValueError, match=r"dense: bias of shape \(3,\); expected shape \(2,\)"):
+            ops.dense(np.ones((2, 4), np.float32), np.ones((4, 2), np.float32), np.ones(3, np.float32))

@@ -177,18 +177,24 @@ def test_compile_without_jit_replays_and_donates(backend):
         return list(ops.adam_update(var, g, m, v, alpha, 0.9, 0.999, 1e-7))
 
     rng = np.random.default_rng(0)
-    make = lambda: [torch.tensor(rng.standard_normal((5, 4)), dtype=torch.float32) for _ in range(3)]
-    state = make()
-    state[2] = state[2].abs()
-    g, alpha = torch.tensor(rng.standard_normal((5, 4)), dtype=torch.float32), torch.tensor(0.01)
+    var0, g0, m0 = (rng.standard_normal((5, 4)) for _ in range(3))
+    v0 = np.abs(rng.standard_normal((5, 4)))
+    # the spec's rule in float64 (an independent reference)
+    m1 = m0 + (g0 - m0) * 0.1
+    v1 = v0 + (g0 * g0 - v0) * 0.001
+    want = [var0 - m1 * 0.01 / (np.sqrt(v1) + 1e-7), m1, v1]
+    state = [torch.tensor(a, dtype=torch.float32) for a in (var0, m0, v0)]
+    g, alpha = torch.tensor(g0, dtype=torch.float32), torch.tensor(0.01)
     with dlx.backend.use(backend):
-        expected = step([t.clone() for t in state], g, alpha)  # not donated: new tensors
+        pure = step([t.clone() for t in state], g, alpha)  # not donated: new tensors
         donated = backend.compile(step, donate_argnums=0, jit=False)
         ids = [id(t) for t in state]
         out = donated(state, g, alpha)
     assert [id(t) for t in out] == ids  # updated in place
-    for a, b in zip(out, expected):
-        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=2e-6, atol=1e-7)
+    assert all(not any(p is t for t in state) for p in pure)
+    for a, b, w in zip(out, pure, want):
+        np.testing.assert_allclose(a.numpy(), w, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(b.numpy(), w, rtol=1e-5, atol=1e-6)
 
 
 def test_compile_uses_torch_compile_and_caches(on_torch, backend):

@@ -55,3 +55,16 @@ def deconv_length(size: int, kernel: int, stride: int, padding: str, output_padd
         return size * stride + max(eff - stride, 0) if padding == "valid" else size * stride
     pad = 0 if padding == "valid" else eff // 2
     return (size - 1) * stride + eff - 2 * pad + output_padding
+
+
+def groups(cin: int, kernel_shape) -> int:
+    """The number of channel groups of a convolution: ``cin`` input channels and a kernel of shape
+    ``(*spatial, cin / groups, cout)``; both channel counts must divide evenly."""
+    cin_g, cout = int(kernel_shape[-2]), int(kernel_shape[-1])
+    if cin % cin_g:
+        raise ValueError(f"conv: input channels {cin} are not a multiple of the kernel's input "
+                         f"channels {cin_g} (kernel shape {tuple(kernel_shape)})")
+    n = cin // cin_g
+    if cout % n:
+        raise ValueError(f"conv: kernel output channels {cout} are not a multiple of groups={n}")
+    return n

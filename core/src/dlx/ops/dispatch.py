@@ -142,7 +142,7 @@ def make_public(spec):
     src = "\n".join(lines)
     ns = {"_Special": Special, "_slow": slow_path, "_spec": spec, "_STATE": STATE, "_bad": _bad,
           "_check_axis": _check_axis, "_check_dtype": _check_dtype, "_FORMATS": _FORMATS,
-          "_DTYPES": _DTYPE_TABLE or _DTYPE_TABLE.update(_dtype_table()) or _DTYPE_TABLE,
+          "_DTYPES": _dtypes_by_spelling(),
           "_validate": spec.validate, **defaults}
     exec(compile(src, f"<dlx.ops.{spec.name}>", "exec"), ns)
     fn = ns[spec.name]
@@ -153,7 +153,14 @@ def make_public(spec):
     return fn
 
 
-_DTYPE_TABLE: dict = {}  # dtype spellings -> dlx names (filled by the first make_public)
+_DTYPE_TABLE: dict = {}
+
+
+def _dtypes_by_spelling() -> dict:
+    """dtype spellings -> dlx names: one table for every op function, built on first use."""
+    if not _DTYPE_TABLE:
+        _DTYPE_TABLE.update(_dtype_table())
+    return _DTYPE_TABLE
 
 
 def _dtype_table():

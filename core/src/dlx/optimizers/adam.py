@@ -174,8 +174,7 @@ class Nadam(Optimizer):
         u_prod_1 = ops.multiply(u_prod, u_t_1)
         b2p = ops.power(ops.cast(self.beta_2, dt), t)
         m, v = self._momentums[i], self._velocities[i]
-        new_m = ops.add(m.value, ops.multiply(ops.subtract(gradient, m.value), 1 - self.beta_1))
-        new_v = ops.add(v.value, ops.multiply(ops.subtract(ops.square(gradient), v.value), 1 - self.beta_2))
+        new_m, new_v = adam_moments(gradient, m.value, v.value, self.beta_1, self.beta_2)
         m.assign(new_m)
         v.assign(new_v)
         m_hat = ops.add(ops.divide(ops.multiply(u_t_1, new_m), ops.subtract(1.0, u_prod_1)),

@@ -21,22 +21,15 @@ import numpy as np
 
 from dlx import ops, tree
 from dlx import optimizers as optimizers_module
+from dlx.backend import registry
 from dlx.metrics import Mean
-from dlx.ops.dispatch import STATE
 from dlx.trainers.compile_utils import CompileLoss, CompileMetrics
 from dlx.trainers.data_adapters import pack_x_y_sample_weight, train_validation_split, unpack_x_y_sample_weight
 from dlx.trainers.data_adapters.data_adapter import to_numpy_leaf
 from dlx.trainers.epoch_iterator import EpochIterator
 from dlx.variables import StatelessScope
 
-
-def _backend():
-    b = STATE.backend
-    if b is None:
-        from dlx.backend import registry
-
-        b = registry.activate_default()
-    return b
+_backend = registry.current  # the active backend (selected on first use)
 
 
 def _detached(x):

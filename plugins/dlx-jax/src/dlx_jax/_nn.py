@@ -12,6 +12,7 @@ from jax import lax
 
 from dlx.ops.conv_rules import data_format as _format
 from dlx.ops.conv_rules import deconv_length as _deconv_length
+from dlx.ops.conv_rules import groups as _groups
 from dlx.ops.conv_rules import padding as _padding
 from dlx.ops.conv_rules import same_pads as _same_pads
 from dlx.ops.conv_rules import spatial_tuple as _tuple
@@ -95,13 +96,7 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     n_sp = x.ndim - 2
     ks = w.shape[:n_sp]
     cin = x.shape[1] if cf else x.shape[-1]
-    cin_g, cout = w.shape[-2], w.shape[-1]
-    if cin % cin_g:
-        raise ValueError(f"conv: input channels {cin} are not a multiple of the kernel's input "
-                         f"channels {cin_g} (kernel shape {tuple(w.shape)})")
-    groups = cin // cin_g
-    if cout % groups:
-        raise ValueError(f"conv: kernel output channels {cout} are not a multiple of groups={groups}")
+    groups = _groups(cin, w.shape)
     st = _tuple(strides, n_sp, "strides")
     dl = _tuple(dilation_rate, n_sp, "dilation_rate")
     if padding == "same":

@@ -699,12 +699,6 @@ def matmul(x1, x2):
     return out(O.matmul(a, b, False, False))
 
 
-@builder()
-def dense(x, kernel, bias=None):
-    y = matmul(x, kernel)
-    return y if bias is None else add(y, bias)
-
-
 def _implicit_output(subs):
     letters = subs.replace(",", "").replace(".", "")
     return "".join(sorted(c for c in set(letters) if letters.count(c) == 1))

@@ -10,6 +10,7 @@ import openvino.opset16 as O
 from dlx import dtypes
 from dlx.ops.conv_rules import data_format as _format
 from dlx.ops.conv_rules import deconv_length as _deconv_length
+from dlx.ops.conv_rules import groups as _groups
 from dlx.ops.conv_rules import padding as _padding
 from dlx.ops.conv_rules import same_pads as _same_pads
 from dlx.ops.conv_rules import spatial_tuple as _tuple
@@ -155,13 +156,8 @@ def _conv(x, kernel, strides, padding, fmt, dilation_rate):
     n_sp = len(xs) - 2
     st = _tuple(strides, n_sp, "strides")
     dl = _tuple(dilation_rate, n_sp, "dilation_rate")
-    cin, cin_g, cout = xs[1], ks[-2], ks[-1]
-    if cin % cin_g:
-        raise ValueError(f"conv: input channels {cin} are not a multiple of the kernel's input channels {cin_g} "
-                         f"(kernel shape {ks})")
-    groups = cin // cin_g
-    if cout % groups:
-        raise ValueError(f"conv: kernel output channels {cout} are not a multiple of groups={groups}")
+    groups = _groups(xs[1], ks)
+    cin_g, cout = ks[-2], ks[-1]
     pb, pe = [], []
     for i in range(n_sp):
         lo, hi = _same_pads(xs[2 + i], ks[i], st[i], dl[i]) if padding == "same" else (0, 0)

@@ -6,6 +6,7 @@ import builtins
 import math
 
 from dlx.ops.conv_rules import data_format as _format
+from dlx.ops.conv_rules import groups as _groups
 from dlx.ops.conv_rules import padding as _padding
 from dlx.ops.conv_rules import same_pads
 from dlx.ops.conv_rules import spatial_tuple as _tuple
@@ -140,14 +141,7 @@ def _conv_last(x, kernel, st, padding, dl):
     are not supported on CPU")."""
     if any(s > 1 for s in st) and any(d > 1 for d in dl):
         return _strided_dilated(x, kernel, st, padding, dl)
-    cin = static_shape(x)[-1]
-    cin_g, cout = static_shape(kernel)[-2:]
-    if cin % cin_g:
-        raise ValueError(f"conv: input channels {cin} are not a multiple of the kernel's input "
-                         f"channels {cin_g} (kernel shape {static_shape(kernel)})")
-    groups = cin // cin_g
-    if cout % groups:
-        raise ValueError(f"conv: kernel output channels {cout} are not a multiple of groups={groups}")
+    groups = _groups(static_shape(x)[-1], static_shape(kernel))
     if groups == 1:
         return tf.nn.convolution(x, kernel, strides=st, padding=padding.upper(), dilations=dl)
     xs = tf.split(x, groups, axis=-1)

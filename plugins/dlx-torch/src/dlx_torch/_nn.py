@@ -13,6 +13,7 @@ import torch.nn.functional as tnf
 
 from dlx.ops.conv_rules import data_format as _format
 from dlx.ops.conv_rules import deconv_length as _deconv_length
+from dlx.ops.conv_rules import groups as _groups
 from dlx.ops.conv_rules import padding as _padding
 from dlx.ops.conv_rules import same_pads as _same_pads
 from dlx.ops.conv_rules import spatial_tuple as _tuple
@@ -137,14 +138,7 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     if fmt == "channels_last":
         x = x.movedim(-1, 1)
     ks = tuple(w.shape[:n])
-    cin_g, cout = w.shape[-2], w.shape[-1]
-    cin = x.shape[1]
-    if cin % cin_g:
-        raise ValueError(f"conv: input channels {cin} are not a multiple of the kernel's input "
-                         f"channels {cin_g} (kernel shape {tuple(w.shape)})")
-    groups = cin // cin_g
-    if cout % groups:
-        raise ValueError(f"conv: kernel output channels {cout} are not a multiple of groups={groups}")
+    groups = _groups(x.shape[1], w.shape)
     st, dl = _tuple(strides, n, "strides"), _tuple(dilation_rate, n, "dilation_rate")
     tpad: Any = 0
     if pad == "same":

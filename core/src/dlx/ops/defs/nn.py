@@ -16,6 +16,7 @@ from dlx import ops as K
 from dlx.ops import tolerance as T
 from dlx.ops.conv_rules import data_format as _check_format
 from dlx.ops.conv_rules import deconv_length as _deconv_length
+from dlx.ops.conv_rules import groups as _groups
 from dlx.ops.conv_rules import padding as _check_padding
 from dlx.ops.conv_rules import same_pads as _same_pads
 from dlx.ops.conv_rules import spatial_tuple as _tuple
@@ -241,12 +242,7 @@ def conv_decomposition(inputs, kernel, strides=1, padding="valid", data_format=N
     ks = tuple(K.shape(kernel)[:n_sp])
     cin_g, cout = K.shape(kernel)[-2], K.shape(kernel)[-1]
     cin = K.shape(x)[-1]
-    if cin % cin_g:
-        raise ValueError(f"conv: input channels {cin} are not a multiple of the kernel's input "
-                         f"channels {cin_g} (kernel shape {tuple(K.shape(kernel))})")
-    groups = cin // cin_g
-    if cout % groups:
-        raise ValueError(f"conv: kernel output channels {cout} are not a multiple of groups={groups}")
+    groups = _groups(cin, K.shape(kernel))
     p, outs = _patches(x, ks, _tuple(strides, n_sp, "strides"), _tuple(dilation_rate, n_sp, "dilation_rate"), padding)
     n = K.shape(x)[0]
     kprod = int(np.prod(ks))
