@@ -11,6 +11,7 @@ import pytest
 
 import dlx
 from dlx.backend import BackendError, registry
+from dlx.ops.spec import REGISTRY
 
 FRAMEWORKS = ("jax", "torch", "tensorflow", "openvino")
 
@@ -86,9 +87,57 @@ def test_use_scopes_per_thread_and_nests():
         t = threading.Thread(target=lambda: seen.append(registry.STATE.backend))
         t.start()
         t.join()
-        assert seen == [None]  # a new thread starts on the process default, not this scope
+        assert seen == [registry.PROCESS_DEFAULT[0]]  # a new thread follows the process default, not this scope
         with dlx.backend.use(b):
             assert dlx.backend.name() == "numpy"
+
+
+def test_set_backend_is_seen_by_every_thread_and_use_stays_per_thread(monkeypatch):
+    import threading
+
+    from dlx.backend.contract import Backend
+
+    class Marked(NumpyArrays):
+        """NumPy kernels whose ``add`` says which backend ran it."""
+
+        def native_kernels(self):
+            return {**{n: s.reference for n, s in REGISTRY.items()}, "add": lambda x1, x2: self.name}
+
+    first, second = type("First", (Marked,), {"name": "first"})(), type("Second", (Marked,), {"name": "second"})()
+    results, go, done = {}, threading.Event(), threading.Event()
+
+    def worker():
+        results["before"] = dlx.ops.add(1.0, 1.0)
+        go.wait(30)
+        results["after"] = dlx.ops.add(1.0, 1.0)
+        with dlx.backend.use("numpy"):
+            results["scoped"] = float(dlx.ops.add(1.0, 1.0))
+        done.set()
+
+    saved = dict(registry._INSTANCES)
+    try:
+        registry._INSTANCES.update(first=first, second=second)
+        recs = registry.records()
+        for b in (first, second):
+            recs.setdefault(b.name, dlx.plugins.BackendRecord(name=b.name, target="x:y"))
+        monkeypatch.setattr(registry.manager, "backend_records", lambda: recs)
+        dlx.config.set_backend("first")
+        t = threading.Thread(target=worker)
+        t.start()
+        while "before" not in results and t.is_alive():
+            t.join(0.01)
+        with dlx.backend.use("numpy"):  # the main thread's scope does not leak into the worker
+            dlx.config.set_backend("second")
+            assert float(dlx.ops.add(1.0, 1.0)) == 2.0
+            go.set()
+            done.wait(30)
+        t.join(30)
+        assert results == {"before": "first", "after": "second", "scoped": 2.0}
+        assert dlx.ops.add(1.0, 1.0) == "second" and isinstance(first, Backend)
+    finally:
+        registry._INSTANCES.clear()
+        registry._INSTANCES.update(saved)
+        dlx.config.set_backend(None)
 
 
 def test_set_backend_is_explicit_and_reversible():
@@ -111,6 +160,7 @@ from dlx.plugins import BackendRecord, hookimpl
 class ThirdBackend(Backend):
     """A third-party backend: NumPy kernels, inference only, written outside core."""
     name = "third"
+    spec_version = 2
     capabilities = Capabilities(training=False, reasons={"training": "toy backend without autodiff"})
     BROKEN = None
 
@@ -197,10 +247,93 @@ def test_broken_plugin_is_skipped_with_warning_and_explicit_selection_chains(thi
     assert "cause: ImportError('this plugin is broken on purpose')" in r.stdout
 
 
-def test_op_table_validation_lists_every_problem():
-    from dlx.backend import Backend
+class NumpyArrays(dlx.backend.Backend):
+    """Tensor plumbing of a test backend whose tensors are NumPy arrays."""
 
-    class Bad(Backend):
+    spec_version = 2
+    capabilities = dlx.backend.Capabilities(training=False)
+
+    def convert_to_tensor(self, x, dtype=None):
+        return np.asarray(x, dtype)
+
+    def to_numpy(self, x):
+        return np.asarray(x)
+
+    def is_tensor(self, x):
+        return isinstance(x, np.ndarray)
+
+
+def test_backend_contract_names_what_a_class_lacks():
+    from dlx.backend.contract import check_class
+
+    class Bare(dlx.backend.Backend):
+        capabilities = dlx.backend.Capabilities(training=True)
+
+        def native_kernels(self):
+            return {}
+
+    problems = "\n".join(check_class(Bare))
+    assert "'name'" in problems
+    assert "'spec_version'" in problems and "core's is 2" in problems
+    assert "abstract methods not implemented: convert_to_tensor, is_tensor, to_numpy" in problems
+    assert "capabilities.training is True but value_and_grad is not implemented" in problems
+    with pytest.raises(TypeError, match="abstract"):
+        Bare()
+
+    class TooNew(NumpyArrays):
+        name = "too_new"
+        spec_version = 99
+
+        def native_kernels(self):
+            return {}
+
+    assert check_class(TooNew) == ["spec_version=99 is outside the versions this dlx knows (1..2)"]
+    assert check_class(NumpyArrays) == ["class attribute 'name' (the backend's name) is not set",
+                                        "abstract methods not implemented: native_kernels"]
+    with pytest.raises(BackendError, match="cannot differentiate"):
+        NumpyArrays.value_and_grad(TooNew(), lambda x: x)
+
+
+def test_a_backend_with_ten_kernels_runs_every_op_and_reports_its_fallbacks(recwarn):
+    """Incremental bring-up: ten native kernels, the rest from decompositions or the NumPy
+    reference; each fallback warns once and is counted; compiled contexts refuse fallbacks."""
+    from dlx.backend.contract import ReferenceFallbackWarning
+
+    ten = ("add", "subtract", "multiply", "divide", "matmul", "exp", "log", "sum", "maximum", "where")
+
+    class Ten(NumpyArrays):
+        name = "ten"
+        compiling = False
+
+        def native_kernels(self):
+            return {n: REGISTRY[n].reference for n in ten}
+
+        def in_compiled_context(self):
+            return self.compiling
+
+    backend = Ten()
+    sources = backend.op_table and backend.op_sources
+    assert sorted(n for n, v in sources.items() if v == "native") == sorted(ten)
+    assert sources["dense"] == "decomposition" and sources["softmax"] == "reference"
+    info = backend.info()
+    assert info["ops"]["native"] == 10 and info["ops"]["reference"] == len(info["reference_fallbacks"]) > 100
+    x = np.array([[1.0, 2.0, 3.0]], np.float32)
+    with dlx.backend.use(backend):
+        with pytest.warns(ReferenceFallbackWarning, match="op 'softmax' has no kernel on backend 'ten'"):
+            y = dlx.ops.softmax(x)
+        e = np.exp(x.astype(np.float64) - 3)
+        np.testing.assert_allclose(y, e / e.sum(), rtol=1e-6)
+        recwarn.clear()
+        dlx.ops.softmax(x)  # once per op
+        assert not [w for w in recwarn if w.category is ReferenceFallbackWarning]
+        backend.compiling = True
+        with pytest.raises(BackendError, match="op 'softmax' has no kernel on backend 'ten' and its NumPy "
+                                               "reference fallback cannot run inside a compiled function"):
+            dlx.ops.softmax(x)
+
+
+def test_op_table_validation_lists_every_problem():
+    class Bad(NumpyArrays):
         name = "bad"
 
         def native_kernels(self):
@@ -211,38 +344,28 @@ def test_op_table_validation_lists_every_problem():
     msg = str(e.value)
     assert "kernel 'exp' takes (y); the spec says (x)" in msg
     assert "kernel 'not_an_op' names no registered op" in msg
-    assert "op 'log' has no kernel and no decomposition" in msg
-    # decompositions fill the gaps: conv has one, so it is not reported missing
-    assert "op 'conv'" not in msg
+    # missing kernels are not problems: decompositions and reference fallbacks fill the gaps
+    assert "op 'log'" not in msg and "op 'conv'" not in msg
 
 
 def test_older_backend_runs_newer_ops_through_their_decompositions():
     """A backend written against op-spec v1 keeps working when the spec grows: v2 ops with a
-    decomposition (dense, adam_update) run on its v1 kernels; a newer op without one raises a
-    clear error naming the versions."""
+    decomposition (dense, adam_update) run on its v1 kernels; a newer op without one runs through
+    the NumPy reference, with a warning."""
     from dlx import ops
-    from dlx.backend import Backend
+    from dlx.backend.contract import ReferenceFallbackWarning
     from dlx.backends.numpy.backend import NumpyBackend
     from dlx.ops import spec as spec_module
     from dlx.ops import tolerance as T
 
     v1 = {n: k for n, k in NumpyBackend().native_kernels().items() if spec_module.REGISTRY[n].since <= 1}
 
-    class V1(Backend):
+    class V1(NumpyArrays):
         name = "v1"
         spec_version = 1
 
         def native_kernels(self):
             return v1
-
-        def convert_to_tensor(self, x, dtype=None):
-            return np.asarray(x, dtype)
-
-        def to_numpy(self, x):
-            return np.asarray(x)
-
-        def is_tensor(self, x):
-            return isinstance(x, np.ndarray)
 
     @spec_module.op("numpy", T.E0, name="_test_v3_only", since=3)
     def _test_v3_only(x):
@@ -260,8 +383,9 @@ def test_older_backend_runs_newer_ops_through_their_decompositions():
             np.testing.assert_allclose(m, 0.05)
             np.testing.assert_allclose(v, 0.00025)
             np.testing.assert_allclose(var, 1 - 0.05 * 0.1 / (np.sqrt(0.00025) + 1e-7))
-            with pytest.raises(BackendError, match=r"'_test_v3_only' was added in op-spec version 3; backend 'v1'"):
-                table["_test_v3_only"](x)
+            with pytest.warns(ReferenceFallbackWarning, match=r"'_test_v3_only' has no kernel on backend 'v1'"):
+                np.testing.assert_array_equal(table["_test_v3_only"](x), x)
+            assert backend.op_sources["_test_v3_only"] == "reference"
     finally:
         del spec_module.REGISTRY["_test_v3_only"]
 

@@ -46,6 +46,14 @@ def _cell(entries):
     return status, ("∞" if metric == math.inf else f"{metric:.3g}")
 
 
+def _op_sources(backend) -> dict:
+    """How many ops the backend runs natively, by decomposition and by reference fallback."""
+    sources = backend.op_table and backend.op_sources
+    counts = {kind: sum(1 for v in sources.values() if v == kind) for kind in ("native", "decomposition", "reference")}
+    counts["reference_ops"] = sorted(n for n, v in sources.items() if v == "reference")
+    return counts
+
+
 def write_report(folder: Path, backend, rows) -> dict:
     table = summarize(rows)
     cases = [r for r in rows if "ok" in r]
@@ -57,6 +65,7 @@ def write_report(folder: Path, backend, rows) -> dict:
         "device": backend.device(),
         "spec_version": backend.spec_version,
         "capabilities": backend.capabilities.as_dict(),
+        "op_sources": _op_sources(backend),
         "generated": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "totals": {
             "tests": len(rows),
@@ -75,6 +84,7 @@ def write_report(folder: Path, backend, rows) -> dict:
     _atomic_write(folder / "report.json", text)  # the latest run
     _atomic_write(folder / f"{backend.name}.json", text)  # per backend: several share one folder
     t = data["totals"]
+    src = data["op_sources"]
     lines = [
         f"# Conformance: `{backend.name}`",
         "",
@@ -83,6 +93,9 @@ def write_report(folder: Path, backend, rows) -> dict:
         "",
         f"- ops: {t['ops']}; tests: {t['tests']} — passed {t['passed']}, failed {t['failed']}, "
         f"skipped {t['skipped']}, xfailed {t['xfailed']}",
+        f"- kernels: {src['native']} native, {src['decomposition']} by the spec's decomposition, "
+        f"{src['reference']} by the NumPy reference fallback"
+        + (f" ({', '.join(src['reference_ops'])})" if src["reference_ops"] else ""),
         f"- cases within their PARITY.md class: {within}/{len(cases)} "
         f"({100 * within / max(len(cases), 1):.1f}%); within plain `allclose(1e-7, 1e-7)`: {plain}/{len(cases)} "
         f"({100 * plain / max(len(cases), 1):.1f}%)",

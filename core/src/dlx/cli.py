@@ -34,8 +34,10 @@ def info(as_json: bool = False, out=sys.stdout) -> int:
         if row["usable"]:
             try:
                 b = registry.get(rec.name)
-                row.update(framework_version=b.framework_version(), device=b.device(),
-                           spec_version=b.spec_version, capabilities=b.capabilities.as_dict())
+                details = b.info()
+                row.update(framework_version=details["framework_version"], device=details["device"],
+                           spec_version=details["spec_version"], capabilities=details["capabilities"],
+                           ops=details["ops"], reference_fallbacks=details["reference_fallbacks"])
                 if not b.capabilities.training:
                     row["note"] = "inference-only: " + b.capabilities.reason("training")
             except Exception as e:
@@ -65,6 +67,11 @@ def info(as_json: bool = False, out=sys.stdout) -> int:
         print(f"{head} {r['framework_version']:<12} device={r['device']} spec=v{r['spec_version']} "
               f"priority={r['priority']}{alias}", file=out)
         print(f"{'':14}capabilities: {caps or '-'}", file=out)
+        ops = r["ops"]
+        print(f"{'':14}ops: {ops['native']} native, {ops['decomposition']} decomposed, "
+              f"{ops['reference']} by reference fallback", file=out)
+        if r["reference_fallbacks"]:
+            print(f"{'':14}reference fallbacks: {', '.join(r['reference_fallbacks'])}", file=out)
         if r.get("note"):
             print(f"{'':14}{r['note']}", file=out)
     for k, e in data["broken_plugins"].items():

@@ -295,22 +295,10 @@ class Variable(Special):
 
 
 def _install_operators():
-    from dlx import ops
+    """Python operators on variables run on their current value (``==`` elementwise, as Keras)."""
+    from dlx.ops import operators
 
-    def b(name, rev=False):
-        fn = getattr(ops, name)
-        return (lambda s, o: fn(o, s.value)) if rev else (lambda s, o: fn(s.value, o))
-
-    for d, n in {"add": "add", "sub": "subtract", "mul": "multiply", "truediv": "divide",
-                 "floordiv": "floor_divide", "mod": "mod", "pow": "power", "matmul": "matmul"}.items():
-        setattr(Variable, f"__{d}__", b(n))
-        setattr(Variable, f"__r{d}__", b(n, True))
-    for d, n in {"lt": "less", "le": "less_equal", "gt": "greater", "ge": "greater_equal"}.items():
-        setattr(Variable, f"__{d}__", b(n))
-    Variable.__neg__ = lambda s: ops.negative(s.value)
-    Variable.__abs__ = lambda s: ops.abs(s.value)
-    Variable.__getitem__ = lambda s, k: ops.get_item(s.value, k)
-    Variable.T = property(lambda s: ops.transpose(s.value))
+    operators.install(Variable, lambda v: v.value, elementwise_eq=True)
 
 
 _install_operators()

@@ -1,15 +1,22 @@
 """The backend contract: what a framework plugin implements.
 
-A backend is a subclass of :class:`Backend`. The essentials:
+A backend is a concrete subclass of :class:`Backend`, an abstract base class:
 
-* ``name``, ``capabilities`` and ``spec_version`` (class attributes);
-* :meth:`native_kernels` -- op name -> kernel. A kernel takes the op's parameters by the spec's
-  names (tensor parameters get backend tensors, NumPy arrays or Python scalars). The table is
-  validated once at load against the registry; ops without a native kernel use the spec's
-  decomposition; every problem is reported in one :class:`BackendError`;
-* tensor plumbing (:meth:`convert_to_tensor`, :meth:`to_numpy`, :meth:`is_tensor`);
-* autodiff (:meth:`value_and_grad`) and compilation (:meth:`compile`);
-* variable storage (:meth:`create_variable`, :meth:`assign_variable`, :meth:`read_variable`).
+* **required** (abstract, or a class attribute without a default): ``name``, ``spec_version``
+  (the op-spec version the backend was written against), :meth:`~Backend.native_kernels`
+  (op name -> kernel), :meth:`~Backend.convert_to_tensor`, :meth:`~Backend.to_numpy` and
+  :meth:`~Backend.is_tensor`; :meth:`~Backend.value_and_grad` too when ``capabilities.training``;
+* **optional**, with documented defaults: ``capabilities``, ``xfail_file``, ``auto_jit_compile``,
+  ``compiled_takes_numpy``, :meth:`~Backend.compile` (identity),
+  :meth:`~Backend.in_compiled_context`, the variable-storage methods, devices and
+  :meth:`~Backend.configure_numerics`.
+
+**Incremental bring-up.** A backend may provide only some kernels: :func:`build_op_table` fills
+every other op with the spec's decomposition into ops, else with a *reference fallback* (the
+arguments go through ``to_numpy``, the NumPy reference runs, the results come back through
+``convert_to_tensor``). A fallback warns once per op (:class:`ReferenceFallbackWarning`), is
+listed by ``python -m dlx info`` and the conformance report (:attr:`Backend.op_sources`), and
+refuses to run inside a compiled function, naming the op.
 
 Stateless random needs nothing extra: the ``random_bits`` op (Threefry-2x32, see
 ``dlx.ops.defs.random``) is a kernel like any other, and every distribution decomposes into ops.
@@ -17,8 +24,11 @@ Stateless random needs nothing extra: the ``random_bits`` op (Threefry-2x32, see
 
 from __future__ import annotations
 
+import abc
 import dataclasses
 import inspect
+import threading
+import warnings
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -33,17 +43,20 @@ class BackendError(RuntimeError):
 
 @dataclasses.dataclass(frozen=True)
 class Capabilities:
-    """What a backend can do. The conformance suite skips with ``reasons[name]`` when a
-    capability is ``False``."""
+    """What a backend can do; every flag is read by dlx or the conformance suite, which skips
+    with ``reasons[name]`` when a capability is ``False``.
+
+    Arguments:
+        training: ``value_and_grad`` works (the trainer, the gradient tier of the suite).
+        jit: ``compile`` compiles (what ``jit_compile="auto"`` means unless ``auto_jit_compile``
+            says otherwise).
+        float64: float64 tensors are supported (the suite's float64 cases).
+        reasons: capability name -> why it is ``False``, shown in skips and ``python -m dlx info``.
+    """
 
     training: bool = True
     jit: bool = False
     float64: bool = True
-    complex: bool = False
-    sparse: bool = False
-    multi_device: bool = False
-    distribution: bool = False
-    export_formats: tuple[str, ...] = ()
     reasons: dict = dataclasses.field(default_factory=dict)
 
     def reason(self, capability: str) -> str:
@@ -55,16 +68,26 @@ class Capabilities:
         return d
 
 
+class ReferenceFallbackWarning(UserWarning):
+    """An op ran through the NumPy reference because the backend has no kernel for it (once per
+    op and backend)."""
+
+
 def _params(fn) -> list[tuple[str, Any]]:
     return [(p.name, p.kind) for p in inspect.signature(fn).parameters.values()]
 
 
-class Backend:
-    """Base class of every backend. Subclasses set the class attributes and override methods."""
+class Backend(abc.ABC):
+    """Base class of every backend (see the module docstring for what is required)."""
 
-    name: ClassVar[str] = ""
-    spec_version: ClassVar[int] = SPEC_VERSION
+    #: the name users select (``"jax"``); it must match the plugin's ``BackendRecord.name``
+    name: ClassVar[str]
+    #: the op-spec version the backend was written against (ops newer than it still run, through
+    #: decompositions or reference fallbacks); required, never defaulted to core's version
+    spec_version: ClassVar[int]
     capabilities: ClassVar[Capabilities] = Capabilities()
+    #: path of the strict xfail file the conformance suite applies (``None``: none)
+    xfail_file: ClassVar[str | None] = None
     #: what ``jit_compile="auto"`` means here (``None``: ``capabilities.jit``). A backend whose
     #: plain compilation beats its JIT for typical steps (graph-mode TF, eager torch) says False.
     auto_jit_compile: ClassVar[bool | None] = None
@@ -75,10 +98,13 @@ class Backend:
 
     def __init__(self) -> None:
         self._op_table: dict[str, Callable] | None = None
+        #: op name -> ``"native"``, ``"decomposition"`` or ``"reference"`` (set with the table)
+        self.op_sources: dict[str, str] = {}
         self.record = None  # the BackendRecord it was loaded from, set by the registry
 
     # -- identity -------------------------------------------------------------------------------
     def framework_version(self) -> str:
+        """The framework's version string (``""`` where there is none)."""
         return ""
 
     def device(self) -> str:
@@ -86,79 +112,189 @@ class Backend:
         return "cpu"
 
     def devices(self) -> list[str]:
+        """Every device ops can run on (default: the default device)."""
         return [self.device()]
 
     def configure_numerics(self) -> None:
-        """Applies PARITY.md's obligations for this framework; called once, at selection."""
+        """Applies PARITY.md's obligations for this framework; called once, at selection
+        (default: nothing to apply)."""
+        return
 
     # -- ops ------------------------------------------------------------------------------------
+    @abc.abstractmethod
     def native_kernels(self) -> dict[str, Callable]:
-        raise NotImplementedError(f"backend {self.name!r} defines no kernels")
+        """Op name -> kernel taking the op's parameters by the spec's names. Any subset of the
+        registry: the rest run through decompositions or reference fallbacks."""
 
     @property
     def op_table(self) -> dict[str, Callable]:
+        """Every registered op's callable on this backend (built and validated on first use)."""
         if self._op_table is None:
             self._op_table = build_op_table(self)
         return self._op_table
 
     # -- tensors --------------------------------------------------------------------------------
+    @abc.abstractmethod
     def convert_to_tensor(self, x, dtype=None):
-        raise NotImplementedError
+        """``x`` (a tensor, NumPy array, Python scalar or nested list) as a tensor of this
+        backend, cast to ``dtype`` when given."""
 
+    @abc.abstractmethod
     def to_numpy(self, x) -> np.ndarray:
-        raise NotImplementedError
+        """``x`` as a NumPy array (no copy where the framework allows)."""
 
+    @abc.abstractmethod
     def is_tensor(self, x) -> bool:
-        raise NotImplementedError
+        """Whether ``x`` is a tensor of this backend."""
 
     # -- autodiff and compilation -----------------------------------------------------------------
     def value_and_grad(self, fn: Callable, argnums=0, has_aux: bool = False) -> Callable:
         """Returns ``f(*args) -> (value, grads)`` (``((value, aux), grads)`` with ``has_aux``),
-        ``grads`` mirroring the pytree(s) ``args[argnums]``. ``fn`` must be pure."""
-        raise NotImplementedError
+        ``grads`` mirroring the pytree(s) ``args[argnums]``. ``fn`` must be pure.
+
+        Required when ``capabilities.training`` is true; the default raises.
+        """
+        raise BackendError(f"backend {self.name!r} cannot differentiate: "
+                           f"{self.capabilities.reason('training')}")
 
     def compile(self, fn: Callable, *, donate_argnums=(), static_argnums=(), jit: bool = True) -> Callable:
-        """Compiles a pure function (identity where the backend has no compiler)."""
+        """Compiles a pure function (default: the identity, for backends without a compiler)."""
         return fn
+
+    def in_compiled_context(self) -> bool:
+        """Whether ops are being traced into a compiled function right now in this thread (reference
+        fallbacks refuse to run then). Default: never."""
+        return False
 
     # -- variables --------------------------------------------------------------------------------
     def create_variable(self, value, *, dtype, trainable: bool, name: str):
-        """Returns the framework's native storage for a new variable."""
+        """Returns the framework's native storage for a new variable (default: a tensor)."""
         return self.convert_to_tensor(value, dtype)
 
     def read_variable(self, storage):
+        """The current value held by ``storage`` (default: the storage itself)."""
         return storage
 
     def assign_variable(self, storage, value):
-        """Stores ``value``; returns the (possibly new) storage."""
+        """Stores ``value``; returns the (possibly new) storage (default: a new tensor)."""
         return self.convert_to_tensor(value, dtype=getattr(storage, "dtype", None))
 
-    def layer_mixin(self) -> type | None:
-        """A class every layer created while this backend is active also inherits (after the
-        dlx class in the MRO), so models are native objects of the framework (torch:
-        ``torch.nn.Module``). It may define ``dlx_initialize(obj)``, called on each new layer.
-        Declare ``layer_mixin=True`` in the backend's record too."""
-        return None
-
     def info(self) -> dict:
+        """What ``python -m dlx info`` shows for this backend."""
+        sources = self.op_sources or {}
         return {"name": self.name, "framework_version": self.framework_version(),
                 "device": self.device(), "spec_version": self.spec_version,
-                "capabilities": self.capabilities.as_dict()}
+                "capabilities": self.capabilities.as_dict(),
+                "ops": {kind: sum(1 for v in sources.values() if v == kind)
+                        for kind in ("native", "decomposition", "reference")},
+                "reference_fallbacks": sorted(n for n, v in sources.items() if v == "reference")}
 
 
-def _missing_op(backend_name, spec):
-    def missing(*args, **kwargs):
-        raise BackendError(f"op {spec.name!r} was added in op-spec version {spec.since}; backend "
-                           f"{backend_name!r} implements an older version")
-    return missing
+def check_class(cls: type) -> list[str]:
+    """What a backend class lacks, as messages (empty when it is complete)."""
+    problems = []
+    if not isinstance(getattr(cls, "name", None), str) or not cls.name:
+        problems.append("class attribute 'name' (the backend's name) is not set")
+    version = getattr(cls, "spec_version", None)
+    if not isinstance(version, int) or isinstance(version, bool):
+        problems.append(f"class attribute 'spec_version' (the op-spec version it implements; core's is "
+                        f"{SPEC_VERSION}) is not set")
+    elif not 1 <= version <= SPEC_VERSION:
+        problems.append(f"spec_version={version} is outside the versions this dlx knows (1..{SPEC_VERSION})")
+    missing = sorted(getattr(cls, "__abstractmethods__", ()))
+    if missing:
+        problems.append(f"abstract methods not implemented: {', '.join(missing)}")
+    caps = getattr(cls, "capabilities", None)
+    if isinstance(caps, Capabilities) and caps.training and cls.value_and_grad is Backend.value_and_grad:
+        problems.append("capabilities.training is True but value_and_grad is not implemented")
+    return problems
+
+
+_WARNED = set()
+_WARNED_LOCK = threading.Lock()
+
+
+def _to_numpy_tree(backend, spec, v):
+    if isinstance(v, (list, tuple)):
+        return type(v)(_to_numpy_tree(backend, spec, t) for t in v)
+    if isinstance(v, (np.ndarray, np.generic)) or not backend.is_tensor(v):
+        return v
+    try:
+        return backend.to_numpy(v)
+    except Exception as e:  # a traced value: no concrete data to hand to NumPy
+        raise BackendError(f"op {spec.name!r} has no kernel on backend {backend.name!r} and its NumPy reference "
+                           f"fallback cannot run inside a compiled function ({type(e).__name__}: {e}); add a "
+                           f"kernel for {spec.name!r} or run the function uncompiled") from e
+
+
+def _to_backend_tree(backend, v):
+    if isinstance(v, (list, tuple)):
+        return type(v)(_to_backend_tree(backend, t) for t in v)
+    if isinstance(v, (np.ndarray, np.generic)):
+        return backend.convert_to_tensor(v)
+    return v
+
+
+def reference_fallback(backend: Backend, spec) -> Callable:
+    """A kernel for ``spec`` on ``backend`` that runs the NumPy reference on host copies of the
+    arguments (see the module docstring)."""
+    reference = spec.reference
+
+    def fallback(*args, **kwargs):
+        if backend.in_compiled_context():
+            raise BackendError(f"op {spec.name!r} has no kernel on backend {backend.name!r} and its NumPy "
+                               f"reference fallback cannot run inside a compiled function; add a kernel for "
+                               f"{spec.name!r} or run the function uncompiled")
+        key = (backend.name, spec.name)
+        if key not in _WARNED:
+            with _WARNED_LOCK:
+                first = key not in _WARNED
+                _WARNED.add(key)
+            if first:
+                warnings.warn(f"op {spec.name!r} has no kernel on backend {backend.name!r}: it runs through the "
+                              f"NumPy reference (host copies, no gradients, not compilable)",
+                              ReferenceFallbackWarning, stacklevel=2)
+        args = tuple(_to_numpy_tree(backend, spec, a) for a in args)
+        kwargs = {k: _to_numpy_tree(backend, spec, v) for k, v in kwargs.items()}
+        return _to_backend_tree(backend, reference(*args, **kwargs))
+
+    fallback.__name__ = f"{spec.name}_reference_fallback"
+    fallback.__qualname__ = fallback.__name__
+    return fallback
+
+
+class OpTable(dict):
+    """A backend's op table. An op registered after the table was built (a third party's, at
+    run time) is filled on first lookup, like any op without a native kernel."""
+
+    def __init__(self, backend: Backend, table: dict) -> None:
+        super().__init__(table)
+        self.backend = backend
+
+    def __missing__(self, name: str) -> Callable:
+        spec = REGISTRY.get(name)
+        if spec is None:
+            raise KeyError(name)
+        native = self.backend.native_kernels().get(name)
+        if native is not None:
+            fn, source = native, "native"
+        elif spec.decomposition is not None:
+            fn, source = spec.decomposition, "decomposition"
+        else:
+            fn, source = reference_fallback(self.backend, spec), "reference"
+        self[name] = fn
+        self.backend.op_sources[name] = source
+        return fn
 
 
 def build_op_table(backend: Backend) -> dict[str, Callable]:
-    """Validates ``backend.native_kernels()`` against the registry and fills the gaps with
-    decompositions. Raises one :class:`BackendError` listing every problem."""
+    """Validates ``backend.native_kernels()`` against the registry and fills the gaps: the spec's
+    decomposition where there is one, else a :func:`reference_fallback`. Records where each op
+    comes from in ``backend.op_sources``. Raises one :class:`BackendError` listing every problem."""
     native = backend.native_kernels()
     problems = []
     table: dict[str, Callable] = {}
+    sources: dict[str, str] = {}
     for name, fn in native.items():
         spec = REGISTRY.get(name)
         if spec is None:
@@ -174,16 +310,18 @@ def build_op_table(backend: Backend) -> dict[str, Callable]:
                             f"the spec says ({', '.join(n for n, _ in want)})")
             continue
         table[name] = fn
+        sources[name] = "native"
     for name, spec in REGISTRY.items():
         if name in table:
             continue
         if spec.decomposition is not None:  # also for ops newer than the backend: its other ops run it
             table[name] = spec.decomposition
-        elif spec.since > backend.spec_version:
-            table[name] = _missing_op(backend.name, spec)
+            sources[name] = "decomposition"
         else:
-            problems.append(f"op {name!r} has no kernel and no decomposition")
+            table[name] = reference_fallback(backend, spec)
+            sources[name] = "reference"
     if problems:
         raise BackendError(f"backend {backend.name!r}: the op table has {len(problems)} problem(s):\n  - "
                            + "\n  - ".join(problems))
-    return table
+    backend.op_sources = sources
+    return OpTable(backend, table)

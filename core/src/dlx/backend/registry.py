@@ -8,7 +8,8 @@ Selection of the default backend, first match wins:
 4. the usable backend with the highest priority (``auto_select`` ones only);
 5. ``numpy``, the embedded reference backend.
 
-``with dlx.backend.use(name):`` scopes a different backend for the current thread.
+The default is process-wide: every thread dispatches to it. ``with dlx.backend.use(name):``
+scopes a different backend for the current thread only.
 """
 
 from __future__ import annotations
@@ -18,16 +19,18 @@ import importlib
 import importlib.util
 import json
 import os
+import threading
 from pathlib import Path
 
 from dlx import _gc_paused
-from dlx.backend.contract import Backend, BackendError
-from dlx.ops.dispatch import STATE
+from dlx.backend.contract import Backend, BackendError, check_class
+from dlx.ops.dispatch import DEFAULT_KERNELS, PROCESS_DEFAULT, STATE
 from dlx.plugins import manager
 
 _INSTANCES: dict[str, Backend] = {}
 _EXPLICIT: str | None = None
 _DEFAULT: tuple[Backend, str] | None = None  # (backend, why) once selected
+_LOCK = threading.RLock()
 
 
 def config_path() -> Path:
@@ -83,6 +86,13 @@ def _load(key: str) -> Backend:
     except Exception as e:
         raise BackendError(f"backend {key!r} could not be imported from {rec.target}: "
                            f"{type(e).__name__}: {e}") from e
+    problems = check_class(cls) if isinstance(cls, type) and issubclass(cls, Backend) else [
+        f"{rec.target} is not a dlx.backend.Backend subclass"]
+    if not problems and cls.name != rec.name:
+        problems.append(f"the class's name {cls.name!r} differs from the record's {rec.name!r}")
+    if problems:
+        raise BackendError(f"backend {key!r} ({rec.target}) does not meet the backend contract:\n  - "
+                           + "\n  - ".join(problems))
     inst = cls()
     inst.record = rec
     inst.configure_numerics()
@@ -114,27 +124,31 @@ def select_default() -> tuple[str, str]:
 
 
 def activate_default() -> Backend:
+    """Selects (once) and returns the process default backend; fills the shared kernel table
+    every thread outside ``use()`` dispatches through."""
     global _DEFAULT
-    if _DEFAULT is None:
-        name, why = select_default()
-        _DEFAULT = (get(name), why)
-    backend = _DEFAULT[0]
-    STATE.kernels = backend.op_table
-    STATE.backend = backend
-    return backend
+    with _LOCK:
+        if _DEFAULT is None:
+            name, why = select_default()
+            backend = get(name)
+            DEFAULT_KERNELS.clear()
+            DEFAULT_KERNELS.update(backend.op_table)
+            PROCESS_DEFAULT[0] = backend
+            _DEFAULT = (backend, why)
+        return _DEFAULT[0]
 
 
 def set_default(name: str | None) -> None:
-    """Makes ``name`` the process default (``None`` re-runs automatic selection)."""
+    """Makes ``name`` the process default, for every thread (``None`` re-runs automatic
+    selection). Blocks inside ``use()`` keep their backend."""
     global _EXPLICIT, _DEFAULT
     if name is not None:
         get(name)  # fail now, with the reason
-    _EXPLICIT = name
-    _DEFAULT = None
-    from dlx.ops.dispatch import _LazyKernels
-
-    STATE.kernels = _LazyKernels()
-    STATE.backend = None
+    with _LOCK:
+        _EXPLICIT = name
+        _DEFAULT = None
+        PROCESS_DEFAULT[0] = None
+        DEFAULT_KERNELS.clear()  # the next lookup, in any thread, activates the new default
 
 
 def current() -> Backend:
@@ -156,9 +170,9 @@ def use(name_or_backend):
     3.0
     """
     backend = name_or_backend if isinstance(name_or_backend, Backend) else get(name_or_backend)
-    saved = STATE.kernels, STATE.backend
-    STATE.kernels, STATE.backend = backend.op_table, backend
+    saved = STATE.kernels, STATE.scoped
+    STATE.kernels, STATE.scoped = backend.op_table, backend
     try:
         yield backend
     finally:
-        STATE.kernels, STATE.backend = saved
+        STATE.kernels, STATE.scoped = saved

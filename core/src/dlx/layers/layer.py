@@ -15,6 +15,7 @@ names of the layers being built, then the variable's name (``"sequential/dense_1
 from __future__ import annotations
 
 import functools
+import importlib
 import inspect
 import threading
 import weakref
@@ -254,22 +255,31 @@ _MIXED: dict = {}
 
 def _backend_layer_mixin():
     """The layer mixin of the backend layers are created on: the one active in this thread, or,
-    before any op ran, the one that would be selected -- imported only if its record says it has
-    a mixin (torch), so building models still imports no framework otherwise."""
+    before any op ran, the one that would be selected. Only the mixin named by the backend's
+    record is imported (torch's), so building a model on another backend imports no other
+    framework, and building before selection does not load the backend itself."""
     from dlx.backend import registry
     from dlx.ops.dispatch import STATE
 
     backend = STATE.backend
-    if backend is None:
+    if backend is not None:
+        rec = backend.record
+    else:
         try:
             name, _ = registry.select_default()
             rec = registry.records().get(name)
         except Exception:  # selection problems surface on the first op, with their own error
             return None
-        if rec is None or not rec.layer_mixin:
-            return None
-        backend = registry.get(name)
-    return backend.layer_mixin()
+    if rec is None or not rec.layer_mixin:
+        return None
+    mixin = _MIXINS.get(rec.layer_mixin)
+    if mixin is None:
+        module, _, attr = rec.layer_mixin.partition(":")
+        mixin = _MIXINS[rec.layer_mixin] = getattr(importlib.import_module(module), attr)
+    return mixin
+
+
+_MIXINS: dict = {}
 
 
 def _mixed_class(cls, mixin):

@@ -14,7 +14,8 @@ from dlx.ops.symbolic import Special, SymbolicTensor, infer
 
 
 class _LazyKernels(dict):
-    """Placeholder table: the first lookup selects the default backend, then gets out of the way."""
+    """The process default's kernel table, shared by every thread not inside ``use()``. Empty
+    until the first lookup selects the default backend (and again after ``set_backend``)."""
 
     def __missing__(self, name):
         from dlx.backend import registry
@@ -23,9 +24,24 @@ class _LazyKernels(dict):
         return backend.op_table[name]
 
 
+#: the process default backend's kernels (filled in place on activation, cleared on change)
+DEFAULT_KERNELS = _LazyKernels()
+#: ``[backend]``: the activated process default (``[None]`` until the first op selects it)
+PROCESS_DEFAULT: list = [None]
+
+
 class _DispatchState(threading.local):
-    kernels: dict = _LazyKernels()
-    backend = None  # the active Backend instance, once selected
+    """Per-thread dispatch state. A thread follows the process default (``kernels`` is the shared
+    :data:`DEFAULT_KERNELS`) until ``dlx.backend.use()`` scopes a backend (``scoped``)."""
+
+    kernels: dict = DEFAULT_KERNELS
+    scoped = None  # the backend ``use()`` set in this thread, else None
+
+    @property
+    def backend(self):
+        """The backend this thread dispatches to: its scoped one, else the process default
+        (``None`` before the default is selected)."""
+        return self.scoped if self.scoped is not None else PROCESS_DEFAULT[0]
 
 
 STATE = _DispatchState()
@@ -104,13 +120,18 @@ def _inline_checks(spec) -> list[str]:
     return out
 
 
-def make_public(spec):
-    """Builds the public function for ``spec`` (exec'd source with the exact signature)."""
+def function_source(spec) -> str:
+    """The Python source of ``spec``'s public function: its exact signature, the inline argument
+    checks, the symbolic slow path, then one dict lookup in the active backend's kernel table.
+
+    Defaults are written as literals, so the source stands on its own (it is what
+    :mod:`dlx.ops.op_functions` holds, and what :func:`make_public` compiles for ops registered
+    after that module was generated).
+    """
     sig = spec.signature
     params = []
     call = []
-    defaults = {}
-    for i, p in enumerate(sig.parameters.values()):
+    for p in sig.parameters.values():
         if p.kind is p.VAR_POSITIONAL:
             params.append(f"*{p.name}")
             call.append(f"*{p.name}")
@@ -123,32 +144,64 @@ def make_public(spec):
             params.append("*")
         text = p.name
         if p.default is not p.empty:
-            defaults[f"_d{i}"] = p.default
-            text += f"=_d{i}"
+            if eval(repr(p.default)) != p.default:
+                raise ValueError(f"op {spec.name!r}: default {p.name}={p.default!r} is not a literal")
+            text += f"={p.default!r}"
         params.append(text)
         call.append(f"{p.name}={p.name}" if p.kind is p.KEYWORD_ONLY else p.name)
     checks = [f"isinstance({t}, _Special)" for t in spec.tensors]
     for t in spec.tensor_lists:
-        checks.append(f"any(isinstance(_t, _Special) for _t in {t})")
+        checks.append(f"_any_special({t})")
     args_src = ", ".join(call)
     lines = [f"def {spec.name}({', '.join(params)}):"]
+    doc = (spec.doc or f"The ``{spec.name}`` op.").replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    body = "\n".join(f"    {line}" if line.strip() else "" for line in doc.splitlines()).strip()
+    lines.append(f'    """{body}' + ('\n    """' if "\n" in body else '"""'))
     lines += _inline_checks(spec)
     if spec.validate is not None:
-        lines.append(f"    _validate({args_src})")
+        lines.append(f"    _REGISTRY[{spec.name!r}].validate({args_src})")
     if checks:
         lines.append(f"    if {' or '.join(checks)}:")
-        lines.append(f"        return _slow(_spec, ({_pos_src(sig)}), {{{_kw_src(sig)}}})")
+        lines.append(f"        return _slow(_REGISTRY[{spec.name!r}], ({_pos_src(sig)}), {{{_kw_src(sig)}}})")
     lines.append(f"    return _STATE.kernels[{spec.name!r}]({args_src})")
-    src = "\n".join(lines)
-    ns = {"_Special": Special, "_slow": slow_path, "_spec": spec, "_STATE": STATE, "_bad": _bad,
-          "_check_axis": _check_axis, "_check_dtype": _check_dtype, "_FORMATS": _FORMATS,
-          "_DTYPES": _dtypes_by_spelling(),
-          "_validate": spec.validate, **defaults}
-    exec(compile(src, f"<dlx.ops.{spec.name}>", "exec"), ns)
+    return "\n".join(lines) + "\n"
+
+
+def _any_special(items) -> bool:
+    """Whether a sequence argument holds a symbolic tensor or a variable."""
+    return any(isinstance(t, Special) for t in items)
+
+
+# the globals op functions use, by the names their source uses (op names shadow builtins such as
+# ``any`` and ``abs`` in the generated module, so the source calls none that an op could shadow)
+RUNTIME_NAMES = {"_Special": "Special", "_slow": "slow_path", "_STATE": "STATE", "_bad": "_bad",
+                 "_check_axis": "_check_axis", "_check_dtype": "_check_dtype", "_FORMATS": "_FORMATS",
+                 "_any_special": "_any_special"}
+_SOURCE_BUILTINS = ("isinstance", "len", "getattr", "hasattr", "str")
+
+
+def runtime_namespace() -> dict:
+    """The globals op functions run with."""
+    from dlx.ops.spec import REGISTRY
+
+    ns = {local: globals()[name] for local, name in RUNTIME_NAMES.items()}
+    ns.update(_DTYPES=_dtypes_by_spelling(), _REGISTRY=REGISTRY)
+    return ns
+
+
+def make_public(spec):
+    """Compiles the public function of an op registered after :mod:`dlx.ops.op_functions` was
+    generated (a third party's, a test's). Its source is registered with :mod:`linecache` under
+    a ``<dlx.ops NAME>`` file name, so tracebacks and :func:`inspect.getsource` show it."""
+    import linecache
+
+    src = function_source(spec)
+    filename = f"<dlx.ops {spec.name}>"
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+    ns = runtime_namespace()
+    exec(compile(src, filename, "exec"), ns)
     fn = ns[spec.name]
-    fn.__doc__ = spec.doc
     fn.__module__ = "dlx.ops"
-    fn.__qualname__ = spec.name
     fn.spec = spec
     return fn
 

@@ -91,28 +91,7 @@ def infer(spec, args: tuple, kwargs: dict):
 
 
 def _install_operators():
-    """Python operators on symbolic tensors dispatch to dlx.ops."""
-    from dlx import ops
+    """Python operators on symbolic tensors dispatch to dlx.ops (``==`` stays identity)."""
+    from dlx.ops import operators
 
-    def binary(name, reflected=False):
-        fn = getattr(ops, name)
-        if reflected:
-            return lambda self, other: fn(other, self)
-        return lambda self, other: fn(self, other)
-
-    table = {
-        "add": "add", "sub": "subtract", "mul": "multiply", "truediv": "divide",
-        "floordiv": "floor_divide", "mod": "mod", "pow": "power", "matmul": "matmul",
-        "and": "logical_and", "or": "logical_or", "xor": "logical_xor",
-    }
-    for dunder, opname in table.items():
-        setattr(SymbolicTensor, f"__{dunder}__", binary(opname))
-        setattr(SymbolicTensor, f"__r{dunder}__", binary(opname, reflected=True))
-    for dunder, opname in {"lt": "less", "le": "less_equal", "gt": "greater",
-                           "ge": "greater_equal"}.items():
-        setattr(SymbolicTensor, f"__{dunder}__", binary(opname))
-    SymbolicTensor.__neg__ = lambda self: ops.negative(self)
-    SymbolicTensor.__abs__ = lambda self: ops.abs(self)
-    SymbolicTensor.__invert__ = lambda self: ops.logical_not(self)
-    SymbolicTensor.__getitem__ = lambda self, key: ops.get_item(self, key)
-    SymbolicTensor.T = property(lambda self: ops.transpose(self))
+    operators.install(SymbolicTensor, elementwise_eq=False)

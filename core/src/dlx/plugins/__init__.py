@@ -30,10 +30,12 @@ class BackendRecord:
         requires: top-level modules that must be importable for the backend to be usable.
         priority: automatic selection picks the highest-priority usable backend.
         auto_select: ``False`` keeps a backend out of automatic selection (inference-only ones).
-        spec_version: the op-spec version the backend implements.
         description: one line for ``python -m dlx info``.
-        layer_mixin: the backend's :meth:`~dlx.backend.Backend.layer_mixin` returns a class that
-            layers created while it is active also inherit (torch: ``torch.nn.Module``).
+        distribution: the distribution that provides it (for messages).
+        layer_mixin: ``"module:Class"`` of a class every layer created while the backend is
+            active also inherits, after the dlx class in the MRO, so models are native objects
+            of the framework (torch: a ``torch.nn.Module`` mixin). It may define
+            ``dlx_initialize(obj)``, called on each new layer. Imported on first use only.
     """
 
     name: str
@@ -42,10 +44,9 @@ class BackendRecord:
     requires: tuple[str, ...] = ()
     priority: int = 0
     auto_select: bool = True
-    spec_version: int = 1
     description: str = ""
     distribution: str = ""
-    layer_mixin: bool = False
+    layer_mixin: str = ""
 
 
 @dataclasses.dataclass(frozen=True)

@@ -78,13 +78,8 @@ class JaxBackend(Backend):
 
     name = "jax"
     compiled_takes_numpy = True  # jit converts NumPy arguments in C++
-    capabilities = Capabilities(
-        training=True, jit=True, float64=True, complex=False, sparse=False, multi_device=True,
-        distribution=False, export_formats=(),
-        reasons={"complex": "dlx's op spec v1 defines no complex dtypes",
-                 "sparse": "dlx's op spec v1 defines no sparse tensors",
-                 "distribution": "no dlx distribution API yet; arrays accept a jax.sharding layout",
-                 "export": "no exporter is provided by this plugin"})
+    spec_version = 2
+    capabilities = Capabilities(training=True, jit=True, float64=True)
     xfail_file = str(Path(__file__).with_name("xfails.txt"))
 
     def __init__(self) -> None:

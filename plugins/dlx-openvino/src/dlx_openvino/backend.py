@@ -495,14 +495,13 @@ class OpenVINOBackend(Backend):
     traces whole functions into one model. Inference only."""
 
     name = "openvino"
+    spec_version = 2
     capabilities = Capabilities(
         training=False, jit=True, float64=False,
-        export_formats=("openvino",),
         reasons={
             "training": "OpenVINO is an inference runtime: it has no automatic differentiation",
             "float64": "OpenVINO's CPU plugin computes float64 (and int64) in 32 bits (measured: 1/3 in "
                        "'float64' is off by 1e-8); float64 inputs are accepted but computed in float32",
-            "multi_device": "the backend runs on the OpenVINO CPU device only",
         })
     xfail_file = str(Path(__file__).with_name("xfails.txt"))
 

@@ -55,12 +55,8 @@ class TensorFlowBackend(Backend):
     name = "tf"
     auto_jit_compile = False  # graph-mode tf.function beats XLA for typical CPU steps (convs)
     compiled_takes_numpy = True  # see dlx_tf._fastcall
-    capabilities = Capabilities(
-        training=True, jit=True, float64=True, export_formats=("tf_saved_model",),
-        reasons={"multi_device": "the dlx TF backend places everything on TF's default device",
-                 "complex": "complex dtypes are not in op-spec v1",
-                 "sparse": "sparse tensors are not in op-spec v1",
-                 "distribution": "tf.distribute strategies are not wired into dlx yet"})
+    spec_version = 2
+    capabilities = Capabilities(training=True, jit=True, float64=True)
     xfail_file = str(Path(__file__).with_name("xfails.txt"))
 
     # -- identity ---------------------------------------------------------------------------------

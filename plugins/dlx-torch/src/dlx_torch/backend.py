@@ -29,13 +29,8 @@ class TorchBackend(Backend):
 
     name = "torch"
     auto_jit_compile = False  # torch.compile's warm-up rarely pays off for a fit on CPU
-    capabilities = Capabilities(
-        training=True, jit=True, float64=True, complex=False, sparse=False, multi_device=False,
-        reasons={"multi_device": "the dlx torch backend runs on one device (cpu, or cuda:0 when available)",
-                 "complex": "dlx op-spec v1 has no complex dtypes",
-                 "sparse": "dlx op-spec v1 has no sparse tensors",
-                 "distribution": "not implemented by the dlx torch backend"},
-    )
+    spec_version = 2
+    capabilities = Capabilities(training=True, jit=True, float64=True)
     xfail_file = os.path.join(os.path.dirname(__file__), "xfails.txt")
 
     def __init__(self) -> None:
@@ -256,12 +251,6 @@ class TorchBackend(Backend):
         with torch.no_grad():
             storage.copy_(v)
         return storage
-
-    def layer_mixin(self) -> type:
-        """Layers built while this backend is active are also ``torch.nn.Module`` s."""
-        from dlx_torch.module import TorchModuleMixin
-
-        return TorchModuleMixin
 
     def info(self) -> dict:
         d = super().info()

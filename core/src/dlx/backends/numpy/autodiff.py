@@ -65,23 +65,9 @@ class Tracer:
 
 
 def _install_tracer_operators():
-    from dlx import ops
+    from dlx.ops import operators
 
-    def b(fn, rev=False):
-        return (lambda s, o: fn(o, s)) if rev else (lambda s, o: fn(s, o))
-
-    for d, n in {"add": "add", "sub": "subtract", "mul": "multiply", "truediv": "divide",
-                 "floordiv": "floor_divide", "mod": "mod", "pow": "power", "matmul": "matmul"}.items():
-        setattr(Tracer, f"__{d}__", b(getattr(ops, n)))
-        setattr(Tracer, f"__r{d}__", b(getattr(ops, n), True))
-    for d, n in {"lt": "less", "le": "less_equal", "gt": "greater", "ge": "greater_equal",
-                 "eq": "equal", "ne": "not_equal"}.items():
-        setattr(Tracer, f"__{d}__", b(getattr(ops, n)))
-    Tracer.__hash__ = object.__hash__
-    Tracer.__neg__ = lambda s: ops.negative(s)
-    Tracer.__abs__ = lambda s: ops.abs(s)
-    Tracer.__getitem__ = lambda s, k: ops.get_item(s, k)
-    Tracer.T = property(lambda s: ops.transpose(s))
+    operators.install(Tracer, elementwise_eq=True)
 
 
 class Node:
@@ -106,7 +92,9 @@ def _unwrap(obj, inputs, path):
     return obj
 
 
-def make_taped_kernel(spec, kernel):
+def make_taped_kernel(spec, kernel, plain: dict):
+    """``kernel`` recording a tape node whenever a :class:`Tracer` is among its arguments;
+    ``plain`` is the backend's untaped op table, which the kernel's own op calls use."""
     param_index = {n: i for i, n in enumerate(spec.params)}
     differentiable = spec.grad is not None
 
@@ -117,7 +105,7 @@ def make_taped_kernel(spec, kernel):
         if not inputs:
             return kernel(*args, **kwargs)
         saved = STATE.kernels
-        STATE.kernels = _PLAIN[0]
+        STATE.kernels = plain
         try:
             out = kernel(*raw, **raw_kw)
         finally:
@@ -134,7 +122,13 @@ def make_taped_kernel(spec, kernel):
     return taped
 
 
-_PLAIN: list = [None]  # the plain NumPy op table, set by the backend
+def taped_table(plain: dict) -> dict:
+    """The taping twin of a backend's op table (for backends whose tensors are NumPy arrays:
+    the reference backend, and third-party ones such as ``plugins/dlx-template``)."""
+    from dlx.ops.spec import REGISTRY
+
+    _install_tracer_operators()
+    return {n: make_taped_kernel(REGISTRY[n], k, plain) for n, k in plain.items()}
 
 
 def _cotangent_for(spec, grads, path):
@@ -195,12 +189,16 @@ def backward(tape: Tape, value: Tracer, targets: list[Tracer]):
     return [cot.get(id(t)) for t in targets]
 
 
-def value_and_grad(backend, fn, argnums=0, has_aux=False):
+def value_and_grad(backend, fn, argnums=0, has_aux=False, *, taped: dict | None = None):
+    """Reverse-mode ``value_and_grad`` for a backend whose tensors are NumPy arrays: ops run on
+    ``taped`` (default ``backend._taped_table``), the tape is walked with the specs' gradient
+    rules on the backend's own kernels."""
+    taped = backend._taped_table if taped is None else taped
     single = isinstance(argnums, int)
     nums = (argnums,) if single else tuple(argnums)
 
     def wrapped(*args):
-        if STATE.kernels is backend._taped_table:
+        if STATE.kernels is taped:
             raise NotImplementedError("nested value_and_grad (higher-order derivatives) is not "
                                       "supported by the NumPy backend; use the jax or torch backend")
         tape = Tape()
@@ -212,12 +210,12 @@ def value_and_grad(backend, fn, argnums=0, has_aux=False):
             targets.append(tr)
             defs.append(td)
             args[n] = tree.unflatten(td, tr)
-        saved = STATE.kernels, STATE.backend
-        STATE.kernels, STATE.backend = backend._taped_table, backend
+        saved = STATE.kernels, STATE.scoped
+        STATE.kernels, STATE.scoped = taped, backend
         try:
             out = fn(*args)
         finally:
-            STATE.kernels, STATE.backend = saved
+            STATE.kernels, STATE.scoped = saved
         value, aux = out if has_aux else (out, None)
         flat_targets = [t for ts in targets for t in ts]
         if type(value) is Tracer:

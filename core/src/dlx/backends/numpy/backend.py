@@ -7,7 +7,7 @@ import numpy as np
 from dlx import dtypes
 from dlx.backend.contract import Backend, Capabilities
 from dlx.backends.numpy import autodiff
-from dlx.ops.spec import REGISTRY
+from dlx.ops.spec import REGISTRY, SPEC_VERSION
 
 
 class NumpyBackend(Backend):
@@ -15,10 +15,10 @@ class NumpyBackend(Backend):
     autodiff over the specs' gradient rules."""
 
     name = "numpy"
+    spec_version = SPEC_VERSION  # the reference backend is core's own: always current
     capabilities = Capabilities(
         training=True, jit=False, float64=True,
-        reasons={"jit": "NumPy has no compiler; compile() is the identity",
-                 "multi_device": "NumPy runs on the host CPU only"})
+        reasons={"jit": "NumPy has no compiler; compile() is the identity"})
 
     def __init__(self):
         super().__init__()
@@ -36,9 +36,7 @@ class NumpyBackend(Backend):
     def op_table(self):
         table = super().op_table
         if self._taped_table is None:
-            autodiff._PLAIN[0] = table
-            autodiff._install_tracer_operators()
-            self._taped_table = {n: autodiff.make_taped_kernel(REGISTRY[n], k) for n, k in table.items()}
+            self._taped_table = autodiff.taped_table(table)
         return table
 
     def convert_to_tensor(self, x, dtype=None):

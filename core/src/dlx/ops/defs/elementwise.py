@@ -7,7 +7,8 @@ import math
 import numpy as np
 
 from dlx import dtypes
-from dlx import ops as K
+from dlx.ops import op_functions as K
+from dlx.ops import tensors
 from dlx.ops import tolerance as T
 from dlx.ops.defs._common import (
     as_float,
@@ -401,7 +402,7 @@ def where(condition, x1, x2):
     Case("to_int", lambda r, dt: ((r.standard_normal((5, 6)).astype(dt) * 10, "int32"), {}), grad=False),
     Case("to_bool", lambda r, dt: ((np.array([0.0, 1.0, -2.0, 0.5]).astype(dt), "bool"), {}), grad=False),
     Case("from_int", lambda r, dt: ((r.integers(-100, 100, (5,)).astype(np.int32), "float32"), {}), dtypes=("int32",), grad=False),
-], grad=lambda g, out, x, dtype: (K.cast(g, K.dtype(x)) if dtypes.is_float(K.dtype(x)) else None,), tensors=("x",))
+], grad=lambda g, out, x, dtype: (K.cast(g, tensors.dtype(x)) if dtypes.is_float(tensors.dtype(x)) else None,), tensors=("x",))
 def cast(x, dtype):
     """Converts ``x`` to ``dtype`` (floats to ints truncate toward zero)."""
     x = np.asarray(x)

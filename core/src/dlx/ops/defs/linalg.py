@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlx import ops as K
+from dlx.ops import op_functions as K
+from dlx.ops import tensors
 from dlx.ops import tolerance as T
 from dlx.ops.defs._common import promote
 from dlx.ops.spec import Case, op
@@ -38,7 +39,7 @@ def _mm_cases():
 
 
 def _matmul_grad(g, out, x1, x2):
-    a_vec, b_vec = K.ndim(x1) == 1, K.ndim(x2) == 1
+    a_vec, b_vec = tensors.ndim(x1) == 1, tensors.ndim(x2) == 1
     a = K.expand_dims(x1, 0) if a_vec else x1
     b = K.expand_dims(x2, -1) if b_vec else x2
     gg = g
@@ -49,9 +50,9 @@ def _matmul_grad(g, out, x1, x2):
     ga = K.matmul(gg, K.swapaxes(b, -1, -2))
     gb = K.matmul(K.swapaxes(a, -1, -2), gg)
     if a_vec:
-        ga = K.reshape(K.sum(ga, axis=tuple(range(K.ndim(ga) - 2))) if K.ndim(ga) > 2 else ga, K.shape(x1))
+        ga = K.reshape(K.sum(ga, axis=tuple(range(tensors.ndim(ga) - 2))) if tensors.ndim(ga) > 2 else ga, tensors.shape(x1))
     if b_vec:
-        gb = K.reshape(K.sum(gb, axis=tuple(range(K.ndim(gb) - 2))) if K.ndim(gb) > 2 else gb, K.shape(x2))
+        gb = K.reshape(K.sum(gb, axis=tuple(range(tensors.ndim(gb) - 2))) if tensors.ndim(gb) > 2 else gb, tensors.shape(x2))
     return ga, gb
 
 
@@ -91,7 +92,7 @@ def _einsum_grad(g, out, subscripts, *operands):
             for pos, c in enumerate(term):
                 if c in missing:
                     gi = K.expand_dims(gi, pos)
-            grads.append(K.broadcast_to(gi, K.shape(operands[i])))
+            grads.append(K.broadcast_to(gi, tensors.shape(operands[i])))
         else:
             grads.append(K.einsum(",".join([outs, *others]) + "->" + term, g, *ops_))
     return (grads,)
@@ -136,7 +137,7 @@ def _td_len(args, kwargs):
 
 def _td_grad(g, out, x1, x2, axes=2):
     a, b = _td_axes(x1, x2, axes)
-    n1, n2 = K.ndim(x1), K.ndim(x2)
+    n1, n2 = tensors.ndim(x1), tensors.ndim(x2)
     letters = "abcdefghijklmnopqrstuvwxyz"
     t1 = list(letters[:n1])
     t2 = [None] * n2
@@ -161,8 +162,8 @@ def tensordot(x1, x2, axes=2):
 
 
 @op(G, T.E0, [Case("basic", lambda r, dt: ((r.standard_normal(4).astype(dt), r.standard_normal(3).astype(dt)), {}))],
-    grad=lambda g, out, x1, x2: (K.reshape(K.matmul(g, K.ravel(x2)), K.shape(x1)),
-                                 K.reshape(K.matmul(K.ravel(x1), g), K.shape(x2))))
+    grad=lambda g, out, x1, x2: (K.reshape(K.matmul(g, K.ravel(x2)), tensors.shape(x1)),
+                                 K.reshape(K.matmul(K.ravel(x1), g), tensors.shape(x2))))
 def outer(x1, x2):
     """Outer product of the flattened inputs."""
     a, b = promote(x1, x2)
@@ -178,7 +179,7 @@ def _norm_grad(g, out, x, ord=None, axis=None, keepdims=False):
     gg = g
     if not keepdims and axis is not None:
         ax = (axis,) if isinstance(axis, int) else axis
-        for a_ in sorted(a % K.ndim(x) for a in ax):
+        for a_ in sorted(a % tensors.ndim(x) for a in ax):
             o = K.expand_dims(o, a_)
             gg = K.expand_dims(gg, a_)
     safe = K.where(K.equal(o, 0), K.ones_like(o), o)
@@ -258,7 +259,7 @@ def _dense_cases():
 
 
 def _dense_grad(g, out, x, kernel, bias=None):
-    n, m = K.shape(kernel)
+    n, m = tensors.shape(kernel)
     g2 = K.reshape(g, (-1, m))
     gx = K.matmul(g, K.transpose(kernel))
     gk = K.matmul(K.transpose(K.reshape(x, (-1, n))), g2)

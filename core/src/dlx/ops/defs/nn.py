@@ -12,7 +12,8 @@ import math
 
 import numpy as np
 
-from dlx import ops as K
+from dlx.ops import op_functions as K
+from dlx.ops import tensors
 from dlx.ops import tolerance as T
 from dlx.ops.conv_rules import data_format as _check_format
 from dlx.ops.conv_rules import deconv_length as _deconv_length
@@ -192,7 +193,7 @@ def log_softmax(x, axis=-1):
 # ------------------------------------------------------------------------------ conv & pool
 def _patches(x, ksize, strides, dilation, padding, pad_value=0.0):
     """(N, *spatial, C) -> (N, *out_spatial, prod(ksize), C), written in ops."""
-    shape = K.shape(x)
+    shape = tensors.shape(x)
     n_sp = len(shape) - 2
     pads = [(0, 0)]
     sizes = []
@@ -238,13 +239,13 @@ def conv_decomposition(inputs, kernel, strides=1, padding="valid", data_format=N
     data_format = _check_format(data_format)
     padding = _check_padding(padding)
     x = _to_last(inputs, data_format)
-    n_sp = len(K.shape(x)) - 2
-    ks = tuple(K.shape(kernel)[:n_sp])
-    cin_g, cout = K.shape(kernel)[-2], K.shape(kernel)[-1]
-    cin = K.shape(x)[-1]
-    groups = _groups(cin, K.shape(kernel))
+    n_sp = len(tensors.shape(x)) - 2
+    ks = tuple(tensors.shape(kernel)[:n_sp])
+    cin_g, cout = tensors.shape(kernel)[-2], tensors.shape(kernel)[-1]
+    cin = tensors.shape(x)[-1]
+    groups = _groups(cin, tensors.shape(kernel))
     p, outs = _patches(x, ks, _tuple(strides, n_sp, "strides"), _tuple(dilation_rate, n_sp, "dilation_rate"), padding)
-    n = K.shape(x)[0]
+    n = tensors.shape(x)[0]
     kprod = int(np.prod(ks))
     if groups == 1:
         cols = K.reshape(p, (-1, kprod * cin))
@@ -321,7 +322,7 @@ op(G, T.Kc(_conv_len), _CONV_CASES, grad=_vjp_of(conv_decomposition, 2), tensors
 
 
 def depthwise_conv_decomposition(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
-    ks = K.shape(kernel)
+    ks = tensors.shape(kernel)
     w = K.reshape(kernel, (*ks[:-2], 1, ks[-2] * ks[-1]))
     return conv_decomposition(inputs, w, strides, padding, data_format, dilation_rate)
 
@@ -344,9 +345,9 @@ def conv_transpose_decomposition(inputs, kernel, strides=1, padding="valid", out
     data_format = _check_format(data_format)
     padding = _check_padding(padding)
     x = _to_last(inputs, data_format)
-    shape = K.shape(x)
+    shape = tensors.shape(x)
     n_sp = len(shape) - 2
-    ks = tuple(K.shape(kernel)[:n_sp])
+    ks = tuple(tensors.shape(kernel)[:n_sp])
     st = _tuple(strides, n_sp, "strides")
     dl = _tuple(dilation_rate, n_sp, "dilation_rate")
     op_ = (None,) * n_sp if output_padding is None else _tuple(output_padding, n_sp, "output_padding")
@@ -355,7 +356,7 @@ def conv_transpose_decomposition(inputs, kernel, strides=1, padding="valid", out
         s = st[i]
         if s > 1:
             ax = 1 + i
-            xs = K.shape(x)
+            xs = tensors.shape(x)
             z = K.zeros_like(x)
             x = K.stack([x] + [z] * (s - 1), axis=ax + 1)
             x = K.reshape(x, (*xs[:ax], xs[ax] * s, *xs[ax + 1:]))
@@ -374,7 +375,7 @@ def conv_transpose_decomposition(inputs, kernel, strides=1, padding="valid", out
     neg = any(p < 0 for pr in pads for p in pr)
     if neg:
         x = K.pad(x, [(max(a, 0), max(b, 0)) for a, b in pads])
-        key = tuple(slice(-min(a, 0), (K.shape(x)[j] + min(b, 0)) if b < 0 else None) for j, (a, b) in enumerate(pads))
+        key = tuple(slice(-min(a, 0), (tensors.shape(x)[j] + min(b, 0)) if b < 0 else None) for j, (a, b) in enumerate(pads))
         x = K.get_item(x, key)
     else:
         x = K.pad(x, pads)
@@ -406,7 +407,7 @@ def _pool_decomposition(reduce):
         data_format = _check_format(data_format)
         padding = _check_padding(padding)
         x = _to_last(inputs, data_format)
-        n_sp = len(K.shape(x)) - 2
+        n_sp = len(tensors.shape(x)) - 2
         ps = _tuple(pool_size, n_sp, "pool_size")
         st = ps if strides is None else _tuple(strides, n_sp, "strides")
         one = (1,) * n_sp
@@ -416,7 +417,7 @@ def _pool_decomposition(reduce):
         else:
             p, _ = _patches(x, ps, st, one, padding)
             if padding == "same":  # average only over real (unpadded) positions
-                ones = K.ones((1, *K.shape(x)[1:-1], 1), K.dtype(x))
+                ones = K.ones((1, *tensors.shape(x)[1:-1], 1), tensors.dtype(x))
                 c, _ = _patches(ones, ps, st, one, padding)
                 y = K.sum(p, axis=-2) / K.sum(c, axis=-2)
             else:
@@ -477,10 +478,10 @@ def _bn_scale(ctx):
 
 
 def _bn_grad(g, out, x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
-    nd_ = K.ndim(x)
+    nd_ = tensors.ndim(x)
     ax = axis % nd_
     shape = [1] * nd_
-    shape[ax] = K.shape(x)[ax]
+    shape[ax] = tensors.shape(x)[ax]
     red = tuple(i for i in range(nd_) if i != ax)
     m = K.reshape(mean, shape)
     inv = K.rsqrt(K.reshape(variance, shape) + epsilon)
@@ -545,23 +546,23 @@ def _ln_scale(ctx):
 
 def _ln_grad(g, out, x, gamma=None, beta=None, axis=-1, epsilon=None):
     eps = 1e-3 if epsilon is None else epsilon
-    ax = axis_tuple(axis, K.ndim(x))
+    ax = axis_tuple(axis, tensors.ndim(x))
     n = 1
     for a in ax:
-        n *= K.shape(x)[a]
+        n *= tensors.shape(x)[a]
     mu = K.mean(x, axis=ax, keepdims=True)
     xc = x - mu
     inv = K.rsqrt(K.mean(xc * xc, axis=ax, keepdims=True) + eps)
     xhat = xc * inv
     gh = g * gamma if gamma is not None else g
     gx = inv * (gh - K.mean(gh, axis=ax, keepdims=True) - xhat * K.mean(gh * xhat, axis=ax, keepdims=True))
-    red = tuple(i for i in range(K.ndim(x)) if i not in ax)
+    red = tuple(i for i in range(tensors.ndim(x)) if i not in ax)
     gg = K.sum(g * xhat, axis=red) if gamma is not None else None
     gb = K.sum(g, axis=red) if beta is not None else None
     if gamma is not None:
-        gg = K.reshape(gg, K.shape(gamma))
+        gg = K.reshape(gg, tensors.shape(gamma))
     if beta is not None:
-        gb = K.reshape(gb, K.shape(beta))
+        gb = K.reshape(gb, tensors.shape(beta))
     return gx, gg, gb
 
 
@@ -605,14 +606,14 @@ def _rms_scale(ctx):
 
 def _rms_grad(g, out, x, scale=None, axis=-1, epsilon=None):
     eps = 1e-6 if epsilon is None else epsilon
-    ax = axis_tuple(axis, K.ndim(x))
+    ax = axis_tuple(axis, tensors.ndim(x))
     inv = K.rsqrt(K.mean(x * x, axis=ax, keepdims=True) + eps)
     gh = g * scale if scale is not None else g
     gx = inv * (gh - x * inv * inv * K.mean(gh * x, axis=ax, keepdims=True))
     gs = None
     if scale is not None:
-        red = tuple(i for i in range(K.ndim(x)) if i not in ax)
-        gs = K.reshape(K.sum(g * x * inv, axis=red), K.shape(scale))
+        red = tuple(i for i in range(tensors.ndim(x)) if i not in ax)
+        gs = K.reshape(K.sum(g * x * inv, axis=red), tensors.shape(scale))
     return gx, gs
 
 
@@ -633,10 +634,10 @@ def rms_normalization(x, scale=None, axis=-1, epsilon=None):
 
 def _moments_grad(g, out, x, axes, keepdims=False, synchronized=False):
     gm, gv = g
-    ax = axis_tuple(axes, K.ndim(x))
+    ax = axis_tuple(axes, tensors.ndim(x))
     n = 1
     for a in ax:
-        n *= K.shape(x)[a]
+        n *= tensors.shape(x)[a]
     if not keepdims:
         for a in sorted(ax):
             gm = K.expand_dims(gm, a)
@@ -771,7 +772,7 @@ def _scce_scale(ctx):
 
 
 def _scce_grad(g, out, target, output, from_logits=False, axis=-1):
-    oh = K.one_hot(K.cast(target, "int32"), K.shape(output)[axis], axis=axis, dtype=K.dtype(output))
+    oh = K.one_hot(K.cast(target, "int32"), tensors.shape(output)[axis], axis=axis, dtype=tensors.dtype(output))
     return None, _cce_grad(g, out, oh, output, from_logits, axis)[1]
 
 
@@ -791,16 +792,16 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 # ------------------------------------------------------------------------------ attention
 def dot_product_attention_decomposition(query, key, value, bias=None, mask=None, scale=None, is_causal=False):
-    h = K.shape(query)[-1]
+    h = tensors.shape(query)[-1]
     s = 1.0 / math.sqrt(h) if scale is None else scale
     logits = K.einsum("btnh,bsnh->bnts", query, key) * s
     if bias is not None:
         logits = logits + bias
-    big = -1e9 if K.dtype(logits) != "float16" else -3e4
+    big = -1e9 if tensors.dtype(logits) != "float16" else -3e4
     if mask is not None:
         logits = K.where(K.cast(mask, "bool"), logits, K.full_like(logits, big))
     if is_causal:
-        t, sl = K.shape(logits)[-2], K.shape(logits)[-1]
+        t, sl = tensors.shape(logits)[-2], tensors.shape(logits)[-1]
         causal = K.tril(K.ones((t, sl), "bool"))
         logits = K.where(causal, logits, K.full_like(logits, big))
     w = K.softmax(logits, axis=-1)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlx import ops as K
+from dlx.ops import op_functions as K
 from dlx.ops import tolerance as T
 from dlx.ops.defs._common import promote
 from dlx.ops.spec import Case, op

@@ -29,7 +29,8 @@ import math
 import numpy as np
 
 from dlx import dtypes
-from dlx import ops as K
+from dlx.ops import op_functions as K
+from dlx.ops import tensors
 from dlx.ops import tolerance as T
 from dlx.ops.defs._common import nd
 from dlx.ops.spec import Case, op
@@ -248,8 +249,8 @@ def random_randint(seed, shape, minval, maxval, dtype="int32"):
 def dropout_decomposition(seed, inputs, rate, noise_shape=None):
     if not 0 <= rate < 1:
         raise ValueError(f"dropout: rate={rate!r}; expected 0 <= rate < 1")
-    shape = tuple(K.shape(inputs)) if noise_shape is None else tuple(
-        K.shape(inputs)[i] if d is None else d for i, d in enumerate(noise_shape))
+    shape = tuple(tensors.shape(inputs)) if noise_shape is None else tuple(
+        tensors.shape(inputs)[i] if d is None else d for i, d in enumerate(noise_shape))
     u = _unit_float(K.random_bits(seed, shape), "float32")
     keep = K.less(u, 1.0 - rate)
     return K.where(keep, inputs / (1.0 - rate), K.zeros_like(inputs))
@@ -274,7 +275,7 @@ def random_dropout(seed, inputs, rate, noise_shape=None):
 
 
 def shuffle_decomposition(seed, x, axis=0):
-    n = K.shape(x)[axis]
+    n = tensors.shape(x)[axis]
     perm = K.argsort(K.random_bits(seed, (n,)))  # unsigned keys: no int64 needed
     return K.take(x, perm, axis=axis)
 
@@ -290,9 +291,9 @@ def random_shuffle(seed, x, axis=0):
 
 
 def categorical_decomposition(seed, logits, num_samples, dtype="int32"):
-    b, c = K.shape(logits)
-    u = _unit_float(K.random_bits(seed, (b, num_samples, c)), K.dtype(logits))
-    u = K.maximum(u, 1e-12 if K.dtype(logits) != "float16" else 1e-4)
+    b, c = tensors.shape(logits)
+    u = _unit_float(K.random_bits(seed, (b, num_samples, c)), tensors.dtype(logits))
+    u = K.maximum(u, 1e-12 if tensors.dtype(logits) != "float16" else 1e-4)
     gumbel = -K.log(-K.log(u))
     return K.cast(K.argmax(K.expand_dims(logits, 1) + gumbel, axis=-1), dtype)
 

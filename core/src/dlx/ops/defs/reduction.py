@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlx import ops as K
+from dlx.ops import op_functions as K
+from dlx.ops import tensors
 from dlx.ops import tolerance as T
 from dlx.ops.defs._common import as_float, axis_tuple
 from dlx.ops.spec import Case, op
@@ -40,14 +41,14 @@ def _red_cases(big=True, positive_only=False, ints=False, grad_big=False):
 def _expand(g, x, axis, keepdims):
     """Broadcasts a reduced cotangent back to ``x``'s shape."""
     if not keepdims and axis is not None:
-        axes = sorted(axis_tuple(axis, K.ndim(x)))
+        axes = sorted(axis_tuple(axis, tensors.ndim(x)))
         for a in axes:
             g = K.expand_dims(g, a)
-    return K.broadcast_to(g, K.shape(x))
+    return K.broadcast_to(g, tensors.shape(x))
 
 
 def _count(x, axis):
-    shape = K.shape(x)
+    shape = tensors.shape(x)
     n = 1
     for a in axis_tuple(axis, len(shape)):
         n *= shape[a]
@@ -113,7 +114,7 @@ def std(x, axis=None, keepdims=False):
 
 def _extreme_grad(g, out, x, axis=None, keepdims=False):
     o = _expand(out, x, axis, keepdims)
-    hit = K.cast(K.equal(x, o), K.dtype(x))
+    hit = K.cast(K.equal(x, o), tensors.dtype(x))
     count = _expand(K.sum(hit, axis=axis, keepdims=True), x, axis, True)
     return (_expand(g, x, axis, keepdims) * hit / count,)
 
@@ -259,7 +260,7 @@ def _scan_len(args, kwargs):
 
 def _cumsum_grad(g, out, x, axis=None):
     if axis is None:
-        return (K.reshape(K.flip(K.cumsum(K.flip(g, 0), 0), 0), K.shape(x)),)
+        return (K.reshape(K.flip(K.cumsum(K.flip(g, 0), 0), 0), tensors.shape(x)),)
     return (K.flip(K.cumsum(K.flip(g, axis), axis), axis),)
 
 
@@ -278,7 +279,7 @@ def _cumprod_grad(g, out, x, axis=None):
         gf = K.reshape(g, (-1,))
         of = K.reshape(out, (-1,))
         r = K.flip(K.cumsum(K.flip(gf * of, 0), 0), 0)
-        return (K.reshape(r, K.shape(x)) / x,)
+        return (K.reshape(r, tensors.shape(x)) / x,)
     r = K.flip(K.cumsum(K.flip(g * out, axis), axis), axis)
     return (r / x,)
 

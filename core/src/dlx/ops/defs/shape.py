@@ -7,7 +7,8 @@ import builtins
 import numpy as np
 
 from dlx import dtypes
-from dlx import ops as K
+from dlx.ops import op_functions as K
+from dlx.ops import tensors
 from dlx.ops import tolerance as T
 from dlx.ops.defs._common import axis_tuple, nd, promote
 from dlx.ops.spec import Case, op
@@ -31,7 +32,7 @@ def _int_c(name, shape, *extra, **kw):
 
 @op(G, E0, [_c("flat", (4, 6), (24,)), _c("infer", (4, 6), (-1, 3)), _c("scalar", (1,), ()),
             _int_c("int", (4, 6), (2, 12))],
-    grad=lambda g, out, x, newshape: (K.reshape(g, K.shape(x)),), tensors=("x",))
+    grad=lambda g, out, x, newshape: (K.reshape(g, tensors.shape(x)),), tensors=("x",))
 def reshape(x, newshape):
     """Gives ``x`` a new shape (one dimension may be -1)."""
     return np.reshape(np.asarray(x), newshape)
@@ -51,14 +52,14 @@ def transpose(x, axes=None):
 
 
 @op(G, E0, [_c("front", (3, 4), 0), _c("back", (3, 4), -1), _c("multi", (3, 4), (0, 2))],
-    grad=lambda g, out, x, axis: (K.reshape(g, K.shape(x)),), tensors=("x",))
+    grad=lambda g, out, x, axis: (K.reshape(g, tensors.shape(x)),), tensors=("x",))
 def expand_dims(x, axis):
     """Inserts length-1 axes at ``axis``."""
     return np.expand_dims(np.asarray(x), axis)
 
 
 @op(G, E0, [_c("all", (1, 3, 1, 4)), _c("axis", (1, 3, 1, 4), 2)],
-    grad=lambda g, out, x, axis=None: (K.reshape(g, K.shape(x)),), tensors=("x",))
+    grad=lambda g, out, x, axis=None: (K.reshape(g, tensors.shape(x)),), tensors=("x",))
 def squeeze(x, axis=None):
     """Removes length-1 axes (only ``axis`` if given; it must have length 1)."""
     x = np.asarray(x)
@@ -70,7 +71,7 @@ def squeeze(x, axis=None):
 
 
 def _split_back(g, xs, axis):
-    sizes = [K.shape(x)[axis] for x in xs]
+    sizes = [tensors.shape(x)[axis] for x in xs]
     idx = list(np.cumsum(sizes)[:-1])
     return (list(K.split(g, [int(i) for i in idx], axis)),)
 
@@ -103,14 +104,14 @@ def split(x, indices_or_sections, axis=0):
 
 
 def _take_grad(g, out, x, indices, axis=None):
-    shape = K.shape(x)
+    shape = tensors.shape(x)
     if axis is None:
-        flat = K.scatter_add(K.zeros((int(np.prod(shape)),), K.dtype(x)), K.reshape(indices, (-1, 1)), K.reshape(g, (-1,)))
+        flat = K.scatter_add(K.zeros((int(np.prod(shape)),), tensors.dtype(x)), K.reshape(indices, (-1, 1)), K.reshape(g, (-1,)))
         return K.reshape(flat, shape), None
     a = axis % len(shape)
-    gm = K.moveaxis(g, list(range(a, a + K.ndim(indices))), list(range(K.ndim(indices))))
+    gm = K.moveaxis(g, list(range(a, a + tensors.ndim(indices))), list(range(tensors.ndim(indices))))
     gm = K.reshape(gm, (-1, *[s for i, s in enumerate(shape) if i != a]))
-    base = K.zeros((shape[a], *[s for i, s in enumerate(shape) if i != a]), K.dtype(x))
+    base = K.zeros((shape[a], *[s for i, s in enumerate(shape) if i != a]), tensors.dtype(x))
     acc = K.scatter_add(base, K.reshape(indices, (-1, 1)), gm)
     return K.moveaxis(acc, 0, a), None
 
@@ -130,8 +131,8 @@ def take(x, indices, axis=None):
 
 def _tal_grad(g, out, x, indices, axis=None):
     if axis is None:
-        flat = K.scatter_add(K.zeros((K.size(x),), K.dtype(x)), K.reshape(indices, (-1, 1)), K.reshape(g, (-1,)))
-        return K.reshape(flat, K.shape(x)), None
+        flat = K.scatter_add(K.zeros((tensors.size(x),), tensors.dtype(x)), K.reshape(indices, (-1, 1)), K.reshape(g, (-1,)))
+        return K.reshape(flat, tensors.shape(x)), None
     return K.take_along_axis_grad(g, x, indices, axis), None
 
 
@@ -175,8 +176,8 @@ def take_along_axis_grad(g, x, indices, axis):
 
 
 def _slice_grad(g, out, inputs, start_indices, shape):
-    x_shape = K.shape(inputs)
-    pads = [(int(s), int(n - s - k)) for s, k, n in zip(start_indices, K.shape(g), x_shape)]
+    x_shape = tensors.shape(inputs)
+    pads = [(int(s), int(n - s - k)) for s, k, n in zip(start_indices, tensors.shape(g), x_shape)]
     return (K.pad(g, pads),)
 
 
@@ -190,7 +191,7 @@ def slice(inputs, start_indices, shape):
 
 def _slice_update_grad(g, out, inputs, start_indices, updates):
     z = K.zeros_like(updates)
-    return K.slice_update(g, start_indices, z), K.slice(g, start_indices, K.shape(updates))
+    return K.slice_update(g, start_indices, z), K.slice(g, start_indices, tensors.shape(updates))
 
 
 @op(G, E0, [Case("box", lambda r, dt: ((_x((6, 7))(r, dt), (1, 2), _x((3, 4))(r, dt)), {}))],
@@ -230,8 +231,8 @@ def gather_nd(x, indices):
 
 
 def _pad_grad(g, out, x, pad_width, mode="constant", constant_values=None):
-    pw = _pad_pairs(pad_width, np.ndim(x) if not hasattr(x, "shape") else len(K.shape(x)))
-    return (K.slice(g, [p[0] for p in pw], K.shape(x)),)
+    pw = _pad_pairs(pad_width, np.ndim(x) if not hasattr(x, "shape") else len(tensors.shape(x)))
+    return (K.slice(g, [p[0] for p in pw], tensors.shape(x)),)
 
 
 def _pad_pairs(pad_width, ndim):
@@ -258,7 +259,7 @@ def pad(x, pad_width, mode="constant", constant_values=None):
 
 
 def _tile_grad(g, out, x, repeats):
-    shape = K.shape(x)
+    shape = tensors.shape(x)
     reps = list(repeats) if not isinstance(repeats, int) else [repeats]
     reps = [1] * (len(shape) - len(reps)) + reps
     shape_full = [1] * (len(reps) - len(shape)) + list(shape)
@@ -277,20 +278,20 @@ def tile(x, repeats):
 
 
 def _repeat_grad(g, out, x, repeats, axis=None):
-    shape = K.shape(x)
+    shape = tensors.shape(x)
     if not isinstance(repeats, int):  # per-element counts: segment sums of g
         n = int(np.prod(shape)) if axis is None else shape[axis % len(shape)]
         idx = np.repeat(np.arange(n), np.broadcast_to(np.asarray(repeats), (n,))).astype(np.int32)[:, None]
         if axis is None:
-            acc = K.scatter_add(K.zeros((n,), K.dtype(g)), idx, K.reshape(g, (-1,)))
+            acc = K.scatter_add(K.zeros((n,), tensors.dtype(g)), idx, K.reshape(g, (-1,)))
             return (K.reshape(acc, shape),)
         a = axis % len(shape)
         gm = K.moveaxis(g, a, 0)
-        acc = K.scatter_add(K.zeros((n, *K.shape(gm)[1:]), K.dtype(g)), idx, gm)
+        acc = K.scatter_add(K.zeros((n, *tensors.shape(gm)[1:]), tensors.dtype(g)), idx, gm)
         return (K.moveaxis(acc, 0, a),)
     if axis is None:
-        return (K.reshape(K.sum(K.reshape(g, (-1, repeats)), axis=1), K.shape(x)),)
-    shape = K.shape(x)
+        return (K.reshape(K.sum(K.reshape(g, (-1, repeats)), axis=1), tensors.shape(x)),)
+    shape = tensors.shape(x)
     a = axis % len(shape)
     gs = K.reshape(g, (*shape[:a], shape[a], repeats, *shape[a + 1:]))
     return (K.sum(gs, axis=a + 1),)
@@ -305,7 +306,7 @@ def repeat(x, repeats, axis=None):
 
 
 def _bt_grad(g, out, x, shape):
-    xs = K.shape(x)
+    xs = tensors.shape(x)
     lead = len(shape) - len(xs)
     axes = tuple(range(lead)) + tuple(i + lead for i, d in enumerate(xs) if d == 1 and shape[i + lead] != 1)
     s = K.sum(g, axis=axes, keepdims=True) if axes else g
@@ -382,7 +383,7 @@ def moveaxis(x, source, destination):
     return np.moveaxis(np.asarray(x), source, destination)
 
 
-@op(G, E0, [_c("basic", (3, 4, 2))], grad=lambda g, out, x: (K.reshape(g, K.shape(x)),))
+@op(G, E0, [_c("basic", (3, 4, 2))], grad=lambda g, out, x: (K.reshape(g, tensors.shape(x)),))
 def ravel(x):
     """The flattened array."""
     return np.ravel(np.asarray(x))

@@ -1,0 +1,45 @@
+"""Repository-wide test set-up: under CI, a test run never shrinks silently.
+
+With ``DLX_REQUIRE_BACKENDS`` set (``.ci/run`` sets it; ``CI=true`` implies it), the session stops
+before collecting anything unless every expected backend loads and validates, no installed dlx
+plugin failed to load, and every test-only package the README's test command installs is
+importable. Without it, tests of a backend that fails to load are skipped with the reason (a
+developer's partial install).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+
+import pytest
+
+EXPECTED_BACKENDS = ("numpy", "jax", "torch", "tf", "openvino")
+TEST_PACKAGES = ("keras", "sklearn", "pandas", "mlxtend", "ml_dtypes")
+
+
+def strict() -> bool:
+    """Whether missing backends or test packages fail the run (CI) instead of skipping."""
+    flag = os.environ.get("DLX_REQUIRE_BACKENDS") or os.environ.get("CI")
+    return bool(flag) and flag.lower() not in ("0", "false", "no")
+
+
+def pytest_sessionstart(session):
+    if not strict():
+        return
+    from dlx.backend import registry
+    from dlx.plugins import manager
+
+    expected = [b for b in os.environ.get("DLX_EXPECTED_BACKENDS", ",".join(EXPECTED_BACKENDS)).split(",") if b]
+    problems = []
+    for name in expected:
+        try:
+            registry.get(name)
+        except Exception as e:
+            problems.append(f"backend {name!r} did not load: {type(e).__name__}: {e}")
+    problems += [f"plugin {name!r} failed to load: {type(e).__name__}: {e}" for name, e in manager.BROKEN.items()]
+    problems += [f"test-only package {m!r} is not installed (the README's test command installs it)"
+                 for m in TEST_PACKAGES if importlib.util.find_spec(m) is None]
+    if problems:
+        pytest.exit("the test environment is incomplete (DLX_REQUIRE_BACKENDS is set):\n  - "
+                    + "\n  - ".join(problems), returncode=3)
