@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import random
 import threading
 import time
 
@@ -83,14 +84,24 @@ class Store:
         self.url = url
         self.study_name = study_name
         self.engine = make_engine(url)
-        _META.create_all(self.engine, checkfirst=True)
         engine_kwargs = {"connect_args": {"timeout": 60}} if url.startswith("sqlite") else {"pool_pre_ping": True}
-        self.storage = optuna.storages.RDBStorage(url, engine_kwargs=engine_kwargs)
+        # workers starting together race to create the tables (CREATE TABLE is not idempotent
+        # across processes on either database): whoever loses retries and then finds them
+        for attempt in range(30):
+            try:
+                _META.create_all(self.engine, checkfirst=True)
+                self.storage = optuna.storages.RDBStorage(url, engine_kwargs=engine_kwargs)
+                optuna.create_study(study_name=study_name, storage=self.storage, load_if_exists=True,
+                                    direction="maximize" if direction == "max" else "minimize")
+                break
+            except (sa.exc.OperationalError, sa.exc.ProgrammingError, sa.exc.IntegrityError,
+                    optuna.exceptions.StorageInternalError):
+                if attempt == 29:
+                    raise
+                time.sleep(0.1 + random.random() * 0.5)
         if url.startswith("sqlite") and hasattr(self.storage, "engine"):
             self.storage.engine.dispose()
             sa.event.listen(self.storage.engine, "connect", _sqlite_pragmas)
-        optuna.create_study(study_name=study_name, storage=self.storage, load_if_exists=True,
-                            direction="maximize" if direction == "max" else "minimize")
         self.study_id = self.storage.get_study_id_from_name(study_name)
 
     # -- configuration ----------------------------------------------------------------------------
