@@ -86,6 +86,26 @@ class ExporterRecord:
     distribution: str = ""
 
 
+@dataclasses.dataclass(frozen=True)
+class OracleRecord:
+    """A hyperparameter-search algorithm (an oracle) a plugin provides, without importing it.
+
+    Arguments:
+        name: the name tuners accept (``Tuner(oracle="random")``).
+        target: ``"module:Class"`` of the oracle class (a ``dlx_tuner.Oracle`` subclass),
+            imported on first use.
+        requires: top-level modules that must be importable for the oracle to work.
+        description: one line for messages.
+        distribution: the distribution that provides it.
+    """
+
+    name: str
+    target: str
+    requires: tuple[str, ...] = ()
+    description: str = ""
+    distribution: str = ""
+
+
 class DlxHookSpecs:
     @hookspec
     def dlx_backends(self) -> list[BackendRecord]:
@@ -117,4 +137,15 @@ class DlxHookSpecs:
         >>> @hookimpl
         ... def dlx_data_adapters():
         ...     return [DataAdapterRecord(name="mine", target="my_pkg.adapter:MyAdapter")]
+        """
+
+    @hookspec
+    def dlx_oracles(self) -> list[OracleRecord]:
+        """Return hyperparameter-search oracles (records with a ``name`` and a lazy ``target``)
+        this plugin provides to ``dlx-tuner``.
+
+        >>> from dlx.plugins import hookimpl, OracleRecord
+        >>> @hookimpl
+        ... def dlx_oracles():
+        ...     return [OracleRecord(name="mine", target="my_pkg.search:MyOracle")]
         """

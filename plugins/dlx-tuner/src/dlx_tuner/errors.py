@@ -1,0 +1,12 @@
+"""Errors a trial may raise to steer the search (KerasTuner's names)."""
+
+from __future__ import annotations
+
+
+class FailedTrialError(Exception):
+    """Raised inside a trial (build or fit): the trial is marked failed without a retry."""
+
+
+class FatalError(Exception):
+    """Raised inside a trial: the search stops at once and re-raises it."""
+

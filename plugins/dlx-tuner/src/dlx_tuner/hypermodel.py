@@ -1,0 +1,44 @@
+"""``HyperModel``: a model-building class with an overridable ``fit`` (KerasTuner's API)."""
+
+from __future__ import annotations
+
+
+class HyperModel:
+    """Subclass and implement ``build(hp)``; override ``fit(hp, model, *args, **kwargs)`` to
+    train differently (it returns a ``History``, a float or a dict of metrics).
+
+    Arguments:
+        name: a name for messages.
+        tunable: whether the hyperparameters it declares are tuned (``False`` uses defaults).
+    """
+
+    def __init__(self, name: str | None = None, tunable: bool = True):
+        self.name = name
+        self.tunable = tunable
+
+    def build(self, hp):
+        raise TypeError(f"{type(self).__name__}.build(hp) is not implemented: subclass HyperModel and define "
+                        "build(hp) returning a compiled model")
+
+    def fit(self, hp, model, *args, **kwargs):
+        """Trains ``model`` (default: ``model.fit(*args, **kwargs)``)."""
+        return model.fit(*args, **kwargs)
+
+
+class FunctionHyperModel(HyperModel):
+    """Wraps a ``build_model(hp)`` function."""
+
+    def __init__(self, build_fn):
+        super().__init__(name=getattr(build_fn, "__name__", None))
+        self._build_fn = build_fn
+
+    def build(self, hp):
+        return self._build_fn(hp)
+
+
+def get_hypermodel(hypermodel) -> HyperModel | None:
+    if hypermodel is None or isinstance(hypermodel, HyperModel):
+        return hypermodel
+    if callable(hypermodel):
+        return FunctionHyperModel(hypermodel)
+    raise TypeError(f"hypermodel={hypermodel!r}; expected a HyperModel or a function build_model(hp)")
