@@ -61,14 +61,12 @@ class _AdaptivePooling(Layer):
                 x = ops.einsum(f"{letters},z{letters[axis]}->{dst}", x,
                                ops.cast(ops.convert_to_tensor(m), ops.dtype(x)))
             else:
-                width = int((ends - starts).max())
-                # each window padded to the widest by repeating its last index (max is unchanged)
-                idx = np.minimum(starts[:, None] + np.arange(width)[None, :], (ends - 1)[:, None]).astype(np.int32)
-                g = ops.take(x, ops.convert_to_tensor(idx.reshape(-1)), axis=axis)
-                cur = list(ops.shape(g))
-                g = ops.reshape(g, tuple(-1 if d is None else d for d in
-                                         (*cur[:axis], out, width, *cur[axis + 1:])))
-                x = ops.max(g, axis=axis + 1)
+                parts = []
+                for a, b in zip(starts, ends):
+                    key = [slice(None)] * rank
+                    key[axis] = slice(int(a), int(b))
+                    parts.append(ops.max(ops.get_item(x, tuple(key)), axis=axis, keepdims=True))
+                x = ops.concatenate(parts, axis=axis)
             shape = ops.shape(x)
         return x
 

@@ -337,7 +337,7 @@ class UnitNormalization(Layer):
     def call(self, inputs):
         axis = tuple(self.axis) if isinstance(self.axis, list) else self.axis
         x = ops.cast(inputs, "float32") if ops.dtype(inputs) in ("float16", "bfloat16") else inputs
-        inv = ops.minimum(ops.rsqrt(ops.sum(ops.square(x), axis=axis, keepdims=True)), 1e12)
+        inv = ops.rsqrt(ops.maximum(ops.sum(ops.square(x), axis=axis, keepdims=True), 1e-24))
         return ops.cast(x * inv, ops.dtype(inputs))
 
     def compute_output_shape(self, input_shape):
