@@ -6,8 +6,17 @@
 (None, 3)
 """
 
-from dlx.layers.activation_layers import ELU, LeakyReLU, ReLU, Softmax
+from dlx.layers.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
+from dlx.layers.adaptive_pooling import (
+    AdaptiveAveragePooling1D,
+    AdaptiveAveragePooling2D,
+    AdaptiveAveragePooling3D,
+    AdaptiveMaxPooling1D,
+    AdaptiveMaxPooling2D,
+    AdaptiveMaxPooling3D,
+)
 from dlx.layers.attention import MultiHeadAttention
+from dlx.layers.attention_layers import AdditiveAttention, Attention
 from dlx.layers.conv import (
     Conv1D,
     Conv1DTranspose,
@@ -16,9 +25,11 @@ from dlx.layers.conv import (
     Conv3D,
     Conv3DTranspose,
     Convolution1D,
+    Convolution1DTranspose,
     Convolution2D,
     Convolution2DTranspose,
     Convolution3D,
+    Convolution3DTranspose,
     DepthwiseConv1D,
     DepthwiseConv2D,
     SeparableConv1D,
@@ -36,6 +47,7 @@ from dlx.layers.core import (
     InputLayer,
     Lambda,
     Masking,
+    ReversibleEmbedding,
     Wrapper,
 )
 from dlx.layers.input_spec import InputSpec
@@ -58,7 +70,13 @@ from dlx.layers.merging import (
     multiply,
     subtract,
 )
-from dlx.layers.normalization import BatchNormalization, GroupNormalization, LayerNormalization, RMSNormalization
+from dlx.layers.normalization import (
+    BatchNormalization,
+    GroupNormalization,
+    LayerNormalization,
+    RMSNormalization,
+    UnitNormalization,
+)
 from dlx.layers.op_layer import OpLayer
 from dlx.layers.pooling import (
     AveragePooling1D,
@@ -88,23 +106,28 @@ from dlx.layers.pooling import (
 )
 from dlx.layers.regularization import (
     ActivityRegularization,
+    AlphaDropout,
     Dropout,
     GaussianDropout,
     GaussianNoise,
     SpatialDropout1D,
     SpatialDropout2D,
+    SpatialDropout3D,
 )
 from dlx.layers.reshaping import (
     Cropping1D,
     Cropping2D,
+    Cropping3D,
     Flatten,
     Permute,
     RepeatVector,
     Reshape,
     UpSampling1D,
     UpSampling2D,
+    UpSampling3D,
     ZeroPadding1D,
     ZeroPadding2D,
+    ZeroPadding3D,
 )
 from dlx.layers.rnn import GRU, LSTM, RNN, Bidirectional, GRUCell, LSTMCell, SimpleRNN, SimpleRNNCell, StackedRNNCells
 from dlx.layers.wrappers import TimeDistributed
@@ -231,4 +254,10 @@ __all__ = [
     "multiply",
     "serialize",
     "subtract",
+]
+__all__ += [
+    "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveAveragePooling3D", "AdaptiveMaxPooling1D",
+    "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D", "AdditiveAttention", "AlphaDropout", "Attention",
+    "Convolution1DTranspose", "Convolution3DTranspose", "Cropping3D", "PReLU", "ReversibleEmbedding",
+    "SpatialDropout3D", "UnitNormalization", "UpSampling3D", "ZeroPadding3D",
 ]

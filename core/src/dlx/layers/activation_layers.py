@@ -1,8 +1,8 @@
-"""Activation layers: ReLU, LeakyReLU, ELU, Softmax."""
+"""Activation layers: ReLU, LeakyReLU, PReLU, ELU, Softmax."""
 
 from __future__ import annotations
 
-from dlx import activations, ops
+from dlx import activations, constraints, initializers, ops, regularizers
 from dlx.layers.layer import Layer
 
 
@@ -83,4 +83,53 @@ class Softmax(_Elementwise):
         return {**super().get_config(), "axis": self.axis}
 
 
-__all__ = ["ELU", "LeakyReLU", "ReLU", "Softmax"]
+class PReLU(_Elementwise):
+    """Parametric ReLU: ``x`` for ``x >= 0`` else ``alpha * x`` with a learned ``alpha`` per
+    element of the input's non-batch shape (of size 1 along ``shared_axes``).
+
+    Arguments:
+        alpha_initializer, alpha_regularizer, alpha_constraint: for the ``alpha`` weight.
+        shared_axes: axes (1 = the first non-batch axis) along which ``alpha`` is shared, e.g.
+            ``[1, 2]`` for one slope per channel of ``(batch, h, w, c)`` images.
+    """
+
+    def __init__(self, alpha_initializer="Zeros", alpha_regularizer=None, alpha_constraint=None, shared_axes=None,
+                 **kwargs):
+        super().__init__(**kwargs)
+        self.built = False
+        self.alpha_initializer = initializers.get(alpha_initializer)
+        self.alpha_regularizer = regularizers.get(alpha_regularizer)
+        self.alpha_constraint = constraints.get(alpha_constraint)
+        if shared_axes is None:
+            self.shared_axes = None
+        else:
+            self.shared_axes = [int(a) for a in (shared_axes if isinstance(shared_axes, (list, tuple))
+                                                 else [shared_axes])]
+
+    def build(self, input_shape):
+        shape = list(input_shape[1:])
+        for a in self.shared_axes or ():
+            if not 1 <= a < len(input_shape):
+                raise ValueError(f"PReLU '{self.name}': shared_axes={self.shared_axes} has axis {a}, out of range "
+                                 f"[1, {len(input_shape) - 1}] for inputs of shape {tuple(input_shape)}")
+            shape[a - 1] = 1
+        if None in shape:
+            raise ValueError(f"PReLU '{self.name}': every non-shared axis must have a known size; received input "
+                             f"shape {tuple(input_shape)}")
+        self.alpha = self.add_weight(shape=shape, initializer=self.alpha_initializer,
+                                     regularizer=self.alpha_regularizer, constraint=self.alpha_constraint,
+                                     name="alpha")
+
+    def call(self, inputs):
+        return ops.relu(inputs) - self.alpha * ops.relu(-inputs)
+
+    def get_config(self) -> dict:
+        def ser(m, o):
+            return None if o is None else m.serialize(o)
+
+        return {**super().get_config(), "alpha_initializer": ser(initializers, self.alpha_initializer),
+                "alpha_regularizer": ser(regularizers, self.alpha_regularizer),
+                "alpha_constraint": ser(constraints, self.alpha_constraint), "shared_axes": self.shared_axes}
+
+
+__all__ = ["ELU", "LeakyReLU", "PReLU", "ReLU", "Softmax"]

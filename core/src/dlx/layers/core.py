@@ -452,6 +452,68 @@ class Embedding(Layer):
                 "mask_zero": self.mask_zero}
 
 
+class ReversibleEmbedding(Embedding):
+    """An :class:`Embedding` that also maps vectors back to logits over the vocabulary:
+    ``layer(ids)`` embeds, ``layer(x, reverse=True)`` returns ``x @ embeddings^T`` (or
+    ``x @ reverse_embeddings`` with ``tie_weights=False``).
+
+    Arguments:
+        input_dim, output_dim, embeddings_initializer, embeddings_regularizer,
+        embeddings_constraint, mask_zero: as :class:`Embedding`.
+        tie_weights: the reverse projection reuses the embedding table (else a separate
+            ``(output_dim, input_dim)`` ``reverse_embeddings`` weight).
+        reverse_dtype: dtype of the reverse matmul (default: the compute dtype).
+        logit_soft_cap: if set, reverse logits become ``tanh(logits / cap) * cap``.
+    """
+
+    def __init__(self, input_dim, output_dim, tie_weights=True, embeddings_initializer="uniform",
+                 embeddings_regularizer=None, embeddings_constraint=None, mask_zero=False, reverse_dtype=None,
+                 logit_soft_cap=None, **kwargs):
+        super().__init__(input_dim, output_dim, embeddings_initializer=embeddings_initializer,
+                         embeddings_regularizer=embeddings_regularizer, embeddings_constraint=embeddings_constraint,
+                         mask_zero=mask_zero, **kwargs)
+        self.tie_weights = bool(tie_weights)
+        self.reverse_dtype = reverse_dtype
+        self.logit_soft_cap = logit_soft_cap
+
+    def build(self, input_shape=None):
+        super().build(input_shape)
+        if not self.tie_weights:
+            self.reverse_embeddings = self.add_weight(shape=(self.output_dim, self.input_dim),
+                                                      initializer=self.embeddings_initializer,
+                                                      name="reverse_embeddings")
+
+    def call(self, inputs, reverse=False):
+        if not reverse:
+            return super().call(inputs)
+        kernel = ops.transpose(self.embeddings) if self.tie_weights else self.reverse_embeddings
+        dtype = self.reverse_dtype or self.compute_dtype
+        logits = ops.matmul(ops.cast(inputs, dtype), ops.cast(kernel, dtype))
+        if self.logit_soft_cap is not None:
+            logits = ops.tanh(logits / self.logit_soft_cap) * self.logit_soft_cap
+        return logits
+
+    def compute_mask(self, inputs, previous_mask=None):
+        if not self.mask_zero or ops.dtype(inputs) not in ("int8", "int16", "int32", "int64", "uint8"):
+            return None  # a reverse call (float inputs) gives no mask
+        return ops.not_equal(inputs, 0)
+
+    def compute_output_shape(self, input_shape, reverse=False):
+        if reverse:
+            return (*tuple(input_shape)[:-1], self.input_dim)
+        return (*tuple(input_shape), self.output_dim)
+
+    def compute_output_spec(self, inputs, reverse=False):
+        from dlx.layers.layer import shapes_to_symbolic
+
+        return shapes_to_symbolic(self.compute_output_shape(inputs.shape, reverse),
+                                  (self.reverse_dtype or self.compute_dtype) if reverse else self.compute_dtype)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "tie_weights": self.tie_weights, "reverse_dtype": self.reverse_dtype,
+                "logit_soft_cap": self.logit_soft_cap}
+
+
 class Masking(Layer):
     """Masks timesteps whose features all equal ``mask_value`` (and zeroes them)."""
 
@@ -504,4 +566,4 @@ class Wrapper(Layer):
 
 
 __all__ = ["Activation", "Dense", "EinsumDense", "Embedding", "Identity", "Input", "InputLayer", "Lambda", "Masking",
-           "Wrapper"]
+           "ReversibleEmbedding", "Wrapper"]

@@ -316,4 +316,37 @@ class RMSNormalization(Layer):
         return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon}
 
 
-__all__ = ["BatchNormalization", "GroupNormalization", "LayerNormalization", "RMSNormalization"]
+class UnitNormalization(Layer):
+    """Scales each sample to unit L2 norm over ``axis``: ``x * min(1 / ||x||, 1e12)``.
+
+    Arguments:
+        axis: an int or a list of ints (default ``-1``).
+    """
+
+    def __init__(self, axis=-1, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(axis, (list, tuple)):
+            self.axis = [int(a) for a in axis]
+        elif isinstance(axis, int) and not isinstance(axis, bool):
+            self.axis = axis
+        else:
+            raise TypeError(f"UnitNormalization '{self.name}': axis={axis!r}; expected an int or a list of ints")
+        self.supports_masking = True
+        self.built = True
+
+    def call(self, inputs):
+        axis = tuple(self.axis) if isinstance(self.axis, list) else self.axis
+        x = ops.cast(inputs, "float32") if ops.dtype(inputs) in ("float16", "bfloat16") else inputs
+        inv = ops.rsqrt(ops.maximum(ops.sum(ops.square(x), axis=axis, keepdims=True), 1e-24))
+        return ops.cast(x * inv, ops.dtype(inputs))
+
+    def compute_output_shape(self, input_shape):
+        _norm_axes(self.axis, len(input_shape), f"UnitNormalization '{self.name}'")
+        return tuple(input_shape)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "axis": self.axis}
+
+
+__all__ = ["BatchNormalization", "GroupNormalization", "LayerNormalization", "RMSNormalization",
+           "UnitNormalization"]

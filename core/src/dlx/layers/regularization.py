@@ -85,6 +85,74 @@ class SpatialDropout2D(Dropout):
         return {**cfg, "data_format": self.data_format}
 
 
+class SpatialDropout3D(Dropout):
+    """Drops whole channels of 5-D inputs."""
+
+    def __init__(self, rate, data_format=None, seed=None, **kwargs):
+        super().__init__(rate, seed=seed, **kwargs)
+        from dlx import config
+
+        self.data_format = data_format or config.image_data_format()
+
+    def _noise_shape(self, inputs):
+        s = ops.shape(inputs)
+        if len(s) != 5:
+            raise ValueError(f"SpatialDropout3D '{self.name}': expected 5-D inputs; received shape {tuple(s)}")
+        if self.data_format == "channels_first":
+            return (s[0], s[1], 1, 1, 1)
+        return (s[0], 1, 1, 1, s[4])
+
+    def get_config(self) -> dict:
+        cfg = super().get_config()
+        cfg.pop("noise_shape")
+        return {**cfg, "data_format": self.data_format}
+
+
+class AlphaDropout(Layer):
+    """Dropout that keeps the mean and variance of SELU activations: dropped units take SELU's
+    negative saturation value, then an affine map restores the moments (Klambauer et al., 2017).
+
+    Arguments:
+        rate: drop probability in ``[0, 1]``.
+        noise_shape: shape of the keep mask (``None`` entries take the input's size).
+        seed: an int for reproducible masks.
+    """
+
+    _ALPHA = 1.6732632423543772
+    _SCALE = 1.0507009873554805
+
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate <= 1:
+            raise ValueError(f"AlphaDropout '{self.name}': rate={rate!r}; expected a number in [0, 1]")
+        self.rate = rate
+        self.noise_shape = noise_shape
+        self.seed = seed
+        self.seed_generator = SeedGenerator(seed)
+        self.supports_masking = True
+        self.built = True
+
+    def call(self, inputs, training=False):
+        if not training or self.rate <= 0:
+            return inputs
+        shape = ops.shape(inputs)
+        if self.noise_shape is not None:
+            shape = tuple(shape[i] if d is None else d for i, d in enumerate(self.noise_shape))
+        dtype = ops.dtype(inputs)
+        keep = ops.cast(ops.greater_equal(ops.random_uniform(self.seed_generator.next(), tuple(shape),
+                                                             dtype="float32"), self.rate), dtype)
+        alpha_p = -self._ALPHA * self._SCALE
+        a = ((1 - self.rate) * (1 + self.rate * alpha_p**2)) ** -0.5
+        b = -a * alpha_p * self.rate
+        return a * (inputs * keep + alpha_p * (1 - keep)) + b
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "rate": self.rate, "seed": self.seed, "noise_shape": self.noise_shape}
+
+
 class GaussianNoise(Layer):
     """Adds zero-mean Gaussian noise of ``stddev`` during training."""
 
@@ -158,5 +226,5 @@ class ActivityRegularization(Layer):
         return {**cfg, "l1": self.l1, "l2": self.l2}
 
 
-__all__ = ["ActivityRegularization", "Dropout", "GaussianDropout", "GaussianNoise", "SpatialDropout1D",
-           "SpatialDropout2D"]
+__all__ = ["ActivityRegularization", "AlphaDropout", "Dropout", "GaussianDropout", "GaussianNoise",
+           "SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D"]

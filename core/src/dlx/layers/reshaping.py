@@ -1,5 +1,5 @@
-"""Reshaping layers: Flatten, Reshape, Permute, RepeatVector, ZeroPadding1D/2D, UpSampling1D/2D,
-Cropping1D/2D."""
+"""Reshaping layers: Flatten, Reshape, Permute, RepeatVector, ZeroPadding1D/2D/3D,
+UpSampling1D/2D/3D, Cropping1D/2D/3D."""
 
 from __future__ import annotations
 
@@ -196,7 +196,7 @@ class ZeroPadding2D(_Spatial):
         self.input_spec = InputSpec(ndim=4)
 
     def call(self, inputs):
-        pads = [(0, 0)] * 4
+        pads = [(0, 0)] * (self.rank + 2)
         for a, p in zip(self._axes(), self.padding):
             pads[a] = p
         return ops.pad(inputs, pads)
@@ -227,6 +227,42 @@ def _linear_resize_axis(x, axis, scale):
     return a + (b - a) * wt
 
 
+def _cubic(x):  # Keys' cubic convolution kernel, a = -0.5
+    return np.where(x < 1, ((1.5 * x - 2.5) * x) * x + 1, np.where(x < 2, ((-0.5 * x + 2.5) * x - 4) * x + 2, 0.0))
+
+
+def _lanczos(radius):
+    def kernel(x):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            y = radius * np.sin(np.pi * x) * np.sin(np.pi * x / radius) / (np.pi**2 * x**2)
+        return np.where(x > radius, 0.0, np.where(x > 1e-3, y, 1.0))
+
+    return kernel
+
+
+_KERNELS = {"bicubic": _cubic, "lanczos3": _lanczos(3), "lanczos5": _lanczos(5)}
+
+
+def _resize_matrix(n, scale, kernel):
+    """``(n * scale, n)`` float64 weights of upsampling by ``scale`` with ``kernel`` at half-pixel
+    centres; the weights of each output sample are renormalized over the in-range inputs (as
+    ``jax.image.resize``, the reference of Keras's JAX backend)."""
+    sample = (np.arange(n * scale) + 0.5) / scale - 0.5
+    w = kernel(np.abs(sample[:, None] - np.arange(n)[None, :]))
+    total = w.sum(1, keepdims=True)
+    return np.where(np.abs(total) > 1000 * np.finfo(np.float32).eps, w / np.where(total != 0, total, 1), 0.0)
+
+
+def _kernel_resize_axis(x, axis, scale, kernel):
+    rank = len(ops.shape(x))
+    axis %= rank
+    m = _resize_matrix(ops.shape(x)[axis], scale, kernel)
+    letters = "abcdefgh"[:rank]
+    out = letters.replace(letters[axis], "z")
+    return ops.einsum(f"{letters},z{letters[axis]}->{out}", x,
+                      ops.cast(ops.convert_to_tensor(m.astype(np.float32)), ops.dtype(x)))
+
+
 class UpSampling1D(Layer):
     """Repeats each step ``size`` times along the steps axis."""
 
@@ -253,7 +289,9 @@ class UpSampling2D(_Spatial):
     Arguments:
         size: an int or ``(rows, cols)``.
         data_format: ``"channels_last"`` (default) or ``"channels_first"``.
-        interpolation: ``"nearest"`` or ``"bilinear"`` (half-pixel centres, as Keras's resize).
+        interpolation: ``"nearest"``, ``"bilinear"``, ``"bicubic"``, ``"lanczos3"`` or
+            ``"lanczos5"`` (half-pixel centres; at the borders the kernel weights are renormalized
+            over the pixels inside the image, as ``jax.image.resize``).
     """
 
     def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
@@ -262,9 +300,10 @@ class UpSampling2D(_Spatial):
         self.size = (int(size), int(size)) if isinstance(size, int) else tuple(int(s) for s in size)
         if len(self.size) != 2 or min(self.size) < 1:
             raise ValueError(f"UpSampling2D '{self.name}': size={size!r}; expected a positive int or 2 of them")
-        if interpolation not in ("nearest", "bilinear"):
+        interpolation = str(interpolation).lower()
+        if interpolation not in ("nearest", "bilinear", *_KERNELS):
             raise ValueError(f"UpSampling2D '{self.name}': interpolation={interpolation!r}; supported: 'nearest', "
-                             "'bilinear'")
+                             "'bilinear', 'bicubic', 'lanczos3', 'lanczos5'")
         self.interpolation = interpolation
         self.input_spec = InputSpec(ndim=4)
 
@@ -273,7 +312,12 @@ class UpSampling2D(_Spatial):
         for a, s in zip(self._axes(), self.size):
             if s == 1:
                 continue
-            x = ops.repeat(x, s, axis=a) if self.interpolation == "nearest" else _linear_resize_axis(x, a, s)
+            if self.interpolation == "nearest":
+                x = ops.repeat(x, s, axis=a)
+            elif self.interpolation == "bilinear":
+                x = _linear_resize_axis(x, a, s)
+            else:
+                x = _kernel_resize_axis(x, a, s, _KERNELS[self.interpolation])
         return x
 
     def compute_output_shape(self, input_shape):
@@ -328,10 +372,11 @@ class Cropping2D(_Spatial):
 
     def call(self, inputs):
         shape = ops.shape(inputs)
-        key = [slice(None)] * 4
+        key = [slice(None)] * (self.rank + 2)
         for a, (lo, hi) in zip(self._axes(), self.cropping):
             if shape[a] is not None and lo + hi >= shape[a]:
-                raise ValueError(f"Cropping2D '{self.name}': cropping {self.cropping} removes all of dimension {a} "
+                raise ValueError(f"{type(self).__name__} '{self.name}': cropping {self.cropping} removes all of "
+                                 f"dimension {a} "
                                  f"of the input shape {shape}")
             key[a] = slice(lo, -hi if hi else None)
         return ops.get_item(inputs, tuple(key))
@@ -341,8 +386,8 @@ class Cropping2D(_Spatial):
         for a, c in zip(self._axes(), self.cropping):
             if s[a] is not None:
                 if sum(c) >= s[a]:
-                    raise ValueError(f"Cropping2D '{self.name}': cropping {self.cropping} removes all of dimension "
-                                     f"{a} of the input shape {tuple(input_shape)}")
+                    raise ValueError(f"{type(self).__name__} '{self.name}': cropping {self.cropping} removes all "
+                                     f"of dimension {a} of the input shape {tuple(input_shape)}")
                 s[a] = s[a] - sum(c)
         return tuple(s)
 
@@ -350,5 +395,74 @@ class Cropping2D(_Spatial):
         return {**super().get_config(), "cropping": self.cropping, "data_format": self.data_format}
 
 
-__all__ = ["Cropping1D", "Cropping2D", "Flatten", "Permute", "RepeatVector", "Reshape", "UpSampling1D",
-           "UpSampling2D", "ZeroPadding1D", "ZeroPadding2D"]
+class ZeroPadding3D(ZeroPadding2D):
+    """Pads the three spatial dims of 5-D inputs with zeros.
+
+    Arguments:
+        padding: an int, 3 ints or 3 ``(before, after)`` pairs.
+        data_format: ``"channels_last"`` (default) or ``"channels_first"``.
+    """
+
+    rank = 3
+
+    def __init__(self, padding=((1, 1), (1, 1), (1, 1)), data_format=None, **kwargs):
+        Layer.__init__(self, **kwargs)
+        self.data_format = _fmt(data_format)
+        self.padding = _pairs(padding, 3, "padding", f"ZeroPadding3D '{self.name}'")
+        self.input_spec = InputSpec(ndim=5)
+
+
+class Cropping3D(Cropping2D):
+    """Crops the three spatial dims of 5-D inputs.
+
+    Arguments:
+        cropping: an int, 3 ints or 3 ``(before, after)`` pairs.
+        data_format: ``"channels_last"`` (default) or ``"channels_first"``.
+    """
+
+    rank = 3
+
+    def __init__(self, cropping=((1, 1), (1, 1), (1, 1)), data_format=None, **kwargs):
+        Layer.__init__(self, **kwargs)
+        self.data_format = _fmt(data_format)
+        self.cropping = _pairs(cropping, 3, "cropping", f"Cropping3D '{self.name}'")
+        self.input_spec = InputSpec(ndim=5)
+
+
+class UpSampling3D(_Spatial):
+    """Repeats each voxel ``size`` times along the three spatial dims.
+
+    Arguments:
+        size: an int or 3 ints.
+        data_format: ``"channels_last"`` (default) or ``"channels_first"``.
+    """
+
+    rank = 3
+
+    def __init__(self, size=(2, 2, 2), data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.data_format = _fmt(data_format)
+        self.size = (int(size),) * 3 if isinstance(size, int) else tuple(int(s) for s in size)
+        if len(self.size) != 3 or min(self.size) < 1:
+            raise ValueError(f"UpSampling3D '{self.name}': size={size!r}; expected a positive int or 3 of them")
+        self.input_spec = InputSpec(ndim=5)
+
+    def call(self, inputs):
+        x = inputs
+        for a, s in zip(self._axes(), self.size):
+            if s > 1:
+                x = ops.repeat(x, s, axis=a)
+        return x
+
+    def compute_output_shape(self, input_shape):
+        s = list(input_shape)
+        for a, k in zip(self._axes(), self.size):
+            s[a] = None if s[a] is None else s[a] * k
+        return tuple(s)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "size": self.size, "data_format": self.data_format}
+
+
+__all__ = ["Cropping1D", "Cropping2D", "Cropping3D", "Flatten", "Permute", "RepeatVector", "Reshape",
+           "UpSampling1D", "UpSampling2D", "UpSampling3D", "ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D"]

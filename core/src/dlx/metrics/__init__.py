@@ -30,12 +30,32 @@ from dlx.metrics.confusion_metrics import (
     FalseNegatives,
     FalsePositives,
     Precision,
+    PrecisionAtRecall,
     Recall,
+    RecallAtPrecision,
+    SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
     TrueNegatives,
     TruePositives,
 )
+from dlx.metrics.correlation_metrics import (
+    ConcordanceCorrelation,
+    PearsonCorrelation,
+    concordance_correlation,
+    pearson_correlation,
+)
 from dlx.metrics.f_score_metrics import F1Score, FBetaScore
-from dlx.metrics.iou_metrics import MeanIoU
+from dlx.metrics.iou_metrics import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
+from dlx.metrics.loss_metrics import (
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    CategoricalHinge,
+    Hinge,
+    KLDivergence,
+    Poisson,
+    SparseCategoricalCrossentropy,
+    SquaredHinge,
+)
 from dlx.metrics.metric import Metric
 from dlx.metrics.reduction_metrics import Mean, MeanMetricWrapper, Sum
 from dlx.metrics.regression_metrics import (
@@ -66,12 +86,16 @@ squared_hinge = _losses.squared_hinge
 categorical_hinge = _losses.categorical_hinge
 kl_divergence = kld = _losses.kl_divergence
 poisson = _losses.poisson
+huber = _losses.huber
 
 CLASSES = {c.__name__: c for c in (
     Metric, Mean, Sum, MeanMetricWrapper, Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
     TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy, AUC, Precision, Recall, TruePositives, TrueNegatives,
     FalsePositives, FalseNegatives, F1Score, FBetaScore, MeanIoU, R2Score, MeanSquaredError, MeanAbsoluteError,
-    MeanAbsolutePercentageError, MeanSquaredLogarithmicError, RootMeanSquaredError, LogCoshError, CosineSimilarity)}
+    MeanAbsolutePercentageError, MeanSquaredLogarithmicError, RootMeanSquaredError, LogCoshError, CosineSimilarity,
+    IoU, BinaryIoU, OneHotIoU, OneHotMeanIoU, PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity,
+    SpecificityAtSensitivity, PearsonCorrelation, ConcordanceCorrelation, BinaryCrossentropy, CategoricalCrossentropy,
+    SparseCategoricalCrossentropy, Hinge, SquaredHinge, CategoricalHinge, KLDivergence, Poisson)}
 FUNCTIONS = {
     "accuracy": accuracy, "binary_accuracy": binary_accuracy, "categorical_accuracy": categorical_accuracy,
     "sparse_categorical_accuracy": sparse_categorical_accuracy,
@@ -85,6 +109,7 @@ FUNCTIONS = {
     "binary_focal_crossentropy": binary_focal_crossentropy,
     "categorical_focal_crossentropy": categorical_focal_crossentropy, "hinge": hinge, "squared_hinge": squared_hinge,
     "categorical_hinge": categorical_hinge, "kl_divergence": kl_divergence, "kld": kld, "poisson": poisson,
+    "huber": huber, "pearson_correlation": pearson_correlation, "concordance_correlation": concordance_correlation,
 }
 # string names -> metric classes (Keras's get() resolves these to objects)
 _NAMES = {

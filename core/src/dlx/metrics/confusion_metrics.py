@@ -293,3 +293,107 @@ class AUC(Metric):
         if self._init_thresholds:
             cfg["thresholds"] = self.thresholds[1:-1]
         return cfg
+
+
+class _SensitivitySpecificityBase(Metric):
+    """TP/FP/TN/FN at ``num_thresholds`` evenly spaced thresholds ``0, 1/(n-1), ..., 1`` (``[0.5]``
+    when ``num_thresholds == 1``); :meth:`result` is the best ``dependent`` rate among thresholds
+    whose ``constrained`` rate reaches :attr:`value` (0 if none does)."""
+
+    _value_name = "value"
+
+    def __init__(self, value, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        owner = type(self).__name__
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise ValueError(f"{owner}: {self._value_name}={value!r}; expected a number in [0, 1]")
+        if isinstance(num_thresholds, bool) or not isinstance(num_thresholds, int) or num_thresholds <= 0:
+            raise ValueError(f"{owner}: num_thresholds={num_thresholds!r}; expected an int > 0")
+        self.value = float(value)
+        self.num_thresholds = num_thresholds
+        self.class_id = class_id
+        if num_thresholds == 1:
+            self.thresholds = [0.5]
+        else:
+            self.thresholds = [0.0, *((i + 1) / (num_thresholds - 1) for i in range(num_thresholds - 2)), 1.0]
+        n = len(self.thresholds)
+        self.true_positives = self.add_variable((n,), "zeros", name="true_positives")
+        self.false_positives = self.add_variable((n,), "zeros", name="false_positives")
+        self.true_negatives = self.add_variable((n,), "zeros", name="true_negatives")
+        self.false_negatives = self.add_variable((n,), "zeros", name="false_negatives")
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        c = confusion_counts(y_true, y_pred, self.thresholds, sample_weight, class_id=self.class_id)
+        for var, k in ((self.true_positives, "tp"), (self.false_positives, "fp"), (self.true_negatives, "tn"),
+                       (self.false_negatives, "fn")):
+            var.assign(ops.add(var.value, ops.cast(c[k], var.dtype)))
+
+    def _rates(self):
+        tp, fp, tn, fn = (v.value for v in (self.true_positives, self.false_positives, self.true_negatives,
+                                            self.false_negatives))
+        return {"sensitivity": divide_no_nan(tp, ops.add(tp, fn)), "specificity": divide_no_nan(tn, ops.add(tn, fp)),
+                "precision": divide_no_nan(tp, ops.add(tp, fp))}
+
+    def _best(self, constrained, dependent):
+        r = self._rates()
+        feasible = ops.greater_equal(r[constrained], self.value)
+        return ops.max(ops.concatenate([ops.where(feasible, r[dependent], ops.zeros_like(r[dependent])),
+                                        ops.zeros((1,), r[dependent].dtype)]))
+
+    def get_config(self):
+        return {**super().get_config(), "class_id": self.class_id, "num_thresholds": self.num_thresholds,
+                self._value_name: self.value}
+
+
+class SensitivityAtSpecificity(_SensitivitySpecificityBase):
+    """The best sensitivity (recall) over the thresholds whose specificity is ``>= specificity``.
+
+    Arguments:
+        specificity: the required specificity, in ``[0, 1]``.
+        num_thresholds: how many evenly spaced thresholds in ``[0, 1]`` to try (default 200).
+        class_id: compute the metric for this class (column) only.
+    """
+
+    _value_name = "specificity"
+
+    def __init__(self, specificity, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(specificity, num_thresholds, class_id, name, dtype)
+
+    def result(self):
+        return self._best("specificity", "sensitivity")
+
+
+class SpecificityAtSensitivity(_SensitivitySpecificityBase):
+    """The best specificity over the thresholds whose sensitivity is ``>= sensitivity``."""
+
+    _value_name = "sensitivity"
+
+    def __init__(self, sensitivity, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(sensitivity, num_thresholds, class_id, name, dtype)
+
+    def result(self):
+        return self._best("sensitivity", "specificity")
+
+
+class PrecisionAtRecall(_SensitivitySpecificityBase):
+    """The best precision over the thresholds whose recall is ``>= recall``."""
+
+    _value_name = "recall"
+
+    def __init__(self, recall, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(recall, num_thresholds, class_id, name, dtype)
+
+    def result(self):
+        return self._best("sensitivity", "precision")
+
+
+class RecallAtPrecision(_SensitivitySpecificityBase):
+    """The best recall over the thresholds whose precision is ``>= precision`` (0 if none)."""
+
+    _value_name = "precision"
+
+    def __init__(self, precision, num_thresholds=200, class_id=None, name=None, dtype=None):
+        super().__init__(precision, num_thresholds, class_id, name, dtype)
+
+    def result(self):
+        return self._best("precision", "sensitivity")

@@ -1,0 +1,74 @@
+"""Metrics named after losses: the mean over every sample seen of the loss function
+(cross-entropies, the hinge family, KL divergence, Poisson)."""
+
+from __future__ import annotations
+
+from dlx import losses
+from dlx.metrics.reduction_metrics import MeanMetricWrapper
+
+
+class BinaryCrossentropy(MeanMetricWrapper):
+    """Mean binary cross-entropy.
+
+    Arguments:
+        from_logits: predictions are logits (else probabilities).
+        label_smoothing: labels are squeezed toward 0.5 by this amount.
+    """
+
+    def __init__(self, name="binary_crossentropy", dtype=None, from_logits=False, label_smoothing=0):
+        super().__init__(losses.binary_crossentropy, name=name, dtype=dtype, from_logits=from_logits,
+                         label_smoothing=label_smoothing)
+
+
+class CategoricalCrossentropy(MeanMetricWrapper):
+    """Mean categorical cross-entropy of one-hot labels (see :class:`BinaryCrossentropy`; ``axis``
+    is the class axis)."""
+
+    def __init__(self, name="categorical_crossentropy", dtype=None, from_logits=False, label_smoothing=0, axis=-1):
+        super().__init__(losses.categorical_crossentropy, name=name, dtype=dtype, from_logits=from_logits,
+                         label_smoothing=label_smoothing, axis=axis)
+
+
+class SparseCategoricalCrossentropy(MeanMetricWrapper):
+    """Mean cross-entropy of integer labels; entries labelled ``ignore_class`` count as 0 (as in
+    Keras, they stay in the mean's denominator)."""
+
+    def __init__(self, name="sparse_categorical_crossentropy", dtype=None, from_logits=False, ignore_class=None,
+                 axis=-1):
+        super().__init__(losses.sparse_categorical_crossentropy, name=name, dtype=dtype, from_logits=from_logits,
+                         ignore_class=ignore_class, axis=axis)
+
+
+class Hinge(MeanMetricWrapper):
+    """Mean hinge loss (labels in {-1, 1} or {0, 1})."""
+
+    def __init__(self, name="hinge", dtype=None):
+        super().__init__(losses.hinge, name=name, dtype=dtype)
+
+
+class SquaredHinge(MeanMetricWrapper):
+    """Mean squared hinge loss."""
+
+    def __init__(self, name="squared_hinge", dtype=None):
+        super().__init__(losses.squared_hinge, name=name, dtype=dtype)
+
+
+class CategoricalHinge(MeanMetricWrapper):
+    """Mean categorical hinge loss."""
+
+    def __init__(self, name="categorical_hinge", dtype=None):
+        super().__init__(losses.categorical_hinge, name=name, dtype=dtype)
+
+
+class KLDivergence(MeanMetricWrapper):
+    """Mean Kullback-Leibler divergence ``sum(y_true * log(y_true / y_pred))``."""
+
+    def __init__(self, name="kl_divergence", dtype=None):
+        super().__init__(losses.kl_divergence, name=name, dtype=dtype)
+
+
+class Poisson(MeanMetricWrapper):
+    """Mean Poisson loss ``y_pred - y_true * log(y_pred)``."""
+
+    def __init__(self, name="poisson", dtype=None):
+        super().__init__(losses.poisson, name=name, dtype=dtype)
