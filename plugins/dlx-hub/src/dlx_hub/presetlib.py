@@ -153,6 +153,14 @@ def load_preset(preset) -> PresetLoader:
                      "'model_type' (a Hugging Face checkpoint)")
 
 
+def _maybe_weights_coming(load_weights: bool):
+    import contextlib
+
+    from dlx_hub.models.backbone import weights_coming
+
+    return weights_coming() if load_weights else contextlib.nullcontext()
+
+
 # ---- loaders -----------------------------------------------------------------------------------
 def _check_class(cls, expected, what: str):
     if cls is not None and not issubclass(expected, cls):
@@ -223,7 +231,8 @@ class DlxPresetLoader(PresetLoader):
             raise ValueError(f"{self.path / CONFIG_FILE}: unknown class {self.config['registered_name']!r} "
                              "(is the plugin that defines it installed?)")
         _check_class(cls, backbone_cls, "backbone")
-        backbone = backbone_cls.from_config({**self.config["config"], **kwargs})
+        with _maybe_weights_coming(load_weights):
+            backbone = backbone_cls.from_config({**self.config["config"], **kwargs})
         if load_weights:
             backbone.load_weights(str(self.path / WEIGHTS_FILE))
         return backbone
@@ -283,7 +292,8 @@ class HFPresetLoader(PresetLoader):
     def load_backbone(self, cls=None, load_weights=True, **kwargs):
         backbone_cls = self.backbone_class()
         _check_class(cls, backbone_cls, "backbone")
-        backbone = backbone_cls(**{**backbone_cls.config_from_hf(self.config), **kwargs})
+        with _maybe_weights_coming(load_weights):
+            backbone = backbone_cls(**{**backbone_cls.config_from_hf(self.config), **kwargs})
         if load_weights:
             backbone.load_hf_weights(self._tensors())
         return backbone
@@ -347,7 +357,8 @@ class GGUFPresetLoader(PresetLoader):
         backbone_cls = self.backbone_class()
         _check_class(cls, backbone_cls, "backbone")
         md = {**self.file.metadata, "_tensor_names": self.file.tensor_names()}
-        backbone = backbone_cls(**{**backbone_cls.config_from_gguf(md), **kwargs})
+        with _maybe_weights_coming(load_weights):
+            backbone = backbone_cls(**{**backbone_cls.config_from_gguf(md), **kwargs})
         if load_weights:
             backbone.load_hf_weights(self.file.hf_tensor_getter(backbone))
         return backbone

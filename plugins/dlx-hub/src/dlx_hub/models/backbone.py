@@ -2,7 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+
 import dlx
+
+_WEIGHTS_COMING = contextvars.ContextVar("dlx_hub_weights_coming", default=False)
+
+
+@contextlib.contextmanager
+def weights_coming():
+    """Within this block backbones are built with zero-filled variables: their weights are about
+    to be assigned from a checkpoint, so drawing random initial values would be wasted work."""
+    token = _WEIGHTS_COMING.set(True)
+    try:
+        yield
+    finally:
+        _WEIGHTS_COMING.reset(token)
+
+
+def initializer(name: str):
+    """``name``, or ``"zeros"`` while a checkpoint's weights are coming."""
+    return "zeros" if _WEIGHTS_COMING.get() else name
 
 
 class Backbone(dlx.Model):

@@ -9,9 +9,17 @@ import numpy as np
 import dlx
 from dlx import layers, ops
 from dlx_hub.models import attention
-from dlx_hub.models.backbone import Backbone
+from dlx_hub.models.backbone import Backbone, initializer
 from dlx_hub.models.preprocessor import Preprocessor
 from dlx_hub.tokenizers import WordPieceTokenizer
+
+
+def _dense(units, **kwargs):
+    return layers.Dense(units, kernel_initializer=initializer("glorot_uniform"), **kwargs)
+
+
+def _embedding(input_dim, output_dim, **kwargs):
+    return layers.Embedding(input_dim, output_dim, embeddings_initializer=initializer("uniform"), **kwargs)
 
 
 @dlx.saving.register_serializable("dlx_hub")
@@ -37,13 +45,13 @@ class _BertLayer(layers.Layer):
     def __init__(self, num_heads, hidden_dim, intermediate_dim, epsilon, dropout=0.0, **kwargs):
         super().__init__(**kwargs)
         self.num_heads, self.head_dim = num_heads, hidden_dim // num_heads
-        self.query_dense = layers.Dense(hidden_dim, name="query_dense")
-        self.key_dense = layers.Dense(hidden_dim, name="key_dense")
-        self.value_dense = layers.Dense(hidden_dim, name="value_dense")
-        self.output_dense = layers.Dense(hidden_dim, name="output_dense")
+        self.query_dense = _dense(hidden_dim, name="query_dense")
+        self.key_dense = _dense(hidden_dim, name="key_dense")
+        self.value_dense = _dense(hidden_dim, name="value_dense")
+        self.output_dense = _dense(hidden_dim, name="output_dense")
         self.attention_layer_norm = layers.LayerNormalization(epsilon=epsilon, name="attention_layer_norm")
-        self.intermediate_dense = layers.Dense(intermediate_dim, name="intermediate_dense")
-        self.feedforward_output_dense = layers.Dense(hidden_dim, name="feedforward_output_dense")
+        self.intermediate_dense = _dense(intermediate_dim, name="intermediate_dense")
+        self.feedforward_output_dense = _dense(hidden_dim, name="feedforward_output_dense")
         self.feedforward_layer_norm = layers.LayerNormalization(epsilon=epsilon, name="feedforward_layer_norm")
         self.dropout_layer = layers.Dropout(dropout, name="dropout")
 
@@ -77,16 +85,16 @@ class BertBackbone(Backbone):
         self.hidden_dim, self.intermediate_dim = int(hidden_dim), int(intermediate_dim)
         self.dropout, self.max_sequence_length = float(dropout), int(max_sequence_length)
         self.num_segments, self.layer_norm_epsilon = int(num_segments), float(layer_norm_epsilon)
-        self.token_embedding_layer = layers.Embedding(vocabulary_size, hidden_dim, name="token_embedding")
-        self.position_embedding = layers.Embedding(max_sequence_length, hidden_dim, name="position_embedding")
-        self.segment_embedding = layers.Embedding(num_segments, hidden_dim, name="segment_embedding")
+        self.token_embedding_layer = _embedding(vocabulary_size, hidden_dim, name="token_embedding")
+        self.position_embedding = _embedding(max_sequence_length, hidden_dim, name="position_embedding")
+        self.segment_embedding = _embedding(num_segments, hidden_dim, name="segment_embedding")
         self.embeddings_layer_norm = layers.LayerNormalization(epsilon=layer_norm_epsilon,
                                                                name="embeddings_layer_norm")
         self.embeddings_dropout = layers.Dropout(dropout, name="embeddings_dropout")
         self.transformer_layers = [
             _BertLayer(num_heads, hidden_dim, intermediate_dim, layer_norm_epsilon, dropout,
                        name=f"transformer_layer_{i}") for i in range(num_layers)]
-        self.pooled_dense = layers.Dense(hidden_dim, activation="tanh", name="pooled_dense")
+        self.pooled_dense = _dense(hidden_dim, activation="tanh", name="pooled_dense")
         self._build_now({"token_ids": np.zeros((1, 1), "int32"), "padding_mask": np.ones((1, 1), "int32")})
 
     @property

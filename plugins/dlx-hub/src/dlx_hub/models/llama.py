@@ -8,9 +8,17 @@ import numpy as np
 import dlx
 from dlx import layers, ops
 from dlx_hub.models import attention
-from dlx_hub.models.backbone import Backbone
+from dlx_hub.models.backbone import Backbone, initializer
 from dlx_hub.models.causal_lm import CausalLM, CausalLMPreprocessor
 from dlx_hub.tokenizers import BytePairTokenizer
+
+
+def _dense(units, **kwargs):
+    return layers.Dense(units, kernel_initializer=initializer("glorot_uniform"), **kwargs)
+
+
+def _embedding(input_dim, output_dim, **kwargs):
+    return layers.Embedding(input_dim, output_dim, embeddings_initializer=initializer("uniform"), **kwargs)
 
 
 @dlx.saving.register_serializable("dlx_hub")
@@ -44,15 +52,15 @@ class _LlamaDecoderLayer(layers.Layer):
         self.head_dim = hidden_dim // num_query_heads
         kv_dim = self.head_dim * num_key_value_heads
         self.self_attention_layernorm = layers.RMSNormalization(epsilon=epsilon, name="self_attention_layernorm")
-        self.query_dense = layers.Dense(hidden_dim, use_bias=False, name="query_dense")
-        self.key_dense = layers.Dense(kv_dim, use_bias=False, name="key_dense")
-        self.value_dense = layers.Dense(kv_dim, use_bias=False, name="value_dense")
-        self.output_dense = layers.Dense(hidden_dim, use_bias=False, name="output_dense")
+        self.query_dense = _dense(hidden_dim, use_bias=False, name="query_dense")
+        self.key_dense = _dense(kv_dim, use_bias=False, name="key_dense")
+        self.value_dense = _dense(kv_dim, use_bias=False, name="value_dense")
+        self.output_dense = _dense(hidden_dim, use_bias=False, name="output_dense")
         self.feedforward_layernorm = layers.RMSNormalization(epsilon=epsilon, name="feedforward_layernorm")
-        self.feedforward_gate_dense = layers.Dense(intermediate_dim, use_bias=False, name="feedforward_gate_dense")
-        self.feedforward_intermediate_dense = layers.Dense(intermediate_dim, use_bias=False,
+        self.feedforward_gate_dense = _dense(intermediate_dim, use_bias=False, name="feedforward_gate_dense")
+        self.feedforward_intermediate_dense = _dense(intermediate_dim, use_bias=False,
                                                            name="feedforward_intermediate_dense")
-        self.feedforward_output_dense = layers.Dense(hidden_dim, use_bias=False, name="feedforward_output_dense")
+        self.feedforward_output_dense = _dense(hidden_dim, use_bias=False, name="feedforward_output_dense")
 
     def call(self, x, cos, sin, bias, cache=None):
         """``cache``: ``(keys, values)`` of earlier positions, (batch, kv_heads, past, head_dim),
@@ -102,12 +110,12 @@ class LlamaBackbone(Backbone):
         self.rope_max_wavelength, self.layer_norm_epsilon = float(rope_max_wavelength), float(layer_norm_epsilon)
         self.tie_word_embeddings, self.max_sequence_length = bool(tie_word_embeddings), int(max_sequence_length)
         self.head_dim = hidden_dim // num_query_heads
-        self.token_embedding_layer = layers.Embedding(vocabulary_size, hidden_dim, name="token_embedding")
+        self.token_embedding_layer = _embedding(vocabulary_size, hidden_dim, name="token_embedding")
         self.transformer_layers = [
             _LlamaDecoderLayer(hidden_dim, intermediate_dim, num_query_heads, num_key_value_heads, layer_norm_epsilon,
                                name=f"transformer_layer_{i}") for i in range(num_layers)]
         self.layer_norm = layers.RMSNormalization(epsilon=layer_norm_epsilon, name="sequence_output_layernorm")
-        self.lm_head = None if tie_word_embeddings else layers.Dense(vocabulary_size, use_bias=False, name="lm_head")
+        self.lm_head = None if tie_word_embeddings else _dense(vocabulary_size, use_bias=False, name="lm_head")
         self._build_now({"token_ids": np.zeros((1, 1), "int32"), "padding_mask": np.ones((1, 1), "int32")})
         if self.lm_head is not None:
             self.lm_head(np.zeros((1, 1, hidden_dim), "float32"))
