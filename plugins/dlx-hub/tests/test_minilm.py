@@ -90,3 +90,22 @@ def test_save_to_preset_round_trips_bit_identically(minilm, tmp_path):
     # a preset of one class does not load as another
     with pytest.raises(ValueError, match="not a LlamaBackbone"):
         dlx_hub.models.LlamaBackbone.from_preset(str(tmp_path / "p1"))
+
+
+def test_wordpiece_tokenizer_api(minilm):
+    tok = minilm.preprocessor.tokenizer
+    assert tok.vocabulary_size() == 30522 == len(tok.get_vocabulary())
+    assert (tok.cls_token_id, tok.sep_token_id, tok.pad_token_id, tok.mask_token_id, tok.unk_token_id) == (
+        101, 102, 0, 103, 100)
+    # lower-casing and accent stripping come from the checkpoint's normalizer; the file's own
+    # fixed padding to 128 is off (no silent padding), special tokens are the preprocessor's job
+    ids = tok("Café")
+    assert ids == [tok.token_to_id("cafe")] and tok.detokenize(ids) == "cafe"
+    assert tok(["a b", "c"]) == [[1037, 1038], [1039]]
+    dense = tok(["a b", "c"], sequence_length=3)
+    assert dense.tolist() == [[1037, 1038, 0], [1039, 0, 0]] and dense.dtype == np.int32
+    assert tok.id_to_token(101) == "[CLS]"
+    with pytest.raises(ValueError, match="out of the vocabulary"):
+        tok.id_to_token(10**6)
+    with pytest.raises(TypeError, match=r"inputs\[1\] must be a string"):
+        tok(["ok", 3])
