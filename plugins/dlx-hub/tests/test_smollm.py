@@ -97,3 +97,28 @@ def test_chat_template_generation(lm, smollm_golden):
     text = tok.apply_chat_template(smollm_golden["chat"]["messages"], add_generation_prompt=True)
     reply = lm.generate(text, max_new_tokens=24, strip_prompt=True)
     assert "Paris" in reply
+
+
+def test_causal_lm_save_to_preset_round_trip(smollm, tmp_path):
+    # a small Llama with SmolLM2's real tokenizer (chat template, specials) keeps the test fast
+    import dlx_hub
+
+    with dlx.backend.use("numpy"):
+        backbone = dlx_hub.models.LlamaBackbone(vocabulary_size=49152, num_layers=2, num_query_heads=4,
+                                                num_key_value_heads=2, hidden_dim=16, intermediate_dim=32)
+        lm = dlx_hub.models.LlamaCausalLM(backbone=backbone, preprocessor=smollm.preprocessor)
+        before = lm.generate(["Hi there", "The capital of France is"], max_new_tokens=4, stop_token_ids=None)
+        lm.save_to_preset(tmp_path / "p")
+        again = dlx_hub.models.CausalLM.from_preset(str(tmp_path / "p"))
+        assert type(again) is dlx_hub.models.LlamaCausalLM
+        assert again.generate(["Hi there", "The capital of France is"], max_new_tokens=4,
+                              stop_token_ids=None) == before
+    tok, tok2 = smollm.preprocessor.tokenizer, again.preprocessor.tokenizer
+    assert tok2.chat_template == tok.chat_template and tok2.special_token_ids == tok.special_token_ids
+    assert tok2("Hello world! 123") == tok("Hello world! 123")
+    for a, b in zip(backbone.get_weights(), again.backbone.get_weights()):
+        assert np.array_equal(a, b)
+    again.save_to_preset(tmp_path / "q")
+    for name in ("model.weights.h5", "config.json", "tokenizer.json", "assets/tokenizer/tokenizer.json",
+                 "preprocessor.json", "task.json"):
+        assert (tmp_path / "p" / name).read_bytes() == (tmp_path / "q" / name).read_bytes(), name
