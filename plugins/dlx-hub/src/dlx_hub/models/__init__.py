@@ -3,6 +3,7 @@
 from dlx_hub.models.backbone import Backbone
 from dlx_hub.models.bert import BertBackbone, BertTextEmbedderPreprocessor, BertTokenizer
 from dlx_hub.models.causal_lm import CausalLM
+from dlx_hub.models.gpt2 import GPT2Tokenizer
 from dlx_hub.models.llama import LlamaBackbone, LlamaCausalLM, LlamaCausalLMPreprocessor, LlamaTokenizer
 from dlx_hub.models.preprocessor import Preprocessor
 from dlx_hub.models.task import Task
@@ -31,5 +32,5 @@ def family_of(backbone_cls) -> str:
 
 
 __all__ = ["Backbone", "BertBackbone", "BertTextEmbedder", "BertTextEmbedderPreprocessor", "BertTokenizer", "CausalLM",
-           "LlamaBackbone", "LlamaCausalLM", "LlamaCausalLMPreprocessor", "LlamaTokenizer", "Preprocessor", "Task",
-           "TextEmbedder"]
+           "GPT2Tokenizer", "LlamaBackbone", "LlamaCausalLM", "LlamaCausalLMPreprocessor", "LlamaTokenizer",
+           "Preprocessor", "Task", "TextEmbedder"]

@@ -212,7 +212,49 @@ class WordPieceTokenizer(Tokenizer):
 
 
 class BytePairTokenizer(Tokenizer):
-    """Byte-level BPE (GPT-2 / Llama 3 / SmolLM families)."""
+    """Byte-level BPE (GPT-2 / Llama 3 / SmolLM families).
+
+    Besides ``tokenizer=`` (a ``tokenizer.json``), it is built as in KerasHub from
+    ``vocabulary`` (a ``{token: id}`` dict or a path to GPT-2's ``encoder.json``) and ``merges``
+    (a list of ``"a b"`` strings or a path to ``vocab.bpe``; its ``#version`` header is skipped,
+    every merge line is kept), with ``add_prefix_space`` and ``unsplittable_tokens`` (kept whole,
+    such as ``"<|endoftext|>"``).
+    """
+
+    def __init__(self, tokenizer=None, vocabulary=None, merges=None, add_prefix_space: bool = False,
+                 unsplittable_tokens=(), **kwargs):
+        if tokenizer is None and (vocabulary is not None or merges is not None):
+            tokenizer = _byte_level_bpe(vocabulary, merges, add_prefix_space, unsplittable_tokens)
+        elif tokenizer is not None and (vocabulary is not None or merges is not None):
+            raise ValueError("pass either tokenizer= or vocabulary= and merges=, not both")
+        super().__init__(tokenizer=tokenizer, **kwargs)
+
+
+def _byte_level_bpe(vocabulary, merges, add_prefix_space, unsplittable_tokens):
+    from tokenizers import AddedToken, decoders, models, pre_tokenizers
+    from tokenizers import Tokenizer as _Rust
+
+    if vocabulary is None or merges is None:
+        raise ValueError("a BytePairTokenizer built from files needs both vocabulary= and merges=")
+    if isinstance(vocabulary, (str, pathlib.Path)):
+        vocabulary = json.loads(pathlib.Path(vocabulary).read_text(encoding="utf-8"))
+    if not isinstance(vocabulary, dict):
+        raise TypeError(f"vocabulary must be a dict or a path to a JSON file; got {type(vocabulary).__name__}")
+    if isinstance(merges, (str, pathlib.Path)):
+        lines = pathlib.Path(merges).read_text(encoding="utf-8").split("\n")
+        merges = [ln for ln in lines if ln and not ln.startswith("#version")]
+    pairs = []
+    for i, m in enumerate(merges):
+        parts = m.split(" ") if isinstance(m, str) else list(m)
+        if len(parts) != 2:
+            raise ValueError(f"merges[{i}]={m!r}: expected two space-separated symbols")
+        pairs.append(tuple(parts))
+    rust = _Rust(models.BPE(vocab=dict(vocabulary), merges=pairs, fuse_unk=False))
+    rust.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=add_prefix_space, use_regex=True)
+    rust.decoder = decoders.ByteLevel()
+    if unsplittable_tokens:
+        rust.add_special_tokens([AddedToken(t, special=True, normalized=False) for t in unsplittable_tokens])
+    return rust
 
 
 class SentencePieceTokenizer(Tokenizer):
