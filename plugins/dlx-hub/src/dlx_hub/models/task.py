@@ -24,6 +24,7 @@ class Task(dlx.Model):
                             f"{type(backbone).__name__}")
         self.backbone = backbone
         self.preprocessor = preprocessor
+        self.built = backbone.built  # subclasses build their heads in __init__
 
     def get_config(self) -> dict:
         return {"name": self.name, "trainable": self.trainable}
