@@ -177,3 +177,17 @@ def test_clear_errors(tmp_path):
         dlx_hub.models.Backbone.from_preset("hf://just-a-name")
     with pytest.raises(FileNotFoundError, match="package 'not_a_module_xyz' is not installed"):
         dlx_hub.presetlib.resolve("package://not_a_module_xyz/weights")
+
+
+def test_entry_module_and_import_stay_light():
+    # the entry-point module (loaded with every dlx plugin) and `import dlx_hub` pull in no
+    # framework and none of the checkpoint libraries
+    import subprocess
+    import sys
+
+    code = ("import sys, dlx_hub, dlx_hub.plugin; dlx_hub.plugin.dlx_presets(); "
+            "heavy = {'torch', 'jax', 'tensorflow', 'openvino', 'tokenizers', 'gguf', 'safetensors', "
+            "'huggingface_hub'} & set(sys.modules); print(sorted(heavy))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

@@ -87,7 +87,7 @@ def preset_records() -> dict:
     registration order; a plugin that raises is skipped with a warning, duplicate names raise."""
     out: dict = {}
     pm = plugin_manager()
-    for impl in reversed(pm.hook.dlx_presets.get_hookimpls()):  # pluggy lists last-registered first
+    for impl in pm.hook.dlx_presets.get_hookimpls():  # in registration order
         try:
             records = impl.function()
         except Exception as e:
