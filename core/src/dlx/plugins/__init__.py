@@ -103,6 +103,28 @@ class OracleRecord:
     target: str
     requires: tuple[str, ...] = ()
     description: str = ""
+class PresetRecord:
+    """A pretrained-model preset a plugin publishes, without loading (or importing) anything.
+
+    Arguments:
+        name: the name users pass to ``from_preset`` (``"all_minilm_l6_v2_en"``).
+        location: where the preset lives: a local folder or file, ``"hf://org/model"``, or
+            ``"package://module/relative/path"`` -- a file or folder shipped inside an installed
+            distribution, located with ``importlib.util.find_spec`` (the module is not imported).
+        description: one line for listings.
+        family: the model family (``"bert"``, ``"llama"``), for listings and filtering.
+        tasks: the task classes the preset serves (``("TextEmbedder",)``).
+        requires: top-level modules (or ``package://`` modules) that must be findable for the
+            preset to be usable; ``presets`` lists only usable ones.
+        distribution: the distribution that publishes the record.
+    """
+
+    name: str
+    location: str
+    description: str = ""
+    family: str = ""
+    tasks: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
     distribution: str = ""
 
 
@@ -115,6 +137,17 @@ class DlxHookSpecs:
         >>> @hookimpl
         ... def dlx_backends():
         ...     return [BackendRecord(name="mine", target="my_pkg.backend:MyBackend")]
+        """
+
+    @hookspec
+    def dlx_presets(self) -> list[PresetRecord]:
+        """Return pretrained-model presets (records with a ``name`` and a ``location``) this plugin
+        publishes; ``dlx_hub``'s ``from_preset(name)`` and ``presets`` read them.
+
+        >>> from dlx.plugins import hookimpl, PresetRecord
+        >>> @hookimpl
+        ... def dlx_presets():
+        ...     return [PresetRecord(name="my_bert_en", location="package://my_pkg/weights")]
         """
 
     @hookspec

@@ -80,3 +80,25 @@ def backend_records() -> dict[str, BackendRecord]:
                                    f"{out[rec.name].target} and {rec.target}")
             out[rec.name] = rec
     return out
+
+
+def preset_records() -> dict:
+    """All published pretrained-model presets (:class:`dlx.plugins.PresetRecord`) by name, in
+    registration order; a plugin that raises is skipped with a warning, duplicate names raise."""
+    out: dict = {}
+    pm = plugin_manager()
+    for impl in pm.hook.dlx_presets.get_hookimpls():  # in registration order
+        try:
+            records = impl.function()
+        except Exception as e:
+            BROKEN[impl.plugin_name] = e
+            warnings.warn(f"dlx: plugin {impl.plugin_name!r} raised in dlx_presets(): {e}",
+                          RuntimeWarning, stacklevel=2)
+            continue
+        for rec in records or ():
+            if rec.name in out:
+                raise RuntimeError(f"two plugins publish a preset named {rec.name!r}: "
+                                   f"{out[rec.name].location} ({out[rec.name].distribution}) and "
+                                   f"{rec.location} ({rec.distribution})")
+            out[rec.name] = rec
+    return out

@@ -1,0 +1,39 @@
+"""Shared attention pieces (dlx.ops only, so they run on every backend)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlx import ops
+
+# an additive bias this negative underflows exp() to exactly 0 in float32, and a row that is all
+# masked stays finite (uniform) instead of NaN
+MASK_BIAS = -1e9
+
+
+def split_heads(x, num_heads: int, head_dim: int):
+    """(batch, seq, heads * head_dim) -> (batch, heads, seq, head_dim)."""
+    b, s = ops.shape(x)[0], ops.shape(x)[1]
+    return ops.transpose(ops.reshape(x, (b, s, num_heads, head_dim)), (0, 2, 1, 3))
+
+
+def merge_heads(x):
+    """(batch, heads, seq, head_dim) -> (batch, seq, heads * head_dim)."""
+    b, h, s, d = ops.shape(x)
+    return ops.reshape(ops.transpose(x, (0, 2, 1, 3)), (b, s, h * d))
+
+
+def attend(q, k, v, bias):
+    """Softmax attention; ``bias`` is additive and broadcasts to (batch, heads, q_len, k_len)."""
+    scale = 1.0 / float(np.sqrt(ops.shape(q)[-1]))
+    scores = ops.matmul(q, ops.swapaxes(k, -1, -2)) * scale
+    if bias is not None:
+        scores = scores + bias
+    return ops.matmul(ops.softmax(scores, axis=-1), v)
+
+
+def padding_bias(padding_mask):
+    """(batch, k_len) 0/1 mask -> additive (batch, 1, 1, k_len) float32 bias (a tensor)."""
+    b, s = ops.shape(padding_mask)
+    keep = ops.cast(padding_mask, "float32")
+    return ops.reshape((1.0 - keep) * MASK_BIAS, (b, 1, 1, s))

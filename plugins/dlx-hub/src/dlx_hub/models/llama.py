@@ -1,0 +1,250 @@
+"""Llama family (Llama 2/3, SmolLM, TinyLlama ...): RMSNorm, RoPE, grouped-query attention,
+SwiGLU, with a key/value cache for generation."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import dlx
+from dlx import layers, ops
+from dlx_hub.models import attention
+from dlx_hub.models.backbone import Backbone, initializer
+from dlx_hub.models.causal_lm import CausalLM, CausalLMPreprocessor
+from dlx_hub.tokenizers import BytePairTokenizer
+
+
+def _dense(units, **kwargs):
+    return layers.Dense(units, kernel_initializer=initializer("glorot_uniform"), **kwargs)
+
+
+def _embedding(input_dim, output_dim, **kwargs):
+    return layers.Embedding(input_dim, output_dim, embeddings_initializer=initializer("uniform"), **kwargs)
+
+
+@dlx.saving.register_serializable("dlx_hub")
+class LlamaTokenizer(BytePairTokenizer):
+    """The Llama-family byte-level BPE tokenizer; ``start_token`` (BOS), ``end_token`` (EOS),
+    ``pad_token``; ``add_start_token`` says whether prompts begin with BOS."""
+
+    def __init__(self, tokenizer=None, special_tokens=None, add_start_token: bool = False, **kwargs):
+        super().__init__(tokenizer=tokenizer, special_tokens=special_tokens, **kwargs)
+        self.add_start_token = bool(add_start_token)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "add_start_token": self.add_start_token}
+
+    @classmethod
+    def special_tokens_from_hf(cls, tokenizer_config: dict) -> dict:
+        def name(v):
+            return v.get("content") if isinstance(v, dict) else v
+
+        out = {"start_token": name(tokenizer_config.get("bos_token")),
+               "end_token": name(tokenizer_config.get("eos_token")),
+               "pad_token": name(tokenizer_config.get("pad_token")),
+               "unk_token": name(tokenizer_config.get("unk_token"))}
+        return {k: v for k, v in out.items() if v is not None}
+
+
+class _LlamaDecoderLayer(layers.Layer):
+    def __init__(self, hidden_dim, intermediate_dim, num_query_heads, num_key_value_heads, epsilon, **kwargs):
+        super().__init__(**kwargs)
+        self.num_query_heads, self.num_key_value_heads = num_query_heads, num_key_value_heads
+        self.head_dim = hidden_dim // num_query_heads
+        kv_dim = self.head_dim * num_key_value_heads
+        self.self_attention_layernorm = layers.RMSNormalization(epsilon=epsilon, name="self_attention_layernorm")
+        self.query_dense = _dense(hidden_dim, use_bias=False, name="query_dense")
+        self.key_dense = _dense(kv_dim, use_bias=False, name="key_dense")
+        self.value_dense = _dense(kv_dim, use_bias=False, name="value_dense")
+        self.output_dense = _dense(hidden_dim, use_bias=False, name="output_dense")
+        self.feedforward_layernorm = layers.RMSNormalization(epsilon=epsilon, name="feedforward_layernorm")
+        self.feedforward_gate_dense = _dense(intermediate_dim, use_bias=False, name="feedforward_gate_dense")
+        self.feedforward_intermediate_dense = _dense(intermediate_dim, use_bias=False,
+                                                           name="feedforward_intermediate_dense")
+        self.feedforward_output_dense = _dense(hidden_dim, use_bias=False, name="feedforward_output_dense")
+
+    def call(self, x, cos, sin, bias, cache=None):
+        """``cache``: ``(keys, values)`` of earlier positions, (batch, kv_heads, past, head_dim),
+        or None. Returns ``(output, (keys, values))`` including this call's positions."""
+        d = self.head_dim
+        h = self.self_attention_layernorm(x)
+        q = _rope(attention.split_heads(self.query_dense(h), self.num_query_heads, d), cos, sin)
+        k = _rope(attention.split_heads(self.key_dense(h), self.num_key_value_heads, d), cos, sin)
+        v = attention.split_heads(self.value_dense(h), self.num_key_value_heads, d)
+        if cache is not None:
+            k = ops.concatenate([cache[0], k], axis=2)
+            v = ops.concatenate([cache[1], v], axis=2)
+        groups = self.num_query_heads // self.num_key_value_heads
+        kk = ops.repeat(k, groups, axis=1) if groups > 1 else k
+        vv = ops.repeat(v, groups, axis=1) if groups > 1 else v
+        x = x + self.output_dense(attention.merge_heads(attention.attend(q, kk, vv, bias)))
+        h = self.feedforward_layernorm(x)
+        f = ops.silu(self.feedforward_gate_dense(h)) * self.feedforward_intermediate_dense(h)
+        return x + self.feedforward_output_dense(f), (k, v)
+
+
+def _rope(x, cos, sin):
+    """Rotary embedding, rotate-half convention; x (batch, heads, seq, head_dim), cos/sin
+    (batch, 1, seq, head_dim)."""
+    half = ops.shape(x)[-1] // 2
+    x1, x2 = x[..., :half], x[..., half:]
+    return x * cos + ops.concatenate([-x2, x1], axis=-1) * sin
+
+
+@dlx.saving.register_serializable("dlx_hub")
+class LlamaBackbone(Backbone):
+    """A Llama decoder. Inputs: ``{"token_ids", "padding_mask"}`` (``(batch, seq)``; left padding
+    allowed: positions count real tokens only). Output: the final-normalised hidden states
+    ``(batch, seq, hidden_dim)``. :meth:`call_with_cache` runs incremental decoding."""
+
+    def __init__(self, vocabulary_size, num_layers, num_query_heads, hidden_dim, intermediate_dim,
+                 num_key_value_heads=None, rope_max_wavelength=10000.0, layer_norm_epsilon=1e-6,
+                 tie_word_embeddings=True, max_sequence_length=4096, **kwargs):
+        super().__init__(**kwargs)
+        num_key_value_heads = num_key_value_heads or num_query_heads
+        if hidden_dim % num_query_heads or num_query_heads % num_key_value_heads:
+            raise ValueError(f"hidden_dim={hidden_dim} must divide by num_query_heads={num_query_heads}, which must "
+                             f"divide by num_key_value_heads={num_key_value_heads}")
+        self.vocabulary_size, self.num_layers = int(vocabulary_size), int(num_layers)
+        self.num_query_heads, self.num_key_value_heads = int(num_query_heads), int(num_key_value_heads)
+        self.hidden_dim, self.intermediate_dim = int(hidden_dim), int(intermediate_dim)
+        self.rope_max_wavelength, self.layer_norm_epsilon = float(rope_max_wavelength), float(layer_norm_epsilon)
+        self.tie_word_embeddings, self.max_sequence_length = bool(tie_word_embeddings), int(max_sequence_length)
+        self.head_dim = hidden_dim // num_query_heads
+        self.token_embedding_layer = _embedding(vocabulary_size, hidden_dim, name="token_embedding")
+        self.transformer_layers = [
+            _LlamaDecoderLayer(hidden_dim, intermediate_dim, num_query_heads, num_key_value_heads, layer_norm_epsilon,
+                               name=f"transformer_layer_{i}") for i in range(num_layers)]
+        self.layer_norm = layers.RMSNormalization(epsilon=layer_norm_epsilon, name="sequence_output_layernorm")
+        self.lm_head = None if tie_word_embeddings else _dense(vocabulary_size, use_bias=False, name="lm_head")
+        self._build_now({"token_ids": np.zeros((1, 1), "int32"), "padding_mask": np.ones((1, 1), "int32")})
+        if self.lm_head is not None:
+            self.lm_head(np.zeros((1, 1, hidden_dim), "float32"))
+
+    @property
+    def token_embedding(self):
+        return self.token_embedding_layer
+
+    # -- rotary tables and masks (host-side NumPy, float32 as the reference computes them) -----
+    def _cos_sin(self, positions: np.ndarray):
+        d = self.head_dim
+        inv_freq = (1.0 / (self.rope_max_wavelength ** (np.arange(0, d, 2, dtype=np.int64).astype(np.float32) / d)))
+        inv_freq = inv_freq.astype(np.float32)
+        freqs = positions.astype(np.float32)[..., None] * inv_freq  # (batch, seq, d/2)
+        emb = np.concatenate([freqs, freqs], axis=-1)[:, None]      # (batch, 1, seq, d)
+        return np.cos(emb).astype(np.float32), np.sin(emb).astype(np.float32)
+
+    def call_with_cache(self, token_ids, positions, key_mask, caches=None):
+        """Runs new tokens against a cache.
+
+        Arguments:
+            token_ids: (batch, new) ids.
+            positions: (batch, new) NumPy int positions of the new tokens.
+            key_mask: (batch, past + new) NumPy 0/1: which cached + new positions are real.
+            caches: a list of per-layer ``(keys, values)`` or None.
+
+        Returns:
+            ``(hidden, caches)``: final-normalised hidden states of the new tokens and the
+            updated caches.
+        """
+        positions = np.asarray(positions)
+        key_mask = np.asarray(key_mask).astype(bool)
+        new = positions.shape[1]
+        total = key_mask.shape[1]
+        past = total - new
+        causal = np.arange(total)[None, :] <= (past + np.arange(new))[:, None]   # (new, total)
+        allowed = causal[None] & key_mask[:, None, :]
+        bias = np.where(allowed, 0.0, attention.MASK_BIAS).astype(np.float32)[:, None]
+        cos, sin = self._cos_sin(positions)
+        cos, sin, bias = (ops.convert_to_tensor(a) for a in (cos, sin, bias))
+        x = self.token_embedding_layer(token_ids)
+        out_caches = []
+        for i, layer in enumerate(self.transformer_layers):
+            x, c = layer(x, cos, sin, bias, None if caches is None else caches[i])
+            out_caches.append(c)
+        return self.layer_norm(x), out_caches
+
+    def call(self, inputs):
+        if not isinstance(inputs, dict) or "token_ids" not in inputs:
+            raise ValueError("LlamaBackbone takes a dict with 'token_ids' and 'padding_mask'; got "
+                             f"{type(inputs).__name__}")
+        token_ids = inputs["token_ids"]
+        mask = inputs.get("padding_mask")
+        mask = np.ones(ops.shape(token_ids), "int32") if mask is None else ops.convert_to_numpy(mask)
+        positions = np.maximum(np.cumsum(mask, axis=1) - 1, 0)
+        hidden, _ = self.call_with_cache(token_ids, positions, mask)
+        return hidden
+
+    def logits(self, hidden):
+        """Vocabulary logits of hidden states (the tied embedding or the separate head)."""
+        if self.lm_head is not None:
+            return self.lm_head(hidden)
+        return ops.matmul(hidden, ops.transpose(self.token_embedding_layer.embeddings))
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "vocabulary_size": self.vocabulary_size, "num_layers": self.num_layers,
+                "num_query_heads": self.num_query_heads, "hidden_dim": self.hidden_dim,
+                "intermediate_dim": self.intermediate_dim, "num_key_value_heads": self.num_key_value_heads,
+                "rope_max_wavelength": self.rope_max_wavelength, "layer_norm_epsilon": self.layer_norm_epsilon,
+                "tie_word_embeddings": self.tie_word_embeddings, "max_sequence_length": self.max_sequence_length}
+
+    # -- conversions ------------------------------------------------------------------------------
+    @staticmethod
+    def config_from_hf(cfg: dict) -> dict:
+        if cfg.get("hidden_act", "silu") != "silu":
+            raise ValueError(f"LlamaBackbone supports hidden_act='silu'; the checkpoint has {cfg['hidden_act']!r}")
+        if cfg.get("rope_scaling"):
+            raise ValueError(f"LlamaBackbone does not support rope_scaling={cfg['rope_scaling']!r} yet")
+        return {"vocabulary_size": cfg["vocab_size"], "num_layers": cfg["num_hidden_layers"],
+                "num_query_heads": cfg["num_attention_heads"], "hidden_dim": cfg["hidden_size"],
+                "intermediate_dim": cfg["intermediate_size"],
+                "num_key_value_heads": cfg.get("num_key_value_heads") or cfg["num_attention_heads"],
+                "rope_max_wavelength": cfg.get("rope_theta", 10000.0),
+                "layer_norm_epsilon": cfg.get("rms_norm_eps", 1e-6),
+                "tie_word_embeddings": cfg.get("tie_word_embeddings", False),
+                "max_sequence_length": cfg.get("max_position_embeddings", 4096)}
+
+    @staticmethod
+    def config_from_gguf(md: dict) -> dict:
+        arch = md["general.architecture"]
+
+        def g(key, default=None):
+            return md.get(f"{arch}.{key}", default)
+
+        vocab = g("vocab_size")
+        return {"vocabulary_size": int(vocab), "num_layers": int(g("block_count")),
+                "num_query_heads": int(g("attention.head_count")), "hidden_dim": int(g("embedding_length")),
+                "intermediate_dim": int(g("feed_forward_length")),
+                "num_key_value_heads": int(g("attention.head_count_kv", g("attention.head_count"))),
+                "rope_max_wavelength": float(g("rope.freq_base", 10000.0)),
+                "layer_norm_epsilon": float(g("attention.layer_norm_rms_epsilon", 1e-6)),
+                "tie_word_embeddings": "output.weight" not in md.get("_tensor_names", ()),
+                "max_sequence_length": int(g("context_length", 4096))}
+
+    def load_hf_weights(self, get) -> None:
+        self.token_embedding_layer.embeddings.assign(get("embed_tokens.weight"))
+        for i, layer in enumerate(self.transformer_layers):
+            p = f"layers.{i}."
+            layer.self_attention_layernorm.scale.assign(get(p + "input_layernorm.weight"))
+            layer.feedforward_layernorm.scale.assign(get(p + "post_attention_layernorm.weight"))
+            for dense, name in ((layer.query_dense, "self_attn.q_proj"), (layer.key_dense, "self_attn.k_proj"),
+                                (layer.value_dense, "self_attn.v_proj"), (layer.output_dense, "self_attn.o_proj"),
+                                (layer.feedforward_gate_dense, "mlp.gate_proj"),
+                                (layer.feedforward_intermediate_dense, "mlp.up_proj"),
+                                (layer.feedforward_output_dense, "mlp.down_proj")):
+                dense.kernel.assign(get(p + name + ".weight").T)
+        self.layer_norm.scale.assign(get("norm.weight"))
+        if self.lm_head is not None:
+            self.lm_head.kernel.assign(get("lm_head.weight").T)
+
+
+@dlx.saving.register_serializable("dlx_hub")
+class LlamaCausalLMPreprocessor(CausalLMPreprocessor):
+    tokenizer_cls = LlamaTokenizer
+
+
+@dlx.saving.register_serializable("dlx_hub")
+class LlamaCausalLM(CausalLM):
+    """A :class:`CausalLM` on a :class:`LlamaBackbone` (SmolLM2, Llama ...)."""
+
+    backbone_cls = LlamaBackbone
+    preprocessor_cls = LlamaCausalLMPreprocessor

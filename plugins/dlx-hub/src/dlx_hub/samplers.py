@@ -1,0 +1,115 @@
+"""Next-token samplers for ``CausalLM.generate`` (run on the host, on NumPy logits).
+
+``compile(sampler="greedy" | "top_k" | "top_p" | "random" | a Sampler)``, as in KerasHub.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Sampler:
+    """Picks the next token of each row from ``(batch, vocab)`` float logits.
+
+    Arguments:
+        temperature: logits are divided by it before sampling (``> 0``).
+        seed: seeds NumPy's generator, so a seeded sampler repeats its choices.
+    """
+
+    def __init__(self, temperature: float = 1.0, seed: int | None = None):
+        if not temperature > 0:
+            raise ValueError(f"temperature must be > 0; got {temperature!r}")
+        self.temperature, self.seed = float(temperature), seed
+        self.rng = np.random.default_rng(seed)
+
+    def probabilities(self, logits: np.ndarray) -> np.ndarray:
+        z = logits.astype(np.float64) / self.temperature
+        z -= z.max(axis=-1, keepdims=True)
+        p = np.exp(z)
+        return p / p.sum(axis=-1, keepdims=True)
+
+    def _draw(self, p: np.ndarray) -> np.ndarray:
+        u = self.rng.random((p.shape[0], 1))
+        cdf = np.cumsum(p, axis=-1)
+        return np.minimum((cdf < u * cdf[:, -1:]).sum(axis=-1), p.shape[-1] - 1)
+
+    def __call__(self, logits: np.ndarray) -> np.ndarray:
+        return self._draw(self.probabilities(logits))
+
+    def get_config(self) -> dict:
+        return {"temperature": self.temperature, "seed": self.seed}
+
+
+class GreedySampler(Sampler):
+    """The most likely token (ties: the lowest id)."""
+
+    def __init__(self):
+        super().__init__()
+
+    def __call__(self, logits):
+        return np.argmax(logits, axis=-1)
+
+    def get_config(self) -> dict:
+        return {}
+
+
+class RandomSampler(Sampler):
+    """A draw from the whole (temperature-scaled) distribution."""
+
+
+class TopKSampler(Sampler):
+    """A draw among the ``k`` most likely tokens."""
+
+    def __init__(self, k: int = 5, temperature: float = 1.0, seed: int | None = None):
+        super().__init__(temperature, seed)
+        if not isinstance(k, int) or k < 1:
+            raise ValueError(f"k must be a positive int; got {k!r}")
+        self.k = k
+
+    def __call__(self, logits):
+        k = min(self.k, logits.shape[-1])
+        kth = np.sort(logits, axis=-1)[:, -k][:, None]
+        masked = np.where(logits >= kth, logits, -np.inf)
+        return self._draw(self.probabilities(masked))
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "k": self.k}
+
+
+class TopPSampler(Sampler):
+    """Nucleus sampling: a draw from the smallest set of most likely tokens whose probability
+    reaches ``p`` (optionally first cut to the ``k`` most likely)."""
+
+    def __init__(self, p: float = 0.1, k: int | None = None, temperature: float = 1.0, seed: int | None = None):
+        super().__init__(temperature, seed)
+        if not 0 < p <= 1:
+            raise ValueError(f"p must be in (0, 1]; got {p!r}")
+        if k is not None and (not isinstance(k, int) or k < 1):
+            raise ValueError(f"k must be a positive int or None; got {k!r}")
+        self.p, self.k = float(p), k
+
+    def __call__(self, logits):
+        probs = self.probabilities(logits)
+        order = np.argsort(-probs, axis=-1, kind="stable")
+        sorted_p = np.take_along_axis(probs, order, axis=-1)
+        cum = np.cumsum(sorted_p, axis=-1)
+        keep = (cum - sorted_p) < self.p  # a token is kept while the mass before it is below p
+        if self.k is not None:
+            keep[:, self.k:] = False
+        sorted_p = np.where(keep, sorted_p, 0.0)
+        choice = self._draw(sorted_p / sorted_p.sum(axis=-1, keepdims=True))
+        return np.take_along_axis(order, choice[:, None], axis=-1)[:, 0]
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "p": self.p, "k": self.k}
+
+
+_BY_NAME = {"greedy": GreedySampler, "random": RandomSampler, "top_k": TopKSampler, "top_p": TopPSampler}
+
+
+def get(identifier) -> Sampler:
+    if isinstance(identifier, Sampler):
+        return identifier
+    if isinstance(identifier, str) and identifier in _BY_NAME:
+        return _BY_NAME[identifier]()
+    raise ValueError(f"sampler={identifier!r}: expected a Sampler or one of {sorted(_BY_NAME)}")
