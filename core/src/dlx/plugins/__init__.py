@@ -103,6 +103,10 @@ class OracleRecord:
     target: str
     requires: tuple[str, ...] = ()
     description: str = ""
+    distribution: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
 class PresetRecord:
     """A pretrained-model preset a plugin publishes, without loading (or importing) anything.
 
