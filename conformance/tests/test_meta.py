@@ -25,7 +25,7 @@ def test_reference_backend_passes_everything(tmp_path):
     assert r.returncode == 0, r.stdout[-3000:]
     assert t["failed"] == 0 and t["skipped"] == 0
     assert t["ops"] >= 120
-    assert {row["tier"] for row in data["rows"] if "tier" in row} == {"value", "grad"}
+    assert {row["tier"] for row in data["rows"] if "tier" in row} == {"value", "grad", "rule"}
     assert {row["dtype"] for row in data["rows"] if "dtype" in row} >= {"float32", "float64"}
     md = (tmp_path / "report" / "numpy.md").read_text()
     assert "| matmul | float32 | Kc |" in md and "within plain `allclose(1e-7, 1e-7)`" in md

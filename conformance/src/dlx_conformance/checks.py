@@ -248,3 +248,66 @@ def grad_case(backend, spec: OpSpec, case: Case, dtype: str) -> CaseResult:
                 result.detail = f"d/d{n}{f'[{j}]' if len(got_leaves) > 1 else ''}: {v.detail}"
                 return result
     return result
+
+
+def _finite(values) -> bool:
+    return all(np.all(np.isfinite(v)) for v in values if isinstance(v, np.ndarray) and v.dtype.kind == "f")
+
+
+#: ops whose gradient rule is deliberately not the derivative of their value
+NOT_A_DERIVATIVE = {"stop_gradient": "its rule is zero by definition (the value is the identity)"}
+
+
+def rule_case(spec: OpSpec, case: Case, dtype: str, step: float = 1e-6) -> CaseResult:
+    """The spec's gradient rule against central finite differences of its own float64 reference:
+    ``<g, J v>`` from the rule vs ``<g, (f(x + h v) - f(x - h v)) / 2h>`` for random ``g`` and ``v``.
+    Independent of any backend: it checks the oracle the gradient tier trusts. Cases whose
+    inputs or outputs are not finite are skipped (``detail`` says so)."""
+    args, kwargs = make_inputs(spec, case, dtype)
+    args64, kw64 = oracle_inputs(spec, args, kwargs, "float64")
+    names = differentiable_params(spec, args64, kw64)
+    result = CaseResult(spec.name, case.name, dtype, "rule", True, 0.0, True, "finite differences")
+    if spec.name in NOT_A_DERIVATIVE:
+        result.detail = f"skipped: {NOT_A_DERIVATIVE[spec.name]}"
+        return result
+    bound = spec.signature.bind(*args64, **kw64)
+    inputs = [bound.arguments[n] for n in names]
+    flat_in = [v for x in inputs for v in (x if isinstance(x, (list, tuple)) else [x])]
+    with registry.use("numpy"), np.errstate(all="ignore"):
+        out = spec.reference(*args64, **kw64)
+        if not names or not _finite(flat_in) or not _finite(tree.leaves(out)):
+            result.detail = "skipped: no finite differentiable input"
+            return result
+        rng = rng_for(spec.name, case.name, dtype, "finite-differences")
+        g = tree.map_structure(lambda o: rng.standard_normal(np.shape(o)), out)
+        direction = {n: ([rng.standard_normal(np.shape(t)) for t in bound.arguments[n]] if n in spec.tensor_lists
+                         else rng.standard_normal(np.shape(bound.arguments[n]))) for n in names}
+
+        def shifted(sign):
+            b = spec.signature.bind(*args64, **kw64)
+            for n in names:
+                x, d = b.arguments[n], direction[n]
+                b.arguments[n] = ([t + sign * step * dt for t, dt in zip(x, d)] if n in spec.tensor_lists
+                                  else x + sign * step * d)
+            y = spec.reference(*b.args, **b.kwargs)
+            return sum(float(np.sum(np.asarray(yl, np.float64) * gl)) for yl, gl in zip(tree.leaves(y), tree.leaves(g)))
+
+        numeric = (shifted(1) - shifted(-1)) / (2 * step)
+        vjp = reference_vjp(spec, g, out, args64, kw64)
+        analytic = 0.0
+        for n in names:
+            got = vjp.get(n)
+            if got is None:
+                continue
+            pairs = zip(got, direction[n]) if n in spec.tensor_lists else [(got, direction[n])]
+            analytic += sum(float(np.sum(np.asarray(a, np.float64) * d)) for a, d in pairs if a is not None)
+        scale = sum(float(np.sum(np.abs(np.asarray(yl, np.float64) * gl)))
+                    for yl, gl in zip(tree.leaves(out), tree.leaves(g)))
+    err = abs(numeric - analytic)
+    # rounding of the two shifted sums (~1e-16 * scale / step) with margin, and FD truncation
+    bound_err = 1e-8 * scale + 1e-5 * max(abs(numeric), abs(analytic), 1e-12)
+    result.metric = err / bound_err
+    if not err <= bound_err:
+        result.ok = False
+        result.detail = f"rule gives <g, J v> = {analytic!r}; finite differences give {numeric!r}"
+    return result

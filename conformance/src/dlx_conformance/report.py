@@ -21,11 +21,11 @@ def _atomic_write(path: Path, text: str) -> None:
 
 
 def summarize(rows):
-    table = defaultdict(lambda: {"value": [], "grad": []})
+    table = defaultdict(lambda: {"value": [], "grad": [], "rule": []})
     for r in rows:
         if "op" not in r:
             name = r["nodeid"]
-            tier = "grad" if name.startswith("test_grad") else "value"
+            tier = "rule" if name.startswith("test_grad_rule") else "grad" if name.startswith("test_grad") else "value"
             inner = name[name.index("[") + 1:-1]
             op, _, rest = inner.partition("-")
             dtype = rest.rsplit("-", 1)[-1]
@@ -56,7 +56,8 @@ def _op_sources(backend) -> dict:
 
 def write_report(folder: Path, backend, rows) -> dict:
     table = summarize(rows)
-    cases = [r for r in rows if "ok" in r]
+    cases = [r for r in rows if "ok" in r and r.get("tier") != "rule"]
+    rules = [r for r in rows if r.get("tier") == "rule"]
     within = sum(1 for r in cases if r["ok"])
     plain = sum(1 for r in cases if r.get("allclose_1e7"))
     data = {
@@ -77,6 +78,8 @@ def write_report(folder: Path, backend, rows) -> dict:
             "cases_measured": len(cases),
             "cases_within_plain_1e-7": plain,
             "ops": len({op for op, _ in table}),
+            "grad_rules_checked": sum(1 for r in rules if not r.get("detail", "").startswith("skipped")),
+            "grad_rules_agreeing": sum(1 for r in rules if r["ok"] and not r.get("detail", "").startswith("skipped")),
         },
         "rows": rows,
     }
@@ -96,6 +99,8 @@ def write_report(folder: Path, backend, rows) -> dict:
         f"- kernels: {src['native']} native, {src['decomposition']} by the spec's decomposition, "
         f"{src['reference']} by the NumPy reference fallback"
         + (f" ({', '.join(src['reference_ops'])})" if src["reference_ops"] else ""),
+        f"- gradient rules against finite differences of the float64 reference: "
+        f"{t['grad_rules_agreeing']}/{t['grad_rules_checked']} cases agree",
         f"- cases within their PARITY.md class: {within}/{len(cases)} "
         f"({100 * within / max(len(cases), 1):.1f}%); within plain `allclose(1e-7, 1e-7)`: {plain}/{len(cases)} "
         f"({100 * plain / max(len(cases), 1):.1f}%)",

@@ -1,6 +1,7 @@
 """The conformance tests: op values and op gradients, every registered op x case x dtype.
 
-Test ids are stable: ``test_value[<op>-<case>-<dtype>]`` and ``test_grad[<op>-<case>-<dtype>]``.
+Test ids are stable: ``test_value[<op>-<case>-<dtype>]``, ``test_grad[<op>-<case>-<dtype>]`` and
+``test_grad_rule[<op>-<case>-float64]`` (the spec's gradient rule vs finite differences).
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ import dataclasses
 
 import pytest
 
-from dlx_conformance.checks import grad_case, iter_cases, value_case
+from dlx_conformance.checks import grad_case, iter_cases, rule_case, value_case
 
 _CASES = list(iter_cases())
 _GRAD_CASES = [(s, c, d) for s, c, d in _CASES if c.grad and s.grad is not None and d.startswith("float")]
+_RULE_CASES = [(s, c, d) for s, c, d in _GRAD_CASES if d == "float64"]
 
 
 def _id(p):
@@ -56,3 +58,13 @@ def test_value(request, backend, param):
 def test_grad(request, backend, param):
     spec, case, dtype = param
     _run(request, grad_case, backend, spec, case, dtype, "grad")
+
+
+@pytest.mark.parametrize("param", _RULE_CASES, ids=_id)
+def test_grad_rule(request, backend, param):
+    """The gradient rule the grad tier trusts, against finite differences of the float64
+    reference (the same for every backend: it checks the spec, not the backend)."""
+    spec, case, dtype = param
+    result = rule_case(spec, case, dtype)
+    request.node._dlx_result = {k: v for k, v in dataclasses.asdict(result).items()}
+    assert result.ok, f"{spec.name} [{case.name}] gradient rule disagrees with finite differences: {result.detail}"
