@@ -1,6 +1,8 @@
 """Runs one op case on a backend and measures it against the exact oracle (PARITY.md).
 
-* value tier: ``out = op(*args)`` on the backend vs the reference evaluated in float64;
+* value tier: ``out = op(*args)`` on the backend vs an independent high-precision oracle where one
+  exists (:mod:`dlx_conformance.oracles`: mpmath, exactly rounded sums), else the reference
+  evaluated in float64;
 * gradient tier: the backend's own autodiff VJP (``value_and_grad`` of ``sum(op(*args) * g)``)
   vs the spec's gradient rule evaluated in float64 on the NumPy backend.
 """
@@ -18,6 +20,7 @@ from dlx.backends.numpy.autodiff import reference_vjp
 from dlx.ops import tolerance as T
 from dlx.ops.defs._common import rng_for
 from dlx.ops.spec import REGISTRY, Case, OpSpec
+from dlx_conformance import oracles
 
 
 @dataclasses.dataclass
@@ -150,6 +153,9 @@ def _value_case(backend, spec, case, dtype, args, kwargs, flush) -> CaseResult:
         else:
             args64, kw64 = oracle_inputs(spec, args, kwargs, dtype)
         exact = spec.reference(*args64, **kw64)
+    independent = oracles.independent_exact(spec.name, args64, kw64, exact)
+    if independent is not None:
+        exact = independent
     bargs, bkw = _to_backend(backend, spec, args, kwargs)
     with registry.use(backend):
         out = getattr(ops, spec.name)(*bargs, **bkw)
