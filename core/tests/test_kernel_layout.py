@@ -18,6 +18,7 @@ import pytest
 #: backend name -> (plugin package, framework module)
 BACKENDS = {
     "jax": ("dlx_jax", "jax"),
+    "torch": ("dlx_torch", "torch"),
 }
 
 #: ops whose kernel every backend must have, at the same relative path
