@@ -19,6 +19,7 @@ import pytest
 BACKENDS = {
     "jax": ("dlx_jax", "jax"),
     "torch": ("dlx_torch", "torch"),
+    "tf": ("dlx_tf", "tensorflow"),
 }
 
 #: ops whose kernel every backend must have, at the same relative path
