@@ -348,3 +348,29 @@ def test_programs_release_intermediates_after_their_last_use(on_torch, backend):
     returned = program.source.strip().splitlines()[-2].strip()  # "return (...)"
     deleted = {name for d in dels for name in d[4:].split(", ")}
     assert returned.startswith("return") and not deleted & set(re.findall(r"\b[str]\d+\b", returned))
+
+
+def test_a_replay_error_shows_the_recorded_line(on_torch, backend):
+    """Replayed programs are real source (registered with linecache): a traceback through one
+    shows the recorded torch call, and ``inspect`` reads it."""
+    import inspect
+    import traceback
+
+    def gather_rows(x, idx):
+        return ops.multiply(ops.take(x, idx, axis=0), 2.0)
+
+    cf = backend.compile(gather_rows, jit=False)
+    x = torch.arange(12, dtype=torch.float32).reshape(4, 3)
+    for _ in range(2):  # record, then verify
+        got = cf(x, torch.tensor([3, 1]))
+    np.testing.assert_array_equal(got.numpy(), np.arange(12, dtype=np.float32).reshape(4, 3)[[3, 1]] * 2)
+    assert _kinds(cf) == ["replay"]
+    (program,) = cf._cache.values()
+    with pytest.raises((IndexError, RuntimeError)) as info:
+        cf(x, torch.tensor([3, 7]))  # same signature, an index out of range: the replay raises
+    frames = [f for f in traceback.extract_tb(info.value.__traceback__) if f.filename.startswith("<dlx_torch replay")]
+    assert frames, traceback.format_exception(info.value)
+    assert frames[-1].filename == "<dlx_torch replay test_a_replay_error_shows_the_recorded_line.<locals>.gather_rows, signature 1>"
+    recorded = [line.strip() for line in program.source.splitlines()]
+    assert frames[-1].line in recorded and "# index_select" in frames[-1].line
+    assert inspect.getsource(program.run) == "".join(program.source.splitlines(True)[1:-1])

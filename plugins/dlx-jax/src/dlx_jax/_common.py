@@ -19,13 +19,11 @@ import jax.numpy as jnp
 import numpy as np
 
 from dlx import dtypes
+from dlx_jax import _internals
 
 #: The concrete eager array class (``jaxlib._jax.ArrayImpl``): exact type checks against it are
 #: the cheapest way to recognize "already a JAX array" on the hot path (tracers are not it).
-try:  # the concrete array class (without creating an array: that compiles an XLA computation)
-    from jax._src.array import ArrayImpl as Array
-except ImportError:  # pragma: no cover - a JAX that moved it
-    Array = type(jnp.zeros((), jnp.float32))
+Array = _internals.array_class()
 PY_SCALARS = frozenset({bool, int, float})
 FLOAT_DTYPES = frozenset(np.dtype(d) for d in ("float16", "float32", "float64")) | {np.dtype(jnp.bfloat16)}
 BOOL = np.dtype(bool)

@@ -17,7 +17,7 @@ import numpy as np
 
 from dlx import dtypes
 from dlx.backend.contract import Backend, BackendError, Capabilities
-from dlx_jax import _array, _math, _nn, _random
+from dlx_jax import kernels
 from dlx_jax._common import PY_SCALARS, Array, arr, np_dtype, scalar_dtype
 
 _FAST_MATH_FLAGS = ("--xla_cpu_enable_fast_math=true", "--xla_gpu_enable_fast_math=true")
@@ -120,11 +120,8 @@ class JaxBackend(Backend):
 
     # -- ops ------------------------------------------------------------------------------------
     def native_kernels(self) -> dict[str, Callable]:
-        """Every registered op, as a JAX kernel."""
-        table: dict[str, Callable] = {}
-        for module in (_math, _array, _nn, _random):
-            table.update(module.kernels())
-        return table
+        """Every kernel of :mod:`dlx_jax.kernels` (one module per op group)."""
+        return kernels.all_kernels()
 
     # -- tensors --------------------------------------------------------------------------------
     def convert_to_tensor(self, x: Any, dtype: Any = None, *, layout: Any = None) -> jax.Array:

@@ -133,3 +133,9 @@ def red_axes(axis, ndim: int):
 def static_shape(x) -> tuple:
     """The static shape of ``x`` as a tuple (``None`` for unknown dims)."""
     return tuple(x.shape.as_list()) if isinstance(x, Tensor) else tuple(np.shape(x))
+
+
+def to_bool(x):
+    """``x`` as a bool tensor (nonzero is True)."""
+    x = tensor(x)
+    return x if x.dtype == tf.bool else tf.not_equal(x, tf.zeros((), x.dtype))

@@ -5,10 +5,11 @@ its flat tensor list.
 signatures (trace types, subtype checks): a train step that takes the model, optimizer and
 metric state as ~30 tensors pays ~0.5 ms per call in Python before any kernel runs. Here the
 signature is a plain tuple of (shape, dtype) per tensor leaf and the values of the other leaves;
-a known signature goes straight to ``ConcreteFunction._call_flat`` (TF 2.21, the version the plugin
-pins). The first call of every signature goes through the public API, and the fast path is only
-enabled for it if the concrete function's inputs line up with our flattening (count, dtypes and
-shapes) -- anything unexpected keeps the public path.
+a known signature goes straight to the concrete function's flat call (a private TF API: see
+:mod:`dlx_tf._internals`; with it off every call takes the public path). The first call of every
+signature goes through the public API, and the fast path is only enabled for it if the concrete
+function's inputs line up with our flattening (count, dtypes and shapes) -- anything unexpected
+keeps the public path.
 """
 
 from __future__ import annotations
@@ -18,15 +19,17 @@ import functools
 import numpy as np
 
 from dlx import tree
+from dlx_tf import _internals
 from dlx_tf._core import tf
 
-_EAGER = type(tf.constant(0.0))
+_EAGER = _internals.EAGER_TENSOR
+_shape_tuple = _internals.shape_tuple
 _MAX_SIGNATURES = 64
 
 
 def _leaf_key(x):
     if type(x) is _EAGER:
-        return (x._shape_tuple(), x.dtype)
+        return (_shape_tuple(x), x.dtype)
     if isinstance(x, np.ndarray):
         return ("np", x.shape, x.dtype.str)
     if isinstance(x, (tf.Tensor, tf.Variable)):  # other tensor types: no fast path for this call
@@ -57,9 +60,9 @@ class FastFunction:
         except TypeError:  # an unhashable static value or an unusual tensor type
             return self.function(*args)
         if entry:
-            concrete, captured = entry
+            call, captured = entry
             flat = [x if type(x) is _EAGER else tf.constant(x) for x in leaves if _is_tensor_input(x)]
-            return concrete._call_flat(flat, captured)
+            return call(flat, captured)
         if entry is None or len(self._concrete) >= _MAX_SIGNATURES:
             return self.function(*args)
         result = self.function(*args)  # traces (or reuses a trace) through the public path
@@ -69,7 +72,8 @@ class FastFunction:
     def _lookup(self, args, leaves):
         try:
             concrete = self.function.get_concrete_function(*args)
-            if not hasattr(concrete, "_call_flat"):
+            call = _internals.flat_caller(concrete)
+            if call is None:
                 return None
             captured = list(concrete.captured_inputs)
             n = len(concrete.inputs) - len(captured)
@@ -80,7 +84,7 @@ class FastFunction:
                 dt = tf.as_dtype(x.dtype)
                 if spec.dtype != dt or not spec.shape.is_compatible_with(x.shape):
                     return None
-            return concrete, captured
+            return call, captured
         except Exception:
             return None
 

@@ -16,12 +16,10 @@ import numpy as np
 
 from dlx import dtypes, tree
 from dlx.backend.contract import Backend, Capabilities
-from dlx.ops.spec import REGISTRY
 from dlx.variables import Variable
-from dlx_tf import _math, _nn, _random, _shape
+from dlx_tf import kernels
 from dlx_tf._core import FLOAT_TF, NAME, Tensor, tensor, tf
 
-_KERNEL_MODULES = (_math, _shape, _nn, _random)
 _BAD_NAME_CHARS = re.compile(r"[^A-Za-z0-9_.\-]")
 
 
@@ -82,15 +80,8 @@ class TensorFlowBackend(Backend):
 
     # -- ops --------------------------------------------------------------------------------------
     def native_kernels(self) -> dict[str, Callable]:
-        """Every registered op, from the kernel modules (``_math``, ``_shape``, ``_nn``, ``_random``)."""
-        table = {}
-        for name in REGISTRY:
-            for module in _KERNEL_MODULES:
-                fn = module.__dict__.get(name)
-                if fn is not None and callable(fn):
-                    table[name] = fn
-                    break
-        return table
+        """Every kernel of :mod:`dlx_tf.kernels` (one module per op group)."""
+        return kernels.all_kernels()
 
     # -- tensors ----------------------------------------------------------------------------------
     def convert_to_tensor(self, x: Any, dtype: Any = None) -> tf.Tensor:

@@ -48,9 +48,11 @@ Environment: ``DLX_TORCH_REPLAY=0`` (or ``false``/``off``/``no``) disables repla
 from __future__ import annotations
 
 import functools
+import linecache
 import os
 import re
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -61,6 +63,7 @@ from torch.utils._device import DeviceContext
 
 from dlx import dtypes, tree
 from dlx import variables as _variables
+from dlx_torch import _internals
 from dlx_torch._tensors import to_t
 
 Tensor = torch.Tensor
@@ -196,8 +199,8 @@ def _signature(args: tuple, kwargs: dict) -> tuple[tuple, list, list]:
     return tuple(key), leaves, numpy_seen
 
 
-_mode_stack_len = torch._C._len_torch_function_stack
-_mode_at = torch._C._get_function_stack_at
+_mode_stack_len = _internals.function_mode_count
+_mode_at = _internals.function_mode_at
 
 
 def _mode_key(mode: Any) -> Any:
@@ -220,14 +223,7 @@ def _eager_only() -> bool:
     """Contexts where ``fn`` runs eagerly, uncached: an outer recording in this thread, a dlx
     ``StatelessScope`` (values from outside), a ``torch.func`` transform."""
     return (_LOCAL.recorder is not None or _variables.current_stateless_scope() is not None
-            or _functorch_level() is not None)
-
-
-def _no_functorch() -> None:  # pragma: no cover - torch internals moved
-    return None
-
-
-_functorch_level = getattr(getattr(torch._C, "_functorch", None), "maybe_current_level", _no_functorch)
+            or _internals.in_functorch_transform())
 
 
 # ------------------------------------------------------------------------------------ call classes
@@ -426,6 +422,7 @@ class _Recorder(TorchFunctionMode):
             _tensors_in(kwargs["out"], found)
             self.mutated.extend(found)
         dynamic = self._tainted_args(args, kwargs) or self._dynamic_shape(name, args, kwargs)
+        call += f"  # {name}"  # the recorded torch call, for tracebacks and inspect
         if out is None:
             self.lines.append(call)
             return
@@ -486,7 +483,9 @@ class _Recorder(TorchFunctionMode):
             return "{" + ", ".join(f"{self._const(m, 'c')}: {v}" for m, v in zip(td.meta, kids)) + "}"
         return f"{self._const(td.meta, 'c')}({', '.join(kids)})"  # a namedtuple
 
-    def finish(self, out: Any) -> _Program:
+    def finish(self, out: Any, label: str = "fn") -> _Program:
+        """The recorded program; its source is registered with :mod:`linecache` under
+        ``<dlx_torch replay LABEL>`` so that tracebacks and ``inspect`` show the recorded lines."""
         leaves, td = tree.flatten(out)
         refs = [self._ref(v) if isinstance(v, Tensor) else self._const(v, "c") for v in leaves]
         ret = self._structure(td, iter(refs))
@@ -500,15 +499,18 @@ class _Recorder(TorchFunctionMode):
             body = ["_g = _is_grad_enabled()", "try:", *("    " + b for b in body),
                     "finally:", "    _set_grad(_g)"]
             self.closure["_is_grad_enabled"] = torch.is_grad_enabled
-            self.closure["_set_grad"] = torch._C._set_grad_enabled
+            self.closure["_set_grad"] = _internals.set_grad_enabled
         names = list(self.closure)
         src = "\n".join([f"def _make({', '.join(names)}):",
                          "    def _program(L):",
                          *("        " + b for b in body),
                          "    return _program"])
+        filename = f"<dlx_torch replay {label}>"
         ns: dict = {}
-        exec(compile(src, "<dlx_torch replay>", "exec"), ns)
+        exec(compile(src, filename, "exec"), ns)
         program = ns["_make"](**self.closure)
+        linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)
+        weakref.finalize(program, linecache.cache.pop, filename, None)
         externals = {_storage_ptr(t) for t in (*self.inputs, *self.constants)}
         externals.discard(0)
         mutates = any(_storage_ptr(t) in externals for t in self.mutated)
@@ -626,6 +628,7 @@ class Replayed:
         self._fn = fn
         self._cache: dict[tuple, _Program | _Eager] = {}
         self._eager_reason: str | None = None  # set: every call runs fn eagerly
+        self._recordings = 0  # numbers the recorded programs' source files
 
     def __get__(self, obj, objtype=None):  # as a method: bind like a function
         return self if obj is None else functools.partial(self, obj)
@@ -669,7 +672,9 @@ class Replayed:
             return out
         if rec.reason is None:
             try:
-                self._cache[key] = rec.finish(out)
+                self._recordings += 1
+                label = f"{getattr(self._fn, '__qualname__', 'fn')}, signature {self._recordings}"
+                self._cache[key] = rec.finish(out, label)
             except _Unsupported as e:
                 rec.reason = str(e)
         if rec.reason is not None:

@@ -1,9 +1,8 @@
 """The PyTorch backend: ``TorchBackend``.
 
-Kernels are native torch calls (see the ``_elementwise``, ``_reduction``, ``_shape``, ``_nn`` and
-``_random`` modules); autodiff is ``torch.func.grad_and_value``; ``compile(jit=True)`` is
-``torch.compile`` with an eager fallback; variables are ``torch.nn.Parameter`` storage updated in
-place.
+Kernels are native torch calls (:mod:`dlx_torch.kernels`, one module per op group); autodiff is
+``torch.func.grad_and_value``; ``compile(jit=True)`` is ``torch.compile`` with an eager fallback;
+variables are ``torch.nn.Parameter`` storage updated in place.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ import torch
 
 from dlx import dtypes, tree
 from dlx.backend.contract import Backend, Capabilities
-from dlx_torch import _elementwise, _nn, _random, _reduction, _replay, _shape
+from dlx_torch import _internals, _replay, kernels
 from dlx_torch._tensors import DEVICE, NAMES, UNSIGNED_WIDE, Tensor, donating, set_device, tdtype, to_t
 
 
@@ -67,10 +66,8 @@ class TorchBackend(Backend):
 
     # -- ops ------------------------------------------------------------------------------------
     def native_kernels(self) -> dict[str, Callable]:
-        table: dict[str, Callable] = {}
-        for module in (_elementwise, _reduction, _shape, _nn, _random):
-            table.update(module.kernels())
-        return table
+        """Every kernel of :mod:`dlx_torch.kernels` (one module per op group)."""
+        return kernels.all_kernels()
 
     # -- tensors --------------------------------------------------------------------------------
     def convert_to_tensor(self, x: Any, dtype: Any = None) -> Tensor:
@@ -279,10 +276,7 @@ _DEPTH = threading.local()  # n = 1 while an outermost autograd-path value_and_g
 
 def _inside_transform() -> bool:
     """Whether an outer ``torch.func`` transform is active (its results must stay attached)."""
-    try:
-        return torch._C._functorch.maybe_current_level() is not None
-    except AttributeError:  # pragma: no cover - torch internals moved: detaching is the safe default
-        return False
+    return _internals.in_functorch_transform()
 
 
 def dtype_name(t: Tensor) -> str:

@@ -1,4 +1,5 @@
-"""Elementwise kernels: arithmetic, comparison, logic, bitwise, transcendental functions."""
+"""Elementwise kernels (arithmetic, comparison, logic, bitwise, transcendental functions): the ops
+of :mod:`dlx.ops.defs.elementwise`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 import torch
 
 from dlx_torch._grad import Expm1
-from dlx_torch._tensors import F, T, Tensor, donated, floatx, pair, pair_tensors, promote_all, tdtype, unsigned_safe
+from dlx_torch._tensors import F, T, Tensor, floatx, pair, pair_tensors, promote_all, tdtype, unsigned_safe
 
 _T = Tensor
 
@@ -290,35 +291,15 @@ _UNSIGNED_OK = ("abs", "negative", "sign", "square", "bitwise_invert",
                 "left_shift", "right_shift", "clip", "where", "round", "isnan", "isinf", "isfinite")
 
 
-# ------------------------------------------------------------------------------ fused optimizer rules
-def adam_update(variable, gradient, m, v, alpha, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
-    """Adam in 8 passes (the op-by-op rule takes 12): ``lerp`` is ``m + w (g - m)``, the spec's
-    formula, and the later steps work in place on temporaries. When the caller donated the state
-    (the trainer's compiled step), weight and moments are updated in place, as ``torch.optim``
-    does: 3 new buffers instead of 5."""
-    m_in, v_in = m, v
-    var, g, m, v, a = promote_all((variable, gradient, m, v, alpha))
-    inplace = var is variable and m is m_in and v is v_in and donated(var, m, v)
-    with torch.no_grad():  # not differentiable
-        new_m = m.lerp_(g, 1 - beta_1) if inplace else torch.lerp(m, g, 1 - beta_1)
-        g2 = torch.mul(g, g)
-        new_v = v.lerp_(g2, 1 - beta_2) if inplace else torch.lerp(v, g2, 1 - beta_2)
-        step = torch.mul(new_m, a)
-        step.div_(torch.sqrt(new_v).add_(epsilon))
-        return (var.sub_(step) if inplace else torch.sub(var, step, out=step)), new_m, new_v
+_NAMES = (
+    "abs", "negative", "sign", "square", "floor", "ceil", "trunc", "round", "isnan", "isinf", "isfinite",
+    "logical_not", "bitwise_invert", "sqrt", "rsqrt", "reciprocal", "exp", "exp2", "expm1", "log", "log2",
+    "log10", "log1p", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "arcsinh",
+    "arccosh", "arctanh", "erf", "erfinv", "add", "subtract", "multiply", "divide", "floor_divide", "mod",
+    "power", "maximum", "minimum", "arctan2", "logaddexp", "equal", "not_equal", "less", "less_equal",
+    "greater", "greater_equal", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or",
+    "bitwise_xor", "left_shift", "right_shift", "clip", "where", "cast", "stop_gradient", "nan_to_num",
+)
 
-
-def kernels() -> dict[str, Any]:
-    """The elementwise op table."""
-    names = [
-        "abs", "negative", "sign", "square", "floor", "ceil", "trunc", "round", "isnan", "isinf", "isfinite",
-        "logical_not", "bitwise_invert", "sqrt", "rsqrt", "reciprocal", "exp", "exp2", "expm1", "log", "log2",
-        "log10", "log1p", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "arcsinh",
-        "arccosh", "arctanh", "erf", "erfinv", "add", "subtract", "multiply", "divide", "floor_divide", "mod",
-        "power", "maximum", "minimum", "arctan2", "logaddexp", "equal", "not_equal", "less", "less_equal",
-        "greater", "greater_equal", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or",
-        "bitwise_xor", "left_shift", "right_shift", "clip", "where", "cast", "stop_gradient", "nan_to_num",
-        "adam_update",
-    ]
-    g = globals()
-    return {n: unsigned_safe(g[n]) if n in _UNSIGNED_OK else g[n] for n in names}
+#: op name -> kernel (integer dtypes torch lacks for uint16/32/64 retried on int64: unsigned_safe)
+KERNELS: dict[str, Any] = {n: unsigned_safe(globals()[n]) if n in _UNSIGNED_OK else globals()[n] for n in _NAMES}

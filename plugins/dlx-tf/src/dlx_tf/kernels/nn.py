@@ -1,4 +1,4 @@
-"""Neural-network and contraction kernels (see ``dlx.ops.defs.nn`` / ``linalg``)."""
+"""Neural-network kernels: the ops of :mod:`dlx.ops.defs.nn`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dlx.ops.conv_rules import padding as _padding
 from dlx.ops.conv_rules import same_pads
 from dlx.ops.conv_rules import spatial_tuple as _tuple
 from dlx.ops.defs import nn as _spec_nn
-from dlx_tf._core import FLOAT_TF, TF, axes, fl, float_pair, pair, promote, static_shape, tensor, tf
+from dlx_tf._core import axes, fl, float_pair, promote, static_shape, tensor, tf
 
 _raw = tf.raw_ops
 
@@ -338,48 +338,17 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     return tf.einsum("bnts,bsnh->btnh", w, v)
 
 
-# ------------------------------------------------------------------------------ contractions
-def matmul(x1, x2):
-    a, b = pair(x1, x2)
-    ra, rb = a.shape.rank, b.shape.rank
-    if ra >= 2 and rb >= 2:
-        return tf.linalg.matmul(a, b)
-    if ra == 1 and rb == 1:
-        return tf.reshape(tf.linalg.matmul(a[None, :], b[:, None]), [])
-    if ra == 1:
-        return tf.squeeze(tf.linalg.matmul(a[None, :], b), -2)
-    return tf.squeeze(tf.linalg.matmul(a, b[:, None]), -1)
+#: op name -> kernel
+KERNELS: dict = {
+    "relu": relu, "relu6": relu6, "sigmoid": sigmoid, "softplus": softplus, "softsign": softsign, "silu": silu,
+    "log_sigmoid": log_sigmoid, "hard_sigmoid": hard_sigmoid, "hard_silu": hard_silu, "mish": mish, "elu": elu,
+    "selu": selu, "celu": celu, "leaky_relu": leaky_relu, "gelu": gelu, "softmax": softmax,
+    "log_softmax": log_softmax, "conv": conv, "depthwise_conv": depthwise_conv, "conv_transpose": conv_transpose,
+    "max_pool": max_pool, "average_pool": average_pool, "batch_normalization": batch_normalization,
+    "layer_normalization": layer_normalization, "rms_normalization": rms_normalization, "moments": moments,
+    "binary_crossentropy": binary_crossentropy, "categorical_crossentropy": categorical_crossentropy,
+    "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
+    "dot_product_attention": dot_product_attention,
+}
 
-
-def einsum(subscripts, *operands):
-    return tf.einsum(subscripts, *promote(*operands))
-
-
-def tensordot(x1, x2, axes=2):
-    a, b = pair(x1, x2)
-    if not isinstance(axes, int):
-        axes = [[axes[0]] if isinstance(axes[0], int) else list(axes[0]),
-                [axes[1]] if isinstance(axes[1], int) else list(axes[1])]
-    return tf.tensordot(a, b, axes)
-
-
-def outer(x1, x2):
-    a, b = pair(x1, x2)
-    return tf.reshape(a, [-1, 1]) * tf.reshape(b, [1, -1])
-
-
-def norm(x, ord=None, axis=None, keepdims=False):
-    """The 2-norm, scaled by ``max|x|`` like the spec (no overflow / underflow of squares)."""
-    if ord not in (None, 2, "fro", "euclidean"):
-        raise ValueError(f"norm: ord={ord!r}; only the 2-norm (ord=None) is supported")
-    x = tensor(x)
-    if x.dtype not in FLOAT_TF:
-        x = tf.cast(x, TF["float32"])
-    ax = None if axis is None else axes(axis, x.shape.rank)
-    m = tf.stop_gradient(tf.reduce_max(tf.abs(x), ax, keepdims=True))
-    m = tf.where(tf.equal(m, 0), tf.ones((), x.dtype), m)
-    y = x / m
-    out = m * _raw.Sqrt(x=tf.reduce_sum(y * y, ax, keepdims=True))
-    if not keepdims:
-        out = tf.reshape(out, []) if ax is None else tf.squeeze(out, ax)
-    return out
+__all__ = ["KERNELS"]

@@ -394,3 +394,18 @@ def triu(x, k=0):
         return tf.linalg.band_part(x, -k, -1)
     return tf.where(_tri_mask(x, k, False), x, tf.zeros((), x.dtype))
 
+
+#: op name -> kernel
+KERNELS: dict = {
+    "reshape": reshape, "transpose": transpose, "expand_dims": expand_dims, "squeeze": squeeze,
+    "concatenate": concatenate, "stack": stack, "split": split, "take": take, "take_along_axis": take_along_axis,
+    "take_along_axis_grad": take_along_axis_grad, "slice": slice, "slice_update": slice_update,
+    "scatter_add": scatter_add, "gather_nd": gather_nd, "pad": pad, "tile": tile, "repeat": repeat,
+    "broadcast_to": broadcast_to, "get_item": get_item, "get_item_grad": get_item_grad, "flip": flip, "roll": roll,
+    "swapaxes": swapaxes, "moveaxis": moveaxis, "ravel": ravel, "zeros_like": zeros_like, "ones_like": ones_like,
+    "full_like": full_like, "zeros": zeros, "ones": ones, "full": full, "eye": eye, "arange": arange,
+    "linspace": linspace, "sort": sort, "argsort": argsort, "top_k": top_k, "one_hot": one_hot, "tril": tril,
+    "triu": triu,
+}
+
+__all__ = ["KERNELS"]

@@ -1,4 +1,5 @@
-"""Shape, data-movement, indexing, creation and sorting kernels."""
+"""Shape, data-movement, indexing, creation and sorting kernels: the ops of
+:mod:`dlx.ops.defs.shape`."""
 
 from __future__ import annotations
 
@@ -240,16 +241,15 @@ def triu(x, k=0):
     return jnp.triu(arr(x), k)
 
 
-def kernels() -> dict:
-    """Op name -> kernel for this module's ops."""
-    return {
-        "reshape": reshape, "transpose": transpose, "expand_dims": expand_dims, "squeeze": squeeze,
-        "concatenate": concatenate, "stack": stack, "split": split, "take": take,
-        "take_along_axis": take_along_axis, "take_along_axis_grad": take_along_axis_grad, "slice": slice_,
-        "slice_update": slice_update, "scatter_add": scatter_add, "gather_nd": gather_nd, "pad": pad,
-        "tile": tile, "repeat": repeat, "broadcast_to": broadcast_to, "get_item": get_item,
-        "get_item_grad": get_item_grad, "flip": flip, "roll": roll, "swapaxes": swapaxes, "moveaxis": moveaxis,
-        "ravel": ravel, "zeros_like": zeros_like, "ones_like": ones_like, "full_like": full_like,
-        "zeros": zeros, "ones": ones, "full": full, "eye": eye, "arange": arange, "linspace": linspace,
-        "sort": sort, "argsort": argsort, "top_k": top_k, "one_hot": one_hot, "tril": tril, "triu": triu,
-    }
+#: op name -> kernel
+KERNELS: dict = {
+    "reshape": reshape, "transpose": transpose, "expand_dims": expand_dims, "squeeze": squeeze,
+    "concatenate": concatenate, "stack": stack, "split": split, "take": take,
+    "take_along_axis": take_along_axis, "take_along_axis_grad": take_along_axis_grad, "slice": slice_,
+    "slice_update": slice_update, "scatter_add": scatter_add, "gather_nd": gather_nd, "pad": pad,
+    "tile": tile, "repeat": repeat, "broadcast_to": broadcast_to, "get_item": get_item,
+    "get_item_grad": get_item_grad, "flip": flip, "roll": roll, "swapaxes": swapaxes, "moveaxis": moveaxis,
+    "ravel": ravel, "zeros_like": zeros_like, "ones_like": ones_like, "full_like": full_like,
+    "zeros": zeros, "ones": ones, "full": full, "eye": eye, "arange": arange, "linspace": linspace,
+    "sort": sort, "argsort": argsort, "top_k": top_k, "one_hot": one_hot, "tril": tril, "triu": triu,
+}

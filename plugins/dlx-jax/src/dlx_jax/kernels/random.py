@@ -14,7 +14,7 @@ from jax import lax
 
 from dlx import dtypes
 from dlx_jax._common import FLOAT32, UINT32, arr, np_dtype
-from dlx_jax._math import erfinv64
+from dlx_jax.kernels.elementwise import erfinv64
 
 _F64 = np.dtype(np.float64)
 
@@ -119,15 +119,13 @@ def random_categorical(seed, logits, num_samples, dtype="int32"):
     return jnp.argmax(lg[:, None, :] + gumbel, axis=-1).astype(np_dtype(dtype))
 
 
-def kernels() -> dict:
-    """Op name -> kernel for this module's ops."""
-    return {
-        "random_bits": random_bits, "bitcast_uint32_to_float32": bitcast_uint32_to_float32,
-        "random_uniform": random_uniform, "random_normal": random_normal,
-        "random_truncated_normal": random_truncated_normal, "random_randint": random_randint,
-        "random_dropout": random_dropout, "random_shuffle": random_shuffle,
-        "random_categorical": random_categorical,
-    }
+#: op name -> kernel
+KERNELS: dict = {
+    "random_bits": random_bits, "bitcast_uint32_to_float32": bitcast_uint32_to_float32,
+    "random_uniform": random_uniform, "random_normal": random_normal,
+    "random_truncated_normal": random_truncated_normal, "random_randint": random_randint,
+    "random_dropout": random_dropout, "random_shuffle": random_shuffle,
+    "random_categorical": random_categorical,
+}
 
-
-__all__ = ["kernels", "key"]
+__all__ = ["KERNELS", "key"]

@@ -9,7 +9,7 @@ import numpy as np
 
 from dlx import dtypes
 from dlx_tf._core import TF, fl, static_shape, tensor, tf
-from dlx_tf._math import _erfinv64
+from dlx_tf.kernels.elementwise import _erfinv64
 
 _ROT = ((13, 15, 26, 6), (17, 29, 16, 24))
 _PARITY = 0x1BD11BDA
@@ -175,3 +175,14 @@ def random_categorical(seed, logits, num_samples, dtype="int32"):
     gumbel = -tf.math.log(-tf.math.log(u))
     idx = tf.argmax(lg[:, None, :] + gumbel, axis=-1, output_type=tf.int32)
     return tf.cast(idx, TF[dtypes.standardize(dtype)])
+
+
+#: op name -> kernel
+KERNELS: dict = {
+    "random_bits": random_bits, "bitcast_uint32_to_float32": bitcast_uint32_to_float32,
+    "random_uniform": random_uniform, "random_normal": random_normal,
+    "random_truncated_normal": random_truncated_normal, "random_randint": random_randint,
+    "random_dropout": random_dropout, "random_shuffle": random_shuffle, "random_categorical": random_categorical,
+}
+
+__all__ = ["KERNELS"]

@@ -10,7 +10,6 @@ vectorized op over all counters (about 130 passes); under ``torch.compile`` they
 
 from __future__ import annotations
 
-import contextlib
 import math
 from typing import Any
 
@@ -18,7 +17,7 @@ import numpy as np
 import torch
 
 from dlx import dtypes
-from dlx_torch import _replay
+from dlx_torch import _internals, _replay
 from dlx_torch._tensors import DEVICE, T, Tensor, tdtype
 
 _ROT = ((13, 15, 26, 6), (17, 29, 16, 24))
@@ -96,10 +95,7 @@ def threefry_words(seed: Any, n: int, device: torch.device | None = None) -> Ten
 def _plain_dispatch():
     """The bits never carry gradients: inside ``torch.func`` transforms, skip the functorch layer
     for these ~130 integer ops (a private torch guard; a no-op where unavailable or compiling)."""
-    guard = getattr(torch._C, "_DisableFuncTorch", None)
-    if guard is None or torch.compiler.is_compiling():
-        return contextlib.nullcontext()
-    return guard()
+    return _internals.no_functorch_dispatch()
 
 
 def random_bits(seed, shape):
@@ -207,9 +203,10 @@ def bitcast_uint32_to_float32(x):
     return x.view(torch.float32)
 
 
-def kernels() -> dict[str, Any]:
-    """The random op table."""
-    g = globals()
-    return {n: g[n] for n in ("random_bits", "random_uniform", "random_normal", "random_truncated_normal",
-                              "random_randint", "random_dropout", "random_shuffle", "random_categorical",
-                              "bitcast_uint32_to_float32")}
+#: op name -> kernel
+KERNELS: dict[str, Any] = {
+    "random_bits": random_bits, "random_uniform": random_uniform, "random_normal": random_normal,
+    "random_truncated_normal": random_truncated_normal, "random_randint": random_randint,
+    "random_dropout": random_dropout, "random_shuffle": random_shuffle, "random_categorical": random_categorical,
+    "bitcast_uint32_to_float32": bitcast_uint32_to_float32,
+}

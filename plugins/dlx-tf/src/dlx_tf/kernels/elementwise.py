@@ -1,4 +1,4 @@
-"""Elementwise and reduction kernels (see ``dlx.ops.defs.elementwise`` / ``reduction``)."""
+"""Elementwise kernels: the ops of :mod:`dlx.ops.defs.elementwise`."""
 
 from __future__ import annotations
 
@@ -12,14 +12,13 @@ from dlx_tf._core import (
     INT_TF,
     NAME,
     TF,
-    axes,
     fl,
     float_pair,
     pair,
     promote,
-    red_axes,
     tensor,
     tf,
+    to_bool,
 )
 
 _raw = tf.raw_ops
@@ -91,13 +90,8 @@ def isfinite(x):
     return _raw.IsFinite(x=x) if x.dtype in FLOAT_TF else tf.ones_like(x, tf.bool)
 
 
-def _bool(x):
-    x = tensor(x)
-    return x if x.dtype == tf.bool else tf.not_equal(x, tf.zeros((), x.dtype))
-
-
 def logical_not(x):
-    return tf.logical_not(_bool(x))
+    return tf.logical_not(to_bool(x))
 
 
 def bitwise_invert(x):
@@ -351,15 +345,15 @@ greater_equal = _cmp(_raw.GreaterEqual)
 
 
 def logical_and(x1, x2):
-    return tf.logical_and(_bool(x1), _bool(x2))
+    return tf.logical_and(to_bool(x1), to_bool(x2))
 
 
 def logical_or(x1, x2):
-    return tf.logical_or(_bool(x1), _bool(x2))
+    return tf.logical_or(to_bool(x1), to_bool(x2))
 
 
 def logical_xor(x1, x2):
-    return tf.math.logical_xor(_bool(x1), _bool(x2))
+    return tf.math.logical_xor(to_bool(x1), to_bool(x2))
 
 
 def _bitwise(fn, bool_fn):
@@ -391,7 +385,7 @@ def clip(x, x_min, x_max):
 
 def where(condition, x1, x2):
     a, b = pair(x1, x2)
-    return tf.where(_bool(condition), a, b)
+    return tf.where(to_bool(condition), a, b)
 
 
 def cast(x, dtype):
@@ -414,108 +408,21 @@ def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
     return tf.where(_raw.IsNan(x=x), tf.constant(nan, x.dtype), out)
 
 
-# ----------------------------------------------------------------------------------- reductions
-def sum(x, axis=None, keepdims=False):
-    x = tensor(x)
-    dt = x.dtype
-    if dt == tf.bool:
-        x = tf.cast(x, tf.int32)
-    elif dt in INT_TF and dt.size < 4:
-        x = tf.cast(x, tf.int64)
-    return _raw.Sum(input=x, axis=red_axes(axis, x.shape.rank), keep_dims=keepdims)
+#: op name -> kernel
+KERNELS: dict = {
+    "abs": abs, "negative": negative, "sign": sign, "square": square, "floor": floor, "ceil": ceil, "trunc": trunc,
+    "round": round, "isnan": isnan, "isinf": isinf, "isfinite": isfinite, "logical_not": logical_not,
+    "bitwise_invert": bitwise_invert, "sqrt": sqrt, "rsqrt": rsqrt, "reciprocal": reciprocal, "exp": exp,
+    "exp2": exp2, "expm1": expm1, "log": log, "log2": log2, "log10": log10, "log1p": log1p, "sin": sin, "cos": cos,
+    "tan": tan, "arcsin": arcsin, "arccos": arccos, "arctan": arctan, "sinh": sinh, "cosh": cosh, "tanh": tanh,
+    "arcsinh": arcsinh, "arccosh": arccosh, "arctanh": arctanh, "erf": erf, "erfinv": erfinv, "add": add,
+    "subtract": subtract, "multiply": multiply, "divide": divide, "floor_divide": floor_divide, "mod": mod,
+    "power": power, "maximum": maximum, "minimum": minimum, "arctan2": arctan2, "logaddexp": logaddexp,
+    "equal": equal, "not_equal": not_equal, "less": less, "less_equal": less_equal, "greater": greater,
+    "greater_equal": greater_equal, "logical_and": logical_and, "logical_or": logical_or,
+    "logical_xor": logical_xor, "bitwise_and": bitwise_and, "bitwise_or": bitwise_or, "bitwise_xor": bitwise_xor,
+    "left_shift": left_shift, "right_shift": right_shift, "clip": clip, "where": where, "cast": cast,
+    "stop_gradient": stop_gradient, "nan_to_num": nan_to_num,
+}
 
-
-def mean(x, axis=None, keepdims=False):
-    x = fl(x)
-    return _raw.Mean(input=x, axis=red_axes(axis, x.shape.rank), keep_dims=keepdims)
-
-
-def var(x, axis=None, keepdims=False):
-    x = fl(x)
-    ax = red_axes(axis, x.shape.rank)
-    d = x - _raw.Mean(input=x, axis=ax, keep_dims=True)
-    return _raw.Mean(input=d * d, axis=ax, keep_dims=keepdims)
-
-
-def std(x, axis=None, keepdims=False):
-    return _raw.Sqrt(x=var(x, axis, keepdims))
-
-
-def max(x, axis=None, keepdims=False):
-    x = tensor(x)
-    if x.dtype == tf.bool:
-        return _raw.Any(input=x, axis=red_axes(axis, x.shape.rank), keep_dims=keepdims)
-    return _raw.Max(input=x, axis=red_axes(axis, x.shape.rank), keep_dims=keepdims)
-
-
-def min(x, axis=None, keepdims=False):
-    x = tensor(x)
-    if x.dtype == tf.bool:
-        return _raw.All(input=x, axis=red_axes(axis, x.shape.rank), keep_dims=keepdims)
-    return _raw.Min(input=x, axis=red_axes(axis, x.shape.rank), keep_dims=keepdims)
-
-
-def prod(x, axis=None, keepdims=False):
-    x = tensor(x)
-    if x.dtype == tf.bool or (x.dtype in INT_TF and x.dtype.size < 4):
-        x = tf.cast(x, tf.int32)
-    return _raw.Prod(input=x, axis=red_axes(axis, x.shape.rank), keep_dims=keepdims)
-
-
-def _arg(raw):
-    def kernel(x, axis=None, keepdims=False):
-        x = tensor(x)
-        if axis is None:
-            out = raw(input=tf.reshape(x, [-1]), dimension=0, output_type=tf.int32)
-            if keepdims:
-                out = tf.reshape(out, [1] * x.shape.rank)
-            return out
-        a = int(axis) % x.shape.rank
-        out = raw(input=x, dimension=a, output_type=tf.int32)
-        return tf.expand_dims(out, a) if keepdims else out
-    return kernel
-
-
-argmax = _arg(_raw.ArgMax)
-argmin = _arg(_raw.ArgMin)
-
-
-def logsumexp(x, axis=None, keepdims=False):
-    x = fl(x)
-    return tf.reduce_logsumexp(x, axis=None if axis is None else axes(axis, x.shape.rank), keepdims=keepdims)
-
-
-def any(x, axis=None, keepdims=False):
-    x = _bool(x)
-    return _raw.Any(input=x, axis=red_axes(axis, x.shape.rank), keep_dims=keepdims)
-
-
-def all(x, axis=None, keepdims=False):
-    x = _bool(x)
-    return _raw.All(input=x, axis=red_axes(axis, x.shape.rank), keep_dims=keepdims)
-
-
-def _scan_input(x, axis):
-    x = tensor(x)
-    if axis is None:
-        return tf.reshape(x, [-1]), 0
-    return x, int(axis)
-
-
-def cumsum(x, axis=None):
-    """Cumulative sum; float32 accumulates in float64 (TF's scan is sequential: kappa 1.5e3
-    at n = 1e6, over the Ks bound)."""
-    x, a = _scan_input(x, axis)
-    if x.dtype == tf.bool or (x.dtype in INT_TF and x.dtype.size < 4):
-        x = tf.cast(x, tf.int32)
-    if x.dtype in (tf.float32, tf.float16, tf.bfloat16):
-        return tf.cast(tf.math.cumsum(tf.cast(x, tf.float64), axis=a), x.dtype)
-    return tf.math.cumsum(x, axis=a)
-
-
-def cumprod(x, axis=None):
-    x, a = _scan_input(x, axis)
-    if x.dtype == tf.bool or (x.dtype in INT_TF and x.dtype.size < 4):
-        x = tf.cast(x, tf.int32)
-    return tf.math.cumprod(x, axis=a)
-
+__all__ = ["KERNELS"]

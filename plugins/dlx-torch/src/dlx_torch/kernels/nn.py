@@ -18,8 +18,8 @@ from dlx.ops.conv_rules import padding as _padding
 from dlx.ops.conv_rules import same_pads as _same_pads
 from dlx.ops.conv_rules import spatial_tuple as _tuple
 from dlx_torch._grad import GeluTanh
-from dlx_torch._shape import one_hot
 from dlx_torch._tensors import F, T, Tensor, axes, pair_tensors, promote_all
+from dlx_torch.kernels.shape import one_hot
 
 _T = Tensor
 
@@ -379,12 +379,11 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     return out.transpose(1, 2)
 
 
-def kernels() -> dict[str, Any]:
-    """The nn op table."""
-    names = ["relu", "relu6", "sigmoid", "softplus", "softsign", "silu", "log_sigmoid", "hard_sigmoid",
-             "hard_silu", "mish", "elu", "selu", "celu", "leaky_relu", "gelu", "softmax", "log_softmax", "conv",
-             "depthwise_conv", "conv_transpose", "max_pool", "average_pool", "batch_normalization",
-             "layer_normalization", "rms_normalization", "moments", "binary_crossentropy",
-             "categorical_crossentropy", "sparse_categorical_crossentropy", "dot_product_attention"]
-    g = globals()
-    return {n: g[n] for n in names}
+_NAMES = (
+    "relu", "relu6", "sigmoid", "softplus", "softsign", "silu", "log_sigmoid", "hard_sigmoid",
+    "hard_silu", "mish", "elu", "selu", "celu", "leaky_relu", "gelu", "softmax", "log_softmax", "conv",
+    "depthwise_conv", "conv_transpose", "max_pool", "average_pool", "batch_normalization",
+    "layer_normalization", "rms_normalization", "moments", "binary_crossentropy",
+    "categorical_crossentropy", "sparse_categorical_crossentropy", "dot_product_attention")
+#: op name -> kernel
+KERNELS: dict[str, Any] = {n: globals()[n] for n in _NAMES}

@@ -376,16 +376,16 @@ def triu(x, k=0):
     return torch.triu(T(x), k)
 
 
-def kernels() -> dict[str, Any]:
-    """The shape / creation op table."""
-    names = ["reshape", "transpose", "expand_dims", "squeeze", "concatenate", "stack", "split", "take",
-             "take_along_axis", "take_along_axis_grad", "slice", "slice_update", "scatter_add", "gather_nd", "pad",
-             "tile", "repeat", "broadcast_to", "get_item", "get_item_grad", "flip", "roll", "swapaxes", "moveaxis",
-             "ravel", "zeros_like", "ones_like", "full_like", "zeros", "ones", "full", "eye", "arange", "linspace",
-             "sort", "argsort", "top_k", "one_hot", "tril", "triu"]
-    g = globals()
-    # data movement that torch lacks for uint16/32/64 is retried on int64 (see unsigned_safe)
-    moving = {"transpose", "concatenate", "stack", "take", "take_along_axis", "slice_update", "scatter_add",
-              "gather_nd", "pad", "tile", "repeat", "get_item", "flip", "roll", "tril", "triu", "sort", "argsort",
-              "top_k", "split", "broadcast_to", "slice", "moveaxis", "swapaxes", "squeeze", "expand_dims", "ravel"}
-    return {n: unsigned_safe(g[n]) if n in moving else g[n] for n in names}
+_NAMES = (
+    "reshape", "transpose", "expand_dims", "squeeze", "concatenate", "stack", "split", "take",
+    "take_along_axis", "take_along_axis_grad", "slice", "slice_update", "scatter_add", "gather_nd", "pad",
+    "tile", "repeat", "broadcast_to", "get_item", "get_item_grad", "flip", "roll", "swapaxes", "moveaxis",
+    "ravel", "zeros_like", "ones_like", "full_like", "zeros", "ones", "full", "eye", "arange", "linspace",
+    "sort", "argsort", "top_k", "one_hot", "tril", "triu")
+# data movement that torch lacks for uint16/32/64 is retried on int64 (see unsigned_safe)
+_MOVING = {
+    "transpose", "concatenate", "stack", "take", "take_along_axis", "slice_update", "scatter_add",
+    "gather_nd", "pad", "tile", "repeat", "get_item", "flip", "roll", "tril", "triu", "sort", "argsort",
+    "top_k", "split", "broadcast_to", "slice", "moveaxis", "swapaxes", "squeeze", "expand_dims", "ravel"}
+#: op name -> kernel
+KERNELS: dict[str, Any] = {n: unsigned_safe(globals()[n]) if n in _MOVING else globals()[n] for n in _NAMES}

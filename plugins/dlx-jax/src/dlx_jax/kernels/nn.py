@@ -275,20 +275,17 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     return jnp.einsum("bnts,bsnh->btnh", jax.nn.softmax(logits, axis=-1), v)
 
 
-def kernels() -> dict:
-    """Op name -> kernel for this module's ops."""
-    table = {name: float_unary(fn) for name, fn in _ACTIVATIONS.items()}
-    table.update({
-        "elu": elu, "celu": celu, "leaky_relu": leaky_relu, "gelu": gelu, "softmax": softmax,
-        "log_softmax": log_softmax, "conv": conv, "depthwise_conv": depthwise_conv,
-        "conv_transpose": conv_transpose, "max_pool": max_pool, "average_pool": average_pool,
-        "batch_normalization": batch_normalization, "layer_normalization": layer_normalization,
-        "rms_normalization": rms_normalization, "moments": moments,
-        "binary_crossentropy": binary_crossentropy, "categorical_crossentropy": categorical_crossentropy,
-        "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
-        "dot_product_attention": dot_product_attention,
-    })
-    return table
+#: op name -> kernel
+KERNELS: dict = {
+    **{name: float_unary(fn) for name, fn in _ACTIVATIONS.items()},
+    "elu": elu, "celu": celu, "leaky_relu": leaky_relu, "gelu": gelu, "softmax": softmax,
+    "log_softmax": log_softmax, "conv": conv, "depthwise_conv": depthwise_conv,
+    "conv_transpose": conv_transpose, "max_pool": max_pool, "average_pool": average_pool,
+    "batch_normalization": batch_normalization, "layer_normalization": layer_normalization,
+    "rms_normalization": rms_normalization, "moments": moments,
+    "binary_crossentropy": binary_crossentropy, "categorical_crossentropy": categorical_crossentropy,
+    "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
+    "dot_product_attention": dot_product_attention,
+}
 
-
-__all__ = ["kernels"]
+__all__ = ["KERNELS"]

@@ -1,8 +1,7 @@
-"""Elementwise, reduction, scan and contraction kernels (``jax.numpy`` / ``lax``)."""
+"""Elementwise kernels (``jax.numpy`` / ``lax``): the ops of :mod:`dlx.ops.defs.elementwise`."""
 
 from __future__ import annotations
 
-import functools
 import math
 
 import jax
@@ -13,13 +12,10 @@ from jax import lax
 from dlx_jax._common import (
     BOOL,
     FLOAT_DTYPES,
-    INT32,
     PY_SCALARS,
     Array,
     arr,
-    axis_arg,
     binary,
-    fl,
     float_binary,
     float_unary,
     np_dtype,
@@ -230,154 +226,18 @@ def where(condition, x1, x2):
     return jnp.where(c, a, b)
 
 
-# ------------------------------------------------------------------------------ reductions
-def _int_acc(dt):
-    """Accumulator/output dtype of ``sum`` for an integer / bool input (the spec's rule)."""
-    if dt == BOOL:
-        return INT32
-    if dt.itemsize >= 4:
-        return dt
-    return np.dtype(np.uint64) if dt.kind == "u" else np.dtype(np.int64)
+_LOGICAL = {"logical_and": jnp.logical_and, "logical_or": jnp.logical_or, "logical_xor": jnp.logical_xor}
 
+#: op name -> kernel
+KERNELS: dict = {
+    **{name: unary(fn) for name, fn in _UNARY.items()},
+    **{name: float_unary(fn) for name, fn in _FLOAT_UNARY.items()},
+    **{name: binary(fn) for name, fn in _BINARY.items()},
+    **{name: float_binary(fn) for name, fn in _FLOAT_BINARY.items()},
+    **{name: binary(fn, ("x", "y")) for name, fn in _BITWISE.items()},
+    **{name: _logical(fn) for name, fn in _LOGICAL.items()},
+    "round": round_, "stop_gradient": stop_gradient, "cast": cast, "nan_to_num": nan_to_num, "power": power,
+    "clip": clip, "where": where,
+}
 
-def sum_(x, axis=None, keepdims=False):
-    if type(x) is Array and x.dtype in FLOAT_DTYPES and type(axis) is not list:
-        return jnp.sum(x, axis, keepdims=keepdims)
-    x, axis = arr(x), axis_arg(axis)
-    return jnp.sum(x, axis, dtype=None if x.dtype in FLOAT_DTYPES else _int_acc(x.dtype), keepdims=keepdims)
-
-
-def mean(x, axis=None, keepdims=False):
-    return jnp.mean(fl(x), axis_arg(axis), keepdims=keepdims)
-
-
-def var(x, axis=None, keepdims=False):
-    return jnp.var(fl(x), axis_arg(axis), keepdims=keepdims)
-
-
-def std(x, axis=None, keepdims=False):
-    return jnp.std(fl(x), axis_arg(axis), keepdims=keepdims)
-
-
-def max_(x, axis=None, keepdims=False):
-    return jnp.max(arr(x), axis_arg(axis), keepdims=keepdims)
-
-
-def min_(x, axis=None, keepdims=False):
-    return jnp.min(arr(x), axis_arg(axis), keepdims=keepdims)
-
-
-def prod(x, axis=None, keepdims=False):
-    x = arr(x)
-    if x.dtype in FLOAT_DTYPES:
-        dt = x.dtype
-    else:
-        dt = x.dtype if x.dtype.kind in "iu" and x.dtype.itemsize >= 4 else INT32
-    return jnp.prod(x, axis_arg(axis), dtype=dt, keepdims=keepdims)
-
-
-def argmax(x, axis=None, keepdims=False):
-    return jnp.argmax(arr(x), axis, keepdims=keepdims).astype(INT32)
-
-
-def argmin(x, axis=None, keepdims=False):
-    return jnp.argmin(arr(x), axis, keepdims=keepdims).astype(INT32)
-
-
-def logsumexp(x, axis=None, keepdims=False):
-    return jax.nn.logsumexp(fl(x), axis_arg(axis), keepdims=keepdims)  # (jax.scipy would add 4 ms of import)
-
-
-def any_(x, axis=None, keepdims=False):
-    return jnp.any(arr(x), axis_arg(axis), keepdims=keepdims)
-
-
-def all_(x, axis=None, keepdims=False):
-    return jnp.all(arr(x), axis_arg(axis), keepdims=keepdims)
-
-
-def _scan_dtype(x):
-    if x.dtype in FLOAT_DTYPES:
-        return None
-    return x.dtype if x.dtype.kind in "iu" and x.dtype.itemsize >= 4 else INT32
-
-
-def cumsum(x, axis=None):
-    x = arr(x)
-    return jnp.cumsum(x, axis, dtype=_scan_dtype(x))
-
-
-def cumprod(x, axis=None):
-    x = arr(x)
-    return jnp.cumprod(x, axis, dtype=_scan_dtype(x))
-
-
-# ------------------------------------------------------------------------------ contractions
-def matmul(x1, x2):
-    if type(x1) is Array and type(x2) is Array and x1.dtype == x2.dtype:
-        return jnp.matmul(x1, x2)
-    return jnp.matmul(*promote(x1, x2))
-
-
-def einsum(subscripts, *operands):
-    return jnp.einsum(subscripts, *promote(*operands))
-
-
-def tensordot(x1, x2, axes=2):
-    a, b = promote2(x1, x2)
-    if not isinstance(axes, int):
-        axes = tuple(tuple(v) if isinstance(v, (list, tuple)) else v for v in axes)
-    return jnp.tensordot(a, b, axes)
-
-
-def outer(x1, x2):
-    return jnp.outer(*promote2(x1, x2))
-
-
-@functools.partial(jax.custom_jvp, nondiff_argnums=(1, 2))
-def _l2norm(x, axis, keepdims):
-    return jnp.linalg.vector_norm(x, ord=2, axis=axis, keepdims=keepdims)
-
-
-@_l2norm.defjvp
-def _l2norm_jvp(axis, keepdims, primals, tangents):
-    # d||x|| = <x, dx> / ||x||, taken as 0 where the norm is 0 (the spec's gradient rule)
-    (x,), (dx,) = primals, tangents
-    out = _l2norm(x, axis, keepdims)
-    o = out if keepdims or axis is None else jnp.expand_dims(out, axis)
-    safe = jnp.where(o == 0, jnp.ones_like(o), o)
-    return out, jnp.sum(x * dx / safe, axis=axis, keepdims=keepdims)
-
-
-_l2norm_jit = jax.jit(_l2norm, static_argnums=(1, 2))
-
-
-def norm(x, ord=None, axis=None, keepdims=False):
-    if ord not in (None, 2, "fro", "euclidean"):
-        raise ValueError(f"norm: ord={ord!r}; only the 2-norm (ord=None) is supported")
-    x = fl(x)
-    axis = tuple(a % x.ndim for a in ((axis,) if isinstance(axis, int) else axis)) if axis is not None else None
-    return _l2norm_jit(x, axis, keepdims)
-
-
-def kernels() -> dict:
-    """Op name -> kernel for this module's ops."""
-    table = {name: unary(fn) for name, fn in _UNARY.items()}
-    table.update({name: float_unary(fn) for name, fn in _FLOAT_UNARY.items()})
-    table.update({name: binary(fn) for name, fn in _BINARY.items()})
-    table.update({name: float_binary(fn) for name, fn in _FLOAT_BINARY.items()})
-    table.update({name: binary(fn, ("x", "y")) for name, fn in _BITWISE.items()})
-    logical = {"logical_and": jnp.logical_and, "logical_or": jnp.logical_or, "logical_xor": jnp.logical_xor}
-    table.update({name: _logical(fn) for name, fn in logical.items()})
-    table.update({
-        "round": round_, "stop_gradient": stop_gradient, "cast": cast, "nan_to_num": nan_to_num, "power": power,
-        "clip": clip, "where": where,
-        "sum": sum_, "mean": mean, "var": var, "std": std, "max": max_, "min": min_, "prod": prod,
-        "argmax": argmax, "argmin": argmin, "logsumexp": logsumexp, "any": any_, "all": all_,
-        "cumsum": cumsum, "cumprod": cumprod,
-        "matmul": matmul, "einsum": einsum, "tensordot": tensordot, "outer": outer, "norm": norm,
-    })
-    return table
-
-
-__all__ = ["kernels"]
+__all__ = ["KERNELS", "erfinv64"]

@@ -1,0 +1,29 @@
+"""The PyTorch kernels, one module per op group of :mod:`dlx.ops.defs` (same module names).
+
+Each module exports one table, ``KERNELS: dict[str, Callable]`` (op name -> kernel), holding the
+kernels of the ops its namesake ``dlx.ops.defs`` module registers. To add a group, add the module
+here and to :data:`GROUPS`; an op without a kernel runs its spec's decomposition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dlx_torch.kernels import elementwise, linalg, nn, optim, random, reduction, shape
+
+#: every kernel module, in the order of ``dlx.ops.defs``
+GROUPS = (elementwise, reduction, shape, linalg, nn, random, optim)
+
+
+def all_kernels() -> dict[str, Callable]:
+    """Every group's ``KERNELS`` merged (an op in two tables is an error)."""
+    table: dict[str, Callable] = {}
+    for module in GROUPS:
+        twice = table.keys() & module.KERNELS.keys()
+        if twice:
+            raise ValueError(f"{module.__name__}: kernels {sorted(twice)} are also in another group")
+        table.update(module.KERNELS)
+    return table
+
+
+__all__ = ["GROUPS", "all_kernels"]

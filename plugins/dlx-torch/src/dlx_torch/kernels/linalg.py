@@ -1,0 +1,71 @@
+"""Contraction kernels: the ops of :mod:`dlx.ops.defs.linalg`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from dlx_torch._tensors import F, Tensor, axes, pair_tensors, promote_all, unsigned_safe
+
+_T = Tensor
+
+
+# ------------------------------------------------------------------------------ contractions
+def matmul(x1, x2):
+    if type(x1) is _T and type(x2) is _T and x1.dtype is x2.dtype:
+        return torch.matmul(x1, x2)
+    a, b = pair_tensors(x1, x2)
+    return torch.matmul(a, b)
+
+
+def dense(x, kernel, bias=None):
+    """One GEMM with the bias in its accumulator (``F.linear`` on the kernel's transposed view:
+    no copy, and no separate pass over the output to add the bias)."""
+    if bias is None:
+        return matmul(x, kernel)
+    if (type(x) is _T and type(kernel) is _T and type(bias) is _T and x.dtype is kernel.dtype is bias.dtype
+            and x.is_floating_point() and x.dim() >= 1):
+        return torch.nn.functional.linear(x, kernel.t(), bias)
+    a, b, c = promote_all((x, kernel, bias))
+    return torch.matmul(a, b) + c
+
+
+def einsum(subscripts, *operands):
+    return torch.einsum(subscripts, *promote_all(operands))
+
+
+def tensordot(x1, x2, axes=2):
+    a, b = pair_tensors(x1, x2)
+    if not isinstance(axes, int):
+        p, q = axes
+        axes = ([p] if isinstance(p, int) else [int(i) for i in p], [q] if isinstance(q, int) else [int(i) for i in q])
+    return torch.tensordot(a, b, dims=axes)
+
+
+def outer(x1, x2):
+    a, b = pair_tensors(x1, x2)
+    return torch.outer(a.reshape(-1), b.reshape(-1))
+
+
+def norm(x, ord=None, axis=None, keepdims=False):
+    if ord not in (None, 2, "fro", "euclidean"):
+        raise ValueError(f"norm: ord={ord!r}; only the 2-norm (ord=None) is supported")
+    x = F(x)
+    dims = axes(axis, x.ndim)
+    if x.numel() == 0:
+        return torch.linalg.vector_norm(x, 2, dims, keepdims)
+    # scale by max|x| (a constant for the gradient) so that huge / tiny inputs neither overflow nor underflow
+    m = torch.amax(torch.abs(x.detach()), dims, keepdim=True)
+    m = torch.where(m == 0, torch.ones_like(m), m)
+    out = m * torch.sqrt(torch.sum(torch.square(x / m), dims, keepdim=True))
+    if not keepdims:
+        out = out.reshape([n for i, n in enumerate(x.shape) if i not in dims])
+    return out
+
+
+#: op name -> kernel (integer dtypes torch lacks for uint16/32/64 retried on int64: unsigned_safe)
+KERNELS: dict[str, Any] = {
+    "matmul": unsigned_safe(matmul), "dense": unsigned_safe(dense), "einsum": unsigned_safe(einsum),
+    "tensordot": unsigned_safe(tensordot), "outer": unsigned_safe(outer), "norm": norm,
+}
