@@ -14,6 +14,12 @@ import os
 
 import pytest
 
+# The test run opts in to what dlx never changes on its own in a user's process: JAX's x64 mode
+# (float64 on jax) and torch's thread count (half the cores: a shared 2-core CI box). Set before
+# any framework loads; subprocesses inherit them.
+os.environ.setdefault("DLX_JAX_ENABLE_X64", "1")
+os.environ.setdefault("DLX_TORCH_THREADS", "auto")
+
 EXPECTED_BACKENDS = ("numpy", "jax", "torch", "tf", "openvino")
 TEST_PACKAGES = ("keras", "sklearn", "pandas", "mlxtend", "ml_dtypes")
 

@@ -6,6 +6,7 @@ is selected (``BackendRecord.target``).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -103,8 +104,14 @@ class JaxBackend(Backend):
         return [f"{d.platform}:{d.id}" for d in jax.devices()]
 
     def configure_numerics(self) -> None:
-        """PARITY.md's JAX obligations: float64 available, full-precision matmuls, the
-        partitionable Threefry layout, and no XLA fast-math.
+        """PARITY.md's JAX obligations: full-precision matmuls, the partitionable Threefry layout,
+        no XLA fast-math.
+
+        float64 needs JAX's process-wide x64 mode, which also changes JAX's own default dtypes
+        for every user of JAX in the process. dlx never switches it on by itself: float64 is
+        available when the user enabled x64 (``jax.config.update("jax_enable_x64", True)``) or
+        opted in with ``DLX_JAX_ENABLE_X64=1``; otherwise ``capabilities.float64`` is False and
+        says how to enable it.
 
         Raises:
             BackendError: when ``XLA_FLAGS`` enables fast-math (divide becomes 2 ULP).
@@ -114,7 +121,13 @@ class JaxBackend(Backend):
         if bad:
             raise BackendError(f"XLA_FLAGS enables {', '.join(bad)}: dlx's float32 parity classes need "
                                "IEEE arithmetic (PARITY.md); remove the flag")
-        jax.config.update("jax_enable_x64", True)
+        opted_in = os.environ.get("DLX_JAX_ENABLE_X64", "").strip().lower() in ("1", "true", "yes", "on")
+        if opted_in and not jax.config.jax_enable_x64:
+            jax.config.update("jax_enable_x64", True)
+        if not jax.config.jax_enable_x64:
+            self.capabilities = dataclasses.replace(type(self).capabilities, float64=False, reasons={
+                "float64": "JAX's x64 mode is off: enable it with jax.config.update('jax_enable_x64', True) "
+                           "or DLX_JAX_ENABLE_X64=1 before selecting the backend"})
         jax.config.update("jax_default_matmul_precision", "highest")
         jax.config.update("jax_threefry_partitionable", True)
 

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from dlx import dtypes, tree
-from dlx.backend.contract import Backend, Capabilities
+from dlx.backend.contract import Backend, BackendError, Capabilities
 from dlx_torch import _internals, _replay, kernels
 from dlx_torch._tensors import DEVICE, NAMES, UNSIGNED_WIDE, Tensor, donating, set_device, tdtype, to_t
 
@@ -56,13 +56,18 @@ class TorchBackend(Backend):
         torch.set_float32_matmul_precision("highest")
         torch.backends.cuda.matmul.allow_tf32 = False
         torch.backends.cudnn.allow_tf32 = False
-        # Small ops are OpenMP regions whose barrier waits on every thread: with all cores busy
-        # (a shared CI box, a data loader) torch's default of one thread per core degrades 6-16x
-        # (shared/reference/perf_baseline.md §7). Use half the cores unless the user chose.
-        if not any(os.environ.get(v) for v in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "DLX_TORCH_THREADS")):
+        # torch's thread count is the process's, the user's to choose: dlx changes it only when
+        # asked. DLX_TORCH_THREADS=N sets N; "auto" takes half the cores, which suits shared
+        # machines: small ops are OpenMP regions whose barrier waits on every thread, and with all
+        # cores busy torch's default of one thread per core degrades 6-16x.
+        threads = os.environ.get("DLX_TORCH_THREADS", "").strip().lower()
+        if threads == "auto":
             torch.set_num_threads(max(1, (os.cpu_count() or 2) // 2))
-        elif os.environ.get("DLX_TORCH_THREADS"):
-            torch.set_num_threads(int(os.environ["DLX_TORCH_THREADS"]))
+        elif threads:
+            try:
+                torch.set_num_threads(int(threads))
+            except ValueError:
+                raise BackendError(f"DLX_TORCH_THREADS={threads!r}: expected a positive integer or 'auto'") from None
 
     # -- ops ------------------------------------------------------------------------------------
     def native_kernels(self) -> dict[str, Callable]:
