@@ -73,9 +73,7 @@ def test_export_runs_in_the_plain_framework(tmp_path, fmt, kind):
         expected = outputs(m(ks._x(xs), training=False))[0]
         np.savez(tmp_path / f"{kind}.x.npz", *xs)
         target = tmp_path / (f"{kind}.xml" if fmt == "openvino" else f"{kind}_saved_model")
-        # the RNN layers need a static batch size when traced by tf.function
-        extra = {"batch_size": 1} if fmt == "tf_saved_model" and kind == "lstm" else {}
-        m.export(target, format=fmt, verbose=False, **extra)
+        m.export(target, format=fmt, verbose=False)
     env = {k: v for k, v in os.environ.items() if k != "DLX_BACKEND"}
     env["TF_CPP_MIN_LOG_LEVEL"] = "3"
     names = ",".join(s.name or f"input_{i}" for i, s in enumerate(dlx_export.input_signature(m)))
