@@ -184,8 +184,16 @@ def _litert_converter(concrete, module, fmt: str, kwargs: dict):
     return converter
 
 
-_OP_ERROR = re.compile(r"'([\w.]+)' op is neither a custom op nor a flex op|op '?([\w.]+)'? is not supported|"
-                       r"Some ops are not supported by the native TFLite runtime.*?\n\s*(\S+)", re.S)
+_OP_LISTS = re.compile(r"^\s*(TF Select ops|Custom ops): (.+)$", re.M)
+_OP_NOT_FLEX = re.compile(r"'(?:tf\.)?(\w+)' op is neither a custom op nor a flex op")
+
+
+def _unsupported_litert_ops(message: str) -> tuple[list[str], str]:
+    """The op names a ``ConverterError`` message lists, and its lines that list them."""
+    lines = [m.group(0).strip() for m in _OP_LISTS.finditer(message)]
+    ops = {op.strip() for m in _OP_LISTS.finditer(message) for op in m.group(2).split(",")}
+    ops |= set(_OP_NOT_FLEX.findall(message))
+    return sorted(ops), "; ".join(lines)
 
 
 def export_litert(model, filepath, verbose: bool = True, input_signature=None, batch_size: int | None = None,
@@ -212,13 +220,97 @@ def export_litert(model, filepath, verbose: bool = True, input_signature=None, b
     converter = _litert_converter(concrete, module, "litert", dict(kwargs))
     try:
         flatbuffer = converter.convert()
-    except Exception as e:  # tf.lite's ConverterError names the ops in its message
-        msg = str(e)
-        ops = sorted({next(g for g in m.groups() if g) for m in _OP_ERROR.finditer(msg)})
-        raise ValueError(f"export(format='litert'): model '{model.name}' uses op(s) {ops or '(see below)'} that "
-                         f"LiteRT cannot express with the selected op sets (pass enable_select_tf_ops=True for the "
-                         f"TF-op fallback); converter: {msg[-2000:]}") from e
+    except Exception as e:  # tf.lite's ConverterError lists the ops it could not lower
+        ops, lines = _unsupported_litert_ops(str(e))
+        if not ops:
+            raise
+        raise ValueError(f"export(format='litert'): model '{model.name}' uses op(s) {ops} that LiteRT's built-in op "
+                         f"set cannot express ({lines}); enable_select_tf_ops=True adds the TF-op fallback for "
+                         "the 'TF Select' ones (the runtime then needs the Flex delegate)") from e
     with dlx_export.atomic_file(path) as tmp, open(tmp, "wb") as f:
         f.write(flatbuffer)
     if verbose:
         print(f"Exported LiteRT model to {path} ({len(flatbuffer)} bytes); inputs: {_describe(tf_specs)}")
+
+
+class _ReadRecorder:
+    """A :class:`dlx.StatelessScope` whose reads of unmapped variables are recorded (the archive
+    refuses endpoints that read variables of no tracked object)."""
+
+    def __init__(self, mapping):
+        from dlx.variables import StatelessScope
+
+        outer = self
+
+        class _Scope(StatelessScope):
+            def get(self, var):
+                hit = super().get(var)
+                if hit is None:
+                    outer.missed.setdefault(id(var), var)
+                return hit
+
+        self.missed: dict[int, object] = {}
+        self.scope = _Scope(mapping)
+
+
+def _output_dict(out) -> dict:
+    if isinstance(out, dict):
+        return {str(k): v for k, v in out.items()}
+    if isinstance(out, (list, tuple)):
+        return {f"output_{i}": v for i, v in enumerate(out)}
+    return {"output_0": out}
+
+
+def _endpoint(fn, recorder, archive, tf_vars, backend):
+    from dlx import tree
+
+    def endpoint(*inputs):
+        recorder.scope._values = {k: (archive._variables[k], tv.value()) for k, tv in tf_vars.items()}
+        with registry.use(backend), recorder.scope:
+            out = fn(*inputs)
+        return tree.map_structure(tf.convert_to_tensor, out)
+
+    return endpoint
+
+
+def _as_signature(traced):
+    return lambda *inputs: _output_dict(traced(*inputs))
+
+
+def write_export_archive(archive, filepath, options=None, verbose: bool = True) -> None:
+    """Writes a :class:`dlx.export.ExportArchive` as a SavedModel folder at ``filepath``
+    (crash-safely). Each tracked variable becomes one ``tf.Variable`` (its trainable flag kept);
+    each endpoint a ``tf.function`` attribute; ``"serve"`` is also ``serving_default``; every
+    endpoint is a signature of its own name."""
+
+    path = os.fspath(filepath)
+    backend = registry.get("tf")
+    module = tf.Module()
+    tf_vars = {}
+    for i, v in enumerate(archive.variables):
+        name = re.sub(r"[^A-Za-z0-9_.\-]", "_", v.path)
+        tf_vars[id(v)] = tf.Variable(v.numpy(), trainable=v.trainable, name=name or f"variable_{i}")
+    module._dlx_variables = list(tf_vars.values())
+    for name, variables in archive._collections.items():
+        setattr(module, name, [tf_vars[id(v)] for v in variables])
+    signatures = {}
+    for name, (fn, specs) in archive._endpoints.items():
+        tf_specs = [tf.TensorSpec(s.shape, tf.as_dtype(s.dtype), name=_name(s.name, i)) for i, s in enumerate(specs)]
+        recorder = _ReadRecorder([])
+        traced = tf.function(_endpoint(fn, recorder, archive, tf_vars, backend), input_signature=tf_specs,
+                             autograph=False)
+        traced.get_concrete_function()
+        if recorder.missed:
+            paths = sorted(getattr(v, "path", "?") for v in recorder.missed.values())
+            raise ValueError(f"ExportArchive: endpoint {name!r} reads variable(s) {paths} of no tracked object; "
+                             "call archive.track(layer_or_model) on their owner before write_out()")
+        setattr(module, name, traced)
+        signature = tf.function(_as_signature(traced), input_signature=tf_specs, autograph=False)
+        signatures[name] = signature.get_concrete_function()
+    if "serve" in signatures:
+        signatures["serving_default"] = signatures["serve"]
+    with dlx_export.atomic_directory(path) as tmp:
+        tf.saved_model.save(module, tmp, signatures=signatures, options=options)
+    if verbose:
+        print(f"Exported ExportArchive to {path}; endpoints: {sorted(archive._endpoints)}; "
+              f"variable collections: {sorted(archive._collections)}")
