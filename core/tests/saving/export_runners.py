@@ -1,5 +1,6 @@
 """``python export_runners.py FORMAT FOLDER``: runs every artefact of ``FORMAT`` listed in
 ``FOLDER/manifest.json`` in that format's own runtime and writes the outputs next to the inputs.
+``bench/export_latency.py`` times the same runner functions (``threads=None``: the runtime's default).
 
 This file imports only NumPy and the one runtime (it never imports dlx, nor another framework);
 it asserts so before exiting. Each manifest entry is ``{"format", "artefact", "inputs": [[x.npy per
@@ -18,26 +19,29 @@ FORBIDDEN = {"onnx": ("dlx", "tensorflow", "torch", "jax", "openvino"),
              "openvino": ("dlx", "tensorflow", "torch", "jax", "onnxruntime")}
 
 
-def onnx_runner(path):
+def onnx_runner(path, threads=1):
     import onnxruntime as ort
 
     opts = ort.SessionOptions()
-    opts.intra_op_num_threads = 1
+    if threads:
+        opts.intra_op_num_threads = threads
     sess = ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
     names = [i.name for i in sess.get_inputs()]
     return lambda xs: sess.run(None, dict(zip(names, xs)))[0]
 
 
-def litert_runner(path):
+def litert_runner(path, threads=1):
     from ai_edge_litert.interpreter import Interpreter
 
-    interp = Interpreter(model_path=path, num_threads=1)
+    interp = Interpreter(model_path=path, **({"num_threads": threads} if threads else {}))
+    shapes = {}
 
     def run(xs):
-        ins = interp.get_input_details()
-        for d, x in zip(ins, xs):
-            interp.resize_tensor_input(d["index"], list(x.shape))
-        interp.allocate_tensors()
+        if shapes.get("last") != [x.shape for x in xs]:  # resize (and re-plan) only when the shapes change
+            for d, x in zip(interp.get_input_details(), xs):
+                interp.resize_tensor_input(d["index"], list(x.shape))
+            interp.allocate_tensors()
+            shapes["last"] = [x.shape for x in xs]
         for d, x in zip(interp.get_input_details(), xs):
             interp.set_tensor(d["index"], x)
         interp.invoke()
@@ -46,17 +50,21 @@ def litert_runner(path):
     return run
 
 
-def saved_model_runner(path):
+def saved_model_runner(path, threads=1):
     import tensorflow as tf
 
+    if threads and tf.config.threading.get_intra_op_parallelism_threads() != threads:  # settable once
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(threads)
     loaded = tf.saved_model.load(path)  # kept referenced: its variables live as long as it does
     return lambda xs: loaded.serve(*[tf.constant(x) for x in xs])["output_0"].numpy()  # serving_default, positional
 
 
-def openvino_runner(path):
+def openvino_runner(path, threads=1):
     import openvino as ov
 
-    compiled = ov.Core().compile_model(path, "CPU", {"INFERENCE_PRECISION_HINT": "f32", "INFERENCE_NUM_THREADS": 1})
+    config = {"INFERENCE_PRECISION_HINT": "f32", **({"INFERENCE_NUM_THREADS": threads} if threads else {})}
+    compiled = ov.Core().compile_model(path, "CPU", config)
     return lambda xs: np.asarray(compiled(xs)[compiled.outputs[0]])
 
 
