@@ -405,6 +405,10 @@ class RNN(Layer):
                                  f"{len(states)}")
         elif self.stateful:
             states = [v.value for v in self.states]
+        elif batch is None and len(shape) == 3 and all(isinstance(d, int) for d in self._state_sizes()):
+            # a free batch size (traced for export): zero states shaped from the input itself
+            column = ops.zeros_like(ops.get_item(sequences, (slice(None), 0, slice(0, 1))))
+            states = [column + ops.zeros((1, d), column.dtype) for d in self._state_sizes()]
         else:
             states = self.get_initial_state(batch)
         if hasattr(self.cell, "reset_dropout_mask"):

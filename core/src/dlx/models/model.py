@@ -196,10 +196,11 @@ class Model(Trainer, Layer):
             raise TypeError(f"load_weights: unexpected keyword argument(s) {sorted(kwargs)}")
         saving_lib.load_weights(self, filepath, skip_mismatch=skip_mismatch)
 
-    def export(self, filepath, format: str = "tf_saved_model", verbose: bool = True, input_signature=None,
+    def export(self, filepath, format: str = "tf_saved_model", verbose: bool | None = None, input_signature=None,
                **kwargs) -> None:
         """Exports the model for inference with another runtime through the exporters plugins
-        register (``"tf_saved_model"``, ``"openvino"``). See :func:`dlx.saving.export.export_model`."""
+        register (``"tf_saved_model"``, ``"onnx"`` (``opset_version=``), ``"openvino"``,
+        ``"litert"``); ``verbose=None`` prints a line. See :func:`dlx.saving.export.export_model`."""
         from dlx.saving import export
 
         export.export_model(self, filepath, format=format, verbose=verbose, input_signature=input_signature, **kwargs)

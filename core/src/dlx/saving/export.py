@@ -19,7 +19,7 @@ from typing import Any
 from dlx.saving._atomic import atomic_directory, atomic_file
 
 # where the formats Keras users know come from, for the error when none is installed
-_KNOWN = {"tf_saved_model": "dlx-tf", "openvino": "dlx-openvino"}
+_KNOWN = {"tf_saved_model": "dlx-tf", "onnx": "dlx-tf", "litert": "dlx-tf", "openvino": "dlx-openvino"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -63,19 +63,21 @@ def _load_target(rec) -> Callable:
                           f"{type(e).__name__}: {e}") from e
 
 
-def export_model(model, filepath, format: str = "tf_saved_model", verbose: bool = True, input_signature=None,
+def export_model(model, filepath, format: str = "tf_saved_model", verbose: bool | None = None, input_signature=None,
                  **kwargs) -> None:
     """Exports ``model`` for inference with another runtime.
 
     Arguments:
         model: a built model.
         filepath: where to write the export (a folder for ``tf_saved_model``, an ``.xml`` path
-            (plus the ``.bin`` next to it) for ``openvino``).
+            (plus the ``.bin`` next to it) for ``openvino``, a file for ``onnx`` and ``litert``).
         format: an installed exporter's format (see :func:`exporters`).
-        verbose: print where the export went and its signature.
+        verbose: print where the export went and its signature (``None``: yes, as Keras does).
         input_signature: a list of :class:`TensorSpec` (or ``(shape, dtype)`` tuples), one per
             model input; default: the model's inputs.
-        **kwargs: passed to the exporter.
+        **kwargs: passed to the exporter: ``opset_version`` for ``onnx``; ``batch_size`` (fix the
+            batch dimension) for all four built-in formats; the ``tf.lite.TFLiteConverter`` options
+            for ``litert``. An exporter raises ``TypeError`` for arguments it does not take.
 
     Raises:
         ValueError: for an unknown format (the message lists the installed ones) or an unbuilt
@@ -90,7 +92,7 @@ def export_model(model, filepath, format: str = "tf_saved_model", verbose: bool 
     if not getattr(model, "built", False):
         raise ValueError(f"export: model '{model.name}' is not built; call it on data or build() it first")
     fn = _load_target(rec)
-    fn(model, filepath, verbose=verbose, input_signature=input_signature, **kwargs)
+    fn(model, filepath, verbose=True if verbose is None else bool(verbose), input_signature=input_signature, **kwargs)
 
 
 def input_signature(model, signature=None) -> list[TensorSpec]:

@@ -3,13 +3,19 @@
 The forward pass (``training=False``) is traced with the backend's own tracing machinery (the
 kernels that :meth:`OpenVINOBackend.compile` uses): inputs become ``Parameter`` s, the weights
 become constants, and the whole pass becomes one ``ov.Model``, written with
-``openvino.save_model``. The graph has static shapes (the backend traces static shapes): a
-``None`` batch dimension in the input signature is exported as ``batch_size``.
+``openvino.save_model``. The backend traces static shapes, so that route serves signatures
+without free dimensions (or ``batch_size=N``, which fixes the batch).
+
+Free (``None``) dimensions -- the batch by default, the sequence length of attention models --
+stay free (``-1`` in the IR): the forward pass is then traced by dlx-tf as a ``tf.function`` and
+converted by OpenVINO's own TensorFlow frontend (``openvino.convert_model``); that route needs the
+dlx-tf plugin (TensorFlow) at export time, never at run time.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import shutil
 import tempfile
@@ -57,7 +63,27 @@ def trace_model(model, input_signature=None, batch_size: int = 1) -> ov.Model:
     return ov.Model(results, params, model.name)
 
 
-def export_openvino(model, filepath, verbose: bool = True, input_signature=None, batch_size: int = 1,
+def _convert_via_tf(model, specs) -> ov.Model:
+    """The graph with free dimensions: dlx-tf's serving ``tf.function`` converted by OpenVINO's
+    TensorFlow frontend."""
+    if importlib.util.find_spec("dlx_tf") is None or importlib.util.find_spec("tensorflow") is None:
+        free = [f"{s.name or f'input_{i}'}{list(s.shape)}" for i, s in enumerate(specs)]
+        raise ValueError(f"export(format='openvino'): the input signature {free} has free (None) dimensions, which "
+                         "the OpenVINO tracer cannot keep; install dlx-tf (TensorFlow) to export them free, or pass "
+                         "batch_size=N (and fixed sizes in input_signature) for a static graph")
+    from dlx_tf.export import serving_function
+
+    _, concrete, tf_specs = serving_function(model, specs, None, "openvino")
+    graph = ov.convert_model(concrete)
+    for p, spec in zip(graph.get_parameters(), tf_specs):
+        p.set_friendly_name(spec.name)
+        p.output(0).get_tensor().set_names({spec.name})
+    for i, r in enumerate(graph.outputs):
+        r.get_tensor().set_names({f"output_{i}"})
+    return graph
+
+
+def export_openvino(model, filepath, verbose: bool = True, input_signature=None, batch_size: int | None = None,
                     compress_to_fp16: bool = False, **kwargs) -> None:
     """Writes ``filepath`` (``.xml``) and the ``.bin`` next to it, crash-safely.
 
@@ -66,12 +92,14 @@ def export_openvino(model, filepath, verbose: bool = True, input_signature=None,
         filepath: the IR path, ending in ``.xml``.
         verbose: print what was written.
         input_signature: input specs (default: the model's inputs).
-        batch_size: the size of ``None`` dimensions in the exported (static-shape) graph.
+        batch_size: fix the batch dimension to this size (default: free).
         compress_to_fp16: store the weights as float16 (OpenVINO's option; off by default so the
             export reproduces float32 predictions).
     """
     if kwargs:
         raise TypeError(f"export(format='openvino'): unexpected keyword argument(s) {sorted(kwargs)}")
+    if batch_size is not None and (not isinstance(batch_size, int) or isinstance(batch_size, bool) or batch_size < 1):
+        raise ValueError(f"export(format='openvino'): batch_size={batch_size!r}; expected an int >= 1")
     path = os.fspath(filepath)
     if not path.endswith(".xml"):
         raise ValueError(f"export(format='openvino'): filepath={path!r} must end in '.xml' (the .bin is written "
@@ -79,7 +107,12 @@ def export_openvino(model, filepath, verbose: bool = True, input_signature=None,
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"export(format='openvino'): the folder {folder} does not exist")
-    graph = trace_model(model, input_signature, batch_size)
+    specs = dlx_export.input_signature(model, input_signature)
+    if batch_size is not None:
+        specs = [dlx_export.TensorSpec((batch_size if s.shape and s.shape[0] is None else s.shape[0], *s.shape[1:]),
+                                       s.dtype, s.name) for s in specs]
+    free = any(d is None for s in specs for d in s.shape)
+    graph = _convert_via_tf(model, specs) if free else trace_model(model, specs)
     tmp = tempfile.mkdtemp(prefix=".openvino_export.", dir=folder)
     try:
         ov.save_model(graph, os.path.join(tmp, "model.xml"), compress_to_fp16=compress_to_fp16)
@@ -90,6 +123,6 @@ def export_openvino(model, filepath, verbose: bool = True, input_signature=None,
         with contextlib.suppress(OSError):
             shutil.rmtree(tmp)
     if verbose:
-        ins = ", ".join(f"{p.get_friendly_name()}{list(p.get_shape())}:{p.get_element_type().get_type_name()}"
+        ins = ", ".join(f"{p.get_friendly_name()}{p.get_partial_shape()}:{p.get_element_type().get_type_name()}"
                         for p in graph.get_parameters())
         print(f"Exported OpenVINO IR to {path} (+ .bin); inputs: {ins}; {len(graph.outputs)} output(s)")

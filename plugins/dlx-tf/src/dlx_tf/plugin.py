@@ -17,6 +17,12 @@ def dlx_backends() -> list[BackendRecord]:
 
 @hookimpl
 def dlx_exporters() -> list[ExporterRecord]:
-    """``model.export(path, format="tf_saved_model")``; the exporter module is imported on first use."""
+    """``model.export(path, format="tf_saved_model" | "onnx" | "litert")``; the exporter module is imported on
+    first use."""
     return [ExporterRecord(format="tf_saved_model", target="dlx_tf.export:export_saved_model", requires=("tensorflow",),
-                           distribution="dlx-tf", description="TensorFlow SavedModel with a serving_default signature")]
+                           distribution="dlx-tf", description="TensorFlow SavedModel with a serving_default signature"),
+            ExporterRecord(format="onnx", target="dlx_tf.export:export_onnx",
+                           requires=("tensorflow", "tf2onnx", "onnx"),
+                           distribution="dlx-tf", description="ONNX model converted from the tf.function by tf2onnx"),
+            ExporterRecord(format="litert", target="dlx_tf.export:export_litert", requires=("tensorflow",),
+                           distribution="dlx-tf", description="LiteRT (.tflite) flatbuffer from TF's LiteRT converter")]
