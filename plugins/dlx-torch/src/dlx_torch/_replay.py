@@ -34,7 +34,9 @@ producing (or mutating) tensors, and turns the log into a generated straight-lin
   compares every output leaf bitwise; a mismatch (a dependency the mode could not see: torch's
   own RNG, tensors made by calls torch does not route through the mode, Python state) makes the
   signature eager. Programs that update an input or a constant in place (an assignment into a
-  variable) skip this double run, which would apply the update twice, and are trusted.
+  variable, an optimizer update on donated state) are verified too, on saved state: ``fn`` runs,
+  its final state is kept, the saved state is restored, the replay runs, and outputs and final
+  states must agree bitwise (the update is applied once).
 
 What a replay cannot see: Python side effects of ``fn`` (appends, counters, prints) happen only
 while recording and verifying, and Python state ``fn`` reads besides its arguments (a global
@@ -514,7 +516,8 @@ class _Recorder(TorchFunctionMode):
         externals = {_storage_ptr(t) for t in (*self.inputs, *self.constants)}
         externals.discard(0)
         mutates = any(_storage_ptr(t) in externals for t in self.mutated)
-        return _Program(program, src, len(self.lines), mutates)
+        constants = tuple(t for t in self.constants if isinstance(t, Tensor))
+        return _Program(program, src, len(self.lines), mutates, constants)
 
 
 _LOCAL_NAME = re.compile(r"\b[str]\d+\b")
@@ -563,14 +566,32 @@ def _storage_ptr(t: Tensor) -> int:
 
 # ------------------------------------------------------------------------------------ programs
 class _Program:
-    __slots__ = ("mutates", "n_steps", "run", "source", "verified")
+    __slots__ = ("constants", "mutates", "n_steps", "run", "source", "verified")
 
-    def __init__(self, run: Callable, source: str, n_steps: int, mutates: bool):
+    def __init__(self, run: Callable, source: str, n_steps: int, mutates: bool, constants: tuple = ()):
         self.run = run
         self.source = source
         self.n_steps = n_steps
-        self.mutates = mutates  # writes into an input or a constant: never run twice for one call
-        self.verified = mutates
+        self.mutates = mutates  # writes into an input or a constant: verified against saved state
+        self.constants = constants  # the tensors the program captured (restored when verifying)
+        self.verified = False
+
+
+def _state_tensors(leaves, constants) -> list:
+    """The distinct tensors a mutating program may write: this call's tensor leaves and the
+    tensors it captured."""
+    seen, out = set(), []
+    for t in (*leaves, *constants):
+        if isinstance(t, Tensor) and id(t) not in seen:
+            seen.add(id(t))
+            out.append(t)
+    return out
+
+
+def _restore(tensors, values) -> None:
+    with torch.no_grad():
+        for t, v in zip(tensors, values):
+            t.copy_(v)
 
 
 class _Eager:
@@ -682,20 +703,36 @@ class Replayed:
         return out
 
     def _verify(self, key, program: _Program, leaves, args, kwargs):
+        """The first replay of a signature runs beside ``fn``, and both are compared bitwise.
+        A program that writes into its inputs or captured tensors (an optimizer update on
+        donated state) is verified too: the state is saved, ``fn`` runs and its final state is
+        kept aside, the saved state is restored, the replay runs, and outputs *and* final states
+        must agree; on a mismatch ``fn``'s state is put back and the signature runs eagerly."""
+        state = _state_tensors(leaves, program.constants) if program.mutates else []
+        saved = [t.detach().clone() for t in state]
+        if program.mutates:
+            want = self._fn(*args, **kwargs)
+            want_state = [t.detach().clone() for t in state]
+            _restore(state, saved)
         try:
             got = program.run(leaves)
         except Exception as e:
+            _restore(state, saved)
             out = self._fn(*args, **kwargs)  # fn's own error raises here
             self._cache[key] = _Eager(f"replay raised {type(e).__name__}: {e}")
             return out
-        want = self._fn(*args, **kwargs)
+        if not program.mutates:
+            want = self._fn(*args, **kwargs)
         try:
-            same = same_result(got, want)
+            same = same_result(got, want) and all(
+                torch.equal(_bytes(a.detach()), _bytes(b)) for a, b in zip(state, want_state if state else ()))
         except Exception:  # e.g. a layout torch cannot view as bytes
             same = False
         if same:
             program.verified = True
             return got
+        if program.mutates:
+            _restore(state, want_state)  # the state fn left: as if only fn had run
         self._cache[key] = _Eager("replay differs from eager (state the trace cannot see)")
         return want
 
