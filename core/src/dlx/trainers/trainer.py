@@ -190,6 +190,9 @@ class Trainer:
             raise RuntimeError(f"You must call compile() before {what}() (the model has no optimizer/loss yet)")
 
     def _resolve_jit(self) -> bool:
+        # layers computed on the host (string / lookup preprocessing) cannot be traced
+        if any(not getattr(layer, "supports_jit", True) for layer in self._flatten_layers()):
+            return False
         if self.jit_compile != "auto":
             return bool(self.jit_compile)
         b = _backend()
