@@ -72,7 +72,14 @@ def print_summary(model, **kwargs) -> None:
 __all__ = ["clear_session", "model_to_dot", "naming", "plot_model", "print_summary", "set_random_seed"]
 
 
+_FILE_UTILS = ("get_file", "validate_file", "hash_file", "extract_archive", "DownloadError")
+
+
 def __getattr__(name):  # lazy exports of modules owned by other parts of dlx
+    if name in _FILE_UTILS:
+        from dlx.utils import file_utils
+
+        return getattr(file_utils, name)
     if name == "PyDataset":
         from dlx.utils.py_dataset import PyDataset
 
