@@ -106,6 +106,9 @@ def test_adapt_on_generators_and_torch_loader(numpy_backend):
     limited.adapt(iter([words[:1], words[1:2], words[2:]]), steps=2)
     assert limited.get_vocabulary() == ["[UNK]", "b", "a"]  # ties: the larger token first
     x = np.random.default_rng(0).normal(size=(100, 3)).astype("float32")
+    as_list = layers.Normalization()
+    as_list.adapt([x[:7], x[7:60], x[60:]])  # a list is a sequence of batches, as in Keras
+    np.testing.assert_allclose(_np(as_list.adapt_mean), x.astype(np.float64).mean(0), rtol=1e-5, atol=1e-6)
     torch = pytest.importorskip("torch")
     loader = torch.utils.data.DataLoader(torch.from_numpy(x), batch_size=16)
     norm = layers.Normalization()

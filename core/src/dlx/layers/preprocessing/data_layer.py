@@ -24,8 +24,8 @@ def to_host(x, what: str = "inputs"):
     elif isinstance(x, (str, bytes, int, float, np.generic, list, tuple)):
         arr = np.asarray(x)
     elif hasattr(x, "shape") and hasattr(x, "dtype"):
-        if type(x).__module__.startswith("tensorflow") and str(getattr(x, "dtype", "")) == "<dtype: 'string'>":
-            arr = np.asarray(x.numpy())
+        if type(x).__module__.startswith("tensorflow") and hasattr(x, "numpy"):
+            arr = np.asarray(x.numpy())  # a tf.data element, whatever the active backend
         else:
             from dlx import ops
 

@@ -38,15 +38,18 @@ def encode_categorical_ops(inputs, output_mode, depth, dtype, count_weights=None
 
 
 def _batches_of(data):
-    """Yields NumPy batches of ``data`` (an array/tensor is one batch)."""
+    """Yields NumPy batches of ``data``: an array/tensor is one batch; a list/tuple, a dataset or
+    any other iterable yields its elements as batches (Keras's ``Normalization.adapt`` rule)."""
+    from dlx.layers.preprocessing.data_layer import to_host
+
+    if isinstance(data, (list, tuple)):
+        data = iter(data)
     batches = _iter_batches(data, None)
     if batches is None:
-        yield np.asarray(data if isinstance(data, np.ndarray) else ops.convert_to_numpy(data)
-                         if hasattr(data, "shape") else data)
+        yield np.asarray(to_host(data), dtype=np.float64)
         return
     for b in batches:
-        b = _first(b)
-        yield np.asarray(b if isinstance(b, np.ndarray) else ops.convert_to_numpy(b) if hasattr(b, "shape") else b)
+        yield np.asarray(to_host(_first(b)), dtype=np.float64)
 
 
 class Normalization(Layer):
