@@ -191,7 +191,8 @@ class Trainer:
 
     def _resolve_jit(self) -> bool:
         # layers computed on the host (string / lookup preprocessing) cannot be traced
-        if any(not getattr(layer, "supports_jit", True) for layer in self._flatten_layers()):
+        flatten = getattr(self, "_flatten_layers", None)
+        if flatten is not None and any(not getattr(layer, "supports_jit", True) for layer in flatten()):
             return False
         if self.jit_compile != "auto":
             return bool(self.jit_compile)
