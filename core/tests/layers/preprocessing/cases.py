@@ -24,6 +24,9 @@ TEXT_TEST = np.array(["the lazy cat jumps", "Unknown WORDS here!", "fox fox dog"
 HASH_STRS = np.array([[w] for w in [*WORDS.tolist(), "hello", "The", "the", "0", "-1", "1234567890" * 3]])
 HASH_INTS = np.array([[0], [1], [-1], [7], [123456789], [-987654321], [2**40], [42]], "int64")
 
+IMAGES = _rng.integers(0, 256, size=(2, 17, 9, 3)).astype("float32")
+IMAGES_CF = np.ascontiguousarray(IMAGES.transpose(0, 3, 1, 2))
+
 CASES = [
     # Hashing
     {"id": "hashing_str", "layer": "Hashing", "kwargs": {"num_bins": 3}, "inputs": HASH_STRS},
@@ -147,12 +150,30 @@ CASES = [
     {"id": "catenc_count_w", "layer": "CategoryEncoding", "kwargs": {"num_tokens": 4, "output_mode": "count"},
      "inputs": np.array([[0, 1, 1], [3, 3, 2]], "int32"),
      "call_kwargs": {"count_weights": np.array([[0.5, 1.0, 2.0], [1.5, 0.25, 3.0]], "float32")}},
+    # image layers (deterministic; the random ones are tested for seeds and statistics)
+    {"id": "resize_bilinear", "layer": "Resizing", "kwargs": {"height": 12, "width": 16}, "inputs": IMAGES},
+    {"id": "resize_down", "layer": "Resizing", "kwargs": {"height": 5, "width": 4}, "inputs": IMAGES},
+    {"id": "resize_nearest", "layer": "Resizing", "kwargs": {"height": 30, "width": 7, "interpolation": "nearest"},
+     "inputs": IMAGES},
+    {"id": "resize_crop", "layer": "Resizing", "kwargs": {"height": 10, "width": 10, "crop_to_aspect_ratio": True},
+     "inputs": IMAGES},
+    {"id": "resize_pad", "layer": "Resizing",
+     "kwargs": {"height": 10, "width": 10, "pad_to_aspect_ratio": True, "fill_value": 7.0}, "inputs": IMAGES},
+    {"id": "resize_single_cf", "layer": "Resizing",
+     "kwargs": {"height": 8, "width": 11, "data_format": "channels_first"}, "inputs": IMAGES_CF[0]},
+    {"id": "center_crop", "layer": "CenterCrop", "kwargs": {"height": 6, "width": 4}, "inputs": IMAGES},
+    {"id": "center_crop_up", "layer": "CenterCrop", "kwargs": {"height": 20, "width": 12}, "inputs": IMAGES},
+    {"id": "flip_inference", "layer": "RandomFlip", "kwargs": {"seed": 1}, "inputs": IMAGES,
+     "call_kwargs": {"training": False}},
+    {"id": "brightness_inference", "layer": "RandomBrightness", "kwargs": {"factor": 0.3, "seed": 1},
+     "inputs": IMAGES, "call_kwargs": {"training": False}},
 ]
 
 # layers whose .keras round trip is tested both ways (one of each kind, adapted state included)
 # (not "sl_adapt": its vocabulary ends with the token "", which Keras's vocabulary reader drops)
 SAVED = ["hashing_salt", "cross_str_int", "sl_adapt_max", "sl_tf_idf", "sl_mask", "il_adapt", "il_mask", "tv_int_len",
-         "tv_tf_idf", "tv_ngrams_tuple", "norm_adapt", "norm_axis_12", "disc_adapt", "catenc_count", "rescaling"]
+         "tv_tf_idf", "tv_ngrams_tuple", "norm_adapt", "norm_axis_12", "disc_adapt", "catenc_count", "rescaling",
+         "resize_crop", "center_crop"]
 
 
 def build(layers_module, case):

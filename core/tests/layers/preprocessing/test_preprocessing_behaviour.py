@@ -168,3 +168,40 @@ def test_lookup_layer_inside_a_trained_model(backend_name):
         np.testing.assert_array_equal(_np(lookup(ids)), expect)
         pred = model.predict(ids[:4], verbose=0)
         assert pred.shape == (4, 1)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: layers.RandomFlip(seed=11),
+    lambda: layers.RandomBrightness(0.4, seed=11),
+    lambda: layers.RandomContrast(0.5, seed=11),
+], ids=["flip", "brightness", "contrast"])
+def test_random_image_layers_same_seed_same_output_on_every_backend(make):
+    x = np.random.default_rng(2).integers(0, 256, (16, 6, 5, 3)).astype("float32")
+    outs = {}
+    for name in ("numpy", "jax", "torch"):
+        if name != "numpy":
+            pytest.importorskip(name)
+        with dlx.backend.use(name):
+            layer = make()
+            outs[name] = [_np(layer(x, training=True)) for _ in range(2)]
+            np.testing.assert_array_equal(_np(layer(x, training=False)), x)  # identity at inference
+    for name, (a, b) in outs.items():
+        np.testing.assert_allclose(a, outs["numpy"][0], rtol=1e-6, atol=1e-4, err_msg=name)
+        np.testing.assert_allclose(b, outs["numpy"][1], rtol=1e-6, atol=1e-4, err_msg=name)
+        assert not np.array_equal(a, b)  # the generator advances between calls
+
+
+def test_random_augmentation_statistics(numpy_backend):
+    n = 4000
+    x = np.broadcast_to(np.arange(4, dtype="float32")[None, None, :, None], (n, 1, 4, 1)).copy()
+    out = _np(layers.RandomFlip("horizontal", seed=5)(x, training=True))
+    flipped = (out[:, 0, 0, 0] == 3).mean()
+    # Keras flips each image with probability 1/2: 4000 draws put the rate within 0.5 +- 0.03 (4.7 sigma)
+    assert abs(flipped - 0.5) < 0.03
+    assert set(map(tuple, out[:, 0, :, 0].tolist())) == {(0.0, 1.0, 2.0, 3.0), (3.0, 2.0, 1.0, 0.0)}
+    flat = np.full((n, 2, 2, 1), 100.0, "float32")
+    delta = _np(layers.RandomBrightness((-0.2, 0.1), seed=5)(flat, training=True))[:, 0, 0, 0] - 100.0
+    # Keras: delta ~ U(-0.2, 0.1) * 255: mean -12.75, std 0.3 * 255 / sqrt(12)
+    assert delta.min() >= -51.0 - 1e-3 and delta.max() <= 25.5 + 1e-3
+    assert abs(delta.mean() - (-12.75)) < 4 * (0.3 * 255 / np.sqrt(12)) / np.sqrt(n)
+    assert abs(delta.std() - 0.3 * 255 / np.sqrt(12)) < 1.0
