@@ -4,7 +4,9 @@ A ``.keras`` file is a zip archive (members stored uncompressed, as Keras writes
 ``metadata.json`` (``keras_version``, ``date_saved``; dlx adds ``dlx_version``), ``config.json``
 (the model's serialized config with ``compile_config`` and ``build_config``) and
 ``model.weights.h5`` (the weights and the optimizer state, in Keras 3's HDF5 layout). With
-``zipped=False`` the same three files are written into a folder.
+``zipped=False`` the same three files are written into a folder. Layers with a
+``save_assets(dir)`` / ``load_assets(dir)`` pair (the lookup and text layers: their vocabularies)
+keep files under ``assets/<object path>/``, as Keras does.
 
 Every write is crash-safe (temporary file in the destination folder, then ``os.replace``);
 every problem with a file's content raises :class:`~dlx.saving.FileFormatError` naming it.
@@ -16,6 +18,7 @@ import datetime
 import io
 import json
 import os
+import tempfile
 import zipfile
 from typing import Any
 
@@ -27,6 +30,7 @@ KERAS_FORMAT_VERSION = "3.15.1"
 CONFIG_FILENAME = "config.json"
 METADATA_FILENAME = "metadata.json"
 WEIGHTS_FILENAME = "model.weights.h5"
+ASSETS_DIRNAME = "assets"
 ZIP_MAGIC = b"PK\x03\x04"
 _MAX_JSON_BYTES = 256 * 1024 * 1024
 
@@ -119,6 +123,7 @@ def save_model(model, filepath, overwrite: bool = True, zipped: bool | None = No
     config_json = json.dumps(model_config(model), default=_json_default)
     metadata_json = json.dumps(_metadata())
     weights = _h5.h5_bytes(_state.collect(model))
+    assets = _collect_assets(model)
     if zipped:
         if os.path.isdir(path):
             raise IsADirectoryError(f"save_model: {path} is a folder; remove it or save to another path")
@@ -126,12 +131,60 @@ def save_model(model, filepath, overwrite: bool = True, zipped: bool | None = No
             zf.writestr(METADATA_FILENAME, metadata_json)
             zf.writestr(CONFIG_FILENAME, config_json)
             zf.writestr(WEIGHTS_FILENAME, weights)
+            for name, data in assets.items():
+                zf.writestr(name, data)
         return
     with _atomic.atomic_directory(path) as tmp:
         for name, data in ((METADATA_FILENAME, metadata_json.encode()), (CONFIG_FILENAME, config_json.encode()),
-                           (WEIGHTS_FILENAME, weights)):
-            with open(os.path.join(tmp, name), "wb") as f:
+                           (WEIGHTS_FILENAME, weights), *assets.items()):
+            target = os.path.join(tmp, *name.split("/"))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as f:
                 f.write(data)
+
+
+def _asset_prefix(path: str) -> str:
+    return f"{ASSETS_DIRNAME}/{path}/" if path else f"{ASSETS_DIRNAME}/"
+
+
+def _collect_assets(model) -> dict[str, bytes]:
+    """``{archive member name: bytes}`` of the files every object's ``save_assets(dir)`` writes."""
+    out: dict[str, bytes] = {}
+    for path, obj in _state.walk(model):
+        hook = getattr(obj, "save_assets", None)
+        if not callable(hook):
+            continue
+        with tempfile.TemporaryDirectory() as d:
+            hook(d)
+            for root, _, files in os.walk(d):
+                for fn in sorted(files):
+                    full = os.path.join(root, fn)
+                    rel = os.path.relpath(full, d).replace(os.sep, "/")
+                    with open(full, "rb") as f:
+                        out[_asset_prefix(path) + rel] = f.read()
+    return out
+
+
+def _load_assets(model, archive: _Archive) -> None:
+    """Hands each object with ``load_assets(dir)`` a folder holding its ``assets/<path>/`` files."""
+    for path, obj in _state.walk(model):
+        hook = getattr(obj, "load_assets", None)
+        if not callable(hook):
+            continue
+        prefix = _asset_prefix(path)
+        members = archive.members_under(prefix)
+        if not members:
+            continue
+        with tempfile.TemporaryDirectory() as d:
+            for name in members:
+                parts = name[len(prefix):].split("/")
+                if any(p in ("", ".", "..") for p in parts):
+                    raise FileFormatError(archive.path, f"unsafe asset member name {name!r}")
+                target = os.path.join(d, *parts)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                with open(target, "wb") as f:
+                    f.write(archive.read_member(name))
+            hook(d)
 
 
 def save_weights(model, filepath, overwrite: bool = True, max_shard_size: float | None = None) -> None:
@@ -203,6 +256,25 @@ class _Archive:
             info = self.zip.getinfo(name)
             if name.endswith(".json") and info.file_size > _MAX_JSON_BYTES:
                 raise FileFormatError(self.path, f"{name!r} claims {info.file_size} bytes, too large for a config")
+            return self.zip.read(name)
+
+    def members_under(self, prefix: str) -> list[str]:
+        """Member names (``/``-separated) that start with ``prefix`` (asset files)."""
+        if self.zip is not None:
+            return sorted(n for n in self.names if n.startswith(prefix) and not n.endswith("/"))
+        base = os.path.join(self.path, *prefix.rstrip("/").split("/"))
+        out = []
+        for root, _, files in os.walk(base):
+            for fn in files:
+                rel = os.path.relpath(os.path.join(root, fn), self.path).replace(os.sep, "/")
+                out.append(rel)
+        return sorted(out)
+
+    def read_member(self, name: str) -> bytes:
+        with _h5.reading(self.path, f"reading {name!r}"):
+            if self.zip is None:
+                with open(os.path.join(self.path, *name.split("/")), "rb") as f:
+                    return f.read()
             return self.zip.read(name)
 
     def read_json(self, name: str) -> Any:
@@ -361,6 +433,7 @@ def _load_archive(archive: _Archive, label: str, custom_objects, compile: bool, 
         _state.apply(model, source)
     finally:
         source.close()
+    _load_assets(model, archive)
     return model
 
 

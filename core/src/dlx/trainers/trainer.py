@@ -190,6 +190,10 @@ class Trainer:
             raise RuntimeError(f"You must call compile() before {what}() (the model has no optimizer/loss yet)")
 
     def _resolve_jit(self) -> bool:
+        # layers computed on the host (string / lookup preprocessing) cannot be traced
+        flatten = getattr(self, "_flatten_layers", None)
+        if flatten is not None and any(not getattr(layer, "supports_jit", True) for layer in flatten()):
+            return False
         if self.jit_compile != "auto":
             return bool(self.jit_compile)
         b = _backend()

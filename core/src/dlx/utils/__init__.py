@@ -72,7 +72,25 @@ def print_summary(model, **kwargs) -> None:
 __all__ = ["clear_session", "model_to_dot", "naming", "plot_model", "print_summary", "set_random_seed"]
 
 
+_FILE_UTILS = ("get_file", "validate_file", "hash_file", "extract_archive", "DownloadError")
+_DATASET_UTILS = ("Dataset", "timeseries_dataset_from_array", "image_dataset_from_directory",
+                  "text_dataset_from_directory", "audio_dataset_from_directory", "split_dataset")
+_IMAGE_UTILS = ("load_img", "img_to_array", "array_to_img", "save_img")
+
+
 def __getattr__(name):  # lazy exports of modules owned by other parts of dlx
+    if name in _FILE_UTILS:
+        from dlx.utils import file_utils
+
+        return getattr(file_utils, name)
+    if name in _DATASET_UTILS:
+        from dlx.utils import dataset_utils
+
+        return getattr(dataset_utils, name)
+    if name in _IMAGE_UTILS:
+        from dlx.utils import image_utils
+
+        return getattr(image_utils, name)
     if name == "PyDataset":
         from dlx.utils.py_dataset import PyDataset
 
