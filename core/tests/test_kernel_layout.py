@@ -20,6 +20,7 @@ BACKENDS = {
     "jax": ("dlx_jax", "jax"),
     "torch": ("dlx_torch", "torch"),
     "tf": ("dlx_tf", "tensorflow"),
+    "openvino": ("dlx_openvino", "openvino"),
 }
 
 #: ops whose kernel every backend must have, at the same relative path

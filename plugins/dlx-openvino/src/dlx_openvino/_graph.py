@@ -67,6 +67,13 @@ def is_out(v) -> bool:
     return isinstance(v, Output)
 
 
+def as_output(v, dtype=None) -> Output:
+    """A value as an Output (scalars become constants of their weak dtype or ``dtype``)."""
+    if is_out(v):
+        return v
+    return const(v, dtype or result_type(v))
+
+
 def dtype_of(v):
     """What ``dtypes.result_type`` needs: a dtype name for Outputs, the scalar itself otherwise."""
     return dt(v) if isinstance(v, Output) else v
@@ -333,3 +340,66 @@ def scan_sum(x, axis: int) -> Output:
         y = out(O.slice(y, i64([0]), i64([n]), i64([1]), i64([len(lead)])))
     inv = list(np.argsort(perm))
     return transpose(y, inv)
+
+
+def reduce_shape(x, axes, keepdims) -> tuple[int, ...]:
+    """The shape of a reduction of ``x`` over ``axes``."""
+    shp = shape(x)
+    if keepdims:
+        return tuple(1 if i in axes else s for i, s in enumerate(shp))
+    return tuple(s for i, s in enumerate(shp) if i not in axes)
+
+
+# ------------------------------------------------------------------------------ integer shifts
+def shift_left_const(a, r: int):
+    """``a << r`` for a 32-bit integer ``a`` and a constant ``r``: a wrapping multiply by ``2**r``
+    (OpenVINO's CPU shift ops run a slow reference path: ~1 ms per op on 64K elements)."""
+    if r == 0:
+        return a
+    return out(O.multiply(a, const(1 << r, dt(a))))
+
+
+def shift_right_const(a, s: int):
+    """Logical ``a >> s`` for 32-bit ``a`` (int32 / uint32 bit patterns) and a constant ``s``,
+    without the slow shift ops: the bits that survive, masked in place, are an exact float32
+    value (at most 24 significant bits per piece), so a multiply by ``2**-s`` moves them down
+    exactly; an integer mask then clears the sign extension."""
+    d = dt(a)
+    if s == 0:
+        return a
+    if s >= 32:
+        return out(O.multiply(a, const(0, d)))
+    i32, f32 = "int32", "float32"
+    ai = cast(a, i32)
+
+    def piece(mask: int, keep_bits: int):
+        v = out(O.bitwise_and(ai, const(np.array(mask & 0xFFFFFFFF, np.uint32).view(np.int32), i32)))
+        if s < 31:  # an exact division (the CPU divides through float32: exact for <= 24 bits)
+            v = out(O.divide(v, const(1 << s, i32)))
+        else:
+            v = cast(out(O.multiply(cast(v, f32), const(2.0 ** -s, f32))), i32)
+        return out(O.bitwise_and(v, const((1 << keep_bits) - 1, i32)))
+
+    if 32 - s <= 24:
+        r = piece(~((1 << s) - 1), 32 - s)
+    else:  # two pieces: the top 16 bits, and bits [s, 16)
+        r = out(O.bitwise_or(piece(0xFFFF0000, 32 - s), piece(0xFFFF & ~((1 << s) - 1), 16 - s)))
+    return cast(r, d)
+
+
+def logical_right_shift(a, b):
+    """``a >> b`` for unsigned ``a``: OpenVINO shifts uint32 arithmetically, so the bits shifted
+    in from the top are masked off (``b`` in ``[0, 31]``)."""
+    d = dt(a)
+    if not d.startswith("uint"):
+        return out(O.bitwise_right_shift(a, b if is_out(b) else const(int(b), d)))
+    bits = 8 * np.dtype(d).itemsize
+    if not is_out(b) and bits == 32:
+        return shift_right_const(a, int(b))
+    s = out(O.bitwise_right_shift(a, b if is_out(b) else const(int(b), d)))
+    ones = const(np.iinfo(np.dtype(d)).max, d)
+    if not is_out(b):
+        bv = int(b)
+        return out(O.bitwise_and(s, const((1 << (bits - bv)) - 1 if bv else np.iinfo(np.dtype(d)).max, d)))
+    hi = out(O.bitwise_left_shift(out(O.bitwise_left_shift(ones, out(O.subtract(const(bits - 1, d), b)))), const(1, d)))
+    return out(O.bitwise_and(s, out(O.bitwise_not(hi))))

@@ -1,6 +1,7 @@
 """The OpenVINO backend: every dlx op as OpenVINO graph nodes (inference only).
 
-Every kernel *builds graph nodes* (see :mod:`dlx_openvino._kernels` / :mod:`dlx_openvino._nn`).
+Every kernel *builds graph nodes*: :mod:`dlx_openvino.kernels` holds one graph builder per op, in
+one module per op group.
 
 * **Eager calls** wrap the NumPy inputs as graph ``Parameter``\\ s, build a one-op model, compile
   it for the CPU and cache the compiled model keyed by (op, static arguments, input shapes and
@@ -15,6 +16,7 @@ float64 (and int64) in 32 bits (``float64=False``).
 
 from __future__ import annotations
 
+import linecache
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -27,8 +29,7 @@ from dlx import dtypes, tree
 from dlx.backend.contract import Backend, BackendError, Capabilities
 from dlx.ops.spec import REGISTRY
 from dlx_openvino import _graph as G
-from dlx_openvino import _nn  # noqa: F401  (registers the nn and random builders)
-from dlx_openvino._kernels import B as BUILDERS
+from dlx_openvino.kernels import all_kernels as all_builders
 
 ACCURACY_CONFIG = {"INFERENCE_PRECISION_HINT": "f32", "EXECUTION_MODE_HINT": "ACCURACY"}
 PERFORMANCE_CONFIG = {"EXECUTION_MODE_HINT": "PERFORMANCE"}
@@ -59,7 +60,17 @@ class _State:
 
 
 STATE = _State()
-_TRACING = [0]  # > 0 while compile() traces a function: kernels return OVTensors
+
+
+class _Tracing(threading.local):
+    """Per thread: ``depth > 0`` while ``compile()`` (or an export) traces a function in this
+    thread; kernels then add graph nodes and return OVTensors. Other threads' eager ops are
+    never traced into that graph."""
+
+    depth = 0
+
+
+_TRACING = _Tracing()
 
 
 def set_performance_mode(enabled: bool) -> None:
@@ -161,9 +172,10 @@ class _Runner:
     """A compiled model and its infer request; ``pos`` are the positions (in the flat tensor
     list) of the values fed to the model's Parameters, in order."""
 
-    __slots__ = ("compiled", "nout", "pos", "req", "structure")
+    __slots__ = ("compiled", "lock", "nout", "pos", "req", "structure")
 
     def __init__(self, compiled, pos, structure):
+        self.lock = threading.Lock()  # one infer request: threads take turns
         self.compiled = compiled
         self.req = compiled.create_infer_request()
         self.pos = pos
@@ -172,15 +184,16 @@ class _Runner:
 
     def __call__(self, vals):
         req = self.req
-        for i, p in enumerate(self.pos):
-            a = vals[p]
-            if type(a) is not np.ndarray or not a.flags.c_contiguous:
-                a = np.ascontiguousarray(a)
-            req.set_input_tensor(i, ov.Tensor(a, shared_memory=True))
-        req.infer()
-        if self.structure is None:
-            return req.get_output_tensor(0).data.copy()
-        outs = [req.get_output_tensor(i).data.copy() for i in range(self.nout)]
+        with self.lock:
+            for i, p in enumerate(self.pos):
+                a = vals[p]
+                if type(a) is not np.ndarray or not a.flags.c_contiguous:
+                    a = np.ascontiguousarray(a)
+                req.set_input_tensor(i, ov.Tensor(a, shared_memory=True))
+            req.infer()
+            if self.structure is None:
+                return req.get_output_tensor(0).data.copy()
+            outs = [req.get_output_tensor(i).data.copy() for i in range(self.nout)]
         return tree.unflatten(self.structure, outs)
 
 
@@ -381,7 +394,7 @@ def make_kernel(spec, builder) -> Callable:
 
     src = [f"def {spec.name}({', '.join(params)}):",
            f"    _args = {tup(args)}",
-           "    if _TR[0]:",
+           "    if _TR.depth:",
            "        return _ok.trace(_args)"]
     src += norm
     if norm:
@@ -394,10 +407,14 @@ def make_kernel(spec, builder) -> Callable:
     src.append("    return _r(_vals)")
     ns = {"_nd": np.ndarray, "_npv": _np_value, "_sig": _sig, "_fz": _freeze, "_TR": _TRACING, "_ok": okern,
           "_cache": okern.cache, **defaults}
-    exec(compile("\n".join(src), f"<dlx_openvino.{spec.name}>", "exec"), ns)
+    text = "\n".join(src) + "\n"
+    filename = f"<dlx_openvino kernel {spec.name}>"  # real source for tracebacks and inspect
+    exec(compile(text, filename, "exec"), ns)
+    linecache.cache[filename] = (len(text), None, text.splitlines(True), filename)
     fn = ns[spec.name]
-    fn.__doc__ = f"OpenVINO kernel of ``{spec.name}`` (see :mod:`dlx_openvino._kernels`)."
+    fn.__doc__ = f"OpenVINO kernel of ``{spec.name}``: runs the graph builder :attr:`builder`."
     fn.op_kernel = okern
+    fn.builder = builder
     return fn
 
 
@@ -410,10 +427,11 @@ def kernels() -> dict[str, Callable]:
         import dlx.ops  # noqa: F401  (registers every op)
 
         # an op without a builder runs its decomposition (dlx fills it in from the spec)
-        missing = sorted(n for n in REGISTRY if n not in BUILDERS and REGISTRY[n].decomposition is None)
+        builders = all_builders()
+        missing = sorted(n for n in REGISTRY if n not in builders and REGISTRY[n].decomposition is None)
         if missing:
             raise BackendError(f"openvino: no graph builder for {missing}")
-        _KERNELS = {name: make_kernel(REGISTRY[name], BUILDERS[name]) for name in REGISTRY if name in BUILDERS}
+        _KERNELS = {name: make_kernel(REGISTRY[name], builders[name]) for name in REGISTRY if name in builders}
     return _KERNELS
 
 
@@ -438,7 +456,7 @@ class _Compiled:
         return leaves, treedef, statics
 
     def __call__(self, *args, **kwargs):
-        if _TRACING[0]:  # nested inside another trace: inline
+        if _TRACING.depth:  # nested inside another trace in this thread: inline
             return self.fn(*args, **kwargs)
         leaves, treedef, statics = self._split(args, kwargs)
         arrays, sigs = [], []
@@ -477,12 +495,12 @@ class _Compiled:
         full_args = tuple(a if i in self.static else next(it) for i, a in enumerate(args))
         with STATE.lock:
             STATE.traces += 1
-        _TRACING[0] += 1
+        _TRACING.depth += 1
         try:
             with registry.use(self.backend):
                 res = self.fn(*full_args, **kw)
         finally:
-            _TRACING[0] -= 1
+            _TRACING.depth -= 1
         outs, structure = _flatten_outputs(res)
         runner = compile_model(ov.Model(outs, params, self.__name__), structure, tuple(range(len(params))))
         self.cache[key] = runner

@@ -51,12 +51,12 @@ def trace_model(model, input_signature=None, batch_size: int = 1) -> ov.Model:
         p.output(0).get_tensor().set_names({name})
         params.append(p)
         args.append(OVTensor(p.output(0)))
-    _TRACING[0] += 1
+    _TRACING.depth += 1
     try:
         with registry.use(backend):
             outs = fn(trainable, non_trainable, *args)
     finally:
-        _TRACING[0] -= 1
+        _TRACING.depth -= 1
     results, _ = _flatten_outputs(outs)
     for i, r in enumerate(results):
         r.get_tensor().set_names({f"output_{i}"})

@@ -1,0 +1,33 @@
+"""The OpenVINO graph builders, one module per op group of :mod:`dlx.ops.defs` (same module names).
+
+Each module exports one table, ``KERNELS: dict[str, Callable]`` (op name -> graph builder), for
+the ops its namesake ``dlx.ops.defs`` module registers. A builder takes the op's parameters (tensor
+ones as ``openvino.Output`` edges or weak Python scalars) and returns graph edges;
+:mod:`dlx_openvino.backend` turns each builder into the op's kernel (an eager call compiles and
+caches a one-op model; under ``compile`` the builder adds nodes to the traced graph). To add a
+group, add the module here and to :data:`GROUPS`; an op without a builder runs its spec's
+decomposition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from dlx_openvino.kernels import elementwise, linalg, nn, optim, random, reduction, shape
+
+#: every builder module, in the order of ``dlx.ops.defs``
+GROUPS = (elementwise, reduction, shape, linalg, nn, random, optim)
+
+
+def all_kernels() -> dict[str, Callable]:
+    """Every group's ``KERNELS`` (graph builders) merged (an op in two tables is an error)."""
+    table: dict[str, Callable] = {}
+    for module in GROUPS:
+        twice = table.keys() & module.KERNELS.keys()
+        if twice:
+            raise ValueError(f"{module.__name__}: builders {sorted(twice)} are also in another group")
+        table.update(module.KERNELS)
+    return table
+
+
+__all__ = ["GROUPS", "all_kernels"]
