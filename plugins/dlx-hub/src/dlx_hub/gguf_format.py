@@ -74,7 +74,8 @@ class GGUFFile:
 
         for t in self.reader.tensors:
             if t.name == name:
-                return np.asarray(quants.dequantize(t.data, t.tensor_type), dtype=np.float32)
+                # a copy: unquantised tensors come back as read-only views of the memory-mapped file
+                return np.array(quants.dequantize(t.data, t.tensor_type), dtype=np.float32, copy=True)
         raise KeyError(f"{self.path}: no tensor {name!r}")
 
     def tensor_names(self) -> list[str]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import abc
 import datetime
 import importlib.util
+import inspect
 import json
 import os
 import pathlib
@@ -207,15 +208,20 @@ class PresetLoader(abc.ABC):
     def task_config(self) -> dict:
         return {}
 
+    def has_preprocessor(self) -> bool:
+        return True
+
     def load_task(self, cls, load_weights=True, **kwargs):
         backbone = self.load_backbone(None, load_weights=load_weights)
         task_cls = cls._subclass_for(type(backbone))
         pre_kwargs = {k: kwargs.pop(k) for k in ("sequence_length",) if k in kwargs}
         preprocessor = kwargs.pop("preprocessor", None)
-        if preprocessor is None and task_cls.preprocessor_cls is not None:
+        if preprocessor is None and task_cls.preprocessor_cls is not None and self.has_preprocessor():
             preprocessor = self.load_preprocessor(task_cls.preprocessor_cls, **pre_kwargs)
-        config = {**self.task_config(), **kwargs}
-        return task_cls(backbone=backbone, preprocessor=preprocessor, **config)
+        # a checkpoint's task hints (pooling, num_classes ...) apply where the task takes them
+        accepted = inspect.signature(task_cls.__init__).parameters
+        hints = {k: v for k, v in self.task_config().items() if k in accepted or k in ("name", "trainable")}
+        return task_cls(backbone=backbone, preprocessor=preprocessor, **{**hints, **kwargs})
 
 
 class DlxPresetLoader(PresetLoader):
@@ -250,6 +256,9 @@ class DlxPresetLoader(PresetLoader):
         tok_cls = dlx.saving.get_registered_object(cfg["registered_name"])
         _check_class(cls, tok_cls, "tokenizer")
         return tok_cls.from_config({**cfg["config"], **kwargs}, assets_dir=self.path / TOKENIZER_ASSETS)
+
+    def has_preprocessor(self) -> bool:
+        return (self.path / PREPROCESSOR_CONFIG_FILE).is_file()
 
     def preprocessor_config(self) -> dict:
         path = self.path / PREPROCESSOR_CONFIG_FILE
@@ -447,9 +456,20 @@ def _atomic_write_text(path: pathlib.Path, text: str) -> None:
         raise
 
 
+def _registered_class(obj):
+    # a backend may mix its layer class into ours (torch.nn.Module, tf.Module): the registered
+    # class is the first one up the MRO with a registered name
+    for cls in type(obj).__mro__:
+        name = dlx.saving.get_registered_name(cls)
+        if ">" in name:
+            return cls, name
+    raise ValueError(f"{type(obj).__name__} is not registered with dlx.saving.register_serializable; it cannot be "
+                     "saved to a preset")
+
+
 def _serialize(obj) -> dict:
-    name = dlx.saving.get_registered_name(type(obj))
-    return {"module": type(obj).__module__, "class_name": type(obj).__name__, "config": obj.get_config(),
+    cls, name = _registered_class(obj)
+    return {"module": cls.__module__, "class_name": cls.__name__, "config": obj.get_config(),
             "registered_name": name}
 
 
@@ -469,7 +489,7 @@ def save_backbone(backbone, preset_dir, tasks=()) -> None:
     _atomic_write_text(path / CONFIG_FILE, json.dumps(_serialize(backbone), indent=2))
     backbone.save_weights(str(path / WEIGHTS_FILE))  # dlx's saver writes to a temp file and renames
     meta = {"keras_version": "3.15.1", "dlx_version": dlx.__version__, "dlx_hub_version": dlx_hub.__version__,
-            "parameter_count": int(backbone.count_params()), "family": family_of(type(backbone)),
+            "parameter_count": int(backbone.count_params()), "family": family_of(_registered_class(backbone)[0]),
             "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"), "tasks": list(tasks)}
     _atomic_write_text(path / METADATA_FILE, json.dumps(meta, indent=2))
 

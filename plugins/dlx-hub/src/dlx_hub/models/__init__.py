@@ -13,6 +13,7 @@ from dlx_hub.models.gpt2 import GPT2Tokenizer
 from dlx_hub.models.llama import LlamaBackbone, LlamaCausalLM, LlamaCausalLMPreprocessor, LlamaTokenizer
 from dlx_hub.models.preprocessor import Preprocessor
 from dlx_hub.models.task import Task
+from dlx_hub.models.text_classifier import BertTextClassifier, TextClassifier
 from dlx_hub.models.text_embedder import BertTextEmbedder, TextEmbedder
 
 # family name -> (backbone class, tokenizer class)
@@ -38,7 +39,25 @@ def family_of(backbone_cls) -> str:
     return ""
 
 
-__all__ = ["Backbone", "BertBackbone", "BertTextEmbedder", "BertTextEmbedderPreprocessor", "BertTokenizer", "CausalLM",
-           "EfficientNetLiteBackbone", "EfficientNetLiteImageClassifier", "GPT2Tokenizer", "ImageClassifier",
-           "ImageClassifierPreprocessor", "LlamaBackbone", "LlamaCausalLM", "LlamaCausalLMPreprocessor",
-           "LlamaTokenizer", "Preprocessor", "Task", "TextEmbedder"]
+__all__ = [
+    "Backbone",
+    "BertBackbone",
+    "BertTextClassifier",
+    "BertTextEmbedder",
+    "BertTextEmbedderPreprocessor",
+    "BertTokenizer",
+    "CausalLM",
+    "EfficientNetLiteBackbone",
+    "EfficientNetLiteImageClassifier",
+    "GPT2Tokenizer",
+    "ImageClassifier",
+    "ImageClassifierPreprocessor",
+    "LlamaBackbone",
+    "LlamaCausalLM",
+    "LlamaCausalLMPreprocessor",
+    "LlamaTokenizer",
+    "Preprocessor",
+    "Task",
+    "TextClassifier",
+    "TextEmbedder",
+]

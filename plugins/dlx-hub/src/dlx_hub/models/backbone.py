@@ -50,6 +50,73 @@ class Backbone(dlx.Model):
     def from_config(cls, config: dict, custom_objects=None):
         return cls(**config)
 
+    # -- LoRA -------------------------------------------------------------------------------------
+    def default_lora_layer_names(self) -> tuple[str, ...]:
+        return ("query_dense", "value_dense", "query", "value")
+
+    def enable_lora(self, rank: int, target_layer_names=None, lora_alpha: float | None = None) -> None:
+        """Freezes every weight and adds trainable rank-``rank`` adapters to the Dense layers named
+        in ``target_layer_names`` (default: the attention query and value projections)."""
+        from dlx_hub.models.lora import LoRADense
+
+        names = tuple(target_layer_names or self.default_lora_layer_names())
+        targets = [l for l in self._flatten_layers(include_self=False) if l.name in names]
+        bad = [l.name for l in targets if not isinstance(l, LoRADense)]
+        if not targets or bad:
+            raise ValueError(f"target_layer_names={list(names)!r}: no LoRA-capable Dense layers of that name in "
+                             f"{type(self).__name__}" + (f" ({bad} are not Dense)" if bad else ""))
+        for layer in self._flatten_layers(include_self=False):
+            for v in layer._tracked_variables():
+                v.trainable = False
+        for layer in targets:
+            layer.enable_lora(rank, lora_alpha=lora_alpha)
+        self._lora_layers = targets
+
+    def lora_layers(self) -> list:
+        return list(getattr(self, "_lora_layers", []))
+
+    def save_lora_weights(self, filepath) -> None:
+        """Writes the adapters alone (rank, ``lora_kernel_a``/``lora_kernel_b`` by layer index) to
+        a ``*.lora.h5`` file."""
+        import h5py
+        import numpy as np
+
+        from dlx import ops
+
+        if not str(filepath).endswith(".lora.h5"):
+            raise ValueError(f"filepath={str(filepath)!r} must end with '.lora.h5'")
+        layers_ = self.lora_layers()
+        if not layers_:
+            raise ValueError("no LoRA adapters to save: call enable_lora() first")
+        tmp = str(filepath) + ".tmp"
+        with h5py.File(tmp, "w") as f:
+            f.attrs["rank"] = layers_[0].lora_rank
+            for i, layer in enumerate(layers_):
+                g = f.create_group(str(i))
+                g.attrs["name"] = layer.name
+                g["lora_kernel_a"] = np.asarray(ops.convert_to_numpy(layer.lora_kernel_a))
+                g["lora_kernel_b"] = np.asarray(ops.convert_to_numpy(layer.lora_kernel_b))
+        import os
+
+        os.replace(tmp, str(filepath))
+
+    def load_lora_weights(self, filepath) -> None:
+        """Loads adapters written by :meth:`save_lora_weights` (enables LoRA with the file's rank
+        when it is not enabled yet)."""
+        import h5py
+
+        with h5py.File(str(filepath), "r") as f:
+            rank = int(f.attrs["rank"])
+            if not self.lora_layers():
+                self.enable_lora(rank, target_layer_names=sorted({f[k].attrs["name"] for k in f}))
+            layers_ = self.lora_layers()
+            if len(f) != len(layers_) or layers_[0].lora_rank != rank:
+                raise ValueError(f"{filepath}: {len(f)} adapters of rank {rank}; the model has {len(layers_)} of rank "
+                                 f"{layers_[0].lora_rank}")
+            for i, layer in enumerate(layers_):
+                layer.lora_kernel_a.assign(f[str(i)]["lora_kernel_a"][()])
+                layer.lora_kernel_b.assign(f[str(i)]["lora_kernel_b"][()])
+
     @property
     def token_embedding(self):
         """The token embedding layer (text backbones)."""

@@ -10,12 +10,13 @@ import dlx
 from dlx import layers, ops
 from dlx_hub.models import attention
 from dlx_hub.models.backbone import Backbone, initializer
+from dlx_hub.models.lora import LoRADense
 from dlx_hub.models.preprocessor import Preprocessor
 from dlx_hub.tokenizers import WordPieceTokenizer
 
 
 def _dense(units, **kwargs):
-    return layers.Dense(units, kernel_initializer=initializer("glorot_uniform"), **kwargs)
+    return LoRADense(units, kernel_initializer=initializer("glorot_uniform"), **kwargs)
 
 
 def _embedding(input_dim, output_dim, **kwargs):
