@@ -113,8 +113,8 @@ class Tuner:
             SQLite store and the trials' local checkpoint files.
         overwrite: start over, deleting the stored search (run it from one process only).
         executions_per_trial: models trained per trial; the score is their mean.
-        storage: a SQLAlchemy URL for the store (``postgresql+psycopg://...``); default SQLite in
-            the project folder.
+        storage: a SQLAlchemy URL for the store (``postgresql+psycopg://...``); default the
+            ``DLX_TUNER_STORAGE`` environment variable, else SQLite in the project folder.
         stale_timeout: seconds without a heartbeat after which a running trial's worker counts as
             dead (heartbeats run every quarter of it).
         on_stale_trial: ``"retry"`` re-runs a dead worker's trial with its hyperparameters (up to
@@ -160,6 +160,7 @@ class Tuner:
         self.max_stale_retries = max_stale_retries
         self.tuner_id = tuner_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.pruner = _make_pruner(pruner) if pruner is not None else None
+        storage = storage or os.environ.get("DLX_TUNER_STORAGE") or None
         self.storage_url = storage or ("sqlite:///" + os.path.join(self.project_dir, "study.db"))
         if overwrite:
             if storage is None:
