@@ -367,3 +367,26 @@ def test_storage_url_from_the_environment(tmp_path, monkeypatch):
     assert len(optuna.load_study(study_name="env", storage=storage).trials) == 2
     storage.remove_session()
     storage.engine.dispose()
+
+
+def test_predeclared_hyperparameters_and_tune_new_entries(tmp_path):
+    class T(kt.Tuner):
+        def run_trial(self, trial, *args, **kwargs):
+            hp = trial.hyperparameters
+            return hp.Int("units", 1, 100) + hp.Float("lr", 0.1, 0.9)
+
+    pre = kt.HyperParameters()
+    pre.Fixed("units", 7)
+    t = T(oracle=kt.oracles.RandomSearchOracle(objective=kt.Objective("s", "min"), max_trials=3, hyperparameters=pre,
+                                               tune_new_entries=False), directory=tmp_path, project_name="pre")
+    t.search(verbose=0)
+    for ft in _trials(t):
+        assert ft.user_attrs["dlx_hyperparameters"] == {"units": 7, "lr": 0.1}  # pinned; new entry at its default
+        assert ft.value == pytest.approx(7.1)
+
+    pre = kt.HyperParameters()
+    pre.Int("units", 10, 12)  # overrides the build function's range
+    t = T(oracle=kt.oracles.RandomSearchOracle(objective=kt.Objective("s", "min"), max_trials=4, hyperparameters=pre,
+                                               allow_new_entries=False, seed=0), directory=tmp_path, project_name="pre2")
+    with pytest.raises(ValueError, match="'lr' is not among the tuner's hyperparameters"):
+        t.search(verbose=0)
