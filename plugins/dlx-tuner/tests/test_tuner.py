@@ -348,3 +348,45 @@ def test_third_party_oracle_through_the_hook(tmp_path):
         assert sorted(ft.params["k"] for ft in _trials(t)) == [0, 1, 2, 3]  # brute force: each once
     finally:
         pm.unregister(plugin)
+
+
+def test_storage_url_from_the_environment(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'env.db'}"
+    monkeypatch.setenv("DLX_TUNER_STORAGE", url)
+
+    class T(kt.Tuner):
+        def run_trial(self, trial, *args, **kwargs):
+            return trial.hyperparameters.Float("a", 0.0, 1.0)
+
+    t = T(oracle=kt.oracles.RandomSearchOracle(objective=kt.Objective("a", "min"), max_trials=2),
+          directory=tmp_path, project_name="env")
+    assert t.storage_url == url
+    t.search(verbose=0)
+    assert (tmp_path / "env.db").exists() and not (tmp_path / "env" / "study.db").exists()
+    storage = optuna.storages.RDBStorage(url)
+    assert len(optuna.load_study(study_name="env", storage=storage).trials) == 2
+    storage.remove_session()
+    storage.engine.dispose()
+
+
+def test_predeclared_hyperparameters_and_tune_new_entries(tmp_path):
+    class T(kt.Tuner):
+        def run_trial(self, trial, *args, **kwargs):
+            hp = trial.hyperparameters
+            return hp.Int("units", 1, 100) + hp.Float("lr", 0.1, 0.9)
+
+    pre = kt.HyperParameters()
+    pre.Fixed("units", 7)
+    t = T(oracle=kt.oracles.RandomSearchOracle(objective=kt.Objective("s", "min"), max_trials=3, hyperparameters=pre,
+                                               tune_new_entries=False), directory=tmp_path, project_name="pre")
+    t.search(verbose=0)
+    for ft in _trials(t):
+        assert ft.user_attrs["dlx_hyperparameters"] == {"units": 7, "lr": 0.1}  # pinned; new entry at its default
+        assert ft.value == pytest.approx(7.1)
+
+    pre = kt.HyperParameters()
+    pre.Int("units", 10, 12)  # overrides the build function's range
+    t = T(oracle=kt.oracles.RandomSearchOracle(objective=kt.Objective("s", "min"), max_trials=4, hyperparameters=pre,
+                                               allow_new_entries=False, seed=0), directory=tmp_path, project_name="pre2")
+    with pytest.raises(ValueError, match="'lr' is not among the tuner's hyperparameters"):
+        t.search(verbose=0)

@@ -10,3 +10,8 @@ class FailedTrialError(Exception):
 class FatalError(Exception):
     """Raised inside a trial: the search stops at once and re-raises it."""
 
+
+
+class SearchSpaceError(FatalError, ValueError):
+    """A build function declares the space inconsistently (a name declared twice differently, a
+    new name when ``allow_new_entries=False``): every trial would fail, so the search stops."""

@@ -32,6 +32,8 @@ import copy
 import math
 from typing import Any
 
+from dlx_tuner.errors import SearchSpaceError
+
 _SAMPLINGS = ("linear", "log", "reverse_log")
 _GRID_PROBS = tuple(0.05 + 0.1 * i for i in range(10))  # KerasTuner's 10 values for a stepless range
 
@@ -340,14 +342,14 @@ class HyperParameters:
                 hp = HyperParameter.from_config({**pre.get_config(),
                                                  "conditions": [c.get_config() for c in conditions]})
             elif not self._allow_new_entries:
-                raise ValueError(f"HyperParameters: {name!r} is not among the tuner's hyperparameters "
+                raise SearchSpaceError(f"HyperParameters: {name!r} is not among the tuner's hyperparameters "
                                  f"({sorted(self._predeclared.values)}) and allow_new_entries=False")
         existing = self._find(name, hp.conditions)
         if existing is None:
             self._space.append(hp)
         else:
             if not existing.same_declaration(hp):
-                raise ValueError(f"HyperParameters: {name!r} is declared twice differently: {existing} and {hp}")
+                raise SearchSpaceError(f"HyperParameters: {name!r} is declared twice differently: {existing} and {hp}")
             hp = existing
         if not self._is_active(hp):
             return None
@@ -355,7 +357,7 @@ class HyperParameters:
             return self.values[name]
         value = hp.default
         tune = self._tune_new_entries or (self._predeclared is not None and self._predeclared._find(name))
-        if self._trial is not None and kind != "fixed" and tune:
+        if self._trial is not None and hp.kind != "fixed" and tune:
             pname, dist, to_value = hp.optuna_param()
             value = to_value(suggest(self._trial, pname, dist))
         self.values[name] = value

@@ -89,6 +89,11 @@ class _TrialCallback(_callback_base()):
         if self.best is None or obj.better_than(value, self.best):
             self.best, self.best_step = value, epoch
             self.model.save_weights(self.path)
+            if self.execution == 0 and not getattr(self, "_build_recorded", False):
+                config = _build_config(self.model)  # to rebuild a model built by its data
+                if config is not None:
+                    ot.set_user_attr("dlx_build_config", _jsonable(config))
+                self._build_recorded = True
         if self.execution == 0 and not math.isnan(value):
             ot.report(value, epoch)
             if ot.should_prune():
@@ -108,8 +113,8 @@ class Tuner:
             SQLite store and the trials' local checkpoint files.
         overwrite: start over, deleting the stored search (run it from one process only).
         executions_per_trial: models trained per trial; the score is their mean.
-        storage: a SQLAlchemy URL for the store (``postgresql+psycopg://...``); default SQLite in
-            the project folder.
+        storage: a SQLAlchemy URL for the store (``postgresql+psycopg://...``); default the
+            ``DLX_TUNER_STORAGE`` environment variable, else SQLite in the project folder.
         stale_timeout: seconds without a heartbeat after which a running trial's worker counts as
             dead (heartbeats run every quarter of it).
         on_stale_trial: ``"retry"`` re-runs a dead worker's trial with its hyperparameters (up to
@@ -155,6 +160,7 @@ class Tuner:
         self.max_stale_retries = max_stale_retries
         self.tuner_id = tuner_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.pruner = _make_pruner(pruner) if pruner is not None else None
+        storage = storage or os.environ.get("DLX_TUNER_STORAGE") or None
         self.storage_url = storage or ("sqlite:///" + os.path.join(self.project_dir, "study.db"))
         if overwrite:
             if storage is None:
@@ -504,29 +510,22 @@ class Tuner:
 
     def get_best_models(self, num_models=1) -> list:
         """The best ``num_models`` models, rebuilt and loaded with their best-epoch weights."""
-        out = []
-        for t in self._best_trials(num_models):
-            data = self.store.load_checkpoint(t.number)
-            if data is None:
-                raise ValueError(f"trial {t.trial_id} has no checkpoint in the store (run_trial was overridden and "
-                                 "did not train through the tuner); rebuild it from get_best_hyperparameters()")
-            model = self._build(t.hyperparameters)
-            with tempfile.TemporaryDirectory() as d:
-                path = os.path.join(d, "best.weights.h5")
-                with open(path, "wb") as f:
-                    f.write(data)
-                model.load_weights(path)
-            out.append(model)
-        return out
+        return [self.load_model(t) for t in self._best_trials(num_models)]
 
     def load_model(self, trial) -> object:
-        """The model of ``trial`` (a :class:`Trial`), loaded with its checkpoint."""
+        """The model of ``trial`` (a :class:`Trial`), rebuilt and loaded with its checkpoint."""
         data = self.store.load_checkpoint(trial.number)
         if data is None:
-            raise ValueError(f"trial {trial.trial_id} has no checkpoint in the store")
+            raise ValueError(f"trial {trial.trial_id} has no checkpoint in the store (run_trial was overridden and "
+                             "did not train through the tuner); rebuild it from get_best_hyperparameters()")
         model = self._build(trial.hyperparameters)
+        if not model.built:
+            config = self.store.storage.get_trial(self.store.storage.get_trial_id_from_study_id_trial_number(
+                self.store.study_id, trial.number)).user_attrs.get("dlx_build_config")
+            if config is not None:
+                model.build_from_config(config)
         with tempfile.TemporaryDirectory() as d:
-            path = os.path.join(d, "m.weights.h5")
+            path = os.path.join(d, "best.weights.h5")
             with open(path, "wb") as f:
                 f.write(data)
             model.load_weights(path)
@@ -565,6 +564,23 @@ class Tuner:
     @property
     def executions(self):
         return self.executions_per_trial
+
+
+def _build_config(model):
+    config = model.get_build_config()
+    if config is None and len(getattr(model, "inputs", None) or ()) == 1:
+        config = {"input_shape": list(model.inputs[0].shape)}  # Sequential built from data
+    return config
+
+
+def _jsonable(x):
+    if isinstance(x, dict):
+        return {str(k): _jsonable(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_jsonable(v) for v in x]
+    if hasattr(x, "item") and getattr(x, "ndim", 1) == 0:
+        return x.item()
+    return x
 
 
 def _clear_session():
