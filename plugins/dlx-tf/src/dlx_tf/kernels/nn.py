@@ -6,9 +6,9 @@ import builtins
 import math
 
 from dlx.ops.conv_rules import data_format as _format
+from dlx.ops.conv_rules import deconv_length, same_pads
 from dlx.ops.conv_rules import groups as _groups
 from dlx.ops.conv_rules import padding as _padding
-from dlx.ops.conv_rules import same_pads
 from dlx.ops.conv_rules import spatial_tuple as _tuple
 from dlx.ops.defs import nn as _spec_nn
 from dlx_tf._core import axes, fl, float_pair, promote, static_shape, tensor, tf
@@ -196,8 +196,8 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
     lengths, pads, extra = [], [], []
     for i in range(n_sp):
         eff = (ks[i] - 1) * dl[i] + 1
-        length = _spec_nn._deconv_length(shape[1 + i], ks[i], st[i], padding, op_[i], dl[i])
-        lo = 0 if padding == "valid" else _spec_nn._same_pads(length, ks[i], st[i], dl[i])[0]
+        length = deconv_length(shape[1 + i], ks[i], st[i], padding, op_[i], dl[i])
+        lo = 0 if padding == "valid" else same_pads(length, ks[i], st[i], dl[i])[0]
         hi = (shape[1 + i] - 1) * st[i] + eff - length - lo
         extra.append(builtins.max(-hi, 0))
         hi = builtins.max(hi, 0)
