@@ -34,6 +34,31 @@ def test_import_dlx_and_listing_backends_import_no_framework():
     assert r.stdout.strip() == "[]"
 
 
+def test_layers_built_on_another_backend_import_no_other_framework():
+    """The torch ``nn.Module`` mixin is named by torch's record and imported only for layers
+    built while torch is active: a model built under ``use("numpy")``, or before any backend
+    is selected with another default, imports no torch."""
+    r = run_py(f"""
+        import sys, numpy as np, dlx
+        from dlx import layers
+        with dlx.backend.use("numpy"):
+            m = dlx.Sequential([dlx.Input((3,)), layers.Dense(2)])
+            m.predict(np.ones((1, 3), "float32"), verbose=0)
+        print([f for f in {FRAMEWORKS!r} if f in sys.modules], type(m).__mro__[1].__name__)
+    """, env={**os.environ, "DLX_BACKEND": "torch"})
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split("]")[0] + "]" == "[]"
+    r = run_py("""
+        import sys, dlx
+        from dlx import layers
+        d = layers.Dense(2)  # default torch, not selected yet: the mixin module alone is imported
+        import torch
+        print(isinstance(d, torch.nn.Module), "dlx_torch.backend" in sys.modules)
+    """, env={**os.environ, "DLX_BACKEND": "torch"})
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["True", "False"]
+
+
 def test_import_dlx_is_lazy():
     """``import dlx`` loads no op registry, no backend and no plugin (what keeps it cheap; the
     time itself is measured by bench/fit_predict.py, not here); the first op loads them."""
