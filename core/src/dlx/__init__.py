@@ -14,12 +14,16 @@ __version__ = "0.1.0"
 
 _SUBMODULES = {"ops", "backend", "config", "dtypes", "plugins", "random", "tree", "variables",
                "layers", "models", "initializers", "regularizers", "constraints", "activations", "dtype_policies",
-               "saving", "utils", "optimizers", "losses", "metrics", "callbacks", "trainers"}
+               "saving", "utils", "optimizers", "losses", "metrics", "callbacks", "trainers",
+               "mixed_precision"}
 # public names that live in submodules, imported on first access
 _LAZY = {"Variable": "dlx.variables", "StatelessScope": "dlx.variables",
          "Layer": "dlx.layers", "Input": "dlx.layers", "InputSpec": "dlx.layers",
          "Model": "dlx.models", "Sequential": "dlx.models", "Functional": "dlx.models",
-         "DTypePolicy": "dlx.dtype_policies", "SeedGenerator": "dlx.random"}
+         "DTypePolicy": "dlx.dtype_policies", "SeedGenerator": "dlx.random",
+         # keras.* base classes and scopes
+         "FloatDTypePolicy": "dlx.dtype_policies", "Initializer": "dlx.initializers", "Loss": "dlx.losses",
+         "Metric": "dlx.metrics", "Optimizer": "dlx.optimizers", "Regularizer": "dlx.regularizers"}
 
 
 @contextlib.contextmanager
@@ -37,6 +41,11 @@ def _gc_paused():
     finally:
         if was:
             gc.enable()
+
+
+def version() -> str:
+    """dlx's version (``keras.version()`` gives Keras's)."""
+    return __version__
 
 
 def __getattr__(name):

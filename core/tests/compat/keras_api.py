@@ -213,7 +213,9 @@ def _tag_for(path, why):
         return "issue-20-distribution"
     if ns[1] == "export":
         return "issue-23-export"
-    if ns[1] in ("layers", "quantizers") or path == "keras.Quantizer":
+    if ns[1] in ("layers", "quantizers") or path == "keras.Quantizer" or (
+            ns[1] == "dtype_policies" and ("Quantized" in path or "DTypePolicyMap" in path or path.endswith(
+                ("AWQDTypePolicy", "GPTQDTypePolicy", "Int4DTypePolicy")))):
         return "issue-17-layers"
     if ns[1] in ("metrics", "optimizers") and why == "missing":
         return "issue-17-layers"

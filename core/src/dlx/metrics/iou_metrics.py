@@ -18,7 +18,7 @@ class MeanIoU(Metric):
         axis: the class axis for the argmax.
     """
 
-    def __init__(self, num_classes, name="mean_iou", dtype=None, ignore_class=None, sparse_y_true=True,
+    def __init__(self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_true=True,
                  sparse_y_pred=True, axis=-1):
         super().__init__(name=name, dtype=dtype)
         if not isinstance(num_classes, int) or num_classes < 1:

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from dlx import ops, tree
+from dlx import config, ops, tree
 from dlx import optimizers as optimizers_module
 from dlx.backend import registry
 from dlx.metrics import Mean
@@ -454,6 +454,8 @@ class Trainer:
         self._assert_compiled("fit")
         if not isinstance(epochs, int) or epochs < 0:
             raise ValueError(f"fit: epochs={epochs!r}; expected a non-negative int")
+        if config.max_epochs() is not None:  # keras.config.set_max_epochs: quick runs
+            epochs = min(epochs, config.max_epochs())
         if not isinstance(validation_freq, int) or validation_freq < 1:
             raise ValueError(f"fit: validation_freq={validation_freq!r}; expected an int >= 1")
         if validation_split and validation_data is None:
