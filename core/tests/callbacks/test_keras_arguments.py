@@ -13,6 +13,7 @@ import pytest
 
 import dlx as keras
 
+
 def read_records(path):
     with open(path, "rb") as fh:
         data = fh.read()

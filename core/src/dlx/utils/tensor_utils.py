@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dlx.ops.symbolic import SymbolicTensor as KerasTensor  # noqa: F401  (keras.KerasTensor)
+
 
 def is_keras_tensor(x) -> bool:
     """Whether ``x`` is a symbolic tensor (from ``dlx.Input`` or a layer called on one)."""
