@@ -12,7 +12,7 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBMODULES = {"ops", "backend", "config", "dtypes", "plugins", "random", "tree", "variables",
+_SUBMODULES = {"ops", "backend", "config", "dtypes", "plugins", "random", "tree", "tree_util", "variables",
                "layers", "models", "initializers", "regularizers", "constraints", "activations", "dtype_policies",
                "saving", "utils", "optimizers", "losses", "metrics", "callbacks", "trainers",
                "mixed_precision"}

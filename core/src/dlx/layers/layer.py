@@ -22,8 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from dlx import dtype_policies, tree
+from dlx import dtype_policies
 from dlx import dtypes as _dtypes
+from dlx import tree_util as tree
 from dlx.layers.input_spec import InputSpec, assert_input_compatibility
 from dlx.ops.symbolic import SymbolicTensor
 from dlx.random import SeedGenerator

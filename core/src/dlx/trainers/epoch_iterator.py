@@ -7,7 +7,8 @@ import queue
 import threading
 import warnings
 
-from dlx import config, tree
+from dlx import config
+from dlx import tree_util as tree
 from dlx.trainers.data_adapters import DataAdapter, get_data_adapter
 
 _END = object()

@@ -19,8 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from dlx import config, ops, tree
+from dlx import config, ops
 from dlx import optimizers as optimizers_module
+from dlx import tree_util as tree
 from dlx.backend import registry
 from dlx.metrics import Mean
 from dlx.trainers.compile_utils import CompileLoss, CompileMetrics

@@ -17,7 +17,7 @@ import functools
 
 import numpy as np
 
-from dlx import tree
+from dlx import tree_util as tree
 from dlx_tf._core import tf
 
 _EAGER = type(tf.constant(0.0))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlx import dtypes, tree
+from dlx import dtypes
+from dlx import tree_util as tree
 
 
 def unpack_x_y_sample_weight(data):
