@@ -62,9 +62,25 @@ def test_same_seed_same_samples_different_seed_differs(numpy_backend):
 
 
 def test_seed_validation(numpy_backend):
-    with pytest.raises(ValueError, match="explicit seed"):
-        dlx.random.uniform((2,))
     with pytest.raises(ValueError, match="non-negative"):
         dlx.random.uniform((2,), seed=-1)
     with pytest.raises(ValueError, match="rate"):
         dlx.random.dropout(np.ones(3, np.float32), 1.5, seed=0)
+
+
+def test_seed_none_int_and_seed_generator_as_keras(numpy_backend):
+    # None: a fresh seed from the global generator, reproducible after set_random_seed (Keras's rule)
+    dlx.utils.set_random_seed(5)
+    a = dlx.random.uniform((4,))
+    b = dlx.random.uniform((4,))
+    assert not np.array_equal(a, b)
+    dlx.utils.set_random_seed(5)
+    np.testing.assert_array_equal(a, dlx.random.uniform((4,)))
+    # a SeedGenerator: each call takes its next seed
+    g1, g2 = dlx.random.SeedGenerator(3), dlx.random.SeedGenerator(3)
+    x1, x2 = dlx.random.normal((3,), seed=g1), dlx.random.normal((3,), seed=g1)
+    assert not np.array_equal(x1, x2)
+    np.testing.assert_array_equal(x1, dlx.random.normal((3,), seed=g2))
+    for fn in (lambda s: dlx.random.randint((3,), 0, 5, seed=s), lambda s: dlx.random.truncated_normal((3,), seed=s),
+               lambda s: dlx.random.shuffle(np.arange(5), seed=s), lambda s: dlx.random.dropout(np.ones(4, "float32"), 0.5, seed=s)):
+        assert np.shape(fn(7)) == np.shape(fn(dlx.random.SeedGenerator(1))) == np.shape(fn(None))

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from dlx import dtypes, ops, tree
+from dlx import dtypes, ops
+from dlx import tree_util as tree
 from dlx.backend import registry
 from dlx.backends.numpy.autodiff import reference_vjp
 from dlx.ops import tolerance as T

@@ -12,15 +12,19 @@ import importlib
 
 __version__ = "0.1.0"
 
-_SUBMODULES = {"ops", "backend", "config", "dtypes", "plugins", "random", "tree", "variables",
+_SUBMODULES = {"ops", "backend", "config", "dtypes", "plugins", "random", "tree", "tree_util", "variables",
                "layers", "models", "initializers", "regularizers", "constraints", "activations", "dtype_policies",
                "saving", "utils", "optimizers", "losses", "metrics", "callbacks", "trainers", "export",
-               "datasets"}
+               "datasets", "mixed_precision"}
 # public names that live in submodules, imported on first access
 _LAZY = {"Variable": "dlx.variables", "StatelessScope": "dlx.variables",
          "Layer": "dlx.layers", "Input": "dlx.layers", "InputSpec": "dlx.layers",
          "Model": "dlx.models", "Sequential": "dlx.models", "Functional": "dlx.models",
-         "DTypePolicy": "dlx.dtype_policies", "SeedGenerator": "dlx.random"}
+         "DTypePolicy": "dlx.dtype_policies", "SeedGenerator": "dlx.random",
+         # keras.* base classes and scopes
+         "FloatDTypePolicy": "dlx.dtype_policies", "Initializer": "dlx.initializers", "Loss": "dlx.losses",
+         "Metric": "dlx.metrics", "Optimizer": "dlx.optimizers", "Regularizer": "dlx.regularizers",
+         "name_scope": "dlx.layers.layer", "SymbolicScope": "dlx.layers.layer", "KerasTensor": "dlx.utils.tensor_utils"}
 
 
 @contextlib.contextmanager
@@ -38,6 +42,11 @@ def _gc_paused():
     finally:
         if was:
             gc.enable()
+
+
+def version() -> str:
+    """dlx's version (``keras.version()`` gives Keras's)."""
+    return __version__
 
 
 def __getattr__(name):

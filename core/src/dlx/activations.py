@@ -124,7 +124,7 @@ def sparse_sigmoid(x):
     return ops.clip(0.5 * (x + 1.0), 0.0, 1.0)
 
 
-def squareplus(x, b: float = 4.0):
+def squareplus(x, b: float = 4):
     """``(x + sqrt(x^2 + b)) / 2``."""
     return (x + ops.sqrt(ops.square(x) + b)) / 2.0
 

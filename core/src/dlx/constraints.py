@@ -38,7 +38,7 @@ def _norms(w, axis):
 class MaxNorm(Constraint):
     """Rescales slices along ``axis`` whose L2 norm exceeds ``max_value``."""
 
-    def __init__(self, max_value: float = 2.0, axis: int | tuple = 0):
+    def __init__(self, max_value: float = 2, axis: int | tuple = 0):
         self.max_value = max_value
         self.axis = axis
 
@@ -91,6 +91,11 @@ ALL_OBJECTS = {c.__name__: c for c in (Constraint, MaxNorm, MinMaxNorm, NonNeg, 
 _SNAKE = {"max_norm": MaxNorm, "min_max_norm": MinMaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm}
 
 
-get, serialize, deserialize = accessors("constraint", ALL_OBJECTS, _SNAKE)
+get, _serialize, deserialize = accessors("constraint", ALL_OBJECTS, _SNAKE)
+
+
+def serialize(constraint):
+    """The config dict of a constraint (``dlx.saving.serialize``)."""
+    return _serialize(constraint)
 
 __all__ = sorted([*ALL_OBJECTS, *_SNAKE, "deserialize", "get", "serialize"])

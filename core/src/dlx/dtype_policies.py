@@ -111,10 +111,10 @@ def get(identifier) -> DTypePolicy:
     return DTypePolicy(identifier)
 
 
-def serialize(policy: DTypePolicy) -> dict:
+def serialize(dtype_policy: DTypePolicy) -> dict:
     from dlx.saving import serialize as _s
 
-    return _s(policy)
+    return _s(dtype_policy)
 
 
 def deserialize(config, custom_objects=None) -> DTypePolicy:

@@ -22,9 +22,16 @@ from dlx import ops
 from dlx import random as _random
 
 
-def compute_fans(shape) -> tuple[int, int]:
-    """``(fan_in, fan_out)`` of a weight shape (dense ``(in, out)``, conv ``(*window, in, out)``)."""
+def compute_fans(shape, input_axes=None, output_axes=None) -> tuple[int, int]:
+    """``(fan_in, fan_out)`` of a weight shape (dense ``(in, out)``, conv ``(*window, in, out)``);
+    with ``input_axes`` and ``output_axes`` (e.g. an einsum kernel), the products of those dims."""
     shape = tuple(int(d) for d in shape)
+    if input_axes is not None and output_axes is not None:
+        try:
+            return int(np.prod([shape[a] for a in input_axes])), int(np.prod([shape[a] for a in output_axes]))
+        except IndexError:
+            raise ValueError(f"compute_fans: input_axes={input_axes!r} / output_axes={output_axes!r} do not fit a "
+                             f"weight of shape {shape}") from None
     if len(shape) == 0:
         return 1, 1
     if len(shape) == 1:
@@ -173,10 +180,17 @@ class VarianceScaling(RandomInitializer):
         mode: ``"fan_in"``, ``"fan_out"`` or ``"fan_avg"``.
         distribution: ``"truncated_normal"``, ``"untruncated_normal"`` or ``"uniform"``.
         seed: see :class:`RandomInitializer`.
+        input_axes, output_axes: the weight's axes that count as its inputs / outputs for the fans
+            (both or neither; default: dense / conv layout).
     """
 
     def __init__(self, scale: float = 1.0, mode: str = "fan_in", distribution: str = "truncated_normal",
-                 seed: int | None = None):
+                 seed: int | None = None, input_axes=None, output_axes=None):
+        if (input_axes is None) != (output_axes is None):
+            raise ValueError(f"VarianceScaling: pass both input_axes and output_axes or neither; got "
+                             f"input_axes={input_axes!r}, output_axes={output_axes!r}")
+        self.input_axes = None if input_axes is None else list(input_axes)
+        self.output_axes = None if output_axes is None else list(output_axes)
         if scale <= 0.0:
             raise ValueError(f"VarianceScaling: scale={scale!r}; expected a positive number")
         if mode not in ("fan_in", "fan_out", "fan_avg"):
@@ -192,7 +206,7 @@ class VarianceScaling(RandomInitializer):
 
     def __call__(self, shape, dtype=None):
         dt = _dtype(dtype)
-        fan_in, fan_out = compute_fans(shape)
+        fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
         fan = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
         scale = self.scale / max(1.0, fan)
         if self.distribution == "truncated_normal":
@@ -205,15 +219,15 @@ class VarianceScaling(RandomInitializer):
 
     def get_config(self) -> dict:
         return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution,
-                **super().get_config()}
+                **super().get_config(), "input_axes": self.input_axes, "output_axes": self.output_axes}
 
 
 def _vs(name, scale, mode, distribution, doc):
-    def __init__(self, seed: int | None = None):
-        VarianceScaling.__init__(self, scale, mode, distribution, seed)
+    def __init__(self, seed: int | None = None, input_axes=None, output_axes=None):
+        VarianceScaling.__init__(self, scale, mode, distribution, seed, input_axes, output_axes)
 
     def get_config(self) -> dict:
-        return {"seed": self._init_seed}
+        return {"seed": self._init_seed, "input_axes": self.input_axes, "output_axes": self.output_axes}
 
     cls = type(name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config,
                                           "__doc__": doc, "__module__": __name__})

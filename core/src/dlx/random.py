@@ -1,6 +1,8 @@
 """Stateless, portable random numbers (the same seed gives the same samples on every backend).
 
-``seed`` is an int or a ``(2,)`` uint32 tensor (see :func:`make_seed`); see
+``seed`` is an int, a ``(2,)`` uint32 tensor (see :func:`make_seed`), a :class:`SeedGenerator`
+(its next seed; the layer's own generator in a layer) or ``None`` (a seed drawn from the global
+generator, which ``dlx.utils.set_random_seed`` seeds; not for compiled functions); see
 :mod:`dlx.ops.defs.random` for the generator and the transforms.
 
 >>> import dlx
@@ -33,35 +35,35 @@ def _shape(shape):
 
 
 def bits(shape, seed):
-    return ops.random_bits(make_seed(seed), _shape(shape))
+    return ops.random_bits(draw_seed(seed), _shape(shape))
 
 
 def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
-    return ops.random_uniform(make_seed(seed), _shape(shape), minval, maxval, dtype)
+    return ops.random_uniform(draw_seed(seed), _shape(shape), minval, maxval, dtype)
 
 
 def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
-    return ops.random_normal(make_seed(seed), _shape(shape), mean, stddev, dtype)
+    return ops.random_normal(draw_seed(seed), _shape(shape), mean, stddev, dtype)
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
-    return ops.random_truncated_normal(make_seed(seed), _shape(shape), mean, stddev, dtype)
+    return ops.random_truncated_normal(draw_seed(seed), _shape(shape), mean, stddev, dtype)
 
 
 def randint(shape, minval, maxval, dtype="int32", seed=None):
-    return ops.random_randint(make_seed(seed), _shape(shape), minval, maxval, dtype)
+    return ops.random_randint(draw_seed(seed), _shape(shape), minval, maxval, dtype)
 
 
 def dropout(inputs, rate, noise_shape=None, seed=None):
-    return ops.random_dropout(make_seed(seed), inputs, rate, noise_shape)
+    return ops.random_dropout(draw_seed(seed), inputs, rate, noise_shape)
 
 
 def shuffle(x, axis=0, seed=None):
-    return ops.random_shuffle(make_seed(seed), x, axis)
+    return ops.random_shuffle(draw_seed(seed), x, axis)
 
 
 def categorical(logits, num_samples, dtype="int32", seed=None):
-    return ops.random_categorical(make_seed(seed), logits, num_samples, dtype)
+    return ops.random_categorical(draw_seed(seed), logits, num_samples, dtype)
 
 
 # ------------------------------------------------------------------------------ seed management
@@ -136,7 +138,10 @@ class SeedGenerator:
 
 
 def draw_seed(seed):
-    """A ``(2,)`` seed from an int, a seed tensor or a :class:`SeedGenerator` (advanced)."""
+    """A ``(2,)`` seed from an int, a seed tensor, a :class:`SeedGenerator` (advanced) or ``None``
+    (a fresh seed from the global generator, as Keras's unseeded calls)."""
     if isinstance(seed, SeedGenerator):
         return seed.next()
+    if seed is None:
+        return make_seed(make_default_seed())
     return make_seed(seed)

@@ -113,6 +113,11 @@ ALL_OBJECTS = {c.__name__: c for c in (Regularizer, L1, L2, L1L2, OrthogonalRegu
 _SNAKE = {"l1": L1, "l2": L2, "l1_l2": L1L2, "orthogonal_regularizer": OrthogonalRegularizer}
 
 
-get, serialize, deserialize = accessors("regularizer", ALL_OBJECTS, _SNAKE)
+get, _serialize, deserialize = accessors("regularizer", ALL_OBJECTS, _SNAKE)
+
+
+def serialize(regularizer):
+    """The config dict of a regularizer (``dlx.saving.serialize``)."""
+    return _serialize(regularizer)
 
 __all__ = sorted([*ALL_OBJECTS, *_SNAKE, "deserialize", "get", "serialize"])

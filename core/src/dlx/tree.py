@@ -1,83 +1,249 @@
-"""Minimal pytree utilities: nested tuples, lists and dicts with array leaves.
+"""``keras.tree``: nested structures as Keras 3 handles them.
 
-``None`` is an empty subtree (no leaves), as in JAX. Dicts flatten in sorted-key order.
+Lists, tuples, namedtuples and dicts are nodes; everything else is a leaf, ``None`` included.
+Dicts flatten in sorted-key order (an ``OrderedDict`` in its own order) and are rebuilt with their
+original key order. (dlx's internal pytree, where ``None`` is an empty subtree and ``flatten``
+also returns the structure, is :mod:`dlx.tree_util`.)
+
+>>> from dlx import tree
+>>> tree.flatten({"b": [1, None], "a": 2})
+[2, 1, None]
+>>> tree.map_structure(lambda v: v * 10, (1, [2, 3]))
+(10, [20, 30])
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections import OrderedDict
 
 
-class TreeDef:
-    __slots__ = ("children", "kind", "meta")
-
-    def __init__(self, kind, meta, children):
-        self.kind, self.meta, self.children = kind, meta, children
-
-    def __eq__(self, other):
-        return (isinstance(other, TreeDef) and self.kind == other.kind and self.meta == other.meta
-                and self.children == other.children)
-
-    def __hash__(self):
-        return hash((self.kind, self.meta, tuple(self.children)))
-
-    def __repr__(self):
-        return f"TreeDef({self.kind}, {self.meta}, {self.children})"
+class MAP_TO_NONE:
+    """Returned by a :func:`traverse` function to put ``None`` in place of a subtree."""
 
 
-_LEAF = TreeDef("leaf", None, ())
-_NONE = TreeDef("none", None, ())
+def _is_namedtuple(x) -> bool:
+    return isinstance(x, tuple) and hasattr(type(x), "_fields")
 
 
-def flatten(tree: Any) -> tuple[list, TreeDef]:
-    """Returns (leaves, treedef)."""
-    leaves: list = []
-    return leaves, _flatten(tree, leaves)
+def _keys(d):
+    if isinstance(d, OrderedDict):
+        return list(d)
+    try:
+        return sorted(d)
+    except TypeError:  # keys of mixed types: insertion order
+        return list(d)
 
 
-def _flatten(t, leaves):
-    if t is None:
-        return _NONE
-    tp = type(t)
-    if tp is tuple or tp is list:
-        return TreeDef(tp.__name__, None, tuple(_flatten(c, leaves) for c in t))
-    if tp is dict:
-        keys = tuple(sorted(t))
-        return TreeDef("dict", keys, tuple(_flatten(t[k], leaves) for k in keys))
-    if isinstance(t, tuple) and hasattr(t, "_fields"):  # namedtuple
-        return TreeDef("namedtuple", tp, tuple(_flatten(c, leaves) for c in t))
-    leaves.append(t)
-    return _LEAF
+def _node(x):
+    """``(keys, children)`` of a node, or ``None`` for a leaf."""
+    if isinstance(x, dict):
+        keys = _keys(x)
+        return keys, [x[k] for k in keys]
+    if isinstance(x, (list, tuple)):  # namedtuples too: their paths are indices, as in Keras
+        return list(range(len(x))), list(x)
+    return None
 
 
-def unflatten(treedef: TreeDef, leaves) -> Any:
-    it = iter(leaves)
-    out = _unflatten(treedef, it)
+def _rebuild(x, keys, children):
+    if isinstance(x, dict):
+        values = dict(zip(keys, children))
+        try:
+            out = type(x)()
+        except TypeError:
+            out = {}
+        for k in x:  # the original key order
+            out[k] = values[k]
+        return out
+    if _is_namedtuple(x):
+        return type(x)(*children)
+    if isinstance(x, list):
+        return list(children)
+    return tuple(children)
+
+
+def is_nested(structure) -> bool:
+    """Whether ``structure`` is a list, tuple, namedtuple or dict (``None`` is not)."""
+    return _node(structure) is not None
+
+
+def flatten(structure) -> list:
+    """The leaves of ``structure`` as a list (``None`` is a leaf; a leaf gives ``[leaf]``)."""
+    out: list = []
+
+    def walk(x):
+        node = _node(x)
+        if node is None:
+            out.append(x)
+        else:
+            for c in node[1]:
+                walk(c)
+
+    walk(structure)
     return out
 
 
-def _unflatten(td, it):
-    k = td.kind
-    if k == "leaf":
-        return next(it)
-    if k == "none":
-        return None
-    kids = [_unflatten(c, it) for c in td.children]
-    if k == "tuple":
-        return tuple(kids)
-    if k == "list":
-        return kids
-    if k == "dict":
-        return dict(zip(td.meta, kids))
-    return td.meta(*kids)
+def flatten_with_path(structure) -> list:
+    """``[(path, leaf), ...]``; a path is the tuple of keys / indices from the root."""
+    out: list = []
+
+    def walk(x, path):
+        node = _node(x)
+        if node is None:
+            out.append((path, x))
+        else:
+            for k, c in zip(*node):
+                walk(c, (*path, k))
+
+    walk(structure, ())
+    return out
 
 
-def map_structure(fn: Callable, tree: Any, *rest: Any) -> Any:
-    leaves, td = flatten(tree)
-    others = [flatten(r)[0] for r in rest]
-    return unflatten(td, [fn(*xs) for xs in zip(leaves, *others)])
+def _same_node(a, b) -> bool:
+    na, nb = _node(a), _node(b)
+    if na is None or nb is None:
+        return na is None and nb is None
+    kind = lambda x: dict if isinstance(x, dict) else (type(x) if _is_namedtuple(x) else type(x) is list)
+    return kind(a) == kind(b) and na[0] == nb[0]
 
 
-def leaves(tree: Any) -> list:
-    return flatten(tree)[0]
+def _mismatch(a, b):
+    return ValueError(f"Structures don't have the same nested structure: {_short(a)} vs {_short(b)}")
+
+
+def _short(x):
+    text = repr(x)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def map_structure(func, *structures, none_is_leaf=True):
+    """``func`` applied to the leaves of ``structures`` (which must share one structure),
+    rebuilt in that structure. With ``none_is_leaf=False``, ``None`` entries stay ``None``."""
+    if not structures:
+        raise ValueError("map_structure: must provide at least one structure")
+
+    def walk(xs):
+        first = xs[0]
+        if not none_is_leaf and first is None:
+            if any(x is not None for x in xs[1:]):
+                raise _mismatch(first, next(x for x in xs[1:] if x is not None))
+            return None
+        node = _node(first)
+        for other in xs[1:]:
+            if not _same_node(first, other):
+                raise _mismatch(first, other)
+        if node is None:
+            return func(*xs)
+        keys = node[0]
+        per_child = [_node(x)[1] for x in xs]
+        return _rebuild(first, keys, [walk([c[i] for c in per_child]) for i in range(len(keys))])
+
+    return walk(list(structures))
+
+
+def map_structure_up_to(shallow_structure, func, *structures):
+    """``func`` applied to the sub-structures of ``structures`` found at the leaves of
+    ``shallow_structure``; the result has ``shallow_structure``'s shape."""
+    if not structures:
+        raise ValueError("map_structure_up_to: must provide at least one structure")
+
+    def walk(shallow, xs):
+        node = _node(shallow)
+        if node is None:
+            return func(*xs)
+        for x in xs:
+            if not _same_node(shallow, x) and not (_node(x) is not None and _node(x)[0] == node[0]):
+                raise _mismatch(shallow, x)
+        kids = [_node(x)[1] for x in xs]
+        return _rebuild(shallow, node[0], [walk(c, [k[i] for k in kids]) for i, c in enumerate(node[1])])
+
+    return walk(shallow_structure, list(structures))
+
+
+def assert_same_structure(a, b, check_types=None):
+    """Raises ``ValueError`` unless ``a`` and ``b`` have the same nested structure (node types,
+    lengths, dict keys). ``check_types`` is accepted for compatibility; types are always checked."""
+    if check_types is False:
+        raise ValueError("assert_same_structure: check_types=False is not supported (Keras 3 always checks "
+                         "node types)")
+    map_structure(lambda *_: None, a, b)
+
+
+def assert_same_paths(a, b):
+    """Raises ``ValueError`` unless ``a`` and ``b`` have the same leaf paths (node types may
+    differ: a list and a tuple of the same length have the same paths)."""
+    pa = {p for p, _ in flatten_with_path(a)}
+    pb = {p for p, _ in flatten_with_path(b)}
+    if pa != pb:
+        msg = "`a` and `b` don't have the same paths."
+        if pa - pb:
+            msg += f"\nPaths in `a` missing in `b`:\n{pa - pb}"
+        if pb - pa:
+            msg += f"\nPaths in `b` missing in `a`:\n{pb - pa}"
+        raise ValueError(msg)
+
+
+def pack_sequence_as(structure, flat_sequence):
+    """``flat_sequence`` (as from :func:`flatten`) put back into ``structure``'s shape."""
+    flat = list(flat_sequence)
+    n = len(flatten(structure))
+    if len(flat) != n:
+        raise ValueError(f"pack_sequence_as: the structure has {n} leaves; flat_sequence has {len(flat)} items")
+    it = iter(flat)
+
+    def walk(x):
+        node = _node(x)
+        if node is None:
+            return next(it)
+        return _rebuild(x, node[0], [walk(c) for c in node[1]])
+
+    return walk(structure)
+
+
+def traverse(func, structure, top_down=True):
+    """Visits every node and leaf. Top-down: where ``func`` returns ``None`` the children are
+    visited, anything else replaces the subtree (``MAP_TO_NONE``: ``None``). Bottom-up: ``func``
+    sees each subtree after its children are traversed; ``None`` keeps it."""
+
+    def children(x):
+        node = _node(x)
+        if node is None:
+            return x
+        return _rebuild(x, node[0], [traverse(func, c, top_down) for c in node[1]])
+
+    if top_down:
+        ret = func(structure)
+        if ret is None:
+            return children(structure)
+    else:
+        done = children(structure)
+        ret = func(done)
+        if ret is None:
+            return done
+    return None if ret is MAP_TO_NONE else ret
+
+
+def lists_to_tuples(structure):
+    """Every list in ``structure`` (nested ones too) as a tuple."""
+    return traverse(lambda x: tuple(x) if isinstance(x, list) else None, structure, top_down=False)
+
+
+def map_shape_structure(func, structure):
+    """Like :func:`map_structure`, with tuples / lists of ints and ``None`` (shapes) as leaves."""
+
+    def is_shape(x):
+        return isinstance(x, (list, tuple)) and all(isinstance(e, (int, type(None))) for e in x)
+
+    def walk(x):
+        if is_shape(x):
+            return func(x)
+        node = _node(x)
+        if node is None:
+            return func(x)
+        return _rebuild(x, node[0], [walk(c) for c in node[1]])
+
+    return walk(structure)
+
+
+__all__ = ["MAP_TO_NONE", "assert_same_paths", "assert_same_structure", "flatten", "flatten_with_path",
+           "is_nested", "lists_to_tuples", "map_shape_structure", "map_structure", "map_structure_up_to",
+           "pack_sequence_as", "traverse"]

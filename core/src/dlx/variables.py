@@ -104,14 +104,43 @@ class Variable(Special):
         regularizer: optional penalty callable, read by ``Layer.losses``.
         constraint: optional projection applied by optimizers after each update.
         autocast: whether reads inside an :class:`AutocastScope` are cast to its dtype.
+        aggregation: how replicas' values combine (``"none"``, ``"mean"``, ``"sum"``,
+            ``"only_first_replica"``); recorded for distribution strategies, as in Keras.
+        synchronization: when replicas synchronize (``"auto"``, ``"none"``, ``"on_read"``,
+            ``"on_write"``); recorded, as in Keras.
+        layout: a distribution layout; dlx places variables on one device (``None`` only).
+
+    ``path``, ``backend``, ``regularizer`` and ``constraint`` are keyword-only extras of dlx.
     """
+
+    _AGGREGATIONS = ("none", "mean", "sum", "only_first_replica")
+    _SYNCHRONIZATIONS = ("none", "on_write", "on_read", "auto")
 
     __array_ufunc__ = None
 
-    def __init__(self, initializer, shape=None, dtype=None, trainable=True, name=None, path=None,
-                 backend=None, regularizer=None, constraint=None, autocast=True):
+    def __init__(self, initializer, shape=None, dtype=None, trainable=True, autocast=True, aggregation="none",
+                 synchronization="auto", name=None, layout=None, **kwargs):
         from dlx.backend import registry
         from dlx.ops.dispatch import STATE
+
+        path, backend = kwargs.pop("path", None), kwargs.pop("backend", None)
+        regularizer, constraint = kwargs.pop("regularizer", None), kwargs.pop("constraint", None)
+        if kwargs:
+            raise TypeError(f"Variable: unexpected keyword argument(s) {sorted(kwargs)}")
+        if aggregation is None:
+            aggregation = "none"
+        if aggregation not in self._AGGREGATIONS:
+            raise ValueError(f"Variable: aggregation={aggregation!r}; expected one of {self._AGGREGATIONS}")
+        if synchronization is None:
+            synchronization = "auto"
+        if synchronization not in self._SYNCHRONIZATIONS:
+            raise ValueError(f"Variable: synchronization={synchronization!r}; expected one of "
+                             f"{self._SYNCHRONIZATIONS}")
+        if layout is not None:
+            raise ValueError(f"Variable: layout={layout!r}: dlx places each variable on one device; "
+                             "pass layout=None")
+        self.aggregation = aggregation
+        self.synchronization = synchronization
 
         if name is not None and "/" in str(name):
             raise ValueError(f"Variable name={name!r} must not contain '/' (paths are built from names)")

@@ -58,6 +58,7 @@ def test_initializer_statistics(numpy_backend):
     np.testing.assert_array_equal(_np(initializers.Zeros()((2,))), [0, 0])
     np.testing.assert_array_equal(_np(initializers.Ones()((2,))), [1, 1])
     assert initializers.compute_fans((3, 3, 4, 8)) == (36, 72)
+    assert initializers.compute_fans((5, 2, 6), input_axes=[0], output_axes=[1, 2]) == (5, 12)
 
 
 def test_initializer_get_and_serialize(numpy_backend):
@@ -66,7 +67,8 @@ def test_initializer_get_and_serialize(numpy_backend):
     init = initializers.VarianceScaling(3.0, "fan_avg", "uniform", seed=9)
     cfg = json.loads(json.dumps(initializers.serialize(init)))
     assert cfg == {"module": "dlx.initializers", "class_name": "VarianceScaling", "registered_name": None,
-                   "config": {"scale": 3.0, "mode": "fan_avg", "distribution": "uniform", "seed": 9}}
+                   "config": {"scale": 3.0, "mode": "fan_avg", "distribution": "uniform", "seed": 9,
+                              "input_axes": None, "output_axes": None}}  # Keras 3.15's keys
     again = initializers.deserialize(cfg)
     np.testing.assert_array_equal(_np(again((3, 3))), _np(init((3, 3))))
     keras_style = {"module": "keras.initializers", "class_name": "HeNormal", "config": {"seed": 1},

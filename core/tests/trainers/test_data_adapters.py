@@ -39,12 +39,13 @@ def test_arrays_batches_partial_and_dicts():
 def test_shuffle_is_seeded_per_epoch():
     x = np.arange(100)
     ad = ArrayDataAdapter(x, batch_size=10, shuffle=True, seed=3)
-    e0, e0b, e1 = (np.concatenate([b[0] for b in collect(ad, e)]) for e in (0, 0, 1))
+    # no y: each batch is x itself, as Keras packs it (pack_x_y_sample_weight)
+    e0, e0b, e1 = (np.concatenate(list(collect(ad, e))) for e in (0, 0, 1))
     np.testing.assert_array_equal(e0, e0b)
     assert not np.array_equal(e0, e1) and sorted(e0) == list(range(100))
     ad2 = ArrayDataAdapter(x, batch_size=10, shuffle="batch", seed=3)
     for i, b in enumerate(collect(ad2)):
-        assert sorted(b[0]) == list(range(10 * i, 10 * i + 10))
+        assert sorted(b) == list(range(10 * i, 10 * i + 10))
 
 
 def test_pandas_inputs():
@@ -192,7 +193,7 @@ def test_epoch_iterator_converts_and_groups():
     it = EpochIterator(np.arange(10.0), batch_size=3, steps_per_execution=2, backend=backend)
     groups = list(it.enumerate_epoch(0))
     assert [(s, len(g)) for s, g in groups] == [(0, 2), (2, 2)]
-    assert backend.is_tensor(groups[0][1][0][0])
+    assert backend.is_tensor(groups[0][1][0])  # x only: the batch is the tensor itself
     it.skip_steps = 3
     assert [(s, len(g)) for s, g in it.enumerate_epoch(1)] == [(3, 1)]
 
@@ -213,7 +214,7 @@ def test_plugin_data_adapter_is_consulted_first(monkeypatch):
     try:
         ad = get_data_adapter(range(6), batch_size=4)
         assert type(ad).__name__ == "RangeAdapter"  # the plugin target, imported by the hook
-        assert [b[0].tolist() for b in collect(ad)] == [[0, 1, 2, 3], [4, 5]]
+        assert [b.tolist() for b in collect(ad)] == [[0, 1, 2, 3], [4, 5]]  # x only: the batch is x
     finally:
         pm.unregister(plugin)
         data_adapters._PLUGIN_CACHE.clear()

@@ -262,7 +262,7 @@ def _eager_predict(model, x):
     """The compiled function's own step, run eagerly."""
     data = ([torch.from_numpy(a) for a in x],) if isinstance(x, list) else (torch.from_numpy(x),)
     y = model.predict_step(model._inference_state(), data)
-    return dlx.tree.map_structure(lambda t: t.detach().numpy(), y)
+    return dlx.tree_util.map_structure(lambda t: t.detach().numpy(), y)
 
 
 @pytest.mark.parametrize("rows", [1, 1024])

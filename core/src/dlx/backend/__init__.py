@@ -15,5 +15,95 @@ def name() -> str:
     return current().name
 
 
-__all__ = ["Backend", "BackendError", "Capabilities", "build_op_table", "current", "get", "name",
-           "records", "use"]
+# ---- keras.backend: the global settings and dtype helpers Keras keeps here ----------------------
+def backend() -> str:
+    """The active backend's name (``keras.backend.backend()``)."""
+    return current().name
+
+
+def clear_session(free_memory: bool = True) -> None:
+    """See :func:`dlx.utils.clear_session`."""
+    from dlx.utils import clear_session as _clear
+
+    _clear(free_memory=free_memory)
+
+
+def get_uid(prefix: str = "") -> int:
+    """See :func:`dlx.utils.naming.get_uid`."""
+    from dlx.utils.naming import get_uid as _get_uid
+
+    return _get_uid(prefix)
+
+
+def is_keras_tensor(x) -> bool:
+    """Whether ``x`` is a symbolic tensor (from ``dlx.Input`` or a layer called on one)."""
+    from dlx.utils.tensor_utils import is_keras_tensor as _is
+
+    return _is(x)
+
+
+def is_float_dtype(dtype) -> bool:
+    from dlx import dtypes
+
+    return dtypes.is_float(dtypes.standardize(dtype))
+
+
+def is_int_dtype(dtype) -> bool:
+    from dlx import dtypes
+
+    return dtypes.is_int(dtypes.standardize(dtype))
+
+
+def result_type(*dtypes) -> str:
+    """The dtype that combining values of ``dtypes`` gives (dlx's promotion rules, as Keras's)."""
+    from dlx import dtypes as _dtypes
+
+    return _dtypes.result_type(*dtypes)
+
+
+def standardize_dtype(dtype) -> str:
+    from dlx import dtypes
+
+    return dtypes.standardize(dtype)
+
+
+def floatx() -> str:
+    from dlx import config
+
+    return config.floatx()
+
+
+def set_floatx(value) -> None:
+    from dlx import config
+
+    config.set_floatx(value)
+
+
+def epsilon() -> float:
+    from dlx import config
+
+    return config.epsilon()
+
+
+def set_epsilon(value) -> None:
+    from dlx import config
+
+    config.set_epsilon(value)
+
+
+def image_data_format() -> str:
+    from dlx import config
+
+    return config.image_data_format()
+
+
+def set_image_data_format(data_format) -> None:
+    from dlx import config
+
+    config.set_image_data_format(data_format)
+
+
+__all__ = ["Backend", "BackendError", "Capabilities", "backend", "build_op_table", "clear_session", "current",
+           "epsilon", "floatx", "get", "get_uid", "image_data_format", "is_float_dtype", "is_int_dtype",
+           "is_keras_tensor", "name", "records", "result_type", "set_epsilon", "set_floatx",
+           "set_image_data_format", "standardize_dtype", "use"]

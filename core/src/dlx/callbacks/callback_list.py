@@ -51,6 +51,8 @@ class CallbackList(Callback):
         return any(cb.needs_state_on_batch for cb in self.callbacks)
 
     def _call(self, hook, *args):
+        *head, logs = args
+        args = (*head, {} if logs is None else logs)  # callbacks always receive a logs dict, as in Keras
         for cb in self.callbacks:
             getattr(cb, hook)(*args)
 

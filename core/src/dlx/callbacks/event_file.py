@@ -97,7 +97,15 @@ def histogram_proto(values, bins=30) -> bytes:
     return msg
 
 
-def event_bytes(step: int, wall_time: float, *, scalars=None, histograms=None, file_version=None) -> bytes:
+def text_value(tag: str, text: str, plugin_name: str, content: bytes = b"") -> bytes:
+    """A ``Summary.Value`` holding a string tensor for TensorBoard plugin ``plugin_name``."""
+    tensor = _key(1, 0) + _varint(7) + _bytes_field(2, b"") + _bytes_field(8, text.encode())  # DT_STRING scalar
+    metadata = _bytes_field(1, _bytes_field(1, plugin_name.encode()) + _bytes_field(2, content))
+    return _bytes_field(1, tag.encode()) + _bytes_field(8, tensor) + _bytes_field(9, metadata)
+
+
+def event_bytes(step: int, wall_time: float, *, scalars=None, histograms=None, file_version=None,
+                raw_values=()) -> bytes:
     """One serialized ``Event``."""
     msg = _double_field(1, wall_time) + _key(2, 0) + _varint(int(step))
     if file_version is not None:
@@ -107,6 +115,8 @@ def event_bytes(step: int, wall_time: float, *, scalars=None, histograms=None, f
         values += _bytes_field(1, _bytes_field(1, tag.encode()) + _float_field(2, val))
     for tag, arr in (histograms or {}).items():
         values += _bytes_field(1, _bytes_field(1, tag.encode()) + _bytes_field(5, histogram_proto(arr)))
+    for value in raw_values:
+        values += _bytes_field(1, value)
     if values:
         msg += _bytes_field(5, values)
     return msg
@@ -140,6 +150,10 @@ class EventFileWriter:
 
     def add_histograms(self, step, histograms):
         self._f.write(tfrecord(event_bytes(step, time.time(), histograms=histograms)))
+
+    def add_values(self, step, values):
+        """Writes already-encoded ``Summary.Value`` messages (e.g. :func:`text_value`)."""
+        self._f.write(tfrecord(event_bytes(step, time.time(), raw_values=values)))
 
     def flush(self):
         self._f.flush()

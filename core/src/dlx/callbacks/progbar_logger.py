@@ -3,6 +3,7 @@ the :class:`ProgbarLogger` callback."""
 
 from __future__ import annotations
 
+import logging
 import math
 import sys
 import time
@@ -107,6 +108,12 @@ class Progbar:
         return "[" + "=" * max(0, filled - (1 if arrow else 0)) + arrow + "." * (self.width - filled) + "]"
 
     def _write(self, line, final):
+        from dlx import config
+
+        if not config.is_interactive_logging_enabled():  # keras.config.disable_interactive_logging
+            if final:
+                logging.getLogger("dlx").info(line)
+            return
         if self.dynamic:
             pad = max(0, self._prev_len - len(line))
             self.stream.write("\r" + line + " " * pad + ("\n" if final else ""))
@@ -120,14 +127,15 @@ class ProgbarLogger(Callback):
     """Prints ``Epoch i/n`` and a :class:`Progbar` per epoch (and for evaluate/predict).
 
     ``verbose="auto"``/1 shows a live bar on a terminal (one line per epoch elsewhere); 2 always
-    prints one line per epoch.
+    prints one line per epoch. Output goes to ``sys.stdout`` (the ``stream`` attribute, when set,
+    redirects it), or to the ``"dlx"`` logger after ``dlx.config.disable_interactive_logging()``.
     """
 
     requires_model_state = False
 
-    def __init__(self, stream=None):
+    def __init__(self):
         super().__init__()
-        self.stream = stream
+        self.stream = None
         self._bar = None
         self._seen = 0
         self._logs = None
@@ -157,7 +165,11 @@ class ProgbarLogger(Callback):
         self._in_fit = False
 
     def on_epoch_begin(self, epoch, logs=None):
-        if self.verbose:
+        from dlx import config
+
+        if self.verbose and not config.is_interactive_logging_enabled():
+            logging.getLogger("dlx").info(f"Epoch {epoch + 1}/{self.epochs}")
+        elif self.verbose:
             (self.stream or sys.stdout).write(f"Epoch {epoch + 1}/{self.epochs}\n")
         self._new_bar(self.target)
 

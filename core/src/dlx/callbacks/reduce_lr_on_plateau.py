@@ -25,8 +25,12 @@ class ReduceLROnPlateau(Callback):
     requires_model_state = False
 
     def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto", min_delta=1e-4,
-                 cooldown=0, min_lr=0.0):
+                 cooldown=0, min_lr=0.0, **kwargs):
         super().__init__()
+        if "epsilon" in kwargs:  # tf.keras's old name of min_delta
+            min_delta = kwargs.pop("epsilon")
+        if kwargs:
+            raise TypeError(f"ReduceLROnPlateau: unexpected keyword argument(s) {sorted(kwargs)}")
         if factor >= 1.0:
             raise ValueError(f"ReduceLROnPlateau: factor={factor!r}; expected a value < 1")
         self.monitor = monitor

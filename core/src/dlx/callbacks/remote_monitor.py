@@ -28,14 +28,14 @@ class RemoteMonitor(Callback):
     requires_model_state = False
 
     def __init__(self, root="http://localhost:9000", path="/publish/epoch/end/", field="data", headers=None,
-                 send_as_json=False, timeout=10.0):
+                 send_as_json=False):
         super().__init__()
         self.root = root
         self.path = path
         self.field = field
         self.headers = dict(headers or {})
         self.send_as_json = send_as_json
-        self.timeout = timeout
+        self.timeout = 10.0  # seconds per request (an attribute: Keras's constructor has no such argument)
 
     def on_epoch_end(self, epoch, logs=None):
         send = {"epoch": epoch}

@@ -8,12 +8,25 @@ from dlx.callbacks.callback import Callback
 
 
 class TerminateOnNaN(Callback):
-    """Sets ``model.stop_training`` as soon as a batch's ``loss`` is NaN or infinite."""
+    """Stops training as soon as a batch's ``loss`` is NaN or infinite.
+
+    Arguments:
+        raise_error: ``False`` (default): print a line and set ``model.stop_training`` (the epoch
+            ends, ``on_train_end`` runs). ``True``: raise ``RuntimeError`` at once, so no other
+            callback's cleanup runs (a backup is kept, nothing is overwritten by a final save).
+    """
 
     requires_model_state = False
+
+    def __init__(self, raise_error: bool = False):
+        super().__init__()
+        self.raise_error = raise_error
 
     def on_train_batch_end(self, batch, logs=None):
         loss = (logs or {}).get("loss")
         if loss is not None and not np.isfinite(np.asarray(loss)).all():
-            print(f"Batch {batch}: invalid loss, terminating training")
+            if self.raise_error:
+                raise RuntimeError(f"NaN or Inf loss encountered at batch {batch}. Loss value: {loss}. "
+                                   "Terminating training immediately.")
+            print(f"Batch {batch}: Invalid loss, terminating training")
             self.model.stop_training = True

@@ -28,14 +28,17 @@ class InputLayer(Layer):
         batch_size: optional fixed batch size.
         dtype: the input dtype (default ``floatx()``).
         sparse: kept for Keras compatibility (dlx has no sparse tensors; must be falsy).
+        ragged: kept for Keras compatibility (dlx has no ragged tensors; must be falsy).
         batch_shape: the full shape incl. the batch dim (instead of ``shape``/``batch_size``).
         input_tensor: an existing symbolic tensor to use.
         optional: the input may be ``None``.
         name: the input's name.
     """
 
-    def __init__(self, shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, input_tensor=None,
-                 optional=False, name=None, **kwargs):
+    def __init__(self, shape=None, batch_size=None, dtype=None, sparse=None, ragged=None, batch_shape=None,
+                 input_tensor=None, optional=False, name=None, **kwargs):
+        if ragged:
+            raise ValueError(f"InputLayer {name!r}: ragged=True is not supported (dlx has no ragged tensors)")
         if sparse:
             raise ValueError(f"InputLayer {name!r}: sparse=True is not supported (dlx has no sparse tensors)")
         if "input_shape" in kwargs and shape is None:
@@ -84,7 +87,7 @@ class InputLayer(Layer):
                 "optional": self.optional}
 
 
-def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, name=None, tensor=None,
+def Input(shape=None, batch_size=None, dtype=None, sparse=None, ragged=None, batch_shape=None, name=None, tensor=None,
           optional=False) -> SymbolicTensor:
     """A symbolic input tensor (the start of a Functional model).
 
@@ -92,8 +95,8 @@ def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None
     >>> x.shape
     (None, 4)
     """
-    layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, sparse=sparse, batch_shape=batch_shape,
-                       name=name, input_tensor=tensor, optional=optional)
+    layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, sparse=sparse, ragged=ragged,
+                       batch_shape=batch_shape, name=name, input_tensor=tensor, optional=optional)
     return layer.output
 
 

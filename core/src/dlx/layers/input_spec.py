@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dlx import tree
+from dlx import tree_util as tree
 
 
 class InputSpec:

@@ -23,8 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from dlx import dtype_policies, tree
+from dlx import dtype_policies
 from dlx import dtypes as _dtypes
+from dlx import tree_util as tree
 from dlx.layers.input_spec import InputSpec, assert_input_compatibility
 from dlx.ops.symbolic import SymbolicTensor
 from dlx.random import SeedGenerator
@@ -50,16 +51,25 @@ def _name_stack() -> list:
 class name_scope:
     """Pushes ``name`` on the structural path used for new variables (``parent/child/var``).
 
-    Re-entering the scope of the same ``caller`` that is already on top does not repeat its name.
+    Arguments:
+        name: the path component.
+        caller: the object opening the scope; with ``deduplicate``, re-entering the scope of the
+            caller already on top does not repeat its name.
+        deduplicate: see ``caller``.
+        override_parent: a path that replaces everything above this scope (``"/"``: start at
+            the root).
     """
 
-    def __init__(self, name: str, caller=None):
+    def __init__(self, name: str, caller=None, deduplicate=True, override_parent=None):
+        if not isinstance(name, str) or "/" in name:
+            raise ValueError(f"name_scope: name={name!r}; expected a string without '/'")
         self.name, self.caller, self._pushed = name, caller, False
+        self.deduplicate, self.override_parent = deduplicate, override_parent
 
     def __enter__(self):
         st = _name_stack()
-        if not (st and self.caller is not None and st[-1][1] is self.caller):
-            st.append((self.name, self.caller))
+        if not (self.deduplicate and st and self.caller is not None and st[-1][1] is self.caller):
+            st.append((self.name, self.caller, self.override_parent))
             self._pushed = True
         return self
 
@@ -69,7 +79,12 @@ class name_scope:
 
 
 def current_path() -> str:
-    return "/".join(n for n, _ in _name_stack())
+    parts: list = []
+    for name, _, override_parent in _name_stack():
+        if override_parent is not None:
+            parts = [p for p in override_parent.split("/") if p]
+        parts.append(name)
+    return "/".join(parts)
 
 
 # ------------------------------------------------------------------------------ call context
@@ -491,6 +506,12 @@ class Layer:
         return self._walk(Layer)
 
     @property
+    def path(self) -> str | None:
+        """The layer's structural path (``"model/block/dense"``): the name scope it was built in;
+        ``None`` before it is built, as in Keras."""
+        return self.__dict__.get("_path")
+
+    @property
     def _seed_generators(self) -> list[SeedGenerator]:
         return self._walk(SeedGenerator)
 
@@ -647,11 +668,11 @@ class Layer:
         init = initializers.get(initializer)
         with name_scope(self.name, caller=self):
             path = current_path()
+            self.__dict__.setdefault("_path", path)
             name = name or "variable"
             v = Variable(init, shape=shape, dtype=dtype, trainable=trainable, name=name,
                          path=f"{path}/{name}" if path else name, regularizer=regularizers.get(regularizer),
-                         constraint=constraints.get(constraint), autocast=autocast)
-        v.aggregation = aggregation
+                         constraint=constraints.get(constraint), autocast=autocast, aggregation=aggregation)
         v.overwrite_with_gradient = overwrite_with_gradient
         self._track_variable(v)
         return v
@@ -788,6 +809,7 @@ class Layer:
     def _maybe_build(self, args: tuple, kwargs: dict) -> None:
         if self.built:
             return
+        self.__dict__.setdefault("_path", current_path())  # called inside the layer's name scope
         shapes = self._build_shapes(args, kwargs)
         if _is_default(self, "build"):
             self._build_shapes_dict = shapes

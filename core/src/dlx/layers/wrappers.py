@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import inspect
 
-from dlx import ops, tree
+from dlx import ops
+from dlx import tree_util as tree
 from dlx.layers.core import Wrapper
 from dlx.layers.input_spec import InputSpec
 from dlx.layers.layer import shapes_to_symbolic

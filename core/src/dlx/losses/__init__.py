@@ -31,8 +31,9 @@ def serialize(loss) -> dict | str:
     raise ValueError(f"cannot serialize loss {loss!r}: expected a dlx Loss or a built-in loss function")
 
 
-def deserialize(config, custom_objects=None):
+def deserialize(name, custom_objects=None):
     """A loss from :func:`serialize`'s output (a dict or a function name)."""
+    config = name
     custom = custom_objects or {}
     if isinstance(config, str):
         return get(config) if config not in custom else custom[config]

@@ -20,7 +20,9 @@ def to_tensor(x, dtype=None):
     if hasattr(x, "value") and hasattr(x, "assign"):
         x = x.value
     if dtype is None:
-        return ops.convert_to_tensor(x)
+        # a symbolic tensor (a loss called inside a layer's call() while a Functional model is
+        # built) stays symbolic
+        return x if isinstance(x, ops.SymbolicTensor) else ops.convert_to_tensor(x)
     if hasattr(x, "dtype") and hasattr(x, "shape"):
         return x if dtypes.standardize(x.dtype) == dtype else ops.cast(x, dtype)
     return ops.convert_to_tensor(x, dtype)

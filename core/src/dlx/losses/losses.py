@@ -294,29 +294,40 @@ def ctc(y_true, y_pred):
 
 
 # ------------------------------------------------------------------------------ classes
-def _wrapper(fn, default_name, doc, params=()):
-    """Builds a Loss class for ``fn`` whose constructor takes ``params`` (name, default) pairs."""
+def _wrapper(fn, default_name, doc, params=(), order=None):
+    """Builds the constructor of a Loss class for ``fn``: ``params`` are ``fn``'s own (name,
+    default) pairs; ``order`` the names of all parameters in Keras's order (default: ``params``
+    then ``reduction, name, dtype``). The constructor has exactly that signature."""
+    import inspect
 
-    def __init__(self, *args, reduction="sum_over_batch_size", name=default_name, dtype=None, **kwargs):
-        names = [p for p, _ in params]
-        if len(args) > len(names):
-            raise TypeError(f"{type(self).__name__}: too many positional arguments {args!r}")
-        values = dict(params)
-        values.update(zip(names, args))
-        for k, v in kwargs.items():
-            if k not in values:
-                raise TypeError(f"{type(self).__name__}: unknown argument {k!r}; expected one of "
-                                f"{[*names, 'reduction', 'name', 'dtype']}")
-            values[k] = v
-        LossFunctionWrapper.__init__(self, fn, reduction=reduction, name=name, dtype=dtype, **values)
+    own = dict(params)
+    defaults = {**own, "reduction": "sum_over_batch_size", "name": default_name, "dtype": None}
+    order = order or [*own, "reduction", "name", "dtype"]
+    sig = inspect.Signature([inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)] + [
+        inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=defaults[n]) for n in order])
 
+    def __init__(self, *args, **kwargs):
+        for k in kwargs:
+            if k not in defaults:
+                raise TypeError(f"{type(self).__name__}: unknown argument {k!r}; expected one of {order}")
+        if len(args) > len(order):
+            raise TypeError(f"{type(self).__name__}: too many positional arguments {args!r}; the parameters are "
+                            f"{order}")
+        bound = sig.bind(self, *args, **kwargs)
+        bound.apply_defaults()
+        values = dict(bound.arguments)
+        del values["self"]
+        LossFunctionWrapper.__init__(self, fn, reduction=values.pop("reduction"), name=values.pop("name"),
+                                     dtype=values.pop("dtype"), **values)
+
+    __init__.__signature__ = sig
     return {"__init__": __init__, "__doc__": doc}
 
 
-def _make(cls_name, fn, default_name, params=(), base=LossFunctionWrapper):
+def _make(cls_name, fn, default_name, params=(), base=LossFunctionWrapper, order=None):
     doc = (f"Loss class of :func:`{fn.__name__}` (``reduction``, ``sample_weight``).\n\n    "
            + (fn.__doc__ or "").strip().split("\n")[0])
-    return type(cls_name, (base,), {**_wrapper(fn, default_name, doc, params), "__module__": __name__})
+    return type(cls_name, (base,), {**_wrapper(fn, default_name, doc, params, order), "__module__": __name__})
 
 
 MeanSquaredError = _make("MeanSquaredError", mean_squared_error, "mean_squared_error")
@@ -344,8 +355,9 @@ CategoricalFocalCrossentropy = _make("CategoricalFocalCrossentropy", categorical
                                      "categorical_focal_crossentropy",
                                      (("alpha", 0.25), ("gamma", 2.0), ("from_logits", False),
                                       ("label_smoothing", 0.0), ("axis", -1)))
-Dice = _make("Dice", dice, "dice", (("axis", None),))
-Tversky = _make("Tversky", tversky, "tversky", (("alpha", 0.5), ("beta", 0.5), ("axis", None)))
+Dice = _make("Dice", dice, "dice", (("axis", None),), order=["reduction", "name", "axis", "dtype"])
+Tversky = _make("Tversky", tversky, "tversky", (("alpha", 0.5), ("beta", 0.5), ("axis", None)),
+                order=["alpha", "beta", "reduction", "name", "axis", "dtype"])
 CTC = _make("CTC", ctc, "ctc")
 
 
@@ -353,8 +365,8 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
     """Loss class of :func:`sparse_categorical_crossentropy`; ``ignore_class`` entries are
     masked out of the reduction (the mean is over the other entries)."""
 
-    def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size",
-                 name="sparse_categorical_crossentropy", dtype=None, axis=-1):
+    def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size", axis=-1,
+                 name="sparse_categorical_crossentropy", dtype=None):
         super().__init__(sparse_categorical_crossentropy, reduction=reduction, name=name, dtype=dtype,
                          from_logits=from_logits, ignore_class=ignore_class, axis=axis)
 

@@ -97,7 +97,7 @@ class TruePositives(_ConfusionCount):
 
     _kind = "tp"
 
-    def __init__(self, thresholds=None, name="true_positives", dtype=None):
+    def __init__(self, thresholds=None, name=None, dtype=None):
         super().__init__(thresholds, name, dtype)
 
 
@@ -106,7 +106,7 @@ class FalsePositives(_ConfusionCount):
 
     _kind = "fp"
 
-    def __init__(self, thresholds=None, name="false_positives", dtype=None):
+    def __init__(self, thresholds=None, name=None, dtype=None):
         super().__init__(thresholds, name, dtype)
 
 
@@ -115,7 +115,7 @@ class TrueNegatives(_ConfusionCount):
 
     _kind = "tn"
 
-    def __init__(self, thresholds=None, name="true_negatives", dtype=None):
+    def __init__(self, thresholds=None, name=None, dtype=None):
         super().__init__(thresholds, name, dtype)
 
 
@@ -124,7 +124,7 @@ class FalseNegatives(_ConfusionCount):
 
     _kind = "fn"
 
-    def __init__(self, thresholds=None, name="false_negatives", dtype=None):
+    def __init__(self, thresholds=None, name=None, dtype=None):
         super().__init__(thresholds, name, dtype)
 
 

@@ -9,7 +9,7 @@ propagate along the edges (``compute_mask``). The config is Keras 3's (``layers`
 from __future__ import annotations
 
 from dlx import dtypes as _dtypes
-from dlx import tree
+from dlx import tree_util as tree
 from dlx.layers.core import InputLayer
 from dlx.layers.layer import Layer, _accepts, _is_default, _is_symbolic
 from dlx.models.model import Model

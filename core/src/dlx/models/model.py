@@ -166,6 +166,21 @@ class Model(Trainer, Layer):
                             "get_config(), return every argument of __init__ (and override from_config() if "
                             "__init__ needs objects that are not plain values)") from e
 
+    def get_state_tree(self, value_format: str = "backend_tensor") -> dict:
+        """The model's variables as nested dicts keyed by path, in four groups
+        (``trainable_variables``, ``non_trainable_variables``, ``optimizer_variables``,
+        ``metrics_variables``); ``value_format``: ``"backend_tensor"``, ``"numpy_array"`` or
+        ``"python_list"``."""
+        from dlx.models.state_tree import get_state_tree
+
+        return get_state_tree(self, value_format)
+
+    def set_state_tree(self, state_tree: dict) -> None:
+        """Assigns the values of a :meth:`get_state_tree` result (all groups or some)."""
+        from dlx.models.state_tree import set_state_tree
+
+        set_state_tree(self, state_tree)
+
     def to_json(self, **kwargs) -> str:
         """The model's serialized config as a JSON string (``json.dumps`` kwargs accepted)."""
         from dlx import saving

@@ -20,7 +20,7 @@ class LossScaleOptimizer(Optimizer):
         dynamic_growth_steps: finite steps before the scale doubles.
     """
 
-    def __init__(self, inner_optimizer, initial_scale=2.0**15, dynamic_growth_steps=1000, name=None, **kwargs):
+    def __init__(self, inner_optimizer, initial_scale=2.0**15, dynamic_growth_steps=2000, name=None, **kwargs):
         if not isinstance(inner_optimizer, Optimizer):
             raise TypeError(f"LossScaleOptimizer: inner_optimizer={inner_optimizer!r}; expected a dlx Optimizer")
         if isinstance(inner_optimizer, LossScaleOptimizer):

@@ -226,10 +226,10 @@ ALL = {c.__name__: c for c in (ExponentialDecay, PiecewiseConstantDecay, Polynom
                                CosineDecay, CosineDecayRestarts)}
 
 
-def serialize(schedule: LearningRateSchedule) -> dict:
+def serialize(learning_rate_schedule: LearningRateSchedule) -> dict:
     """``{"class_name": ..., "config": ...}`` (Keras layout)."""
-    return {"module": "dlx.optimizers.schedules", "class_name": type(schedule).__name__,
-            "config": schedule.get_config(), "registered_name": None}
+    return {"module": "dlx.optimizers.schedules", "class_name": type(learning_rate_schedule).__name__,
+            "config": learning_rate_schedule.get_config(), "registered_name": None}
 
 
 def deserialize(config: dict, custom_objects=None) -> LearningRateSchedule:

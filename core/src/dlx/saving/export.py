@@ -142,7 +142,7 @@ def inference_function(model) -> tuple[Callable, list, list]:
         *inputs)`` runs ``model(inputs, training=False)`` with the given variable values (NumPy
         arrays of the current ones are returned) and gives the outputs as a flat list.
     """
-    from dlx import tree
+    from dlx import tree_util as tree
 
     tv = [v.numpy() for v in model.trainable_variables]
     ntv = [v.numpy() for v in model.non_trainable_variables]

@@ -187,7 +187,7 @@ def _load_assets(model, archive: _Archive) -> None:
             hook(d)
 
 
-def save_weights(model, filepath, overwrite: bool = True, max_shard_size: float | None = None) -> None:
+def save_weights(model, filepath, overwrite: bool = True, max_shard_size: float | None = None, **kwargs) -> None:
     """Saves the weights (and the optimizer state) in Keras 3's ``.weights.h5`` layout.
 
     Arguments:
@@ -197,6 +197,8 @@ def save_weights(model, filepath, overwrite: bool = True, max_shard_size: float 
         max_shard_size: split into shards of at most this many GiB (a float, as in Keras):
             ``<base>.weights.json`` (the index) and ``<base>_00000.weights.h5``...
     """
+    if kwargs:
+        raise TypeError(f"save_weights: unexpected keyword argument(s) {sorted(kwargs)}")
     _check_model(model, "save_weights")
     path = _fspath(filepath)
     if max_shard_size is None:
@@ -455,7 +457,7 @@ def _resolve_weights(path: str):
                      "(sharded), '.keras', or '.h5' (legacy Keras 2)")
 
 
-def load_weights(model, filepath, skip_mismatch: bool = False) -> None:
+def load_weights(model, filepath, skip_mismatch: bool = False, **kwargs) -> None:
     """Loads weights (and, for a compiled model, the optimizer state) saved by
     :func:`save_weights`, :func:`save_model` or Keras.
 
@@ -470,6 +472,8 @@ def load_weights(model, filepath, skip_mismatch: bool = False) -> None:
         dlx.saving.FileFormatError: the file is corrupt or of another format.
         dlx.saving.WeightsMismatchError: the weights do not fit the model (nothing is assigned).
     """
+    if kwargs:
+        raise TypeError(f"load_weights: unexpected keyword argument(s) {sorted(kwargs)}")
     _check_model(model, "load_weights")
     path = _fspath(filepath)
     kind, path = _resolve_weights(path)

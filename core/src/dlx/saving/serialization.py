@@ -111,15 +111,14 @@ class CustomObjectScope:
     """``with CustomObjectScope({"MyLayer": MyLayer}):`` makes names resolvable in deserialization.
 
     Arguments:
-        custom_objects: dict(s) of name -> class or function.
+        custom_objects: a dict of name -> class or function (``None``: empty).
     """
 
-    def __init__(self, *custom_objects: dict | None):
-        merged: dict = {}
-        for d in custom_objects:
-            if d:
-                merged.update(d)
-        self.custom_objects = merged
+    def __init__(self, custom_objects: dict | None):
+        if custom_objects is not None and not isinstance(custom_objects, dict):
+            raise TypeError(f"CustomObjectScope: custom_objects must be a dict of name -> object or None; got "
+                            f"{type(custom_objects).__name__}")
+        self.custom_objects = dict(custom_objects or {})
 
     def __enter__(self):
         _scope_stack().append(self.custom_objects)

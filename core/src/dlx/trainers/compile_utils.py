@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dlx import losses as losses_module
 from dlx import metrics as metrics_module
-from dlx import ops, tree
+from dlx import ops
+from dlx import tree_util as tree
 
 
 def _output_names(y_pred, model_names):

@@ -7,7 +7,8 @@ import queue
 import threading
 import warnings
 
-from dlx import tree
+from dlx import config
+from dlx import tree_util as tree
 from dlx.trainers.data_adapters import DataAdapter, get_data_adapter
 
 _END = object()
@@ -100,9 +101,9 @@ class EpochIterator:
 
     @property
     def num_batches(self) -> int | None:
-        if self.steps_per_epoch is not None:
-            return self.steps_per_epoch
-        return self.adapter.num_batches
+        n = self.steps_per_epoch if self.steps_per_epoch is not None else self.adapter.num_batches
+        cap = config.max_steps_per_epoch()
+        return n if cap is None or (n is not None and n <= cap) else cap
 
     def _convert(self, batch):
         b = self.backend
@@ -140,6 +141,9 @@ class EpochIterator:
             self._pass = epoch  # one pass per epoch: the shuffle order follows the epoch number
         self.adapter.on_epoch_begin()
         limit = self.steps_per_epoch
+        cap = config.max_steps_per_epoch()  # keras.config.set_max_steps_per_epoch: quick runs
+        if cap is not None:
+            limit = cap if limit is None else min(limit, cap)
         skip, self.skip_steps = self.skip_steps, 0
         try:
             yield from self._groups(limit, skip)

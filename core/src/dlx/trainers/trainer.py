@@ -19,8 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from dlx import ops, tree
+from dlx import config, ops
 from dlx import optimizers as optimizers_module
+from dlx import tree_util as tree
 from dlx.backend import registry
 from dlx.metrics import Mean
 from dlx.trainers.compile_utils import CompileLoss, CompileMetrics
@@ -247,17 +248,23 @@ class Trainer:
         x, y, _ = unpack_x_y_sample_weight(batch)
         probe = tree.map_structure(lambda a: a[: min(8, len(a))], x)
         probe = tree.map_structure(lambda a: ops.convert_to_tensor(a), probe)
-        y_pred = self(probe, training=False)
+        if _defines_no_call(self):
+            # a model that only defines train_step (Keras's GAN / VAE pattern): its sub-models are
+            # built already and there is nothing of its own to run on the probe
+            y_pred = None
+        else:
+            y_pred = self(probe, training=False)
         y_probe = None if y is None else tree.map_structure(lambda a: np.asarray(a)[: min(8, len(a))], y)
-        if self._compile_loss is not None and y is not None:
+        if self._compile_loss is not None and y is not None and y_pred is not None:
             self._compile_loss.build(y_probe, y_pred)
             if self._compile_loss.multi:
                 self._output_loss_trackers = [Mean(name=f"{n}_loss") for n, fn in
                                               zip(self._compile_loss.names, self._compile_loss.losses)
                                               if fn is not None]
-        if y is not None:
+        if y is not None and y_pred is not None:
             self._compile_metrics.build(y_probe, y_pred, self._compile_loss)
-        self.optimizer.build(self.trainable_variables)
+        if self.optimizer is not None:
+            self.optimizer.build(self.trainable_variables)
         self._trainer_built = True
 
     # -- loss -------------------------------------------------------------------------------------------
@@ -458,6 +465,8 @@ class Trainer:
         self._assert_compiled("fit")
         if not isinstance(epochs, int) or epochs < 0:
             raise ValueError(f"fit: epochs={epochs!r}; expected a non-negative int")
+        if config.max_epochs() is not None:  # keras.config.set_max_epochs: quick runs
+            epochs = min(epochs, config.max_epochs())
         if not isinstance(validation_freq, int) or validation_freq < 1:
             raise ValueError(f"fit: validation_freq={validation_freq!r}; expected an int >= 1")
         if validation_split and validation_data is None:
@@ -669,7 +678,8 @@ class Trainer:
         return tree.map_structure(conv, arrays)
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
-        """One training step on one batch; returns the loss (and metrics)."""
+        """One training step on one batch; returns this batch's loss (and metrics): the metrics are
+        reset first, as Keras's ``train_on_batch`` does."""
         self._assert_compiled("train_on_batch")
         if class_weight is not None:
             from dlx.trainers.data_adapters.data_adapter import class_weight_to_sample_weight
@@ -678,6 +688,7 @@ class Trainer:
         data = pack_x_y_sample_weight(*self._batch_tensors(x, y, sample_weight))
         self._build_from_batch(data)
         fn = self.make_train_function()
+        self.reset_metrics()
         if self._stateful_train:
             logs = fn([data])
         else:
@@ -723,6 +734,14 @@ class Trainer:
         """``(trainable, non_trainable)`` values for the compiled predict/evaluate functions."""
         return ([_detached(v.value) for v in self.trainable_variables],
                 [_detached(v.value) for v in self.non_trainable_variables])
+
+
+def _defines_no_call(model) -> bool:
+    """Whether ``model``'s class leaves ``call`` undefined (it only overrides the train step)."""
+    from dlx.layers.layer import Layer
+
+    call = getattr(type(model), "call", None)
+    return call is Layer.call and type(model).train_step is not Trainer.train_step
 
 
 def _return_logs(logs, return_dict):

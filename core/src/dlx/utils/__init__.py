@@ -35,31 +35,53 @@ def set_random_seed(seed: int) -> None:
         tf.random.set_seed(seed)
 
 
-def clear_session() -> None:
-    """Resets the automatic layer names (``dense``, ``dense_1``...)."""
+def clear_session(free_memory: bool = True) -> None:
+    """Resets dlx's global state: the automatic layer names (``dense``, ``dense_1``...) start again.
+    With ``free_memory`` it also frees
+    what compiled functions hold: cached layer-call signatures, JAX's compilation caches (when jax
+    is imported), a garbage collection, and the CUDA allocator's cache (torch with a GPU)."""
     naming.reset()
+    if not free_memory:
+        return
+    import gc
+
+    from dlx.layers import layer as layer_module
+
+    layer_module._PARAMS_CACHE.clear()
+    layer_module._DTYPE_CACHE.clear()
+    jax = _sys.modules.get("jax")
+    if jax is not None and hasattr(jax, "clear_caches"):
+        jax.clear_caches()
+    gc.collect()
+    torch = _sys.modules.get("torch")
+    if torch is not None and hasattr(torch, "cuda") and torch.cuda.is_available():
+        torch.cuda.synchronize()
+        torch.cuda.empty_cache()
 
 
 def plot_model(model, to_file: str = "model.png", show_shapes: bool = False, show_dtype: bool = False,
-               show_layer_names: bool = True, rankdir: str = "TB", expand_nested: bool = False, dpi: int = 200,
-               show_layer_activations: bool = False, show_trainable: bool = False, **kwargs):
+               show_layer_names: bool = False, rankdir: str = "TB", expand_nested: bool = False, dpi: int = 200,
+               show_layer_activations: bool = False, show_trainable: bool = False, splines: str = "ortho", **kwargs):
     """Writes a picture of the model's graph (see :func:`dlx.utils.plot.plot_model`)."""
     from dlx.utils.plot import plot_model as _plot
 
     return _plot(model, to_file=to_file, show_shapes=show_shapes, show_dtype=show_dtype,
                  show_layer_names=show_layer_names, rankdir=rankdir, expand_nested=expand_nested, dpi=dpi,
-                 show_layer_activations=show_layer_activations, show_trainable=show_trainable, **kwargs)
+                 show_layer_activations=show_layer_activations, show_trainable=show_trainable, splines=splines,
+                 **kwargs)
 
 
 def model_to_dot(model, show_shapes: bool = False, show_dtype: bool = False, show_layer_names: bool = True,
-                 rankdir: str = "TB", expand_nested: bool = False, dpi: int = 200,
-                 show_layer_activations: bool = False, show_trainable: bool = False, **kwargs) -> str:
+                 rankdir: str = "TB", expand_nested: bool = False, dpi: int = 200, subgraph: bool = False,
+                 show_layer_activations: bool = False, show_trainable: bool = False, splines: str = "ortho",
+                 **kwargs) -> str:
     """The model's graph as Graphviz DOT source (see :func:`dlx.utils.plot.model_to_dot`)."""
     from dlx.utils.plot import model_to_dot as _dot
 
     return _dot(model, show_shapes=show_shapes, show_dtype=show_dtype, show_layer_names=show_layer_names,
-                rankdir=rankdir, expand_nested=expand_nested, dpi=dpi,
-                show_layer_activations=show_layer_activations, show_trainable=show_trainable, **kwargs)
+                rankdir=rankdir, expand_nested=expand_nested, dpi=dpi, subgraph=subgraph,
+                show_layer_activations=show_layer_activations, show_trainable=show_trainable, splines=splines,
+                **kwargs)
 
 
 def print_summary(model, **kwargs) -> None:
@@ -69,7 +91,48 @@ def print_summary(model, **kwargs) -> None:
     _ps(model, **kwargs)
 
 
-__all__ = ["clear_session", "model_to_dot", "naming", "plot_model", "print_summary", "set_random_seed"]
+# Keras's keras.utils names that live elsewhere in dlx
+from dlx.config import (  # noqa: E402
+    disable_interactive_logging,
+    enable_interactive_logging,
+    is_interactive_logging_enabled,
+)
+from dlx.dtypes import standardize as standardize_dtype  # noqa: E402
+from dlx.saving.serialization import (  # noqa: E402
+    CustomObjectScope,
+    custom_object_scope,
+    get_custom_objects,
+    get_registered_name,
+    get_registered_object,
+    register_keras_serializable,
+)
+from dlx.trainers.data_adapters import pack_x_y_sample_weight, unpack_x_y_sample_weight  # noqa: E402
+from dlx.utils.config_object import Config  # noqa: E402
+from dlx.utils.numerical_utils import normalize, to_categorical  # noqa: E402
+from dlx.utils.sequence_utils import pad_sequences  # noqa: E402
+from dlx.utils.tensor_utils import get_source_inputs, is_keras_tensor  # noqa: E402
+
+__all__ = ["Config", "CustomObjectScope", "Progbar", "PyDataset", "Sequence", "clear_session", "custom_object_scope",
+           "deserialize_keras_object", "disable_interactive_logging", "enable_interactive_logging",
+           "get_custom_objects", "get_registered_name", "get_registered_object", "get_source_inputs",
+           "is_interactive_logging_enabled", "is_keras_tensor", "model_to_dot", "naming", "normalize",
+           "pack_x_y_sample_weight", "pad_sequences", "plot_model", "print_summary", "register_keras_serializable",
+           "serialize_keras_object", "set_random_seed", "standardize_dtype", "to_categorical",
+           "unpack_x_y_sample_weight"]
+
+
+def serialize_keras_object(obj):
+    """``obj`` (a layer, loss, optimizer, function ...) as its Keras config dict."""
+    from dlx.saving import serialization
+
+    return serialization.serialize(obj)
+
+
+def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwargs):
+    """The object described by a Keras config dict (see :func:`dlx.saving.deserialize_keras_object`)."""
+    from dlx.saving import deserialize_keras_object as _deserialize
+
+    return _deserialize(config, custom_objects=custom_objects, safe_mode=safe_mode, **kwargs)
 
 
 _FILE_UTILS = ("get_file", "validate_file", "hash_file", "extract_archive", "DownloadError")
@@ -91,8 +154,12 @@ def __getattr__(name):  # lazy exports of modules owned by other parts of dlx
         from dlx.utils import image_utils
 
         return getattr(image_utils, name)
-    if name == "PyDataset":
+    if name in ("PyDataset", "Sequence"):  # keras.utils.Sequence is PyDataset's old name
         from dlx.utils.py_dataset import PyDataset
 
         return PyDataset
+    if name == "Progbar":
+        from dlx.utils.progbar import Progbar
+
+        return Progbar
     raise AttributeError(f"module 'dlx.utils' has no attribute {name!r}")

@@ -142,7 +142,7 @@ class Dataset(PyDataset):
             shape = (None, *x.shape[1:]) if self.batch_size is not None else x.shape
             return tf.TensorSpec(shape, dtype)
 
-        import dlx.tree as tree
+        from dlx import tree_util as tree
 
         signature = tree.map_structure(spec, first)
         return tf.data.Dataset.from_generator(lambda: iter(self), output_signature=signature)

@@ -33,3 +33,11 @@ def reset() -> None:
     """Forgets the names handed out (``dlx.utils.clear_session`` calls it)."""
     with _LOCK:
         _COUNTS.clear()
+
+
+def get_uid(prefix: str = "") -> int:
+    """Counts calls per ``prefix``: 1 the first time, then 2, 3... The count is shared with the
+    automatic names, as in Keras (after one ``Dense``, ``get_uid("dense")`` is 2)."""
+    with _LOCK:
+        _COUNTS[prefix] = _COUNTS.get(prefix, 0) + 1
+        return _COUNTS[prefix]

@@ -40,17 +40,24 @@ def _graph(model):
 
 
 def model_to_dot(model, show_shapes: bool = False, show_dtype: bool = False, show_layer_names: bool = True,
-                 rankdir: str = "TB", expand_nested: bool = False, dpi: int = 200,
-                 show_layer_activations: bool = False, show_trainable: bool = False, **kwargs) -> str:
+                 rankdir: str = "TB", expand_nested: bool = False, dpi: int = 200, subgraph: bool = False,
+                 show_layer_activations: bool = False, show_trainable: bool = False, splines: str = "ortho",
+                 **kwargs) -> str:
     """The model's layer graph as Graphviz DOT source (one box per layer, one edge per
     connection; ``show_shapes`` adds output shapes, ``show_dtype`` the compute dtype,
-    ``show_layer_activations`` the activation, ``show_trainable`` a trainable flag)."""
+    ``show_layer_activations`` the activation, ``show_trainable`` a trainable flag).
+    ``subgraph=True`` gives a ``subgraph cluster_<name>`` block to embed in another graph;
+    ``splines`` is Graphviz's edge style (``"ortho"``, ``"curved"``, ``"line"``...)."""
     from dlx.utils.summary import _fmt_shape, _output_shape
 
+    if kwargs:
+        raise TypeError(f"model_to_dot: unexpected keyword argument(s) {sorted(kwargs)}")
     if rankdir not in ("TB", "LR", "BT", "RL"):
         raise ValueError(f"model_to_dot: rankdir={rankdir!r}; expected 'TB', 'LR', 'BT' or 'RL'")
     layers, edges = _graph(model)
-    lines = [f'digraph "{_esc(model.name)}" {{', f'  graph [rankdir={rankdir}, dpi={int(dpi)}];',
+    head = f'subgraph "cluster_{_esc(model.name)}" {{' if subgraph else f'digraph "{_esc(model.name)}" {{'
+    lines = [head, f'  graph [rankdir={rankdir}, dpi={int(dpi)}, splines={_esc(splines)}'
+             + (f', label="{_esc(model.name)}"' if subgraph else "") + "];",
              '  node [shape=record, fontname="Helvetica", fontsize=11];']
     ids = {id(la): f"n{i}" for i, la in enumerate(layers)}
     for la in layers:
@@ -77,8 +84,9 @@ def model_to_dot(model, show_shapes: bool = False, show_dtype: bool = False, sho
 
 
 def plot_model(model, to_file: str = "model.png", show_shapes: bool = False, show_dtype: bool = False,
-               show_layer_names: bool = True, rankdir: str = "TB", expand_nested: bool = False, dpi: int = 200,
-               show_layer_activations: bool = False, show_trainable: bool = False, **kwargs) -> str:
+               show_layer_names: bool = False, rankdir: str = "TB", expand_nested: bool = False, dpi: int = 200,
+               show_layer_activations: bool = False, show_trainable: bool = False, splines: str = "ortho",
+               **kwargs) -> str:
     """Writes the model's graph to ``to_file``; the extension picks the format.
 
     ``.dot`` / ``.gv`` write DOT text (no dependency). ``.png``, ``.svg``, ``.pdf``, ``.jpg`` run
@@ -93,7 +101,8 @@ def plot_model(model, to_file: str = "model.png", show_shapes: bool = False, sho
     """
     src = model_to_dot(model, show_shapes=show_shapes, show_dtype=show_dtype, show_layer_names=show_layer_names,
                        rankdir=rankdir, expand_nested=expand_nested, dpi=dpi,
-                       show_layer_activations=show_layer_activations, show_trainable=show_trainable)
+                       show_layer_activations=show_layer_activations, show_trainable=show_trainable,
+                       splines=splines, **kwargs)
     ext = os.path.splitext(to_file)[1].lower().lstrip(".") or "png"
     if ext in ("dot", "gv"):
         with open(to_file, "w") as f:

@@ -18,7 +18,7 @@ def _fmt_shape(s) -> str:
 
 
 def _output_shape(layer):
-    from dlx import tree
+    from dlx import tree_util as tree
     from dlx.layers.core import InputLayer
 
     if isinstance(layer, InputLayer):

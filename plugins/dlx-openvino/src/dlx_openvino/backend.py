@@ -25,7 +25,8 @@ import numpy as np
 import openvino as ov
 import openvino.opset16 as O
 
-from dlx import dtypes, tree
+from dlx import dtypes
+from dlx import tree_util as tree
 from dlx.backend.contract import Backend, BackendError, Capabilities
 from dlx.ops.spec import REGISTRY
 from dlx_openvino import _graph as G

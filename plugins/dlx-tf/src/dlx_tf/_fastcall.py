@@ -18,7 +18,7 @@ import functools
 
 import numpy as np
 
-from dlx import tree
+from dlx import tree_util as tree
 from dlx_tf import _internals
 from dlx_tf._core import tf
 

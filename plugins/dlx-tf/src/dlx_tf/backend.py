@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from dlx import dtypes, tree
+from dlx import dtypes
+from dlx import tree_util as tree
 from dlx.backend.contract import Backend, Capabilities
 from dlx.variables import Variable
 from dlx_tf import kernels

@@ -262,7 +262,7 @@ def _output_dict(out) -> dict:
 
 
 def _endpoint(fn, recorder, archive, tf_vars, backend):
-    from dlx import tree
+    from dlx import tree_util as tree
 
     def endpoint(*inputs):
         recorder.scope._values = {k: (archive._variables[k], tv.value()) for k, tv in tf_vars.items()}

@@ -63,7 +63,8 @@ import torch
 from torch.overrides import TorchFunctionMode
 from torch.utils._device import DeviceContext
 
-from dlx import dtypes, tree
+from dlx import dtypes
+from dlx import tree_util as tree
 from dlx import variables as _variables
 from dlx_torch import _internals
 from dlx_torch._tensors import to_t
@@ -137,7 +138,7 @@ class _Unhashable(Exception):
 
 def _walk(t: Any, leaves: list, key: list, numpy_seen: list) -> None:
     """Appends ``t``'s tensor leaves (NumPy arrays converted) to ``leaves`` and its structure and
-    leaf signatures to ``key``, in ``dlx.tree.flatten`` order.
+    leaf signatures to ``key``, in ``dlx.tree_util.flatten`` order.
 
     The key is flat: every node or leaf contributes a type token followed by a fixed number of
     tokens for that type, so the sequence parses one way only.

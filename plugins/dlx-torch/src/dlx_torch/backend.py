@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from dlx import dtypes, tree
+from dlx import dtypes
+from dlx import tree_util as tree
 from dlx.backend.contract import Backend, BackendError, Capabilities
 from dlx_torch import _internals, _replay, kernels
 from dlx_torch._tensors import DEVICE, NAMES, UNSIGNED_WIDE, Tensor, donating, set_device, tdtype, to_t

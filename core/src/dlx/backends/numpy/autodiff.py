@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlx import tree
+from dlx import tree_util as tree
 from dlx.ops.dispatch import STATE
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlx import tree
+from dlx import tree_util as tree
 from dlx.layers.layer import Layer
 from dlx.ops.symbolic import SymbolicTensor
 

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from dlx import tree
+from dlx import tree_util as tree
 from dlx.trainers.data_adapters.data_adapter import (
     DataAdapter,
     class_weight_to_sample_weight,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from dlx import dtypes, tree
+from dlx import dtypes
+from dlx import tree_util as tree
 
 
 def unpack_x_y_sample_weight(data):
@@ -24,8 +25,10 @@ def unpack_x_y_sample_weight(data):
 
 
 def pack_x_y_sample_weight(x, y=None, sample_weight=None):
+    """The batch a ``train_step`` receives, as Keras packs it: ``x`` alone when there is no ``y``
+    (a tuple or list ``x`` is wrapped as ``(x,)``), else ``(x, y)`` or ``(x, y, sample_weight)``."""
     if y is None:
-        return (x,)
+        return (x,) if isinstance(x, (tuple, list)) else x
     if sample_weight is None:
         return (x, y)
     return (x, y, sample_weight)

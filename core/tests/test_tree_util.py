@@ -1,6 +1,6 @@
 from collections import namedtuple
 
-from dlx import tree
+from dlx import tree_util as tree
 
 
 def test_round_trip_nested():

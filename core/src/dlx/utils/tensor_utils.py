@@ -1,0 +1,31 @@
+"""Queries on symbolic tensors: :func:`is_keras_tensor`, :func:`get_source_inputs`."""
+
+from __future__ import annotations
+
+from dlx.ops.symbolic import SymbolicTensor as KerasTensor  # noqa: F401  (keras.KerasTensor)
+
+
+def is_keras_tensor(x) -> bool:
+    """Whether ``x`` is a symbolic tensor (from ``dlx.Input`` or a layer called on one)."""
+    from dlx.ops.symbolic import SymbolicTensor
+
+    return isinstance(x, SymbolicTensor)
+
+
+def get_source_inputs(tensor) -> list:
+    """The input tensors (``dlx.Input``) that ``tensor`` is computed from, each once, in the order
+    they are reached; a tensor that is not symbolic is returned as is."""
+    history = getattr(tensor, "_history", None)
+    if not is_keras_tensor(tensor):
+        return tensor
+    if history is None:
+        return [tensor]
+    node = history.node
+    if node.is_input:
+        return list(node.output_tensors)
+    sources: list = []
+    for t in node.input_tensors:
+        for s in get_source_inputs(t):
+            if all(s is not other for other in sources):
+                sources.append(s)
+    return sources
