@@ -16,6 +16,7 @@ float64 (and int64) in 32 bits (``float64=False``).
 
 from __future__ import annotations
 
+import contextlib
 import linecache
 import threading
 from collections.abc import Callable
@@ -72,6 +73,24 @@ class _Tracing(threading.local):
 
 
 _TRACING = _Tracing()
+#: process-wide count of traces in progress in any thread: the cheap first test on the eager hot
+#: path (a thread-local read is only paid while some thread traces)
+_TRACES = [0]
+_TRACES_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def tracing():
+    """Marks this thread as tracing: kernels called in it add graph nodes (OVTensors)."""
+    with _TRACES_LOCK:
+        _TRACES[0] += 1
+    _TRACING.depth += 1
+    try:
+        yield
+    finally:
+        _TRACING.depth -= 1
+        with _TRACES_LOCK:
+            _TRACES[0] -= 1
 
 
 def set_performance_mode(enabled: bool) -> None:
@@ -395,7 +414,7 @@ def make_kernel(spec, builder) -> Callable:
 
     src = [f"def {spec.name}({', '.join(params)}):",
            f"    _args = {tup(args)}",
-           "    if _TR.depth:",
+           "    if _TRS[0] and _TR.depth:",
            "        return _ok.trace(_args)"]
     src += norm
     if norm:
@@ -406,8 +425,8 @@ def make_kernel(spec, builder) -> Callable:
     src.append("    if _r is None:")
     src.append("        _r = _ok.make(_key, _args, _vals)")
     src.append("    return _r(_vals)")
-    ns = {"_nd": np.ndarray, "_npv": _np_value, "_sig": _sig, "_fz": _freeze, "_TR": _TRACING, "_ok": okern,
-          "_cache": okern.cache, **defaults}
+    ns = {"_nd": np.ndarray, "_npv": _np_value, "_sig": _sig, "_fz": _freeze, "_TR": _TRACING, "_TRS": _TRACES,
+          "_ok": okern, "_cache": okern.cache, **defaults}
     text = "\n".join(src) + "\n"
     filename = f"<dlx_openvino kernel {spec.name}>"  # real source for tracebacks and inspect
     exec(compile(text, filename, "exec"), ns)
@@ -457,7 +476,7 @@ class _Compiled:
         return leaves, treedef, statics
 
     def __call__(self, *args, **kwargs):
-        if _TRACING.depth:  # nested inside another trace in this thread: inline
+        if _TRACES[0] and _TRACING.depth:  # nested inside another trace in this thread: inline
             return self.fn(*args, **kwargs)
         leaves, treedef, statics = self._split(args, kwargs)
         arrays, sigs = [], []
@@ -496,12 +515,8 @@ class _Compiled:
         full_args = tuple(a if i in self.static else next(it) for i, a in enumerate(args))
         with STATE.lock:
             STATE.traces += 1
-        _TRACING.depth += 1
-        try:
-            with registry.use(self.backend):
-                res = self.fn(*full_args, **kw)
-        finally:
-            _TRACING.depth -= 1
+        with tracing(), registry.use(self.backend):
+            res = self.fn(*full_args, **kw)
         outs, structure = _flatten_outputs(res)
         runner = compile_model(ov.Model(outs, params, self.__name__), structure, tuple(range(len(params))))
         self.cache[key] = runner

@@ -26,7 +26,7 @@ import openvino.opset16 as O
 from dlx.backend import registry
 from dlx.saving import export as dlx_export
 from dlx_openvino import _graph as G
-from dlx_openvino.backend import _TRACING, OVTensor, _flatten_outputs
+from dlx_openvino.backend import OVTensor, _flatten_outputs, tracing
 
 
 def trace_model(model, input_signature=None, batch_size: int = 1) -> ov.Model:
@@ -51,12 +51,8 @@ def trace_model(model, input_signature=None, batch_size: int = 1) -> ov.Model:
         p.output(0).get_tensor().set_names({name})
         params.append(p)
         args.append(OVTensor(p.output(0)))
-    _TRACING.depth += 1
-    try:
-        with registry.use(backend):
-            outs = fn(trainable, non_trainable, *args)
-    finally:
-        _TRACING.depth -= 1
+    with tracing(), registry.use(backend):
+        outs = fn(trainable, non_trainable, *args)
     results, _ = _flatten_outputs(outs)
     for i, r in enumerate(results):
         r.get_tensor().set_names({f"output_{i}"})
