@@ -82,3 +82,15 @@ def test_archive_errors(tmp_path):
         with pytest.raises(ValueError, match=r"reads variable\(s\) \['untracked/bias', 'untracked/kernel'\]"):
             archive.write_out(tmp_path / "a", verbose=False)
     assert not (tmp_path / "a").exists()
+
+
+def test_export_archive_takes_keras_format_argument():
+    import pytest as _pytest
+
+    import dlx
+
+    assert dlx.export.ExportArchive(format="saved_model").endpoint_names == []
+    with _pytest.raises(ValueError, match="format='neptune_model' is not supported"):
+        dlx.export.ExportArchive(format="neptune_model")
+    with _pytest.raises(TypeError, match="unexpected arguments \\['bogus'\\]"):
+        dlx.export.ExportArchive(bogus=1)

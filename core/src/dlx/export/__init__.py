@@ -43,7 +43,12 @@ class ExportArchive:
         reloaded.weights  # the tf.Variables, in the order given
     """
 
-    def __init__(self):
+    def __init__(self, format="saved_model", **kwargs):
+        if format != "saved_model":
+            raise ValueError(f"ExportArchive: format={format!r} is not supported; dlx writes 'saved_model' "
+                             "(Keras's 'neptune_model' is a TPU-serving format dlx does not offer)")
+        if kwargs:
+            raise TypeError(f"ExportArchive: unexpected arguments {sorted(kwargs)}")
         self._tracked: list = []
         self._variables: dict[int, object] = {}
         self._endpoints: dict[str, tuple[Callable, list]] = {}
