@@ -15,107 +15,34 @@ names of the layers being built, then the variable's name (``"sequential/dense_1
 from __future__ import annotations
 
 import functools
-import importlib
 import inspect
-import threading
 import weakref
-from typing import Any
 
 import numpy as np
 
 from dlx import dtype_policies
 from dlx import dtypes as _dtypes
 from dlx import tree_util as tree
+from dlx.layers.backend_mixin import _backend_layer_mixin, _mixed_class
 from dlx.layers.input_spec import InputSpec, assert_input_compatibility
+from dlx.layers.scope import (
+    SymbolicScope,
+    _Frame,
+    _frames,
+    current_path,
+    in_call_context,
+    name_scope,
+)
+from dlx.layers.tracking import _SCALARS, _STRUCTURE, LayerTracking, _structure_changed  # noqa: F401
 from dlx.ops.symbolic import SymbolicTensor
-from dlx.random import SeedGenerator
 from dlx.utils import naming
 from dlx.variables import AutocastScope, StatelessScope, Variable
 
-_LOCAL = threading.local()
 # masks of symbolic tensors (Functional graphs propagate masks through this table)
 _SYMBOLIC_MASKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 # layers holding losses from their last call (so a top-level call clears without walking the tree
 # when there are none)
 _PENDING_LOSSES: weakref.WeakSet = weakref.WeakSet()
-
-
-# ------------------------------------------------------------------------------ name scopes
-def _name_stack() -> list:
-    st = getattr(_LOCAL, "names", None)
-    if st is None:
-        st = _LOCAL.names = []
-    return st
-
-
-class name_scope:
-    """Pushes ``name`` on the structural path used for new variables (``parent/child/var``).
-
-    Arguments:
-        name: the path component.
-        caller: the object opening the scope; with ``deduplicate``, re-entering the scope of the
-            caller already on top does not repeat its name.
-        deduplicate: see ``caller``.
-        override_parent: a path that replaces everything above this scope (``"/"``: start at
-            the root).
-    """
-
-    def __init__(self, name: str, caller=None, deduplicate=True, override_parent=None):
-        if not isinstance(name, str) or "/" in name:
-            raise ValueError(f"name_scope: name={name!r}; expected a string without '/'")
-        self.name, self.caller, self._pushed = name, caller, False
-        self.deduplicate, self.override_parent = deduplicate, override_parent
-
-    def __enter__(self):
-        st = _name_stack()
-        if not (self.deduplicate and st and self.caller is not None and st[-1][1] is self.caller):
-            st.append((self.name, self.caller, self.override_parent))
-            self._pushed = True
-        return self
-
-    def __exit__(self, *exc):
-        if self._pushed:
-            _name_stack().pop()
-
-
-def current_path() -> str:
-    parts: list = []
-    for name, _, override_parent in _name_stack():
-        if override_parent is not None:
-            parts = [p for p in override_parent.split("/") if p]
-        parts.append(name)
-    return "/".join(parts)
-
-
-# ------------------------------------------------------------------------------ call context
-class _Frame:
-    __slots__ = ("layer", "symbolic", "training")
-
-    def __init__(self, layer, training, symbolic):
-        self.layer, self.training, self.symbolic = layer, training, symbolic
-
-
-def _frames() -> list:
-    st = getattr(_LOCAL, "frames", None)
-    if st is None:
-        st = _LOCAL.frames = []
-    return st
-
-
-def in_call_context() -> bool:
-    return bool(_frames())
-
-
-class SymbolicScope(StatelessScope):
-    """A stateless scope in which *every* variable reads as a symbolic tensor of its shape and
-    dtype and assignments are recorded and dropped: running ``call`` in it gives the output
-    spec without a backend and without touching any state."""
-
-    def get(self, var):
-        hit = self._assigned.get(id(var))
-        if hit is not None:
-            return hit[1]
-        return SymbolicTensor(var.shape, var.dtype)
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -253,63 +180,6 @@ class Node:
 
 
 # bumped by every structural change of any layer (attribute set/deleted, variable tracked): it
-# invalidates the cached variable / weight / sub-layer lists (``Layer._cached``)
-_STRUCTURE = [0]
-_SCALARS = frozenset({type(None), bool, int, float, str})
-
-
-def _structure_changed() -> None:
-    """Invalidates every layer's cached variable / weight / sub-layer lists (for in-place edits of
-    tracked containers, such as ``Sequential.add``)."""
-    _STRUCTURE[0] += 1
-
-
-# ------------------------------------------------------------------------------ backend mixins
-_MIXED: dict = {}
-
-
-def _backend_layer_mixin():
-    """The layer mixin of the backend layers are created on: the one active in this thread, or,
-    before any op ran, the one that would be selected. Only the mixin named by the backend's
-    record is imported (torch's), so building a model on another backend imports no other
-    framework, and building before selection does not load the backend itself."""
-    from dlx.backend import registry
-    from dlx.ops.dispatch import STATE
-
-    backend = STATE.backend
-    if backend is not None:
-        rec = backend.record
-    else:
-        try:
-            name, _ = registry.select_default()
-            rec = registry.records().get(name)
-        except Exception:  # selection problems surface on the first op, with their own error
-            return None
-    if rec is None or not rec.layer_mixin:
-        return None
-    mixin = _MIXINS.get(rec.layer_mixin)
-    if mixin is None:
-        module, _, attr = rec.layer_mixin.partition(":")
-        mixin = _MIXINS[rec.layer_mixin] = getattr(importlib.import_module(module), attr)
-    return mixin
-
-
-_MIXINS: dict = {}
-
-
-def _mixed_class(cls, mixin):
-    """``cls`` combined with a backend's mixin (cached); it keeps ``cls``'s name and module, and
-    ``_dlx_base_class`` points back at ``cls`` for serialization."""
-    if issubclass(cls, mixin):
-        return cls
-    key = (cls, mixin)
-    mixed = _MIXED.get(key)
-    if mixed is None:
-        base = cls.__dict__.get("_dlx_base_class", cls)
-        mixed = type(cls.__name__, (cls, mixin), {"__module__": cls.__module__, "__qualname__": cls.__qualname__,
-                                                   "_dlx_base_class": base})
-        _MIXED[key] = mixed
-    return mixed
 
 
 # ------------------------------------------------------------------------------ Layer
@@ -317,7 +187,7 @@ _BASE_KWARGS = ("name", "dtype", "trainable", "autocast", "activity_regularizer"
                 "batch_input_shape", "batch_size", "input_dtype", "dynamic")
 
 
-class Layer:
+class Layer(LayerTracking):
     """Base class of all layers (and models).
 
     Arguments:
@@ -403,281 +273,34 @@ class Layer:
         self._initialized = True
 
     # -- attribute tracking -----------------------------------------------------------------------
-    def __setattr__(self, name: str, value: Any) -> None:
-        if isinstance(value, Variable) and name not in ("_trainable_variables", "_non_trainable_variables"):
-            self._track_variable(value)
-        elif isinstance(value, SeedGenerator) and "name" in self.__dict__:
-            prefix = current_path()
-            own = f"{prefix}/{self.name}" if prefix else self.name
-            value.state.path = f"{own}/{value.state.name}"
-        old = self.__dict__.get(name)
-        object.__setattr__(self, name, value)
-        if not (type(value) in _SCALARS and type(old) in _SCALARS):  # a scalar cannot hold a layer/variable
-            _STRUCTURE[0] += 1
 
-    def __delattr__(self, name: str) -> None:
-        object.__delattr__(self, name)
-        _STRUCTURE[0] += 1
 
-    def _cached(self, key, compute):
-        """``compute()``'s list, cached until the next structural change of any layer (an
-        attribute set or deleted, a variable tracked): the hot paths (``stateless_call``,
-        ``predict``) read the variable lists every call; walking the attributes costs far more."""
-        cache = self.__dict__.get("_struct_cache")
-        gen = _STRUCTURE[0]
-        if cache is None or cache[0] != gen or cache[1] != id(self):  # id: a copied layer's cache is stale
-            cache = (gen, id(self), {})
-            self.__dict__["_struct_cache"] = cache
-        out = cache[2].get(key)
-        if out is None:
-            out = cache[2][key] = compute()
-        return list(out)
 
-    def __getattr__(self, name: str):
-        # only called when normal lookup fails
-        d = self.__dict__
-        if not name.startswith("__") and d.get("_initialized") and not d.get("built", True):
-            raise AttributeError(
-                f"'{type(self).__name__}' object has no attribute {name!r}. Layer '{d.get('name')}' has not been "
-                "built yet: its weights are created by build(input_shape), which runs on the first call. Call "
-                "the layer on an input (or call layer.build(input_shape)) first.")
-        if not name.startswith("__") and "_initialized" not in d:
-            raise AttributeError(f"'{type(self).__name__}' object has no attribute {name!r} (did its __init__ call "
-                                 "super().__init__()?)")
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute {name!r}")
 
-    def _track_variable(self, v: Variable) -> None:
-        _STRUCTURE[0] += 1
-        lst = self._trainable_variables if v.trainable else self._non_trainable_variables
-        if not any(x is v for x in lst):
-            lst.append(v)
 
-    def _untrack_variable(self, v: Variable) -> None:
-        _STRUCTURE[0] += 1
-        for lst in (self._trainable_variables, self._non_trainable_variables):
-            for i, x in enumerate(lst):
-                if x is v:
-                    del lst[i]
-                    return
 
-    def _walk(self, kind):
-        """Direct children of ``kind`` found in attributes (recursing into containers), in order."""
-        seen = set()
-        out = []
 
-        def visit(v):
-            if isinstance(v, kind):
-                if id(v) not in seen and v is not self:
-                    seen.add(id(v))
-                    out.append(v)
-            elif isinstance(v, (list, tuple)):
-                for x in v:
-                    visit(x)
-            elif isinstance(v, dict):
-                for x in v.values():
-                    visit(x)
 
-        for k, v in self.__dict__.items():
-            if k in self._untracked_attrs:
-                continue
-            visit(v)
-        return out
 
-    def _flatten_layers(self, include_self: bool = True, recursive: bool = True) -> list[Layer]:
-        return self._cached(("flatten", include_self, recursive),
-                            lambda: self._flatten_layers_uncached(include_self, recursive))
 
-    def _flatten_layers_uncached(self, include_self: bool, recursive: bool) -> list[Layer]:
-        out = [self] if include_self else []
-        seen = {id(self)}
-        stack = list(reversed(self._walk(Layer)))
-        while stack:
-            layer = stack.pop()
-            if id(layer) in seen:
-                continue
-            seen.add(id(layer))
-            out.append(layer)
-            if recursive:
-                stack.extend(reversed(layer._walk(Layer)))
-        return out
 
-    @property
-    def _layers(self) -> list[Layer]:
-        return self._walk(Layer)
-
-    @property
-    def path(self) -> str | None:
-        """The layer's structural path (``"model/block/dense"``): the name scope it was built in;
-        ``None`` before it is built, as in Keras."""
-        return self.__dict__.get("_path")
-
-    @property
-    def _seed_generators(self) -> list[SeedGenerator]:
-        return self._walk(SeedGenerator)
 
     # -- variables ---------------------------------------------------------------------------------
-    @property
-    def variables(self) -> list[Variable]:
-        """Every variable: own (trainable, then non-trainable), seed states, then sub-layers'."""
-        return self._cached("variables", self._variables_uncached)
 
-    def _variables_uncached(self) -> list[Variable]:
-        out, seen = [], set()
 
-        def add(v):
-            if id(v) not in seen:
-                seen.add(id(v))
-                out.append(v)
 
-        for v in self._trainable_variables + self._non_trainable_variables:
-            add(v)
-        for sg in self._seed_generators:
-            add(sg.state)
-        for layer in self._layers:
-            for v in layer.variables:
-                add(v)
-        return out
 
-    @property
-    def trainable_variables(self) -> list[Variable]:
-        if not self.trainable:
-            return []
-        return [v for v in self.variables if v.trainable]
 
-    @property
-    def non_trainable_variables(self) -> list[Variable]:
-        if not self.trainable:
-            return self.variables
-        return [v for v in self.variables if not v.trainable]
 
-    @property
-    def weights(self) -> list[Variable]:
-        """The layer's weights (variables without seed-generator states), own first."""
-        return self._cached("weights", self._weights_uncached)
 
-    def _weights_uncached(self) -> list[Variable]:
-        out, seen = [], set()
-        for v in self._trainable_variables + self._non_trainable_variables:
-            if id(v) not in seen:
-                seen.add(id(v))
-                out.append(v)
-        for layer in self._layers:
-            for v in layer.weights:
-                if id(v) not in seen:
-                    seen.add(id(v))
-                    out.append(v)
-        return out
 
-    @property
-    def trainable_weights(self) -> list[Variable]:
-        if not self.trainable:
-            return []
-        return [v for v in self.weights if v.trainable]
 
-    @property
-    def non_trainable_weights(self) -> list[Variable]:
-        if not self.trainable:
-            return self.weights
-        return [v for v in self.weights if not v.trainable]
 
-    def _tracked_variables(self) -> list[Variable]:
-        """Every variable in the stable order of :attr:`variables` (for framework integrations)."""
-        return self.variables
 
-    def _named_variables(self, prefix: str = "") -> list[tuple[str, Variable]]:
-        """``(attribute path, variable)`` pairs, e.g. ``("dense_1.kernel", var)``: unique, stable,
-        dot-separated names by layer and variable name (for framework integrations)."""
-        out, seen = [], set()
 
-        def rec(layer, pre):
-            for v in layer._trainable_variables + layer._non_trainable_variables:
-                if id(v) not in seen:
-                    seen.add(id(v))
-                    out.append((pre + v.name, v))
-            for sg in layer._seed_generators:
-                if id(sg.state) not in seen:
-                    seen.add(id(sg.state))
-                    out.append((pre + sg.state.name, sg.state))
-            for child in layer._layers:
-                rec(child, f"{pre}{child.name}.")
 
-        rec(self, prefix)
-        return out
 
-    def get_weights(self) -> list[np.ndarray]:
-        """The weights as NumPy arrays, in :attr:`weights` order."""
-        return [v.numpy() for v in self.weights]
-
-    def set_weights(self, weights) -> None:
-        """Assigns NumPy arrays (as from :meth:`get_weights`) to :attr:`weights`.
-
-        Raises:
-            ValueError: naming the layer, when the count or a shape differs.
-        """
-        mine = self.weights
-        if not self.built and not mine:
-            raise ValueError(f"Layer '{self.name}' has no weights yet: it is not built. Call it on an input (or "
-                             "call build(input_shape)) before set_weights().")
-        weights = list(weights)
-        if len(weights) != len(mine):
-            raise ValueError(f"Layer '{self.name}': set_weights() expected a list of {len(mine)} arrays "
-                             f"(shapes {[v.shape for v in mine]}); received {len(weights)} arrays")
-        for v, w in zip(mine, weights):
-            shape = tuple(np.shape(w))
-            if shape != v.shape:
-                raise ValueError(f"Layer '{self.name}': weight {v.path!r} has shape {v.shape}; received an "
-                                 f"array of shape {shape}")
-        for v, w in zip(mine, weights):
-            v.assign(w)
-
-    def count_params(self) -> int:
-        """The number of scalars in :attr:`weights`.
-
-        Raises:
-            ValueError: if the layer is not built.
-        """
-        if not self.built:
-            raise ValueError(f"count_params() of layer '{self.name}': the layer is not built yet, so it has no "
-                             "weights. Call it on an input or call build(input_shape) first.")
-        return int(sum(int(np.prod(v.shape)) for v in self.weights))
-
-    def add_weight(self, shape=None, initializer=None, dtype=None, trainable: bool = True, autocast: bool = True,
-                   regularizer=None, constraint=None, aggregation: str = "none", name: str | None = None,
-                   overwrite_with_gradient: bool = False) -> Variable:
-        """Creates a weight variable owned by this layer.
-
-        Arguments:
-            shape: the weight's shape (default ``()``).
-            initializer: a name, an initializer or a callable ``(shape, dtype)`` (default:
-                ``"glorot_uniform"`` for floats, ``"zeros"`` otherwise).
-            dtype: default: the policy's variable dtype.
-            trainable: whether training updates it.
-            autocast: whether it is cast to the compute dtype under mixed precision.
-            regularizer: penalty added to ``losses`` (a name, a regularizer or a callable).
-            constraint: projection applied by optimizers after updates.
-            aggregation: kept for Keras compatibility (distribution strategies).
-            name: the last component of the variable's path.
-            overwrite_with_gradient: kept for Keras compatibility.
-        """
-        from dlx import constraints, initializers, regularizers
-
-        shape = () if shape is None else tuple(int(d) for d in shape)
-        dtype = _dtypes.standardize(dtype) if dtype is not None else self.variable_dtype
-        if initializer is None:
-            initializer = "glorot_uniform" if _dtypes.is_float(dtype) else "zeros"
-        init = initializers.get(initializer)
-        with name_scope(self.name, caller=self):
-            path = current_path()
-            self.__dict__.setdefault("_path", path)
-            name = name or "variable"
-            v = Variable(init, shape=shape, dtype=dtype, trainable=trainable, name=name,
-                         path=f"{path}/{name}" if path else name, regularizer=regularizers.get(regularizer),
-                         constraint=constraints.get(constraint), autocast=autocast, aggregation=aggregation)
-        v.overwrite_with_gradient = overwrite_with_gradient
-        self._track_variable(v)
-        return v
-
-    add_variable = add_weight
+    add_variable = LayerTracking.add_weight
 
     # -- trainable / dtype ---------------------------------------------------------------------------
     @property
