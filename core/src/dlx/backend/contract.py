@@ -210,6 +210,20 @@ def check_class(cls: type) -> list[str]:
     return problems
 
 
+def merge_kernel_tables(groups) -> dict[str, Callable]:
+    """The ``KERNELS`` tables of a plugin's kernel modules (one per op group, named after the
+    ``dlx.ops.defs`` module whose ops they implement) merged into one; an op in two tables is an
+    error naming both modules."""
+    table: dict[str, Callable] = {}
+    owner: dict[str, str] = {}
+    for module in groups:
+        for name, kernel in module.KERNELS.items():
+            if name in table:
+                raise ValueError(f"op {name!r} has kernels in {owner[name]} and {module.__name__}")
+            table[name], owner[name] = kernel, module.__name__
+    return table
+
+
 _WARNED = set()
 _WARNED_LOCK = threading.Lock()
 

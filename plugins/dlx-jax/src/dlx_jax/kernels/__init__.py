@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from dlx.backend import merge_kernel_tables
 from dlx_jax.kernels import elementwise, linalg, nn, optim, random, reduction, shape
 
 #: every kernel module, in the order of ``dlx.ops.defs``
@@ -17,13 +18,7 @@ GROUPS = (elementwise, reduction, shape, linalg, nn, random, optim)
 
 def all_kernels() -> dict[str, Callable]:
     """Every group's ``KERNELS`` merged (an op in two tables is an error)."""
-    table: dict[str, Callable] = {}
-    for module in GROUPS:
-        twice = table.keys() & module.KERNELS.keys()
-        if twice:
-            raise ValueError(f"{module.__name__}: kernels {sorted(twice)} are also in another group")
-        table.update(module.KERNELS)
-    return table
+    return merge_kernel_tables(GROUPS)
 
 
 __all__ = ["GROUPS", "all_kernels"]

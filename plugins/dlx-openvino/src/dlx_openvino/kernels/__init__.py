@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from dlx.backend import merge_kernel_tables
 from dlx_openvino.kernels import elementwise, linalg, nn, optim, random, reduction, shape
 
 #: every builder module, in the order of ``dlx.ops.defs``
@@ -21,13 +22,7 @@ GROUPS = (elementwise, reduction, shape, linalg, nn, random, optim)
 
 def all_kernels() -> dict[str, Callable]:
     """Every group's ``KERNELS`` (graph builders) merged (an op in two tables is an error)."""
-    table: dict[str, Callable] = {}
-    for module in GROUPS:
-        twice = table.keys() & module.KERNELS.keys()
-        if twice:
-            raise ValueError(f"{module.__name__}: builders {sorted(twice)} are also in another group")
-        table.update(module.KERNELS)
-    return table
+    return merge_kernel_tables(GROUPS)
 
 
 __all__ = ["GROUPS", "all_kernels"]

@@ -4,14 +4,13 @@ NumPy reference fallback."""
 
 from __future__ import annotations
 
+from dlx.backend import merge_kernel_tables
 from dlx_template.kernels import elementwise, linalg, reduction
 
-MODULES = (elementwise, linalg, reduction)
+#: every kernel module (the groups of ``dlx.ops.defs`` the template has kernels for)
+GROUPS = (elementwise, linalg, reduction)
 
 
 def all_kernels() -> dict:
-    """Every module's ``KERNELS`` merged (an op appears in exactly one)."""
-    table: dict = {}
-    for module in MODULES:
-        table.update(module.KERNELS)
-    return table
+    """Every group's ``KERNELS`` merged (an op in two tables is an error)."""
+    return merge_kernel_tables(GROUPS)
