@@ -300,3 +300,27 @@ def test_spectral_normalization(backend):
         yt = x.sum(1, keepdims=True)
         hist = model.fit(np.tile(x, (8, 1)), np.tile(yt, (8, 1)), epochs=5, batch_size=8, verbose=0)
         assert np.isfinite(hist.history["loss"]).all() and hist.history["loss"][-1] < hist.history["loss"][0]
+
+
+def test_multi_head_attention_gate_window_flash(backend):
+    import types
+
+    q, v = f32(2, 5, 6), f32(2, 5, 6)
+    mha = L.MultiHeadAttention(2, 3, use_gate=True, sliding_window=2, bias_initializer="ones")
+    out = mha(q, v)
+    shim = types.SimpleNamespace(weights=mha.weights, num_query_heads=2, num_key_value_heads=2, head_dim=3,
+                                 use_gate=True)
+    close(out, _gqa_ref(shim, q, v, window=2)[0], 5e-5)
+    flash = L.MultiHeadAttention(2, 3, flash_attention=True)
+    plain = L.MultiHeadAttention(2, 3, bias_initializer="ones")
+    plain(q, v)
+    flash.build(q.shape, v.shape)
+    flash.set_weights(plain.get_weights())
+    shim = types.SimpleNamespace(weights=plain.weights, num_query_heads=2, num_key_value_heads=2, head_dim=3,
+                                 use_gate=False)
+    close(flash(q, v, use_causal_mask=True), _gqa_ref(shim, q, v, causal=True)[0], 5e-5)
+    assert mha.get_config()["use_gate"] is True and mha.get_config()["sliding_window"] == 2
+    with pytest.raises(ValueError, match="flash_attention"):
+        L.MultiHeadAttention(2, 3, flash_attention=True, dropout=0.2)
+    with pytest.raises(ValueError, match="return_attention_scores"):
+        flash(q, v, return_attention_scores=True)

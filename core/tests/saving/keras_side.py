@@ -143,6 +143,9 @@ CATALOG = [
      [(4, 5), (4, 5), (4, 5)], None),
     ("spectral_normalization", lambda K: K.layers.SpectralNormalization(K.layers.Dense(3), power_iterations=2),
      [(5,)], None),
+    ("multi_head_attention_gate_window", lambda K: K.layers.MultiHeadAttention(2, 3, use_gate=True,
+                                                                               sliding_window=2),
+     [(4, 5), (4, 5)], None),
     ("reversible_embedding", lambda K: K.layers.ReversibleEmbedding(10, 4, tie_weights=False), [(5,)], 10),
 ]
 
