@@ -296,10 +296,11 @@ def test_spectral_normalization(backend):
     if backend.name != "openvino":  # trains inside compiled fit steps
         dlx.utils.set_random_seed(2)
         model = dlx.Sequential([dlx.Input((5,)), L.SpectralNormalization(L.Dense(4)), L.Dense(1)])
-        model.compile("adam", "mse")
-        yt = x.sum(1, keepdims=True)
-        hist = model.fit(np.tile(x, (8, 1)), np.tile(yt, (8, 1)), epochs=5, batch_size=8, verbose=0)
-        assert np.isfinite(hist.history["loss"]).all() and hist.history["loss"][-1] < hist.history["loss"][0]
+        model.compile(dlx.optimizers.Adam(0.05), "mse")
+        xt = f32(64, 5)
+        hist = model.fit(xt, xt.sum(1, keepdims=True), epochs=10, batch_size=16, verbose=0)
+        assert np.isfinite(hist.history["loss"]).all()
+        assert hist.history["loss"][-1] < 0.5 * hist.history["loss"][0]
 
 
 def test_multi_head_attention_gate_window_flash(backend):
