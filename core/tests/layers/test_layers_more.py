@@ -219,3 +219,109 @@ def test_new_layers_train(backend):
     model.compile(dlx.optimizers.Adam(0.02), "binary_crossentropy")
     hist = model.fit(x, y, epochs=8, batch_size=16, verbose=0)
     assert hist.history["loss"][-1] < 0.8 * hist.history["loss"][0]
+
+
+def _gqa_ref(layer, q, v, causal=False, window=None, q_mask=None):
+    """float64 NumPy grouped-query attention with the layer's weights."""
+    w = {p.path.split("/", 1)[1]: np_(p) for p in layer.weights}
+    q64, v64 = q.astype(np.float64), v.astype(np.float64)
+    qh = np.einsum("bqm,muh->bquh", q64, w["query/kernel"]) + w["query/bias"]
+    kh = np.einsum("bkm,mvh->bkvh", v64, w["key/kernel"]) + w["key/bias"]
+    vh = np.einsum("bkm,mvh->bkvh", v64, w["value/kernel"]) + w["value/bias"]
+    rep = layer.num_query_heads // layer.num_key_value_heads
+    kh, vh = kh.repeat(rep, 2), vh.repeat(rep, 2)
+    s = np.einsum("bquh,bkuh->buqk", qh / np.sqrt(layer.head_dim), kh)
+    t, n = q.shape[1], v.shape[1]
+    keep = np.ones((t, n), bool)
+    if causal:
+        keep &= np.tril(np.ones((t, n), bool))
+    if window is not None:
+        keep &= np.abs(np.arange(t)[:, None] - np.arange(n)[None, :]) < window
+    keep = np.broadcast_to(keep, (q.shape[0], t, n))
+    if q_mask is not None:
+        keep = keep & q_mask[:, :, None]
+    s = np.where(keep[:, None], s, -1e9)
+    p = _softmax(s)
+    out = np.einsum("buqk,bkuh->bquh", p, vh)
+    if layer.use_gate:
+        out = out / (1 + np.exp(-(np.einsum("bqm,muh->bquh", q64, w["gate/kernel"]) + w["gate/bias"])))
+    return np.einsum("bquh,uhm->bqm", out, w["attention_output/kernel"]) + w["attention_output/bias"], p
+
+
+def test_group_query_attention(backend):
+    q, v = f32(2, 5, 6), f32(2, 5, 6)
+    layer = L.GroupQueryAttention(head_dim=3, num_query_heads=4, num_key_value_heads=2, bias_initializer="ones")
+    out, scores = layer(q, v, return_attention_scores=True)
+    want, p = _gqa_ref(layer, q, v)
+    close(out, want, 5e-5)
+    close(scores, p, 5e-5)
+    close(layer(q, v, use_causal_mask=True), _gqa_ref(layer, q, v, causal=True)[0], 5e-5)
+    gated = L.GroupQueryAttention(2, 2, 1, use_gate=True, sliding_window=2, bias_initializer="ones")
+    qm = np.array([[True] * 4 + [False], [True] * 5])
+    close(gated(q, v, query_mask=qm), _gqa_ref(gated, q, v, window=2, q_mask=qm)[0], 5e-5)
+    flash = L.GroupQueryAttention(3, 4, 2, flash_attention=True)
+    flash.build(q.shape, v.shape)
+    flash.set_weights(layer.get_weights())
+    close(flash(q, v, use_causal_mask=True), _gqa_ref(layer, q, v, causal=True)[0], 5e-5)
+    with pytest.raises(ValueError, match="num_key_value_heads=3"):
+        L.GroupQueryAttention(2, 4, 3)
+    with pytest.raises(ValueError, match="sliding_window=0"):
+        L.GroupQueryAttention(2, 4, 2, sliding_window=0)
+    with pytest.raises(ValueError, match="flash_attention"):
+        L.GroupQueryAttention(2, 4, 2, flash_attention=True, dropout=0.1)
+
+
+def test_spectral_normalization(backend):
+    x = f32(4, 5)
+    sn = L.SpectralNormalization(L.Dense(3), power_iterations=2)
+    close(sn(x), x.astype(np.float64) @ np_(sn.layer.kernel) + np_(sn.layer.bias))  # inference: the layer as is
+    w0, u = np_(sn.layer.kernel), np_(sn.vector_u)
+    for _ in range(2):  # float64 power iteration
+        v = u @ w0.T
+        v /= np.linalg.norm(v)
+        u = v @ w0
+        u /= np.linalg.norm(u)
+    sigma = (v @ w0 @ u.T).item()
+    y = sn(x, training=True)
+    close(sn.layer.kernel, w0 / sigma, 1e-5)
+    close(sn.vector_u, u, 1e-5)
+    close(y, x.astype(np.float64) @ (w0 / sigma) + np_(sn.layer.bias), 1e-5)
+    for _ in range(30):
+        sn(x, training=True)
+    assert abs(np.linalg.svd(np_(sn.layer.kernel))[1][0] - 1) < 1e-3
+    with pytest.raises(ValueError, match="no 'kernel' nor 'embeddings'"):
+        L.SpectralNormalization(L.ReLU())(x)
+    with pytest.raises(ValueError, match="power_iterations=0"):
+        L.SpectralNormalization(L.Dense(2), power_iterations=0)
+    if backend.name != "openvino":  # trains inside compiled fit steps
+        dlx.utils.set_random_seed(2)
+        model = dlx.Sequential([dlx.Input((5,)), L.SpectralNormalization(L.Dense(4)), L.Dense(1)])
+        model.compile(dlx.optimizers.Adam(0.05), "mse")
+        xt = f32(64, 5)
+        hist = model.fit(xt, xt.sum(1, keepdims=True), epochs=10, batch_size=16, verbose=0)
+        assert np.isfinite(hist.history["loss"]).all()
+        assert hist.history["loss"][-1] < 0.5 * hist.history["loss"][0]
+
+
+def test_multi_head_attention_gate_window_flash(backend):
+    import types
+
+    q, v = f32(2, 5, 6), f32(2, 5, 6)
+    mha = L.MultiHeadAttention(2, 3, use_gate=True, sliding_window=2, bias_initializer="ones")
+    out = mha(q, v)
+    shim = types.SimpleNamespace(weights=mha.weights, num_query_heads=2, num_key_value_heads=2, head_dim=3,
+                                 use_gate=True)
+    close(out, _gqa_ref(shim, q, v, window=2)[0], 5e-5)
+    flash = L.MultiHeadAttention(2, 3, flash_attention=True)
+    plain = L.MultiHeadAttention(2, 3, bias_initializer="ones")
+    plain(q, v)
+    flash.build(q.shape, v.shape)
+    flash.set_weights(plain.get_weights())
+    shim = types.SimpleNamespace(weights=plain.weights, num_query_heads=2, num_key_value_heads=2, head_dim=3,
+                                 use_gate=False)
+    close(flash(q, v, use_causal_mask=True), _gqa_ref(shim, q, v, causal=True)[0], 5e-5)
+    assert mha.get_config()["use_gate"] is True and mha.get_config()["sliding_window"] == 2
+    with pytest.raises(ValueError, match="flash_attention"):
+        L.MultiHeadAttention(2, 3, flash_attention=True, dropout=0.2)
+    with pytest.raises(ValueError, match="return_attention_scores"):
+        flash(q, v, return_attention_scores=True)

@@ -137,8 +137,20 @@ CATALOG = [
     ("attention", lambda K: K.layers.Attention(use_scale=True), [[(4, 5), (3, 5)]], None),
     ("attention_concat", lambda K: K.layers.Attention(score_mode="concat"), [[(4, 5), (3, 5), (3, 5)]], None),
     ("additive_attention", lambda K: K.layers.AdditiveAttention(), [[(4, 5), (3, 5)]], None),
+    ("group_query_attention", lambda K: K.layers.GroupQueryAttention(3, 4, 2), [(4, 5), (3, 5)], None),
+    ("group_query_attention_gate_window", lambda K: K.layers.GroupQueryAttention(2, 2, 1, use_gate=True,
+                                                                                 sliding_window=2),
+     [(4, 5), (4, 5), (4, 5)], None),
+    ("spectral_normalization", lambda K: K.layers.SpectralNormalization(K.layers.Dense(3), power_iterations=2),
+     [(5,)], None),
+    ("multi_head_attention_gate_window", lambda K: K.layers.MultiHeadAttention(2, 3, use_gate=True,
+                                                                               sliding_window=2),
+     [(4, 5), (4, 5)], None),
     ("reversible_embedding", lambda K: K.layers.ReversibleEmbedding(10, 4, tie_weights=False), [(5,)], 10),
 ]
+
+# the catalog entries added for Keras parity (their Keras files are also loaded on jax/torch/tf)
+ADDED_LAYERS = frozenset(e[0] for e in CATALOG[CATALOG.index(next(e for e in CATALOG if e[0] == "prelu")):])
 
 
 def catalog_model(K, entry):

@@ -134,6 +134,26 @@ def test_shared_layer_dlx_to_keras(dlx_files, entry):
         np.testing.assert_allclose(g, e, **TOL)
 
 
+_ADDED = [e for e in ks.CATALOG if e[0] in ks.ADDED_LAYERS]
+
+
+@pytest.mark.parametrize("backend_name", ["jax", "torch", "tf"])
+def test_added_layers_keras_to_dlx_every_backend(keras_files, backend_name):
+    """The layers added for Keras parity load from Keras files with equal outputs on every training backend."""
+    try:
+        b = dlx.backend.registry.get(backend_name)
+    except Exception as e:
+        pytest.skip(f"backend {backend_name!r} unavailable: {e}")
+    with dlx.backend.use(b):
+        for entry in _ADDED:
+            expected = _npz(keras_files / f"cat_{entry[0]}.keras_pred.npz")
+            m = dlx.models.load_model(keras_files / f"cat_{entry[0]}.keras")
+            got = outputs(m(ks._x(ks.catalog_inputs(entry)), training=False))
+            assert len(got) == len(expected), entry[0]
+            for g, e in zip(got, expected):
+                np.testing.assert_allclose(g, e, **TOL, err_msg=f"{entry[0]} on {backend_name}")
+
+
 def test_keras_legacy_h5_loads_in_dlx(tmp_path):
     """A legacy ``.h5`` written by Keras itself (``model.save("m.h5")``) loads, compiled."""
     script = (

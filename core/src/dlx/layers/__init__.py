@@ -16,7 +16,7 @@ from dlx.layers.adaptive_pooling import (
     AdaptiveMaxPooling3D,
 )
 from dlx.layers.attention import MultiHeadAttention
-from dlx.layers.attention_layers import AdditiveAttention, Attention
+from dlx.layers.attention_layers import AdditiveAttention, Attention, GroupQueryAttention
 from dlx.layers.conv import (
     Conv1D,
     Conv1DTranspose,
@@ -75,6 +75,7 @@ from dlx.layers.normalization import (
     GroupNormalization,
     LayerNormalization,
     RMSNormalization,
+    SpectralNormalization,
     UnitNormalization,
 )
 from dlx.layers.op_layer import OpLayer
@@ -286,8 +287,24 @@ __all__ = [
     "subtract",
 ]
 __all__ += [
-    "AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveAveragePooling3D", "AdaptiveMaxPooling1D",
-    "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D", "AdditiveAttention", "AlphaDropout", "Attention",
-    "Convolution1DTranspose", "Convolution3DTranspose", "Cropping3D", "PReLU", "ReversibleEmbedding",
-    "SpatialDropout3D", "UnitNormalization", "UpSampling3D", "ZeroPadding3D",
+    "AdaptiveAveragePooling1D",
+    "AdaptiveAveragePooling2D",
+    "AdaptiveAveragePooling3D",
+    "AdaptiveMaxPooling1D",
+    "AdaptiveMaxPooling2D",
+    "AdaptiveMaxPooling3D",
+    "AdditiveAttention",
+    "AlphaDropout",
+    "Attention",
+    "Convolution1DTranspose",
+    "Convolution3DTranspose",
+    "Cropping3D",
+    "GroupQueryAttention",
+    "PReLU",
+    "ReversibleEmbedding",
+    "SpatialDropout3D",
+    "SpectralNormalization",
+    "UnitNormalization",
+    "UpSampling3D",
+    "ZeroPadding3D",
 ]

@@ -69,6 +69,11 @@ class MultiHeadAttention(Layer):
         attention_axes: axes attention runs over (default: all but batch, heads and features).
         kernel_*/bias_*: initializers, regularizers, constraints of the projections.
         seed: seed of the attention dropout.
+        sliding_window: if set, a query attends only to keys less than this many positions away.
+        flash_attention: ``True`` computes rank-3 attention with ``ops.dot_product_attention``
+            (the backend's fused kernel where it has one; no dropout, no returned scores).
+        use_gate: multiply the attention output by ``sigmoid(gate(query))`` before the output
+            projection.
 
     Call arguments: ``query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
     attention_mask=None, return_attention_scores=False, training=None, use_causal_mask=False``.
@@ -76,11 +81,21 @@ class MultiHeadAttention(Layer):
     """
 
     def __init__(self, num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True, output_shape=None,
-                 attention_axes=None, kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
-                 bias_constraint=None, seed=None, **kwargs):
-        kwargs.pop("flash_attention", None)
+                 attention_axes=None, sliding_window=None, flash_attention=None, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, use_gate=False, seed=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        who = f"MultiHeadAttention '{self.name}'"
+        if sliding_window is not None and (isinstance(sliding_window, bool) or not isinstance(sliding_window, int)
+                                           or sliding_window <= 0):
+            raise ValueError(f"{who}: sliding_window={sliding_window!r}; expected None or a positive int")
+        if flash_attention not in (None, True, False):
+            raise ValueError(f"{who}: flash_attention={flash_attention!r}; expected None, True or False")
+        if flash_attention and dropout > 0:
+            raise ValueError(f"{who}: dropout={dropout} is not supported with flash_attention=True; set dropout=0")
+        self.sliding_window = sliding_window
+        self._flash_attention = bool(flash_attention)
+        self.use_gate = bool(use_gate)
         self.supports_masking = True
         self.num_heads = int(num_heads)
         self.key_dim = int(key_dim)
@@ -103,8 +118,9 @@ class MultiHeadAttention(Layer):
         self._inverse_sqrt_key_dim = 1.0 / math.sqrt(float(self.key_dim))
         self._dropout_layer = Dropout(rate=self.dropout, seed=seed, name=f"{self.name}_dropout")
 
-    def _dense(self, equation, output_shape, bias_axes, name):
+    def _dense(self, equation, output_shape, bias_axes, name, activation=None):
         return EinsumDense(equation, output_shape=output_shape, bias_axes=bias_axes if self.use_bias else None,
+                           activation=activation,
                            kernel_initializer=self.kernel_initializer.clone()
                            if hasattr(self.kernel_initializer, "clone") else self.kernel_initializer,
                            bias_initializer=self.bias_initializer, kernel_regularizer=self.kernel_regularizer,
@@ -124,6 +140,11 @@ class MultiHeadAttention(Layer):
         eq, bias, out_rank = _build_proj_equation(key_rank - 1, 1, 2)
         self._key_dense = self._dense(eq, (*([None] * (out_rank - 3)), self.num_heads, self.key_dim), bias, "key")
         self._key_dense.build(tuple(key_shape))
+        if self.use_gate:
+            eq, bias, out_rank = _build_proj_equation(query_rank - 1, 1, 2)
+            self._gate_dense = self._dense(eq, (*([None] * (out_rank - 3)), self.num_heads, self.value_dim), bias,
+                                           "gate", activation="sigmoid")
+            self._gate_dense.build(tuple(query_shape))
         eq, bias, out_rank = _build_proj_equation(value_rank - 1, 1, 2)
         self._value_dense = self._dense(eq, (*([None] * (out_rank - 3)), self.num_heads, self.value_dim), bias,
                                         "value")
@@ -177,10 +198,15 @@ class MultiHeadAttention(Layer):
             if m is not None:
                 m = ops.expand_dims(ops.cast(m, "bool"), -2)
                 auto = m if auto is None else ops.logical_and(auto, m)
+        t, s = ops.shape(query)[1], ops.shape(value)[1]
         if use_causal_mask:
-            t, s = ops.shape(query)[1], ops.shape(value)[1]
             causal = ops.expand_dims(ops.cast(ops.tril(ops.ones((t, s), "int32")), "bool"), 0)
             auto = causal if auto is None else ops.logical_and(auto, causal)
+        if self.sliding_window is not None:
+            rows = ops.reshape(ops.arange(t, dtype="int32"), (1, t, 1))
+            cols = ops.reshape(ops.arange(s, dtype="int32"), (1, 1, s))
+            window = ops.less(ops.abs(rows - cols), self.sliding_window)
+            auto = window if auto is None else ops.logical_and(auto, window)
         if auto is not None:
             attention_mask = auto if attention_mask is None else ops.logical_and(
                 ops.cast(attention_mask, "bool"), auto)
@@ -192,16 +218,27 @@ class MultiHeadAttention(Layer):
             key = value
         if query_mask is None and mask is not None:
             query_mask = mask
+        if self._flash_attention and return_attention_scores:
+            raise ValueError(f"MultiHeadAttention '{self.name}': return_attention_scores=True is not supported "
+                             "with flash_attention=True")
         attention_mask = self._compute_attention_mask(query, value, query_mask, value_mask, key_mask, attention_mask,
                                                       use_causal_mask)
+        gate = self._gate_dense(query) if self.use_gate else None
         q = self._query_dense(query)
         k = self._key_dense(key)
         v = self._value_dense(value)
-        q = q * ops.cast(self._inverse_sqrt_key_dim, ops.dtype(q))
-        scores = ops.einsum(self._dot_product_equation, k, q)
-        scores = self._masked_softmax(scores, attention_mask)
-        dropped = self._dropout_layer(scores, training=training) if self.dropout else scores
-        out = ops.einsum(self._combine_equation, dropped, v)
+        if self._flash_attention and len(ops.shape(q)) == 4 and self._attn_axes == (1,):
+            mask = None if attention_mask is None else ops.expand_dims(ops.cast(attention_mask, "bool"), 1)
+            out = ops.dot_product_attention(q, k, v, mask=mask, scale=self._inverse_sqrt_key_dim)
+            scores = None
+        else:
+            q = q * ops.cast(self._inverse_sqrt_key_dim, ops.dtype(q))
+            scores = ops.einsum(self._dot_product_equation, k, q)
+            scores = self._masked_softmax(scores, attention_mask)
+            dropped = self._dropout_layer(scores, training=training) if self.dropout else scores
+            out = ops.einsum(self._combine_equation, dropped, v)
+        if gate is not None:
+            out = out * gate
         out = self._output_dense(out)
         if return_attention_scores:
             return out, scores
@@ -227,7 +264,8 @@ class MultiHeadAttention(Layer):
     def get_config(self) -> dict:
         return {**super().get_config(), "num_heads": self.num_heads, "key_dim": self.key_dim,
                 "value_dim": self.value_dim, "dropout": self.dropout, "use_bias": self.use_bias,
-                "output_shape": self._output_shape, "attention_axes": self._attention_axes,
+                "use_gate": self.use_gate, "output_shape": self._output_shape,
+                "attention_axes": self._attention_axes, "sliding_window": self.sliding_window,
                 "kernel_initializer": _ser(initializers, self.kernel_initializer),
                 "bias_initializer": _ser(initializers, self.bias_initializer),
                 "kernel_regularizer": _ser(regularizers, self.kernel_regularizer),

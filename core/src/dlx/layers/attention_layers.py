@@ -1,10 +1,16 @@
 """Attention over ``[query, value(, key)]`` lists: dot-product (Luong) :class:`Attention` and
-additive (Bahdanau) :class:`AdditiveAttention`."""
+additive (Bahdanau) :class:`AdditiveAttention`; grouped-query attention
+(:class:`GroupQueryAttention`)."""
 
 from __future__ import annotations
 
-from dlx import ops
+import math
+
+from dlx import constraints, initializers, ops, regularizers
+from dlx.layers.activation_layers import Softmax
+from dlx.layers.core import EinsumDense
 from dlx.layers.layer import Layer, shapes_to_symbolic
+from dlx.layers.regularization import Dropout
 from dlx.random import SeedGenerator
 
 
@@ -137,4 +143,181 @@ class AdditiveAttention(Attention):
         return cfg
 
 
-__all__ = ["AdditiveAttention", "Attention"]
+def _ser(module, obj):
+    return None if obj is None else module.serialize(obj)
+
+
+class GroupQueryAttention(Layer):
+    """Grouped-query attention (Ainslie et al., 2023): ``num_query_heads`` query heads share
+    ``num_key_value_heads`` key/value heads (``num_query_heads / num_key_value_heads`` each).
+
+    Arguments:
+        head_dim: size of every head.
+        num_query_heads: number of query heads.
+        num_key_value_heads: number of key and value heads (divides ``num_query_heads``).
+        dropout: dropout rate on the attention probabilities.
+        use_bias: biases in the projections.
+        sliding_window: if set, a query attends only to keys less than this many positions away.
+        flash_attention: ``True`` computes the attention with ``ops.dot_product_attention``
+            (the backend's fused kernel where it has one; no dropout, no returned scores).
+        kernel_*/bias_*/activity_regularizer: of the projections.
+        use_gate: multiply the attention output by ``sigmoid(gate(query))`` before the output
+            projection.
+        seed: seed of the attention dropout.
+
+    Call arguments: as :class:`MultiHeadAttention`.
+    """
+
+    _keras_state_name = "grouped_query_attention"  # Keras's class is GroupedQueryAttention
+
+    def __init__(self, head_dim, num_query_heads, num_key_value_heads, dropout=0.0, use_bias=True,
+                 sliding_window=None, flash_attention=None, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, use_gate=False, seed=None, **kwargs):
+        if kwargs.get("name") is None:  # Keras's default name (its class is GroupedQueryAttention)
+            from dlx.utils import naming
+
+            kwargs["name"] = naming.auto_name("grouped_query_attention")
+        # as in Keras, the activity regularizer applies to every projection and to the output
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        who = f"GroupQueryAttention '{self.name}'"
+        self.supports_masking = True
+        self.head_dim = int(head_dim)
+        self.num_query_heads = int(num_query_heads)
+        self.num_key_value_heads = int(num_key_value_heads)
+        if self.num_key_value_heads < 1 or self.num_query_heads % self.num_key_value_heads:
+            raise ValueError(f"{who}: num_query_heads={num_query_heads} must be a multiple of "
+                             f"num_key_value_heads={num_key_value_heads}")
+        self.num_repeats = self.num_query_heads // self.num_key_value_heads
+        self.dropout = dropout
+        self.use_bias = use_bias
+        self.use_gate = use_gate
+        if sliding_window is not None and (isinstance(sliding_window, bool) or not isinstance(sliding_window, int)
+                                           or sliding_window <= 0):
+            raise ValueError(f"{who}: sliding_window={sliding_window!r}; expected None or a positive int")
+        self.sliding_window = sliding_window
+        if flash_attention not in (None, True, False):
+            raise ValueError(f"{who}: flash_attention={flash_attention!r}; expected None, True or False")
+        self._flash_attention = bool(flash_attention)
+        if self._flash_attention and dropout > 0:
+            raise ValueError(f"{who}: dropout={dropout} is not supported with flash_attention=True; set dropout=0")
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.seed = seed
+        self._inverse_sqrt_head_dim = 1.0 / math.sqrt(float(self.head_dim))
+        self._dropout_layer = Dropout(rate=dropout, seed=seed, name=f"{self.name}_dropout")
+
+    def _dense(self, equation, output_shape, bias_axes, name, activation=None):
+        clone = getattr(self.kernel_initializer, "clone", None)
+        return EinsumDense(equation, output_shape=output_shape, bias_axes=bias_axes if self.use_bias else None,
+                           activation=activation,
+                           kernel_initializer=clone() if clone else self.kernel_initializer,
+                           bias_initializer=self.bias_initializer, kernel_regularizer=self.kernel_regularizer,
+                           bias_regularizer=self.bias_regularizer, activity_regularizer=self.activity_regularizer,
+                           kernel_constraint=self.kernel_constraint, bias_constraint=self.bias_constraint, name=name,
+                           dtype=self.dtype_policy)
+
+    def build(self, query_shape, value_shape, key_shape=None):
+        key_shape = value_shape if key_shape is None else key_shape
+        self.feature_dim = query_shape[-1]
+        self._query_dense = self._dense("bqm,muh->bquh", (None, self.num_query_heads, self.head_dim), "uh", "query")
+        self._query_dense.build(tuple(query_shape))
+        self._key_dense = self._dense("bkm,mvh->bkvh", (None, self.num_key_value_heads, self.head_dim), "vh", "key")
+        self._key_dense.build(tuple(key_shape))
+        if self.use_gate:
+            self._gate_dense = self._dense("bqm,muh->bquh", (None, self.num_query_heads, self.head_dim), "uh",
+                                           "gate", activation="sigmoid")
+            self._gate_dense.build(tuple(query_shape))
+        self._value_dense = self._dense("bkm,mvh->bkvh", (None, self.num_key_value_heads, self.head_dim), "vh",
+                                        "value")
+        self._value_dense.build(tuple(value_shape))
+        self._output_dense = self._dense("bquh,uhm->bqm", (None, self.feature_dim), "m", "attention_output")
+        self._output_dense.build((None, None, self.num_query_heads, self.head_dim))
+        self._softmax = Softmax(axis=-1, dtype=self.dtype_policy)
+
+    def _mask(self, query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask):
+        auto = None
+        if query_mask is not None:
+            auto = ops.expand_dims(ops.cast(query_mask, "bool"), -1)
+        for m in (value_mask, key_mask):
+            if m is not None:
+                m = ops.expand_dims(ops.cast(m, "bool"), -2)
+                auto = m if auto is None else ops.logical_and(auto, m)
+        t, s = ops.shape(query)[1], ops.shape(value)[1]
+        if use_causal_mask:
+            causal = ops.expand_dims(ops.cast(ops.tril(ops.ones((t, s), "int32")), "bool"), 0)
+            auto = causal if auto is None else ops.logical_and(auto, causal)
+        if self.sliding_window is not None:
+            rows = ops.reshape(ops.arange(t, dtype="int32"), (1, t, 1))
+            cols = ops.reshape(ops.arange(s, dtype="int32"), (1, 1, s))
+            window = ops.less(ops.abs(rows - cols), self.sliding_window)
+            auto = window if auto is None else ops.logical_and(auto, window)
+        if auto is not None:
+            attention_mask = auto if attention_mask is None else ops.logical_and(ops.cast(attention_mask, "bool"),
+                                                                                 auto)
+        return attention_mask
+
+    def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None, attention_mask=None,
+             return_attention_scores=False, training=None, use_causal_mask=False, mask=None):
+        if key is None:
+            key = value
+        if query_mask is None and mask is not None:
+            query_mask = mask
+        if self._flash_attention and return_attention_scores:
+            raise ValueError(f"GroupQueryAttention '{self.name}': return_attention_scores=True is not supported "
+                             "with flash_attention=True")
+        attention_mask = self._mask(query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask)
+        gate = self._gate_dense(query) if self.use_gate else None
+        q = self._query_dense(query)
+        k = ops.repeat(self._key_dense(key), self.num_repeats, axis=2)
+        v = ops.repeat(self._value_dense(value), self.num_repeats, axis=2)
+        scores = None
+        if attention_mask is not None:
+            attention_mask = ops.expand_dims(ops.cast(attention_mask, "bool"), 1)  # (B, 1, T, S)
+        if self._flash_attention:
+            out = ops.dot_product_attention(q, k, v, mask=attention_mask, scale=self._inverse_sqrt_head_dim)
+        else:
+            q = q * ops.cast(self._inverse_sqrt_head_dim, ops.dtype(q))
+            logits = ops.einsum("bquh,bkuh->buqk", q, k)
+            scores = self._softmax(logits, mask=attention_mask)
+            dropped = self._dropout_layer(scores, training=training) if self.dropout else scores
+            out = ops.einsum("buqk,bkuh->bquh", dropped, v)
+        if gate is not None:
+            out = out * gate
+        out = self._output_dense(out)
+        return (out, scores) if return_attention_scores else out
+
+    def compute_output_shape(self, query_shape, value_shape, key_shape=None):
+        if query_shape[-1] != value_shape[-1]:
+            raise ValueError(f"GroupQueryAttention '{self.name}': the last dims of query and value must be equal; "
+                             f"received {tuple(query_shape)} and {tuple(value_shape)}")
+        return tuple(query_shape)
+
+    def compute_output_spec(self, query, value, key=None, return_attention_scores=False, **kwargs):
+        out = shapes_to_symbolic(self.compute_output_shape(query.shape, value.shape), self.compute_dtype)
+        if not return_attention_scores:
+            return out
+        s = (value if key is None else key).shape[1]
+        return out, shapes_to_symbolic((query.shape[0], self.num_query_heads, query.shape[1], s), self.compute_dtype)
+
+    def compute_mask(self, inputs, previous_mask=None):
+        return previous_mask
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "head_dim": self.head_dim, "num_query_heads": self.num_query_heads,
+                "num_key_value_heads": self.num_key_value_heads, "use_bias": self.use_bias,
+                "use_gate": self.use_gate, "sliding_window": self.sliding_window, "dropout": self.dropout,
+                "kernel_initializer": _ser(initializers, self.kernel_initializer),
+                "bias_initializer": _ser(initializers, self.bias_initializer),
+                "kernel_regularizer": _ser(regularizers, self.kernel_regularizer),
+                "bias_regularizer": _ser(regularizers, self.bias_regularizer),
+                "activity_regularizer": _ser(regularizers, self.activity_regularizer),
+                "kernel_constraint": _ser(constraints, self.kernel_constraint),
+                "bias_constraint": _ser(constraints, self.bias_constraint), "seed": self.seed}
+
+
+__all__ = ["AdditiveAttention", "Attention", "GroupQueryAttention"]

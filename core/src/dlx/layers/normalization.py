@@ -4,6 +4,7 @@ RMSNormalization."""
 from __future__ import annotations
 
 from dlx import constraints, initializers, ops, regularizers
+from dlx.layers.core import Wrapper
 from dlx.layers.input_spec import InputSpec
 from dlx.layers.layer import Layer
 
@@ -348,5 +349,72 @@ class UnitNormalization(Layer):
         return {**super().get_config(), "axis": self.axis}
 
 
+class SpectralNormalization(Wrapper):
+    """Wraps a layer with a ``kernel`` (or ``embeddings``) and, in training, divides that weight by
+    its largest singular value, estimated by ``power_iterations`` steps of power iteration from a
+    persistent vector ``vector_u`` (Miyato et al., 2018).
+
+    As in Keras, a training call writes the normalized weight back into the wrapped layer's
+    variable (and the updated ``vector_u``); an inference call runs the wrapped layer as it is.
+    Inside compiled ``fit`` steps, where trainable variables are updated only by the optimizer
+    (as on Keras's JAX backend), the training forward pass uses the normalized weight and the
+    optimizer updates the stored one.
+
+    Arguments:
+        layer: the layer to wrap (``Dense``, ``Conv*``, ``Embedding``, ...).
+        power_iterations: power-iteration steps per training call (> 0).
+    """
+
+    def __init__(self, layer, power_iterations=1, **kwargs):
+        super().__init__(layer, **kwargs)
+        if isinstance(power_iterations, bool) or not isinstance(power_iterations, int) or power_iterations <= 0:
+            raise ValueError(f"SpectralNormalization '{self.name}': power_iterations={power_iterations!r}; expected "
+                             "an int > 0")
+        self.power_iterations = power_iterations
+
+    def build(self, input_shape):
+        if not self.layer.built:
+            self.layer.build(input_shape)
+        self.input_spec = InputSpec(min_ndim=1, axes={-1: input_shape[-1]})
+        kernel = getattr(self.layer, "kernel", None)
+        if kernel is None:
+            kernel = getattr(self.layer, "embeddings", None)
+        if kernel is None:
+            raise ValueError(f"SpectralNormalization '{self.name}': {type(self.layer).__name__} has no 'kernel' nor "
+                             "'embeddings' weight to normalize")
+        self.kernel = kernel
+        self.kernel_shape = tuple(kernel.shape)
+        self.vector_u = self.add_weight(shape=(1, self.kernel_shape[-1]),
+                                        initializer=initializers.TruncatedNormal(stddev=0.02), trainable=False,
+                                        name="vector_u", dtype=kernel.dtype)
+
+    def _normalized(self):
+        w = ops.reshape(self.kernel.value, (-1, self.kernel_shape[-1]))
+        u = self.vector_u.value
+        for _ in range(self.power_iterations):
+            v = ops.matmul(u, ops.transpose(w))
+            v = v * ops.rsqrt(ops.maximum(ops.sum(ops.square(v)), 1e-24))
+            u = ops.matmul(v, w)
+            u = u * ops.rsqrt(ops.maximum(ops.sum(ops.square(u)), 1e-24))
+        u, v = ops.stop_gradient(u), ops.stop_gradient(v)
+        sigma = ops.matmul(ops.matmul(v, w), ops.transpose(u))
+        return u, ops.reshape(self.kernel.value / sigma, self.kernel_shape)
+
+    def call(self, inputs, training=False):
+        if training:
+            all_zero = ops.all(ops.equal(self.kernel.value, 0))
+            u, kernel = self._normalized()
+            self.vector_u.assign(ops.where(all_zero, self.vector_u.value, u))
+            self.kernel.assign(ops.where(all_zero, self.kernel.value, kernel))
+        out = self.layer(inputs)
+        return ops.cast(out, ops.dtype(inputs))
+
+    def compute_output_shape(self, input_shape):
+        return self.layer.compute_output_shape(input_shape)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "power_iterations": self.power_iterations}
+
+
 __all__ = ["BatchNormalization", "GroupNormalization", "LayerNormalization", "RMSNormalization",
-           "UnitNormalization"]
+           "SpectralNormalization", "UnitNormalization"]

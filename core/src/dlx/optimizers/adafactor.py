@@ -56,7 +56,7 @@ class Adafactor(Optimizer):
     def update_step(self, gradient, variable, learning_rate):
         i = self._index(variable)
         dt = variable.dtype
-        t = ops.cast(ops.add(self.iterations.value, 1), dt)
+        t = ops.cast(ops.add(self._update_count(), 1), dt)
         inv_sqrt_t = ops.divide(1.0, ops.sqrt(t))
         lr = learning_rate
         if self.relative_step and not callable(self._learning_rate):

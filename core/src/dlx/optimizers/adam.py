@@ -56,7 +56,7 @@ class Adam(Optimizer):
             self._apply_moments(ops.cast(g, dt), variable, alphas[dt])
 
     def _alpha(self, dt, learning_rate):
-        t = ops.cast(ops.add(self.iterations.value, 1), dt)
+        t = ops.cast(ops.add(self._update_count(), 1), dt)
         b1p = ops.power(ops.cast(self.beta_1, dt), t)
         b2p = ops.power(ops.cast(self.beta_2, dt), t)
         return ops.divide(ops.multiply(learning_rate, ops.sqrt(ops.subtract(1.0, b2p))), ops.subtract(1.0, b1p))
@@ -119,7 +119,7 @@ class Adamax(Optimizer):
 
     def update_step(self, gradient, variable, learning_rate):
         i = self._index(variable)
-        t = ops.cast(ops.add(self.iterations.value, 1), variable.dtype)
+        t = ops.cast(ops.add(self._update_count(), 1), variable.dtype)
         b1p = ops.power(ops.cast(self.beta_1, variable.dtype), t)
         m, u = self._m[i], self._u[i]
         new_m = ops.add(m.value, ops.multiply(ops.subtract(gradient, m.value), 1 - self.beta_1))
@@ -157,7 +157,7 @@ class Nadam(Optimizer):
 
     def _update_step_all(self, grads, variables, learning_rate):
         dt = self._u_product.dtype
-        t = ops.cast(ops.add(self.iterations.value, 1), dt)
+        t = ops.cast(ops.add(self._update_count(), 1), dt)
         self._u_product.assign(ops.multiply(ops.multiply(self._u_product.value, self.beta_1),
                                             ops.subtract(1.0, ops.multiply(0.5, ops.power(0.96, t)))))
         super()._update_step_all(grads, variables, learning_rate)
@@ -165,7 +165,7 @@ class Nadam(Optimizer):
     def update_step(self, gradient, variable, learning_rate):
         i = self._index(variable)
         dt = variable.dtype
-        t = ops.cast(ops.add(self.iterations.value, 1), dt)
+        t = ops.cast(ops.add(self._update_count(), 1), dt)
         t1 = ops.add(t, 1.0)
         decay = ops.cast(0.96, dt)
         u_t = ops.multiply(self.beta_1, ops.subtract(1.0, ops.multiply(0.5, ops.power(decay, t))))

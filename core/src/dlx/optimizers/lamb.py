@@ -33,7 +33,7 @@ class Lamb(Optimizer):
     def update_step(self, gradient, variable, learning_rate):
         i = self._index(variable)
         dt = variable.dtype
-        t = ops.cast(ops.add(self.iterations.value, 1), dt)
+        t = ops.cast(ops.add(self._update_count(), 1), dt)
         b1p = ops.power(ops.cast(self.beta_1, dt), t)
         b2p = ops.power(ops.cast(self.beta_2, dt), t)
         m, v = self._momentums[i], self._velocities[i]

@@ -43,6 +43,10 @@ class Optimizer:
         ema_overwrite_frequency: every this many iterations, overwrite the variables with their
             averages (``None``: only on :meth:`finalize_variable_values`).
         loss_scale_factor: a constant the loss is multiplied by (gradients are divided by it).
+        gradient_accumulation_steps: an int >= 2: the variables are updated every this many
+            steps, with the mean of the gradients since the last update (the other steps only
+            accumulate). As in Keras, :attr:`iterations` then counts updates, the update rule's
+            step count and the EMA use it, and learning-rate schedules see every step.
         name: the optimizer's name.
     """
 
@@ -50,7 +54,7 @@ class Optimizer:
 
     def __init__(self, learning_rate=0.001, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
                  use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
-                 name=None, **kwargs):
+                 gradient_accumulation_steps=None, name=None, **kwargs):
         if kwargs:
             raise TypeError(f"{type(self).__name__}: unknown argument(s) {sorted(kwargs)}")
         _check_positive("weight_decay", weight_decay, allow_zero=True)
@@ -68,6 +72,12 @@ class Optimizer:
                 raise ValueError(f"ema_overwrite_frequency={ema_overwrite_frequency!r}: expected an int >= 1 or None")
         if loss_scale_factor is not None:
             _check_positive("loss_scale_factor", loss_scale_factor)
+        if gradient_accumulation_steps is not None and (
+                isinstance(gradient_accumulation_steps, bool) or not isinstance(gradient_accumulation_steps, int)
+                or gradient_accumulation_steps < 2):
+            raise ValueError(f"gradient_accumulation_steps={gradient_accumulation_steps!r}: expected an int >= 2 "
+                             "or None")
+        self.gradient_accumulation_steps = gradient_accumulation_steps
         self.name = name or _snake(type(self).__name__)
         self.weight_decay = weight_decay
         self.clipnorm = clipnorm
@@ -106,8 +116,18 @@ class Optimizer:
         return list(self._variables)
 
     @property
-    def iterations(self) -> Variable:
+    def iterations(self):
+        """The step counter (a variable); with ``gradient_accumulation_steps``, the number of
+        updates (steps // gradient_accumulation_steps), as in Keras."""
+        if self.gradient_accumulation_steps:
+            return ops.floor_divide(self._iterations.value, self.gradient_accumulation_steps)
         return self._iterations
+
+    def _update_count(self):
+        """The number of updates done so far (the update rules' step counter)."""
+        if self.gradient_accumulation_steps:
+            return ops.floor_divide(self._iterations.value, self.gradient_accumulation_steps)
+        return self._iterations.value
 
     def add_variable(self, shape, initializer="zeros", dtype=None, name=None) -> Variable:
         """Creates and tracks an optimizer variable (``initializer``: "zeros", "ones" or a number)."""
@@ -152,6 +172,8 @@ class Optimizer:
                                 "expected a dlx.Variable")
         if self.use_ema:
             self._ema = self.add_optimizer_variables(variables, "average")
+        if self.gradient_accumulation_steps:
+            self._accumulated_gradients = self.add_optimizer_variables(variables, "gradient_accumulator")
         self._trainable_variables = variables
         self._var_index = {id(v): i for i, v in enumerate(variables)}
         self.built = True
@@ -237,20 +259,44 @@ class Optimizer:
             grads = [None if g is None else ops.divide(g, self.loss_scale_factor) for g in grads]
         pairs = [(g, v) for g, v in zip(grads, variables) if g is not None]
         if pairs:
-            grads = self._clip_gradients([g for g, _ in pairs])
             variables = [v for _, v in pairs]
-            lr = self._current_learning_rate()
-            self._apply_weight_decay(variables, lr)
-            self._update_step_all(grads, variables, lr)
-            for v in variables:
-                if v.constraint is not None:
-                    v.assign(v.constraint(v.value))
+            if self.gradient_accumulation_steps:
+                self._accumulate_and_update([g for g, _ in pairs], variables)
+            else:
+                self._update_variables([g for g, _ in pairs], variables)
             if self.use_ema:
                 self._update_ema(variables)
         self._iterations.assign(ops.add(self._iterations.value, 1))
 
+    def _update_variables(self, grads, variables) -> None:
+        grads = self._clip_gradients(grads)
+        lr = self._current_learning_rate()
+        self._apply_weight_decay(variables, lr)
+        self._update_step_all(grads, variables, lr)
+        for v in variables:
+            if v.constraint is not None:
+                v.assign(v.constraint(v.value))
+
+    def _accumulate_and_update(self, grads, variables) -> None:
+        """Every ``gradient_accumulation_steps``-th step, the update with the mean gradient (then
+        the accumulators reset); else the gradients are added to the accumulators. Both branches
+        are computed and selected per variable, so the step stays a pure function of the state."""
+        steps = self.gradient_accumulation_steps
+        is_update = ops.equal(ops.mod(ops.add(self._iterations.value, 1), steps), 0)
+        accs = [self._accumulated_gradients[self._index(v)] for v in variables]
+        grads = [ops.cast(g, a.dtype) for g, a in zip(grads, accs)]
+        acc_ids = {id(a) for a in self._accumulated_gradients}
+        touched = [v for v in (*variables, *self._variables) if id(v) not in acc_ids and v is not self._iterations]
+        before = [ops.add(v.value, 0) for v in touched]  # copies: some backends update variables in place
+        self._update_variables([ops.divide(ops.add(g, a.value), float(steps)) for g, a in zip(grads, accs)],
+                               variables)
+        for v, old in zip(touched, before):
+            v.assign(ops.where(is_update, v.value, old))
+        for a, g in zip(accs, grads):
+            a.assign(ops.where(is_update, ops.zeros_like(g), ops.add(a.value, g)))
+
     def _update_ema(self, variables) -> None:
-        it = self._iterations.value
+        it = self._update_count()
         for v in variables:
             avg = self._ema[self._index(v)]
             momentum = ops.multiply(ops.cast(ops.not_equal(it, 0), v.dtype), self.ema_momentum)
@@ -331,7 +377,8 @@ class Optimizer:
                 "clipnorm": self.clipnorm, "global_clipnorm": self.global_clipnorm, "clipvalue": self.clipvalue,
                 "use_ema": self.use_ema, "ema_momentum": self.ema_momentum,
                 "ema_overwrite_frequency": self.ema_overwrite_frequency,
-                "loss_scale_factor": self.loss_scale_factor}
+                "loss_scale_factor": self.loss_scale_factor,
+                "gradient_accumulation_steps": self.gradient_accumulation_steps}
 
     @classmethod
     def from_config(cls, config: dict, custom_objects=None):
@@ -339,7 +386,6 @@ class Optimizer:
         lr = config.get("learning_rate")
         if isinstance(lr, dict):
             config["learning_rate"] = _schedules.deserialize(lr, custom_objects)
-        config.pop("gradient_accumulation_steps", None)
         return cls(**config)
 
     def __repr__(self) -> str:

@@ -34,6 +34,8 @@ _SKIP = frozenset({
     "_compile_loss", "_compile_metrics", "_loss_tracker", "_output_loss_trackers", "_losses", "loss",
     "_build_shapes_dict", "_auto_config", "input_spec", "_input_spec", "_dtype_policy", "activity_regularizer",
     "_call_fn_cache", "train_function", "test_function", "predict_function", "_dlx_original_class",
+    # torch's computed views of a layer's state (dlx-torch layers are torch.nn.Modules)
+    "_modules", "_parameters", "_buffers",
 })
 
 
@@ -161,7 +163,9 @@ def walk(root) -> list[tuple[str, Any]]:
             if is_saveable(item):
                 if id(item) in visited:
                     continue
-                visit(item, join(path, _unique(_snake(type(item).__name__), used)))
+                # a class exported under another name than Keras's class keeps Keras's key
+                key = getattr(type(item), "_keras_state_name", None) or _snake(type(item).__name__)
+                visit(item, join(path, _unique(key, used)))
             elif isinstance(item, (list, tuple, dict)) and _holds_saveable(item):
                 visit_container(item, join(path, _unique("container", used)), seen)
 
