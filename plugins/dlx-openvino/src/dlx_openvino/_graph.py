@@ -56,7 +56,8 @@ def out(node):
 
 
 def const(value, dtype) -> Output:
-    return O.constant(np.asarray(value, dtypes.to_numpy_dtype(dtype))).output(0)
+    # OpenVINO reads a constant's buffer as C-contiguous: a strided view (np.moveaxis) must be copied
+    return O.constant(np.ascontiguousarray(value, dtypes.to_numpy_dtype(dtype))).output(0)
 
 
 def i64(values) -> Output:
