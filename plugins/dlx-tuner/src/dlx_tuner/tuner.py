@@ -587,6 +587,11 @@ def _clear_session():
     import dlx
 
     dlx.utils.clear_session()
+    jax = sys.modules.get("jax")
+    if jax is not None and hasattr(jax, "clear_caches"):
+        # every trial's model has new shapes, so its compiled steps are never reused; jax keeps
+        # them (and their device buffers) in its jit caches until told otherwise
+        jax.clear_caches()
     gc.collect()
 
 
