@@ -57,7 +57,7 @@ def out(node):
 
 def const(value, dtype) -> Output:
     # OpenVINO reads a constant's buffer as C-contiguous: a strided view (np.moveaxis) must be copied
-    return O.constant(np.ascontiguousarray(value, dtypes.to_numpy_dtype(dtype))).output(0)
+    return O.constant(np.asarray(value, dtypes.to_numpy_dtype(dtype), order="C")).output(0)
 
 
 def i64(values) -> Output:

@@ -297,7 +297,7 @@ def _flatten_outputs(res):
         if isinstance(leaf, OVTensor):
             leaf = leaf.output
         if not isinstance(leaf, ov.Output):
-            leaf = O.constant(np.ascontiguousarray(leaf)).output(0)
+            leaf = O.constant(np.asarray(leaf, order="C")).output(0)
         outs.append(leaf)
     return outs, structure
 
