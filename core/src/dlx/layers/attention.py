@@ -56,6 +56,32 @@ def _ser(module, obj):
     return None if obj is None else module.serialize(obj)
 
 
+def combined_attention_mask(query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask,
+                            sliding_window=None):
+    """The ``(batch, T, S)`` boolean mask of an attention call: the given ``attention_mask`` and
+    the masks implied by the query/value/key masks, causality and a sliding window (``None``
+    when nothing masks). Shared by ``MultiHeadAttention`` and ``GroupQueryAttention``."""
+    auto = None
+    if query_mask is not None:
+        auto = ops.expand_dims(ops.cast(query_mask, "bool"), -1)
+    for m in (value_mask, key_mask):
+        if m is not None:
+            m = ops.expand_dims(ops.cast(m, "bool"), -2)
+            auto = m if auto is None else ops.logical_and(auto, m)
+    t, s = ops.shape(query)[1], ops.shape(value)[1]
+    if use_causal_mask:
+        causal = ops.expand_dims(ops.cast(ops.tril(ops.ones((t, s), "int32")), "bool"), 0)
+        auto = causal if auto is None else ops.logical_and(auto, causal)
+    if sliding_window is not None:
+        rows = ops.reshape(ops.arange(t, dtype="int32"), (1, t, 1))
+        cols = ops.reshape(ops.arange(s, dtype="int32"), (1, 1, s))
+        window = ops.less(ops.abs(rows - cols), sliding_window)
+        auto = window if auto is None else ops.logical_and(auto, window)
+    if auto is not None:
+        attention_mask = auto if attention_mask is None else ops.logical_and(ops.cast(attention_mask, "bool"), auto)
+    return attention_mask
+
+
 class MultiHeadAttention(Layer):
     """Multi-head attention (Vaswani et al.), with Keras's weights and semantics.
 
@@ -191,26 +217,8 @@ class MultiHeadAttention(Layer):
 
     def _compute_attention_mask(self, query, value, query_mask, value_mask, key_mask, attention_mask,
                                 use_causal_mask):
-        auto = None
-        if query_mask is not None:
-            auto = ops.expand_dims(ops.cast(query_mask, "bool"), -1)
-        for m in (value_mask, key_mask):
-            if m is not None:
-                m = ops.expand_dims(ops.cast(m, "bool"), -2)
-                auto = m if auto is None else ops.logical_and(auto, m)
-        t, s = ops.shape(query)[1], ops.shape(value)[1]
-        if use_causal_mask:
-            causal = ops.expand_dims(ops.cast(ops.tril(ops.ones((t, s), "int32")), "bool"), 0)
-            auto = causal if auto is None else ops.logical_and(auto, causal)
-        if self.sliding_window is not None:
-            rows = ops.reshape(ops.arange(t, dtype="int32"), (1, t, 1))
-            cols = ops.reshape(ops.arange(s, dtype="int32"), (1, 1, s))
-            window = ops.less(ops.abs(rows - cols), self.sliding_window)
-            auto = window if auto is None else ops.logical_and(auto, window)
-        if auto is not None:
-            attention_mask = auto if attention_mask is None else ops.logical_and(
-                ops.cast(attention_mask, "bool"), auto)
-        return attention_mask
+        return combined_attention_mask(query, value, query_mask, value_mask, key_mask, attention_mask,
+                                       use_causal_mask, self.sliding_window)
 
     def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None, attention_mask=None,
              return_attention_scores=False, training=None, use_causal_mask=False, mask=None):

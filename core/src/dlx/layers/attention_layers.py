@@ -8,6 +8,7 @@ import math
 
 from dlx import constraints, initializers, ops, regularizers
 from dlx.layers.activation_layers import Softmax
+from dlx.layers.attention import combined_attention_mask
 from dlx.layers.core import EinsumDense
 from dlx.layers.layer import Layer, shapes_to_symbolic
 from dlx.layers.regularization import Dropout
@@ -239,28 +240,6 @@ class GroupQueryAttention(Layer):
         self._output_dense.build((None, None, self.num_query_heads, self.head_dim))
         self._softmax = Softmax(axis=-1, dtype=self.dtype_policy)
 
-    def _mask(self, query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask):
-        auto = None
-        if query_mask is not None:
-            auto = ops.expand_dims(ops.cast(query_mask, "bool"), -1)
-        for m in (value_mask, key_mask):
-            if m is not None:
-                m = ops.expand_dims(ops.cast(m, "bool"), -2)
-                auto = m if auto is None else ops.logical_and(auto, m)
-        t, s = ops.shape(query)[1], ops.shape(value)[1]
-        if use_causal_mask:
-            causal = ops.expand_dims(ops.cast(ops.tril(ops.ones((t, s), "int32")), "bool"), 0)
-            auto = causal if auto is None else ops.logical_and(auto, causal)
-        if self.sliding_window is not None:
-            rows = ops.reshape(ops.arange(t, dtype="int32"), (1, t, 1))
-            cols = ops.reshape(ops.arange(s, dtype="int32"), (1, 1, s))
-            window = ops.less(ops.abs(rows - cols), self.sliding_window)
-            auto = window if auto is None else ops.logical_and(auto, window)
-        if auto is not None:
-            attention_mask = auto if attention_mask is None else ops.logical_and(ops.cast(attention_mask, "bool"),
-                                                                                 auto)
-        return attention_mask
-
     def call(self, query, value, key=None, query_mask=None, value_mask=None, key_mask=None, attention_mask=None,
              return_attention_scores=False, training=None, use_causal_mask=False, mask=None):
         if key is None:
@@ -270,7 +249,8 @@ class GroupQueryAttention(Layer):
         if self._flash_attention and return_attention_scores:
             raise ValueError(f"GroupQueryAttention '{self.name}': return_attention_scores=True is not supported "
                              "with flash_attention=True")
-        attention_mask = self._mask(query, value, query_mask, value_mask, key_mask, attention_mask, use_causal_mask)
+        attention_mask = combined_attention_mask(query, value, query_mask, value_mask, key_mask, attention_mask,
+                                                 use_causal_mask, self.sliding_window)
         gate = self._gate_dense(query) if self.use_gate else None
         q = self._query_dense(query)
         k = ops.repeat(self._key_dense(key), self.num_repeats, axis=2)
