@@ -1,6 +1,38 @@
+"""Fixtures shared by core's tests: the NumPy backend, and every installed, usable backend
+(``DLX_TEST_BACKENDS=a,b`` narrows it)."""
+
+from __future__ import annotations
+
+import os
+
 import pytest
 
 import dlx
+from dlx.backend import registry
+
+
+def _discover() -> list[str]:
+    wanted = os.environ.get("DLX_TEST_BACKENDS")
+    names = [n for n, rec in sorted(registry.records().items()) if registry.usable(rec)]
+    if wanted:
+        keep = {w.strip() for w in wanted.split(",") if w.strip()}
+        names = [n for n in names if n in keep]
+    return names
+
+
+BACKENDS = _discover()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    """Each usable backend, active for the test (skipped with the error if it fails to load;
+    under CI the session has already failed instead, see the repository's conftest.py)."""
+    try:
+        b = registry.get(request.param)
+    except Exception as e:
+        pytest.skip(f"backend {request.param!r} failed to load: {type(e).__name__}: {e}")
+    with dlx.backend.use(b):
+        yield b
 
 
 @pytest.fixture

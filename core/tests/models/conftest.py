@@ -1,45 +1,13 @@
-"""Fixtures for model tests: every installed, usable backend (``DLX_TEST_BACKENDS=a,b`` narrows it)."""
+"""Fixtures for model tests (``backend`` and ``numpy_backend`` come from ``core/tests/conftest.py``)."""
 
 from __future__ import annotations
 
 import math
-import os
 
 import numpy as np
 import pytest
 
-import dlx
-from dlx.backend import registry
 from dlx.ops import tolerance as T
-
-
-def _discover() -> list[str]:
-    wanted = os.environ.get("DLX_TEST_BACKENDS")
-    names = [n for n, rec in sorted(registry.records().items()) if registry.usable(rec)]
-    if wanted:
-        keep = {w.strip() for w in wanted.split(",") if w.strip()}
-        names = [n for n in names if n in keep]
-    return names
-
-
-BACKENDS = _discover()
-
-
-@pytest.fixture(params=BACKENDS)
-def backend(request):
-    """Each usable backend, active for the test (skipped with the error if it fails to load)."""
-    try:
-        b = registry.get(request.param)
-    except Exception as e:
-        pytest.skip(f"backend {request.param!r} failed to load: {type(e).__name__}: {e}")
-    with dlx.backend.use(b):
-        yield b
-
-
-@pytest.fixture
-def numpy_backend():
-    with dlx.backend.use("numpy") as b:
-        yield b
 
 
 @pytest.fixture
