@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from dlx import serialization as _serialization
+
 
 def accessors(kind: str, all_objects: dict, snake: dict) -> tuple[Callable, Callable, Callable]:
     """The ``(get, serialize, deserialize)`` functions for objects called ``kind`` whose classes
@@ -17,30 +19,22 @@ def accessors(kind: str, all_objects: dict, snake: dict) -> tuple[Callable, Call
         if isinstance(identifier, str):
             cls = module_objects.get(identifier)
             if cls is None:
-                from dlx.saving import get_registered_object
-
-                cls = get_registered_object(identifier)
+                cls = _serialization.get_registered_object(identifier)
             if cls is None:
                 raise ValueError(f"unknown {kind} {identifier!r}; expected one of {sorted(snake)}")
             return cls() if isinstance(cls, type) else cls
         if isinstance(identifier, dict):
-            from dlx.saving import deserialize as _d
-
-            return _d(identifier, module_objects=module_objects)
+            return _serialization.deserialize(identifier, module_objects=module_objects)
         if callable(identifier):
             return identifier
         raise ValueError(f"{kind}={identifier!r} of type {type(identifier).__name__} is not a name, a config "
                          "or a callable")
 
     def serialize(obj):
-        from dlx.saving import serialize as _s
-
-        return _s(obj)
+        return _serialization.serialize(obj)
 
     def deserialize(config, custom_objects=None):
-        from dlx.saving import deserialize as _d
-
-        return _d(config, custom_objects, module_objects=module_objects)
+        return _serialization.deserialize(config, custom_objects, module_objects=module_objects)
 
     get.__doc__ = f"A {kind} from a name, a config dict, an instance or a callable (``None``: ``None``)."
     serialize.__doc__ = f"The config dict of a {kind} (``dlx.saving.serialize``)."

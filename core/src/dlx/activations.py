@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dlx import ops
+from dlx import serialization as _serialization
 
 
 def relu(x, negative_slope: float = 0.0, max_value: float | None = None, threshold: float = 0.0):
@@ -215,17 +216,13 @@ def get(identifier) -> Callable:
     if isinstance(identifier, str):
         fn = ALL_OBJECTS.get(identifier) or ALIASES.get(identifier)
         if fn is None:
-            from dlx.saving import get_registered_object
-
-            fn = get_registered_object(identifier)
+            fn = _serialization.get_registered_object(identifier)
         if fn is None:
             raise ValueError(f"unknown activation {identifier!r}; expected one of "
                              f"{sorted([*ALL_OBJECTS, *ALIASES])} or a registered function")
         return fn
     if isinstance(identifier, dict):
-        from dlx.saving import deserialize as _d
-
-        return _d(identifier)
+        return _serialization.deserialize(identifier)
     if callable(identifier):
         return identifier
     raise ValueError(f"activation={identifier!r} of type {type(identifier).__name__} is not a name or a callable")
@@ -235,9 +232,7 @@ def serialize(activation):
     """The name of a built-in activation, else the serialized function (or layer)."""
     if id(activation) in _BY_ID:
         return _BY_ID[id(activation)]
-    from dlx.saving import serialize as _s
-
-    return _s(activation)
+    return _serialization.serialize(activation)
 
 
 def deserialize(config, custom_objects=None) -> Callable:
@@ -246,9 +241,7 @@ def deserialize(config, custom_objects=None) -> Callable:
         if custom_objects and config in custom_objects:
             return custom_objects[config]
         return get(config)
-    from dlx.saving import deserialize as _d
-
-    return _d(config, custom_objects)
+    return _serialization.deserialize(config, custom_objects)
 
 
 __all__ = sorted([*ALL_OBJECTS, *ALIASES, "deserialize", "get", "serialize"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 
 from dlx import dtypes as _dtypes
+from dlx import serialization as _serialization
 
 _EPSILON = 1e-7
 _IMAGE_DATA_FORMAT = "channels_last"
@@ -100,9 +101,7 @@ def set_dtype_policy(policy) -> None:
 
 def enable_unsafe_deserialization() -> None:
     """Allows loading ``lambda`` functions (Python bytecode) from model files, for this process."""
-    from dlx.saving import serialization
-
-    serialization.enable_unsafe_deserialization()
+    _serialization.enable_unsafe_deserialization()
 
 
 def enable_interactive_logging() -> None:

@@ -12,6 +12,7 @@ the compute dtype inside the layer's call).
 from __future__ import annotations
 
 from dlx import dtypes as _dtypes
+from dlx import serialization as _serialization
 
 
 class DTypePolicy:
@@ -102,9 +103,7 @@ def get(identifier) -> DTypePolicy:
     if isinstance(identifier, DTypePolicy):
         return identifier
     if isinstance(identifier, dict):
-        from dlx.saving import deserialize
-
-        obj = deserialize(identifier)
+        obj = _serialization.deserialize(identifier)
         if not isinstance(obj, DTypePolicy):
             raise ValueError(f"dtype_policies.get: {identifier!r} is not a DTypePolicy config")
         return obj
@@ -112,9 +111,7 @@ def get(identifier) -> DTypePolicy:
 
 
 def serialize(dtype_policy: DTypePolicy) -> dict:
-    from dlx.saving import serialize as _s
-
-    return _s(dtype_policy)
+    return _serialization.serialize(dtype_policy)
 
 
 def deserialize(config, custom_objects=None) -> DTypePolicy:

@@ -20,6 +20,7 @@ import numpy as np
 from dlx import dtypes as _dtypes
 from dlx import ops
 from dlx import random as _random
+from dlx import serialization as _serialization
 
 
 def compute_fans(shape, input_axes=None, output_axes=None) -> tuple[int, int]:
@@ -319,17 +320,13 @@ def get(identifier):
     if isinstance(identifier, str):
         cls = ALL_OBJECTS.get(identifier) or _SNAKE.get(identifier)
         if cls is None:
-            from dlx.saving import get_registered_object
-
-            cls = get_registered_object(identifier)
+            cls = _serialization.get_registered_object(identifier)
         if cls is None:
             raise ValueError(f"unknown initializer {identifier!r}; expected one of {sorted(_SNAKE)} "
                              f"or {sorted(ALL_OBJECTS)}")
         return cls() if isinstance(cls, type) else cls
     if isinstance(identifier, dict):
-        from dlx.saving import deserialize as _d
-
-        return _d(identifier, module_objects={**ALL_OBJECTS, **_SNAKE})
+        return _serialization.deserialize(identifier, module_objects={**ALL_OBJECTS, **_SNAKE})
     if callable(identifier):
         if isinstance(identifier, type):
             return identifier()
@@ -339,15 +336,11 @@ def get(identifier):
 
 
 def serialize(initializer) -> dict:
-    from dlx.saving import serialize as _s
-
-    return _s(initializer)
+    return _serialization.serialize(initializer)
 
 
 def deserialize(config, custom_objects=None):
-    from dlx.saving import deserialize as _d
-
-    return _d(config, custom_objects, module_objects={**ALL_OBJECTS, **_SNAKE})
+    return _serialization.deserialize(config, custom_objects, module_objects={**ALL_OBJECTS, **_SNAKE})
 
 
 __all__ = sorted([*ALL_OBJECTS, *_SNAKE, "Initializer", "RandomInitializer", "compute_fans", "deserialize", "get",

@@ -50,3 +50,30 @@ def test_x64_is_the_users_choice(mode, opt_in, expected):
     assert lines[0] == expected
     if expected.split()[3] == "False":
         assert "DLX_JAX_ENABLE_X64=1" in lines[1]
+
+
+SETTINGS = """
+    import numpy as np
+    import jax
+    jax.config.update("jax_default_matmul_precision", "bfloat16")
+    jax.config.update("jax_threefry_partitionable", False)
+    import dlx
+    a = np.random.default_rng(0).standard_normal((64, 64)).astype("float32")
+    with dlx.backend.use("jax"):
+        prod = np.asarray(dlx.ops.matmul(a, a))
+        bits = np.asarray(dlx.random.uniform((6,), seed=7))
+    with dlx.backend.use("numpy"):
+        ref_bits = np.asarray(dlx.random.uniform((6,), seed=7))
+    exact = a.astype("float64") @ a.astype("float64")
+    print(jax.config.jax_default_matmul_precision, jax.config.jax_threefry_partitionable,
+          float(np.max(np.abs(prod - exact))) < 1e-3, np.array_equal(bits, ref_bits))
+"""
+
+
+def test_jax_precision_and_rng_settings_stay_the_users():
+    # dlx asks for full-precision contractions and the partitionable Threefry layout per kernel:
+    # the user's process-wide settings are untouched, and dlx's numbers do not depend on them
+    r = subprocess.run([sys.executable, "-c", textwrap.dedent(SETTINGS)], capture_output=True, text=True,
+                       timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert r.stdout.split() == ["bfloat16", "False", "True", "True"]

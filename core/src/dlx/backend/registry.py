@@ -24,7 +24,7 @@ from pathlib import Path
 
 from dlx import _gc_paused
 from dlx.backend.contract import Backend, BackendError, check_class
-from dlx.ops.dispatch import DEFAULT_KERNELS, PROCESS_DEFAULT, STATE
+from dlx.backend.state import ACTIVATE_DEFAULT, DEFAULT_KERNELS, PROCESS_DEFAULT, STATE
 from dlx.plugins import manager
 
 _INSTANCES: dict[str, Backend] = {}
@@ -136,6 +136,9 @@ def activate_default() -> Backend:
             PROCESS_DEFAULT[0] = backend
             _DEFAULT = (backend, why)
         return _DEFAULT[0]
+
+
+ACTIVATE_DEFAULT[0] = activate_default  # the first op in any thread selects the default through this
 
 
 def set_default(name: str | None) -> None:

@@ -6,6 +6,7 @@
 (None, 3)
 """
 
+from dlx import serialization as _serialization
 from dlx.layers.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from dlx.layers.adaptive_pooling import (
     AdaptiveAveragePooling1D,
@@ -152,16 +153,12 @@ from dlx.layers.wrappers import TimeDistributed
 
 def serialize(layer) -> dict:
     """Serializes a layer (Keras 3 config format)."""
-    from dlx.saving import serialize as _s
-
-    return _s(layer)
+    return _serialization.serialize(layer)
 
 
 def deserialize(config, custom_objects=None):
     """Rebuilds a layer from :func:`serialize`'s output."""
-    from dlx.saving import deserialize as _d
-
-    return _d(config, custom_objects)
+    return _serialization.deserialize(config, custom_objects)
 
 
 __all__ = [

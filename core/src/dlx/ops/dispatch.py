@@ -2,50 +2,15 @@
 
 Each generated function has the spec's exact signature. A call (1) runs the spec's validator if
 it has one, (2) returns a symbolic result if a tensor argument is a
-:class:`~dlx.ops.symbolic.SymbolicTensor`, else (3) calls ``_STATE.kernels[name](...)`` -- the
-active backend's kernel, looked up in a plain dict held by a thread-local.
+:class:`~dlx.ops.symbolic.SymbolicTensor`, else (3) calls ``STATE.kernels[name](...)`` -- the
+active backend's kernel, looked up in a plain dict held by a thread-local
+(:mod:`dlx.backend.state`).
 """
 
 from __future__ import annotations
 
-import threading
-
+from dlx.backend.state import DEFAULT_KERNELS, PROCESS_DEFAULT, STATE  # noqa: F401  (re-exported)
 from dlx.ops.symbolic import Special, SymbolicTensor, infer
-
-
-class _LazyKernels(dict):
-    """The process default's kernel table, shared by every thread not inside ``use()``. Empty
-    until the first lookup selects the default backend (and again after ``set_backend``)."""
-
-    def __missing__(self, name):
-        from dlx.backend import registry
-
-        backend = registry.activate_default()
-        return backend.op_table[name]
-
-
-#: the process default backend's kernels (filled in place on activation, cleared on change)
-DEFAULT_KERNELS = _LazyKernels()
-#: ``[backend]``: the activated process default (``[None]`` until the first op selects it)
-PROCESS_DEFAULT: list = [None]
-
-
-class _DispatchState(threading.local):
-    """Per-thread dispatch state. A thread follows the process default (``kernels`` is the shared
-    :data:`DEFAULT_KERNELS`) until ``dlx.backend.use()`` scopes a backend (``scoped``)."""
-
-    kernels: dict = DEFAULT_KERNELS
-    scoped = None  # the backend ``use()`` set in this thread, else None
-
-    @property
-    def backend(self):
-        """The backend this thread dispatches to: its scoped one, else the process default
-        (``None`` before the default is selected)."""
-        return self.scoped if self.scoped is not None else PROCESS_DEFAULT[0]
-
-
-STATE = _DispatchState()
-
 
 _FORMATS = (None, "channels_last", "channels_first")
 _AXIS_IN_OUTPUT = {"expand_dims", "stack", "one_hot"}

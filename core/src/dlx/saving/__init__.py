@@ -11,7 +11,7 @@ serialization.
 
 from dlx.saving.errors import FileFormatError, WeightsMismatchError
 from dlx.saving.saving_lib import load_model, load_weights, save_model, save_weights
-from dlx.saving.serialization import (
+from dlx.serialization import (
     CustomObjectScope,
     SerializationError,
     custom_object_scope,

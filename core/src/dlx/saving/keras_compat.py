@@ -17,6 +17,8 @@ import functools
 import inspect
 from typing import Any
 
+from dlx import serialization
+
 # arguments Keras has and dlx does not, with the values that change nothing
 _INERT = {
     "quantization_config": (None,), "renorm": (False,), "renorm_clipping": (None,), "renorm_momentum": (0.99,),
@@ -86,8 +88,6 @@ def _accepted(cls) -> tuple[frozenset, bool]:
 
 
 def _resolve(d: dict):
-    from dlx.saving import serialization
-
     try:
         found = serialization._retrieve(d, None, None)
     except Exception:

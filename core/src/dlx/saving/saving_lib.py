@@ -22,6 +22,7 @@ import tempfile
 import zipfile
 from typing import Any
 
+from dlx import serialization
 from dlx.saving import _atomic, _h5, _state, keras_compat
 from dlx.saving.errors import FileFormatError
 
@@ -62,8 +63,6 @@ def _json_default(obj):
 
 def model_config(model) -> dict:
     """The ``config.json`` content for ``model`` (Keras module names for built-in classes)."""
-    from dlx.saving import serialization
-
     config = serialization.serialize(model)
     if not isinstance(config, dict):
         raise TypeError(f"cannot save {model!r}: it did not serialize to a config dict")
@@ -312,8 +311,6 @@ def _sniff(path: str) -> bytes:
 def _rebuild(config: Any, label: str, custom_objects: dict | None, safe_mode: bool):
     """A model from a (Keras or dlx) serialized config, with errors that name ``label``."""
     from dlx.layers.layer import Layer
-    from dlx.saving import serialization
-
     if not isinstance(config, dict) or not isinstance(config.get("class_name"), str) or not isinstance(
             config.get("config"), dict):
         raise FileFormatError(label, "the model config is not a serialized object (a JSON object with 'class_name' "
@@ -333,8 +330,6 @@ def _rebuild(config: Any, label: str, custom_objects: dict | None, safe_mode: bo
 
 
 def _revive(value, custom_objects):
-    from dlx.saving import serialization
-
     if isinstance(value, list):
         return [_revive(v, custom_objects) for v in value]
     if isinstance(value, dict):
@@ -349,8 +344,6 @@ def compile_from_config(model, compile_config: dict, label: str, custom_objects:
     import inspect
 
     from dlx import optimizers
-    from dlx.saving import serialization
-
     if not isinstance(compile_config, dict):
         raise FileFormatError(label, f"compile_config is a {type(compile_config).__name__}, expected a JSON object")
     accepted = set(inspect.signature(model.compile).parameters)

@@ -11,6 +11,7 @@ import sys as _sys
 
 import numpy as _np
 
+from dlx import serialization as _serialization
 from dlx.utils import naming
 
 
@@ -98,7 +99,7 @@ from dlx.config import (  # noqa: E402
     is_interactive_logging_enabled,
 )
 from dlx.dtypes import standardize as standardize_dtype  # noqa: E402
-from dlx.saving.serialization import (  # noqa: E402
+from dlx.serialization import (  # noqa: E402
     CustomObjectScope,
     custom_object_scope,
     get_custom_objects,
@@ -123,16 +124,12 @@ __all__ = ["Config", "CustomObjectScope", "Progbar", "PyDataset", "Sequence", "c
 
 def serialize_keras_object(obj):
     """``obj`` (a layer, loss, optimizer, function ...) as its Keras config dict."""
-    from dlx.saving import serialization
-
-    return serialization.serialize(obj)
+    return _serialization.serialize(obj)
 
 
 def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwargs):
     """The object described by a Keras config dict (see :func:`dlx.saving.deserialize_keras_object`)."""
-    from dlx.saving import deserialize_keras_object as _deserialize
-
-    return _deserialize(config, custom_objects=custom_objects, safe_mode=safe_mode, **kwargs)
+    return _serialization.deserialize(config, custom_objects=custom_objects, safe_mode=safe_mode, **kwargs)
 
 
 _FILE_UTILS = ("get_file", "validate_file", "hash_file", "extract_archive", "DownloadError")

@@ -25,6 +25,9 @@ from dlx_jax import _internals
 #: the cheapest way to recognize "already a JAX array" on the hot path (tracers are not it).
 Array = _internals.array_class()
 PY_SCALARS = frozenset({bool, int, float})
+#: every contraction kernel passes it: full float32 products on GPU/TPU too (PARITY.md), without
+#: touching the process-wide ``jax_default_matmul_precision`` the user may have set
+HIGHEST = jax.lax.Precision.HIGHEST
 FLOAT_DTYPES = frozenset(np.dtype(d) for d in ("float16", "float32", "float64")) | {np.dtype(jnp.bfloat16)}
 BOOL = np.dtype(bool)
 INT32 = np.dtype(np.int32)

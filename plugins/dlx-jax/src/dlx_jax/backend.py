@@ -104,8 +104,10 @@ class JaxBackend(Backend):
         return [f"{d.platform}:{d.id}" for d in jax.devices()]
 
     def configure_numerics(self) -> None:
-        """PARITY.md's JAX obligations: full-precision matmuls, the partitionable Threefry layout,
-        no XLA fast-math.
+        """PARITY.md's JAX obligations: no XLA fast-math. Full-precision matmuls and the
+        partitionable Threefry layout are requested by the kernels themselves
+        (``precision=HIGHEST`` on every contraction, a scoped ``jax.threefry_partitionable``
+        around ``random_bits``), so JAX's process-wide settings stay the user's.
 
         float64 needs JAX's process-wide x64 mode, which also changes JAX's own default dtypes
         for every user of JAX in the process. dlx never switches it on by itself: float64 is
@@ -128,8 +130,6 @@ class JaxBackend(Backend):
             self.capabilities = dataclasses.replace(type(self).capabilities, float64=False, reasons={
                 "float64": "JAX's x64 mode is off: enable it with jax.config.update('jax_enable_x64', True) "
                            "or DLX_JAX_ENABLE_X64=1 before selecting the backend"})
-        jax.config.update("jax_default_matmul_precision", "highest")
-        jax.config.update("jax_threefry_partitionable", True)
 
     # -- ops ------------------------------------------------------------------------------------
     def native_kernels(self) -> dict[str, Callable]:

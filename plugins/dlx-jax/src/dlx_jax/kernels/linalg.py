@@ -7,25 +7,25 @@ import functools
 import jax
 import jax.numpy as jnp
 
-from dlx_jax._common import Array, fl, promote, promote2
+from dlx_jax._common import HIGHEST, Array, fl, promote, promote2
 
 
 # ------------------------------------------------------------------------------ contractions
 def matmul(x1, x2):
     if type(x1) is Array and type(x2) is Array and x1.dtype == x2.dtype:
-        return jnp.matmul(x1, x2)
-    return jnp.matmul(*promote(x1, x2))
+        return jnp.matmul(x1, x2, precision=HIGHEST)
+    return jnp.matmul(*promote(x1, x2), precision=HIGHEST)
 
 
 def einsum(subscripts, *operands):
-    return jnp.einsum(subscripts, *promote(*operands))
+    return jnp.einsum(subscripts, *promote(*operands), precision=HIGHEST)
 
 
 def tensordot(x1, x2, axes=2):
     a, b = promote2(x1, x2)
     if not isinstance(axes, int):
         axes = tuple(tuple(v) if isinstance(v, (list, tuple)) else v for v in axes)
-    return jnp.tensordot(a, b, axes)
+    return jnp.tensordot(a, b, axes, precision=HIGHEST)
 
 
 def outer(x1, x2):

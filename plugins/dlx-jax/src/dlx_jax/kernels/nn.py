@@ -16,7 +16,7 @@ from dlx.ops.conv_rules import groups as _groups
 from dlx.ops.conv_rules import padding as _padding
 from dlx.ops.conv_rules import same_pads as _same_pads
 from dlx.ops.conv_rules import spatial_tuple as _tuple
-from dlx_jax._common import FLOAT_DTYPES, arr, axis_tuple, fl, float_promote, float_unary, promote
+from dlx_jax._common import FLOAT_DTYPES, HIGHEST, arr, axis_tuple, fl, float_promote, float_unary, promote
 
 _EPS = 1e-7
 _SELU_A, _SELU_S = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
@@ -104,7 +104,7 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     else:
         pads = [(0, 0)] * n_sp
     return lax.conv_general_dilated(x, w, st, pads, rhs_dilation=dl, feature_group_count=groups,
-                                    dimension_numbers=_dimension_numbers(x.ndim, cf))
+                                    dimension_numbers=_dimension_numbers(x.ndim, cf), precision=HIGHEST)
 
 
 def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
@@ -134,7 +134,7 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
         pads.append((eff - 1 - lo, length - (full - lo) + eff - 1))
     w = jnp.swapaxes(jnp.flip(w, tuple(range(n_sp))), -1, -2)
     return lax.conv_general_dilated(x, w, (1,) * n_sp, pads, lhs_dilation=st, rhs_dilation=dl,
-                                    dimension_numbers=_dimension_numbers(x.ndim, cf))
+                                    dimension_numbers=_dimension_numbers(x.ndim, cf), precision=HIGHEST)
 
 
 def _pool_window(x, pool_size, strides, padding, data_format):
@@ -263,7 +263,7 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     # softmax, so a fully masked row averages the values uniformly as in the spec.
     q, k, v = promote(query, key, value)
     s = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
-    logits = jnp.einsum("btnh,bsnh->bnts", q, k) * s
+    logits = jnp.einsum("btnh,bsnh->bnts", q, k, precision=HIGHEST) * s
     if bias is not None:
         logits = logits + arr(bias).astype(logits.dtype)
     big = -1e9 if logits.dtype != np.float16 else -3e4
@@ -272,7 +272,7 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     if is_causal:
         t, sl = logits.shape[-2:]
         logits = jnp.where(jnp.tril(jnp.ones((t, sl), bool)), logits, big)
-    return jnp.einsum("bnts,bsnh->btnh", jax.nn.softmax(logits, axis=-1), v)
+    return jnp.einsum("bnts,bsnh->btnh", jax.nn.softmax(logits, axis=-1), v, precision=HIGHEST)
 
 
 #: op name -> kernel

@@ -40,7 +40,9 @@ def _shape(shape):
 
 
 def random_bits(seed, shape):
-    return jax.random.bits(key(seed), _shape(shape), UINT32)
+    # the partitionable layout is the spec's counter mode; scoped, so the user's setting is untouched
+    with jax.threefry_partitionable(True):
+        return jax.random.bits(key(seed), _shape(shape), UINT32)
 
 
 def _unit_float(bits):

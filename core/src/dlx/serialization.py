@@ -6,7 +6,7 @@ custom classes registered with :func:`register_serializable` are found by
 ``"package>Name"``. Configs written by Keras (``"module": "keras.layers"``) resolve to the dlx
 class of the same name.
 
->>> from dlx.saving import serialization as s
+>>> from dlx import serialization as s
 >>> @s.register_serializable(package="doc")
 ... class Scale:
 ...     def __init__(self, k=2.0):
