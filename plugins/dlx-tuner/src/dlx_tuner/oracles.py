@@ -138,8 +138,11 @@ class BayesianOptimizationOracle(Oracle):
     """Model-based search.
 
     Arguments:
-        num_initial_points: random trials before the model is used (default ``max(3 * dims, 3)``,
-            KerasTuner's rule).
+        num_initial_points: trials before the model is used (default ``max(3 * dims, 3)``,
+            KerasTuner's rule). They are the rows of a Latin hypercube over the search space
+            (each hyperparameter's range split into ``num_initial_points`` equal-probability
+            strata, one point in each) rather than independent random draws: the same budget,
+            with no range left unexplored by chance.
         sampler: ``"tpe"`` (Optuna ``TPESampler``, multivariate, constant liar for parallel
             workers) or ``"gp"`` (Optuna ``GPSampler``: a Gaussian process with log-EI, the
             algorithm KerasTuner's BayesianOptimization uses; needs torch and scipy).
@@ -164,11 +167,17 @@ class BayesianOptimizationOracle(Oracle):
     def make_sampler(self, space, seed):
         import optuna
 
+        from dlx_tuner._initial_design import LatinHypercubeStart
+
         dims = sum(1 for hp in space if hp.kind != "fixed")
         n0 = self.num_initial_points or max(3 * dims, 3)
         if self.sampler == "gp":
-            return optuna.samplers.GPSampler(seed=seed, n_startup_trials=n0)
-        return optuna.samplers.TPESampler(seed=seed, n_startup_trials=n0, multivariate=True, constant_liar=True)
+            model = optuna.samplers.GPSampler(seed=seed, n_startup_trials=n0)
+        else:
+            model = optuna.samplers.TPESampler(seed=seed, n_startup_trials=n0, multivariate=True, constant_liar=True)
+        # the initial points come from one Latin hypercube per search (keyed by the oracle's seed,
+        # not the trial's), so every worker's first trials together cover each range evenly
+        return LatinHypercubeStart(model, n0, self.seed)
 
     def config(self) -> dict:
         return {**super().config(), "sampler": self.sampler}
