@@ -111,7 +111,7 @@ def sqrt(x):
     return np.sqrt(as_float(x))
 
 
-@op(G, T.E1, unary_cases("positive"), grad=lambda g, out, x: (-0.5 * g * out / x,))
+@op("math", T.E1, unary_cases("positive"), grad=lambda g, out, x: (-0.5 * g * out / x,))
 def rsqrt(x):
     """``1 / sqrt(x)``, elementwise."""
     x = as_float(x)
@@ -127,14 +127,14 @@ def reciprocal(x):
     return np.ones((), x.dtype) / x
 
 
-def _unary(name, fn, tol, domain, grad, doc, **case_kw):
+def _unary(name, fn, tol, domain, grad, doc, group=G, **case_kw):
     if domain == "unit":
         case_kw.setdefault("grad_domain", "unit_inner")
     def ref(x):
         return fn(as_float(x))
     ref.__doc__ = doc
     ref.__name__ = name
-    op(G, tol, unary_cases(domain, **case_kw), grad=grad, name=name)(ref)
+    op(group, tol, unary_cases(domain, **case_kw), grad=grad, name=name)(ref)
 
 
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
@@ -157,7 +157,7 @@ _unary("tanh", np.tanh, T.T8, "real", lambda g, out, x: (g * (1 - out * out),), 
 _unary("arcsinh", np.arcsinh, T.T8, "real", lambda g, out, x: (g * K.rsqrt(x * x + 1),), "Inverse hyperbolic sine.")
 _unary("arccosh", np.arccosh, T.T8, "ge1", lambda g, out, x: (g * K.rsqrt(x * x - 1),), "Inverse hyperbolic cosine.")
 _unary("arctanh", np.arctanh, T.T8, "unit", lambda g, out, x: (g / (1 - x * x),), "Inverse hyperbolic tangent.")
-_unary("erf", _erf, T.T8, "small", lambda g, out, x: (g * (2 / math.sqrt(math.pi)) * K.exp(-x * x),), "Error function.")
+_unary("erf", _erf, T.T8, "small", lambda g, out, x: (g * (2 / math.sqrt(math.pi)) * K.exp(-x * x),), "Error function.", group="math")
 
 
 def _erfinv_ref(x):
@@ -196,7 +196,7 @@ def _erfinv_ref(x):
 
 
 _erfinv_ref.__doc__ = "Inverse error function."
-op(G, T.T8, unary_cases("unit"), grad=lambda g, out, x: (g * (math.sqrt(math.pi) / 2) * K.exp(out * out),),
+op("math", T.T8, unary_cases("unit"), grad=lambda g, out, x: (g * (math.sqrt(math.pi) / 2) * K.exp(out * out),),
    name="erfinv")(_erfinv_ref)
 
 
@@ -397,7 +397,7 @@ def where(condition, x1, x2):
     return np.where(np.asarray(condition, bool), a, b)
 
 
-@op(G, T.E0, [
+@op("core", T.E0, [
     Case("to_f64", lambda r, dt: ((r.standard_normal((5, 6)).astype(dt), "float64"), {})),
     Case("to_int", lambda r, dt: ((r.standard_normal((5, 6)).astype(dt) * 10, "int32"), {}), grad=False),
     Case("to_bool", lambda r, dt: ((np.array([0.0, 1.0, -2.0, 0.5]).astype(dt), "bool"), {}), grad=False),
@@ -410,7 +410,7 @@ def cast(x, dtype):
         return x.astype(nd(dtype))
 
 
-@op(G, T.E0, unary_cases(specials=False), grad=lambda g, out, x: (None,))
+@op("core", T.E0, unary_cases(specials=False), grad=lambda g, out, x: (None,))
 def stop_gradient(x):
     """Returns ``x``; no gradient flows through it."""
     return np.asarray(x)

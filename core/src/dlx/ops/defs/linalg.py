@@ -186,7 +186,7 @@ def _norm_grad(g, out, x, ord=None, axis=None, keepdims=False):
     return (gg * x / safe,)
 
 
-@op(G, T.Kr(_norm_scale), [
+@op("linalg", T.Kr(_norm_scale), [
     Case("vector", lambda r, dt: ((r.standard_normal(100).astype(dt),), {})),
     Case("axis", lambda r, dt: ((r.standard_normal((6, 40)).astype(dt),), {"axis": 1})),
     Case("keepdims", lambda r, dt: ((r.standard_normal((6, 40)).astype(dt),), {"axis": -1, "keepdims": True})),
@@ -271,7 +271,7 @@ def dense_decomposition(x, kernel, bias=None):
     return y if bias is None else K.add(y, bias)
 
 
-@op(G, T.Kc(_dense_len), _dense_cases(), grad=_dense_grad, tensors=("x", "kernel", "bias"),
+@op("internal", T.Kc(_dense_len), _dense_cases(), grad=_dense_grad, tensors=("x", "kernel", "bias"),
     decomposition=dense_decomposition, validate=_dense_check, since=2)
 def dense(x, kernel, bias=None):
     """``matmul(x, kernel) + bias`` for ``x`` of shape ``(..., n)``, a ``(n, units)`` kernel and a

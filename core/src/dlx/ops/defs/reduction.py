@@ -197,7 +197,7 @@ def _lse_grad(g, out, x, axis=None, keepdims=False):
     return (_expand(g, x, axis, keepdims) * K.exp(x - o),)
 
 
-@op(G, T.Kr(_lse_scale), _red_cases(), grad=_lse_grad)
+@op("math", T.Kr(_lse_scale), _red_cases(), grad=_lse_grad)
 def logsumexp(x, axis=None, keepdims=False):
     """``log(sum(exp(x)))`` over ``axis``, computed stably."""
     x = as_float(x)
