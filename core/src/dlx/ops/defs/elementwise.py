@@ -381,7 +381,9 @@ def clip(x, x_min, x_max):
     return np.minimum(np.maximum(x.astype(dt), np.asarray(x_min, dt)), np.asarray(x_max, dt))
 
 
-def _where_grad(g, out, condition, x1, x2):
+def _where_grad(g, out, condition, x1=None, x2=None):
+    if x1 is None:  # the one-argument form (indices) has no gradient
+        return None, None, None
     z = K.zeros_like(g)
     return None, K.where(condition, g, z), K.where(condition, z, g)
 
@@ -390,9 +392,18 @@ def _where_grad(g, out, condition, x1, x2):
     Case("same", lambda r, dt: ((r.random((6, 7)) < 0.5, r.standard_normal((6, 7)).astype(dt), r.standard_normal((6, 7)).astype(dt)), {})),
     Case("broadcast", lambda r, dt: ((r.random((6, 1)) < 0.5, r.standard_normal((1, 7)).astype(dt), r.standard_normal((6, 7)).astype(dt)), {})),
     Case("scalar", lambda r, dt: ((r.random((6, 7)) < 0.5, r.standard_normal((6, 7)).astype(dt), 0.0), {}), grad=False),
+    Case("indices", lambda r, dt: ((r.standard_normal((4, 5)).astype(dt) > 0.3,), {}), grad=False),
+    Case("indices_1d", lambda r, dt: ((np.array([0, 2, 0, -1, 5], np.int32),), {}), dtypes=("int32",), grad=False),
 ], grad=_where_grad, tensors=("condition", "x1", "x2"))
-def where(condition, x1, x2):
-    """``x1`` where ``condition`` holds, else ``x2``."""
+def where(condition, x1=None, x2=None):
+    """``x1`` where ``condition`` holds, else ``x2``. With neither ``x1`` nor ``x2``: the indices
+    of ``condition``'s nonzero entries, a tuple of int32 arrays, one per axis (its length depends
+    on the data: eager only)."""
+    if x1 is None and x2 is None:
+        return tuple(i.astype(np.int32) for i in np.nonzero(np.asarray(condition)))
+    if x1 is None or x2 is None:
+        raise ValueError(f"where: x1 and x2 must both be given or both be None, got "
+                         f"x1={'None' if x1 is None else 'a value'}, x2={'None' if x2 is None else 'a value'}")
     a, b = promote(x1, x2)
     return np.where(np.asarray(condition, bool), a, b)
 
@@ -410,10 +421,10 @@ def cast(x, dtype):
         return x.astype(nd(dtype))
 
 
-@op("core", T.E0, unary_cases(specials=False), grad=lambda g, out, x: (None,))
-def stop_gradient(x):
-    """Returns ``x``; no gradient flows through it."""
-    return np.asarray(x)
+@op("core", T.E0, unary_cases(specials=False), grad=lambda g, out, variable: (None,))
+def stop_gradient(variable):
+    """Returns ``variable``'s value; no gradient flows through it."""
+    return np.asarray(variable)
 
 
 @op(G, T.E0, [Case("nan", lambda r, dt: ((np.array([np.nan, np.inf, -np.inf, 1.5]).astype(dt),), {}), grad=False)], exact_in_dtype=True,

@@ -441,19 +441,31 @@ def eye(N, M=None, k=0, dtype=None):
 
 @op(G, E0, [Case("int", lambda r, dt: ((5,), {}), grad=False),
             Case("range", lambda r, dt: ((2, 11, 3), {}), grad=False),
-            Case("float", lambda r, dt: ((0.0, 1.0, 0.25), {"dtype": dt}), grad=False)], tensors=())
-def arange(start, stop=None, step=1, dtype=None):
-    """Evenly spaced values in ``[start, stop)``; int32 for integer arguments, else floatx."""
+            Case("float", lambda r, dt: ((0.0, 1.0, 0.25), {"dtype": dt}), grad=False),
+            Case("step_none", lambda r, dt: ((3, 9), {"step": None}), grad=False)], tensors=())
+def arange(start, stop=None, step=None, dtype=None):
+    """Evenly spaced values in ``[start, stop)`` (``[0, start)`` without ``stop``), ``step`` apart
+    (1 if None); int32 for integer arguments, else floatx."""
     if dtype is None:
         dtype = dtypes.result_type(start, *(v for v in (stop, step) if v is not None))
+    if step is None:
+        step = 1
     return np.arange(start, stop, step, dtype=nd(dtype)) if stop is not None else np.arange(0, start, step, dtype=nd(dtype))
 
 
 @op(G, E0, [Case("square", lambda r, dt: ((0.0, 1.0, 5), {"dtype": dt}), grad=False),
-            Case("no_endpoint", lambda r, dt: ((-1.0, 2.0, 4), {"endpoint": False, "dtype": dt}), grad=False)], tensors=())
-def linspace(start, stop, num=50, endpoint=True, dtype=None):
-    """``num`` evenly spaced values from ``start`` to ``stop``."""
-    return np.linspace(start, stop, num, endpoint=endpoint, dtype=np.float64).astype(nd(dtype or dtypes.floatx()))
+            Case("no_endpoint", lambda r, dt: ((-1.0, 2.0, 4), {"endpoint": False, "dtype": dt}), grad=False),
+            Case("retstep", lambda r, dt: ((-1.0, 2.0, 7), {"retstep": True, "dtype": dt}), grad=False),
+            Case("arrays_axis", lambda r, dt: (([0.0, 1.0, -2.0], [1.0, 3.0, 2.0], 4), {"axis": 1, "dtype": dt}),
+                 grad=False),
+            Case("arrays_axis_last", lambda r, dt: (([0.0, 1.0], 2.0, 3), {"axis": -1, "endpoint": False, "dtype": dt}),
+                 grad=False)], tensors=())
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    """``num`` evenly spaced values from ``start`` to ``stop`` (numbers or arrays, broadcast; the
+    samples run along ``axis`` of the result). With ``retstep`` returns ``(samples, step)``."""
+    out, step = np.linspace(start, stop, num, endpoint=endpoint, retstep=True, dtype=np.float64, axis=axis)
+    dt = nd(dtype or dtypes.floatx())
+    return (out.astype(dt), np.asarray(step, np.float64).astype(dt)) if retstep else out.astype(dt)
 
 
 def _sort_cases():
