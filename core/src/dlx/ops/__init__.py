@@ -8,13 +8,21 @@ np.float32(3.5)
 Op functions are generated from the registry (:mod:`dlx.ops.spec`); each has the exact
 signature of its spec and dispatches to the active backend with one dict lookup. Symbolic
 tensors (:class:`SymbolicTensor`) flow through every op with no backend.
+
+Keras's namespaces are submodules loaded on first use: ``dlx.ops.numpy``, ``dlx.ops.nn``,
+``dlx.ops.linalg``, ``dlx.ops.image`` (image ops are only there, as in Keras) and ``dlx.ops.core``
+(see :mod:`dlx.ops._namespace`).
 """
 
 from __future__ import annotations
 
+import importlib as _importlib
+
 from dlx.ops import defs as _defs  # noqa: F401  (registers the ops)
 from dlx.ops import op_functions as _op_functions
 from dlx.ops import symbolic as _symbolic
+from dlx.ops._namespace import NAMESPACE_ONLY_GROUPS as _NAMESPACE_ONLY_GROUPS
+from dlx.ops._namespace import NAMESPACES as _NAMESPACES
 from dlx.ops.dispatch import make_public as _make_public
 from dlx.ops.op_functions import *  # noqa: F403  (the generated public op functions)
 from dlx.ops.spec import REGISTRY, SPEC_VERSION, Case, OpSpec, get_spec, op  # noqa: F401  (re-exported)
@@ -23,23 +31,47 @@ from dlx.ops.tensors import convert_to_numpy, convert_to_tensor, dtype, is_tenso
 
 for _name in _op_functions.__all__:
     getattr(_op_functions, _name).spec = REGISTRY[_name]
+    if REGISTRY[_name].group in _NAMESPACE_ONLY_GROUPS:  # e.g. image ops: dlx.ops.image.NAME only
+        del globals()[_name]
+
+#: public functions of ops registered after op_functions was generated, compiled on first use
+_LATE: dict = {}
+
+
+def _public_function(name):
+    """The public function of op ``name`` (whatever namespace it is found in)."""
+    spec = get_spec(name)
+    fn = getattr(_op_functions, name, None) or _LATE.get(name)
+    if fn is None or fn.spec is not spec:
+        # an op registered after op_functions was generated (a third party's, a test's) is
+        # compiled on first use, its source registered with linecache
+        fn = _LATE[name] = _make_public(spec)
+    return fn
+
+
+def _top_level(name):
+    spec = REGISTRY.get(name)
+    return spec is not None and spec.group not in _NAMESPACE_ONLY_GROUPS
 
 
 def __getattr__(name):
-    # ops registered after op_functions was generated (a third party's, a test's) are compiled
-    # on first use, their source registered with linecache
+    if name in _NAMESPACES:
+        return _importlib.import_module(f"dlx.ops.{name}")
     spec = REGISTRY.get(name)
     if spec is None:
         raise AttributeError(f"module 'dlx.ops' has no attribute {name!r}")
-    fn = globals()[name] = _make_public(spec)
+    if not _top_level(name):
+        raise AttributeError(f"module 'dlx.ops' has no attribute {name!r}; it is dlx.ops.{spec.group}.{name}")
+    fn = globals()[name] = _public_function(name)
     return fn
 
 
 def __dir__():
-    return sorted(set(globals()) | set(REGISTRY))
+    return sorted(set(globals()) | {n for n in REGISTRY if _top_level(n)} | set(_NAMESPACES))
 
 
 _symbolic._install_operators()
 
-__all__ = sorted([*REGISTRY, "REGISTRY", "SPEC_VERSION", "Case", "OpSpec", "SymbolicTensor", "convert_to_numpy",
-                  "convert_to_tensor", "dtype", "get_spec", "is_tensor", "ndim", "op", "shape", "size"])
+__all__ = sorted([*(n for n in REGISTRY if _top_level(n)), "REGISTRY", "SPEC_VERSION", "Case", "OpSpec",
+                  "SymbolicTensor", "convert_to_numpy", "convert_to_tensor", "dtype", "get_spec", "is_tensor",
+                  "ndim", "op", "shape", "size"])

@@ -70,8 +70,10 @@ def any(x, axis=None, keepdims=False):
     return _STATE.kernels['any'](x, axis, keepdims)
 
 
-def arange(start, stop=None, step=1, dtype=None):
-    """Evenly spaced values in ``[start, stop)``; int32 for integer arguments, else floatx."""
+def arange(start, stop=None, step=None, dtype=None):
+    """Evenly spaced values in ``[start, stop)`` (``[0, start)`` without ``stop``), ``step`` apart
+    (1 if None); int32 for integer arguments, else floatx.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('arange', 'dtype', dtype)
     return _STATE.kernels['arange'](start, stop, step, dtype)
@@ -323,22 +325,30 @@ def cosh(x):
     return _STATE.kernels['cosh'](x)
 
 
-def cumprod(x, axis=None):
-    """Cumulative product along ``axis`` (flattened if ``None``)."""
+def cumprod(x, axis=None, dtype=None):
+    """Cumulative product along ``axis`` (flattened if ``None``), in ``dtype`` if given (``x`` is
+    cast to it first).
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('cumprod', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('cumprod', 'dtype', dtype)
     if isinstance(x, _Special):
-        return _slow(_REGISTRY['cumprod'], (x, axis,), {})
-    return _STATE.kernels['cumprod'](x, axis)
+        return _slow(_REGISTRY['cumprod'], (x, axis, dtype,), {})
+    return _STATE.kernels['cumprod'](x, axis, dtype)
 
 
-def cumsum(x, axis=None):
-    """Cumulative sum along ``axis`` (flattened if ``None``); accumulated in float64 here."""
+def cumsum(x, axis=None, dtype=None):
+    """Cumulative sum along ``axis`` (flattened if ``None``), in ``dtype`` if given (``x`` is cast
+    to it first); accumulated in float64 here.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('cumsum', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('cumsum', 'dtype', dtype)
     if isinstance(x, _Special):
-        return _slow(_REGISTRY['cumsum'], (x, axis,), {})
-    return _STATE.kernels['cumsum'](x, axis)
+        return _slow(_REGISTRY['cumsum'], (x, axis, dtype,), {})
+    return _STATE.kernels['cumsum'](x, axis, dtype)
 
 
 def dense(x, kernel, bias=None):
@@ -382,11 +392,15 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     return _STATE.kernels['dot_product_attention'](query, key, value, bias, mask, scale, is_causal)
 
 
-def einsum(subscripts, *operands):
-    """Einstein summation (explicit ``->`` output recommended)."""
+def einsum(subscripts, *operands, **kwargs):
+    """Einstein summation (explicit ``->`` output recommended). The one keyword argument is
+    ``optimize`` (the contraction-order strategy: False, True, "greedy" or "optimal"; it changes
+    speed, not the result); any other raises.
+    """
+    _REGISTRY['einsum'].validate(subscripts, *operands, **kwargs)
     if _any_special(operands):
-        return _slow(_REGISTRY['einsum'], (subscripts, *operands,), {})
-    return _STATE.kernels['einsum'](subscripts, *operands)
+        return _slow(_REGISTRY['einsum'], (subscripts, *operands,), {**kwargs})
+    return _STATE.kernels['einsum'](subscripts, *operands, **kwargs)
 
 
 def elu(x, alpha=1.0):
@@ -607,11 +621,13 @@ def less_equal(x1, x2):
     return _STATE.kernels['less_equal'](x1, x2)
 
 
-def linspace(start, stop, num=50, endpoint=True, dtype=None):
-    """``num`` evenly spaced values from ``start`` to ``stop``."""
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    """``num`` evenly spaced values from ``start`` to ``stop`` (numbers or arrays, broadcast; the
+    samples run along ``axis`` of the result). With ``retstep`` returns ``(samples, step)``.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('linspace', 'dtype', dtype)
-    return _STATE.kernels['linspace'](start, stop, num, endpoint, dtype)
+    return _STATE.kernels['linspace'](start, stop, num, endpoint, retstep, dtype, axis)
 
 
 def log(x):
@@ -711,15 +727,17 @@ def matmul(x1, x2):
     return _STATE.kernels['matmul'](x1, x2)
 
 
-def max(x, axis=None, keepdims=False):
-    """Maximum over ``axis`` (NaN propagates). Gradient splits evenly between ties."""
+def max(x, axis=None, keepdims=False, initial=None):
+    """Maximum over ``axis`` (NaN propagates), at least ``initial`` if given (a number, cast to
+    ``x``'s dtype). Gradient splits evenly between ties.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('max', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
         _bad('max', 'keepdims', keepdims, 'True or False')
     if isinstance(x, _Special):
-        return _slow(_REGISTRY['max'], (x, axis, keepdims,), {})
-    return _STATE.kernels['max'](x, axis, keepdims)
+        return _slow(_REGISTRY['max'], (x, axis, keepdims, initial,), {})
+    return _STATE.kernels['max'](x, axis, keepdims, initial)
 
 
 def max_pool(inputs, pool_size, strides=None, padding='valid', data_format=None):
@@ -754,15 +772,17 @@ def mean(x, axis=None, keepdims=False):
     return _STATE.kernels['mean'](x, axis, keepdims)
 
 
-def min(x, axis=None, keepdims=False):
-    """Minimum over ``axis`` (NaN propagates). Gradient splits evenly between ties."""
+def min(x, axis=None, keepdims=False, initial=None):
+    """Minimum over ``axis`` (NaN propagates), at most ``initial`` if given (a number, cast to
+    ``x``'s dtype). Gradient splits evenly between ties.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('min', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
         _bad('min', 'keepdims', keepdims, 'True or False')
     if isinstance(x, _Special):
-        return _slow(_REGISTRY['min'], (x, axis, keepdims,), {})
-    return _STATE.kernels['min'](x, axis, keepdims)
+        return _slow(_REGISTRY['min'], (x, axis, keepdims, initial,), {})
+    return _STATE.kernels['min'](x, axis, keepdims, initial)
 
 
 def minimum(x1, x2):
@@ -889,15 +909,17 @@ def power(x1, x2):
     return _STATE.kernels['power'](x1, x2)
 
 
-def prod(x, axis=None, keepdims=False):
-    """Product over ``axis``."""
+def prod(x, axis=None, keepdims=False, dtype=None):
+    """Product over ``axis``, computed in ``dtype`` if given (``x`` is cast to it first)."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('prod', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
         _bad('prod', 'keepdims', keepdims, 'True or False')
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('prod', 'dtype', dtype)
     if isinstance(x, _Special):
-        return _slow(_REGISTRY['prod'], (x, axis, keepdims,), {})
-    return _STATE.kernels['prod'](x, axis, keepdims)
+        return _slow(_REGISTRY['prod'], (x, axis, keepdims, dtype,), {})
+    return _STATE.kernels['prod'](x, axis, keepdims, dtype)
 
 
 def random_bits(seed, shape):
@@ -1207,11 +1229,11 @@ def std(x, axis=None, keepdims=False):
     return _STATE.kernels['std'](x, axis, keepdims)
 
 
-def stop_gradient(x):
-    """Returns ``x``; no gradient flows through it."""
-    if isinstance(x, _Special):
-        return _slow(_REGISTRY['stop_gradient'], (x,), {})
-    return _STATE.kernels['stop_gradient'](x)
+def stop_gradient(variable):
+    """Returns ``variable``'s value; no gradient flows through it."""
+    if isinstance(variable, _Special):
+        return _slow(_REGISTRY['stop_gradient'], (variable,), {})
+    return _STATE.kernels['stop_gradient'](variable)
 
 
 def subtract(x1, x2):
@@ -1344,8 +1366,11 @@ def var(x, axis=None, keepdims=False):
     return _STATE.kernels['var'](x, axis, keepdims)
 
 
-def where(condition, x1, x2):
-    """``x1`` where ``condition`` holds, else ``x2``."""
+def where(condition, x1=None, x2=None):
+    """``x1`` where ``condition`` holds, else ``x2``. With neither ``x1`` nor ``x2``: the indices
+    of ``condition``'s nonzero entries, a tuple of int32 arrays, one per axis (its length depends
+    on the data: eager only).
+    """
     if isinstance(condition, _Special) or isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['where'], (condition, x1, x2,), {})
     return _STATE.kernels['where'](condition, x1, x2)

@@ -312,6 +312,12 @@ class _OpKernel:
         self.cache: dict = {}
         STATE.caches.append(self.cache)
 
+    def call_builder(self, nodes):
+        """The builder on the argument nodes (a trailing ``**kwargs`` parameter's dict as keywords)."""
+        if self.kinds and self.kinds[-1] == "K":
+            return self.builder(*nodes[:-1], **nodes[-1])
+        return self.builder(*nodes)
+
     def trace(self, args):
         nodes = []
         for kind, v in zip(self.kinds, args):
@@ -323,7 +329,7 @@ class _OpKernel:
                 nodes.append(type(v)(_to_node(x) for x in v) if isinstance(v, (list, tuple)) else v)
             else:
                 nodes.append(v)
-        return _wrap(self.builder(*nodes))
+        return _wrap(self.call_builder(nodes))
 
     def make(self, key, args, vals):
         params, pos, nodes = [], [], []
@@ -350,7 +356,7 @@ class _OpKernel:
                 nodes.append(type(v)(node_for(x) for x in v))
             else:
                 nodes.append(v)
-        res = self.builder(*nodes)
+        res = self.call_builder(nodes)
         if isinstance(res, ov.Output):
             outs, structure = [res], None
         else:
@@ -367,6 +373,8 @@ def _kinds(spec):
             kinds.append("S")
         elif p.kind is p.VAR_POSITIONAL:
             kinds.append("V")
+        elif p.kind is p.VAR_KEYWORD:
+            kinds.append("K")  # static keyword arguments, passed to the builder as keywords
         elif name in spec.tensor_lists:
             kinds.append("L")
         elif name in spec.tensors:
@@ -388,6 +396,8 @@ def make_kernel(spec, builder) -> Callable:
         if p.kind is p.VAR_POSITIONAL:
             params.append(f"*{name}")
             star = True
+        elif p.kind is p.VAR_KEYWORD:
+            params.append(f"**{name}")
         else:
             if p.kind is p.KEYWORD_ONLY and not star:
                 params.append("*")
@@ -407,6 +417,8 @@ def make_kernel(spec, builder) -> Callable:
             vals.append(f"*{name}")
             keys.append(f"len({name})")
             keys.append(f"*[_sig(_v) for _v in {name}]")
+        elif kind == "K":
+            keys.append(f"_fz(sorted({name}.items()))")
         else:
             keys.append(f"_fz({name})")
     def tup(items):

@@ -133,11 +133,14 @@ def taped_table(plain: dict) -> dict:
 
 def _cotangent_for(spec, grads, path):
     """Picks the cotangent for the input at ``path`` from the rule's per-tensor-param result."""
-    names = spec.params
+    params = spec.signature.parameters.values()
+    names = tuple(p.name for p in params if p.kind is not p.VAR_KEYWORD)
+    star = next((i for i, p in enumerate(params) if p.kind is p.VAR_POSITIONAL), None)
     key = path[0]
-    name = names[key] if isinstance(key, int) and key < len(names) else key
-    if isinstance(key, int) and key >= len(names):  # *varargs beyond the declared names
-        name = names[-1]
+    if isinstance(key, int) and star is not None and key >= star:  # an argument of *varargs
+        name = names[star]
+    else:
+        name = names[key] if isinstance(key, int) and key < len(names) else key
     ordered = (*spec.tensors, *spec.tensor_lists)
     if name not in ordered or ordered.index(name) >= len(grads):
         return None
@@ -147,8 +150,7 @@ def _cotangent_for(spec, grads, path):
     if name in spec.tensor_lists:
         sig = spec.signature.parameters[name]
         if sig.kind is sig.VAR_POSITIONAL:
-            idx = key - (len(names) - 1)
-            return g[idx]
+            return g[key - star]
         return g[path[1]]
     return g
 

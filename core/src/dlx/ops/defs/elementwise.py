@@ -111,7 +111,7 @@ def sqrt(x):
     return np.sqrt(as_float(x))
 
 
-@op(G, T.E1, unary_cases("positive"), grad=lambda g, out, x: (-0.5 * g * out / x,))
+@op("math", T.E1, unary_cases("positive"), grad=lambda g, out, x: (-0.5 * g * out / x,))
 def rsqrt(x):
     """``1 / sqrt(x)``, elementwise."""
     x = as_float(x)
@@ -127,14 +127,14 @@ def reciprocal(x):
     return np.ones((), x.dtype) / x
 
 
-def _unary(name, fn, tol, domain, grad, doc, **case_kw):
+def _unary(name, fn, tol, domain, grad, doc, group=G, **case_kw):
     if domain == "unit":
         case_kw.setdefault("grad_domain", "unit_inner")
     def ref(x):
         return fn(as_float(x))
     ref.__doc__ = doc
     ref.__name__ = name
-    op(G, tol, unary_cases(domain, **case_kw), grad=grad, name=name)(ref)
+    op(group, tol, unary_cases(domain, **case_kw), grad=grad, name=name)(ref)
 
 
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
@@ -157,7 +157,7 @@ _unary("tanh", np.tanh, T.T8, "real", lambda g, out, x: (g * (1 - out * out),), 
 _unary("arcsinh", np.arcsinh, T.T8, "real", lambda g, out, x: (g * K.rsqrt(x * x + 1),), "Inverse hyperbolic sine.")
 _unary("arccosh", np.arccosh, T.T8, "ge1", lambda g, out, x: (g * K.rsqrt(x * x - 1),), "Inverse hyperbolic cosine.")
 _unary("arctanh", np.arctanh, T.T8, "unit", lambda g, out, x: (g / (1 - x * x),), "Inverse hyperbolic tangent.")
-_unary("erf", _erf, T.T8, "small", lambda g, out, x: (g * (2 / math.sqrt(math.pi)) * K.exp(-x * x),), "Error function.")
+_unary("erf", _erf, T.T8, "small", lambda g, out, x: (g * (2 / math.sqrt(math.pi)) * K.exp(-x * x),), "Error function.", group="math")
 
 
 def _erfinv_ref(x):
@@ -196,7 +196,7 @@ def _erfinv_ref(x):
 
 
 _erfinv_ref.__doc__ = "Inverse error function."
-op(G, T.T8, unary_cases("unit"), grad=lambda g, out, x: (g * (math.sqrt(math.pi) / 2) * K.exp(out * out),),
+op("math", T.T8, unary_cases("unit"), grad=lambda g, out, x: (g * (math.sqrt(math.pi) / 2) * K.exp(out * out),),
    name="erfinv")(_erfinv_ref)
 
 
@@ -381,7 +381,9 @@ def clip(x, x_min, x_max):
     return np.minimum(np.maximum(x.astype(dt), np.asarray(x_min, dt)), np.asarray(x_max, dt))
 
 
-def _where_grad(g, out, condition, x1, x2):
+def _where_grad(g, out, condition, x1=None, x2=None):
+    if x1 is None:  # the one-argument form (indices) has no gradient
+        return None, None, None
     z = K.zeros_like(g)
     return None, K.where(condition, g, z), K.where(condition, z, g)
 
@@ -390,14 +392,23 @@ def _where_grad(g, out, condition, x1, x2):
     Case("same", lambda r, dt: ((r.random((6, 7)) < 0.5, r.standard_normal((6, 7)).astype(dt), r.standard_normal((6, 7)).astype(dt)), {})),
     Case("broadcast", lambda r, dt: ((r.random((6, 1)) < 0.5, r.standard_normal((1, 7)).astype(dt), r.standard_normal((6, 7)).astype(dt)), {})),
     Case("scalar", lambda r, dt: ((r.random((6, 7)) < 0.5, r.standard_normal((6, 7)).astype(dt), 0.0), {}), grad=False),
+    Case("indices", lambda r, dt: ((r.standard_normal((4, 5)).astype(dt) > 0.3,), {}), grad=False),
+    Case("indices_1d", lambda r, dt: ((np.array([0, 2, 0, -1, 5], np.int32),), {}), dtypes=("int32",), grad=False),
 ], grad=_where_grad, tensors=("condition", "x1", "x2"))
-def where(condition, x1, x2):
-    """``x1`` where ``condition`` holds, else ``x2``."""
+def where(condition, x1=None, x2=None):
+    """``x1`` where ``condition`` holds, else ``x2``. With neither ``x1`` nor ``x2``: the indices
+    of ``condition``'s nonzero entries, a tuple of int32 arrays, one per axis (its length depends
+    on the data: eager only)."""
+    if x1 is None and x2 is None:
+        return tuple(i.astype(np.int32) for i in np.nonzero(np.asarray(condition)))
+    if x1 is None or x2 is None:
+        raise ValueError(f"where: x1 and x2 must both be given or both be None, got "
+                         f"x1={'None' if x1 is None else 'a value'}, x2={'None' if x2 is None else 'a value'}")
     a, b = promote(x1, x2)
     return np.where(np.asarray(condition, bool), a, b)
 
 
-@op(G, T.E0, [
+@op("core", T.E0, [
     Case("to_f64", lambda r, dt: ((r.standard_normal((5, 6)).astype(dt), "float64"), {})),
     Case("to_int", lambda r, dt: ((r.standard_normal((5, 6)).astype(dt) * 10, "int32"), {}), grad=False),
     Case("to_bool", lambda r, dt: ((np.array([0.0, 1.0, -2.0, 0.5]).astype(dt), "bool"), {}), grad=False),
@@ -410,10 +421,10 @@ def cast(x, dtype):
         return x.astype(nd(dtype))
 
 
-@op(G, T.E0, unary_cases(specials=False), grad=lambda g, out, x: (None,))
-def stop_gradient(x):
-    """Returns ``x``; no gradient flows through it."""
-    return np.asarray(x)
+@op("core", T.E0, unary_cases(specials=False), grad=lambda g, out, variable: (None,))
+def stop_gradient(variable):
+    """Returns ``variable``'s value; no gradient flows through it."""
+    return np.asarray(variable)
 
 
 @op(G, T.E0, [Case("nan", lambda r, dt: ((np.array([np.nan, np.inf, -np.inf, 1.5]).astype(dt),), {}), grad=False)], exact_in_dtype=True,

@@ -77,7 +77,7 @@ def _einsum_len(args, kwargs):
     return k
 
 
-def _einsum_grad(g, out, subscripts, *operands):
+def _einsum_grad(g, out, subscripts, *operands, **kwargs):
     subs = subscripts.replace(" ", "")
     ins, _, outs = subs.partition("->")
     terms = ins.split(",")
@@ -114,11 +114,26 @@ def _ein_case(subs, *shapes, grad=True, fn=None):
     _ein_case("ij->j", (6, 4)),
     _ein_case("i,i->", (50,), (50,)),
     _ein_case("ij,kj->ikj", (3, 4), (2, 4)),
-], tensors=(), tensor_lists=("operands",), grad=_einsum_grad)
-def einsum(subscripts, *operands):
-    """Einstein summation (explicit ``->`` output recommended)."""
+    Case("optimize", lambda r, dt: (("ij,jk,kl->il", *(r.standard_normal(s).astype(dt) for s in ((3, 4), (4, 5), (5, 2)))),
+                                    {"optimize": "optimal"})),
+], tensors=(), tensor_lists=("operands",), grad=_einsum_grad,
+    validate=lambda subscripts, *operands, **kwargs: check_einsum_kwargs(kwargs))
+def einsum(subscripts, *operands, **kwargs):
+    """Einstein summation (explicit ``->`` output recommended). The one keyword argument is
+    ``optimize`` (the contraction-order strategy: False, True, "greedy" or "optimal"; it changes
+    speed, not the result); any other raises."""
+    check_einsum_kwargs(kwargs)
     arrs = promote(*operands)
     return np.asarray(np.einsum(subscripts, *arrs, optimize=True)).astype(arrs[0].dtype)
+
+
+def check_einsum_kwargs(kwargs):
+    """Raises for keyword arguments of ``einsum`` other than a valid ``optimize``."""
+    for k, v in kwargs.items():
+        if k != "optimize":
+            raise TypeError(f"einsum: unexpected keyword argument {k}={v!r}; the only one is optimize")
+        if not (v is False or v is True or v in ("greedy", "optimal")):
+            raise ValueError(f"einsum: optimize={v!r} is invalid; expected False, True, 'greedy' or 'optimal'")
 
 
 def _td_axes(x1, x2, axes):
@@ -186,7 +201,7 @@ def _norm_grad(g, out, x, ord=None, axis=None, keepdims=False):
     return (gg * x / safe,)
 
 
-@op(G, T.Kr(_norm_scale), [
+@op("linalg", T.Kr(_norm_scale), [
     Case("vector", lambda r, dt: ((r.standard_normal(100).astype(dt),), {})),
     Case("axis", lambda r, dt: ((r.standard_normal((6, 40)).astype(dt),), {"axis": 1})),
     Case("keepdims", lambda r, dt: ((r.standard_normal((6, 40)).astype(dt),), {"axis": -1, "keepdims": True})),
@@ -271,7 +286,7 @@ def dense_decomposition(x, kernel, bias=None):
     return y if bias is None else K.add(y, bias)
 
 
-@op(G, T.Kc(_dense_len), _dense_cases(), grad=_dense_grad, tensors=("x", "kernel", "bias"),
+@op("internal", T.Kc(_dense_len), _dense_cases(), grad=_dense_grad, tensors=("x", "kernel", "bias"),
     decomposition=dense_decomposition, validate=_dense_check, since=2)
 def dense(x, kernel, bias=None):
     """``matmul(x, kernel) + bias`` for ``x`` of shape ``(..., n)``, a ``(n, units)`` kernel and a

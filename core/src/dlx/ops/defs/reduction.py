@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlx import dtypes
 from dlx.ops import op_functions as K
 from dlx.ops import tensors
 from dlx.ops import tolerance as T
-from dlx.ops.defs._common import as_float, axis_tuple
+from dlx.ops.defs._common import as_float, axis_tuple, nd
 from dlx.ops.spec import Case, op
 
 G = "numpy"
@@ -112,32 +113,66 @@ def std(x, axis=None, keepdims=False):
     return np.sqrt(var(x, axis, keepdims))
 
 
-def _extreme_grad(g, out, x, axis=None, keepdims=False):
+def _extreme_grad(g, out, x, axis=None, keepdims=False, initial=None):
     o = _expand(out, x, axis, keepdims)
     hit = K.cast(K.equal(x, o), tensors.dtype(x))
     count = _expand(K.sum(hit, axis=axis, keepdims=True), x, axis, True)
+    if initial is not None:  # where ``initial`` wins, no entry of x gets a gradient
+        count = K.maximum(count, 1)
     return (_expand(g, x, axis, keepdims) * hit / count,)
 
 
-@op(G, T.E0, _red_cases(ints=True), grad=_extreme_grad)
-def max(x, axis=None, keepdims=False):
-    """Maximum over ``axis`` (NaN propagates). Gradient splits evenly between ties."""
-    return np.asarray(np.max(np.asarray(x), axis=axis, keepdims=keepdims))
+def _initial_cases():
+    return [Case("initial", lambda r, dt: ((r.standard_normal((6, 5)).astype(dt),), {"axis": 1, "initial": 0.25})),
+            Case("initial_int", lambda r, dt: ((r.integers(-9, 9, (6, 5)).astype(np.int32),), {"initial": 3}),
+                 dtypes=("int32",), grad=False)]
 
 
-@op(G, T.E0, _red_cases(ints=True), grad=_extreme_grad)
-def min(x, axis=None, keepdims=False):
-    """Minimum over ``axis`` (NaN propagates). Gradient splits evenly between ties."""
-    return np.asarray(np.min(np.asarray(x), axis=axis, keepdims=keepdims))
+def _check_initial(op_name, initial):
+    if initial is not None and (isinstance(initial, bool) or not isinstance(initial, (int, float, np.number))):
+        raise ValueError(f"{op_name}: initial={initial!r} is invalid; expected None or a Python number")
+
+
+@op(G, T.E0, _red_cases(ints=True) + _initial_cases(), grad=_extreme_grad)
+def max(x, axis=None, keepdims=False, initial=None):
+    """Maximum over ``axis`` (NaN propagates), at least ``initial`` if given (a number, cast to
+    ``x``'s dtype). Gradient splits evenly between ties."""
+    _check_initial("max", initial)
+    x = np.asarray(x)
+    kw = {} if initial is None else {"initial": np.asarray(initial).astype(x.dtype)}
+    return np.asarray(np.max(x, axis=axis, keepdims=keepdims, **kw))
+
+
+@op(G, T.E0, _red_cases(ints=True) + _initial_cases(), grad=_extreme_grad)
+def min(x, axis=None, keepdims=False, initial=None):
+    """Minimum over ``axis`` (NaN propagates), at most ``initial`` if given (a number, cast to
+    ``x``'s dtype). Gradient splits evenly between ties."""
+    _check_initial("min", initial)
+    x = np.asarray(x)
+    kw = {} if initial is None else {"initial": np.asarray(initial).astype(x.dtype)}
+    return np.asarray(np.min(x, axis=axis, keepdims=keepdims, **kw))
 
 
 def _prod_scale(ctx):
     return np.abs(ctx.exact)
 
 
-def _prod_grad(g, out, x, axis=None, keepdims=False):
-    o = _expand(out, x, axis, keepdims)
-    return (_expand(g, x, axis, keepdims) * o / x,)
+def _in_dtype(x, dtype):
+    """``x`` cast to ``dtype`` (the ``dtype`` argument of prod / cumsum / cumprod), unchanged if None."""
+    return x if dtype is None else K.cast(x, dtype)
+
+
+def _back_to(gx, x, dtype):
+    """A cotangent computed in ``dtype`` returned in ``x``'s dtype (None for integer x)."""
+    if dtype is None:
+        return gx
+    return K.cast(gx, tensors.dtype(x)) if dtypes.is_float(tensors.dtype(x)) else None
+
+
+def _prod_grad(g, out, x, axis=None, keepdims=False, dtype=None):
+    xd = _in_dtype(x, dtype)
+    o = _expand(out, xd, axis, keepdims)
+    return (_back_to(_expand(g, xd, axis, keepdims) * o / xd, x, dtype),)
 
 
 _PROD_CASES = [
@@ -145,13 +180,20 @@ _PROD_CASES = [
     Case("axis", lambda r, dt: ((r.uniform(-1.5, 1.5, (6, 40)).astype(dt),), {"axis": 1})),
     Case("keepdims", lambda r, dt: ((r.uniform(0.5, 1.5, (4, 5, 6)).astype(dt),), {"axis": (0, 2), "keepdims": True})),
     Case("int", lambda r, dt: ((r.integers(-3, 4, (4, 5)).astype(np.int32),), {"axis": 0}), dtypes=("int32",), grad=False),
+    Case("dtype", lambda r, dt: ((r.integers(-3, 4, (4, 5)).astype(np.int32),), {"axis": 1, "dtype": "float32"}),
+         dtypes=("int32",), grad=False),
+    Case("dtype_same", lambda r, dt: ((r.uniform(0.5, 1.5, (4, 5)).astype(dt),), {"axis": 0, "dtype": dt})),
+    Case("int_to_f64", lambda r, dt: ((r.integers(-3, 4, (4, 5)).astype(np.int32),), {"dtype": "float64"}),
+         dtypes=("float64",), grad=False),
 ]
 
 
 @op(G, T.Ks(scale=_prod_scale), _PROD_CASES, grad=_prod_grad)
-def prod(x, axis=None, keepdims=False):
-    """Product over ``axis``."""
+def prod(x, axis=None, keepdims=False, dtype=None):
+    """Product over ``axis``, computed in ``dtype`` if given (``x`` is cast to it first)."""
     x = np.asarray(x)
+    if dtype is not None:
+        x = x.astype(nd(dtype))
     out = np.asarray(np.prod(x, axis=axis, keepdims=keepdims, dtype=x.dtype if x.dtype.kind == "f" else None))
     if x.dtype.kind == "f":
         return out.astype(x.dtype)
@@ -197,7 +239,7 @@ def _lse_grad(g, out, x, axis=None, keepdims=False):
     return (_expand(g, x, axis, keepdims) * K.exp(x - o),)
 
 
-@op(G, T.Kr(_lse_scale), _red_cases(), grad=_lse_grad)
+@op("math", T.Kr(_lse_scale), _red_cases(), grad=_lse_grad)
 def logsumexp(x, axis=None, keepdims=False):
     """``log(sum(exp(x)))`` over ``axis``, computed stably."""
     x = as_float(x)
@@ -241,6 +283,11 @@ def _scan_cases():
         Case("axis1", mk((20, 30), axis=1)),
         Case("n1e6_positive", mk((10**6,), np.abs), grad=False),
         Case("int", lambda r, dt: ((r.integers(-9, 9, (5, 6)).astype(np.int32),), {"axis": 1}), dtypes=("int32",), grad=False),
+        Case("dtype", lambda r, dt: ((r.integers(-9, 9, (5, 6)).astype(np.int32),), {"axis": 0, "dtype": "float32"}),
+             dtypes=("int32",), grad=False),
+        Case("dtype_same", lambda r, dt: ((r.standard_normal((6, 7)).astype(dt),), {"axis": 1, "dtype": dt})),
+        Case("int_to_f64", lambda r, dt: ((r.integers(-9, 9, (5, 6)).astype(np.int32),), {"dtype": "float64"}),
+             dtypes=("float64",), grad=False),
     ]
 
 
@@ -258,43 +305,55 @@ def _scan_len(args, kwargs):
     return x.size if axis is None else x.shape[axis]
 
 
-def _cumsum_grad(g, out, x, axis=None):
+def _cumsum_grad(g, out, x, axis=None, dtype=None):
     if axis is None:
-        return (K.reshape(K.flip(K.cumsum(K.flip(g, 0), 0), 0), tensors.shape(x)),)
-    return (K.flip(K.cumsum(K.flip(g, axis), axis), axis),)
+        return (_back_to(K.reshape(K.flip(K.cumsum(K.flip(g, 0), 0), 0), tensors.shape(x)), x, dtype),)
+    return (_back_to(K.flip(K.cumsum(K.flip(g, axis), axis), axis), x, dtype),)
 
 
 @op(G, T.Ks(_scan_len, _cumsum_scale), _scan_cases(), grad=_cumsum_grad)
-def cumsum(x, axis=None):
-    """Cumulative sum along ``axis`` (flattened if ``None``); accumulated in float64 here."""
+def cumsum(x, axis=None, dtype=None):
+    """Cumulative sum along ``axis`` (flattened if ``None``), in ``dtype`` if given (``x`` is cast
+    to it first); accumulated in float64 here."""
     x = np.asarray(x)
+    if dtype is not None:
+        x = x.astype(nd(dtype))
     if x.dtype.kind == "f":
         return np.cumsum(x.astype(np.float64) if x.dtype.itemsize < 8 else x, axis=axis).astype(x.dtype)
     return np.cumsum(x, axis=axis).astype(x.dtype if x.dtype.itemsize >= 4 else np.int32)
 
 
-def _cumprod_grad(g, out, x, axis=None):
+def _cumprod_grad(g, out, x, axis=None, dtype=None):
     # d/dx_j of prod_{k<=i} x_k = out_i / x_j for j <= i (x nonzero)
+    xd = _in_dtype(x, dtype)
     if axis is None:
         gf = K.reshape(g, (-1,))
         of = K.reshape(out, (-1,))
         r = K.flip(K.cumsum(K.flip(gf * of, 0), 0), 0)
-        return (K.reshape(r, tensors.shape(x)) / x,)
+        return (_back_to(K.reshape(r, tensors.shape(x)) / xd, x, dtype),)
     r = K.flip(K.cumsum(K.flip(g * out, axis), axis), axis)
-    return (r / x,)
+    return (_back_to(r / xd, x, dtype),)
 
 
 _CUMPROD_CASES = [
     Case("flat", lambda r, dt: ((r.uniform(0.6, 1.4, (8, 9)).astype(dt),), {})),
     Case("axis1", lambda r, dt: ((r.uniform(-1.4, 1.4, (8, 30)).astype(dt),), {"axis": 1})),
     Case("int", lambda r, dt: ((r.integers(-3, 4, (4, 5)).astype(np.int32),), {"axis": 0}), dtypes=("int32",), grad=False),
+    Case("dtype", lambda r, dt: ((r.integers(-3, 4, (4, 5)).astype(np.int32),), {"axis": 1, "dtype": "float32"}),
+         dtypes=("int32",), grad=False),
+    Case("dtype_same", lambda r, dt: ((r.uniform(0.6, 1.4, (5, 6)).astype(dt),), {"axis": 0, "dtype": dt})),
+    Case("int_to_f64", lambda r, dt: ((r.integers(-3, 4, (4, 5)).astype(np.int32),), {"axis": 1, "dtype": "float64"}),
+         dtypes=("float64",), grad=False),
 ]
 
 
 @op(G, T.Ks(_scan_len, lambda c: np.abs(c.exact)), _CUMPROD_CASES, grad=_cumprod_grad)
-def cumprod(x, axis=None):
-    """Cumulative product along ``axis`` (flattened if ``None``)."""
+def cumprod(x, axis=None, dtype=None):
+    """Cumulative product along ``axis`` (flattened if ``None``), in ``dtype`` if given (``x`` is
+    cast to it first)."""
     x = np.asarray(x)
+    if dtype is not None:
+        x = x.astype(nd(dtype))
     if x.dtype.kind == "f":
         return np.cumprod(x.astype(np.float64), axis=axis).astype(x.dtype)
     return np.cumprod(x, axis=axis).astype(x.dtype if x.dtype.itemsize >= 4 else np.int32)

@@ -168,7 +168,7 @@ def _tal_grad_helper(g, x, indices, axis):
     return np.sum(gx, axis=axes, keepdims=True) if axes else gx
 
 
-@op(G, T.Normwise(16), [Case("axis1", lambda r, dt: ((_x((4, 3))(r, dt), _x((4, 5))(r, dt), r.integers(0, 5, (4, 3)).astype(np.int32), 1), {}), grad=False)],
+@op("internal", T.Normwise(16), [Case("axis1", lambda r, dt: ((_x((4, 3))(r, dt), _x((4, 5))(r, dt), r.integers(0, 5, (4, 3)).astype(np.int32), 1), {}), grad=False)],
     tensors=("g", "x", "indices"))
 def take_along_axis_grad(g, x, indices, axis):
     """The cotangent of ``take_along_axis`` w.r.t. ``x`` (scatter-add of ``g``)."""
@@ -181,7 +181,7 @@ def _slice_grad(g, out, inputs, start_indices, shape):
     return (K.pad(g, pads),)
 
 
-@op(G, E0, [_c("box", (6, 7), (1, 2), (3, 4)), _c("full", (3, 4), (0, 0), (3, 4))],
+@op("core", E0, [_c("box", (6, 7), (1, 2), (3, 4)), _c("full", (3, 4), (0, 0), (3, 4))],
     grad=_slice_grad, tensors=("inputs",))
 def slice(inputs, start_indices, shape):
     """The block of ``shape`` starting at ``start_indices``."""
@@ -194,7 +194,7 @@ def _slice_update_grad(g, out, inputs, start_indices, updates):
     return K.slice_update(g, start_indices, z), K.slice(g, start_indices, tensors.shape(updates))
 
 
-@op(G, E0, [Case("box", lambda r, dt: ((_x((6, 7))(r, dt), (1, 2), _x((3, 4))(r, dt)), {}))],
+@op("core", E0, [Case("box", lambda r, dt: ((_x((6, 7))(r, dt), (1, 2), _x((3, 4))(r, dt)), {}))],
     grad=_slice_update_grad, tensors=("inputs", "updates"))
 def slice_update(inputs, start_indices, updates):
     """A copy of ``inputs`` with the block at ``start_indices`` replaced by ``updates``."""
@@ -208,7 +208,7 @@ def _scatter_add_grad(g, out, x, indices, updates):
     return g, None, K.gather_nd(g, indices)
 
 
-@op(G, E0, [Case("rows", lambda r, dt: ((_x((5, 3))(r, dt), np.array([[1], [3], [1]], np.int32), np.abs(_x((3, 3))(r, dt))), {}), grad=True),
+@op("internal", E0, [Case("rows", lambda r, dt: ((_x((5, 3))(r, dt), np.array([[1], [3], [1]], np.int32), np.abs(_x((3, 3))(r, dt))), {}), grad=True),
             Case("points", lambda r, dt: ((_x((4, 4))(r, dt), np.array([[0, 1], [2, 3]], np.int32), _x((2,))(r, dt)), {}))],
     grad=_scatter_add_grad, tensors=("x", "indices", "updates"))
 def scatter_add(x, indices, updates):
@@ -221,7 +221,7 @@ def scatter_add(x, indices, updates):
     return out
 
 
-@op(G, E0, [Case("rows", lambda r, dt: ((_x((5, 3))(r, dt), np.array([[1], [3]], np.int32)), {}))],
+@op("internal", E0, [Case("rows", lambda r, dt: ((_x((5, 3))(r, dt), np.array([[1], [3]], np.int32)), {}))],
     grad=lambda g, out, x, indices: (K.scatter_add(K.zeros_like(x), indices, g), None), tensors=("x", "indices"))
 def gather_nd(x, indices):
     """Gathers slices of ``x`` at the index tuples in the last axis of ``indices``."""
@@ -337,7 +337,7 @@ def get_item(x, key):
     return np.asarray(np.asarray(x)[_norm_key(key)])
 
 
-@op(G, E0, [Case("slice", lambda r, dt: ((_x((2, 5))(r, dt), _x((4, 5))(r, dt), builtins.slice(1, 3)), {}), grad=False)],
+@op("internal", E0, [Case("slice", lambda r, dt: ((_x((2, 5))(r, dt), _x((4, 5))(r, dt), builtins.slice(1, 3)), {}), grad=False)],
     tensors=("g", "x"))
 def get_item_grad(g, x, key):
     """The cotangent of ``get_item`` w.r.t. ``x``: zeros with ``g`` added at ``key``."""
@@ -441,19 +441,31 @@ def eye(N, M=None, k=0, dtype=None):
 
 @op(G, E0, [Case("int", lambda r, dt: ((5,), {}), grad=False),
             Case("range", lambda r, dt: ((2, 11, 3), {}), grad=False),
-            Case("float", lambda r, dt: ((0.0, 1.0, 0.25), {"dtype": dt}), grad=False)], tensors=())
-def arange(start, stop=None, step=1, dtype=None):
-    """Evenly spaced values in ``[start, stop)``; int32 for integer arguments, else floatx."""
+            Case("float", lambda r, dt: ((0.0, 1.0, 0.25), {"dtype": dt}), grad=False),
+            Case("step_none", lambda r, dt: ((3, 9), {"step": None}), grad=False)], tensors=())
+def arange(start, stop=None, step=None, dtype=None):
+    """Evenly spaced values in ``[start, stop)`` (``[0, start)`` without ``stop``), ``step`` apart
+    (1 if None); int32 for integer arguments, else floatx."""
     if dtype is None:
         dtype = dtypes.result_type(start, *(v for v in (stop, step) if v is not None))
+    if step is None:
+        step = 1
     return np.arange(start, stop, step, dtype=nd(dtype)) if stop is not None else np.arange(0, start, step, dtype=nd(dtype))
 
 
 @op(G, E0, [Case("square", lambda r, dt: ((0.0, 1.0, 5), {"dtype": dt}), grad=False),
-            Case("no_endpoint", lambda r, dt: ((-1.0, 2.0, 4), {"endpoint": False, "dtype": dt}), grad=False)], tensors=())
-def linspace(start, stop, num=50, endpoint=True, dtype=None):
-    """``num`` evenly spaced values from ``start`` to ``stop``."""
-    return np.linspace(start, stop, num, endpoint=endpoint, dtype=np.float64).astype(nd(dtype or dtypes.floatx()))
+            Case("no_endpoint", lambda r, dt: ((-1.0, 2.0, 4), {"endpoint": False, "dtype": dt}), grad=False),
+            Case("retstep", lambda r, dt: ((-1.0, 2.0, 7), {"retstep": True, "dtype": dt}), grad=False),
+            Case("arrays_axis", lambda r, dt: (([0.0, 1.0, -2.0], [1.0, 3.0, 2.0], 4), {"axis": 1, "dtype": dt}),
+                 grad=False),
+            Case("arrays_axis_last", lambda r, dt: (([0.0, 1.0], 2.0, 3), {"axis": -1, "endpoint": False, "dtype": dt}),
+                 grad=False)], tensors=())
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    """``num`` evenly spaced values from ``start`` to ``stop`` (numbers or arrays, broadcast; the
+    samples run along ``axis`` of the result). With ``retstep`` returns ``(samples, step)``."""
+    out, step = np.linspace(start, stop, num, endpoint=endpoint, retstep=True, dtype=np.float64, axis=axis)
+    dt = nd(dtype or dtypes.floatx())
+    return (out.astype(dt), np.asarray(step, np.float64).astype(dt)) if retstep else out.astype(dt)
 
 
 def _sort_cases():
@@ -487,7 +499,7 @@ def _top_k_grad(g, out, x, k, sorted=True):
     return (K.take_along_axis_grad(values_g, x, idx, -1),)
 
 
-@op(G, E0, [Case("k3", lambda r, dt: ((r.permutation(40).reshape(4, 10).astype(dt),), {"k": 3})),
+@op("math", E0, [Case("k3", lambda r, dt: ((r.permutation(40).reshape(4, 10).astype(dt),), {"k": 3})),
             Case("int", lambda r, dt: ((r.permutation(40).reshape(4, 10).astype(np.int32),), {"k": 2}), dtypes=("int32",), grad=False)],
     grad=_top_k_grad, tensors=("x",))
 def top_k(x, k, sorted=True):
@@ -498,7 +510,7 @@ def top_k(x, k, sorted=True):
     return np.take_along_axis(x, idx, -1), idx.astype(np.int32)
 
 
-@op(G, E0, [Case("basic", lambda r, dt: ((np.array([0, 2, 1, 3, -1], np.int32), 4), {"dtype": dt}), grad=False),
+@op("nn", E0, [Case("basic", lambda r, dt: ((np.array([0, 2, 1, 3, -1], np.int32), 4), {"dtype": dt}), grad=False),
             Case("2d_axis0", lambda r, dt: ((r.integers(0, 3, (2, 3)).astype(np.int32), 3), {"axis": 0, "dtype": dt}), grad=False)],
     tensors=("x",))
 def one_hot(x, num_classes, axis=-1, dtype=None):

@@ -167,8 +167,18 @@ def round_(x, decimals=0):
     return jnp.round(x, decimals)
 
 
-def stop_gradient(x):
-    return lax.stop_gradient(arr(x))
+def _nonzero(condition, x1, x2):
+    if x1 is not None or x2 is not None:
+        raise ValueError("where: x1 and x2 must both be given or both be None")
+    c = arr(condition)
+    if isinstance(c, jax.core.Tracer):
+        raise ValueError("where(condition) with x1=x2=None returns indices whose number depends on the data: "
+                         "it runs eagerly, not inside a compiled function")
+    return tuple(i.astype(np.int32) for i in jnp.nonzero(c))
+
+
+def stop_gradient(variable):
+    return lax.stop_gradient(arr(variable))
 
 
 def cast(x, dtype):
@@ -218,7 +228,9 @@ def clip(x, x_min, x_max):
     return jnp.minimum(jnp.maximum(x, lo), hi)
 
 
-def where(condition, x1, x2):
+def where(condition, x1=None, x2=None):
+    if x1 is None or x2 is None:
+        return _nonzero(condition, x1, x2)
     c = arr(condition)
     if c.dtype != BOOL:
         c = c.astype(BOOL)

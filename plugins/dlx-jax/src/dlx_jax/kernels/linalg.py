@@ -17,8 +17,9 @@ def matmul(x1, x2):
     return jnp.matmul(*promote(x1, x2), precision=HIGHEST)
 
 
-def einsum(subscripts, *operands):
-    return jnp.einsum(subscripts, *promote(*operands), precision=HIGHEST)
+def einsum(subscripts, *operands, **kwargs):
+    # optimize (the only keyword, checked by the spec) picks the contraction order, not the result
+    return jnp.einsum(subscripts, *promote(*operands), precision=HIGHEST, **kwargs)
 
 
 def tensordot(x1, x2, axes=2):

@@ -6,7 +6,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from dlx_jax._common import BOOL, FLOAT_DTYPES, INT32, Array, arr, axis_arg, fl
+from dlx_jax._common import BOOL, FLOAT_DTYPES, INT32, Array, arr, axis_arg, fl, np_dtype
 
 
 # ------------------------------------------------------------------------------ reductions
@@ -38,16 +38,27 @@ def std(x, axis=None, keepdims=False):
     return jnp.std(fl(x), axis_arg(axis), keepdims=keepdims)
 
 
-def max_(x, axis=None, keepdims=False):
-    return jnp.max(arr(x), axis_arg(axis), keepdims=keepdims)
+def _initial(x, initial):
+    return None if initial is None else np.asarray(initial).astype(x.dtype)
 
 
-def min_(x, axis=None, keepdims=False):
-    return jnp.min(arr(x), axis_arg(axis), keepdims=keepdims)
-
-
-def prod(x, axis=None, keepdims=False):
+def max_(x, axis=None, keepdims=False, initial=None):
     x = arr(x)
+    return jnp.max(x, axis_arg(axis), keepdims=keepdims, initial=_initial(x, initial))
+
+
+def min_(x, axis=None, keepdims=False, initial=None):
+    x = arr(x)
+    return jnp.min(x, axis_arg(axis), keepdims=keepdims, initial=_initial(x, initial))
+
+
+def _in(x, dtype):
+    x = arr(x)
+    return x if dtype is None else x.astype(np_dtype(dtype))
+
+
+def prod(x, axis=None, keepdims=False, dtype=None):
+    x = _in(x, dtype)
     if x.dtype in FLOAT_DTYPES:
         dt = x.dtype
     else:
@@ -81,13 +92,13 @@ def _scan_dtype(x):
     return x.dtype if x.dtype.kind in "iu" and x.dtype.itemsize >= 4 else INT32
 
 
-def cumsum(x, axis=None):
-    x = arr(x)
+def cumsum(x, axis=None, dtype=None):
+    x = _in(x, dtype)
     return jnp.cumsum(x, axis, dtype=_scan_dtype(x))
 
 
-def cumprod(x, axis=None):
-    x = arr(x)
+def cumprod(x, axis=None, dtype=None):
+    x = _in(x, dtype)
     return jnp.cumprod(x, axis, dtype=_scan_dtype(x))
 
 

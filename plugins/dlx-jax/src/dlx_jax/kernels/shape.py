@@ -201,19 +201,23 @@ def eye(N, M=None, k=0, dtype=None):
     return jnp.eye(N, M, k, dtype=floatx() if dtype is None else np_dtype(dtype))
 
 
-def arange(start, stop=None, step=1, dtype=None):
+def arange(start, stop=None, step=None, dtype=None):
     if dtype is None:
         dtype = dtypes.result_type(start, *(v for v in (stop, step) if v is not None))
+    if step is None:
+        step = 1
     if stop is None:
         start, stop = 0, start
     return jnp.arange(start, stop, step, dtype=np_dtype(dtype))
 
 
-def linspace(start, stop, num=50, endpoint=True, dtype=None):
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
     # static arguments: the values are built on the host in float64 (as the spec does), then
     # rounded once to the requested dtype
-    out = np.linspace(start, stop, num, endpoint=endpoint, dtype=np.float64)
-    return jnp.asarray(out.astype(floatx() if dtype is None else np_dtype(dtype)))
+    out, step = np.linspace(start, stop, num, endpoint=endpoint, retstep=True, dtype=np.float64, axis=axis)
+    dt = floatx() if dtype is None else np_dtype(dtype)
+    values = jnp.asarray(out.astype(dt))
+    return (values, jnp.asarray(np.asarray(step).astype(dt))) if retstep else values
 
 
 def sort(x, axis=-1):

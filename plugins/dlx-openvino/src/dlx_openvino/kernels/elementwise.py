@@ -19,6 +19,7 @@ from dlx_openvino._graph import (
     const,
     dt,
     fpromote,
+    i64,
     logical_right_shift,
     out,
     promote,
@@ -365,7 +366,14 @@ def clip(x, x_min, x_max):
     return G.minimum(G.maximum(x, lo), hi)
 
 
-def where(condition, x1, x2):
+def where(condition, x1=None, x2=None):
+    if x1 is None or x2 is None:
+        if x1 is not None or x2 is not None:
+            raise ValueError("where: x1 and x2 must both be given or both be None")
+        # NonZero: a [rank, count] matrix of indices (count depends on the data), one row per axis
+        c = _o(condition)
+        idx = out(O.non_zero(c, "i32"))
+        return tuple(out(O.squeeze(out(O.gather(idx, i64([i]), i64(0))), i64([0]))) for i in range(len(shape(c))))
     _, a, b = promote(x1, x2)
     return select(cast(_o(condition), "bool"), a, b)
 
@@ -376,8 +384,8 @@ def cast_(x, dtype):
 
 
 
-def stop_gradient(x):
-    return _o(x)
+def stop_gradient(variable):
+    return _o(variable)
 
 
 def nan_to_num(x, nan=0.0, posinf=None, neginf=None):

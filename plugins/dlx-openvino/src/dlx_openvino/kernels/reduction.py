@@ -73,26 +73,28 @@ def std(x, axis=None, keepdims=False):
     return out(O.sqrt(_var(x, norm_axes(axis, len(shape(x))), keepdims)))
 
 
-def _extreme(fn):
-    def build(x, axis=None, keepdims=False):
+def _extreme(fn, bound):
+    def build(x, axis=None, keepdims=False, initial=None):
         x = _o(x)
         axes = norm_axes(axis, len(shape(x)))
-        if not axes:
-            return x
-        r = out(fn(x, i64(list(axes)), keepdims))
-        if dt(x) in dtypes.FLOATS:  # ReduceMax / ReduceMin skip NaNs; NumPy propagates them
-            anynan = out(O.reduce_logical_or(G.isnan(x), i64(list(axes)), keepdims))
-            r = select(anynan, const(np.nan, dt(x)), r)
+        r = x
+        if axes:
+            r = out(fn(x, i64(list(axes)), keepdims))
+            if dt(x) in dtypes.FLOATS:  # ReduceMax / ReduceMin skip NaNs; NumPy propagates them
+                anynan = out(O.reduce_logical_or(G.isnan(x), i64(list(axes)), keepdims))
+                r = select(anynan, const(np.nan, dt(x)), r)
+        if initial is not None:  # the number, cast to x's dtype (NaN in r propagates)
+            r = bound(r, const(np.asarray(initial).astype(dtypes.to_numpy_dtype(dt(x))), dt(x)))
         return r
     return build
 
 
-max_ = _extreme(O.reduce_max)
-min_ = _extreme(O.reduce_min)
+max_ = _extreme(O.reduce_max, G.maximum)
+min_ = _extreme(O.reduce_min, G.minimum)
 
 
-def prod(x, axis=None, keepdims=False):
-    x = _o(x)
+def prod(x, axis=None, keepdims=False, dtype=None):
+    x = _in(x, dtype)
     d = dt(x)
     if d == "bool" or d in ("int8", "int16", "uint8", "uint16"):
         x = cast(x, "int32")
@@ -148,17 +150,22 @@ def _scan_dtype(x):
     return x
 
 
-def cumsum(x, axis=None):
-    x = _scan_dtype(_o(x))
+def _in(x, dtype):
+    x = _o(x)
+    return x if dtype is None else cast(x, dtypes.standardize(dtype))
+
+
+def cumsum(x, axis=None, dtype=None):
+    x = _scan_dtype(_in(x, dtype))
     if axis is None:
         x = reshape(x, [int(np.prod(shape(x)))])
         axis = 0
     return G.scan_sum(x, int(axis) % len(shape(x)))
 
 
-def cumprod(x, axis=None):
+def cumprod(x, axis=None, dtype=None):
     """Hillis-Steele scan: log2(n) multiplications by a shifted copy (there is no CumProd)."""
-    x = _scan_dtype(_o(x))
+    x = _scan_dtype(_in(x, dtype))
     if axis is None:
         x = reshape(x, [int(np.prod(shape(x)))])
         axis = 0

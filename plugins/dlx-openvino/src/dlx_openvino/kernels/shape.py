@@ -362,9 +362,11 @@ def eye(N, M=None, k=0, dtype=None):
     return out(O.eye(i64(int(N)), i64(int(m)), i64(int(k)), G._DLX2OV[dtypes.standardize(d)]))
 
 
-def arange(start, stop=None, step=1, dtype=None):
+def arange(start, stop=None, step=None, dtype=None):
     if dtype is None:
         dtype = dtypes.result_type(start, *(v for v in (stop, step) if v is not None))
+    if step is None:
+        step = 1
     if stop is None:
         start, stop = 0, start
     d = dtypes.standardize(dtype)
@@ -378,10 +380,11 @@ def arange(start, stop=None, step=1, dtype=None):
     return out(O.range(const(start, d), stop_, const(step, d), G._DLX2OV[d]))
 
 
-def linspace(start, stop, num=50, endpoint=True, dtype=None):
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
     d = dtype or dtypes.floatx()
     # all arguments are static: the values are a graph Constant computed in float64 (as NumPy)
-    return const(np.linspace(start, stop, num, endpoint=endpoint, dtype=np.float64), d)
+    values, step = np.linspace(start, stop, num, endpoint=endpoint, retstep=True, dtype=np.float64, axis=axis)
+    return (const(values, d), const(np.asarray(step, np.float64), d)) if retstep else const(values, d)
 
 
 def _topk_all(x, axis, mode):

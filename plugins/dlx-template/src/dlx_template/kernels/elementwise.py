@@ -44,7 +44,11 @@ def log(x):
         return np.log(as_float(x))
 
 
-def where(condition, x1, x2):
+def where(condition, x1=None, x2=None):
+    if x1 is None and x2 is None:  # the indices of the nonzero entries, one int32 array per axis
+        return tuple(i.astype(np.int32) for i in np.nonzero(np.asarray(condition)))
+    if x1 is None or x2 is None:
+        raise ValueError("where: x1 and x2 must both be given or both be None")
     a, b = promote(x1, x2)
     return np.where(np.asarray(condition, bool), a, b)
 

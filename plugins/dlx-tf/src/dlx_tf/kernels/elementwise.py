@@ -383,7 +383,14 @@ def clip(x, x_min, x_max):
     return _raw.Minimum(x=_raw.Maximum(x=x, y=lo), y=hi)
 
 
-def where(condition, x1, x2):
+def where(condition, x1=None, x2=None):
+    if x1 is None or x2 is None:
+        if x1 is not None or x2 is not None:
+            raise ValueError("where: x1 and x2 must both be given or both be None")
+        # the indices of the nonzero entries, one int32 vector per axis (their length depends on the data)
+        c = to_bool(condition)
+        idx = tf.cast(tf.where(c), tf.int32)
+        return tuple(idx[:, i] for i in range(c.shape.rank))
     a, b = pair(x1, x2)
     return tf.where(to_bool(condition), a, b)
 
@@ -392,8 +399,8 @@ def cast(x, dtype):
     return tf.cast(tensor(x), TF[dtypes.standardize(dtype)])
 
 
-def stop_gradient(x):
-    return tf.stop_gradient(tensor(x))
+def stop_gradient(variable):
+    return tf.stop_gradient(tensor(variable))
 
 
 def nan_to_num(x, nan=0.0, posinf=None, neginf=None):

@@ -20,8 +20,10 @@ def matmul(x1, x2):
     return tf.squeeze(tf.linalg.matmul(a, b[:, None]), -1)
 
 
-def einsum(subscripts, *operands):
-    return tf.einsum(subscripts, *promote(*operands))
+def einsum(subscripts, *operands, **kwargs):
+    # optimize (the only keyword, checked by the spec) picks the contraction order, not the result
+    opt = kwargs.get("optimize", "greedy")
+    return tf.einsum(subscripts, *promote(*operands), optimize="greedy" if opt is True or opt is False else opt)
 
 
 def tensordot(x1, x2, axes=2):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
+
+from dlx import dtypes
 from dlx_tf._core import (
     INT_TF,
+    TF,
     axes,
     fl,
     red_axes,
@@ -42,22 +46,39 @@ def std(x, axis=None, keepdims=False):
     return _raw.Sqrt(x=var(x, axis, keepdims))
 
 
-def max(x, axis=None, keepdims=False):
+def _bounded(out, initial, fn, bool_fn):
+    """``out`` bounded by the number ``initial`` (cast to out's dtype) with ``fn``."""
+    if initial is None:
+        return out
+    bound = tf.constant(np.asarray(initial).astype(out.dtype.as_numpy_dtype))
+    return bool_fn(out, bound) if out.dtype == tf.bool else fn(out, bound)
+
+
+def max(x, axis=None, keepdims=False, initial=None):
     x = tensor(x)
     if x.dtype == tf.bool:
-        return _raw.Any(input=x, axis=red_axes(axis, x.shape.rank), keep_dims=keepdims)
-    return _raw.Max(input=x, axis=red_axes(axis, x.shape.rank), keep_dims=keepdims)
+        out = _raw.Any(input=x, axis=red_axes(axis, x.shape.rank), keep_dims=keepdims)
+    else:
+        out = _raw.Max(input=x, axis=red_axes(axis, x.shape.rank), keep_dims=keepdims)
+    return _bounded(out, initial, tf.maximum, tf.logical_or)
 
 
-def min(x, axis=None, keepdims=False):
+def min(x, axis=None, keepdims=False, initial=None):
     x = tensor(x)
     if x.dtype == tf.bool:
-        return _raw.All(input=x, axis=red_axes(axis, x.shape.rank), keep_dims=keepdims)
-    return _raw.Min(input=x, axis=red_axes(axis, x.shape.rank), keep_dims=keepdims)
+        out = _raw.All(input=x, axis=red_axes(axis, x.shape.rank), keep_dims=keepdims)
+    else:
+        out = _raw.Min(input=x, axis=red_axes(axis, x.shape.rank), keep_dims=keepdims)
+    return _bounded(out, initial, tf.minimum, tf.logical_and)
 
 
-def prod(x, axis=None, keepdims=False):
+def _in(x, dtype):
     x = tensor(x)
+    return x if dtype is None else tf.cast(x, TF[dtypes.standardize(dtype)])
+
+
+def prod(x, axis=None, keepdims=False, dtype=None):
+    x = _in(x, dtype)
     if x.dtype == tf.bool or (x.dtype in INT_TF and x.dtype.size < 4):
         x = tf.cast(x, tf.int32)
     return _raw.Prod(input=x, axis=red_axes(axis, x.shape.rank), keep_dims=keepdims)
@@ -96,17 +117,17 @@ def all(x, axis=None, keepdims=False):
     return _raw.All(input=x, axis=red_axes(axis, x.shape.rank), keep_dims=keepdims)
 
 
-def _scan_input(x, axis):
-    x = tensor(x)
+def _scan_input(x, axis, dtype=None):
+    x = _in(x, dtype)
     if axis is None:
         return tf.reshape(x, [-1]), 0
     return x, int(axis)
 
 
-def cumsum(x, axis=None):
+def cumsum(x, axis=None, dtype=None):
     """Cumulative sum; float32 accumulates in float64 (TF's scan is sequential: kappa 1.5e3
     at n = 1e6, over the Ks bound)."""
-    x, a = _scan_input(x, axis)
+    x, a = _scan_input(x, axis, dtype)
     if x.dtype == tf.bool or (x.dtype in INT_TF and x.dtype.size < 4):
         x = tf.cast(x, tf.int32)
     if x.dtype in (tf.float32, tf.float16, tf.bfloat16):
@@ -114,8 +135,8 @@ def cumsum(x, axis=None):
     return tf.math.cumsum(x, axis=a)
 
 
-def cumprod(x, axis=None):
-    x, a = _scan_input(x, axis)
+def cumprod(x, axis=None, dtype=None):
+    x, a = _scan_input(x, axis, dtype)
     if x.dtype == tf.bool or (x.dtype in INT_TF and x.dtype.size < 4):
         x = tf.cast(x, tf.int32)
     return tf.math.cumprod(x, axis=a)

@@ -321,9 +321,11 @@ def eye(N, M=None, k=0, dtype=None):
     return tf.cast(tf.equal(rows, tf.range(M)[None, :]), _dt(dtype))
 
 
-def arange(start, stop=None, step=1, dtype=None):
+def arange(start, stop=None, step=None, dtype=None):
     if dtype is None:
         dtype = dtypes.result_type(start, *(v for v in (stop, step) if v is not None))
+    if step is None:
+        step = 1
     dt = _dt(dtype)
     if stop is None:
         start, stop = 0, start
@@ -335,8 +337,14 @@ def arange(start, stop=None, step=1, dtype=None):
     return s + tf.cast(tf.range(n), dt) * delta
 
 
-def linspace(start, stop, num=50, endpoint=True, dtype=None):
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
     """NumPy's float64 algorithm (``start + arange(num) * step``, exact endpoint), then cast."""
+    if retstep or not (isinstance(start, (int, float)) and isinstance(stop, (int, float))):
+        # array bounds (samples along ``axis``) or the step too: NumPy's float64 values, built on
+        # the host from the static arguments, rounded once to the dtype
+        out, step = np.linspace(start, stop, num, endpoint=endpoint, retstep=True, dtype=np.float64, axis=axis)
+        values = tf.cast(tf.constant(out), _dt(dtype))
+        return (values, tf.cast(tf.constant(np.asarray(step, np.float64)), _dt(dtype))) if retstep else values
     num = int(num)
     div = (num - 1) if endpoint else num
     y = tf.range(num, dtype=tf.float64)

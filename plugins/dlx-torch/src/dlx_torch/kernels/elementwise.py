@@ -261,7 +261,12 @@ def clip(x, x_min, x_max):
     return torch.clamp(x, lo, hi)
 
 
-def where(condition, x1, x2):
+def where(condition, x1=None, x2=None):
+    if x1 is None or x2 is None:
+        if x1 is not None or x2 is not None:
+            raise ValueError("where: x1 and x2 must both be given or both be None")
+        # the indices of the nonzero entries (their number depends on the data: eager)
+        return tuple(i.to(torch.int32) for i in torch.nonzero(T(condition), as_tuple=True))
     c = T(condition)
     if c.dtype is not torch.bool:
         c = c.to(torch.bool)
@@ -275,8 +280,8 @@ def cast(x, dtype):
     return T(x).to(tdtype(dtype))
 
 
-def stop_gradient(x):
-    return T(x).detach()
+def stop_gradient(variable):
+    return T(variable).detach()
 
 
 def nan_to_num(x, nan=0.0, posinf=None, neginf=None):

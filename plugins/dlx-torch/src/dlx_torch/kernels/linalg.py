@@ -31,7 +31,9 @@ def dense(x, kernel, bias=None):
     return torch.matmul(a, b) + c
 
 
-def einsum(subscripts, *operands):
+def einsum(subscripts, *operands, **kwargs):
+    # optimize (the only keyword, checked by the spec) picks a contraction order: torch.einsum
+    # picks its own (opt_einsum when installed); the result is the same
     return torch.einsum(subscripts, *promote_all(operands))
 
 

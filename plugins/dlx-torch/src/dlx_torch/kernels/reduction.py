@@ -6,7 +6,7 @@ from typing import Any
 
 import torch
 
-from dlx_torch._tensors import F, T, Tensor, axes, unsigned_safe
+from dlx_torch._tensors import F, T, Tensor, axes, tdtype, unsigned_safe
 
 _T = Tensor
 # dtype of an integer/bool sum or cumsum (NumPy's platform-int accumulation, cast back for >= 32 bits)
@@ -69,22 +69,32 @@ def std(x, axis=None, keepdims=False):
     return torch.sqrt(_two_pass_var(x, axis, keepdims))
 
 
-def max(x, axis=None, keepdims=False):
+def _bounded(out, initial, fn):
+    """``out`` bounded by the number ``initial`` (cast to out's dtype) with ``fn`` (maximum/minimum)."""
+    return out if initial is None else fn(out, torch.tensor(initial, device=out.device).to(out.dtype))
+
+
+def max(x, axis=None, keepdims=False, initial=None):
     x = T(x)
     if axis == ():
-        return x.clone()
-    return torch.amax(x, () if axis is None else axis, keepdims)
+        return _bounded(x.clone(), initial, torch.maximum)
+    return _bounded(torch.amax(x, () if axis is None else axis, keepdims), initial, torch.maximum)
 
 
-def min(x, axis=None, keepdims=False):
+def min(x, axis=None, keepdims=False, initial=None):
     x = T(x)
     if axis == ():
-        return x.clone()
-    return torch.amin(x, () if axis is None else axis, keepdims)
+        return _bounded(x.clone(), initial, torch.minimum)
+    return _bounded(torch.amin(x, () if axis is None else axis, keepdims), initial, torch.minimum)
 
 
-def prod(x, axis=None, keepdims=False):
+def _in(x, dtype):
     x = T(x)
+    return x if dtype is None else x.to(tdtype(dtype))
+
+
+def prod(x, axis=None, keepdims=False, dtype=None):
+    x = _in(x, dtype)
     nd = x.ndim
     ax = axes(axis, nd)
     if x.is_floating_point():
@@ -135,9 +145,9 @@ def all(x, axis=None, keepdims=False):
     return torch.all(x, axes(axis, x.ndim), keepdims)
 
 
-def cumsum(x, axis=None):
+def cumsum(x, axis=None, dtype=None):
     # torch's CPU scans accumulate float32 in float64 (as the spec does)
-    x = T(x)
+    x = _in(x, dtype)
     if axis is None:
         x, axis = x.reshape(-1), 0
     if x.is_floating_point():
@@ -147,8 +157,8 @@ def cumsum(x, axis=None):
     return out if dt is None or out.dtype is dt else out.to(dt)
 
 
-def cumprod(x, axis=None):
-    x = T(x)
+def cumprod(x, axis=None, dtype=None):
+    x = _in(x, dtype)
     if axis is None:
         x, axis = x.reshape(-1), 0
     if x.is_floating_point():

@@ -314,9 +314,11 @@ def eye(N, M=None, k=0, dtype=None):
     return (cols - rows == k).to(dt)
 
 
-def arange(start, stop=None, step=1, dtype=None):
+def arange(start, stop=None, step=None, dtype=None):
     if dtype is None:
         dtype = dtypes.result_type(start, *(v for v in (stop, step) if v is not None))
+    if step is None:
+        step = 1
     if stop is None:
         start, stop = 0, start
     dt = tdtype(dtype)
@@ -325,7 +327,16 @@ def arange(start, stop=None, step=1, dtype=None):
     return torch.arange(start, stop, step, dtype=dt, device=DEVICE.torch)
 
 
-def linspace(start, stop, num=50, endpoint=True, dtype=None):
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    dt = tdtype(dtype or dtypes.floatx())
+    if retstep or not (isinstance(start, (int, float)) and isinstance(stop, (int, float))):
+        # array bounds (samples along ``axis``) or the step too: NumPy's float64 values, built on
+        # the host from the static arguments, rounded once to the dtype
+        out, step = np.linspace(start, stop, num, endpoint=endpoint, retstep=True, dtype=np.float64, axis=axis)
+        values = torch.from_numpy(out).to(device=DEVICE.torch, dtype=dt)
+        if not retstep:
+            return values
+        return values, torch.from_numpy(np.asarray(step, np.float64)).to(device=DEVICE.torch, dtype=dt)
     # NumPy's formula, in float64, then rounded once to the dtype
     div = (num - 1) if endpoint else num
     y = torch.arange(num, dtype=torch.float64, device=DEVICE.torch)
@@ -338,7 +349,7 @@ def linspace(start, stop, num=50, endpoint=True, dtype=None):
     y = y + float(start)
     if endpoint and num > 1:
         y[-1] = float(stop)
-    return y.to(tdtype(dtype or dtypes.floatx()))
+    return y.to(dt)
 
 
 def sort(x, axis=-1):
