@@ -263,6 +263,25 @@ def celu(x, alpha=1.0):
     return _STATE.kernels['celu'](x, alpha)
 
 
+def cholesky(x, upper=False):
+    """The Cholesky factor of each symmetric positive definite matrix ``x``: lower triangular
+    ``L`` with ``x = L @ L.T`` (``upper=True``: ``U = L.T``, ``x = U.T @ U``). Uses the symmetric
+    part of ``x``; a matrix that is not positive definite gives NaN.
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['cholesky'], (x, upper,), {})
+    return _STATE.kernels['cholesky'](x, upper)
+
+
+def cholesky_inverse(x, upper=False):
+    """The inverse of ``A = L @ L.T`` from its Cholesky factor ``x`` (``L``: its lower triangle is
+    read; ``upper=True``: ``x`` is ``U = L.T`` and its upper triangle is read).
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['cholesky_inverse'], (x, upper,), {})
+    return _STATE.kernels['cholesky_inverse'](x, upper)
+
+
 def clip(x, x_min, x_max):
     """Clips ``x`` to ``[x_min, x_max]``."""
     if isinstance(x, _Special) or isinstance(x_min, _Special) or isinstance(x_max, _Special):
@@ -366,6 +385,13 @@ def depthwise_conv(inputs, kernel, strides=1, padding='valid', data_format=None,
     return _STATE.kernels['depthwise_conv'](inputs, kernel, strides, padding, data_format, dilation_rate)
 
 
+def det(x):
+    """The determinant of each square matrix ``x`` (shape ``(..., M, M)``): shape ``(...)``."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['det'], (x,), {})
+    return _STATE.kernels['det'](x)
+
+
 def divide(x1, x2):
     """True division; integer inputs give floatx."""
     if isinstance(x1, _Special) or isinstance(x2, _Special):
@@ -380,6 +406,16 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     if isinstance(query, _Special) or isinstance(key, _Special) or isinstance(value, _Special) or isinstance(bias, _Special) or isinstance(mask, _Special):
         return _slow(_REGISTRY['dot_product_attention'], (query, key, value, bias, mask, scale, is_causal,), {})
     return _STATE.kernels['dot_product_attention'](query, key, value, bias, mask, scale, is_causal)
+
+
+def eigh(x):
+    """Eigenvalues (ascending) and eigenvectors (columns) of each symmetric matrix ``x``:
+    ``(w, v)`` with ``x @ v = v * w``. Uses the symmetric part of ``x``; each eigenvector's entry
+    of largest magnitude is positive.
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['eigh'], (x,), {})
+    return _STATE.kernels['eigh'](x)
 
 
 def einsum(subscripts, *operands):
@@ -549,6 +585,13 @@ def hard_silu(x):
     return _STATE.kernels['hard_silu'](x)
 
 
+def inv(x):
+    """The inverse of each square matrix ``x`` (shape ``(..., M, M)``)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['inv'], (x,), {})
+    return _STATE.kernels['inv'](x)
+
+
 def isfinite(x):
     """True where ``x`` is neither infinite nor NaN."""
     if isinstance(x, _Special):
@@ -665,6 +708,15 @@ def logaddexp(x1, x2):
     return _STATE.kernels['logaddexp'](x1, x2)
 
 
+def logdet(x):
+    """``log|det x|`` of each square matrix ``x`` (for the symmetric positive definite matrices it
+    is meant for, the log of the determinant).
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['logdet'], (x,), {})
+    return _STATE.kernels['logdet'](x)
+
+
 def logical_and(x1, x2):
     """Elementwise and of truth values; returns bool."""
     if isinstance(x1, _Special) or isinstance(x2, _Special):
@@ -704,11 +756,51 @@ def logsumexp(x, axis=None, keepdims=False):
     return _STATE.kernels['logsumexp'](x, axis, keepdims)
 
 
+def lstsq(a, b, rcond=None):
+    """The least-squares solution ``x`` of ``a @ x = b`` of smallest norm (``a`` ``(M, N)``, ``b``
+    ``(M,)`` or ``(M, K)``): ``pinv(a, rcond) @ b``; singular values of ``a`` at most
+    ``rcond * max(s)`` count as zero (default ``max(M, N) * eps``).
+    """
+    _REGISTRY['lstsq'].validate(a, b, rcond)
+    if isinstance(a, _Special) or isinstance(b, _Special):
+        return _slow(_REGISTRY['lstsq'], (a, b, rcond,), {})
+    return _STATE.kernels['lstsq'](a, b, rcond)
+
+
+def lu_factor(x):
+    """LU decomposition with partial pivoting of each matrix ``x`` (``(..., M, N)``,
+    ``K = min(M, N)``), in LAPACK's packed form: ``(lu, piv)`` with ``lu`` ``(..., M, N)`` holding
+    ``U`` and the unit-diagonal ``L`` below it, ``piv`` int32 ``(..., K)``: row ``i`` was swapped
+    with row ``piv[i]`` (0-based).
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['lu_factor'], (x,), {})
+    return _STATE.kernels['lu_factor'](x)
+
+
 def matmul(x1, x2):
     """Matrix product with NumPy's broadcasting and 1-D promotion rules."""
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['matmul'], (x1, x2,), {})
     return _STATE.kernels['matmul'](x1, x2)
+
+
+def matrix_power(x, n):
+    """``x`` (square, ``(..., M, M)``) raised to the integer power ``n`` (``n < 0``: of its
+    inverse; ``n == 0``: the identity). Integer matrices keep their dtype for ``n >= 0``.
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['matrix_power'], (x, n,), {})
+    return _STATE.kernels['matrix_power'](x, n)
+
+
+def matrix_rank(x, tol=None):
+    """The rank of each matrix ``x`` (``(..., M, N)`` -> int32 ``(...)``): the number of singular
+    values above ``tol`` (default ``max(s) * max(M, N) * eps`` of the dtype).
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['matrix_rank'], (x, tol,), {})
+    return _STATE.kernels['matrix_rank'](x, tol)
 
 
 def max(x, axis=None, keepdims=False):
@@ -882,6 +974,16 @@ def pad(x, pad_width, mode='constant', constant_values=None):
     return _STATE.kernels['pad'](x, pad_width, mode, constant_values)
 
 
+def pinv(x, rcond=None):
+    """The Moore-Penrose pseudo-inverse of each matrix ``x`` (``(..., M, N)`` -> ``(..., N, M)``):
+    singular values at most ``rcond * max(s)`` count as zero (default ``rcond``:
+    ``max(M, N) * eps`` of the dtype).
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['pinv'], (x, rcond,), {})
+    return _STATE.kernels['pinv'](x, rcond)
+
+
 def power(x1, x2):
     """``x1 ** x2``."""
     if isinstance(x1, _Special) or isinstance(x2, _Special):
@@ -898,6 +1000,17 @@ def prod(x, axis=None, keepdims=False):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['prod'], (x, axis, keepdims,), {})
     return _STATE.kernels['prod'](x, axis, keepdims)
+
+
+def qr(x, mode='reduced'):
+    """QR decomposition ``x = q @ r`` of each matrix ``x`` (``(..., M, N)``, ``K = min(M, N)``):
+    ``q`` has orthonormal columns, ``r`` is upper triangular with a non-negative diagonal.
+    ``mode="reduced"``: ``q`` ``(..., M, K)``, ``r`` ``(..., K, N)``; ``"complete"``: ``q``
+    ``(..., M, M)``, ``r`` ``(..., M, N)``.
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['qr'], (x, mode,), {})
+    return _STATE.kernels['qr'](x, mode)
 
 
 def random_bits(seed, shape):
@@ -1116,6 +1229,13 @@ def slice_update(inputs, start_indices, updates):
     return _STATE.kernels['slice_update'](inputs, start_indices, updates)
 
 
+def slogdet(x):
+    """``(sign, log|det x|)`` of each square matrix ``x``: the log-determinant without overflow."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['slogdet'], (x,), {})
+    return _STATE.kernels['slogdet'](x)
+
+
 def softmax(x, axis=-1):
     """``exp(x - max) / sum(exp(x - max))`` along ``axis``."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
@@ -1137,6 +1257,25 @@ def softsign(x):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['softsign'], (x,), {})
     return _STATE.kernels['softsign'](x)
+
+
+def solve(a, b):
+    """Solves ``a @ x = b`` for ``x``: ``a`` is ``(..., M, M)``, ``b`` is ``(..., M)`` (vectors: a
+    1-D ``b``, or ``a``'s shape without its last axis) or ``(..., M, N)``; ``x`` has ``b``'s shape.
+    """
+    _REGISTRY['solve'].validate(a, b)
+    if isinstance(a, _Special) or isinstance(b, _Special):
+        return _slow(_REGISTRY['solve'], (a, b,), {})
+    return _STATE.kernels['solve'](a, b)
+
+
+def solve_triangular(a, b, lower=False):
+    """Solves ``a @ x = b`` for a triangular ``a`` (``(..., M, M)``; only its lower triangle is
+    read when ``lower``, else its upper one); ``b`` is ``(M,)`` or ``(..., M, N)``.
+    """
+    if isinstance(a, _Special) or isinstance(b, _Special):
+        return _slow(_REGISTRY['solve_triangular'], (a, b, lower,), {})
+    return _STATE.kernels['solve_triangular'](a, b, lower)
 
 
 def sort(x, axis=-1):
@@ -1230,6 +1369,17 @@ def sum(x, axis=None, keepdims=False):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sum'], (x, axis, keepdims,), {})
     return _STATE.kernels['sum'](x, axis, keepdims)
+
+
+def svd(x, full_matrices=True, compute_uv=True):
+    """Singular value decomposition ``x = u @ diag(s) @ vh`` of each matrix ``x`` (``(..., M, N)``,
+    ``K = min(M, N)``): ``(u, s, vh)`` with ``u`` ``(..., M, M)`` and ``vh`` ``(..., N, N)``
+    (``full_matrices=False``: ``(..., M, K)`` and ``(..., K, N)``), ``s`` descending ``(..., K)``;
+    ``compute_uv=False`` returns ``s`` alone. Signs are fixed (see the module docstring).
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['svd'], (x, full_matrices, compute_uv,), {})
+    return _STATE.kernels['svd'](x, full_matrices, compute_uv)
 
 
 def swapaxes(x, axis1, axis2):
@@ -1397,6 +1547,8 @@ __all__ = [
     'categorical_crossentropy',
     'ceil',
     'celu',
+    'cholesky',
+    'cholesky_inverse',
     'clip',
     'concatenate',
     'conv',
@@ -1407,8 +1559,10 @@ __all__ = [
     'cumsum',
     'dense',
     'depthwise_conv',
+    'det',
     'divide',
     'dot_product_attention',
+    'eigh',
     'einsum',
     'elu',
     'equal',
@@ -1432,6 +1586,7 @@ __all__ = [
     'greater_equal',
     'hard_sigmoid',
     'hard_silu',
+    'inv',
     'isfinite',
     'isinf',
     'isnan',
@@ -1448,12 +1603,17 @@ __all__ = [
     'log_sigmoid',
     'log_softmax',
     'logaddexp',
+    'logdet',
     'logical_and',
     'logical_not',
     'logical_or',
     'logical_xor',
     'logsumexp',
+    'lstsq',
+    'lu_factor',
     'matmul',
+    'matrix_power',
+    'matrix_rank',
     'max',
     'max_pool',
     'maximum',
@@ -1474,8 +1634,10 @@ __all__ = [
     'ones_like',
     'outer',
     'pad',
+    'pinv',
     'power',
     'prod',
+    'qr',
     'random_bits',
     'random_categorical',
     'random_dropout',
@@ -1504,9 +1666,12 @@ __all__ = [
     'sinh',
     'slice',
     'slice_update',
+    'slogdet',
     'softmax',
     'softplus',
     'softsign',
+    'solve',
+    'solve_triangular',
     'sort',
     'sparse_categorical_crossentropy',
     'split',
@@ -1518,6 +1683,7 @@ __all__ = [
     'stop_gradient',
     'subtract',
     'sum',
+    'svd',
     'swapaxes',
     'take',
     'take_along_axis',
