@@ -249,6 +249,16 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     return _STATE.kernels['categorical_crossentropy'](target, output, from_logits, axis)
 
 
+def cdist(x, y):
+    """Euclidean distances between the rows of ``x`` (``(..., m, d)``) and of ``y``
+    (``(..., n, d)``): ``(..., m, n)``.
+    """
+    _REGISTRY['cdist'].validate(x, y)
+    if isinstance(x, _Special) or isinstance(y, _Special):
+        return _slow(_REGISTRY['cdist'], (x, y,), {})
+    return _STATE.kernels['cdist'](x, y)
+
+
 def ceil(x):
     """Ceil of ``x``, elementwise (integers become floatx)."""
     if isinstance(x, _Special):
@@ -342,6 +352,15 @@ def cosh(x):
     return _STATE.kernels['cosh'](x)
 
 
+def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """Cross product of 2- or 3-vectors along ``axisa`` of ``x1`` and ``axisb`` of ``x2``, placed
+    along ``axisc`` of the result (``axis`` sets all three); two 2-vectors give the z component.
+    """
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['cross'], (x1, x2, axisa, axisb, axisc, axis,), {})
+    return _STATE.kernels['cross'](x1, x2, axisa, axisb, axisc, axis)
+
+
 def cumprod(x, axis=None):
     """Cumulative product along ``axis`` (flattened if ``None``)."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
@@ -392,11 +411,44 @@ def det(x):
     return _STATE.kernels['det'](x)
 
 
+def diag(x, k=0):
+    """The ``k``-th diagonal of a 2-D ``x``, or a square 2-D array with the 1-D ``x`` on its
+    ``k``-th diagonal.
+    """
+    _REGISTRY['diag'].validate(x, k)
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['diag'], (x, k,), {})
+    return _STATE.kernels['diag'](x, k)
+
+
+def diagflat(x, k=0):
+    """A square 2-D array with the flattened ``x`` on its ``k``-th diagonal."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['diagflat'], (x, k,), {})
+    return _STATE.kernels['diagflat'](x, k)
+
+
+def diagonal(x, offset=0, axis1=0, axis2=1):
+    """The ``offset`` diagonal of the planes ``axis1`` x ``axis2``, as the last axis of the result."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['diagonal'], (x, offset, axis1, axis2,), {})
+    return _STATE.kernels['diagonal'](x, offset, axis1, axis2)
+
+
 def divide(x1, x2):
     """True division; integer inputs give floatx."""
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['divide'], (x1, x2,), {})
     return _STATE.kernels['divide'](x1, x2)
+
+
+def dot(x1, x2):
+    """NumPy's ``dot``: the product of scalars, the inner product of vectors, else a sum over the
+    last axis of ``x1`` and the second-to-last of ``x2`` (the only axis of a vector).
+    """
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['dot'], (x1, x2,), {})
+    return _STATE.kernels['dot'](x1, x2)
 
 
 def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False):
@@ -585,6 +637,13 @@ def hard_silu(x):
     return _STATE.kernels['hard_silu'](x)
 
 
+def inner(x1, x2):
+    """Inner product over the last axes of ``x1`` and ``x2`` (a product when one is a scalar)."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['inner'], (x1, x2,), {})
+    return _STATE.kernels['inner'](x1, x2)
+
+
 def inv(x):
     """The inverse of each square matrix ``x`` (shape ``(..., M, M)``)."""
     if isinstance(x, _Special):
@@ -611,6 +670,13 @@ def isnan(x):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isnan'], (x,), {})
     return _STATE.kernels['isnan'](x)
+
+
+def kron(x1, x2):
+    """Kronecker product: blocks ``x1[i] * x2`` (ranks padded with leading 1s to match)."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['kron'], (x1, x2,), {})
+    return _STATE.kernels['kron'](x1, x2)
 
 
 def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None):
@@ -1455,11 +1521,29 @@ def top_k(x, k, sorted=True):
     return _STATE.kernels['top_k'](x, k, sorted)
 
 
+def trace(x, offset=0, axis1=0, axis2=1):
+    """Sum of the ``offset`` diagonal of the planes ``axis1`` x ``axis2``. bool / int8 / int16
+    sum in int32, uint8 / uint16 in uint32.
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['trace'], (x, offset, axis1, axis2,), {})
+    return _STATE.kernels['trace'](x, offset, axis1, axis2)
+
+
 def transpose(x, axes=None):
     """Permutes the axes (reverses them if ``axes`` is None)."""
     if isinstance(x, _Special):
         return _slow(_REGISTRY['transpose'], (x, axes,), {})
     return _STATE.kernels['transpose'](x, axes)
+
+
+def tri(N, M=None, k=0, dtype=None):
+    """``(N, M)`` array with ones at and below the ``k``-th diagonal, zeros above (default dtype
+    ``floatx()``).
+    """
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('tri', 'dtype', dtype)
+    return _STATE.kernels['tri'](N, M, k, dtype)
 
 
 def tril(x, k=0):
@@ -1483,6 +1567,15 @@ def trunc(x):
     return _STATE.kernels['trunc'](x)
 
 
+def vander(x, N=None, increasing=False):
+    """The Vandermonde matrix of the 1-D ``x``: columns ``x**(N-1), ..., x, 1`` (reversed when
+    ``increasing``); ``N`` defaults to ``len(x)``.
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['vander'], (x, N, increasing,), {})
+    return _STATE.kernels['vander'](x, N, increasing)
+
+
 def var(x, axis=None, keepdims=False):
     """Population variance (two-pass) over ``axis``."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
@@ -1492,6 +1585,13 @@ def var(x, axis=None, keepdims=False):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['var'], (x, axis, keepdims,), {})
     return _STATE.kernels['var'](x, axis, keepdims)
+
+
+def vdot(x1, x2):
+    """The dot product of the flattened inputs (same size)."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['vdot'], (x1, x2,), {})
+    return _STATE.kernels['vdot'](x1, x2)
 
 
 def where(condition, x1, x2):
@@ -1545,6 +1645,7 @@ __all__ = [
     'broadcast_to',
     'cast',
     'categorical_crossentropy',
+    'cdist',
     'ceil',
     'celu',
     'cholesky',
@@ -1555,12 +1656,17 @@ __all__ = [
     'conv_transpose',
     'cos',
     'cosh',
+    'cross',
     'cumprod',
     'cumsum',
     'dense',
     'depthwise_conv',
     'det',
+    'diag',
+    'diagflat',
+    'diagonal',
     'divide',
+    'dot',
     'dot_product_attention',
     'eigh',
     'einsum',
@@ -1586,10 +1692,12 @@ __all__ = [
     'greater_equal',
     'hard_sigmoid',
     'hard_silu',
+    'inner',
     'inv',
     'isfinite',
     'isinf',
     'isnan',
+    'kron',
     'layer_normalization',
     'leaky_relu',
     'left_shift',
@@ -1693,11 +1801,15 @@ __all__ = [
     'tensordot',
     'tile',
     'top_k',
+    'trace',
     'transpose',
+    'tri',
     'tril',
     'triu',
     'trunc',
+    'vander',
     'var',
+    'vdot',
     'where',
     'zeros',
     'zeros_like',

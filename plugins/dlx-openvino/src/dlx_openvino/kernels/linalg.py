@@ -122,4 +122,7 @@ KERNELS: dict = {
     "matmul": matmul, "einsum": einsum, "tensordot": tensordot, "outer": outer, "norm": norm,
 }
 
-__all__ = ["KERNELS"]
+#: ops with no builder yet: they run through their reference (values only, not compilable)
+REFERENCE = ("cdist", "cross", "diag", "diagflat", "diagonal", "dot", "inner", "kron", "trace", "tri", "vander", "vdot")
+
+__all__ = ["KERNELS", "REFERENCE"]
