@@ -460,6 +460,18 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     return _STATE.kernels['dot_product_attention'](query, key, value, bias, mask, scale, is_causal)
 
 
+def eig(x):
+    """Eigenvalues and right eigenvectors (columns) of each square matrix ``x``: ``(w, v)`` with
+    ``x @ v = v * w``, sorted by eigenvalue, each eigenvector of unit norm with its entry of largest
+    magnitude positive. dlx has no complex dtype: eigenvalues that are not real (imaginary part
+    above ``8 * M * eps * max|w|``) and their eigenvectors are NaN -- use ``eigh`` for symmetric
+    matrices.
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['eig'], (x,), {})
+    return _STATE.kernels['eig'](x)
+
+
 def eigh(x):
     """Eigenvalues (ascending) and eigenvectors (columns) of each symmetric matrix ``x``:
     ``(w, v)`` with ``x @ v = v * w``. Uses the symmetric part of ``x``; each eigenvector's entry
@@ -1668,6 +1680,7 @@ __all__ = [
     'divide',
     'dot',
     'dot_product_attention',
+    'eig',
     'eigh',
     'einsum',
     'elu',

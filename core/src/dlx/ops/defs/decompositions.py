@@ -446,6 +446,50 @@ def eigh(x):
     return w.astype(dt, copy=False), (v * _col_signs(v)).astype(dt, copy=False)
 
 
+# ------------------------------------------------------------------------------ eig
+def _eig_case(shape, complex_pair=False):
+    def make(r, dt):
+        n = shape[-1]
+        basis = r.standard_normal(shape) / math.sqrt(n) + 2 * np.eye(n)
+        d = np.arange(1, n + 1, dtype=np.float64) * np.where(np.arange(n) % 2, -1.0, 1.0)
+        m = np.matmul(basis * d[..., None, :], np.linalg.inv(basis))
+        if complex_pair:  # a rotation block: eigenvalues 1 +- 2i
+            m[..., :2, :2] = [[1.0, -2.0], [2.0, 1.0]]
+            m[..., :2, 2:] = 0
+        return m.astype(dt),
+    return make
+
+
+@op(G, Conditioned(16), [
+    _c("4x4", _eig_case((4, 4))),
+    _c("batched", _eig_case((2, 3, 3))),
+    _c("symmetric", _eigh_case((5, 5))),
+    _c("complex_pair", _eig_case((4, 4), complex_pair=True)),
+])
+def eig(x):
+    """Eigenvalues and right eigenvectors (columns) of each square matrix ``x``: ``(w, v)`` with
+    ``x @ v = v * w``, sorted by eigenvalue, each eigenvector of unit norm with its entry of largest
+    magnitude positive. dlx has no complex dtype: eigenvalues that are not real (imaginary part
+    above ``8 * M * eps * max|w|``) and their eigenvectors are NaN -- use ``eigh`` for symmetric
+    matrices."""
+    a, dt = _mat(x, "eig", square=True)
+    cplx = np.complex128 if a.dtype == np.float64 else np.complex64
+    w, v = np.linalg.eig(a)
+    w, v = w.astype(cplx), v.astype(cplx)
+    order = np.argsort(w.real, axis=-1, kind="stable")
+    w = np.take_along_axis(w, order, -1)
+    v = np.take_along_axis(v, order[..., None, :], -1)
+    idx = np.argmax(np.abs(v), axis=-2)[..., None, :]
+    lead = np.take_along_axis(v, idx, -2)
+    v = v * (np.conj(lead) / np.where(lead == 0, 1, np.abs(lead)))
+    v = v / np.linalg.norm(v, axis=-2, keepdims=True)
+    n = a.shape[-1]
+    real = np.abs(w.imag) <= 8 * n * np.finfo(a.dtype).eps * np.max(np.abs(w), axis=-1, keepdims=True)
+    w_out = np.where(real, w.real, np.nan)
+    v_out = np.where(real[..., None, :], v.real, np.nan)
+    return w_out.astype(dt, copy=False), v_out.astype(dt, copy=False)
+
+
 # ------------------------------------------------------------------------------ svd
 def _svd_canonical(u, s, vh):
     k = s.shape[-1]

@@ -111,6 +111,21 @@ def eigh(x):
     return _back(w, dt), _back(v * _col_signs(v), dt)
 
 
+def eig(x):
+    a, dt = _mat(x)
+    w, v = jnp.linalg.eig(a)
+    order = jnp.argsort(w.real, axis=-1, stable=True)
+    w = jnp.take_along_axis(w, order, -1)
+    v = jnp.take_along_axis(v, order[..., None, :], -1)
+    idx = jnp.argmax(jnp.abs(v), axis=-2)[..., None, :]
+    lead = jnp.take_along_axis(v, idx, -2)
+    v = v * (jnp.conj(lead) / jnp.where(lead == 0, 1, jnp.abs(lead)))
+    v = v / jnp.linalg.norm(v, axis=-2, keepdims=True)
+    tol = 8 * a.shape[-1] * jnp.finfo(a.dtype).eps * jnp.max(jnp.abs(w), axis=-1, keepdims=True)
+    real = jnp.abs(w.imag) <= tol
+    return _back(jnp.where(real, w.real, jnp.nan), dt), _back(jnp.where(real[..., None, :], v.real, jnp.nan), dt)
+
+
 def svd(x, full_matrices=True, compute_uv=True):
     a, dt = _mat(x)
     if not compute_uv:
@@ -185,7 +200,7 @@ def lu_factor(x):
 KERNELS: dict = {
     "inv": inv, "solve": solve, "solve_triangular": solve_triangular, "det": det, "slogdet": slogdet,
     "logdet": logdet, "matrix_power": matrix_power, "cholesky": cholesky, "cholesky_inverse": cholesky_inverse,
-    "eigh": eigh, "svd": svd, "qr": qr, "pinv": pinv, "lstsq": lstsq, "matrix_rank": matrix_rank,
+    "eig": eig, "eigh": eigh, "svd": svd, "qr": qr, "pinv": pinv, "lstsq": lstsq, "matrix_rank": matrix_rank,
     "lu_factor": lu_factor,
 }
 

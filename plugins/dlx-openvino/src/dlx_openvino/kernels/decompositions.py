@@ -18,7 +18,7 @@ def inv(x):
 KERNELS: dict = {"inv": inv}
 
 #: ops with no builder: they run through their reference (see the module docstring)
-REFERENCE = ("cholesky", "cholesky_inverse", "det", "eigh", "logdet", "lstsq", "lu_factor", "matrix_power",
+REFERENCE = ("cholesky", "cholesky_inverse", "det", "eig", "eigh", "logdet", "lstsq", "lu_factor", "matrix_power",
              "matrix_rank", "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd")
 
 __all__ = ["KERNELS", "REFERENCE"]

@@ -129,6 +129,25 @@ def eigh(x):
     return _back(w, dt), _back(v * _col_signs(v), dt)
 
 
+def eig(x):
+    a, dt = _mat(x)
+    w, v = tf.linalg.eig(a)
+    order = tf.argsort(tf.math.real(w), axis=-1, stable=True)
+    w = tf.gather(w, order, axis=-1, batch_dims=order.shape.rank - 1)
+    v = tf.experimental.numpy.take_along_axis(v, order[..., None, :], axis=-1)
+    idx = tf.argmax(tf.abs(v), axis=-2)[..., None, :]
+    lead = tf.experimental.numpy.take_along_axis(v, idx, axis=-2)
+    mag = tf.abs(lead)
+    unit = tf.math.conj(lead) / tf.cast(tf.where(tf.equal(mag, 0), tf.ones_like(mag), mag), lead.dtype)
+    v = v * unit
+    v = v / tf.cast(tf.norm(v, axis=-2, keepdims=True), v.dtype)
+    tol = 8 * a.shape[-1] * _eps(a) * tf.reduce_max(tf.abs(w), axis=-1, keepdims=True)
+    real = tf.abs(tf.math.imag(w)) <= tol
+    nan = tf.constant(float("nan"), a.dtype)
+    return (_back(tf.where(real, tf.math.real(w), nan), dt),
+            _back(tf.where(real[..., None, :], tf.math.real(v), nan), dt))
+
+
 def svd(x, full_matrices=True, compute_uv=True):
     a, dt = _mat(x)
     if not compute_uv:
@@ -203,7 +222,7 @@ def matrix_rank(x, tol=None):
 KERNELS: dict = {
     "inv": inv, "solve": solve, "solve_triangular": solve_triangular, "det": det, "slogdet": slogdet,
     "logdet": logdet, "matrix_power": matrix_power, "cholesky": cholesky, "cholesky_inverse": cholesky_inverse,
-    "eigh": eigh, "svd": svd, "qr": qr, "pinv": pinv, "lstsq": lstsq, "matrix_rank": matrix_rank,
+    "eig": eig, "eigh": eigh, "svd": svd, "qr": qr, "pinv": pinv, "lstsq": lstsq, "matrix_rank": matrix_rank,
 }
 
 __all__ = ["KERNELS"]

@@ -123,6 +123,23 @@ def eigh(x):
     return _back(w, dt), _back(v * _col_signs(v), dt)
 
 
+def eig(x):
+    a, dt = _mat(x)
+    w, v = torch.linalg.eig(a)
+    order = torch.argsort(w.real, dim=-1, stable=True)
+    w = torch.take_along_dim(w, order, -1)
+    v = torch.take_along_dim(v, order[..., None, :], -1)
+    idx = torch.argmax(torch.abs(v), dim=-2, keepdim=True)
+    lead = torch.take_along_dim(v, idx, -2)
+    mag = torch.abs(lead)
+    v = v * (torch.conj(lead) / torch.where(mag == 0, torch.ones_like(mag), mag))
+    v = v / torch.linalg.vector_norm(v, dim=-2, keepdim=True)
+    tol = 8 * a.shape[-1] * torch.finfo(a.dtype).eps * torch.amax(torch.abs(w), dim=-1, keepdim=True)
+    real = torch.abs(w.imag) <= tol
+    nan = torch.tensor(float("nan"), dtype=a.dtype, device=a.device)
+    return _back(torch.where(real, w.real, nan), dt), _back(torch.where(real[..., None, :], v.real, nan), dt)
+
+
 def svd(x, full_matrices=True, compute_uv=True):
     a, dt = _mat(x)
     if not compute_uv:
@@ -198,7 +215,7 @@ def lu_factor(x):
 KERNELS: dict[str, Any] = {
     "inv": inv, "solve": solve, "solve_triangular": solve_triangular, "det": det, "slogdet": slogdet,
     "logdet": logdet, "matrix_power": matrix_power, "cholesky": cholesky, "cholesky_inverse": cholesky_inverse,
-    "eigh": eigh, "svd": svd, "qr": qr, "pinv": pinv, "lstsq": lstsq, "matrix_rank": matrix_rank,
+    "eig": eig, "eigh": eigh, "svd": svd, "qr": qr, "pinv": pinv, "lstsq": lstsq, "matrix_rank": matrix_rank,
     "lu_factor": lu_factor,
 }
 
