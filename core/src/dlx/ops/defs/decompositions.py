@@ -164,6 +164,7 @@ def _inv_grad(g, out, x):
     _c("batched", _general((4, 5, 5))),
     _c("8x8", _general((8, 8))),
     _c("int", _INT_SPD, dtypes=("int32",), grad=False),
+    _c("half", _general((3, 3)), dtypes=("float16",), grad=False),
 ], grad=_inv_grad, grad_tol=Conditioned(16))
 def inv(x):
     """The inverse of each square matrix ``x`` (shape ``(..., M, M)``)."""
@@ -579,6 +580,7 @@ def _rect(shape):
     _c("wide_full", _rect((2, 4)), grad=False),
     _c("batched", _rect((3, 4, 3)), {"full_matrices": False}),
     _c("values_only", _rect((5, 4)), {"compute_uv": False}),
+    _c("half_values", _rect((4, 3)), {"compute_uv": False}, dtypes=("float16",), grad=False),
 ], grad=_svd_grad, grad_tol=Conditioned(64), tensors=("x",))
 def svd(x, full_matrices=True, compute_uv=True):
     """Singular value decomposition ``x = u @ diag(s) @ vh`` of each matrix ``x`` (``(..., M, N)``,
