@@ -7,7 +7,8 @@ A backend is a concrete subclass of :class:`Backend`, an abstract base class:
   (op name -> kernel), :meth:`~Backend.convert_to_tensor`, :meth:`~Backend.to_numpy` and
   :meth:`~Backend.is_tensor`; :meth:`~Backend.value_and_grad` too when ``capabilities.training``;
 * **optional**, with documented defaults: ``capabilities``, ``xfail_file``, ``auto_jit_compile``,
-  ``compiled_takes_numpy``, :meth:`~Backend.compile` (identity),
+  ``compiled_takes_numpy``, :meth:`~Backend.jvp` (one reverse pass per output element),
+  :meth:`~Backend.compile` (identity),
   :meth:`~Backend.in_compiled_context`, the variable-storage methods, devices and
   :meth:`~Backend.configure_numerics`.
 
@@ -156,6 +157,55 @@ class Backend(abc.ABC):
         """
         raise BackendError(f"backend {self.name!r} cannot differentiate: "
                            f"{self.capabilities.reason('training')}")
+
+    def jvp(self, fun: Callable, primals, tangents, has_aux: bool = False):
+        """Forward-mode product of ``fun``'s Jacobian at ``primals`` with ``tangents``: returns
+        ``(fun(*primals), J @ tangents)`` (``(out, tangents_out, aux)`` with ``has_aux``, ``fun``
+        then returning ``(out, aux)``). ``primals`` and ``tangents`` are matching sequences of
+        pytrees; ``tangents_out`` mirrors ``out`` (zeros for non-float leaves).
+
+        Default: one reverse-mode pass (:meth:`value_and_grad`) per element of every float output,
+        ``<grad out[k], tangents>``: exact, but as slow as the output is large. Backends with
+        forward-mode autodiff override it.
+        """
+        from dlx import ops
+        from dlx import tree_util as tree
+
+        primals, tangents = tuple(primals), tuple(tangents)
+        if len(primals) != len(tangents):
+            raise ValueError(f"jvp: {len(primals)} primal(s) but {len(tangents)} tangent(s); expected one "
+                             "tangent per primal")
+        for p, t in zip(primals, tangents):
+            if tree.flatten(p)[1] != tree.flatten(t)[1]:
+                raise ValueError("jvp: a tangent's structure differs from its primal's; expected matching pytrees")
+        out = fun(*primals)
+        value, aux = out if has_aux else (out, None)
+        leaves, treedef = tree.flatten(value)
+        flat_tangents = [self.to_numpy(t).astype(np.float64) for t in tree.leaves(tangents)]
+        argnums = tuple(range(len(primals)))
+        tangent_leaves = []
+        for index, leaf in enumerate(leaves):
+            current = self.to_numpy(leaf)
+            if current.dtype.kind != "f":
+                tangent_leaves.append(self.convert_to_tensor(np.zeros(current.shape, current.dtype)))
+                continue
+            column = np.zeros(current.size, np.float64)
+            for k in range(current.size):
+                basis = np.zeros(current.size, current.dtype)
+                basis[k] = 1
+                basis = self.convert_to_tensor(basis.reshape(current.shape))
+
+                def component(*args, _index=index, _basis=basis):
+                    y = fun(*args)
+                    y = y[0] if has_aux else y
+                    return ops.sum(ops.multiply(tree.leaves(y)[_index], _basis))
+
+                _, grads = self.value_and_grad(component, argnums=argnums)(*primals)
+                column[k] = sum(float(np.sum(self.to_numpy(g).astype(np.float64) * t))
+                                for g, t in zip(tree.leaves(grads), flat_tangents) if g is not None)
+            tangent_leaves.append(self.convert_to_tensor(column.reshape(current.shape).astype(current.dtype)))
+        tangents_out = tree.unflatten(treedef, tangent_leaves)
+        return (value, tangents_out, aux) if has_aux else (value, tangents_out)
 
     def compile(self, fn: Callable, *, donate_argnums=(), static_argnums=(), jit: bool = True) -> Callable:
         """Compiles a pure function (default: the identity, for backends without a compiler)."""

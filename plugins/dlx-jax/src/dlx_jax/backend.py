@@ -208,6 +208,14 @@ class JaxBackend(Backend):
 
         return value_and_grad_fn
 
+    def jvp(self, fun: Callable, primals: Any, tangents: Any, has_aux: bool = False) -> Any:
+        """``jax.jvp``: ``(fun(*primals), J @ tangents)`` (and ``aux`` with ``has_aux``); tangents
+        take their primal's dtype."""
+        primals = tuple(jax.tree_util.tree_map(_py_leaf_to_tensor, p) for p in primals)
+        tangents = tuple(jax.tree_util.tree_map(lambda t, p: arr(t).astype(p.dtype), t, p)
+                         for t, p in zip(tangents, primals))
+        return jax.jvp(fun, primals, tangents, has_aux=has_aux)
+
     def compile(self, fn: Callable, *, donate_argnums: Any = (), static_argnums: Any = (),
                 jit: bool = True) -> Callable:
         """``jax.jit`` with an exposed trace counter (:class:`Compiled`); identity if ``jit=False``.

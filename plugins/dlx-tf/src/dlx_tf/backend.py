@@ -135,6 +135,27 @@ class TensorFlowBackend(Backend):
 
         return wrapped
 
+    def jvp(self, fun: Callable, primals: Any, tangents: Any, has_aux: bool = False) -> Any:
+        """Forward mode by ``tf.autodiff.ForwardAccumulator``: ``(fun(*primals), J @ tangents)``
+        (and ``aux`` with ``has_aux``); tangents take their primal's dtype, outputs that do not
+        depend on the primals get zero tangents."""
+        primals = tuple(tree.map_structure(lambda v: v if isinstance(v, Tensor) else tensor(v), p) for p in primals)
+        tangents = tuple(tree.map_structure(lambda t, p: tf.cast(tensor(t), p.dtype), t, p)
+                         for t, p in zip(tangents, primals))
+        watched = [(p, t) for p, t in zip(tree.leaves(primals), tree.leaves(tangents)) if p.dtype in FLOAT_TF]
+        with tf.autodiff.ForwardAccumulator([p for p, _ in watched], [t for _, t in watched]) as acc:
+            out = fun(*primals)
+        value, aux = out if has_aux else (out, None)
+
+        def tangent(y):
+            y = tensor(y)
+            if y.dtype not in FLOAT_TF:
+                return tf.zeros_like(y)
+            return acc.jvp(y, unconnected_gradients=tf.UnconnectedGradients.ZERO)
+
+        tangents_out = tree.map_structure(tangent, value)
+        return (value, tangents_out, aux) if has_aux else (value, tangents_out)
+
     def compile(self, fn: Callable, *, donate_argnums=(), static_argnums=(), jit: bool = True) -> Callable:
         """``tf.function(fn, jit_compile=jit, reduce_retracing=True)``: one trace per input
         signature (Python values are static; ``donate_argnums`` has no TF equivalent).

@@ -191,6 +191,15 @@ class TorchBackend(Backend):
 
         return wrapped
 
+    def jvp(self, fun: Callable, primals: Any, tangents: Any, has_aux: bool = False) -> Any:
+        """``torch.func.jvp``: ``(fun(*primals), J @ tangents)`` (and ``aux`` with ``has_aux``);
+        tangents take their primal's dtype."""
+        convert = self.convert_to_tensor
+        primals = tuple(tree.map_structure(convert, p) for p in primals)
+        tangents = tuple(tree.map_structure(lambda t, p: convert(t).to(p.dtype), t, p)
+                         for t, p in zip(tangents, primals))
+        return torch.func.jvp(fun, primals, tangents, has_aux=has_aux)
+
     def compile(self, fn: Callable, *, donate_argnums=(), static_argnums=(), jit: bool = True) -> Callable:
         """``jit=False``: ``fn`` recorded once per input signature and replayed as straight-line torch
         calls (:class:`dlx_torch._replay.Replayed`; ``fn`` itself with ``DLX_TORCH_REPLAY=0``); the

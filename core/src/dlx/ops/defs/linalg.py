@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from dlx import dtypes
 from dlx.ops import op_functions as K
 from dlx.ops import tensors
 from dlx.ops import tolerance as T
-from dlx.ops.defs._common import promote
+from dlx.ops.defs._common import float_promote, nd, promote
 from dlx.ops.spec import Case, op
 
 G = "numpy"
@@ -297,3 +298,323 @@ def dense(x, kernel, bias=None):
         return np.matmul(a, b).astype(a.dtype, copy=False)
     a, b, c = promote(x, kernel, bias)
     return (np.matmul(a, b) + c).astype(a.dtype, copy=False)
+
+
+# ------------------------------------------------------------------------------ products (numpy group)
+def _vec_pair(n1, n2, dt_int=False):
+    def make(r, dt):
+        if dt_int:
+            return (r.integers(-5, 5, n1).astype(dt), r.integers(-5, 5, n2).astype(dt)), {}
+        return (r.standard_normal(n1).astype(dt), r.standard_normal(n2).astype(dt)), {}
+    return make
+
+
+def _dot_len(args, kwargs):
+    return np.shape(args[0])[-1] if np.ndim(args[0]) and np.ndim(args[1]) else 1
+
+
+def _dot_grad(g, out, x1, x2):
+    if tensors.ndim(x1) == 0 or tensors.ndim(x2) == 0:
+        return K.multiply(g, x2), K.multiply(g, x1)
+    n1, n2 = tensors.ndim(x1), tensors.ndim(x2)
+    return _td_grad(g, out, x1, x2, ([n1 - 1], [n2 - 2 if n2 >= 2 else 0]))
+
+
+@op(G, T.Kc(_dot_len), [
+    Case("matrix", _vec_pair((5, 7), (7, 3))),
+    Case("vector", _vec_pair((30,), (30,))),
+    Case("nd", _vec_pair((2, 3, 4), (5, 4, 2))),
+    Case("mat_vec", _vec_pair((3, 4), (4,))),
+    Case("scalar", lambda r, dt: ((np.asarray(1.5, dt), r.standard_normal((3, 2)).astype(dt)), {})),
+    Case("int", _vec_pair((3, 4), (4, 2), dt_int=True), dtypes=("int32",), grad=False),
+], grad=_dot_grad)
+def dot(x1, x2):
+    """NumPy's ``dot``: the product of scalars, the inner product of vectors, else a sum over the
+    last axis of ``x1`` and the second-to-last of ``x2`` (the only axis of a vector)."""
+    a, b = promote(x1, x2)
+    return np.asarray(np.dot(a, b)).astype(a.dtype, copy=False)
+
+
+def _inner_grad(g, out, x1, x2):
+    if tensors.ndim(x1) == 0 or tensors.ndim(x2) == 0:
+        return K.multiply(g, x2), K.multiply(g, x1)
+    return _td_grad(g, out, x1, x2, ([tensors.ndim(x1) - 1], [tensors.ndim(x2) - 1]))
+
+
+@op(G, T.Kc(_dot_len), [
+    Case("vector", _vec_pair((30,), (30,))),
+    Case("matrix", _vec_pair((3, 6), (4, 6))),
+    Case("nd", _vec_pair((2, 3, 4), (5, 4))),
+    Case("int", _vec_pair((3, 4), (2, 4), dt_int=True), dtypes=("int32",), grad=False),
+], grad=_inner_grad)
+def inner(x1, x2):
+    """Inner product over the last axes of ``x1`` and ``x2`` (a product when one is a scalar)."""
+    a, b = promote(x1, x2)
+    return np.asarray(np.inner(a, b)).astype(a.dtype, copy=False)
+
+
+def _vdot_len(args, kwargs):
+    return max(np.size(args[0]), 1)
+
+
+@op(G, T.Kc(_vdot_len), [
+    Case("vector", _vec_pair((40,), (40,))),
+    Case("flattened", _vec_pair((3, 4), (12,))),
+    Case("int", _vec_pair((6,), (6,), dt_int=True), dtypes=("int32",), grad=False),
+], grad=lambda g, out, x1, x2: (K.reshape(K.multiply(g, K.ravel(x2)), tensors.shape(x1)),
+                                K.reshape(K.multiply(g, K.ravel(x1)), tensors.shape(x2))))
+def vdot(x1, x2):
+    """The dot product of the flattened inputs (same size)."""
+    a, b = promote(x1, x2)
+    return np.asarray(np.vdot(a, b)).astype(a.dtype, copy=False)
+
+
+def _kron_grad(g, out, x1, x2):
+    n = max(tensors.ndim(x1), tensors.ndim(x2))
+    s1 = (1,) * (n - tensors.ndim(x1)) + tuple(tensors.shape(x1))
+    s2 = (1,) * (n - tensors.ndim(x2)) + tuple(tensors.shape(x2))
+    inter = [d for pair in zip(s1, s2) for d in pair]
+    gi = K.reshape(g, inter)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    sub_g = letters[:2 * n]
+    sub1, sub2 = sub_g[0::2], sub_g[1::2]
+    a = K.reshape(x1, s1)
+    b = K.reshape(x2, s2)
+    g1 = K.einsum(f"{sub_g},{sub2}->{sub1}", gi, b)
+    g2 = K.einsum(f"{sub_g},{sub1}->{sub2}", gi, a)
+    return K.reshape(g1, tensors.shape(x1)), K.reshape(g2, tensors.shape(x2))
+
+
+@op(G, T.E0, [
+    Case("matrix", _vec_pair((2, 3), (4, 2))),
+    Case("vector", _vec_pair((3,), (5,))),
+    Case("mixed_rank", _vec_pair((2, 2, 3), (3, 2))),
+    Case("int", _vec_pair((2, 2), (2, 3), dt_int=True), dtypes=("int32",), grad=False),
+], grad=_kron_grad)
+def kron(x1, x2):
+    """Kronecker product: blocks ``x1[i] * x2`` (ranks padded with leading 1s to match)."""
+    a, b = promote(x1, x2)
+    return np.kron(a, b).astype(a.dtype, copy=False)
+
+
+def _cross_axes(axisa, axisb, axisc, axis):
+    return (axis, axis, axis) if axis is not None else (axisa, axisb, axisc)
+
+
+def _cross3(a, b):
+    """The cross product of 3-vectors along the last axis (dlx ops)."""
+    a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]
+    b0, b1, b2 = b[..., 0], b[..., 1], b[..., 2]
+    return K.stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=-1)
+
+
+def _cross_grad(g, out, x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    axa, axb, axc = _cross_axes(axisa, axisb, axisc, axis)
+    a = K.moveaxis(x1, axa, -1)
+    b = K.moveaxis(x2, axb, -1)
+    na, nb = tensors.shape(a)[-1], tensors.shape(b)[-1]
+
+    def pad3(v, n):
+        return v if n == 3 else K.pad(v, [(0, 0)] * (tensors.ndim(v) - 1) + [(0, 1)])
+
+    a3, b3 = pad3(a, na), pad3(b, nb)
+    if na == 2 and nb == 2:  # the output is the z component
+        gz = K.expand_dims(g, -1)
+        g3 = K.concatenate([K.zeros_like(gz), K.zeros_like(gz), gz], axis=-1)
+    else:
+        g3 = K.moveaxis(g, axc, -1)
+    ga = _cross3(b3, g3)  # d<g, a x b>/da = b x g
+    gb = _cross3(g3, a3)
+    ga = K.moveaxis(ga[..., :na], -1, axa)
+    gb = K.moveaxis(gb[..., :nb], -1, axb)
+    return ga, gb
+
+
+@op(G, T.Kc(lambda args, kwargs: 2), [
+    Case("vec3", _vec_pair((5, 3), (5, 3))),
+    Case("vec2", _vec_pair((4, 2), (4, 2))),
+    Case("mixed_2_3", _vec_pair((4, 2), (4, 3))),
+    Case("broadcast", _vec_pair((2, 1, 3), (4, 3))),
+    Case("axis", lambda r, dt: ((r.standard_normal((3, 4)).astype(dt), r.standard_normal((3, 4)).astype(dt)), {"axis": 0})),
+    Case("axes_abc", lambda r, dt: ((r.standard_normal((3, 4)).astype(dt), r.standard_normal((4, 3)).astype(dt)),
+                                    {"axisa": 0, "axisb": -1, "axisc": 0})),
+    Case("int", _vec_pair((3, 3), (3, 3), dt_int=True), dtypes=("int32",), grad=False),
+], grad=_cross_grad, tensors=("x1", "x2"))
+def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """Cross product of 2- or 3-vectors along ``axisa`` of ``x1`` and ``axisb`` of ``x2``, placed
+    along ``axisc`` of the result (``axis`` sets all three); two 2-vectors give the z component."""
+    a, b = promote(x1, x2)
+    return np.asarray(np.cross(a, b, axisa=axisa, axisb=axisb, axisc=axisc, axis=axis)).astype(a.dtype, copy=False)
+
+
+# ------------------------------------------------------------------------------ diagonals
+def _diag_check(x, k=0):
+    n = tensors.ndim(x)
+    if n not in (1, 2):
+        raise ValueError(f"diag: x of rank {n}; expected a 1-D or 2-D array")
+
+
+def _embed_diagonal(g, n1, n2, offset):
+    """A ``(..., n1, n2)`` array holding ``g`` (``(..., L)``) on its ``offset`` diagonal."""
+    length = tensors.shape(g)[-1]
+    start = max(0, -offset)
+    gp = K.pad(g, [(0, 0)] * (tensors.ndim(g) - 1) + [(start, n1 - length - start)])
+    return K.multiply(K.expand_dims(gp, -1), K.eye(n1, n2, offset, dtype=tensors.dtype(g)))
+
+
+def _diag_grad(g, out, x, k=0):
+    if tensors.ndim(x) == 1:
+        return (K.diag(g, k),)
+    n1, n2 = tensors.shape(x)
+    return (_embed_diagonal(g, n1, n2, k),)
+
+
+@op(G, T.E0, [
+    Case("vector", lambda r, dt: ((r.standard_normal(4).astype(dt),), {})),
+    Case("vector_k", lambda r, dt: ((r.standard_normal(3).astype(dt),), {"k": -2})),
+    Case("matrix", lambda r, dt: ((r.standard_normal((4, 5)).astype(dt),), {})),
+    Case("matrix_k", lambda r, dt: ((r.standard_normal((4, 5)).astype(dt),), {"k": 2})),
+    Case("matrix_negative_k", lambda r, dt: ((r.standard_normal((5, 3)).astype(dt),), {"k": -1})),
+    Case("int", lambda r, dt: ((r.integers(-9, 9, (3, 3)).astype(np.int32),), {}), dtypes=("int32",), grad=False),
+], grad=_diag_grad, tensors=("x",), validate=_diag_check)
+def diag(x, k=0):
+    """The ``k``-th diagonal of a 2-D ``x``, or a square 2-D array with the 1-D ``x`` on its
+    ``k``-th diagonal."""
+    x = np.asarray(x)
+    if x.ndim not in (1, 2):
+        raise ValueError(f"diag: x of rank {x.ndim}; expected a 1-D or 2-D array")
+    return np.diag(x, k).copy()
+
+
+@op(G, T.E0, [
+    Case("matrix", lambda r, dt: ((r.standard_normal((2, 3)).astype(dt),), {})),
+    Case("k", lambda r, dt: ((r.standard_normal(3).astype(dt),), {"k": 1})),
+    Case("int", lambda r, dt: ((r.integers(-9, 9, 4).astype(np.int32),), {"k": -1}), dtypes=("int32",), grad=False),
+], grad=lambda g, out, x, k=0: (K.reshape(K.diag(g, k), tensors.shape(x)),), tensors=("x",))
+def diagflat(x, k=0):
+    """A square 2-D array with the flattened ``x`` on its ``k``-th diagonal."""
+    return np.diagflat(np.asarray(x), k)
+
+
+def _diagonal_grad(g, out, x, offset=0, axis1=0, axis2=1):
+    nd_ = tensors.ndim(x)
+    a1, a2 = axis1 % nd_, axis2 % nd_
+    shp = tensors.shape(x)
+    full = _embed_diagonal(g, shp[a1], shp[a2], offset)
+    return (K.moveaxis(full, [-2, -1], [a1, a2]),)
+
+
+@op(G, T.E0, [
+    Case("matrix", lambda r, dt: ((r.standard_normal((4, 5)).astype(dt),), {})),
+    Case("offset", lambda r, dt: ((r.standard_normal((4, 5)).astype(dt),), {"offset": 2})),
+    Case("negative_offset", lambda r, dt: ((r.standard_normal((4, 5)).astype(dt),), {"offset": -1})),
+    Case("axes", lambda r, dt: ((r.standard_normal((2, 3, 4)).astype(dt),), {"axis1": 1, "axis2": 2})),
+    Case("axes_reversed", lambda r, dt: ((r.standard_normal((3, 2, 4)).astype(dt),), {"axis1": 2, "axis2": 0, "offset": 1})),
+    Case("int", lambda r, dt: ((r.integers(-9, 9, (3, 3)).astype(np.int32),), {}), dtypes=("int32",), grad=False),
+], grad=_diagonal_grad, tensors=("x",))
+def diagonal(x, offset=0, axis1=0, axis2=1):
+    """The ``offset`` diagonal of the planes ``axis1`` x ``axis2``, as the last axis of the result."""
+    x = np.asarray(x)
+    if x.ndim < 2:
+        raise ValueError(f"diagonal: x of rank {x.ndim}; expected at least 2 dimensions")
+    return np.diagonal(x, offset, axis1, axis2).copy()
+
+
+_TRACE_DTYPE = {"bool": "int32", "int8": "int32", "int16": "int32", "uint8": "uint32", "uint16": "uint32"}
+
+
+def _trace_len(args, kwargs):
+    x = np.asarray(args[0])
+    return max(min(x.shape[kwargs.get("axis1", 0)], x.shape[kwargs.get("axis2", 1)]), 1)
+
+
+def _trace_grad(g, out, x, offset=0, axis1=0, axis2=1):
+    nd_ = tensors.ndim(x)
+    shp = tensors.shape(x)
+    a1, a2 = axis1 % nd_, axis2 % nd_
+    n1, n2 = shp[a1], shp[a2]
+    length = max(0, min(n1 - max(0, -offset), n2 - max(0, offset)))
+    gl = K.broadcast_to(K.expand_dims(g, -1), (*tensors.shape(g), length))
+    return _diagonal_grad(gl, None, x, offset, axis1, axis2)
+
+
+@op(G, T.Kr(length=_trace_len), [
+    Case("matrix", lambda r, dt: ((r.standard_normal((6, 6)).astype(dt),), {})),
+    Case("offset", lambda r, dt: ((r.standard_normal((4, 5)).astype(dt),), {"offset": 1})),
+    Case("batched_axes", lambda r, dt: ((r.standard_normal((2, 4, 4)).astype(dt),), {"axis1": 1, "axis2": 2})),
+    Case("int8", lambda r, dt: ((r.integers(-9, 9, (3, 3)).astype(np.int8),), {}), dtypes=("int8",), grad=False),
+    Case("int", lambda r, dt: ((r.integers(-9, 9, (3, 3)).astype(np.int32),), {}), dtypes=("int32",), grad=False),
+], grad=_trace_grad, tensors=("x",))
+def trace(x, offset=0, axis1=0, axis2=1):
+    """Sum of the ``offset`` diagonal of the planes ``axis1`` x ``axis2``. bool / int8 / int16
+    sum in int32, uint8 / uint16 in uint32."""
+    x = np.asarray(x)
+    dt = _TRACE_DTYPE.get(dtypes.standardize(x.dtype), x.dtype)
+    return np.asarray(np.trace(x, offset, axis1, axis2)).astype(dt)
+
+
+@op(G, T.E0, [
+    Case("square", lambda r, dt: ((4,), {}), dtypes=("float32",), grad=False),
+    Case("rect_k", lambda r, dt: ((3, 5, 1), {}), dtypes=("float32",), grad=False),
+    Case("negative_k", lambda r, dt: ((4, 3, -1), {"dtype": "int32"}), dtypes=("int32",), grad=False),
+], tensors=())
+def tri(N, M=None, k=0, dtype=None):
+    """``(N, M)`` array with ones at and below the ``k``-th diagonal, zeros above (default dtype
+    ``floatx()``)."""
+    return np.tri(N, M, k, dtype=nd(dtype or dtypes.floatx()))
+
+
+def _vander_cols(x, N):
+    return tensors.shape(x)[0] if N is None else N
+
+
+def _vander_grad(g, out, x, N=None, increasing=False):
+    n = _vander_cols(x, N)
+    powers = np.arange(n) if increasing else np.arange(n)[::-1]
+    lower = [K.ones_like(x) if p <= 1 else K.power(x, float(p - 1)) for p in powers]
+    d = K.stack([K.multiply(float(p), v) if p else K.zeros_like(x) for p, v in zip(powers, lower)], axis=-1)
+    return (K.sum(K.multiply(g, d), axis=-1),)
+
+
+@op(G, T.Ks(length=lambda args, kwargs: kwargs.get("N") or len(args[0])), [
+    Case("default", lambda r, dt: ((r.uniform(-2, 2, 5).astype(dt),), {})),
+    Case("N_increasing", lambda r, dt: ((r.uniform(-2, 2, 4).astype(dt),), {"N": 6, "increasing": True})),
+    Case("int", lambda r, dt: ((r.integers(-4, 4, 4).astype(np.int32),), {}), dtypes=("int32",), grad=False),
+], grad=_vander_grad, tensors=("x",))
+def vander(x, N=None, increasing=False):
+    """The Vandermonde matrix of the 1-D ``x``: columns ``x**(N-1), ..., x, 1`` (reversed when
+    ``increasing``); ``N`` defaults to ``len(x)``."""
+    x = np.asarray(x)
+    if x.ndim != 1:
+        raise ValueError(f"vander: x of rank {x.ndim}; expected a 1-D array")
+    return np.vander(x, N, increasing).astype(x.dtype, copy=False)
+
+
+# ------------------------------------------------------------------------------ cdist (math group)
+def _cdist_check(x, y):
+    sx, sy = tensors.shape(x), tensors.shape(y)
+    if len(sx) < 2 or len(sy) < 2:
+        raise ValueError(f"cdist: x of shape {sx} and y of shape {sy}; expected rank >= 2 (..., m, d) and (..., n, d)")
+    if sx[-1] is not None and sy[-1] is not None and sx[-1] != sy[-1]:
+        raise ValueError(f"cdist: x of shape {sx} and y of shape {sy}; expected the same last dimension")
+
+
+def _cdist_grad(g, out, x, y):
+    diff = K.subtract(K.expand_dims(x, -2), K.expand_dims(y, -3))
+    safe = K.where(K.equal(out, 0), K.ones_like(out), out)
+    w = K.expand_dims(K.divide(g, safe), -1)
+    return K.sum(K.multiply(w, diff), axis=-2), K.negative(K.sum(K.multiply(w, diff), axis=-3))
+
+
+@op("math", T.Kr(scale=_norm_scale, length=lambda args, kwargs: np.shape(args[0])[-1]), [
+    Case("basic", _vec_pair((5, 3), (4, 3))),
+    Case("batched", _vec_pair((2, 6, 8), (2, 3, 8))),
+    Case("same_point", lambda r, dt: ((np.array([[1.0, 2.0], [0.0, 0.0]]).astype(dt), np.array([[1.0, 2.0]]).astype(dt)), {}),
+         grad=False),
+], grad=_cdist_grad, validate=_cdist_check)
+def cdist(x, y):
+    """Euclidean distances between the rows of ``x`` (``(..., m, d)``) and of ``y``
+    (``(..., n, d)``): ``(..., m, n)``."""
+    a, b = float_promote(x, y)
+    diff = a[..., :, None, :] - b[..., None, :, :]
+    return np.sqrt(np.sum(diff * diff, axis=-1)).astype(a.dtype, copy=False)

@@ -7,7 +7,7 @@ import functools
 import jax
 import jax.numpy as jnp
 
-from dlx_jax._common import HIGHEST, Array, fl, promote, promote2
+from dlx_jax._common import HIGHEST, Array, arr, fl, float_promote, floatx, np_dtype, promote, promote2
 
 
 # ------------------------------------------------------------------------------ contractions
@@ -59,9 +59,73 @@ def norm(x, ord=None, axis=None, keepdims=False):
     return _l2norm_jit(x, axis, keepdims)
 
 
+# ------------------------------------------------------------------------------ numpy-group products
+def dot(x1, x2):
+    return jnp.dot(*promote2(x1, x2))
+
+
+def inner(x1, x2):
+    return jnp.inner(*promote2(x1, x2))
+
+
+def vdot(x1, x2):
+    return jnp.vdot(*promote2(x1, x2))
+
+
+def kron(x1, x2):
+    return jnp.kron(*promote2(x1, x2))
+
+
+def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    return jnp.cross(*promote2(x1, x2), axisa=axisa, axisb=axisb, axisc=axisc, axis=axis)
+
+
+def diag(x, k=0):
+    x = arr(x)
+    if x.ndim not in (1, 2):
+        raise ValueError(f"diag: x of rank {x.ndim}; expected a 1-D or 2-D array")
+    return jnp.diag(x, k)
+
+
+def diagflat(x, k=0):
+    return jnp.diagflat(arr(x), k)
+
+
+def diagonal(x, offset=0, axis1=0, axis2=1):
+    return jnp.diagonal(arr(x), offset, axis1, axis2)
+
+
+_TRACE_DTYPE = {"bool": jnp.int32, "int8": jnp.int32, "int16": jnp.int32, "uint8": jnp.uint32, "uint16": jnp.uint32}
+
+
+def trace(x, offset=0, axis1=0, axis2=1):
+    x = arr(x)
+    dt = _TRACE_DTYPE.get(x.dtype.name, x.dtype)
+    return jnp.trace(x, offset, axis1, axis2, dtype=dt)
+
+
+def tri(N, M=None, k=0, dtype=None):
+    return jnp.tri(N, M, k, dtype=np_dtype(dtype) if dtype is not None else floatx())
+
+
+def vander(x, N=None, increasing=False):
+    x = arr(x)
+    if x.ndim != 1:
+        raise ValueError(f"vander: x of rank {x.ndim}; expected a 1-D array")
+    return jnp.vander(x, N, increasing)
+
+
+def cdist(x, y):
+    a, b = float_promote(x, y)
+    diff = a[..., :, None, :] - b[..., None, :, :]
+    return _l2norm_jit(diff, (diff.ndim - 1,), False)
+
+
 #: op name -> kernel (``dense`` runs the spec's decomposition: XLA fuses it)
 KERNELS: dict = {
     "matmul": matmul, "einsum": einsum, "tensordot": tensordot, "outer": outer, "norm": norm,
+    "dot": dot, "inner": inner, "vdot": vdot, "kron": kron, "cross": cross, "diag": diag, "diagflat": diagflat,
+    "diagonal": diagonal, "trace": trace, "tri": tri, "vander": vander, "cdist": cdist,
 }
 
 __all__ = ["KERNELS"]

@@ -119,9 +119,36 @@ def norm(x, ord=None, axis=None, keepdims=False):
     return r if keepdims else reshape(r, reduce_shape(x, axes, False))
 
 
+def dot(x1, x2):
+    _, a, b = promote(x1, x2)
+    n1, n2 = len(shape(a)), len(shape(b))
+    if n1 == 0 or n2 == 0:
+        return out(O.multiply(a, b))
+    return tensordot(a, b, ([n1 - 1], [n2 - 2 if n2 >= 2 else 0]))
+
+
+def inner(x1, x2):
+    _, a, b = promote(x1, x2)
+    n1, n2 = len(shape(a)), len(shape(b))
+    if n1 == 0 or n2 == 0:
+        return out(O.multiply(a, b))
+    return tensordot(a, b, ([n1 - 1], [n2 - 1]))
+
+
+def vdot(x1, x2):
+    _, a, b = promote(x1, x2)
+    a = reshape(a, [int(np.prod(shape(a)))])
+    b = reshape(b, [int(np.prod(shape(b)))])
+    return tensordot(a, b, 1)
+
+
 #: op name -> graph builder
 KERNELS: dict = {
     "matmul": matmul, "einsum": einsum, "tensordot": tensordot, "outer": outer, "norm": norm,
+    "dot": dot, "inner": inner, "vdot": vdot,
 }
 
-__all__ = ["KERNELS"]
+#: ops with no builder yet: they run through their reference (values only, not compilable)
+REFERENCE = ("cdist", "cross", "diag", "diagflat", "diagonal", "kron", "trace", "tri", "vander")
+
+__all__ = ["KERNELS", "REFERENCE"]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dlx_tf._core import FLOAT_TF, TF, axes, pair, promote, tensor, tf
+from dlx import dtypes
+from dlx_tf._core import FLOAT_TF, NAME, TF, axes, pair, promote, tensor, tf
 
 _raw = tf.raw_ops
 
@@ -56,9 +57,138 @@ def norm(x, ord=None, axis=None, keepdims=False):
     return out
 
 
+# ------------------------------------------------------------------------------ numpy-group products
+_tnp = tf.experimental.numpy
+
+
+def dot(x1, x2):
+    a, b = pair(x1, x2)
+    ra, rb = a.shape.rank, b.shape.rank
+    if ra == 0 or rb == 0:
+        return a * b
+    return tf.tensordot(a, b, [[ra - 1], [rb - 2 if rb >= 2 else 0]])
+
+
+def inner(x1, x2):
+    a, b = pair(x1, x2)
+    ra, rb = a.shape.rank, b.shape.rank
+    if ra == 0 or rb == 0:
+        return a * b
+    return tf.tensordot(a, b, [[ra - 1], [rb - 1]])
+
+
+def vdot(x1, x2):
+    a, b = pair(x1, x2)
+    return tf.tensordot(tf.reshape(a, [-1]), tf.reshape(b, [-1]), 1)
+
+
+def kron(x1, x2):
+    a, b = pair(x1, x2)
+    n = max(a.shape.rank, b.shape.rank)
+    a = tf.reshape(a, [1] * (n - a.shape.rank) + a.shape.as_list())
+    b = tf.reshape(b, [1] * (n - b.shape.rank) + b.shape.as_list())
+    sa, sb = a.shape.as_list(), b.shape.as_list()
+    ea = tf.reshape(a, [d for s in sa for d in (s, 1)])  # a[i0, 1, i1, 1, ...]
+    eb = tf.reshape(b, [d for s in sb for d in (1, s)])
+    return tf.reshape(ea * eb, [p * q for p, q in zip(sa, sb)])
+
+
+def _cross3(a, b):
+    a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]
+    b0, b1, b2 = b[..., 0], b[..., 1], b[..., 2]
+    return tf.stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=-1)
+
+
+def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    a, b = pair(x1, x2)
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    a, b = _tnp.moveaxis(a, axisa, -1), _tnp.moveaxis(b, axisb, -1)
+    na, nb = a.shape[-1], b.shape[-1]
+    for n in (na, nb):
+        if n not in (2, 3):
+            raise ValueError(f"cross: vectors of length {n}; expected 2 or 3")
+    if na == 2 and nb == 2:
+        return a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]
+    if na == 2:
+        a = tf.concat([a, tf.zeros_like(a[..., :1])], -1)
+    if nb == 2:
+        b = tf.concat([b, tf.zeros_like(b[..., :1])], -1)
+    a, b = a + tf.zeros_like(b), b + tf.zeros_like(a)  # broadcast the batch
+    return _tnp.moveaxis(_cross3(a, b), -1, axisc)
+
+
+def diag(x, k=0):
+    x = tensor(x)
+    if x.shape.rank not in (1, 2):
+        raise ValueError(f"diag: x of rank {x.shape.rank}; expected a 1-D or 2-D array")
+    if x.shape.rank == 1:
+        return tf.linalg.diag(x, k=k)
+    return tf.linalg.diag_part(x, k=k) if _diag_len(x.shape, k) > 0 else tf.zeros([0], x.dtype)
+
+
+def _diag_len(shape, k):
+    return max(0, min(shape[0] - max(0, -k), shape[1] - max(0, k)))
+
+
+def diagflat(x, k=0):
+    return tf.linalg.diag(tf.reshape(tensor(x), [-1]), k=k)
+
+
+def diagonal(x, offset=0, axis1=0, axis2=1):
+    x = tensor(x)
+    r = x.shape.rank
+    a1, a2 = axis1 % r, axis2 % r
+    moved = _tnp.moveaxis(x, [a1, a2], [-2, -1])
+    if _diag_len(moved.shape[-2:], offset) == 0:
+        return tf.zeros([*moved.shape[:-2], 0], x.dtype)
+    return tf.linalg.diag_part(moved, k=offset)
+
+
+_TRACE_DTYPE = {"bool": "int32", "int8": "int32", "int16": "int32", "uint8": "uint32", "uint16": "uint32"}
+
+
+def trace(x, offset=0, axis1=0, axis2=1):
+    x = tensor(x)
+    dt = _TRACE_DTYPE.get(NAME[x.dtype])
+    if dt is not None:
+        x = tf.cast(x, TF[dt])
+    return tf.reduce_sum(diagonal(x, offset, axis1, axis2), -1)
+
+
+def tri(N, M=None, k=0, dtype=None):
+    m = N if M is None else M
+    rows = tf.range(N)[:, None]
+    cols = tf.range(m)[None, :]
+    return tf.cast(cols - rows <= k, TF[dtype or dtypes.floatx()])
+
+
+def vander(x, N=None, increasing=False):
+    x = tensor(x)
+    if x.shape.rank != 1:
+        raise ValueError(f"vander: x of rank {x.shape.rank}; expected a 1-D array")
+    n = x.shape[0] if N is None else N
+    cols = [tf.ones_like(x)]
+    for _ in range(1, n):
+        cols.append(cols[-1] * x)
+    if not increasing:
+        cols = cols[::-1]
+    return tf.stack(cols[:n], axis=-1) if n else tf.zeros([x.shape[0], 0], x.dtype)
+
+
+def cdist(x, y):
+    a, b = pair(x, y)
+    if a.dtype not in FLOAT_TF:
+        a, b = tf.cast(a, TF[dtypes.floatx()]), tf.cast(b, TF[dtypes.floatx()])
+    diff = a[..., :, None, :] - b[..., None, :, :]
+    return _raw.Sqrt(x=tf.reduce_sum(diff * diff, -1))
+
+
 #: op name -> kernel (``dense`` runs the spec's decomposition)
 KERNELS: dict = {
     "matmul": matmul, "einsum": einsum, "tensordot": tensordot, "outer": outer, "norm": norm,
+    "dot": dot, "inner": inner, "vdot": vdot, "kron": kron, "cross": cross, "diag": diag, "diagflat": diagflat,
+    "diagonal": diagonal, "trace": trace, "tri": tri, "vander": vander, "cdist": cdist,
 }
 
 __all__ = ["KERNELS"]

@@ -6,7 +6,7 @@ from typing import Any
 
 import torch
 
-from dlx_torch._tensors import F, Tensor, axes, pair_tensors, promote_all, unsigned_safe
+from dlx_torch._tensors import DEVICE, F, T, Tensor, axes, floatx, pair_tensors, promote_all, tdtype, unsigned_safe
 
 _T = Tensor
 
@@ -66,8 +66,110 @@ def norm(x, ord=None, axis=None, keepdims=False):
     return out
 
 
+# ------------------------------------------------------------------------------ numpy-group products
+def dot(x1, x2):
+    a, b = pair_tensors(x1, x2)
+    if a.dim() == 0 or b.dim() == 0:
+        return a * b
+    return torch.tensordot(a, b, dims=([a.dim() - 1], [b.dim() - 2 if b.dim() >= 2 else 0]))
+
+
+def inner(x1, x2):
+    a, b = pair_tensors(x1, x2)
+    if a.dim() == 0 or b.dim() == 0:
+        return a * b
+    return torch.tensordot(a, b, dims=([a.dim() - 1], [b.dim() - 1]))
+
+
+def vdot(x1, x2):
+    a, b = pair_tensors(x1, x2)
+    if not a.is_floating_point():
+        return torch.sum(a.reshape(-1) * b.reshape(-1), dtype=a.dtype)
+    return torch.dot(a.reshape(-1), b.reshape(-1))
+
+
+def kron(x1, x2):
+    a, b = pair_tensors(x1, x2)
+    return torch.kron(a, b)
+
+
+def _cross3(a, b):
+    a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]
+    b0, b1, b2 = b[..., 0], b[..., 1], b[..., 2]
+    return torch.stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], dim=-1)
+
+
+def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    a, b = pair_tensors(x1, x2)
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    a, b = torch.movedim(a, axisa, -1), torch.movedim(b, axisb, -1)
+    na, nb = a.shape[-1], b.shape[-1]
+    for n in (na, nb):
+        if n not in (2, 3):
+            raise ValueError(f"cross: vectors of length {n}; expected 2 or 3")
+    if na == 2 and nb == 2:
+        return a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]
+    a = a if na == 3 else torch.nn.functional.pad(a, (0, 1))
+    b = b if nb == 3 else torch.nn.functional.pad(b, (0, 1))
+    return torch.movedim(_cross3(a, b), -1, axisc)
+
+
+def diag(x, k=0):
+    x = T(x)
+    if x.dim() not in (1, 2):
+        raise ValueError(f"diag: x of rank {x.dim()}; expected a 1-D or 2-D array")
+    return torch.diag(x, k)
+
+
+def diagflat(x, k=0):
+    return torch.diagflat(T(x), k)
+
+
+def diagonal(x, offset=0, axis1=0, axis2=1):
+    return torch.diagonal(T(x), offset, axis1, axis2)
+
+
+_TRACE_DTYPE = {torch.bool: torch.int32, torch.int8: torch.int32, torch.int16: torch.int32,
+                torch.uint8: torch.int32}
+
+
+def trace(x, offset=0, axis1=0, axis2=1):
+    x = T(x)
+    dt = _TRACE_DTYPE.get(x.dtype, x.dtype)
+    d = torch.diagonal(x, offset, axis1, axis2)
+    if x.dtype == torch.uint8:  # uint32 sums (torch has no uint32 sum): exact in int64, then narrowed
+        return torch.sum(d, dim=-1, dtype=torch.int64).to(torch.uint32)
+    return torch.sum(d, dim=-1, dtype=dt)
+
+
+def tri(N, M=None, k=0, dtype=None):
+    dt = tdtype(dtype) if dtype is not None else floatx()
+    ones = torch.ones((N, N if M is None else M), dtype=dt, device=DEVICE.torch)
+    return torch.tril(ones, k)
+
+
+def vander(x, N=None, increasing=False):
+    x = T(x)
+    if x.dim() != 1:
+        raise ValueError(f"vander: x of rank {x.dim()}; expected a 1-D array")
+    v = torch.linalg.vander(x, N=N).to(x.dtype)  # increasing powers
+    return v if increasing else torch.flip(v, (-1,))
+
+
+def cdist(x, y):
+    a, b = pair_tensors(x, y)
+    if not a.is_floating_point():
+        a, b = a.to(floatx()), b.to(floatx())
+    diff = a[..., :, None, :] - b[..., None, :, :]
+    return torch.sqrt(torch.sum(diff * diff, dim=-1))
+
+
 #: op name -> kernel (integer dtypes torch lacks for uint16/32/64 retried on int64: unsigned_safe)
 KERNELS: dict[str, Any] = {
     "matmul": unsigned_safe(matmul), "dense": unsigned_safe(dense), "einsum": unsigned_safe(einsum),
     "tensordot": unsigned_safe(tensordot), "outer": unsigned_safe(outer), "norm": norm,
+    "dot": unsigned_safe(dot), "inner": unsigned_safe(inner), "vdot": unsigned_safe(vdot), "kron": unsigned_safe(kron),
+    "cross": unsigned_safe(cross), "diag": diag, "diagflat": diagflat, "diagonal": diagonal, "trace": trace,
+    "tri": tri, "vander": vander, "cdist": cdist,
 }
