@@ -148,6 +148,18 @@ def argmin(x, axis=None, keepdims=False):
     return _STATE.kernels['argmin'](x, axis, keepdims)
 
 
+def argpartition(x, kth, axis=-1):
+    """Indices (int32) that partition ``x`` along ``axis`` around the ``kth`` entries: each lands
+    where a sort would put it, smaller entries before, larger after. dlx returns the stable
+    argsort (a valid partition, and the same on every backend); bool is rejected.
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('argpartition', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['argpartition'], (x, kth, axis,), {})
+    return _STATE.kernels['argpartition'](x, kth, axis)
+
+
 def argsort(x, axis=-1):
     """Indices that sort ``x`` along ``axis`` (stable), as int32."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
@@ -155,6 +167,17 @@ def argsort(x, axis=-1):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['argsort'], (x, axis,), {})
     return _STATE.kernels['argsort'](x, axis)
+
+
+def average(x, axis=None, weights=None):
+    """Weighted mean ``sum(x * weights) / sum(weights)`` over ``axis`` (the plain mean without
+    ``weights``); integers give floatx, the dtype is that of ``x`` and ``weights`` promoted.
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('average', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if isinstance(x, _Special) or isinstance(weights, _Special):
+        return _slow(_REGISTRY['average'], (x, axis, weights,), {})
+    return _STATE.kernels['average'](x, axis, weights)
 
 
 def average_pool(inputs, pool_size, strides=None, padding='valid', data_format=None):
@@ -185,6 +208,16 @@ def binary_crossentropy(target, output, from_logits=False):
     if isinstance(target, _Special) or isinstance(output, _Special):
         return _slow(_REGISTRY['binary_crossentropy'], (target, output, from_logits,), {})
     return _STATE.kernels['binary_crossentropy'](target, output, from_logits)
+
+
+def bincount(x, weights=None, minlength=0, sparse=False):
+    """Occurrences of each value ``0..max(x)`` (at least ``minlength`` bins) in non-negative int
+    ``x`` (1-D, or 2-D counted per row); with ``weights`` their sums per value instead. int32
+    counts; weighted sums have ``x`` and ``weights``'s promoted dtype.
+    """
+    if isinstance(x, _Special) or isinstance(weights, _Special):
+        return _slow(_REGISTRY['bincount'], (x, weights, minlength, sparse,), {})
+    return _STATE.kernels['bincount'](x, weights, minlength, sparse)
 
 
 def bitcast_uint32_to_float32(x):
@@ -309,6 +342,25 @@ def conv_transpose(inputs, kernel, strides=1, padding='valid', output_padding=No
     return _STATE.kernels['conv_transpose'](inputs, kernel, strides, padding, output_padding, data_format, dilation_rate)
 
 
+def corrcoef(x):
+    """Pearson correlation coefficients of the rows of ``x`` (1-D: one variable), clipped to
+    [-1, 1]; integers give floatx.
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['corrcoef'], (x,), {})
+    return _STATE.kernels['corrcoef'](x)
+
+
+def correlate(x1, x2, mode='valid'):
+    """Cross-correlation of 1-D ``x1`` and ``x2`` (``c[k] = sum_n x1[n + k] * x2[n]``) with
+    NumPy's ``mode`` (``'valid'``, ``'same'``, ``'full'``). int64 inputs give float64, other
+    integers floatx.
+    """
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['correlate'], (x1, x2, mode,), {})
+    return _STATE.kernels['correlate'](x1, x2, mode)
+
+
 def cos(x):
     """Cosine (full range)."""
     if isinstance(x, _Special):
@@ -321,6 +373,15 @@ def cosh(x):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['cosh'], (x,), {})
     return _STATE.kernels['cosh'](x)
+
+
+def count_nonzero(x, axis=None):
+    """Number of non-zero entries over ``axis`` (all axes if ``None``) as int32 (NaN counts)."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('count_nonzero', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['count_nonzero'], (x, axis,), {})
+    return _STATE.kernels['count_nonzero'](x, axis)
 
 
 def cumprod(x, axis=None):
@@ -364,6 +425,15 @@ def depthwise_conv(inputs, kernel, strides=1, padding='valid', data_format=None,
     if isinstance(inputs, _Special) or isinstance(kernel, _Special):
         return _slow(_REGISTRY['depthwise_conv'], (inputs, kernel, strides, padding, data_format, dilation_rate,), {})
     return _STATE.kernels['depthwise_conv'](inputs, kernel, strides, padding, data_format, dilation_rate)
+
+
+def digitize(x, bins):
+    """Index of the bin of each entry of ``x`` as int32, for monotonic 1-D ``bins``: ``i`` with
+    ``bins[i-1] <= x < bins[i]`` (increasing) or ``bins[i-1] > x >= bins[i]`` (decreasing).
+    """
+    if isinstance(x, _Special) or isinstance(bins, _Special):
+        return _slow(_REGISTRY['digitize'], (x, bins,), {})
+    return _STATE.kernels['digitize'](x, bins)
 
 
 def divide(x1, x2):
@@ -547,6 +617,26 @@ def hard_silu(x):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hard_silu'], (x,), {})
     return _STATE.kernels['hard_silu'](x)
+
+
+def histogram(x, bins=10, range=None):
+    """``(counts, edges)`` of 1-D ``x`` over ``bins`` equal bins spanning ``range`` (default: the
+    data's min and max); the last bin includes its right edge, values outside are dropped. Both
+    outputs have ``x``'s float dtype (floatx for integers).
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['histogram'], (x, bins, range,), {})
+    return _STATE.kernels['histogram'](x, bins, range)
+
+
+def in_top_k(targets, predictions, k):
+    """Whether each ``targets[i]`` is among the ``k`` largest of ``predictions[i]`` (bool): true
+    when fewer than ``k`` entries are strictly larger than the target's (ties count in its favour; a
+    NaN prediction at the target is never in).
+    """
+    if isinstance(targets, _Special) or isinstance(predictions, _Special):
+        return _slow(_REGISTRY['in_top_k'], (targets, predictions, k,), {})
+    return _STATE.kernels['in_top_k'](targets, predictions, k)
 
 
 def isfinite(x):
@@ -754,6 +844,19 @@ def mean(x, axis=None, keepdims=False):
     return _STATE.kernels['mean'](x, axis, keepdims)
 
 
+def median(x, axis=None, keepdims=False):
+    """Median over ``axis`` (the mean of the two middle values for an even count); integers give
+    floatx; a slice holding NaN gives NaN.
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('median', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('median', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['median'], (x, axis, keepdims,), {})
+    return _STATE.kernels['median'](x, axis, keepdims)
+
+
 def min(x, axis=None, keepdims=False):
     """Minimum over ``axis`` (NaN propagates). Gradient splits evenly between ties."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
@@ -816,11 +919,182 @@ def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
     return _STATE.kernels['nan_to_num'](x, nan, posinf, neginf)
 
 
+def nanargmax(x, axis=None, keepdims=False):
+    """Index of the maximum ignoring NaN (first on ties) as int32; -1 for an all-NaN slice."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nanargmax', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('nanargmax', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['nanargmax'], (x, axis, keepdims,), {})
+    return _STATE.kernels['nanargmax'](x, axis, keepdims)
+
+
+def nanargmin(x, axis=None, keepdims=False):
+    """Index of the minimum ignoring NaN (first on ties) as int32; -1 for an all-NaN slice."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nanargmin', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('nanargmin', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['nanargmin'], (x, axis, keepdims,), {})
+    return _STATE.kernels['nanargmin'](x, axis, keepdims)
+
+
+def nancumprod(x, axis=None, dtype=None):
+    """Cumulative product along ``axis`` (flattened if ``None``) treating NaN as one; the
+    result has ``dtype`` if given, else ``x``'s (int32 for bool).
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nancumprod', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('nancumprod', 'dtype', dtype)
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['nancumprod'], (x, axis, dtype,), {})
+    return _STATE.kernels['nancumprod'](x, axis, dtype)
+
+
+def nancumsum(x, axis=None, dtype=None):
+    """Cumulative sum along ``axis`` (flattened if ``None``) treating NaN as zero; the result
+    has ``dtype`` if given, else ``x``'s (int32 for bool).
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nancumsum', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('nancumsum', 'dtype', dtype)
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['nancumsum'], (x, axis, dtype,), {})
+    return _STATE.kernels['nancumsum'](x, axis, dtype)
+
+
+def nanmax(x, axis=None, keepdims=False):
+    """Maximum over ``axis`` ignoring NaN (NaN for an all-NaN slice; ``any`` for bool)."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nanmax', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('nanmax', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['nanmax'], (x, axis, keepdims,), {})
+    return _STATE.kernels['nanmax'](x, axis, keepdims)
+
+
+def nanmean(x, axis=None, keepdims=False):
+    """Mean over ``axis`` of the non-NaN entries (NaN for an all-NaN slice); integers give
+    floatx.
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nanmean', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('nanmean', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['nanmean'], (x, axis, keepdims,), {})
+    return _STATE.kernels['nanmean'](x, axis, keepdims)
+
+
+def nanmedian(x, axis=None, keepdims=False):
+    """:func:`median` of the non-NaN entries (NaN for an all-NaN slice)."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nanmedian', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('nanmedian', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['nanmedian'], (x, axis, keepdims,), {})
+    return _STATE.kernels['nanmedian'](x, axis, keepdims)
+
+
+def nanmin(x, axis=None, keepdims=False):
+    """Minimum over ``axis`` ignoring NaN (NaN for an all-NaN slice; ``all`` for bool)."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nanmin', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('nanmin', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['nanmin'], (x, axis, keepdims,), {})
+    return _STATE.kernels['nanmin'](x, axis, keepdims)
+
+
+def nanpercentile(x, q, axis=None, method='linear', keepdims=False):
+    """:func:`percentile` of the non-NaN entries (NaN for an all-NaN slice)."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nanpercentile', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('nanpercentile', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special) or isinstance(q, _Special):
+        return _slow(_REGISTRY['nanpercentile'], (x, q, axis, method, keepdims,), {})
+    return _STATE.kernels['nanpercentile'](x, q, axis, method, keepdims)
+
+
+def nanprod(x, axis=None, keepdims=False):
+    """Product over ``axis`` treating NaN as one (an all-NaN slice gives 1)."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nanprod', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('nanprod', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['nanprod'], (x, axis, keepdims,), {})
+    return _STATE.kernels['nanprod'](x, axis, keepdims)
+
+
+def nanquantile(x, q, axis=None, method='linear', keepdims=False):
+    """:func:`quantile` of the non-NaN entries (NaN for an all-NaN slice)."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nanquantile', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('nanquantile', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special) or isinstance(q, _Special):
+        return _slow(_REGISTRY['nanquantile'], (x, q, axis, method, keepdims,), {})
+    return _STATE.kernels['nanquantile'](x, q, axis, method, keepdims)
+
+
+def nanstd(x, axis=None, keepdims=False):
+    """Population standard deviation over ``axis`` of the non-NaN entries."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nanstd', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('nanstd', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['nanstd'], (x, axis, keepdims,), {})
+    return _STATE.kernels['nanstd'](x, axis, keepdims)
+
+
+def nansum(x, axis=None, keepdims=False):
+    """Sum over ``axis`` treating NaN as zero (an all-NaN slice sums to 0)."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nansum', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('nansum', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['nansum'], (x, axis, keepdims,), {})
+    return _STATE.kernels['nansum'](x, axis, keepdims)
+
+
+def nanvar(x, axis=None, keepdims=False):
+    """Population variance over ``axis`` of the non-NaN entries (two-pass; NaN for an all-NaN
+    slice).
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nanvar', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('nanvar', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['nanvar'], (x, axis, keepdims,), {})
+    return _STATE.kernels['nanvar'](x, axis, keepdims)
+
+
 def negative(x):
     """Numerical negative, elementwise."""
     if isinstance(x, _Special):
         return _slow(_REGISTRY['negative'], (x,), {})
     return _STATE.kernels['negative'](x)
+
+
+def nonzero(x):
+    """A tuple of int32 index arrays, one per dimension of ``x``, of its non-zero entries in
+    row-major order (data-dependent length: eager only).
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['nonzero'], (x,), {})
+    return _STATE.kernels['nonzero'](x)
 
 
 def norm(x, ord=None, axis=None, keepdims=False):
@@ -882,6 +1156,17 @@ def pad(x, pad_width, mode='constant', constant_values=None):
     return _STATE.kernels['pad'](x, pad_width, mode, constant_values)
 
 
+def percentile(x, q, axis=None, method='linear', keepdims=False):
+    """:func:`quantile` with ``q`` in percent ([0, 100])."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('percentile', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('percentile', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special) or isinstance(q, _Special):
+        return _slow(_REGISTRY['percentile'], (x, q, axis, method, keepdims,), {})
+    return _STATE.kernels['percentile'](x, q, axis, method, keepdims)
+
+
 def power(x1, x2):
     """``x1 ** x2``."""
     if isinstance(x1, _Special) or isinstance(x2, _Special):
@@ -898,6 +1183,31 @@ def prod(x, axis=None, keepdims=False):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['prod'], (x, axis, keepdims,), {})
     return _STATE.kernels['prod'](x, axis, keepdims)
+
+
+def ptp(x, axis=None, keepdims=False):
+    """Range ``max - min`` over ``axis``, in ``x``'s dtype (bool is rejected)."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('ptp', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('ptp', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['ptp'], (x, axis, keepdims,), {})
+    return _STATE.kernels['ptp'](x, axis, keepdims)
+
+
+def quantile(x, q, axis=None, method='linear', keepdims=False):
+    """The ``q``-th quantiles (``q`` in [0, 1], scalar or 1-D: its dims lead the result) over
+    ``axis``; ``method`` is ``'linear'``, ``'lower'``, ``'higher'``, ``'midpoint'`` or
+    ``'nearest'`` (half to even), as NumPy. A slice holding NaN gives NaN; integers give floatx.
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('quantile', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('quantile', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special) or isinstance(q, _Special):
+        return _slow(_REGISTRY['quantile'], (x, q, axis, method, keepdims,), {})
+    return _STATE.kernels['quantile'](x, q, axis, method, keepdims)
 
 
 def random_bits(seed, shape):
@@ -1058,6 +1368,52 @@ def scatter_add(x, indices, updates):
     if isinstance(x, _Special) or isinstance(indices, _Special) or isinstance(updates, _Special):
         return _slow(_REGISTRY['scatter_add'], (x, indices, updates,), {})
     return _STATE.kernels['scatter_add'](x, indices, updates)
+
+
+def searchsorted(sorted_sequence, values, side='left'):
+    """Insertion points of ``values`` into the ascending 1-D ``sorted_sequence`` as int32:
+    ``side='left'`` gives the first suitable index, ``'right'`` the last.
+    """
+    if isinstance(sorted_sequence, _Special) or isinstance(values, _Special):
+        return _slow(_REGISTRY['searchsorted'], (sorted_sequence, values, side,), {})
+    return _STATE.kernels['searchsorted'](sorted_sequence, values, side)
+
+
+def segment_max(data, segment_ids, num_segments=None, sorted=False):
+    """Maxima of the rows of ``data`` per segment id (see :func:`segment_sum`); empty segments give
+    the dtype's lowest value (-inf for floats, False for bool). Gradient split evenly between ties.
+    """
+    if isinstance(data, _Special) or isinstance(segment_ids, _Special):
+        return _slow(_REGISTRY['segment_max'], (data, segment_ids, num_segments, sorted,), {})
+    return _STATE.kernels['segment_max'](data, segment_ids, num_segments, sorted)
+
+
+def segment_min(data, segment_ids, num_segments=None, sorted=False):
+    """Minima of the rows of ``data`` per segment id (see :func:`segment_sum`); empty segments give
+    the dtype's highest value (+inf for floats, True for bool).
+    """
+    if isinstance(data, _Special) or isinstance(segment_ids, _Special):
+        return _slow(_REGISTRY['segment_min'], (data, segment_ids, num_segments, sorted,), {})
+    return _STATE.kernels['segment_min'](data, segment_ids, num_segments, sorted)
+
+
+def segment_prod(data, segment_ids, num_segments=None, sorted=False):
+    """Products of the rows of ``data`` per segment id (see :func:`segment_sum`); empty segments
+    give 1.
+    """
+    if isinstance(data, _Special) or isinstance(segment_ids, _Special):
+        return _slow(_REGISTRY['segment_prod'], (data, segment_ids, num_segments, sorted,), {})
+    return _STATE.kernels['segment_prod'](data, segment_ids, num_segments, sorted)
+
+
+def segment_sum(data, segment_ids, num_segments=None, sorted=False):
+    """Sums of the rows of ``data`` per segment id: ``out[s] = sum(data[i] for segment_ids[i] == s)``
+    for ``s`` in ``[0, num_segments)`` (default ``max(segment_ids) + 1``, eager only); ids
+    outside are dropped, empty segments give 0. ``sorted=True`` promises ascending ids.
+    """
+    if isinstance(data, _Special) or isinstance(segment_ids, _Special):
+        return _slow(_REGISTRY['segment_sum'], (data, segment_ids, num_segments, sorted,), {})
+    return _STATE.kernels['segment_sum'](data, segment_ids, num_segments, sorted)
 
 
 def selu(x):
@@ -1333,6 +1689,31 @@ def trunc(x):
     return _STATE.kernels['trunc'](x)
 
 
+def unique(x, sorted=True, return_index=False, return_inverse=False, return_counts=False, axis=None, size=None, fill_value=None):
+    """The distinct entries of ``x`` (flattened, or distinct slices along ``axis``), ascending with
+    ``sorted=True``, else in order of first occurrence. Extra outputs, in this order: the index of
+    each one's first occurrence (``return_index``), the position of each entry of ``x`` in the
+    result (``return_inverse``; ``x``'s shape without ``axis``), the number of occurrences
+    (``return_counts``). ``size`` makes the length static: the result is cut or padded with
+    ``fill_value`` (default: the smallest distinct value), the indices padded with the first one's,
+    counts with 0. NaNs count as one value. Indices and counts are int32.
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('unique', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['unique'], (x, sorted, return_index, return_inverse, return_counts, axis, size, fill_value,), {})
+    return _STATE.kernels['unique'](x, sorted, return_index, return_inverse, return_counts, axis, size, fill_value)
+
+
+def unravel_index(indices, shape):
+    """Flat ``indices`` into ``shape`` as a tuple of coordinate arrays, one per dimension, in
+    ``indices``'s integer dtype (int32 for Python ints).
+    """
+    if isinstance(indices, _Special):
+        return _slow(_REGISTRY['unravel_index'], (indices, shape,), {})
+    return _STATE.kernels['unravel_index'](indices, shape)
+
+
 def var(x, axis=None, keepdims=False):
     """Population variance (two-pass) over ``axis``."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
@@ -1383,10 +1764,13 @@ __all__ = [
     'arctanh',
     'argmax',
     'argmin',
+    'argpartition',
     'argsort',
+    'average',
     'average_pool',
     'batch_normalization',
     'binary_crossentropy',
+    'bincount',
     'bitcast_uint32_to_float32',
     'bitwise_and',
     'bitwise_invert',
@@ -1401,12 +1785,16 @@ __all__ = [
     'concatenate',
     'conv',
     'conv_transpose',
+    'corrcoef',
+    'correlate',
     'cos',
     'cosh',
+    'count_nonzero',
     'cumprod',
     'cumsum',
     'dense',
     'depthwise_conv',
+    'digitize',
     'divide',
     'dot_product_attention',
     'einsum',
@@ -1432,6 +1820,8 @@ __all__ = [
     'greater_equal',
     'hard_sigmoid',
     'hard_silu',
+    'histogram',
+    'in_top_k',
     'isfinite',
     'isinf',
     'isnan',
@@ -1458,6 +1848,7 @@ __all__ = [
     'max_pool',
     'maximum',
     'mean',
+    'median',
     'min',
     'minimum',
     'mish',
@@ -1466,7 +1857,22 @@ __all__ = [
     'moveaxis',
     'multiply',
     'nan_to_num',
+    'nanargmax',
+    'nanargmin',
+    'nancumprod',
+    'nancumsum',
+    'nanmax',
+    'nanmean',
+    'nanmedian',
+    'nanmin',
+    'nanpercentile',
+    'nanprod',
+    'nanquantile',
+    'nanstd',
+    'nansum',
+    'nanvar',
     'negative',
+    'nonzero',
     'norm',
     'not_equal',
     'one_hot',
@@ -1474,8 +1880,11 @@ __all__ = [
     'ones_like',
     'outer',
     'pad',
+    'percentile',
     'power',
     'prod',
+    'ptp',
+    'quantile',
     'random_bits',
     'random_categorical',
     'random_dropout',
@@ -1496,6 +1905,11 @@ __all__ = [
     'round',
     'rsqrt',
     'scatter_add',
+    'searchsorted',
+    'segment_max',
+    'segment_min',
+    'segment_prod',
+    'segment_sum',
     'selu',
     'sigmoid',
     'sign',
@@ -1531,6 +1945,8 @@ __all__ = [
     'tril',
     'triu',
     'trunc',
+    'unique',
+    'unravel_index',
     'var',
     'where',
     'zeros',
