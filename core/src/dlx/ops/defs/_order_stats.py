@@ -4,6 +4,7 @@ builders (kept here so the module of references stays small)."""
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -138,7 +139,8 @@ def quantile_cases(nan=False, q_scale=1.0, with_q=True):
 
 
 # ----------------------------------------------------------------------- correlate
-def _correlate_offset(n1: int, n2: int, mode: str) -> int:
+@functools.cache
+def correlate_offset(n1: int, n2: int, mode: str) -> int:
     """Where ``mode``'s output starts inside the ``'full'`` correlation (found on probe data, so
     it is NumPy's rule by construction)."""
     if mode == "full":
@@ -158,7 +160,7 @@ def correlate_grad(g, out, x1, x2, mode="valid"):
     with ``gf`` the cotangent padded to the full length."""
     n1, n2 = tensors.shape(x1)[0], tensors.shape(x2)[0]
     full = n1 + n2 - 1
-    off = _correlate_offset(n1, n2, mode)
+    off = correlate_offset(n1, n2, mode)
     length = tensors.shape(g)[0]
     gf = K.pad(g, ((off, full - off - length),))
     dx1 = K.correlate(gf, K.flip(x2, 0), "valid")
