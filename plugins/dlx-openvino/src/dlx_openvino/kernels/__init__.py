@@ -6,7 +6,8 @@ ones as ``openvino.Output`` edges or weak Python scalars) and returns graph edge
 :mod:`dlx_openvino.backend` turns each builder into the op's kernel (an eager call compiles and
 caches a one-op model; under ``compile`` the builder adds nodes to the traced graph). To add a
 group, add the module here and to :data:`GROUPS`; an op without a builder runs its spec's
-decomposition.
+decomposition. A module may also list, in ``REFERENCE``, ops of its group that OpenVINO's opset
+cannot express: those run through their NumPy reference (values only, not compilable).
 """
 
 from __future__ import annotations
@@ -25,4 +26,9 @@ def all_kernels() -> dict[str, Callable]:
     return merge_kernel_tables(GROUPS)
 
 
-__all__ = ["GROUPS", "all_kernels"]
+def reference_ops() -> frozenset[str]:
+    """The ops the modules declare as running through their reference (``REFERENCE``)."""
+    return frozenset(n for g in GROUPS for n in getattr(g, "REFERENCE", ()))
+
+
+__all__ = ["GROUPS", "all_kernels", "reference_ops"]
