@@ -39,8 +39,8 @@ def unique(x, sorted=True, return_index=False, return_inverse=False, return_coun
         values, index, inverse, counts = jnp.unique(
             x, return_index=True, return_inverse=True, return_counts=True, axis=axis, size=size,
             fill_value=fill_value, equal_nan=True)
-    except _TRACING_ERRORS as e:
-        raise data_dependent_error("unique", "jax.jit", "pass size=N for a static length") from e
+    except _TRACING_ERRORS:
+        raise data_dependent_error("unique", "jax.jit", "pass size=N for a static length") from None
     inverse = inverse.reshape(x.shape if axis is None else (x.shape[axis],))
     if not sorted:  # first-occurrence order; padding (count 0) stays last
         n = values.shape[0 if axis is None else axis]
@@ -60,8 +60,8 @@ def nonzero(x):
         raise ValueError("nonzero: x is 0-d; expected a tensor of rank >= 1")
     try:
         out = jnp.nonzero(x)
-    except _TRACING_ERRORS as e:
-        raise data_dependent_error("nonzero", "jax.jit", None) from e
+    except _TRACING_ERRORS:
+        raise data_dependent_error("nonzero", "jax.jit", None) from None
     return tuple(i.astype(INT32) for i in out)
 
 

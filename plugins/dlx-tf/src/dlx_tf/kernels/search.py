@@ -33,8 +33,12 @@ def searchsorted(sorted_sequence, values, side="left"):
     return tf.reshape(out, tf.shape(v))
 
 
-def _unique_flat(x):
+def _unique_sorted_n(x):
+    """Per flattened ``x`` of N entries: its distinct values in ascending order (NaN last, one
+    value) in the first ``n`` of N slots, with first index and count per slot, the validity of each
+    slot and the inverse. Static shapes only (works inside ``tf.function``, XLA included)."""
     flat = _sortable(tf.reshape(x, [-1]))
+    size = static_shape(flat)[0]
     if flat.dtype in FLOAT_TF:  # by value with NaN last (two stable sorts: value, then is-NaN)
         nan = tf.math.is_nan(flat)
         o1 = tf.argsort(tf.where(nan, tf.constant(np.inf, flat.dtype), flat), stable=True)
@@ -46,14 +50,45 @@ def _unique_flat(x):
     same = tf.equal(s[1:], s[:-1])
     if flat.dtype in FLOAT_TF:
         same = same | (tf.math.is_nan(s[1:]) & tf.math.is_nan(s[:-1]))
-    new = tf.concat([tf.ones([tf.minimum(tf.size(s), 1)], tf.bool), ~same], 0)
+    new = tf.concat([tf.ones([min(size, 1)], tf.bool), ~same], 0)
     group = tf.cumsum(tf.cast(new, tf.int32)) - 1
-    values = tf.cast(tf.boolean_mask(s, new), x.dtype)
-    index = tf.boolean_mask(order, new)
-    n = tf.shape(values)[0]
-    counts = tf.math.unsorted_segment_sum(tf.ones_like(group), group, n)
-    inverse = tf.scatter_nd(order[:, None], group, tf.shape(group))
-    return values, index, tf.reshape(inverse, tf.shape(x)), counts
+    pos = tf.range(size, dtype=tf.int32)
+    first = tf.math.unsorted_segment_min(pos, group, size)  # first sorted position of each group
+    first = tf.clip_by_value(first, 0, max(size - 1, 0))
+    values = tf.cast(tf.gather(s, first), x.dtype)
+    index = tf.gather(order, first)
+    counts = tf.math.unsorted_segment_sum(tf.ones_like(group), group, size)
+    valid = pos < tf.reduce_sum(tf.cast(new, tf.int32))
+    inverse = tf.reshape(tf.scatter_nd(order[:, None], group, [size]), tf.shape(x))
+    return values, index, inverse, counts, valid
+
+
+def _unique_static(x, sorted, size, fill_value):
+    values, index, inverse, counts, valid = _unique_sorted_n(x)
+    n = static_shape(values)[0]
+    smallest, smallest_index = values[:1], index[:1]
+    if not sorted:
+        order = tf.argsort(tf.where(valid, index, np.iinfo(np.int32).max), stable=True)
+        rank = tf.scatter_nd(order[:, None], tf.range(n), [n])
+        values, index, counts, valid = (tf.gather(values, order), tf.gather(index, order),
+                                        tf.gather(counts, order), tf.gather(valid, order))
+        inverse = tf.gather(rank, inverse)
+    if size is not None:
+        if size <= n:
+            values, index, counts, valid = values[:size], index[:size], counts[:size], valid[:size]
+        else:
+            extra = size - n
+            values = tf.concat([values, tf.zeros([extra], values.dtype)], 0)
+            index = tf.concat([index, tf.zeros([extra], index.dtype)], 0)
+            counts = tf.concat([counts, tf.zeros([extra], counts.dtype)], 0)
+            valid = tf.concat([valid, tf.zeros([extra], tf.bool)], 0)
+        if fill_value is not None:
+            fill = tf.cast(tf.constant(fill_value, tf.float64 if x.dtype in FLOAT_TF else tf.int64), x.dtype)
+        else:
+            fill = smallest[0] if n else tf.zeros((), x.dtype)
+        values = tf.where(valid, values, fill)
+        index = tf.where(valid, index, smallest_index[0] if n else 0)
+    return values, index, inverse, counts
 
 
 def unique(x, sorted=True, return_index=False, return_inverse=False, return_counts=False, axis=None, size=None,
@@ -61,34 +96,19 @@ def unique(x, sorted=True, return_index=False, return_inverse=False, return_coun
     x = tensor(x)
     if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 0):
         raise ValueError(f"unique: size={size!r} is invalid; expected a non-negative int")
-    if not tf.executing_eagerly():
-        raise data_dependent_error("unique", "tf.function", "call it outside the compiled function")
+    eager = tf.executing_eagerly()
     if axis is not None:
+        if not eager:
+            raise data_dependent_error("unique", "tf.function", "with axis it runs eagerly only")
         # distinct slices need a lexicographic sort TF lacks: eager, so the NumPy rule runs on the host
         out = spec.unique(x.numpy(), sorted, return_index, return_inverse, return_counts, axis, size, fill_value)
         return tuple(tf.constant(o) for o in out) if isinstance(out, tuple) else tf.constant(out)
-    values, index, inverse, counts = _unique_flat(x)
-    smallest, smallest_index = values[:1], index[:1]
-    if not sorted:
-        order = tf.argsort(index, stable=True)
-        rank = tf.scatter_nd(order[:, None], tf.range(tf.size(order)), tf.shape(order))
-        values, index, counts, inverse = (tf.gather(values, order), tf.gather(index, order), tf.gather(counts, order),
-                                          tf.gather(rank, inverse))
-    if size is not None:
-        n = int(tf.shape(values)[0])
-        if n >= size:
-            values, index, counts = values[:size], index[:size], counts[:size]
-        else:
-            if fill_value is not None:
-                pad = tf.cast(tf.fill([size - n], tf.constant(fill_value, tf.float64 if x.dtype in FLOAT_TF
-                                                              else tf.int64)), x.dtype)
-            elif n:
-                pad = tf.repeat(smallest, size - n)
-            else:
-                pad = tf.zeros([size - n], x.dtype)
-            values = tf.concat([values, pad], 0)
-            index = tf.concat([index, tf.fill([size - n], smallest_index[0] if n else 0)], 0)
-            counts = tf.concat([counts, tf.zeros([size - n], counts.dtype)], 0)
+    if size is None and not eager:
+        raise data_dependent_error("unique", "tf.function", "pass size=N for a static length")
+    values, index, inverse, counts = _unique_static(x, sorted, size, fill_value)
+    if size is None:  # eager: keep the distinct ones
+        n = int(tf.reduce_sum(tf.cast(counts > 0, tf.int32)))
+        values, index, counts = values[:n], index[:n], counts[:n]
     extra = [tf.cast(a, tf.int32) for a, want in ((index, return_index), (inverse, return_inverse),
                                                   (counts, return_counts)) if want]
     return (values, *extra) if extra else values
