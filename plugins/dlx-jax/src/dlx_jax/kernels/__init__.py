@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dlx.backend import merge_kernel_tables
-from dlx_jax.kernels import decompositions, elementwise, linalg, nn, optim, random, reduction, shape
+from dlx_jax.kernels import decompositions, elementwise, linalg, nn, optim, random, reduction, search, shape, statistics
 
 #: every kernel module, in the order of ``dlx.ops.defs``
-GROUPS = (decompositions, elementwise, reduction, shape, linalg, nn, random, optim)
+GROUPS = (decompositions, elementwise, reduction, shape, linalg, nn, random, optim, statistics, search)
 
 
 def all_kernels() -> dict[str, Callable]:
