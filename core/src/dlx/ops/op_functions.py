@@ -521,6 +521,17 @@ def get_item_grad(g, x, key):
     return _STATE.kernels['get_item_grad'](g, x, key)
 
 
+def glu(x, axis=-1):
+    """Gated linear unit: ``a * sigmoid(b)`` where ``a, b`` are the two halves of ``x`` along
+    ``axis`` (its size must be even).
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('glu', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['glu'], (x, axis,), {})
+    return _STATE.kernels['glu'](x, axis)
+
+
 def greater(x1, x2):
     """``greater`` comparison with broadcasting; returns bool."""
     if isinstance(x1, _Special) or isinstance(x2, _Special):
@@ -535,6 +546,13 @@ def greater_equal(x1, x2):
     return _STATE.kernels['greater_equal'](x1, x2)
 
 
+def hard_shrink(x, threshold=0.5):
+    """``x`` where ``|x| > threshold``, else 0."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['hard_shrink'], (x, threshold,), {})
+    return _STATE.kernels['hard_shrink'](x, threshold)
+
+
 def hard_sigmoid(x):
     """relu6(x + 3) / 6."""
     if isinstance(x, _Special):
@@ -547,6 +565,20 @@ def hard_silu(x):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hard_silu'], (x,), {})
     return _STATE.kernels['hard_silu'](x)
+
+
+def hard_swish(x):
+    """``x * relu6(x + 3) / 6``: Keras's name for :func:`hard_silu`."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['hard_swish'], (x,), {})
+    return _STATE.kernels['hard_swish'](x)
+
+
+def hard_tanh(x):
+    """``clip(x, -1, 1)``."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['hard_tanh'], (x,), {})
+    return _STATE.kernels['hard_tanh'](x)
 
 
 def isfinite(x):
@@ -834,6 +866,17 @@ def norm(x, ord=None, axis=None, keepdims=False):
     return _STATE.kernels['norm'](x, ord, axis, keepdims)
 
 
+def normalize(x, axis=-1, order=2, epsilon=None):
+    """``x / max(norm(x, order), epsilon)`` along ``axis`` (``epsilon`` defaults to 1e-7, Keras's
+    ``backend.epsilon()``). A scalar ``x`` is treated as a vector of length 1.
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('normalize', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['normalize'], (x, axis, order, epsilon,), {})
+    return _STATE.kernels['normalize'](x, axis, order, epsilon)
+
+
 def not_equal(x1, x2):
     """``not_equal`` comparison with broadcasting; returns bool."""
     if isinstance(x1, _Special) or isinstance(x2, _Special):
@@ -898,6 +941,15 @@ def prod(x, axis=None, keepdims=False):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['prod'], (x, axis, keepdims,), {})
     return _STATE.kernels['prod'](x, axis, keepdims)
+
+
+def psnr(x1, x2, max_val):
+    """Peak signal-to-noise ratio in dB: ``20 log10(max_val) - 10 log10(mean((x1 - x2)**2))``
+    over all elements (a scalar).
+    """
+    if isinstance(x1, _Special) or isinstance(x2, _Special) or isinstance(max_val, _Special):
+        return _slow(_REGISTRY['psnr'], (x1, x2, max_val,), {})
+    return _STATE.kernels['psnr'](x1, x2, max_val)
 
 
 def random_bits(seed, shape):
@@ -1116,6 +1168,13 @@ def slice_update(inputs, start_indices, updates):
     return _STATE.kernels['slice_update'](inputs, start_indices, updates)
 
 
+def soft_shrink(x, threshold=0.5):
+    """``x - threshold`` above ``threshold``, ``x + threshold`` below ``-threshold``, else 0."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['soft_shrink'], (x, threshold,), {})
+    return _STATE.kernels['soft_shrink'](x, threshold)
+
+
 def softmax(x, axis=-1):
     """``exp(x - max) / sum(exp(x - max))`` along ``axis``."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
@@ -1157,6 +1216,31 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     return _STATE.kernels['sparse_categorical_crossentropy'](target, output, from_logits, axis)
 
 
+def sparse_plus(x):
+    """0 for ``x <= -1``, ``x`` for ``x >= 1``, ``(x + 1)**2 / 4`` between."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['sparse_plus'], (x,), {})
+    return _STATE.kernels['sparse_plus'](x)
+
+
+def sparse_sigmoid(x):
+    """0 for ``x <= -1``, 1 for ``x >= 1``, ``(x + 1) / 2`` between."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['sparse_sigmoid'], (x,), {})
+    return _STATE.kernels['sparse_sigmoid'](x)
+
+
+def sparsemax(x, axis=-1):
+    """The Euclidean projection of ``x`` onto the probability simplex along ``axis``:
+    ``max(x - tau, 0)`` with ``tau`` chosen so the result sums to 1.
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('sparsemax', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['sparsemax'], (x, axis,), {})
+    return _STATE.kernels['sparsemax'](x, axis)
+
+
 def split(x, indices_or_sections, axis=0):
     """Splits into equal sections or at indices along ``axis``; returns a list."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
@@ -1178,6 +1262,15 @@ def square(x):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['square'], (x,), {})
     return _STATE.kernels['square'](x)
+
+
+def squareplus(x, b=4):
+    """``(x + sqrt(x**2 + b)) / 2``, evaluated without cancellation (``b / (2 (s - x))`` for
+    ``x < 0``) or overflow (``s = hypot(x, sqrt(b))``).
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['squareplus'], (x, b,), {})
+    return _STATE.kernels['squareplus'](x, b)
 
 
 def squeeze(x, axis=None):
@@ -1239,6 +1332,13 @@ def swapaxes(x, axis1, axis2):
     return _STATE.kernels['swapaxes'](x, axis1, axis2)
 
 
+def swish(x):
+    """``x * sigmoid(x)``: Keras's name for :func:`silu`."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['swish'], (x,), {})
+    return _STATE.kernels['swish'](x)
+
+
 def take(x, indices, axis=None):
     """Gathers entries of ``x`` at ``indices`` along ``axis`` (the flattened array if None).
     Negative indices count from the end.
@@ -1282,11 +1382,25 @@ def tanh(x):
     return _STATE.kernels['tanh'](x)
 
 
+def tanh_shrink(x):
+    """``x - tanh(x)``."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['tanh_shrink'], (x,), {})
+    return _STATE.kernels['tanh_shrink'](x)
+
+
 def tensordot(x1, x2, axes=2):
     """Tensor contraction over ``axes`` (an int, or a pair of axis lists)."""
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['tensordot'], (x1, x2, axes,), {})
     return _STATE.kernels['tensordot'](x1, x2, axes)
+
+
+def threshold(x, threshold, default_value):
+    """``x`` where ``x > threshold``, else ``default_value``."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['threshold'], (x, threshold, default_value,), {})
+    return _STATE.kernels['threshold'](x, threshold, default_value)
 
 
 def tile(x, repeats):
@@ -1428,10 +1542,14 @@ __all__ = [
     'gelu',
     'get_item',
     'get_item_grad',
+    'glu',
     'greater',
     'greater_equal',
+    'hard_shrink',
     'hard_sigmoid',
     'hard_silu',
+    'hard_swish',
+    'hard_tanh',
     'isfinite',
     'isinf',
     'isnan',
@@ -1468,6 +1586,7 @@ __all__ = [
     'nan_to_num',
     'negative',
     'norm',
+    'normalize',
     'not_equal',
     'one_hot',
     'ones',
@@ -1476,6 +1595,7 @@ __all__ = [
     'pad',
     'power',
     'prod',
+    'psnr',
     'random_bits',
     'random_categorical',
     'random_dropout',
@@ -1504,14 +1624,19 @@ __all__ = [
     'sinh',
     'slice',
     'slice_update',
+    'soft_shrink',
     'softmax',
     'softplus',
     'softsign',
     'sort',
     'sparse_categorical_crossentropy',
+    'sparse_plus',
+    'sparse_sigmoid',
+    'sparsemax',
     'split',
     'sqrt',
     'square',
+    'squareplus',
     'squeeze',
     'stack',
     'std',
@@ -1519,12 +1644,15 @@ __all__ = [
     'subtract',
     'sum',
     'swapaxes',
+    'swish',
     'take',
     'take_along_axis',
     'take_along_axis_grad',
     'tan',
     'tanh',
+    'tanh_shrink',
     'tensordot',
+    'threshold',
     'tile',
     'top_k',
     'transpose',
