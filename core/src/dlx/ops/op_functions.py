@@ -373,13 +373,15 @@ def divide(x1, x2):
     return _STATE.kernels['divide'](x1, x2)
 
 
-def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False):
+def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False, flash_attention=None, attn_logits_soft_cap=None):
     """Scaled dot-product attention on ``(batch, seq, heads, head_dim)`` tensors. ``mask`` is
-    boolean (``True`` = attend), ``bias`` is added to the logits.
+    boolean (``True`` = attend), ``bias`` is added to the logits. ``attn_logits_soft_cap=c``
+    caps the (biased) logits softly as ``c * tanh(logits / c)`` before masking.
+    ``flash_attention=True`` raises: no dlx backend has a fused attention kernel.
     """
     if isinstance(query, _Special) or isinstance(key, _Special) or isinstance(value, _Special) or isinstance(bias, _Special) or isinstance(mask, _Special):
-        return _slow(_REGISTRY['dot_product_attention'], (query, key, value, bias, mask, scale, is_causal,), {})
-    return _STATE.kernels['dot_product_attention'](query, key, value, bias, mask, scale, is_causal)
+        return _slow(_REGISTRY['dot_product_attention'], (query, key, value, bias, mask, scale, is_causal, flash_attention, attn_logits_soft_cap,), {})
+    return _STATE.kernels['dot_product_attention'](query, key, value, bias, mask, scale, is_causal, flash_attention, attn_logits_soft_cap)
 
 
 def einsum(subscripts, *operands):
@@ -602,13 +604,17 @@ def isnan(x):
     return _STATE.kernels['isnan'](x)
 
 
-def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None):
-    """Normalizes over ``axis`` to zero mean / unit variance, then ``* gamma + beta``."""
+def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs):
+    """Normalizes over ``axis`` to zero mean / unit variance, then ``* gamma + beta``.
+    ``epsilon=None`` means 1e-7 (Keras's ``backend.epsilon()``). Keras's deprecated
+    ``rms_scaling=True`` keyword scales ``x`` by ``1 / sqrt(variance + epsilon)`` without centering
+    and ignores ``beta``.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('layer_normalization', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special) or isinstance(gamma, _Special) or isinstance(beta, _Special):
-        return _slow(_REGISTRY['layer_normalization'], (x, gamma, beta, axis, epsilon,), {})
-    return _STATE.kernels['layer_normalization'](x, gamma, beta, axis, epsilon)
+        return _slow(_REGISTRY['layer_normalization'], (x, gamma, beta, axis, epsilon,), {**kwargs})
+    return _STATE.kernels['layer_normalization'](x, gamma, beta, axis, epsilon, **kwargs)
 
 
 def leaky_relu(x, negative_slope=0.2):
@@ -884,15 +890,17 @@ def not_equal(x1, x2):
     return _STATE.kernels['not_equal'](x1, x2)
 
 
-def one_hot(x, num_classes, axis=-1, dtype=None):
-    """One-hot encodes integer ``x`` (out-of-range values give all zeros)."""
+def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
+    """One-hot encodes integer ``x`` (out-of-range values give all zeros). ``sparse=True`` (a
+    sparse result in Keras) raises: dlx tensors are dense.
+    """
     if axis is not None and axis.__class__ is not int:
         _check_axis('one_hot', 'axis', axis, None)
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('one_hot', 'dtype', dtype)
     if isinstance(x, _Special):
-        return _slow(_REGISTRY['one_hot'], (x, num_classes, axis, dtype,), {})
-    return _STATE.kernels['one_hot'](x, num_classes, axis, dtype)
+        return _slow(_REGISTRY['one_hot'], (x, num_classes, axis, dtype, sparse,), {})
+    return _STATE.kernels['one_hot'](x, num_classes, axis, dtype, sparse)
 
 
 def ones(shape, dtype=None):
