@@ -323,6 +323,33 @@ def cosh(x):
     return _STATE.kernels['cosh'](x)
 
 
+def ctc_decode(inputs, sequence_lengths, strategy='greedy', beam_width=100, top_paths=1, merge_repeated=True, mask_index=0):
+    """Decodes CTC outputs. Returns ``(decoded, scores)``: ``decoded`` is int32
+    ``(top_paths, batch, max_time)``, each path's labels first and ``-1`` after; ``scores`` is
+    ``(batch, top_paths)``.
+
+    ``strategy="greedy"``: the best class per step, repeats merged (``merge_repeated``), blanks
+    (``mask_index``) dropped; ``top_paths`` is 1 and the score is ``-sum`` of the best raw
+    ``inputs`` values (as Keras). ``strategy="beam_search"``: a prefix beam search of width
+    ``beam_width`` on ``log_softmax(inputs)``; scores are the paths' log-probabilities, best
+    first (repeats are always merged, as in CTC).
+    """
+    if isinstance(inputs, _Special) or isinstance(sequence_lengths, _Special):
+        return _slow(_REGISTRY['ctc_decode'], (inputs, sequence_lengths, strategy, beam_width, top_paths, merge_repeated, mask_index,), {})
+    return _STATE.kernels['ctc_decode'](inputs, sequence_lengths, strategy, beam_width, top_paths, merge_repeated, mask_index)
+
+
+def ctc_loss(target, output, target_length, output_length, mask_index=0):
+    """Per-sequence CTC loss ``-log p(target | output)`` of shape ``(batch,)``. ``output`` holds
+    logits (normalized with ``log_softmax`` over classes); only the first ``output_length[b]``
+    steps and ``target_length[b]`` labels count; ``mask_index`` is the blank class. An alignment
+    that cannot exist (too short an output) gives a loss of about 1e30 instead of inf.
+    """
+    if isinstance(target, _Special) or isinstance(output, _Special) or isinstance(target_length, _Special) or isinstance(output_length, _Special):
+        return _slow(_REGISTRY['ctc_loss'], (target, output, target_length, output_length, mask_index,), {})
+    return _STATE.kernels['ctc_loss'](target, output, target_length, output_length, mask_index)
+
+
 def cumprod(x, axis=None):
     """Cumulative product along ``axis`` (flattened if ``None``)."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
@@ -1525,6 +1552,8 @@ __all__ = [
     'conv_transpose',
     'cos',
     'cosh',
+    'ctc_decode',
+    'ctc_loss',
     'cumprod',
     'cumsum',
     'dense',
