@@ -41,6 +41,26 @@ def adam_update(variable, gradient, m, v, alpha, beta_1=0.9, beta_2=0.999, epsil
     return _STATE.kernels['adam_update'](variable, gradient, m, v, alpha, beta_1, beta_2, epsilon)
 
 
+def adaptive_average_pool(inputs, output_size, data_format=None):
+    """Averages ``inputs`` (``(batch, *spatial, channels)``, or channels first) over adaptive
+    windows so the spatial shape becomes ``output_size`` (an int or one per spatial axis).
+    """
+    if data_format not in _FORMATS:
+        _bad('adaptive_average_pool', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(inputs, _Special):
+        return _slow(_REGISTRY['adaptive_average_pool'], (inputs, output_size, data_format,), {})
+    return _STATE.kernels['adaptive_average_pool'](inputs, output_size, data_format)
+
+
+def adaptive_max_pool(inputs, output_size, data_format=None):
+    """The maximum of ``inputs`` over adaptive windows (see :func:`adaptive_average_pool`)."""
+    if data_format not in _FORMATS:
+        _bad('adaptive_max_pool', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(inputs, _Special):
+        return _slow(_REGISTRY['adaptive_max_pool'], (inputs, output_size, data_format,), {})
+    return _STATE.kernels['adaptive_max_pool'](inputs, output_size, data_format)
+
+
 def add(x1, x2):
     """``x1 + x2`` with broadcasting."""
     if isinstance(x1, _Special) or isinstance(x2, _Special):
@@ -867,6 +887,20 @@ def moveaxis(x, source, destination):
     return _STATE.kernels['moveaxis'](x, source, destination)
 
 
+def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwargs):
+    """Multi-hot encodes integer ``inputs``: 1 for each class present (over axis 1 of a batch of
+    rows, or over a single vector), else 0. ``num_tokens`` is accepted for ``num_classes``
+    (Keras's older name); ``sparse=True`` raises (dlx tensors are dense).
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(inputs, 'shape', ())) <= axis < (len(getattr(inputs, 'shape', ())) or 1):
+        _check_axis('multi_hot', 'axis', axis, inputs if hasattr(inputs, 'shape') else None)
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('multi_hot', 'dtype', dtype)
+    if isinstance(inputs, _Special):
+        return _slow(_REGISTRY['multi_hot'], (inputs, num_classes, axis, dtype, sparse,), {**kwargs})
+    return _STATE.kernels['multi_hot'](inputs, num_classes, axis, dtype, sparse, **kwargs)
+
+
 def multiply(x1, x2):
     """``x1 * x2`` with broadcasting."""
     if isinstance(x1, _Special) or isinstance(x2, _Special):
@@ -1152,6 +1186,23 @@ def selu(x):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['selu'], (x,), {})
     return _STATE.kernels['selu'](x)
+
+
+def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding='valid', data_format=None, dilation_rate=1):
+    """Depthwise convolution with ``depthwise_kernel`` ``(*window, in_channels,
+    depth_multiplier)``, then a 1x1 convolution with ``pointwise_kernel`` ``(*ones,
+    in_channels * depth_multiplier, out_channels)``.
+    """
+    if padding != 'valid' and padding != 'same':
+        if str(padding).lower() in ('valid', 'same'):
+            padding = str(padding).lower()
+        else:
+            _bad('separable_conv', 'padding', padding, "'valid' or 'same'")
+    if data_format not in _FORMATS:
+        _bad('separable_conv', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(inputs, _Special) or isinstance(depthwise_kernel, _Special) or isinstance(pointwise_kernel, _Special):
+        return _slow(_REGISTRY['separable_conv'], (inputs, depthwise_kernel, pointwise_kernel, strides, padding, data_format, dilation_rate,), {})
+    return _STATE.kernels['separable_conv'](inputs, depthwise_kernel, pointwise_kernel, strides, padding, data_format, dilation_rate)
 
 
 def sigmoid(x):
@@ -1519,6 +1570,8 @@ def zeros_like(x, dtype=None):
 __all__ = [
     'abs',
     'adam_update',
+    'adaptive_average_pool',
+    'adaptive_max_pool',
     'add',
     'all',
     'any',
@@ -1619,6 +1672,7 @@ __all__ = [
     'mod',
     'moments',
     'moveaxis',
+    'multi_hot',
     'multiply',
     'nan_to_num',
     'negative',
@@ -1654,6 +1708,7 @@ __all__ = [
     'rsqrt',
     'scatter_add',
     'selu',
+    'separable_conv',
     'sigmoid',
     'sign',
     'silu',

@@ -124,7 +124,7 @@ def _check_strategy(strategy, beam_width, top_paths):
 def ctc_greedy_decomposition(inputs, sequence_lengths, merge_repeated=True, mask_index=0):
     """Greedy decoding in ops: ``(decoded (1, batch, max_time) int32, scores (batch, 1))``."""
     x = K.cast(inputs, _float_dtype(inputs))
-    b, tm, c = tensors.shape(x)
+    _, tm, c = tensors.shape(x)
     mask_index = c - 1 if mask_index is None else mask_index
     idx = K.cast(K.argmax(x, axis=-1), "int32")
     best = K.max(x, axis=-1)

@@ -28,6 +28,7 @@ from dlx.ops.defs._conv import (  # noqa: F401  (re-exported: backends reuse the
     conv_transpose_decomposition,
     depthwise_conv_decomposition,
 )
+from dlx.ops.defs.shape import dense_only, one_hot
 from dlx.ops.spec import Case, op
 
 G = "nn"
@@ -664,6 +665,42 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     if axis != -1:
         oh = np.moveaxis(oh, -1, axis)
     return categorical_crossentropy(oh, o, from_logits, axis)
+
+
+# ------------------------------------------------------------------------------ multi_hot
+def _multi_hot_classes(num_classes, kwargs):
+    if "num_tokens" in kwargs:  # Keras's older name
+        if num_classes is not None:
+            raise ValueError("multi_hot: pass num_classes or num_tokens, not both")
+        num_classes = kwargs.pop("num_tokens")
+    if kwargs:
+        raise TypeError(f"multi_hot: unexpected keyword argument(s) {sorted(kwargs)}")
+    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1:
+        raise ValueError(f"multi_hot: num_classes={num_classes!r}; expected a positive int")
+    return num_classes
+
+
+def multi_hot_decomposition(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwargs):
+    num_classes = _multi_hot_classes(num_classes, dict(kwargs))
+    dense_only("multi_hot", sparse)
+    red = 1 if len(tensors.shape(inputs)) > 1 else 0
+    return K.max(K.one_hot(K.cast(inputs, "int32"), num_classes, axis=axis, dtype=dtype), axis=red)
+
+
+@op(G, T.E0, [
+    Case("batch", lambda r, dt: ((r.integers(0, 6, (4, 3)).astype(np.int32),), {"num_classes": 6, "dtype": dt}), grad=False),
+    Case("vector", lambda r, dt: ((np.array([0, 4, 4], np.int32),), {"num_classes": 5, "dtype": dt}), grad=False),
+    Case("num_tokens", lambda r, dt: ((r.integers(0, 4, (3, 2)).astype(np.int32),), {"num_tokens": 4, "dtype": dt}), grad=False),
+], decomposition=multi_hot_decomposition, tensors=("inputs",))
+def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwargs):
+    """Multi-hot encodes integer ``inputs``: 1 for each class present (over axis 1 of a batch of
+    rows, or over a single vector), else 0. ``num_tokens`` is accepted for ``num_classes``
+    (Keras's older name); ``sparse=True`` raises (dlx tensors are dense)."""
+    num_classes = _multi_hot_classes(num_classes, dict(kwargs))
+    dense_only("multi_hot", sparse)
+    x = np.asarray(inputs).astype(np.int64)
+    oh = one_hot(x, num_classes, axis, dtype)
+    return np.max(oh, axis=1 if x.ndim > 1 else 0)
 
 
 # ------------------------------------------------------------------------------ attention
