@@ -191,6 +191,11 @@ def average_pool(inputs, pool_size, strides=None, padding='valid', data_format=N
     return _STATE.kernels['average_pool'](inputs, pool_size, strides, padding, data_format)
 
 
+def bartlett(x):
+    """The Bartlett (triangular) window of length ``x``."""
+    return _STATE.kernels['bartlett'](x)
+
+
 def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=0.001):
     """``(x - mean) / sqrt(variance + epsilon) * scale + offset`` with per-``axis`` statistics."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
@@ -240,6 +245,11 @@ def bitwise_xor(x, y):
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['bitwise_xor'], (x, y,), {})
     return _STATE.kernels['bitwise_xor'](x, y)
+
+
+def blackman(x):
+    """The Blackman window of length ``x``."""
+    return _STATE.kernels['blackman'](x)
 
 
 def broadcast_to(x, shape):
@@ -496,11 +506,37 @@ def expm1(x):
     return _STATE.kernels['expm1'](x)
 
 
+def extract_sequences(x, sequence_length, sequence_stride):
+    """Frames of ``sequence_length`` along the last axis, every ``sequence_stride`` steps:
+    ``(..., num_frames, sequence_length)`` with ``num_frames = (n - sequence_length) //
+    sequence_stride + 1``.
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['extract_sequences'], (x, sequence_length, sequence_stride,), {})
+    return _STATE.kernels['extract_sequences'](x, sequence_length, sequence_stride)
+
+
 def eye(N, M=None, k=0, dtype=None):
     """A 2-D array with ones on the ``k``-th diagonal."""
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('eye', 'dtype', dtype)
     return _STATE.kernels['eye'](N, M, k, dtype)
+
+
+def fft(x):
+    """The discrete Fourier transform along the last axis of ``x = (real, imag)``; returns
+    ``(real, imag)``.
+    """
+    if _any_special(x):
+        return _slow(_REGISTRY['fft'], (x,), {})
+    return _STATE.kernels['fft'](x)
+
+
+def fft2(x):
+    """The 2-D discrete Fourier transform over the last two axes of ``x = (real, imag)``."""
+    if _any_special(x):
+        return _slow(_REGISTRY['fft2'], (x,), {})
+    return _STATE.kernels['fft2'](x)
 
 
 def flip(x, axis=None):
@@ -595,6 +631,16 @@ def greater_equal(x1, x2):
     return _STATE.kernels['greater_equal'](x1, x2)
 
 
+def hamming(x):
+    """The Hamming window of length ``x``."""
+    return _STATE.kernels['hamming'](x)
+
+
+def hanning(x):
+    """The Hann window of length ``x``."""
+    return _STATE.kernels['hanning'](x)
+
+
 def hard_shrink(x, threshold=0.5):
     """``x`` where ``|x| > threshold``, else 0."""
     if isinstance(x, _Special):
@@ -630,6 +676,22 @@ def hard_tanh(x):
     return _STATE.kernels['hard_tanh'](x)
 
 
+def ifft2(x):
+    """The inverse 2-D discrete Fourier transform over the last two axes of ``x = (real, imag)``."""
+    if _any_special(x):
+        return _slow(_REGISTRY['ifft2'], (x,), {})
+    return _STATE.kernels['ifft2'](x)
+
+
+def irfft(x, fft_length=None):
+    """The inverse of :func:`rfft`: a real signal of ``fft_length`` (default ``2 * (bins - 1)``)
+    from the half spectrum ``x = (real, imag)``.
+    """
+    if _any_special(x):
+        return _slow(_REGISTRY['irfft'], (x, fft_length,), {})
+    return _STATE.kernels['irfft'](x, fft_length)
+
+
 def isfinite(x):
     """True where ``x`` is neither infinite nor NaN."""
     if isinstance(x, _Special):
@@ -649,6 +711,23 @@ def isnan(x):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isnan'], (x,), {})
     return _STATE.kernels['isnan'](x)
+
+
+def istft(x, sequence_length, sequence_stride, fft_length, length=None, window='hann', center=True):
+    """Inverse short-time Fourier transform of ``x = (real, imag)`` frames ``(..., num_frames,
+    fft_length // 2 + 1)``: each frame's :func:`irfft` times the window, overlap-added and divided
+    by the overlap-added squared window (as Keras; with ``window=None`` the sum of frames is
+    scaled by ``fft_length / (overlap count * sequence_stride)``). ``center=True`` drops
+    ``fft_length // 2`` samples each side; ``length`` fixes the output length.
+    """
+    if _any_special(x):
+        return _slow(_REGISTRY['istft'], (x, sequence_length, sequence_stride, fft_length, length, window, center,), {})
+    return _STATE.kernels['istft'](x, sequence_length, sequence_stride, fft_length, length, window, center)
+
+
+def kaiser(x, beta):
+    """The Kaiser window of length ``x`` with shape parameter ``beta``."""
+    return _STATE.kernels['kaiser'](x, beta)
 
 
 def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs):
@@ -1133,6 +1212,15 @@ def reshape(x, newshape):
     return _STATE.kernels['reshape'](x, newshape)
 
 
+def rfft(x, fft_length=None):
+    """The discrete Fourier transform of real ``x`` along the last axis, bins ``0 ..
+    fft_length // 2`` (``x`` is cropped or zero-padded to ``fft_length``); returns ``(real, imag)``.
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['rfft'], (x, fft_length,), {})
+    return _STATE.kernels['rfft'](x, fft_length)
+
+
 def right_shift(x, y):
     """``x >> y`` (arithmetic for signed, logical for unsigned)."""
     if isinstance(x, _Special) or isinstance(y, _Special):
@@ -1386,6 +1474,19 @@ def std(x, axis=None, keepdims=False):
     return _STATE.kernels['std'](x, axis, keepdims)
 
 
+def stft(x, sequence_length, sequence_stride, fft_length, window='hann', center=True):
+    """Short-time Fourier transform along the last axis: ``(real, imag)`` of shape ``(...,
+    num_frames, fft_length // 2 + 1)``. Frames of ``fft_length`` every ``sequence_stride`` steps
+    (``center=True`` reflect-pads the signal by ``fft_length // 2`` each side) are multiplied by
+    ``window`` -- ``"hann"``, ``"hamming"`` (periodic, ``sequence_length`` long, centered in
+    ``fft_length`` with zeros), a ``(sequence_length,)`` tensor, or ``None`` (ones) -- then
+    transformed with :func:`rfft`. ``x`` must be float32 or float64.
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['stft'], (x, sequence_length, sequence_stride, fft_length, window, center,), {})
+    return _STATE.kernels['stft'](x, sequence_length, sequence_stride, fft_length, window, center)
+
+
 def stop_gradient(x):
     """Returns ``x``; no gradient flows through it."""
     if isinstance(x, _Special):
@@ -1587,6 +1688,7 @@ __all__ = [
     'argmin',
     'argsort',
     'average_pool',
+    'bartlett',
     'batch_normalization',
     'binary_crossentropy',
     'bitcast_uint32_to_float32',
@@ -1594,6 +1696,7 @@ __all__ = [
     'bitwise_invert',
     'bitwise_or',
     'bitwise_xor',
+    'blackman',
     'broadcast_to',
     'cast',
     'categorical_crossentropy',
@@ -1622,7 +1725,10 @@ __all__ = [
     'exp2',
     'expand_dims',
     'expm1',
+    'extract_sequences',
     'eye',
+    'fft',
+    'fft2',
     'flip',
     'floor',
     'floor_divide',
@@ -1635,14 +1741,20 @@ __all__ = [
     'glu',
     'greater',
     'greater_equal',
+    'hamming',
+    'hanning',
     'hard_shrink',
     'hard_sigmoid',
     'hard_silu',
     'hard_swish',
     'hard_tanh',
+    'ifft2',
+    'irfft',
     'isfinite',
     'isinf',
     'isnan',
+    'istft',
+    'kaiser',
     'layer_normalization',
     'leaky_relu',
     'left_shift',
@@ -1701,6 +1813,7 @@ __all__ = [
     'relu6',
     'repeat',
     'reshape',
+    'rfft',
     'right_shift',
     'rms_normalization',
     'roll',
@@ -1732,6 +1845,7 @@ __all__ = [
     'squeeze',
     'stack',
     'std',
+    'stft',
     'stop_gradient',
     'subtract',
     'sum',

@@ -1,3 +1,15 @@
 """Op definitions, one module per group. Importing this package registers every op."""
 
-from dlx.ops.defs import activations, ctc, elementwise, linalg, nn, optim, random, reduction, shape, spatial  # noqa: F401
+from dlx.ops.defs import (  # noqa: F401
+    activations,
+    ctc,
+    elementwise,
+    linalg,
+    nn,
+    optim,
+    random,
+    reduction,
+    shape,
+    signal,
+    spatial,
+)

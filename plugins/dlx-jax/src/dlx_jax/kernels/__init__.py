@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dlx.backend import merge_kernel_tables
-from dlx_jax.kernels import activations, ctc, elementwise, linalg, nn, optim, random, reduction, shape, spatial
+from dlx_jax.kernels import activations, ctc, elementwise, linalg, nn, optim, random, reduction, shape, signal, spatial
 
 #: every kernel module, in the order of ``dlx.ops.defs``
-GROUPS = (elementwise, reduction, shape, linalg, nn, activations, ctc, spatial, random, optim)
+GROUPS = (elementwise, reduction, shape, linalg, nn, activations, ctc, spatial, signal, random, optim)
 
 
 def all_kernels() -> dict[str, Callable]:
