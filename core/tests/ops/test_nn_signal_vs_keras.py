@@ -177,3 +177,19 @@ def test_attention_soft_cap_is_tanh_capping(numpy_backend):
     w /= w.sum(-1, keepdims=True)
     want = np.einsum("bnts,bsnh->btnh", w, v)
     np.testing.assert_allclose(dlx.ops.dot_product_attention(q, k, v, attn_logits_soft_cap=1.5), want, rtol=1e-12)
+
+
+def test_complex_cases_skip_without_the_capability():
+    from dlx_conformance.suite.test_conformance import _gate
+
+    from dlx.backend import Capabilities
+    from dlx.ops import get_spec
+
+    class NoComplex:
+        capabilities = Capabilities(reasons={"complex": "no complex dtypes here"})
+        spec_version = 99
+
+    assert Capabilities().complex is False
+    with pytest.raises(pytest.skip.Exception, match="no complex dtypes here"):
+        _gate(NoComplex(), get_spec("fft"), "complex64", "value")
+    _gate(NoComplex(), get_spec("fft"), "float32", "value")  # real cases still run
