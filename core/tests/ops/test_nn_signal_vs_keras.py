@@ -38,7 +38,7 @@ pickle.dump(out, open(sys.argv[2], "wb"))
 
 def _cases():
     r = np.random.default_rng(14)
-    f = lambda *s: r.standard_normal(s).astype("float32")  # noqa: E731
+    f = lambda *s: r.standard_normal(s).astype("float32")
     b, tm, c, lm = 3, 10, 6, 4
     logits = f(b, tm, c) * 2
     tl, ol = np.array([4, 2, 3], np.int32), np.array([10, 8, 9], np.int32)
@@ -180,10 +180,9 @@ def test_attention_soft_cap_is_tanh_capping(numpy_backend):
 
 
 def test_complex_cases_skip_without_the_capability():
-    from dlx_conformance.suite.test_conformance import _gate
-
     from dlx.backend import Capabilities
     from dlx.ops import get_spec
+    from dlx_conformance.suite.test_conformance import _gate
 
     class NoComplex:
         capabilities = Capabilities(reasons={"complex": "no complex dtypes here"})
