@@ -37,6 +37,8 @@ def _gate(backend, spec, dtype, tier):
         pytest.skip(f"op {spec.name!r} is in op-spec v{spec.since}; the backend implements v{backend.spec_version}")
     if dtype == "float64" and not caps.float64:
         pytest.skip(f"float64: {caps.reason('float64')}")
+    if dtype.startswith("complex") and not caps.complex:
+        pytest.skip(f"complex: {caps.reason('complex')}")
     if tier == "grad" and not caps.training:
         pytest.skip(f"gradients: {caps.reason('training')}")
 

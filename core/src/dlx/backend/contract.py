@@ -52,12 +52,15 @@ class Capabilities:
         jit: ``compile`` compiles (what ``jit_compile="auto"`` means unless ``auto_jit_compile``
             says otherwise).
         float64: float64 tensors are supported (the suite's float64 cases).
+        complex: the framework has complex dtypes (complex64 / complex128); the suite runs the
+            cases whose dtype is complex only where this is ``True``.
         reasons: capability name -> why it is ``False``, shown in skips and ``python -m dlx info``.
     """
 
     training: bool = True
     jit: bool = False
     float64: bool = True
+    complex: bool = False
     reasons: dict = dataclasses.field(default_factory=dict)
 
     def reason(self, capability: str) -> str:

@@ -1,22 +1,12 @@
 """Adaptive average and max pooling (1D/2D/3D): a fixed ``output_size`` whatever the input size.
-
-Output index ``i`` of an axis of length ``L`` pools the input window
-``[floor(i * L / out), ceil((i + 1) * L / out))`` (PyTorch's and Keras 3's rule; windows may
-overlap when ``L`` is not a multiple of ``out``)."""
+The layers call :func:`dlx.ops.adaptive_average_pool` / :func:`dlx.ops.adaptive_max_pool`, which
+define the windows (PyTorch's and Keras 3's rule)."""
 
 from __future__ import annotations
-
-import numpy as np
 
 from dlx import config, ops
 from dlx.layers.input_spec import InputSpec
 from dlx.layers.layer import Layer
-
-
-def _windows(length, out):
-    starts = (np.arange(out) * length) // out
-    ends = -((-(np.arange(1, out + 1) * length)) // out)
-    return starts, ends
 
 
 class _AdaptivePooling(Layer):
@@ -43,32 +33,8 @@ class _AdaptivePooling(Layer):
         return range(start, start + self.rank)
 
     def call(self, inputs):
-        x = inputs
-        shape = ops.shape(x)
-        rank = len(shape)
-        for axis, out in zip(self._axes(), self.output_size):
-            length = shape[axis]
-            if length is None:
-                raise ValueError(f"{type(self).__name__} '{self.name}': the spatial size must be known; received "
-                                 f"input shape {tuple(shape)}")
-            starts, ends = _windows(length, out)
-            if self._reduce == "average":
-                m = np.zeros((out, length), np.float32)
-                for i, (a, b) in enumerate(zip(starts, ends)):
-                    m[i, a:b] = 1.0 / (b - a)
-                letters = "abcde"[:rank]
-                dst = letters.replace(letters[axis], "z")
-                x = ops.einsum(f"{letters},z{letters[axis]}->{dst}", x,
-                               ops.cast(ops.convert_to_tensor(m), ops.dtype(x)))
-            else:
-                parts = []
-                for a, b in zip(starts, ends):
-                    key = [slice(None)] * rank
-                    key[axis] = slice(int(a), int(b))
-                    parts.append(ops.max(ops.get_item(x, tuple(key)), axis=axis, keepdims=True))
-                x = ops.concatenate(parts, axis=axis)
-            shape = ops.shape(x)
-        return x
+        pool = ops.adaptive_average_pool if self._reduce == "average" else ops.adaptive_max_pool
+        return pool(inputs, self.output_size, self.data_format)
 
     def compute_output_shape(self, input_shape):
         s = list(input_shape)

@@ -240,5 +240,6 @@ def _pos_src(sig):
 
 
 def _kw_src(sig):
-    return ", ".join(f"{p.name!r}: {p.name}" if p.kind is p.KEYWORD_ONLY else f"**{p.name}"
-                     for p in sig.parameters.values() if p.kind in (p.KEYWORD_ONLY, p.VAR_KEYWORD))
+    items = [f"{p.name!r}: {p.name}" for p in sig.parameters.values() if p.kind is p.KEYWORD_ONLY]
+    items += [f"**{p.name}" for p in sig.parameters.values() if p.kind is p.VAR_KEYWORD]
+    return ", ".join(items)

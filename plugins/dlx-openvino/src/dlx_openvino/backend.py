@@ -546,8 +546,9 @@ class OpenVINOBackend(Backend):
     name = "openvino"
     spec_version = 2
     capabilities = Capabilities(
-        training=False, jit=True, float64=False,
+        training=False, jit=True, float64=False, complex=False,
         reasons={
+            "complex": "OpenVINO has no complex element types (its DFT ops take a trailing (real, imag) axis)",
             "training": "OpenVINO is an inference runtime: it has no automatic differentiation",
             "float64": "OpenVINO's CPU plugin computes float64 (and int64) in 32 bits (measured: 1/3 in "
                        "'float64' is off by 1e-8); float64 inputs are accepted but computed in float32",

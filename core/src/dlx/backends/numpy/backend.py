@@ -17,7 +17,7 @@ class NumpyBackend(Backend):
     name = "numpy"
     spec_version = SPEC_VERSION  # the reference backend is core's own: always current
     capabilities = Capabilities(
-        training=True, jit=False, float64=True,
+        training=True, jit=False, float64=True, complex=True,
         reasons={"jit": "NumPy has no compiler; compile() is the identity"})
 
     def __init__(self):

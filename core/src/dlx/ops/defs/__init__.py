@@ -1,3 +1,18 @@
 """Op definitions, one module per group. Importing this package registers every op."""
 
-from dlx.ops.defs import decompositions, elementwise, linalg, nn, optim, random, reduction, search, shape, statistics  # noqa: F401
+from dlx.ops.defs import (  # noqa: F401
+    activations,
+    ctc,
+    decompositions,
+    elementwise,
+    linalg,
+    nn,
+    optim,
+    random,
+    reduction,
+    search,
+    shape,
+    signal,
+    spatial,
+    statistics,
+)

@@ -9,6 +9,7 @@ the same decomposition evaluated on the NumPy backend.
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 
@@ -27,6 +28,7 @@ from dlx.ops.defs._conv import (  # noqa: F401  (re-exported: backends reuse the
     conv_transpose_decomposition,
     depthwise_conv_decomposition,
 )
+from dlx.ops.defs.shape import dense_only, one_hot
 from dlx.ops.spec import Case, op
 
 G = "nn"
@@ -368,13 +370,31 @@ def _ln_len(args, kwargs):
     return n
 
 
+_KERAS_EPSILON = 1e-7  # Keras's backend.epsilon(): what epsilon=None means in its ops
+
+
+def ln_options(kwargs) -> bool:
+    """Validates :func:`layer_normalization`'s extra keywords (Keras accepts ``rms_scaling``) and
+    returns ``rms_scaling``."""
+    unknown = sorted(set(kwargs) - {"rms_scaling"})
+    if unknown:
+        raise TypeError(f"layer_normalization: unexpected keyword argument(s) {unknown}; "
+                        "the only extra keyword is rms_scaling")
+    rms = kwargs.get("rms_scaling", False)
+    if rms:
+        warnings.warn("layer_normalization: rms_scaling=True is deprecated (as in Keras): it scales x "
+                      "by 1 / sqrt(variance + epsilon) without centering and ignores beta; use "
+                      "rms_normalization for RMS normalization", DeprecationWarning, stacklevel=3)
+    return bool(rms)
+
+
 def _ln_scale(ctx):
     x = np.asarray(ctx.args[0], np.float64)
     kw = ctx.kwargs
     axis = axis_tuple(kw.get("axis", -1), x.ndim)
     gamma = ctx.args[1] if len(ctx.args) > 1 else kw.get("gamma")
     beta = ctx.args[2] if len(ctx.args) > 2 else kw.get("beta")
-    eps = kw.get("epsilon") or 1e-3
+    eps = kw.get("epsilon") or _KERAS_EPSILON
     mu = np.mean(x, axis=axis, keepdims=True)
     sd = np.sqrt(np.var(x, axis=axis, keepdims=True) + eps)
     g = np.abs(np.asarray(gamma, np.float64)) if gamma is not None else 1.0
@@ -382,12 +402,26 @@ def _ln_scale(ctx):
     return g * (np.abs(x) + np.abs(mu)) / sd + b
 
 
-def _ln_grad(g, out, x, gamma=None, beta=None, axis=-1, epsilon=None):
-    eps = 1e-3 if epsilon is None else epsilon
+def layer_normalization_decomposition(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs):
+    rms = ln_options(kwargs)
+    if "float" not in tensors.dtype(x):
+        x = K.cast(x, "float32")
+    eps = _KERAS_EPSILON if epsilon is None else epsilon
     ax = axis_tuple(axis, tensors.ndim(x))
-    n = 1
-    for a in ax:
-        n *= tensors.shape(x)[a]
+    xc = x - K.mean(x, axis=ax, keepdims=True)
+    y = (x if rms else xc) / K.sqrt(K.mean(xc * xc, axis=ax, keepdims=True) + eps)
+    if gamma is not None:
+        y = y * K.cast(gamma, tensors.dtype(x))
+    if beta is not None and not rms:
+        y = y + K.cast(beta, tensors.dtype(x))
+    return y
+
+
+def _ln_grad(g, out, x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs):
+    if kwargs.get("rms_scaling"):
+        return _vjp_of(layer_normalization_decomposition, 3)(g, out, x, gamma, beta, axis, epsilon, **kwargs)
+    eps = _KERAS_EPSILON if epsilon is None else epsilon
+    ax = axis_tuple(axis, tensors.ndim(x))
     mu = K.mean(x, axis=ax, keepdims=True)
     xc = x - mu
     inv = K.rsqrt(K.mean(xc * xc, axis=ax, keepdims=True) + eps)
@@ -404,29 +438,34 @@ def _ln_grad(g, out, x, gamma=None, beta=None, axis=-1, epsilon=None):
     return gx, gg, gb
 
 
-def _ln_case(name, affine, axis=-1):
+def _ln_case(name, affine, axis=-1, eps=1e-5):
     def make(r, dt):
         x = (r.standard_normal((4, 6, 8)) * 2 + 1).astype(dt)
         if affine:
-            return (x, r.standard_normal(8).astype(dt), r.standard_normal(8).astype(dt)), {"axis": axis, "epsilon": 1e-5}
+            return (x, r.standard_normal(8).astype(dt), r.standard_normal(8).astype(dt)), {"axis": axis, "epsilon": eps}
         return (x,), {"axis": axis}
     return Case(name, make)
 
 
-@op(G, T.Kr(_ln_scale, _ln_len), [_ln_case("plain", False), _ln_case("affine", True), _ln_case("two_axes", False, (1, 2))],
-    grad=_ln_grad, tensors=("x", "gamma", "beta"))
-def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None):
-    """Normalizes over ``axis`` to zero mean / unit variance, then ``* gamma + beta``."""
+@op(G, T.Kr(_ln_scale, _ln_len), [_ln_case("plain", False), _ln_case("affine", True), _ln_case("two_axes", False, (1, 2)),
+                                  _ln_case("affine_eps", True, eps=0.1)],
+    grad=_ln_grad, tensors=("x", "gamma", "beta"), decomposition=layer_normalization_decomposition)
+def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs):
+    """Normalizes over ``axis`` to zero mean / unit variance, then ``* gamma + beta``.
+    ``epsilon=None`` means 1e-7 (Keras's ``backend.epsilon()``). Keras's deprecated
+    ``rms_scaling=True`` keyword scales ``x`` by ``1 / sqrt(variance + epsilon)`` without centering
+    and ignores ``beta``."""
+    rms = ln_options(kwargs)
     x = as_float(x)
-    eps = x.dtype.type(1e-3 if epsilon is None else epsilon)
+    eps = x.dtype.type(_KERAS_EPSILON if epsilon is None else epsilon)
     ax = axis_tuple(axis, x.ndim)
     mu = np.mean(x, axis=ax, keepdims=True, dtype=x.dtype)
     xc = x - mu
     var = np.mean(xc * xc, axis=ax, keepdims=True, dtype=x.dtype)
-    y = xc / np.sqrt(var + eps)
+    y = (x if rms else xc) / np.sqrt(var + eps)
     if gamma is not None:
         y = y * np.asarray(gamma, x.dtype)
-    if beta is not None:
+    if beta is not None and not rms:
         y = y + np.asarray(beta, x.dtype)
     return y.astype(x.dtype)
 
@@ -628,13 +667,65 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     return categorical_crossentropy(oh, o, from_logits, axis)
 
 
+# ------------------------------------------------------------------------------ multi_hot
+def _multi_hot_classes(num_classes, kwargs):
+    if "num_tokens" in kwargs:  # Keras's older name
+        if num_classes is not None:
+            raise ValueError("multi_hot: pass num_classes or num_tokens, not both")
+        num_classes = kwargs.pop("num_tokens")
+    if kwargs:
+        raise TypeError(f"multi_hot: unexpected keyword argument(s) {sorted(kwargs)}")
+    if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1:
+        raise ValueError(f"multi_hot: num_classes={num_classes!r}; expected a positive int")
+    return num_classes
+
+
+def multi_hot_decomposition(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwargs):
+    num_classes = _multi_hot_classes(num_classes, dict(kwargs))
+    dense_only("multi_hot", sparse)
+    red = 1 if len(tensors.shape(inputs)) > 1 else 0
+    return K.max(K.one_hot(K.cast(inputs, "int32"), num_classes, axis=axis, dtype=dtype), axis=red)
+
+
+@op(G, T.E0, [
+    Case("batch", lambda r, dt: ((r.integers(0, 6, (4, 3)).astype(np.int32),), {"num_classes": 6, "dtype": dt}), grad=False),
+    Case("vector", lambda r, dt: ((np.array([0, 4, 4], np.int32),), {"num_classes": 5, "dtype": dt}), grad=False),
+    Case("num_tokens", lambda r, dt: ((r.integers(0, 4, (3, 2)).astype(np.int32),), {"num_tokens": 4, "dtype": dt}), grad=False),
+], decomposition=multi_hot_decomposition, tensors=("inputs",))
+def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwargs):
+    """Multi-hot encodes integer ``inputs``: 1 for each class present (over axis 1 of a batch of
+    rows, or over a single vector), else 0. ``num_tokens`` is accepted for ``num_classes``
+    (Keras's older name); ``sparse=True`` raises (dlx tensors are dense)."""
+    num_classes = _multi_hot_classes(num_classes, dict(kwargs))
+    dense_only("multi_hot", sparse)
+    x = np.asarray(inputs).astype(np.int64)
+    oh = one_hot(x, num_classes, axis, dtype)
+    return np.max(oh, axis=1 if x.ndim > 1 else 0)
+
+
 # ------------------------------------------------------------------------------ attention
-def dot_product_attention_decomposition(query, key, value, bias=None, mask=None, scale=None, is_causal=False):
+def attention_options(flash_attention, attn_logits_soft_cap):
+    """Validates Keras's ``flash_attention`` / ``attn_logits_soft_cap`` arguments of
+    :func:`dot_product_attention` and returns the soft cap (``None`` for none)."""
+    if flash_attention:
+        raise ValueError(f"dot_product_attention: flash_attention={flash_attention!r}; the active "
+                         "dlx backend has no fused (flash) attention kernel; pass None or False")
+    if attn_logits_soft_cap is not None and not attn_logits_soft_cap > 0:
+        raise ValueError(f"dot_product_attention: attn_logits_soft_cap={attn_logits_soft_cap!r}; "
+                         "expected a positive number or None")
+    return attn_logits_soft_cap
+
+
+def dot_product_attention_decomposition(query, key, value, bias=None, mask=None, scale=None, is_causal=False,
+                                        flash_attention=None, attn_logits_soft_cap=None):
+    cap = attention_options(flash_attention, attn_logits_soft_cap)
     h = tensors.shape(query)[-1]
     s = 1.0 / math.sqrt(h) if scale is None else scale
     logits = K.einsum("btnh,bsnh->bnts", query, key) * s
     if bias is not None:
         logits = logits + bias
+    if cap is not None:
+        logits = cap * K.tanh(logits / cap)
     big = -1e9 if tensors.dtype(logits) != "float16" else -3e4
     if mask is not None:
         logits = K.where(K.cast(mask, "bool"), logits, K.full_like(logits, big))
@@ -646,13 +737,17 @@ def dot_product_attention_decomposition(query, key, value, bias=None, mask=None,
     return K.einsum("bnts,bsnh->btnh", w, value)
 
 
-def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False):
+def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False,
+                          flash_attention=None, attn_logits_soft_cap=None):
     """Scaled dot-product attention on ``(batch, seq, heads, head_dim)`` tensors. ``mask`` is
-    boolean (``True`` = attend), ``bias`` is added to the logits."""
-    return _on_numpy(dot_product_attention_decomposition)(query, key, value, bias, mask, scale, is_causal)
+    boolean (``True`` = attend), ``bias`` is added to the logits. ``attn_logits_soft_cap=c``
+    caps the (biased) logits softly as ``c * tanh(logits / c)`` before masking.
+    ``flash_attention=True`` raises: no dlx backend has a fused attention kernel."""
+    return _on_numpy(dot_product_attention_decomposition)(query, key, value, bias, mask, scale, is_causal,
+                                                          flash_attention, attn_logits_soft_cap)
 
 
-def _attn_case(name, causal=False, with_mask=False, with_bias=False):
+def _attn_case(name, causal=False, with_mask=False, with_bias=False, cap=None):
     def make(r, dt):
         q = r.standard_normal((2, 4, 2, 8)).astype(dt)
         k = r.standard_normal((2, 5 if not causal else 4, 2, 8)).astype(dt)
@@ -663,20 +758,26 @@ def _attn_case(name, causal=False, with_mask=False, with_bias=False):
             kw["mask"][..., 0] = True
         if with_bias:
             kw["bias"] = r.standard_normal((2, 2, 4, k.shape[1])).astype(dt)
+        if cap is not None:
+            q = q * 3
+            kw["attn_logits_soft_cap"] = cap
         return (q, k, v), kw
     return Case(name, make)
 
 
-def _attention_grad(g, out, query, key, value, bias=None, mask=None, scale=None, is_causal=False):
+def _attention_grad(g, out, query, key, value, bias=None, mask=None, scale=None, is_causal=False,
+                    flash_attention=None, attn_logits_soft_cap=None):
     if bias is None:
-        return _vjp_of(dot_product_attention_decomposition, 3)(g, out, query, key, value, None, mask, scale, is_causal)
+        return _vjp_of(dot_product_attention_decomposition, 3)(
+            g, out, query, key, value, None, mask, scale, is_causal, flash_attention, attn_logits_soft_cap)
 
-    def with_bias_first(q, k, v, b, m, s, c):
-        return dot_product_attention_decomposition(q, k, v, b, m, s, c)
-    return _vjp_of(with_bias_first, 4)(g, out, query, key, value, bias, mask, scale, is_causal)
+    def with_bias_first(q, k, v, b, m, s, c, f, cap):
+        return dot_product_attention_decomposition(q, k, v, b, m, s, c, f, cap)
+    return _vjp_of(with_bias_first, 4)(g, out, query, key, value, bias, mask, scale, is_causal, flash_attention,
+                                       attn_logits_soft_cap)
 
 
 op(G, T.Normwise(32), [_attn_case("plain"), _attn_case("causal", causal=True), _attn_case("mask", with_mask=True),
-                       _attn_case("bias", with_bias=True)],
+                       _attn_case("bias", with_bias=True), _attn_case("soft_cap", with_mask=True, cap=2.0)],
    grad=_attention_grad, tensors=("query", "key", "value", "bias", "mask"),
    decomposition=dot_product_attention_decomposition)(dot_product_attention)

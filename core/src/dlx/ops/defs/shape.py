@@ -510,11 +510,19 @@ def top_k(x, k, sorted=True):
     return np.take_along_axis(x, idx, -1), idx.astype(np.int32)
 
 
+def dense_only(opname, sparse):
+    """Raises for Keras's ``sparse=True``: no dlx backend has sparse tensors."""
+    if sparse:
+        raise ValueError(f"{opname}: sparse={sparse!r}; dlx tensors are dense, pass sparse=False")
+
+
 @op("nn", E0, [Case("basic", lambda r, dt: ((np.array([0, 2, 1, 3, -1], np.int32), 4), {"dtype": dt}), grad=False),
             Case("2d_axis0", lambda r, dt: ((r.integers(0, 3, (2, 3)).astype(np.int32), 3), {"axis": 0, "dtype": dt}), grad=False)],
     tensors=("x",))
-def one_hot(x, num_classes, axis=-1, dtype=None):
-    """One-hot encodes integer ``x`` (out-of-range values give all zeros)."""
+def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
+    """One-hot encodes integer ``x`` (out-of-range values give all zeros). ``sparse=True`` (a
+    sparse result in Keras) raises: dlx tensors are dense."""
+    dense_only("one_hot", sparse)
     x = np.asarray(x).astype(np.int64)
     out = (x[..., None] == np.arange(num_classes)).astype(nd(dtype or dtypes.floatx()))
     if axis != -1:

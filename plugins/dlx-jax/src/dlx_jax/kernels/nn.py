@@ -16,6 +16,8 @@ from dlx.ops.conv_rules import groups as _groups
 from dlx.ops.conv_rules import padding as _padding
 from dlx.ops.conv_rules import same_pads as _same_pads
 from dlx.ops.conv_rules import spatial_tuple as _tuple
+from dlx.ops.defs.nn import attention_options as _attention_options
+from dlx.ops.defs.nn import layer_normalization_decomposition as _ln_decomposition
 from dlx_jax._common import FLOAT_DTYPES, HIGHEST, arr, axis_tuple, fl, float_promote, float_unary, promote
 
 _EPS = 1e-7
@@ -200,13 +202,15 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
     return y
 
 
-def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None):
+def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs):
+    if kwargs:  # Keras's rms_scaling keyword: the spec's decomposition validates and computes it
+        return _ln_decomposition(x, gamma, beta, axis, epsilon, **kwargs)
     x = fl(x)
     ax = axis_tuple(axis, x.ndim)
     mu = jnp.mean(x, ax, keepdims=True)
     xc = x - mu
     var = jnp.mean(xc * xc, ax, keepdims=True)
-    y = xc / jnp.sqrt(var + (1e-3 if epsilon is None else epsilon))
+    y = xc / jnp.sqrt(var + (1e-7 if epsilon is None else epsilon))
     if gamma is not None:
         y = y * arr(gamma).astype(x.dtype)
     if beta is not None:
@@ -257,15 +261,19 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 # ------------------------------------------------------------------------------ attention
-def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False):
+def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False,
+                          flash_attention=None, attn_logits_soft_cap=None):
     # The spec's formulation (as jax.nn.dot_product_attention's XLA path, which however computes
     # the logits in float32 even for float64 inputs): masked logits are set to -1e9 before the
     # softmax, so a fully masked row averages the values uniformly as in the spec.
+    cap = _attention_options(flash_attention, attn_logits_soft_cap)
     q, k, v = promote(query, key, value)
     s = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
     logits = jnp.einsum("btnh,bsnh->bnts", q, k, precision=HIGHEST) * s
     if bias is not None:
         logits = logits + arr(bias).astype(logits.dtype)
+    if cap is not None:
+        logits = cap * jnp.tanh(logits / cap)
     big = -1e9 if logits.dtype != np.float16 else -3e4
     if mask is not None:
         logits = jnp.where(arr(mask).astype(bool), logits, big)

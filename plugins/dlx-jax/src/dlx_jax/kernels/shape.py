@@ -9,6 +9,7 @@ import numpy as np
 from jax import lax
 
 from dlx import dtypes
+from dlx.ops.defs.shape import dense_only as _dense_only
 from dlx_jax._common import INT32, Array, arr, axis_arg, axis_tuple, floatx, np_dtype, promote
 
 
@@ -233,7 +234,8 @@ def top_k(x, k, sorted=True):
     return values, indices.astype(INT32)
 
 
-def one_hot(x, num_classes, axis=-1, dtype=None):
+def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
+    _dense_only("one_hot", sparse)
     return jax.nn.one_hot(arr(x), num_classes, dtype=floatx() if dtype is None else np_dtype(dtype), axis=axis)
 
 

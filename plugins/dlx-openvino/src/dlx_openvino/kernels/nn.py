@@ -16,6 +16,7 @@ from dlx.ops.conv_rules import groups as _groups
 from dlx.ops.conv_rules import padding as _padding
 from dlx.ops.conv_rules import same_pads as _same_pads
 from dlx.ops.conv_rules import spatial_tuple as _tuple
+from dlx.ops.defs.nn import attention_options
 from dlx_openvino import _graph as G
 from dlx_openvino._graph import (
     as_float,
@@ -275,25 +276,6 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
     return y
 
 
-def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None):
-    x = as_float(x)
-    d = dt(x)
-    eps = 1e-3 if epsilon is None else epsilon
-    ax = norm_axes(axis, len(shape(x)))
-    n = 1
-    for a in ax:
-        n *= shape(x)[a]
-    mu = out(O.divide(G.tree_sum(x, ax, True), const(n, d)))
-    xc = out(O.subtract(x, mu))
-    var = out(O.divide(G.tree_sum(out(O.multiply(xc, xc)), ax, True), const(n, d)))
-    y = out(O.divide(xc, out(O.sqrt(out(O.add(var, const(eps, d)))))))
-    if gamma is not None:
-        y = out(O.multiply(y, cast(_o(gamma, d), d)))
-    if beta is not None:
-        y = out(O.add(y, cast(_o(beta, d), d)))
-    return y
-
-
 def rms_normalization(x, scale=None, axis=-1, epsilon=None):
     x = as_float(x)
     d = dt(x)
@@ -359,7 +341,9 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 # ------------------------------------------------------------------------------ attention
-def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False):
+def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False,
+                          flash_attention=None, attn_logits_soft_cap=None):
+    cap = attention_options(flash_attention, attn_logits_soft_cap)
     d, q, k, v = G.promote(query, key, value)
     h = shape(q)[-1]
     s = 1.0 / math.sqrt(h) if scale is None else scale
@@ -369,6 +353,8 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     logits = out(O.multiply(out(O.matmul(qt, kt, False, True)), const(s, d)))
     if bias is not None:
         logits = out(O.add(logits, cast(_o(bias, d), d)))
+    if cap is not None:
+        logits = out(O.multiply(const(cap, d), out(O.tanh(out(O.divide(logits, const(cap, d)))))))
     big = const(-1e9 if d != "float16" else -3e4, d)
     if mask is not None:
         logits = select(cast(_o(mask), "bool"), logits, big)
@@ -380,14 +366,15 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     return G.transpose(out(O.matmul(w, vt, False, False)), [0, 2, 1, 3])
 
 
-#: op name -> graph builder
+#: op name -> graph builder. layer_normalization has none: its signature ends in **kwargs (Keras's
+#: rms_scaling), which the kernel generator does not take; it runs the spec's decomposition.
 KERNELS: dict = {
     "relu": relu, "relu6": relu6, "sigmoid": sigmoid, "softplus": softplus, "softsign": softsign, "silu": silu,
     "log_sigmoid": log_sigmoid, "hard_sigmoid": hard_sigmoid, "hard_silu": hard_silu, "mish": mish, "elu": elu,
     "selu": selu, "celu": celu, "leaky_relu": leaky_relu, "gelu": gelu, "softmax": softmax,
     "log_softmax": log_softmax, "conv": conv, "depthwise_conv": depthwise_conv, "conv_transpose": conv_transpose,
     "max_pool": max_pool, "average_pool": average_pool, "batch_normalization": batch_normalization,
-    "layer_normalization": layer_normalization, "rms_normalization": rms_normalization, "moments": moments,
+    "rms_normalization": rms_normalization, "moments": moments,
     "binary_crossentropy": binary_crossentropy, "categorical_crossentropy": categorical_crossentropy,
     "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
     "dot_product_attention": dot_product_attention,

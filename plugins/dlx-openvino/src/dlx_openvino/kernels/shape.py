@@ -14,6 +14,7 @@ import numpy as np
 import openvino.opset16 as O
 
 from dlx import dtypes
+from dlx.ops.defs.shape import dense_only as _dense_only
 from dlx_openvino import _graph as G
 from dlx_openvino._graph import as_output as _o
 from dlx_openvino._graph import (
@@ -410,7 +411,8 @@ def top_k(x, k, sorted=True):
     return out(node.output(0)), out(node.output(1))
 
 
-def one_hot(x, num_classes, axis=-1, dtype=None):
+def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
+    _dense_only("one_hot", sparse)
     x = cast(_o(x), "int32")
     d = dtype or dtypes.floatx()
     nd = len(shape(x)) + 1

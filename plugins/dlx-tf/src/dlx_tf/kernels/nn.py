@@ -251,9 +251,11 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
     return y
 
 
-def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None):
+def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs):
+    if kwargs:  # Keras's rms_scaling keyword: the spec's decomposition validates and computes it
+        return _spec_nn.layer_normalization_decomposition(x, gamma, beta, axis, epsilon, **kwargs)
     x = fl(x)
-    eps = _c(1e-3 if epsilon is None else epsilon, x)
+    eps = _c(1e-7 if epsilon is None else epsilon, x)
     ax = axes(axis, x.shape.rank)
     mu = tf.reduce_mean(x, ax, keepdims=True)
     xc = x - mu
@@ -318,12 +320,16 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 # ------------------------------------------------------------------------------ attention
-def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False):
+def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False,
+                          flash_attention=None, attn_logits_soft_cap=None):
+    cap = _spec_nn.attention_options(flash_attention, attn_logits_soft_cap)
     q, k, v = promote(query, key, value)
     s = 1.0 / math.sqrt(static_shape(q)[-1]) if scale is None else scale
     logits = tf.einsum("btnh,bsnh->bnts", q, k) * _c(s, q)
     if bias is not None:
         logits = logits + tensor(bias, q.dtype.name)
+    if cap is not None:
+        logits = _c(cap, q) * tf.tanh(logits / _c(cap, q))
     big = _c(-1e9 if q.dtype != tf.float16 else -3e4, logits)
     if mask is not None:
         m = tensor(mask)

@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 from dlx import dtypes
+from dlx.ops.defs.shape import dense_only as _dense_only
 from dlx_tf._core import NAME, TF, axes, promote, static_shape, tensor, tf
 
 _raw = tf.raw_ops
@@ -373,7 +374,8 @@ def top_k(x, k, sorted=True):
     return values, indices
 
 
-def one_hot(x, num_classes, axis=-1, dtype=None):
+def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
+    _dense_only("one_hot", sparse)
     x = tensor(x)
     if x.dtype not in (tf.int32, tf.int64, tf.uint8):
         x = tf.cast(x, tf.int64)

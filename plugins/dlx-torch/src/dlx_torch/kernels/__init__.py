@@ -10,10 +10,28 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dlx.backend import merge_kernel_tables
-from dlx_torch.kernels import decompositions, elementwise, linalg, nn, optim, random, reduction, search, shape, statistics
+from dlx_torch.kernels import (
+    activations,
+    ctc,
+    decompositions,
+    elementwise,
+    linalg,
+    nn,
+    optim,
+    random,
+    reduction,
+    search,
+    shape,
+    signal,
+    spatial,
+    statistics,
+)
 
 #: every kernel module, in the order of ``dlx.ops.defs``
-GROUPS = (decompositions, elementwise, reduction, shape, linalg, nn, random, optim, statistics, search)
+GROUPS = (
+    decompositions, elementwise, reduction, shape, linalg, nn, random, optim, statistics, search, activations,
+    ctc, spatial, signal,
+)
 
 
 def all_kernels() -> dict[str, Callable]:

@@ -17,6 +17,8 @@ from dlx.ops.conv_rules import groups as _groups
 from dlx.ops.conv_rules import padding as _padding
 from dlx.ops.conv_rules import same_pads as _same_pads
 from dlx.ops.conv_rules import spatial_tuple as _tuple
+from dlx.ops.defs.nn import attention_options as _attention_options
+from dlx.ops.defs.nn import layer_normalization_decomposition as _ln_decomposition
 from dlx_torch._grad import GeluTanh
 from dlx_torch._tensors import F, T, Tensor, axes, pair_tensors, promote_all
 from dlx_torch.kernels.shape import one_hot
@@ -283,9 +285,11 @@ def _trailing(ax: tuple[int, ...], nd: int) -> bool:
     return tuple(sorted(ax)) == tuple(range(nd - len(ax), nd))
 
 
-def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None):
+def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs):
+    if kwargs:  # Keras's rms_scaling keyword: the spec's decomposition validates and computes it
+        return _ln_decomposition(x, gamma, beta, axis, epsilon, **kwargs)
     x = F(x)
-    eps = 1e-3 if epsilon is None else epsilon
+    eps = 1e-7 if epsilon is None else epsilon
     ax = axes(axis, x.ndim)
     g = None if gamma is None else T(gamma).to(x.dtype)
     b = None if beta is None else T(beta).to(x.dtype)
@@ -357,13 +361,26 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 # ------------------------------------------------------------------------------ attention
-def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False):
+def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False,
+                          flash_attention=None, attn_logits_soft_cap=None):
+    cap = _attention_options(flash_attention, attn_logits_soft_cap)
     q, k, v = promote_all((query, key, value))
     if not q.is_floating_point():
         q, k, v = F(q), F(k), F(v)
     s = 1.0 / math.sqrt(q.shape[-1]) if scale is None else float(scale)
     big = -1e9 if q.dtype is not torch.float16 else -3e4
     attn = None if bias is None else T(bias).to(q.dtype)
+    if cap is not None:  # scaled_dot_product_attention has no soft cap: the explicit form
+        logits = torch.einsum("btnh,bsnh->bnts", q, k) * s
+        logits = logits if attn is None else logits + attn
+        logits = cap * torch.tanh(logits / cap)
+        if mask is not None:
+            keep = T(mask)
+            logits = torch.where(keep if keep.dtype is torch.bool else keep.to(torch.bool), logits, q.new_full((), big))
+        if is_causal:
+            tri = torch.ones(q.shape[1], k.shape[1], dtype=torch.bool, device=q.device).tril()
+            logits = torch.where(tri, logits, q.new_full((), big))
+        return torch.einsum("bnts,bsnh->btnh", torch.softmax(logits, dim=-1), v)
     if mask is not None:
         keep = T(mask)
         keep = keep if keep.dtype is torch.bool else keep.to(torch.bool)

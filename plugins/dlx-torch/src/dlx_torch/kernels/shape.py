@@ -10,6 +10,7 @@ import torch
 import torch.nn.functional as tnf
 
 from dlx import dtypes
+from dlx.ops.defs.shape import dense_only as _dense_only
 from dlx_torch._tensors import DEVICE, UNSIGNED_WIDE, T, Tensor, pair_tensors, promote_all, tdtype, unsigned_safe
 
 _T = Tensor
@@ -373,7 +374,8 @@ def top_k(x, k, sorted=True):
     return torch.take_along_dim(x, idx, -1), idx.to(torch.int32)
 
 
-def one_hot(x, num_classes, axis=-1, dtype=None):
+def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
+    _dense_only("one_hot", sparse)
     x = _long(x)
     out = (x.unsqueeze(-1) == torch.arange(num_classes, device=x.device)).to(tdtype(dtype or dtypes.floatx()))
     return out if axis == -1 else torch.movedim(out, -1, axis)
