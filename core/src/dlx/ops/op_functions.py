@@ -323,6 +323,15 @@ def cosh(x):
     return _STATE.kernels['cosh'](x)
 
 
+def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=None, right_cropping=None, target_height=None, target_width=None, data_format=None):
+    """Crops images; per axis give two of (before, after, target size)."""
+    if data_format not in _FORMATS:
+        _bad('crop_images', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(images, _Special):
+        return _slow(_REGISTRY['crop_images'], (images, top_cropping, left_cropping, bottom_cropping, right_cropping, target_height, target_width, data_format,), {})
+    return _STATE.kernels['crop_images'](images, top_cropping, left_cropping, bottom_cropping, right_cropping, target_height, target_width, data_format)
+
+
 def cumprod(x, axis=None):
     """Cumulative product along ``axis`` (flattened if ``None``)."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
@@ -350,6 +359,18 @@ def dense(x, kernel, bias=None):
     if isinstance(x, _Special) or isinstance(kernel, _Special) or isinstance(bias, _Special):
         return _slow(_REGISTRY['dense'], (x, kernel, bias,), {})
     return _STATE.kernels['dense'](x, kernel, bias)
+
+
+def depth_to_space(x, block_size, data_format='channels_last'):
+    """Moves ``block_size x block_size`` groups of channels into space (pixel shuffle). Channels
+    last reads each group as ``(row, column, channel)`` (TensorFlow's order); channels first as
+    ``(channel, row, column)`` (PyTorch's ``pixel_shuffle``).
+    """
+    if data_format not in _FORMATS:
+        _bad('depth_to_space', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['depth_to_space'], (x, block_size, data_format,), {})
+    return _STATE.kernels['depth_to_space'](x, block_size, data_format)
 
 
 def depthwise_conv(inputs, kernel, strides=1, padding='valid', data_format=None, dilation_rate=1):
@@ -447,6 +468,36 @@ def expm1(x):
     return _STATE.kernels['expm1'](x)
 
 
+def extract_patches(images, size, strides=None, dilation_rate=1, padding='valid', data_format=None):
+    """Patches of ``size`` (int or ``(h, w)``; a 3-tuple extracts 3-D patches) flattened into the
+    channel axis in ``(row, column, channel)`` order; ``strides`` default to ``size``.
+    """
+    if padding != 'valid' and padding != 'same':
+        if str(padding).lower() in ('valid', 'same'):
+            padding = str(padding).lower()
+        else:
+            _bad('extract_patches', 'padding', padding, "'valid' or 'same'")
+    if data_format not in _FORMATS:
+        _bad('extract_patches', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(images, _Special):
+        return _slow(_REGISTRY['extract_patches'], (images, size, strides, dilation_rate, padding, data_format,), {})
+    return _STATE.kernels['extract_patches'](images, size, strides, dilation_rate, padding, data_format)
+
+
+def extract_patches_3d(volumes, size, strides=None, dilation_rate=1, padding='valid', data_format=None):
+    """3-D patches of ``size`` (int or ``(d, h, w)``) flattened into the channel axis."""
+    if padding != 'valid' and padding != 'same':
+        if str(padding).lower() in ('valid', 'same'):
+            padding = str(padding).lower()
+        else:
+            _bad('extract_patches_3d', 'padding', padding, "'valid' or 'same'")
+    if data_format not in _FORMATS:
+        _bad('extract_patches_3d', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(volumes, _Special):
+        return _slow(_REGISTRY['extract_patches_3d'], (volumes, size, strides, dilation_rate, padding, data_format,), {})
+    return _STATE.kernels['extract_patches_3d'](volumes, size, strides, dilation_rate, padding, data_format)
+
+
 def eye(N, M=None, k=0, dtype=None):
     """A 2-D array with ones on the ``k``-th diagonal."""
     if dtype is not None:
@@ -477,6 +528,15 @@ def floor_divide(x1, x2):
     return _STATE.kernels['floor_divide'](x1, x2)
 
 
+def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """Sums sliding blocks ``(N, C * kh * kw, L)`` back into an ``(N, C, *output_size)`` image
+    (col2im, the adjoint of :func:`unfold`; overlapping entries add).
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['fold'], (x, output_size, kernel_size, dilation, padding, stride,), {})
+    return _STATE.kernels['fold'](x, output_size, kernel_size, dilation, padding, stride)
+
+
 def full(shape, fill_value, dtype=None):
     """An array filled with ``fill_value`` (dtype from the value if not given)."""
     if dtype is not None:
@@ -498,6 +558,17 @@ def gather_nd(x, indices):
     if isinstance(x, _Special) or isinstance(indices, _Special):
         return _slow(_REGISTRY['gather_nd'], (x, indices,), {})
     return _STATE.kernels['gather_nd'](x, indices)
+
+
+def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None):
+    """Depthwise Gaussian blur with zero ("same") padding. ``kernel_size`` and ``sigma`` are
+    ``(width, height)`` pairs (Keras's order: the first entry filters along the width).
+    """
+    if data_format not in _FORMATS:
+        _bad('gaussian_blur', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(images, _Special):
+        return _slow(_REGISTRY['gaussian_blur'], (images, kernel_size, sigma, data_format,), {})
+    return _STATE.kernels['gaussian_blur'](images, kernel_size, sigma, data_format)
 
 
 def gelu(x, approximate=True):
@@ -547,6 +618,15 @@ def hard_silu(x):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hard_silu'], (x,), {})
     return _STATE.kernels['hard_silu'](x)
+
+
+def hsv_to_rgb(images, data_format=None):
+    """HSV -> RGB (the inverse of :func:`rgb_to_hsv`; hue taken modulo 1); float images only."""
+    if data_format not in _FORMATS:
+        _bad('hsv_to_rgb', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(images, _Special):
+        return _slow(_REGISTRY['hsv_to_rgb'], (images, data_format,), {})
+    return _STATE.kernels['hsv_to_rgb'](images, data_format)
 
 
 def isfinite(x):
@@ -882,6 +962,15 @@ def pad(x, pad_width, mode='constant', constant_values=None):
     return _STATE.kernels['pad'](x, pad_width, mode, constant_values)
 
 
+def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None, right_padding=None, target_height=None, target_width=None, data_format=None):
+    """Zero-pads images; per axis give two of (before, after, target size)."""
+    if data_format not in _FORMATS:
+        _bad('pad_images', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(images, _Special):
+        return _slow(_REGISTRY['pad_images'], (images, top_padding, left_padding, bottom_padding, right_padding, target_height, target_width, data_format,), {})
+    return _STATE.kernels['pad_images'](images, top_padding, left_padding, bottom_padding, right_padding, target_height, target_width, data_format)
+
+
 def power(x1, x2):
     """``x1 ** x2``."""
     if isinstance(x1, _Special) or isinstance(x2, _Special):
@@ -1012,6 +1101,44 @@ def reshape(x, newshape):
     return _STATE.kernels['reshape'](x, newshape)
 
 
+def resize(images, size, interpolation='bilinear', antialias=False, crop_to_aspect_ratio=False, pad_to_aspect_ratio=False, fill_mode='constant', fill_value=0.0, data_format=None):
+    """Resizes images to ``size = (height, width)``.
+
+    ``interpolation``: ``"bilinear"``, ``"nearest"``, ``"bicubic"`` (Keys, a = -0.5),
+    ``"lanczos3"``, ``"lanczos5"`` or ``"area"``; pixel centres at half-integers. With
+    ``antialias`` the kernel is stretched by the downsampling factor. ``crop_to_aspect_ratio`` /
+    ``pad_to_aspect_ratio`` first centre-crop / pad (with ``fill_value``) to the target's aspect
+    ratio. Integer images give ``floatx()`` except with ``"nearest"``.
+    """
+    if data_format not in _FORMATS:
+        _bad('resize', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(images, _Special):
+        return _slow(_REGISTRY['resize'], (images, size, interpolation, antialias, crop_to_aspect_ratio, pad_to_aspect_ratio, fill_mode, fill_value, data_format,), {})
+    return _STATE.kernels['resize'](images, size, interpolation, antialias, crop_to_aspect_ratio, pad_to_aspect_ratio, fill_mode, fill_value, data_format)
+
+
+def rgb_to_grayscale(images, data_format=None):
+    """Luma ``0.2989 R + 0.5870 G + 0.1140 B`` (a 1-channel image; 1-channel input is returned
+    as is). Integer images are converted in ``floatx()`` and cast back (truncating).
+    """
+    if data_format not in _FORMATS:
+        _bad('rgb_to_grayscale', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(images, _Special):
+        return _slow(_REGISTRY['rgb_to_grayscale'], (images, data_format,), {})
+    return _STATE.kernels['rgb_to_grayscale'](images, data_format)
+
+
+def rgb_to_hsv(images, data_format=None):
+    """RGB -> HSV, every channel in ``[0, 1]`` (hue as a fraction of a turn); float images only.
+    Magnitudes below the dtype's epsilon are read as 0.
+    """
+    if data_format not in _FORMATS:
+        _bad('rgb_to_hsv', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(images, _Special):
+        return _slow(_REGISTRY['rgb_to_hsv'], (images, data_format,), {})
+    return _STATE.kernels['rgb_to_hsv'](images, data_format)
+
+
 def right_shift(x, y):
     """``x >> y`` (arithmetic for signed, logical for unsigned)."""
     if isinstance(x, _Special) or isinstance(y, _Special):
@@ -1049,6 +1176,15 @@ def rsqrt(x):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['rsqrt'], (x,), {})
     return _STATE.kernels['rsqrt'](x)
+
+
+def scale_and_translate(images, output_shape, scale, translation, spatial_dims, method, antialias=True):
+    """Resamples ``images`` along ``spatial_dims``: output pixel ``o``'s centre maps to input
+    coordinate ``(o + 0.5 - translation) / scale - 0.5`` (``jax.image.scale_and_translate``).
+    """
+    if isinstance(images, _Special) or isinstance(scale, _Special) or isinstance(translation, _Special):
+        return _slow(_REGISTRY['scale_and_translate'], (images, output_shape, scale, translation, spatial_dims, method, antialias,), {})
+    return _STATE.kernels['scale_and_translate'](images, output_shape, scale, translation, spatial_dims, method, antialias)
 
 
 def scatter_add(x, indices, updates):
@@ -1116,6 +1252,15 @@ def slice_update(inputs, start_indices, updates):
     return _STATE.kernels['slice_update'](inputs, start_indices, updates)
 
 
+def sobel_edges(images, data_format=None):
+    """Sobel gradients of a batch of images, zero padded: ``(..., 2)`` holding ``[dy, dx]``."""
+    if data_format not in _FORMATS:
+        _bad('sobel_edges', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(images, _Special):
+        return _slow(_REGISTRY['sobel_edges'], (images, data_format,), {})
+    return _STATE.kernels['sobel_edges'](images, data_format)
+
+
 def softmax(x, axis=-1):
     """``exp(x - max) / sum(exp(x - max))`` along ``axis``."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
@@ -1146,6 +1291,15 @@ def sort(x, axis=-1):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sort'], (x, axis,), {})
     return _STATE.kernels['sort'](x, axis)
+
+
+def space_to_depth(x, block_size, data_format='channels_last'):
+    """The inverse of :func:`depth_to_space` (pixel unshuffle)."""
+    if data_format not in _FORMATS:
+        _bad('space_to_depth', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['space_to_depth'], (x, block_size, data_format,), {})
+    return _STATE.kernels['space_to_depth'](x, block_size, data_format)
 
 
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
@@ -1187,6 +1341,18 @@ def squeeze(x, axis=None):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['squeeze'], (x, axis,), {})
     return _STATE.kernels['squeeze'](x, axis)
+
+
+def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03, data_format=None):
+    """Structural similarity of two images (or batches): local Gaussian-weighted means, variances
+    and covariance over ``filter_size`` windows (no padding), averaged over space and channels.
+    Returns one value per image, in the images' dtype.
+    """
+    if data_format not in _FORMATS:
+        _bad('ssim', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(image1, _Special) or isinstance(image2, _Special):
+        return _slow(_REGISTRY['ssim'], (image1, image2, max_val, filter_size, filter_sigma, k1, k2, data_format,), {})
+    return _STATE.kernels['ssim'](image1, image2, max_val, filter_size, filter_sigma, k1, k2, data_format)
 
 
 def stack(x, axis=0):
@@ -1333,6 +1499,15 @@ def trunc(x):
     return _STATE.kernels['trunc'](x)
 
 
+def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
+    """Sliding blocks of an ``(N, C, H, W)`` image (im2col): ``(N, C * kh * kw, L)``, each
+    column one block in ``(channel, row, column)`` order (PyTorch's ``unfold``).
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['unfold'], (x, kernel_size, dilation, padding, stride,), {})
+    return _STATE.kernels['unfold'](x, kernel_size, dilation, padding, stride)
+
+
 def var(x, axis=None, keepdims=False):
     """Population variance (two-pass) over ``axis``."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
@@ -1403,9 +1578,11 @@ __all__ = [
     'conv_transpose',
     'cos',
     'cosh',
+    'crop_images',
     'cumprod',
     'cumsum',
     'dense',
+    'depth_to_space',
     'depthwise_conv',
     'divide',
     'dot_product_attention',
@@ -1418,13 +1595,17 @@ __all__ = [
     'exp2',
     'expand_dims',
     'expm1',
+    'extract_patches',
+    'extract_patches_3d',
     'eye',
     'flip',
     'floor',
     'floor_divide',
+    'fold',
     'full',
     'full_like',
     'gather_nd',
+    'gaussian_blur',
     'gelu',
     'get_item',
     'get_item_grad',
@@ -1432,6 +1613,7 @@ __all__ = [
     'greater_equal',
     'hard_sigmoid',
     'hard_silu',
+    'hsv_to_rgb',
     'isfinite',
     'isinf',
     'isnan',
@@ -1474,6 +1656,7 @@ __all__ = [
     'ones_like',
     'outer',
     'pad',
+    'pad_images',
     'power',
     'prod',
     'random_bits',
@@ -1490,11 +1673,15 @@ __all__ = [
     'relu6',
     'repeat',
     'reshape',
+    'resize',
+    'rgb_to_grayscale',
+    'rgb_to_hsv',
     'right_shift',
     'rms_normalization',
     'roll',
     'round',
     'rsqrt',
+    'scale_and_translate',
     'scatter_add',
     'selu',
     'sigmoid',
@@ -1504,15 +1691,18 @@ __all__ = [
     'sinh',
     'slice',
     'slice_update',
+    'sobel_edges',
     'softmax',
     'softplus',
     'softsign',
     'sort',
+    'space_to_depth',
     'sparse_categorical_crossentropy',
     'split',
     'sqrt',
     'square',
     'squeeze',
+    'ssim',
     'stack',
     'std',
     'stop_gradient',
@@ -1531,6 +1721,7 @@ __all__ = [
     'tril',
     'triu',
     'trunc',
+    'unfold',
     'var',
     'where',
     'zeros',
