@@ -63,6 +63,51 @@ def _cases():
     c["scale_and_translate"] = ("image", "scale_and_translate",
                                 (img, (2, 14, 6, 3), np.float32([1.6, 0.55]), np.float32([0.3, -0.4]), (1, 2),
                                  "bicubic"), {})
+    # Keras 3.15 on jax reads data_format=None as channels_first here (its backend skips the
+    # standardisation): pass the format explicitly
+    c["gaussian_blur"] = ("image", "gaussian_blur", (img,), {"kernel_size": (5, 3), "sigma": (2.0, 0.7),
+                                                              "data_format": "channels_last"})
+    c["gaussian_blur_channels_first"] = ("image", "gaussian_blur", (np.moveaxis(img, -1, 1),),
+                                         {"kernel_size": (3, 5), "sigma": (1.0, 1.5),
+                                          "data_format": "channels_first"})
+    c["sobel_edges"] = ("image", "sobel_edges", (img,), {})
+    img2 = np.clip(img + 0.1 * r.standard_normal(img.shape), 0, 1).astype(np.float32)
+    c["ssim"] = ("image", "ssim", (img, img2), {"filter_size": 5})
+    c["ssim_single"] = ("image", "ssim", (img[0], img2[0]), {"filter_size": 7, "filter_sigma": 1.0, "max_val": 2.0})
+    c["extract_patches"] = ("image", "extract_patches", (img, (2, 3)), {})
+    c["extract_patches_same"] = ("image", "extract_patches", (img, 3), {"strides": 2, "padding": "same"})
+    c["extract_patches_dilated"] = ("image", "extract_patches", (img, 2), {"strides": 1, "dilation_rate": 2})
+    vol = r.uniform(0, 1, (2, 4, 5, 6, 2)).astype(np.float32)
+    c["extract_patches_3d"] = ("image", "extract_patches_3d", (vol, (2, 2, 3)), {"strides": (1, 2, 2)})
+    c["depth_to_space"] = ("nn", "depth_to_space", (r.uniform(0, 1, (2, 3, 4, 8)).astype(np.float32), 2), {})
+    c["depth_to_space_cf"] = ("nn", "depth_to_space", (r.uniform(0, 1, (2, 8, 3, 4)).astype(np.float32), 2),
+                              {"data_format": "channels_first"})
+    c["space_to_depth"] = ("nn", "space_to_depth", (img[:, :8, :10], 2), {})
+    c["space_to_depth_cf"] = ("nn", "space_to_depth", (np.moveaxis(img[:, :9, :9], -1, 1), 3),
+                              {"data_format": "channels_first"})
+    nchw = np.moveaxis(img, -1, 1)
+    c["unfold"] = ("nn", "unfold", (nchw, (3, 2)), {"dilation": (1, 2), "padding": 1, "stride": 2})
+    cols = r.standard_normal((2, 12, 28)).astype(np.float32)
+    c["fold"] = ("nn", "fold", (cols, (6, 7), 2), {"padding": 1, "stride": (1, 2)})
+    grid = r.standard_normal((6, 7)).astype(np.float32)
+    coords = np.stack([r.uniform(-2.5, 7.5, (5, 4)), r.uniform(-2.5, 8.5, (5, 4))]).astype(np.float32)
+    for mode in ("constant", "nearest", "wrap", "mirror", "reflect"):
+        for order in (0, 1):
+            c[f"map_coordinates_{mode}_{order}"] = ("image", "map_coordinates", (grid, coords, order),
+                                                    {"fill_mode": mode, "fill_value": 0.5})
+    ang, sc = 0.4, 1.1
+    t = np.float32([[sc * np.cos(ang), -sc * np.sin(ang), 1.3, sc * np.sin(ang), sc * np.cos(ang), -0.7, 0, 0],
+                    [0.9, 0.1, -1.0, -0.2, 1.2, 0.8, 0, 0]])
+    for mode in ("constant", "reflect", "wrap", "nearest", "mirror"):
+        c[f"affine_transform_{mode}"] = ("image", "affine_transform", (img, t), {"fill_mode": mode})
+    c["affine_transform_nearest_interp"] = ("image", "affine_transform", (img[0], t[0]),
+                                            {"interpolation": "nearest", "fill_value": 0.3})
+    corners = np.float32([[0, 0], [10, 0], [10, 8], [0, 8]])
+    sp = (corners + r.uniform(-1.5, 1.5, (2, 4, 2))).astype(np.float32)
+    ep = (corners + r.uniform(-1.5, 1.5, (2, 4, 2))).astype(np.float32)
+    c["perspective_transform"] = ("image", "perspective_transform", (img, sp, ep), {})
+    c["perspective_transform_nearest"] = ("image", "perspective_transform", (img[0], sp[0], ep[0]),
+                                          {"interpolation": "nearest", "fill_value": 0.5})
     return c
 
 
@@ -100,4 +145,6 @@ def test_matches_keras(keras_results, name):
     if want.dtype.kind in "iu":
         np.testing.assert_array_equal(got, want)
     else:
-        np.testing.assert_allclose(got, want, rtol=2e-5, atol=2e-6)
+        # perspective: Keras solves for the homography in float32 (dlx: closed form in float64)
+        tol = 2e-4 if opname == "perspective_transform" else 2e-5
+        np.testing.assert_allclose(got, want, rtol=tol, atol=tol / 10)

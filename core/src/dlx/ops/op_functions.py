@@ -48,6 +48,20 @@ def add(x1, x2):
     return _STATE.kernels['add'](x1, x2)
 
 
+def affine_transform(images, transform, interpolation='bilinear', fill_mode='constant', fill_value=0, data_format=None):
+    """Applies ``transform = [a0, a1, a2, b0, b1, b2, c0, c1]`` (one per image or one for all):
+    output pixel ``(x, y)`` reads the input at ``(a0 x + a1 y + a2, b0 x + b1 y + b2)``.
+
+    ``c0`` / ``c1`` are taken as Keras 3's JAX, PyTorch and NumPy backends take them (added times
+    the channel index, no projective division); leave them 0 for portable results.
+    """
+    if data_format not in _FORMATS:
+        _bad('affine_transform', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(images, _Special) or isinstance(transform, _Special):
+        return _slow(_REGISTRY['affine_transform'], (images, transform, interpolation, fill_mode, fill_value, data_format,), {})
+    return _STATE.kernels['affine_transform'](images, transform, interpolation, fill_mode, fill_value, data_format)
+
+
 def all(x, axis=None, keepdims=False):
     """True where every element along ``axis`` is truthy."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
@@ -408,6 +422,19 @@ def einsum(subscripts, *operands):
     if _any_special(operands):
         return _slow(_REGISTRY['einsum'], (subscripts, *operands,), {})
     return _STATE.kernels['einsum'](subscripts, *operands)
+
+
+def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation='bilinear', fill_mode='reflect', fill_value=0.0, seed=None, data_format=None):
+    """Elastic distortion: every pixel moves by ``alpha`` times Gaussian noise (standard deviation
+    ``sigma``) blurred with a ``sigma`` Gaussian of size ``int(6 sigma) | 1``, independently in x
+    and y. ``seed`` is an int, a seed tensor or a ``dlx.random.SeedGenerator``; the portable
+    generator gives every backend the same displacement.
+    """
+    if data_format not in _FORMATS:
+        _bad('elastic_transform', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(images, _Special):
+        return _slow(_REGISTRY['elastic_transform'], (images, alpha, sigma, interpolation, fill_mode, fill_value, seed, data_format,), {})
+    return _STATE.kernels['elastic_transform'](images, alpha, sigma, interpolation, fill_mode, fill_value, seed, data_format)
 
 
 def elu(x, alpha=1.0):
@@ -784,6 +811,15 @@ def logsumexp(x, axis=None, keepdims=False):
     return _STATE.kernels['logsumexp'](x, axis, keepdims)
 
 
+def map_coordinates(inputs, coordinates, order, fill_mode='constant', fill_value=0):
+    """``inputs`` interpolated at ``coordinates`` (shape ``(inputs.ndim, *out_shape)``) with
+    ``order`` 0 (nearest) or 1 (linear); see the module docstring for ``fill_mode``.
+    """
+    if isinstance(inputs, _Special) or isinstance(coordinates, _Special):
+        return _slow(_REGISTRY['map_coordinates'], (inputs, coordinates, order, fill_mode, fill_value,), {})
+    return _STATE.kernels['map_coordinates'](inputs, coordinates, order, fill_mode, fill_value)
+
+
 def matmul(x1, x2):
     """Matrix product with NumPy's broadcasting and 1-D promotion rules."""
     if isinstance(x1, _Special) or isinstance(x2, _Special):
@@ -969,6 +1005,18 @@ def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None,
     if isinstance(images, _Special):
         return _slow(_REGISTRY['pad_images'], (images, top_padding, left_padding, bottom_padding, right_padding, target_height, target_width, data_format,), {})
     return _STATE.kernels['pad_images'](images, top_padding, left_padding, bottom_padding, right_padding, target_height, target_width, data_format)
+
+
+def perspective_transform(images, start_points, end_points, interpolation='bilinear', fill_value=0, data_format=None):
+    """Warps images so that ``start_points`` (4 ``(x, y)`` corners) move to ``end_points``: output
+    pixel ``p`` reads the input at ``H p``, ``H`` the homography sending ``end_points`` to
+    ``start_points``; outside the input reads ``fill_value``.
+    """
+    if data_format not in _FORMATS:
+        _bad('perspective_transform', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(images, _Special) or isinstance(start_points, _Special) or isinstance(end_points, _Special):
+        return _slow(_REGISTRY['perspective_transform'], (images, start_points, end_points, interpolation, fill_value, data_format,), {})
+    return _STATE.kernels['perspective_transform'](images, start_points, end_points, interpolation, fill_value, data_format)
 
 
 def power(x1, x2):
@@ -1546,6 +1594,7 @@ __all__ = [
     'abs',
     'adam_update',
     'add',
+    'affine_transform',
     'all',
     'any',
     'arange',
@@ -1587,6 +1636,7 @@ __all__ = [
     'divide',
     'dot_product_attention',
     'einsum',
+    'elastic_transform',
     'elu',
     'equal',
     'erf',
@@ -1635,6 +1685,7 @@ __all__ = [
     'logical_or',
     'logical_xor',
     'logsumexp',
+    'map_coordinates',
     'matmul',
     'max',
     'max_pool',
@@ -1657,6 +1708,7 @@ __all__ = [
     'outer',
     'pad',
     'pad_images',
+    'perspective_transform',
     'power',
     'prod',
     'random_bits',

@@ -14,10 +14,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dlx.backend import merge_kernel_tables
-from dlx_openvino.kernels import elementwise, image, image_filters, linalg, nn, optim, random, reduction, shape
+from dlx_openvino.kernels import (
+    elementwise,
+    image,
+    image_filters,
+    image_warp,
+    linalg,
+    nn,
+    optim,
+    random,
+    reduction,
+    shape,
+)
 
 #: every builder module, in the order of ``dlx.ops.defs``
-GROUPS = (elementwise, image, image_filters, reduction, shape, linalg, nn, random, optim)
+GROUPS = (elementwise, image, image_filters, image_warp, reduction, shape, linalg, nn, random, optim)
 
 
 def all_kernels() -> dict[str, Callable]:
