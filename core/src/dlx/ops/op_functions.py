@@ -1119,6 +1119,23 @@ def reciprocal(x):
     return _STATE.kernels['reciprocal'](x)
 
 
+def reconstruct_patches(patches, size, output_size, strides=None, padding='valid', data_format=None):
+    """Reassembles images (``size`` of 2 entries) or volumes (3 entries) from the non-overlapping
+    patches :func:`extract_patches` produced (``strides == size``); with ``padding="same"`` the
+    extraction's padding is cropped off to ``output_size``.
+    """
+    if padding != 'valid' and padding != 'same':
+        if str(padding).lower() in ('valid', 'same'):
+            padding = str(padding).lower()
+        else:
+            _bad('reconstruct_patches', 'padding', padding, "'valid' or 'same'")
+    if data_format not in _FORMATS:
+        _bad('reconstruct_patches', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(patches, _Special):
+        return _slow(_REGISTRY['reconstruct_patches'], (patches, size, output_size, strides, padding, data_format,), {})
+    return _STATE.kernels['reconstruct_patches'](patches, size, output_size, strides, padding, data_format)
+
+
 def relu(x):
     """max(x, 0)."""
     if isinstance(x, _Special):
@@ -1721,6 +1738,7 @@ __all__ = [
     'random_uniform',
     'ravel',
     'reciprocal',
+    'reconstruct_patches',
     'relu',
     'relu6',
     'repeat',

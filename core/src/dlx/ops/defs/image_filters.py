@@ -257,6 +257,75 @@ op(G, T.E0, [
    decomposition=extract_patches_3d_decomposition)(extract_patches_3d)
 
 
+def reconstruct_patches_decomposition(patches, size, output_size, strides=None, padding="valid", data_format=None):
+    n_sp = 3 if not isinstance(size, int) and len(size) == 3 else 2
+    data_format = _check_format(data_format)
+    padding = _check_padding(padding)
+    size = _tuple(size, n_sp, "size")
+    out = tuple(int(v) for v in output_size)
+    if len(out) != n_sp:
+        raise ValueError(f"reconstruct_patches: output_size={output_size!r} must have {n_sp} entries (size has {n_sp})")
+    if strides is not None and _tuple(strides, n_sp, "strides") != size:
+        raise ValueError(f"reconstruct_patches: only non-overlapping patches can be reconstructed: strides={strides!r} "
+                         f"must equal size={size}")
+    rank = n_sp + 2
+    if len(tensors.shape(patches)) not in (rank - 1, rank):
+        raise ValueError(f"reconstruct_patches: patches must have rank {rank - 1} or {rank}; got shape "
+                         f"{tuple(tensors.shape(patches))}")
+    x, single = _batched(patches, rank)
+    if data_format == "channels_first":
+        x = K.moveaxis(x, 1, -1)
+    shape = tensors.shape(x)
+    b, grid, flat = shape[0], tuple(shape[1:-1]), shape[-1]
+    k = int(np.prod(size))
+    if flat % k:
+        raise ValueError(f"reconstruct_patches: the patch dimension {flat} is not divisible by prod(size) = {k}")
+    c = flat // k
+    for g, p, o, axis in zip(grid, size, out, "DHW"[-n_sp:]):
+        if padding == "valid" and g * p != o:
+            raise ValueError(f"reconstruct_patches: padding='valid' needs output_size == grid * size; got "
+                             f"output_size={out}, grid={grid}, size={size}")
+        if padding == "same" and not (g * p - p < o <= g * p):
+            raise ValueError(f"reconstruct_patches: padding='same' needs output_size along {axis} in "
+                             f"(({g} - 1) * {p}, {g} * {p}]; got {o}")
+    y = K.reshape(x, (b, *grid, *size, c))
+    perm = [0] + [a for i in range(n_sp) for a in (1 + i, 1 + n_sp + i)] + [1 + 2 * n_sp]
+    y = K.reshape(K.transpose(y, perm), (b, *(g * p for g, p in zip(grid, size)), c))
+    if padding == "same":
+        begin = [0] + [(g * p - o) // 2 for g, p, o in zip(grid, size, out)] + [0]
+        y = K.slice(y, begin, [b, *out, c])
+    if data_format == "channels_first":
+        y = K.moveaxis(y, -1, 1)
+    return K.squeeze(y, 0) if single else y
+
+
+def reconstruct_patches(patches, size, output_size, strides=None, padding="valid", data_format=None):
+    """Reassembles images (``size`` of 2 entries) or volumes (3 entries) from the non-overlapping
+    patches :func:`extract_patches` produced (``strides == size``); with ``padding="same"`` the
+    extraction's padding is cropped off to ``output_size``."""
+    return _on_numpy(reconstruct_patches_decomposition)(patches, size, output_size, strides, padding, data_format)
+
+
+def _recon_case(name, shape, size, **kw):
+    def make(r, dt):
+        x = r.standard_normal(shape).astype(dt)
+        with_patches = extract_patches(x, size, padding=kw.get("padding", "valid"), data_format=kw.get("data_format"))
+        n_sp = len(size)
+        batched = shape if len(shape) == n_sp + 2 else (1, *shape)
+        sp = batched[1:-1] if kw.get("data_format") != "channels_first" else batched[2:]
+        return (with_patches, size, tuple(sp)), dict(kw)
+    return Case(name, make)
+
+
+op(G, T.E0, [
+    _recon_case("batch", (2, 6, 9, 3), (2, 3)),
+    _recon_case("single_same", (7, 5, 2), (3, 2), padding="same"),
+    _recon_case("channels_first", (2, 3, 4, 6), (2, 2), data_format="channels_first"),
+    _recon_case("three_d", (1, 4, 6, 2, 2), (2, 3, 2)),
+], grad=_vjp_of(reconstruct_patches_decomposition, 1), tensors=("patches",),
+   decomposition=reconstruct_patches_decomposition)(reconstruct_patches)
+
+
 # ------------------------------------------------------------------------------ depth/space (nn)
 def _check_block(x, block_size, data_format, name):
     if data_format not in ("channels_last", "channels_first"):
