@@ -390,34 +390,40 @@ def check_resize_args(images, size, interpolation, crop_to_aspect_ratio, pad_to_
     return data_format, size
 
 
+def aspect_ratio_plan(h, w, size, crop_to_aspect_ratio, pad_to_aspect_ratio):
+    """Keras's aspect-ratio step as numbers: ``("crop", top, left, height, width)``,
+    ``("pad", rows, cols)`` (the same amount on both sides of one axis) or ``None``."""
+    th, tw = size
+    if crop_to_aspect_ratio:
+        ch = max(min(h, int(float(w * th) / tw)), 1)
+        cw = max(min(w, int(float(h * tw) / th)), 1)
+        return "crop", int(float(h - ch) / 2), int(float(w - cw) / 2), ch, cw
+    if pad_to_aspect_ratio:
+        hs = int(float(max(h, int(float(w * th) / tw)) - h) / 2)
+        ws = int(float(max(w, int(float(h * tw) / th)) - w) / 2)
+        if hs > 0:
+            return "pad", hs, 0
+        if ws > 0:
+            return "pad", 0, ws
+    return None
+
+
 def aspect_ratio_step(images, size, crop_to_aspect_ratio, pad_to_aspect_ratio, fill_value, data_format):
     """Keras's centre crop / symmetric pad of ``images`` to the aspect ratio of ``size``."""
     nd_ = len(tensors.shape(images))
     ha, wa, _ = _spatial_axes(nd_, data_format)
     shape = tensors.shape(images)
-    h, w = shape[ha], shape[wa]
-    th, tw = size
-    if crop_to_aspect_ratio:
-        ch = max(min(h, int(float(w * th) / tw)), 1)
-        cw = max(min(w, int(float(h * tw) / th)), 1)
-        hs, ws = int(float(h - ch) / 2), int(float(w - cw) / 2)
+    plan = aspect_ratio_plan(shape[ha], shape[wa], size, crop_to_aspect_ratio, pad_to_aspect_ratio)
+    if plan is None:
+        return images
+    if plan[0] == "crop":
         start = [0] * nd_
         sz = list(shape)
-        start[ha], start[wa], sz[ha], sz[wa] = hs, ws, ch, cw
+        start[ha], start[wa], sz[ha], sz[wa] = plan[1:]
         return K.slice(images, start, sz)
-    if pad_to_aspect_ratio:
-        ph = max(h, int(float(w * th) / tw))
-        pw_ = max(w, int(float(h * tw) / th))
-        hs, ws = int(float(ph - h) / 2), int(float(pw_ - w) / 2)
-        pads = [(0, 0)] * nd_
-        if hs > 0:
-            pads[ha] = (hs, hs)
-        elif ws > 0:
-            pads[wa] = (ws, ws)
-        else:
-            return images
-        return K.pad(images, pads, constant_values=fill_value)
-    return images
+    pads = [(0, 0)] * nd_
+    pads[ha], pads[wa] = (plan[1], plan[1]), (plan[2], plan[2])
+    return K.pad(images, pads, constant_values=fill_value)
 
 
 def resize_decomposition(images, size, interpolation="bilinear", antialias=False, crop_to_aspect_ratio=False,
