@@ -69,7 +69,7 @@ def _inline_checks(spec) -> list[str]:
     if "keepdims" in p:
         out.append(f"    if keepdims is not False and keepdims is not True:\n"
                    f"        _bad({op!r}, 'keepdims', keepdims, 'True or False')")
-    if "padding" in p and op != "pad":
+    if "padding" in p and op not in ("pad", "fold", "unfold"):  # theirs are widths, not a mode
         out.append(f"    if padding != 'valid' and padding != 'same':\n"
                    f"        if str(padding).lower() in ('valid', 'same'):\n"
                    f"            padding = str(padding).lower()\n"

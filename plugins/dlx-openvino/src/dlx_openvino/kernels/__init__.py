@@ -6,8 +6,7 @@ ones as ``openvino.Output`` edges or weak Python scalars) and returns graph edge
 :mod:`dlx_openvino.backend` turns each builder into the op's kernel (an eager call compiles and
 caches a one-op model; under ``compile`` the builder adds nodes to the traced graph). To add a
 group, add the module here and to :data:`GROUPS`; an op without a builder runs its spec's
-decomposition. A module may also list, in ``REFERENCE``, ops of its group that OpenVINO's opset
-cannot express: those run through their NumPy reference (values only, not compilable).
+decomposition.
 """
 
 from __future__ import annotations
@@ -20,6 +19,9 @@ from dlx_openvino.kernels import (
     ctc,
     decompositions,
     elementwise,
+    image,
+    image_filters,
+    image_warp,
     linalg,
     nn,
     optim,
@@ -32,10 +34,10 @@ from dlx_openvino.kernels import (
     statistics,
 )
 
-#: every kernel module, in the order of ``dlx.ops.defs``
+#: every builder module, in the order of ``dlx.ops.defs``
 GROUPS = (
-    decompositions, elementwise, reduction, shape, linalg, nn, random, optim, statistics, search, activations,
-    ctc, spatial, signal,
+    elementwise, image, image_filters, image_warp, reduction, shape, linalg, nn, random, optim, activations,
+    ctc, decompositions, search, signal, spatial, statistics,
 )
 
 
@@ -44,9 +46,4 @@ def all_kernels() -> dict[str, Callable]:
     return merge_kernel_tables(GROUPS)
 
 
-def reference_ops() -> frozenset[str]:
-    """The ops the modules declare as running through their reference (``REFERENCE``)."""
-    return frozenset(n for g in GROUPS for n in getattr(g, "REFERENCE", ()))
-
-
-__all__ = ["GROUPS", "all_kernels", "reference_ops"]
+__all__ = ["GROUPS", "all_kernels"]

@@ -15,6 +15,9 @@ from dlx_torch.kernels import (
     ctc,
     decompositions,
     elementwise,
+    image,
+    image_filters,
+    image_warp,
     linalg,
     nn,
     optim,
@@ -29,8 +32,8 @@ from dlx_torch.kernels import (
 
 #: every kernel module, in the order of ``dlx.ops.defs``
 GROUPS = (
-    decompositions, elementwise, reduction, shape, linalg, nn, random, optim, statistics, search, activations,
-    ctc, spatial, signal,
+    elementwise, image, image_filters, image_warp, reduction, shape, linalg, nn, random, optim, activations,
+    ctc, decompositions, search, signal, spatial, statistics,
 )
 
 

@@ -1,0 +1,81 @@
+"""Image ops on the NumPy backend: independent oracles where Keras has none to compare with
+(``resize(interpolation="area")`` exists only on Keras's TensorFlow backend; ``reconstruct_patches``
+is newer than the installed Keras), inverse pairs, and argument errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import dlx
+from dlx.backend import registry
+
+
+@pytest.fixture(autouse=True)
+def _numpy_backend():
+    with registry.use("numpy"):
+        yield
+
+
+@pytest.mark.parametrize(("shape", "size"), [((2, 12, 9, 2), (5, 4)), ((1, 4, 5, 2), (7, 9)), ((1, 10, 10, 1), (3, 4))])
+def test_resize_area_matches_tensorflow(shape, size):
+    tf = pytest.importorskip("tensorflow")
+    x = np.random.default_rng(1).uniform(0, 1, shape)
+    got = np.asarray(dlx.ops.resize(x, size, interpolation="area"))
+    want = tf.image.resize(x, size, method="area").numpy()  # TF computes in float32
+    np.testing.assert_allclose(got, want, atol=1e-6)
+
+
+@pytest.mark.parametrize(("shape", "size", "padding", "fmt"), [
+    ((2, 6, 9, 3), (2, 3), "valid", "channels_last"),
+    ((7, 5, 2), (3, 2), "same", "channels_last"),
+    ((2, 3, 4, 6), (2, 2), "valid", "channels_first"),
+    ((1, 5, 6, 4, 2), (2, 3, 2), "same", "channels_last"),
+])
+def test_reconstruct_patches_inverts_extract_patches(shape, size, padding, fmt):
+    x = np.random.default_rng(2).standard_normal(shape)
+    p = dlx.ops.extract_patches(x, size, padding=padding, data_format=fmt)
+    batched = shape if len(shape) == len(size) + 2 else (1, *shape)
+    spatial = batched[1:-1] if fmt == "channels_last" else batched[2:]
+    np.testing.assert_array_equal(dlx.ops.reconstruct_patches(p, size, spatial, padding=padding, data_format=fmt), x)
+
+
+def test_depth_space_round_trip():
+    x = np.arange(2 * 4 * 6 * 3, dtype=np.float32).reshape(2, 4, 6, 3)
+    for fmt, y in (("channels_last", x), ("channels_first", np.moveaxis(x, -1, 1))):
+        d = dlx.ops.space_to_depth(y, 2, data_format=fmt)
+        np.testing.assert_array_equal(dlx.ops.depth_to_space(d, 2, data_format=fmt), y)
+
+
+def test_fold_is_the_adjoint_of_unfold():
+    r = np.random.default_rng(3)
+    x = r.standard_normal((2, 3, 7, 6))
+    kw = {"kernel_size": (3, 2), "dilation": (1, 2), "padding": 1, "stride": 2}
+    u = dlx.ops.unfold(x, **kw)
+    c = r.standard_normal(u.shape)
+    lhs = np.sum(u * c)
+    rhs = np.sum(x * dlx.ops.fold(c, (7, 6), **kw))
+    np.testing.assert_allclose(lhs, rhs, rtol=1e-12)
+
+
+def test_hsv_round_trip():
+    x = np.random.default_rng(4).uniform(0, 1, (3, 5, 3))
+    np.testing.assert_allclose(dlx.ops.hsv_to_rgb(dlx.ops.rgb_to_hsv(x)), x, atol=1e-12)
+
+
+@pytest.mark.parametrize(("call", "match"), [
+    (lambda x: dlx.ops.resize(x, (3, 3), interpolation="cubic"), "interpolation='cubic'"),
+    (lambda x: dlx.ops.resize(x, (3, 3), fill_mode="reflect"), "fill_mode='reflect'"),
+    (lambda x: dlx.ops.resize(x, (3, 3), crop_to_aspect_ratio=True, pad_to_aspect_ratio=True), "only one of"),
+    (lambda x: dlx.ops.resize(x, (3,)), "size must be"),
+    (lambda x: dlx.ops.pad_images(x, top_padding=1), "exactly two of top_padding"),
+    (lambda x: dlx.ops.crop_images(x, top_cropping=1, bottom_cropping=1, left_cropping=9, right_cropping=0), "exceeds"),
+    (lambda x: dlx.ops.map_coordinates(x, np.zeros((2, 3)), 3), "order=3"),
+    (lambda x: dlx.ops.affine_transform(x, np.zeros(6)), "transform must have shape"),
+    (lambda x: dlx.ops.rgb_to_hsv(x.astype(np.int32)), "float dtype"),
+    (lambda x: dlx.ops.reconstruct_patches(dlx.ops.extract_patches(x, 2, strides=1), 2, (4, 4), strides=1), "non-overlapping"),
+])
+def test_bad_arguments_raise_naming_them(call, match):
+    x = np.random.default_rng(5).uniform(0, 1, (1, 6, 6, 3))
+    with pytest.raises(ValueError, match=match):
+        call(x)

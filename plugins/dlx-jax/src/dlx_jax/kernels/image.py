@@ -1,0 +1,32 @@
+"""Image kernels (:mod:`dlx.ops.defs.image`): ``resize`` on ``jax.image.resize`` (the function
+Keras's JAX backend calls, so the spec's definition). The colour conversions, crop / pad and
+``scale_and_translate`` run their spec's decomposition (``jnp`` ops, compiled like native code)."""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+from dlx import dtypes
+from dlx.ops.defs import image as spec
+
+
+def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspect_ratio=False,
+           pad_to_aspect_ratio=False, fill_mode="constant", fill_value=0.0, data_format=None):
+    if interpolation == "area":  # jax.image has it, but Keras's JAX backend does not: the spec's weights
+        return spec.resize_decomposition(images, size, interpolation, antialias, crop_to_aspect_ratio,
+                                         pad_to_aspect_ratio, fill_mode, fill_value, data_format)
+    data_format, size = spec.check_resize_args(images, size, interpolation, crop_to_aspect_ratio,
+                                               pad_to_aspect_ratio, fill_mode, data_format)
+    x = spec.aspect_ratio_step(jnp.asarray(images), size, crop_to_aspect_ratio, pad_to_aspect_ratio,
+                               fill_value, data_format)
+    nd = x.ndim
+    ha, wa = (nd - 3, nd - 2) if data_format == "channels_last" else (nd - 2, nd - 1)
+    shape = list(x.shape)
+    shape[ha], shape[wa] = size
+    if interpolation != "nearest" and not dtypes.is_float(str(x.dtype)):
+        x = x.astype(dtypes.floatx())
+    return jax.image.resize(x, tuple(shape), method=interpolation, antialias=antialias)
+
+
+KERNELS = {"resize": resize}
