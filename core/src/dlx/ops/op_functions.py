@@ -157,6 +157,17 @@ def argsort(x, axis=-1):
     return _STATE.kernels['argsort'](x, axis)
 
 
+def associative_scan(f, elems, reverse=False, axis=0):
+    """Inclusive scan of ``elems`` (a pytree of arrays with the same length along ``axis``) with
+    the associative binary function ``f(a, b)``: element ``i`` is
+    ``f(...f(f(e0, e1), e2)..., ei)``, computed as a parallel prefix (``O(log n)`` depth), so
+    the grouping differs from a sequential loop. ``reverse`` scans from the end.
+    """
+    if isinstance(elems, _Special):
+        return _slow(_REGISTRY['associative_scan'], (f, elems, reverse, axis,), {})
+    return _STATE.kernels['associative_scan'](f, elems, reverse, axis)
+
+
 def average_pool(inputs, pool_size, strides=None, padding='valid', data_format=None):
     """Average pooling; with ``padding='same'`` padded positions are not counted."""
     if padding != 'valid' and padding != 'same':
@@ -275,6 +286,15 @@ def concatenate(xs, axis=0):
     if _any_special(xs):
         return _slow(_REGISTRY['concatenate'], (xs, axis,), {})
     return _STATE.kernels['concatenate'](xs, axis)
+
+
+def cond(pred, true_fn, false_fn):
+    """``true_fn()`` if ``pred`` else ``false_fn()``; both must return the same structure of
+    tensors (compiled backends trace both). Differentiable through the branch taken.
+    """
+    if isinstance(pred, _Special):
+        return _slow(_REGISTRY['cond'], (pred, true_fn, false_fn,), {})
+    return _STATE.kernels['cond'](pred, true_fn, false_fn)
 
 
 def conv(inputs, kernel, strides=1, padding='valid', data_format=None, dilation_rate=1):
@@ -475,6 +495,15 @@ def floor_divide(x1, x2):
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['floor_divide'], (x1, x2,), {})
     return _STATE.kernels['floor_divide'](x1, x2)
+
+
+def fori_loop(lower, upper, body_fun, init_val):
+    """``val = body_fun(i, val)`` for ``i`` in ``range(lower, upper)``, starting from
+    ``init_val``. Differentiable when ``lower`` and ``upper`` are Python ints.
+    """
+    if isinstance(init_val, _Special):
+        return _slow(_REGISTRY['fori_loop'], (lower, upper, body_fun, init_val,), {})
+    return _STATE.kernels['fori_loop'](lower, upper, body_fun, init_val)
 
 
 def full(shape, fill_value, dtype=None):
@@ -702,6 +731,15 @@ def logsumexp(x, axis=None, keepdims=False):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['logsumexp'], (x, axis, keepdims,), {})
     return _STATE.kernels['logsumexp'](x, axis, keepdims)
+
+
+def map(f, xs):
+    """``f`` applied to each slice of ``xs`` (a pytree) along its leading axis, the results
+    stacked (a sequential loop: one call per slice).
+    """
+    if isinstance(xs, _Special):
+        return _slow(_REGISTRY['map'], (f, xs,), {})
+    return _STATE.kernels['map'](f, xs)
 
 
 def matmul(x1, x2):
@@ -1051,6 +1089,17 @@ def rsqrt(x):
     return _STATE.kernels['rsqrt'](x)
 
 
+def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
+    """Loops ``carry, y = f(carry, x)`` over the leading axis of ``xs`` (a pytree; or ``length``
+    steps with ``x = None``), from ``carry = init``; returns ``(carry, ys)`` with the ``y``
+    stacked on a new leading axis. ``reverse`` scans from the end (``ys`` keep their positions);
+    ``unroll`` is how many steps a compiled loop runs per iteration (a hint).
+    """
+    if isinstance(init, _Special) or isinstance(xs, _Special):
+        return _slow(_REGISTRY['scan'], (f, init, xs, length, reverse, unroll,), {})
+    return _STATE.kernels['scan'](f, init, xs, length, reverse, unroll)
+
+
 def scatter_add(x, indices, updates):
     """``x`` with ``updates`` added at ``indices`` (last axis of indices indexes x's leading
     axes; repeated indices accumulate).
@@ -1239,6 +1288,15 @@ def swapaxes(x, axis1, axis2):
     return _STATE.kernels['swapaxes'](x, axis1, axis2)
 
 
+def switch(index, branches, *operands):
+    """``branches[index](*operands)``, ``index`` clipped to ``[0, len(branches) - 1]``;
+    every branch must return the same structure.
+    """
+    if isinstance(index, _Special) or _any_special(operands):
+        return _slow(_REGISTRY['switch'], (index, branches, *operands,), {})
+    return _STATE.kernels['switch'](index, branches, *operands)
+
+
 def take(x, indices, axis=None):
     """Gathers entries of ``x`` at ``indices`` along ``axis`` (the flattened array if None).
     Negative indices count from the end.
@@ -1344,11 +1402,32 @@ def var(x, axis=None, keepdims=False):
     return _STATE.kernels['var'](x, axis, keepdims)
 
 
+def vectorized_map(function, elements):
+    """``function`` applied to each slice of ``elements`` (a pytree) along its leading axis,
+    the results stacked; native kernels vectorize it (``jax.vmap``, ``torch.vmap``,
+    ``tf.vectorized_map``), the reference loops.
+    """
+    if isinstance(elements, _Special):
+        return _slow(_REGISTRY['vectorized_map'], (function, elements,), {})
+    return _STATE.kernels['vectorized_map'](function, elements)
+
+
 def where(condition, x1, x2):
     """``x1`` where ``condition`` holds, else ``x2``."""
     if isinstance(condition, _Special) or isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['where'], (condition, x1, x2,), {})
     return _STATE.kernels['where'](condition, x1, x2)
+
+
+def while_loop(cond, body, loop_vars, maximum_iterations=None):
+    """Runs ``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)`` (and fewer than
+    ``maximum_iterations`` iterations ran). A tuple or list of loop variables is unpacked into
+    ``cond`` and ``body`` and returned as a tuple; a single tensor is passed and returned as is.
+    Reverse-mode differentiable on backends whose loops are (not ``lax.while_loop``).
+    """
+    if isinstance(loop_vars, _Special):
+        return _slow(_REGISTRY['while_loop'], (cond, body, loop_vars, maximum_iterations,), {})
+    return _STATE.kernels['while_loop'](cond, body, loop_vars, maximum_iterations)
 
 
 def zeros(shape, dtype=None):
@@ -1384,6 +1463,7 @@ __all__ = [
     'argmax',
     'argmin',
     'argsort',
+    'associative_scan',
     'average_pool',
     'batch_normalization',
     'binary_crossentropy',
@@ -1399,6 +1479,7 @@ __all__ = [
     'celu',
     'clip',
     'concatenate',
+    'cond',
     'conv',
     'conv_transpose',
     'cos',
@@ -1422,6 +1503,7 @@ __all__ = [
     'flip',
     'floor',
     'floor_divide',
+    'fori_loop',
     'full',
     'full_like',
     'gather_nd',
@@ -1453,6 +1535,7 @@ __all__ = [
     'logical_or',
     'logical_xor',
     'logsumexp',
+    'map',
     'matmul',
     'max',
     'max_pool',
@@ -1495,6 +1578,7 @@ __all__ = [
     'roll',
     'round',
     'rsqrt',
+    'scan',
     'scatter_add',
     'selu',
     'sigmoid',
@@ -1519,6 +1603,7 @@ __all__ = [
     'subtract',
     'sum',
     'swapaxes',
+    'switch',
     'take',
     'take_along_axis',
     'take_along_axis_grad',
@@ -1532,7 +1617,9 @@ __all__ = [
     'triu',
     'trunc',
     'var',
+    'vectorized_map',
     'where',
+    'while_loop',
     'zeros',
     'zeros_like',
 ]
