@@ -97,6 +97,17 @@ def _vjp_rule(name):
     return rule
 
 
+def _truth(opname, value) -> bool:
+    """``bool(value)`` for a predicate; a traced value (no native kernel under compilation) gets an
+    error naming the op."""
+    try:
+        return bool(value)
+    except TypeError as e:
+        raise TypeError(f"{opname}: the predicate has no concrete value here ({e}); the active backend runs "
+                        f"{opname} in Python (it has no native kernel for it), which needs concrete "
+                        "predicates: run it eagerly") from e
+
+
 def _leading(x) -> int:
     n = tensors.shape(x)[0]
     if n is None:
@@ -125,7 +136,7 @@ def cond(pred, true_fn, false_fn):
     tensors (compiled backends trace both). Differentiable through the branch taken."""
     _need_callable("cond", "true_fn", true_fn)
     _need_callable("cond", "false_fn", false_fn)
-    return true_fn() if bool(pred) else false_fn()
+    return true_fn() if _truth("cond", pred) else false_fn()
 
 
 
@@ -151,7 +162,12 @@ def switch(index, branches, *operands):
         raise ValueError("switch: branches is empty; expected at least one callable")
     for i, b in enumerate(branches):
         _need_callable("switch", f"branches[{i}]", b)
-    i = builtins.min(builtins.max(int(index), 0), len(branches) - 1)
+    try:
+        i = int(index)
+    except TypeError as e:
+        raise TypeError(f"switch: index has no concrete value here ({e}); the active backend runs switch in "
+                        "Python (it has no native kernel for it): run it eagerly") from e
+    i = builtins.min(builtins.max(i, 0), len(branches) - 1)
     return branches[i](*operands)
 
 
@@ -193,7 +209,7 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
     is_tuple = isinstance(loop_vars, (tuple, list))
     state = tuple(loop_vars) if is_tuple else (loop_vars,)
     i = 0
-    while (maximum_iterations is None or i < int(maximum_iterations)) and bool(cond(*state)):
+    while (maximum_iterations is None or i < int(maximum_iterations)) and _truth("while_loop", cond(*state)):
         out = body(*state)
         state = tuple(out) if isinstance(out, (tuple, list)) else (out,)
         i += 1
