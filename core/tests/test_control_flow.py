@@ -207,3 +207,22 @@ def test_bad_arguments_name_themselves(numpy_backend):
         ops.scan(lambda c, x: (c, c), np.zeros(2), length=2, unroll=0)
     with pytest.raises(ValueError, match="switch: branches is empty"):
         ops.switch(0, [])
+
+
+def test_custom_gradient(backend):
+    _trainable(backend)
+
+    @ops.custom_gradient
+    def log1pexp(x):
+        e = ops.exp(x)
+
+        def grad(*args, upstream=None):
+            if upstream is None:
+                (upstream,) = args
+            return ops.multiply(upstream, 0.5)  # deliberately not the derivative
+        return ops.log(ops.add(e, 1.0)), grad
+
+    x = np.array([0.5, -1.0, 100.0])
+    value, g = backend.value_and_grad(lambda v: ops.sum(ops.multiply(log1pexp(v), 3.0)))(backend.convert_to_tensor(x))
+    np.testing.assert_allclose(float(backend.to_numpy(value)), 3 * np.sum(np.log1p(np.exp(x))), rtol=1e-12)
+    np.testing.assert_allclose(_np(backend, g), np.full(3, 1.5), rtol=1e-12)

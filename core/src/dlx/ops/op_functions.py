@@ -361,6 +361,24 @@ def cumsum(x, axis=None):
     return _STATE.kernels['cumsum'](x, axis)
 
 
+def custom_gradient(f):
+    """Decorates ``f(*args) -> (output, grad_fn)`` into a function returning ``output`` whose
+    gradient is ``grad_fn(upstream)`` (one cotangent per positional argument, a tuple when there
+    are several). The backend active when the decorator runs defines the gradient: NumPy's
+    tape, ``jax.custom_gradient``, ``tf.custom_gradient`` or a ``torch.autograd.Function``.
+
+    >>> import numpy as np, dlx
+    >>> from dlx import ops
+    >>> with dlx.backend.use("numpy") as b:
+    ...     @ops.custom_gradient
+    ...     def clipped_identity(x):
+    ...         return x, lambda upstream: ops.clip(upstream, -1.0, 1.0)
+    ...     b.value_and_grad(lambda x: ops.sum(clipped_identity(x) * 5.0))(np.ones(2))[1]
+    array([1., 1.])
+    """
+    return _STATE.kernels['custom_gradient'](f)
+
+
 def dense(x, kernel, bias=None):
     """``matmul(x, kernel) + bias`` for ``x`` of shape ``(..., n)``, a ``(n, units)`` kernel and a
     ``(units,)`` bias (or ``None``): the Dense layer's contraction, one fused kernel (GEMM with the
@@ -1486,6 +1504,7 @@ __all__ = [
     'cosh',
     'cumprod',
     'cumsum',
+    'custom_gradient',
     'dense',
     'depthwise_conv',
     'divide',

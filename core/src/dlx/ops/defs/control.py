@@ -441,8 +441,73 @@ def associative_scan(f, elems, reverse=False, axis=0):
     return tree.unflatten(td, out)
 
 
+# ---------------------------------------------------------------------------------------------
+# custom_gradient
+
+
+class _TapeRule:
+    """What the NumPy tape needs of a spec to call a user's gradient function: parameter names
+    for the positional arguments and the rule."""
+
+    def __init__(self, n_args, grad_fn):
+        self.params = self.tensors = tuple(f"arg{i}" for i in range(n_args))
+        self.tensor_lists = ()
+        self.name = "custom_gradient"
+        self._grad_fn = grad_fn
+
+    def grad(self, g, out, *args, **kwargs):
+        grads = self._grad_fn(g)
+        return tuple(grads) if isinstance(grads, (tuple, list)) else (grads,)
+
+
+@op(G, TOL, (), tensors=())
+@runs_callables
+def custom_gradient(f):
+    """Decorates ``f(*args) -> (output, grad_fn)`` into a function returning ``output`` whose
+    gradient is ``grad_fn(upstream)`` (one cotangent per positional argument, a tuple when there
+    are several). The backend active when the decorator runs defines the gradient: NumPy's
+    tape, ``jax.custom_gradient``, ``tf.custom_gradient`` or a ``torch.autograd.Function``.
+
+    >>> import numpy as np, dlx
+    >>> from dlx import ops
+    >>> with dlx.backend.use("numpy") as b:
+    ...     @ops.custom_gradient
+    ...     def clipped_identity(x):
+    ...         return x, lambda upstream: ops.clip(upstream, -1.0, 1.0)
+    ...     b.value_and_grad(lambda x: ops.sum(clipped_identity(x) * 5.0))(np.ones(2))[1]
+    array([1., 1.])
+    """
+    _need_callable("custom_gradient", "f", f)
+    import functools
+
+    @functools.wraps(f)
+    def wrapped(*args, **kwargs):
+        from dlx.backends.numpy import autodiff
+
+        traced = [(i, a) for i, a in enumerate(args) if type(a) is autodiff.Tracer]
+        if not traced:
+            return f(*args, **kwargs)[0]
+        from dlx.backend import registry
+        from dlx.ops.dispatch import STATE
+
+        saved, STATE.kernels = STATE.kernels, registry.get("numpy").op_table  # the forward runs untaped
+        try:
+            raw = tuple(a.value if type(a) is autodiff.Tracer else a for a in args)
+            out, grad_fn = f(*raw, **kwargs)
+        finally:
+            STATE.kernels = saved
+        tape = traced[0][1].tape
+        outs = tree.map_structure(lambda v: autodiff.Tracer(v, tape), out)
+        tape.nodes.append(autodiff.Node(_TapeRule(len(args), grad_fn), raw, {}, [((i,), a) for i, a in traced],
+                                        tree.leaves(outs), out))
+        return outs
+
+    return wrapped
+
+
 #: the control ops: each one's decomposition is its reference (see the module docstring)
-CONTROL_OPS = ("cond", "switch", "while_loop", "fori_loop", "scan", "map", "vectorized_map", "associative_scan")
+CONTROL_OPS = ("cond", "switch", "while_loop", "fori_loop", "scan", "map", "vectorized_map", "associative_scan",
+               "custom_gradient")
 
 
 def _decompose_to_reference():

@@ -93,3 +93,12 @@ KERNELS: dict = {"cond": cond, "switch": switch, "while_loop": while_loop, "fori
                  "associative_scan": associative_scan, "map": map, "vectorized_map": vectorized_map}
 
 __all__ = ["KERNELS"]
+
+
+def custom_gradient(f):
+    if not callable(f):
+        raise TypeError(f"custom_gradient: f={f!r} is not callable")
+    return jax.custom_gradient(f)
+
+
+KERNELS["custom_gradient"] = custom_gradient

@@ -133,3 +133,12 @@ KERNELS: dict = {"cond": cond, "switch": switch, "while_loop": while_loop, "fori
                  "map": map, "vectorized_map": vectorized_map}
 
 __all__ = ["KERNELS"]
+
+
+def custom_gradient(f):
+    if not callable(f):
+        raise TypeError(f"custom_gradient: f={f!r} is not callable")
+    return tf.custom_gradient(f)
+
+
+KERNELS["custom_gradient"] = custom_gradient

@@ -10,6 +10,8 @@ predicate) and ``torch.vmap`` for ``vectorized_map``.
 
 from __future__ import annotations
 
+import functools
+
 import torch
 
 from dlx import tree_util as tree
@@ -29,7 +31,42 @@ def vectorized_map(function, elements):
     return torch.vmap(function)(elements)
 
 
+class _Box:
+    """Carries the user's gradient function from ``forward`` to ``backward``."""
+
+    __slots__ = ("grad_fn", "n")
+
+
+class _CustomGradient(torch.autograd.Function):
+    # forward/setup_context split: works under torch.func transforms (TorchBackend.value_and_grad)
+    @staticmethod
+    def forward(f, box, *args):
+        out, box.grad_fn = f(*args)
+        box.n = len(args)
+        return out
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        ctx.box = inputs[1]
+
+    @staticmethod
+    def backward(ctx, *upstream):
+        grads = ctx.box.grad_fn(*upstream)
+        grads = tuple(grads) if isinstance(grads, (tuple, list)) else (grads,)
+        return (None, None, *grads)
+
+
+def custom_gradient(f):
+    if not callable(f):
+        raise TypeError(f"custom_gradient: f={f!r} is not callable")
+
+    @functools.wraps(f)
+    def wrapped(*args):
+        return _CustomGradient.apply(f, _Box(), *args)
+    return wrapped
+
+
 #: op name -> kernel (the other control ops run their decompositions)
-KERNELS: dict = {"cond": cond, "vectorized_map": vectorized_map}
+KERNELS: dict = {"cond": cond, "vectorized_map": vectorized_map, "custom_gradient": custom_gradient}
 
 __all__ = ["KERNELS"]
