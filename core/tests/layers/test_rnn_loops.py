@@ -142,3 +142,34 @@ def test_lstm_encoder_decoder_fits(backend):
     hist = model.fit([a, b], y, batch_size=8, epochs=3, verbose=0)
     losses = hist.history["loss"]
     assert np.all(np.isfinite(losses)) and losses[-1] < losses[0]
+
+
+@pytest.mark.parametrize("cls,kwargs", [(L.LSTM, {}), (L.GRU, {"return_sequences": True}),
+                                        (L.LSTM, {"go_backwards": True, "return_state": True}),
+                                        (L.GRU, {"go_backwards": True, "return_state": True})],
+                         ids=["lstm", "gru_sequences", "lstm_backwards_state", "gru_backwards_state"])
+def test_fused_kernel_matches_the_scan(backend, cls, kwargs):
+    """A backend's fused LSTM/GRU kernel (``Backend.fused_rnn``; torch's ``nn.LSTM`` kernels)
+    gives the generic scan's values and gradients (``use_cudnn=False`` forces the scan)."""
+    rng = np.random.default_rng(5)
+    x = ops.convert_to_tensor(rng.standard_normal((3, 6, 4)).astype(np.float32))
+    layer = cls(5, **kwargs)
+    layer(x)
+
+    def run(use_cudnn):
+        layer.use_cudnn = use_cudnn
+        values = _outs(layer(x))
+        if not backend.capabilities.training:
+            return values, None
+        _, g = backend.value_and_grad(lambda v: ops.sum(ops.square(_first(layer(v)))))(x)
+        return values, np.asarray(ops.convert_to_numpy(g))
+
+    (fused, g_fused), (generic, g_generic) = run("auto"), run(False)
+    for a, b in zip(fused, generic):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    if g_fused is not None:
+        np.testing.assert_allclose(g_fused, g_generic, rtol=1e-5, atol=1e-6)
+
+
+def _first(y):
+    return y[0] if isinstance(y, (list, tuple)) else y

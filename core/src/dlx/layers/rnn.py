@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dlx import ops
+from dlx import activations, ops
 from dlx.layers.input_spec import InputSpec
 from dlx.layers.layer import Layer, shapes_to_symbolic
 from dlx.layers.rnn_cells import (  # noqa: F401  (DropoutRNNCell: re-exported)
@@ -141,7 +141,11 @@ class RNN(Layer):
                 self.cell.get_recurrent_dropout_mask(states[0])
         if mask is not None:
             mask = ops.cast(mask, "bool")
-        if self.unroll:
+        fused = None if self.unroll or mask is not None else self._fused(sequences, states, training)
+        if fused is not None:
+            ys, states = fused
+            result = ys if self.return_sequences else ops.get_item(ys, (slice(None), -1))
+        elif self.unroll:
             result, states = self._unrolled(sequences, states, mask, training)
         else:
             result, states = self._scanned(sequences, states, mask, training)
@@ -154,6 +158,27 @@ class RNN(Layer):
         if self.return_state:
             return [result, *states]
         return result
+
+    def _fused(self, sequences, states, training):
+        """The backend's fused kernel for the whole layer (:meth:`Backend.fused_rnn`) when the
+        cell is a built-in LSTM/GRU in Keras's cuDNN-compatible configuration, else ``None``."""
+        cell = self.cell
+        # the built-in cells (possibly with a backend mixin), not subclasses with their own step
+        kind = next((k for c, k in ((LSTMCell, "lstm"), (GRUCell, "gru"))
+                     if isinstance(cell, c) and type(cell).call is c.call), None)
+        if kind is None or getattr(self, "use_cudnn", "auto") is False or len(ops.shape(sequences)) != 3:
+            return None
+        if (cell.activation is not activations.tanh or cell.recurrent_activation is not activations.sigmoid
+                or not cell.use_bias or cell.recurrent_dropout > 0 or (training and cell.dropout > 0)
+                or (kind == "gru" and not cell.reset_after)):
+            return None
+        from dlx.ops.dispatch import STATE
+
+        backend = STATE.backend
+        if backend is None:
+            return None
+        return backend.fused_rnn(kind, sequences, list(states), cell.kernel.value, cell.recurrent_kernel.value,
+                                 cell.bias.value, go_backwards=self.go_backwards, training=bool(training))
 
     def _scanned(self, sequences, states, mask, training):
         """The loop as :func:`dlx.ops.scan` over time-major inputs."""

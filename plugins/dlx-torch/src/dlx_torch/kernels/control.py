@@ -66,6 +66,32 @@ def custom_gradient(f):
     return wrapped
 
 
+def fused_rnn(kind, sequences, initial_states, kernel, recurrent_kernel, bias, *, go_backwards, training):
+    """A whole LSTM / GRU layer as one ``torch.lstm`` / ``torch.gru`` call (the kernels of
+    ``nn.LSTM`` / ``nn.GRU``, cuDNN's on GPU) with the weights rearranged from Keras's layout:
+    transposed, and GRU's gates reordered from ``z, r, h`` to torch's ``r, z, n``. ``None``
+    where the plugin does not use the private kernels (``_internals``)."""
+    from dlx_torch import _internals
+
+    fn = _internals.fused_lstm if kind == "lstm" else _internals.fused_gru
+    if fn is None or not all(isinstance(t, torch.Tensor) for t in (sequences, kernel, recurrent_kernel, bias,
+                                                                   *initial_states)):
+        return None
+    x = torch.flip(sequences, (1,)) if go_backwards else sequences
+    if kind == "lstm":
+        params = [kernel.t(), recurrent_kernel.t(), bias, torch.zeros_like(bias)]
+        h0, c0 = initial_states
+        out, h, c = fn(x, (h0.unsqueeze(0), c0.unsqueeze(0)), params, True, 1, 0.0, bool(training), False, True)
+        return out, [h[0], c[0]]
+
+    def rzn(w):  # Keras's z, r, h blocks (last axis) -> torch's r, z, n
+        z, r, n = torch.chunk(w, 3, dim=-1)
+        return torch.cat([r, z, n], dim=-1)
+    params = [rzn(kernel).t(), rzn(recurrent_kernel).t(), rzn(bias[0]), rzn(bias[1])]
+    out, h = fn(x, initial_states[0].unsqueeze(0), params, True, 1, 0.0, bool(training), False, True)
+    return out, [h[0]]
+
+
 #: op name -> kernel (the other control ops run their decompositions)
 KERNELS: dict = {"cond": cond, "vectorized_map": vectorized_map, "custom_gradient": custom_gradient}
 
