@@ -219,6 +219,30 @@ class Backend(abc.ABC):
         fallbacks refuse to run then). Default: never."""
         return False
 
+    # -- fused layer kernels ----------------------------------------------------------------------
+    def fused_rnn(self, kind: str, sequences, initial_states: list, kernel, recurrent_kernel, bias, *,
+                  go_backwards: bool, training: bool):
+        """A fused kernel for a whole recurrent layer (what Keras calls cuDNN-compatible), or
+        ``None`` when the backend has none for this call: the layer then runs its cell over
+        :func:`dlx.ops.scan` (the default: always ``None``).
+
+        Arguments:
+            kind: ``"lstm"`` (gates ``i, f, c, o``) or ``"gru"`` (gates ``z, r, h``,
+                ``reset_after=True``), with ``tanh`` / ``sigmoid`` activations, a bias, no
+                recurrent dropout and no mask (the layer checks all of this before asking).
+            sequences: ``(batch, timesteps, features)``.
+            initial_states: ``[h, c]`` (LSTM) or ``[h]`` (GRU), each ``(batch, units)``.
+            kernel, recurrent_kernel, bias: the cell's weights as Keras lays them out (GRU's
+                bias is ``(2, 3 * units)``: input and recurrent biases).
+            go_backwards: process the sequence from its end.
+            training: whether the call is a training one.
+
+        Returns:
+            ``(outputs, final_states)``: ``outputs`` is ``(batch, timesteps, units)`` in
+            processing order, ``final_states`` a list like ``initial_states``.
+        """
+        return None
+
     # -- variables --------------------------------------------------------------------------------
     def create_variable(self, value, *, dtype, trainable: bool, name: str):
         """Returns the framework's native storage for a new variable (default: a tensor)."""

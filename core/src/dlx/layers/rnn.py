@@ -1,328 +1,27 @@
-"""Recurrent layers: RNN, SimpleRNN/LSTM/GRU (and their cells), StackedRNNCells, Bidirectional.
+"""Recurrent layers: RNN, SimpleRNN/LSTM/GRU and Bidirectional (the cells are in
+:mod:`dlx.layers.rnn_cells`, re-exported here).
 
-The time loop is unrolled in Python over the (static) number of timesteps, with ``dlx.ops`` at
-each step, so every backend runs and differentiates it. Symbolic inputs with an unknown number
-of timesteps get their output shape from :meth:`RNN.compute_output_shape`.
+The time loop is :func:`dlx.ops.scan`: one compiled loop (``lax.scan``, a ``tf.while_loop``) whose
+body is traced once, so the number of timesteps may be unknown (``Input((None, d))``) and
+compiling does not grow with it; eager backends run it step by step. ``unroll=True`` unrolls the
+loop in Python instead (static timesteps only). Nothing reads the batch size into Python: with an
+unknown batch (a ``tf.function`` trace) zero initial states are shaped from the input itself.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from dlx import activations, constraints, initializers, ops, regularizers
+from dlx import activations, ops
 from dlx.layers.input_spec import InputSpec
 from dlx.layers.layer import Layer, shapes_to_symbolic
-from dlx.random import SeedGenerator
-
-
-def _ser(module, obj):
-    return None if obj is None else module.serialize(obj)
-
-
-class DropoutRNNCell:
-    """Mixin: per-sequence dropout masks for a cell's inputs and recurrent state (the same mask at
-    every timestep, as in Keras)."""
-
-    def _init_dropout(self, dropout, recurrent_dropout, seed):
-        self.dropout = min(1.0, max(0.0, float(dropout)))
-        self.recurrent_dropout = min(1.0, max(0.0, float(recurrent_dropout)))
-        self.seed = seed
-        self.seed_generator = SeedGenerator(seed)
-        self._dropout_mask = None
-        self._recurrent_dropout_mask = None
-
-    def get_dropout_mask(self, step_input):
-        if self._dropout_mask is None and self.dropout > 0:
-            self._dropout_mask = ops.random_dropout(self.seed_generator.next(), ops.ones_like(step_input),
-                                                    self.dropout, None)
-        return self._dropout_mask
-
-    def get_recurrent_dropout_mask(self, step_state):
-        if self._recurrent_dropout_mask is None and self.recurrent_dropout > 0:
-            self._recurrent_dropout_mask = ops.random_dropout(self.seed_generator.next(), ops.ones_like(step_state),
-                                                              self.recurrent_dropout, None)
-        return self._recurrent_dropout_mask
-
-    def reset_dropout_mask(self):
-        self._dropout_mask = None
-
-    def reset_recurrent_dropout_mask(self):
-        self._recurrent_dropout_mask = None
-
-
-class _CellBase(Layer, DropoutRNNCell):
-    """Shared arguments of the built-in cells."""
-
-    def __init__(self, units, activation="tanh", use_bias=True, kernel_initializer="glorot_uniform",
-                 recurrent_initializer="orthogonal", bias_initializer="zeros", kernel_regularizer=None,
-                 recurrent_regularizer=None, bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
-                 bias_constraint=None, dropout=0.0, recurrent_dropout=0.0, seed=None, **kwargs):
-        super().__init__(**kwargs)
-        if not isinstance(units, int) or units <= 0:
-            raise ValueError(f"{type(self).__name__} '{self.name}': units={units!r}; expected a positive integer")
-        self.units = units
-        self.activation = activations.get(activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
-        self._init_dropout(dropout, recurrent_dropout, seed)
-
-    def _weights(self, input_dim, n):
-        self.kernel = self.add_weight(shape=(input_dim, n * self.units), initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
-                                      name="kernel")
-        self.recurrent_kernel = self.add_weight(shape=(self.units, n * self.units),
-                                                initializer=self.recurrent_initializer,
-                                                regularizer=self.recurrent_regularizer,
-                                                constraint=self.recurrent_constraint, name="recurrent_kernel")
-
-    def get_initial_state(self, batch_size=None):
-        return [ops.zeros((batch_size, d), self.compute_dtype) for d in self._state_sizes()]
-
-    def _state_sizes(self):
-        s = self.state_size
-        return list(s) if isinstance(s, (list, tuple)) else [s]
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "units": self.units, "activation": activations.serialize(self.activation),
-                "use_bias": self.use_bias, "kernel_initializer": _ser(initializers, self.kernel_initializer),
-                "recurrent_initializer": _ser(initializers, self.recurrent_initializer),
-                "bias_initializer": _ser(initializers, self.bias_initializer),
-                "kernel_regularizer": _ser(regularizers, self.kernel_regularizer),
-                "recurrent_regularizer": _ser(regularizers, self.recurrent_regularizer),
-                "bias_regularizer": _ser(regularizers, self.bias_regularizer),
-                "kernel_constraint": _ser(constraints, self.kernel_constraint),
-                "recurrent_constraint": _ser(constraints, self.recurrent_constraint),
-                "bias_constraint": _ser(constraints, self.bias_constraint), "dropout": self.dropout,
-                "recurrent_dropout": self.recurrent_dropout, "seed": self.seed}
-
-
-class SimpleRNNCell(_CellBase):
-    """``h' = activation(x @ kernel + h @ recurrent_kernel + bias)``."""
-
-    def __init__(self, units, activation="tanh", use_bias=True, kernel_initializer="glorot_uniform",
-                 recurrent_initializer="orthogonal", bias_initializer="zeros", kernel_regularizer=None,
-                 recurrent_regularizer=None, bias_regularizer=None, kernel_constraint=None, recurrent_constraint=None,
-                 bias_constraint=None, dropout=0.0, recurrent_dropout=0.0, seed=None, **kwargs):
-        super().__init__(units, activation, use_bias, kernel_initializer, recurrent_initializer, bias_initializer,
-                         kernel_regularizer, recurrent_regularizer, bias_regularizer, kernel_constraint,
-                         recurrent_constraint, bias_constraint, dropout, recurrent_dropout, seed, **kwargs)
-        self.state_size = units
-        self.output_size = units
-
-    def build(self, input_shape):
-        self._weights(input_shape[-1], 1)
-        self.bias = self.add_weight(shape=(self.units,), initializer=self.bias_initializer,
-                                    regularizer=self.bias_regularizer, constraint=self.bias_constraint,
-                                    name="bias") if self.use_bias else None
-
-    def call(self, sequence, states, training=False):
-        prev = states[0] if isinstance(states, (list, tuple)) else states
-        dp = self.get_dropout_mask(sequence) if training else None
-        rdp = self.get_recurrent_dropout_mask(prev) if training else None
-        if dp is not None:
-            sequence = sequence * dp
-        h = ops.matmul(sequence, self.kernel)
-        if self.bias is not None:
-            h = h + self.bias
-        if rdp is not None:
-            prev = prev * rdp
-        out = self.activation(h + ops.matmul(prev, self.recurrent_kernel))
-        return out, [out]
-
-
-class LSTMCell(_CellBase):
-    """Long short-term memory cell (gates ``i, f, c, o`` in that order in the kernels)."""
-
-    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
-                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",
-                 unit_forget_bias=True, kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None,
-                 kernel_constraint=None, recurrent_constraint=None, bias_constraint=None, dropout=0.0,
-                 recurrent_dropout=0.0, seed=None, **kwargs):
-        kwargs.pop("implementation", None)
-        super().__init__(units, activation, use_bias, kernel_initializer, recurrent_initializer, bias_initializer,
-                         kernel_regularizer, recurrent_regularizer, bias_regularizer, kernel_constraint,
-                         recurrent_constraint, bias_constraint, dropout, recurrent_dropout, seed, **kwargs)
-        self.recurrent_activation = activations.get(recurrent_activation)
-        self.unit_forget_bias = unit_forget_bias
-        self.state_size = [units, units]
-        self.output_size = units
-
-    def build(self, input_shape):
-        self._weights(input_shape[-1], 4)
-        if not self.use_bias:
-            self.bias = None
-            return
-        if self.unit_forget_bias:
-            base = self.bias_initializer
-            units = self.units
-
-            def init(shape, dtype=None):
-                return ops.concatenate([base((units,), dtype), ops.ones((units,), dtype), base((2 * units,), dtype)])
-        else:
-            init = self.bias_initializer
-        self.bias = self.add_weight(shape=(4 * self.units,), initializer=init, regularizer=self.bias_regularizer,
-                                    constraint=self.bias_constraint, name="bias")
-
-    def call(self, sequence, states, training=False):
-        h_prev, c_prev = states[0], states[1]
-        dp = self.get_dropout_mask(sequence) if training else None
-        rdp = self.get_recurrent_dropout_mask(h_prev) if training else None
-        if dp is not None:
-            sequence = sequence * dp
-        if rdp is not None:
-            h_prev = h_prev * rdp
-        z = ops.matmul(sequence, self.kernel) + ops.matmul(h_prev, self.recurrent_kernel)
-        if self.bias is not None:
-            z = z + self.bias
-        zi, zf, zc, zo = ops.split(z, 4, axis=-1)
-        i = self.recurrent_activation(zi)
-        f = self.recurrent_activation(zf)
-        c = f * c_prev + i * self.activation(zc)
-        o = self.recurrent_activation(zo)
-        h = o * self.activation(c)
-        return h, [h, c]
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "recurrent_activation": activations.serialize(self.recurrent_activation),
-                "unit_forget_bias": self.unit_forget_bias}
-
-
-class GRUCell(_CellBase):
-    """Gated recurrent unit cell (gates ``z, r, h``; ``reset_after=True`` is the CuDNN-compatible
-    variant with two biases)."""
-
-    def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
-                 kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",
-                 kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None, kernel_constraint=None,
-                 recurrent_constraint=None, bias_constraint=None, dropout=0.0, recurrent_dropout=0.0, reset_after=True,
-                 seed=None, **kwargs):
-        kwargs.pop("implementation", None)
-        super().__init__(units, activation, use_bias, kernel_initializer, recurrent_initializer, bias_initializer,
-                         kernel_regularizer, recurrent_regularizer, bias_regularizer, kernel_constraint,
-                         recurrent_constraint, bias_constraint, dropout, recurrent_dropout, seed, **kwargs)
-        self.recurrent_activation = activations.get(recurrent_activation)
-        self.reset_after = reset_after
-        self.state_size = units
-        self.output_size = units
-
-    def build(self, input_shape):
-        self._weights(input_shape[-1], 3)
-        if self.use_bias:
-            shape = (2, 3 * self.units) if self.reset_after else (3 * self.units,)
-            self.bias = self.add_weight(shape=shape, initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint,
-                                        name="bias")
-        else:
-            self.bias = None
-
-    def call(self, sequence, states, training=False):
-        h_prev = states[0] if isinstance(states, (list, tuple)) else states
-        dp = self.get_dropout_mask(sequence) if training else None
-        rdp = self.get_recurrent_dropout_mask(h_prev) if training else None
-        if dp is not None:
-            sequence = sequence * dp
-        if self.bias is not None and self.reset_after:
-            b_in, b_rec = ops.get_item(self.bias, 0), ops.get_item(self.bias, 1)
-        else:
-            b_in, b_rec = self.bias, None
-        x = ops.matmul(sequence, self.kernel)
-        if b_in is not None:
-            x = x + b_in
-        xz, xr, xh = ops.split(x, 3, axis=-1)
-        hp = h_prev * rdp if rdp is not None else h_prev
-        u = self.units
-        if self.reset_after:
-            rec = ops.matmul(hp, self.recurrent_kernel)
-            if b_rec is not None:
-                rec = rec + b_rec
-            rz, rr, rh = ops.split(rec, 3, axis=-1)
-            z = self.recurrent_activation(xz + rz)
-            r = self.recurrent_activation(xr + rr)
-            hh = self.activation(xh + r * rh)
-        else:
-            rk = self.recurrent_kernel
-            rz = ops.matmul(hp, ops.get_item(rk, (slice(None), slice(0, u))))
-            rr = ops.matmul(hp, ops.get_item(rk, (slice(None), slice(u, 2 * u))))
-            z = self.recurrent_activation(xz + rz)
-            r = self.recurrent_activation(xr + rr)
-            hh = self.activation(xh + ops.matmul(r * hp, ops.get_item(rk, (slice(None), slice(2 * u, 3 * u)))))
-        h = z * h_prev + (1.0 - z) * hh
-        return h, [h]
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "recurrent_activation": activations.serialize(self.recurrent_activation),
-                "reset_after": self.reset_after}
-
-
-class StackedRNNCells(Layer):
-    """Several cells run as one (the output of each feeds the next)."""
-
-    def __init__(self, cells, **kwargs):
-        super().__init__(**kwargs)
-        self.cells = list(cells)
-        for c in self.cells:
-            if not hasattr(c, "call") or not hasattr(c, "state_size"):
-                raise ValueError(f"StackedRNNCells '{self.name}': {c!r} is not an RNN cell (needs call and "
-                                 "state_size)")
-
-    @property
-    def state_size(self):
-        out = []
-        for c in self.cells:
-            s = c.state_size
-            out.extend(s if isinstance(s, (list, tuple)) else [s])
-        return out
-
-    @property
-    def output_size(self):
-        return getattr(self.cells[-1], "output_size", self.cells[-1].state_size)
-
-    def build(self, input_shape):
-        shape = tuple(input_shape)
-        for c in self.cells:
-            if not c.built:
-                c.build(shape)
-            out = getattr(c, "output_size", c.state_size)
-            shape = (*shape[:-1], out if isinstance(out, int) else out[0])
-
-    def get_initial_state(self, batch_size=None):
-        out = []
-        for c in self.cells:
-            out.extend(c.get_initial_state(batch_size))
-        return out
-
-    def call(self, sequence, states, training=False):
-        new_states = []
-        i = 0
-        x = sequence
-        for c in self.cells:
-            s = c.state_size
-            n = len(s) if isinstance(s, (list, tuple)) else 1
-            x, ns = c(x, list(states[i:i + n]), training=training)
-            new_states.extend(ns if isinstance(ns, (list, tuple)) else [ns])
-            i += n
-        return x, new_states
-
-    def get_config(self) -> dict:
-        from dlx import saving
-
-        return {**super().get_config(), "cells": [saving.serialize(c) for c in self.cells]}
-
-    @classmethod
-    def from_config(cls, config: dict, custom_objects: Any = None):
-        from dlx import saving
-
-        config = dict(config)
-        config["cells"] = [saving.deserialize(c, custom_objects) for c in config["cells"]]
-        return super().from_config(config)
+from dlx.layers.rnn_cells import (  # noqa: F401  (DropoutRNNCell: re-exported)
+    DropoutRNNCell,
+    GRUCell,
+    LSTMCell,
+    SimpleRNNCell,
+    StackedRNNCells,
+)
 
 
 class RNN(Layer):
@@ -336,7 +35,8 @@ class RNN(Layer):
         go_backwards: process the sequence in reverse (outputs stay in processing order).
         stateful: keep the final states as the next batch's initial states (needs a fixed batch
             size).
-        unroll: kept for Keras compatibility (the loop is always unrolled).
+        unroll: unroll the time loop in Python (static timesteps only) instead of running
+            :func:`dlx.ops.scan`.
         zero_output_for_mask: masked steps output zeros instead of the previous output.
 
     Call arguments: ``sequences, initial_state=None, mask=None, training=False``.
@@ -392,54 +92,137 @@ class RNN(Layer):
             return list(self.cell.get_initial_state(batch_size))
         return [ops.zeros((batch_size, d), self.compute_dtype) for d in self._state_sizes()]
 
-    def call(self, sequences, initial_state=None, mask=None, training=False):
+    def _initial_states(self, sequences, initial_state):
         shape = ops.shape(sequences)
-        batch, steps = shape[0], shape[1]
-        if steps is None:
-            raise ValueError(f"RNN '{self.name}': the number of timesteps must be known when the layer runs; received "
-                             f"input shape {shape}")
+        batch = shape[0]
         if initial_state is not None:
             states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
             if len(states) != len(self._state_sizes()):
                 raise ValueError(f"RNN '{self.name}': expected {len(self._state_sizes())} initial state(s); received "
                                  f"{len(states)}")
-        elif self.stateful:
-            states = [v.value for v in self.states]
-        elif batch is None and len(shape) == 3 and all(isinstance(d, int) for d in self._state_sizes()):
-            # a free batch size (traced for export): zero states shaped from the input itself
-            column = ops.zeros_like(ops.get_item(sequences, (slice(None), 0, slice(0, 1))))
-            states = [column + ops.zeros((1, d), column.dtype) for d in self._state_sizes()]
-        else:
-            states = self.get_initial_state(batch)
-        if hasattr(self.cell, "reset_dropout_mask"):
+            return states
+        if self.stateful:
+            return [v.value for v in self.states]
+        if batch is None and len(shape) == 3 and all(isinstance(d, int) for d in self._state_sizes()):
+            # a free batch size (a traced function): zero states shaped from the input itself
+            column = self._zero_column(sequences)
+            return [column + ops.zeros((1, d), column.dtype) for d in self._state_sizes()]
+        return self.get_initial_state(batch)
+
+    @staticmethod
+    def _zero_column(sequences):
+        """Zeros of shape ``(batch, 1)`` taken from the input, whatever the batch size."""
+        return ops.zeros_like(ops.get_item(sequences, (slice(None), 0, slice(0, 1))))
+
+    def _output_size(self):
+        out = getattr(self.cell, "output_size", None)
+        out = self._state_sizes()[0] if out is None else out
+        return out if isinstance(out, int) else out[0]
+
+    def _step(self, x_t, m_t, states, prev_out, training):
+        """One timestep: the cell, then the mask (masked steps keep the states and output the
+        previous output, or zeros with ``zero_output_for_mask``)."""
+        out, new_states = self.cell(x_t, states, training=training)
+        new_states = list(new_states) if isinstance(new_states, (list, tuple)) else [new_states]
+        if m_t is not None:
+            m = ops.expand_dims(m_t, -1)
+            new_states = [ops.where(m, ns, s) for ns, s in zip(new_states, states)]
+            out = ops.where(m, out, ops.zeros_like(out) if self.zero_output_for_mask else prev_out)
+        return out, new_states
+
+    def call(self, sequences, initial_state=None, mask=None, training=False):
+        states = self._initial_states(sequences, initial_state)
+        dropout = hasattr(self.cell, "reset_dropout_mask")
+        if dropout:
             self.cell.reset_dropout_mask()
             self.cell.reset_recurrent_dropout_mask()
-        order = range(steps - 1, -1, -1) if self.go_backwards else range(steps)
-        outputs = []
-        prev_out = None
-        for t in order:
-            x_t = ops.get_item(sequences, (slice(None), t))
-            out, new_states = self.cell(x_t, states, training=training)
-            new_states = list(new_states) if isinstance(new_states, (list, tuple)) else [new_states]
-            if mask is not None:
-                m = ops.expand_dims(ops.cast(ops.get_item(mask, (slice(None), t)), "bool"), -1)
-                new_states = [ops.where(m, ns, s) for ns, s in zip(new_states, states)]
-                fallback = ops.zeros_like(out) if self.zero_output_for_mask or prev_out is None else prev_out
-                out = ops.where(m, out, fallback)
-            states = new_states
-            prev_out = out
-            if self.return_sequences:
-                outputs.append(out)
-        if hasattr(self.cell, "reset_dropout_mask"):
+            if training:  # one mask per sequence, drawn before the loop (never inside a traced body)
+                self.cell.get_dropout_mask(ops.get_item(sequences, (slice(None), 0)))
+                self.cell.get_recurrent_dropout_mask(states[0])
+        if mask is not None:
+            mask = ops.cast(mask, "bool")
+        fused = None if self.unroll or mask is not None else self._fused(sequences, states, training)
+        if fused is not None:
+            ys, states = fused
+            result = ys if self.return_sequences else ops.get_item(ys, (slice(None), -1))
+        elif self.unroll:
+            result, states = self._unrolled(sequences, states, mask, training)
+        else:
+            result, states = self._scanned(sequences, states, mask, training)
+        if dropout:
             self.cell.reset_dropout_mask()
             self.cell.reset_recurrent_dropout_mask()
         if self.stateful:
             for v, s in zip(self.states, states):
                 v.assign(s)
-        result = ops.stack(outputs, axis=1) if self.return_sequences else prev_out
         if self.return_state:
             return [result, *states]
         return result
+
+    def _fused(self, sequences, states, training):
+        """The backend's fused kernel for the whole layer (:meth:`Backend.fused_rnn`) when the
+        cell is a built-in LSTM/GRU in Keras's cuDNN-compatible configuration, else ``None``."""
+        cell = self.cell
+        # the built-in cells (possibly with a backend mixin), not subclasses with their own step
+        kind = next((k for c, k in ((LSTMCell, "lstm"), (GRUCell, "gru"))
+                     if isinstance(cell, c) and type(cell).call is c.call), None)
+        if kind is None or getattr(self, "use_cudnn", "auto") is False or len(ops.shape(sequences)) != 3:
+            return None
+        if (cell.activation is not activations.tanh or cell.recurrent_activation is not activations.sigmoid
+                or not cell.use_bias or cell.recurrent_dropout > 0 or (training and cell.dropout > 0)
+                or (kind == "gru" and not cell.reset_after)):
+            return None
+        from dlx.ops.dispatch import STATE
+
+        backend = STATE.backend
+        if backend is None:
+            return None
+        return backend.fused_rnn(kind, sequences, list(states), cell.kernel.value, cell.recurrent_kernel.value,
+                                 cell.bias.value, go_backwards=self.go_backwards, training=bool(training))
+
+    def _scanned(self, sequences, states, mask, training):
+        """The loop as :func:`dlx.ops.scan` over time-major inputs."""
+        nd = len(ops.shape(sequences))
+        xs = ops.transpose(sequences, (1, 0, *range(2, nd)))
+        ms = None if mask is None else ops.transpose(mask, (1, 0))
+        if self.go_backwards:
+            xs = ops.flip(xs, 0)
+            ms = None if ms is None else ops.flip(ms, 0)
+        column = self._zero_column(sequences) if nd == 3 else ops.zeros_like(
+            ops.get_item(states[0], (slice(None), slice(0, 1))))
+        out0 = column + ops.zeros((1, self._output_size()), column.dtype)
+        keep = self.return_sequences
+
+        def step(carry, inputs):
+            states, prev_out = carry
+            x_t, m_t = inputs
+            out, new_states = self._step(x_t, m_t, states, prev_out, training)
+            return (new_states, out), (out if keep else None)
+
+        (states, last), ys = ops.scan(step, (list(states), out0), (xs, ms))
+        if keep:
+            return ops.transpose(ys, (1, 0, *range(2, len(ops.shape(ys))))), states
+        return last, states
+
+    def _unrolled(self, sequences, states, mask, training):
+        """``unroll=True``: the loop unrolled in Python (the number of timesteps must be known)."""
+        steps = ops.shape(sequences)[1]
+        if steps is None:
+            raise ValueError(f"RNN '{self.name}': unroll=True needs a known number of timesteps; received input "
+                             f"shape {ops.shape(sequences)}")
+        order = range(steps - 1, -1, -1) if self.go_backwards else range(steps)
+        outputs = []
+        prev_out = None
+        for t in order:
+            m_t = None if mask is None else ops.get_item(mask, (slice(None), t))
+            if prev_out is None and m_t is not None:
+                prev_out = ops.zeros((1, self._output_size()), states[0].dtype) + ops.zeros_like(
+                    ops.get_item(states[0], (slice(None), slice(0, 1))))
+            prev_out, states = self._step(ops.get_item(sequences, (slice(None), t)), m_t, states, prev_out,
+                                          training)
+            if self.return_sequences:
+                outputs.append(prev_out)
+        return (ops.stack(outputs, axis=1) if self.return_sequences else prev_out), states
 
     def compute_output_shape(self, sequences_shape, initial_state_shape=None):
         out = getattr(self.cell, "output_size", None)
@@ -622,6 +405,8 @@ class Bidirectional(Layer):
                                  "as layer")
             self.backward_layer = backward_layer
             self._custom_backward = True
+        for rnn in (self.forward_layer, self.backward_layer):  # masked steps output zeros, as in Keras
+            rnn.zero_output_for_mask = rnn.return_sequences
         self.merge_mode = merge_mode
         self.return_sequences = layer.return_sequences
         self.return_state = layer.return_state

@@ -75,5 +75,21 @@ def no_functorch_dispatch() -> contextlib.AbstractContextManager:
 #: sets grad mode now (``torch._C._set_grad_enabled``; public: ``torch.set_grad_enabled`` as a call)
 set_grad_enabled: Callable[[bool], Any] = _C._set_grad_enabled if PRIVATE else torch.set_grad_enabled
 
-__all__ = ["PRIVATE", "WRITTEN_FOR", "function_mode_at", "function_mode_count", "in_functorch_transform",
-           "no_functorch_dispatch", "set_grad_enabled"]
+# ------------------------------------------------------------------------------ fused recurrences
+#: the whole-sequence LSTM / GRU kernels behind ``nn.LSTM`` / ``nn.GRU`` (``torch.lstm``,
+#: ``torch.gru``: in the torch namespace but undocumented); public fallback: ``None`` (the RNN
+#: layers then run their generic loop)
+fused_lstm: Callable | None = torch.lstm if PRIVATE else None
+fused_gru: Callable | None = torch.gru if PRIVATE else None
+
+__all__ = [
+    "PRIVATE",
+    "WRITTEN_FOR",
+    "function_mode_at",
+    "function_mode_count",
+    "fused_gru",
+    "fused_lstm",
+    "in_functorch_transform",
+    "no_functorch_dispatch",
+    "set_grad_enabled",
+]

@@ -238,6 +238,14 @@ class TorchBackend(Backend):
         call.compiled = compiled
         return call
 
+    def fused_rnn(self, kind, sequences, initial_states, kernel, recurrent_kernel, bias, *, go_backwards, training):
+        """``torch.lstm`` / ``torch.gru`` (the kernels behind ``nn.LSTM`` / ``nn.GRU``; see
+        :func:`dlx_torch.kernels.control.fused_rnn`)."""
+        from dlx_torch.kernels.control import fused_rnn
+
+        return fused_rnn(kind, sequences, initial_states, kernel, recurrent_kernel, bias, go_backwards=go_backwards,
+                         training=training)
+
     # -- variables --------------------------------------------------------------------------------
     def create_variable(self, value: Any, *, dtype: Any, trainable: bool, name: str) -> Tensor:
         """A ``torch.nn.Parameter`` (its own storage, on the backend's device)."""

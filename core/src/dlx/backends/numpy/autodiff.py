@@ -95,6 +95,9 @@ def _unwrap(obj, inputs, path):
 def make_taped_kernel(spec, kernel, plain: dict):
     """``kernel`` recording a tape node whenever a :class:`Tracer` is among its arguments;
     ``plain`` is the backend's untaped op table, which the kernel's own op calls use."""
+    if getattr(kernel, "runs_callables", False):
+        # a control-flow op (dlx.ops.defs.control): the ops its callables run are taped instead
+        return kernel
     param_index = {n: i for i, n in enumerate(spec.params)}
     differentiable = spec.grad is not None
 

@@ -2,6 +2,7 @@
 
 from dlx.ops.defs import (  # noqa: F401
     activations,
+    control,
     ctc,
     decompositions,
     elementwise,

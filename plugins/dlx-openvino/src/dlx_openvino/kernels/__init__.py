@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dlx.backend import merge_kernel_tables
 from dlx_openvino.kernels import (
     activations,
+    control,
     ctc,
     decompositions,
     elementwise,
@@ -37,7 +38,7 @@ from dlx_openvino.kernels import (
 #: every builder module, in the order of ``dlx.ops.defs``
 GROUPS = (
     elementwise, image, image_filters, image_warp, reduction, shape, linalg, nn, random, optim, activations,
-    ctc, decompositions, search, signal, spatial, statistics,
+    ctc, decompositions, search, signal, spatial, statistics, control,
 )
 
 

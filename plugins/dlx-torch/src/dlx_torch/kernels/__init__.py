@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dlx.backend import merge_kernel_tables
 from dlx_torch.kernels import (
     activations,
+    control,
     ctc,
     decompositions,
     elementwise,
@@ -33,7 +34,7 @@ from dlx_torch.kernels import (
 #: every kernel module, in the order of ``dlx.ops.defs``
 GROUPS = (
     elementwise, image, image_filters, image_warp, reduction, shape, linalg, nn, random, optim, activations,
-    ctc, decompositions, search, signal, spatial, statistics,
+    ctc, decompositions, search, signal, spatial, statistics, control,
 )
 
 
