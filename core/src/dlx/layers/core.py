@@ -255,13 +255,13 @@ class EinsumDense(EinsumDenseQuantization, Layer):
     """
 
     def __init__(self, equation, output_shape, activation=None, bias_axes=None, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None,
-                 gptq_unpacked_column_size=None, quantization_config=None, **kwargs):
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, lora_rank=None, lora_alpha=None, gptq_unpacked_column_size=None,
+                 quantization_config=None, **kwargs):
         if gptq_unpacked_column_size is not None:
             raise ValueError(f"EinsumDense: gptq_unpacked_column_size={gptq_unpacked_column_size!r} is not supported "
                              "(dlx has no GPTQ quantization); pass None")
-        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        super().__init__(**kwargs)
         self.equation = equation
         self.partial_output_shape = (output_shape,) if isinstance(output_shape, int) else tuple(output_shape)
         self.bias_axes = bias_axes

@@ -268,27 +268,36 @@ class QuantizableLayer:
             store[str(i)] = ops.convert_to_numpy(value)
             i += 1
 
-    def load_own_variables(self, store):
-        if not self.built:
-            return
+    def _load_targets(self) -> list:
+        """The variables a saved state fills, in the order of :attr:`variable_serialization_spec`
+        (dlx's loader checks count and shapes against them before assigning anything)."""
         mode = self.quantization_mode
         self._check_mode(mode)
         names = [n for n in self.variable_serialization_spec[mode] if not (n == "bias" and self.bias is None)]
-        where = f"{type(self).__name__} '{self.name}'"
-        if len(store) != len(names):
-            raise ValueError(f"{where} ({mode or 'float'}) expects {len(names)} variables {names}; the file holds "
-                             f"{len(store)}")
-        targets = [getattr(self, "_" + n) if n == self._weight_name else getattr(self, n) for n in names]
-        values = [np.asarray(store[str(i)]) for i in range(len(names))]
-        for n, v, arr in zip(names, targets, values):
-            if tuple(arr.shape) != tuple(v.shape):
-                raise ValueError(f"{where}: variable {n!r} has shape {tuple(v.shape)}, the file's has shape "
-                                 f"{tuple(arr.shape)}")
-        for v, arr in zip(targets, values):
-            v.assign(arr.astype(v.dtype) if arr.dtype != np.dtype(v.dtype) else arr)
+        return [getattr(self, "_" + n) if n == self._weight_name else getattr(self, n) for n in names]
+
+    def _after_load(self) -> None:
+        """A loaded weight has the LoRA update merged in: the factors restart at zero (as Keras)."""
         if self.lora_enabled:
             for v in self._lora_vars():
                 v.assign(np.zeros(v.shape, "float32"))
+
+    def load_own_variables(self, store):
+        """Loads Keras's positional ``store`` (``{"0": array, ...}``) into the layer."""
+        if not self.built:
+            return
+        targets = self._load_targets()
+        if len(store) != len(targets):
+            raise ValueError(f"{type(self).__name__} '{self.name}' expects {len(targets)} variables "
+                             f"{[v.name for v in targets]}; the store holds {len(store)}")
+        for i, v in enumerate(targets):
+            arr = np.asarray(store[str(i)])
+            if tuple(arr.shape) != tuple(v.shape):
+                raise ValueError(f"{type(self).__name__} '{self.name}': variable {v.name!r} has shape "
+                                 f"{tuple(v.shape)}, the store's {str(i)!r} has shape {tuple(arr.shape)}")
+        for i, v in enumerate(targets):
+            v.assign(np.asarray(store[str(i)]).astype(v.dtype))
+        self._after_load()
 
     def _quant_config_entries(self) -> dict:
         from dlx import quantizers
