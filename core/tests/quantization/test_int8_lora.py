@@ -147,8 +147,12 @@ def test_only_lora_weights_train_and_round_trip(backend, quantized, tmp_path):
     x = ks.inputs()
     y = np.random.default_rng(2).normal(size=(6, 4)).astype("float32")
     before = model.evaluate(x, y, verbose=0)
+    lora_b = {v.path: _np(v) for v in model.weights if v.path.endswith("_b")}
     model.fit(x, y, epochs=5, batch_size=6, verbose=0)
     assert model.evaluate(x, y, verbose=0) < before
+    for v in model.weights:  # every layer's factors learn: gradients pass through the int8 layers above
+        if v.path in lora_b:
+            assert np.abs(_np(v) - lora_b[v.path]).max() > 0, v.path
     for v in model.weights:
         name = v.path.split("/")[-1]
         if v.path in frozen and name in ("kernel", "embeddings", "kernel_scale", "embeddings_scale"):
