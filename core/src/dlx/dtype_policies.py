@@ -74,7 +74,222 @@ class DTypePolicy:
         return f'<DTypePolicy "{self._name}">'
 
 
+    @property
+    def quantization_mode(self) -> str | None:
+        """``None`` for a float policy; ``"int8"``, ``"int4"``, ``"float8"`` for a quantized one."""
+        return None
+
+
 FloatDTypePolicy = DTypePolicy
+
+QUANTIZATION_MODES = ("int8", "int4", "float8")
+
+
+class QuantizedDTypePolicy(DTypePolicy):
+    """The policy of a quantized layer: weights stored in ``mode``, compute in ``source_name``'s
+    compute dtype. Its name is ``"{mode}_from_{source_name}"`` (``"int8_from_float32"``).
+
+    Arguments:
+        mode: ``"int8"``, ``"int4"`` or ``"float8"``.
+        source_name: the float policy the layer had before quantization (default: the global
+            policy's name).
+
+    >>> QuantizedDTypePolicy("int8", "float32").name
+    'int8_from_float32'
+    """
+
+    def __init__(self, mode, source_name=None):
+        if source_name is None:
+            source_name = dtype_policy().name
+        source = DTypePolicy(source_name)
+        if mode not in QUANTIZATION_MODES:
+            raise ValueError(f"QuantizedDTypePolicy: mode={mode!r}; expected one of {QUANTIZATION_MODES}")
+        if mode == "int8" and source.compute_dtype == "float16":
+            raise ValueError("QuantizedDTypePolicy: mode='int8' does not work with compute dtype float16 (the int8 "
+                             f"scales overflow); received source_name={source_name!r}")
+        self._compute_dtype = source.compute_dtype
+        self._variable_dtype = source.variable_dtype
+        self._source_name = source.name
+        self._quantization_mode = mode
+        self._name = f"{mode}_from_{source.name}"
+
+    @property
+    def quantization_mode(self) -> str:
+        return self._quantization_mode
+
+    def get_config(self) -> dict:
+        return {"mode": self._quantization_mode, "source_name": self._source_name}
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.get_config() == self.get_config()
+
+    def __hash__(self):
+        return hash(self._name)
+
+    def __repr__(self):
+        return f'<{type(self).__name__} "{self._name}">'
+
+
+class QuantizedFloat8DTypePolicy(QuantizedDTypePolicy):
+    """The policy of a float8-quantized layer (``"float8_from_float32"``), with the length of the
+    amax history its scales are computed from.
+
+    Arguments:
+        mode: ``"float8"``.
+        source_name: the float policy before quantization.
+        amax_history_length: the number of past absolute maxima kept per scale.
+    """
+
+    default_amax_history_length = 1024
+
+    def __init__(self, mode, source_name=None, amax_history_length=1024):
+        super().__init__(mode=mode, source_name=source_name)
+        if not isinstance(amax_history_length, int) or isinstance(amax_history_length, bool):
+            raise TypeError(f"QuantizedFloat8DTypePolicy: amax_history_length={amax_history_length!r}; expected an "
+                            "integer")
+        self._amax_history_length = amax_history_length
+
+    @property
+    def amax_history_length(self) -> int:
+        return self._amax_history_length
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "amax_history_length": self._amax_history_length}
+
+
+class Int4DTypePolicy(QuantizedDTypePolicy):
+    """The policy of an int4-quantized layer: ``mode`` is ``"int4/<block_size>"`` (``-1``: one
+    scale per output channel; a positive size: one scale and zero point per group of that many
+    input rows). Its name is ``"int4/128_from_float32"``.
+
+    Arguments:
+        mode: ``"int4/<block_size>"``.
+        source_name: the float policy before quantization.
+    """
+
+    def __init__(self, mode, source_name=None):
+        parts = mode.split("/") if isinstance(mode, str) else []
+        if len(parts) != 2 or parts[0] != "int4":
+            raise ValueError(f"Int4DTypePolicy: mode={mode!r}; expected 'int4/<block_size>' such as 'int4/128'")
+        try:
+            block_size = -1 if parts[1] == "None" else int(parts[1])
+        except ValueError:
+            raise ValueError(f"Int4DTypePolicy: mode={mode!r}; <block_size> must be an integer") from None
+        if block_size < -1 or block_size == 0:
+            raise ValueError(f"Int4DTypePolicy: block size {block_size} in mode={mode!r}; expected -1 (per channel) "
+                             "or a positive integer")
+        super().__init__(mode="int4", source_name=source_name)
+        self.block_size = block_size
+        self._name = f"int4/{block_size}_from_{self._source_name}"
+
+    def get_config(self) -> dict:
+        return {"mode": f"int4/{self.block_size}", "source_name": self._source_name}
+
+
+def _quantized_from_name(name: str) -> DTypePolicy:
+    mode, source = name.split("_from_", 1)
+    if mode.startswith("int4"):
+        return Int4DTypePolicy(mode if "/" in mode else "int4/-1", source)
+    if mode == "float8":
+        return QuantizedFloat8DTypePolicy(mode, source)
+    return QuantizedDTypePolicy(mode, source)
+
+
+class DTypePolicyMap:
+    """Policies by layer path: ``policy_map["decoder/dense"]`` gives the policy of the layer at
+    that path (an exact key, else the longest key that is a regular expression matching the
+    path by ``re.search``), else ``default_policy``.
+
+    Arguments:
+        default_policy: the policy of paths no key matches (default: the global policy).
+        policy_map: ``{path: policy}`` (policies or their names).
+    """
+
+    def __init__(self, default_policy=None, policy_map=None):
+        if isinstance(default_policy, DTypePolicyMap):
+            raise ValueError("DTypePolicyMap: default_policy cannot be a DTypePolicyMap")
+        if policy_map is not None and not isinstance(policy_map, dict):
+            raise TypeError(f"DTypePolicyMap: policy_map must be a dict; received {type(policy_map).__name__}")
+        self._default_policy_arg = default_policy
+        self._default_policy = get(default_policy)
+        self._policy_map = {}
+        for k, v in (policy_map or {}).items():
+            self[k] = v
+
+    @property
+    def name(self) -> str:
+        return f"map_{self._default_policy.name}"
+
+    @property
+    def default_policy(self) -> DTypePolicy:
+        return get(self._default_policy)
+
+    @property
+    def compute_dtype(self) -> str:
+        return self.default_policy.compute_dtype
+
+    @property
+    def variable_dtype(self) -> str:
+        return self.default_policy.variable_dtype
+
+    @property
+    def quantization_mode(self):
+        return None
+
+    def __getitem__(self, key: str) -> DTypePolicy:
+        import re
+
+        if key in self._policy_map:
+            return self._policy_map[key]
+        matches = [k for k in self._policy_map if re.search(k, key)]
+        if len(matches) > 1:
+            raise ValueError(f"DTypePolicyMap: the path {key!r} matches several keys {matches}; make the keys "
+                             "specific enough that one matches")
+        return self._policy_map[matches[0]] if matches else self.default_policy
+
+    def __setitem__(self, key: str, policy) -> None:
+        if key in self._policy_map:
+            raise ValueError(f"DTypePolicyMap: {key!r} already has a policy; delete it first")
+        if isinstance(policy, DTypePolicyMap):
+            raise ValueError("DTypePolicyMap: a value cannot be a DTypePolicyMap")
+        self._policy_map[key] = get(policy)
+
+    def __delitem__(self, key: str) -> None:
+        del self._policy_map[key]
+
+    def __contains__(self, key) -> bool:
+        return key in self._policy_map
+
+    def __len__(self) -> int:
+        return len(self._policy_map)
+
+    def __iter__(self):
+        return iter(self._policy_map)
+
+    def keys(self):
+        return self._policy_map.keys()
+
+    def values(self):
+        return self._policy_map.values()
+
+    def items(self):
+        return self._policy_map.items()
+
+    def get_config(self) -> dict:
+        default = self._default_policy_arg
+        if isinstance(default, DTypePolicy):
+            default = serialize(default)
+        return {"default_policy": default,
+                "policy_map": {k: serialize(v) for k, v in self._policy_map.items()}}
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects=None) -> DTypePolicyMap:
+        config = dict(config)
+        config["policy_map"] = {k: get(v) for k, v in (config.get("policy_map") or {}).items()}
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<DTypePolicyMap default={self.default_policy.name!r} {len(self._policy_map)} entries>"
 
 _GLOBAL_POLICY: DTypePolicy | None = None
 
@@ -100,13 +315,15 @@ def get(identifier) -> DTypePolicy:
     """A policy from a name, a policy, a serialized policy dict or ``None`` (the global one)."""
     if identifier is None:
         return dtype_policy()
-    if isinstance(identifier, DTypePolicy):
+    if isinstance(identifier, (DTypePolicy, DTypePolicyMap)):
         return identifier
     if isinstance(identifier, dict):
         obj = _serialization.deserialize(identifier)
-        if not isinstance(obj, DTypePolicy):
+        if not isinstance(obj, (DTypePolicy, DTypePolicyMap)):
             raise ValueError(f"dtype_policies.get: {identifier!r} is not a DTypePolicy config")
         return obj
+    if isinstance(identifier, str) and "_from_" in identifier:
+        return _quantized_from_name(identifier)
     return DTypePolicy(identifier)
 
 
@@ -118,5 +335,6 @@ def deserialize(config, custom_objects=None) -> DTypePolicy:
     return get(config)
 
 
-__all__ = ["DTypePolicy", "FloatDTypePolicy", "deserialize", "dtype_policy", "get", "global_policy", "serialize",
+__all__ = ["DTypePolicy", "DTypePolicyMap", "FloatDTypePolicy", "Int4DTypePolicy", "QuantizedDTypePolicy",
+           "QuantizedFloat8DTypePolicy", "deserialize", "dtype_policy", "get", "global_policy", "serialize",
            "set_dtype_policy", "set_global_policy"]

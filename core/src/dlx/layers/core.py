@@ -12,6 +12,7 @@ from dlx import activations, constraints, initializers, ops, regularizers
 from dlx import dtypes as _dtypes
 from dlx.layers.input_spec import InputSpec
 from dlx.layers.layer import Layer, Node
+from dlx.layers.quantized import DenseQuantization, EinsumDenseQuantization, EmbeddingQuantization
 from dlx.ops.symbolic import SymbolicTensor
 
 
@@ -101,7 +102,7 @@ def Input(shape=None, batch_size=None, dtype=None, sparse=None, ragged=None, bat
 
 
 # ------------------------------------------------------------------------------ Dense
-class Dense(Layer):
+class Dense(DenseQuantization, Layer):
     """``activation(inputs @ kernel + bias)`` on the last axis.
 
     Arguments:
@@ -111,11 +112,15 @@ class Dense(Layer):
         kernel_initializer, bias_initializer: initializers.
         kernel_regularizer, bias_regularizer, activity_regularizer: regularizers.
         kernel_constraint, bias_constraint: constraints.
+        lora_rank: if set, the layer is built with LoRA of this rank (see ``enable_lora``).
+        lora_alpha: LoRA's scale numerator (default ``lora_rank``).
+        quantization_config: the :mod:`dlx.quantizers` config of a quantized layer.
     """
 
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, **kwargs):
+                 kernel_constraint=None, bias_constraint=None, lora_rank=None, lora_alpha=None,
+                 quantization_config=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if not isinstance(units, (int, np.integer)) or units <= 0:
             raise ValueError(f"Dense '{self.name}': units={units!r}; expected a positive integer")
@@ -130,21 +135,33 @@ class Dense(Layer):
         self.bias_constraint = constraints.get(bias_constraint)
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
+        self._init_lora(lora_rank, lora_alpha, quantization_config)
 
     def build(self, input_shape):
         input_dim = input_shape[-1]
         if input_dim is None:
             raise ValueError(f"Dense '{self.name}': the last dimension of the input must be known; received input "
                              f"shape {tuple(input_shape)}")
-        self.kernel = self.add_weight(shape=(input_dim, self.units), initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
-                                      name="kernel")
+        self._build_weight((input_dim, self.units), self.kernel_initializer, self.kernel_regularizer,
+                           self.kernel_constraint)
         self.bias = self.add_weight(shape=(self.units,), initializer=self.bias_initializer,
                                     regularizer=self.bias_regularizer, constraint=self.bias_constraint,
                                     name="bias") if self.use_bias else None
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
+        self.built = True
+        self._finish_build()
 
-    def call(self, inputs):
+    @property
+    def kernel(self):
+        """The kernel (with the LoRA update added when LoRA is on; the int8 variable when quantized)."""
+        if self.lora_enabled:
+            return self._weight_value()
+        return self._kernel
+
+    def call(self, inputs, training=None):
+        if self.quantization_mode == "int8":
+            x = self._int8_call(inputs, training)
+            return self.activation(x if self.bias is None else ops.add(x, self.bias))
         return self.activation(ops.dense(inputs, self.kernel, self.bias))
 
     def compute_output_shape(self, input_shape):
@@ -157,7 +174,7 @@ class Dense(Layer):
                 "kernel_regularizer": _ser(regularizers, self.kernel_regularizer),
                 "bias_regularizer": _ser(regularizers, self.bias_regularizer),
                 "kernel_constraint": _ser(constraints, self.kernel_constraint),
-                "bias_constraint": _ser(constraints, self.bias_constraint)}
+                "bias_constraint": _ser(constraints, self.bias_constraint), **self._quant_config_entries()}
 
 
 # ------------------------------------------------------------------------------ EinsumDense
@@ -224,7 +241,7 @@ def _analyze_split(m, bias_axes, input_shape, output_shape, left_elided):
     return weight_shape, bias_shape, output_shape
 
 
-class EinsumDense(Layer):
+class EinsumDense(EinsumDenseQuantization, Layer):
     """A dense layer given by an einsum ``equation`` between the input and the kernel.
 
     Arguments:
@@ -233,12 +250,18 @@ class EinsumDense(Layer):
             input).
         activation: activation name or callable.
         bias_axes: output letters that get a bias (e.g. ``"de"``), or ``None``.
+        lora_rank, lora_alpha, quantization_config: as :class:`Dense`.
+        gptq_unpacked_column_size: Keras's GPTQ argument; must be ``None`` (dlx has no GPTQ).
     """
 
     def __init__(self, equation, output_shape, activation=None, bias_axes=None, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
-                 kernel_constraint=None, bias_constraint=None, **kwargs):
-        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, lora_rank=None, lora_alpha=None, gptq_unpacked_column_size=None,
+                 quantization_config=None, **kwargs):
+        if gptq_unpacked_column_size is not None:
+            raise ValueError(f"EinsumDense: gptq_unpacked_column_size={gptq_unpacked_column_size!r} is not supported "
+                             "(dlx has no GPTQ quantization); pass None")
+        super().__init__(**kwargs)
         self.equation = equation
         self.partial_output_shape = (output_shape,) if isinstance(output_shape, int) else tuple(output_shape)
         self.bias_axes = bias_axes
@@ -249,19 +272,31 @@ class EinsumDense(Layer):
         self.bias_regularizer = regularizers.get(bias_regularizer)
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
+        self._init_lora(lora_rank, lora_alpha, quantization_config)
 
     def build(self, input_shape):
         kshape, bshape, full = _analyze_einsum_string(self.equation, self.bias_axes, tuple(input_shape),
                                                       self.partial_output_shape)
         self.full_output_shape = tuple(full)
-        self.kernel = self.add_weight(shape=kshape, initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
-                                      name="kernel")
+        self._input_ndim = len(input_shape)
+        self._build_weight(tuple(kshape), self.kernel_initializer, self.kernel_regularizer, self.kernel_constraint)
         self.bias = self.add_weight(shape=bshape, initializer=self.bias_initializer,
                                     regularizer=self.bias_regularizer, constraint=self.bias_constraint,
                                     name="bias") if bshape is not None else None
+        self.built = True
+        self._finish_build()
 
-    def call(self, inputs):
+    @property
+    def kernel(self):
+        """The kernel (with the LoRA update added when LoRA is on; the int8 variable when quantized)."""
+        if self.lora_enabled:
+            return self._weight_value()
+        return self._kernel
+
+    def call(self, inputs, training=None):
+        if self.quantization_mode == "int8":
+            x = self._int8_call(inputs, training)
+            return self.activation(x if self.bias is None else ops.add(x, self.bias))
         x = ops.einsum(self.equation, inputs, self.kernel)
         if self.bias is not None:
             x = ops.add(x, self.bias)
@@ -275,7 +310,7 @@ class EinsumDense(Layer):
                 "kernel_regularizer": _ser(regularizers, self.kernel_regularizer),
                 "bias_regularizer": _ser(regularizers, self.bias_regularizer),
                 "kernel_constraint": _ser(constraints, self.kernel_constraint),
-                "bias_constraint": _ser(constraints, self.bias_constraint)}
+                "bias_constraint": _ser(constraints, self.bias_constraint), **self._quant_config_entries()}
 
 
 # ------------------------------------------------------------------------------ simple layers
@@ -396,7 +431,7 @@ class Lambda(Layer):
         return super().from_config(config)
 
 
-class Embedding(Layer):
+class Embedding(EmbeddingQuantization, Layer):
     """Maps integer indices to dense vectors.
 
     Arguments:
@@ -405,10 +440,12 @@ class Embedding(Layer):
         embeddings_initializer, embeddings_regularizer, embeddings_constraint: for the table.
         mask_zero: index 0 is padding: outputs a mask ``inputs != 0``.
         weights: optional initial table (a list holding one ``(input_dim, output_dim)`` array).
+        lora_rank, lora_alpha, quantization_config: as :class:`Dense`.
     """
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
-                 embeddings_constraint=None, mask_zero=False, weights=None, **kwargs):
+                 embeddings_constraint=None, mask_zero=False, weights=None, lora_rank=None, lora_alpha=None,
+                 quantization_config=None, **kwargs):
         kwargs.pop("input_length", None)
         super().__init__(**kwargs)
         if input_dim <= 0 or output_dim <= 0:
@@ -422,20 +459,30 @@ class Embedding(Layer):
         self.supports_masking = mask_zero
         self.autocast = False
         self._initial_weights = weights
+        self._init_lora(lora_rank, lora_alpha, quantization_config)
 
     def build(self, input_shape=None):
-        self.embeddings = self.add_weight(shape=(self.input_dim, self.output_dim),
-                                          initializer=self.embeddings_initializer,
-                                          regularizer=self.embeddings_regularizer,
-                                          constraint=self.embeddings_constraint, name="embeddings")
+        self._build_weight((self.input_dim, self.output_dim), self.embeddings_initializer,
+                           self.embeddings_regularizer, self.embeddings_constraint)
         if self._initial_weights is not None:
             w = self._initial_weights
-            self.embeddings.assign(w[0] if isinstance(w, (list, tuple)) else w)
+            self._embeddings.assign(w[0] if isinstance(w, (list, tuple)) else w)
             self._initial_weights = None
+        self.built = True
+        self._finish_build()
+
+    @property
+    def embeddings(self):
+        """The table (with the LoRA update added when LoRA is on; the int8 variable when quantized)."""
+        if self.lora_enabled:
+            return self._weight_value()
+        return self._embeddings
 
     def call(self, inputs):
         if ops.dtype(inputs) not in ("int32", "int64"):
             inputs = ops.cast(inputs, "int32")
+        if self.quantization_mode == "int8":
+            return self._int8_call(inputs)
         out = ops.take(self.embeddings, inputs, axis=0)
         return ops.cast(out, self.compute_dtype) if ops.dtype(out) != self.compute_dtype else out
 
@@ -452,7 +499,7 @@ class Embedding(Layer):
                 "embeddings_initializer": _ser(initializers, self.embeddings_initializer),
                 "embeddings_regularizer": _ser(regularizers, self.embeddings_regularizer),
                 "embeddings_constraint": _ser(constraints, self.embeddings_constraint),
-                "mask_zero": self.mask_zero}
+                "mask_zero": self.mask_zero, **self._quant_config_entries()}
 
 
 class ReversibleEmbedding(Embedding):
@@ -478,6 +525,13 @@ class ReversibleEmbedding(Embedding):
         self.tie_weights = bool(tie_weights)
         self.reverse_dtype = reverse_dtype
         self.logit_soft_cap = logit_soft_cap
+
+    @property
+    def variable_serialization_spec(self) -> dict:
+        spec = {None: ["embeddings"]}  # dlx has no quantized ReversibleEmbedding
+        if not self.tie_weights:
+            spec[None].append("reverse_embeddings")
+        return spec
 
     def build(self, input_shape=None):
         super().build(input_shape)

@@ -187,6 +187,26 @@ class Model(Trainer, Layer):
 
         return json.dumps(saving.serialize(self), **kwargs)
 
+    # -- quantization ----------------------------------------------------------------------------
+    def quantize(self, mode=None, config=None, filters=None, **kwargs) -> None:
+        """Quantizes the weights of every layer that supports it (Dense, EinsumDense, Embedding,
+        and those inside other layers such as MultiHeadAttention's projections).
+
+        Arguments:
+            mode: ``"int8"`` (optional when ``config`` is given).
+            config: a :class:`dlx.quantizers.QuantizationConfig`.
+            filters: only layers matching it are quantized: a regular expression searched in
+                the layer's path, a list of them, or a callable ``layer -> bool``.
+            type_check: (keyword) skip subclasses of the quantizable layers (default ``True``).
+        """
+        from dlx.layers.quantized import quantize_model
+
+        type_check = kwargs.pop("type_check", True)
+        if kwargs:
+            raise ValueError(f"{type(self).__name__}.quantize: unrecognized keyword arguments {sorted(kwargs)}")
+        quantize_model(self, mode, config, filters, type_check)
+        self._reset_functions()
+
     # -- saving (dlx.saving) ---------------------------------------------------------------------
     def save(self, filepath, overwrite: bool = True, zipped: bool | None = None, **kwargs) -> None:
         """Saves the model (config, weights, optimizer state, compile arguments) as a Keras 3

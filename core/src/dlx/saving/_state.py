@@ -245,12 +245,13 @@ def apply(root, source: WeightsSource, skip_mismatch: bool = False) -> None:
     plan: list[tuple[Any, Any]] = []
     problems: list[str] = []
     for path, obj in walk(root):
-        hook = _custom_hook(obj, "load_own_variables")
+        targets = getattr(obj, "_load_targets", None)  # a layer whose saved order is its own (LoRA, quantized)
+        hook = None if callable(targets) else _custom_hook(obj, "load_own_variables")
         got = source.get(path)
         if hook is not None:
             plan.append((hook, {} if got is None else got[1]))
             continue
-        variables = own_variables(obj)
+        variables = targets() if callable(targets) else own_variables(obj)
         values = {} if got is None else got[1]
         where = f"{_describe(obj)} at {vars_key(path)!r}"
         if isinstance(obj, (Optimizer, Metric)) and len(values) != len(variables):
@@ -284,12 +285,14 @@ def apply(root, source: WeightsSource, skip_mismatch: bool = False) -> None:
             problems.append(msg)
             continue
         plan.append((variables, list(values.values())))
+        if callable(targets):
+            plan.append((obj._after_load, None))
     if problems:
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
         raise WeightsMismatchError(source.label, f"the weights do not fit the model: {problems[0]}{more}")
     for target, values in plan:
         if callable(target):
-            target(values)
+            target() if values is None else target(values)
             continue
         for v, arr in zip(target, values):
             v.assign(_cast_for(v, arr))

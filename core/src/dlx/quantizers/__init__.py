@@ -1,0 +1,45 @@
+"""Quantizers and quantization configs (Keras's ``keras.quantizers``)."""
+
+from __future__ import annotations
+
+import inspect
+
+from dlx import serialization as _serialization
+from dlx.quantizers.quantization_config import Int8QuantizationConfig, QuantizationConfig
+from dlx.quantizers.quantizers import AbsMaxQuantizer, Quantizer, abs_max_quantize
+
+_OBJECTS = {c.__name__: c for c in (Quantizer, AbsMaxQuantizer, QuantizationConfig, Int8QuantizationConfig)}
+_OBJECTS.update({"quantizer": Quantizer, "abs_max_quantizer": AbsMaxQuantizer})
+
+
+def serialize(initializer):
+    """A quantizer or config as a JSON-compatible dict."""
+    return _serialization.serialize(initializer)
+
+
+def deserialize(config, custom_objects=None):
+    """A quantizer or config from :func:`serialize`'s dict."""
+    return _serialization.deserialize(config, custom_objects=custom_objects)
+
+
+def get(identifier, **kwargs):
+    """A quantizer from a name, a config dict or an instance (``None`` gives ``None``)."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        obj = deserialize(identifier)
+    elif isinstance(identifier, str):
+        obj = _OBJECTS.get(identifier)
+        if obj is None:
+            raise ValueError(f"quantizers.get: unknown quantizer {identifier!r}; known: {sorted(_OBJECTS)}")
+    else:
+        obj = identifier
+    if inspect.isclass(obj):
+        obj = obj(**kwargs)
+    if not callable(obj) and not isinstance(obj, QuantizationConfig):
+        raise ValueError(f"quantizers.get: could not interpret {identifier!r} as a quantizer")
+    return obj
+
+
+__all__ = ["AbsMaxQuantizer", "Int8QuantizationConfig", "QuantizationConfig", "Quantizer", "abs_max_quantize",
+           "deserialize", "get", "serialize"]
