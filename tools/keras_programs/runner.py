@@ -85,7 +85,7 @@ def first_error(stderr: str) -> str:
     return (lines[-1].strip() if lines else "no output")[:240]
 
 
-def run_one(source: str, program: dict, backend: str, impl: str, timeout: float) -> dict:
+def run_one(source: str, program: dict, backend: str, impl: str, timeout: float, log_dir: str | None = None) -> dict:
     work = tempfile.mkdtemp(prefix="kp-")
     try:
         name = os.path.basename(program["path"])
@@ -126,6 +126,11 @@ def run_one(source: str, program: dict, backend: str, impl: str, timeout: float)
             proc.communicate()
             return {"status": "timeout", "error": f"over {timeout:.0f} s", "seconds": round(timeout)}
         seconds = round(time.monotonic() - start, 1)
+        if log_dir:
+            os.makedirs(log_dir, exist_ok=True)
+            stem = os.path.splitext(name)[0]
+            with open(os.path.join(log_dir, f"{stem}-{backend}-{impl}.log"), "w", encoding="utf-8") as f:
+                f.write(stderr)
         if proc.returncode == 0:
             return {"status": "pass", "error": "", "seconds": seconds}
         return {"status": "fail", "error": first_error(stderr), "seconds": seconds}
@@ -221,6 +226,7 @@ def main(argv=None) -> None:
     parser.add_argument("--missing", action="store_true", help="only runs with no stored result")
     parser.add_argument("--failed", action="store_true", help="only runs whose stored result is not a pass")
     parser.add_argument("--table-only", action="store_true")
+    parser.add_argument("--log-dir", help="keep each run's stderr here (PROGRAM-BACKEND-IMPL.log)")
     args = parser.parse_args(argv)
 
     programs = load_programs()
@@ -242,8 +248,11 @@ def main(argv=None) -> None:
                     continue
                 tasks.append((program, backend, impl))
 
+    # backend-major: every program on the first backend listed before any on the next
+    tasks.sort(key=lambda t: backends.index(t[1]))
+
     def task(program, backend, impl):
-        result = run_one(args.source, program, backend, impl, program.get("timeout", args.timeout))
+        result = run_one(args.source, program, backend, impl, program.get("timeout", args.timeout), args.log_dir)
         with _lock:
             data["results"].setdefault(program["path"], {}).setdefault(backend, {})[impl] = result
             save_results(data)

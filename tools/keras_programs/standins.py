@@ -30,6 +30,9 @@ MAX_EPOCHS = 1
 MAX_FIT_SAMPLES = 512
 MAX_EVAL_SAMPLES = 256
 MAX_STEPS = 4
+#: elements a program's own ``tf.data.Dataset.from_tensor_slices`` / torch ``TensorDataset`` keeps
+#: (the steps of its custom training loops)
+MAX_DATASET_ELEMENTS = 1024
 
 _rng = np.random.default_rng(1234)
 
@@ -47,11 +50,11 @@ def _images(n_train, n_test, shape, classes, label_shape=()):
 
 
 def _mnist(path="mnist.npz"):
-    return _images(12000, 2000, (28, 28), 10)
+    return _images(60000, 10000, (28, 28), 10)  # programs hard-code these sizes
 
 
 def _fashion_mnist():
-    return _images(12000, 2000, (28, 28), 10)
+    return _images(60000, 10000, (28, 28), 10)
 
 
 def _cifar10():
@@ -291,6 +294,30 @@ def _cap_evaluate(real):
     return evaluate
 
 
+def _cap_tf_datasets():
+    import tensorflow as tf  # noqa: TID251 - the program's own tf.data, not dlx's
+
+    real = tf.data.Dataset.from_tensor_slices
+
+    def from_tensor_slices(tensors, name=None):
+        if _is_arrays(tensors):
+            tensors = _head(tensors, MAX_DATASET_ELEMENTS)
+        return real(tensors, name=name)
+
+    tf.data.Dataset.from_tensor_slices = staticmethod(from_tensor_slices)
+
+
+def _cap_torch_datasets():
+    import torch.utils.data  # noqa: TID251 - the program's own DataLoader, not dlx's
+
+    real = torch.utils.data.TensorDataset.__init__
+
+    def __init__(self, *tensors):
+        real(self, *(t[:MAX_DATASET_ELEMENTS] for t in tensors))
+
+    torch.utils.data.TensorDataset.__init__ = __init__
+
+
 def _patch_applications(keras):
     try:
         apps = keras.applications
@@ -325,6 +352,10 @@ def install(program_text: str = "") -> None:
             setattr(module, attr, fn)
     _patch_get_file(importlib.import_module("keras.utils"))
     _patch_loadtxt()
+    if "from_tensor_slices" in program_text:
+        _cap_tf_datasets()
+    if "TensorDataset" in program_text:
+        _cap_torch_datasets()
     if "applications" in program_text:
         _patch_applications(keras)
     model = keras.Model

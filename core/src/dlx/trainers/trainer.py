@@ -115,6 +115,15 @@ def _is_stateful_step(method) -> bool:
     return out
 
 
+def _takes_training(method) -> bool:
+    """Whether an (overridden) ``compute_loss`` accepts ``training`` (by name or ``**kwargs``)."""
+    try:
+        params = inspect.signature(method).parameters.values()
+    except (TypeError, ValueError):
+        return True
+    return any(p.name == "training" or p.kind is p.VAR_KEYWORD for p in params)
+
+
 def _first_dim(x):
     from dlx.losses.loss import batch_size_of
 
@@ -290,7 +299,10 @@ class Trainer:
     def _stateless_loss(self, x, y, y_pred, sample_weight, losses, training):
         self.__dict__["_losses_override"] = list(losses or [])
         try:
-            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training)
+            if _takes_training(self.compute_loss):
+                loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training)
+            else:  # an override written before Keras added ``training`` (as Keras, call it without)
+                loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
         finally:
             self.__dict__["_losses_override"] = None
         per = list(getattr(self, "_per_output_losses", []) or [])
