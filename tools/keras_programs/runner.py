@@ -226,6 +226,11 @@ def main(argv=None) -> None:
     parser.add_argument("--missing", action="store_true", help="only runs with no stored result")
     parser.add_argument("--failed", action="store_true", help="only runs whose stored result is not a pass")
     parser.add_argument("--table-only", action="store_true")
+    parser.add_argument(
+        "--keras-first",
+        action="store_true",
+        help="run dlx only where Keras passes (a program Keras fails does not count)",
+    )
     parser.add_argument("--log-dir", help="keep each run's stderr here (PROGRAM-BACKEND-IMPL.log)")
     args = parser.parse_args(argv)
 
@@ -250,8 +255,19 @@ def main(argv=None) -> None:
 
     # backend-major: every program on the first backend listed before any on the next
     tasks.sort(key=lambda t: backends.index(t[1]))
+    if args.keras_first:  # one job per (program, backend): Keras, then dlx where Keras passed
+        pairs: dict = {}
+        for t in tasks:
+            pairs.setdefault((t[0]["path"], t[1]), []).append(t)
+        tasks = [sorted(group, key=lambda t: t[2] != "keras") for group in pairs.values()]
+    else:
+        tasks = [[t] for t in tasks]
 
     def task(program, backend, impl):
+        if impl == "dlx" and args.keras_first:
+            keras = data["results"].get(program["path"], {}).get(backend, {}).get("keras")
+            if keras is None or keras["status"] != "pass":
+                return  # the program does not count on this backend: Keras fails it (or did not run)
         result = run_one(args.source, program, backend, impl, program.get("timeout", args.timeout), args.log_dir)
         with _lock:
             data["results"].setdefault(program["path"], {}).setdefault(backend, {})[impl] = result
@@ -262,8 +278,12 @@ def main(argv=None) -> None:
             flush=True,
         )
 
+    def group(runs):
+        for run in runs:
+            task(*run)
+
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        for future in [pool.submit(task, *t) for t in tasks]:
+        for future in [pool.submit(group, g) for g in tasks]:
             future.result()
     write_table(data, programs)
 

@@ -58,11 +58,11 @@ def _fashion_mnist():
 
 
 def _cifar10():
-    return _images(6000, 1000, (32, 32, 3), 10, (1,))
+    return _images(50000, 10000, (32, 32, 3), 10, (1,))
 
 
 def _cifar100(label_mode="fine"):
-    return _images(6000, 1000, (32, 32, 3), 100 if label_mode == "fine" else 20, (1,))
+    return _images(50000, 10000, (32, 32, 3), 100 if label_mode == "fine" else 20, (1,))
 
 
 def _sequences(n, classes, num_words, maxlen, start_char, oov_char, index_from):

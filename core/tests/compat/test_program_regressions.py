@@ -103,3 +103,72 @@ def test_torch_optimizer_over_parameters_of_a_model_built_first():
     proc = subprocess.run([sys.executable, "-c", _TORCH_LOOP], env=env, capture_output=True, text=True,
                           timeout=300)
     assert proc.returncode == 0 and proc.stdout.strip().endswith("ok"), proc.stderr[-2000:]
+
+
+def test_save_own_variables_override_calling_super(backend, tmp_path):
+    """guides/customizing_saving_and_serialization.py: a layer that extends the default
+    ``save_own_variables`` with ``super()`` and restores everything in ``load_own_variables``."""
+
+    @keras.utils.register_keras_serializable(package="dlx_test_programs")
+    class LayerWithCustomVariable(keras.layers.Dense):
+        def __init__(self, units, **kwargs):
+            super().__init__(units, **kwargs)
+            self.my_variable = keras.Variable(RNG.random((units,)), name="my_variable", dtype="float32")
+
+        def save_own_variables(self, store):
+            super().save_own_variables(store)
+            store["variables"] = self.my_variable.numpy()
+
+        def load_own_variables(self, store):
+            self.my_variable.assign(store["variables"])
+            for i, v in enumerate(self.weights):
+                v.assign(store[f"{i}"])
+
+    model = keras.Sequential([keras.Input((3,)), LayerWithCustomVariable(4)])
+    saved = {v.name: v.numpy().copy() for v in model.weights}
+    assert len(saved) == 3
+    model.save(tmp_path / "m.keras")
+    restored = keras.models.load_model(tmp_path / "m.keras")
+    for v in restored.weights:
+        np.testing.assert_array_equal(v.numpy(), saved[v.name])
+    x = RNG.normal(size=(2, 3)).astype("float32")
+    np.testing.assert_allclose(restored.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
+
+
+def test_default_load_own_variables_checks_the_count(numpy_backend):
+    layer = keras.layers.Dense(2)
+    layer.build((None, 3))
+    store: dict = {}
+    layer.save_own_variables(store)
+    assert sorted(store) == ["0", "1"]
+    np.testing.assert_array_equal(store["0"], layer.kernel.numpy())
+    with pytest.raises(ValueError, match="expected 2 variables"):
+        layer.load_own_variables({"0": store["0"]})
+    layer.load_own_variables({"0": np.ones((3, 2)), "1": np.zeros(2)})
+    np.testing.assert_array_equal(layer.kernel.numpy(), np.ones((3, 2)))
+
+
+def test_reshape_into_windows_and_back_on_symbolic_inputs(backend):
+    """examples/vision/swin_transformers.py: window partition / reverse reshapes with ``-1`` on a
+    tensor with an unknown batch; the ``-1`` stays unknown (the probe batch need not divide)."""
+    height = width = 8
+    window, channels = 2, 4
+
+    def partition(x):
+        x = ops.reshape(x, (-1, height // window, window, width // window, window, channels))
+        x = ops.transpose(x, (0, 1, 3, 2, 4, 5))
+        return ops.reshape(x, (-1, window, window, channels))
+
+    def reverse(w):
+        x = ops.reshape(w, (-1, height // window, width // window, window, window, channels))
+        x = ops.transpose(x, (0, 1, 3, 2, 4, 5))
+        return ops.reshape(x, (-1, height, width, channels))
+
+    inputs = keras.Input((height, width, channels))
+    windows = partition(inputs)
+    assert tuple(windows.shape) == (None, window, window, channels)
+    outputs = reverse(windows * 2.0)
+    assert tuple(outputs.shape) == (None, height, width, channels)
+    model = keras.Model(inputs, outputs)
+    x = RNG.normal(size=(3, height, width, channels)).astype("float32")
+    np.testing.assert_allclose(model.predict(x, verbose=0), 2 * x, rtol=1e-6)

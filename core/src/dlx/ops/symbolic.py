@@ -66,8 +66,36 @@ def _substitute(obj, size):
     return obj
 
 
+def _reshape_rule(x, newshape=None, **kwargs):
+    """``reshape`` of a tensor with unknown dims: a ``-1`` is unknown too (as in Keras). Probing
+    cannot do this: the probe size need not divide into the new shape (windows of 8x8 patches,
+    reshaped back per image)."""
+    if kwargs or not isinstance(x, SymbolicTensor) or None not in x.shape:
+        return None
+    target = (newshape,) if isinstance(newshape, (int, np.integer)) else newshape
+    if not isinstance(target, (list, tuple)) or not all(isinstance(d, (int, np.integer)) for d in target):
+        return None
+    target = tuple(int(d) for d in target)
+    if target.count(-1) > 1 or any(d < -1 for d in target):
+        raise ValueError(f"reshape: invalid newshape={newshape!r}: at most one -1 and no other negative sizes")
+    known = int(np.prod([d for d in x.shape if d is not None]))
+    out = int(np.prod([d for d in target if d != -1]))
+    if -1 not in target or known == 0 or out == 0:
+        return None  # nothing unknown to carry over: the probes give the answer (or the error)
+    return SymbolicTensor(tuple(None if d == -1 else d for d in target), x.dtype)
+
+
+#: shape rules tried before probing, by op name; a rule returns ``None`` to let probing decide
+RULES = {"reshape": _reshape_rule}
+
+
 def infer(spec, args: tuple, kwargs: dict):
     """The symbolic output(s) of ``spec`` applied to ``args``/``kwargs``."""
+    rule = RULES.get(spec.name)
+    if rule is not None:
+        out = rule(*args, **kwargs)
+        if out is not None:
+            return out
     results = []
     for size in PROBES:
         a = tuple(_substitute(x, size) for x in args)
