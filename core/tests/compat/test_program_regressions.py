@@ -172,3 +172,55 @@ def test_reshape_into_windows_and_back_on_symbolic_inputs(backend):
     model = keras.Model(inputs, outputs)
     x = RNG.normal(size=(3, height, width, channels)).astype("float32")
     np.testing.assert_allclose(model.predict(x, verbose=0), 2 * x, rtol=1e-6)
+
+
+def test_tf_gradient_tape_over_trainable_variables():
+    """examples/keras_recipes/trainer_pattern.py: a ``train_step`` on the tf backend takes
+    ``tape.gradient(loss, self.trainable_variables)`` with TF's own ``GradientTape``."""
+    tf = pytest.importorskip("tensorflow")
+    with keras.backend.use("tf"):
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+        x = RNG.normal(size=(4, 3)).astype("float32")
+        y = RNG.normal(size=(4, 1)).astype("float32")
+        with tf.GradientTape() as tape:
+            loss = keras.losses.MeanSquaredError()(y, model(x, training=True))
+        grads = tape.gradient(loss, model.trainable_variables)
+        w, b = (v.numpy() for v in model.weights)
+    err = x @ w + b - y
+    np.testing.assert_allclose(grads[0].numpy(), 2 * x.T @ err / 4, rtol=1e-5)
+    np.testing.assert_allclose(grads[1].numpy(), 2 * err.sum(0) / 4, rtol=1e-5)
+
+
+def test_metric_updated_inside_a_layer_on_symbolic_inputs(backend):
+    """examples/keras_recipes/endpoint_layer_pattern.py: an endpoint layer calls ``add_loss`` and
+    ``metric.update_state(targets, logits, sample_weight)`` while a Functional model is built
+    (``broadcast_to`` of the sample weight to a shape with an unknown batch)."""
+
+    class LogisticEndpoint(keras.layers.Layer):
+        def __init__(self, name=None):
+            super().__init__(name=name)
+            self.loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)
+            self.accuracy_metric = keras.metrics.BinaryAccuracy(name="accuracy")
+
+        def call(self, logits, targets=None, sample_weight=None):
+            if targets is not None:
+                self.add_loss(self.loss_fn(targets, logits, sample_weight))
+                self.accuracy_metric.update_state(targets, logits, sample_weight)
+            return ops.softmax(logits)
+
+    inputs = keras.Input((5,), name="inputs")
+    logits = keras.layers.Dense(1)(inputs)
+    targets = keras.Input((1,), name="targets")
+    sample_weight = keras.Input((1,), name="sample_weight")
+    model = keras.Model([inputs, targets, sample_weight], LogisticEndpoint()(logits, targets, sample_weight))
+    n = 8
+    data = {"inputs": RNG.normal(size=(n, 5)).astype("float32"),
+            "targets": RNG.integers(0, 2, (n, 1)).astype("float32"),
+            "sample_weight": RNG.random((n, 1)).astype("float32")}
+    model.compile(keras.optimizers.SGD(0.0))
+    w, b = (v.numpy() for v in model.weights)
+    history = model.fit(data, batch_size=n, epochs=1, verbose=0)
+    z = data["inputs"] @ w + b
+    t, sw = data["targets"], data["sample_weight"]
+    bce = np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))
+    np.testing.assert_allclose(history.history["loss"][0], np.sum(bce * sw) / n, rtol=1e-5)

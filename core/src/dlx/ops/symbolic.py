@@ -85,8 +85,24 @@ def _reshape_rule(x, newshape=None, **kwargs):
     return SymbolicTensor(tuple(None if d == -1 else d for d in target), x.dtype)
 
 
+def _broadcast_to_rule(x, shape=None, **kwargs):
+    """``broadcast_to`` a shape with unknown (``None``) dims, as a symbolic tensor's shape is
+    (``broadcast_to(sample_weight, ops.shape(values))`` in a metric updated inside a layer)."""
+    if kwargs or not isinstance(shape, (list, tuple)) or None not in shape:
+        return None
+    target = tuple(None if d is None else int(d) for d in shape)
+    x_shape = tuple(getattr(x, "shape", np.shape(x)))
+    if len(x_shape) > len(target):
+        raise ValueError(f"broadcast_to: cannot broadcast a tensor of shape {x_shape} to {target}")
+    for a, b in zip(reversed(x_shape), reversed(target)):
+        if a not in (1, None) and b is not None and a != b:
+            raise ValueError(f"broadcast_to: cannot broadcast a tensor of shape {x_shape} to {target}")
+    dtype = x.dtype if isinstance(x, SymbolicTensor) else _dtypes.standardize(np.asarray(x).dtype)
+    return SymbolicTensor(target, dtype)
+
+
 #: shape rules tried before probing, by op name; a rule returns ``None`` to let probing decide
-RULES = {"reshape": _reshape_rule}
+RULES = {"reshape": _reshape_rule, "broadcast_to": _broadcast_to_rule}
 
 
 def infer(spec, args: tuple, kwargs: dict):
