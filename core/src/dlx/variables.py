@@ -304,6 +304,11 @@ class Variable(Special):
         """The framework-native storage (a torch Parameter, a tf.Variable, an array)."""
         return self._storage
 
+    def __jax_array__(self):
+        """The current value: JAX takes a variable wherever it takes an array (a state of
+        ``model.trainable_variables`` passed to a ``jax.jit`` step, as Keras's JAX guides do)."""
+        return self.value
+
     @property
     def handle(self):
         """The storage's resource handle, where the framework has one (a ``tf.Variable``'s): TF's

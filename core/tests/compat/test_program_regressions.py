@@ -224,3 +224,35 @@ def test_metric_updated_inside_a_layer_on_symbolic_inputs(backend):
     t, sw = data["targets"], data["sample_weight"]
     bce = np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))
     np.testing.assert_allclose(history.history["loss"][0], np.sum(bce * sw) / n, rtol=1e-5)
+
+
+def test_pure_train_step_returns_logs_then_state(backend):
+    """guides/custom_train_step_in_jax.py: a ``train_step(self, state, data)`` built from
+    ``stateless_call``, the backend's gradient, ``optimizer.stateless_apply`` and
+    ``metric.stateless_update_state`` returns ``(logs, state)``, Keras's JAX order."""
+
+    class CustomModel(keras.Model):
+        def train_step(self, state, data):
+            trainable, non_trainable, optimizer_vars, metrics_vars = state
+            x, y = data
+
+            def loss_fn(trainable):
+                y_pred, _ = self.stateless_call(trainable, non_trainable, x, training=True)
+                return ops.mean(ops.square(y - y_pred))
+
+            loss, grads = backend.value_and_grad(loss_fn)(trainable)
+            trainable, optimizer_vars = self.optimizer.stateless_apply(optimizer_vars, grads, trainable)
+            tracker = self.metrics[0]
+            metrics_vars = list(tracker.stateless_update_state(metrics_vars[: len(tracker.variables)], loss))
+            logs = {"loss": tracker.stateless_result(metrics_vars)}
+            return logs, (trainable, non_trainable, optimizer_vars, metrics_vars)
+
+    inputs = keras.Input((3,))
+    model = CustomModel(inputs, keras.layers.Dense(1)(inputs))
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse")
+    x = RNG.normal(size=(8, 3)).astype("float32")
+    y = RNG.normal(size=(8, 1)).astype("float32")
+    w, b = (v.numpy() for v in model.weights)
+    history = model.fit(x, y, batch_size=8, epochs=2, verbose=0)
+    expected = np.mean((y - (x @ w + b)) ** 2)
+    np.testing.assert_allclose(history.history["loss"], [expected, expected], rtol=1e-5)
