@@ -304,6 +304,29 @@ class Variable(Special):
         """The framework-native storage (a torch Parameter, a tf.Variable, an array)."""
         return self._storage
 
+    def __jax_array__(self):
+        """The current value: JAX takes a variable wherever it takes an array (a state of
+        ``model.trainable_variables`` passed to a ``jax.jit`` step, as Keras's JAX guides do)."""
+        return self.value
+
+    @property
+    def handle(self):
+        """The storage's resource handle, where the framework has one (a ``tf.Variable``'s): TF's
+        own tools (``tf.GradientTape.gradient(loss, model.trainable_weights)``) then take the
+        variable as they take a ``tf.Variable``."""
+        storage = self._storage
+        if not hasattr(storage, "handle"):
+            raise AttributeError(f"{self!r}: its storage ({type(storage).__name__}) has no resource handle")
+        return storage.handle
+
+    @property
+    def _should_act_as_resource_variable(self):
+        # TF's duck-typing marker of a resource variable (``is_resource_variable``): present only
+        # while the storage has a resource handle (a tf.Variable)
+        if not hasattr(self._storage, "handle"):
+            raise AttributeError("_should_act_as_resource_variable")
+        return True
+
     def __repr__(self):
         return f"<Variable path={self.path!r} shape={self._shape} dtype={self._dtype} trainable={self._trainable}>"
 

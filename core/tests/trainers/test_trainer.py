@@ -171,8 +171,8 @@ def test_custom_pure_train_step_and_stateful_train_step():
 
     class Pure(TinyMLP):
         def train_step(self, state, data):
-            state, logs = super().train_step(state, data)
-            return state, {**logs, "custom": ops.convert_to_tensor(7.0)}
+            logs, state = super().train_step(state, data)
+            return {**logs, "custom": ops.convert_to_tensor(7.0)}, state
 
     m = Pure(6, 8, 3)
     m.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")

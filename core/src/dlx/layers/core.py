@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from dlx import activations, constraints, initializers, ops, regularizers
+from dlx import activations, constraints, initializers, ops, regularizers, tree_util
 from dlx import dtypes as _dtypes
 from dlx.layers.input_spec import InputSpec
 from dlx.layers.layer import Layer, Node
@@ -349,6 +349,15 @@ class Identity(Layer):
         return super().get_config()
 
 
+def _shape_structure(x):
+    """The shapes of a tensor or of a (nested) list / tuple / dict of tensors, same structure."""
+    if isinstance(x, dict):
+        return {k: _shape_structure(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return type(x)(_shape_structure(v) for v in x)
+    return tuple(x.shape)
+
+
 class Lambda(Layer):
     """Wraps a function of ``dlx.ops`` as a layer.
 
@@ -391,13 +400,25 @@ class Lambda(Layer):
     def compute_output_spec(self, *args, **kwargs):
         if self._output_shape is None:
             return super().compute_output_spec(*args, **kwargs)
-        x = args[0]
-        in_shape = tuple(x.shape)
-        out = self._output_shape(in_shape) if callable(self._output_shape) else (in_shape[0],
-                                                                                  *tuple(self._output_shape))
-        from dlx.layers.layer import shapes_to_symbolic
+        from dlx.layers.layer import is_shape, shapes_to_symbolic
 
-        return shapes_to_symbolic(out, x.dtype if hasattr(x, "dtype") else self.compute_dtype)
+        x = args[0]
+        leaves = [v for v in tree_util.leaves(x) if hasattr(v, "shape")]
+        in_shape = _shape_structure(x)
+        if callable(self._output_shape):
+            out = self._output_shape(in_shape)
+        else:  # shapes without the batch dimension (one, or a structure of them), as in Keras
+            batch = leaves[0].shape[0] if leaves else None
+
+            def add_batch(shape):
+                if is_shape(shape):
+                    return (batch, *tuple(shape))
+                if isinstance(shape, dict):
+                    return {k: add_batch(v) for k, v in shape.items()}
+                return type(shape)(add_batch(v) for v in shape)
+
+            out = add_batch(self._output_shape)
+        return shapes_to_symbolic(out, leaves[0].dtype if leaves else self.compute_dtype)
 
     def compute_mask(self, inputs, previous_mask=None):
         if callable(self.mask):

@@ -196,6 +196,28 @@ class LayerTracking:
                     out.append(v)
         return out
 
+    def save_own_variables(self, store) -> None:
+        """Writes the layer's own variables (not its sub-layers') into ``store``, a dict, under
+        ``"0"``, ``"1"``, ... (trainable first), as saving does. Override to save other state;
+        ``super().save_own_variables(store)`` keeps the variables."""
+        for i, v in enumerate(self._trainable_variables + self._non_trainable_variables):
+            store[str(i)] = v.numpy()
+
+    def load_own_variables(self, store) -> None:
+        """Assigns the layer's own variables from ``store`` (as written by
+        :meth:`save_own_variables`).
+
+        Raises:
+            ValueError: when ``store`` holds a different number of values than the layer has
+                variables.
+        """
+        own = self._trainable_variables + self._non_trainable_variables
+        if len(store) != len(own):
+            raise ValueError(f"Layer '{self.name}' expected {len(own)} variables ({[v.name for v in own]}), but "
+                             f"received {len(store)} while loading (keys {sorted(store)})")
+        for i, v in enumerate(own):
+            v.assign(store[str(i)])
+
     @property
     def trainable_weights(self) -> list[Variable]:
         if not self.trainable:

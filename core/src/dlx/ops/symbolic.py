@@ -66,8 +66,52 @@ def _substitute(obj, size):
     return obj
 
 
+def _reshape_rule(x, newshape=None, **kwargs):
+    """``reshape`` of a tensor with unknown dims: a ``-1`` is unknown too (as in Keras). Probing
+    cannot do this: the probe size need not divide into the new shape (windows of 8x8 patches,
+    reshaped back per image)."""
+    if kwargs or not isinstance(x, SymbolicTensor) or None not in x.shape:
+        return None
+    target = (newshape,) if isinstance(newshape, (int, np.integer)) else newshape
+    if not isinstance(target, (list, tuple)) or not all(isinstance(d, (int, np.integer)) for d in target):
+        return None
+    target = tuple(int(d) for d in target)
+    if target.count(-1) > 1 or any(d < -1 for d in target):
+        raise ValueError(f"reshape: invalid newshape={newshape!r}: at most one -1 and no other negative sizes")
+    known = int(np.prod([d for d in x.shape if d is not None]))
+    out = int(np.prod([d for d in target if d != -1]))
+    if -1 not in target or known == 0 or out == 0:
+        return None  # nothing unknown to carry over: the probes give the answer (or the error)
+    return SymbolicTensor(tuple(None if d == -1 else d for d in target), x.dtype)
+
+
+def _broadcast_to_rule(x, shape=None, **kwargs):
+    """``broadcast_to`` a shape with unknown (``None``) dims, as a symbolic tensor's shape is
+    (``broadcast_to(sample_weight, ops.shape(values))`` in a metric updated inside a layer)."""
+    if kwargs or not isinstance(shape, (list, tuple)) or None not in shape:
+        return None
+    target = tuple(None if d is None else int(d) for d in shape)
+    x_shape = tuple(getattr(x, "shape", np.shape(x)))
+    if len(x_shape) > len(target):
+        raise ValueError(f"broadcast_to: cannot broadcast a tensor of shape {x_shape} to {target}")
+    for a, b in zip(reversed(x_shape), reversed(target)):
+        if a not in (1, None) and b is not None and a != b:
+            raise ValueError(f"broadcast_to: cannot broadcast a tensor of shape {x_shape} to {target}")
+    dtype = x.dtype if isinstance(x, SymbolicTensor) else _dtypes.standardize(np.asarray(x).dtype)
+    return SymbolicTensor(target, dtype)
+
+
+#: shape rules tried before probing, by op name; a rule returns ``None`` to let probing decide
+RULES = {"reshape": _reshape_rule, "broadcast_to": _broadcast_to_rule}
+
+
 def infer(spec, args: tuple, kwargs: dict):
     """The symbolic output(s) of ``spec`` applied to ``args``/``kwargs``."""
+    rule = RULES.get(spec.name)
+    if rule is not None:
+        out = rule(*args, **kwargs)
+        if out is not None:
+            return out
     results = []
     for size in PROBES:
         a = tuple(_substitute(x, size) for x in args)

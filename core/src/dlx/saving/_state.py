@@ -186,8 +186,14 @@ def _original_class(obj):
 
 
 def _custom_hook(obj, hook: str):
-    """``obj.save_own_variables`` / ``load_own_variables`` when its class defines one."""
-    fn = getattr(obj, hook, None)
+    """``obj.save_own_variables`` / ``load_own_variables`` when its class defines its own (a
+    layer's default hooks save its variables, which the plain path does with its own checks)."""
+    from dlx.layers.tracking import LayerTracking
+
+    defined = getattr(type(obj), hook, None)
+    if defined is None or defined is getattr(LayerTracking, hook):
+        return None
+    fn = getattr(obj, hook)
     return fn if callable(fn) else None
 
 

@@ -1,6 +1,7 @@
 """The :class:`Trainer` mixin: ``compile``/``fit``/``evaluate``/``predict`` for dlx models.
 
-The training step is one pure function ``train_step(state, data) -> (state, logs)`` with
+The training step is one pure function ``train_step(state, data) -> (logs, state)`` (Keras's JAX
+order) with
 ``state = (trainable, non_trainable, optimizer, metrics)`` value lists, built from
 ``model.stateless_call``, the backend's ``value_and_grad``, ``optimizer.stateless_apply`` and
 ``metric.stateless_update_state``. It is compiled once by the backend (``donate_argnums=0``), and
@@ -113,6 +114,15 @@ def _is_stateful_step(method) -> bool:
     if fn is not None:
         _STATEFUL_STEP[fn] = out
     return out
+
+
+def _takes_training(method) -> bool:
+    """Whether an (overridden) ``compute_loss`` accepts ``training`` (by name or ``**kwargs``)."""
+    try:
+        params = inspect.signature(method).parameters.values()
+    except (TypeError, ValueError):
+        return True
+    return any(p.name == "training" or p.kind is p.VAR_KEYWORD for p in params)
 
 
 def _first_dim(x):
@@ -290,7 +300,10 @@ class Trainer:
     def _stateless_loss(self, x, y, y_pred, sample_weight, losses, training):
         self.__dict__["_losses_override"] = list(losses or [])
         try:
-            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training)
+            if _takes_training(self.compute_loss):
+                loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training)
+            else:  # an override written before Keras added ``training`` (as Keras, call it without)
+                loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
         finally:
             self.__dict__["_losses_override"] = None
         per = list(getattr(self, "_per_output_losses", []) or [])
@@ -332,7 +345,9 @@ class Trainer:
 
     # -- the pure steps -------------------------------------------------------------------------------
     def train_step(self, state, data):
-        """One training step: ``(state, data) -> (state, logs)``, pure (compiled by ``fit``)."""
+        """One training step: ``(state, data) -> (logs, state)``, pure (compiled by ``fit``), with
+        ``state = (trainable, non_trainable, optimizer, metrics)`` value lists; the order of
+        Keras's JAX ``train_step``, so one written for it runs unchanged."""
         tv, ntv, ov, mv = state
         x, y, sw = unpack_x_y_sample_weight(data)
         opt = self.optimizer
@@ -349,17 +364,17 @@ class Trainer:
         (_, (loss, per, y_pred, ntv)), grads = grad_fn(tv, ntv, ov, x, y, sw)
         tv, ov = opt.stateless_apply(ov, grads, tv)
         mv = self._update_metrics(mv, loss, per, x, y, y_pred, sw)
-        return (list(tv), list(ntv), list(ov), mv), self._logs_from(mv)
+        return self._logs_from(mv), (list(tv), list(ntv), list(ov), mv)
 
     def test_step(self, state, data):
-        """One evaluation step: ``(state, data) -> (metric_values, logs)`` with
-        ``state = (trainable, non_trainable, metric_values)``."""
+        """One evaluation step: ``(state, data) -> (logs, state)`` with
+        ``state = (trainable, non_trainable, metric_values)`` (Keras's JAX order)."""
         tv, ntv, mv = state
         x, y, sw = unpack_x_y_sample_weight(data)
         y_pred, _, losses = self.stateless_call(tv, ntv, x, training=False, return_losses=True)
         loss, per = self._stateless_loss(x, y, y_pred, sw, losses, False)
         mv = self._update_metrics(mv, loss, per, x, y, y_pred, sw)
-        return mv, self._logs_from(mv)
+        return self._logs_from(mv), (tv, ntv, mv)
 
     def predict_step(self, state, data):
         """One prediction step: ``(state, data) -> y_pred`` with ``state = (trainable,
@@ -387,7 +402,7 @@ class Trainer:
         def multi_step(state, batches):
             logs = None
             for data in batches:
-                state, logs = self.train_step(state, data)
+                logs, state = self.train_step(state, data)
             return state, logs
 
         self._stateful_train = False
@@ -412,7 +427,7 @@ class Trainer:
             tv, ntv, mv = state
             logs = None
             for data in batches:
-                mv, logs = self.test_step((tv, ntv, mv), data)
+                logs, (tv, ntv, mv) = self.test_step((tv, ntv, mv), data)
             return mv, logs
 
         self._stateful_test = False

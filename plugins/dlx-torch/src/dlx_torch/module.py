@@ -36,7 +36,9 @@ class TorchModuleMixin(torch.nn.Module):
     def _own_storages(self):
         for v in (*self.__dict__.get("_trainable_variables", ()), *self.__dict__.get("_non_trainable_variables", ())):
             if getattr(v, "_deferred", None) is not None:
-                continue
+                # built before any op selected the backend: torch's view (``parameters()`` for a
+                # torch optimizer) needs the real tensors, so they are created now, on torch
+                v.materialize("torch")
             s = getattr(v, "_storage", None)
             if isinstance(s, torch.Tensor):
                 yield v.name, s

@@ -1,0 +1,258 @@
+"""Regression tests for differences the real-program harness (``tools/keras_programs``) found:
+each uses the feature the way the keras.io program did, and checks the result against NumPy."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+
+import dlx as keras
+from dlx import ops
+
+RNG = np.random.default_rng(7)
+
+
+def test_compute_loss_override_without_training_argument(backend):
+    """examples/vision/knowledge_distillation.py: a ``compute_loss`` override written for Keras 3.0
+    (``x, y, y_pred, sample_weight, allow_empty`` and no ``training``) is called without it."""
+
+    class Distiller(keras.Model):
+        def __init__(self, student):
+            super().__init__()
+            self.student = student
+
+        def call(self, x):
+            return self.student(x)
+
+        def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, allow_empty=False):
+            return ops.mean(ops.square(y - y_pred))
+
+    x = RNG.normal(size=(16, 3)).astype("float32")
+    y = RNG.normal(size=(16, 1)).astype("float32")
+    student = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    model = Distiller(student)
+    model.compile(optimizer=keras.optimizers.SGD(0.0))
+    w, b = (v.numpy() for v in student.layers[0].weights)
+    history = model.fit(x, y, batch_size=16, epochs=1, verbose=0)
+    expected = np.mean((y - (x @ w + b)) ** 2)
+    np.testing.assert_allclose(history.history["loss"][0], expected, rtol=1e-5)
+
+
+def test_lambda_output_shape_with_a_list_of_inputs(backend):
+    """examples/vision/siamese_contrastive.py: ``Lambda(fn, output_shape=(1,))([a, b])`` on two
+    symbolic inputs; the batch dimension comes from the first input, as in Keras."""
+
+    def euclidean_distance(vects):
+        x, y = vects
+        sum_square = ops.sum(ops.square(x - y), axis=1, keepdims=True)
+        return ops.sqrt(ops.maximum(sum_square, keras.backend.epsilon()))
+
+    a, b = keras.Input((4,)), keras.Input((4,))
+    distance = keras.layers.Lambda(euclidean_distance, output_shape=(1,))([a, b])
+    assert tuple(distance.shape) == (None, 1)
+    model = keras.Model([a, b], distance)
+    xa, xb = RNG.normal(size=(5, 4)).astype("float32"), RNG.normal(size=(5, 4)).astype("float32")
+    expected = np.sqrt(np.maximum(((xa - xb) ** 2).sum(axis=1, keepdims=True), 1e-7))
+    np.testing.assert_allclose(model.predict([xa, xb], verbose=0), expected, rtol=1e-5)
+
+
+def test_lambda_output_shape_structure():
+    a, b = keras.Input((4,)), keras.Input((4,))
+    first, second = keras.layers.Lambda(lambda v: [v[0], v[1][:, :2]], output_shape=[(4,), (2,)])([a, b])
+    assert (tuple(first.shape), tuple(second.shape)) == ((None, 4), (None, 2))
+
+
+_TORCH_LOOP = textwrap.dedent(
+    """
+    import numpy as np
+    import torch
+    import dlx as keras
+
+    inputs = keras.Input(shape=(3,), name="digits")
+    outputs = keras.layers.Dense(1, name="predictions")(inputs)
+    model = keras.Model(inputs=inputs, outputs=outputs)
+    params = list(model.parameters())
+    assert len(params) == 2, params
+    w0, b0 = (v.numpy().copy() for v in model.weights)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    x = np.arange(12, dtype="float32").reshape(4, 3) / 10
+    y = np.ones((4, 1), dtype="float32")
+    loss = torch.nn.functional.mse_loss(model(torch.from_numpy(x)), torch.from_numpy(y))
+    model.zero_grad()
+    loss.backward()
+    optimizer.step()
+    err = x @ w0 + b0 - y
+    np.testing.assert_allclose(model.weights[0].numpy(), w0 - 0.1 * x.T @ err * 2 / 4, rtol=1e-5)
+    np.testing.assert_allclose(model.weights[1].numpy(), b0 - 0.1 * err.sum(0) * 2 / 4, rtol=1e-5)
+    print("ok")
+    """
+)
+
+
+def test_torch_optimizer_over_parameters_of_a_model_built_first():
+    """guides/writing_a_custom_training_loop_in_torch.py: with ``DLX_BACKEND=torch`` and no op run
+    yet, a Functional model's ``parameters()`` feed ``torch.optim`` (its variables were created
+    before the backend was loaded, and must still be torch's parameters)."""
+    pytest.importorskip("torch")
+    env = dict(os.environ, DLX_BACKEND="torch")
+    proc = subprocess.run([sys.executable, "-c", _TORCH_LOOP], env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0 and proc.stdout.strip().endswith("ok"), proc.stderr[-2000:]
+
+
+def test_save_own_variables_override_calling_super(backend, tmp_path):
+    """guides/customizing_saving_and_serialization.py: a layer that extends the default
+    ``save_own_variables`` with ``super()`` and restores everything in ``load_own_variables``."""
+
+    @keras.utils.register_keras_serializable(package="dlx_test_programs")
+    class LayerWithCustomVariable(keras.layers.Dense):
+        def __init__(self, units, **kwargs):
+            super().__init__(units, **kwargs)
+            self.my_variable = keras.Variable(RNG.random((units,)), name="my_variable", dtype="float32")
+
+        def save_own_variables(self, store):
+            super().save_own_variables(store)
+            store["variables"] = self.my_variable.numpy()
+
+        def load_own_variables(self, store):
+            self.my_variable.assign(store["variables"])
+            for i, v in enumerate(self.weights):
+                v.assign(store[f"{i}"])
+
+    model = keras.Sequential([keras.Input((3,)), LayerWithCustomVariable(4)])
+    saved = {v.name: v.numpy().copy() for v in model.weights}
+    assert len(saved) == 3
+    model.save(tmp_path / "m.keras")
+    restored = keras.models.load_model(tmp_path / "m.keras")
+    for v in restored.weights:
+        np.testing.assert_array_equal(v.numpy(), saved[v.name])
+    x = RNG.normal(size=(2, 3)).astype("float32")
+    np.testing.assert_allclose(restored.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
+
+
+def test_default_load_own_variables_checks_the_count(numpy_backend):
+    layer = keras.layers.Dense(2)
+    layer.build((None, 3))
+    store: dict = {}
+    layer.save_own_variables(store)
+    assert sorted(store) == ["0", "1"]
+    np.testing.assert_array_equal(store["0"], layer.kernel.numpy())
+    with pytest.raises(ValueError, match="expected 2 variables"):
+        layer.load_own_variables({"0": store["0"]})
+    layer.load_own_variables({"0": np.ones((3, 2)), "1": np.zeros(2)})
+    np.testing.assert_array_equal(layer.kernel.numpy(), np.ones((3, 2)))
+
+
+def test_reshape_into_windows_and_back_on_symbolic_inputs(backend):
+    """examples/vision/swin_transformers.py: window partition / reverse reshapes with ``-1`` on a
+    tensor with an unknown batch; the ``-1`` stays unknown (the probe batch need not divide)."""
+    height = width = 8
+    window, channels = 2, 4
+
+    def partition(x):
+        x = ops.reshape(x, (-1, height // window, window, width // window, window, channels))
+        x = ops.transpose(x, (0, 1, 3, 2, 4, 5))
+        return ops.reshape(x, (-1, window, window, channels))
+
+    def reverse(w):
+        x = ops.reshape(w, (-1, height // window, width // window, window, window, channels))
+        x = ops.transpose(x, (0, 1, 3, 2, 4, 5))
+        return ops.reshape(x, (-1, height, width, channels))
+
+    inputs = keras.Input((height, width, channels))
+    windows = partition(inputs)
+    assert tuple(windows.shape) == (None, window, window, channels)
+    outputs = reverse(windows * 2.0)
+    assert tuple(outputs.shape) == (None, height, width, channels)
+    model = keras.Model(inputs, outputs)
+    x = RNG.normal(size=(3, height, width, channels)).astype("float32")
+    np.testing.assert_allclose(model.predict(x, verbose=0), 2 * x, rtol=1e-6)
+
+
+def test_tf_gradient_tape_over_trainable_variables():
+    """examples/keras_recipes/trainer_pattern.py: a ``train_step`` on the tf backend takes
+    ``tape.gradient(loss, self.trainable_variables)`` with TF's own ``GradientTape``."""
+    tf = pytest.importorskip("tensorflow")
+    with keras.backend.use("tf"):
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+        x = RNG.normal(size=(4, 3)).astype("float32")
+        y = RNG.normal(size=(4, 1)).astype("float32")
+        with tf.GradientTape() as tape:
+            loss = keras.losses.MeanSquaredError()(y, model(x, training=True))
+        grads = tape.gradient(loss, model.trainable_variables)
+        w, b = (v.numpy() for v in model.weights)
+    err = x @ w + b - y
+    np.testing.assert_allclose(grads[0].numpy(), 2 * x.T @ err / 4, rtol=1e-5)
+    np.testing.assert_allclose(grads[1].numpy(), 2 * err.sum(0) / 4, rtol=1e-5)
+
+
+def test_metric_updated_inside_a_layer_on_symbolic_inputs(backend):
+    """examples/keras_recipes/endpoint_layer_pattern.py: an endpoint layer calls ``add_loss`` and
+    ``metric.update_state(targets, logits, sample_weight)`` while a Functional model is built
+    (``broadcast_to`` of the sample weight to a shape with an unknown batch)."""
+
+    class LogisticEndpoint(keras.layers.Layer):
+        def __init__(self, name=None):
+            super().__init__(name=name)
+            self.loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)
+            self.accuracy_metric = keras.metrics.BinaryAccuracy(name="accuracy")
+
+        def call(self, logits, targets=None, sample_weight=None):
+            if targets is not None:
+                self.add_loss(self.loss_fn(targets, logits, sample_weight))
+                self.accuracy_metric.update_state(targets, logits, sample_weight)
+            return ops.softmax(logits)
+
+    inputs = keras.Input((5,), name="inputs")
+    logits = keras.layers.Dense(1)(inputs)
+    targets = keras.Input((1,), name="targets")
+    sample_weight = keras.Input((1,), name="sample_weight")
+    model = keras.Model([inputs, targets, sample_weight], LogisticEndpoint()(logits, targets, sample_weight))
+    n = 8
+    data = {"inputs": RNG.normal(size=(n, 5)).astype("float32"),
+            "targets": RNG.integers(0, 2, (n, 1)).astype("float32"),
+            "sample_weight": RNG.random((n, 1)).astype("float32")}
+    model.compile(keras.optimizers.SGD(0.0))
+    w, b = (v.numpy() for v in model.weights)
+    history = model.fit(data, batch_size=n, epochs=1, verbose=0)
+    z = data["inputs"] @ w + b
+    t, sw = data["targets"], data["sample_weight"]
+    bce = np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))
+    np.testing.assert_allclose(history.history["loss"][0], np.sum(bce * sw) / n, rtol=1e-5)
+
+
+def test_pure_train_step_returns_logs_then_state(backend):
+    """guides/custom_train_step_in_jax.py: a ``train_step(self, state, data)`` built from
+    ``stateless_call``, the backend's gradient, ``optimizer.stateless_apply`` and
+    ``metric.stateless_update_state`` returns ``(logs, state)``, Keras's JAX order."""
+
+    class CustomModel(keras.Model):
+        def train_step(self, state, data):
+            trainable, non_trainable, optimizer_vars, metrics_vars = state
+            x, y = data
+
+            def loss_fn(trainable):
+                y_pred, _ = self.stateless_call(trainable, non_trainable, x, training=True)
+                return ops.mean(ops.square(y - y_pred))
+
+            loss, grads = backend.value_and_grad(loss_fn)(trainable)
+            trainable, optimizer_vars = self.optimizer.stateless_apply(optimizer_vars, grads, trainable)
+            tracker = self.metrics[0]
+            metrics_vars = list(tracker.stateless_update_state(metrics_vars[: len(tracker.variables)], loss))
+            logs = {"loss": tracker.stateless_result(metrics_vars)}
+            return logs, (trainable, non_trainable, optimizer_vars, metrics_vars)
+
+    inputs = keras.Input((3,))
+    model = CustomModel(inputs, keras.layers.Dense(1)(inputs))
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse")
+    x = RNG.normal(size=(8, 3)).astype("float32")
+    y = RNG.normal(size=(8, 1)).astype("float32")
+    w, b = (v.numpy() for v in model.weights)
+    history = model.fit(x, y, batch_size=8, epochs=2, verbose=0)
+    expected = np.mean((y - (x @ w + b)) ** 2)
+    np.testing.assert_allclose(history.history["loss"], [expected, expected], rtol=1e-5)
