@@ -41,11 +41,45 @@ def adam_update(variable, gradient, m, v, alpha, beta_1=0.9, beta_2=0.999, epsil
     return _STATE.kernels['adam_update'](variable, gradient, m, v, alpha, beta_1, beta_2, epsilon)
 
 
+def adaptive_average_pool(inputs, output_size, data_format=None):
+    """Averages ``inputs`` (``(batch, *spatial, channels)``, or channels first) over adaptive
+    windows so the spatial shape becomes ``output_size`` (an int or one per spatial axis).
+    """
+    if data_format not in _FORMATS:
+        _bad('adaptive_average_pool', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(inputs, _Special):
+        return _slow(_REGISTRY['adaptive_average_pool'], (inputs, output_size, data_format,), {})
+    return _STATE.kernels['adaptive_average_pool'](inputs, output_size, data_format)
+
+
+def adaptive_max_pool(inputs, output_size, data_format=None):
+    """The maximum of ``inputs`` over adaptive windows (see :func:`adaptive_average_pool`)."""
+    if data_format not in _FORMATS:
+        _bad('adaptive_max_pool', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(inputs, _Special):
+        return _slow(_REGISTRY['adaptive_max_pool'], (inputs, output_size, data_format,), {})
+    return _STATE.kernels['adaptive_max_pool'](inputs, output_size, data_format)
+
+
 def add(x1, x2):
     """``x1 + x2`` with broadcasting."""
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['add'], (x1, x2,), {})
     return _STATE.kernels['add'](x1, x2)
+
+
+def affine_transform(images, transform, interpolation='bilinear', fill_mode='constant', fill_value=0, data_format=None):
+    """Applies ``transform = [a0, a1, a2, b0, b1, b2, c0, c1]`` (one per image or one for all):
+    output pixel ``(x, y)`` reads the input at ``(a0 x + a1 y + a2, b0 x + b1 y + b2)``.
+
+    ``c0`` / ``c1`` are taken as Keras 3's JAX, PyTorch and NumPy backends take them (added times
+    the channel index, no projective division); leave them 0 for portable results.
+    """
+    if data_format not in _FORMATS:
+        _bad('affine_transform', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(images, _Special) or isinstance(transform, _Special):
+        return _slow(_REGISTRY['affine_transform'], (images, transform, interpolation, fill_mode, fill_value, data_format,), {})
+    return _STATE.kernels['affine_transform'](images, transform, interpolation, fill_mode, fill_value, data_format)
 
 
 def all(x, axis=None, keepdims=False):
@@ -150,6 +184,18 @@ def argmin(x, axis=None, keepdims=False):
     return _STATE.kernels['argmin'](x, axis, keepdims)
 
 
+def argpartition(x, kth, axis=-1):
+    """Indices (int32) that partition ``x`` along ``axis`` around the ``kth`` entries: each lands
+    where a sort would put it, smaller entries before, larger after. dlx returns the stable
+    argsort (a valid partition, and the same on every backend); bool is rejected.
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('argpartition', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['argpartition'], (x, kth, axis,), {})
+    return _STATE.kernels['argpartition'](x, kth, axis)
+
+
 def argsort(x, axis=-1):
     """Indices that sort ``x`` along ``axis`` (stable), as int32."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
@@ -157,6 +203,28 @@ def argsort(x, axis=-1):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['argsort'], (x, axis,), {})
     return _STATE.kernels['argsort'](x, axis)
+
+
+def associative_scan(f, elems, reverse=False, axis=0):
+    """Inclusive scan of ``elems`` (a pytree of arrays with the same length along ``axis``) with
+    the associative binary function ``f(a, b)``: element ``i`` is
+    ``f(...f(f(e0, e1), e2)..., ei)``, computed as a parallel prefix (``O(log n)`` depth), so
+    the grouping differs from a sequential loop. ``reverse`` scans from the end.
+    """
+    if isinstance(elems, _Special):
+        return _slow(_REGISTRY['associative_scan'], (f, elems, reverse, axis,), {})
+    return _STATE.kernels['associative_scan'](f, elems, reverse, axis)
+
+
+def average(x, axis=None, weights=None):
+    """Weighted mean ``sum(x * weights) / sum(weights)`` over ``axis`` (the plain mean without
+    ``weights``); integers give floatx, the dtype is that of ``x`` and ``weights`` promoted.
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('average', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if isinstance(x, _Special) or isinstance(weights, _Special):
+        return _slow(_REGISTRY['average'], (x, axis, weights,), {})
+    return _STATE.kernels['average'](x, axis, weights)
 
 
 def average_pool(inputs, pool_size, strides=None, padding='valid', data_format=None):
@@ -173,6 +241,11 @@ def average_pool(inputs, pool_size, strides=None, padding='valid', data_format=N
     return _STATE.kernels['average_pool'](inputs, pool_size, strides, padding, data_format)
 
 
+def bartlett(x):
+    """The Bartlett (triangular) window of length ``x``."""
+    return _STATE.kernels['bartlett'](x)
+
+
 def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=0.001):
     """``(x - mean) / sqrt(variance + epsilon) * scale + offset`` with per-``axis`` statistics."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
@@ -187,6 +260,16 @@ def binary_crossentropy(target, output, from_logits=False):
     if isinstance(target, _Special) or isinstance(output, _Special):
         return _slow(_REGISTRY['binary_crossentropy'], (target, output, from_logits,), {})
     return _STATE.kernels['binary_crossentropy'](target, output, from_logits)
+
+
+def bincount(x, weights=None, minlength=0, sparse=False):
+    """Occurrences of each value ``0..max(x)`` (at least ``minlength`` bins) in non-negative int
+    ``x`` (1-D, or 2-D counted per row); with ``weights`` their sums per value instead. int32
+    counts; weighted sums have ``x`` and ``weights``'s promoted dtype.
+    """
+    if isinstance(x, _Special) or isinstance(weights, _Special):
+        return _slow(_REGISTRY['bincount'], (x, weights, minlength, sparse,), {})
+    return _STATE.kernels['bincount'](x, weights, minlength, sparse)
 
 
 def bitcast_uint32_to_float32(x):
@@ -224,6 +307,11 @@ def bitwise_xor(x, y):
     return _STATE.kernels['bitwise_xor'](x, y)
 
 
+def blackman(x):
+    """The Blackman window of length ``x``."""
+    return _STATE.kernels['blackman'](x)
+
+
 def broadcast_to(x, shape):
     """Broadcasts ``x`` to ``shape``."""
     if isinstance(x, _Special):
@@ -251,6 +339,16 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     return _STATE.kernels['categorical_crossentropy'](target, output, from_logits, axis)
 
 
+def cdist(x, y):
+    """Euclidean distances between the rows of ``x`` (``(..., m, d)``) and of ``y``
+    (``(..., n, d)``): ``(..., m, n)``.
+    """
+    _REGISTRY['cdist'].validate(x, y)
+    if isinstance(x, _Special) or isinstance(y, _Special):
+        return _slow(_REGISTRY['cdist'], (x, y,), {})
+    return _STATE.kernels['cdist'](x, y)
+
+
 def ceil(x):
     """Ceil of ``x``, elementwise (integers become floatx)."""
     if isinstance(x, _Special):
@@ -265,6 +363,25 @@ def celu(x, alpha=1.0):
     return _STATE.kernels['celu'](x, alpha)
 
 
+def cholesky(x, upper=False):
+    """The Cholesky factor of each symmetric positive definite matrix ``x``: lower triangular
+    ``L`` with ``x = L @ L.T`` (``upper=True``: ``U = L.T``, ``x = U.T @ U``). Uses the symmetric
+    part of ``x``; a matrix that is not positive definite gives NaN.
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['cholesky'], (x, upper,), {})
+    return _STATE.kernels['cholesky'](x, upper)
+
+
+def cholesky_inverse(x, upper=False):
+    """The inverse of ``A = L @ L.T`` from its Cholesky factor ``x`` (``L``: its lower triangle is
+    read; ``upper=True``: ``x`` is ``U = L.T`` and its upper triangle is read).
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['cholesky_inverse'], (x, upper,), {})
+    return _STATE.kernels['cholesky_inverse'](x, upper)
+
+
 def clip(x, x_min, x_max):
     """Clips ``x`` to ``[x_min, x_max]``."""
     if isinstance(x, _Special) or isinstance(x_min, _Special) or isinstance(x_max, _Special):
@@ -277,6 +394,15 @@ def concatenate(xs, axis=0):
     if _any_special(xs):
         return _slow(_REGISTRY['concatenate'], (xs, axis,), {})
     return _STATE.kernels['concatenate'](xs, axis)
+
+
+def cond(pred, true_fn, false_fn):
+    """``true_fn()`` if ``pred`` else ``false_fn()``; both must return the same structure of
+    tensors (compiled backends trace both). Differentiable through the branch taken.
+    """
+    if isinstance(pred, _Special):
+        return _slow(_REGISTRY['cond'], (pred, true_fn, false_fn,), {})
+    return _STATE.kernels['cond'](pred, true_fn, false_fn)
 
 
 def conv(inputs, kernel, strides=1, padding='valid', data_format=None, dilation_rate=1):
@@ -311,6 +437,25 @@ def conv_transpose(inputs, kernel, strides=1, padding='valid', output_padding=No
     return _STATE.kernels['conv_transpose'](inputs, kernel, strides, padding, output_padding, data_format, dilation_rate)
 
 
+def corrcoef(x):
+    """Pearson correlation coefficients of the rows of ``x`` (1-D: one variable), clipped to
+    [-1, 1]; integers give floatx.
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['corrcoef'], (x,), {})
+    return _STATE.kernels['corrcoef'](x)
+
+
+def correlate(x1, x2, mode='valid'):
+    """Cross-correlation of 1-D ``x1`` and ``x2`` (``c[k] = sum_n x1[n + k] * x2[n]``) with
+    NumPy's ``mode`` (``'valid'``, ``'same'``, ``'full'``). int64 inputs give float64, other
+    integers floatx.
+    """
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['correlate'], (x1, x2, mode,), {})
+    return _STATE.kernels['correlate'](x1, x2, mode)
+
+
 def cos(x):
     """Cosine (full range)."""
     if isinstance(x, _Special):
@@ -323,6 +468,60 @@ def cosh(x):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['cosh'], (x,), {})
     return _STATE.kernels['cosh'](x)
+
+
+def count_nonzero(x, axis=None):
+    """Number of non-zero entries over ``axis`` (all axes if ``None``) as int32 (NaN counts)."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('count_nonzero', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['count_nonzero'], (x, axis,), {})
+    return _STATE.kernels['count_nonzero'](x, axis)
+
+
+def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=None, right_cropping=None, target_height=None, target_width=None, data_format=None):
+    """Crops images; per axis give two of (before, after, target size)."""
+    if data_format not in _FORMATS:
+        _bad('crop_images', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(images, _Special):
+        return _slow(_REGISTRY['crop_images'], (images, top_cropping, left_cropping, bottom_cropping, right_cropping, target_height, target_width, data_format,), {})
+    return _STATE.kernels['crop_images'](images, top_cropping, left_cropping, bottom_cropping, right_cropping, target_height, target_width, data_format)
+
+
+def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """Cross product of 2- or 3-vectors along ``axisa`` of ``x1`` and ``axisb`` of ``x2``, placed
+    along ``axisc`` of the result (``axis`` sets all three); two 2-vectors give the z component.
+    """
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['cross'], (x1, x2, axisa, axisb, axisc, axis,), {})
+    return _STATE.kernels['cross'](x1, x2, axisa, axisb, axisc, axis)
+
+
+def ctc_decode(inputs, sequence_lengths, strategy='greedy', beam_width=100, top_paths=1, merge_repeated=True, mask_index=0):
+    """Decodes CTC outputs. Returns ``(decoded, scores)``: ``decoded`` is int32
+    ``(top_paths, batch, max_time)``, each path's labels first and ``-1`` after; ``scores`` is
+    ``(batch, top_paths)``.
+
+    ``strategy="greedy"``: the best class per step, repeats merged (``merge_repeated``), blanks
+    (``mask_index``) dropped; ``top_paths`` is 1 and the score is ``-sum`` of the best raw
+    ``inputs`` values (as Keras). ``strategy="beam_search"``: a prefix beam search of width
+    ``beam_width`` on ``log_softmax(inputs)``; scores are the paths' log-probabilities, best
+    first (repeats are always merged, as in CTC).
+    """
+    if isinstance(inputs, _Special) or isinstance(sequence_lengths, _Special):
+        return _slow(_REGISTRY['ctc_decode'], (inputs, sequence_lengths, strategy, beam_width, top_paths, merge_repeated, mask_index,), {})
+    return _STATE.kernels['ctc_decode'](inputs, sequence_lengths, strategy, beam_width, top_paths, merge_repeated, mask_index)
+
+
+def ctc_loss(target, output, target_length, output_length, mask_index=0):
+    """Per-sequence CTC loss ``-log p(target | output)`` of shape ``(batch,)``. ``output`` holds
+    logits (normalized with ``log_softmax`` over classes); only the first ``output_length[b]``
+    steps and ``target_length[b]`` labels count; ``mask_index`` is the blank class. An alignment
+    that cannot exist (too short an output) gives a loss of about 1e30 instead of inf.
+    """
+    if isinstance(target, _Special) or isinstance(output, _Special) or isinstance(target_length, _Special) or isinstance(output_length, _Special):
+        return _slow(_REGISTRY['ctc_loss'], (target, output, target_length, output_length, mask_index,), {})
+    return _STATE.kernels['ctc_loss'](target, output, target_length, output_length, mask_index)
 
 
 def cumprod(x, axis=None, dtype=None):
@@ -351,6 +550,24 @@ def cumsum(x, axis=None, dtype=None):
     return _STATE.kernels['cumsum'](x, axis, dtype)
 
 
+def custom_gradient(f):
+    """Decorates ``f(*args) -> (output, grad_fn)`` into a function returning ``output`` whose
+    gradient is ``grad_fn(upstream)`` (one cotangent per positional argument, a tuple when there
+    are several). The backend active when the decorator runs defines the gradient: NumPy's
+    tape, ``jax.custom_gradient``, ``tf.custom_gradient`` or a ``torch.autograd.Function``.
+
+    >>> import numpy as np, dlx
+    >>> from dlx import ops
+    >>> with dlx.backend.use("numpy") as b:
+    ...     @ops.custom_gradient
+    ...     def clipped_identity(x):
+    ...         return x, lambda upstream: ops.clip(upstream, -1.0, 1.0)
+    ...     b.value_and_grad(lambda x: ops.sum(clipped_identity(x) * 5.0))(np.ones(2))[1]
+    array([1., 1.])
+    """
+    return _STATE.kernels['custom_gradient'](f)
+
+
 def dense(x, kernel, bias=None):
     """``matmul(x, kernel) + bias`` for ``x`` of shape ``(..., n)``, a ``(n, units)`` kernel and a
     ``(units,)`` bias (or ``None``): the Dense layer's contraction, one fused kernel (GEMM with the
@@ -360,6 +577,18 @@ def dense(x, kernel, bias=None):
     if isinstance(x, _Special) or isinstance(kernel, _Special) or isinstance(bias, _Special):
         return _slow(_REGISTRY['dense'], (x, kernel, bias,), {})
     return _STATE.kernels['dense'](x, kernel, bias)
+
+
+def depth_to_space(x, block_size, data_format='channels_last'):
+    """Moves ``block_size x block_size`` groups of channels into space (pixel shuffle). Channels
+    last reads each group as ``(row, column, channel)`` (TensorFlow's order); channels first as
+    ``(channel, row, column)`` (PyTorch's ``pixel_shuffle``).
+    """
+    if data_format not in _FORMATS:
+        _bad('depth_to_space', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['depth_to_space'], (x, block_size, data_format,), {})
+    return _STATE.kernels['depth_to_space'](x, block_size, data_format)
 
 
 def depthwise_conv(inputs, kernel, strides=1, padding='valid', data_format=None, dilation_rate=1):
@@ -376,6 +605,46 @@ def depthwise_conv(inputs, kernel, strides=1, padding='valid', data_format=None,
     return _STATE.kernels['depthwise_conv'](inputs, kernel, strides, padding, data_format, dilation_rate)
 
 
+def det(x):
+    """The determinant of each square matrix ``x`` (shape ``(..., M, M)``): shape ``(...)``."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['det'], (x,), {})
+    return _STATE.kernels['det'](x)
+
+
+def diag(x, k=0):
+    """The ``k``-th diagonal of a 2-D ``x``, or a square 2-D array with the 1-D ``x`` on its
+    ``k``-th diagonal.
+    """
+    _REGISTRY['diag'].validate(x, k)
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['diag'], (x, k,), {})
+    return _STATE.kernels['diag'](x, k)
+
+
+def diagflat(x, k=0):
+    """A square 2-D array with the flattened ``x`` on its ``k``-th diagonal."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['diagflat'], (x, k,), {})
+    return _STATE.kernels['diagflat'](x, k)
+
+
+def diagonal(x, offset=0, axis1=0, axis2=1):
+    """The ``offset`` diagonal of the planes ``axis1`` x ``axis2``, as the last axis of the result."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['diagonal'], (x, offset, axis1, axis2,), {})
+    return _STATE.kernels['diagonal'](x, offset, axis1, axis2)
+
+
+def digitize(x, bins):
+    """Index of the bin of each entry of ``x`` as int32, for monotonic 1-D ``bins``: ``i`` with
+    ``bins[i-1] <= x < bins[i]`` (increasing) or ``bins[i-1] > x >= bins[i]`` (decreasing).
+    """
+    if isinstance(x, _Special) or isinstance(bins, _Special):
+        return _slow(_REGISTRY['digitize'], (x, bins,), {})
+    return _STATE.kernels['digitize'](x, bins)
+
+
 def divide(x1, x2):
     """True division; integer inputs give floatx."""
     if isinstance(x1, _Special) or isinstance(x2, _Special):
@@ -383,13 +652,46 @@ def divide(x1, x2):
     return _STATE.kernels['divide'](x1, x2)
 
 
-def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False):
+def dot(x1, x2):
+    """NumPy's ``dot``: the product of scalars, the inner product of vectors, else a sum over the
+    last axis of ``x1`` and the second-to-last of ``x2`` (the only axis of a vector).
+    """
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['dot'], (x1, x2,), {})
+    return _STATE.kernels['dot'](x1, x2)
+
+
+def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False, flash_attention=None, attn_logits_soft_cap=None):
     """Scaled dot-product attention on ``(batch, seq, heads, head_dim)`` tensors. ``mask`` is
-    boolean (``True`` = attend), ``bias`` is added to the logits.
+    boolean (``True`` = attend), ``bias`` is added to the logits. ``attn_logits_soft_cap=c``
+    caps the (biased) logits softly as ``c * tanh(logits / c)`` before masking.
+    ``flash_attention=True`` raises: no dlx backend has a fused attention kernel.
     """
     if isinstance(query, _Special) or isinstance(key, _Special) or isinstance(value, _Special) or isinstance(bias, _Special) or isinstance(mask, _Special):
-        return _slow(_REGISTRY['dot_product_attention'], (query, key, value, bias, mask, scale, is_causal,), {})
-    return _STATE.kernels['dot_product_attention'](query, key, value, bias, mask, scale, is_causal)
+        return _slow(_REGISTRY['dot_product_attention'], (query, key, value, bias, mask, scale, is_causal, flash_attention, attn_logits_soft_cap,), {})
+    return _STATE.kernels['dot_product_attention'](query, key, value, bias, mask, scale, is_causal, flash_attention, attn_logits_soft_cap)
+
+
+def eig(x):
+    """Eigenvalues and right eigenvectors (columns) of each square matrix ``x``: ``(w, v)`` with
+    ``x @ v = v * w``, sorted by eigenvalue, each eigenvector of unit norm with its entry of largest
+    magnitude positive. dlx has no complex dtype: eigenvalues that are not real (imaginary part
+    above ``8 * M * eps * max|w|``) and their eigenvectors are NaN -- use ``eigh`` for symmetric
+    matrices.
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['eig'], (x,), {})
+    return _STATE.kernels['eig'](x)
+
+
+def eigh(x):
+    """Eigenvalues (ascending) and eigenvectors (columns) of each symmetric matrix ``x``:
+    ``(w, v)`` with ``x @ v = v * w``. Uses the symmetric part of ``x``; each eigenvector's entry
+    of largest magnitude is positive.
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['eigh'], (x,), {})
+    return _STATE.kernels['eigh'](x)
 
 
 def einsum(subscripts, *operands, **kwargs):
@@ -401,6 +703,19 @@ def einsum(subscripts, *operands, **kwargs):
     if _any_special(operands):
         return _slow(_REGISTRY['einsum'], (subscripts, *operands,), {**kwargs})
     return _STATE.kernels['einsum'](subscripts, *operands, **kwargs)
+
+
+def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation='bilinear', fill_mode='reflect', fill_value=0.0, seed=None, data_format=None):
+    """Elastic distortion: every pixel moves by ``alpha`` times Gaussian noise (standard deviation
+    ``sigma``) blurred with a ``sigma`` Gaussian of size ``int(6 sigma) | 1``, independently in x
+    and y. ``seed`` is an int, a seed tensor or a ``dlx.random.SeedGenerator``; the portable
+    generator gives every backend the same displacement.
+    """
+    if data_format not in _FORMATS:
+        _bad('elastic_transform', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(images, _Special):
+        return _slow(_REGISTRY['elastic_transform'], (images, alpha, sigma, interpolation, fill_mode, fill_value, seed, data_format,), {})
+    return _STATE.kernels['elastic_transform'](images, alpha, sigma, interpolation, fill_mode, fill_value, seed, data_format)
 
 
 def elu(x, alpha=1.0):
@@ -461,11 +776,67 @@ def expm1(x):
     return _STATE.kernels['expm1'](x)
 
 
+def extract_patches(images, size, strides=None, dilation_rate=1, padding='valid', data_format=None):
+    """Patches of ``size`` (int or ``(h, w)``; a 3-tuple extracts 3-D patches) flattened into the
+    channel axis in ``(row, column, channel)`` order; ``strides`` default to ``size``.
+    """
+    if padding != 'valid' and padding != 'same':
+        if str(padding).lower() in ('valid', 'same'):
+            padding = str(padding).lower()
+        else:
+            _bad('extract_patches', 'padding', padding, "'valid' or 'same'")
+    if data_format not in _FORMATS:
+        _bad('extract_patches', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(images, _Special):
+        return _slow(_REGISTRY['extract_patches'], (images, size, strides, dilation_rate, padding, data_format,), {})
+    return _STATE.kernels['extract_patches'](images, size, strides, dilation_rate, padding, data_format)
+
+
+def extract_patches_3d(volumes, size, strides=None, dilation_rate=1, padding='valid', data_format=None):
+    """3-D patches of ``size`` (int or ``(d, h, w)``) flattened into the channel axis."""
+    if padding != 'valid' and padding != 'same':
+        if str(padding).lower() in ('valid', 'same'):
+            padding = str(padding).lower()
+        else:
+            _bad('extract_patches_3d', 'padding', padding, "'valid' or 'same'")
+    if data_format not in _FORMATS:
+        _bad('extract_patches_3d', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(volumes, _Special):
+        return _slow(_REGISTRY['extract_patches_3d'], (volumes, size, strides, dilation_rate, padding, data_format,), {})
+    return _STATE.kernels['extract_patches_3d'](volumes, size, strides, dilation_rate, padding, data_format)
+
+
+def extract_sequences(x, sequence_length, sequence_stride):
+    """Frames of ``sequence_length`` along the last axis, every ``sequence_stride`` steps:
+    ``(..., num_frames, sequence_length)`` with ``num_frames = (n - sequence_length) //
+    sequence_stride + 1``.
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['extract_sequences'], (x, sequence_length, sequence_stride,), {})
+    return _STATE.kernels['extract_sequences'](x, sequence_length, sequence_stride)
+
+
 def eye(N, M=None, k=0, dtype=None):
     """A 2-D array with ones on the ``k``-th diagonal."""
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('eye', 'dtype', dtype)
     return _STATE.kernels['eye'](N, M, k, dtype)
+
+
+def fft(x):
+    """The discrete Fourier transform along the last axis of ``x = (real, imag)``; returns
+    ``(real, imag)``.
+    """
+    if _any_special(x):
+        return _slow(_REGISTRY['fft'], (x,), {})
+    return _STATE.kernels['fft'](x)
+
+
+def fft2(x):
+    """The 2-D discrete Fourier transform over the last two axes of ``x = (real, imag)``."""
+    if _any_special(x):
+        return _slow(_REGISTRY['fft2'], (x,), {})
+    return _STATE.kernels['fft2'](x)
 
 
 def flip(x, axis=None):
@@ -491,6 +862,24 @@ def floor_divide(x1, x2):
     return _STATE.kernels['floor_divide'](x1, x2)
 
 
+def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """Sums sliding blocks ``(N, C * kh * kw, L)`` back into an ``(N, C, *output_size)`` image
+    (col2im, the adjoint of :func:`unfold`; overlapping entries add).
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['fold'], (x, output_size, kernel_size, dilation, padding, stride,), {})
+    return _STATE.kernels['fold'](x, output_size, kernel_size, dilation, padding, stride)
+
+
+def fori_loop(lower, upper, body_fun, init_val):
+    """``val = body_fun(i, val)`` for ``i`` in ``range(lower, upper)``, starting from
+    ``init_val``. Differentiable when ``lower`` and ``upper`` are Python ints.
+    """
+    if isinstance(init_val, _Special):
+        return _slow(_REGISTRY['fori_loop'], (lower, upper, body_fun, init_val,), {})
+    return _STATE.kernels['fori_loop'](lower, upper, body_fun, init_val)
+
+
 def full(shape, fill_value, dtype=None):
     """An array filled with ``fill_value`` (dtype from the value if not given)."""
     if dtype is not None:
@@ -514,6 +903,17 @@ def gather_nd(x, indices):
     return _STATE.kernels['gather_nd'](x, indices)
 
 
+def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None):
+    """Depthwise Gaussian blur with zero ("same") padding. ``kernel_size`` and ``sigma`` are
+    ``(width, height)`` pairs (Keras's order: the first entry filters along the width).
+    """
+    if data_format not in _FORMATS:
+        _bad('gaussian_blur', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(images, _Special):
+        return _slow(_REGISTRY['gaussian_blur'], (images, kernel_size, sigma, data_format,), {})
+    return _STATE.kernels['gaussian_blur'](images, kernel_size, sigma, data_format)
+
+
 def gelu(x, approximate=True):
     """Gaussian error linear unit: ``x * Phi(x)`` (``approximate=True``: the tanh form)."""
     if isinstance(x, _Special):
@@ -535,6 +935,17 @@ def get_item_grad(g, x, key):
     return _STATE.kernels['get_item_grad'](g, x, key)
 
 
+def glu(x, axis=-1):
+    """Gated linear unit: ``a * sigmoid(b)`` where ``a, b`` are the two halves of ``x`` along
+    ``axis`` (its size must be even).
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('glu', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['glu'], (x, axis,), {})
+    return _STATE.kernels['glu'](x, axis)
+
+
 def greater(x1, x2):
     """``greater`` comparison with broadcasting; returns bool."""
     if isinstance(x1, _Special) or isinstance(x2, _Special):
@@ -549,6 +960,23 @@ def greater_equal(x1, x2):
     return _STATE.kernels['greater_equal'](x1, x2)
 
 
+def hamming(x):
+    """The Hamming window of length ``x``."""
+    return _STATE.kernels['hamming'](x)
+
+
+def hanning(x):
+    """The Hann window of length ``x``."""
+    return _STATE.kernels['hanning'](x)
+
+
+def hard_shrink(x, threshold=0.5):
+    """``x`` where ``|x| > threshold``, else 0."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['hard_shrink'], (x, threshold,), {})
+    return _STATE.kernels['hard_shrink'](x, threshold)
+
+
 def hard_sigmoid(x):
     """relu6(x + 3) / 6."""
     if isinstance(x, _Special):
@@ -561,6 +989,79 @@ def hard_silu(x):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hard_silu'], (x,), {})
     return _STATE.kernels['hard_silu'](x)
+
+
+def hard_swish(x):
+    """``x * relu6(x + 3) / 6``: Keras's name for :func:`hard_silu`."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['hard_swish'], (x,), {})
+    return _STATE.kernels['hard_swish'](x)
+
+
+def hard_tanh(x):
+    """``clip(x, -1, 1)``."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['hard_tanh'], (x,), {})
+    return _STATE.kernels['hard_tanh'](x)
+
+
+def histogram(x, bins=10, range=None):
+    """``(counts, edges)`` of 1-D ``x`` over ``bins`` equal bins spanning ``range`` (default: the
+    data's min and max); the last bin includes its right edge, values outside are dropped. Both
+    outputs have ``x``'s float dtype (floatx for integers).
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['histogram'], (x, bins, range,), {})
+    return _STATE.kernels['histogram'](x, bins, range)
+
+
+def hsv_to_rgb(images, data_format=None):
+    """HSV -> RGB (the inverse of :func:`rgb_to_hsv`; hue taken modulo 1); float images only."""
+    if data_format not in _FORMATS:
+        _bad('hsv_to_rgb', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(images, _Special):
+        return _slow(_REGISTRY['hsv_to_rgb'], (images, data_format,), {})
+    return _STATE.kernels['hsv_to_rgb'](images, data_format)
+
+
+def ifft2(x):
+    """The inverse 2-D discrete Fourier transform over the last two axes of ``x = (real, imag)``."""
+    if _any_special(x):
+        return _slow(_REGISTRY['ifft2'], (x,), {})
+    return _STATE.kernels['ifft2'](x)
+
+
+def in_top_k(targets, predictions, k):
+    """Whether each ``targets[i]`` is among the ``k`` largest of ``predictions[i]`` (bool): true
+    when fewer than ``k`` entries are strictly larger than the target's (ties count in its favour; a
+    NaN prediction at the target is never in).
+    """
+    if isinstance(targets, _Special) or isinstance(predictions, _Special):
+        return _slow(_REGISTRY['in_top_k'], (targets, predictions, k,), {})
+    return _STATE.kernels['in_top_k'](targets, predictions, k)
+
+
+def inner(x1, x2):
+    """Inner product over the last axes of ``x1`` and ``x2`` (a product when one is a scalar)."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['inner'], (x1, x2,), {})
+    return _STATE.kernels['inner'](x1, x2)
+
+
+def inv(x):
+    """The inverse of each square matrix ``x`` (shape ``(..., M, M)``)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['inv'], (x,), {})
+    return _STATE.kernels['inv'](x)
+
+
+def irfft(x, fft_length=None):
+    """The inverse of :func:`rfft`: a real signal of ``fft_length`` (default ``2 * (bins - 1)``)
+    from the half spectrum ``x = (real, imag)``.
+    """
+    if _any_special(x):
+        return _slow(_REGISTRY['irfft'], (x, fft_length,), {})
+    return _STATE.kernels['irfft'](x, fft_length)
 
 
 def isfinite(x):
@@ -584,13 +1085,41 @@ def isnan(x):
     return _STATE.kernels['isnan'](x)
 
 
-def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None):
-    """Normalizes over ``axis`` to zero mean / unit variance, then ``* gamma + beta``."""
+def istft(x, sequence_length, sequence_stride, fft_length, length=None, window='hann', center=True):
+    """Inverse short-time Fourier transform of ``x = (real, imag)`` frames ``(..., num_frames,
+    fft_length // 2 + 1)``: each frame's :func:`irfft` times the window, overlap-added and divided
+    by the overlap-added squared window (as Keras; with ``window=None`` the sum of frames is
+    scaled by ``fft_length / (overlap count * sequence_stride)``). ``center=True`` drops
+    ``fft_length // 2`` samples each side; ``length`` fixes the output length.
+    """
+    if _any_special(x):
+        return _slow(_REGISTRY['istft'], (x, sequence_length, sequence_stride, fft_length, length, window, center,), {})
+    return _STATE.kernels['istft'](x, sequence_length, sequence_stride, fft_length, length, window, center)
+
+
+def kaiser(x, beta):
+    """The Kaiser window of length ``x`` with shape parameter ``beta``."""
+    return _STATE.kernels['kaiser'](x, beta)
+
+
+def kron(x1, x2):
+    """Kronecker product: blocks ``x1[i] * x2`` (ranks padded with leading 1s to match)."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['kron'], (x1, x2,), {})
+    return _STATE.kernels['kron'](x1, x2)
+
+
+def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs):
+    """Normalizes over ``axis`` to zero mean / unit variance, then ``* gamma + beta``.
+    ``epsilon=None`` means 1e-7 (Keras's ``backend.epsilon()``). Keras's deprecated
+    ``rms_scaling=True`` keyword scales ``x`` by ``1 / sqrt(variance + epsilon)`` without centering
+    and ignores ``beta``.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('layer_normalization', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special) or isinstance(gamma, _Special) or isinstance(beta, _Special):
-        return _slow(_REGISTRY['layer_normalization'], (x, gamma, beta, axis, epsilon,), {})
-    return _STATE.kernels['layer_normalization'](x, gamma, beta, axis, epsilon)
+        return _slow(_REGISTRY['layer_normalization'], (x, gamma, beta, axis, epsilon,), {**kwargs})
+    return _STATE.kernels['layer_normalization'](x, gamma, beta, axis, epsilon, **kwargs)
 
 
 def leaky_relu(x, negative_slope=0.2):
@@ -681,6 +1210,15 @@ def logaddexp(x1, x2):
     return _STATE.kernels['logaddexp'](x1, x2)
 
 
+def logdet(x):
+    """``log|det x|`` of each square matrix ``x`` (for the symmetric positive definite matrices it
+    is meant for, the log of the determinant).
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['logdet'], (x,), {})
+    return _STATE.kernels['logdet'](x)
+
+
 def logical_and(x1, x2):
     """Elementwise and of truth values; returns bool."""
     if isinstance(x1, _Special) or isinstance(x2, _Special):
@@ -720,11 +1258,69 @@ def logsumexp(x, axis=None, keepdims=False):
     return _STATE.kernels['logsumexp'](x, axis, keepdims)
 
 
+def lstsq(a, b, rcond=None):
+    """The least-squares solution ``x`` of ``a @ x = b`` of smallest norm (``a`` ``(M, N)``, ``b``
+    ``(M,)`` or ``(M, K)``): ``pinv(a, rcond) @ b``; singular values of ``a`` at most
+    ``rcond * max(s)`` count as zero (default ``max(M, N) * eps``).
+    """
+    _REGISTRY['lstsq'].validate(a, b, rcond)
+    if isinstance(a, _Special) or isinstance(b, _Special):
+        return _slow(_REGISTRY['lstsq'], (a, b, rcond,), {})
+    return _STATE.kernels['lstsq'](a, b, rcond)
+
+
+def lu_factor(x):
+    """LU decomposition with partial pivoting of each matrix ``x`` (``(..., M, N)``,
+    ``K = min(M, N)``), in LAPACK's packed form: ``(lu, piv)`` with ``lu`` ``(..., M, N)`` holding
+    ``U`` and the unit-diagonal ``L`` below it, ``piv`` int32 ``(..., K)``: row ``i`` was swapped
+    with row ``piv[i]`` (0-based).
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['lu_factor'], (x,), {})
+    return _STATE.kernels['lu_factor'](x)
+
+
+def map(f, xs):
+    """``f`` applied to each slice of ``xs`` (a pytree) along its leading axis, the results
+    stacked (a sequential loop: one call per slice).
+    """
+    if isinstance(xs, _Special):
+        return _slow(_REGISTRY['map'], (f, xs,), {})
+    return _STATE.kernels['map'](f, xs)
+
+
+def map_coordinates(inputs, coordinates, order, fill_mode='constant', fill_value=0):
+    """``inputs`` interpolated at ``coordinates`` (shape ``(inputs.ndim, *out_shape)``) with
+    ``order`` 0 (nearest) or 1 (linear); see the module docstring for ``fill_mode``.
+    """
+    if isinstance(inputs, _Special) or isinstance(coordinates, _Special):
+        return _slow(_REGISTRY['map_coordinates'], (inputs, coordinates, order, fill_mode, fill_value,), {})
+    return _STATE.kernels['map_coordinates'](inputs, coordinates, order, fill_mode, fill_value)
+
+
 def matmul(x1, x2):
     """Matrix product with NumPy's broadcasting and 1-D promotion rules."""
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['matmul'], (x1, x2,), {})
     return _STATE.kernels['matmul'](x1, x2)
+
+
+def matrix_power(x, n):
+    """``x`` (square, ``(..., M, M)``) raised to the integer power ``n`` (``n < 0``: of its
+    inverse; ``n == 0``: the identity). Integer matrices keep their dtype for ``n >= 0``.
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['matrix_power'], (x, n,), {})
+    return _STATE.kernels['matrix_power'](x, n)
+
+
+def matrix_rank(x, tol=None):
+    """The rank of each matrix ``x`` (``(..., M, N)`` -> int32 ``(...)``): the number of singular
+    values above ``tol`` (default ``max(s) * max(M, N) * eps`` of the dtype).
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['matrix_rank'], (x, tol,), {})
+    return _STATE.kernels['matrix_rank'](x, tol)
 
 
 def max(x, axis=None, keepdims=False, initial=None):
@@ -770,6 +1366,19 @@ def mean(x, axis=None, keepdims=False):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['mean'], (x, axis, keepdims,), {})
     return _STATE.kernels['mean'](x, axis, keepdims)
+
+
+def median(x, axis=None, keepdims=False):
+    """Median over ``axis`` (the mean of the two middle values for an even count); integers give
+    floatx; a slice holding NaN gives NaN.
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('median', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('median', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['median'], (x, axis, keepdims,), {})
+    return _STATE.kernels['median'](x, axis, keepdims)
 
 
 def min(x, axis=None, keepdims=False, initial=None):
@@ -822,6 +1431,20 @@ def moveaxis(x, source, destination):
     return _STATE.kernels['moveaxis'](x, source, destination)
 
 
+def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwargs):
+    """Multi-hot encodes integer ``inputs``: 1 for each class present (over axis 1 of a batch of
+    rows, or over a single vector), else 0. ``num_tokens`` is accepted for ``num_classes``
+    (Keras's older name); ``sparse=True`` raises (dlx tensors are dense).
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(inputs, 'shape', ())) <= axis < (len(getattr(inputs, 'shape', ())) or 1):
+        _check_axis('multi_hot', 'axis', axis, inputs if hasattr(inputs, 'shape') else None)
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('multi_hot', 'dtype', dtype)
+    if isinstance(inputs, _Special):
+        return _slow(_REGISTRY['multi_hot'], (inputs, num_classes, axis, dtype, sparse,), {**kwargs})
+    return _STATE.kernels['multi_hot'](inputs, num_classes, axis, dtype, sparse, **kwargs)
+
+
 def multiply(x1, x2):
     """``x1 * x2`` with broadcasting."""
     if isinstance(x1, _Special) or isinstance(x2, _Special):
@@ -836,11 +1459,182 @@ def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
     return _STATE.kernels['nan_to_num'](x, nan, posinf, neginf)
 
 
+def nanargmax(x, axis=None, keepdims=False):
+    """Index of the maximum ignoring NaN (first on ties) as int32; -1 for an all-NaN slice."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nanargmax', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('nanargmax', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['nanargmax'], (x, axis, keepdims,), {})
+    return _STATE.kernels['nanargmax'](x, axis, keepdims)
+
+
+def nanargmin(x, axis=None, keepdims=False):
+    """Index of the minimum ignoring NaN (first on ties) as int32; -1 for an all-NaN slice."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nanargmin', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('nanargmin', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['nanargmin'], (x, axis, keepdims,), {})
+    return _STATE.kernels['nanargmin'](x, axis, keepdims)
+
+
+def nancumprod(x, axis=None, dtype=None):
+    """Cumulative product along ``axis`` (flattened if ``None``) treating NaN as one; the
+    result has ``dtype`` if given, else ``x``'s (int32 for bool).
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nancumprod', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('nancumprod', 'dtype', dtype)
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['nancumprod'], (x, axis, dtype,), {})
+    return _STATE.kernels['nancumprod'](x, axis, dtype)
+
+
+def nancumsum(x, axis=None, dtype=None):
+    """Cumulative sum along ``axis`` (flattened if ``None``) treating NaN as zero; the result
+    has ``dtype`` if given, else ``x``'s (int32 for bool).
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nancumsum', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('nancumsum', 'dtype', dtype)
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['nancumsum'], (x, axis, dtype,), {})
+    return _STATE.kernels['nancumsum'](x, axis, dtype)
+
+
+def nanmax(x, axis=None, keepdims=False):
+    """Maximum over ``axis`` ignoring NaN (NaN for an all-NaN slice; ``any`` for bool)."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nanmax', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('nanmax', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['nanmax'], (x, axis, keepdims,), {})
+    return _STATE.kernels['nanmax'](x, axis, keepdims)
+
+
+def nanmean(x, axis=None, keepdims=False):
+    """Mean over ``axis`` of the non-NaN entries (NaN for an all-NaN slice); integers give
+    floatx.
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nanmean', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('nanmean', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['nanmean'], (x, axis, keepdims,), {})
+    return _STATE.kernels['nanmean'](x, axis, keepdims)
+
+
+def nanmedian(x, axis=None, keepdims=False):
+    """:func:`median` of the non-NaN entries (NaN for an all-NaN slice)."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nanmedian', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('nanmedian', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['nanmedian'], (x, axis, keepdims,), {})
+    return _STATE.kernels['nanmedian'](x, axis, keepdims)
+
+
+def nanmin(x, axis=None, keepdims=False):
+    """Minimum over ``axis`` ignoring NaN (NaN for an all-NaN slice; ``all`` for bool)."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nanmin', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('nanmin', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['nanmin'], (x, axis, keepdims,), {})
+    return _STATE.kernels['nanmin'](x, axis, keepdims)
+
+
+def nanpercentile(x, q, axis=None, method='linear', keepdims=False):
+    """:func:`percentile` of the non-NaN entries (NaN for an all-NaN slice)."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nanpercentile', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('nanpercentile', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special) or isinstance(q, _Special):
+        return _slow(_REGISTRY['nanpercentile'], (x, q, axis, method, keepdims,), {})
+    return _STATE.kernels['nanpercentile'](x, q, axis, method, keepdims)
+
+
+def nanprod(x, axis=None, keepdims=False):
+    """Product over ``axis`` treating NaN as one (an all-NaN slice gives 1)."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nanprod', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('nanprod', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['nanprod'], (x, axis, keepdims,), {})
+    return _STATE.kernels['nanprod'](x, axis, keepdims)
+
+
+def nanquantile(x, q, axis=None, method='linear', keepdims=False):
+    """:func:`quantile` of the non-NaN entries (NaN for an all-NaN slice)."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nanquantile', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('nanquantile', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special) or isinstance(q, _Special):
+        return _slow(_REGISTRY['nanquantile'], (x, q, axis, method, keepdims,), {})
+    return _STATE.kernels['nanquantile'](x, q, axis, method, keepdims)
+
+
+def nanstd(x, axis=None, keepdims=False):
+    """Population standard deviation over ``axis`` of the non-NaN entries."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nanstd', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('nanstd', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['nanstd'], (x, axis, keepdims,), {})
+    return _STATE.kernels['nanstd'](x, axis, keepdims)
+
+
+def nansum(x, axis=None, keepdims=False):
+    """Sum over ``axis`` treating NaN as zero (an all-NaN slice sums to 0)."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nansum', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('nansum', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['nansum'], (x, axis, keepdims,), {})
+    return _STATE.kernels['nansum'](x, axis, keepdims)
+
+
+def nanvar(x, axis=None, keepdims=False):
+    """Population variance over ``axis`` of the non-NaN entries (two-pass; NaN for an all-NaN
+    slice).
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('nanvar', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('nanvar', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['nanvar'], (x, axis, keepdims,), {})
+    return _STATE.kernels['nanvar'](x, axis, keepdims)
+
+
 def negative(x):
     """Numerical negative, elementwise."""
     if isinstance(x, _Special):
         return _slow(_REGISTRY['negative'], (x,), {})
     return _STATE.kernels['negative'](x)
+
+
+def nonzero(x):
+    """A tuple of int32 index arrays, one per dimension of ``x``, of its non-zero entries in
+    row-major order (data-dependent length: eager only).
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['nonzero'], (x,), {})
+    return _STATE.kernels['nonzero'](x)
 
 
 def norm(x, ord=None, axis=None, keepdims=False):
@@ -854,6 +1648,17 @@ def norm(x, ord=None, axis=None, keepdims=False):
     return _STATE.kernels['norm'](x, ord, axis, keepdims)
 
 
+def normalize(x, axis=-1, order=2, epsilon=None):
+    """``x / max(norm(x, order), epsilon)`` along ``axis`` (``epsilon`` defaults to 1e-7, Keras's
+    ``backend.epsilon()``). A scalar ``x`` is treated as a vector of length 1.
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('normalize', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['normalize'], (x, axis, order, epsilon,), {})
+    return _STATE.kernels['normalize'](x, axis, order, epsilon)
+
+
 def not_equal(x1, x2):
     """``not_equal`` comparison with broadcasting; returns bool."""
     if isinstance(x1, _Special) or isinstance(x2, _Special):
@@ -861,15 +1666,17 @@ def not_equal(x1, x2):
     return _STATE.kernels['not_equal'](x1, x2)
 
 
-def one_hot(x, num_classes, axis=-1, dtype=None):
-    """One-hot encodes integer ``x`` (out-of-range values give all zeros)."""
+def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
+    """One-hot encodes integer ``x`` (out-of-range values give all zeros). ``sparse=True`` (a
+    sparse result in Keras) raises: dlx tensors are dense.
+    """
     if axis is not None and axis.__class__ is not int:
         _check_axis('one_hot', 'axis', axis, None)
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('one_hot', 'dtype', dtype)
     if isinstance(x, _Special):
-        return _slow(_REGISTRY['one_hot'], (x, num_classes, axis, dtype,), {})
-    return _STATE.kernels['one_hot'](x, num_classes, axis, dtype)
+        return _slow(_REGISTRY['one_hot'], (x, num_classes, axis, dtype, sparse,), {})
+    return _STATE.kernels['one_hot'](x, num_classes, axis, dtype, sparse)
 
 
 def ones(shape, dtype=None):
@@ -902,6 +1709,48 @@ def pad(x, pad_width, mode='constant', constant_values=None):
     return _STATE.kernels['pad'](x, pad_width, mode, constant_values)
 
 
+def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None, right_padding=None, target_height=None, target_width=None, data_format=None):
+    """Zero-pads images; per axis give two of (before, after, target size)."""
+    if data_format not in _FORMATS:
+        _bad('pad_images', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(images, _Special):
+        return _slow(_REGISTRY['pad_images'], (images, top_padding, left_padding, bottom_padding, right_padding, target_height, target_width, data_format,), {})
+    return _STATE.kernels['pad_images'](images, top_padding, left_padding, bottom_padding, right_padding, target_height, target_width, data_format)
+
+
+def percentile(x, q, axis=None, method='linear', keepdims=False):
+    """:func:`quantile` with ``q`` in percent ([0, 100])."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('percentile', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('percentile', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special) or isinstance(q, _Special):
+        return _slow(_REGISTRY['percentile'], (x, q, axis, method, keepdims,), {})
+    return _STATE.kernels['percentile'](x, q, axis, method, keepdims)
+
+
+def perspective_transform(images, start_points, end_points, interpolation='bilinear', fill_value=0, data_format=None):
+    """Warps images so that ``start_points`` (4 ``(x, y)`` corners) move to ``end_points``: output
+    pixel ``p`` reads the input at ``H p``, ``H`` the homography sending ``end_points`` to
+    ``start_points``; outside the input reads ``fill_value``.
+    """
+    if data_format not in _FORMATS:
+        _bad('perspective_transform', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(images, _Special) or isinstance(start_points, _Special) or isinstance(end_points, _Special):
+        return _slow(_REGISTRY['perspective_transform'], (images, start_points, end_points, interpolation, fill_value, data_format,), {})
+    return _STATE.kernels['perspective_transform'](images, start_points, end_points, interpolation, fill_value, data_format)
+
+
+def pinv(x, rcond=None):
+    """The Moore-Penrose pseudo-inverse of each matrix ``x`` (``(..., M, N)`` -> ``(..., N, M)``):
+    singular values at most ``rcond * max(s)`` count as zero (default ``rcond``:
+    ``max(M, N) * eps`` of the dtype).
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['pinv'], (x, rcond,), {})
+    return _STATE.kernels['pinv'](x, rcond)
+
+
 def power(x1, x2):
     """``x1 ** x2``."""
     if isinstance(x1, _Special) or isinstance(x2, _Special):
@@ -920,6 +1769,51 @@ def prod(x, axis=None, keepdims=False, dtype=None):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['prod'], (x, axis, keepdims, dtype,), {})
     return _STATE.kernels['prod'](x, axis, keepdims, dtype)
+
+
+def psnr(x1, x2, max_val):
+    """Peak signal-to-noise ratio in dB: ``20 log10(max_val) - 10 log10(mean((x1 - x2)**2))``
+    over all elements (a scalar).
+    """
+    if isinstance(x1, _Special) or isinstance(x2, _Special) or isinstance(max_val, _Special):
+        return _slow(_REGISTRY['psnr'], (x1, x2, max_val,), {})
+    return _STATE.kernels['psnr'](x1, x2, max_val)
+
+
+def ptp(x, axis=None, keepdims=False):
+    """Range ``max - min`` over ``axis``, in ``x``'s dtype (bool is rejected)."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('ptp', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('ptp', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['ptp'], (x, axis, keepdims,), {})
+    return _STATE.kernels['ptp'](x, axis, keepdims)
+
+
+def qr(x, mode='reduced'):
+    """QR decomposition ``x = q @ r`` of each matrix ``x`` (``(..., M, N)``, ``K = min(M, N)``):
+    ``q`` has orthonormal columns, ``r`` is upper triangular with a non-negative diagonal.
+    ``mode="reduced"``: ``q`` ``(..., M, K)``, ``r`` ``(..., K, N)``; ``"complete"``: ``q``
+    ``(..., M, M)``, ``r`` ``(..., M, N)``.
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['qr'], (x, mode,), {})
+    return _STATE.kernels['qr'](x, mode)
+
+
+def quantile(x, q, axis=None, method='linear', keepdims=False):
+    """The ``q``-th quantiles (``q`` in [0, 1], scalar or 1-D: its dims lead the result) over
+    ``axis``; ``method`` is ``'linear'``, ``'lower'``, ``'higher'``, ``'midpoint'`` or
+    ``'nearest'`` (half to even), as NumPy. A slice holding NaN gives NaN; integers give floatx.
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('quantile', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('quantile', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special) or isinstance(q, _Special):
+        return _slow(_REGISTRY['quantile'], (x, q, axis, method, keepdims,), {})
+    return _STATE.kernels['quantile'](x, q, axis, method, keepdims)
 
 
 def random_bits(seed, shape):
@@ -1004,6 +1898,23 @@ def reciprocal(x):
     return _STATE.kernels['reciprocal'](x)
 
 
+def reconstruct_patches(patches, size, output_size, strides=None, padding='valid', data_format=None):
+    """Reassembles images (``size`` of 2 entries) or volumes (3 entries) from the non-overlapping
+    patches :func:`extract_patches` produced (``strides == size``); with ``padding="same"`` the
+    extraction's padding is cropped off to ``output_size``.
+    """
+    if padding != 'valid' and padding != 'same':
+        if str(padding).lower() in ('valid', 'same'):
+            padding = str(padding).lower()
+        else:
+            _bad('reconstruct_patches', 'padding', padding, "'valid' or 'same'")
+    if data_format not in _FORMATS:
+        _bad('reconstruct_patches', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(patches, _Special):
+        return _slow(_REGISTRY['reconstruct_patches'], (patches, size, output_size, strides, padding, data_format,), {})
+    return _STATE.kernels['reconstruct_patches'](patches, size, output_size, strides, padding, data_format)
+
+
 def relu(x):
     """max(x, 0)."""
     if isinstance(x, _Special):
@@ -1032,6 +1943,53 @@ def reshape(x, newshape):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['reshape'], (x, newshape,), {})
     return _STATE.kernels['reshape'](x, newshape)
+
+
+def resize(images, size, interpolation='bilinear', antialias=False, crop_to_aspect_ratio=False, pad_to_aspect_ratio=False, fill_mode='constant', fill_value=0.0, data_format=None):
+    """Resizes images to ``size = (height, width)``.
+
+    ``interpolation``: ``"bilinear"``, ``"nearest"``, ``"bicubic"`` (Keys, a = -0.5),
+    ``"lanczos3"``, ``"lanczos5"`` or ``"area"``; pixel centres at half-integers. With
+    ``antialias`` the kernel is stretched by the downsampling factor. ``crop_to_aspect_ratio`` /
+    ``pad_to_aspect_ratio`` first centre-crop / pad (with ``fill_value``) to the target's aspect
+    ratio. Integer images give ``floatx()`` except with ``"nearest"``.
+    """
+    if data_format not in _FORMATS:
+        _bad('resize', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(images, _Special):
+        return _slow(_REGISTRY['resize'], (images, size, interpolation, antialias, crop_to_aspect_ratio, pad_to_aspect_ratio, fill_mode, fill_value, data_format,), {})
+    return _STATE.kernels['resize'](images, size, interpolation, antialias, crop_to_aspect_ratio, pad_to_aspect_ratio, fill_mode, fill_value, data_format)
+
+
+def rfft(x, fft_length=None):
+    """The discrete Fourier transform of real ``x`` along the last axis, bins ``0 ..
+    fft_length // 2`` (``x`` is cropped or zero-padded to ``fft_length``); returns ``(real, imag)``.
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['rfft'], (x, fft_length,), {})
+    return _STATE.kernels['rfft'](x, fft_length)
+
+
+def rgb_to_grayscale(images, data_format=None):
+    """Luma ``0.2989 R + 0.5870 G + 0.1140 B`` (a 1-channel image; 1-channel input is returned
+    as is). Integer images are converted in ``floatx()`` and cast back (truncating).
+    """
+    if data_format not in _FORMATS:
+        _bad('rgb_to_grayscale', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(images, _Special):
+        return _slow(_REGISTRY['rgb_to_grayscale'], (images, data_format,), {})
+    return _STATE.kernels['rgb_to_grayscale'](images, data_format)
+
+
+def rgb_to_hsv(images, data_format=None):
+    """RGB -> HSV, every channel in ``[0, 1]`` (hue as a fraction of a turn); float images only.
+    Magnitudes below the dtype's epsilon are read as 0.
+    """
+    if data_format not in _FORMATS:
+        _bad('rgb_to_hsv', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(images, _Special):
+        return _slow(_REGISTRY['rgb_to_hsv'], (images, data_format,), {})
+    return _STATE.kernels['rgb_to_hsv'](images, data_format)
 
 
 def right_shift(x, y):
@@ -1073,6 +2031,26 @@ def rsqrt(x):
     return _STATE.kernels['rsqrt'](x)
 
 
+def scale_and_translate(images, output_shape, scale, translation, spatial_dims, method, antialias=True):
+    """Resamples ``images`` along ``spatial_dims``: output pixel ``o``'s centre maps to input
+    coordinate ``(o + 0.5 - translation) / scale - 0.5`` (``jax.image.scale_and_translate``).
+    """
+    if isinstance(images, _Special) or isinstance(scale, _Special) or isinstance(translation, _Special):
+        return _slow(_REGISTRY['scale_and_translate'], (images, output_shape, scale, translation, spatial_dims, method, antialias,), {})
+    return _STATE.kernels['scale_and_translate'](images, output_shape, scale, translation, spatial_dims, method, antialias)
+
+
+def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
+    """Loops ``carry, y = f(carry, x)`` over the leading axis of ``xs`` (a pytree; or ``length``
+    steps with ``x = None``), from ``carry = init``; returns ``(carry, ys)`` with the ``y``
+    stacked on a new leading axis. ``reverse`` scans from the end (``ys`` keep their positions);
+    ``unroll`` is how many steps a compiled loop runs per iteration (a hint).
+    """
+    if isinstance(init, _Special) or isinstance(xs, _Special):
+        return _slow(_REGISTRY['scan'], (f, init, xs, length, reverse, unroll,), {})
+    return _STATE.kernels['scan'](f, init, xs, length, reverse, unroll)
+
+
 def scatter_add(x, indices, updates):
     """``x`` with ``updates`` added at ``indices`` (last axis of indices indexes x's leading
     axes; repeated indices accumulate).
@@ -1082,11 +2060,74 @@ def scatter_add(x, indices, updates):
     return _STATE.kernels['scatter_add'](x, indices, updates)
 
 
+def searchsorted(sorted_sequence, values, side='left'):
+    """Insertion points of ``values`` into the ascending 1-D ``sorted_sequence`` as int32:
+    ``side='left'`` gives the first suitable index, ``'right'`` the last.
+    """
+    if isinstance(sorted_sequence, _Special) or isinstance(values, _Special):
+        return _slow(_REGISTRY['searchsorted'], (sorted_sequence, values, side,), {})
+    return _STATE.kernels['searchsorted'](sorted_sequence, values, side)
+
+
+def segment_max(data, segment_ids, num_segments=None, sorted=False):
+    """Maxima of the rows of ``data`` per segment id (see :func:`segment_sum`); empty segments give
+    the dtype's lowest value (-inf for floats, False for bool). Gradient split evenly between ties.
+    """
+    if isinstance(data, _Special) or isinstance(segment_ids, _Special):
+        return _slow(_REGISTRY['segment_max'], (data, segment_ids, num_segments, sorted,), {})
+    return _STATE.kernels['segment_max'](data, segment_ids, num_segments, sorted)
+
+
+def segment_min(data, segment_ids, num_segments=None, sorted=False):
+    """Minima of the rows of ``data`` per segment id (see :func:`segment_sum`); empty segments give
+    the dtype's highest value (+inf for floats, True for bool).
+    """
+    if isinstance(data, _Special) or isinstance(segment_ids, _Special):
+        return _slow(_REGISTRY['segment_min'], (data, segment_ids, num_segments, sorted,), {})
+    return _STATE.kernels['segment_min'](data, segment_ids, num_segments, sorted)
+
+
+def segment_prod(data, segment_ids, num_segments=None, sorted=False):
+    """Products of the rows of ``data`` per segment id (see :func:`segment_sum`); empty segments
+    give 1.
+    """
+    if isinstance(data, _Special) or isinstance(segment_ids, _Special):
+        return _slow(_REGISTRY['segment_prod'], (data, segment_ids, num_segments, sorted,), {})
+    return _STATE.kernels['segment_prod'](data, segment_ids, num_segments, sorted)
+
+
+def segment_sum(data, segment_ids, num_segments=None, sorted=False):
+    """Sums of the rows of ``data`` per segment id: ``out[s] = sum(data[i] for segment_ids[i] == s)``
+    for ``s`` in ``[0, num_segments)`` (default ``max(segment_ids) + 1``, eager only); ids
+    outside are dropped, empty segments give 0. ``sorted=True`` promises ascending ids.
+    """
+    if isinstance(data, _Special) or isinstance(segment_ids, _Special):
+        return _slow(_REGISTRY['segment_sum'], (data, segment_ids, num_segments, sorted,), {})
+    return _STATE.kernels['segment_sum'](data, segment_ids, num_segments, sorted)
+
+
 def selu(x):
     """Scaled ELU with the self-normalizing constants."""
     if isinstance(x, _Special):
         return _slow(_REGISTRY['selu'], (x,), {})
     return _STATE.kernels['selu'](x)
+
+
+def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding='valid', data_format=None, dilation_rate=1):
+    """Depthwise convolution with ``depthwise_kernel`` ``(*window, in_channels,
+    depth_multiplier)``, then a 1x1 convolution with ``pointwise_kernel`` ``(*ones,
+    in_channels * depth_multiplier, out_channels)``.
+    """
+    if padding != 'valid' and padding != 'same':
+        if str(padding).lower() in ('valid', 'same'):
+            padding = str(padding).lower()
+        else:
+            _bad('separable_conv', 'padding', padding, "'valid' or 'same'")
+    if data_format not in _FORMATS:
+        _bad('separable_conv', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(inputs, _Special) or isinstance(depthwise_kernel, _Special) or isinstance(pointwise_kernel, _Special):
+        return _slow(_REGISTRY['separable_conv'], (inputs, depthwise_kernel, pointwise_kernel, strides, padding, data_format, dilation_rate,), {})
+    return _STATE.kernels['separable_conv'](inputs, depthwise_kernel, pointwise_kernel, strides, padding, data_format, dilation_rate)
 
 
 def sigmoid(x):
@@ -1138,6 +2179,29 @@ def slice_update(inputs, start_indices, updates):
     return _STATE.kernels['slice_update'](inputs, start_indices, updates)
 
 
+def slogdet(x):
+    """``(sign, log|det x|)`` of each square matrix ``x``: the log-determinant without overflow."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['slogdet'], (x,), {})
+    return _STATE.kernels['slogdet'](x)
+
+
+def sobel_edges(images, data_format=None):
+    """Sobel gradients of a batch of images, zero padded: ``(..., 2)`` holding ``[dy, dx]``."""
+    if data_format not in _FORMATS:
+        _bad('sobel_edges', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(images, _Special):
+        return _slow(_REGISTRY['sobel_edges'], (images, data_format,), {})
+    return _STATE.kernels['sobel_edges'](images, data_format)
+
+
+def soft_shrink(x, threshold=0.5):
+    """``x - threshold`` above ``threshold``, ``x + threshold`` below ``-threshold``, else 0."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['soft_shrink'], (x, threshold,), {})
+    return _STATE.kernels['soft_shrink'](x, threshold)
+
+
 def softmax(x, axis=-1):
     """``exp(x - max) / sum(exp(x - max))`` along ``axis``."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
@@ -1161,6 +2225,25 @@ def softsign(x):
     return _STATE.kernels['softsign'](x)
 
 
+def solve(a, b):
+    """Solves ``a @ x = b`` for ``x``: ``a`` is ``(..., M, M)``, ``b`` is ``(..., M)`` (vectors: a
+    1-D ``b``, or ``a``'s shape without its last axis) or ``(..., M, N)``; ``x`` has ``b``'s shape.
+    """
+    _REGISTRY['solve'].validate(a, b)
+    if isinstance(a, _Special) or isinstance(b, _Special):
+        return _slow(_REGISTRY['solve'], (a, b,), {})
+    return _STATE.kernels['solve'](a, b)
+
+
+def solve_triangular(a, b, lower=False):
+    """Solves ``a @ x = b`` for a triangular ``a`` (``(..., M, M)``; only its lower triangle is
+    read when ``lower``, else its upper one); ``b`` is ``(M,)`` or ``(..., M, N)``.
+    """
+    if isinstance(a, _Special) or isinstance(b, _Special):
+        return _slow(_REGISTRY['solve_triangular'], (a, b, lower,), {})
+    return _STATE.kernels['solve_triangular'](a, b, lower)
+
+
 def sort(x, axis=-1):
     """Sorted copy along ``axis`` (ascending)."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
@@ -1170,6 +2253,15 @@ def sort(x, axis=-1):
     return _STATE.kernels['sort'](x, axis)
 
 
+def space_to_depth(x, block_size, data_format='channels_last'):
+    """The inverse of :func:`depth_to_space` (pixel unshuffle)."""
+    if data_format not in _FORMATS:
+        _bad('space_to_depth', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['space_to_depth'], (x, block_size, data_format,), {})
+    return _STATE.kernels['space_to_depth'](x, block_size, data_format)
+
+
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     """Categorical cross-entropy with integer class ``target``s."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(output, 'shape', ())) <= axis < (len(getattr(output, 'shape', ())) or 1):
@@ -1177,6 +2269,31 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     if isinstance(target, _Special) or isinstance(output, _Special):
         return _slow(_REGISTRY['sparse_categorical_crossentropy'], (target, output, from_logits, axis,), {})
     return _STATE.kernels['sparse_categorical_crossentropy'](target, output, from_logits, axis)
+
+
+def sparse_plus(x):
+    """0 for ``x <= -1``, ``x`` for ``x >= 1``, ``(x + 1)**2 / 4`` between."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['sparse_plus'], (x,), {})
+    return _STATE.kernels['sparse_plus'](x)
+
+
+def sparse_sigmoid(x):
+    """0 for ``x <= -1``, 1 for ``x >= 1``, ``(x + 1) / 2`` between."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['sparse_sigmoid'], (x,), {})
+    return _STATE.kernels['sparse_sigmoid'](x)
+
+
+def sparsemax(x, axis=-1):
+    """The Euclidean projection of ``x`` onto the probability simplex along ``axis``:
+    ``max(x - tau, 0)`` with ``tau`` chosen so the result sums to 1.
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('sparsemax', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['sparsemax'], (x, axis,), {})
+    return _STATE.kernels['sparsemax'](x, axis)
 
 
 def split(x, indices_or_sections, axis=0):
@@ -1202,6 +2319,15 @@ def square(x):
     return _STATE.kernels['square'](x)
 
 
+def squareplus(x, b=4):
+    """``(x + sqrt(x**2 + b)) / 2``, evaluated without cancellation (``b / (2 (s - x))`` for
+    ``x < 0``) or overflow (``s = hypot(x, sqrt(b))``).
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['squareplus'], (x, b,), {})
+    return _STATE.kernels['squareplus'](x, b)
+
+
 def squeeze(x, axis=None):
     """Removes length-1 axes (only ``axis`` if given; it must have length 1)."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
@@ -1209,6 +2335,18 @@ def squeeze(x, axis=None):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['squeeze'], (x, axis,), {})
     return _STATE.kernels['squeeze'](x, axis)
+
+
+def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03, data_format=None):
+    """Structural similarity of two images (or batches): local Gaussian-weighted means, variances
+    and covariance over ``filter_size`` windows (no padding), averaged over space and channels.
+    Returns one value per image, in the images' dtype.
+    """
+    if data_format not in _FORMATS:
+        _bad('ssim', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    if isinstance(image1, _Special) or isinstance(image2, _Special):
+        return _slow(_REGISTRY['ssim'], (image1, image2, max_val, filter_size, filter_sigma, k1, k2, data_format,), {})
+    return _STATE.kernels['ssim'](image1, image2, max_val, filter_size, filter_sigma, k1, k2, data_format)
 
 
 def stack(x, axis=0):
@@ -1227,6 +2365,19 @@ def std(x, axis=None, keepdims=False):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['std'], (x, axis, keepdims,), {})
     return _STATE.kernels['std'](x, axis, keepdims)
+
+
+def stft(x, sequence_length, sequence_stride, fft_length, window='hann', center=True):
+    """Short-time Fourier transform along the last axis: ``(real, imag)`` of shape ``(...,
+    num_frames, fft_length // 2 + 1)``. Frames of ``fft_length`` every ``sequence_stride`` steps
+    (``center=True`` reflect-pads the signal by ``fft_length // 2`` each side) are multiplied by
+    ``window`` -- ``"hann"``, ``"hamming"`` (periodic, ``sequence_length`` long, centered in
+    ``fft_length`` with zeros), a ``(sequence_length,)`` tensor, or ``None`` (ones) -- then
+    transformed with :func:`rfft`. ``x`` must be float32 or float64.
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['stft'], (x, sequence_length, sequence_stride, fft_length, window, center,), {})
+    return _STATE.kernels['stft'](x, sequence_length, sequence_stride, fft_length, window, center)
 
 
 def stop_gradient(variable):
@@ -1254,11 +2405,38 @@ def sum(x, axis=None, keepdims=False):
     return _STATE.kernels['sum'](x, axis, keepdims)
 
 
+def svd(x, full_matrices=True, compute_uv=True):
+    """Singular value decomposition ``x = u @ diag(s) @ vh`` of each matrix ``x`` (``(..., M, N)``,
+    ``K = min(M, N)``): ``(u, s, vh)`` with ``u`` ``(..., M, M)`` and ``vh`` ``(..., N, N)``
+    (``full_matrices=False``: ``(..., M, K)`` and ``(..., K, N)``), ``s`` descending ``(..., K)``;
+    ``compute_uv=False`` returns ``s`` alone. Signs are fixed (see the module docstring).
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['svd'], (x, full_matrices, compute_uv,), {})
+    return _STATE.kernels['svd'](x, full_matrices, compute_uv)
+
+
 def swapaxes(x, axis1, axis2):
     """Interchanges two axes."""
     if isinstance(x, _Special):
         return _slow(_REGISTRY['swapaxes'], (x, axis1, axis2,), {})
     return _STATE.kernels['swapaxes'](x, axis1, axis2)
+
+
+def swish(x):
+    """``x * sigmoid(x)``: Keras's name for :func:`silu`."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['swish'], (x,), {})
+    return _STATE.kernels['swish'](x)
+
+
+def switch(index, branches, *operands):
+    """``branches[index](*operands)``, ``index`` clipped to ``[0, len(branches) - 1]``;
+    every branch must return the same structure.
+    """
+    if isinstance(index, _Special) or _any_special(operands):
+        return _slow(_REGISTRY['switch'], (index, branches, *operands,), {})
+    return _STATE.kernels['switch'](index, branches, *operands)
 
 
 def take(x, indices, axis=None):
@@ -1304,11 +2482,25 @@ def tanh(x):
     return _STATE.kernels['tanh'](x)
 
 
+def tanh_shrink(x):
+    """``x - tanh(x)``."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['tanh_shrink'], (x,), {})
+    return _STATE.kernels['tanh_shrink'](x)
+
+
 def tensordot(x1, x2, axes=2):
     """Tensor contraction over ``axes`` (an int, or a pair of axis lists)."""
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['tensordot'], (x1, x2, axes,), {})
     return _STATE.kernels['tensordot'](x1, x2, axes)
+
+
+def threshold(x, threshold, default_value):
+    """``x`` where ``x > threshold``, else ``default_value``."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['threshold'], (x, threshold, default_value,), {})
+    return _STATE.kernels['threshold'](x, threshold, default_value)
 
 
 def tile(x, repeats):
@@ -1327,11 +2519,29 @@ def top_k(x, k, sorted=True):
     return _STATE.kernels['top_k'](x, k, sorted)
 
 
+def trace(x, offset=0, axis1=0, axis2=1):
+    """Sum of the ``offset`` diagonal of the planes ``axis1`` x ``axis2``. bool / int8 / int16
+    sum in int32, uint8 / uint16 in uint32.
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['trace'], (x, offset, axis1, axis2,), {})
+    return _STATE.kernels['trace'](x, offset, axis1, axis2)
+
+
 def transpose(x, axes=None):
     """Permutes the axes (reverses them if ``axes`` is None)."""
     if isinstance(x, _Special):
         return _slow(_REGISTRY['transpose'], (x, axes,), {})
     return _STATE.kernels['transpose'](x, axes)
+
+
+def tri(N, M=None, k=0, dtype=None):
+    """``(N, M)`` array with ones at and below the ``k``-th diagonal, zeros above (default dtype
+    ``floatx()``).
+    """
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('tri', 'dtype', dtype)
+    return _STATE.kernels['tri'](N, M, k, dtype)
 
 
 def tril(x, k=0):
@@ -1355,6 +2565,49 @@ def trunc(x):
     return _STATE.kernels['trunc'](x)
 
 
+def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
+    """Sliding blocks of an ``(N, C, H, W)`` image (im2col): ``(N, C * kh * kw, L)``, each
+    column one block in ``(channel, row, column)`` order (PyTorch's ``unfold``).
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['unfold'], (x, kernel_size, dilation, padding, stride,), {})
+    return _STATE.kernels['unfold'](x, kernel_size, dilation, padding, stride)
+
+
+def unique(x, sorted=True, return_index=False, return_inverse=False, return_counts=False, axis=None, size=None, fill_value=None):
+    """The distinct entries of ``x`` (flattened, or distinct slices along ``axis``), ascending with
+    ``sorted=True``, else in order of first occurrence. Extra outputs, in this order: the index of
+    each one's first occurrence (``return_index``), the position of each entry of ``x`` in the
+    result (``return_inverse``; ``x``'s shape without ``axis``), the number of occurrences
+    (``return_counts``). ``size`` makes the length static: the result is cut or padded with
+    ``fill_value`` (default: the smallest distinct value), the indices padded with the first one's,
+    counts with 0. NaNs count as one value. Indices and counts are int32.
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('unique', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['unique'], (x, sorted, return_index, return_inverse, return_counts, axis, size, fill_value,), {})
+    return _STATE.kernels['unique'](x, sorted, return_index, return_inverse, return_counts, axis, size, fill_value)
+
+
+def unravel_index(indices, shape):
+    """Flat ``indices`` into ``shape`` as a tuple of coordinate arrays, one per dimension, in
+    ``indices``'s integer dtype (int32 for Python ints).
+    """
+    if isinstance(indices, _Special):
+        return _slow(_REGISTRY['unravel_index'], (indices, shape,), {})
+    return _STATE.kernels['unravel_index'](indices, shape)
+
+
+def vander(x, N=None, increasing=False):
+    """The Vandermonde matrix of the 1-D ``x``: columns ``x**(N-1), ..., x, 1`` (reversed when
+    ``increasing``); ``N`` defaults to ``len(x)``.
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['vander'], (x, N, increasing,), {})
+    return _STATE.kernels['vander'](x, N, increasing)
+
+
 def var(x, axis=None, keepdims=False):
     """Population variance (two-pass) over ``axis``."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
@@ -1366,6 +2619,23 @@ def var(x, axis=None, keepdims=False):
     return _STATE.kernels['var'](x, axis, keepdims)
 
 
+def vdot(x1, x2):
+    """The dot product of the flattened inputs (same size)."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['vdot'], (x1, x2,), {})
+    return _STATE.kernels['vdot'](x1, x2)
+
+
+def vectorized_map(function, elements):
+    """``function`` applied to each slice of ``elements`` (a pytree) along its leading axis,
+    the results stacked; native kernels vectorize it (``jax.vmap``, ``torch.vmap``,
+    ``tf.vectorized_map``), the reference loops.
+    """
+    if isinstance(elements, _Special):
+        return _slow(_REGISTRY['vectorized_map'], (function, elements,), {})
+    return _STATE.kernels['vectorized_map'](function, elements)
+
+
 def where(condition, x1=None, x2=None):
     """``x1`` where ``condition`` holds, else ``x2``. With neither ``x1`` nor ``x2``: the indices
     of ``condition``'s nonzero entries, a tuple of int32 arrays, one per axis (its length depends
@@ -1374,6 +2644,17 @@ def where(condition, x1=None, x2=None):
     if isinstance(condition, _Special) or isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['where'], (condition, x1, x2,), {})
     return _STATE.kernels['where'](condition, x1, x2)
+
+
+def while_loop(cond, body, loop_vars, maximum_iterations=None):
+    """Runs ``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)`` (and fewer than
+    ``maximum_iterations`` iterations ran). A tuple or list of loop variables is unpacked into
+    ``cond`` and ``body`` and returned as a tuple; a single tensor is passed and returned as is.
+    Reverse-mode differentiable on backends whose loops are (not ``lax.while_loop``).
+    """
+    if isinstance(loop_vars, _Special):
+        return _slow(_REGISTRY['while_loop'], (cond, body, loop_vars, maximum_iterations,), {})
+    return _STATE.kernels['while_loop'](cond, body, loop_vars, maximum_iterations)
 
 
 def zeros(shape, dtype=None):
@@ -1395,7 +2676,10 @@ def zeros_like(x, dtype=None):
 __all__ = [
     'abs',
     'adam_update',
+    'adaptive_average_pool',
+    'adaptive_max_pool',
     'add',
+    'affine_transform',
     'all',
     'any',
     'arange',
@@ -1408,33 +2692,61 @@ __all__ = [
     'arctanh',
     'argmax',
     'argmin',
+    'argpartition',
     'argsort',
+    'associative_scan',
+    'average',
     'average_pool',
+    'bartlett',
     'batch_normalization',
     'binary_crossentropy',
+    'bincount',
     'bitcast_uint32_to_float32',
     'bitwise_and',
     'bitwise_invert',
     'bitwise_or',
     'bitwise_xor',
+    'blackman',
     'broadcast_to',
     'cast',
     'categorical_crossentropy',
+    'cdist',
     'ceil',
     'celu',
+    'cholesky',
+    'cholesky_inverse',
     'clip',
     'concatenate',
+    'cond',
     'conv',
     'conv_transpose',
+    'corrcoef',
+    'correlate',
     'cos',
     'cosh',
+    'count_nonzero',
+    'crop_images',
+    'cross',
+    'ctc_decode',
+    'ctc_loss',
     'cumprod',
     'cumsum',
+    'custom_gradient',
     'dense',
+    'depth_to_space',
     'depthwise_conv',
+    'det',
+    'diag',
+    'diagflat',
+    'diagonal',
+    'digitize',
     'divide',
+    'dot',
     'dot_product_attention',
+    'eig',
+    'eigh',
     'einsum',
+    'elastic_transform',
     'elu',
     'equal',
     'erf',
@@ -1443,23 +2755,47 @@ __all__ = [
     'exp2',
     'expand_dims',
     'expm1',
+    'extract_patches',
+    'extract_patches_3d',
+    'extract_sequences',
     'eye',
+    'fft',
+    'fft2',
     'flip',
     'floor',
     'floor_divide',
+    'fold',
+    'fori_loop',
     'full',
     'full_like',
     'gather_nd',
+    'gaussian_blur',
     'gelu',
     'get_item',
     'get_item_grad',
+    'glu',
     'greater',
     'greater_equal',
+    'hamming',
+    'hanning',
+    'hard_shrink',
     'hard_sigmoid',
     'hard_silu',
+    'hard_swish',
+    'hard_tanh',
+    'histogram',
+    'hsv_to_rgb',
+    'ifft2',
+    'in_top_k',
+    'inner',
+    'inv',
+    'irfft',
     'isfinite',
     'isinf',
     'isnan',
+    'istft',
+    'kaiser',
+    'kron',
     'layer_normalization',
     'leaky_relu',
     'left_shift',
@@ -1473,34 +2809,67 @@ __all__ = [
     'log_sigmoid',
     'log_softmax',
     'logaddexp',
+    'logdet',
     'logical_and',
     'logical_not',
     'logical_or',
     'logical_xor',
     'logsumexp',
+    'lstsq',
+    'lu_factor',
+    'map',
+    'map_coordinates',
     'matmul',
+    'matrix_power',
+    'matrix_rank',
     'max',
     'max_pool',
     'maximum',
     'mean',
+    'median',
     'min',
     'minimum',
     'mish',
     'mod',
     'moments',
     'moveaxis',
+    'multi_hot',
     'multiply',
     'nan_to_num',
+    'nanargmax',
+    'nanargmin',
+    'nancumprod',
+    'nancumsum',
+    'nanmax',
+    'nanmean',
+    'nanmedian',
+    'nanmin',
+    'nanpercentile',
+    'nanprod',
+    'nanquantile',
+    'nanstd',
+    'nansum',
+    'nanvar',
     'negative',
+    'nonzero',
     'norm',
+    'normalize',
     'not_equal',
     'one_hot',
     'ones',
     'ones_like',
     'outer',
     'pad',
+    'pad_images',
+    'percentile',
+    'perspective_transform',
+    'pinv',
     'power',
     'prod',
+    'psnr',
+    'ptp',
+    'qr',
+    'quantile',
     'random_bits',
     'random_categorical',
     'random_dropout',
@@ -1511,17 +2880,30 @@ __all__ = [
     'random_uniform',
     'ravel',
     'reciprocal',
+    'reconstruct_patches',
     'relu',
     'relu6',
     'repeat',
     'reshape',
+    'resize',
+    'rfft',
+    'rgb_to_grayscale',
+    'rgb_to_hsv',
     'right_shift',
     'rms_normalization',
     'roll',
     'round',
     'rsqrt',
+    'scale_and_translate',
+    'scan',
     'scatter_add',
+    'searchsorted',
+    'segment_max',
+    'segment_min',
+    'segment_prod',
+    'segment_sum',
     'selu',
+    'separable_conv',
     'sigmoid',
     'sign',
     'silu',
@@ -1529,35 +2911,61 @@ __all__ = [
     'sinh',
     'slice',
     'slice_update',
+    'slogdet',
+    'sobel_edges',
+    'soft_shrink',
     'softmax',
     'softplus',
     'softsign',
+    'solve',
+    'solve_triangular',
     'sort',
+    'space_to_depth',
     'sparse_categorical_crossentropy',
+    'sparse_plus',
+    'sparse_sigmoid',
+    'sparsemax',
     'split',
     'sqrt',
     'square',
+    'squareplus',
     'squeeze',
+    'ssim',
     'stack',
     'std',
+    'stft',
     'stop_gradient',
     'subtract',
     'sum',
+    'svd',
     'swapaxes',
+    'swish',
+    'switch',
     'take',
     'take_along_axis',
     'take_along_axis_grad',
     'tan',
     'tanh',
+    'tanh_shrink',
     'tensordot',
+    'threshold',
     'tile',
     'top_k',
+    'trace',
     'transpose',
+    'tri',
     'tril',
     'triu',
     'trunc',
+    'unfold',
+    'unique',
+    'unravel_index',
+    'vander',
     'var',
+    'vdot',
+    'vectorized_map',
     'where',
+    'while_loop',
     'zeros',
     'zeros_like',
 ]
