@@ -47,4 +47,9 @@ def all_kernels() -> dict[str, Callable]:
     return merge_kernel_tables(GROUPS)
 
 
-__all__ = ["GROUPS", "all_kernels"]
+def reference_ops() -> frozenset[str]:
+    """The ops the modules declare as running through their reference (``REFERENCE``)."""
+    return frozenset(n for g in GROUPS for n in getattr(g, "REFERENCE", ()))
+
+
+__all__ = ["GROUPS", "all_kernels", "reference_ops"]
