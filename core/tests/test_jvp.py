@@ -72,6 +72,8 @@ def test_jvp_through_linalg(backend):
     want_dd = (np.linalg.det(a + h * t) - np.linalg.det(a - h * t)) / (2 * h)
     want_dv = (np.linalg.inv(a + h * t) - np.linalg.inv(a - h * t)) / (2 * h)
     tol = 1e-6 if dt == "float64" else 2e-4
+    np.testing.assert_allclose(float(backend.to_numpy(d)), np.linalg.det(a), rtol=tol)
+    np.testing.assert_allclose(backend.to_numpy(v), np.linalg.inv(a), rtol=tol, atol=tol)
     np.testing.assert_allclose(float(backend.to_numpy(dd)), want_dd, rtol=tol)
     np.testing.assert_allclose(backend.to_numpy(dv), want_dv, rtol=tol, atol=tol)
 
