@@ -637,7 +637,7 @@ def _corrcoef_len(args, kwargs):
     return np.shape(args[0])[-1]
 
 
-@op(G, T.Kc(_corrcoef_len, lambda c: np.full(np.shape(c.exact), 4.0)), _CORRCOEF_CASES)
+@op(G, T.Kc(_corrcoef_len, lambda c: np.full(np.shape(c.exact), 4.0)), _CORRCOEF_CASES, grad=_os.corrcoef_grad)
 def corrcoef(x):
     """Pearson correlation coefficients of the rows of ``x`` (1-D: one variable), clipped to
     [-1, 1]; integers give floatx."""
