@@ -166,3 +166,25 @@ def correlate_grad(g, out, x1, x2, mode="valid"):
     dx1 = K.correlate(gf, K.flip(x2, 0), "valid")
     dx2 = K.flip(K.correlate(gf, x1, "valid"), 0)
     return (dx1, dx2)
+
+
+# ----------------------------------------------------------------------- corrcoef
+def corrcoef_grad(g, out, x):
+    """``C = S / sqrt(d d^T)`` with ``S = Xc Xc^T / (n - 1)``, ``Xc`` the centred rows and ``d =
+    diag(S)``; the clip to [-1, 1] is treated as the identity (it only absorbs rounding). A 1-D
+    ``x`` gives the constant 1: no gradient."""
+    if tensors.ndim(x) < 2:
+        return (K.zeros_like(x),)
+    rows, n = tensors.shape(x)
+    xc = x - K.mean(x, axis=1, keepdims=True)
+    s = K.matmul(xc, K.transpose(xc)) / (n - 1.0)
+    eye = K.eye(rows, dtype=tensors.dtype(x))
+    d = K.sum(s * eye, axis=1)
+    root = K.sqrt(d)
+    c = s / (root[:, None] * root[None, :])
+    gs = g / (root[:, None] * root[None, :])
+    gc = g * c
+    gd = -0.5 * (K.sum(gc, axis=1) + K.sum(gc, axis=0)) / d
+    gs = gs + eye * gd[None, :]
+    gxc = K.matmul(gs + K.transpose(gs), xc) / (n - 1.0)
+    return (gxc - K.mean(gxc, axis=1, keepdims=True),)

@@ -566,7 +566,9 @@ _BINCOUNT_CASES = [
     Case("minlength", lambda r, dt: ((r.integers(0, 4, 20).astype(np.int32),), {"minlength": 7}),
          dtypes=("int32",), grad=False),
     Case("weights", lambda r, dt: ((r.integers(0, 6, 40).astype(np.int32),),
-                                   {"weights": r.standard_normal(40).astype(dt)}), grad=False),
+                                   {"weights": r.standard_normal(40).astype(dt)})),
+    Case("weights_batched", lambda r, dt: ((r.integers(0, 5, (3, 8)).astype(np.int32),),
+                                           {"weights": r.standard_normal((3, 8)).astype(dt), "minlength": 7})),
     Case("weights_int", lambda r, dt: ((r.integers(0, 6, 40).astype(np.int32),),
                                        {"weights": r.integers(-5, 5, 40).astype(np.int32)}),
          dtypes=("int32",), grad=False),
@@ -576,7 +578,14 @@ _BINCOUNT_CASES = [
 ]
 
 
-@op(G, T.Kr(), _BINCOUNT_CASES, tensors=("x", "weights"))
+def _bincount_grad(g, out, x, weights=None, minlength=0, sparse=False):
+    """Each weight lands in bin ``x[i]``: its cotangent is ``g`` at that bin (per row for 2-D)."""
+    if weights is None:
+        return (None, None)
+    return (None, K.take_along_axis(g, K.cast(x, "int32"), axis=-1))
+
+
+@op(G, T.Kr(), _BINCOUNT_CASES, grad=_bincount_grad, tensors=("x", "weights"))
 def bincount(x, weights=None, minlength=0, sparse=False):
     """Occurrences of each value ``0..max(x)`` (at least ``minlength`` bins) in non-negative int
     ``x`` (1-D, or 2-D counted per row); with ``weights`` their sums per value instead. int32
@@ -637,7 +646,7 @@ def _corrcoef_len(args, kwargs):
     return np.shape(args[0])[-1]
 
 
-@op(G, T.Kc(_corrcoef_len, lambda c: np.full(np.shape(c.exact), 4.0)), _CORRCOEF_CASES)
+@op(G, T.Kc(_corrcoef_len, lambda c: np.full(np.shape(c.exact), 4.0)), _CORRCOEF_CASES, grad=_os.corrcoef_grad)
 def corrcoef(x):
     """Pearson correlation coefficients of the rows of ``x`` (1-D: one variable), clipped to
     [-1, 1]; integers give floatx."""
