@@ -79,6 +79,15 @@ def all(x, axis=None, keepdims=False):
     return _STATE.kernels['all'](x, axis, keepdims)
 
 
+def angle(x):
+    """The argument of ``x``: ``arctan2(imag, real)`` (0 or pi for a real tensor; a signed zero
+    counts: ``angle(-0.0)`` is pi). Integer and bool inputs give ``floatx()``.
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['angle'], (x,), {})
+    return _STATE.kernels['angle'](x)
+
+
 def any(x, axis=None, keepdims=False):
     """True where any element along ``axis`` is truthy."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
@@ -305,6 +314,20 @@ def concatenate(xs, axis=0):
     if _any_special(xs):
         return _slow(_REGISTRY['concatenate'], (xs, axis,), {})
     return _STATE.kernels['concatenate'](xs, axis)
+
+
+def conj(x):
+    """The complex conjugate of ``x`` (``x`` itself for a real tensor)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['conj'], (x,), {})
+    return _STATE.kernels['conj'](x)
+
+
+def conjugate(x):
+    """The complex conjugate of ``x`` (Keras's alias of :func:`conj`)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['conjugate'], (x,), {})
+    return _STATE.kernels['conjugate'](x)
 
 
 def conv(inputs, kernel, strides=1, padding='valid', data_format=None, dilation_rate=1):
@@ -683,6 +706,13 @@ def ifft2(x):
     return _STATE.kernels['ifft2'](x)
 
 
+def imag(x):
+    """The imaginary part of ``x`` (zeros for a real tensor)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['imag'], (x,), {})
+    return _STATE.kernels['imag'](x)
+
+
 def irfft(x, fft_length=None):
     """The inverse of :func:`rfft`: a real signal of ``fft_length`` (default ``2 * (bins - 1)``)
     from the half spectrum ``x = (real, imag)``.
@@ -711,6 +741,13 @@ def isnan(x):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isnan'], (x,), {})
     return _STATE.kernels['isnan'](x)
+
+
+def isreal(x):
+    """Elementwise: whether the imaginary part is 0 (all ``True`` for a real tensor)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['isreal'], (x,), {})
+    return _STATE.kernels['isreal'](x)
 
 
 def istft(x, sequence_length, sequence_stride, fft_length, length=None, window='hann', center=True):
@@ -1173,6 +1210,13 @@ def ravel(x):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['ravel'], (x,), {})
     return _STATE.kernels['ravel'](x)
+
+
+def real(x):
+    """The real part of ``x`` (``x`` itself for a real tensor)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['real'], (x,), {})
+    return _STATE.kernels['real'](x)
 
 
 def reciprocal(x):
@@ -1675,6 +1719,7 @@ __all__ = [
     'adaptive_max_pool',
     'add',
     'all',
+    'angle',
     'any',
     'arange',
     'arccos',
@@ -1704,6 +1749,8 @@ __all__ = [
     'celu',
     'clip',
     'concatenate',
+    'conj',
+    'conjugate',
     'conv',
     'conv_transpose',
     'cos',
@@ -1749,10 +1796,12 @@ __all__ = [
     'hard_swish',
     'hard_tanh',
     'ifft2',
+    'imag',
     'irfft',
     'isfinite',
     'isinf',
     'isnan',
+    'isreal',
     'istft',
     'kaiser',
     'layer_normalization',
@@ -1808,6 +1857,7 @@ __all__ = [
     'random_truncated_normal',
     'random_uniform',
     'ravel',
+    'real',
     'reciprocal',
     'relu',
     'relu6',
