@@ -9,6 +9,7 @@ test checks the projection's defining properties instead.
 from __future__ import annotations
 
 import importlib.util
+import math
 import os
 import pickle
 import subprocess
@@ -121,6 +122,8 @@ def _close(got, want, what):
         np.testing.assert_allclose(got, want, rtol=2e-5, atol=2e-5 * scale, err_msg=what)
 
 
+# ctc_decode's beam search runs on host copies everywhere (it warns so)
+@pytest.mark.filterwarnings("ignore::dlx.backend.contract.ReferenceFallbackWarning")
 @pytest.mark.parametrize("cid", [c[0] for c in CASES])
 def test_equals_keras(keras_out, backend, cid):
     _, name, args, kwargs = next(c for c in CASES if c[0] == cid)
@@ -192,3 +195,12 @@ def test_complex_cases_skip_without_the_capability():
     with pytest.raises(pytest.skip.Exception, match="no complex dtypes here"):
         _gate(NoComplex(), get_spec("fft"), "complex64", "value")
     _gate(NoComplex(), get_spec("fft"), "float32", "value")  # real cases still run
+
+
+def test_complex_helpers_take_complex_arrays(numpy_backend):
+    z = np.array([1 + 2j, -3 - 0.5j, complex(-0.0, 0.0)], np.complex64)
+    np.testing.assert_array_equal(dlx.ops.real(z), np.float32([1, -3, -0.0]))
+    np.testing.assert_array_equal(dlx.ops.imag(z), np.float32([2, -0.5, 0]))
+    np.testing.assert_array_equal(dlx.ops.conjugate(z), np.conj(z))
+    np.testing.assert_allclose(dlx.ops.angle(z), [math.atan2(2, 1), math.atan2(-0.5, -3), math.pi], rtol=1e-6)
+    np.testing.assert_array_equal(dlx.ops.isreal(z), [False, False, True])

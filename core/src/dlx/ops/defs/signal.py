@@ -536,3 +536,68 @@ hamming = _window_op("hamming", np.hamming, "The Hamming window of length ``x``.
 hanning = _window_op("hanning", np.hanning, "The Hann window of length ``x``.")
 kaiser = _window_op("kaiser", np.kaiser, "The Kaiser window of length ``x`` with shape parameter ``beta``.",
                     "beta")
+
+
+# ------------------------------------------------------------------------------ complex helpers
+# dlx's dtype lattice has no complex dtypes yet: the specs, cases and decompositions cover real
+# tensors (where these are Keras's identities / constants); the NumPy, JAX, torch and TF kernels
+# also take complex arrays of their framework.
+def _zero_grad(g, out, x):
+    return (K.zeros_like(x),)
+
+
+def _real_cases(bool_ok=True):
+    cases = [
+        Case("normal", lambda r, dt: ((r.standard_normal((5, 7)).astype(dt),), {})),
+        Case("special", lambda r, dt: ((np.array([0.0, -0.0, 1.0, -2.0, np.inf, -np.inf, np.nan]).astype(dt),), {}),
+             grad=False),
+        Case("int", lambda r, dt: ((r.integers(-5, 5, (3, 4)).astype(np.int32),), {}), dtypes=("int32",), grad=False),
+    ]
+    return cases
+
+
+@op("numpy", T.E0, _real_cases(), grad=lambda g, out, x: (g,), decomposition=lambda x: x)
+def real(x):
+    """The real part of ``x`` (``x`` itself for a real tensor)."""
+    return np.real(np.asarray(x))
+
+
+@op("numpy", T.E0, _real_cases(), grad=_zero_grad, decomposition=lambda x: K.zeros_like(x))
+def imag(x):
+    """The imaginary part of ``x`` (zeros for a real tensor)."""
+    x = np.asarray(x)
+    return np.imag(x) if np.iscomplexobj(x) else np.zeros_like(x)
+
+
+@op("numpy", T.E0, _real_cases(), grad=lambda g, out, x: (g,), decomposition=lambda x: x)
+def conj(x):
+    """The complex conjugate of ``x`` (``x`` itself for a real tensor)."""
+    return np.conj(np.asarray(x))
+
+
+@op("numpy", T.E0, _real_cases(), grad=lambda g, out, x: (g,), decomposition=lambda x: x)
+def conjugate(x):
+    """The complex conjugate of ``x`` (Keras's alias of :func:`conj`)."""
+    return np.conj(np.asarray(x))
+
+
+def _angle_decomposition(x):
+    if "float" not in tensors.dtype(x):
+        x = K.cast(x, dtypes.floatx())
+    return K.arctan2(K.zeros_like(x), x)
+
+
+@op("numpy", T.E0, _real_cases(), grad=_zero_grad, decomposition=_angle_decomposition)
+def angle(x):
+    """The argument of ``x``: ``arctan2(imag, real)`` (0 or pi for a real tensor; a signed zero
+    counts: ``angle(-0.0)`` is pi). Integer and bool inputs give ``floatx()``."""
+    x = np.asarray(x)
+    if not np.iscomplexobj(x) and x.dtype.kind != "f":
+        x = x.astype(nd(dtypes.floatx()))
+    return np.asarray(np.angle(x))
+
+
+@op("numpy", T.E0, _real_cases(), decomposition=lambda x: K.ones_like(x, "bool"))
+def isreal(x):
+    """Elementwise: whether the imaginary part is 0 (all ``True`` for a real tensor)."""
+    return np.isreal(np.asarray(x))

@@ -1,4 +1,4 @@
-"""Kernels of :mod:`dlx.ops.defs.signal`: ``jnp.fft`` on ``(real, imag)`` pairs. ``istft``,
+"""Kernels of :mod:`dlx.ops.defs.signal`: ``jnp.fft`` on ``(real, imag)`` pairs, the complex helpers. ``istft``,
 ``extract_sequences`` and the windows run the spec's decompositions (a gather, an overlap-add
 contraction, constants)."""
 
@@ -59,3 +59,29 @@ def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=
 
 
 KERNELS = {"fft": fft, "fft2": fft2, "ifft2": ifft2, "rfft": rfft, "irfft": irfft, "stft": stft}
+
+
+# complex helpers: complex jax arrays work too
+def real(x):
+    return jnp.real(arr(x))
+
+
+def imag(x):
+    x = arr(x)
+    return jnp.imag(x) if jnp.iscomplexobj(x) else jnp.zeros_like(x)
+
+
+def conj(x):
+    return jnp.conj(arr(x))
+
+
+def angle(x):
+    x = arr(x)
+    return jnp.angle(x if jnp.iscomplexobj(x) else fl(x))
+
+
+def isreal(x):
+    return jnp.isreal(arr(x))
+
+
+KERNELS.update({"real": real, "imag": imag, "conj": conj, "conjugate": conj, "angle": angle, "isreal": isreal})

@@ -82,3 +82,37 @@ def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=
 
 
 KERNELS = {"fft": fft, "fft2": fft2, "ifft2": ifft2, "rfft": rfft, "irfft": irfft, "stft": stft}
+
+
+# complex helpers: complex TF tensors work too
+def real(x):
+    x = tensor(x)
+    return tf.math.real(x) if x.dtype.is_complex else x
+
+
+def imag(x):
+    x = tensor(x)
+    return tf.math.imag(x) if x.dtype.is_complex else tf.zeros_like(x)
+
+
+def conj(x):
+    x = tensor(x)
+    return tf.math.conj(x) if x.dtype.is_complex else x
+
+
+def angle(x):
+    x = tensor(x)
+    if x.dtype.is_complex:
+        return tf.math.angle(x)
+    x = fl(x)
+    return tf.math.atan2(tf.zeros_like(x), x)  # tf.math.angle gives 0 at -0.0 and NaN
+
+
+def isreal(x):
+    x = tensor(x)
+    if x.dtype.is_complex:
+        return tf.equal(tf.math.imag(x), 0)
+    return tf.ones_like(x, tf.bool)
+
+
+KERNELS.update({"real": real, "imag": imag, "conj": conj, "conjugate": conj, "angle": angle, "isreal": isreal})

@@ -59,3 +59,34 @@ def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=
 
 
 KERNELS = {"fft": fft, "fft2": fft2, "ifft2": ifft2, "rfft": rfft, "irfft": irfft, "stft": stft}
+
+
+# complex helpers: complex torch tensors work too
+def real(x):
+    x = T(x)
+    return torch.real(x) if x.is_complex() else x
+
+
+def imag(x):
+    x = T(x)
+    return torch.imag(x) if x.is_complex() else torch.zeros_like(x)
+
+
+def conj(x):
+    x = T(x)
+    return torch.conj_physical(x) if x.is_complex() else x
+
+
+def angle(x):
+    x = T(x)
+    if x.is_complex():
+        return torch.angle(x)
+    x = F(x)
+    return torch.atan2(torch.zeros_like(x), x)  # torch.angle gives 0 at -0.0 and NaN
+
+
+def isreal(x):
+    return torch.isreal(T(x))
+
+
+KERNELS.update({"real": real, "imag": imag, "conj": conj, "conjugate": conj, "angle": angle, "isreal": isreal})
