@@ -46,6 +46,10 @@ def _cases():
         if interp != "nearest":
             c[f"resize_{interp}_down_aa"] = ("image", "resize", (img, (4, 5)),
                                              {"interpolation": interp, "antialias": True})
+    u8 = (img * 255).astype(np.uint8)
+    # integer results round half to even: bilinear weights make exact .5 ties, which float32
+    # arithmetic in a different order rounds either way; Lanczos weights make none
+    c["resize_uint8_lanczos3_aa"] = ("image", "resize", (u8, (4, 5)), {"interpolation": "lanczos3", "antialias": True})
     c["resize_crop_aspect"] = ("image", "resize", (img, (4, 4)), {"crop_to_aspect_ratio": True})
     c["resize_pad_aspect"] = ("image", "resize", (img, (6, 3)), {"pad_to_aspect_ratio": True, "fill_value": 0.25})
     c["resize_channels_first"] = ("image", "resize", (np.moveaxis(img, -1, 1), (5, 7)),

@@ -24,9 +24,11 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
     ha, wa = (nd - 3, nd - 2) if data_format == "channels_last" else (nd - 2, nd - 1)
     shape = list(x.shape)
     shape[ha], shape[wa] = size
-    if interpolation != "nearest" and not dtypes.is_float(str(x.dtype)):
+    int_dtype = None if interpolation == "nearest" or dtypes.is_float(str(x.dtype)) else str(x.dtype)
+    if int_dtype is not None:
         x = x.astype(dtypes.floatx())
-    return jax.image.resize(x, tuple(shape), method=interpolation, antialias=antialias)
+    y = jax.image.resize(x, tuple(shape), method=interpolation, antialias=antialias)
+    return spec.back_to_int(y, int_dtype) if int_dtype is not None else y
 
 
 KERNELS = {"resize": resize}

@@ -54,17 +54,25 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
             if sh[axis] != n:
                 x = out(O.gather(x, i64(spec.nearest_indices(sh[axis], n)), i64(axis)))
         return x
-    if not dtypes.is_float(dt(x)):
+    int_dtype = None if dtypes.is_float(dt(x)) else dt(x)
+    if int_dtype is not None:
         x = cast(x, dtypes.floatx())
     axes = [(a, n) for a, n in ((ha, size[0]), (wa, size[1])) if sh[a] != n]
     if interpolation == "bilinear" and not antialias and dt(x) == "float32" and axes:
-        return out(O.interpolate(x, i64([n for _, n in axes]), "linear", "sizes", axes=i64([a for a, _ in axes]),
-                                 coordinate_transformation_mode="half_pixel"))
-    kind = spec._METHODS[interpolation]
-    for axis, n in axes:
-        w = spec.resize_weights(sh[axis], n, kind, antialias).astype(dtypes.to_numpy_dtype(dt(x)))
-        x = _contract(x, w, axis)
-    return x
+        x = out(O.interpolate(x, i64([n for _, n in axes]), "linear", "sizes", axes=i64([a for a, _ in axes]),
+                              coordinate_transformation_mode="half_pixel"))
+    else:
+        kind = spec._METHODS[interpolation]
+        for axis, n in axes:
+            w = spec.resize_weights(sh[axis], n, kind, antialias).astype(dtypes.to_numpy_dtype(dt(x)))
+            x = _contract(x, w, axis)
+    if int_dtype is None:
+        return x
+    # Keras's return to integers: round half to even, saturate
+    info = np.iinfo(dtypes.to_numpy_dtype(int_dtype))
+    y = out(O.round(x, "half_to_even"))
+    y = out(O.clamp(y, float(info.min), float(info.max)))
+    return cast(y, int_dtype)
 
 
 KERNELS = {"resize": resize}

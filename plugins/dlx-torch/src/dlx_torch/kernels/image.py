@@ -32,19 +32,21 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
                 idx = torch.as_tensor(spec.nearest_indices(x.shape[axis], n), dtype=torch.long, device=x.device)
                 x = torch.index_select(x, axis, idx)
         return x
-    if not x.is_floating_point():
-        x = x.to(getattr(torch, dtypes.floatx()))
     mode = _NATIVE.get((interpolation, bool(antialias)))
     if mode is None or tuple(x.shape[a] for a in (ha, wa)) == size:
         return spec.resize_decomposition(x, size, interpolation, antialias, False, False, fill_mode, fill_value,
                                          data_format)
+    int_dtype = None if x.is_floating_point() else str(x.dtype).removeprefix("torch.")
+    if int_dtype is not None:
+        x = x.to(getattr(torch, dtypes.floatx()))
     y = x if nd == 4 else x.unsqueeze(0)
     if data_format == "channels_last":
         y = y.movedim(-1, 1)
     y = tnf.interpolate(y, size=size, mode=mode, align_corners=False, antialias=bool(antialias))
     if data_format == "channels_last":
         y = y.movedim(1, -1)
-    return y if nd == 4 else y.squeeze(0)
+    y = y if nd == 4 else y.squeeze(0)
+    return spec.back_to_int(y, int_dtype) if int_dtype is not None else y
 
 
 KERNELS = {"resize": resize}
