@@ -57,8 +57,24 @@ def prepare(lib, kind):
     return model
 
 
+def quantizer_input():
+    return np.random.default_rng(3).normal(size=(4, 6)).astype("float32")
+
+
 def write(folder: Path) -> None:
+    import json
+
     import keras
+
+    x = quantizer_input()
+    for axis in (0, -1):
+        q, scale = keras.quantizers.abs_max_quantize(x, axis=axis)
+        np.save(folder / f"absmax{axis}.q.npy", np.asarray(q))
+        np.save(folder / f"absmax{axis}.scale.npy", np.asarray(scale))
+    configs = {"policy": keras.dtype_policies.serialize(keras.dtype_policies.QuantizedDTypePolicy("int8", "float32")),
+               "quantizer": keras.quantizers.serialize(keras.quantizers.AbsMaxQuantizer(axis=0)),
+               "int8_config": keras.quantizers.serialize(keras.quantizers.Int8QuantizationConfig())}
+    (folder / "configs.json").write_text(json.dumps(configs))
 
     for kind in KINDS:
         model = prepare(keras, kind)

@@ -202,6 +202,31 @@ def test_keras_files_load_in_dlx(backend, keras_files, kind):
 
 
 @needs_keras
+def test_quantizers_match_keras(numpy_backend, keras_files):
+    import json
+
+    from dlx import dtype_policies, quantizers
+    from dlx.saving import keras_compat
+
+    x = ks.quantizer_input()
+    for axis in (0, -1):
+        for to_numpy in (False, True):
+            q, scale = quantizers.abs_max_quantize(x, axis=axis, to_numpy=to_numpy)
+            np.testing.assert_array_equal(_np(q), np.load(keras_files / f"absmax{axis}.q.npy"))
+            np.testing.assert_allclose(_np(scale), np.load(keras_files / f"absmax{axis}.scale.npy"), rtol=1e-7)
+    configs = json.loads((keras_files / "configs.json").read_text())
+    policy = dtype_policies.deserialize(configs["policy"])
+    assert policy == dtype_policies.QuantizedDTypePolicy("int8", "float32")
+    assert keras_compat.to_keras(dtype_policies.serialize(policy))["config"] == configs["policy"]["config"]
+    quantizer = quantizers.deserialize(configs["quantizer"])
+    assert isinstance(quantizer, quantizers.AbsMaxQuantizer) and quantizer.axis == (0,)
+    assert json.loads(json.dumps(quantizers.serialize(quantizer)["config"])) == configs["quantizer"]["config"]
+    int8 = quantizers.deserialize(configs["int8_config"])
+    assert isinstance(int8, quantizers.Int8QuantizationConfig) and int8.mode == "int8"
+    assert isinstance(int8.activation_quantizer, quantizers.AbsMaxQuantizer)
+
+
+@needs_keras
 def test_dlx_files_load_in_keras(tmp_path):
     expected = {}
     with dlx.backend.use("numpy"):

@@ -41,7 +41,7 @@ def abs_max_quantize(inputs, axis, value_range=(-127, 127), dtype="int8", epsilo
 
     >>> q, s = abs_max_quantize(np.array([[1.0, -2.0], [0.5, 0.25]], "float32"), axis=-1)
     >>> ops.convert_to_numpy(q).tolist()
-    [[64, -127], [127, 64]]
+    [[64, -127], [127, 63]]
     """
     low, high = value_range
     if to_numpy:
