@@ -78,11 +78,15 @@ def _adjust_rank(x, ref_shape):
     shape = getattr(x, "shape", None)
     if shape is None or ref_shape is None:
         return x
+    try:
+        rank = len(shape)
+    except (TypeError, ValueError):  # a traced tensor of unknown rank: left as it is
+        return x
     from dlx import ops
 
-    if len(shape) == len(ref_shape) - 1 and ref_shape[-1] == 1:
+    if rank == len(ref_shape) - 1 and ref_shape[-1] == 1:
         return ops.expand_dims(x, axis=-1)
-    if len(shape) == len(ref_shape) + 1 and shape[-1] == 1:
+    if rank == len(ref_shape) + 1 and shape[-1] == 1:
         return ops.squeeze(x, axis=-1)
     return x
 
