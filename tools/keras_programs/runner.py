@@ -269,7 +269,8 @@ def main(argv=None) -> None:
             if keras is None or keras["status"] != "pass":
                 return  # the program does not count on this backend: Keras fails it (or did not run)
         result = run_one(args.source, program, backend, impl, program.get("timeout", args.timeout), args.log_dir)
-        with _lock:
+        with _lock:  # merged into the file as it is now: another runner may have written to it
+            data["results"] = load_results()["results"]
             data["results"].setdefault(program["path"], {}).setdefault(backend, {})[impl] = result
             save_results(data)
         print(

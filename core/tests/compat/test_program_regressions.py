@@ -256,3 +256,41 @@ def test_pure_train_step_returns_logs_then_state(backend):
     history = model.fit(x, y, batch_size=8, epochs=2, verbose=0)
     expected = np.mean((y - (x @ w + b)) ** 2)
     np.testing.assert_allclose(history.history["loss"], [expected, expected], rtol=1e-5)
+
+
+def test_functional_input_one_rank_short_gains_the_channel_axis(backend):
+    """examples/vision/siamese_contrastive.py: (N, 28, 28) images fed to ``Input((28, 28, 1))``
+    (Keras adds the trailing axis of 1; an extra trailing axis of 1 is dropped)."""
+    inputs = keras.Input((4, 4, 1))
+    model = keras.Model(inputs, keras.layers.Conv2D(2, 3)(inputs))
+    twin = keras.models.clone_model(model)  # one input rank per model (a compiled predict
+    twin.set_weights(model.get_weights())   # function may generalize over ranks)
+    x = RNG.normal(size=(3, 4, 4)).astype("float32")
+    np.testing.assert_allclose(model.predict(x, verbose=0), twin.predict(x[..., None], verbose=0), rtol=1e-6)
+    flat = keras.Input((3,))
+    dense = keras.Model(flat, keras.layers.Dense(2)(flat))
+    w, b = (v.numpy() for v in dense.weights)
+    v = RNG.normal(size=(2, 3)).astype("float32")
+    np.testing.assert_allclose(dense.predict(v[..., None], verbose=0), v @ w + b, rtol=1e-5)
+
+
+def test_sequential_without_input_called_inside_a_layer(backend):
+    """examples/vision/swin_transformers.py: a block holds ``self.mlp = keras.Sequential([...])``
+    (no Input) and first calls it inside its own ``call`` while a Functional model is built."""
+
+    class Block(keras.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.mlp = keras.Sequential([keras.layers.Dense(4, activation="relu"), keras.layers.Dense(2)])
+
+        def call(self, x):
+            return self.mlp(x) + 1.0
+
+    inputs = keras.Input((3,))
+    outputs = Block()(inputs)
+    assert tuple(outputs.shape) == (None, 2)
+    model = keras.Model(inputs, outputs)
+    w1, b1, w2, b2 = (v.numpy() for v in model.weights)
+    x = RNG.normal(size=(5, 3)).astype("float32")
+    expected = np.maximum(x @ w1 + b1, 0) @ w2 + b2 + 1.0
+    np.testing.assert_allclose(model.predict(x, verbose=0), expected, rtol=1e-5, atol=1e-6)

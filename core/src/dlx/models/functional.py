@@ -72,6 +72,25 @@ def map_graph(inputs: list, outputs: list):
     return ordered, layers
 
 
+def _adjust_rank(x, ref_shape):
+    """As Keras: an input one rank short of an ``Input`` whose last dim is 1 gains that axis
+    ((N, 28, 28) images for ``Input((28, 28, 1))``); one with an extra trailing axis of 1 loses it."""
+    shape = getattr(x, "shape", None)
+    if shape is None or ref_shape is None:
+        return x
+    try:
+        rank = len(shape)
+    except (TypeError, ValueError):  # a traced tensor of unknown rank: left as it is
+        return x
+    from dlx import ops
+
+    if rank == len(ref_shape) - 1 and ref_shape[-1] == 1:
+        return ops.expand_dims(x, axis=-1)
+    if rank == len(ref_shape) + 1 and shape[-1] == 1:
+        return ops.squeeze(x, axis=-1)
+    return x
+
+
 class Functional(Model):
     """A model from symbolic ``inputs`` to ``outputs`` (each a tensor, a list or a dict of them).
 
@@ -200,7 +219,7 @@ class Functional(Model):
                     dt = t.dtype
                 if dt != t.dtype:
                     x = ops.cast(ops.convert_to_tensor(x), t.dtype)
-            values[id(t)] = x
+            values[id(t)] = _adjust_rank(x, t.shape)
         if mask is not None:
             for t, m in zip(self._inputs, tree.leaves(mask) if isinstance(mask, (list, tuple, dict)) else [mask]):
                 if m is not None:

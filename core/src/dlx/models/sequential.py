@@ -99,12 +99,20 @@ class Sequential(Model):
             self._seq_layers.insert(0, InputLayer(batch_shape=input_shape))
         inputs = self._seq_layers[0].output
         x = inputs
+        # the graph is built at top level even when the model is first called inside another
+        # layer's call (a Sequential MLP inside a custom block): its layers must record nodes
+        from dlx.layers.scope import _frames
+
+        frames = _frames()
+        outer, frames[:] = frames[:], []
         try:
             for layer in self._seq_layers[1:]:
                 x = layer(x)
         except NotImplementedError:
             self.built = True
             return
+        finally:
+            frames[:] = outer
         from dlx.models.functional import Functional
 
         self._functional = Functional(inputs=inputs, outputs=x, name=f"{self.name}_graph")
