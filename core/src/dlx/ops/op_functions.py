@@ -30,6 +30,13 @@ def abs(x):
     return _STATE.kernels['abs'](x)
 
 
+def absolute(x):
+    """Absolute value, elementwise (Keras's alias of ``abs``)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['absolute'], (x,), {})
+    return _STATE.kernels['absolute'](x)
+
+
 def adam_update(variable, gradient, m, v, alpha, beta_1=0.9, beta_2=0.999, epsilon=1e-07):
     """One Adam step for one weight: returns ``(new_variable, new_m, new_v)`` with
     ``new_m = m + (gradient - m)(1 - beta_1)``, ``new_v = v + (gradient**2 - v)(1 - beta_2)`` and
@@ -59,6 +66,35 @@ def all(x, axis=None, keepdims=False):
     return _STATE.kernels['all'](x, axis, keepdims)
 
 
+def allclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """True if ``isclose`` holds everywhere (a scalar bool tensor)."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['allclose'], (x1, x2, rtol, atol, equal_nan,), {})
+    return _STATE.kernels['allclose'](x1, x2, rtol, atol, equal_nan)
+
+
+def amax(x, axis=None, keepdims=False):
+    """Maximum over ``axis`` (Keras's alias of ``max``; NaN propagates)."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('amax', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('amax', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['amax'], (x, axis, keepdims,), {})
+    return _STATE.kernels['amax'](x, axis, keepdims)
+
+
+def amin(x, axis=None, keepdims=False):
+    """Minimum over ``axis`` (Keras's alias of ``min``; NaN propagates)."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('amin', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('amin', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['amin'], (x, axis, keepdims,), {})
+    return _STATE.kernels['amin'](x, axis, keepdims)
+
+
 def any(x, axis=None, keepdims=False):
     """True where any element along ``axis`` is truthy."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
@@ -68,6 +104,13 @@ def any(x, axis=None, keepdims=False):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['any'], (x, axis, keepdims,), {})
     return _STATE.kernels['any'](x, axis, keepdims)
+
+
+def append(x1, x2, axis=None):
+    """``x2`` appended to ``x1`` along ``axis`` (both flattened if None)."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['append'], (x1, x2, axis,), {})
+    return _STATE.kernels['append'](x1, x2, axis)
 
 
 def arange(start, stop=None, step=None, dtype=None):
@@ -159,6 +202,17 @@ def argsort(x, axis=-1):
     return _STATE.kernels['argsort'](x, axis)
 
 
+def array_split(x, indices_or_sections, axis=0):
+    """Splits into ``indices_or_sections`` sections (the first ``len % n`` one longer; some may be
+    empty) or at the given indices, along ``axis``; returns a list.
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('array_split', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['array_split'], (x, indices_or_sections, axis,), {})
+    return _STATE.kernels['array_split'](x, indices_or_sections, axis)
+
+
 def average_pool(inputs, pool_size, strides=None, padding='valid', data_format=None):
     """Average pooling; with ``padding='same'`` padded positions are not counted."""
     if padding != 'valid' and padding != 'same':
@@ -210,11 +264,32 @@ def bitwise_invert(x):
     return _STATE.kernels['bitwise_invert'](x)
 
 
+def bitwise_left_shift(x, y):
+    """``x << y`` (Keras's alias of ``left_shift``)."""
+    if isinstance(x, _Special) or isinstance(y, _Special):
+        return _slow(_REGISTRY['bitwise_left_shift'], (x, y,), {})
+    return _STATE.kernels['bitwise_left_shift'](x, y)
+
+
+def bitwise_not(x):
+    """Bitwise NOT of integers (logical NOT of bools); Keras's alias of ``bitwise_invert``."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['bitwise_not'], (x,), {})
+    return _STATE.kernels['bitwise_not'](x)
+
+
 def bitwise_or(x, y):
     """Bitwise OR of integers."""
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['bitwise_or'], (x, y,), {})
     return _STATE.kernels['bitwise_or'](x, y)
+
+
+def bitwise_right_shift(x, y):
+    """``x >> y`` (Keras's alias of ``right_shift``)."""
+    if isinstance(x, _Special) or isinstance(y, _Special):
+        return _slow(_REGISTRY['bitwise_right_shift'], (x, y,), {})
+    return _STATE.kernels['bitwise_right_shift'](x, y)
 
 
 def bitwise_xor(x, y):
@@ -251,6 +326,13 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     return _STATE.kernels['categorical_crossentropy'](target, output, from_logits, axis)
 
 
+def cbrt(x):
+    """Cube root, elementwise."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['cbrt'], (x,), {})
+    return _STATE.kernels['cbrt'](x)
+
+
 def ceil(x):
     """Ceil of ``x``, elementwise (integers become floatx)."""
     if isinstance(x, _Special):
@@ -270,6 +352,13 @@ def clip(x, x_min, x_max):
     if isinstance(x, _Special) or isinstance(x_min, _Special) or isinstance(x_max, _Special):
         return _slow(_REGISTRY['clip'], (x, x_min, x_max,), {})
     return _STATE.kernels['clip'](x, x_min, x_max)
+
+
+def column_stack(xs):
+    """Joins 1-D tensors as the columns of a 2-D tensor (2-D inputs join along axis 1)."""
+    if _any_special(xs):
+        return _slow(_REGISTRY['column_stack'], (xs,), {})
+    return _STATE.kernels['column_stack'](xs)
 
 
 def concatenate(xs, axis=0):
@@ -309,6 +398,13 @@ def conv_transpose(inputs, kernel, strides=1, padding='valid', output_padding=No
     if isinstance(inputs, _Special) or isinstance(kernel, _Special):
         return _slow(_REGISTRY['conv_transpose'], (inputs, kernel, strides, padding, output_padding, data_format, dilation_rate,), {})
     return _STATE.kernels['conv_transpose'](inputs, kernel, strides, padding, output_padding, data_format, dilation_rate)
+
+
+def copy(x):
+    """A copy of ``x``."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['copy'], (x,), {})
+    return _STATE.kernels['copy'](x)
 
 
 def cos(x):
@@ -351,6 +447,13 @@ def cumsum(x, axis=None, dtype=None):
     return _STATE.kernels['cumsum'](x, axis, dtype)
 
 
+def deg2rad(x):
+    """Degrees to radians (``x * pi / 180``)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['deg2rad'], (x,), {})
+    return _STATE.kernels['deg2rad'](x)
+
+
 def dense(x, kernel, bias=None):
     """``matmul(x, kernel) + bias`` for ``x`` of shape ``(..., n)``, a ``(n, units)`` kernel and a
     ``(units,)`` bias (or ``None``): the Dense layer's contraction, one fused kernel (GEMM with the
@@ -376,11 +479,27 @@ def depthwise_conv(inputs, kernel, strides=1, padding='valid', data_format=None,
     return _STATE.kernels['depthwise_conv'](inputs, kernel, strides, padding, data_format, dilation_rate)
 
 
+def diff(a, n=1, axis=-1):
+    """The ``n``-th discrete difference along ``axis`` (``a[1:] - a[:-1]``, applied ``n`` times;
+    for bools, ``a[1:] != a[:-1]``).
+    """
+    if isinstance(a, _Special):
+        return _slow(_REGISTRY['diff'], (a, n, axis,), {})
+    return _STATE.kernels['diff'](a, n, axis)
+
+
 def divide(x1, x2):
     """True division; integer inputs give floatx."""
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['divide'], (x1, x2,), {})
     return _STATE.kernels['divide'](x1, x2)
+
+
+def divide_no_nan(x1, x2):
+    """``x1 / x2``, and 0 where ``x2`` is 0 (even for ``0/0`` and ``inf/0``); integers give floatx."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['divide_no_nan'], (x1, x2,), {})
+    return _STATE.kernels['divide_no_nan'](x1, x2)
 
 
 def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False):
@@ -390,6 +509,20 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     if isinstance(query, _Special) or isinstance(key, _Special) or isinstance(value, _Special) or isinstance(bias, _Special) or isinstance(mask, _Special):
         return _slow(_REGISTRY['dot_product_attention'], (query, key, value, bias, mask, scale, is_causal,), {})
     return _STATE.kernels['dot_product_attention'](query, key, value, bias, mask, scale, is_causal)
+
+
+def dsplit(x, indices_or_sections):
+    """Splits along axis 2 (``x`` at least 3-D) into equal sections or at indices."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['dsplit'], (x, indices_or_sections,), {})
+    return _STATE.kernels['dsplit'](x, indices_or_sections)
+
+
+def dstack(xs):
+    """Joins tensors depth-wise: along axis 2 (1-D ``(n,)`` as ``(1, n, 1)``, 2-D ``(m, n)`` as ``(m, n, 1)``)."""
+    if _any_special(xs):
+        return _slow(_REGISTRY['dstack'], (xs,), {})
+    return _STATE.kernels['dstack'](xs)
 
 
 def einsum(subscripts, *operands, **kwargs):
@@ -410,6 +543,24 @@ def elu(x, alpha=1.0):
     return _STATE.kernels['elu'](x, alpha)
 
 
+def empty(shape, dtype=None):
+    """A tensor of ``shape`` (``dtype`` defaults to floatx). dlx fills it with zeros: no backend
+    exposes uninitialized memory, so results never depend on it.
+    """
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('empty', 'dtype', dtype)
+    return _STATE.kernels['empty'](shape, dtype)
+
+
+def empty_like(x, dtype=None):
+    """A tensor of ``x``'s shape (and by default dtype), filled with zeros (see ``empty``)."""
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('empty_like', 'dtype', dtype)
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['empty_like'], (x, dtype,), {})
+    return _STATE.kernels['empty_like'](x, dtype)
+
+
 def equal(x1, x2):
     """``equal`` comparison with broadcasting; returns bool."""
     if isinstance(x1, _Special) or isinstance(x2, _Special):
@@ -422,6 +573,13 @@ def erf(x):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['erf'], (x,), {})
     return _STATE.kernels['erf'](x)
+
+
+def erfc(x):
+    """Complementary error function, ``1 - erf(x)`` (accurate where erf is near 1)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['erfc'], (x,), {})
+    return _STATE.kernels['erfc'](x)
 
 
 def erfinv(x):
@@ -468,6 +626,13 @@ def eye(N, M=None, k=0, dtype=None):
     return _STATE.kernels['eye'](N, M, k, dtype)
 
 
+def fabs(x):
+    """Absolute value as a float (integers and bools give floatx)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['fabs'], (x,), {})
+    return _STATE.kernels['fabs'](x)
+
+
 def flip(x, axis=None):
     """Reverses the order of elements along ``axis`` (all axes if None)."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
@@ -475,6 +640,20 @@ def flip(x, axis=None):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['flip'], (x, axis,), {})
     return _STATE.kernels['flip'](x, axis)
+
+
+def fliplr(x):
+    """Reverses axis 1 (left-right)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['fliplr'], (x,), {})
+    return _STATE.kernels['fliplr'](x)
+
+
+def flipud(x):
+    """Reverses axis 0 (up-down)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['flipud'], (x,), {})
+    return _STATE.kernels['flipud'](x)
 
 
 def floor(x):
@@ -489,6 +668,27 @@ def floor_divide(x1, x2):
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['floor_divide'], (x1, x2,), {})
     return _STATE.kernels['floor_divide'](x1, x2)
+
+
+def fmax(x1, x2):
+    """Elementwise maximum that ignores NaNs (NaN only where both are NaN)."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['fmax'], (x1, x2,), {})
+    return _STATE.kernels['fmax'](x1, x2)
+
+
+def fmin(x1, x2):
+    """Elementwise minimum that ignores NaNs (NaN only where both are NaN)."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['fmin'], (x1, x2,), {})
+    return _STATE.kernels['fmin'](x1, x2)
+
+
+def fmod(x1, x2):
+    """Remainder of truncated division: the sign of ``x1`` (C's ``fmod``; ``mod`` follows ``x2``)."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['fmod'], (x1, x2,), {})
+    return _STATE.kernels['fmod'](x1, x2)
 
 
 def full(shape, fill_value, dtype=None):
@@ -514,11 +714,27 @@ def gather_nd(x, indices):
     return _STATE.kernels['gather_nd'](x, indices)
 
 
+def gcd(x1, x2):
+    """Greatest common divisor of integers (non-negative)."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['gcd'], (x1, x2,), {})
+    return _STATE.kernels['gcd'](x1, x2)
+
+
 def gelu(x, approximate=True):
     """Gaussian error linear unit: ``x * Phi(x)`` (``approximate=True``: the tanh form)."""
     if isinstance(x, _Special):
         return _slow(_REGISTRY['gelu'], (x, approximate,), {})
     return _STATE.kernels['gelu'](x, approximate)
+
+
+def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
+    """``num`` values from ``start`` to ``stop`` evenly spaced on a log scale (a geometric
+    sequence; negative bounds give negative values).
+    """
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('geomspace', 'dtype', dtype)
+    return _STATE.kernels['geomspace'](start, stop, num, endpoint, dtype, axis)
 
 
 def get_item(x, key):
@@ -563,6 +779,57 @@ def hard_silu(x):
     return _STATE.kernels['hard_silu'](x)
 
 
+def heaviside(x1, x2):
+    """Step function: 0 where ``x1 < 0``, ``x2`` where ``x1 == 0``, 1 where ``x1 > 0``; integers give floatx."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['heaviside'], (x1, x2,), {})
+    return _STATE.kernels['heaviside'](x1, x2)
+
+
+def hsplit(x, indices_or_sections):
+    """Splits along axis 1 (axis 0 for 1-D ``x``) into equal sections or at indices; returns a list."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['hsplit'], (x, indices_or_sections,), {})
+    return _STATE.kernels['hsplit'](x, indices_or_sections)
+
+
+def hstack(xs):
+    """Joins tensors horizontally: along axis 1 (axis 0 for 1-D inputs)."""
+    if _any_special(xs):
+        return _slow(_REGISTRY['hstack'], (xs,), {})
+    return _STATE.kernels['hstack'](xs)
+
+
+def hypot(x1, x2):
+    """``sqrt(x1**2 + x2**2)`` without overflow or underflow in the squares; integers give floatx."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['hypot'], (x1, x2,), {})
+    return _STATE.kernels['hypot'](x1, x2)
+
+
+def i0(x):
+    """Modified Bessel function of the first kind, order 0."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['i0'], (x,), {})
+    return _STATE.kernels['i0'](x)
+
+
+def identity(n, dtype=None):
+    """The ``n`` x ``n`` identity matrix (``dtype`` defaults to floatx)."""
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('identity', 'dtype', dtype)
+    return _STATE.kernels['identity'](n, dtype)
+
+
+def isclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """True where ``|x1 - x2| <= atol + rtol * |x2|`` (equal infinities are close; NaNs only with
+    ``equal_nan``).
+    """
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['isclose'], (x1, x2, rtol, atol, equal_nan,), {})
+    return _STATE.kernels['isclose'](x1, x2, rtol, atol, equal_nan)
+
+
 def isfinite(x):
     """True where ``x`` is neither infinite nor NaN."""
     if isinstance(x, _Special):
@@ -584,6 +851,20 @@ def isnan(x):
     return _STATE.kernels['isnan'](x)
 
 
+def isneginf(x):
+    """True where ``x`` is -inf."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['isneginf'], (x,), {})
+    return _STATE.kernels['isneginf'](x)
+
+
+def isposinf(x):
+    """True where ``x`` is +inf."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['isposinf'], (x,), {})
+    return _STATE.kernels['isposinf'](x)
+
+
 def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None):
     """Normalizes over ``axis`` to zero mean / unit variance, then ``* gamma + beta``."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
@@ -591,6 +872,22 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None):
     if isinstance(x, _Special) or isinstance(gamma, _Special) or isinstance(beta, _Special):
         return _slow(_REGISTRY['layer_normalization'], (x, gamma, beta, axis, epsilon,), {})
     return _STATE.kernels['layer_normalization'](x, gamma, beta, axis, epsilon)
+
+
+def lcm(x1, x2):
+    """Least common multiple of integers (non-negative)."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['lcm'], (x1, x2,), {})
+    return _STATE.kernels['lcm'](x1, x2)
+
+
+def ldexp(x1, x2):
+    """``x1 * 2**x2`` for an integer exponent ``x2`` (exact unless it overflows or underflows);
+    integer ``x1`` gives floatx.
+    """
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['ldexp'], (x1, x2,), {})
+    return _STATE.kernels['ldexp'](x1, x2)
 
 
 def leaky_relu(x, negative_slope=0.2):
@@ -681,6 +978,13 @@ def logaddexp(x1, x2):
     return _STATE.kernels['logaddexp'](x1, x2)
 
 
+def logaddexp2(x1, x2):
+    """``log2(2**x1 + 2**x2)`` without overflow; integers give floatx."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['logaddexp2'], (x1, x2,), {})
+    return _STATE.kernels['logaddexp2'](x1, x2)
+
+
 def logical_and(x1, x2):
     """Elementwise and of truth values; returns bool."""
     if isinstance(x1, _Special) or isinstance(x2, _Special):
@@ -707,6 +1011,13 @@ def logical_xor(x1, x2):
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['logical_xor'], (x1, x2,), {})
     return _STATE.kernels['logical_xor'](x1, x2)
+
+
+def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
+    """``base ** linspace(start, stop, num)``: ``num`` values evenly spaced on a log scale."""
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('logspace', 'dtype', dtype)
+    return _STATE.kernels['logspace'](start, stop, num, endpoint, base, dtype, axis)
 
 
 def logsumexp(x, axis=None, keepdims=False):
@@ -770,6 +1081,15 @@ def mean(x, axis=None, keepdims=False):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['mean'], (x, axis, keepdims,), {})
     return _STATE.kernels['mean'](x, axis, keepdims)
+
+
+def meshgrid(*x, indexing='xy'):
+    """Coordinate grids from 1-D coordinate vectors (``indexing='xy'``: Cartesian, the first two
+    axes swapped; ``'ij'``: matrix indexing); returns a list, each in its input's dtype.
+    """
+    if _any_special(x):
+        return _slow(_REGISTRY['meshgrid'], (*x,), {'indexing': indexing})
+    return _STATE.kernels['meshgrid'](*x, indexing=indexing)
 
 
 def min(x, axis=None, keepdims=False, initial=None):
@@ -922,6 +1242,13 @@ def prod(x, axis=None, keepdims=False, dtype=None):
     return _STATE.kernels['prod'](x, axis, keepdims, dtype)
 
 
+def rad2deg(x):
+    """Radians to degrees (``x * 180 / pi``)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['rad2deg'], (x,), {})
+    return _STATE.kernels['rad2deg'](x)
+
+
 def random_bits(seed, shape):
     """Threefry-2x32 random bits of ``shape`` (uint32) from a ``(2,)`` uint32 ``seed``."""
     if isinstance(seed, _Special):
@@ -997,6 +1324,16 @@ def ravel(x):
     return _STATE.kernels['ravel'](x)
 
 
+def rearrange(tensor, pattern, **axes_lengths):
+    """Rearranges axes with an einops pattern: ``"b (h w) c -> b h w c"`` splits, ``(...)``
+    merges, reordering names transposes, ``...`` stands for the remaining axes, ``1``/``()`` add or
+    drop unit axes; sizes that cannot be inferred are keyword arguments (``h=3``).
+    """
+    if isinstance(tensor, _Special):
+        return _slow(_REGISTRY['rearrange'], (tensor, pattern,), {**axes_lengths})
+    return _STATE.kernels['rearrange'](tensor, pattern, **axes_lengths)
+
+
 def reciprocal(x):
     """``1 / x``, elementwise."""
     if isinstance(x, _Special):
@@ -1059,6 +1396,13 @@ def roll(x, shift, axis=None):
     return _STATE.kernels['roll'](x, shift, axis)
 
 
+def rot90(array, k=1, axes=(0, 1)):
+    """Rotates by 90 degrees ``k`` times in the plane of ``axes`` (from the first towards the second)."""
+    if isinstance(array, _Special):
+        return _slow(_REGISTRY['rot90'], (array, k, axes,), {})
+    return _STATE.kernels['rot90'](array, k, axes)
+
+
 def round(x, decimals=0):
     """Round half to even, to ``decimals`` decimal places."""
     if isinstance(x, _Special):
@@ -1073,6 +1417,24 @@ def rsqrt(x):
     return _STATE.kernels['rsqrt'](x)
 
 
+def saturate_cast(x, dtype):
+    """Casts to ``dtype``, clipping first to its range (no wrap-around; floats to ints truncate)."""
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('saturate_cast', 'dtype', dtype)
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['saturate_cast'], (x, dtype,), {})
+    return _STATE.kernels['saturate_cast'](x, dtype)
+
+
+def scatter(indices, values, shape):
+    """A zero tensor of ``shape`` with ``values`` added at ``indices`` (the last axis of
+    ``indices`` indexes the leading axes; repeated indices accumulate); ``values``' dtype.
+    """
+    if isinstance(indices, _Special) or isinstance(values, _Special):
+        return _slow(_REGISTRY['scatter'], (indices, values, shape,), {})
+    return _STATE.kernels['scatter'](indices, values, shape)
+
+
 def scatter_add(x, indices, updates):
     """``x`` with ``updates`` added at ``indices`` (last axis of indices indexes x's leading
     axes; repeated indices accumulate).
@@ -1080,6 +1442,26 @@ def scatter_add(x, indices, updates):
     if isinstance(x, _Special) or isinstance(indices, _Special) or isinstance(updates, _Special):
         return _slow(_REGISTRY['scatter_add'], (x, indices, updates,), {})
     return _STATE.kernels['scatter_add'](x, indices, updates)
+
+
+def scatter_update(inputs, indices, updates, reduction=None):
+    """``inputs`` with ``updates`` written at ``indices`` (the last axis of ``indices`` indexes the
+    leading axes), in ``inputs``' dtype. ``reduction``: None replaces (indices should be unique:
+    which of several updates to one place wins is the backend's), "add", "max", "min" or "mul"
+    combine every update with the value there.
+    """
+    if isinstance(inputs, _Special) or isinstance(indices, _Special) or isinstance(updates, _Special):
+        return _slow(_REGISTRY['scatter_update'], (inputs, indices, updates, reduction,), {})
+    return _STATE.kernels['scatter_update'](inputs, indices, updates, reduction)
+
+
+def select(condlist, choicelist, default=0):
+    """Per element, the entry of ``choicelist`` for the first true condition of ``condlist``
+    (``default`` where none holds).
+    """
+    if _any_special(condlist) or _any_special(choicelist):
+        return _slow(_REGISTRY['select'], (condlist, choicelist, default,), {})
+    return _STATE.kernels['select'](condlist, choicelist, default)
 
 
 def selu(x):
@@ -1103,6 +1485,13 @@ def sign(x):
     return _STATE.kernels['sign'](x)
 
 
+def signbit(x):
+    """True where the sign bit is set (``-0.0`` and NaNs with the bit included)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['signbit'], (x,), {})
+    return _STATE.kernels['signbit'](x)
+
+
 def silu(x):
     """x * sigmoid(x) (swish)."""
     if isinstance(x, _Special):
@@ -1115,6 +1504,13 @@ def sin(x):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sin'], (x,), {})
     return _STATE.kernels['sin'](x)
+
+
+def sinc(x):
+    """Normalized sinc, ``sin(pi x) / (pi x)`` (1 at 0)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['sinc'], (x,), {})
+    return _STATE.kernels['sinc'](x)
 
 
 def sinh(x):
@@ -1334,6 +1730,17 @@ def transpose(x, axes=None):
     return _STATE.kernels['transpose'](x, axes)
 
 
+def trapezoid(y, x=None, dx=1.0, axis=-1):
+    """The integral of ``y`` along ``axis`` by the trapezoidal rule, at sample points ``x`` (1-D
+    along ``axis``, or ``y``'s shape) or a spacing ``dx``; integers give floatx.
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('trapezoid', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if isinstance(y, _Special) or isinstance(x, _Special):
+        return _slow(_REGISTRY['trapezoid'], (y, x, dx, axis,), {})
+    return _STATE.kernels['trapezoid'](y, x, dx, axis)
+
+
 def tril(x, k=0):
     """Lower triangle of the last two axes."""
     if isinstance(x, _Special):
@@ -1348,11 +1755,29 @@ def triu(x, k=0):
     return _STATE.kernels['triu'](x, k)
 
 
+def true_divide(x1, x2):
+    """True division (Keras's alias of ``divide``); integer inputs give floatx."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['true_divide'], (x1, x2,), {})
+    return _STATE.kernels['true_divide'](x1, x2)
+
+
 def trunc(x):
     """Trunc of ``x``, elementwise (integers become floatx)."""
     if isinstance(x, _Special):
         return _slow(_REGISTRY['trunc'], (x,), {})
     return _STATE.kernels['trunc'](x)
+
+
+def unstack(x, num=None, axis=0):
+    """Splits ``x`` along ``axis`` into a list of its slices (that axis removed); ``num``, if
+    given, must equal the axis length.
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('unstack', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['unstack'], (x, num, axis,), {})
+    return _STATE.kernels['unstack'](x, num, axis)
 
 
 def var(x, axis=None, keepdims=False):
@@ -1364,6 +1789,20 @@ def var(x, axis=None, keepdims=False):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['var'], (x, axis, keepdims,), {})
     return _STATE.kernels['var'](x, axis, keepdims)
+
+
+def vsplit(x, indices_or_sections):
+    """Splits along axis 0 (``x`` at least 2-D) into equal sections or at indices."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['vsplit'], (x, indices_or_sections,), {})
+    return _STATE.kernels['vsplit'](x, indices_or_sections)
+
+
+def vstack(xs):
+    """Joins tensors vertically: along axis 0, 1-D inputs as rows."""
+    if _any_special(xs):
+        return _slow(_REGISTRY['vstack'], (xs,), {})
+    return _STATE.kernels['vstack'](xs)
 
 
 def where(condition, x1=None, x2=None):
@@ -1394,10 +1833,15 @@ def zeros_like(x, dtype=None):
 
 __all__ = [
     'abs',
+    'absolute',
     'adam_update',
     'add',
     'all',
+    'allclose',
+    'amax',
+    'amin',
     'any',
+    'append',
     'arange',
     'arccos',
     'arccosh',
@@ -1409,58 +1853,92 @@ __all__ = [
     'argmax',
     'argmin',
     'argsort',
+    'array_split',
     'average_pool',
     'batch_normalization',
     'binary_crossentropy',
     'bitcast_uint32_to_float32',
     'bitwise_and',
     'bitwise_invert',
+    'bitwise_left_shift',
+    'bitwise_not',
     'bitwise_or',
+    'bitwise_right_shift',
     'bitwise_xor',
     'broadcast_to',
     'cast',
     'categorical_crossentropy',
+    'cbrt',
     'ceil',
     'celu',
     'clip',
+    'column_stack',
     'concatenate',
     'conv',
     'conv_transpose',
+    'copy',
     'cos',
     'cosh',
     'cumprod',
     'cumsum',
+    'deg2rad',
     'dense',
     'depthwise_conv',
+    'diff',
     'divide',
+    'divide_no_nan',
     'dot_product_attention',
+    'dsplit',
+    'dstack',
     'einsum',
     'elu',
+    'empty',
+    'empty_like',
     'equal',
     'erf',
+    'erfc',
     'erfinv',
     'exp',
     'exp2',
     'expand_dims',
     'expm1',
     'eye',
+    'fabs',
     'flip',
+    'fliplr',
+    'flipud',
     'floor',
     'floor_divide',
+    'fmax',
+    'fmin',
+    'fmod',
     'full',
     'full_like',
     'gather_nd',
+    'gcd',
     'gelu',
+    'geomspace',
     'get_item',
     'get_item_grad',
     'greater',
     'greater_equal',
     'hard_sigmoid',
     'hard_silu',
+    'heaviside',
+    'hsplit',
+    'hstack',
+    'hypot',
+    'i0',
+    'identity',
+    'isclose',
     'isfinite',
     'isinf',
     'isnan',
+    'isneginf',
+    'isposinf',
     'layer_normalization',
+    'lcm',
+    'ldexp',
     'leaky_relu',
     'left_shift',
     'less',
@@ -1473,16 +1951,19 @@ __all__ = [
     'log_sigmoid',
     'log_softmax',
     'logaddexp',
+    'logaddexp2',
     'logical_and',
     'logical_not',
     'logical_or',
     'logical_xor',
+    'logspace',
     'logsumexp',
     'matmul',
     'max',
     'max_pool',
     'maximum',
     'mean',
+    'meshgrid',
     'min',
     'minimum',
     'mish',
@@ -1501,6 +1982,7 @@ __all__ = [
     'pad',
     'power',
     'prod',
+    'rad2deg',
     'random_bits',
     'random_categorical',
     'random_dropout',
@@ -1510,6 +1992,7 @@ __all__ = [
     'random_truncated_normal',
     'random_uniform',
     'ravel',
+    'rearrange',
     'reciprocal',
     'relu',
     'relu6',
@@ -1518,14 +2001,21 @@ __all__ = [
     'right_shift',
     'rms_normalization',
     'roll',
+    'rot90',
     'round',
     'rsqrt',
+    'saturate_cast',
+    'scatter',
     'scatter_add',
+    'scatter_update',
+    'select',
     'selu',
     'sigmoid',
     'sign',
+    'signbit',
     'silu',
     'sin',
+    'sinc',
     'sinh',
     'slice',
     'slice_update',
@@ -1553,10 +2043,15 @@ __all__ = [
     'tile',
     'top_k',
     'transpose',
+    'trapezoid',
     'tril',
     'triu',
+    'true_divide',
     'trunc',
+    'unstack',
     'var',
+    'vsplit',
+    'vstack',
     'where',
     'zeros',
     'zeros_like',

@@ -10,10 +10,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from dlx.backend import merge_kernel_tables
-from dlx_torch.kernels import elementwise, linalg, nn, optim, random, reduction, shape
+from dlx_torch.kernels import (
+    arithmetic,
+    einops,
+    elementwise,
+    indexing,
+    linalg,
+    manipulation,
+    nn,
+    optim,
+    random,
+    reduction,
+    shape,
+)
 
 #: every kernel module, in the order of ``dlx.ops.defs``
-GROUPS = (elementwise, reduction, shape, linalg, nn, random, optim)
+GROUPS = (elementwise, reduction, shape, linalg, nn, random, optim, arithmetic, manipulation, indexing, einops)
 
 
 def all_kernels() -> dict[str, Callable]:
