@@ -837,6 +837,15 @@ def isfinite(x):
     return _STATE.kernels['isfinite'](x)
 
 
+def isin(x1, x2, assume_unique=False, invert=False):
+    """True where an element of ``x1`` equals some element of ``x2`` (``x1``'s shape; NaN is in
+    nothing); ``invert`` negates. ``assume_unique`` is a speed hint only: the result is the same.
+    """
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['isin'], (x1, x2, assume_unique, invert,), {})
+    return _STATE.kernels['isin'](x1, x2, assume_unique, invert)
+
+
 def isinf(x):
     """True where ``x`` is +inf or -inf."""
     if isinstance(x, _Special):
@@ -1932,6 +1941,7 @@ __all__ = [
     'identity',
     'isclose',
     'isfinite',
+    'isin',
     'isinf',
     'isnan',
     'isneginf',

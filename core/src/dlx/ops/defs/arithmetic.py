@@ -476,3 +476,25 @@ def saturate_cast(x, dtype):
         tlo, thi = saturate_range(dtype)
         y = np.where(x > hi, thi, np.where(x < lo, tlo, y))
     return y
+
+
+# ------------------------------------------------------------------------------ isin
+def _isin_decomposition(x1, x2, assume_unique=False, invert=False):
+    a = x1 if not isinstance(x1, (int, float)) else K.full((), x1, dtypes.result_type(x1))
+    hit = K.any(K.equal(K.expand_dims(a, -1), K.reshape(x2, (-1,))), axis=-1)
+    return K.logical_not(hit) if invert else hit
+
+
+@op(G, T.E0, [
+    Case("float", lambda r, dt: ((np.round(r.standard_normal((4, 5)) * 2).astype(dt), np.array([0.0, 1.0, -2.0, np.nan]).astype(dt)), {}),
+         grad=False),
+    Case("invert", lambda r, dt: ((np.round(r.standard_normal((6,)) * 2).astype(dt), np.array([[0.0, 1.0]]).astype(dt)),
+                                  {"invert": True}), grad=False),
+    Case("int", lambda r, dt: ((r.integers(0, 9, (3, 4)).astype(np.int32), np.array([1, 3, 5], np.int32)), {"assume_unique": True}),
+         dtypes=("int32",), grad=False),
+], tensors=("x1", "x2"), decomposition=_isin_decomposition)
+def isin(x1, x2, assume_unique=False, invert=False):
+    """True where an element of ``x1`` equals some element of ``x2`` (``x1``'s shape; NaN is in
+    nothing); ``invert`` negates. ``assume_unique`` is a speed hint only: the result is the same."""
+    a, b = promote(x1, x2)
+    return np.isin(a, b, invert=invert)
