@@ -147,7 +147,7 @@ def amin(x, axis=None, keepdims=False):
 
 # ------------------------------------------------------------------------------ unary math
 def _unary(name, fn, tol, domain, grad, doc, group=G, **case_kw):
-    decomposition = getattr(D, name)
+    decomposition = getattr(D, name, None)
     def ref(x):
         x = as_float(x)
         with np.errstate(all="ignore"):

@@ -52,8 +52,19 @@ def _scatter_update_decomposition(inputs, indices, updates, reduction=None):
     u = K.cast(updates, tensors.dtype(inputs))
     if reduction == "add":
         return K.scatter_add(inputs, indices, u)
-    if reduction is not None:
-        raise ValueError(f"scatter_update: reduction={reduction!r} has no decomposition; the backend needs a kernel")
+    if reduction is not None:  # max / min / mul: one update at a time (exact for repeated indices)
+        fn = {"max": K.maximum, "min": K.minimum, "mul": K.multiply}[reduction]
+        ishape = tensors.shape(indices)
+        flat_idx = K.reshape(indices, (-1, ishape[-1]))
+        flat_u = K.reshape(u, (-1, *tensors.shape(inputs)[ishape[-1]:]))
+        out = inputs
+        for i in range(tensors.shape(flat_idx)[0]):
+            idx_i = K.slice(flat_idx, (i, 0), (1, ishape[-1]))
+            u_i = K.slice(flat_u, (i, *([0] * (len(tensors.shape(flat_u)) - 1))), (1, *tensors.shape(flat_u)[1:]))
+            hit = K.greater(K.scatter_add(K.zeros_like(inputs, "int32"), idx_i, K.ones_like(u_i, "int32")), 0)
+            spread = K.scatter_add(K.zeros_like(inputs), idx_i, u_i)
+            out = K.where(hit, fn(out, spread), out)
+        return out
     hit = K.scatter_add(K.zeros_like(inputs, "int32"), indices, K.ones_like(u, "int32"))
     return K.where(K.greater(hit, 0), K.scatter_add(K.zeros_like(inputs), indices, u), inputs)
 
