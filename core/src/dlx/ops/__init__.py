@@ -27,7 +27,7 @@ from dlx.ops.dispatch import make_public as _make_public
 from dlx.ops.op_functions import *  # noqa: F403  (the generated public op functions)
 from dlx.ops.spec import REGISTRY, SPEC_VERSION, Case, OpSpec, get_spec, op  # noqa: F401  (re-exported)
 from dlx.ops.symbolic import SymbolicTensor  # noqa: F401  (re-exported)
-from dlx.ops.tensors import convert_to_numpy, convert_to_tensor, dtype, is_tensor, ndim, shape, size  # noqa: F401
+from dlx.ops.tensors import array, convert_to_numpy, convert_to_tensor, dtype, is_tensor, ndim, shape, size  # noqa: F401
 from dlx.ops.transforms import jvp  # noqa: F401  (re-exported)
 
 for _name in _op_functions.__all__:
@@ -74,5 +74,5 @@ def __dir__():
 _symbolic._install_operators()
 
 __all__ = sorted([*(n for n in REGISTRY if _top_level(n)), "REGISTRY", "SPEC_VERSION", "Case", "OpSpec",
-                  "SymbolicTensor", "convert_to_numpy", "convert_to_tensor", "dtype", "get_spec", "is_tensor",
-                  "jvp", "ndim", "op", "shape", "size"])
+                  "SymbolicTensor", "array", "convert_to_numpy", "convert_to_tensor", "dtype", "get_spec",
+                  "is_tensor", "jvp", "ndim", "op", "shape", "size"])

@@ -24,6 +24,7 @@ NAMESPACE_ONLY_GROUPS = frozenset({"image"})
 #: name -> (group, module) for public functions of ``dlx.ops`` that are not registered ops
 PUBLIC_FUNCTIONS: dict[str, tuple[str, str]] = {
     "ndim": ("numpy", "dlx.ops.tensors"),
+    "array": ("numpy", "dlx.ops.tensors"),
     "size": ("numpy", "dlx.ops.tensors"),
     "shape": ("core", "dlx.ops.tensors"),
     "dtype": ("core", "dlx.ops.tensors"),

@@ -30,6 +30,13 @@ def abs(x):
     return _STATE.kernels['abs'](x)
 
 
+def absolute(x):
+    """Absolute value, elementwise (Keras's alias of ``abs``)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['absolute'], (x,), {})
+    return _STATE.kernels['absolute'](x)
+
+
 def adam_update(variable, gradient, m, v, alpha, beta_1=0.9, beta_2=0.999, epsilon=1e-07):
     """One Adam step for one weight: returns ``(new_variable, new_m, new_v)`` with
     ``new_m = m + (gradient - m)(1 - beta_1)``, ``new_v = v + (gradient**2 - v)(1 - beta_2)`` and
@@ -93,6 +100,44 @@ def all(x, axis=None, keepdims=False):
     return _STATE.kernels['all'](x, axis, keepdims)
 
 
+def allclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """True if ``isclose`` holds everywhere (a scalar bool tensor)."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['allclose'], (x1, x2, rtol, atol, equal_nan,), {})
+    return _STATE.kernels['allclose'](x1, x2, rtol, atol, equal_nan)
+
+
+def amax(x, axis=None, keepdims=False):
+    """Maximum over ``axis`` (Keras's alias of ``max``; NaN propagates)."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('amax', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('amax', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['amax'], (x, axis, keepdims,), {})
+    return _STATE.kernels['amax'](x, axis, keepdims)
+
+
+def amin(x, axis=None, keepdims=False):
+    """Minimum over ``axis`` (Keras's alias of ``min``; NaN propagates)."""
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('amin', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if keepdims is not False and keepdims is not True:
+        _bad('amin', 'keepdims', keepdims, 'True or False')
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['amin'], (x, axis, keepdims,), {})
+    return _STATE.kernels['amin'](x, axis, keepdims)
+
+
+def angle(x):
+    """The argument of ``x``: ``arctan2(imag, real)`` (0 or pi for a real tensor; a signed zero
+    counts: ``angle(-0.0)`` is pi). Integer and bool inputs give ``floatx()``.
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['angle'], (x,), {})
+    return _STATE.kernels['angle'](x)
+
+
 def any(x, axis=None, keepdims=False):
     """True where any element along ``axis`` is truthy."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
@@ -102,6 +147,13 @@ def any(x, axis=None, keepdims=False):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['any'], (x, axis, keepdims,), {})
     return _STATE.kernels['any'](x, axis, keepdims)
+
+
+def append(x1, x2, axis=None):
+    """``x2`` appended to ``x1`` along ``axis`` (both flattened if None)."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['append'], (x1, x2, axis,), {})
+    return _STATE.kernels['append'](x1, x2, axis)
 
 
 def arange(start, stop=None, step=None, dtype=None):
@@ -205,6 +257,17 @@ def argsort(x, axis=-1):
     return _STATE.kernels['argsort'](x, axis)
 
 
+def array_split(x, indices_or_sections, axis=0):
+    """Splits into ``indices_or_sections`` sections (the first ``len % n`` one longer; some may be
+    empty) or at the given indices, along ``axis``; returns a list.
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('array_split', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['array_split'], (x, indices_or_sections, axis,), {})
+    return _STATE.kernels['array_split'](x, indices_or_sections, axis)
+
+
 def associative_scan(f, elems, reverse=False, axis=0):
     """Inclusive scan of ``elems`` (a pytree of arrays with the same length along ``axis``) with
     the associative binary function ``f(a, b)``: element ``i`` is
@@ -293,11 +356,32 @@ def bitwise_invert(x):
     return _STATE.kernels['bitwise_invert'](x)
 
 
+def bitwise_left_shift(x, y):
+    """``x << y`` (Keras's alias of ``left_shift``)."""
+    if isinstance(x, _Special) or isinstance(y, _Special):
+        return _slow(_REGISTRY['bitwise_left_shift'], (x, y,), {})
+    return _STATE.kernels['bitwise_left_shift'](x, y)
+
+
+def bitwise_not(x):
+    """Bitwise NOT of integers (logical NOT of bools); Keras's alias of ``bitwise_invert``."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['bitwise_not'], (x,), {})
+    return _STATE.kernels['bitwise_not'](x)
+
+
 def bitwise_or(x, y):
     """Bitwise OR of integers."""
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['bitwise_or'], (x, y,), {})
     return _STATE.kernels['bitwise_or'](x, y)
+
+
+def bitwise_right_shift(x, y):
+    """``x >> y`` (Keras's alias of ``right_shift``)."""
+    if isinstance(x, _Special) or isinstance(y, _Special):
+        return _slow(_REGISTRY['bitwise_right_shift'], (x, y,), {})
+    return _STATE.kernels['bitwise_right_shift'](x, y)
 
 
 def bitwise_xor(x, y):
@@ -337,6 +421,13 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     if isinstance(target, _Special) or isinstance(output, _Special):
         return _slow(_REGISTRY['categorical_crossentropy'], (target, output, from_logits, axis,), {})
     return _STATE.kernels['categorical_crossentropy'](target, output, from_logits, axis)
+
+
+def cbrt(x):
+    """Cube root, elementwise."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['cbrt'], (x,), {})
+    return _STATE.kernels['cbrt'](x)
 
 
 def cdist(x, y):
@@ -389,6 +480,13 @@ def clip(x, x_min, x_max):
     return _STATE.kernels['clip'](x, x_min, x_max)
 
 
+def column_stack(xs):
+    """Joins 1-D tensors as the columns of a 2-D tensor (2-D inputs join along axis 1)."""
+    if _any_special(xs):
+        return _slow(_REGISTRY['column_stack'], (xs,), {})
+    return _STATE.kernels['column_stack'](xs)
+
+
 def concatenate(xs, axis=0):
     """Joins tensors along an existing axis."""
     if _any_special(xs):
@@ -403,6 +501,20 @@ def cond(pred, true_fn, false_fn):
     if isinstance(pred, _Special):
         return _slow(_REGISTRY['cond'], (pred, true_fn, false_fn,), {})
     return _STATE.kernels['cond'](pred, true_fn, false_fn)
+
+
+def conj(x):
+    """The complex conjugate of ``x`` (``x`` itself for a real tensor)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['conj'], (x,), {})
+    return _STATE.kernels['conj'](x)
+
+
+def conjugate(x):
+    """The complex conjugate of ``x`` (Keras's alias of :func:`conj`)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['conjugate'], (x,), {})
+    return _STATE.kernels['conjugate'](x)
 
 
 def conv(inputs, kernel, strides=1, padding='valid', data_format=None, dilation_rate=1):
@@ -435,6 +547,13 @@ def conv_transpose(inputs, kernel, strides=1, padding='valid', output_padding=No
     if isinstance(inputs, _Special) or isinstance(kernel, _Special):
         return _slow(_REGISTRY['conv_transpose'], (inputs, kernel, strides, padding, output_padding, data_format, dilation_rate,), {})
     return _STATE.kernels['conv_transpose'](inputs, kernel, strides, padding, output_padding, data_format, dilation_rate)
+
+
+def copy(x):
+    """A copy of ``x``."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['copy'], (x,), {})
+    return _STATE.kernels['copy'](x)
 
 
 def corrcoef(x):
@@ -568,6 +687,13 @@ def custom_gradient(f):
     return _STATE.kernels['custom_gradient'](f)
 
 
+def deg2rad(x):
+    """Degrees to radians (``x * pi / 180``)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['deg2rad'], (x,), {})
+    return _STATE.kernels['deg2rad'](x)
+
+
 def dense(x, kernel, bias=None):
     """``matmul(x, kernel) + bias`` for ``x`` of shape ``(..., n)``, a ``(n, units)`` kernel and a
     ``(units,)`` bias (or ``None``): the Dense layer's contraction, one fused kernel (GEMM with the
@@ -636,6 +762,15 @@ def diagonal(x, offset=0, axis1=0, axis2=1):
     return _STATE.kernels['diagonal'](x, offset, axis1, axis2)
 
 
+def diff(a, n=1, axis=-1):
+    """The ``n``-th discrete difference along ``axis`` (``a[1:] - a[:-1]``, applied ``n`` times;
+    for bools, ``a[1:] != a[:-1]``).
+    """
+    if isinstance(a, _Special):
+        return _slow(_REGISTRY['diff'], (a, n, axis,), {})
+    return _STATE.kernels['diff'](a, n, axis)
+
+
 def digitize(x, bins):
     """Index of the bin of each entry of ``x`` as int32, for monotonic 1-D ``bins``: ``i`` with
     ``bins[i-1] <= x < bins[i]`` (increasing) or ``bins[i-1] > x >= bins[i]`` (decreasing).
@@ -650,6 +785,13 @@ def divide(x1, x2):
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['divide'], (x1, x2,), {})
     return _STATE.kernels['divide'](x1, x2)
+
+
+def divide_no_nan(x1, x2):
+    """``x1 / x2``, and 0 where ``x2`` is 0 (even for ``0/0`` and ``inf/0``); integers give floatx."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['divide_no_nan'], (x1, x2,), {})
+    return _STATE.kernels['divide_no_nan'](x1, x2)
 
 
 def dot(x1, x2):
@@ -670,6 +812,20 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     if isinstance(query, _Special) or isinstance(key, _Special) or isinstance(value, _Special) or isinstance(bias, _Special) or isinstance(mask, _Special):
         return _slow(_REGISTRY['dot_product_attention'], (query, key, value, bias, mask, scale, is_causal, flash_attention, attn_logits_soft_cap,), {})
     return _STATE.kernels['dot_product_attention'](query, key, value, bias, mask, scale, is_causal, flash_attention, attn_logits_soft_cap)
+
+
+def dsplit(x, indices_or_sections):
+    """Splits along axis 2 (``x`` at least 3-D) into equal sections or at indices."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['dsplit'], (x, indices_or_sections,), {})
+    return _STATE.kernels['dsplit'](x, indices_or_sections)
+
+
+def dstack(xs):
+    """Joins tensors depth-wise: along axis 2 (1-D ``(n,)`` as ``(1, n, 1)``, 2-D ``(m, n)`` as ``(m, n, 1)``)."""
+    if _any_special(xs):
+        return _slow(_REGISTRY['dstack'], (xs,), {})
+    return _STATE.kernels['dstack'](xs)
 
 
 def eig(x):
@@ -725,6 +881,24 @@ def elu(x, alpha=1.0):
     return _STATE.kernels['elu'](x, alpha)
 
 
+def empty(shape, dtype=None):
+    """A tensor of ``shape`` (``dtype`` defaults to floatx). dlx fills it with zeros: no backend
+    exposes uninitialized memory, so results never depend on it.
+    """
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('empty', 'dtype', dtype)
+    return _STATE.kernels['empty'](shape, dtype)
+
+
+def empty_like(x, dtype=None):
+    """A tensor of ``x``'s shape (and by default dtype), filled with zeros (see ``empty``)."""
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('empty_like', 'dtype', dtype)
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['empty_like'], (x, dtype,), {})
+    return _STATE.kernels['empty_like'](x, dtype)
+
+
 def equal(x1, x2):
     """``equal`` comparison with broadcasting; returns bool."""
     if isinstance(x1, _Special) or isinstance(x2, _Special):
@@ -737,6 +911,13 @@ def erf(x):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['erf'], (x,), {})
     return _STATE.kernels['erf'](x)
+
+
+def erfc(x):
+    """Complementary error function, ``1 - erf(x)`` (accurate where erf is near 1)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['erfc'], (x,), {})
+    return _STATE.kernels['erfc'](x)
 
 
 def erfinv(x):
@@ -823,6 +1004,13 @@ def eye(N, M=None, k=0, dtype=None):
     return _STATE.kernels['eye'](N, M, k, dtype)
 
 
+def fabs(x):
+    """Absolute value as a float (integers and bools give floatx)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['fabs'], (x,), {})
+    return _STATE.kernels['fabs'](x)
+
+
 def fft(x):
     """The discrete Fourier transform along the last axis of ``x = (real, imag)``; returns
     ``(real, imag)``.
@@ -848,6 +1036,20 @@ def flip(x, axis=None):
     return _STATE.kernels['flip'](x, axis)
 
 
+def fliplr(x):
+    """Reverses axis 1 (left-right)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['fliplr'], (x,), {})
+    return _STATE.kernels['fliplr'](x)
+
+
+def flipud(x):
+    """Reverses axis 0 (up-down)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['flipud'], (x,), {})
+    return _STATE.kernels['flipud'](x)
+
+
 def floor(x):
     """Floor of ``x``, elementwise (integers become floatx)."""
     if isinstance(x, _Special):
@@ -860,6 +1062,27 @@ def floor_divide(x1, x2):
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['floor_divide'], (x1, x2,), {})
     return _STATE.kernels['floor_divide'](x1, x2)
+
+
+def fmax(x1, x2):
+    """Elementwise maximum that ignores NaNs (NaN only where both are NaN)."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['fmax'], (x1, x2,), {})
+    return _STATE.kernels['fmax'](x1, x2)
+
+
+def fmin(x1, x2):
+    """Elementwise minimum that ignores NaNs (NaN only where both are NaN)."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['fmin'], (x1, x2,), {})
+    return _STATE.kernels['fmin'](x1, x2)
+
+
+def fmod(x1, x2):
+    """Remainder of truncated division: the sign of ``x1`` (C's ``fmod``; ``mod`` follows ``x2``)."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['fmod'], (x1, x2,), {})
+    return _STATE.kernels['fmod'](x1, x2)
 
 
 def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
@@ -914,11 +1137,27 @@ def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None
     return _STATE.kernels['gaussian_blur'](images, kernel_size, sigma, data_format)
 
 
+def gcd(x1, x2):
+    """Greatest common divisor of integers (non-negative)."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['gcd'], (x1, x2,), {})
+    return _STATE.kernels['gcd'](x1, x2)
+
+
 def gelu(x, approximate=True):
     """Gaussian error linear unit: ``x * Phi(x)`` (``approximate=True``: the tanh form)."""
     if isinstance(x, _Special):
         return _slow(_REGISTRY['gelu'], (x, approximate,), {})
     return _STATE.kernels['gelu'](x, approximate)
+
+
+def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
+    """``num`` values from ``start`` to ``stop`` evenly spaced on a log scale (a geometric
+    sequence; negative bounds give negative values).
+    """
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('geomspace', 'dtype', dtype)
+    return _STATE.kernels['geomspace'](start, stop, num, endpoint, dtype, axis)
 
 
 def get_item(x, key):
@@ -1005,6 +1244,13 @@ def hard_tanh(x):
     return _STATE.kernels['hard_tanh'](x)
 
 
+def heaviside(x1, x2):
+    """Step function: 0 where ``x1 < 0``, ``x2`` where ``x1 == 0``, 1 where ``x1 > 0``; integers give floatx."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['heaviside'], (x1, x2,), {})
+    return _STATE.kernels['heaviside'](x1, x2)
+
+
 def histogram(x, bins=10, range=None):
     """``(counts, edges)`` of 1-D ``x`` over ``bins`` equal bins spanning ``range`` (default: the
     data's min and max); the last bin includes its right edge, values outside are dropped. Both
@@ -1013,6 +1259,20 @@ def histogram(x, bins=10, range=None):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['histogram'], (x, bins, range,), {})
     return _STATE.kernels['histogram'](x, bins, range)
+
+
+def hsplit(x, indices_or_sections):
+    """Splits along axis 1 (axis 0 for 1-D ``x``) into equal sections or at indices; returns a list."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['hsplit'], (x, indices_or_sections,), {})
+    return _STATE.kernels['hsplit'](x, indices_or_sections)
+
+
+def hstack(xs):
+    """Joins tensors horizontally: along axis 1 (axis 0 for 1-D inputs)."""
+    if _any_special(xs):
+        return _slow(_REGISTRY['hstack'], (xs,), {})
+    return _STATE.kernels['hstack'](xs)
 
 
 def hsv_to_rgb(images, data_format=None):
@@ -1024,11 +1284,39 @@ def hsv_to_rgb(images, data_format=None):
     return _STATE.kernels['hsv_to_rgb'](images, data_format)
 
 
+def hypot(x1, x2):
+    """``sqrt(x1**2 + x2**2)`` without overflow or underflow in the squares; integers give floatx."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['hypot'], (x1, x2,), {})
+    return _STATE.kernels['hypot'](x1, x2)
+
+
+def i0(x):
+    """Modified Bessel function of the first kind, order 0."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['i0'], (x,), {})
+    return _STATE.kernels['i0'](x)
+
+
+def identity(n, dtype=None):
+    """The ``n`` x ``n`` identity matrix (``dtype`` defaults to floatx)."""
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('identity', 'dtype', dtype)
+    return _STATE.kernels['identity'](n, dtype)
+
+
 def ifft2(x):
     """The inverse 2-D discrete Fourier transform over the last two axes of ``x = (real, imag)``."""
     if _any_special(x):
         return _slow(_REGISTRY['ifft2'], (x,), {})
     return _STATE.kernels['ifft2'](x)
+
+
+def imag(x):
+    """The imaginary part of ``x`` (zeros for a real tensor)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['imag'], (x,), {})
+    return _STATE.kernels['imag'](x)
 
 
 def in_top_k(targets, predictions, k):
@@ -1064,11 +1352,29 @@ def irfft(x, fft_length=None):
     return _STATE.kernels['irfft'](x, fft_length)
 
 
+def isclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """True where ``|x1 - x2| <= atol + rtol * |x2|`` (equal infinities are close; NaNs only with
+    ``equal_nan``).
+    """
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['isclose'], (x1, x2, rtol, atol, equal_nan,), {})
+    return _STATE.kernels['isclose'](x1, x2, rtol, atol, equal_nan)
+
+
 def isfinite(x):
     """True where ``x`` is neither infinite nor NaN."""
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isfinite'], (x,), {})
     return _STATE.kernels['isfinite'](x)
+
+
+def isin(x1, x2, assume_unique=False, invert=False):
+    """True where an element of ``x1`` equals some element of ``x2`` (``x1``'s shape; NaN is in
+    nothing); ``invert`` negates. ``assume_unique`` is a speed hint only: the result is the same.
+    """
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['isin'], (x1, x2, assume_unique, invert,), {})
+    return _STATE.kernels['isin'](x1, x2, assume_unique, invert)
 
 
 def isinf(x):
@@ -1083,6 +1389,27 @@ def isnan(x):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isnan'], (x,), {})
     return _STATE.kernels['isnan'](x)
+
+
+def isneginf(x):
+    """True where ``x`` is -inf."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['isneginf'], (x,), {})
+    return _STATE.kernels['isneginf'](x)
+
+
+def isposinf(x):
+    """True where ``x`` is +inf."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['isposinf'], (x,), {})
+    return _STATE.kernels['isposinf'](x)
+
+
+def isreal(x):
+    """Elementwise: whether the imaginary part is 0 (all ``True`` for a real tensor)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['isreal'], (x,), {})
+    return _STATE.kernels['isreal'](x)
 
 
 def istft(x, sequence_length, sequence_stride, fft_length, length=None, window='hann', center=True):
@@ -1120,6 +1447,22 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwarg
     if isinstance(x, _Special) or isinstance(gamma, _Special) or isinstance(beta, _Special):
         return _slow(_REGISTRY['layer_normalization'], (x, gamma, beta, axis, epsilon,), {**kwargs})
     return _STATE.kernels['layer_normalization'](x, gamma, beta, axis, epsilon, **kwargs)
+
+
+def lcm(x1, x2):
+    """Least common multiple of integers (non-negative)."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['lcm'], (x1, x2,), {})
+    return _STATE.kernels['lcm'](x1, x2)
+
+
+def ldexp(x1, x2):
+    """``x1 * 2**x2`` for an integer exponent ``x2`` (exact unless it overflows or underflows);
+    integer ``x1`` gives floatx.
+    """
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['ldexp'], (x1, x2,), {})
+    return _STATE.kernels['ldexp'](x1, x2)
 
 
 def leaky_relu(x, negative_slope=0.2):
@@ -1210,6 +1553,13 @@ def logaddexp(x1, x2):
     return _STATE.kernels['logaddexp'](x1, x2)
 
 
+def logaddexp2(x1, x2):
+    """``log2(2**x1 + 2**x2)`` without overflow; integers give floatx."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['logaddexp2'], (x1, x2,), {})
+    return _STATE.kernels['logaddexp2'](x1, x2)
+
+
 def logdet(x):
     """``log|det x|`` of each square matrix ``x`` (for the symmetric positive definite matrices it
     is meant for, the log of the determinant).
@@ -1245,6 +1595,13 @@ def logical_xor(x1, x2):
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['logical_xor'], (x1, x2,), {})
     return _STATE.kernels['logical_xor'](x1, x2)
+
+
+def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
+    """``base ** linspace(start, stop, num)``: ``num`` values evenly spaced on a log scale."""
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('logspace', 'dtype', dtype)
+    return _STATE.kernels['logspace'](start, stop, num, endpoint, base, dtype, axis)
 
 
 def logsumexp(x, axis=None, keepdims=False):
@@ -1379,6 +1736,15 @@ def median(x, axis=None, keepdims=False):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['median'], (x, axis, keepdims,), {})
     return _STATE.kernels['median'](x, axis, keepdims)
+
+
+def meshgrid(*x, indexing='xy'):
+    """Coordinate grids from 1-D coordinate vectors (``indexing='xy'``: Cartesian, the first two
+    axes swapped; ``'ij'``: matrix indexing); returns a list, each in its input's dtype.
+    """
+    if _any_special(x):
+        return _slow(_REGISTRY['meshgrid'], (*x,), {'indexing': indexing})
+    return _STATE.kernels['meshgrid'](*x, indexing=indexing)
 
 
 def min(x, axis=None, keepdims=False, initial=None):
@@ -1816,6 +2182,13 @@ def quantile(x, q, axis=None, method='linear', keepdims=False):
     return _STATE.kernels['quantile'](x, q, axis, method, keepdims)
 
 
+def rad2deg(x):
+    """Radians to degrees (``x * 180 / pi``)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['rad2deg'], (x,), {})
+    return _STATE.kernels['rad2deg'](x)
+
+
 def random_bits(seed, shape):
     """Threefry-2x32 random bits of ``shape`` (uint32) from a ``(2,)`` uint32 ``seed``."""
     if isinstance(seed, _Special):
@@ -1891,6 +2264,23 @@ def ravel(x):
     return _STATE.kernels['ravel'](x)
 
 
+def real(x):
+    """The real part of ``x`` (``x`` itself for a real tensor)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['real'], (x,), {})
+    return _STATE.kernels['real'](x)
+
+
+def rearrange(tensor, pattern, **axes_lengths):
+    """Rearranges axes with an einops pattern: ``"b (h w) c -> b h w c"`` splits, ``(...)``
+    merges, reordering names transposes, ``...`` stands for the remaining axes, ``1``/``()`` add or
+    drop unit axes; sizes that cannot be inferred are keyword arguments (``h=3``).
+    """
+    if isinstance(tensor, _Special):
+        return _slow(_REGISTRY['rearrange'], (tensor, pattern,), {**axes_lengths})
+    return _STATE.kernels['rearrange'](tensor, pattern, **axes_lengths)
+
+
 def reciprocal(x):
     """``1 / x``, elementwise."""
     if isinstance(x, _Special):
@@ -1952,7 +2342,8 @@ def resize(images, size, interpolation='bilinear', antialias=False, crop_to_aspe
     ``"lanczos3"``, ``"lanczos5"`` or ``"area"``; pixel centres at half-integers. With
     ``antialias`` the kernel is stretched by the downsampling factor. ``crop_to_aspect_ratio`` /
     ``pad_to_aspect_ratio`` first centre-crop / pad (with ``fill_value``) to the target's aspect
-    ratio. Integer images give ``floatx()`` except with ``"nearest"``.
+    ratio. Integer images are resampled in ``floatx()``, then rounded (half to even) and saturated
+    back to their dtype.
     """
     if data_format not in _FORMATS:
         _bad('resize', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -2017,6 +2408,13 @@ def roll(x, shift, axis=None):
     return _STATE.kernels['roll'](x, shift, axis)
 
 
+def rot90(array, k=1, axes=(0, 1)):
+    """Rotates by 90 degrees ``k`` times in the plane of ``axes`` (from the first towards the second)."""
+    if isinstance(array, _Special):
+        return _slow(_REGISTRY['rot90'], (array, k, axes,), {})
+    return _STATE.kernels['rot90'](array, k, axes)
+
+
 def round(x, decimals=0):
     """Round half to even, to ``decimals`` decimal places."""
     if isinstance(x, _Special):
@@ -2029,6 +2427,15 @@ def rsqrt(x):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['rsqrt'], (x,), {})
     return _STATE.kernels['rsqrt'](x)
+
+
+def saturate_cast(x, dtype):
+    """Casts to ``dtype``, clipping first to its range (no wrap-around; floats to ints truncate)."""
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('saturate_cast', 'dtype', dtype)
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['saturate_cast'], (x, dtype,), {})
+    return _STATE.kernels['saturate_cast'](x, dtype)
 
 
 def scale_and_translate(images, output_shape, scale, translation, spatial_dims, method, antialias=True):
@@ -2051,6 +2458,15 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     return _STATE.kernels['scan'](f, init, xs, length, reverse, unroll)
 
 
+def scatter(indices, values, shape):
+    """A zero tensor of ``shape`` with ``values`` added at ``indices`` (the last axis of
+    ``indices`` indexes the leading axes; repeated indices accumulate); ``values``' dtype.
+    """
+    if isinstance(indices, _Special) or isinstance(values, _Special):
+        return _slow(_REGISTRY['scatter'], (indices, values, shape,), {})
+    return _STATE.kernels['scatter'](indices, values, shape)
+
+
 def scatter_add(x, indices, updates):
     """``x`` with ``updates`` added at ``indices`` (last axis of indices indexes x's leading
     axes; repeated indices accumulate).
@@ -2058,6 +2474,17 @@ def scatter_add(x, indices, updates):
     if isinstance(x, _Special) or isinstance(indices, _Special) or isinstance(updates, _Special):
         return _slow(_REGISTRY['scatter_add'], (x, indices, updates,), {})
     return _STATE.kernels['scatter_add'](x, indices, updates)
+
+
+def scatter_update(inputs, indices, updates, reduction=None):
+    """``inputs`` with ``updates`` written at ``indices`` (the last axis of ``indices`` indexes the
+    leading axes), in ``inputs``' dtype. ``reduction``: None replaces (indices should be unique:
+    which of several updates to one place wins is the backend's), "add", "max", "min" or "mul"
+    combine every update with the value there.
+    """
+    if isinstance(inputs, _Special) or isinstance(indices, _Special) or isinstance(updates, _Special):
+        return _slow(_REGISTRY['scatter_update'], (inputs, indices, updates, reduction,), {})
+    return _STATE.kernels['scatter_update'](inputs, indices, updates, reduction)
 
 
 def searchsorted(sorted_sequence, values, side='left'):
@@ -2106,6 +2533,15 @@ def segment_sum(data, segment_ids, num_segments=None, sorted=False):
     return _STATE.kernels['segment_sum'](data, segment_ids, num_segments, sorted)
 
 
+def select(condlist, choicelist, default=0):
+    """Per element, the entry of ``choicelist`` for the first true condition of ``condlist``
+    (``default`` where none holds).
+    """
+    if _any_special(condlist) or _any_special(choicelist):
+        return _slow(_REGISTRY['select'], (condlist, choicelist, default,), {})
+    return _STATE.kernels['select'](condlist, choicelist, default)
+
+
 def selu(x):
     """Scaled ELU with the self-normalizing constants."""
     if isinstance(x, _Special):
@@ -2144,6 +2580,13 @@ def sign(x):
     return _STATE.kernels['sign'](x)
 
 
+def signbit(x):
+    """True where the sign bit is set (``-0.0`` and NaNs with the bit included)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['signbit'], (x,), {})
+    return _STATE.kernels['signbit'](x)
+
+
 def silu(x):
     """x * sigmoid(x) (swish)."""
     if isinstance(x, _Special):
@@ -2156,6 +2599,13 @@ def sin(x):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sin'], (x,), {})
     return _STATE.kernels['sin'](x)
+
+
+def sinc(x):
+    """Normalized sinc, ``sin(pi x) / (pi x)`` (1 at 0)."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['sinc'], (x,), {})
+    return _STATE.kernels['sinc'](x)
 
 
 def sinh(x):
@@ -2535,6 +2985,17 @@ def transpose(x, axes=None):
     return _STATE.kernels['transpose'](x, axes)
 
 
+def trapezoid(y, x=None, dx=1.0, axis=-1):
+    """The integral of ``y`` along ``axis`` by the trapezoidal rule, at sample points ``x`` (1-D
+    along ``axis``, or ``y``'s shape) or a spacing ``dx``; integers give floatx.
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('trapezoid', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if isinstance(y, _Special) or isinstance(x, _Special):
+        return _slow(_REGISTRY['trapezoid'], (y, x, dx, axis,), {})
+    return _STATE.kernels['trapezoid'](y, x, dx, axis)
+
+
 def tri(N, M=None, k=0, dtype=None):
     """``(N, M)`` array with ones at and below the ``k``-th diagonal, zeros above (default dtype
     ``floatx()``).
@@ -2556,6 +3017,13 @@ def triu(x, k=0):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['triu'], (x, k,), {})
     return _STATE.kernels['triu'](x, k)
+
+
+def true_divide(x1, x2):
+    """True division (Keras's alias of ``divide``); integer inputs give floatx."""
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['true_divide'], (x1, x2,), {})
+    return _STATE.kernels['true_divide'](x1, x2)
 
 
 def trunc(x):
@@ -2599,6 +3067,17 @@ def unravel_index(indices, shape):
     return _STATE.kernels['unravel_index'](indices, shape)
 
 
+def unstack(x, num=None, axis=0):
+    """Splits ``x`` along ``axis`` into a list of its slices (that axis removed); ``num``, if
+    given, must equal the axis length.
+    """
+    if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
+        _check_axis('unstack', 'axis', axis, x if hasattr(x, 'shape') else None)
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['unstack'], (x, num, axis,), {})
+    return _STATE.kernels['unstack'](x, num, axis)
+
+
 def vander(x, N=None, increasing=False):
     """The Vandermonde matrix of the 1-D ``x``: columns ``x**(N-1), ..., x, 1`` (reversed when
     ``increasing``); ``N`` defaults to ``len(x)``.
@@ -2634,6 +3113,20 @@ def vectorized_map(function, elements):
     if isinstance(elements, _Special):
         return _slow(_REGISTRY['vectorized_map'], (function, elements,), {})
     return _STATE.kernels['vectorized_map'](function, elements)
+
+
+def vsplit(x, indices_or_sections):
+    """Splits along axis 0 (``x`` at least 2-D) into equal sections or at indices."""
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['vsplit'], (x, indices_or_sections,), {})
+    return _STATE.kernels['vsplit'](x, indices_or_sections)
+
+
+def vstack(xs):
+    """Joins tensors vertically: along axis 0, 1-D inputs as rows."""
+    if _any_special(xs):
+        return _slow(_REGISTRY['vstack'], (xs,), {})
+    return _STATE.kernels['vstack'](xs)
 
 
 def where(condition, x1=None, x2=None):
@@ -2675,13 +3168,19 @@ def zeros_like(x, dtype=None):
 
 __all__ = [
     'abs',
+    'absolute',
     'adam_update',
     'adaptive_average_pool',
     'adaptive_max_pool',
     'add',
     'affine_transform',
     'all',
+    'allclose',
+    'amax',
+    'amin',
+    'angle',
     'any',
+    'append',
     'arange',
     'arccos',
     'arccosh',
@@ -2694,6 +3193,7 @@ __all__ = [
     'argmin',
     'argpartition',
     'argsort',
+    'array_split',
     'associative_scan',
     'average',
     'average_pool',
@@ -2704,22 +3204,30 @@ __all__ = [
     'bitcast_uint32_to_float32',
     'bitwise_and',
     'bitwise_invert',
+    'bitwise_left_shift',
+    'bitwise_not',
     'bitwise_or',
+    'bitwise_right_shift',
     'bitwise_xor',
     'blackman',
     'broadcast_to',
     'cast',
     'categorical_crossentropy',
+    'cbrt',
     'cdist',
     'ceil',
     'celu',
     'cholesky',
     'cholesky_inverse',
     'clip',
+    'column_stack',
     'concatenate',
     'cond',
+    'conj',
+    'conjugate',
     'conv',
     'conv_transpose',
+    'copy',
     'corrcoef',
     'correlate',
     'cos',
@@ -2732,6 +3240,7 @@ __all__ = [
     'cumprod',
     'cumsum',
     'custom_gradient',
+    'deg2rad',
     'dense',
     'depth_to_space',
     'depthwise_conv',
@@ -2739,17 +3248,24 @@ __all__ = [
     'diag',
     'diagflat',
     'diagonal',
+    'diff',
     'digitize',
     'divide',
+    'divide_no_nan',
     'dot',
     'dot_product_attention',
+    'dsplit',
+    'dstack',
     'eig',
     'eigh',
     'einsum',
     'elastic_transform',
     'elu',
+    'empty',
+    'empty_like',
     'equal',
     'erf',
+    'erfc',
     'erfinv',
     'exp',
     'exp2',
@@ -2759,18 +3275,26 @@ __all__ = [
     'extract_patches_3d',
     'extract_sequences',
     'eye',
+    'fabs',
     'fft',
     'fft2',
     'flip',
+    'fliplr',
+    'flipud',
     'floor',
     'floor_divide',
+    'fmax',
+    'fmin',
+    'fmod',
     'fold',
     'fori_loop',
     'full',
     'full_like',
     'gather_nd',
     'gaussian_blur',
+    'gcd',
     'gelu',
+    'geomspace',
     'get_item',
     'get_item_grad',
     'glu',
@@ -2783,20 +3307,34 @@ __all__ = [
     'hard_silu',
     'hard_swish',
     'hard_tanh',
+    'heaviside',
     'histogram',
+    'hsplit',
+    'hstack',
     'hsv_to_rgb',
+    'hypot',
+    'i0',
+    'identity',
     'ifft2',
+    'imag',
     'in_top_k',
     'inner',
     'inv',
     'irfft',
+    'isclose',
     'isfinite',
+    'isin',
     'isinf',
     'isnan',
+    'isneginf',
+    'isposinf',
+    'isreal',
     'istft',
     'kaiser',
     'kron',
     'layer_normalization',
+    'lcm',
+    'ldexp',
     'leaky_relu',
     'left_shift',
     'less',
@@ -2809,11 +3347,13 @@ __all__ = [
     'log_sigmoid',
     'log_softmax',
     'logaddexp',
+    'logaddexp2',
     'logdet',
     'logical_and',
     'logical_not',
     'logical_or',
     'logical_xor',
+    'logspace',
     'logsumexp',
     'lstsq',
     'lu_factor',
@@ -2827,6 +3367,7 @@ __all__ = [
     'maximum',
     'mean',
     'median',
+    'meshgrid',
     'min',
     'minimum',
     'mish',
@@ -2870,6 +3411,7 @@ __all__ = [
     'ptp',
     'qr',
     'quantile',
+    'rad2deg',
     'random_bits',
     'random_categorical',
     'random_dropout',
@@ -2879,6 +3421,8 @@ __all__ = [
     'random_truncated_normal',
     'random_uniform',
     'ravel',
+    'real',
+    'rearrange',
     'reciprocal',
     'reconstruct_patches',
     'relu',
@@ -2892,22 +3436,29 @@ __all__ = [
     'right_shift',
     'rms_normalization',
     'roll',
+    'rot90',
     'round',
     'rsqrt',
+    'saturate_cast',
     'scale_and_translate',
     'scan',
+    'scatter',
     'scatter_add',
+    'scatter_update',
     'searchsorted',
     'segment_max',
     'segment_min',
     'segment_prod',
     'segment_sum',
+    'select',
     'selu',
     'separable_conv',
     'sigmoid',
     'sign',
+    'signbit',
     'silu',
     'sin',
+    'sinc',
     'sinh',
     'slice',
     'slice_update',
@@ -2953,17 +3504,22 @@ __all__ = [
     'top_k',
     'trace',
     'transpose',
+    'trapezoid',
     'tri',
     'tril',
     'triu',
+    'true_divide',
     'trunc',
     'unfold',
     'unique',
     'unravel_index',
+    'unstack',
     'vander',
     'var',
     'vdot',
     'vectorized_map',
+    'vsplit',
+    'vstack',
     'where',
     'while_loop',
     'zeros',

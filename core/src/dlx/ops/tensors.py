@@ -41,9 +41,29 @@ def dtype(x) -> str:
     return _dtypes.standardize(x.dtype)
 
 
-def convert_to_tensor(x, dtype=None):
-    """``x`` as a tensor of the active backend."""
+def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
+    """``x`` as a tensor of the active backend. dlx's tensors are dense: ``sparse=True`` and
+    ``ragged=True`` raise (``None`` and ``False`` give a dense tensor)."""
+    if sparse:
+        raise ValueError("convert_to_tensor: sparse=True is not supported: dlx has no sparse tensors "
+                         "(pass sparse=None or False for a dense tensor)")
+    if ragged:
+        raise ValueError("convert_to_tensor: ragged=True is not supported: dlx has no ragged tensors "
+                         "(pass ragged=None or False for a dense tensor)")
     return _backend().convert_to_tensor(x, dtype)
+
+
+def array(x, dtype=None):
+    """A new tensor of the active backend holding ``x`` (an array-like: nested lists, NumPy
+    arrays, tensors), in ``dtype`` if given; Python ints give int32 and floats floatx."""
+    import numpy as np
+
+    b = _backend()
+    if b.is_tensor(x):
+        x = b.to_numpy(x)
+    if isinstance(x, np.ndarray):
+        x = x.copy()
+    return b.convert_to_tensor(x, dtype)
 
 
 def convert_to_numpy(x):

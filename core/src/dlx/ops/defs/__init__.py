@@ -2,14 +2,18 @@
 
 from dlx.ops.defs import (  # noqa: F401
     activations,
+    arithmetic,
     control,
     ctc,
     decompositions,
+    einops,
     elementwise,
     image,
     image_filters,
     image_warp,
+    indexing,
     linalg,
+    manipulation,
     nn,
     optim,
     random,

@@ -12,14 +12,18 @@ from collections.abc import Callable
 from dlx.backend import merge_kernel_tables
 from dlx_tf.kernels import (
     activations,
+    arithmetic,
     control,
     ctc,
     decompositions,
+    einops,
     elementwise,
     image,
     image_filters,
     image_warp,
+    indexing,
     linalg,
+    manipulation,
     nn,
     optim,
     random,
@@ -34,7 +38,8 @@ from dlx_tf.kernels import (
 #: every kernel module, in the order of ``dlx.ops.defs``
 GROUPS = (
     elementwise, image, image_filters, image_warp, reduction, shape, linalg, nn, random, optim, activations,
-    ctc, decompositions, search, signal, spatial, statistics, control,
+    ctc, decompositions, search, signal, spatial, statistics, control, arithmetic, einops, indexing,
+    manipulation,
 )
 
 
