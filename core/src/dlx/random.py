@@ -16,18 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from dlx import ops
-
-
-def make_seed(seed) -> np.ndarray:
-    """A ``(2,)`` uint32 seed from an int (``[seed >> 32, seed & 0xFFFFFFFF]``) or a pair."""
-    if isinstance(seed, (int, np.integer)):
-        s = int(seed)
-        if s < 0:
-            raise ValueError(f"seed={seed}: expected a non-negative integer")
-        return np.array([(s >> 32) & 0xFFFFFFFF, s & 0xFFFFFFFF], np.uint32)
-    if seed is None:
-        raise ValueError("seed=None: stateless random needs an explicit seed (an int or a (2,) uint32 tensor)")
-    return seed
+from dlx.seeds import draw_seed, make_default_seed, make_seed, set_global_seed  # noqa: F401  (re-exported)
+from dlx.seeds import register_generator_class as _register_generator_class
 
 
 def _shape(shape):
@@ -64,26 +54,6 @@ def shuffle(x, axis=0, seed=None):
 
 def categorical(logits, num_samples, dtype="int32", seed=None):
     return ops.random_categorical(draw_seed(seed), logits, num_samples, dtype)
-
-
-# ------------------------------------------------------------------------------ seed management
-import random as _pyrandom  # noqa: E402
-
-_GLOBAL_RNG = _pyrandom.Random()
-
-
-def set_global_seed(seed: int) -> None:
-    """Seeds the generator behind unseeded initializers and :class:`SeedGenerator` s.
-
-    After ``set_global_seed(s)``, building the same model in the same order gives the same
-    initial weights on every backend. ``dlx.utils.set_random_seed`` calls this.
-    """
-    _GLOBAL_RNG.seed(int(seed))
-
-
-def make_default_seed() -> int:
-    """A fresh integer seed from the global generator (see :func:`set_global_seed`)."""
-    return _GLOBAL_RNG.randint(1, 10**9)
 
 
 class SeedGenerator:
@@ -137,11 +107,4 @@ class SeedGenerator:
         return f"<SeedGenerator seed={self._initial_seed} state={self.state.path!r}>"
 
 
-def draw_seed(seed):
-    """A ``(2,)`` seed from an int, a seed tensor, a :class:`SeedGenerator` (advanced) or ``None``
-    (a fresh seed from the global generator, as Keras's unseeded calls)."""
-    if isinstance(seed, SeedGenerator):
-        return seed.next()
-    if seed is None:
-        return make_seed(make_default_seed())
-    return make_seed(seed)
+_register_generator_class(SeedGenerator)  # draw_seed advances SeedGenerator arguments

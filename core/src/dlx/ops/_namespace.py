@@ -31,6 +31,7 @@ PUBLIC_FUNCTIONS: dict[str, tuple[str, str]] = {
     "is_tensor": ("core", "dlx.ops.tensors"),
     "convert_to_tensor": ("core", "dlx.ops.tensors"),
     "convert_to_numpy": ("core", "dlx.ops.tensors"),
+    "jvp": ("linalg", "dlx.ops.transforms"),
 }
 
 

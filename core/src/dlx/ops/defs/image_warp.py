@@ -26,6 +26,7 @@ from dlx.ops.defs._conv import _on_numpy, _vjp_of
 from dlx.ops.defs.image import _float_dtype, _image_rank
 from dlx.ops.defs.image_filters import gaussian_kernel_1d
 from dlx.ops.spec import Case, op
+from dlx.seeds import draw_seed
 
 G = "image"
 FILL_MODES = ("constant", "nearest", "wrap", "mirror", "reflect")
@@ -340,8 +341,6 @@ op(G, T.Normwise(64), [
 # ------------------------------------------------------------------------------ elastic_transform
 def elastic_transform_decomposition(images, alpha=20.0, sigma=5.0, interpolation="bilinear", fill_mode="reflect",
                                     fill_value=0.0, seed=None, data_format=None):
-    from dlx.random import draw_seed
-
     data_format = _check_format(data_format)
     if interpolation not in INTERPOLATIONS:
         raise ValueError(f"elastic_transform: interpolation={interpolation!r}; expected one of {tuple(INTERPOLATIONS)}")

@@ -1,0 +1,64 @@
+"""Seed plumbing below every op (imports no dlx module): integer seeds to ``(2,)`` uint32 keys,
+the global generator behind unseeded calls, and :func:`draw_seed`, which every function taking
+Keras's ``seed`` argument (an int, a key, a ``SeedGenerator`` or ``None``) resolves it with.
+
+:class:`dlx.random.SeedGenerator` holds a variable, so it lives above the ops; it registers itself
+here (:func:`register_generator_class`), which is how an op definition such as
+``elastic_transform`` resolves a generator without importing upward. (A generator instance exists
+only once its module is imported, so the registration is always in place when it matters.)
+"""
+
+from __future__ import annotations
+
+import random as _pyrandom
+
+import numpy as np
+
+#: classes whose instances :func:`draw_seed` advances with ``.next()``
+_GENERATOR_CLASSES: list[type] = []
+
+
+def register_generator_class(cls: type) -> None:
+    """Makes :func:`draw_seed` advance instances of ``cls`` (with ``.next()``)."""
+    if cls not in _GENERATOR_CLASSES:
+        _GENERATOR_CLASSES.append(cls)
+
+
+def make_seed(seed) -> np.ndarray:
+    """A ``(2,)`` uint32 seed from an int (``[seed >> 32, seed & 0xFFFFFFFF]``) or a pair."""
+    if isinstance(seed, (int, np.integer)):
+        s = int(seed)
+        if s < 0:
+            raise ValueError(f"seed={seed}: expected a non-negative integer")
+        return np.array([(s >> 32) & 0xFFFFFFFF, s & 0xFFFFFFFF], np.uint32)
+    if seed is None:
+        raise ValueError("seed=None: stateless random needs an explicit seed (an int or a (2,) uint32 tensor)")
+    return seed
+
+
+_GLOBAL_RNG = _pyrandom.Random()
+
+
+def set_global_seed(seed: int) -> None:
+    """Seeds the generator behind unseeded initializers and :class:`SeedGenerator` s.
+
+    After ``set_global_seed(s)``, building the same model in the same order gives the same
+    initial weights on every backend. ``dlx.utils.set_random_seed`` calls this.
+    """
+    _GLOBAL_RNG.seed(int(seed))
+
+
+def make_default_seed() -> int:
+    """A fresh integer seed from the global generator (see :func:`set_global_seed`)."""
+    return _GLOBAL_RNG.randint(1, 10**9)
+
+
+def draw_seed(seed):
+    """A ``(2,)`` seed from an int, a seed tensor, a :class:`SeedGenerator` (advanced) or ``None``
+    (a fresh seed from the global generator, as Keras's unseeded calls)."""
+    if _GENERATOR_CLASSES and isinstance(seed, tuple(_GENERATOR_CLASSES)):
+        return seed.next()
+    if seed is None:
+        return make_seed(make_default_seed())
+    return make_seed(seed)
+
