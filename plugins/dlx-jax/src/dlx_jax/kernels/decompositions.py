@@ -9,7 +9,7 @@ import jax
 import jax.numpy as jnp
 import jax.scipy.linalg as jsl
 
-from dlx_jax._common import fl
+from dlx_jax._common import HIGHEST, fl
 
 _LAPACK = (jnp.dtype("float32"), jnp.dtype("float64"))
 
@@ -102,7 +102,7 @@ def cholesky_inverse(x, upper=False):
     low = _mT(jnp.triu(a)) if upper else jnp.tril(a)
     eye = jnp.broadcast_to(jnp.eye(a.shape[-1], dtype=a.dtype), a.shape)
     inv_l = jsl.solve_triangular(low, eye, lower=True)
-    return _back(jnp.matmul(_mT(inv_l), inv_l), dt)
+    return _back(jnp.matmul(_mT(inv_l), inv_l, precision=HIGHEST), dt)
 
 
 def eigh(x):
@@ -164,7 +164,7 @@ def _pinv(a, rcond):
     cut = rc * jnp.max(s, axis=-1, keepdims=True)
     keep = s > cut
     inv_s = jnp.where(keep, 1 / jnp.where(keep, s, 1), 0)
-    return jnp.matmul(_mT(vh) * inv_s[..., None, :], _mT(u))
+    return jnp.matmul(_mT(vh) * inv_s[..., None, :], _mT(u), precision=HIGHEST)
 
 
 def pinv(x, rcond=None):
@@ -177,7 +177,7 @@ def lstsq(a, b, rcond=None):
     b_ = fl(b).astype(a_.dtype)
     if a_.ndim != 2 or b_.ndim not in (1, 2) or b_.shape[0] != a_.shape[0]:
         raise ValueError(f"lstsq: a of shape {a_.shape} and b of shape {b_.shape}; expected (M, N) and (M,) or (M, K)")
-    return _back(jnp.matmul(_pinv(a_, rcond), b_), dt)
+    return _back(jnp.matmul(_pinv(a_, rcond), b_, precision=HIGHEST), dt)
 
 
 def matrix_rank(x, tol=None):

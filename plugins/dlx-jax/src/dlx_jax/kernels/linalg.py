@@ -61,15 +61,15 @@ def norm(x, ord=None, axis=None, keepdims=False):
 
 # ------------------------------------------------------------------------------ numpy-group products
 def dot(x1, x2):
-    return jnp.dot(*promote2(x1, x2))
+    return jnp.dot(*promote2(x1, x2), precision=HIGHEST)
 
 
 def inner(x1, x2):
-    return jnp.inner(*promote2(x1, x2))
+    return jnp.inner(*promote2(x1, x2), precision=HIGHEST)
 
 
 def vdot(x1, x2):
-    return jnp.vdot(*promote2(x1, x2))
+    return jnp.vdot(*promote2(x1, x2), precision=HIGHEST)
 
 
 def kron(x1, x2):
