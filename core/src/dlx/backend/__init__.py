@@ -6,7 +6,14 @@
 'numpy'
 """
 
-from dlx.backend.contract import Backend, BackendError, Capabilities, build_op_table, merge_kernel_tables
+from dlx.backend.contract import (
+    Backend,
+    BackendError,
+    Capabilities,
+    build_op_table,
+    kernel_modules,
+    merge_kernel_tables,
+)
 from dlx.backend.registry import current, get, records, use
 
 
@@ -105,5 +112,5 @@ def set_image_data_format(data_format) -> None:
 
 __all__ = ["Backend", "BackendError", "Capabilities", "backend", "build_op_table", "clear_session", "current",
            "epsilon", "floatx", "get", "get_uid", "image_data_format", "is_float_dtype", "is_int_dtype",
-           "is_keras_tensor", "merge_kernel_tables", "name", "records", "result_type", "set_epsilon", "set_floatx",
-           "set_image_data_format", "standardize_dtype", "use"]
+           "is_keras_tensor", "kernel_modules", "merge_kernel_tables", "name", "records", "result_type", "set_epsilon",
+           "set_floatx", "set_image_data_format", "standardize_dtype", "use"]

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import abc
 import dataclasses
+import importlib
+import importlib.util
 import inspect
 import threading
 import warnings
@@ -285,6 +287,22 @@ def check_class(cls: type) -> list[str]:
     if isinstance(caps, Capabilities) and caps.training and cls.value_and_grad is Backend.value_and_grad:
         problems.append("capabilities.training is True but value_and_grad is not implemented")
     return problems
+
+
+def kernel_modules(package: str) -> tuple:
+    """A plugin's kernel modules: ``package.<group>`` for every op group of :mod:`dlx.ops.defs`
+    (:data:`dlx.ops.defs.GROUPS`, in that order) that the plugin has a module for. A group with no
+    module is skipped (its ops run their decompositions or the reference fallback), so a backend
+    comes up one module at a time and a new group needs no edit here or in the plugin's
+    ``kernels/__init__.py``. An import error inside a module that exists propagates."""
+    from dlx.ops.defs import GROUPS
+
+    found = []
+    for group in GROUPS:
+        name = f"{package}.{group}"
+        if importlib.util.find_spec(name) is not None:
+            found.append(importlib.import_module(name))
+    return tuple(found)
 
 
 def merge_kernel_tables(groups) -> dict[str, Callable]:

@@ -24,3 +24,29 @@ from dlx.ops.defs import (  # noqa: F401
     spatial,
     statistics,
 )
+
+#: the op groups, one module each; a backend plugin mirrors them as ``kernels/<group>.py``
+GROUPS = (
+    "activations",
+    "arithmetic",
+    "control",
+    "ctc",
+    "decompositions",
+    "einops",
+    "elementwise",
+    "image",
+    "image_filters",
+    "image_warp",
+    "indexing",
+    "linalg",
+    "manipulation",
+    "nn",
+    "optim",
+    "random",
+    "reduction",
+    "search",
+    "shape",
+    "signal",
+    "spatial",
+    "statistics",
+)

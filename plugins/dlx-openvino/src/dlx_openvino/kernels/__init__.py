@@ -4,53 +4,24 @@ Each module exports one table, ``KERNELS: dict[str, Callable]`` (op name -> grap
 the ops its namesake ``dlx.ops.defs`` module registers. A builder takes the op's parameters (tensor
 ones as ``openvino.Output`` edges or weak Python scalars) and returns graph edges;
 :mod:`dlx_openvino.backend` turns each builder into the op's kernel (an eager call compiles and
-caches a one-op model; under ``compile`` the builder adds nodes to the traced graph). To add a
-group, add the module here and to :data:`GROUPS`; an op without a builder runs its spec's
-decomposition.
+caches a one-op model; under ``compile`` the builder adds nodes to the traced graph). A new
+module named after a group is found by itself (:func:`dlx.backend.kernel_modules`); an op
+without a builder runs its spec's decomposition.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from dlx.backend import merge_kernel_tables
-from dlx_openvino.kernels import (
-    activations,
-    arithmetic,
-    control,
-    ctc,
-    decompositions,
-    einops,
-    elementwise,
-    image,
-    image_filters,
-    image_warp,
-    indexing,
-    linalg,
-    manipulation,
-    nn,
-    optim,
-    random,
-    reduction,
-    search,
-    shape,
-    signal,
-    spatial,
-    statistics,
-)
+from dlx.backend import kernel_modules, merge_kernel_tables
 
-#: every builder module, in the order of ``dlx.ops.defs``
-GROUPS = (
-    elementwise, image, image_filters, image_warp, reduction, shape, linalg, nn, random, optim, activations,
-    ctc, decompositions, search, signal, spatial, statistics, control, arithmetic, einops, indexing,
-    manipulation,
-)
+#: every builder module, one per op group of ``dlx.ops.defs`` (in ``dlx.ops.defs.GROUPS`` order)
+GROUPS = kernel_modules(__name__)
 
 
 def all_kernels() -> dict[str, Callable]:
-    """Every group's ``KERNELS`` (graph builders) merged (an op in two tables is an error)."""
+    """Every group's ``KERNELS`` merged (an op in two tables is an error)."""
     return merge_kernel_tables(GROUPS)
-
 
 def reference_ops() -> frozenset[str]:
     """The ops the modules declare as running through their reference (``REFERENCE``)."""

@@ -4,13 +4,17 @@ NumPy reference fallback."""
 
 from __future__ import annotations
 
-from dlx.backend import merge_kernel_tables
-from dlx_template.kernels import elementwise, linalg, reduction
+from collections.abc import Callable
 
-#: every kernel module (the groups of ``dlx.ops.defs`` the template has kernels for)
-GROUPS = (elementwise, linalg, reduction)
+from dlx.backend import kernel_modules, merge_kernel_tables
+
+#: every kernel module, one per op group of ``dlx.ops.defs`` (in ``dlx.ops.defs.GROUPS`` order)
+GROUPS = kernel_modules(__name__)
 
 
-def all_kernels() -> dict:
+def all_kernels() -> dict[str, Callable]:
     """Every group's ``KERNELS`` merged (an op in two tables is an error)."""
     return merge_kernel_tables(GROUPS)
+
+
+__all__ = ["GROUPS", "all_kernels"]
