@@ -36,6 +36,14 @@ def backend(request):
 
 
 @pytest.fixture
+def training_backend(backend):
+    """Each usable backend that trains (an inference-only one, OpenVINO, is skipped by its capability)."""
+    if not backend.capabilities.training:
+        pytest.skip(f"{backend.name}: inference only (capabilities.training is False)")
+    return backend
+
+
+@pytest.fixture
 def numpy_backend():
     with dlx.backend.use("numpy") as b:
         yield b

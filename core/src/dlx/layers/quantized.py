@@ -299,6 +299,10 @@ class QuantizableLayer:
             v.assign(np.asarray(store[str(i)]).astype(v.dtype))
         self._after_load()
 
+    # dlx's loader runs these checks itself through _load_targets (before assigning anything); a
+    # subclass's own load_own_variables is called instead
+    load_own_variables._dlx_loader_checks = True
+
     def _quant_config_entries(self) -> dict:
         from dlx import quantizers
 
