@@ -35,7 +35,7 @@ class OpLayer(Layer):
     def call(self, *args, **kwargs):
         from dlx import ops
 
-        fn = getattr(ops, self.op)
+        fn = ops.get_function(self.op)
         kwargs.pop("training", None)  # Layer.__call__ passes these to any call(**kwargs)
         if "mask" not in fn.spec.params:
             kwargs.pop("mask", None)

@@ -39,8 +39,13 @@ for _name in _op_functions.__all__:
 _LATE: dict = {}
 
 
-def _public_function(name):
-    """The public function of op ``name`` (whatever namespace it is found in)."""
+def get_function(name):
+    """The public function of op ``name``, whichever namespace Keras exports it in
+    (``get_function("resize") is dlx.ops.image.resize``).
+
+    Raises:
+        KeyError: for a name no op is registered under.
+    """
     spec = get_spec(name)
     fn = getattr(_op_functions, name, None) or _LATE.get(name)
     if fn is None or fn.spec is not spec:
@@ -63,7 +68,7 @@ def __getattr__(name):
         raise AttributeError(f"module 'dlx.ops' has no attribute {name!r}")
     if not _top_level(name):
         raise AttributeError(f"module 'dlx.ops' has no attribute {name!r}; it is dlx.ops.{spec.group}.{name}")
-    fn = globals()[name] = _public_function(name)
+    fn = globals()[name] = get_function(name)
     return fn
 
 
@@ -74,5 +79,5 @@ def __dir__():
 _symbolic._install_operators()
 
 __all__ = sorted([*(n for n in REGISTRY if _top_level(n)), "REGISTRY", "SPEC_VERSION", "Case", "OpSpec",
-                  "SymbolicTensor", "array", "convert_to_numpy", "convert_to_tensor", "dtype", "get_spec",
-                  "is_tensor", "jvp", "ndim", "op", "shape", "size"])
+                  "SymbolicTensor", "array", "convert_to_numpy", "convert_to_tensor", "dtype", "get_function",
+                  "get_spec", "is_tensor", "jvp", "ndim", "op", "shape", "size"])

@@ -50,7 +50,7 @@ def public_function(name: str):
         return getattr(importlib.import_module(PUBLIC_FUNCTIONS[name][1]), name)
     import dlx.ops
 
-    return dlx.ops._public_function(name)
+    return dlx.ops.get_function(name)
 
 
 def install(namespace: dict, group: str):
