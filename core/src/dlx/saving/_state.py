@@ -253,7 +253,7 @@ def apply(root, source: WeightsSource, skip_mismatch: bool = False) -> None:
     for path, obj in walk(root):
         targets = getattr(obj, "_load_targets", None)  # a layer whose saved order is its own (LoRA, quantized)
         hook = _custom_hook(obj, "load_own_variables")
-        own = getattr(type(obj).load_own_variables, "_dlx_loader_checks", False)
+        own = getattr(getattr(type(obj), "load_own_variables", None), "_dlx_loader_checks", False)
         if hook is not None and callable(targets) and own:
             hook = None  # dlx's own hook: the loader checks and assigns through _load_targets itself
         got = source.get(path)
