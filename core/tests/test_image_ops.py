@@ -21,7 +21,7 @@ def _numpy_backend():
 def test_resize_area_matches_tensorflow(shape, size):
     tf = pytest.importorskip("tensorflow")
     x = np.random.default_rng(1).uniform(0, 1, shape)
-    got = np.asarray(dlx.ops.resize(x, size, interpolation="area"))
+    got = np.asarray(dlx.ops.image.resize(x, size, interpolation="area"))
     want = tf.image.resize(x, size, method="area").numpy()  # TF computes in float32
     np.testing.assert_allclose(got, want, atol=1e-6)
 
@@ -34,10 +34,10 @@ def test_resize_area_matches_tensorflow(shape, size):
 ])
 def test_reconstruct_patches_inverts_extract_patches(shape, size, padding, fmt):
     x = np.random.default_rng(2).standard_normal(shape)
-    p = dlx.ops.extract_patches(x, size, padding=padding, data_format=fmt)
+    p = dlx.ops.image.extract_patches(x, size, padding=padding, data_format=fmt)
     batched = shape if len(shape) == len(size) + 2 else (1, *shape)
     spatial = batched[1:-1] if fmt == "channels_last" else batched[2:]
-    np.testing.assert_array_equal(dlx.ops.reconstruct_patches(p, size, spatial, padding=padding, data_format=fmt), x)
+    np.testing.assert_array_equal(dlx.ops.image.reconstruct_patches(p, size, spatial, padding=padding, data_format=fmt), x)
 
 
 def test_depth_space_round_trip():
@@ -60,20 +60,20 @@ def test_fold_is_the_adjoint_of_unfold():
 
 def test_hsv_round_trip():
     x = np.random.default_rng(4).uniform(0, 1, (3, 5, 3))
-    np.testing.assert_allclose(dlx.ops.hsv_to_rgb(dlx.ops.rgb_to_hsv(x)), x, atol=1e-12)
+    np.testing.assert_allclose(dlx.ops.image.hsv_to_rgb(dlx.ops.image.rgb_to_hsv(x)), x, atol=1e-12)
 
 
 @pytest.mark.parametrize(("call", "match"), [
-    (lambda x: dlx.ops.resize(x, (3, 3), interpolation="cubic"), "interpolation='cubic'"),
-    (lambda x: dlx.ops.resize(x, (3, 3), fill_mode="reflect"), "fill_mode='reflect'"),
-    (lambda x: dlx.ops.resize(x, (3, 3), crop_to_aspect_ratio=True, pad_to_aspect_ratio=True), "only one of"),
-    (lambda x: dlx.ops.resize(x, (3,)), "size must be"),
-    (lambda x: dlx.ops.pad_images(x, top_padding=1), "exactly two of top_padding"),
-    (lambda x: dlx.ops.crop_images(x, top_cropping=1, bottom_cropping=1, left_cropping=9, right_cropping=0), "exceeds"),
-    (lambda x: dlx.ops.map_coordinates(x, np.zeros((2, 3)), 3), "order=3"),
-    (lambda x: dlx.ops.affine_transform(x, np.zeros(6)), "transform must have shape"),
-    (lambda x: dlx.ops.rgb_to_hsv(x.astype(np.int32)), "float dtype"),
-    (lambda x: dlx.ops.reconstruct_patches(dlx.ops.extract_patches(x, 2, strides=1), 2, (4, 4), strides=1), "non-overlapping"),
+    (lambda x: dlx.ops.image.resize(x, (3, 3), interpolation="cubic"), "interpolation='cubic'"),
+    (lambda x: dlx.ops.image.resize(x, (3, 3), fill_mode="reflect"), "fill_mode='reflect'"),
+    (lambda x: dlx.ops.image.resize(x, (3, 3), crop_to_aspect_ratio=True, pad_to_aspect_ratio=True), "only one of"),
+    (lambda x: dlx.ops.image.resize(x, (3,)), "size must be"),
+    (lambda x: dlx.ops.image.pad_images(x, top_padding=1), "exactly two of top_padding"),
+    (lambda x: dlx.ops.image.crop_images(x, top_cropping=1, bottom_cropping=1, left_cropping=9, right_cropping=0), "exceeds"),
+    (lambda x: dlx.ops.image.map_coordinates(x, np.zeros((2, 3)), 3), "order=3"),
+    (lambda x: dlx.ops.image.affine_transform(x, np.zeros(6)), "transform must have shape"),
+    (lambda x: dlx.ops.image.rgb_to_hsv(x.astype(np.int32)), "float dtype"),
+    (lambda x: dlx.ops.image.reconstruct_patches(dlx.ops.image.extract_patches(x, 2, strides=1), 2, (4, 4), strides=1), "non-overlapping"),
 ])
 def test_bad_arguments_raise_naming_them(call, match):
     x = np.random.default_rng(5).uniform(0, 1, (1, 6, 6, 3))

@@ -23,6 +23,7 @@ is an empty subtree).
 from __future__ import annotations
 
 import builtins
+import inspect
 
 import numpy as np
 
@@ -451,6 +452,8 @@ class _TapeRule:
 
     def __init__(self, n_args, grad_fn):
         self.params = self.tensors = tuple(f"arg{i}" for i in range(n_args))
+        self.signature = inspect.Signature([inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+                                            for n in self.params])
         self.tensor_lists = ()
         self.name = "custom_gradient"
         self._grad_fn = grad_fn
