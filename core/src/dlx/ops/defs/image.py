@@ -556,4 +556,5 @@ op(G, T.Normwise(64), [
     _sat_case("lanczos3", "lanczos3", (1.3, 0.65), (0.2, 0.45)),
     _sat_case("lanczos5", "lanczos5", (0.8, 1.6), (0.6, -0.35)),
 ], grad=vjp_at(scale_and_translate_decomposition, (0, 2, 3)), tensors=("images", "scale", "translation"),
-   decomposition=scale_and_translate_decomposition)(scale_and_translate)
+   # d/dscale of the lanczos5 case cancels: jax float64 measured at normwise kappa 33 (> N16)
+   grad_tol=T.Normwise(64), decomposition=scale_and_translate_decomposition)(scale_and_translate)
