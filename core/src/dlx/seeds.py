@@ -14,14 +14,15 @@ import random as _pyrandom
 
 import numpy as np
 
-#: classes whose instances :func:`draw_seed` advances with ``.next()``
-_GENERATOR_CLASSES: list[type] = []
+#: classes whose instances :func:`draw_seed` advances with ``.next()`` (a tuple: isinstance-ready)
+_GENERATOR_CLASSES: tuple[type, ...] = ()
 
 
 def register_generator_class(cls: type) -> None:
     """Makes :func:`draw_seed` advance instances of ``cls`` (with ``.next()``)."""
+    global _GENERATOR_CLASSES
     if cls not in _GENERATOR_CLASSES:
-        _GENERATOR_CLASSES.append(cls)
+        _GENERATOR_CLASSES = (*_GENERATOR_CLASSES, cls)
 
 
 def make_seed(seed) -> np.ndarray:
@@ -56,7 +57,7 @@ def make_default_seed() -> int:
 def draw_seed(seed):
     """A ``(2,)`` seed from an int, a seed tensor, a :class:`SeedGenerator` (advanced) or ``None``
     (a fresh seed from the global generator, as Keras's unseeded calls)."""
-    if _GENERATOR_CLASSES and isinstance(seed, tuple(_GENERATOR_CLASSES)):
+    if isinstance(seed, _GENERATOR_CLASSES):
         return seed.next()
     if seed is None:
         return make_seed(make_default_seed())

@@ -151,17 +151,9 @@ class Dense(DenseQuantization, Layer):
         self.built = True
         self._finish_build()
 
-    @property
-    def kernel(self):
-        """The kernel (with the LoRA update added when LoRA is on; the int8 variable when quantized)."""
-        if self.lora_enabled:
-            return self._weight_value()
-        return self._kernel
-
     def call(self, inputs, training=None):
         if self.quantization_mode == "int8":
-            x = self._int8_call(inputs, training)
-            return self.activation(x if self.bias is None else ops.add(x, self.bias))
+            return self.activation(self._int8_output(inputs, training))
         return self.activation(ops.dense(inputs, self.kernel, self.bias))
 
     def compute_output_shape(self, input_shape):
@@ -286,17 +278,9 @@ class EinsumDense(EinsumDenseQuantization, Layer):
         self.built = True
         self._finish_build()
 
-    @property
-    def kernel(self):
-        """The kernel (with the LoRA update added when LoRA is on; the int8 variable when quantized)."""
-        if self.lora_enabled:
-            return self._weight_value()
-        return self._kernel
-
     def call(self, inputs, training=None):
         if self.quantization_mode == "int8":
-            x = self._int8_call(inputs, training)
-            return self.activation(x if self.bias is None else ops.add(x, self.bias))
+            return self.activation(self._int8_output(inputs, training))
         x = ops.einsum(self.equation, inputs, self.kernel)
         if self.bias is not None:
             x = ops.add(x, self.bias)

@@ -314,8 +314,25 @@ class QuantizableLayer:
         return config
 
 
-class DenseQuantization(QuantizableLayer):
+class _KernelQuantization(QuantizableLayer):
+    """What Dense and EinsumDense share: the ``kernel`` property and the int8 output with bias."""
+
     _weight_name = "kernel"
+
+    @property
+    def kernel(self):
+        """The kernel (with the LoRA update added when LoRA is on; the int8 variable when quantized)."""
+        if self.lora_enabled:
+            return self._weight_value()
+        return self._kernel
+
+    def _int8_output(self, inputs, training=None):
+        """The int8 path's pre-activation output: the quantized contraction plus the bias."""
+        x = self._int8_call(inputs, training)
+        return x if self.bias is None else ops.add(x, self.bias)
+
+
+class DenseQuantization(_KernelQuantization):
     _quantizable_class = "Dense"
 
     def _scale_shape(self, shape):
@@ -351,8 +368,7 @@ class DenseQuantization(QuantizableLayer):
         return x
 
 
-class EinsumDenseQuantization(QuantizableLayer):
-    _weight_name = "kernel"
+class EinsumDenseQuantization(_KernelQuantization):
     _quantizable_class = "EinsumDense"
 
     def _layout(self):

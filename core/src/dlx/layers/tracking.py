@@ -218,6 +218,11 @@ class LayerTracking:
         for i, v in enumerate(own):
             v.assign(store[str(i)])
 
+    # saving does what these defaults do itself, checking the whole file before assigning anything;
+    # a subclass's override is called instead (dlx.saving._state._custom_hook)
+    save_own_variables._dlx_loader_checks = True
+    load_own_variables._dlx_loader_checks = True
+
     @property
     def trainable_weights(self) -> list[Variable]:
         if not self.trainable:

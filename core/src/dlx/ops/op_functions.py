@@ -1666,6 +1666,7 @@ def matrix_power(x, n):
     """``x`` (square, ``(..., M, M)``) raised to the integer power ``n`` (``n < 0``: of its
     inverse; ``n == 0``: the identity). Integer matrices keep their dtype for ``n >= 0``.
     """
+    _REGISTRY['matrix_power'].validate(x, n)
     if isinstance(x, _Special):
         return _slow(_REGISTRY['matrix_power'], (x, n,), {})
     return _STATE.kernels['matrix_power'](x, n)

@@ -186,12 +186,12 @@ def _original_class(obj):
 
 
 def _custom_hook(obj, hook: str):
-    """``obj.save_own_variables`` / ``load_own_variables`` when its class defines its own (a
-    layer's default hooks save its variables, which the plain path does with its own checks)."""
-    from dlx.layers.tracking import LayerTracking
-
+    """``obj.save_own_variables`` / ``load_own_variables`` unless its class's hook is one the
+    loader does itself, with its checks before anything is assigned: dlx marks those
+    ``_dlx_loader_checks`` (a layer's default hooks; the quantized layers' load, done through
+    ``_load_targets``). A subclass's own override is always called."""
     defined = getattr(type(obj), hook, None)
-    if defined is None or defined is getattr(LayerTracking, hook):
+    if defined is None or getattr(defined, "_dlx_loader_checks", False):
         return None
     fn = getattr(obj, hook)
     return fn if callable(fn) else None
@@ -253,9 +253,6 @@ def apply(root, source: WeightsSource, skip_mismatch: bool = False) -> None:
     for path, obj in walk(root):
         targets = getattr(obj, "_load_targets", None)  # a layer whose saved order is its own (LoRA, quantized)
         hook = _custom_hook(obj, "load_own_variables")
-        own = getattr(getattr(type(obj), "load_own_variables", None), "_dlx_loader_checks", False)
-        if hook is not None and callable(targets) and own:
-            hook = None  # dlx's own hook: the loader checks and assigns through _load_targets itself
         got = source.get(path)
         if hook is not None:
             plan.append((hook, {} if got is None else got[1]))

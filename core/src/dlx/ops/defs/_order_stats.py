@@ -188,3 +188,30 @@ def corrcoef_grad(g, out, x):
     gs = gs + eye * gd[None, :]
     gxc = K.matmul(gs + K.transpose(gs), xc) / (n - 1.0)
     return (gxc - K.mean(gxc, axis=1, keepdims=True),)
+
+
+def quantile_family(impl) -> dict:
+    """The kernels of the six order statistics (quantile, percentile, median and their nan-aware
+    forms) from one backend function ``impl(name, x, q, axis, method, keepdims, nan_aware, q_scale)``,
+    with the specs' exact signatures: a backend writes the order statistic once."""
+
+    def quantile(x, q, axis=None, method="linear", keepdims=False):
+        return impl("quantile", x, q, axis, method, keepdims, False, 1.0)
+
+    def percentile(x, q, axis=None, method="linear", keepdims=False):
+        return impl("percentile", x, q, axis, method, keepdims, False, 100.0)
+
+    def median(x, axis=None, keepdims=False):
+        return impl("median", x, 0.5, axis, "linear", keepdims, False, 1.0)
+
+    def nanquantile(x, q, axis=None, method="linear", keepdims=False):
+        return impl("nanquantile", x, q, axis, method, keepdims, True, 1.0)
+
+    def nanpercentile(x, q, axis=None, method="linear", keepdims=False):
+        return impl("nanpercentile", x, q, axis, method, keepdims, True, 100.0)
+
+    def nanmedian(x, axis=None, keepdims=False):
+        return impl("nanmedian", x, 0.5, axis, "linear", keepdims, True, 1.0)
+
+    return {"quantile": quantile, "percentile": percentile, "median": median, "nanquantile": nanquantile,
+            "nanpercentile": nanpercentile, "nanmedian": nanmedian}

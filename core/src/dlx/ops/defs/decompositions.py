@@ -326,18 +326,21 @@ def _matrix_power_grad(g, out, x, n):
     return (gz,)
 
 
+def _matrix_power_check(x, n):
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise ValueError(f"matrix_power: n={n!r}; expected an int")
+
+
 @op(G, Conditioned(8), [
     _c("cube", _general((4, 4)), {"n": 3}),
     _c("zero", _general((3, 3)), {"n": 0}),
     _c("one", _general((3, 3)), {"n": 1}),
     _c("inverse_square", _general((2, 3, 3)), {"n": -2}),
     _c("int", lambda r, dt: (np.array([[1, 2], [3, 4]], np.int32),), {"n": 3}, dtypes=("int32",), grad=False),
-], grad=_matrix_power_grad, grad_tol=Conditioned(16), tensors=("x",))
+], grad=_matrix_power_grad, grad_tol=Conditioned(16), tensors=("x",), validate=_matrix_power_check)
 def matrix_power(x, n):
     """``x`` (square, ``(..., M, M)``) raised to the integer power ``n`` (``n < 0``: of its
     inverse; ``n == 0``: the identity). Integer matrices keep their dtype for ``n >= 0``."""
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise ValueError(f"matrix_power: n={n!r}; expected an int")
     x = np.asarray(x)
     if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
         raise ValueError(f"matrix_power: x of shape {x.shape}; expected square matrices (..., M, M)")

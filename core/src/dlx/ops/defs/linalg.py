@@ -403,21 +403,41 @@ def _cross_axes(axisa, axisb, axisc, axis):
 
 def _cross3(a, b):
     """The cross product of 3-vectors along the last axis (dlx ops)."""
-    a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]
-    b0, b1, b2 = b[..., 0], b[..., 1], b[..., 2]
-    return K.stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=-1)
+    a0, a1, a2 = (K.take(a, i, axis=-1) for i in range(3))
+    b0, b1, b2 = (K.take(b, i, axis=-1) for i in range(3))
+
+    def det2(p, q, r, t):
+        return K.subtract(K.multiply(p, q), K.multiply(r, t))
+
+    return K.stack([det2(a1, b2, a2, b1), det2(a2, b0, a0, b2), det2(a0, b1, a1, b0)], axis=-1)
 
 
-def _cross_grad(g, out, x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    axa, axb, axc = _cross_axes(axisa, axisb, axisc, axis)
-    a = K.moveaxis(x1, axa, -1)
-    b = K.moveaxis(x2, axb, -1)
+def _cross_vectors(x1, x2, axa, axb):
+    """``x1`` / ``x2`` with their vector axes last, their lengths, and both padded to 3-vectors."""
+    a, b = K.moveaxis(x1, axa, -1), K.moveaxis(x2, axb, -1)
     na, nb = tensors.shape(a)[-1], tensors.shape(b)[-1]
+    for n in (na, nb):
+        if n not in (2, 3):
+            raise ValueError(f"cross: vectors of length {n}; expected 2 or 3")
 
     def pad3(v, n):
         return v if n == 3 else K.pad(v, [(0, 0)] * (tensors.ndim(v) - 1) + [(0, 1)])
 
-    a3, b3 = pad3(a, na), pad3(b, nb)
+    return a, b, na, nb, pad3(a, na), pad3(b, nb)
+
+
+def cross_decomposition(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    """:func:`cross` in dlx ops (the kernel of backends without a native 2/3-vector cross)."""
+    axa, axb, axc = _cross_axes(axisa, axisb, axisc, axis)
+    _, _, na, nb, a3, b3 = _cross_vectors(x1, x2, axa, axb)
+    if na == 2 and nb == 2:  # the z component
+        return K.take(_cross3(a3, b3), 2, axis=-1)
+    return K.moveaxis(_cross3(a3, b3), -1, axc)
+
+
+def _cross_grad(g, out, x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    axa, axb, axc = _cross_axes(axisa, axisb, axisc, axis)
+    _, _, na, nb, a3, b3 = _cross_vectors(x1, x2, axa, axb)
     if na == 2 and nb == 2:  # the output is the z component
         gz = K.expand_dims(g, -1)
         g3 = K.concatenate([K.zeros_like(gz), K.zeros_like(gz), gz], axis=-1)
@@ -439,12 +459,21 @@ def _cross_grad(g, out, x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
     Case("axes_abc", lambda r, dt: ((r.standard_normal((3, 4)).astype(dt), r.standard_normal((4, 3)).astype(dt)),
                                     {"axisa": 0, "axisb": -1, "axisc": 0})),
     Case("int", _vec_pair((3, 3), (3, 3), dt_int=True), dtypes=("int32",), grad=False),
-], grad=_cross_grad, tensors=("x1", "x2"))
+], grad=_cross_grad, tensors=("x1", "x2"), decomposition=cross_decomposition)
 def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
     """Cross product of 2- or 3-vectors along ``axisa`` of ``x1`` and ``axisb`` of ``x2``, placed
     along ``axisc`` of the result (``axis`` sets all three); two 2-vectors give the z component."""
     a, b = promote(x1, x2)
-    return np.asarray(np.cross(a, b, axisa=axisa, axisb=axisb, axisc=axisc, axis=axis)).astype(a.dtype, copy=False)
+    axa, axb, axc = _cross_axes(axisa, axisb, axisc, axis)
+    a, b = np.moveaxis(a, axa, -1), np.moveaxis(b, axb, -1)
+    for n in (a.shape[-1], b.shape[-1]):
+        if n not in (2, 3):
+            raise ValueError(f"cross: vectors of length {n}; expected 2 or 3")
+    # a 2-vector is a 3-vector with z = 0 (NumPy 2 deprecates 2-vectors in np.cross)
+    a3, b3 = (np.concatenate([v, np.zeros_like(v[..., :1])], -1) if v.shape[-1] == 2 else v for v in (a, b))
+    out = np.cross(a3, b3)
+    out = out[..., 2] if a.shape[-1] == b.shape[-1] == 2 else np.moveaxis(out, -1, axc)
+    return np.asarray(out).astype(a.dtype, copy=False)
 
 
 # ------------------------------------------------------------------------------ diagonals

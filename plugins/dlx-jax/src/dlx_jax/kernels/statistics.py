@@ -10,6 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from dlx import dtypes
+from dlx.ops.defs._order_stats import quantile_family
 from dlx.ops.defs.search import data_dependent_error
 from dlx.ops.defs.statistics import QUANTILE_METHODS
 from dlx_jax._common import BOOL, FLOAT_DTYPES, INT32, arr, axis_arg, axis_tuple, fl, floatx, np_dtype
@@ -159,28 +160,10 @@ def _quantile(name, x, q, axis, method, keepdims, nan, scale=1.0):
     return out
 
 
-def quantile(x, q, axis=None, method="linear", keepdims=False):
-    return _quantile("quantile", x, q, axis, method, keepdims, False)
 
 
-def percentile(x, q, axis=None, method="linear", keepdims=False):
-    return _quantile("percentile", x, q, axis, method, keepdims, False, 100.0)
 
 
-def median(x, axis=None, keepdims=False):
-    return _quantile("median", x, 0.5, axis, "linear", keepdims, False)
-
-
-def nanquantile(x, q, axis=None, method="linear", keepdims=False):
-    return _quantile("nanquantile", x, q, axis, method, keepdims, True)
-
-
-def nanpercentile(x, q, axis=None, method="linear", keepdims=False):
-    return _quantile("nanpercentile", x, q, axis, method, keepdims, True, 100.0)
-
-
-def nanmedian(x, axis=None, keepdims=False):
-    return _quantile("nanmedian", x, 0.5, axis, "linear", keepdims, True)
 
 
 # ------------------------------------------------------------------------- bins
@@ -269,12 +252,12 @@ def correlate(x1, x2, mode="valid"):
 
 #: op name -> kernel
 KERNELS: dict = {
+    **quantile_family(_quantile),
     "nansum": nansum, "nanprod": nanprod, "nanmean": nanmean, "nanvar": nanvar, "nanstd": nanstd,
     "nanmax": nanmax, "nanmin": nanmin, "nanargmax": _nanarg(jnp.argmax, -jnp.inf),
     "nanargmin": _nanarg(jnp.argmin, jnp.inf), "nancumsum": _scan(jnp.cumsum, 0),
     "nancumprod": _scan(jnp.cumprod, 1), "ptp": ptp, "count_nonzero": count_nonzero, "average": average,
-    "quantile": quantile, "percentile": percentile, "median": median, "nanquantile": nanquantile,
-    "nanpercentile": nanpercentile, "nanmedian": nanmedian, "histogram": histogram, "bincount": bincount,
+    "histogram": histogram, "bincount": bincount,
     "digitize": digitize, "corrcoef": corrcoef, "correlate": correlate,
 }
 

@@ -23,9 +23,5 @@ def all_kernels() -> dict[str, Callable]:
     """Every group's ``KERNELS`` merged (an op in two tables is an error)."""
     return merge_kernel_tables(GROUPS)
 
-def reference_ops() -> frozenset[str]:
-    """The ops the modules declare as running through their reference (``REFERENCE``)."""
-    return frozenset(n for g in GROUPS for n in getattr(g, "REFERENCE", ()))
 
-
-__all__ = ["GROUPS", "all_kernels", "reference_ops"]
+__all__ = ["GROUPS", "all_kernels"]

@@ -148,7 +148,5 @@ KERNELS: dict = {
     "dot": dot, "inner": inner, "vdot": vdot,
 }
 
-#: ops with no builder yet: they run through their reference (values only, not compilable)
-REFERENCE = ("cdist", "cross", "diag", "diagflat", "diagonal", "kron", "trace", "tri", "vander")
 
-__all__ = ["KERNELS", "REFERENCE"]
+__all__ = ["KERNELS"]

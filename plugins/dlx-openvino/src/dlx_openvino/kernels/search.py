@@ -3,7 +3,7 @@
 Native: ``searchsorted`` (``SearchSorted``, opset 15) and ``in_top_k``. The rest have
 data-dependent output lengths (``unique``, ``nonzero``), need sorted-only segment ops
 (``SegmentMax`` requires ascending ids and has no sum/prod/min) or integer index arithmetic the
-spec checks eagerly: they run through their NumPy reference (values tier, ``REFERENCE``)."""
+spec checks eagerly: they run through their NumPy reference (values tier; refused inside compile())."""
 
 from __future__ import annotations
 
@@ -47,8 +47,5 @@ def in_top_k(targets, predictions, k):
 #: op name -> graph builder
 KERNELS: dict = {"searchsorted": searchsorted, "in_top_k": in_top_k}
 
-#: ops with no builder: they run through their reference (see the module docstring)
-REFERENCE = ("argpartition", "nonzero", "segment_max", "segment_min", "segment_prod", "segment_sum", "unique",
-             "unravel_index")
 
-__all__ = ["KERNELS", "REFERENCE"]
+__all__ = ["KERNELS"]

@@ -3,7 +3,7 @@
 Native: the NaN-ignoring sums, means, products, extrema, ``ptp`` and ``count_nonzero`` (Select +
 the tree-summed reductions). OpenVINO's opset has no sort-based quantile, histogram or
 correlation in the form Keras defines them, and no data-dependent output lengths (``bincount``):
-those run through their NumPy reference (the values tier, listed in ``REFERENCE``)."""
+those run through their NumPy reference (the values tier; refused inside compile())."""
 
 from __future__ import annotations
 
@@ -86,9 +86,5 @@ KERNELS: dict = {
     "ptp": ptp, "count_nonzero": count_nonzero,
 }
 
-#: ops with no builder: they run through their reference (see the module docstring)
-REFERENCE = ("average", "bincount", "corrcoef", "correlate", "digitize", "histogram", "median", "nanargmax",
-             "nanargmin", "nancumprod", "nancumsum", "nanmedian", "nanpercentile", "nanquantile", "nanstd", "nanvar",
-             "percentile", "quantile")
 
-__all__ = ["KERNELS", "REFERENCE"]
+__all__ = ["KERNELS"]

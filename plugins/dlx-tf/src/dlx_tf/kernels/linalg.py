@@ -93,31 +93,6 @@ def kron(x1, x2):
     return tf.reshape(ea * eb, [p * q for p, q in zip(sa, sb)])
 
 
-def _cross3(a, b):
-    a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]
-    b0, b1, b2 = b[..., 0], b[..., 1], b[..., 2]
-    return tf.stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=-1)
-
-
-def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    a, b = pair(x1, x2)
-    if axis is not None:
-        axisa = axisb = axisc = axis
-    a, b = _tnp.moveaxis(a, axisa, -1), _tnp.moveaxis(b, axisb, -1)
-    na, nb = a.shape[-1], b.shape[-1]
-    for n in (na, nb):
-        if n not in (2, 3):
-            raise ValueError(f"cross: vectors of length {n}; expected 2 or 3")
-    if na == 2 and nb == 2:
-        return a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]
-    if na == 2:
-        a = tf.concat([a, tf.zeros_like(a[..., :1])], -1)
-    if nb == 2:
-        b = tf.concat([b, tf.zeros_like(b[..., :1])], -1)
-    a, b = a + tf.zeros_like(b), b + tf.zeros_like(a)  # broadcast the batch
-    return _tnp.moveaxis(_cross3(a, b), -1, axisc)
-
-
 def diag(x, k=0):
     x = tensor(x)
     if x.shape.rank not in (1, 2):
@@ -187,7 +162,7 @@ def cdist(x, y):
 #: op name -> kernel (``dense`` runs the spec's decomposition)
 KERNELS: dict = {
     "matmul": matmul, "einsum": einsum, "tensordot": tensordot, "outer": outer, "norm": norm,
-    "dot": dot, "inner": inner, "vdot": vdot, "kron": kron, "cross": cross, "diag": diag, "diagflat": diagflat,
+    "dot": dot, "inner": inner, "vdot": vdot, "kron": kron, "diag": diag, "diagflat": diagflat,
     "diagonal": diagonal, "trace": trace, "tri": tri, "vander": vander, "cdist": cdist,
 }
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 from dlx import dtypes
-from dlx.ops.defs._order_stats import correlate_offset
+from dlx.ops.defs._order_stats import correlate_offset, quantile_family
 from dlx.ops.defs.search import data_dependent_error
 from dlx.ops.defs.statistics import QUANTILE_METHODS
 from dlx_tf._core import FLOAT_TF, NAME, TF, fl, name_of, red_axes, static_shape, tensor, tf
@@ -184,28 +184,10 @@ def _quantile(name, x, q, axis, method, keepdims, nan, scale=1.0):
     return tf.reshape(out, list(qshape) + oshape)
 
 
-def quantile(x, q, axis=None, method="linear", keepdims=False):
-    return _quantile("quantile", x, q, axis, method, keepdims, False)
 
 
-def percentile(x, q, axis=None, method="linear", keepdims=False):
-    return _quantile("percentile", x, q, axis, method, keepdims, False, 100.0)
 
 
-def median(x, axis=None, keepdims=False):
-    return _quantile("median", x, 0.5, axis, "linear", keepdims, False)
-
-
-def nanquantile(x, q, axis=None, method="linear", keepdims=False):
-    return _quantile("nanquantile", x, q, axis, method, keepdims, True)
-
-
-def nanpercentile(x, q, axis=None, method="linear", keepdims=False):
-    return _quantile("nanpercentile", x, q, axis, method, keepdims, True, 100.0)
-
-
-def nanmedian(x, axis=None, keepdims=False):
-    return _quantile("nanmedian", x, 0.5, axis, "linear", keepdims, True)
 
 
 # ------------------------------------------------------------------------- bins
@@ -309,14 +291,14 @@ def correlate(x1, x2, mode="valid"):
 
 #: op name -> kernel
 KERNELS: dict = {
+    **quantile_family(_quantile),
     "nansum": nansum, "nanprod": nanprod, "nanmean": nanmean, "nanvar": nanvar, "nanstd": nanstd,
     "nanmax": _nan_extreme(tf.reduce_max, -math.inf, tf.reduce_any),
     "nanmin": _nan_extreme(tf.reduce_min, math.inf, tf.reduce_all),
     "nanargmax": _nanarg(tf.argmax, -math.inf), "nanargmin": _nanarg(tf.argmin, math.inf),
     "nancumsum": _scan(tf.cumsum, 0), "nancumprod": _scan(tf.math.cumprod, 1), "ptp": ptp,
-    "count_nonzero": count_nonzero, "average": average, "quantile": quantile, "percentile": percentile,
-    "median": median, "nanquantile": nanquantile, "nanpercentile": nanpercentile, "nanmedian": nanmedian,
-    "histogram": histogram, "bincount": bincount, "digitize": digitize, "corrcoef": corrcoef, "correlate": correlate,
+    "count_nonzero": count_nonzero, "average": average, "histogram": histogram, "bincount": bincount,
+    "digitize": digitize, "corrcoef": corrcoef, "correlate": correlate,
 }
 
 __all__ = ["KERNELS"]

@@ -93,28 +93,6 @@ def kron(x1, x2):
     return torch.kron(a, b)
 
 
-def _cross3(a, b):
-    a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]
-    b0, b1, b2 = b[..., 0], b[..., 1], b[..., 2]
-    return torch.stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], dim=-1)
-
-
-def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
-    a, b = pair_tensors(x1, x2)
-    if axis is not None:
-        axisa = axisb = axisc = axis
-    a, b = torch.movedim(a, axisa, -1), torch.movedim(b, axisb, -1)
-    na, nb = a.shape[-1], b.shape[-1]
-    for n in (na, nb):
-        if n not in (2, 3):
-            raise ValueError(f"cross: vectors of length {n}; expected 2 or 3")
-    if na == 2 and nb == 2:
-        return a[..., 0] * b[..., 1] - a[..., 1] * b[..., 0]
-    a = a if na == 3 else torch.nn.functional.pad(a, (0, 1))
-    b = b if nb == 3 else torch.nn.functional.pad(b, (0, 1))
-    return torch.movedim(_cross3(a, b), -1, axisc)
-
-
 def diag(x, k=0):
     x = T(x)
     if x.dim() not in (1, 2):
@@ -170,6 +148,6 @@ KERNELS: dict[str, Any] = {
     "matmul": unsigned_safe(matmul), "dense": unsigned_safe(dense), "einsum": unsigned_safe(einsum),
     "tensordot": unsigned_safe(tensordot), "outer": unsigned_safe(outer), "norm": norm,
     "dot": unsigned_safe(dot), "inner": unsigned_safe(inner), "vdot": unsigned_safe(vdot), "kron": unsigned_safe(kron),
-    "cross": unsigned_safe(cross), "diag": diag, "diagflat": diagflat, "diagonal": diagonal, "trace": trace,
+    "diag": diag, "diagflat": diagflat, "diagonal": diagonal, "trace": trace,
     "tri": tri, "vander": vander, "cdist": cdist,
 }
