@@ -42,14 +42,20 @@ def stack_samples(items):
     return np.stack([np.asarray(it) for it in items])
 
 
-def _split_batch(batch, n):
+def _split_batch(batch):
+    """The samples of a batch (tuples and dicts kept; a ragged batch is a list of samples)."""
     if isinstance(batch, tuple):
-        parts = [_split_batch(b, n) for b in batch]
-        return [tuple(p[i] for p in parts) for i in range(n)]
+        parts = [_split_batch(b) for b in batch]
+        if len({len(p) for p in parts}) > 1:
+            raise ValueError(f"Dataset.unbatch(): the components of a batch hold {[len(p) for p in parts]} samples")
+        return list(zip(*parts))
     if isinstance(batch, dict):
-        parts = {k: _split_batch(v, n) for k, v in batch.items()}
-        return [{k: parts[k][i] for k in parts} for i in range(n)]
-    if isinstance(batch, list):  # a ragged batch: one array per sample
+        parts = {k: _split_batch(v) for k, v in batch.items()}
+        n = {len(p) for p in parts.values()}
+        if len(n) > 1:
+            raise ValueError(f"Dataset.unbatch(): the components of a batch hold {sorted(n)} samples")
+        return [{k: parts[k][i] for k in parts} for i in range(n.pop())]
+    if isinstance(batch, list):
         return list(batch)
     return list(np.asarray(batch))
 
@@ -201,7 +207,7 @@ class Dataset(PyDataset):
         def sample(i):
             b = int(np.searchsorted(starts, i, side="right") - 1)
             if getattr(local, "index", None) != b:
-                items = _split_batch(self[b], sizes[b])
+                items = _split_batch(self[b])
                 if len(items) != sizes[b]:
                     raise ValueError(f"Dataset.unbatch(): item {b} holds {len(items)} samples, expected {sizes[b]} "
                                      "(a map() function changed the batch size)")
