@@ -28,14 +28,18 @@ def ref(tmp_path_factory):
     if importlib.util.find_spec("keras") is None or importlib.util.find_spec("tensorflow") is None:
         pytest.skip("the Keras 3 reference needs keras and tensorflow (test-only)")
     folder = tmp_path_factory.mktemp("kfs")
-    env = {**os.environ, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
-    env.pop("DLX_BACKEND", None)
-    proc = subprocess.run([sys.executable, str(HERE / "keras_feature_space_side.py"), str(folder)], env=env,
-                          capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-5000:]
+    _side(folder)
     with np.load(folder / "keras.npz") as f:
         outs = {k: f[k] for k in f.files}
-    return outs, json.loads((folder / "configs.json").read_text())
+    return outs, json.loads((folder / "configs.json").read_text()), folder
+
+
+def _side(folder, *args):
+    env = {**os.environ, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3", "CUDA_VISIBLE_DEVICES": ""}
+    env.pop("DLX_BACKEND", None)
+    proc = subprocess.run([sys.executable, str(HERE / "keras_feature_space_side.py"), str(folder), *args], env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-5000:]
 
 
 def _np(x):
@@ -130,6 +134,22 @@ def test_numeric_space_builds_a_functional_model(numpy_backend):
     head = dlx.Model(inputs=encoded, outputs=out)
     np.testing.assert_allclose(_np(model({k: TEST[k][:, None] for k in inputs})), _np(head(eager)), rtol=1e-6,
                                atol=1e-6)
+
+
+def test_keras_files_load_in_dlx_and_back(ref, numpy_backend):
+    outs, _, folder = ref
+    for case in CASES:
+        fs = dlx.saving.load_model(str(folder / f"k_{case}.keras"))
+        assert isinstance(fs, FeatureSpace)
+        out = fs({k: TEST[k] for k in fs.features})
+        for name, value in (out.items() if isinstance(out, dict) else [(None, out)]):
+            key = case if name is None else f"{case}:{name}"
+            _close(value, outs[key], f"Keras file {key} in dlx")
+        fs.save(str(folder / f"dlx_{case}.keras"))
+    _side(folder, "load")
+    with np.load(folder / "keras_on_dlx.npz") as f:
+        for key in f.files:
+            _close(f[key], outs[key], f"dlx file {key} in Keras")
 
 
 def test_save_and_load(tmp_path, numpy_backend):

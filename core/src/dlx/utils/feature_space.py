@@ -67,7 +67,7 @@ class Feature:
         self.output_mode = output_mode
 
     def get_config(self):
-        return {"dtype": self.dtype, "preprocessor": _serialization.serialize(self.preprocessor),
+        return {"dtype": self.dtype, "preprocessor": _serialize(self.preprocessor),
                 "output_mode": self.output_mode}
 
     @classmethod
@@ -109,6 +109,15 @@ class TFDConcat(Layer):
 
 
 _LOCAL = {"Feature": Feature, "Cross": Cross, "TFDIdentity": TFDIdentity, "TFDConcat": TFDConcat}
+#: where Keras defines these classes: their configs name it, so Keras can load dlx's files
+KERAS_MODULE = "keras.src.layers.preprocessing.feature_space"
+
+
+def _serialize(obj):
+    out = _serialization.serialize(obj)
+    if type(obj) in _LOCAL.values():
+        out["module"] = KERAS_MODULE
+    return out
 
 
 def _deserialize(config):
@@ -452,8 +461,8 @@ class FeatureSpace(Layer):
 
     # ------------------------------------------------------------------------------ config
     def get_config(self):
-        return {"features": {n: _serialization.serialize(f) for n, f in self.features.items()},
-                "output_mode": self.output_mode, "crosses": [_serialization.serialize(c) for c in self.crosses],
+        return {"features": {n: _serialize(f) for n, f in self.features.items()},
+                "output_mode": self.output_mode, "crosses": [_serialize(c) for c in self.crosses],
                 "crossing_dim": self.crossing_dim, "hashing_dim": self.hashing_dim,
                 "num_discretization_bins": self.num_discretization_bins}
 
