@@ -131,3 +131,47 @@ def test_windows_equal_scipy():
             for periodic in (False, True):
                 np.testing.assert_allclose(get_window(name, n, periodic), signal.get_window(name, n, fftbins=periodic),
                                            rtol=1e-12, atol=1e-15, err_msg=f"{name} {n} {periodic}")
+
+
+def test_inside_input_pipelines():
+    """The layers map a ``tf.data`` pipeline (TensorFlow backend, graph tensors) and run in torch
+    ``DataLoader`` workers (torch backend), giving the eager outputs."""
+    x = INPUTS["waves"]
+    clips = INPUTS["clips"]
+    try:
+        tf_backend = dlx.backend.registry.get("tf")
+    except Exception as e:
+        pytest.skip(f"the tf backend is not usable: {e}")
+    import tensorflow as tf
+
+    with dlx.backend.use(tf_backend):
+        mel = dlx.layers.MelSpectrogram(fft_length=64, sequence_stride=16, num_mel_bins=8)
+        stft = dlx.layers.STFTSpectrogram(frame_length=32)
+        want_mel, want_stft = dlx.ops.convert_to_numpy(mel(x)), dlx.ops.convert_to_numpy(stft(clips))
+        got = np.concatenate([b.numpy() for b in tf.data.Dataset.from_tensor_slices(x).batch(1).map(mel)])
+        np.testing.assert_allclose(got, want_mel, rtol=1e-5, atol=1e-4)
+        got = np.concatenate([b.numpy() for b in tf.data.Dataset.from_tensor_slices(clips).batch(1).map(stft)])
+        np.testing.assert_allclose(got, want_stft, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.filterwarnings("ignore:os.fork\\(\\) was called:RuntimeWarning")
+def test_in_torch_dataloader_workers():
+    torch = pytest.importorskip("torch")
+    try:
+        torch_backend = dlx.backend.registry.get("torch")
+    except Exception as e:
+        pytest.skip(f"the torch backend is not usable: {e}")
+    x = INPUTS["waves"]
+    with dlx.backend.use(torch_backend):
+        mel = dlx.layers.MelSpectrogram(fft_length=64, sequence_stride=16, num_mel_bins=8)
+        want = dlx.ops.convert_to_numpy(mel(x))
+
+        class Clips(torch.utils.data.Dataset):
+            def __len__(self):
+                return len(x)
+
+            def __getitem__(self, i):
+                return mel(x[i:i + 1])[0]
+
+        got = torch.cat(list(torch.utils.data.DataLoader(Clips(), batch_size=1, num_workers=1))).numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-4)
