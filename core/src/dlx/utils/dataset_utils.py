@@ -320,6 +320,20 @@ def read_wav(path) -> tuple[np.ndarray, int]:
     return x.reshape(-1, ch), rate
 
 
+def resample(x, rate_in: int, rate_out: int, what="audio") -> np.ndarray:
+    """``x`` (``(time, channels)``) from ``rate_in`` to ``rate_out`` samples per second with a
+    Kaiser-windowed polyphase low-pass filter (``scipy.signal.resample_poly``), float32."""
+    import math
+
+    try:
+        from scipy import signal
+    except ImportError as e:
+        raise ImportError(f"{what}: resampling from {rate_in} Hz to sampling_rate={rate_out} needs SciPy "
+                          "(`pip install scipy`)") from e
+    g = math.gcd(int(rate_in), int(rate_out))
+    return signal.resample_poly(x, rate_out // g, rate_in // g, axis=0).astype(np.float32)
+
+
 def audio_dataset_from_directory(directory, labels="inferred", label_mode="int", class_names=None, batch_size=32,
                                  sampling_rate=None, output_sequence_length=None, ragged=False, shuffle=True,
                                  seed=None, validation_split=None, subset=None, follow_links=False, verbose=True):
@@ -327,9 +341,11 @@ def audio_dataset_from_directory(directory, labels="inferred", label_mode="int",
     subfolders (Keras's ``audio_dataset_from_directory``): float32 ``(batch, time, channels)``,
     zero-padded to the longest clip of the batch, or cut/padded to ``output_sequence_length``.
 
-    ``sampling_rate`` (dlx reads but does not resample): every file must have that rate, else a
-    ``ValueError`` names the file. ``ragged=True``: each batch holds a list of the clips as they
-    are (``(time, channels)`` arrays of their own lengths) instead of one padded array.
+    ``sampling_rate``: clips recorded at another rate are resampled to it (after
+    ``output_sequence_length`` is applied, as Keras's), by SciPy's polyphase filter
+    (``scipy.signal.resample_poly``; a clip that needs it without SciPy raises).
+    ``ragged=True``: each batch holds a list of the clips as they are (``(time, channels)``
+    arrays of their own lengths) instead of one padded array.
     """
     if ragged and output_sequence_length is not None:
         raise ValueError("Cannot set both `ragged` and `output_sequence_length`")
@@ -341,13 +357,12 @@ def audio_dataset_from_directory(directory, labels="inferred", label_mode="int",
 
     def load(path):
         x, rate = read_wav(path)
-        if sampling_rate is not None and rate != sampling_rate:
-            raise ValueError(f"audio_dataset_from_directory: {path} has sampling rate {rate}, expected "
-                             f"sampling_rate={sampling_rate} (dlx does not resample)")
         if output_sequence_length is not None:
             x = x[:output_sequence_length]
             if len(x) < output_sequence_length:
                 x = np.pad(x, ((0, output_sequence_length - len(x)), (0, 0)))
+        if sampling_rate is not None and rate != sampling_rate:
+            x = resample(x, rate, sampling_rate, path)
         return x
 
     def collate(items):
