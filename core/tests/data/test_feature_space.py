@@ -190,3 +190,29 @@ def test_errors(numpy_backend):
     fs.adapt({"s": ["x", "y"]})
     with pytest.raises(ValueError, match="string features"):
         fs.get_inputs()
+
+
+@pytest.mark.parametrize("case", ["all_kinds", "dict_int"])
+def test_maps_a_tf_data_pipeline(case, numpy_backend):
+    """``dataset.map(lambda x, y: (feature_space(x), y))`` (Keras's usage): graph tensors in,
+    TensorFlow tensors of the encoded shapes out, equal to the eager call."""
+    tf = pytest.importorskip("tensorflow")
+    fs = spec(FeatureSpace, case)
+    fs.adapt({k: TRAIN[k] for k in fs.features})
+    cols = {k: TEST[k] for k in fs.features}
+    eager = fs(cols)
+    ds = tf.data.Dataset.from_tensor_slices((cols, np.arange(7))).batch(3).map(lambda x, y: (fs(x), y))
+    got = [b[0] for b in ds]
+    if isinstance(eager, dict):
+        for k, v in eager.items():
+            assert tuple(ds.element_spec[0][k].shape) == (None, v.shape[1])
+            np.testing.assert_allclose(np.concatenate([g[k].numpy() for g in got]), _np(v), rtol=1e-6)
+    else:
+        assert tuple(ds.element_spec[0].shape) == (None, eager.shape[1])
+        # (a batch of 3 rows may round a normalized value 1 ulp apart from the batch of 7)
+        np.testing.assert_allclose(np.concatenate([g.numpy() for g in got]), _np(eager), rtol=1e-6)
+    single = tf.data.Dataset.from_tensor_slices(cols).map(fs)
+    first = next(iter(single))
+    want = fs({k: v[0] for k, v in cols.items()})
+    for a, b in zip(dlx.tree_util.leaves(first), dlx.tree_util.leaves(want)):
+        np.testing.assert_allclose(np.asarray(a), _np(b), rtol=1e-6)

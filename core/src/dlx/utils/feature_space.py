@@ -164,6 +164,10 @@ def _feature_batches(dataset, name):
         yield np.stack(pending)[:, None]
 
 
+def _is_tf_graph_tensor(x) -> bool:
+    return type(x).__module__.startswith("tensorflow") and not hasattr(x, "numpy")
+
+
 class FeatureSpace(Layer):
     """Preprocesses and encodes a dict of structured-data features (Keras's
     ``keras.utils.FeatureSpace``).
@@ -391,6 +395,8 @@ class FeatureSpace(Layer):
         missing = [n for n in self.features if n not in data]
         if missing:
             raise ValueError(f"FeatureSpace: the data has no value for the features {missing}")
+        if any(_is_tf_graph_tensor(data[n]) for n in self.features):
+            return self._tf_graph_call(data)
         host, rebatched = {}, False
         for name in self.features:
             x = to_host(data[name], f"FeatureSpace: feature {name!r}")
@@ -406,6 +412,32 @@ class FeatureSpace(Layer):
             return {k: (ops.squeeze(v, axis=0) if len(v.shape) == 2 and v.shape[0] == 1 else v)
                     for k, v in out.items()}
         return out
+
+    def _tf_graph_call(self, data):
+        """Inside ``tf.data.Dataset.map`` (graph tensors): the space runs on the host through
+        ``tf.py_function`` and returns TensorFlow tensors of the encoded shape."""
+        import sys
+
+        tf = sys.modules["tensorflow"]
+        names = list(self.features)
+        widths = self._widths()
+        keys = list(widths) if self.output_mode == "dict" else [None]
+        dtypes = {k: ("float32" if k is None or k in self.one_hot_encoders or
+                      getattr(self.features.get(k), "output_mode", "int") == "float" else "int64") for k in keys}
+
+        def run(*values):
+            out = self({n: v.numpy() for n, v in zip(names, values)})
+            out = {None: out} if keys == [None] else out
+            return [np.asarray(ops.convert_to_numpy(out[k])).astype(dtypes[k]) for k in keys]
+
+        results = tf.py_function(run, [data[n] for n in names], [tf.as_dtype(dtypes[k]) for k in keys])
+        rank = len(data[names[0]].shape)
+        for k, r in zip(keys, results):
+            width = builtins.sum(widths.values()) if k is None else widths[k]
+            r.set_shape((width,) if rank == 0 else (None, width))
+        if keys == [None]:
+            return results[0]
+        return dict(zip(keys, results))
 
     # ------------------------------------------------------------------------------ graph
     def _string_features(self):
