@@ -236,3 +236,18 @@ def test_fit_streams_a_mapped_prefetched_dataset(root, numpy_backend):
     hist = model.fit(ds, epochs=2, verbose=0)
     assert np.isfinite(hist.history["loss"]).all()
     assert ds.class_names == ["cats", "dogs", "zebras"] and len(ds.file_paths) == 15
+
+
+def test_split_dataset_tensorflow_inputs_and_outputs():
+    tf = pytest.importorskip("tensorflow")
+    x = np.arange(20).reshape(10, 2)
+    left, right = dlx.utils.split_dataset((x, x[:, 0] * 3), left_size=0.7, shuffle=True, seed=2,
+                                          preferred_backend="tensorflow")
+    assert isinstance(left, tf.data.Dataset) and int(left.cardinality()) == 7
+    want_left, _ = dlx.utils.split_dataset((x, x[:, 0] * 3), left_size=0.7, shuffle=True, seed=2)
+    assert [tuple(np.asarray(v).tolist() for v in e) for e in left.as_numpy_iterator()] == \
+        [tuple(np.asarray(v).tolist() for v in e) for e in want_left]
+    batched = tf.data.Dataset.from_tensor_slices((x, x[:, 0])).batch(4)
+    left, right = dlx.utils.split_dataset(batched, right_size=3)
+    assert left.batch_size == 4 and [len(b[0]) for b in left] == [4, 3] and len(right.unbatch()) == 3
+    np.testing.assert_array_equal(cat(b[0] for b in right), x[7:])
