@@ -122,6 +122,7 @@ from dlx.layers.preprocessing import (
     StringLookup,
     TextVectorization,
 )
+from dlx.layers.preprocessing.audio import MelSpectrogram, STFTSpectrogram
 from dlx.layers.regularization import (
     ActivityRegularization,
     AlphaDropout,
@@ -305,3 +306,4 @@ __all__ += [
     "UpSampling3D",
     "ZeroPadding3D",
 ]
+__all__ += ["MelSpectrogram", "STFTSpectrogram"]
