@@ -95,6 +95,7 @@ class EpochIterator:
         self.backend = backend
         self.prefetch = prefetch
         self.convert = True  # False: hand out NumPy batches (the backend's compiled steps take them)
+        self.distribute = None  # batch -> batch placed by the active dlx.distribution (or None)
         self._iterator = None
         self._pass = 0
         self.skip_steps = 0  # set by BackupAndRestore-style resumes: batches to skip in the next epoch
@@ -106,6 +107,8 @@ class EpochIterator:
         return n if cap is None or (n is not None and n <= cap) else cap
 
     def _convert(self, batch):
+        if self.distribute is not None:
+            return self.distribute(batch)
         b = self.backend
         if b is None or not self.convert:
             return batch
@@ -116,7 +119,7 @@ class EpochIterator:
         self._pass += 1
         if self.prefetch and self.backend is not None:
             return iter(Prefetcher(it, self._convert, self.prefetch))
-        if not self.convert:
+        if not self.convert and self.distribute is None:
             return iter(it)
         return (self._convert(b) for b in it)
 

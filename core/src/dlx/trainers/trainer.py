@@ -24,6 +24,7 @@ from dlx import config, ops
 from dlx import optimizers as optimizers_module
 from dlx import tree_util as tree
 from dlx.backend import registry
+from dlx.distribution import engine as distribution_engine
 from dlx.metrics import Mean
 from dlx.trainers.compile_utils import CompileLoss, CompileMetrics
 from dlx.trainers.data_adapters import pack_x_y_sample_weight, train_validation_split, unpack_x_y_sample_weight
@@ -362,6 +363,7 @@ class Trainer:
 
         grad_fn = backend.value_and_grad(loss_fn, argnums=0, has_aux=True)
         (_, (loss, per, y_pred, ntv)), grads = grad_fn(tv, ntv, ov, x, y, sw)
+        grads = distribution_engine.reduce_gradients(grads)
         tv, ov = opt.stateless_apply(ov, grads, tv)
         mv = self._update_metrics(mv, loss, per, x, y, y_pred, sw)
         return self._logs_from(mv), (list(tv), list(ntv), list(ov), mv)
@@ -563,10 +565,14 @@ class Trainer:
         batches gets them unconverted."""
         compiled = getattr(self, "_compiled_steps", False)
         raw = compiled and _backend().compiled_takes_numpy
+        # under a dlx.distribution: variables and batches are placed as its layouts say
+        distribution_engine.place_variables(self)
+        distribute = distribution_engine.batch_distributor()
         for it in iterators:
             if it is not None:
                 it.prefetch = 2 if compiled else 0
                 it.convert = not raw
+                it.distribute = distribute
 
     def _first_batch(self, iterator):
         if getattr(self, "_trainer_built", False):
