@@ -11,6 +11,8 @@ its backend module (``dlx_jax.distribution``). It provides, as module-level func
 * ``distribute_batch(batch, distribution)``: one input batch (a tree of arrays) as the compiled
   step should receive it (jax: one global array split over the batch axis; torch: this
   process's rows);
+* ``constrain_like(values, storages)``: inside the compiled step, each value kept in the
+  placement of the matching variable storage (jax: a sharding constraint);
 * ``reduce_gradients(grads, distribution)``: the gradients every replica applies (jax: unchanged,
   the compiler inserts the collectives; torch: all-reduced means).
 
@@ -41,7 +43,9 @@ def capable_backends() -> list[str]:
     """Names of the installed backends whose plugin ships a distribution engine (found without
     importing any framework)."""
     out = []
-    for rec in registry.records():
+    for rec in registry.records().values():
+        if not registry.usable(rec):
+            continue
         pkg = rec.target.partition(":")[0].rpartition(".")[0]
         try:
             if pkg and importlib.util.find_spec(pkg + ".distribution") is not None:
@@ -177,6 +181,26 @@ def place_variables(model) -> None:
 
 def _place(eng, var, layout) -> None:
     var._storage = eng.distribute_variable(var._storage, layout)
+
+
+def constrain_state(model, state):
+    """The training state ``(trainable, non_trainable, optimizer, metrics)`` returned by the
+    compiled step, each value kept in its variable's layout (the compiler may otherwise choose
+    another one for an output); unchanged when no distribution is active."""
+    from dlx.distribution.strategies import distribution
+
+    if distribution() is None:
+        return state
+    eng = current_engine()
+    opt = getattr(model, "optimizer", None)
+    groups = (model.trainable_variables, model.non_trainable_variables,
+              getattr(opt, "variables", None) or [], [v for m in model.metrics for v in m.variables])
+    out = []
+    for values, variables in zip(state, groups):
+        if len(values) == len(variables):
+            values = eng.constrain_like(list(values), [v._storage for v in variables])
+        out.append(list(values))
+    return out
 
 
 def batch_distributor():

@@ -164,16 +164,16 @@ class TensorLayout:
 class LayoutMap(collections.abc.MutableMapping):
     """Variable path -> :class:`TensorLayout`, with regular-expression keys.
 
-    A lookup first tries the path as an exact key, then every key as a regular expression
-    searched in the path (``re.search``); more than one matching key is an error, none gives
-    ``None``. Values may be given as tuples of axes; they become layouts on this map's mesh.
+    A lookup first tries the path as an exact key, then every key as a regular expression that
+    must match the whole path (``re.fullmatch``, as Keras 3 does: write ``".*dense.*kernel"``);
+    more than one matching key is an error, none gives ``None``. Values may be given as tuples of axes; they become layouts on this map's mesh.
 
     Arguments:
         device_mesh: the mesh of every layout in the map.
 
     >>> mesh = DeviceMesh((1, 1), ["batch", "model"], devices=["cpu:0"])
     >>> layout_map = LayoutMap(mesh)
-    >>> layout_map["dense.*kernel"] = (None, "model")
+    >>> layout_map[".*dense.*kernel"] = (None, "model")
     >>> layout_map["sequential/dense_1/kernel"].axes
     (None, 'model')
     """
@@ -191,7 +191,7 @@ class LayoutMap(collections.abc.MutableMapping):
     def __getitem__(self, key: str) -> TensorLayout | None:
         if key in self._layouts:
             return self._layouts[key]
-        hits = [k for k in self._layouts if re.search(k, key)]
+        hits = [k for k in self._layouts if re.fullmatch(k, key)]
         if len(hits) > 1:
             raise ValueError(f"LayoutMap: the path {key!r} matches more than one key: {hits}; make the "
                              "patterns exclusive")

@@ -405,7 +405,7 @@ class Trainer:
             logs = None
             for data in batches:
                 logs, state = self.train_step(state, data)
-            return state, logs
+            return distribution_engine.constrain_state(self, state), logs
 
         self._stateful_train = False
         self.train_function = self._compile_fn(multi_step, donate=(0,))
@@ -455,6 +455,7 @@ class Trainer:
 
     # -- state sync ----------------------------------------------------------------------------------
     def _pull_state(self, copy=True, metrics=True):
+        distribution_engine.place_variables(self)  # under a dlx.distribution: as its layouts say
         c = _copy if copy else (lambda v: v)
         tv = [c(v.value) for v in self.trainable_variables]
         ntv = [c(v.value) for v in self.non_trainable_variables]
@@ -565,8 +566,7 @@ class Trainer:
         batches gets them unconverted."""
         compiled = getattr(self, "_compiled_steps", False)
         raw = compiled and _backend().compiled_takes_numpy
-        # under a dlx.distribution: variables and batches are placed as its layouts say
-        distribution_engine.place_variables(self)
+        # under a dlx.distribution: batches are placed as its layouts say
         distribute = distribution_engine.batch_distributor()
         for it in iterators:
             if it is not None:
@@ -753,6 +753,7 @@ class Trainer:
 
     def _inference_state(self):
         """``(trainable, non_trainable)`` values for the compiled predict/evaluate functions."""
+        distribution_engine.place_variables(self)  # under a dlx.distribution: as its layouts say
         return ([_detached(v.value) for v in self.trainable_variables],
                 [_detached(v.value) for v in self.non_trainable_variables])
 

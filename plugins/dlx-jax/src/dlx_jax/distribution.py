@@ -118,6 +118,18 @@ def distribute_batch(batch, dist):
     return jax.tree_util.tree_map(lambda a: _batch_leaf(a, dist), batch)
 
 
+def constrain_like(values, storages):
+    """Each traced value constrained to its variable storage's sharding (XLA would otherwise
+    pick the output shardings of the compiled step itself)."""
+    out = []
+    for v, s in zip(values, storages):
+        sharding = getattr(s, "sharding", None)
+        if isinstance(v, jax.core.Tracer) and isinstance(sharding, NamedSharding):
+            v = jax.lax.with_sharding_constraint(v, sharding)
+        out.append(v)
+    return out
+
+
 def reduce_gradients(grads, dist):
     """Unchanged: the compiled step's gradients are already the global ones (XLA inserts the
     all-reduce for replicated variables)."""
