@@ -166,7 +166,8 @@ class LayoutMap(collections.abc.MutableMapping):
 
     A lookup first tries the path as an exact key, then every key as a regular expression that
     must match the whole path (``re.fullmatch``, as Keras 3 does: write ``".*dense.*kernel"``);
-    more than one matching key is an error, none gives ``None``. Values may be given as tuples of axes; they become layouts on this map's mesh.
+    more than one matching key is an error, none gives ``None``. Values may be given as tuples
+    of axes; they become layouts on this map's mesh.
 
     Arguments:
         device_mesh: the mesh of every layout in the map.
