@@ -5,6 +5,8 @@ its backend module (``dlx_jax.distribution``). It provides, as module-level func
 
 * ``list_devices(device_type)`` -> ``["cpu:0", ...]``; ``initialize(job_addresses,
   num_processes, process_id)``; ``num_processes()``; ``process_id()``;
+* ``validate(distribution)``: raises if the engine cannot run this distribution (before any
+  collective starts);
 * ``backend_mesh(mesh)`` / ``backend_layout(layout)``: the framework's mesh and layout objects;
 * ``distribute_tensor(x, layout)`` and ``distribute_variable(storage, layout)``: place a value
   (``layout`` is a :class:`~dlx.distribution.TensorLayout` with its mesh);
@@ -13,8 +15,9 @@ its backend module (``dlx_jax.distribution``). It provides, as module-level func
   process's rows);
 * ``constrain_like(values, storages)``: inside the compiled step, each value kept in the
   placement of the matching variable storage (jax: a sharding constraint);
-* ``reduce_gradients(grads, distribution)``: the gradients every replica applies (jax: unchanged,
-  the compiler inserts the collectives; torch: all-reduced means).
+* ``reduce_gradients(grads, batch_size, distribution)``: the gradients every replica applies,
+  given this replica's rows in the batch (jax: unchanged, the compiler inserts the collectives;
+  torch: the all-reduced, row-weighted mean).
 
 Nothing here imports a framework.
 """
@@ -160,6 +163,7 @@ def place_variables(model) -> None:
     if dist is None:
         return
     eng = current_engine()
+    eng.validate(dist)
 
     def replicated(v):
         return TensorLayout([None] * len(v.shape), dist.device_mesh)
@@ -215,11 +219,12 @@ def batch_distributor():
     return lambda batch: eng.distribute_batch(batch, dist)
 
 
-def reduce_gradients(grads):
-    """The gradients under the active distribution (all-reduced where the engine needs it)."""
+def reduce_gradients(grads, batch_size):
+    """The gradients under the active distribution (all-reduced where the engine needs it);
+    ``batch_size`` is the number of rows this replica's gradients were averaged over."""
     from dlx.distribution.strategies import distribution
 
     dist = distribution()
     if dist is None:
         return grads
-    return current_engine().reduce_gradients(grads, dist)
+    return current_engine().reduce_gradients(grads, batch_size, dist)

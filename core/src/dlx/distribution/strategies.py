@@ -174,5 +174,5 @@ def set_distribution(value) -> None:
     if value is not None:
         from dlx.distribution.engine import current_engine
 
-        current_engine()  # the active backend must be able to run it: fail here, not in fit
+        current_engine().validate(value)  # the active backend must be able to run it: fail here, not in fit
     _GLOBAL[0] = value

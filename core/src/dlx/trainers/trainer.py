@@ -363,7 +363,7 @@ class Trainer:
 
         grad_fn = backend.value_and_grad(loss_fn, argnums=0, has_aux=True)
         (_, (loss, per, y_pred, ntv)), grads = grad_fn(tv, ntv, ov, x, y, sw)
-        grads = distribution_engine.reduce_gradients(grads)
+        grads = distribution_engine.reduce_gradients(grads, _first_dim(x))
         tv, ov = opt.stateless_apply(ov, grads, tv)
         mv = self._update_metrics(mv, loss, per, x, y, y_pred, sw)
         return self._logs_from(mv), (list(tv), list(ntv), list(ov), mv)

@@ -59,6 +59,11 @@ def process_id() -> int:
     return jax.process_index()
 
 
+def validate(dist) -> None:
+    """Every mesh device must be a JAX device of this job."""
+    dist.device_mesh.backend_mesh  # noqa: B018  (builds it: raises naming an unknown device)
+
+
 def backend_mesh(mesh) -> Mesh:
     devices = np.vectorize(_device, otypes=[object])(mesh.devices)
     return Mesh(devices, mesh.axis_names)
@@ -130,7 +135,7 @@ def constrain_like(values, storages):
     return out
 
 
-def reduce_gradients(grads, dist):
+def reduce_gradients(grads, batch_size, dist):
     """Unchanged: the compiled step's gradients are already the global ones (XLA inserts the
     all-reduce for replicated variables)."""
     return grads
