@@ -15,6 +15,8 @@ its backend module (``dlx_jax.distribution``). It provides, as module-level func
   process's rows);
 * ``constrain_like(values, storages)``: inside the compiled step, each value kept in the
   placement of the matching variable storage (jax: a sharding constraint);
+* ``run_step(model, state, data, distribution)``: one ``model.train_step(state, data)`` in the
+  compiled step (tf: ``strategy.run`` over the replicas' shares of ``data``);
 * ``reduce_gradients(grads, batch_size, distribution)``: the gradients every replica applies,
   given this replica's rows in the batch (jax: unchanged, the compiler inserts the collectives;
   torch: the all-reduced, row-weighted mean).
@@ -217,6 +219,27 @@ def batch_distributor():
         return None
     eng = current_engine()
     return lambda batch: eng.distribute_batch(batch, dist)
+
+
+def step_needs_rebuild(model) -> bool:
+    """Whether ``model``'s compiled train step was traced under another distribution than the
+    active one (the engine's hooks are read while tracing); records the active one."""
+    from dlx.distribution.strategies import distribution
+
+    dist = distribution()
+    before = model.__dict__.get("_dlx_step_distribution")
+    model.__dict__["_dlx_step_distribution"] = dist
+    return before is not dist
+
+
+def run_train_step(model, state, data):
+    """``model.train_step(state, data)``, run by the engine under the active distribution."""
+    from dlx.distribution.strategies import distribution
+
+    dist = distribution()
+    if dist is None:
+        return model.train_step(state, data)
+    return current_engine().run_step(model, state, data, dist)
 
 
 def reduce_gradients(grads, batch_size):

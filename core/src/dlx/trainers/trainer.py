@@ -388,6 +388,7 @@ class Trainer:
 
     # -- compiled functions ----------------------------------------------------------------------------
     def make_train_function(self, force=False):
+        force = distribution_engine.step_needs_rebuild(self) or force  # traced under another distribution
         if self.train_function is not None and not force:
             return self.train_function
         if _is_stateful_step(self.train_step):
@@ -404,7 +405,7 @@ class Trainer:
         def multi_step(state, batches):
             logs = None
             for data in batches:
-                logs, state = self.train_step(state, data)
+                logs, state = distribution_engine.run_train_step(self, state, data)
             return distribution_engine.constrain_state(self, state), logs
 
         self._stateful_train = False

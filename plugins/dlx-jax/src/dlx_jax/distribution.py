@@ -135,6 +135,11 @@ def constrain_like(values, storages):
     return out
 
 
+def run_step(model, state, data, dist):
+    """``model.train_step`` as it is (one program for all devices / one replica per process)."""
+    return model.train_step(state, data)
+
+
 def reduce_gradients(grads, batch_size, dist):
     """Unchanged: the compiled step's gradients are already the global ones (XLA inserts the
     all-reduce for replicated variables)."""

@@ -190,6 +190,11 @@ def _all_reduce_mean(rows, *grads):
     return out
 
 
+def run_step(model, state, data, dist):
+    """``model.train_step`` as it is (one program for all devices / one replica per process)."""
+    return model.train_step(state, data)
+
+
 def reduce_gradients(grads, batch_size, dist):
     """The row-weighted mean of every process's gradients (one all-reduce in float64, recorded as
     one step when the trainer's step is replayed)."""
