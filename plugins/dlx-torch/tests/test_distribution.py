@@ -141,3 +141,31 @@ def test_global_loss_equals_one_process(results):
 def test_model_parallel_is_a_clear_capability_error(results):
     msg = results[0]["model_parallel_error"]
     assert "torch" in msg and "jax" in msg
+
+
+def test_custom_step_without_gradient_reduction_is_refused():
+    """A custom pure train_step that applies its own gradients would let the processes diverge:
+    under DataParallel on torch it raises (checked in this process, with a 1-device mesh)."""
+    import dlx
+    from dlx import distribution as D
+
+    class Custom(dlx.Sequential):
+        def train_step(self, state, data):
+            tv, ntv, ov, mv = state
+            x, y = data
+
+            def loss_fn(tv):
+                y_pred, _ = self.stateless_call(tv, ntv, x, training=True)
+                return dlx.ops.mean(dlx.ops.square(y_pred - y))
+
+            loss, grads = dlx.backend.current().value_and_grad(loss_fn)(tv)
+            tv, ov = self.optimizer.stateless_apply(ov, grads, tv)
+            return {"loss": loss}, (tv, ntv, ov, mv)
+
+    with dlx.backend.use("torch"):
+        m = Custom([dlx.layers.Input((3,)), dlx.layers.Dense(2)])
+        m.compile("sgd", "mse")
+        x, y = np.ones((4, 3), "float32"), np.ones((4, 2), "float32")
+        with D.DataParallel().scope(), pytest.raises(D.DistributionUnsupportedError, match="reduce its gradients"):
+            m.fit(x, y, verbose=0)
+        m.fit(x, y, verbose=0)  # without a distribution it trains

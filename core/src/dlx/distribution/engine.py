@@ -221,6 +221,15 @@ def batch_distributor():
     return lambda batch: eng.distribute_batch(batch, dist)
 
 
+def check_stateful_step(model) -> None:
+    """Raises where the active engine averages gradients inside the pure step: a stateful
+    ``train_step(self, data)`` applies its own."""
+    from dlx.distribution.strategies import distribution
+
+    if distribution() is not None and getattr(current_engine(), "REDUCES_IN_STEP", False):
+        raise_custom_step_unsupported(model)
+
+
 def step_needs_rebuild(model) -> bool:
     """Whether ``model``'s compiled train step was traced under another distribution than the
     active one (the engine's hooks are read while tracing); records the active one."""
@@ -232,14 +241,37 @@ def step_needs_rebuild(model) -> bool:
     return before is not dist
 
 
+_REDUCTIONS = [0]  # reduce_gradients calls under a distribution (checked around each traced step)
+
+
 def run_train_step(model, state, data):
-    """``model.train_step(state, data)``, run by the engine under the active distribution."""
+    """``model.train_step(state, data)``, run by the engine under the active distribution.
+
+    Raises:
+        DistributionUnsupportedError: on an engine whose replicas average their gradients
+            inside the step (torch, tf), when the step never called :func:`reduce_gradients`
+            (a custom ``train_step`` that applies its own gradients would silently diverge).
+    """
     from dlx.distribution.strategies import distribution
 
     dist = distribution()
     if dist is None:
         return model.train_step(state, data)
-    return current_engine().run_step(model, state, data, dist)
+    eng = current_engine()
+    before = _REDUCTIONS[0]
+    out = eng.run_step(model, state, data, dist)
+    if getattr(eng, "REDUCES_IN_STEP", False) and _REDUCTIONS[0] == before:
+        raise_custom_step_unsupported(model)
+    return out
+
+
+def raise_custom_step_unsupported(model):
+    """The error for a training step the active engine cannot make data-parallel."""
+    raise DistributionUnsupportedError(
+        f"{type(model).__name__}.train_step does not reduce its gradients across replicas, which "
+        f"the {registry.current().name} backend's data parallelism needs: call "
+        "dlx.distribution.engine.reduce_gradients(grads, batch_size) before applying them (dlx's own "
+        "train_step does), or use the jax backend, whose compiled step needs no change")
 
 
 def reduce_gradients(grads, batch_size):
@@ -250,4 +282,5 @@ def reduce_gradients(grads, batch_size):
     dist = distribution()
     if dist is None:
         return grads
+    _REDUCTIONS[0] += 1
     return current_engine().reduce_gradients(grads, batch_size, dist)

@@ -392,6 +392,8 @@ class Trainer:
         if self.train_function is not None and not force:
             return self.train_function
         if _is_stateful_step(self.train_step):
+            distribution_engine.check_stateful_step(self)
+
             def multi_step(batches):
                 logs = None
                 for data in batches:

@@ -21,6 +21,10 @@ from dlx import tree_util
 from dlx.distribution.engine import DistributionUnsupportedError
 from dlx.distribution.meshlib import TensorLayout
 
+#: the replicas average their gradients inside the training step (``reduce_gradients``); a step
+#: that never calls it is refused (dlx.distribution.engine.run_train_step)
+REDUCES_IN_STEP = True
+
 _KINDS = {"cpu": "CPU", "gpu": "GPU", "cuda": "GPU", "tpu": "TPU"}
 
 

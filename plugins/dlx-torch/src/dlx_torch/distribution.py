@@ -30,6 +30,10 @@ from dlx.distribution.meshlib import TensorLayout
 from dlx_torch import _replay
 from dlx_torch._tensors import DEVICE, to_t
 
+#: the replicas average their gradients inside the training step (``reduce_gradients``); a step
+#: that never calls it is refused (dlx.distribution.engine.run_train_step)
+REDUCES_IN_STEP = True
+
 _SYNCED = "_dlx_broadcast_from_0"  # marks a variable storage that process 0's value was broadcast into
 
 
