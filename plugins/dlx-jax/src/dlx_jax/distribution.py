@@ -45,8 +45,12 @@ def _device(spec):
 
 def initialize(job_addresses, num_processes, process_id) -> None:
     """``jax.distributed.initialize``; the coordinator is the first job address (unset arguments
-    are auto-detected by JAX on clusters it knows: SLURM, TPU pods...)."""
+    are auto-detected by JAX on clusters it knows: SLURM, TPU pods...). CPU collectives across
+    processes use gloo unless the user chose another implementation."""
     coordinator = job_addresses[0] if job_addresses else None
+    if jax.config.jax_cpu_collectives_implementation in (None, "", "none"):
+        # CPU devices of different processes talk over gloo (TCP), as torch's CPU process groups do
+        jax.config.update("jax_cpu_collectives_implementation", "gloo")
     jax.distributed.initialize(coordinator_address=coordinator, num_processes=num_processes,
                                process_id=process_id)
 
@@ -109,8 +113,14 @@ def _batch_leaf(a, dist):
     layout = dist.get_data_layout(shape)
     n = mesh.axis_size(dist.batch_dim_name)
     procs = jax.process_count()
-    if procs > 1:  # this process holds its rows of the global batch
-        return jax.make_array_from_process_local_data(layout.backend_layout, np.asarray(a))
+    if procs > 1:
+        # every process reads the same global batch (auto_shard_dataset) and contributes the rows
+        # its devices hold; without auto-sharding its input already is its share
+        local = np.asarray(a)
+        if dist.auto_shard_dataset:
+            rank = jax.process_index()
+            local = local[rank * shape[0] // procs:(rank + 1) * shape[0] // procs]
+        return jax.make_array_from_process_local_data(layout.backend_layout, local)
     if shape[0] % n:
         # a final partial batch that the batch axis does not divide: replicated (still correct,
         # just computed whole on every device)
