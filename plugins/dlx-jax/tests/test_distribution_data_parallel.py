@@ -75,6 +75,35 @@ CHILD = textwrap.dedent("""
     out["dp_weights_close"] = max(float(np.max(np.abs(a.numpy() - b.numpy()))) for a, b in
                                   zip(m1.weights, m4.weights))
 
+    # a custom pure train_step (Keras's JAX pattern: stateless_call, value_and_grad,
+    # optimizer.stateless_apply) runs unchanged under the distribution
+    class Custom(dlx.Sequential):
+        def train_step(self, state, data):
+            tv, ntv, ov, mv = state
+            x, y = data
+
+            def loss_fn(tv, ntv):
+                y_pred, ntv = self.stateless_call(tv, ntv, x, training=True)
+                return dlx.ops.mean(dlx.ops.square(y_pred - y)), ntv
+
+            (loss, ntv), grads = dlx.backend.current().value_and_grad(loss_fn, has_aux=True)(tv, ntv)
+            tv, ov = self.optimizer.stateless_apply(ov, grads, tv)
+            return {"loss": loss}, (tv, ntv, ov, mv)
+
+    def custom():
+        dlx.utils.set_random_seed(4)
+        m = Custom([L.Input((64,)), L.Dense(16, activation="relu"), L.Dense(10)])
+        m.compile(dlx.optimizers.SGD(0.05))
+        return m
+
+    xc, yc = xi.reshape(256, 64), np.eye(10, dtype="float32")[yi]
+    c1, c4 = custom(), custom()
+    c1.fit(xc, yc, batch_size=32, epochs=2, shuffle=False, verbose=0)
+    with dp.scope():
+        c4.fit(xc, yc, batch_size=32, epochs=2, shuffle=False, verbose=0)
+    out["custom_weights_diff"] = max(float(np.max(np.abs(a.numpy() - b.numpy()))) for a, b in
+                                     zip(c1.weights, c4.weights))
+    out["custom_devices"] = [len(v.value.sharding.device_set) for v in c4.weights]
     print("RESULT " + json.dumps(out))
 """)
 
@@ -120,3 +149,8 @@ def test_data_parallel_replicates_variables(result):
         assert all(a == "None" for a in spec[:-1]) and spec[-1] == DEVICES
 
 
+
+
+def test_custom_train_step_runs_unchanged(result):
+    assert result["custom_weights_diff"] < 1e-5
+    assert result["custom_devices"] == [DEVICES] * 4
