@@ -50,8 +50,8 @@ CHILD = textwrap.dedent("""
     seen = []
     orig = E.batch_distributor
 
-    def recording():
-        f = orig()
+    def recording(training):
+        f = orig(training)
         def g(batch):
             b = f(batch)
             x = b[0]

@@ -48,8 +48,8 @@ CHILD = textwrap.dedent("""
     seen = []
     orig = E.batch_distributor
 
-    def recording():
-        f = orig()
+    def recording(training):
+        f = orig(training)
         def g(batch):
             local = f(batch)
             gx, lx = np.asarray(batch[0]), local[0].numpy()
@@ -63,13 +63,16 @@ CHILD = textwrap.dedent("""
     with D.DataParallel().scope():
         out["mesh"] = list(D.distribution().device_mesh.shape)
         out["loss"] = m.fit(x, y, batch_size=32, epochs=3, shuffle=False, verbose=0).history["loss"]
-    E.batch_distributor = orig
+        E.batch_distributor = orig
+        out["eval"] = m.evaluate(x, y, batch_size=32, verbose=0)
+        out["predict_rows"] = int(m.predict(x, batch_size=32, verbose=0).shape[0])
     out["batches"] = seen
     out["weights"] = [w.numpy().tolist() for w in m.weights]
     if rank == 0:  # the single-process reference, outside any distribution
         ref = cnn(seed=10)
         out["ref_loss"] = ref.fit(x, y, batch_size=32, epochs=3, shuffle=False, verbose=0).history["loss"]
         out["ref_weights"] = [w.numpy().tolist() for w in ref.weights]
+        out["ref_eval"] = ref.evaluate(x, y, batch_size=32, verbose=0)
         mesh = D.DeviceMesh((2,), ["model"])
         lm = D.LayoutMap(mesh)
         lm[".*head/kernel"] = (None, "model")
@@ -136,6 +139,12 @@ def test_global_loss_equals_one_process(results):
     # each process logs the mean loss of its halves; with equal halves their mean is the global one
     global_loss = np.mean([r["loss"] for r in results], axis=0)
     np.testing.assert_allclose(global_loss, results[0]["ref_loss"], rtol=1e-5)
+
+
+def test_evaluate_and_predict_see_the_whole_data(results):
+    for r in results:
+        np.testing.assert_allclose(r["eval"], results[0]["ref_eval"], rtol=1e-5)
+        assert r["predict_rows"] == 192
 
 
 def test_model_parallel_is_a_clear_capability_error(results):

@@ -10,9 +10,9 @@ its backend module (``dlx_jax.distribution``). It provides, as module-level func
 * ``backend_mesh(mesh)`` / ``backend_layout(layout)``: the framework's mesh and layout objects;
 * ``distribute_tensor(x, layout)`` and ``distribute_variable(storage, layout)``: place a value
   (``layout`` is a :class:`~dlx.distribution.TensorLayout` with its mesh);
-* ``distribute_batch(batch, distribution)``: one input batch (a tree of arrays) as the compiled
-  step should receive it (jax: one global array split over the batch axis; torch: this
-  process's rows);
+* ``distribute_batch(batch, distribution, training)``: one input batch (a tree of arrays) as
+  the compiled step should receive it (jax: one global array split over the batch axis; torch:
+  this process's rows in training, the whole batch for evaluation and prediction);
 * ``constrain_like(values, storages)``: inside the compiled step, each value kept in the
   placement of the matching variable storage (jax: a sharding constraint);
 * ``run_step(model, state, data, distribution)``: one ``model.train_step(state, data)`` in the
@@ -209,16 +209,17 @@ def constrain_state(model, state):
     return out
 
 
-def batch_distributor():
+def batch_distributor(training: bool):
     """A function ``batch -> batch`` that the data pipeline applies to every batch under the
-    active distribution, or ``None`` when there is none."""
+    active distribution (``training``: batches of ``fit``'s training steps, else of evaluation and
+    prediction), or ``None`` when there is none."""
     from dlx.distribution.strategies import distribution
 
     dist = distribution()
     if dist is None:
         return None
     eng = current_engine()
-    return lambda batch: eng.distribute_batch(batch, dist)
+    return lambda batch: eng.distribute_batch(batch, dist, training)
 
 
 def check_stateful_step(model) -> None:

@@ -107,12 +107,12 @@ class EpochIterator:
         return n if cap is None or (n is not None and n <= cap) else cap
 
     def _convert(self, batch):
-        if self.distribute is not None:
-            return self.distribute(batch)
         b = self.backend
-        if b is None or not self.convert:
-            return batch
-        return tree.map_structure(lambda a: b.convert_to_tensor(a), batch)
+        if b is not None and self.convert:
+            batch = tree.map_structure(lambda a: b.convert_to_tensor(a), batch)
+        if self.distribute is not None:
+            batch = self.distribute(batch)
+        return batch
 
     def _new_pass(self):
         it = self.adapter.get_numpy_iterator(self._pass)

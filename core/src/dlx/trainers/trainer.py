@@ -514,6 +514,7 @@ class Trainer:
             self._build_from_batch(first)
         train_fn = self.make_train_function()
         self._configure_input(iterator, val_iterator)
+        iterator.distribute = distribution_engine.batch_distributor(training=True)
         cbs.on_train_begin()
         epoch0, step0 = self._initial_epoch, self._initial_step
         if hasattr(iterator.adapter, "seed") and self._data_seed != seed:
@@ -570,7 +571,7 @@ class Trainer:
         compiled = getattr(self, "_compiled_steps", False)
         raw = compiled and _backend().compiled_takes_numpy
         # under a dlx.distribution: batches are placed as its layouts say
-        distribute = distribution_engine.batch_distributor()
+        distribute = distribution_engine.batch_distributor(training=False)
         for it in iterators:
             if it is not None:
                 it.prefetch = 2 if compiled else 0

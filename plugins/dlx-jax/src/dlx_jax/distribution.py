@@ -128,8 +128,9 @@ def _batch_leaf(a, dist):
     return jax.device_put(a, layout.backend_layout)
 
 
-def distribute_batch(batch, dist):
-    """Every array of ``batch`` as one global array split over the batch axis."""
+def distribute_batch(batch, dist, training):
+    """Every array of ``batch`` as one global array split over the batch axis (in training,
+    evaluation and prediction alike: the results are global arrays)."""
     return jax.tree_util.tree_map(lambda a: _batch_leaf(a, dist), batch)
 
 

@@ -112,7 +112,7 @@ def distribute_variable(storage, layout):
     return storage
 
 
-def distribute_batch(batch, dist):
+def distribute_batch(batch, dist, training):
     """Unchanged: the compiled step cuts each batch into the replicas' shares (:func:`run_step`)."""
     return batch
 

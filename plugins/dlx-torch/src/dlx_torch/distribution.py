@@ -159,9 +159,11 @@ def _rows(n: int, dist) -> slice:
     return slice(int(bounds[rank]), int(bounds[rank + 1]))
 
 
-def distribute_batch(batch, dist):
-    """This process's contiguous rows of every array of the global batch, as tensors."""
-    if not dist.auto_shard_dataset:
+def distribute_batch(batch, dist, training):
+    """In training, this process's contiguous rows of every array of the global batch, as
+    tensors; evaluation and prediction see the whole batch (every process computes the same,
+    complete result)."""
+    if not training or not dist.auto_shard_dataset:
         return _tree_map(lambda a: to_t(a).to(DEVICE.torch), batch)
 
     def leaf(a):
