@@ -137,10 +137,12 @@ def test_numpy_backend_raises_naming_the_backends_that_can(numpy_backend):
         for name in capable:
             assert name in str(e.value)
     assert D.distribution() is None
-    # a model fits as before when no distribution is set
     m = dlx.Sequential([dlx.layers.Input((3,)), dlx.layers.Dense(2)])
     m.compile("sgd", "mse")
-    m.fit(np.ones((4, 3), "float32"), np.ones((4, 2), "float32"), verbose=0)
+    x, y = np.ones((4, 3), "float32"), np.ones((4, 2), "float32")
+    with D.DataParallel(devices=DEVS).scope(), pytest.raises(D.DistributionUnsupportedError, match="numpy"):
+        m.fit(x, y, verbose=0)
+    m.fit(x, y, verbose=0)  # without a distribution it fits as before
 
 
 def test_openvino_raises_naming_the_backends_that_can():

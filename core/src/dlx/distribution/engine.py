@@ -144,15 +144,6 @@ def distribute_tensor(tensor, layout):
 
 
 # -- trainer hooks ----------------------------------------------------------------------------------
-def _optimizer_reference_layouts(model, dist) -> dict:
-    """Slot-variable path -> layout of the trainable variable it shadows (an optimizer's moments
-    are split like their variable)."""
-    out = {}
-    for v in getattr(model, "trainable_variables", []):
-        out[v.path.replace("/", "_")] = (tuple(v.shape), dist.get_variable_layout(v))
-    return out
-
-
 def place_variables(model) -> None:
     """Puts the model's, its optimizer's and its metrics' variables where the active
     distribution's layouts say (no-op for those already there). An optimizer's slot variables
