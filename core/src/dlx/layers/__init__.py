@@ -38,6 +38,7 @@ from dlx.layers.conv import (
     SeparableConvolution1D,
     SeparableConvolution2D,
 )
+from dlx.layers.conv_lstm import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D
 from dlx.layers.core import (
     Activation,
     Dense,
@@ -293,6 +294,9 @@ __all__ += [
     "AdditiveAttention",
     "AlphaDropout",
     "Attention",
+    "ConvLSTM1D",
+    "ConvLSTM2D",
+    "ConvLSTM3D",
     "Convolution1DTranspose",
     "Convolution3DTranspose",
     "Cropping3D",
