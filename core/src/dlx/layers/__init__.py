@@ -53,6 +53,7 @@ from dlx.layers.core import (
     Wrapper,
 )
 from dlx.layers.input_spec import InputSpec
+from dlx.layers.interop import FlaxLayer, JaxLayer, TFSMLayer, TorchModuleWrapper
 from dlx.layers.layer import Layer
 from dlx.layers.merging import (
     Add,
@@ -308,4 +309,8 @@ __all__ += [
     "UnitNormalization",
     "UpSampling3D",
     "ZeroPadding3D",
+    "FlaxLayer",
+    "JaxLayer",
+    "TFSMLayer",
+    "TorchModuleWrapper",
 ]
