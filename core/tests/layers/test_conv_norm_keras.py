@@ -138,6 +138,21 @@ def test_conv_lstm_mask_unroll_dropout(numpy_backend):
     assert not np.allclose(_np(drop(x1, training=True)), ref)
 
 
+def test_conv_lstm_stateful(numpy_backend):
+    """``stateful=True`` carries the final states into the next call: two halves equal the whole
+    sequence; ``reset_states`` starts again from zeros."""
+    x = np.random.default_rng(2).standard_normal((2, 6, 5, 2)).astype("float32")
+    whole = L.ConvLSTM1D(3, 2, padding="same", return_sequences=True)
+    ref = _np(whole(x))
+    layer = L.ConvLSTM1D(3, 2, padding="same", return_sequences=True, stateful=True)
+    layer.build(x[:, :3].shape)
+    for v, w in zip(layer.trainable_weights, whole.get_weights()):
+        v.assign(w)
+    np.testing.assert_allclose(np.concatenate([_np(layer(x[:, :3])), _np(layer(x[:, 3:]))], 1), ref, **TOL)
+    layer.reset_states()
+    np.testing.assert_allclose(_np(layer(x[:, :3])), ref[:, :3], **TOL)
+
+
 def _compile(backend, fn):
     """``fn`` compiled the way ``fit`` compiles a step (``jit_compile="auto"``)."""
     jit = backend.auto_jit_compile
