@@ -38,6 +38,7 @@ from dlx.layers.conv import (
     SeparableConvolution1D,
     SeparableConvolution2D,
 )
+from dlx.layers.conv_lstm import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D
 from dlx.layers.core import (
     Activation,
     Dense,
@@ -52,6 +53,7 @@ from dlx.layers.core import (
     Wrapper,
 )
 from dlx.layers.input_spec import InputSpec
+from dlx.layers.interop import FlaxLayer, JaxLayer, TFSMLayer, TorchModuleWrapper
 from dlx.layers.layer import Layer
 from dlx.layers.merging import (
     Add,
@@ -294,14 +296,21 @@ __all__ += [
     "AdditiveAttention",
     "AlphaDropout",
     "Attention",
+    "ConvLSTM1D",
+    "ConvLSTM2D",
+    "ConvLSTM3D",
     "Convolution1DTranspose",
     "Convolution3DTranspose",
     "Cropping3D",
+    "FlaxLayer",
     "GroupQueryAttention",
+    "JaxLayer",
     "PReLU",
     "ReversibleEmbedding",
     "SpatialDropout3D",
     "SpectralNormalization",
+    "TFSMLayer",
+    "TorchModuleWrapper",
     "UnitNormalization",
     "UpSampling3D",
     "ZeroPadding3D",
