@@ -622,7 +622,7 @@ def _versions():
     import importlib.metadata as md
 
     out = {}
-    for p in ("numpy", "jax", "torch", "tensorflow", "keras", "dlx"):
+    for p in ("numpy", "jax", "torch", "tensorflow", "tensorflow-cpu", "keras", "dlx"):
         with contextlib.suppress(md.PackageNotFoundError):
             out[p] = md.version(p)
     return out
