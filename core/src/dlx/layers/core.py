@@ -152,7 +152,7 @@ class Dense(DenseQuantization, Layer):
         self._finish_build()
 
     def call(self, inputs, training=None):
-        if self.quantization_mode in ("int8", "int4"):
+        if self.quantization_mode in ("int8", "int4", "float8"):
             return self.activation(self._quantized_output(inputs, training))
         return self.activation(ops.dense(inputs, self.kernel, self.bias))
 
@@ -279,7 +279,7 @@ class EinsumDense(EinsumDenseQuantization, Layer):
         self._finish_build()
 
     def call(self, inputs, training=None):
-        if self.quantization_mode in ("int8", "int4"):
+        if self.quantization_mode in ("int8", "int4", "float8"):
             return self.activation(self._quantized_output(inputs, training))
         x = ops.einsum(self.equation, inputs, self.kernel)
         if self.bias is not None:

@@ -25,11 +25,12 @@ import string
 import numpy as np
 
 from dlx import dtype_policies, initializers, ops
+from dlx.layers import quantized_float8 as _float8
 from dlx.layers import quantized_int4 as _int4
 from dlx.quantizers import quantization_config as _qconfig
 from dlx.quantizers.quantizers import AbsMaxQuantizer, fake_abs_max_quantize
 
-_SUPPORTED = (None, "int8", "int4")
+_SUPPORTED = (None, "int8", "int4", "float8")
 
 
 def einsum_quantization_layout(equation: str, ndim: int):
@@ -126,13 +127,17 @@ class QuantizableLayer:
     def variable_serialization_spec(self) -> dict:
         """The saved variable names, in order, per quantization mode (``None``: float)."""
         w, extra = self._weight_name, (["bias"] if self._weight_name == "kernel" else [])
-        return {None: [w, *extra], "int8": [w, *extra, self._scale_name],
+        spec = {None: [w, *extra], "int8": [w, *extra, self._scale_name],
                 "int4": [w, *extra, self._scale_name, f"{w}_zero", "g_idx"]}
+        if self._weight_name == "kernel":  # Dense / EinsumDense train in float8
+            spec["float8"] = [w, *extra, *(f"{n}_{k}" for n in _float8.NAMES for k in ("scale", "amax_history"))]
+        return spec
 
     def _check_mode(self, mode):
         if mode not in _SUPPORTED:
             raise ValueError(f"{type(self).__name__} '{self.name}': quantization mode {mode!r} is not supported; "
-                             "dlx implements 'int8' and 'int4' here (gptq, awq are not implemented)")
+                             "dlx implements 'int8', 'int4' and (Dense / EinsumDense) 'float8' here (gptq, awq are "
+                             "not implemented)")
 
     def _weight_value(self):
         """The float weight including the LoRA delta (a tensor)."""
@@ -157,8 +162,14 @@ class QuantizableLayer:
         """Creates the layer's weight (float, or int8 + scale under a quantized policy)."""
         mode = self.quantization_mode
         self._check_mode(mode)
+        if mode == "float8" and "float8" not in self.variable_serialization_spec:
+            raise ValueError(f"{type(self).__name__} '{self.name}': float8 is for Dense and EinsumDense (as in Keras)")
         name = self._weight_name
-        if mode == "int4":
+        if mode == "float8":  # the scales first, then the float kernel (Keras's order when built from a config)
+            _float8.build(self)
+            setattr(self, "_" + name, self.add_weight(shape=shape, initializer=initializer, regularizer=regularizer,
+                                                      constraint=constraint, name=name))
+        elif mode == "int4":
             _int4.build(self, shape, _qconfig.block_size_for_layer(self, self.quantization_config))
         elif mode == "int8":
             setattr(self, "_" + name, self.add_weight(shape=shape, initializer="zeros", dtype="int8",
@@ -230,6 +241,17 @@ class QuantizableLayer:
                              f"({self.quantization_mode!r})")
         name = self._weight_name
         old = getattr(self, "_" + name)
+        if mode == "float8":
+            if "float8" not in self.variable_serialization_spec:
+                raise ValueError(f"{type(self).__name__} '{self.name}' does not support float8 (Dense and EinsumDense "
+                                 "do, as in Keras)")
+            if self.lora_enabled:
+                raise ValueError(f"{type(self).__name__} '{self.name}': float8 layers do not support LoRA "
+                                 "(as in Keras)")
+            self.quantization_config = config
+            self.dtype_policy = dtype_policies.QuantizedFloat8DTypePolicy("float8", self.dtype_policy.name)
+            _float8.build(self)  # the float kernel stays; the scales are added after it
+            return
         if mode == "int4":
             block = _qconfig.block_size_for_layer(self, config)
             values = _int4.quantize_values(self, old, config, block)
@@ -356,6 +378,8 @@ class _KernelQuantization(QuantizableLayer):
 
     def _quantized_output(self, inputs, training=None):
         """A quantized layer's pre-activation output: the quantized contraction plus the bias."""
+        if self.quantization_mode == "float8":
+            return _float8.contract(self, inputs, training, self._float_contraction)
         if self.quantization_mode == "int4":
             x = self._add_lora(inputs, self._int4_contract(inputs))
         else:
@@ -371,6 +395,10 @@ class DenseQuantization(_KernelQuantization):
 
     def _int4_contract(self, inputs):
         return _int4.dense_call(self, inputs)
+
+    @staticmethod
+    def _float_contraction(x, kernel):
+        return ops.matmul(x, kernel)
 
     def _add_lora(self, inputs, x):
         if not self.lora_enabled:
@@ -420,6 +448,9 @@ class EinsumDenseQuantization(_KernelQuantization):
 
     def _int4_contract(self, inputs):
         return _int4.einsum_call(self, inputs)
+
+    def _float_contraction(self, x, kernel):
+        return ops.einsum(self.equation, x, kernel)
 
     def _add_lora(self, inputs, x):
         if not self.lora_enabled:
@@ -545,6 +576,10 @@ def quantize_model(model, mode, config, filters, type_check=True) -> None:
         if not isinstance(layer, QuantizableLayer) or not _matches(layer, filters):
             continue
         if layer.quantization_mode is not None:
+            continue
+        if mode not in layer.variable_serialization_spec:  # Embedding has no float8 (as in Keras: skipped)
+            warnings.warn(f"{type(layer).__name__} '{layer.name}' does not support quantization mode {mode!r}; "
+                          "left as it is", UserWarning, stacklevel=3)
             continue
         try:
             layer.quantize(mode, type_check=type_check, config=config)

@@ -6,7 +6,7 @@ import math
 import re
 
 from dlx import ops
-from dlx.optimizers.optimizer import Optimizer
+from dlx.optimizers.optimizer import Optimizer, overwrites_with_gradient
 
 
 class Muon(Optimizer):
@@ -93,6 +93,10 @@ class Muon(Optimizer):
         self.momentums = []
         self.adam_velocities = []
         for v in variables:  # created per variable (momentum, then velocity), as Keras orders them
+            if overwrites_with_gradient(v):
+                self.momentums.append(None)
+                self.adam_velocities.append(None)
+                continue
             self.momentums.append(self.add_variable_from_reference(v, "momentum"))
             self.adam_velocities.append(self.add_variable_from_reference(v, "velocity")
                                         if self._should_use_adamw(v) else None)

@@ -54,7 +54,8 @@ class ScheduleFreeAdamW(Optimizer):
         super().build(variables)
         self._momentums, self._velocities = self.add_optimizer_variables(variables, ["momentum", "velocity"])
         for z, v in zip(self._momentums, variables):
-            z.assign(ops.copy(v.value))
+            if z is not None:
+                z.assign(ops.copy(v.value))
 
     def update_step(self, gradient, variable, learning_rate):
         dt = variable.dtype
