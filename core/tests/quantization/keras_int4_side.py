@@ -93,7 +93,11 @@ def write(folder: Path) -> None:
     configs = {"int4_config": Q.serialize(Q.Int4QuantizationConfig(block_size=32)),
                "float8_config": Q.serialize(Q.Float8QuantizationConfig()),
                "int4_policy": keras.dtype_policies.serialize(keras.dtype_policies.Int4DTypePolicy("int4/64",
-                                                                                               "float32"))}
+                                                                                               "float32")),
+               "gptq_policy": keras.dtype_policies.serialize(keras.dtype_policies.GPTQDTypePolicy("gptq/3/-1",
+                                                                                               "bfloat16")),
+               "awq_policy": keras.dtype_policies.serialize(keras.dtype_policies.AWQDTypePolicy("awq/4/64",
+                                                                                             "float32"))}
     (folder / "configs.json").write_text(json.dumps(configs))
 
     single = keras.layers.Dense(5)

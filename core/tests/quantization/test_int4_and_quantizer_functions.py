@@ -144,6 +144,12 @@ def test_configs_and_policies_match_keras(keras_files):
     p = dlx.dtype_policies.deserialize(cfg["int4_policy"])
     assert p.name == "int4/64_from_float32" and p.block_size == 64
     assert Q.serialize(c)["config"] == cfg["int4_config"]["config"]
+    for key, cls, name in (("gptq_policy", "GPTQDTypePolicy", "gptq/3/-1_from_bfloat16"),
+                           ("awq_policy", "AWQDTypePolicy", "awq/4/64_from_float32")):
+        p = dlx.dtype_policies.deserialize(cfg[key])
+        assert type(p).__name__ == cls and p.name == name and p.quantization_mode == key.split("_")[0]
+        assert dlx.dtype_policies.serialize(p)["config"] == cfg[key]["config"]
+        assert dlx.dtype_policies.get(name) == p
     single = np.load(keras_files / "single.npz")
     d = layers.Dense(5)
     d.build((None, 9))
@@ -190,6 +196,16 @@ def test_dlx_files_load_in_keras(numpy_backend, tmp_path):
         for suffix in ("dlx_in_keras", "dlx_weights_in_keras"):
             np.testing.assert_allclose(np.load(tmp_path / f"{kind}.{suffix}.npy"), ours[kind], rtol=1e-5, atol=2e-6,
                                        err_msg=f"{kind} {suffix}")
+
+
+def test_gptq_awq_policies_validate_and_layers_refuse_them(numpy_backend):
+    P = dlx.dtype_policies
+    for bad in ("gptq/5/128", "gptq/4/0", "gptq/4", "awq/8/128"):
+        with pytest.raises(ValueError, match="mode|weight_bits|group_size"):
+            (P.GPTQDTypePolicy if bad.startswith("gptq") else P.AWQDTypePolicy)(bad, "float32")
+    d = layers.Dense(3, dtype=P.GPTQDTypePolicy("gptq/4/128", "float32"))
+    with pytest.raises(ValueError, match="'gptq' is not supported"):
+        d.build((None, 4))
 
 
 def test_int4_memory_and_errors(numpy_backend):
