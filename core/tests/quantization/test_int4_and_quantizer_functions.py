@@ -201,7 +201,7 @@ def test_dlx_files_load_in_keras(numpy_backend, tmp_path):
 def test_gptq_awq_policies_validate_and_layers_refuse_them(numpy_backend):
     P = dlx.dtype_policies
     for bad in ("gptq/5/128", "gptq/4/0", "gptq/4", "awq/8/128"):
-        with pytest.raises(ValueError, match="mode|weight_bits|group_size"):
+        with pytest.raises(ValueError, match=r"mode|weight_bits|group_size"):
             (P.GPTQDTypePolicy if bad.startswith("gptq") else P.AWQDTypePolicy)(bad, "float32")
     d = layers.Dense(3, dtype=P.GPTQDTypePolicy("gptq/4/128", "float32"))
     with pytest.raises(ValueError, match="'gptq' is not supported"):
