@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import MutableMapping
 
+from dlx import ops
 from dlx.optimizers.loss_scale_optimizer import LossScaleOptimizer
 from dlx.optimizers.optimizer import Optimizer
 from dlx.variables import StatelessScope
@@ -184,7 +185,7 @@ class MultiOptimizer(Optimizer):
         for idx, opt in enumerate(self._inner_optimizers):
             if idx in groups:
                 opt.apply(*groups[idx])
-        self._iterations.assign(self._iterations.value + 1)
+        self._iterations.assign(ops.add(self._iterations.value, 1))
 
     def stateless_apply(self, optimizer_variables, grads, trainable_variables):
         if not self.built:
