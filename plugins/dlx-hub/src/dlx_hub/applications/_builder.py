@@ -62,7 +62,104 @@ def load_weights(model, weights, file_name=None, origin=None, file_hash=None):
     is loaded as it is, None keeps the random initialization."""
     if weights == "imagenet":
         path = dlx.utils.get_file(file_name, origin, cache_subdir="models", file_hash=file_hash)
-        model.load_weights(path)
+        load_legacy_by_name(model, path)
     elif weights is not None:
-        model.load_weights(weights)
+        path = os.fspath(weights)
+        if path.endswith((".h5", ".hdf5")) and not path.endswith(".weights.h5") and _is_legacy(path):
+            load_legacy_by_name(model, path)
+        else:
+            model.load_weights(path)
     return model
+
+
+def _text(value):
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def _is_legacy(path):
+    import h5py
+
+    with h5py.File(path, "r") as f:
+        group = f.get("model_weights", f)
+        return "layer_names" in group.attrs
+
+
+def _auto_name_key(name):
+    """``("conv2d", 3)`` for an automatic layer name ``conv2d_3`` (``("conv2d", 0)`` for ``conv2d``)."""
+    prefix, _, suffix = name.rpartition("_")
+    if prefix and suffix.isdigit():
+        return prefix, int(suffix)
+    return name, 0
+
+
+def _pair_layers(path, mine, saved):
+    """``[(layer, values)]``: each model layer with weights and the file's weights for it. Layers
+    are paired by name; the layers Keras names automatically (``conv2d_7``...: Xception's
+    shortcuts, every layer of InceptionV3) are paired by kind in creation order, which the
+    automatic numbering of the file records."""
+    pairs = [(layer, saved[layer.name]) for layer in mine if layer.name in saved]
+    left = [layer for layer in mine if layer.name not in saved]
+    if left:
+        used = {layer.name for layer in mine}
+        spare = sorted((n for n in saved if n not in used), key=_auto_name_key)
+        by_kind = {}
+        for n in spare:
+            by_kind.setdefault(_auto_name_key(n)[0], []).append(n)
+        mine_by_kind = {}
+        for layer in left:
+            mine_by_kind.setdefault(_auto_name_key(layer.name)[0], []).append(layer)
+        counts = {k: len(v) for k, v in mine_by_kind.items()}
+        theirs = {k: len(v) for k, v in by_kind.items()}
+        if counts != theirs:
+            raise ValueError(f"{path}: the file's layers with weights do not match the model's: the model's "
+                             f"unmatched layers by kind {counts}, the file's {theirs}")
+        for kind, layers_ in mine_by_kind.items():
+            pairs += [(layer, saved[n]) for layer, n in zip(layers_, by_kind[kind])]
+    elif len(saved) != len(mine):
+        extra = sorted(set(saved) - {layer.name for layer in mine})
+        raise ValueError(f"{path}: the file has weights for layers the model does not have: {extra}")
+    return pairs
+
+
+def load_legacy_by_name(model, path):
+    """Loads a Keras 2 style ``.h5`` weights file (the published application weights): every
+    layer of ``model`` that has weights takes the file's layer of the same name (see
+    :func:`_pair_layers` for automatically named layers), in the order the file lists that layer's
+    weights. This matches Keras's own topological loading for these models without depending on
+    the order in which the graph lists its layers. Nothing is assigned unless every layer fits."""
+    import h5py
+    import numpy as np
+
+    saved = {}
+    with h5py.File(path, "r") as f:
+        group = f.get("model_weights", f)
+        if "layer_names" not in group.attrs:
+            raise ValueError(f"{path}: not a Keras weights file (no 'layer_names' attribute)")
+        for name in (_text(n) for n in group.attrs["layer_names"]):
+            g = group[name]
+            weight_names = [_text(w) for w in g.attrs.get("weight_names", [])]
+            if weight_names:
+                saved[name] = [np.asarray(g[w][()]) for w in weight_names]
+    pairs = _pair_layers(path, [layer for layer in model.layers if layer.weights], saved)
+    for layer, values in pairs:
+        shapes = [tuple(v.shape) for v in layer.weights]
+        if shapes != [v.shape for v in values]:
+            raise ValueError(f"{path}: layer {layer.name!r} has weights of shapes {shapes}, the file's layer "
+                             f"for it holds {[v.shape for v in values]}")
+    for layer, values in pairs:
+        for variable, value in zip(layer.weights, values):
+            variable.assign(value)
+
+
+def functional(inputs, outputs, name):
+    """``dlx.models.Functional(inputs, outputs, name=name)``. dlx's graph walk recurses once per
+    layer along the longest path, so the deepest applications (EfficientNetB7, NASNetLarge: over
+    a thousand nodes deep) need a higher recursion limit while the graph is mapped."""
+    import sys
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 20000))
+    try:
+        return dlx.models.Functional(inputs, outputs, name=name)
+    finally:
+        sys.setrecursionlimit(limit)

@@ -79,7 +79,7 @@ def DenseNet(blocks, include_top=True, weights="imagenet", input_tensor=None, in
         x = _builder.classifier(x, classes, classifier_activation, weights)
     else:
         x = _builder.pool(x, pooling, "avg_pool", "max_pool")
-    model = dlx.models.Functional(_builder.model_inputs(input_tensor, img_input), x, name=name)
+    model = _builder.functional(_builder.model_inputs(input_tensor, img_input), x, name)
     if weights == "imagenet":
         file_name = f"{weights_name}_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
         return _builder.load_weights(model, weights, file_name, BASE_WEIGHTS_PATH + file_name,

@@ -102,7 +102,7 @@ def EfficientNet(width_coefficient, depth_coefficient, default_size, dropout_rat
                          name="predictions")(x)
     else:
         x = _builder.pool(x, pooling, "avg_pool", "max_pool")
-    model = dlx.models.Functional(_builder.model_inputs(input_tensor, img_input), x, name=name)
+    model = _builder.functional(_builder.model_inputs(input_tensor, img_input), x, name)
     if weights == "imagenet":
         file_name = name + (".h5" if include_top else "_notop.h5")
         return _builder.load_weights(model, weights, file_name, BASE_WEIGHTS_PATH + file_name,

@@ -73,7 +73,7 @@ def MobileNet(input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3, inc
         x = _builder.pool(x, pooling)
     if name is None:
         name = f"mobilenet_{alpha:0.2f}_{rows}"
-    model = dlx.models.Functional(_builder.model_inputs(input_tensor, img_input), x, name=name)
+    model = _builder.functional(_builder.model_inputs(input_tensor, img_input), x, name)
     file_name = None
     if weights == "imagenet":
         alpha_text = {1.0: "1_0", 0.75: "7_5", 0.5: "5_0", 0.25: "2_5"}[alpha]

@@ -144,7 +144,7 @@ def MobileNetV3(blocks, last_point_ch, input_shape=None, alpha=1.0, model_type="
         x = layers.Activation(activation=classifier_activation, name="predictions")(x)
     else:
         x = _builder.pool(x, pooling, "avg_pool", "max_pool")
-    model = dlx.models.Functional(_builder.model_inputs(input_tensor, img_input), x, name=name)
+    model = _builder.functional(_builder.model_inputs(input_tensor, img_input), x, name)
     if weights == "imagenet":
         model_name = f"{model_type}{'_minimalistic' if minimalistic else ''}_224_{alpha}_float"
         file_name = f"weights_mobilenet_v3_{model_name}{'' if include_top else '_no_top_v2'}.h5"

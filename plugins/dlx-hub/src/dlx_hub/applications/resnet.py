@@ -49,7 +49,7 @@ def ResNet(stack_fn, preact, use_bias, include_top=True, weights="imagenet", inp
         x = _builder.classifier(x, classes, classifier_activation, weights)
     else:
         x = _builder.pool(x, pooling, "avg_pool", "max_pool")
-    model = dlx.models.Functional(_builder.model_inputs(input_tensor, img_input), x, name=name)
+    model = _builder.functional(_builder.model_inputs(input_tensor, img_input), x, name)
     if weights == "imagenet" and weights_name in WEIGHTS_HASHES:
         suffix = "" if include_top else "_notop"
         file_name = f"{weights_name}_weights_tf_dim_ordering_tf_kernels{suffix}.h5"

@@ -34,7 +34,7 @@ def vgg(convs_per_block, weights_name, include_top, weights, input_tensor, input
         x = _builder.classifier(x, classes, classifier_activation, weights)
     else:
         x = _builder.pool(x, pooling)
-    model = dlx.models.Functional(_builder.model_inputs(input_tensor, img_input), x, name=name)
+    model = _builder.functional(_builder.model_inputs(input_tensor, img_input), x, name)
     suffix = "" if include_top else "_notop"
     file_name = f"{weights_name}_weights_tf_dim_ordering_tf_kernels{suffix}.h5"
     origin = f"{base_path or BASE_WEIGHTS_PATH}{weights_name}/{file_name}"
