@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import pathlib
+import re
 import sys
 
 GOLDEN = pathlib.Path(__file__).resolve().parents[1] / "tests" / "goldens" / "applications.json"
@@ -32,7 +33,13 @@ def input_shape(name):
     return (side, side, 3)
 
 
+# layers Keras leaves unnamed get session-dependent names (``conv2d_37``): only their kind counts
+_AUTO = re.compile(r"^(conv2d|batch_normalization|dense|depthwise_conv2d|separable_conv2d|normalization)(_\d+)?$")
+
+
 def names_digest(names):
+    """A short digest of the layer names, in sorted order, automatic names reduced to their kind."""
+    names = sorted(_AUTO.sub(r"\1", n) for n in names)
     return hashlib.sha256("\n".join(names).encode()).hexdigest()[:16]
 
 
@@ -51,17 +58,20 @@ def describe(name):
 
 
 def main(argv):
-    names = argv or MODELS
-    out = {"keras_version": None, "models": {}}
     import keras
 
-    out["keras_version"] = keras.__version__
+    names = argv or MODELS
+    out = {"keras_version": keras.__version__, "models": {}}
+    if not argv and GOLDEN.exists():
+        out["models"] = json.loads(GOLDEN.read_text(encoding="utf-8"))["models"]
     for name in names:
+        if name in out["models"] and not argv:
+            continue
         out["models"][name] = {"input_shape": list(input_shape(name)), **describe(name)}
         print(name, out["models"][name], flush=True)
-    if not argv:
-        GOLDEN.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    else:
+        if not argv:  # written after each model: an interrupted run resumes
+            GOLDEN.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    if argv:
         print(json.dumps(out))
 
 
