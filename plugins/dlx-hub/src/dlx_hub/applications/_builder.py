@@ -10,13 +10,16 @@ from dlx import layers
 from dlx_hub.applications import imagenet_utils
 
 
-def check_weights(weights, include_top, classes):
-    """Keras's checks of ``weights`` (None, "imagenet" or an existing file) and ``classes``."""
+def check_weights(weights, include_top, classes, classifier_activation=None):
+    """Keras's checks of ``weights`` (None, "imagenet" or an existing file), ``classes`` and, with
+    the top, ``classifier_activation`` (before anything is built)."""
     if not (weights in ("imagenet", None) or (isinstance(weights, (str, os.PathLike)) and os.path.exists(weights))):
         raise ValueError("The weights argument must be None (random initialization), 'imagenet' (pre-training "
                          f"on ImageNet) or the path of a weights file that exists; got weights={weights!r}")
     if weights == "imagenet" and include_top and classes != 1000:
         raise ValueError(f"With weights='imagenet' and include_top=True, classes must be 1000; got classes={classes}")
+    if include_top:
+        imagenet_utils.validate_activation(classifier_activation, weights)
 
 
 def check_pooling(pooling):

@@ -52,7 +52,7 @@ def DenseNet(blocks, include_top=True, weights="imagenet", input_tensor=None, in
     if dlx.backend.image_data_format() == "channels_first":
         raise ValueError("DenseNet supports only the channels_last image data format (as in Keras); "
                          "call dlx.backend.set_image_data_format('channels_last')")
-    _builder.check_weights(weights, include_top, classes)
+    _builder.check_weights(weights, include_top, classes, classifier_activation)
     _builder.check_pooling(pooling)
     weights_name = _BLOCKS.get(tuple(blocks))
     if weights == "imagenet" and weights_name is None:

@@ -48,7 +48,7 @@ def EfficientNet(width_coefficient, depth_coefficient, default_size, dropout_rat
     """An EfficientNet scaled by ``width_coefficient`` and ``depth_coefficient``."""
     if blocks_args == "default":
         blocks_args = DEFAULT_BLOCKS_ARGS
-    _builder.check_weights(weights, include_top, classes)
+    _builder.check_weights(weights, include_top, classes, classifier_activation)
     _builder.check_pooling(pooling)
     input_shape = imagenet_utils.obtain_input_shape(input_shape, default_size=default_size, min_size=32,
                                                     data_format=dlx.backend.image_data_format(),

@@ -40,7 +40,7 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
         include_top, weights, input_tensor, input_shape, pooling, classes,
         classifier_activation, name: as for :func:`dlx_hub.applications.resnet.ResNet50`.
     """
-    _builder.check_weights(weights, include_top, classes)
+    _builder.check_weights(weights, include_top, classes, classifier_activation)
     _builder.check_pooling(pooling)
     input_shape = imagenet_utils.obtain_input_shape(input_shape, default_size=299, min_size=75,
                                                     data_format=dlx.backend.image_data_format(),

@@ -35,7 +35,7 @@ def MobileNet(input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3, inc
             :func:`dlx_hub.applications.resnet.ResNet50`.
         name: the model's name (default ``mobilenet_{alpha:0.2f}_{rows}``).
     """
-    _builder.check_weights(weights, include_top, classes)
+    _builder.check_weights(weights, include_top, classes, classifier_activation)
     _builder.check_pooling(pooling)
     default_size = 224
     if input_shape is not None:

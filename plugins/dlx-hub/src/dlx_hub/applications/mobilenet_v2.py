@@ -40,7 +40,7 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
             :func:`dlx_hub.applications.resnet.ResNet50`.
         name: the model's name (default ``mobilenetv2_{alpha:0.2f}_{rows}``).
     """
-    _builder.check_weights(weights, include_top, classes)
+    _builder.check_weights(weights, include_top, classes, classifier_activation)
     _builder.check_pooling(pooling)
     channels_last = dlx.backend.image_data_format() == "channels_last"
     if input_tensor is not None and not dlx.backend.is_keras_tensor(input_tensor) and input_shape is not None:

@@ -91,7 +91,7 @@ def MobileNetV3(blocks, last_point_ch, input_shape=None, alpha=1.0, model_type="
                 include_top=True, weights="imagenet", input_tensor=None, classes=1000, pooling=None,
                 dropout_rate=0.2, classifier_activation="softmax", include_preprocessing=True, name=None):
     """A MobileNetV3 from its block table (``_SMALL`` or ``_LARGE``)."""
-    _builder.check_weights(weights, include_top, classes)
+    _builder.check_weights(weights, include_top, classes, classifier_activation)
     _builder.check_pooling(pooling)
     channels_last = dlx.backend.image_data_format() == "channels_last"
     if input_tensor is not None and not dlx.backend.is_keras_tensor(input_tensor) and input_shape is not None:

@@ -27,7 +27,7 @@ def _bn(name):
 def ResNet(stack_fn, preact, use_bias, include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
            pooling=None, classes=1000, classifier_activation="softmax", name="resnet", weights_name=None):
     """A ResNet whose residual stages ``stack_fn`` builds; ``preact`` selects the V2 layout."""
-    _builder.check_weights(weights, include_top, classes)
+    _builder.check_weights(weights, include_top, classes, classifier_activation)
     _builder.check_pooling(pooling)
     input_shape = imagenet_utils.obtain_input_shape(input_shape, default_size=224, min_size=32,
                                                     data_format=dlx.backend.image_data_format(),

@@ -16,7 +16,7 @@ def vgg(convs_per_block, weights_name, include_top, weights, input_tensor, input
         classifier_activation, name, base_path=None):
     """Five blocks of 3x3 ReLU convolutions (64-128-256-512-512 filters) and 2x2 max pooling,
     then two 4096-wide dense layers and the classifier."""
-    _builder.check_weights(weights, include_top, classes)
+    _builder.check_weights(weights, include_top, classes, classifier_activation)
     _builder.check_pooling(pooling)
     input_shape = imagenet_utils.obtain_input_shape(input_shape, default_size=224, min_size=32,
                                                     data_format=dlx.backend.image_data_format(),
