@@ -25,13 +25,17 @@ import dlx
 HERE = pathlib.Path(__file__).parent
 TOOL = HERE.parent / "tools" / "make_application_goldens.py"
 SHAPE = (32, 32, 3)
-# name, family module, its base-URL attribute, its WEIGHTS_HASHES key (None: Keras checks no hash)
+# name, family module, its base-URL attribute, its WEIGHTS_HASHES key (None: Keras checks no hash;
+# "*": the module has one (with top, without top) pair)
 CASES = {
     "ResNet50": ("resnet", "BASE_WEIGHTS_PATH", "resnet50"),
     "MobileNetV2": ("mobilenet_v2", "BASE_WEIGHT_PATH", None),
     "EfficientNetB0": ("efficientnet", "BASE_WEIGHTS_PATH", "b0"),
     "MobileNetV3Small": ("mobilenet_v3", "BASE_WEIGHT_PATH", "small_224_1.0_float"),
+    # every convolution and batch norm automatically named: paired by kind in creation order
+    "InceptionV3": ("inception_v3", "BASE_WEIGHTS_PATH", "*"),
 }
+SHAPES = {"InceptionV3": (75, 75, 3)}
 LIVE = ("MobileNetV3Small", "MobileNetV2")
 
 _KERAS = r"""
@@ -41,13 +45,14 @@ import h5py, keras, numpy as np
 from keras.src.legacy.saving import legacy_h5_format
 from keras.src.utils import file_utils
 
-out_dir, tool_path, shape, names, live = sys.argv[1], sys.argv[2], tuple(json.loads(sys.argv[3])), \
+out_dir, tool_path, shapes, names, live = sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), \
     json.loads(sys.argv[4]), json.loads(sys.argv[5])
 rng = np.random.RandomState(0)
 result = {"files": {}, "live": {}}
 requested = []
 real_get_file = file_utils.get_file
 for name in names:
+    shape = tuple(shapes[name])
     keras.utils.set_random_seed(1)
     model = getattr(keras.applications, name)(weights=None, include_top=False, input_shape=shape)
     for layer in model.layers:
@@ -85,7 +90,8 @@ def keras_made(tmp_path_factory):
     if importlib.util.find_spec("keras") is None:
         pytest.skip("keras is not installed (a test-only dependency)")
     folder = tmp_path_factory.mktemp("keras_weights")
-    proc = subprocess.run([sys.executable, "-c", _KERAS, str(folder), str(TOOL), json.dumps(SHAPE),
+    shapes = json.dumps({n: SHAPES.get(n, SHAPE) for n in CASES})
+    proc = subprocess.run([sys.executable, "-c", _KERAS, str(folder), str(TOOL), shapes,
                            json.dumps(list(CASES)), json.dumps(LIVE)], capture_output=True, text=True,
                           timeout=1200, check=False)
     assert proc.returncode == 0, proc.stderr[-4000:]
@@ -116,7 +122,8 @@ def test_goldens_match_live_keras(keras_made):
 
 # the default run covers each backend once (a jax build compiles every op for its shapes: minutes
 # for a whole network on a shared 2-core machine); the full model x backend matrix runs as "slow"
-QUICK = {("ResNet50", "torch"), ("EfficientNetB0", "tf"), ("MobileNetV3Small", "jax"), ("MobileNetV2", "torch")}
+QUICK = {("ResNet50", "torch"), ("EfficientNetB0", "tf"), ("MobileNetV3Small", "jax"), ("MobileNetV2", "torch"),
+         ("InceptionV3", "torch")}
 MATRIX = [pytest.param(name, backend, marks=() if (name, backend) in QUICK else pytest.mark.slow,
                        id=f"{name}-{backend}")
           for name in CASES for backend in ("jax", "torch", "tf")]
@@ -133,12 +140,15 @@ def test_imagenet_weights_match_keras(name, backend_name, keras_made, server, tm
     folder, made = keras_made
     fname, origin = made["files"][name]
     family, base_attr, hash_key = CASES[name]
+    shape = SHAPES.get(name, SHAPE)
     module = getattr(dlx.applications, family)
     keras_base = getattr(module, base_attr)
     assert origin == keras_base + fname  # same URL as Keras's (before it is pointed at the loopback)
     monkeypatch.setattr(module, base_attr, server)
-    if hash_key is not None:
-        digest = hashlib.md5((folder / fname).read_bytes()).hexdigest()
+    digest = hashlib.md5((folder / fname).read_bytes()).hexdigest()
+    if hash_key == "*":
+        monkeypatch.setattr(module, "WEIGHTS_HASHES", (digest, digest))
+    elif hash_key is not None:
         monkeypatch.setitem(module.WEIGHTS_HASHES, hash_key, (digest, digest))
     monkeypatch.setenv("DLX_HOME", str(tmp_path))
     x, want = np.load(folder / f"{name}.x.npy"), np.load(folder / f"{name}.y.npy")
@@ -146,9 +156,9 @@ def test_imagenet_weights_match_keras(name, backend_name, keras_made, server, tm
         build = getattr(dlx.applications, name)
         if name.startswith("MobileNetV"):  # 32x32 has no weights of its own: Keras's warning, the 224 file
             with pytest.warns(UserWarning, match="224"):
-                model = build(weights="imagenet", include_top=False, input_shape=SHAPE)
+                model = build(weights="imagenet", include_top=False, input_shape=shape)
         else:
-            model = build(weights="imagenet", include_top=False, input_shape=SHAPE)
+            model = build(weights="imagenet", include_top=False, input_shape=shape)
         got = np.asarray(model.predict(x, verbose=0))  # the compiled path (one jit on jax, not one per op)
     assert (tmp_path / "models" / fname).is_file()
     assert got.shape == want.shape
