@@ -2209,6 +2209,29 @@ def rad2deg(x):
     return _STATE.kernels['rad2deg'](x)
 
 
+def random_beta(seed, shape, alpha, beta, dtype=None):
+    """Beta(``alpha``, ``beta``) samples: ``X / (X + Y)`` of independent gamma samples (rows 0 and
+    1 of a ``(2, *shape)`` gamma draw), computed as ``sigmoid(log X - log Y)`` so tiny parameters
+    neither underflow nor divide 0 by 0.
+    """
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_beta', 'dtype', dtype)
+    if isinstance(seed, _Special):
+        return _slow(_REGISTRY['random_beta'], (seed, shape, alpha, beta, dtype,), {})
+    return _STATE.kernels['random_beta'](seed, shape, alpha, beta, dtype)
+
+
+def random_binomial(seed, shape, counts, probabilities, dtype=None):
+    """Binomial(``counts``, ``probabilities``) samples as floats (the number of successes in
+    ``counts`` trials); both broadcast to ``shape``. Work grows with log2 of the largest count.
+    """
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_binomial', 'dtype', dtype)
+    if isinstance(seed, _Special):
+        return _slow(_REGISTRY['random_binomial'], (seed, shape, counts, probabilities, dtype,), {})
+    return _STATE.kernels['random_binomial'](seed, shape, counts, probabilities, dtype)
+
+
 def random_bits(seed, shape):
     """Threefry-2x32 random bits of ``shape`` (uint32) from a ``(2,)`` uint32 ``seed``."""
     if isinstance(seed, _Special):
@@ -2230,6 +2253,17 @@ def random_dropout(seed, inputs, rate, noise_shape=None):
     if isinstance(seed, _Special) or isinstance(inputs, _Special):
         return _slow(_REGISTRY['random_dropout'], (seed, inputs, rate, noise_shape,), {})
     return _STATE.kernels['random_dropout'](seed, inputs, rate, noise_shape)
+
+
+def random_gamma(seed, shape, alpha, dtype=None):
+    """Gamma(``alpha``, scale 1) samples (Marsaglia-Tsang rejection with a fixed number of
+    proposals per element, see the module's notes); ``alpha`` broadcasts to ``shape``.
+    """
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_gamma', 'dtype', dtype)
+    if isinstance(seed, _Special):
+        return _slow(_REGISTRY['random_gamma'], (seed, shape, alpha, dtype,), {})
+    return _STATE.kernels['random_gamma'](seed, shape, alpha, dtype)
 
 
 def random_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
@@ -3489,9 +3523,12 @@ __all__ = [
     'qr',
     'quantile',
     'rad2deg',
+    'random_beta',
+    'random_binomial',
     'random_bits',
     'random_categorical',
     'random_dropout',
+    'random_gamma',
     'random_normal',
     'random_randint',
     'random_shuffle',
