@@ -198,7 +198,7 @@ def _check_pairs(x):
                          "(the real and imaginary parts)")
 
 
-@op("numpy", T.E0, [*_complex_cases(_pair_parts, with_float16=True),
+@op("math", T.E0, [*_complex_cases(_pair_parts, with_float16=True),
                     Case("int_parts", lambda r, dt: ((r.integers(-9, 9, (3, 2)).astype(np.int32),), {}),
                          dtypes=("complex64",), grad=False)])
 def view_as_complex(x):
@@ -227,7 +227,7 @@ def _view_as_real_grad(g, out, x):
     return (K.get_item(g, (Ellipsis, 0)),)
 
 
-@op("numpy", T.E0, [*_complex_cases(_complex_input),
+@op("math", T.E0, [*_complex_cases(_complex_input),
                     Case("real_input", lambda r, dt: ((r.standard_normal((4, 3)).astype(dt),), {})),
                     Case("int_input", lambda r, dt: ((r.integers(-9, 9, (3, 4)).astype(np.int32),), {}),
                          dtypes=("int32",), grad=False)],
