@@ -2145,7 +2145,9 @@ def power(x1, x2):
 
 
 def prod(x, axis=None, keepdims=False, dtype=None):
-    """Product over ``axis``, computed in ``dtype`` if given (``x`` is cast to it first)."""
+    """Product over ``axis``, computed in ``dtype`` if given (``x`` is cast to it first). bool,
+    int8 and int16 give int32, uint8 and uint16 uint32 (Keras's rule).
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('prod', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -2899,7 +2901,9 @@ def subtract(x1, x2):
 
 
 def sum(x, axis=None, keepdims=False):
-    """Sum over ``axis`` (all axes if ``None``), pairwise accumulated."""
+    """Sum over ``axis`` (all axes if ``None``), pairwise accumulated. bool, int8 and int16 sum
+    to int32, uint8 and uint16 to uint32 (Keras's rule).
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('sum', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:

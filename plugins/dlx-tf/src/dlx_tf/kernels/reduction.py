@@ -23,10 +23,11 @@ _raw = tf.raw_ops
 def sum(x, axis=None, keepdims=False):
     x = tensor(x)
     dt = x.dtype
-    if dt == tf.bool:
+    if dt == tf.bool or dt in (tf.int8, tf.int16):
         x = tf.cast(x, tf.int32)
-    elif dt in INT_TF and dt.size < 4:
-        x = tf.cast(x, tf.int64)
+    elif dt in (tf.uint8, tf.uint16):  # uint32 (Keras's rule), accumulated in int64: TF has no uint32 Sum
+        out = _raw.Sum(input=tf.cast(x, tf.int64), axis=red_axes(axis, x.shape.rank), keep_dims=keepdims)
+        return tf.cast(out, tf.uint32)
     return _raw.Sum(input=x, axis=red_axes(axis, x.shape.rank), keep_dims=keepdims)
 
 
@@ -79,6 +80,9 @@ def _in(x, dtype):
 
 def prod(x, axis=None, keepdims=False, dtype=None):
     x = _in(x, dtype)
+    if x.dtype in (tf.uint8, tf.uint16):  # uint32 (Keras's rule), multiplied in int64 (wraps alike)
+        out = _raw.Prod(input=tf.cast(x, tf.int64), axis=red_axes(axis, x.shape.rank), keep_dims=keepdims)
+        return tf.cast(out, tf.uint32)
     if x.dtype == tf.bool or (x.dtype in INT_TF and x.dtype.size < 4):
         x = tf.cast(x, tf.int32)
     return _raw.Prod(input=x, axis=red_axes(axis, x.shape.rank), keep_dims=keepdims)
