@@ -29,8 +29,6 @@ KNOWN = {
        ("bool", "int8", "int16", "int32", "uint8", "uint16")},
     **{("relu", d): "dlx's activations compute in floatx for ints; Keras's relu keeps ints (bool -> int32)" for d in
        ("bool", "int8", "int16", "int32", "uint8", "uint16")},
-    **{(op, d): "dlx scans 8/16-bit ints in int32; Keras keeps their dtype" for op in ("cumsum", "cumprod")
-       for d in ("int8", "int16", "uint8", "uint16")},
 }
 
 _PROBE = r"""

@@ -331,7 +331,12 @@ def _cumsum_grad(g, out, x, axis=None, dtype=None):
     return (_back_to(K.flip(K.cumsum(K.flip(g, axis), axis), axis), x, dtype),)
 
 
-@op(G, T.Ks(_scan_len, _cumsum_scale), _scan_cases(), grad=_cumsum_grad)
+def _small_int_scan_cases():
+    return [Case("small_ints", lambda r, dt: ((r.integers(0, 3, (3, 6)).astype(dt),), {"axis": 1}),
+                 dtypes=("bool", "int8", "int16", "uint8", "uint16"), grad=False)]
+
+
+@op(G, T.Ks(_scan_len, _cumsum_scale), _scan_cases() + _small_int_scan_cases(), grad=_cumsum_grad)
 def cumsum(x, axis=None, dtype=None):
     """Cumulative sum along ``axis`` (flattened if ``None``), in ``dtype`` if given (``x`` is cast
     to it first); accumulated in float64 here."""
@@ -340,7 +345,7 @@ def cumsum(x, axis=None, dtype=None):
         x = x.astype(nd(dtype))
     if x.dtype.kind == "f":
         return np.cumsum(x.astype(np.float64) if x.dtype.itemsize < 8 else x, axis=axis).astype(x.dtype)
-    return np.cumsum(x, axis=axis).astype(x.dtype if x.dtype.itemsize >= 4 else np.int32)
+    return np.cumsum(x, axis=axis).astype(np.int32 if x.dtype.kind == "b" else x.dtype)  # ints keep their dtype
 
 
 def _cumprod_grad(g, out, x, axis=None, dtype=None):
@@ -367,7 +372,7 @@ _CUMPROD_CASES = [
 ]
 
 
-@op(G, T.Ks(_scan_len, lambda c: np.abs(c.exact)), _CUMPROD_CASES, grad=_cumprod_grad)
+@op(G, T.Ks(_scan_len, lambda c: np.abs(c.exact)), _CUMPROD_CASES + _small_int_scan_cases(), grad=_cumprod_grad)
 def cumprod(x, axis=None, dtype=None):
     """Cumulative product along ``axis`` (flattened if ``None``), in ``dtype`` if given (``x`` is
     cast to it first)."""
@@ -376,4 +381,4 @@ def cumprod(x, axis=None, dtype=None):
         x = x.astype(nd(dtype))
     if x.dtype.kind == "f":
         return np.cumprod(x.astype(np.float64), axis=axis).astype(x.dtype)
-    return np.cumprod(x, axis=axis).astype(x.dtype if x.dtype.itemsize >= 4 else np.int32)
+    return np.cumprod(x, axis=axis).astype(np.int32 if x.dtype.kind == "b" else x.dtype)  # ints keep their dtype

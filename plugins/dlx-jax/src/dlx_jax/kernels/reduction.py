@@ -89,7 +89,7 @@ def all_(x, axis=None, keepdims=False):
 def _scan_dtype(x):
     if x.dtype in FLOAT_DTYPES:
         return None
-    return x.dtype if x.dtype.kind in "iu" and x.dtype.itemsize >= 4 else INT32
+    return INT32 if x.dtype == BOOL else x.dtype  # ints keep their dtype (Keras's rule)
 
 
 def cumsum(x, axis=None, dtype=None):

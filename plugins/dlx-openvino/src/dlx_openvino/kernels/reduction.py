@@ -159,6 +159,16 @@ def _in(x, dtype):
     return x if dtype is None else cast(x, dtypes.standardize(dtype))
 
 
+def _keep_small_int(kernel):
+    """8/16-bit int scans run in int32 and return in the input's dtype (Keras's rule)."""
+    def scan(x, axis=None, dtype=None):
+        x = _in(x, dtype)
+        d = dt(x)
+        res = kernel(x, axis)
+        return cast(res, d) if d in ("int8", "int16", "uint8", "uint16") else res
+    return scan
+
+
 def cumsum(x, axis=None, dtype=None):
     x = _scan_dtype(_in(x, dtype))
     if axis is None:
@@ -189,7 +199,8 @@ def cumprod(x, axis=None, dtype=None):
 #: op name -> graph builder
 KERNELS: dict = {
     "sum": sum, "mean": mean, "var": var, "std": std, "max": max_, "min": min_, "prod": prod, "argmax": argmax,
-    "argmin": argmin, "logsumexp": logsumexp, "any": any_, "all": all_, "cumsum": cumsum, "cumprod": cumprod,
+    "argmin": argmin, "logsumexp": logsumexp, "any": any_, "all": all_,
+    "cumsum": _keep_small_int(cumsum), "cumprod": _keep_small_int(cumprod),
 }
 
 __all__ = ["KERNELS"]

@@ -132,7 +132,9 @@ def cumsum(x, axis=None, dtype=None):
     """Cumulative sum; float32 accumulates in float64 (TF's scan is sequential: kappa 1.5e3
     at n = 1e6, over the Ks bound)."""
     x, a = _scan_input(x, axis, dtype)
-    if x.dtype == tf.bool or (x.dtype in INT_TF and x.dtype.size < 4):
+    if x.dtype in INT_TF and x.dtype.size < 4:  # ints keep their dtype (Keras's rule); scanned in int32
+        return tf.cast(tf.math.cumsum(tf.cast(x, tf.int32), axis=a), x.dtype)
+    if x.dtype == tf.bool:
         x = tf.cast(x, tf.int32)
     if x.dtype in (tf.float32, tf.float16, tf.bfloat16):
         return tf.cast(tf.math.cumsum(tf.cast(x, tf.float64), axis=a), x.dtype)
@@ -141,7 +143,9 @@ def cumsum(x, axis=None, dtype=None):
 
 def cumprod(x, axis=None, dtype=None):
     x, a = _scan_input(x, axis, dtype)
-    if x.dtype == tf.bool or (x.dtype in INT_TF and x.dtype.size < 4):
+    if x.dtype in INT_TF and x.dtype.size < 4:  # ints keep their dtype (Keras's rule); scanned in int32
+        return tf.cast(tf.math.cumprod(tf.cast(x, tf.int32), axis=a), x.dtype)
+    if x.dtype == tf.bool:
         x = tf.cast(x, tf.int32)
     return tf.math.cumprod(x, axis=a)
 

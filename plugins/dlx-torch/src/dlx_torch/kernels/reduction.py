@@ -12,8 +12,8 @@ _T = Tensor
 # dtype of an integer/bool sum or cumsum (NumPy's platform-int accumulation, cast back for >= 32 bits)
 _SUM_DT = {torch.bool: torch.int32, torch.int8: torch.int32, torch.int16: torch.int32, torch.uint8: torch.uint32,
            torch.uint16: torch.uint32, torch.int32: torch.int32, torch.int64: torch.int64}
-_SCAN_DT = {torch.bool: torch.int32, torch.int8: torch.int32, torch.int16: torch.int32, torch.uint8: torch.int32,
-            torch.int32: torch.int32, torch.int64: torch.int64}
+_SCAN_DT = {torch.bool: torch.int32, torch.int8: torch.int8, torch.int16: torch.int16, torch.uint8: torch.uint8,
+            torch.uint16: torch.uint16, torch.int32: torch.int32, torch.int64: torch.int64}
 
 
 def _dim(axis: Any) -> Any:
