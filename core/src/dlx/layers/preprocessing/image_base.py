@@ -219,6 +219,10 @@ class BaseImagePreprocessingLayer(Layer):
                 else self._single(self.transform_segmentation_masks, masks, transformation, training))
         return out
 
+    def build(self, input_shape=None):
+        # no weights: the seed generators' states exist from __init__
+        self.built = True
+
     def compute_output_shape(self, input_shape):
         return input_shape
 

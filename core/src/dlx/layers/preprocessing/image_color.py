@@ -157,16 +157,14 @@ class RandomHue(BaseImagePreprocessingLayer):
 
 class RandomSaturation(BaseImagePreprocessingLayer):
     """Multiplies each image's HSV saturation by ``f / (1 - f)``, ``f`` uniform in ``factor``
-    (``0.5`` keeps the image; Keras's ``keras.layers.RandomSaturation``).
+    (``0.5`` keeps the image, ``f <= 0`` makes it gray; Keras's ``keras.layers.RandomSaturation``).
 
     Arguments:
-        factor: a number in ``[0, 1]`` or a pair.
+        factor: a number ``f`` in ``[-1, 1]`` (``[-|f|, |f|]``, as Keras reads it) or a pair.
         value_range: the ``(min, max)`` the saturation is clipped to, as in Keras.
         data_format: as other image layers.
         seed: the seed of the layer's generator.
     """
-
-    _FACTOR_BOUNDS = (0, 1)
 
     def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
         super().__init__(data_format=data_format, **kwargs)

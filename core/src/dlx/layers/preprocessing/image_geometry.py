@@ -243,20 +243,26 @@ class RandomZoom(_AffineLayer):
                 **self._warp_config()}
 
 
+def _shear_range(arg, factor):
+    """Keras's reading of a shear factor: values in ``[0, 1]``; a number ``f`` means ``[-f, f]``."""
+    lo, hi = factor_range("RandomShear", arg, factor, (0, 1), symmetric=False)
+    return (-hi, hi) if not isinstance(factor, (tuple, list)) else (lo, hi)
+
+
 class RandomShear(_AffineLayer):
     """Shears each image along x and y by amounts drawn per image, the sign of both flipped at
     random (Keras's ``keras.layers.RandomShear``; the matrix is ``[[1, sx, 0], [sy, 1, 0]]``).
 
     Arguments:
-        x_factor, y_factor: a number ``f`` in ``[0, 1]`` (``[0, f]``) or a pair.
+        x_factor, y_factor: a number ``f`` in ``[0, 1]`` (``[-f, f]``) or a pair in ``[0, 1]``.
         interpolation, fill_mode, fill_value, data_format, seed: as :class:`RandomRotation`.
     """
 
     def __init__(self, x_factor=0.0, y_factor=0.0, interpolation="bilinear", fill_mode="reflect", fill_value=0.0,
                  data_format=None, seed=None, **kwargs):
         super().__init__(data_format=data_format, **kwargs)
-        self.x_factor = factor_range("RandomShear", "x_factor", x_factor, (0, 1))
-        self.y_factor = factor_range("RandomShear", "y_factor", y_factor, (0, 1))
+        self.x_factor = _shear_range("x_factor", x_factor)
+        self.y_factor = _shear_range("y_factor", y_factor)
         self._setup_warp(fill_mode, interpolation, fill_value, seed)
 
     def get_random_transformation(self, data, training=True, seed=None):
@@ -305,9 +311,13 @@ class RandomCrop(BaseImagePreprocessingLayer):
             top = ops.cast(self._uniform(seed, (), 0.0, float(h - self.height + 1)), "int32")
             left = ops.cast(self._uniform(seed, (), 0.0, float(w - self.width + 1)), "int32")
             return {"top": top, "left": left, "crop": (self.height, self.width), "input_shape": shape}
+        # Keras's offsets center a crop of the target's aspect ratio; its window then has the
+        # target's size (cut by the image's edge) before the resize
         ch = max(min(h, int(float(w * self.height) / self.width)), 1)
         cw = max(min(w, int(float(h * self.width) / self.height)), 1)
-        return {"top": int(float(h - ch) / 2), "left": int(float(w - cw) / 2), "crop": (ch, cw), "input_shape": shape}
+        top, left = int(float(h - ch) / 2), int(float(w - cw) / 2)
+        return {"top": top, "left": left, "crop": (min(self.height, h - top), min(self.width, w - left)),
+                "input_shape": shape}
 
     def transform_images(self, images, transformation, training=True):
         images = ops.cast(images, self.compute_dtype)

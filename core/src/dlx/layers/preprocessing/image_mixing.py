@@ -440,7 +440,7 @@ class Pipeline(Layer):
         if not isinstance(layers, (list, tuple)):
             raise ValueError(f"Pipeline: the config needs a `layers` list of serialized layers; received "
                              f"layers={layers!r}")
-        return cls(layers=[_serialization.deserialize_keras_object(x) for x in layers], name=config.get("name"))
+        return cls(layers=[_serialization.deserialize(x) for x in layers], name=config.get("name"))
 
     def get_config(self):
-        return {"layers": [_serialization.serialize_keras_object(x) for x in self._pipeline_layers], "name": self.name}
+        return {"layers": [_serialization.serialize(x) for x in self._pipeline_layers], "name": self.name}
