@@ -71,7 +71,7 @@ class Equalization(BaseImagePreprocessingLayer):
         channel = self._transform_value_range(channel, self.value_range, (0, 255), "float32")
         hist = self._histogram(channel)
         cdf = ops.cast(ops.cumsum(hist), "float32")
-        cdf_min = ops.take(cdf, ops.argmax(ops.greater(cdf, 0.0)))
+        cdf_min = ops.take(cdf, ops.argmax(ops.cast(ops.greater(cdf, 0.0), "int32")))
         denom = ops.subtract(cdf[-1], cdf_min)
         denom = ops.where(ops.equal(denom, 0.0), 1.0, denom)
         lut = ops.clip(ops.round(ops.divide(ops.multiply(ops.subtract(cdf, cdf_min), 255.0), denom)), 0, 255)
