@@ -27,7 +27,7 @@ SUPPORTED_FORMATS = ("xyxy", "yxyx", "xywh", "center_xywh", "center_yxhw", "rel_
 
 
 def _parts(boxes):
-    return [boxes[..., i:i + 1] for i in range(4)]
+    return ops.split(boxes, 4, axis=-1)
 
 
 def _join(parts):
@@ -194,7 +194,7 @@ def affine_transform(boxes, angle, translate_x, translate_y, scale, shear_x, she
 def _map_corners(boxes, coeffs, projective=None):
     """Each box's four corners mapped by ``x' = (a0 x + a1 y + a2) / k``, ``y' = (b0 x + b1 y +
     b2) / k`` (``k = c0 x + c1 y + 1``, or 1), per batch row; their min/max as xyxy."""
-    x1, y1, x2, y2 = (boxes[..., i] for i in range(4))
+    x1, y1, x2, y2 = (ops.squeeze(p, -1) for p in ops.split(boxes, 4, axis=-1))
     xs = ops.stack([x1, x2, x2, x1], axis=-1)
     ys = ops.stack([y1, y1, y2, y2], axis=-1)
     a0, a1, a2, b0, b1, b2 = (ops.reshape(v, (-1, 1, 1)) for v in coeffs)
@@ -255,9 +255,11 @@ def encode_box_to_deltas(anchors, boxes, anchor_format, box_format, encoding_for
     enc_anchors = convert_format(anchors, anchor_format, encoding_format, height=h, width=w)
     enc_boxes = convert_format(boxes, box_format, encoding_format, height=h, width=w)
     eps = _backend.epsilon()
-    adim = ops.maximum(enc_anchors[..., 2:], eps)
-    bdim = ops.maximum(enc_boxes[..., 2:], eps)
-    delta = ops.concatenate([ops.divide(ops.subtract(enc_boxes[..., :2], enc_anchors[..., :2]), adim),
+    a_ctr, a_dim = ops.split(enc_anchors, 2, axis=-1)
+    b_ctr, b_dim = ops.split(enc_boxes, 2, axis=-1)
+    adim = ops.maximum(a_dim, eps)
+    bdim = ops.maximum(b_dim, eps)
+    delta = ops.concatenate([ops.divide(ops.subtract(b_ctr, a_ctr), adim),
                              ops.log(ops.divide(bdim, adim))], axis=-1)
     return delta if variance is None else ops.divide(delta, variance)
 
@@ -277,8 +279,10 @@ def decode_deltas_to_boxes(anchors, boxes_delta, anchor_format, box_format, enco
         delta = ops.convert_to_tensor(delta)
         if variance is not None:
             delta = ops.multiply(delta, variance)
-        box = ops.concatenate([ops.add(ops.multiply(delta[..., :2], enc[..., 2:]), enc[..., :2]),
-                               ops.multiply(ops.exp(delta[..., 2:]), enc[..., 2:])], axis=-1)
+        d_ctr, d_dim = ops.split(delta, 2, axis=-1)
+        e_ctr, e_dim = ops.split(enc, 2, axis=-1)
+        box = ops.concatenate([ops.add(ops.multiply(d_ctr, e_dim), e_ctr), ops.multiply(ops.exp(d_dim), e_dim)],
+                              axis=-1)
         return convert_format(box, encoded_format, box_format, height=h, width=w)
 
     if isinstance(anchors, dict) and isinstance(boxes_delta, dict):

@@ -26,7 +26,7 @@ from dlx import random as _random
 from dlx.layers.layer import Layer
 from dlx.random import SeedGenerator
 
-__all__ = ["BaseImagePreprocessingLayer", "check_value_range", "hw_axes", "image_size"]
+__all__ = ["BaseImagePreprocessingLayer", "check_value_range", "hw_axes", "image_size", "take"]
 
 
 def standard_format(data_format):
@@ -80,6 +80,12 @@ def factor_range(name: str, arg: str, factor, bounds, symmetric=True):
         factor = abs(factor)
         return max(-factor, bounds[0]), factor
     raise ValueError(msg)
+
+
+def take(x, index, axis=-1):
+    """``x``'s entry ``index`` (an int, or a list of ints) along ``axis``, by ``ops.take``: one code
+    path on every backend (OpenVINO's indexing of several slices of one tensor is unreliable)."""
+    return ops.take(x, index if isinstance(index, int) else ops.convert_to_tensor(index, "int32"), axis=axis)
 
 
 def as_float(x):

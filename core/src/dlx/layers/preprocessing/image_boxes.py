@@ -8,6 +8,7 @@ as in Keras) and converts back.
 from __future__ import annotations
 
 from dlx import ops
+from dlx.layers.preprocessing.image_base import take
 from dlx.utils import bounding_boxes as bb
 
 
@@ -24,7 +25,7 @@ def _out(boxes, xyxy, fmt, h, w):
 def flip_boxes(boxes, flips, mode, fmt, h, w):
     """Boxes of images flipped where ``flips`` (``(batch,)`` bool) holds."""
     xyxy = _in(boxes, fmt, h, w)
-    x1, y1, x2, y2 = (xyxy[..., i] for i in range(4))
+    x1, y1, x2, y2 = (take(xyxy, i) for i in range(4))
     f = ops.reshape(flips, (-1, 1))
     if mode in ("horizontal", "horizontal_and_vertical"):
         x1, x2 = ops.where(f, ops.subtract(float(w), x2), x1), ops.where(f, ops.subtract(float(w), x1), x2)
@@ -36,7 +37,7 @@ def flip_boxes(boxes, flips, mode, fmt, h, w):
 def warp_boxes(boxes, matrix, fmt, h, w):
     """Boxes of images warped by the affine ``matrix`` (``(batch, 8)``, output -> input): each
     box's corners go through the inverse map; the result is their bounding box."""
-    a0, a1, a2, b0, b1, b2 = (matrix[:, i] for i in range(6))
+    a0, a1, a2, b0, b1, b2 = (take(matrix, i) for i in range(6))
     det = ops.subtract(ops.multiply(a0, b1), ops.multiply(a1, b0))
     i0, i1 = ops.divide(b1, det), ops.divide(ops.negative(a1), det)
     j0, j1 = ops.divide(ops.negative(b0), det), ops.divide(a0, det)
@@ -52,7 +53,7 @@ def crop_resize_boxes(boxes, top, left, crop, target, fmt, h, w):
     ch, cw = crop
     th, tw = target
     top, left = ops.cast(top, xyxy.dtype), ops.cast(left, xyxy.dtype)
-    x1, y1, x2, y2 = (xyxy[..., i] for i in range(4))
+    x1, y1, x2, y2 = (take(xyxy, i) for i in range(4))
     sx, sy = tw / cw, th / ch
     moved = ops.stack([ops.multiply(ops.subtract(x1, left), sx), ops.multiply(ops.subtract(y1, top), sy),
                        ops.multiply(ops.subtract(x2, left), sx), ops.multiply(ops.subtract(y2, top), sy)], axis=-1)
@@ -63,8 +64,8 @@ def _homography(src, dst):
     """``(batch, 8)`` coefficients of the projective maps taking the 4 ``src`` points to ``dst``."""
     rows, rhs = [], []
     for i in range(4):
-        x, y = src[:, i, 0], src[:, i, 1]
-        u, v = dst[:, i, 0], dst[:, i, 1]
+        x, y = take(take(src, i, 1), 0), take(take(src, i, 1), 1)
+        u, v = take(take(dst, i, 1), 0), take(take(dst, i, 1), 1)
         one, zero = ops.ones_like(x), ops.zeros_like(x)
         rows.append(ops.stack([x, y, one, zero, zero, zero, ops.negative(ops.multiply(x, u)),
                                ops.negative(ops.multiply(y, u))], axis=-1))
@@ -83,6 +84,6 @@ def perspective_boxes(boxes, transformation, fmt, h, w):
     end = ops.cast(transformation["end_points"], "float32")
     coeffs = _homography(start, end)
     xyxy = ops.cast(_in(boxes, fmt, h, w), "float32")
-    moved = bb._map_corners(xyxy, [coeffs[:, i] for i in range(6)], projective=[coeffs[:, 6], coeffs[:, 7]])
+    moved = bb._map_corners(xyxy, [take(coeffs, i) for i in range(6)], projective=[take(coeffs, 6), take(coeffs, 7)])
     moved = ops.where(ops.reshape(transformation["apply_perspective"], (-1, 1, 1)), moved, xyxy)
     return _out(boxes, moved, fmt, h, w)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dlx import backend as _backend
 from dlx import ops
-from dlx.layers.preprocessing.image_base import BaseImagePreprocessingLayer, check_value_range, factor_range
+from dlx.layers.preprocessing.image_base import BaseImagePreprocessingLayer, check_value_range, factor_range, take
 
 __all__ = ["RandomBrightness", "RandomColorDegeneration", "RandomColorJitter", "RandomContrast", "RandomGaussianBlur",
            "RandomGrayscale", "RandomHue", "RandomInvert", "RandomPosterization", "RandomSaturation",
@@ -102,7 +102,7 @@ class RandomContrast(BaseImagePreprocessingLayer):
 
 
 def _channel(images, i, data_format):
-    return images[:, i] if data_format == "channels_first" else images[..., i]
+    return take(images, i, axis=1 if data_format == "channels_first" else -1)
 
 
 def _stack_channels(chans, data_format):
@@ -549,8 +549,8 @@ class RandomGaussianBlur(BaseImagePreprocessingLayer):
             return images
         x = _channels_last(images, self.data_format)
         sig = transformation["blur_factor"]
-        kx = self._kernel_1d(self.kernel_size[0], sig[0])  # along the width
-        ky = self._kernel_1d(self.kernel_size[1], sig[1])  # along the height
+        kx = self._kernel_1d(self.kernel_size[0], take(sig, 0))  # along the width
+        ky = self._kernel_1d(self.kernel_size[1], take(sig, 1))  # along the height
         k2 = ops.multiply(ops.reshape(ky, (-1, 1)), ops.reshape(kx, (1, -1)))
         c = int(x.shape[-1])
         kern = ops.tile(ops.reshape(k2, (self.kernel_size[1], self.kernel_size[0], 1, 1)), (1, 1, c, 1))

@@ -19,6 +19,7 @@ from dlx.layers.preprocessing.image_base import (
     factor_range,
     hw_axes,
     image_size,
+    take,
 )
 
 __all__ = ["RandomCrop", "RandomElasticTransform", "RandomErasing", "RandomFlip", "RandomPerspective",
@@ -511,7 +512,9 @@ class RandomElasticTransform(BaseImagePreprocessingLayer):
         full = (n, h, w, c)
         bi = ops.broadcast_to(ops.reshape(ops.arange(n, dtype=self.compute_dtype), (n, 1, 1, 1)), full)
         ci = ops.broadcast_to(ops.reshape(ops.arange(c, dtype=self.compute_dtype), (1, 1, 1, c)), full)
-        coords = [bi, ops.broadcast_to(ops.add(yy, d[1]), full), ops.broadcast_to(ops.add(xx, d[0]), full), ci]
+        y_in = ops.broadcast_to(ops.add(yy, take(d, 1, 0)), full)
+        x_in = ops.broadcast_to(ops.add(xx, take(d, 0, 0)), full)
+        coords = [bi, y_in, x_in, ci]
         out = ops.image.map_coordinates(x, ops.stack(coords, axis=0), order=1 if interpolation == "bilinear" else 0,
                                         fill_mode=self.fill_mode, fill_value=self.fill_value)
         out = ops.where(ops.reshape(transformation["apply_transform"], (-1, 1, 1, 1)), out, x)
@@ -575,8 +578,8 @@ class RandomErasing(BaseImagePreprocessingLayer):
         n, seed = self._batch_size(data), self._seed(seed)
         h, w = image_size(shape, self.data_format)
         ratio = ops.sqrt(self._uniform(seed, (n, 2), self.scale[0], self.scale[1], self.compute_dtype))
-        x0, x1 = self._bounds(seed, n, w, ratio[:, 0])
-        y0, y1 = self._bounds(seed, n, h, ratio[:, 1])
+        x0, x1 = self._bounds(seed, n, w, take(ratio, 0))
+        y0, y1 = self._bounds(seed, n, h, take(ratio, 1))
         masks = _box_masks(shape, self.data_format, (x0, x1, y0, y1), self.compute_dtype)
         p = self._uniform(seed, (n,), self.factor[0], self.factor[1])
         apply = ops.less(self._uniform(seed, (n,)), p)
@@ -609,12 +612,12 @@ def _box_masks(shape, data_format, corners, dtype):
     included)."""
     h, w = image_size(shape, data_format)
     c = shape[-1] if data_format == "channels_last" else shape[-3]
-    ys = ops.arange(h, dtype=dtype)
-    xs = ops.arange(w, dtype=dtype)
+    ys = ops.reshape(ops.arange(h, dtype=dtype), (1, -1, 1))
+    xs = ops.reshape(ops.arange(w, dtype=dtype), (1, 1, -1))
     x0, x1, y0, y1 = (ops.reshape(v, (-1, 1, 1)) for v in corners)
     inside = ops.logical_and(
-        ops.logical_and(ops.greater_equal(xs[None, None, :], x0), ops.less(xs[None, None, :], x1)),
-        ops.logical_and(ops.greater_equal(ys[None, :, None], y0), ops.less(ys[None, :, None], y1)))
+        ops.logical_and(ops.greater_equal(xs, x0), ops.less(xs, x1)),
+        ops.logical_and(ops.greater_equal(ys, y0), ops.less(ys, y1)))
     if data_format == "channels_last":
         return ops.repeat(ops.expand_dims(inside, -1), c, axis=-1)
     return ops.repeat(ops.expand_dims(inside, 1), c, axis=1)

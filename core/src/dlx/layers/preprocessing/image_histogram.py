@@ -1,13 +1,14 @@
 """Keras 3's deterministic contrast layers: ``AutoContrast``, ``Equalization`` and
-``ContrastLimitedAdaptiveHistogramEqualization`` (CLAHE). They compute with ``dlx.ops`` (histograms
-by ``bincount`` / one-hot sums, look-up tables by ``take``) following Keras's arithmetic, so their
-outputs equal Keras's; unlike the random layers they also apply at inference, as in Keras.
+``ContrastLimitedAdaptiveHistogramEqualization`` (CLAHE). They compute with ``dlx.ops``
+(cumulative histograms by sorting and ``searchsorted``, or one-hot sums; look-up tables by
+``take``) following Keras's arithmetic, so their outputs equal Keras's. AutoContrast and CLAHE
+apply at inference too; Equalization is the identity there, as in Keras.
 """
 
 from __future__ import annotations
 
 from dlx import ops
-from dlx.layers.preprocessing.image_base import BaseImagePreprocessingLayer, check_value_range
+from dlx.layers.preprocessing.image_base import BaseImagePreprocessingLayer, check_value_range, take
 
 __all__ = ["AutoContrast", "ContrastLimitedAdaptiveHistogramEqualization", "Equalization"]
 
@@ -62,17 +63,21 @@ class Equalization(BaseImagePreprocessingLayer):
         self.bins = bins
         self.value_range = check_value_range("Equalization", value_range)
 
-    def _histogram(self, channel):
-        idx = ops.cast(ops.multiply(channel, (self.bins - 1) / 255.0), "int32")
-        idx = ops.reshape(ops.clip(idx, 0, self.bins - 1), (-1,))
-        return ops.bincount(idx, minlength=self.bins)
+    def _cdf(self, channel):
+        """The cumulative histogram: how many values fall in bins ``0..k``, for each ``k``
+        (sorted values searched for each bin, so no scatter op is needed)."""
+        idx = ops.cast(ops.divide(ops.multiply(channel, float(self.bins - 1)), 255.0), "int32")  # Keras's order
+        idx = ops.sort(ops.reshape(ops.clip(idx, 0, self.bins - 1), (-1,)))
+        return ops.searchsorted(idx, ops.arange(self.bins, dtype="int32"), side="right")
 
     def _equalize(self, channel):
         channel = self._transform_value_range(channel, self.value_range, (0, 255), "float32")
-        hist = self._histogram(channel)
-        cdf = ops.cast(ops.cumsum(hist), "float32")
+        counts = self._cdf(channel)
+        hist = ops.subtract(counts, ops.concatenate([ops.zeros((1,), counts.dtype), take(counts, list(
+            range(self.bins - 1)))], axis=0))
+        cdf = ops.cast(counts, "float32")
         cdf_min = ops.take(cdf, ops.argmax(ops.cast(ops.greater(cdf, 0.0), "int32")))
-        denom = ops.subtract(cdf[-1], cdf_min)
+        denom = ops.subtract(take(cdf, self.bins - 1), cdf_min)
         denom = ops.where(ops.equal(denom, 0.0), 1.0, denom)
         lut = ops.clip(ops.round(ops.divide(ops.multiply(ops.subtract(cdf, cdf_min), 255.0), denom)), 0, 255)
         idx = ops.cast(ops.clip(ops.multiply(ops.divide(channel, 255.0), float(self.bins - 1)), 0, self.bins - 1),
@@ -160,8 +165,8 @@ class ContrastLimitedAdaptiveHistogramEqualization(BaseImagePreprocessingLayer):
         denom = ops.where(ops.equal(denom, 0.0), 1.0, denom)
         cdf = ops.clip(ops.divide(ops.multiply(ops.subtract(cdf, cdf_min), 255.0), denom), 0, 255)
         # one tile of edge padding on every side: (b, gh + 2, gw + 2, c, 256)
-        cdf = ops.concatenate([cdf[:, :1], cdf, cdf[:, -1:]], axis=1)
-        cdf = ops.concatenate([cdf[:, :, :1], cdf, cdf[:, :, -1:]], axis=2)
+        cdf = take(cdf, [0, *range(gh), gh - 1], axis=1)
+        cdf = take(cdf, [0, *range(gw), gw - 1], axis=2)
         yg = ops.add(ops.divide(ops.subtract(ops.arange(hp, dtype="float32"), th / 2.0), float(th)), 1.0)
         xg = ops.add(ops.divide(ops.subtract(ops.arange(wp, dtype="float32"), tw / 2.0), float(tw)), 1.0)
         y0f, x0f = ops.floor(yg), ops.floor(xg)

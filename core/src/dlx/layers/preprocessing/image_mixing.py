@@ -15,7 +15,7 @@ from dlx.layers.layer import Layer
 from dlx.layers.preprocessing import image_color as _color
 from dlx.layers.preprocessing import image_geometry as _geom
 from dlx.layers.preprocessing import image_histogram as _hist
-from dlx.layers.preprocessing.image_base import BaseImagePreprocessingLayer, check_value_range
+from dlx.layers.preprocessing.image_base import BaseImagePreprocessingLayer, check_value_range, take
 
 __all__ = ["AugMix", "CutMix", "MaxNumBoundingBoxes", "MixUp", "Pipeline", "RandAugment", "sample_beta",
            "sample_gamma"]
@@ -270,7 +270,7 @@ class RandAugment(BaseImagePreprocessingLayer):
             for j, name in enumerate(self._names):
                 out = ops.cast(self._choices[name].transform_images(images, transformation["transforms"][name]),
                                self.compute_dtype)
-                images = ops.where(ops.equal(idx[i], j), out, images)
+                images = ops.where(ops.equal(take(idx, i), j), out, images)
         return images
 
     def get_config(self):
@@ -339,12 +339,12 @@ class AugMix(BaseImagePreprocessingLayer):
         for ci in range(self.num_chains):
             x = images
             for di in range(self.chain_depth):
-                pick = picks[ci, di]
+                pick = take(take(picks, ci, 0), di)
                 for j, name in enumerate(self._names):
                     out = ops.cast(self._choices[name].transform_images(x, transformation["transforms"][name]),
                                    self.compute_dtype)
                     x = ops.where(ops.equal(pick, j), out, x)
-            mixed = ops.add(mixed, ops.multiply(x, w[ci]))
+            mixed = ops.add(mixed, ops.multiply(x, take(w, ci)))
         m = ops.cast(transformation["weight_sample"], self.compute_dtype)
         out = ops.add(ops.multiply(m, images), ops.multiply(ops.subtract(1.0, m), mixed))
         return ops.clip(out, self.value_range[0], self.value_range[1])
@@ -386,8 +386,9 @@ class MaxNumBoundingBoxes(BaseImagePreprocessingLayer):
                              "'boxes' and 'labels'")
         boxes, labels = bounding_boxes["boxes"], bounding_boxes["labels"]
         pad = max(self.max_number - int(boxes.shape[1]), 0)
-        boxes = boxes[:, :self.max_number]
-        labels = labels[:, :self.max_number]
+        keep = list(range(min(self.max_number, int(boxes.shape[1]))))
+        boxes = take(boxes, keep, axis=1)
+        labels = take(labels, keep, axis=1)
         if pad:
             boxes = ops.pad(boxes, [(0, 0), (0, pad), (0, 0)], constant_values=self.fill_value)
             labels = ops.pad(labels, [(0, 0), (0, pad)], constant_values=self.fill_value)
