@@ -78,6 +78,9 @@ BOX_CASES = [
      {"height_factor": (0.2, 0.2), "width_factor": (-0.1, -0.1), "bounding_box_format": "xyxy"}),
     ("translation_rel_boxes", "RandomTranslation",
      {"height_factor": (-0.1, -0.1), "width_factor": (0.2, 0.2), "bounding_box_format": "rel_xyxy"}),
+    ("zoom_out_boxes", "RandomZoom", {"height_factor": (-0.2, -0.2), "bounding_box_format": "xyxy"}),
+    ("zoom_xy_boxes", "RandomZoom",
+     {"height_factor": (0.3, 0.3), "width_factor": (0.1, 0.1), "bounding_box_format": "xyxy"}),
     ("max_boxes_pad", "MaxNumBoundingBoxes", {"max_number": 4, "bounding_box_format": "xyxy"}),
     ("max_boxes_cut", "MaxNumBoundingBoxes", {"max_number": 1, "fill_value": -2, "bounding_box_format": "xyxy"}),
 ]
