@@ -228,6 +228,7 @@ def _arg_cases():
         Case("axis1", lambda r, dt: ((no_ties(r, (30, 20)).astype(dt),), {"axis": 1}), grad=False),
         Case("axis0_keepdims", lambda r, dt: ((no_ties(r, (30, 20)).astype(dt),), {"axis": 0, "keepdims": True}), grad=False),
         Case("int", lambda r, dt: ((r.permutation(42).reshape(6, 7).astype(np.int32),), {"axis": -1}), dtypes=("int32",), grad=False),
+        Case("bool", lambda r, dt: ((r.random((6, 7)) < 0.4,), {"axis": -1}), dtypes=("bool",), grad=False),
     ]
 
 

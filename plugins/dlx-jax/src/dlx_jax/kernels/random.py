@@ -92,8 +92,10 @@ def random_randint(seed, shape, minval, maxval, dtype="int32"):
     span = int(maxval) - int(minval)
     if span <= 0:
         raise ValueError(f"randint: maxval={maxval} must be greater than minval={minval}")
-    b = random_bits(seed, shape).astype(np.int64)
-    return (b % span + int(minval)).astype(np_dtype(dtype))
+    # in uint32 (the bits' dtype): without x64, jax would truncate an int64 cast to int32 and
+    # wrap the upper half of the bits negative; the sum wraps back into range in the output dtype
+    r = random_bits(seed, shape) % jnp.uint32(span) if span < 2**32 else random_bits(seed, shape)
+    return r.astype(np_dtype(dtype)) + jnp.asarray(int(minval)).astype(np_dtype(dtype))
 
 
 def random_dropout(seed, inputs, rate, noise_shape=None):
@@ -108,7 +110,7 @@ def random_dropout(seed, inputs, rate, noise_shape=None):
 
 def random_shuffle(seed, x, axis=0):
     x = arr(x)
-    perm = jnp.argsort(random_bits(seed, (x.shape[axis],)).astype(np.int64), stable=True)
+    perm = jnp.argsort(random_bits(seed, (x.shape[axis],)), stable=True)  # uint32 keys, as the reference's
     return jnp.take(x, perm, axis=axis)
 
 

@@ -116,12 +116,18 @@ def prod(x, axis=None, keepdims=False, dtype=None):
     return out if out.dtype is out_dt else out.to(out_dt)
 
 
+def _ordered(x):
+    """torch's argmax/argmin refuse bool tensors: False < True as uint8."""
+    x = T(x)
+    return x.to(torch.uint8) if x.dtype is torch.bool else x
+
+
 def argmax(x, axis=None, keepdims=False):
-    return torch.argmax(T(x), axis, keepdims).to(torch.int32)
+    return torch.argmax(_ordered(x), axis, keepdims).to(torch.int32)
 
 
 def argmin(x, axis=None, keepdims=False):
-    return torch.argmin(T(x), axis, keepdims).to(torch.int32)
+    return torch.argmin(_ordered(x), axis, keepdims).to(torch.int32)
 
 
 def logsumexp(x, axis=None, keepdims=False):
