@@ -32,33 +32,42 @@ def map_graph(inputs: list, outputs: list):
     input_ids = {id(t) for t in inputs}
     ordered, visited, seen_ok = [], set(), []
 
-    def visit_tensor(t):
+    def producer(t):
+        """The node that computes ``t`` (``None`` for a model input), after the checks."""
         if id(t) in input_ids:
-            return
+            return None
         h = t._history
         if h is None:
             raise ValueError(f"The tensor {t!r} was not produced by a dlx layer or op applied to the model's inputs, "
                              "so it cannot be part of a Functional model: build it from dlx.Input(...) tensors "
                              "through layers or dlx.ops calls")
-        node = h.node
-        if node.is_input:
+        if h.node.is_input:
             raise ValueError(f"Graph disconnected: cannot obtain the value of tensor {t!r} at layer "
                              f"'{h.layer.name}': that input is not among the model's inputs "
                              f"{[_describe(i) for i in inputs]}. The following layers were reached without issue: "
                              f"{seen_ok}")
-        visit_node(node)
+        return h.node
 
-    def visit_node(node):
-        if id(node) in visited:
-            return
-        for t in node.input_tensors:
-            visit_tensor(t)
-        visited.add(id(node))
-        ordered.append(node)
-        seen_ok.append(node.layer.name)
-
+    # depth-first post-order with an explicit stack: graphs thousands of layers deep (EfficientNetB7,
+    # NASNetLarge) would exhaust Python's recursion limit
     for t in outputs:
-        visit_tensor(t)
+        root = producer(t)
+        if root is None or id(root) in visited:
+            continue
+        stack = [(root, iter(root.input_tensors))]
+        while stack:
+            node, pending = stack[-1]
+            for x in pending:
+                child = producer(x)
+                if child is not None and id(child) not in visited:
+                    stack.append((child, iter(child.input_tensors)))
+                    break
+            else:
+                stack.pop()
+                if id(node) not in visited:
+                    visited.add(id(node))
+                    ordered.append(node)
+                    seen_ok.append(node.layer.name)
     layers, seen = [], set()
     for t in inputs:
         h = t._history

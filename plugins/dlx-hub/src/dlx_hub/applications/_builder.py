@@ -155,14 +155,5 @@ def load_legacy_by_name(model, path):
 
 
 def functional(inputs, outputs, name):
-    """``dlx.models.Functional(inputs, outputs, name=name)``. dlx's graph walk recurses once per
-    layer along the longest path, so the deepest applications (EfficientNetB7, NASNetLarge: over
-    a thousand nodes deep) need a higher recursion limit while the graph is mapped."""
-    import sys
-
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, 20000))
-    try:
-        return dlx.models.Functional(inputs, outputs, name=name)
-    finally:
-        sys.setrecursionlimit(limit)
+    """``dlx.models.Functional(inputs, outputs, name=name)``."""
+    return dlx.models.Functional(inputs, outputs, name=name)
