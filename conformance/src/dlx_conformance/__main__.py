@@ -24,7 +24,7 @@ def main(argv=None) -> int:
     p.add_argument("--xfail-file", metavar="FILE", help="override the backend's strict xfail file")
     args, rest = p.parse_known_args(argv)
     cmd = [suite_path(), "-c", os.path.join(suite_path(), "pytest.ini"), "--rootdir", suite_path(),
-           "--dlx-backend", args.backend, "-q"]
+           "--dlx-backend", args.backend, "-q", "-p", "no:benchmark"]
     if not _plugin_installed():
         cmd += ["-p", "dlx_conformance.plugin"]
     if args.report:

@@ -255,25 +255,39 @@ def test_variables_create_assign_read(ov):
 
 
 # ------------------------------------------------------------------------------ performance mode
-def test_performance_mode_switches_and_is_less_accurate(ov):
-    import dlx_openvino
+_PERFORMANCE_SCRIPT = """
+import json, math
+import numpy as np
+import dlx, dlx_openvino
+from dlx import ops
 
-    rng = np.random.default_rng(0)
-    a = rng.standard_normal((256, 256)).astype(np.float32)
-    b = rng.standard_normal((256, 256)).astype(np.float32)
-    exact = a.astype(np.float64) @ b.astype(np.float64)
-    scale = np.abs(a).astype(np.float64) @ np.abs(b).astype(np.float64)
-    f = ov.compile(lambda x, y: ops.matmul(x, y))
+rng = np.random.default_rng(0)
+a = rng.standard_normal((256, 256)).astype(np.float32)
+b = rng.standard_normal((256, 256)).astype(np.float32)
+exact = a.astype(np.float64) @ b.astype(np.float64)
+scale = np.abs(a).astype(np.float64) @ np.abs(b).astype(np.float64)
+with dlx.backend.use("openvino") as backend:
+    f = backend.compile(lambda x, y: ops.matmul(x, y))
     try:
         dlx_openvino.set_performance_mode(True)
-        assert dlx_openvino.performance_mode()
-        fast = np.max(np.abs(f(a, b) - exact) / scale)
+        on = dlx_openvino.performance_mode()
+        fast = float(np.max(np.abs(f(a, b) - exact) / scale))
     finally:
         dlx_openvino.set_performance_mode(False)
-    assert not dlx_openvino.performance_mode()
-    accurate = np.max(np.abs(f(a, b) - exact) / scale)
-    assert accurate <= (math.isqrt(256) + 8) * 2.0 ** -24  # Kc
-    assert fast >= accurate  # bf16 where the CPU has it; never better than the f32 default
+    accurate = float(np.max(np.abs(f(a, b) - exact) / scale))
+print(json.dumps({"on": on, "off": not dlx_openvino.performance_mode(), "fast": fast, "accurate": accurate}))
+"""
+
+
+def test_performance_mode_switches_and_is_less_accurate():
+    # in a fresh interpreter: inside the whole suite's process (every framework loaded, their
+    # thread pools alive) OpenVINO's PERFORMANCE configuration took minutes on the CI machine
+    p = subprocess.run([sys.executable, "-c", _PERFORMANCE_SCRIPT], capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr[-3000:]
+    r = json.loads(p.stdout.strip().splitlines()[-1])
+    assert r["on"] and r["off"]
+    assert r["accurate"] <= (math.isqrt(256) + 8) * 2.0 ** -24  # Kc
+    assert r["fast"] >= r["accurate"]  # bf16 where the CPU has it; never better than the f32 default
 
 
 def test_backend_variable_storage_roundtrip(backend):
