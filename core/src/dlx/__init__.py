@@ -24,7 +24,8 @@ _LAZY = {"Variable": "dlx.variables", "StatelessScope": "dlx.variables",
          # keras.* base classes and scopes
          "FloatDTypePolicy": "dlx.dtype_policies", "Initializer": "dlx.initializers", "Loss": "dlx.losses",
          "Metric": "dlx.metrics", "Optimizer": "dlx.optimizers", "Regularizer": "dlx.regularizers",
-         "name_scope": "dlx.layers.layer", "SymbolicScope": "dlx.layers.layer", "KerasTensor": "dlx.utils.tensor_utils"}
+         "name_scope": "dlx.layers.layer", "SymbolicScope": "dlx.backend.scopes",
+         "KerasTensor": "dlx.utils.tensor_utils"}
 
 
 @contextlib.contextmanager

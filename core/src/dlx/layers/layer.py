@@ -36,7 +36,7 @@ from dlx.layers.scope import (
 from dlx.layers.tracking import _SCALARS, _STRUCTURE, LayerTracking, _structure_changed  # noqa: F401
 from dlx.ops.symbolic import SymbolicTensor
 from dlx.utils import naming
-from dlx.variables import AutocastScope, StatelessScope, Variable
+from dlx.variables import AutocastScope, StatelessScope, Variable, current_stateless_scope
 
 # masks of symbolic tensors (Functional graphs propagate masks through this table)
 _SYMBOLIC_MASKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -344,10 +344,13 @@ class Layer(LayerTracking):
     # -- losses --------------------------------------------------------------------------------------
     def add_loss(self, loss) -> None:
         """Adds a scalar loss tensor (e.g. an activity penalty) computed in this call."""
+        scope = current_stateless_scope()
         for x in tree.leaves(loss):
             if not _is_symbolic(x):
                 self._losses.append(x)
                 _PENDING_LOSSES.add(self)
+                if scope is not None and scope.collect_losses:  # StatelessScope(collect_losses=True)
+                    scope.add_loss(x)
 
     @property
     def losses(self) -> list:
