@@ -25,7 +25,8 @@ _LAZY = {"Variable": "dlx.variables", "StatelessScope": "dlx.variables",
          "FloatDTypePolicy": "dlx.dtype_policies", "Initializer": "dlx.initializers", "Loss": "dlx.losses",
          "Metric": "dlx.metrics", "Optimizer": "dlx.optimizers", "Regularizer": "dlx.regularizers",
          "name_scope": "dlx.layers.layer", "SymbolicScope": "dlx.backend.scopes",
-         "KerasTensor": "dlx.utils.tensor_utils"}
+         "KerasTensor": "dlx.layers.operation", "Operation": "dlx.layers.operation", "Function": "dlx.models.function",
+         "RematScope": "dlx.backend.remat", "remat": "dlx.backend.remat"}
 
 
 @contextlib.contextmanager

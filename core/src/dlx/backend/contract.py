@@ -216,6 +216,17 @@ class Backend(abc.ABC):
         """Compiles a pure function (default: the identity, for backends without a compiler)."""
         return fn
 
+    def remat(self, fn: Callable) -> Callable:
+        """``fn`` (a function of tensors returning tensors) rematerialized: its intermediate
+        values are recomputed in the backward pass instead of kept (gradient checkpointing).
+        Default: ``fn`` itself with a warning, as Keras's NumPy backend does -- values and
+        gradients are the same, only the memory saving is missing."""
+        import warnings
+
+        warnings.warn(f"backend {self.name!r} has no rematerialization: the function runs unchanged (no memory "
+                      "saving)", UserWarning, stacklevel=3)
+        return fn
+
     def in_compiled_context(self) -> bool:
         """Whether ops are being traced into a compiled function right now in this thread (reference
         fallbacks refuse to run then). Default: never."""

@@ -216,6 +216,10 @@ class JaxBackend(Backend):
                          for t, p in zip(tangents, primals))
         return jax.jvp(fun, primals, tangents, has_aux=has_aux)
 
+    def remat(self, fn: Callable) -> Callable:
+        """``jax.checkpoint(fn)``: intermediates are recomputed in the backward pass."""
+        return jax.checkpoint(fn)
+
     def compile(self, fn: Callable, *, donate_argnums: Any = (), static_argnums: Any = (),
                 jit: bool = True) -> Callable:
         """``jax.jit`` with an exposed trace counter (:class:`Compiled`); identity if ``jit=False``.

@@ -156,6 +156,10 @@ class TensorFlowBackend(Backend):
         tangents_out = tree.map_structure(tangent, value)
         return (value, tangents_out, aux) if has_aux else (value, tangents_out)
 
+    def remat(self, fn: Callable) -> Callable:
+        """``tf.recompute_grad(fn)``: intermediates are recomputed in the backward pass."""
+        return tf.recompute_grad(fn)
+
     def compile(self, fn: Callable, *, donate_argnums=(), static_argnums=(), jit: bool = True) -> Callable:
         """``tf.function(fn, jit_compile=jit, reduce_retracing=True)``: one trace per input
         signature (Python values are static; ``donate_argnums`` has no TF equivalent).

@@ -200,6 +200,16 @@ class TorchBackend(Backend):
                          for t, p in zip(tangents, primals))
         return torch.func.jvp(fun, primals, tangents, has_aux=has_aux)
 
+    def remat(self, fn: Callable) -> Callable:
+        """``torch.utils.checkpoint.checkpoint`` (non-reentrant) around ``fn``: intermediates are
+        recomputed in the backward pass."""
+        import torch.utils.checkpoint
+
+        def checkpointed(*args):
+            return torch.utils.checkpoint.checkpoint(fn, *args, use_reentrant=False)
+
+        return checkpointed
+
     def compile(self, fn: Callable, *, donate_argnums=(), static_argnums=(), jit: bool = True) -> Callable:
         """``jit=False``: ``fn`` recorded once per input signature and replayed as straight-line torch
         calls (:class:`dlx_torch._replay.Replayed`; ``fn`` itself with ``DLX_TORCH_REPLAY=0``); the
