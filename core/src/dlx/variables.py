@@ -150,6 +150,11 @@ class AutocastScope:
         _AUTOCAST.dtype = self._saved
 
 
+def current_autocast_dtype():
+    """The dtype of the innermost :class:`AutocastScope` (``None``: no casting)."""
+    return getattr(_AUTOCAST, "dtype", None)
+
+
 def current_stateless_scope():
     st = getattr(_SCOPES, "stack", None)
     return st[-1] if st else None

@@ -39,8 +39,9 @@ _ROOT = Path(__file__).resolve().parents[3]
 def run(snippets: dict[str, str], lib: str, backend: str) -> dict[str, str]:
     """Each snippet's printed output (plus ``raises ExcType`` when it raised) under ``lib``
     (``"keras"`` or ``"dlx"``) on ``backend``."""
-    env = dict(os.environ, KERAS_BACKEND=backend, DLX_BACKEND=backend, PYTHONWARNINGS="ignore",
-               TF_CPP_MIN_LOG_LEVEL="3")
+    env = dict(os.environ, PYTHONWARNINGS="ignore", TF_CPP_MIN_LOG_LEVEL="3")
+    env.pop("KERAS_BACKEND", None)  # TensorFlow reads it too (and rejects dlx's names)
+    env["KERAS_BACKEND" if lib == "keras" else "DLX_BACKEND"] = backend
     code = {k: textwrap.dedent(v) for k, v in snippets.items()}
     proc = subprocess.run([sys.executable, "-c", _RUNNER, lib], input=json.dumps(code), env=env,
                           capture_output=True, text=True, timeout=600, cwd=_ROOT)

@@ -153,3 +153,55 @@ def results():
 def test_same_as_keras(results, name):
     keras_out, dlx_out = results
     assert dlx_out[name] == keras_out[name]
+
+
+REMAT_ON_EVERY_BACKEND = ("remat_layers_train_same_as_plain", "remat_scope_modes")
+
+
+@pytest.mark.parametrize("backend_name", ["torch", "tf"])
+def test_remat_trains_as_keras_on_torch_and_tf(results, backend_name):
+    """Rematerialized layers (torch.utils.checkpoint, tf.recompute_grad) train exactly as plain
+    ones, and as Keras's do (Keras on JAX is the reference)."""
+    from dlx.backend import registry
+
+    if backend_name not in [n for n, rec in registry.records().items() if registry.usable(rec)]:
+        pytest.skip(f"backend {backend_name} is not installed")
+    keras_out, _ = results
+    dlx_out = same_program.run({k: SNIPPETS[k] for k in REMAT_ON_EVERY_BACKEND}, "dlx", backend_name)
+    for k in REMAT_ON_EVERY_BACKEND:
+        assert dlx_out[k] == keras_out[k], k
+
+
+def test_remat_layer_with_state_updates_trains_as_plain(training_backend):
+    """A rematerialized BatchNormalization updates its moving statistics as the plain layer does
+    (the assignments leave the checkpointed function as outputs; Keras 3.15 on JAX raises here),
+    and the losses are the plain model's."""
+    import numpy as np
+
+    import dlx as keras
+
+    def run(mode):
+        with keras.RematScope(mode=mode):
+            inp = keras.Input((4,))
+            h = keras.layers.Dense(8, activation="relu")(inp)
+            h = keras.layers.BatchNormalization()(h)
+            model = keras.Model(inp, keras.layers.Dense(1)(h))
+        model.set_weights([np.full(v.shape, 0.1 * (i + 1), "float32") for i, v in enumerate(model.weights)])
+        model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+        rng = np.random.default_rng(0)
+        x, y = rng.normal(size=(16, 4)).astype("float32"), rng.normal(size=(16, 1)).astype("float32")
+        hist = model.fit(x, y, batch_size=8, epochs=2, verbose=0, shuffle=False)
+        return hist.history["loss"], [v.numpy() for v in model.weights]
+
+    with pytest.warns(UserWarning, match="no rematerialization") if training_backend.name == "numpy" else _no_op():
+        loss_remat, weights_remat = run("full")
+    loss_plain, weights_plain = run(None)
+    np.testing.assert_allclose(loss_remat, loss_plain, rtol=1e-6)
+    for a, b in zip(weights_remat, weights_plain):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+
+
+def _no_op():
+    import contextlib
+
+    return contextlib.nullcontext()

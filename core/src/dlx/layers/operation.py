@@ -111,14 +111,14 @@ class Operation:
         if not mode:
             return fn
         if mode.mode == "full" or (mode.mode == "list_of_layers" and self.name in mode.layer_names):
-            return _remat.remat(fn)
+            return _remat.remat(_in_this_context(fn))
         if mode.mode == "activations":
             return self._with_remat_activation(fn)
         if mode.mode == "larger_than":
             spec = self.compute_output_spec(*_symbolic_like(args), **_symbolic_like(kwargs))
             size = sum(math.prod(d or 1 for d in t.shape) for t in tree.leaves(spec) if isinstance(t, SymbolicTensor))
             if size and size > mode.output_size_threshold:
-                return _remat.remat(fn)
+                return _remat.remat(_in_this_context(fn))
         return fn
 
     def _with_remat_activation(self, fn):
@@ -189,6 +189,28 @@ class Operation:
         """The symbolic output(s) of the operation's first symbolic call."""
         ts = self._first_node("output").output_tensors
         return ts[0] if len(ts) == 1 else list(ts)
+
+
+def _in_this_context(fn):
+    """``fn`` run in the layer-call context of now (enclosing calls and their ``training`` flag,
+    the autocast dtype) wherever it runs: a backend that recomputes a rematerialized function in
+    the backward pass (torch, TF) calls it again outside the model's call."""
+    from dlx.variables import AutocastScope, current_autocast_dtype
+
+    frames = list(_frames())
+    autocast = current_autocast_dtype()
+
+    def in_context(*args, **kwargs):
+        stack = _frames()
+        saved = stack[:]
+        stack[:] = frames
+        try:
+            with AutocastScope(autocast):
+                return fn(*args, **kwargs)
+        finally:
+            stack[:] = saved
+
+    return in_context
 
 
 def _plain(value) -> bool:

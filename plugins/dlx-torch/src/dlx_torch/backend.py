@@ -206,6 +206,9 @@ class TorchBackend(Backend):
         import torch.utils.checkpoint
 
         def checkpointed(*args):
+            # the backward pass re-runs fn inside torch.autograd.grad, which a replayed step
+            # cannot see: a step that rematerializes runs eagerly
+            _replay.mark_unsafe("remat: torch.utils.checkpoint recomputes in the backward pass", whole=True)
             return torch.utils.checkpoint.checkpoint(fn, *args, use_reentrant=False)
 
         return checkpointed
