@@ -26,7 +26,7 @@ _LAZY = {"Variable": "dlx.variables", "StatelessScope": "dlx.variables",
          "Metric": "dlx.metrics", "Optimizer": "dlx.optimizers", "Regularizer": "dlx.regularizers",
          "name_scope": "dlx.layers.layer", "SymbolicScope": "dlx.backend.scopes",
          "KerasTensor": "dlx.layers.operation", "Operation": "dlx.layers.operation", "Function": "dlx.models.function",
-         "RematScope": "dlx.backend.remat", "remat": "dlx.backend.remat"}
+         "RematScope": "dlx.backend.remat", "remat": "dlx.backend.remat", "device": "dlx.backend.scopes"}
 
 
 @contextlib.contextmanager

@@ -74,6 +74,14 @@ SNIPPETS = {
         print(keras.backend.is_keras_tensor(y), keras.backend.is_keras_tensor(np.ones(2)))
         print(len(keras.KerasTensor((5, 2)).shape), isinstance(keras.Input((3,)), keras.KerasTensor))
     """,
+    "device_cpu": """
+        with keras.device("cpu:0"):
+            x = keras.ops.ones((2,))
+            v = keras.Variable(np.array([1.0, 2.0], "float32"))
+        print(np.asarray(x + v).tolist())
+        with keras.device("cpu"):
+            print(np.asarray(keras.ops.zeros((1,))).tolist())
+    """,
     "keras_tensor_bad_kwarg": """
         keras.KerasTensor((2,), foo=1)
     """,
@@ -92,3 +100,21 @@ def results():
 def test_same_as_keras(results, name):
     keras_out, dlx_out = results
     assert dlx_out[name] == keras_out[name]
+
+
+def test_device_scope_on_every_backend(backend):
+    """``keras.device``: the backend's own CPU is accepted (with or without an index) and the
+    values created in it compute as usual; a device the backend lacks is a ValueError naming it
+    (Keras raises a different error on each backend, or ignores it on NumPy and TF)."""
+    import numpy as np
+
+    import dlx
+
+    with dlx.device("cpu"):
+        x = dlx.ops.add(dlx.ops.ones((2,)), dlx.Variable(np.array([1.0, 2.0], "float32")))
+    np.testing.assert_array_equal(np.asarray(backend.to_numpy(x)), [2.0, 3.0])
+    for name in ("tpu:7", "cpu:3"):
+        with pytest.raises(ValueError, match=name):
+            dlx.device(name)
+    with pytest.raises(ValueError, match="index"):
+        dlx.device("gpu:x")

@@ -1,4 +1,4 @@
-"""Keras's public :class:`SymbolicScope` over dlx's symbolic machinery.
+"""Keras's public :class:`SymbolicScope` and :func:`device` over dlx's machinery.
 
 (:class:`dlx.StatelessScope` lives with the variables it redirects; :class:`dlx.RematScope` in
 :mod:`dlx.backend.remat`.)
@@ -30,3 +30,19 @@ def in_symbolic_scope() -> bool:
     from dlx.variables import current_stateless_scope
 
     return isinstance(current_stateless_scope(), _LayerSymbolicScope)
+
+
+def device(device_name):
+    """A context manager placing the tensors and variables created in it on ``device_name``
+    (``"cpu"``, ``"gpu"``, ``"gpu:1"``), through the active backend.
+
+    Raises:
+        ValueError: when the backend has no such device.
+
+    >>> import dlx
+    >>> with dlx.device("cpu"):
+    ...     x = dlx.ops.ones((2,))
+    """
+    from dlx.backend import registry
+
+    return registry.current().device_scope(device_name)
