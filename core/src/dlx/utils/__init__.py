@@ -139,6 +139,10 @@ _IMAGE_UTILS = ("load_img", "img_to_array", "array_to_img", "save_img")
 
 
 def __getattr__(name):  # lazy exports of modules owned by other parts of dlx
+    if name == "legacy":
+        import importlib
+
+        return importlib.import_module("dlx.utils.legacy")
     if name in _FILE_UTILS:
         from dlx.utils import file_utils
 
