@@ -47,7 +47,16 @@ def run(snippets: dict[str, str], lib: str, backend: str) -> dict[str, str]:
                           capture_output=True, text=True, timeout=600, cwd=_ROOT)
     if "__RESULT__" not in proc.stdout:
         raise RuntimeError(f"{lib} on {backend} failed:\n{proc.stderr[-3000:]}")
-    return json.loads(proc.stdout.split("__RESULT__", 1)[1])
+    out = json.loads(proc.stdout.split("__RESULT__", 1)[1])
+    return {k: _without_progress_bars(v) for k, v in out.items()}
+
+
+def _without_progress_bars(text: str) -> str:
+    """The printed text less progress-bar lines (``1/2 ━━━━ 0s 3ms/step``), which depend on
+    whether the library thinks it writes to a terminal."""
+    lines = text.replace("\r", "\n").split("\n")
+    return "\n".join(line for line in lines if "/step" not in line and "━" not in line and line.strip()
+                      ) + ("\n" if text.endswith("\n") else "")
 
 
 def have_keras() -> bool:
