@@ -15,7 +15,8 @@ __version__ = "0.1.0"
 _SUBMODULES = {"ops", "backend", "config", "dtypes", "plugins", "random", "tree", "tree_util", "variables",
                "layers", "models", "initializers", "regularizers", "constraints", "activations", "dtype_policies",
                "saving", "utils", "optimizers", "losses", "metrics", "callbacks", "trainers", "export",
-               "datasets", "mixed_precision", "legacy", "wrappers"}
+               "datasets", "mixed_precision", "legacy", "wrappers",
+               "visualization"}
 # public names that live in submodules, imported on first access
 _LAZY = {"Variable": "dlx.variables", "StatelessScope": "dlx.variables",
          "Layer": "dlx.layers", "Input": "dlx.layers", "InputSpec": "dlx.layers",
