@@ -205,3 +205,17 @@ def _no_op():
     import contextlib
 
     return contextlib.nullcontext()
+
+
+def test_summary_of_a_functional_model_lists_its_raw_ops(numpy_backend):
+    """``model.layers`` leaves raw op calls out (as Keras), but the summary lists every operation
+    of the graph, as Keras's does."""
+    import dlx as keras
+
+    x = keras.Input((3,))
+    model = keras.Model(x, keras.layers.Dense(2)(keras.ops.relu(x) * 2.0))
+    assert [type(layer).__name__ for layer in model.layers] == ["InputLayer", "Dense"]
+    lines = []
+    model.summary(print_fn=lines.append)
+    text = "\n".join(lines)
+    assert "relu" in text and "multiply" in text and "dense" in text
