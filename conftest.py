@@ -49,3 +49,12 @@ def pytest_sessionstart(session):
     if problems:
         pytest.exit("the test environment is incomplete (DLX_REQUIRE_BACKENDS is set):\n  - "
                     + "\n  - ".join(problems), returncode=3)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``slow`` (each backend's whole conformance suite) go first, in their order.
+
+    The README's test command runs two pytest-xdist workers that take whole files in collection
+    order (``-n 2 --dist loadfile --no-loadscope-reorder``): the long conformance runs then start
+    at once, one per worker, and the other worker works through the rest meanwhile."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: order kept

@@ -82,7 +82,7 @@ class DTypePolicy:
 
 FloatDTypePolicy = DTypePolicy
 
-QUANTIZATION_MODES = ("int8", "int4", "float8")
+QUANTIZATION_MODES = ("int8", "float8", "int4", "gptq", "awq")
 
 
 class QuantizedDTypePolicy(DTypePolicy):
@@ -90,7 +90,7 @@ class QuantizedDTypePolicy(DTypePolicy):
     compute dtype. Its name is ``"{mode}_from_{source_name}"`` (``"int8_from_float32"``).
 
     Arguments:
-        mode: ``"int8"``, ``"int4"`` or ``"float8"``.
+        mode: ``"int8"``, ``"int4"``, ``"float8"``, ``"gptq"`` or ``"awq"``.
         source_name: the float policy the layer had before quantization (default: the global
             policy's name).
 
@@ -186,8 +186,65 @@ class Int4DTypePolicy(QuantizedDTypePolicy):
         return {"mode": f"int4/{self.block_size}", "source_name": self._source_name}
 
 
+class _BitsGroupDTypePolicy(QuantizedDTypePolicy):
+    """A policy whose mode is ``"<method>/<weight_bits>/<group_size>"`` (GPTQ and AWQ)."""
+
+    _method = ""
+    _bits: tuple[int, ...] = ()
+
+    def __init__(self, mode, source_name=None):
+        cls = type(self).__name__
+        parts = mode.split("/") if isinstance(mode, str) else []
+        if len(parts) != 3 or parts[0] != self._method:
+            raise ValueError(f"{cls}: mode={mode!r}; expected '{self._method}/<weight_bits>/<group_size>' such as "
+                             f"'{self._method}/4/128'")
+        try:
+            bits, group = int(parts[1]), int(parts[2])
+        except ValueError:
+            raise ValueError(f"{cls}: mode={mode!r}; <weight_bits> and <group_size> must be integers") from None
+        if bits not in self._bits:
+            raise ValueError(f"{cls}: weight_bits={bits} in mode={mode!r}; expected one of {list(self._bits)}")
+        if group < -1 or group == 0:
+            raise ValueError(f"{cls}: group_size={group} in mode={mode!r}; expected -1 (per channel) or a positive "
+                             "integer")
+        super().__init__(mode=self._method, source_name=source_name)
+        self.weight_bits = bits
+        self.group_size = group
+        self._name = f"{self._method}/{bits}/{group}_from_{self._source_name}"
+
+    def get_config(self) -> dict:
+        return {"mode": f"{self._method}/{self.weight_bits}/{self.group_size}", "source_name": self._source_name}
+
+
+class GPTQDTypePolicy(_BitsGroupDTypePolicy):
+    """The policy of a GPTQ-quantized layer: mode ``"gptq/<weight_bits>/<group_size>"`` (bits 2, 3,
+    4 or 8; group size -1 or positive), name ``"gptq/4/128_from_float32"``.
+
+    >>> GPTQDTypePolicy("gptq/4/128", "float32").name
+    'gptq/4/128_from_float32'
+    """
+
+    _method = "gptq"
+    _bits = (2, 3, 4, 8)
+
+
+class AWQDTypePolicy(_BitsGroupDTypePolicy):
+    """The policy of an AWQ-quantized layer: mode ``"awq/4/<group_size>"`` (AWQ is 4-bit only).
+
+    >>> AWQDTypePolicy("awq/4/-1", "bfloat16").name
+    'awq/4/-1_from_bfloat16'
+    """
+
+    _method = "awq"
+    _bits = (4,)
+
+
 def _quantized_from_name(name: str) -> DTypePolicy:
     mode, source = name.split("_from_", 1)
+    if mode.startswith("gptq"):
+        return GPTQDTypePolicy(mode, source)
+    if mode.startswith("awq"):
+        return AWQDTypePolicy(mode, source)
     if mode.startswith("int4"):
         return Int4DTypePolicy(mode if "/" in mode else "int4/-1", source)
     if mode == "float8":
@@ -335,6 +392,7 @@ def deserialize(config, custom_objects=None) -> DTypePolicy:
     return get(config)
 
 
-__all__ = ["DTypePolicy", "DTypePolicyMap", "FloatDTypePolicy", "Int4DTypePolicy", "QuantizedDTypePolicy",
+__all__ = ["AWQDTypePolicy", "DTypePolicy", "DTypePolicyMap", "FloatDTypePolicy", "GPTQDTypePolicy",
+           "Int4DTypePolicy", "QuantizedDTypePolicy",
            "QuantizedFloat8DTypePolicy", "deserialize", "dtype_policy", "get", "global_policy", "serialize",
            "set_dtype_policy", "set_global_policy"]

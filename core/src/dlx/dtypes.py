@@ -26,10 +26,14 @@ SIGNED = ("int8", "int16", "int32", "int64")
 UNSIGNED = ("uint8", "uint16", "uint32", "uint64")
 INTS = SIGNED + UNSIGNED
 ALL = ("bool", *INTS, *FLOATS)
+#: complex dtypes: only backends whose capabilities declare ``complex`` hold them; they are not in
+#: :data:`ALL` (the real dtypes every backend has)
+COMPLEX = ("complex64", "complex128")
 
 _BITS = {
     "bool": 1, "int8": 8, "int16": 16, "int32": 32, "int64": 64, "uint8": 8, "uint16": 16,
     "uint32": 32, "uint64": 64, "float16": 16, "bfloat16": 16, "float32": 32, "float64": 64,
+    "complex64": 64, "complex128": 128,
 }
 _ALIASES = {"float": "float32", "double": "float64", "half": "float16", "int": "int64",
             "long": "int64", "bool_": "bool", "boolean": "bool", "uint": "uint64"}
@@ -104,6 +108,25 @@ def is_int(dtype) -> bool:
     return standardize(dtype) in INTS
 
 
+def is_complex(dtype) -> bool:
+    return standardize(dtype) in COMPLEX
+
+
+def complex_for(dtype) -> str:
+    """The complex dtype whose parts have float dtype ``dtype`` (float64 -> complex128; every
+    other float, int and bool -> complex64).
+
+    >>> complex_for("float64"), complex_for("float16")
+    ('complex128', 'complex64')
+    """
+    return "complex128" if standardize(dtype) == "float64" else "complex64"
+
+
+def real_part_dtype(dtype) -> str:
+    """The float dtype of a complex dtype's parts (complex128 -> float64, complex64 -> float32)."""
+    return {"complex64": "float32", "complex128": "float64"}[standardize(dtype)]
+
+
 def _promote2(a: str, b: str) -> str:
     if a == b:
         return a
@@ -111,6 +134,9 @@ def _promote2(a: str, b: str) -> str:
         return b
     if b == "bool":
         return a
+    if a in COMPLEX or b in COMPLEX:  # complex wins; float64 (or complex128) parts make it complex128
+        wide = "complex128" in (a, b) or "float64" in (a, b)
+        return "complex128" if wide else "complex64"
     fa, fb = a in FLOATS, b in FLOATS
     if fa and fb:
         if {a, b} == {"float16", "bfloat16"}:
@@ -161,7 +187,7 @@ def result_type(*items) -> str:
     for w in weak:
         if out is None:
             out = {"bool": "bool", "int": "int32", "float": _FLOATX}[w]
-        elif w == "float" and out not in FLOATS:
+        elif w == "float" and out not in FLOATS and out not in COMPLEX:
             out = _FLOATX
         elif w == "int" and out == "bool":
             out = "int32"

@@ -56,6 +56,21 @@ def categorical(logits, num_samples, dtype="int32", seed=None):
     return ops.random_categorical(draw_seed(seed), logits, num_samples, dtype)
 
 
+def gamma(shape, alpha, dtype=None, seed=None):
+    """Gamma(``alpha``) samples (scale 1); ``alpha`` is a float or a tensor broadcast to ``shape``."""
+    return ops.random_gamma(draw_seed(seed), _shape(shape), alpha, dtype)
+
+
+def beta(shape, alpha, beta, dtype=None, seed=None):
+    """Beta(``alpha``, ``beta``) samples in ``[0, 1]``."""
+    return ops.random_beta(draw_seed(seed), _shape(shape), alpha, beta, dtype)
+
+
+def binomial(shape, counts, probabilities, dtype=None, seed=None):
+    """Binomial(``counts``, ``probabilities``) samples (success counts, as floats)."""
+    return ops.random_binomial(draw_seed(seed), _shape(shape), counts, probabilities, dtype)
+
+
 class SeedGenerator:
     """A stateful source of seeds for the stateless random functions.
 

@@ -354,6 +354,8 @@ def test_config_round_trip(name):
         opt = O.LossScaleOptimizer(O.Adam(0.01), initial_scale=4.0)
     elif name == "SGD":
         opt = O.SGD(O.schedules.ExponentialDecay(0.1, 10, 0.9), momentum=0.5, clipnorm=1.0)
+    elif name == "MultiOptimizer":
+        opt = O.MultiOptimizer(O.OptimizerMap(O.SGD(), {"dense/.*": O.Adam(0.01)}), loss_scale_factor=2.0)
     else:
         opt = O.ALL_OPTIMIZERS[name]()
     cfg = O.serialize(opt)

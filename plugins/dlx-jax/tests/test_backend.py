@@ -79,7 +79,7 @@ def test_dlx_info_lists_jax_with_version_and_capabilities():
     assert row["distribution"] == "dlx-jax"
     assert row["device"].startswith("cpu:") or row["device"].startswith("gpu:") or row["device"].startswith("tpu:")
     caps = row["capabilities"]
-    assert caps == {"training": True, "jit": True, "float64": True, "complex": True}
+    assert caps == {"training": True, "jit": True, "float64": True, "complex": True, "distribution": True}
     text = subprocess.run([sys.executable, "-m", "dlx", "info"], capture_output=True, text=True, timeout=300).stdout
     line = next(ln for ln in text.splitlines() if ln[3:].startswith("jax "))
     assert jax.__version__ in line

@@ -21,4 +21,6 @@ def test_conformance_suite_passes(tmp_path):
     assert totals["failed"] == 0, tail
     assert totals["skipped"] == 0, tail  # no capability of the jax backend is off for these tiers
     assert totals["passed"] + totals["xfailed"] == totals["tests"]
+    assert report["ops_without_cases"] == ["custom_gradient"]  # core/tests/test_control_flow.py checks it
+    assert totals["ops"] + len(report["ops_without_cases"]) == totals["ops_in_catalogue"]
     assert (tmp_path / "jax.md").is_file()

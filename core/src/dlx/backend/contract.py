@@ -56,6 +56,9 @@ class Capabilities:
         float64: float64 tensors are supported (the suite's float64 cases).
         complex: the framework has complex dtypes (complex64 / complex128); the suite runs the
             cases whose dtype is complex only where this is ``True``.
+        distribution: the plugin ships a ``distribution`` module next to its backend module that
+            runs :mod:`dlx.distribution` on the framework's engine (see
+            :mod:`dlx.distribution.engine` for what it provides).
         reasons: capability name -> why it is ``False``, shown in skips and ``python -m dlx info``.
     """
 
@@ -63,6 +66,7 @@ class Capabilities:
     jit: bool = False
     float64: bool = True
     complex: bool = False
+    distribution: bool = False
     reasons: dict = dataclasses.field(default_factory=dict)
 
     def reason(self, capability: str) -> str:

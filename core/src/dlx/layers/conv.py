@@ -119,10 +119,12 @@ class BaseConv(Layer):
 
 
 def _conv_class(name, rank, doc):
-    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1, groups=1,
-                 activation=None, use_bias=True, kernel_initializer="glorot_uniform", bias_initializer="zeros",
-                 kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
-                 bias_constraint=None, **kwargs):
+    one = 1 if rank == 1 else (1,) * rank
+
+    def __init__(self, filters, kernel_size, strides=one, padding="valid", data_format=None, dilation_rate=one,
+                 groups=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 kernel_constraint=None, bias_constraint=None, **kwargs):
         BaseConv.__init__(self, rank, filters, kernel_size, strides, padding, data_format, dilation_rate, groups,
                           activation, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
                           bias_regularizer, activity_regularizer, kernel_constraint, bias_constraint, **kwargs)
@@ -181,14 +183,30 @@ class BaseConvTranspose(BaseConv):
 
 
 def _convt_class(name, rank, doc):
-    def __init__(self, filters, kernel_size, strides=1, padding="valid", output_padding=None, data_format=None,
-                 dilation_rate=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+    one = 1 if rank == 1 else (1,) * rank
+
+    def __init__(self, filters, kernel_size, strides=one, padding="valid", output_padding=None, data_format=None,
+                 dilation_rate=one, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
         BaseConvTranspose.__init__(self, rank, filters, kernel_size, strides, padding, output_padding, data_format,
                                    dilation_rate, activation, use_bias, kernel_initializer, bias_initializer,
                                    kernel_regularizer, bias_regularizer, activity_regularizer, kernel_constraint,
                                    bias_constraint, **kwargs)
+
+    def __init_3d__(self, filters, kernel_size, strides=one, padding="valid", data_format=None, output_padding=None,
+                    dilation_rate=one, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                    bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
+                    activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
+        # Keras orders data_format before output_padding for the 3-D transposed convolution only
+        BaseConvTranspose.__init__(self, rank, filters, kernel_size, strides, padding, output_padding, data_format,
+                                   dilation_rate, activation, use_bias, kernel_initializer, bias_initializer,
+                                   kernel_regularizer, bias_regularizer, activity_regularizer, kernel_constraint,
+                                   bias_constraint, **kwargs)
+
+    if rank == 3:
+        __init_3d__.__name__ = __init_3d__.__qualname__ = "__init__"
+        __init__ = __init_3d__
 
     return type(name, (BaseConvTranspose,), {"__init__": __init__, "__doc__": doc, "__module__": __name__,
                                              "rank": rank})
@@ -241,8 +259,10 @@ class BaseDepthwiseConv(BaseConv):
 
 
 def _dw_class(name, rank, doc):
-    def __init__(self, kernel_size, strides=1, padding="valid", depth_multiplier=1, data_format=None,
-                 dilation_rate=1, activation=None, use_bias=True, depthwise_initializer="glorot_uniform",
+    one = 1 if rank == 1 else (1,) * rank
+
+    def __init__(self, kernel_size, strides=one, padding="valid", depth_multiplier=1, data_format=None,
+                 dilation_rate=one, activation=None, use_bias=True, depthwise_initializer="glorot_uniform",
                  bias_initializer="zeros", depthwise_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, depthwise_constraint=None, bias_constraint=None, **kwargs):
         BaseDepthwiseConv.__init__(self, rank, kernel_size, strides, padding, depth_multiplier, data_format,
@@ -310,7 +330,9 @@ class BaseSeparableConv(BaseConv):
 
 
 def _sep_class(name, rank, doc):
-    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1,
+    one = 1 if rank == 1 else (1,) * rank
+
+    def __init__(self, filters, kernel_size, strides=one, padding="valid", data_format=None, dilation_rate=one,
                  depth_multiplier=1, activation=None, use_bias=True, depthwise_initializer="glorot_uniform",
                  pointwise_initializer="glorot_uniform", bias_initializer="zeros", depthwise_regularizer=None,
                  pointwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,

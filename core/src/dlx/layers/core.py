@@ -152,8 +152,8 @@ class Dense(DenseQuantization, Layer):
         self._finish_build()
 
     def call(self, inputs, training=None):
-        if self.quantization_mode == "int8":
-            return self.activation(self._int8_output(inputs, training))
+        if self.quantization_mode in ("int8", "int4", "float8"):
+            return self.activation(self._quantized_output(inputs, training))
         return self.activation(ops.dense(inputs, self.kernel, self.bias))
 
     def compute_output_shape(self, input_shape):
@@ -279,8 +279,8 @@ class EinsumDense(EinsumDenseQuantization, Layer):
         self._finish_build()
 
     def call(self, inputs, training=None):
-        if self.quantization_mode == "int8":
-            return self.activation(self._int8_output(inputs, training))
+        if self.quantization_mode in ("int8", "int4", "float8"):
+            return self.activation(self._quantized_output(inputs, training))
         x = ops.einsum(self.equation, inputs, self.kernel)
         if self.bias is not None:
             x = ops.add(x, self.bias)
@@ -486,8 +486,8 @@ class Embedding(EmbeddingQuantization, Layer):
     def call(self, inputs):
         if ops.dtype(inputs) not in ("int32", "int64"):
             inputs = ops.cast(inputs, "int32")
-        if self.quantization_mode == "int8":
-            return self._int8_call(inputs)
+        if self.quantization_mode in ("int8", "int4"):
+            return self._quantized_call(inputs)
         out = ops.take(self.embeddings, inputs, axis=0)
         return ops.cast(out, self.compute_dtype) if ops.dtype(out) != self.compute_dtype else out
 

@@ -318,9 +318,10 @@ def concatenate(inputs, axis=-1, **kwargs):
     return Concatenate(axis=axis, **kwargs)(inputs)
 
 
-def dot(inputs, axes=-1, normalize=False, **kwargs):
-    """Functional form of :class:`Dot`."""
-    return Dot(axes=axes, normalize=normalize, **kwargs)(inputs)
+def dot(inputs, axes=-1, **kwargs):
+    """Functional form of :class:`Dot`: ``Dot(axes=axes, **kwargs)(inputs)`` (``normalize=`` and
+    the layer's other arguments go through ``kwargs``, as in Keras)."""
+    return Dot(axes=axes, **kwargs)(inputs)
 
 
 __all__ = ["Add", "Average", "Concatenate", "Dot", "Maximum", "Merge", "Minimum", "Multiply", "Subtract", "add",

@@ -43,19 +43,43 @@ class BatchNormalization(Layer):
         beta_initializer, gamma_initializer, moving_mean_initializer,
         moving_variance_initializer, beta_regularizer, gamma_regularizer, beta_constraint,
         gamma_constraint: for the weights.
-        synchronized: kept for Keras compatibility (single-device statistics).
+        renorm: batch renormalization (Ioffe, 2017): in training, the batch-normalized values are
+            corrected by ``r = clip(batch_std / renorm_std)`` and ``d = clip((batch_mean -
+            renorm_mean) / renorm_std)`` (no gradient through them), where ``renorm_mean`` /
+            ``renorm_stddev`` are moving averages with ``renorm_momentum``; the moving mean and
+            standard deviation used at inference are averaged with ``momentum``.
+        renorm_clipping: a dict with optional keys ``"rmax"``, ``"rmin"``, ``"dmax"`` bounding
+            ``r`` to ``[rmin, rmax]`` and ``d`` to ``[-dmax, dmax]`` (no key: no bound).
+        renorm_momentum: momentum of ``renorm_mean`` / ``renorm_stddev``.
+        synchronized: statistics across devices of a distribution (single-device statistics
+            otherwise).
     """
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
                  gamma_initializer="ones", moving_mean_initializer="zeros", moving_variance_initializer="ones",
                  beta_regularizer=None, gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,
-                 synchronized=False, **kwargs):
+                 renorm=False, renorm_clipping=None, renorm_momentum=0.99, synchronized=False, **kwargs):
         super().__init__(**kwargs)
         self.axis = int(axis)
         self.momentum = float(momentum)
         self.epsilon = float(epsilon)
         self.center, self.scale = center, scale
         self.synchronized = synchronized
+        self.renorm = bool(renorm)
+        if self.renorm:
+            renorm_clipping = dict(renorm_clipping or {})
+            who = f"BatchNormalization '{self.name}'"
+            unknown = set(renorm_clipping) - {"rmax", "rmin", "dmax"}
+            if unknown:
+                raise ValueError(f"{who}: renorm_clipping={renorm_clipping!r} has unknown keys {sorted(unknown)}; "
+                                 "expected only 'rmax', 'rmin', 'dmax'")
+            rmax, rmin, dmax = (renorm_clipping.get(k) for k in ("rmax", "rmin", "dmax"))
+            if rmax is not None and rmin is not None and rmax < rmin:
+                raise ValueError(f"{who}: renorm_clipping has rmax={rmax} < rmin={rmin}; expected rmax >= rmin")
+            if dmax is not None and dmax < 0:
+                raise ValueError(f"{who}: renorm_clipping has dmax={dmax}; expected dmax >= 0")
+        self.renorm_clipping = renorm_clipping
+        self.renorm_momentum = renorm_momentum
         self.beta_initializer = initializers.get(beta_initializer)
         self.gamma_initializer = initializers.get(gamma_initializer)
         self.moving_mean_initializer = initializers.get(moving_mean_initializer)
@@ -90,10 +114,53 @@ class BatchNormalization(Layer):
                                            trainable=False, name="moving_mean", autocast=False)
         self.moving_variance = self.add_weight(shape=shape, initializer=self.moving_variance_initializer,
                                                trainable=False, name="moving_variance", autocast=False)
+        if self.renorm:
+            def stddev_init(shape, dtype=None, _init=self.moving_variance_initializer):
+                return ops.sqrt(_init(shape, dtype=dtype))
+
+            self.moving_stddev = self.add_weight(shape=shape, initializer=stddev_init, trainable=False,
+                                                 name="moving_stddev", autocast=False)
+            self.renorm_mean = self.add_weight(shape=shape, initializer=self.moving_mean_initializer, trainable=False,
+                                               name="renorm_mean", autocast=False)
+            self.renorm_stddev = self.add_weight(shape=shape, initializer=stddev_init, trainable=False,
+                                                 name="renorm_stddev", autocast=False)
+
+    def _renormalize(self, mean, var, gamma, beta):
+        """The renorm-corrected scale and offset, and the updates of the renorm statistics."""
+        dtype = ops.dtype(mean)
+        std = ops.sqrt(var + self.epsilon)
+        r_mean = ops.cast(self.renorm_mean, dtype)
+        r_std_stored = ops.cast(self.renorm_stddev, dtype)
+        r_std = ops.maximum(r_std_stored, self.epsilon ** 0.5)
+        r = std / r_std
+        d = (mean - r_mean) / r_std
+        clip = self.renorm_clipping
+        if clip.get("rmin") is not None:
+            r = ops.maximum(r, clip["rmin"])
+        if clip.get("rmax") is not None:
+            r = ops.minimum(r, clip["rmax"])
+        if clip.get("dmax") is not None:
+            d = ops.clip(d, -clip["dmax"], clip["dmax"])
+        r, d = ops.stop_gradient(r), ops.stop_gradient(d)
+        new_gamma = r if gamma is None else r * gamma
+        new_beta = d if gamma is None else d * gamma
+        if beta is not None:
+            new_beta = new_beta + beta
+        mean_s, std_s = ops.stop_gradient(mean), ops.stop_gradient(std)
+        rm = self.renorm_momentum
+        self.renorm_mean.assign(r_mean * rm + mean_s * (1.0 - rm))
+        self.renorm_stddev.assign(r_std_stored * rm + std_s * (1.0 - rm))
+        mom = self.momentum
+        self.moving_mean.assign(ops.cast(self.moving_mean, dtype) * mom + mean_s * (1.0 - mom))
+        new_std = ops.cast(self.moving_stddev, dtype) * mom + std_s * (1.0 - mom)
+        self.moving_stddev.assign(new_std)
+        self.moving_variance.assign(ops.relu(new_std * new_std - self.epsilon))
+        return new_gamma, new_beta
 
     def call(self, inputs, training=None, mask=None):
         in_dtype = ops.dtype(inputs)
         x = ops.cast(inputs, "float32") if in_dtype in ("float16", "bfloat16") else inputs
+        gamma, beta = self.gamma, self.beta
         if training and self.trainable:
             if mask is not None:
                 m = ops.cast(mask, ops.dtype(x))
@@ -107,12 +174,15 @@ class BatchNormalization(Layer):
                 var = ops.sum(ops.square(x - ops.reshape(mean, tuple(shape))) * m, axis=self._reduction_axes) / count
             else:
                 mean, var = ops.moments(x, self._reduction_axes, False, self.synchronized)
-            mom = self.momentum
-            self.moving_mean.assign(self.moving_mean * mom + ops.stop_gradient(mean) * (1.0 - mom))
-            self.moving_variance.assign(self.moving_variance * mom + ops.stop_gradient(var) * (1.0 - mom))
+            if self.renorm:
+                gamma, beta = self._renormalize(mean, var, gamma, beta)
+            else:
+                mom = self.momentum
+                self.moving_mean.assign(self.moving_mean * mom + ops.stop_gradient(mean) * (1.0 - mom))
+                self.moving_variance.assign(self.moving_variance * mom + ops.stop_gradient(var) * (1.0 - mom))
         else:
             mean, var = self.moving_mean, self.moving_variance
-        out = ops.batch_normalization(x, mean, var, self._ax, self.beta, self.gamma, self.epsilon)
+        out = ops.batch_normalization(x, mean, var, self._ax, beta, gamma, self.epsilon)
         return ops.cast(out, in_dtype) if ops.dtype(out) != in_dtype else out
 
     def compute_output_shape(self, input_shape):
@@ -128,7 +198,9 @@ class BatchNormalization(Layer):
                 "beta_regularizer": _ser(regularizers, self.beta_regularizer),
                 "gamma_regularizer": _ser(regularizers, self.gamma_regularizer),
                 "beta_constraint": _ser(constraints, self.beta_constraint),
-                "gamma_constraint": _ser(constraints, self.gamma_constraint), "synchronized": self.synchronized}
+                "gamma_constraint": _ser(constraints, self.gamma_constraint), "synchronized": self.synchronized,
+                "renorm": self.renorm, "renorm_clipping": self.renorm_clipping,
+                "renorm_momentum": self.renorm_momentum}
 
 
 class LayerNormalization(Layer):
@@ -138,14 +210,25 @@ class LayerNormalization(Layer):
         axis: an int or a list of ints (default ``-1``).
         epsilon: added to the variance.
         center, scale: learn ``beta`` / ``gamma``.
-        rms_scaling: use the RMS instead of the standard deviation (and no centring).
+        beta_initializer, gamma_initializer, beta_regularizer, gamma_regularizer,
+        beta_constraint, gamma_constraint: for the weights.
+
+    Keras's deprecated ``rms_scaling=True`` keyword is accepted and computed as Keras computes it:
+    no ``beta``, the input divided by ``sqrt(variance + epsilon)`` (not by its root mean square)
+    and scaled by ``gamma``. A true RMS normalization is ``RMSNormalization``.
     """
 
-    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, rms_scaling=False, beta_initializer="zeros",
+    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
                  gamma_initializer="ones", beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
                  gamma_constraint=None, **kwargs):
+        rms_scaling = bool(kwargs.pop("rms_scaling", False))
         super().__init__(**kwargs)
-        self.axis = axis if isinstance(axis, int) else list(axis)
+        if isinstance(axis, (list, tuple)):
+            self.axis = [int(a) for a in axis]
+        elif isinstance(axis, int) and not isinstance(axis, bool):
+            self.axis = axis
+        else:
+            raise TypeError(f"LayerNormalization '{self.name}': axis={axis!r}; expected an int or a list of ints")
         self.epsilon = float(epsilon)
         self.center, self.scale, self.rms_scaling = center, scale, rms_scaling
         self.beta_initializer = initializers.get(beta_initializer)
@@ -166,7 +249,7 @@ class LayerNormalization(Layer):
         self._bshape = tuple(input_shape[i] if i in self._axes else 1 for i in range(ndim))
         self.gamma = self.add_weight(shape=shape, initializer=self.gamma_initializer,
                                      regularizer=self.gamma_regularizer, constraint=self.gamma_constraint,
-                                     name="gamma", autocast=False) if self.scale else None
+                                     name="gamma", autocast=False) if self.scale or self.rms_scaling else None
         self.beta = self.add_weight(shape=shape, initializer=self.beta_initializer,
                                     regularizer=self.beta_regularizer, constraint=self.beta_constraint,
                                     name="beta", autocast=False) if self.center and not self.rms_scaling else None
@@ -178,8 +261,8 @@ class LayerNormalization(Layer):
         gamma = self.gamma if self.gamma is None or trailing else ops.reshape(self.gamma, self._bshape)
         beta = self.beta if self.beta is None or trailing else ops.reshape(self.beta, self._bshape)
         if self.rms_scaling:
-            ms = ops.mean(ops.square(x), axis=self._axes, keepdims=True)
-            out = x * ops.rsqrt(ms + self.epsilon)
+            var = ops.var(x, axis=self._axes, keepdims=True)
+            out = x * ops.rsqrt(var + self.epsilon)
             if gamma is not None:
                 out = out * gamma
         else:

@@ -63,8 +63,13 @@ class BasePooling(Layer):
 
 
 def _pool_class(name, rank, mode, default_pool):
-    def __init__(self, pool_size=default_pool, strides=None, padding="valid", data_format=None, **kwargs):
-        BasePooling.__init__(self, rank, pool_size, strides, padding, data_format, mode, **kwargs)
+    if default_pool is None:  # Keras's average pooling layers have no default pool size
+        def __init__(self, pool_size, strides=None, padding="valid", data_format=None, name=None, **kwargs):
+            BasePooling.__init__(self, rank, pool_size, strides, padding, data_format, mode, name=name, **kwargs)
+    else:
+        def __init__(self, pool_size=default_pool, strides=None, padding="valid", data_format=None, name=None,
+                     **kwargs):
+            BasePooling.__init__(self, rank, pool_size, strides, padding, data_format, mode, name=name, **kwargs)
 
     doc = (f"{rank}-D {'max' if mode == 'max' else 'average'} pooling (``pool_size``, ``strides`` default to the "
            "pool size, ``padding`` 'valid'/'same', ``data_format``)." +
@@ -75,9 +80,9 @@ def _pool_class(name, rank, mode, default_pool):
 MaxPooling1D = _pool_class("MaxPooling1D", 1, "max", 2)
 MaxPooling2D = _pool_class("MaxPooling2D", 2, "max", (2, 2))
 MaxPooling3D = _pool_class("MaxPooling3D", 3, "max", (2, 2, 2))
-AveragePooling1D = _pool_class("AveragePooling1D", 1, "avg", 2)
-AveragePooling2D = _pool_class("AveragePooling2D", 2, "avg", (2, 2))
-AveragePooling3D = _pool_class("AveragePooling3D", 3, "avg", (2, 2, 2))
+AveragePooling1D = _pool_class("AveragePooling1D", 1, "avg", None)
+AveragePooling2D = _pool_class("AveragePooling2D", 2, "avg", None)
+AveragePooling3D = _pool_class("AveragePooling3D", 3, "avg", None)
 
 
 class BaseGlobalPooling(Layer):

@@ -25,10 +25,12 @@ import string
 import numpy as np
 
 from dlx import dtype_policies, initializers, ops
+from dlx.layers import quantized_float8 as _float8
+from dlx.layers import quantized_int4 as _int4
 from dlx.quantizers import quantization_config as _qconfig
 from dlx.quantizers.quantizers import AbsMaxQuantizer, fake_abs_max_quantize
 
-_SUPPORTED = (None, "int8")
+_SUPPORTED = (None, "int8", "int4", "float8")
 
 
 def einsum_quantization_layout(equation: str, ndim: int):
@@ -125,18 +127,25 @@ class QuantizableLayer:
     def variable_serialization_spec(self) -> dict:
         """The saved variable names, in order, per quantization mode (``None``: float)."""
         w, extra = self._weight_name, (["bias"] if self._weight_name == "kernel" else [])
-        return {None: [w, *extra], "int8": [w, *extra, self._scale_name]}
+        spec = {None: [w, *extra], "int8": [w, *extra, self._scale_name],
+                "int4": [w, *extra, self._scale_name, f"{w}_zero", "g_idx"]}
+        if self._weight_name == "kernel":  # Dense / EinsumDense train in float8
+            spec["float8"] = [w, *extra, *(f"{n}_{k}" for n in _float8.NAMES for k in ("scale", "amax_history"))]
+        return spec
 
     def _check_mode(self, mode):
         if mode not in _SUPPORTED:
             raise ValueError(f"{type(self).__name__} '{self.name}': quantization mode {mode!r} is not supported; "
-                             "dlx implements 'int8' (int4, float8, gptq, awq are not implemented)")
+                             "dlx implements 'int8', 'int4' and (Dense / EinsumDense) 'float8' here (gptq, awq are "
+                             "not implemented)")
 
     def _weight_value(self):
         """The float weight including the LoRA delta (a tensor)."""
         w = getattr(self, "_" + self._weight_name)
         if self.quantization_mode == "int8":
             w = self._dequantize_weight(w, getattr(self, self._scale_name))
+        elif self.quantization_mode == "int4":
+            w = _int4.dequantize(self)
         if self.lora_enabled:
             a, b = self._lora_vars()
             w = ops.cast(ops.add(w, self._lora_delta(a, b)), self.compute_dtype)
@@ -153,8 +162,16 @@ class QuantizableLayer:
         """Creates the layer's weight (float, or int8 + scale under a quantized policy)."""
         mode = self.quantization_mode
         self._check_mode(mode)
+        if mode == "float8" and "float8" not in self.variable_serialization_spec:
+            raise ValueError(f"{type(self).__name__} '{self.name}': float8 is for Dense and EinsumDense (as in Keras)")
         name = self._weight_name
-        if mode == "int8":
+        if mode == "float8":  # the scales first, then the float kernel (Keras's order when built from a config)
+            _float8.build(self)
+            setattr(self, "_" + name, self.add_weight(shape=shape, initializer=initializer, regularizer=regularizer,
+                                                      constraint=constraint, name=name))
+        elif mode == "int4":
+            _int4.build(self, shape, _qconfig.block_size_for_layer(self, self.quantization_config))
+        elif mode == "int8":
             setattr(self, "_" + name, self.add_weight(shape=shape, initializer="zeros", dtype="int8",
                                                       trainable=False, name=name))
             setattr(self, self._scale_name, self.add_weight(shape=self._scale_shape(shape), initializer="ones",
@@ -222,16 +239,36 @@ class QuantizableLayer:
         if self.quantization_mode is not None:
             raise ValueError(f"{type(self).__name__} '{self.name}' is already quantized "
                              f"({self.quantization_mode!r})")
-        self.quantization_config = config
         name = self._weight_name
         old = getattr(self, "_" + name)
-        q, scale = self._quantize_weight(old, config)
+        if mode == "float8":
+            if "float8" not in self.variable_serialization_spec:
+                raise ValueError(f"{type(self).__name__} '{self.name}' does not support float8 (Dense and EinsumDense "
+                                 "do, as in Keras)")
+            if self.lora_enabled:
+                raise ValueError(f"{type(self).__name__} '{self.name}': float8 layers do not support LoRA "
+                                 "(as in Keras)")
+            self.quantization_config = config
+            self.dtype_policy = dtype_policies.QuantizedFloat8DTypePolicy("float8", self.dtype_policy.name)
+            _float8.build(self)  # the float kernel stays; the scales are added after it
+            return
+        if mode == "int4":
+            block = _qconfig.block_size_for_layer(self, config)
+            values = _int4.quantize_values(self, old, config, block)
+            policy = dtype_policies.Int4DTypePolicy(f"int4/{-1 if block is None else block}", self.dtype_policy.name)
+        else:
+            values = self._quantize_weight(old, config)
+            policy = dtype_policies.QuantizedDTypePolicy(mode, self.dtype_policy.name)
+        self.quantization_config = config
         self._untrack_variable(old)
         delattr(self, "_" + name)
-        self.dtype_policy = dtype_policies.QuantizedDTypePolicy(mode, self.dtype_policy.name)
+        self.dtype_policy = policy
         self._build_weight(tuple(old.shape), None, None, None)
-        getattr(self, "_" + name).assign(q)
-        getattr(self, self._scale_name).assign(scale)
+        if mode == "int4":
+            _int4.assign(self, *values)
+        else:
+            getattr(self, "_" + name).assign(values[0])
+            getattr(self, self._scale_name).assign(values[1])
         if self.lora_enabled:  # keep LoRA's variables after the weight, as a fresh build would
             a, b = self._lora_vars()
             for v in (a, b):
@@ -243,28 +280,37 @@ class QuantizableLayer:
                                                                            AbsMaxQuantizer())
 
     # -- saving --------------------------------------------------------------------------------------
-    def _merged_for_saving(self):
-        """``(weight, scale)`` to save: LoRA merged in (re-quantized in int8 mode)."""
-        w = getattr(self, "_" + self._weight_name)
-        if self.quantization_mode is None:
-            return self._weight_value(), None
-        scale = getattr(self, self._scale_name)
+    def _merged_for_saving(self) -> dict:
+        """``{name: value}`` of the weight and its quantization state to save: LoRA merged in
+        (re-quantized when the layer is quantized)."""
+        name, mode = self._weight_name, self.quantization_mode
+        if mode is None:
+            return {name: self._weight_value()}
+        zero_name = f"{name}_zero"
         if not self.lora_enabled:
-            return w, scale
+            return {n: getattr(self, "_" + n if n == name else n) for n in (name, self._scale_name, zero_name)
+                    if hasattr(self, "_" + n if n == name else n)}
         merged = self._weight_value()
-        return self._quantize_weight(merged, None)
+        if mode == "int4":
+            packed, scale, zero = _int4.quantize_values(self, merged, None, self._int4_block_size)
+            return {name: packed, self._scale_name: scale, **({} if zero is None else {zero_name: zero})}
+        q, scale = self._quantize_weight(merged, None)
+        return {name: q, self._scale_name: scale}
 
     def save_own_variables(self, store):
         if not self.built:
             return
         mode = self.quantization_mode
         self._check_mode(mode)
-        weight, scale = self._merged_for_saving()
+        merged = self._merged_for_saving()
         i = 0
         for name in self.variable_serialization_spec[mode]:
-            if name == "bias" and self.bias is None:
+            if name in merged:
+                value = merged[name]
+            elif getattr(self, name, None) is not None:
+                value = getattr(self, name)
+            else:  # no bias; no zero point / g_idx for per-channel int4
                 continue
-            value = weight if name == self._weight_name else scale if name == self._scale_name else getattr(self, name)
             store[str(i)] = ops.convert_to_numpy(value)
             i += 1
 
@@ -273,8 +319,12 @@ class QuantizableLayer:
         (dlx's loader checks count and shapes against them before assigning anything)."""
         mode = self.quantization_mode
         self._check_mode(mode)
-        names = [n for n in self.variable_serialization_spec[mode] if not (n == "bias" and self.bias is None)]
-        return [getattr(self, "_" + n) if n == self._weight_name else getattr(self, n) for n in names]
+        out = []
+        for n in self.variable_serialization_spec[mode]:
+            v = getattr(self, "_" + n if n == self._weight_name else n, None)
+            if v is not None:  # no bias; no zero point / g_idx for per-channel int4
+                out.append(v)
+        return out
 
     def _after_load(self) -> None:
         """A loaded weight has the LoRA update merged in: the factors restart at zero (as Keras)."""
@@ -326,20 +376,42 @@ class _KernelQuantization(QuantizableLayer):
             return self._weight_value()
         return self._kernel
 
-    def _int8_output(self, inputs, training=None):
-        """The int8 path's pre-activation output: the quantized contraction plus the bias."""
-        x = self._int8_call(inputs, training)
+    def _quantized_output(self, inputs, training=None):
+        """A quantized layer's pre-activation output: the quantized contraction plus the bias."""
+        if self.quantization_mode == "float8":
+            return _float8.contract(self, inputs, training, self._float_contraction)
+        if self.quantization_mode == "int4":
+            x = self._add_lora(inputs, self._int4_contract(inputs))
+        else:
+            x = self._int8_call(inputs, training)
         return x if self.bias is None else ops.add(x, self.bias)
+
+    def _int4_reduced_axes(self, shape):
+        return (0,)
 
 
 class DenseQuantization(_KernelQuantization):
     _quantizable_class = "Dense"
 
+    def _int4_contract(self, inputs):
+        return _int4.dense_call(self, inputs)
+
+    @staticmethod
+    def _float_contraction(x, kernel):
+        return ops.matmul(x, kernel)
+
+    def _add_lora(self, inputs, x):
+        if not self.lora_enabled:
+            return x
+        a, b = self._lora_vars()
+        lora = ops.matmul(ops.matmul(inputs, a), b)
+        return ops.cast(ops.add(x, ops.multiply(self.lora_alpha / self.lora_rank, lora)), self.compute_dtype)
+
     def _scale_shape(self, shape):
         return (shape[1],)
 
     def _lora_shapes(self, rank):
-        k = self._kernel.shape
+        k = self._int4_shape if self.quantization_mode == "int4" else self._kernel.shape
         return (k[0], rank), (rank, k[1])
 
     def _quantize_weight(self, value, config):
@@ -371,6 +443,22 @@ class DenseQuantization(_KernelQuantization):
 class EinsumDenseQuantization(_KernelQuantization):
     _quantizable_class = "EinsumDense"
 
+    def _int4_reduced_axes(self, shape):
+        return tuple(self._layout()["kernel"][0])
+
+    def _int4_contract(self, inputs):
+        return _int4.einsum_call(self, inputs)
+
+    def _float_contraction(self, x, kernel):
+        return ops.einsum(self.equation, x, kernel)
+
+    def _add_lora(self, inputs, x):
+        if not self.lora_enabled:
+            return x
+        a, b = self._lora_vars()
+        lora = ops.matmul(ops.einsum(self.equation, inputs, a), b)
+        return ops.cast(ops.add(x, ops.multiply(self.lora_alpha / self.lora_rank, lora)), self.compute_dtype)
+
     def _layout(self):
         return einsum_quantization_layout(self.equation, self._input_ndim)
 
@@ -385,7 +473,7 @@ class EinsumDenseQuantization(_KernelQuantization):
         return tuple(kept)
 
     def _lora_shapes(self, rank):
-        k = tuple(self._kernel.shape)
+        k = self._int4_shape if self.quantization_mode == "int4" else tuple(self._kernel.shape)
         return (*k[:-1], rank), (rank, k[-1])
 
     def _quantize_weight(self, value, config):
@@ -422,6 +510,20 @@ class EinsumDenseQuantization(_KernelQuantization):
 class EmbeddingQuantization(QuantizableLayer):
     _weight_name = "embeddings"
     _quantizable_class = "Embedding"
+
+    def _int4_reduced_axes(self, shape):
+        return (0,)
+
+    def _quantized_call(self, inputs):
+        """A quantized layer's lookup (int8 or int4), with LoRA."""
+        if self.quantization_mode == "int8":
+            return self._int8_call(inputs)
+        out = _int4.embedding_call(self, inputs)
+        if self.lora_enabled:
+            a, b = self._lora_vars()
+            lora = ops.matmul(ops.take(a, inputs, axis=0), b)
+            out = ops.cast(ops.add(out, ops.multiply(self.lora_alpha / self.lora_rank, lora)), self.compute_dtype)
+        return out
 
     def _scale_shape(self, shape):
         return (shape[0],)
@@ -474,6 +576,10 @@ def quantize_model(model, mode, config, filters, type_check=True) -> None:
         if not isinstance(layer, QuantizableLayer) or not _matches(layer, filters):
             continue
         if layer.quantization_mode is not None:
+            continue
+        if mode not in layer.variable_serialization_spec:  # Embedding has no float8 (as in Keras: skipped)
+            warnings.warn(f"{type(layer).__name__} '{layer.name}' does not support quantization mode {mode!r}; "
+                          "left as it is", UserWarning, stacklevel=3)
             continue
         try:
             layer.quantize(mode, type_check=type_check, config=config)

@@ -4,6 +4,7 @@ ActivityRegularization."""
 from __future__ import annotations
 
 from dlx import ops, regularizers
+from dlx.layers.input_spec import InputSpec
 from dlx.layers.layer import Layer
 from dlx.random import SeedGenerator
 
@@ -48,64 +49,78 @@ class Dropout(Layer):
         return {**super().get_config(), "rate": self.rate, "noise_shape": self.noise_shape, "seed": self.seed}
 
 
-class SpatialDropout1D(Dropout):
-    """Drops whole feature maps of ``(batch, steps, channels)`` inputs."""
+class _SpatialDropout(Dropout):
+    """Dropout of whole feature maps: the keep mask is shared over the spatial axes."""
 
-    def __init__(self, rate, seed=None, **kwargs):
-        super().__init__(rate, seed=seed, **kwargs)
+    rank = 1
+
+    def __init__(self, rate, seed=None, name=None, dtype=None, data_format=None):
+        super().__init__(rate, seed=seed, name=name, dtype=dtype)
+        if self.rank > 1:
+            from dlx import config
+
+            self.data_format = data_format or config.image_data_format()
+            if self.data_format not in ("channels_last", "channels_first"):
+                raise ValueError(f"{type(self).__name__} '{self.name}': data_format={data_format!r}; expected "
+                                 "'channels_last' or 'channels_first'")
+        self.input_spec = InputSpec(ndim=self.rank + 2)
 
     def _noise_shape(self, inputs):
         s = ops.shape(inputs)
-        return (s[0], 1, s[2])
+        ones = (1,) * self.rank
+        if self.rank > 1 and self.data_format == "channels_first":
+            return (s[0], s[1], *ones)
+        return (s[0], *ones, s[-1])
 
     def get_config(self) -> dict:
-        cfg = super().get_config()
-        cfg.pop("noise_shape")
+        # Keras's spatial dropouts take exactly these constructor arguments
+        base = super().get_config()
+        cfg = {"rate": self.rate, "seed": self.seed, "name": base["name"], "dtype": base.get("dtype")}
+        if self.rank > 1:
+            cfg["data_format"] = self.data_format
         return cfg
 
 
-class SpatialDropout2D(Dropout):
-    """Drops whole channels of 4-D inputs."""
+class SpatialDropout1D(_SpatialDropout):
+    """Drops whole feature maps (channels) of ``(batch, steps, channels)`` inputs: the mask is
+    shared over the steps.
 
-    def __init__(self, rate, data_format=None, seed=None, **kwargs):
-        super().__init__(rate, seed=seed, **kwargs)
-        from dlx import config
+    Arguments:
+        rate: drop probability in ``[0, 1]``.
+        seed: an int for reproducible masks.
+    """
 
-        self.data_format = data_format or config.image_data_format()
+    rank = 1
 
-    def _noise_shape(self, inputs):
-        s = ops.shape(inputs)
-        if self.data_format == "channels_first":
-            return (s[0], s[1], 1, 1)
-        return (s[0], 1, 1, s[3])
-
-    def get_config(self) -> dict:
-        cfg = super().get_config()
-        cfg.pop("noise_shape")
-        return {**cfg, "data_format": self.data_format}
+    def __init__(self, rate, seed=None, name=None, dtype=None):
+        super().__init__(rate, seed=seed, name=name, dtype=dtype)
 
 
-class SpatialDropout3D(Dropout):
-    """Drops whole channels of 5-D inputs."""
+class SpatialDropout2D(_SpatialDropout):
+    """Drops whole channels of 4-D inputs (the mask is shared over rows and columns).
 
-    def __init__(self, rate, data_format=None, seed=None, **kwargs):
-        super().__init__(rate, seed=seed, **kwargs)
-        from dlx import config
+    Arguments:
+        rate: drop probability in ``[0, 1]``.
+        data_format: ``"channels_last"`` or ``"channels_first"`` (default: the config's).
+        seed: an int for reproducible masks.
+    """
 
-        self.data_format = data_format or config.image_data_format()
+    rank = 2
 
-    def _noise_shape(self, inputs):
-        s = ops.shape(inputs)
-        if len(s) != 5:
-            raise ValueError(f"SpatialDropout3D '{self.name}': expected 5-D inputs; received shape {tuple(s)}")
-        if self.data_format == "channels_first":
-            return (s[0], s[1], 1, 1, 1)
-        return (s[0], 1, 1, 1, s[4])
+    def __init__(self, rate, data_format=None, seed=None, name=None, dtype=None):
+        super().__init__(rate, seed=seed, name=name, dtype=dtype, data_format=data_format)
 
-    def get_config(self) -> dict:
-        cfg = super().get_config()
-        cfg.pop("noise_shape")
-        return {**cfg, "data_format": self.data_format}
+
+class SpatialDropout3D(_SpatialDropout):
+    """Drops whole channels of 5-D inputs (the mask is shared over the three spatial axes).
+
+    Arguments: as ``SpatialDropout2D``.
+    """
+
+    rank = 3
+
+    def __init__(self, rate, data_format=None, seed=None, name=None, dtype=None):
+        super().__init__(rate, seed=seed, name=name, dtype=dtype, data_format=data_format)
 
 
 class AlphaDropout(Layer):

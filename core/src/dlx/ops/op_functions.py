@@ -1995,6 +1995,15 @@ def negative(x):
     return _STATE.kernels['negative'](x)
 
 
+def nextafter(x1, x2):
+    """The next representable value after ``x1`` in the direction of ``x2``, elementwise (``x2``
+    itself where they are equal; NaN where either is NaN). Ints and bools give ``floatx()``.
+    """
+    if isinstance(x1, _Special) or isinstance(x2, _Special):
+        return _slow(_REGISTRY['nextafter'], (x1, x2,), {})
+    return _STATE.kernels['nextafter'](x1, x2)
+
+
 def nonzero(x):
     """A tuple of int32 index arrays, one per dimension of ``x``, of its non-zero entries in
     row-major order (data-dependent length: eager only).
@@ -2118,6 +2127,16 @@ def pinv(x, rcond=None):
     return _STATE.kernels['pinv'](x, rcond)
 
 
+def polar(abs_, angle):
+    """The complex tensor ``abs_ * (cos(angle) + 1j * sin(angle))`` (broadcast). float64 parts
+    give complex128; every other float, int or bool input gives complex64 (float16 / bfloat16
+    parts are computed in float32). Needs a backend with complex dtypes.
+    """
+    if isinstance(abs_, _Special) or isinstance(angle, _Special):
+        return _slow(_REGISTRY['polar'], (abs_, angle,), {})
+    return _STATE.kernels['polar'](abs_, angle)
+
+
 def power(x1, x2):
     """``x1 ** x2``."""
     if isinstance(x1, _Special) or isinstance(x2, _Special):
@@ -2126,7 +2145,9 @@ def power(x1, x2):
 
 
 def prod(x, axis=None, keepdims=False, dtype=None):
-    """Product over ``axis``, computed in ``dtype`` if given (``x`` is cast to it first)."""
+    """Product over ``axis``, computed in ``dtype`` if given (``x`` is cast to it first). bool,
+    int8 and int16 give int32, uint8 and uint16 uint32 (Keras's rule).
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('prod', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -2190,6 +2211,29 @@ def rad2deg(x):
     return _STATE.kernels['rad2deg'](x)
 
 
+def random_beta(seed, shape, alpha, beta, dtype=None):
+    """Beta(``alpha``, ``beta``) samples: ``X / (X + Y)`` of independent gamma samples (rows 0 and
+    1 of a ``(2, *shape)`` gamma draw), computed as ``sigmoid(log X - log Y)`` so tiny parameters
+    neither underflow nor divide 0 by 0.
+    """
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_beta', 'dtype', dtype)
+    if isinstance(seed, _Special):
+        return _slow(_REGISTRY['random_beta'], (seed, shape, alpha, beta, dtype,), {})
+    return _STATE.kernels['random_beta'](seed, shape, alpha, beta, dtype)
+
+
+def random_binomial(seed, shape, counts, probabilities, dtype=None):
+    """Binomial(``counts``, ``probabilities``) samples as floats (the number of successes in
+    ``counts`` trials); both broadcast to ``shape``. Work grows with log2 of the largest count.
+    """
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_binomial', 'dtype', dtype)
+    if isinstance(seed, _Special):
+        return _slow(_REGISTRY['random_binomial'], (seed, shape, counts, probabilities, dtype,), {})
+    return _STATE.kernels['random_binomial'](seed, shape, counts, probabilities, dtype)
+
+
 def random_bits(seed, shape):
     """Threefry-2x32 random bits of ``shape`` (uint32) from a ``(2,)`` uint32 ``seed``."""
     if isinstance(seed, _Special):
@@ -2211,6 +2255,17 @@ def random_dropout(seed, inputs, rate, noise_shape=None):
     if isinstance(seed, _Special) or isinstance(inputs, _Special):
         return _slow(_REGISTRY['random_dropout'], (seed, inputs, rate, noise_shape,), {})
     return _STATE.kernels['random_dropout'](seed, inputs, rate, noise_shape)
+
+
+def random_gamma(seed, shape, alpha, dtype=None):
+    """Gamma(``alpha``, scale 1) samples (Marsaglia-Tsang rejection with a fixed number of
+    proposals per element, see the module's notes); ``alpha`` broadcasts to ``shape``.
+    """
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_gamma', 'dtype', dtype)
+    if isinstance(seed, _Special):
+        return _slow(_REGISTRY['random_gamma'], (seed, shape, alpha, dtype,), {})
+    return _STATE.kernels['random_gamma'](seed, shape, alpha, dtype)
 
 
 def random_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
@@ -2846,7 +2901,9 @@ def subtract(x1, x2):
 
 
 def sum(x, axis=None, keepdims=False):
-    """Sum over ``axis`` (all axes if ``None``), pairwise accumulated."""
+    """Sum over ``axis`` (all axes if ``None``), pairwise accumulated. bool, int8 and int16 sum
+    to int32, uint8 and uint16 to uint32 (Keras's rule).
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('sum', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -3106,6 +3163,28 @@ def vdot(x1, x2):
     return _STATE.kernels['vdot'](x1, x2)
 
 
+def vectorize(pyfunc, *, excluded=None, signature=None):
+    """Turns ``pyfunc`` (written in ``dlx.ops``, on one element or one core block) into a
+    function over broadcast tensors, as ``np.vectorize``.
+
+    Arguments:
+        pyfunc: the function to vectorize.
+        excluded: positions (ints) and keyword names (strings) of arguments passed through
+            unchanged instead of being vectorized over.
+        signature: a generalized-ufunc signature such as ``"(m,n),(n)->(m)"``: each input's
+            trailing core dimensions go to ``pyfunc`` whole; the leading ones are broadcast and
+            looped over. ``None``: every input is looped over elementwise.
+
+    >>> import dlx
+    >>> from dlx import ops
+    >>> with dlx.backend.use("numpy"):
+    ...     row_norm = ops.vectorize(lambda v: ops.sqrt(ops.sum(v * v)), signature="(n)->()")
+    ...     row_norm(ops.convert_to_tensor([[3.0, 4.0], [5.0, 12.0]])).tolist()
+    [5.0, 13.0]
+    """
+    return _STATE.kernels['vectorize'](pyfunc, excluded=excluded, signature=signature)
+
+
 def vectorized_map(function, elements):
     """``function`` applied to each slice of ``elements`` (a pytree) along its leading axis,
     the results stacked; native kernels vectorize it (``jax.vmap``, ``torch.vmap``,
@@ -3114,6 +3193,39 @@ def vectorized_map(function, elements):
     if isinstance(elements, _Special):
         return _slow(_REGISTRY['vectorized_map'], (function, elements,), {})
     return _STATE.kernels['vectorized_map'](function, elements)
+
+
+def view(x, dtype=None):
+    """The bits of ``x`` reinterpreted as ``dtype`` (no conversion): the last axis is rescaled by
+    the ratio of the item sizes (a float32 ``(4, 6)`` tensor viewed as uint8 is ``(4, 24)``);
+    ``dtype=None`` returns ``x``'s values unchanged. The bytes are read in the machine's order
+    (little-endian on every supported platform).
+    """
+    if dtype is not None:
+        dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('view', 'dtype', dtype)
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['view'], (x, dtype,), {})
+    return _STATE.kernels['view'](x, dtype)
+
+
+def view_as_complex(x):
+    """The complex tensor whose real and imaginary parts are ``x[..., 0]`` and ``x[..., 1]``
+    (the last axis must have size 2). As Keras's, the result is complex64 for every input dtype
+    (float64 parts are rounded to float32). Needs a backend with complex dtypes.
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['view_as_complex'], (x,), {})
+    return _STATE.kernels['view_as_complex'](x)
+
+
+def view_as_real(x):
+    """The ``(..., 2)`` float tensor of ``x``'s real and imaginary parts (complex64 -> float32,
+    complex128 -> float64). A real float tensor gets zero imaginary parts in its own dtype; ints
+    and bools give ``floatx()``.
+    """
+    if isinstance(x, _Special):
+        return _slow(_REGISTRY['view_as_real'], (x,), {})
+    return _STATE.kernels['view_as_real'](x)
 
 
 def vsplit(x, indices_or_sections):
@@ -3393,6 +3505,7 @@ __all__ = [
     'nansum',
     'nanvar',
     'negative',
+    'nextafter',
     'nonzero',
     'norm',
     'normalize',
@@ -3406,6 +3519,7 @@ __all__ = [
     'percentile',
     'perspective_transform',
     'pinv',
+    'polar',
     'power',
     'prod',
     'psnr',
@@ -3413,9 +3527,12 @@ __all__ = [
     'qr',
     'quantile',
     'rad2deg',
+    'random_beta',
+    'random_binomial',
     'random_bits',
     'random_categorical',
     'random_dropout',
+    'random_gamma',
     'random_normal',
     'random_randint',
     'random_shuffle',
@@ -3518,7 +3635,11 @@ __all__ = [
     'vander',
     'var',
     'vdot',
+    'vectorize',
     'vectorized_map',
+    'view',
+    'view_as_complex',
+    'view_as_real',
     'vsplit',
     'vstack',
     'where',

@@ -91,6 +91,14 @@ class Tolerance:
         exact = np.asarray(exact)
         if out.shape != exact.shape:
             return Verdict(False, math.inf, False, f"shape {out.shape} != expected {exact.shape}")
+        if out.dtype.kind == "c" or exact.dtype.kind == "c":  # the real and imaginary parts, each in its units
+            parts = []
+            for part, name in ((np.real, "real"), (np.imag, "imag")):
+                v = self._check_all(part(out), part(exact), ctx)
+                if not v.ok:
+                    return Verdict(False, v.metric, v.allclose_1e7, f"{name} part: {v.detail}")
+                parts.append(v)
+            return Verdict(True, max(v.metric for v in parts), all(v.allclose_1e7 for v in parts))
         if out.dtype.kind in "biu" or exact.dtype.kind in "biu":
             ok = np.array_equal(out.astype(np.int64) if out.dtype.kind != "b" else out,
                                 exact.astype(np.int64) if exact.dtype.kind != "b" else exact)

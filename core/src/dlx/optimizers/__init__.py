@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from dlx.optimizers import schedules
+from dlx.optimizers import legacy, schedules
 from dlx.optimizers.adafactor import Adafactor
 from dlx.optimizers.adagrad import Adadelta, Adagrad
 from dlx.optimizers.adam import Adam, Adamax, AdamW, Nadam
@@ -16,12 +16,16 @@ from dlx.optimizers.ftrl import Ftrl
 from dlx.optimizers.lamb import Lamb
 from dlx.optimizers.lion import Lion
 from dlx.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from dlx.optimizers.multi_optimizer import MultiOptimizer, OptimizerMap
+from dlx.optimizers.muon import Muon
 from dlx.optimizers.optimizer import Optimizer, clip_by_global_norm, clip_by_norm, global_norm
 from dlx.optimizers.rmsprop import RMSprop
+from dlx.optimizers.schedule_free_adamw import ScheduleFreeAdamW
 from dlx.optimizers.sgd import SGD
 
 ALL_OPTIMIZERS = {c.__name__: c for c in (SGD, RMSprop, Adam, AdamW, Adamax, Adagrad, Adadelta, Nadam, Lion, Ftrl,
-                                          Lamb, Adafactor, LossScaleOptimizer)}
+                                          Lamb, Adafactor, Muon, ScheduleFreeAdamW, LossScaleOptimizer,
+                                          MultiOptimizer)}
 _BY_LOWER = {k.lower(): v for k, v in ALL_OPTIMIZERS.items()}
 
 
@@ -38,7 +42,7 @@ def deserialize(config: dict, custom_objects=None) -> Optimizer:
     if cls is None:
         raise ValueError(f"unknown optimizer class_name={name!r}; expected one of {sorted(ALL_OPTIMIZERS)}")
     return cls.from_config(config.get("config", {}), **({"custom_objects": custom_objects}
-                                                         if cls is LossScaleOptimizer else {}))
+                                                         if cls in (LossScaleOptimizer, MultiOptimizer) else {}))
 
 
 def get(identifier) -> Optimizer:
@@ -49,13 +53,14 @@ def get(identifier) -> Optimizer:
         return deserialize(identifier)
     if isinstance(identifier, str):
         cls = _BY_LOWER.get(identifier.lower())
-        if cls is None or cls is LossScaleOptimizer:
+        if cls is None or cls in (LossScaleOptimizer, MultiOptimizer):
             raise ValueError(f"unknown optimizer {identifier!r}; expected one of "
-                             f"{sorted(k for k in _BY_LOWER if k != 'lossscaleoptimizer')}")
+                             f"{sorted(k for k in _BY_LOWER if k not in ('lossscaleoptimizer', 'multioptimizer'))}")
         return cls()
     raise ValueError(f"optimizer={identifier!r}: expected an Optimizer, a name or a config dict")
 
 
 __all__ = ["SGD", "Adadelta", "Adafactor", "Adagrad", "Adam", "AdamW", "Adamax", "Ftrl", "Lamb", "Lion",
-           "LossScaleOptimizer", "Nadam", "Optimizer", "RMSprop", "clip_by_global_norm", "clip_by_norm", "deserialize",
-           "get", "global_norm", "schedules", "serialize"]
+           "LossScaleOptimizer", "MultiOptimizer", "Muon", "Nadam", "Optimizer", "OptimizerMap", "RMSprop",
+           "ScheduleFreeAdamW", "clip_by_global_norm", "clip_by_norm", "deserialize",
+           "get", "global_norm", "legacy", "schedules", "serialize"]

@@ -158,7 +158,8 @@ class Optimizer:
         out = tuple([] for _ in names)
         for var in trainable_variables:
             for i, (n, init) in enumerate(zip(names, inits)):
-                out[i].append(self.add_variable_from_reference(var, n, init))
+                # a variable the gradient overwrites (float8 scales) has no slots: None keeps the indices
+                out[i].append(None if overwrites_with_gradient(var) else self.add_variable_from_reference(var, n, init))
         return out[0] if isinstance(name, str) else out
 
     def build(self, variables: Sequence[Variable]) -> None:
@@ -172,8 +173,9 @@ class Optimizer:
                                 "expected a dlx.Variable")
         if self.use_ema:
             self._ema = self.add_optimizer_variables(variables, "average")
-        if self.gradient_accumulation_steps:
-            self._accumulated_gradients = self.add_optimizer_variables(variables, "gradient_accumulator")
+        if self.gradient_accumulation_steps:  # one for every variable (overwritten ones accumulate a maximum)
+            self._accumulated_gradients = [self.add_variable_from_reference(v, "gradient_accumulator")
+                                           for v in variables]
         self._trainable_variables = variables
         self._var_index = {id(v): i for i, v in enumerate(variables)}
         self.built = True
@@ -258,6 +260,9 @@ class Optimizer:
         if self.loss_scale_factor is not None:
             grads = [None if g is None else ops.divide(g, self.loss_scale_factor) for g in grads]
         pairs = [(g, v) for g, v in zip(grads, variables) if g is not None]
+        if any(overwrites_with_gradient(v) for _, v in pairs):
+            self._overwrite_with_gradients([(g, v) for g, v in pairs if overwrites_with_gradient(v)])
+            pairs = [(g, v) for g, v in pairs if not overwrites_with_gradient(v)]
         if pairs:
             variables = [v for _, v in pairs]
             if self.gradient_accumulation_steps:
@@ -267,6 +272,22 @@ class Optimizer:
             if self.use_ema:
                 self._update_ema(variables)
         self._iterations.assign(ops.add(self._iterations.value, 1))
+
+    def _overwrite_with_gradients(self, pairs) -> None:
+        """Variables marked ``overwrite_with_gradient`` (float8 scales and amax histories) take
+        their gradient as their new value; with gradient accumulation, the maximum over the
+        accumulated steps, on update steps only."""
+        steps = self.gradient_accumulation_steps
+        for g, v in pairs:
+            g = ops.cast(g, v.dtype)
+            if not steps:
+                v.assign(g)
+                continue
+            acc = self._accumulated_gradients[self._index(v)]
+            is_update = ops.equal(ops.mod(ops.add(self._iterations.value, 1), steps), 0)
+            most = ops.maximum(g, acc.value)
+            v.assign(ops.where(is_update, most, v.value))
+            acc.assign(ops.where(is_update, ops.zeros_like(g), most))
 
     def _update_variables(self, grads, variables) -> None:
         grads = self._clip_gradients(grads)
@@ -299,12 +320,15 @@ class Optimizer:
         it = self._update_count()
         for v in variables:
             avg = self._ema[self._index(v)]
+            if avg is None:
+                continue
             momentum = ops.multiply(ops.cast(ops.not_equal(it, 0), v.dtype), self.ema_momentum)
             avg.assign(ops.add(ops.multiply(momentum, avg.value), ops.multiply(ops.subtract(1.0, momentum), v.value)))
         if self.ema_overwrite_frequency:
             overwrite = ops.equal(ops.mod(ops.add(it, 1), self.ema_overwrite_frequency), 0)
             for v in variables:
-                v.assign(ops.where(overwrite, self._ema[self._index(v)].value, v.value))
+                if self._ema[self._index(v)] is not None:
+                    v.assign(ops.where(overwrite, self._ema[self._index(v)].value, v.value))
 
     def apply(self, grads, trainable_variables=None) -> None:
         """Applies ``grads`` to ``trainable_variables`` (default: those given to :meth:`build`),
@@ -361,7 +385,7 @@ class Optimizer:
         """With ``use_ema``, overwrites the variables with their moving averages (end of fit)."""
         if self.use_ema and self.built:
             for v in var_list or self._trainable_variables:
-                if id(v) in self._var_index:
+                if id(v) in self._var_index and self._ema[self._index(v)] is not None:
                     v.assign(self._ema[self._index(v)].value)
 
     # -- config -----------------------------------------------------------------------------------
@@ -390,6 +414,12 @@ class Optimizer:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r} built={self.built}>"
+
+
+def overwrites_with_gradient(variable) -> bool:
+    """Whether the optimizer assigns ``variable`` its gradient instead of updating it (the
+    ``overwrite_with_gradient`` flag of float8 layers' scale and amax-history variables)."""
+    return bool(getattr(variable, "overwrite_with_gradient", False))
 
 
 def clip_by_norm(values, clip_norm):

@@ -5,10 +5,23 @@ from __future__ import annotations
 import inspect
 
 from dlx import serialization as _serialization
-from dlx.quantizers.quantization_config import Int8QuantizationConfig, QuantizationConfig
+from dlx.quantizers.float8 import (
+    compute_float8_amax_history,
+    compute_float8_scale,
+    fake_quant_with_min_max_vars,
+    quantize_and_dequantize,
+)
+from dlx.quantizers.int4 import abs_max_quantize_grouped_with_zero_point, pack_int4, unpack_int4
+from dlx.quantizers.quantization_config import (
+    Float8QuantizationConfig,
+    Int4QuantizationConfig,
+    Int8QuantizationConfig,
+    QuantizationConfig,
+)
 from dlx.quantizers.quantizers import AbsMaxQuantizer, Quantizer, abs_max_quantize
 
-_OBJECTS = {c.__name__: c for c in (Quantizer, AbsMaxQuantizer, QuantizationConfig, Int8QuantizationConfig)}
+_OBJECTS = {c.__name__: c for c in (Quantizer, AbsMaxQuantizer, QuantizationConfig, Int8QuantizationConfig,
+                                    Int4QuantizationConfig, Float8QuantizationConfig)}
 _OBJECTS.update({"quantizer": Quantizer, "abs_max_quantizer": AbsMaxQuantizer})
 
 
@@ -41,5 +54,7 @@ def get(identifier, **kwargs):
     return obj
 
 
-__all__ = ["AbsMaxQuantizer", "Int8QuantizationConfig", "QuantizationConfig", "Quantizer", "abs_max_quantize",
-           "deserialize", "get", "serialize"]
+__all__ = ["AbsMaxQuantizer", "Float8QuantizationConfig", "Int4QuantizationConfig", "Int8QuantizationConfig",
+           "QuantizationConfig", "Quantizer", "abs_max_quantize", "abs_max_quantize_grouped_with_zero_point",
+           "compute_float8_amax_history", "compute_float8_scale", "deserialize", "fake_quant_with_min_max_vars", "get",
+           "pack_int4", "quantize_and_dequantize", "serialize", "unpack_int4"]

@@ -72,6 +72,90 @@ class Int8QuantizationConfig(QuantizationConfig):
         return "int8"
 
 
+class Int4QuantizationConfig(QuantizationConfig):
+    """int4 weights (two per byte), float activations by default.
+
+    Arguments:
+        weight_quantizer: per-channel only: an ``AbsMaxQuantizer`` with ``value_range=(-8, 7)`` and
+            ``output_dtype="int8"`` (default: one over the kernel's reduced axes).
+        activation_quantizer: ``"default"`` and ``None``: weight-only (inputs stay float); a
+            quantizer quantizes the inputs (per-channel only).
+        block_size: rows of the input dimension per group: a positive int quantizes each group
+            asymmetrically with its own scale and zero point (``ceil(input_dim / block_size)``
+            groups); ``None`` or ``-1``: per-channel symmetric, one scale per output unit.
+    """
+
+    def __init__(self, weight_quantizer=None, activation_quantizer="default", block_size=128):
+        if isinstance(activation_quantizer, str) and activation_quantizer == "default":
+            activation_quantizer = None
+        super().__init__(weight_quantizer, activation_quantizer)
+        if block_size is not None and block_size != -1 and (isinstance(block_size, bool)
+                                                             or not isinstance(block_size, int) or block_size <= 0):
+            raise ValueError(f"Int4QuantizationConfig: block_size={block_size!r}; expected None, -1 or a positive "
+                             "int")
+        self.block_size = block_size
+        if block_size is not None and block_size > 0 and (weight_quantizer is not None
+                                                          or activation_quantizer is not None):
+            raise ValueError(f"Int4QuantizationConfig: block_size={block_size} (sub-channel) does not take custom "
+                             "quantizers; pass block_size=None (or -1) for per-channel quantization, or drop the "
+                             "quantizers")
+        if weight_quantizer is not None:
+            if tuple(getattr(weight_quantizer, "value_range", ())) != (-8, 7):
+                raise ValueError("Int4QuantizationConfig: the weight_quantizer needs value_range=(-8, 7); received "
+                                 f"{getattr(weight_quantizer, 'value_range', None)!r}")
+            if weight_quantizer.output_dtype != "int8":
+                raise ValueError("Int4QuantizationConfig: the weight_quantizer needs output_dtype='int8'; received "
+                                 f"{weight_quantizer.output_dtype!r}")
+
+    @property
+    def mode(self) -> str:
+        return "int4"
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "block_size": self.block_size}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        # files written before block_size existed were per-channel
+        return cls(weight_quantizer=_des(config.get("weight_quantizer")),
+                   activation_quantizer=_des(config.get("activation_quantizer")),
+                   block_size=config.get("block_size"))
+
+
+class Float8QuantizationConfig(QuantizationConfig):
+    """float8 training (delayed scaling with amax histories); it takes no quantizers."""
+
+    def __init__(self):
+        super().__init__(None, None)
+
+    @property
+    def mode(self) -> str:
+        return "float8"
+
+    def get_config(self) -> dict:
+        return {}
+
+    @classmethod
+    def from_config(cls, config: dict):
+        return cls()
+
+
+_DEFAULTS = {"int8": Int8QuantizationConfig, "int4": Int4QuantizationConfig, "float8": Float8QuantizationConfig}
+
+
+def block_size_for_layer(layer, config):
+    """The int4 block size of ``layer``: from an :class:`Int4QuantizationConfig`, else from its
+    ``Int4DTypePolicy``; ``None`` (per-channel) otherwise or for ``-1``."""
+    if isinstance(config, Int4QuantizationConfig):
+        size = config.block_size
+    else:
+        policy = layer.dtype_policy
+        if hasattr(policy, "default_policy") and hasattr(policy, "__getitem__"):  # a DTypePolicyMap
+            policy = policy[layer.path]
+        size = getattr(policy, "block_size", None)
+    return None if size == -1 else size
+
+
 def resolve(mode, config):
     """``(mode, config)`` checked: the mode follows the config when only that is given."""
     if isinstance(config, str):
@@ -80,12 +164,14 @@ def resolve(mode, config):
         raise ValueError(f"quantize: config={config!r} is not a dlx.quantizers.QuantizationConfig")
     if mode is None and config is not None:
         mode = config.mode
-    if mode not in ("int8",):
-        raise ValueError(f"quantize: mode={mode!r} is not supported by dlx; supported: 'int8' (int4, float8, "
-                         "gptq, awq are not implemented)")
+    if mode is None:
+        raise ValueError("quantize: pass a mode ('int8', 'int4', 'float8') or a config")
+    if mode not in _DEFAULTS:
+        raise ValueError(f"quantize: mode={mode!r} is not supported by dlx; supported: {sorted(_DEFAULTS)} (gptq "
+                         "and awq are not implemented)")
     if config is not None and config.mode != mode:
         raise ValueError(f"quantize: mode={mode!r} but config is for {config.mode!r}")
-    return mode, (config if config is not None else Int8QuantizationConfig())
+    return mode, (config if config is not None else _DEFAULTS[mode]())
 
 
-__all__ = ["Int8QuantizationConfig", "QuantizationConfig"]
+__all__ = ["Float8QuantizationConfig", "Int4QuantizationConfig", "Int8QuantizationConfig", "QuantizationConfig"]

@@ -95,6 +95,7 @@ class EpochIterator:
         self.backend = backend
         self.prefetch = prefetch
         self.convert = True  # False: hand out NumPy batches (the backend's compiled steps take them)
+        self.distribute = None  # batch -> batch placed by the active dlx.distribution (or None)
         self._iterator = None
         self._pass = 0
         self.skip_steps = 0  # set by BackupAndRestore-style resumes: batches to skip in the next epoch
@@ -107,16 +108,18 @@ class EpochIterator:
 
     def _convert(self, batch):
         b = self.backend
-        if b is None or not self.convert:
-            return batch
-        return tree.map_structure(lambda a: b.convert_to_tensor(a), batch)
+        if b is not None and self.convert:
+            batch = tree.map_structure(lambda a: b.convert_to_tensor(a), batch)
+        if self.distribute is not None:
+            batch = self.distribute(batch)
+        return batch
 
     def _new_pass(self):
         it = self.adapter.get_numpy_iterator(self._pass)
         self._pass += 1
         if self.prefetch and self.backend is not None:
             return iter(Prefetcher(it, self._convert, self.prefetch))
-        if not self.convert:
+        if not self.convert and self.distribute is None:
             return iter(it)
         return (self._convert(b) for b in it)
 

@@ -24,6 +24,7 @@ from dlx import config, ops
 from dlx import optimizers as optimizers_module
 from dlx import tree_util as tree
 from dlx.backend import registry
+from dlx.distribution import engine as distribution_engine
 from dlx.metrics import Mean
 from dlx.trainers.compile_utils import CompileLoss, CompileMetrics
 from dlx.trainers.data_adapters import pack_x_y_sample_weight, train_validation_split, unpack_x_y_sample_weight
@@ -362,6 +363,7 @@ class Trainer:
 
         grad_fn = backend.value_and_grad(loss_fn, argnums=0, has_aux=True)
         (_, (loss, per, y_pred, ntv)), grads = grad_fn(tv, ntv, ov, x, y, sw)
+        grads = distribution_engine.reduce_gradients(grads, _first_dim(x))
         tv, ov = opt.stateless_apply(ov, grads, tv)
         mv = self._update_metrics(mv, loss, per, x, y, y_pred, sw)
         return self._logs_from(mv), (list(tv), list(ntv), list(ov), mv)
@@ -386,9 +388,12 @@ class Trainer:
 
     # -- compiled functions ----------------------------------------------------------------------------
     def make_train_function(self, force=False):
+        force = distribution_engine.step_needs_rebuild(self) or force  # traced under another distribution
         if self.train_function is not None and not force:
             return self.train_function
         if _is_stateful_step(self.train_step):
+            distribution_engine.check_stateful_step(self)
+
             def multi_step(batches):
                 logs = None
                 for data in batches:
@@ -402,8 +407,8 @@ class Trainer:
         def multi_step(state, batches):
             logs = None
             for data in batches:
-                logs, state = self.train_step(state, data)
-            return state, logs
+                logs, state = distribution_engine.run_train_step(self, state, data)
+            return distribution_engine.constrain_state(self, state), logs
 
         self._stateful_train = False
         self.train_function = self._compile_fn(multi_step, donate=(0,))
@@ -453,6 +458,7 @@ class Trainer:
 
     # -- state sync ----------------------------------------------------------------------------------
     def _pull_state(self, copy=True, metrics=True):
+        distribution_engine.place_variables(self)  # under a dlx.distribution: as its layouts say
         c = _copy if copy else (lambda v: v)
         tv = [c(v.value) for v in self.trainable_variables]
         ntv = [c(v.value) for v in self.non_trainable_variables]
@@ -508,6 +514,7 @@ class Trainer:
             self._build_from_batch(first)
         train_fn = self.make_train_function()
         self._configure_input(iterator, val_iterator)
+        iterator.distribute = distribution_engine.batch_distributor(training=True)
         cbs.on_train_begin()
         epoch0, step0 = self._initial_epoch, self._initial_step
         if hasattr(iterator.adapter, "seed") and self._data_seed != seed:
@@ -563,10 +570,13 @@ class Trainer:
         batches gets them unconverted."""
         compiled = getattr(self, "_compiled_steps", False)
         raw = compiled and _backend().compiled_takes_numpy
+        # under a dlx.distribution: batches are placed as its layouts say
+        distribute = distribution_engine.batch_distributor(training=False)
         for it in iterators:
             if it is not None:
                 it.prefetch = 2 if compiled else 0
                 it.convert = not raw
+                it.distribute = distribute
 
     def _first_batch(self, iterator):
         if getattr(self, "_trainer_built", False):
@@ -747,6 +757,7 @@ class Trainer:
 
     def _inference_state(self):
         """``(trainable, non_trainable)`` values for the compiled predict/evaluate functions."""
+        distribution_engine.place_variables(self)  # under a dlx.distribution: as its layouts say
         return ([_detached(v.value) for v in self.trainable_variables],
                 [_detached(v.value) for v in self.non_trainable_variables])
 

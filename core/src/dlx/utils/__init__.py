@@ -113,7 +113,9 @@ from dlx.utils.numerical_utils import normalize, to_categorical  # noqa: E402
 from dlx.utils.sequence_utils import pad_sequences  # noqa: E402
 from dlx.utils.tensor_utils import get_source_inputs, is_keras_tensor  # noqa: E402
 
-__all__ = ["Config", "CustomObjectScope", "Progbar", "PyDataset", "Sequence", "clear_session", "custom_object_scope",
+__all__ = ["Config", "CustomObjectScope", "FeatureSpace", "Progbar", "PyDataset", "Sequence", "bounding_boxes",
+           "clear_session",
+           "custom_object_scope",
            "deserialize_keras_object", "disable_interactive_logging", "enable_interactive_logging",
            "get_custom_objects", "get_registered_name", "get_registered_object", "get_source_inputs",
            "is_interactive_logging_enabled", "is_keras_tensor", "model_to_dot", "naming", "normalize",
@@ -139,10 +141,10 @@ _IMAGE_UTILS = ("load_img", "img_to_array", "array_to_img", "save_img")
 
 
 def __getattr__(name):  # lazy exports of modules owned by other parts of dlx
-    if name == "legacy":
+    if name in ("bounding_boxes", "legacy"):
         import importlib
 
-        return importlib.import_module("dlx.utils.legacy")
+        return importlib.import_module(f"dlx.utils.{name}")
     if name in _FILE_UTILS:
         from dlx.utils import file_utils
 
@@ -159,6 +161,10 @@ def __getattr__(name):  # lazy exports of modules owned by other parts of dlx
         from dlx.utils.py_dataset import PyDataset
 
         return PyDataset
+    if name == "FeatureSpace":
+        from dlx.utils.feature_space import FeatureSpace
+
+        return FeatureSpace
     if name == "Progbar":
         from dlx.utils.progbar import Progbar
 

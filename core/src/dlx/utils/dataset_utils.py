@@ -16,163 +16,34 @@ buffer, which dlx replaces by a seeded reshuffle of the whole order each epoch).
 
 from __future__ import annotations
 
-import math
 import os
 
 import numpy as np
 
-from dlx.utils.py_dataset import PyDataset
+from dlx.utils.streaming_dataset import Dataset, check_format, in_format
 
 IMAGE_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 
 
-def _framework(name: str, what: str):
-    import sys
-
-    mod = sys.modules.get(name)
-    if mod is None:
-        raise RuntimeError(f"Dataset.{what}() needs {name}: import {name} in your program first (dlx's core never "
-                           "imports a framework itself)")
-    return mod
-
-
-def _stack(items):
-    first = items[0]
-    if isinstance(first, tuple):
-        return tuple(_stack([it[i] for it in items]) for i in range(len(first)))
-    if isinstance(first, dict):
-        return {k: _stack([it[k] for it in items]) for k in first}
-    return np.stack([np.asarray(it) for it in items])
-
-
-class Dataset(PyDataset):
-    """A finite, index-addressable dataset of samples, batched or not.
-
-    Arguments:
-        num_samples: the number of samples.
-        get_sample: ``get_sample(i)`` returns sample ``i`` (an array, or a tuple / dict of them).
-        batch_size: samples per batch (``None``: items are single samples).
-        collate: builds a batch from a list of samples (default: stack each component).
-        shuffle: visit the samples in a new seeded order each epoch.
-        seed: the shuffling seed.
-        workers, use_multiprocessing, max_queue_size: parallel loading in ``fit`` (as
-            :class:`~dlx.utils.PyDataset`).
-
-    ``class_names`` and ``file_paths`` are set by the ``*_from_directory`` functions.
-    """
-
-    def __init__(self, num_samples, get_sample, batch_size=None, collate=None, shuffle=False, seed=None, workers=4,
-                 use_multiprocessing=False, max_queue_size=10):
-        super().__init__(workers=workers, use_multiprocessing=use_multiprocessing, max_queue_size=max_queue_size)
-        if batch_size is not None and (not isinstance(batch_size, (int, np.integer)) or batch_size < 1):
-            raise ValueError(f"Dataset: batch_size={batch_size!r}; expected a positive int or None")
-        self.num_samples = int(num_samples)
-        self._get_sample = get_sample
-        self.batch_size = batch_size
-        self._collate = collate or _stack
-        self._shuffle = bool(shuffle)
-        self._seed = int(seed) if seed is not None else int(np.random.randint(1_000_000))
-        self._epoch = 0
-        self._order = np.arange(self.num_samples)
-        self.class_names = None
-        self.file_paths = None
-        if self._shuffle:
-            self._reshuffle()
-
-    def _reshuffle(self):
-        self._order = np.random.default_rng([self._seed, self._epoch]).permutation(self.num_samples)
-
-    def __len__(self) -> int:
-        if self.batch_size is None:
-            return self.num_samples
-        return math.ceil(self.num_samples / self.batch_size)
-
-    @property
-    def num_batches(self) -> int:
-        return len(self)
-
-    def __getitem__(self, index):
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(f"Dataset index {index} out of range for {len(self)} items")
-        if self.batch_size is None:
-            return self._get_sample(int(self._order[index]))
-        idx = self._order[index * self.batch_size:(index + 1) * self.batch_size]
-        return self._collate([self._get_sample(int(i)) for i in idx])
-
-    def __iter__(self):
-        for i in range(len(self)):
-            yield self[i]
-
-    def on_epoch_end(self) -> None:
-        self._epoch += 1
-        if self._shuffle:
-            self._reshuffle()
-
-    def batch(self, batch_size, collate=None) -> Dataset:
-        """The same samples in batches of ``batch_size``."""
-        if self.batch_size is not None:
-            raise ValueError("Dataset.batch(): the dataset is already batched; call unbatch() first")
-        out = Dataset(self.num_samples, self._sample_at, batch_size, collate, False, self._seed, self.workers,
-                      self.use_multiprocessing, self.max_queue_size)
-        out.class_names, out.file_paths = self.class_names, self.file_paths
-        return out
-
-    def unbatch(self) -> Dataset:
-        """The samples one by one."""
-        out = Dataset(self.num_samples, self._sample_at, None, None, False, self._seed, self.workers,
-                      self.use_multiprocessing, self.max_queue_size)
-        out.class_names, out.file_paths = self.class_names, self.file_paths
-        return out
-
-    def _sample_at(self, i):
-        return self._get_sample(int(self._order[i]))
-
-    def as_tf_dataset(self):
-        """A ``tf.data.Dataset`` yielding the same items (TensorFlow must already be imported by
-        the program: dlx's core never imports a framework itself)."""
-        tf = _framework("tensorflow", "as_tf_dataset")
-
-        first = self[0]
-
-        def spec(x):
-            x = np.asarray(x)
-            dtype = tf.string if x.dtype.kind in "OUS" else tf.as_dtype(x.dtype)
-            shape = (None, *x.shape[1:]) if self.batch_size is not None else x.shape
-            return tf.TensorSpec(shape, dtype)
-
-        from dlx import tree_util as tree
-
-        signature = tree.map_structure(spec, first)
-        return tf.data.Dataset.from_generator(lambda: iter(self), output_signature=signature)
-
-    def as_torch_dataloader(self, num_workers=0, **kwargs):
-        """A ``torch.utils.data.DataLoader`` over the same items (batches are already formed;
-        torch must already be imported by the program)."""
-        torch = _framework("torch", "as_torch_dataloader")
-
-        dataset = self
-
-        class _Items(torch.utils.data.Dataset):
-            def __len__(self):
-                return len(dataset)
-
-            def __getitem__(self, i):
-                return dataset[i]
-
-        return torch.utils.data.DataLoader(_Items(), batch_size=None, num_workers=num_workers, **kwargs)
-
-
 # ------------------------------------------------------------------------------ timeseries
 def timeseries_dataset_from_array(data, targets, sequence_length, sequence_stride=1, sampling_rate=1,
-                                  batch_size=128, shuffle=False, seed=None, start_index=None, end_index=None):
+                                  batch_size=128, shuffle=False, seed=None, start_index=None, end_index=None,
+                                  format="tf"):
     """Sliding windows over ``data`` (Keras's ``timeseries_dataset_from_array``).
 
     Window ``i`` is ``data[start_index + p_i : ... + sequence_length * sampling_rate :
     sampling_rate]`` with ``p_i = i * sequence_stride``, and its target ``targets[start_index +
     p_i]``. ``shuffle`` permutes the windows with ``RandomState(seed)`` (as Keras).
+
+    Arguments:
+        format: ``"tf"`` (Keras's default): dlx's backend-neutral :class:`Dataset`
+            (``.as_tf_dataset()`` gives a ``tf.data.Dataset``); ``"grain"``: a grain dataset.
+
+    >>> ds = timeseries_dataset_from_array(np.arange(10), None, sequence_length=3, batch_size=4)
+    >>> [b.tolist() for b in ds][1]
+    [[4, 5, 6], [5, 6, 7], [6, 7, 8], [7, 8, 9]]
     """
+    check_format(format)
     n = len(data)
     if start_index:
         if start_index < 0:
@@ -215,7 +86,7 @@ def timeseries_dataset_from_array(data, targets, sequence_length, sequence_strid
         x = window_data[p + span]
         return x if window_targets is None else (x, window_targets[p])
 
-    return Dataset(len(positions), sample, batch_size=batch_size, shuffle=False, seed=seed)
+    return in_format(Dataset(len(positions), sample, batch_size=batch_size, shuffle=False, seed=seed), format)
 
 
 # ------------------------------------------------------------------------------ directories
@@ -354,13 +225,17 @@ def _from_directory(directory, labels, label_mode, class_names, batch_size, shuf
 def image_dataset_from_directory(directory, labels="inferred", label_mode="int", class_names=None, color_mode="rgb",
                                  batch_size=32, image_size=(256, 256), shuffle=True, seed=None, validation_split=None,
                                  subset=None, interpolation="bilinear", follow_links=False, crop_to_aspect_ratio=False,
-                                 pad_to_aspect_ratio=False, data_format=None, verbose=True):
+                                 pad_to_aspect_ratio=False, data_format=None, format="tf", verbose=True):
     """A :class:`Dataset` of ``(images, labels)`` batches from class subfolders (Keras's
     ``image_dataset_from_directory``). Images are float32 ``image_size`` arrays (channels-last
     unless ``data_format="channels_first"``); ``"bilinear"`` and ``"nearest"`` resizing equal
     TensorFlow's (half-pixel centers, no antialiasing); the other ``interpolation`` values use
-    Pillow's filters of the same name."""
+    Pillow's filters of the same name. ``format``: ``"tf"`` (Keras's default) returns dlx's
+    backend-neutral :class:`Dataset` (``.as_tf_dataset()`` gives a ``tf.data.Dataset``),
+    ``"grain"`` a grain dataset."""
     from dlx.utils import image_utils
+
+    check_format(format)
 
     channels = {"rgb": 3, "rgba": 4, "grayscale": 1}.get(color_mode)
     if channels is None:
@@ -389,16 +264,19 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
                                              pad_to_aspect_ratio)
         return img.transpose(2, 0, 1) if data_format == "channels_first" else img
 
-    return _from_directory(directory, labels, label_mode, class_names, batch_size, shuffle, seed, validation_split,
-                           subset, follow_links, verbose, IMAGE_FORMATS, load, "images")
+    return in_format(_from_directory(directory, labels, label_mode, class_names, batch_size, shuffle, seed,
+                                     validation_split, subset, follow_links, verbose, IMAGE_FORMATS, load, "images"),
+                     format)
 
 
 def text_dataset_from_directory(directory, labels="inferred", label_mode="int", class_names=None, batch_size=32,
                                 max_length=None, shuffle=True, seed=None, validation_split=None, subset=None,
-                                follow_links=False, verbose=True):
+                                follow_links=False, format="tf", verbose=True):
     """A :class:`Dataset` of ``(texts, labels)`` batches from the ``.txt`` files of class
     subfolders (Keras's ``text_dataset_from_directory``); texts are NumPy arrays of ``str``,
-    truncated to ``max_length`` bytes when given (as TensorFlow's ``substr``)."""
+    truncated to ``max_length`` bytes when given (as TensorFlow's ``substr``). ``format`` as
+    :func:`image_dataset_from_directory`'s."""
+    check_format(format)
 
     def load(path):
         with open(path, "rb") as f:
@@ -413,8 +291,9 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int", 
                     np.stack([it[1] for it in items]))
         return np.asarray([it.item() for it in items], dtype=object)
 
-    return _from_directory(directory, labels, label_mode, class_names, batch_size, shuffle, seed, validation_split,
-                           subset, follow_links, verbose, (".txt",), load, "text files", collate)
+    return in_format(_from_directory(directory, labels, label_mode, class_names, batch_size, shuffle, seed,
+                                     validation_split, subset, follow_links, verbose, (".txt",), load, "text files",
+                                     collate), format)
 
 
 def read_wav(path) -> tuple[np.ndarray, int]:
@@ -441,6 +320,20 @@ def read_wav(path) -> tuple[np.ndarray, int]:
     return x.reshape(-1, ch), rate
 
 
+def resample(x, rate_in: int, rate_out: int, what="audio") -> np.ndarray:
+    """``x`` (``(time, channels)``) from ``rate_in`` to ``rate_out`` samples per second with a
+    Kaiser-windowed polyphase low-pass filter (``scipy.signal.resample_poly``), float32."""
+    import math
+
+    try:
+        from scipy import signal
+    except ImportError as e:
+        raise ImportError(f"{what}: resampling from {rate_in} Hz to sampling_rate={rate_out} needs SciPy "
+                          "(`pip install scipy`)") from e
+    g = math.gcd(int(rate_in), int(rate_out))
+    return signal.resample_poly(x, rate_out // g, rate_in // g, axis=0).astype(np.float32)
+
+
 def audio_dataset_from_directory(directory, labels="inferred", label_mode="int", class_names=None, batch_size=32,
                                  sampling_rate=None, output_sequence_length=None, ragged=False, shuffle=True,
                                  seed=None, validation_split=None, subset=None, follow_links=False, verbose=True):
@@ -448,31 +341,38 @@ def audio_dataset_from_directory(directory, labels="inferred", label_mode="int",
     subfolders (Keras's ``audio_dataset_from_directory``): float32 ``(batch, time, channels)``,
     zero-padded to the longest clip of the batch, or cut/padded to ``output_sequence_length``.
 
-    ``sampling_rate`` (dlx reads but does not resample): every file must have that rate, else a
-    ``ValueError`` names the file. ``ragged=True`` is not supported (dense batches only).
+    ``sampling_rate``: clips recorded at another rate are resampled to it (after
+    ``output_sequence_length`` is applied, as Keras's), by SciPy's polyphase filter
+    (``scipy.signal.resample_poly``; a clip that needs it without SciPy raises).
+    ``ragged=True``: each batch holds a list of the clips as they are (``(time, channels)``
+    arrays of their own lengths) instead of one padded array.
     """
-    if ragged:
-        raise ValueError("audio_dataset_from_directory: ragged=True is not supported (dlx batches are dense; set "
-                         "output_sequence_length or rely on padding to the longest clip)")
-    if output_sequence_length is not None and output_sequence_length <= 0:
-        raise ValueError(f"`output_sequence_length` must be > 0, received: {output_sequence_length}")
+    if ragged and output_sequence_length is not None:
+        raise ValueError("Cannot set both `ragged` and `output_sequence_length`")
+    if output_sequence_length is not None and (not isinstance(output_sequence_length, int)
+                                               or output_sequence_length <= 0):
+        raise ValueError(f"`output_sequence_length` must be an integer > 0, received: {output_sequence_length}")
+    if sampling_rate is not None and (not isinstance(sampling_rate, int) or sampling_rate <= 0):
+        raise ValueError(f"`sampling_rate` should be an integer higher than 0. Received: sampling_rate={sampling_rate}")
 
     def load(path):
         x, rate = read_wav(path)
-        if sampling_rate is not None and rate != sampling_rate:
-            raise ValueError(f"audio_dataset_from_directory: {path} has sampling rate {rate}, expected "
-                             f"sampling_rate={sampling_rate} (dlx does not resample)")
         if output_sequence_length is not None:
             x = x[:output_sequence_length]
             if len(x) < output_sequence_length:
                 x = np.pad(x, ((0, output_sequence_length - len(x)), (0, 0)))
+        if sampling_rate is not None and rate != sampling_rate:
+            x = resample(x, rate, sampling_rate, path)
         return x
 
     def collate(items):
         labelled = isinstance(items[0], tuple)
         xs = [it[0] if labelled else it for it in items]
-        longest = max(len(x) for x in xs)
-        batch = np.stack([np.pad(x, ((0, longest - len(x)), (0, 0))) for x in xs])
+        if ragged:
+            batch = list(xs)
+        else:
+            longest = max(len(x) for x in xs)
+            batch = np.stack([np.pad(x, ((0, longest - len(x)), (0, 0))) for x in xs])
         return (batch, np.stack([it[1] for it in items])) if labelled else batch
 
     return _from_directory(directory, labels, label_mode, class_names, batch_size, shuffle, seed, validation_split,
@@ -480,66 +380,136 @@ def audio_dataset_from_directory(directory, labels="inferred", label_mode="int",
 
 
 # ------------------------------------------------------------------------------ split
-def split_dataset(dataset, left_size=None, right_size=None, shuffle=False, seed=None):
-    """Splits arrays (or a tuple / dict of arrays, or a list of samples, or an unbatched
-    :class:`Dataset`) into two unbatched :class:`Dataset` s (Keras's ``split_dataset``).
+def _is_framework_dataset(obj, module_part, class_names=("DatasetV2", "Dataset")) -> bool:
+    return any(c.__name__ in class_names and module_part in c.__module__ for c in type(obj).__mro__)
 
-    ``left_size`` / ``right_size``: a fraction in ``(0, 1)`` or a number of samples; one may be
-    ``None`` (the rest). The left side takes the first samples, the right side the last ones.
-    ``shuffle`` permutes the samples first with Python's ``random.Random(seed)``, as Keras.
-    """
+
+def _samples_of(dataset):
+    """``(n, get(i), batch_size)`` for the inputs ``split_dataset`` accepts."""
     if isinstance(dataset, Dataset):
-        if dataset.batch_size is not None:
-            raise ValueError("split_dataset: pass an unbatched Dataset (call .unbatch())")
-        n = len(dataset)
-        get = dataset.__getitem__
-    elif isinstance(dataset, (tuple, dict)) or hasattr(dataset, "shape"):
-        leaves = list(dataset.values()) if isinstance(dataset, dict) else list(dataset) \
-            if isinstance(dataset, tuple) else [dataset]
+        if dataset.item_sizes() is not None:
+            samples = dataset.unbatch()
+            return len(samples), samples.__getitem__, dataset.batch_size
+        return len(dataset), dataset.__getitem__, None
+    if isinstance(dataset, (tuple, list, dict)):
+        if not dataset:
+            raise ValueError(f"split_dataset: received an empty {type(dataset).__name__}; expected arrays of the "
+                             "same length")
+        keys = list(dataset) if isinstance(dataset, dict) else None
+        leaves = [dataset[k] for k in keys] if keys else list(dataset)
         arrays = [np.asarray(a) for a in leaves]
-        n = len(arrays[0])
-        if any(len(a) != n for a in arrays):
-            raise ValueError(f"split_dataset: all arrays must have the same length; received "
-                             f"{[len(a) for a in arrays]}")
+        if any(a.ndim == 0 for a in arrays):
+            raise ValueError(f"split_dataset: every element of the {type(dataset).__name__} must be an array of "
+                             "samples (a list/tuple of arrays of the same length, as Keras's)")
+        if len({len(a) for a in arrays}) > 1:
+            raise ValueError(f"split_dataset: received a {type(dataset).__name__} of arrays with different lengths "
+                             f"{[len(a) for a in arrays]}; expected arrays of the same length")
+        if keys:
+            return len(arrays[0]), lambda i: {k: a[i] for k, a in zip(keys, arrays)}, None
+        return len(arrays[0]), lambda i: tuple(a[i] for a in arrays), None
+    if isinstance(dataset, np.ndarray) or (hasattr(dataset, "shape") and hasattr(dataset, "__array__")):
+        arr = np.asarray(dataset)
+        return len(arr), arr.__getitem__, None
+    if _is_framework_dataset(dataset, "tensorflow"):
+        batch_size = getattr(dataset, "_batch_size", None)
+        if batch_size is not None:
+            batch_size = int(batch_size)
+            dataset = dataset.unbatch()
+        items = list(dataset.as_numpy_iterator())  # a tf.data pipeline has no random access
+        return len(items), items.__getitem__, batch_size
+    if _is_framework_dataset(dataset, "torch.utils.data", ("Dataset",)):
+        from dlx import tree_util as tree
 
         def get(i):
-            if isinstance(dataset, dict):
-                return {k: a[i] for k, a in zip(dataset, arrays)}
-            if isinstance(dataset, tuple):
-                return tuple(a[i] for a in arrays)
-            return arrays[0][i]
-    elif isinstance(dataset, list):
-        n, get = len(dataset), dataset.__getitem__
-    else:
-        raise TypeError(f"split_dataset: dataset of type {type(dataset).__name__} is not supported; expected "
-                        "arrays, a tuple/dict of arrays, a list of samples or an unbatched dlx Dataset")
+            return tree.map_structure(lambda t: t.numpy() if hasattr(t, "numpy") else np.asarray(t), dataset[i])
+
+        return len(dataset), get, None
+    raise TypeError(f"split_dataset: dataset of type {type(dataset).__name__} is not supported; expected a NumPy "
+                    "array, a list/tuple (or dict) of arrays of the same length, a dlx Dataset, a tf.data.Dataset or "
+                    "a torch Dataset")
+
+
+def _split_sizes(left_size, right_size, n):
     if left_size is None and right_size is None:
-        raise ValueError("split_dataset: you must specify either `left_size` or `right_size`")
+        raise ValueError("At least one of the `left_size` or `right_size` must be specified. Received: "
+                         "left_size=None and right_size=None")
     for name, v in (("left_size", left_size), ("right_size", right_size)):
-        if v is None:
-            continue
-        if isinstance(v, bool) or not isinstance(v, (int, float)):
-            raise TypeError(f"split_dataset: {name}={v!r}; expected an int, a float or None")
-        if (isinstance(v, int) and not 0 < v < n) or (isinstance(v, float) and not 0 < v < 1):
-            raise ValueError(f"split_dataset: {name}={v!r}; expected a float in (0, 1) or an int in [1, {n})")
-    if isinstance(left_size, float) and isinstance(right_size, float) and left_size + right_size > 1:
-        raise ValueError("split_dataset: left_size + right_size is greater than 1")
-    left = round(left_size * n) if isinstance(left_size, float) else left_size
-    right = round(right_size * n) if isinstance(right_size, float) else right_size
+        if v is not None and type(v) not in (int, float):
+            raise TypeError(f"Invalid `{name}` Type. Expected: int or float or None, Received: type({name})="
+                            f"{type(v)}.")
+    if left_size == 0 and right_size == 0:
+        raise ValueError("Both `left_size` and `right_size` are zero. At least one of the split sizes must be "
+                         "non-zero.")
+    for name, v in (("left_size", left_size), ("right_size", right_size)):
+        if (type(v) is int and not 0 < v < n) or (type(v) is float and not 0 < v < 1):
+            raise ValueError(f"`{name}` should be either a positive integer smaller than {n}, or a float within "
+                             f"the range `[0, 1]`. Received: {name}={v}")
+    if type(left_size) is float and type(right_size) is float and left_size + right_size > 1:
+        raise ValueError("The sum of `left_size` and `right_size` is greater than 1. It must be less than or equal "
+                         "to 1.")
+    left = round(left_size * n) if type(left_size) is float else left_size
+    right = round(right_size * n) if type(right_size) is float else right_size
     left = n - right if left is None else left
     right = n - left if right is None else right
     if left + right > n:
-        raise ValueError(f"split_dataset: left_size + right_size = {left + right} exceeds the {n} samples")
-    if left == 0 or right == 0:
-        raise ValueError(f"split_dataset: with {n} samples, left_size={left_size} and right_size={right_size} leave "
-                         "one side empty")
+        raise ValueError(f"The sum of `left_size` and `right_size` should be smaller than the {n}. Received: "
+                         f"left_size + right_size = {left + right}and total_length = {n}")
+    for split, side in ((left, "left"), (right, "right")):
+        if split == 0:
+            raise ValueError(f"With `dataset` of length={n}, `left_size`={left} and `right_size`={right}. Resulting "
+                             f"{side} side dataset split will be empty. Adjust any of the aforementioned parameters")
+    return int(left), int(right)
+
+
+_BACKENDS = (None, "tensorflow", "tf", "torch", "jax", "numpy", "openvino")
+
+
+def split_dataset(dataset, left_size=None, right_size=None, shuffle=False, seed=None, preferred_backend=None):
+    """Splits a dataset into a left and a right part (Keras's ``split_dataset``).
+
+    Arguments:
+        dataset: a NumPy array, a list/tuple (or dict) of arrays of the same length (samples are
+            tuples of their rows), a dlx :class:`Dataset`, a ``tf.data.Dataset`` or a torch
+            ``Dataset``.
+        left_size, right_size: a fraction in ``(0, 1)`` or a number of samples; one may be
+            ``None`` (the rest). The left part takes the first samples, the right part the last.
+        shuffle: permute the samples first, with Python's ``random`` seeded by ``seed`` (the
+            order Keras's ``tf.data`` path gives).
+        seed: the shuffling seed.
+        preferred_backend: the type of the parts: ``None`` (and ``"jax"``, ``"numpy"``,
+            ``"openvino"``): dlx :class:`Dataset` s; ``"tensorflow"``: ``tf.data.Dataset`` s;
+            ``"torch"``: torch ``Dataset`` s. The split is the same for every type (Keras's torch
+            path instead draws a random permutation from torch's generator even without
+            ``shuffle``).
+
+    A batched input (a batched dlx or ``tf.data`` dataset) gives parts batched the same way.
+
+    >>> left, right = split_dataset(np.arange(10), left_size=0.8)
+    >>> len(left), [int(v) for v in right]
+    (8, [8, 9])
+    """
+    if preferred_backend not in _BACKENDS:
+        raise ValueError(f"split_dataset: preferred_backend={preferred_backend!r}; expected one of {_BACKENDS}")
+    n, get, batch_size = _samples_of(dataset)
+    if n == 0:
+        raise ValueError("Received an empty dataset. Argument `dataset` must be a non-empty list/tuple of "
+                         "`numpy.ndarray` objects or a non-empty dataset.")
+    left, right = _split_sizes(left_size, right_size, n)
     order = list(range(n))
     if shuffle:
         import random
 
         if seed is None:
-            seed = random.randint(0, 1_000_000)
-        random.Random(seed).shuffle(order)  # as Keras (Python's random with the seed)
-    left_idx, right_idx = order[:left], order[n - right:]
-    return (Dataset(len(left_idx), lambda i: get(int(left_idx[i]))),
-            Dataset(len(right_idx), lambda i: get(int(right_idx[i]))))
+            seed = random.randint(0, int(1e6))
+        random.Random(seed).shuffle(order)  # the permutation Keras's random.seed(seed); random.shuffle(...) gives
+    parts = []
+    for idx in (order[:left], order[n - right:]):
+        part = Dataset(len(idx), lambda i, idx=idx: get(int(idx[i])))
+        if batch_size is not None:
+            part = part.batch(batch_size)
+        if preferred_backend in ("tensorflow", "tf"):
+            part = part.as_tf_dataset()
+        elif preferred_backend == "torch":
+            part = part.as_torch_dataset()
+        parts.append(part)
+    return tuple(parts)

@@ -228,3 +228,47 @@ def save_img(path, x, data_format=None, file_format=None, scale=True, **kwargs):
     if file_format == "jpg":
         file_format = "jpeg"
     img.save(os.fspath(path) if not hasattr(path, "write") else path, format=file_format, **kwargs)
+
+
+def smart_resize(x, size, interpolation="bilinear", data_format="channels_last", **kwargs):
+    """Resizes an image (or a batch) to ``size = (height, width)`` without distorting it: the
+    largest centered crop with the target aspect ratio, then a resize (Keras's ``smart_resize``).
+
+    Arguments:
+        x: a ``(height, width, channels)`` or ``(batch, height, width, channels)`` image (channels
+            first with ``data_format="channels_first"``): a NumPy array (a NumPy array comes back)
+            or a tensor of the current backend (a tensor comes back).
+        size: ``(height, width)``.
+        interpolation: the interpolation of :func:`dlx.ops.image.resize`.
+        data_format: ``"channels_last"`` or ``"channels_first"``.
+
+    >>> smart_resize(np.ones((4, 8, 1)), (2, 2)).shape
+    (2, 2, 1)
+    """
+    backend_module = kwargs.pop("backend_module", None)
+    if kwargs:
+        raise TypeError(f"smart_resize() got unexpected keyword arguments: {list(kwargs.keys())}")
+    if backend_module is not None:
+        raise ValueError("smart_resize: backend_module is a Keras-internal argument; dlx resizes with the current "
+                         "backend (pass backend_module=None)")
+    if len(size) != 2:
+        raise ValueError(f"Expected `size` to be a tuple of 2 integers, but got: {size}.")
+    if data_format not in ("channels_last", "channels_first"):
+        raise ValueError(f"smart_resize: data_format={data_format!r}; expected 'channels_last' or 'channels_first'")
+    from dlx import ops
+
+    img = x if isinstance(x, np.ndarray) else ops.convert_to_tensor(x)
+    shape = tuple(img.shape)
+    if not 3 <= len(shape) <= 4:
+        raise ValueError(f"Expected an image array with shape `(height, width, channels)`, or `(batch_size, height, "
+                         f"width, channels)`, but got input with incorrect rank, of shape {shape}.")
+    height, width = (shape[-3], shape[-2]) if data_format == "channels_last" else (shape[-2], shape[-1])
+    th, tw = size
+    crop_h = max(min(height, int(float(width * th) / tw)), 1)
+    crop_w = max(min(width, int(float(height * tw) / th)), 1)
+    top, left = int(float(height - crop_h) / 2), int(float(width - crop_w) / 2)
+    rows, cols = slice(top, top + crop_h), slice(left, left + crop_w)
+    lead = (slice(None),) * (len(shape) - 3)
+    img = img[(*lead, rows, cols)] if data_format == "channels_last" else img[(*lead, slice(None), rows, cols)]
+    out = ops.image.resize(img, size=tuple(size), interpolation=interpolation, data_format=data_format)
+    return ops.convert_to_numpy(out) if isinstance(x, np.ndarray) else out

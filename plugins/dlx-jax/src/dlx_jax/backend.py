@@ -80,7 +80,7 @@ class JaxBackend(Backend):
     name = "jax"
     compiled_takes_numpy = True  # jit converts NumPy arguments in C++
     spec_version = 2
-    capabilities = Capabilities(training=True, jit=True, float64=True, complex=True)
+    capabilities = Capabilities(training=True, jit=True, float64=True, complex=True, distribution=True)
     xfail_file = str(Path(__file__).with_name("xfails.txt"))
 
     def __init__(self) -> None:

@@ -547,6 +547,7 @@ class OpenVINOBackend(Backend):
             "training": "OpenVINO is an inference runtime: it has no automatic differentiation",
             "float64": "OpenVINO's CPU plugin computes float64 (and int64) in 32 bits (measured: 1/3 in "
                        "'float64' is off by 1e-8); float64 inputs are accepted but computed in float32",
+            "distribution": "OpenVINO is an inference runtime: it has no sharding or collectives for training",
         })
     xfail_file = str(Path(__file__).with_name("xfails.txt"))
 

@@ -19,7 +19,7 @@ Tensor = tf.Tensor
 EagerTensor = type(tf.constant(0.0))
 
 _NAMES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
-          "float16", "bfloat16", "float32", "float64")
+          "float16", "bfloat16", "float32", "float64", "complex64", "complex128")
 TF: dict[str, tf.DType] = {n: tf.as_dtype(n) for n in _NAMES}
 NAME: dict[tf.DType, str] = {v: k for k, v in TF.items()}
 FLOAT_TF = frozenset(TF[n] for n in dtypes.FLOATS)

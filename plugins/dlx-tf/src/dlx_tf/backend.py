@@ -55,7 +55,7 @@ class TensorFlowBackend(Backend):
     auto_jit_compile = False  # graph-mode tf.function beats XLA for typical CPU steps (convs)
     compiled_takes_numpy = True  # see dlx_tf._fastcall
     spec_version = 2
-    capabilities = Capabilities(training=True, jit=True, float64=True, complex=True)
+    capabilities = Capabilities(training=True, jit=True, float64=True, complex=True, distribution=True)
     xfail_file = str(Path(__file__).with_name("xfails.txt"))
 
     # -- identity ---------------------------------------------------------------------------------

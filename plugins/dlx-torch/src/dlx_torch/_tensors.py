@@ -32,6 +32,7 @@ TORCH_DTYPES: dict[str, torch.dtype] = {
     "bool": torch.bool, "int8": torch.int8, "int16": torch.int16, "int32": torch.int32, "int64": torch.int64,
     "uint8": torch.uint8, "uint16": torch.uint16, "uint32": torch.uint32, "uint64": torch.uint64,
     "float16": torch.float16, "bfloat16": torch.bfloat16, "float32": torch.float32, "float64": torch.float64,
+    "complex64": torch.complex64, "complex128": torch.complex128,
 }
 NAMES: dict[torch.dtype, str] = {v: k for k, v in TORCH_DTYPES.items()}
 UNSIGNED_WIDE = frozenset({torch.uint16, torch.uint32, torch.uint64})
@@ -65,7 +66,7 @@ def floatx() -> torch.dtype:
 
 
 def _from_numpy(a: np.ndarray) -> Tensor:
-    if a.dtype.kind not in "biuf":
+    if a.dtype.kind not in "biufc":
         if a.dtype.name == "bfloat16":  # ml_dtypes: reinterpret the bits
             return _from_numpy(a.view(np.int16)).view(torch.bfloat16)
         raise TypeError(f"dlx torch backend: cannot convert an array of dtype {a.dtype} to a tensor")

@@ -30,7 +30,7 @@ class TorchBackend(Backend):
     name = "torch"
     auto_jit_compile = False  # torch.compile's warm-up rarely pays off for a fit on CPU
     spec_version = 2
-    capabilities = Capabilities(training=True, jit=True, float64=True, complex=True)
+    capabilities = Capabilities(training=True, jit=True, float64=True, complex=True, distribution=True)
     xfail_file = os.path.join(os.path.dirname(__file__), "xfails.txt")
 
     def __init__(self) -> None:

@@ -18,7 +18,8 @@ class NumpyBackend(Backend):
     spec_version = SPEC_VERSION  # the reference backend is core's own: always current
     capabilities = Capabilities(
         training=True, jit=False, float64=True, complex=True,
-        reasons={"jit": "NumPy has no compiler; compile() is the identity"})
+        reasons={"jit": "NumPy has no compiler; compile() is the identity",
+                 "distribution": "NumPy computes on one CPU device and has no collectives"})
 
     def __init__(self):
         super().__init__()

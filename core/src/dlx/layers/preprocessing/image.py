@@ -1,11 +1,10 @@
 """Image preprocessing layers in ``dlx.ops`` (they run inside models on every backend):
-``Resizing``, ``CenterCrop``, ``RandomFlip``, ``RandomBrightness``, ``RandomContrast``.
+``Resizing`` and ``CenterCrop`` (the augmentation layers live in ``image_color``,
+``image_geometry``, ``image_histogram`` and ``image_mixing``).
 
 Resizing evaluates TensorFlow's (Keras's) bilinear / nearest kernels: half-pixel centers, clamped
 edges, source coordinates and weights in float32 (computed once per shape in NumPy, applied with
-``ops.take`` and a lerp), so the outputs equal Keras's. Random layers draw from ``dlx.random``
-(Threefry): the same seed gives the same augmentation on every backend; they are the identity
-at inference (``training=False``), as in Keras.
+``ops.take`` and a lerp), so the outputs equal Keras's.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ import numpy as np
 from dlx import config as _config
 from dlx import ops
 from dlx.layers.layer import Layer
-from dlx.random import SeedGenerator
 
 _INTERPOLATIONS = ("bilinear", "nearest")
 
@@ -178,141 +176,3 @@ class CenterCrop(Layer):
 
     def get_config(self):
         return {**super().get_config(), "height": self.height, "width": self.width, "data_format": self.data_format}
-
-
-class RandomFlip(Layer):
-    """Flips each image horizontally and/or vertically with probability 1/2 while training
-    (Keras's ``keras.layers.RandomFlip``); the identity at inference.
-
-    Arguments:
-        mode: ``"horizontal"``, ``"vertical"`` or ``"horizontal_and_vertical"``.
-        seed: the seed of the layer's :class:`~dlx.random.SeedGenerator`.
-        data_format: as :class:`Resizing`.
-    """
-
-    _MODES = ("horizontal", "vertical", "horizontal_and_vertical")
-
-    def __init__(self, mode="horizontal_and_vertical", seed=None, data_format=None, **kwargs):
-        super().__init__(**kwargs)
-        if mode not in self._MODES:
-            raise ValueError(f"RandomFlip: invalid mode {mode!r}; expected one of {self._MODES}")
-        self.mode = mode
-        self.seed = seed
-        self.seed_generator = SeedGenerator(seed)
-        self.data_format = _standard_format(data_format)
-
-    def call(self, inputs, training=True):
-        x = ops.cast(inputs, self.compute_dtype)
-        if not training:
-            return x
-        batched = len(x.shape) == 4
-        xb = x if batched else ops.expand_dims(x, 0)
-        n = xb.shape[0]
-        ha, wa = _hw_axes(4, self.data_format)
-        if self.mode in ("horizontal", "horizontal_and_vertical"):
-            flip = ops.less_equal(ops.random_uniform(self.seed_generator.next(), (n, 1, 1, 1)), 0.5)
-            xb = ops.where(flip, ops.flip(xb, axis=wa), xb)
-        if self.mode in ("vertical", "horizontal_and_vertical"):
-            flip = ops.less_equal(ops.random_uniform(self.seed_generator.next(), (n, 1, 1, 1)), 0.5)
-            xb = ops.where(flip, ops.flip(xb, axis=ha), xb)
-        return xb if batched else ops.squeeze(xb, 0)
-
-    def compute_output_shape(self, input_shape):
-        return tuple(input_shape)
-
-    def get_config(self):
-        return {**super().get_config(), "mode": self.mode, "seed": self.seed, "data_format": self.data_format}
-
-
-def _factor_pair(name, factor):
-    if isinstance(factor, (tuple, list)):
-        if len(factor) != 2:
-            raise ValueError(f"{name}: `factor` must be a number or a pair; received {factor!r}")
-        lo, hi = float(factor[0]), float(factor[1])
-    else:
-        lo, hi = -abs(float(factor)), abs(float(factor))
-    if lo > hi:
-        lo, hi = hi, lo
-    return lo, hi
-
-
-class RandomBrightness(Layer):
-    """Adds a random per-image offset ``factor * (max - min)`` while training, clipped to
-    ``value_range`` (Keras's ``keras.layers.RandomBrightness``).
-
-    Arguments:
-        factor: a float in ``[-1, 1]`` (``[-f, f]``) or a pair ``(lower, upper)``.
-        value_range: the ``(min, max)`` of the images.
-        seed: the seed of the layer's generator.
-    """
-
-    def __init__(self, factor, value_range=(0, 255), seed=None, data_format=None, **kwargs):
-        super().__init__(**kwargs)
-        self.data_format = _standard_format(data_format)
-        lo, hi = _factor_pair("RandomBrightness", factor)
-        if lo < -1 or hi > 1:
-            raise ValueError(f"RandomBrightness: `factor` must be within [-1, 1]; received {factor!r}")
-        if len(value_range) != 2:
-            raise ValueError(f"RandomBrightness: `value_range` must be (min, max); received {value_range!r}")
-        self.factor = factor
-        self._lo, self._hi = lo, hi
-        self.value_range = tuple(sorted(float(v) for v in value_range))
-        self.seed = seed
-        self.seed_generator = SeedGenerator(seed)
-
-    def call(self, inputs, training=True):
-        x = ops.cast(inputs, self.compute_dtype)
-        if not training:
-            return x
-        shape = (x.shape[0], 1, 1, 1) if len(x.shape) == 4 else (1, 1, 1)
-        vmin, vmax = self.value_range
-        delta = ops.random_uniform(self.seed_generator.next(), shape, self._lo, self._hi, self.compute_dtype)
-        return ops.clip(ops.add(x, ops.multiply(delta, vmax - vmin)), vmin, vmax)
-
-    def compute_output_shape(self, input_shape):
-        return tuple(input_shape)
-
-    def get_config(self):
-        return {**super().get_config(), "factor": self.factor, "value_range": list(self.value_range),
-                "seed": self.seed, "data_format": self.data_format}
-
-
-class RandomContrast(Layer):
-    """Scales each image's deviation from its per-channel mean by a random factor in
-    ``[1 - lower, 1 + upper]`` while training, clipped to ``value_range`` (Keras's
-    ``keras.layers.RandomContrast``)."""
-
-    def __init__(self, factor, value_range=(0, 255), seed=None, data_format=None, **kwargs):
-        super().__init__(**kwargs)
-        self.data_format = _standard_format(data_format)
-        lo, hi = _factor_pair("RandomContrast", factor)
-        if isinstance(factor, (tuple, list)):
-            lo, hi = -float(factor[0]), float(factor[1])
-        if not (-1 <= lo <= 0 <= hi) and not isinstance(factor, (tuple, list)):
-            raise ValueError(f"RandomContrast: `factor` must be within [0, 1]; received {factor!r}")
-        self.factor = factor
-        self._lower, self._upper = -lo, hi
-        self.value_range = tuple(float(v) for v in value_range)
-        self.seed = seed
-        self.seed_generator = SeedGenerator(seed)
-
-    def call(self, inputs, training=True):
-        x = ops.cast(inputs, self.compute_dtype)
-        if not training:
-            return x
-        batched = len(x.shape) == 4
-        shape = (x.shape[0], 1, 1, 1) if batched else (1, 1, 1)
-        f = ops.random_uniform(self.seed_generator.next(), shape, 1.0 - self._lower, 1.0 + self._upper,
-                               self.compute_dtype)
-        ha, wa = _hw_axes(len(x.shape), self.data_format)
-        axes = (ha, wa)
-        mean = ops.mean(x, axis=axes, keepdims=True)
-        out = ops.add(ops.multiply(ops.subtract(x, mean), f), mean)
-        return ops.clip(out, self.value_range[0], self.value_range[1])
-
-    def compute_output_shape(self, input_shape):
-        return tuple(input_shape)
-
-    def get_config(self):
-        return {**super().get_config(), "factor": self.factor, "value_range": list(self.value_range),
-                "seed": self.seed, "data_format": self.data_format}

@@ -18,11 +18,13 @@ from dlx.ops.defs import (  # noqa: F401
     optim,
     random,
     reduction,
+    representation,
     search,
     shape,
     signal,
     spatial,
     statistics,
+    vectorize,
 )
 
 #: the op groups, one module each; a backend plugin mirrors them as ``kernels/<group>.py``
@@ -44,9 +46,11 @@ GROUPS = (
     "optim",
     "random",
     "reduction",
+    "representation",
     "search",
     "shape",
     "signal",
     "spatial",
     "statistics",
+    "vectorize",
 )

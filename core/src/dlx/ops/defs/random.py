@@ -309,3 +309,264 @@ def random_categorical(seed, logits, num_samples, dtype="int32"):
     with np.errstate(all="ignore"):
         gumbel = -np.log(-np.log(u))
     return np.argmax(lg[:, None, :] + gumbel, axis=-1).astype(nd(dtype))
+
+
+# ------------------------------------------------------------------------ gamma, beta, binomial
+# Marsaglia & Tsang's rejection sampler, vectorized: every element draws _GAMMA_ROUNDS proposals
+# (a normal x and a uniform each) and keeps the first accepted one. A proposal is accepted with
+# probability >= 0.95 for every alpha >= 1 (alpha < 1 samples alpha + 1 and multiplies by
+# U ** (1 / alpha)), so all 8 are rejected with probability < 5e-11; that element then keeps the
+# last proposal (a bias far below any statistical test). Row r of the bits: normals 0..R-1,
+# acceptance uniforms R..2R-1, the boost uniform 2R.
+_GAMMA_ROUNDS = 8
+
+
+def _as(value, ct):
+    """A parameter in the compute dtype (Python numbers straight in it: no float32 detour)."""
+    if isinstance(value, (int, float, np.ndarray, np.generic)):
+        return tensors.convert_to_tensor(np.asarray(value, nd(ct)), ct)
+    return K.cast(value, ct)
+
+
+def _gamma_consts_np(a):
+    ab = np.where(a < 1, a + 1, a)
+    d = ab - 1.0 / 3.0
+    return d, 1.0 / np.sqrt(9.0 * d)
+
+
+def _log_gamma_np(seed, shape, alpha):
+    """log of gamma(alpha) samples in float64 (of the exact float32 uniforms), and its first-order
+    rounding sensitivity in units of the compute dtype's roundoff (the tolerance's scale)."""
+    R = _GAMMA_ROUNDS
+    a = np.broadcast_to(np.asarray(alpha, np.float64), shape)
+    if np.any(~(a > 0)):
+        raise ValueError(f"gamma: alpha must be positive; got {np.asarray(alpha).min()}")
+    u = _unit_float_np(_bits_np(seed, (2 * R + 1, *shape)))
+    un = np.maximum(np.float32(_LO), (u[:R] * 2.0 - 1.0).astype(np.float32)).astype(np.float64)
+    x = _erfinv64(un) * _SQRT2
+    d, c = _gamma_consts_np(a)
+    w = 1.0 + c * x
+    ws = np.maximum(w, 1e-30)
+    lv = 3.0 * np.log(ws)
+    accept = (w > 0) & (np.log1p(-u[R:2 * R]) < 0.5 * x * x + d - d * ws**3 + d * lv)
+    sel_w, sel_x = np.where(w[-1] > 0, w[-1], 1.0), np.where(w[-1] > 0, x[-1], 0.0)
+    for j in range(R - 1, -1, -1):
+        sel_w, sel_x = np.where(accept[j], w[j], sel_w), np.where(accept[j], x[j], sel_x)
+    boost = np.where(a < 1, np.log1p(-u[2 * R]) / a, 0.0)
+    log_sample = np.log(d) + 3.0 * np.log(sel_w) + boost
+    sens = 3.0 * (17.0 * c * np.abs(sel_x) + np.abs(sel_w)) / np.abs(sel_w) + 5.0 + 3.0 * np.abs(boost)
+    return log_sample, sens
+
+
+def _log_gamma_ops(seed, shape, alpha, ct):
+    """:func:`_log_gamma_np` in ``dlx.ops`` (compute dtype ``ct``): returns ``(d * w**3, boost)``
+    with the sample ``d * w**3 * exp(boost)``."""
+    R = _GAMMA_ROUNDS
+    a = K.broadcast_to(_as(alpha, ct), shape)
+    bits = K.random_bits(seed, (2 * R + 1, *shape))
+    u = _unit_float(bits, "float32")
+    un = K.maximum(K.cast(_LO, "float32"), u[:R] * 2.0 - 1.0)
+    x = K.erfinv(K.cast(un, ct)) * _SQRT2
+    small = K.less(a, 1.0)
+    d = K.where(small, a + 1.0, a) - 1.0 / 3.0
+    c = 1.0 / K.sqrt(9.0 * d)
+    w = 1.0 + c * x
+    ws = K.maximum(w, 1e-30)
+    v = ws * ws * ws
+    # 1 - u is exact in float32 (u is on the 2**-23 grid), so log(1 - u) needs no log1p (whose
+    # float64 XLA kernel is ~100 ULP off)
+    lhs = K.log(K.cast(1.0 - u[R:2 * R], ct))
+    accept = K.logical_and(K.greater(w, 0.0), K.less(lhs, 0.5 * x * x + d - d * v + d * (3.0 * K.log(ws))))
+    last_ok = K.greater(w[R - 1], 0.0)
+    sel = K.where(last_ok, v[R - 1], K.ones_like(d))
+    for j in range(R - 1, -1, -1):
+        sel = K.where(accept[j], v[j], sel)
+    boost = K.where(small, K.log(K.cast(1.0 - u[2 * R], ct)) / a, K.zeros_like(a))
+    return d * sel, boost
+
+
+def _ct(dt):
+    return "float64" if dt == "float64" else "float32"
+
+
+def _check_positive(name, value, opname):
+    if isinstance(value, (int, float, np.ndarray, np.generic)) and np.any(~(np.asarray(value) > 0)):
+        raise ValueError(f"{opname}: {name} must be positive; got {value!r}")
+
+
+def gamma_decomposition(seed, shape, alpha, dtype=None):
+    dt = _fdt(dtype)
+    _check_positive("alpha", alpha, "gamma")
+    y, boost = _log_gamma_ops(seed, tuple(shape), alpha, _ct(dt))
+    return K.cast(y * K.exp(boost), dt)
+
+
+def _gamma_scale(ctx):
+    a = ctx.args + (None,) * 4
+    alpha = ctx.kwargs.get("alpha", a[2])
+    _, sens = _log_gamma_np(a[0], tuple(a[1]), alpha)
+    return np.abs(ctx.exact) * (sens + 4.0)
+
+
+def _alpha_cases(name, **extra):
+    return [
+        Case(f"{name}_basic", lambda r, dt: ((np.array([7, 11], np.uint32), (40, 25)), {**extra, "dtype": dt}), grad=False),
+        Case(f"{name}_seed2", lambda r, dt: ((np.array([2**32 - 1, 5], np.uint32), (1000,)), {**extra, "dtype": dt}), grad=False),
+    ]
+
+
+@op(G, T.Kr(_gamma_scale, lambda a, k: 1),
+    [*_alpha_cases("a3", alpha=3.0), *_alpha_cases("a_small", alpha=0.3),
+     Case("a_array", lambda r, dt: ((np.array([3, 1], np.uint32), (4, 5)), {"alpha": np.array([0.05, 0.5, 1.0, 2.5, 40.0]), "dtype": dt}), grad=False),
+     Case("half", lambda r, dt: ((np.array([5, 5], np.uint32), (300,)), {"alpha": 2.0, "dtype": dt}), dtypes=("float16",), grad=False)],
+    tensors=("seed",), decomposition=gamma_decomposition)
+def random_gamma(seed, shape, alpha, dtype=None):
+    """Gamma(``alpha``, scale 1) samples (Marsaglia-Tsang rejection with a fixed number of
+    proposals per element, see the module's notes); ``alpha`` broadcasts to ``shape``."""
+    dt = _fdt(dtype)
+    _check_positive("alpha", alpha, "gamma")
+    log_sample, _ = _log_gamma_np(seed, tuple(shape), alpha)
+    return np.exp(log_sample).astype(nd(dt))
+
+
+def _beta_alphas(shape, alpha, beta):
+    return np.stack([np.broadcast_to(np.asarray(alpha, np.float64), shape), np.broadcast_to(np.asarray(beta, np.float64), shape)])
+
+
+def beta_decomposition(seed, shape, alpha, beta, dtype=None):
+    dt = _fdt(dtype)
+    _check_positive("alpha", alpha, "beta")
+    _check_positive("beta", beta, "beta")
+    shape = tuple(shape)
+    ct = _ct(dt)
+    ab = K.stack([K.broadcast_to(_as(alpha, ct), shape), K.broadcast_to(_as(beta, ct), shape)])
+    y, boost = _log_gamma_ops(seed, (2, *shape), ab, ct)
+    lg = K.log(y) + boost
+    return K.cast(K.sigmoid(lg[0] - lg[1]), dt)
+
+
+def _beta_np(seed, shape, alpha, beta):
+    lg, sens = _log_gamma_np(seed, (2, *shape), _beta_alphas(shape, alpha, beta))
+    b = 1.0 / (1.0 + np.exp(lg[1] - lg[0]))
+    return b, b * (1.0 - b) * (sens[0] + sens[1]) + 4.0 * b
+
+
+def _beta_scale(ctx):
+    a = ctx.args + (None,) * 4
+    return _beta_np(a[0], tuple(a[1]), ctx.kwargs.get("alpha", a[2]), ctx.kwargs.get("beta", a[3]))[1]
+
+
+@op(G, T.Kr(_beta_scale, lambda a, k: 1),
+    [*_alpha_cases("ab", alpha=2.0, beta=5.0), *_alpha_cases("small", alpha=0.2, beta=0.5),
+     Case("arrays", lambda r, dt: ((np.array([8, 9], np.uint32), (3, 4)), {"alpha": np.array([0.5, 1.0, 3.0, 20.0]), "beta": 2.0, "dtype": dt}), grad=False)],
+    tensors=("seed",), decomposition=beta_decomposition)
+def random_beta(seed, shape, alpha, beta, dtype=None):
+    """Beta(``alpha``, ``beta``) samples: ``X / (X + Y)`` of independent gamma samples (rows 0 and
+    1 of a ``(2, *shape)`` gamma draw), computed as ``sigmoid(log X - log Y)`` so tiny parameters
+    neither underflow nor divide 0 by 0."""
+    dt = _fdt(dtype)
+    _check_positive("alpha", alpha, "beta")
+    _check_positive("beta", beta, "beta")
+    return _beta_np(seed, tuple(shape), alpha, beta)[0].astype(nd(dt))
+
+
+# Binomial(n, p) by halving (Devroye's order-statistic recursion): while n > _BINOMIAL_DIRECT,
+# X = the i-th smallest of n uniforms (i = n // 2 + 1), a Beta(i, n + 1 - i) sample; if X < p
+# the i uniforms below X are successes and the other n - i are uniform on (X, 1): continue with
+# (n - i, (p - X) / (1 - X)); else continue with the i - 1 below X: (i - 1, p / X). Each level
+# halves n; the last _BINOMIAL_DIRECT or fewer trials are counted directly. Level l draws with
+# seed row l + 1 and the direct count with row 0 of ``random_bits(seed, (levels + 1, 2))``
+# (counter mode: a row's bits do not depend on the number of rows), so the samples do not depend
+# on how many levels the largest count needed.
+_BINOMIAL_DIRECT = 16
+
+
+def _binomial_levels(max_count):
+    n, levels = int(max_count), 0
+    while n > _BINOMIAL_DIRECT:
+        n //= 2
+        levels += 1
+    return levels
+
+
+def _check_binomial(counts, probabilities):
+    if isinstance(counts, (int, float, np.ndarray, np.generic)):
+        c = np.asarray(counts, np.float64)
+        if np.any(~(c >= 0)) or np.any(c != np.floor(c)):
+            raise ValueError(f"binomial: counts must be non-negative whole numbers; got {counts!r}")
+    if isinstance(probabilities, (int, float, np.ndarray, np.generic)):
+        p = np.asarray(probabilities, np.float64)
+        if np.any(~((p >= 0) & (p <= 1))):
+            raise ValueError(f"binomial: probabilities must be in [0, 1]; got {probabilities!r}")
+
+
+def _max_count(counts):
+    """The largest count when it is known (a number, an array or an eager tensor), else 2**31."""
+    if isinstance(counts, (int, float, np.ndarray, np.generic)):
+        return float(np.max(counts)) if np.size(counts) else 0.0
+    try:
+        return float(np.max(tensors.convert_to_numpy(counts)))
+    except Exception:  # a symbolic tensor inside a compiled function: the largest int32
+        return float(2**31 - 1)
+
+
+def binomial_decomposition(seed, shape, counts, probabilities, dtype=None):
+    dt = _fdt(dtype)
+    _check_binomial(counts, probabilities)
+    shape, ct = tuple(shape), _ct(dt)
+    levels = _binomial_levels(_max_count(counts))
+    seeds = K.reshape(K.random_bits(seed, (2 * (levels + 1),)), (levels + 1, 2))
+    n = K.broadcast_to(_as(counts, ct), shape)
+    p = K.broadcast_to(_as(probabilities, ct), shape)
+    successes = K.zeros(shape, ct)
+    for level in range(levels):
+        active = K.greater(n, float(_BINOMIAL_DIRECT))
+        i = K.floor(n / 2.0) + 1.0
+        a = K.where(active, i, K.ones_like(n))
+        b = K.where(active, n + 1.0 - i, K.ones_like(n))
+        x = beta_decomposition(seeds[level + 1], shape, a, b, ct)
+        below = K.less(x, p)
+        successes = successes + K.where(K.logical_and(active, below), i, K.zeros_like(n))
+        n_next = K.where(below, n - i, i - 1.0)
+        p_next = K.where(below, (p - x) / K.maximum(1.0 - x, 1e-30), p / K.maximum(x, 1e-30))
+        n = K.where(active, n_next, n)
+        p = K.where(active, K.clip(p_next, 0.0, 1.0), p)
+    u = _unit_float(K.random_bits(seeds[0], (_BINOMIAL_DIRECT, *shape)), ct)
+    trial = K.reshape(K.arange(_BINOMIAL_DIRECT, dtype=ct), (_BINOMIAL_DIRECT,) + (1,) * len(shape))
+    hits = K.logical_and(K.less(u, p), K.less(trial, n))
+    return K.cast(successes + K.sum(K.cast(hits, ct), axis=0), dt)
+
+
+def _binomial_np(seed, shape, counts, probabilities):
+    levels = _binomial_levels(_max_count(counts))
+    seeds = _bits_np(seed, (2 * (levels + 1),)).reshape(levels + 1, 2)
+    n = np.broadcast_to(np.asarray(counts, np.float64), shape).copy()
+    p = np.broadcast_to(np.asarray(probabilities, np.float64), shape).copy()
+    successes = np.zeros(shape)
+    for level in range(levels):
+        active = n > _BINOMIAL_DIRECT
+        i = np.floor(n / 2) + 1
+        x = _beta_np(seeds[level + 1], shape, np.where(active, i, 1.0), np.where(active, n + 1 - i, 1.0))[0]
+        below = x < p
+        successes += np.where(active & below, i, 0.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p_next = np.where(below, (p - x) / np.maximum(1 - x, 1e-30), p / np.maximum(x, 1e-30))
+        n = np.where(active, np.where(below, n - i, i - 1), n)
+        p = np.where(active, np.clip(p_next, 0, 1), p)
+    u = _unit_float_np(_bits_np(seeds[0], (_BINOMIAL_DIRECT, *shape)))
+    trial = np.arange(_BINOMIAL_DIRECT).reshape((-1,) + (1,) * len(shape))
+    return successes + np.sum((u < p) & (trial < n), axis=0)
+
+
+@op(G, T.E0, [
+    Case("small_n", lambda r, dt: ((np.array([7, 1], np.uint32), (50, 20)), {"counts": 10.0, "probabilities": 0.3, "dtype": dt}), grad=False),
+    Case("large_n", lambda r, dt: ((np.array([2, 9], np.uint32), (500,)), {"counts": 1000.0, "probabilities": 0.7, "dtype": dt}), grad=False),
+    Case("arrays", lambda r, dt: ((np.array([4, 4], np.uint32), (3, 5)), {
+        "counts": np.array([0.0, 1.0, 17.0, 100.0, 5000.0]), "probabilities": np.array([[0.0], [0.5], [1.0]]), "dtype": dt}), grad=False),
+], tensors=("seed",), decomposition=binomial_decomposition)
+def random_binomial(seed, shape, counts, probabilities, dtype=None):
+    """Binomial(``counts``, ``probabilities``) samples as floats (the number of successes in
+    ``counts`` trials); both broadcast to ``shape``. Work grows with log2 of the largest count."""
+    dt = _fdt(dtype)
+    _check_binomial(counts, probabilities)
+    return _binomial_np(seed, tuple(shape), counts, probabilities).astype(nd(dt))

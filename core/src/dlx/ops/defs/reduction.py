@@ -56,14 +56,33 @@ def _count(x, axis):
     return n
 
 
-@op(G, T.Kr(), _red_cases(ints=True), grad=lambda g, out, x, axis=None, keepdims=False: (_expand(g, x, axis, keepdims),))
+def int_reduce_dtype(dtype) -> np.dtype:
+    """The accumulator and result dtype of ``sum`` / ``prod`` of a bool or integer input, as
+    Keras's: bool and int8 / int16 give int32, uint8 / uint16 give uint32, wider ints keep
+    their dtype."""
+    dtype = np.dtype(dtype)
+    if dtype.kind == "b":
+        return np.dtype(np.int32)
+    if dtype.itemsize >= 4:
+        return dtype
+    return np.dtype(np.uint32) if dtype.kind == "u" else np.dtype(np.int32)
+
+
+def _small_int_cases():
+    return [Case("small_ints", lambda r, dt: ((r.integers(0, 6, (6, 7)).astype(dt),), {"axis": 1}),
+                 dtypes=("bool", "int8", "int16", "uint8", "uint16"), grad=False)]
+
+
+@op(G, T.Kr(), _red_cases(ints=True) + _small_int_cases(),
+    grad=lambda g, out, x, axis=None, keepdims=False: (_expand(g, x, axis, keepdims),))
 def sum(x, axis=None, keepdims=False):
-    """Sum over ``axis`` (all axes if ``None``), pairwise accumulated."""
+    """Sum over ``axis`` (all axes if ``None``), pairwise accumulated. bool, int8 and int16 sum
+    to int32, uint8 and uint16 to uint32 (Keras's rule)."""
     x = np.asarray(x)
-    if x.dtype.kind == "b":
-        x = x.astype(np.int32)
-    out = np.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype if x.dtype.kind == "f" else None)
-    return out.astype(x.dtype) if x.dtype.kind in "iu" and x.dtype.itemsize >= 4 else np.asarray(out)
+    if x.dtype.kind == "f":
+        return np.asarray(np.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype))
+    acc = int_reduce_dtype(x.dtype)
+    return np.asarray(np.sum(x.astype(acc), axis=axis, keepdims=keepdims, dtype=acc))
 
 
 def _mean_grad(g, out, x, axis=None, keepdims=False):
@@ -188,16 +207,17 @@ _PROD_CASES = [
 ]
 
 
-@op(G, T.Ks(scale=_prod_scale), _PROD_CASES, grad=_prod_grad)
+@op(G, T.Ks(scale=_prod_scale), _PROD_CASES + _small_int_cases(), grad=_prod_grad)
 def prod(x, axis=None, keepdims=False, dtype=None):
-    """Product over ``axis``, computed in ``dtype`` if given (``x`` is cast to it first)."""
+    """Product over ``axis``, computed in ``dtype`` if given (``x`` is cast to it first). bool,
+    int8 and int16 give int32, uint8 and uint16 uint32 (Keras's rule)."""
     x = np.asarray(x)
     if dtype is not None:
         x = x.astype(nd(dtype))
-    out = np.asarray(np.prod(x, axis=axis, keepdims=keepdims, dtype=x.dtype if x.dtype.kind == "f" else None))
     if x.dtype.kind == "f":
-        return out.astype(x.dtype)
-    return out.astype(x.dtype if x.dtype.kind in "iu" and x.dtype.itemsize >= 4 else np.int32)
+        return np.asarray(np.prod(x, axis=axis, keepdims=keepdims, dtype=x.dtype)).astype(x.dtype)
+    acc = int_reduce_dtype(x.dtype)
+    return np.asarray(np.prod(x.astype(acc), axis=axis, keepdims=keepdims, dtype=acc))
 
 
 def _arg_cases():
@@ -311,7 +331,12 @@ def _cumsum_grad(g, out, x, axis=None, dtype=None):
     return (_back_to(K.flip(K.cumsum(K.flip(g, axis), axis), axis), x, dtype),)
 
 
-@op(G, T.Ks(_scan_len, _cumsum_scale), _scan_cases(), grad=_cumsum_grad)
+def _small_int_scan_cases():
+    return [Case("small_ints", lambda r, dt: ((r.integers(0, 3, (3, 6)).astype(dt),), {"axis": 1}),
+                 dtypes=("bool", "int8", "int16", "uint8", "uint16"), grad=False)]
+
+
+@op(G, T.Ks(_scan_len, _cumsum_scale), _scan_cases() + _small_int_scan_cases(), grad=_cumsum_grad)
 def cumsum(x, axis=None, dtype=None):
     """Cumulative sum along ``axis`` (flattened if ``None``), in ``dtype`` if given (``x`` is cast
     to it first); accumulated in float64 here."""
@@ -320,7 +345,7 @@ def cumsum(x, axis=None, dtype=None):
         x = x.astype(nd(dtype))
     if x.dtype.kind == "f":
         return np.cumsum(x.astype(np.float64) if x.dtype.itemsize < 8 else x, axis=axis).astype(x.dtype)
-    return np.cumsum(x, axis=axis).astype(x.dtype if x.dtype.itemsize >= 4 else np.int32)
+    return np.cumsum(x, axis=axis).astype(np.int32 if x.dtype.kind == "b" else x.dtype)  # ints keep their dtype
 
 
 def _cumprod_grad(g, out, x, axis=None, dtype=None):
@@ -347,7 +372,7 @@ _CUMPROD_CASES = [
 ]
 
 
-@op(G, T.Ks(_scan_len, lambda c: np.abs(c.exact)), _CUMPROD_CASES, grad=_cumprod_grad)
+@op(G, T.Ks(_scan_len, lambda c: np.abs(c.exact)), _CUMPROD_CASES + _small_int_scan_cases(), grad=_cumprod_grad)
 def cumprod(x, axis=None, dtype=None):
     """Cumulative product along ``axis`` (flattened if ``None``), in ``dtype`` if given (``x`` is
     cast to it first)."""
@@ -356,4 +381,4 @@ def cumprod(x, axis=None, dtype=None):
         x = x.astype(nd(dtype))
     if x.dtype.kind == "f":
         return np.cumprod(x.astype(np.float64), axis=axis).astype(x.dtype)
-    return np.cumprod(x, axis=axis).astype(x.dtype if x.dtype.itemsize >= 4 else np.int32)
+    return np.cumprod(x, axis=axis).astype(np.int32 if x.dtype.kind == "b" else x.dtype)  # ints keep their dtype

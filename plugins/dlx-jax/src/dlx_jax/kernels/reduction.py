@@ -11,12 +11,12 @@ from dlx_jax._common import BOOL, FLOAT_DTYPES, INT32, Array, arr, axis_arg, fl,
 
 # ------------------------------------------------------------------------------ reductions
 def _int_acc(dt):
-    """Accumulator/output dtype of ``sum`` for an integer / bool input (the spec's rule)."""
+    """Accumulator/output dtype of ``sum`` / ``prod`` for an integer / bool input (the spec's rule)."""
     if dt == BOOL:
         return INT32
     if dt.itemsize >= 4:
         return dt
-    return np.dtype(np.uint64) if dt.kind == "u" else np.dtype(np.int64)
+    return np.dtype(np.uint32) if dt.kind == "u" else INT32
 
 
 def sum_(x, axis=None, keepdims=False):
@@ -62,7 +62,7 @@ def prod(x, axis=None, keepdims=False, dtype=None):
     if x.dtype in FLOAT_DTYPES:
         dt = x.dtype
     else:
-        dt = x.dtype if x.dtype.kind in "iu" and x.dtype.itemsize >= 4 else INT32
+        dt = _int_acc(x.dtype)
     return jnp.prod(x, axis_arg(axis), dtype=dt, keepdims=keepdims)
 
 
@@ -89,7 +89,7 @@ def all_(x, axis=None, keepdims=False):
 def _scan_dtype(x):
     if x.dtype in FLOAT_DTYPES:
         return None
-    return x.dtype if x.dtype.kind in "iu" and x.dtype.itemsize >= 4 else INT32
+    return INT32 if x.dtype == BOOL else x.dtype  # ints keep their dtype (Keras's rule)
 
 
 def cumsum(x, axis=None, dtype=None):

@@ -35,9 +35,11 @@ def sum(x, axis=None, keepdims=False):
     axes = norm_axes(axis, len(shape(x)))
     if dt(x) in dtypes.FLOATS:
         return G.tree_sum(x, axes, keepdims)
+    small_unsigned = dt(x) in ("uint8", "uint16")  # uint32 (Keras's rule), accumulated in int64
     if dt(x) in ("int8", "int16", "uint8", "uint16"):
-        x = cast(x, "int32")
-    return out(O.reduce_sum(x, i64(list(axes)), keepdims)) if axes else x
+        x = cast(x, "int64" if small_unsigned else "int32")
+    res = out(O.reduce_sum(x, i64(list(axes)), keepdims)) if axes else x
+    return cast(res, "uint32") if small_unsigned else res
 
 
 def _count(x, axes):
@@ -96,10 +98,12 @@ min_ = _extreme(O.reduce_min, G.minimum)
 def prod(x, axis=None, keepdims=False, dtype=None):
     x = _in(x, dtype)
     d = dt(x)
+    small_unsigned = d in ("uint8", "uint16")  # uint32 (Keras's rule), multiplied in int64
     if d == "bool" or d in ("int8", "int16", "uint8", "uint16"):
-        x = cast(x, "int32")
+        x = cast(x, "int64" if small_unsigned else "int32")
     axes = norm_axes(axis, len(shape(x)))
-    return out(O.reduce_prod(x, i64(list(axes)), keepdims)) if axes else x
+    res = out(O.reduce_prod(x, i64(list(axes)), keepdims)) if axes else x
+    return cast(res, "uint32") if small_unsigned else res
 
 
 def _arg(mode):
@@ -155,6 +159,16 @@ def _in(x, dtype):
     return x if dtype is None else cast(x, dtypes.standardize(dtype))
 
 
+def _keep_small_int(kernel):
+    """8/16-bit int scans run in int32 and return in the input's dtype (Keras's rule)."""
+    def scan(x, axis=None, dtype=None):
+        x = _in(x, dtype)
+        d = dt(x)
+        res = kernel(x, axis)
+        return cast(res, d) if d in ("int8", "int16", "uint8", "uint16") else res
+    return scan
+
+
 def cumsum(x, axis=None, dtype=None):
     x = _scan_dtype(_in(x, dtype))
     if axis is None:
@@ -185,7 +199,8 @@ def cumprod(x, axis=None, dtype=None):
 #: op name -> graph builder
 KERNELS: dict = {
     "sum": sum, "mean": mean, "var": var, "std": std, "max": max_, "min": min_, "prod": prod, "argmax": argmax,
-    "argmin": argmin, "logsumexp": logsumexp, "any": any_, "all": all_, "cumsum": cumsum, "cumprod": cumprod,
+    "argmin": argmin, "logsumexp": logsumexp, "any": any_, "all": all_,
+    "cumsum": _keep_small_int(cumsum), "cumprod": _keep_small_int(cumprod),
 }
 
 __all__ = ["KERNELS"]

@@ -23,10 +23,11 @@ _raw = tf.raw_ops
 def sum(x, axis=None, keepdims=False):
     x = tensor(x)
     dt = x.dtype
-    if dt == tf.bool:
+    if dt == tf.bool or dt in (tf.int8, tf.int16):
         x = tf.cast(x, tf.int32)
-    elif dt in INT_TF and dt.size < 4:
-        x = tf.cast(x, tf.int64)
+    elif dt in (tf.uint8, tf.uint16):  # uint32 (Keras's rule), accumulated in int64: TF has no uint32 Sum
+        out = _raw.Sum(input=tf.cast(x, tf.int64), axis=red_axes(axis, x.shape.rank), keep_dims=keepdims)
+        return tf.cast(out, tf.uint32)
     return _raw.Sum(input=x, axis=red_axes(axis, x.shape.rank), keep_dims=keepdims)
 
 
@@ -79,6 +80,9 @@ def _in(x, dtype):
 
 def prod(x, axis=None, keepdims=False, dtype=None):
     x = _in(x, dtype)
+    if x.dtype in (tf.uint8, tf.uint16):  # uint32 (Keras's rule), multiplied in int64 (wraps alike)
+        out = _raw.Prod(input=tf.cast(x, tf.int64), axis=red_axes(axis, x.shape.rank), keep_dims=keepdims)
+        return tf.cast(out, tf.uint32)
     if x.dtype == tf.bool or (x.dtype in INT_TF and x.dtype.size < 4):
         x = tf.cast(x, tf.int32)
     return _raw.Prod(input=x, axis=red_axes(axis, x.shape.rank), keep_dims=keepdims)
@@ -128,7 +132,9 @@ def cumsum(x, axis=None, dtype=None):
     """Cumulative sum; float32 accumulates in float64 (TF's scan is sequential: kappa 1.5e3
     at n = 1e6, over the Ks bound)."""
     x, a = _scan_input(x, axis, dtype)
-    if x.dtype == tf.bool or (x.dtype in INT_TF and x.dtype.size < 4):
+    if x.dtype in INT_TF and x.dtype.size < 4:  # ints keep their dtype (Keras's rule); scanned in int32
+        return tf.cast(tf.math.cumsum(tf.cast(x, tf.int32), axis=a), x.dtype)
+    if x.dtype == tf.bool:
         x = tf.cast(x, tf.int32)
     if x.dtype in (tf.float32, tf.float16, tf.bfloat16):
         return tf.cast(tf.math.cumsum(tf.cast(x, tf.float64), axis=a), x.dtype)
@@ -137,7 +143,9 @@ def cumsum(x, axis=None, dtype=None):
 
 def cumprod(x, axis=None, dtype=None):
     x, a = _scan_input(x, axis, dtype)
-    if x.dtype == tf.bool or (x.dtype in INT_TF and x.dtype.size < 4):
+    if x.dtype in INT_TF and x.dtype.size < 4:  # ints keep their dtype (Keras's rule); scanned in int32
+        return tf.cast(tf.math.cumprod(tf.cast(x, tf.int32), axis=a), x.dtype)
+    if x.dtype == tf.bool:
         x = tf.cast(x, tf.int32)
     return tf.math.cumprod(x, axis=a)
 

@@ -10,10 +10,10 @@ from dlx_torch._tensors import F, T, Tensor, axes, tdtype, unsigned_safe
 
 _T = Tensor
 # dtype of an integer/bool sum or cumsum (NumPy's platform-int accumulation, cast back for >= 32 bits)
-_SUM_DT = {torch.bool: torch.int32, torch.int8: torch.int64, torch.int16: torch.int64, torch.uint8: torch.int64,
-           torch.int32: torch.int32, torch.int64: torch.int64}
-_SCAN_DT = {torch.bool: torch.int32, torch.int8: torch.int32, torch.int16: torch.int32, torch.uint8: torch.int32,
-            torch.int32: torch.int32, torch.int64: torch.int64}
+_SUM_DT = {torch.bool: torch.int32, torch.int8: torch.int32, torch.int16: torch.int32, torch.uint8: torch.uint32,
+           torch.uint16: torch.uint32, torch.int32: torch.int32, torch.int64: torch.int64}
+_SCAN_DT = {torch.bool: torch.int32, torch.int8: torch.int8, torch.int16: torch.int16, torch.uint8: torch.uint8,
+            torch.uint16: torch.uint16, torch.int32: torch.int32, torch.int64: torch.int64}
 
 
 def _dim(axis: Any) -> Any:
@@ -102,7 +102,7 @@ def prod(x, axis=None, keepdims=False, dtype=None):
         out_dt = x.dtype
     else:
         acc = None
-        out_dt = x.dtype if x.dtype in (torch.int32, torch.int64, torch.uint32, torch.uint64) else torch.int32
+        out_dt = _SUM_DT.get(x.dtype, x.dtype)
     if len(ax) == 0:
         return x.to(out_dt).clone()
     if len(ax) == 1:

@@ -1,0 +1,278 @@
+"""The bridge to the active backend's distributed engine, and the trainer's hooks.
+
+A backend that declares ``capabilities.distribution`` ships a ``distribution`` module next to
+its backend module (``dlx_jax.distribution``). It provides, as module-level functions:
+
+* ``list_devices(device_type)`` -> ``["cpu:0", ...]``; ``initialize(job_addresses,
+  num_processes, process_id)``; ``num_processes()``; ``process_id()``;
+* ``validate(distribution)``: raises if the engine cannot run this distribution (before any
+  collective starts);
+* ``backend_mesh(mesh)`` / ``backend_layout(layout)``: the framework's mesh and layout objects;
+* ``distribute_tensor(x, layout)`` and ``distribute_variable(storage, layout)``: place a value
+  (``layout`` is a :class:`~dlx.distribution.TensorLayout` with its mesh);
+* ``distribute_batch(batch, distribution, training)``: one input batch (a tree of arrays) as
+  the compiled step should receive it (jax: one global array split over the batch axis; torch:
+  this process's rows in training, the whole batch for evaluation and prediction);
+* ``constrain_like(values, storages)``: inside the compiled step, each value kept in the
+  placement of the matching variable storage (jax: a sharding constraint);
+* ``run_step(model, state, data, distribution)``: one ``model.train_step(state, data)`` in the
+  compiled step (tf: ``strategy.run`` over the replicas' shares of ``data``);
+* ``reduce_gradients(grads, batch_size, distribution)``: the gradients every replica applies,
+  given this replica's rows in the batch (jax: unchanged, the compiler inserts the collectives;
+  torch: the all-reduced, row-weighted mean).
+
+Nothing here imports a framework.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+from typing import Any
+
+from dlx.backend import registry
+
+_ENV = ("DLX_DISTRIBUTION_{}", "KERAS_DISTRIBUTION_{}")
+
+
+class DistributionUnsupportedError(RuntimeError):
+    """The active backend cannot run a distribution (its capabilities do not declare it)."""
+
+
+def _engine_module_name(backend) -> str:
+    return type(backend).__module__.rpartition(".")[0] + ".distribution"
+
+
+def capable_backends() -> list[str]:
+    """Names of the installed backends whose plugin ships a distribution engine (found without
+    importing any framework)."""
+    out = []
+    for rec in registry.records().values():
+        if not registry.usable(rec):
+            continue
+        pkg = rec.target.partition(":")[0].rpartition(".")[0]
+        try:
+            if pkg and importlib.util.find_spec(pkg + ".distribution") is not None:
+                out.append(rec.name)
+        except (ImportError, ValueError):
+            continue
+    return sorted(set(out))
+
+
+def engine_for(backend) -> Any:
+    """The distribution engine module of ``backend``.
+
+    Raises:
+        DistributionUnsupportedError: naming the backends that can, when ``backend`` cannot.
+    """
+    caps = backend.capabilities
+    if not getattr(caps, "distribution", False):
+        can = capable_backends()
+        raise DistributionUnsupportedError(
+            f"the {backend.name} backend does not support dlx.distribution ({caps.reason('distribution')}); "
+            f"backends that do: {', '.join(can) if can else 'none installed'} (select one with DLX_BACKEND)")
+    return importlib.import_module(_engine_module_name(backend))
+
+
+def current_engine() -> Any:
+    """The active backend's distribution engine (see :func:`engine_for`)."""
+    return engine_for(registry.current())
+
+
+# -- public functions -------------------------------------------------------------------------------
+def list_devices(device_type=None) -> list[str]:
+    """The devices of this job as ``"type:index"`` strings (``"cpu:0"``, ``"gpu:1"``); every
+    process's devices in a multi-process job.
+
+    Arguments:
+        device_type: ``"cpu"``, ``"gpu"`` or ``"tpu"`` (default: the backend's default type).
+    """
+    if device_type is not None and str(device_type).lower() not in ("cpu", "gpu", "tpu", "cuda"):
+        raise ValueError(f"list_devices: device_type={device_type!r}; expected 'cpu', 'gpu', 'tpu' or None")
+    return list(current_engine().list_devices(None if device_type is None else str(device_type).lower()))
+
+
+def get_device_count(device_type=None) -> int:
+    """The number of devices :func:`list_devices` returns for ``device_type``."""
+    return len(list_devices(device_type))
+
+
+def initialize(job_addresses=None, num_processes=None, process_id=None) -> None:
+    """Starts a multi-process job on the backend's engine (``jax.distributed.initialize``,
+    ``torch.distributed.init_process_group``, ``tf.distribute`` cluster resolution).
+
+    Unset arguments come from the environment: ``DLX_DISTRIBUTION_JOB_ADDRESSES`` (comma-separated
+    ``host:port`` list, the first one is the coordinator), ``DLX_DISTRIBUTION_NUM_PROCESSES`` and
+    ``DLX_DISTRIBUTION_PROCESS_ID`` (the ``KERAS_DISTRIBUTION_*`` names are read too), then the
+    engine's own launcher variables (``torchrun``'s ``MASTER_ADDR`` / ``RANK`` / ``WORLD_SIZE``).
+
+    Arguments:
+        job_addresses: the processes' addresses (a comma-separated string or a list); only the
+            first (the coordinator's) is used by jax and torch.
+        num_processes: how many processes take part.
+        process_id: this process's index, ``0 <= process_id < num_processes``.
+    """
+    job_addresses = job_addresses if job_addresses is not None else _env("JOB_ADDRESSES")
+    num_processes = num_processes if num_processes is not None else _env("NUM_PROCESSES", int)
+    process_id = process_id if process_id is not None else _env("PROCESS_ID", int)
+    if isinstance(job_addresses, str):
+        job_addresses = [a.strip() for a in job_addresses.split(",") if a.strip()]
+    if num_processes is not None and (not isinstance(num_processes, int) or num_processes < 1):
+        raise ValueError(f"initialize: num_processes={num_processes!r}; expected a positive int")
+    if process_id is not None and num_processes is not None and not 0 <= process_id < num_processes:
+        raise ValueError(f"initialize: process_id={process_id!r}; expected 0 <= process_id < {num_processes}")
+    current_engine().initialize(job_addresses, num_processes, process_id)
+
+
+def _env(suffix, kind=str):
+    for pattern in _ENV:
+        v = os.environ.get(pattern.format(suffix))
+        if v not in (None, ""):
+            try:
+                return kind(v)
+            except ValueError:
+                raise ValueError(f"initialize: ${pattern.format(suffix)}={v!r} is not a valid {kind.__name__}") \
+                    from None
+    return None
+
+
+def distribute_tensor(tensor, layout):
+    """``tensor`` placed as ``layout`` says (a :class:`~dlx.distribution.TensorLayout` with a
+    mesh, or the backend's own layout object)."""
+    return current_engine().distribute_tensor(tensor, layout)
+
+
+# -- trainer hooks ----------------------------------------------------------------------------------
+def place_variables(model) -> None:
+    """Puts the model's, its optimizer's and its metrics' variables where the active
+    distribution's layouts say (no-op for those already there). An optimizer's slot variables
+    (``<variable path>_momentum``...) are split like the variable they shadow; other optimizer
+    and metric variables are replicated."""
+    from dlx.distribution.meshlib import TensorLayout
+    from dlx.distribution.strategies import distribution
+
+    dist = distribution()
+    if dist is None:
+        return
+    eng = current_engine()
+    eng.validate(dist)
+
+    def replicated(v):
+        return TensorLayout([None] * len(v.shape), dist.device_mesh)
+
+    refs = {}
+    for v in [*model.trainable_variables, *model.non_trainable_variables]:
+        layout = dist.get_variable_layout(v)
+        refs[v.path.replace("/", "_") + "_"] = (tuple(v.shape), layout)
+        _place(eng, v, layout)
+    opt = getattr(model, "optimizer", None)
+    for v in (getattr(opt, "variables", None) or []):
+        layout = next((lay for prefix, (shape, lay) in refs.items()
+                       if v.path.startswith(prefix) and tuple(v.shape) == shape), None)
+        _place(eng, v, layout or replicated(v))
+    for m in getattr(model, "metrics", None) or []:
+        for v in m.variables:
+            _place(eng, v, replicated(v))
+
+
+def _place(eng, var, layout) -> None:
+    var._storage = eng.distribute_variable(var._storage, layout)
+
+
+def constrain_state(model, state):
+    """The training state ``(trainable, non_trainable, optimizer, metrics)`` returned by the
+    compiled step, each value kept in its variable's layout (the compiler may otherwise choose
+    another one for an output); unchanged when no distribution is active."""
+    from dlx.distribution.strategies import distribution
+
+    if distribution() is None:
+        return state
+    eng = current_engine()
+    opt = getattr(model, "optimizer", None)
+    groups = (model.trainable_variables, model.non_trainable_variables,
+              getattr(opt, "variables", None) or [], [v for m in model.metrics for v in m.variables])
+    out = []
+    for values, variables in zip(state, groups):
+        if len(values) == len(variables):
+            values = eng.constrain_like(list(values), [v._storage for v in variables])
+        out.append(list(values))
+    return out
+
+
+def batch_distributor(training: bool):
+    """A function ``batch -> batch`` that the data pipeline applies to every batch under the
+    active distribution (``training``: batches of ``fit``'s training steps, else of evaluation and
+    prediction), or ``None`` when there is none."""
+    from dlx.distribution.strategies import distribution
+
+    dist = distribution()
+    if dist is None:
+        return None
+    eng = current_engine()
+    return lambda batch: eng.distribute_batch(batch, dist, training)
+
+
+def check_stateful_step(model) -> None:
+    """Raises where the active engine averages gradients inside the pure step: a stateful
+    ``train_step(self, data)`` applies its own."""
+    from dlx.distribution.strategies import distribution
+
+    if distribution() is not None and getattr(current_engine(), "REDUCES_IN_STEP", False):
+        raise_custom_step_unsupported(model)
+
+
+def step_needs_rebuild(model) -> bool:
+    """Whether ``model``'s compiled train step was traced under another distribution than the
+    active one (the engine's hooks are read while tracing); records the active one."""
+    from dlx.distribution.strategies import distribution
+
+    dist = distribution()
+    before = model.__dict__.get("_dlx_step_distribution")
+    model.__dict__["_dlx_step_distribution"] = dist
+    return before is not dist
+
+
+_REDUCTIONS = [0]  # reduce_gradients calls under a distribution (checked around each traced step)
+
+
+def run_train_step(model, state, data):
+    """``model.train_step(state, data)``, run by the engine under the active distribution.
+
+    Raises:
+        DistributionUnsupportedError: on an engine whose replicas average their gradients
+            inside the step (torch, tf), when the step never called :func:`reduce_gradients`
+            (a custom ``train_step`` that applies its own gradients would silently diverge).
+    """
+    from dlx.distribution.strategies import distribution
+
+    dist = distribution()
+    if dist is None:
+        return model.train_step(state, data)
+    eng = current_engine()
+    before = _REDUCTIONS[0]
+    out = eng.run_step(model, state, data, dist)
+    if getattr(eng, "REDUCES_IN_STEP", False) and _REDUCTIONS[0] == before:
+        raise_custom_step_unsupported(model)
+    return out
+
+
+def raise_custom_step_unsupported(model):
+    """The error for a training step the active engine cannot make data-parallel."""
+    raise DistributionUnsupportedError(
+        f"{type(model).__name__}.train_step does not reduce its gradients across replicas, which "
+        f"the {registry.current().name} backend's data parallelism needs: call "
+        "dlx.distribution.engine.reduce_gradients(grads, batch_size) before applying them (dlx's own "
+        "train_step does), or use the jax backend, whose compiled step needs no change")
+
+
+def reduce_gradients(grads, batch_size):
+    """The gradients under the active distribution (all-reduced where the engine needs it);
+    ``batch_size`` is the number of rows this replica's gradients were averaged over."""
+    from dlx.distribution.strategies import distribution
+
+    dist = distribution()
+    if dist is None:
+        return grads
+    _REDUCTIONS[0] += 1
+    return current_engine().reduce_gradients(grads, batch_size, dist)

@@ -1,0 +1,119 @@
+"""DenseNet121/169/201 (Huang et al. 2017, "Densely Connected Convolutional Networks"); inputs
+normalised the "torch" way."""
+
+from __future__ import annotations
+
+import dlx
+from dlx import layers
+from dlx_hub.applications import _builder, imagenet_utils
+
+BASE_WEIGHTS_PATH = "https://storage.googleapis.com/tensorflow/keras-applications/densenet/"
+WEIGHTS_HASHES = {
+    "densenet121": ("9d60b8095a5708f2dcce2bca79d332c7", "30ee3e1110167f948a6b9946edeeb738"),
+    "densenet169": ("d699b8f76981ab1b30698df4c175e90b", "b8c4d4c20dd625c148057b9ff1c1176b"),
+    "densenet201": ("1ceb130c1ea1b78c3bf6114dbdfd8807", "c13680b51ded0fb44dff2d8f86ac8bb1"),
+}
+_BLOCKS = {(6, 12, 24, 16): "densenet121", (6, 12, 32, 32): "densenet169", (6, 12, 48, 32): "densenet201"}
+_EPS = 1.001e-5
+
+
+def _bn(name, axis):
+    return layers.BatchNormalization(axis=axis, epsilon=_EPS, name=name)
+
+
+def dense_block(x, blocks, name):
+    for i in range(blocks):
+        x = conv_block(x, 32, name=f"{name}_block{i + 1}")
+    return x
+
+
+def transition_block(x, reduction, name):
+    axis = 3 if dlx.backend.image_data_format() == "channels_last" else 1
+    x = _bn(f"{name}_bn", axis)(x)
+    x = layers.Activation("relu", name=f"{name}_relu")(x)
+    x = layers.Conv2D(int(x.shape[axis] * reduction), 1, use_bias=False, name=f"{name}_conv")(x)
+    return layers.AveragePooling2D(2, strides=2, name=f"{name}_pool")(x)
+
+
+def conv_block(x, growth_rate, name):
+    axis = 3 if dlx.backend.image_data_format() == "channels_last" else 1
+    x1 = _bn(f"{name}_0_bn", axis)(x)
+    x1 = layers.Activation("relu", name=f"{name}_0_relu")(x1)
+    x1 = layers.Conv2D(4 * growth_rate, 1, use_bias=False, name=f"{name}_1_conv")(x1)
+    x1 = _bn(f"{name}_1_bn", axis)(x1)
+    x1 = layers.Activation("relu", name=f"{name}_1_relu")(x1)
+    x1 = layers.Conv2D(growth_rate, 3, padding="same", use_bias=False, name=f"{name}_2_conv")(x1)
+    return layers.Concatenate(axis=axis, name=f"{name}_concat")([x, x1])
+
+
+def DenseNet(blocks, include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
+             classes=1000, classifier_activation="softmax", name="densenet"):
+    """A DenseNet with ``blocks`` conv blocks in each of its four dense blocks."""
+    if dlx.backend.image_data_format() == "channels_first":
+        raise ValueError("DenseNet supports only the channels_last image data format (as in Keras); "
+                         "call dlx.backend.set_image_data_format('channels_last')")
+    _builder.check_weights(weights, include_top, classes, classifier_activation)
+    _builder.check_pooling(pooling)
+    weights_name = _BLOCKS.get(tuple(blocks))
+    if weights == "imagenet" and weights_name is None:
+        raise ValueError(f"There are no ImageNet weights for a DenseNet with blocks={blocks}")
+    input_shape = imagenet_utils.obtain_input_shape(input_shape, default_size=224, min_size=32,
+                                                    data_format=dlx.backend.image_data_format(),
+                                                    require_flatten=include_top, weights=weights)
+    img_input = _builder.image_input(input_tensor, input_shape)
+    axis = 3
+    x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)))(img_input)
+    x = layers.Conv2D(64, 7, strides=2, use_bias=False, name="conv1_conv")(x)
+    x = _bn("conv1_bn", axis)(x)
+    x = layers.Activation("relu", name="conv1_relu")(x)
+    x = layers.ZeroPadding2D(padding=((1, 1), (1, 1)))(x)
+    x = layers.MaxPooling2D(3, strides=2, name="pool1")(x)
+    for i, n in enumerate(blocks):
+        x = dense_block(x, n, name=f"conv{i + 2}")
+        if i < 3:
+            x = transition_block(x, 0.5, name=f"pool{i + 2}")
+    x = _bn("bn", axis)(x)
+    x = layers.Activation("relu", name="relu")(x)
+    if include_top:
+        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+        x = _builder.classifier(x, classes, classifier_activation, weights)
+    else:
+        x = _builder.pool(x, pooling, "avg_pool", "max_pool")
+    model = _builder.functional(_builder.model_inputs(input_tensor, img_input), x, name)
+    if weights == "imagenet":
+        file_name = f"{weights_name}_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
+        return _builder.load_weights(model, weights, file_name, BASE_WEIGHTS_PATH + file_name,
+                                     WEIGHTS_HASHES[weights_name][0 if include_top else 1])
+    return _builder.load_weights(model, weights)
+
+
+def DenseNet121(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
+                classes=1000, classifier_activation="softmax", name="densenet121"):
+    """DenseNet121 (8.06M parameters with the top); arguments as
+    :func:`dlx_hub.applications.resnet.ResNet50`."""
+    return DenseNet([6, 12, 24, 16], include_top, weights, input_tensor, input_shape, pooling, classes,
+                    classifier_activation, name=name)
+
+
+def DenseNet169(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
+                classes=1000, classifier_activation="softmax", name="densenet169"):
+    """DenseNet169 (14.3M parameters with the top)."""
+    return DenseNet([6, 12, 32, 32], include_top, weights, input_tensor, input_shape, pooling, classes,
+                    classifier_activation, name=name)
+
+
+def DenseNet201(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
+                classes=1000, classifier_activation="softmax", name="densenet201"):
+    """DenseNet201 (20.2M parameters with the top)."""
+    return DenseNet([6, 12, 48, 32], include_top, weights, input_tensor, input_shape, pooling, classes,
+                    classifier_activation, name=name)
+
+
+def preprocess_input(x, data_format=None):
+    """Scales pixels to ``[0, 1]`` and normalises each channel with the ImageNet mean and std."""
+    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="torch")
+
+
+def decode_predictions(preds, top=5):
+    """See :func:`dlx_hub.applications.imagenet_utils.decode_predictions`."""
+    return imagenet_utils.decode_predictions(preds, top=top)

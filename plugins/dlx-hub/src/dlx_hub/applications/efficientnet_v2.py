@@ -1,0 +1,289 @@
+"""EfficientNetV2 B0-B3, S, M, L (Tan & Le 2021, "EfficientNetV2: Smaller Models and Faster
+Training"): fused and plain MBConv blocks. The model rescales its own ``[0, 255]`` inputs
+(``include_preprocessing``), so ``preprocess_input`` is the identity."""
+
+from __future__ import annotations
+
+import copy
+import math
+
+import dlx
+from dlx import layers
+from dlx_hub.applications import _builder, imagenet_utils
+from dlx_hub.applications.efficientnet import CONV_KERNEL_INITIALIZER, DENSE_KERNEL_INITIALIZER
+
+BASE_WEIGHTS_PATH = "https://storage.googleapis.com/tensorflow/keras-applications/efficientnet_v2/"
+WEIGHTS_HASHES = {
+    "b0": ("21ecbf6da12460d5c40bb2f29ceb2188", "893217f2bb855e2983157299931e43ff"),
+    "b1": ("069f0534ff22adf035c89e2d9547a9dc", "0e80663031ca32d657f9caa404b6ec37"),
+    "b2": ("424e49f28180edbde1e94797771950a7", "1dfe2e7a5d45b6632553a8961ea609eb"),
+    "b3": ("1f1fc43bd98a6e4fd8fdfd551e02c7a0", "f6abf7b5849ac99a89b50dd3fd532856"),
+    "-s": ("e1d88a8495beba45748fedd0cecbe016", "af0682fb74e8c54910f2d4393339c070"),
+    "-m": ("a3bf6aa3276309f4fc6a34aa114c95cd", "1b8dc055df72dde80d614482840fe342"),
+    "-l": ("27e6d408b53c7ebc868fefa357689935", "b0b66b5c863aef5b46e8608fe1711615"),
+}
+_KEYS = ("kernel_size", "num_repeat", "input_filters", "output_filters", "expand_ratio", "se_ratio", "strides",
+         "conv_type")  # conv_type 1: fused MBConv, 0: MBConv
+_B = ((3, 1, 32, 16, 1, 0, 1, 1), (3, 2, 16, 32, 4, 0, 2, 1), (3, 2, 32, 48, 4, 0, 2, 1),
+      (3, 3, 48, 96, 4, 0.25, 2, 0), (3, 5, 96, 112, 6, 0.25, 1, 0), (3, 8, 112, 192, 6, 0.25, 2, 0))
+_TABLES = {
+    "efficientnetv2-b0": _B, "efficientnetv2-b1": _B, "efficientnetv2-b2": _B, "efficientnetv2-b3": _B,
+    "efficientnetv2-s": ((3, 2, 24, 24, 1, 0, 1, 1), (3, 4, 24, 48, 4, 0, 2, 1), (3, 4, 48, 64, 4, 0, 2, 1),
+                         (3, 6, 64, 128, 4, 0.25, 2, 0), (3, 9, 128, 160, 6, 0.25, 1, 0),
+                         (3, 15, 160, 256, 6, 0.25, 2, 0)),
+    "efficientnetv2-m": ((3, 3, 24, 24, 1, 0, 1, 1), (3, 5, 24, 48, 4, 0, 2, 1), (3, 5, 48, 80, 4, 0, 2, 1),
+                         (3, 7, 80, 160, 4, 0.25, 2, 0), (3, 14, 160, 176, 6, 0.25, 1, 0),
+                         (3, 18, 176, 304, 6, 0.25, 2, 0), (3, 5, 304, 512, 6, 0.25, 1, 0)),
+    "efficientnetv2-l": ((3, 4, 32, 32, 1, 0, 1, 1), (3, 7, 32, 64, 4, 0, 2, 1), (3, 7, 64, 96, 4, 0, 2, 1),
+                         (3, 10, 96, 192, 4, 0.25, 2, 0), (3, 19, 192, 224, 6, 0.25, 1, 0),
+                         (3, 25, 224, 384, 6, 0.25, 2, 0), (3, 7, 384, 640, 6, 0.25, 1, 0)),
+}
+DEFAULT_BLOCKS_ARGS = {name: [dict(zip(_KEYS, row)) for row in table] for name, table in _TABLES.items()}
+_VARIANT_OF = {"b0": "efficientnetv2-b0", "b1": "efficientnetv2-b1", "b2": "efficientnetv2-b2",
+               "b3": "efficientnetv2-b3", "-s": "efficientnetv2-s", "-m": "efficientnetv2-m", "-l": "efficientnetv2-l"}
+
+
+def _init(config):
+    return dlx.initializers.get(copy.deepcopy(config))
+
+
+def _conv_init():
+    return _init(CONV_KERNEL_INITIALIZER)
+
+
+def round_filters(filters, width_coefficient, min_depth, depth_divisor):
+    filters *= width_coefficient
+    minimum = min_depth or depth_divisor
+    return int(max(minimum, int(filters + depth_divisor / 2) // depth_divisor * depth_divisor))
+
+
+def round_repeats(repeats, depth_coefficient):
+    return math.ceil(depth_coefficient * repeats)
+
+
+def _squeeze_excite(x, filters, input_filters, se_ratio, activation, name, axis):
+    se = layers.GlobalAveragePooling2D(name=f"{name}se_squeeze")(x)
+    se = layers.Reshape((filters, 1, 1) if axis == 1 else (1, 1, filters), name=f"{name}se_reshape")(se)
+    se = layers.Conv2D(max(1, int(input_filters * se_ratio)), 1, padding="same", activation=activation,
+                       kernel_initializer=_conv_init(), name=f"{name}se_reduce")(se)
+    se = layers.Conv2D(filters, 1, padding="same", activation="sigmoid",
+                       kernel_initializer=_conv_init(), name=f"{name}se_expand")(se)
+    return layers.multiply([x, se], name=f"{name}se_excite")
+
+
+def _residual(x, inputs, strides, input_filters, output_filters, survival_probability, name):
+    if strides == 1 and input_filters == output_filters:
+        if survival_probability:
+            # Keras passes the "survival probability" as the drop rate; kept for the same behaviour
+            x = layers.Dropout(survival_probability, noise_shape=(None, 1, 1, 1), name=f"{name}drop")(x)
+        x = layers.add([x, inputs], name=f"{name}add")
+    return x
+
+
+def MBConvBlock(input_filters, output_filters, expand_ratio=1, kernel_size=3, strides=1, se_ratio=0.0,
+                bn_momentum=0.9, activation="swish", survival_probability=0.8, name=None):
+    """Expand (1x1), depthwise, squeeze-excite, project (1x1), residual."""
+    axis = 3 if dlx.backend.image_data_format() == "channels_last" else 1
+
+    def apply(inputs):
+        filters = input_filters * expand_ratio
+        x = inputs
+        if expand_ratio != 1:
+            x = layers.Conv2D(filters=filters, kernel_size=1, strides=1, kernel_initializer=_conv_init(),
+                              padding="same", use_bias=False, name=f"{name}expand_conv")(x)
+            x = layers.BatchNormalization(axis=axis, momentum=bn_momentum, name=f"{name}expand_bn")(x)
+            x = layers.Activation(activation, name=f"{name}expand_activation")(x)
+        x = layers.DepthwiseConv2D(kernel_size=kernel_size, strides=strides,
+                                   depthwise_initializer=_conv_init(), padding="same",
+                                   use_bias=False, name=f"{name}dwconv2")(x)
+        x = layers.BatchNormalization(axis=axis, momentum=bn_momentum, name=f"{name}bn")(x)
+        x = layers.Activation(activation, name=f"{name}activation")(x)
+        if 0 < se_ratio <= 1:
+            x = _squeeze_excite(x, filters, input_filters, se_ratio, activation, name, axis)
+        x = layers.Conv2D(filters=output_filters, kernel_size=1, strides=1,
+                          kernel_initializer=_conv_init(), padding="same", use_bias=False,
+                          name=f"{name}project_conv")(x)
+        x = layers.BatchNormalization(axis=axis, momentum=bn_momentum, name=f"{name}project_bn")(x)
+        return _residual(x, inputs, strides, input_filters, output_filters, survival_probability, name)
+    return apply
+
+
+def FusedMBConvBlock(input_filters, output_filters, expand_ratio=1, kernel_size=3, strides=1, se_ratio=0.0,
+                     bn_momentum=0.9, activation="swish", survival_probability=0.8, name=None):
+    """A full kxk convolution in place of expand + depthwise, then project, residual."""
+    axis = 3 if dlx.backend.image_data_format() == "channels_last" else 1
+
+    def apply(inputs):
+        filters = input_filters * expand_ratio
+        x = inputs
+        if expand_ratio != 1:
+            x = layers.Conv2D(filters, kernel_size=kernel_size, strides=strides,
+                              kernel_initializer=_conv_init(), padding="same", use_bias=False,
+                              name=f"{name}expand_conv")(x)
+            x = layers.BatchNormalization(axis=axis, momentum=bn_momentum, name=f"{name}expand_bn")(x)
+            x = layers.Activation(activation=activation, name=f"{name}expand_activation")(x)
+        if 0 < se_ratio <= 1:
+            x = _squeeze_excite(x, filters, input_filters, se_ratio, activation, name, axis)
+        x = layers.Conv2D(output_filters, kernel_size=1 if expand_ratio != 1 else kernel_size,
+                          strides=1 if expand_ratio != 1 else strides, kernel_initializer=_conv_init(),
+                          padding="same", use_bias=False, name=f"{name}project_conv")(x)
+        x = layers.BatchNormalization(axis=axis, momentum=bn_momentum, name=f"{name}project_bn")(x)
+        if expand_ratio == 1:
+            x = layers.Activation(activation=activation, name=f"{name}project_activation")(x)
+        return _residual(x, inputs, strides, input_filters, output_filters, survival_probability, name)
+    return apply
+
+
+def EfficientNetV2(width_coefficient, depth_coefficient, default_size, dropout_rate=0.2, drop_connect_rate=0.2,
+                   depth_divisor=8, min_depth=8, bn_momentum=0.9, activation="swish", blocks_args="default",
+                   name="efficientnetv2", include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
+                   pooling=None, classes=1000, classifier_activation="softmax", include_preprocessing=True,
+                   weights_name=None):
+    """An EfficientNetV2 from its block table (the variant's, by ``weights_name``, by default)."""
+    variant = _VARIANT_OF.get(weights_name, name)
+    if blocks_args == "default":
+        if variant not in DEFAULT_BLOCKS_ARGS:
+            raise ValueError(f"EfficientNetV2: no default blocks for {variant!r}; pass blocks_args")
+        blocks_args = DEFAULT_BLOCKS_ARGS[variant]
+    _builder.check_weights(weights, include_top, classes, classifier_activation)
+    _builder.check_pooling(pooling)
+    input_shape = imagenet_utils.obtain_input_shape(input_shape, default_size=default_size, min_size=32,
+                                                    data_format=dlx.backend.image_data_format(),
+                                                    require_flatten=include_top, weights=weights)
+    img_input = _builder.image_input(input_tensor, input_shape)
+    axis = 3 if dlx.backend.image_data_format() == "channels_last" else 1
+    x = img_input
+    if include_preprocessing:
+        if variant.split("-")[-1].startswith("b") and input_shape[axis - 1] == 3:
+            x = layers.Rescaling(scale=1.0 / 255)(x)
+            x = layers.Normalization(mean=[0.485, 0.456, 0.406], variance=[0.229**2, 0.224**2, 0.225**2],
+                                     axis=axis)(x)
+        else:
+            x = layers.Rescaling(scale=1.0 / 128.0, offset=-1)(x)
+
+    def rf(filters):
+        return round_filters(filters, width_coefficient, min_depth, depth_divisor)
+
+    x = layers.Conv2D(filters=rf(blocks_args[0]["input_filters"]), kernel_size=3, strides=2,
+                      kernel_initializer=_conv_init(), padding="same", use_bias=False,
+                      name="stem_conv")(x)
+    x = layers.BatchNormalization(axis=axis, momentum=bn_momentum, name="stem_bn")(x)
+    x = layers.Activation(activation, name="stem_activation")(x)
+    blocks_args = copy.deepcopy(blocks_args)
+    b = 0
+    total = float(sum(args["num_repeat"] for args in blocks_args))
+    for i, args in enumerate(blocks_args):
+        if args["num_repeat"] <= 0:
+            raise ValueError(f"EfficientNetV2: every stage needs num_repeat > 0; got num_repeat={args['num_repeat']}")
+        args["input_filters"] = rf(args["input_filters"])
+        args["output_filters"] = rf(args["output_filters"])
+        block = {0: MBConvBlock, 1: FusedMBConvBlock}[args.pop("conv_type")]
+        for j in range(round_repeats(args.pop("num_repeat"), depth_coefficient)):
+            if j > 0:
+                args["strides"] = 1
+                args["input_filters"] = args["output_filters"]
+            x = block(activation=activation, bn_momentum=bn_momentum,
+                      survival_probability=drop_connect_rate * b / total, name=f"block{i + 1}{chr(j + 97)}_",
+                      **args)(x)
+            b += 1
+    x = layers.Conv2D(filters=rf(1280), kernel_size=1, strides=1, kernel_initializer=_conv_init(),
+                      padding="same", use_bias=False, name="top_conv")(x)
+    x = layers.BatchNormalization(axis=axis, momentum=bn_momentum, name="top_bn")(x)
+    x = layers.Activation(activation=activation, name="top_activation")(x)
+    if include_top:
+        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+        if dropout_rate > 0:
+            x = layers.Dropout(dropout_rate, name="top_dropout")(x)
+        x = layers.Dense(classes, activation=classifier_activation, kernel_initializer=_init(DENSE_KERNEL_INITIALIZER),
+                         bias_initializer=dlx.initializers.Constant(0.0), name="predictions")(x)
+    else:
+        x = _builder.pool(x, pooling, "avg_pool", "max_pool")
+    model = _builder.functional(_builder.model_inputs(input_tensor, img_input), x, name)
+    if weights == "imagenet":
+        file_name = name + (".h5" if include_top else "_notop.h5")
+        return _builder.load_weights(model, weights, file_name, BASE_WEIGHTS_PATH + file_name,
+                                     WEIGHTS_HASHES[weights_name][0 if include_top else 1])
+    return _builder.load_weights(model, weights)
+
+
+def _make(width, depth, size, weights_name):
+    def build(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000,
+              classifier_activation="softmax", include_preprocessing=True, name=None):
+        return EfficientNetV2(width_coefficient=width, depth_coefficient=depth, default_size=size, name=name,
+                              include_top=include_top, weights=weights, input_tensor=input_tensor,
+                              input_shape=input_shape, pooling=pooling, classes=classes,
+                              classifier_activation=classifier_activation,
+                              include_preprocessing=include_preprocessing, weights_name=weights_name)
+    return build
+
+
+def EfficientNetV2B0(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
+                     classes=1000, classifier_activation="softmax", include_preprocessing=True,
+                     name="efficientnetv2-b0"):
+    """EfficientNetV2B0 (7.2M parameters with the top; 224x224 inputs in ``[0, 255]``).
+
+    Arguments:
+        include_preprocessing: begin with the input scaling the weights were trained with.
+        include_top, weights, input_tensor, input_shape, pooling, classes,
+        classifier_activation, name: as for :func:`dlx_hub.applications.resnet.ResNet50`.
+    """
+    return _make(1.0, 1.0, 224, "b0")(include_top, weights, input_tensor, input_shape, pooling, classes,
+                                            classifier_activation, include_preprocessing, name)
+
+
+def EfficientNetV2B1(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
+                     classes=1000, classifier_activation="softmax", include_preprocessing=True,
+                     name="efficientnetv2-b1"):
+    """EfficientNetV2B1 (8.2M parameters, 240x240 inputs); arguments as :func:`EfficientNetV2B0`."""
+    return _make(1.0, 1.1, 240, "b1")(include_top, weights, input_tensor, input_shape, pooling, classes,
+                                            classifier_activation, include_preprocessing, name)
+
+
+def EfficientNetV2B2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
+                     classes=1000, classifier_activation="softmax", include_preprocessing=True,
+                     name="efficientnetv2-b2"):
+    """EfficientNetV2B2 (10.2M parameters, 260x260 inputs); arguments as :func:`EfficientNetV2B0`."""
+    return _make(1.1, 1.2, 260, "b2")(include_top, weights, input_tensor, input_shape, pooling, classes,
+                                            classifier_activation, include_preprocessing, name)
+
+
+def EfficientNetV2B3(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
+                     classes=1000, classifier_activation="softmax", include_preprocessing=True,
+                     name="efficientnetv2-b3"):
+    """EfficientNetV2B3 (14.5M parameters, 300x300 inputs); arguments as :func:`EfficientNetV2B0`."""
+    return _make(1.2, 1.4, 300, "b3")(include_top, weights, input_tensor, input_shape, pooling, classes,
+                                            classifier_activation, include_preprocessing, name)
+
+
+def EfficientNetV2S(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
+                    classes=1000, classifier_activation="softmax", include_preprocessing=True,
+                    name="efficientnetv2-s"):
+    """EfficientNetV2S (21.6M parameters, 384x384 inputs); arguments as :func:`EfficientNetV2B0`."""
+    return _make(1.0, 1.0, 384, "-s")(include_top, weights, input_tensor, input_shape, pooling, classes,
+                                            classifier_activation, include_preprocessing, name)
+
+
+def EfficientNetV2M(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
+                    classes=1000, classifier_activation="softmax", include_preprocessing=True,
+                    name="efficientnetv2-m"):
+    """EfficientNetV2M (54.4M parameters, 480x480 inputs); arguments as :func:`EfficientNetV2B0`."""
+    return _make(1.0, 1.0, 480, "-m")(include_top, weights, input_tensor, input_shape, pooling, classes,
+                                            classifier_activation, include_preprocessing, name)
+
+
+def EfficientNetV2L(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
+                    classes=1000, classifier_activation="softmax", include_preprocessing=True,
+                    name="efficientnetv2-l"):
+    """EfficientNetV2L (119.0M parameters, 480x480 inputs); arguments as :func:`EfficientNetV2B0`."""
+    return _make(1.0, 1.0, 480, "-l")(include_top, weights, input_tensor, input_shape, pooling, classes,
+                                            classifier_activation, include_preprocessing, name)
+
+
+def preprocess_input(x, data_format=None):
+    """The identity: EfficientNetV2 rescales its inputs itself (``include_preprocessing``)."""
+    return x
+
+
+def decode_predictions(preds, top=5):
+    """See :func:`dlx_hub.applications.imagenet_utils.decode_predictions`."""
+    return imagenet_utils.decode_predictions(preds, top=top)

@@ -1,0 +1,189 @@
+"""MobileNetV3 Small and Large (Howard et al. 2019, "Searching for MobileNetV3"): inverted
+residual blocks with squeeze-and-excitation and hard-swish; the model rescales its own inputs
+(``include_preprocessing``), so ``preprocess_input`` is the identity."""
+
+from __future__ import annotations
+
+import warnings
+
+import dlx
+from dlx import layers
+from dlx_hub.applications import _builder, imagenet_utils
+
+BASE_WEIGHT_PATH = "https://storage.googleapis.com/tensorflow/keras-applications/mobilenet_v3/"
+WEIGHTS_HASHES = {
+    "large_224_0.75_float": ("765b44a33ad4005b3ac83185abf1d0eb", "40af19a13ebea4e2ee0c676887f69a2e"),
+    "large_224_1.0_float": ("59e551e166be033d707958cf9e29a6a7", "07fb09a5933dd0c8eaafa16978110389"),
+    "large_minimalistic_224_1.0_float": ("675e7b876c45c57e9e63e6d90a36599c", "ec5221f64a2f6d1ef965a614bdae7973"),
+    "small_224_0.75_float": ("cb65d4e5be93758266aa0a7f2c6708b7", "ebdb5cc8e0b497cd13a7c275d475c819"),
+    "small_224_1.0_float": ("8768d4c2e7dee89b9d02b2d03d65d862", "d3e8ec802a04aa4fc771ee12a9a9b836"),
+    "small_minimalistic_224_1.0_float": ("99cd97fb2fcdad2bf028eb838de69e37", "cde8136e733e811080d9fcd8a252f7e4"),
+}
+# (expansion, filters, kernel ("k" = the model's kernel), stride, squeeze-excite, activation ("a" =
+# the model's activation)) of each inverted residual block
+_SMALL = ((1, 16, 3, 2, True, "relu"), (72 / 16, 24, 3, 2, False, "relu"), (88 / 24, 24, 3, 1, False, "relu"),
+          (4, 40, "k", 2, True, "a"), (6, 40, "k", 1, True, "a"), (6, 40, "k", 1, True, "a"),
+          (3, 48, "k", 1, True, "a"), (3, 48, "k", 1, True, "a"), (6, 96, "k", 2, True, "a"),
+          (6, 96, "k", 1, True, "a"), (6, 96, "k", 1, True, "a"))
+_LARGE = ((1, 16, 3, 1, False, "relu"), (4, 24, 3, 2, False, "relu"), (3, 24, 3, 1, False, "relu"),
+          (3, 40, "k", 2, True, "relu"), (3, 40, "k", 1, True, "relu"), (3, 40, "k", 1, True, "relu"),
+          (6, 80, 3, 2, False, "a"), (2.5, 80, 3, 1, False, "a"), (2.3, 80, 3, 1, False, "a"),
+          (2.3, 80, 3, 1, False, "a"), (6, 112, 3, 1, True, "a"), (6, 112, 3, 1, True, "a"),
+          (6, 160, "k", 2, True, "a"), (6, 160, "k", 1, True, "a"), (6, 160, "k", 1, True, "a"))
+
+
+def _depth(v, divisor=8, min_value=None):
+    min_value = divisor if min_value is None else min_value
+    new_v = max(min_value, int(v + divisor / 2) // divisor * divisor)
+    return new_v + divisor if new_v < 0.9 * v else new_v
+
+
+def _relu(x):
+    return layers.ReLU()(x)
+
+
+def _hard_sigmoid(x):
+    return layers.ReLU(6.0)(x + 3.0) * (1.0 / 6.0)
+
+
+def _hard_swish(x):
+    return layers.Activation("hard_swish")(x)
+
+
+def _se_block(inputs, filters, se_ratio, prefix):
+    x = layers.GlobalAveragePooling2D(keepdims=True, name=f"{prefix}squeeze_excite_avg_pool")(inputs)
+    x = layers.Conv2D(_depth(filters * se_ratio), kernel_size=1, padding="same",
+                      name=f"{prefix}squeeze_excite_conv")(x)
+    x = layers.ReLU(name=f"{prefix}squeeze_excite_relu")(x)
+    x = layers.Conv2D(filters, kernel_size=1, padding="same", name=f"{prefix}squeeze_excite_conv_1")(x)
+    x = _hard_sigmoid(x)
+    return layers.Multiply(name=f"{prefix}squeeze_excite_mul")([inputs, x])
+
+
+def _bn(name, axis):
+    return layers.BatchNormalization(axis=axis, epsilon=1e-3, momentum=0.999, name=name)
+
+
+def _inverted_res_block(x, expansion, filters, kernel_size, stride, se_ratio, activation, block_id, axis):
+    shortcut = x
+    prefix = "expanded_conv_"
+    infilters = x.shape[axis]
+    if block_id:
+        prefix = f"expanded_conv_{block_id}_"
+        x = layers.Conv2D(_depth(infilters * expansion), kernel_size=1, padding="same", use_bias=False,
+                          name=f"{prefix}expand")(x)
+        x = activation(_bn(f"{prefix}expand_bn", axis)(x))
+    if stride == 2:
+        x = layers.ZeroPadding2D(padding=imagenet_utils.correct_pad(x, kernel_size), name=f"{prefix}depthwise_pad")(x)
+    x = layers.DepthwiseConv2D(kernel_size, strides=stride, padding="same" if stride == 1 else "valid", use_bias=False,
+                               name=f"{prefix}depthwise")(x)
+    x = activation(_bn(f"{prefix}depthwise_bn", axis)(x))
+    if se_ratio:
+        x = _se_block(x, _depth(infilters * expansion), se_ratio, prefix)
+    x = layers.Conv2D(filters, kernel_size=1, padding="same", use_bias=False, name=f"{prefix}project")(x)
+    x = _bn(f"{prefix}project_bn", axis)(x)
+    if stride == 1 and infilters == filters:
+        x = layers.Add(name=f"{prefix}add")([shortcut, x])
+    return x
+
+
+def MobileNetV3(blocks, last_point_ch, input_shape=None, alpha=1.0, model_type="large", minimalistic=False,
+                include_top=True, weights="imagenet", input_tensor=None, classes=1000, pooling=None,
+                dropout_rate=0.2, classifier_activation="softmax", include_preprocessing=True, name=None):
+    """A MobileNetV3 from its block table (``_SMALL`` or ``_LARGE``)."""
+    _builder.check_weights(weights, include_top, classes, classifier_activation)
+    _builder.check_pooling(pooling)
+    channels_last = dlx.backend.image_data_format() == "channels_last"
+    if input_tensor is not None and not dlx.backend.is_keras_tensor(input_tensor) and input_shape is not None:
+        raise ValueError(f"input_tensor is not a symbolic dlx tensor; got input_tensor={input_tensor!r}")
+    if input_shape is not None and input_tensor is not None:
+        got = input_tensor.shape[2] if channels_last else input_tensor.shape[1]
+        if got != input_shape[1]:
+            raise ValueError(f"input_tensor.shape {tuple(input_tensor.shape)} does not fit input_shape={input_shape}")
+    if input_shape is None and input_tensor is not None and dlx.backend.is_keras_tensor(input_tensor):
+        rows, cols = (input_tensor.shape[1], input_tensor.shape[2]) if channels_last else \
+            (input_tensor.shape[2], input_tensor.shape[3])
+        input_shape = (cols, rows, 3) if channels_last else (3, cols, rows)
+    if input_shape is None:
+        input_shape = (None, None, 3) if channels_last else (3, None, None)
+    rows, cols = (input_shape[0], input_shape[1]) if channels_last else (input_shape[1], input_shape[2])
+    if rows and cols and (rows < 32 or cols < 32):
+        raise ValueError(f"Input size must be at least 32x32; got input_shape={input_shape}")
+    if weights == "imagenet":
+        if (not minimalistic and alpha not in (0.75, 1.0)) or (minimalistic and alpha != 1.0):
+            raise ValueError("ImageNet weights exist for alpha 0.75 and 1.0 (1.0 only when minimalistic); "
+                             f"got alpha={alpha}, minimalistic={minimalistic}")
+        if rows != cols or rows != 224:
+            warnings.warn("input_shape is undefined, not square, or its side is not 224: the weights for 224x224 "
+                          "inputs are loaded.", stacklevel=3)
+    img_input = _builder.image_input(input_tensor, input_shape)
+    axis = _builder.channel_axis()
+    kernel, activation, se_ratio = (3, _relu, None) if minimalistic else (5, _hard_swish, 0.25)
+    x = img_input
+    if include_preprocessing:
+        x = layers.Rescaling(scale=1.0 / 127.5, offset=-1.0)(x)
+    x = layers.Conv2D(16, kernel_size=3, strides=(2, 2), padding="same", use_bias=False, name="conv")(x)
+    x = activation(_bn("conv_bn", axis)(x))
+    for block_id, (expansion, filters, k, stride, se, act) in enumerate(blocks):
+        x = _inverted_res_block(x, expansion, _depth(filters * alpha), kernel if k == "k" else k, stride,
+                                se_ratio if se else None, activation if act == "a" else _relu, block_id, axis)
+    last_conv_ch = _depth(x.shape[axis] * 6)
+    if alpha > 1.0:
+        last_point_ch = _depth(last_point_ch * alpha)
+    x = layers.Conv2D(last_conv_ch, kernel_size=1, padding="same", use_bias=False, name="conv_1")(x)
+    x = activation(_bn("conv_1_bn", axis)(x))
+    if include_top:
+        x = layers.GlobalAveragePooling2D(keepdims=True)(x)
+        x = layers.Conv2D(last_point_ch, kernel_size=1, padding="same", use_bias=True, name="conv_2")(x)
+        x = activation(x)
+        if dropout_rate > 0:
+            x = layers.Dropout(dropout_rate)(x)
+        x = layers.Conv2D(classes, kernel_size=1, padding="same", name="logits")(x)
+        x = layers.Flatten()(x)
+        imagenet_utils.validate_activation(classifier_activation, weights)
+        x = layers.Activation(activation=classifier_activation, name="predictions")(x)
+    else:
+        x = _builder.pool(x, pooling, "avg_pool", "max_pool")
+    model = _builder.functional(_builder.model_inputs(input_tensor, img_input), x, name)
+    if weights == "imagenet":
+        model_name = f"{model_type}{'_minimalistic' if minimalistic else ''}_224_{alpha}_float"
+        file_name = f"weights_mobilenet_v3_{model_name}{'' if include_top else '_no_top_v2'}.h5"
+        return _builder.load_weights(model, weights, file_name, BASE_WEIGHT_PATH + file_name,
+                                     WEIGHTS_HASHES[model_name][0 if include_top else 1])
+    return _builder.load_weights(model, weights)
+
+
+def MobileNetV3Small(input_shape=None, alpha=1.0, minimalistic=False, include_top=True, weights="imagenet",
+                     input_tensor=None, classes=1000, pooling=None, dropout_rate=0.2,
+                     classifier_activation="softmax", include_preprocessing=True, name="MobileNetV3Small"):
+    """MobileNetV3Small (2.55M parameters with the top); takes pixels in ``[0, 255]``.
+
+    Arguments:
+        input_shape: ``(height, width, channels)``, at least 32x32 (ImageNet weights: 224x224).
+        alpha: width multiplier (0.75 or 1.0 with ImageNet weights).
+        minimalistic: 3x3 kernels, ReLU and no squeeze-and-excitation.
+        dropout_rate: dropout before the classifier.
+        include_preprocessing: begin with a ``Rescaling`` layer from ``[0, 255]`` to ``[-1, 1]``.
+        include_top, weights, input_tensor, classes, pooling, classifier_activation, name: as
+            for :func:`dlx_hub.applications.resnet.ResNet50`.
+    """
+    return MobileNetV3(_SMALL, 1024, input_shape, alpha, "small", minimalistic, include_top, weights, input_tensor,
+                       classes, pooling, dropout_rate, classifier_activation, include_preprocessing, name=name)
+
+
+def MobileNetV3Large(input_shape=None, alpha=1.0, minimalistic=False, include_top=True, weights="imagenet",
+                     input_tensor=None, classes=1000, pooling=None, dropout_rate=0.2,
+                     classifier_activation="softmax", include_preprocessing=True, name="MobileNetV3Large"):
+    """MobileNetV3Large (5.51M parameters with the top); arguments as :func:`MobileNetV3Small`."""
+    return MobileNetV3(_LARGE, 1280, input_shape, alpha, "large", minimalistic, include_top, weights, input_tensor,
+                       classes, pooling, dropout_rate, classifier_activation, include_preprocessing, name=name)
+
+
+def preprocess_input(x, data_format=None):
+    """The identity: MobileNetV3 rescales its inputs itself (``include_preprocessing``)."""
+    return x
+
+
+def decode_predictions(preds, top=5):
+    """See :func:`dlx_hub.applications.imagenet_utils.decode_predictions`."""
+    return imagenet_utils.decode_predictions(preds, top=top)

@@ -1,0 +1,164 @@
+"""ResNet50/101/152 (He et al. 2015, "Deep Residual Learning for Image Recognition") and the
+pre-activation stacks that ResNetV2 reuses; Keras's layer names and weight files."""
+
+from __future__ import annotations
+
+import dlx
+from dlx import layers
+from dlx_hub.applications import _builder, imagenet_utils
+
+BASE_WEIGHTS_PATH = "https://storage.googleapis.com/tensorflow/keras-applications/resnet/"
+# (with top, without top) md5 digests of the published files
+WEIGHTS_HASHES = {
+    "resnet50": ("2cb95161c43110f7111970584f804107", "4d473c1dd8becc155b73f8504c6f6626"),
+    "resnet101": ("f1aeb4b969a6efcfb50fad2f0c20cfc5", "88cf7a10940856eca736dc7b7e228a21"),
+    "resnet152": ("100835be76be38e30d865e96f2aaae62", "ee4c566cf9a93f14d82f913c2dc6dd0c"),
+    "resnet50v2": ("3ef43a0b657b3be2300d5770ece849e0", "fac2f116257151a9d068a22e544a4917"),
+    "resnet101v2": ("6343647c601c52e1368623803854d971", "c0ed64b8031c3730f411d2eb4eea35b5"),
+    "resnet152v2": ("a49b44d1979771252814e80f8ec446f9", "ed17cf2e0169df9d443503ef94b23b33"),
+}
+_EPS = 1.001e-5
+
+
+def _bn(name):
+    return layers.BatchNormalization(axis=_builder.channel_axis(), epsilon=_EPS, name=name)
+
+
+def ResNet(stack_fn, preact, use_bias, include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
+           pooling=None, classes=1000, classifier_activation="softmax", name="resnet", weights_name=None):
+    """A ResNet whose residual stages ``stack_fn`` builds; ``preact`` selects the V2 layout."""
+    _builder.check_weights(weights, include_top, classes, classifier_activation)
+    _builder.check_pooling(pooling)
+    input_shape = imagenet_utils.obtain_input_shape(input_shape, default_size=224, min_size=32,
+                                                    data_format=dlx.backend.image_data_format(),
+                                                    require_flatten=include_top, weights=weights)
+    img_input = _builder.image_input(input_tensor, input_shape)
+    x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(img_input)
+    x = layers.Conv2D(64, 7, strides=2, use_bias=use_bias, name="conv1_conv")(x)
+    if not preact:
+        x = _bn("conv1_bn")(x)
+        x = layers.Activation("relu", name="conv1_relu")(x)
+    x = layers.ZeroPadding2D(padding=((1, 1), (1, 1)), name="pool1_pad")(x)
+    x = layers.MaxPooling2D(3, strides=2, name="pool1_pool")(x)
+    x = stack_fn(x)
+    if preact:
+        x = _bn("post_bn")(x)
+        x = layers.Activation("relu", name="post_relu")(x)
+    if include_top:
+        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+        x = _builder.classifier(x, classes, classifier_activation, weights)
+    else:
+        x = _builder.pool(x, pooling, "avg_pool", "max_pool")
+    model = _builder.functional(_builder.model_inputs(input_tensor, img_input), x, name)
+    if weights == "imagenet" and weights_name in WEIGHTS_HASHES:
+        suffix = "" if include_top else "_notop"
+        file_name = f"{weights_name}_weights_tf_dim_ordering_tf_kernels{suffix}.h5"
+        file_hash = WEIGHTS_HASHES[weights_name][0 if include_top else 1]
+        return _builder.load_weights(model, weights, file_name, BASE_WEIGHTS_PATH + file_name, file_hash)
+    if weights == "imagenet":
+        raise ValueError(f"There are no ImageNet weights for {name!r} (weights_name={weights_name!r})")
+    return _builder.load_weights(model, weights)
+
+
+def residual_block_v1(x, filters, kernel_size=3, stride=1, conv_shortcut=True, name=None):
+    """A bottleneck block: 1x1, kxk, 1x1 (x4) convolutions, post-activation."""
+    if conv_shortcut:
+        shortcut = layers.Conv2D(4 * filters, 1, strides=stride, name=f"{name}_0_conv")(x)
+        shortcut = _bn(f"{name}_0_bn")(shortcut)
+    else:
+        shortcut = x
+    x = layers.Conv2D(filters, 1, strides=stride, name=f"{name}_1_conv")(x)
+    x = _bn(f"{name}_1_bn")(x)
+    x = layers.Activation("relu", name=f"{name}_1_relu")(x)
+    x = layers.Conv2D(filters, kernel_size, padding="same", name=f"{name}_2_conv")(x)
+    x = _bn(f"{name}_2_bn")(x)
+    x = layers.Activation("relu", name=f"{name}_2_relu")(x)
+    x = layers.Conv2D(4 * filters, 1, name=f"{name}_3_conv")(x)
+    x = _bn(f"{name}_3_bn")(x)
+    x = layers.Add(name=f"{name}_add")([shortcut, x])
+    return layers.Activation("relu", name=f"{name}_out")(x)
+
+
+def stack_residual_blocks_v1(x, filters, blocks, stride1=2, name=None):
+    x = residual_block_v1(x, filters, stride=stride1, name=f"{name}_block1")
+    for i in range(2, blocks + 1):
+        x = residual_block_v1(x, filters, conv_shortcut=False, name=f"{name}_block{i}")
+    return x
+
+
+def residual_block_v2(x, filters, kernel_size=3, stride=1, conv_shortcut=False, name=None):
+    """A pre-activation bottleneck block (He et al. 2016, "Identity Mappings...")."""
+    preact = _bn(f"{name}_preact_bn")(x)
+    preact = layers.Activation("relu", name=f"{name}_preact_relu")(preact)
+    if conv_shortcut:
+        shortcut = layers.Conv2D(4 * filters, 1, strides=stride, name=f"{name}_0_conv")(preact)
+    else:
+        shortcut = layers.MaxPooling2D(1, strides=stride)(x) if stride > 1 else x
+    x = layers.Conv2D(filters, 1, strides=1, use_bias=False, name=f"{name}_1_conv")(preact)
+    x = _bn(f"{name}_1_bn")(x)
+    x = layers.Activation("relu", name=f"{name}_1_relu")(x)
+    x = layers.ZeroPadding2D(padding=((1, 1), (1, 1)), name=f"{name}_2_pad")(x)
+    x = layers.Conv2D(filters, kernel_size, strides=stride, use_bias=False, name=f"{name}_2_conv")(x)
+    x = _bn(f"{name}_2_bn")(x)
+    x = layers.Activation("relu", name=f"{name}_2_relu")(x)
+    x = layers.Conv2D(4 * filters, 1, name=f"{name}_3_conv")(x)
+    return layers.Add(name=f"{name}_out")([shortcut, x])
+
+
+def stack_residual_blocks_v2(x, filters, blocks, stride1=2, name=None):
+    x = residual_block_v2(x, filters, conv_shortcut=True, name=f"{name}_block1")
+    for i in range(2, blocks):
+        x = residual_block_v2(x, filters, name=f"{name}_block{i}")
+    return residual_block_v2(x, filters, stride=stride1, name=f"{name}_block{blocks}")
+
+
+def _v1_stacks(depths):
+    def stack_fn(x):
+        x = stack_residual_blocks_v1(x, 64, depths[0], stride1=1, name="conv2")
+        x = stack_residual_blocks_v1(x, 128, depths[1], name="conv3")
+        x = stack_residual_blocks_v1(x, 256, depths[2], name="conv4")
+        return stack_residual_blocks_v1(x, 512, depths[3], name="conv5")
+    return stack_fn
+
+
+def ResNet50(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000,
+             classifier_activation="softmax", name="resnet50"):
+    """ResNet50 (25.6M parameters with the top; 224x224 inputs, ``preprocess_input`` "caffe").
+
+    Arguments:
+        include_top: end with the 1000-way (``classes``) classifier.
+        weights: None, "imagenet" (downloaded with ``get_file``) or a weights file path.
+        input_tensor: an optional tensor to use as the image input.
+        input_shape: ``(height, width, channels)``; at least 32x32 without the top.
+        pooling: without the top: None (4D features), "avg" or "max" (2D features).
+        classes: the number of classes of the top.
+        classifier_activation: the top's activation (None or "softmax" with weights).
+        name: the model's name.
+    """
+    return ResNet(_v1_stacks((3, 4, 6, 3)), False, True, include_top, weights, input_tensor, input_shape, pooling,
+                  classes, classifier_activation, name=name, weights_name="resnet50")
+
+
+def ResNet101(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000,
+              classifier_activation="softmax", name="resnet101"):
+    """ResNet101 (44.7M parameters); arguments as :func:`ResNet50`."""
+    return ResNet(_v1_stacks((3, 4, 23, 3)), False, True, include_top, weights, input_tensor, input_shape, pooling,
+                  classes, classifier_activation, name=name, weights_name="resnet101")
+
+
+def ResNet152(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000,
+              classifier_activation="softmax", name="resnet152"):
+    """ResNet152 (60.4M parameters); arguments as :func:`ResNet50`."""
+    return ResNet(_v1_stacks((3, 8, 36, 3)), False, True, include_top, weights, input_tensor, input_shape, pooling,
+                  classes, classifier_activation, name=name, weights_name="resnet152")
+
+
+def preprocess_input(x, data_format=None):
+    """Caffe-style preprocessing (RGB to BGR, minus the ImageNet means); see
+    :func:`dlx_hub.applications.imagenet_utils.preprocess_input`."""
+    return imagenet_utils.preprocess_input(x, data_format=data_format, mode="caffe")
+
+
+def decode_predictions(preds, top=5):
+    """See :func:`dlx_hub.applications.imagenet_utils.decode_predictions`."""
+    return imagenet_utils.decode_predictions(preds, top=top)
