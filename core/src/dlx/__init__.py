@@ -15,7 +15,8 @@ __version__ = "0.1.0"
 _SUBMODULES = {"ops", "backend", "config", "dtypes", "plugins", "random", "tree", "tree_util", "variables",
                "layers", "models", "initializers", "regularizers", "constraints", "activations", "dtype_policies",
                "saving", "utils", "optimizers", "losses", "metrics", "callbacks", "trainers", "export",
-               "datasets", "mixed_precision", "preprocessing", "distribution", "applications"}
+               "datasets", "mixed_precision", "preprocessing", "distribution", "applications", "legacy",
+               "wrappers", "visualization"}
 # public names that live in submodules, imported on first access
 _LAZY = {"Variable": "dlx.variables", "StatelessScope": "dlx.variables",
          "Layer": "dlx.layers", "Input": "dlx.layers", "InputSpec": "dlx.layers",
@@ -24,7 +25,9 @@ _LAZY = {"Variable": "dlx.variables", "StatelessScope": "dlx.variables",
          # keras.* base classes and scopes
          "FloatDTypePolicy": "dlx.dtype_policies", "Initializer": "dlx.initializers", "Loss": "dlx.losses",
          "Metric": "dlx.metrics", "Optimizer": "dlx.optimizers", "Regularizer": "dlx.regularizers",
-         "name_scope": "dlx.layers.layer", "SymbolicScope": "dlx.layers.layer", "KerasTensor": "dlx.utils.tensor_utils",
+         "name_scope": "dlx.layers.layer", "SymbolicScope": "dlx.backend.scopes",
+         "KerasTensor": "dlx.layers.operation", "Operation": "dlx.layers.operation", "Function": "dlx.models.function",
+         "RematScope": "dlx.backend.remat", "remat": "dlx.backend.remat", "device": "dlx.backend.scopes",
          "Quantizer": "dlx.quantizers"}
 
 

@@ -289,23 +289,80 @@ class Identity(Initializer):
         return {"gain": self.gain}
 
 
+class STFT(Initializer):
+    """The kernel of a short-time Fourier transform as a convolution: ``shape`` is
+    ``(frame_length, input_channels, fft_length // 2 + 1)`` and the kernel holds the real
+    (``side="real"``, cosines) or imaginary (``"imag"``, sines) part of the DFT's first half of
+    frequencies, times the window, divided by the window's scale.
+
+    Arguments:
+        side: ``"real"`` or ``"imag"``.
+        window: a window name for ``scipy.signal.get_window`` (``"hann"``, ``"hamming"``...), an
+            array of ``frame_length`` values, or ``None`` (rectangular, unscaled).
+        scaling: ``"density"`` (divide by the window's L2 norm), ``"spectrum"`` (by its sum) or
+            ``None``.
+        periodic: a periodic window (for spectral analysis) rather than a symmetric one.
+
+    Computed in float64, then cast to ``dtype``.
+    """
+
+    def __init__(self, side="real", window="hann", scaling="density", periodic=False):
+        if side not in ("real", "imag"):
+            raise ValueError(f"STFT initializer: side={side!r}; expected 'real' or 'imag'")
+        if isinstance(window, str):
+            import scipy.signal
+
+            scipy.signal.get_window(window, 1)  # an unknown window name raises here
+        if scaling is not None and scaling not in ("density", "spectrum"):
+            raise ValueError(f"STFT initializer: scaling={scaling!r}; expected None, 'density' or 'spectrum'")
+        self.side, self.window, self.scaling, self.periodic = side, window, scaling, periodic
+
+    def __call__(self, shape, dtype=None):
+        frame_length, _, n_freq = (int(d) for d in shape)
+        t = np.arange(frame_length, dtype=np.float64).reshape(frame_length, 1, 1)
+        f = np.arange(n_freq, dtype=np.float64).reshape(1, 1, n_freq) / ((n_freq - 1) * 2)
+        phase = -2.0 * np.pi * t * f
+        kernel = np.cos(phase) if self.side == "real" else np.sin(phase)
+        if self.window is not None:
+            win = self.window
+            if isinstance(win, str):
+                import scipy.signal
+
+                win = scipy.signal.get_window(win, frame_length, self.periodic)
+            win = np.asarray(win, np.float64)
+            if win.shape != (frame_length,):
+                raise ValueError(f"STFT initializer: the window has shape {win.shape}; expected ({frame_length},) "
+                                 "(the frame length)")
+            scale = 1.0
+            if self.scaling == "density":
+                scale = np.sqrt(np.sum(win**2))
+            elif self.scaling == "spectrum":
+                scale = np.sum(np.abs(win))
+            kernel = kernel * win.reshape(frame_length, 1, 1) / scale
+        return ops.convert_to_tensor(kernel.astype(_dtypes.to_numpy_dtype(_dtype(dtype))))
+
+    def get_config(self) -> dict:
+        return {"side": self.side, "window": self.window, "periodic": self.periodic, "scaling": self.scaling}
+
+
 OrthogonalInitializer = Orthogonal
 IdentityInitializer = Identity
+STFTInitializer = STFT
 
 ALL_OBJECTS = {c.__name__: c for c in (
     Zeros, Ones, Constant, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling, GlorotUniform,
-    GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal, Orthogonal, Identity)}
+    GlorotNormal, HeUniform, HeNormal, LecunUniform, LecunNormal, Orthogonal, Identity, STFT)}
 _SNAKE = {
     "zeros": Zeros, "ones": Ones, "constant": Constant, "random_normal": RandomNormal,
     "random_uniform": RandomUniform, "truncated_normal": TruncatedNormal, "variance_scaling": VarianceScaling,
     "glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal, "he_uniform": HeUniform, "he_normal": HeNormal,
     "lecun_uniform": LecunUniform, "lecun_normal": LecunNormal, "orthogonal": Orthogonal, "identity": Identity,
     "OrthogonalInitializer": Orthogonal, "IdentityInitializer": Identity, "uniform": RandomUniform,
-    "normal": RandomNormal,
+    "normal": RandomNormal, "stft": STFT, "STFTInitializer": STFT,
 }
 zeros, ones, constant = Zeros, Ones, Constant
 random_normal, random_uniform, truncated_normal = RandomNormal, RandomUniform, TruncatedNormal
-variance_scaling, orthogonal, identity = VarianceScaling, Orthogonal, Identity
+variance_scaling, orthogonal, identity, stft = VarianceScaling, Orthogonal, Identity, STFT
 glorot_uniform, glorot_normal, he_uniform, he_normal = GlorotUniform, GlorotNormal, HeUniform, HeNormal
 lecun_uniform, lecun_normal = LecunUniform, LecunNormal
 

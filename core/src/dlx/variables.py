@@ -31,14 +31,74 @@ def _scope_stack():
 class StatelessScope:
     """Maps variables to values for reads, and collects assignments instead of applying them.
 
+    Inside the block a mapped variable reads as its mapped value and ``variable.assign(v)``
+    records ``v`` in the scope (read back by later reads and by :meth:`get_current_value`); no
+    variable is mutated.
+
     Arguments:
-        state_mapping: iterable of ``(variable, value)`` pairs.
+        state_mapping: a sequence of ``(variable, value)`` pairs. Each value is
+            converted to the variable's dtype and must have its shape.
+        collect_losses: collect the losses layers add in the block (``add_loss``) in
+            :attr:`losses`.
+        initialize_variables: whether variables created in the block are initialized when it
+            ends (as dlx creates them: their value exists at once). ``False``: a variable
+            created with a callable initializer in the block is initialized on its first use.
+
+    >>> import dlx, numpy as np
+    >>> v = dlx.Variable(np.zeros(2, "float32"))
+    >>> with dlx.StatelessScope([(v, np.ones(2))]) as scope:
+    ...     _ = v.assign(v + 1.0)
+    ...     print(np.asarray(scope.get_current_value(v)))
+    [2. 2.]
+    >>> print(v.numpy())
+    [0. 0.]
     """
 
-    def __init__(self, state_mapping=()):
-        self._values = {id(v): (v, val) for v, val in state_mapping}
+    def __init__(self, state_mapping=None, collect_losses=False, initialize_variables=True):
+        if isinstance(state_mapping, dict):
+            raise TypeError("StatelessScope: state_mapping must be a sequence of (variable, value) pairs; received a "
+                            "dict (pass list(mapping.items()))")
+        self._values = {}
+        for var, val in state_mapping or ():
+            if not isinstance(var, Variable):
+                raise ValueError(f"StatelessScope: state_mapping keys must be Variable instances; received {var!r}")
+            self._values[id(var)] = (var, self._convert(var, val))
         self._assigned: dict[int, tuple] = {}
+        self.collect_losses = bool(collect_losses)
+        self.initialize_variables = bool(initialize_variables)
+        self.losses: list = []
 
+    @staticmethod
+    def _convert(var, val):
+        if isinstance(val, Variable):
+            val = val.value
+        if isinstance(val, Special):  # a symbolic value (SymbolicScope, shape inference)
+            return val
+        if not hasattr(val, "shape") or isinstance(val, (np.ndarray, np.generic)):
+            from dlx import ops
+
+            val = ops.convert_to_tensor(val, var.dtype)
+        shape = tuple(val.shape)
+        if shape != var.shape:
+            raise ValueError(f"StatelessScope: the value for variable {var.path!r} has shape {shape}; "
+                             f"expected the variable's shape {var.shape}")
+        return val
+
+    # -- Keras's scope API --------------------------------------------------------------------------
+    def add_loss(self, loss):
+        """Collects ``loss`` (layers call it from ``add_loss`` when ``collect_losses``)."""
+        self.losses.append(loss)
+
+    def add_update(self, update):
+        """Records ``(variable, value)`` as the variable's new value in this scope."""
+        var, value = update
+        self.record(var, value)
+
+    def get_current_value(self, variable):
+        """The value ``variable`` has in this scope (assigned, else mapped), or ``None``."""
+        return self.get(variable)
+
+    # -- dlx's internal API -------------------------------------------------------------------------
     def get(self, var):
         hit = self._assigned.get(id(var)) or self._values.get(id(var))
         return None if hit is None else hit[1]
@@ -62,6 +122,13 @@ class StatelessScope:
         _scope_stack().pop()
 
 
+def _defers_initialization() -> bool:
+    """Whether a variable created now is initialized lazily: inside a scope opened with
+    ``initialize_variables=False``."""
+    st = getattr(_SCOPES, "stack", None)
+    return bool(st) and any(not s.initialize_variables for s in st)
+
+
 _AUTOCAST = threading.local()
 
 
@@ -81,6 +148,11 @@ class AutocastScope:
 
     def __exit__(self, *exc):
         _AUTOCAST.dtype = self._saved
+
+
+def current_autocast_dtype():
+    """The dtype of the innermost :class:`AutocastScope` (``None``: no casting)."""
+    return getattr(_AUTOCAST, "dtype", None)
 
 
 def current_stateless_scope():
@@ -155,7 +227,7 @@ class Variable(Special):
             if shape is None:
                 raise ValueError(f"Variable {name!r}: a callable initializer needs shape=")
             dt = _dtypes.standardize(dtype or _dtypes.floatx())
-            if backend is None and STATE.backend is None:
+            if backend is None and (STATE.backend is None or _defers_initialization()):
                 # No backend is selected yet (e.g. a Functional graph built before any op ran):
                 # keep the initializer and create the storage on first use, on the backend
                 # active then. Shape and dtype are known now.

@@ -22,7 +22,7 @@ def reference(model, a):
 
 def test_raw_ops_are_recorded_replayed_and_serialized(numpy_backend):
     m = build()
-    names = [layer.name for layer in m.layers]
+    names = [layer.name for layer in m.operations]  # raw ops are operations, not layers (as in Keras)
     assert any(n.startswith("relu") for n in names) and any(n.startswith("concatenate") for n in names)
     a = np.random.default_rng(0).standard_normal((5, 4)).astype("float32")
     out = m.predict(a, verbose=0)

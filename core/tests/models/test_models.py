@@ -132,7 +132,7 @@ def test_graph_errors(numpy_backend):
         dlx.Model(a, out)
     with pytest.raises(ValueError, match=r"not produced by a dlx layer or op"):
         dlx.Model(a, ops.SymbolicTensor((None, 3)))
-    assert dlx.Model(a, ops.square(a)).layers[-1].op == "square"  # raw ops are graph nodes
+    assert dlx.Model(a, ops.square(a)).operations[-1].op == "square"  # raw ops are graph nodes (operations, not layers, as in Keras)
     with pytest.raises(ValueError, match="symbolic tensor"):
         dlx.Model(a, np.ones(3))
 

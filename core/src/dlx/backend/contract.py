@@ -125,6 +125,22 @@ class Backend(abc.ABC):
         """Every device ops can run on (default: the default device)."""
         return [self.device()]
 
+    def device_scope(self, device_name: str):
+        """A context manager placing the tensors and variables created in it on ``device_name``
+        (``"cpu"``, ``"gpu:1"``...; no index means ``0``). Default: only this backend's own
+        :meth:`devices` are accepted, and since it has one placement the scope changes nothing.
+
+        Raises:
+            ValueError: for a device the backend does not have.
+        """
+        import contextlib
+
+        kind, index = parse_device(device_name)
+        if f"{kind}:{index}" not in [":".join(map(str, parse_device(d))) for d in self.devices()]:
+            raise ValueError(f"device {device_name!r}: backend {self.name!r} has no such device; available: "
+                             f"{self.devices()}")
+        return contextlib.nullcontext()
+
     def configure_numerics(self) -> None:
         """Applies PARITY.md's obligations for this framework; called once, at selection
         (default: nothing to apply)."""
@@ -220,6 +236,17 @@ class Backend(abc.ABC):
         """Compiles a pure function (default: the identity, for backends without a compiler)."""
         return fn
 
+    def remat(self, fn: Callable) -> Callable:
+        """``fn`` (a function of tensors returning tensors) rematerialized: its intermediate
+        values are recomputed in the backward pass instead of kept (gradient checkpointing).
+        Default: ``fn`` itself with a warning, as Keras's NumPy backend does -- values and
+        gradients are the same, only the memory saving is missing."""
+        import warnings
+
+        warnings.warn(f"backend {self.name!r} has no rematerialization: the function runs unchanged (no memory "
+                      "saving)", UserWarning, stacklevel=3)
+        return fn
+
     def in_compiled_context(self) -> bool:
         """Whether ops are being traced into a compiled function right now in this thread (reference
         fallbacks refuse to run then). Default: never."""
@@ -271,6 +298,18 @@ class Backend(abc.ABC):
                 "ops": {kind: sum(1 for v in sources.values() if v == kind)
                         for kind in ("native", "decomposition", "reference")},
                 "reference_fallbacks": sorted(n for n, v in sources.items() if v == "reference")}
+
+
+def parse_device(device_name) -> tuple[str, int]:
+    """``"GPU:1"`` -> ``("gpu", 1)``, ``"cpu"`` -> ``("cpu", 0)`` (``"cuda"`` is ``"gpu"``)."""
+    if not isinstance(device_name, str) or not device_name:
+        raise ValueError(f"device {device_name!r}: expected a name such as 'cpu', 'gpu' or 'gpu:1'")
+    kind, _, index = device_name.strip().lower().rpartition("/device:")[2].partition(":")
+    kind = {"cuda": "gpu"}.get(kind, kind)
+    try:
+        return kind, int(index or 0)
+    except ValueError:
+        raise ValueError(f"device {device_name!r}: the index after ':' must be an integer") from None
 
 
 def check_class(cls: type) -> list[str]:

@@ -23,8 +23,10 @@ import numpy as np
 from dlx import dtype_policies
 from dlx import dtypes as _dtypes
 from dlx import tree_util as tree
+from dlx.backend.remat import get_current_remat_mode
 from dlx.layers.backend_mixin import _backend_layer_mixin, _mixed_class
 from dlx.layers.input_spec import InputSpec, assert_input_compatibility
+from dlx.layers.operation import Operation
 from dlx.layers.scope import (
     SymbolicScope,
     _Frame,
@@ -36,7 +38,7 @@ from dlx.layers.scope import (
 from dlx.layers.tracking import _SCALARS, _STRUCTURE, LayerTracking, _structure_changed  # noqa: F401
 from dlx.ops.symbolic import SymbolicTensor
 from dlx.utils import naming
-from dlx.variables import AutocastScope, StatelessScope, Variable
+from dlx.variables import AutocastScope, StatelessScope, Variable, current_stateless_scope
 
 # masks of symbolic tensors (Functional graphs propagate masks through this table)
 _SYMBOLIC_MASKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -187,7 +189,7 @@ _BASE_KWARGS = ("name", "dtype", "trainable", "autocast", "activity_regularizer"
                 "batch_input_shape", "batch_size", "input_dtype", "dynamic")
 
 
-class Layer(LayerTracking):
+class Layer(LayerTracking, Operation):
     """Base class of all layers (and models).
 
     Arguments:
@@ -204,7 +206,8 @@ class Layer(LayerTracking):
     _untracked_attrs = frozenset({"_inbound_nodes", "_functional", "_build_shapes_dict", "_auto_config",
                                   "_losses", "input_spec", "_input_spec", "_dtype_policy", "_call_fn_cache",
                                   "_output_layers", "_input_layers", "_nodes_by_depth", "_graph_nodes",
-                                  "_inputs_struct", "_outputs_struct", "_inputs", "_outputs", "_struct_cache"})
+                                  "_inputs_struct", "_outputs_struct", "_inputs", "_outputs", "_struct_cache",
+                                  "_remat_mode"})
 
     def __new__(cls, *args, **kwargs):
         mixin = _backend_layer_mixin()
@@ -215,6 +218,7 @@ class Layer(LayerTracking):
         d["_non_trainable_variables"] = []
         d["_losses"] = []
         d["_inbound_nodes"] = []
+        d["_remat_mode"] = get_current_remat_mode()  # a RematScope applies to layers created in it
         d["built"] = False
         d["_build_shapes_dict"] = None
         d["_auto_config"] = None
@@ -344,10 +348,13 @@ class Layer(LayerTracking):
     # -- losses --------------------------------------------------------------------------------------
     def add_loss(self, loss) -> None:
         """Adds a scalar loss tensor (e.g. an activity penalty) computed in this call."""
+        scope = current_stateless_scope()
         for x in tree.leaves(loss):
             if not _is_symbolic(x):
                 self._losses.append(x)
                 _PENDING_LOSSES.add(self)
+                if scope is not None and scope.collect_losses:  # StatelessScope(collect_losses=True)
+                    scope.add_loss(x)
 
     @property
     def losses(self) -> list:
@@ -506,6 +513,8 @@ class Layer(LayerTracking):
                         else:
                             outputs = self._symbolic_call(node_args, node_kwargs, args, kwargs)
                     else:
+                        if self._remat_mode is not None:
+                            call_fn = self.rematerialized_call(call_fn, *args, **kwargs)
                         outputs = call_fn(*args, **kwargs)
                 if self.activity_regularizer is not None and not symbolic:
                     for out in tree.leaves(outputs):

@@ -16,6 +16,14 @@ from dlx.losses.losses import *  # noqa: F403
 from dlx.losses.losses import CLASSES, FUNCTIONS
 from dlx.losses.losses import ctc_loss as ctc_loss
 from dlx.losses.losses import l2_normalize as l2_normalize
+from dlx.losses.robust import CategoricalGeneralizedCrossEntropy as CategoricalGeneralizedCrossEntropy
+from dlx.losses.robust import Circle as Circle
+from dlx.losses.robust import categorical_generalized_cross_entropy as categorical_generalized_cross_entropy
+from dlx.losses.robust import circle as circle
+
+CLASSES = {**CLASSES, "Circle": Circle, "CategoricalGeneralizedCrossEntropy": CategoricalGeneralizedCrossEntropy}
+FUNCTIONS = {**FUNCTIONS, "circle": circle,
+             "categorical_generalized_cross_entropy": categorical_generalized_cross_entropy}
 
 ALL_OBJECTS = {**CLASSES, **FUNCTIONS}
 

@@ -12,6 +12,8 @@ from dlx import dtypes as _dtypes
 from dlx import tree_util as tree
 from dlx.layers.core import InputLayer
 from dlx.layers.layer import Layer, _accepts, _is_default, _is_symbolic
+from dlx.layers.op_layer import OpLayer
+from dlx.models.function import Function
 from dlx.models.model import Model
 from dlx.ops.symbolic import SymbolicTensor
 
@@ -100,7 +102,7 @@ def _adjust_rank(x, ref_shape):
     return x
 
 
-class Functional(Model):
+class Functional(Model, Function):
     """A model from symbolic ``inputs`` to ``outputs`` (each a tensor, a list or a dict of them).
 
     Arguments:
@@ -131,8 +133,13 @@ class Functional(Model):
                                  f"received {t!r} of type {type(t).__name__}")
         if not flat_out:
             raise ValueError("Functional model: outputs is empty")
-        nodes, layers = map_graph(flat_in, flat_out)
+        nodes, operations = map_graph(flat_in, flat_out)
+        # as in Keras, `layers` are the graph's layers; raw op calls (OpLayer) and plain
+        # Operations are only among `operations`
+        layers = [op for op in operations if isinstance(op, Layer) and not isinstance(op, OpLayer)]
         self._model_init(name=name, trainable=trainable)
+        self.__dict__["_operations"] = operations  # every node's operation (layers and plain Operations)
+        self.__dict__["_nodes"] = nodes
         self._inputs_struct = inputs
         self._outputs_struct = outputs
         self._inputs = flat_in
@@ -236,6 +243,10 @@ class Functional(Model):
         for node in self._graph_nodes:
             args, kwargs = node.map_arguments(values)
             layer = node.layer
+            if not isinstance(layer, Layer):  # a plain Operation: no masks, no training flag
+                for t, v in zip(node.output_tensors, tree.leaves(layer(*args, **kwargs))):
+                    values[id(t)] = v
+                continue
             prev = None
             if masks and node.call_args:
                 leaves_in = tree.leaves(node.call_args[0])
@@ -292,7 +303,7 @@ class Functional(Model):
             return saving.serialize(v)
 
         layer_configs = []
-        for layer in self._layers_list:
+        for layer in self._operations:
             cfg = saving.serialize(layer)
             cfg["name"] = layer.name
             nodes = [] if isinstance(layer, InputLayer) else node_index.get(id(layer), [])

@@ -13,6 +13,7 @@ import inspect
 import json
 
 from dlx.layers.layer import Layer
+from dlx.layers.operation import Operation
 from dlx.ops.symbolic import SymbolicTensor
 from dlx.trainers.trainer import Trainer
 
@@ -93,7 +94,7 @@ class Model(Trainer, Layer):
 
     def _model_init(self, **kwargs) -> None:
         for base in type(self).__mro__:
-            if base is object or issubclass(base, Layer):
+            if base is object or issubclass(base, Operation):  # Layer, Function: set up by Layer.__init__
                 continue
             init = base.__dict__.get("__init__")
             if init is not None:

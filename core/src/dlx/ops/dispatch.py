@@ -211,6 +211,13 @@ def _has_symbolic(v):
     return isinstance(v, (list, tuple)) and any(isinstance(t, SymbolicTensor) for t in v)
 
 
+def _records_history(args, kwargs) -> bool:
+    """Whether the call's symbolic inputs ask for graph nodes (``KerasTensor(record_history=)``)."""
+    leaves = [*args, *kwargs.values()]
+    flat = [t for v in leaves for t in (v if isinstance(v, (list, tuple)) else (v,))]
+    return any(getattr(t, "record_history", True) for t in flat if isinstance(t, SymbolicTensor))
+
+
 # Set by dlx.layers: records a raw op call on symbolic tensors as a graph node (returns
 # NotImplemented when the call is plain shape inference inside a layer).
 SYMBOLIC_OP_HOOK = None
@@ -221,7 +228,7 @@ def slow_path(spec, args, kwargs):
     args = tuple(_unwrap(a) for a in args)
     kwargs = {k: _unwrap(v) for k, v in kwargs.items()}
     if any(_has_symbolic(a) for a in args) or any(_has_symbolic(v) for v in kwargs.values()):
-        if SYMBOLIC_OP_HOOK is not None:
+        if SYMBOLIC_OP_HOOK is not None and _records_history(args, kwargs):
             out = SYMBOLIC_OP_HOOK(spec, args, kwargs)
             if out is not NotImplemented:
                 return out

@@ -37,16 +37,54 @@ class Special:
 
 
 class SymbolicTensor(Special):
-    """A placeholder with a shape (ints or ``None``) and a dtype name."""
+    """A placeholder with a shape (ints or ``None``) and a dtype name: Keras's ``KerasTensor``.
+
+    Calling an op, a layer or a model on one gives another (a "symbolic call"); a graph of such
+    calls from ``dlx.Input`` tensors defines a Functional model or a :class:`dlx.Function`.
+
+    Arguments:
+        shape: the dims, ints or ``None`` (unknown).
+        dtype: a dtype name.
+        sparse: must be falsy (dlx has no sparse tensors).
+        ragged: must be falsy (dlx has no ragged tensors).
+        record_history: whether op calls on the tensor outside a layer's ``call`` are recorded
+            as graph nodes (``False``: plain shape inference).
+        name: an optional name.
+        **kwargs: ``ragged_rank`` / ``row_splits_dtype`` (ragged tensors only, so ``None``).
+
+    >>> import dlx
+    >>> x = dlx.KerasTensor((None, 3), "float32")
+    >>> (x * 2).shape
+    (None, 3)
+    """
 
     __array_ufunc__ = None  # make NumPy defer to our operators
-    __slots__ = ("__weakref__", "_history", "dtype", "name", "shape")
+    __slots__ = ("__weakref__", "_history", "dtype", "name", "record_history", "shape")
 
-    def __init__(self, shape, dtype="float32", name=None):
+    def __init__(self, shape, dtype="float32", sparse=False, ragged=False, record_history=True, name=None,
+                 **kwargs):
+        for key in ("ragged_rank", "row_splits_dtype"):
+            if kwargs.pop(key, None) is not None:
+                raise ValueError(f"KerasTensor: {key}= describes a ragged tensor; dlx has no ragged tensors")
+        if kwargs:
+            raise TypeError(f"KerasTensor: unexpected keyword argument(s) {sorted(kwargs)}")
+        if sparse:
+            raise ValueError("KerasTensor: sparse=True is not supported (dlx has no sparse tensors)")
+        if ragged:
+            raise ValueError("KerasTensor: ragged=True is not supported (dlx has no ragged tensors)")
         self.shape = tuple(None if d is None else int(d) for d in shape)
         self.dtype = _dtypes.standardize(dtype)
         self.name = name
+        self.record_history = bool(record_history)
         self._history = None
+
+    @property
+    def sparse(self) -> bool:
+        return False
+
+    @property
+    def ragged(self) -> bool:
+        return False
 
     @property
     def ndim(self) -> int:

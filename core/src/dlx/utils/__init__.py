@@ -141,10 +141,10 @@ _IMAGE_UTILS = ("load_img", "img_to_array", "array_to_img", "save_img")
 
 
 def __getattr__(name):  # lazy exports of modules owned by other parts of dlx
-    if name == "bounding_boxes":
+    if name in ("bounding_boxes", "legacy"):
         import importlib
 
-        return importlib.import_module("dlx.utils.bounding_boxes")
+        return importlib.import_module(f"dlx.utils.{name}")
     if name in _FILE_UTILS:
         from dlx.utils import file_utils
 

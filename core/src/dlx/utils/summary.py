@@ -100,7 +100,8 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
             line = line.ljust(start) + text
         print_fn(line.rstrip())
 
-    layers = list(model.layers)
+    # a Functional model lists every operation of its graph (raw op calls too), as Keras's does
+    layers = list(model.operations if graph is not None else model.layers)
     if layer_range is not None:
         names = [la.name for la in layers]
         try:

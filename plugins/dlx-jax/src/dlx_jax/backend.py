@@ -103,6 +103,19 @@ class JaxBackend(Backend):
         """Every device of the default platform, as ``"platform:id"``."""
         return [f"{d.platform}:{d.id}" for d in jax.devices()]
 
+    def device_scope(self, device_name: str):
+        """``jax.default_device`` of the named device (``"cpu"``, ``"gpu:1"``)."""
+        from dlx.backend.contract import parse_device
+
+        kind, index = parse_device(device_name)
+        try:
+            found = jax.devices(kind)
+        except RuntimeError:
+            found = []
+        if index >= len(found):
+            raise ValueError(f"device {device_name!r}: JAX has no such device; available: {self.devices()}")
+        return jax.default_device(found[index])
+
     def configure_numerics(self) -> None:
         """PARITY.md's JAX obligations: no XLA fast-math. Full-precision matmuls and the
         partitionable Threefry layout are requested by the kernels themselves
@@ -215,6 +228,10 @@ class JaxBackend(Backend):
         tangents = tuple(jax.tree_util.tree_map(lambda t, p: arr(t).astype(p.dtype), t, p)
                          for t, p in zip(tangents, primals))
         return jax.jvp(fun, primals, tangents, has_aux=has_aux)
+
+    def remat(self, fn: Callable) -> Callable:
+        """``jax.checkpoint(fn)``: intermediates are recomputed in the backward pass."""
+        return jax.checkpoint(fn)
 
     def compile(self, fn: Callable, *, donate_argnums: Any = (), static_argnums: Any = (),
                 jit: bool = True) -> Callable:

@@ -75,6 +75,15 @@ class TensorFlowBackend(Backend):
             out.append(f"{kind.lower()}:{index}")
         return out
 
+    def device_scope(self, device_name: str):
+        """``tf.device`` of the named device (``"cpu"``, ``"gpu:1"``)."""
+        from dlx.backend.contract import parse_device
+
+        kind, index = parse_device(device_name)
+        if f"{kind}:{index}" not in self.devices():
+            raise ValueError(f"device {device_name!r}: TensorFlow has no such device; available: {self.devices()}")
+        return tf.device(f"{kind.upper()}:{index}")
+
     def configure_numerics(self) -> None:
         """PARITY.md: no TF32 matmuls/convs (never touch oneDNN's BF16 fpmath mode)."""
         tf.config.experimental.enable_tensor_float_32_execution(False)
@@ -155,6 +164,10 @@ class TensorFlowBackend(Backend):
 
         tangents_out = tree.map_structure(tangent, value)
         return (value, tangents_out, aux) if has_aux else (value, tangents_out)
+
+    def remat(self, fn: Callable) -> Callable:
+        """``tf.recompute_grad(fn)``: intermediates are recomputed in the backward pass."""
+        return tf.recompute_grad(fn)
 
     def compile(self, fn: Callable, *, donate_argnums=(), static_argnums=(), jit: bool = True) -> Callable:
         """``tf.function(fn, jit_compile=jit, reduce_retracing=True)``: one trace per input

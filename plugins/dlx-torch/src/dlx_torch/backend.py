@@ -52,6 +52,29 @@ class TorchBackend(Backend):
         n = torch.cuda.device_count() if torch.cuda.is_available() else 0
         return [f"cuda:{i}" for i in range(n)] + ["cpu"] if n else ["cpu"]
 
+    def device_scope(self, device_name: str):
+        """Tensors and variables created in the block go to the named device (``"cpu"``,
+        ``"gpu:1"`` / ``"cuda:1"``); the previous default is restored at the end."""
+        import contextlib
+
+        from dlx.backend.contract import parse_device
+
+        kind, index = parse_device(device_name)
+        name = "cpu" if kind == "cpu" else f"cuda:{index}"
+        if name not in [("cpu" if d == "cpu" else d) for d in self.devices()] or (kind == "cpu" and index):
+            raise ValueError(f"device {device_name!r}: torch has no such device; available: {self.devices()}")
+
+        @contextlib.contextmanager
+        def scope():
+            saved = DEVICE.torch
+            set_device(name)
+            try:
+                yield
+            finally:
+                set_device(str(saved))
+
+        return scope()
+
     def configure_numerics(self) -> None:
         """PARITY.md's PyTorch obligations: full float32 matmuls (no bf16 on AMX CPUs), no TF32."""
         torch.set_float32_matmul_precision("highest")
@@ -199,6 +222,19 @@ class TorchBackend(Backend):
         tangents = tuple(tree.map_structure(lambda t, p: convert(t).to(p.dtype), t, p)
                          for t, p in zip(tangents, primals))
         return torch.func.jvp(fun, primals, tangents, has_aux=has_aux)
+
+    def remat(self, fn: Callable) -> Callable:
+        """``torch.utils.checkpoint.checkpoint`` (non-reentrant) around ``fn``: intermediates are
+        recomputed in the backward pass."""
+        import torch.utils.checkpoint
+
+        def checkpointed(*args):
+            # the backward pass re-runs fn inside torch.autograd.grad, which a replayed step
+            # cannot see: a step that rematerializes runs eagerly
+            _replay.mark_unsafe("remat: torch.utils.checkpoint recomputes in the backward pass", whole=True)
+            return torch.utils.checkpoint.checkpoint(fn, *args, use_reentrant=False)
+
+        return checkpointed
 
     def compile(self, fn: Callable, *, donate_argnums=(), static_argnums=(), jit: bool = True) -> Callable:
         """``jit=False``: ``fn`` recorded once per input signature and replayed as straight-line torch
