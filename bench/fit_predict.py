@@ -555,12 +555,13 @@ def _label(cfg):
     return f"{cfg['suite']}/{cfg['backend']}/{cfg['impl']}" + (f"/{cfg['rows']}" if "rows" in cfg else "")
 
 
-def _run_config(cfg, r, args, cpus):
-    """One configuration in a fresh interpreter pinned to ``cpus`` (every configuration gets the
-    same CPU set, so no run gains or loses cores to the scheduler's placement)."""
-    env = _env_for(cfg, args.torch_threads)
+def _run_config(cfg, r, args, cpus, script=__file__, env=None):
+    """One configuration in a fresh interpreter (``script --worker CFG``) pinned to ``cpus``
+    (every configuration gets the same CPU set, so no run gains or loses cores to the scheduler's
+    placement)."""
+    env = _env_for(cfg, args.torch_threads) if env is None else env
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, __file__, "--worker", json.dumps(cfg)], env=env, capture_output=True,
+    proc = subprocess.run([sys.executable, script, "--worker", json.dumps(cfg)], env=env, capture_output=True,
                           text=True, timeout=args.timeout, preexec_fn=lambda: os.sched_setaffinity(0, cpus))
     line = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
     rec = {**cfg, "round": r, "process_s": round(time.perf_counter() - t0, 2)}

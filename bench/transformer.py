@@ -39,7 +39,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from fit_predict import KERAS_NAME, Window, _torch_threads, _versions, _wait_quiet  # noqa: E402  (bench helpers)
+from fit_predict import KERAS_NAME, Window, _run_config, _torch_threads, _versions, _wait_quiet  # noqa: E402
 
 BACKENDS = ("jax", "torch", "tf")
 N, SEQ, VOCAB, WIDTH, HEADS, FFN, BLOCKS, BATCH = 256, 128, 8000, 256, 4, 1024, 4, 32
@@ -418,8 +418,6 @@ def markdown(result):
 
 
 def drive(args):
-    import subprocess
-
     cfgs = [{"backend": b, "impl": i} for b in args.backends
             for i in ("dlx", "raw", *(() if args.no_keras else ("keras",)))]
     out_dir = Path(args.out)
@@ -432,16 +430,8 @@ def drive(args):
         for cfg in order:
             for attempt in range(1 + args.reruns):
                 _wait_quiet(args.quiet_wait)
-                t0 = time.perf_counter()
-                proc = subprocess.run([sys.executable, __file__, "--worker", json.dumps(cfg)],
-                                      env=_env_for(cfg, args.torch_threads), capture_output=True, text=True,
-                                      timeout=args.timeout, preexec_fn=lambda: os.sched_setaffinity(0, cpus))
-                line = [ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")]
-                rec = {**cfg, "round": r, "attempt": attempt, "process_s": round(time.perf_counter() - t0, 2)}
-                if proc.returncode or not line:
-                    rec["error"] = (proc.stderr or proc.stdout)[-2000:]
-                else:
-                    rec.update(json.loads(line[-1][7:]))
+                rec = _run_config(cfg, r, args, cpus, script=__file__, env=_env_for(cfg, args.torch_threads))
+                rec["attempt"] = attempt
                 runs.append(rec)
                 shown = ("ERROR" if "error" in rec else
                          f"{rec['ms_per_step']:.1f} ms/step, first {rec['first_step_s']:.2f}s, "
