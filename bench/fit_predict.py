@@ -583,32 +583,45 @@ def _wait_quiet(limit_s):
     return False
 
 
-def drive(args):
-    cfgs = configs(args.backends, args.suites, keras=not args.no_keras)
-    out_dir = Path(args.out)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    jsonl = out_dir / "fit_predict_runs.jsonl"
-    runs = []
+def run_rounds(cfgs, args, script, env_for, show):
+    """Every configuration once per round, rounds interleaved in a seeded shuffled order, each run
+    in ``script --worker`` pinned to ``args.cpus``; a contended run is measured again (up to
+    ``args.reruns`` times: the last one counts in its round, every attempt is kept). ``show(rec)``
+    returns the line printed for a run. Returns the records in run order."""
     cpus = sorted(args.cpus)
+    runs = []
     for r in range(args.rounds):
         order = list(cfgs)
         random.Random(args.seed + r).shuffle(order)
         for cfg in order:
             for attempt in range(1 + args.reruns):
                 _wait_quiet(args.quiet_wait)
-                rec = _run_config(cfg, r, args, cpus)
+                rec = _run_config(cfg, r, args, cpus, script=script, env=env_for(cfg))
                 rec["attempt"] = attempt
                 runs.append(rec)
-                with open(jsonl, "a") as f:
-                    f.write(json.dumps(rec) + "\n")
-                val = rec.get("ms_per_step", rec.get("ms", rec.get("s")))
-                print(f"[round {r}{'.' + str(attempt) if attempt else ''}] {_label(cfg):32s} "
-                      f"{'ERROR' if 'error' in rec else f'{val:.3f}'}"
-                      f"  foreign={rec.get('foreign_cores', '-')} load={rec.get('loadavg', ['-'])[0]}", flush=True)
+                print(f"[round {r}{'.' + str(attempt) if attempt else ''}] {show(rec)}"
+                      f"  foreign={rec.get('foreign_cores', '-')}", flush=True)
                 if "error" in rec:
                     print(rec["error"][-800:], file=sys.stderr)
                 if "error" in rec or not rec.get("contended"):
-                    break  # a contended run is measured again (--reruns), the last one counts
+                    break
+    return runs
+
+
+def drive(args):
+    cfgs = configs(args.backends, args.suites, keras=not args.no_keras)
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    jsonl = out_dir / "fit_predict_runs.jsonl"
+    cpus = sorted(args.cpus)
+
+    def show(rec):
+        with open(jsonl, "a") as f:
+            f.write(json.dumps(rec) + "\n")
+        val = rec.get("ms_per_step", rec.get("ms", rec.get("s")))
+        return f"{_label(rec):32s} {'ERROR' if 'error' in rec else f'{val:.3f}'}  load={rec.get('loadavg', ['-'])[0]}"
+
+    runs = run_rounds(cfgs, args, __file__, lambda cfg: _env_for(cfg, args.torch_threads), show)
     meta = {"date": time.strftime("%Y-%m-%d %H:%M:%S"), "python": sys.version.split()[0], "cpus": os.cpu_count(),
             "cpu_set": cpus, "rounds": args.rounds, "reruns": args.reruns, "torch_threads": args.torch_threads,
             "versions": _versions()}

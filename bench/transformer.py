@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import resource
 import statistics
 import sys
@@ -39,7 +38,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from fit_predict import KERAS_NAME, Window, _run_config, _torch_threads, _versions, _wait_quiet  # noqa: E402
+from fit_predict import KERAS_NAME, Window, _torch_threads, _versions, run_rounds  # noqa: E402
 
 BACKENDS = ("jax", "torch", "tf")
 N, SEQ, VOCAB, WIDTH, HEADS, FFN, BLOCKS, BATCH = 256, 128, 8000, 256, 4, 1024, 4, 32
@@ -423,25 +422,15 @@ def drive(args):
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     cpus = sorted(args.cpus)
-    runs = []
-    for r in range(args.rounds):
-        order = list(cfgs)
-        random.Random(args.seed + r).shuffle(order)
-        for cfg in order:
-            for attempt in range(1 + args.reruns):
-                _wait_quiet(args.quiet_wait)
-                rec = _run_config(cfg, r, args, cpus, script=__file__, env=_env_for(cfg, args.torch_threads))
-                rec["attempt"] = attempt
-                runs.append(rec)
-                shown = ("ERROR" if "error" in rec else
-                         f"{rec['ms_per_step']:.1f} ms/step, first {rec['first_step_s']:.2f}s, "
-                         f"predict {rec['predict32_ms']:.2f} ms, rss {rec['peak_rss_mb']:.0f} MB")
-                print(f"[round {r}] {cfg['backend']}/{cfg['impl']:6s} {shown} foreign={rec.get('foreign_cores', '-')}",
-                      flush=True)
-                if "error" in rec:
-                    print(rec["error"][-800:], file=sys.stderr)
-                if "error" in rec or not rec.get("contended"):
-                    break
+
+    def show(rec):
+        if "error" in rec:
+            return f"{rec['backend']}/{rec['impl']:6s} ERROR"
+        return (f"{rec['backend']}/{rec['impl']:6s} {rec['ms_per_step']:.1f} ms/step, "
+                f"first {rec['first_step_s']:.2f}s, "
+                f"predict {rec['predict32_ms']:.2f} ms, rss {rec['peak_rss_mb']:.0f} MB")
+
+    runs = run_rounds(cfgs, args, __file__, lambda cfg: _env_for(cfg, args.torch_threads), show)
     meta = {"date": time.strftime("%Y-%m-%d %H:%M:%S"), "cpus": os.cpu_count(), "cpu_set": cpus,
             "rounds": args.rounds, "torch_threads": args.torch_threads, "versions": _versions()}
     result = {"meta": meta, "runs": runs, "summary": summarize(runs)}

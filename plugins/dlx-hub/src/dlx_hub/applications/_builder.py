@@ -60,6 +60,15 @@ def classifier(x, classes, classifier_activation, weights, name="predictions"):
     return layers.Dense(classes, activation=classifier_activation, name=name)(x)
 
 
+def avg_head(x, include_top, pooling, classes, classifier_activation, weights, pool_names=(None, None)):
+    """The top most families share: global average pooling ("avg_pool") and the classifier, or
+    the feature head (``pool``) without it."""
+    if include_top:
+        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+        return classifier(x, classes, classifier_activation, weights)
+    return pool(x, pooling, *pool_names)
+
+
 def load_weights(model, weights, file_name=None, origin=None, file_hash=None):
     """Loads ``weights``: "imagenet" downloads ``origin`` (cached as ``models/file_name``), a path
     is loaded as it is, None keeps the random initialization."""

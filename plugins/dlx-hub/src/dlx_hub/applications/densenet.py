@@ -74,11 +74,8 @@ def DenseNet(blocks, include_top=True, weights="imagenet", input_tensor=None, in
             x = transition_block(x, 0.5, name=f"pool{i + 2}")
     x = _bn("bn", axis)(x)
     x = layers.Activation("relu", name="relu")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = _builder.classifier(x, classes, classifier_activation, weights)
-    else:
-        x = _builder.pool(x, pooling, "avg_pool", "max_pool")
+    x = _builder.avg_head(x, include_top, pooling, classes, classifier_activation, weights,
+                          pool_names=("avg_pool", "max_pool"))
     model = _builder.functional(_builder.model_inputs(input_tensor, img_input), x, name)
     if weights == "imagenet":
         file_name = f"{weights_name}_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"

@@ -109,11 +109,7 @@ def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, i
         x = inception_resnet_block(x, scale=0.2, block_type="block8", block_idx=i)
     x = inception_resnet_block(x, scale=1.0, activation=None, block_type="block8", block_idx=10)
     x = conv2d_bn(x, 1536, 1, name="conv_7b")
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = _builder.classifier(x, classes, classifier_activation, weights)
-    else:
-        x = _builder.pool(x, pooling)
+    x = _builder.avg_head(x, include_top, pooling, classes, classifier_activation, weights)
     model = _builder.functional(_builder.model_inputs(input_tensor, img_input), x, name)
     file_name = f"inception_resnet_v2_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
     return _builder.load_weights(model, weights, file_name, BASE_WEIGHT_URL + file_name,

@@ -91,11 +91,7 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
         bd = layers.concatenate([conv2d_bn(bd, 384, 1, 3), conv2d_bn(bd, 384, 3, 1)], axis=axis)
         bp = _avg_branch(x, 192)
         x = layers.concatenate([b1, b3, bd, bp], axis=axis, name=f"mixed{9 + i}")
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = _builder.classifier(x, classes, classifier_activation, weights)
-    else:
-        x = _builder.pool(x, pooling)
+    x = _builder.avg_head(x, include_top, pooling, classes, classifier_activation, weights)
     model = _builder.functional(_builder.model_inputs(input_tensor, img_input), x, name)
     file_name = f"inception_v3_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
     return _builder.load_weights(model, weights, file_name, BASE_WEIGHTS_PATH + file_name,

@@ -44,11 +44,8 @@ def ResNet(stack_fn, preact, use_bias, include_top=True, weights="imagenet", inp
     if preact:
         x = _bn("post_bn")(x)
         x = layers.Activation("relu", name="post_relu")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = _builder.classifier(x, classes, classifier_activation, weights)
-    else:
-        x = _builder.pool(x, pooling, "avg_pool", "max_pool")
+    x = _builder.avg_head(x, include_top, pooling, classes, classifier_activation, weights,
+                          pool_names=("avg_pool", "max_pool"))
     model = _builder.functional(_builder.model_inputs(input_tensor, img_input), x, name)
     if weights == "imagenet" and weights_name in WEIGHTS_HASHES:
         suffix = "" if include_top else "_notop"

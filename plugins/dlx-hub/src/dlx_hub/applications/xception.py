@@ -69,11 +69,7 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
     x = layers.Activation("relu", name="block14_sepconv1_act")(x)
     x = _sepconv_bn(x, 2048, "block14_sepconv2", axis)
     x = layers.Activation("relu", name="block14_sepconv2_act")(x)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = _builder.classifier(x, classes, classifier_activation, weights)
-    else:
-        x = _builder.pool(x, pooling)
+    x = _builder.avg_head(x, include_top, pooling, classes, classifier_activation, weights)
     model = _builder.functional(_builder.model_inputs(input_tensor, img_input), x, name)
     file_name = f"xception_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
     return _builder.load_weights(model, weights, file_name, BASE_WEIGHTS_PATH + file_name,
