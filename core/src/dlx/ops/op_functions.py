@@ -2362,7 +2362,7 @@ def reconstruct_patches(patches, size, output_size, strides=None, padding='valid
 
 
 def relu(x):
-    """max(x, 0)."""
+    """max(x, 0); integers keep their dtype and bools become int32 (as Keras)."""
     if isinstance(x, _Special):
         return _slow(_REGISTRY['relu'], (x,), {})
     return _STATE.kernels['relu'](x)
@@ -3085,7 +3085,7 @@ def true_divide(x1, x2):
 
 
 def trunc(x):
-    """Trunc of ``x``, elementwise (integers become floatx)."""
+    """Round toward zero, elementwise; integers and bools keep their dtype (as Keras)."""
     if isinstance(x, _Special):
         return _slow(_REGISTRY['trunc'], (x,), {})
     return _STATE.kernels['trunc'](x)

@@ -48,6 +48,13 @@ def promote(*xs):
     return tuple(np.asarray(x, dt) for x in xs)
 
 
+def as_array(x):
+    """``x`` as an array; a Python scalar takes dlx's dtype for it (int32/float32 by default)."""
+    if type(x) in (bool, int, float):
+        return np.asarray(x, nd(dtypes.result_type(x)))
+    return np.asarray(x)
+
+
 def as_float(x):
     """``x`` as an array; ints and bools become ``floatx()``."""
     if type(x) is np.ndarray and x.dtype.kind == "f":
@@ -148,6 +155,11 @@ def unary_cases(domain="real", grad_domain=None, tails=True, specials=True, ints
         cases.append(Case("int", lambda r, dt: ((r.integers(-20, 20, (5, 7)).astype(np.int32),), {}),
                           dtypes=("int32",), grad=False))
     return cases
+
+
+def bool_case(shape=(5, 7)):
+    """One case with a random bool array (the op's bool path)."""
+    return Case("bool", lambda r, dt: ((r.random(shape) < 0.5,), {}), dtypes=("bool",), grad=False)
 
 
 def binary_cases(domain1="real", domain2="real", specials=True, scalar=True):

@@ -11,8 +11,10 @@ from dlx.ops import op_functions as K
 from dlx.ops import tensors
 from dlx.ops import tolerance as T
 from dlx.ops.defs._common import (
+    as_array,
     as_float,
     binary_cases,
+    bool_case,
     float_promote,
     int_cases,
     nd,
@@ -57,7 +59,7 @@ def square(x):
     return x * x
 
 
-for _name, _fn in [("floor", np.floor), ("ceil", np.ceil), ("trunc", np.trunc)]:
+for _name, _fn in [("floor", np.floor), ("ceil", np.ceil)]:
     def _mk(fn):
         def ref(x):
             return fn(as_float(x))
@@ -65,6 +67,13 @@ for _name, _fn in [("floor", np.floor), ("ceil", np.ceil), ("trunc", np.trunc)]:
     _r = _mk(_fn)
     _r.__doc__ = f"{_name.capitalize()} of ``x``, elementwise (integers become floatx)."
     op(G, T.E0, unary_cases(ints=True), grad=lambda g, out, x: (K.zeros_like(g),), name=_name)(_r)
+
+
+@op(G, T.E0, unary_cases(ints=True) + [bool_case()], grad=lambda g, out, x: (K.zeros_like(g),))
+def trunc(x):
+    """Round toward zero, elementwise; integers and bools keep their dtype (as Keras)."""
+    x = as_array(x)
+    return x.copy() if x.dtype.kind in "biu" else np.trunc(x)
 
 
 @op(G, T.E0, unary_cases(ints=True), grad=lambda g, out, x, decimals=0: (K.zeros_like(g),))

@@ -16,7 +16,7 @@ import numpy as np
 from dlx.ops import op_functions as K
 from dlx.ops import tensors
 from dlx.ops import tolerance as T
-from dlx.ops.defs._common import as_float, axis_tuple, float_promote, unary_cases, vectorize
+from dlx.ops.defs._common import as_array, as_float, axis_tuple, bool_case, float_promote, unary_cases, vectorize
 from dlx.ops.defs._conv import (  # noqa: F401  (re-exported: backends reuse the decompositions)
     _from_last,
     _on_numpy,
@@ -45,7 +45,8 @@ def _act(name, fn, tol, grad, doc, domain="real", **kw):
     else:
         ref = sig_extra
     ref.__doc__ = doc
-    op(G, tol, unary_cases(domain), grad=grad, name=name, **kw)(ref)
+    cases = kw.pop("cases", None) or unary_cases(domain)
+    op(G, tol, cases, grad=grad, name=name, **kw)(ref)
 
 
 def _sigmoid_np(x):
@@ -59,8 +60,19 @@ def _softplus_np(x):
         return (np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))).astype(x.dtype)
 
 
-_act("relu", lambda x: np.maximum(x, np.zeros((), x.dtype)), T.E0,
-     lambda g, out, x: (K.where(K.greater(x, 0), g, K.zeros_like(g)),), "max(x, 0).")
+
+
+def _relu_ref(x):
+    x = as_array(x)
+    if x.dtype == np.bool_:
+        return x.astype(np.int32)
+    return np.maximum(x, np.zeros((), x.dtype) if x.dtype.kind in "iuf" else 0)
+
+
+_act("relu", None, T.E0, lambda g, out, x: (K.where(K.greater(x, 0), g, K.zeros_like(g)),),
+     "max(x, 0); integers keep their dtype and bools become int32 (as Keras).", params=_relu_ref,
+     cases=unary_cases("real") + [Case("int", lambda r, dt: ((r.integers(-20, 20, (5, 7)).astype(dt),), {}),
+                                       dtypes=("int8", "int32", "uint8"), grad=False), bool_case()])
 _act("relu6", lambda x: np.clip(x, 0, 6).astype(x.dtype), T.E0,
      lambda g, out, x: (K.where(K.logical_and(K.greater(x, 0), K.less(x, 6)), g, K.zeros_like(g)),), "min(max(x, 0), 6).")
 _act("sigmoid", _sigmoid_np, T.T8, lambda g, out, x: (g * out * (1 - out),), "1 / (1 + exp(-x)).")

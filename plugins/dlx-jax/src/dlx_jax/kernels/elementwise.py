@@ -150,7 +150,7 @@ def _rsqrt(x):
 
 
 _FLOAT_UNARY = {
-    "floor": jnp.floor, "ceil": jnp.ceil, "trunc": jnp.trunc,
+    "floor": jnp.floor, "ceil": jnp.ceil,
     "sqrt": jnp.sqrt, "rsqrt": _rsqrt, "reciprocal": jnp.reciprocal,
     "exp": jnp.exp, "exp2": _exp2, "expm1": _expm1, "log": jnp.log, "log2": jnp.log2,
     "log10": jnp.log10, "log1p": jnp.log1p, "sin": jnp.sin, "cos": jnp.cos, "tan": jnp.tan,
@@ -158,6 +158,11 @@ _FLOAT_UNARY = {
     "cosh": _cosh, "tanh": jnp.tanh, "arcsinh": jnp.arcsinh, "arccosh": jnp.arccosh,
     "arctanh": _arctanh, "erf": lax.erf, "erfinv": _erfinv,
 }
+
+
+def trunc(x):
+    x = arr(x)
+    return jnp.trunc(x) if x.dtype in FLOAT_DTYPES else x  # ints and bools keep their dtype (as Keras)
 
 
 def round_(x, decimals=0):
@@ -248,7 +253,7 @@ KERNELS: dict = {
     **{name: float_binary(fn) for name, fn in _FLOAT_BINARY.items()},
     **{name: binary(fn, ("x", "y")) for name, fn in _BITWISE.items()},
     **{name: _logical(fn) for name, fn in _LOGICAL.items()},
-    "round": round_, "stop_gradient": stop_gradient, "cast": cast, "nan_to_num": nan_to_num, "power": power,
+    "round": round_, "trunc": trunc, "stop_gradient": stop_gradient, "cast": cast, "nan_to_num": nan_to_num, "power": power,
     "clip": clip, "where": where,
 }
 

@@ -24,11 +24,20 @@ _EPS = 1e-7
 _SELU_A, _SELU_S = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
 
 _ACTIVATIONS = {
-    "relu": jax.nn.relu, "relu6": jax.nn.relu6, "sigmoid": jax.nn.sigmoid, "softplus": jax.nn.softplus,
+    "relu6": jax.nn.relu6, "sigmoid": jax.nn.sigmoid, "softplus": jax.nn.softplus,
     "softsign": jax.nn.soft_sign, "silu": jax.nn.silu, "log_sigmoid": jax.nn.log_sigmoid,
     "hard_sigmoid": jax.nn.hard_sigmoid, "hard_silu": jax.nn.hard_silu, "mish": jax.nn.mish,
     "selu": jax.nn.selu,
 }
+
+
+def relu(x):
+    x = arr(x)
+    if x.dtype in FLOAT_DTYPES:
+        return jax.nn.relu(x)
+    if x.dtype == jnp.bool_:
+        return x.astype(jnp.int32)  # as Keras: bools become int32, other ints keep their dtype
+    return jnp.maximum(x, jnp.zeros((), x.dtype))
 
 
 def elu(x, alpha=1.0):
@@ -286,7 +295,7 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
 #: op name -> kernel
 KERNELS: dict = {
     **{name: float_unary(fn) for name, fn in _ACTIVATIONS.items()},
-    "elu": elu, "celu": celu, "leaky_relu": leaky_relu, "gelu": gelu, "softmax": softmax,
+    "relu": relu, "elu": elu, "celu": celu, "leaky_relu": leaky_relu, "gelu": gelu, "softmax": softmax,
     "log_softmax": log_softmax, "conv": conv, "depthwise_conv": depthwise_conv,
     "conv_transpose": conv_transpose, "max_pool": max_pool, "average_pool": average_pool,
     "batch_normalization": batch_normalization, "layer_normalization": layer_normalization,

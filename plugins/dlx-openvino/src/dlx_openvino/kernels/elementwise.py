@@ -65,7 +65,9 @@ ceil = _rounding(O.ceiling)
 
 
 def trunc(x):
-    x = as_float(x)
+    x = _o(x)
+    if dt(x) not in dtypes.FLOATS:
+        return x  # ints and bools keep their dtype (as Keras)
     return select(out(O.less(x, const(0, dt(x)))), out(O.ceiling(x)), out(O.floor(x)))
 
 

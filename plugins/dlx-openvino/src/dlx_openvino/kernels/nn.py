@@ -62,7 +62,15 @@ def _clip(x, lo, hi):
     return G.minimum(G.maximum(x, const(lo, d)), const(hi, d))
 
 
-relu = _act(_relu)
+
+
+def relu(x):
+    x = _o(x)
+    if dt(x) == "bool":
+        return cast(x, "int32")  # as Keras: bools become int32, other ints keep their dtype
+    return _relu(x)
+
+
 relu6 = _act(lambda x: _clip(x, 0, 6))
 sigmoid = _act(_sigmoid)
 softplus = _act(G.softplus)

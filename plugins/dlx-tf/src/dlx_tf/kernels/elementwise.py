@@ -53,7 +53,9 @@ def ceil(x):
 
 
 def trunc(x):
-    x = fl(x)
+    x = tensor(x)
+    if not x.dtype.is_floating:
+        return x  # ints and bools keep their dtype (as Keras)
     return tf.where(x < 0, _raw.Ceil(x=x), _raw.Floor(x=x))
 
 

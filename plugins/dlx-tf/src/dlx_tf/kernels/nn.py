@@ -22,7 +22,12 @@ def _c(v, like):
 
 # ------------------------------------------------------------------------------ activations
 def relu(x):
-    return _raw.Relu(features=fl(x))
+    x = tensor(x)
+    if x.dtype.is_floating:
+        return _raw.Relu(features=x)
+    if x.dtype == tf.bool:
+        return tf.cast(x, tf.int32)  # as Keras: bools become int32, other ints keep their dtype
+    return tf.maximum(x, tf.zeros((), x.dtype))
 
 
 def relu6(x):

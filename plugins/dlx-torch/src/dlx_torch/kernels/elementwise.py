@@ -45,7 +45,8 @@ def ceil(x):
 
 
 def trunc(x):
-    return torch.trunc(F(x))
+    x = T(x)
+    return torch.trunc(x) if x.is_floating_point() else x.clone()  # ints and bools keep their dtype
 
 
 def round(x, decimals=0):

@@ -28,7 +28,12 @@ _T = Tensor
 
 # ------------------------------------------------------------------------------ activations
 def relu(x):
-    return torch.relu(F(x))
+    x = T(x)
+    if x.is_floating_point():
+        return torch.relu(x)
+    if x.dtype == torch.bool:
+        return x.to(torch.int32)  # as Keras: bools become int32, other ints keep their dtype
+    return torch.clamp_min(x, 0)
 
 
 def relu6(x):
