@@ -16,9 +16,10 @@ a budget of 30 trials. For each method and seed it records the best validation a
 This measures search quality, not speed: which backend trains a trial does not change the
 algorithm comparison (the MLP and its training are the same on both sides).
 
-Each (method, seed) runs in its own subprocess; the dlx runs also record the process RSS after
-every trial (memory across trials). Both searches use their library's defaults otherwise
-(initial random trials: max(3 x dims, 3) = 9 for both).
+Each (method, seed) runs in its own subprocess with one OpenMP thread (``OMP_NUM_THREADS``, 1 unless
+set); the dlx runs also record the process RSS after every trial (memory across trials). Both
+searches start from max(3 x dims, 3) = 9 initial points: KerasTuner draws them at random, dlx-tuner
+from a Latin hypercube; the model-based sampler takes over after them.
 
     python bench/tuner_digits.py                       # 3 methods x 5 seeds
     python bench/tuner_digits.py --seeds 0 1 --methods dlx-tpe kt-bo
@@ -180,7 +181,10 @@ def main():
         for method in args.methods:
             if (method, seed) in done:
                 continue
-            env = dict(os.environ, KERAS_BACKEND=args.keras_backend, DLX_BACKEND=args.backend)
+            # one BLAS/OpenMP thread on both sides: a trial's MLP is tiny, and Keras-on-torch with a
+            # thread per core ran 50x slower on a loaded 2-core machine (1,818 s against 38 s a run)
+            env = dict(os.environ, KERAS_BACKEND=args.keras_backend, DLX_BACKEND=args.backend,
+                       OMP_NUM_THREADS=os.environ.get("OMP_NUM_THREADS", "1"))
             r = subprocess.run([sys.executable, __file__, "--child", method, str(seed), "--backend", args.backend],
                                capture_output=True, text=True, env=env)
             line = next((li for li in r.stdout.splitlines() if li.startswith("RESULT ")), None)
