@@ -1,0 +1,417 @@
+"""W5: ResNet-50 inference -- dlx ``predict`` against a hand-written raw-framework forward and Keras 3.
+
+    python bench/resnet50.py [--backends jax torch tf openvino] [--rounds 3] [--out bench/results] [--no-keras]
+
+Workload: ResNet-50 v1 as Keras Applications builds it (224x224x3 input, 7x7/2 stem, max pool,
+bottleneck stages of 3/4/6/3 blocks with the stride on each stage's first 1x1 convolution, biased
+convolutions, inference BatchNormalization with eps 1.001e-5, global average pool, Dense(1000)
+softmax), random weights (``weights=None``), float32. Per configuration:
+
+* **build (s)**: constructing the model (``applications.ResNet50(weights=None)``; raw: creating the
+  parameters on the device);
+* **first predict (s)**: the first ``predict`` of one image -- tracing, compilation and one run;
+* **predict(1) / predict(32) ms**: median latency of one call (NumPy in, NumPy out) after warm-up;
+* **peak RSS (MB)**: the process's maximum resident memory at the end.
+
+Implementations: ``dlx`` (``dlx.applications.ResNet50`` + ``model.predict``); ``raw``: one forward
+written against a small op table and compiled by the framework -- ``jax.jit`` (NHWC), torch
+functional ops under ``torch.inference_mode`` (NCHW, torch's native layout), a ``tf.function``
+(NHWC); ``keras``: Keras 3 on the same backend. OpenVINO has no raw row: the anchor there is
+Keras 3's OpenVINO backend, as for the other backends. Method as in ``bench/fit_predict.py``: one
+subprocess per configuration pinned to one CPU set, rounds interleaved in shuffled order, medians
+over rounds, contended runs measured again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from fit_predict import KERAS_NAME, Window, _torch_threads, _versions, run_rounds  # noqa: E402
+
+BACKENDS = ("jax", "torch", "tf", "openvino")
+STAGES = ((64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2))  # (filters, blocks, stride)
+BN_EPS = 1.001e-5
+CALLS = {1: 20, 32: 5}
+KERAS_NAMES = {**KERAS_NAME, "openvino": "openvino"}
+
+
+def _images(n, seed=0):
+    return np.random.default_rng(seed).uniform(0, 255, (n, 224, 224, 3)).astype(np.float32)
+
+
+def _peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _latency_ms(predict, rows):
+    xb = _images(rows, seed=rows)
+    for _ in range(2):
+        predict(xb)
+    times = []
+    with Window() as w:
+        for _ in range(CALLS[rows]):
+            t0 = time.perf_counter()
+            predict(xb)
+            times.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(times), w
+
+
+def _measure(build, predict_for):
+    t0 = time.perf_counter()
+    model = build()
+    build_s = time.perf_counter() - t0
+    predict = predict_for(model)
+    t0 = time.perf_counter()
+    predict(_images(1))
+    first_s = time.perf_counter() - t0
+    p1, w1 = _latency_ms(predict, 1)
+    p32, w32 = _latency_ms(predict, 32)
+    info = w32.info()
+    info["contended"] = bool(w1.info().get("contended") or info.get("contended"))
+    return {"build_s": build_s, "first_predict_s": first_s, "predict1_ms": p1, "predict32_ms": p32,
+            "peak_rss_mb": _peak_rss_mb(), **info}
+
+
+# ================================================================================== dlx / keras
+def _api(lib):
+    if lib == "dlx":
+        import dlx as keras
+    else:
+        import keras
+
+    return _measure(lambda: keras.applications.ResNet50(weights=None),
+                    lambda model: (lambda xb: model.predict(xb, verbose=0)))
+
+
+# ================================================================================== raw
+def _params(rng):
+    """The parameters in forward order: (kind, arrays). Convolution kernels are HWIO."""
+    def conv(k, cin, cout):
+        std = np.sqrt(2.0 / (k * k * cin))
+        return ["conv", rng.normal(0, std, (k, k, cin, cout)).astype(np.float32), np.zeros(cout, np.float32)]
+
+    def bn(c):
+        return ["bn", np.ones(c, np.float32), np.zeros(c, np.float32), np.zeros(c, np.float32),
+                np.ones(c, np.float32)]
+
+    ps = [conv(7, 3, 64), bn(64)]
+    cin = 64
+    for filters, blocks, _ in STAGES:
+        for b in range(blocks):
+            if b == 0:
+                ps += [conv(1, cin, 4 * filters), bn(4 * filters)]
+            ps += [conv(1, cin, filters), bn(filters), conv(3, filters, filters), bn(filters),
+                   conv(1, filters, 4 * filters), bn(4 * filters)]
+            cin = 4 * filters
+    ps.append(["dense", (rng.normal(0, 0.01, (2048, 1000))).astype(np.float32), np.zeros(1000, np.float32)])
+    return ps
+
+
+def _forward(F, ps, x):
+    it = iter(ps)
+
+    def conv_bn(h, stride, pad, relu):
+        _, w, b = next(it)
+        _, gamma, beta, mean, var = next(it)
+        h = F.bn(F.conv(h, w, b, stride, pad), gamma, beta, mean, var)
+        return F.relu(h) if relu else h
+
+    h = conv_bn(F.pad(x, 3), 2, "VALID", True)
+    h = F.maxpool(F.pad(h, 1))
+    for filters, blocks, stride in STAGES:
+        for b in range(blocks):
+            s = stride if b == 0 else 1
+            short = conv_bn(h, s, "VALID", False) if b == 0 else h
+            y = conv_bn(h, s, "VALID", True)
+            y = conv_bn(y, 1, "SAME", True)
+            y = conv_bn(y, 1, "VALID", False)
+            h = F.relu(y + short)
+    _, w, b = next(it)
+    return F.softmax(F.dense(F.gap(h), w, b))
+
+
+class _JaxOps:
+    def __init__(self):
+        import jax
+        import jax.numpy as jnp
+
+        self.jax, self.jnp = jax, jnp
+
+    def conv(self, h, w, b, stride, pad):
+        return self.jax.lax.conv_general_dilated(h, w, (stride, stride), pad,
+                                                 dimension_numbers=("NHWC", "HWIO", "NHWC")) + b
+
+    def bn(self, h, gamma, beta, mean, var):
+        return (h - mean) * (gamma / self.jnp.sqrt(var + BN_EPS)) + beta
+
+    def relu(self, h):
+        return self.jnp.maximum(h, 0)
+
+    def pad(self, h, p):
+        return self.jnp.pad(h, ((0, 0), (p, p), (p, p), (0, 0)))
+
+    def maxpool(self, h):
+        return self.jax.lax.reduce_window(h, -self.jnp.inf, self.jax.lax.max, (1, 3, 3, 1), (1, 2, 2, 1), "VALID")
+
+    def gap(self, h):
+        return h.mean(axis=(1, 2))
+
+    def dense(self, h, w, b):
+        return h @ w + b
+
+    def softmax(self, h):
+        return self.jax.nn.softmax(h, axis=-1)
+
+
+class _TfOps:
+    def __init__(self):
+        import tensorflow as tf
+
+        self.tf = tf
+
+    def conv(self, h, w, b, stride, pad):
+        return self.tf.nn.bias_add(self.tf.nn.conv2d(h, w, stride, pad), b)
+
+    def bn(self, h, gamma, beta, mean, var):
+        return self.tf.nn.batch_normalization(h, mean, var, beta, gamma, BN_EPS)
+
+    def relu(self, h):
+        return self.tf.nn.relu(h)
+
+    def pad(self, h, p):
+        return self.tf.pad(h, [[0, 0], [p, p], [p, p], [0, 0]])
+
+    def maxpool(self, h):
+        return self.tf.nn.max_pool2d(h, 3, 2, "VALID")
+
+    def gap(self, h):
+        return self.tf.reduce_mean(h, axis=(1, 2))
+
+    def dense(self, h, w, b):
+        return self.tf.matmul(h, w) + b
+
+    def softmax(self, h):
+        return self.tf.nn.softmax(h, axis=-1)
+
+
+class _TorchOps:
+    """NCHW, torch's native layout: kernels are stored OIHW once, the input is transposed per call."""
+
+    def __init__(self):
+        import torch
+        import torch.nn.functional as tnf
+
+        self.torch, self.f = torch, tnf
+
+    def conv(self, h, w, b, stride, pad):
+        return self.f.conv2d(h, w, b, stride, "same" if pad == "SAME" else 0)
+
+    def bn(self, h, gamma, beta, mean, var):
+        return self.f.batch_norm(h, mean, var, gamma, beta, False, 0.0, BN_EPS)
+
+    def relu(self, h):
+        return self.torch.relu(h)
+
+    def pad(self, h, p):
+        return self.f.pad(h, (p, p, p, p))
+
+    def maxpool(self, h):
+        return self.f.max_pool2d(h, 3, 2)
+
+    def gap(self, h):
+        return h.mean(dim=(2, 3))
+
+    def dense(self, h, w, b):
+        return self.f.linear(h, w, b)
+
+    def softmax(self, h):
+        return self.torch.softmax(h, dim=-1)
+
+
+def _raw_jax():
+    import jax
+    import jax.numpy as jnp
+
+    F = _JaxOps()
+
+    def build():
+        ps = [[k, *(jax.device_put(a) for a in arrays)] for k, *arrays in _params(np.random.default_rng(0))]
+        jax.block_until_ready(ps[-1][1])
+        return ps
+
+    def predict_for(ps):
+        kinds, arrays = [p[0] for p in ps], [p[1:] for p in ps]
+        fwd = jax.jit(lambda arrs, x: _forward(F, [[k, *a] for k, a in zip(kinds, arrs)], x))
+        return lambda xb: np.asarray(fwd(arrays, jnp.asarray(xb)))
+
+    return _measure(build, predict_for)
+
+
+def _raw_tf():
+    import tensorflow as tf
+
+    F = _TfOps()
+
+    def build():
+        return [[k, *(tf.Variable(a) for a in arrays)] for k, *arrays in _params(np.random.default_rng(0))]
+
+    def predict_for(ps):
+        fwd = tf.function(lambda x: _forward(F, ps, x), autograph=False, reduce_retracing=True)
+        return lambda xb: fwd(tf.convert_to_tensor(xb)).numpy()
+
+    return _measure(build, predict_for)
+
+
+def _raw_torch():
+    import torch
+
+    F = _TorchOps()
+
+    def build():
+        ps = []
+        for kind, *arrays in _params(np.random.default_rng(0)):
+            if kind == "conv":
+                arrays[0] = np.ascontiguousarray(arrays[0].transpose(3, 2, 0, 1))  # HWIO -> OIHW
+            elif kind == "dense":
+                arrays[0] = np.ascontiguousarray(arrays[0].T)
+            ps.append([kind, *(torch.from_numpy(a) for a in arrays)])
+        return ps
+
+    def predict_for(ps):
+        def predict(xb):
+            with torch.inference_mode():
+                return _forward(F, ps, torch.from_numpy(xb).permute(0, 3, 1, 2)).numpy()
+        return predict
+
+    return _measure(build, predict_for)
+
+
+# ================================================================================== driver
+def run_worker(cfg):
+    b, impl = cfg["backend"], cfg["impl"]
+    if b == "torch":
+        import torch
+
+        torch.set_num_threads(int(os.environ["DLX_TORCH_THREADS"]))
+    if impl in ("dlx", "keras"):
+        return _api(impl)
+    return {"jax": _raw_jax, "torch": _raw_torch, "tf": _raw_tf}[b]()
+
+
+def _env_for(cfg, torch_threads):
+    env = dict(os.environ)
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env["DLX_BACKEND"] = cfg["backend"]
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("KERAS_BACKEND", None)
+    if cfg["impl"] == "keras":
+        env["KERAS_BACKEND"] = KERAS_NAMES[cfg["backend"]]
+    env["DLX_TORCH_THREADS"] = str(torch_threads)
+    return env
+
+
+FIGURES = ("build_s", "first_predict_s", "predict1_ms", "predict32_ms", "peak_rss_mb")
+
+
+def summarize(runs):
+    by_round = {}
+    for r in runs:  # in run order: a rerun of a contended configuration replaces it in its round
+        if "error" not in r:
+            by_round[(r["round"], r["backend"], r["impl"])] = r
+    out = {}
+    for (_, b, impl), _r in sorted(by_round.items()):
+        rs = [r for (_, bb, ii), r in sorted(by_round.items()) if bb == b and ii == impl]
+        out[f"{b}/{impl}"] = {**{f: statistics.median(r[f] for r in rs) for f in FIGURES},
+                              "runs": len(rs), "contended": sum(1 for r in rs if r.get("contended"))}
+    return out
+
+
+def markdown(result):
+    s, meta = result["summary"], result["meta"]
+    lines = ["# W5: ResNet-50 inference (224x224, float32, random weights)", "",
+             f"{meta['date']}, {meta['cpus']} CPUs (pinned to {meta['cpu_set']}), {meta['rounds']} round(s), "
+             f"torch threads {meta['torch_threads']}, versions {meta['versions']}. Medians over rounds; "
+             "ratios against raw (Keras where there is no raw).", "",
+             "| backend | impl | build s | x Keras | first predict s | x Keras | predict(1) ms | x raw | "
+             "predict(32) ms | x raw | peak RSS MB | - raw | rounds (contended) |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+    for b in BACKENDS:
+        raw, keras = s.get(f"{b}/raw"), s.get(f"{b}/keras")
+        base = raw or keras
+        for impl in ("dlx", "raw", "keras"):
+            r = s.get(f"{b}/{impl}")
+            if r is None:
+                continue
+
+            def ratio(f, ref):
+                return f"{r[f] / ref[f]:.2f}" if ref else "-"
+            mr = f"{r['peak_rss_mb'] - base['peak_rss_mb']:+.0f}" if base else "-"
+            lines.append(f"| {b} | {impl} | {r['build_s']:.2f} | {ratio('build_s', keras)} | "
+                         f"{r['first_predict_s']:.2f} | {ratio('first_predict_s', keras)} | {r['predict1_ms']:.1f} | "
+                         f"{ratio('predict1_ms', base)} | {r['predict32_ms']:.0f} | {ratio('predict32_ms', base)} | "
+                         f"{r['peak_rss_mb']:.0f} | {mr} | {r['runs']} ({r['contended']}) |")
+    errors = [r for r in result["runs"] if "error" in r]
+    if errors:
+        lines += ["", "Errors:", ""] + [f"- {r['backend']}/{r['impl']}: `{r['error'].strip().splitlines()[-1]}`"
+                                        for r in errors]
+    return "\n".join(lines) + "\n"
+
+
+def drive(args):
+    cfgs = [{"backend": b, "impl": i} for b in args.backends
+            for i in (*(("raw",) if b != "openvino" else ()), "dlx", *(() if args.no_keras else ("keras",)))]
+    out_dir = Path(args.out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    def show(rec):
+        if "error" in rec:
+            return f"{rec['backend']}/{rec['impl']:6s} ERROR"
+        return (f"{rec['backend']}/{rec['impl']:6s} build {rec['build_s']:.2f}s, first {rec['first_predict_s']:.2f}s, "
+                f"predict(1) {rec['predict1_ms']:.1f} ms, predict(32) {rec['predict32_ms']:.0f} ms, "
+                f"rss {rec['peak_rss_mb']:.0f} MB")
+
+    runs = run_rounds(cfgs, args, __file__, lambda cfg: _env_for(cfg, args.torch_threads), show)
+    meta = {"date": time.strftime("%Y-%m-%d %H:%M:%S"), "cpus": os.cpu_count(), "cpu_set": sorted(args.cpus),
+            "rounds": args.rounds, "torch_threads": args.torch_threads, "versions": _versions()}
+    result = {"meta": meta, "runs": runs, "summary": summarize(runs)}
+    (out_dir / "resnet50.json").write_text(json.dumps(result, indent=1))
+    md = markdown(result)
+    (out_dir / "resnet50.md").write_text(md)
+    print(md)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--backends", nargs="+", default=list(BACKENDS), choices=BACKENDS)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--reruns", type=int, default=2)
+    p.add_argument("--quiet-wait", type=float, default=30.0)
+    p.add_argument("--cpus", type=int, nargs="+", default=sorted(os.sched_getaffinity(0)))
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default=str(HERE / "results"))
+    p.add_argument("--no-keras", action="store_true")
+    p.add_argument("--torch-threads", type=int, default=None)
+    p.add_argument("--timeout", type=int, default=1800)
+    p.add_argument("--worker", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.worker:
+        print("RESULT " + json.dumps(run_worker(json.loads(args.worker))), flush=True)
+        return
+    args.torch_threads = _torch_threads(args.torch_threads)
+    drive(args)
+
+
+if __name__ == "__main__":
+    main()
