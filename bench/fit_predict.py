@@ -323,6 +323,14 @@ def _raw_jax_predict(rows):
 
 
 # ================================================================================== raw torch
+def torch_device():
+    """Where the raw torch code runs: the first CUDA device when torch sees one (``bench/gpu.sh``),
+    else the CPU -- the device dlx's torch backend picks by itself."""
+    import torch
+
+    return torch.device("cuda:0" if torch.cuda.is_available() else "cpu")
+
+
 def _torch_model(workload):
     import torch
     from torch import nn
@@ -342,18 +350,21 @@ def _raw_torch(workload):
         x = np.ascontiguousarray(x.transpose(0, 3, 1, 2))  # NCHW once, up front (torch's native layout)
     y = y.astype(np.int64)
     bs = (W1 if workload == "w1" else W2)["batch"]
-    model = _torch_model(workload)
+    dev = torch_device()
+    model = _torch_model(workload).to(dev)
     opt = torch.optim.Adam(model.parameters(), lr=LR, betas=(B1, B2), eps=EPS)
     loss_fn = torch.nn.CrossEntropyLoss()
     rng = np.random.default_rng(0)
 
     def run_epoch(e):
         for idx in _batches(len(x), bs, rng):
-            xb, yb = torch.from_numpy(x[idx]), torch.from_numpy(y[idx])
+            xb, yb = torch.from_numpy(x[idx]).to(dev), torch.from_numpy(y[idx]).to(dev)
             opt.zero_grad(set_to_none=True)
             loss = loss_fn(model(xb), yb)
             loss.backward()
             opt.step()
+        if dev.type == "cuda":
+            torch.cuda.synchronize()
 
     return _timed_epochs(run_epoch, workload)
 
@@ -361,12 +372,13 @@ def _raw_torch(workload):
 def _raw_torch_predict(rows):
     import torch
 
-    model = _torch_model("w1").eval()
+    dev = torch_device()
+    model = _torch_model("w1").eval().to(dev)
     x = np.random.default_rng(1).standard_normal((rows, 784), dtype=np.float32)
 
     def fwd():
         with torch.inference_mode():
-            return model(torch.from_numpy(x)).numpy()
+            return model(torch.from_numpy(x).to(dev)).cpu().numpy()
 
     ms, w = _median_time(fwd)
     return {"ms": ms, **w.info()}

@@ -36,7 +36,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from fit_predict import KERAS_NAME, Window, _torch_threads, _versions  # noqa: E402  (bench helpers)
+from fit_predict import KERAS_NAME, Window, _torch_threads, _versions, torch_device  # noqa: E402  (bench helpers)
 
 BACKENDS = ("jax", "torch", "tf")
 N, T, D, UNITS, BATCH = 1024, 100, 32, 64, 64
@@ -141,11 +141,12 @@ def _raw_torch():
 
     x, y = _data()
     torch.manual_seed(0)
-    lstm, dense = torch.nn.LSTM(D, UNITS, batch_first=True), torch.nn.Linear(UNITS, 1)
+    dev = torch_device()
+    lstm, dense = torch.nn.LSTM(D, UNITS, batch_first=True).to(dev), torch.nn.Linear(UNITS, 1).to(dev)
     opt = torch.optim.Adam([*lstm.parameters(), *dense.parameters()], lr=LR, betas=(B1, B2), eps=EPS)
 
     def step(xb, yb):
-        xb, yb = torch.from_numpy(xb), torch.from_numpy(yb)
+        xb, yb = torch.from_numpy(xb).to(dev), torch.from_numpy(yb).to(dev)
         opt.zero_grad(set_to_none=True)
         out, _ = lstm(xb)
         loss = torch.mean((dense(out[:, -1]) - yb) ** 2)

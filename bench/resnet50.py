@@ -38,7 +38,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from fit_predict import KERAS_NAME, Window, _torch_threads, _versions, run_rounds  # noqa: E402
+from fit_predict import KERAS_NAME, Window, _torch_threads, _versions, run_rounds, torch_device  # noqa: E402
 
 BACKENDS = ("jax", "torch", "tf", "openvino")
 STAGES = ((64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2))  # (filters, blocks, stride)
@@ -279,6 +279,8 @@ def _raw_torch():
 
     F = _TorchOps()
 
+    dev = torch_device()
+
     def build():
         ps = []
         for kind, *arrays in _params(np.random.default_rng(0)):
@@ -286,13 +288,13 @@ def _raw_torch():
                 arrays[0] = np.ascontiguousarray(arrays[0].transpose(3, 2, 0, 1))  # HWIO -> OIHW
             elif kind == "dense":
                 arrays[0] = np.ascontiguousarray(arrays[0].T)
-            ps.append([kind, *(torch.from_numpy(a) for a in arrays)])
+            ps.append([kind, *(torch.from_numpy(a).to(dev) for a in arrays)])
         return ps
 
     def predict_for(ps):
         def predict(xb):
             with torch.inference_mode():
-                return _forward(F, ps, torch.from_numpy(xb).permute(0, 3, 1, 2)).numpy()
+                return _forward(F, ps, torch.from_numpy(xb).to(dev).permute(0, 3, 1, 2)).cpu().numpy()
         return predict
 
     return _measure(build, predict_for)

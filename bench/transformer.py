@@ -38,7 +38,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from fit_predict import KERAS_NAME, Window, _torch_threads, _versions, run_rounds  # noqa: E402
+from fit_predict import KERAS_NAME, Window, _torch_threads, _versions, run_rounds, torch_device  # noqa: E402
 
 BACKENDS = ("jax", "torch", "tf")
 N, SEQ, VOCAB, WIDTH, HEADS, FFN, BLOCKS, BATCH = 256, 128, 8000, 256, 4, 1024, 4, 32
@@ -281,12 +281,13 @@ def _raw_torch():
         def forward(self, xb):
             return self.out(self.blocks(self.tok(xb) + self.pos).mean(dim=1))
 
-    model = Encoder()
+    dev = torch_device()
+    model = Encoder().to(dev)
     opt = torch.optim.Adam(model.parameters(), lr=LR, betas=(B1, B2), eps=EPS)
     loss_fn = torch.nn.CrossEntropyLoss()
 
     def step(xb, yb):
-        xb, yb = torch.from_numpy(xb).long(), torch.from_numpy(yb).long()
+        xb, yb = torch.from_numpy(xb).long().to(dev), torch.from_numpy(yb).long().to(dev)
         opt.zero_grad(set_to_none=True)
         loss = loss_fn(model(xb), yb)
         loss.backward()
@@ -295,7 +296,7 @@ def _raw_torch():
 
     def predict(xb):
         with torch.inference_mode():
-            return model(torch.from_numpy(xb).long()).numpy()
+            return model(torch.from_numpy(xb).long().to(dev)).cpu().numpy()
 
     result = _run_raw(step, x, y, predict)
     return result
