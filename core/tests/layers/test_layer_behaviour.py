@@ -218,7 +218,22 @@ def test_weight_and_activity_regularization_losses(numpy_backend):
     y = d(x)
     losses = [float(v) for v in d.losses]
     assert len(losses) == 2
-    np.testing.assert_allclose(sorted(losses), sorted([0.01 * np.abs(y).sum(), 0.5 * 30.0]), rtol=1e-6)
+    # the activity penalty is divided by the batch size (3), as Keras 3 does
+    np.testing.assert_allclose(sorted(losses), sorted([0.01 * np.abs(y).sum() / 3, 0.5 * 30.0]), rtol=1e-6)
+
+
+def test_activity_regularization_matches_keras(numpy_backend):
+    keras = pytest.importorskip("keras")
+    w = np.array([[1.0, 2.0], [3.0, -4.0]], np.float32)
+    x = np.arange(10, dtype=np.float32).reshape(5, 2) - 4
+    got, want = [], []
+    for lib, out in ((dlx, got), (keras, want)):
+        layer = lib.layers.Dense(2, activity_regularizer=lib.regularizers.L1L2(0.01, 0.02), use_bias=False)
+        layer.build((None, 2))
+        layer.set_weights([w])
+        layer(x)
+        out.extend(float(lib.ops.convert_to_numpy(v)) for v in layer.losses)
+    np.testing.assert_allclose(got, want, rtol=1e-6)
 
 
 def test_stateless_call_is_pure(backend):

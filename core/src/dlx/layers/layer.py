@@ -346,6 +346,18 @@ class Layer(LayerTracking, Operation):
         return self._dtype_policy.compute_dtype
 
     # -- losses --------------------------------------------------------------------------------------
+    def _add_activity_losses(self, outputs):
+        """The activity regularizer's penalty of each output, divided by its batch size (as Keras 3:
+        the strength does not change with the batch; a scalar output is not divided)."""
+        from dlx import ops
+
+        for out in tree.leaves(outputs):
+            if hasattr(out, "shape"):
+                loss = self.activity_regularizer(out)
+                if len(out.shape) > 0:
+                    loss = ops.divide_no_nan(loss, ops.cast(ops.shape(out)[0], ops.dtype(loss)))
+                self.add_loss(loss)
+
     def add_loss(self, loss) -> None:
         """Adds a scalar loss tensor (e.g. an activity penalty) computed in this call."""
         scope = current_stateless_scope()
@@ -517,9 +529,7 @@ class Layer(LayerTracking, Operation):
                             call_fn = self.rematerialized_call(call_fn, *args, **kwargs)
                         outputs = call_fn(*args, **kwargs)
                 if self.activity_regularizer is not None and not symbolic:
-                    for out in tree.leaves(outputs):
-                        if hasattr(out, "shape"):
-                            self.add_loss(self.activity_regularizer(out))
+                    self._add_activity_losses(outputs)
                 if symbolic:
                     self._record_output_masks(node_args, kwargs, outputs)
                 if "_summary_shape" not in self.__dict__:

@@ -221,7 +221,7 @@ class GaussianDropout(Layer):
 
 
 class ActivityRegularization(Layer):
-    """Identity that adds ``l1 * sum|x| + l2 * sum x^2`` of its input to ``losses``."""
+    """Identity that adds ``(l1 * sum|x| + l2 * sum x^2) / batch_size`` of its input to ``losses``."""
 
     def __init__(self, l1=0.0, l2=0.0, **kwargs):
         super().__init__(activity_regularizer=regularizers.L1L2(l1=l1, l2=l2), **kwargs)
