@@ -247,6 +247,18 @@ class Backend(abc.ABC):
                       "saving)", UserWarning, stacklevel=3)
         return fn
 
+    def abstract_eval(self, fn: Callable, specs) -> Any:
+        """Output shapes and dtypes of ``fn(*tensors)`` for inputs of the given ``specs`` (a list of
+        ``(shape, dtype)`` with int dimensions), as ``fn``'s output structure with
+        :class:`~dlx.ops.symbolic.SymbolicTensor` leaves. Symbolic calls use it for a layer whose
+        ``call()`` calls the framework directly (``jnp.*``, ``torch.*``, ``tf.*``), which core's
+        symbolic shapes cannot run. Default: runs ``fn`` once on zero tensors -- exact, at the cost
+        of one evaluation; backends with an abstract interpreter (``jax.eval_shape``, torch's meta
+        device, a TF graph) override it."""
+        from dlx import ops
+
+        return specs_of(fn(*[ops.zeros(shape, dtype) for shape, dtype in specs]), self)
+
     def in_compiled_context(self) -> bool:
         """Whether ops are being traced into a compiled function right now in this thread (reference
         fallbacks refuse to run then). Default: never."""
@@ -477,3 +489,14 @@ def build_op_table(backend: Backend) -> dict[str, Callable]:
                            + "\n  - ".join(problems))
     backend.op_sources = sources
     return OpTable(backend, table)
+
+
+def specs_of(out, backend):
+    """``out``'s tensors (of ``backend``) replaced by :class:`SymbolicTensor` s of their shapes and dtypes."""
+    from dlx import tree_util
+    from dlx.ops import tensors
+    from dlx.ops.symbolic import SymbolicTensor
+
+    return tree_util.map_structure(
+        lambda t: SymbolicTensor(tuple(None if d is None else int(d) for d in t.shape), tensors.dtype(t))
+        if backend.is_tensor(t) else t, out)

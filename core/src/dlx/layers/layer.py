@@ -25,6 +25,7 @@ from dlx import dtypes as _dtypes
 from dlx import tree_util as tree
 from dlx.backend.remat import get_current_remat_mode
 from dlx.layers.backend_mixin import _backend_layer_mixin, _mixed_class
+from dlx.layers.backend_trace import symbolic_call
 from dlx.layers.input_spec import InputSpec, assert_input_compatibility
 from dlx.layers.operation import Operation
 from dlx.layers.scope import (
@@ -599,8 +600,7 @@ class Layer(LayerTracking, Operation):
             vals = list(shapes.values())
             out = self.compute_output_shape(*vals) if len(vals) > 1 else self.compute_output_shape(vals[0])
             return shapes_to_symbolic(out, self.compute_dtype)
-        with SymbolicScope():
-            return self.call(*args, **kwargs)
+        return symbolic_call(self, args, kwargs)
 
     def compute_output_shape(self, *args, **kwargs):
         """Output shape(s) for input shape(s); the default runs :meth:`call` symbolically."""

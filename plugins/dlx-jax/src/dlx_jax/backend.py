@@ -229,6 +229,20 @@ class JaxBackend(Backend):
                          for t, p in zip(tangents, primals))
         return jax.jvp(fun, primals, tangents, has_aux=has_aux)
 
+    def abstract_eval(self, fn: Callable, specs) -> Any:
+        """``jax.eval_shape``: nothing is computed. A function that needs values (Python control
+        flow on a tensor) runs once on zeros instead."""
+        from dlx import tree_util
+        from dlx.ops.symbolic import SymbolicTensor
+
+        try:
+            out = jax.eval_shape(fn, *[jax.ShapeDtypeStruct(s, np_dtype(d)) for s, d in specs])
+        except jax.errors.JAXTypeError:
+            return super().abstract_eval(fn, specs)
+        return tree_util.map_structure(
+            lambda o: SymbolicTensor(tuple(o.shape), dtypes.standardize(o.dtype))
+            if isinstance(o, jax.ShapeDtypeStruct) else o, out)
+
     def remat(self, fn: Callable) -> Callable:
         """``jax.checkpoint(fn)``: intermediates are recomputed in the backward pass."""
         return jax.checkpoint(fn)

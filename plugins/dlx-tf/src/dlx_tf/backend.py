@@ -165,6 +165,18 @@ class TensorFlowBackend(Backend):
         tangents_out = tree.map_structure(tangent, value)
         return (value, tangents_out, aux) if has_aux else (value, tangents_out)
 
+    def abstract_eval(self, fn: Callable, specs) -> Any:
+        """``fn`` traced into a TF graph (``tf.function.get_concrete_function``): nothing is
+        computed. A function that cannot be traced (it needs values) runs once on zeros instead."""
+        from dlx.backend.contract import specs_of
+
+        try:
+            graph_fn = tf.function(fn, autograph=False)
+            out = graph_fn.get_concrete_function(*[tf.TensorSpec(s, tf.as_dtype(d)) for s, d in specs])
+            return specs_of(out.structured_outputs, self)
+        except (TypeError, ValueError, NotImplementedError, tf.errors.OpError):
+            return super().abstract_eval(fn, specs)
+
     def remat(self, fn: Callable) -> Callable:
         """``tf.recompute_grad(fn)``: intermediates are recomputed in the backward pass."""
         return tf.recompute_grad(fn)

@@ -223,6 +223,16 @@ class TorchBackend(Backend):
                          for t, p in zip(tangents, primals))
         return torch.func.jvp(fun, primals, tangents, has_aux=has_aux)
 
+    def abstract_eval(self, fn: Callable, specs) -> Any:
+        """``fn`` on tensors of torch's meta device (shapes only, nothing computed); a function that
+        needs values (``.item()``, NumPy) runs once on zeros instead."""
+        from dlx.backend.contract import specs_of
+
+        try:
+            return specs_of(fn(*[torch.empty(s, dtype=tdtype(d), device="meta") for s, d in specs]), self)
+        except (RuntimeError, NotImplementedError, TypeError, ValueError):
+            return super().abstract_eval(fn, specs)
+
     def remat(self, fn: Callable) -> Callable:
         """``torch.utils.checkpoint.checkpoint`` (non-reentrant) around ``fn``: intermediates are
         recomputed in the backward pass."""
