@@ -396,3 +396,29 @@ def test_custom_step_without_gradient_reduction_is_refused():
         with D.DataParallel().scope(), pytest.raises(D.DistributionUnsupportedError, match="reduce its gradients"):
             m.fit(x, y, verbose=0)
         m.fit(x, y, verbose=0)  # without a distribution it trains
+
+
+def test_model_parallel_on_one_process_without_a_process_group():
+    """A (1, 1) mesh in a plain process: nothing to split, the fit equals the plain one."""
+    import dlx
+    from dlx import distribution as D
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(16, 4)).astype("float32")
+    y = x @ rng.normal(size=(4, 2)).astype("float32")
+
+    def model():
+        dlx.utils.set_random_seed(3)
+        m = dlx.Sequential([dlx.layers.Input((4,)), dlx.layers.Dense(2, name="head")])
+        m.compile(dlx.optimizers.SGD(0.1), "mse")
+        return m
+
+    with dlx.backend.use("torch"):
+        lm = D.LayoutMap(D.DeviceMesh((1, 1), ["batch", "model"]))
+        lm[".*head/kernel"] = (None, "model")
+        m = model()
+        with D.ModelParallel(layout_map=lm).scope():
+            loss = m.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0).history["loss"]
+        assert type(m.weights[0]._storage).__name__ == "Parameter"  # one process: whole storage
+        ref = model().fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0).history["loss"]
+        np.testing.assert_allclose(loss, ref, rtol=1e-6)
