@@ -343,6 +343,9 @@ def write_once(write) -> None:
     if not _ready() or num_processes() == 1:
         write()
         return
+    # every process has passed its own checks (overwrite=False, the folder...) before the file
+    # appears, so they all see the same state and none waits below for a process that raised
+    tdist.barrier()
     error = None
     if process_id() == 0:
         try:
