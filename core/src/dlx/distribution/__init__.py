@@ -3,8 +3,10 @@
 
 * jax: ``jax.sharding.NamedSharding`` over a ``Mesh`` for variables, optimizer state and batches
   (the compiled step is partitioned by XLA); ``jax.distributed`` for several processes.
-* torch: ``DataParallel`` across processes over ``torch.distributed`` (gloo on CPU, NCCL on GPU):
-  each process trains on its share of every batch and gradients are all-reduced.
+* torch: one process per mesh device over ``torch.distributed`` (gloo on CPU, NCCL on GPU):
+  ``DataParallel`` trains each process on its share of every batch and all-reduces the
+  gradients; ``ModelParallel`` stores the variables its ``LayoutMap`` splits as DTensor shards
+  (FSDP-style: whole values are gathered for each step).
 * tf: ``tf.distribute`` where it applies (see the plugin's ``distribution`` module).
 * numpy / openvino: no engine; using a distribution raises an error naming the backends that can.
 

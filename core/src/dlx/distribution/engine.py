@@ -19,7 +19,9 @@ its backend module (``dlx_jax.distribution``). It provides, as module-level func
   compiled step (tf: ``strategy.run`` over the replicas' shares of ``data``);
 * ``reduce_gradients(grads, batch_size, distribution)``: the gradients every replica applies,
   given this replica's rows in the batch (jax: unchanged, the compiler inserts the collectives;
-  torch: the all-reduced, row-weighted mean).
+  torch: the all-reduced, row-weighted mean);
+* optionally ``write_once(write)``: runs a file write of values every process holds in one
+  process of a multi-process job, the others waiting for it (without it every process writes).
 
 Nothing here imports a framework.
 """
@@ -276,3 +278,20 @@ def reduce_gradients(grads, batch_size):
         return grads
     _REDUCTIONS[0] += 1
     return current_engine().reduce_gradients(grads, batch_size, dist)
+
+
+def write_once(write) -> None:
+    """Runs ``write()`` -- saving values every process of the job holds (gathered by then) -- once:
+    under an active distribution whose engine provides ``write_once`` (torch: process 0 writes,
+    the others wait and raise too if it failed), else in this process."""
+    from dlx.distribution.strategies import distribution
+
+    backend = registry.current()
+    if distribution() is None or not getattr(backend.capabilities, "distribution", False):
+        write()
+        return
+    hook = getattr(engine_for(backend), "write_once", None)
+    if hook is None:
+        write()
+    else:
+        hook(write)

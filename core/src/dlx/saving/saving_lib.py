@@ -123,23 +123,33 @@ def save_model(model, filepath, overwrite: bool = True, zipped: bool | None = No
     metadata_json = json.dumps(_metadata())
     weights = _h5.h5_bytes(_state.collect(model))
     assets = _collect_assets(model)
-    if zipped:
-        if os.path.isdir(path):
-            raise IsADirectoryError(f"save_model: {path} is a folder; remove it or save to another path")
-        with _atomic.atomic_file(path) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
-            zf.writestr(METADATA_FILENAME, metadata_json)
-            zf.writestr(CONFIG_FILENAME, config_json)
-            zf.writestr(WEIGHTS_FILENAME, weights)
-            for name, data in assets.items():
-                zf.writestr(name, data)
-        return
-    with _atomic.atomic_directory(path) as tmp:
-        for name, data in ((METADATA_FILENAME, metadata_json.encode()), (CONFIG_FILENAME, config_json.encode()),
-                           (WEIGHTS_FILENAME, weights), *assets.items()):
-            target = os.path.join(tmp, *name.split("/"))
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            with open(target, "wb") as f:
-                f.write(data)
+    if zipped and os.path.isdir(path):
+        raise IsADirectoryError(f"save_model: {path} is a folder; remove it or save to another path")
+
+    def write():
+        if zipped:
+            with _atomic.atomic_file(path) as tmp, zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:
+                zf.writestr(METADATA_FILENAME, metadata_json)
+                zf.writestr(CONFIG_FILENAME, config_json)
+                zf.writestr(WEIGHTS_FILENAME, weights)
+                for name, data in assets.items():
+                    zf.writestr(name, data)
+            return
+        with _atomic.atomic_directory(path) as tmp:
+            for name, data in ((METADATA_FILENAME, metadata_json.encode()), (CONFIG_FILENAME, config_json.encode()),
+                               (WEIGHTS_FILENAME, weights), *assets.items()):
+                target = os.path.join(tmp, *name.split("/"))
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                with open(target, "wb") as f:
+                    f.write(data)
+
+    _write_once(write)  # under a multi-process distribution: process 0 writes the gathered values
+
+
+def _write_once(write) -> None:
+    from dlx.distribution.engine import write_once
+
+    write_once(write)
 
 
 def _asset_prefix(path: str) -> str:
@@ -205,8 +215,12 @@ def save_weights(model, filepath, overwrite: bool = True, max_shard_size: float 
             raise ValueError(f"save_weights: filepath={path!r} must end in '.weights.h5'")
         _atomic.check_overwrite(path, overwrite)
         entries = _state.collect(model)
-        with _atomic.atomic_file(path) as tmp:
-            _h5.write_h5_file(tmp, entries)
+
+        def write():
+            with _atomic.atomic_file(path) as tmp:
+                _h5.write_h5_file(tmp, entries)
+
+        _write_once(write)
         return
     if isinstance(max_shard_size, bool) or not isinstance(max_shard_size, (int, float)) or not max_shard_size > 0:
         raise ValueError(f"save_weights: max_shard_size={max_shard_size!r}; expected a positive number of GiB "
@@ -224,7 +238,7 @@ def save_weights(model, filepath, overwrite: bool = True, max_shard_size: float 
         with _atomic.atomic_file(final) as tmp:
             writer(tmp)
 
-    _h5.write_sharded(index_path, entries, max_shard_size, commit)
+    _write_once(lambda: _h5.write_sharded(index_path, entries, max_shard_size, commit))
 
 
 # -------------------------------------------------------------------------------------------- loading

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -51,6 +52,15 @@ DEVICE = _Device()
 def set_device(device: str) -> None:
     DEVICE.torch = torch.device(device)
     DEVICE.type = DEVICE.torch.type
+
+
+def is_dtensor(t: Any) -> bool:
+    """Whether ``t`` is a ``torch.distributed.tensor.DTensor`` (a variable split by
+    ``dlx.distribution.ModelParallel``); never imports ``torch.distributed``."""
+    if type(t) is Tensor or type(t) is torch.nn.Parameter:
+        return False
+    mod = sys.modules.get("torch.distributed.tensor")
+    return mod is not None and isinstance(t, mod.DTensor)
 
 
 def tdtype(dtype: Any) -> torch.dtype:

@@ -21,7 +21,7 @@ from dlx import dtypes
 from dlx import tree_util as tree
 from dlx.backend.contract import Backend, BackendError, Capabilities
 from dlx_torch import _internals, _replay, kernels
-from dlx_torch._tensors import DEVICE, NAMES, UNSIGNED_WIDE, Tensor, donating, set_device, tdtype, to_t
+from dlx_torch._tensors import DEVICE, NAMES, UNSIGNED_WIDE, Tensor, donating, is_dtensor, set_device, tdtype, to_t
 
 
 class TorchBackend(Backend):
@@ -111,9 +111,11 @@ class TorchBackend(Backend):
         return t if t.dtype is td else t.to(td)
 
     def to_numpy(self, x: Any) -> np.ndarray:
-        """``x`` as a NumPy array (no copy for CPU tensors)."""
+        """``x`` as a NumPy array (no copy for CPU tensors; a DTensor is gathered whole)."""
         if isinstance(x, Tensor):
             x = x.detach()
+            if is_dtensor(x):
+                x = x.full_tensor()
             if x.device.type != "cpu":
                 x = x.cpu()
             if x.dtype is torch.bfloat16:
@@ -303,13 +305,25 @@ class TorchBackend(Backend):
         """The Parameter itself while torch records gradients (so a dlx model trains under a plain
         ``loss.backward(); optimizer.step()`` loop, like any ``nn.Module``); a detached alias
         otherwise (``torch.no_grad()``, non-trainable storage), which keeps inference graph-free.
-        dlx's own training differentiates functionally and never reads through here."""
+        dlx's own training differentiates functionally and never reads through here.
+
+        A variable split by ``dlx.distribution.ModelParallel`` (a DTensor of this process's shard)
+        reads as its whole value, gathered from every process (differentiably, into the shards,
+        while torch records gradients)."""
+        if is_dtensor(storage):
+            return storage.full_tensor() if storage.requires_grad and torch.is_grad_enabled() else \
+                storage.detach().full_tensor()
         if storage.requires_grad and torch.is_grad_enabled():
             return storage
         return storage.detach()
 
     def assign_variable(self, storage: Tensor, value: Any) -> Tensor:
-        """Copies ``value`` into ``storage`` in place; returns the same storage."""
+        """Copies ``value`` into ``storage`` in place; returns the same storage (a split
+        variable keeps its shard of ``value``)."""
+        if is_dtensor(storage):
+            from dlx_torch.distribution import assign_sharded
+
+            return assign_sharded(storage, value)
         v = value if isinstance(value, Tensor) else to_t(value)
         if tuple(v.shape) != tuple(storage.shape):
             raise ValueError(f"assign: value of shape {tuple(v.shape)} does not match the variable's shape "

@@ -1,9 +1,13 @@
-"""dlx.distribution on PyTorch: data parallelism across processes over ``torch.distributed``.
+"""dlx.distribution on PyTorch: ``torch.distributed`` processes, DTensor shards.
 
 ``initialize`` (or ``torchrun``'s environment) starts the process group: gloo on CPU, NCCL on
-CUDA. Under :class:`~dlx.distribution.DataParallel` each process is one replica and one device of
-the mesh; it does what ``torch.nn.parallel.DistributedDataParallel`` does, on dlx's functional
-training step:
+CUDA. Each process is one device of the mesh (``"cpu:<rank>"``); a
+:class:`~dlx.distribution.DeviceMesh` becomes a ``torch.distributed.device_mesh.DeviceMesh`` over
+those ranks and a :class:`~dlx.distribution.TensorLayout` a list of DTensor placements (``Shard(d)``
+on the mesh axes the layout names, ``Replicate()`` on the others).
+
+:class:`~dlx.distribution.DataParallel` does what ``torch.nn.parallel.DistributedDataParallel``
+does, on dlx's functional training step:
 
 * the variables are broadcast from process 0 when they are first placed (DDP's initial sync);
 * each process trains on its contiguous share of every global batch;
@@ -11,24 +15,30 @@ training step:
   weighted by each process's rows, so the update equals the single-process one on the whole
   batch.
 
-Splitting variables (``ModelParallel`` with layouts that shard a variable) is not offered: it
-raises :class:`~dlx.distribution.DistributionUnsupportedError`, naming jax as the backend that
-does it.
+:class:`~dlx.distribution.ModelParallel` shards the variables its ``LayoutMap`` names the way
+FSDP2 does (``fully_shard``): each such variable is stored as a ``DTensor`` (made by
+``torch.distributed.tensor.distribute_tensor`` from process 0's value) of which a process keeps
+only its local shard, and so are the optimizer slots that shadow it. A training step gathers
+the shards (``DTensor.full_tensor``), runs dlx's step on the whole values with this process's
+rows of the batch (the rows of its coordinate on the ``batch_dim_name`` axis), averages the
+gradients over that axis (the same row-weighted all-reduce), and keeps its shard of the
+updated values. Reading a sharded variable outside the step (``evaluate``, ``predict``,
+``get_weights``, saving) gathers it; assigning one keeps the local shard of the value.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 
 import numpy as np
 import torch
 import torch.distributed as tdist
 
-from dlx.distribution.engine import DistributionUnsupportedError
 from dlx.distribution.meshlib import TensorLayout
 from dlx_torch import _replay
-from dlx_torch._tensors import DEVICE, to_t
+from dlx_torch._tensors import DEVICE, is_dtensor, to_t
 
 #: the replicas average their gradients inside the training step (``reduce_gradients``); a step
 #: that never calls it is refused (dlx.distribution.engine.run_train_step)
@@ -89,80 +99,170 @@ def process_id() -> int:
     return tdist.get_rank() if _ready() else 0
 
 
-def _unsupported(what: str):
-    return DistributionUnsupportedError(
-        f"the torch backend runs dlx.distribution as data parallelism across processes; {what} is not "
-        "supported on torch (the jax backend shards variables over a device mesh)")
+# -- meshes and layouts -----------------------------------------------------------------------------
+def _ranks(mesh) -> np.ndarray:
+    """The process rank of each mesh device (``"cpu:3"`` -> 3), an int array of the mesh's shape."""
+    def rank(d):
+        m = re.fullmatch(r"(?:cpu|gpu|cuda):(\d+)", str(d).strip().lower())
+        if m is None:
+            raise ValueError(f"DeviceMesh: device {d!r}; torch runs one mesh device per process, named "
+                             f"'cpu:<rank>' or 'gpu:<rank>' (dlx.distribution.list_devices(): {list_devices()})")
+        return int(m.group(1))
 
-
-def validate(dist) -> None:
-    """Data parallelism only, one mesh device per process."""
-    layout_map = getattr(dist, "layout_map", None)
-    split = [k for k, lay in (layout_map or {}).items() if not _replicated(lay)]
-    if split:
-        raise _unsupported(f"ModelParallel's split layouts (for {split})")
-    backend_mesh(dist.device_mesh)
-    if dist.num_model_replicas != num_processes():
-        raise ValueError(f"{type(dist).__name__}: the batch axis has {dist.num_model_replicas} devices, but the "
-                         f"torch job has {num_processes()} process(es)")
+    ranks = np.vectorize(rank, otypes=[np.int64])(mesh.devices)
+    world = num_processes()
+    if ranks.size != world or sorted(ranks.reshape(-1).tolist()) != list(range(world)):
+        raise ValueError(f"DeviceMesh of shape {mesh.shape} over {list(mesh.devices.reshape(-1))}: torch runs one "
+                         f"mesh device per process, and the job has {world} process(es) (start them with "
+                         "initialize() or torchrun)")
+    return ranks
 
 
 def backend_mesh(mesh):
-    """The process group's view of the mesh: ``torch.distributed``'s default group (one
-    process per mesh device)."""
-    if int(np.prod(mesh.shape)) != num_processes():
-        raise ValueError(f"DeviceMesh of shape {mesh.shape}: torch runs one mesh device per process, and the job "
-                         f"has {num_processes()} process(es) (start them with initialize() or torchrun)")
-    return tdist.group.WORLD if _ready() else None
+    """A ``torch.distributed.device_mesh.DeviceMesh`` over the processes the mesh's devices name
+    (with the mesh's axis names); ``None`` in a single process without a process group."""
+    ranks = _ranks(mesh)
+    if not _ready():
+        return None
+    from torch.distributed.device_mesh import DeviceMesh
+
+    return DeviceMesh("cuda" if DEVICE.type == "cuda" else "cpu", torch.as_tensor(ranks),
+                      mesh_dim_names=mesh.axis_names)
+
+
+def _placements(layout) -> tuple:
+    """DTensor placements of a layout: ``Shard(d)`` on the mesh axis that splits dimension ``d``,
+    ``Replicate()`` on the others."""
+    from torch.distributed.tensor import Replicate, Shard
+
+    return tuple(Shard(layout.axes.index(a)) if a in layout.axes else Replicate()
+                 for a in layout.device_mesh.axis_names)
 
 
 def _replicated(layout) -> bool:
-    return isinstance(layout, TensorLayout) and all(a is None for a in layout.axes)
+    """Whether every process holds the whole value (no axis named, or only axes of size 1)."""
+    mesh = layout.device_mesh
+    return all(a is None or (mesh is not None and mesh.axis_size(a) == 1) for a in layout.axes)
 
 
 def backend_layout(layout):
-    if not _replicated(layout):
-        raise _unsupported(f"the split layout {layout.axes}")
-    return None
+    """``(torch DeviceMesh, placements)`` of a layout (the mesh is ``None`` without a process
+    group)."""
+    return layout.device_mesh.backend_mesh, _placements(layout)
+
+
+def validate(dist) -> None:
+    """One mesh device per process (the mesh's devices name every rank once)."""
+    dist.device_mesh.backend_mesh  # noqa: B018  (builds it: raises on a mesh that does not fit the job)
+
+
+def _local_chunk(whole, mesh, placements):
+    """This process's shard of ``whole`` (a value every process holds) as a fresh tensor: the
+    Replicate -> Shard redistribution is a local slice, copied so the whole value can be freed."""
+    from torch.distributed.tensor import DTensor, Replicate
+
+    rep = DTensor.from_local(whole, mesh, [Replicate()] * mesh.ndim, run_check=False)
+    return rep.redistribute(mesh, placements).to_local().clone()
+
+
+def _sharded_like(whole, storage):
+    """``whole`` as a DTensor with ``storage``'s mesh and placements (local slicing, no
+    communication)."""
+    from torch.distributed.tensor import DTensor
+
+    local = _local_chunk(whole.detach().to(storage.dtype), storage.device_mesh, storage.placements)
+    return DTensor.from_local(local, storage.device_mesh, storage.placements, run_check=False,
+                              shape=storage.shape, stride=storage.stride())
+
+
+def whole(t):
+    """A DTensor's whole value (an all-gather; every process must call it), else ``t``."""
+    return t.detach().full_tensor() if is_dtensor(t) else t
 
 
 def distribute_tensor(x, layout):
-    """A replicated layout: ``x`` as process 0 has it (a broadcast); a split one raises."""
-    if not _replicated(layout):
-        raise _unsupported(f"distribute_tensor with the split layout {getattr(layout, 'axes', layout)}")
+    """``x`` placed as ``layout`` says: split layouts give a ``DTensor`` built by
+    ``torch.distributed.tensor.distribute_tensor`` (process 0's value is scattered); replicated
+    ones the tensor as process 0 has it (a broadcast)."""
+    if not isinstance(layout, TensorLayout):
+        raise TypeError(f"distribute_tensor: layout is {type(layout).__name__}; expected a dlx TensorLayout")
     t = to_t(x).to(DEVICE.torch)
-    if _ready():
-        t = t.clone()
+    layout.check_shape(tuple(t.shape))
+    if not _ready():
+        return t
+    mesh = layout.device_mesh.backend_mesh
+    if _replicated(layout):
+        t = whole(t).clone()
         tdist.broadcast(t, src=0)
-    return t
+        return t
+    from torch.distributed.tensor import distribute_tensor as torch_distribute
+
+    return torch_distribute(whole(t), mesh, _placements(layout))
 
 
 def distribute_variable(storage, layout):
-    """A replicated variable keeps its storage; the first time, process 0's value is broadcast
-    into it (as DDP does when it wraps a module)."""
-    if not _replicated(layout):
-        raise _unsupported(f"ModelParallel's layout {layout.axes} for a variable")
-    backend_mesh(layout.device_mesh)
-    if _ready() and not getattr(storage, _SYNCED, False):
-        with torch.no_grad():
-            tdist.broadcast(storage.data, src=0)
-        setattr(storage, _SYNCED, True)
+    """A replicated variable keeps (or gets back) a whole storage, into which process 0's value is
+    broadcast the first time (as DDP does when it wraps a module); a split one becomes a
+    ``DTensor`` parameter holding this process's shard (process 0's value, scattered)."""
+    mesh = layout.device_mesh.backend_mesh
+    if _replicated(layout) or not _ready():
+        if is_dtensor(storage):  # split under an earlier distribution: whole again
+            storage = torch.nn.Parameter(whole(storage), requires_grad=storage.requires_grad)
+            setattr(storage, _SYNCED, True)
+        if _ready() and not getattr(storage, _SYNCED, False):
+            with torch.no_grad():
+                tdist.broadcast(storage.data, src=0)
+            setattr(storage, _SYNCED, True)
+        return storage
+    placements = _placements(layout)
+    if is_dtensor(storage) and storage.device_mesh == mesh and tuple(storage.placements) == placements:
+        return storage
+    from torch.distributed.tensor import distribute_tensor as torch_distribute
+
+    with torch.no_grad():
+        sharded = torch_distribute(whole(storage.detach()), mesh, placements)
+    out = torch.nn.Parameter(sharded, requires_grad=storage.requires_grad)
+    setattr(out, _SYNCED, True)
+    return out
+
+
+def assign_sharded(storage, value):
+    """Copies this process's shard of ``value`` (a whole value every process holds, or a DTensor)
+    into the DTensor ``storage``; returns ``storage``."""
+    v = value if isinstance(value, torch.Tensor) else to_t(value)
+    if tuple(v.shape) != tuple(storage.shape):
+        raise ValueError(f"assign: value of shape {tuple(v.shape)} does not match the variable's shape "
+                         f"{tuple(storage.shape)}")
+    with torch.no_grad():
+        if is_dtensor(v):
+            if v.device_mesh != storage.device_mesh or tuple(v.placements) != tuple(storage.placements):
+                v = v.redistribute(storage.device_mesh, storage.placements)
+            local = v.to_local()
+        else:
+            local = _local_chunk(v.to(storage.dtype), storage.device_mesh, storage.placements)
+        storage.to_local().copy_(local)
     return storage
 
 
+# -- batches and steps ------------------------------------------------------------------------------
+def _replica(dist) -> tuple[int, int]:
+    """``(index, count)``: this process's coordinate on the batch axis and the axis's size."""
+    ranks = _ranks(dist.device_mesh)
+    coord = np.argwhere(ranks == process_id())[0]
+    axis = dist.device_mesh.axis_names.index(dist.batch_dim_name)
+    return int(coord[axis]), ranks.shape[axis]
+
+
 def _rows(n: int, dist) -> slice:
-    world, rank = num_processes(), process_id()
-    if dist.num_model_replicas != world:
-        raise ValueError(f"{type(dist).__name__}: the batch axis has {dist.num_model_replicas} devices, but the "
-                         f"torch job has {world} process(es)")
-    bounds = np.linspace(0, n, world + 1).round().astype(int) if n % world else np.arange(world + 1) * (n // world)
-    return slice(int(bounds[rank]), int(bounds[rank + 1]))
+    index, count = _replica(dist)
+    bounds = np.linspace(0, n, count + 1).round().astype(int) if n % count else np.arange(count + 1) * (n // count)
+    return slice(int(bounds[index]), int(bounds[index + 1]))
 
 
 def distribute_batch(batch, dist, training):
-    """In training, this process's contiguous rows of every array of the global batch, as
-    tensors; evaluation and prediction see the whole batch (every process computes the same,
-    complete result)."""
+    """In training, the contiguous rows of every array of the global batch that this process's
+    coordinate on the batch axis owns, as tensors; evaluation and prediction see the whole batch
+    (every process computes the same, complete result)."""
     if not training or not dist.auto_shard_dataset:
         return _tree_map(lambda a: to_t(a).to(DEVICE.torch), batch)
 
@@ -181,12 +281,13 @@ def _tree_map(fn, tree):
     return tree_util.map_structure(fn, tree)
 
 
-def _all_reduce_mean(rows, *grads):
-    """One all-reduce of ``[rows * g for g in grads] + [rows]``; returns the grads divided by the
-    total row count (the global batch's mean gradient)."""
+def _all_reduce_mean(rows, *grads, group=None):
+    """One all-reduce (over ``group``; default: every process) of ``[rows * g for g in grads] +
+    [rows]``; returns the grads divided by the total row count (the global batch's mean
+    gradient)."""
     flat = torch.cat([(g.detach() * rows).reshape(-1).to(torch.float64) for g in grads]
                      + [torch.tensor([float(rows)], dtype=torch.float64, device=grads[0].device)])
-    tdist.all_reduce(flat)
+    tdist.all_reduce(flat, group=group)
     total = flat[-1]
     out, i = [], 0
     for g in grads:
@@ -196,23 +297,64 @@ def _all_reduce_mean(rows, *grads):
     return out
 
 
+def _splits(dist) -> bool:
+    layout_map = getattr(dist, "layout_map", None)
+    return _ready() and any(not _replicated(lay) for lay in (layout_map or {}).values())
+
+
 def run_step(model, state, data, dist):
-    """``model.train_step`` as it is (one program for all devices / one replica per process)."""
-    return model.train_step(state, data)
+    """``model.train_step``; under a ModelParallel that splits variables, on the gathered whole
+    values (run eagerly: the gathers are collectives the step replay does not record), with the
+    new state re-split as the variables are."""
+    if not _splits(dist):
+        return model.train_step(state, data)
+    from dlx.distribution.engine import constrain_state
+
+    _replay.mark_unsafe("ModelParallel on torch gathers DTensor shards inside the step", whole=True)
+    logs, new = model.train_step([[whole(v) for v in group] for group in state], data)
+    return logs, constrain_state(model, new)
 
 
 def reduce_gradients(grads, batch_size, dist):
-    """The row-weighted mean of every process's gradients (one all-reduce in float64, recorded as
-    one step when the trainer's step is replayed)."""
-    if not _ready() or num_processes() == 1:
+    """The row-weighted mean of the gradients over the batch axis's processes (one all-reduce in
+    float64, recorded as one step when the trainer's step is replayed)."""
+    if not _ready() or dist.num_model_replicas == 1:
         return grads
     leaves = list(grads)
     if not leaves:
         return grads
-    reduced = _replay.record_call(_all_reduce_mean, int(batch_size), *leaves)
+    kwargs = {}
+    if len(dist.device_mesh.shape) > 1:  # the processes of this one's batch-axis line
+        kwargs["group"] = dist.device_mesh.backend_mesh.get_group(dist.batch_dim_name)
+    reduced = _replay.record_call(_all_reduce_mean, int(batch_size), *leaves, **kwargs)
     return type(grads)(reduced) if isinstance(grads, (list, tuple)) else reduced
 
 
 def constrain_like(values, storages):
-    """Unchanged: every process keeps whole (replicated) values."""
-    return values
+    """Each whole value returned for a split variable cut back to this process's shard (a DTensor
+    like the storage); other values unchanged."""
+    return [_sharded_like(v, s) if is_dtensor(s) and isinstance(v, torch.Tensor) and not is_dtensor(v) else v
+            for v, s in zip(values, storages)]
+
+
+def write_once(write) -> None:
+    """Runs ``write()`` (saving values every process holds) in process 0 only; the others wait
+    until it is done, and raise too when it failed (the file is then left as it was)."""
+    if not _ready() or num_processes() == 1:
+        write()
+        return
+    # every process has passed its own checks (overwrite=False, the folder...) before the file
+    # appears, so they all see the same state and none waits below for a process that raised
+    tdist.barrier()
+    error = None
+    if process_id() == 0:
+        try:
+            write()
+        except Exception as e:  # raised below, after the others have heard of it
+            error = e
+    flag = torch.tensor([0 if error is None else 1], dtype=torch.int32, device=DEVICE.torch)
+    tdist.broadcast(flag, src=0)  # also the barrier: the file is complete when the others return
+    if error is not None:
+        raise error
+    if int(flag.item()):
+        raise RuntimeError("saving failed in process 0 (its error is raised there); the file was left as it was")
