@@ -22,21 +22,20 @@ import numpy as np
 import pytest
 
 CHILD = textwrap.dedent("""
-    import contextlib, json, os, sys
-    backend, rank, world, port, workdir = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
-    if backend == "tf":  # 4 logical CPUs, configured before TF starts its runtime
-        import tensorflow as tf
-        cpu = tf.config.list_physical_devices("CPU")[0]
-        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 4)
-    else:  # importing jax draws from NumPy's global generator: import it before seeding
-        __import__(backend)
+    import importlib, json, os, sys
+    backend, rank, world, ports, workdir = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
+    # imported before seeding (importing jax draws from NumPy's global generator)
+    framework = importlib.import_module({"tf": "tensorflow"}.get(backend, backend))
+    if backend == "tf" and world == 1:  # 4 logical CPUs, configured before TF starts its runtime
+        cpu = framework.config.list_physical_devices("CPU")[0]
+        framework.config.set_logical_device_configuration(cpu, [framework.config.LogicalDeviceConfiguration()] * 4)
     import numpy as np
     import dlx
     from dlx import distribution as D
     from dlx import layers as L
 
     if world > 1:
-        D.initialize(job_addresses=f"127.0.0.1:{port}", num_processes=world, process_id=rank)
+        D.initialize([f"127.0.0.1:{p}" for p in ports.split(",")], num_processes=world, process_id=rank)
     rng = np.random.default_rng(0)
     x = rng.normal(size=(128, 12)).astype("float32")
     y = (x[:, :3].sum(1) > 0).astype("int32")
@@ -80,25 +79,29 @@ CHILD = textwrap.dedent("""
     print("RESULT " + json.dumps(out))
 """)
 
-SCENARIOS = {  # backend -> (processes, extra environment)
-    "jax": (1, {"XLA_FLAGS": "--xla_force_host_platform_device_count=4"}),
-    "tf": (1, {"TF_CPP_MIN_LOG_LEVEL": "2"}),
-    "torch": (2, {"OMP_NUM_THREADS": "1"}),
+SCENARIOS = {  # name -> (backend, processes, extra environment)
+    "jax": ("jax", 1, {"XLA_FLAGS": "--xla_force_host_platform_device_count=4"}),
+    "tf": ("tf", 1, {"TF_CPP_MIN_LOG_LEVEL": "2"}),
+    "torch-2-processes": ("torch", 2, {"OMP_NUM_THREADS": "1"}),
 }
 MODULES = {"jax": "jax", "tf": "tensorflow", "torch": "torch"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _free_ports(n):
+    socks = [socket.socket() for _ in range(n)]
+    try:
+        for s in socks:
+            s.bind(("127.0.0.1", 0))
+        return ",".join(str(s.getsockname()[1]) for s in socks)
+    finally:
+        for s in socks:
+            s.close()
 
 
-def _run(backend, tmp_path):
-    world, extra = SCENARIOS[backend]
+def _run(backend, world, extra, tmp_path):
     env = {**os.environ, "DLX_BACKEND": backend, "PYTHONWARNINGS": "ignore", **extra}
-    port = str(_free_port())
-    procs = [subprocess.Popen([sys.executable, "-c", CHILD, backend, str(rank), str(world), port, str(tmp_path)],
+    ports = _free_ports(world)
+    procs = [subprocess.Popen([sys.executable, "-c", CHILD, backend, str(rank), str(world), ports, str(tmp_path)],
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for rank in range(world)]
     outs = []
@@ -117,12 +120,12 @@ def _run(backend, tmp_path):
     return results
 
 
-@pytest.mark.parametrize("backend", sorted(SCENARIOS))
-def test_interrupted_distributed_fit_resumes_to_the_same_weights(backend, tmp_path):
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
+def test_interrupted_distributed_fit_resumes_to_the_same_weights(scenario, tmp_path):
+    backend, world, extra = SCENARIOS[scenario]
     if importlib.util.find_spec(MODULES[backend]) is None:
         pytest.skip(f"{MODULES[backend]} is not installed")
-    results = _run(backend, tmp_path)
-    world = SCENARIOS[backend][0]
+    results = _run(backend, world, extra, tmp_path)
     for rank, r in enumerate(results):
         assert r["replicas"] == (4 if world == 1 else world)
         # the backup the restart found: written mid-epoch 1 (after its 2nd batch, global batch 6)
