@@ -72,6 +72,12 @@ CHILD = textwrap.dedent("""
         out["dp"] = m.fit(x, y, batch_size=batch, epochs=3, shuffle=False, verbose=0).history
         out["dp_eval"] = m.evaluate(x, y, batch_size=batch, verbose=0)
     out["weights"] = [w.numpy().tolist() for w in m.weights]
+    if mode == "worker":  # auto_shard_dataset=False: each process passes only its half of every batch
+        half = batch // world
+        mine = np.concatenate([np.arange(b + rank * half, b + (rank + 1) * half) for b in range(0, rows, batch)])
+        own = cnn(seed=3)
+        with D.DataParallel(auto_shard_dataset=False).scope():
+            out["own_rows"] = own.fit(x[mine], y[mine], batch_size=half, epochs=1, shuffle=False, verbose=0).history
     if rank == 0:  # the 1-device reference, outside any distribution
         ref = cnn(seed=3)
         out["ref"] = ref.fit(x, y, batch_size=batch, epochs=3, shuffle=False, verbose=0).history
@@ -209,6 +215,11 @@ def test_two_processes_match_one_device(workers):
     # process 1 started from other weights: process 0's were broadcast, and both trained alike
     for a, b in zip(workers[0]["weights"], workers[1]["weights"]):
         np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+
+
+def test_processes_feeding_their_own_rows_train_as_one(workers):
+    for w in workers:  # the metrics cover both processes' rows: the global first epoch
+        np.testing.assert_allclose(w["own_rows"]["loss"], workers[0]["ref"]["loss"][:1], rtol=1e-4)
 
 
 def test_each_process_trains_on_its_half_of_every_batch(workers):
