@@ -24,6 +24,10 @@ class BackupAndRestore(Callback):
         double_checkpoint: keep the previous backup too, and fall back to it if the latest one
             is unreadable.
         delete_checkpoint: delete the backup when training finishes.
+
+    Under a :mod:`dlx.distribution` the backup holds the gathered (unsharded) values, and in a
+    job of several processes only process 0 writes and deletes it; every process restores from
+    it, so ``backup_dir`` must be a directory that all processes see.
     """
 
     def __init__(self, backup_dir, save_freq="epoch", double_checkpoint=False, delete_checkpoint=True):
@@ -80,6 +84,8 @@ class BackupAndRestore(Callback):
 
     def _save(self, epoch, step):
         """Backs up the state after ``step`` batches of ``epoch`` (``step=0``: at the epoch's start)."""
+        if not _writes_files():
+            return
         tmp = self._dir("tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         os.makedirs(tmp)
@@ -120,5 +126,14 @@ class BackupAndRestore(Callback):
             self._save(epoch + 1, 0)
 
     def on_train_end(self, logs=None):
-        if self.delete_checkpoint:
+        if self.delete_checkpoint and _writes_files():
             shutil.rmtree(self.backup_dir, ignore_errors=True)
+
+
+def _writes_files() -> bool:
+    """Whether this process writes the backup: always, except in a multi-process distributed
+    job, where process 0 does (the variables it backs up are replicated, equal on every process)."""
+    from dlx.distribution.strategies import distribution
+
+    dist = distribution()
+    return dist is None or dist.data_shard_id == 0

@@ -12,11 +12,14 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np
 import tensorflow as tf
+from tensorflow.python.framework import ops as _tf_ops
 
 from dlx import dtypes
 
 Tensor = tf.Tensor
-EagerTensor = type(tf.constant(0.0))
+# the class, not type(tf.constant(...)): an op at import would start TF's runtime, and
+# dlx.distribution.initialize must set up TF's collectives before that
+EagerTensor = _tf_ops.EagerTensor
 
 _NAMES = ("bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
           "float16", "bfloat16", "float32", "float64", "complex64", "complex128")
