@@ -84,3 +84,22 @@ def test_seed_none_int_and_seed_generator_as_keras(numpy_backend):
     for fn in (lambda s: dlx.random.randint((3,), 0, 5, seed=s), lambda s: dlx.random.truncated_normal((3,), seed=s),
                lambda s: dlx.random.shuffle(np.arange(5), seed=s), lambda s: dlx.random.dropout(np.ones(4, "float32"), 0.5, seed=s)):
         assert np.shape(fn(7)) == np.shape(fn(dlx.random.SeedGenerator(1))) == np.shape(fn(None))
+
+
+@pytest.mark.parametrize("name", ["jax", "tf"])
+def test_set_random_seed_survives_the_framework_import(name):
+    """Importing jax or tensorflow draws from NumPy's global generator: the seed is set after the
+    backend loads, so NumPy draws after the first op (data shuffling) are those of the seed."""
+    import os
+    import subprocess
+    import sys
+
+    pytest.importorskip({"jax": "jax", "tf": "tensorflow"}[name])
+    code = ("import numpy as np, dlx\n"
+            "dlx.utils.set_random_seed(7)\n"
+            "dlx.ops.add(1.0, 2.0)\n"
+            "print(repr(np.random.rand()))\n")
+    env = {**os.environ, "DLX_BACKEND": name, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert float(out.stdout.strip().splitlines()[-1]) == np.random.RandomState(7).rand()

@@ -18,11 +18,17 @@ from dlx.utils import naming
 def set_random_seed(seed: int) -> None:
     """Seeds Python's ``random``, NumPy, and dlx's global generator (unseeded initializers,
     ``SeedGenerator()``, dropout): rebuilding a model after the same seed gives the same weights
-    on every backend. Frameworks that are already imported (torch, tensorflow) are seeded too.
+    on every backend. The active backend is loaded first (importing jax or tensorflow draws from
+    NumPy's generator); torch and tensorflow, when imported, are seeded too.
     """
     if not isinstance(seed, (int, _np.integer)):
         raise ValueError(f"set_random_seed: seed={seed!r}; expected an int")
     seed = int(seed)
+    # load the active backend first: importing jax or tensorflow draws from NumPy's global
+    # generator, which would otherwise shift every NumPy draw after the first op (data shuffling)
+    from dlx.backend import registry
+
+    registry.current()
     _random.seed(seed)
     _np.random.seed(seed % 2**32)
     from dlx import random as dlx_random
