@@ -9,6 +9,7 @@ import shutil
 import numpy as np
 
 from dlx.callbacks.callback import Callback
+from dlx.distribution.engine import coordinates_writes, write_once
 
 
 class BackupAndRestore(Callback):
@@ -84,8 +85,10 @@ class BackupAndRestore(Callback):
 
     def _save(self, epoch, step):
         """Backs up the state after ``step`` batches of ``epoch`` (``step=0``: at the epoch's start)."""
-        if not _writes_files():
-            return
+        if _writes_files():
+            write_once(lambda: self._write(epoch, step))
+
+    def _write(self, epoch, step):
         tmp = self._dir("tmp")
         shutil.rmtree(tmp, ignore_errors=True)
         os.makedirs(tmp)
@@ -127,13 +130,15 @@ class BackupAndRestore(Callback):
 
     def on_train_end(self, logs=None):
         if self.delete_checkpoint and _writes_files():
-            shutil.rmtree(self.backup_dir, ignore_errors=True)
+            write_once(lambda: shutil.rmtree(self.backup_dir, ignore_errors=True))
 
 
 def _writes_files() -> bool:
-    """Whether this process writes the backup: always, except in a multi-process distributed
-    job, where process 0 does (the variables it backs up are replicated, equal on every process)."""
+    """Whether this process takes part in writing the backup: always, except in a multi-process
+    distributed job, where process 0 writes (the variables it backs up are replicated, equal on
+    every process) -- through the engine's :func:`write_once` where it coordinates writes (torch),
+    which every process then calls."""
     from dlx.distribution.strategies import distribution
 
     dist = distribution()
-    return dist is None or dist.data_shard_id == 0
+    return dist is None or dist.data_shard_id == 0 or coordinates_writes()

@@ -31,6 +31,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import threading
 from typing import Any
 
 from dlx.backend import registry
@@ -280,18 +281,34 @@ def reduce_gradients(grads, batch_size):
     return current_engine().reduce_gradients(grads, batch_size, dist)
 
 
-def write_once(write) -> None:
-    """Runs ``write()`` -- saving values every process of the job holds (gathered by then) -- once:
-    under an active distribution whose engine provides ``write_once`` (torch: process 0 writes,
-    the others wait and raise too if it failed), else in this process."""
+_WRITING = threading.local()
+
+
+def coordinates_writes() -> bool:
+    """Whether the active distribution's engine makes one process write for the job
+    (:func:`write_once` then needs every process to call it)."""
     from dlx.distribution.strategies import distribution
 
     backend = registry.current()
     if distribution() is None or not getattr(backend.capabilities, "distribution", False):
+        return False
+    return getattr(engine_for(backend), "write_once", None) is not None
+
+
+def write_once(write) -> None:
+    """Runs ``write()`` -- saving values every process of the job holds (gathered by then) -- once:
+    under an active distribution whose engine provides ``write_once`` (torch: process 0 writes,
+    the others wait and raise too if it failed), else in this process. A ``write_once`` inside
+    another one's ``write`` (a callback's backup saving the weights) just writes."""
+    if getattr(_WRITING, "active", False) or not coordinates_writes():
         write()
         return
-    hook = getattr(engine_for(backend), "write_once", None)
-    if hook is None:
-        write()
-    else:
-        hook(write)
+
+    def outer():
+        _WRITING.active = True
+        try:
+            write()
+        finally:
+            _WRITING.active = False
+
+    getattr(engine_for(registry.current()), "write_once")(outer)
