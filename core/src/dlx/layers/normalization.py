@@ -51,8 +51,10 @@ class BatchNormalization(Layer):
         renorm_clipping: a dict with optional keys ``"rmax"``, ``"rmin"``, ``"dmax"`` bounding
             ``r`` to ``[rmin, rmax]`` and ``d`` to ``[-dmax, dmax]`` (no key: no bound).
         renorm_momentum: momentum of ``renorm_mean`` / ``renorm_stddev``.
-        synchronized: statistics across devices of a distribution (single-device statistics
-            otherwise).
+        synchronized: under a :mod:`dlx.distribution` (``DataParallel``), normalize in training
+            with the mean and variance of the global batch across replicas (jax: the sharded
+            step's statistics are global anyway; tf and torch all-reduce them); without a
+            distribution, plain BatchNormalization.
     """
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",

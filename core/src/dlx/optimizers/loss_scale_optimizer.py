@@ -3,24 +3,47 @@
 from __future__ import annotations
 
 from dlx import ops
-from dlx.optimizers.optimizer import Optimizer
+from dlx.optimizers.optimizer import Optimizer, overwrites_with_gradient
 from dlx.variables import Variable
+
+# the base optimizer's arguments: accepted at their default values only (older Keras configs carry
+# them), anything else belongs on the inner optimizer, as Keras says
+_BASE_DEFAULTS = {"weight_decay": None, "clipnorm": None, "global_clipnorm": None, "clipvalue": None,
+                  "use_ema": False, "ema_momentum": 0.99, "ema_overwrite_frequency": None,
+                  "loss_scale_factor": None, "gradient_accumulation_steps": None}
 
 
 class LossScaleOptimizer(Optimizer):
     """Wraps an optimizer with dynamic loss scaling (Keras 3 semantics).
 
     The training loss is multiplied by ``dynamic_scale`` (:meth:`scale_loss`) and gradients are
-    divided by it before the inner update. When any gradient is not finite the update is skipped
-    and the scale halves; after ``dynamic_growth_steps`` finite steps in a row it doubles.
+    divided by it before the inner update. When any gradient is not finite the whole update is
+    skipped (the variables, the inner optimizer's state and ``iterations`` are unchanged), the
+    scale halves and the counter restarts; after ``dynamic_growth_steps`` finite steps in a row
+    the scale doubles. ``Model.compile`` wraps the optimizer in one automatically when the
+    model's dtype policy is ``"mixed_float16"`` (``auto_scale_loss=True``).
+
+    The variables are Keras's, in its order (so ``.keras`` files carry the same optimizer
+    state): this optimizer's unused ``iteration`` and ``learning_rate``, ``step_counter``,
+    ``dynamic_scale``, then the inner optimizer's.
 
     Arguments:
-        inner_optimizer: the wrapped :class:`~dlx.optimizers.Optimizer`.
+        inner_optimizer: the wrapped :class:`~dlx.optimizers.Optimizer` (its
+            ``loss_scale_factor`` is cleared, so gradients are unscaled once).
         initial_scale: the starting scale.
         dynamic_growth_steps: finite steps before the scale doubles.
     """
 
     def __init__(self, inner_optimizer, initial_scale=2.0**15, dynamic_growth_steps=2000, name=None, **kwargs):
+        if not kwargs.pop("dynamic", True):
+            raise ValueError("LossScaleOptimizer: dynamic=False is not supported (the scale is always dynamic); "
+                             "for a fixed scale set loss_scale_factor on the inner optimizer instead")
+        for arg, default in _BASE_DEFAULTS.items():
+            if arg in kwargs and kwargs.pop(arg) != default:
+                raise ValueError(f"LossScaleOptimizer does not take {arg}; set {arg} on the inner_optimizer")
+        if kwargs:
+            raise ValueError(f"LossScaleOptimizer: unknown argument(s) {sorted(kwargs)}; expected inner_optimizer, "
+                             "initial_scale, dynamic_growth_steps, name")
         if not isinstance(inner_optimizer, Optimizer):
             raise TypeError(f"LossScaleOptimizer: inner_optimizer={inner_optimizer!r}; expected a dlx Optimizer")
         if isinstance(inner_optimizer, LossScaleOptimizer):
@@ -29,11 +52,12 @@ class LossScaleOptimizer(Optimizer):
             raise ValueError(f"LossScaleOptimizer: dynamic_growth_steps={dynamic_growth_steps!r}; expected an int >= 1")
         if not initial_scale > 0:
             raise ValueError(f"LossScaleOptimizer: initial_scale={initial_scale!r}; expected a positive number")
-        super().__init__(learning_rate=0.0, name=name or "loss_scale_optimizer", **kwargs)
+        super().__init__(learning_rate=0.0, name=name or "loss_scale_optimizer")
         self.inner_optimizer = inner_optimizer
+        inner_optimizer.loss_scale_factor = None
         self.initial_scale = float(initial_scale)
         self.dynamic_growth_steps = dynamic_growth_steps
-        self._variables = []  # own state: the counter and the scale; the inner optimizer owns the rest
+        # own state after the base class's (unused) iteration and learning rate, as Keras orders it
         self.step_counter = self._track(Variable(0, dtype="int32", trainable=False, name="step_counter"))
         self.dynamic_scale = self._track(Variable(self.initial_scale, dtype="float32", trainable=False,
                                                   name="dynamic_scale"))
@@ -70,11 +94,14 @@ class LossScaleOptimizer(Optimizer):
             raise ValueError("LossScaleOptimizer.stateless_apply needs a built optimizer: call build() first")
         optimizer_variables = list(optimizer_variables)
         n_own = len(self._variables)
-        counter, scale = optimizer_variables[:n_own]
+        own = optimizer_variables[:n_own]
+        counter, scale = own[-2:]
         inner_values = optimizer_variables[n_own:]
         grads = [ops.zeros_like(t) if g is None else g for g, t in zip(grads, trainable_variables)]
         finite = ops.all(ops.stack([ops.all(ops.isfinite(g)) for g in grads])) if grads else True
-        unscaled = [ops.divide(g, ops.cast(scale, ops.dtype(g))) for g in grads]
+        # float8 scales and histories take their "gradient" as their value: never unscaled (as Keras)
+        keep = [overwrites_with_gradient(v) for v in self._trainable_variables] or [False] * len(grads)
+        unscaled = [g if k else ops.divide(g, ops.cast(scale, ops.dtype(g))) for g, k in zip(grads, keep)]
         # where the gradients are not finite, feed zeros so the (discarded) inner update stays finite
         unscaled = [ops.where(finite, g, ops.zeros_like(g)) for g in unscaled]
         new_train, new_inner = self.inner_optimizer.stateless_apply(inner_values, unscaled, trainable_variables)
@@ -83,7 +110,7 @@ class LossScaleOptimizer(Optimizer):
         new_scale = ops.where(finite, ops.where(grow, ops.multiply(scale, 2.0), scale), ops.divide(scale, 2.0))
         new_train = [ops.where(finite, n, o) for n, o in zip(new_train, trainable_variables)]
         new_inner = [ops.where(finite, n, o) for n, o in zip(new_inner, inner_values)]
-        return new_train, [ops.cast(new_counter, "int32"), ops.cast(new_scale, "float32"), *new_inner]
+        return new_train, [*own[:-2], ops.cast(new_counter, "int32"), ops.cast(new_scale, "float32"), *new_inner]
 
     def apply(self, grads, trainable_variables=None):
         grads = list(grads)

@@ -62,8 +62,8 @@ def own_variables(obj) -> list:
     Layer, Optimizer, _ = _classes()
     if isinstance(obj, Layer):
         return list(obj._trainable_variables) + list(obj._non_trainable_variables)
-    if isinstance(obj, Optimizer):
-        return list(obj._variables)
+    if isinstance(obj, Optimizer):  # as Keras: every variable, a wrapper's inner ones included
+        return list(obj.variables)
     return list(getattr(obj, "_variables", ()))
 
 

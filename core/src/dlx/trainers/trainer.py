@@ -162,10 +162,10 @@ class Trainer:
             jit_compile: ``True``, ``False`` or ``"auto"`` (jit where it pays off on the backend).
             auto_scale_loss: wrap the optimizer in a LossScaleOptimizer under ``mixed_float16``.
         """
-        opt = optimizers_module.get(optimizer)
+        given = opt = optimizers_module.get(optimizer)
         policy = getattr(getattr(self, "dtype_policy", None), "name", None)
         if auto_scale_loss and policy == "mixed_float16" and not isinstance(opt, optimizers_module.LossScaleOptimizer):
-            opt = optimizers_module.LossScaleOptimizer(opt)
+            opt = optimizers_module.LossScaleOptimizer(opt, name="loss_scale_optimizer")
         if not isinstance(steps_per_execution, int) or steps_per_execution < 1:
             raise ValueError(f"compile: steps_per_execution={steps_per_execution!r}; expected an int >= 1")
         if jit_compile not in (True, False, "auto"):
@@ -183,7 +183,8 @@ class Trainer:
         self.compiled = True
         self.stop_training = False
         self._trainer_built = False
-        self._compile_config = {"optimizer": optimizers_module.serialize(opt), "loss": _config_of(loss),
+        # as Keras, the optimizer as given (a LossScaleOptimizer wrapper is added again by compile)
+        self._compile_config = {"optimizer": optimizers_module.serialize(given), "loss": _config_of(loss),
                                 "loss_weights": loss_weights, "metrics": _config_of(metrics),
                                 "weighted_metrics": _config_of(weighted_metrics), "run_eagerly": run_eagerly,
                                 "steps_per_execution": steps_per_execution, "jit_compile": jit_compile}

@@ -167,6 +167,11 @@ def _sum_to_shape(g, shape):
     return g.reshape(shape)
 
 
+def _differentiable(dtype) -> bool:
+    """Float dtypes, ml_dtypes' bfloat16 included (NumPy files it under kind ``"V"``)."""
+    return dtype.kind == "f" or dtype.name == "bfloat16"
+
+
 def backward(tape: Tape, value: Tracer, targets: list[Tracer]):
     cot: dict[int, np.ndarray] = {id(value): np.ones_like(value.value)}
     for node in reversed(tape.nodes):
@@ -185,7 +190,7 @@ def backward(tape: Tape, value: Tracer, targets: list[Tracer]):
             if g is None:
                 continue
             g = np.asarray(g)
-            if tracer.value.dtype.kind == "f":
+            if _differentiable(tracer.value.dtype):
                 g = _sum_to_shape(g.astype(tracer.value.dtype, copy=False), tracer.value.shape)
             else:
                 continue
@@ -226,7 +231,10 @@ def value_and_grad(backend, fn, argnums=0, has_aux=False, *, taped: dict | None 
         if type(value) is Tracer:
             if value.value.size != 1:
                 raise ValueError(f"value_and_grad: fn must return a scalar, got shape {value.shape}")
-            grads = backward(tape, value, flat_targets)
+            # gradients may overflow (float16 under loss scaling): inf/nan propagate silently, as
+            # in every framework, for the caller (LossScaleOptimizer) to detect
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                grads = backward(tape, value, flat_targets)
             value = value.value
         else:
             grads = [None] * len(flat_targets)

@@ -283,9 +283,28 @@ def rms_normalization(x, scale=None, axis=-1, epsilon=None):
     return y
 
 
+def _synced_moments(ctx, x, ax, keepdims):
+    """The global batch's mean and variance in two passes (as the local moments), each one
+    all-reduce; the local count travels with the sums."""
+    total = tf.reduce_sum(x, ax, keepdims=True)
+    count = tf.cast(tf.reshape(tf.reduce_prod(tf.gather(tf.shape(x), ax)), [1]), x.dtype)
+    packed = ctx.all_reduce(tf.distribute.ReduceOp.SUM, tf.concat([tf.reshape(total, [-1]), count], 0))
+    n = packed[-1]
+    m = tf.reshape(packed[:-1], tf.shape(total)) / n
+    d = x - m
+    v = ctx.all_reduce(tf.distribute.ReduceOp.SUM, tf.reduce_sum(d * d, ax, keepdims=keepdims)) / n
+    return (m if keepdims else tf.squeeze(m, ax)), v
+
+
 def moments(x, axes, keepdims=False, synchronized=False):
+    """``synchronized=True`` inside a replica of a ``tf.distribute`` strategy (dlx's DataParallel
+    step): the mean and variance of the global batch, from all-reduced sums (differentiable: the
+    replica context all-reduces the gradients too); elsewhere the local ones."""
     x = fl(x)
     ax = [int(axes)] if isinstance(axes, int) else [int(a) for a in axes]
+    ctx = tf.distribute.get_replica_context() if synchronized else None
+    if ctx is not None and ctx.num_replicas_in_sync > 1:
+        return _synced_moments(ctx, x, ax, keepdims)
     m = tf.reduce_mean(x, ax, keepdims=True)
     d = x - m
     v = tf.reduce_mean(d * d, ax, keepdims=keepdims)

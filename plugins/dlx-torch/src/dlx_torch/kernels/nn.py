@@ -324,9 +324,39 @@ def rms_normalization(x, scale=None, axis=-1, epsilon=None):
     return y if s is None else y * s
 
 
+def _replicas() -> int:
+    """The processes a dlx distribution spreads the batch over (1 without one)."""
+    import torch.distributed as tdist
+
+    from dlx.distribution.strategies import distribution
+
+    if distribution() is None or not (tdist.is_available() and tdist.is_initialized()):
+        return 1
+    return tdist.get_world_size()
+
+
+def _replica_sum(t):
+    """The sum of ``t`` over the processes, differentiable (the backward all-reduces the
+    gradient), logged as one replayed step."""
+    from torch.distributed.nn.functional import all_reduce
+
+    from dlx_torch import _replay
+
+    return _replay.record_call(all_reduce, t)
+
+
 def moments(x, axes, keepdims=False, synchronized=False):
+    """``synchronized=True`` under a dlx distribution over several processes: the mean and
+    variance of the global batch, from all-reduced sums; elsewhere the local ones."""
     x = F(x)
     dims = (axes,) if isinstance(axes, int) else tuple(axes)
+    if synchronized and _replicas() > 1:
+        local = math.prod(x.shape[d] for d in dims)
+        n = _replica_sum(torch.tensor([float(local)], dtype=x.dtype, device=x.device))
+        m = _replica_sum(torch.sum(x, dims, keepdim=True)) / n
+        d = x - m
+        v = _replica_sum(torch.sum(d * d, dims, keepdim=keepdims)) / n.reshape(())
+        return (m if keepdims else m.squeeze(dims)), v
     v, m = torch.var_mean(x, dims, correction=0, keepdim=keepdims)
     return m, v
 
