@@ -63,7 +63,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 BACKENDS = ("jax", "torch", "tf")
-KERAS_NAME = {"jax": "jax", "torch": "torch", "tf": "tensorflow"}
+KERAS_NAME = {"jax": "jax", "torch": "torch", "tf": "tensorflow", "openvino": "openvino"}
 W1 = {"n": 60000, "batch": 128}
 W2 = {"n": 10000, "batch": 64}
 EPOCHS = 3  # 1 warm-up + 2 timed
@@ -534,9 +534,32 @@ def _env_for(cfg, torch_threads):
     env.pop("KERAS_BACKEND", None)
     if cfg["impl"].startswith("keras"):
         env["KERAS_BACKEND"] = KERAS_NAME[cfg["backend"]]
-    if cfg["backend"] == "torch" and cfg["suite"] != "import":
+    if cfg["backend"] == "torch" and cfg.get("suite") != "import":
         env["DLX_TORCH_THREADS"] = str(torch_threads)
     return env
+
+
+def workload_main(argv, doc, backends, run_worker, drive, timeout=1800):
+    """The command line of a side-by-side workload bench (``transformer.py``, ``resnet50.py``):
+    ``--worker CFG`` runs one configuration and prints its ``RESULT``; otherwise ``drive(args)``."""
+    p = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    p.add_argument("--backends", nargs="+", default=list(backends), choices=backends)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--reruns", type=int, default=2)
+    p.add_argument("--quiet-wait", type=float, default=30.0)
+    p.add_argument("--cpus", type=int, nargs="+", default=sorted(os.sched_getaffinity(0)))
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default=str(HERE / "results"))
+    p.add_argument("--no-keras", action="store_true")
+    p.add_argument("--torch-threads", type=int, default=None)
+    p.add_argument("--timeout", type=int, default=timeout)
+    p.add_argument("--worker", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.worker:
+        print("RESULT " + json.dumps(run_worker(json.loads(args.worker))), flush=True)
+        return
+    args.torch_threads = _torch_threads(args.torch_threads)
+    drive(args)
 
 
 def run_worker(cfg):

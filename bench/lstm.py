@@ -36,7 +36,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from fit_predict import KERAS_NAME, Window, _torch_threads, _versions, torch_device  # noqa: E402  (bench helpers)
+from fit_predict import Window, _env_for, _torch_threads, _versions, torch_device  # noqa: E402  (bench helpers)
 
 BACKENDS = ("jax", "torch", "tf")
 N, T, D, UNITS, BATCH = 1024, 100, 32, 64, 64
@@ -221,18 +221,6 @@ def run_worker(cfg):
     if impl in ("dlx", "keras"):
         return _fit_api(impl)
     return {"jax": _raw_jax, "torch": _raw_torch, "tf": _raw_tf}[b]()
-
-
-def _env_for(cfg, torch_threads):
-    env = dict(os.environ)
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    env["DLX_BACKEND"] = cfg["backend"]
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env.pop("KERAS_BACKEND", None)
-    if cfg["impl"] == "keras":
-        env["KERAS_BACKEND"] = KERAS_NAME[cfg["backend"]]
-    env["DLX_TORCH_THREADS"] = str(torch_threads)
-    return env
 
 
 def summarize(runs):

@@ -24,7 +24,6 @@ over rounds, contended runs measured again.
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import resource
@@ -38,13 +37,12 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from fit_predict import KERAS_NAME, Window, _torch_threads, _versions, run_rounds, torch_device  # noqa: E402
+from fit_predict import Window, _env_for, _versions, run_rounds, torch_device, workload_main  # noqa: E402
 
 BACKENDS = ("jax", "torch", "tf", "openvino")
 STAGES = ((64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2))  # (filters, blocks, stride)
 BN_EPS = 1.001e-5
 CALLS = {1: 20, 32: 5}
-KERAS_NAMES = {**KERAS_NAME, "openvino": "openvino"}
 
 
 def _images(n, seed=0):
@@ -130,7 +128,7 @@ def _forward(F, ps, x):
 
     h = conv_bn(F.pad(x, 3), 2, "VALID", True)
     h = F.maxpool(F.pad(h, 1))
-    for filters, blocks, stride in STAGES:
+    for _filters, blocks, stride in STAGES:
         for b in range(blocks):
             s = stride if b == 0 else 1
             short = conv_bn(h, s, "VALID", False) if b == 0 else h
@@ -312,18 +310,6 @@ def run_worker(cfg):
     return {"jax": _raw_jax, "torch": _raw_torch, "tf": _raw_tf}[b]()
 
 
-def _env_for(cfg, torch_threads):
-    env = dict(os.environ)
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    env["DLX_BACKEND"] = cfg["backend"]
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env.pop("KERAS_BACKEND", None)
-    if cfg["impl"] == "keras":
-        env["KERAS_BACKEND"] = KERAS_NAMES[cfg["backend"]]
-    env["DLX_TORCH_THREADS"] = str(torch_threads)
-    return env
-
-
 FIGURES = ("build_s", "first_predict_s", "predict1_ms", "predict32_ms", "peak_rss_mb")
 
 
@@ -395,24 +381,7 @@ def drive(args):
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--backends", nargs="+", default=list(BACKENDS), choices=BACKENDS)
-    p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--reruns", type=int, default=2)
-    p.add_argument("--quiet-wait", type=float, default=30.0)
-    p.add_argument("--cpus", type=int, nargs="+", default=sorted(os.sched_getaffinity(0)))
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", default=str(HERE / "results"))
-    p.add_argument("--no-keras", action="store_true")
-    p.add_argument("--torch-threads", type=int, default=None)
-    p.add_argument("--timeout", type=int, default=1800)
-    p.add_argument("--worker", help=argparse.SUPPRESS)
-    args = p.parse_args(argv)
-    if args.worker:
-        print("RESULT " + json.dumps(run_worker(json.loads(args.worker))), flush=True)
-        return
-    args.torch_threads = _torch_threads(args.torch_threads)
-    drive(args)
+    workload_main(argv, __doc__, BACKENDS, run_worker, drive)
 
 
 if __name__ == "__main__":

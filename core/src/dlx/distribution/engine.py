@@ -311,4 +311,4 @@ def write_once(write) -> None:
         finally:
             _WRITING.active = False
 
-    getattr(engine_for(registry.current()), "write_once")(outer)
+    engine_for(registry.current()).write_once(outer)

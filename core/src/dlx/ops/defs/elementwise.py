@@ -69,7 +69,7 @@ for _name, _fn in [("floor", np.floor), ("ceil", np.ceil)]:
     op(G, T.E0, unary_cases(ints=True), grad=lambda g, out, x: (K.zeros_like(g),), name=_name)(_r)
 
 
-@op(G, T.E0, unary_cases(ints=True) + [bool_case()], grad=lambda g, out, x: (K.zeros_like(g),))
+@op(G, T.E0, [*unary_cases(ints=True), bool_case()], grad=lambda g, out, x: (K.zeros_like(g),))
 def trunc(x):
     """Round toward zero, elementwise; integers and bools keep their dtype (as Keras)."""
     x = as_array(x)

@@ -71,7 +71,7 @@ def _relu_ref(x):
 
 _act("relu", None, T.E0, lambda g, out, x: (K.where(K.greater(x, 0), g, K.zeros_like(g)),),
      "max(x, 0); integers keep their dtype and bools become int32 (as Keras).", params=_relu_ref,
-     cases=unary_cases("real") + [Case("int", lambda r, dt: ((r.integers(-20, 20, (5, 7)).astype(dt),), {}),
+     cases=[*unary_cases("real"), Case("int", lambda r, dt: ((r.integers(-20, 20, (5, 7)).astype(dt),), {}),
                                        dtypes=("int8", "int32", "uint8"), grad=False), bool_case()])
 _act("relu6", lambda x: np.clip(x, 0, 6).astype(x.dtype), T.E0,
      lambda g, out, x: (K.where(K.logical_and(K.greater(x, 0), K.less(x, 6)), g, K.zeros_like(g)),), "min(max(x, 0), 6).")

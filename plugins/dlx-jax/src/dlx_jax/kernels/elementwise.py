@@ -253,8 +253,8 @@ KERNELS: dict = {
     **{name: float_binary(fn) for name, fn in _FLOAT_BINARY.items()},
     **{name: binary(fn, ("x", "y")) for name, fn in _BITWISE.items()},
     **{name: _logical(fn) for name, fn in _LOGICAL.items()},
-    "round": round_, "trunc": trunc, "stop_gradient": stop_gradient, "cast": cast, "nan_to_num": nan_to_num, "power": power,
-    "clip": clip, "where": where,
+    "round": round_, "trunc": trunc, "stop_gradient": stop_gradient, "cast": cast, "nan_to_num": nan_to_num,
+    "power": power, "clip": clip, "where": where,
 }
 
 __all__ = ["KERNELS", "erfinv64"]
