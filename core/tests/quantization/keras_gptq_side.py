@@ -120,6 +120,10 @@ def run(folder: Path) -> None:
             model.load_weights(folder / f"{kind}.dlx.weights.h5")
             np.save(folder / f"{kind}.dlx_weights_in_keras.npy", np.asarray(model.predict(inputs(), verbose=0)))
     (folder / "configs.json").write_text(json.dumps(configs))
+    from keras.src.quantizers.gptq_core import get_dataloader
+
+    np.save(folder / "loader.npy", get_dataloader(None, 8, [np.arange(30) % 17, np.arange(5)], num_samples=6,
+                                                  strategy="linspace"))
 
 
 if __name__ == "__main__":

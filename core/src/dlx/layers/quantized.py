@@ -346,6 +346,13 @@ class QuantizableLayer:
                 out.append(v)
         return out
 
+    def _load_mismatch_hint(self, count) -> str:
+        if self.quantization_mode in _CALIBRATED and count == len(self._load_targets()) - 1:
+            return (f"; Keras 3.15 writes {self.quantization_mode} layers without their zero points (kernel_zero), "
+                    "which no reader (Keras included) can recover: quantize the model again (dlx writes the "
+                    "complete layout, which Keras loads)")
+        return ""
+
     def _after_load(self) -> None:
         """A loaded weight has the LoRA update merged in: the factors restart at zero (as Keras).
         A loaded GPTQ / AWQ layer is calibrated."""
@@ -362,7 +369,8 @@ class QuantizableLayer:
         targets = self._load_targets()
         if len(store) != len(targets):
             raise ValueError(f"{type(self).__name__} '{self.name}' expects {len(targets)} variables "
-                             f"{[v.name for v in targets]}; the store holds {len(store)}")
+                             f"{[v.name for v in targets]}; the store holds {len(store)}"
+                             f"{self._load_mismatch_hint(len(store))}")
         for i, v in enumerate(targets):
             arr = np.asarray(store[str(i)])
             if tuple(arr.shape) != tuple(v.shape):
