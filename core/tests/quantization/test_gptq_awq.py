@@ -292,3 +292,20 @@ def test_errors_and_warnings(numpy_backend, tmp_path):
     with pytest.warns(UserWarning, match="outside the quantization structure"):
         outside.quantize("gptq", config=cfg)
     assert block2.get_layer("head").quantization_mode is None and block1.get_layer("up").is_gptq_calibrated
+
+
+def test_quantization_grid_edges_float64():
+    """A group entirely above zero (Keras's zero point would be negative and wrap in its uint8):
+    dlx widens the range to include 0, so codes, zero and error stay in range; per-tensor
+    (``per_channel=False``) shares one scale; symmetric puts the zero at ``2**(bits-1)``."""
+    from dlx.quantizers import gptq as G
+
+    w = np.array([[0.5, 0.7, 0.9, 1.1], [-1.0, 0.0, 0.5, 2.0]], "float32")
+    scale, zero, maxq = G.quantization_parameters(w, 4)
+    assert zero[0, 0] == 0 and 0 <= zero[1, 0] <= maxq
+    back = G.dequantize(G.quantize(w, scale, zero, maxq), scale, zero).astype("float64")
+    assert np.all(np.abs(back - w) <= scale.astype("float64") / 2 + 1e-7)
+    scale, _, _ = G.quantization_parameters(w, 4, per_channel=False)
+    assert scale.shape == (2, 1) and scale[0, 0] == scale[1, 0] == np.float32(3.0 / 15)
+    _, zero, _ = G.quantization_parameters(w, 3, symmetric=True)
+    np.testing.assert_array_equal(zero, 4.0)
