@@ -119,7 +119,7 @@ def main() -> None:
             "Produced by `python bench/quantize_gptq.py`; see its docstring for the model and data. **Contended**: "
             "a shared 2-core CPU machine; times are indicative only. Memory: bytes of the Dense kernels and their "
             "quantization variables. top-1: per-token argmax agreement with float32 over 1,024 tokens; rel. err: "
-            "‖out − float‖ / ‖float‖. The quantized layers dequantize their kernel per call (no fused low-bit "
+            "‖out - float‖ / ‖float‖. The quantized layers dequantize their kernel per call (no fused low-bit "
             "matmul), so they save memory, not time. Keras 3.15.1's row (torch) shows its `Model.quantize`: its "
             "statistics hooks never run (see docs/layers.md), so its GPTQ / AWQ equal plain rounding.", "",
             "| backend | mode | memory ratio | top-1 | rel. err | quantize s | predict s (float32 s) |",

@@ -88,7 +88,8 @@ class GPTQConfig(_CalibratedConfig):
 
     def __init__(self, dataset, tokenizer, *, weight_bits: int = 4, num_samples: int = 128, per_channel: bool = True,
                  sequence_length: int = 512, hessian_damping: float = 0.01, group_size: int = 128,
-                 symmetric: bool = False, activation_order: bool = False, quantization_layer_structure: dict = None):
+                 symmetric: bool = False, activation_order: bool = False,
+                 quantization_layer_structure: dict | None = None):
         if weight_bits not in (2, 3, 4, 8) or isinstance(weight_bits, bool):
             raise ValueError(f"GPTQConfig: weight_bits={weight_bits!r}; expected 2, 3, 4 or 8")
         if not isinstance(hessian_damping, (int, float)) or not 0 <= hessian_damping <= 1:
@@ -123,7 +124,7 @@ class AWQConfig(_CalibratedConfig):
     """
 
     def __init__(self, dataset, tokenizer, *, weight_bits: int = 4, num_samples: int = 128, sequence_length: int = 512,
-                 group_size: int = 128, num_grid_points: int = 20, quantization_layer_structure: dict = None):
+                 group_size: int = 128, num_grid_points: int = 20, quantization_layer_structure: dict | None = None):
         if weight_bits != 4 or isinstance(weight_bits, bool):
             raise ValueError(f"AWQConfig: weight_bits={weight_bits!r}; AWQ supports 4-bit quantization only")
         _positive_int("AWQConfig", "num_grid_points", num_grid_points)
