@@ -198,14 +198,19 @@ def test_dlx_files_load_in_keras(numpy_backend, tmp_path):
                                        err_msg=f"{kind} {suffix}")
 
 
-def test_gptq_awq_policies_validate_and_layers_refuse_them(numpy_backend):
+def test_gptq_awq_policies_validate_and_build_layers(numpy_backend):
     P = dlx.dtype_policies
     for bad in ("gptq/5/128", "gptq/4/0", "gptq/4", "awq/8/128"):
         with pytest.raises(ValueError, match=r"mode|weight_bits|group_size"):
             (P.GPTQDTypePolicy if bad.startswith("gptq") else P.AWQDTypePolicy)(bad, "float32")
-    d = layers.Dense(3, dtype=P.GPTQDTypePolicy("gptq/4/128", "float32"))
-    with pytest.raises(ValueError, match="'gptq' is not supported"):
-        d.build((None, 4))
+    d = layers.Dense(3, dtype=P.GPTQDTypePolicy("gptq/4/2", "float32"))  # Keras's layout, as a config builds it
+    d.build((None, 5))
+    assert sorted((w.name, tuple(w.shape), w.dtype) for w in d.weights) == [
+        ("bias", (3,), "float32"), ("g_idx", (5,), "float32"), ("kernel", (2, 5), "uint8"),
+        ("kernel_scale", (3, 3), "float32"), ("kernel_zero", (3, 3), "uint8")]
+    e = layers.Embedding(4, 3, dtype=P.AWQDTypePolicy("awq/4/-1", "float32"))
+    with pytest.raises(ValueError, match="'awq' is not supported"):
+        e.build()
 
 
 def test_int4_memory_and_errors(numpy_backend):

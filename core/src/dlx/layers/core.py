@@ -152,7 +152,7 @@ class Dense(DenseQuantization, Layer):
         self._finish_build()
 
     def call(self, inputs, training=None):
-        if self.quantization_mode in ("int8", "int4", "float8"):
+        if self.quantization_mode is not None:
             return self.activation(self._quantized_output(inputs, training))
         return self.activation(ops.dense(inputs, self.kernel, self.bias))
 
@@ -243,17 +243,20 @@ class EinsumDense(EinsumDenseQuantization, Layer):
         activation: activation name or callable.
         bias_axes: output letters that get a bias (e.g. ``"de"``), or ``None``.
         lora_rank, lora_alpha, quantization_config: as :class:`Dense`.
-        gptq_unpacked_column_size: Keras's GPTQ argument; must be ``None`` (dlx has no GPTQ).
+        gptq_unpacked_column_size: the GPTQ kernel's column count (set by GPTQ quantization and
+            written to the config, as Keras does; recomputed when the layer is built).
     """
 
     def __init__(self, equation, output_shape, activation=None, bias_axes=None, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None,
                  bias_constraint=None, lora_rank=None, lora_alpha=None, gptq_unpacked_column_size=None,
                  quantization_config=None, **kwargs):
-        if gptq_unpacked_column_size is not None:
-            raise ValueError(f"EinsumDense: gptq_unpacked_column_size={gptq_unpacked_column_size!r} is not supported "
-                             "(dlx has no GPTQ quantization); pass None")
+        if gptq_unpacked_column_size is not None and (isinstance(gptq_unpacked_column_size, bool) or not isinstance(
+                gptq_unpacked_column_size, int) or gptq_unpacked_column_size <= 0):
+            raise ValueError(f"EinsumDense: gptq_unpacked_column_size={gptq_unpacked_column_size!r}; expected None or "
+                             "a positive int")
         super().__init__(**kwargs)
+        self.gptq_unpacked_column_size = gptq_unpacked_column_size
         self.equation = equation
         self.partial_output_shape = (output_shape,) if isinstance(output_shape, int) else tuple(output_shape)
         self.bias_axes = bias_axes
@@ -279,7 +282,7 @@ class EinsumDense(EinsumDenseQuantization, Layer):
         self._finish_build()
 
     def call(self, inputs, training=None):
-        if self.quantization_mode in ("int8", "int4", "float8"):
+        if self.quantization_mode is not None:
             return self.activation(self._quantized_output(inputs, training))
         x = ops.einsum(self.equation, inputs, self.kernel)
         if self.bias is not None:
@@ -294,7 +297,9 @@ class EinsumDense(EinsumDenseQuantization, Layer):
                 "kernel_regularizer": _ser(regularizers, self.kernel_regularizer),
                 "bias_regularizer": _ser(regularizers, self.bias_regularizer),
                 "kernel_constraint": _ser(constraints, self.kernel_constraint),
-                "bias_constraint": _ser(constraints, self.bias_constraint), **self._quant_config_entries()}
+                "bias_constraint": _ser(constraints, self.bias_constraint), **self._quant_config_entries(),
+                **({"gptq_unpacked_column_size": self.gptq_unpacked_column_size}
+                   if self.gptq_unpacked_column_size else {})}
 
 
 # ------------------------------------------------------------------------------ simple layers

@@ -26,11 +26,13 @@ import numpy as np
 
 from dlx import dtype_policies, initializers, ops
 from dlx.layers import quantized_float8 as _float8
+from dlx.layers import quantized_gptq as _gptq
 from dlx.layers import quantized_int4 as _int4
 from dlx.quantizers import quantization_config as _qconfig
 from dlx.quantizers.quantizers import AbsMaxQuantizer, fake_abs_max_quantize
 
-_SUPPORTED = (None, "int8", "int4", "float8")
+_SUPPORTED = (None, "int8", "int4", "float8", "gptq", "awq")
+_CALIBRATED = ("gptq", "awq")
 
 
 def einsum_quantization_layout(equation: str, ndim: int):
@@ -131,13 +133,15 @@ class QuantizableLayer:
                 "int4": [w, *extra, self._scale_name, f"{w}_zero", "g_idx"]}
         if self._weight_name == "kernel":  # Dense / EinsumDense train in float8
             spec["float8"] = [w, *extra, *(f"{n}_{k}" for n in _float8.NAMES for k in ("scale", "amax_history"))]
+            spec["gptq"] = ["bias", "quantized_kernel", "kernel_scale", "kernel_zero", "g_idx"]
+            spec["awq"] = ["bias", "quantized_kernel", "kernel_scale", "kernel_zero", "awq_scales", "g_idx"]
         return spec
 
     def _check_mode(self, mode):
-        if mode not in _SUPPORTED:
+        if mode not in _SUPPORTED or (mode is not None and mode not in self.variable_serialization_spec):
             raise ValueError(f"{type(self).__name__} '{self.name}': quantization mode {mode!r} is not supported; "
-                             "dlx implements 'int8', 'int4' and (Dense / EinsumDense) 'float8' here (gptq, awq are "
-                             "not implemented)")
+                             "dlx implements 'int8', 'int4' and (Dense / EinsumDense) 'float8', 'gptq' and 'awq' "
+                             "(as Keras)")
 
     def _weight_value(self):
         """The float weight including the LoRA delta (a tensor)."""
@@ -146,6 +150,8 @@ class QuantizableLayer:
             w = self._dequantize_weight(w, getattr(self, self._scale_name))
         elif self.quantization_mode == "int4":
             w = _int4.dequantize(self)
+        elif self.quantization_mode in _CALIBRATED and _gptq.calibrated(self):
+            w = _gptq.dequantized_kernel(self)
         if self.lora_enabled:
             a, b = self._lora_vars()
             w = ops.cast(ops.add(w, self._lora_delta(a, b)), self.compute_dtype)
@@ -171,6 +177,8 @@ class QuantizableLayer:
                                                       constraint=constraint, name=name))
         elif mode == "int4":
             _int4.build(self, shape, _qconfig.block_size_for_layer(self, self.quantization_config))
+        elif mode in _CALIBRATED:
+            _gptq.build(self, shape, self.quantization_config, mode)
         elif mode == "int8":
             setattr(self, "_" + name, self.add_weight(shape=shape, initializer="zeros", dtype="int8",
                                                       trainable=False, name=name))
@@ -204,6 +212,9 @@ class QuantizableLayer:
                              "yet (call it on an input or build it first)")
         if self.lora_enabled:
             raise ValueError(f"{type(self).__name__} '{self.name}': LoRA is already enabled; it can be enabled once")
+        if self.quantization_mode in _CALIBRATED:
+            raise ValueError(f"{type(self).__name__} '{self.name}': LoRA is not supported on a "
+                             f"{self.quantization_mode}-quantized layer (as in Keras)")
         if not isinstance(rank, (int, np.integer)) or rank <= 0:
             raise ValueError(f"{type(self).__name__} '{self.name}': rank={rank!r}; expected a positive integer")
         a_shape, b_shape = self._lora_shapes(int(rank))
@@ -239,6 +250,9 @@ class QuantizableLayer:
         if self.quantization_mode is not None:
             raise ValueError(f"{type(self).__name__} '{self.name}' is already quantized "
                              f"({self.quantization_mode!r})")
+        if mode in _CALIBRATED:  # the model's calibration (Model.quantize) fills the quantized variables
+            _gptq.quantize_layer(self, mode, config)
+            return
         name = self._weight_name
         old = getattr(self, "_" + name)
         if mode == "float8":
@@ -286,6 +300,12 @@ class QuantizableLayer:
         name, mode = self._weight_name, self.quantization_mode
         if mode is None:
             return {name: self._weight_value()}
+        if mode in _CALIBRATED:
+            if not _gptq.calibrated(self):
+                raise ValueError(f"{type(self).__name__} '{self.name}' is {mode} but not calibrated: its quantized "
+                                 f"variables are empty. Calibrate with Model.quantize({mode!r}, config=...) (the "
+                                 "layer must be inside the structure's sequential_blocks) before saving")
+            return {}
         zero_name = f"{name}_zero"
         if not self.lora_enabled:
             return {n: getattr(self, "_" + n if n == name else n) for n in (name, self._scale_name, zero_name)
@@ -326,8 +346,18 @@ class QuantizableLayer:
                 out.append(v)
         return out
 
+    def _load_mismatch_hint(self, count) -> str:
+        if self.quantization_mode in _CALIBRATED and count == len(self._load_targets()) - 1:
+            return (f"; Keras 3.15 writes {self.quantization_mode} layers without their zero points (kernel_zero), "
+                    "which no reader (Keras included) can recover: quantize the model again (dlx writes the "
+                    "complete layout, which Keras loads)")
+        return ""
+
     def _after_load(self) -> None:
-        """A loaded weight has the LoRA update merged in: the factors restart at zero (as Keras)."""
+        """A loaded weight has the LoRA update merged in: the factors restart at zero (as Keras).
+        A loaded GPTQ / AWQ layer is calibrated."""
+        if self.quantization_mode in _CALIBRATED:
+            _gptq.drop_float_kernel(self)
         if self.lora_enabled:
             for v in self._lora_vars():
                 v.assign(np.zeros(v.shape, "float32"))
@@ -339,7 +369,8 @@ class QuantizableLayer:
         targets = self._load_targets()
         if len(store) != len(targets):
             raise ValueError(f"{type(self).__name__} '{self.name}' expects {len(targets)} variables "
-                             f"{[v.name for v in targets]}; the store holds {len(store)}")
+                             f"{[v.name for v in targets]}; the store holds {len(store)}"
+                             f"{self._load_mismatch_hint(len(store))}")
         for i, v in enumerate(targets):
             arr = np.asarray(store[str(i)])
             if tuple(arr.shape) != tuple(v.shape):
@@ -374,13 +405,17 @@ class _KernelQuantization(QuantizableLayer):
         """The kernel (with the LoRA update added when LoRA is on; the int8 variable when quantized)."""
         if self.lora_enabled:
             return self._weight_value()
+        if self.quantization_mode in _CALIBRATED and _gptq.calibrated(self):
+            return _gptq.codes(self)  # Keras's value: the (columns, rows) codes
         return self._kernel
 
     def _quantized_output(self, inputs, training=None):
         """A quantized layer's pre-activation output: the quantized contraction plus the bias."""
         if self.quantization_mode == "float8":
             return _float8.contract(self, inputs, training, self._float_contraction)
-        if self.quantization_mode == "int4":
+        if self.quantization_mode in _CALIBRATED:
+            x = _gptq.contract(self, inputs)
+        elif self.quantization_mode == "int4":
             x = self._add_lora(inputs, self._int4_contract(inputs))
         else:
             x = self._int8_call(inputs, training)
@@ -562,33 +597,82 @@ def _matches(layer, filters) -> bool:
     return any(re.search(p, path) for p in patterns)
 
 
-def quantize_model(model, mode, config, filters, type_check=True) -> None:
-    """Quantizes every built :class:`QuantizableLayer` under ``model`` that ``filters`` selects."""
+def _quantize_layers(layers, mode, config, filters, type_check) -> list:
+    """Quantizes those of ``layers`` that are quantizable, unquantized and selected; returns them."""
     import warnings
 
+    done = []
+    for layer in layers:
+        if not isinstance(layer, QuantizableLayer) or not _matches(layer, filters):
+            continue
+        if layer.quantization_mode is not None:
+            continue
+        if mode not in layer.variable_serialization_spec:  # e.g. Embedding has no float8 / gptq (as in Keras)
+            warnings.warn(f"{type(layer).__name__} '{layer.name}' does not support quantization mode {mode!r}; "
+                          "left as it is", UserWarning, stacklevel=4)
+            continue
+        try:
+            layer.quantize(mode, type_check=type_check, config=config)
+            done.append(layer)
+        except NotImplementedError as e:
+            warnings.warn(str(e), UserWarning, stacklevel=4)
+    return done
+
+
+def _quantize_calibrated(model, mode, config, filters, type_check) -> list:
+    """GPTQ / AWQ: quantizes the Dense / EinsumDense layers of the structure's sequential blocks
+    and calibrates them block by block (:mod:`dlx.quantizers.calibration`)."""
+    import warnings
+
+    from dlx.quantizers import calibration
+
+    structure = config.quantization_layer_structure
+    if structure is None:
+        structure = model.get_quantization_layer_structure(mode)
+    if not isinstance(structure, dict):
+        raise ValueError(f"quantize: mode={mode!r} needs the model's structure: pass "
+                         f"{type(config).__name__}(quantization_layer_structure={{'pre_block_layers': [...], "
+                         "'sequential_blocks': [...]}) or override model.get_quantization_layer_structure(mode); "
+                         f"got {structure!r}")
+    blocks = list(structure.get("sequential_blocks") or [])
+    if not blocks:
+        raise ValueError(f"quantize: mode={mode!r}: the quantization structure has no 'sequential_blocks' to quantize")
+    if config.dataset is None:
+        raise ValueError(f"quantize: mode={mode!r} needs calibration data: {type(config).__name__}(dataset=...) is "
+                         "None")
+    per_block, inside = [], set()
+    for block in blocks:
+        leaves = [layer for layer in block._flatten_layers() if isinstance(layer, QuantizableLayer)
+                  and mode in layer.variable_serialization_spec]
+        inside.update(id(layer) for layer in leaves)
+        per_block.append(_quantize_layers(leaves, mode, config, filters, type_check))
+    for layer in model._flatten_layers():
+        if (isinstance(layer, QuantizableLayer) and mode in layer.variable_serialization_spec
+                and id(layer) not in inside and layer.quantization_mode is None and _matches(layer, filters)):
+            warnings.warn(f"{type(layer).__name__} '{layer.name}' is outside the quantization structure's "
+                          f"sequential_blocks: it cannot be calibrated and stays in float ({mode})", UserWarning,
+                          stacklevel=3)
+    windows = calibration.get_dataloader(config.tokenizer, config.sequence_length, config.dataset,
+                                         num_samples=config.num_samples)
+    calibration.calibrate(per_block, list(structure.get("pre_block_layers") or []), blocks, windows, config)
+    return [layer for done in per_block for layer in done]
+
+
+def quantize_model(model, mode, config, filters, type_check=True) -> None:
+    """Quantizes every built :class:`QuantizableLayer` under ``model`` that ``filters`` selects
+    (GPTQ / AWQ: those of the structure's blocks, calibrated)."""
     if filters is not None and not isinstance(filters, (str, list, tuple)) and not callable(filters):
         raise ValueError(f"quantize: filters={filters!r}; expected a regex string, a list of them or a callable")
     mode, config = _qconfig.resolve(mode, config)
     if not model.built:
         raise ValueError(f"quantize: model '{model.name}' is not built; build it (call it on data) first")
-    done = 0
-    for layer in model._flatten_layers():
-        if not isinstance(layer, QuantizableLayer) or not _matches(layer, filters):
-            continue
-        if layer.quantization_mode is not None:
-            continue
-        if mode not in layer.variable_serialization_spec:  # Embedding has no float8 (as in Keras: skipped)
-            warnings.warn(f"{type(layer).__name__} '{layer.name}' does not support quantization mode {mode!r}; "
-                          "left as it is", UserWarning, stacklevel=3)
-            continue
-        try:
-            layer.quantize(mode, type_check=type_check, config=config)
-            done += 1
-        except NotImplementedError as e:
-            warnings.warn(str(e), UserWarning, stacklevel=3)
-    if done == 0:
+    if mode in _CALIBRATED:
+        done = _quantize_calibrated(model, mode, config, filters, type_check)
+    else:
+        done = _quantize_layers(model._flatten_layers(), mode, config, filters, type_check)
+    if not done:
         raise ValueError(f"quantize: model '{model.name}' has no layer to quantize (Dense, EinsumDense and "
-                         "Embedding support it)")
+                         "Embedding support it; gptq / awq: Dense and EinsumDense inside the sequential blocks)")
 
 
 __all__ = ["DenseQuantization", "EinsumDenseQuantization", "EmbeddingQuantization", "QuantizableLayer",

@@ -189,12 +189,22 @@ class Model(Trainer, Layer):
         return json.dumps(saving.serialize(self), **kwargs)
 
     # -- quantization ----------------------------------------------------------------------------
+    def get_quantization_layer_structure(self, mode=None):
+        """The model's structure for calibrated quantization (``"gptq"``, ``"awq"``):
+        ``{"pre_block_layers": [...], "sequential_blocks": [...]}``, or ``None`` (this default).
+        Override it (or pass the structure in the config) to quantize with GPTQ / AWQ."""
+        del mode
+        return None
+
     def quantize(self, mode=None, config=None, filters=None, **kwargs) -> None:
         """Quantizes the weights of every layer that supports it (Dense, EinsumDense, Embedding,
         and those inside other layers such as MultiHeadAttention's projections).
 
         Arguments:
-            mode: ``"int8"`` (optional when ``config`` is given).
+            mode: ``"int8"``, ``"int4"``, ``"float8"``, ``"gptq"`` or ``"awq"`` (optional when
+                ``config`` is given; gptq / awq need a ``GPTQConfig`` / ``AWQConfig`` and
+                calibrate the Dense / EinsumDense layers of the structure's sequential blocks,
+                see :mod:`dlx.quantizers.calibration`).
             config: a :class:`dlx.quantizers.QuantizationConfig`.
             filters: only layers matching it are quantized: a regular expression searched in
                 the layer's path, a list of them, or a callable ``layer -> bool``.

@@ -11,6 +11,7 @@ from dlx.quantizers.float8 import (
     fake_quant_with_min_max_vars,
     quantize_and_dequantize,
 )
+from dlx.quantizers.gptq_config import AWQConfig, GPTQConfig
 from dlx.quantizers.int4 import abs_max_quantize_grouped_with_zero_point, pack_int4, unpack_int4
 from dlx.quantizers.quantization_config import (
     Float8QuantizationConfig,
@@ -21,7 +22,7 @@ from dlx.quantizers.quantization_config import (
 from dlx.quantizers.quantizers import AbsMaxQuantizer, Quantizer, abs_max_quantize
 
 _OBJECTS = {c.__name__: c for c in (Quantizer, AbsMaxQuantizer, QuantizationConfig, Int8QuantizationConfig,
-                                    Int4QuantizationConfig, Float8QuantizationConfig)}
+                                    Int4QuantizationConfig, Float8QuantizationConfig, GPTQConfig, AWQConfig)}
 _OBJECTS.update({"quantizer": Quantizer, "abs_max_quantizer": AbsMaxQuantizer})
 
 
@@ -54,7 +55,8 @@ def get(identifier, **kwargs):
     return obj
 
 
-__all__ = ["AbsMaxQuantizer", "Float8QuantizationConfig", "Int4QuantizationConfig", "Int8QuantizationConfig",
-           "QuantizationConfig", "Quantizer", "abs_max_quantize", "abs_max_quantize_grouped_with_zero_point",
-           "compute_float8_amax_history", "compute_float8_scale", "deserialize", "fake_quant_with_min_max_vars", "get",
-           "pack_int4", "quantize_and_dequantize", "serialize", "unpack_int4"]
+__all__ = ["AWQConfig", "AbsMaxQuantizer", "Float8QuantizationConfig", "GPTQConfig", "Int4QuantizationConfig",
+           "Int8QuantizationConfig", "QuantizationConfig", "Quantizer", "abs_max_quantize",
+           "abs_max_quantize_grouped_with_zero_point", "compute_float8_amax_history", "compute_float8_scale",
+           "deserialize", "fake_quant_with_min_max_vars", "get", "pack_int4", "quantize_and_dequantize", "serialize",
+           "unpack_int4"]

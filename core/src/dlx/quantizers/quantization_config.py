@@ -165,10 +165,13 @@ def resolve(mode, config):
     if mode is None and config is not None:
         mode = config.mode
     if mode is None:
-        raise ValueError("quantize: pass a mode ('int8', 'int4', 'float8') or a config")
-    if mode not in _DEFAULTS:
-        raise ValueError(f"quantize: mode={mode!r} is not supported by dlx; supported: {sorted(_DEFAULTS)} (gptq "
-                         "and awq are not implemented)")
+        raise ValueError("quantize: pass a mode ('int8', 'int4', 'float8', 'gptq', 'awq') or a config")
+    if mode in ("gptq", "awq") and config is None:
+        raise ValueError(f"quantize: mode={mode!r} needs a config: pass config=dlx.quantizers."
+                         f"{mode.upper()}Config(dataset=..., tokenizer=...)")
+    if mode not in _DEFAULTS and mode not in ("gptq", "awq"):
+        raise ValueError(f"quantize: mode={mode!r} is not supported by dlx; supported: "
+                         f"{sorted([*_DEFAULTS, 'gptq', 'awq'])}")
     if config is not None and config.mode != mode:
         raise ValueError(f"quantize: mode={mode!r} but config is for {config.mode!r}")
     return mode, (config if config is not None else _DEFAULTS[mode]())

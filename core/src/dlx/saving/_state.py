@@ -274,6 +274,8 @@ def apply(root, source: WeightsSource, skip_mismatch: bool = False) -> None:
         elif len(values) != len(variables):
             msg = (f"{where} expects {len(variables)} variables ({[v.name for v in variables]}), the file holds "
                    f"{len(values)}")
+            hint = getattr(obj, "_load_mismatch_hint", None)  # a layer that knows why a writer's count differs
+            msg += hint(len(values)) if callable(hint) else ""
         else:
             msg = None
             for v, (key, arr) in zip(variables, values.items()):
