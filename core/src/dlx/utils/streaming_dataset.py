@@ -18,6 +18,7 @@ import threading
 
 import numpy as np
 
+from dlx.backend import registry as _backend
 from dlx.utils.py_dataset import PyDataset
 
 #: ``tf.data.AUTOTUNE``'s value; accepted wherever a buffer size or a parallelism is
@@ -219,7 +220,13 @@ class Dataset(PyDataset):
     def map(self, map_func, num_parallel_calls=None, deterministic=None) -> Dataset:
         """Applies ``map_func`` to each item (a tuple item is passed as separate arguments, as
         ``tf.data``). ``num_parallel_calls`` sets the number of loading workers ``fit`` uses
-        (``AUTOTUNE``: keep the current number); the order is always deterministic."""
+        (``AUTOTUNE``: keep the current number); the order is always deterministic.
+
+        ``map_func`` runs on the host, in ``fit``'s loading threads: dlx ops and layers called in
+        it (augmentation layers, ``Rescaling``...) compute on the NumPy backend and give NumPy
+        arrays, as Keras's layers inside a ``tf.data`` map compute in TensorFlow on any backend.
+        Eager per-op dispatch of jax or torch would cost more than the ops on a batch of images,
+        and the items go to the training step as NumPy either way."""
         if not callable(map_func):
             raise TypeError(f"Dataset.map: map_func={map_func!r} is not callable")
         if deterministic is False:
@@ -227,7 +234,8 @@ class Dataset(PyDataset):
 
         def item(i):
             x = self[i]
-            return map_func(*x) if isinstance(x, tuple) else map_func(x)
+            with _backend.use("numpy"):
+                return map_func(*x) if isinstance(x, tuple) else map_func(x)
 
         out = self._like(len(self), item, self.item_sizes)
         if num_parallel_calls not in (None, AUTOTUNE):
