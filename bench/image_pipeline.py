@@ -19,8 +19,9 @@ pooling, Dense(2); Adam, sparse categorical cross-entropy from logits. Per confi
   steps, same process, after a warm-up): what ``fit`` would take if the next batch were always
   ready. Measured the same way for every backend (Keras's tf backend pulls batches inside its
   compiled step, so a callback cannot time the wait there);
-* **pipe only**: images/s of the pipeline alone, read the way ``fit`` reads it (dlx: its loader
-  threads; Keras: iterating the ``tf.data`` dataset).
+* **pipeline alone**: images/s of the pipeline alone, read the way ``fit`` reads it (dlx: its
+  loader threads; Keras: iterating the ``tf.data`` dataset), and the CPU time it used per image
+  (all threads; less sensitive to a contended machine than wall time).
 
 Method as in ``bench/fit_predict.py``: one subprocess per configuration, all pinned to one CPU set,
 rounds interleaved in shuffled order, medians over rounds, runs that saw more than 0.25 foreign
@@ -138,11 +139,11 @@ def run_worker(cfg):
     return {"images_s": (EPOCHS - 1) * n / w.wall, "stall": max(0.0, 1.0 - wm.wall / w.wall),
             "step_ms": w.wall / ((EPOCHS - 1) * len(batches)) * 1e3,
             "mem_step_ms": wm.wall / ((EPOCHS - 1) * len(batches)) * 1e3,
-            "pipe_images_s": n / wp.wall, "warmup_s": warm, **info}
+            "pipe_images_s": n / wp.wall, "pipe_cpu_ms": wp.own_cores * wp.wall / n * 1e3, "warmup_s": warm, **info}
 
 
 # ================================================================================== driver
-FIGURES = ("images_s", "stall", "step_ms", "mem_step_ms", "pipe_images_s")
+FIGURES = ("images_s", "stall", "step_ms", "mem_step_ms", "pipe_images_s", "pipe_cpu_ms")
 
 
 def summarize(runs):
@@ -173,8 +174,8 @@ def markdown(result):
              f"versions {meta['versions']}. Medians over rounds. **Contended machine** (shared by other jobs): "
              "read the contended counts before trusting a ratio.", "",
              "| backend | impl | images/s | dlx / Keras (range) | stall | step ms | in-memory step ms | "
-             "pipeline alone images/s | rounds (contended) |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---|"]
+             "pipeline alone images/s | pipeline CPU ms/image | rounds (contended) |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     for b in BACKENDS:
         for impl in IMPLS:
             r = s.get(f"{b}/{impl}")
@@ -183,7 +184,8 @@ def markdown(result):
             q = s.get(f"{b}/ratio")
             ratio = (f"{q['median']:.2f} ({q['min']:.2f}-{q['max']:.2f})" if q and impl == "dlx" else "")
             lines.append(f"| {b} | {impl} | {r['images_s']:.0f} | {ratio} | {r['stall']:.0%} | {r['step_ms']:.1f} | "
-                         f"{r['mem_step_ms']:.1f} | {r['pipe_images_s']:.0f} | {r['runs']} ({r['contended']}) |")
+                         f"{r['mem_step_ms']:.1f} | {r['pipe_images_s']:.0f} | {r['pipe_cpu_ms']:.2f} | "
+                         f"{r['runs']} ({r['contended']}) |")
     errors = [r for r in result["runs"] if "error" in r]
     if errors:
         lines += ["", "Errors:", ""] + [f"- {r['backend']}/{r['impl']}: `{r['error'].strip().splitlines()[-1]}`"

@@ -324,11 +324,16 @@ class Dataset(PyDataset):
 
     def as_grain_dataset(self):
         """A ``grain.MapDataset`` over the same items (needs ``pip install grain``)."""
-        try:
-            import grain  # a data-loading library, not an ML framework
-        except ImportError as e:
-            raise ImportError("format='grain' / Dataset.as_grain_dataset() needs grain: `pip install grain`") from e
-        return grain.MapDataset.source(self)
+        return _grain().MapDataset.source(self)
+
+
+def _grain():
+    try:
+        import grain  # a data-loading library, not an ML framework
+    except ImportError as e:
+        raise ImportError("format='grain' / Dataset.as_grain_dataset() needs the package `grain` (Google's data "
+                          "loader): `pip install grain`") from e
+    return grain
 
 
 def check_format(format):
@@ -337,9 +342,21 @@ def check_format(format):
         raise ValueError(f'`format` should be either "tf" or "grain". Received: format={format}')
 
 
-def in_format(ds, format):
+def in_format(ds, format, texts=False):
     """``ds`` as the ``format`` asks: ``"tf"`` (Keras's default) keeps dlx's backend-neutral
-    :class:`Dataset` (``as_tf_dataset()`` makes a ``tf.data`` one), ``"grain"`` a grain dataset."""
+    :class:`Dataset` (``as_tf_dataset()`` makes a ``tf.data`` one); ``"grain"`` gives what Keras
+    3.15 gives: a ``grain.IterDataset`` of the same batches (``class_names`` / ``file_paths`` kept;
+    with ``texts`` the texts of a batch are a list of ``str``, as Keras's on jax / torch / numpy)."""
     if isinstance(ds, list):
-        return [in_format(d, format) for d in ds]
-    return ds.as_grain_dataset() if format == "grain" else ds
+        return [in_format(d, format, texts) for d in ds]
+    if format != "grain":
+        return ds
+    grain = _grain()
+    if texts:
+        def as_str(x):
+            return str(x.item()) if np.ndim(x) == 0 else [str(t) for t in x]
+
+        ds = ds.map(lambda x, *rest: (as_str(x), *rest) if rest else as_str(x))
+    out = grain.MapDataset.source(ds).to_iter_dataset()
+    out.class_names, out.file_paths = ds.class_names, ds.file_paths
+    return out
