@@ -70,7 +70,7 @@ R["ragged_flat"] = np.concatenate(clips)
 R["ragged_batches"] = np.asarray(len(list(ds)))
 # format="grain" (when grain is installed): Keras's grain.IterDataset batches
 try:
-    import grain  # noqa: F401
+    import grain
 except ImportError:
     grain = None
 if grain is not None:
