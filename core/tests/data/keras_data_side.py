@@ -68,6 +68,11 @@ clips = [np.asarray(r.to_tensor()) for b in ds for r in b[0]]
 R["ragged_lens"] = np.asarray([len(c) for c in clips])
 R["ragged_flat"] = np.concatenate(clips)
 R["ragged_batches"] = np.asarray(len(list(ds)))
+# a string-input model (Keras runs it on TensorFlow only)
+inp = keras.Input(shape=(), dtype="string")
+enc = keras.layers.CategoryEncoding(num_tokens=4, output_mode="one_hot")(keras.layers.StringLookup(
+    vocabulary=["a", "b", "c"])(inp))
+R["string_model"] = keras.Model(inp, enc).predict(np.array(["a", "c", "zz", "b"], dtype=object), verbose=0)
 # format="grain" (when grain is installed): Keras's grain.IterDataset batches
 try:
     import grain

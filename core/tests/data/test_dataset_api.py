@@ -162,6 +162,21 @@ def test_map_runs_on_the_numpy_backend(backend):
     assert dlx.backend.current().name == backend.name, "the active backend is restored after each item"
 
 
+def test_string_model_inputs_raise_and_the_pipeline_form_equals_keras(ref, backend):
+    """Keras takes ``Input(dtype="string")`` on TensorFlow only; dlx tensors have no string dtype
+    on any backend, so a string input raises a clear error, and the same program with the lookup
+    run on the data gives Keras's predictions."""
+    texts = np.array(["a", "c", "zz", "b"])
+    lookup = dlx.layers.StringLookup(vocabulary=["a", "b", "c"])
+    with pytest.raises(ValueError, match="no string dtype"):
+        dlx.Input(shape=(), dtype="string")
+    with pytest.raises(ValueError, match="no string dtype"):
+        dlx.Sequential([lookup, dlx.layers.CategoryEncoding(num_tokens=4, output_mode="one_hot")])(texts)
+    inp = dlx.Input(shape=(), dtype="int64")
+    model = dlx.Model(inp, dlx.layers.CategoryEncoding(num_tokens=4, output_mode="one_hot")(inp))
+    np.testing.assert_array_equal(model.predict(lookup(texts), verbose=0), ref["string_model"])
+
+
 def test_split_dataset_equals_keras(ref):
     x = np.arange(30).reshape(15, 2)
     y = np.arange(15) * 10
