@@ -92,7 +92,8 @@ def standardize(dtype) -> str:
     name = _ALIASES.get(name, name)
     if name not in _BITS:
         if name in ("string", "str", "object", "bytes") or name.startswith(("str", "bytes")):
-            raise ValueError(f"dtype={dtype!r}: dlx tensors have no string dtype on any backend, so a model cannot "
+            raise ValueError(f"dtype={dtype!r} is not a dtype dlx knows: dlx tensors have no string dtype on any "
+                             "backend, so a model cannot "
                              "take strings as inputs (Keras allows it on TensorFlow only). Run the string layers "
                              "(StringLookup, TextVectorization, Hashing, FeatureSpace) on the data instead -- "
                              "`dataset.map(lambda x, y: (lookup(x), y))` or `lookup(np.array([...]))` -- and give "
