@@ -91,6 +91,13 @@ def standardize(dtype) -> str:
     name = name.rsplit(".", 1)[-1]  # "torch.float32" -> "float32"
     name = _ALIASES.get(name, name)
     if name not in _BITS:
+        if name in ("string", "str", "object", "bytes") or name.startswith(("str", "bytes")):
+            raise ValueError(f"dtype={dtype!r} is not a dtype dlx knows: dlx tensors have no string dtype on any "
+                             "backend, so a model cannot "
+                             "take strings as inputs (Keras allows it on TensorFlow only). Run the string layers "
+                             "(StringLookup, TextVectorization, Hashing, FeatureSpace) on the data instead -- "
+                             "`dataset.map(lambda x, y: (lookup(x), y))` or `lookup(np.array([...]))` -- and give "
+                             "the model their numeric outputs")
         raise ValueError(f"dtype={dtype!r} is not a dtype dlx knows; expected one of {ALL}")
     try:
         if len(_STANDARD) < 1024:

@@ -68,5 +68,29 @@ clips = [np.asarray(r.to_tensor()) for b in ds for r in b[0]]
 R["ragged_lens"] = np.asarray([len(c) for c in clips])
 R["ragged_flat"] = np.concatenate(clips)
 R["ragged_batches"] = np.asarray(len(list(ds)))
+# a string-input model (Keras runs it on TensorFlow only)
+inp = keras.Input(shape=(), dtype="string")
+enc = keras.layers.CategoryEncoding(num_tokens=4, output_mode="one_hot")(keras.layers.StringLookup(
+    vocabulary=["a", "b", "c"])(inp))
+R["string_model"] = keras.Model(inp, enc).predict(np.array(["a", "c", "zz", "b"], dtype=object), verbose=0)
+# format="grain" (when grain is installed): Keras's grain.IterDataset batches
+try:
+    import grain
+except ImportError:
+    grain = None
+if grain is not None:
+    ds = keras.utils.image_dataset_from_directory(os.path.join(root, "images"), image_size=(6, 6), shuffle=False,
+                                                  batch_size=4, format="grain", verbose=False)
+    got = list(ds)
+    R["grain_img_x"], R["grain_img_y"] = cat(b[0] for b in got), cat(b[1] for b in got)
+    R["grain_img_classes"], R["grain_img_paths"] = np.asarray(ds.class_names), np.asarray(ds.file_paths)
+    ds = keras.utils.text_dataset_from_directory(os.path.join(root, "texts"), shuffle=False, batch_size=3,
+                                                 format="grain", verbose=False)
+    got = list(ds)
+    R["grain_txt_x"] = np.asarray([v.decode() for b in got for v in np.asarray(b[0])])
+    R["grain_txt_y"], R["grain_txt_sizes"] = cat(b[1] for b in got), np.asarray([len(b[0]) for b in got])
+    got = list(keras.utils.timeseries_dataset_from_array(series, targets, sequence_length=4, batch_size=7,
+                                                         format="grain"))
+    R["grain_ts_x"], R["grain_ts_y"] = cat(b[0] for b in got), cat(b[1] for b in got)
 np.savez(out, **R)
 assert tf  # TensorFlow is the backend here

@@ -103,10 +103,78 @@ def test_format_argument(root):
         dlx.utils.image_dataset_from_directory(root / "images", format="torch")
     with pytest.raises(ValueError, match="format"):
         dlx.utils.timeseries_dataset_from_array(SERIES, None, 3, format="numpy")
-    if importlib.util.find_spec("grain") is None:
-        with pytest.raises(ImportError, match="pip install grain"):
-            dlx.utils.text_dataset_from_directory(root / "texts", format="grain", verbose=False)
     assert isinstance(dlx.utils.text_dataset_from_directory(root / "texts", format="tf", verbose=False), Dataset)
+
+
+def test_format_grain_missing_package_error(root, monkeypatch):
+    monkeypatch.setitem(sys.modules, "grain", None)  # as if grain were not installed
+    with pytest.raises(ImportError, match=r"needs the package `grain`.*pip install grain"):
+        dlx.utils.text_dataset_from_directory(root / "texts", format="grain", verbose=False)
+    with pytest.raises(ImportError, match="pip install grain"):
+        dlx.utils.timeseries_dataset_from_array(SERIES, None, 3, format="grain")
+
+
+def test_format_grain_equals_keras(root, ref):
+    """``format="grain"``: a ``grain.IterDataset`` of the same batches as Keras's (grain is a
+    test-only dependency in requirements-dev.txt)."""
+    grain = pytest.importorskip("grain")
+    ds = dlx.utils.image_dataset_from_directory(root / "images", image_size=(6, 6), shuffle=False, batch_size=4,
+                                                format="grain", verbose=False)
+    assert isinstance(ds, grain.IterDataset)
+    got = list(ds)
+    np.testing.assert_allclose(cat(b[0] for b in got), ref["grain_img_x"], rtol=1e-6, atol=1e-4)
+    np.testing.assert_array_equal(cat(b[1] for b in got), ref["grain_img_y"])
+    assert ds.class_names == ref["grain_img_classes"].tolist()
+    assert [os.path.relpath(p, root) for p in ds.file_paths] == \
+        [os.path.relpath(p, root) for p in ref["grain_img_paths"].tolist()]
+    ds = dlx.utils.text_dataset_from_directory(root / "texts", shuffle=False, batch_size=3, format="grain",
+                                               verbose=False)
+    got = list(ds)
+    assert all(isinstance(b[0], list) and all(isinstance(t, str) for t in b[0]) for b in got)
+    assert [t for b in got for t in b[0]] == ref["grain_txt_x"].tolist()
+    assert [len(b[0]) for b in got] == ref["grain_txt_sizes"].tolist()
+    np.testing.assert_array_equal(cat(b[1] for b in got), ref["grain_txt_y"])
+    got = list(dlx.utils.timeseries_dataset_from_array(SERIES, TARGETS, sequence_length=4, batch_size=7,
+                                                       format="grain"))
+    np.testing.assert_array_equal(cat(b[0] for b in got), ref["grain_ts_x"])
+    np.testing.assert_array_equal(cat(b[1] for b in got), ref["grain_ts_y"])
+    unbatched = dlx.utils.text_dataset_from_directory(root / "texts", shuffle=False, batch_size=None,
+                                                      format="grain", verbose=False)
+    assert [t for t, _ in unbatched] == ref["grain_txt_x"].tolist()
+
+
+def test_map_runs_on_the_numpy_backend(backend):
+    """A map function runs on the host: dlx ops in it compute on the NumPy backend (whatever the
+    active backend), in the caller's thread and in fit's loading threads."""
+    from dlx.trainers.data_adapters.py_dataset_adapter import PyDatasetAdapter
+
+    seen = []
+
+    def f(x):
+        seen.append(dlx.backend.current().name)
+        return dlx.ops.add(x, 1.0)
+
+    ds = Dataset(6, lambda i: np.full((2,), i, "float32"), batch_size=2).map(f)
+    for batches in (list(ds), list(PyDatasetAdapter(ds).get_numpy_iterator())):
+        assert all(type(b) is np.ndarray for b in batches)
+        np.testing.assert_array_equal(np.concatenate(batches)[:, 0], np.arange(6.0) + 1.0)
+    assert set(seen) == {"numpy"} and len(seen) == 6
+    assert dlx.backend.current().name == backend.name, "the active backend is restored after each item"
+
+
+def test_string_model_inputs_raise_and_the_pipeline_form_equals_keras(ref, backend):
+    """Keras takes ``Input(dtype="string")`` on TensorFlow only; dlx tensors have no string dtype
+    on any backend, so a string input raises a clear error, and the same program with the lookup
+    run on the data gives Keras's predictions."""
+    texts = np.array(["a", "c", "zz", "b"])
+    lookup = dlx.layers.StringLookup(vocabulary=["a", "b", "c"])
+    with pytest.raises(ValueError, match="no string dtype"):
+        dlx.Input(shape=(), dtype="string")
+    with pytest.raises(ValueError, match="no string dtype"):
+        dlx.Sequential([lookup, dlx.layers.CategoryEncoding(num_tokens=4, output_mode="one_hot")])(texts)
+    inp = dlx.Input(shape=(), dtype="int64")
+    model = dlx.Model(inp, dlx.layers.CategoryEncoding(num_tokens=4, output_mode="one_hot")(inp))
+    np.testing.assert_array_equal(model.predict(lookup(texts), verbose=0), ref["string_model"])
 
 
 def test_split_dataset_equals_keras(ref):

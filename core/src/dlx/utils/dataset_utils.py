@@ -37,7 +37,7 @@ def timeseries_dataset_from_array(data, targets, sequence_length, sequence_strid
 
     Arguments:
         format: ``"tf"`` (Keras's default): dlx's backend-neutral :class:`Dataset`
-            (``.as_tf_dataset()`` gives a ``tf.data.Dataset``); ``"grain"``: a grain dataset.
+            (``.as_tf_dataset()`` gives a ``tf.data.Dataset``); ``"grain"``: a ``grain.IterDataset`` (as Keras).
 
     >>> ds = timeseries_dataset_from_array(np.arange(10), None, sequence_length=3, batch_size=4)
     >>> [b.tolist() for b in ds][1]
@@ -232,7 +232,7 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
     TensorFlow's (half-pixel centers, no antialiasing); the other ``interpolation`` values use
     Pillow's filters of the same name. ``format``: ``"tf"`` (Keras's default) returns dlx's
     backend-neutral :class:`Dataset` (``.as_tf_dataset()`` gives a ``tf.data.Dataset``),
-    ``"grain"`` a grain dataset."""
+    ``"grain"`` a ``grain.IterDataset`` of the same batches (as Keras 3.15)."""
     from dlx.utils import image_utils
 
     check_format(format)
@@ -275,7 +275,8 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int", 
     """A :class:`Dataset` of ``(texts, labels)`` batches from the ``.txt`` files of class
     subfolders (Keras's ``text_dataset_from_directory``); texts are NumPy arrays of ``str``,
     truncated to ``max_length`` bytes when given (as TensorFlow's ``substr``). ``format`` as
-    :func:`image_dataset_from_directory`'s."""
+    :func:`image_dataset_from_directory`'s (with ``"grain"`` a batch's texts are a list of ``str``,
+    as Keras's)."""
     check_format(format)
 
     def load(path):
@@ -293,7 +294,7 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int", 
 
     return in_format(_from_directory(directory, labels, label_mode, class_names, batch_size, shuffle, seed,
                                      validation_split, subset, follow_links, verbose, (".txt",), load, "text files",
-                                     collate), format)
+                                     collate), format, texts=True)
 
 
 def read_wav(path) -> tuple[np.ndarray, int]:

@@ -18,6 +18,7 @@ import threading
 
 import numpy as np
 
+from dlx.backend import registry as _backend
 from dlx.utils.py_dataset import PyDataset
 
 #: ``tf.data.AUTOTUNE``'s value; accepted wherever a buffer size or a parallelism is
@@ -219,7 +220,13 @@ class Dataset(PyDataset):
     def map(self, map_func, num_parallel_calls=None, deterministic=None) -> Dataset:
         """Applies ``map_func`` to each item (a tuple item is passed as separate arguments, as
         ``tf.data``). ``num_parallel_calls`` sets the number of loading workers ``fit`` uses
-        (``AUTOTUNE``: keep the current number); the order is always deterministic."""
+        (``AUTOTUNE``: keep the current number); the order is always deterministic.
+
+        ``map_func`` runs on the host, in ``fit``'s loading threads: dlx ops and layers called in
+        it (augmentation layers, ``Rescaling``...) compute on the NumPy backend and give NumPy
+        arrays, as Keras's layers inside a ``tf.data`` map compute in TensorFlow on any backend.
+        Eager per-op dispatch of jax or torch would cost more than the ops on a batch of images,
+        and the items go to the training step as NumPy either way."""
         if not callable(map_func):
             raise TypeError(f"Dataset.map: map_func={map_func!r} is not callable")
         if deterministic is False:
@@ -227,7 +234,8 @@ class Dataset(PyDataset):
 
         def item(i):
             x = self[i]
-            return map_func(*x) if isinstance(x, tuple) else map_func(x)
+            with _backend.use("numpy"):
+                return map_func(*x) if isinstance(x, tuple) else map_func(x)
 
         out = self._like(len(self), item, self.item_sizes)
         if num_parallel_calls not in (None, AUTOTUNE):
@@ -316,11 +324,16 @@ class Dataset(PyDataset):
 
     def as_grain_dataset(self):
         """A ``grain.MapDataset`` over the same items (needs ``pip install grain``)."""
-        try:
-            import grain  # a data-loading library, not an ML framework
-        except ImportError as e:
-            raise ImportError("format='grain' / Dataset.as_grain_dataset() needs grain: `pip install grain`") from e
-        return grain.MapDataset.source(self)
+        return _grain().MapDataset.source(self)
+
+
+def _grain():
+    try:
+        import grain  # a data-loading library, not an ML framework
+    except ImportError as e:
+        raise ImportError("format='grain' / Dataset.as_grain_dataset() needs the package `grain` (Google's data "
+                          "loader): `pip install grain`") from e
+    return grain
 
 
 def check_format(format):
@@ -329,9 +342,21 @@ def check_format(format):
         raise ValueError(f'`format` should be either "tf" or "grain". Received: format={format}')
 
 
-def in_format(ds, format):
+def in_format(ds, format, texts=False):
     """``ds`` as the ``format`` asks: ``"tf"`` (Keras's default) keeps dlx's backend-neutral
-    :class:`Dataset` (``as_tf_dataset()`` makes a ``tf.data`` one), ``"grain"`` a grain dataset."""
+    :class:`Dataset` (``as_tf_dataset()`` makes a ``tf.data`` one); ``"grain"`` gives what Keras
+    3.15 gives: a ``grain.IterDataset`` of the same batches (``class_names`` / ``file_paths`` kept;
+    with ``texts`` the texts of a batch are a list of ``str``, as Keras's on jax / torch / numpy)."""
     if isinstance(ds, list):
-        return [in_format(d, format) for d in ds]
-    return ds.as_grain_dataset() if format == "grain" else ds
+        return [in_format(d, format, texts) for d in ds]
+    if format != "grain":
+        return ds
+    grain = _grain()
+    if texts:
+        def as_str(x):
+            return str(x.item()) if np.ndim(x) == 0 else [str(t) for t in x]
+
+        ds = ds.map(lambda x, *rest: (as_str(x), *rest) if rest else as_str(x))
+    out = grain.MapDataset.source(ds).to_iter_dataset()
+    out.class_names, out.file_paths = ds.class_names, ds.file_paths
+    return out

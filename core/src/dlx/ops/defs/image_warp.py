@@ -52,16 +52,24 @@ def _fix(idx, size, mode):
 
 
 def sample(x, coords, order, mode="constant", cval=0.0):
-    """``x`` sampled at ``coords`` (one entry per dim of ``x``, broadcasting together).
+    """``x`` sampled at ``coords`` (one entry per leading dim of ``x``, broadcasting together).
 
     An entry is a float tensor (a coordinate, interpolated with ``order`` 0 or 1) or
     ``("index", t)`` with ``t`` an int tensor of exact in-range indices (one tap, always valid).
+    With fewer entries than ``x`` has dims, the trailing dims are taken whole: each tap gathers
+    one row of them (the result has the coordinates' shape followed by those dims).
     The result has ``x``'s dtype (integers: rounded half away from zero)."""
     shape = tensors.shape(x)
     dt = tensors.dtype(x)
     is_int = not dtypes.is_float(dt)
-    strides = [int(np.prod(shape[i + 1:])) for i in range(len(shape))]
-    flat = K.reshape(x, (-1,))
+    k = len(coords)
+    inner = tuple(shape[k:])
+    strides = [int(np.prod(shape[i + 1:k])) for i in range(k)]
+    flat = K.reshape(x, (-1, *inner))
+
+    def per_row(t):  # a per-tap tensor broadcast over the trailing dims
+        return K.reshape(t, (*tensors.shape(t), *(1,) * len(inner))) if inner else t
+
     per_dim = []
     for c, size in zip(coords, shape):
         if isinstance(c, tuple):
@@ -79,13 +87,14 @@ def sample(x, coords, order, mode="constant", cval=0.0):
     out = None
     for combo in itertools.product(*per_dim):
         idx = functools.reduce(operator.add, [i * s if s != 1 else i for (i, _, _), s in zip(combo, strides)])
-        v = K.take(flat, idx)
+        v = K.take(flat, idx, axis=0)
         valid = [ok for _, ok, _ in combo if ok is not None]
         if valid:
-            v = K.where(functools.reduce(K.logical_and, valid), v, np.asarray(cval).astype(dtypes.to_numpy_dtype(dt)))
+            v = K.where(per_row(functools.reduce(K.logical_and, valid)), v,
+                        np.asarray(cval).astype(dtypes.to_numpy_dtype(dt)))
         ws = [w for _, _, w in combo if w is not None]
         if ws:
-            wt = functools.reduce(operator.mul, ws)
+            wt = per_row(functools.reduce(operator.mul, ws))
             v = wt * (K.cast(v, tensors.dtype(wt)) if is_int else v)
         out = v if out is None else out + v
     if is_int and tensors.dtype(out) != dt:
@@ -192,12 +201,21 @@ def affine_transform_decomposition(images, transform, interpolation="bilinear", 
     cc = K.reshape(K.arange(c, dtype=fdt), (1, 1, 1, c))
     # Keras's mapping: output (y, x, channel k) reads input row b1 y + b0 x + c0 k + b2 and column
     # a1 y + a0 x + c1 k + a2 (with c0 = c1 = 0 the usual affine map; no projective division)
-    y_in = yy * b1 + xx * b0 + cc * c0 + b2
-    x_in = yy * a1 + xx * a0 + cc * c1 + a2
+    order = INTERPOLATIONS[interpolation]
     bi, ci = _grid(b, h, w, c)
-    full = (b, h, w, c)
-    y_in, x_in = K.broadcast_to(y_in, full), K.broadcast_to(x_in, full)
-    y = sample(x, [("index", bi), y_in, x_in, ("index", ci)], INTERPOLATIONS[interpolation], fill_mode, fill_value)
+    if isinstance(t, np.ndarray) and not np.any(t[:, 6:]):
+        # the usual affine map, known on the host (NumPy backend, no gradient tape): one
+        # coordinate per pixel, shared by its channels -- the index arithmetic runs per pixel and
+        # each tap gathers a pixel's channels at once
+        plane = (b, h, w)
+        y_in = K.reshape(K.broadcast_to(yy * b1 + xx * b0 + b2, (b, h, w, 1)), plane)
+        x_in = K.reshape(K.broadcast_to(yy * a1 + xx * a0 + a2, (b, h, w, 1)), plane)
+        y = sample(x, [("index", K.reshape(bi, (b, 1, 1))), y_in, x_in], order, fill_mode, fill_value)
+    else:
+        full = (b, h, w, c)
+        y_in = K.broadcast_to(yy * b1 + xx * b0 + cc * c0 + b2, full)
+        x_in = K.broadcast_to(yy * a1 + xx * a0 + cc * c1 + a2, full)
+        y = sample(x, [("index", bi), y_in, x_in, ("index", ci)], order, fill_mode, fill_value)
     return _unbatch(y, single, data_format)
 
 
