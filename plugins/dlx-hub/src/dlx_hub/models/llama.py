@@ -78,13 +78,22 @@ class _LlamaDecoderLayer(layers.Layer):
         elif cache is not None:
             k = ops.concatenate([cache[0], k], axis=1)
             v = ops.concatenate([cache[1], v], axis=1)
-        groups = self.num_query_heads // self.num_key_value_heads
-        kk = ops.repeat(k, groups, axis=2) if groups > 1 else k
-        vv = ops.repeat(v, groups, axis=2) if groups > 1 else v
+        kk, vv = self._share_heads(k), self._share_heads(v)
         x = x + self.output_dense(attention.merge_heads(attention.attend(q, kk, vv, bias)))
         h = self.feedforward_layernorm(x)
         f = ops.silu(self.feedforward_gate_dense(h)) * self.feedforward_intermediate_dense(h)
         return x + self.feedforward_output_dense(f), (k, v)
+
+
+    def _share_heads(self, x):
+        """Grouped-query attention: each key/value head serves ``groups`` consecutive query heads
+        ((batch, seq, kv_heads, d) -> (batch, seq, heads, d), as ``repeat`` on axis 2, but a
+        broadcast whose shape never depends on data, so compiled and replayed steps keep it)."""
+        groups = self.num_query_heads // self.num_key_value_heads
+        if groups == 1:
+            return x
+        b, s, kv, d = ops.shape(x)
+        return ops.reshape(ops.broadcast_to(ops.expand_dims(x, 3), (b, s, kv, groups, d)), (b, s, kv * groups, d))
 
 
 def _rope(x, cos, sin):
