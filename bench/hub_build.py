@@ -4,7 +4,8 @@ on the same backend, side by side in one run.
 Each measurement runs in its own subprocess (one framework per process). The framework, dlx /
 Keras and the applications module are imported before the clock starts (warm imports excluded);
 the clock covers the first build in the process (layer creation, random initialisation, and on
-jax the compilations that initialisation needs), then a second build in the same process. Rounds
+jax the compilations that initialisation needs), then a second build in the same process; torch
+runs with the same thread count on both sides (``--torch-threads``, default half the cores). Rounds
 interleave dlx and Keras; the table shows medians. On a shared machine the figures are
 contended: read them as ratios within one run.
 
@@ -23,9 +24,13 @@ import sys
 import time
 
 
-def _measure(lib: str, backend: str) -> dict:
+def _measure(lib: str, backend: str, torch_threads: int) -> dict:
+    if backend == "torch":  # the same thread count on both sides
+        import torch
+
+        torch.set_num_threads(torch_threads)
     if lib == "keras":
-        os.environ["KERAS_BACKEND"] = backend
+        os.environ["KERAS_BACKEND"] = {"tf": "tensorflow"}.get(backend, backend)
         import keras
 
         build = keras.applications.ResNet50
@@ -33,7 +38,6 @@ def _measure(lib: str, backend: str) -> dict:
         import dlx
         import dlx_hub  # noqa: F401  (provides dlx.applications)
 
-        dlx.backend.set_backend(backend) if hasattr(dlx.backend, "set_backend") else None
         ctx = dlx.backend.use(backend)
         ctx.__enter__()
         dlx.ops.convert_to_numpy(dlx.ops.zeros((1,)))  # the backend itself imported
@@ -50,18 +54,21 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--backends", nargs="+", default=["jax", "torch", "tf"])
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--torch-threads", type=int, default=None, help="default: half the cores")
     ap.add_argument("--json", help="write the results here")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    threads = args.torch_threads or max(1, (os.cpu_count() or 2) // 2)
     if args.one:
         lib, backend = args.one.split(":")
-        print(json.dumps(_measure(lib, backend)))
+        print(json.dumps(_measure(lib, backend, threads)))
         return
     runs = []
     for r in range(args.rounds):
         for backend in args.backends:
             for lib in ("dlx", "keras"):  # interleaved: each round measures both
-                res = subprocess.run([sys.executable, __file__, "--one", f"{lib}:{backend}"], capture_output=True,
+                res = subprocess.run([sys.executable, __file__, "--one", f"{lib}:{backend}", "--torch-threads",
+                                      str(threads)], capture_output=True,
                                      text=True, env={**os.environ, "PYTHONWARNINGS": "ignore",
                                                      "TF_CPP_MIN_LOG_LEVEL": "3"})
                 lines = [ln for ln in res.stdout.splitlines() if ln.startswith("{")]
@@ -69,7 +76,8 @@ def main(argv=None):
                 row.update(json.loads(lines[-1]) if lines else {"error": res.stderr.strip().splitlines()[-3:]})
                 runs.append(row)
                 print(row, flush=True)
-    print("\n| backend | dlx first build (s) | Keras first build (s) | dlx / Keras | dlx second | Keras second |"
+    print(f"\ncontended; {args.rounds} round(s); torch threads {threads} on both sides\n"
+          "\n| backend | dlx first build (s) | Keras first build (s) | dlx / Keras | dlx second | Keras second |"
           "\n|---|---|---|---|---|---|")
     table = {}
     for backend in args.backends:
@@ -85,7 +93,7 @@ def main(argv=None):
               f"{fmt(k['second_s'])} |")
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"table": table, "runs": runs, "args": vars(args), "loadavg": os.getloadavg()}, f, indent=1)
+            json.dump({"table": table, "runs": runs, "args": vars(args), "torch_threads": threads, "loadavg": os.getloadavg()}, f, indent=1)
 
 
 if __name__ == "__main__":
