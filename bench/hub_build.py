@@ -93,7 +93,8 @@ def main(argv=None):
               f"{fmt(k['second_s'])} |")
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"table": table, "runs": runs, "args": vars(args), "torch_threads": threads, "loadavg": os.getloadavg()}, f, indent=1)
+            json.dump({"table": table, "runs": runs, "args": vars(args), "torch_threads": threads,
+                       "loadavg": os.getloadavg()}, f, indent=1)
 
 
 if __name__ == "__main__":
