@@ -174,3 +174,36 @@ def test_keras_legacy_h5_loads_in_dlx(tmp_path):
         m = dlx.models.load_model(tmp_path / "legacy.h5")
         np.testing.assert_allclose(outputs(m(x, training=False))[0], np.load(tmp_path / "pred.npy"), **TOL)
         assert type(m.optimizer).__name__ == "SGD"
+
+
+def test_keras_legacy_h5_positional_load_follows_keras_layer_order(tmp_path):
+    """Keras reads and writes a legacy ``.h5`` by position in *its* layer order (by depth), not
+    in call order: a branching model whose layer names differ from the file's still loads each
+    weight into the right layer (three same-shaped kernels that call order would swap)."""
+    script = (
+        "import keras, numpy as np, sys\n"
+        "keras.utils.set_random_seed(0)\n"
+        "x = keras.Input((4,), name='k_in')\n"
+        "a = keras.layers.Dense(4, name='k_a')(x)\n"
+        "b = keras.layers.Dense(4, activation='tanh', name='k_b1')(x)\n"
+        "b = keras.layers.Dense(4, name='k_b2')(b)\n"
+        "y = keras.layers.Dense(2, name='k_out')(keras.layers.Add(name='k_add')([a, b]))\n"
+        "m = keras.Model(x, y)\n"
+        "m.save(sys.argv[1] + '/legacy.h5')\n"
+        "print([la.name for la in m.layers])\n"
+        "np.save(sys.argv[1] + '/pred.npy', m.predict(np.linspace(-1, 1, 20, dtype='float32').reshape(5, 4),"
+        " verbose=0))\n")
+    env = {**os.environ, "KERAS_BACKEND": "jax", "TF_CPP_MIN_LOG_LEVEL": "3", "JAX_PLATFORMS": "cpu"}
+    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path)], env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert "['k_in', 'k_b1', 'k_a', 'k_b2', 'k_add', 'k_out']" in proc.stdout  # Keras's order, not call order
+    with dlx.backend.use("numpy"):
+        x = dlx.Input((4,))
+        a = dlx.layers.Dense(4)(x)
+        b = dlx.layers.Dense(4, activation="tanh")(x)
+        b = dlx.layers.Dense(4)(b)
+        m = dlx.Model(x, dlx.layers.Dense(2)(dlx.layers.Add()([a, b])))
+        m.load_weights(tmp_path / "legacy.h5")
+        got = outputs(m(np.linspace(-1, 1, 20, dtype="float32").reshape(5, 4)))[0]
+        np.testing.assert_allclose(got, np.load(tmp_path / "pred.npy"), **TOL)

@@ -89,10 +89,47 @@ def load_weights(model, path: str, skip_mismatch: bool = False) -> None:
 
 
 def _layers_with_weights(model) -> list:
+    """The layers with weights, in the order Keras writes them to (and reads them from) a legacy
+    file: ``model.layers`` -- for a functional graph Keras's order, see :func:`_keras_graph_order`."""
     layers = getattr(model, "layers", None)
     if layers is None:
         layers = [model]
+    elif getattr(model, "_graph_nodes", None) is not None:
+        layers = _keras_graph_order(model, layers)
     return [la for la in layers if la.weights]
+
+
+def _keras_graph_order(model, layers) -> list:
+    """``layers`` of a functional model ordered as Keras lists a graph's layers: by decreasing
+    depth (the longest path to an output, so inputs first), ties by the order a depth-first walk
+    from the outputs (each node's inputs in order) first reaches them. dlx lists them in call
+    order, which differs on branching graphs."""
+    producer = {}  # id(tensor) -> node, for the graph's nodes
+    for node in model._graph_nodes:
+        for t in node.output_tensors:
+            producer[id(t)] = node
+    first_seen: dict[int, int] = {}
+    visited: set[int] = set()
+    for out in model.outputs:  # pre-order walk, explicit stack (graphs thousands of layers deep)
+        stack = [producer.get(id(out))]
+        while stack:
+            node = stack.pop()
+            if node is None or id(node) in visited:
+                continue
+            visited.add(id(node))
+            first_seen.setdefault(id(node.layer), len(first_seen))
+            stack.extend(reversed([producer.get(id(x)) for x in node.input_tensors]))
+    depth: dict[int, int] = {}  # id(node) -> depth; the graph's nodes are in topological order
+    layer_depth: dict[int, int] = {}
+    for node in reversed(model._graph_nodes):
+        d = max(depth.setdefault(id(node), 0), layer_depth.get(id(node.layer), 0))
+        depth[id(node)] = layer_depth[id(node.layer)] = d
+        for x in node.input_tensors:
+            src = producer.get(id(x))
+            if src is not None:
+                depth[id(src)] = max(depth.get(id(src), 0), d + 1)
+    big = len(model._graph_nodes) + 1
+    return sorted(layers, key=lambda la: (-layer_depth.get(id(la), big), first_seen.get(id(la), -1)))
 
 
 def _load_group(model, group, label: str, skip_mismatch: bool) -> None:

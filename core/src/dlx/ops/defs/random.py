@@ -161,8 +161,13 @@ def _affine_scale(lo_key, hi_key, default_lo, default_hi):
     decomposition=uniform_decomposition)
 def random_uniform(seed, shape, minval=0.0, maxval=1.0, dtype=None):
     """Uniform samples in ``[minval, maxval)``."""
+    return uniform_from_bits(_bits_np(seed, tuple(shape)), minval, maxval, dtype)
+
+
+def uniform_from_bits(bits, minval=0.0, maxval=1.0, dtype=None):
+    """:func:`random_uniform`'s transform of given uint32 ``bits`` (NumPy in, NumPy out)."""
     dt = nd(_fdt(dtype))
-    f = _unit_float_np(_bits_np(seed, tuple(shape)))
+    f = _unit_float_np(bits)
     if (minval, maxval) == (0.0, 1.0):
         return f.astype(dt)
     return np.maximum(minval, f * (maxval - minval) + minval).astype(dt)
@@ -189,8 +194,13 @@ def _erfinv64(x):
 @op(G, T.Ulp(16), _sample_cases(), tensors=("seed",), decomposition=normal_decomposition)
 def random_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
     """Normal samples (inverse-CDF transform of uniform bits)."""
+    return normal_from_bits(_bits_np(seed, tuple(shape)), mean, stddev, dtype)
+
+
+def normal_from_bits(bits, mean=0.0, stddev=1.0, dtype=None):
+    """:func:`random_normal`'s transform of given uint32 ``bits`` (NumPy in, NumPy out)."""
     dt = nd(_fdt(dtype))
-    u = np.maximum(np.float32(_LO), (_unit_float_np(_bits_np(seed, tuple(shape))) * 2.0 - 1.0).astype(np.float32))
+    u = np.maximum(np.float32(_LO), (_unit_float_np(bits) * 2.0 - 1.0).astype(np.float32))
     z = _erfinv64(u.astype(np.float64)) * _SQRT2
     return (z * stddev + mean).astype(dt)
 
@@ -218,8 +228,13 @@ def _truncnorm_scale(ctx):
     decomposition=truncated_normal_decomposition)
 def random_truncated_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
     """Normal samples cut at two standard deviations."""
+    return truncated_normal_from_bits(_bits_np(seed, tuple(shape)), mean, stddev, dtype)
+
+
+def truncated_normal_from_bits(bits, mean=0.0, stddev=1.0, dtype=None):
+    """:func:`random_truncated_normal`'s transform of given uint32 ``bits`` (NumPy in, NumPy out)."""
     dt = nd(_fdt(dtype))
-    u = _unit_float_np(_bits_np(seed, tuple(shape))).astype(np.float32)
+    u = _unit_float_np(bits).astype(np.float32)
     v = (u * np.float32(-2.0 * _ERF_LO) + np.float32(_ERF_LO)).astype(np.float32)
     z = _erfinv64(v.astype(np.float64)) * _SQRT2
     return (z * stddev + mean).astype(dt)

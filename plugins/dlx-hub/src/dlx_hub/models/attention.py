@@ -1,4 +1,8 @@
-"""Shared attention pieces (dlx.ops only, so they run on every backend)."""
+"""Shared attention pieces (dlx.ops only, so they run on every backend).
+
+Heads stay in the ``(batch, seq, heads, head_dim)`` layout of :func:`dlx.ops.dot_product_attention`
+(Keras's), so splitting and merging heads are reshapes (no transposed copies) and the attention
+itself is the backend's fused kernel (``scaled_dot_product_attention`` on torch)."""
 
 from __future__ import annotations
 
@@ -12,24 +16,21 @@ MASK_BIAS = -1e9
 
 
 def split_heads(x, num_heads: int, head_dim: int):
-    """(batch, seq, heads * head_dim) -> (batch, heads, seq, head_dim)."""
+    """(batch, seq, heads * head_dim) -> (batch, seq, heads, head_dim)."""
     b, s = ops.shape(x)[0], ops.shape(x)[1]
-    return ops.transpose(ops.reshape(x, (b, s, num_heads, head_dim)), (0, 2, 1, 3))
+    return ops.reshape(x, (b, s, num_heads, head_dim))
 
 
 def merge_heads(x):
-    """(batch, heads, seq, head_dim) -> (batch, seq, heads * head_dim)."""
-    b, h, s, d = ops.shape(x)
-    return ops.reshape(ops.transpose(x, (0, 2, 1, 3)), (b, s, h * d))
+    """(batch, seq, heads, head_dim) -> (batch, seq, heads * head_dim)."""
+    b, s, h, d = ops.shape(x)
+    return ops.reshape(x, (b, s, h * d))
 
 
 def attend(q, k, v, bias):
-    """Softmax attention; ``bias`` is additive and broadcasts to (batch, heads, q_len, k_len)."""
-    scale = 1.0 / float(np.sqrt(ops.shape(q)[-1]))
-    scores = ops.matmul(q, ops.swapaxes(k, -1, -2)) * scale
-    if bias is not None:
-        scores = scores + bias
-    return ops.matmul(ops.softmax(scores, axis=-1), v)
+    """Softmax attention of (batch, seq, heads, head_dim) tensors; ``bias`` is additive and
+    broadcasts to (batch, heads, q_len, k_len)."""
+    return ops.dot_product_attention(q, k, v, bias=bias, scale=1.0 / float(np.sqrt(ops.shape(q)[-1])))
 
 
 def padding_bias(padding_mask):

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 import dlx
 from dlx import ops
+from dlx.backend import registry
 from dlx_hub import samplers as samplers_lib
 from dlx_hub.models.preprocessor import Preprocessor
 from dlx_hub.models.task import Task
+
+#: the key/value buffers' length is a multiple of this
+_CACHE_ROUNDING = 64
 
 
 class CausalLMPreprocessor(Preprocessor):
@@ -110,11 +116,18 @@ class CausalLM(Task):
         bb = self.backbone
         positions = np.maximum(np.cumsum(mask, axis=1) - 1, 0)
         hidden, caches = bb.call_with_cache(token_ids, positions, mask)
-        next_pos = positions[:, -1] + 1
         logits = ops.convert_to_numpy(bb.logits(hidden[:, -1:, :]))[:, 0, :]
+        # fixed-size key/value buffers (rounded up, so that nearby lengths share one compiled
+        # step): each step writes its slot; unwritten slots are masked out
+        length = -(-(prompt_len + new) // _CACHE_ROUNDING) * _CACHE_ROUNDING
+        grow = ((0, 0), (0, length - prompt_len), (0, 0), (0, 0))
+        caches = [(ops.pad(k, grow), ops.pad(v, grow)) for k, v in caches]
+        key_mask = np.zeros((b, length), "int32")
+        key_mask[:, :prompt_len] = mask
+        next_pos = positions[:, -1:] + 1
+        step_fn, state = self._decode_function(), self._inference_state()
         done = np.zeros(b, bool)
         out = []
-        key_mask = mask
         for step in range(new):
             tok = np.asarray(sampler(logits.astype(np.float32))).astype("int32")
             tok = np.where(done, pad, tok)
@@ -122,10 +135,11 @@ class CausalLM(Task):
             done |= np.isin(tok, stops)
             if done.all() or step == new - 1:
                 break
-            key_mask = np.concatenate([key_mask, np.ones((b, 1), "int32")], axis=1)
-            hidden, caches = bb.call_with_cache(tok[:, None], next_pos[:, None], key_mask, caches)
+            key_mask[:, prompt_len + step] = 1
+            logits, caches = step_fn(state, tok[:, None], next_pos.astype("int32"), key_mask.copy(),
+                                     np.asarray(prompt_len + step, "int32"), caches)
+            logits = ops.convert_to_numpy(logits)
             next_pos = next_pos + 1
-            logits = ops.convert_to_numpy(bb.logits(hidden))[:, 0, :]
         generated = np.stack(out, axis=1) if out else np.zeros((b, 0), "int32")
         gen_mask = np.ones_like(generated)
         for i in range(b):  # after a row's stop token everything is padding
@@ -143,6 +157,51 @@ class CausalLM(Task):
             prompt = [int(t) for t, m in zip(token_ids[i], mask[i]) if m]
             texts.append(tok.detokenize(cont if strip_prompt else prompt + cont))
         return texts[0] if single else texts
+
+    def _decode_function(self):
+        """The backbone's :meth:`decode_step` plus the logits as a pure function of the weights,
+        compiled as ``predict`` is (``jax.jit``, ``tf.function``, torch's replay); cached while
+        the model's variables stay the same ones."""
+        variables = self.trainable_variables + self.non_trainable_variables
+        key = tuple(id(v) for v in variables)
+        cached = getattr(self, "_decode_cache", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        bb = self.backbone
+
+        def step(state, token_ids, positions, key_mask, index, caches):
+            with dlx.StatelessScope(list(zip(variables, [*state[0], *state[1]]))):
+                hidden, caches = bb.decode_step(token_ids, positions, key_mask, caches, index)
+                return bb.logits(hidden)[:, 0, :], caches
+
+        if self.run_eagerly:
+            self._decode_cache = (key, step)
+            return step
+        compiled = registry.current().compile(step, jit=self._resolve_jit())
+        checked_shapes = set()
+
+        def run(state, token_ids, positions, key_mask, index, caches):
+            # a new buffer size is checked once against the eager step, so a backend whose compiler
+            # miscomputes the step (seen on OpenVINO) cannot change what generate() returns
+            if self._decode_cache[1] is step:  # a check failed: eager from then on
+                return step(state, token_ids, positions, key_mask, index, caches)
+            logits, new_caches = compiled(state, token_ids, positions, key_mask, index, caches)
+            if key_mask.shape in checked_shapes:
+                return logits, new_caches
+            ref, ref_caches = step(state, token_ids, positions, key_mask, index, caches)
+            got, want = np.asarray(ops.convert_to_numpy(logits)), np.asarray(ops.convert_to_numpy(ref))
+            err = float(np.max(np.abs(got - want))) if got.shape == want.shape else float("inf")
+            if not err <= 1e-3 * (1.0 + float(np.max(np.abs(want)))):
+                warnings.warn(f"CausalLM.generate: the {registry.current().name} backend's compiled decode step "
+                              f"differs from eager execution (max |logit difference| {err:.3g}); this model "
+                              "decodes eagerly on it from now on", RuntimeWarning, stacklevel=3)
+                self._decode_cache = (key, step)
+                return ref, ref_caches
+            checked_shapes.add(key_mask.shape)
+            return logits, new_caches
+
+        self._decode_cache = (key, run)
+        return run
 
     def _stop_ids(self, stop_token_ids) -> np.ndarray:
         if stop_token_ids is None:

@@ -63,29 +63,42 @@ class _LlamaDecoderLayer(layers.Layer):
                                                            name="feedforward_intermediate_dense")
         self.feedforward_output_dense = _dense(hidden_dim, use_bias=False, name="feedforward_output_dense")
 
-    def call(self, x, cos, sin, bias, cache=None):
-        """``cache``: ``(keys, values)`` of earlier positions, (batch, kv_heads, past, head_dim),
-        or None. Returns ``(output, (keys, values))`` including this call's positions."""
+    def call(self, x, cos, sin, bias, cache=None, write=None):
+        """``cache``: ``(keys, values)`` of earlier positions, (batch, past, kv_heads, head_dim),
+        or None; with ``write`` (a (1, length, 1, 1) boolean one-hot) ``cache`` is a fixed-size
+        buffer and this call's single position goes into the marked slot. Returns ``(output,
+        (keys, values))`` including this call's positions."""
         d = self.head_dim
         h = self.self_attention_layernorm(x)
         q = _rope(attention.split_heads(self.query_dense(h), self.num_query_heads, d), cos, sin)
         k = _rope(attention.split_heads(self.key_dense(h), self.num_key_value_heads, d), cos, sin)
         v = attention.split_heads(self.value_dense(h), self.num_key_value_heads, d)
-        if cache is not None:
-            k = ops.concatenate([cache[0], k], axis=2)
-            v = ops.concatenate([cache[1], v], axis=2)
-        groups = self.num_query_heads // self.num_key_value_heads
-        kk = ops.repeat(k, groups, axis=1) if groups > 1 else k
-        vv = ops.repeat(v, groups, axis=1) if groups > 1 else v
+        if cache is not None and write is not None:  # the buffer's shape stays: one compiled step
+            k, v = ops.where(write, k, cache[0]), ops.where(write, v, cache[1])
+        elif cache is not None:
+            k = ops.concatenate([cache[0], k], axis=1)
+            v = ops.concatenate([cache[1], v], axis=1)
+        kk, vv = self._share_heads(k), self._share_heads(v)
         x = x + self.output_dense(attention.merge_heads(attention.attend(q, kk, vv, bias)))
         h = self.feedforward_layernorm(x)
         f = ops.silu(self.feedforward_gate_dense(h)) * self.feedforward_intermediate_dense(h)
         return x + self.feedforward_output_dense(f), (k, v)
 
 
+    def _share_heads(self, x):
+        """Grouped-query attention: each key/value head serves ``groups`` consecutive query heads
+        ((batch, seq, kv_heads, d) -> (batch, seq, heads, d), as ``repeat`` on axis 2, but a
+        broadcast whose shape never depends on data, so compiled and replayed steps keep it)."""
+        groups = self.num_query_heads // self.num_key_value_heads
+        if groups == 1:
+            return x
+        b, s, kv, d = ops.shape(x)
+        return ops.reshape(ops.broadcast_to(ops.expand_dims(x, 3), (b, s, kv, groups, d)), (b, s, kv * groups, d))
+
+
 def _rope(x, cos, sin):
-    """Rotary embedding, rotate-half convention; x (batch, heads, seq, head_dim), cos/sin
-    (batch, 1, seq, head_dim)."""
+    """Rotary embedding, rotate-half convention; x (batch, seq, heads, head_dim), cos/sin
+    (batch, seq, 1, head_dim)."""
     half = ops.shape(x)[-1] // 2
     x1, x2 = x[..., :half], x[..., half:]
     return x * cos + ops.concatenate([-x2, x1], axis=-1) * sin
@@ -125,14 +138,14 @@ class LlamaBackbone(Backbone):
     def token_embedding(self):
         return self.token_embedding_layer
 
-    # -- rotary tables and masks (host-side NumPy, float32 as the reference computes them) -----
-    def _cos_sin(self, positions: np.ndarray):
+    # -- rotary tables (float32, as the reference computes them) ---------------------------------
+    def _cos_sin(self, positions):
+        """(batch, seq) int positions (NumPy or a tensor) -> cos, sin (batch, seq, 1, head_dim)."""
         d = self.head_dim
         inv_freq = (1.0 / (self.rope_max_wavelength ** (np.arange(0, d, 2, dtype=np.int64).astype(np.float32) / d)))
-        inv_freq = inv_freq.astype(np.float32)
-        freqs = positions.astype(np.float32)[..., None] * inv_freq  # (batch, seq, d/2)
-        emb = np.concatenate([freqs, freqs], axis=-1)[:, None]      # (batch, 1, seq, d)
-        return np.cos(emb).astype(np.float32), np.sin(emb).astype(np.float32)
+        freqs = ops.multiply(ops.expand_dims(ops.cast(positions, "float32"), -1), inv_freq.astype(np.float32))
+        emb = ops.expand_dims(ops.concatenate([freqs, freqs], axis=-1), 2)
+        return ops.cos(emb), ops.sin(emb)
 
     def call_with_cache(self, token_ids, positions, key_mask, caches=None):
         """Runs new tokens against a cache.
@@ -154,13 +167,32 @@ class LlamaBackbone(Backbone):
         past = total - new
         causal = np.arange(total)[None, :] <= (past + np.arange(new))[:, None]   # (new, total)
         allowed = causal[None] & key_mask[:, None, :]
-        bias = np.where(allowed, 0.0, attention.MASK_BIAS).astype(np.float32)[:, None]
+        bias = ops.convert_to_tensor(np.where(allowed, 0.0, attention.MASK_BIAS).astype(np.float32)[:, None])
+        return self._run_layers(token_ids, positions, bias, caches)
+
+    def decode_step(self, token_ids, positions, key_mask, caches, index):
+        """One new token per row into fixed-size caches, with tensors only (so a compiled
+        function can wrap it: the shapes do not change from step to step).
+
+        Arguments:
+            token_ids, positions: (batch, 1) ids and positions of the new tokens.
+            key_mask: (batch, length) 0/1: the real cached positions, slot ``index`` included.
+            caches: per-layer ``(keys, values)`` buffers, (batch, length, kv_heads, head_dim).
+            index: the slot (an int32 scalar) the new keys and values go to.
+
+        Returns:
+            ``(hidden, caches)`` as :meth:`call_with_cache`.
+        """
+        length = ops.shape(key_mask)[1]
+        write = ops.reshape(ops.equal(ops.arange(length, dtype="int32"), index), (1, length, 1, 1))
+        return self._run_layers(token_ids, positions, attention.padding_bias(key_mask), caches, write)
+
+    def _run_layers(self, token_ids, positions, bias, caches, write=None):
         cos, sin = self._cos_sin(positions)
-        cos, sin, bias = (ops.convert_to_tensor(a) for a in (cos, sin, bias))
         x = self.token_embedding_layer(token_ids)
         out_caches = []
         for i, layer in enumerate(self.transformer_layers):
-            x, c = layer(x, cos, sin, bias, None if caches is None else caches[i])
+            x, c = layer(x, cos, sin, bias, None if caches is None else caches[i], write)
             out_caches.append(c)
         return self.layer_norm(x), out_caches
 
@@ -179,7 +211,7 @@ class LlamaBackbone(Backbone):
         """Vocabulary logits of hidden states (the tied embedding or the separate head)."""
         if self.lm_head is not None:
             return self.lm_head(hidden)
-        return ops.matmul(hidden, ops.transpose(self.token_embedding_layer.embeddings))
+        return ops.einsum("bsd,vd->bsv", hidden, self.token_embedding_layer.embeddings)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "vocabulary_size": self.vocabulary_size, "num_layers": self.num_layers,

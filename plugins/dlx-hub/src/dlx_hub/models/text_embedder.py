@@ -16,7 +16,8 @@ class TextEmbedder(Task):
     excludes padding) -> L2-normalised (``normalize=True``), as sentence-transformers does.
 
     ``embedder(inputs)`` takes preprocessed inputs; ``embedder.predict(texts)`` and
-    ``embedder.embed(texts)`` take strings and return a NumPy ``(n, hidden_dim)`` array.
+    ``embedder.embed(texts)`` take strings and return a NumPy ``(n, hidden_dim)`` array (through
+    the compiled prediction function, as ``predict_on_batch``).
 
     Arguments:
         backbone: the encoder.
@@ -58,7 +59,8 @@ class TextEmbedder(Task):
             raise ValueError(f"batch_size must be a positive int; got {batch_size!r}")
         out = []
         for start in range(0, len(texts), batch_size):
-            out.append(ops.convert_to_numpy(self(self.preprocessor(texts[start:start + batch_size]))))
+            # the compiled prediction function: jitted on jax/tf, replayed without autograd on torch
+            out.append(self.predict_on_batch(self.preprocessor(texts[start:start + batch_size])))
         res = np.concatenate(out, axis=0) if out else np.zeros((0, self.backbone.hidden_dim), "float32")
         return res[0] if single else res
 

@@ -13,6 +13,7 @@ import numpy as np
 from jax import lax
 
 from dlx import dtypes
+from dlx.ops.defs import random as spec
 from dlx_jax._common import FLOAT32, UINT32, arr, np_dtype
 from dlx_jax.kernels.elementwise import erfinv64
 
@@ -62,7 +63,30 @@ def _fdt(dtype):
     return np_dtype(d)
 
 
+#: eager samples are drawn for a flat length rounded up to a power of two (at least this), so
+#: that building a model compiles ``random_bits`` once per length class instead of once per shape
+_HOST_MIN = 1 << 12
+
+
+def _host_samples(transform, seed, shape, *params):
+    """Eager draws (e.g. weight initialisation): the bits for the first ``prod(shape)`` counters
+    (counter mode: a longer draw's prefix), then the spec's NumPy transform, so the samples are
+    the NumPy reference backend's bit for bit and no per-shape program is compiled. ``None``
+    inside a trace (``jax.jit``, ``grad``...), where the jnp kernels below fuse instead."""
+    s = arr(seed)
+    if isinstance(s, jax.core.Tracer):
+        return None
+    shape = _shape(shape)
+    n = math.prod(shape)
+    length = max(_HOST_MIN, 1 << max(n - 1, 0).bit_length())
+    bits = np.asarray(random_bits(s, (length,)))[:n].reshape(shape)
+    return jnp.asarray(transform(bits, *params))
+
+
 def random_uniform(seed, shape, minval=0.0, maxval=1.0, dtype=None):
+    host = _host_samples(spec.uniform_from_bits, seed, shape, minval, maxval, dtype)
+    if host is not None:
+        return host
     dt = _fdt(dtype)
     f = _unit_float(random_bits(seed, shape))
     if (minval, maxval) == (0.0, 1.0):
@@ -73,6 +97,9 @@ def random_uniform(seed, shape, minval=0.0, maxval=1.0, dtype=None):
 
 
 def random_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
+    host = _host_samples(spec.normal_from_bits, seed, shape, mean, stddev, dtype)
+    if host is not None:
+        return host
     dt = _fdt(dtype)
     u = jnp.maximum(_LO, _unit_float(random_bits(seed, shape)) * 2.0 - 1.0)
     # the transform runs in float64 and is rounded once (XLA's float32 erf_inv is up to 60 ULP
@@ -82,6 +109,9 @@ def random_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
 
 
 def random_truncated_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
+    host = _host_samples(spec.truncated_normal_from_bits, seed, shape, mean, stddev, dtype)
+    if host is not None:
+        return host
     dt = _fdt(dtype)
     v = _unit_float(random_bits(seed, shape)) * _TN_SCALE + _TN_SHIFT
     z = erfinv64(v.astype(_F64)) * _SQRT2  # see random_normal
