@@ -16,7 +16,8 @@ class Adagrad(Optimizer):
         **kwargs: the :class:`~dlx.optimizers.Optimizer` arguments.
     """
 
-    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
                  ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
                  gradient_accumulation_steps=None, name=None, **kwargs):
         super().__init__(learning_rate=learning_rate, **base_arguments(locals()), **kwargs)
@@ -48,7 +49,8 @@ class Adadelta(Optimizer):
     """Adadelta (Zeiler 2012): ``Eg = rho Eg + (1 - rho) g**2``;
     ``d = -sqrt(Ed + eps) / sqrt(Eg + eps) * g``; ``Ed = rho Ed + (1 - rho) d**2``; ``w += lr * d``."""
 
-    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
                  ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
                  gradient_accumulation_steps=None, name=None, **kwargs):
         super().__init__(learning_rate=learning_rate, **base_arguments(locals()), **kwargs)

@@ -26,7 +26,8 @@ class Adam(Optimizer):
         **kwargs: the :class:`~dlx.optimizers.Optimizer` arguments.
     """
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
                  ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
                  gradient_accumulation_steps=None, name=None, **kwargs):
         super().__init__(learning_rate=learning_rate, **base_arguments(locals()), **kwargs)
@@ -106,7 +107,8 @@ class Adamax(Optimizer):
     """Adamax (Adam with the infinity norm): ``m = b1 m + (1 - b1) g``, ``u = max(b2 u, |g|)``,
     ``w -= lr * m / ((1 - b1**t) * (u + epsilon))``."""
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
                  ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
                  gradient_accumulation_steps=None, name=None, **kwargs):
         super().__init__(learning_rate=learning_rate, **base_arguments(locals()), **kwargs)
@@ -144,7 +146,8 @@ class Nadam(Optimizer):
     ``u_t = b1 (1 - 0.5 * 0.96**t)``; ``m_hat = u_{t+1} m / (1 - prod u_{1..t+1}) +
     (1 - u_t) g / (1 - prod u_{1..t})``; ``w -= lr * m_hat / (sqrt(v / (1 - b2**t)) + epsilon)``."""
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
                  ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
                  gradient_accumulation_steps=None, name=None, **kwargs):
         super().__init__(learning_rate=learning_rate, **base_arguments(locals()), **kwargs)

@@ -16,7 +16,8 @@ class Lion(Optimizer):
         **kwargs: the :class:`~dlx.optimizers.Optimizer` arguments.
     """
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.99, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.99,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
                  ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
                  gradient_accumulation_steps=None, name=None, **kwargs):
         super().__init__(learning_rate=learning_rate, **base_arguments(locals()), **kwargs)
