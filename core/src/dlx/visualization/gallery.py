@@ -49,8 +49,8 @@ def plot_image_gallery(images, y_true=None, y_pred=None, label_map=None, rows=No
     if len(shape) != 4:
         raise ValueError(f"plot_image_gallery: images must be a batch of images (4-D); received shape {shape}")
     batch = shape[0]
-    rows = rows or int(math.ceil(math.sqrt(batch)))
-    cols = cols or int(batch // rows)
+    rows = rows or math.ceil(math.sqrt(batch))
+    cols = cols or batch // rows
     images = np.asarray(ops.convert_to_numpy(images))[: min(rows * cols, batch)]
     if data_format == "channels_first":
         images = images.transpose(0, 2, 3, 1)
