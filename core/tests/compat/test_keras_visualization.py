@@ -195,3 +195,30 @@ def test_draw_bounding_boxes_labels_and_errors(numpy_backend):
         draw(images, {"boxes": boxes["boxes"]}, "xyxy")
     with pytest.raises(ValueError, match="4-D"):
         draw(images[0], boxes, "xyxy")
+
+
+def test_gallery_channels_first_is_transposed_once(numpy_backend, monkeypatch):
+    """A channels-first batch shows the same pictures as its channels-last copy (Keras 3.15
+    transposes it twice)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    import dlx
+
+    shown, close = [], plt.close
+
+    def record(*args):
+        shown.append([np.asarray(ax.get_images()[0].get_array()) for ax in plt.gcf().axes])
+        close(*args)
+
+    monkeypatch.setattr(plt, "close", record)
+    images = np.random.default_rng(0).uniform(0, 255, size=(4, 5, 6, 3)).astype("float32")
+    dlx.visualization.plot_image_gallery(images, path="/dev/null")
+    dlx.visualization.plot_image_gallery(images.transpose(0, 3, 1, 2), data_format="channels_first", path="/dev/null")
+    assert len(shown) == 2 and len(shown[0]) == 4
+    for a, b in zip(*shown):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(shown[0][3], images[3].astype("uint8"))
