@@ -1,6 +1,7 @@
-"""Keras 3's side of the optimizer comparison tests: ``python keras_optimizer_side.py OUT.npz`` (with
-``KERAS_BACKEND`` set) runs every case of :data:`CASES` for :data:`N_STEPS` steps on Keras and
-saves the final variable and optimizer-slot values. The test runs the same cases on dlx."""
+"""Keras 3's side of the optimizer comparison tests: ``python keras_optimizer_side.py OUT.npz [SET]``
+(with ``KERAS_BACKEND`` set) runs every case of ``CASE_SETS[SET]`` (default :data:`CASES`) for
+:data:`N_STEPS` steps on Keras and saves the final variable and optimizer-slot values. The tests
+run the same cases on dlx."""
 
 from __future__ import annotations
 
@@ -30,6 +31,27 @@ CASES = {
                                          "conv/.*": ("ScheduleFreeAdamW", {"warmup_steps": 2})}}),
 }
 
+# every Optimizer argument (clipping, decay, EMA, loss scaling, accumulation), spread over the 12
+# classic optimizers so each argument meets several update rules
+ARGUMENT_CASES = {
+    "sgd": ("SGD", {"learning_rate": 0.05, "momentum": 0.9, "nesterov": True, "use_ema": True, "ema_momentum": 0.5,
+                    "ema_overwrite_frequency": 2}),
+    "adam": ("Adam", {"amsgrad": True, "weight_decay": 0.05, "clipnorm": 0.5, "loss_scale_factor": 4.0}),
+    "adamw": ("AdamW", {"learning_rate": 0.01, "global_clipnorm": 1.0, "gradient_accumulation_steps": 2}),
+    "adamax": ("Adamax", {"learning_rate": 0.01, "clipvalue": 0.3, "use_ema": True, "ema_momentum": 0.8}),
+    "nadam": ("Nadam", {"weight_decay": 0.01, "gradient_accumulation_steps": 2, "use_ema": True}),
+    "rmsprop": ("RMSprop", {"centered": True, "momentum": 0.5, "global_clipnorm": 2.0, "use_ema": True,
+                            "ema_overwrite_frequency": 3}),
+    "adagrad": ("Adagrad", {"learning_rate": 0.1, "clipnorm": 1.0, "weight_decay": 0.02}),
+    "adadelta": ("Adadelta", {"learning_rate": 1.0, "clipvalue": 0.5, "loss_scale_factor": 8.0}),
+    "ftrl": ("Ftrl", {"learning_rate": 0.1, "l1_regularization_strength": 0.01, "gradient_accumulation_steps": 3,
+                      "use_ema": True}),
+    "lamb": ("Lamb", {"learning_rate": 0.01, "weight_decay": 0.1, "global_clipnorm": 3.0, "loss_scale_factor": 2.0}),
+    "lion": ("Lion", {"learning_rate": 0.01, "clipnorm": 0.7, "use_ema": True, "ema_overwrite_frequency": 3}),
+    "adafactor": ("Adafactor", {"learning_rate": 0.01, "gradient_accumulation_steps": 2, "weight_decay": 0.03}),
+}
+CASE_SETS = {"extended": CASES, "arguments": ARGUMENT_CASES}
+
 
 def make(lib, cls_name, kwargs):
     """The optimizer of a case, from ``lib`` (``keras`` or ``dlx``)."""
@@ -50,11 +72,11 @@ def gradients():
     return [[rng.normal(size=s).astype("float32") for _, s in VARIABLES] for _ in range(N_STEPS)]
 
 
-def run_keras(out):
+def run_keras(out, cases=CASES):
     import keras
 
     results = {}
-    for case, (cls_name, kwargs) in CASES.items():
+    for case, (cls_name, kwargs) in cases.items():
         variables = []
         for (path, _), value in zip(VARIABLES, initial_values()):
             scope, name = path.split("/")
@@ -66,12 +88,12 @@ def run_keras(out):
             opt.apply([keras.ops.convert_to_tensor(g) for g in step], variables)
         for i, v in enumerate(variables):
             results[f"{case}/var{i}"] = keras.ops.convert_to_numpy(v.value)
-        for v in opt.variables:
-            results[f"{case}/opt/{v.path}"] = keras.ops.convert_to_numpy(v.value)
+        for i, v in enumerate(opt.variables):  # numbered: Adafactor names several slots alike
+            results[f"{case}/opt/{i:03d}/{v.path}"] = keras.ops.convert_to_numpy(v.value)
         if case == "multi":
             results["multi/config"] = np.array(json.dumps(keras.saving.serialize_keras_object(opt)))
     np.savez(out, **results)
 
 
 if __name__ == "__main__":
-    run_keras(sys.argv[1])
+    run_keras(sys.argv[1], CASE_SETS[sys.argv[2] if len(sys.argv) > 2 else "extended"])

@@ -69,7 +69,7 @@ def test_keras_archive_layout(tmp_path):
     assert "layers/flatten/vars" in paths and "layers/max_pooling2d/vars" in paths
     # optimizer: iteration, learning_rate, then (momentum, velocity) per trainable variable
     n_opt = 2 + 2 * len(m.trainable_variables)
-    assert paths["optimizer/vars"] == {"name": "adam"}
+    assert paths["optimizer/vars"] == {"name": m.optimizer.name}
     assert sorted(int(k.rsplit("/", 1)[1]) for k in paths if k.startswith("optimizer/vars/")) == list(range(n_opt))
     assert paths["optimizer/vars/0"][0] == () and paths["optimizer/vars/2"][0] == (3, 3, 3, 4)
 

@@ -14,9 +14,10 @@ from dlx.callbacks.model_checkpoint import ModelCheckpoint
 from dlx.callbacks.progbar_logger import Progbar, ProgbarLogger
 from dlx.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
 from dlx.callbacks.remote_monitor import RemoteMonitor
+from dlx.callbacks.swap_ema_weights import SwapEMAWeights
 from dlx.callbacks.tensorboard import TensorBoard
 from dlx.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = ["BackupAndRestore", "CSVLogger", "Callback", "CallbackList", "EarlyStopping", "History", "LambdaCallback",
            "LearningRateScheduler", "ModelCheckpoint", "Progbar", "ProgbarLogger", "ReduceLROnPlateau",
-           "RemoteMonitor", "TensorBoard", "TerminateOnNaN"]
+           "RemoteMonitor", "SwapEMAWeights", "TensorBoard", "TerminateOnNaN"]

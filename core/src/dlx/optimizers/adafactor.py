@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dlx import ops
-from dlx.optimizers.optimizer import Optimizer
+from dlx.optimizers.optimizer import Optimizer, base_arguments
 
 
 def _rms(x):
@@ -30,8 +30,11 @@ class Adafactor(Optimizer):
     """
 
     def __init__(self, learning_rate=0.001, beta_2_decay=-0.8, epsilon_1=1e-30, epsilon_2=1e-3, clip_threshold=1.0,
-                 relative_step=True, name="adafactor", **kwargs):
-        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+                 relative_step=True,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+                 ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        super().__init__(learning_rate=learning_rate, **base_arguments(locals()), **kwargs)
         self.beta_2_decay = beta_2_decay
         self.epsilon_1 = epsilon_1
         self.epsilon_2 = epsilon_2
@@ -43,14 +46,13 @@ class Adafactor(Optimizer):
             return
         super().build(variables)
         self._r, self._c, self._v = [], [], []
-        for var in variables:
-            base = var.path.replace("/", "_")
+        for var in variables:  # the row and column factors take the variable's name, as Keras's do
             if len(var.shape) < 2:  # not factored: scalar placeholders keep the layout uniform
-                self._r.append(self.add_variable((), "zeros", var.dtype, f"{base}_r"))
-                self._c.append(self.add_variable((), "zeros", var.dtype, f"{base}_c"))
+                self._r.append(self.add_variable((), "zeros", var.dtype, var.name))
+                self._c.append(self.add_variable((), "zeros", var.dtype, var.name))
             else:
-                self._r.append(self.add_variable(var.shape[:-1], "zeros", var.dtype, f"{base}_r"))
-                self._c.append(self.add_variable((*var.shape[:-2], var.shape[-1]), "zeros", var.dtype, f"{base}_c"))
+                self._r.append(self.add_variable(var.shape[:-1], "zeros", var.dtype, var.name))
+                self._c.append(self.add_variable((*var.shape[:-2], var.shape[-1]), "zeros", var.dtype, var.name))
             self._v.append(self.add_variable_from_reference(var, "velocity"))
 
     def update_step(self, gradient, variable, learning_rate):

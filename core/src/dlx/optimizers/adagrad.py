@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dlx import ops
-from dlx.optimizers.optimizer import Optimizer
+from dlx.optimizers.optimizer import Optimizer, base_arguments
 
 
 class Adagrad(Optimizer):
@@ -16,8 +16,11 @@ class Adagrad(Optimizer):
         **kwargs: the :class:`~dlx.optimizers.Optimizer` arguments.
     """
 
-    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, name="adagrad", **kwargs):
-        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+                 ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        super().__init__(learning_rate=learning_rate, **base_arguments(locals()), **kwargs)
         if initial_accumulator_value < 0:
             raise ValueError(f"Adagrad: initial_accumulator_value={initial_accumulator_value!r}; expected >= 0")
         self.initial_accumulator_value = initial_accumulator_value
@@ -46,8 +49,11 @@ class Adadelta(Optimizer):
     """Adadelta (Zeiler 2012): ``Eg = rho Eg + (1 - rho) g**2``;
     ``d = -sqrt(Ed + eps) / sqrt(Eg + eps) * g``; ``Ed = rho Ed + (1 - rho) d**2``; ``w += lr * d``."""
 
-    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, name="adadelta", **kwargs):
-        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+                 ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        super().__init__(learning_rate=learning_rate, **base_arguments(locals()), **kwargs)
         if not 0 <= rho <= 1:
             raise ValueError(f"Adadelta: rho={rho!r}; expected a float in [0, 1]")
         self.rho = rho

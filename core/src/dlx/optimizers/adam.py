@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dlx import ops
 from dlx.ops.defs.optim import adam_moments, adam_step
-from dlx.optimizers.optimizer import Optimizer
+from dlx.optimizers.optimizer import Optimizer, base_arguments
 from dlx.variables import Variable
 
 
@@ -26,9 +26,11 @@ class Adam(Optimizer):
         **kwargs: the :class:`~dlx.optimizers.Optimizer` arguments.
     """
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, name="adam",
-                 **kwargs):
-        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+                 ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        super().__init__(learning_rate=learning_rate, **base_arguments(locals()), **kwargs)
         _check_beta(type(self).__name__, "beta_1", beta_1)
         _check_beta(type(self).__name__, "beta_2", beta_2)
         self.beta_1 = beta_1
@@ -92,19 +94,24 @@ class AdamW(Adam):
     before the Adam update. Same arguments as :class:`Adam`, plus ``weight_decay`` (0.004)."""
 
     def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
-                 amsgrad=False, name="adamw", **kwargs):
+                 amsgrad=False, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+                 ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
         if weight_decay is None:
             raise ValueError("AdamW: weight_decay=None; expected a float (use Adam for no weight decay)")
         super().__init__(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon,
-                         amsgrad=amsgrad, name=name, weight_decay=weight_decay, **kwargs)
+                         amsgrad=amsgrad, **base_arguments(locals()), **kwargs)
 
 
 class Adamax(Optimizer):
     """Adamax (Adam with the infinity norm): ``m = b1 m + (1 - b1) g``, ``u = max(b2 u, |g|)``,
     ``w -= lr * m / ((1 - b1**t) * (u + epsilon))``."""
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, name="adamax", **kwargs):
-        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+                 ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        super().__init__(learning_rate=learning_rate, **base_arguments(locals()), **kwargs)
         _check_beta("Adamax", "beta_1", beta_1)
         _check_beta("Adamax", "beta_2", beta_2)
         self.beta_1 = beta_1
@@ -115,7 +122,7 @@ class Adamax(Optimizer):
         if self.built:
             return
         super().build(variables)
-        self._m, self._u = self.add_optimizer_variables(variables, ["m", "u"])
+        self._m, self._u = self.add_optimizer_variables(variables, ["momentum", "norm"])
 
     def update_step(self, gradient, variable, learning_rate):
         i = self._index(variable)
@@ -139,8 +146,11 @@ class Nadam(Optimizer):
     ``u_t = b1 (1 - 0.5 * 0.96**t)``; ``m_hat = u_{t+1} m / (1 - prod u_{1..t+1}) +
     (1 - u_t) g / (1 - prod u_{1..t})``; ``w -= lr * m_hat / (sqrt(v / (1 - b2**t)) + epsilon)``."""
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, name="nadam", **kwargs):
-        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+                 ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        super().__init__(learning_rate=learning_rate, **base_arguments(locals()), **kwargs)
         _check_beta("Nadam", "beta_1", beta_1)
         _check_beta("Nadam", "beta_2", beta_2)
         self.beta_1 = beta_1
@@ -153,7 +163,8 @@ class Nadam(Optimizer):
         dtype = variables[0].dtype if variables else "float32"
         super().build(variables)
         self._momentums, self._velocities = self.add_optimizer_variables(variables, ["momentum", "velocity"])
-        self._u_product = self._track(Variable(1.0, dtype=dtype, trainable=False, name="u_product"))
+        # unnamed, as Keras's (its name and path are "variable")
+        self._u_product = self._track(Variable(1.0, dtype=dtype, trainable=False, name="variable"))
 
     def _update_step_all(self, grads, variables, learning_rate):
         dt = self._u_product.dtype

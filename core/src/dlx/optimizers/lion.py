@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dlx import ops
-from dlx.optimizers.optimizer import Optimizer
+from dlx.optimizers.optimizer import Optimizer, base_arguments
 
 
 class Lion(Optimizer):
@@ -16,8 +16,11 @@ class Lion(Optimizer):
         **kwargs: the :class:`~dlx.optimizers.Optimizer` arguments.
     """
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.99, name="lion", **kwargs):
-        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.99,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+                 ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        super().__init__(learning_rate=learning_rate, **base_arguments(locals()), **kwargs)
         if not 0 < beta_1 <= 1:
             raise ValueError(f"Lion: beta_1={beta_1!r}; expected a float in (0, 1]")
         if not 0 <= beta_2 <= 1:

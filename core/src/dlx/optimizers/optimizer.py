@@ -15,6 +15,7 @@ from typing import Any
 
 from dlx import ops
 from dlx.optimizers import schedules as _schedules
+from dlx.utils import naming
 from dlx.variables import StatelessScope, Variable
 
 ITERATIONS_DTYPE = "int64"
@@ -50,9 +51,7 @@ class Optimizer:
         name: the optimizer's name.
     """
 
-    _DEFAULT_LR = 0.001
-
-    def __init__(self, learning_rate=0.001, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
+    def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
                  use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
                  gradient_accumulation_steps=None, name=None, **kwargs):
         if kwargs:
@@ -78,7 +77,7 @@ class Optimizer:
             raise ValueError(f"gradient_accumulation_steps={gradient_accumulation_steps!r}: expected an int >= 2 "
                              "or None")
         self.gradient_accumulation_steps = gradient_accumulation_steps
-        self.name = name or _snake(type(self).__name__)
+        self.name = name or naming.auto_name(type(self))  # "adam", then "adam_1"... as Keras names them
         self.weight_decay = weight_decay
         self.clipnorm = clipnorm
         self.clipvalue = clipvalue
@@ -416,6 +415,16 @@ class Optimizer:
         return f"<{type(self).__name__} name={self.name!r} built={self.built}>"
 
 
+BASE_ARGUMENTS = ("weight_decay", "clipnorm", "clipvalue", "global_clipnorm", "use_ema", "ema_momentum",
+                  "ema_overwrite_frequency", "loss_scale_factor", "gradient_accumulation_steps", "name")
+
+
+def base_arguments(constructor_locals: dict) -> dict:
+    """The :class:`Optimizer` arguments among a subclass constructor's ``locals()`` (each subclass
+    spells them out in its signature, as Keras's do, and hands them on with this)."""
+    return {k: constructor_locals[k] for k in BASE_ARGUMENTS}
+
+
 def overwrites_with_gradient(variable) -> bool:
     """Whether the optimizer assigns ``variable`` its gradient instead of updating it (the
     ``overwrite_with_gradient`` flag of float8 layers' scale and amax-history variables)."""
@@ -444,8 +453,4 @@ def clip_by_global_norm(values, clip_norm):
     scale = ops.multiply(clip_norm, ops.minimum(ops.divide(1.0, norm), 1.0 / clip_norm))
     scale = ops.where(ops.isnan(scale), ops.ones_like(scale), scale)  # all-zero gradients
     return [None if v is None else ops.multiply(v, ops.cast(scale, ops.dtype(v))) for v in values]
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 

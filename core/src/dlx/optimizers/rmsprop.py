@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dlx import ops
-from dlx.optimizers.optimizer import Optimizer
+from dlx.optimizers.optimizer import Optimizer, base_arguments
 
 
 class RMSprop(Optimizer):
@@ -19,9 +19,11 @@ class RMSprop(Optimizer):
         **kwargs: the :class:`~dlx.optimizers.Optimizer` arguments.
     """
 
-    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False, name="rmsprop",
-                 **kwargs):
-        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False,
+                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
+                 ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
+                 gradient_accumulation_steps=None, name=None, **kwargs):
+        super().__init__(learning_rate=learning_rate, **base_arguments(locals()), **kwargs)
         if not 0 <= rho <= 1:
             raise ValueError(f"RMSprop: rho={rho!r}; expected a float in [0, 1]")
         self.rho = rho

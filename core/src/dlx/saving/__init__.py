@@ -10,6 +10,7 @@ serialization.
 """
 
 from dlx.saving.errors import FileFormatError, WeightsMismatchError
+from dlx.saving.file_editor import KerasFileEditor
 from dlx.saving.saving_lib import load_model, load_weights, save_model, save_weights
 from dlx.serialization import (
     CustomObjectScope,
@@ -29,7 +30,7 @@ from dlx.serialization import (
 serialize_keras_object = serialize
 deserialize_keras_object = deserialize
 
-__all__ = ["CustomObjectScope", "FileFormatError", "SerializationError", "WeightsMismatchError",
+__all__ = ["CustomObjectScope", "FileFormatError", "KerasFileEditor", "SerializationError", "WeightsMismatchError",
            "custom_object_scope", "deserialize", "deserialize_keras_object", "enable_unsafe_deserialization",
            "get_custom_objects", "get_registered_name", "get_registered_object", "in_safe_mode", "load_model",
            "load_weights", "register_keras_serializable", "register_serializable", "save_model", "save_weights",

@@ -3,6 +3,8 @@ against the structure of the model's outputs on the first batch."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from dlx import losses as losses_module
 from dlx import metrics as metrics_module
 from dlx import ops
@@ -186,3 +188,21 @@ class CompileMetrics:
     @property
     def metrics(self):
         return [m for m, _, _ in self.entries]
+
+
+def config_of(obj) -> Any:
+    """A JSON-friendly description of a compile argument (names kept; objects serialized)."""
+    from dlx import losses, metrics
+
+    if obj is None or isinstance(obj, (str, int, float, bool)):
+        return obj
+    if isinstance(obj, (list, tuple)):
+        return [config_of(o) for o in obj]
+    if isinstance(obj, dict):
+        return {k: config_of(v) for k, v in obj.items()}
+    for mod in (losses, metrics):
+        try:
+            return mod.serialize(obj)
+        except (ValueError, TypeError, AttributeError):
+            continue
+    return getattr(obj, "__name__", repr(obj))

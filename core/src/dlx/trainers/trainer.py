@@ -15,8 +15,8 @@ likewise ``test_step`` / ``predict_step``.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
-from typing import Any
 
 import numpy as np
 
@@ -26,7 +26,7 @@ from dlx import tree_util as tree
 from dlx.backend import registry
 from dlx.distribution import engine as distribution_engine
 from dlx.metrics import Mean
-from dlx.trainers.compile_utils import CompileLoss, CompileMetrics
+from dlx.trainers.compile_utils import CompileLoss, CompileMetrics, config_of
 from dlx.trainers.data_adapters import pack_x_y_sample_weight, train_validation_split, unpack_x_y_sample_weight
 from dlx.trainers.data_adapters.data_adapter import to_numpy_leaf
 from dlx.trainers.epoch_iterator import EpochIterator
@@ -184,9 +184,9 @@ class Trainer:
         self.stop_training = False
         self._trainer_built = False
         # as Keras, the optimizer as given (a LossScaleOptimizer wrapper is added again by compile)
-        self._compile_config = {"optimizer": optimizers_module.serialize(given), "loss": _config_of(loss),
-                                "loss_weights": loss_weights, "metrics": _config_of(metrics),
-                                "weighted_metrics": _config_of(weighted_metrics), "run_eagerly": run_eagerly,
+        self._compile_config = {"optimizer": optimizers_module.serialize(given), "loss": config_of(loss),
+                                "loss_weights": loss_weights, "metrics": config_of(metrics),
+                                "weighted_metrics": config_of(weighted_metrics), "run_eagerly": run_eagerly,
                                 "steps_per_execution": steps_per_execution, "jit_compile": jit_compile}
         self._reset_functions()
 
@@ -299,18 +299,28 @@ class Trainer:
             raise ValueError("the data has no targets y, but the compiled loss needs them")
         return total
 
-    def _stateless_loss(self, x, y, y_pred, sample_weight, losses, training):
+    def _stateless_loss(self, x, y, y_pred, sample_weight, losses, training, state):
+        """``(loss, per_output_losses, metric_values)``; an overridden ``compute_loss`` runs (as in Keras)
+        with variables and metrics mapped to ``state``, so sub-model calls and tracker updates count."""
         self.__dict__["_losses_override"] = list(losses or [])
+        mapping = None
+        if type(self).compute_loss is not Trainer.compute_loss:
+            tv, ntv, mv = state
+            metric_vars = [v for m in self.metrics for v in m.variables]
+            mapping = [*zip(self.trainable_variables, tv), *zip(self.non_trainable_variables, ntv),
+                       *zip(metric_vars, mv)]
         try:
-            if _takes_training(self.compute_loss):
-                loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training)
-            else:  # an override written before Keras added ``training`` (as Keras, call it without)
-                loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
+            with StatelessScope(mapping) if mapping is not None else contextlib.nullcontext() as scope:
+                if _takes_training(self.compute_loss):
+                    loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training)
+                else:  # an override written before Keras added ``training`` (as Keras, call it without)
+                    loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight)
         finally:
             self.__dict__["_losses_override"] = None
+        mv = state[2] if mapping is None else [scope.updated(v) for v in metric_vars]
         per = list(getattr(self, "_per_output_losses", []) or [])
         self.__dict__["_per_output_losses"] = []
-        return loss, per
+        return loss, per, mv
 
     def _update_metrics(self, metric_values, loss, per_output, x, y, y_pred, sample_weight):
         groups = self._split_metric_values(metric_values)
@@ -337,6 +347,7 @@ class Trainer:
                 out.append(m.stateless_update_state(groups[k], trues[i], preds[i],
                                                     sample_weight=sws[i] if weighted else None))
                 k += 1
+        out.extend(groups[len(out):])  # metrics of a ``metrics`` override: as compute_loss left them
         return [v for g in out for v in g]
 
     def _logs_from(self, metric_values):
@@ -355,15 +366,15 @@ class Trainer:
         opt = self.optimizer
         backend = _backend()
 
-        def loss_fn(tv, ntv, ov, x, y, sw):
+        def loss_fn(tv, ntv, ov, mv, x, y, sw):
             y_pred, new_ntv, losses = self.stateless_call(tv, ntv, x, training=True, return_losses=True)
-            loss, per = self._stateless_loss(x, y, y_pred, sw, losses, True)
+            loss, per, mv = self._stateless_loss(x, y, y_pred, sw, losses, True, (tv, new_ntv, mv))
             with StatelessScope(list(zip(opt.variables, ov))):
                 scaled = opt.scale_loss(loss)
-            return scaled, (loss, per, y_pred, new_ntv)
+            return scaled, (loss, per, y_pred, new_ntv, mv)
 
         grad_fn = backend.value_and_grad(loss_fn, argnums=0, has_aux=True)
-        (_, (loss, per, y_pred, ntv)), grads = grad_fn(tv, ntv, ov, x, y, sw)
+        (_, (loss, per, y_pred, ntv, mv)), grads = grad_fn(tv, ntv, ov, mv, x, y, sw)
         grads = distribution_engine.reduce_gradients(grads, _first_dim(x))
         tv, ov = opt.stateless_apply(ov, grads, tv)
         mv = self._update_metrics(mv, loss, per, x, y, y_pred, sw)
@@ -375,7 +386,7 @@ class Trainer:
         tv, ntv, mv = state
         x, y, sw = unpack_x_y_sample_weight(data)
         y_pred, _, losses = self.stateless_call(tv, ntv, x, training=False, return_losses=True)
-        loss, per = self._stateless_loss(x, y, y_pred, sw, losses, False)
+        loss, per, mv = self._stateless_loss(x, y, y_pred, sw, losses, False, (tv, ntv, mv))
         mv = self._update_metrics(mv, loss, per, x, y, y_pred, sw)
         return self._logs_from(mv), (tv, ntv, mv)
 
@@ -615,12 +626,12 @@ class Trainer:
         if _epoch_iterator is None:
             self._configure_input(iterator)
         stateful = self._stateful_test
+        cbs.on_test_begin()
         if stateful:
             self.reset_metrics()
-        else:
+        else:  # after on_test_begin: a callback may have set the weights (SwapEMAWeights)
             tv, ntv = self._inference_state()
             mv = self._metric_reset_values()
-        cbs.on_test_begin()
         logs = None
         for step, group in iterator.enumerate_epoch():
             cbs.on_test_batch_begin(step)
@@ -668,9 +679,9 @@ class Trainer:
             callbacks, add_progbar=verbose != 0, verbose=verbose, epochs=1, steps=iterator.num_batches, model=self)
         fn = self.make_predict_function()
         self._configure_input(iterator)
-        state = None if self._stateful_predict else self._inference_state()
-        outputs = []
         cbs.on_predict_begin()
+        state = None if self._stateful_predict else self._inference_state()  # after the hook, as evaluate's
+        outputs = []
         for step, group in iterator.enumerate_epoch():
             cbs.on_predict_batch_begin(step)
             ys = fn(group) if self._stateful_predict else fn(state, group)
@@ -777,20 +788,3 @@ def _return_logs(logs, return_dict):
     values = list(logs.values())
     return values[0] if len(values) == 1 else values
 
-
-def _config_of(obj) -> Any:
-    """A JSON-friendly description of a compile argument (names kept; objects serialized)."""
-    from dlx import losses, metrics
-
-    if obj is None or isinstance(obj, (str, int, float, bool)):
-        return obj
-    if isinstance(obj, (list, tuple)):
-        return [_config_of(o) for o in obj]
-    if isinstance(obj, dict):
-        return {k: _config_of(v) for k, v in obj.items()}
-    for mod in (losses, metrics):
-        try:
-            return mod.serialize(obj)
-        except (ValueError, TypeError, AttributeError):
-            continue
-    return getattr(obj, "__name__", repr(obj))
