@@ -65,7 +65,7 @@ def test_site_in_chromium(served, tmp_path, require_or_skip):
     require_or_skip(CHROMIUM.exists(), f"{CHROMIUM} is missing (.ci/run installs Debian's chromium)")
     require_or_skip(importlib.util.find_spec("playwright") is not None,
                     "playwright is not installed (requirements-dev.txt pins it)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
@@ -92,12 +92,13 @@ def test_site_in_chromium(served, tmp_path, require_or_skip):
             first = page.locator(".md-search-result__item a").first
             first.wait_for(state="visible", timeout=15000)
             page.screenshot(path=str(SCREENSHOTS / "search-conv2d.png"))
-            first.click()
+            first.click()  # the best match's page: the layers reference
             page.wait_for_url("**/api/layers/**")
             heading = page.locator('[id="dlx.layers.Conv2D"]')
-            heading.wait_for(state="visible")
-            assert "Conv2D" in heading.inner_text()
-            assert page.get_by_text("2-D convolution over images").first.is_visible()
+            heading.scroll_into_view_if_needed()
+            expect(heading).to_be_in_viewport()
+            assert "Conv2D" in heading.inner_text().split()  # the name itself, not Conv2DTranspose
+            expect(page.get_by_text("2-D convolution over images").first).to_be_in_viewport()
             page.screenshot(path=str(SCREENSHOTS / "conv2d.png"))
         finally:
             browser.close()
