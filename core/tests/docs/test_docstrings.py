@@ -59,16 +59,18 @@ def _parameters(obj) -> list[inspect.Parameter] | None:
 
 def argument_problems(obj, names: list[str]) -> list[str]:
     """How the documented ``names`` disagree with ``obj``'s signature (empty when they agree).
-    ``*_initializer`` style wildcards match by pattern; ``*args`` / ``**kwargs`` may be left out."""
+    ``*_initializer`` style wildcards match by pattern; ``*args`` / ``**kwargs`` may be left out;
+    with ``**kwargs`` in the signature, the keywords it accepts may be documented too."""
     params = _parameters(obj)
     if params is None:
         return []
     spelled = {p.name: ("*" if p.kind is p.VAR_POSITIONAL else "**" if p.kind is p.VAR_KEYWORD else "") + p.name
                for p in params}
     patterns = [_VARARG.sub("", n) for n in names]  # "*args" -> "args"; "*_initializer" stays a pattern
+    takes_kwargs = any(p.kind is p.VAR_KEYWORD for p in params)  # documents keywords it accepts
     problems = []
     for n, pattern in zip(names, patterns):
-        if not fnmatch.filter(spelled, pattern):
+        if not fnmatch.filter(spelled, pattern) and not takes_kwargs:
             which = "matches no parameter" if "*" in pattern else "is not a parameter"
             problems.append(f"documents {n!r}, which {which}")
     covered = {p for p in spelled if any(fnmatch.fnmatchcase(p, pattern) for pattern in patterns)}
@@ -133,9 +135,13 @@ def test_parser_and_checker():
     names, bad = documented_arguments(doc)
     assert names == ["units", "*_initializer", "seed", "**kwargs"] and bad == []
     assert argument_problems(f, names) == []
-    assert argument_problems(f, ["units", "seeds"]) == [
+    def g(units, kernel_initializer=None, bias_initializer=None, *, seed=None):
+        pass
+
+    assert argument_problems(g, ["units", "seeds"]) == [
         "documents 'seeds', which is not a parameter", "does not document 'kernel_initializer'",
         "does not document 'bias_initializer'", "does not document 'seed'"]
+    assert argument_problems(f, [*names, "input_shape"]) == []  # a keyword **kwargs takes
     assert documented_arguments("No section.") is None
     assert documented_arguments("S.\n\nArgs:\n    a/b: both.\n")[1] == ["a/b: both."]
 
