@@ -75,7 +75,8 @@ def docs(session):
     missing references, docstrings that do not parse). The API pages import every documented
     module, so the packages are installed first."""
     session.install(*LOCAL, "-e", "./plugins/dlx-hub", "-e", "./plugins/dlx-tuner",
-                    "mkdocs==1.6.1", "mkdocs-material==9.8.2", "mkdocstrings==1.0.8", "mkdocstrings-python==2.0.11")
+                    "mkdocs==1.6.1", "mkdocs-material==9.8.2", "mkdocstrings==1.0.8", "mkdocstrings-python==2.0.11",
+                    "ruff>=0.6")  # ruff formats the signatures
     session.run("mkdocs", "build", "--strict", *session.posargs, env={"NO_MKDOCS_2_WARNING": "1"})
 
 
