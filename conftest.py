@@ -30,6 +30,16 @@ def strict() -> bool:
     return bool(flag) and flag.lower() not in ("0", "false", "no")
 
 
+@pytest.fixture
+def require_or_skip():
+    """``require_or_skip(ok, reason)``: a test needing a component that is not there skips with
+    ``reason`` on a developer's machine and fails under CI (the documentation toolchain, Chromium)."""
+    def check(ok, reason):
+        if not ok:
+            (pytest.fail if strict() else pytest.skip)(reason)
+    return check
+
+
 def pytest_sessionstart(session):
     if not strict():
         return

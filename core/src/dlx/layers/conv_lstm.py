@@ -339,8 +339,8 @@ Arguments:
         combined with ``dilation_rate > 1``.
     padding: ``"valid"`` or ``"same"`` (of the input convolution).
     data_format: ``"channels_last"`` (default) or ``"channels_first"``.
-    activation, recurrent_activation, use_bias, unit_forget_bias, *_initializer,
-    *_regularizer, *_constraint, dropout, recurrent_dropout, seed: as in ``LSTM``.
+    activation, recurrent_activation, use_bias, unit_forget_bias: as in ``LSTM``.
+    *_initializer, *_regularizer, *_constraint, dropout, recurrent_dropout, seed: as in ``LSTM``.
     return_sequences, return_state, go_backwards, stateful: as in ``RNN`` (``unroll`` and
         ``zero_output_for_mask`` are accepted as keyword arguments).
 

@@ -518,8 +518,8 @@ class ReversibleEmbedding(Embedding):
     ``x @ reverse_embeddings`` with ``tie_weights=False``).
 
     Arguments:
-        input_dim, output_dim, embeddings_initializer, embeddings_regularizer,
-        embeddings_constraint, mask_zero: as :class:`Embedding`.
+        input_dim, output_dim, mask_zero: as :class:`Embedding`.
+        embeddings_initializer, embeddings_regularizer, embeddings_constraint: as :class:`Embedding`.
         tie_weights: the reverse projection reuses the embedding table (else a separate
             ``(output_dim, input_dim)`` ``reverse_embeddings`` weight).
         reverse_dtype: dtype of the reverse matmul (default: the compute dtype).

@@ -40,9 +40,9 @@ class BatchNormalization(Layer):
         momentum: moving-average momentum.
         epsilon: added to the variance.
         center, scale: learn ``beta`` / ``gamma``.
-        beta_initializer, gamma_initializer, moving_mean_initializer,
-        moving_variance_initializer, beta_regularizer, gamma_regularizer, beta_constraint,
-        gamma_constraint: for the weights.
+        beta_initializer, gamma_initializer, moving_mean_initializer, moving_variance_initializer: initializers.
+        beta_regularizer, gamma_regularizer: regularizers of the weights.
+        beta_constraint, gamma_constraint: constraints of the weights.
         renorm: batch renormalization (Ioffe, 2017): in training, the batch-normalized values are
             corrected by ``r = clip(batch_std / renorm_std)`` and ``d = clip((batch_mean -
             renorm_mean) / renorm_std)`` (no gradient through them), where ``renorm_mean`` /
@@ -212,8 +212,9 @@ class LayerNormalization(Layer):
         axis: an int or a list of ints (default ``-1``).
         epsilon: added to the variance.
         center, scale: learn ``beta`` / ``gamma``.
-        beta_initializer, gamma_initializer, beta_regularizer, gamma_regularizer,
-        beta_constraint, gamma_constraint: for the weights.
+        beta_initializer, gamma_initializer: initializers of the weights.
+        beta_regularizer, gamma_regularizer: regularizers of the weights.
+        beta_constraint, gamma_constraint: constraints of the weights.
 
     Keras's deprecated ``rms_scaling=True`` keyword is accepted and computed as Keras computes it:
     no ``beta``, the input divided by ``sqrt(variance + epsilon)`` (not by its root mean square)

@@ -17,8 +17,8 @@ class Ftrl(Optimizer):
         learning_rate: float or schedule (default 0.001).
         learning_rate_power: a float <= 0 (``-0.5``: the usual 1/sqrt decay).
         initial_accumulator_value: starting value of ``n`` (>= 0).
-        l1_regularization_strength, l2_regularization_strength,
-        l2_shrinkage_regularization_strength: non-negative penalties.
+        l1_regularization_strength, l2_regularization_strength: non-negative penalties.
+        l2_shrinkage_regularization_strength: a non-negative penalty.
         beta: the beta of the paper (>= 0).
         **kwargs: the :class:`~dlx.optimizers.Optimizer` arguments.
     """

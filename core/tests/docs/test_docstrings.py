@@ -1,0 +1,163 @@
+"""Docstring coverage of dlx's public names: each has a docstring, and an ``Arguments:`` (or
+``Args:``) section names exactly the signature's parameters.
+
+The known gaps are listed in ``docstring_allowlist.txt`` (one qualified name a line, ``#``
+comments). The list only shrinks: a new gap fails, and so does a listed name that has been fixed
+(delete its line). ``python core/tests/docs/test_docstrings.py`` prints the coverage.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib
+import inspect
+import re
+import types
+from pathlib import Path
+
+MODULES = ("dlx.layers", "dlx.losses", "dlx.metrics", "dlx.optimizers", "dlx.callbacks")
+ALLOWLIST = Path(__file__).with_name("docstring_allowlist.txt")
+_SECTION = re.compile(r"^(\s*)(Arguments|Args|Parameters):\s*$")
+_VARARG = re.compile(r"^\*{1,2}(?=[A-Za-z])")
+_ENTRY = re.compile(r"^([\w*]+(?:\s*,\s*[\w*]+)*)\s*(?:\([^)]*\))?:(?:\s|$)")
+
+
+def documented_arguments(doc: str) -> tuple[list[str], list[str]] | None:
+    """``(names, malformed entries)`` of a docstring's ``Arguments:`` section (``a, b: ...``
+    lines give both names), or None when the docstring has no such section."""
+    lines = inspect.cleandoc(doc).splitlines()
+    for i, line in enumerate(lines):
+        m = _SECTION.match(line)
+        if m is None:
+            continue
+        header, names, bad, entry_indent = len(m[1]), [], [], None
+        for body in lines[i + 1:]:
+            if not body.strip():
+                continue
+            indent = len(body) - len(body.lstrip())
+            if indent <= header:
+                break
+            if entry_indent is None:
+                entry_indent = indent
+            if indent == entry_indent:
+                entry = _ENTRY.match(body.strip())
+                if entry is None:
+                    bad.append(body.strip())
+                else:
+                    names += [n.strip() for n in entry[1].split(",")]
+        return names, bad
+    return None
+
+
+def _parameters(obj) -> list[inspect.Parameter] | None:
+    try:
+        sig = inspect.signature(obj)
+    except (TypeError, ValueError):
+        return None
+    return [p for p in sig.parameters.values() if p.name not in ("self", "cls")]
+
+
+def argument_problems(obj, names: list[str]) -> list[str]:
+    """How the documented ``names`` disagree with ``obj``'s signature (empty when they agree).
+    ``*_initializer`` style wildcards match by pattern; ``*args`` / ``**kwargs`` may be left out;
+    with ``**kwargs`` in the signature, the keywords it accepts may be documented too."""
+    params = _parameters(obj)
+    if params is None:
+        return []
+    spelled = {p.name: ("*" if p.kind is p.VAR_POSITIONAL else "**" if p.kind is p.VAR_KEYWORD else "") + p.name
+               for p in params}
+    patterns = [_VARARG.sub("", n) for n in names]  # "*args" -> "args"; "*_initializer" stays a pattern
+    takes_kwargs = any(p.kind is p.VAR_KEYWORD for p in params)  # documents keywords it accepts
+    problems = []
+    for n, pattern in zip(names, patterns):
+        if not fnmatch.filter(spelled, pattern) and not takes_kwargs:
+            which = "matches no parameter" if "*" in pattern else "is not a parameter"
+            problems.append(f"documents {n!r}, which {which}")
+    covered = {p for p in spelled if any(fnmatch.fnmatchcase(p, pattern) for pattern in patterns)}
+    problems += [f"does not document {spelled[p]!r}" for p in spelled
+                 if p not in covered and not spelled[p].startswith("*")]
+    return problems
+
+
+def public_objects():
+    """``(qualified name, object)`` for each public class and function of MODULES, an object
+    exported under several names (aliases) once, under its first name."""
+    seen = set()
+    for modname in MODULES:
+        module = importlib.import_module(modname)
+        for name in sorted(module.__all__):
+            obj = getattr(module, name)
+            if not isinstance(obj, (type, types.FunctionType)) or id(obj) in seen:
+                continue
+            seen.add(id(obj))
+            yield f"{modname}.{name}", obj
+
+
+def gaps() -> tuple[dict[str, str], int]:
+    """The public names with a docstring problem (name -> problem) and how many were checked."""
+    found, total = {}, 0
+    for qualname, obj in public_objects():
+        total += 1
+        doc = obj.__dict__.get("__doc__") if isinstance(obj, type) else obj.__doc__
+        if not doc or not doc.strip():
+            found[qualname] = "no docstring"
+            continue
+        section = documented_arguments(doc)
+        target = obj.__init__ if isinstance(obj, type) else obj
+        problems = [] if section is None else [
+            *(f"malformed entry {b!r}" for b in section[1]), *argument_problems(target, section[0])]
+        if problems:
+            found[qualname] = "; ".join(problems)
+    return found, total
+
+
+def _allowlisted() -> set[str]:
+    lines = (line.split("#", 1)[0].strip() for line in ALLOWLIST.read_text().splitlines())
+    return {line for line in lines if line}
+
+
+def test_parser_and_checker():
+    def f(units, kernel_initializer=None, bias_initializer=None, *, seed=None, **kwargs):
+        pass
+
+    doc = """Summary.
+
+        Arguments:
+            units: output size, wrapped
+                over two lines.
+            *_initializer: initializers.
+            seed (int): a seed.
+            **kwargs: base arguments.
+
+        Returns:
+            x: not an argument.
+        """
+    names, bad = documented_arguments(doc)
+    assert names == ["units", "*_initializer", "seed", "**kwargs"] and bad == []
+    assert argument_problems(f, names) == []
+    def g(units, kernel_initializer=None, bias_initializer=None, *, seed=None):
+        pass
+
+    assert argument_problems(g, ["units", "seeds"]) == [
+        "documents 'seeds', which is not a parameter", "does not document 'kernel_initializer'",
+        "does not document 'bias_initializer'", "does not document 'seed'"]
+    assert argument_problems(f, [*names, "input_shape"]) == []  # a keyword **kwargs takes
+    assert documented_arguments("No section.") is None
+    assert documented_arguments("S.\n\nArgs:\n    a/b: both.\n")[1] == ["a/b: both."]
+
+
+def test_public_docstrings():
+    found, _ = gaps()
+    allowed = _allowlisted()
+    new = {k: v for k, v in found.items() if k not in allowed}
+    fixed = sorted(allowed - set(found))
+    assert not new, "public names with docstring problems (fix them):\n" + "\n".join(
+        f"  {k}: {v}" for k, v in sorted(new.items()))
+    assert not fixed, ("fixed, delete from docstring_allowlist.txt:\n  " + "\n  ".join(fixed))
+
+
+if __name__ == "__main__":
+    found, total = gaps()
+    for k, v in sorted(found.items()):
+        print(f"{k}  # {v}")
+    print(f"# {total - len(found)} / {total} public names clean ({100 * (total - len(found)) / total:.1f}%)")

@@ -1,0 +1,75 @@
+"""Every guide's Python code runs, on the NumPy backend (the convention is docs/writing-docs.md).
+
+Each page's ```` ```python ```` blocks run in order in one namespace, in a fresh interpreter per
+page whose working directory is a temporary folder. A block right after
+``<!-- docs-test: skip: REASON -->`` is not run; ``<!-- docs-test: setup`` ... ``-->`` holds
+hidden code (inputs a snippet assumes) that runs where it stands. A traceback names the page and
+the Markdown line.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from .site import DOCS
+
+_TOKEN = re.compile(
+    r"^<!-- docs-test: skip: (?P<skip>[^\n]+?) -->\n(?=```)"
+    r"|^<!-- docs-test: setup\n(?P<setup>.*?)^-->\n"
+    r"|^```python\n(?P<code>.*?)^```\n",
+    re.S | re.M)
+
+
+def runnable_chunks(text: str) -> list[tuple[int, str]]:
+    """The code a page runs, in order: ``(first Markdown line, source)`` pairs (setup comments
+    and unskipped ``python`` blocks). A ``docs-test`` comment that does not parse is an error."""
+    chunks, skip_next = [], False
+    for m in _TOKEN.finditer(text):
+        line = text.count("\n", 0, m.start()) + 2  # the first line inside the fence or comment
+        if m["skip"] is not None:
+            skip_next = True
+        elif m["setup"] is not None:
+            chunks.append((line, m["setup"]))
+        else:
+            if not skip_next:
+                chunks.append((line, m["code"]))
+            skip_next = False
+    comments = len(re.findall(r"<!-- docs-test", text))
+    parsed = sum(1 for m in _TOKEN.finditer(text) if m["code"] is None)
+    assert comments == parsed, "a <!-- docs-test ... --> comment is malformed (see docs/writing-docs.md)"
+    return chunks
+
+
+_RUNNER = """
+import sys
+ns = {"__name__": "__main__", "__file__": "guide.py"}  # in the temporary folder
+for path, line, src in CHUNKS:
+    exec(compile("\\n" * (line - 1) + src, path, "exec"), ns)
+"""
+
+PAGES = sorted(p for p in DOCS.glob("*.md") if "```python" in p.read_text())
+
+
+def test_convention_parser():
+    text = ("a\n<!-- docs-test: setup\nx = 1\n-->\n```python\ny = x\n```\n"
+            "<!-- docs-test: skip: needs torch -->\n```python\nimport torch\n```\n```bash\nls\n```\n"
+            "```python\nz = y\n```\n")
+    assert runnable_chunks(text) == [(3, "x = 1\n"), (6, "y = x\n"), (16, "z = y\n")]
+    with pytest.raises(AssertionError, match="malformed"):
+        runnable_chunks("<!-- docs-test: skip -->\n```python\n1\n```\n")
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_guide_code_runs(page, tmp_path):
+    chunks = [(str(page.relative_to(DOCS.parent)), line, src) for line, src in runnable_chunks(page.read_text())]
+    if not chunks:
+        pytest.skip(f"every Python block of {page.name} is marked skip")
+    env = {**os.environ, "DLX_BACKEND": "numpy", "PYTHONWARNINGS": "error::DeprecationWarning:dlx"}
+    proc = subprocess.run([sys.executable, "-c", f"CHUNKS = {chunks!r}\n{_RUNNER}"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0, f"{page.name}'s code failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}"
