@@ -156,6 +156,13 @@ def _broadcast_to_rule(x, shape=None, **kwargs):
 RULES = {"reshape": _reshape_rule, "broadcast_to": _broadcast_to_rule}
 
 
+def _window_rules():
+    from dlx.ops import window_shapes
+
+    RULES.update(window_shapes.RULES)
+    return RULES
+
+
 def _only_batch_unknown(args, kwargs) -> bool:
     """Whether every symbolic argument's unknown dims are at most its first one."""
     def ok(v):
@@ -170,7 +177,7 @@ def _only_batch_unknown(args, kwargs) -> bool:
 
 def infer(spec, args: tuple, kwargs: dict):
     """The symbolic output(s) of ``spec`` applied to ``args``/``kwargs``."""
-    rule = RULES.get(spec.name)
+    rule = (RULES if "conv" in RULES else _window_rules()).get(spec.name)
     if rule is not None:
         out = rule(*args, **kwargs)
         if out is not None:
