@@ -48,7 +48,7 @@ def _assemble(inputs, fmt, spatial, channels, dtype):
 
     if dtype is None or any(s is False for s in spatial):
         return None
-    batch = tuple(inputs.shape)[0]
+    batch = next(iter(inputs.shape))
     shape = (batch, *spatial, channels) if fmt == "channels_last" else (batch, channels, *spatial)
     return SymbolicTensor(shape, dtype)
 

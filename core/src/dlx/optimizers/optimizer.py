@@ -21,6 +21,14 @@ from dlx.variables import StatelessScope, Variable
 ITERATIONS_DTYPE = "int64"
 
 
+def _iterations_dtype() -> str:
+    """int64, or int32 on a backend without 64-bit types (jax without x64, where Keras's
+    iteration counter is int32 too and an int64 request only earns JAX's truncation warning)."""
+    from dlx.backend import registry
+
+    return ITERATIONS_DTYPE if registry.current().capabilities.float64 else "int32"
+
+
 def _check_positive(name: str, value, *, allow_none: bool = True, allow_zero: bool = False) -> None:
     if value is None and allow_none:
         return
@@ -92,7 +100,7 @@ class Optimizer:
         self._var_index: dict[int, int] = {}
         self._exclude_from_weight_decay: set[int] = set()
         self._exclude_from_weight_decay_names: list[str] = []
-        self._iterations = self._track(Variable(0, dtype=ITERATIONS_DTYPE, trainable=False, name="iteration"))
+        self._iterations = self._track(Variable(0, dtype=_iterations_dtype(), trainable=False, name="iteration"))
         if isinstance(learning_rate, _schedules.LearningRateSchedule) or callable(learning_rate):
             self._learning_rate = learning_rate
         elif isinstance(learning_rate, (int, float)) and not isinstance(learning_rate, bool):

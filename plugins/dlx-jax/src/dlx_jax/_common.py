@@ -41,6 +41,12 @@ def np_dtype(dtype: Any) -> np.dtype:
     return np.dtype(jnp.bfloat16) if dtypes.standardize(dtype) == "bfloat16" else dtypes.to_numpy_dtype(dtype)
 
 
+def widest(x: Any) -> jax.Array:
+    """``x`` in float64 for a computation the spec does in float64 -- or in float32 when JAX's x64
+    mode is off (there is no float64 then: asking for it would only earn JAX's truncation warning)."""
+    return x.astype(np.float64 if jax.config.jax_enable_x64 else np.float32)
+
+
 def floatx() -> np.dtype:
     return np_dtype(dtypes.floatx())
 

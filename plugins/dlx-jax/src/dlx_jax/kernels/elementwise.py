@@ -22,6 +22,7 @@ from dlx_jax._common import (
     promote,
     promote2,
     unary,
+    widest,
 )
 
 # ------------------------------------------------------------------------------ unary, any dtype
@@ -127,14 +128,14 @@ def _erfinv64(x):
 
 @jax.custom_jvp
 def _erfinv_impl(x):
-    return _erfinv64(x.astype(_F64)).astype(x.dtype)
+    return _erfinv64(widest(x)).astype(x.dtype)
 
 
 @_erfinv_impl.defjvp
 def _erfinv_jvp(primals, tangents):
     (x,), (dx,) = primals, tangents
-    y = _erfinv64(x.astype(_F64))
-    return y.astype(x.dtype), (dx.astype(_F64) * (math.sqrt(math.pi) / 2) * jnp.exp(y * y)).astype(x.dtype)
+    y = _erfinv64(widest(x))
+    return y.astype(x.dtype), (widest(dx) * (math.sqrt(math.pi) / 2) * jnp.exp(y * y)).astype(x.dtype)
 
 
 # XLA's erf_inv is 10-60 ULP off near +-1 in float32 and ~30 ULP in float64: evaluate the spec's

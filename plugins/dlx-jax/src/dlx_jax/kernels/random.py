@@ -14,10 +14,8 @@ from jax import lax
 
 from dlx import dtypes
 from dlx.ops.defs import random as spec
-from dlx_jax._common import FLOAT32, UINT32, arr, np_dtype
+from dlx_jax._common import FLOAT32, UINT32, arr, np_dtype, widest
 from dlx_jax.kernels.elementwise import erfinv64
-
-_F64 = np.dtype(np.float64)
 
 _SQRT2 = math.sqrt(2.0)
 _LO = np.nextafter(np.float32(-1.0), np.float32(0.0))
@@ -93,7 +91,7 @@ def random_uniform(seed, shape, minval=0.0, maxval=1.0, dtype=None):
         return f.astype(dt)
     # scaled in float64 and rounded once, as the spec does (float32 arithmetic loses the low
     # bits of results near 0 when minval < 0 < maxval)
-    return jnp.maximum(minval, f.astype(_F64) * (maxval - minval) + minval).astype(dt)
+    return jnp.maximum(minval, widest(f) * (maxval - minval) + minval).astype(dt)
 
 
 def random_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
@@ -104,7 +102,7 @@ def random_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
     u = jnp.maximum(_LO, _unit_float(random_bits(seed, shape)) * 2.0 - 1.0)
     # the transform runs in float64 and is rounded once (XLA's float32 erf_inv is up to 60 ULP
     # off near +-1, where the tails come from)
-    z = erfinv64(u.astype(_F64)) * _SQRT2
+    z = erfinv64(widest(u)) * _SQRT2
     return (z * stddev + mean if (mean, stddev) != (0.0, 1.0) else z).astype(dt)
 
 
@@ -114,7 +112,7 @@ def random_truncated_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
         return host
     dt = _fdt(dtype)
     v = _unit_float(random_bits(seed, shape)) * _TN_SCALE + _TN_SHIFT
-    z = erfinv64(v.astype(_F64)) * _SQRT2  # see random_normal
+    z = erfinv64(widest(v)) * _SQRT2  # see random_normal
     return (z * stddev + mean if (mean, stddev) != (0.0, 1.0) else z).astype(dt)
 
 
