@@ -19,7 +19,11 @@ its backend module (``dlx_jax.distribution``). It provides, as module-level func
   compiled step (tf: ``strategy.run`` over the replicas' shares of ``data``);
 * ``reduce_gradients(grads, batch_size, distribution)``: the gradients every replica applies,
   given this replica's rows in the batch (jax: unchanged, the compiler inserts the collectives;
-  torch: the all-reduced, row-weighted mean).
+  torch: the all-reduced, row-weighted mean);
+* optionally ``PLACE_BATCHES_ON_STEP_THREAD = True``: :func:`distribute_batch` runs on the thread
+  that runs the steps instead of the trainer's prefetch thread;
+* optionally ``launch(num_devices)``: how to start a job of that many devices
+  (:mod:`dlx.distribution.launch`; the conformance suite's distribution tier needs it).
 
 Nothing here imports a framework.
 """
@@ -210,7 +214,13 @@ def batch_distributor(training: bool):
     if dist is None:
         return None
     eng = current_engine()
-    return lambda batch: eng.distribute_batch(batch, dist, training)
+
+    def distribute(batch):
+        return eng.distribute_batch(batch, dist, training)
+
+    # an engine whose placement must not run beside a step (jax's CPU collectives) says so
+    distribute.on_step_thread = bool(getattr(eng, "PLACE_BATCHES_ON_STEP_THREAD", False))
+    return distribute
 
 
 def check_stateful_step(model) -> None:

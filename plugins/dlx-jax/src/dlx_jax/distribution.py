@@ -22,6 +22,11 @@ from dlx.distribution.meshlib import TensorLayout
 
 _PLATFORMS = {"cuda": "gpu", "rocm": "gpu"}
 
+#: batches are placed on the thread that runs the steps, not on the trainer's prefetch thread: a
+#: placement there, concurrent with a step's collectives, deadlocks XLA's CPU all-reduce rendezvous
+#: (host devices on few cores; seen on 2 cores with 2 and 4 devices)
+PLACE_BATCHES_ON_STEP_THREAD = True
+
 
 def _platform(device_type):
     return None if device_type is None else _PLATFORMS.get(device_type, device_type)
