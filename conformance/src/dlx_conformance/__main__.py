@@ -22,6 +22,10 @@ def main(argv=None) -> int:
     p.add_argument("backend", help="backend name (as listed by `python -m dlx info`)")
     p.add_argument("--report", metavar="DIR", help="write report.json, NAME.json and NAME.md here")
     p.add_argument("--xfail-file", metavar="FILE", help="override the backend's strict xfail file")
+    p.add_argument("--tiers", metavar="LIST", help="comma-separated tiers to run: value, grad, rule, distribution "
+                   "(default: all)")
+    p.add_argument("--distribution-devices", metavar="N", type=int,
+                   help="devices of the distribution tier's N-device mesh (default 4)")
     args, rest = p.parse_known_args(argv)
     cmd = [suite_path(), "-c", os.path.join(suite_path(), "pytest.ini"), "--rootdir", suite_path(),
            "--dlx-backend", args.backend, "-q", "-p", "no:benchmark"]
@@ -31,6 +35,10 @@ def main(argv=None) -> int:
         cmd += ["--dlx-report", args.report]
     if args.xfail_file:
         cmd += ["--dlx-xfail-file", args.xfail_file]
+    if args.tiers:
+        cmd += ["--dlx-tiers", args.tiers]
+    if args.distribution_devices:
+        cmd += ["--dlx-distribution-devices", str(args.distribution_devices)]
     return pytest.main(cmd + rest)
 
 

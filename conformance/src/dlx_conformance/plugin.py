@@ -22,6 +22,18 @@ def pytest_addoption(parser):
     group.addoption("--dlx-report", default=None, help="write report.json, NAME.json and NAME.md to this folder")
     group.addoption("--dlx-xfail-file", default=None,
                     help="override the backend's strict xfail file (one 'test-id  # reason' per line)")
+    group.addoption("--dlx-tiers", default=",".join(TIERS.values()),
+                    help=f"comma-separated tiers to run (default: all of {', '.join(TIERS.values())})")
+    group.addoption("--dlx-distribution-devices", type=int, default=4,
+                    help="devices of the distribution tier's N-device mesh (default 4)")
+
+
+#: test function -> tier
+TIERS = {"test_value": "value", "test_grad": "grad", "test_grad_rule": "rule", "test_distribution": "distribution"}
+
+
+def tier_of(item_name: str) -> str | None:
+    return TIERS.get(item_name.partition("[")[0])
 
 
 def backend_name(config) -> str | None:
@@ -82,6 +94,19 @@ def pytest_collection_modifyitems(config, items):
     unknown = set(xfails) - seen
     if unknown and not config.getoption("-k"):
         raise pytest.UsageError(f"xfail file lists tests that do not exist: {sorted(unknown)[:5]}")
+    _select_tiers(config, items)
+
+
+def _select_tiers(config, items):
+    """Deselects the tests of the tiers ``--dlx-tiers`` does not name."""
+    tiers = {t.strip() for t in config.getoption("--dlx-tiers").split(",") if t.strip()}
+    if tiers - set(TIERS.values()):
+        raise pytest.UsageError(f"--dlx-tiers: unknown tier(s) {sorted(tiers - set(TIERS.values()))}; the tiers are "
+                                f"{', '.join(TIERS.values())}")
+    keep = [item for item in items if tier_of(item.name) in tiers]
+    if len(keep) < len(items):
+        config.hook.pytest_deselected(items=[item for item in items if tier_of(item.name) not in tiers])
+        items[:] = keep
 
 
 def record(config, result) -> None:

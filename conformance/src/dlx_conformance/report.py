@@ -23,9 +23,16 @@ def _atomic_write(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def _is_distribution(row) -> bool:
+    return row.get("tier") == "distribution" or row["nodeid"].startswith("test_distribution")
+
+
 def summarize(rows):
+    """(op, dtype) -> tier -> rows, for the op tiers (value, grad, rule)."""
     table = defaultdict(lambda: {"value": [], "grad": [], "rule": []})
     for r in rows:
+        if _is_distribution(r):
+            continue
         if "op" not in r:
             name = r["nodeid"]
             tier = "rule" if name.startswith("test_grad_rule") else "grad" if name.startswith("test_grad") else "value"
@@ -49,6 +56,34 @@ def _cell(entries):
     return status, ("∞" if metric == math.inf else f"{metric:.3g}")
 
 
+def distribution_rows(rows) -> list[dict]:
+    """The distribution tier's outcome per distribution kind."""
+    out = []
+    for r in rows:
+        if _is_distribution(r):
+            kind = r.get("op") or r["nodeid"][r["nodeid"].index("[") + 1:-1]
+            out.append({"kind": kind, "outcome": r["outcome"], "wasxfail": r.get("wasxfail", False),
+                        **{k: r[k] for k in ("metric", "tolerance", "devices", "processes", "detail", "skip_reason")
+                           if k in r}})
+    return out
+
+
+def _distribution_lines(entries) -> list[str]:
+    if not entries:
+        return []
+    lines = ["", "## Distribution tier", "",
+             "One SGD step of an MLP on a 1-device and an N-device mesh (`dlx_conformance.distribution`); "
+             "κ = max |w_N - w_1| / (u·S).", "",
+             "| distribution | status | devices (processes) | class | κ | detail |", "|---|---|---|---|---|---|"]
+    for e in entries:
+        status = "xfail" if e["wasxfail"] else {"passed": "pass", "failed": "FAIL", "skipped": "skip"}[e["outcome"]]
+        where = f"{e['devices']} ({e['processes']})" if "devices" in e else "—"
+        metric = "∞" if e.get("metric") == math.inf else (f"{e['metric']:.3g}" if "metric" in e else "—")
+        detail = e.get("detail") or e.get("skip_reason", "")
+        lines.append(f"| {e['kind']} | {status} | {where} | {e.get('tolerance', '—')} | {metric} | {detail} |")
+    return lines
+
+
 def _op_sources(backend) -> dict:
     """How many ops the backend runs natively, by decomposition and by reference fallback."""
     sources = backend.op_table and backend.op_sources
@@ -59,7 +94,7 @@ def _op_sources(backend) -> dict:
 
 def write_report(folder: Path, backend, rows) -> dict:
     table = summarize(rows)
-    cases = [r for r in rows if "ok" in r and r.get("tier") != "rule"]
+    cases = [r for r in rows if "ok" in r and r.get("tier") in ("value", "grad")]
     rules = [r for r in rows if r.get("tier") == "rule"]
     within = sum(1 for r in cases if r["ok"])
     plain = sum(1 for r in cases if r.get("allclose_1e7"))
@@ -88,6 +123,7 @@ def write_report(folder: Path, backend, rows) -> dict:
             "grad_rules_checked": sum(1 for r in rules if not r.get("detail", "").startswith("skipped")),
             "grad_rules_agreeing": sum(1 for r in rules if r["ok"] and not r.get("detail", "").startswith("skipped")),
         },
+        "distribution": distribution_rows(rows),
         "rows": rows,
     }
     text = json.dumps(data, indent=1, default=str)
@@ -126,6 +162,7 @@ def write_report(folder: Path, backend, rows) -> dict:
         v, vm = _cell(cell["value"])
         g, gm = _cell(cell["grad"])
         lines.append(f"| {op} | {dtype} | {tol} | {v} | {vm} | {g} | {gm} |")
+    lines += _distribution_lines(data["distribution"])
     skipped = sorted({r.get("skip_reason", "") for r in rows if r["outcome"] == "skipped"} - {""})
     if skipped:
         lines += ["", "## Skips", ""] + [f"- {s}" for s in skipped]

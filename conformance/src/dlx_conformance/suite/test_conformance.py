@@ -1,7 +1,10 @@
-"""The conformance tests: op values and op gradients, every registered op x case x dtype.
+"""The conformance tests: op values and op gradients, every registered op x case x dtype, and
+the distribution tier.
 
-Test ids are stable: ``test_value[<op>-<case>-<dtype>]``, ``test_grad[<op>-<case>-<dtype>]`` and
-``test_grad_rule[<op>-<case>-float64]`` (the spec's gradient rule vs finite differences).
+Test ids are stable: ``test_value[<op>-<case>-<dtype>]``, ``test_grad[<op>-<case>-<dtype>]``,
+``test_grad_rule[<op>-<case>-float64]`` (the spec's gradient rule vs finite differences) and
+``test_distribution[DataParallel]`` / ``test_distribution[ModelParallel]`` (one training step on
+a 1-device and an N-device mesh, see :mod:`dlx_conformance.distribution`).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import dataclasses
 import pytest
 
 from dlx_conformance.checks import grad_case, iter_cases, rule_case, value_case
+from dlx_conformance.distribution import KINDS
 
 _CASES = list(iter_cases())
 _GRAD_CASES = [(s, c, d) for s, c, d in _CASES if c.grad and s.grad is not None and d.startswith("float")]
@@ -70,3 +74,23 @@ def test_grad_rule(request, backend, param):
     result = rule_case(spec, case, dtype)
     request.node._dlx_result = {k: v for k, v in dataclasses.asdict(result).items()}
     assert result.ok, f"{spec.name} [{case.name}] gradient rule disagrees with finite differences: {result.detail}"
+
+
+@pytest.fixture(scope="session")
+def distribution_tier(request, backend):
+    """The distribution tier's results on this backend (one N-device job for every kind)."""
+    from dlx_conformance import distribution
+
+    if not backend.capabilities.distribution:
+        pytest.skip(f"distribution: {backend.capabilities.reason('distribution')}")
+    return distribution.run(backend, request.config.getoption("--dlx-distribution-devices"))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_distribution(request, distribution_tier, kind):
+    result = distribution_tier[kind]
+    if isinstance(result, str):
+        pytest.skip(f"{kind}: {result}")
+    request.node._dlx_result = {"op": kind, "dtype": "float32", "tier": "distribution",
+                                **dataclasses.asdict(result)}
+    assert result.ok, f"{kind} on {result.devices} devices disagrees with 1 device: {result.detail}"

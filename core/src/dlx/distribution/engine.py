@@ -22,6 +22,10 @@ its backend module (``dlx_jax.distribution``). It provides, as module-level func
   torch: the all-reduced, row-weighted mean);
 * optionally ``write_once(write)``: runs a file write of values every process holds in one
   process of a multi-process job, the others waiting for it (without it every process writes).
+* optionally ``PLACE_BATCHES_ON_STEP_THREAD = True``: :func:`distribute_batch` runs on the thread
+  that runs the steps instead of the trainer's prefetch thread;
+* optionally ``launch(num_devices)``: how to start a job of that many devices
+  (:mod:`dlx.distribution.launch`; the conformance suite's distribution tier needs it).
 
 Nothing here imports a framework.
 """
@@ -213,7 +217,13 @@ def batch_distributor(training: bool):
     if dist is None:
         return None
     eng = current_engine()
-    return lambda batch: eng.distribute_batch(batch, dist, training)
+
+    def distribute(batch):
+        return eng.distribute_batch(batch, dist, training)
+
+    # an engine whose placement must not run beside a step (jax's CPU collectives) says so
+    distribute.on_step_thread = bool(getattr(eng, "PLACE_BATCHES_ON_STEP_THREAD", False))
+    return distribute
 
 
 def check_stateful_step(model) -> None:

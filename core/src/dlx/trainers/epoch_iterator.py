@@ -106,10 +106,14 @@ class EpochIterator:
         cap = config.max_steps_per_epoch()
         return n if cap is None or (n is not None and n <= cap) else cap
 
-    def _convert(self, batch):
+    def _convert_only(self, batch):
         b = self.backend
         if b is not None and self.convert:
             batch = tree.map_structure(lambda a: b.convert_to_tensor(a), batch)
+        return batch
+
+    def _convert(self, batch):
+        batch = self._convert_only(batch)
         if self.distribute is not None:
             batch = self.distribute(batch)
         return batch
@@ -118,6 +122,9 @@ class EpochIterator:
         it = self.adapter.get_numpy_iterator(self._pass)
         self._pass += 1
         if self.prefetch and self.backend is not None:
+            distribute = self.distribute
+            if getattr(distribute, "on_step_thread", False):  # placed on this thread, after the prefetch
+                return (distribute(b) for b in Prefetcher(it, self._convert_only, self.prefetch))
             return iter(Prefetcher(it, self._convert, self.prefetch))
         if not self.convert and self.distribute is None:
             return iter(it)

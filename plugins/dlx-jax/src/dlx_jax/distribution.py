@@ -11,13 +11,21 @@ feeds its own rows of the global batch (``jax.make_array_from_process_local_data
 
 from __future__ import annotations
 
+import os
+
 import jax
 import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
+from dlx.distribution.launch import Launch
 from dlx.distribution.meshlib import TensorLayout
 
 _PLATFORMS = {"cuda": "gpu", "rocm": "gpu"}
+
+#: batches are placed on the thread that runs the steps, not on the trainer's prefetch thread: a
+#: placement there, concurrent with a step's collectives, deadlocks XLA's CPU all-reduce rendezvous
+#: (host devices on few cores; seen on 2 cores with 2 and 4 devices)
+PLACE_BATCHES_ON_STEP_THREAD = True
 
 
 def _platform(device_type):
@@ -53,6 +61,16 @@ def initialize(job_addresses, num_processes, process_id) -> None:
         jax.config.update("jax_cpu_collectives_implementation", "gloo")
     jax.distributed.initialize(coordinator_address=coordinator, num_processes=num_processes,
                                process_id=process_id)
+
+
+def launch(num_devices) -> Launch:
+    """A job of ``num_devices`` devices: the accelerators when there are that many, else that many
+    host CPU devices in one process (``--xla_force_host_platform_device_count``)."""
+    if jax.default_backend() != "cpu" and jax.device_count() >= num_devices:
+        return Launch(device_type=_PLATFORMS.get(jax.default_backend(), jax.default_backend()))
+    flags = [f for f in os.environ.get("XLA_FLAGS", "").split() if "host_platform_device_count" not in f]
+    return Launch(env={"XLA_FLAGS": " ".join([*flags, f"--xla_force_host_platform_device_count={num_devices}"])},
+                  device_type="cpu")
 
 
 def num_processes() -> int:

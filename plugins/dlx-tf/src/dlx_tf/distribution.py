@@ -28,6 +28,7 @@ import tensorflow as tf
 
 from dlx import tree_util
 from dlx.distribution.engine import DistributionUnsupportedError
+from dlx.distribution.launch import Launch
 from dlx.distribution.meshlib import TensorLayout
 
 #: the replicas average their gradients inside the training step (``reduce_gradients``); a step
@@ -110,6 +111,21 @@ def initialize(job_addresses, num_processes, process_id) -> None:
     chiefs = len(cluster.get("chief", []))
     rank = resolver.task_id + (chiefs if task["type"] == "worker" else 0)
     _JOB[0] = (strategy, chiefs + len(cluster.get("worker", [])), rank)
+
+
+def launch(num_devices) -> Launch:
+    """A job of ``num_devices`` devices in one process: the GPUs when there are that many, else
+    that many logical CPUs (:func:`split_cpu`, before TF starts its runtime)."""
+    if len(tf.config.list_physical_devices("GPU")) >= num_devices:
+        return Launch(device_type="gpu")
+    return Launch(setup="dlx_tf.distribution:split_cpu", device_type="cpu")
+
+
+def split_cpu(num_devices) -> None:
+    """Splits the first physical CPU into ``num_devices`` logical devices (before TF's runtime
+    starts)."""
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * num_devices)
 
 
 def num_processes() -> int:

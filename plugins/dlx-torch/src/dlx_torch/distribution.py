@@ -36,6 +36,7 @@ import numpy as np
 import torch
 import torch.distributed as tdist
 
+from dlx.distribution.launch import Launch
 from dlx.distribution.meshlib import TensorLayout
 from dlx_torch import _replay
 from dlx_torch._tensors import DEVICE, is_dtensor, to_t
@@ -89,6 +90,11 @@ def initialize(job_addresses, num_processes, process_id) -> None:
                          f"{rank if rank >= 0 else None}, MASTER_ADDR={os.environ.get('MASTER_ADDR')}")
     backend = "nccl" if DEVICE.type == "cuda" else "gloo"
     tdist.init_process_group(backend, rank=rank, world_size=world, timeout=timedelta(minutes=5))
+
+
+def launch(num_devices) -> Launch:
+    """A job of ``num_devices`` devices: one process per device, joined by :func:`initialize`."""
+    return Launch(processes=num_devices)
 
 
 def num_processes() -> int:
