@@ -200,6 +200,58 @@ def test_compile_without_jit_replays_and_donates(backend):
         np.testing.assert_allclose(b.numpy(), w, rtol=1e-5, atol=1e-6)
 
 
+
+def _sgd_ref(w, g, lr):
+    return [w - g * lr]
+
+
+def _momentum_ref(w, g, m, lr, nesterov):
+    m1 = m * 0.9 - g * lr
+    return [w + m1 * 0.9 - g * lr if nesterov else w + m1, m1]
+
+
+def _rmsprop_ref(w, g, v, lr):
+    v1 = 0.9 * v + 0.1 * g * g
+    return [w - lr * g / np.sqrt(v1 + 1e-7), v1]
+
+
+def _adagrad_ref(w, g, a, lr):
+    a1 = a + g * g
+    return [w - lr * g / np.sqrt(a1 + 1e-7), a1]
+
+
+@pytest.mark.parametrize("name,n_state,call,ref", [
+    ("sgd", 0, lambda w, g, lr: [ops.sgd_update(w, g, lr)], _sgd_ref),
+    ("momentum", 1, lambda w, g, m, lr: list(ops.sgd_momentum_update(w, g, m, lr, 0.9)),
+     lambda *a: _momentum_ref(*a, False)),
+    ("nesterov", 1, lambda w, g, m, lr: list(ops.sgd_momentum_update(w, g, m, lr, 0.9, True)),
+     lambda *a: _momentum_ref(*a, True)),
+    ("rmsprop", 1, lambda w, g, v, lr: list(ops.rmsprop_update(w, g, v, lr, 0.9, 1e-7)), _rmsprop_ref),
+    ("adagrad", 1, lambda w, g, a, lr: list(ops.adagrad_update(w, g, a, lr, 1e-7)), _adagrad_ref),
+])
+def test_fused_updates_work_in_place_on_donated_state(backend, name, n_state, call, ref):
+    """The fused SGD / momentum / RMSprop / Adagrad kernels overwrite donated state in place (as
+    torch.optim does) and compute, donated or not, the float64 rule."""
+    rng = np.random.default_rng(1)
+    w0, g0 = rng.standard_normal((6, 5)), rng.standard_normal((6, 5))
+    states0 = [np.abs(rng.standard_normal((6, 5))) for _ in range(n_state)]
+    want = ref(w0, g0, *states0, 0.01)
+
+    def step(state, g, lr):
+        return call(state[0], g, *state[1:], lr)
+
+    state = [torch.tensor(a, dtype=torch.float32) for a in (w0, *states0)]
+    g, lr = torch.tensor(g0, dtype=torch.float32), torch.tensor(0.01)
+    with dlx.backend.use(backend):
+        pure = step([t.clone() for t in state], g, lr)
+        ids = [id(t) for t in state]
+        out = backend.compile(step, donate_argnums=0, jit=False)(state, g, lr)
+    assert [id(t) for t in out] == ids  # updated in place
+    assert all(not any(p is t for t in state) for p in pure)
+    for a, b, w in zip(out, pure, want):
+        np.testing.assert_allclose(a.numpy(), w, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(b.numpy(), w, rtol=1e-5, atol=1e-6)
+
 def test_compile_uses_torch_compile_and_caches(on_torch, backend):
     traces = []
 

@@ -37,6 +37,16 @@ def absolute(x):
     return _STATE.kernels['absolute'](x)
 
 
+def adagrad_update(variable, gradient, accumulator, learning_rate, epsilon=1e-07):
+    """One Adagrad step: returns ``(new_variable, new_accumulator)`` with
+    ``new_accumulator = accumulator + gradient**2`` and
+    ``new_variable = variable - learning_rate * gradient / sqrt(new_accumulator + epsilon)``.
+    """
+    if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(accumulator, _Special) or isinstance(learning_rate, _Special):
+        return _slow(_REGISTRY['adagrad_update'], (variable, gradient, accumulator, learning_rate, epsilon,), {})
+    return _STATE.kernels['adagrad_update'](variable, gradient, accumulator, learning_rate, epsilon)
+
+
 def adam_update(variable, gradient, m, v, alpha, beta_1=0.9, beta_2=0.999, epsilon=1e-07):
     """One Adam step for one weight: returns ``(new_variable, new_m, new_v)`` with
     ``new_m = m + (gradient - m)(1 - beta_1)``, ``new_v = v + (gradient**2 - v)(1 - beta_2)`` and
@@ -2455,6 +2465,16 @@ def rms_normalization(x, scale=None, axis=-1, epsilon=None):
     return _STATE.kernels['rms_normalization'](x, scale, axis, epsilon)
 
 
+def rmsprop_update(variable, gradient, v, learning_rate, rho=0.9, epsilon=1e-07):
+    """One (uncentered, momentum-free) RMSprop step: returns ``(new_variable, new_v)`` with
+    ``new_v = rho v + (1 - rho) gradient**2`` and
+    ``new_variable = variable - learning_rate * gradient / sqrt(new_v + epsilon)``.
+    """
+    if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(v, _Special) or isinstance(learning_rate, _Special):
+        return _slow(_REGISTRY['rmsprop_update'], (variable, gradient, v, learning_rate, rho, epsilon,), {})
+    return _STATE.kernels['rmsprop_update'](variable, gradient, v, learning_rate, rho, epsilon)
+
+
 def roll(x, shift, axis=None):
     """Rolls elements along ``axis`` (the flattened array if None)."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
@@ -2620,6 +2640,23 @@ def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, paddin
     if isinstance(inputs, _Special) or isinstance(depthwise_kernel, _Special) or isinstance(pointwise_kernel, _Special):
         return _slow(_REGISTRY['separable_conv'], (inputs, depthwise_kernel, pointwise_kernel, strides, padding, data_format, dilation_rate,), {})
     return _STATE.kernels['separable_conv'](inputs, depthwise_kernel, pointwise_kernel, strides, padding, data_format, dilation_rate)
+
+
+def sgd_momentum_update(variable, gradient, m, learning_rate, momentum=0.9, nesterov=False):
+    """One SGD step with momentum: returns ``(new_variable, new_m)`` with
+    ``new_m = m * momentum - gradient * learning_rate`` and ``new_variable = variable + new_m``
+    (Nesterov: ``variable + new_m * momentum - gradient * learning_rate``).
+    """
+    if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(learning_rate, _Special):
+        return _slow(_REGISTRY['sgd_momentum_update'], (variable, gradient, m, learning_rate, momentum, nesterov,), {})
+    return _STATE.kernels['sgd_momentum_update'](variable, gradient, m, learning_rate, momentum, nesterov)
+
+
+def sgd_update(variable, gradient, learning_rate):
+    """One plain gradient-descent step: ``variable - gradient * learning_rate`` (a scalar tensor)."""
+    if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(learning_rate, _Special):
+        return _slow(_REGISTRY['sgd_update'], (variable, gradient, learning_rate,), {})
+    return _STATE.kernels['sgd_update'](variable, gradient, learning_rate)
 
 
 def sigmoid(x):
@@ -3282,6 +3319,7 @@ def zeros_like(x, dtype=None):
 __all__ = [
     'abs',
     'absolute',
+    'adagrad_update',
     'adam_update',
     'adaptive_average_pool',
     'adaptive_max_pool',
@@ -3553,6 +3591,7 @@ __all__ = [
     'rgb_to_hsv',
     'right_shift',
     'rms_normalization',
+    'rmsprop_update',
     'roll',
     'rot90',
     'round',
@@ -3571,6 +3610,8 @@ __all__ = [
     'select',
     'selu',
     'separable_conv',
+    'sgd_momentum_update',
+    'sgd_update',
     'sigmoid',
     'sign',
     'signbit',

@@ -35,10 +35,9 @@ class Adagrad(Optimizer):
 
     def update_step(self, gradient, variable, learning_rate):
         acc = self._accumulators[self._index(variable)]
-        new_acc = ops.add(acc.value, ops.square(gradient))
+        new_var, new_acc = ops.adagrad_update(variable.value, gradient, acc.value, learning_rate, self.epsilon)
         acc.assign(new_acc)
-        variable.assign(ops.subtract(variable.value, ops.divide(ops.multiply(learning_rate, gradient),
-                                                                ops.sqrt(ops.add(new_acc, self.epsilon)))))
+        variable.assign(new_var)
 
     def get_config(self):
         return {**super().get_config(), "initial_accumulator_value": self.initial_accumulator_value,
