@@ -220,6 +220,18 @@ def _adagrad_ref(w, g, a, lr):
     return [w - lr * g / np.sqrt(a1 + 1e-7), a1]
 
 
+def _adamax_ref(w, g, m, u, alpha):
+    m1 = m + (g - m) * 0.1
+    u1 = np.maximum(0.999 * u, np.abs(g))
+    return [w - alpha * m1 / (u1 + 1e-7), m1, u1]
+
+
+def _adadelta_ref(w, g, eg, ed, lr):
+    eg1 = 0.95 * eg + 0.05 * g * g
+    delta = -np.sqrt(ed + 1e-7) / np.sqrt(eg1 + 1e-7) * g
+    return [w + lr * delta, eg1, 0.95 * ed + 0.05 * delta * delta]
+
+
 @pytest.mark.parametrize("name,n_state,call,ref", [
     ("sgd", 0, lambda w, g, lr: [ops.sgd_update(w, g, lr)], _sgd_ref),
     ("momentum", 1, lambda w, g, m, lr: list(ops.sgd_momentum_update(w, g, m, lr, 0.9)),
@@ -228,9 +240,12 @@ def _adagrad_ref(w, g, a, lr):
      lambda *a: _momentum_ref(*a, True)),
     ("rmsprop", 1, lambda w, g, v, lr: list(ops.rmsprop_update(w, g, v, lr, 0.9, 1e-7)), _rmsprop_ref),
     ("adagrad", 1, lambda w, g, a, lr: list(ops.adagrad_update(w, g, a, lr, 1e-7)), _adagrad_ref),
+    ("adamax", 2, lambda w, g, m, u, a: list(ops.adamax_update(w, g, m, u, a, 0.9, 0.999, 1e-7)), _adamax_ref),
+    ("adadelta", 2, lambda w, g, eg, ed, lr: list(ops.adadelta_update(w, g, eg, ed, lr, 0.95, 1e-7)),
+     _adadelta_ref),
 ])
 def test_fused_updates_work_in_place_on_donated_state(backend, name, n_state, call, ref):
-    """The fused SGD / momentum / RMSprop / Adagrad kernels overwrite donated state in place (as
+    """The fused SGD / momentum / RMSprop / Adagrad / Adamax / Adadelta kernels overwrite donated state in place (as
     torch.optim does) and compute, donated or not, the float64 rule."""
     rng = np.random.default_rng(1)
     w0, g0 = rng.standard_normal((6, 5)), rng.standard_normal((6, 5))

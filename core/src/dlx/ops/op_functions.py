@@ -37,6 +37,17 @@ def absolute(x):
     return _STATE.kernels['absolute'](x)
 
 
+def adadelta_update(variable, gradient, accumulated_grad, accumulated_delta, learning_rate, rho=0.95, epsilon=1e-07):
+    """One Adadelta step: returns ``(new_variable, new_accumulated_grad, new_accumulated_delta)``
+    with ``new_eg = rho eg + (1 - rho) gradient**2``,
+    ``delta = -sqrt(ed + epsilon) / sqrt(new_eg + epsilon) * gradient``,
+    ``new_ed = rho ed + (1 - rho) delta**2`` and ``new_variable = variable + learning_rate * delta``.
+    """
+    if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(accumulated_grad, _Special) or isinstance(accumulated_delta, _Special) or isinstance(learning_rate, _Special):
+        return _slow(_REGISTRY['adadelta_update'], (variable, gradient, accumulated_grad, accumulated_delta, learning_rate, rho, epsilon,), {})
+    return _STATE.kernels['adadelta_update'](variable, gradient, accumulated_grad, accumulated_delta, learning_rate, rho, epsilon)
+
+
 def adagrad_update(variable, gradient, accumulator, learning_rate, epsilon=1e-07):
     """One Adagrad step: returns ``(new_variable, new_accumulator)`` with
     ``new_accumulator = accumulator + gradient**2`` and
@@ -56,6 +67,17 @@ def adam_update(variable, gradient, m, v, alpha, beta_1=0.9, beta_2=0.999, epsil
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(v, _Special) or isinstance(alpha, _Special):
         return _slow(_REGISTRY['adam_update'], (variable, gradient, m, v, alpha, beta_1, beta_2, epsilon,), {})
     return _STATE.kernels['adam_update'](variable, gradient, m, v, alpha, beta_1, beta_2, epsilon)
+
+
+def adamax_update(variable, gradient, m, u, alpha, beta_1=0.9, beta_2=0.999, epsilon=1e-07):
+    """One Adamax step: returns ``(new_variable, new_m, new_u)`` with
+    ``new_m = m + (gradient - m)(1 - beta_1)``, ``new_u = max(beta_2 u, |gradient|)`` and
+    ``new_variable = variable - alpha * new_m / (new_u + epsilon)``; ``alpha`` is the learning rate
+    over ``1 - beta_1**t`` (a scalar tensor).
+    """
+    if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(u, _Special) or isinstance(alpha, _Special):
+        return _slow(_REGISTRY['adamax_update'], (variable, gradient, m, u, alpha, beta_1, beta_2, epsilon,), {})
+    return _STATE.kernels['adamax_update'](variable, gradient, m, u, alpha, beta_1, beta_2, epsilon)
 
 
 def adaptive_average_pool(inputs, output_size, data_format=None):
@@ -3319,8 +3341,10 @@ def zeros_like(x, dtype=None):
 __all__ = [
     'abs',
     'absolute',
+    'adadelta_update',
     'adagrad_update',
     'adam_update',
+    'adamax_update',
     'adaptive_average_pool',
     'adaptive_max_pool',
     'add',

@@ -129,13 +129,12 @@ class Adamax(Optimizer):
         t = ops.cast(ops.add(self._update_count(), 1), variable.dtype)
         b1p = ops.power(ops.cast(self.beta_1, variable.dtype), t)
         m, u = self._m[i], self._u[i]
-        new_m = ops.add(m.value, ops.multiply(ops.subtract(gradient, m.value), 1 - self.beta_1))
-        new_u = ops.maximum(ops.multiply(self.beta_2, u.value), ops.abs(gradient))
+        alpha = ops.divide(learning_rate, ops.subtract(1.0, b1p))
+        new_var, new_m, new_u = ops.adamax_update(variable.value, gradient, m.value, u.value, alpha,
+                                                  self.beta_1, self.beta_2, self.epsilon)
         m.assign(new_m)
         u.assign(new_u)
-        variable.assign(ops.subtract(variable.value, ops.divide(ops.multiply(learning_rate, new_m),
-                                                                ops.multiply(ops.subtract(1.0, b1p),
-                                                                             ops.add(new_u, self.epsilon)))))
+        variable.assign(new_var)
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}

@@ -160,3 +160,47 @@ def adagrad_update(variable, gradient, accumulator, learning_rate, epsilon=1e-7)
     var, g, acc, lr = promote(variable, gradient, accumulator, learning_rate)
     new_acc = acc + g * g
     return var - lr * g / np.sqrt(new_acc + var.dtype.type(epsilon)), new_acc
+
+
+def adamax_update_decomposition(variable, gradient, m, u, alpha, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    new_m = K.add(m, K.multiply(K.subtract(gradient, m), 1 - beta_1))
+    new_u = K.maximum(K.multiply(beta_2, u), K.abs(gradient))
+    return K.subtract(variable, K.divide(K.multiply(alpha, new_m), K.add(new_u, epsilon))), new_m, new_u
+
+
+@op(G, T.H8, _state_cases(2, 0.001, positive_state=True), tensors=("variable", "gradient", "m", "u", "alpha"),
+    decomposition=adamax_update_decomposition, since=2)
+def adamax_update(variable, gradient, m, u, alpha, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    """One Adamax step: returns ``(new_variable, new_m, new_u)`` with
+    ``new_m = m + (gradient - m)(1 - beta_1)``, ``new_u = max(beta_2 u, |gradient|)`` and
+    ``new_variable = variable - alpha * new_m / (new_u + epsilon)``; ``alpha`` is the learning rate
+    over ``1 - beta_1**t`` (a scalar tensor)."""
+    var, g, m, u, a = promote(variable, gradient, m, u, alpha)
+    t = var.dtype.type
+    new_m = m + (g - m) * t(1 - beta_1)
+    new_u = np.maximum(t(beta_2) * u, np.abs(g))
+    return var - a * new_m / (new_u + t(epsilon)), new_m, new_u
+
+
+def adadelta_update_decomposition(variable, gradient, accumulated_grad, accumulated_delta, learning_rate,
+                                  rho=0.95, epsilon=1e-7):
+    new_eg = K.add(K.multiply(rho, accumulated_grad), K.multiply(1 - rho, K.square(gradient)))
+    delta = K.divide(K.multiply(K.negative(K.sqrt(K.add(accumulated_delta, epsilon))), gradient),
+                     K.sqrt(K.add(new_eg, epsilon)))
+    new_ed = K.add(K.multiply(rho, accumulated_delta), K.multiply(1 - rho, K.square(delta)))
+    return K.add(variable, K.multiply(learning_rate, delta)), new_eg, new_ed
+
+
+@op(G, T.H8, _state_cases(2, 0.001, positive_state=True),
+    tensors=("variable", "gradient", "accumulated_grad", "accumulated_delta", "learning_rate"),
+    decomposition=adadelta_update_decomposition, since=2)
+def adadelta_update(variable, gradient, accumulated_grad, accumulated_delta, learning_rate, rho=0.95, epsilon=1e-7):
+    """One Adadelta step: returns ``(new_variable, new_accumulated_grad, new_accumulated_delta)``
+    with ``new_eg = rho eg + (1 - rho) gradient**2``,
+    ``delta = -sqrt(ed + epsilon) / sqrt(new_eg + epsilon) * gradient``,
+    ``new_ed = rho ed + (1 - rho) delta**2`` and ``new_variable = variable + learning_rate * delta``."""
+    var, g, eg, ed, lr = promote(variable, gradient, accumulated_grad, accumulated_delta, learning_rate)
+    t = var.dtype.type
+    new_eg = t(rho) * eg + t(1 - rho) * (g * g)
+    delta = -np.sqrt(ed + t(epsilon)) * g / np.sqrt(new_eg + t(epsilon))
+    return var + lr * delta, new_eg, t(rho) * ed + t(1 - rho) * (delta * delta)

@@ -77,7 +77,33 @@ def adagrad_update(variable, gradient, accumulator, learning_rate, epsilon=1e-7)
         return _scaled_step(var, g, new_acc, lr, epsilon, inplace), new_acc
 
 
+def adamax_update(variable, gradient, m, u, alpha, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    """7 passes, in place on donated state (the op-by-op rule takes 11)."""
+    (var, g, m, u, a), inplace = _states(variable, gradient, (m, u), alpha)
+    with torch.no_grad():
+        new_m = m.lerp_(g, 1 - beta_1) if inplace else torch.lerp(m, g, 1 - beta_1)
+        new_u = u.mul_(beta_2) if inplace else torch.mul(u, beta_2)
+        torch.maximum(new_u, torch.abs(g), out=new_u)
+        d = torch.add(new_u, epsilon)
+        torch.div(new_m, d, out=d)
+        return (var.addcmul_(d, a, value=-1) if inplace else torch.addcmul(var, d, a, value=-1)), new_m, new_u
+
+
+def adadelta_update(variable, gradient, accumulated_grad, accumulated_delta, learning_rate, rho=0.95,
+                    epsilon=1e-7):
+    """11 passes, in place on donated state (the op-by-op rule takes 17)."""
+    (var, g, eg, ed, lr), inplace = _states(variable, gradient, (accumulated_grad, accumulated_delta),
+                                            learning_rate)
+    with torch.no_grad():
+        new_eg = (eg.mul_(rho) if inplace else torch.mul(eg, rho)).addcmul_(g, g, value=1 - rho)
+        d = torch.add(ed, epsilon).sqrt_()  # -delta, built in place
+        d.div_(torch.add(new_eg, epsilon).sqrt_()).mul_(g)
+        new_ed = (ed.mul_(rho) if inplace else torch.mul(ed, rho)).addcmul_(d, d, value=1 - rho)
+        return (var.addcmul_(d, lr, value=-1) if inplace else torch.addcmul(var, d, lr, value=-1)), new_eg, new_ed
+
+
 #: op name -> kernel
 KERNELS: dict[str, Any] = {"adam_update": adam_update, "sgd_update": sgd_update,
                            "sgd_momentum_update": sgd_momentum_update, "rmsprop_update": rmsprop_update,
-                           "adagrad_update": adagrad_update}
+                           "adagrad_update": adagrad_update,
+                           "adamax_update": adamax_update, "adadelta_update": adadelta_update}
