@@ -232,6 +232,16 @@ def _adadelta_ref(w, g, eg, ed, lr):
     return [w + lr * delta, eg1, 0.95 * ed + 0.05 * delta * delta]
 
 
+def _nadam_ref(w, g, m, v, lr):
+    m1, v1 = m + (g - m) * 0.1, v + (g * g - v) * 0.001
+    return [w - lr * (9.5 * m1 + 0.6 * g) / (np.sqrt(1000.0 * v1) + 1e-7), m1, v1]
+
+
+def _nadam_call(w, g, m, v, lr):
+    scales = (torch.tensor(9.5), torch.tensor(0.6), torch.tensor(1000.0))
+    return list(ops.nadam_update(w, g, m, v, *scales, lr, 0.9, 0.999, 1e-7))
+
+
 @pytest.mark.parametrize("name,n_state,call,ref", [
     ("sgd", 0, lambda w, g, lr: [ops.sgd_update(w, g, lr)], _sgd_ref),
     ("momentum", 1, lambda w, g, m, lr: list(ops.sgd_momentum_update(w, g, m, lr, 0.9)),
@@ -243,9 +253,11 @@ def _adadelta_ref(w, g, eg, ed, lr):
     ("adamax", 2, lambda w, g, m, u, a: list(ops.adamax_update(w, g, m, u, a, 0.9, 0.999, 1e-7)), _adamax_ref),
     ("adadelta", 2, lambda w, g, eg, ed, lr: list(ops.adadelta_update(w, g, eg, ed, lr, 0.95, 1e-7)),
      _adadelta_ref),
+    ("nadam", 2, _nadam_call, _nadam_ref),
 ])
 def test_fused_updates_work_in_place_on_donated_state(backend, name, n_state, call, ref):
-    """The fused SGD / momentum / RMSprop / Adagrad / Adamax / Adadelta kernels overwrite donated state in place (as
+    """The fused SGD / momentum / RMSprop / Adagrad / Adamax / Adadelta / Nadam kernels
+    overwrite donated state in place (as
     torch.optim does) and compute, donated or not, the float64 rule."""
     rng = np.random.default_rng(1)
     w0, g0 = rng.standard_normal((6, 5)), rng.standard_normal((6, 5))

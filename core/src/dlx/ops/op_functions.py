@@ -1851,6 +1851,17 @@ def multiply(x1, x2):
     return _STATE.kernels['multiply'](x1, x2)
 
 
+def nadam_update(variable, gradient, m, v, m_scale, g_scale, v_scale, learning_rate, beta_1=0.9, beta_2=0.999, epsilon=1e-07):
+    """One Nadam step: returns ``(new_variable, new_m, new_v)`` with Adam's moments (see
+    ``adam_update``) and ``new_variable = variable - learning_rate * (m_scale new_m + g_scale
+    gradient) / (sqrt(v_scale new_v) + epsilon)``; the scales (scalar tensors) carry the momentum
+    schedule and the bias corrections.
+    """
+    if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(v, _Special) or isinstance(m_scale, _Special) or isinstance(g_scale, _Special) or isinstance(v_scale, _Special) or isinstance(learning_rate, _Special):
+        return _slow(_REGISTRY['nadam_update'], (variable, gradient, m, v, m_scale, g_scale, v_scale, learning_rate, beta_1, beta_2, epsilon,), {})
+    return _STATE.kernels['nadam_update'](variable, gradient, m, v, m_scale, g_scale, v_scale, learning_rate, beta_1, beta_2, epsilon)
+
+
 def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
     """Replaces NaN and infinities with finite numbers."""
     if isinstance(x, _Special):
@@ -3551,6 +3562,7 @@ __all__ = [
     'moveaxis',
     'multi_hot',
     'multiply',
+    'nadam_update',
     'nan_to_num',
     'nanargmax',
     'nanargmin',

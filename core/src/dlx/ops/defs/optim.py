@@ -204,3 +204,37 @@ def adadelta_update(variable, gradient, accumulated_grad, accumulated_delta, lea
     new_eg = t(rho) * eg + t(1 - rho) * (g * g)
     delta = -np.sqrt(ed + t(epsilon)) * g / np.sqrt(new_eg + t(epsilon))
     return var + lr * delta, new_eg, t(rho) * ed + t(1 - rho) * (delta * delta)
+
+
+def nadam_update_decomposition(variable, gradient, m, v, m_scale, g_scale, v_scale, learning_rate,
+                               beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    new_m, new_v = adam_moments(gradient, m, v, beta_1, beta_2)
+    m_hat = K.add(K.multiply(m_scale, new_m), K.multiply(g_scale, gradient))
+    step = K.divide(K.multiply(m_hat, learning_rate), K.add(K.sqrt(K.multiply(new_v, v_scale)), epsilon))
+    return K.subtract(variable, step), new_m, new_v
+
+
+def _nadam_cases():
+    def with_scales(make):
+        def make2(r, dt):
+            (var, g, m, v, lr), kw = make(r, dt)
+            scales = (np.asarray(x, dt) for x in (9.5, 0.6, 1000.0))
+            return (var, g, m, v, *scales, lr), {"beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}
+        return make2
+    return [Case(c.name, with_scales(c.make), grad=False) for c in _state_cases(2, 0.001, positive_state=True)]
+
+
+@op(G, T.H8, _nadam_cases(),
+    tensors=("variable", "gradient", "m", "v", "m_scale", "g_scale", "v_scale", "learning_rate"),
+    decomposition=nadam_update_decomposition, since=2)
+def nadam_update(variable, gradient, m, v, m_scale, g_scale, v_scale, learning_rate,
+                 beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    """One Nadam step: returns ``(new_variable, new_m, new_v)`` with Adam's moments (see
+    ``adam_update``) and ``new_variable = variable - learning_rate * (m_scale new_m + g_scale
+    gradient) / (sqrt(v_scale new_v) + epsilon)``; the scales (scalar tensors) carry the momentum
+    schedule and the bias corrections."""
+    var, g, m, v, cm, cg, cv, lr = promote(variable, gradient, m, v, m_scale, g_scale, v_scale, learning_rate)
+    t = var.dtype.type
+    new_m = m + (g - m) * t(1 - beta_1)
+    new_v = v + (g * g - v) * t(1 - beta_2)
+    return var - (cm * new_m + cg * g) * lr / (np.sqrt(new_v * cv) + t(epsilon)), new_m, new_v

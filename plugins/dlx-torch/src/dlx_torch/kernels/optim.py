@@ -102,8 +102,24 @@ def adadelta_update(variable, gradient, accumulated_grad, accumulated_delta, lea
         return (var.addcmul_(d, lr, value=-1) if inplace else torch.addcmul(var, d, lr, value=-1)), new_eg, new_ed
 
 
+def nadam_update(variable, gradient, m, v, m_scale, g_scale, v_scale, learning_rate, beta_1=0.9, beta_2=0.999,
+                 epsilon=1e-7):
+    """10 passes, in place on donated state (the op-by-op rule takes 16)."""
+    m_in, v_in = m, v
+    var, g, m, v, cm, cg, cv, lr = promote_all((variable, gradient, m, v, m_scale, g_scale, v_scale, learning_rate))
+    inplace = var is variable and m is m_in and v is v_in and donated(var, m, v)
+    with torch.no_grad():
+        new_m = m.lerp_(g, 1 - beta_1) if inplace else torch.lerp(m, g, 1 - beta_1)
+        g2 = torch.mul(g, g)
+        new_v = v.lerp_(g2, 1 - beta_2) if inplace else torch.lerp(v, g2, 1 - beta_2)
+        den = torch.mul(new_v, cv, out=g2).sqrt_().add_(epsilon)
+        num = torch.mul(new_m, cm).addcmul_(g, cg).div_(den)
+        return (var.addcmul_(num, lr, value=-1) if inplace else torch.addcmul(var, num, lr, value=-1)), new_m, new_v
+
+
 #: op name -> kernel
 KERNELS: dict[str, Any] = {"adam_update": adam_update, "sgd_update": sgd_update,
                            "sgd_momentum_update": sgd_momentum_update, "rmsprop_update": rmsprop_update,
                            "adagrad_update": adagrad_update,
-                           "adamax_update": adamax_update, "adadelta_update": adadelta_update}
+                           "adamax_update": adamax_update, "adadelta_update": adadelta_update,
+                           "nadam_update": nadam_update}
