@@ -254,10 +254,12 @@ def _nadam_call(w, g, m, v, lr):
     ("adadelta", 2, lambda w, g, eg, ed, lr: list(ops.adadelta_update(w, g, eg, ed, lr, 0.95, 1e-7)),
      _adadelta_ref),
     ("nadam", 2, _nadam_call, _nadam_ref),
+    ("weight_decay", 0, lambda w, g, rate: [ops.weight_decay_update(w, rate)], lambda w, g, rate: [w - w * rate]),
 ])
 def test_fused_updates_work_in_place_on_donated_state(backend, name, n_state, call, ref):
-    """The fused SGD / momentum / RMSprop / Adagrad / Adamax / Adadelta / Nadam kernels overwrite
-    donated state in place (as torch.optim does) and compute, donated or not, the float64 rule."""
+    """The fused SGD / momentum / RMSprop / Adagrad / Adamax / Adadelta / Nadam / weight-decay
+    kernels overwrite donated state in place (as torch.optim does) and compute, donated or not,
+    the float64 rule."""
     rng = np.random.default_rng(1)
     w0, g0 = rng.standard_normal((6, 5)), rng.standard_normal((6, 5))
     states0 = [np.abs(rng.standard_normal((6, 5))) for _ in range(n_state)]

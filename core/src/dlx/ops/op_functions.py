@@ -3312,6 +3312,15 @@ def vstack(xs):
     return _STATE.kernels['vstack'](xs)
 
 
+def weight_decay_update(variable, rate):
+    """Decoupled weight decay: ``variable - variable * rate`` (``rate``: weight decay times
+    learning rate, a scalar tensor).
+    """
+    if isinstance(variable, _Special) or isinstance(rate, _Special):
+        return _slow(_REGISTRY['weight_decay_update'], (variable, rate,), {})
+    return _STATE.kernels['weight_decay_update'](variable, rate)
+
+
 def where(condition, x1=None, x2=None):
     """``x1`` where ``condition`` holds, else ``x2``. With neither ``x1`` nor ``x2``: the indices
     of ``condition``'s nonzero entries, a tuple of int32 arrays, one per axis (its length depends
@@ -3719,6 +3728,7 @@ __all__ = [
     'view_as_real',
     'vsplit',
     'vstack',
+    'weight_decay_update',
     'where',
     'while_loop',
     'zeros',

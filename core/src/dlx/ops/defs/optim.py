@@ -238,3 +238,24 @@ def nadam_update(variable, gradient, m, v, m_scale, g_scale, v_scale, learning_r
     new_m = m + (g - m) * t(1 - beta_1)
     new_v = v + (g * g - v) * t(1 - beta_2)
     return var - (cm * new_m + cg * g) * lr / (np.sqrt(new_v * cv) + t(epsilon)), new_m, new_v
+
+
+def weight_decay_update_decomposition(variable, rate):
+    return K.subtract(variable, K.multiply(variable, rate))
+
+
+def _decay_cases():
+    def mk(shape):
+        def make(r, dt):
+            return (r.standard_normal(shape).astype(dt), np.asarray(4e-6, dt)), {}
+        return make
+    return [Case("matrix", mk((7, 5)), grad=False), Case("vector", mk((11,)), grad=False)]
+
+
+@op(G, T.H8, _decay_cases(), tensors=("variable", "rate"), decomposition=weight_decay_update_decomposition,
+    since=2)
+def weight_decay_update(variable, rate):
+    """Decoupled weight decay: ``variable - variable * rate`` (``rate``: weight decay times
+    learning rate, a scalar tensor)."""
+    var, r = promote(variable, rate)
+    return var - var * r

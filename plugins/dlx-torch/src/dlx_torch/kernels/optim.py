@@ -117,9 +117,18 @@ def nadam_update(variable, gradient, m, v, m_scale, g_scale, v_scale, learning_r
         return (var.addcmul_(num, lr, value=-1) if inplace else torch.addcmul(var, num, lr, value=-1)), new_m, new_v
 
 
+def weight_decay_update(variable, rate):
+    """One fused pass, ``variable += variable * rate * -1``; in place on a donated variable."""
+    var, r = promote_all((variable, rate))
+    inplace = var is variable and donated(var)
+    with torch.no_grad():
+        return var.addcmul_(var, r, value=-1) if inplace else torch.addcmul(var, var, r, value=-1)
+
+
 #: op name -> kernel
 KERNELS: dict[str, Any] = {"adam_update": adam_update, "sgd_update": sgd_update,
                            "sgd_momentum_update": sgd_momentum_update, "rmsprop_update": rmsprop_update,
                            "adagrad_update": adagrad_update,
                            "adamax_update": adamax_update, "adadelta_update": adadelta_update,
-                           "nadam_update": nadam_update}
+                           "nadam_update": nadam_update,
+                           "weight_decay_update": weight_decay_update}
