@@ -248,6 +248,26 @@ def test_trajectory_stateless(make, ref):
     assert int(np.asarray(ov[0])) == N_STEPS
 
 
+
+@pytest.mark.parametrize("make,ref", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_trajectory_torch_fit_path(make, ref):
+    """On torch, the step ``fit`` runs (``stateless_apply`` recorded and replayed with the state
+    donated, so the fused update ops work in place) follows the float64 reference (float32)."""
+    try:
+        bk = dlx.backend.get("torch")
+    except Exception as e:  # noqa: BLE001 - torch not installed or unusable here
+        pytest.skip(f"torch backend unavailable: {e}")
+    with dlx.backend.use(bk):
+        opt = make()
+        vs = [dlx.Variable(w.astype(np.float32)) for w in _init()]
+        opt.build(vs)
+        step = bk.compile(lambda ov, g, tv: opt.stateless_apply(ov, g, tv), jit=False, donate_argnums=(0, 2))
+        tv, ov = [v.value for v in vs], [v.value for v in opt.variables]
+        for g in _grads():
+            tv, ov = step(ov, [bk.convert_to_tensor(x.astype(np.float32)) for x in g], tv)
+        for t, w in zip(tv, ref(_init(), _grads())):
+            np.testing.assert_allclose(dlx.ops.convert_to_numpy(t), w, rtol=2e-5, atol=2e-6)
+
 def test_variables_order_iterations_first():
     opt = O.Adam(0.1)
     vs = [dlx.Variable(w, name=n) for w, n in zip(_init(), ["kernel", "bias"])]

@@ -200,6 +200,86 @@ def test_compile_without_jit_replays_and_donates(backend):
         np.testing.assert_allclose(b.numpy(), w, rtol=1e-5, atol=1e-6)
 
 
+
+def _sgd_ref(w, g, lr):
+    return [w - g * lr]
+
+
+def _momentum_ref(w, g, m, lr, nesterov):
+    m1 = m * 0.9 - g * lr
+    return [w + m1 * 0.9 - g * lr if nesterov else w + m1, m1]
+
+
+def _rmsprop_ref(w, g, v, lr):
+    v1 = 0.9 * v + 0.1 * g * g
+    return [w - lr * g / np.sqrt(v1 + 1e-7), v1]
+
+
+def _adagrad_ref(w, g, a, lr):
+    a1 = a + g * g
+    return [w - lr * g / np.sqrt(a1 + 1e-7), a1]
+
+
+def _adamax_ref(w, g, m, u, alpha):
+    m1 = m + (g - m) * 0.1
+    u1 = np.maximum(0.999 * u, np.abs(g))
+    return [w - alpha * m1 / (u1 + 1e-7), m1, u1]
+
+
+def _adadelta_ref(w, g, eg, ed, lr):
+    eg1 = 0.95 * eg + 0.05 * g * g
+    delta = -np.sqrt(ed + 1e-7) / np.sqrt(eg1 + 1e-7) * g
+    return [w + lr * delta, eg1, 0.95 * ed + 0.05 * delta * delta]
+
+
+def _nadam_ref(w, g, m, v, lr):
+    m1, v1 = m + (g - m) * 0.1, v + (g * g - v) * 0.001
+    return [w - lr * (9.5 * m1 + 0.6 * g) / (np.sqrt(1000.0 * v1) + 1e-7), m1, v1]
+
+
+def _nadam_call(w, g, m, v, lr):
+    scales = (torch.tensor(9.5), torch.tensor(0.6), torch.tensor(1000.0))
+    return list(ops.nadam_update(w, g, m, v, *scales, lr, 0.9, 0.999, 1e-7))
+
+
+@pytest.mark.parametrize("name,n_state,call,ref", [
+    ("sgd", 0, lambda w, g, lr: [ops.sgd_update(w, g, lr)], _sgd_ref),
+    ("momentum", 1, lambda w, g, m, lr: list(ops.sgd_momentum_update(w, g, m, lr, 0.9)),
+     lambda *a: _momentum_ref(*a, False)),
+    ("nesterov", 1, lambda w, g, m, lr: list(ops.sgd_momentum_update(w, g, m, lr, 0.9, True)),
+     lambda *a: _momentum_ref(*a, True)),
+    ("rmsprop", 1, lambda w, g, v, lr: list(ops.rmsprop_update(w, g, v, lr, 0.9, 1e-7)), _rmsprop_ref),
+    ("adagrad", 1, lambda w, g, a, lr: list(ops.adagrad_update(w, g, a, lr, 1e-7)), _adagrad_ref),
+    ("adamax", 2, lambda w, g, m, u, a: list(ops.adamax_update(w, g, m, u, a, 0.9, 0.999, 1e-7)), _adamax_ref),
+    ("adadelta", 2, lambda w, g, eg, ed, lr: list(ops.adadelta_update(w, g, eg, ed, lr, 0.95, 1e-7)),
+     _adadelta_ref),
+    ("nadam", 2, _nadam_call, _nadam_ref),
+    ("weight_decay", 0, lambda w, g, rate: [ops.weight_decay_update(w, rate)], lambda w, g, rate: [w - w * rate]),
+])
+def test_fused_updates_work_in_place_on_donated_state(backend, name, n_state, call, ref):
+    """The fused SGD / momentum / RMSprop / Adagrad / Adamax / Adadelta / Nadam / weight-decay
+    kernels overwrite donated state in place (as torch.optim does) and compute, donated or not,
+    the float64 rule."""
+    rng = np.random.default_rng(1)
+    w0, g0 = rng.standard_normal((6, 5)), rng.standard_normal((6, 5))
+    states0 = [np.abs(rng.standard_normal((6, 5))) for _ in range(n_state)]
+    want = ref(w0, g0, *states0, 0.01)
+
+    def step(state, g, lr):
+        return call(state[0], g, *state[1:], lr)
+
+    state = [torch.tensor(a, dtype=torch.float32) for a in (w0, *states0)]
+    g, lr = torch.tensor(g0, dtype=torch.float32), torch.tensor(0.01)
+    with dlx.backend.use(backend):
+        pure = step([t.clone() for t in state], g, lr)
+        ids = [id(t) for t in state]
+        out = backend.compile(step, donate_argnums=0, jit=False)(state, g, lr)
+    assert [id(t) for t in out] == ids  # updated in place
+    assert all(not any(p is t for t in state) for p in pure)
+    for a, b, w in zip(out, pure, want):
+        np.testing.assert_allclose(a.numpy(), w, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(b.numpy(), w, rtol=1e-5, atol=1e-6)
+
 def test_compile_uses_torch_compile_and_caches(on_torch, backend):
     traces = []
 

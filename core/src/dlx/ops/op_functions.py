@@ -37,6 +37,27 @@ def absolute(x):
     return _STATE.kernels['absolute'](x)
 
 
+def adadelta_update(variable, gradient, accumulated_grad, accumulated_delta, learning_rate, rho=0.95, epsilon=1e-07):
+    """One Adadelta step: returns ``(new_variable, new_accumulated_grad, new_accumulated_delta)``
+    with ``new_eg = rho eg + (1 - rho) gradient**2``,
+    ``delta = -sqrt(ed + epsilon) / sqrt(new_eg + epsilon) * gradient``,
+    ``new_ed = rho ed + (1 - rho) delta**2`` and ``new_variable = variable + learning_rate * delta``.
+    """
+    if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(accumulated_grad, _Special) or isinstance(accumulated_delta, _Special) or isinstance(learning_rate, _Special):
+        return _slow(_REGISTRY['adadelta_update'], (variable, gradient, accumulated_grad, accumulated_delta, learning_rate, rho, epsilon,), {})
+    return _STATE.kernels['adadelta_update'](variable, gradient, accumulated_grad, accumulated_delta, learning_rate, rho, epsilon)
+
+
+def adagrad_update(variable, gradient, accumulator, learning_rate, epsilon=1e-07):
+    """One Adagrad step: returns ``(new_variable, new_accumulator)`` with
+    ``new_accumulator = accumulator + gradient**2`` and
+    ``new_variable = variable - learning_rate * gradient / sqrt(new_accumulator + epsilon)``.
+    """
+    if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(accumulator, _Special) or isinstance(learning_rate, _Special):
+        return _slow(_REGISTRY['adagrad_update'], (variable, gradient, accumulator, learning_rate, epsilon,), {})
+    return _STATE.kernels['adagrad_update'](variable, gradient, accumulator, learning_rate, epsilon)
+
+
 def adam_update(variable, gradient, m, v, alpha, beta_1=0.9, beta_2=0.999, epsilon=1e-07):
     """One Adam step for one weight: returns ``(new_variable, new_m, new_v)`` with
     ``new_m = m + (gradient - m)(1 - beta_1)``, ``new_v = v + (gradient**2 - v)(1 - beta_2)`` and
@@ -46,6 +67,17 @@ def adam_update(variable, gradient, m, v, alpha, beta_1=0.9, beta_2=0.999, epsil
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(v, _Special) or isinstance(alpha, _Special):
         return _slow(_REGISTRY['adam_update'], (variable, gradient, m, v, alpha, beta_1, beta_2, epsilon,), {})
     return _STATE.kernels['adam_update'](variable, gradient, m, v, alpha, beta_1, beta_2, epsilon)
+
+
+def adamax_update(variable, gradient, m, u, alpha, beta_1=0.9, beta_2=0.999, epsilon=1e-07):
+    """One Adamax step: returns ``(new_variable, new_m, new_u)`` with
+    ``new_m = m + (gradient - m)(1 - beta_1)``, ``new_u = max(beta_2 u, |gradient|)`` and
+    ``new_variable = variable - alpha * new_m / (new_u + epsilon)``; ``alpha`` is the learning rate
+    over ``1 - beta_1**t`` (a scalar tensor).
+    """
+    if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(u, _Special) or isinstance(alpha, _Special):
+        return _slow(_REGISTRY['adamax_update'], (variable, gradient, m, u, alpha, beta_1, beta_2, epsilon,), {})
+    return _STATE.kernels['adamax_update'](variable, gradient, m, u, alpha, beta_1, beta_2, epsilon)
 
 
 def adaptive_average_pool(inputs, output_size, data_format=None):
@@ -1819,6 +1851,17 @@ def multiply(x1, x2):
     return _STATE.kernels['multiply'](x1, x2)
 
 
+def nadam_update(variable, gradient, m, v, m_scale, g_scale, v_scale, learning_rate, beta_1=0.9, beta_2=0.999, epsilon=1e-07):
+    """One Nadam step: returns ``(new_variable, new_m, new_v)`` with Adam's moments (see
+    ``adam_update``) and ``new_variable = variable - learning_rate * (m_scale new_m + g_scale
+    gradient) / (sqrt(v_scale new_v) + epsilon)``; the scales (scalar tensors) carry the momentum
+    schedule and the bias corrections.
+    """
+    if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(v, _Special) or isinstance(m_scale, _Special) or isinstance(g_scale, _Special) or isinstance(v_scale, _Special) or isinstance(learning_rate, _Special):
+        return _slow(_REGISTRY['nadam_update'], (variable, gradient, m, v, m_scale, g_scale, v_scale, learning_rate, beta_1, beta_2, epsilon,), {})
+    return _STATE.kernels['nadam_update'](variable, gradient, m, v, m_scale, g_scale, v_scale, learning_rate, beta_1, beta_2, epsilon)
+
+
 def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
     """Replaces NaN and infinities with finite numbers."""
     if isinstance(x, _Special):
@@ -2455,6 +2498,16 @@ def rms_normalization(x, scale=None, axis=-1, epsilon=None):
     return _STATE.kernels['rms_normalization'](x, scale, axis, epsilon)
 
 
+def rmsprop_update(variable, gradient, v, learning_rate, rho=0.9, epsilon=1e-07):
+    """One (uncentered, momentum-free) RMSprop step: returns ``(new_variable, new_v)`` with
+    ``new_v = rho v + (1 - rho) gradient**2`` and
+    ``new_variable = variable - learning_rate * gradient / sqrt(new_v + epsilon)``.
+    """
+    if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(v, _Special) or isinstance(learning_rate, _Special):
+        return _slow(_REGISTRY['rmsprop_update'], (variable, gradient, v, learning_rate, rho, epsilon,), {})
+    return _STATE.kernels['rmsprop_update'](variable, gradient, v, learning_rate, rho, epsilon)
+
+
 def roll(x, shift, axis=None):
     """Rolls elements along ``axis`` (the flattened array if None)."""
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
@@ -2620,6 +2673,23 @@ def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, paddin
     if isinstance(inputs, _Special) or isinstance(depthwise_kernel, _Special) or isinstance(pointwise_kernel, _Special):
         return _slow(_REGISTRY['separable_conv'], (inputs, depthwise_kernel, pointwise_kernel, strides, padding, data_format, dilation_rate,), {})
     return _STATE.kernels['separable_conv'](inputs, depthwise_kernel, pointwise_kernel, strides, padding, data_format, dilation_rate)
+
+
+def sgd_momentum_update(variable, gradient, m, learning_rate, momentum=0.9, nesterov=False):
+    """One SGD step with momentum: returns ``(new_variable, new_m)`` with
+    ``new_m = m * momentum - gradient * learning_rate`` and ``new_variable = variable + new_m``
+    (Nesterov: ``variable + new_m * momentum - gradient * learning_rate``).
+    """
+    if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(learning_rate, _Special):
+        return _slow(_REGISTRY['sgd_momentum_update'], (variable, gradient, m, learning_rate, momentum, nesterov,), {})
+    return _STATE.kernels['sgd_momentum_update'](variable, gradient, m, learning_rate, momentum, nesterov)
+
+
+def sgd_update(variable, gradient, learning_rate):
+    """One plain gradient-descent step: ``variable - gradient * learning_rate`` (a scalar tensor)."""
+    if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(learning_rate, _Special):
+        return _slow(_REGISTRY['sgd_update'], (variable, gradient, learning_rate,), {})
+    return _STATE.kernels['sgd_update'](variable, gradient, learning_rate)
 
 
 def sigmoid(x):
@@ -3242,6 +3312,15 @@ def vstack(xs):
     return _STATE.kernels['vstack'](xs)
 
 
+def weight_decay_update(variable, rate):
+    """Decoupled weight decay: ``variable - variable * rate`` (``rate``: weight decay times
+    learning rate, a scalar tensor).
+    """
+    if isinstance(variable, _Special) or isinstance(rate, _Special):
+        return _slow(_REGISTRY['weight_decay_update'], (variable, rate,), {})
+    return _STATE.kernels['weight_decay_update'](variable, rate)
+
+
 def where(condition, x1=None, x2=None):
     """``x1`` where ``condition`` holds, else ``x2``. With neither ``x1`` nor ``x2``: the indices
     of ``condition``'s nonzero entries, a tuple of int32 arrays, one per axis (its length depends
@@ -3282,7 +3361,10 @@ def zeros_like(x, dtype=None):
 __all__ = [
     'abs',
     'absolute',
+    'adadelta_update',
+    'adagrad_update',
     'adam_update',
+    'adamax_update',
     'adaptive_average_pool',
     'adaptive_max_pool',
     'add',
@@ -3489,6 +3571,7 @@ __all__ = [
     'moveaxis',
     'multi_hot',
     'multiply',
+    'nadam_update',
     'nan_to_num',
     'nanargmax',
     'nanargmin',
@@ -3553,6 +3636,7 @@ __all__ = [
     'rgb_to_hsv',
     'right_shift',
     'rms_normalization',
+    'rmsprop_update',
     'roll',
     'rot90',
     'round',
@@ -3571,6 +3655,8 @@ __all__ = [
     'select',
     'selu',
     'separable_conv',
+    'sgd_momentum_update',
+    'sgd_update',
     'sigmoid',
     'sign',
     'signbit',
@@ -3642,6 +3728,7 @@ __all__ = [
     'view_as_real',
     'vsplit',
     'vstack',
+    'weight_decay_update',
     'where',
     'while_loop',
     'zeros',

@@ -35,10 +35,9 @@ class Adagrad(Optimizer):
 
     def update_step(self, gradient, variable, learning_rate):
         acc = self._accumulators[self._index(variable)]
-        new_acc = ops.add(acc.value, ops.square(gradient))
+        new_var, new_acc = ops.adagrad_update(variable.value, gradient, acc.value, learning_rate, self.epsilon)
         acc.assign(new_acc)
-        variable.assign(ops.subtract(variable.value, ops.divide(ops.multiply(learning_rate, gradient),
-                                                                ops.sqrt(ops.add(new_acc, self.epsilon)))))
+        variable.assign(new_var)
 
     def get_config(self):
         return {**super().get_config(), "initial_accumulator_value": self.initial_accumulator_value,
@@ -70,12 +69,11 @@ class Adadelta(Optimizer):
         i = self._index(variable)
         rho = self.rho
         eg, ed = self._accumulated_grads[i], self._accumulated_delta_vars[i]
-        new_eg = ops.add(ops.multiply(rho, eg.value), ops.multiply(1 - rho, ops.square(gradient)))
+        new_var, new_eg, new_ed = ops.adadelta_update(variable.value, gradient, eg.value, ed.value, learning_rate,
+                                                      rho, self.epsilon)
         eg.assign(new_eg)
-        delta = ops.divide(ops.multiply(ops.negative(ops.sqrt(ops.add(ed.value, self.epsilon))), gradient),
-                           ops.sqrt(ops.add(new_eg, self.epsilon)))
-        ed.assign(ops.add(ops.multiply(rho, ed.value), ops.multiply(1 - rho, ops.square(delta))))
-        variable.assign(ops.add(variable.value, ops.multiply(learning_rate, delta)))
+        ed.assign(new_ed)
+        variable.assign(new_var)
 
     def get_config(self):
         return {**super().get_config(), "rho": self.rho, "epsilon": self.epsilon}

@@ -129,13 +129,12 @@ class Adamax(Optimizer):
         t = ops.cast(ops.add(self._update_count(), 1), variable.dtype)
         b1p = ops.power(ops.cast(self.beta_1, variable.dtype), t)
         m, u = self._m[i], self._u[i]
-        new_m = ops.add(m.value, ops.multiply(ops.subtract(gradient, m.value), 1 - self.beta_1))
-        new_u = ops.maximum(ops.multiply(self.beta_2, u.value), ops.abs(gradient))
+        alpha = ops.divide(learning_rate, ops.subtract(1.0, b1p))
+        new_var, new_m, new_u = ops.adamax_update(variable.value, gradient, m.value, u.value, alpha,
+                                                  self.beta_1, self.beta_2, self.epsilon)
         m.assign(new_m)
         u.assign(new_u)
-        variable.assign(ops.subtract(variable.value, ops.divide(ops.multiply(learning_rate, new_m),
-                                                                ops.multiply(ops.subtract(1.0, b1p),
-                                                                             ops.add(new_u, self.epsilon)))))
+        variable.assign(new_var)
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
@@ -185,14 +184,14 @@ class Nadam(Optimizer):
         u_prod_1 = ops.multiply(u_prod, u_t_1)
         b2p = ops.power(ops.cast(self.beta_2, dt), t)
         m, v = self._momentums[i], self._velocities[i]
-        new_m, new_v = adam_moments(gradient, m.value, v.value, self.beta_1, self.beta_2)
+        m_scale = ops.divide(u_t_1, ops.subtract(1.0, u_prod_1))
+        g_scale = ops.divide(ops.subtract(1.0, u_t), ops.subtract(1.0, u_prod))
+        v_scale = ops.divide(1.0, ops.subtract(1.0, b2p))
+        new_var, new_m, new_v = ops.nadam_update(variable.value, gradient, m.value, v.value, m_scale, g_scale, v_scale,
+                                                 learning_rate, self.beta_1, self.beta_2, self.epsilon)
         m.assign(new_m)
         v.assign(new_v)
-        m_hat = ops.add(ops.divide(ops.multiply(u_t_1, new_m), ops.subtract(1.0, u_prod_1)),
-                        ops.divide(ops.multiply(ops.subtract(1.0, u_t), gradient), ops.subtract(1.0, u_prod)))
-        v_hat = ops.divide(new_v, ops.subtract(1.0, b2p))
-        variable.assign(ops.subtract(variable.value, ops.divide(ops.multiply(m_hat, learning_rate),
-                                                                ops.add(ops.sqrt(v_hat), self.epsilon))))
+        variable.assign(new_var)
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}

@@ -236,7 +236,7 @@ class Optimizer:
         for v in variables:
             if self._use_weight_decay(v):
                 wd = ops.cast(self.weight_decay, v.dtype)
-                v.assign(ops.subtract(v.value, ops.multiply(v.value, ops.multiply(wd, ops.cast(lr, v.dtype)))))
+                v.assign(ops.weight_decay_update(v.value, ops.multiply(wd, ops.cast(lr, v.dtype))))
 
     # -- gradients --------------------------------------------------------------------------------
     def _clip_gradients(self, grads):

@@ -43,6 +43,11 @@ class RMSprop(Optimizer):
         i = self._index(variable)
         rho = self.rho
         v = self._velocities[i]
+        if not self.centered and self.momentum <= 0:  # the fused op (a few kernels on eager backends)
+            new_var, new_v = ops.rmsprop_update(variable.value, gradient, v.value, learning_rate, rho, self.epsilon)
+            v.assign(new_v)
+            variable.assign(new_var)
+            return
         new_v = ops.add(ops.multiply(rho, v.value), ops.multiply(1 - rho, ops.square(gradient)))
         v.assign(new_v)
         if self.centered:

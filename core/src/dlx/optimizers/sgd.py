@@ -34,18 +34,15 @@ class SGD(Optimizer):
         self.momentums = self.add_optimizer_variables(variables, "momentum") if self.momentum != 0 else []
 
     def update_step(self, gradient, variable, learning_rate):
-        step = ops.multiply(gradient, learning_rate)
+        # fused ops: a few kernels on eager backends
         if self.momentum != 0:
             m = self.momentums[self._index(variable)]
-            mom = ops.cast(self.momentum, variable.dtype)
-            new_m = ops.subtract(ops.multiply(m.value, mom), step)
+            new_var, new_m = ops.sgd_momentum_update(variable.value, gradient, m.value, learning_rate,
+                                                     self.momentum, self.nesterov)
             m.assign(new_m)
-            if self.nesterov:
-                variable.assign(ops.add(variable.value, ops.subtract(ops.multiply(new_m, mom), step)))
-            else:
-                variable.assign(ops.add(variable.value, new_m))
+            variable.assign(new_var)
         else:
-            variable.assign(ops.subtract(variable.value, step))
+            variable.assign(ops.sgd_update(variable.value, gradient, learning_rate))
 
     def get_config(self):
         return {**super().get_config(), "momentum": self.momentum, "nesterov": self.nesterov}

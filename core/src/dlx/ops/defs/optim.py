@@ -63,3 +63,199 @@ def adam_update(variable, gradient, m, v, alpha, beta_1=0.9, beta_2=0.999, epsil
     new_m = m + (g - m) * t(1 - beta_1)
     new_v = v + (g * g - v) * t(1 - beta_2)
     return var - new_m * a / (np.sqrt(new_v) + t(epsilon)), new_m, new_v
+
+
+# --------------------------------------------------------------- SGD, RMSprop, Adagrad
+def _state_cases(n_state, rate=0.01, positive_state=False):
+    """Cases of an update op taking ``(variable, gradient, *n_state states, learning_rate)``."""
+    def mk(shape, g_scale=1.0, zero_state=False):
+        def make(r, dt):
+            var = r.standard_normal(shape)
+            g = r.standard_normal(shape) * g_scale
+            states = [np.zeros(shape) if zero_state else
+                      (np.abs(r.standard_normal(shape)) * 0.01 if positive_state else r.standard_normal(shape) * 0.1)
+                      for _ in range(n_state)]
+            return (*(a.astype(dt) for a in (var, g, *states)), np.asarray(rate, dt)), {}
+        return make
+    return [
+        Case("matrix", mk((7, 5)), grad=False),
+        Case("vector", mk((11,)), grad=False),
+        Case("first_step", mk((6, 3), zero_state=True), grad=False),
+        Case("large_gradient", mk((4, 4), g_scale=1e3), grad=False),
+        Case("tiny_gradient", mk((4, 4), g_scale=1e-6), grad=False),
+    ]
+
+
+def sgd_update_decomposition(variable, gradient, learning_rate):
+    return K.subtract(variable, K.multiply(gradient, learning_rate))
+
+
+@op(G, T.H8, _state_cases(0), tensors=("variable", "gradient", "learning_rate"),
+    decomposition=sgd_update_decomposition, since=2)
+def sgd_update(variable, gradient, learning_rate):
+    """One plain gradient-descent step: ``variable - gradient * learning_rate`` (a scalar tensor)."""
+    var, g, lr = promote(variable, gradient, learning_rate)
+    return var - g * lr
+
+
+def sgd_momentum_update_decomposition(variable, gradient, m, learning_rate, momentum=0.9, nesterov=False):
+    step = K.multiply(gradient, learning_rate)
+    new_m = K.subtract(K.multiply(m, momentum), step)
+    if nesterov:
+        return K.add(variable, K.subtract(K.multiply(new_m, momentum), step)), new_m
+    return K.add(variable, new_m), new_m
+
+
+def _momentum_cases():
+    cases = _state_cases(1)
+    nesterov = [Case(c.name + "_nesterov", (lambda make: lambda r, dt: (make(r, dt)[0], {"nesterov": True}))(c.make),
+                     grad=False) for c in cases[:2]]
+    return cases + nesterov
+
+
+@op(G, T.H8, _momentum_cases(), tensors=("variable", "gradient", "m", "learning_rate"),
+    decomposition=sgd_momentum_update_decomposition, since=2)
+def sgd_momentum_update(variable, gradient, m, learning_rate, momentum=0.9, nesterov=False):
+    """One SGD step with momentum: returns ``(new_variable, new_m)`` with
+    ``new_m = m * momentum - gradient * learning_rate`` and ``new_variable = variable + new_m``
+    (Nesterov: ``variable + new_m * momentum - gradient * learning_rate``)."""
+    var, g, m, lr = promote(variable, gradient, m, learning_rate)
+    mom = var.dtype.type(momentum)
+    step = g * lr
+    new_m = m * mom - step
+    return (var + (new_m * mom - step) if nesterov else var + new_m), new_m
+
+
+def rmsprop_update_decomposition(variable, gradient, v, learning_rate, rho=0.9, epsilon=1e-7):
+    new_v = K.add(K.multiply(rho, v), K.multiply(1 - rho, K.square(gradient)))
+    increment = K.divide(K.multiply(learning_rate, gradient), K.sqrt(K.add(new_v, epsilon)))
+    return K.subtract(variable, increment), new_v
+
+
+@op(G, T.H8, _state_cases(1, 0.001, positive_state=True), tensors=("variable", "gradient", "v", "learning_rate"),
+    decomposition=rmsprop_update_decomposition, since=2)
+def rmsprop_update(variable, gradient, v, learning_rate, rho=0.9, epsilon=1e-7):
+    """One (uncentered, momentum-free) RMSprop step: returns ``(new_variable, new_v)`` with
+    ``new_v = rho v + (1 - rho) gradient**2`` and
+    ``new_variable = variable - learning_rate * gradient / sqrt(new_v + epsilon)``."""
+    var, g, v, lr = promote(variable, gradient, v, learning_rate)
+    t = var.dtype.type
+    new_v = t(rho) * v + t(1 - rho) * (g * g)
+    return var - lr * g / np.sqrt(new_v + t(epsilon)), new_v
+
+
+def adagrad_update_decomposition(variable, gradient, accumulator, learning_rate, epsilon=1e-7):
+    new_acc = K.add(accumulator, K.square(gradient))
+    increment = K.divide(K.multiply(learning_rate, gradient), K.sqrt(K.add(new_acc, epsilon)))
+    return K.subtract(variable, increment), new_acc
+
+
+@op(G, T.H8, _state_cases(1, 0.001, positive_state=True),
+    tensors=("variable", "gradient", "accumulator", "learning_rate"),
+    decomposition=adagrad_update_decomposition, since=2)
+def adagrad_update(variable, gradient, accumulator, learning_rate, epsilon=1e-7):
+    """One Adagrad step: returns ``(new_variable, new_accumulator)`` with
+    ``new_accumulator = accumulator + gradient**2`` and
+    ``new_variable = variable - learning_rate * gradient / sqrt(new_accumulator + epsilon)``."""
+    var, g, acc, lr = promote(variable, gradient, accumulator, learning_rate)
+    new_acc = acc + g * g
+    return var - lr * g / np.sqrt(new_acc + var.dtype.type(epsilon)), new_acc
+
+
+def adamax_update_decomposition(variable, gradient, m, u, alpha, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    new_m = K.add(m, K.multiply(K.subtract(gradient, m), 1 - beta_1))
+    new_u = K.maximum(K.multiply(beta_2, u), K.abs(gradient))
+    return K.subtract(variable, K.divide(K.multiply(alpha, new_m), K.add(new_u, epsilon))), new_m, new_u
+
+
+@op(G, T.H8, _state_cases(2, 0.001, positive_state=True), tensors=("variable", "gradient", "m", "u", "alpha"),
+    decomposition=adamax_update_decomposition, since=2)
+def adamax_update(variable, gradient, m, u, alpha, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    """One Adamax step: returns ``(new_variable, new_m, new_u)`` with
+    ``new_m = m + (gradient - m)(1 - beta_1)``, ``new_u = max(beta_2 u, |gradient|)`` and
+    ``new_variable = variable - alpha * new_m / (new_u + epsilon)``; ``alpha`` is the learning rate
+    over ``1 - beta_1**t`` (a scalar tensor)."""
+    var, g, m, u, a = promote(variable, gradient, m, u, alpha)
+    t = var.dtype.type
+    new_m = m + (g - m) * t(1 - beta_1)
+    new_u = np.maximum(t(beta_2) * u, np.abs(g))
+    return var - a * new_m / (new_u + t(epsilon)), new_m, new_u
+
+
+def adadelta_update_decomposition(variable, gradient, accumulated_grad, accumulated_delta, learning_rate,
+                                  rho=0.95, epsilon=1e-7):
+    new_eg = K.add(K.multiply(rho, accumulated_grad), K.multiply(1 - rho, K.square(gradient)))
+    delta = K.divide(K.multiply(K.negative(K.sqrt(K.add(accumulated_delta, epsilon))), gradient),
+                     K.sqrt(K.add(new_eg, epsilon)))
+    new_ed = K.add(K.multiply(rho, accumulated_delta), K.multiply(1 - rho, K.square(delta)))
+    return K.add(variable, K.multiply(learning_rate, delta)), new_eg, new_ed
+
+
+@op(G, T.H8, _state_cases(2, 0.001, positive_state=True),
+    tensors=("variable", "gradient", "accumulated_grad", "accumulated_delta", "learning_rate"),
+    decomposition=adadelta_update_decomposition, since=2)
+def adadelta_update(variable, gradient, accumulated_grad, accumulated_delta, learning_rate, rho=0.95, epsilon=1e-7):
+    """One Adadelta step: returns ``(new_variable, new_accumulated_grad, new_accumulated_delta)``
+    with ``new_eg = rho eg + (1 - rho) gradient**2``,
+    ``delta = -sqrt(ed + epsilon) / sqrt(new_eg + epsilon) * gradient``,
+    ``new_ed = rho ed + (1 - rho) delta**2`` and ``new_variable = variable + learning_rate * delta``."""
+    var, g, eg, ed, lr = promote(variable, gradient, accumulated_grad, accumulated_delta, learning_rate)
+    t = var.dtype.type
+    new_eg = t(rho) * eg + t(1 - rho) * (g * g)
+    delta = -np.sqrt(ed + t(epsilon)) * g / np.sqrt(new_eg + t(epsilon))
+    return var + lr * delta, new_eg, t(rho) * ed + t(1 - rho) * (delta * delta)
+
+
+def nadam_update_decomposition(variable, gradient, m, v, m_scale, g_scale, v_scale, learning_rate,
+                               beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    new_m, new_v = adam_moments(gradient, m, v, beta_1, beta_2)
+    m_hat = K.add(K.multiply(m_scale, new_m), K.multiply(g_scale, gradient))
+    step = K.divide(K.multiply(m_hat, learning_rate), K.add(K.sqrt(K.multiply(new_v, v_scale)), epsilon))
+    return K.subtract(variable, step), new_m, new_v
+
+
+def _nadam_cases():
+    def with_scales(make):
+        def make2(r, dt):
+            (var, g, m, v, lr), kw = make(r, dt)
+            scales = (np.asarray(x, dt) for x in (9.5, 0.6, 1000.0))
+            return (var, g, m, v, *scales, lr), {"beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}
+        return make2
+    return [Case(c.name, with_scales(c.make), grad=False) for c in _state_cases(2, 0.001, positive_state=True)]
+
+
+@op(G, T.H8, _nadam_cases(),
+    tensors=("variable", "gradient", "m", "v", "m_scale", "g_scale", "v_scale", "learning_rate"),
+    decomposition=nadam_update_decomposition, since=2)
+def nadam_update(variable, gradient, m, v, m_scale, g_scale, v_scale, learning_rate,
+                 beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    """One Nadam step: returns ``(new_variable, new_m, new_v)`` with Adam's moments (see
+    ``adam_update``) and ``new_variable = variable - learning_rate * (m_scale new_m + g_scale
+    gradient) / (sqrt(v_scale new_v) + epsilon)``; the scales (scalar tensors) carry the momentum
+    schedule and the bias corrections."""
+    var, g, m, v, cm, cg, cv, lr = promote(variable, gradient, m, v, m_scale, g_scale, v_scale, learning_rate)
+    t = var.dtype.type
+    new_m = m + (g - m) * t(1 - beta_1)
+    new_v = v + (g * g - v) * t(1 - beta_2)
+    return var - (cm * new_m + cg * g) * lr / (np.sqrt(new_v * cv) + t(epsilon)), new_m, new_v
+
+
+def weight_decay_update_decomposition(variable, rate):
+    return K.subtract(variable, K.multiply(variable, rate))
+
+
+def _decay_cases():
+    def mk(shape):
+        def make(r, dt):
+            return (r.standard_normal(shape).astype(dt), np.asarray(4e-6, dt)), {}
+        return make
+    return [Case("matrix", mk((7, 5)), grad=False), Case("vector", mk((11,)), grad=False)]
+
+
+@op(G, T.H8, _decay_cases(), tensors=("variable", "rate"), decomposition=weight_decay_update_decomposition,
+    since=2)
+def weight_decay_update(variable, rate):
+    """Decoupled weight decay: ``variable - variable * rate`` (``rate``: weight decay times
+    learning rate, a scalar tensor)."""
+    var, r = promote(variable, rate)
+    return var - var * r
