@@ -30,8 +30,6 @@ contended run measured again; the other processes of a torch job are not counted
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import statistics
 import sys
@@ -43,7 +41,8 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from fit_predict import CONTENDED_CORES, _cpu_jiffies, _torch_threads, _versions, run_rounds  # noqa: E402
+from fit_predict import CONTENDED_CORES, _cpu_jiffies, run_rounds, workload_main, write_results  # noqa: E402
+from fit_predict import _env_for as fit_predict_env  # noqa: E402
 
 BACKENDS = ("jax", "torch", "tf")
 MODELS = {"mlp": {"n": 16384, "batch": 256}, "cnn": {"n": 4096, "batch": 128}}
@@ -148,14 +147,9 @@ def configs(backends, models, devices, keras=True):
 
 
 def _env_for(cfg, torch_threads):
-    env = dict(os.environ)
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    env["DLX_BACKEND"] = cfg["backend"]
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env.pop("KERAS_BACKEND", None)
+    env = fit_predict_env(cfg, torch_threads)
     env["DLX_TORCH_THREADS"] = str(torch_threads)
-    if cfg["impl"] == "keras":
-        env["KERAS_BACKEND"] = "jax"
+    if cfg["impl"] == "keras":  # Keras's distribution runs on jax's host devices (as dlx's jax runs)
         flags = [f for f in env.get("XLA_FLAGS", "").split() if "host_platform_device_count" not in f]
         env["XLA_FLAGS"] = " ".join([*flags, f"--xla_force_host_platform_device_count={cfg['devices']}"])
     return env
@@ -240,42 +234,21 @@ def drive(args):
         return f"{_label(rec):24s} {rec['samples_per_s']:,.0f} samples/s, warm-up {rec['warmup_s']:.1f}s"
 
     runs = run_rounds(cfgs, args, __file__, lambda cfg: _env_for(cfg, args.torch_threads), show)
-    meta = {"date": time.strftime("%Y-%m-%d %H:%M:%S"), "cpus": os.cpu_count(), "cpu_set": sorted(args.cpus),
-            "rounds": args.rounds, "torch_threads": args.torch_threads, "versions": _versions()}
-    result = {"meta": meta, "runs": runs, "summary": summarize(runs)}
-    (out_dir / "distribution.json").write_text(json.dumps(result, indent=1))
-    md = markdown(result)
-    (out_dir / "distribution.md").write_text(md)
-    print(md)
+    write_results(out_dir, "distribution", args, runs, summarize, markdown)
+
+
+def _report(result):
+    result["summary"] = summarize(result["runs"])
+    print(markdown(result))
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--backends", nargs="+", default=list(BACKENDS), choices=BACKENDS)
-    p.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
-    p.add_argument("--devices", type=int, nargs="+", default=[1, 2, 4])
-    p.add_argument("--rounds", type=int, default=1)
-    p.add_argument("--reruns", type=int, default=1)
-    p.add_argument("--quiet-wait", type=float, default=10.0)
-    p.add_argument("--cpus", type=int, nargs="+", default=sorted(os.sched_getaffinity(0)))
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", default=str(HERE / "results"))
-    p.add_argument("--no-keras", action="store_true")
-    p.add_argument("--torch-threads", type=int, default=None)
-    p.add_argument("--timeout", type=int, default=1800)
-    p.add_argument("--worker", help=argparse.SUPPRESS)
-    p.add_argument("--report", help="re-render the Markdown table of a saved distribution.json")
-    args = p.parse_args(argv)
-    if args.worker:
-        print("RESULT " + json.dumps(run_worker(json.loads(args.worker))), flush=True)
-        return
-    if args.report:
-        result = json.loads(Path(args.report).read_text())
-        result["summary"] = summarize(result["runs"])
-        print(markdown(result))
-        return
-    args.torch_threads = _torch_threads(args.torch_threads)
-    drive(args)
+    def extra(p):
+        p.add_argument("--models", nargs="+", default=list(MODELS), choices=list(MODELS))
+        p.add_argument("--devices", type=int, nargs="+", default=[1, 2, 4])
+
+    workload_main(argv, __doc__, BACKENDS, run_worker, drive, rounds=1, reruns=1, quiet_wait=10.0, extra=extra,
+                  report=_report)
 
 
 if __name__ == "__main__":

@@ -539,27 +539,55 @@ def _env_for(cfg, torch_threads):
     return env
 
 
-def workload_main(argv, doc, backends, run_worker, drive, timeout=1800):
-    """The command line of a side-by-side workload bench (``transformer.py``, ``resnet50.py``):
-    ``--worker CFG`` runs one configuration and prints its ``RESULT``; otherwise ``drive(args)``."""
+def workload_main(argv, doc, backends, run_worker, drive, *, rounds=3, reruns=2, quiet_wait=30.0, timeout=1800,
+                  extra=None, report=None):
+    """The command line of a side-by-side bench: ``--worker CFG`` runs one configuration and prints
+    its ``RESULT``; ``--report FILE`` (when ``report`` is given) re-renders a saved result;
+    otherwise ``drive(args)``. ``extra(parser)`` adds the bench's own arguments."""
     p = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     p.add_argument("--backends", nargs="+", default=list(backends), choices=backends)
-    p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--reruns", type=int, default=2)
-    p.add_argument("--quiet-wait", type=float, default=30.0)
-    p.add_argument("--cpus", type=int, nargs="+", default=sorted(os.sched_getaffinity(0)))
+    p.add_argument("--rounds", type=int, default=rounds)
+    p.add_argument("--reruns", type=int, default=reruns,
+                   help="times a run that saw other processes using the machine is measured again")
+    p.add_argument("--quiet-wait", type=float, default=quiet_wait,
+                   help="seconds to wait, before each run, for the machine to go quiet")
+    p.add_argument("--cpus", type=int, nargs="+", default=sorted(os.sched_getaffinity(0)),
+                   help="the CPU set every configuration is pinned to (default: this process's)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default=str(HERE / "results"))
-    p.add_argument("--no-keras", action="store_true")
-    p.add_argument("--torch-threads", type=int, default=None)
-    p.add_argument("--timeout", type=int, default=timeout)
+    p.add_argument("--no-keras", action="store_true", help="skip the Keras 3 configurations")
+    p.add_argument("--torch-threads", type=int, default=None,
+                   help="intra-op threads for every torch run (default: dlx's default, max(1, cpu_count // 2))")
+    p.add_argument("--timeout", type=int, default=timeout, help="seconds per configuration")
     p.add_argument("--worker", help=argparse.SUPPRESS)
+    if report is not None:
+        p.add_argument("--report", help="re-render the Markdown table of a saved result JSON")
+    if extra is not None:
+        extra(p)
     args = p.parse_args(argv)
     if args.worker:
         print("RESULT " + json.dumps(run_worker(json.loads(args.worker))), flush=True)
         return
+    if getattr(args, "report", None):
+        report(json.loads(Path(args.report).read_text()))
+        return
     args.torch_threads = _torch_threads(args.torch_threads)
     drive(args)
+
+
+def write_results(out_dir, name, args, runs, summarize, markdown, **meta):
+    """``NAME.json`` (meta, every run, the summary) and ``NAME.md`` (``markdown(result)``) in
+    ``out_dir``; prints the Markdown and returns the result."""
+    meta = {"date": time.strftime("%Y-%m-%d %H:%M:%S"), "python": sys.version.split()[0], "cpus": os.cpu_count(),
+            "cpu_set": sorted(args.cpus), "rounds": args.rounds, "reruns": args.reruns,
+            "torch_threads": args.torch_threads, **meta, "versions": _versions()}
+    result = {"meta": meta, "runs": runs, "summary": summarize(runs)}
+    out_dir = Path(out_dir)
+    (out_dir / f"{name}.json").write_text(json.dumps(result, indent=1))
+    md = markdown(result)
+    (out_dir / f"{name}.md").write_text(md)
+    print(md)
+    return result
 
 
 def run_worker(cfg):
@@ -648,7 +676,6 @@ def drive(args):
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
     jsonl = out_dir / "fit_predict_runs.jsonl"
-    cpus = sorted(args.cpus)
 
     def show(rec):
         with open(jsonl, "a") as f:
@@ -657,14 +684,7 @@ def drive(args):
         return f"{_label(rec):32s} {'ERROR' if 'error' in rec else f'{val:.3f}'}  load={rec.get('loadavg', ['-'])[0]}"
 
     runs = run_rounds(cfgs, args, __file__, lambda cfg: _env_for(cfg, args.torch_threads), show)
-    meta = {"date": time.strftime("%Y-%m-%d %H:%M:%S"), "python": sys.version.split()[0], "cpus": os.cpu_count(),
-            "cpu_set": cpus, "rounds": args.rounds, "reruns": args.reruns, "torch_threads": args.torch_threads,
-            "versions": _versions()}
-    result = {"meta": meta, "runs": runs, "summary": summarize(runs)}
-    (out_dir / "fit_predict.json").write_text(json.dumps(result, indent=1))
-    md = markdown(result)
-    (out_dir / "fit_predict.md").write_text(md)
-    print(md)
+    write_results(out_dir, "fit_predict", args, runs, summarize, markdown)
 
 
 def _versions():
@@ -816,37 +836,17 @@ def markdown(result):
     return "\n".join(lines) + "\n"
 
 
+def _report(result):
+    result["summary"] = summarize(result["runs"])
+    print(markdown(result))
+
+
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--backends", nargs="+", default=list(BACKENDS), choices=BACKENDS)
-    p.add_argument("--suites", nargs="+", default=["w1", "w1_spe", "w2", "predict", "import"],
-                   choices=["w1", "w1_spe", "w2", "predict", "import"])
-    p.add_argument("--rounds", type=int, default=5)
-    p.add_argument("--reruns", type=int, default=2,
-                   help="times a run that saw other processes using the machine is measured again (default 2)")
-    p.add_argument("--quiet-wait", type=float, default=30.0,
-                   help="seconds to wait, before each run, for the machine to go quiet (default 30)")
-    p.add_argument("--cpus", type=int, nargs="+", default=sorted(os.sched_getaffinity(0)),
-                   help="the CPU set every configuration is pinned to (default: this process's)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", default=str(HERE / "results"))
-    p.add_argument("--no-keras", action="store_true", help="skip the Keras 3 configurations")
-    p.add_argument("--torch-threads", type=int, default=None,
-                   help="intra-op threads for every torch run (default: dlx's default, max(1, cpu_count // 2))")
-    p.add_argument("--timeout", type=int, default=900, help="seconds per configuration")
-    p.add_argument("--worker", help=argparse.SUPPRESS)
-    p.add_argument("--report", help="re-render the Markdown table of a saved fit_predict.json")
-    args = p.parse_args(argv)
-    if args.worker:
-        print("RESULT " + json.dumps(run_worker(json.loads(args.worker))), flush=True)
-        return
-    if args.report:
-        result = json.loads(Path(args.report).read_text())
-        result["summary"] = summarize(result["runs"])
-        print(markdown(result))
-        return
-    args.torch_threads = _torch_threads(args.torch_threads)
-    drive(args)
+    def suites(p):
+        p.add_argument("--suites", nargs="+", default=["w1", "w1_spe", "w2", "predict", "import"],
+                       choices=["w1", "w1_spe", "w2", "predict", "import"])
+
+    workload_main(argv, __doc__, BACKENDS, run_worker, drive, rounds=5, timeout=900, extra=suites, report=_report)
 
 
 if __name__ == "__main__":

@@ -30,8 +30,6 @@ cores measured again (``contended``).
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import statistics
 import sys
@@ -44,7 +42,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from fit_predict import Window, _env_for, _torch_threads, _versions, run_rounds  # noqa: E402
+from fit_predict import Window, _env_for, run_rounds, workload_main, write_results  # noqa: E402
 
 BACKENDS = ("jax", "torch", "tf")
 IMPLS = ("dlx", "keras")
@@ -210,36 +208,14 @@ def drive(args):
         runs = run_rounds(cfgs, args, __file__, lambda cfg: _env_for(cfg, args.torch_threads), show)
     for r in runs:
         r.pop("dir", None)
-    meta = {"date": time.strftime("%Y-%m-%d %H:%M:%S"), "cpus": os.cpu_count(), "cpu_set": sorted(args.cpus),
-            "rounds": args.rounds, "images": args.images, "torch_threads": args.torch_threads,
-            "versions": _versions()}
-    result = {"meta": meta, "runs": runs, "summary": summarize(runs)}
-    (out_dir / "image_pipeline.json").write_text(json.dumps(result, indent=1))
-    md = markdown(result)
-    (out_dir / "image_pipeline.md").write_text(md)
-    print(md)
+    write_results(out_dir, "image_pipeline", args, runs, summarize, markdown, images=args.images)
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--backends", nargs="+", default=list(BACKENDS), choices=BACKENDS)
-    p.add_argument("--rounds", type=int, default=3)
-    p.add_argument("--images", type=int, default=2000)
-    p.add_argument("--reruns", type=int, default=1)
-    p.add_argument("--quiet-wait", type=float, default=10.0)
-    p.add_argument("--cpus", type=int, nargs="+", default=sorted(os.sched_getaffinity(0)))
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", default=str(HERE / "results"))
-    p.add_argument("--no-keras", action="store_true")
-    p.add_argument("--torch-threads", type=int, default=None)
-    p.add_argument("--timeout", type=int, default=1200)
-    p.add_argument("--worker", help=argparse.SUPPRESS)
-    args = p.parse_args(argv)
-    if args.worker:
-        print("RESULT " + json.dumps(run_worker(json.loads(args.worker))), flush=True)
-        return
-    args.torch_threads = _torch_threads(args.torch_threads)
-    drive(args)
+    def extra(p):
+        p.add_argument("--images", type=int, default=2000)
+
+    workload_main(argv, __doc__, BACKENDS, run_worker, drive, reruns=1, quiet_wait=10.0, timeout=1200, extra=extra)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,6 @@ over rounds, contended runs measured again.
 
 from __future__ import annotations
 
-import json
 import os
 import resource
 import statistics
@@ -37,7 +36,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from fit_predict import Window, _env_for, _versions, run_rounds, torch_device, workload_main  # noqa: E402
+from fit_predict import Window, _env_for, run_rounds, torch_device, workload_main, write_results  # noqa: E402
 
 BACKENDS = ("jax", "torch", "tf", "openvino")
 STAGES = ((64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2))  # (filters, blocks, stride)
@@ -371,13 +370,7 @@ def drive(args):
                 f"rss {rec['peak_rss_mb']:.0f} MB")
 
     runs = run_rounds(cfgs, args, __file__, lambda cfg: _env_for(cfg, args.torch_threads), show)
-    meta = {"date": time.strftime("%Y-%m-%d %H:%M:%S"), "cpus": os.cpu_count(), "cpu_set": sorted(args.cpus),
-            "rounds": args.rounds, "torch_threads": args.torch_threads, "versions": _versions()}
-    result = {"meta": meta, "runs": runs, "summary": summarize(runs)}
-    (out_dir / "resnet50.json").write_text(json.dumps(result, indent=1))
-    md = markdown(result)
-    (out_dir / "resnet50.md").write_text(md)
-    print(md)
+    write_results(out_dir, "resnet50", args, runs, summarize, markdown)
 
 
 def main(argv=None):

@@ -24,7 +24,6 @@ interleaved in shuffled order, medians over rounds, contended runs measured agai
 
 from __future__ import annotations
 
-import json
 import os
 import resource
 import statistics
@@ -37,7 +36,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from fit_predict import Window, _env_for, _versions, run_rounds, torch_device, workload_main  # noqa: E402
+from fit_predict import Window, _env_for, run_rounds, torch_device, workload_main, write_results  # noqa: E402
 
 BACKENDS = ("jax", "torch", "tf")
 N, SEQ, VOCAB, WIDTH, HEADS, FFN, BLOCKS, BATCH = 256, 128, 8000, 256, 4, 1024, 4, 32
@@ -409,7 +408,6 @@ def drive(args):
             for i in ("dlx", "raw", *(() if args.no_keras else ("keras",)))]
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
-    cpus = sorted(args.cpus)
 
     def show(rec):
         if "error" in rec:
@@ -419,13 +417,7 @@ def drive(args):
                 f"predict {rec['predict32_ms']:.2f} ms, rss {rec['peak_rss_mb']:.0f} MB")
 
     runs = run_rounds(cfgs, args, __file__, lambda cfg: _env_for(cfg, args.torch_threads), show)
-    meta = {"date": time.strftime("%Y-%m-%d %H:%M:%S"), "cpus": os.cpu_count(), "cpu_set": cpus,
-            "rounds": args.rounds, "torch_threads": args.torch_threads, "versions": _versions()}
-    result = {"meta": meta, "runs": runs, "summary": summarize(runs)}
-    (out_dir / "transformer.json").write_text(json.dumps(result, indent=1))
-    md = markdown(result)
-    (out_dir / "transformer.md").write_text(md)
-    print(md)
+    write_results(out_dir, "transformer", args, runs, summarize, markdown)
 
 
 def main(argv=None):
