@@ -306,3 +306,71 @@ def test_sequential_without_input_called_inside_a_layer(backend):
     x = RNG.normal(size=(5, 3)).astype("float32")
     expected = np.maximum(x @ w1 + b1, 0) @ w2 + b2 + 1.0
     np.testing.assert_allclose(model.predict(x, verbose=0), expected, rtol=1e-5, atol=1e-6)
+
+
+@keras.utils.register_keras_serializable(package="dlx_test_programs")
+def small_square_sum_loss(y_true, y_pred):
+    return ops.sum(ops.square(y_pred - y_true), axis=-1) / 10.0
+
+
+@keras.utils.register_keras_serializable(package="dlx_test_programs")
+def mean_pred(y_true, y_pred):
+    return ops.mean(y_pred)
+
+
+@keras.utils.register_keras_serializable(package="dlx_test_programs")
+class ModelWithCustomCompile(keras.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dense1 = keras.layers.Dense(8, activation="relu")
+        self.dense2 = keras.layers.Dense(4, activation="softmax")
+
+    def call(self, inputs):
+        return self.dense2(self.dense1(inputs))
+
+    def compile(self, optimizer, loss_fn, metrics):
+        super().compile(optimizer=optimizer, loss=loss_fn, metrics=metrics)
+        self.model_optimizer, self.loss_fn, self.loss_metrics = optimizer, loss_fn, metrics
+
+    def get_compile_config(self):
+        return {"model_optimizer": self.model_optimizer, "loss_fn": self.loss_fn, "metric": self.loss_metrics}
+
+    def compile_from_config(self, config):
+        optimizer = keras.utils.deserialize_keras_object(config["model_optimizer"])
+        loss_fn = keras.utils.deserialize_keras_object(config["loss_fn"])
+        metrics = keras.utils.deserialize_keras_object(config["metric"])
+        self.compile(optimizer=optimizer, loss_fn=loss_fn, metrics=metrics)
+
+
+def test_compile_from_config_override(numpy_backend, tmp_path):
+    """guides/customizing_saving_and_serialization.py: a model with its own ``compile(optimizer,
+    loss_fn, metrics)`` overrides ``get_compile_config`` / ``compile_from_config``; loading calls
+    the override (dlx called ``compile(**config)`` itself). Keras 3.15 fails this guide earlier,
+    at its ``LayerWithCustomVariable``; this part loads there as here."""
+    model = ModelWithCustomCompile()
+    model.compile(optimizer="SGD", loss_fn=small_square_sum_loss, metrics=["accuracy", mean_pred])
+    x = RNG.random((4, 8)).astype("float32")
+    y = RNG.random((4,)).astype("float32")
+    model.fit(x, y, verbose=0)
+    model.save(tmp_path / "custom_compile_model.keras")
+    restored = keras.models.load_model(tmp_path / "custom_compile_model.keras")
+    assert restored.model_optimizer == "SGD"  # as given (a string), as in Keras
+    assert restored.loss_fn is small_square_sum_loss
+    assert restored.loss_metrics == ["accuracy", mean_pred]
+    np.testing.assert_allclose(restored.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
+    logs = restored.evaluate(x, y, verbose=0, return_dict=True)
+    assert set(logs) == {"loss", "accuracy", "mean_pred"}
+
+
+def test_default_compile_from_config_skips_a_custom_compile(numpy_backend):
+    """Keras's default ``compile_from_config`` warns and leaves a model with its own ``compile()``
+    uncompiled (it cannot know that method's arguments)."""
+
+    class OwnCompile(keras.Model):
+        def compile(self, opt):
+            super().compile(optimizer=opt, loss="mse")
+
+    model = OwnCompile()
+    with pytest.warns(UserWarning, match="compile_from_config"):
+        model.compile_from_config({"optimizer": "sgd", "loss": "mse"})
+    assert not getattr(model, "compiled", False)

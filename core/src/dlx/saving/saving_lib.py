@@ -354,29 +354,43 @@ def _revive(value, custom_objects):
 
 
 def compile_from_config(model, compile_config: dict, label: str, custom_objects: dict | None = None) -> None:
-    """Compiles ``model`` with the arguments recorded in a ``compile_config``."""
-    import inspect
-
-    from dlx import optimizers
+    """Compiles a loaded ``model`` through its ``compile_from_config`` hook (a subclass may override it,
+    as in Keras), with ``custom_objects`` in scope; a failure names the file."""
     if not isinstance(compile_config, dict):
         raise FileFormatError(label, f"compile_config is a {type(compile_config).__name__}, expected a JSON object")
-    accepted = set(inspect.signature(model.compile).parameters)
-    args = {k: v for k, v in compile_config.items() if k in accepted}
     try:
         with serialization.CustomObjectScope(custom_objects or {}):
-            opt = args.get("optimizer")
-            if isinstance(opt, dict):
-                opt = keras_compat.from_keras(opt)
-                args["optimizer"] = optimizers.deserialize(opt, custom_objects=custom_objects)
-            for key in ("loss", "metrics", "weighted_metrics"):
-                if key in args:
-                    args[key] = _revive(args[key], custom_objects)
-            model.compile(**args)
+            model.compile_from_config(compile_config)
     except Exception as e:
         raise serialization.SerializationError(
             f"{label}: the model was rebuilt, but compiling it from its compile_config failed ({type(e).__name__}: "
             f"{e}). Pass custom_objects= for custom losses / metrics / optimizers, or compile=False to load it "
             "uncompiled") from e
+
+
+def compile_model_from_config(model, compile_config: dict) -> None:
+    """``Model.compile_from_config``'s default: ``compile`` with the revived arguments of a
+    ``get_compile_config()`` dict. A model whose ``compile`` is its own is left uncompiled with a
+    warning, as Keras does (it should override ``get_compile_config`` / ``compile_from_config``)."""
+    import inspect
+    import warnings
+
+    from dlx import optimizers
+    from dlx.trainers.trainer import Trainer
+    if type(model).compile is not Trainer.compile:
+        warnings.warn(f"compile() was not called while loading {type(model).__name__}: its compile() method is "
+                      "custom. Override get_compile_config() and compile_from_config(config) as well, or call "
+                      "compile() yourself after loading.", UserWarning, stacklevel=3)
+        return
+    accepted = set(inspect.signature(model.compile).parameters)
+    args = {k: v for k, v in compile_config.items() if k in accepted}
+    opt = args.get("optimizer")
+    if isinstance(opt, dict):
+        args["optimizer"] = optimizers.deserialize(keras_compat.from_keras(opt))
+    for key in ("loss", "metrics", "weighted_metrics"):
+        if key in args:
+            args[key] = _revive(args[key], None)
+    model.compile(**args)
 
 
 def load_model(filepath, custom_objects: dict | None = None, compile: bool = True, safe_mode: bool = True):

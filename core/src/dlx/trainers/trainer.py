@@ -193,6 +193,10 @@ class Trainer:
     def get_compile_config(self) -> dict | None:
         return getattr(self, "_compile_config", None)
 
+    def compile_from_config(self, config: dict) -> None:  # Keras's hook, called when a saved model loads
+        from dlx.saving import saving_lib
+        saving_lib.compile_model_from_config(self, config)
+
     def _reset_functions(self):
         self.train_function = None
         self.test_function = None
