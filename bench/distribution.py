@@ -41,7 +41,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from fit_predict import CONTENDED_CORES, _cpu_jiffies, run_rounds, workload_main, write_results  # noqa: E402
+from fit_predict import CONTENDED_CORES, _cpu_jiffies, error_lines, run_rounds, workload_main, write_results  # noqa: E402
 from fit_predict import _env_for as fit_predict_env  # noqa: E402
 
 BACKENDS = ("jax", "torch", "tf")
@@ -217,9 +217,7 @@ def markdown(result):
         for k, v in sorted(ratios.items(), key=lambda kv: (kv[0].split("/")[0], int(kv[0].split("/")[1]))):
             model, n = k.split("/")
             lines.append(f"| {model} | {n} | **{v['median']:.2f}** | {v['per_round']} |")
-    errors = [r for r in result["runs"] if "error" in r]
-    if errors:
-        lines += ["", "Errors:", ""] + [f"- {_label(r)}: `{r['error'].strip().splitlines()[-1]}`" for r in errors]
+    lines += error_lines(result["runs"], _label)
     return "\n".join(lines) + "\n"
 
 

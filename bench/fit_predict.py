@@ -539,6 +539,22 @@ def _env_for(cfg, torch_threads):
     return env
 
 
+def error_lines(runs, label=None):
+    """The Markdown lines naming each failed run with the last line of its error (none if none failed)."""
+    label = label or (lambda r: f"{r['backend']}/{r['impl']}")
+    errors = [r for r in runs if "error" in r]
+    return ["", "Errors:", ""] + [f"- {label(r)}: `{r['error'].strip().splitlines()[-1]}`" for r in errors] if errors \
+        else []
+
+
+def worker_threads(cfg):
+    """A torch worker's intra-op threads, as ``_env_for`` set them (every implementation alike)."""
+    if cfg["backend"] == "torch":
+        import torch
+
+        torch.set_num_threads(int(os.environ["DLX_TORCH_THREADS"]))
+
+
 def workload_main(argv, doc, backends, run_worker, drive, *, rounds=3, reruns=2, quiet_wait=30.0, timeout=1800,
                   extra=None, report=None):
     """The command line of a side-by-side bench: ``--worker CFG`` runs one configuration and prints

@@ -42,7 +42,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from fit_predict import Window, _env_for, run_rounds, workload_main, write_results  # noqa: E402
+from fit_predict import Window, _env_for, error_lines, run_rounds, worker_threads, workload_main, write_results  # noqa: E402
 
 BACKENDS = ("jax", "torch", "tf")
 IMPLS = ("dlx", "keras")
@@ -107,11 +107,8 @@ def _read_all(ds, impl):
 
 
 def run_worker(cfg):
-    b, impl = cfg["backend"], cfg["impl"]
-    if b == "torch":
-        import torch
-
-        torch.set_num_threads(int(os.environ["DLX_TORCH_THREADS"]))
+    impl = cfg["impl"]
+    worker_threads(cfg)
     if impl == "keras":
         import keras as lib
     else:
@@ -184,10 +181,7 @@ def markdown(result):
             lines.append(f"| {b} | {impl} | {r['images_s']:.0f} | {ratio} | {r['stall']:.0%} | {r['step_ms']:.1f} | "
                          f"{r['mem_step_ms']:.1f} | {r['pipe_images_s']:.0f} | {r['pipe_cpu_ms']:.2f} | "
                          f"{r['runs']} ({r['contended']}) |")
-    errors = [r for r in result["runs"] if "error" in r]
-    if errors:
-        lines += ["", "Errors:", ""] + [f"- {r['backend']}/{r['impl']}: `{r['error'].strip().splitlines()[-1]}`"
-                                        for r in errors]
+    lines += error_lines(result["runs"])
     return "\n".join(lines) + "\n"
 
 

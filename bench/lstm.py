@@ -36,7 +36,7 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from fit_predict import Window, _env_for, _torch_threads, _versions, torch_device  # noqa: E402  (bench helpers)
+from fit_predict import Window, _env_for, _torch_threads, _versions, error_lines, torch_device, worker_threads  # noqa: E402  (bench helpers)
 
 BACKENDS = ("jax", "torch", "tf")
 N, T, D, UNITS, BATCH = 1024, 100, 32, 64, 64
@@ -214,10 +214,7 @@ def _run_raw(step, x, y):
 # ================================================================================== driver
 def run_worker(cfg):
     b, impl = cfg["backend"], cfg["impl"]
-    if b == "torch":
-        import torch
-
-        torch.set_num_threads(int(os.environ["DLX_TORCH_THREADS"]))
+    worker_threads(cfg)
     if impl in ("dlx", "keras"):
         return _fit_api(impl)
     return {"jax": _raw_jax, "torch": _raw_torch, "tf": _raw_tf}[b]()
@@ -255,10 +252,7 @@ def markdown(result, note):
             xk = f"{r['first_step_s'] / keras['first_step_s']:.2f}" if keras else "-"
             lines.append(f"| {b} | {impl} | {r['ms_per_step']:.1f} | {xr} | {r['first_step_s']:.2f} | {xk} | "
                          f"{r['runs']} ({r['clean']}) |")
-    errors = [r for r in result["runs"] if "error" in r]
-    if errors:
-        lines += ["", "Errors:", ""] + [f"- {r['backend']}/{r['impl']}: `{r['error'].strip().splitlines()[-1]}`"
-                                        for r in errors]
+    lines += error_lines(result["runs"])
     return "\n".join(lines) + "\n"
 
 

@@ -24,7 +24,6 @@ over rounds, contended runs measured again.
 
 from __future__ import annotations
 
-import os
 import resource
 import statistics
 import sys
@@ -36,7 +35,16 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from fit_predict import Window, _env_for, run_rounds, torch_device, workload_main, write_results  # noqa: E402
+from fit_predict import (  # noqa: E402
+    Window,
+    _env_for,
+    error_lines,
+    run_rounds,
+    torch_device,
+    worker_threads,
+    workload_main,
+    write_results,
+)
 
 BACKENDS = ("jax", "torch", "tf", "openvino")
 STAGES = ((64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2))  # (filters, blocks, stride)
@@ -300,10 +308,7 @@ def _raw_torch():
 # ================================================================================== driver
 def run_worker(cfg):
     b, impl = cfg["backend"], cfg["impl"]
-    if b == "torch":
-        import torch
-
-        torch.set_num_threads(int(os.environ["DLX_TORCH_THREADS"]))
+    worker_threads(cfg)
     if impl in ("dlx", "keras"):
         return _api(impl)
     return {"jax": _raw_jax, "torch": _raw_torch, "tf": _raw_tf}[b]()
@@ -349,10 +354,7 @@ def markdown(result):
                          f"{r['first_predict_s']:.2f} | {ratio('first_predict_s', keras)} | {r['predict1_ms']:.1f} | "
                          f"{ratio('predict1_ms', base)} | {r['predict32_ms']:.0f} | {ratio('predict32_ms', base)} | "
                          f"{r['peak_rss_mb']:.0f} | {mr} | {r['runs']} ({r['contended']}) |")
-    errors = [r for r in result["runs"] if "error" in r]
-    if errors:
-        lines += ["", "Errors:", ""] + [f"- {r['backend']}/{r['impl']}: `{r['error'].strip().splitlines()[-1]}`"
-                                        for r in errors]
+    lines += error_lines(result["runs"])
     return "\n".join(lines) + "\n"
 
 

@@ -24,7 +24,6 @@ interleaved in shuffled order, medians over rounds, contended runs measured agai
 
 from __future__ import annotations
 
-import os
 import resource
 import statistics
 import sys
@@ -36,7 +35,16 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from fit_predict import Window, _env_for, run_rounds, torch_device, workload_main, write_results  # noqa: E402
+from fit_predict import (  # noqa: E402
+    Window,
+    _env_for,
+    error_lines,
+    run_rounds,
+    torch_device,
+    worker_threads,
+    workload_main,
+    write_results,
+)
 
 BACKENDS = ("jax", "torch", "tf")
 N, SEQ, VOCAB, WIDTH, HEADS, FFN, BLOCKS, BATCH = 256, 128, 8000, 256, 4, 1024, 4, 32
@@ -347,10 +355,7 @@ def _run_raw(step, x, y, predict):
 # ================================================================================== driver
 def run_worker(cfg):
     b, impl = cfg["backend"], cfg["impl"]
-    if b == "torch":
-        import torch
-
-        torch.set_num_threads(int(os.environ["DLX_TORCH_THREADS"]))
+    worker_threads(cfg)
     if impl in ("dlx", "keras"):
         return _fit_api(impl)
     return {"jax": _raw_jax, "torch": _raw_torch, "tf": _raw_tf}[b]()
@@ -396,10 +401,7 @@ def markdown(result):
             lines.append(f"| {b} | {impl} | {r['ms_per_step']:.1f} | {xr} | {r['first_step_s']:.2f} | {xk} | "
                          f"{r['predict32_ms']:.2f} | {pr} | {r['peak_rss_mb']:.0f} | {mr} | "
                          f"{r['runs']} ({r['contended']}) |")
-    errors = [r for r in result["runs"] if "error" in r]
-    if errors:
-        lines += ["", "Errors:", ""] + [f"- {r['backend']}/{r['impl']}: `{r['error'].strip().splitlines()[-1]}`"
-                                        for r in errors]
+    lines += error_lines(result["runs"])
     return "\n".join(lines) + "\n"
 
 

@@ -255,7 +255,7 @@ def test_trajectory_torch_fit_path(make, ref):
     donated, so the fused update ops work in place) follows the float64 reference (float32)."""
     try:
         bk = dlx.backend.get("torch")
-    except Exception as e:  # noqa: BLE001 - torch not installed or unusable here
+    except Exception as e:  # torch not installed or unusable here
         pytest.skip(f"torch backend unavailable: {e}")
     with dlx.backend.use(bk):
         opt = make()

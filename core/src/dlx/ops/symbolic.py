@@ -12,6 +12,7 @@ import numpy as np
 
 from dlx import dtypes as _dtypes
 from dlx import tree_util as tree
+from dlx.ops import window_shapes
 
 PROBES = (12, 36)
 #: probe sizes for the batch dimension of the ops in BATCH_PRESERVING (see ``infer``)
@@ -152,15 +153,17 @@ def _broadcast_to_rule(x, shape=None, **kwargs):
     return SymbolicTensor(target, dtype)
 
 
+def _window_rule(rule):
+    """A :mod:`dlx.ops.window_shapes` rule, answering with a symbolic tensor."""
+    def symbolic(*args, **kwargs):
+        spec = rule(*args, **kwargs)
+        return None if spec is None else SymbolicTensor(spec.shape, spec.dtype)
+    return symbolic
+
+
 #: shape rules tried before probing, by op name; a rule returns ``None`` to let probing decide
-RULES = {"reshape": _reshape_rule, "broadcast_to": _broadcast_to_rule}
-
-
-def _window_rules():
-    from dlx.ops import window_shapes
-
-    RULES.update(window_shapes.RULES)
-    return RULES
+RULES = {"reshape": _reshape_rule, "broadcast_to": _broadcast_to_rule,
+         **{name: _window_rule(rule) for name, rule in window_shapes.RULES.items()}}
 
 
 def _only_batch_unknown(args, kwargs) -> bool:
@@ -177,7 +180,7 @@ def _only_batch_unknown(args, kwargs) -> bool:
 
 def infer(spec, args: tuple, kwargs: dict):
     """The symbolic output(s) of ``spec`` applied to ``args``/``kwargs``."""
-    rule = (RULES if "conv" in RULES else _window_rules()).get(spec.name)
+    rule = RULES.get(spec.name)
     if rule is not None:
         out = rule(*args, **kwargs)
         if out is not None:

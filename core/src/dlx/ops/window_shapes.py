@@ -9,8 +9,17 @@ not read): probing then decides, and raises its usual error for invalid argument
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from dlx import dtypes as _dtypes
 from dlx.ops import conv_rules
+
+
+class Spec(NamedTuple):
+    """A rule's answer: the output's shape (``None`` for unknown dims) and dtype name."""
+
+    shape: tuple
+    dtype: str
 
 
 def _window(size, k, s, d, pad):
@@ -44,13 +53,11 @@ def _spatial(inputs, fmt, nsp):
 
 
 def _assemble(inputs, fmt, spatial, channels, dtype):
-    from dlx.ops.symbolic import SymbolicTensor
-
     if dtype is None or any(s is False for s in spatial):
         return None
     batch = next(iter(inputs.shape))
     shape = (batch, *spatial, channels) if fmt == "channels_last" else (batch, channels, *spatial)
-    return SymbolicTensor(shape, dtype)
+    return Spec(shape, dtype)
 
 
 def _common(inputs, nsp, strides, padding, data_format, dilation_rate):
@@ -78,17 +85,12 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
 
 
 def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
-    if not hasattr(inputs, "shape") or not _known(kernel):
+    # as the spec's decomposition: a grouped conv with a (*window, 1, in * multiplier) kernel
+    if not _known(kernel):
         return None
     ks = tuple(kernel.shape)
-    c = _common(inputs, len(ks) - 2, strides, padding, data_format, dilation_rate)
-    if c is None:
-        return None
-    fmt, pad, st, dl, (sizes, ch) = c
-    if ch != ks[-2]:
-        return None
-    out = [_window(n, k, s, d, pad) for n, k, s, d in zip(sizes, ks[:-2], st, dl)]
-    return _assemble(inputs, fmt, out, ks[-2] * ks[-1], _dtype(inputs, kernel))
+    grouped = Spec((*ks[:-2], 1, ks[-2] * ks[-1]), _dtypes.standardize(kernel.dtype))
+    return conv(inputs, grouped, strides, padding, data_format, dilation_rate)
 
 
 def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid", data_format=None,

@@ -217,7 +217,7 @@ def nadam_update_decomposition(variable, gradient, m, v, m_scale, g_scale, v_sca
 def _nadam_cases():
     def with_scales(make):
         def make2(r, dt):
-            (var, g, m, v, lr), kw = make(r, dt)
+            (var, g, m, v, lr), _ = make(r, dt)  # the state cases' own kwargs are replaced below
             scales = (np.asarray(x, dt) for x in (9.5, 0.6, 1000.0))
             return (var, g, m, v, *scales, lr), {"beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}
         return make2
