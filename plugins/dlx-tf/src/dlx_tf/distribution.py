@@ -15,7 +15,7 @@ strategy mirrors.
 
 Not offered, with a :class:`~dlx.distribution.DistributionUnsupportedError`: splitting variables
 (``ModelParallel`` layouts: TF's only engine for that, ``tf.experimental.dtensor``, is
-deprecated and not used here; the jax backend does it).
+deprecated and not used here; the jax and torch backends do it).
 """
 
 from __future__ import annotations
@@ -40,10 +40,10 @@ _JOB: list = [None]  # the MultiWorkerMirroredStrategy of initialize(): (strateg
 _SYNCED = "_dlx_broadcast_from_0"  # marks a variable that process 0's value was broadcast into
 
 
-def _unsupported(what: str, who: str = "jax"):
+def _unsupported(what: str, who: str = "jax and torch backends do"):
     return DistributionUnsupportedError(f"the tf backend runs dlx.distribution as DataParallel with "
                                         f"tf.distribute (MirroredStrategy, MultiWorkerMirroredStrategy); {what} is "
-                                        f"not supported on tf (the {who} backend does it)")
+                                        f"not supported on tf (the {who} it)")
 
 
 def _job_kind() -> str:
