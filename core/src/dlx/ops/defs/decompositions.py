@@ -25,6 +25,7 @@ from dlx.ops import op_functions as K
 from dlx.ops import tensors
 from dlx.ops import tolerance as T
 from dlx.ops.defs._common import as_float
+from dlx.ops.defs._factorization_grads import eig_grad, lu_factor_grad
 from dlx.ops.spec import Case, op
 
 G = "linalg"
@@ -468,8 +469,8 @@ def _eig_case(shape, complex_pair=False):
     _c("4x4", _eig_case((4, 4))),
     _c("batched", _eig_case((2, 3, 3))),
     _c("symmetric", _eigh_case((5, 5))),
-    _c("complex_pair", _eig_case((4, 4), complex_pair=True)),
-])
+    _c("complex_pair", _eig_case((4, 4), complex_pair=True), grad=False),
+], grad=eig_grad, grad_tol=Conditioned(64))
 def eig(x):
     """Eigenvalues and right eigenvectors (columns) of each square matrix ``x``: ``(w, v)`` with
     ``x @ v = v * w``, sorted by eigenvalue, each eigenvector of unit norm with its entry of largest
@@ -769,8 +770,9 @@ def matrix_rank(x, tol=None):
     _c("batched", _rect((3, 4, 4))),
     _c("tall", _rect((5, 3))),
     _c("wide", _rect((3, 5))),
-    _c("singular", lambda r, dt: (np.array([[0.0, 0.0, 1.0], [0.0, 0.0, 2.0], [1.0, 2.0, 3.0]]).astype(dt),)),
-])
+    _c("singular", lambda r, dt: (np.array([[0.0, 0.0, 1.0], [0.0, 0.0, 2.0], [1.0, 2.0, 3.0]]).astype(dt),),
+       grad=False),
+], grad=lu_factor_grad, grad_tol=Conditioned(32))
 def lu_factor(x):
     """LU decomposition with partial pivoting of each matrix ``x`` (``(..., M, N)``,
     ``K = min(M, N)``), in LAPACK's packed form: ``(lu, piv)`` with ``lu`` ``(..., M, N)`` holding

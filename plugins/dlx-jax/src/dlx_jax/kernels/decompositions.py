@@ -109,6 +109,28 @@ def eigh(x):
     return _back(w, dt), _back(v * _col_signs(v), dt)
 
 
+def _spec_rule_vjp(name: str):
+    """The kernel with dlx's gradient rule of ``name`` as its VJP (for ops whose jax derivative is
+    missing: ``jnp.linalg.eig`` has no eigenvector derivative)."""
+    def wrap(kernel):
+        fn = jax.custom_vjp(kernel)
+
+        def fwd(x):
+            out = kernel(x)
+            return out, (out, x)
+
+        def bwd(res, g):
+            from dlx.ops import get_spec
+
+            out, x = res
+            return tuple(get_spec(name).grad(g, out, x))
+
+        fn.defvjp(fwd, bwd)
+        return fn
+    return wrap
+
+
+@_spec_rule_vjp("eig")
 def eig(x):
     a, dt = _mat(x)
     w, v = jnp.linalg.eig(a)

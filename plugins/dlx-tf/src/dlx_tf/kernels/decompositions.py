@@ -1,8 +1,9 @@
 """Linear-algebra kernels: the ops of :mod:`dlx.ops.defs.decompositions` (``tf.linalg``).
 Half-precision inputs compute in float32; signs of factors are fixed as the spec says (``qr``:
 non-negative diagonal of ``r``; ``svd`` / ``eigh``: each vector's entry of largest magnitude
-positive). ``lu_factor`` has no kernel here: ``tf.linalg.lu`` takes square matrices only and
-returns a permutation, not LAPACK's pivots; it runs through the reference."""
+positive). ``lu_factor`` eliminates column by column with partial pivoting in tf ops
+(``tf.linalg.lu`` takes square matrices only, returns a permutation rather than LAPACK's pivots
+and has no gradient); its gradient is dlx's rule of the op."""
 
 from __future__ import annotations
 
@@ -216,11 +217,55 @@ def matrix_rank(x, tol=None):
     return tf.reduce_sum(tf.cast(s > cut, tf.int32), axis=-1)
 
 
-#: op name -> kernel (``lu_factor`` runs through the reference: see the module docstring)
+def _lu_packed(a):
+    """LAPACK's ``getrf`` in tf ops: ``(lu, piv)`` for ``a`` of shape ``(..., M, N)``."""
+    shape = tf.shape(a)
+    m, n = a.shape[-2], a.shape[-1]
+    lu = tf.reshape(a, [-1, m, n])
+    rows = tf.range(m)[None, :]
+    cols = tf.range(n)[None, None, :]
+    pivots = []
+    for j in range(min(m, n)):
+        below = tf.abs(lu[:, j:, j])
+        p = j + tf.argmax(below, axis=1, output_type=tf.int32)  # first of equal magnitudes, as LAPACK
+        pivots.append(p)
+        order = tf.where(rows == j, p[:, None], tf.where(rows == p[:, None], j, rows))
+        lu = tf.gather(lu, order, batch_dims=1, axis=1)
+        pivot = lu[:, j, j][:, None]
+        safe = tf.where(pivot == 0, tf.ones_like(pivot), pivot)
+        low = tf.where((rows > j) & (pivot != 0), lu[:, :, j] / safe, tf.where(rows > j, lu[:, :, j], 0))
+        update = low[:, :, None] * lu[:, j, None, :]
+        lu = tf.where((rows[..., None] > j) & (cols > j), lu - update, lu)
+        lu = tf.where((rows[..., None] > j) & (cols == j), low[:, :, None], lu)
+    piv = tf.stack(pivots, axis=-1) if pivots else tf.zeros([tf.shape(lu)[0], 0], tf.int32)
+    return tf.reshape(lu, shape), tf.reshape(piv, tf.concat([shape[:-2], [min(m, n)]], 0))
+
+
+@tf.custom_gradient
+def _lu_with_rule(a):
+    lu, piv = _lu_packed(a)
+
+    def grad(g_lu, g_piv=None):
+        from dlx.ops import get_spec
+
+        return get_spec("lu_factor").grad((g_lu, g_piv), (lu, piv), a)[0]
+    return (lu, piv), grad
+
+
+def lu_factor(x):
+    a, dt = _mat(x)
+    if a.shape.rank is None or a.shape.rank < 2 or None in a.shape[-2:]:
+        raise ValueError(f"lu_factor: x of shape {a.shape}; expected (..., M, N) with known M and N")
+    lu, piv = _lu_with_rule(a)
+    return _back(lu, dt), piv
+
+
+#: op name -> kernel
 KERNELS: dict = {
     "inv": inv, "solve": solve, "solve_triangular": solve_triangular, "det": det, "slogdet": slogdet,
     "logdet": logdet, "matrix_power": matrix_power, "cholesky": cholesky, "cholesky_inverse": cholesky_inverse,
     "eig": eig, "eigh": eigh, "svd": svd, "qr": qr, "pinv": pinv, "lstsq": lstsq, "matrix_rank": matrix_rank,
+    "lu_factor": lu_factor,
 }
 
 __all__ = ["KERNELS"]
