@@ -400,5 +400,6 @@ def deserialize(config, custom_objects=None):
     return _serialization.deserialize(config, custom_objects, module_objects={**ALL_OBJECTS, **_SNAKE})
 
 
-__all__ = sorted([*ALL_OBJECTS, *_SNAKE, "Initializer", "RandomInitializer", "compute_fans", "deserialize", "get",
-                  "serialize"])
+# "normal" and "uniform" are names get() accepts, not attributes (as in Keras)
+__all__ = sorted(n for n in {*ALL_OBJECTS, *_SNAKE, "Initializer", "RandomInitializer", "compute_fans", "deserialize",
+                             "get", "serialize"} if n in globals())

@@ -3,8 +3,10 @@
 Each page's ```` ```python ```` blocks run in order in one namespace, in a fresh interpreter per
 page whose working directory is a temporary folder. A block right after
 ``<!-- docs-test: skip: REASON -->`` is not run; ``<!-- docs-test: setup`` ... ``-->`` holds
-hidden code (inputs a snippet assumes) that runs where it stands. A traceback names the page and
-the Markdown line.
+hidden code (inputs a snippet assumes) that runs where it stands;
+``<!-- docs-test: env: NAME=VALUE ... -->`` sets the page's environment (another backend, XLA
+host devices), which otherwise has ``DLX_BACKEND=numpy``. A traceback names the page and the
+Markdown line.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from .site import DOCS
 
 _TOKEN = re.compile(
     r"^<!-- docs-test: skip: (?P<skip>[^\n]+?) -->\n(?=```)"
+    r"|^<!-- docs-test: env: (?P<env>(?:[A-Z_][A-Z0-9_]*=\S+ ?)+) -->\n"
     r"|^<!-- docs-test: setup\n(?P<setup>.*?)^-->\n"
     r"|^```python\n(?P<code>.*?)^```\n",
     re.S | re.M)
@@ -33,6 +36,8 @@ def runnable_chunks(text: str) -> list[tuple[int, str]]:
         line = text.count("\n", 0, m.start()) + 2  # the first line inside the fence or comment
         if m["skip"] is not None:
             skip_next = True
+        elif m["env"] is not None:
+            continue
         elif m["setup"] is not None:
             chunks.append((line, m["setup"]))
         else:
@@ -43,6 +48,11 @@ def runnable_chunks(text: str) -> list[tuple[int, str]]:
     parsed = sum(1 for m in _TOKEN.finditer(text) if m["code"] is None)
     assert comments == parsed, "a <!-- docs-test ... --> comment is malformed (see docs/writing-docs.md)"
     return chunks
+
+
+def page_env(text: str) -> dict[str, str]:
+    """The environment a page asks for with ``<!-- docs-test: env: NAME=VALUE ... -->`` lines."""
+    return dict(item.split("=", 1) for m in _TOKEN.finditer(text) if m["env"] for item in m["env"].split())
 
 
 _RUNNER = """
@@ -60,16 +70,20 @@ def test_convention_parser():
             "<!-- docs-test: skip: needs torch -->\n```python\nimport torch\n```\n```bash\nls\n```\n"
             "```python\nz = y\n```\n")
     assert runnable_chunks(text) == [(3, "x = 1\n"), (6, "y = x\n"), (16, "z = y\n")]
+    env = "<!-- docs-test: env: DLX_BACKEND=jax XLA_FLAGS=--a=4 -->\n```python\n1\n```\n"
+    assert page_env(env) == {"DLX_BACKEND": "jax", "XLA_FLAGS": "--a=4"}
+    assert runnable_chunks(env) == [(3, "1\n")] and page_env(text) == {}
     with pytest.raises(AssertionError, match="malformed"):
         runnable_chunks("<!-- docs-test: skip -->\n```python\n1\n```\n")
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
 def test_guide_code_runs(page, tmp_path):
-    chunks = [(str(page.relative_to(DOCS.parent)), line, src) for line, src in runnable_chunks(page.read_text())]
+    text = page.read_text()
+    chunks = [(str(page.relative_to(DOCS.parent)), line, src) for line, src in runnable_chunks(text)]
     if not chunks:
         pytest.skip(f"every Python block of {page.name} is marked skip")
-    env = {**os.environ, "DLX_BACKEND": "numpy", "PYTHONWARNINGS": "error::DeprecationWarning:dlx"}
+    env = {**os.environ, "DLX_BACKEND": "numpy", "PYTHONWARNINGS": "error::DeprecationWarning:dlx", **page_env(text)}
     proc = subprocess.run([sys.executable, "-c", f"CHUNKS = {chunks!r}\n{_RUNNER}"], cwd=tmp_path, env=env,
                           capture_output=True, text=True, timeout=240)
     assert proc.returncode == 0, f"{page.name}'s code failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}"
