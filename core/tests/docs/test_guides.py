@@ -3,7 +3,9 @@
 Each page's ```` ```python ```` blocks run in order in one namespace, in a fresh interpreter per
 page whose working directory is a temporary folder. A block right after
 ``<!-- docs-test: skip: REASON -->`` is not run; ``<!-- docs-test: setup`` ... ``-->`` holds
-hidden code (inputs a snippet assumes) that runs where it stands;
+hidden code (inputs a snippet assumes) that runs where it stands; a skipped block whose reason is
+``fragment of <path>`` is code quoted from that file of the repository (methods of a class, one
+kernel module), and its code lines must still be there (``...`` lines elide);
 ``<!-- docs-test: env: NAME=VALUE ... -->`` sets the page's environment (another backend, XLA
 host devices), which otherwise has ``DLX_BACKEND=numpy``. A traceback names the page and the
 Markdown line.
@@ -75,6 +77,23 @@ def test_convention_parser():
     assert runnable_chunks(env) == [(3, "1\n")] and page_env(text) == {}
     with pytest.raises(AssertionError, match="malformed"):
         runnable_chunks("<!-- docs-test: skip -->\n```python\n1\n```\n")
+
+
+def quoted_fragments(text: str) -> list[tuple[str, str]]:
+    """``(path, code)`` of each block skipped as ``fragment of <path>``."""
+    pattern = re.compile(r"^<!-- docs-test: skip: fragment of (\S+) -->\n```python\n(.*?)^```\n", re.S | re.M)
+    return [(m[1], m[2]) for m in pattern.finditer(text)]
+
+
+FRAGMENTS = [(page, path, code) for page in PAGES for path, code in quoted_fragments(page.read_text())]
+
+
+@pytest.mark.parametrize(("page", "path", "code"), FRAGMENTS, ids=[f"{p.name}:{f}" for p, f, _ in FRAGMENTS])
+def test_quoted_fragments_match_their_source(page, path, code):
+    source = {line.strip() for line in (DOCS.parent / path).read_text().splitlines()}
+    stale = [line for line in code.splitlines() if line.strip() and not line.rstrip().endswith("...")
+             and not line.lstrip().startswith("#") and line.strip() not in source]
+    assert not stale, f"{page.name} quotes {path}, which no longer has these lines:\n" + "\n".join(stale)
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
