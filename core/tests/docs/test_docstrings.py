@@ -2,7 +2,7 @@
 reference documents (``tools/docs_api.py``: dlx and its public submodules, dlx_hub, dlx_tuner,
 dlx_conformance) has a docstring, and its ``Arguments:`` (or ``Args:``) section, when it has one,
 names exactly the signature's parameters. No exceptions are listed: coverage is 100%.
-``python core/tests/docs/test_docstrings.py`` prints the coverage.
+``cd core/tests && python -m docs.test_docstrings`` prints the coverage.
 """
 
 from __future__ import annotations
