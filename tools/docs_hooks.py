@@ -6,7 +6,8 @@ drift from it: one ``:::`` directive per module, listing the module's public nam
 
 A docstring's ``>>>`` lines (and the output lines after them, up to a blank line) would otherwise
 read as nested Markdown block quotes; this Markdown preprocessor wraps each such run in a
-``pycon`` fence, on the site's pages and in mkdocstrings' API pages alike."""
+``pycon`` fence, on the site's pages and in mkdocstrings' API pages alike. It also turns the
+Sphinx roles docstrings use (``:class:`~dlx.layers.Layer```) into code spans (``Layer``)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,12 @@ from markdown import Extension
 from markdown.preprocessors import Preprocessor
 
 _PROMPT = re.compile(r"^(\s*)>>> ")
+_ROLE = re.compile(r":(?:class|func|meth|mod|data|attr|exc|obj):`(~?)([^`]+)`")
+
+
+def _role(m):
+    """Sphinx's ``:class:`~a.b.C``` (in docstrings shared with ``help()``) as Markdown code: ``C``."""
+    return f"`{m[2].rsplit('.', 1)[-1] if m[1] else m[2]}`"
 
 
 class _DoctestFences(Preprocessor):
@@ -29,7 +36,7 @@ class _DoctestFences(Preprocessor):
                 fenced = not fenced
             m = None if fenced else _PROMPT.match(line)
             if m is None:
-                out.append(line)
+                out.append(line if fenced else _ROLE.sub(_role, line))
                 i += 1
                 continue
             indent = m[1]

@@ -3,7 +3,7 @@
 One strict build (``mkdocs build --strict``, as ``nox -s docs``) serves both tests: the build
 test checks its pages exist; the browser test serves it on loopback and drives Debian's headless
 Chromium through Playwright (no browser download): home page, an API page, a guide, then the
-site search for ``Conv2D`` and its first result. Screenshots go to ``build/docs-screenshots/``.
+site search for ``Conv2D`` and its first result, and a generated API entry (``dlx.random.uniform``). Screenshots go to ``build/docs-screenshots/``.
 """
 
 from __future__ import annotations
@@ -101,6 +101,10 @@ def test_site_in_chromium(served, tmp_path, require_or_skip):
             page.goto(f"{served}/api/optimizers/")
             assert page.locator('[id="dlx.optimizers.Adam"]').is_visible()
             page.screenshot(path=str(SCREENSHOTS / "api-optimizers.png"))
+
+            page.goto(f"{served}/api/random/#dlx.random.uniform")  # a generated page: arguments, example
+            expect(page.locator('[id="dlx.random.uniform"]')).to_be_in_viewport()
+            page.screenshot(path=str(SCREENSHOTS / "api-random-uniform.png"))
 
             page.goto(f"{served}/training/")
             assert "Training" in page.locator("h1").first.inner_text()
