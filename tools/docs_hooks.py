@@ -1,17 +1,30 @@
-"""MkDocs hook (mkdocs.yml ``hooks:``): renders docstrings' doctest examples as code.
+"""MkDocs hooks (mkdocs.yml ``hooks:``): the generated API pages, and doctest examples as code.
+
+The API reference pages (``api/<slug>.md``) and their nav section are generated from
+``tools/docs_api.py``'s ``PAGES``, the list the docstring tests check, so the reference cannot
+drift from it: one ``:::`` directive per module, listing the module's public names.
 
 A docstring's ``>>>`` lines (and the output lines after them, up to a blank line) would otherwise
 read as nested Markdown block quotes; this Markdown preprocessor wraps each such run in a
-``pycon`` fence, on the site's pages and in mkdocstrings' API pages alike."""
+``pycon`` fence, on the site's pages and in mkdocstrings' API pages alike. It also turns the
+Sphinx roles docstrings use (``:class:`~dlx.layers.Layer```) into code spans (``Layer``)."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
+from pathlib import Path
 
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
 
 _PROMPT = re.compile(r"^(\s*)>>> ")
+_ROLE = re.compile(r":(?:class|func|meth|mod|data|attr|exc|obj):`(~?)([^`]+)`")
+
+
+def _role(m):
+    """Sphinx's ``:class:`~a.b.C``` (in docstrings shared with ``help()``) as Markdown code: ``C``."""
+    return f"`{m[2].rsplit('.', 1)[-1] if m[1] else m[2]}`"
 
 
 class _DoctestFences(Preprocessor):
@@ -23,7 +36,7 @@ class _DoctestFences(Preprocessor):
                 fenced = not fenced
             m = None if fenced else _PROMPT.match(line)
             if m is None:
-                out.append(line)
+                out.append(line if fenced else _ROLE.sub(_role, line))
                 i += 1
                 continue
             indent = m[1]
@@ -40,6 +53,24 @@ class DoctestFences(Extension):
         md.preprocessors.register(_DoctestFences(md), "dlx_doctest_fences", 27)  # before fenced code
 
 
+def _api():
+    spec = importlib.util.spec_from_file_location("docs_api", Path(__file__).with_name("docs_api.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def on_config(config):
     config.markdown_extensions.append(DoctestFences())
+    pages = _api().PAGES
+    config.nav.append({"API reference": [{title: f"api/{slug}.md"} for slug, (title, _) in pages.items()]})
     return config
+
+
+def on_files(files, config):
+    from mkdocs.structure.files import File
+
+    api = _api()
+    for slug in api.PAGES:
+        files.append(File.generated(config, f"api/{slug}.md", content=api.page_markdown(slug)))
+    return files

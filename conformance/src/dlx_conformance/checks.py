@@ -38,6 +38,11 @@ class CaseResult:
 
 
 def iter_cases(names=None) -> Iterator[tuple[OpSpec, Case, str]]:
+    """Every ``(spec, case, dtype)`` the conformance suite measures, ops in name order.
+
+    Arguments:
+        names: op names to keep (``None``: every registered op).
+    """
     for name in sorted(REGISTRY):
         if names and name not in names:
             continue
@@ -202,6 +207,20 @@ def differentiable_params(spec, args, kwargs):
 
 
 def grad_case(backend, spec: OpSpec, case: Case, dtype: str) -> CaseResult:
+    """Checks one case's gradients on ``backend`` against the float64 NumPy oracle.
+
+    The backend's VJP (its own autodiff) of a random cotangent is compared with the oracle's
+    gradient of every differentiable argument, within the op's gradient tolerance.
+
+    Arguments:
+        backend: the backend under test.
+        spec: the op's :class:`~dlx.ops.OpSpec`.
+        case: one of ``spec.cases``.
+        dtype: the dtype the case runs in.
+
+    Returns:
+        A :class:`CaseResult` of tier ``"grad"``.
+    """
     args, kwargs = make_inputs(spec, case, dtype)
     names = differentiable_params(spec, args, kwargs)
     tol = spec.grad_tolerance or T.Normwise(16)

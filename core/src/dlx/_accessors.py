@@ -8,9 +8,10 @@ from collections.abc import Callable
 from dlx import serialization as _serialization
 
 
-def accessors(kind: str, all_objects: dict, snake: dict) -> tuple[Callable, Callable, Callable]:
+def accessors(kind: str, all_objects: dict, snake: dict, module: str) -> tuple[Callable, Callable, Callable]:
     """The ``(get, serialize, deserialize)`` functions for objects called ``kind`` whose classes
-    are ``all_objects`` (by class name) and ``snake`` (by snake_case alias)."""
+    are ``all_objects`` (by class name) and ``snake`` (by snake_case alias), as functions of the
+    public ``module`` (their ``__module__``, so that they are documented and pickled there)."""
     module_objects = {**all_objects, **snake}
 
     def get(identifier):
@@ -36,7 +37,26 @@ def accessors(kind: str, all_objects: dict, snake: dict) -> tuple[Callable, Call
     def deserialize(config, custom_objects=None):
         return _serialization.deserialize(config, custom_objects, module_objects=module_objects)
 
-    get.__doc__ = f"A {kind} from a name, a config dict, an instance or a callable (``None``: ``None``)."
-    serialize.__doc__ = f"The config dict of a {kind} (``dlx.saving.serialize``)."
-    deserialize.__doc__ = f"A {kind} from its config dict (``dlx.saving.deserialize``)."
+    get.__doc__ = f"""A {kind} from a name, a config dict, an instance or a callable (``None``: ``None``).
+
+    Arguments:
+        identifier: a class name or snake_case alias (a new instance with default arguments), a
+            config dict, a {kind} or any callable (returned as is), or ``None``.
+
+    Raises:
+        ValueError: for a name that is neither built in nor registered, or another type.
+    """
+    serialize.__doc__ = f"""The config dict of a {kind} (``dlx.saving.serialize``).
+
+    Arguments:
+        obj: the {kind}.
+    """
+    deserialize.__doc__ = f"""A {kind} from its config dict (``dlx.saving.deserialize``).
+
+    Arguments:
+        config: the dict :func:`serialize` (or Keras) wrote.
+        custom_objects: ``{{name: class}}`` for custom classes that are not registered.
+    """
+    for fn in (get, serialize, deserialize):
+        fn.__module__, fn.__qualname__ = module, fn.__name__
     return get, serialize, deserialize

@@ -68,6 +68,11 @@ def epsilon() -> float:
 
 
 def set_epsilon(value: float) -> None:
+    """Sets the fuzz factor :func:`epsilon` returns.
+
+    Arguments:
+        value: the new epsilon (converted to float).
+    """
     global _EPSILON
     _EPSILON = float(value)
 
@@ -78,6 +83,14 @@ def image_data_format() -> str:
 
 
 def set_image_data_format(data_format: str) -> None:
+    """Sets the default layout of image layers (what :func:`image_data_format` returns).
+
+    Arguments:
+        data_format: ``"channels_last"`` (``(batch, height, width, channels)``) or ``"channels_first"``.
+
+    Raises:
+        ValueError: for another value.
+    """
     global _IMAGE_DATA_FORMAT
     if data_format not in ("channels_last", "channels_first"):
         raise ValueError(f"set_image_data_format: data_format={data_format!r}; expected 'channels_last' or "
@@ -118,6 +131,10 @@ def disable_interactive_logging() -> None:
 
 
 def is_interactive_logging_enabled() -> bool:
+    """Whether progress bars and summaries print to stdout (``True``) or go to the ``logging`` module.
+
+    See :func:`enable_interactive_logging` and :func:`disable_interactive_logging`.
+    """
     return _INTERACTIVE_LOGGING
 
 

@@ -91,7 +91,7 @@ ALL_OBJECTS = {c.__name__: c for c in (Constraint, MaxNorm, MinMaxNorm, NonNeg, 
 _SNAKE = {"max_norm": MaxNorm, "min_max_norm": MinMaxNorm, "non_neg": NonNeg, "unit_norm": UnitNorm}
 
 
-get, _serialize, deserialize = accessors("constraint", ALL_OBJECTS, _SNAKE)
+get, _serialize, deserialize = accessors("constraint", ALL_OBJECTS, _SNAKE, __name__)
 
 
 def serialize(constraint):

@@ -385,10 +385,25 @@ def get(identifier) -> DTypePolicy:
 
 
 def serialize(dtype_policy: DTypePolicy) -> dict:
+    """The Keras config dict of a policy (``{"module", "class_name", "config", "registered_name"}``).
+
+    Arguments:
+        dtype_policy: a :class:`DTypePolicy`.
+    """
     return _serialization.serialize(dtype_policy)
 
 
 def deserialize(config, custom_objects=None) -> DTypePolicy:
+    """The :class:`DTypePolicy` a config describes (what :func:`serialize` wrote, or a policy name).
+
+    Arguments:
+        config: a serialized policy dict, or a name such as ``"mixed_float16"``.
+        custom_objects: accepted for Keras's signature; dtype policies are built-in classes.
+
+    >>> from dlx import dtype_policies
+    >>> dtype_policies.deserialize(dtype_policies.serialize(dtype_policies.DTypePolicy("mixed_bfloat16"))).name
+    'mixed_bfloat16'
+    """
     return get(config)
 
 

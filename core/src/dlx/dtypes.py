@@ -108,14 +108,22 @@ def standardize(dtype) -> str:
 
 
 def is_float(dtype) -> bool:
+    """Whether ``dtype`` (any form :func:`standardize` accepts) is a floating-point dtype.
+
+    >>> from dlx import dtypes
+    >>> dtypes.is_float("float16"), dtypes.is_float("int32")
+    (True, False)
+    """
     return standardize(dtype) in FLOATS
 
 
 def is_int(dtype) -> bool:
+    """Whether ``dtype`` (any form :func:`standardize` accepts) is an integer dtype, signed or unsigned."""
     return standardize(dtype) in INTS
 
 
 def is_complex(dtype) -> bool:
+    """Whether ``dtype`` (any form :func:`standardize` accepts) is ``complex64`` or ``complex128``."""
     return standardize(dtype) in COMPLEX
 
 

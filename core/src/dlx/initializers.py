@@ -393,12 +393,32 @@ def get(identifier):
 
 
 def serialize(initializer) -> dict:
+    """The Keras config dict of an initializer (``{"module", "class_name", "config", "registered_name"}``).
+
+    Arguments:
+        initializer: an :class:`Initializer` (or a registered custom one).
+
+    >>> from dlx import initializers
+    >>> initializers.serialize(initializers.Constant(2.0))["config"]
+    {'value': 2.0}
+    """
     return _serialization.serialize(initializer)
 
 
 def deserialize(config, custom_objects=None):
+    """The initializer a config describes (what :func:`serialize` or Keras wrote).
+
+    Arguments:
+        config: a serialized initializer dict; built-in class names and snake-case aliases
+            (``"glorot_uniform"``) resolve to dlx's classes.
+        custom_objects: ``{name: class}`` for custom initializers that are not registered.
+
+    Raises:
+        dlx.serialization.SerializationError: for a class name nothing resolves.
+    """
     return _serialization.deserialize(config, custom_objects, module_objects={**ALL_OBJECTS, **_SNAKE})
 
 
-__all__ = sorted([*ALL_OBJECTS, *_SNAKE, "Initializer", "RandomInitializer", "compute_fans", "deserialize", "get",
-                  "serialize"])
+# "normal" and "uniform" are names get() accepts, not attributes (as in Keras)
+__all__ = sorted(n for n in {*ALL_OBJECTS, *_SNAKE, "Initializer", "RandomInitializer", "compute_fans", "deserialize",
+                             "get", "serialize"} if n in globals())

@@ -113,7 +113,7 @@ ALL_OBJECTS = {c.__name__: c for c in (Regularizer, L1, L2, L1L2, OrthogonalRegu
 _SNAKE = {"l1": L1, "l2": L2, "l1_l2": L1L2, "orthogonal_regularizer": OrthogonalRegularizer}
 
 
-get, _serialize, deserialize = accessors("regularizer", ALL_OBJECTS, _SNAKE)
+get, _serialize, deserialize = accessors("regularizer", ALL_OBJECTS, _SNAKE, __name__)
 
 
 def serialize(regularizer):

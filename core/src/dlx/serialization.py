@@ -13,6 +13,9 @@ class of the same name.
 ...         self.k = k
 ...     def get_config(self):
 ...         return {"k": self.k}
+...     @classmethod
+...     def from_config(cls, config):
+...         return cls(**config)
 >>> cfg = s.serialize(Scale(3.0))
 >>> cfg["registered_name"], s.deserialize(cfg).k
 ('doc>Scale', 3.0)

@@ -12,6 +12,15 @@ from typing import Any
 
 
 class TreeDef:
+    """The structure of a flattened pytree: its container kind, the container's metadata (dict keys, a
+    namedtuple class) and the TreeDefs of its children. :func:`flatten` returns one; :func:`unflatten`
+    rebuilds the tree from it and the leaves.
+
+    Arguments:
+        kind: the container's kind (``"leaf"``, ``"none"``, ``"tuple"``, ``"list"``, ``"dict"``...).
+        meta: what rebuilding the container needs besides its children.
+        children: the children's TreeDefs, in leaf order.
+    """
     __slots__ = ("children", "kind", "meta")
 
     def __init__(self, kind, meta, children):
@@ -54,6 +63,17 @@ def _flatten(t, leaves):
 
 
 def unflatten(treedef: TreeDef, leaves) -> Any:
+    """The pytree of ``treedef``'s structure holding ``leaves`` (in :func:`flatten`'s order).
+
+    Arguments:
+        treedef: a :class:`TreeDef` from :func:`flatten`.
+        leaves: the leaves, as many as the structure has.
+
+    >>> from dlx import tree_util
+    >>> leaves, treedef = tree_util.flatten({"b": (1, 2), "a": 3})
+    >>> leaves, tree_util.unflatten(treedef, [x * 10 for x in leaves])
+    ([3, 1, 2], {'a': 30, 'b': (10, 20)})
+    """
     it = iter(leaves)
     out = _unflatten(treedef, it)
     return out
@@ -76,10 +96,22 @@ def _unflatten(td, it):
 
 
 def map_structure(fn: Callable, tree: Any, *rest: Any) -> Any:
+    """``fn`` applied to the leaves of ``tree`` (and the matching leaves of ``rest``), in ``tree``'s structure.
+
+    Arguments:
+        fn: a function of one leaf from each tree.
+        tree: the pytree whose structure the result takes.
+        *rest: more pytrees of the same structure.
+    """
     leaves, td = flatten(tree)
     others = [flatten(r)[0] for r in rest]
     return unflatten(td, [fn(*xs) for xs in zip(leaves, *others)])
 
 
 def leaves(tree: Any) -> list:
+    """The leaves of ``tree``, in :func:`flatten`'s order (dict keys sorted; ``None`` has no leaves).
+
+    Arguments:
+        tree: a pytree.
+    """
     return flatten(tree)[0]

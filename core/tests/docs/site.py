@@ -1,7 +1,9 @@
-"""Shared by the documentation tests: the repository's paths and a strict build of the site."""
+"""Shared by the documentation tests: the repository's paths, the documented API surface and a
+strict build of the site."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -9,6 +11,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
 DOCS = ROOT / "docs"
+
+
+def load_api():
+    """``tools/docs_api.py`` (not a package): the API pages and the public names they document."""
+    spec = importlib.util.spec_from_file_location("docs_api", ROOT / "tools" / "docs_api.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def build_site(site_dir: Path) -> str:

@@ -3,20 +3,23 @@
 One strict build (``mkdocs build --strict``, as ``nox -s docs``) serves both tests: the build
 test checks its pages exist; the browser test serves it on loopback and drives Debian's headless
 Chromium through Playwright (no browser download): home page, an API page, a guide, then the
-site search for ``Conv2D`` and its first result. Screenshots go to ``build/docs-screenshots/``.
+site search for ``Conv2D`` and its first result, and a generated API entry (``dlx.random.uniform``). Screenshots go to ``build/docs-screenshots/``.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
 import importlib.util
+import re
 import threading
+import types
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from .site import ROOT, build_site
+from .site import ROOT, build_site, load_api
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -41,6 +44,23 @@ def test_site_builds_strictly(site):
     layers = (site / "api/layers/index.html").read_text()
     # classes made by a factory (Conv2D) are documented too: the pages are built by inspection
     assert 'id="dlx.layers.Conv2D"' in layers and "2-D convolution over images" in layers
+
+
+def test_api_pages_document_every_public_name(site):
+    """The generated reference has an entry (its anchor) for every public name of every module
+    ``tools/docs_api.py`` lists, on that module's page: nothing is dropped by the renderer."""
+    api, missing, total = load_api(), [], 0
+    for slug, (_, modules) in api.PAGES.items():
+        anchors = set(re.findall(r'id="([^"]+)"', (site / "api" / slug / "index.html").read_text()))
+        for modname in modules:
+            module = importlib.import_module(modname)
+            for name in api.public_names(module):
+                if isinstance(getattr(module, name), types.ModuleType):
+                    continue
+                total += 1
+                if f"{modname}.{name}" not in anchors:
+                    missing.append(f"api/{slug}: {modname}.{name}")
+    assert total > 1300 and not missing, f"{len(missing)} of {total} public names not on their page: {missing}"
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
@@ -81,6 +101,10 @@ def test_site_in_chromium(served, tmp_path, require_or_skip):
             page.goto(f"{served}/api/optimizers/")
             assert page.locator('[id="dlx.optimizers.Adam"]').is_visible()
             page.screenshot(path=str(SCREENSHOTS / "api-optimizers.png"))
+
+            page.goto(f"{served}/api/random/#dlx.random.uniform")  # a generated page: arguments, example
+            expect(page.locator('[id="dlx.random.uniform"]')).to_be_in_viewport()
+            page.screenshot(path=str(SCREENSHOTS / "api-random-uniform.png"))
 
             page.goto(f"{served}/training/")
             assert "Training" in page.locator("h1").first.inner_text()

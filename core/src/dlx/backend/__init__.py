@@ -50,12 +50,24 @@ def is_keras_tensor(x) -> bool:
 
 
 def is_float_dtype(dtype) -> bool:
+    """Whether ``dtype`` (a name, a NumPy dtype or a framework dtype) is a floating-point dtype.
+
+    >>> from dlx import backend
+    >>> backend.is_float_dtype("bfloat16"), backend.is_float_dtype("int8")
+    (True, False)
+    """
     from dlx import dtypes
 
     return dtypes.is_float(dtypes.standardize(dtype))
 
 
 def is_int_dtype(dtype) -> bool:
+    """Whether ``dtype`` (a name, a NumPy dtype or a framework dtype) is an integer dtype (signed or not).
+
+    >>> from dlx import backend
+    >>> backend.is_int_dtype("uint8"), backend.is_int_dtype("float16")
+    (True, False)
+    """
     from dlx import dtypes
 
     return dtypes.is_int(dtypes.standardize(dtype))
@@ -69,42 +81,76 @@ def result_type(*dtypes) -> str:
 
 
 def standardize_dtype(dtype) -> str:
+    """The canonical dtype name of ``dtype`` (a name, a Python type, a NumPy or framework dtype).
+
+    >>> from dlx import backend
+    >>> import numpy as np
+    >>> backend.standardize_dtype(np.float32), backend.standardize_dtype(int)
+    ('float32', 'int64')
+
+    Raises:
+        ValueError: for a value that names no dtype dlx knows.
+    """
     from dlx import dtypes
 
     return dtypes.standardize(dtype)
 
 
 def floatx() -> str:
+    """The default float dtype name (``dlx.config.floatx()``; default ``"float32"``)."""
     from dlx import config
 
     return config.floatx()
 
 
 def set_floatx(value) -> None:
+    """Sets the default float dtype (``dlx.config.set_floatx``).
+
+    Arguments:
+        value: a float dtype name (``"float32"``, ``"float16"``, ``"bfloat16"``, ``"float64"``...).
+
+    Raises:
+        ValueError: for another value.
+    """
     from dlx import config
 
     config.set_floatx(value)
 
 
 def epsilon() -> float:
+    """The fuzz factor added to denominators (``dlx.config.epsilon()``; default ``1e-7``)."""
     from dlx import config
 
     return config.epsilon()
 
 
 def set_epsilon(value) -> None:
+    """Sets the fuzz factor :func:`epsilon` returns (``dlx.config.set_epsilon``).
+
+    Arguments:
+        value: the new epsilon, a float.
+    """
     from dlx import config
 
     config.set_epsilon(value)
 
 
 def image_data_format() -> str:
+    """``"channels_last"`` or ``"channels_first"``: the default layout of image layers (``dlx.config``)."""
     from dlx import config
 
     return config.image_data_format()
 
 
 def set_image_data_format(data_format) -> None:
+    """Sets the default layout of image layers (``dlx.config.set_image_data_format``).
+
+    Arguments:
+        data_format: ``"channels_last"`` or ``"channels_first"``.
+
+    Raises:
+        ValueError: for another value.
+    """
     from dlx import config
 
     config.set_image_data_format(data_format)

@@ -39,6 +39,10 @@ def config_path() -> Path:
 
 
 def records():
+    """The installed backends' records (:class:`dlx.plugins.BackendRecord`), as their plugins register them.
+
+    Nothing is imported: a record names the backend and where its implementation lives.
+    """
     return manager.backend_records()
 
 

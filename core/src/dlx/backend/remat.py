@@ -91,10 +91,15 @@ def remat(f):
     Arguments that are not tensors (flags such as ``training=True``, Python numbers, ``None``)
     are passed through unchanged; only tensors cross the checkpoint boundary.
 
-    >>> import dlx, numpy as np
+    The NumPy backend has no checkpointing: there ``f`` runs unchanged, with a ``UserWarning``.
+
+    >>> import dlx, numpy as np, warnings
     >>> f = dlx.remat(lambda x, scale=1.0: dlx.ops.sin(x) * scale)
-    >>> np.asarray(f(np.zeros(2, "float32"), scale=2.0)).tolist()
-    [0.0, 0.0]
+    >>> with dlx.backend.use("numpy"), warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     y = np.asarray(f(np.zeros(2, "float32"), scale=2.0)).tolist()
+    >>> y, [str(w.message).split(":")[0] for w in caught]
+    ([0.0, 0.0], ["backend 'numpy' has no rematerialization"])
     """
     from dlx.backend import registry
 

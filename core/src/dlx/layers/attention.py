@@ -93,7 +93,10 @@ class MultiHeadAttention(Layer):
         use_bias: biases in the projections.
         output_shape: the output's last dims (default: the query's last dim).
         attention_axes: axes attention runs over (default: all but batch, heads and features).
-        kernel_*/bias_*: initializers, regularizers, constraints of the projections.
+        kernel_initializer, bias_initializer: initializers of the projections' kernels and biases.
+        kernel_regularizer, bias_regularizer: regularizers of the projections' kernels and biases.
+        activity_regularizer: a regularizer of the layer's output.
+        kernel_constraint, bias_constraint: constraints of the projections' kernels and biases.
         seed: seed of the attention dropout.
         sliding_window: if set, a query attends only to keys less than this many positions away.
         flash_attention: ``True`` computes rank-3 attention with ``ops.dot_product_attention``

@@ -161,7 +161,10 @@ class GroupQueryAttention(Layer):
         sliding_window: if set, a query attends only to keys less than this many positions away.
         flash_attention: ``True`` computes the attention with ``ops.dot_product_attention``
             (the backend's fused kernel where it has one; no dropout, no returned scores).
-        kernel_*/bias_*/activity_regularizer: of the projections.
+        kernel_initializer, bias_initializer: initializers of the projections' kernels and biases.
+        kernel_regularizer, bias_regularizer: regularizers of the projections' kernels and biases.
+        activity_regularizer: a regularizer of the layer's output.
+        kernel_constraint, bias_constraint: constraints of the projections' kernels and biases.
         use_gate: multiply the attention output by ``sigmoid(gate(query))`` before the output
             projection.
         seed: seed of the attention dropout.

@@ -242,6 +242,9 @@ class EinsumDense(EinsumDenseQuantization, Layer):
             input).
         activation: activation name or callable.
         bias_axes: output letters that get a bias (e.g. ``"de"``), or ``None``.
+        kernel_initializer, bias_initializer: initializers of the kernel and the bias.
+        kernel_regularizer, bias_regularizer: regularizers of the kernel and the bias.
+        kernel_constraint, bias_constraint: constraints of the kernel and the bias.
         lora_rank, lora_alpha, quantization_config: as :class:`Dense`.
         gptq_unpacked_column_size: the GPTQ kernel's column count (set by GPTQ quantization and
             written to the config, as Keras does; recomputed when the layer is built).

@@ -88,6 +88,8 @@ class SpatialDropout1D(_SpatialDropout):
     Arguments:
         rate: drop probability in ``[0, 1]``.
         seed: an int for reproducible masks.
+        name: the layer's name (unique names are made from the class name when ``None``).
+        dtype: the layer's dtype policy, or a dtype name for its computations and variables.
     """
 
     rank = 1
@@ -103,6 +105,8 @@ class SpatialDropout2D(_SpatialDropout):
         rate: drop probability in ``[0, 1]``.
         data_format: ``"channels_last"`` or ``"channels_first"`` (default: the config's).
         seed: an int for reproducible masks.
+        name: the layer's name (unique names are made from the class name when ``None``).
+        dtype: the layer's dtype policy, or a dtype name for its computations and variables.
     """
 
     rank = 2

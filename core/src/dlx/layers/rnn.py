@@ -370,6 +370,8 @@ class Bidirectional(Layer):
         layer: an ``RNN`` instance (e.g. ``LSTM(8, return_sequences=True)``).
         merge_mode: ``"concat"`` (default), ``"sum"``, ``"mul"``, ``"ave"`` or ``None`` (a list).
         backward_layer: optional explicit backward RNN (``go_backwards=True``).
+        weights: initial weights (a list, as ``get_weights()`` returns them: the forward layer's, then the
+            backward layer's), set when the layer is built.
     """
 
     def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):

@@ -135,6 +135,8 @@ class Precision(Metric):
         thresholds: a float or a list of floats in ``[0, 1]`` (a list gives one value each).
         top_k: only the ``top_k`` highest predictions of each sample count as positive.
         class_id: compute the metric for this class (column) only.
+        name: the metric's name (its key in the logs).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
     """
 
     _second = "fp"
@@ -185,6 +187,8 @@ class AUC(Metric):
         num_labels: number of labels with ``multi_label``.
         label_weights: per-label weights of the average.
         from_logits: apply a sigmoid to predictions first.
+        name: the metric's name (its key in the logs).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
     """
 
     def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation", name=None, dtype=None,
@@ -352,6 +356,8 @@ class SensitivityAtSpecificity(_SensitivitySpecificityBase):
         specificity: the required specificity, in ``[0, 1]``.
         num_thresholds: how many evenly spaced thresholds in ``[0, 1]`` to try (default 200).
         class_id: compute the metric for this class (column) only.
+        name: the metric's name (its key in the logs).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
     """
 
     _value_name = "specificity"

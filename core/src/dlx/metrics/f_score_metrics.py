@@ -14,6 +14,8 @@ class FBetaScore(Metric):
         average: ``None`` (one score per class), ``"micro"``, ``"macro"`` or ``"weighted"``.
         beta: the weight of recall.
         threshold: predictions above it are positive; ``None``: the row's argmax is positive.
+        name: the metric's name (its key in the logs).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
     """
 
     def __init__(self, average=None, beta=1.0, threshold=None, name="fbeta_score", dtype=None):

@@ -91,6 +91,8 @@ class IoU(_IoUBase):
         sparse_y_true: labels are class indices (else one-hot / scores, argmax taken).
         sparse_y_pred: predictions are class indices (else scores, argmax taken).
         axis: the class axis for the argmax.
+        name: the metric's name (its key in the logs).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
 
     >>> import dlx
     >>> with dlx.backend.use("numpy"):
@@ -132,6 +134,8 @@ class BinaryIoU(IoU):
     Arguments:
         target_class_ids: which of the classes 0 and 1 to average over (default both).
         threshold: predictions at or above it are class 1.
+        name: the metric's name (its key in the logs).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
     """
 
     def __init__(self, target_class_ids=(0, 1), threshold=0.5, name=None, dtype=None):

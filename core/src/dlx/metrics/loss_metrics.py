@@ -13,6 +13,8 @@ class BinaryCrossentropy(MeanMetricWrapper):
     Arguments:
         from_logits: predictions are logits (else probabilities).
         label_smoothing: labels are squeezed toward 0.5 by this amount.
+        name: the metric's name (its key in the logs).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
     """
 
     def __init__(self, name="binary_crossentropy", dtype=None, from_logits=False, label_smoothing=0):

@@ -78,6 +78,8 @@ class R2Score(Metric):
         class_aggregation: ``"uniform_average"`` (default), ``"variance_weighted_average"`` or
             ``None`` (one score per output).
         num_regressors: for the adjusted R2 (0: plain R2).
+        name: the metric's name (its key in the logs).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
     """
 
     def __init__(self, class_aggregation="uniform_average", num_regressors=0, name="r2_score", dtype=None):

@@ -128,6 +128,15 @@ def op(
 
 
 def get_spec(name: str) -> OpSpec:
+    """The registered :class:`OpSpec` of the op ``name`` (its signature, dtype rules, gradient).
+
+    >>> from dlx import ops
+    >>> ops.get_spec("add").name
+    'add'
+
+    Raises:
+        KeyError: when no op of that name is registered.
+    """
     try:
         return REGISTRY[name]
     except KeyError:

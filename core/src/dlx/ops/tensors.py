@@ -24,10 +24,24 @@ def shape(x) -> tuple:
 
 
 def ndim(x) -> int:
+    """The number of dimensions of ``x`` (anything with a ``shape``).
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.ndim(np.zeros((2, 3)))
+    2
+    """
     return len(x.shape)
 
 
 def size(x) -> int:
+    """The number of elements of ``x``: the product of its static shape (``1`` for a scalar).
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.size(np.zeros((2, 3)))
+    6
+    """
     n = 1
     for d in shape(x):
         n *= d
@@ -72,4 +86,5 @@ def convert_to_numpy(x):
 
 
 def is_tensor(x) -> bool:
+    """Whether ``x`` is a tensor of the active backend (a NumPy array on numpy, a ``jax.Array`` on jax...)."""
     return _backend().is_tensor(x)

@@ -23,7 +23,11 @@ class Adam(Optimizer):
         beta_2: decay of the second moment.
         epsilon: added to the root of the second moment ("epsilon hat" of the paper).
         amsgrad: use the running maximum of ``v`` (AMSGrad).
-        **kwargs: the :class:`~dlx.optimizers.Optimizer` arguments.
+        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema: as for
+            :class:`~dlx.optimizers.Optimizer`.
+        ema_momentum, ema_overwrite_frequency, loss_scale_factor: as for :class:`~dlx.optimizers.Optimizer`.
+        gradient_accumulation_steps, name: as for :class:`~dlx.optimizers.Optimizer`.
+        **kwargs: any other keyword is refused (:class:`~dlx.optimizers.Optimizer` raises ``TypeError``).
     """
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False,

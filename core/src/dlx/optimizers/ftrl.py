@@ -20,7 +20,11 @@ class Ftrl(Optimizer):
         l1_regularization_strength, l2_regularization_strength: non-negative penalties.
         l2_shrinkage_regularization_strength: a non-negative penalty.
         beta: the beta of the paper (>= 0).
-        **kwargs: the :class:`~dlx.optimizers.Optimizer` arguments.
+        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema: as for
+            :class:`~dlx.optimizers.Optimizer`.
+        ema_momentum, ema_overwrite_frequency, loss_scale_factor: as for :class:`~dlx.optimizers.Optimizer`.
+        gradient_accumulation_steps, name: as for :class:`~dlx.optimizers.Optimizer`.
+        **kwargs: any other keyword is refused (:class:`~dlx.optimizers.Optimizer` raises ``TypeError``).
     """
 
     def __init__(self, learning_rate=0.001, learning_rate_power=-0.5, initial_accumulator_value=0.1,

@@ -13,7 +13,11 @@ class Lion(Optimizer):
         learning_rate: float or schedule (default 0.001).
         beta_1: interpolation factor of the update direction, in ``(0, 1]``.
         beta_2: decay of the momentum, in ``[0, 1]``.
-        **kwargs: the :class:`~dlx.optimizers.Optimizer` arguments.
+        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema: as for
+            :class:`~dlx.optimizers.Optimizer`.
+        ema_momentum, ema_overwrite_frequency, loss_scale_factor: as for :class:`~dlx.optimizers.Optimizer`.
+        gradient_accumulation_steps, name: as for :class:`~dlx.optimizers.Optimizer`.
+        **kwargs: any other keyword is refused (:class:`~dlx.optimizers.Optimizer` raises ``TypeError``).
     """
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.99,

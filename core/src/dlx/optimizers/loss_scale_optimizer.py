@@ -32,6 +32,10 @@ class LossScaleOptimizer(Optimizer):
             ``loss_scale_factor`` is cleared, so gradients are unscaled once).
         initial_scale: the starting scale.
         dynamic_growth_steps: finite steps before the scale doubles.
+        name: the optimizer's name (default ``"loss_scale_optimizer"``).
+        **kwargs: Keras's ``dynamic=True`` and the base arguments at their defaults are accepted;
+            ``dynamic=False`` or another value of a base argument (set it on ``inner_optimizer``) raises
+            ``ValueError``.
     """
 
     def __init__(self, inner_optimizer, initial_scale=2.0**15, dynamic_growth_steps=2000, name=None, **kwargs):

@@ -22,7 +22,7 @@ class OptimizerMap(MutableMapping):
     >>> m = dlx.optimizers.OptimizerMap(dlx.optimizers.RMSprop())
     >>> m["encoder/.*"] = dlx.optimizers.SGD()
     >>> m["encoder/dense/kernel"].name, m["decoder/dense/kernel"].name
-    ('SGD', 'rmsprop')
+    ('sgd', 'rm_sprop')
 
     Arguments:
         default_optimizer: the optimizer of the variables no key matches.

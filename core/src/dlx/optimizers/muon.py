@@ -41,7 +41,11 @@ class Muon(Optimizer):
         ns_steps: the number of Newton-Schulz iterations.
         nesterov: use Nesterov momentum in the Muon step.
         rms_rate: the Moonlight update scaling (``None``: off).
-        **kwargs: the other :class:`~dlx.optimizers.Optimizer` arguments.
+        clipnorm, clipvalue, global_clipnorm, use_ema, ema_momentum: as for
+            :class:`~dlx.optimizers.Optimizer`.
+        ema_overwrite_frequency, loss_scale_factor, gradient_accumulation_steps, name: as for
+            :class:`~dlx.optimizers.Optimizer`.
+        **kwargs: any other keyword is refused (:class:`~dlx.optimizers.Optimizer` raises ``TypeError``).
     """
 
     def __init__(self, learning_rate=0.001, adam_beta_1=0.9, adam_beta_2=0.999, adam_weight_decay=0.004,

@@ -16,7 +16,11 @@ class RMSprop(Optimizer):
         momentum: momentum of the increments (0 disables it).
         epsilon: added inside the square root.
         centered: normalize by the estimated gradient variance instead of the second moment.
-        **kwargs: the :class:`~dlx.optimizers.Optimizer` arguments.
+        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema: as for
+            :class:`~dlx.optimizers.Optimizer`.
+        ema_momentum, ema_overwrite_frequency, loss_scale_factor: as for :class:`~dlx.optimizers.Optimizer`.
+        gradient_accumulation_steps, name: as for :class:`~dlx.optimizers.Optimizer`.
+        **kwargs: any other keyword is refused (:class:`~dlx.optimizers.Optimizer` raises ``TypeError``).
     """
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False,

@@ -6,7 +6,7 @@ is written in ``dlx.ops`` with no Python branching on values, so it runs inside 
 >>> import dlx
 >>> from dlx.optimizers import schedules
 >>> with dlx.backend.use("numpy"):
-...     float(schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)(10))
+...     round(float(schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)(10)), 6)
 0.05
 """
 

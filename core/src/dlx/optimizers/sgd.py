@@ -14,7 +14,11 @@ class SGD(Optimizer):
         learning_rate: float or schedule (default 0.01).
         momentum: a float in ``[0, 1]``.
         nesterov: use Nesterov momentum.
-        **kwargs: the :class:`~dlx.optimizers.Optimizer` arguments.
+        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema: as for
+            :class:`~dlx.optimizers.Optimizer`.
+        ema_momentum, ema_overwrite_frequency, loss_scale_factor: as for :class:`~dlx.optimizers.Optimizer`.
+        gradient_accumulation_steps, name: as for :class:`~dlx.optimizers.Optimizer`.
+        **kwargs: any other keyword is refused (:class:`~dlx.optimizers.Optimizer` raises ``TypeError``).
     """
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False,

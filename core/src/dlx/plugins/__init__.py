@@ -133,6 +133,14 @@ class PresetRecord:
 
 
 class DlxHookSpecs:
+    """The hooks a dlx plugin implements (pluggy hook specifications of project ``"dlx"``).
+
+    A plugin module defines functions of these names decorated with :data:`hookimpl` and registers
+    itself under the ``dlx`` entry-point group; each hook returns records that name where the
+    implementation lives, so discovery imports nothing heavy. The hooks: ``dlx_backends``,
+    ``dlx_presets``, ``dlx_exporters``, ``dlx_data_adapters``, ``dlx_oracles``.
+    """
+
     @hookspec
     def dlx_backends(self) -> list[BackendRecord]:
         """Return the backends this plugin provides.

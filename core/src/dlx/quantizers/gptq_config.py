@@ -117,8 +117,8 @@ class AWQConfig(_CalibratedConfig):
     layer divides by ``s`` again when it dequantizes.
 
     Arguments:
-        dataset, tokenizer, num_samples, sequence_length, group_size,
-            quantization_layer_structure: as :class:`GPTQConfig`.
+        dataset, tokenizer, num_samples, sequence_length, group_size, quantization_layer_structure: as
+            :class:`GPTQConfig`.
         weight_bits: 4 (the only width AWQ supports).
         num_grid_points: grid steps of the exponent ``r`` (``num_grid_points + 1`` candidates).
     """

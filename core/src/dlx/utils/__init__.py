@@ -176,3 +176,7 @@ def __getattr__(name):  # lazy exports of modules owned by other parts of dlx
 
         return Progbar
     raise AttributeError(f"module 'dlx.utils' has no attribute {name!r}")
+
+
+def __dir__():  # the lazy exports too (dir(), completion, the API reference's inspection)
+    return sorted({*globals(), *__all__})

@@ -36,6 +36,15 @@ def timeseries_dataset_from_array(data, targets, sequence_length, sequence_strid
     p_i]``. ``shuffle`` permutes the windows with ``RandomState(seed)`` (as Keras).
 
     Arguments:
+        data: the rows (a NumPy array or list), the first axis being time.
+        targets: the target of each window (``targets[start_index + p_i]``), or ``None`` for windows only.
+        sequence_length: rows per window.
+        sequence_stride: the shift between consecutive windows (an int > 0).
+        sampling_rate: the step between the rows of a window (an int > 0).
+        batch_size: windows per batch (``None``: one window per element, unbatched).
+        shuffle: shuffle the windows.
+        seed: the shuffle's seed.
+        start_index, end_index: only rows ``start_index <= i < end_index`` are used (default: all).
         format: ``"tf"`` (Keras's default): dlx's backend-neutral :class:`Dataset`
             (``.as_tf_dataset()`` gives a ``tf.data.Dataset``); ``"grain"``: a ``grain.IterDataset`` (as Keras).
 

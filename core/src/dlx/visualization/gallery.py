@@ -35,6 +35,8 @@ def plot_image_gallery(images, y_true=None, y_pred=None, label_map=None, rows=No
         show: show the figure (default: when no ``path``); not with ``path``.
         legend_handles: matplotlib handles for a legend below the grid.
         data_format: ``"channels_last"`` or ``"channels_first"`` (default: the global setting).
+        transparent: with ``path``: save with a transparent background.
+        dpi: with ``path``: the saved figure's dots per inch.
     """
     from dlx import backend, ops
 

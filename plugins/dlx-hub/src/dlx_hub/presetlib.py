@@ -136,6 +136,19 @@ def resolve(preset, _seen=()) -> pathlib.Path:
 
 
 def load_preset(preset) -> PresetLoader:
+    """A loader for ``preset``: a dlx/KerasHub preset folder (``config.json``), a Hugging Face
+    checkpoint, a ``.gguf`` file or a PyTorch ``.pth``/``.pt`` state dict.
+
+    Arguments:
+        preset: a registered preset name, an ``hf://org/model`` or ``package://...`` handle, or a
+            local path (folder or file).
+
+    Returns:
+        A :class:`PresetLoader` that builds the backbone, tokenizer and task.
+
+    Raises:
+        ValueError: when the path holds none of those formats.
+    """
     path = resolve(preset)
     if path.is_file():
         if path.suffix == ".gguf":
@@ -482,6 +495,17 @@ def _prepare_dir(preset_dir) -> pathlib.Path:
 
 
 def save_backbone(backbone, preset_dir, tasks=()) -> None:
+    """Writes a backbone to ``preset_dir``: ``config.json``, ``model.weights.h5`` and ``metadata.json``
+    (versions, parameter count, family, date), each written atomically.
+
+    Arguments:
+        backbone: the backbone model.
+        preset_dir: the folder (created if missing).
+        tasks: the task class names recorded in the metadata.
+
+    Raises:
+        ValueError: when ``preset_dir`` exists and is not a folder.
+    """
     import dlx_hub
     from dlx_hub.models import family_of
 
@@ -495,12 +519,26 @@ def save_backbone(backbone, preset_dir, tasks=()) -> None:
 
 
 def save_tokenizer(tokenizer, preset_dir) -> None:
+    """Writes a tokenizer to ``preset_dir``: its assets under ``assets/tokenizer`` and its config in
+    ``tokenizer.json``.
+
+    Arguments:
+        tokenizer: the tokenizer.
+        preset_dir: the folder (created if missing).
+    """
     path = _prepare_dir(preset_dir)
     tokenizer.save_assets(path / TOKENIZER_ASSETS)
     _atomic_write_text(path / TOKENIZER_CONFIG_FILE, json.dumps(_serialize(tokenizer), indent=2))
 
 
 def save_preprocessor(preprocessor, preset_dir) -> None:
+    """Writes a preprocessor to ``preset_dir``: its tokenizer (:func:`save_tokenizer`), if it has one,
+    and its config in ``preprocessor.json``.
+
+    Arguments:
+        preprocessor: the preprocessor.
+        preset_dir: the folder (created if missing).
+    """
     path = _prepare_dir(preset_dir)
     if getattr(preprocessor, "tokenizer", None) is not None:
         save_tokenizer(preprocessor.tokenizer, path)
@@ -508,6 +546,14 @@ def save_preprocessor(preprocessor, preset_dir) -> None:
 
 
 def save_task(task, preset_dir) -> None:
+    """Writes a task model to ``preset_dir`` so that ``from_preset`` rebuilds it: its backbone
+    (:func:`save_backbone`), the head's weights in ``task.weights.h5`` when it has its own, its
+    preprocessor, and its config in ``task.json``.
+
+    Arguments:
+        task: the task model (``task.backbone``, ``task.preprocessor``).
+        preset_dir: the folder (created if missing).
+    """
     path = _prepare_dir(preset_dir)
     save_backbone(task.backbone, path, tasks=[type(task).__name__])
     if len(task.weights) != len(task.backbone.weights):  # a head: the task's own weights file

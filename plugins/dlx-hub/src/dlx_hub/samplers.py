@@ -108,6 +108,18 @@ _BY_NAME = {"greedy": GreedySampler, "random": RandomSampler, "top_k": TopKSampl
 
 
 def get(identifier) -> Sampler:
+    """A sampler from a name or an instance.
+
+    Arguments:
+        identifier: a :class:`Sampler` (returned as is) or ``"greedy"``, ``"random"``, ``"top_k"``,
+            ``"top_p"`` (a new one with default arguments).
+
+    Raises:
+        ValueError: for anything else.
+
+    >>> type(get("top_k")).__name__
+    'TopKSampler'
+    """
     if isinstance(identifier, Sampler):
         return identifier
     if isinstance(identifier, str) and identifier in _BY_NAME:

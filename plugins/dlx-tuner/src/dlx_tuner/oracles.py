@@ -146,6 +146,7 @@ class BayesianOptimizationOracle(Oracle):
         sampler: ``"tpe"`` (Optuna ``TPESampler``, multivariate, constant liar for parallel
             workers) or ``"gp"`` (Optuna ``GPSampler``: a Gaussian process with log-EI, the
             algorithm KerasTuner's BayesianOptimization uses; needs torch and scipy).
+        objective, max_trials: as for :class:`Oracle`.
     """
 
     name = "bayesian"

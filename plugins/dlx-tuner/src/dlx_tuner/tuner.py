@@ -122,6 +122,11 @@ class Tuner:
         pruner: an Optuna pruner (or ``"median"``, ``"successive_halving"``, ``"hyperband"``,
             ``"none"``) replacing the oracle's; it stops bad trials inside ``fit``.
         tuner_id: this worker's name in the store (default host:pid).
+        distribution_strategy: must be ``None`` (run several ``search()`` processes against one store
+            instead); anything else raises ``ValueError``.
+        logger: must be ``None`` (the study store records every trial); anything else raises ``ValueError``.
+        max_stale_retries: how many times one trial is re-run after its worker died (with
+            ``on_stale_trial="retry"``).
     """
 
     def __init__(self, oracle=None, hypermodel=None, max_model_size=None, optimizer=None, loss=None, metrics=None,

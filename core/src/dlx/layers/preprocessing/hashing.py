@@ -108,6 +108,8 @@ class HashedCrossing(DataLayer):
         num_bins: the number of hash bins.
         output_mode: ``"int"`` or ``"one_hot"``.
         sparse: must be ``False``.
+        name: the layer's name (unique names are made from the class name when ``None``).
+        dtype: the layer's dtype policy, or a dtype name for its computations and variables.
 
     Call it on a list/tuple of features of equal shape ``()``, ``(batch,)`` or ``(batch, 1)``,
     integers or strings. The bins equal ``tf.sparse.cross_hashed``'s (Keras's) bit for bit.

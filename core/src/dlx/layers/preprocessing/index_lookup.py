@@ -476,6 +476,7 @@ class StringLookup(IndexLookup):
         sparse: must be ``False``.
         encoding: the text encoding of byte inputs.
         salt: a key for the strong (SipHash) OOV hash.
+        name: the layer's name (unique names are made from the class name when ``None``).
 
     >>> import dlx
     >>> with dlx.backend.use("numpy"):

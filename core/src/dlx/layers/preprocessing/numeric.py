@@ -344,6 +344,8 @@ class Discretization(Layer):
         epsilon: the quantile summary's error tolerance.
         output_mode: ``"int"`` (bucket index, int32), ``"one_hot"``, ``"multi_hot"``, ``"count"``.
         sparse: must be ``False``.
+        name: the layer's name (unique names are made from the class name when ``None``).
+        dtype: the layer's dtype policy, or a dtype name for its computations and variables.
 
     >>> import dlx, numpy as np
     >>> with dlx.backend.use("numpy"):

@@ -55,6 +55,7 @@ class TextVectorization(DataLayer):
         idf_weights: with ``output_mode="tf_idf"`` and a given vocabulary.
         sparse, ragged: must be ``False`` (dlx returns dense, padded tensors).
         encoding: the encoding of byte inputs.
+        name: the layer's name (unique names are made from the class name when ``None``).
 
     >>> import dlx
     >>> with dlx.backend.use("numpy"):

@@ -170,8 +170,8 @@ def ConvNeXtTiny(include_top=True, include_preprocessing=True, weights="imagenet
 
     Arguments:
         include_preprocessing: begin with a ``Normalization`` layer (ImageNet mean and std).
-        include_top, weights, input_tensor, input_shape, pooling, classes,
-        classifier_activation, name: as for :func:`dlx_hub.applications.resnet.ResNet50`.
+        include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name: as for
+            :func:`dlx_hub.applications.resnet.ResNet50`.
     """
     return _variant("tiny", include_top, include_preprocessing, weights, input_tensor, input_shape, pooling,
                     classes, classifier_activation, name)

@@ -22,12 +22,26 @@ def _bn(name, axis):
 
 
 def dense_block(x, blocks, name):
+    """``blocks`` :func:`conv_block` s in a row, each adding 32 channels.
+
+    Arguments:
+        x: the input tensor (symbolic).
+        blocks: how many conv blocks.
+        name: the prefix of its layers' names.
+    """
     for i in range(blocks):
         x = conv_block(x, 32, name=f"{name}_block{i + 1}")
     return x
 
 
 def transition_block(x, reduction, name):
+    """A DenseNet transition: BN-ReLU, a 1x1 conv to ``reduction`` times the channels, 2x2 average pooling.
+
+    Arguments:
+        x: the input tensor (symbolic).
+        reduction: the fraction of channels kept.
+        name: the prefix of its layers' names.
+    """
     axis = 3 if dlx.backend.image_data_format() == "channels_last" else 1
     x = _bn(f"{name}_bn", axis)(x)
     x = layers.Activation("relu", name=f"{name}_relu")(x)
@@ -36,6 +50,14 @@ def transition_block(x, reduction, name):
 
 
 def conv_block(x, growth_rate, name):
+    """A DenseNet composite layer: BN-ReLU-1x1 conv (``4 * growth_rate`` filters), BN-ReLU-3x3 conv
+    (``growth_rate`` filters), whose output is concatenated to ``x``.
+
+    Arguments:
+        x: the input tensor (symbolic).
+        growth_rate: the channels the block adds.
+        name: the prefix of its layers' names.
+    """
     axis = 3 if dlx.backend.image_data_format() == "channels_last" else 1
     x1 = _bn(f"{name}_0_bn", axis)(x)
     x1 = layers.Activation("relu", name=f"{name}_0_relu")(x1)

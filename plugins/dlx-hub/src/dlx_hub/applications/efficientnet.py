@@ -161,8 +161,8 @@ def EfficientNetB0(include_top=True, weights="imagenet", input_tensor=None, inpu
     """EfficientNetB0 (5.33M parameters with the top, 224x224 inputs in ``[0, 255]``).
 
     Arguments:
-        include_top, weights, input_tensor, input_shape, pooling, classes,
-        classifier_activation, name: as for :func:`dlx_hub.applications.resnet.ResNet50`.
+        include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name: as for
+            :func:`dlx_hub.applications.resnet.ResNet50`.
     """
     return _variant(1.0, 1.0, 224, 0.2, "b0")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                               classifier_activation, name)

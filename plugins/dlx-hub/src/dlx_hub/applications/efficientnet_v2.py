@@ -52,12 +52,30 @@ def _conv_init():
 
 
 def round_filters(filters, width_coefficient, min_depth, depth_divisor):
+    """A filter count scaled by ``width_coefficient`` and rounded to a multiple of ``depth_divisor``
+    (at least ``min_depth``).
+
+    Arguments:
+        filters: the base filter count.
+        width_coefficient: the model's width multiplier.
+        min_depth: the smallest result (``None``: ``depth_divisor``).
+        depth_divisor: the rounding multiple.
+
+    >>> round_filters(32, 1.1, None, 8)
+    32
+    """
     filters *= width_coefficient
     minimum = min_depth or depth_divisor
     return int(max(minimum, int(filters + depth_divisor / 2) // depth_divisor * depth_divisor))
 
 
 def round_repeats(repeats, depth_coefficient):
+    """A block's repeat count scaled by ``depth_coefficient``, rounded up.
+
+    Arguments:
+        repeats: the base repeat count.
+        depth_coefficient: the model's depth multiplier.
+    """
     return math.ceil(depth_coefficient * repeats)
 
 
@@ -224,8 +242,8 @@ def EfficientNetV2B0(include_top=True, weights="imagenet", input_tensor=None, in
 
     Arguments:
         include_preprocessing: begin with the input scaling the weights were trained with.
-        include_top, weights, input_tensor, input_shape, pooling, classes,
-        classifier_activation, name: as for :func:`dlx_hub.applications.resnet.ResNet50`.
+        include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name: as for
+            :func:`dlx_hub.applications.resnet.ResNet50`.
     """
     return _make(1.0, 1.0, 224, "b0")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                             classifier_activation, include_preprocessing, name)

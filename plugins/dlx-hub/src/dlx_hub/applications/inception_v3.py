@@ -37,8 +37,8 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
     """InceptionV3 (23.9M parameters with the top; 299x299 inputs, at least 75x75).
 
     Arguments:
-        include_top, weights, input_tensor, input_shape, pooling, classes,
-        classifier_activation, name: as for :func:`dlx_hub.applications.resnet.ResNet50`.
+        include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name: as for
+            :func:`dlx_hub.applications.resnet.ResNet50`.
     """
     _builder.check_weights(weights, include_top, classes, classifier_activation)
     _builder.check_pooling(pooling)

@@ -84,9 +84,9 @@ def NASNetMobile(input_shape=None, include_top=True, weights="imagenet", input_t
     """NASNetMobile (5.3M parameters with the top; 224x224 inputs).
 
     Arguments:
-        input_shape, include_top, weights, input_tensor, pooling, classes,
-        classifier_activation, name: as for :func:`dlx_hub.applications.resnet.ResNet50`
-        (without the top and an ``input_shape``, the input is 224x224, as in Keras).
+        input_shape, include_top, weights, input_tensor, pooling, classes, classifier_activation, name: as for
+            :func:`dlx_hub.applications.resnet.ResNet50` (without the top and an ``input_shape``, the
+            input is 224x224, as in Keras).
     """
     if not include_top and input_shape is None:
         input_shape = (224, 224, 3)

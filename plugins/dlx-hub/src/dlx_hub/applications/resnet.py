@@ -77,6 +77,16 @@ def residual_block_v1(x, filters, kernel_size=3, stride=1, conv_shortcut=True, n
 
 
 def stack_residual_blocks_v1(x, filters, blocks, stride1=2, name=None):
+    """A stage of ResNet v1: a :func:`residual_block_v1` with a projection shortcut and stride ``stride1``,
+    then ``blocks - 1`` identity-shortcut blocks.
+
+    Arguments:
+        x: the input tensor (symbolic).
+        filters: the bottleneck filters (the output has ``4 * filters`` channels).
+        blocks: how many residual blocks.
+        stride1: the stride of the first block.
+        name: the prefix of its layers' names.
+    """
     x = residual_block_v1(x, filters, stride=stride1, name=f"{name}_block1")
     for i in range(2, blocks + 1):
         x = residual_block_v1(x, filters, conv_shortcut=False, name=f"{name}_block{i}")
@@ -103,6 +113,16 @@ def residual_block_v2(x, filters, kernel_size=3, stride=1, conv_shortcut=False, 
 
 
 def stack_residual_blocks_v2(x, filters, blocks, stride1=2, name=None):
+    """A stage of ResNet v2 (pre-activation): a first block with a projection shortcut, ``blocks - 2``
+    plain blocks, and a last block with stride ``stride1``.
+
+    Arguments:
+        x: the input tensor (symbolic).
+        filters: the bottleneck filters (the output has ``4 * filters`` channels).
+        blocks: how many residual blocks.
+        stride1: the stride of the last block.
+        name: the prefix of its layers' names.
+    """
     x = residual_block_v2(x, filters, conv_shortcut=True, name=f"{name}_block1")
     for i in range(2, blocks):
         x = residual_block_v2(x, filters, name=f"{name}_block{i}")

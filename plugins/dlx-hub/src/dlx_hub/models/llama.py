@@ -272,6 +272,10 @@ class LlamaBackbone(Backbone):
 
 @dlx.saving.register_serializable("dlx_hub")
 class LlamaCausalLMPreprocessor(CausalLMPreprocessor):
+    """The Llama causal-LM preprocessor: a :class:`CausalLMPreprocessor` whose tokenizer is a
+    :class:`~dlx_hub.tokenizers.LlamaTokenizer` (strings to left-padded ``token_ids`` and
+    ``padding_mask`` for generation).
+    """
     tokenizer_cls = LlamaTokenizer
 
 

@@ -21,3 +21,7 @@ def __getattr__(name):
 
         return getattr(models, name)
     raise AttributeError(f"module 'dlx_hub.tokenizers' has no attribute {name!r}")
+
+
+def __dir__():  # the model tokenizers too (dir(), completion, the API reference's inspection)
+    return sorted({*globals(), *_MODEL_TOKENIZERS})

@@ -44,6 +44,7 @@ class Tokenizer:
             mapped to token strings that must be in the vocabulary.
         chat_template: a Jinja template (Hugging Face's ``chat_template`` convention).
         dtype: the dtype of dense outputs (``"int32"``).
+        name: the tokenizer's name.
     """
 
     # subclasses name their special tokens and where they come from
