@@ -6,17 +6,20 @@ with ``out=`` (an output may be its input itself: elementwise torch ops accept a
 
 * **in place** when the caller donated the variable and its state (the trainer's compiled step),
   as ``torch.optim`` updates its parameters; else into new tensors;
-* **block by block** on CPU: a rule makes 6-12 passes over its arrays, and on a weight of
-  megabytes every pass streams them from memory again. Run on :data:`BLOCK` elements at a time,
-  the passes after the first find a block in the core's cache, so a weight is read and written
-  about once, as a hand-written fused kernel would (``torch.optim``'s foreach kernels make a
-  pass per op). The blocks' temporaries are one scratch block, reused: no weight-sized buffer
-  is allocated. On an accelerator the rule runs on whole tensors (a few launches per weight);
-* as **one recorded step** of a replayed program (:func:`dlx_torch._replay.record_call`): the
-  replay calls the kernel again instead of a line per block.
+* **block by block** on a CPU weight over 2 blocks: a rule makes 4-10 passes over its arrays,
+  and on a weight of megabytes each pass streams them through the memory hierarchy again. Run
+  on :data:`BLOCK` elements at a time, the passes after the first find the block in the core's
+  cache, so a weight is read and written about once, as a hand-written fused kernel would
+  (``torch.optim``'s foreach kernels make one pass per op). The temporaries are one reused
+  scratch block (no weight-sized buffer is allocated), the scalars Python numbers, so that the
+  last two passes fold into one ``addcdiv`` as in ``torch.optim``. Such a run is **one recorded
+  step** of a replayed program (:func:`dlx_torch._replay.record_call`): the replay calls the
+  kernel again instead of a line per block;
+* **whole** otherwise (small weights, accelerators: a few launches per weight, no device sync),
+  its torch calls recorded one by one.
 
-The rules compute the spec's formulas in the same order as the op-by-op rule (``lerp`` is
-``m + w (g - m)``), so in-place, blocked and whole-tensor runs agree bitwise with each other.
+The rules compute the spec's formulas (``lerp`` is ``m + w (g - m)``); blocked and whole runs
+differ at most in the rounding of the last pass (``addcdiv``'s ``(a * num) / den``).
 """
 
 from __future__ import annotations
@@ -34,16 +37,25 @@ from dlx_torch._tensors import donated, promote_all
 BLOCK = 1 << 16
 
 
-def _fused(rule: Callable, n_state: int, n_scratch: int, args: tuple, hyper: tuple = ()):
+def _fused(rule: Callable, n_state: int, n_scratch: int, args: tuple, hyper: tuple = (), block: bool = True):
     """``(new_variable, *new_states)`` of ``rule(inputs, outputs, scratch, *scalars, *hyper)`` on
     ``args = (variable, gradient, *n_state states, *scalars)`` (promoted to one dtype; the
     scalars are 0-d tensors), as one recorded step. ``n_state=-1``: ``args = (variable,
-    *scalars)``, a rule of the variable alone."""
-    return record_call(_run, rule, n_state, n_scratch, args, hyper)
+    *scalars)``, a rule of the variable alone. ``block=False``: a rule of 1-3 passes, which
+    blocks would not speed up (their Python costs about what the cache saves).
+
+    A CPU weight over 2 blocks runs block by block as one recorded step; any other runs whole,
+    its torch calls recorded one by one (a replay then runs no Python of this module)."""
+    v = args[0]
+    if block and type(v) is torch.Tensor and v.device.type == "cpu" and v.numel() > 2 * BLOCK:
+        return record_call(_run, rule, n_state, n_scratch, args, hyper, True)
+    return _run(rule, n_state, n_scratch, args, hyper, False)
 
 
-def _run(rule, n_state, n_scratch, args, hyper):
-    promoted = promote_all(args)
+def _run(rule, n_state, n_scratch, args, hyper, blocked):
+    dt = args[0].dtype if type(args[0]) is torch.Tensor else None
+    same = dt is not None and all(type(a) is torch.Tensor and a.dtype is dt for a in args)
+    promoted = list(args) if same else promote_all(args)
     k = 2 + n_state
     xs, scalars = promoted[:k], promoted[k:]
     own = [xs[0], *xs[2:k]]
@@ -52,23 +64,41 @@ def _run(rule, n_state, n_scratch, args, hyper):
     with torch.no_grad():  # not differentiable
         outs = own if inplace else [torch.empty_like(t) for t in own]
         n = xs[0].numel()
-        blocked = (xs[0].device.type == "cpu" and n > 2 * BLOCK
-                   and all(t.shape == xs[0].shape and t.is_contiguous() for t in (*xs, *outs)))
-        if not blocked:
-            rule(xs, outs, [torch.empty_like(xs[0]) for _ in range(n_scratch)], *scalars, *hyper)
-        else:
+        if blocked and all(t.shape == xs[0].shape and t.is_contiguous() for t in (*xs, *outs)):
+            # Python numbers: torch's fused scalar forms (addcdiv) take them; read once per call,
+            # inside the one recorded step (a replay calls this function again)
+            scalars = [t.item() if t.dim() == 0 else t for t in scalars]
             blocks_x = zip(*(t.view(-1).split(BLOCK) for t in xs))
             blocks_o = zip(*(t.view(-1).split(BLOCK) for t in outs))
             scratch = [xs[0].new_empty(BLOCK) for _ in range(n_scratch)]
             tail = [s[:n % BLOCK] for s in scratch]
             for i, (bx, bo) in enumerate(zip(blocks_x, blocks_o)):
                 rule(bx, bo, tail if (i + 1) * BLOCK > n else scratch, *scalars, *hyper)
+        else:
+            rule(xs, outs, [torch.empty_like(xs[0]) for _ in range(n_scratch)], *scalars, *hyper)
     return outs[0] if len(outs) == 1 else tuple(outs)
 
 
 # ------------------------------------------------------------------------------------ the rules
+# A rule's scalars are Python numbers when it runs in blocks and 0-d tensors otherwise (a recorded
+# call must not read tensor data into Python; no device sync); the two helpers below take either.
+def _axpy(y, x, a, out, sign=-1):
+    """``y + sign * a * x`` into ``out``."""
+    if isinstance(a, torch.Tensor):
+        return torch.addcmul(y, x, a, value=sign, out=out)
+    return torch.add(y, x, alpha=sign * a, out=out)
+
+
+def _sub_ratio(var, num, den, a, out):
+    """``var - a * num / den`` into ``out`` (one ``addcdiv`` pass; ``den`` is a scratch)."""
+    if isinstance(a, torch.Tensor):
+        torch.div(num, den, out=den)
+        return torch.addcmul(var, den, a, value=-1, out=out)
+    return torch.addcdiv(var, num, den, value=-a, out=out)
+
+
 def _decay(x, o, rate):
-    torch.addcmul(x[0], x[0], rate, value=-1, out=o[0])
+    _axpy(x[0], x[0], rate, o[0])
 
 
 def _weight_decay(x, o, s, rate):
@@ -77,23 +107,21 @@ def _weight_decay(x, o, s, rate):
 
 def _sgd(x, o, s, lr):
     var, g = x
-    torch.addcmul(var, g, lr, value=-1, out=o[0])
+    _axpy(var, g, lr, o[0])
 
 
 def _momentum(x, o, s, lr, momentum, nesterov):
     var, g, m = x
-    new_m = torch.mul(m, momentum, out=o[1]).addcmul_(g, lr, value=-1)
+    new_m = _axpy(torch.mul(m, momentum, out=o[1]), g, lr, o[1])
     if nesterov:
-        torch.add(var, new_m, alpha=momentum, out=o[0]).addcmul_(g, lr, value=-1)
+        _axpy(torch.add(var, new_m, alpha=momentum, out=o[0]), g, lr, o[0])
     else:
         torch.add(var, new_m, out=o[0])
 
 
 def _scaled_step(var, g, second_moment, lr, epsilon, t, out):
     """``var - lr * g / sqrt(second_moment + epsilon)`` through the scratch ``t``."""
-    torch.add(second_moment, epsilon, out=t).sqrt_()
-    torch.div(g, t, out=t)
-    torch.addcmul(var, t, lr, value=-1, out=out)
+    _sub_ratio(var, g, torch.add(second_moment, epsilon, out=t).sqrt_(), lr, out)
 
 
 def _rmsprop(x, o, s, lr, rho, epsilon):
@@ -107,8 +135,7 @@ def _rmsprop_centered(x, o, s, lr, rho, epsilon):
     new_v = torch.mul(v, rho, out=o[1]).addcmul_(g, g, value=1 - rho)
     new_a = torch.mul(a, rho, out=o[2]).add_(g, alpha=1 - rho)
     t = torch.mul(new_a, new_a, out=s[0])
-    torch.sub(new_v, t, out=t)
-    _scaled_step(var, g, t, lr, epsilon, t, o[0])
+    _scaled_step(var, g, torch.sub(new_v, t, out=t), lr, epsilon, t, o[0])
 
 
 def _adagrad(x, o, s, lr, epsilon):
@@ -125,10 +152,8 @@ def _adam_moments(g, m, v, t, o, beta_1, beta_2):
 
 
 def _adam_step(var, new_m, second_moment, alpha, epsilon, t, out):
-    """``var - new_m / (sqrt(second_moment) + epsilon) * alpha`` through the scratch ``t``."""
-    torch.sqrt(second_moment, out=t).add_(epsilon)
-    torch.div(new_m, t, out=t)
-    torch.addcmul(var, t, alpha, value=-1, out=out)
+    """``var - alpha * new_m / (sqrt(second_moment) + epsilon)`` through the scratch ``t``."""
+    _sub_ratio(var, new_m, torch.sqrt(second_moment, out=t).add_(epsilon), alpha, out)
 
 
 def _adam(x, o, s, alpha, beta_1, beta_2, epsilon):
@@ -155,8 +180,7 @@ def _adamax(x, o, s, alpha, beta_1, beta_2, epsilon):
     new_u = torch.mul(u, beta_2, out=o[2])
     d = torch.abs(g, out=s[0])
     torch.maximum(new_u, d, out=new_u)
-    torch.div(new_m, torch.add(new_u, epsilon, out=d), out=d)
-    torch.addcmul(var, d, alpha, value=-1, out=o[0])
+    _sub_ratio(var, new_m, torch.add(new_u, epsilon, out=d), alpha, o[0])
 
 
 def _adadelta(x, o, s, lr, rho, epsilon):
@@ -165,15 +189,15 @@ def _adadelta(x, o, s, lr, rho, epsilon):
     d = torch.add(ed, epsilon, out=s[0]).sqrt_()  # -delta, built in place
     d.div_(torch.add(new_eg, epsilon, out=s[1]).sqrt_()).mul_(g)
     torch.mul(ed, rho, out=o[2]).addcmul_(d, d, value=1 - rho)
-    torch.addcmul(var, d, lr, value=-1, out=o[0])
+    _axpy(var, d, lr, o[0])
 
 
 def _nadam(x, o, s, m_scale, g_scale, v_scale, lr, beta_1, beta_2, epsilon):
     var, g, m, v = x
     new_m, new_v = _adam_moments(g, m, v, s[0], o, beta_1, beta_2)
     den = torch.mul(new_v, v_scale, out=s[0]).sqrt_().add_(epsilon)
-    num = torch.mul(new_m, m_scale, out=s[1]).addcmul_(g, g_scale).div_(den)
-    torch.addcmul(var, num, lr, value=-1, out=o[0])
+    num = _axpy(torch.mul(new_m, m_scale, out=s[1]), g, g_scale, s[1], sign=1)
+    _sub_ratio(var, num, den, lr, o[0])
 
 
 # ------------------------------------------------------------------------------------ the kernels
@@ -190,11 +214,11 @@ def amsgrad_update(variable, gradient, m, v, v_hat, alpha, beta_1=0.9, beta_2=0.
 
 
 def sgd_update(variable, gradient, learning_rate):
-    return _fused(_sgd, 0, 0, (variable, gradient, learning_rate))
+    return _fused(_sgd, 0, 0, (variable, gradient, learning_rate), block=False)
 
 
 def sgd_momentum_update(variable, gradient, m, learning_rate, momentum=0.9, nesterov=False):
-    return _fused(_momentum, 1, 0, (variable, gradient, m, learning_rate), (momentum, nesterov))
+    return _fused(_momentum, 1, 0, (variable, gradient, m, learning_rate), (momentum, nesterov), block=False)
 
 
 def rmsprop_update(variable, gradient, v, learning_rate, rho=0.9, epsilon=1e-7):
@@ -227,7 +251,7 @@ def nadam_update(variable, gradient, m, v, m_scale, g_scale, v_scale, learning_r
 
 
 def weight_decay_update(variable, rate):
-    return _fused(_weight_decay, -1, 0, (variable, rate))
+    return _fused(_weight_decay, -1, 0, (variable, rate), block=False)
 
 
 #: op name -> kernel
