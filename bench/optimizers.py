@@ -67,22 +67,26 @@ def _interleaved(fns, steps):
     (``steps`` rounds after 3 warm-up rounds), so load that comes and goes hits them alike;
     ``"ratios"``: the median over rounds of each one's time divided by the first one's;
     ``"spread"``: per other callable, the ratio of the best times and the quartiles of the
-    per-round ratios."""
+    per-round ratios; ``"cpu_ratios"``: the median over rounds of the ratio of the process's CPU
+    times (one thread: time the process was scheduled, which a loaded machine disturbs less)."""
     for _ in range(3):
         for fn in fns.values():
             fn()
     times = {k: [] for k in fns}
+    cpu = {k: [] for k in fns}
     for _ in range(steps):
         for k, fn in fns.items():
-            t = time.perf_counter()
+            t, c = time.perf_counter(), time.process_time()
             fn()
             times[k].append((time.perf_counter() - t) * 1e3)
+            cpu[k].append(time.process_time() - c)
     first = next(iter(fns))
     out = {k: (min(v), float(np.median(v))) for k, v in times.items()}
     per_round = {k: np.divide(times[first], v) for k, v in times.items() if k != first}
     out["ratios"] = {k: float(np.median(r)) for k, r in per_round.items()}
     out["spread"] = {k: {"best": out[first][0] / out[k][0], "q25": float(np.quantile(r, 0.25)),
                          "q75": float(np.quantile(r, 0.75))} for k, r in per_round.items()}
+    out["cpu_ratios"] = {k: float(np.median(np.divide(cpu[first], v))) for k, v in cpu.items() if k != first}
     return out
 
 
@@ -175,18 +179,20 @@ def main(argv=None):
              "(recorded and replayed) `stateless_apply` that `fit` runs; `apply`: the stateful `optimizer.apply`. "
              "Times: best / median of the rounds. Ratios: median over rounds of (dlx fit path time) / (other "
              "time), below 1 means dlx is faster; in brackets the ratio of the best times and the quartiles of "
-             "the per-round ratios.", "",
+             "the per-round ratios. `CPU`: the same median ratio of the process's CPU times (one thread), "
+             "which the machine's load disturbs less than wall time.", "",
              "| optimizer | dlx fit path | dlx apply | torch.optim foreach | Keras 3 (torch) | dlx fit / torch | "
-             "dlx fit / Keras |", "|---|---|---|---|---|---|---|"]
+             "CPU | dlx fit / Keras | CPU |", "|---|---|---|---|---|---|---|---|---|"]
 
     def cell(r, k):
         return "—" if k not in r else f"{r[k][0]:.2f} / {r[k][1]:.2f}"
 
     def ratio(r, k):
         if k not in r.get("ratios", {}):
-            return "—"
+            return "— | —"
         sp = r["spread"][k]
-        return f"{r['ratios'][k]:.2f} (best {sp['best']:.2f}; {sp['q25']:.2f}-{sp['q75']:.2f})"
+        return (f"{r['ratios'][k]:.2f} (best {sp['best']:.2f}; {sp['q25']:.2f}-{sp['q75']:.2f}) | "
+                f"{r['cpu_ratios'][k]:.2f}")
 
     for name in OPTIMIZERS:
         if only and name not in only:
