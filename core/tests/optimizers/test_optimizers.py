@@ -4,6 +4,7 @@ published update rule, plus clipping, weight decay, EMA, loss scaling and config
 from __future__ import annotations
 
 import math
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -193,11 +194,14 @@ CASES = [
     ("sgd-momentum", lambda: O.SGD(LR, momentum=0.9), lambda w, g: ref_sgd(w, g, 0.9)),
     ("sgd-nesterov", lambda: O.SGD(LR, momentum=0.9, nesterov=True), lambda w, g: ref_sgd(w, g, 0.9, True)),
     ("rmsprop", lambda: O.RMSprop(LR), ref_rmsprop),
+    ("rmsprop-centered", lambda: O.RMSprop(LR, centered=True), lambda w, g: ref_rmsprop(w, g, centered=True)),
     ("rmsprop-centered-momentum", lambda: O.RMSprop(LR, momentum=0.5, centered=True),
      lambda w, g: ref_rmsprop(w, g, momentum=0.5, centered=True)),
     ("adam", lambda: O.Adam(LR), ref_adam),
     ("adam-amsgrad", lambda: O.Adam(LR, amsgrad=True), lambda w, g: ref_adam(w, g, amsgrad=True)),
     ("adamw", lambda: O.AdamW(LR, weight_decay=0.1), lambda w, g: ref_adam(w, g, wd=0.1)),
+    ("adamw-amsgrad", lambda: O.AdamW(LR, weight_decay=0.1, amsgrad=True),
+     lambda w, g: ref_adam(w, g, amsgrad=True, wd=0.1)),
     ("adamax", lambda: O.Adamax(LR), ref_adamax),
     ("adagrad", lambda: O.Adagrad(LR), ref_adagrad),
     ("adadelta", lambda: O.Adadelta(LR), ref_adadelta),
@@ -249,14 +253,21 @@ def test_trajectory_stateless(make, ref):
 
 
 
+@pytest.mark.parametrize("block", [None, 5], ids=["whole", "blocked"])
 @pytest.mark.parametrize("make,ref", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_trajectory_torch_fit_path(make, ref):
+def test_trajectory_torch_fit_path(make, ref, block, monkeypatch):
     """On torch, the step ``fit`` runs (``stateless_apply`` recorded and replayed with the state
-    donated, so the fused update ops work in place) follows the float64 reference (float32)."""
+    donated, so the fused update ops work in place) follows the float64 reference (float32);
+    ``blocked``: the fused kernels run block by block (5 elements here, so the 3x4 weight is 3
+    blocks), as they do on CPU weights over 2 blocks."""
     try:
         bk = dlx.backend.get("torch")
     except Exception as e:  # torch not installed or unusable here
         pytest.skip(f"torch backend unavailable: {e}")
+    if block is not None:
+        from dlx_torch.kernels import optim
+
+        monkeypatch.setattr(optim, "BLOCK", block)
     with dlx.backend.use(bk):
         opt = make()
         vs = [dlx.Variable(w.astype(np.float32)) for w in _init()]
@@ -267,6 +278,7 @@ def test_trajectory_torch_fit_path(make, ref):
             tv, ov = step(ov, [bk.convert_to_tensor(x.astype(np.float32)) for x in g], tv)
         for t, w in zip(tv, ref(_init(), _grads())):
             np.testing.assert_allclose(dlx.ops.convert_to_numpy(t), w, rtol=2e-5, atol=2e-6)
+    assert ("replay", mock.ANY) in step.cache_info()["signatures"]  # replayed, not run eagerly
 
 def test_variables_order_iterations_first():
     opt = O.Adam(0.1)

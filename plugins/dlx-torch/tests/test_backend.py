@@ -242,7 +242,24 @@ def _nadam_call(w, g, m, v, lr):
     return list(ops.nadam_update(w, g, m, v, *scales, lr, 0.9, 0.999, 1e-7))
 
 
-@pytest.mark.parametrize("name,n_state,call,ref", [
+def _amsgrad_ref(w, g, m, v, vh, alpha):
+    m1, v1 = m + (g - m) * 0.1, v + (g * g - v) * 0.001
+    vh1 = np.maximum(vh, v1)
+    return [w - m1 * alpha / (np.sqrt(vh1) + 1e-7), m1, v1, vh1]
+
+
+def _adamw_ref(w, g, m, v, alpha):
+    w = w - w * 0.004
+    m1, v1 = m + (g - m) * 0.1, v + (g * g - v) * 0.001
+    return [w - m1 * alpha / (np.sqrt(v1) + 1e-7), m1, v1]
+
+
+def _centered_ref(w, g, v, a, lr):
+    v1, a1 = 0.9 * v + 0.1 * g * g, 0.9 * a + 0.1 * g
+    return [w - lr * g / np.sqrt(v1 - a1 * a1 + 1e-7), v1, a1]
+
+
+FUSED = [
     ("sgd", 0, lambda w, g, lr: [ops.sgd_update(w, g, lr)], _sgd_ref),
     ("momentum", 1, lambda w, g, m, lr: list(ops.sgd_momentum_update(w, g, m, lr, 0.9)),
      lambda *a: _momentum_ref(*a, False)),
@@ -255,14 +272,31 @@ def _nadam_call(w, g, m, v, lr):
      _adadelta_ref),
     ("nadam", 2, _nadam_call, _nadam_ref),
     ("weight_decay", 0, lambda w, g, rate: [ops.weight_decay_update(w, rate)], lambda w, g, rate: [w - w * rate]),
-])
-def test_fused_updates_work_in_place_on_donated_state(backend, name, n_state, call, ref):
-    """The fused SGD / momentum / RMSprop / Adagrad / Adamax / Adadelta / Nadam / weight-decay
-    kernels overwrite donated state in place (as torch.optim does) and compute, donated or not,
-    the float64 rule."""
+    ("amsgrad", 3, lambda w, g, m, v, vh, a: list(ops.amsgrad_update(w, g, m, v, vh, a, 0.9, 0.999, 1e-7)),
+     _amsgrad_ref),
+    ("adamw", 2, lambda w, g, m, v, a: list(ops.adamw_update(w, g, m, v, a, torch.tensor(0.004), 0.9, 0.999, 1e-7)),
+     _adamw_ref),
+    ("rmsprop_centered", 2, lambda w, g, v, a, lr: list(ops.rmsprop_centered_update(w, g, v, a, lr, 0.9, 1e-7)),
+     _centered_ref),
+]
+
+
+@pytest.mark.parametrize("block", [None, 4], ids=["whole", "blocked"])
+@pytest.mark.parametrize("name,n_state,call,ref", FUSED, ids=[f[0] for f in FUSED])
+def test_fused_updates_work_in_place_on_donated_state(backend, name, n_state, call, ref, block, monkeypatch):
+    """The fused SGD / momentum / RMSprop (plain, centered) / Adagrad / Adam (AMSGrad, AdamW) /
+    Adamax / Adadelta / Nadam / weight-decay kernels overwrite donated state in place (as
+    torch.optim does) and compute, donated or not, the float64 rule; ``blocked``: run block by
+    block (4 elements here; 8 blocks and a tail of 2), as on weights over 2 blocks on CPU."""
+    from dlx_torch.kernels import optim
+
+    if block is not None:
+        monkeypatch.setattr(optim, "BLOCK", block)
     rng = np.random.default_rng(1)
     w0, g0 = rng.standard_normal((6, 5)), rng.standard_normal((6, 5))
     states0 = [np.abs(rng.standard_normal((6, 5))) for _ in range(n_state)]
+    if name == "rmsprop_centered":  # a running mean of gradients below their RMS
+        states0[1] = np.sqrt(states0[0]) * rng.uniform(-0.7, 0.7, (6, 5))
     want = ref(w0, g0, *states0, 0.01)
 
     def step(state, g, lr):

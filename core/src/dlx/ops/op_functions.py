@@ -80,6 +80,16 @@ def adamax_update(variable, gradient, m, u, alpha, beta_1=0.9, beta_2=0.999, eps
     return _STATE.kernels['adamax_update'](variable, gradient, m, u, alpha, beta_1, beta_2, epsilon)
 
 
+def adamw_update(variable, gradient, m, v, alpha, rate, beta_1=0.9, beta_2=0.999, epsilon=1e-07):
+    """``adam_update`` after decoupled weight decay, in one op: the variable first becomes
+    ``variable - variable * rate`` (``rate``: weight decay times learning rate, a scalar tensor;
+    see ``weight_decay_update``), then takes the Adam step.
+    """
+    if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(v, _Special) or isinstance(alpha, _Special) or isinstance(rate, _Special):
+        return _slow(_REGISTRY['adamw_update'], (variable, gradient, m, v, alpha, rate, beta_1, beta_2, epsilon,), {})
+    return _STATE.kernels['adamw_update'](variable, gradient, m, v, alpha, rate, beta_1, beta_2, epsilon)
+
+
 def adaptive_average_pool(inputs, output_size, data_format=None):
     """Averages ``inputs`` (``(batch, *spatial, channels)``, or channels first) over adaptive
     windows so the spatial shape becomes ``output_size`` (an int or one per spatial axis).
@@ -159,6 +169,16 @@ def amin(x, axis=None, keepdims=False):
     if isinstance(x, _Special):
         return _slow(_REGISTRY['amin'], (x, axis, keepdims,), {})
     return _STATE.kernels['amin'](x, axis, keepdims)
+
+
+def amsgrad_update(variable, gradient, m, v, v_hat, alpha, beta_1=0.9, beta_2=0.999, epsilon=1e-07):
+    """One AMSGrad step (Adam with ``amsgrad=True``): returns ``(new_variable, new_m, new_v,
+    new_v_hat)`` with Adam's moments (see ``adam_update``), ``new_v_hat = max(v_hat, new_v)`` and
+    ``new_variable = variable - new_m * alpha / (sqrt(new_v_hat) + epsilon)``.
+    """
+    if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(v, _Special) or isinstance(v_hat, _Special) or isinstance(alpha, _Special):
+        return _slow(_REGISTRY['amsgrad_update'], (variable, gradient, m, v, v_hat, alpha, beta_1, beta_2, epsilon,), {})
+    return _STATE.kernels['amsgrad_update'](variable, gradient, m, v, v_hat, alpha, beta_1, beta_2, epsilon)
 
 
 def angle(x):
@@ -2498,6 +2518,17 @@ def rms_normalization(x, scale=None, axis=-1, epsilon=None):
     return _STATE.kernels['rms_normalization'](x, scale, axis, epsilon)
 
 
+def rmsprop_centered_update(variable, gradient, v, average_gradient, learning_rate, rho=0.9, epsilon=1e-07):
+    """One centered (momentum-free) RMSprop step: returns ``(new_variable, new_v,
+    new_average_gradient)`` with ``new_v = rho v + (1 - rho) gradient**2``,
+    ``new_a = rho a + (1 - rho) gradient`` and
+    ``new_variable = variable - learning_rate * gradient / sqrt(new_v - new_a**2 + epsilon)``.
+    """
+    if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(v, _Special) or isinstance(average_gradient, _Special) or isinstance(learning_rate, _Special):
+        return _slow(_REGISTRY['rmsprop_centered_update'], (variable, gradient, v, average_gradient, learning_rate, rho, epsilon,), {})
+    return _STATE.kernels['rmsprop_centered_update'](variable, gradient, v, average_gradient, learning_rate, rho, epsilon)
+
+
 def rmsprop_update(variable, gradient, v, learning_rate, rho=0.9, epsilon=1e-07):
     """One (uncentered, momentum-free) RMSprop step: returns ``(new_variable, new_v)`` with
     ``new_v = rho v + (1 - rho) gradient**2`` and
@@ -3365,6 +3396,7 @@ __all__ = [
     'adagrad_update',
     'adam_update',
     'adamax_update',
+    'adamw_update',
     'adaptive_average_pool',
     'adaptive_max_pool',
     'add',
@@ -3373,6 +3405,7 @@ __all__ = [
     'allclose',
     'amax',
     'amin',
+    'amsgrad_update',
     'angle',
     'any',
     'append',
@@ -3636,6 +3669,7 @@ __all__ = [
     'rgb_to_hsv',
     'right_shift',
     'rms_normalization',
+    'rmsprop_centered_update',
     'rmsprop_update',
     'roll',
     'rot90',

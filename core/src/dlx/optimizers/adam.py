@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dlx import ops
-from dlx.ops.defs.optim import adam_moments, adam_step
 from dlx.optimizers.optimizer import Optimizer, base_arguments
 from dlx.variables import Variable
 
@@ -49,6 +48,11 @@ class Adam(Optimizer):
         self._momentums, self._velocities = self.add_optimizer_variables(variables, ["momentum", "velocity"])
         self._velocity_hats = self.add_optimizer_variables(variables, "velocity_hat") if self.amsgrad else []
 
+    @property
+    def _fuses_weight_decay(self):
+        """Adam's own rule takes the decoupled weight decay in its fused op (``adamw_update``)."""
+        return type(self).update_step is Adam.update_step
+
     def _update_step_all(self, grads, variables, learning_rate):
         if type(self).update_step is not Adam.update_step:  # a subclass's own rule: per variable
             return super()._update_step_all(grads, variables, learning_rate)
@@ -59,7 +63,7 @@ class Adam(Optimizer):
             dt = variable.dtype
             if dt not in alphas:
                 alphas[dt] = self._alpha(dt, ops.cast(learning_rate, dt))
-            self._apply_moments(ops.cast(g, dt), variable, alphas[dt])
+            self._apply_moments(ops.cast(g, dt), variable, alphas[dt], self._decay_rate(variable, learning_rate))
 
     def _alpha(self, dt, learning_rate):
         t = ops.cast(ops.add(self._update_count(), 1), dt)
@@ -67,23 +71,25 @@ class Adam(Optimizer):
         b2p = ops.power(ops.cast(self.beta_2, dt), t)
         return ops.divide(ops.multiply(learning_rate, ops.sqrt(ops.subtract(1.0, b2p))), ops.subtract(1.0, b1p))
 
-    def _apply_moments(self, gradient, variable, alpha):
+    def _apply_moments(self, gradient, variable, alpha, decay=None):
+        """One variable's Adam step in one fused op; ``decay``: the decoupled weight decay's rate
+        (``weight_decay * lr``), applied first (``None``: already applied, or none)."""
         i = self._index(variable)
         m, v = self._momentums[i], self._velocities[i]
-        if not self.amsgrad:  # the fused op (a few kernels on eager backends)
-            new_var, new_m, new_v = ops.adam_update(variable.value, gradient, m.value, v.value, alpha,
-                                                    self.beta_1, self.beta_2, self.epsilon)
-            m.assign(new_m)
-            v.assign(new_v)
-            variable.assign(new_var)
-            return
-        new_m, new_v = adam_moments(gradient, m.value, v.value, self.beta_1, self.beta_2)
+        hyper = (self.beta_1, self.beta_2, self.epsilon)
+        if self.amsgrad:
+            var = variable.value if decay is None else ops.weight_decay_update(variable.value, decay)
+            vh = self._velocity_hats[i]
+            new_var, new_m, new_v, new_vh = ops.amsgrad_update(var, gradient, m.value, v.value, vh.value, alpha,
+                                                               *hyper)
+            vh.assign(new_vh)
+        elif decay is None:
+            new_var, new_m, new_v = ops.adam_update(variable.value, gradient, m.value, v.value, alpha, *hyper)
+        else:
+            new_var, new_m, new_v = ops.adamw_update(variable.value, gradient, m.value, v.value, alpha, decay, *hyper)
         m.assign(new_m)
         v.assign(new_v)
-        vh = self._velocity_hats[i]
-        new_v = ops.maximum(vh.value, new_v)
-        vh.assign(new_v)
-        variable.assign(adam_step(variable.value, new_m, new_v, alpha, self.epsilon))
+        variable.assign(new_var)
 
     def update_step(self, gradient, variable, learning_rate):
         self._apply_moments(gradient, variable, self._alpha(variable.dtype, learning_rate))

@@ -230,13 +230,22 @@ class Optimizer:
             return False
         return not any(re.search(n, variable.name) for n in self._exclude_from_weight_decay_names)
 
+    def _decay_rate(self, variable: Variable, lr):
+        """``weight_decay * lr`` in ``variable``'s dtype, or ``None`` where no decay applies."""
+        if not self.weight_decay or not self._use_weight_decay(variable):
+            return None
+        return ops.multiply(ops.cast(self.weight_decay, variable.dtype), ops.cast(lr, variable.dtype))
+
+    #: whether :meth:`_update_step_all` applies the weight decay itself (fused into its update)
+    _fuses_weight_decay = False
+
     def _apply_weight_decay(self, variables, lr) -> None:
-        if not self.weight_decay:
+        if self._fuses_weight_decay:
             return
         for v in variables:
-            if self._use_weight_decay(v):
-                wd = ops.cast(self.weight_decay, v.dtype)
-                v.assign(ops.weight_decay_update(v.value, ops.multiply(wd, ops.cast(lr, v.dtype))))
+            rate = self._decay_rate(v, lr)
+            if rate is not None:
+                v.assign(ops.weight_decay_update(v.value, rate))
 
     # -- gradients --------------------------------------------------------------------------------
     def _clip_gradients(self, grads):

@@ -47,8 +47,15 @@ class RMSprop(Optimizer):
         i = self._index(variable)
         rho = self.rho
         v = self._velocities[i]
-        if not self.centered and self.momentum <= 0:  # the fused op (a few kernels on eager backends)
-            new_var, new_v = ops.rmsprop_update(variable.value, gradient, v.value, learning_rate, rho, self.epsilon)
+        if self.momentum <= 0:  # the fused ops (a few kernels on eager backends)
+            if self.centered:
+                a = self._average_gradients[i]
+                new_var, new_v, new_a = ops.rmsprop_centered_update(variable.value, gradient, v.value, a.value,
+                                                                    learning_rate, rho, self.epsilon)
+                a.assign(new_a)
+            else:
+                new_var, new_v = ops.rmsprop_update(variable.value, gradient, v.value, learning_rate, rho,
+                                                    self.epsilon)
             v.assign(new_v)
             variable.assign(new_var)
             return

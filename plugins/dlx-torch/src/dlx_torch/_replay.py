@@ -110,9 +110,11 @@ def mark_unsafe(reason: str, whole: bool = False) -> None:
 
 def record_call(func: Callable, *args, **kwargs):
     """``func(*args, **kwargs)``, logged as one step of the recording running in this thread (if
-    any) -- for calls the mode cannot see, such as ``torch.autograd.grad``: the replay calls
-    ``func`` again on the replayed tensors. Torch calls made inside ``func`` (a custom
-    ``autograd.Function``'s backward) are part of that one step, not logged."""
+    any) -- for calls the mode cannot see, such as ``torch.autograd.grad``, or many torch calls
+    best replayed as one (a fused optimizer kernel's loop over blocks): the replay calls ``func``
+    again on the replayed tensors. Torch calls made inside ``func`` (a custom
+    ``autograd.Function``'s backward) are part of that one step, not logged. An output that is one
+    of the tensor arguments counts as updated in place."""
     rec = _LOCAL.recorder
     if rec is None or rec.reason is not None:
         return func(*args, **kwargs)
@@ -123,7 +125,12 @@ def record_call(func: Callable, *args, **kwargs):
         rec.suspended -= 1
     try:
         name = f"record_call:{getattr(func, '__qualname__', func)}"
-        rec._step(func, args, kwargs, out if isinstance(out, Tensor) or out is None else list(out), name)
+        outs = out if isinstance(out, Tensor) or out is None else list(out)
+        given: list = []
+        _tensors_in((args, kwargs), given)
+        rec.mutated.extend(t for t in ([outs] if isinstance(outs, Tensor) else outs or ())
+                           if any(t is a for a in given))
+        rec._step(func, args, kwargs, outs, name)
     except _Unsupported as e:
         rec.unsafe(str(e))
     except Exception as e:  # pragma: no cover - a recording bug must not break fn

@@ -65,6 +65,62 @@ def adam_update(variable, gradient, m, v, alpha, beta_1=0.9, beta_2=0.999, epsil
     return var - new_m * a / (np.sqrt(new_v) + t(epsilon)), new_m, new_v
 
 
+def _with_scalars(cases, **scalars):
+    """``cases`` with 0-d tensors appended to their arguments (``scalars``: name -> value, in
+    order) and their keyword arguments kept."""
+    def add(make):
+        def make2(r, dt):
+            args, kw = make(r, dt)
+            return (*args, *(np.asarray(x, dt) for x in scalars.values())), kw
+        return make2
+    return [Case(c.name, add(c.make), grad=False) for c in cases]
+
+
+def adamw_update_decomposition(variable, gradient, m, v, alpha, rate, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    return adam_update_decomposition(weight_decay_update_decomposition(variable, rate), gradient, m, v, alpha,
+                                     beta_1, beta_2, epsilon)
+
+
+@op(G, T.H8, _with_scalars(_adam_cases(), rate=1e-3), tensors=("variable", "gradient", "m", "v", "alpha", "rate"),
+    decomposition=adamw_update_decomposition, since=2)
+def adamw_update(variable, gradient, m, v, alpha, rate, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    """``adam_update`` after decoupled weight decay, in one op: the variable first becomes
+    ``variable - variable * rate`` (``rate``: weight decay times learning rate, a scalar tensor;
+    see ``weight_decay_update``), then takes the Adam step."""
+    return adam_update(weight_decay_update(variable, rate), gradient, m, v, alpha, beta_1, beta_2, epsilon)
+
+
+def amsgrad_update_decomposition(variable, gradient, m, v, v_hat, alpha, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    new_m, new_v = adam_moments(gradient, m, v, beta_1, beta_2)
+    new_v_hat = K.maximum(v_hat, new_v)
+    return adam_step(variable, new_m, new_v_hat, alpha, epsilon), new_m, new_v, new_v_hat
+
+
+def _amsgrad_cases():
+    def with_v_hat(make):
+        def make2(r, dt):
+            (var, g, m, v, alpha), kw = make(r, dt)
+            # half the entries above the new second moment, half below
+            v_hat = (v * r.uniform(0.5, 1.5, v.shape)).astype(dt)
+            return (var, g, m, v, v_hat, alpha), kw
+        return make2
+    return [Case(c.name, with_v_hat(c.make), grad=False) for c in _adam_cases()]
+
+
+@op(G, T.H8, _amsgrad_cases(), tensors=("variable", "gradient", "m", "v", "v_hat", "alpha"),
+    decomposition=amsgrad_update_decomposition, since=2)
+def amsgrad_update(variable, gradient, m, v, v_hat, alpha, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    """One AMSGrad step (Adam with ``amsgrad=True``): returns ``(new_variable, new_m, new_v,
+    new_v_hat)`` with Adam's moments (see ``adam_update``), ``new_v_hat = max(v_hat, new_v)`` and
+    ``new_variable = variable - new_m * alpha / (sqrt(new_v_hat) + epsilon)``."""
+    var, g, m, v, vh, a = promote(variable, gradient, m, v, v_hat, alpha)
+    t = var.dtype.type
+    new_m = m + (g - m) * t(1 - beta_1)
+    new_v = v + (g * g - v) * t(1 - beta_2)
+    new_vh = np.maximum(vh, new_v)
+    return var - new_m * a / (np.sqrt(new_vh) + t(epsilon)), new_m, new_v, new_vh
+
+
 # --------------------------------------------------------------- SGD, RMSprop, Adagrad
 def _state_cases(n_state, rate=0.01, positive_state=False):
     """Cases of an update op taking ``(variable, gradient, *n_state states, learning_rate)``."""
@@ -142,6 +198,42 @@ def rmsprop_update(variable, gradient, v, learning_rate, rho=0.9, epsilon=1e-7):
     t = var.dtype.type
     new_v = t(rho) * v + t(1 - rho) * (g * g)
     return var - lr * g / np.sqrt(new_v + t(epsilon)), new_v
+
+
+def rmsprop_centered_update_decomposition(variable, gradient, v, average_gradient, learning_rate, rho=0.9,
+                                          epsilon=1e-7):
+    new_v = K.add(K.multiply(rho, v), K.multiply(1 - rho, K.square(gradient)))
+    new_a = K.add(K.multiply(rho, average_gradient), K.multiply(1 - rho, gradient))
+    denominator = K.add(K.subtract(new_v, K.square(new_a)), epsilon)
+    increment = K.divide(K.multiply(learning_rate, gradient), K.sqrt(denominator))
+    return K.subtract(variable, increment), new_v, new_a
+
+
+def _centered_cases():
+    def centered(make):
+        def make2(r, dt):
+            (var, g, v, a, lr), kw = make(r, dt)
+            # |a| below sqrt(v), as a running mean of gradients is below their RMS
+            v = v.astype(np.float64) + 0.01
+            a = np.sqrt(v) * r.uniform(-0.7, 0.7, v.shape)
+            return (var, g, v.astype(dt), a.astype(dt), lr), kw
+        return make2
+    return [Case(c.name, centered(c.make), grad=False) for c in _state_cases(2, 0.001, positive_state=True)]
+
+
+@op(G, T.H8, _centered_cases(),
+    tensors=("variable", "gradient", "v", "average_gradient", "learning_rate"),
+    decomposition=rmsprop_centered_update_decomposition, since=2)
+def rmsprop_centered_update(variable, gradient, v, average_gradient, learning_rate, rho=0.9, epsilon=1e-7):
+    """One centered (momentum-free) RMSprop step: returns ``(new_variable, new_v,
+    new_average_gradient)`` with ``new_v = rho v + (1 - rho) gradient**2``,
+    ``new_a = rho a + (1 - rho) gradient`` and
+    ``new_variable = variable - learning_rate * gradient / sqrt(new_v - new_a**2 + epsilon)``."""
+    var, g, v, a, lr = promote(variable, gradient, v, average_gradient, learning_rate)
+    t = var.dtype.type
+    new_v = t(rho) * v + t(1 - rho) * (g * g)
+    new_a = t(rho) * a + t(1 - rho) * g
+    return var - lr * g / np.sqrt(new_v - new_a * new_a + t(epsilon)), new_v, new_a
 
 
 def adagrad_update_decomposition(variable, gradient, accumulator, learning_rate, epsilon=1e-7):

@@ -1,134 +1,261 @@
-"""Optimizer kernels: the fused ops of :mod:`dlx.ops.defs.optim`."""
+"""Optimizer kernels: the fused ops of :mod:`dlx.ops.defs.optim`.
+
+Each update rule is written once, as a ``_rule`` that reads its inputs and writes its outputs
+with ``out=`` (an output may be its input itself: elementwise torch ops accept an exact alias).
+:func:`_fused` runs it:
+
+* **in place** when the caller donated the variable and its state (the trainer's compiled step),
+  as ``torch.optim`` updates its parameters; else into new tensors;
+* **block by block** on a CPU weight over 2 blocks: a rule makes 4-10 passes over its arrays,
+  and on a weight of megabytes each pass streams them through the memory hierarchy again. Run
+  on :data:`BLOCK` elements at a time, the passes after the first find the block in the core's
+  cache, so a weight is read and written about once, as a hand-written fused kernel would
+  (``torch.optim``'s foreach kernels make one pass per op). The temporaries are one reused
+  scratch block (no weight-sized buffer is allocated), the scalars Python numbers, so that the
+  last two passes fold into one ``addcdiv`` as in ``torch.optim``. Such a run is **one recorded
+  step** of a replayed program (:func:`dlx_torch._replay.record_call`): the replay calls the
+  kernel again instead of a line per block;
+* **whole** otherwise (small weights, accelerators: a few launches per weight, no device sync),
+  its torch calls recorded one by one.
+
+The rules compute the spec's formulas (``lerp`` is ``m + w (g - m)``); blocked and whole runs
+differ at most in the rounding of the last pass (``addcdiv``'s ``(a * num) / den``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import torch
 
+from dlx_torch._replay import record_call
 from dlx_torch._tensors import donated, promote_all
 
+#: elements per block on CPU: a block of each of a rule's 4-7 float32 arrays (256 KiB each)
+#: stays in a core's L2 cache; weights up to 2 blocks run whole
+BLOCK = 1 << 16
 
-def adam_update(variable, gradient, m, v, alpha, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
-    """Adam in 7 passes (the op-by-op rule takes 12): ``lerp`` is ``m + w (g - m)``, the spec's
-    formula, and the later steps work in place on one temporary. When the caller donated the state
-    (the trainer's compiled step), weight and moments are updated in place, as ``torch.optim``
-    does: 1 new buffer instead of 3."""
-    m_in, v_in = m, v
-    var, g, m, v, a = promote_all((variable, gradient, m, v, alpha))
-    inplace = var is variable and m is m_in and v is v_in and donated(var, m, v)
+
+def _fused(rule: Callable, n_state: int, n_scratch: int, args: tuple, hyper: tuple = (), block: bool = True):
+    """``(new_variable, *new_states)`` of ``rule(inputs, outputs, scratch, *scalars, *hyper)`` on
+    ``args = (variable, gradient, *n_state states, *scalars)`` (promoted to one dtype; the
+    scalars are 0-d tensors), as one recorded step. ``n_state=-1``: ``args = (variable,
+    *scalars)``, a rule of the variable alone. ``block=False``: a rule of 1-3 passes, which
+    blocks would not speed up (their Python costs about what the cache saves).
+
+    A CPU weight over 2 blocks runs block by block as one recorded step; any other runs whole,
+    its torch calls recorded one by one (a replay then runs no Python of this module)."""
+    v = args[0]
+    if block and type(v) is torch.Tensor and v.device.type == "cpu" and v.numel() > 2 * BLOCK:
+        return record_call(_run, rule, n_state, n_scratch, args, hyper, True)
+    return _run(rule, n_state, n_scratch, args, hyper, False)
+
+
+def _run(rule, n_state, n_scratch, args, hyper, blocked):
+    dt = args[0].dtype if type(args[0]) is torch.Tensor else None
+    same = dt is not None and all(type(a) is torch.Tensor and a.dtype is dt for a in args)
+    promoted = list(args) if same else promote_all(args)
+    k = 2 + n_state
+    xs, scalars = promoted[:k], promoted[k:]
+    own = [xs[0], *xs[2:k]]
+    given = [args[0], *args[2:k]]
+    inplace = all(a is b for a, b in zip(own, given)) and donated(*own)
     with torch.no_grad():  # not differentiable
-        new_m = m.lerp_(g, 1 - beta_1) if inplace else torch.lerp(m, g, 1 - beta_1)
-        g2 = torch.mul(g, g)
-        new_v = v.lerp_(g2, 1 - beta_2) if inplace else torch.lerp(v, g2, 1 - beta_2)
-        step = torch.sqrt(new_v, out=g2).add_(epsilon)  # g2 is no longer needed
-        torch.div(new_m, step, out=step)
-        return (var.addcmul_(step, a, value=-1) if inplace else torch.addcmul(var, step, a, value=-1)), new_m, new_v
+        outs = own if inplace else [torch.empty_like(t) for t in own]
+        n = xs[0].numel()
+        if blocked and all(t.shape == xs[0].shape and t.is_contiguous() for t in (*xs, *outs)):
+            # Python numbers: torch's fused scalar forms (addcdiv) take them; read once per call,
+            # inside the one recorded step (a replay calls this function again)
+            scalars = [t.item() if t.dim() == 0 else t for t in scalars]
+            blocks_x = zip(*(t.view(-1).split(BLOCK) for t in xs))
+            blocks_o = zip(*(t.view(-1).split(BLOCK) for t in outs))
+            scratch = [xs[0].new_empty(BLOCK) for _ in range(n_scratch)]
+            tail = [s[:n % BLOCK] for s in scratch]
+            for i, (bx, bo) in enumerate(zip(blocks_x, blocks_o)):
+                rule(bx, bo, tail if (i + 1) * BLOCK > n else scratch, *scalars, *hyper)
+        else:
+            rule(xs, outs, [torch.empty_like(xs[0]) for _ in range(n_scratch)], *scalars, *hyper)
+    return outs[0] if len(outs) == 1 else tuple(outs)
 
 
-def _states(variable, gradient, states, rate):
-    """``(variable, gradient, *states, rate)`` promoted to one dtype, and whether the variable and
-    ``states`` may be updated in place: all donated and unchanged by the promotion."""
-    promoted = promote_all((variable, gradient, *states, rate))
-    own = (promoted[0], *promoted[2:-1])
-    inplace = all(a is b for a, b in zip(own, (variable, *states))) and donated(*own)
-    return promoted, inplace
+# ------------------------------------------------------------------------------------ the rules
+# A rule's scalars are Python numbers when it runs in blocks and 0-d tensors otherwise (a recorded
+# call must not read tensor data into Python; no device sync); the two helpers below take either.
+def _axpy(y, x, a, out, sign=-1):
+    """``y + sign * a * x`` into ``out``."""
+    if isinstance(a, torch.Tensor):
+        return torch.addcmul(y, x, a, value=sign, out=out)
+    return torch.add(y, x, alpha=sign * a, out=out)
+
+
+def _sub_ratio(var, num, den, a, out):
+    """``var - a * num / den`` into ``out`` (one ``addcdiv`` pass; ``den`` is a scratch)."""
+    if isinstance(a, torch.Tensor):
+        torch.div(num, den, out=den)
+        return torch.addcmul(var, den, a, value=-1, out=out)
+    return torch.addcdiv(var, num, den, value=-a, out=out)
+
+
+def _decay(x, o, rate):
+    _axpy(x[0], x[0], rate, o[0])
+
+
+def _weight_decay(x, o, s, rate):
+    _decay(x, o, rate)
+
+
+def _sgd(x, o, s, lr):
+    var, g = x
+    _axpy(var, g, lr, o[0])
+
+
+def _momentum(x, o, s, lr, momentum, nesterov):
+    var, g, m = x
+    new_m = _axpy(torch.mul(m, momentum, out=o[1]), g, lr, o[1])
+    if nesterov:
+        _axpy(torch.add(var, new_m, alpha=momentum, out=o[0]), g, lr, o[0])
+    else:
+        torch.add(var, new_m, out=o[0])
+
+
+def _scaled_step(var, g, second_moment, lr, epsilon, t, out):
+    """``var - lr * g / sqrt(second_moment + epsilon)`` through the scratch ``t``."""
+    _sub_ratio(var, g, torch.add(second_moment, epsilon, out=t).sqrt_(), lr, out)
+
+
+def _rmsprop(x, o, s, lr, rho, epsilon):
+    var, g, v = x
+    new_v = torch.mul(v, rho, out=o[1]).addcmul_(g, g, value=1 - rho)
+    _scaled_step(var, g, new_v, lr, epsilon, s[0], o[0])
+
+
+def _rmsprop_centered(x, o, s, lr, rho, epsilon):
+    var, g, v, a = x
+    new_v = torch.mul(v, rho, out=o[1]).addcmul_(g, g, value=1 - rho)
+    new_a = torch.mul(a, rho, out=o[2]).add_(g, alpha=1 - rho)
+    t = torch.mul(new_a, new_a, out=s[0])
+    _scaled_step(var, g, torch.sub(new_v, t, out=t), lr, epsilon, t, o[0])
+
+
+def _adagrad(x, o, s, lr, epsilon):
+    var, g, acc = x
+    new_acc = torch.addcmul(acc, g, g, out=o[1])
+    _scaled_step(var, g, new_acc, lr, epsilon, s[0], o[0])
+
+
+def _adam_moments(g, m, v, t, o, beta_1, beta_2):
+    """Adam's moments into ``o[1]``, ``o[2]`` (``t`` holds ``g * g`` afterwards)."""
+    new_m = torch.lerp(m, g, 1 - beta_1, out=o[1])
+    torch.mul(g, g, out=t)
+    return new_m, torch.lerp(v, t, 1 - beta_2, out=o[2])
+
+
+def _adam_step(var, new_m, second_moment, alpha, epsilon, t, out):
+    """``var - alpha * new_m / (sqrt(second_moment) + epsilon)`` through the scratch ``t``."""
+    _sub_ratio(var, new_m, torch.sqrt(second_moment, out=t).add_(epsilon), alpha, out)
+
+
+def _adam(x, o, s, alpha, beta_1, beta_2, epsilon):
+    var, g, m, v = x
+    new_m, new_v = _adam_moments(g, m, v, s[0], o, beta_1, beta_2)
+    _adam_step(var, new_m, new_v, alpha, epsilon, s[0], o[0])
+
+
+def _adamw(x, o, s, alpha, rate, beta_1, beta_2, epsilon):
+    _decay(x, o, rate)
+    _adam([o[0], *x[1:]], o, s, alpha, beta_1, beta_2, epsilon)
+
+
+def _amsgrad(x, o, s, alpha, beta_1, beta_2, epsilon):
+    var, g, m, v, v_hat = x
+    new_m, new_v = _adam_moments(g, m, v, s[0], o, beta_1, beta_2)
+    new_v_hat = torch.maximum(v_hat, new_v, out=o[3])
+    _adam_step(var, new_m, new_v_hat, alpha, epsilon, s[0], o[0])
+
+
+def _adamax(x, o, s, alpha, beta_1, beta_2, epsilon):
+    var, g, m, u = x
+    new_m = torch.lerp(m, g, 1 - beta_1, out=o[1])
+    new_u = torch.mul(u, beta_2, out=o[2])
+    d = torch.abs(g, out=s[0])
+    torch.maximum(new_u, d, out=new_u)
+    _sub_ratio(var, new_m, torch.add(new_u, epsilon, out=d), alpha, o[0])
+
+
+def _adadelta(x, o, s, lr, rho, epsilon):
+    var, g, eg, ed = x
+    new_eg = torch.mul(eg, rho, out=o[1]).addcmul_(g, g, value=1 - rho)
+    d = torch.add(ed, epsilon, out=s[0]).sqrt_()  # -delta, built in place
+    d.div_(torch.add(new_eg, epsilon, out=s[1]).sqrt_()).mul_(g)
+    torch.mul(ed, rho, out=o[2]).addcmul_(d, d, value=1 - rho)
+    _axpy(var, d, lr, o[0])
+
+
+def _nadam(x, o, s, m_scale, g_scale, v_scale, lr, beta_1, beta_2, epsilon):
+    var, g, m, v = x
+    new_m, new_v = _adam_moments(g, m, v, s[0], o, beta_1, beta_2)
+    den = torch.mul(new_v, v_scale, out=s[0]).sqrt_().add_(epsilon)
+    num = _axpy(torch.mul(new_m, m_scale, out=s[1]), g, g_scale, s[1], sign=1)
+    _sub_ratio(var, num, den, lr, o[0])
+
+
+# ------------------------------------------------------------------------------------ the kernels
+def adam_update(variable, gradient, m, v, alpha, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    return _fused(_adam, 2, 1, (variable, gradient, m, v, alpha), (beta_1, beta_2, epsilon))
+
+
+def adamw_update(variable, gradient, m, v, alpha, rate, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    return _fused(_adamw, 2, 1, (variable, gradient, m, v, alpha, rate), (beta_1, beta_2, epsilon))
+
+
+def amsgrad_update(variable, gradient, m, v, v_hat, alpha, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    return _fused(_amsgrad, 3, 1, (variable, gradient, m, v, v_hat, alpha), (beta_1, beta_2, epsilon))
 
 
 def sgd_update(variable, gradient, learning_rate):
-    """One fused pass, ``variable += gradient * learning_rate * -1`` (``addcmul``; the rate stays a
-    tensor, so a recorded step never reads it into Python); in place on a donated variable."""
-    (var, g, lr), inplace = _states(variable, gradient, (), learning_rate)
-    with torch.no_grad():
-        return var.addcmul_(g, lr, value=-1) if inplace else torch.addcmul(var, g, lr, value=-1)
+    return _fused(_sgd, 0, 0, (variable, gradient, learning_rate), block=False)
 
 
 def sgd_momentum_update(variable, gradient, m, learning_rate, momentum=0.9, nesterov=False):
-    """3 passes (4 with Nesterov), in place on donated state, as ``torch.optim.SGD``."""
-    (var, g, m, lr), inplace = _states(variable, gradient, (m,), learning_rate)
-    with torch.no_grad():
-        new_m = (m.mul_(momentum) if inplace else torch.mul(m, momentum)).addcmul_(g, lr, value=-1)
-        if nesterov:
-            new_var = (var.add_(new_m, alpha=momentum) if inplace else torch.add(var, new_m, alpha=momentum))
-            return new_var.addcmul_(g, lr, value=-1), new_m
-        return (var.add_(new_m) if inplace else torch.add(var, new_m)), new_m
-
-
-def _scaled_step(var, g, second_moment, lr, epsilon, inplace):
-    """``var - lr * g / sqrt(second_moment + epsilon)`` in 4 passes and one temporary."""
-    d = torch.add(second_moment, epsilon).sqrt_()
-    torch.div(g, d, out=d)
-    return var.addcmul_(d, lr, value=-1) if inplace else torch.addcmul(var, d, lr, value=-1)
+    return _fused(_momentum, 1, 0, (variable, gradient, m, learning_rate), (momentum, nesterov), block=False)
 
 
 def rmsprop_update(variable, gradient, v, learning_rate, rho=0.9, epsilon=1e-7):
-    """6 passes, in place on donated state (the op-by-op rule takes 10)."""
-    (var, g, v, lr), inplace = _states(variable, gradient, (v,), learning_rate)
-    with torch.no_grad():
-        new_v = (v.mul_(rho) if inplace else torch.mul(v, rho)).addcmul_(g, g, value=1 - rho)
-        return _scaled_step(var, g, new_v, lr, epsilon, inplace), new_v
+    return _fused(_rmsprop, 1, 1, (variable, gradient, v, learning_rate), (rho, epsilon))
+
+
+def rmsprop_centered_update(variable, gradient, v, average_gradient, learning_rate, rho=0.9, epsilon=1e-7):
+    return _fused(_rmsprop_centered, 2, 1, (variable, gradient, v, average_gradient, learning_rate),
+                  (rho, epsilon))
 
 
 def adagrad_update(variable, gradient, accumulator, learning_rate, epsilon=1e-7):
-    """5 passes, in place on donated state (the op-by-op rule takes 8)."""
-    (var, g, acc, lr), inplace = _states(variable, gradient, (accumulator,), learning_rate)
-    with torch.no_grad():
-        new_acc = acc.addcmul_(g, g) if inplace else torch.addcmul(acc, g, g)
-        return _scaled_step(var, g, new_acc, lr, epsilon, inplace), new_acc
+    return _fused(_adagrad, 1, 1, (variable, gradient, accumulator, learning_rate), (epsilon,))
 
 
 def adamax_update(variable, gradient, m, u, alpha, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
-    """7 passes, in place on donated state (the op-by-op rule takes 11)."""
-    (var, g, m, u, a), inplace = _states(variable, gradient, (m, u), alpha)
-    with torch.no_grad():
-        new_m = m.lerp_(g, 1 - beta_1) if inplace else torch.lerp(m, g, 1 - beta_1)
-        new_u = u.mul_(beta_2) if inplace else torch.mul(u, beta_2)
-        d = torch.abs(g)
-        torch.maximum(new_u, d, out=new_u)
-        torch.div(new_m, torch.add(new_u, epsilon, out=d), out=d)
-        return (var.addcmul_(d, a, value=-1) if inplace else torch.addcmul(var, d, a, value=-1)), new_m, new_u
+    return _fused(_adamax, 2, 1, (variable, gradient, m, u, alpha), (beta_1, beta_2, epsilon))
 
 
 def adadelta_update(variable, gradient, accumulated_grad, accumulated_delta, learning_rate, rho=0.95,
                     epsilon=1e-7):
-    """11 passes, in place on donated state (the op-by-op rule takes 17)."""
-    (var, g, eg, ed, lr), inplace = _states(variable, gradient, (accumulated_grad, accumulated_delta),
-                                            learning_rate)
-    with torch.no_grad():
-        new_eg = (eg.mul_(rho) if inplace else torch.mul(eg, rho)).addcmul_(g, g, value=1 - rho)
-        d = torch.add(ed, epsilon).sqrt_()  # -delta, built in place
-        d.div_(torch.add(new_eg, epsilon).sqrt_()).mul_(g)
-        new_ed = (ed.mul_(rho) if inplace else torch.mul(ed, rho)).addcmul_(d, d, value=1 - rho)
-        return (var.addcmul_(d, lr, value=-1) if inplace else torch.addcmul(var, d, lr, value=-1)), new_eg, new_ed
+    return _fused(_adadelta, 2, 2, (variable, gradient, accumulated_grad, accumulated_delta, learning_rate),
+                  (rho, epsilon))
 
 
 def nadam_update(variable, gradient, m, v, m_scale, g_scale, v_scale, learning_rate, beta_1=0.9, beta_2=0.999,
                  epsilon=1e-7):
-    """10 passes, in place on donated state (the op-by-op rule takes 16)."""
-    m_in, v_in = m, v
-    var, g, m, v, cm, cg, cv, lr = promote_all((variable, gradient, m, v, m_scale, g_scale, v_scale, learning_rate))
-    inplace = var is variable and m is m_in and v is v_in and donated(var, m, v)
-    with torch.no_grad():
-        new_m = m.lerp_(g, 1 - beta_1) if inplace else torch.lerp(m, g, 1 - beta_1)
-        g2 = torch.mul(g, g)
-        new_v = v.lerp_(g2, 1 - beta_2) if inplace else torch.lerp(v, g2, 1 - beta_2)
-        den = torch.mul(new_v, cv, out=g2).sqrt_().add_(epsilon)
-        num = torch.mul(new_m, cm).addcmul_(g, cg).div_(den)
-        return (var.addcmul_(num, lr, value=-1) if inplace else torch.addcmul(var, num, lr, value=-1)), new_m, new_v
+    return _fused(_nadam, 2, 2, (variable, gradient, m, v, m_scale, g_scale, v_scale, learning_rate),
+                  (beta_1, beta_2, epsilon))
 
 
 def weight_decay_update(variable, rate):
-    """One fused pass, ``variable += variable * rate * -1``; in place on a donated variable."""
-    var, r = promote_all((variable, rate))
-    inplace = var is variable and donated(var)
-    with torch.no_grad():
-        return var.addcmul_(var, r, value=-1) if inplace else torch.addcmul(var, var, r, value=-1)
+    return _fused(_weight_decay, -1, 0, (variable, rate), block=False)
 
 
 #: op name -> kernel
-KERNELS: dict[str, Any] = {"adam_update": adam_update, "sgd_update": sgd_update,
-                           "sgd_momentum_update": sgd_momentum_update, "rmsprop_update": rmsprop_update,
-                           "adagrad_update": adagrad_update,
-                           "adamax_update": adamax_update, "adadelta_update": adadelta_update,
-                           "nadam_update": nadam_update,
-                           "weight_decay_update": weight_decay_update}
+KERNELS: dict[str, Any] = {name: globals()[name] for name in (
+    "adam_update", "adamw_update", "amsgrad_update", "sgd_update", "sgd_momentum_update", "rmsprop_update",
+    "rmsprop_centered_update", "adagrad_update", "adamax_update", "adadelta_update", "nadam_update",
+    "weight_decay_update")}
