@@ -21,7 +21,7 @@ os.environ.setdefault("DLX_JAX_ENABLE_X64", "1")
 os.environ.setdefault("DLX_TORCH_THREADS", "auto")
 
 EXPECTED_BACKENDS = ("numpy", "jax", "torch", "tf", "openvino")
-TEST_PACKAGES = ("keras", "sklearn", "pandas", "mlxtend", "ml_dtypes")
+TEST_PACKAGES = ("keras", "sklearn", "pandas", "mlxtend", "ml_dtypes", "orbax.checkpoint")
 
 
 def strict() -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 
 import numpy as np
 import pytest
@@ -226,7 +227,7 @@ def test_model_accepts_a_mixin_base(numpy_backend):
 
 
 # ------------------------------------------------------------------------------ summary / plot
-def test_summary_and_plot_model(numpy_backend, tmp_path):
+def test_summary_and_plot_model(numpy_backend, tmp_path, monkeypatch):
     a = dlx.Input(shape=(3,), name="x")
     h = L.Dense(4, name="h")(a)
     m = dlx.Model(a, [L.Dense(1, name="o1")(h), L.Dense(2, name="o2")(h)], name="two_heads")
@@ -240,6 +241,8 @@ def test_summary_and_plot_model(numpy_backend, tmp_path):
     path = dlx.utils.plot_model(m, to_file=str(tmp_path / "m.dot"))
     assert (tmp_path / "m.dot").read_text() == dlx.utils.model_to_dot(m, show_layer_names=False) and path.endswith("m.dot")
     if shutil.which("dot") is None:
+        # a script, not an IPython session (importing TensorFlow loads IPython's module when installed)
+        monkeypatch.delitem(sys.modules, "IPython.core.magics.namespace", raising=False)
         with pytest.raises(ImportError, match=r"Graphviz.*apt-get install graphviz"):
             dlx.utils.plot_model(m, to_file=str(tmp_path / "m.png"))
     else:

@@ -11,6 +11,7 @@ from dlx.callbacks.history import History
 from dlx.callbacks.lambda_callback import LambdaCallback
 from dlx.callbacks.learning_rate_scheduler import LearningRateScheduler
 from dlx.callbacks.model_checkpoint import ModelCheckpoint
+from dlx.callbacks.orbax_checkpoint import OrbaxCheckpoint
 from dlx.callbacks.progbar_logger import Progbar, ProgbarLogger
 from dlx.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
 from dlx.callbacks.remote_monitor import RemoteMonitor
@@ -19,5 +20,5 @@ from dlx.callbacks.tensorboard import TensorBoard
 from dlx.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = ["BackupAndRestore", "CSVLogger", "Callback", "CallbackList", "EarlyStopping", "History", "LambdaCallback",
-           "LearningRateScheduler", "ModelCheckpoint", "Progbar", "ProgbarLogger", "ReduceLROnPlateau",
-           "RemoteMonitor", "SwapEMAWeights", "TensorBoard", "TerminateOnNaN"]
+           "LearningRateScheduler", "ModelCheckpoint", "OrbaxCheckpoint", "Progbar", "ProgbarLogger",
+           "ReduceLROnPlateau", "RemoteMonitor", "SwapEMAWeights", "TensorBoard", "TerminateOnNaN"]

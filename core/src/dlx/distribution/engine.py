@@ -154,7 +154,7 @@ def distribute_tensor(tensor, layout):
 def place_variables(model) -> None:
     """Puts the model's, its optimizer's and its metrics' variables where the active
     distribution's layouts say (no-op for those already there). An optimizer's slot variables
-    (``<variable path>_momentum``...) are split like the variable they shadow; other optimizer
+    (named ``<variable path>_momentum``...) are split like the variable they shadow; other optimizer
     and metric variables are replicated."""
     from dlx.distribution.meshlib import TensorLayout
     from dlx.distribution.strategies import distribution
@@ -176,7 +176,7 @@ def place_variables(model) -> None:
     opt = getattr(model, "optimizer", None)
     for v in (getattr(opt, "variables", None) or []):
         layout = next((lay for prefix, (shape, lay) in refs.items()
-                       if v.path.startswith(prefix) and tuple(v.shape) == shape), None)
+                       if v.name.startswith(prefix) and tuple(v.shape) == shape), None)
         _place(eng, v, layout or replicated(v))
     for m in getattr(model, "metrics", None) or []:
         for v in m.variables:

@@ -8,7 +8,7 @@ import numpy as np
 _FORMATS = ("backend_tensor", "numpy_array", "python_list")
 
 
-def _groups(model) -> dict:
+def variables_by_group(model) -> dict:
     """``{group: [(path, variable), ...]}``; a metric's variables sit under the metric's name, as
     Keras names them (``"mean_absolute_error/total"``)."""
     groups = {"trainable_variables": [(v.path, v) for v in model.trainable_variables],
@@ -43,7 +43,7 @@ def _nested(variables, value_format, group) -> dict:
 def get_state_tree(model, value_format="backend_tensor") -> dict:
     if value_format not in _FORMATS:
         raise ValueError(f"get_state_tree: value_format={value_format!r}; expected one of {_FORMATS}")
-    return {group: _nested(vs, value_format, group) for group, vs in _groups(model).items()}
+    return {group: _nested(vs, value_format, group) for group, vs in variables_by_group(model).items()}
 
 
 def _flat(tree, prefix=""):
@@ -59,7 +59,7 @@ def set_state_tree(model, state_tree) -> None:
     if not isinstance(state_tree, dict):
         raise ValueError(f"set_state_tree: state_tree must be a dict as get_state_tree returns; got "
                          f"{type(state_tree).__name__}")
-    groups = _groups(model)
+    groups = variables_by_group(model)
     for group, sub in state_tree.items():
         if group not in groups:
             raise ValueError(f"set_state_tree: unknown group {group!r}; expected some of {sorted(groups)}")

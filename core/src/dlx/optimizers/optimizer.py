@@ -114,6 +114,8 @@ class Optimizer:
 
     # -- variables --------------------------------------------------------------------------------
     def _track(self, variable: Variable) -> Variable:
+        if "/" not in variable.path:
+            variable.path = f"{self.name}/{variable.path}"  # "adam/iteration", as Keras's paths are
         self._variables.append(variable)
         return variable
 
@@ -151,11 +153,10 @@ class Optimizer:
 
     def add_variable_from_reference(self, reference_variable: Variable, name: str,
                                     initializer="zeros") -> Variable:
-        """A slot variable shaped like ``reference_variable`` (path ``<ref path>_<name>``)."""
-        v = self.add_variable(reference_variable.shape, initializer, reference_variable.dtype,
-                              f"{reference_variable.path.replace('/', '_')}_{name}")
-        v.path = v.name
-        return v
+        """A slot variable shaped like ``reference_variable`` (name ``<ref path>_<name>``, path
+        ``<optimizer name>/<that name>``)."""
+        return self.add_variable(reference_variable.shape, initializer, reference_variable.dtype,
+                                 f"{reference_variable.path.replace('/', '_')}_{name}")
 
     def add_optimizer_variables(self, trainable_variables, name, initializer="zeros"):
         """Slot variables for each trainable variable, one list per name (created interleaved,

@@ -23,7 +23,7 @@ import zipfile
 from typing import Any
 
 from dlx import serialization
-from dlx.saving import _atomic, _h5, _state, keras_compat
+from dlx.saving import _atomic, _h5, _state, keras_compat, orbax_checkpoint
 from dlx.saving.errors import FileFormatError
 
 # The Keras release whose file layout dlx writes (measured on it, see docs/saving.md).
@@ -394,8 +394,9 @@ def compile_model_from_config(model, compile_config: dict) -> None:
 
 
 def load_model(filepath, custom_objects: dict | None = None, compile: bool = True, safe_mode: bool = True):
-    """Loads a model saved by :func:`save_model` or by Keras 3 (``.keras`` archive or folder), or
-    a legacy Keras 2 ``.h5`` file.
+    """Loads a model saved by :func:`save_model` or by Keras 3 (``.keras`` archive or folder), a
+    legacy Keras 2 ``.h5`` file, or the latest step of an Orbax checkpoint directory
+    (:class:`dlx.callbacks.OrbaxCheckpoint`, Keras's ``OrbaxCheckpoint``).
 
     Arguments:
         filepath: the file or folder.
@@ -417,6 +418,8 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
         raise FileNotFoundError(f"load_model: no file or folder at {path}")
     if os.path.isdir(path):
         if not os.path.isfile(os.path.join(path, CONFIG_FILENAME)):
+            if orbax_checkpoint.is_checkpoint(path):
+                return orbax_checkpoint.load_model(path, custom_objects, compile, safe_mode)
             if os.path.isfile(os.path.join(path, "saved_model.pb")):
                 raise FileFormatError(path, "this is a TensorFlow SavedModel folder (an export), not a dlx / Keras "
                                             "model; load it with TensorFlow (tf.saved_model.load)")
@@ -461,9 +464,11 @@ def _load_archive(archive: _Archive, label: str, custom_objects, compile: bool, 
 
 
 def _resolve_weights(path: str):
-    """``("keras" | "h5" | "sharded" | "legacy", path)`` for a weights path."""
+    """``("keras" | "h5" | "sharded" | "legacy" | "orbax", path)`` for a weights path."""
     if os.path.isdir(path) and os.path.isfile(os.path.join(path, CONFIG_FILENAME)):
         return "keras", path
+    if orbax_checkpoint.is_checkpoint(path):
+        return "orbax", path
     if path.endswith(".weights.json"):
         return "sharded", path
     if path.endswith(".keras"):
@@ -475,7 +480,7 @@ def _resolve_weights(path: str):
     if path.endswith((".h5", ".hdf5")):
         return "legacy", path
     raise ValueError(f"load_weights: filepath={path!r}: expected a path ending in '.weights.h5', '.weights.json' "
-                     "(sharded), '.keras', or '.h5' (legacy Keras 2)")
+                     "(sharded), '.keras', '.h5' (legacy Keras 2), or an Orbax checkpoint directory")
 
 
 def load_weights(model, filepath, skip_mismatch: bool = False, **kwargs) -> None:
@@ -485,7 +490,8 @@ def load_weights(model, filepath, skip_mismatch: bool = False, **kwargs) -> None
     Arguments:
         model: a built model (or layer) with the saved architecture.
         filepath: a ``.weights.h5`` file, a sharded ``.weights.json`` index, a ``.keras``
-            archive, or a legacy ``.h5`` file.
+            archive, a legacy ``.h5`` file, or an Orbax checkpoint directory (its latest step, or
+            a step's folder) as :class:`dlx.callbacks.OrbaxCheckpoint` writes it.
         skip_mismatch: skip (with a warning) objects whose variables do not match, instead of
             raising.
 
@@ -503,6 +509,9 @@ def load_weights(model, filepath, skip_mismatch: bool = False, **kwargs) -> None
     if not model.built and not model.weights:
         raise ValueError(f"load_weights: model '{model.name}' is not built, so it has no variables to load into; "
                          "build it first (call it on data or call model.build(input_shape))")
+    if kind == "orbax":
+        orbax_checkpoint.load_weights(model, path)
+        return
     if kind == "keras":
         archive = _Archive(path)
         try:
