@@ -126,9 +126,9 @@ def test_multi_output_list_and_dict_losses_metrics_weights():
         np.testing.assert_allclose(res["b_loss"], mse, rtol=1e-4)
         np.testing.assert_allclose(res["loss"], ce + 0.5 * mse, rtol=1e-4)
         np.testing.assert_allclose(res["a_accuracy"], (pa.argmax(1) == ya).mean())
-        np.testing.assert_allclose(res["b_mean_absolute_error"], np.abs(pb - yb).mean(), rtol=1e-4)
+        np.testing.assert_allclose(res["b_mae"], np.abs(pb - yb).mean(), rtol=1e-4)
         h = m.fit(x, target, epochs=1, verbose=0)
-        assert "a_loss" in h.history and "b_mean_absolute_error" in h.history
+        assert "a_loss" in h.history and "b_mae" in h.history
 
 
 def test_regularization_losses_are_added():

@@ -114,7 +114,8 @@ def _as_loss_object(fn):
 
 
 def _resolve_metric(identifier, y_true, y_pred, loss):
-    """A metric object; ``"accuracy"``/``"acc"`` pick the variant the shapes and loss imply."""
+    """A metric object, named as the string it was given by (as Keras's logs do: ``"mae"``, not
+    ``"mean_absolute_error"``); ``"accuracy"``/``"acc"`` pick the variant the shapes and loss imply."""
     if isinstance(identifier, str) and identifier.lower() in ("accuracy", "acc"):
         loss_name = getattr(loss, "name", "") or ""
         p_shape, t_shape = tuple(y_pred.shape), tuple(getattr(y_true, "shape", ()))
@@ -129,7 +130,10 @@ def _resolve_metric(identifier, y_true, y_pred, loss):
               losses_module.sparse_categorical_crossentropy if "sparse" in loss_name else
               losses_module.categorical_crossentropy)
         return metrics_module.MeanMetricWrapper(fn, name=identifier)
-    return metrics_module.get(identifier)
+    metric = metrics_module.get(identifier)
+    if isinstance(identifier, str):  # Keras names a metric given by string after the string: "mae"
+        metric.name = identifier
+    return metric
 
 
 class CompileMetrics:
