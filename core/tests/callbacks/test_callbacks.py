@@ -300,16 +300,41 @@ def test_stop_training_mid_epoch_ends_the_prefetch_thread():
         def on_train_batch_end(self, batch, logs=None):
             self.model.stop_training = True
 
+    # a generator is prefetched on a thread (jax slices in-memory arrays on the step's thread)
+    batches = ((X[i:i + 8], Y[i:i + 8]) for i in range(0, len(X), 8))
     with dlx.backend.use("jax"):
         m = model()
         before = threading.active_count()
-        m.fit(X, Y, batch_size=8, epochs=3, callbacks=[Stop()], verbose=0)
+        m.fit(batches, epochs=3, callbacks=[Stop()], verbose=0)
         assert m._compiled_steps and int(m.optimizer.iterations.numpy()) == 1
     import time
 
     time.sleep(0.3)
     assert not [t for t in threading.enumerate() if t.name == "dlx-prefetch"]
     assert threading.active_count() <= before
+
+
+def test_jax_slices_in_memory_arrays_on_the_step_thread_and_prefetches_generators():
+    if "jax" not in dlx.backend.records():
+        pytest.skip("needs the jax backend")
+
+    class Threads(C.Callback):
+        requires_model_state = False
+
+        def __init__(self):
+            super().__init__()
+            self.seen = set()
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.seen |= {t.name for t in threading.enumerate()}
+
+    with dlx.backend.use("jax"):
+        m = model()
+        arrays, gen = Threads(), Threads()
+        m.fit(X, Y, batch_size=8, epochs=1, callbacks=[arrays], verbose=0)
+        m.fit(((X[i:i + 8], Y[i:i + 8]) for i in range(0, 24, 8)), epochs=1, callbacks=[gen], verbose=0)
+    assert "dlx-prefetch" not in arrays.seen
+    assert "dlx-prefetch" in gen.seen
 
 
 def test_checkpoint_and_backup_with_a_real_model(tmp_path):

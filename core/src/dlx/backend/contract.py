@@ -105,6 +105,10 @@ class Backend(abc.ABC):
     #: (and convert them faster than :meth:`convert_to_tensor` would): the trainer then feeds
     #: compiled steps NumPy batches, with no conversion on its input thread
     compiled_takes_numpy: ClassVar[bool] = False
+    #: whether ``fit`` slices in-memory arrays on a prefetch thread (as it does other inputs).
+    #: False where a compiled step already keeps every core busy (XLA on CPU): a batch is one
+    #: gather per array, cheaper than the thread hand-offs, so it is taken on the step's thread
+    prefetch_in_memory_batches: ClassVar[bool] = True
 
     def __init__(self) -> None:
         self._op_table: dict[str, Callable] | None = None

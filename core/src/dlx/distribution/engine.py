@@ -156,12 +156,13 @@ def place_variables(model) -> None:
     distribution's layouts say (no-op for those already there). An optimizer's slot variables
     (named ``<variable path>_momentum``...) are split like the variable they shadow; other optimizer
     and metric variables are replicated."""
-    from dlx.distribution.meshlib import TensorLayout
     from dlx.distribution.strategies import distribution
 
     dist = distribution()
-    if dist is None:
+    if dist is None:  # the common case, on every predict / evaluate call: nothing else to import
         return
+    from dlx.distribution.meshlib import TensorLayout
+
     eng = current_engine()
     eng.validate(dist)
 

@@ -585,12 +585,15 @@ class Trainer:
         compiled function releases the GIL); a backend whose compiled functions take NumPy
         batches gets them unconverted."""
         compiled = getattr(self, "_compiled_steps", False)
-        raw = compiled and _backend().compiled_takes_numpy
+        backend = _backend()
+        raw = compiled and backend.compiled_takes_numpy
         # under a dlx.distribution: batches are placed as its layouts say
         distribute = distribution_engine.batch_distributor(training=False)
         for it in iterators:
             if it is not None:
-                it.prefetch = 2 if compiled else 0
+                # NumPy slices the step takes as they are: made on its thread where the backend says so
+                in_memory = raw and getattr(it.adapter, "in_memory", False)
+                it.prefetch = 2 if compiled and (backend.prefetch_in_memory_batches or not in_memory) else 0
                 it.convert = not raw
                 it.distribute = distribute
 

@@ -79,6 +79,7 @@ class JaxBackend(Backend):
 
     name = "jax"
     compiled_takes_numpy = True  # jit converts NumPy arguments in C++
+    prefetch_in_memory_batches = False  # XLA's CPU step uses every core; a slice is cheaper than a hand-off
     spec_version = 2
     capabilities = Capabilities(training=True, jit=True, float64=True, complex=True, distribution=True)
     xfail_file = str(Path(__file__).with_name("xfails.txt"))

@@ -78,6 +78,8 @@ class ArrayDataAdapter(DataAdapter):
             resumed run reproduces the same order.
     """
 
+    in_memory = True
+
     def __init__(self, x, y=None, sample_weight=None, batch_size=None, shuffle=False, class_weight=None, steps=None,
                  seed=0):
         x, y, sample_weight = standardize(x), standardize(y), standardize(sample_weight)

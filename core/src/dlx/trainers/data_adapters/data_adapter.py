@@ -83,6 +83,8 @@ class DataAdapter:
 
     #: whether a new pass over the data can be started (arrays, datasets) or not (generators)
     reiterable = True
+    #: whether a batch is a slice of arrays held in memory (cheap to make on the step's thread)
+    in_memory = False
 
     @classmethod
     def can_handle(cls, x, y=None) -> bool:
