@@ -71,3 +71,35 @@ def test_broadcasting_against_an_unknown_batch_keeps_it_unknown():
     out = symbolic.infer(REGISTRY["multiply"], (SymbolicTensor((None, 1, 4), "int32"), SymbolicTensor((None, 5, 1))),
                          {})
     assert out.shape == (None, 5, 4) and out.dtype == "float32"
+
+
+_BINARY = ("add", "subtract", "multiply", "divide", "true_divide", "maximum", "minimum")
+_SHAPES = [(None, 4), (None, 1, 4), (1, 4), (4,), (3, 1), (None, None, 4), (None, 3, 1), (2, 3, 4), (), (1,), (0, 4)]
+
+
+@pytest.mark.parametrize("name", _BINARY)
+def test_same_float_binary_rule_agrees_with_probing(name, monkeypatch):
+    answered = 0
+    for sa, sb in ((a, b) for a in _SHAPES for b in _SHAPES):
+        for dt in ("float32", "float16"):
+            x1, x2 = SymbolicTensor(sa, dt), (SymbolicTensor(sb, dt) if None in sb else np.ones(sb, dt))
+            with monkeypatch.context() as m:
+                m.delitem(symbolic.RULES, name)
+                try:
+                    probed = symbolic.infer(REGISTRY[name], (x1, x2), {})
+                except ValueError:
+                    probed = None
+            ruled = symbolic.RULES[name](x1, x2)
+            if ruled is not None:  # the rule answers: as probing, and never where probing raises
+                answered += 1
+                assert probed is not None and (ruled.shape, ruled.dtype) == (probed.shape, probed.dtype), (sa, sb)
+    assert answered > 150
+
+
+def test_bias_add_of_a_conv_output_runs_no_reference():
+    spec, seen = _recording(REGISTRY["add"])
+    out = symbolic.infer(spec, (SymbolicTensor((None, 112, 112, 64)), np.zeros((64,), np.float32)), {})
+    assert out.shape == (None, 112, 112, 64) and out.dtype == "float32" and seen == []
+    # mixed dtypes: promotion is the reference's to decide
+    out = symbolic.infer(spec, (SymbolicTensor((None, 8), "float16"), np.zeros((8,), np.float32)), {})
+    assert out.dtype == "float32" and len(seen) == 2

@@ -243,6 +243,19 @@ def test_compile_returns_pytrees_and_multi_output_ops(ov):
     np.testing.assert_array_equal(out["top"][1][:, 0], [3, 3, 3])
 
 
+def test_compiled_model_reads_non_contiguous_inputs_correctly(ov):
+    # transposed weights (as a GGUF or PyTorch checkpoint loads them) are fed through contiguous
+    # copies that must stay alive until the model has run: freed early, a later copy reuses their
+    # memory and the model reads the wrong values (SmolLM2's compiled decode step did)
+    rng = np.random.default_rng(0)
+    ws = [rng.standard_normal((64, 48)).astype(np.float32).T for _ in range(6)]
+    assert not any(w.flags.c_contiguous for w in ws)
+    f = ov.compile(lambda ws: [ops.add(w, 0.0) for w in ws])
+    for _ in range(3):
+        for got, w in zip(f(ws), ws):
+            np.testing.assert_array_equal(got, w)
+
+
 # ------------------------------------------------------------------------------ variables
 def test_variables_create_assign_read(ov):
     v = dlx.Variable(np.ones((2, 3), np.float32), name="w")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -403,6 +404,23 @@ def test_random_bits_match_numpy_reference(on_torch, seed, shape):
     out = ops.random_bits(s, shape)
     assert out.dtype == torch.uint32 and tuple(out.shape) == shape
     np.testing.assert_array_equal(ops.convert_to_numpy(out), _bits_np(s, shape))
+
+
+def test_large_draws_generated_in_blocks_match_the_reference(on_torch):
+    # 70001 * 3 counters span several of the kernel's CPU blocks and end inside one
+    from dlx_torch.kernels import random as kr
+
+    s, shape = np.array([2**32 - 1, 12345], np.uint32), (3, 70001)
+    assert math.prod(shape) > 3 * kr._BLOCK
+    np.testing.assert_array_equal(ops.convert_to_numpy(ops.random_bits(s, shape)), _bits_np(s, shape))
+    with dlx.backend.use("numpy"):
+        ref_u = ops.random_uniform(s, shape, -0.3, 0.2)
+        ref_n = ops.random_truncated_normal(s, shape, 0.5, 2.0)
+        ref_i = ops.random_randint(s, shape, -5, 17)
+    np.testing.assert_array_equal(ops.convert_to_numpy(ops.random_uniform(s, shape, -0.3, 0.2)), ref_u)
+    np.testing.assert_allclose(ops.convert_to_numpy(ops.random_truncated_normal(s, shape, 0.5, 2.0)), ref_n,
+                               rtol=2e-6, atol=2e-6)
+    np.testing.assert_array_equal(ops.convert_to_numpy(ops.random_randint(s, shape, -5, 17)), ref_i)
 
 
 def test_threefry_known_answer(on_torch):

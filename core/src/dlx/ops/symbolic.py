@@ -161,8 +161,36 @@ def _window_rule(rule):
     return symbolic
 
 
+def _same_float_binary_rule(x1, x2, **kwargs):
+    """A broadcasting binary op whose result keeps its operands' common float dtype (``add``,
+    ``multiply``, ...) on two tensors of that dtype: the broadcast shape by arithmetic. A conv's
+    bias add at 224x224 otherwise runs the reference on two probe batches of activations. Mixed
+    dtypes, non-tensors, and an unknown dim against a known one other than 1 (where probing
+    raises) are left to probing."""
+    if kwargs or not all(hasattr(x, "shape") and hasattr(x, "dtype") for x in (x1, x2)):
+        return None
+    names = {_dtypes.standardize(x1.dtype), _dtypes.standardize(x2.dtype)}
+    if len(names) != 1 or not _dtypes.is_float(next(iter(names))):
+        return None
+    a, b = tuple(x1.shape), tuple(x2.shape)
+    n = max(len(a), len(b))
+    a, b = (1,) * (n - len(a)) + a, (1,) * (n - len(b)) + b
+    out = []
+    for p, q in zip(a, b, strict=True):
+        p, q = (None if p is None else int(p)), (None if q is None else int(q))
+        if p == q or q == 1:
+            out.append(p)
+        elif p == 1:
+            out.append(q)
+        else:
+            return None  # incompatible, or unknown against a size other than 1: probing decides
+    return SymbolicTensor(tuple(out), next(iter(names)))
+
+
 #: shape rules tried before probing, by op name; a rule returns ``None`` to let probing decide
 RULES = {"reshape": _reshape_rule, "broadcast_to": _broadcast_to_rule,
+         **dict.fromkeys(("add", "subtract", "multiply", "divide", "true_divide", "maximum", "minimum"),
+                         _same_float_binary_rule),
          **{name: _window_rule(rule) for name, rule in window_shapes.RULES.items()}}
 
 

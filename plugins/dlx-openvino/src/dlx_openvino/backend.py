@@ -205,12 +205,18 @@ class _Runner:
     def __call__(self, vals):
         req = self.req
         with self.lock:
+            # the request reads the inputs' memory in place (shared_memory=True) and does not own
+            # it: the contiguous copies made here must outlive infer(), or it reads freed memory
+            # (wrong results, or a crash, for a model fed transposed weights)
+            copies = []
             for i, p in enumerate(self.pos):
                 a = vals[p]
                 if type(a) is not np.ndarray or not a.flags.c_contiguous:
                     a = np.ascontiguousarray(a)
+                    copies.append(a)
                 req.set_input_tensor(i, ov.Tensor(a, shared_memory=True))
             req.infer()
+            del copies
             if self.structure is None:
                 return req.get_output_tensor(0).data.copy()
             outs = [req.get_output_tensor(i).data.copy() for i in range(self.nout)]

@@ -278,7 +278,10 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     cap = _attention_options(flash_attention, attn_logits_soft_cap)
     q, k, v = promote(query, key, value)
     s = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
-    logits = jnp.einsum("btnh,bsnh->bnts", q, k, precision=HIGHEST) * s
+    # heads moved ahead of the sequence first: XLA's CPU dot is ~2.5x faster on (batch, heads)
+    # leading batch dims than on the interleaved "btnh,bsnh" contraction (MiniLM's attention)
+    q, k, v = (jnp.swapaxes(t, -3, -2) for t in (q, k, v))
+    logits = jnp.einsum("bnth,bnsh->bnts", q, k, precision=HIGHEST) * s
     if bias is not None:
         logits = logits + arr(bias).astype(logits.dtype)
     if cap is not None:
@@ -289,7 +292,7 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     if is_causal:
         t, sl = logits.shape[-2:]
         logits = jnp.where(jnp.tril(jnp.ones((t, sl), bool)), logits, big)
-    return jnp.einsum("bnts,bsnh->btnh", jax.nn.softmax(logits, axis=-1), v, precision=HIGHEST)
+    return jnp.swapaxes(jnp.einsum("bnts,bnsh->bnth", jax.nn.softmax(logits, axis=-1), v, precision=HIGHEST), -3, -2)
 
 
 #: op name -> kernel

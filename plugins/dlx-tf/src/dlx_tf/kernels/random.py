@@ -21,16 +21,22 @@ def _threefry(seed: tf.Tensor, n: tf.Tensor, wide: bool) -> tf.Tensor:
 
     ``wide=False`` needs ``n < 2**31`` (the counter's high word is 0)."""
     u32 = tf.uint32
-    k0, k1 = seed[0], seed[1]
-    k2 = _bw.bitwise_xor(_bw.bitwise_xor(k0, k1), tf.constant(_PARITY, u32))
-    ks = (k0, k1, k2)
     if wide:
         idx = tf.range(n, dtype=tf.int64)
-        x0 = tf.cast(_bw.right_shift(idx, tf.constant(32, tf.int64)), u32) + k0
+        x0 = tf.cast(_bw.right_shift(idx, tf.constant(32, tf.int64)), u32) + seed[0]
         x1 = tf.cast(_bw.bitwise_and(idx, tf.constant(0xFFFFFFFF, tf.int64)), u32)
     else:
         x1 = tf.bitcast(tf.range(n, dtype=tf.int32), u32)
-        x0 = tf.fill(tf.reshape(n, [1]), k0)
+        x0 = tf.fill(tf.reshape(n, [1]), seed[0])
+    return _rounds(seed, x0, x1)
+
+
+def _rounds(seed: tf.Tensor, x0: tf.Tensor, x1: tf.Tensor) -> tf.Tensor:
+    """The 20 rounds on counter words ``x0 = hi + k0`` and ``x1 = lo`` (uint32); ``y0 ^ y1``."""
+    u32 = tf.uint32
+    k0, k1 = seed[0], seed[1]
+    k2 = _bw.bitwise_xor(_bw.bitwise_xor(k0, k1), tf.constant(_PARITY, u32))
+    ks = (k0, k1, k2)
     x1 = x1 + k1
     for i in range(5):
         for r in _ROT[i % 2]:
@@ -44,9 +50,54 @@ def _threefry(seed: tf.Tensor, n: tf.Tensor, wide: bool) -> tf.Tensor:
 
 # XLA-compiled generators: the 20-round network fuses into one loop. The element count is a
 # compile-time constant argument, so XLA compiles (and caches) one kernel per count, and the same
-# function serves static and dynamic shapes (eager, tf.function, nested in jit_compile).
+# function serves static and dynamic shapes (tf.function, nested in jit_compile).
 _THREEFRY_32 = tf.function(lambda seed, n: _threefry(seed, n, False), jit_compile=True, autograph=False)
 _THREEFRY_64 = tf.function(lambda seed, n: _threefry(seed, n, True), jit_compile=True, autograph=False)
+
+#: counters per call of the eager generator: one compiled program (per output kind) serves every
+#: element count, block by block from a counter offset, where one program per count cost ~0.2 s
+#: of XLA compilation for each distinct weight size of a model (dozens in a ResNet)
+_BLOCK = 1 << 16
+
+
+def _block(seed, offset, kind, lo, span, zero):
+    """``_BLOCK`` outputs for counters ``offset + j`` (high word 0): ``kind`` is ``("bits",)``,
+    ``("unit", dtype)`` (the [0, 1) floats) or ``("affine", dtype)`` (``max(lo, lo + f * span)`` in
+    float64, rounded once to ``dtype``, as the spec's reference).
+
+    ``zero`` is a runtime int64 0: xor-ing the product's bits with it keeps the multiply and the
+    add two roundings, where XLA's CPU code generator would contract them into one fused
+    multiply-add (a different result in about 1 of 10,000 samples)."""
+    x1 = tf.bitcast(tf.range(_BLOCK, dtype=tf.int32), tf.uint32) + offset
+    words = _rounds(seed, tf.fill([_BLOCK], seed[0]), x1)
+    if kind[0] == "bits":
+        return words
+    f = _unit(words)
+    if kind[0] == "unit":
+        return tf.cast(f, kind[1])
+    product = tf.bitcast(_bw.bitwise_xor(tf.bitcast(tf.cast(f, tf.float64) * span, tf.int64), zero), tf.float64)
+    return tf.cast(tf.maximum(lo, product + lo), kind[1])
+
+
+_BLOCK_FN = tf.function(_block, jit_compile=True, autograph=False)
+
+
+def _eager_draw(seed, n: int, kind: tuple, lo: float = 0.0, span: float = 1.0) -> tf.Tensor:
+    """``n`` outputs of ``_block``'s ``kind``, eagerly, as a 1-D tensor."""
+    if n == 0:
+        return tf.zeros([0], tf.uint32 if kind[0] == "bits" else kind[1])
+    s = _seed(seed)
+    args = (kind, tf.constant(lo, tf.float64), tf.constant(span, tf.float64), tf.zeros((), tf.int64))
+    parts = [_BLOCK_FN(s, tf.constant(start, tf.uint32), *args) for start in range(0, n, _BLOCK)]
+    out = parts[0] if len(parts) == 1 else tf.concat(parts, 0)
+    return out if n % _BLOCK == 0 else tf.slice(out, [0], [n])
+
+
+def _static_eager(shape) -> bool:
+    """Whether ``shape`` is static, under ``2**32`` elements, and ops run eagerly (where
+    ``_eager_draw`` serves)."""
+    return (not isinstance(shape, tf.Tensor) and tf.executing_eagerly()
+            and math.prod(int(d) for d in shape) < 2**32)
 
 
 def _seed(seed) -> tf.Tensor:
@@ -63,6 +114,8 @@ def _bits(seed, shape) -> tf.Tensor:
         return tf.reshape(_THREEFRY_64(_seed(seed), n), shape)
     shape = [int(d) for d in shape]
     n = math.prod(shape)
+    if _static_eager(shape):
+        return tf.reshape(_eager_draw(seed, n, ("bits",)), shape)
     if n == 0:
         return tf.zeros(shape, tf.uint32)
     if n < 2**31:
@@ -104,8 +157,14 @@ def _fdt(dtype) -> str:
 
 def random_uniform(seed, shape, minval=0.0, maxval=1.0, dtype=None):
     dt = TF[_fdt(dtype)]
+    unit = (minval, maxval) == (0.0, 1.0)
+    if _static_eager(shape):
+        shape = [int(d) for d in shape]
+        kind = ("unit", dt) if unit else ("affine", dt)
+        return tf.reshape(_eager_draw(seed, math.prod(shape), kind, float(minval), float(maxval) - float(minval)),
+                          shape)
     f = _unit(_bits(seed, shape))
-    if (minval, maxval) == (0.0, 1.0):
+    if unit:
         return tf.cast(f, dt)
     # the affine map in float64 then one rounding, exactly as the spec's reference
     f = tf.cast(f, tf.float64)
