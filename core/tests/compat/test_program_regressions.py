@@ -374,3 +374,30 @@ def test_default_compile_from_config_skips_a_custom_compile(numpy_backend):
     with pytest.warns(UserWarning, match="compile_from_config"):
         model.compile_from_config({"optimizer": "sgd", "loss": "mse"})
     assert not getattr(model, "compiled", False)
+
+
+_KERAS_PLOT = """
+import os, sys
+import keras
+m = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+out = keras.utils.plot_model(m, "model.png", show_shapes=True)
+print("result", out is None, os.path.exists("model.png"))
+"""
+
+
+def test_plot_model_without_graphviz_in_a_script(numpy_backend, tmp_path, monkeypatch, capsys):
+    """guides/functional_api.py, training_with_built_in_methods.py and
+    timeseries_classification_from_scratch.py call ``keras.utils.plot_model(model, "x.png")`` and go
+    on. Without Graphviz, Keras (whose import loads IPython where it is installed) prints why and
+    returns ``None``; the program runs on. dlx does the same, checked against Keras in a subprocess."""
+    pytest.importorskip("IPython")
+    monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` anywhere
+    monkeypatch.chdir(tmp_path)
+    env = dict(os.environ, KERAS_BACKEND="numpy")
+    proc = subprocess.run([sys.executable, "-c", _KERAS_PLOT], env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip().splitlines()[-1] == "result True False"  # Keras: None, no file
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    assert keras.utils.plot_model(model, "model.png", show_shapes=True) is None
+    assert not (tmp_path / "model.png").exists()
+    assert "Graphviz" in capsys.readouterr().out

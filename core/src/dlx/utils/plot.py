@@ -6,6 +6,7 @@ DOT text is produced without any dependency (``to_file="model.dot"``); pictures 
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import os
 import shutil
@@ -86,18 +87,20 @@ def model_to_dot(model, show_shapes: bool = False, show_dtype: bool = False, sho
 def plot_model(model, to_file: str = "model.png", show_shapes: bool = False, show_dtype: bool = False,
                show_layer_names: bool = False, rankdir: str = "TB", expand_nested: bool = False, dpi: int = 200,
                show_layer_activations: bool = False, show_trainable: bool = False, splines: str = "ortho",
-               **kwargs) -> str:
+               **kwargs) -> str | None:
     """Writes the model's graph to ``to_file``; the extension picks the format.
 
     ``.dot`` / ``.gv`` write DOT text (no dependency). ``.png``, ``.svg``, ``.pdf``, ``.jpg`` run
-    Graphviz's ``dot`` program.
+    Graphviz's ``dot`` program. Without it, as Keras: where IPython is installed (Keras's import
+    loads it, so a notebook or a script alike), the message is printed, nothing is written and
+    ``None`` is returned, so a program's illustration does not end the program; otherwise it raises.
 
     Returns:
-        ``to_file``.
+        ``to_file``, or ``None`` when Graphviz is missing and IPython is installed.
 
     Raises:
-        ImportError: when Graphviz's ``dot`` program is needed and not on ``PATH`` (the message
-            says how to install it).
+        ImportError: when Graphviz's ``dot`` program is needed and not on ``PATH`` and IPython is
+            not installed (the message says how to install Graphviz).
     """
     src = model_to_dot(model, show_shapes=show_shapes, show_dtype=show_dtype, show_layer_names=show_layer_names,
                        rankdir=rankdir, expand_nested=expand_nested, dpi=dpi,
@@ -113,10 +116,14 @@ def plot_model(model, to_file: str = "model.png", show_shapes: bool = False, sho
                          ".jpg or .dot")
     dot = shutil.which("dot")
     if dot is None:
-        raise ImportError(
+        message = (
             f"plot_model needs Graphviz's `dot` program to write a .{ext} file, and it is not on PATH. Install "
             "Graphviz (Debian/Ubuntu: `apt-get install graphviz`; macOS: `brew install graphviz`; conda: "
             "`conda install graphviz`), or write DOT text with to_file='model.dot'.")
+        if importlib.util.find_spec("IPython") is not None:
+            print(message)
+            return None
+        raise ImportError(message)
     fmt = "jpg" if ext == "jpeg" else ext
     res = subprocess.run([dot, f"-T{fmt}", "-o", to_file], input=src.encode(), capture_output=True, check=False)
     if res.returncode != 0:
