@@ -401,3 +401,66 @@ def test_plot_model_without_graphviz_in_a_script(numpy_backend, tmp_path, monkey
     assert keras.utils.plot_model(model, "model.png", show_shapes=True) is None
     assert not (tmp_path / "model.png").exists()
     assert "Graphviz" in capsys.readouterr().out
+
+
+def test_train_step_looping_over_model_metrics(training_backend):
+    """guides/custom_train_step_in_jax.py: a pure ``train_step`` loops over ``self.metrics``, updates
+    the one named ``loss`` with the loss and every other with ``(y, y_pred)``, and returns the last
+    one's ``stateless_result`` as its logs. As in Keras, ``model.metrics`` is ``[loss,
+    compile_metrics]`` and the compiled metrics' result is a dict, so the logs are ``{"mae": ...}``."""
+
+    class CustomModel(keras.Model):
+        def compute_loss_and_updates(self, trainable, non_trainable, x, y, training=False):
+            y_pred, non_trainable = self.stateless_call(trainable, non_trainable, x, training=training)
+            return self.compute_loss(x, y, y_pred), (y_pred, non_trainable)
+
+        def train_step(self, state, data):
+            trainable, non_trainable, optimizer_vars, metrics_vars = state
+            x, y = data
+            grad_fn = training_backend.value_and_grad(self.compute_loss_and_updates, has_aux=True)
+            (loss, (y_pred, non_trainable)), grads = grad_fn(trainable, non_trainable, x, y, True)
+            trainable, optimizer_vars = self.optimizer.stateless_apply(optimizer_vars, grads, trainable)
+            new_metrics_vars = []
+            for metric in self.metrics:
+                n = len(new_metrics_vars)
+                this_metric_vars = metrics_vars[n : n + len(metric.variables)]
+                if metric.name == "loss":
+                    this_metric_vars = metric.stateless_update_state(this_metric_vars, loss)
+                else:
+                    this_metric_vars = metric.stateless_update_state(this_metric_vars, y, y_pred)
+                logs = metric.stateless_result(this_metric_vars)
+                new_metrics_vars += this_metric_vars
+            return logs, (trainable, non_trainable, optimizer_vars, new_metrics_vars)
+
+    inputs = keras.Input((4,))
+    model = CustomModel(inputs, keras.layers.Dense(1)(inputs))
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse", metrics=["mae"])
+    x = RNG.normal(size=(16, 4)).astype("float32")
+    y = RNG.normal(size=(16, 1)).astype("float32")
+    w, b = (v.numpy() for v in model.weights)
+    history = model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    assert model.metrics_names == ["loss", "compile_metrics"]
+    assert list(history.history) == ["mae"]
+    np.testing.assert_allclose(history.history["mae"][0], np.mean(np.abs(y - (x @ w + b))), rtol=1e-5)
+    results = model.get_metrics_result()  # the loss tracker and the compiled metrics' dict, merged
+    assert list(results) == ["loss", "mae"]
+    np.testing.assert_allclose(results["loss"], np.mean((y - (x @ w + b)) ** 2), rtol=1e-5)
+
+
+def test_shape_of_a_batch_inside_a_tf_data_map():
+    """examples/vision/mixup.py on tf: ``batch_size = keras.ops.shape(images)[0]`` inside a
+    ``tf.data`` map, whose batch dim is unknown while it is traced, then
+    ``keras.ops.reshape(l, (batch_size, 1, 1, 1))``. As Keras's TF backend, the unknown dim is a
+    scalar tensor (``tf.shape``), not ``None``."""
+    tf = pytest.importorskip("tensorflow")
+    images = RNG.normal(size=(10, 4, 4, 1)).astype("float32")
+    weights = RNG.uniform(size=10).astype("float32")
+    with keras.backend.use("tf"):
+        def mix(x, w):
+            batch_size = keras.ops.shape(x)[0]
+            return x * keras.ops.reshape(w, (batch_size, 1, 1, 1))
+
+        ds = tf.data.Dataset.from_tensor_slices((images, weights)).batch(4).map(mix)
+        out = np.concatenate([b.numpy() for b in ds])
+        assert keras.ops.shape(keras.Input((None, 3))) == (None, None, 3)  # symbolic dims stay None
+    np.testing.assert_allclose(out, images * weights[:, None, None, None], rtol=1e-6)

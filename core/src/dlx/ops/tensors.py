@@ -18,9 +18,16 @@ def _backend():
 
 
 def shape(x) -> tuple:
-    """The shape of ``x`` as a tuple (``None`` for unknown dims of symbolic tensors)."""
+    """The shape of ``x`` as a tuple: ``None`` for unknown dims of symbolic tensors; a backend
+    tensor's unknown dims (a TF graph being traced, such as a ``tf.data`` map) are scalar tensors,
+    as Keras's (``Backend.dynamic_shape``)."""
     s = x.shape
-    return s if type(s) is tuple else tuple(None if d is None else int(d) for d in s)
+    if type(s) is tuple:
+        return s
+    s = tuple(None if d is None else int(d) for d in s)
+    if None in s:
+        return _backend().dynamic_shape(x, s)
+    return s
 
 
 def ndim(x) -> int:
@@ -50,6 +57,10 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     if ragged:
         raise ValueError("convert_to_tensor: ragged=True is not supported: dlx has no ragged tensors "
                          "(pass ragged=None or False for a dense tensor)")
+    from dlx.variables import Variable
+
+    if isinstance(x, Variable):  # its current value (a traced one inside a compiled step), as Keras
+        x = x.value
     return _backend().convert_to_tensor(x, dtype)
 
 

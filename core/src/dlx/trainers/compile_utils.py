@@ -129,11 +129,17 @@ def _resolve_metric(identifier, y_true, y_pred, loss):
               losses_module.sparse_categorical_crossentropy if "sparse" in loss_name else
               losses_module.categorical_crossentropy)
         return metrics_module.MeanMetricWrapper(fn, name=identifier)
-    return metrics_module.get(identifier)
+    metric = metrics_module.get(identifier)
+    if isinstance(identifier, str):  # as Keras: a metric given by a string is named by it ("mae")
+        metric.name = identifier
+    return metric
 
 
-class CompileMetrics:
-    """Per-output metric objects (``metrics`` unweighted, ``weighted_metrics`` with sample weights).
+class CompileMetrics(metrics_module.Metric):
+    """The compiled metrics as one metric, as Keras's: ``model.metrics`` lists it (named
+    ``compile_metrics``) after the loss tracker; its variables are its metrics' variables, one after
+    the other, and its result is a dict by metric name. Per output: ``metrics`` unweighted,
+    ``weighted_metrics`` with sample weights.
 
     Arguments:
         metrics, weighted_metrics: a list (applied to every output), or a list of lists / dict
@@ -141,15 +147,41 @@ class CompileMetrics:
         output_names: the model's output names.
     """
 
-    def __init__(self, metrics=None, weighted_metrics=None, output_names=None):
+    def __init__(self, metrics=None, weighted_metrics=None, output_names=None, name="compile_metrics"):
+        super().__init__(name=name)
         self.metrics_arg = metrics
         self.weighted_metrics_arg = weighted_metrics
         self.output_names = list(output_names) if output_names else None
         self.entries: list[tuple] = []  # (metric, output index, weighted)
+        self.names: list[str] = []
         self.built = False
 
+    @property
+    def variables(self):
+        return [v for m, _, _ in self.entries for v in m.variables]
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        preds = tree.leaves(y_pred)
+        if len(preds) > 1:
+            trues = _flatten_like(y_true, self.names, "y")
+            sws = _per_output_sample_weight(sample_weight, self.names)
+        else:
+            trues, sws = [y_true], [sample_weight]
+        for m, i, weighted in self.entries:
+            m.update_state(trues[i], preds[i], sample_weight=sws[i] if weighted else None)
+
+    def result(self):
+        return {m.name: m.result() for m, _, _ in self.entries}
+
+    def reset_state(self):
+        for m, _, _ in self.entries:
+            m.reset_state()
+
+    def stateless_reset_state(self):
+        return [v for m, _, _ in self.entries for v in m.stateless_reset_state()]
+
     def build(self, y_true, y_pred, compile_loss=None):
-        names = _output_names(y_pred, self.output_names)
+        names = self.names = _output_names(y_pred, self.output_names)
         preds = tree.leaves(y_pred)
         multi = len(names) > 1
         trues = _flatten_like(y_true, names, "y") if multi else [y_true]

@@ -91,13 +91,20 @@ def pythonify_logs(logs) -> dict:
 
 
 def _ordered(logs, names):
-    """``logs`` with the compiled metrics' names first, in order (compiled functions may return
-    dicts with sorted keys)."""
+    """``logs`` with ``names`` first, in order (compiled functions may return dicts with sorted keys)."""
     if not isinstance(logs, dict):
         return logs
     out = {k: logs[k] for k in names if k in logs}
     out.update((k, v) for k, v in logs.items() if k not in out)
     return out
+
+
+def _merged_logs(results, names):
+    """Logs from ``(metric name, result)`` pairs; a dict result (``compile_metrics``) is merged in."""
+    logs = {}
+    for name, result in results:
+        logs.update(result if isinstance(result, dict) else {name: result})
+    return _ordered(logs, names)
 
 
 _STATEFUL_STEP: dict = {}
@@ -174,7 +181,8 @@ class Trainer:
         self.optimizer = opt
         self.loss = loss
         self._compile_loss = CompileLoss(loss, loss_weights, names) if loss is not None else None
-        self._compile_metrics = CompileMetrics(metrics, weighted_metrics, names)
+        self._compile_metrics = (CompileMetrics(metrics, weighted_metrics, names)  # None without any, as Keras
+                                 if metrics is not None or weighted_metrics is not None else None)
         self._loss_tracker = Mean(name="loss")
         self._output_loss_trackers: list = []
         self.run_eagerly = bool(run_eagerly)
@@ -229,14 +237,25 @@ class Trainer:
     # -- metrics --------------------------------------------------------------------------------------
     @property
     def metrics(self) -> list:
-        """The loss tracker(s) then the compiled metrics."""
+        """As Keras: the loss tracker, the compiled metrics as one ``CompileMetrics`` (named
+        ``compile_metrics``, its result a dict), then the per-output loss trackers."""
         if not getattr(self, "compiled", False):
             return []
-        return [self._loss_tracker, *self._output_loss_trackers, *self._compile_metrics.metrics]
+        cm = self._compile_metrics
+        return [self._loss_tracker, *([cm] if cm is not None else []), *self._output_loss_trackers]
 
     @property
     def metrics_names(self) -> list[str]:
         return [m.name for m in self.metrics]
+
+    def _log_names(self) -> list[str]:
+        """The logs' keys in order: the loss, per-output losses, then each compiled metric."""
+        cm = self._compile_metrics
+        return [m.name for m in self.metrics if m is not cm] + ([m.name for m in cm.metrics] if cm else [])
+
+    def get_metrics_result(self) -> dict:
+        """The metrics' current values by name (a dict result, as ``compile_metrics``'s, is merged in)."""
+        return _merged_logs(((m.name, m.result()) for m in self.metrics), self._log_names())
 
     def reset_metrics(self) -> None:
         for m in self.metrics:
@@ -277,7 +296,7 @@ class Trainer:
                 self._output_loss_trackers = [Mean(name=f"{n}_loss") for n, fn in
                                               zip(self._compile_loss.names, self._compile_loss.losses)
                                               if fn is not None]
-        if y is not None and y_pred is not None:
+        if y is not None and y_pred is not None and self._compile_metrics is not None:
             self._compile_metrics.build(y_probe, y_pred, self._compile_loss)
         if self.optimizer is not None:
             self.optimizer.build(self.trainable_variables)
@@ -327,38 +346,23 @@ class Trainer:
         return loss, per, mv
 
     def _update_metrics(self, metric_values, loss, per_output, x, y, y_pred, sample_weight):
-        groups = self._split_metric_values(metric_values)
+        groups = iter(self._split_metric_values(metric_values))
         n = _first_dim(x)
-        out = [self._loss_tracker.stateless_update_state(groups[0], loss, sample_weight=n)]
-        k = 1
+        out = [self._loss_tracker.stateless_update_state(next(groups), loss, sample_weight=n)]
+        cm = self._compile_metrics
+        if cm is not None:
+            values = next(groups)
+            out.append(cm.stateless_update_state(values, y, y_pred, sample_weight=sample_weight)
+                       if cm.built and y is not None else values)
         per_output = [p for p in per_output if p is not None]
         for tracker, value in zip(self._output_loss_trackers, per_output):
-            out.append(tracker.stateless_update_state(groups[k], value, sample_weight=n))
-            k += 1
-        if self._compile_metrics.entries and y is not None:
-            preds = tree.leaves(y_pred)
-            multi = len(preds) > 1
-            names = self._compile_loss.names if self._compile_loss is not None and self._compile_loss.built else None
-            if multi:
-                from dlx.trainers.compile_utils import _flatten_like, _output_names, _per_output_sample_weight
-
-                names = names or _output_names(y_pred, getattr(self, "output_names", None))
-                trues = _flatten_like(y, names, "y")
-                sws = _per_output_sample_weight(sample_weight, names)
-            else:
-                trues, sws = [y], [sample_weight]
-            for m, i, weighted in self._compile_metrics.entries:
-                out.append(m.stateless_update_state(groups[k], trues[i], preds[i],
-                                                    sample_weight=sws[i] if weighted else None))
-                k += 1
-        out.extend(groups[len(out):])  # metrics of a ``metrics`` override: as compute_loss left them
+            out.append(tracker.stateless_update_state(next(groups), value, sample_weight=n))
+        out.extend(groups)  # metrics of a ``metrics`` override: as compute_loss left them
         return [v for g in out for v in g]
 
     def _logs_from(self, metric_values):
-        logs = {}
-        for m, vals in zip(self.metrics, self._split_metric_values(metric_values)):
-            logs[m.name] = m.stateless_result(vals)
-        return logs
+        pairs = zip(self.metrics, self._split_metric_values(metric_values))
+        return _merged_logs(((m.name, m.stateless_result(v)) for m, v in pairs), self._log_names())
 
     # -- the pure steps -------------------------------------------------------------------------------
     def train_step(self, state, data):
@@ -538,7 +542,7 @@ class Trainer:
         stateful = self._stateful_train
         state = None
         training_logs: dict = {}
-        names = self.metrics_names
+        names = self._log_names()
         for epoch in range(epoch0, epochs):
             resuming = step0 > 0  # a restored backup: continue this epoch's metrics
             if stateful and not resuming:
@@ -567,7 +571,7 @@ class Trainer:
             if not stateful:
                 self._push_state(state)
             epoch_logs = pythonify_logs(logs if logs is not None else
-                                        {m.name: m.result() for m in self.metrics})
+                                        self.get_metrics_result())
             if val_iterator is not None and (epoch + 1) % validation_freq == 0:
                 val_logs = self.evaluate(_epoch_iterator=val_iterator, callbacks=cbs, return_dict=True, verbose=0)
                 epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
@@ -643,12 +647,12 @@ class Trainer:
                 logs = test_fn(group)
             else:
                 mv, logs = test_fn((tv, ntv, mv), group)
-            logs = _ordered(logs, self.metrics_names)
+            logs = _ordered(logs, self._log_names())
             cbs.on_test_batch_end(step + len(group) - 1, logs)
         if not stateful:
             for var, val in zip([v for m in self.metrics for v in m.variables], mv):
                 var.assign(val)
-        logs = pythonify_logs({m.name: m.result() for m in self.metrics} if not stateful or logs is None else logs)
+        logs = pythonify_logs(self.get_metrics_result() if not stateful or logs is None else logs)
         cbs.on_test_end(logs)
         if return_dict:
             return logs
@@ -736,7 +740,7 @@ class Trainer:
             state = self._pull_state()
             state, logs = fn(state, [data])
             self._push_state(state)
-        return _return_logs(pythonify_logs(_ordered(logs, self.metrics_names)), return_dict)
+        return _return_logs(pythonify_logs(_ordered(logs, self._log_names())), return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         """Evaluates one batch (metrics are reset first); returns the loss (and metrics)."""
@@ -752,7 +756,7 @@ class Trainer:
             mv, logs = fn(state, [data])
             for var, val in zip([v for m in self.metrics for v in m.variables], mv):
                 var.assign(val)
-        return _return_logs(pythonify_logs(_ordered(logs, self.metrics_names)), return_dict)
+        return _return_logs(pythonify_logs(_ordered(logs, self._log_names())), return_dict)
 
     def predict_on_batch(self, x):
         """Outputs for one batch, as NumPy (the compiled prediction function, no data pipeline)."""
