@@ -447,20 +447,49 @@ def test_train_step_looping_over_model_metrics(training_backend):
     np.testing.assert_allclose(results["loss"], np.mean((y - (x @ w + b)) ** 2), rtol=1e-5)
 
 
-def test_shape_of_a_batch_inside_a_tf_data_map():
-    """examples/vision/mixup.py on tf: ``batch_size = keras.ops.shape(images)[0]`` inside a
-    ``tf.data`` map, whose batch dim is unknown while it is traced, then
-    ``keras.ops.reshape(l, (batch_size, 1, 1, 1))``. As Keras's TF backend, the unknown dim is a
-    scalar tensor (``tf.shape``), not ``None``."""
-    tf = pytest.importorskip("tensorflow")
-    images = RNG.normal(size=(10, 4, 4, 1)).astype("float32")
-    weights = RNG.uniform(size=10).astype("float32")
-    with keras.backend.use("tf"):
-        def mix(x, w):
-            batch_size = keras.ops.shape(x)[0]
-            return x * keras.ops.reshape(w, (batch_size, 1, 1, 1))
 
-        ds = tf.data.Dataset.from_tensor_slices((images, weights)).batch(4).map(mix)
-        out = np.concatenate([b.numpy() for b in ds])
-        assert keras.ops.shape(keras.Input((None, 3))) == (None, None, 3)  # symbolic dims stay None
-    np.testing.assert_allclose(out, images * weights[:, None, None, None], rtol=1e-6)
+@pytest.mark.parametrize("make", [
+    lambda: keras.layers.RandomFlip("horizontal", seed=3),
+    lambda: keras.layers.RandomRotation(0.1, seed=3),
+    lambda: keras.layers.RandomZoom(0.2, 0.2, seed=3),
+    lambda: keras.layers.RandomCrop(6, 6, seed=3),
+])
+def test_augmentation_layers_with_a_run_time_batch_on_tf(make):
+    """examples/vision/eanet.py, cct.py, convmixer.py on tf: augmentation layers inside the model
+    (TF retraces a step with the batch dim relaxed to ``None``, as Keras's) and in a ``tf.data``
+    map. The batch size is then a run-time scalar; the images are those of an eager call with the
+    same seed, where the batch is known."""
+    tf = pytest.importorskip("tensorflow")
+    images = RNG.uniform(size=(5, 8, 8, 3)).astype("float32")
+    with keras.backend.use("tf"):
+        expected = make()(images, training=True).numpy()
+        layer = make()
+        spec = tf.TensorSpec((None, 8, 8, 3), tf.float32)
+        graph = tf.function(lambda x: layer(x, training=True), input_signature=[spec])(images).numpy()
+        mapper = make()
+        mapped = next(iter(tf.data.Dataset.from_tensor_slices(images).batch(5).map(
+            lambda x: mapper(x, training=True)))).numpy()
+    np.testing.assert_allclose(graph, expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(mapped, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_convert_to_tensor_of_a_weight_inside_a_compiled_step(training_backend):
+    """examples/vision/cct.py: ``keras.ops.convert_to_tensor(self.position_embeddings)`` in a
+    layer's ``call()`` while ``fit`` traces its step: the weight's current (traced) value, as Keras,
+    not a host copy."""
+
+    class AddEmbedding(keras.layers.Layer):
+        def build(self, input_shape):
+            self.embedding = self.add_weight(shape=(1, input_shape[-1]), initializer="ones")
+
+        def call(self, x):
+            return x + keras.ops.convert_to_tensor(self.embedding)
+
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, AddEmbedding()(inputs))
+    model.compile(optimizer=keras.optimizers.SGD(0.5), loss="mse")
+    x = RNG.normal(size=(8, 3)).astype("float32")
+    y = RNG.normal(size=(8, 3)).astype("float32")
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    grad = np.mean(2 * (x + 1.0 - y), axis=0, keepdims=True) / 3  # d mse / d embedding
+    np.testing.assert_allclose(model.layers[1].embedding.numpy(), 1.0 - 0.5 * grad, rtol=1e-5)

@@ -18,16 +18,17 @@ def _backend():
 
 
 def shape(x) -> tuple:
-    """The shape of ``x`` as a tuple: ``None`` for unknown dims of symbolic tensors; a backend
-    tensor's unknown dims (a TF graph being traced, such as a ``tf.data`` map) are scalar tensors,
-    as Keras's (``Backend.dynamic_shape``)."""
+    """The shape of ``x`` as a tuple (``None`` for unknown dims of symbolic tensors)."""
     s = x.shape
-    if type(s) is tuple:
-        return s
-    s = tuple(None if d is None else int(d) for d in s)
-    if None in s:
-        return _backend().dynamic_shape(x, s)
-    return s
+    return s if type(s) is tuple else tuple(None if d is None else int(d) for d in s)
+
+
+def run_time_shape(x) -> tuple:
+    """:func:`shape`, with a backend tensor's unknown dims (a TF graph being traced with a relaxed
+    batch dim, a ``tf.data`` map) as run-time scalar tensors (``Backend.dynamic_shape``); for the
+    code that handles such dims (the image preprocessing layers)."""
+    s = shape(x)
+    return _backend().dynamic_shape(x, s) if None in s and type(x.shape) is not tuple else s
 
 
 def ndim(x) -> int:

@@ -79,14 +79,16 @@ def _itemsize(dtype) -> int:
 
 
 def pythonify_logs(logs) -> dict:
-    """Logs with Python floats (0-d) or lists (arrays) as values."""
+    """Logs with Python floats (0-d) or lists (arrays) as values; a nested dict (a train step that
+    returns ``compile_metrics``'s result under its name) is merged in, as Keras."""
     out = {}
     for k, v in (logs or {}).items():
-        if isinstance(v, (int, float, str)) or v is None:
+        if isinstance(v, dict):
+            out.update(pythonify_logs(v))
+        elif isinstance(v, (int, float, str)) or v is None:
             out[k] = v
-            continue
-        a = np.asarray(v)
-        out[k] = float(a) if a.ndim == 0 else a.tolist()
+        else:
+            out[k] = float(v) if np.ndim(v) == 0 else np.asarray(v).tolist()
     return out
 
 
