@@ -493,3 +493,23 @@ def test_convert_to_tensor_of_a_weight_inside_a_compiled_step(training_backend):
     model.fit(x, y, batch_size=8, epochs=1, verbose=0)
     grad = np.mean(2 * (x + 1.0 - y), axis=0, keepdims=True) / 3  # d mse / d embedding
     np.testing.assert_allclose(model.layers[1].embedding.numpy(), 1.0 - 0.5 * grad, rtol=1e-5)
+
+
+def test_learning_rate_schedule_without_get_config(training_backend):
+    """examples/vision/masked_image_modeling.py: a ``LearningRateSchedule`` subclass that defines
+    only ``__call__`` (no ``get_config``) drives the optimizer of a compiled model; as in Keras,
+    ``compile`` and ``fit`` serialize nothing, so it trains."""
+
+    class Halved(keras.optimizers.schedules.LearningRateSchedule):
+        def __call__(self, step):
+            return ops.cast(0.5, "float32")
+
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, keras.layers.Dense(1, use_bias=False)(inputs))
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=Halved()), loss="mse")
+    x = RNG.normal(size=(8, 3)).astype("float32")
+    y = RNG.normal(size=(8, 1)).astype("float32")
+    w = model.weights[0].numpy()
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    grad = 2 * x.T @ (x @ w - y) / 8
+    np.testing.assert_allclose(model.weights[0].numpy(), w - 0.5 * grad, rtol=1e-5, atol=1e-6)

@@ -222,6 +222,18 @@ class CompileMetrics(metrics_module.Metric):
         return [m for m, _, _ in self.entries]
 
 
+def compile_config(args: dict) -> dict:
+    """``compile()``'s arguments as ``get_compile_config()`` gives them: the optimizer as given (a
+    ``LossScaleOptimizer`` wrapper is added again by ``compile``), losses and metrics serialized."""
+    from dlx import optimizers
+
+    out = dict(args)
+    out["optimizer"] = optimizers.serialize(args["optimizer"])
+    for key in ("loss", "metrics", "weighted_metrics"):
+        out[key] = config_of(args[key])
+    return out
+
+
 def config_of(obj) -> Any:
     """A JSON-friendly description of a compile argument (names kept; objects serialized)."""
     from dlx import losses, metrics

@@ -26,7 +26,7 @@ from dlx import tree_util as tree
 from dlx.backend import registry
 from dlx.distribution import engine as distribution_engine
 from dlx.metrics import Mean
-from dlx.trainers.compile_utils import CompileLoss, CompileMetrics, config_of
+from dlx.trainers.compile_utils import CompileLoss, CompileMetrics, compile_config
 from dlx.trainers.data_adapters import pack_x_y_sample_weight, train_validation_split, unpack_x_y_sample_weight
 from dlx.trainers.data_adapters.data_adapter import to_numpy_leaf
 from dlx.trainers.epoch_iterator import EpochIterator
@@ -193,15 +193,14 @@ class Trainer:
         self.compiled = True
         self.stop_training = False
         self._trainer_built = False
-        # as Keras, the optimizer as given (a LossScaleOptimizer wrapper is added again by compile)
-        self._compile_config = {"optimizer": optimizers_module.serialize(given), "loss": config_of(loss),
-                                "loss_weights": loss_weights, "metrics": config_of(metrics),
-                                "weighted_metrics": config_of(weighted_metrics), "run_eagerly": run_eagerly,
-                                "steps_per_execution": steps_per_execution, "jit_compile": jit_compile}
+        self._compile_args = {"optimizer": given, "loss": loss, "loss_weights": loss_weights, "metrics": metrics,
+                              "weighted_metrics": weighted_metrics, "run_eagerly": run_eagerly,
+                              "steps_per_execution": steps_per_execution, "jit_compile": jit_compile}
         self._reset_functions()
 
-    def get_compile_config(self) -> dict | None:
-        return getattr(self, "_compile_config", None)
+    def get_compile_config(self) -> dict | None:  # serialized when asked, as Keras (compile() serializes nothing)
+        args = getattr(self, "_compile_args", None)
+        return None if args is None else compile_config(args)
 
     def compile_from_config(self, config: dict) -> None:  # Keras's hook, called when a saved model loads
         from dlx.saving import saving_lib
