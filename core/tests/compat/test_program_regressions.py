@@ -513,3 +513,31 @@ def test_learning_rate_schedule_without_get_config(training_backend):
     model.fit(x, y, batch_size=8, epochs=1, verbose=0)
     grad = 2 * x.T @ (x @ w - y) / 8
     np.testing.assert_allclose(model.weights[0].numpy(), w - 0.5 * grad, rtol=1e-5, atol=1e-6)
+
+
+def test_conv_layer_convolution_op_override_and_call(backend):
+    """examples/keras_recipes/subclassing_conv_layers.py: a ``Conv2D`` subclass overrides
+    ``convolution_op(inputs, kernel)`` (standardizing the kernel), another calls it from its own
+    ``call()``; both give the convolution with the standardized kernel (NumPy reference)."""
+
+    def standardize(kernel):
+        mean, var = ops.moments(kernel, axes=[0, 1, 2], keepdims=True)
+        return (kernel - mean) / ops.sqrt(var + 1e-10)
+
+    class WithOverride(keras.layers.Conv2D):
+        def convolution_op(self, inputs, kernel):
+            return super().convolution_op(inputs, standardize(kernel))
+
+    class WithCall(keras.layers.Conv2D):
+        def call(self, inputs):
+            return self.convolution_op(inputs, standardize(self.kernel)) + self.bias
+
+    x = RNG.normal(size=(2, 3, 3, 1)).astype("float32")
+    for cls in (WithOverride, WithCall):
+        inputs = keras.Input((3, 3, 1))
+        layer = cls(4, 3)
+        model = keras.Model(inputs, layer(inputs))
+        k = layer.kernel.numpy().astype("float64")
+        k = (k - k.mean(axis=(0, 1, 2))) / np.sqrt(k.var(axis=(0, 1, 2)) + 1e-10)
+        expected = np.einsum("bhwc,hwcf->bf", x, k)[:, None, None, :]
+        np.testing.assert_allclose(model.predict(x, verbose=0), expected, rtol=1e-4, atol=1e-5)
