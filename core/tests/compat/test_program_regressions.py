@@ -541,3 +541,27 @@ def test_conv_layer_convolution_op_override_and_call(backend):
         k = (k - k.mean(axis=(0, 1, 2))) / np.sqrt(k.var(axis=(0, 1, 2)) + 1e-10)
         expected = np.einsum("bhwc,hwcf->bf", x, k)[:, None, None, :]
         np.testing.assert_allclose(model.predict(x, verbose=0), expected, rtol=1e-4, atol=1e-5)
+
+
+def test_ops_shape_in_tf_graphs_with_a_run_time_batch():
+    """examples/vision/mixup.py on tf: ``batch_size = keras.ops.shape(images)[0]`` in a ``tf.data``
+    map, then ``keras.ops.reshape(l, (batch_size, 1, 1, 1))``; examples/vision/cct.py on tf:
+    ``keras.ops.broadcast_to(embeddings, keras.ops.shape(inputs))`` in a step TF retraced with the
+    batch relaxed. As Keras's TF backend, an unknown dim is a run-time scalar (``tf.shape``)."""
+    tf = pytest.importorskip("tensorflow")
+    images = RNG.normal(size=(10, 4, 4, 1)).astype("float32")
+    weights = RNG.uniform(size=10).astype("float32")
+    with keras.backend.use("tf"):
+        def mix(x, w):
+            batch_size = keras.ops.shape(x)[0]
+            return x * keras.ops.reshape(w, (batch_size, 1, 1, 1))
+
+        mixed = np.concatenate([b.numpy() for b in tf.data.Dataset.from_tensor_slices((images, weights))
+                                .batch(4).map(mix)])
+        embedding = RNG.normal(size=(1, 4, 1)).astype("float32")
+        spec = tf.TensorSpec((None, 4, 4, 1), tf.float32)
+        broadcast = tf.function(lambda x: keras.ops.broadcast_to(embedding, keras.ops.shape(x)),
+                                input_signature=[spec])(images[:3]).numpy()
+        assert keras.ops.shape(keras.Input((None, 3))) == (None, None, 3)  # symbolic dims stay None
+    np.testing.assert_allclose(mixed, images * weights[:, None, None, None], rtol=1e-6)
+    np.testing.assert_array_equal(broadcast, np.broadcast_to(embedding, (3, 4, 4, 1)))
