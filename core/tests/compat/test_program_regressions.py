@@ -565,3 +565,39 @@ def test_ops_shape_in_tf_graphs_with_a_run_time_batch():
         assert keras.ops.shape(keras.Input((None, 3))) == (None, None, 3)  # symbolic dims stay None
     np.testing.assert_allclose(mixed, images * weights[:, None, None, None], rtol=1e-6)
     np.testing.assert_array_equal(broadcast, np.broadcast_to(embedding, (3, 4, 4, 1)))
+
+
+def test_train_step_only_model_whose_layers_build_in_the_step(training_backend):
+    """examples/vision/masked_image_modeling.py: a ``Model`` with only a stateful ``train_step``
+    whose layers build on their first call inside it, applying ``optimizer.apply_gradients`` to
+    their variables: the optimizer builds on that first apply (with every variable it is given),
+    not before the step from the model's then-partial variable list."""
+    if training_backend.name == "numpy":
+        pytest.skip("numpy: no gradient of a stateful train_step")
+
+    class Autoencoder(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.encoder = keras.layers.Dense(2)
+            self.decoder = keras.layers.Dense(3)
+
+        def train_step(self, data):
+            x = data
+            variables = self.trainable_variables
+            if not variables:  # first call: build the layers, then take their variables
+                self.decoder(self.encoder(x))
+                variables = self.trainable_variables
+
+            def loss_fn(values):
+                with keras.StatelessScope(list(zip(variables, values))):
+                    return ops.mean(ops.square(self.decoder(self.encoder(x)) - x))
+
+            loss, grads = training_backend.value_and_grad(loss_fn)([v.value for v in variables])
+            self.optimizer.apply_gradients(zip(grads, variables))
+            return {"loss": loss}
+
+    model = Autoencoder()
+    model.compile(optimizer=keras.optimizers.SGD(0.1))
+    x = RNG.normal(size=(8, 3)).astype("float32")
+    model.fit(x, batch_size=8, epochs=1, verbose=0)
+    assert model.optimizer.built and len(model.trainable_variables) == 4

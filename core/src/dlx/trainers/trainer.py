@@ -299,8 +299,8 @@ class Trainer:
                                               if fn is not None]
         if y is not None and y_pred is not None and self._compile_metrics is not None:
             self._compile_metrics.build(y_probe, y_pred, self._compile_loss)
-        if self.optimizer is not None:
-            self.optimizer.build(self.trainable_variables)
+        if self.optimizer is not None and not (y_pred is None and _is_stateful_step(self.train_step)):
+            self.optimizer.build(self.trainable_variables)  # (a train_step-only model's first apply builds it)
         self._trainer_built = True
 
     # -- loss -------------------------------------------------------------------------------------------
