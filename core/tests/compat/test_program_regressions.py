@@ -453,6 +453,7 @@ def test_train_step_looping_over_model_metrics(training_backend):
     lambda: keras.layers.RandomRotation(0.1, seed=3),
     lambda: keras.layers.RandomZoom(0.2, 0.2, seed=3),
     lambda: keras.layers.RandomCrop(6, 6, seed=3),
+    lambda: keras.layers.RandomContrast(0.1, seed=3),
 ])
 def test_augmentation_layers_with_a_run_time_batch_on_tf(make):
     """examples/vision/eanet.py, cct.py, convmixer.py on tf: augmentation layers inside the model
@@ -601,3 +602,24 @@ def test_train_step_only_model_whose_layers_build_in_the_step(training_backend):
     x = RNG.normal(size=(8, 3)).astype("float32")
     model.fit(x, batch_size=8, epochs=1, verbose=0)
     assert model.optimizer.built and len(model.trainable_variables) == 4
+
+
+def test_tf_gradient_of_an_embedding_applied_by_the_optimizer():
+    """examples/vision/masked_image_modeling.py on tf: ``tape.gradient`` of a loss through an
+    ``Embedding`` is a ``tf.IndexedSlices``, given to ``optimizer.apply_gradients``; as Keras,
+    it updates the looked-up rows (Adam's first step: ``lr * sign(g)``) and no other."""
+    tf = pytest.importorskip("tensorflow")
+    with keras.backend.use("tf"):
+        emb = keras.layers.Embedding(6, 3)
+        emb.build((None,))
+        optimizer = keras.optimizers.Adam(0.1)
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(emb(np.array([1, 4, 4])))
+        grads = tape.gradient(loss, emb.trainable_variables)
+        assert isinstance(grads[0], tf.IndexedSlices)
+        before = emb.embeddings.numpy().copy()
+        optimizer.apply_gradients(zip(grads, emb.trainable_variables))
+        after = emb.embeddings.numpy()
+    expected = before.copy()
+    expected[[1, 4]] -= 0.1
+    np.testing.assert_allclose(after, expected, rtol=1e-5, atol=1e-6)

@@ -300,7 +300,8 @@ def full_like(x, fill_value, dtype=None):
 
 
 def _shape_list(shape):
-    return [int(shape)] if isinstance(shape, int) else [int(s) for s in shape]
+    """Sizes as ints; a run-time size (a scalar tensor: a batch in a traced graph) stays a tensor."""
+    return [int(shape)] if isinstance(shape, int) else [s if tf.is_tensor(s) else int(s) for s in shape]
 
 
 def zeros(shape, dtype=None):
