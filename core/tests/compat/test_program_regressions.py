@@ -623,3 +623,36 @@ def test_tf_gradient_of_an_embedding_applied_by_the_optimizer():
     expected = before.copy()
     expected[[1, 4]] -= 0.1
     np.testing.assert_allclose(after, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_custom_test_step_updating_model_metrics_then_evaluate(training_backend):
+    """examples/vision/masked_image_modeling.py: a model with only ``train_step`` / ``test_step``
+    updates every metric of ``self.metrics`` with ``(y, y_pred)`` and returns their results;
+    ``loss, mae = model.evaluate(data)`` unpacks two values, as in Keras, where the compiled
+    metrics build on their first update."""
+
+    class Model(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = keras.layers.Dense(1)
+
+        def train_step(self, data):  # (the program's trains the layers; not what is tested here)
+            return self.test_step(data)
+
+        def test_step(self, data):
+            x, y = data
+            y_pred = self.dense(x)
+            results = {}
+            for metric in self.metrics:
+                metric.update_state(y, y_pred)
+                results[metric.name] = metric.result()
+            return results
+
+    model = Model()
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    x = RNG.normal(size=(8, 3)).astype("float32")
+    y = RNG.normal(size=(8, 1)).astype("float32")
+    model.dense(x)
+    w, b = (v.numpy() for v in model.dense.weights)
+    loss, mae = model.evaluate(x, y, batch_size=8, verbose=0)
+    np.testing.assert_allclose(mae, np.mean(np.abs(y - (x @ w + b))), rtol=1e-5)

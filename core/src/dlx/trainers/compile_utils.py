@@ -161,6 +161,8 @@ class CompileMetrics(metrics_module.Metric):
         return [v for m, _, _ in self.entries for v in m.variables]
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        if not self.built:  # first used by a custom train/test step (as Keras, built from this batch)
+            self.build(y_true, y_pred)
         preds = tree.leaves(y_pred)
         if len(preds) > 1:
             trues = _flatten_like(y_true, self.names, "y")
