@@ -22,7 +22,7 @@ from dlx.seeds import register_generator_class as _register_generator_class
 
 def _shape(shape):
     """A tuple of ints; a shape with run-time dims (scalar tensors, as
-    :func:`dlx.ops.tensors.run_time_shape` gives in a TF graph) is a 1-D int32 tensor, which the
+    ``dlx.ops.tensors.run_time_shape`` gives in a TF graph) is a 1-D int32 tensor, which the
     backend's generator takes."""
     if isinstance(shape, (int, np.integer)):
         return (int(shape),)

@@ -36,7 +36,7 @@ def shape(x) -> tuple:
     """The shape of ``x`` as a tuple, as Keras's ``ops.shape``: ``None`` for the unknown dims of
     symbolic tensors; a backend tensor's unknown dims (a TF graph: a ``tf.data`` map, a step TF
     retraced with its batch relaxed) are run-time scalar tensors, as ``tf.shape`` gives them.
-    (dlx's own code uses the static :func:`dlx.ops.tensors.shape`, with ``None`` there.)"""
+    (dlx's own code uses the static ``dlx.ops.tensors.shape``, with ``None`` there.)"""
     return _tensors.run_time_shape(x)
 
 
