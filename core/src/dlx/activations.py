@@ -63,9 +63,9 @@ def gelu(x, approximate: bool = False):
 
 def glu(x, axis: int = -1):
     """Gated linear unit: ``a * sigmoid(b)`` where ``a, b`` split ``x`` in two along ``axis``."""
-    n = ops.shape(x)[axis]
+    n = ops.tensors.shape(x)[axis]
     if n is not None and n % 2:
-        raise ValueError(f"glu: the size of axis {axis} must be even; received shape {ops.shape(x)}")
+        raise ValueError(f"glu: the size of axis {axis} must be even; received shape {ops.tensors.shape(x)}")
     a, b = ops.split(x, 2, axis)
     return a * ops.sigmoid(b)
 
@@ -84,7 +84,7 @@ def sparsemax(x, axis: int = -1):
     """Sparsemax: the Euclidean projection of ``x`` onto the probability simplex along ``axis``."""
     z = ops.moveaxis(x, axis, -1)
     zs = ops.flip(ops.sort(z, axis=-1), -1)
-    n = ops.shape(z)[-1]
+    n = ops.tensors.shape(z)[-1]
     k = ops.cast(ops.arange(1, n + 1), ops.dtype(z))
     cs = ops.cumsum(zs, axis=-1)
     support = ops.cast(ops.greater(1 + k * zs, cs), ops.dtype(z))

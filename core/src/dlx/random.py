@@ -21,7 +21,17 @@ from dlx.seeds import register_generator_class as _register_generator_class
 
 
 def _shape(shape):
-    return (shape,) if isinstance(shape, int) else tuple(int(d) for d in shape)
+    """A tuple of ints; a shape with run-time dims (scalar tensors, as
+    ``dlx.ops.tensors.run_time_shape`` gives in a TF graph) is a 1-D int32 tensor, which the
+    backend's generator takes."""
+    if isinstance(shape, (int, np.integer)):
+        return (int(shape),)
+    shape = tuple(shape)
+    if any(d is None for d in shape):
+        raise ValueError(f"random: the shape {shape} has an unknown (None) dimension; pass sizes")
+    if all(isinstance(d, (int, np.integer)) for d in shape):
+        return tuple(int(d) for d in shape)
+    return ops.stack([ops.cast(d, "int32") for d in shape])
 
 
 def bits(shape, seed):

@@ -94,12 +94,12 @@ class OrthogonalRegularizer(Regularizer):
         self.mode = mode
 
     def __call__(self, x):
-        if len(ops.shape(x)) != 2:
-            raise ValueError(f"OrthogonalRegularizer: expected a 2-D weight; received shape {ops.shape(x)}")
+        if len(ops.tensors.shape(x)) != 2:
+            raise ValueError(f"OrthogonalRegularizer: expected a 2-D weight; received shape {ops.tensors.shape(x)}")
         axis = 1 if self.mode == "rows" else 0
         v = x / ops.maximum(ops.sqrt(ops.sum(ops.square(x), axis=axis, keepdims=True)), 1e-12)
         prod = ops.matmul(v, ops.transpose(v)) if self.mode == "rows" else ops.matmul(ops.transpose(v), v)
-        size = ops.shape(prod)[0]
+        size = ops.tensors.shape(prod)[0]
         off = prod * (1.0 - ops.eye(size, None, 0, ops.dtype(prod)))
         pairs = size * (size - 1.0) / 2.0
         return self.factor * 0.5 * ops.sum(ops.abs(off)) / max(pairs, 1.0)

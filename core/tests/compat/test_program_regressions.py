@@ -4,6 +4,7 @@ each uses the feature the way the keras.io program did, and checks the result ag
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -374,3 +375,273 @@ def test_default_compile_from_config_skips_a_custom_compile(numpy_backend):
     with pytest.warns(UserWarning, match="compile_from_config"):
         model.compile_from_config({"optimizer": "sgd", "loss": "mse"})
     assert not getattr(model, "compiled", False)
+
+
+def test_plot_model_to_png_as_the_guides_do(numpy_backend, tmp_path, monkeypatch):
+    """guides/functional_api.py, training_with_built_in_methods.py and
+    timeseries_classification_from_scratch.py call ``keras.utils.plot_model(model, "x.png",
+    show_shapes=True)`` and go on. With Graphviz installed (``.ci/run`` installs Debian's package) the
+    picture is written; without it, Keras's rule applies (``core/tests/compat/test_keras_plot_model.py``)."""
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz's `dot` is not installed (.ci/run installs it)")
+    monkeypatch.chdir(tmp_path)
+    inputs = keras.Input((3,), name="x")
+    model = keras.Model(inputs, keras.layers.Dense(2, name="head")(keras.layers.Dense(4)(inputs)))
+    assert keras.utils.plot_model(model, "model.png", show_shapes=True) == "model.png"
+    with open(tmp_path / "model.png", "rb") as f:
+        assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_train_step_looping_over_model_metrics(training_backend):
+    """guides/custom_train_step_in_jax.py: a pure ``train_step`` loops over ``self.metrics``, updates
+    the one named ``loss`` with the loss and every other with ``(y, y_pred)``, and returns the last
+    one's ``stateless_result`` as its logs. As in Keras, ``model.metrics`` is ``[loss,
+    compile_metrics]`` and the compiled metrics' result is a dict, so the logs are ``{"mae": ...}``."""
+
+    class CustomModel(keras.Model):
+        def compute_loss_and_updates(self, trainable, non_trainable, x, y, training=False):
+            y_pred, non_trainable = self.stateless_call(trainable, non_trainable, x, training=training)
+            return self.compute_loss(x, y, y_pred), (y_pred, non_trainable)
+
+        def train_step(self, state, data):
+            trainable, non_trainable, optimizer_vars, metrics_vars = state
+            x, y = data
+            grad_fn = training_backend.value_and_grad(self.compute_loss_and_updates, has_aux=True)
+            (loss, (y_pred, non_trainable)), grads = grad_fn(trainable, non_trainable, x, y, True)
+            trainable, optimizer_vars = self.optimizer.stateless_apply(optimizer_vars, grads, trainable)
+            new_metrics_vars = []
+            for metric in self.metrics:
+                n = len(new_metrics_vars)
+                this_metric_vars = metrics_vars[n : n + len(metric.variables)]
+                if metric.name == "loss":
+                    this_metric_vars = metric.stateless_update_state(this_metric_vars, loss)
+                else:
+                    this_metric_vars = metric.stateless_update_state(this_metric_vars, y, y_pred)
+                logs = metric.stateless_result(this_metric_vars)
+                new_metrics_vars += this_metric_vars
+            return logs, (trainable, non_trainable, optimizer_vars, new_metrics_vars)
+
+    inputs = keras.Input((4,))
+    model = CustomModel(inputs, keras.layers.Dense(1)(inputs))
+    model.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse", metrics=["mae"])
+    x = RNG.normal(size=(16, 4)).astype("float32")
+    y = RNG.normal(size=(16, 1)).astype("float32")
+    w, b = (v.numpy() for v in model.weights)
+    history = model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    assert model.metrics_names == ["loss", "compile_metrics"]
+    assert list(history.history) == ["mae"]
+    np.testing.assert_allclose(history.history["mae"][0], np.mean(np.abs(y - (x @ w + b))), rtol=1e-5)
+    results = model.get_metrics_result()  # the loss tracker and the compiled metrics' dict, merged
+    assert list(results) == ["loss", "mae"]
+    np.testing.assert_allclose(results["loss"], np.mean((y - (x @ w + b)) ** 2), rtol=1e-5)
+
+
+
+@pytest.mark.parametrize("make", [
+    lambda: keras.layers.RandomFlip("horizontal", seed=3),
+    lambda: keras.layers.RandomRotation(0.1, seed=3),
+    lambda: keras.layers.RandomZoom(0.2, 0.2, seed=3),
+    lambda: keras.layers.RandomCrop(6, 6, seed=3),
+    lambda: keras.layers.RandomContrast(0.1, seed=3),
+])
+def test_augmentation_layers_with_a_run_time_batch_on_tf(make):
+    """examples/vision/eanet.py, cct.py, convmixer.py on tf: augmentation layers inside the model
+    (TF retraces a step with the batch dim relaxed to ``None``, as Keras's) and in a ``tf.data``
+    map. The batch size is then a run-time scalar; the images are those of an eager call with the
+    same seed, where the batch is known."""
+    tf = pytest.importorskip("tensorflow")
+    images = RNG.uniform(size=(5, 8, 8, 3)).astype("float32")
+    with keras.backend.use("tf"):
+        expected = make()(images, training=True).numpy()
+        layer = make()
+        spec = tf.TensorSpec((None, 8, 8, 3), tf.float32)
+        graph = tf.function(lambda x: layer(x, training=True), input_signature=[spec])(images).numpy()
+        mapper = make()
+        mapped = next(iter(tf.data.Dataset.from_tensor_slices(images).batch(5).map(
+            lambda x: mapper(x, training=True)))).numpy()
+    np.testing.assert_allclose(graph, expected, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(mapped, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_convert_to_tensor_of_a_weight_inside_a_compiled_step(training_backend):
+    """examples/vision/cct.py: ``keras.ops.convert_to_tensor(self.position_embeddings)`` in a
+    layer's ``call()`` while ``fit`` traces its step: the weight's current (traced) value, as Keras,
+    not a host copy."""
+
+    class AddEmbedding(keras.layers.Layer):
+        def build(self, input_shape):
+            self.embedding = self.add_weight(shape=(1, input_shape[-1]), initializer="ones")
+
+        def call(self, x):
+            return x + keras.ops.convert_to_tensor(self.embedding)
+
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, AddEmbedding()(inputs))
+    model.compile(optimizer=keras.optimizers.SGD(0.5), loss="mse")
+    x = RNG.normal(size=(8, 3)).astype("float32")
+    y = RNG.normal(size=(8, 3)).astype("float32")
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    grad = np.mean(2 * (x + 1.0 - y), axis=0, keepdims=True) / 3  # d mse / d embedding
+    np.testing.assert_allclose(model.layers[1].embedding.numpy(), 1.0 - 0.5 * grad, rtol=1e-5)
+
+
+def test_learning_rate_schedule_without_get_config(training_backend):
+    """examples/vision/masked_image_modeling.py: a ``LearningRateSchedule`` subclass that defines
+    only ``__call__`` (no ``get_config``) drives the optimizer of a compiled model; as in Keras,
+    ``compile`` and ``fit`` serialize nothing, so it trains."""
+
+    class Halved(keras.optimizers.schedules.LearningRateSchedule):
+        def __call__(self, step):
+            return ops.cast(0.5, "float32")
+
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, keras.layers.Dense(1, use_bias=False)(inputs))
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=Halved()), loss="mse")
+    x = RNG.normal(size=(8, 3)).astype("float32")
+    y = RNG.normal(size=(8, 1)).astype("float32")
+    w = model.weights[0].numpy()
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    grad = 2 * x.T @ (x @ w - y) / 8
+    np.testing.assert_allclose(model.weights[0].numpy(), w - 0.5 * grad, rtol=1e-5, atol=1e-6)
+
+
+def test_conv_layer_convolution_op_override_and_call(backend):
+    """examples/keras_recipes/subclassing_conv_layers.py: a ``Conv2D`` subclass overrides
+    ``convolution_op(inputs, kernel)`` (standardizing the kernel), another calls it from its own
+    ``call()``; both give the convolution with the standardized kernel (NumPy reference)."""
+
+    def standardize(kernel):
+        mean, var = ops.moments(kernel, axes=[0, 1, 2], keepdims=True)
+        return (kernel - mean) / ops.sqrt(var + 1e-10)
+
+    class WithOverride(keras.layers.Conv2D):
+        def convolution_op(self, inputs, kernel):
+            return super().convolution_op(inputs, standardize(kernel))
+
+    class WithCall(keras.layers.Conv2D):
+        def call(self, inputs):
+            return self.convolution_op(inputs, standardize(self.kernel)) + self.bias
+
+    x = RNG.normal(size=(2, 3, 3, 1)).astype("float32")
+    for cls in (WithOverride, WithCall):
+        inputs = keras.Input((3, 3, 1))
+        layer = cls(4, 3)
+        model = keras.Model(inputs, layer(inputs))
+        k = layer.kernel.numpy().astype("float64")
+        k = (k - k.mean(axis=(0, 1, 2))) / np.sqrt(k.var(axis=(0, 1, 2)) + 1e-10)
+        expected = np.einsum("bhwc,hwcf->bf", x, k)[:, None, None, :]
+        np.testing.assert_allclose(model.predict(x, verbose=0), expected, rtol=1e-4, atol=1e-5)
+
+
+def test_ops_shape_in_tf_graphs_with_a_run_time_batch():
+    """examples/vision/mixup.py on tf: ``batch_size = keras.ops.shape(images)[0]`` in a ``tf.data``
+    map, then ``keras.ops.reshape(l, (batch_size, 1, 1, 1))``; examples/vision/cct.py on tf:
+    ``keras.ops.broadcast_to(embeddings, keras.ops.shape(inputs))`` in a step TF retraced with the
+    batch relaxed. As Keras's TF backend, an unknown dim is a run-time scalar (``tf.shape``)."""
+    tf = pytest.importorskip("tensorflow")
+    images = RNG.normal(size=(10, 4, 4, 1)).astype("float32")
+    weights = RNG.uniform(size=10).astype("float32")
+    with keras.backend.use("tf"):
+        def mix(x, w):
+            batch_size = keras.ops.shape(x)[0]
+            return x * keras.ops.reshape(w, (batch_size, 1, 1, 1))
+
+        mixed = np.concatenate([b.numpy() for b in tf.data.Dataset.from_tensor_slices((images, weights))
+                                .batch(4).map(mix)])
+        embedding = RNG.normal(size=(1, 4, 1)).astype("float32")
+        spec = tf.TensorSpec((None, 4, 4, 1), tf.float32)
+        broadcast = tf.function(lambda x: keras.ops.broadcast_to(embedding, keras.ops.shape(x)),
+                                input_signature=[spec])(images[:3]).numpy()
+        assert keras.ops.shape(keras.Input((None, 3))) == (None, None, 3)  # symbolic dims stay None
+    np.testing.assert_allclose(mixed, images * weights[:, None, None, None], rtol=1e-6)
+    np.testing.assert_array_equal(broadcast, np.broadcast_to(embedding, (3, 4, 4, 1)))
+
+
+def test_train_step_only_model_whose_layers_build_in_the_step(training_backend):
+    """examples/vision/masked_image_modeling.py: a ``Model`` with only a stateful ``train_step``
+    whose layers build on their first call inside it, applying ``optimizer.apply_gradients`` to
+    their variables: the optimizer builds on that first apply (with every variable it is given),
+    not before the step from the model's then-partial variable list."""
+    if training_backend.name == "numpy":
+        pytest.skip("numpy: no gradient of a stateful train_step")
+
+    class Autoencoder(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.encoder = keras.layers.Dense(2)
+            self.decoder = keras.layers.Dense(3)
+
+        def train_step(self, data):
+            x = data
+            variables = self.trainable_variables
+            if not variables:  # first call: build the layers, then take their variables
+                self.decoder(self.encoder(x))
+                variables = self.trainable_variables
+
+            def loss_fn(values):
+                with keras.StatelessScope(list(zip(variables, values))):
+                    return ops.mean(ops.square(self.decoder(self.encoder(x)) - x))
+
+            loss, grads = training_backend.value_and_grad(loss_fn)([v.value for v in variables])
+            self.optimizer.apply_gradients(zip(grads, variables))
+            return {"loss": loss}
+
+    model = Autoencoder()
+    model.compile(optimizer=keras.optimizers.SGD(0.1))
+    x = RNG.normal(size=(8, 3)).astype("float32")
+    model.fit(x, batch_size=8, epochs=1, verbose=0)
+    assert model.optimizer.built and len(model.trainable_variables) == 4
+
+
+def test_tf_gradient_of_an_embedding_applied_by_the_optimizer():
+    """examples/vision/masked_image_modeling.py on tf: ``tape.gradient`` of a loss through an
+    ``Embedding`` is a ``tf.IndexedSlices``, given to ``optimizer.apply_gradients``; as Keras,
+    it updates the looked-up rows (Adam's first step: ``lr * sign(g)``) and no other."""
+    tf = pytest.importorskip("tensorflow")
+    with keras.backend.use("tf"):
+        emb = keras.layers.Embedding(6, 3)
+        emb.build((None,))
+        optimizer = keras.optimizers.Adam(0.1)
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(emb(np.array([1, 4, 4])))
+        grads = tape.gradient(loss, emb.trainable_variables)
+        assert isinstance(grads[0], tf.IndexedSlices)
+        before = emb.embeddings.numpy().copy()
+        optimizer.apply_gradients(zip(grads, emb.trainable_variables))
+        after = emb.embeddings.numpy()
+    expected = before.copy()
+    expected[[1, 4]] -= 0.1
+    np.testing.assert_allclose(after, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_custom_test_step_updating_model_metrics_then_evaluate(training_backend):
+    """examples/vision/masked_image_modeling.py: a model with only ``train_step`` / ``test_step``
+    updates every metric of ``self.metrics`` with ``(y, y_pred)`` and returns their results;
+    ``loss, mae = model.evaluate(data)`` unpacks two values, as in Keras, where the compiled
+    metrics build on their first update."""
+
+    class Model(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.dense = keras.layers.Dense(1)
+
+        def train_step(self, data):  # (the program's trains the layers; not what is tested here)
+            return self.test_step(data)
+
+        def test_step(self, data):
+            x, y = data
+            y_pred = self.dense(x)
+            results = {}
+            for metric in self.metrics:
+                metric.update_state(y, y_pred)
+                results[metric.name] = metric.result()
+            return results
+
+    model = Model()
+    model.compile(optimizer="sgd", loss="mse", metrics=["mae"])
+    x = RNG.normal(size=(8, 3)).astype("float32")
+    y = RNG.normal(size=(8, 1)).astype("float32")
+    model.dense(x)
+    w, b = (v.numpy() for v in model.dense.weights)
+    _loss, mae = model.evaluate(x, y, batch_size=8, verbose=0)
+    np.testing.assert_allclose(mae, np.mean(np.abs(y - (x @ w + b))), rtol=1e-5)

@@ -94,7 +94,8 @@ def test_fit_learns_evaluate_predict_and_history():
     np.testing.assert_allclose(res["loss"], ce, rtol=1e-4)
     np.testing.assert_allclose(m.predict(x[:5], verbose=0), p[:5], rtol=1e-5)  # fast path
     np.testing.assert_allclose(m.predict_on_batch(x[:7]), p[:7], rtol=1e-5)
-    assert m.metrics_names == ["loss", "accuracy", "sparse_top_k_categorical_accuracy"]
+    assert m.metrics_names == ["loss", "compile_metrics"]  # as Keras: the compiled metrics are one metric
+    assert [s.name for s in m.metrics[1].metrics] == ["accuracy", "sparse_top_k_categorical_accuracy"]
 
 
 def test_validation_data_freq_and_steps():

@@ -263,6 +263,13 @@ class Backend(abc.ABC):
 
         return specs_of(fn(*[ops.zeros(shape, dtype) for shape, dtype in specs]), self)
 
+    def dynamic_shape(self, x, static: tuple) -> tuple:
+        """The shape of backend tensor ``x`` whose ``static`` shape has unknown (``None``) dims, as
+        in a graph being traced: :func:`dlx.ops.shape` returns it, as Keras's does. A backend
+        whose graphs have run-time dims (TF's ``tf.data`` maps, ``tf.function``) gives those as
+        scalar tensors. Default: ``static`` (the dims stay ``None``)."""
+        return static
+
     def in_compiled_context(self) -> bool:
         """Whether ops are being traced into a compiled function right now in this thread (reference
         fallbacks refuse to run then). Default: never."""

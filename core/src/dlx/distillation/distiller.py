@@ -96,7 +96,7 @@ class Distiller(Model):
         if self.student_loss_weight > 0.0 and y is not None:
             values = tree.flatten(tree.map_structure(lambda fn, t, p: fn(t, p), self._student_loss, y, y_pred))
             student_loss = ops.sum(ops.stack(values)) if len(values) > 1 else values[0]
-            if len(ops.shape(student_loss)):
+            if len(ops.tensors.shape(student_loss)):
                 student_loss = ops.mean(student_loss)
         distillation_loss = 0.0
         if self.student_loss_weight < 1.0:
@@ -109,8 +109,9 @@ class Distiller(Model):
                     teacher_out, student_out = teacher_features["final_output"], y_pred
                 term.validate_outputs(teacher_out, student_out)
                 value = term.compute_loss(teacher_out, student_out)
-                if len(ops.shape(value)):
-                    raise ValueError(f"{type(term).__name__}.compute_loss returned shape {tuple(ops.shape(value))}; "
+                if len(ops.tensors.shape(value)):
+                    shape = tuple(ops.tensors.shape(value))
+                    raise ValueError(f"{type(term).__name__}.compute_loss returned shape {shape}; "
                                      "expected a scalar")
                 distillation_loss = ops.add(distillation_loss, ops.multiply(weight, value))
         total = ops.add(ops.multiply(self.student_loss_weight, student_loss),

@@ -68,7 +68,7 @@ def combined_attention_mask(query, value, query_mask, value_mask, key_mask, atte
         if m is not None:
             m = ops.expand_dims(ops.cast(m, "bool"), -2)
             auto = m if auto is None else ops.logical_and(auto, m)
-    t, s = ops.shape(query)[1], ops.shape(value)[1]
+    t, s = ops.tensors.shape(query)[1], ops.tensors.shape(value)[1]
     if use_causal_mask:
         causal = ops.expand_dims(ops.cast(ops.tril(ops.ones((t, s), "int32")), "bool"), 0)
         auto = causal if auto is None else ops.logical_and(auto, causal)
@@ -209,7 +209,7 @@ class MultiHeadAttention(Layer):
     def _masked_softmax(self, scores, mask):
         if mask is not None:
             big = -1e9 if ops.dtype(scores) != "float16" else -3e4
-            expand = len(ops.shape(scores)) - len(ops.shape(mask))
+            expand = len(ops.tensors.shape(scores)) - len(ops.tensors.shape(mask))
             axis = -len(self._attn_axes) * 2 - 1
             for _ in range(expand):
                 mask = ops.expand_dims(mask, axis)
@@ -238,7 +238,7 @@ class MultiHeadAttention(Layer):
         q = self._query_dense(query)
         k = self._key_dense(key)
         v = self._value_dense(value)
-        if self._flash_attention and len(ops.shape(q)) == 4 and self._attn_axes == (1,):
+        if self._flash_attention and len(ops.tensors.shape(q)) == 4 and self._attn_axes == (1,):
             mask = None if attention_mask is None else ops.expand_dims(ops.cast(attention_mask, "bool"), 1)
             out = ops.dot_product_attention(q, k, v, mask=mask, scale=self._inverse_sqrt_key_dim)
             scores = None

@@ -79,7 +79,7 @@ class Attention(Layer):
         scores = self._scores(q, k)
         keep = None if v_mask is None else ops.expand_dims(ops.cast(v_mask, "bool"), -2)
         if use_causal_mask:
-            t, s = ops.shape(scores)[-2], ops.shape(scores)[-1]
+            t, s = ops.tensors.shape(scores)[-2], ops.tensors.shape(scores)[-1]
             causal = ops.expand_dims(ops.cast(ops.tril(ops.ones((t, s), "int32")), "bool"), 0)
             keep = causal if keep is None else ops.logical_and(keep, causal)
         if keep is not None:

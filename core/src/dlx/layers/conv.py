@@ -86,14 +86,20 @@ class BaseConv(Layer):
                                     regularizer=self.bias_regularizer, constraint=self.bias_constraint,
                                     name="bias") if self.use_bias else None
 
-    def _conv(self, inputs):
+    def convolution_op(self, inputs, kernel):
+        """The convolution of ``inputs`` with ``kernel`` under the layer's strides, padding,
+        dilation and data format (no bias or activation). ``call`` uses it with ``self.kernel``,
+        so a subclass may override it (a standardized kernel, say) or call it, as in Keras."""
         padding = self.padding
         if padding == "causal":
             left = (self.kernel_size[0] - 1) * self.dilation_rate[0]
             pads = [(0, 0), (left, 0), (0, 0)] if self.data_format == "channels_last" else [(0, 0), (0, 0), (left, 0)]
             inputs = ops.pad(inputs, pads)
             padding = "valid"
-        return ops.conv(inputs, self.kernel, self.strides, padding, self.data_format, self.dilation_rate)
+        return ops.conv(inputs, kernel, self.strides, padding, self.data_format, self.dilation_rate)
+
+    def _conv(self, inputs):
+        return self.convolution_op(inputs, self.kernel)
 
     def _add_bias(self, x):
         if self.bias is None:

@@ -271,7 +271,7 @@ class ConvLSTM(_BuiltinRNN):
         return out, list(new_states)
 
     def _scanned(self, sequences, states, mask, training):
-        nd = len(ops.shape(sequences))
+        nd = len(ops.tensors.shape(sequences))
         xs = ops.transpose(sequences, (1, 0, *range(2, nd)))
         ms = None if mask is None else ops.transpose(mask, (1, 0))
         if self.go_backwards:
@@ -287,14 +287,14 @@ class ConvLSTM(_BuiltinRNN):
 
         (states, last), ys = ops.scan(step, (list(states), ops.zeros_like(states[0])), (xs, ms))
         if keep:
-            return ops.transpose(ys, (1, 0, *range(2, len(ops.shape(ys))))), states
+            return ops.transpose(ys, (1, 0, *range(2, len(ops.tensors.shape(ys))))), states
         return last, states
 
     def _unrolled(self, sequences, states, mask, training):
-        steps = ops.shape(sequences)[1]
+        steps = ops.tensors.shape(sequences)[1]
         if steps is None:
             raise ValueError(f"{type(self).__name__} '{self.name}': unroll=True needs a known number of timesteps; "
-                             f"received input shape {ops.shape(sequences)}")
+                             f"received input shape {ops.tensors.shape(sequences)}")
         order = range(steps - 1, -1, -1) if self.go_backwards else range(steps)
         outputs, prev_out = [], ops.zeros_like(states[0])
         for t in order:

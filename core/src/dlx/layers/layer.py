@@ -356,7 +356,7 @@ class Layer(LayerTracking, Operation):
             if hasattr(out, "shape"):
                 loss = self.activity_regularizer(out)
                 if len(out.shape) > 0:
-                    loss = ops.divide_no_nan(loss, ops.cast(ops.shape(out)[0], ops.dtype(loss)))
+                    loss = ops.divide_no_nan(loss, ops.cast(ops.tensors.shape(out)[0], ops.dtype(loss)))
                 self.add_loss(loss)
 
     def add_loss(self, loss) -> None:

@@ -62,7 +62,7 @@ class Merge(Layer):
         if not isinstance(inputs, (list, tuple)):
             raise ValueError(f"A {type(self).__name__} layer '{self.name}' must be called on a list of inputs; "
                              f"received {type(inputs).__name__}")
-        self._check([ops.shape(x) for x in inputs])
+        self._check([ops.tensors.shape(x) for x in inputs])
         return self._merge(list(inputs))
 
     def _merge(self, inputs):
@@ -185,7 +185,7 @@ class Concatenate(Layer):
         if not isinstance(inputs, (list, tuple)):
             raise ValueError(f"A Concatenate layer '{self.name}' must be called on a list of inputs; received "
                              f"{type(inputs).__name__}")
-        self._check([ops.shape(x) for x in inputs])
+        self._check([ops.tensors.shape(x) for x in inputs])
         return ops.concatenate(list(inputs), axis=self.axis)
 
     def compute_output_shape(self, input_shape):
@@ -199,7 +199,7 @@ class Concatenate(Layer):
             full = ops.ones_like(x, "bool")
             if m is None:
                 masks.append(full)
-            elif len(ops.shape(m)) < len(ops.shape(x)):
+            elif len(ops.tensors.shape(m)) < len(ops.tensors.shape(x)):
                 masks.append(ops.logical_and(ops.expand_dims(m, -1), full))
             else:
                 masks.append(m)
@@ -260,12 +260,12 @@ class Dot(Layer):
         if not isinstance(inputs, (list, tuple)) or len(inputs) != 2:
             raise ValueError(f"A Dot layer '{self.name}' must be called on a list of exactly 2 inputs")
         x, y = inputs
-        ax, ay = self._check([ops.shape(x), ops.shape(y)])
+        ax, ay = self._check([ops.tensors.shape(x), ops.tensors.shape(y)])
         if self.normalize:
             x = x / ops.maximum(ops.sqrt(ops.sum(ops.square(x), axis=ax, keepdims=True)), 1e-12)
             y = y / ops.maximum(ops.sqrt(ops.sum(ops.square(y), axis=ay, keepdims=True)), 1e-12)
-        out = ops.einsum(_batch_dot_equation(len(ops.shape(x)), len(ops.shape(y)), ax, ay), x, y)
-        if len(ops.shape(out)) == 1:
+        out = ops.einsum(_batch_dot_equation(len(ops.tensors.shape(x)), len(ops.tensors.shape(y)), ax, ay), x, y)
+        if len(ops.tensors.shape(out)) == 1:
             out = ops.expand_dims(out, 1)
         return out
 

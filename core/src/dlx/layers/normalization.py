@@ -166,12 +166,12 @@ class BatchNormalization(Layer):
         if training and self.trainable:
             if mask is not None:
                 m = ops.cast(mask, ops.dtype(x))
-                while len(ops.shape(m)) < len(ops.shape(x)):
+                while len(ops.tensors.shape(m)) < len(ops.tensors.shape(x)):
                     m = ops.expand_dims(m, -1)
-                m = ops.broadcast_to(m, ops.shape(x)) if None not in ops.shape(x) else m
+                m = ops.broadcast_to(m, ops.tensors.shape(x)) if None not in ops.tensors.shape(x) else m
                 count = ops.sum(m * ops.ones_like(x), axis=self._reduction_axes)
                 mean = ops.sum(x * m, axis=self._reduction_axes) / count
-                shape = [1] * len(ops.shape(x))
+                shape = [1] * len(ops.tensors.shape(x))
                 shape[self._ax] = -1
                 var = ops.sum(ops.square(x - ops.reshape(mean, tuple(shape))) * m, axis=self._reduction_axes) / count
             else:
@@ -260,7 +260,7 @@ class LayerNormalization(Layer):
     def call(self, inputs):
         in_dtype = ops.dtype(inputs)
         x = ops.cast(inputs, "float32") if in_dtype in ("float16", "bfloat16") else inputs
-        trailing = self._axes == tuple(range(len(ops.shape(x)) - len(self._axes), len(ops.shape(x))))
+        trailing = self._axes == tuple(range(len(ops.tensors.shape(x)) - len(self._axes), len(ops.tensors.shape(x))))
         gamma = self.gamma if self.gamma is None or trailing else ops.reshape(self.gamma, self._bshape)
         beta = self.beta if self.beta is None or trailing else ops.reshape(self.beta, self._bshape)
         if self.rms_scaling:
@@ -334,7 +334,7 @@ class GroupNormalization(Layer):
     def call(self, inputs):
         in_dtype = ops.dtype(inputs)
         x = ops.cast(inputs, "float32") if in_dtype in ("float16", "bfloat16") else inputs
-        shape = ops.shape(x)
+        shape = ops.tensors.shape(x)
         ndim = len(shape)
         ax, g = self._ax, self._groups
         c = shape[ax]
@@ -390,7 +390,7 @@ class RMSNormalization(Layer):
     def call(self, inputs):
         in_dtype = ops.dtype(inputs)
         x = ops.cast(inputs, "float32") if in_dtype in ("float16", "bfloat16") else inputs
-        n = len(ops.shape(x))
+        n = len(ops.tensors.shape(x))
         trailing = self._axes == tuple(range(n - len(self._axes), n))
         scale = self.scale if trailing else ops.reshape(self.scale, self._bshape)
         out = ops.rms_normalization(x, scale, self._axes, self.epsilon)

@@ -66,7 +66,7 @@ class _SpatialDropout(Dropout):
         self.input_spec = InputSpec(ndim=self.rank + 2)
 
     def _noise_shape(self, inputs):
-        s = ops.shape(inputs)
+        s = ops.tensors.shape(inputs)
         ones = (1,) * self.rank
         if self.rank > 1 and self.data_format == "channels_first":
             return (s[0], s[1], *ones)
@@ -154,7 +154,7 @@ class AlphaDropout(Layer):
     def call(self, inputs, training=False):
         if not training or self.rate <= 0:
             return inputs
-        shape = ops.shape(inputs)
+        shape = ops.tensors.shape(inputs)
         if self.noise_shape is not None:
             shape = tuple(shape[i] if d is None else d for i, d in enumerate(self.noise_shape))
         dtype = ops.dtype(inputs)
@@ -188,7 +188,8 @@ class GaussianNoise(Layer):
     def call(self, inputs, training=False):
         if not training or self.stddev == 0:
             return inputs
-        noise = ops.random_normal(self.seed_generator.next(), ops.shape(inputs), 0.0, self.stddev, ops.dtype(inputs))
+        noise = ops.random_normal(self.seed_generator.next(), ops.tensors.shape(inputs), 0.0, self.stddev,
+                                  ops.dtype(inputs))
         return inputs + noise
 
     def compute_output_shape(self, input_shape):
@@ -215,7 +216,8 @@ class GaussianDropout(Layer):
         if not training or self.rate == 0:
             return inputs
         std = (self.rate / (1.0 - self.rate)) ** 0.5
-        return inputs * ops.random_normal(self.seed_generator.next(), ops.shape(inputs), 1.0, std, ops.dtype(inputs))
+        noise = ops.random_normal(self.seed_generator.next(), ops.tensors.shape(inputs), 1.0, std, ops.dtype(inputs))
+        return inputs * noise
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)

@@ -47,7 +47,7 @@ class Flatten(Layer):
         self.input_spec = InputSpec(min_ndim=1)
 
     def call(self, inputs):
-        shape = ops.shape(inputs)
+        shape = ops.tensors.shape(inputs)
         x = inputs
         if self.data_format == "channels_first" and len(shape) > 2:
             x = ops.transpose(x, (0, *range(2, len(shape)), 1))
@@ -94,7 +94,7 @@ class Reshape(Layer):
         return tuple(tgt)
 
     def call(self, inputs):
-        shape = ops.shape(inputs)
+        shape = ops.tensors.shape(inputs)
         tgt = self._resolve(shape)
         return ops.reshape(inputs, (-1 if shape[0] is None else shape[0], *tgt))
 
@@ -213,13 +213,13 @@ class ZeroPadding2D(_Spatial):
 
 def _linear_resize_axis(x, axis, scale):
     """Bilinear (half-pixel centres) upsampling of ``x`` by an integer ``scale`` along ``axis``."""
-    n = ops.shape(x)[axis]
+    n = ops.tensors.shape(x)[axis]
     out = np.arange(n * scale, dtype=np.float64)
     src = np.clip((out + 0.5) / scale - 0.5, 0, n - 1)
     lo = np.floor(src).astype(np.int32)
     hi = np.minimum(lo + 1, n - 1).astype(np.int32)
     w = (src - lo).astype(np.float32)
-    wshape = [1] * len(ops.shape(x))
+    wshape = [1] * len(ops.tensors.shape(x))
     wshape[axis] = n * scale
     wt = ops.reshape(ops.cast(ops.convert_to_tensor(w), ops.dtype(x)), tuple(wshape))
     a = ops.take(x, ops.convert_to_tensor(lo), axis=axis)
@@ -254,9 +254,9 @@ def _resize_matrix(n, scale, kernel):
 
 
 def _kernel_resize_axis(x, axis, scale, kernel):
-    rank = len(ops.shape(x))
+    rank = len(ops.tensors.shape(x))
     axis %= rank
-    m = _resize_matrix(ops.shape(x)[axis], scale, kernel)
+    m = _resize_matrix(ops.tensors.shape(x)[axis], scale, kernel)
     letters = "abcdefgh"[:rank]
     out = letters.replace(letters[axis], "z")
     return ops.einsum(f"{letters},z{letters[axis]}->{out}", x,
@@ -341,7 +341,7 @@ class Cropping1D(Layer):
         self.input_spec = InputSpec(ndim=3)
 
     def call(self, inputs):
-        n = ops.shape(inputs)[1]
+        n = ops.tensors.shape(inputs)[1]
         a, b = self.cropping
         if n is not None and a + b >= n:
             raise ValueError(f"Cropping1D '{self.name}': cropping {self.cropping} removes all {n} steps")
@@ -371,7 +371,7 @@ class Cropping2D(_Spatial):
         self.input_spec = InputSpec(ndim=4)
 
     def call(self, inputs):
-        shape = ops.shape(inputs)
+        shape = ops.tensors.shape(inputs)
         key = [slice(None)] * (self.rank + 2)
         for a, (lo, hi) in zip(self._axes(), self.cropping):
             if shape[a] is not None and lo + hi >= shape[a]:

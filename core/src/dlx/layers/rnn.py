@@ -93,7 +93,7 @@ class RNN(Layer):
         return [ops.zeros((batch_size, d), self.compute_dtype) for d in self._state_sizes()]
 
     def _initial_states(self, sequences, initial_state):
-        shape = ops.shape(sequences)
+        shape = ops.tensors.shape(sequences)
         batch = shape[0]
         if initial_state is not None:
             states = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
@@ -166,7 +166,7 @@ class RNN(Layer):
         # the built-in cells (possibly with a backend mixin), not subclasses with their own step
         kind = next((k for c, k in ((LSTMCell, "lstm"), (GRUCell, "gru"))
                      if isinstance(cell, c) and type(cell).call is c.call), None)
-        if kind is None or getattr(self, "use_cudnn", "auto") is False or len(ops.shape(sequences)) != 3:
+        if kind is None or getattr(self, "use_cudnn", "auto") is False or len(ops.tensors.shape(sequences)) != 3:
             return None
         if (cell.activation is not activations.tanh or cell.recurrent_activation is not activations.sigmoid
                 or not cell.use_bias or cell.recurrent_dropout > 0 or (training and cell.dropout > 0)
@@ -182,7 +182,7 @@ class RNN(Layer):
 
     def _scanned(self, sequences, states, mask, training):
         """The loop as :func:`dlx.ops.scan` over time-major inputs."""
-        nd = len(ops.shape(sequences))
+        nd = len(ops.tensors.shape(sequences))
         xs = ops.transpose(sequences, (1, 0, *range(2, nd)))
         ms = None if mask is None else ops.transpose(mask, (1, 0))
         if self.go_backwards:
@@ -201,15 +201,15 @@ class RNN(Layer):
 
         (states, last), ys = ops.scan(step, (list(states), out0), (xs, ms))
         if keep:
-            return ops.transpose(ys, (1, 0, *range(2, len(ops.shape(ys))))), states
+            return ops.transpose(ys, (1, 0, *range(2, len(ops.tensors.shape(ys))))), states
         return last, states
 
     def _unrolled(self, sequences, states, mask, training):
         """``unroll=True``: the loop unrolled in Python (the number of timesteps must be known)."""
-        steps = ops.shape(sequences)[1]
+        steps = ops.tensors.shape(sequences)[1]
         if steps is None:
             raise ValueError(f"RNN '{self.name}': unroll=True needs a known number of timesteps; received input "
-                             f"shape {ops.shape(sequences)}")
+                             f"shape {ops.tensors.shape(sequences)}")
         order = range(steps - 1, -1, -1) if self.go_backwards else range(steps)
         outputs = []
         prev_out = None

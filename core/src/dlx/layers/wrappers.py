@@ -41,7 +41,7 @@ class TimeDistributed(Wrapper):
         return shapes_to_symbolic(self.compute_output_shape(x.shape), self.compute_dtype)
 
     def call(self, inputs, training=None, mask=None):
-        shape = ops.shape(inputs)
+        shape = ops.tensors.shape(inputs)
         b, t = shape[0], shape[1]
         if b is None or t is None:
             raise ValueError(f"TimeDistributed '{self.name}': batch and time dims must be known when the layer runs; "
@@ -52,9 +52,9 @@ class TimeDistributed(Wrapper):
         if "training" in params:
             kw["training"] = training
         if mask is not None and "mask" in params:
-            kw["mask"] = ops.reshape(mask, (b * t, *ops.shape(mask)[2:]))
+            kw["mask"] = ops.reshape(mask, (b * t, *ops.tensors.shape(mask)[2:]))
         y = self.layer(x, **kw)
-        return tree.map_structure(lambda o: ops.reshape(o, (b, t, *ops.shape(o)[1:])), y)
+        return tree.map_structure(lambda o: ops.reshape(o, (b, t, *ops.tensors.shape(o)[1:])), y)
 
     def compute_mask(self, inputs, previous_mask=None):
         return previous_mask

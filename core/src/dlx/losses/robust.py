@@ -15,7 +15,8 @@ def _label_masks(labels, ref_labels, remove_diagonal):
     same = ops.equal(q, k)
     different = ops.logical_not(same)
     if remove_diagonal:
-        same = ops.logical_and(same, ops.logical_not(ops.eye(ops.shape(q)[0], ops.shape(k)[1], dtype="bool")))
+        eye = ops.eye(ops.tensors.shape(q)[0], ops.tensors.shape(k)[1], dtype="bool")
+        same = ops.logical_and(same, ops.logical_not(eye))
     return same, different
 
 
@@ -94,7 +95,7 @@ def categorical_generalized_cross_entropy(y_true, y_pred, q):
         ``(batch,)`` losses.
     """
     y_pred = ops.convert_to_tensor(y_pred)
-    one_hot = ops.cast(ops.one_hot(ops.cast(y_true, "int32"), ops.shape(y_pred)[-1]), y_pred.dtype)
+    one_hot = ops.cast(ops.one_hot(ops.cast(y_true, "int32"), ops.tensors.shape(y_pred)[-1]), y_pred.dtype)
     p = ops.sum(y_pred * one_hot, axis=-1)
     return (1.0 - ops.power(p, q)) / q
 

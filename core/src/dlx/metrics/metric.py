@@ -48,8 +48,10 @@ class Metric:
         if not isinstance(fill, (int, float)):
             raise ValueError(f"{type(self).__name__}.add_variable: initializer={initializer!r}; expected 'zeros', "
                              "'ones' or a number")
-        v = Variable(ops.full(tuple(shape), fill, dtype), dtype=dtype, trainable=False,
-                     name=name or f"var{len(self._variables)}")
+        name = name or f"var{len(self._variables)}"
+        # as Keras, the path keeps the metric's name at creation ("mean_absolute_error/total")
+        v = Variable(ops.full(tuple(shape), fill, dtype), dtype=dtype, trainable=False, name=name,
+                     path=f"{self.name}/{name}")
         v.aggregation = aggregation
         self._variables.append(v)
         self._initial_values.append(fill)
@@ -80,23 +82,23 @@ class Metric:
 
     # -- stateless path -----------------------------------------------------------------------------
     def _check_values(self, metric_variables, where):
-        metric_variables = list(metric_variables)
-        if len(metric_variables) != len(self._variables):
+        metric_variables, variables = list(metric_variables), self.variables
+        if len(metric_variables) != len(variables):
             raise ValueError(f"{type(self).__name__}.{where}: got {len(metric_variables)} values; the metric has "
-                             f"{len(self._variables)} variables")
-        return metric_variables
+                             f"{len(variables)} variables")
+        return metric_variables, variables
 
     def stateless_update_state(self, metric_variables, *args, **kwargs):
         """The pure update: returns the new values of :attr:`variables`."""
-        metric_variables = self._check_values(metric_variables, "stateless_update_state")
-        with StatelessScope(list(zip(self._variables, metric_variables))) as scope:
+        metric_variables, variables = self._check_values(metric_variables, "stateless_update_state")
+        with StatelessScope(list(zip(variables, metric_variables))) as scope:
             self.update_state(*args, **kwargs)
-        return [scope.updated(v) for v in self._variables]
+        return [scope.updated(v) for v in variables]
 
     def stateless_result(self, metric_variables):
         """:meth:`result` computed from explicit variable values."""
-        metric_variables = self._check_values(metric_variables, "stateless_result")
-        with StatelessScope(list(zip(self._variables, metric_variables))):
+        metric_variables, variables = self._check_values(metric_variables, "stateless_result")
+        with StatelessScope(list(zip(variables, metric_variables))):
             return self.result()
 
     def stateless_reset_state(self):

@@ -21,14 +21,24 @@ import importlib as _importlib
 from dlx.ops import defs as _defs  # noqa: F401  (registers the ops)
 from dlx.ops import op_functions as _op_functions
 from dlx.ops import symbolic as _symbolic
+from dlx.ops import tensors as _tensors
 from dlx.ops._namespace import NAMESPACE_ONLY_GROUPS as _NAMESPACE_ONLY_GROUPS
 from dlx.ops._namespace import NAMESPACES as _NAMESPACES
 from dlx.ops.dispatch import make_public as _make_public
 from dlx.ops.op_functions import *  # noqa: F403  (the generated public op functions)
 from dlx.ops.spec import REGISTRY, SPEC_VERSION, Case, OpSpec, get_spec, op  # noqa: F401  (re-exported)
 from dlx.ops.symbolic import SymbolicTensor  # noqa: F401  (re-exported)
-from dlx.ops.tensors import array, convert_to_numpy, convert_to_tensor, dtype, is_tensor, ndim, shape, size  # noqa: F401
+from dlx.ops.tensors import array, convert_to_numpy, convert_to_tensor, dtype, is_tensor, ndim, size  # noqa: F401
 from dlx.ops.transforms import jvp  # noqa: F401  (re-exported)
+
+
+def shape(x) -> tuple:
+    """The shape of ``x`` as a tuple, as Keras's ``ops.shape``: ``None`` for the unknown dims of
+    symbolic tensors; a backend tensor's unknown dims (a TF graph: a ``tf.data`` map, a step TF
+    retraced with its batch relaxed) are run-time scalar tensors, as ``tf.shape`` gives them.
+    (dlx's own code uses the static ``dlx.ops.tensors.shape``, with ``None`` there.)"""
+    return _tensors.run_time_shape(x)
+
 
 for _name in _op_functions.__all__:
     getattr(_op_functions, _name).spec = REGISTRY[_name]

@@ -26,7 +26,7 @@ PUBLIC_FUNCTIONS: dict[str, tuple[str, str]] = {
     "ndim": ("numpy", "dlx.ops.tensors"),
     "array": ("numpy", "dlx.ops.tensors"),
     "size": ("numpy", "dlx.ops.tensors"),
-    "shape": ("core", "dlx.ops.tensors"),
+    "shape": ("core", "dlx.ops"),
     "dtype": ("core", "dlx.ops.tensors"),
     "is_tensor": ("core", "dlx.ops.tensors"),
     "convert_to_tensor": ("core", "dlx.ops.tensors"),

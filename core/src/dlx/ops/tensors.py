@@ -23,6 +23,14 @@ def shape(x) -> tuple:
     return s if type(s) is tuple else tuple(None if d is None else int(d) for d in s)
 
 
+def run_time_shape(x) -> tuple:
+    """:func:`shape`, with a backend tensor's unknown dims (a TF graph being traced with a relaxed
+    batch dim, a ``tf.data`` map) as run-time scalar tensors (``Backend.dynamic_shape``); for the
+    code that handles such dims (the image preprocessing layers)."""
+    s = shape(x)
+    return _backend().dynamic_shape(x, s) if None in s and type(x.shape) is not tuple else s
+
+
 def ndim(x) -> int:
     """The number of dimensions of ``x`` (anything with a ``shape``).
 
@@ -64,6 +72,10 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     if ragged:
         raise ValueError("convert_to_tensor: ragged=True is not supported: dlx has no ragged tensors "
                          "(pass ragged=None or False for a dense tensor)")
+    from dlx.variables import Variable
+
+    if isinstance(x, Variable):  # its current value (a traced one inside a compiled step), as Keras
+        x = x.value
     return _backend().convert_to_tensor(x, dtype)
 
 

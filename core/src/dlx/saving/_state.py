@@ -31,7 +31,7 @@ from dlx.saving.errors import FileFormatError, WeightsMismatchError
 _SKIP = frozenset({
     "_seq_layers", "_functional", "_layers_list", "_graph_nodes", "_inputs", "_outputs", "_inputs_struct",
     "_outputs_struct", "_inbound_nodes", "_trainable_variables", "_non_trainable_variables", "_variables",
-    "_compile_loss", "_compile_metrics", "_loss_tracker", "_output_loss_trackers", "_losses", "loss",
+    "_compile_loss", "_compile_metrics", "_compile_args", "_loss_tracker", "_output_loss_trackers", "_losses", "loss",
     "_build_shapes_dict", "_auto_config", "input_spec", "_input_spec", "_dtype_policy", "activity_regularizer",
     "_call_fn_cache", "train_function", "test_function", "predict_function", "_dlx_original_class",
     # torch's computed views of a layer's state (dlx-torch layers are torch.nn.Modules)

@@ -131,13 +131,16 @@ def _resolve_metric(identifier, y_true, y_pred, loss):
               losses_module.categorical_crossentropy)
         return metrics_module.MeanMetricWrapper(fn, name=identifier)
     metric = metrics_module.get(identifier)
-    if isinstance(identifier, str):  # Keras names a metric given by string after the string: "mae"
+    if isinstance(identifier, str):  # as Keras: a metric given by a string is named by it ("mae")
         metric.name = identifier
     return metric
 
 
-class CompileMetrics:
-    """Per-output metric objects (``metrics`` unweighted, ``weighted_metrics`` with sample weights).
+class CompileMetrics(metrics_module.Metric):
+    """The compiled metrics as one metric, as Keras's: ``model.metrics`` lists it (named
+    ``compile_metrics``) after the loss tracker; its variables are its metrics' variables, one after
+    the other, and its result is a dict by metric name. Per output: ``metrics`` unweighted,
+    ``weighted_metrics`` with sample weights.
 
     Arguments:
         metrics, weighted_metrics: a list (applied to every output), or a list of lists / dict
@@ -145,15 +148,43 @@ class CompileMetrics:
         output_names: the model's output names.
     """
 
-    def __init__(self, metrics=None, weighted_metrics=None, output_names=None):
+    def __init__(self, metrics=None, weighted_metrics=None, output_names=None, name="compile_metrics"):
+        super().__init__(name=name)
         self.metrics_arg = metrics
         self.weighted_metrics_arg = weighted_metrics
         self.output_names = list(output_names) if output_names else None
         self.entries: list[tuple] = []  # (metric, output index, weighted)
+        self.names: list[str] = []
         self.built = False
 
+    @property
+    def variables(self):
+        return [v for m, _, _ in self.entries for v in m.variables]
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        if not self.built:  # first used by a custom train/test step (as Keras, built from this batch)
+            self.build(y_true, y_pred)
+        preds = tree.leaves(y_pred)
+        if len(preds) > 1:
+            trues = _flatten_like(y_true, self.names, "y")
+            sws = _per_output_sample_weight(sample_weight, self.names)
+        else:
+            trues, sws = [y_true], [sample_weight]
+        for m, i, weighted in self.entries:
+            m.update_state(trues[i], preds[i], sample_weight=sws[i] if weighted else None)
+
+    def result(self):
+        return {m.name: m.result() for m, _, _ in self.entries}
+
+    def reset_state(self):
+        for m, _, _ in self.entries:
+            m.reset_state()
+
+    def stateless_reset_state(self):
+        return [v for m, _, _ in self.entries for v in m.stateless_reset_state()]
+
     def build(self, y_true, y_pred, compile_loss=None):
-        names = _output_names(y_pred, self.output_names)
+        names = self.names = _output_names(y_pred, self.output_names)
         preds = tree.leaves(y_pred)
         multi = len(names) > 1
         trues = _flatten_like(y_true, names, "y") if multi else [y_true]
@@ -192,6 +223,18 @@ class CompileMetrics:
     @property
     def metrics(self):
         return [m for m, _, _ in self.entries]
+
+
+def compile_config(args: dict) -> dict:
+    """``compile()``'s arguments as ``get_compile_config()`` gives them: the optimizer as given (a
+    ``LossScaleOptimizer`` wrapper is added again by ``compile``), losses and metrics serialized."""
+    from dlx import optimizers
+
+    out = dict(args)
+    out["optimizer"] = optimizers.serialize(args["optimizer"])
+    for key in ("loss", "metrics", "weighted_metrics"):
+        out[key] = config_of(args[key])
+    return out
 
 
 def config_of(obj) -> Any:

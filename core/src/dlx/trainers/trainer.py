@@ -26,7 +26,7 @@ from dlx import tree_util as tree
 from dlx.backend import registry
 from dlx.distribution import engine as distribution_engine
 from dlx.metrics import Mean
-from dlx.trainers.compile_utils import CompileLoss, CompileMetrics, config_of
+from dlx.trainers.compile_utils import CompileLoss, CompileMetrics, compile_config
 from dlx.trainers.data_adapters import pack_x_y_sample_weight, train_validation_split, unpack_x_y_sample_weight
 from dlx.trainers.data_adapters.data_adapter import to_numpy_leaf
 from dlx.trainers.epoch_iterator import EpochIterator
@@ -79,25 +79,34 @@ def _itemsize(dtype) -> int:
 
 
 def pythonify_logs(logs) -> dict:
-    """Logs with Python floats (0-d) or lists (arrays) as values."""
+    """Logs with Python floats (0-d) or lists (arrays) as values; a nested dict (a train step that
+    returns ``compile_metrics``'s result under its name) is merged in, as Keras."""
     out = {}
     for k, v in (logs or {}).items():
-        if isinstance(v, (int, float, str)) or v is None:
+        if isinstance(v, dict):
+            out.update(pythonify_logs(v))
+        elif isinstance(v, (int, float, str)) or v is None:
             out[k] = v
-            continue
-        a = np.asarray(v)
-        out[k] = float(a) if a.ndim == 0 else a.tolist()
+        else:
+            out[k] = float(v) if np.ndim(v) == 0 else np.asarray(v).tolist()
     return out
 
 
 def _ordered(logs, names):
-    """``logs`` with the compiled metrics' names first, in order (compiled functions may return
-    dicts with sorted keys)."""
+    """``logs`` with ``names`` first, in order (compiled functions may return dicts with sorted keys)."""
     if not isinstance(logs, dict):
         return logs
     out = {k: logs[k] for k in names if k in logs}
     out.update((k, v) for k, v in logs.items() if k not in out)
     return out
+
+
+def _merged_logs(results, names):
+    """Logs from ``(metric name, result)`` pairs; a dict result (``compile_metrics``) is merged in."""
+    logs = {}
+    for name, result in results:
+        logs.update(result if isinstance(result, dict) else {name: result})
+    return _ordered(logs, names)
 
 
 _STATEFUL_STEP: dict = {}
@@ -174,7 +183,8 @@ class Trainer:
         self.optimizer = opt
         self.loss = loss
         self._compile_loss = CompileLoss(loss, loss_weights, names) if loss is not None else None
-        self._compile_metrics = CompileMetrics(metrics, weighted_metrics, names)
+        self._compile_metrics = (CompileMetrics(metrics, weighted_metrics, names)  # None without any, as Keras
+                                 if metrics is not None or weighted_metrics is not None else None)
         self._loss_tracker = Mean(name="loss")
         self._output_loss_trackers: list = []
         self.run_eagerly = bool(run_eagerly)
@@ -183,15 +193,14 @@ class Trainer:
         self.compiled = True
         self.stop_training = False
         self._trainer_built = False
-        # as Keras, the optimizer as given (a LossScaleOptimizer wrapper is added again by compile)
-        self._compile_config = {"optimizer": optimizers_module.serialize(given), "loss": config_of(loss),
-                                "loss_weights": loss_weights, "metrics": config_of(metrics),
-                                "weighted_metrics": config_of(weighted_metrics), "run_eagerly": run_eagerly,
-                                "steps_per_execution": steps_per_execution, "jit_compile": jit_compile}
+        self._compile_args = {"optimizer": given, "loss": loss, "loss_weights": loss_weights, "metrics": metrics,
+                              "weighted_metrics": weighted_metrics, "run_eagerly": run_eagerly,
+                              "steps_per_execution": steps_per_execution, "jit_compile": jit_compile}
         self._reset_functions()
 
-    def get_compile_config(self) -> dict | None:
-        return getattr(self, "_compile_config", None)
+    def get_compile_config(self) -> dict | None:  # serialized when asked, as Keras (compile() serializes nothing)
+        args = getattr(self, "_compile_args", None)
+        return None if args is None else compile_config(args)
 
     def compile_from_config(self, config: dict) -> None:  # Keras's hook, called when a saved model loads
         from dlx.saving import saving_lib
@@ -229,14 +238,25 @@ class Trainer:
     # -- metrics --------------------------------------------------------------------------------------
     @property
     def metrics(self) -> list:
-        """The loss tracker(s) then the compiled metrics."""
+        """As Keras: the loss tracker, the compiled metrics as one ``CompileMetrics`` (named
+        ``compile_metrics``, its result a dict), then the per-output loss trackers."""
         if not getattr(self, "compiled", False):
             return []
-        return [self._loss_tracker, *self._output_loss_trackers, *self._compile_metrics.metrics]
+        cm = self._compile_metrics
+        return [self._loss_tracker, *([cm] if cm is not None else []), *self._output_loss_trackers]
 
     @property
     def metrics_names(self) -> list[str]:
         return [m.name for m in self.metrics]
+
+    def _log_names(self) -> list[str]:
+        """The logs' keys in order: the loss, per-output losses, then each compiled metric."""
+        cm = self._compile_metrics
+        return [m.name for m in self.metrics if m is not cm] + ([m.name for m in cm.metrics] if cm else [])
+
+    def get_metrics_result(self) -> dict:
+        """The metrics' current values by name (a dict result, as ``compile_metrics``'s, is merged in)."""
+        return _merged_logs(((m.name, m.result()) for m in self.metrics), self._log_names())
 
     def reset_metrics(self) -> None:
         for m in self.metrics:
@@ -277,10 +297,10 @@ class Trainer:
                 self._output_loss_trackers = [Mean(name=f"{n}_loss") for n, fn in
                                               zip(self._compile_loss.names, self._compile_loss.losses)
                                               if fn is not None]
-        if y is not None and y_pred is not None:
+        if y is not None and y_pred is not None and self._compile_metrics is not None:
             self._compile_metrics.build(y_probe, y_pred, self._compile_loss)
-        if self.optimizer is not None:
-            self.optimizer.build(self.trainable_variables)
+        if self.optimizer is not None and not (y_pred is None and _is_stateful_step(self.train_step)):
+            self.optimizer.build(self.trainable_variables)  # (a train_step-only model's first apply builds it)
         self._trainer_built = True
 
     # -- loss -------------------------------------------------------------------------------------------
@@ -327,38 +347,23 @@ class Trainer:
         return loss, per, mv
 
     def _update_metrics(self, metric_values, loss, per_output, x, y, y_pred, sample_weight):
-        groups = self._split_metric_values(metric_values)
+        groups = iter(self._split_metric_values(metric_values))
         n = _first_dim(x)
-        out = [self._loss_tracker.stateless_update_state(groups[0], loss, sample_weight=n)]
-        k = 1
+        out = [self._loss_tracker.stateless_update_state(next(groups), loss, sample_weight=n)]
+        cm = self._compile_metrics
+        if cm is not None:
+            values = next(groups)
+            out.append(cm.stateless_update_state(values, y, y_pred, sample_weight=sample_weight)
+                       if cm.built and y is not None else values)
         per_output = [p for p in per_output if p is not None]
         for tracker, value in zip(self._output_loss_trackers, per_output):
-            out.append(tracker.stateless_update_state(groups[k], value, sample_weight=n))
-            k += 1
-        if self._compile_metrics.entries and y is not None:
-            preds = tree.leaves(y_pred)
-            multi = len(preds) > 1
-            names = self._compile_loss.names if self._compile_loss is not None and self._compile_loss.built else None
-            if multi:
-                from dlx.trainers.compile_utils import _flatten_like, _output_names, _per_output_sample_weight
-
-                names = names or _output_names(y_pred, getattr(self, "output_names", None))
-                trues = _flatten_like(y, names, "y")
-                sws = _per_output_sample_weight(sample_weight, names)
-            else:
-                trues, sws = [y], [sample_weight]
-            for m, i, weighted in self._compile_metrics.entries:
-                out.append(m.stateless_update_state(groups[k], trues[i], preds[i],
-                                                    sample_weight=sws[i] if weighted else None))
-                k += 1
-        out.extend(groups[len(out):])  # metrics of a ``metrics`` override: as compute_loss left them
+            out.append(tracker.stateless_update_state(next(groups), value, sample_weight=n))
+        out.extend(groups)  # metrics of a ``metrics`` override: as compute_loss left them
         return [v for g in out for v in g]
 
     def _logs_from(self, metric_values):
-        logs = {}
-        for m, vals in zip(self.metrics, self._split_metric_values(metric_values)):
-            logs[m.name] = m.stateless_result(vals)
-        return logs
+        pairs = zip(self.metrics, self._split_metric_values(metric_values))
+        return _merged_logs(((m.name, m.stateless_result(v)) for m, v in pairs), self._log_names())
 
     # -- the pure steps -------------------------------------------------------------------------------
     def train_step(self, state, data):
@@ -538,7 +543,7 @@ class Trainer:
         stateful = self._stateful_train
         state = None
         training_logs: dict = {}
-        names = self.metrics_names
+        names = self._log_names()
         for epoch in range(epoch0, epochs):
             resuming = step0 > 0  # a restored backup: continue this epoch's metrics
             if stateful and not resuming:
@@ -567,7 +572,7 @@ class Trainer:
             if not stateful:
                 self._push_state(state)
             epoch_logs = pythonify_logs(logs if logs is not None else
-                                        {m.name: m.result() for m in self.metrics})
+                                        self.get_metrics_result())
             if val_iterator is not None and (epoch + 1) % validation_freq == 0:
                 val_logs = self.evaluate(_epoch_iterator=val_iterator, callbacks=cbs, return_dict=True, verbose=0)
                 epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
@@ -646,12 +651,12 @@ class Trainer:
                 logs = test_fn(group)
             else:
                 mv, logs = test_fn((tv, ntv, mv), group)
-            logs = _ordered(logs, self.metrics_names)
+            logs = _ordered(logs, self._log_names())
             cbs.on_test_batch_end(step + len(group) - 1, logs)
         if not stateful:
             for var, val in zip([v for m in self.metrics for v in m.variables], mv):
                 var.assign(val)
-        logs = pythonify_logs({m.name: m.result() for m in self.metrics} if not stateful or logs is None else logs)
+        logs = pythonify_logs(self.get_metrics_result() if not stateful or logs is None else logs)
         cbs.on_test_end(logs)
         if return_dict:
             return logs
@@ -739,7 +744,7 @@ class Trainer:
             state = self._pull_state()
             state, logs = fn(state, [data])
             self._push_state(state)
-        return _return_logs(pythonify_logs(_ordered(logs, self.metrics_names)), return_dict)
+        return _return_logs(pythonify_logs(_ordered(logs, self._log_names())), return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         """Evaluates one batch (metrics are reset first); returns the loss (and metrics)."""
@@ -755,7 +760,7 @@ class Trainer:
             mv, logs = fn(state, [data])
             for var, val in zip([v for m in self.metrics for v in m.variables], mv):
                 var.assign(val)
-        return _return_logs(pythonify_logs(_ordered(logs, self.metrics_names)), return_dict)
+        return _return_logs(pythonify_logs(_ordered(logs, self._log_names())), return_dict)
 
     def predict_on_batch(self, x):
         """Outputs for one batch, as NumPy (the compiled prediction function, no data pipeline)."""

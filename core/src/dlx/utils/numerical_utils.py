@@ -27,7 +27,7 @@ def to_categorical(x, num_classes=None):
     if _is_backend_tensor(x):
         from dlx import ops
 
-        shape = ops.shape(x)
+        shape = ops.tensors.shape(x)
         if len(shape) > 1 and shape[-1] == 1:
             x = ops.reshape(x, shape[:-1])
         if num_classes is None:

@@ -84,7 +84,7 @@ def draw_bounding_boxes(images, bounding_boxes, bounding_box_format, class_mappi
     class_mapping = class_mapping or {}
     text_thickness = text_thickness or line_thickness
     data_format = data_format or backend.image_data_format()
-    shape = tuple(ops.shape(images))
+    shape = tuple(ops.tensors.shape(images))
     if len(shape) != 4:
         raise ValueError(f"draw_bounding_boxes: images must be a batch of images (4-D); received shape {shape}")
     if not isinstance(bounding_boxes, dict):
@@ -138,7 +138,7 @@ def plot_bounding_box_gallery(images, bounding_box_format, y_true=None, y_pred=N
 
     matplotlib_pyplot("plot_bounding_box_gallery")
     data_format = data_format or backend.image_data_format()
-    shape = tuple(ops.shape(images))
+    shape = tuple(ops.tensors.shape(images))
     if len(shape) != 4:
         raise ValueError(f"plot_bounding_box_gallery: images must be a batch of images (4-D); received shape {shape}")
     if legend and legend_handles:

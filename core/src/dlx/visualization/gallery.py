@@ -47,7 +47,7 @@ def plot_image_gallery(images, y_true=None, y_pred=None, label_map=None, rows=No
         raise ValueError("plot_image_gallery: y_true / y_pred need a label_map (class id -> name)")
     show = path is None if show is None else show
     data_format = data_format or backend.image_data_format()
-    shape = tuple(ops.shape(images))
+    shape = tuple(ops.tensors.shape(images))
     if len(shape) != 4:
         raise ValueError(f"plot_image_gallery: images must be a batch of images (4-D); received shape {shape}")
     batch = shape[0]
@@ -97,7 +97,7 @@ def plot_segmentation_mask_gallery(images, num_classes, value_range=(0, 255), y_
     from dlx.visualization.segmentation import draw_segmentation_masks
 
     data_format = data_format or backend.image_data_format()
-    shape = tuple(ops.shape(images))
+    shape = tuple(ops.tensors.shape(images))
     if len(shape) != 4:
         raise ValueError(f"plot_segmentation_mask_gallery: images must be a batch of images (4-D); received "
                          f"shape {shape}")

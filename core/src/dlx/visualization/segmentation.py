@@ -42,7 +42,7 @@ def draw_segmentation_masks(images, segmentation_masks, num_classes=None, color_
     if data_format not in ("channels_last", "channels_first"):
         raise ValueError(f"draw_segmentation_masks: data_format={data_format!r}; expected 'channels_last' or "
                          "'channels_first'")
-    shape = tuple(ops.shape(images))
+    shape = tuple(ops.tensors.shape(images))
     if len(shape) != 4:
         raise ValueError(f"draw_segmentation_masks: images must be a batch of images (4-D); received shape {shape}")
     imgs = np.asarray(ops.convert_to_numpy(images), dtype=np.float32)

@@ -54,6 +54,8 @@ def tensor(x, dtype: str | None = None) -> tf.Tensor:
     if isinstance(x, tf.Variable):
         x = x.value()
         return x if dtype is None or NAME[x.dtype] == dtype else tf.cast(x, TF[dtype])
+    if isinstance(x, tf.IndexedSlices):  # TF's gradient of a gather / embedding lookup, made dense
+        return tensor(tf.convert_to_tensor(x), dtype)
     if dtype is None:
         if isinstance(x, np.ndarray | np.generic):
             return tf.convert_to_tensor(x)

@@ -113,6 +113,11 @@ class TensorFlowBackend(Backend):
         """True for ``tf.Tensor`` (eager or symbolic) and ``tf.Variable``."""
         return isinstance(x, Tensor | tf.Variable)
 
+    def dynamic_shape(self, x: Any, static: tuple) -> tuple:
+        """Unknown dims of a graph tensor as scalar tensors (``tf.shape(x)[i]``), as Keras's TF ops."""
+        dynamic = tf.shape(x)
+        return tuple(dynamic[i] if d is None else d for i, d in enumerate(static))
+
     # -- autodiff and compilation -----------------------------------------------------------------
     def value_and_grad(self, fn: Callable, argnums: int | tuple[int, ...] = 0, has_aux: bool = False) -> Callable:
         """``f(*args) -> (value, grads)`` by ``tf.GradientTape``, watching the float leaves of the

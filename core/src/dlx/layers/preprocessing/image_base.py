@@ -24,6 +24,7 @@ from dlx import config as _config
 from dlx import ops
 from dlx import random as _random
 from dlx.layers.layer import Layer
+from dlx.ops.tensors import run_time_shape
 from dlx.random import SeedGenerator
 
 __all__ = ["BaseImagePreprocessingLayer", "check_value_range", "hw_axes", "image_size", "take"]
@@ -244,7 +245,7 @@ class BaseImagePreprocessingLayer(Layer):
         shape = tuple(images.shape)
         if len(shape) not in (3, 4):
             raise ValueError(f"{type(self).__name__}: expected images of rank 3 or 4; received shape {shape}")
-        return 1 if len(shape) == 3 else shape[0]
+        return 1 if len(shape) == 3 else run_time_shape(images)[0]  # a scalar tensor when unknown (a TF graph)
 
     @staticmethod
     def _images_of(data):

@@ -41,6 +41,13 @@ def _batched(images):
     return (ops.expand_dims(images, 0) if single else images), single
 
 
+
+def _zeros_ones(like):
+    """floatx zeros and ones shaped as a per-image draw (its batch dim may be a run-time one)."""
+    from dlx import config
+
+    return ops.zeros_like(like, dtype=config.floatx()), ops.ones_like(like, dtype=config.floatx())
+
 class RandomFlip(BaseImagePreprocessingLayer):
     """Flips each image with probability 1/2 (Keras's ``keras.layers.RandomFlip``): in
     ``"horizontal_and_vertical"`` mode one draw per image flips it both ways, as in Keras.
@@ -151,7 +158,7 @@ class RandomRotation(_AffineLayer):
         n = self._batch_size(data)
         h, w = image_size(shape, self.data_format)
         angle = self._uniform(self._seed(seed), (n,), self.factor[0] * 360.0, self.factor[1] * 360.0)
-        zeros, ones = ops.zeros((n,)), ops.ones((n,))
+        zeros, ones = _zeros_ones(angle)
         matrix = self._compute_affine_matrix(0.5, 0.5, angle, zeros, zeros, ones, zeros, zeros, h, w)
         return {"angle": angle, "matrix": matrix, "input_shape": shape}
 
@@ -187,7 +194,7 @@ class RandomTranslation(_AffineLayer):
         h, w = image_size(shape, self.data_format)
         ty = ops.multiply(self._uniform(seed, (n,), self.height_lower, self.height_upper), float(h))
         tx = ops.multiply(self._uniform(seed, (n,), self.width_lower, self.width_upper), float(w))
-        ones, zeros = ops.ones((n,)), ops.zeros((n,))
+        zeros, ones = _zeros_ones(ty)
         matrix = ops.stack([ones, zeros, ops.negative(tx), zeros, ones, ops.negative(ty), zeros, zeros], axis=1)
         return {"translations": ops.stack([tx, ty], axis=1), "matrix": matrix, "input_shape": shape}
 
@@ -232,7 +239,7 @@ class RandomZoom(_AffineLayer):
         zh = self._uniform(seed, (n,), 1.0 + self.height_lower, 1.0 + self.height_upper)
         zw = zh if self.width_factor is None else self._uniform(seed, (n,), 1.0 + self.width_lower,
                                                                  1.0 + self.width_upper)
-        zeros = ops.zeros((n,))
+        zeros, _ = _zeros_ones(zh)
         ox = ops.multiply((float(w) - 1.0) / 2.0, ops.subtract(1.0, zw))
         oy = ops.multiply((float(h) - 1.0) / 2.0, ops.subtract(1.0, zh))
         matrix = ops.stack([zw, zeros, ox, zeros, zh, oy, zeros, zeros], axis=1)
@@ -275,7 +282,7 @@ class RandomShear(_AffineLayer):
         sy = self._uniform(seed, (n,), self.y_factor[0], self.y_factor[1], self.compute_dtype)
         sx = self._uniform(seed, (n,), self.x_factor[0], self.x_factor[1], self.compute_dtype)
         sx, sy = ops.multiply(sx, sign), ops.multiply(sy, sign)
-        ones, zeros = ops.ones((n,)), ops.zeros((n,))
+        zeros, ones = _zeros_ones(sy)
         matrix = ops.stack([ones, sx, zeros, sy, ones, zeros, zeros, zeros], axis=1)
         return {"shear_factor": ops.stack([sx, sy], axis=1), "matrix": matrix, "input_shape": shape}
 

@@ -188,9 +188,9 @@ def affine_transform_decomposition(images, transform, interpolation="bilinear", 
     if len(ts) not in (1, 2) or ts[-1] != 8:
         raise ValueError(f"affine_transform: transform must have shape (8,) or (batch, 8); got {tuple(ts)}")
     x, single = _batch_images(images, data_format)
-    b, h, w, c = tensors.shape(x)
+    b, h, w, c = tensors.run_time_shape(x)  # b: a run-time scalar in a TF graph with a relaxed batch
     t = transform if len(ts) == 2 else K.expand_dims(transform, 0)
-    if tensors.shape(t)[0] not in (1, b):
+    if isinstance(b, int) and tensors.shape(t)[0] not in (1, b):
         raise ValueError(f"affine_transform: {tensors.shape(t)[0]} transforms for a batch of {b} images")
     fdt = tensors.dtype(t) if dtypes.is_float(tensors.dtype(t)) else _float_dtype(tensors.dtype(x))
     t = K.cast(t, fdt)

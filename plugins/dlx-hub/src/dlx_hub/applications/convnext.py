@@ -47,7 +47,7 @@ class StochasticDepth(layers.Layer):
         if not training:
             return x
         keep = 1.0 - self.drop_path_rate
-        shape = (ops.shape(x)[0],) + (1,) * (len(x.shape) - 1)
+        shape = (ops.tensors.shape(x)[0],) + (1,) * (len(x.shape) - 1)
         mask = ops.floor(keep + dlx.random.uniform(shape, 0.0, 1.0, seed=self.seed_generator))
         return x / keep * mask
 

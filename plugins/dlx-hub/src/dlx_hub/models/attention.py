@@ -17,24 +17,24 @@ MASK_BIAS = -1e9
 
 def split_heads(x, num_heads: int, head_dim: int):
     """(batch, seq, heads * head_dim) -> (batch, seq, heads, head_dim)."""
-    b, s = ops.shape(x)[0], ops.shape(x)[1]
+    b, s = ops.tensors.shape(x)[0], ops.tensors.shape(x)[1]
     return ops.reshape(x, (b, s, num_heads, head_dim))
 
 
 def merge_heads(x):
     """(batch, seq, heads, head_dim) -> (batch, seq, heads * head_dim)."""
-    b, s, h, d = ops.shape(x)
+    b, s, h, d = ops.tensors.shape(x)
     return ops.reshape(x, (b, s, h * d))
 
 
 def attend(q, k, v, bias):
     """Softmax attention of (batch, seq, heads, head_dim) tensors; ``bias`` is additive and
     broadcasts to (batch, heads, q_len, k_len)."""
-    return ops.dot_product_attention(q, k, v, bias=bias, scale=1.0 / float(np.sqrt(ops.shape(q)[-1])))
+    return ops.dot_product_attention(q, k, v, bias=bias, scale=1.0 / float(np.sqrt(ops.tensors.shape(q)[-1])))
 
 
 def padding_bias(padding_mask):
     """(batch, k_len) 0/1 mask -> additive (batch, 1, 1, k_len) float32 bias (a tensor)."""
-    b, s = ops.shape(padding_mask)
+    b, s = ops.tensors.shape(padding_mask)
     keep = ops.cast(padding_mask, "float32")
     return ops.reshape((1.0 - keep) * MASK_BIAS, (b, 1, 1, s))

@@ -107,7 +107,7 @@ class BertBackbone(Backbone):
             raise ValueError("BertBackbone takes a dict with 'token_ids' and 'padding_mask' (and optionally "
                              f"'segment_ids'); got {type(inputs).__name__}")
         token_ids = inputs["token_ids"]
-        b, s = ops.shape(token_ids)
+        b, s = ops.tensors.shape(token_ids)
         if s > self.max_sequence_length:
             raise ValueError(f"sequence length {s} exceeds max_sequence_length={self.max_sequence_length}")
         mask = inputs.get("padding_mask")

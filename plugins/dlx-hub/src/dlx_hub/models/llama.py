@@ -92,14 +92,14 @@ class _LlamaDecoderLayer(layers.Layer):
         groups = self.num_query_heads // self.num_key_value_heads
         if groups == 1:
             return x
-        b, s, kv, d = ops.shape(x)
+        b, s, kv, d = ops.tensors.shape(x)
         return ops.reshape(ops.broadcast_to(ops.expand_dims(x, 3), (b, s, kv, groups, d)), (b, s, kv * groups, d))
 
 
 def _rope(x, cos, sin):
     """Rotary embedding, rotate-half convention; x (batch, seq, heads, head_dim), cos/sin
     (batch, seq, 1, head_dim)."""
-    half = ops.shape(x)[-1] // 2
+    half = ops.tensors.shape(x)[-1] // 2
     x1, x2 = x[..., :half], x[..., half:]
     return x * cos + ops.concatenate([-x2, x1], axis=-1) * sin
 
@@ -183,7 +183,7 @@ class LlamaBackbone(Backbone):
         Returns:
             ``(hidden, caches)`` as :meth:`call_with_cache`.
         """
-        length = ops.shape(key_mask)[1]
+        length = ops.tensors.shape(key_mask)[1]
         write = ops.reshape(ops.equal(ops.arange(length, dtype="int32"), index), (1, length, 1, 1))
         return self._run_layers(token_ids, positions, attention.padding_bias(key_mask), caches, write)
 
@@ -202,7 +202,7 @@ class LlamaBackbone(Backbone):
                              f"{type(inputs).__name__}")
         token_ids = inputs["token_ids"]
         mask = inputs.get("padding_mask")
-        mask = np.ones(ops.shape(token_ids), "int32") if mask is None else ops.convert_to_numpy(mask)
+        mask = np.ones(ops.tensors.shape(token_ids), "int32") if mask is None else ops.convert_to_numpy(mask)
         positions = np.maximum(np.cumsum(mask, axis=1) - 1, 0)
         hidden, _ = self.call_with_cache(token_ids, positions, mask)
         return hidden

@@ -36,7 +36,7 @@ class TextEmbedder(Task):
         x = self.backbone(inputs, training=training)["sequence_output"]
         mask = inputs.get("padding_mask")
         if mask is None:
-            mask = ops.ones(ops.shape(x)[:2], "float32")
+            mask = ops.ones(ops.tensors.shape(x)[:2], "float32")
         m = ops.expand_dims(ops.cast(mask, x.dtype if hasattr(x, "dtype") else "float32"), -1)
         if self.pooling == "mean":
             pooled = ops.sum(x * m, axis=1) / ops.maximum(ops.sum(m, axis=1), 1e-9)

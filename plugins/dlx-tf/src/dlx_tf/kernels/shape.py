@@ -300,7 +300,8 @@ def full_like(x, fill_value, dtype=None):
 
 
 def _shape_list(shape):
-    return [int(shape)] if isinstance(shape, int) else [int(s) for s in shape]
+    """Sizes as ints; a run-time size (a scalar tensor: a batch in a traced graph) stays a tensor."""
+    return [int(shape)] if isinstance(shape, int) else [s if tf.is_tensor(s) else int(s) for s in shape]
 
 
 def zeros(shape, dtype=None):
@@ -330,6 +331,8 @@ def arange(start, stop=None, step=None, dtype=None):
     dt = _dt(dtype)
     if stop is None:
         start, stop = 0, start
+    if any(tf.is_tensor(v) for v in (start, stop, step)):  # run-time bounds (a batch size in a traced graph)
+        return tf.range(tf.cast(start, dt), tf.cast(stop, dt), tf.cast(step, dt))
     n = builtins.max(math.ceil((stop - start) / step), 0)
     if dt.is_integer:
         return tf.range(int(start), int(start) + n * int(step), int(step), dtype=dt)
