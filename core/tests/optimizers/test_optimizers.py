@@ -414,3 +414,14 @@ def test_get_and_errors():
     opt = O.SGD()
     with pytest.raises(ValueError, match="build"):
         opt.stateless_apply([], [], [])
+
+
+def test_apply_with_no_gradient_at_all_raises(numpy_backend):
+    """Keras raises ``No gradients provided for any variable.``; a step whose gradients were all lost
+    (read inside ``torch.no_grad()``) must not train nothing silently."""
+    v = dlx.Variable(np.ones(3, "float32"))
+    opt = dlx.optimizers.Adam()
+    with pytest.raises(ValueError, match="No gradients provided for any variable"):
+        opt.apply([None], [v])
+    opt.apply([None, np.ones(3, "float32")], [dlx.Variable(np.ones(2, "float32")), v])
+    assert np.all(v.numpy() < 1)

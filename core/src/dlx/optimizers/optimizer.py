@@ -349,7 +349,9 @@ class Optimizer:
 
     def apply(self, grads, trainable_variables=None) -> None:
         """Applies ``grads`` to ``trainable_variables`` (default: those given to :meth:`build`),
-        updating the variables in place. ``None`` gradients are skipped."""
+        updating the variables in place. ``None`` gradients are skipped; all of them ``None`` is a
+        ``ValueError`` (as Keras: a gradient read where autodiff did not record it, e.g. inside
+        ``torch.no_grad()``, would otherwise train nothing silently)."""
         grads = list(grads)
         if trainable_variables is None:
             if not self.built:
@@ -359,6 +361,9 @@ class Optimizer:
         trainable_variables = list(trainable_variables)
         if len(grads) != len(trainable_variables):
             raise ValueError(f"apply: got {len(grads)} gradients for {len(trainable_variables)} variables")
+        if grads and all(g is None for g in grads):  # as Keras: nothing to apply is a mistake, not a no-op
+            raise ValueError(f"No gradients provided for any variable: apply got None for all of "
+                             f"{[v.path for v in trainable_variables]}")
         if not self.built:
             self.build(trainable_variables)
         unknown = [v.path for v in trainable_variables if id(v) not in self._var_index]
