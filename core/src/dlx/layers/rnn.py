@@ -119,14 +119,10 @@ class RNN(Layer):
         out = self._state_sizes()[0] if out is None else out
         return out if isinstance(out, int) else out[0]
 
-    def _step(self, x_t, m_t, states, prev_out, training, projected=False):
-        """One timestep: the cell (from the projected input when ``projected``), then the mask
-        (masked steps keep the states and output the previous output, or zeros with
-        ``zero_output_for_mask``)."""
-        if projected:
-            out, new_states = self.cell.step_projected(x_t, states)
-        else:
-            out, new_states = self.cell(x_t, states, training=training)
+    def _step(self, x_t, m_t, states, prev_out, training):
+        """One timestep: the cell, then the mask (masked steps keep the states and output the
+        previous output, or zeros with ``zero_output_for_mask``)."""
+        out, new_states = self.cell(x_t, states, training=training)
         new_states = list(new_states) if isinstance(new_states, (list, tuple)) else [new_states]
         if m_t is not None:
             m = ops.expand_dims(m_t, -1)
@@ -163,26 +159,18 @@ class RNN(Layer):
             return [result, *states]
         return result
 
-    def _plain_kind(self, training):
-        """``"lstm"`` / ``"gru"`` when the cell is a built-in LSTM/GRU cell in Keras's
-        cuDNN-compatible configuration (no dropout applied), else ``None``."""
+    def _fused(self, sequences, states, training):
+        """The backend's fused kernel for the whole layer (:meth:`Backend.fused_rnn`) when the
+        cell is a built-in LSTM/GRU in Keras's cuDNN-compatible configuration, else ``None``."""
         cell = self.cell
         # the built-in cells (possibly with a backend mixin), not subclasses with their own step
         kind = next((k for c, k in ((LSTMCell, "lstm"), (GRUCell, "gru"))
                      if isinstance(cell, c) and type(cell).call is c.call), None)
-        if kind is None or (cell.activation is not activations.tanh
-                            or cell.recurrent_activation is not activations.sigmoid or not cell.use_bias
-                            or cell.recurrent_dropout > 0 or (training and cell.dropout > 0)
-                            or (kind == "gru" and not cell.reset_after)):
-            return None
-        return kind
-
-    def _fused(self, sequences, states, training):
-        """The backend's fused kernel for the whole layer (:meth:`Backend.fused_rnn`) when
-        :meth:`_plain_kind` says the cell allows it, else ``None``."""
-        cell = self.cell
-        kind = self._plain_kind(training)
         if kind is None or getattr(self, "use_cudnn", "auto") is False or len(ops.shape(sequences)) != 3:
+            return None
+        if (cell.activation is not activations.tanh or cell.recurrent_activation is not activations.sigmoid
+                or not cell.use_bias or cell.recurrent_dropout > 0 or (training and cell.dropout > 0)
+                or (kind == "gru" and not cell.reset_after)):
             return None
         from dlx.ops.dispatch import STATE
 
@@ -204,16 +192,11 @@ class RNN(Layer):
             ops.get_item(states[0], (slice(None), slice(0, 1))))
         out0 = column + ops.zeros((1, self._output_size()), column.dtype)
         keep = self.return_sequences
-        # a plain LSTM projects every timestep's input in one matmul before the loop, which then
-        # carries only the recurrent matmul (as cuDNN does; the gradient of the kernel is one matmul too)
-        projected = nd == 3 and self._plain_kind(training) == "lstm"
-        if projected:
-            xs = ops.matmul(xs, self.cell.kernel) + self.cell.bias
 
         def step(carry, inputs):
             states, prev_out = carry
             x_t, m_t = inputs
-            out, new_states = self._step(x_t, m_t, states, prev_out, training, projected)
+            out, new_states = self._step(x_t, m_t, states, prev_out, training)
             return (new_states, out), (out if keep else None)
 
         (states, last), ys = ops.scan(step, (list(states), out0), (xs, ms))

@@ -179,14 +179,6 @@ class LSTMCell(_CellBase):
         z = ops.matmul(sequence, self.kernel) + ops.matmul(h_prev, self.recurrent_kernel)
         if self.bias is not None:
             z = z + self.bias
-        return self._gates(z, c_prev)
-
-    def step_projected(self, x_proj, states):
-        """One step from ``x_proj = x @ kernel + bias`` (the RNN layer projects every timestep's
-        input at once, outside the loop; no dropout)."""
-        return self._gates(x_proj + ops.matmul(states[0], self.recurrent_kernel), states[1])
-
-    def _gates(self, z, c_prev):
         zi, zf, zc, zo = ops.split(z, 4, axis=-1)
         i = self.recurrent_activation(zi)
         f = self.recurrent_activation(zf)
