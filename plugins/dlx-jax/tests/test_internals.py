@@ -51,3 +51,14 @@ def test_plugin_gives_the_same_results_with_the_public_fallback():
     np.testing.assert_allclose(public["y"], (np.exp(x) * 2).sum(1), rtol=1e-6)
     np.testing.assert_allclose(public["z"], x @ x.T, rtol=1e-5, atol=1e-6)
     assert public == private
+
+
+def test_tracing_is_true_inside_transformations_only():
+    import jax
+
+    seen = []
+    jax.jit(lambda x: seen.append(_internals.tracing(private=True)) or x)(1.0)
+    jax.grad(lambda x: seen.append(_internals.tracing(private=True)) or x)(1.0)
+    if _internals.PRIVATE:
+        assert _internals.tracing(private=True) is False and seen == [True, True]
+    assert _internals.tracing(private=False) is True  # the fallback: always the jnp path

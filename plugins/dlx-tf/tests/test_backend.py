@@ -335,3 +335,28 @@ def test_compiled_step_with_a_varying_batch(tf_backend):
             for got, want in zip(fn(x, idx, seed), f(x, idx, seed)):
                 np.testing.assert_array_equal(got.numpy(), want.numpy())
     assert fn.experimental_get_tracing_count() == 2  # (3, 4), then (None, 4)
+
+
+def test_scan_loop_keeps_tf_parallel_iterations(tf_backend):
+    """The traced scan is one ``tf.while_loop`` whose iterations may overlap (TF's default window
+    of 10; with 1, each step's work independent of the carry waited for the previous step), and
+    its values are the Python loop's."""
+    w = np.array([[0.5, -0.25], [0.125, 0.75]], np.float32)
+    xs = np.random.default_rng(0).standard_normal((6, 3, 2)).astype(np.float32)
+
+    def step(h, x):
+        h = ops.tanh(ops.add(ops.matmul(h, w), x))
+        return h, ops.multiply(h, 2.0)
+
+    with dlx.backend.use(tf_backend):
+        fn = tf.function(lambda xs: ops.scan(step, ops.zeros((3, 2)), xs), autograph=False)
+        graph = fn.get_concrete_function(tf.TensorSpec((6, 3, 2), tf.float32)).graph
+        (h, ys) = fn(tf.constant(xs))
+    loops = [o for o in graph.get_operations() if o.type in ("While", "StatelessWhile")]
+    assert len(loops) == 1 and loops[0].get_attr("parallel_iterations") == 10
+    ref_h, ref_ys = np.zeros((3, 2)), []
+    for x in xs.astype(np.float64):
+        ref_h = np.tanh(ref_h @ w + x)
+        ref_ys.append(2 * ref_h)
+    np.testing.assert_allclose(h.numpy(), ref_h, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(ys.numpy(), np.stack(ref_ys), rtol=1e-5, atol=1e-6)

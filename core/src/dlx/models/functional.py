@@ -183,6 +183,9 @@ class Functional(Model, Function):
     def output(self):
         return self._outputs_struct
 
+    def _graph_outputs(self):
+        return self._outputs_struct if type(self).call is Functional.call else None
+
     @property
     def input_shape(self):
         return tree.map_structure(lambda t: t.shape, self._inputs_struct) if not isinstance(

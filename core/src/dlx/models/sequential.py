@@ -185,6 +185,11 @@ class Sequential(Model):
             return self._functional.output
         raise AttributeError(f"Sequential model '{self.name}' has no defined output yet (it is not built)")
 
+    def _graph_outputs(self):
+        if self._functional is None or type(self).call is not Sequential.call:
+            return None
+        return self._functional._graph_outputs()
+
     def compute_output_shape(self, input_shape):
         shape = tuple(input_shape)
         for layer in self.layers:

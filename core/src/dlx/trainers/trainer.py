@@ -45,8 +45,7 @@ def _detached(x):
 def _copy(x):
     """A new buffer with ``x``'s value (state handed to a donating compiled call must not alias
     a variable's storage)."""
-    x = _detached(x)
-    return ops.multiply(x, ops.ones_like(x)) if ops.dtype(x) != "bool" else ops.logical_and(x, True)
+    return ops.copy(_detached(x))
 
 
 # predict's default batch: as many rows as fit in this many input bytes, within these bounds (a
@@ -277,18 +276,24 @@ class Trainer:
         return out
 
     # -- building -------------------------------------------------------------------------------------
+    def _graph_outputs(self):
+        """The symbolic outputs of a model whose layer graph is known (a built functional or
+        sequential model), else ``None``: building the loss and metrics needs only their structure
+        and shapes, so no eager forward pass runs (on JAX it compiles every op once)."""
+        return None
+
     def _build_from_batch(self, batch):
         """Builds the model, the compiled loss/metrics and the optimizer from a first batch."""
         if getattr(self, "_trainer_built", False):
             return
         x, y, _ = unpack_x_y_sample_weight(batch)
-        probe = tree.map_structure(lambda a: a[: min(8, len(a))], x)
-        probe = tree.map_structure(lambda a: ops.convert_to_tensor(a), probe)
         if _defines_no_call(self):
             # a model that only defines train_step (Keras's GAN / VAE pattern): its sub-models are
             # built already and there is nothing of its own to run on the probe
             y_pred = None
-        else:
+        elif (y_pred := self._graph_outputs()) is None:
+            # no layer graph to read the outputs from: a forward pass on a few rows builds the model
+            probe = tree.map_structure(lambda a: ops.convert_to_tensor(a[: min(8, len(a))]), x)
             y_pred = self(probe, training=False)
         y_probe = None if y is None else tree.map_structure(lambda a: np.asarray(a)[: min(8, len(a))], y)
         if self._compile_loss is not None and y is not None and y_pred is not None:

@@ -44,4 +44,22 @@ def array_class(private: bool | None = None) -> type:
     return type(jax.device_put(np.zeros((), np.float32)))
 
 
-__all__ = ["PRIVATE", "WRITTEN_FOR", "array_class"]
+def tracing(private: bool | None = None) -> bool:
+    """Whether a JAX transformation (``jit``, ``grad``, ``vmap``, ``eval_shape``...) is tracing in
+    this thread: there, constants built on the host would be baked into the program, so the
+    kernels that build arrays from nothing take ``jnp`` instead.
+
+    Private: ``not jax._src.core.trace_state_clean()``. Public fallback: ``True`` (always the
+    ``jnp`` path; eager calls then compile a small program per shape, as ``jnp`` does).
+    """
+    if PRIVATE if private is None else private:
+        try:
+            from jax._src.core import trace_state_clean
+
+            return not trace_state_clean()
+        except ImportError:  # pragma: no cover - moved in a version listed in WRITTEN_FOR
+            pass
+    return True
+
+
+__all__ = ["PRIVATE", "WRITTEN_FOR", "array_class", "tracing"]

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import jax
 import jax.numpy as jnp
 
-from dlx_jax._common import arr, promote
+from dlx_jax._common import Array, arr, promote
 
 
 def _stack(fn):
@@ -16,7 +17,10 @@ def _stack(fn):
 
 
 def copy(x):
-    return jnp.array(arr(x), copy=True)
+    x = arr(x)
+    if type(x) is Array:  # a concrete array: a buffer copy (jnp.array(copy=True) compiles one per shape)
+        return jax.device_put(x, may_alias=False)
+    return jnp.array(x, copy=True)
 
 
 def diff(a, n=1, axis=-1):

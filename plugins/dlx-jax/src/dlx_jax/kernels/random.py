@@ -64,6 +64,9 @@ def _fdt(dtype):
 #: eager samples are drawn for a flat length rounded up to a power of two (at least this), so
 #: that building a model compiles ``random_bits`` once per length class instead of once per shape
 _HOST_MIN = 1 << 12
+#: eager draws of at most this many elements take their bits from the spec's NumPy Threefry (a
+#: few milliseconds; compiling ``random_bits`` for a length class costs a few hundred)
+_NUMPY_MAX = 1 << 16
 
 
 def _host_samples(transform, seed, shape, *params):
@@ -76,9 +79,12 @@ def _host_samples(transform, seed, shape, *params):
         return None
     shape = _shape(shape)
     n = math.prod(shape)
-    length = max(_HOST_MIN, 1 << max(n - 1, 0).bit_length())
-    bits = np.asarray(random_bits(s, (length,)))[:n].reshape(shape)
-    return jnp.asarray(transform(bits, *params))
+    if n <= _NUMPY_MAX:
+        bits = spec.random_bits(np.asarray(s), shape)
+    else:
+        length = max(_HOST_MIN, 1 << max(n - 1, 0).bit_length())
+        bits = np.asarray(random_bits(s, (length,)))[:n].reshape(shape)
+    return jax.device_put(np.asarray(transform(bits, *params)))  # a transfer (jnp.asarray compiles one)
 
 
 def random_uniform(seed, shape, minval=0.0, maxval=1.0, dtype=None):

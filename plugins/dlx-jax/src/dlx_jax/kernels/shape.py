@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import math
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -11,6 +13,7 @@ from jax import lax
 from dlx import dtypes
 from dlx.ops.defs.shape import dense_only as _dense_only
 from dlx_jax._common import INT32, Array, arr, axis_arg, axis_tuple, floatx, np_dtype, promote
+from dlx_jax._internals import tracing
 
 
 def reshape(x, newshape):
@@ -170,32 +173,49 @@ def ravel(x):
     return jnp.ravel(arr(x))
 
 
+#: eager constants of at most this many elements are built on the host and transferred
+_HOST_FILL_MAX = 1 << 20
+
+
+def _filled(shape, value, dt):
+    """``jnp.full(shape, value, dt)``; eagerly (nothing tracing), a small one is a NumPy array and
+    one transfer instead: ``jnp.full`` compiles a program per shape, which is most of the cost
+    of building a model's variables and optimizer slots."""
+    if tracing() or math.prod(shape) > _HOST_FILL_MAX or isinstance(value, jax.core.Tracer):
+        return jnp.full(shape, value, dt)
+    return jax.device_put(np.full(shape, np.asarray(value), dt))  # an array fill casts as jnp does
+
+
+def _shape(shape):
+    return (int(shape),) if isinstance(shape, (int, np.integer)) else tuple(shape)
+
+
 def zeros_like(x, dtype=None):
     x = arr(x)
-    return jnp.zeros(x.shape, x.dtype if dtype is None else np_dtype(dtype))
+    return _filled(x.shape, 0, x.dtype if dtype is None else np_dtype(dtype))
 
 
 def ones_like(x, dtype=None):
     x = arr(x)
-    return jnp.ones(x.shape, x.dtype if dtype is None else np_dtype(dtype))
+    return _filled(x.shape, 1, x.dtype if dtype is None else np_dtype(dtype))
 
 
 def full_like(x, fill_value, dtype=None):
     x = arr(x)
-    return jnp.full(x.shape, fill_value, x.dtype if dtype is None else np_dtype(dtype))
+    return _filled(x.shape, fill_value, x.dtype if dtype is None else np_dtype(dtype))
 
 
 def zeros(shape, dtype=None):
-    return jnp.zeros(shape, floatx() if dtype is None else np_dtype(dtype))
+    return _filled(_shape(shape), 0, floatx() if dtype is None else np_dtype(dtype))
 
 
 def ones(shape, dtype=None):
-    return jnp.ones(shape, floatx() if dtype is None else np_dtype(dtype))
+    return _filled(_shape(shape), 1, floatx() if dtype is None else np_dtype(dtype))
 
 
 def full(shape, fill_value, dtype=None):
     dt = np_dtype(dtype if dtype is not None else dtypes.result_type(fill_value))
-    return jnp.full(shape, fill_value, dt)
+    return _filled(_shape(shape), fill_value, dt)
 
 
 def eye(N, M=None, k=0, dtype=None):

@@ -107,7 +107,10 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
         return i + (-1 if reverse else 1), tuple(tree.flatten(c)[0]), outs
 
     start = n - 1 if reverse else 0
-    parallel = 10 if isinstance(unroll, bool) else max(int(unroll), 1)
+    # TF's window of (at least) 10 iterations in flight, never 1: a step's work that does not wait
+    # for the carry (reading x_t, its input projection, writing y) then overlaps the recurrence,
+    # forward and in the gradient loop (with 1, every op of every step ran in sequence)
+    parallel = 10 if isinstance(unroll, bool) else max(10, int(unroll))
     _, c_flat, outs = tf.while_loop(lambda i, c, o: i >= 0 if reverse else i < n, body,
                                     (tf.constant(start, tf.int32) if isinstance(start, int) else start,
                                      tuple(c_leaves), outputs), parallel_iterations=parallel)

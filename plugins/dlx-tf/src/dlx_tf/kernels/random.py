@@ -8,6 +8,7 @@ import math
 import numpy as np
 
 from dlx import dtypes
+from dlx.ops.defs import random as spec
 from dlx_tf._core import TF, fl, static_shape, tensor, tf
 from dlx_tf.kernels.elementwise import _erfinv64
 
@@ -100,6 +101,11 @@ def _static_eager(shape) -> bool:
             and math.prod(int(d) for d in shape) < 2**32)
 
 
+#: eager draws of at most this many elements take their bits from the spec's NumPy Threefry (a
+#: few milliseconds; XLA compiling the generator for a new element count costs a few hundred)
+_NUMPY_MAX = 1 << 16
+
+
 def _seed(seed) -> tf.Tensor:
     s = tensor(seed)
     if static_shape(s) != (2,):
@@ -118,6 +124,8 @@ def _bits(seed, shape) -> tf.Tensor:
         return tf.reshape(_eager_draw(seed, n, ("bits",)), shape)
     if n == 0:
         return tf.zeros(shape, tf.uint32)
+    if n <= _NUMPY_MAX and tf.executing_eagerly():
+        return tf.constant(spec.random_bits(_seed(seed).numpy(), shape))
     if n < 2**31:
         return tf.reshape(_THREEFRY_32(_seed(seed), tf.constant(n, tf.int32)), shape)
     return tf.reshape(_THREEFRY_64(_seed(seed), tf.constant(n, tf.int64)), shape)
