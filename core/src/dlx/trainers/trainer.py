@@ -30,6 +30,7 @@ from dlx.trainers.compile_utils import CompileLoss, CompileMetrics, compile_conf
 from dlx.trainers.data_adapters import pack_x_y_sample_weight, train_validation_split, unpack_x_y_sample_weight
 from dlx.trainers.data_adapters.data_adapter import to_numpy_leaf
 from dlx.trainers.epoch_iterator import EpochIterator
+from dlx.trainers._predict_batch import default_predict_batch_size as _default_predict_batch_size
 from dlx.variables import StatelessScope
 
 _backend = registry.current  # the active backend (selected on first use)
@@ -46,35 +47,6 @@ def _copy(x):
     """A new buffer with ``x``'s value (state handed to a donating compiled call must not alias
     a variable's storage)."""
     return ops.copy(_detached(x))
-
-
-# predict's default batch: as many rows as fit in this many input bytes, within these bounds (a
-# 1,024-row MNIST-sized input is one compiled call; Keras's fixed 32 makes it 32 calls)
-_PREDICT_BATCH_BYTES = 8 << 20
-_PREDICT_BATCH_ROWS = (32, 1024)
-
-
-def _default_predict_batch_size(leaves) -> int:
-    row_bytes = 0
-    for a in leaves:
-        n = 1
-        for d in tuple(a.shape)[1:]:
-            n *= int(d) if d is not None else 1
-        row_bytes += n * _itemsize(a.dtype)
-    lo, hi = _PREDICT_BATCH_ROWS
-    return int(max(lo, min(hi, _PREDICT_BATCH_BYTES // max(1, row_bytes))))
-
-
-def _itemsize(dtype) -> int:
-    from dlx import dtypes
-
-    try:
-        return int(np.dtype(dtype).itemsize)
-    except TypeError:  # a framework dtype object
-        try:
-            return int(dtypes.to_numpy_dtype(dtypes.standardize(dtype)).itemsize)
-        except (TypeError, ValueError):
-            return 4
 
 
 def pythonify_logs(logs) -> dict:
