@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 _PREDICT_BATCH_BYTES = 8 << 20
-_PREDICT_BATCH_ROWS = (32, 1024)
+PREDICT_BATCH_ROWS = (32, 1024)
 
 
 def default_predict_batch_size(leaves) -> int:
@@ -17,7 +17,7 @@ def default_predict_batch_size(leaves) -> int:
         for d in tuple(a.shape)[1:]:
             n *= int(d) if d is not None else 1
         row_bytes += n * _itemsize(a.dtype)
-    lo, hi = _PREDICT_BATCH_ROWS
+    lo, hi = PREDICT_BATCH_ROWS
     return int(max(lo, min(hi, _PREDICT_BATCH_BYTES // max(1, row_bytes))))
 
 

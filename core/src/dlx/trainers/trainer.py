@@ -26,11 +26,12 @@ from dlx import tree_util as tree
 from dlx.backend import registry
 from dlx.distribution import engine as distribution_engine
 from dlx.metrics import Mean
+from dlx.trainers._predict_batch import PREDICT_BATCH_ROWS as _PREDICT_BATCH_ROWS
+from dlx.trainers._predict_batch import default_predict_batch_size as _default_predict_batch_size
 from dlx.trainers.compile_utils import CompileLoss, CompileMetrics, compile_config
 from dlx.trainers.data_adapters import pack_x_y_sample_weight, train_validation_split, unpack_x_y_sample_weight
 from dlx.trainers.data_adapters.data_adapter import to_numpy_leaf
 from dlx.trainers.epoch_iterator import EpochIterator
-from dlx.trainers._predict_batch import default_predict_batch_size as _default_predict_batch_size
 from dlx.variables import StatelessScope
 
 _backend = registry.current  # the active backend (selected on first use)
