@@ -115,31 +115,35 @@ def _period(size, mode):
     return 2 * size  # reflect
 
 
-def _host_axis(first, taps, size, mode):
-    """One axis of :func:`_sample_pixels_host`: ``first`` (int array) is each pixel's first tap,
-    the others follow at ``+1``. Returns the taps' offsets into a padded axis and, per padded
-    position, the input index it holds (``_fix`` of it) and whether that is in range. Far-out
+def _host_taps(first, taps, size, mode):
+    """One axis of :func:`_sample_pixels_host`: ``first`` (an int array) is each pixel's first tap,
+    the others follow at ``+1``. Per tap, ``(_fix(tap), in-range mask or None)``, looked up in
+    small tables over the taps' range (one gather each, no folding arithmetic per pixel). Far-out
     taps are first moved to equivalent ones near the image (clamped for ``constant`` /
-    ``nearest``, shifted by whole periods for the folding modes), so the padding stays small."""
-    lo, hi = int(first.min()), int(first.max()) + taps - 1
+    ``nearest``, shifted by whole periods for the folding modes), so the tables stay small."""
+    lo, hi = int(first.min()), int(first.max())
     if mode in ("constant", "nearest"):
-        if lo < -2 or hi > size + 1:  # beyond one tap outside, every tap reads the same border
+        if lo < -2 or hi > size:  # beyond one tap outside, every tap reads the same border
             first = np.clip(first, -2, size)
-            lo, hi = max(lo, -2), min(hi, size + 1)
+            lo, hi = max(lo, -2), min(hi, size)
     elif hi - lo > 2 * _period(size, mode):
         first = np.mod(first, _period(size, mode))
-        lo, hi = int(first.min()), int(first.max()) + taps - 1
-    src = np.arange(lo, hi + 1, dtype=np.int64)
-    return first - lo, _fix(src, size, mode, np), (src >= 0) & (src < size)
+        lo, hi = int(first.min()), int(first.max())
+    j = first - lo
+    src = np.arange(lo, hi + taps, dtype=np.int64)
+    fixed = _fix(src, size, mode, np).astype(np.int32)  # (an int64 table gathers several times slower)
+    inside = (src >= 0) & (src < size)
+    n = hi - lo + 1
+    return [(np.take(fixed[d:d + n], j), np.take(inside[d:d + n], j) if mode == "constant" else None)
+            for d in range(taps)]
 
 
 def _sample_pixels_host(x, y_in, x_in, order, mode, cval):
     """``sample(x, [("index", batch), y_in, x_in], order, mode, cval)`` for NumPy arrays on the
     host, equal to it bit for bit: ``x`` ``(b, h, w, c)``, ``y_in`` / ``x_in`` ``(b, h, w)`` float.
-
-    The folding is done once per position of the small grid the taps cover (a table of pixel
-    indices), so a tap is a table lookup and one gather of a pixel's channels, with no folding
-    arithmetic per pixel; the taps, weights and sums are ``sample``'s, in the same order."""
+    The same taps, weights and sums in the same order, in NumPy without per-op dispatch: the
+    folded indices come from small tables (:func:`_host_taps`) and one gather reads a pixel's
+    channels at once."""
     b, h, w, c = x.shape
     dt = x.dtype
     taps = 1 if order == 0 else 2
@@ -153,21 +157,16 @@ def _sample_pixels_host(x, y_in, x_in, order, mode, cval):
             ups = [v - low for v, low in zip((y_in, x_in), lows)]
             firsts = [low.astype(np.int32) for low in lows]
             weights = [[1.0 - up, up] for up in ups]
-    (jy, fetch_y, ok_y), (jx, fetch_x, ok_x) = (_host_axis(f, taps, n, mode) for f, n in zip(firsts, (h, w)))
-    # pixel index (in the image) of each position of the padded grid, and whether it is inside
-    wp = len(fetch_x)
-    table = (fetch_y[:, None] * w + fetch_x).astype(np.int32).reshape(-1)
-    inside = (ok_y[:, None] & ok_x).reshape(-1) if mode == "constant" else None
+    ys, xs = (_host_taps(f, taps, n, mode) for f, n in zip(firsts, (h, w)))
     flat = x.reshape(b * h * w, c)
-    corner = jy * wp + jx
-    base = (np.arange(b, dtype=np.int64) * (h * w)).reshape(b, 1, 1)
+    base = (np.arange(b, dtype=np.intp) * (h * w)).reshape(b, 1, 1)
     out = None
-    for dy, wy in enumerate(weights[0]):
-        for dx, wx in enumerate(weights[1]):
-            at = corner + (dy * wp + dx) if dy or dx else corner
-            v = np.take(flat, np.take(table, at) + base, axis=0)
-            if inside is not None:
-                v = np.where(np.take(inside, at)[..., None], v, cval)
+    for (iy, oky), wy in zip(ys, weights[0]):
+        row = iy * w + base
+        for (ix, okx), wx in zip(xs, weights[1]):
+            v = np.take(flat, row + ix, axis=0)
+            if oky is not None:
+                v = np.where((oky & okx)[..., None], v, cval)
             if wy is not None:
                 wt = (wy * wx)[..., None]
                 if not np.issubdtype(dt, np.floating):
