@@ -26,6 +26,35 @@ def test_resize_area_matches_tensorflow(shape, size):
     np.testing.assert_allclose(got, want, atol=1e-6)
 
 
+@pytest.mark.parametrize("interpolation", ["bilinear", "nearest"])
+@pytest.mark.parametrize("fill_mode", ["constant", "nearest", "wrap", "mirror", "reflect"])
+def test_affine_transform_matches_jax_map_coordinates_far_outside(fill_mode, interpolation):
+    # the NumPy backend's affine_transform samples on the host with folding tables (taps far
+    # outside are clamped or shifted by whole periods first); jax.scipy.ndimage.map_coordinates
+    # (what Keras's JAX backend calls) is the oracle, per image and channel
+    jax = pytest.importorskip("jax")
+    from jax.scipy import ndimage
+
+    r = np.random.default_rng(3)
+    x = r.uniform(0, 255, (3, 7, 9, 2)).astype(np.float32)
+    ang = r.uniform(-2.0, 2.0, 3)
+    sc = np.array([0.7, 1.9, 25.0])  # the last one reads up to hundreds of pixels outside
+    t = np.stack([sc * np.cos(ang), -sc * np.sin(ang), r.uniform(-30, 30, 3), sc * np.sin(ang),
+                  sc * np.cos(ang), r.uniform(-30, 30, 3), 0 * ang, 0 * ang], -1).astype(np.float32)
+    got = np.asarray(dlx.ops.image.affine_transform(x, t, interpolation=interpolation, fill_mode=fill_mode,
+                                                    fill_value=7.0))
+    yy, xx = np.meshgrid(np.arange(7, dtype=np.float32), np.arange(9, dtype=np.float32), indexing="ij")
+    order = 1 if interpolation == "bilinear" else 0
+    with jax.default_device(jax.devices("cpu")[0]):
+        for i in range(3):
+            a0, a1, a2, b0, b1, b2 = t[i, :6]
+            coords = [yy * b1 + xx * b0 + b2, yy * a1 + xx * a0 + a2]
+            for ch in range(2):
+                want = np.asarray(ndimage.map_coordinates(x[i, :, :, ch], coords, order, mode=fill_mode, cval=7.0))
+                np.testing.assert_allclose(got[i, :, :, ch], want, rtol=1e-5, atol=1e-3,
+                                           err_msg=f"image {i} channel {ch}")
+
+
 @pytest.mark.parametrize(("shape", "size", "padding", "fmt"), [
     ((2, 6, 9, 3), (2, 3), "valid", "channels_last"),
     ((7, 5, 2), (3, 2), "same", "channels_last"),

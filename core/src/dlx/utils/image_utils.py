@@ -5,6 +5,7 @@ as TensorFlow's ``resize`` (half-pixel centers, no antialiasing), the others by 
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import pathlib
@@ -50,23 +51,50 @@ def decode_image_file(path, channels: int) -> np.ndarray:
     return arr[..., None] if arr.ndim == 2 else arr
 
 
-def _resize_axis_bilinear(x: np.ndarray, out: int, axis: int) -> np.ndarray:
-    n = x.shape[axis]
-    if n == out:
-        return x
-    # source coordinates and weights in float32, as TensorFlow's kernel computes them
+@functools.lru_cache(maxsize=512)
+def _bilinear_taps(n: int, out: int, inner: int):
+    """TensorFlow's bilinear sampling of ``n`` pixels at ``out`` (half-pixel centers, clamped
+    edges), for rows of ``inner`` values: the flat indices of the lower then the upper source
+    pixels (``2 * out * inner``) and the float32 weight of the upper one (``out * inner``), the
+    coordinates computed in float32 as TensorFlow's kernel computes them. Read-only (cached)."""
     scale = np.float32(n / out)
     src = (np.arange(out, dtype=np.float32) + np.float32(0.5)) * scale - np.float32(0.5)
     lo_f = np.floor(src)
     frac = (src - lo_f).astype(np.float32)
-    lo = np.clip(lo_f.astype(np.int64), 0, n - 1)
-    hi = np.clip(np.ceil(src).astype(np.int64), 0, n - 1)
-    a = np.take(x, lo, axis=axis)
-    b = np.take(x, hi, axis=axis)
-    shape = [1] * x.ndim
-    shape[axis] = out
-    frac = frac.reshape(shape)
-    return a + (b - a) * frac
+    lo = np.clip(lo_f.astype(np.intp), 0, n - 1)
+    hi = np.clip(np.ceil(src).astype(np.intp), 0, n - 1)
+    idx = (np.concatenate([lo, hi])[:, None] * inner + np.arange(inner)).reshape(-1)
+    frac = np.repeat(frac, inner)
+    idx.flags.writeable = frac.flags.writeable = False
+    return idx, frac
+
+
+def _resize_bilinear(image: np.ndarray, h: int, w: int) -> np.ndarray:
+    """``image`` (``(height, width, ...)``) resized to ``(h, w, ...)`` in float32 as TensorFlow's
+    bilinear ``resize``: the rows and columns the output reads are gathered from the input as it
+    is (``2h x 2w`` pixels, not the whole image), then interpolated along the columns and then
+    the rows (TensorFlow's order of operations), on ``(rows, columns * channels)`` planes."""
+    ih, iw, *rest = image.shape
+    c = int(np.prod(rest, dtype=np.int64))
+    x = image.reshape(ih, iw * c)
+    if ih != h:
+        rows, fy = _bilinear_taps(ih, h, 1)
+        x = x[rows]
+    if iw != w:
+        cols, fx = _bilinear_taps(iw, w, c)
+        x = x[:, cols]
+    x = x.astype(np.float32)  # a new array: the lerps below work in place, lo + (hi - lo) * weight
+    if iw != w:
+        lo, x = x[:, :w * c], x[:, w * c:]
+        x -= lo
+        x *= fx
+        x += lo
+    if ih != h:
+        lo, x = x[:h], x[h:]
+        x -= lo
+        x *= fy[:, None]
+        x += lo
+    return x.reshape(h, w, *rest)
 
 
 def _resize_axis_nearest(x: np.ndarray, out: int, axis: int) -> np.ndarray:
@@ -81,15 +109,14 @@ def resize(image: np.ndarray, size, interpolation: str = "bilinear") -> np.ndarr
     """Resizes a ``(h, w, c)`` image to ``size = (height, width)``: float32 out, except
     ``"nearest"``, which keeps the input dtype (as TensorFlow's ``resize``)."""
     h, w = size
-    x = np.asarray(image, dtype=np.float32)
     if interpolation == "bilinear":
-        # TensorFlow's bilinear (half-pixel centers, clamped edges); separable, columns then rows
-        return _resize_axis_bilinear(_resize_axis_bilinear(x, w, 1), h, 0).astype(np.float32)
+        return _resize_bilinear(np.asarray(image), h, w)
     if interpolation == "nearest":  # keeps the input dtype, as TensorFlow's
         img = np.asarray(image)
         return _resize_axis_nearest(_resize_axis_nearest(img, h, 0), w, 1)
     if interpolation not in INTERPOLATIONS:
         raise ValueError(f"interpolation={interpolation!r}; expected one of {INTERPOLATIONS}")
+    x = np.asarray(image, dtype=np.float32)
     if x.shape[:2] == (h, w):
         return x
     Image = _pil()

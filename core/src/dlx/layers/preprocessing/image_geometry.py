@@ -81,11 +81,8 @@ class RandomFlip(BaseImagePreprocessingLayer):
             return images
         x, single = _batched(images)
         ha, wa = hw_axes(4, self.data_format)
-        flips = transformation["flips"]
-        if self.mode in ("horizontal", "horizontal_and_vertical"):
-            x = ops.where(flips, ops.flip(x, axis=wa), x)
-        if self.mode in ("vertical", "horizontal_and_vertical"):
-            x = ops.where(flips, ops.flip(x, axis=ha), x)
+        axes = {"horizontal": (wa,), "vertical": (ha,), "horizontal_and_vertical": (ha, wa)}[self.mode]
+        x = ops.where(transformation["flips"], ops.flip(x, axis=axes), x)  # one draw flips both ways
         return ops.squeeze(x, 0) if single else x
 
     def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):

@@ -34,21 +34,23 @@ INTERPOLATIONS = {"nearest": 0, "bilinear": 1}
 
 
 # ------------------------------------------------------------------------------ sampling
-def _mirror(idx, size):
+def _mirror(idx, size, xp=K):
     if size == 1:
-        return K.zeros_like(idx)
+        return xp.zeros_like(idx)
     s = size - 1
-    return K.abs(K.mod(idx + s, 2 * s) - s)
+    return xp.abs(xp.mod(idx + s, 2 * s) - s)
 
 
-def _fix(idx, size, mode):
+def _fix(idx, size, mode, xp=K):
+    """Integer indices folded into ``[0, size)`` by ``mode``, with ``xp``'s functions (the ops, or
+    NumPy on the host)."""
     if mode in ("constant", "nearest"):
-        return K.clip(idx, 0, size - 1)
+        return xp.clip(idx, 0, size - 1)
     if mode == "wrap":
-        return K.mod(idx, size)
+        return xp.mod(idx, size)
     if mode == "mirror":
-        return _mirror(idx, size)
-    return K.floor_divide(_mirror(2 * idx + 1, 2 * size + 1) - 1, 2)  # reflect
+        return _mirror(idx, size, xp)
+    return xp.floor_divide(_mirror(2 * idx + 1, 2 * size + 1, xp) - 1, 2)  # reflect
 
 
 def sample(x, coords, order, mode="constant", cval=0.0):
@@ -101,6 +103,87 @@ def sample(x, coords, order, mode="constant", cval=0.0):
         out = K.cast(K.sign(out) * K.floor(K.abs(out) + 0.5), dt)
     elif tensors.dtype(out) != dt:
         out = K.cast(out, dt)
+    return out
+
+
+def _period(size, mode):
+    """The period of ``_fix(., size, mode)`` for the folding modes."""
+    if mode == "wrap":
+        return size
+    if mode == "mirror":
+        return max(2 * (size - 1), 1)
+    return 2 * size  # reflect
+
+
+def _host_taps(first, taps, size, mode):
+    """One axis of :func:`_sample_pixels_host`: ``first`` (an int array) is each pixel's first tap,
+    the others follow at ``+1``. Per tap, ``(_fix(tap), in-range mask or None)``, looked up in
+    small tables over the taps' range (one gather each, no folding arithmetic per pixel). Far-out
+    taps are first moved to equivalent ones near the image (clamped for ``constant`` /
+    ``nearest``, shifted by whole periods for the folding modes), so the tables stay small."""
+    lo, hi = int(first.min()), int(first.max())
+    if mode in ("constant", "nearest"):
+        if lo < -2 or hi > size:  # beyond one tap outside, every tap reads the same border
+            first = np.clip(first, -2, size)
+            lo, hi = max(lo, -2), min(hi, size)
+    elif hi - lo > 2 * _period(size, mode):
+        first = np.mod(first, _period(size, mode))
+        lo, hi = int(first.min()), int(first.max())
+    j = first - lo
+    src = np.arange(lo, hi + taps, dtype=np.int64)
+    fixed = _fix(src, size, mode, np).astype(np.int32)  # (an int64 table gathers several times slower)
+    inside = (src >= 0) & (src < size)
+    n = hi - lo + 1
+    return [(np.take(fixed[d:d + n], j), np.take(inside[d:d + n], j) if mode == "constant" else None)
+            for d in range(taps)]
+
+
+def _sample_pixels_host(x, y_in, x_in, order, mode, cval):
+    """``sample(x, [("index", batch), y_in, x_in], order, mode, cval)`` for NumPy arrays on the
+    host, equal to it bit for bit: ``x`` ``(b, h, w, c)``, ``y_in`` / ``x_in`` ``(b, h, w)`` float.
+    The same taps, weights and sums in the same order, in NumPy without per-op dispatch: the
+    folded indices come from small tables (:func:`_host_taps`) and one gather reads a pixel's
+    channels at once."""
+    b, h, w, c = x.shape
+    dt = x.dtype
+    taps = 1 if order == 0 else 2
+    cval = np.asarray(cval).astype(dt)
+    with np.errstate(all="ignore"):  # as the cast op: out-of-range floats give any int
+        if order == 0:
+            firsts = [(np.sign(v) * np.floor(np.abs(v) + 0.5)).astype(np.int32) for v in (y_in, x_in)]
+            weights = [[None], [None]]
+        else:
+            lows = [np.floor(v) for v in (y_in, x_in)]
+            ups = [v - low for v, low in zip((y_in, x_in), lows)]
+            firsts = [low.astype(np.int32) for low in lows]
+            weights = [[1.0 - up, up] for up in ups]
+    ys, xs = (_host_taps(f, taps, n, mode) for f, n in zip(firsts, (h, w)))
+    flat = x.reshape(b * h * w, c)
+    base = (np.arange(b, dtype=np.intp) * (h * w)).reshape(b, 1, 1)
+    out = None
+    for (iy, oky), wy in zip(ys, weights[0]):
+        row = iy * w + base
+        for (ix, okx), wx in zip(xs, weights[1]):
+            v = np.take(flat, row + ix, axis=0)
+            if oky is not None:
+                v = np.where((oky & okx)[..., None], v, cval)
+            if wy is not None:
+                wt = (wy * wx)[..., None]
+                if not np.issubdtype(dt, np.floating):
+                    v = wt * v.astype(wt.dtype)
+                elif np.result_type(wt, v) == v.dtype:
+                    v *= wt  # v is a fresh array
+                else:
+                    v = wt * v
+            if out is None:
+                out = v
+            else:
+                out += v
+    if not np.issubdtype(dt, np.floating) and out.dtype != dt:
+        with np.errstate(all="ignore"):
+            out = (np.sign(out) * np.floor(np.abs(out) + 0.5)).astype(dt)
+    elif out.dtype != dt:
+        out = out.astype(dt)
     return out
 
 
@@ -202,16 +285,15 @@ def affine_transform_decomposition(images, transform, interpolation="bilinear", 
     # Keras's mapping: output (y, x, channel k) reads input row b1 y + b0 x + c0 k + b2 and column
     # a1 y + a0 x + c1 k + a2 (with c0 = c1 = 0 the usual affine map; no projective division)
     order = INTERPOLATIONS[interpolation]
-    bi, ci = _grid(b, h, w, c)
-    if isinstance(t, np.ndarray) and not np.any(t[:, 6:]):
+    if isinstance(t, np.ndarray) and isinstance(x, np.ndarray) and not np.any(t[:, 6:]):
         # the usual affine map, known on the host (NumPy backend, no gradient tape): one
-        # coordinate per pixel, shared by its channels -- the index arithmetic runs per pixel and
-        # each tap gathers a pixel's channels at once
+        # coordinate per pixel, shared by its channels, sampled in NumPy directly
         plane = (b, h, w)
-        y_in = K.reshape(K.broadcast_to(yy * b1 + xx * b0 + b2, (b, h, w, 1)), plane)
-        x_in = K.reshape(K.broadcast_to(yy * a1 + xx * a0 + a2, (b, h, w, 1)), plane)
-        y = sample(x, [("index", K.reshape(bi, (b, 1, 1))), y_in, x_in], order, fill_mode, fill_value)
+        y_in = np.broadcast_to(yy * b1 + xx * b0 + b2, (b, h, w, 1)).reshape(plane)
+        x_in = np.broadcast_to(yy * a1 + xx * a0 + a2, (b, h, w, 1)).reshape(plane)
+        y = _sample_pixels_host(x, y_in, x_in, order, fill_mode, fill_value)
     else:
+        bi, ci = _grid(b, h, w, c)
         full = (b, h, w, c)
         y_in = K.broadcast_to(yy * b1 + xx * b0 + cc * c0 + b2, full)
         x_in = K.broadcast_to(yy * a1 + xx * a0 + cc * c1 + a2, full)
