@@ -23,9 +23,6 @@ class Metric:
 
     def __init__(self, dtype=None, name=None):
         self.name = name or _snake(type(self).__name__)
-        #: the name the state variables sit under in ``get_state_tree`` (Keras scopes them by the
-        #: name the metric was created with; ``compile`` renames a metric given as "mae" later)
-        self.variable_scope = self.name
         self._dtype = dtypes.standardize(dtype) if dtype is not None else None
         self._variables: list[Variable] = []
         self._initial_values: list[Any] = []

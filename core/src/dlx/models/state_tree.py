@@ -15,12 +15,9 @@ def variables_by_group(model) -> dict:
               "non_trainable_variables": [(v.path, v) for v in model.non_trainable_variables]}
     if getattr(model, "optimizer", None) is not None:
         groups["optimizer_variables"] = [(v.path, v) for v in model.optimizer.variables]
-    metrics = getattr(model, "metrics", [])
-    scopes = [getattr(m, "variable_scope", m.name) for m in metrics]
-    # two metrics created under one name (metrics=["mae", "mean_absolute_error"]) keep their log names
-    scopes = [s if scopes.count(s) == 1 else m.name for s, m in zip(scopes, metrics)]
-    groups["metrics_variables"] = [(v.path if "/" in v.path else f"{scope}/{v.path}", v)
-                                   for m, scope in zip(metrics, scopes) for v in m.variables]
+    # a metric's variable paths carry the metric's name at creation (Metric.add_variable)
+    groups["metrics_variables"] = [(v.path if "/" in v.path else f"{m.name}/{v.path}", v)
+                                   for m in getattr(model, "metrics", []) for v in m.variables]
     return groups
 
 

@@ -21,8 +21,8 @@ class OptimizerMap(MutableMapping):
     >>> import dlx
     >>> m = dlx.optimizers.OptimizerMap(dlx.optimizers.RMSprop())
     >>> m["encoder/.*"] = dlx.optimizers.SGD()
-    >>> m["encoder/dense/kernel"].name, m["decoder/dense/kernel"].name
-    ('sgd', 'rm_sprop')
+    >>> type(m["encoder/dense/kernel"]).__name__, type(m["decoder/dense/kernel"]).__name__
+    ('SGD', 'RMSprop')
 
     Arguments:
         default_optimizer: the optimizer of the variables no key matches.

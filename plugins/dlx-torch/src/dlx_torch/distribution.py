@@ -28,6 +28,7 @@ updated values. Reading a sharded variable outside the step (``evaluate``, ``pre
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 from datetime import timedelta
@@ -90,6 +91,14 @@ def initialize(job_addresses, num_processes, process_id) -> None:
                          f"{rank if rank >= 0 else None}, MASTER_ADDR={os.environ.get('MASTER_ADDR')}")
     backend = "nccl" if DEVICE.type == "cuda" else "gloo"
     tdist.init_process_group(backend, rank=rank, world_size=world, timeout=timedelta(minutes=5))
+    # torch asks for destroy_process_group before exit: a process group left to the interpreter's
+    # teardown can end the process in std::terminate from a communication thread still joinable
+    atexit.register(_destroy_at_exit)
+
+
+def _destroy_at_exit() -> None:
+    if _ready():
+        tdist.destroy_process_group()
 
 
 def launch(num_devices) -> Launch:

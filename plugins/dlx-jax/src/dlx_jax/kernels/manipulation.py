@@ -18,8 +18,10 @@ def _stack(fn):
 
 def copy(x):
     x = arr(x)
-    if type(x) is Array:  # a concrete array: a buffer copy (jnp.array(copy=True) compiles one per shape)
-        return jax.device_put(x, may_alias=False)
+    if type(x) is Array and x.is_fully_addressable:
+        # a concrete array: a buffer copy on its own sharding (jnp.array(copy=True) compiles one per
+        # shape); an array spread over several processes is copied by the compiled path
+        return jax.device_put(x, x.sharding, may_alias=False)
     return jnp.array(x, copy=True)
 
 
