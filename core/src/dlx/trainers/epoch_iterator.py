@@ -67,6 +67,10 @@ class Prefetcher:
 
     def close(self):
         self._stop.set()
+        # wait for the producer to leave the batch it is converting: a daemon thread still inside a
+        # framework call when the interpreter exits can end the process in std::terminate (torch)
+        if self._thread is not threading.current_thread():
+            self._thread.join(timeout=10)
 
 
 class EpochIterator:
