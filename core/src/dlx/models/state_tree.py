@@ -47,11 +47,12 @@ def get_state_tree(model, value_format="backend_tensor") -> dict:
     return {group: _nested(vs, value_format, group) for group, vs in variables_by_group(model).items()}
 
 
-def _flat(tree, prefix=""):
+def flatten_paths(tree, prefix=""):
+    """``(path, leaf)`` pairs of a nested dict, paths joined with ``/``."""
     for k, v in tree.items():
         path = f"{prefix}/{k}" if prefix else k
         if isinstance(v, dict):
-            yield from _flat(v, path)
+            yield from flatten_paths(v, path)
         else:
             yield path, v
 
@@ -65,7 +66,7 @@ def set_state_tree(model, state_tree) -> None:
         if group not in groups:
             raise ValueError(f"set_state_tree: unknown group {group!r}; expected some of {sorted(groups)}")
         by_path = dict(groups[group])
-        for path, value in _flat(sub):
+        for path, value in flatten_paths(sub):
             var = by_path.get(path)
             if var is None:
                 raise ValueError(f"set_state_tree: the model has no {group} at path {path!r}")

@@ -24,6 +24,7 @@ import warnings
 
 import numpy as np
 
+from dlx.models.state_tree import flatten_paths
 from dlx.saving.errors import FileFormatError, WeightsMismatchError
 
 STEP_MARKER = "_CHECKPOINT_METADATA"  # the file Orbax writes into every committed step folder
@@ -148,15 +149,6 @@ def _load(step: str, names) -> dict:
         return v1.load_checkpointables(step, request)
 
 
-def _flat(tree, prefix=""):
-    for k, v in tree.items():
-        path = f"{prefix}/{k}" if prefix else k
-        if isinstance(v, dict):
-            yield from _flat(v, path)
-        else:
-            yield path, v
-
-
 def _strip_head(paths) -> dict[str, str]:
     """``{path without its first component: path}`` when every path has the same first component
     (a Sequential model's name), else ``{path: path}``."""
@@ -216,7 +208,7 @@ def restore_state(model, state: dict, label: str) -> None:
     groups = variables_by_group(model)
     plan, renames = [], []
     for group in _WEIGHT_GROUPS:
-        saved, have = dict(_flat(state.get(group, {}))), dict(groups[group])
+        saved, have = dict(flatten_paths(state.get(group, {}))), dict(groups[group])
         if group not in state and group == "non_trainable_variables":
             continue
         pairs = _align(saved, have)
@@ -230,7 +222,7 @@ def restore_state(model, state: dict, label: str) -> None:
             renames = _slot_renames(pairs)
     opt = getattr(model, "optimizer", None)
     if opt is not None and state.get("optimizer_variables"):
-        saved = {_rename_slot(p, renames): v for p, v in _flat(state["optimizer_variables"])}
+        saved = {_rename_slot(p, renames): v for p, v in flatten_paths(state["optimizer_variables"])}
         if not opt.built and len(saved) > len(opt.variables):
             opt.build(model.trainable_variables)
         have = {v.path: v for v in opt.variables}
@@ -242,7 +234,7 @@ def restore_state(model, state: dict, label: str) -> None:
         plan += group_plan if pairs is not None else []
     # metrics not built yet (a fresh model) have no variables to restore
     metrics = dict(groups["metrics_variables"])
-    for path, value in _flat(state.get("metrics_variables", {})):
+    for path, value in flatten_paths(state.get("metrics_variables", {})):
         if path in metrics and tuple(np.shape(value)) == tuple(metrics[path].shape):
             plan.append((metrics[path], value, path))
     for var, value, _ in plan:
@@ -253,7 +245,7 @@ def _load_assets(model, assets: dict, label: str) -> None:
     from dlx.saving import saving_lib
 
     with tempfile.TemporaryDirectory() as d:
-        for path, data in _flat(assets):
+        for path, data in flatten_paths(assets):
             parts = path.split("/")
             if any(p in ("", ".", "..") or os.sep in p for p in parts):
                 raise FileFormatError(label, f"unsafe asset name {path!r}")
