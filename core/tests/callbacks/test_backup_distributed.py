@@ -99,7 +99,8 @@ def _free_ports(n):
 
 
 def _run(backend, world, extra, tmp_path):
-    env = {**os.environ, "DLX_BACKEND": backend, "PYTHONWARNINGS": "ignore", **extra}
+    # PYTHONFAULTHANDLER: a child that aborts prints every thread's Python stack to stderr
+    env = {**os.environ, "DLX_BACKEND": backend, "PYTHONWARNINGS": "ignore", "PYTHONFAULTHANDLER": "1", **extra}
     ports = _free_ports(world)
     procs = [subprocess.Popen([sys.executable, "-c", CHILD, backend, str(rank), str(world), ports, str(tmp_path)],
                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

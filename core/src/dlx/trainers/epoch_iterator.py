@@ -3,15 +3,30 @@ active backend's tensors, and prefetching on a background thread."""
 
 from __future__ import annotations
 
+import atexit
 import queue
 import threading
 import warnings
+import weakref
 
 from dlx import config
 from dlx import tree_util as tree
 from dlx.trainers.data_adapters import DataAdapter, get_data_adapter
 
 _END = object()
+_LIVE: weakref.WeakSet = weakref.WeakSet()  # prefetchers whose producer thread may still run
+_AT_EXIT: list = []
+
+
+def _stop_all_at_exit() -> None:
+    """Stops every producer thread before the interpreter finalizes: a daemon thread that comes
+    back from a framework call (which released the GIL) after finalization began is ended by
+    the interpreter inside C++ code, and torch then aborts the process (std::terminate)."""
+    live = list(_LIVE)
+    for p in live:
+        p._stop.set()
+    for p in live:
+        p._join()
 
 
 class _Error:
@@ -32,6 +47,9 @@ class Prefetcher:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(iterable, convert), daemon=True,
                                         name="dlx-prefetch")
+        if not _AT_EXIT:
+            _AT_EXIT.append(atexit.register(_stop_all_at_exit))
+        _LIVE.add(self)
         self._thread.start()
 
     def _put(self, item) -> bool:
@@ -67,6 +85,9 @@ class Prefetcher:
 
     def close(self):
         self._stop.set()
+        self._join()
+
+    def _join(self):
         # wait for the producer to leave the batch it is converting: a daemon thread still inside a
         # framework call when the interpreter exits can end the process in std::terminate (torch)
         if self._thread is not threading.current_thread():
@@ -190,6 +211,11 @@ class EpochIterator:
         if limit is not None and exhausted and step < limit and not self.adapter.reiterable:
             warnings.warn(f"the input ran out of data after {step} of steps_per_epoch={limit} steps; make sure it "
                           "can produce steps_per_epoch * epochs batches", UserWarning, stacklevel=3)
+
+    def close(self):
+        """Ends the current pass (and its prefetch thread); the next epoch starts a new pass.
+        The trainer calls it when ``fit``/``evaluate``/``predict`` return or raise."""
+        self._close()
 
     def _close(self):
         it, self._iterator = self._iterator, None

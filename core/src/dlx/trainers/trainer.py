@@ -514,54 +514,59 @@ class Trainer:
         train_fn = self.make_train_function()
         self._configure_input(iterator, val_iterator)
         iterator.distribute = distribution_engine.batch_distributor(training=True)
-        cbs.on_train_begin()
-        epoch0, step0 = self._initial_epoch, self._initial_step
-        if hasattr(iterator.adapter, "seed") and self._data_seed != seed:
-            iterator.adapter.seed = self._data_seed  # a restored backup's shuffling seed
-        stateful = self._stateful_train
-        state = None
-        training_logs: dict = {}
-        names = self._log_names()
-        for epoch in range(epoch0, epochs):
-            resuming = step0 > 0  # a restored backup: continue this epoch's metrics
-            if stateful and not resuming:
-                self.reset_metrics()
-            iterator.skip_steps, step0 = step0, 0
-            cbs.on_epoch_begin(epoch)
-            if not stateful:  # after on_epoch_begin: callbacks may have set the learning rate or weights
-                state = self._pull_state(metrics=resuming)
-            logs = None
-            for step, group in iterator.enumerate_epoch(epoch):
-                cbs.on_train_batch_begin(step)
-                if stateful:
-                    logs = train_fn(group)
-                else:
-                    state, logs = train_fn(state, group)
-                logs = _ordered(logs, names)
-                end = step + len(group) - 1
-                if cbs.needs_state_on_batch and not stateful:
+        try:
+            cbs.on_train_begin()
+            epoch0, step0 = self._initial_epoch, self._initial_step
+            if hasattr(iterator.adapter, "seed") and self._data_seed != seed:
+                iterator.adapter.seed = self._data_seed  # a restored backup's shuffling seed
+            stateful = self._stateful_train
+            state = None
+            training_logs: dict = {}
+            names = self._log_names()
+            for epoch in range(epoch0, epochs):
+                resuming = step0 > 0  # a restored backup: continue this epoch's metrics
+                if stateful and not resuming:
+                    self.reset_metrics()
+                iterator.skip_steps, step0 = step0, 0
+                cbs.on_epoch_begin(epoch)
+                if not stateful:  # after on_epoch_begin: callbacks may have set the learning rate or weights
+                    state = self._pull_state(metrics=resuming)
+                logs = None
+                for step, group in iterator.enumerate_epoch(epoch):
+                    cbs.on_train_batch_begin(step)
+                    if stateful:
+                        logs = train_fn(group)
+                    else:
+                        state, logs = train_fn(state, group)
+                    logs = _ordered(logs, names)
+                    end = step + len(group) - 1
+                    if cbs.needs_state_on_batch and not stateful:
+                        self._push_state(state)
+                        cbs.on_train_batch_end(end, logs)
+                        state = self._pull_state()
+                    else:
+                        cbs.on_train_batch_end(end, logs)
+                    if self.stop_training:
+                        break
+                if not stateful:
                     self._push_state(state)
-                    cbs.on_train_batch_end(end, logs)
-                    state = self._pull_state()
-                else:
-                    cbs.on_train_batch_end(end, logs)
+                epoch_logs = pythonify_logs(logs if logs is not None else
+                                            self.get_metrics_result())
+                if val_iterator is not None and (epoch + 1) % validation_freq == 0:
+                    val_logs = self.evaluate(_epoch_iterator=val_iterator, callbacks=cbs, return_dict=True, verbose=0)
+                    epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+                cbs.on_epoch_end(epoch, epoch_logs)
+                training_logs = epoch_logs
                 if self.stop_training:
                     break
-            if not stateful:
-                self._push_state(state)
-            epoch_logs = pythonify_logs(logs if logs is not None else
-                                        self.get_metrics_result())
-            if val_iterator is not None and (epoch + 1) % validation_freq == 0:
-                val_logs = self.evaluate(_epoch_iterator=val_iterator, callbacks=cbs, return_dict=True, verbose=0)
-                epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
-            cbs.on_epoch_end(epoch, epoch_logs)
-            training_logs = epoch_logs
-            if self.stop_training:
-                break
-        if isinstance(self.optimizer, optimizers_module.Optimizer):
-            self.optimizer.finalize_variable_values(self.trainable_variables)
-        cbs.on_train_end(training_logs)
-        return self.history
+            if isinstance(self.optimizer, optimizers_module.Optimizer):
+                self.optimizer.finalize_variable_values(self.trainable_variables)
+            cbs.on_train_end(training_logs)
+            return self.history
+        finally:
+            iterator.close()  # its prefetch thread ends here, also when a callback raised
+            if val_iterator is not None:
+                val_iterator.close()
 
     def _configure_input(self, *iterators):
         """Prefetching on a thread pays off only when the step runs outside the interpreter (a
@@ -616,30 +621,34 @@ class Trainer:
         if _epoch_iterator is None:
             self._configure_input(iterator)
         stateful = self._stateful_test
-        cbs.on_test_begin()
-        if stateful:
-            self.reset_metrics()
-        else:  # after on_test_begin: a callback may have set the weights (SwapEMAWeights)
-            tv, ntv = self._inference_state()
-            mv = self._metric_reset_values()
-        logs = None
-        for step, group in iterator.enumerate_epoch():
-            cbs.on_test_batch_begin(step)
+        try:
+            cbs.on_test_begin()
             if stateful:
-                logs = test_fn(group)
-            else:
-                mv, logs = test_fn((tv, ntv, mv), group)
-            logs = _ordered(logs, self._log_names())
-            cbs.on_test_batch_end(step + len(group) - 1, logs)
-        if not stateful:
-            for var, val in zip([v for m in self.metrics for v in m.variables], mv):
-                var.assign(val)
-        logs = pythonify_logs(self.get_metrics_result() if not stateful or logs is None else logs)
-        cbs.on_test_end(logs)
-        if return_dict:
-            return logs
-        values = list(logs.values())
-        return values[0] if len(values) == 1 else values
+                self.reset_metrics()
+            else:  # after on_test_begin: a callback may have set the weights (SwapEMAWeights)
+                tv, ntv = self._inference_state()
+                mv = self._metric_reset_values()
+            logs = None
+            for step, group in iterator.enumerate_epoch():
+                cbs.on_test_batch_begin(step)
+                if stateful:
+                    logs = test_fn(group)
+                else:
+                    mv, logs = test_fn((tv, ntv, mv), group)
+                logs = _ordered(logs, self._log_names())
+                cbs.on_test_batch_end(step + len(group) - 1, logs)
+            if not stateful:
+                for var, val in zip([v for m in self.metrics for v in m.variables], mv):
+                    var.assign(val)
+            logs = pythonify_logs(self.get_metrics_result() if not stateful or logs is None else logs)
+            cbs.on_test_end(logs)
+            if return_dict:
+                return logs
+            values = list(logs.values())
+            return values[0] if len(values) == 1 else values
+        finally:
+            if _epoch_iterator is None:
+                iterator.close()
 
     # -- predict ----------------------------------------------------------------------------------------
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
@@ -669,16 +678,19 @@ class Trainer:
             callbacks, add_progbar=verbose != 0, verbose=verbose, epochs=1, steps=iterator.num_batches, model=self)
         fn = self.make_predict_function()
         self._configure_input(iterator)
-        cbs.on_predict_begin()
-        state = None if self._stateful_predict else self._inference_state()  # after the hook, as evaluate's
-        outputs = []
-        for step, group in iterator.enumerate_epoch():
-            cbs.on_predict_batch_begin(step)
-            ys = fn(group) if self._stateful_predict else fn(state, group)
-            for yb in ys:
-                outputs.append(tree.map_structure(lambda a: np.asarray(backend.to_numpy(a)), yb))
-            cbs.on_predict_batch_end(step + len(group) - 1, {"outputs": ys[-1]})
-        cbs.on_predict_end()
+        try:
+            cbs.on_predict_begin()
+            state = None if self._stateful_predict else self._inference_state()  # after the hook, as evaluate's
+            outputs = []
+            for step, group in iterator.enumerate_epoch():
+                cbs.on_predict_batch_begin(step)
+                ys = fn(group) if self._stateful_predict else fn(state, group)
+                for yb in ys:
+                    outputs.append(tree.map_structure(lambda a: np.asarray(backend.to_numpy(a)), yb))
+                cbs.on_predict_batch_end(step + len(group) - 1, {"outputs": ys[-1]})
+            cbs.on_predict_end()
+        finally:
+            iterator.close()
         if not outputs:
             raise ValueError("predict: the input produced no batch")
         _, td = tree.flatten(outputs[0])

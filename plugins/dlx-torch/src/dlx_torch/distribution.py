@@ -31,6 +31,7 @@ from __future__ import annotations
 import atexit
 import os
 import re
+import time
 from datetime import timedelta
 
 import numpy as np
@@ -94,6 +95,20 @@ def initialize(job_addresses, num_processes, process_id) -> None:
     # torch asks for destroy_process_group before exit: a process group left to the interpreter's
     # teardown can end the process in std::terminate from a communication thread still joinable
     atexit.register(_destroy_at_exit)
+
+
+def _collective(fn, t, **kwargs) -> None:
+    """Runs the collective ``fn(t, **kwargs)`` and returns once gloo's worker thread has let go of
+    ``t``. That thread drops its reference to the finished work just after the call returns; were
+    it the last one (the caller's tensor gone), the thread would take the GIL to free the tensor's
+    Python object, and after the interpreter began exiting that aborts the process
+    (std::terminate through a noexcept destructor). Waiting here keeps the last release on the
+    caller's side."""
+    before = t._use_count()
+    fn(t, **kwargs)
+    deadline = time.monotonic() + 5.0
+    while t._use_count() > before and time.monotonic() < deadline:
+        time.sleep(1e-4)  # releases the GIL the worker thread may be waiting for
 
 
 def _destroy_at_exit() -> None:
@@ -208,7 +223,7 @@ def distribute_tensor(x, layout):
     mesh = layout.device_mesh.backend_mesh
     if _replicated(layout):
         t = whole(t).clone()
-        tdist.broadcast(t, src=0)
+        _collective(tdist.broadcast, t, src=0)
         return t
     from torch.distributed.tensor import distribute_tensor as torch_distribute
 
@@ -226,7 +241,7 @@ def distribute_variable(storage, layout):
             setattr(storage, _SYNCED, True)
         if _ready() and not getattr(storage, _SYNCED, False):
             with torch.no_grad():
-                tdist.broadcast(storage.data, src=0)
+                _collective(tdist.broadcast, storage.data, src=0)
             setattr(storage, _SYNCED, True)
         return storage
     placements = _placements(layout)
@@ -302,7 +317,7 @@ def _all_reduce_mean(rows, *grads, group=None):
     gradient)."""
     flat = torch.cat([(g.detach() * rows).reshape(-1).to(torch.float64) for g in grads]
                      + [torch.tensor([float(rows)], dtype=torch.float64, device=grads[0].device)])
-    tdist.all_reduce(flat, group=group)
+    _collective(tdist.all_reduce, flat, group=group)
     total = flat[-1]
     out, i = [], 0
     for g in grads:
@@ -368,7 +383,7 @@ def write_once(write) -> None:
         except Exception as e:  # raised below, after the others have heard of it
             error = e
     flag = torch.tensor([0 if error is None else 1], dtype=torch.int32, device=DEVICE.torch)
-    tdist.broadcast(flag, src=0)  # also the barrier: the file is complete when the others return
+    _collective(tdist.broadcast, flag, src=0)  # also the barrier: the file is complete when the others return
     if error is not None:
         raise error
     if int(flag.item()):
