@@ -19,12 +19,12 @@ class _Elementwise(Layer):
 class ReLU(_Elementwise):
     """``max(x, threshold)`` with ``negative_slope`` below the threshold and an optional cap.
 
-    ``x`` where ``threshold <= x < max_value``; ``max_value`` at or above it;
-    ``negative_slope * (x - threshold)`` below ``threshold``.
+    ``x`` above ``threshold``, ``negative_slope * (x - threshold)`` at or below it; then capped
+    at ``max_value``.
 
     Arguments:
         max_value: the largest output (``None``: no cap); non-negative.
-        negative_slope: the slope below ``threshold`` (non-negative; 0: plain ReLU).
+        negative_slope: the slope at or below ``threshold`` (non-negative; 0: the output is 0 there).
         threshold: where the output switches from the negative slope to the identity.
         **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
 
