@@ -182,12 +182,34 @@ from dlx.layers.wrappers import TimeDistributed
 
 
 def serialize(layer) -> dict:
-    """Serializes a layer (Keras 3 config format)."""
+    """Serializes a layer (Keras 3 config format).
+
+    Arguments:
+        layer: the layer to serialize.
+
+    Returns:
+        A JSON-compatible dict: ``module``, ``class_name``, ``config`` (the layer's
+        ``get_config()``, nested objects serialized too) and ``registered_name``.
+
+    Raises:
+        SerializationError: when the layer (or a value in its config) cannot be serialized.
+    """
     return _serialization.serialize(layer)
 
 
 def deserialize(config, custom_objects=None):
-    """Rebuilds a layer from :func:`serialize`'s output."""
+    """Rebuilds a layer from :func:`serialize`'s output.
+
+    Arguments:
+        config: the dict :func:`serialize` made.
+        custom_objects: name -> class (or function) for classes that are not registered.
+
+    Returns:
+        A new layer (not built; its weights are not part of the config).
+
+    Raises:
+        SerializationError: when the class cannot be found or its ``from_config`` fails.
+    """
     return _serialization.deserialize(config, custom_objects)
 
 

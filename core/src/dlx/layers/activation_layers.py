@@ -17,7 +17,20 @@ class _Elementwise(Layer):
 
 
 class ReLU(_Elementwise):
-    """``max(x, threshold)`` with ``negative_slope`` below the threshold and an optional cap."""
+    """``max(x, threshold)`` with ``negative_slope`` below the threshold and an optional cap.
+
+    ``x`` above ``threshold``, ``negative_slope * (x - threshold)`` at or below it; then capped
+    at ``max_value``.
+
+    Arguments:
+        max_value: the largest output (``None``: no cap); non-negative.
+        negative_slope: the slope at or below ``threshold`` (non-negative; 0: the output is 0 there).
+        threshold: where the output switches from the negative slope to the identity.
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+
+    Raises:
+        ValueError: when ``max_value`` or ``negative_slope`` is negative.
+    """
 
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
         super().__init__(**kwargs)
@@ -36,7 +49,12 @@ class ReLU(_Elementwise):
 
 
 class LeakyReLU(_Elementwise):
-    """``x`` for ``x > 0`` else ``negative_slope * x``."""
+    """``x`` for ``x > 0`` else ``negative_slope * x``.
+
+    Arguments:
+        negative_slope: the slope for negative inputs.
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+    """
 
     def __init__(self, negative_slope=0.3, **kwargs):
         kwargs.pop("alpha", None)
@@ -51,7 +69,12 @@ class LeakyReLU(_Elementwise):
 
 
 class ELU(_Elementwise):
-    """Exponential linear unit."""
+    """Exponential linear unit: ``x`` for ``x > 0`` else ``alpha * (exp(x) - 1)``.
+
+    Arguments:
+        alpha: the scale of the negative part (its limit is ``-alpha``).
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+    """
 
     def __init__(self, alpha=1.0, **kwargs):
         super().__init__(**kwargs)
@@ -65,7 +88,12 @@ class ELU(_Elementwise):
 
 
 class Softmax(_Elementwise):
-    """Softmax along ``axis``; masked positions (``mask`` False) get probability 0."""
+    """Softmax along ``axis``; masked positions (``mask`` False) get probability 0.
+
+    Arguments:
+        axis: the axis (or list of axes, normalized together) the probabilities sum to 1 over.
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+    """
 
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)

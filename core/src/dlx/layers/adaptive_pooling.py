@@ -47,6 +47,20 @@ class _AdaptivePooling(Layer):
 
 
 def _make(name, rank, reduce, doc):
+    doc += f"""
+
+    Arguments:
+        output_size: the output's spatial size: {"a positive int" if rank == 1 else
+                                                 f"a positive int (every dim) or {rank} of them"}; the
+            windows are chosen so that they cover the input whatever its size.
+        data_format: ``"channels_last"`` or ``"channels_first"`` (``None``:
+            ``config.image_data_format()``).
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+
+    Raises:
+        TypeError: when ``output_size`` is not a positive int or a sequence of {rank}.
+        ValueError: on an invalid ``data_format``.
+    """
     cls = type(name, (_AdaptivePooling,), {"rank": rank, "_reduce": reduce, "__doc__": doc,
                                            "__module__": __name__})
     return cls

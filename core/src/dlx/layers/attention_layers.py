@@ -120,7 +120,16 @@ class Attention(Layer):
 
 class AdditiveAttention(Attention):
     """Additive (Bahdanau) attention: ``scores = sum(scale * tanh(query + key), axis=-1)`` with a
-    learned per-feature ``scale`` (when ``use_scale``); the rest as :class:`Attention`."""
+    learned per-feature ``scale`` (when ``use_scale``); the rest as :class:`Attention`.
+
+    Arguments:
+        use_scale: learn the per-feature ``scale`` (else the ``tanh`` terms are summed as they are).
+        dropout: the dropout rate on the attention distribution, in ``[0, 1]``.
+        **kwargs: further :class:`Attention` arguments (``seed``) and base :class:`Layer` ones.
+
+    Raises:
+        ValueError: when ``dropout`` is outside ``[0, 1]``.
+    """
 
     def __init__(self, use_scale=True, dropout=0.0, **kwargs):
         super().__init__(use_scale=use_scale, dropout=dropout, **kwargs)

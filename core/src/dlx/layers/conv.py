@@ -138,21 +138,56 @@ def _conv_class(name, rank, doc):
     return type(name, (BaseConv,), {"__init__": __init__, "__doc__": doc, "__module__": __name__, "rank": rank})
 
 
-Conv1D = _conv_class("Conv1D", 1, """1-D convolution over ``(batch, steps, channels)`` (``padding`` may be
-``"causal"``). Kernel shape ``(kernel_size, in_channels / groups, filters)``.""")
-Conv2D = _conv_class("Conv2D", 2, """2-D convolution over images. Kernel shape
-``(kh, kw, in_channels / groups, filters)``.
+# the Arguments entries the convolution layers share (their docstrings are assembled below)
+_WEIGHTS_ARGS = """\
+    activation: the activation applied to the output (a name or a callable; ``None``: linear).
+    use_bias: whether to add a bias vector of ``filters`` entries.
+    *_initializer: the initializers of the kernel(s) and the bias (a name, a config or an
+        initializer).
+    *_regularizer: penalties on the kernel(s), the bias and (``activity_regularizer``) the
+        layer's output (``None``: none).
+    *_constraint: constraints applied to the kernel(s) and the bias after each update
+        (``None``: none).
+    **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ``trainable``, ...).
+"""
+
+
+def _geometry_args(rank, causal=False, transposed=False):
+    n = "an int" if rank == 1 else f"an int or a tuple of {rank} ints"
+    pad = '``"valid"`` (no padding), ``"same"`` (outputs of ``ceil(input / strides)``) or ``"causal"``\n' \
+          '        (left padding only, for sequences)' if causal else \
+        '``"valid"`` or ``"same"`` (outputs of ``input * strides`` when ``output_padding`` is ``None``)' \
+        if transposed else '``"valid"`` (no padding) or ``"same"`` (outputs of ``ceil(input / strides)``)'
+    return f"""\
+    kernel_size: the window size, {n}.
+    strides: the step of the window, {n}.
+    padding: {pad}.
+    data_format: ``"channels_last"`` (channels on the last axis) or ``"channels_first"``
+        (``None``: ``config.image_data_format()``).
+    dilation_rate: the spacing between kernel taps, {n}.
+"""
+
+
+def _conv_doc(summary, rank):
+    return f"""{summary}
 
 Arguments:
-    filters: output channels.
-    kernel_size: an int or ``(kh, kw)``.
-    strides, dilation_rate: ints or pairs.
-    padding: ``"valid"`` or ``"same"``.
-    data_format: ``"channels_last"`` (default) or ``"channels_first"``.
-    groups: grouped convolution (input and output channels divisible by it).
-    activation, use_bias, *_initializer, *_regularizer, *_constraint: as in ``Dense``.
-""")
-Conv3D = _conv_class("Conv3D", 3, "3-D convolution over volumes.")
+    filters: the number of output channels (a positive int, divisible by ``groups``).
+{_geometry_args(rank, causal=rank == 1)}\
+    groups: split the channels into this many groups convolved separately (the input channels
+        must be divisible by it too).
+{_WEIGHTS_ARGS}
+Raises:
+    ValueError: on an invalid ``filters``, ``kernel_size``, ``strides``, ``dilation_rate``,
+        ``padding`` or ``data_format``.
+"""
+
+
+Conv1D = _conv_class("Conv1D", 1, _conv_doc("""1-D convolution over ``(batch, steps, channels)`` (``padding`` may be
+``"causal"``). Kernel shape ``(kernel_size, in_channels / groups, filters)``.""", 1))
+Conv2D = _conv_class("Conv2D", 2, _conv_doc("""2-D convolution over images. Kernel shape
+``(kh, kw, in_channels / groups, filters)``.""", 2))
+Conv3D = _conv_class("Conv3D", 3, _conv_doc("3-D convolution over volumes.", 3))
 
 
 class BaseConvTranspose(BaseConv):
@@ -218,11 +253,27 @@ def _convt_class(name, rank, doc):
                                              "rank": rank})
 
 
-Conv1DTranspose = _convt_class("Conv1DTranspose", 1, "1-D transposed convolution.")
-Conv2DTranspose = _convt_class("Conv2DTranspose", 2, """2-D transposed convolution ("deconvolution").
+def _convt_doc(summary, rank):
+    n = "an int" if rank == 1 else f"an int or a tuple of {rank} ints"
+    return f"""{summary}
+
+Arguments:
+    filters: the number of output channels (a positive int).
+{_geometry_args(rank, transposed=True)}\
+    output_padding: extra size added to one side of each output dimension, {n}, each smaller
+        than its stride (``None``: inferred from the input size, strides and padding).
+{_WEIGHTS_ARGS}
+Raises:
+    ValueError: on an invalid ``filters``, ``kernel_size``, ``strides``, ``dilation_rate``,
+        ``padding``, ``data_format`` or ``output_padding``.
+"""
+
+
+Conv1DTranspose = _convt_class("Conv1DTranspose", 1, _convt_doc("1-D transposed convolution.", 1))
+Conv2DTranspose = _convt_class("Conv2DTranspose", 2, _convt_doc("""2-D transposed convolution ("deconvolution").
 Kernel shape ``(kh, kw, filters, in_channels)``; output lengths follow Keras's formula (and
-``output_padding``).""")
-Conv3DTranspose = _convt_class("Conv3DTranspose", 3, "3-D transposed convolution.")
+``output_padding``).""", 2))
+Conv3DTranspose = _convt_class("Conv3DTranspose", 3, _convt_doc("3-D transposed convolution.", 3))
 
 
 class BaseDepthwiseConv(BaseConv):
@@ -280,10 +331,24 @@ def _dw_class(name, rank, doc):
                                              "rank": rank})
 
 
-DepthwiseConv1D = _dw_class("DepthwiseConv1D", 1, "1-D depthwise convolution.")
-DepthwiseConv2D = _dw_class("DepthwiseConv2D", 2, """2-D depthwise convolution: each input channel is
+def _depthwise_doc(summary, rank):
+    return f"""{summary}
+
+Arguments:
+{_geometry_args(rank)}\
+    depth_multiplier: how many output channels each input channel gets (the output has
+        ``in_channels * depth_multiplier`` channels).
+{_WEIGHTS_ARGS.replace("``filters`` entries", "``in_channels * depth_multiplier`` entries")}
+Raises:
+    ValueError: on an invalid ``kernel_size``, ``strides``, ``dilation_rate``, ``padding`` or
+        ``data_format``.
+"""
+
+
+DepthwiseConv1D = _dw_class("DepthwiseConv1D", 1, _depthwise_doc("1-D depthwise convolution.", 1))
+DepthwiseConv2D = _dw_class("DepthwiseConv2D", 2, _depthwise_doc("""2-D depthwise convolution: each input channel is
 convolved with ``depth_multiplier`` filters of its own. Kernel ``(kh, kw, in_channels,
-depth_multiplier)``.""")
+depth_multiplier)``.""", 2))
 
 
 class BaseSeparableConv(BaseConv):
@@ -353,9 +418,24 @@ def _sep_class(name, rank, doc):
                                              "rank": rank})
 
 
-SeparableConv1D = _sep_class("SeparableConv1D", 1, "1-D separable convolution.")
-SeparableConv2D = _sep_class("SeparableConv2D", 2, """2-D separable convolution: a depthwise
-convolution (``depthwise_kernel``) then a 1x1 convolution (``pointwise_kernel``).""")
+def _separable_doc(summary, rank):
+    return f"""{summary}
+
+Arguments:
+    filters: the number of output channels of the pointwise convolution (a positive int).
+{_geometry_args(rank)}\
+    depth_multiplier: how many channels the depthwise step makes of each input channel.
+{_WEIGHTS_ARGS}
+Raises:
+    ValueError: on an invalid ``filters``, ``kernel_size``, ``strides``, ``dilation_rate``,
+        ``padding`` or ``data_format``.
+"""
+
+
+SeparableConv1D = _sep_class("SeparableConv1D", 1, _separable_doc("""1-D separable convolution: a depthwise
+convolution (``depthwise_kernel``) then a 1x1 convolution (``pointwise_kernel``).""", 1))
+SeparableConv2D = _sep_class("SeparableConv2D", 2, _separable_doc("""2-D separable convolution: a depthwise
+convolution (``depthwise_kernel``) then a 1x1 convolution (``pointwise_kernel``).""", 2))
 
 Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D
 Convolution2DTranspose = Conv2DTranspose

@@ -307,7 +307,13 @@ class EinsumDense(EinsumDenseQuantization, Layer):
 
 # ------------------------------------------------------------------------------ simple layers
 class Activation(Layer):
-    """Applies an activation function (a name from :mod:`dlx.activations` or a callable)."""
+    """Applies an activation function (a name from :mod:`dlx.activations` or a callable).
+
+    Arguments:
+        activation: the activation: a name (``"relu"``), a serialized config or a callable
+            (``None``: linear).
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+    """
 
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
@@ -585,7 +591,13 @@ class ReversibleEmbedding(Embedding):
 
 
 class Masking(Layer):
-    """Masks timesteps whose features all equal ``mask_value`` (and zeroes them)."""
+    """Masks timesteps whose features all equal ``mask_value`` (and zeroes them).
+
+    Arguments:
+        mask_value: the value that marks padding: a step (a position of every axis but the last)
+            is masked when all its features equal it.
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+    """
 
     def __init__(self, mask_value=0.0, **kwargs):
         super().__init__(**kwargs)
@@ -607,7 +619,16 @@ class Masking(Layer):
 
 
 class Wrapper(Layer):
-    """Base of layers that wrap another layer (``TimeDistributed``, ...)."""
+    """Base of layers that wrap another layer (``TimeDistributed``, ...).
+
+    Arguments:
+        layer: the wrapped :class:`Layer` (built with the wrapper when it is not yet built).
+        **kwargs: base :class:`Layer` arguments (``name``, ...); an explicit ``dtype`` also
+            becomes the dtype policy of an unbuilt wrapped layer.
+
+    Raises:
+        ValueError: when ``layer`` is not a :class:`Layer`.
+    """
 
     def __init__(self, layer, **kwargs):
         if not isinstance(layer, Layer):

@@ -235,6 +235,22 @@ class JaxLayer(Layer):
 
     ``native_serialization_platforms`` is kept in the config for Keras, which uses it to convert
     ``call_fn`` for its TensorFlow backend; dlx runs ``call_fn`` on the jax backend only.
+
+    Arguments:
+        call_fn: the forward function, taking the arguments named above.
+        init_fn: the function that makes ``params`` (and ``state``) at build (``None``: the
+            weights come from ``params`` / ``state``, or the layer has none).
+        params: the trainable weights as a pytree of arrays (``None``: made by ``init_fn``).
+        state: the non-trainable weights as a pytree of arrays (``None``: made by ``init_fn``).
+        seed: the seed of the keys given as ``rng`` (an int or ``None``).
+        native_serialization_platforms: kept in the config only (see above).
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+
+    Raises:
+        ValueError: when the active backend is not jax, when ``call_fn`` / ``init_fn`` lacks
+            ``inputs`` or takes another argument than those named above, or when ``call_fn``
+            takes ``params`` or ``state`` but ``init_fn``, ``params`` and ``state`` are all
+            ``None``.
     """
 
     def __init__(self, call_fn, init_fn=None, params=None, state=None, seed=None,

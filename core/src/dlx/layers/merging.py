@@ -144,7 +144,12 @@ class Minimum(Merge):
 
 
 class Concatenate(Layer):
-    """Concatenates a list of tensors along ``axis``; all other dims must match."""
+    """Concatenates a list of tensors along ``axis``; all other dims must match.
+
+    Arguments:
+        axis: the concatenation axis (an int; negative counts from the end).
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+    """
 
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
@@ -284,43 +289,110 @@ class Dot(Layer):
 
 
 def add(inputs, **kwargs):
-    """Functional form of :class:`Add`."""
+    """Functional form of :class:`Add`.
+
+    Arguments:
+        inputs: a list of at least two tensors of compatible shapes.
+        **kwargs: arguments of the :class:`Add` layer (``name``, ``dtype``, ...).
+
+    Returns:
+        The layer's output on ``inputs`` (symbolic inputs give a symbolic output).
+    """
     return Add(**kwargs)(inputs)
 
 
 def subtract(inputs, **kwargs):
-    """Functional form of :class:`Subtract`."""
+    """Functional form of :class:`Subtract`.
+
+    Arguments:
+        inputs: a list of exactly two tensors of compatible shapes.
+        **kwargs: arguments of the :class:`Subtract` layer (``name``, ``dtype``, ...).
+
+    Returns:
+        The layer's output on ``inputs`` (symbolic inputs give a symbolic output).
+    """
     return Subtract(**kwargs)(inputs)
 
 
 def multiply(inputs, **kwargs):
-    """Functional form of :class:`Multiply`."""
+    """Functional form of :class:`Multiply`.
+
+    Arguments:
+        inputs: a list of at least two tensors of compatible shapes.
+        **kwargs: arguments of the :class:`Multiply` layer (``name``, ``dtype``, ...).
+
+    Returns:
+        The layer's output on ``inputs`` (symbolic inputs give a symbolic output).
+    """
     return Multiply(**kwargs)(inputs)
 
 
 def average(inputs, **kwargs):
-    """Functional form of :class:`Average`."""
+    """Functional form of :class:`Average`.
+
+    Arguments:
+        inputs: a list of at least two tensors of compatible shapes.
+        **kwargs: arguments of the :class:`Average` layer (``name``, ``dtype``, ...).
+
+    Returns:
+        The layer's output on ``inputs`` (symbolic inputs give a symbolic output).
+    """
     return Average(**kwargs)(inputs)
 
 
 def maximum(inputs, **kwargs):
-    """Functional form of :class:`Maximum`."""
+    """Functional form of :class:`Maximum`.
+
+    Arguments:
+        inputs: a list of at least two tensors of compatible shapes.
+        **kwargs: arguments of the :class:`Maximum` layer (``name``, ``dtype``, ...).
+
+    Returns:
+        The layer's output on ``inputs`` (symbolic inputs give a symbolic output).
+    """
     return Maximum(**kwargs)(inputs)
 
 
 def minimum(inputs, **kwargs):
-    """Functional form of :class:`Minimum`."""
+    """Functional form of :class:`Minimum`.
+
+    Arguments:
+        inputs: a list of at least two tensors of compatible shapes.
+        **kwargs: arguments of the :class:`Minimum` layer (``name``, ``dtype``, ...).
+
+    Returns:
+        The layer's output on ``inputs`` (symbolic inputs give a symbolic output).
+    """
     return Minimum(**kwargs)(inputs)
 
 
 def concatenate(inputs, axis=-1, **kwargs):
-    """Functional form of :class:`Concatenate`."""
+    """Functional form of :class:`Concatenate`.
+
+    Arguments:
+        inputs: a list of tensors of the same rank whose shapes match except along ``axis``.
+        axis: the concatenation axis.
+        **kwargs: arguments of the :class:`Concatenate` layer (``name``, ``dtype``, ...).
+
+    Returns:
+        The layer's output on ``inputs`` (symbolic inputs give a symbolic output).
+    """
     return Concatenate(axis=axis, **kwargs)(inputs)
 
 
 def dot(inputs, axes=-1, **kwargs):
     """Functional form of :class:`Dot`: ``Dot(axes=axes, **kwargs)(inputs)`` (``normalize=`` and
-    the layer's other arguments go through ``kwargs``, as in Keras)."""
+    the layer's other arguments go through ``kwargs``, as in Keras).
+
+    Arguments:
+        inputs: a list of exactly two tensors.
+        axes: the axis of both (an int) or of each (a pair of ints) to contract; never the
+            batch axis 0.
+        **kwargs: further :class:`Dot` arguments (``normalize``) and base :class:`Layer` ones.
+
+    Returns:
+        The per-sample dot products (symbolic inputs give a symbolic output).
+    """
     return Dot(axes=axes, **kwargs)(inputs)
 
 

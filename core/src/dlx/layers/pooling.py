@@ -71,9 +71,24 @@ def _pool_class(name, rank, mode, default_pool):
                      **kwargs):
             BasePooling.__init__(self, rank, pool_size, strides, padding, data_format, mode, name=name, **kwargs)
 
+    n = "an int" if rank == 1 else f"an int or a tuple of {rank} ints"
     doc = (f"{rank}-D {'max' if mode == 'max' else 'average'} pooling (``pool_size``, ``strides`` default to the "
            "pool size, ``padding`` 'valid'/'same', ``data_format``)." +
-           (" With ``padding='same'`` padded positions are not averaged." if mode == "avg" else ""))
+           (" With ``padding='same'`` padded positions are not averaged." if mode == "avg" else "") + f"""
+
+    Arguments:
+        pool_size: the window size, {n}{"" if default_pool is None else f" (default ``{default_pool}``)"}.
+        strides: the step of the window, {n} (``None``: ``pool_size``).
+        padding: ``"valid"`` (windows inside the input only) or ``"same"`` (outputs of
+            ``ceil(input / strides)``).
+        data_format: ``"channels_last"`` or ``"channels_first"`` (``None``:
+            ``config.image_data_format()``).
+        name: the layer name (``None``: made from the class name).
+        **kwargs: base :class:`Layer` arguments (``dtype``, ``trainable``, ...).
+
+    Raises:
+        ValueError: on an invalid ``pool_size``, ``strides``, ``padding`` or ``data_format``.
+    """)
     return type(name, (BasePooling,), {"__init__": __init__, "__doc__": doc, "__module__": __name__})
 
 
@@ -141,7 +156,17 @@ def _gpool_class(name, rank, mode):
         BaseGlobalPooling.__init__(self, rank, data_format, keepdims, mode, **kwargs)
 
     doc = (f"Global {'max' if mode == 'max' else 'average'} pooling over the {rank}-D spatial dims"
-           + (" (masked steps are ignored)." if rank == 1 else "."))
+           + (" (masked steps are ignored)." if rank == 1 else ".") + """
+
+    Arguments:
+        data_format: ``"channels_last"`` or ``"channels_first"`` (``None``:
+            ``config.image_data_format()``).
+        keepdims: keep the pooled axes with size 1 (else they are dropped: ``(batch, channels)``).
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+
+    Raises:
+        ValueError: on an invalid ``data_format``.
+    """)
     return type(name, (BaseGlobalPooling,), {"__init__": __init__, "__doc__": doc, "__module__": __name__})
 
 

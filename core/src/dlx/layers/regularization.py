@@ -118,7 +118,15 @@ class SpatialDropout2D(_SpatialDropout):
 class SpatialDropout3D(_SpatialDropout):
     """Drops whole channels of 5-D inputs (the mask is shared over the three spatial axes).
 
-    Arguments: as ``SpatialDropout2D``.
+    Arguments:
+        rate: drop probability in ``[0, 1]``.
+        data_format: ``"channels_last"`` or ``"channels_first"`` (default: the config's).
+        seed: an int for reproducible masks.
+        name: the layer's name (unique names are made from the class name when ``None``).
+        dtype: the layer's dtype policy, or a dtype name for its computations and variables.
+
+    Raises:
+        ValueError: when ``rate`` is outside ``[0, 1]`` or ``data_format`` is invalid.
     """
 
     rank = 3
@@ -173,7 +181,16 @@ class AlphaDropout(Layer):
 
 
 class GaussianNoise(Layer):
-    """Adds zero-mean Gaussian noise of ``stddev`` during training."""
+    """Adds zero-mean Gaussian noise of ``stddev`` during training (the identity at inference).
+
+    Arguments:
+        stddev: the standard deviation of the noise (non-negative; 0: no noise).
+        seed: an int for reproducible noise.
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+
+    Raises:
+        ValueError: when ``stddev`` is negative.
+    """
 
     def __init__(self, stddev, seed=None, **kwargs):
         super().__init__(**kwargs)
@@ -200,7 +217,16 @@ class GaussianNoise(Layer):
 
 
 class GaussianDropout(Layer):
-    """Multiplies by ``1``-centred Gaussian noise of variance ``rate / (1 - rate)`` in training."""
+    """Multiplies by ``1``-centred Gaussian noise of variance ``rate / (1 - rate)`` in training.
+
+    Arguments:
+        rate: the drop probability it imitates, in ``[0, 1)`` (0: no noise).
+        seed: an int for reproducible noise.
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+
+    Raises:
+        ValueError: when ``rate`` is outside ``[0, 1)``.
+    """
 
     def __init__(self, rate, seed=None, **kwargs):
         super().__init__(**kwargs)
@@ -227,7 +253,13 @@ class GaussianDropout(Layer):
 
 
 class ActivityRegularization(Layer):
-    """Identity that adds ``(l1 * sum|x| + l2 * sum x^2) / batch_size`` of its input to ``losses``."""
+    """Identity that adds ``(l1 * sum|x| + l2 * sum x^2) / batch_size`` of its input to ``losses``.
+
+    Arguments:
+        l1: the weight of the L1 term.
+        l2: the weight of the L2 term.
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+    """
 
     def __init__(self, l1=0.0, l2=0.0, **kwargs):
         super().__init__(activity_regularizer=regularizers.L1L2(l1=l1, l2=l2), **kwargs)

@@ -39,7 +39,16 @@ def _pairs(value, n, what, layer):
 
 class Flatten(Layer):
     """Flattens every dim but the batch dim (``channels_first`` inputs are moved to channels-last
-    order first, as in Keras)."""
+    order first, as in Keras).
+
+    Arguments:
+        data_format: ``"channels_last"`` or ``"channels_first"`` (``None``:
+            ``config.image_data_format()``); it only sets the order of the flattened values.
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+
+    Raises:
+        ValueError: on an invalid ``data_format``.
+    """
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
@@ -67,7 +76,16 @@ class Flatten(Layer):
 
 
 class Reshape(Layer):
-    """Reshapes the per-sample dims to ``target_shape`` (one entry may be ``-1``)."""
+    """Reshapes the per-sample dims to ``target_shape`` (one entry may be ``-1``).
+
+    Arguments:
+        target_shape: the new shape of each sample, the batch dim excluded; one entry may be
+            ``-1`` (inferred from the total size).
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+
+    Raises:
+        ValueError: when ``target_shape`` has more than one ``-1``.
+    """
 
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
@@ -106,7 +124,16 @@ class Reshape(Layer):
 
 
 class Permute(Layer):
-    """Permutes the per-sample dims by ``dims`` (1-based, e.g. ``(2, 1)``)."""
+    """Permutes the per-sample dims by ``dims`` (1-based, e.g. ``(2, 1)``).
+
+    Arguments:
+        dims: a permutation of ``1 .. rank - 1``: output dim ``i + 1`` is input dim ``dims[i]``
+            (the batch dim 0 stays in place).
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+
+    Raises:
+        ValueError: when ``dims`` is not such a permutation.
+    """
 
     def __init__(self, dims, **kwargs):
         super().__init__(**kwargs)
@@ -127,7 +154,15 @@ class Permute(Layer):
 
 
 class RepeatVector(Layer):
-    """Repeats a ``(batch, features)`` input ``n`` times: ``(batch, n, features)``."""
+    """Repeats a ``(batch, features)`` input ``n`` times: ``(batch, n, features)``.
+
+    Arguments:
+        n: the number of repetitions (a positive int).
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+
+    Raises:
+        ValueError: when ``n`` is not a positive integer.
+    """
 
     def __init__(self, n, **kwargs):
         super().__init__(**kwargs)
@@ -155,7 +190,14 @@ class _Spatial(Layer):
 
 
 class ZeroPadding1D(_Spatial):
-    """Pads the steps axis of ``(batch, steps, features)`` with zeros."""
+    """Pads the steps axis of ``(batch, steps, features)`` with zeros.
+
+    Arguments:
+        padding: the zeros added at both ends (an int) or at the start and the end (a pair).
+        data_format: ``"channels_last"`` (steps on axis 1) or ``"channels_first"`` (steps on
+            axis 2); ``None``: ``"channels_last"``.
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+    """
 
     rank = 1
 
@@ -264,7 +306,12 @@ def _kernel_resize_axis(x, axis, scale, kernel):
 
 
 class UpSampling1D(Layer):
-    """Repeats each step ``size`` times along the steps axis."""
+    """Repeats each step ``size`` times along the steps axis (axis 1 of 3-D inputs).
+
+    Arguments:
+        size: the upsampling factor (an int).
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+    """
 
     def __init__(self, size=2, **kwargs):
         super().__init__(**kwargs)
@@ -332,7 +379,12 @@ class UpSampling2D(_Spatial):
 
 
 class Cropping1D(Layer):
-    """Crops ``(start, end)`` steps of ``(batch, steps, features)`` inputs."""
+    """Crops ``(start, end)`` steps of ``(batch, steps, features)`` inputs.
+
+    Arguments:
+        cropping: the steps removed at both ends (an int) or at the start and the end (a pair).
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+    """
 
     def __init__(self, cropping=(1, 1), **kwargs):
         super().__init__(**kwargs)

@@ -294,8 +294,33 @@ class _BuiltinRNN(RNN):
 class SimpleRNN(_BuiltinRNN):
     """Fully-connected RNN: the output is fed back as the next step's state.
 
-    Arguments: those of :class:`SimpleRNNCell` plus ``return_sequences``, ``return_state``,
-    ``go_backwards``, ``stateful``, ``unroll``.
+    Arguments:
+        units: the size of the output and of each state (a positive int).
+        activation: the activation of the new state (``None``: linear).
+        use_bias: whether the cell has a bias.
+        kernel_initializer: the initializer of the input kernel.
+        recurrent_initializer: the initializer of the recurrent kernel.
+        bias_initializer: the initializer of the bias.
+        kernel_regularizer, recurrent_regularizer, bias_regularizer: penalties on those weights
+            (``None``: none).
+        activity_regularizer: a penalty on the layer's output (``None``: none).
+        kernel_constraint, recurrent_constraint, bias_constraint: constraints applied to those
+            weights after each update (``None``: none).
+        dropout: the fraction of the input units dropped in training (one mask per sequence,
+            clipped to ``[0, 1]``).
+        recurrent_dropout: the same for the recurrent state.
+        seed: an int for reproducible dropout masks.
+        return_sequences: return every step's output, not only the last.
+        return_state: also return the final states.
+        go_backwards: process the sequence in reverse.
+        stateful: keep the final states as the next batch's initial states (needs a fixed
+            batch size).
+        unroll: unroll the time loop in Python (static timesteps only) instead of running
+            :func:`dlx.ops.scan`.
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ``trainable``, ...).
+
+    Raises:
+        ValueError: when ``units`` is not a positive integer.
     """
 
     def __init__(self, units, activation="tanh", use_bias=True, kernel_initializer="glorot_uniform",
@@ -317,9 +342,40 @@ class SimpleRNN(_BuiltinRNN):
 class LSTM(_BuiltinRNN):
     """Long short-term memory layer.
 
-    Arguments: those of :class:`LSTMCell` plus ``return_sequences``, ``return_state``,
-    ``go_backwards``, ``stateful``, ``unroll``; ``use_cudnn`` is accepted for Keras
-    compatibility (the computation is the same on every backend).
+    Arguments:
+        units: the size of the output and of each state (a positive int).
+        activation: the activation of the candidate state and output (``None``: linear).
+        recurrent_activation: the activation of the gates.
+        use_bias: whether the cell has a bias.
+        kernel_initializer: the initializer of the input kernel.
+        recurrent_initializer: the initializer of the recurrent kernel.
+        bias_initializer: the initializer of the bias.
+        unit_forget_bias: initialize the forget gate's bias to 1 (the other gates' from
+            ``bias_initializer``).
+        kernel_regularizer, recurrent_regularizer, bias_regularizer: penalties on those weights
+            (``None``: none).
+        activity_regularizer: a penalty on the layer's output (``None``: none).
+        kernel_constraint, recurrent_constraint, bias_constraint: constraints applied to those
+            weights after each update (``None``: none).
+        dropout: the fraction of the input units dropped in training (one mask per sequence,
+            clipped to ``[0, 1]``).
+        recurrent_dropout: the same for the recurrent state.
+        seed: an int for reproducible dropout masks.
+        return_sequences: return every step's output, not only the last.
+        return_state: also return the final states.
+        go_backwards: process the sequence in reverse.
+        stateful: keep the final states as the next batch's initial states (needs a fixed
+            batch size).
+        unroll: unroll the time loop in Python (static timesteps only) instead of running
+            :func:`dlx.ops.scan`.
+        use_cudnn: ``False`` always runs the step-by-step loop; ``"auto"`` or ``True`` use the
+            backend's fused kernel when it has one and the layer's configuration allows it
+            (tanh / sigmoid activations, a bias, no recurrent dropout nor dropout in training),
+            else the loop. Not saved in the config.
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ``trainable``, ...).
+
+    Raises:
+        ValueError: when ``units`` is not a positive integer.
     """
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
@@ -342,8 +398,40 @@ class LSTM(_BuiltinRNN):
 class GRU(_BuiltinRNN):
     """Gated recurrent unit layer.
 
-    Arguments: those of :class:`GRUCell` plus ``return_sequences``, ``return_state``,
-    ``go_backwards``, ``stateful``, ``unroll``; ``use_cudnn`` as in :class:`LSTM`.
+    Arguments:
+        units: the size of the output and of each state (a positive int).
+        activation: the activation of the candidate state and output (``None``: linear).
+        recurrent_activation: the activation of the gates.
+        use_bias: whether the cell has a bias.
+        kernel_initializer: the initializer of the input kernel.
+        recurrent_initializer: the initializer of the recurrent kernel.
+        bias_initializer: the initializer of the bias.
+        kernel_regularizer, recurrent_regularizer, bias_regularizer: penalties on those weights
+            (``None``: none).
+        activity_regularizer: a penalty on the layer's output (``None``: none).
+        kernel_constraint, recurrent_constraint, bias_constraint: constraints applied to those
+            weights after each update (``None``: none).
+        dropout: the fraction of the input units dropped in training (one mask per sequence,
+            clipped to ``[0, 1]``).
+        recurrent_dropout: the same for the recurrent state.
+        reset_after: apply the reset gate after the recurrent matrix product (two biases,
+            the CuDNN-compatible variant) rather than before it.
+        seed: an int for reproducible dropout masks.
+        return_sequences: return every step's output, not only the last.
+        return_state: also return the final states.
+        go_backwards: process the sequence in reverse.
+        stateful: keep the final states as the next batch's initial states (needs a fixed
+            batch size).
+        unroll: unroll the time loop in Python (static timesteps only) instead of running
+            :func:`dlx.ops.scan`.
+        use_cudnn: ``False`` always runs the step-by-step loop; ``"auto"`` or ``True`` use the
+            backend's fused kernel when it has one and the layer's configuration allows it
+            (tanh / sigmoid activations, a bias, ``reset_after``, no recurrent dropout nor
+            dropout in training), else the loop. Not saved in the config.
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ``trainable``, ...).
+
+    Raises:
+        ValueError: when ``units`` is not a positive integer.
     """
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,

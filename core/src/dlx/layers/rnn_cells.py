@@ -102,7 +102,28 @@ class _CellBase(Layer, DropoutRNNCell):
 
 
 class SimpleRNNCell(_CellBase):
-    """``h' = activation(x @ kernel + h @ recurrent_kernel + bias)``."""
+    """``h' = activation(x @ kernel + h @ recurrent_kernel + bias)``.
+
+    Arguments:
+        units: the size of the output and of each state (a positive int).
+        activation: the activation of the new state (``None``: linear).
+        use_bias: whether the cell has a bias.
+        kernel_initializer: the initializer of the input kernel.
+        recurrent_initializer: the initializer of the recurrent kernel.
+        bias_initializer: the initializer of the bias.
+        kernel_regularizer, recurrent_regularizer, bias_regularizer: penalties on those weights
+            (``None``: none).
+        kernel_constraint, recurrent_constraint, bias_constraint: constraints applied to those
+            weights after each update (``None``: none).
+        dropout: the fraction of the input units dropped in training (one mask per sequence,
+            clipped to ``[0, 1]``).
+        recurrent_dropout: the same for the recurrent state.
+        seed: an int for reproducible dropout masks.
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+
+    Raises:
+        ValueError: when ``units`` is not a positive integer.
+    """
 
     def __init__(self, units, activation="tanh", use_bias=True, kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal", bias_initializer="zeros", kernel_regularizer=None,
@@ -136,7 +157,32 @@ class SimpleRNNCell(_CellBase):
 
 
 class LSTMCell(_CellBase):
-    """Long short-term memory cell (gates ``i, f, c, o`` in that order in the kernels)."""
+    """Long short-term memory cell (gates ``i, f, c, o`` in that order in the kernels).
+
+    Arguments:
+        units: the size of the output and of each state (a positive int).
+        activation: the activation of the candidate state and output (``None``: linear).
+        recurrent_activation: the activation of the gates.
+        use_bias: whether the cell has a bias.
+        kernel_initializer: the initializer of the input kernel.
+        recurrent_initializer: the initializer of the recurrent kernel.
+        bias_initializer: the initializer of the bias.
+        unit_forget_bias: initialize the forget gate's bias to 1 (the other gates' from
+            ``bias_initializer``).
+        kernel_regularizer, recurrent_regularizer, bias_regularizer: penalties on those weights
+            (``None``: none).
+        kernel_constraint, recurrent_constraint, bias_constraint: constraints applied to those
+            weights after each update (``None``: none).
+        dropout: the fraction of the input units dropped in training (one mask per sequence,
+            clipped to ``[0, 1]``).
+        recurrent_dropout: the same for the recurrent state.
+        seed: an int for reproducible dropout masks.
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...); Keras's legacy
+            ``implementation`` is accepted and ignored.
+
+    Raises:
+        ValueError: when ``units`` is not a positive integer.
+    """
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",
@@ -194,7 +240,32 @@ class LSTMCell(_CellBase):
 
 class GRUCell(_CellBase):
     """Gated recurrent unit cell (gates ``z, r, h``; ``reset_after=True`` is the CuDNN-compatible
-    variant with two biases)."""
+    variant with two biases).
+
+    Arguments:
+        units: the size of the output and of each state (a positive int).
+        activation: the activation of the candidate state and output (``None``: linear).
+        recurrent_activation: the activation of the gates.
+        use_bias: whether the cell has a bias.
+        kernel_initializer: the initializer of the input kernel.
+        recurrent_initializer: the initializer of the recurrent kernel.
+        bias_initializer: the initializer of the bias.
+        kernel_regularizer, recurrent_regularizer, bias_regularizer: penalties on those weights
+            (``None``: none).
+        kernel_constraint, recurrent_constraint, bias_constraint: constraints applied to those
+            weights after each update (``None``: none).
+        dropout: the fraction of the input units dropped in training (one mask per sequence,
+            clipped to ``[0, 1]``).
+        recurrent_dropout: the same for the recurrent state.
+        reset_after: apply the reset gate after the recurrent matrix product (two biases,
+            the CuDNN-compatible variant) rather than before it.
+        seed: an int for reproducible dropout masks.
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...); Keras's legacy
+            ``implementation`` is accepted and ignored.
+
+    Raises:
+        ValueError: when ``units`` is not a positive integer.
+    """
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
                  kernel_initializer="glorot_uniform", recurrent_initializer="orthogonal", bias_initializer="zeros",
@@ -260,7 +331,15 @@ class GRUCell(_CellBase):
 
 
 class StackedRNNCells(Layer):
-    """Several cells run as one (the output of each feeds the next)."""
+    """Several cells run as one (the output of each feeds the next).
+
+    Arguments:
+        cells: a list of RNN cells (objects with ``call`` and ``state_size``).
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+
+    Raises:
+        ValueError: when an entry of ``cells`` is not an RNN cell.
+    """
 
     def __init__(self, cells, **kwargs):
         super().__init__(**kwargs)

@@ -15,6 +15,13 @@ class TimeDistributed(Wrapper):
     """Applies ``layer`` to every timestep of ``(batch, timesteps, ...)`` inputs (the two leading
     dims are folded into one batch dim for the wrapped layer).
 
+    Arguments:
+        layer: the :class:`Layer` applied to each timestep (one set of weights for all steps).
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+
+    Raises:
+        ValueError: when ``layer`` is not a :class:`Layer`.
+
     >>> import dlx
     >>> TimeDistributed(dlx.layers.Dense(8)).compute_output_shape((None, 10, 4))
     (None, 10, 8)

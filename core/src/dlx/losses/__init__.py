@@ -29,7 +29,18 @@ ALL_OBJECTS = {**CLASSES, **FUNCTIONS}
 
 
 def serialize(loss) -> dict | str:
-    """A config dict for a :class:`Loss`; the name for a built-in function."""
+    """A config dict for a :class:`Loss`; the name for a built-in function.
+
+    Arguments:
+        loss: a :class:`Loss` instance or a built-in loss function.
+
+    Returns:
+        ``{"module", "class_name", "config", "registered_name"}`` for a Loss; the function's
+        name (a str) for a built-in function.
+
+    Raises:
+        ValueError: for anything else.
+    """
     if isinstance(loss, Loss):
         return {"module": "dlx.losses", "class_name": type(loss).__name__, "config": loss.get_config(),
                 "registered_name": None}
@@ -40,7 +51,19 @@ def serialize(loss) -> dict | str:
 
 
 def deserialize(name, custom_objects=None):
-    """A loss from :func:`serialize`'s output (a dict or a function name)."""
+    """A loss from :func:`serialize`'s output (a dict or a function name).
+
+    Arguments:
+        name: a config dict (its ``class_name`` and ``config``) or a loss name.
+        custom_objects: a dict of extra names (classes or functions) looked up before the
+            built-in ones.
+
+    Returns:
+        A new :class:`Loss` from a dict; for a name, what :func:`get` gives (or the custom object).
+
+    Raises:
+        ValueError: when the class name or the name is unknown.
+    """
     config = name
     custom = custom_objects or {}
     if isinstance(config, str):
@@ -54,7 +77,18 @@ def deserialize(name, custom_objects=None):
 
 def get(identifier):
     """A loss from a name (function or class name, e.g. ``"mse"``, ``"CategoricalCrossentropy"``),
-    a config dict, a :class:`Loss` or a callable (returned as is). ``None`` gives ``None``."""
+    a config dict, a :class:`Loss` or a callable (returned as is). ``None`` gives ``None``.
+
+    Arguments:
+        identifier: a function name (gives the function), a class name (gives a new instance
+            with default arguments), a config dict, a Loss, a callable or ``None``.
+
+    Returns:
+        A loss function, a :class:`Loss` or ``None``.
+
+    Raises:
+        ValueError: for an unknown name or an identifier of another kind.
+    """
     if identifier is None or isinstance(identifier, Loss):
         return identifier
     if isinstance(identifier, dict):

@@ -35,7 +35,17 @@ def divide_no_nan(x, y):
 
 
 def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
-    """Makes ranks equal when they differ by one and the extra trailing axis has size 1."""
+    """Makes ranks equal when they differ by one and the extra trailing axis has size 1.
+
+    Arguments:
+        x1, x2: the two tensors.
+        expand_rank_1: when the lower-ranked tensor has rank 1, give it a trailing axis instead
+            of squeezing the other one.
+
+    Returns:
+        ``(x1, x2)``, one of them squeezed or expanded on its last axis; both unchanged when
+        their ranks are equal or the rule does not apply.
+    """
     r1, r2 = len(x1.shape), len(x2.shape)
     if r1 == r2:
         return x1, x2
@@ -113,7 +123,26 @@ def reduce_values(values, sample_weight=None, reduction="sum_over_batch_size"):
 
 
 def reduce_weighted_values(values, sample_weight=None, mask=None, reduction="sum_over_batch_size", dtype=None):
-    """Weights ``values`` by ``sample_weight`` (and ``mask``), then reduces them."""
+    """Weights ``values`` by ``sample_weight`` (and ``mask``), then reduces them.
+
+    Arguments:
+        values: the per-sample (or per-entry) losses.
+        sample_weight: weights broadcast against ``values`` (per-sample weights are expanded
+            over trailing axes); ``None``: unweighted.
+        mask: a boolean tensor; masked-out entries get weight 0 and, for ``"mean"`` and
+            ``"sum_over_batch_size"``, the mean is over the remaining entries. ``None``: no mask.
+        reduction: ``"sum_over_batch_size"``, ``"sum"``, ``"mean"``, ``"mean_with_sample_weight"``
+            (the weighted sum divided by the sum of the weights), ``"none"`` or ``None`` (the
+            weighted values unreduced).
+        dtype: the dtype ``values`` are cast to (``None``: kept).
+
+    Returns:
+        A scalar, or the weighted values for ``"none"`` / ``None``.
+
+    Raises:
+        ValueError: on an unknown ``reduction``, or when ``sample_weight`` has more dimensions
+            than ``values``.
+    """
     reduction = standardize_reduction(reduction)
     values = to_tensor(values, dtype)
     dt = ops.dtype(values)
@@ -175,7 +204,16 @@ class Loss:
 
 
 class LossFunctionWrapper(Loss):
-    """Wraps ``fn(y_true, y_pred, **kwargs) -> per-sample losses`` as a :class:`Loss`."""
+    """Wraps ``fn(y_true, y_pred, **kwargs) -> per-sample losses`` as a :class:`Loss`.
+
+    Arguments:
+        fn: the loss function; ``y_true`` and ``y_pred`` reach it with their ranks matched by
+            :func:`squeeze_or_expand_to_same_rank`.
+        reduction: as for every :class:`Loss`.
+        name: the loss name (``None``: ``fn``'s name).
+        dtype: as for every :class:`Loss`.
+        **kwargs: keyword arguments passed to ``fn`` on every call (and kept in the config).
+    """
 
     def __init__(self, fn, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):
         super().__init__(name=name or getattr(fn, "__name__", None), reduction=reduction, dtype=dtype)

@@ -21,33 +21,78 @@ def _pair(y_true, y_pred):
 
 
 def l2_normalize(x, axis=-1):
-    """``x / max(||x||_2, epsilon)`` along ``axis``."""
+    """``x / max(||x||_2, epsilon)`` along ``axis``.
+
+    Arguments:
+        x: the tensor to normalize.
+        axis: the axis whose L2 norm divides ``x``.
+
+    Returns:
+        ``x``'s shape and dtype, unit L2 norm along ``axis`` (vectors shorter than
+        ``config.epsilon()`` are divided by epsilon instead).
+    """
     sq = ops.sum(ops.square(x), axis=axis, keepdims=True)
     return ops.multiply(x, ops.minimum(ops.rsqrt(ops.maximum(sq, 1e-30)), 1.0 / config.epsilon()))
 
 
 # ------------------------------------------------------------------------------ regression
 def mean_squared_error(y_true, y_pred):
-    """``mean((y_true - y_pred)**2, axis=-1)``."""
+    """``mean((y_true - y_pred)**2, axis=-1)``.
+
+    Arguments:
+        y_true: the targets.
+        y_pred: the predictions, of ``y_true``'s shape (a trailing axis of size 1 on either side
+            is squeezed or added to match the other's rank).
+
+    Returns:
+        The per-sample losses: ``y_pred``'s shape without its last axis.
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     return ops.mean(ops.square(ops.subtract(y_true, y_pred)), axis=-1)
 
 
 def mean_absolute_error(y_true, y_pred):
-    """``mean(|y_true - y_pred|, axis=-1)``."""
+    """``mean(|y_true - y_pred|, axis=-1)``.
+
+    Arguments:
+        y_true: the targets.
+        y_pred: the predictions, of ``y_true``'s shape (a trailing axis of size 1 on either side
+            is squeezed or added to match the other's rank).
+
+    Returns:
+        The per-sample losses: ``y_pred``'s shape without its last axis.
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     return ops.mean(ops.abs(ops.subtract(y_true, y_pred)), axis=-1)
 
 
 def mean_absolute_percentage_error(y_true, y_pred):
-    """``100 * mean(|y_true - y_pred| / max(|y_true|, epsilon), axis=-1)``."""
+    """``100 * mean(|y_true - y_pred| / max(|y_true|, epsilon), axis=-1)``.
+
+    Arguments:
+        y_true: the targets.
+        y_pred: the predictions, of ``y_true``'s shape (a trailing axis of size 1 on either side
+            is squeezed or added to match the other's rank).
+
+    Returns:
+        The per-sample losses: ``y_pred``'s shape without its last axis.
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     diff = ops.abs(ops.divide(ops.subtract(y_true, y_pred), ops.maximum(ops.abs(y_true), config.epsilon())))
     return ops.multiply(100.0, ops.mean(diff, axis=-1))
 
 
 def mean_squared_logarithmic_error(y_true, y_pred):
-    """``mean((log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1))**2, axis=-1)``."""
+    """``mean((log(max(y_pred, eps) + 1) - log(max(y_true, eps) + 1))**2, axis=-1)``.
+
+    Arguments:
+        y_true: the targets.
+        y_pred: the predictions, of ``y_true``'s shape (a trailing axis of size 1 on either side
+            is squeezed or added to match the other's rank).
+
+    Returns:
+        The per-sample losses: ``y_pred``'s shape without its last axis.
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     eps = config.epsilon()
     a = ops.log(ops.add(ops.maximum(y_pred, eps), 1.0))
@@ -56,13 +101,33 @@ def mean_squared_logarithmic_error(y_true, y_pred):
 
 
 def cosine_similarity(y_true, y_pred, axis=-1):
-    """The negated cosine similarity along ``axis`` (-1: same direction; a loss to minimize)."""
+    """The negated cosine similarity along ``axis`` (-1: same direction; a loss to minimize).
+
+    Arguments:
+        y_true: the targets.
+        y_pred: the predictions, of ``y_true``'s shape (a trailing axis of size 1 on either side
+            is squeezed or added to match the other's rank).
+        axis: the axis along which both are L2-normalized and their product summed.
+
+    Returns:
+        The per-sample losses, in ``[-1, 1]``: the inputs' shape without ``axis``.
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     return ops.negative(ops.sum(ops.multiply(l2_normalize(y_true, axis), l2_normalize(y_pred, axis)), axis=axis))
 
 
 def huber(y_true, y_pred, delta=1.0):
-    """``0.5 e**2`` where ``|e| <= delta``, else ``delta * (|e| - 0.5 delta)``; mean over the last axis."""
+    """``0.5 e**2`` where ``|e| <= delta``, else ``delta * (|e| - 0.5 delta)``; mean over the last axis.
+
+    Arguments:
+        y_true: the targets.
+        y_pred: the predictions, of ``y_true``'s shape (a trailing axis of size 1 on either side
+            is squeezed or added to match the other's rank).
+        delta: the error size where the loss turns from quadratic to linear.
+
+    Returns:
+        The per-sample losses: ``y_pred``'s shape without its last axis.
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     err = ops.subtract(y_pred, y_true)
     abs_err = ops.abs(err)
@@ -72,7 +137,16 @@ def huber(y_true, y_pred, delta=1.0):
 
 
 def log_cosh(y_true, y_pred):
-    """``mean(log(cosh(y_pred - y_true)), axis=-1)`` (computed stably)."""
+    """``mean(log(cosh(y_pred - y_true)), axis=-1)`` (computed stably).
+
+    Arguments:
+        y_true: the targets.
+        y_pred: the predictions, of ``y_true``'s shape (a trailing axis of size 1 on either side
+            is squeezed or added to match the other's rank).
+
+    Returns:
+        The per-sample losses: ``y_pred``'s shape without its last axis.
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     x = ops.subtract(y_pred, y_true)
     return ops.mean(ops.subtract(ops.add(x, ops.softplus(ops.multiply(-2.0, x))), math.log(2.0)), axis=-1)
@@ -86,21 +160,45 @@ def _hinge_labels(y_true):
 
 
 def hinge(y_true, y_pred):
-    """``mean(max(1 - y_true * y_pred, 0), axis=-1)`` (labels -1/1 or 0/1)."""
+    """``mean(max(1 - y_true * y_pred, 0), axis=-1)`` (labels -1/1 or 0/1).
+
+    Arguments:
+        y_true: labels in {-1, 1}, or in {0, 1} (then mapped to {-1, 1}).
+        y_pred: the predicted scores, of ``y_true``'s shape.
+
+    Returns:
+        The per-sample losses: ``y_pred``'s shape without its last axis.
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     y_true = _hinge_labels(y_true)
     return ops.mean(ops.maximum(ops.subtract(1.0, ops.multiply(y_true, y_pred)), 0.0), axis=-1)
 
 
 def squared_hinge(y_true, y_pred):
-    """``mean(max(1 - y_true * y_pred, 0)**2, axis=-1)``."""
+    """``mean(max(1 - y_true * y_pred, 0)**2, axis=-1)``.
+
+    Arguments:
+        y_true: labels in {-1, 1}, or in {0, 1} (then mapped to {-1, 1}).
+        y_pred: the predicted scores, of ``y_true``'s shape.
+
+    Returns:
+        The per-sample losses: ``y_pred``'s shape without its last axis.
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     y_true = _hinge_labels(y_true)
     return ops.mean(ops.square(ops.maximum(ops.subtract(1.0, ops.multiply(y_true, y_pred)), 0.0)), axis=-1)
 
 
 def categorical_hinge(y_true, y_pred):
-    """``max(max((1 - y_true) * y_pred) - sum(y_true * y_pred) + 1, 0)``."""
+    """``max(max((1 - y_true) * y_pred) - sum(y_true * y_pred) + 1, 0)``.
+
+    Arguments:
+        y_true: one-hot labels, classes on the last axis.
+        y_pred: the predicted scores, of ``y_true``'s shape.
+
+    Returns:
+        The per-sample losses: ``y_pred``'s shape without its last axis.
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     pos = ops.sum(ops.multiply(y_true, y_pred), axis=-1)
     neg = ops.max(ops.multiply(ops.subtract(1.0, y_true), y_pred), axis=-1)
@@ -109,7 +207,15 @@ def categorical_hinge(y_true, y_pred):
 
 # ------------------------------------------------------------------------------ probabilistic
 def kl_divergence(y_true, y_pred):
-    """``sum(y_true * log(y_true / y_pred), axis=-1)`` with both clipped to ``[eps, 1]``."""
+    """``sum(y_true * log(y_true / y_pred), axis=-1)`` with both clipped to ``[eps, 1]``.
+
+    Arguments:
+        y_true: the target distributions, along the last axis.
+        y_pred: the predicted distributions, of ``y_true``'s shape.
+
+    Returns:
+        The per-sample losses: ``y_pred``'s shape without its last axis.
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     eps = config.epsilon()
     y_true = ops.clip(y_true, eps, 1.0)
@@ -118,13 +224,34 @@ def kl_divergence(y_true, y_pred):
 
 
 def poisson(y_true, y_pred):
-    """``mean(y_pred - y_true * log(y_pred + eps), axis=-1)``."""
+    """``mean(y_pred - y_true * log(y_pred + eps), axis=-1)``.
+
+    Arguments:
+        y_true: the observed counts.
+        y_pred: the predicted rates, of ``y_true``'s shape.
+
+    Returns:
+        The per-sample losses: ``y_pred``'s shape without its last axis.
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     return ops.mean(ops.subtract(y_pred, ops.multiply(y_true, ops.log(ops.add(y_pred, config.epsilon())))), axis=-1)
 
 
 def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
-    """Mean binary cross-entropy over ``axis``; labels are smoothed toward 0.5."""
+    """Mean binary cross-entropy over ``axis``; labels are smoothed toward 0.5.
+
+    Arguments:
+        y_true: labels in ``[0, 1]``.
+        y_pred: probabilities (or logits with ``from_logits``), of ``y_true``'s shape.
+        from_logits: whether ``y_pred`` holds logits; otherwise probabilities, clipped to
+            ``[1e-7, 1 - 1e-7]``.
+        label_smoothing: ``s`` in ``[0, 1]``: the labels become ``y_true * (1 - s) + 0.5 * s``
+            (0: no smoothing).
+        axis: the axis the mean is taken over.
+
+    Returns:
+        The per-sample losses: the inputs' shape without ``axis``.
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     if label_smoothing:
         y_true = ops.add(ops.multiply(y_true, 1.0 - label_smoothing), 0.5 * label_smoothing)
@@ -134,7 +261,22 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
 def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha=0.25, gamma=2.0, from_logits=False,
                               label_smoothing=0.0, axis=-1):
     """Focal binary cross-entropy (Lin et al.): ``(1 - p_t)**gamma * bce``, optionally weighted
-    by ``alpha`` (positives) / ``1 - alpha`` (negatives); mean over ``axis``."""
+    by ``alpha`` (positives) / ``1 - alpha`` (negatives); mean over ``axis``.
+
+    Arguments:
+        y_true: labels in ``[0, 1]``.
+        y_pred: probabilities (or logits with ``from_logits``), of ``y_true``'s shape.
+        apply_class_balancing: whether to weight each term by ``alpha`` / ``1 - alpha``.
+        alpha: the weight of the positive class (used only with ``apply_class_balancing``).
+        gamma: the focusing exponent: larger values shrink the loss of well-classified entries
+            more (0: plain binary cross-entropy).
+        from_logits: whether ``y_pred`` holds logits (a sigmoid is applied first).
+        label_smoothing: ``s`` in ``[0, 1]``: the labels become ``y_true * (1 - s) + 0.5 * s``.
+        axis: the axis the mean is taken over.
+
+    Returns:
+        The per-sample losses: the inputs' shape without ``axis``.
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     if label_smoothing:
         y_true = ops.add(ops.multiply(y_true, 1.0 - label_smoothing), 0.5 * label_smoothing)
@@ -155,7 +297,23 @@ def _check_axis(axis):
 
 
 def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
-    """Categorical cross-entropy over ``axis`` (one-hot labels, smoothed toward uniform)."""
+    """Categorical cross-entropy over ``axis`` (one-hot labels, smoothed toward uniform).
+
+    Arguments:
+        y_true: one-hot (or soft) labels, classes along ``axis``.
+        y_pred: probabilities (or logits with ``from_logits``), of ``y_true``'s shape;
+            probabilities are renormalized to sum 1 and clipped to ``[1e-7, 1 - 1e-7]``.
+        from_logits: whether ``y_pred`` holds logits (a log-softmax is applied).
+        label_smoothing: ``s`` in ``[0, 1]``: the labels become ``y_true * (1 - s) + s / C``
+            for ``C`` classes (0: no smoothing).
+        axis: the integer class axis.
+
+    Returns:
+        The per-sample losses: the inputs' shape without ``axis``.
+
+    Raises:
+        ValueError: when ``axis`` is not an integer.
+    """
     _check_axis(axis)
     y_pred = to_tensor(y_pred)
     y_true = to_tensor(y_true, ops.dtype(y_pred))
@@ -167,7 +325,25 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
 
 def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0,
                                    axis=-1):
-    """Focal categorical cross-entropy: ``sum(alpha * (1 - p)**gamma * -y_true * log(p))``."""
+    """Focal categorical cross-entropy: ``sum(alpha * (1 - p)**gamma * -y_true * log(p))``.
+
+    Arguments:
+        y_true: one-hot (or soft) labels, classes along ``axis``.
+        y_pred: probabilities (or logits with ``from_logits``), of ``y_true``'s shape;
+            ``p`` is ``y_pred`` renormalized to sum 1 and clipped to ``[eps, 1 - eps]``.
+        alpha: the scalar weight of every term.
+        gamma: the focusing exponent (0: ``alpha`` times plain categorical cross-entropy).
+        from_logits: whether ``y_pred`` holds logits (a softmax over ``axis`` is applied first).
+        label_smoothing: ``s`` in ``[0, 1]``: the labels become ``y_true * (1 - s) + s / C``
+            for ``C`` classes.
+        axis: the integer class axis.
+
+    Returns:
+        The per-sample losses: the inputs' shape without ``axis``.
+
+    Raises:
+        ValueError: when ``axis`` is not an integer.
+    """
     _check_axis(axis)
     y_pred = to_tensor(y_pred)
     y_true = to_tensor(y_true, ops.dtype(y_pred))
@@ -205,13 +381,35 @@ def _sparse_cce_with_mask(y_true, y_pred, from_logits=False, ignore_class=None, 
 
 
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_class=None, axis=-1):
-    """Cross-entropy with integer labels; entries labelled ``ignore_class`` give 0."""
+    """Cross-entropy with integer labels; entries labelled ``ignore_class`` give 0.
+
+    Arguments:
+        y_true: integer class indices of ``y_pred``'s shape without ``axis`` (a trailing axis
+            of size 1 is squeezed).
+        y_pred: probabilities (or logits with ``from_logits``), classes along ``axis``.
+        from_logits: whether ``y_pred`` holds logits; otherwise probabilities, renormalized to
+            sum 1 and clipped to ``[1e-7, 1 - 1e-7]``.
+        ignore_class: a label value whose entries get a loss of 0 (``None``: none ignored).
+        axis: the class axis of ``y_pred``.
+
+    Returns:
+        The per-entry losses: ``y_true``'s shape (after the squeeze).
+    """
     return _sparse_cce_with_mask(y_true, y_pred, from_logits, ignore_class, axis)[0]
 
 
 # ------------------------------------------------------------------------------ segmentation
 def dice(y_true, y_pred, axis=None):
-    """``1 - 2 sum(y_true y_pred) / (sum(y_true) + sum(y_pred) + eps)`` over ``axis`` (all by default)."""
+    """``1 - 2 sum(y_true y_pred) / (sum(y_true) + sum(y_pred) + eps)`` over ``axis`` (all by default).
+
+    Arguments:
+        y_true: the target masks, in ``[0, 1]``.
+        y_pred: the predicted masks, of ``y_true``'s shape.
+        axis: the axis (or tuple of axes) the sums run over (``None``: all axes).
+
+    Returns:
+        The losses: the inputs' shape without ``axis`` (a scalar for ``None``).
+    """
     y_pred = to_tensor(y_pred)
     y_true = to_tensor(y_true, ops.dtype(y_pred))
     inter = ops.sum(ops.multiply(y_true, y_pred), axis=axis)
@@ -220,7 +418,20 @@ def dice(y_true, y_pred, axis=None):
 
 
 def tversky(y_true, y_pred, alpha=0.5, beta=0.5, axis=None):
-    """``1 - TP / (TP + alpha FP + beta FN + eps)`` over ``axis`` (all by default)."""
+    """``1 - TP / (TP + alpha FP + beta FN + eps)`` over ``axis`` (all by default).
+
+    ``TP = sum(y_true y_pred)``, ``FP = sum((1 - y_true) y_pred)``, ``FN = sum(y_true (1 - y_pred))``.
+
+    Arguments:
+        y_true: the target masks, in ``[0, 1]``.
+        y_pred: the predicted masks, of ``y_true``'s shape.
+        alpha: the weight of false positives.
+        beta: the weight of false negatives (``alpha = beta = 0.5`` is the Dice loss).
+        axis: the axis (or tuple of axes) the sums run over (``None``: all axes).
+
+    Returns:
+        The losses: the inputs' shape without ``axis`` (a scalar for ``None``).
+    """
     y_pred = to_tensor(y_pred)
     y_true = to_tensor(y_true, ops.dtype(y_pred))
     tp = ops.sum(ops.multiply(y_true, y_pred), axis=axis)
@@ -282,7 +493,18 @@ def ctc_loss(labels, logits, label_length, logit_length, blank_index=0):
 
 def ctc(y_true, y_pred):
     """Keras's CTC loss: ``y_true`` ``(batch, labels)`` integers, ``y_pred`` ``(batch, time,
-    classes)`` logits, every label and time step counted, blank index 0."""
+    classes)`` logits, every label and time step counted, blank index 0.
+
+    Arguments:
+        y_true: ``(batch, max_label_length)`` integer labels (class 0 is the blank).
+        y_pred: ``(batch, time, classes)`` unnormalized scores.
+
+    Returns:
+        ``(batch,)``: the negative log-likelihood of each label sequence (see :func:`ctc_loss`).
+
+    Raises:
+        ValueError: when ``y_true`` is not of rank 2 or ``y_pred`` not of rank 3.
+    """
     y_pred = to_tensor(y_pred)
     y_true = to_tensor(y_true)
     if len(y_true.shape) != 2 or len(y_pred.shape) != 3:
@@ -324,9 +546,30 @@ def _wrapper(fn, default_name, doc, params=(), order=None):
     return {"__init__": __init__, "__doc__": doc}
 
 
+def _argument_entries(fn, names) -> str:
+    """The entries (with their continuation lines) of ``fn``'s ``Arguments:`` section that
+    document ``names``, as written in its docstring: a Loss class documents its own parameters
+    with its function's words."""
+    lines = (fn.__doc__ or "").splitlines()
+    start = next((i for i, line in enumerate(lines) if line.strip() == "Arguments:"), len(lines))
+    header = len(lines[start]) - len(lines[start].lstrip()) if start < len(lines) else 0
+    out, keep = [], False
+    for line in lines[start + 1:]:
+        indent = len(line) - len(line.lstrip())
+        if line.strip() and indent <= header:
+            break
+        if line.strip() and indent == header + 4:
+            keep = line.strip().split(":")[0] in names
+        if keep and line.strip():
+            out.append(line + "\n")
+    return "".join(out)
+
+
 def _make(cls_name, fn, default_name, params=(), base=LossFunctionWrapper, order=None):
     doc = (f"Loss class of :func:`{fn.__name__}` (``reduction``, ``sample_weight``).\n\n    "
-           + (fn.__doc__ or "").strip().split("\n")[0])
+           + (fn.__doc__ or "").strip().split("\n\n")[0] + "\n\n    Arguments:\n"
+           + _argument_entries(fn, [n for n, _ in params])
+           + f'        reduction, name, dtype: as for every :class:`Loss` (default name ``"{default_name}"``).\n    ')
     return type(cls_name, (base,), {**_wrapper(fn, default_name, doc, params, order), "__module__": __name__})
 
 
@@ -363,7 +606,15 @@ CTC = _make("CTC", ctc, "ctc")
 
 class SparseCategoricalCrossentropy(LossFunctionWrapper):
     """Loss class of :func:`sparse_categorical_crossentropy`; ``ignore_class`` entries are
-    masked out of the reduction (the mean is over the other entries)."""
+    masked out of the reduction (the mean is over the other entries).
+
+    Arguments:
+        from_logits: whether ``y_pred`` holds logits; otherwise probabilities.
+        ignore_class: a label value whose entries are left out of the loss and of the mean
+            (``None``: none ignored).
+        reduction, name, dtype: as for every :class:`Loss`.
+        axis: the class axis of ``y_pred``.
+    """
 
     def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size", axis=-1,
                  name="sparse_categorical_crossentropy", dtype=None):

@@ -126,7 +126,18 @@ _NAMES = {
 
 
 def serialize(metric) -> dict | str:
-    """A config dict for a :class:`Metric`; the name for a built-in function."""
+    """A config dict for a :class:`Metric`; the name for a built-in function.
+
+    Arguments:
+        metric: a :class:`Metric` instance or a built-in metric function.
+
+    Returns:
+        ``{"module", "class_name", "config", "registered_name"}`` for a Metric; the function's
+        name (a str) for a built-in function.
+
+    Raises:
+        ValueError: for anything else.
+    """
     if isinstance(metric, Metric):
         return {"module": "dlx.metrics", "class_name": type(metric).__name__, "config": metric.get_config(),
                 "registered_name": None}
@@ -137,7 +148,20 @@ def serialize(metric) -> dict | str:
 
 
 def deserialize(config, custom_objects=None):
-    """A metric from :func:`serialize`'s output."""
+    """A metric from :func:`serialize`'s output.
+
+    Arguments:
+        config: a config dict (its ``class_name`` and ``config``) or a name.
+        custom_objects: a dict of extra names (classes or functions) looked up before the
+            built-in ones.
+
+    Returns:
+        A new :class:`Metric` from a dict; for a name, the custom object or what :func:`get`
+        gives.
+
+    Raises:
+        ValueError: when the class name or the name is unknown.
+    """
     custom = custom_objects or {}
     if isinstance(config, str):
         return custom[config] if config in custom else get(config)
@@ -153,7 +177,19 @@ def get(identifier):
     :class:`Metric` (returned as is) or a function (wrapped in :class:`MeanMetricWrapper`).
 
     ``"accuracy"``/``"acc"`` need the data's shapes to pick the right variant; the trainer
-    resolves them."""
+    resolves them.
+
+    Arguments:
+        identifier: a metric name or alias (a new instance with default arguments), a class
+            name, a function name (its function wrapped, named after it), a config dict, a
+            :class:`Metric` or a callable.
+
+    Returns:
+        A :class:`Metric`.
+
+    Raises:
+        ValueError: for an unknown name or an identifier of another kind.
+    """
     if isinstance(identifier, Metric):
         return identifier
     if isinstance(identifier, dict):

@@ -93,7 +93,17 @@ class _ConfusionCount(Metric):
 
 
 class TruePositives(_ConfusionCount):
-    """Weighted count of true positives (``pred > threshold`` and label 1)."""
+    """Weighted count of true positives (``pred > threshold`` and label 1).
+
+    Arguments:
+        thresholds: a float or a list of floats in ``[0, 1]``; a prediction above a threshold
+            counts as positive. ``None``: 0.5. With a list the result has one count per threshold.
+        name: the metric's name, its key in the logs (``None``: the class name in snake case).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Raises:
+        ValueError: when a threshold is outside ``[0, 1]``.
+    """
 
     _kind = "tp"
 
@@ -102,7 +112,17 @@ class TruePositives(_ConfusionCount):
 
 
 class FalsePositives(_ConfusionCount):
-    """Weighted count of false positives."""
+    """Weighted count of false positives.
+
+    Arguments:
+        thresholds: a float or a list of floats in ``[0, 1]``; a prediction above a threshold
+            counts as positive. ``None``: 0.5. With a list the result has one count per threshold.
+        name: the metric's name, its key in the logs (``None``: the class name in snake case).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Raises:
+        ValueError: when a threshold is outside ``[0, 1]``.
+    """
 
     _kind = "fp"
 
@@ -111,7 +131,17 @@ class FalsePositives(_ConfusionCount):
 
 
 class TrueNegatives(_ConfusionCount):
-    """Weighted count of true negatives."""
+    """Weighted count of true negatives.
+
+    Arguments:
+        thresholds: a float or a list of floats in ``[0, 1]``; a prediction above a threshold
+            counts as positive. ``None``: 0.5. With a list the result has one count per threshold.
+        name: the metric's name, its key in the logs (``None``: the class name in snake case).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Raises:
+        ValueError: when a threshold is outside ``[0, 1]``.
+    """
 
     _kind = "tn"
 
@@ -120,7 +150,17 @@ class TrueNegatives(_ConfusionCount):
 
 
 class FalseNegatives(_ConfusionCount):
-    """Weighted count of false negatives."""
+    """Weighted count of false negatives.
+
+    Arguments:
+        thresholds: a float or a list of floats in ``[0, 1]``; a prediction above a threshold
+            counts as positive. ``None``: 0.5. With a list the result has one count per threshold.
+        name: the metric's name, its key in the logs (``None``: the class name in snake case).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Raises:
+        ValueError: when a threshold is outside ``[0, 1]``.
+    """
 
     _kind = "fn"
 
@@ -169,7 +209,16 @@ class Precision(Metric):
 
 
 class Recall(Precision):
-    """``TP / (TP + FN)`` at ``thresholds`` (same arguments as :class:`Precision`)."""
+    """``TP / (TP + FN)`` at ``thresholds`` (same arguments as :class:`Precision`).
+
+    Arguments:
+        thresholds: a float or a list of floats in ``[0, 1]`` (a list gives one value each;
+            ``None``: 0.5, or with ``top_k`` every top-k prediction counts as positive).
+        top_k: only the ``top_k`` highest predictions of each sample count as positive.
+        class_id: compute the metric for this class (column) only.
+        name: the metric's name (its key in the logs; ``None``: ``"recall"``).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+    """
 
     _second = "fn"
 
@@ -370,7 +419,19 @@ class SensitivityAtSpecificity(_SensitivitySpecificityBase):
 
 
 class SpecificityAtSensitivity(_SensitivitySpecificityBase):
-    """The best specificity over the thresholds whose sensitivity is ``>= sensitivity``."""
+    """The best specificity over the thresholds whose sensitivity is ``>= sensitivity``.
+
+    Arguments:
+        sensitivity: the required sensitivity, in ``[0, 1]``.
+        num_thresholds: how many evenly spaced thresholds in ``[0, 1]`` to try (1: only 0.5).
+        class_id: compute the metric for this class (column) only (``None``: all entries).
+        name: the metric's name, its key in the logs (``None``: the class name in snake case).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Raises:
+        ValueError: when the required value is not a number in ``[0, 1]`` or ``num_thresholds`` is
+            not an int > 0.
+    """
 
     _value_name = "sensitivity"
 
@@ -382,7 +443,19 @@ class SpecificityAtSensitivity(_SensitivitySpecificityBase):
 
 
 class PrecisionAtRecall(_SensitivitySpecificityBase):
-    """The best precision over the thresholds whose recall is ``>= recall``."""
+    """The best precision over the thresholds whose recall is ``>= recall``.
+
+    Arguments:
+        recall: the required sensitivity (recall), in ``[0, 1]``.
+        num_thresholds: how many evenly spaced thresholds in ``[0, 1]`` to try (1: only 0.5).
+        class_id: compute the metric for this class (column) only (``None``: all entries).
+        name: the metric's name, its key in the logs (``None``: the class name in snake case).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Raises:
+        ValueError: when the required value is not a number in ``[0, 1]`` or ``num_thresholds`` is
+            not an int > 0.
+    """
 
     _value_name = "recall"
 
@@ -394,7 +467,19 @@ class PrecisionAtRecall(_SensitivitySpecificityBase):
 
 
 class RecallAtPrecision(_SensitivitySpecificityBase):
-    """The best recall over the thresholds whose precision is ``>= precision`` (0 if none)."""
+    """The best recall over the thresholds whose precision is ``>= precision`` (0 if none).
+
+    Arguments:
+        precision: the required precision, in ``[0, 1]``.
+        num_thresholds: how many evenly spaced thresholds in ``[0, 1]`` to try (1: only 0.5).
+        class_id: compute the metric for this class (column) only (``None``: all entries).
+        name: the metric's name, its key in the logs (``None``: the class name in snake case).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Raises:
+        ValueError: when the required value is not a number in ``[0, 1]`` or ``num_thresholds`` is
+            not an int > 0.
+    """
 
     _value_name = "precision"
 

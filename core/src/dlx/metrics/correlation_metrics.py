@@ -15,7 +15,18 @@ def _pair(y_true, y_pred):
 
 
 def pearson_correlation(y_true, y_pred, axis=-1):
-    """Pearson's correlation coefficient between ``y_true`` and ``y_pred`` along ``axis``."""
+    """Pearson's correlation coefficient between ``y_true`` and ``y_pred`` along ``axis``.
+
+    Arguments:
+        y_true: the targets.
+        y_pred: the predictions, of ``y_true``'s shape (a trailing axis of size 1 on either side
+            is squeezed or added to match the other's rank).
+        axis: the axis along which the coefficient is computed.
+
+    Returns:
+        The coefficients, in ``[-1, 1]``: the inputs' shape without ``axis`` (NaN where either
+        side is constant along ``axis``).
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     t = ops.subtract(y_true, ops.mean(y_true, axis=axis, keepdims=True))
     p = ops.subtract(y_pred, ops.mean(y_pred, axis=axis, keepdims=True))
@@ -26,7 +37,18 @@ def pearson_correlation(y_true, y_pred, axis=-1):
 
 def concordance_correlation(y_true, y_pred, axis=-1):
     """Lin's concordance correlation coefficient along ``axis``:
-    ``2 cov(t, p) / (var(t) + var(p) + (mean(t) - mean(p))**2)``."""
+    ``2 cov(t, p) / (var(t) + var(p) + (mean(t) - mean(p))**2)``.
+
+    Arguments:
+        y_true: the targets.
+        y_pred: the predictions, of ``y_true``'s shape (a trailing axis of size 1 on either side
+            is squeezed or added to match the other's rank).
+        axis: the axis along which the coefficient is computed.
+
+    Returns:
+        The coefficients, in ``[-1, 1]``: the inputs' shape without ``axis`` (``epsilon`` is
+        added to the denominator).
+    """
     y_true, y_pred = _pair(y_true, y_pred)
     mt = ops.mean(y_true, axis=axis, keepdims=True)
     mp = ops.mean(y_pred, axis=axis, keepdims=True)
@@ -37,14 +59,26 @@ def concordance_correlation(y_true, y_pred, axis=-1):
 
 
 class PearsonCorrelation(MeanMetricWrapper):
-    """The mean over samples of Pearson's r along ``axis``."""
+    """The mean over samples of Pearson's r along ``axis``.
+
+    Arguments:
+        axis: the axis along which each sample's coefficient is computed.
+        name: the metric's name (its key in the logs).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+    """
 
     def __init__(self, name="pearson_correlation", dtype=None, axis=-1):
         super().__init__(pearson_correlation, name=name, dtype=dtype, axis=axis)
 
 
 class ConcordanceCorrelation(MeanMetricWrapper):
-    """The mean over samples of Lin's concordance correlation coefficient along ``axis``."""
+    """The mean over samples of Lin's concordance correlation coefficient along ``axis``.
+
+    Arguments:
+        axis: the axis along which each sample's coefficient is computed.
+        name: the metric's name (its key in the logs).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+    """
 
     def __init__(self, name="concordance_correlation", dtype=None, axis=-1):
         super().__init__(concordance_correlation, name=name, dtype=dtype, axis=axis)

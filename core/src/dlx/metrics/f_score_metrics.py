@@ -91,7 +91,20 @@ class FBetaScore(Metric):
 
 
 class F1Score(FBetaScore):
-    """The F1 score (:class:`FBetaScore` with ``beta=1``)."""
+    """The F1 score (:class:`FBetaScore` with ``beta=1``).
+
+    Arguments:
+        average: ``None`` (one score per class), ``"micro"`` (from counts summed over the
+            classes), ``"macro"`` (the mean of the class scores) or ``"weighted"`` (their mean
+            weighted by each class's label count).
+        threshold: predictions above it are positive (a float in ``(0, 1]``); ``None``: each
+            row's largest (non-zero) prediction is positive.
+        name: the metric's name (its key in the logs).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Raises:
+        ValueError: on an unknown ``average`` or a ``threshold`` outside ``(0, 1]``.
+    """
 
     def __init__(self, average=None, threshold=None, name="f1_score", dtype=None):
         super().__init__(average=average, beta=1.0, threshold=threshold, name=name, dtype=dtype)

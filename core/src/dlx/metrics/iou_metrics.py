@@ -117,7 +117,18 @@ class IoU(_IoUBase):
 class MeanIoU(_IoUBase):
     """Mean intersection-over-union over every class (those that never occur are skipped).
 
-    Arguments are :class:`IoU`'s without ``target_class_ids``.
+    Arguments:
+        num_classes: the number of classes.
+        name: the metric's name, its key in the logs (``None``: ``"mean_io_u"``).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+        ignore_class: a label value whose entries are left out of the confusion matrix
+            (``None``: none).
+        sparse_y_true: labels are class indices (else one-hot / scores, argmax taken).
+        sparse_y_pred: predictions are class indices (else scores, argmax taken).
+        axis: the class axis for the argmax.
+
+    Raises:
+        ValueError: when ``num_classes`` is not an int >= 1.
     """
 
     def __init__(self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_true=True, sparse_y_pred=True,
@@ -152,7 +163,22 @@ class BinaryIoU(IoU):
 
 
 class OneHotIoU(IoU):
-    """:class:`IoU` with one-hot labels (and, by default, per-class scores as predictions)."""
+    """:class:`IoU` with one-hot labels (and, by default, per-class scores as predictions).
+
+    Arguments:
+        num_classes: the number of classes.
+        target_class_ids: the classes whose IoU is averaged (an int or a list of ints).
+        ignore_class: a label value whose entries are left out of the confusion matrix
+            (``None``: none).
+        sparse_y_pred: predictions are class indices (default: scores, argmax taken).
+        axis: the class axis of the labels (and of scored predictions) for the argmax.
+        name: the metric's name, its key in the logs (``None``: the class name in snake case).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Raises:
+        ValueError: when ``num_classes`` is not an int >= 1, or a target class id is outside
+            ``[0, num_classes)``.
+    """
 
     def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None, sparse_y_pred=False,
                  axis=-1):
@@ -166,7 +192,20 @@ class OneHotIoU(IoU):
 
 
 class OneHotMeanIoU(MeanIoU):
-    """:class:`MeanIoU` with one-hot labels (and, by default, per-class scores as predictions)."""
+    """:class:`MeanIoU` with one-hot labels (and, by default, per-class scores as predictions).
+
+    Arguments:
+        num_classes: the number of classes.
+        ignore_class: a label value whose entries are left out of the confusion matrix
+            (``None``: none).
+        sparse_y_pred: predictions are class indices (default: scores, argmax taken).
+        axis: the class axis of the labels (and of scored predictions) for the argmax.
+        name: the metric's name, its key in the logs (``None``: the class name in snake case).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Raises:
+        ValueError: when ``num_classes`` is not an int >= 1.
+    """
 
     def __init__(self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_pred=False, axis=-1):
         super().__init__(num_classes, name=name, dtype=dtype, ignore_class=ignore_class, sparse_y_true=False,

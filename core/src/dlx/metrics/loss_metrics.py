@@ -24,7 +24,15 @@ class BinaryCrossentropy(MeanMetricWrapper):
 
 class CategoricalCrossentropy(MeanMetricWrapper):
     """Mean categorical cross-entropy of one-hot labels (see :class:`BinaryCrossentropy`; ``axis``
-    is the class axis)."""
+    is the class axis).
+
+    Arguments:
+        from_logits: whether ``y_pred`` holds logits (else probabilities).
+        label_smoothing: ``s``: the one-hot labels become ``y_true * (1 - s) + s / C`` for ``C`` classes.
+        axis: the class axis.
+        name: the metric's name (its key in the logs).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+    """
 
     def __init__(self, name="categorical_crossentropy", dtype=None, from_logits=False, label_smoothing=0, axis=-1):
         super().__init__(losses.categorical_crossentropy, name=name, dtype=dtype, from_logits=from_logits,
@@ -33,7 +41,15 @@ class CategoricalCrossentropy(MeanMetricWrapper):
 
 class SparseCategoricalCrossentropy(MeanMetricWrapper):
     """Mean cross-entropy of integer labels; entries labelled ``ignore_class`` count as 0 (as in
-    Keras, they stay in the mean's denominator)."""
+    Keras, they stay in the mean's denominator).
+
+    Arguments:
+        from_logits: whether ``y_pred`` holds logits (else probabilities).
+        ignore_class: a label value whose entries count as 0 (``None``: none ignored).
+        axis: the class axis of ``y_pred``.
+        name: the metric's name (its key in the logs).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+    """
 
     def __init__(self, name="sparse_categorical_crossentropy", dtype=None, from_logits=False, ignore_class=None,
                  axis=-1):
@@ -42,35 +58,60 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
 
 
 class Hinge(MeanMetricWrapper):
-    """Mean hinge loss (labels in {-1, 1} or {0, 1})."""
+    """Mean hinge loss (labels in {-1, 1} or {0, 1}).
+
+    Arguments:
+        name: the metric's name (its key in the logs).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+    """
 
     def __init__(self, name="hinge", dtype=None):
         super().__init__(losses.hinge, name=name, dtype=dtype)
 
 
 class SquaredHinge(MeanMetricWrapper):
-    """Mean squared hinge loss."""
+    """Mean squared hinge loss.
+
+    Arguments:
+        name: the metric's name (its key in the logs).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+    """
 
     def __init__(self, name="squared_hinge", dtype=None):
         super().__init__(losses.squared_hinge, name=name, dtype=dtype)
 
 
 class CategoricalHinge(MeanMetricWrapper):
-    """Mean categorical hinge loss."""
+    """Mean categorical hinge loss.
+
+    Arguments:
+        name: the metric's name (its key in the logs).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+    """
 
     def __init__(self, name="categorical_hinge", dtype=None):
         super().__init__(losses.categorical_hinge, name=name, dtype=dtype)
 
 
 class KLDivergence(MeanMetricWrapper):
-    """Mean Kullback-Leibler divergence ``sum(y_true * log(y_true / y_pred))``."""
+    """Mean Kullback-Leibler divergence ``sum(y_true * log(y_true / y_pred))``.
+
+    Arguments:
+        name: the metric's name (its key in the logs).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+    """
 
     def __init__(self, name="kl_divergence", dtype=None):
         super().__init__(losses.kl_divergence, name=name, dtype=dtype)
 
 
 class Poisson(MeanMetricWrapper):
-    """Mean Poisson loss ``y_pred - y_true * log(y_pred)``."""
+    """Mean Poisson loss ``y_pred - y_true * log(y_pred)``.
+
+    Arguments:
+        name: the metric's name (its key in the logs).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+    """
 
     def __init__(self, name="poisson", dtype=None):
         super().__init__(losses.poisson, name=name, dtype=dtype)

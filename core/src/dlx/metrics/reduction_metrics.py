@@ -26,7 +26,12 @@ def reduce_to_samplewise_values(values, sample_weight, reduce_fn, dtype):
 
 
 class Sum(Metric):
-    """The (weighted) sum of the values seen."""
+    """The (weighted) sum of the values seen.
+
+    Arguments:
+        name: the metric's name (its key in the logs).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+    """
 
     def __init__(self, name="sum", dtype=None):
         super().__init__(dtype=dtype, name=name)
@@ -41,7 +46,12 @@ class Sum(Metric):
 
 
 class Mean(Metric):
-    """The (weighted) mean of the values seen: ``sum(w * v) / sum(w)``."""
+    """The (weighted) mean of the values seen: ``sum(w * v) / sum(w)``.
+
+    Arguments:
+        name: the metric's name (its key in the logs).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+    """
 
     def __init__(self, name="mean", dtype=None):
         super().__init__(dtype=dtype, name=name)

@@ -9,54 +9,100 @@ from dlx.metrics.reduction_metrics import Mean, MeanMetricWrapper
 
 
 def cosine_similarity(y_true, y_pred, axis=-1):
-    """Cosine similarity along ``axis`` (1: same direction)."""
+    """Cosine similarity along ``axis`` (1: same direction).
+
+    Arguments:
+        y_true: the targets.
+        y_pred: the predictions, of ``y_true``'s shape (a trailing axis of size 1 on either side
+            is squeezed or added to match the other's rank).
+        axis: the axis along which both are L2-normalized and their product summed.
+
+    Returns:
+        The per-sample similarities, in ``[-1, 1]``: the inputs' shape without ``axis``.
+    """
     return ops.negative(losses.cosine_similarity(y_true, y_pred, axis=axis))
 
 
 class MeanSquaredError(MeanMetricWrapper):
-    """Mean of ``(y_true - y_pred)**2``."""
+    """Mean of ``(y_true - y_pred)**2``.
+
+    Arguments:
+        name: the metric's name (its key in the logs).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+    """
 
     def __init__(self, name="mean_squared_error", dtype=None):
         super().__init__(losses.mean_squared_error, name=name, dtype=dtype)
 
 
 class MeanAbsoluteError(MeanMetricWrapper):
-    """Mean of ``|y_true - y_pred|``."""
+    """Mean of ``|y_true - y_pred|``.
+
+    Arguments:
+        name: the metric's name (its key in the logs).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+    """
 
     def __init__(self, name="mean_absolute_error", dtype=None):
         super().__init__(losses.mean_absolute_error, name=name, dtype=dtype)
 
 
 class MeanAbsolutePercentageError(MeanMetricWrapper):
-    """Mean absolute percentage error."""
+    """Mean absolute percentage error.
+
+    Arguments:
+        name: the metric's name (its key in the logs).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+    """
 
     def __init__(self, name="mean_absolute_percentage_error", dtype=None):
         super().__init__(losses.mean_absolute_percentage_error, name=name, dtype=dtype)
 
 
 class MeanSquaredLogarithmicError(MeanMetricWrapper):
-    """Mean squared logarithmic error."""
+    """Mean squared logarithmic error.
+
+    Arguments:
+        name: the metric's name (its key in the logs).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+    """
 
     def __init__(self, name="mean_squared_logarithmic_error", dtype=None):
         super().__init__(losses.mean_squared_logarithmic_error, name=name, dtype=dtype)
 
 
 class LogCoshError(MeanMetricWrapper):
-    """Mean of ``log(cosh(y_pred - y_true))``."""
+    """Mean of ``log(cosh(y_pred - y_true))``.
+
+    Arguments:
+        name: the metric's name (its key in the logs).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+    """
 
     def __init__(self, name="logcosh", dtype=None):
         super().__init__(losses.log_cosh, name=name, dtype=dtype)
 
 
 class CosineSimilarity(MeanMetricWrapper):
-    """Mean cosine similarity between labels and predictions along ``axis``."""
+    """Mean cosine similarity between labels and predictions along ``axis``.
+
+    Arguments:
+        axis: the axis along which the cosine similarity is computed.
+        name: the metric's name (its key in the logs).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+    """
 
     def __init__(self, name="cosine_similarity", dtype=None, axis=-1):
         super().__init__(cosine_similarity, name=name, dtype=dtype, axis=axis)
 
 
 class RootMeanSquaredError(Mean):
-    """``sqrt(mean((y_true - y_pred)**2))`` over every element seen."""
+    """``sqrt(mean((y_true - y_pred)**2))`` over every element seen.
+
+    Arguments:
+        name: the metric's name (its key in the logs).
+        dtype: the dtype of the metric's state and result (default: ``floatx()``).
+    """
 
     def __init__(self, name="root_mean_squared_error", dtype=None):
         super().__init__(name=name, dtype=dtype)

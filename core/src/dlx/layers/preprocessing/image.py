@@ -149,7 +149,17 @@ class Resizing(Layer):
 class CenterCrop(Layer):
     """Crops the central ``(height, width)`` of images (Keras's ``keras.layers.CenterCrop``);
     an image smaller than the target is center-cropped to the target aspect ratio and resized
-    up (bilinear), as in Keras."""
+    up (bilinear), as in Keras.
+
+    Arguments:
+        height, width: the size of the output images.
+        data_format: ``"channels_last"`` or ``"channels_first"`` (``None``:
+            ``config.image_data_format()``).
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+
+    Raises:
+        ValueError: on an invalid ``data_format``.
+    """
 
     def __init__(self, height, width, data_format=None, **kwargs):
         super().__init__(**kwargs)

@@ -506,10 +506,31 @@ class StringLookup(IndexLookup):
 class IntegerLookup(IndexLookup):
     """Maps integers to contiguous indices from a vocabulary (Keras's ``keras.layers.IntegerLookup``).
 
-    Arguments are those of :class:`StringLookup` with integer tokens (``mask_token`` and
-    ``oov_token`` are ints; ``oov_token`` defaults to ``-1``), plus ``vocabulary_dtype``
-    (``"int64"``) and ``oov_method``: ``"floormod"`` (default) or ``"farmhash"`` to bucket OOV
-    values when ``num_oov_indices > 1``.
+    Arguments:
+        max_tokens: the largest vocabulary (mask and OOV indices included), or ``None``.
+        num_oov_indices: how many out-of-vocabulary indices there are (0: an OOV input raises;
+            more than one: OOV values are bucketed by ``oov_method``).
+        mask_token: an integer that maps to index 0 (``None``: no mask).
+        oov_token: the integer ``invert=True`` returns for OOV indices.
+        vocabulary: a list/array of integers or a text file path (else call :meth:`adapt`).
+        vocabulary_dtype: must be ``"int64"``.
+        idf_weights: for ``output_mode="tf_idf"`` with a given vocabulary.
+        invert: map indices back to integers.
+        output_mode: ``"int"``, ``"one_hot"``, ``"multi_hot"``, ``"count"`` or ``"tf_idf"``.
+        sparse: must be ``False``.
+        pad_to_max_tokens: encode into ``max_tokens`` columns.
+        oov_method: how OOV values pick one of several OOV indices: ``"floormod"`` (the value
+            modulo ``num_oov_indices``) or ``"farmhash"`` (a hash of the value).
+        salt: a key (an int or a pair of ints) for the strong (SipHash) hash; only with
+            ``oov_method="farmhash"``.
+        name: the layer's name (unique names are made from the class name when ``None``).
+        **kwargs: base :class:`Layer` arguments (``dtype``, ...).
+
+    Raises:
+        ValueError: on an invalid or inconsistent argument: a ``vocabulary_dtype`` other than
+            ``"int64"``, ``sparse=True``, an unknown ``oov_method`` or ``output_mode``, ``invert``
+            with an ``output_mode`` other than ``"int"``, a ``salt`` without
+            ``oov_method="farmhash"``, ...
 
     >>> import dlx
     >>> with dlx.backend.use("numpy"):

@@ -228,6 +228,11 @@ class Rescaling(Layer):
     """``inputs * scale + offset`` (Keras's ``keras.layers.Rescaling``); ``scale`` and ``offset``
     may be scalars or per-channel sequences.
 
+    Arguments:
+        scale: the factor: a number, or a sequence of one per channel (the last axis).
+        offset: the value added after scaling: a number, or a sequence of one per channel.
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+
     >>> import dlx, numpy as np
     >>> with dlx.backend.use("numpy"):
     ...     dlx.ops.convert_to_numpy(dlx.layers.Rescaling(1 / 255)(np.array([[0., 255.]]))).tolist()
