@@ -18,6 +18,13 @@ def serialize_keras_object(instance):
     an object with ``get_config()`` (its non-string config values serialized the same way where
     they can be), the registered name for a function or class, ``None`` for ``None``.
 
+    Arguments:
+        instance: the object, function, class or ``None`` to serialize (a wrapped callable is
+            unwrapped first).
+
+    Returns:
+        A ``{"class_name", "config"}`` dict, a name string, or ``None``.
+
     Raises:
         ValueError: for an object with neither ``get_config()`` nor a name.
 
