@@ -143,17 +143,62 @@ def categorical(logits, num_samples, dtype="int32", seed=None):
 
 
 def gamma(shape, alpha, dtype=None, seed=None):
-    """Gamma(``alpha``) samples (scale 1); ``alpha`` is a float or a tensor broadcast to ``shape``."""
+    """Gamma(``alpha``) samples (scale 1); ``alpha`` is a float or a tensor broadcast to ``shape``.
+
+    Arguments:
+        shape: the output shape (an int or a tuple).
+        alpha: the shape parameter (concentration), positive; a scalar or a tensor that
+            broadcasts to ``shape``.
+        dtype: a float dtype (default ``floatx()``).
+        seed: an int, a ``(2,)`` uint32 seed tensor, a :class:`SeedGenerator`, or ``None``.
+
+    Returns:
+        A tensor of ``shape`` and ``dtype``.
+
+    Raises:
+        ValueError: when a Python or NumPy ``alpha`` is not positive.
+    """
     return ops.random_gamma(draw_seed(seed), _shape(shape), alpha, dtype)
 
 
 def beta(shape, alpha, beta, dtype=None, seed=None):
-    """Beta(``alpha``, ``beta``) samples in ``[0, 1]``."""
+    """Beta(``alpha``, ``beta``) samples in ``[0, 1]``.
+
+    Arguments:
+        shape: the output shape (an int or a tuple).
+        alpha, beta: the two positive shape parameters; scalars or tensors that broadcast to
+            ``shape``.
+        dtype: a float dtype (default ``floatx()``).
+        seed: an int, a ``(2,)`` uint32 seed tensor, a :class:`SeedGenerator`, or ``None``.
+
+    Returns:
+        A tensor of ``shape`` and ``dtype``.
+
+    Raises:
+        ValueError: when a Python or NumPy ``alpha`` or ``beta`` is not positive.
+    """
     return ops.random_beta(draw_seed(seed), _shape(shape), alpha, beta, dtype)
 
 
 def binomial(shape, counts, probabilities, dtype=None, seed=None):
-    """Binomial(``counts``, ``probabilities``) samples (success counts, as floats)."""
+    """Binomial(``counts``, ``probabilities``) samples (success counts, as floats).
+
+    Arguments:
+        shape: the output shape (an int or a tuple).
+        counts: the number of trials, a non-negative whole number (scalar or tensor that
+            broadcasts to ``shape``).
+        probabilities: the success probability of each trial, in ``[0, 1]`` (scalar or tensor
+            that broadcasts to ``shape``).
+        dtype: a float dtype (default ``floatx()``).
+        seed: an int, a ``(2,)`` uint32 seed tensor, a :class:`SeedGenerator`, or ``None``.
+
+    Returns:
+        A float tensor of ``shape`` and ``dtype`` holding the numbers of successes.
+
+    Raises:
+        ValueError: when Python or NumPy ``counts`` are negative or fractional, or
+            ``probabilities`` fall outside ``[0, 1]``.
+    """
     return ops.random_binomial(draw_seed(seed), _shape(shape), counts, probabilities, dtype)
 
 
