@@ -42,7 +42,18 @@ _NONE = TreeDef("none", None, ())
 
 
 def flatten(tree: Any) -> tuple[list, TreeDef]:
-    """Returns (leaves, treedef)."""
+    """Returns (leaves, treedef).
+
+    Plain tuples, lists and dicts (keys in sorted order) and namedtuples are containers;
+    ``None`` is an empty subtree; any other object (a dict subclass included) is a leaf.
+
+    Arguments:
+        tree: the nested structure to flatten.
+
+    Returns:
+        A tuple ``(leaves, treedef)``: the list of leaves in order, and the :class:`TreeDef` that
+        :func:`unflatten` rebuilds the structure from.
+    """
     leaves: list = []
     return leaves, _flatten(tree, leaves)
 
