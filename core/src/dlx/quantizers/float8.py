@@ -18,6 +18,16 @@ def compute_float8_scale(amax, scale, dtype_max, margin=0):
     """The next float8 scale from the running absolute maximum: ``amax / dtype_max * 2**margin``,
     keeping ``scale`` where ``amax`` is zero or not finite.
 
+    Arguments:
+        amax: the absolute maximum seen (a scalar or tensor).
+        scale: the current scale, kept where ``amax`` gives no usable value.
+        dtype_max: the largest finite value of the float8 dtype (448 for ``float8_e4m3fn``,
+            57344 for ``float8_e5m2``).
+        margin: a power-of-two headroom: the scale is multiplied by ``2**margin``.
+
+    Returns:
+        The new scale, a tensor of ``amax``'s dtype.
+
     >>> import numpy as np
     >>> float(ops.convert_to_numpy(compute_float8_scale(np.float32(896.0), np.float32(1.0), 448.0)))
     2.0
@@ -33,6 +43,13 @@ def compute_float8_scale(amax, scale, dtype_max, margin=0):
 def compute_float8_amax_history(x, amax_history):
     """The amax history after seeing ``x``: the history rolled left by one with ``max|x|`` written
     at index 0 (Keras's layout).
+
+    Arguments:
+        x: the tensor just seen.
+        amax_history: the 1-D history of past absolute maxima.
+
+    Returns:
+        The updated history, of ``amax_history``'s shape and dtype.
 
     >>> import numpy as np
     >>> h = compute_float8_amax_history(np.array([-3.0, 2.0], "float32"), np.array([1.0, 2.0, 4.0], "float32"))
