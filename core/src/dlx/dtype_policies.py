@@ -429,6 +429,9 @@ def serialize(dtype_policy: DTypePolicy) -> dict:
 
     Arguments:
         dtype_policy: a :class:`DTypePolicy`.
+
+    Returns:
+        A dict with ``"module"``, ``"class_name"``, ``"config"`` and ``"registered_name"``.
     """
     return _serialization.serialize(dtype_policy)
 
@@ -439,6 +442,9 @@ def deserialize(config, custom_objects=None) -> DTypePolicy:
     Arguments:
         config: a serialized policy dict, or a name such as ``"mixed_float16"``.
         custom_objects: accepted for Keras's signature; dtype policies are built-in classes.
+
+    Returns:
+        The policy (as :func:`get` makes it).
 
     >>> from dlx import dtype_policies
     >>> dtype_policies.deserialize(dtype_policies.serialize(dtype_policies.DTypePolicy("mixed_bfloat16"))).name

@@ -456,6 +456,9 @@ def serialize(initializer) -> dict:
     Arguments:
         initializer: an :class:`Initializer` (or a registered custom one).
 
+    Returns:
+        A dict with ``"module"``, ``"class_name"``, ``"config"`` and ``"registered_name"``.
+
     >>> from dlx import initializers
     >>> initializers.serialize(initializers.Constant(2.0))["config"]
     {'value': 2.0}
@@ -470,6 +473,9 @@ def deserialize(config, custom_objects=None):
         config: a serialized initializer dict; built-in class names and snake-case aliases
             (``"glorot_uniform"``) resolve to dlx's classes.
         custom_objects: ``{name: class}`` for custom initializers that are not registered.
+
+    Returns:
+        A new initializer.
 
     Raises:
         dlx.serialization.SerializationError: for a class name nothing resolves.

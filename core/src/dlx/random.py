@@ -40,6 +40,9 @@ def bits(shape, seed):
     Arguments:
         shape: the output shape (an int or a tuple).
         seed: an int, a ``(2,)`` uint32 seed tensor, a :class:`SeedGenerator`, or ``None``.
+
+    Returns:
+        A ``uint32`` tensor of ``shape``.
     """
     return ops.random_bits(draw_seed(seed), _shape(shape))
 
@@ -52,6 +55,9 @@ def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
         minval, maxval: the bounds of the range.
         dtype: a float dtype (default ``floatx()``).
         seed: an int, a ``(2,)`` uint32 seed tensor, a :class:`SeedGenerator`, or ``None``.
+
+    Returns:
+        A tensor of ``shape`` and ``dtype``.
 
     >>> import dlx
     >>> with dlx.backend.use("numpy"):
@@ -70,6 +76,9 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
         mean, stddev: the distribution's mean and standard deviation.
         dtype: a float dtype (default ``floatx()``).
         seed: an int, a ``(2,)`` uint32 seed tensor, a :class:`SeedGenerator`, or ``None``.
+
+    Returns:
+        A tensor of ``shape`` and ``dtype``.
     """
     return ops.random_normal(draw_seed(seed), _shape(shape), mean, stddev, dtype)
 
@@ -83,6 +92,9 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
         mean, stddev: the mean and standard deviation of the untruncated distribution.
         dtype: a float dtype (default ``floatx()``).
         seed: an int, a ``(2,)`` uint32 seed tensor, a :class:`SeedGenerator`, or ``None``.
+
+    Returns:
+        A tensor of ``shape`` and ``dtype``.
     """
     return ops.random_truncated_normal(draw_seed(seed), _shape(shape), mean, stddev, dtype)
 
@@ -95,6 +107,9 @@ def randint(shape, minval, maxval, dtype="int32", seed=None):
         minval, maxval: the bounds (``maxval`` excluded).
         dtype: an integer dtype (default ``"int32"``).
         seed: an int, a ``(2,)`` uint32 seed tensor, a :class:`SeedGenerator`, or ``None``.
+
+    Returns:
+        An integer tensor of ``shape`` and ``dtype``.
 
     >>> import dlx
     >>> with dlx.backend.use("numpy"):
@@ -112,6 +127,9 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
         rate: the drop probability, in ``[0, 1)``.
         noise_shape: the shape of the keep mask, broadcast to ``inputs`` (``None``: ``inputs``'s shape).
         seed: an int, a ``(2,)`` uint32 seed tensor, a :class:`SeedGenerator`, or ``None``.
+
+    Returns:
+        A tensor of ``inputs``' shape and dtype.
     """
     return ops.random_dropout(draw_seed(seed), inputs, rate, noise_shape)
 
@@ -123,6 +141,9 @@ def shuffle(x, axis=0, seed=None):
         x: the tensor.
         axis: the axis to permute.
         seed: an int, a ``(2,)`` uint32 seed tensor, a :class:`SeedGenerator`, or ``None``.
+
+    Returns:
+        A tensor of ``x``'s shape and dtype.
     """
     return ops.random_shuffle(draw_seed(seed), x, axis)
 

@@ -58,6 +58,9 @@ def register_serializable(package: str = "Custom", name: str | None = None) -> C
     Arguments:
         package: a namespace for the name (avoids clashes between libraries).
         name: the registered short name (default: the object's ``__name__``).
+
+    Returns:
+        The decorator; it returns the object it decorates unchanged.
     """
     if ">" in str(package):
         raise ValueError(f"register_serializable: package={package!r} must not contain '>'")
@@ -282,6 +285,9 @@ def deserialize(config, custom_objects: dict | None = None, safe_mode: bool = Tr
         custom_objects: name -> class/function for classes that are not registered.
         safe_mode: refuse to load Python lambdas (arbitrary code) unless ``False``.
         module_objects: (keyword) extra name -> object table, searched after the registry.
+
+    Returns:
+        The rebuilt object (plain values, lists and tuples are rebuilt item by item).
 
     Raises:
         SerializationError: when a class cannot be found (the message says how to register it)

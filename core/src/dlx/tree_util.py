@@ -80,6 +80,9 @@ def unflatten(treedef: TreeDef, leaves) -> Any:
         treedef: a :class:`TreeDef` from :func:`flatten`.
         leaves: the leaves, as many as the structure has.
 
+    Returns:
+        The rebuilt pytree.
+
     >>> from dlx import tree_util
     >>> leaves, treedef = tree_util.flatten({"b": (1, 2), "a": 3})
     >>> leaves, tree_util.unflatten(treedef, [x * 10 for x in leaves])
@@ -113,6 +116,9 @@ def map_structure(fn: Callable, tree: Any, *rest: Any) -> Any:
         fn: a function of one leaf from each tree.
         tree: the pytree whose structure the result takes.
         *rest: more pytrees of the same structure.
+
+    Returns:
+        A pytree of ``tree``'s structure holding ``fn``'s results.
     """
     leaves, td = flatten(tree)
     others = [flatten(r)[0] for r in rest]
@@ -124,5 +130,8 @@ def leaves(tree: Any) -> list:
 
     Arguments:
         tree: a pytree.
+
+    Returns:
+        A list of the leaves.
     """
     return flatten(tree)[0]

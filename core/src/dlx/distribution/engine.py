@@ -94,6 +94,9 @@ def list_devices(device_type=None) -> list[str]:
 
     Arguments:
         device_type: ``"cpu"``, ``"gpu"`` or ``"tpu"`` (default: the backend's default type).
+
+    Returns:
+        A list of device strings.
     """
     if device_type is not None and str(device_type).lower() not in ("cpu", "gpu", "tpu", "cuda"):
         raise ValueError(f"list_devices: device_type={device_type!r}; expected 'cpu', 'gpu', 'tpu' or None")

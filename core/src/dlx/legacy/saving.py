@@ -89,6 +89,9 @@ def deserialize_keras_object(identifier, module_objects=None, custom_objects=Non
         custom_objects: user objects to look names up in (before anything else).
         printable_module_name: what the object is, for error messages.
 
+    Returns:
+        The object, function or ``None``.
+
     A class found by name alone is instantiated with no arguments; a function is returned as it is.
 
     Raises:

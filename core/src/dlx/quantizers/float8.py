@@ -83,6 +83,9 @@ def quantize_and_dequantize(inputs, scale, quantized_dtype, compute_dtype):
         quantized_dtype: ``"float8_e4m3fn"`` or ``"float8_e5m2"``.
         compute_dtype: the float dtype of the computation and the result.
 
+    Returns:
+        A tensor of ``inputs``' shape in ``compute_dtype``.
+
     >>> import numpy as np
     >>> out = quantize_and_dequantize(np.array([0.3, 1000.0], "float32"), np.float32(1.0), "float8_e4m3fn",
     ...                               "float32")
@@ -122,6 +125,9 @@ def fake_quant_with_min_max_vars(inputs, min_vals, max_vals, num_bits=8, narrow_
         num_bits: quantization bits (2 to 16).
         narrow_range: use ``[1, 2**num_bits - 1]`` instead of ``[0, 2**num_bits - 1]``.
         axis: the per-channel axis (``None``: one range for the whole tensor).
+
+    Returns:
+        A tensor of ``inputs``' shape and dtype holding the quantized values.
 
     >>> import numpy as np
     >>> out = fake_quant_with_min_max_vars(np.array([-0.1, 0.26, 2.0], "float32"), 0.0, 1.0, num_bits=2)

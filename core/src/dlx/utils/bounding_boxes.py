@@ -93,6 +93,10 @@ def convert_format(boxes, source, target, height=None, width=None, dtype="float3
         source, target: formats from ``SUPPORTED_FORMATS``.
         height, width: the image size (required when either format is relative).
         dtype: the result's dtype.
+
+    Returns:
+        A tensor of ``boxes``' shape in ``dtype`` (a dict like ``boxes`` with the converted
+        ``"boxes"`` when a dict was given).
     """
     if isinstance(boxes, dict):
         out = dict(boxes)
@@ -126,6 +130,10 @@ def clip_to_image_size(bounding_boxes, height=None, width=None, bounding_box_for
         bounding_boxes: ``{"boxes": (..., 4), "labels": (...)}``.
         height, width: the image size (needed for ``"xyxy"``).
         bounding_box_format: ``"xyxy"`` or ``"rel_xyxy"`` (clipped to ``[0, 1]``).
+
+    Returns:
+        A copy of the dict with the clipped ``"boxes"`` and, when given, the updated
+        ``"labels"``.
     """
     if bounding_box_format not in ("xyxy", "rel_xyxy"):
         raise ValueError(f"clip_to_image_size: bounding_box_format={bounding_box_format!r}; expected 'xyxy' or "

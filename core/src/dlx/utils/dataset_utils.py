@@ -48,6 +48,10 @@ def timeseries_dataset_from_array(data, targets, sequence_length, sequence_strid
         format: ``"tf"`` (Keras's default): dlx's backend-neutral :class:`Dataset`
             (``.as_tf_dataset()`` gives a ``tf.data.Dataset``); ``"grain"``: a ``grain.IterDataset`` (as Keras).
 
+    Returns:
+        The dataset of windows (with their targets when ``targets`` is given), in the asked
+        ``format``.
+
     >>> ds = timeseries_dataset_from_array(np.arange(10), None, sequence_length=3, batch_size=4)
     >>> [b.tolist() for b in ds][1]
     [[4, 5, 6], [5, 6, 7], [6, 7, 8], [7, 8, 9]]

@@ -162,6 +162,9 @@ def load_img(path, color_mode="rgb", target_size=None, interpolation="nearest", 
         interpolation: a Pillow filter name (``"nearest"``, ``"bilinear"``, ``"bicubic"``,
             ``"hamming"``, ``"box"``, ``"lanczos"``).
         keep_aspect_ratio: center-crop to the target aspect ratio before resizing.
+
+    Returns:
+        A PIL image.
     """
     Image = _pil()
     if isinstance(path, io.BytesIO):
@@ -307,6 +310,9 @@ def smart_resize(x, size, interpolation="bilinear", data_format="channels_last",
         size: ``(height, width)``.
         interpolation: the interpolation of :func:`dlx.ops.image.resize`.
         data_format: ``"channels_last"`` or ``"channels_first"``.
+
+    Returns:
+        The resized image or batch, a NumPy array for NumPy input, else a backend tensor.
 
     >>> smart_resize(np.ones((4, 8, 1)), (2, 2)).shape
     (2, 2, 1)

@@ -19,6 +19,9 @@ def to_categorical(x, num_classes=None):
         x: integer class indices (array-like).
         num_classes: the number of classes; ``None``: ``max(x) + 1``.
 
+    Returns:
+        The one-hot array (or backend tensor), as described above.
+
     >>> to_categorical([0, 2, 1], num_classes=3)
     array([[1., 0., 0.],
            [0., 0., 1.],
