@@ -43,6 +43,9 @@ def accessors(kind: str, all_objects: dict, snake: dict, module: str) -> tuple[C
         identifier: a class name or snake_case alias (a new instance with default arguments), a
             config dict, a {kind} or any callable (returned as is), or ``None``.
 
+    Returns:
+        The {kind}, or ``None``.
+
     Raises:
         ValueError: for a name that is neither built in nor registered, or another type.
     """
@@ -50,12 +53,18 @@ def accessors(kind: str, all_objects: dict, snake: dict, module: str) -> tuple[C
 
     Arguments:
         obj: the {kind}.
+
+    Returns:
+        A dict with ``"module"``, ``"class_name"``, ``"config"`` and ``"registered_name"``.
     """
     deserialize.__doc__ = f"""A {kind} from its config dict (``dlx.saving.deserialize``).
 
     Arguments:
         config: the dict :func:`serialize` (or Keras) wrote.
         custom_objects: ``{{name: class}}`` for custom classes that are not registered.
+
+    Returns:
+        A new {kind}.
     """
     for fn in (get, serialize, deserialize):
         fn.__module__, fn.__qualname__ = module, fn.__name__

@@ -19,7 +19,18 @@ from dlx import serialization as _serialization
 
 def relu(x, negative_slope: float = 0.0, max_value: float | None = None, threshold: float = 0.0):
     """Rectified linear unit: ``max(x, threshold)``, with an optional slope below ``threshold``
-    and a cap at ``max_value``."""
+    and a cap at ``max_value``.
+
+    Arguments:
+        x: the input tensor.
+        negative_slope: the slope applied to ``x - threshold`` where ``x <= threshold``
+            (``0.0``: those entries become zero).
+        max_value: the largest value the output may take (``None``: no cap).
+        threshold: the value at and below which ``x`` is zeroed (or scaled by ``negative_slope``).
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return ops.relu(x)
     if negative_slope != 0.0 and threshold == 0.0 and max_value is None:
@@ -32,37 +43,94 @@ def relu(x, negative_slope: float = 0.0, max_value: float | None = None, thresho
 
 
 def leaky_relu(x, negative_slope: float = 0.2):
-    """``x`` for ``x > 0`` else ``negative_slope * x``."""
+    """``x`` for ``x > 0`` else ``negative_slope * x``.
+
+    Arguments:
+        x: the input tensor.
+        negative_slope: the slope used for negative inputs.
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     return ops.leaky_relu(x, negative_slope)
 
 
 def relu6(x):
-    """``min(max(x, 0), 6)``."""
+    """``min(max(x, 0), 6)``.
+
+    Arguments:
+        x: the input tensor.
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     return ops.relu6(x)
 
 
 def elu(x, alpha: float = 1.0):
-    """Exponential linear unit."""
+    """Exponential linear unit.
+
+    Arguments:
+        x: the input tensor.
+        alpha: the scale of the negative part, ``alpha * (exp(x) - 1)`` for ``x < 0``.
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     return ops.elu(x, alpha)
 
 
 def selu(x):
-    """Scaled exponential linear unit (self-normalizing)."""
+    """Scaled exponential linear unit (self-normalizing).
+
+    Arguments:
+        x: the input tensor.
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     return ops.selu(x)
 
 
 def celu(x, alpha: float = 1.0):
-    """Continuously differentiable ELU."""
+    """Continuously differentiable ELU.
+
+    Arguments:
+        x: the input tensor.
+        alpha: the shape parameter of the negative part, ``alpha * (exp(x / alpha) - 1)``.
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     return ops.celu(x, alpha)
 
 
 def gelu(x, approximate: bool = False):
-    """Gaussian error linear unit (exact erf form unless ``approximate``)."""
+    """Gaussian error linear unit (exact erf form unless ``approximate``).
+
+    Arguments:
+        x: the input tensor.
+        approximate: use the tanh approximation instead of the exact erf form.
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     return ops.gelu(x, approximate)
 
 
 def glu(x, axis: int = -1):
-    """Gated linear unit: ``a * sigmoid(b)`` where ``a, b`` split ``x`` in two along ``axis``."""
+    """Gated linear unit: ``a * sigmoid(b)`` where ``a, b`` split ``x`` in two along ``axis``.
+
+    Arguments:
+        x: the input tensor.
+        axis: the axis split into the halves ``a`` and ``b``; its size must be even.
+
+    Returns:
+        A tensor shaped like ``x`` with the size of ``axis`` halved.
+
+    Raises:
+        ValueError: when the (known) size of ``axis`` is odd.
+    """
     n = ops.tensors.shape(x)[axis]
     if n is not None and n % 2:
         raise ValueError(f"glu: the size of axis {axis} must be even; received shape {ops.tensors.shape(x)}")
@@ -71,17 +139,41 @@ def glu(x, axis: int = -1):
 
 
 def softmax(x, axis: int = -1):
-    """Softmax along ``axis``."""
+    """Softmax along ``axis``.
+
+    Arguments:
+        x: the input tensor.
+        axis: the axis along which the outputs sum to one.
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     return ops.softmax(x, axis)
 
 
 def log_softmax(x, axis: int = -1):
-    """Log-softmax along ``axis``."""
+    """Log-softmax along ``axis``.
+
+    Arguments:
+        x: the input tensor.
+        axis: the axis along which the softmax is normalized.
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     return ops.log_softmax(x, axis)
 
 
 def sparsemax(x, axis: int = -1):
-    """Sparsemax: the Euclidean projection of ``x`` onto the probability simplex along ``axis``."""
+    """Sparsemax: the Euclidean projection of ``x`` onto the probability simplex along ``axis``.
+
+    Arguments:
+        x: the input tensor.
+        axis: the axis along which the outputs sum to one.
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     z = ops.moveaxis(x, axis, -1)
     zs = ops.flip(ops.sort(z, axis=-1), -1)
     n = ops.tensors.shape(z)[-1]
@@ -94,44 +186,104 @@ def sparsemax(x, axis: int = -1):
 
 
 def softplus(x):
-    """``log(1 + exp(x))``."""
+    """``log(1 + exp(x))``.
+
+    Arguments:
+        x: the input tensor.
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     return ops.softplus(x)
 
 
 def softsign(x):
-    """``x / (1 + |x|)``."""
+    """``x / (1 + |x|)``.
+
+    Arguments:
+        x: the input tensor.
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     return ops.softsign(x)
 
 
 def soft_shrink(x, threshold: float = 0.5):
-    """``x - threshold`` above ``threshold``, ``x + threshold`` below ``-threshold``, else 0."""
+    """``x - threshold`` above ``threshold``, ``x + threshold`` below ``-threshold``, else 0.
+
+    Arguments:
+        x: the input tensor.
+        threshold: the half-width of the band around zero that is set to zero.
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     return ops.where(ops.greater(x, threshold), x - threshold,
                      ops.where(ops.less(x, -threshold), x + threshold, ops.zeros_like(x)))
 
 
 def hard_shrink(x, threshold: float = 0.5):
-    """``x`` where ``|x| > threshold`` else 0."""
+    """``x`` where ``|x| > threshold`` else 0.
+
+    Arguments:
+        x: the input tensor.
+        threshold: entries with ``|x|`` at or below it become zero.
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     return ops.where(ops.greater(ops.abs(x), threshold), x, ops.zeros_like(x))
 
 
 def sparse_plus(x):
-    """0 for ``x <= -1``, ``(x + 1)^2 / 4`` for ``|x| < 1``, ``x`` for ``x >= 1``."""
+    """0 for ``x <= -1``, ``(x + 1)^2 / 4`` for ``|x| < 1``, ``x`` for ``x >= 1``.
+
+    Arguments:
+        x: the input tensor.
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     return ops.where(ops.less_equal(x, -1.0), ops.zeros_like(x),
                      ops.where(ops.less(x, 1.0), ops.square(x + 1.0) / 4.0, x))
 
 
 def sparse_sigmoid(x):
-    """0 for ``x <= -1``, ``(x + 1) / 2`` for ``|x| < 1``, 1 for ``x >= 1``."""
+    """0 for ``x <= -1``, ``(x + 1) / 2`` for ``|x| < 1``, 1 for ``x >= 1``.
+
+    Arguments:
+        x: the input tensor.
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     return ops.clip(0.5 * (x + 1.0), 0.0, 1.0)
 
 
 def squareplus(x, b: float = 4):
-    """``(x + sqrt(x^2 + b)) / 2``."""
+    """``(x + sqrt(x^2 + b)) / 2``.
+
+    Arguments:
+        x: the input tensor.
+        b: the non-negative constant added under the square root; it sets how smooth the
+            curve is near zero.
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     return (x + ops.sqrt(ops.square(x) + b)) / 2.0
 
 
 def silu(x):
-    """``x * sigmoid(x)``."""
+    """``x * sigmoid(x)``.
+
+    Arguments:
+        x: the input tensor.
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     return ops.silu(x)
 
 
@@ -139,42 +291,98 @@ swish = silu
 
 
 def tanh(x):
-    """Hyperbolic tangent."""
+    """Hyperbolic tangent.
+
+    Arguments:
+        x: the input tensor.
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     return ops.tanh(x)
 
 
 def tanh_shrink(x):
-    """``x - tanh(x)``."""
+    """``x - tanh(x)``.
+
+    Arguments:
+        x: the input tensor.
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     return x - ops.tanh(x)
 
 
 def hard_tanh(x):
-    """``clip(x, -1, 1)``."""
+    """``clip(x, -1, 1)``.
+
+    Arguments:
+        x: the input tensor.
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     return ops.clip(x, -1.0, 1.0)
 
 
 def sigmoid(x):
-    """``1 / (1 + exp(-x))``."""
+    """``1 / (1 + exp(-x))``.
+
+    Arguments:
+        x: the input tensor.
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     return ops.sigmoid(x)
 
 
 def exponential(x):
-    """``exp(x)``."""
+    """``exp(x)``.
+
+    Arguments:
+        x: the input tensor.
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     return ops.exp(x)
 
 
 def hard_sigmoid(x):
-    """``relu6(x + 3) / 6``."""
+    """``relu6(x + 3) / 6``.
+
+    Arguments:
+        x: the input tensor.
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     return ops.hard_sigmoid(x)
 
 
 def log_sigmoid(x):
-    """``log(sigmoid(x))``."""
+    """``log(sigmoid(x))``.
+
+    Arguments:
+        x: the input tensor.
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     return ops.log_sigmoid(x)
 
 
 def hard_silu(x):
-    """``x * hard_sigmoid(x)``."""
+    """``x * hard_sigmoid(x)``.
+
+    Arguments:
+        x: the input tensor.
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     return ops.hard_silu(x)
 
 
@@ -182,17 +390,40 @@ hard_swish = hard_silu
 
 
 def linear(x):
-    """The identity."""
+    """The identity.
+
+    Arguments:
+        x: the input tensor.
+
+    Returns:
+        ``x`` itself.
+    """
     return x
 
 
 def mish(x):
-    """``x * tanh(softplus(x))``."""
+    """``x * tanh(softplus(x))``.
+
+    Arguments:
+        x: the input tensor.
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     return ops.mish(x)
 
 
 def threshold(x, threshold: float, default_value: float):
-    """``x`` where ``x > threshold`` else ``default_value``."""
+    """``x`` where ``x > threshold`` else ``default_value``.
+
+    Arguments:
+        x: the input tensor.
+        threshold: entries at or below it are replaced.
+        default_value: the value that replaces them.
+
+    Returns:
+        A tensor of the same shape and dtype as ``x``.
+    """
     return ops.where(ops.greater(x, threshold), x, ops.full_like(x, default_value))
 
 
@@ -207,6 +438,14 @@ _BY_ID = {id(f): n for n, f in ALL_OBJECTS.items()}
 def get(identifier) -> Callable:
     """The activation function for a name, a serialized function, a callable or ``None``
     (:func:`linear`).
+
+    Arguments:
+        identifier: a built-in name (or the alias ``"swish"`` / ``"hard_swish"``), the name of a
+            function registered with ``dlx.saving.register_keras_serializable``, a serialized
+            config dict, a callable (returned as is) or ``None``.
+
+    Returns:
+        The activation callable.
 
     Raises:
         ValueError: for an unknown name, listing the known ones.
@@ -229,14 +468,32 @@ def get(identifier) -> Callable:
 
 
 def serialize(activation):
-    """The name of a built-in activation, else the serialized function (or layer)."""
+    """The name of a built-in activation, else the serialized function (or layer).
+
+    Arguments:
+        activation: a built-in activation function, a registered custom function or a layer.
+
+    Returns:
+        A string for a built-in activation, otherwise the config that
+        ``dlx.saving.serialize_keras_object`` produces.
+    """
     if id(activation) in _BY_ID:
         return _BY_ID[id(activation)]
     return _serialization.serialize(activation)
 
 
 def deserialize(config, custom_objects=None) -> Callable:
-    """Inverse of :func:`serialize`."""
+    """Inverse of :func:`serialize`.
+
+    Arguments:
+        config: a name (looked up in ``custom_objects`` first, then as in :func:`get`) or a
+            serialized config dict.
+        custom_objects: an optional mapping of names to classes or functions consulted while
+            deserializing.
+
+    Returns:
+        The activation callable.
+    """
     if isinstance(config, str):
         if custom_objects and config in custom_objects:
             return custom_objects[config]

@@ -39,6 +39,14 @@ def set_backend(backend: str | None) -> None:
 
     Unlike Keras, nothing is re-imported: objects built on another backend keep working, and
     ``dlx.backend.use(name)`` still scopes a different one.
+
+    Arguments:
+        backend: a registered backend name (``"numpy"``, ``"jax"``, ``"torch"``,
+            ``"tensorflow"``, ``"openvino"`` or a plugin's name), or ``None``.
+
+    Raises:
+        dlx.backend.BackendError: when no backend of that name is installed, or it cannot be
+            imported or fails the backend contract (the message says why).
     """
     from dlx.backend import registry
 
@@ -58,7 +66,14 @@ def floatx() -> str:
 
 
 def set_floatx(value: str) -> None:
-    """Sets the default float dtype used for Python floats and new weights."""
+    """Sets the default float dtype used for Python floats and new weights.
+
+    Arguments:
+        value: ``"float16"``, ``"bfloat16"``, ``"float32"`` or ``"float64"``.
+
+    Raises:
+        ValueError: for a dtype that is not a float dtype.
+    """
     _dtypes.set_floatx(value)
 
 
@@ -106,7 +121,15 @@ def dtype_policy():
 
 
 def set_dtype_policy(policy) -> None:
-    """Sets the global dtype policy: a policy or its name (``"mixed_float16"``, ``"float32"``...)."""
+    """Sets the global dtype policy: a policy or its name (``"mixed_float16"``, ``"float32"``...).
+
+    Arguments:
+        policy: a :class:`~dlx.dtype_policies.DTypePolicy`, a policy name, or ``None`` (back to
+            ``floatx()``).
+
+    Raises:
+        ValueError: for a name that is not a dtype or a policy.
+    """
     from dlx import dtype_policies
 
     dtype_policies.set_dtype_policy(policy)
@@ -171,7 +194,14 @@ def max_epochs():
 
 def set_max_epochs(max_epochs) -> None:
     """Caps every ``fit`` at ``max_epochs`` epochs (``None`` removes the cap): quick runs of
-    programs written for long training."""
+    programs written for long training.
+
+    Arguments:
+        max_epochs: a positive int, or ``None``.
+
+    Raises:
+        ValueError: for anything else (a bool included).
+    """
     global _MAX_EPOCHS
     _MAX_EPOCHS = _cap("set_max_epochs", "max_epochs", max_epochs)
 
@@ -184,7 +214,14 @@ def max_steps_per_epoch():
 
 def set_max_steps_per_epoch(max_steps_per_epoch) -> None:
     """Caps every epoch of fit / evaluate / predict at ``max_steps_per_epoch`` batches (``None``
-    removes the cap)."""
+    removes the cap).
+
+    Arguments:
+        max_steps_per_epoch: a positive int, or ``None``.
+
+    Raises:
+        ValueError: for anything else (a bool included).
+    """
     global _MAX_STEPS_PER_EPOCH
     _MAX_STEPS_PER_EPOCH = _cap("set_max_steps_per_epoch", "max_steps_per_epoch", max_steps_per_epoch)
 

@@ -36,7 +36,13 @@ def _norms(w, axis):
 
 
 class MaxNorm(Constraint):
-    """Rescales slices along ``axis`` whose L2 norm exceeds ``max_value``."""
+    """Rescales slices along ``axis`` whose L2 norm exceeds ``max_value``.
+
+    Arguments:
+        max_value: the largest norm a slice may keep.
+        axis: the axis (or tuple of axes) the L2 norm is taken over; for a ``Dense`` kernel of
+            shape ``(input_dim, units)``, ``0`` constrains each unit's incoming weights.
+    """
 
     def __init__(self, max_value: float = 2, axis: int | tuple = 0):
         self.max_value = max_value
@@ -52,7 +58,16 @@ class MaxNorm(Constraint):
 
 
 class MinMaxNorm(Constraint):
-    """Keeps slice norms in ``[min_value, max_value]``; ``rate`` blends old and clipped norms."""
+    """Keeps slice norms in ``[min_value, max_value]``; ``rate`` blends old and clipped norms.
+
+    Arguments:
+        min_value: the smallest norm a slice is scaled up to.
+        max_value: the largest norm a slice may keep.
+        rate: the weight of the clipped norm in the new norm, ``rate * clipped + (1 - rate) *
+            norm`` (``1.0``: clip exactly; smaller values move the norm only part of the way).
+        axis: the axis (or tuple of axes) the L2 norm is taken over; for a ``Dense`` kernel of
+            shape ``(input_dim, units)``, ``0`` constrains each unit's incoming weights.
+    """
 
     def __init__(self, min_value: float = 0.0, max_value: float = 1.0, rate: float = 1.0, axis: int | tuple = 0):
         self.min_value, self.max_value, self.rate, self.axis = min_value, max_value, rate, axis
@@ -74,7 +89,12 @@ class NonNeg(Constraint):
 
 
 class UnitNorm(Constraint):
-    """Scales slices along ``axis`` to unit L2 norm."""
+    """Scales slices along ``axis`` to unit L2 norm.
+
+    Arguments:
+        axis: the axis (or tuple of axes) the L2 norm is taken over; for a ``Dense`` kernel of
+            shape ``(input_dim, units)``, ``0`` constrains each unit's incoming weights.
+    """
 
     def __init__(self, axis: int | tuple = 0):
         self.axis = axis
@@ -95,7 +115,14 @@ get, _serialize, deserialize = accessors("constraint", ALL_OBJECTS, _SNAKE, __na
 
 
 def serialize(constraint):
-    """The config dict of a constraint (``dlx.saving.serialize``)."""
+    """The config dict of a constraint (``dlx.saving.serialize``).
+
+    Arguments:
+        constraint: a :class:`Constraint` (or a registered custom one).
+
+    Returns:
+        A dict with ``"module"``, ``"class_name"``, ``"config"`` and ``"registered_name"``.
+    """
     return _serialize(constraint)
 
 __all__ = sorted([*ALL_OBJECTS, *_SNAKE, "deserialize", "get", "serialize"])

@@ -220,6 +220,15 @@ class GPTQDTypePolicy(_BitsGroupDTypePolicy):
     """The policy of a GPTQ-quantized layer: mode ``"gptq/<weight_bits>/<group_size>"`` (bits 2, 3,
     4 or 8; group size -1 or positive), name ``"gptq/4/128_from_float32"``.
 
+    Arguments:
+        mode: ``"gptq/<weight_bits>/<group_size>"``; a group size of ``-1`` means one group per
+            output channel.
+        source_name: the float policy before quantization (default: the global policy's name).
+
+    Raises:
+        ValueError: for a malformed ``mode``, unsupported bits or group size, or an unknown
+            ``source_name``.
+
     >>> GPTQDTypePolicy("gptq/4/128", "float32").name
     'gptq/4/128_from_float32'
     """
@@ -230,6 +239,15 @@ class GPTQDTypePolicy(_BitsGroupDTypePolicy):
 
 class AWQDTypePolicy(_BitsGroupDTypePolicy):
     """The policy of an AWQ-quantized layer: mode ``"awq/4/<group_size>"`` (AWQ is 4-bit only).
+
+    Arguments:
+        mode: ``"awq/4/<group_size>"``; a group size of ``-1`` means one group per output
+            channel.
+        source_name: the float policy before quantization (default: the global policy's name).
+
+    Raises:
+        ValueError: for a malformed ``mode``, bits other than 4, a bad group size, or an unknown
+            ``source_name``.
 
     >>> AWQDTypePolicy("awq/4/-1", "bfloat16").name
     'awq/4/-1_from_bfloat16'
@@ -352,7 +370,15 @@ _GLOBAL_POLICY: DTypePolicy | None = None
 
 
 def set_dtype_policy(policy) -> None:
-    """Sets the default policy of new layers (``None`` resets to ``floatx()``)."""
+    """Sets the default policy of new layers (``None`` resets to ``floatx()``).
+
+    Arguments:
+        policy: a policy, a name (``"mixed_float16"``, ``"float32"``,
+            ``"int8_from_float32"``...), a serialized policy dict, or ``None``.
+
+    Raises:
+        ValueError: for a name or config that is not a policy.
+    """
     global _GLOBAL_POLICY
     _GLOBAL_POLICY = None if policy is None else get(policy)
 
@@ -369,7 +395,21 @@ global_policy = dtype_policy
 
 
 def get(identifier) -> DTypePolicy:
-    """A policy from a name, a policy, a serialized policy dict or ``None`` (the global one)."""
+    """A policy from a name, a policy, a serialized policy dict or ``None`` (the global one).
+
+    Arguments:
+        identifier: a :class:`DTypePolicy` or :class:`DTypePolicyMap` (returned as is), a
+            serialized policy dict, a name (a dtype, ``"mixed_float16"``, ``"mixed_bfloat16"``,
+            or a quantized ``"<mode>_from_<source>"`` name such as ``"int8_from_float32"``), a
+            dtype object, or ``None``.
+
+    Returns:
+        The policy: a quantized name gives the matching quantized policy class.
+
+    Raises:
+        ValueError: for a name that is not a dtype or a policy, or a dict that is not a policy
+            config.
+    """
     if identifier is None:
         return dtype_policy()
     if isinstance(identifier, (DTypePolicy, DTypePolicyMap)):
@@ -389,6 +429,9 @@ def serialize(dtype_policy: DTypePolicy) -> dict:
 
     Arguments:
         dtype_policy: a :class:`DTypePolicy`.
+
+    Returns:
+        A dict with ``"module"``, ``"class_name"``, ``"config"`` and ``"registered_name"``.
     """
     return _serialization.serialize(dtype_policy)
 
@@ -399,6 +442,9 @@ def deserialize(config, custom_objects=None) -> DTypePolicy:
     Arguments:
         config: a serialized policy dict, or a name such as ``"mixed_float16"``.
         custom_objects: accepted for Keras's signature; dtype policies are built-in classes.
+
+    Returns:
+        The policy (as :func:`get` makes it).
 
     >>> from dlx import dtype_policies
     >>> dtype_policies.deserialize(dtype_policies.serialize(dtype_policies.DTypePolicy("mixed_bfloat16"))).name

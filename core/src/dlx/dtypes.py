@@ -47,7 +47,15 @@ def floatx() -> str:
 
 
 def set_floatx(dtype: str) -> None:
-    """Sets the default float dtype used for Python floats and new weights."""
+    """Sets the default float dtype used for Python floats and new weights.
+
+    Arguments:
+        dtype: a float dtype (``"float16"``, ``"bfloat16"``, ``"float32"`` or ``"float64"``) in
+            any form :func:`standardize` accepts.
+
+    Raises:
+        ValueError: when ``dtype`` is not a float dtype.
+    """
     global _FLOATX
     d = standardize(dtype)
     if d not in FLOATS:
@@ -60,6 +68,20 @@ _STANDARD: dict = {}  # dtype object -> name (also keeps torch.compile away from
 
 def standardize(dtype) -> str:
     """Returns dlx's name for ``dtype`` (a string, NumPy/JAX/torch/TF dtype or array type).
+
+    Python's ``bool`` gives ``"bool"``, ``int`` gives ``"int64"`` and ``float`` gives
+    :func:`floatx`; the aliases ``"float"``, ``"double"``, ``"half"``, ``"int"``, ``"long"``
+    and ``"uint"`` are understood.
+
+    Arguments:
+        dtype: the dtype to name.
+
+    Returns:
+        The dtype's name, e.g. ``"float32"``.
+
+    Raises:
+        ValueError: for a dtype dlx does not know (string dtypes included; the message says
+            what to do instead).
 
     >>> standardize("float32"), standardize(np.int64), standardize(bool)
     ('float32', 'int64', 'bool')
@@ -110,6 +132,15 @@ def standardize(dtype) -> str:
 def is_float(dtype) -> bool:
     """Whether ``dtype`` (any form :func:`standardize` accepts) is a floating-point dtype.
 
+    Arguments:
+        dtype: a dtype in any form :func:`standardize` accepts.
+
+    Returns:
+        ``True`` for ``float16``, ``bfloat16``, ``float32`` and ``float64`` (not complex dtypes).
+
+    Raises:
+        ValueError: when :func:`standardize` does not know ``dtype``.
+
     >>> from dlx import dtypes
     >>> dtypes.is_float("float16"), dtypes.is_float("int32")
     (True, False)
@@ -118,18 +149,47 @@ def is_float(dtype) -> bool:
 
 
 def is_int(dtype) -> bool:
-    """Whether ``dtype`` (any form :func:`standardize` accepts) is an integer dtype, signed or unsigned."""
+    """Whether ``dtype`` (any form :func:`standardize` accepts) is an integer dtype, signed or unsigned.
+
+    Arguments:
+        dtype: a dtype in any form :func:`standardize` accepts.
+
+    Returns:
+        ``True`` for the ``int*`` and ``uint*`` dtypes (``bool`` is not an integer dtype).
+
+    Raises:
+        ValueError: when :func:`standardize` does not know ``dtype``.
+    """
     return standardize(dtype) in INTS
 
 
 def is_complex(dtype) -> bool:
-    """Whether ``dtype`` (any form :func:`standardize` accepts) is ``complex64`` or ``complex128``."""
+    """Whether ``dtype`` (any form :func:`standardize` accepts) is ``complex64`` or ``complex128``.
+
+    Arguments:
+        dtype: a dtype in any form :func:`standardize` accepts.
+
+    Returns:
+        ``True`` for a complex dtype.
+
+    Raises:
+        ValueError: when :func:`standardize` does not know ``dtype``.
+    """
     return standardize(dtype) in COMPLEX
 
 
 def complex_for(dtype) -> str:
     """The complex dtype whose parts have float dtype ``dtype`` (float64 -> complex128; every
     other float, int and bool -> complex64).
+
+    Arguments:
+        dtype: a dtype in any form :func:`standardize` accepts.
+
+    Returns:
+        ``"complex128"`` or ``"complex64"``.
+
+    Raises:
+        ValueError: when :func:`standardize` does not know ``dtype``.
 
     >>> complex_for("float64"), complex_for("float16")
     ('complex128', 'complex64')
@@ -138,7 +198,17 @@ def complex_for(dtype) -> str:
 
 
 def real_part_dtype(dtype) -> str:
-    """The float dtype of a complex dtype's parts (complex128 -> float64, complex64 -> float32)."""
+    """The float dtype of a complex dtype's parts (complex128 -> float64, complex64 -> float32).
+
+    Arguments:
+        dtype: a complex dtype in any form :func:`standardize` accepts.
+
+    Returns:
+        ``"float64"`` or ``"float32"``.
+
+    Raises:
+        KeyError: when ``dtype`` is not complex.
+    """
     return {"complex64": "float32", "complex128": "float64"}[standardize(dtype)]
 
 
@@ -214,6 +284,13 @@ def python_to_numpy(x) -> np.ndarray:
     ``floatx()``, ints ``int32`` (NumPy would pick float64 / int64). Every backend converts
     Python values this way.
 
+    Arguments:
+        x: a Python scalar, a (nested) list or tuple, or anything ``numpy.asarray`` accepts
+            (a float64 or int64 result is converted the same way).
+
+    Returns:
+        A NumPy array.
+
     >>> python_to_numpy(1.5).dtype, python_to_numpy([1, 2]).dtype
     (dtype('float32'), dtype('int32'))
     """
@@ -226,7 +303,18 @@ def python_to_numpy(x) -> np.ndarray:
 
 
 def to_numpy_dtype(dtype) -> np.dtype:
-    """The NumPy dtype for a dlx dtype (bfloat16 needs ``ml_dtypes``)."""
+    """The NumPy dtype for a dlx dtype (bfloat16 needs ``ml_dtypes``).
+
+    Arguments:
+        dtype: a dtype in any form :func:`standardize` accepts.
+
+    Returns:
+        A ``numpy.dtype``.
+
+    Raises:
+        ValueError: when :func:`standardize` does not know ``dtype``.
+        TypeError: for ``bfloat16`` when ``ml_dtypes`` is not installed.
+    """
     name = standardize(dtype)
     if name == "bfloat16":
         try:

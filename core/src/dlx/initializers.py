@@ -25,7 +25,23 @@ from dlx import serialization as _serialization
 
 def compute_fans(shape, input_axes=None, output_axes=None) -> tuple[int, int]:
     """``(fan_in, fan_out)`` of a weight shape (dense ``(in, out)``, conv ``(*window, in, out)``);
-    with ``input_axes`` and ``output_axes`` (e.g. an einsum kernel), the products of those dims."""
+    with ``input_axes`` and ``output_axes`` (e.g. an einsum kernel), the products of those dims.
+
+    A scalar shape gives ``(1, 1)`` and a 1-D shape ``(n, n)``; for more than two dimensions the
+    leading (window) dimensions multiply both fans.
+
+    Arguments:
+        shape: the weight's shape, a sequence of ints.
+        input_axes: the axes whose sizes multiply into ``fan_in`` (used only together with
+            ``output_axes``; ``None``: the layout rule above).
+        output_axes: the axes whose sizes multiply into ``fan_out``.
+
+    Returns:
+        A tuple ``(fan_in, fan_out)`` of Python ints.
+
+    Raises:
+        ValueError: when an axis in ``input_axes`` or ``output_axes`` is out of range for ``shape``.
+    """
     shape = tuple(int(d) for d in shape)
     if input_axes is not None and output_axes is not None:
         try:
@@ -143,7 +159,13 @@ class RandomNormal(RandomInitializer):
 
 
 class RandomUniform(RandomInitializer):
-    """Uniform samples in ``[minval, maxval)``."""
+    """Uniform samples in ``[minval, maxval)`` (integer dtypes draw integers in that range).
+
+    Arguments:
+        minval: the lower bound (included).
+        maxval: the upper bound (excluded).
+        seed: see :class:`RandomInitializer`.
+    """
 
     def __init__(self, minval: float = -0.05, maxval: float = 0.05, seed: int | None = None):
         self.minval, self.maxval = minval, maxval
@@ -160,7 +182,13 @@ class RandomUniform(RandomInitializer):
 
 
 class TruncatedNormal(RandomInitializer):
-    """Normal samples cut at two standard deviations."""
+    """Normal samples restricted to two standard deviations around the mean.
+
+    Arguments:
+        mean: the mean.
+        stddev: the standard deviation of the normal before truncation.
+        seed: see :class:`RandomInitializer`.
+    """
 
     def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None):
         self.mean, self.stddev = mean, stddev
@@ -230,6 +258,13 @@ def _vs(name, scale, mode, distribution, doc):
     def get_config(self) -> dict:
         return {"seed": self._init_seed, "input_axes": self.input_axes, "output_axes": self.output_axes}
 
+    doc += """
+
+    Arguments:
+        seed: an int, or ``None`` for a seed drawn from the global generator now.
+        input_axes, output_axes: the weight's axes that count as its inputs / outputs for the fans
+            (both or neither; default: dense / conv layout, see :func:`compute_fans`).
+    """
     cls = type(name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config,
                                           "__doc__": doc, "__module__": __name__})
     return cls
@@ -249,6 +284,11 @@ class Orthogonal(RandomInitializer):
 
     The normal samples come from :mod:`dlx.random` (portable); the QR factorization runs in float64
     NumPy at initialization (there is no ``qr`` op yet), so every backend gets the same matrix.
+    Shapes of rank below 2 raise ``ValueError`` when the initializer is called.
+
+    Arguments:
+        gain: the factor the orthogonal matrix is multiplied by.
+        seed: see :class:`RandomInitializer`.
     """
 
     def __init__(self, gain: float = 1.0, seed: int | None = None):
@@ -274,7 +314,12 @@ class Orthogonal(RandomInitializer):
 
 
 class Identity(Initializer):
-    """``gain`` times the identity matrix (2-D shapes only)."""
+    """``gain`` times the identity matrix (2-D shapes only; a non-square shape gets ones on the
+    main diagonal). Other ranks raise ``ValueError`` when the initializer is called.
+
+    Arguments:
+        gain: the value on the diagonal.
+    """
 
     def __init__(self, gain: float = 1.0):
         self.gain = gain
@@ -369,7 +414,20 @@ lecun_uniform, lecun_normal = LecunUniform, LecunNormal
 
 def get(identifier):
     """An initializer from a name (``"glorot_uniform"``, ``"GlorotUniform"``), a config dict, an
-    instance or a callable; ``None`` gives ``None``. Names give a fresh instance."""
+    instance or a callable; ``None`` gives ``None``. Names give a fresh instance.
+
+    Arguments:
+        identifier: a class or snake-case name (or a name registered with
+            ``dlx.saving.register_keras_serializable``), a serialized config dict, an
+            :class:`Initializer` (returned as is), a class (instantiated with no arguments), any
+            other callable (returned as is) or ``None``.
+
+    Returns:
+        The initializer, or ``None``.
+
+    Raises:
+        ValueError: for an unknown name or an identifier of another type.
+    """
     if identifier is None:
         return None
     if isinstance(identifier, Initializer):
@@ -398,6 +456,9 @@ def serialize(initializer) -> dict:
     Arguments:
         initializer: an :class:`Initializer` (or a registered custom one).
 
+    Returns:
+        A dict with ``"module"``, ``"class_name"``, ``"config"`` and ``"registered_name"``.
+
     >>> from dlx import initializers
     >>> initializers.serialize(initializers.Constant(2.0))["config"]
     {'value': 2.0}
@@ -412,6 +473,9 @@ def deserialize(config, custom_objects=None):
         config: a serialized initializer dict; built-in class names and snake-case aliases
             (``"glorot_uniform"``) resolve to dlx's classes.
         custom_objects: ``{name: class}`` for custom initializers that are not registered.
+
+    Returns:
+        A new initializer.
 
     Raises:
         dlx.serialization.SerializationError: for a class name nothing resolves.

@@ -40,6 +40,9 @@ def bits(shape, seed):
     Arguments:
         shape: the output shape (an int or a tuple).
         seed: an int, a ``(2,)`` uint32 seed tensor, a :class:`SeedGenerator`, or ``None``.
+
+    Returns:
+        A ``uint32`` tensor of ``shape``.
     """
     return ops.random_bits(draw_seed(seed), _shape(shape))
 
@@ -52,6 +55,9 @@ def uniform(shape, minval=0.0, maxval=1.0, dtype=None, seed=None):
         minval, maxval: the bounds of the range.
         dtype: a float dtype (default ``floatx()``).
         seed: an int, a ``(2,)`` uint32 seed tensor, a :class:`SeedGenerator`, or ``None``.
+
+    Returns:
+        A tensor of ``shape`` and ``dtype``.
 
     >>> import dlx
     >>> with dlx.backend.use("numpy"):
@@ -70,6 +76,9 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
         mean, stddev: the distribution's mean and standard deviation.
         dtype: a float dtype (default ``floatx()``).
         seed: an int, a ``(2,)`` uint32 seed tensor, a :class:`SeedGenerator`, or ``None``.
+
+    Returns:
+        A tensor of ``shape`` and ``dtype``.
     """
     return ops.random_normal(draw_seed(seed), _shape(shape), mean, stddev, dtype)
 
@@ -83,6 +92,9 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
         mean, stddev: the mean and standard deviation of the untruncated distribution.
         dtype: a float dtype (default ``floatx()``).
         seed: an int, a ``(2,)`` uint32 seed tensor, a :class:`SeedGenerator`, or ``None``.
+
+    Returns:
+        A tensor of ``shape`` and ``dtype``.
     """
     return ops.random_truncated_normal(draw_seed(seed), _shape(shape), mean, stddev, dtype)
 
@@ -95,6 +107,9 @@ def randint(shape, minval, maxval, dtype="int32", seed=None):
         minval, maxval: the bounds (``maxval`` excluded).
         dtype: an integer dtype (default ``"int32"``).
         seed: an int, a ``(2,)`` uint32 seed tensor, a :class:`SeedGenerator`, or ``None``.
+
+    Returns:
+        An integer tensor of ``shape`` and ``dtype``.
 
     >>> import dlx
     >>> with dlx.backend.use("numpy"):
@@ -112,6 +127,9 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
         rate: the drop probability, in ``[0, 1)``.
         noise_shape: the shape of the keep mask, broadcast to ``inputs`` (``None``: ``inputs``'s shape).
         seed: an int, a ``(2,)`` uint32 seed tensor, a :class:`SeedGenerator`, or ``None``.
+
+    Returns:
+        A tensor of ``inputs``' shape and dtype.
     """
     return ops.random_dropout(draw_seed(seed), inputs, rate, noise_shape)
 
@@ -123,6 +141,9 @@ def shuffle(x, axis=0, seed=None):
         x: the tensor.
         axis: the axis to permute.
         seed: an int, a ``(2,)`` uint32 seed tensor, a :class:`SeedGenerator`, or ``None``.
+
+    Returns:
+        A tensor of ``x``'s shape and dtype.
     """
     return ops.random_shuffle(draw_seed(seed), x, axis)
 
@@ -143,17 +164,62 @@ def categorical(logits, num_samples, dtype="int32", seed=None):
 
 
 def gamma(shape, alpha, dtype=None, seed=None):
-    """Gamma(``alpha``) samples (scale 1); ``alpha`` is a float or a tensor broadcast to ``shape``."""
+    """Gamma(``alpha``) samples (scale 1); ``alpha`` is a float or a tensor broadcast to ``shape``.
+
+    Arguments:
+        shape: the output shape (an int or a tuple).
+        alpha: the shape parameter (concentration), positive; a scalar or a tensor that
+            broadcasts to ``shape``.
+        dtype: a float dtype (default ``floatx()``).
+        seed: an int, a ``(2,)`` uint32 seed tensor, a :class:`SeedGenerator`, or ``None``.
+
+    Returns:
+        A tensor of ``shape`` and ``dtype``.
+
+    Raises:
+        ValueError: when a Python or NumPy ``alpha`` is not positive.
+    """
     return ops.random_gamma(draw_seed(seed), _shape(shape), alpha, dtype)
 
 
 def beta(shape, alpha, beta, dtype=None, seed=None):
-    """Beta(``alpha``, ``beta``) samples in ``[0, 1]``."""
+    """Beta(``alpha``, ``beta``) samples in ``[0, 1]``.
+
+    Arguments:
+        shape: the output shape (an int or a tuple).
+        alpha, beta: the two positive shape parameters; scalars or tensors that broadcast to
+            ``shape``.
+        dtype: a float dtype (default ``floatx()``).
+        seed: an int, a ``(2,)`` uint32 seed tensor, a :class:`SeedGenerator`, or ``None``.
+
+    Returns:
+        A tensor of ``shape`` and ``dtype``.
+
+    Raises:
+        ValueError: when a Python or NumPy ``alpha`` or ``beta`` is not positive.
+    """
     return ops.random_beta(draw_seed(seed), _shape(shape), alpha, beta, dtype)
 
 
 def binomial(shape, counts, probabilities, dtype=None, seed=None):
-    """Binomial(``counts``, ``probabilities``) samples (success counts, as floats)."""
+    """Binomial(``counts``, ``probabilities``) samples (success counts, as floats).
+
+    Arguments:
+        shape: the output shape (an int or a tuple).
+        counts: the number of trials, a non-negative whole number (scalar or tensor that
+            broadcasts to ``shape``).
+        probabilities: the success probability of each trial, in ``[0, 1]`` (scalar or tensor
+            that broadcasts to ``shape``).
+        dtype: a float dtype (default ``floatx()``).
+        seed: an int, a ``(2,)`` uint32 seed tensor, a :class:`SeedGenerator`, or ``None``.
+
+    Returns:
+        A float tensor of ``shape`` and ``dtype`` holding the numbers of successes.
+
+    Raises:
+        ValueError: when Python or NumPy ``counts`` are negative or fractional, or
+            ``probabilities`` fall outside ``[0, 1]``.
+    """
     return ops.random_binomial(draw_seed(seed), _shape(shape), counts, probabilities, dtype)
 
 

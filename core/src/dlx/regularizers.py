@@ -38,7 +38,15 @@ class Regularizer:
 
 
 class L1L2(Regularizer):
-    """``l1 * sum(|x|) + l2 * sum(x^2)``."""
+    """``l1 * sum(|x|) + l2 * sum(x^2)``.
+
+    Arguments:
+        l1: the non-negative factor of the L1 term (``0``: no L1 term).
+        l2: the non-negative factor of the L2 term (``0``: no L2 term).
+
+    Raises:
+        ValueError: when ``l1`` or ``l2`` is negative or NaN.
+    """
 
     def __init__(self, l1: float = 0.0, l2: float = 0.0):
         self.l1 = _check("l1", l1)
@@ -58,7 +66,14 @@ class L1L2(Regularizer):
 
 
 class L1(Regularizer):
-    """``l1 * sum(|x|)``."""
+    """``l1 * sum(|x|)``.
+
+    Arguments:
+        l1: the non-negative factor of the penalty.
+
+    Raises:
+        ValueError: when ``l1`` is negative or NaN.
+    """
 
     def __init__(self, l1: float = 0.01):
         self.l1 = _check("l1", l1)
@@ -71,7 +86,14 @@ class L1(Regularizer):
 
 
 class L2(Regularizer):
-    """``l2 * sum(x^2)``."""
+    """``l2 * sum(x^2)``.
+
+    Arguments:
+        l2: the non-negative factor of the penalty.
+
+    Raises:
+        ValueError: when ``l2`` is negative or NaN.
+    """
 
     def __init__(self, l2: float = 0.01):
         self.l2 = _check("l2", l2)
@@ -85,7 +107,17 @@ class L2(Regularizer):
 
 class OrthogonalRegularizer(Regularizer):
     """Penalizes non-orthogonal rows (``mode="rows"``) or columns of a 2-D weight:
-    ``factor * mean |<v_i, v_j>|`` over pairs ``i < j`` of L2-normalized vectors."""
+    ``factor * mean |<v_i, v_j>|`` over pairs ``i < j`` of L2-normalized vectors.
+
+    Calling it on a weight that is not 2-D raises ``ValueError``.
+
+    Arguments:
+        factor: the non-negative factor of the penalty.
+        mode: ``"rows"`` (the rows must be orthogonal) or ``"columns"``.
+
+    Raises:
+        ValueError: when ``factor`` is negative or NaN, or ``mode`` is neither value.
+    """
 
     def __init__(self, factor: float = 0.01, mode: str = "rows"):
         self.factor = _check("factor", factor)
@@ -117,7 +149,14 @@ get, _serialize, deserialize = accessors("regularizer", ALL_OBJECTS, _SNAKE, __n
 
 
 def serialize(regularizer):
-    """The config dict of a regularizer (``dlx.saving.serialize``)."""
+    """The config dict of a regularizer (``dlx.saving.serialize``).
+
+    Arguments:
+        regularizer: a :class:`Regularizer` (or a registered custom one).
+
+    Returns:
+        A dict with ``"module"``, ``"class_name"``, ``"config"`` and ``"registered_name"``.
+    """
     return _serialize(regularizer)
 
 __all__ = sorted([*ALL_OBJECTS, *_SNAKE, "deserialize", "get", "serialize"])

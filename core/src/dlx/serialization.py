@@ -58,6 +58,9 @@ def register_serializable(package: str = "Custom", name: str | None = None) -> C
     Arguments:
         package: a namespace for the name (avoids clashes between libraries).
         name: the registered short name (default: the object's ``__name__``).
+
+    Returns:
+        The decorator; it returns the object it decorates unchanged.
     """
     if ">" in str(package):
         raise ValueError(f"register_serializable: package={package!r} must not contain '>'")
@@ -79,13 +82,29 @@ register_keras_serializable = register_serializable
 
 
 def get_registered_name(obj) -> str:
-    """The name ``obj`` is registered under (``"package>Name"``), else its ``__name__``."""
+    """The name ``obj`` is registered under (``"package>Name"``), else its ``__name__``.
+
+    Arguments:
+        obj: a class or function (or any object; one without ``__name__`` gives its type's name).
+
+    Returns:
+        The registered name as a string.
+    """
     return _GLOBAL_CUSTOM_NAMES.get(obj, getattr(obj, "__name__", type(obj).__name__))
 
 
 def get_registered_object(name: str, custom_objects: dict | None = None, module_objects: dict | None = None):
     """Looks ``name`` up in ``custom_objects``, the active :class:`CustomObjectScope` s, the global
-    registry and ``module_objects``, in that order. Returns ``None`` when not found."""
+    registry and ``module_objects``, in that order.
+
+    Arguments:
+        name: the name to resolve (for a registered object, ``"package>Name"``).
+        custom_objects: an optional dict of name -> object, searched first.
+        module_objects: an optional dict of name -> object, searched last.
+
+    Returns:
+        The object found, or ``None`` when no table has ``name``.
+    """
     if custom_objects and name in custom_objects:
         return custom_objects[name]
     for scope in reversed(_scope_stack()):
@@ -151,6 +170,15 @@ def _public_module(cls) -> str:
 
 def serialize(obj) -> Any:
     """Serializes ``obj`` to JSON-compatible Python values in Keras 3's config format.
+
+    Arguments:
+        obj: ``None``, a Python scalar or string (returned as is), a list, tuple or dict
+            (serialized item by item), a NumPy array or scalar, a slice, a function (a lambda is
+            stored as its marshalled code) or an object with ``get_config()``.
+
+    Returns:
+        The serialized value: for an object, a dict with ``"module"``, ``"class_name"``,
+        ``"config"`` and ``"registered_name"`` (and ``"build_config"`` where the object has one).
 
     Raises:
         SerializationError: when ``obj`` (or a value in its config) cannot be serialized; the
@@ -257,6 +285,9 @@ def deserialize(config, custom_objects: dict | None = None, safe_mode: bool = Tr
         custom_objects: name -> class/function for classes that are not registered.
         safe_mode: refuse to load Python lambdas (arbitrary code) unless ``False``.
         module_objects: (keyword) extra name -> object table, searched after the registry.
+
+    Returns:
+        The rebuilt object (plain values, lists and tuples are rebuilt item by item).
 
     Raises:
         SerializationError: when a class cannot be found (the message says how to register it)

@@ -62,12 +62,27 @@ def _rebuild(x, keys, children):
 
 
 def is_nested(structure) -> bool:
-    """Whether ``structure`` is a list, tuple, namedtuple or dict (``None`` is not)."""
+    """Whether ``structure`` is a list, tuple, namedtuple or dict (``None`` is not).
+
+    Arguments:
+        structure: any object.
+
+    Returns:
+        ``True`` for a node, ``False`` for a leaf.
+    """
     return _node(structure) is not None
 
 
 def flatten(structure) -> list:
-    """The leaves of ``structure`` as a list (``None`` is a leaf; a leaf gives ``[leaf]``)."""
+    """The leaves of ``structure`` as a list (``None`` is a leaf; a leaf gives ``[leaf]``).
+
+    Arguments:
+        structure: a nested structure of lists, tuples, namedtuples and dicts, or a leaf.
+
+    Returns:
+        The list of leaves, depth first, dict entries in sorted-key order (an ``OrderedDict``
+        in its own order).
+    """
     out: list = []
 
     def walk(x):
@@ -83,7 +98,14 @@ def flatten(structure) -> list:
 
 
 def flatten_with_path(structure) -> list:
-    """``[(path, leaf), ...]``; a path is the tuple of keys / indices from the root."""
+    """``[(path, leaf), ...]``; a path is the tuple of keys / indices from the root.
+
+    Arguments:
+        structure: a nested structure, or a leaf (whose path is ``()``).
+
+    Returns:
+        A list of ``(path, leaf)`` pairs in :func:`flatten`'s order.
+    """
     out: list = []
 
     def walk(x, path):
@@ -117,7 +139,22 @@ def _short(x):
 
 def map_structure(func, *structures, none_is_leaf=True):
     """``func`` applied to the leaves of ``structures`` (which must share one structure),
-    rebuilt in that structure. With ``none_is_leaf=False``, ``None`` entries stay ``None``."""
+    rebuilt in that structure. With ``none_is_leaf=False``, ``None`` entries stay ``None``.
+
+    Arguments:
+        func: called with the matching leaf of every structure, in the order of ``structures``.
+        *structures: one or more structures of the same nested structure (node types,
+            lengths and dict keys).
+        none_is_leaf: pass ``None`` entries to ``func`` like any leaf (``True``), or keep them
+            as ``None`` without calling ``func`` (``False``; the other structures must have
+            ``None`` there too).
+
+    Returns:
+        A structure like the first one, holding ``func``'s results.
+
+    Raises:
+        ValueError: when no structure is given or the structures differ.
+    """
     if not structures:
         raise ValueError("map_structure: must provide at least one structure")
 
@@ -142,7 +179,20 @@ def map_structure(func, *structures, none_is_leaf=True):
 
 def map_structure_up_to(shallow_structure, func, *structures):
     """``func`` applied to the sub-structures of ``structures`` found at the leaves of
-    ``shallow_structure``; the result has ``shallow_structure``'s shape."""
+    ``shallow_structure``; the result has ``shallow_structure``'s shape.
+
+    Arguments:
+        shallow_structure: a structure that matches the top of each of ``structures``; its
+            leaves mark where ``func`` is applied (to whatever sub-structure sits there).
+        func: called with the sub-structures of every structure found at one leaf.
+        *structures: one or more structures that each extend ``shallow_structure``.
+
+    Returns:
+        A structure like ``shallow_structure``, holding ``func``'s results.
+
+    Raises:
+        ValueError: when no structure is given or one does not match ``shallow_structure``.
+    """
     if not structures:
         raise ValueError("map_structure_up_to: must provide at least one structure")
 
@@ -161,7 +211,17 @@ def map_structure_up_to(shallow_structure, func, *structures):
 
 def assert_same_structure(a, b, check_types=None):
     """Raises ``ValueError`` unless ``a`` and ``b`` have the same nested structure (node types,
-    lengths, dict keys). ``check_types`` is accepted for compatibility; types are always checked."""
+    lengths, dict keys). ``check_types`` is accepted for compatibility; types are always checked.
+
+    Arguments:
+        a: the first structure.
+        b: the second structure.
+        check_types: ``None`` or ``True`` (node types are compared either way); ``False`` raises,
+            as dlx does not support it.
+
+    Raises:
+        ValueError: when the structures differ, or for ``check_types=False``.
+    """
     if check_types is False:
         raise ValueError("assert_same_structure: check_types=False is not supported (Keras 3 always checks "
                          "node types)")
@@ -170,7 +230,15 @@ def assert_same_structure(a, b, check_types=None):
 
 def assert_same_paths(a, b):
     """Raises ``ValueError`` unless ``a`` and ``b`` have the same leaf paths (node types may
-    differ: a list and a tuple of the same length have the same paths)."""
+    differ: a list and a tuple of the same length have the same paths).
+
+    Arguments:
+        a: the first structure.
+        b: the second structure.
+
+    Raises:
+        ValueError: when the sets of paths differ; the message lists the paths each one lacks.
+    """
     pa = {p for p, _ in flatten_with_path(a)}
     pb = {p for p, _ in flatten_with_path(b)}
     if pa != pb:
@@ -183,7 +251,18 @@ def assert_same_paths(a, b):
 
 
 def pack_sequence_as(structure, flat_sequence):
-    """``flat_sequence`` (as from :func:`flatten`) put back into ``structure``'s shape."""
+    """``flat_sequence`` (as from :func:`flatten`) put back into ``structure``'s shape.
+
+    Arguments:
+        structure: the structure to copy (its leaves are ignored).
+        flat_sequence: the new leaves, as many as ``structure`` has, in :func:`flatten`'s order.
+
+    Returns:
+        A structure like ``structure`` holding the items of ``flat_sequence``.
+
+    Raises:
+        ValueError: when the number of items differs from the number of leaves.
+    """
     flat = list(flat_sequence)
     n = len(flatten(structure))
     if len(flat) != n:
@@ -202,7 +281,17 @@ def pack_sequence_as(structure, flat_sequence):
 def traverse(func, structure, top_down=True):
     """Visits every node and leaf. Top-down: where ``func`` returns ``None`` the children are
     visited, anything else replaces the subtree (``MAP_TO_NONE``: ``None``). Bottom-up: ``func``
-    sees each subtree after its children are traversed; ``None`` keeps it."""
+    sees each subtree after its children are traversed; ``None`` keeps it.
+
+    Arguments:
+        func: called with each node and leaf; returns ``None``, :class:`MAP_TO_NONE` or a
+            replacement value.
+        structure: the structure to traverse.
+        top_down: visit a node before its children (``True``) or after them (``False``).
+
+    Returns:
+        The structure with the replacements ``func`` asked for.
+    """
 
     def children(x):
         node = _node(x)
@@ -223,12 +312,27 @@ def traverse(func, structure, top_down=True):
 
 
 def lists_to_tuples(structure):
-    """Every list in ``structure`` (nested ones too) as a tuple."""
+    """Every list in ``structure`` (nested ones too) as a tuple.
+
+    Arguments:
+        structure: a nested structure.
+
+    Returns:
+        The same structure with tuples in place of lists.
+    """
     return traverse(lambda x: tuple(x) if isinstance(x, list) else None, structure, top_down=False)
 
 
 def map_shape_structure(func, structure):
-    """Like :func:`map_structure`, with tuples / lists of ints and ``None`` (shapes) as leaves."""
+    """Like :func:`map_structure`, with tuples / lists of ints and ``None`` (shapes) as leaves.
+
+    Arguments:
+        func: called with each shape (and each other leaf).
+        structure: a nested structure of shapes.
+
+    Returns:
+        The structure with ``func``'s result in place of each shape.
+    """
 
     def is_shape(x):
         return isinstance(x, (list, tuple)) and all(isinstance(e, (int, type(None))) for e in x)

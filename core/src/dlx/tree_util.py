@@ -42,7 +42,18 @@ _NONE = TreeDef("none", None, ())
 
 
 def flatten(tree: Any) -> tuple[list, TreeDef]:
-    """Returns (leaves, treedef)."""
+    """Returns (leaves, treedef).
+
+    Plain tuples, lists and dicts (keys in sorted order) and namedtuples are containers;
+    ``None`` is an empty subtree; any other object (a dict subclass included) is a leaf.
+
+    Arguments:
+        tree: the nested structure to flatten.
+
+    Returns:
+        A tuple ``(leaves, treedef)``: the list of leaves in order, and the :class:`TreeDef` that
+        :func:`unflatten` rebuilds the structure from.
+    """
     leaves: list = []
     return leaves, _flatten(tree, leaves)
 
@@ -68,6 +79,9 @@ def unflatten(treedef: TreeDef, leaves) -> Any:
     Arguments:
         treedef: a :class:`TreeDef` from :func:`flatten`.
         leaves: the leaves, as many as the structure has.
+
+    Returns:
+        The rebuilt pytree.
 
     >>> from dlx import tree_util
     >>> leaves, treedef = tree_util.flatten({"b": (1, 2), "a": 3})
@@ -102,6 +116,9 @@ def map_structure(fn: Callable, tree: Any, *rest: Any) -> Any:
         fn: a function of one leaf from each tree.
         tree: the pytree whose structure the result takes.
         *rest: more pytrees of the same structure.
+
+    Returns:
+        A pytree of ``tree``'s structure holding ``fn``'s results.
     """
     leaves, td = flatten(tree)
     others = [flatten(r)[0] for r in rest]
@@ -113,5 +130,8 @@ def leaves(tree: Any) -> list:
 
     Arguments:
         tree: a pytree.
+
+    Returns:
+        A list of the leaves.
     """
     return flatten(tree)[0]

@@ -29,21 +29,41 @@ def backend() -> str:
 
 
 def clear_session(free_memory: bool = True) -> None:
-    """See :func:`dlx.utils.clear_session`."""
+    """See :func:`dlx.utils.clear_session`.
+
+    Arguments:
+        free_memory: also drop cached call signatures and compilation caches, collect garbage
+            and empty the CUDA allocator's cache (``False``: only reset the automatic layer
+            names).
+    """
     from dlx.utils import clear_session as _clear
 
     _clear(free_memory=free_memory)
 
 
 def get_uid(prefix: str = "") -> int:
-    """See :func:`dlx.utils.naming.get_uid`."""
+    """See :func:`dlx.utils.naming.get_uid`.
+
+    Arguments:
+        prefix: the counter's key; the automatic layer names share these counters.
+
+    Returns:
+        The count for ``prefix`` including this call: 1 the first time, then 2, 3...
+    """
     from dlx.utils.naming import get_uid as _get_uid
 
     return _get_uid(prefix)
 
 
 def is_keras_tensor(x) -> bool:
-    """Whether ``x`` is a symbolic tensor (from ``dlx.Input`` or a layer called on one)."""
+    """Whether ``x`` is a symbolic tensor (from ``dlx.Input`` or a layer called on one).
+
+    Arguments:
+        x: any object.
+
+    Returns:
+        ``True`` for a symbolic tensor, ``False`` otherwise.
+    """
     from dlx.utils.tensor_utils import is_keras_tensor as _is
 
     return _is(x)
@@ -51,6 +71,15 @@ def is_keras_tensor(x) -> bool:
 
 def is_float_dtype(dtype) -> bool:
     """Whether ``dtype`` (a name, a NumPy dtype or a framework dtype) is a floating-point dtype.
+
+    Arguments:
+        dtype: the dtype to test.
+
+    Returns:
+        ``True`` for ``float16``, ``bfloat16``, ``float32`` and ``float64``.
+
+    Raises:
+        ValueError: for a value that names no dtype dlx knows.
 
     >>> from dlx import backend
     >>> backend.is_float_dtype("bfloat16"), backend.is_float_dtype("int8")
@@ -63,6 +92,15 @@ def is_float_dtype(dtype) -> bool:
 
 def is_int_dtype(dtype) -> bool:
     """Whether ``dtype`` (a name, a NumPy dtype or a framework dtype) is an integer dtype (signed or not).
+
+    Arguments:
+        dtype: the dtype to test.
+
+    Returns:
+        ``True`` for the ``int*`` and ``uint*`` dtypes.
+
+    Raises:
+        ValueError: for a value that names no dtype dlx knows.
 
     >>> from dlx import backend
     >>> backend.is_int_dtype("uint8"), backend.is_int_dtype("float16")
@@ -87,6 +125,12 @@ def standardize_dtype(dtype) -> str:
     >>> import numpy as np
     >>> backend.standardize_dtype(np.float32), backend.standardize_dtype(int)
     ('float32', 'int64')
+
+    Arguments:
+        dtype: the dtype to name.
+
+    Returns:
+        dlx's name for it, e.g. ``"float32"``.
 
     Raises:
         ValueError: for a value that names no dtype dlx knows.

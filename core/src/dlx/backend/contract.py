@@ -360,7 +360,14 @@ def kernel_modules(package: str) -> tuple:
     (:data:`dlx.ops.defs.GROUPS`, in that order) that the plugin has a module for. A group with no
     module is skipped (its ops run their decompositions or the reference fallback), so a backend
     comes up one module at a time and a new group needs no edit here or in the plugin's
-    ``kernels/__init__.py``. An import error inside a module that exists propagates."""
+    ``kernels/__init__.py``. An import error inside a module that exists propagates.
+
+    Arguments:
+        package: the dotted name of the plugin's kernel package (e.g. ``"dlx_torch.kernels"``).
+
+    Returns:
+        A tuple of the imported kernel modules, in :data:`dlx.ops.defs.GROUPS` order.
+    """
     from dlx.ops.defs import GROUPS
 
     found = []
@@ -374,7 +381,18 @@ def kernel_modules(package: str) -> tuple:
 def merge_kernel_tables(groups) -> dict[str, Callable]:
     """The ``KERNELS`` tables of a plugin's kernel modules (one per op group, named after the
     ``dlx.ops.defs`` module whose ops they implement) merged into one; an op in two tables is an
-    error naming both modules."""
+    error naming both modules.
+
+    Arguments:
+        groups: the kernel modules (as :func:`kernel_modules` returns), each with a ``KERNELS``
+            dict of op name -> kernel.
+
+    Returns:
+        One dict of op name -> kernel.
+
+    Raises:
+        ValueError: when two modules have a kernel for the same op.
+    """
     table: dict[str, Callable] = {}
     owner: dict[str, str] = {}
     for module in groups:
@@ -465,7 +483,18 @@ class OpTable(dict):
 def build_op_table(backend: Backend) -> dict[str, Callable]:
     """Validates ``backend.native_kernels()`` against the registry and fills the gaps: the spec's
     decomposition where there is one, else a :func:`reference_fallback`. Records where each op
-    comes from in ``backend.op_sources``. Raises one :class:`BackendError` listing every problem."""
+    comes from in ``backend.op_sources``. Raises one :class:`BackendError` listing every problem.
+
+    Arguments:
+        backend: the :class:`Backend` whose native kernels are checked and completed.
+
+    Returns:
+        The complete op table (every registered op name -> the callable that runs it).
+
+    Raises:
+        BackendError: when a kernel names no registered op or its parameters differ from the
+            op spec's.
+    """
     native = backend.native_kernels()
     problems = []
     table: dict[str, Callable] = {}

@@ -73,7 +73,18 @@ def usable(rec) -> bool:
 
 
 def get(name: str) -> Backend:
-    """The (cached) backend instance for ``name`` or an alias; imports its framework."""
+    """The (cached) backend instance for ``name`` or an alias; imports its framework.
+
+    Arguments:
+        name: a registered backend name or one of its aliases.
+
+    Returns:
+        The :class:`Backend` instance (one per backend and process).
+
+    Raises:
+        BackendError: when no backend has that name, or it cannot be imported or does not meet
+            the backend contract (every problem is listed).
+    """
     key = canonical_name(name)
     inst = _INSTANCES.get(key)
     if inst is not None:
@@ -170,6 +181,15 @@ def why_default() -> str:
 @contextlib.contextmanager
 def use(name_or_backend):
     """Runs ops on another backend inside the block (this thread only).
+
+    Arguments:
+        name_or_backend: a backend name (or alias), or a :class:`Backend` instance.
+
+    Returns:
+        A context manager; ``with use(...) as backend`` binds the :class:`Backend` instance.
+
+    Raises:
+        BackendError: as :func:`get` does, for a name that cannot be loaded.
 
     >>> import dlx
     >>> with dlx.backend.use("numpy"):

@@ -93,6 +93,12 @@ def remat(f):
 
     The NumPy backend has no checkpointing: there ``f`` runs unchanged, with a ``UserWarning``.
 
+    Arguments:
+        f: the function (or layer call) to rematerialize.
+
+    Returns:
+        A function taking ``f``'s arguments and returning ``f``'s result.
+
     >>> import dlx, numpy as np, warnings
     >>> f = dlx.remat(lambda x, scale=1.0: dlx.ops.sin(x) * scale)
     >>> with dlx.backend.use("numpy"), warnings.catch_warnings(record=True) as caught:

@@ -36,6 +36,13 @@ def device(device_name):
     """A context manager placing the tensors and variables created in it on ``device_name``
     (``"cpu"``, ``"gpu"``, ``"gpu:1"``), through the active backend.
 
+    Arguments:
+        device_name: a device name the active backend understands, ``"<type>"`` or
+            ``"<type>:<index>"``.
+
+    Returns:
+        The backend's device scope, a context manager.
+
     Raises:
         ValueError: when the backend has no such device.
 

@@ -12,7 +12,22 @@ _HOOKS = ("on_epoch_begin", "on_epoch_end", "on_train_begin", "on_train_end", "o
 class LambdaCallback(Callback):
     """Calls the given functions from the matching hooks: ``on_epoch_begin(epoch, logs)``,
     ``on_train_batch_end(batch, logs)``, ``on_train_begin(logs)``... (``on_batch_begin`` /
-    ``on_batch_end`` are accepted for the training batch hooks)."""
+    ``on_batch_end`` are accepted for the training batch hooks).
+
+    Arguments:
+        on_epoch_begin: called as ``f(epoch, logs)`` at the start of each epoch.
+        on_epoch_end: called as ``f(epoch, logs)`` at the end of each epoch.
+        on_train_begin: called as ``f(logs)`` when training starts.
+        on_train_end: called as ``f(logs)`` when training ends.
+        on_train_batch_begin: called as ``f(batch, logs)`` before each training batch.
+        on_train_batch_end: called as ``f(batch, logs)`` after each training batch.
+        **kwargs: functions for the other hooks by name (``on_test_begin``,
+            ``on_test_batch_end``, ``on_predict_end``...), and ``on_batch_begin`` /
+            ``on_batch_end`` for the training batch hooks.
+
+    Raises:
+        TypeError: for an unknown hook name or a value that is not callable.
+    """
 
     def __init__(self, on_epoch_begin=None, on_epoch_end=None, on_train_begin=None, on_train_end=None,
                  on_train_batch_begin=None, on_train_batch_end=None, **kwargs):

@@ -15,7 +15,11 @@ _MODULES = ("mnist", "fashion_mnist", "cifar10", "cifar100", "imdb", "reuters", 
 
 def set_base_url(url: str | None) -> None:
     """Fetch every dataset from ``url`` (scheme + host; the origin's path is kept); ``None``
-    restores the original hosts."""
+    restores the original hosts.
+
+    Arguments:
+        url: the mirror's base URL (e.g. ``"https://mirror.example.org"``), or ``None``.
+    """
     from dlx.datasets import _sources
 
     _sources.base_url = url

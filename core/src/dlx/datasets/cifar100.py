@@ -14,8 +14,16 @@ def load_data(label_mode="fine"):
     """50,000 training and 10,000 test 32x32 color images in 100 (``"fine"``) or 20
     (``"coarse"``) classes.
 
+    Arguments:
+        label_mode: ``"fine"`` (100 classes) or ``"coarse"`` (20 superclasses).
+
     Returns:
-        ``(x_train, y_train), (x_test, y_test)`` (labels of shape ``(N, 1)``).
+        ``(x_train, y_train), (x_test, y_test)``: uint8 images, channels-last unless
+        ``dlx.config.image_data_format()`` is ``"channels_first"``, and labels of shape
+        ``(N, 1)``.
+
+    Raises:
+        ValueError: for another ``label_mode``.
     """
     if label_mode not in ("fine", "coarse"):
         raise ValueError(f'`label_mode` must be one of "fine", "coarse"; received label_mode={label_mode!r}')

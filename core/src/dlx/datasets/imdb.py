@@ -15,12 +15,27 @@ def load_data(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113
               index_from=3, **kwargs):
     """25,000 training and 25,000 test reviews as lists of word indices, labels 0/1.
 
-    Arguments (as Keras's): ``num_words`` keeps the most frequent words (others become
-    ``oov_char``), ``skip_top`` drops the most frequent ones, ``maxlen`` drops longer sequences,
-    ``seed`` shuffles, ``start_char`` marks each start, ``index_from`` shifts the indices.
+    Arguments:
+        path: the file name the download is cached under (in ``$DLX_HOME/datasets``).
+        num_words: keep word indices below this bound (the most frequent words); others
+            become ``oov_char`` (``None``: keep every word).
+        skip_top: word indices below this bound (the most frequent words) become ``oov_char``
+            too.
+        maxlen: drop the sequences of ``maxlen`` indices or more, the start mark included
+            (``None``: keep all).
+        seed: the seed of the shuffle.
+        start_char: the index put at the start of every sequence (``None``: none).
+        oov_char: the index that replaces the words cut by ``num_words`` / ``skip_top``
+            (``None``: those words are removed).
+        index_from: the offset added to every word index (indices below it are reserved).
+        **kwargs: no other keyword is accepted.
 
     Returns:
         ``(x_train, y_train), (x_test, y_test)``; ``x`` are object arrays of lists.
+
+    Raises:
+        TypeError: for an unknown keyword argument.
+        ValueError: when ``maxlen`` leaves no sequence.
     """
     if kwargs:
         raise TypeError(f"imdb.load_data: unrecognized keyword arguments {sorted(kwargs)}")
@@ -48,7 +63,14 @@ def load_data(path="imdb.npz", num_words=None, skip_top=0, maxlen=None, seed=113
 
 
 def get_word_index(path="imdb_word_index.json"):
-    """The word -> index dictionary of the dataset (indices before ``index_from``)."""
+    """The word -> index dictionary of the dataset (indices before ``index_from``).
+
+    Arguments:
+        path: the file name the download is cached under (in ``$DLX_HOME/datasets``).
+
+    Returns:
+        A dict of word -> index (1 is the most frequent word).
+    """
     path = fetch(path, f"{KERAS_BUCKET}imdb_word_index.json", key="imdb_word_index.json")
     with open(path) as f:
         return json.load(f)

@@ -22,8 +22,24 @@ def load_data(path="reuters.npz", num_words=None, skip_top=0, maxlen=None, test_
     """11,228 newswires as lists of word indices in 46 topics (arguments as :func:`imdb.load_data`,
     plus ``test_split``).
 
+    Arguments:
+        path: the file name the download is cached under (in ``$DLX_HOME/datasets``).
+        num_words: keep word indices below this bound (the most frequent words); others
+            become ``oov_char`` (``None``: keep every word).
+        skip_top: word indices below this bound (the most frequent words) become ``oov_char``
+            too.
+        maxlen: drop the sequences of ``maxlen`` indices or more, the start mark included
+            (``None``: keep all).
+        test_split: the fraction of the (shuffled) newswires kept for the test set.
+        seed: the seed of the shuffle.
+        start_char: the index put at the start of every sequence (``None``: none).
+        oov_char: the index that replaces the words cut by ``num_words`` / ``skip_top``
+            (``None``: those words are removed).
+        index_from: the offset added to every word index (indices below it are reserved).
+
     Returns:
-        ``(x_train, y_train), (x_test, y_test)``.
+        ``(x_train, y_train), (x_test, y_test)``; ``x`` are object arrays of lists, ``y`` the
+        topic indices.
     """
     path = fetch(path, f"{KERAS_BUCKET}reuters.npz", key="reuters.npz")
     f = load_npz(path)
@@ -42,7 +58,14 @@ def load_data(path="reuters.npz", num_words=None, skip_top=0, maxlen=None, test_
 
 
 def get_word_index(path="reuters_word_index.json"):
-    """The word -> index dictionary of the dataset."""
+    """The word -> index dictionary of the dataset.
+
+    Arguments:
+        path: the file name the download is cached under (in ``$DLX_HOME/datasets``).
+
+    Returns:
+        A dict of word -> index (before ``index_from`` is added).
+    """
     path = fetch(path, f"{KERAS_BUCKET}reuters_word_index.json", key="reuters_word_index.json")
     with open(path) as f:
         return json.load(f)

@@ -94,6 +94,9 @@ def list_devices(device_type=None) -> list[str]:
 
     Arguments:
         device_type: ``"cpu"``, ``"gpu"`` or ``"tpu"`` (default: the backend's default type).
+
+    Returns:
+        A list of device strings.
     """
     if device_type is not None and str(device_type).lower() not in ("cpu", "gpu", "tpu", "cuda"):
         raise ValueError(f"list_devices: device_type={device_type!r}; expected 'cpu', 'gpu', 'tpu' or None")
@@ -101,7 +104,18 @@ def list_devices(device_type=None) -> list[str]:
 
 
 def get_device_count(device_type=None) -> int:
-    """The number of devices :func:`list_devices` returns for ``device_type``."""
+    """The number of devices :func:`list_devices` returns for ``device_type``.
+
+    Arguments:
+        device_type: ``"cpu"``, ``"gpu"`` or ``"tpu"`` (``None``: the backend's default type).
+
+    Returns:
+        The device count, an int (every process's devices in a multi-process job).
+
+    Raises:
+        ValueError: for another ``device_type``.
+        DistributionUnsupportedError: when the active backend has no distribution engine.
+    """
     return len(list_devices(device_type))
 
 
@@ -146,7 +160,18 @@ def _env(suffix, kind=str):
 
 def distribute_tensor(tensor, layout):
     """``tensor`` placed as ``layout`` says (a :class:`~dlx.distribution.TensorLayout` with a
-    mesh, or the backend's own layout object)."""
+    mesh, or the backend's own layout object).
+
+    Arguments:
+        tensor: the tensor to place.
+        layout: where its shards go.
+
+    Returns:
+        The tensor as the backend's distribution engine placed it (a sharded array on jax).
+
+    Raises:
+        DistributionUnsupportedError: when the active backend has no distribution engine.
+    """
     return current_engine().distribute_tensor(tensor, layout)
 
 

@@ -168,7 +168,16 @@ def distribution() -> Distribution | None:
 
 
 def set_distribution(value) -> None:
-    """Sets the process-wide distribution (``None``: none, everything on one device)."""
+    """Sets the process-wide distribution (``None``: none, everything on one device).
+
+    Arguments:
+        value: a :class:`Distribution` (``DataParallel``, ``ModelParallel``...) or ``None``.
+
+    Raises:
+        TypeError: when ``value`` is neither.
+        DistributionUnsupportedError: when the active backend cannot run distributions, or not
+            this one (the message names the backends that can).
+    """
     if value is not None and not isinstance(value, Distribution):
         raise TypeError(f"set_distribution: value is {type(value).__name__}; expected a Distribution or None")
     if value is not None:

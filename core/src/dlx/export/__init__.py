@@ -41,6 +41,14 @@ class ExportArchive:
         reloaded = tf.saved_model.load("path/to/location")
         reloaded.serve(x)
         reloaded.weights  # the tf.Variables, in the order given
+
+    Arguments:
+        format: ``"saved_model"``, the only format dlx writes.
+        **kwargs: no other keyword is accepted.
+
+    Raises:
+        ValueError: for another ``format``.
+        TypeError: for any other keyword argument.
     """
 
     def __init__(self, format="saved_model", **kwargs):

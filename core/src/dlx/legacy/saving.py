@@ -18,6 +18,13 @@ def serialize_keras_object(instance):
     an object with ``get_config()`` (its non-string config values serialized the same way where
     they can be), the registered name for a function or class, ``None`` for ``None``.
 
+    Arguments:
+        instance: the object, function, class or ``None`` to serialize (a wrapped callable is
+            unwrapped first).
+
+    Returns:
+        A ``{"class_name", "config"}`` dict, a name string, or ``None``.
+
     Raises:
         ValueError: for an object with neither ``get_config()`` nor a name.
 
@@ -81,6 +88,9 @@ def deserialize_keras_object(identifier, module_objects=None, custom_objects=Non
         module_objects: the built-in objects to look names up in (e.g. a module's ``globals()``).
         custom_objects: user objects to look names up in (before anything else).
         printable_module_name: what the object is, for error messages.
+
+    Returns:
+        The object, function or ``None``.
 
     A class found by name alone is instantiated with no arguments; a function is returned as it is.
 

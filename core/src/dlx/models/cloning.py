@@ -23,6 +23,11 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
             in the new graph (Functional and Sequential models), e.g. to insert layers.
         recursive: clone nested Sequential / Functional models layer by layer as well (with
             the same functions) instead of passing them whole to ``clone_function``.
+
+    Returns:
+        A new, uncompiled model: a ``Sequential`` for a Sequential model, a ``Functional`` for a
+        functional one, an instance of the subclass rebuilt from its config otherwise; its layers
+        have new weights unless ``clone_function`` shares them.
     """
     from dlx.models.functional import Functional
     from dlx.models.sequential import Sequential

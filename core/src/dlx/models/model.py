@@ -253,7 +253,18 @@ class Model(Trainer, Layer):
 
 
 def model_from_json(json_string: str, custom_objects: dict | None = None) -> Model:
-    """Rebuilds a model (architecture only, fresh weights) from :meth:`Model.to_json`'s output."""
+    """Rebuilds a model (architecture only, fresh weights) from :meth:`Model.to_json`'s output.
+
+    Arguments:
+        json_string: the JSON text of a serialized model.
+        custom_objects: name -> class or function for custom layers that are not registered.
+
+    Returns:
+        The rebuilt (uncompiled) model.
+
+    Raises:
+        dlx.saving.SerializationError: when a class in the config cannot be found.
+    """
     from dlx import saving
 
     return saving.deserialize(json.loads(json_string), custom_objects=custom_objects)

@@ -30,13 +30,33 @@ _BY_LOWER = {k.lower(): v for k, v in ALL_OPTIMIZERS.items()}
 
 
 def serialize(optimizer: Optimizer) -> dict:
-    """``{"module", "class_name", "config", "registered_name"}`` (the Keras 3 layout)."""
+    """``{"module", "class_name", "config", "registered_name"}`` (the Keras 3 layout).
+
+    Arguments:
+        optimizer: the optimizer to describe (its hyperparameters, not its variables).
+
+    Returns:
+        The config dict; ``"config"`` is ``optimizer.get_config()``.
+    """
     return {"module": "dlx.optimizers", "class_name": type(optimizer).__name__, "config": optimizer.get_config(),
             "registered_name": None}
 
 
 def deserialize(config: dict, custom_objects=None) -> Optimizer:
-    """Rebuilds an optimizer from :func:`serialize`'s output."""
+    """Rebuilds an optimizer from :func:`serialize`'s output.
+
+    Arguments:
+        config: a dict with ``"class_name"`` (a built-in optimizer's name, any case, or a key
+            of ``custom_objects``) and ``"config"``.
+        custom_objects: an optional dict of name -> optimizer class, searched first (and passed
+            on to ``LossScaleOptimizer`` / ``MultiOptimizer`` for their inner optimizers).
+
+    Returns:
+        A new optimizer (no variables built yet).
+
+    Raises:
+        ValueError: for an unknown class name.
+    """
     name = config.get("class_name")
     cls = (custom_objects or {}).get(name) or ALL_OPTIMIZERS.get(name) or _BY_LOWER.get(str(name).lower())
     if cls is None:
@@ -46,7 +66,19 @@ def deserialize(config: dict, custom_objects=None) -> Optimizer:
 
 
 def get(identifier) -> Optimizer:
-    """An optimizer from a name (``"adam"``), a config dict, or an optimizer (returned as is)."""
+    """An optimizer from a name (``"adam"``), a config dict, or an optimizer (returned as is).
+
+    Arguments:
+        identifier: an :class:`Optimizer`, a config dict as :func:`serialize` writes, or the
+            name of a built-in optimizer (any case; a name gives one with default arguments).
+
+    Returns:
+        The optimizer.
+
+    Raises:
+        ValueError: for an unknown name (``LossScaleOptimizer`` and ``MultiOptimizer`` need
+            arguments and cannot be made by name) or an identifier of another type.
+    """
     if isinstance(identifier, Optimizer):
         return identifier
     if isinstance(identifier, dict):

@@ -50,7 +50,21 @@ class Adagrad(Optimizer):
 
 class Adadelta(Optimizer):
     """Adadelta (Zeiler 2012): ``Eg = rho Eg + (1 - rho) g**2``;
-    ``d = -sqrt(Ed + eps) / sqrt(Eg + eps) * g``; ``Ed = rho Ed + (1 - rho) d**2``; ``w += lr * d``."""
+    ``d = -sqrt(Ed + eps) / sqrt(Eg + eps) * g``; ``Ed = rho Ed + (1 - rho) d**2``; ``w += lr * d``.
+
+    Arguments:
+        learning_rate: float or schedule (default 0.001).
+        rho: the decay of both running averages, in ``[0, 1]``.
+        epsilon: the ``eps`` added inside both square roots.
+        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema: as for
+            :class:`~dlx.optimizers.Optimizer`.
+        ema_momentum, ema_overwrite_frequency, loss_scale_factor: as for :class:`~dlx.optimizers.Optimizer`.
+        gradient_accumulation_steps, name: as for :class:`~dlx.optimizers.Optimizer`.
+        **kwargs: any other keyword is refused (:class:`~dlx.optimizers.Optimizer` raises ``TypeError``).
+
+    Raises:
+        ValueError: for ``rho`` outside ``[0, 1]``.
+    """
 
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7,
                  weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,

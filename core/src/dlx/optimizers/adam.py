@@ -101,7 +101,24 @@ class Adam(Optimizer):
 
 class AdamW(Adam):
     """Adam with decoupled weight decay (Loshchilov & Hutter): ``w -= w * weight_decay * lr``
-    before the Adam update. Same arguments as :class:`Adam`, plus ``weight_decay`` (0.004)."""
+    before the Adam update. Same arguments as :class:`Adam`, plus ``weight_decay`` (0.004).
+
+    Arguments:
+        learning_rate: float or schedule (default 0.001).
+        weight_decay: the decoupled decay rate, a float (``None`` raises: use :class:`Adam`).
+        beta_1: decay of the first moment, in ``[0, 1)``.
+        beta_2: decay of the second moment, in ``[0, 1)``.
+        epsilon: added to the root of the second moment.
+        amsgrad: use the running maximum of ``v`` (AMSGrad).
+        clipnorm, clipvalue, global_clipnorm, use_ema: as for
+            :class:`~dlx.optimizers.Optimizer`.
+        ema_momentum, ema_overwrite_frequency, loss_scale_factor: as for :class:`~dlx.optimizers.Optimizer`.
+        gradient_accumulation_steps, name: as for :class:`~dlx.optimizers.Optimizer`.
+        **kwargs: any other keyword is refused (:class:`~dlx.optimizers.Optimizer` raises ``TypeError``).
+
+    Raises:
+        ValueError: for ``weight_decay=None`` or a beta outside ``[0, 1)``.
+    """
 
     def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  amsgrad=False, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
@@ -115,7 +132,22 @@ class AdamW(Adam):
 
 class Adamax(Optimizer):
     """Adamax (Adam with the infinity norm): ``m = b1 m + (1 - b1) g``, ``u = max(b2 u, |g|)``,
-    ``w -= lr * m / ((1 - b1**t) * (u + epsilon))``."""
+    ``w -= lr * m / ((1 - b1**t) * (u + epsilon))``.
+
+    Arguments:
+        learning_rate: float or schedule (default 0.001).
+        beta_1: decay of the first moment, in ``[0, 1)``.
+        beta_2: decay of the running infinity norm ``u``, in ``[0, 1)``.
+        epsilon: added to ``u`` in the denominator.
+        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema: as for
+            :class:`~dlx.optimizers.Optimizer`.
+        ema_momentum, ema_overwrite_frequency, loss_scale_factor: as for :class:`~dlx.optimizers.Optimizer`.
+        gradient_accumulation_steps, name: as for :class:`~dlx.optimizers.Optimizer`.
+        **kwargs: any other keyword is refused (:class:`~dlx.optimizers.Optimizer` raises ``TypeError``).
+
+    Raises:
+        ValueError: for a beta outside ``[0, 1)``.
+    """
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
@@ -153,7 +185,22 @@ class Adamax(Optimizer):
 class Nadam(Optimizer):
     """Nadam (Adam with Nesterov momentum, Dozat 2016, with the 0.96 momentum schedule):
     ``u_t = b1 (1 - 0.5 * 0.96**t)``; ``m_hat = u_{t+1} m / (1 - prod u_{1..t+1}) +
-    (1 - u_t) g / (1 - prod u_{1..t})``; ``w -= lr * m_hat / (sqrt(v / (1 - b2**t)) + epsilon)``."""
+    (1 - u_t) g / (1 - prod u_{1..t})``; ``w -= lr * m_hat / (sqrt(v / (1 - b2**t)) + epsilon)``.
+
+    Arguments:
+        learning_rate: float or schedule (default 0.001).
+        beta_1: decay of the first moment, in ``[0, 1)``.
+        beta_2: decay of the second moment, in ``[0, 1)``.
+        epsilon: added to the root of the corrected second moment.
+        weight_decay, clipnorm, clipvalue, global_clipnorm, use_ema: as for
+            :class:`~dlx.optimizers.Optimizer`.
+        ema_momentum, ema_overwrite_frequency, loss_scale_factor: as for :class:`~dlx.optimizers.Optimizer`.
+        gradient_accumulation_steps, name: as for :class:`~dlx.optimizers.Optimizer`.
+        **kwargs: any other keyword is refused (:class:`~dlx.optimizers.Optimizer` raises ``TypeError``).
+
+    Raises:
+        ValueError: for a beta outside ``[0, 1)``.
+    """
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,

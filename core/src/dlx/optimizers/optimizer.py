@@ -455,7 +455,16 @@ def overwrites_with_gradient(variable) -> bool:
 
 
 def clip_by_norm(values, clip_norm):
-    """``values * clip_norm / max(||values||_2, clip_norm)`` (zero stays zero)."""
+    """``values * clip_norm / max(||values||_2, clip_norm)`` (zero stays zero).
+
+    Arguments:
+        values: one tensor (e.g. a gradient); its L2 norm is taken over all its entries.
+        clip_norm: the largest L2 norm the result may have, a positive number.
+
+    Returns:
+        A tensor of ``values``' shape: ``values`` itself where its norm is at most
+        ``clip_norm``, else rescaled to norm ``clip_norm``.
+    """
     l2sum = ops.sum(ops.square(values))
     pred = ops.greater(l2sum, 0)
     l2norm = ops.where(pred, ops.sqrt(ops.where(pred, l2sum, ops.ones_like(l2sum))), l2sum)
@@ -463,7 +472,15 @@ def clip_by_norm(values, clip_norm):
 
 
 def global_norm(values):
-    """The L2 norm of all tensors in ``values`` together (``None`` entries skipped)."""
+    """The L2 norm of all tensors in ``values`` together (``None`` entries skipped).
+
+    Arguments:
+        values: a sequence of tensors (and ``None`` entries).
+
+    Returns:
+        A float32 scalar tensor, ``sqrt(sum of every squared entry)``; ``0.0`` when there is no
+        tensor.
+    """
     sq = [ops.sum(ops.square(ops.cast(v, "float32"))) for v in values if v is not None]
     if not sq:
         return ops.convert_to_tensor(0.0, "float32")
@@ -471,7 +488,16 @@ def global_norm(values):
 
 
 def clip_by_global_norm(values, clip_norm):
-    """Scales all ``values`` by ``clip_norm / max(global_norm, clip_norm)``."""
+    """Scales all ``values`` by ``clip_norm / max(global_norm, clip_norm)``.
+
+    Arguments:
+        values: a sequence of tensors (and ``None`` entries, kept as ``None``).
+        clip_norm: the largest global L2 norm the result may have, a positive number.
+
+    Returns:
+        A list of the tensors, each scaled by the same factor and in its own dtype; unchanged
+        when their global norm is at most ``clip_norm`` (or zero).
+    """
     norm = global_norm(values)
     scale = ops.multiply(clip_norm, ops.minimum(ops.divide(1.0, norm), 1.0 / clip_norm))
     scale = ops.where(ops.isnan(scale), ops.ones_like(scale), scale)  # all-zero gradients

@@ -46,7 +46,19 @@ class LearningRateSchedule:
 
 class ExponentialDecay(LearningRateSchedule):
     """``initial_learning_rate * decay_rate ** (step / decay_steps)`` (integer division with
-    ``staircase``)."""
+    ``staircase``).
+
+    Arguments:
+        initial_learning_rate: the rate at step 0.
+        decay_steps: the number of steps over which the rate is multiplied by ``decay_rate``
+            once, a positive number.
+        decay_rate: the factor applied per ``decay_steps`` steps.
+        staircase: floor ``step / decay_steps``, so the rate drops in steps.
+        name: the schedule's name, kept in its config.
+
+    Raises:
+        ValueError: when ``decay_steps`` is not a positive number.
+    """
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="ExponentialDecay"):
         _positive("ExponentialDecay", "decay_steps", decay_steps)
@@ -69,7 +81,16 @@ class ExponentialDecay(LearningRateSchedule):
 
 class PiecewiseConstantDecay(LearningRateSchedule):
     """``values[0]`` while ``step <= boundaries[0]``, ``values[i]`` while
-    ``boundaries[i-1] < step <= boundaries[i]``, ``values[-1]`` after the last boundary."""
+    ``boundaries[i-1] < step <= boundaries[i]``, ``values[-1]`` after the last boundary.
+
+    Arguments:
+        boundaries: the increasing steps at which the rate changes.
+        values: the rates, one more than ``boundaries``.
+        name: the schedule's name, kept in its config.
+
+    Raises:
+        ValueError: when ``len(values) != len(boundaries) + 1`` or ``boundaries`` is not sorted.
+    """
 
     def __init__(self, boundaries, values, name="PiecewiseConstant"):
         if len(boundaries) + 1 != len(values):
@@ -94,7 +115,20 @@ class PiecewiseConstantDecay(LearningRateSchedule):
 
 class PolynomialDecay(LearningRateSchedule):
     """``(initial - end) * (1 - step / decay_steps) ** power + end``; with ``cycle`` the horizon
-    grows to the next multiple of ``decay_steps``, else ``step`` stops at ``decay_steps``."""
+    grows to the next multiple of ``decay_steps``, else ``step`` stops at ``decay_steps``.
+
+    Arguments:
+        initial_learning_rate: the rate at step 0.
+        decay_steps: the number of steps to reach ``end_learning_rate``, a positive number.
+        end_learning_rate: the final rate.
+        power: the exponent of the polynomial (``1.0``: linear decay).
+        cycle: restart the decay after each ``decay_steps`` horizon instead of staying at
+            ``end_learning_rate``.
+        name: the schedule's name, kept in its config.
+
+    Raises:
+        ValueError: when ``decay_steps`` is not a positive number.
+    """
 
     def __init__(self, initial_learning_rate, decay_steps, end_learning_rate=0.0001, power=1.0, cycle=False,
                  name="PolynomialDecay"):
@@ -128,7 +162,19 @@ class PolynomialDecay(LearningRateSchedule):
 
 class InverseTimeDecay(LearningRateSchedule):
     """``initial_learning_rate / (1 + decay_rate * step / decay_steps)`` (floored ratio with
-    ``staircase``)."""
+    ``staircase``).
+
+    Arguments:
+        initial_learning_rate: the rate at step 0.
+        decay_steps: the number of steps one unit of ``decay_rate`` is spread over, a positive
+            number.
+        decay_rate: how fast the rate decreases.
+        staircase: floor ``step / decay_steps``, so the rate drops in steps.
+        name: the schedule's name, kept in its config.
+
+    Raises:
+        ValueError: when ``decay_steps`` is not a positive number.
+    """
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="InverseTimeDecay"):
         _positive("InverseTimeDecay", "decay_steps", decay_steps)
@@ -151,7 +197,20 @@ class InverseTimeDecay(LearningRateSchedule):
 
 class CosineDecay(LearningRateSchedule):
     """Cosine decay from ``initial_learning_rate`` (or from ``warmup_target`` after a linear
-    warmup of ``warmup_steps``) to ``alpha`` times that rate over ``decay_steps``."""
+    warmup of ``warmup_steps``) to ``alpha`` times that rate over ``decay_steps``.
+
+    Arguments:
+        initial_learning_rate: the rate at step 0.
+        decay_steps: the number of steps of the cosine decay, a positive number.
+        alpha: the final rate as a fraction of the rate the decay starts from.
+        name: the schedule's name, kept in its config.
+        warmup_target: the rate reached at the end of the warmup, from which the decay starts
+            (``None``: no warmup; ``warmup_steps`` is then not used).
+        warmup_steps: the number of steps of the linear warmup, a non-negative number.
+
+    Raises:
+        ValueError: when ``decay_steps`` is not positive or ``warmup_steps`` is negative.
+    """
 
     def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay", warmup_target=None,
                  warmup_steps=0):
@@ -188,7 +247,19 @@ class CosineDecay(LearningRateSchedule):
 
 class CosineDecayRestarts(LearningRateSchedule):
     """Cosine decay with warm restarts (SGDR): period ``first_decay_steps``, each next period
-    ``t_mul`` times longer and ``m_mul`` times lower."""
+    ``t_mul`` times longer and ``m_mul`` times lower.
+
+    Arguments:
+        initial_learning_rate: the rate at step 0.
+        first_decay_steps: the length of the first period, a positive number.
+        t_mul: how many times longer each period is than the one before, a positive number.
+        m_mul: the factor applied to the starting rate of each new period.
+        alpha: the lowest rate of a period, as a fraction of ``initial_learning_rate``.
+        name: the schedule's name, kept in its config.
+
+    Raises:
+        ValueError: when ``first_decay_steps`` or ``t_mul`` is not a positive number.
+    """
 
     def __init__(self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0,
                  name="SGDRDecay"):
@@ -227,13 +298,33 @@ ALL = {c.__name__: c for c in (ExponentialDecay, PiecewiseConstantDecay, Polynom
 
 
 def serialize(learning_rate_schedule: LearningRateSchedule) -> dict:
-    """``{"class_name": ..., "config": ...}`` (Keras layout)."""
+    """``{"class_name": ..., "config": ...}`` (Keras layout).
+
+    Arguments:
+        learning_rate_schedule: the schedule to describe.
+
+    Returns:
+        A dict with ``"module"``, ``"class_name"``, ``"config"`` (the schedule's
+        ``get_config()``) and ``"registered_name"``.
+    """
     return {"module": "dlx.optimizers.schedules", "class_name": type(learning_rate_schedule).__name__,
             "config": learning_rate_schedule.get_config(), "registered_name": None}
 
 
 def deserialize(config: dict, custom_objects=None) -> LearningRateSchedule:
-    """Rebuilds a schedule from :func:`serialize`'s output (Keras names are accepted)."""
+    """Rebuilds a schedule from :func:`serialize`'s output (Keras names are accepted).
+
+    Arguments:
+        config: a dict with ``"class_name"`` (a built-in schedule's class name or a key of
+            ``custom_objects``) and ``"config"``.
+        custom_objects: an optional dict of name -> schedule class, searched first.
+
+    Returns:
+        The schedule.
+
+    Raises:
+        ValueError: for an unknown class name.
+    """
     name = config.get("class_name")
     cls = (custom_objects or {}).get(name) or ALL.get(name)
     if cls is None:

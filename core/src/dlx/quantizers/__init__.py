@@ -27,17 +27,46 @@ _OBJECTS.update({"quantizer": Quantizer, "abs_max_quantizer": AbsMaxQuantizer})
 
 
 def serialize(initializer):
-    """A quantizer or config as a JSON-compatible dict."""
+    """A quantizer or config as a JSON-compatible dict.
+
+    Arguments:
+        initializer: the quantizer or quantization config to serialize (the name is Keras's).
+
+    Returns:
+        A dict with ``"module"``, ``"class_name"``, ``"config"`` and ``"registered_name"``.
+    """
     return _serialization.serialize(initializer)
 
 
 def deserialize(config, custom_objects=None):
-    """A quantizer or config from :func:`serialize`'s dict."""
+    """A quantizer or config from :func:`serialize`'s dict.
+
+    Arguments:
+        config: the serialized dict.
+        custom_objects: an optional dict of name -> class for unregistered custom classes.
+
+    Returns:
+        The quantizer or config.
+    """
     return _serialization.deserialize(config, custom_objects=custom_objects)
 
 
 def get(identifier, **kwargs):
-    """A quantizer from a name, a config dict or an instance (``None`` gives ``None``)."""
+    """A quantizer from a name, a config dict or an instance (``None`` gives ``None``).
+
+    Arguments:
+        identifier: a class name (``"AbsMaxQuantizer"``, ``"Int8QuantizationConfig"``...) or
+            ``"quantizer"`` / ``"abs_max_quantizer"``, a serialized dict, a class, a quantizer
+            or quantization config instance, or ``None``.
+        **kwargs: the constructor arguments when ``identifier`` resolves to a class.
+
+    Returns:
+        The quantizer or quantization config, or ``None``.
+
+    Raises:
+        ValueError: for an unknown name, or an object that is neither callable nor a
+            quantization config.
+    """
     if identifier is None:
         return None
     if isinstance(identifier, dict):

@@ -18,6 +18,16 @@ def compute_float8_scale(amax, scale, dtype_max, margin=0):
     """The next float8 scale from the running absolute maximum: ``amax / dtype_max * 2**margin``,
     keeping ``scale`` where ``amax`` is zero or not finite.
 
+    Arguments:
+        amax: the absolute maximum seen (a scalar or tensor).
+        scale: the current scale, kept where ``amax`` gives no usable value.
+        dtype_max: the largest finite value of the float8 dtype (448 for ``float8_e4m3fn``,
+            57344 for ``float8_e5m2``).
+        margin: a power-of-two headroom: the scale is multiplied by ``2**margin``.
+
+    Returns:
+        The new scale, a tensor of ``amax``'s dtype.
+
     >>> import numpy as np
     >>> float(ops.convert_to_numpy(compute_float8_scale(np.float32(896.0), np.float32(1.0), 448.0)))
     2.0
@@ -33,6 +43,13 @@ def compute_float8_scale(amax, scale, dtype_max, margin=0):
 def compute_float8_amax_history(x, amax_history):
     """The amax history after seeing ``x``: the history rolled left by one with ``max|x|`` written
     at index 0 (Keras's layout).
+
+    Arguments:
+        x: the tensor just seen.
+        amax_history: the 1-D history of past absolute maxima.
+
+    Returns:
+        The updated history, of ``amax_history``'s shape and dtype.
 
     >>> import numpy as np
     >>> h = compute_float8_amax_history(np.array([-3.0, 2.0], "float32"), np.array([1.0, 2.0, 4.0], "float32"))
@@ -65,6 +82,9 @@ def quantize_and_dequantize(inputs, scale, quantized_dtype, compute_dtype):
         scale: the scale (a scalar or broadcastable tensor).
         quantized_dtype: ``"float8_e4m3fn"`` or ``"float8_e5m2"``.
         compute_dtype: the float dtype of the computation and the result.
+
+    Returns:
+        A tensor of ``inputs``' shape in ``compute_dtype``.
 
     >>> import numpy as np
     >>> out = quantize_and_dequantize(np.array([0.3, 1000.0], "float32"), np.float32(1.0), "float8_e4m3fn",
@@ -105,6 +125,9 @@ def fake_quant_with_min_max_vars(inputs, min_vals, max_vals, num_bits=8, narrow_
         num_bits: quantization bits (2 to 16).
         narrow_range: use ``[1, 2**num_bits - 1]`` instead of ``[0, 2**num_bits - 1]``.
         axis: the per-channel axis (``None``: one range for the whole tensor).
+
+    Returns:
+        A tensor of ``inputs``' shape and dtype holding the quantized values.
 
     >>> import numpy as np
     >>> out = fake_quant_with_min_max_vars(np.array([-0.1, 0.26, 2.0], "float32"), 0.0, 1.0, num_bits=2)

@@ -72,6 +72,9 @@ def unpack_int4(packed, orig_len, axis=0, dtype="int8"):
         axis: the packed axis.
         dtype: ``"int8"`` (sign-extended, ``[-8, 7]``) or ``"uint8"`` (``[0, 15]``).
 
+    Returns:
+        A tensor of ``dtype`` whose ``axis`` has length ``orig_len``.
+
     >>> import numpy as np
     >>> ops.convert_to_numpy(unpack_int4(np.array([[63, -126], [7, 0]], "int8"), 3)).tolist()
     [[-1, 2], [3, -8], [7, 0]]

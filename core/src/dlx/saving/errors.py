@@ -27,7 +27,12 @@ class FileFormatError(ValueError):
 
 class WeightsMismatchError(FileFormatError):
     """The file is well formed but its weights do not fit the model (a missing layer, a
-    different number of variables, or a different shape)."""
+    different number of variables, or a different shape).
+
+    Arguments:
+        path: the file (or archive member) concerned.
+        problem: which weights do not fit, and how, in words.
+    """
 
 
 __all__ = ["FileFormatError", "WeightsMismatchError"]

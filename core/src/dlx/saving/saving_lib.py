@@ -407,6 +407,10 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
         safe_mode: refuse to deserialize Python lambdas (arbitrary code); pass ``False`` only
             for files from a trusted source.
 
+    Returns:
+        The model (compiled when ``compile`` is ``True`` and the file holds compile
+        arguments).
+
     Raises:
         FileNotFoundError: when nothing is at ``filepath``.
         dlx.saving.FileFormatError: naming the file and the problem when it is corrupt,

@@ -20,6 +20,12 @@ def set_random_seed(seed: int) -> None:
     ``SeedGenerator()``, dropout): rebuilding a model after the same seed gives the same weights
     on every backend. The active backend is loaded first (importing jax or tensorflow draws from
     NumPy's generator); torch and tensorflow, when imported, are seeded too.
+
+    Arguments:
+        seed: the seed, a Python or NumPy integer (NumPy receives it modulo ``2**32``).
+
+    Raises:
+        ValueError: when ``seed`` is not an integer.
     """
     if not isinstance(seed, (int, _np.integer)):
         raise ValueError(f"set_random_seed: seed={seed!r}; expected an int")
@@ -46,7 +52,11 @@ def clear_session(free_memory: bool = True) -> None:
     """Resets dlx's global state: the automatic layer names (``dense``, ``dense_1``...) start again.
     With ``free_memory`` it also frees
     what compiled functions hold: cached layer-call signatures, JAX's compilation caches (when jax
-    is imported), a garbage collection, and the CUDA allocator's cache (torch with a GPU)."""
+    is imported), a garbage collection, and the CUDA allocator's cache (torch with a GPU).
+
+    Arguments:
+        free_memory: also drop the caches listed above (``False``: only reset the names).
+    """
     naming.reset()
     if not free_memory:
         return
@@ -69,7 +79,33 @@ def clear_session(free_memory: bool = True) -> None:
 def plot_model(model, to_file: str = "model.png", show_shapes: bool = False, show_dtype: bool = False,
                show_layer_names: bool = False, rankdir: str = "TB", expand_nested: bool = False, dpi: int = 200,
                show_layer_activations: bool = False, show_trainable: bool = False, splines: str = "ortho", **kwargs):
-    """Writes a picture of the model's graph (see :func:`dlx.utils.plot.plot_model`)."""
+    """Writes a picture of the model's graph (see :func:`dlx.utils.plot.plot_model`).
+
+    Arguments:
+        model: a built model.
+        to_file: the output path; its extension picks the format: ``.dot`` / ``.gv`` write DOT
+            text, ``.png``, ``.svg``, ``.pdf``, ``.jpg``, ``.gif``, ``.ps`` run Graphviz's ``dot``.
+        show_shapes: add each layer's output shape to its box.
+        show_dtype: add each layer's compute dtype.
+        show_layer_names: title each box with the layer name and class (``False``: the class only).
+        rankdir: the direction of the graph: ``"TB"`` (top to bottom), ``"LR"``, ``"BT"`` or ``"RL"``.
+        expand_nested: draw a nested Functional or Sequential model as a dashed cluster of its
+            own layers instead of one box.
+        dpi: the resolution Graphviz renders at.
+        show_layer_activations: add the activation of layers that have one.
+        show_trainable: add whether each layer is trainable.
+        splines: Graphviz's edge style (``"ortho"``, ``"curved"``, ``"line"``...).
+        **kwargs: no other keyword is accepted; ``layer_range`` (dropped in Keras 3) raises.
+
+    Returns:
+        ``to_file``; ``None`` in an IPython session without Graphviz (the install hint is printed).
+
+    Raises:
+        ImportError: when a picture format needs Graphviz's ``dot`` and it is not on ``PATH``.
+        ValueError: for a model that is not built, an unknown extension or ``rankdir``, or an
+            unknown keyword argument.
+        RuntimeError: when Graphviz fails.
+    """
     from dlx.utils.plot import plot_model as _plot
 
     return _plot(model, to_file=to_file, show_shapes=show_shapes, show_dtype=show_dtype,
@@ -82,7 +118,32 @@ def model_to_dot(model, show_shapes: bool = False, show_dtype: bool = False, sho
                  rankdir: str = "TB", expand_nested: bool = False, dpi: int = 200, subgraph: bool = False,
                  show_layer_activations: bool = False, show_trainable: bool = False, splines: str = "ortho",
                  **kwargs) -> str:
-    """The model's graph as Graphviz DOT source (see :func:`dlx.utils.plot.model_to_dot`)."""
+    """The model's graph as Graphviz DOT source (see :func:`dlx.utils.plot.model_to_dot`).
+
+    Arguments:
+        model: a built model.
+        show_shapes: add each layer's output shape to its box.
+        show_dtype: add each layer's compute dtype.
+        show_layer_names: title each box with the layer name and class (``False``: the class
+            only).
+        rankdir: the direction of the graph: ``"TB"`` (top to bottom), ``"LR"``, ``"BT"`` or ``"RL"``.
+        expand_nested: draw a nested Functional or Sequential model as a dashed cluster of its
+            own layers instead of one box.
+        dpi: the resolution Graphviz renders at.
+        subgraph: emit a ``subgraph cluster_<name>`` block to embed in another graph instead of
+            a ``digraph``.
+        show_layer_activations: add the activation of layers that have one.
+        show_trainable: add whether each layer is trainable.
+        splines: Graphviz's edge style (``"ortho"``, ``"curved"``, ``"line"``...).
+        **kwargs: no other keyword is accepted; ``layer_range`` (dropped in Keras 3) raises.
+
+    Returns:
+        The DOT source text.
+
+    Raises:
+        ValueError: for a model that is not built, an unknown ``rankdir`` or an unknown keyword
+            argument.
+    """
     from dlx.utils.plot import model_to_dot as _dot
 
     return _dot(model, show_shapes=show_shapes, show_dtype=show_dtype, show_layer_names=show_layer_names,
@@ -92,7 +153,13 @@ def model_to_dot(model, show_shapes: bool = False, show_dtype: bool = False, sho
 
 
 def print_summary(model, **kwargs) -> None:
-    """Prints ``model``'s summary table (see ``Model.summary``)."""
+    """Prints ``model``'s summary table (see ``Model.summary``).
+
+    Arguments:
+        model: the model to describe.
+        **kwargs: ``line_length``, ``positions``, ``print_fn``, ``expand_nested``,
+            ``show_trainable`` and ``layer_range``, as ``Model.summary`` takes them.
+    """
     from dlx.utils.summary import print_summary as _ps
 
     _ps(model, **kwargs)
@@ -131,12 +198,30 @@ __all__ = ["Config", "CustomObjectScope", "FeatureSpace", "Progbar", "PyDataset"
 
 
 def serialize_keras_object(obj):
-    """``obj`` (a layer, loss, optimizer, function ...) as its Keras config dict."""
+    """``obj`` (a layer, loss, optimizer, function ...) as its Keras config dict.
+
+    Arguments:
+        obj: the object to serialize (see :func:`dlx.saving.serialize`).
+
+    Returns:
+        JSON-compatible Python values; for an object, a dict with ``"module"``,
+        ``"class_name"``, ``"config"`` and ``"registered_name"``.
+    """
     return _serialization.serialize(obj)
 
 
 def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwargs):
-    """The object described by a Keras config dict (see :func:`dlx.saving.deserialize_keras_object`)."""
+    """The object described by a Keras config dict (see :func:`dlx.saving.deserialize_keras_object`).
+
+    Arguments:
+        config: a serialized object (dict), or a plain value (returned as is).
+        custom_objects: an optional dict of name -> class or function for unregistered classes.
+        safe_mode: refuse to load serialized Python lambdas (``False`` allows them).
+        **kwargs: ``module_objects``, an extra name -> object table searched after the registry.
+
+    Returns:
+        The rebuilt object.
+    """
     return _serialization.deserialize(config, custom_objects=custom_objects, safe_mode=safe_mode, **kwargs)
 
 

@@ -93,6 +93,10 @@ def convert_format(boxes, source, target, height=None, width=None, dtype="float3
         source, target: formats from ``SUPPORTED_FORMATS``.
         height, width: the image size (required when either format is relative).
         dtype: the result's dtype.
+
+    Returns:
+        A tensor of ``boxes``' shape in ``dtype`` (a dict like ``boxes`` with the converted
+        ``"boxes"`` when a dict was given).
     """
     if isinstance(boxes, dict):
         out = dict(boxes)
@@ -126,6 +130,10 @@ def clip_to_image_size(bounding_boxes, height=None, width=None, bounding_box_for
         bounding_boxes: ``{"boxes": (..., 4), "labels": (...)}``.
         height, width: the image size (needed for ``"xyxy"``).
         bounding_box_format: ``"xyxy"`` or ``"rel_xyxy"`` (clipped to ``[0, 1]``).
+
+    Returns:
+        A copy of the dict with the clipped ``"boxes"`` and, when given, the updated
+        ``"labels"``.
     """
     if bounding_box_format not in ("xyxy", "rel_xyxy"):
         raise ValueError(f"clip_to_image_size: bounding_box_format={bounding_box_format!r}; expected 'xyxy' or "
@@ -163,6 +171,26 @@ def affine_transform(boxes, angle, translate_x, translate_y, scale, shear_x, she
     ``shear_x`` / ``shear_y`` degrees, scales by ``scale`` and translates by
     ``translate_x`` / ``translate_y`` fractions of ``width - 1`` / ``height - 1`` (each a
     ``(batch,)`` tensor). The result is each moved box's axis-aligned bounding box.
+
+    Arguments:
+        boxes: a ``(batch, n, 4)`` tensor of xyxy boxes in pixels.
+        angle: the rotation in degrees, per image.
+        translate_x: the horizontal shift as a fraction of ``width - 1``, per image.
+        translate_y: the vertical shift as a fraction of ``height - 1``, per image.
+        scale: the zoom factor, per image.
+        shear_x: the horizontal shear angle in degrees, per image.
+        shear_y: the vertical shear angle in degrees, per image.
+        height: the image height in pixels.
+        width: the image width in pixels.
+        center_x: the centre of rotation and scaling as a fraction of ``width - 1``
+            (``None``: 0.5).
+        center_y: the same as a fraction of ``height - 1`` (``None``: 0.5).
+        bounding_box_format: must be ``"xyxy"`` (other formats raise ``ValueError``; convert
+            with :func:`convert_format` first).
+
+    Returns:
+        A ``(batch, n, 4)`` tensor of xyxy boxes, in ``angle``'s float dtype (float32 when
+        ``angle`` is not a float).
     """
     _require_xyxy("affine_transform", bounding_box_format)
     boxes = ops.convert_to_tensor(boxes)
@@ -210,7 +238,21 @@ def _map_corners(boxes, coeffs, projective=None):
 
 def crop(boxes, top, left, height, width, bounding_box_format="xyxy"):
     """xyxy ``boxes`` in the frame of the window at ``(top, left)`` of size ``(height, width)``,
-    clipped to it."""
+    clipped to it.
+
+    Arguments:
+        boxes: a tensor of xyxy boxes in pixels, last axis 4.
+        top: the window's first row.
+        left: the window's first column.
+        height: the window's height.
+        width: the window's width.
+        bounding_box_format: must be ``"xyxy"`` (other formats raise ``ValueError``; convert
+            with :func:`convert_format` first).
+
+    Returns:
+        A tensor of ``boxes``' shape: coordinates relative to the window, clipped to
+        ``[0, width]`` / ``[0, height]``.
+    """
     _require_xyxy("crop", bounding_box_format)
     x1, y1, x2, y2 = _parts(ops.convert_to_tensor(boxes))
     return _join([ops.clip(ops.subtract(x1, left), 0, width), ops.clip(ops.subtract(y1, top), 0, height),
@@ -219,7 +261,21 @@ def crop(boxes, top, left, height, width, bounding_box_format="xyxy"):
 
 def pad(boxes, top, left, height=None, width=None, bounding_box_format="xyxy"):
     """xyxy ``boxes`` shifted by the padding ``top`` / ``left`` (``height`` / ``width`` are
-    accepted for Keras's signature and not needed)."""
+    accepted for Keras's signature and not needed).
+
+    Arguments:
+        boxes: a tensor of xyxy boxes in pixels, last axis 4.
+        top: the rows added above the image.
+        left: the columns added left of the image.
+        height: not used.
+        width: not used.
+        bounding_box_format: must be ``"xyxy"`` (other formats raise ``ValueError``; convert
+            with :func:`convert_format` first).
+
+    Returns:
+        A tensor of ``boxes``' shape, with ``left`` added to the x and ``top`` to the y
+        coordinates.
+    """
     _require_xyxy("pad", bounding_box_format)
     x1, y1, x2, y2 = _parts(ops.convert_to_tensor(boxes))
     return _join([ops.add(x1, left), ops.add(y1, top), ops.add(x2, left), ops.add(y2, top)])
@@ -246,7 +302,24 @@ def encode_box_to_deltas(anchors, boxes, anchor_format, box_format, encoding_for
                          image_shape=None):
     """Regression targets of ``boxes`` relative to ``anchors``: centre offsets divided by the
     anchor size and log size ratios, in ``encoding_format`` order (``"center_yxhw"`` or
-    ``"center_xywh"``), divided by ``variance`` when given."""
+    ``"center_xywh"``), divided by ``variance`` when given.
+
+    Arguments:
+        anchors: a tensor of anchor boxes, last axis 4.
+        boxes: a tensor of boxes matched to the anchors (same shape).
+        anchor_format: the format of ``anchors`` (one of ``SUPPORTED_FORMATS``).
+        box_format: the format of ``boxes``.
+        encoding_format: ``"center_yxhw"`` or ``"center_xywh"``: the order of the four deltas.
+        variance: four numbers the deltas are divided by (``None``: no division).
+        image_shape: ``(height, width, channels)``, needed when a format is relative.
+
+    Returns:
+        A float32 tensor of ``boxes``' shape holding the deltas.
+
+    Raises:
+        ValueError: for another ``encoding_format``, a ``variance`` not of length 4, an
+            ``image_shape`` not of length 3, or a relative format without ``image_shape``.
+    """
     variance = _variance(variance)
     if encoding_format not in ("center_xywh", "center_yxhw"):
         raise ValueError(f"encode_box_to_deltas: encoding_format={encoding_format!r}; expected 'center_xywh' or "
@@ -267,7 +340,25 @@ def encode_box_to_deltas(anchors, boxes, anchor_format, box_format, encoding_for
 def decode_deltas_to_boxes(anchors, boxes_delta, anchor_format, box_format, encoded_format="center_yxhw",
                            variance=None, image_shape=None):
     """The inverse of :func:`encode_box_to_deltas`: boxes in ``box_format`` from ``anchors`` and
-    ``boxes_delta`` (dicts of pyramid levels are decoded level by level)."""
+    ``boxes_delta`` (dicts of pyramid levels are decoded level by level).
+
+    Arguments:
+        anchors: a tensor of anchor boxes (last axis 4), or a dict of them by level.
+        boxes_delta: the deltas, a tensor of ``anchors``' shape, or a dict with the same keys.
+        anchor_format: the format of ``anchors``.
+        box_format: the format of the boxes to return.
+        encoded_format: ``"center_yxhw"`` or ``"center_xywh"``: the order the deltas were
+            encoded in.
+        variance: the four numbers the deltas were divided by (``None``: none).
+        image_shape: ``(height, width, channels)``, needed when a format is relative.
+
+    Returns:
+        The boxes in ``box_format``: a tensor, or a dict of tensors by level.
+
+    Raises:
+        ValueError: for another ``encoded_format``, a ``variance`` not of length 4, an
+            ``image_shape`` not of length 3, or a relative format without ``image_shape``.
+    """
     variance = _variance(variance)
     if encoded_format not in ("center_xywh", "center_yxhw"):
         raise ValueError(f"decode_deltas_to_boxes: encoded_format={encoded_format!r}; expected 'center_xywh' or "
@@ -298,7 +389,23 @@ def _swap_last(x):
 def compute_iou(boxes1, boxes2, bounding_box_format, use_masking=False, mask_val=-1, image_shape=None):
     """Pairwise intersection over union: ``(N, M)`` for ``(N, 4)`` and ``(M, 4)`` boxes, or
     ``(B, N, M)`` for batches. With ``use_masking``, pairs with a box whose coordinates are all
-    negative (padding) get ``mask_val``."""
+    negative (padding) get ``mask_val``.
+
+    Arguments:
+        boxes1: a ``(N, 4)`` or ``(B, N, 4)`` tensor of boxes.
+        boxes2: a ``(M, 4)`` or ``(B, M, 4)`` tensor of boxes.
+        bounding_box_format: the format of both (one of ``SUPPORTED_FORMATS``).
+        use_masking: give padding boxes ``mask_val`` instead of an IoU.
+        mask_val: the value of pairs with a padding box.
+        image_shape: ``(height, width, channels)``, required for a relative format.
+
+    Returns:
+        A float32 tensor of IoUs in ``[0, 1]`` (and ``mask_val`` where masked).
+
+    Raises:
+        ValueError: for boxes of rank other than 2 or 3, a relative format without
+            ``image_shape``, or an ``image_shape`` not of length 3.
+    """
     r1, r2 = len(ops.convert_to_tensor(boxes1).shape), len(ops.convert_to_tensor(boxes2).shape)
     if r1 not in (2, 3) or r2 not in (2, 3):
         raise ValueError(f"compute_iou: boxes must have rank 2 (unbatched) or 3 (batched); received ranks {r1} and "
@@ -325,7 +432,21 @@ def compute_iou(boxes1, boxes2, bounding_box_format, use_masking=False, mask_val
 
 def compute_ciou(boxes1, boxes2, bounding_box_format, image_shape=None):
     """Element-wise complete IoU of matching boxes (IoU minus the normalised centre distance and
-    the aspect-ratio consistency term), shape ``boxes.shape[:-1]``."""
+    the aspect-ratio consistency term), shape ``boxes.shape[:-1]``.
+
+    Arguments:
+        boxes1: a tensor of boxes, last axis 4.
+        boxes2: a tensor of the boxes to compare them with, same shape.
+        bounding_box_format: an absolute format (``"xyxy"``, ``"yxyx"``, ``"xywh"``,
+            ``"center_xywh"``, ``"center_yxhw"``).
+        image_shape: ``(height, width, channels)``; not needed for absolute formats.
+
+    Returns:
+        A float32 tensor of the boxes' leading shape.
+
+    Raises:
+        ValueError: for a relative format.
+    """
     if "rel" in bounding_box_format:
         raise ValueError(f"compute_ciou: relative formats ({bounding_box_format!r}) are not supported (as in Keras); "
                          "convert the boxes to an absolute format first")

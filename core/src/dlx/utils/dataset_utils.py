@@ -48,6 +48,10 @@ def timeseries_dataset_from_array(data, targets, sequence_length, sequence_strid
         format: ``"tf"`` (Keras's default): dlx's backend-neutral :class:`Dataset`
             (``.as_tf_dataset()`` gives a ``tf.data.Dataset``); ``"grain"``: a ``grain.IterDataset`` (as Keras).
 
+    Returns:
+        The dataset of windows (with their targets when ``targets`` is given), in the asked
+        ``format``.
+
     >>> ds = timeseries_dataset_from_array(np.arange(10), None, sequence_length=3, batch_size=4)
     >>> [b.tolist() for b in ds][1]
     [[4, 5, 6], [5, 6, 7], [6, 7, 8], [7, 8, 9]]
@@ -241,7 +245,53 @@ def image_dataset_from_directory(directory, labels="inferred", label_mode="int",
     TensorFlow's (half-pixel centers, no antialiasing); the other ``interpolation`` values use
     Pillow's filters of the same name. ``format``: ``"tf"`` (Keras's default) returns dlx's
     backend-neutral :class:`Dataset` (``.as_tf_dataset()`` gives a ``tf.data.Dataset``),
-    ``"grain"`` a ``grain.IterDataset`` of the same batches (as Keras 3.15)."""
+    ``"grain"`` a ``grain.IterDataset`` of the same batches (as Keras 3.15).
+
+    Files with the extensions ``.bmp``, ``.gif``, ``.jpeg``, ``.jpg`` and ``.png`` are read.
+
+    Arguments:
+        directory: the folder to read. With ``labels="inferred"`` each subfolder is a class
+            (subfolders are taken in alphanumeric order) and files at any depth below it belong
+            to that class.
+        labels: ``"inferred"`` (from the subfolders), ``None`` (no labels: batches hold only
+            the images), or a list/tuple with one label per file, in the alphanumeric order of
+            the file paths.
+        label_mode: ``"int"`` (int32 class indices), ``"categorical"`` (float32 one-hot
+            vectors), ``"binary"`` (float32 ``0.``/``1.``; exactly two classes) or ``None`` (no
+            labels).
+        class_names: with ``labels="inferred"``, the subfolders to use and their order
+            (``None``: every subfolder).
+        color_mode: ``"rgb"`` (3 channels), ``"rgba"`` (4) or ``"grayscale"`` (1).
+        batch_size: images per batch (``None``: single images, unbatched).
+        image_size: the ``(height, width)`` (or one int for both) every image is resized to.
+        shuffle: shuffle the files once when indexing, and visit the samples in a new seeded
+            order each epoch (not the validation dataset of ``subset="both"``); ``False`` keeps
+            the alphanumeric order.
+        seed: the seed of the shuffling and of the split (``None``: a random one; required with
+            ``validation_split`` when shuffling).
+        validation_split: the fraction (between 0 and 1) of the files set apart for validation.
+        subset: ``"training"``, ``"validation"`` or ``"both"`` (a list of the two datasets);
+            only with ``validation_split``.
+        follow_links: also walk the folders that symbolic links point to.
+        interpolation: the resizing method: ``"bilinear"``, ``"nearest"`` or another name in
+            ``dlx.utils.image_utils.INTERPOLATIONS`` (case-insensitive).
+        crop_to_aspect_ratio: first center-crop each image to the target aspect ratio.
+        pad_to_aspect_ratio: first zero-pad each image to the target aspect ratio (not with
+            ``crop_to_aspect_ratio``).
+        data_format: ``"channels_last"`` or ``"channels_first"`` (``None``:
+            ``dlx.config.image_data_format()``).
+        format: ``"tf"`` (dlx's backend-neutral :class:`Dataset`) or ``"grain"`` (a
+            ``grain.IterDataset`` of the same batches).
+        verbose: print how many files and classes were found.
+
+    Returns:
+        The dataset (in the asked ``format``); with ``subset="both"`` a list ``[training,
+        validation]``. Each dataset has ``class_names`` and ``file_paths`` attributes.
+
+    Raises:
+        ValueError: for an invalid argument value (the message names it), a folder that does
+            not exist, or a folder with no matching files.
+    """
     from dlx.utils import image_utils
 
     check_format(format)
@@ -285,7 +335,43 @@ def text_dataset_from_directory(directory, labels="inferred", label_mode="int", 
     subfolders (Keras's ``text_dataset_from_directory``); texts are NumPy arrays of ``str``,
     truncated to ``max_length`` bytes when given (as TensorFlow's ``substr``). ``format`` as
     :func:`image_dataset_from_directory`'s (with ``"grain"`` a batch's texts are a list of ``str``,
-    as Keras's)."""
+    as Keras's).
+
+    Arguments:
+        directory: the folder to read. With ``labels="inferred"`` each subfolder is a class
+            (subfolders are taken in alphanumeric order) and files at any depth below it belong
+            to that class.
+        labels: ``"inferred"`` (from the subfolders), ``None`` (no labels: batches hold only
+            the texts), or a list/tuple with one label per file, in the alphanumeric order of
+            the file paths.
+        label_mode: ``"int"`` (int32 class indices), ``"categorical"`` (float32 one-hot
+            vectors), ``"binary"`` (float32 ``0.``/``1.``; exactly two classes) or ``None`` (no
+            labels).
+        class_names: with ``labels="inferred"``, the subfolders to use and their order
+            (``None``: every subfolder).
+        batch_size: texts per batch (``None``: single texts, unbatched).
+        max_length: the number of bytes each file is cut to (``None``: whole files).
+        shuffle: shuffle the files once when indexing, and visit the samples in a new seeded
+            order each epoch (not the validation dataset of ``subset="both"``); ``False`` keeps
+            the alphanumeric order.
+        seed: the seed of the shuffling and of the split (``None``: a random one; required with
+            ``validation_split`` when shuffling).
+        validation_split: the fraction (between 0 and 1) of the files set apart for validation.
+        subset: ``"training"``, ``"validation"`` or ``"both"`` (a list of the two datasets);
+            only with ``validation_split``.
+        follow_links: also walk the folders that symbolic links point to.
+        format: ``"tf"`` (dlx's backend-neutral :class:`Dataset`) or ``"grain"`` (a
+            ``grain.IterDataset`` of the same batches).
+        verbose: print how many files and classes were found.
+
+    Returns:
+        The dataset (in the asked ``format``); with ``subset="both"`` a list ``[training,
+        validation]``. Each dataset has ``class_names`` and ``file_paths`` attributes.
+
+    Raises:
+        ValueError: for an invalid argument value (the message names it), a folder that does
+            not exist, or a folder with no matching files.
+    """
     check_format(format)
 
     def load(path):

@@ -162,6 +162,9 @@ def load_img(path, color_mode="rgb", target_size=None, interpolation="nearest", 
         interpolation: a Pillow filter name (``"nearest"``, ``"bilinear"``, ``"bicubic"``,
             ``"hamming"``, ``"box"``, ``"lanczos"``).
         keep_aspect_ratio: center-crop to the target aspect ratio before resizing.
+
+    Returns:
+        A PIL image.
     """
     Image = _pil()
     if isinstance(path, io.BytesIO):
@@ -202,7 +205,20 @@ def load_img(path, color_mode="rgb", target_size=None, interpolation="nearest", 
 
 def img_to_array(img, data_format=None, dtype=None):
     """A PIL image as a NumPy array (``float32`` by default), channels-last unless
-    ``data_format="channels_first"``."""
+    ``data_format="channels_first"``.
+
+    Arguments:
+        img: a PIL image (or anything ``numpy.asarray`` turns into a 2-D or 3-D array).
+        data_format: ``"channels_last"`` or ``"channels_first"`` (``None``:
+            ``dlx.config.image_data_format()``); a 2-D (grayscale) image gets a channel axis of 1.
+        dtype: the output dtype (``None``: ``float32``).
+
+    Returns:
+        A 3-D NumPy array.
+
+    Raises:
+        ValueError: when the image is neither 2-D nor 3-D.
+    """
     from dlx import config
 
     data_format = data_format or config.image_data_format()
@@ -218,7 +234,23 @@ def img_to_array(img, data_format=None, dtype=None):
 
 
 def array_to_img(x, data_format=None, scale=True, dtype=None):
-    """A 3-D array as a PIL image; with ``scale`` the values are stretched to ``[0, 255]``."""
+    """A 3-D array as a PIL image; with ``scale`` the values are stretched to ``[0, 255]``.
+
+    Arguments:
+        x: a 3-D array (one image) with 1, 3 or 4 channels.
+        data_format: where the channels are, ``"channels_last"`` or ``"channels_first"``
+            (``None``: ``dlx.config.image_data_format()``).
+        scale: shift and stretch the values so their minimum is 0 and their maximum 255;
+            ``False`` casts the values as they are.
+        dtype: the dtype ``x`` is read as before scaling (``None``: ``float32``).
+
+    Returns:
+        A PIL image: ``"RGBA"``, ``"RGB"``, ``"L"`` (one 8-bit channel) or ``"I"`` (one channel
+        with values above 255).
+
+    Raises:
+        ValueError: when ``x`` is not 3-D or has another number of channels.
+    """
     from dlx import config
 
     Image = _pil()
@@ -247,7 +279,17 @@ def array_to_img(x, data_format=None, scale=True, dtype=None):
 
 
 def save_img(path, x, data_format=None, file_format=None, scale=True, **kwargs):
-    """Saves a 3-D array as an image file (``file_format`` from the extension when ``None``)."""
+    """Saves a 3-D array as an image file (``file_format`` from the extension when ``None``).
+
+    Arguments:
+        path: a path or a writable binary file object.
+        x: a 3-D array (one image), as :func:`array_to_img` takes it.
+        data_format: where the channels are (``None``: ``dlx.config.image_data_format()``).
+        file_format: the Pillow format name (``"png"``, ``"jpeg"``, ``"jpg"``...); ``None``
+            infers it from the file name. An RGBA image saved as JPEG loses its alpha channel.
+        scale: stretch the values to ``[0, 255]`` first, as :func:`array_to_img` does.
+        **kwargs: passed on to Pillow's ``Image.save`` (``quality=...``).
+    """
     img = array_to_img(x, data_format=data_format, scale=scale)
     if img.mode == "RGBA" and (file_format == "jpg" or file_format == "jpeg" or
                                (file_format is None and str(path).lower().endswith((".jpg", ".jpeg")))):
@@ -268,6 +310,9 @@ def smart_resize(x, size, interpolation="bilinear", data_format="channels_last",
         size: ``(height, width)``.
         interpolation: the interpolation of :func:`dlx.ops.image.resize`.
         data_format: ``"channels_last"`` or ``"channels_first"``.
+
+    Returns:
+        The resized image or batch, a NumPy array for NumPy input, else a backend tensor.
 
     >>> smart_resize(np.ones((4, 8, 1)), (2, 2)).shape
     (2, 2, 1)

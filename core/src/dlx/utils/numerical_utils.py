@@ -19,6 +19,9 @@ def to_categorical(x, num_classes=None):
         x: integer class indices (array-like).
         num_classes: the number of classes; ``None``: ``max(x) + 1``.
 
+    Returns:
+        The one-hot array (or backend tensor), as described above.
+
     >>> to_categorical([0, 2, 1], num_classes=3)
     array([[1., 0., 0.],
            [0., 0., 1.],
@@ -55,6 +58,18 @@ def to_categorical(x, num_classes=None):
 
 def normalize(x, axis=-1, order=2):
     """``x`` divided by its ``order``-norm along ``axis`` (zero-norm slices are left unchanged).
+
+    Arguments:
+        x: a NumPy array (or array-like), or a backend tensor.
+        axis: the axis along which the norm is taken.
+        order: the norm's order: any order ``numpy.linalg.norm`` takes for NumPy input; ``1``
+            or ``2`` for a backend tensor.
+
+    Returns:
+        A NumPy array for NumPy input, a backend tensor for tensor input, of ``x``'s shape.
+
+    Raises:
+        ValueError: for a backend tensor with an ``order`` other than 1 or 2.
 
     >>> normalize(np.array([[3.0, 4.0], [0.0, 0.0]]))
     array([[0.6, 0.8],

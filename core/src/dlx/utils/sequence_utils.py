@@ -17,6 +17,9 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
         truncating: ``"pre"`` or ``"post"``: which end of a longer sequence is dropped.
         value: the padding value.
 
+    Returns:
+        A NumPy array of shape ``(len(sequences), maxlen, *item_shape)`` and ``dtype``.
+
     >>> pad_sequences([[1, 2, 3], [4, 5], [6]], maxlen=2)
     array([[2, 3],
            [4, 5],

@@ -6,7 +6,14 @@ from dlx.ops.symbolic import SymbolicTensor as KerasTensor  # noqa: F401  (keras
 
 
 def is_keras_tensor(x) -> bool:
-    """Whether ``x`` is a symbolic tensor (from ``dlx.Input`` or a layer called on one)."""
+    """Whether ``x`` is a symbolic tensor (from ``dlx.Input`` or a layer called on one).
+
+    Arguments:
+        x: any object.
+
+    Returns:
+        ``True`` for a symbolic tensor, ``False`` for anything else (eager tensors included).
+    """
     from dlx.ops.symbolic import SymbolicTensor
 
     return isinstance(x, SymbolicTensor)
@@ -14,7 +21,15 @@ def is_keras_tensor(x) -> bool:
 
 def get_source_inputs(tensor) -> list:
     """The input tensors (``dlx.Input``) that ``tensor`` is computed from, each once, in the order
-    they are reached; a tensor that is not symbolic is returned as is."""
+    they are reached; a tensor that is not symbolic is returned as is.
+
+    Arguments:
+        tensor: a symbolic tensor of a functional graph.
+
+    Returns:
+        A list of the input tensors ``tensor`` depends on (``[tensor]`` for an input itself), or
+        ``tensor`` unchanged when it is not symbolic.
+    """
     history = getattr(tensor, "_history", None)
     if not is_keras_tensor(tensor):
         return tensor

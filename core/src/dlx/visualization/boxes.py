@@ -132,6 +132,35 @@ def plot_bounding_box_gallery(images, bounding_box_format, y_true=None, y_pred=N
     ``prediction_mapping`` override it for one side); ``legend=True`` adds a "Ground Truth" /
     "Prediction" legend (or pass matplotlib ``legend_handles``, not both). Other keyword
     arguments go to :func:`plot_image_gallery`.
+
+    Arguments:
+        images: a batch of images, ``(batch, height, width, channels)`` (channels first with
+            ``data_format="channels_first"``).
+        bounding_box_format: the boxes' format (``"xyxy"``, ``"xywh"``, ``"rel_yxyx"``...).
+        y_true: the true boxes, ``{"boxes": (batch, n, 4), "labels": (batch, n)}`` (optionally
+            ``"confidences"``), or ``None``.
+        y_pred: the predicted boxes, in the same form, or ``None``.
+        value_range: the images' value range, mapped to ``[0, 255]`` for display.
+        true_color: the RGB color of the true boxes.
+        pred_color: the RGB color of the predicted boxes.
+        line_thickness: the box outlines' width in pixels.
+        font_scale: the labels' size (a 12-pixel font at 1.0).
+        text_thickness: the labels' stroke (``None``: ``line_thickness``).
+        class_mapping: class id -> name for the labels of both sides (only mapped classes get
+            a label).
+        ground_truth_mapping: the mapping for ``y_true`` (``None``: ``class_mapping``).
+        prediction_mapping: the mapping for ``y_pred`` (``None``: ``class_mapping``).
+        legend: add a "Ground Truth" / "Prediction" legend in the two colors.
+        legend_handles: matplotlib legend handles of your own (not with ``legend=True``).
+        rows: the grid's rows (``None``: as :func:`plot_image_gallery` chooses).
+        cols: the grid's columns (``None``: as :func:`plot_image_gallery` chooses).
+        data_format: ``"channels_last"`` or ``"channels_first"`` (``None``: the global setting).
+        **kwargs: passed to :func:`plot_image_gallery` (``path``, ``show``, ``scale``,
+            ``dpi``, ``transparent``...).
+
+    Raises:
+        ValueError: for images that are not 4-D, or both ``legend`` and ``legend_handles``.
+        ImportError: when matplotlib is not installed.
     """
     from dlx import backend, ops
     from dlx.visualization.gallery import matplotlib_pyplot, plot_image_gallery

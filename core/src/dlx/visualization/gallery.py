@@ -92,7 +92,25 @@ def plot_segmentation_mask_gallery(images, num_classes, value_range=(0, 255), y_
     """A gallery with one row per image: the image, then the true masks ``y_true`` and the
     predicted masks ``y_pred`` drawn over it (:func:`draw_segmentation_masks`, with
     ``num_classes``, ``color_mapping``, ``blend``, ``alpha``, ``ignore_index``). Other keyword
-    arguments go to :func:`plot_image_gallery`."""
+    arguments go to :func:`plot_image_gallery`.
+
+    Arguments:
+        images: a batch of images, ``(batch, height, width, channels)`` (channels first with
+            ``data_format="channels_first"``).
+        num_classes: the number of classes (``None``: the largest id present, plus one).
+        value_range: the images' value range, mapped to ``[0, 255]`` for display.
+        y_true: the true masks, ``(batch, height, width, 1)`` integer class ids, or ``None``.
+        y_pred: the predicted masks, in the same form, or ``None``.
+        color_mapping: class id -> RGB color (``None``: a fixed palette).
+        blend: blend the mask colors with the image rather than paint them over it.
+        alpha: the masks' opacity when blending.
+        ignore_index: the class id of pixels left unpainted.
+        data_format: ``"channels_last"`` or ``"channels_first"`` (``None``: the global setting).
+        **kwargs: passed to :func:`plot_image_gallery` (``path``, ``show``, ``scale``...).
+
+    Raises:
+        ValueError: for images that are not 4-D.
+    """
     from dlx import backend, ops
     from dlx.visualization.segmentation import draw_segmentation_masks
 

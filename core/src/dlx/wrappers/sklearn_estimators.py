@@ -186,6 +186,14 @@ class SKLearnClassifier(ClassifierMixin, _SKLBase):
 class SKLearnRegressor(RegressorMixin, _SKLBase):
     """A scikit-learn regressor training a dlx model (arguments as :class:`SKLearnClassifier`).
 
+    Arguments:
+        model: a compiled ``Model`` (cloned before fitting unless ``warm_start``) or a callable
+            ``model(X=..., y=..., **model_kwargs)`` returning one (1-D targets are passed as a
+            column, ``(n_samples, 1)``).
+        warm_start: keep training the model of the previous fit.
+        model_kwargs: extra keyword arguments of a callable ``model``.
+        fit_kwargs: keyword arguments of ``model.fit`` (those given to ``fit`` take precedence).
+
     Attributes:
         model_: the trained model. history_: its ``History``.
     """
@@ -199,6 +207,14 @@ class SKLearnRegressor(RegressorMixin, _SKLBase):
 class SKLearnTransformer(TransformerMixin, _SKLBase):
     """A scikit-learn transformer whose ``transform`` is a trained dlx model's ``predict``
     (arguments as :class:`SKLearnClassifier`).
+
+    Arguments:
+        model: a compiled ``Model`` (cloned before fitting unless ``warm_start``) or a callable
+            ``model(X=..., y=..., **model_kwargs)`` returning one; ``fit`` trains it on ``X``
+            and ``y`` (1-D targets as a column, ``(n_samples, 1)``).
+        warm_start: keep training the model of the previous fit.
+        model_kwargs: extra keyword arguments of a callable ``model``.
+        fit_kwargs: keyword arguments of ``model.fit`` (those given to ``fit`` take precedence).
 
     Attributes:
         model_: the trained model. history_: its ``History``.

@@ -9,7 +9,18 @@ from dlx import tree_util as tree
 
 
 def unpack_x_y_sample_weight(data):
-    """``(x, y, sample_weight)`` from a batch: ``x``, ``(x,)``, ``(x, y)`` or ``(x, y, sw)``."""
+    """``(x, y, sample_weight)`` from a batch: ``x``, ``(x,)``, ``(x, y)`` or ``(x, y, sw)``.
+
+    Arguments:
+        data: a batch; a list counts as a tuple, and anything that is not a tuple (a named
+            tuple included) is taken as ``x`` alone.
+
+    Returns:
+        A 3-tuple ``(x, y, sample_weight)`` with ``None`` for the parts the batch lacks.
+
+    Raises:
+        ValueError: for a tuple (or list) of more than three elements.
+    """
     if isinstance(data, list):
         data = tuple(data)
     if not isinstance(data, tuple) or hasattr(data, "_fields"):
@@ -26,7 +37,16 @@ def unpack_x_y_sample_weight(data):
 
 def pack_x_y_sample_weight(x, y=None, sample_weight=None):
     """The batch a ``train_step`` receives, as Keras packs it: ``x`` alone when there is no ``y``
-    (a tuple or list ``x`` is wrapped as ``(x,)``), else ``(x, y)`` or ``(x, y, sample_weight)``."""
+    (a tuple or list ``x`` is wrapped as ``(x,)``), else ``(x, y)`` or ``(x, y, sample_weight)``.
+
+    Arguments:
+        x: the model inputs.
+        y: the targets (``None``: none).
+        sample_weight: the per-sample weights (``None``: none); ignored when ``y`` is ``None``.
+
+    Returns:
+        ``x``, ``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)`` as described above.
+    """
     if y is None:
         return (x,) if isinstance(x, (tuple, list)) else x
     if sample_weight is None:
