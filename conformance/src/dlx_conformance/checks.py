@@ -60,6 +60,10 @@ def iter_cases(names=None) -> Iterator[tuple[OpSpec, Case, str]]:
 
     Arguments:
         names: op names to keep (``None``: every registered op).
+
+    Yields:
+        ``(spec, case, dtype)``: the op's :class:`~dlx.ops.OpSpec`, one of its cases and one of that
+        case's dtypes.
     """
     for name in sorted(REGISTRY):
         if names and name not in names:

@@ -42,7 +42,11 @@ TORCH_STATE_DICT_MARKERS = {"_conv_stem.weight": "efficientnet_lite"}
 
 # ---- the registry ------------------------------------------------------------------------------
 def registered_presets() -> dict:
-    """Every preset published through ``dlx_presets`` (usable or not), by name."""
+    """Every preset published through ``dlx_presets`` (usable or not), by name.
+
+    Returns:
+        A dict of preset name to :class:`dlx.plugins.PresetRecord`.
+    """
     from dlx.plugins.manager import preset_records
 
     return preset_records()

@@ -150,6 +150,9 @@ def get(identifier) -> Sampler:
         identifier: a :class:`Sampler` (returned as is) or ``"greedy"``, ``"random"``, ``"top_k"``,
             ``"top_p"`` (a new one with default arguments).
 
+    Returns:
+        The :class:`Sampler`.
+
     Raises:
         ValueError: for anything else.
 

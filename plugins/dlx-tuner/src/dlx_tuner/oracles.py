@@ -276,7 +276,14 @@ class HyperbandOracle(Oracle):
 
 
 def records() -> dict:
-    """The installed oracles by name (``dlx_oracles`` hook records)."""
+    """The installed oracles by name (``dlx_oracles`` hook records).
+
+    Returns:
+        A dict of oracle name to :class:`dlx.plugins.OracleRecord`.
+
+    Raises:
+        RuntimeError: when two plugins register different oracles under one name.
+    """
     from dlx.plugins import manager
 
     pm = manager.plugin_manager()

@@ -28,6 +28,9 @@ def dense_block(x, blocks, name):
         x: the input tensor (symbolic).
         blocks: how many conv blocks.
         name: the prefix of its layers' names.
+
+    Returns:
+        The output tensor (``32 * blocks`` more channels than ``x``).
     """
     for i in range(blocks):
         x = conv_block(x, 32, name=f"{name}_block{i + 1}")
@@ -41,6 +44,9 @@ def transition_block(x, reduction, name):
         x: the input tensor (symbolic).
         reduction: the fraction of channels kept.
         name: the prefix of its layers' names.
+
+    Returns:
+        The output tensor (half the height and width).
     """
     axis = 3 if dlx.backend.image_data_format() == "channels_last" else 1
     x = _bn(f"{name}_bn", axis)(x)
@@ -57,6 +63,9 @@ def conv_block(x, growth_rate, name):
         x: the input tensor (symbolic).
         growth_rate: the channels the block adds.
         name: the prefix of its layers' names.
+
+    Returns:
+        ``x`` with the block's ``growth_rate`` new channels concatenated.
     """
     axis = 3 if dlx.backend.image_data_format() == "channels_last" else 1
     x1 = _bn(f"{name}_0_bn", axis)(x)

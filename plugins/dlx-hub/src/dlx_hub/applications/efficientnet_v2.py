@@ -61,6 +61,9 @@ def round_filters(filters, width_coefficient, min_depth, depth_divisor):
         min_depth: the smallest result (``None``: ``depth_divisor``).
         depth_divisor: the rounding multiple.
 
+    Returns:
+        The scaled filter count (an int).
+
     >>> round_filters(32, 1.1, None, 8)
     32
     """
@@ -75,6 +78,9 @@ def round_repeats(repeats, depth_coefficient):
     Arguments:
         repeats: the base repeat count.
         depth_coefficient: the model's depth multiplier.
+
+    Returns:
+        The scaled repeat count (an int).
     """
     return math.ceil(depth_coefficient * repeats)
 

@@ -136,6 +136,9 @@ def stack_residual_blocks_v1(x, filters, blocks, stride1=2, name=None):
         blocks: how many residual blocks.
         stride1: the stride of the first block.
         name: the prefix of its layers' names.
+
+    Returns:
+        The stage's output tensor.
     """
     x = residual_block_v1(x, filters, stride=stride1, name=f"{name}_block1")
     for i in range(2, blocks + 1):
@@ -185,6 +188,9 @@ def stack_residual_blocks_v2(x, filters, blocks, stride1=2, name=None):
         blocks: how many residual blocks.
         stride1: the stride of the last block.
         name: the prefix of its layers' names.
+
+    Returns:
+        The stage's output tensor.
     """
     x = residual_block_v2(x, filters, conv_shortcut=True, name=f"{name}_block1")
     for i in range(2, blocks):
