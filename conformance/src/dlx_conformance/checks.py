@@ -26,6 +26,24 @@ from dlx_conformance import oracles
 
 @dataclasses.dataclass
 class CaseResult:
+    """The outcome of one measured case of one op (a row of the conformance report).
+
+    Arguments:
+        op: the op's name.
+        case: the case's name (one of the spec's ``cases``).
+        dtype: the dtype the case ran in.
+        tier: ``"value"`` (outputs against the oracle), ``"grad"`` (the backend's gradients against
+            the spec's rule) or ``"rule"`` (the rule against finite differences).
+        ok: whether the case is within its tolerance.
+        metric: the worst error in the tolerance's own units (ULPs for elementwise classes, kappa for
+            accumulation classes, the error over its bound for the ``"rule"`` tier); ``inf`` for a
+            mismatch no tolerance measures (number of outputs, dtype, shape, NaN/inf placement,
+            integer values).
+        allclose_1e7: whether every output is within ``rtol = atol = 1e-7`` of the exact result
+            rounded to the output's dtype.
+        tolerance: the tolerance applied, as text (its class, or ``"finite differences"``).
+        detail: what went wrong (empty when ``ok``), or why the case was skipped or allowed.
+    """
     op: str
     case: str
     dtype: str
@@ -42,6 +60,10 @@ def iter_cases(names=None) -> Iterator[tuple[OpSpec, Case, str]]:
 
     Arguments:
         names: op names to keep (``None``: every registered op).
+
+    Yields:
+        ``(spec, case, dtype)``: the op's :class:`~dlx.ops.OpSpec`, one of its cases and one of that
+        case's dtypes.
     """
     for name in sorted(REGISTRY):
         if names and name not in names:
@@ -138,7 +160,21 @@ def _has_subnormals(args, kwargs) -> bool:
 def value_case(backend, spec: OpSpec, case: Case, dtype: str) -> CaseResult:
     """Measures one case; where inputs hold subnormals, a backend that reads them as ±0
     (flush-to-zero, PARITY.md's FTZ allowance) is measured against the oracle of the flushed
-    inputs instead."""
+    inputs instead.
+
+    The backend's output is compared with the exact oracle (an independent high-precision one
+    where :mod:`dlx_conformance.oracles` has it, else the NumPy reference in float64) within the
+    op's tolerance; its dtype must be the one the NumPy reference gives.
+
+    Arguments:
+        backend: the backend under test.
+        spec: the op's :class:`~dlx.ops.OpSpec`.
+        case: one of ``spec.cases``.
+        dtype: the dtype the case runs in.
+
+    Returns:
+        A :class:`CaseResult` of tier ``"value"``.
+    """
     args, kwargs = make_inputs(spec, case, dtype)
     result = _value_case(backend, spec, case, dtype, args, kwargs, flush=False)
     if not result.ok and _has_subnormals(args, kwargs):

@@ -28,7 +28,12 @@ def __dir__():
 
 
 def presets() -> dict:
-    """Every usable registered preset (from any plugin's ``dlx_presets`` hook), by name."""
+    """Every usable registered preset (from any plugin's ``dlx_presets`` hook), by name.
+
+    Returns:
+        A dict of preset name to :class:`dlx.plugins.PresetRecord` (only presets whose required
+        modules are installed).
+    """
     from dlx_hub.presetlib import presets_for
 
     return presets_for(None)

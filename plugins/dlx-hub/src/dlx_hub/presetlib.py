@@ -42,7 +42,11 @@ TORCH_STATE_DICT_MARKERS = {"_conv_stem.weight": "efficientnet_lite"}
 
 # ---- the registry ------------------------------------------------------------------------------
 def registered_presets() -> dict:
-    """Every preset published through ``dlx_presets`` (usable or not), by name."""
+    """Every preset published through ``dlx_presets`` (usable or not), by name.
+
+    Returns:
+        A dict of preset name to :class:`dlx.plugins.PresetRecord`.
+    """
     from dlx.plugins.manager import preset_records
 
     return preset_records()
@@ -54,7 +58,18 @@ def _usable(record) -> bool:
 
 def presets_for(backbone_cls, task=None) -> dict:
     """Usable presets whose family's backbone is ``backbone_cls`` or a subclass (all usable
-    presets when ``backbone_cls`` is None)."""
+    presets when ``backbone_cls`` is None).
+
+    A preset is usable when every module its record ``requires`` can be found.
+
+    Arguments:
+        backbone_cls: a backbone class, or ``None`` for every family.
+        task: a task class, or ``None``; when given, presets whose record lists tasks are kept only
+            if it lists this class or one of its base classes (by class name).
+
+    Returns:
+        A dict of preset name to :class:`dlx.plugins.PresetRecord`.
+    """
     from dlx_hub.models import family_backbone
 
     out = {}
@@ -112,7 +127,26 @@ def _hf_path(handle: str) -> pathlib.Path:
 
 
 def resolve(preset, _seen=()) -> pathlib.Path:
-    """The local path (folder or ``.gguf`` file) ``preset`` refers to."""
+    """The local path (folder or ``.gguf`` file) ``preset`` refers to.
+
+    Arguments:
+        preset: an existing local path (``~`` is expanded), ``"hf://org/model[@revision]"``
+            (downloaded with ``huggingface_hub``), ``"package://module/relative/path"``, or a
+            registered preset name (resolved through its record's location).
+        _seen: internal: the registered names already followed, so that a name whose location names
+            itself again fails instead of recursing; leave it out.
+
+    Returns:
+        The local ``pathlib.Path``.
+
+    Raises:
+        TypeError: when ``preset`` is not a non-empty string or path.
+        ValueError: for an unsupported scheme (``kaggle://``, ``gs://``, ``s3://``,
+            ``modelscope://``), a malformed ``hf://`` handle, or a name that is neither an existing
+            path nor a registered preset.
+        FileNotFoundError: when an ``hf://`` repository or a ``package://`` path cannot be found.
+        ImportError: for ``hf://`` without the ``huggingface_hub`` package.
+    """
     if isinstance(preset, os.PathLike):
         preset = os.fspath(preset)
     if not isinstance(preset, str) or not preset:
@@ -238,7 +272,16 @@ class PresetLoader(abc.ABC):
 
 
 class DlxPresetLoader(PresetLoader):
-    """Our own layout (what ``save_to_preset`` writes)."""
+    """Our own layout (what ``save_to_preset`` writes).
+
+    ``config.json`` names the backbone class (``registered_name``) and its config; the weights are
+    ``model.weights.h5``; ``metadata.json``, ``tokenizer.json`` (with ``assets/tokenizer/``),
+    ``preprocessor.json``, ``task.json`` and ``task.weights.h5`` are read when present.
+
+    Arguments:
+        path: the preset folder.
+        config: the parsed ``config.json``.
+    """
 
     def __init__(self, path: pathlib.Path, config: dict):
         self.path, self.config = path, config
@@ -293,7 +336,16 @@ class DlxPresetLoader(PresetLoader):
 
 class HFPresetLoader(PresetLoader):
     """A Hugging Face model folder (``config.json`` + ``model.safetensors`` + ``tokenizer.json``),
-    converted on the fly."""
+    converted on the fly.
+
+    Arguments:
+        path: the model folder.
+        config: the parsed ``config.json``; its ``model_type`` picks the family (``"bert"``,
+            ``"llama"``).
+
+    Raises:
+        ValueError: for a ``model_type`` dlx-hub does not support.
+    """
 
     def __init__(self, path: pathlib.Path, config: dict):
         self.path, self.config = path, config
@@ -375,7 +427,14 @@ class HFPresetLoader(PresetLoader):
 
 class GGUFPresetLoader(PresetLoader):
     """A GGUF file: metadata gives the config and the tokenizer, tensors are dequantised with the
-    ``gguf`` package's own functions."""
+    ``gguf`` package's own functions.
+
+    Arguments:
+        path: the ``.gguf`` file.
+
+    Raises:
+        ValueError: for a GGUF architecture dlx-hub does not support.
+    """
 
     def __init__(self, path: pathlib.Path):
         from dlx_hub import gguf_format
@@ -407,7 +466,16 @@ class GGUFPresetLoader(PresetLoader):
 
 class TorchStateDictLoader(PresetLoader):
     """A PyTorch ``state_dict`` file read with ``torch.load(weights_only=True)`` (no code runs);
-    the family is recognised from its keys."""
+    the family is recognised from its keys.
+
+    Arguments:
+        path: the ``.pth`` / ``.pt`` file.
+
+    Raises:
+        ImportError: when torch is not installed.
+        ValueError: when the file is not a loadable ``state_dict`` or its keys match no supported
+            family.
+    """
 
     def __init__(self, path: pathlib.Path):
         try:

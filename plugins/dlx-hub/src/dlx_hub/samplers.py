@@ -54,11 +54,33 @@ class GreedySampler(Sampler):
 
 
 class RandomSampler(Sampler):
-    """A draw from the whole (temperature-scaled) distribution."""
+    """A draw from the whole (temperature-scaled) distribution.
+
+    Arguments:
+        temperature: the logits are divided by it before the softmax (``> 0``; below 1 sharpens the
+            distribution, above 1 flattens it).
+        seed: seeds the sampler's NumPy generator, so that a seeded sampler repeats its draws
+            (``None``: fresh entropy).
+
+    Raises:
+        ValueError: when ``temperature`` is not positive.
+    """
 
 
 class TopKSampler(Sampler):
-    """A draw among the ``k`` most likely tokens."""
+    """A draw among the ``k`` most likely tokens.
+
+    Arguments:
+        k: how many of the most likely tokens are kept (a positive int; tokens tied with the
+            ``k``-th are kept too, and a ``k`` above the vocabulary keeps all).
+        temperature: the logits are divided by it before the softmax (``> 0``; below 1 sharpens the
+            distribution, above 1 flattens it).
+        seed: seeds the sampler's NumPy generator, so that a seeded sampler repeats its draws
+            (``None``: fresh entropy).
+
+    Raises:
+        ValueError: when ``k`` is not a positive int or ``temperature`` is not positive.
+    """
 
     def __init__(self, k: int = 5, temperature: float = 1.0, seed: int | None = None):
         super().__init__(temperature, seed)
@@ -78,7 +100,21 @@ class TopKSampler(Sampler):
 
 class TopPSampler(Sampler):
     """Nucleus sampling: a draw from the smallest set of most likely tokens whose probability
-    reaches ``p`` (optionally first cut to the ``k`` most likely)."""
+    reaches ``p`` (optionally first cut to the ``k`` most likely).
+
+    Arguments:
+        p: the probability mass to keep, in ``(0, 1]``: tokens are kept, most likely first, while the
+            mass before them is below ``p``.
+        k: at most this many tokens are kept (a positive int, or ``None``: no limit).
+        temperature: the logits are divided by it before the softmax (``> 0``; below 1 sharpens the
+            distribution, above 1 flattens it).
+        seed: seeds the sampler's NumPy generator, so that a seeded sampler repeats its draws
+            (``None``: fresh entropy).
+
+    Raises:
+        ValueError: for ``p`` outside ``(0, 1]``, a ``k`` that is not a positive int or ``None``, or a
+            ``temperature`` that is not positive.
+    """
 
     def __init__(self, p: float = 0.1, k: int | None = None, temperature: float = 1.0, seed: int | None = None):
         super().__init__(temperature, seed)
@@ -113,6 +149,9 @@ def get(identifier) -> Sampler:
     Arguments:
         identifier: a :class:`Sampler` (returned as is) or ``"greedy"``, ``"random"``, ``"top_k"``,
             ``"top_p"`` (a new one with default arguments).
+
+    Returns:
+        The :class:`Sampler`.
 
     Raises:
         ValueError: for anything else.

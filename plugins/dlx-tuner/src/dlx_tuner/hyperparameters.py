@@ -82,7 +82,26 @@ def _num(x, what, name):
 
 
 class HyperParameter:
-    """One declared hyperparameter (kind ``int``, ``float``, ``choice``, ``boolean`` or ``fixed``)."""
+    """One declared hyperparameter (kind ``int``, ``float``, ``choice``, ``boolean`` or ``fixed``).
+
+    :class:`HyperParameters` creates them (``hp.Int(...)`` ...); the constructor checks the
+    declaration.
+
+    Arguments:
+        kind: ``"int"``, ``"float"``, ``"choice"``, ``"boolean"`` or ``"fixed"``.
+        name: the hyperparameter's name (non-empty, without ``#``).
+        default: the value outside a search: for ``int``/``float`` within the range (``None``:
+            ``min_value``), for ``choice`` one of ``values`` (``None``: the first), for ``boolean``
+            (``None``: ``False``); for ``fixed``, its value.
+        conditions: the :class:`Condition` objects that must all hold for it to be active.
+        **spec: the kind's declaration: ``min_value``, ``max_value``, ``step``, ``sampling``
+            (``int``/``float``) or ``values``, ``ordered`` (``choice``).
+
+    Raises:
+        ValueError: for a declaration that does not fit (an empty name, a range with ``min_value``
+            above ``max_value``, an unknown sampling, a bad step, a default outside the range or the
+            values, ...).
+    """
 
     def __init__(self, kind: str, name: str, default=None, conditions=(), **spec):
         if not isinstance(name, str) or not name:

@@ -93,7 +93,25 @@ class Oracle:
 
 
 class RandomSearchOracle(Oracle):
-    """Independent uniform draws from each hyperparameter's prior (Optuna ``RandomSampler``)."""
+    """Independent uniform draws from each hyperparameter's prior (Optuna ``RandomSampler``).
+
+    Arguments:
+        objective: the metric to optimize: a log name (``"val_accuracy"``; whether to minimize or
+            maximize it is inferred from the name), an :class:`~dlx_tuner.Objective`, or ``None``
+            (``"val_loss"``, minimized).
+        max_trials: how many trials the search runs, across every worker sharing the store.
+        seed: seeds the sampler (each trial draws from ``seed`` and its slot), or ``None``.
+        hyperparameters: a :class:`~dlx_tuner.HyperParameters` whose declarations override the
+            build function's (``Fixed`` ones pin a value), or ``None``.
+        allow_new_entries: whether the build function may declare names ``hyperparameters`` lacks.
+        tune_new_entries: whether those new names are tuned (else they keep their defaults).
+        max_retries_per_trial: how often a trial that raised is re-run before it counts as failed.
+        max_consecutive_failed_trials: the search stops (raising) after this many failures in a row.
+
+    Raises:
+        ValueError: for a ``max_trials`` below 1, a ``seed`` that is not an int, a negative retry or
+            failure count, or an objective whose direction cannot be inferred.
+    """
 
     name = "random"
 
@@ -107,7 +125,20 @@ class GridSearchOracle(Oracle):
     """Every combination of the declared values, in a seeded random order (Optuna ``GridSampler``).
     ``Int`` ranges run every ``step``; a stepless ``Float`` contributes 10 points of its prior
     (KerasTuner's rule). The search stops early when the grid is exhausted. ``max_trials=None``
-    runs the whole grid."""
+    runs the whole grid.
+
+    Arguments:
+        objective: the metric to optimize: a log name (``"val_accuracy"``; whether to minimize or
+            maximize it is inferred from the name), an :class:`~dlx_tuner.Objective`, or ``None``
+            (``"val_loss"``, minimized).
+        max_trials: at most this many trials (``None``: the whole grid).
+        **kwargs: the other :class:`Oracle` arguments (``seed``, ``hyperparameters``,
+            ``allow_new_entries``, ``tune_new_entries``, ``max_retries_per_trial``,
+            ``max_consecutive_failed_trials``).
+
+    Raises:
+        ValueError: for a ``max_trials`` below 1 or another :class:`Oracle` argument out of range.
+    """
 
     name = "grid"
 
@@ -192,6 +223,24 @@ class HyperbandOracle(Oracle):
     ``search()`` is an error (KerasTuner overrides it silently). ``max_trials`` defaults to the
     number of configurations KerasTuner's Hyperband would try in ``hyperband_iterations``
     iterations.
+
+    Arguments:
+        objective: the metric to optimize: a log name (``"val_accuracy"``; whether to minimize or
+            maximize it is inferred from the name), an :class:`~dlx_tuner.Objective`, or ``None``
+            (``"val_loss"``, minimized).
+        max_epochs: the epochs of a trial that is never stopped (the pruner's largest resource; an int
+            of at least 1).
+        factor: the pruner's reduction factor (an int of at least 2).
+        hyperband_iterations: the number of KerasTuner Hyperband iterations the default
+            ``max_trials`` counts (an int of at least 1).
+        max_trials: how many trials the search runs (``None``: the KerasTuner count above).
+        **kwargs: the other :class:`Oracle` arguments (``seed``, ``hyperparameters``,
+            ``allow_new_entries``, ``tune_new_entries``, ``max_retries_per_trial``,
+            ``max_consecutive_failed_trials``).
+
+    Raises:
+        ValueError: for a ``max_epochs``, ``factor`` or ``hyperband_iterations`` out of range, or
+            another :class:`Oracle` argument out of range.
     """
 
     name = "hyperband"
@@ -227,7 +276,14 @@ class HyperbandOracle(Oracle):
 
 
 def records() -> dict:
-    """The installed oracles by name (``dlx_oracles`` hook records)."""
+    """The installed oracles by name (``dlx_oracles`` hook records).
+
+    Returns:
+        A dict of oracle name to :class:`dlx.plugins.OracleRecord`.
+
+    Raises:
+        RuntimeError: when two plugins register different oracles under one name.
+    """
     from dlx.plugins import manager
 
     pm = manager.plugin_manager()
@@ -247,7 +303,20 @@ def records() -> dict:
 
 
 def get(name: str) -> type:
-    """The oracle class registered as ``name``."""
+    """The oracle class registered as ``name``.
+
+    Arguments:
+        name: an installed oracle's name (``"random"``, ``"grid"``, ``"bayesian"``, ``"hyperband"`` or
+            one a plugin registers through ``dlx_oracles``).
+
+    Returns:
+        The :class:`Oracle` subclass (not an instance).
+
+    Raises:
+        ValueError: when no installed oracle has that name.
+        ImportError: when a module the oracle requires is not installed.
+        TypeError: when the registered target is not an :class:`Oracle` subclass.
+    """
     recs = records()
     if name not in recs:
         raise ValueError(f"oracle={name!r} is not installed; installed oracles: {sorted(recs)}")

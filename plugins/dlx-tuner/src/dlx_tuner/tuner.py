@@ -39,7 +39,20 @@ def _objective_error(objective, names, where) -> ObjectiveNotLoggedError:
 
 class Trial:
     """One trial: ``trial_id``, ``hyperparameters``, ``score``, ``status``, ``metrics`` (per-epoch
-    values by metric name), ``best_step`` and ``message``."""
+    values by metric name), ``best_step`` and ``message``.
+
+    The tuner creates trials; ``get_trials`` and ``oracle.get_best_trials`` return them.
+
+    Arguments:
+        trial_id: the trial's id, its number zero-padded (``"03"``).
+        hyperparameters: the trial's :class:`~dlx_tuner.HyperParameters` (their values).
+        score: the objective's value (the mean over executions), ``None`` until completed.
+        status: ``"RUNNING"``, ``"COMPLETED"``, ``"STOPPED"`` (pruned), ``"FAILED"`` or ``"IDLE"``.
+        metrics: the first execution's logged values by metric name, one per epoch (``None``: empty).
+        best_step: the epoch at which the objective was best, or ``None``.
+        message: why the trial failed, or ``None``.
+        number: the trial's number in the store (0-based), or ``None``.
+    """
 
     def __init__(self, trial_id, hyperparameters, score=None, status="RUNNING", metrics=None, best_step=None,
                  message=None, number=None):
@@ -652,7 +665,26 @@ def _split(kwargs):
 
 
 class RandomSearch(Tuner):
-    """Random search (KerasTuner's ``RandomSearch``): ``max_trials`` independent draws."""
+    """Random search (KerasTuner's ``RandomSearch``): ``max_trials`` independent draws.
+
+    Arguments:
+        hypermodel: a :class:`~dlx_tuner.HyperModel` or a function ``build_model(hp)`` returning a
+            compiled model.
+        objective: the metric to optimize: a log name (``"val_accuracy"``; whether to minimize or
+            maximize it is inferred from the name), an :class:`~dlx_tuner.Objective`, or ``None``
+            (``"val_loss"``, minimized).
+        max_trials: how many trials the search runs, across every worker sharing the store.
+        **kwargs: the oracle's ``seed``, ``hyperparameters``, ``allow_new_entries``,
+            ``tune_new_entries``, ``max_retries_per_trial`` and ``max_consecutive_failed_trials`` (see
+            :class:`~dlx_tuner.Oracle`), and the :class:`~dlx_tuner.Tuner` arguments (``directory``,
+            ``project_name``, ``overwrite``, ``executions_per_trial``, ``storage``, ``pruner``,
+            ``optimizer``, ``loss``, ``metrics``, ``max_model_size``...).
+
+    Raises:
+        ValueError: for an objective whose direction cannot be inferred, or an argument out of range
+            (each names the argument).
+        TypeError: for a ``hypermodel`` that is neither a ``HyperModel`` nor callable.
+    """
 
     def __init__(self, hypermodel=None, objective=None, max_trials=10, **kwargs):
         okw, kwargs = _split(kwargs)
@@ -661,7 +693,26 @@ class RandomSearch(Tuner):
 
 
 class GridSearch(Tuner):
-    """Grid search (KerasTuner's ``GridSearch``): every combination, stopping when exhausted."""
+    """Grid search (KerasTuner's ``GridSearch``): every combination, stopping when exhausted.
+
+    Arguments:
+        hypermodel: a :class:`~dlx_tuner.HyperModel` or a function ``build_model(hp)`` returning a
+            compiled model.
+        objective: the metric to optimize: a log name (``"val_accuracy"``; whether to minimize or
+            maximize it is inferred from the name), an :class:`~dlx_tuner.Objective`, or ``None``
+            (``"val_loss"``, minimized).
+        max_trials: at most this many trials (``None``: the whole grid).
+        **kwargs: the oracle's ``seed``, ``hyperparameters``, ``allow_new_entries``,
+            ``tune_new_entries``, ``max_retries_per_trial`` and ``max_consecutive_failed_trials`` (see
+            :class:`~dlx_tuner.Oracle`), and the :class:`~dlx_tuner.Tuner` arguments (``directory``,
+            ``project_name``, ``overwrite``, ``executions_per_trial``, ``storage``, ``pruner``,
+            ``optimizer``, ``loss``, ``metrics``, ``max_model_size``...).
+
+    Raises:
+        ValueError: for an objective whose direction cannot be inferred, or an argument out of range
+            (each names the argument).
+        TypeError: for a ``hypermodel`` that is neither a ``HyperModel`` nor callable.
+    """
 
     def __init__(self, hypermodel=None, objective=None, max_trials=None, **kwargs):
         okw, kwargs = _split(kwargs)
@@ -671,7 +722,31 @@ class GridSearch(Tuner):
 
 class BayesianOptimization(Tuner):
     """Bayesian optimization (KerasTuner's ``BayesianOptimization``) on Optuna's TPE
-    (``sampler="tpe"``, default) or Gaussian-process (``sampler="gp"``) sampler."""
+    (``sampler="tpe"``, default) or Gaussian-process (``sampler="gp"``) sampler.
+
+    Arguments:
+        hypermodel: a :class:`~dlx_tuner.HyperModel` or a function ``build_model(hp)`` returning a
+            compiled model.
+        objective: the metric to optimize: a log name (``"val_accuracy"``; whether to minimize or
+            maximize it is inferred from the name), an :class:`~dlx_tuner.Objective`, or ``None``
+            (``"val_loss"``, minimized).
+        max_trials: how many trials the search runs, across every worker sharing the store.
+        num_initial_points: trials drawn from a Latin hypercube before the model is used (``None``:
+            ``max(3 * dims, 3)`` for ``dims`` tuned hyperparameters).
+        sampler: ``"tpe"`` (Optuna's ``TPESampler``) or ``"gp"`` (Optuna's ``GPSampler``; needs torch
+            and scipy).
+        **kwargs: the oracle's ``seed``, ``hyperparameters``, ``allow_new_entries``,
+            ``tune_new_entries``, ``max_retries_per_trial`` and ``max_consecutive_failed_trials`` (see
+            :class:`~dlx_tuner.Oracle`), and the :class:`~dlx_tuner.Tuner` arguments (``directory``,
+            ``project_name``, ``overwrite``, ``executions_per_trial``, ``storage``, ``pruner``,
+            ``optimizer``, ``loss``, ``metrics``, ``max_model_size``...).
+
+    Raises:
+        ValueError: for an objective whose direction cannot be inferred, or an argument out of range
+            (each names the argument).
+        TypeError: for a ``hypermodel`` that is neither a ``HyperModel`` nor callable.
+        ImportError: for ``sampler="gp"`` without torch or scipy.
+    """
 
     def __init__(self, hypermodel=None, objective=None, max_trials=10, num_initial_points=None, sampler="tpe",
                  **kwargs):
@@ -683,7 +758,34 @@ class BayesianOptimization(Tuner):
 
 class Hyperband(Tuner):
     """Hyperband (KerasTuner's ``Hyperband``): random configurations, stopped early by Optuna's
-    ``HyperbandPruner`` at ``max_epochs / factor**k`` epochs."""
+    ``HyperbandPruner`` at ``max_epochs / factor**k`` epochs.
+
+    Every trial's ``fit`` runs with ``epochs=max_epochs`` (passing another ``epochs`` to ``search``
+    raises ``ValueError``).
+
+    Arguments:
+        hypermodel: a :class:`~dlx_tuner.HyperModel` or a function ``build_model(hp)`` returning a
+            compiled model.
+        objective: the metric to optimize: a log name (``"val_accuracy"``; whether to minimize or
+            maximize it is inferred from the name), an :class:`~dlx_tuner.Objective`, or ``None``
+            (``"val_loss"``, minimized).
+        max_epochs: the epochs of a trial that is never stopped (an int of at least 1).
+        factor: the reduction factor of the successive-halving brackets (an int of at least 2).
+        hyperband_iterations: how many times KerasTuner's Hyperband would run its brackets; sets the
+            default ``max_trials`` (an int of at least 1).
+        max_trials: how many trials the search runs (``None``: as many configurations as KerasTuner's
+            Hyperband would try in ``hyperband_iterations`` iterations).
+        **kwargs: the oracle's ``seed``, ``hyperparameters``, ``allow_new_entries``,
+            ``tune_new_entries``, ``max_retries_per_trial`` and ``max_consecutive_failed_trials`` (see
+            :class:`~dlx_tuner.Oracle`), and the :class:`~dlx_tuner.Tuner` arguments (``directory``,
+            ``project_name``, ``overwrite``, ``executions_per_trial``, ``storage``, ``pruner``,
+            ``optimizer``, ``loss``, ``metrics``, ``max_model_size``...).
+
+    Raises:
+        ValueError: for an objective whose direction cannot be inferred, or an argument out of range
+            (each names the argument).
+        TypeError: for a ``hypermodel`` that is neither a ``HyperModel`` nor callable.
+    """
 
     def __init__(self, hypermodel=None, objective=None, max_epochs=100, factor=3, hyperband_iterations=1,
                  max_trials=None, **kwargs):

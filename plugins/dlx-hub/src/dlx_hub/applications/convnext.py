@@ -36,7 +36,12 @@ MODEL_CONFIGS = {
 @dlx.saving.register_serializable("dlx_hub")
 class StochasticDepth(layers.Layer):
     """Drops the whole residual branch of a sample with probability ``drop_path_rate`` in training
-    (Huang et al. 2016), scaling the kept ones by ``1 / (1 - rate)``."""
+    (Huang et al. 2016), scaling the kept ones by ``1 / (1 - rate)``; the identity at inference.
+
+    Arguments:
+        drop_path_rate: the probability of dropping a sample's branch, in ``[0, 1)``.
+        **kwargs: base layer arguments (``name``, ``dtype``...).
+    """
 
     def __init__(self, drop_path_rate, **kwargs):
         super().__init__(**kwargs)
@@ -57,7 +62,13 @@ class StochasticDepth(layers.Layer):
 
 @dlx.saving.register_serializable("dlx_hub")
 class LayerScale(layers.Layer):
-    """Multiplies the channels by a learned per-channel ``gamma`` (initialised to ``init_values``)."""
+    """Multiplies the channels by a learned per-channel ``gamma`` (initialised to ``init_values``).
+
+    Arguments:
+        init_values: the initial value of every entry of ``gamma``.
+        projection_dim: the number of channels (the size of ``gamma``).
+        **kwargs: base layer arguments (``name``, ``dtype``...).
+    """
 
     def __init__(self, init_values, projection_dim, **kwargs):
         super().__init__(**kwargs)
@@ -76,7 +87,19 @@ class LayerScale(layers.Layer):
 
 
 def ConvNeXtBlock(projection_dim, drop_path_rate=0.0, layer_scale_init_value=1e-6, name=None):
-    """Depthwise 7x7 convolution, LayerNorm, an MLP (4x, GELU), layer scale, residual."""
+    """Depthwise 7x7 convolution, LayerNorm, an MLP (4x, GELU), layer scale, residual.
+
+    Arguments:
+        projection_dim: the block's channels (those of its input and output).
+        drop_path_rate: the probability of dropping the residual branch of a sample in training
+            (:class:`StochasticDepth`; 0: no stochastic depth).
+        layer_scale_init_value: the initial value of the per-channel :class:`LayerScale` (``None``: no layer
+            scale).
+        name: the prefix of its layers' names.
+
+    Returns:
+        A function that applies the block to a tensor and returns the block's output.
+    """
     def apply(inputs):
         x = layers.Conv2D(filters=projection_dim, kernel_size=7, padding="same", groups=projection_dim,
                           name=f"{name}_depthwise_conv")(inputs)
@@ -97,7 +120,49 @@ def ConvNeXtBlock(projection_dim, drop_path_rate=0.0, layer_scale_init_value=1e-
 def ConvNeXt(depths, projection_dims, drop_path_rate=0.0, layer_scale_init_value=1e-6, default_size=224,
              name="convnext", include_preprocessing=True, include_top=True, weights=None, input_tensor=None,
              input_shape=None, pooling=None, classes=1000, classifier_activation="softmax", weights_name=None):
-    """A ConvNeXt with ``depths`` blocks of widths ``projection_dims`` in its four stages."""
+    """A ConvNeXt with ``depths`` blocks of widths ``projection_dims`` in its four stages.
+
+    Arguments:
+        depths: the number of ConvNeXt blocks in each of the four stages.
+        projection_dims: the channels of each of the four stages.
+        drop_path_rate: the stochastic depth rate of the last block; the blocks' rates rise linearly from 0
+            to it.
+        layer_scale_init_value: the initial value of each block's layer scale (``None``: no layer scale).
+        default_size: the side of the default input shape.
+        name: the model's name, the prefix of its layers' names; with ImageNet weights it must contain
+            ``weights_name`` (the weight file is named after it).
+        include_preprocessing: begin with a ``Normalization`` layer holding the ImageNet channel means and
+            variances in ``[0, 255]`` units, so that the model takes raw pixels (3-channel inputs only).
+        include_top: end with the classifier (global average pooling, layer normalization and a
+            ``classes``-way ``Dense`` layer); ``False`` ends with the last feature map instead (see
+            ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a symbolic tensor (such as another model's output) to use as the image input; ``None``
+            creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)``: each side at
+            least 32, 3 channels with ImageNet weights, no ``None`` with the top. ``None``: ``(default_size,
+            default_size, 3)`` with the top (the only shape ImageNet weights accept there), ``(None, None,
+            3)`` (any size) without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``, followed by a layer
+            normalization in every case. Ignored with the top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        weights_name: which published weights ``weights="imagenet"`` loads (``"convnext_tiny"`` ...
+            ``"convnext_xlarge"``); ``depths`` and ``projection_dims`` must then be that variant's.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above, or when the image data format is channels-first
+            (only channels-last is supported).
+    """
     if dlx.backend.image_data_format() == "channels_first":
         raise ValueError("ConvNeXt supports only the channels_last image data format (as in Keras); "
                          "call dlx.backend.set_image_data_format('channels_last')")
@@ -166,12 +231,40 @@ def _variant(size, include_top, include_preprocessing, weights, input_tensor, in
 def ConvNeXtTiny(include_top=True, include_preprocessing=True, weights="imagenet", input_tensor=None,
                  input_shape=None, pooling=None, classes=1000, classifier_activation="softmax",
                  name="convnext_tiny"):
-    """ConvNeXtTiny (28.6M parameters with the top; takes pixels in ``[0, 255]``).
+    """ConvNeXtTiny (28.6M parameters with the top; takes pixels in ``[0, 255]``, channels-last only).
 
     Arguments:
-        include_preprocessing: begin with a ``Normalization`` layer (ImageNet mean and std).
-        include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name: as for
-            :func:`dlx_hub.applications.resnet.ResNet50`.
+        include_top: end with the classifier (global average pooling, layer normalization and a
+            ``classes``-way ``Dense`` layer); ``False`` ends with the last feature map instead (see
+            ``pooling``).
+        include_preprocessing: begin with a ``Normalization`` layer holding the ImageNet channel means and
+            variances in ``[0, 255]`` units, so that the model takes raw pixels (3-channel inputs only).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a symbolic tensor (such as another model's output) to use as the image input; ``None``
+            creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)``: each side at
+            least 32, 3 channels with ImageNet weights, no ``None`` with the top. ``None``: ``(224, 224,
+            3)`` with the top (the only shape ImageNet weights accept there), ``(None, None, 3)`` (any size)
+            without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``, followed by a layer
+            normalization in every case. Ignored with the top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        name: the model's name; the ImageNet weight file is named after it, so with ``weights="imagenet"``
+            it must contain ``"convnext_tiny"`` (keep the default).
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above, or when the image data format is channels-first
+            (only channels-last is supported).
     """
     return _variant("tiny", include_top, include_preprocessing, weights, input_tensor, input_shape, pooling,
                     classes, classifier_activation, name)
@@ -180,7 +273,41 @@ def ConvNeXtTiny(include_top=True, include_preprocessing=True, weights="imagenet
 def ConvNeXtSmall(include_top=True, include_preprocessing=True, weights="imagenet", input_tensor=None,
                   input_shape=None, pooling=None, classes=1000, classifier_activation="softmax",
                   name="convnext_small"):
-    """ConvNeXtSmall (50.2M parameters); arguments as :func:`ConvNeXtTiny`."""
+    """ConvNeXtSmall (50.2M parameters with the top; takes pixels in ``[0, 255]``, channels-last only).
+
+    Arguments:
+        include_top: end with the classifier (global average pooling, layer normalization and a
+            ``classes``-way ``Dense`` layer); ``False`` ends with the last feature map instead (see
+            ``pooling``).
+        include_preprocessing: begin with a ``Normalization`` layer holding the ImageNet channel means and
+            variances in ``[0, 255]`` units, so that the model takes raw pixels (3-channel inputs only).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a symbolic tensor (such as another model's output) to use as the image input; ``None``
+            creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)``: each side at
+            least 32, 3 channels with ImageNet weights, no ``None`` with the top. ``None``: ``(224, 224,
+            3)`` with the top (the only shape ImageNet weights accept there), ``(None, None, 3)`` (any size)
+            without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``, followed by a layer
+            normalization in every case. Ignored with the top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        name: the model's name; the ImageNet weight file is named after it, so with ``weights="imagenet"``
+            it must contain ``"convnext_small"`` (keep the default).
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above, or when the image data format is channels-first
+            (only channels-last is supported).
+    """
     return _variant("small", include_top, include_preprocessing, weights, input_tensor, input_shape, pooling,
                     classes, classifier_activation, name)
 
@@ -188,7 +315,41 @@ def ConvNeXtSmall(include_top=True, include_preprocessing=True, weights="imagene
 def ConvNeXtBase(include_top=True, include_preprocessing=True, weights="imagenet", input_tensor=None,
                  input_shape=None, pooling=None, classes=1000, classifier_activation="softmax",
                  name="convnext_base"):
-    """ConvNeXtBase (88.6M parameters); arguments as :func:`ConvNeXtTiny`."""
+    """ConvNeXtBase (88.6M parameters with the top; takes pixels in ``[0, 255]``, channels-last only).
+
+    Arguments:
+        include_top: end with the classifier (global average pooling, layer normalization and a
+            ``classes``-way ``Dense`` layer); ``False`` ends with the last feature map instead (see
+            ``pooling``).
+        include_preprocessing: begin with a ``Normalization`` layer holding the ImageNet channel means and
+            variances in ``[0, 255]`` units, so that the model takes raw pixels (3-channel inputs only).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a symbolic tensor (such as another model's output) to use as the image input; ``None``
+            creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)``: each side at
+            least 32, 3 channels with ImageNet weights, no ``None`` with the top. ``None``: ``(224, 224,
+            3)`` with the top (the only shape ImageNet weights accept there), ``(None, None, 3)`` (any size)
+            without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``, followed by a layer
+            normalization in every case. Ignored with the top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        name: the model's name; the ImageNet weight file is named after it, so with ``weights="imagenet"``
+            it must contain ``"convnext_base"`` (keep the default).
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above, or when the image data format is channels-first
+            (only channels-last is supported).
+    """
     return _variant("base", include_top, include_preprocessing, weights, input_tensor, input_shape, pooling,
                     classes, classifier_activation, name)
 
@@ -196,7 +357,41 @@ def ConvNeXtBase(include_top=True, include_preprocessing=True, weights="imagenet
 def ConvNeXtLarge(include_top=True, include_preprocessing=True, weights="imagenet", input_tensor=None,
                   input_shape=None, pooling=None, classes=1000, classifier_activation="softmax",
                   name="convnext_large"):
-    """ConvNeXtLarge (197.8M parameters); arguments as :func:`ConvNeXtTiny`."""
+    """ConvNeXtLarge (197.8M parameters with the top; takes pixels in ``[0, 255]``, channels-last only).
+
+    Arguments:
+        include_top: end with the classifier (global average pooling, layer normalization and a
+            ``classes``-way ``Dense`` layer); ``False`` ends with the last feature map instead (see
+            ``pooling``).
+        include_preprocessing: begin with a ``Normalization`` layer holding the ImageNet channel means and
+            variances in ``[0, 255]`` units, so that the model takes raw pixels (3-channel inputs only).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a symbolic tensor (such as another model's output) to use as the image input; ``None``
+            creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)``: each side at
+            least 32, 3 channels with ImageNet weights, no ``None`` with the top. ``None``: ``(224, 224,
+            3)`` with the top (the only shape ImageNet weights accept there), ``(None, None, 3)`` (any size)
+            without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``, followed by a layer
+            normalization in every case. Ignored with the top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        name: the model's name; the ImageNet weight file is named after it, so with ``weights="imagenet"``
+            it must contain ``"convnext_large"`` (keep the default).
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above, or when the image data format is channels-first
+            (only channels-last is supported).
+    """
     return _variant("large", include_top, include_preprocessing, weights, input_tensor, input_shape, pooling,
                     classes, classifier_activation, name)
 
@@ -204,16 +399,70 @@ def ConvNeXtLarge(include_top=True, include_preprocessing=True, weights="imagene
 def ConvNeXtXLarge(include_top=True, include_preprocessing=True, weights="imagenet", input_tensor=None,
                    input_shape=None, pooling=None, classes=1000, classifier_activation="softmax",
                    name="convnext_xlarge"):
-    """ConvNeXtXLarge (350.2M parameters); arguments as :func:`ConvNeXtTiny`."""
+    """ConvNeXtXLarge (350.2M parameters with the top; takes pixels in ``[0, 255]``, channels-last only).
+
+    Arguments:
+        include_top: end with the classifier (global average pooling, layer normalization and a
+            ``classes``-way ``Dense`` layer); ``False`` ends with the last feature map instead (see
+            ``pooling``).
+        include_preprocessing: begin with a ``Normalization`` layer holding the ImageNet channel means and
+            variances in ``[0, 255]`` units, so that the model takes raw pixels (3-channel inputs only).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a symbolic tensor (such as another model's output) to use as the image input; ``None``
+            creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)``: each side at
+            least 32, 3 channels with ImageNet weights, no ``None`` with the top. ``None``: ``(224, 224,
+            3)`` with the top (the only shape ImageNet weights accept there), ``(None, None, 3)`` (any size)
+            without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``, followed by a layer
+            normalization in every case. Ignored with the top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        name: the model's name; the ImageNet weight file is named after it, so with ``weights="imagenet"``
+            it must contain ``"convnext_xlarge"`` (keep the default).
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above, or when the image data format is channels-first
+            (only channels-last is supported).
+    """
     return _variant("xlarge", include_top, include_preprocessing, weights, input_tensor, input_shape, pooling,
                     classes, classifier_activation, name)
 
 
 def preprocess_input(x, data_format=None):
-    """The identity: ConvNeXt normalises its inputs itself (``include_preprocessing``)."""
+    """The identity: ConvNeXt normalises its inputs itself (``include_preprocessing``).
+
+    Arguments:
+        x: a batch of images (or one image) with pixels in ``[0, 255]``; any array or tensor.
+        data_format: not used (accepted for the common signature).
+
+    Returns:
+        ``x``, unchanged.
+    """
     return x
 
 
 def decode_predictions(preds, top=5):
-    """See :func:`dlx_hub.applications.imagenet_utils.decode_predictions`."""
+    """The ``top`` most likely ImageNet classes of each prediction; see
+    :func:`dlx_hub.applications.imagenet_utils.decode_predictions`.
+
+    Arguments:
+        preds: the model's outputs, an array or tensor of shape ``(samples, 1000)``.
+        top: how many classes to return for each sample.
+
+    Returns:
+        One list per sample of ``(wordnet_id, class_name, score)`` tuples, most likely first.
+
+    Raises:
+        ValueError: when ``preds`` is not of shape ``(samples, 1000)``.
+    """
     return imagenet_utils.decode_predictions(preds, top=top)

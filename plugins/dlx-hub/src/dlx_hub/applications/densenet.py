@@ -28,6 +28,9 @@ def dense_block(x, blocks, name):
         x: the input tensor (symbolic).
         blocks: how many conv blocks.
         name: the prefix of its layers' names.
+
+    Returns:
+        The output tensor (``32 * blocks`` more channels than ``x``).
     """
     for i in range(blocks):
         x = conv_block(x, 32, name=f"{name}_block{i + 1}")
@@ -41,6 +44,9 @@ def transition_block(x, reduction, name):
         x: the input tensor (symbolic).
         reduction: the fraction of channels kept.
         name: the prefix of its layers' names.
+
+    Returns:
+        The output tensor (half the height and width).
     """
     axis = 3 if dlx.backend.image_data_format() == "channels_last" else 1
     x = _bn(f"{name}_bn", axis)(x)
@@ -57,6 +63,9 @@ def conv_block(x, growth_rate, name):
         x: the input tensor (symbolic).
         growth_rate: the channels the block adds.
         name: the prefix of its layers' names.
+
+    Returns:
+        ``x`` with the block's ``growth_rate`` new channels concatenated.
     """
     axis = 3 if dlx.backend.image_data_format() == "channels_last" else 1
     x1 = _bn(f"{name}_0_bn", axis)(x)
@@ -70,7 +79,39 @@ def conv_block(x, growth_rate, name):
 
 def DenseNet(blocks, include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
              classes=1000, classifier_activation="softmax", name="densenet"):
-    """A DenseNet with ``blocks`` conv blocks in each of its four dense blocks."""
+    """A DenseNet with ``blocks`` conv blocks in each of its four dense blocks.
+
+    Arguments:
+        blocks: the number of conv blocks (:func:`conv_block`) in each of the four dense blocks; ImageNet
+            weights exist for ``[6, 12, 24, 16]``, ``[6, 12, 32, 32]`` and ``[6, 12, 48, 32]``.
+        include_top: end with the classifier (global average pooling and a ``classes``-way ``Dense`` layer);
+            ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)``: each side at
+            least 32, 3 channels with ImageNet weights, no ``None`` with the top. ``None``: ``(224, 224,
+            3)`` with the top (the only shape ImageNet weights accept there), ``(None, None, 3)`` (any size)
+            without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        name: the model's name.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above, or when the image data format is channels-first
+            (only channels-last is supported), or ImageNet weights for other ``blocks``.
+    """
     if dlx.backend.image_data_format() == "channels_first":
         raise ValueError("DenseNet supports only the channels_last image data format (as in Keras); "
                          "call dlx.backend.set_image_data_format('channels_last')")
@@ -108,31 +149,147 @@ def DenseNet(blocks, include_top=True, weights="imagenet", input_tensor=None, in
 
 def DenseNet121(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
                 classes=1000, classifier_activation="softmax", name="densenet121"):
-    """DenseNet121 (8.06M parameters with the top); arguments as
-    :func:`dlx_hub.applications.resnet.ResNet50`."""
+    """DenseNet121 (8.06M parameters with the top; 224x224 inputs, "torch" preprocessing, channels-last only).
+
+    Arguments:
+        include_top: end with the classifier (global average pooling and a ``classes``-way ``Dense`` layer);
+            ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)``: each side at
+            least 32, 3 channels with ImageNet weights, no ``None`` with the top. ``None``: ``(224, 224,
+            3)`` with the top (the only shape ImageNet weights accept there), ``(None, None, 3)`` (any size)
+            without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        name: the model's name.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above, or when the image data format is channels-first
+            (only channels-last is supported).
+    """
     return DenseNet([6, 12, 24, 16], include_top, weights, input_tensor, input_shape, pooling, classes,
                     classifier_activation, name=name)
 
 
 def DenseNet169(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
                 classes=1000, classifier_activation="softmax", name="densenet169"):
-    """DenseNet169 (14.3M parameters with the top)."""
+    """DenseNet169 (14.3M parameters with the top; 224x224 inputs, "torch" preprocessing, channels-last only).
+
+    Arguments:
+        include_top: end with the classifier (global average pooling and a ``classes``-way ``Dense`` layer);
+            ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)``: each side at
+            least 32, 3 channels with ImageNet weights, no ``None`` with the top. ``None``: ``(224, 224,
+            3)`` with the top (the only shape ImageNet weights accept there), ``(None, None, 3)`` (any size)
+            without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        name: the model's name.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above, or when the image data format is channels-first
+            (only channels-last is supported).
+    """
     return DenseNet([6, 12, 32, 32], include_top, weights, input_tensor, input_shape, pooling, classes,
                     classifier_activation, name=name)
 
 
 def DenseNet201(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
                 classes=1000, classifier_activation="softmax", name="densenet201"):
-    """DenseNet201 (20.2M parameters with the top)."""
+    """DenseNet201 (20.2M parameters with the top; 224x224 inputs, "torch" preprocessing, channels-last only).
+
+    Arguments:
+        include_top: end with the classifier (global average pooling and a ``classes``-way ``Dense`` layer);
+            ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)``: each side at
+            least 32, 3 channels with ImageNet weights, no ``None`` with the top. ``None``: ``(224, 224,
+            3)`` with the top (the only shape ImageNet weights accept there), ``(None, None, 3)`` (any size)
+            without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        name: the model's name.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above, or when the image data format is channels-first
+            (only channels-last is supported).
+    """
     return DenseNet([6, 12, 48, 32], include_top, weights, input_tensor, input_shape, pooling, classes,
                     classifier_activation, name=name)
 
 
 def preprocess_input(x, data_format=None):
-    """Scales pixels to ``[0, 1]`` and normalises each channel with the ImageNet mean and std."""
+    """Scales pixels to ``[0, 1]`` and normalises each channel with the ImageNet mean and std
+    (the ``"torch"`` mode of :func:`dlx_hub.applications.imagenet_utils.preprocess_input`).
+
+    Arguments:
+        x: a NumPy array or a tensor of RGB images with pixels in ``[0, 255]``, one image (3D) or a batch
+            (4D); a float NumPy array is modified in place (an integer one is converted to ``floatx``
+            first).
+        data_format: ``"channels_last"``, ``"channels_first"`` or ``None`` (the value of
+            ``dlx.backend.image_data_format()``).
+
+    Returns:
+        The scaled images, of the same shape (float).
+
+    Raises:
+        ValueError: for another ``data_format``.
+    """
     return imagenet_utils.preprocess_input(x, data_format=data_format, mode="torch")
 
 
 def decode_predictions(preds, top=5):
-    """See :func:`dlx_hub.applications.imagenet_utils.decode_predictions`."""
+    """The ``top`` most likely ImageNet classes of each prediction; see
+    :func:`dlx_hub.applications.imagenet_utils.decode_predictions`.
+
+    Arguments:
+        preds: the model's outputs, an array or tensor of shape ``(samples, 1000)``.
+        top: how many classes to return for each sample.
+
+    Returns:
+        One list per sample of ``(wordnet_id, class_name, score)`` tuples, most likely first.
+
+    Raises:
+        ValueError: when ``preds`` is not of shape ``(samples, 1000)``.
+    """
     return imagenet_utils.decode_predictions(preds, top=top)

@@ -45,7 +45,52 @@ def EfficientNet(width_coefficient, depth_coefficient, default_size, dropout_rat
                  depth_divisor=8, activation="swish", blocks_args="default", name="efficientnet", include_top=True,
                  weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000,
                  classifier_activation="softmax", weights_name=None):
-    """An EfficientNet scaled by ``width_coefficient`` and ``depth_coefficient``."""
+    """An EfficientNet scaled by ``width_coefficient`` and ``depth_coefficient``.
+
+    The model begins with its own input scaling (``Rescaling`` to ``[0, 1]`` and a ``Normalization``
+    layer), so it takes pixels in ``[0, 255]``.
+
+    Arguments:
+        width_coefficient: multiplies every layer's filters (rounded to a multiple of ``depth_divisor``).
+        depth_coefficient: multiplies each stage's number of blocks (rounded up).
+        default_size: the side of the default input shape.
+        dropout_rate: the dropout rate before the classifier (0: no dropout layer).
+        drop_connect_rate: the largest rate of the blocks' residual dropout; it rises linearly over the
+            blocks from 0.
+        depth_divisor: filter counts are rounded to a multiple of it.
+        activation: the activation of the stem, the blocks and the head.
+        blocks_args: ``"default"`` (B0's seven stages) or a list of dicts with the keys of :func:`block`
+            plus ``repeats``, one per stage (each ``repeats`` > 0).
+        name: the model's name; the ImageNet weight file is named after it, so keep the default with
+            ``weights="imagenet"``.
+        include_top: end with the classifier (global average pooling, dropout and a ``classes``-way
+            ``Dense`` layer); ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)`` (``(channels,
+            height, width)`` under the channels-first image data format): each side at least 32, 3 channels
+            with ImageNet weights, no ``None`` with the top. ``None``: ``(default_size, default_size, 3)``
+            with the top (the only shape ImageNet weights accept there), ``(None, None, 3)`` (any size)
+            without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        weights_name: which published weights ``weights="imagenet"`` loads (``"b0"`` ... ``"b7"``).
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above, or a stage with ``repeats`` < 1.
+    """
     if blocks_args == "default":
         blocks_args = DEFAULT_BLOCKS_ARGS
     _builder.check_weights(weights, include_top, classes, classifier_activation)
@@ -112,7 +157,25 @@ def EfficientNet(width_coefficient, depth_coefficient, default_size, dropout_rat
 
 def block(inputs, activation="swish", drop_rate=0.0, name="", filters_in=32, filters_out=16, kernel_size=3,
           strides=1, expand_ratio=1, se_ratio=0.0, id_skip=True):
-    """One MBConv block: expand (1x1), depthwise, squeeze-excite, project (1x1), residual."""
+    """One MBConv block: expand (1x1), depthwise, squeeze-excite, project (1x1), residual.
+
+    Arguments:
+        inputs: the input tensor (symbolic).
+        activation: the activation after the expansion and the depthwise convolution.
+        drop_rate: the dropout rate (per sample) of the residual branch; 0: none.
+        name: the prefix of its layers' names.
+        filters_in: the input's channels.
+        filters_out: the output's channels.
+        kernel_size: the depthwise convolution's kernel size.
+        strides: the depthwise convolution's strides (2: TensorFlow-style padding first).
+        expand_ratio: the expansion factor of the first 1x1 convolution (1: no expansion).
+        se_ratio: the squeeze-and-excitation width as a fraction of ``filters_in`` (outside ``(0, 1]``: no
+            squeeze-and-excitation).
+        id_skip: add the input to the output when ``strides`` is 1 and ``filters_in == filters_out``.
+
+    Returns:
+        The block's output tensor.
+    """
     axis = 3 if dlx.backend.image_data_format() == "channels_last" else 1
     filters = filters_in * expand_ratio
     if expand_ratio != 1:
@@ -158,11 +221,36 @@ def _variant(width, depth, size, dropout, weights_name):
 
 def EfficientNetB0(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
                    classes=1000, classifier_activation="softmax", name="efficientnetb0"):
-    """EfficientNetB0 (5.33M parameters with the top, 224x224 inputs in ``[0, 255]``).
+    """EfficientNetB0 (5.33M parameters with the top; 224x224 inputs in ``[0, 255]``).
 
     Arguments:
-        include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name: as for
-            :func:`dlx_hub.applications.resnet.ResNet50`.
+        include_top: end with the classifier (global average pooling, dropout and a ``classes``-way
+            ``Dense`` layer); ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)`` (``(channels,
+            height, width)`` under the channels-first image data format): each side at least 32, 3 channels
+            with ImageNet weights, no ``None`` with the top. ``None``: ``(224, 224, 3)`` with the top (the
+            only shape ImageNet weights accept there), ``(None, None, 3)`` (any size) without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        name: the model's name; the ImageNet weight file is named after it, so keep the default with
+            ``weights="imagenet"``.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above.
     """
     return _variant(1.0, 1.0, 224, 0.2, "b0")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                               classifier_activation, name)
@@ -170,58 +258,288 @@ def EfficientNetB0(include_top=True, weights="imagenet", input_tensor=None, inpu
 
 def EfficientNetB1(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
                    classes=1000, classifier_activation="softmax", name="efficientnetb1"):
-    """EfficientNetB1 (7.86M parameters, 240x240 inputs); arguments as :func:`EfficientNetB0`."""
+    """EfficientNetB1 (7.86M parameters with the top; 240x240 inputs in ``[0, 255]``).
+
+    Arguments:
+        include_top: end with the classifier (global average pooling, dropout and a ``classes``-way
+            ``Dense`` layer); ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)`` (``(channels,
+            height, width)`` under the channels-first image data format): each side at least 32, 3 channels
+            with ImageNet weights, no ``None`` with the top. ``None``: ``(240, 240, 3)`` with the top (the
+            only shape ImageNet weights accept there), ``(None, None, 3)`` (any size) without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        name: the model's name; the ImageNet weight file is named after it, so keep the default with
+            ``weights="imagenet"``.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above.
+    """
     return _variant(1.0, 1.1, 240, 0.2, "b1")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                               classifier_activation, name)
 
 
 def EfficientNetB2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
                    classes=1000, classifier_activation="softmax", name="efficientnetb2"):
-    """EfficientNetB2 (9.18M parameters, 260x260 inputs); arguments as :func:`EfficientNetB0`."""
+    """EfficientNetB2 (9.18M parameters with the top; 260x260 inputs in ``[0, 255]``).
+
+    Arguments:
+        include_top: end with the classifier (global average pooling, dropout and a ``classes``-way
+            ``Dense`` layer); ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)`` (``(channels,
+            height, width)`` under the channels-first image data format): each side at least 32, 3 channels
+            with ImageNet weights, no ``None`` with the top. ``None``: ``(260, 260, 3)`` with the top (the
+            only shape ImageNet weights accept there), ``(None, None, 3)`` (any size) without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        name: the model's name; the ImageNet weight file is named after it, so keep the default with
+            ``weights="imagenet"``.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above.
+    """
     return _variant(1.1, 1.2, 260, 0.3, "b2")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                               classifier_activation, name)
 
 
 def EfficientNetB3(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
                    classes=1000, classifier_activation="softmax", name="efficientnetb3"):
-    """EfficientNetB3 (12.3M parameters, 300x300 inputs); arguments as :func:`EfficientNetB0`."""
+    """EfficientNetB3 (12.3M parameters with the top; 300x300 inputs in ``[0, 255]``).
+
+    Arguments:
+        include_top: end with the classifier (global average pooling, dropout and a ``classes``-way
+            ``Dense`` layer); ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)`` (``(channels,
+            height, width)`` under the channels-first image data format): each side at least 32, 3 channels
+            with ImageNet weights, no ``None`` with the top. ``None``: ``(300, 300, 3)`` with the top (the
+            only shape ImageNet weights accept there), ``(None, None, 3)`` (any size) without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        name: the model's name; the ImageNet weight file is named after it, so keep the default with
+            ``weights="imagenet"``.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above.
+    """
     return _variant(1.2, 1.4, 300, 0.3, "b3")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                               classifier_activation, name)
 
 
 def EfficientNetB4(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
                    classes=1000, classifier_activation="softmax", name="efficientnetb4"):
-    """EfficientNetB4 (19.5M parameters, 380x380 inputs); arguments as :func:`EfficientNetB0`."""
+    """EfficientNetB4 (19.5M parameters with the top; 380x380 inputs in ``[0, 255]``).
+
+    Arguments:
+        include_top: end with the classifier (global average pooling, dropout and a ``classes``-way
+            ``Dense`` layer); ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)`` (``(channels,
+            height, width)`` under the channels-first image data format): each side at least 32, 3 channels
+            with ImageNet weights, no ``None`` with the top. ``None``: ``(380, 380, 3)`` with the top (the
+            only shape ImageNet weights accept there), ``(None, None, 3)`` (any size) without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        name: the model's name; the ImageNet weight file is named after it, so keep the default with
+            ``weights="imagenet"``.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above.
+    """
     return _variant(1.4, 1.8, 380, 0.4, "b4")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                               classifier_activation, name)
 
 
 def EfficientNetB5(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
                    classes=1000, classifier_activation="softmax", name="efficientnetb5"):
-    """EfficientNetB5 (30.6M parameters, 456x456 inputs); arguments as :func:`EfficientNetB0`."""
+    """EfficientNetB5 (30.6M parameters with the top; 456x456 inputs in ``[0, 255]``).
+
+    Arguments:
+        include_top: end with the classifier (global average pooling, dropout and a ``classes``-way
+            ``Dense`` layer); ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)`` (``(channels,
+            height, width)`` under the channels-first image data format): each side at least 32, 3 channels
+            with ImageNet weights, no ``None`` with the top. ``None``: ``(456, 456, 3)`` with the top (the
+            only shape ImageNet weights accept there), ``(None, None, 3)`` (any size) without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        name: the model's name; the ImageNet weight file is named after it, so keep the default with
+            ``weights="imagenet"``.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above.
+    """
     return _variant(1.6, 2.2, 456, 0.4, "b5")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                               classifier_activation, name)
 
 
 def EfficientNetB6(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
                    classes=1000, classifier_activation="softmax", name="efficientnetb6"):
-    """EfficientNetB6 (43.3M parameters, 528x528 inputs); arguments as :func:`EfficientNetB0`."""
+    """EfficientNetB6 (43.3M parameters with the top; 528x528 inputs in ``[0, 255]``).
+
+    Arguments:
+        include_top: end with the classifier (global average pooling, dropout and a ``classes``-way
+            ``Dense`` layer); ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)`` (``(channels,
+            height, width)`` under the channels-first image data format): each side at least 32, 3 channels
+            with ImageNet weights, no ``None`` with the top. ``None``: ``(528, 528, 3)`` with the top (the
+            only shape ImageNet weights accept there), ``(None, None, 3)`` (any size) without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        name: the model's name; the ImageNet weight file is named after it, so keep the default with
+            ``weights="imagenet"``.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above.
+    """
     return _variant(1.8, 2.6, 528, 0.5, "b6")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                               classifier_activation, name)
 
 
 def EfficientNetB7(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
                    classes=1000, classifier_activation="softmax", name="efficientnetb7"):
-    """EfficientNetB7 (66.7M parameters, 600x600 inputs); arguments as :func:`EfficientNetB0`."""
+    """EfficientNetB7 (66.7M parameters with the top; 600x600 inputs in ``[0, 255]``).
+
+    Arguments:
+        include_top: end with the classifier (global average pooling, dropout and a ``classes``-way
+            ``Dense`` layer); ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)`` (``(channels,
+            height, width)`` under the channels-first image data format): each side at least 32, 3 channels
+            with ImageNet weights, no ``None`` with the top. ``None``: ``(600, 600, 3)`` with the top (the
+            only shape ImageNet weights accept there), ``(None, None, 3)`` (any size) without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        name: the model's name; the ImageNet weight file is named after it, so keep the default with
+            ``weights="imagenet"``.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above.
+    """
     return _variant(2.0, 3.1, 600, 0.5, "b7")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                               classifier_activation, name)
 
 
 def preprocess_input(x, data_format=None):
-    """The identity: EfficientNet normalises its inputs itself (it takes pixels in ``[0, 255]``)."""
+    """The identity: EfficientNet normalises its inputs itself (it takes pixels in ``[0, 255]``).
+
+    Arguments:
+        x: a batch of images (or one image) with pixels in ``[0, 255]``; any array or tensor.
+        data_format: not used (accepted for the common signature).
+
+    Returns:
+        ``x``, unchanged.
+    """
     return x
 
 
 def decode_predictions(preds, top=5):
-    """See :func:`dlx_hub.applications.imagenet_utils.decode_predictions`."""
+    """The ``top`` most likely ImageNet classes of each prediction; see
+    :func:`dlx_hub.applications.imagenet_utils.decode_predictions`.
+
+    Arguments:
+        preds: the model's outputs, an array or tensor of shape ``(samples, 1000)``.
+        top: how many classes to return for each sample.
+
+    Returns:
+        One list per sample of ``(wordnet_id, class_name, score)`` tuples, most likely first.
+
+    Raises:
+        ValueError: when ``preds`` is not of shape ``(samples, 1000)``.
+    """
     return imagenet_utils.decode_predictions(preds, top=top)

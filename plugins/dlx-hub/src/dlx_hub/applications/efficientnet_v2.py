@@ -61,6 +61,9 @@ def round_filters(filters, width_coefficient, min_depth, depth_divisor):
         min_depth: the smallest result (``None``: ``depth_divisor``).
         depth_divisor: the rounding multiple.
 
+    Returns:
+        The scaled filter count (an int).
+
     >>> round_filters(32, 1.1, None, 8)
     32
     """
@@ -75,6 +78,9 @@ def round_repeats(repeats, depth_coefficient):
     Arguments:
         repeats: the base repeat count.
         depth_coefficient: the model's depth multiplier.
+
+    Returns:
+        The scaled repeat count (an int).
     """
     return math.ceil(depth_coefficient * repeats)
 
@@ -100,7 +106,26 @@ def _residual(x, inputs, strides, input_filters, output_filters, survival_probab
 
 def MBConvBlock(input_filters, output_filters, expand_ratio=1, kernel_size=3, strides=1, se_ratio=0.0,
                 bn_momentum=0.9, activation="swish", survival_probability=0.8, name=None):
-    """Expand (1x1), depthwise, squeeze-excite, project (1x1), residual."""
+    """Expand (1x1), depthwise, squeeze-excite, project (1x1), residual.
+
+    Arguments:
+        input_filters: the input's channels.
+        output_filters: the output's channels.
+        expand_ratio: the expansion factor (1: no expansion convolution).
+        kernel_size: the kernel size of the spatial convolution.
+        strides: the strides of the spatial convolution.
+        se_ratio: the squeeze-and-excitation width as a fraction of ``input_filters`` (outside ``(0, 1]``:
+            no squeeze-and-excitation).
+        bn_momentum: the momentum of the batch normalizations.
+        activation: the activation of the block.
+        survival_probability: the rate of the per-sample dropout on the residual branch (the value is used
+            as the drop rate, as in Keras; 0: none).
+        name: the prefix of its layers' names.
+
+    Returns:
+        A function that applies the block to a tensor and returns its output (with the input added
+        when ``strides`` is 1 and ``input_filters == output_filters``).
+    """
     axis = 3 if dlx.backend.image_data_format() == "channels_last" else 1
 
     def apply(inputs):
@@ -128,7 +153,26 @@ def MBConvBlock(input_filters, output_filters, expand_ratio=1, kernel_size=3, st
 
 def FusedMBConvBlock(input_filters, output_filters, expand_ratio=1, kernel_size=3, strides=1, se_ratio=0.0,
                      bn_momentum=0.9, activation="swish", survival_probability=0.8, name=None):
-    """A full kxk convolution in place of expand + depthwise, then project, residual."""
+    """A full kxk convolution in place of expand + depthwise, then project, residual.
+
+    Arguments:
+        input_filters: the input's channels.
+        output_filters: the output's channels.
+        expand_ratio: the expansion factor (1: no expansion convolution).
+        kernel_size: the kernel size of the spatial convolution.
+        strides: the strides of the spatial convolution.
+        se_ratio: the squeeze-and-excitation width as a fraction of ``input_filters`` (outside ``(0, 1]``:
+            no squeeze-and-excitation).
+        bn_momentum: the momentum of the batch normalizations.
+        activation: the activation of the block.
+        survival_probability: the rate of the per-sample dropout on the residual branch (the value is used
+            as the drop rate, as in Keras; 0: none).
+        name: the prefix of its layers' names.
+
+    Returns:
+        A function that applies the block to a tensor and returns its output (with the input added
+        when ``strides`` is 1 and ``input_filters == output_filters``).
+    """
     axis = 3 if dlx.backend.image_data_format() == "channels_last" else 1
 
     def apply(inputs):
@@ -157,7 +201,57 @@ def EfficientNetV2(width_coefficient, depth_coefficient, default_size, dropout_r
                    name="efficientnetv2", include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
                    pooling=None, classes=1000, classifier_activation="softmax", include_preprocessing=True,
                    weights_name=None):
-    """An EfficientNetV2 from its block table (the variant's, by ``weights_name``, by default)."""
+    """An EfficientNetV2 from its block table (the variant's, by ``weights_name``, by default).
+
+    Arguments:
+        width_coefficient: multiplies every layer's filters (see :func:`round_filters`).
+        depth_coefficient: multiplies each stage's number of blocks (rounded up).
+        default_size: the side of the default input shape.
+        dropout_rate: the dropout rate before the classifier (0: no dropout layer).
+        drop_connect_rate: the largest rate of the blocks' residual dropout; it rises linearly over the
+            blocks from 0.
+        depth_divisor: filter counts are rounded to a multiple of it.
+        min_depth: the smallest filter count (``None``: ``depth_divisor``).
+        bn_momentum: the momentum of every batch normalization.
+        activation: the activation of the stem, the blocks and the head.
+        blocks_args: ``"default"`` (the table of the variant that ``weights_name``, else ``name``, names) or
+            a list of dicts, one per stage, with the arguments of :func:`MBConvBlock` plus ``num_repeat`` (>
+            0) and ``conv_type`` (0: MBConv, 1: fused MBConv).
+        name: the model's name; the ImageNet weight file is named after it, so keep the default with
+            ``weights="imagenet"``.
+        include_top: end with the classifier (global average pooling, dropout and a ``classes``-way
+            ``Dense`` layer); ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)`` (``(channels,
+            height, width)`` under the channels-first image data format): each side at least 32, 3 channels
+            with ImageNet weights, no ``None`` with the top. ``None``: ``(default_size, default_size, 3)``
+            with the top (the only shape ImageNet weights accept there), ``(None, None, 3)`` (any size)
+            without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        include_preprocessing: begin with the input scaling of the variant's weights: for the B variants
+            ``Rescaling`` to ``[0, 1]`` and the ImageNet mean and variance when the input has 3 channels,
+            otherwise ``Rescaling`` to ``[-1, 1]``.
+        weights_name: the variant: ``"b0"`` ... ``"b3"``, ``"-s"``, ``"-m"``, ``"-l"``; it picks the default
+            block table and the published weights.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above, when ``blocks_args="default"`` names no known
+            variant, or for a stage with ``num_repeat`` < 1.
+    """
     variant = _VARIANT_OF.get(weights_name, name)
     if blocks_args == "default":
         if variant not in DEFAULT_BLOCKS_ARGS:
@@ -241,9 +335,37 @@ def EfficientNetV2B0(include_top=True, weights="imagenet", input_tensor=None, in
     """EfficientNetV2B0 (7.2M parameters with the top; 224x224 inputs in ``[0, 255]``).
 
     Arguments:
-        include_preprocessing: begin with the input scaling the weights were trained with.
-        include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name: as for
-            :func:`dlx_hub.applications.resnet.ResNet50`.
+        include_top: end with the classifier (global average pooling, dropout and a ``classes``-way
+            ``Dense`` layer); ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)`` (``(channels,
+            height, width)`` under the channels-first image data format): each side at least 32, 3 channels
+            with ImageNet weights, no ``None`` with the top. ``None``: ``(224, 224, 3)`` with the top (the
+            only shape ImageNet weights accept there), ``(None, None, 3)`` (any size) without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        include_preprocessing: begin with the input scaling the weights were trained with, so that the model
+            takes pixels in ``[0, 255]``: for B0-B3 ``Rescaling`` to ``[0, 1]`` and the ImageNet mean and
+            variance (3-channel inputs; other inputs are scaled as for S, M and L), for S, M and L
+            ``Rescaling`` to ``[-1, 1]``.
+        name: the model's name; the ImageNet weight file is named after it, so keep the default with
+            ``weights="imagenet"``.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above.
     """
     return _make(1.0, 1.0, 224, "b0")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                             classifier_activation, include_preprocessing, name)
@@ -252,7 +374,41 @@ def EfficientNetV2B0(include_top=True, weights="imagenet", input_tensor=None, in
 def EfficientNetV2B1(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
                      classes=1000, classifier_activation="softmax", include_preprocessing=True,
                      name="efficientnetv2-b1"):
-    """EfficientNetV2B1 (8.2M parameters, 240x240 inputs); arguments as :func:`EfficientNetV2B0`."""
+    """EfficientNetV2B1 (8.2M parameters with the top; 240x240 inputs in ``[0, 255]``).
+
+    Arguments:
+        include_top: end with the classifier (global average pooling, dropout and a ``classes``-way
+            ``Dense`` layer); ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)`` (``(channels,
+            height, width)`` under the channels-first image data format): each side at least 32, 3 channels
+            with ImageNet weights, no ``None`` with the top. ``None``: ``(240, 240, 3)`` with the top (the
+            only shape ImageNet weights accept there), ``(None, None, 3)`` (any size) without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        include_preprocessing: begin with the input scaling the weights were trained with, so that the model
+            takes pixels in ``[0, 255]``: for B0-B3 ``Rescaling`` to ``[0, 1]`` and the ImageNet mean and
+            variance (3-channel inputs; other inputs are scaled as for S, M and L), for S, M and L
+            ``Rescaling`` to ``[-1, 1]``.
+        name: the model's name; the ImageNet weight file is named after it, so keep the default with
+            ``weights="imagenet"``.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above.
+    """
     return _make(1.0, 1.1, 240, "b1")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                             classifier_activation, include_preprocessing, name)
 
@@ -260,7 +416,41 @@ def EfficientNetV2B1(include_top=True, weights="imagenet", input_tensor=None, in
 def EfficientNetV2B2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
                      classes=1000, classifier_activation="softmax", include_preprocessing=True,
                      name="efficientnetv2-b2"):
-    """EfficientNetV2B2 (10.2M parameters, 260x260 inputs); arguments as :func:`EfficientNetV2B0`."""
+    """EfficientNetV2B2 (10.2M parameters with the top; 260x260 inputs in ``[0, 255]``).
+
+    Arguments:
+        include_top: end with the classifier (global average pooling, dropout and a ``classes``-way
+            ``Dense`` layer); ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)`` (``(channels,
+            height, width)`` under the channels-first image data format): each side at least 32, 3 channels
+            with ImageNet weights, no ``None`` with the top. ``None``: ``(260, 260, 3)`` with the top (the
+            only shape ImageNet weights accept there), ``(None, None, 3)`` (any size) without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        include_preprocessing: begin with the input scaling the weights were trained with, so that the model
+            takes pixels in ``[0, 255]``: for B0-B3 ``Rescaling`` to ``[0, 1]`` and the ImageNet mean and
+            variance (3-channel inputs; other inputs are scaled as for S, M and L), for S, M and L
+            ``Rescaling`` to ``[-1, 1]``.
+        name: the model's name; the ImageNet weight file is named after it, so keep the default with
+            ``weights="imagenet"``.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above.
+    """
     return _make(1.1, 1.2, 260, "b2")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                             classifier_activation, include_preprocessing, name)
 
@@ -268,7 +458,41 @@ def EfficientNetV2B2(include_top=True, weights="imagenet", input_tensor=None, in
 def EfficientNetV2B3(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
                      classes=1000, classifier_activation="softmax", include_preprocessing=True,
                      name="efficientnetv2-b3"):
-    """EfficientNetV2B3 (14.5M parameters, 300x300 inputs); arguments as :func:`EfficientNetV2B0`."""
+    """EfficientNetV2B3 (14.5M parameters with the top; 300x300 inputs in ``[0, 255]``).
+
+    Arguments:
+        include_top: end with the classifier (global average pooling, dropout and a ``classes``-way
+            ``Dense`` layer); ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)`` (``(channels,
+            height, width)`` under the channels-first image data format): each side at least 32, 3 channels
+            with ImageNet weights, no ``None`` with the top. ``None``: ``(300, 300, 3)`` with the top (the
+            only shape ImageNet weights accept there), ``(None, None, 3)`` (any size) without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        include_preprocessing: begin with the input scaling the weights were trained with, so that the model
+            takes pixels in ``[0, 255]``: for B0-B3 ``Rescaling`` to ``[0, 1]`` and the ImageNet mean and
+            variance (3-channel inputs; other inputs are scaled as for S, M and L), for S, M and L
+            ``Rescaling`` to ``[-1, 1]``.
+        name: the model's name; the ImageNet weight file is named after it, so keep the default with
+            ``weights="imagenet"``.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above.
+    """
     return _make(1.2, 1.4, 300, "b3")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                             classifier_activation, include_preprocessing, name)
 
@@ -276,7 +500,41 @@ def EfficientNetV2B3(include_top=True, weights="imagenet", input_tensor=None, in
 def EfficientNetV2S(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
                     classes=1000, classifier_activation="softmax", include_preprocessing=True,
                     name="efficientnetv2-s"):
-    """EfficientNetV2S (21.6M parameters, 384x384 inputs); arguments as :func:`EfficientNetV2B0`."""
+    """EfficientNetV2S (21.6M parameters with the top; 384x384 inputs in ``[0, 255]``).
+
+    Arguments:
+        include_top: end with the classifier (global average pooling, dropout and a ``classes``-way
+            ``Dense`` layer); ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)`` (``(channels,
+            height, width)`` under the channels-first image data format): each side at least 32, 3 channels
+            with ImageNet weights, no ``None`` with the top. ``None``: ``(384, 384, 3)`` with the top (the
+            only shape ImageNet weights accept there), ``(None, None, 3)`` (any size) without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        include_preprocessing: begin with the input scaling the weights were trained with, so that the model
+            takes pixels in ``[0, 255]``: for B0-B3 ``Rescaling`` to ``[0, 1]`` and the ImageNet mean and
+            variance (3-channel inputs; other inputs are scaled as for S, M and L), for S, M and L
+            ``Rescaling`` to ``[-1, 1]``.
+        name: the model's name; the ImageNet weight file is named after it, so keep the default with
+            ``weights="imagenet"``.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above.
+    """
     return _make(1.0, 1.0, 384, "-s")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                             classifier_activation, include_preprocessing, name)
 
@@ -284,7 +542,41 @@ def EfficientNetV2S(include_top=True, weights="imagenet", input_tensor=None, inp
 def EfficientNetV2M(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
                     classes=1000, classifier_activation="softmax", include_preprocessing=True,
                     name="efficientnetv2-m"):
-    """EfficientNetV2M (54.4M parameters, 480x480 inputs); arguments as :func:`EfficientNetV2B0`."""
+    """EfficientNetV2M (54.4M parameters with the top; 480x480 inputs in ``[0, 255]``).
+
+    Arguments:
+        include_top: end with the classifier (global average pooling, dropout and a ``classes``-way
+            ``Dense`` layer); ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)`` (``(channels,
+            height, width)`` under the channels-first image data format): each side at least 32, 3 channels
+            with ImageNet weights, no ``None`` with the top. ``None``: ``(480, 480, 3)`` with the top (the
+            only shape ImageNet weights accept there), ``(None, None, 3)`` (any size) without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        include_preprocessing: begin with the input scaling the weights were trained with, so that the model
+            takes pixels in ``[0, 255]``: for B0-B3 ``Rescaling`` to ``[0, 1]`` and the ImageNet mean and
+            variance (3-channel inputs; other inputs are scaled as for S, M and L), for S, M and L
+            ``Rescaling`` to ``[-1, 1]``.
+        name: the model's name; the ImageNet weight file is named after it, so keep the default with
+            ``weights="imagenet"``.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above.
+    """
     return _make(1.0, 1.0, 480, "-m")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                             classifier_activation, include_preprocessing, name)
 
@@ -292,16 +584,70 @@ def EfficientNetV2M(include_top=True, weights="imagenet", input_tensor=None, inp
 def EfficientNetV2L(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
                     classes=1000, classifier_activation="softmax", include_preprocessing=True,
                     name="efficientnetv2-l"):
-    """EfficientNetV2L (119.0M parameters, 480x480 inputs); arguments as :func:`EfficientNetV2B0`."""
+    """EfficientNetV2L (119.0M parameters with the top; 480x480 inputs in ``[0, 255]``).
+
+    Arguments:
+        include_top: end with the classifier (global average pooling, dropout and a ``classes``-way
+            ``Dense`` layer); ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)`` (``(channels,
+            height, width)`` under the channels-first image data format): each side at least 32, 3 channels
+            with ImageNet weights, no ``None`` with the top. ``None``: ``(480, 480, 3)`` with the top (the
+            only shape ImageNet weights accept there), ``(None, None, 3)`` (any size) without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        include_preprocessing: begin with the input scaling the weights were trained with, so that the model
+            takes pixels in ``[0, 255]``: for B0-B3 ``Rescaling`` to ``[0, 1]`` and the ImageNet mean and
+            variance (3-channel inputs; other inputs are scaled as for S, M and L), for S, M and L
+            ``Rescaling`` to ``[-1, 1]``.
+        name: the model's name; the ImageNet weight file is named after it, so keep the default with
+            ``weights="imagenet"``.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above.
+    """
     return _make(1.0, 1.0, 480, "-l")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                             classifier_activation, include_preprocessing, name)
 
 
 def preprocess_input(x, data_format=None):
-    """The identity: EfficientNetV2 rescales its inputs itself (``include_preprocessing``)."""
+    """The identity: EfficientNetV2 rescales its inputs itself (``include_preprocessing``).
+
+    Arguments:
+        x: a batch of images (or one image) with pixels in ``[0, 255]``; any array or tensor.
+        data_format: not used (accepted for the common signature).
+
+    Returns:
+        ``x``, unchanged.
+    """
     return x
 
 
 def decode_predictions(preds, top=5):
-    """See :func:`dlx_hub.applications.imagenet_utils.decode_predictions`."""
+    """The ``top`` most likely ImageNet classes of each prediction; see
+    :func:`dlx_hub.applications.imagenet_utils.decode_predictions`.
+
+    Arguments:
+        preds: the model's outputs, an array or tensor of shape ``(samples, 1000)``.
+        top: how many classes to return for each sample.
+
+    Returns:
+        One list per sample of ``(wordnet_id, class_name, score)`` tuples, most likely first.
+
+    Raises:
+        ValueError: when ``preds`` is not of shape ``(samples, 1000)``.
+    """
     return imagenet_utils.decode_predictions(preds, top=top)

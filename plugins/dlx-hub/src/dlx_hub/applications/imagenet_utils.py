@@ -115,6 +115,16 @@ def decode_predictions(preds, top=5):
     """The ``top`` most likely ImageNet classes of each row of a ``(samples, 1000)`` batch of
     predictions, as lists of ``(wordnet_id, class_name, score)`` tuples, best first. The class
     index is downloaded once with :func:`dlx.utils.get_file` (``cache_subdir="models"``).
+
+    Arguments:
+        preds: the predictions, an array or tensor of shape ``(samples, 1000)``.
+        top: how many classes to return for each row (0 or less: none).
+
+    Returns:
+        One list per row of ``(wordnet_id, class_name, score)`` tuples, highest score first.
+
+    Raises:
+        ValueError: when ``preds`` is not of shape ``(samples, 1000)``.
     """
     shape = tuple(preds.shape)
     if len(shape) != 2 or shape[1] != 1000:
@@ -133,7 +143,28 @@ def decode_predictions(preds, top=5):
 
 def obtain_input_shape(input_shape, default_size, min_size, data_format, require_flatten, weights=None):
     """The model's input shape (channels included) from the user's ``input_shape``, checked: 3
-    channels for ImageNet weights, each side at least ``min_size``, a static shape with a top."""
+    channels for ImageNet weights, each side at least ``min_size``, a static shape with a top.
+
+    Arguments:
+        input_shape: the shape the user asked for (without the batch axis), or ``None``.
+        default_size: the side of the default square shape (the one ImageNet weights were trained at).
+        min_size: the smallest side allowed.
+        data_format: ``"channels_last"`` or ``"channels_first"``: where the channels are.
+        require_flatten: whether the model has its top (then the shape must be static; with ImageNet
+            weights it must be the default one).
+        weights: ``"imagenet"``, ``None`` or a file path; other than ``"imagenet"``, an input with
+            neither 1 nor 3 channels only warns.
+
+    Returns:
+        The input shape as a tuple of three entries: ``input_shape`` when given, else the default
+        ``(default_size, default_size, 3)`` with a top and ``(None, None, 3)`` without one (channels
+        first under ``"channels_first"``).
+
+    Raises:
+        ValueError: when ``input_shape`` is not three entries, has a side below ``min_size``, lacks 3
+            channels with ImageNet weights, differs from the default with ImageNet weights and a top,
+            or is not static with a top.
+    """
     channels_last = data_format == "channels_last"
     if weights != "imagenet" and input_shape and len(input_shape) == 3:
         channels = input_shape[-1] if channels_last else input_shape[0]
@@ -170,7 +201,16 @@ def obtain_input_shape(input_shape, default_size, min_size, data_format, require
 
 def correct_pad(inputs, kernel_size):
     """Zero padding ``((top, bottom), (left, right))`` that makes a strided "valid" convolution
-    sample like TensorFlow's "same" one (the extra pixel goes bottom/right)."""
+    sample like TensorFlow's "same" one (the extra pixel goes bottom/right).
+
+    Arguments:
+        inputs: the 4D tensor about to be convolved (its static height and width are read, in the
+            global image data format).
+        kernel_size: the convolution's kernel size, an int or a pair.
+
+    Returns:
+        The padding, for ``ZeroPadding2D(padding=...)``.
+    """
     first = 2 if dlx.backend.image_data_format() == "channels_first" else 1
     size = inputs.shape[first:first + 2]
     if isinstance(kernel_size, int):
@@ -181,7 +221,15 @@ def correct_pad(inputs, kernel_size):
 
 
 def validate_activation(classifier_activation, weights):
-    """Pretrained weights allow only ``None`` or ``"softmax"`` as the classifier activation."""
+    """Pretrained weights allow only ``None`` or ``"softmax"`` as the classifier activation.
+
+    Arguments:
+        classifier_activation: the activation asked for (anything ``dlx.activations.get`` takes).
+        weights: the model's ``weights`` argument; with ``None`` any activation is allowed.
+
+    Raises:
+        ValueError: when weights are loaded and the activation is neither ``None`` nor softmax.
+    """
     if weights is None:
         return
     act = dlx.activations.get(classifier_activation)

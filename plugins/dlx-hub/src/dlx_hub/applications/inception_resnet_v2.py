@@ -12,7 +12,22 @@ WEIGHTS_HASHES = ("e693bd0210a403b3192acc6073ad2e96", "d19885ff4a710c122648d3b5c
 
 
 def conv2d_bn(x, filters, kernel_size, strides=1, padding="same", activation="relu", use_bias=False, name=None):
-    """Convolution, then (without a bias) batch normalization without scale, then ``activation``."""
+    """Convolution, then (without a bias) batch normalization without scale, then ``activation``.
+
+    Arguments:
+        x: the input tensor (symbolic).
+        filters: the convolution's filters.
+        kernel_size: the convolution's kernel size (an int or a pair).
+        strides: the convolution's strides.
+        padding: ``"same"`` or ``"valid"``.
+        activation: the activation after it (``None``: none).
+        use_bias: give the convolution a bias, and then no batch normalization.
+        name: the convolution's name; the normalization and the activation take it with ``_bn`` and ``_ac``
+            appended (``None``: automatic names).
+
+    Returns:
+        The output tensor.
+    """
     x = layers.Conv2D(filters, kernel_size, strides=strides, padding=padding, use_bias=use_bias, name=name)(x)
     if not use_bias:
         axis = 1 if dlx.backend.image_data_format() == "channels_first" else 3
@@ -24,7 +39,12 @@ def conv2d_bn(x, filters, kernel_size, strides=1, padding="same", activation="re
 
 @dlx.saving.register_serializable("dlx_hub")
 class CustomScaleLayer(layers.Layer):
-    """``inputs[0] + inputs[1] * scale``: the scaled residual of an Inception-ResNet block."""
+    """``inputs[0] + inputs[1] * scale``: the scaled residual of an Inception-ResNet block.
+
+    Arguments:
+        scale: the factor of the residual (``inputs[1]``).
+        **kwargs: base layer arguments (``name``, ``dtype``...).
+    """
 
     def __init__(self, scale, **kwargs):
         super().__init__(**kwargs)
@@ -46,7 +66,21 @@ _BRANCHES = {  # per branch: (filters, kernel) convolutions in sequence
 
 def inception_resnet_block(x, scale, block_type, block_idx, activation="relu"):
     """An Inception-ResNet block: parallel branches, concatenated, projected (1x1, with bias) and
-    added to ``x`` scaled by ``scale``."""
+    added to ``x`` scaled by ``scale``.
+
+    Arguments:
+        x: the input tensor (symbolic).
+        scale: the factor of the projected branches before they are added to ``x``.
+        block_type: ``"block35"``, ``"block17"`` or ``"block8"`` (the 35x35, 17x17 and 8x8 block layouts).
+        block_idx: the block's index, used in its layers' names (``{block_type}_{block_idx}_...``).
+        activation: the activation after the sum (``None``: none).
+
+    Returns:
+        The block's output tensor.
+
+    Raises:
+        ValueError: for another ``block_type``.
+    """
     if block_type not in _BRANCHES:
         raise ValueError(f"block_type must be one of 'block35', 'block17', 'block8'; got block_type={block_type!r}")
     branches = []
@@ -67,11 +101,35 @@ def inception_resnet_block(x, scale, block_type, block_idx, activation="relu"):
 
 def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None,
                       classes=1000, classifier_activation="softmax", name="inception_resnet_v2"):
-    """InceptionResNetV2 (55.9M parameters with the top; 299x299 inputs, at least 75x75).
+    """InceptionResNetV2 (55.9M parameters with the top; 299x299 inputs scaled to ``[-1, 1]``).
 
     Arguments:
-        include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name: as for
-            :func:`dlx_hub.applications.resnet.ResNet50`.
+        include_top: end with the classifier (global average pooling and a ``classes``-way ``Dense`` layer);
+            ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)`` (``(channels,
+            height, width)`` under the channels-first image data format): each side at least 75, 3 channels
+            with ImageNet weights, no ``None`` with the top. ``None``: ``(299, 299, 3)`` with the top (the
+            only shape ImageNet weights accept there), ``(None, None, 3)`` (any size) without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        name: the model's name.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above.
     """
     _builder.check_weights(weights, include_top, classes, classifier_activation)
     _builder.check_pooling(pooling)
@@ -117,10 +175,37 @@ def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, i
 
 
 def preprocess_input(x, data_format=None):
-    """Scales pixels to ``[-1, 1]``."""
+    """Scales pixels to ``[-1, 1]`` (the ``"tf"`` mode of
+    :func:`dlx_hub.applications.imagenet_utils.preprocess_input`).
+
+    Arguments:
+        x: a NumPy array or a tensor of RGB images with pixels in ``[0, 255]``, one image (3D) or a batch
+            (4D); a float NumPy array is modified in place (an integer one is converted to ``floatx``
+            first).
+        data_format: ``"channels_last"``, ``"channels_first"`` or ``None`` (the value of
+            ``dlx.backend.image_data_format()``).
+
+    Returns:
+        The scaled images, of the same shape (float).
+
+    Raises:
+        ValueError: for another ``data_format``.
+    """
     return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
 
 
 def decode_predictions(preds, top=5):
-    """See :func:`dlx_hub.applications.imagenet_utils.decode_predictions`."""
+    """The ``top`` most likely ImageNet classes of each prediction; see
+    :func:`dlx_hub.applications.imagenet_utils.decode_predictions`.
+
+    Arguments:
+        preds: the model's outputs, an array or tensor of shape ``(samples, 1000)``.
+        top: how many classes to return for each sample.
+
+    Returns:
+        One list per sample of ``(wordnet_id, class_name, score)`` tuples, most likely first.
+
+    Raises:
+        ValueError: when ``preds`` is not of shape ``(samples, 1000)``.
+    """
     return imagenet_utils.decode_predictions(preds, top=top)

@@ -30,15 +30,40 @@ def _rows_cols(shape):
 
 def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet", input_tensor=None, pooling=None,
                 classes=1000, classifier_activation="softmax", name=None):
-    """MobileNetV2 (3.5M parameters at alpha=1 with the top).
+    """MobileNetV2 (3.5M parameters at alpha=1 with the top; inputs scaled to ``[-1, 1]``).
 
     Arguments:
-        input_shape: ``(height, width, channels)``; ImageNet weights exist for square 96, 128,
-            160, 192 and 224 inputs.
-        alpha: width multiplier (0.35, 0.5, 0.75, 1.0, 1.3 or 1.4 with ImageNet weights).
-        include_top, weights, input_tensor, pooling, classes, classifier_activation: as for
-            :func:`dlx_hub.applications.resnet.ResNet50`.
-        name: the model's name (default ``mobilenetv2_{alpha:0.2f}_{rows}``).
+        input_shape: the image shape without the batch axis, ``(height, width, channels)``: each side at
+            least 32, 3 channels with ImageNet weights, no ``None`` with the top, and the shape of a given
+            ``input_tensor``. ``None``: the ``input_tensor``'s size when it is a supported square, else
+            ``(224, 224, 3)`` with the top and ``(None, None, 3)`` without it. ImageNet weights exist for
+            square 96, 128, 160, 192 and 224 inputs. With ImageNet weights and any other input size, a
+            warning says so and the 224x224 weights are loaded.
+        alpha: the width multiplier: every layer's filters are multiplied by it (0.35, 0.5, 0.75, 1.0, 1.3
+            or 1.4 with ImageNet weights).
+        include_top: end with the classifier (global average pooling and a ``classes``-way ``Dense`` layer);
+            ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a symbolic tensor (such as another model's output) to use as the image input; ``None``
+            creates a new ``Input``.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        name: the model's name (``None``: ``mobilenetv2_{alpha:0.2f}_{rows}``).
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above, an ``alpha`` ImageNet weights do not exist for
+            (with them), or an ``input_tensor`` that is not symbolic or does not fit ``input_shape``.
     """
     _builder.check_weights(weights, include_top, classes, classifier_activation)
     _builder.check_pooling(pooling)
@@ -124,10 +149,37 @@ def _inverted_res_block(inputs, expansion, stride, alpha, filters, block_id, axi
 
 
 def preprocess_input(x, data_format=None):
-    """Scales pixels to ``[-1, 1]``."""
+    """Scales pixels to ``[-1, 1]`` (the ``"tf"`` mode of
+    :func:`dlx_hub.applications.imagenet_utils.preprocess_input`).
+
+    Arguments:
+        x: a NumPy array or a tensor of RGB images with pixels in ``[0, 255]``, one image (3D) or a batch
+            (4D); a float NumPy array is modified in place (an integer one is converted to ``floatx``
+            first).
+        data_format: ``"channels_last"``, ``"channels_first"`` or ``None`` (the value of
+            ``dlx.backend.image_data_format()``).
+
+    Returns:
+        The scaled images, of the same shape (float).
+
+    Raises:
+        ValueError: for another ``data_format``.
+    """
     return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
 
 
 def decode_predictions(preds, top=5):
-    """See :func:`dlx_hub.applications.imagenet_utils.decode_predictions`."""
+    """The ``top`` most likely ImageNet classes of each prediction; see
+    :func:`dlx_hub.applications.imagenet_utils.decode_predictions`.
+
+    Arguments:
+        preds: the model's outputs, an array or tensor of shape ``(samples, 1000)``.
+        top: how many classes to return for each sample.
+
+    Returns:
+        One list per sample of ``(wordnet_id, class_name, score)`` tuples, most likely first.
+
+    Raises:
+        ValueError: when ``preds`` is not of shape ``(samples, 1000)``.
+    """
     return imagenet_utils.decode_predictions(preds, top=top)

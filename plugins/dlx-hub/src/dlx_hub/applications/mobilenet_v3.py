@@ -90,7 +90,52 @@ def _inverted_res_block(x, expansion, filters, kernel_size, stride, se_ratio, ac
 def MobileNetV3(blocks, last_point_ch, input_shape=None, alpha=1.0, model_type="large", minimalistic=False,
                 include_top=True, weights="imagenet", input_tensor=None, classes=1000, pooling=None,
                 dropout_rate=0.2, classifier_activation="softmax", include_preprocessing=True, name=None):
-    """A MobileNetV3 from its block table (``_SMALL`` or ``_LARGE``)."""
+    """A MobileNetV3 from its block table (``_SMALL`` or ``_LARGE``).
+
+    Arguments:
+        blocks: the inverted residual blocks, one tuple each: ``(expansion, filters, kernel, stride,
+            squeeze_excite, activation)``, where kernel ``"k"`` and activation ``"a"`` stand for the model's
+            own (see ``minimalistic``).
+        last_point_ch: the channels of the top's first 1x1 convolution (multiplied by ``alpha`` when ``alpha
+            > 1``).
+        input_shape: the image shape without the batch axis, ``(height, width, channels)``, each side at
+            least 32. ``None``: the size of a given ``input_tensor``, else ``(None, None, 3)`` (any size,
+            with or without the top). The ImageNet weights are for 224x224 inputs; with any other size a
+            warning says so.
+        alpha: the width multiplier of the blocks' filters (0.75 or 1.0 with ImageNet weights, 1.0 when
+            ``minimalistic``).
+        model_type: ``"small"`` or ``"large"``: which published weights ``weights="imagenet"`` loads.
+        minimalistic: use 3x3 kernels and ReLU throughout, without squeeze-and-excitation (hard-swish and
+            5x5 kernels otherwise).
+        include_top: end with the classifier (global average pooling, a 1x1 convolution, dropout, a
+            ``classes``-way 1x1 convolution and the activation); ``False`` ends with the last feature map
+            instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input (a symbolic one is used as it is); ``None`` creates
+            a new ``Input``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        dropout_rate: the dropout rate in the top (0: no dropout layer).
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        include_preprocessing: begin with a ``Rescaling`` layer from ``[0, 255]`` to ``[-1, 1]``, so that
+            the model takes raw pixels.
+        name: the model's name.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above, an ``alpha`` ImageNet weights do not exist for
+            (with them), an ``input_shape`` below 32x32, or an ``input_tensor`` that does not fit
+            ``input_shape``.
+    """
     _builder.check_weights(weights, include_top, classes, classifier_activation)
     _builder.check_pooling(pooling)
     channels_last = dlx.backend.image_data_format() == "channels_last"
@@ -159,13 +204,42 @@ def MobileNetV3Small(input_shape=None, alpha=1.0, minimalistic=False, include_to
     """MobileNetV3Small (2.55M parameters with the top); takes pixels in ``[0, 255]``.
 
     Arguments:
-        input_shape: ``(height, width, channels)``, at least 32x32 (ImageNet weights: 224x224).
-        alpha: width multiplier (0.75 or 1.0 with ImageNet weights).
-        minimalistic: 3x3 kernels, ReLU and no squeeze-and-excitation.
-        dropout_rate: dropout before the classifier.
-        include_preprocessing: begin with a ``Rescaling`` layer from ``[0, 255]`` to ``[-1, 1]``.
-        include_top, weights, input_tensor, classes, pooling, classifier_activation, name: as
-            for :func:`dlx_hub.applications.resnet.ResNet50`.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)``, each side at
+            least 32. ``None``: the size of a given ``input_tensor``, else ``(None, None, 3)`` (any size,
+            with or without the top). The ImageNet weights are for 224x224 inputs; with any other size a
+            warning says so.
+        alpha: the width multiplier of the blocks' filters (0.75 or 1.0 with ImageNet weights, 1.0 when
+            ``minimalistic``).
+        minimalistic: use 3x3 kernels and ReLU throughout, without squeeze-and-excitation (hard-swish and
+            5x5 kernels otherwise).
+        include_top: end with the classifier (global average pooling, a 1x1 convolution, dropout, a
+            ``classes``-way 1x1 convolution and the activation); ``False`` ends with the last feature map
+            instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input (a symbolic one is used as it is); ``None`` creates
+            a new ``Input``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        dropout_rate: the dropout rate in the top (0: no dropout layer).
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        include_preprocessing: begin with a ``Rescaling`` layer from ``[0, 255]`` to ``[-1, 1]``, so that
+            the model takes raw pixels.
+        name: the model's name.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above, an ``alpha`` ImageNet weights do not exist for
+            (with them), an ``input_shape`` below 32x32, or an ``input_tensor`` that does not fit
+            ``input_shape``.
     """
     return MobileNetV3(_SMALL, 1024, input_shape, alpha, "small", minimalistic, include_top, weights, input_tensor,
                        classes, pooling, dropout_rate, classifier_activation, include_preprocessing, name=name)
@@ -174,16 +248,75 @@ def MobileNetV3Small(input_shape=None, alpha=1.0, minimalistic=False, include_to
 def MobileNetV3Large(input_shape=None, alpha=1.0, minimalistic=False, include_top=True, weights="imagenet",
                      input_tensor=None, classes=1000, pooling=None, dropout_rate=0.2,
                      classifier_activation="softmax", include_preprocessing=True, name="MobileNetV3Large"):
-    """MobileNetV3Large (5.51M parameters with the top); arguments as :func:`MobileNetV3Small`."""
+    """MobileNetV3Large (5.51M parameters with the top); takes pixels in ``[0, 255]``.
+
+    Arguments:
+        input_shape: the image shape without the batch axis, ``(height, width, channels)``, each side at
+            least 32. ``None``: the size of a given ``input_tensor``, else ``(None, None, 3)`` (any size,
+            with or without the top). The ImageNet weights are for 224x224 inputs; with any other size a
+            warning says so.
+        alpha: the width multiplier of the blocks' filters (0.75 or 1.0 with ImageNet weights, 1.0 when
+            ``minimalistic``).
+        minimalistic: use 3x3 kernels and ReLU throughout, without squeeze-and-excitation (hard-swish and
+            5x5 kernels otherwise).
+        include_top: end with the classifier (global average pooling, a 1x1 convolution, dropout, a
+            ``classes``-way 1x1 convolution and the activation); ``False`` ends with the last feature map
+            instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input (a symbolic one is used as it is); ``None`` creates
+            a new ``Input``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        dropout_rate: the dropout rate in the top (0: no dropout layer).
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        include_preprocessing: begin with a ``Rescaling`` layer from ``[0, 255]`` to ``[-1, 1]``, so that
+            the model takes raw pixels.
+        name: the model's name.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above, an ``alpha`` ImageNet weights do not exist for
+            (with them), an ``input_shape`` below 32x32, or an ``input_tensor`` that does not fit
+            ``input_shape``.
+    """
     return MobileNetV3(_LARGE, 1280, input_shape, alpha, "large", minimalistic, include_top, weights, input_tensor,
                        classes, pooling, dropout_rate, classifier_activation, include_preprocessing, name=name)
 
 
 def preprocess_input(x, data_format=None):
-    """The identity: MobileNetV3 rescales its inputs itself (``include_preprocessing``)."""
+    """The identity: MobileNetV3 rescales its inputs itself (``include_preprocessing``).
+
+    Arguments:
+        x: a batch of images (or one image) with pixels in ``[0, 255]``; any array or tensor.
+        data_format: not used (accepted for the common signature).
+
+    Returns:
+        ``x``, unchanged.
+    """
     return x
 
 
 def decode_predictions(preds, top=5):
-    """See :func:`dlx_hub.applications.imagenet_utils.decode_predictions`."""
+    """The ``top`` most likely ImageNet classes of each prediction; see
+    :func:`dlx_hub.applications.imagenet_utils.decode_predictions`.
+
+    Arguments:
+        preds: the model's outputs, an array or tensor of shape ``(samples, 1000)``.
+        top: how many classes to return for each sample.
+
+    Returns:
+        One list per sample of ``(wordnet_id, class_name, score)`` tuples, most likely first.
+
+    Raises:
+        ValueError: when ``preds`` is not of shape ``(samples, 1000)``.
+    """
     return imagenet_utils.decode_predictions(preds, top=top)

@@ -30,7 +30,47 @@ def _conv1x1(filters, name):
 def NASNet(input_shape=None, penultimate_filters=4032, num_blocks=6, stem_block_filters=96, skip_reduction=True,
            filter_multiplier=2, include_top=True, weights="imagenet", input_tensor=None, pooling=None, classes=1000,
            default_size=None, classifier_activation="softmax", name="NASNet"):
-    """A NASNet-A with ``num_blocks`` normal cells between its reductions."""
+    """A NASNet-A with ``num_blocks`` normal cells between its reductions.
+
+    Arguments:
+        input_shape: the image shape without the batch axis, ``(height, width, channels)``: each side at
+            least 32, 3 channels and no ``None`` with ImageNet weights, no ``None`` with the top. ``None``:
+            ``(default_size, default_size, 3)`` with the top, ``(None, None, 3)`` (any size) without it.
+        penultimate_filters: the channels of the last feature map (every cell's width follows from it); a
+            multiple of ``24 * filter_multiplier ** 2``.
+        num_blocks: the normal cells after the stem and after each of the two reductions.
+        stem_block_filters: the filters of the first convolution.
+        skip_reduction: ``True``: the first normal cell after a reduction takes as its second input the one
+            the last cell before the reduction took (NASNetLarge); ``False``: the reduction cell's input
+            (NASNetMobile).
+        filter_multiplier: the factor by which each reduction widens the cells.
+        include_top: end with the classifier (global average pooling and a ``classes``-way ``Dense`` layer);
+            ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        default_size: the side of the default input shape (``None``: 331); ImageNet weights exist for 224
+            (NASNetMobile) and 331 (NASNetLarge).
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        name: the model's name.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above, an ``input_shape`` with ``None`` together with
+            ImageNet weights, a ``penultimate_filters`` that does not divide, or when the image data format
+            is channels-first (only channels-last is supported).
+    """
     if dlx.backend.image_data_format() == "channels_first":
         raise ValueError("NASNet supports only the channels_last image data format (as in Keras); "
                          "call dlx.backend.set_image_data_format('channels_last')")
@@ -81,12 +121,36 @@ def NASNet(input_shape=None, penultimate_filters=4032, num_blocks=6, stem_block_
 
 def NASNetMobile(input_shape=None, include_top=True, weights="imagenet", input_tensor=None, pooling=None,
                  classes=1000, classifier_activation="softmax", name="nasnet_mobile"):
-    """NASNetMobile (5.3M parameters with the top; 224x224 inputs).
+    """NASNetMobile (5.3M parameters with the top; 224x224 inputs scaled to ``[-1, 1]``, channels-last only).
 
     Arguments:
-        input_shape, include_top, weights, input_tensor, pooling, classes, classifier_activation, name: as for
-            :func:`dlx_hub.applications.resnet.ResNet50` (without the top and an ``input_shape``, the
-            input is 224x224, as in Keras).
+        input_shape: the image shape without the batch axis, ``(height, width, channels)``: each side at
+            least 32, 3 channels and no ``None`` with ImageNet weights, no ``None`` with the top. ``None``:
+            ``(224, 224, 3)`` with the top, ``(224, 224, 3)`` too (as in Keras) without it.
+        include_top: end with the classifier (global average pooling and a ``classes``-way ``Dense`` layer);
+            ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        name: the model's name.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above, an ``input_shape`` with ``None`` together with
+            ImageNet weights, or when the image data format is channels-first (only channels-last is
+            supported).
     """
     if not include_top and input_shape is None:
         input_shape = (224, 224, 3)
@@ -98,7 +162,37 @@ def NASNetMobile(input_shape=None, include_top=True, weights="imagenet", input_t
 
 def NASNetLarge(input_shape=None, include_top=True, weights="imagenet", input_tensor=None, pooling=None,
                 classes=1000, classifier_activation="softmax", name="nasnet_large"):
-    """NASNetLarge (88.9M parameters with the top; 331x331 inputs); arguments as :func:`NASNetMobile`."""
+    """NASNetLarge (88.9M parameters with the top; 331x331 inputs scaled to ``[-1, 1]``, channels-last only).
+
+    Arguments:
+        input_shape: the image shape without the batch axis, ``(height, width, channels)``: each side at
+            least 32, 3 channels and no ``None`` with ImageNet weights, no ``None`` with the top. ``None``:
+            ``(331, 331, 3)`` with the top, ``(None, None, 3)`` (any size) without it.
+        include_top: end with the classifier (global average pooling and a ``classes``-way ``Dense`` layer);
+            ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        name: the model's name.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above, an ``input_shape`` with ``None`` together with
+            ImageNet weights, or when the image data format is channels-first (only channels-last is
+            supported).
+    """
     return NASNet(input_shape, penultimate_filters=4032, num_blocks=6, stem_block_filters=96, skip_reduction=True,
                   filter_multiplier=2, include_top=include_top, weights=weights, input_tensor=input_tensor,
                   pooling=pooling, classes=classes, default_size=331, classifier_activation=classifier_activation,
@@ -191,10 +285,37 @@ def _reduction_a_cell(ip, p, filters, block_id=None):
 
 
 def preprocess_input(x, data_format=None):
-    """Scales pixels to ``[-1, 1]``."""
+    """Scales pixels to ``[-1, 1]`` (the ``"tf"`` mode of
+    :func:`dlx_hub.applications.imagenet_utils.preprocess_input`).
+
+    Arguments:
+        x: a NumPy array or a tensor of RGB images with pixels in ``[0, 255]``, one image (3D) or a batch
+            (4D); a float NumPy array is modified in place (an integer one is converted to ``floatx``
+            first).
+        data_format: ``"channels_last"``, ``"channels_first"`` or ``None`` (the value of
+            ``dlx.backend.image_data_format()``).
+
+    Returns:
+        The scaled images, of the same shape (float).
+
+    Raises:
+        ValueError: for another ``data_format``.
+    """
     return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
 
 
 def decode_predictions(preds, top=5):
-    """See :func:`dlx_hub.applications.imagenet_utils.decode_predictions`."""
+    """The ``top`` most likely ImageNet classes of each prediction; see
+    :func:`dlx_hub.applications.imagenet_utils.decode_predictions`.
+
+    Arguments:
+        preds: the model's outputs, an array or tensor of shape ``(samples, 1000)``.
+        top: how many classes to return for each sample.
+
+    Returns:
+        One list per sample of ``(wordnet_id, class_name, score)`` tuples, most likely first.
+
+    Raises:
+        ValueError: when ``preds`` is not of shape ``(samples, 1000)``.
+    """
     return imagenet_utils.decode_predictions(preds, top=top)

@@ -26,7 +26,44 @@ def _bn(name):
 
 def ResNet(stack_fn, preact, use_bias, include_top=True, weights="imagenet", input_tensor=None, input_shape=None,
            pooling=None, classes=1000, classifier_activation="softmax", name="resnet", weights_name=None):
-    """A ResNet whose residual stages ``stack_fn`` builds; ``preact`` selects the V2 layout."""
+    """A ResNet whose residual stages ``stack_fn`` builds; ``preact`` selects the V2 layout.
+
+    The stem is a 7x7 stride-2 convolution and 3x3 max pooling; V1 normalizes and activates after the
+    stem, V2 (pre-activation) after the last stage instead.
+
+    Arguments:
+        stack_fn: a function from the stem's output tensor to the last stage's output (the residual stages).
+        preact: ``True`` for the pre-activation (V2) layout.
+        use_bias: whether the stem convolution has a bias.
+        include_top: end with the classifier (global average pooling and a ``classes``-way ``Dense`` layer);
+            ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)`` (``(channels,
+            height, width)`` under the channels-first image data format): each side at least 32, 3 channels
+            with ImageNet weights, no ``None`` with the top. ``None``: ``(224, 224, 3)`` with the top (the
+            only shape ImageNet weights accept there), ``(None, None, 3)`` (any size) without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        name: the model's name.
+        weights_name: the key of the ImageNet weight files (``"resnet50"``, ``"resnet101v2"``...);
+            ``weights="imagenet"`` with any other value raises ``ValueError``.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above.
+    """
     _builder.check_weights(weights, include_top, classes, classifier_activation)
     _builder.check_pooling(pooling)
     input_shape = imagenet_utils.obtain_input_shape(input_shape, default_size=224, min_size=32,
@@ -58,7 +95,20 @@ def ResNet(stack_fn, preact, use_bias, include_top=True, weights="imagenet", inp
 
 
 def residual_block_v1(x, filters, kernel_size=3, stride=1, conv_shortcut=True, name=None):
-    """A bottleneck block: 1x1, kxk, 1x1 (x4) convolutions, post-activation."""
+    """A bottleneck block: 1x1, kxk, 1x1 (x4) convolutions, post-activation.
+
+    Arguments:
+        x: the input tensor (symbolic).
+        filters: the bottleneck filters (the output has ``4 * filters`` channels).
+        kernel_size: the size of the middle convolution's kernel.
+        stride: the stride of the first 1x1 convolution (and of the projection shortcut).
+        conv_shortcut: ``True``: a 1x1 convolution and batch normalization project the shortcut; ``False``:
+            the shortcut is ``x`` itself (it must have ``4 * filters`` channels and ``stride`` must be 1).
+        name: the prefix of its layers' names.
+
+    Returns:
+        The block's output tensor.
+    """
     if conv_shortcut:
         shortcut = layers.Conv2D(4 * filters, 1, strides=stride, name=f"{name}_0_conv")(x)
         shortcut = _bn(f"{name}_0_bn")(shortcut)
@@ -86,6 +136,9 @@ def stack_residual_blocks_v1(x, filters, blocks, stride1=2, name=None):
         blocks: how many residual blocks.
         stride1: the stride of the first block.
         name: the prefix of its layers' names.
+
+    Returns:
+        The stage's output tensor.
     """
     x = residual_block_v1(x, filters, stride=stride1, name=f"{name}_block1")
     for i in range(2, blocks + 1):
@@ -94,7 +147,20 @@ def stack_residual_blocks_v1(x, filters, blocks, stride1=2, name=None):
 
 
 def residual_block_v2(x, filters, kernel_size=3, stride=1, conv_shortcut=False, name=None):
-    """A pre-activation bottleneck block (He et al. 2016, "Identity Mappings...")."""
+    """A pre-activation bottleneck block (He et al. 2016, "Identity Mappings...").
+
+    Arguments:
+        x: the input tensor (symbolic).
+        filters: the bottleneck filters (the output has ``4 * filters`` channels).
+        kernel_size: the size of the middle convolution's kernel.
+        stride: the stride of the middle convolution (and of the shortcut).
+        conv_shortcut: ``True``: a 1x1 convolution of the pre-activated input is the shortcut; ``False``:
+            ``x`` itself, subsampled by a stride-``stride`` 1x1 max pooling when ``stride > 1``.
+        name: the prefix of its layers' names.
+
+    Returns:
+        The block's output tensor (the sum of the shortcut and the residual branch).
+    """
     preact = _bn(f"{name}_preact_bn")(x)
     preact = layers.Activation("relu", name=f"{name}_preact_relu")(preact)
     if conv_shortcut:
@@ -122,6 +188,9 @@ def stack_residual_blocks_v2(x, filters, blocks, stride1=2, name=None):
         blocks: how many residual blocks.
         stride1: the stride of the last block.
         name: the prefix of its layers' names.
+
+    Returns:
+        The stage's output tensor.
     """
     x = residual_block_v2(x, filters, conv_shortcut=True, name=f"{name}_block1")
     for i in range(2, blocks):
@@ -143,14 +212,32 @@ def ResNet50(include_top=True, weights="imagenet", input_tensor=None, input_shap
     """ResNet50 (25.6M parameters with the top; 224x224 inputs, ``preprocess_input`` "caffe").
 
     Arguments:
-        include_top: end with the 1000-way (``classes``) classifier.
-        weights: None, "imagenet" (downloaded with ``get_file``) or a weights file path.
-        input_tensor: an optional tensor to use as the image input.
-        input_shape: ``(height, width, channels)``; at least 32x32 without the top.
-        pooling: without the top: None (4D features), "avg" or "max" (2D features).
-        classes: the number of classes of the top.
-        classifier_activation: the top's activation (None or "softmax" with weights).
+        include_top: end with the classifier (global average pooling and a ``classes``-way ``Dense`` layer);
+            ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)`` (``(channels,
+            height, width)`` under the channels-first image data format): each side at least 32, 3 channels
+            with ImageNet weights, no ``None`` with the top. ``None``: ``(224, 224, 3)`` with the top (the
+            only shape ImageNet weights accept there), ``(None, None, 3)`` (any size) without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
         name: the model's name.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above.
     """
     return ResNet(_v1_stacks((3, 4, 6, 3)), False, True, include_top, weights, input_tensor, input_shape, pooling,
                   classes, classifier_activation, name=name, weights_name="resnet50")
@@ -158,24 +245,108 @@ def ResNet50(include_top=True, weights="imagenet", input_tensor=None, input_shap
 
 def ResNet101(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000,
               classifier_activation="softmax", name="resnet101"):
-    """ResNet101 (44.7M parameters); arguments as :func:`ResNet50`."""
+    """ResNet101 (44.7M parameters with the top; 224x224 inputs, ``preprocess_input`` "caffe").
+
+    Arguments:
+        include_top: end with the classifier (global average pooling and a ``classes``-way ``Dense`` layer);
+            ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)`` (``(channels,
+            height, width)`` under the channels-first image data format): each side at least 32, 3 channels
+            with ImageNet weights, no ``None`` with the top. ``None``: ``(224, 224, 3)`` with the top (the
+            only shape ImageNet weights accept there), ``(None, None, 3)`` (any size) without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        name: the model's name.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above.
+    """
     return ResNet(_v1_stacks((3, 4, 23, 3)), False, True, include_top, weights, input_tensor, input_shape, pooling,
                   classes, classifier_activation, name=name, weights_name="resnet101")
 
 
 def ResNet152(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000,
               classifier_activation="softmax", name="resnet152"):
-    """ResNet152 (60.4M parameters); arguments as :func:`ResNet50`."""
+    """ResNet152 (60.4M parameters with the top; 224x224 inputs, ``preprocess_input`` "caffe").
+
+    Arguments:
+        include_top: end with the classifier (global average pooling and a ``classes``-way ``Dense`` layer);
+            ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)`` (``(channels,
+            height, width)`` under the channels-first image data format): each side at least 32, 3 channels
+            with ImageNet weights, no ``None`` with the top. ``None``: ``(224, 224, 3)`` with the top (the
+            only shape ImageNet weights accept there), ``(None, None, 3)`` (any size) without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        name: the model's name.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above.
+    """
     return ResNet(_v1_stacks((3, 8, 36, 3)), False, True, include_top, weights, input_tensor, input_shape, pooling,
                   classes, classifier_activation, name=name, weights_name="resnet152")
 
 
 def preprocess_input(x, data_format=None):
-    """Caffe-style preprocessing (RGB to BGR, minus the ImageNet means); see
-    :func:`dlx_hub.applications.imagenet_utils.preprocess_input`."""
+    """Caffe-style preprocessing (RGB to BGR, minus the ImageNet channel means, no scaling),
+    as the ResNet weights expect; see :func:`dlx_hub.applications.imagenet_utils.preprocess_input`.
+
+    Arguments:
+        x: a NumPy array or a tensor of RGB images with pixels in ``[0, 255]``, one image (3D) or a batch
+            (4D); a float NumPy array is modified in place (an integer one is converted to ``floatx``
+            first).
+        data_format: ``"channels_last"``, ``"channels_first"`` or ``None`` (the value of
+            ``dlx.backend.image_data_format()``).
+
+    Returns:
+        The scaled images, of the same shape (float).
+
+    Raises:
+        ValueError: for another ``data_format``.
+    """
     return imagenet_utils.preprocess_input(x, data_format=data_format, mode="caffe")
 
 
 def decode_predictions(preds, top=5):
-    """See :func:`dlx_hub.applications.imagenet_utils.decode_predictions`."""
+    """The ``top`` most likely ImageNet classes of each prediction; see
+    :func:`dlx_hub.applications.imagenet_utils.decode_predictions`.
+
+    Arguments:
+        preds: the model's outputs, an array or tensor of shape ``(samples, 1000)``.
+        top: how many classes to return for each sample.
+
+    Returns:
+        One list per sample of ``(wordnet_id, class_name, score)`` tuples, most likely first.
+
+    Raises:
+        ValueError: when ``preds`` is not of shape ``(samples, 1000)``.
+    """
     return imagenet_utils.decode_predictions(preds, top=top)

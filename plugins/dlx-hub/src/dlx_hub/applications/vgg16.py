@@ -15,7 +15,40 @@ WEIGHTS_HASHES = {"vgg16": ("64373286793e3c8b2b4e3219cbf3544b", "6d6bbae143d8320
 def vgg(convs_per_block, weights_name, include_top, weights, input_tensor, input_shape, pooling, classes,
         classifier_activation, name, base_path=None):
     """Five blocks of 3x3 ReLU convolutions (64-128-256-512-512 filters) and 2x2 max pooling,
-    then two 4096-wide dense layers and the classifier."""
+    then two 4096-wide dense layers and the classifier.
+
+    Arguments:
+        convs_per_block: the number of convolutions in each of the five blocks (VGG16: ``(2, 2, 3, 3, 3)``).
+        weights_name: ``"vgg16"`` or ``"vgg19"``: which published weights ``weights="imagenet"`` loads.
+        include_top: end with the classifier (``Flatten``, two 4096-unit ReLU ``Dense`` layers and a
+            ``classes``-way ``Dense`` layer); ``False`` ends with the last feature map instead (see
+            ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)`` (``(channels,
+            height, width)`` under the channels-first image data format): each side at least 32, 3 channels
+            with ImageNet weights, no ``None`` with the top. ``None``: ``(224, 224, 3)`` with the top (the
+            only shape ImageNet weights accept there), ``(None, None, 3)`` (any size) without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        name: the model's name.
+        base_path: the URL folder of the weight files (``None``: ``BASE_WEIGHTS_PATH``).
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above.
+    """
     _builder.check_weights(weights, include_top, classes, classifier_activation)
     _builder.check_pooling(pooling)
     input_shape = imagenet_utils.obtain_input_shape(input_shape, default_size=224, min_size=32,
@@ -47,24 +80,70 @@ def VGG16(include_top=True, weights="imagenet", input_tensor=None, input_shape=N
     """VGG16 (138.4M parameters with the top; 224x224 inputs, "caffe" preprocessing).
 
     Arguments:
-        include_top: end with the three dense layers (``classes`` outputs).
-        weights: None, "imagenet" (downloaded with ``get_file``) or a weights file path.
-        input_tensor: an optional tensor to use as the image input.
-        input_shape: ``(height, width, channels)``; at least 32x32 without the top.
-        pooling: without the top: None, "avg" or "max".
-        classes: the number of classes of the top.
-        classifier_activation: the top's activation (None or "softmax" with weights).
+        include_top: end with the classifier (``Flatten``, two 4096-unit ReLU ``Dense`` layers and a
+            ``classes``-way ``Dense`` layer); ``False`` ends with the last feature map instead (see
+            ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)`` (``(channels,
+            height, width)`` under the channels-first image data format): each side at least 32, 3 channels
+            with ImageNet weights, no ``None`` with the top. ``None``: ``(224, 224, 3)`` with the top (the
+            only shape ImageNet weights accept there), ``(None, None, 3)`` (any size) without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
         name: the model's name.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above.
     """
     return vgg((2, 2, 3, 3, 3), "vgg16", include_top, weights, input_tensor, input_shape, pooling, classes,
                classifier_activation, name)
 
 
 def preprocess_input(x, data_format=None):
-    """Caffe-style preprocessing (RGB to BGR, minus the ImageNet means)."""
+    """Caffe-style preprocessing (RGB to BGR, minus the ImageNet channel means, no scaling); see
+    :func:`dlx_hub.applications.imagenet_utils.preprocess_input`.
+
+    Arguments:
+        x: a NumPy array or a tensor of RGB images with pixels in ``[0, 255]``, one image (3D) or a batch
+            (4D); a float NumPy array is modified in place (an integer one is converted to ``floatx``
+            first).
+        data_format: ``"channels_last"``, ``"channels_first"`` or ``None`` (the value of
+            ``dlx.backend.image_data_format()``).
+
+    Returns:
+        The scaled images, of the same shape (float).
+
+    Raises:
+        ValueError: for another ``data_format``.
+    """
     return imagenet_utils.preprocess_input(x, data_format=data_format, mode="caffe")
 
 
 def decode_predictions(preds, top=5):
-    """See :func:`dlx_hub.applications.imagenet_utils.decode_predictions`."""
+    """The ``top`` most likely ImageNet classes of each prediction; see
+    :func:`dlx_hub.applications.imagenet_utils.decode_predictions`.
+
+    Arguments:
+        preds: the model's outputs, an array or tensor of shape ``(samples, 1000)``.
+        top: how many classes to return for each sample.
+
+    Returns:
+        One list per sample of ``(wordnet_id, class_name, score)`` tuples, most likely first.
+
+    Raises:
+        ValueError: when ``preds`` is not of shape ``(samples, 1000)``.
+    """
     return imagenet_utils.decode_predictions(preds, top=top)

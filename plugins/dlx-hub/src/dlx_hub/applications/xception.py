@@ -35,11 +35,35 @@ def _entry_block(x, filters, block, axis, first_relu=True):
 
 def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000,
              classifier_activation="softmax", name="xception"):
-    """Xception (22.9M parameters with the top; 299x299 inputs, at least 71x71).
+    """Xception (22.9M parameters with the top; 299x299 inputs scaled to ``[-1, 1]``).
 
     Arguments:
-        include_top, weights, input_tensor, input_shape, pooling, classes, classifier_activation, name: as for
-            :func:`dlx_hub.applications.resnet.ResNet50`.
+        include_top: end with the classifier (global average pooling and a ``classes``-way ``Dense`` layer);
+            ``False`` ends with the last feature map instead (see ``pooling``).
+        weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
+            downloaded once with :func:`dlx.utils.get_file` and cached under ``models/``) or the path of an
+            existing weights file (a Keras 2 ``.h5`` file is matched to the layers by name, any other file
+            goes through ``Model.load_weights``).
+        input_tensor: a tensor to use as the image input: a symbolic tensor (such as another model's output)
+            is used as it is, a concrete one is wrapped in an ``Input``; ``None`` creates a new ``Input``.
+        input_shape: the image shape without the batch axis, ``(height, width, channels)`` (``(channels,
+            height, width)`` under the channels-first image data format): each side at least 71, 3 channels
+            with ImageNet weights, no ``None`` with the top. ``None``: ``(299, 299, 3)`` with the top (the
+            only shape ImageNet weights accept there), ``(None, None, 3)`` (any size) without it.
+        pooling: what the model outputs without the top: ``None`` the 4D feature map, ``"avg"`` or ``"max"``
+            its global average or maximum over the spatial axes, ``(batch, channels)``. Ignored with the
+            top; any other value raises ``ValueError``.
+        classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
+        classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
+            logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
+        name: the model's name.
+
+    Returns:
+        A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
+
+    Raises:
+        ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
+            ``input_shape`` that does not fit, as above.
     """
     _builder.check_weights(weights, include_top, classes, classifier_activation)
     _builder.check_pooling(pooling)
@@ -77,10 +101,37 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
 
 
 def preprocess_input(x, data_format=None):
-    """Scales pixels to ``[-1, 1]``."""
+    """Scales pixels to ``[-1, 1]`` (the ``"tf"`` mode of
+    :func:`dlx_hub.applications.imagenet_utils.preprocess_input`).
+
+    Arguments:
+        x: a NumPy array or a tensor of RGB images with pixels in ``[0, 255]``, one image (3D) or a batch
+            (4D); a float NumPy array is modified in place (an integer one is converted to ``floatx``
+            first).
+        data_format: ``"channels_last"``, ``"channels_first"`` or ``None`` (the value of
+            ``dlx.backend.image_data_format()``).
+
+    Returns:
+        The scaled images, of the same shape (float).
+
+    Raises:
+        ValueError: for another ``data_format``.
+    """
     return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
 
 
 def decode_predictions(preds, top=5):
-    """See :func:`dlx_hub.applications.imagenet_utils.decode_predictions`."""
+    """The ``top`` most likely ImageNet classes of each prediction; see
+    :func:`dlx_hub.applications.imagenet_utils.decode_predictions`.
+
+    Arguments:
+        preds: the model's outputs, an array or tensor of shape ``(samples, 1000)``.
+        top: how many classes to return for each sample.
+
+    Returns:
+        One list per sample of ``(wordnet_id, class_name, score)`` tuples, most likely first.
+
+    Raises:
+        ValueError: when ``preds`` is not of shape ``(samples, 1000)``.
+    """
     return imagenet_utils.decode_predictions(preds, top=top)

@@ -25,7 +25,16 @@ def _embedding(input_dim, output_dim, **kwargs):
 
 @dlx.saving.register_serializable("dlx_hub")
 class BertTokenizer(WordPieceTokenizer):
-    """BERT's WordPiece tokenizer with ``[CLS]``, ``[SEP]``, ``[PAD]``, ``[MASK]``, ``[UNK]``."""
+    """BERT's WordPiece tokenizer with ``[CLS]``, ``[SEP]``, ``[PAD]``, ``[MASK]``, ``[UNK]``.
+
+    Arguments:
+        tokenizer: a ``tokenizers.Tokenizer``, its JSON string, or the path of a ``tokenizer.json``.
+        special_tokens: the special tokens by attribute name (``None``: ``cls_token`` ``"[CLS]"``,
+            ``sep_token`` ``"[SEP]"``, ``pad_token`` ``"[PAD]"``, ``mask_token`` ``"[MASK]"``,
+            ``unk_token`` ``"[UNK]"``); each must be in the vocabulary.
+        **kwargs: the other :class:`~dlx_hub.tokenizers.Tokenizer` arguments (``sequence_length``,
+            ``chat_template``, ``dtype``, ``name``).
+    """
 
     DEFAULT_SPECIALS = {"cls_token": "[CLS]", "sep_token": "[SEP]", "pad_token": "[PAD]", "mask_token": "[MASK]",
                         "unk_token": "[UNK]"}
@@ -75,6 +84,21 @@ class BertBackbone(Backbone):
     Inputs: a dict with ``token_ids`` and ``padding_mask`` (``(batch, seq)``; 1 for real tokens),
     optionally ``segment_ids``. Outputs: ``{"sequence_output": (batch, seq, hidden_dim),
     "pooled_output": (batch, hidden_dim)}``. Padded positions never influence real ones.
+
+    Arguments:
+        vocabulary_size: the number of token ids.
+        num_layers: the number of transformer layers.
+        num_heads: the attention heads of each layer (they split ``hidden_dim``).
+        hidden_dim: the width of the embeddings and of every layer's output.
+        intermediate_dim: the width of each layer's feedforward (GELU) part.
+        dropout: the dropout rate after the embeddings, the attention and the feedforward parts.
+        max_sequence_length: the number of learned positions; longer inputs raise ``ValueError``.
+        num_segments: the number of segment ids (the segment embedding's size).
+        layer_norm_epsilon: the epsilon of every layer normalization.
+        **kwargs: base model arguments (``name``, ``dtype``, ``trainable``).
+
+    Raises:
+        ValueError: when ``hidden_dim`` is not divisible by ``num_heads``.
     """
 
     def __init__(self, vocabulary_size, num_layers, num_heads, hidden_dim, intermediate_dim, dropout=0.1,
@@ -177,7 +201,20 @@ class BertBackbone(Backbone):
 class BertTextEmbedderPreprocessor(Preprocessor):
     """Strings -> ``{"token_ids", "segment_ids", "padding_mask"}``: ``[CLS] text [SEP]``,
     truncated to ``sequence_length`` and padded to the longest sequence in the batch
-    (``padding="max_length"``: to ``sequence_length``)."""
+    (``padding="max_length"``: to ``sequence_length``).
+
+    Arguments:
+        tokenizer: the :class:`BertTokenizer` (required).
+        sequence_length: the longest packed sequence, ``[CLS]`` and ``[SEP]`` included (an int of at
+            least 2, or ``None``: no limit beyond the tokenizer's own ``sequence_length``).
+        padding: ``"longest"`` (pad each batch to its longest sequence) or ``"max_length"`` (always
+            to ``sequence_length``).
+
+    Raises:
+        ValueError: for a missing ``tokenizer``, a ``sequence_length`` that is not an int of at least
+            2 or ``None``, another ``padding``, or ``padding="max_length"`` without a
+            ``sequence_length``.
+    """
 
     tokenizer_cls = BertTokenizer
 

@@ -51,6 +51,17 @@ class CausalLM(Task):
     ``model(inputs)`` gives logits ``(batch, seq, vocabulary)`` for ``{"token_ids",
     "padding_mask"}``. ``generate(prompts)`` decodes with a key/value cache; the sampler is set
     by ``compile(sampler=...)`` (``"greedy"`` by default) or per call.
+
+    Arguments:
+        backbone: the decoder backbone (it provides ``logits``, ``call_with_cache`` and
+            ``decode_step``, as :class:`~dlx_hub.models.LlamaBackbone` does).
+        preprocessor: turns prompt strings into left-padded ``token_ids`` / ``padding_mask`` and
+            detokenizes the output; ``None`` limits ``generate`` to preprocessed dict inputs.
+        **kwargs: base model arguments (``name``, ``dtype``, ``trainable``).
+
+    Raises:
+        ValueError: when ``backbone`` is ``None``.
+        TypeError: when ``backbone`` is not the subclass's ``backbone_cls``.
     """
 
     def __init__(self, backbone=None, preprocessor=None, **kwargs):

@@ -53,6 +53,14 @@ class _MBConv(layers.Layer):
 class EfficientNetLiteBackbone(Backbone):
     """EfficientNet-Lite0 features: ``(batch, H, W, 3)`` scaled images -> ``(batch, H/32, W/32,
     1280)``. TensorFlow-style "same" padding (the extra pixel bottom/right), BatchNorm eps 1e-3.
+
+    Arguments:
+        stages: the MBConv stages, one ``(repeats, kernel, stride, expand_ratio, in_filters,
+            out_filters)`` tuple each (the first block of a stage has its stride and input width,
+            the others stride 1); the default is Lite0's seven stages.
+        stem_filters: the filters of the stride-2 3x3 stem convolution.
+        head_filters: the filters of the final 1x1 convolution (the output's channels).
+        **kwargs: base model arguments (``name``, ``dtype``, ``trainable``).
     """
 
     def __init__(self, stages=LITE0_STAGES, stem_filters=32, head_filters=1280, **kwargs):
@@ -117,7 +125,15 @@ class EfficientNetLiteBackbone(Backbone):
 
 @dlx.saving.register_serializable("dlx_hub")
 class ImageClassifierPreprocessor:
-    """Images (uint8 or float, ``(batch, H, W, 3)``, RGB) -> ``(x - offset) / scale`` float32."""
+    """Images (uint8 or float, ``(batch, H, W, 3)``, RGB) -> ``(x - offset) / scale`` float32.
+
+    Arguments:
+        offset: subtracted from every pixel value.
+        scale: what the shifted values are divided by (non-zero).
+
+    Raises:
+        ValueError: when ``scale`` is zero.
+    """
 
     tokenizer_cls = None
 
@@ -146,7 +162,20 @@ class ImageClassifier(Task):
     """Backbone features -> global average pooling -> dropout -> ``Dense(num_classes)`` logits
     (``activation=None``) or probabilities (``activation="softmax"``).
 
-    ``classifier.predict(images)`` on raw images runs the preprocessor first.
+    ``classifier.predict(images)`` on raw (uint8) images runs the preprocessor first.
+
+    Arguments:
+        backbone: the image backbone, with a ``head_filters`` attribute (its output channels), such
+            as :class:`EfficientNetLiteBackbone`.
+        preprocessor: an :class:`ImageClassifierPreprocessor` that ``predict`` applies to uint8
+            images, or ``None``.
+        num_classes: the number of classes (a positive int).
+        dropout: the dropout rate before the head.
+        activation: the head's activation (``None``: logits).
+        **kwargs: base model arguments (``name``, ``dtype``, ``trainable``).
+
+    Raises:
+        ValueError: when ``backbone`` is missing or ``num_classes`` is not a positive int.
     """
 
     def __init__(self, backbone=None, preprocessor=None, num_classes: int = 1000, dropout: float = 0.2,
@@ -180,7 +209,21 @@ class ImageClassifier(Task):
 
 @dlx.saving.register_serializable("dlx_hub")
 class EfficientNetLiteImageClassifier(ImageClassifier):
-    """An :class:`ImageClassifier` on an :class:`EfficientNetLiteBackbone`."""
+    """An :class:`ImageClassifier` on an :class:`EfficientNetLiteBackbone`.
+
+    Arguments:
+        backbone: the :class:`EfficientNetLiteBackbone`.
+        preprocessor: an :class:`ImageClassifierPreprocessor` that ``predict`` applies to uint8
+            images, or ``None``.
+        num_classes: the number of classes (a positive int).
+        dropout: the dropout rate before the head.
+        activation: the head's activation (``None``: logits).
+        **kwargs: base model arguments (``name``, ``dtype``, ``trainable``).
+
+    Raises:
+        ValueError: when ``backbone`` is missing or ``num_classes`` is not a positive int.
+        TypeError: when ``backbone`` is not an :class:`EfficientNetLiteBackbone`.
+    """
 
     backbone_cls = EfficientNetLiteBackbone
     preprocessor_cls = ImageClassifierPreprocessor

@@ -25,7 +25,19 @@ def _embedding(input_dim, output_dim, **kwargs):
 @dlx.saving.register_serializable("dlx_hub")
 class LlamaTokenizer(BytePairTokenizer):
     """The Llama-family byte-level BPE tokenizer; ``start_token`` (BOS), ``end_token`` (EOS),
-    ``pad_token``; ``add_start_token`` says whether prompts begin with BOS."""
+    ``pad_token``; ``add_start_token`` says whether prompts begin with BOS.
+
+    Arguments:
+        tokenizer: a ``tokenizers.Tokenizer``, its JSON string, or the path of a ``tokenizer.json``
+            (or ``None`` with ``vocabulary`` and ``merges`` in ``**kwargs``).
+        special_tokens: the special tokens by attribute name (``start_token``, ``end_token``,
+            ``pad_token``, ``unk_token``); each must be in the vocabulary. ``None``: none.
+        add_start_token: whether :class:`~dlx_hub.models.LlamaCausalLMPreprocessor` puts the start
+            token before each prompt.
+        **kwargs: the other :class:`~dlx_hub.tokenizers.BytePairTokenizer` and
+            :class:`~dlx_hub.tokenizers.Tokenizer` arguments (``vocabulary``, ``merges``,
+            ``add_prefix_space``, ``sequence_length``, ``chat_template``, ``dtype``, ``name``...).
+    """
 
     def __init__(self, tokenizer=None, special_tokens=None, add_start_token: bool = False, **kwargs):
         super().__init__(tokenizer=tokenizer, special_tokens=special_tokens, **kwargs)
@@ -108,7 +120,28 @@ def _rope(x, cos, sin):
 class LlamaBackbone(Backbone):
     """A Llama decoder. Inputs: ``{"token_ids", "padding_mask"}`` (``(batch, seq)``; left padding
     allowed: positions count real tokens only). Output: the final-normalised hidden states
-    ``(batch, seq, hidden_dim)``. :meth:`call_with_cache` runs incremental decoding."""
+    ``(batch, seq, hidden_dim)``. :meth:`call_with_cache` runs incremental decoding.
+
+    Arguments:
+        vocabulary_size: the number of token ids.
+        num_layers: the number of decoder layers.
+        num_query_heads: the attention (query) heads of each layer; they split ``hidden_dim``.
+        hidden_dim: the width of the embeddings and of every layer's output.
+        intermediate_dim: the width of each layer's SwiGLU feedforward part.
+        num_key_value_heads: the key/value heads (grouped-query attention; each serves
+            ``num_query_heads // num_key_value_heads`` query heads). ``None``: ``num_query_heads``.
+        rope_max_wavelength: the base of the rotary position embedding's frequencies.
+        layer_norm_epsilon: the epsilon of every RMS normalization.
+        tie_word_embeddings: compute the logits with the token embedding (``True``) or with a
+            separate ``lm_head`` layer (``False``).
+        max_sequence_length: the context length the checkpoint was made for; kept in the config,
+            not enforced (the rotary embedding needs no table).
+        **kwargs: base model arguments (``name``, ``dtype``, ``trainable``).
+
+    Raises:
+        ValueError: when ``hidden_dim`` is not divisible by ``num_query_heads`` or
+            ``num_query_heads`` not by ``num_key_value_heads``.
+    """
 
     def __init__(self, vocabulary_size, num_layers, num_query_heads, hidden_dim, intermediate_dim,
                  num_key_value_heads=None, rope_max_wavelength=10000.0, layer_norm_epsilon=1e-6,
@@ -275,13 +308,34 @@ class LlamaCausalLMPreprocessor(CausalLMPreprocessor):
     """The Llama causal-LM preprocessor: a :class:`CausalLMPreprocessor` whose tokenizer is a
     :class:`~dlx_hub.tokenizers.LlamaTokenizer` (strings to left-padded ``token_ids`` and
     ``padding_mask`` for generation).
+
+    Arguments:
+        tokenizer: the :class:`~dlx_hub.models.LlamaTokenizer` (required); when its
+            ``add_start_token`` is set, each prompt begins with its start token.
+        sequence_length: prompts longer than this keep their last ``sequence_length`` tokens (an
+            int of at least 2, or ``None``: no limit).
+
+    Raises:
+        ValueError: for a missing ``tokenizer`` or a ``sequence_length`` that is not an int of at
+            least 2 or ``None``.
     """
     tokenizer_cls = LlamaTokenizer
 
 
 @dlx.saving.register_serializable("dlx_hub")
 class LlamaCausalLM(CausalLM):
-    """A :class:`CausalLM` on a :class:`LlamaBackbone` (SmolLM2, Llama ...)."""
+    """A :class:`CausalLM` on a :class:`LlamaBackbone` (SmolLM2, Llama ...).
+
+    Arguments:
+        backbone: the :class:`LlamaBackbone`.
+        preprocessor: a :class:`LlamaCausalLMPreprocessor` for string prompts, or ``None`` (then
+            ``generate`` takes preprocessed dict inputs only).
+        **kwargs: base model arguments (``name``, ``dtype``, ``trainable``).
+
+    Raises:
+        ValueError: when ``backbone`` is ``None``.
+        TypeError: when ``backbone`` is not a :class:`LlamaBackbone`.
+    """
 
     backbone_cls = LlamaBackbone
     preprocessor_cls = LlamaCausalLMPreprocessor

@@ -10,6 +10,16 @@ class Task(dlx.Model):
 
     ``Task.from_preset`` on a generic task (``TextEmbedder``, ``CausalLM``) picks the subclass
     that fits the preset's backbone, as KerasHub does.
+
+    Arguments:
+        backbone: the task's :class:`~dlx_hub.models.Backbone` (required; an instance of
+            ``backbone_cls`` when the subclass sets one).
+        preprocessor: turns raw inputs into backbone inputs, or ``None``.
+        **kwargs: base model arguments (``name``, ``dtype``, ``trainable``).
+
+    Raises:
+        ValueError: when ``backbone`` is ``None``.
+        TypeError: when ``backbone`` is not a ``backbone_cls``.
     """
 
     backbone_cls = None

@@ -63,7 +63,21 @@ class TextClassifier(Task):
 
 @dlx.saving.register_serializable("dlx_hub")
 class BertTextClassifier(TextClassifier):
-    """A :class:`TextClassifier` on a :class:`BertBackbone`."""
+    """A :class:`TextClassifier` on a :class:`BertBackbone`.
+
+    Arguments:
+        backbone: the :class:`BertBackbone` (its ``pooled_output`` feeds the head).
+        preprocessor: a :class:`BertTextEmbedderPreprocessor` for string inputs, or ``None``
+            (then only preprocessed inputs are accepted).
+        num_classes: the number of classes (a positive int).
+        dropout: the dropout rate before the head.
+        activation: the head's activation (``None``: logits).
+        **kwargs: base model arguments (``name``, ``dtype``, ``trainable``).
+
+    Raises:
+        ValueError: when ``backbone`` is missing or ``num_classes`` is not a positive int.
+        TypeError: when ``backbone`` is not a :class:`BertBackbone`.
+    """
 
     backbone_cls = BertBackbone
     preprocessor_cls = BertTextEmbedderPreprocessor

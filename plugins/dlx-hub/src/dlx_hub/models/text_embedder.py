@@ -77,7 +77,21 @@ class TextEmbedder(Task):
 
 @dlx.saving.register_serializable("dlx_hub")
 class BertTextEmbedder(TextEmbedder):
-    """A :class:`TextEmbedder` on a :class:`BertBackbone` (all-MiniLM-L6-v2 and kin)."""
+    """A :class:`TextEmbedder` on a :class:`BertBackbone` (all-MiniLM-L6-v2 and kin).
+
+    Arguments:
+        backbone: the :class:`BertBackbone` (its ``sequence_output`` is pooled).
+        preprocessor: a :class:`BertTextEmbedderPreprocessor` for string inputs (``embed``,
+            ``predict`` on strings), or ``None``.
+        pooling: ``"mean"`` (over real tokens), ``"cls"`` (the first token) or ``"max"`` (over real
+            tokens).
+        normalize: L2-normalise the pooled vector.
+        **kwargs: base model arguments (``name``, ``dtype``, ``trainable``).
+
+    Raises:
+        ValueError: when ``backbone`` is missing or for another ``pooling``.
+        TypeError: when ``backbone`` is not a :class:`BertBackbone`.
+    """
 
     backbone_cls = BertBackbone
     preprocessor_cls = BertTextEmbedderPreprocessor

@@ -209,7 +209,27 @@ class Tokenizer:
 
 
 class WordPieceTokenizer(Tokenizer):
-    """WordPiece (BERT family): ``[CLS]``/``[SEP]``/``[PAD]``/``[MASK]``/``[UNK]``."""
+    """WordPiece (BERT family): ``[CLS]``/``[SEP]``/``[PAD]``/``[MASK]``/``[UNK]``.
+
+    Arguments:
+        tokenizer: a ``tokenizers.Tokenizer``, its JSON string, or the path of a ``tokenizer.json``
+            (its own padding and truncation are turned off).
+        sequence_length: when set, ``tokenize`` returns a dense ``(batch, sequence_length)`` array,
+            truncated and right-padded with ``pad_token_id`` (0 without a pad token); ``None``: ragged
+            lists.
+        special_tokens: ``{"cls_token": "[CLS]", ...}``: attribute names (without ``_id``) mapped to
+            token strings that must be in the vocabulary (``None``: no special tokens).
+        chat_template: a Jinja template for ``apply_chat_template`` (Hugging Face's ``chat_template``
+            convention), or ``None``.
+        dtype: the dtype of dense outputs, ``"int32"`` or ``"int64"``.
+        name: the tokenizer's name (``None``: the class name in snake case).
+
+    Raises:
+        ValueError: without ``tokenizer``, for a ``sequence_length`` that is not a positive int, another
+            ``dtype``, or a special token that is not in the vocabulary.
+        FileNotFoundError: when ``tokenizer`` is a path to no file.
+        TypeError: when ``tokenizer`` is of another type.
+    """
 
 
 class BytePairTokenizer(Tokenizer):
@@ -220,6 +240,26 @@ class BytePairTokenizer(Tokenizer):
     (a list of ``"a b"`` strings or a path to ``vocab.bpe``; its ``#version`` header is skipped,
     every merge line is kept), with ``add_prefix_space`` and ``unsplittable_tokens`` (kept whole,
     such as ``"<|endoftext|>"``).
+
+    Arguments:
+        tokenizer: a ``tokenizers.Tokenizer``, its JSON string, or the path of a ``tokenizer.json``;
+            ``None`` to build from ``vocabulary`` and ``merges``.
+        vocabulary: a ``{token: id}`` dict or the path of a JSON file holding one (only without
+            ``tokenizer``).
+        merges: the merge rules, a list of ``"a b"`` strings (or pairs) or the path of a
+            ``vocab.bpe`` file (only without ``tokenizer``).
+        add_prefix_space: when built from ``vocabulary`` and ``merges``, put a space before the text
+            so that its first word is encoded like the others.
+        unsplittable_tokens: when built from ``vocabulary`` and ``merges``, strings that are always
+            kept as one token (added as special tokens).
+        **kwargs: the :class:`Tokenizer` arguments (``sequence_length``, ``special_tokens``,
+            ``chat_template``, ``dtype``, ``name``).
+
+    Raises:
+        ValueError: when both ``tokenizer`` and ``vocabulary``/``merges`` are given, when neither
+            ``tokenizer`` nor both of ``vocabulary`` and ``merges`` are, for a merge rule that is not two
+            symbols, or for a :class:`Tokenizer` argument that does not fit.
+        TypeError: when ``vocabulary`` is neither a dict nor a path.
     """
 
     def __init__(self, tokenizer=None, vocabulary=None, merges=None, add_prefix_space: bool = False,
@@ -259,7 +299,27 @@ def _byte_level_bpe(vocabulary, merges, add_prefix_space, unsplittable_tokens):
 
 
 class SentencePieceTokenizer(Tokenizer):
-    """Unigram / SentencePiece-style vocabularies (T5, Llama 2, Gemma families)."""
+    """Unigram / SentencePiece-style vocabularies (T5, Llama 2, Gemma families).
+
+    Arguments:
+        tokenizer: a ``tokenizers.Tokenizer``, its JSON string, or the path of a ``tokenizer.json``
+            (its own padding and truncation are turned off).
+        sequence_length: when set, ``tokenize`` returns a dense ``(batch, sequence_length)`` array,
+            truncated and right-padded with ``pad_token_id`` (0 without a pad token); ``None``: ragged
+            lists.
+        special_tokens: ``{"cls_token": "[CLS]", ...}``: attribute names (without ``_id``) mapped to
+            token strings that must be in the vocabulary (``None``: no special tokens).
+        chat_template: a Jinja template for ``apply_chat_template`` (Hugging Face's ``chat_template``
+            convention), or ``None``.
+        dtype: the dtype of dense outputs, ``"int32"`` or ``"int64"``.
+        name: the tokenizer's name (``None``: the class name in snake case).
+
+    Raises:
+        ValueError: without ``tokenizer``, for a ``sequence_length`` that is not a positive int, another
+            ``dtype``, or a special token that is not in the vocabulary.
+        FileNotFoundError: when ``tokenizer`` is a path to no file.
+        TypeError: when ``tokenizer`` is of another type.
+    """
 
 
 def _as_text_list(inputs) -> list[str]:
@@ -294,8 +354,19 @@ def tokenizer_class_for(model_json: dict) -> type[Tokenizer]:
 
 
 def from_tokenizer_json(path, cls=None, **kwargs) -> Tokenizer:
-    """A dlx tokenizer from a Hugging Face ``tokenizer.json`` (special tokens guessed from its
-    post-processor and added tokens unless given)."""
+    """A dlx tokenizer from a Hugging Face ``tokenizer.json``.
+
+    Arguments:
+        path: the ``tokenizer.json`` file.
+        cls: the :class:`Tokenizer` class to build (``None``: the one that fits the file's model
+            type: :class:`WordPieceTokenizer`, :class:`BytePairTokenizer`,
+            :class:`SentencePieceTokenizer`, else :class:`Tokenizer`).
+        **kwargs: passed to the class (``special_tokens``, ``sequence_length``...); nothing is
+            guessed from the file, so special tokens are only those given here.
+
+    Returns:
+        The tokenizer.
+    """
     text = pathlib.Path(path).read_text(encoding="utf-8")
     cls = cls or tokenizer_class_for(json.loads(text))
     return cls(tokenizer=text, **kwargs)
