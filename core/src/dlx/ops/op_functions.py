@@ -24,7 +24,14 @@ _DTYPES = _dtypes_by_spelling()
 
 
 def abs(x):
-    """Absolute value, elementwise."""
+    """Absolute value, elementwise.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        ``|x|``, a tensor of ``x``'s shape and dtype.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['abs'], (x,), {})
     return _STATE.kernels['abs'](x)
@@ -111,7 +118,16 @@ def adaptive_max_pool(inputs, output_size, data_format=None):
 
 
 def add(x1, x2):
-    """``x1 + x2`` with broadcasting."""
+    """``x1 + x2`` with broadcasting.
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['add'], (x1, x2,), {})
     return _STATE.kernels['add'](x1, x2)
@@ -218,49 +234,106 @@ def arange(start, stop=None, step=None, dtype=None):
 
 
 def arccos(x):
-    """Inverse cosine."""
+    """Inverse cosine.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arccos'], (x,), {})
     return _STATE.kernels['arccos'](x)
 
 
 def arccosh(x):
-    """Inverse hyperbolic cosine."""
+    """Inverse hyperbolic cosine.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arccosh'], (x,), {})
     return _STATE.kernels['arccosh'](x)
 
 
 def arcsin(x):
-    """Inverse sine."""
+    """Inverse sine.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arcsin'], (x,), {})
     return _STATE.kernels['arcsin'](x)
 
 
 def arcsinh(x):
-    """Inverse hyperbolic sine."""
+    """Inverse hyperbolic sine.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arcsinh'], (x,), {})
     return _STATE.kernels['arcsinh'](x)
 
 
 def arctan(x):
-    """Inverse tangent."""
+    """Inverse tangent.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arctan'], (x,), {})
     return _STATE.kernels['arctan'](x)
 
 
 def arctan2(x1, x2):
-    """Angle of the point ``(x2, x1)``, elementwise, in ``[-pi, pi]``."""
+    """Angle of the point ``(x2, x1)``, elementwise, in ``[-pi, pi]``.
+
+    Arguments:
+        x1: y-coordinates.
+        x2: x-coordinates, broadcast against ``x1``.
+
+    Returns:
+        The angles in radians, a tensor of the broadcast shape in the operands' promoted dtype,
+        or ``floatx()`` when that dtype is an integer or bool one.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['arctan2'], (x1, x2,), {})
     return _STATE.kernels['arctan2'](x1, x2)
 
 
 def arctanh(x):
-    """Inverse hyperbolic tangent."""
+    """Inverse hyperbolic tangent.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arctanh'], (x,), {})
     return _STATE.kernels['arctanh'](x)
@@ -395,14 +468,29 @@ def bitcast_uint32_to_float32(x):
 
 
 def bitwise_and(x, y):
-    """Bitwise AND of integers."""
+    """Bitwise AND of integers.
+
+    Arguments:
+        x: first integer (or bool) operand.
+        y: second integer (or bool) operand, broadcast against ``x``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+    """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['bitwise_and'], (x, y,), {})
     return _STATE.kernels['bitwise_and'](x, y)
 
 
 def bitwise_invert(x):
-    """Bitwise NOT of integers."""
+    """Bitwise NOT of integers.
+
+    Arguments:
+        x: integer (or bool) tensor.
+
+    Returns:
+        ``~x``, a tensor of ``x``'s shape and dtype (for signed integers ``-x - 1``).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['bitwise_invert'], (x,), {})
     return _STATE.kernels['bitwise_invert'](x)
@@ -423,7 +511,15 @@ def bitwise_not(x):
 
 
 def bitwise_or(x, y):
-    """Bitwise OR of integers."""
+    """Bitwise OR of integers.
+
+    Arguments:
+        x: first integer (or bool) operand.
+        y: second integer (or bool) operand, broadcast against ``x``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+    """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['bitwise_or'], (x, y,), {})
     return _STATE.kernels['bitwise_or'](x, y)
@@ -437,7 +533,15 @@ def bitwise_right_shift(x, y):
 
 
 def bitwise_xor(x, y):
-    """Bitwise XOR of integers."""
+    """Bitwise XOR of integers.
+
+    Arguments:
+        x: first integer (or bool) operand.
+        y: second integer (or bool) operand, broadcast against ``x``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+    """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['bitwise_xor'], (x, y,), {})
     return _STATE.kernels['bitwise_xor'](x, y)
@@ -456,7 +560,19 @@ def broadcast_to(x, shape):
 
 
 def cast(x, dtype):
-    """Converts ``x`` to ``dtype`` (floats to ints truncate toward zero)."""
+    """Converts ``x`` to ``dtype`` (floats to ints truncate toward zero).
+
+    Arguments:
+        x: input tensor.
+        dtype: the target dtype, a name such as ``"float32"`` (or any spelling
+            ``dlx.dtypes.standardize`` accepts). Casting to ``"bool"`` maps nonzero to true.
+
+    Returns:
+        A tensor of ``x``'s shape and dtype ``dtype``.
+
+    Raises:
+        ValueError: when ``dtype`` names no dtype.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('cast', 'dtype', dtype)
     if isinstance(x, _Special):
@@ -493,7 +609,15 @@ def cdist(x, y):
 
 
 def ceil(x):
-    """Ceil of ``x``, elementwise (integers become floatx)."""
+    """Ceil of ``x``, elementwise (integers become floatx).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        The smallest integral value not below each element, as a float tensor of
+        ``x``'s shape: float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['ceil'], (x,), {})
     return _STATE.kernels['ceil'](x)
@@ -526,7 +650,18 @@ def cholesky_inverse(x, upper=False):
 
 
 def clip(x, x_min, x_max):
-    """Clips ``x`` to ``[x_min, x_max]``."""
+    """Clips ``x`` to ``[x_min, x_max]``.
+
+    Arguments:
+        x: input tensor.
+        x_min: lower bound, a scalar or a tensor broadcast against ``x``.
+        x_max: upper bound, a scalar or a tensor broadcast against ``x``; where it is below
+            ``x_min`` the result is ``x_max``.
+
+    Returns:
+        ``minimum(maximum(x, x_min), x_max)``, a tensor of the broadcast shape in the promoted
+        dtype of ``x``, ``x_min`` and ``x_max`` (Python scalar bounds take ``x``'s dtype).
+    """
     if isinstance(x, _Special) or isinstance(x_min, _Special) or isinstance(x_max, _Special):
         return _slow(_REGISTRY['clip'], (x, x_min, x_max,), {})
     return _STATE.kernels['clip'](x, x_min, x_max)
@@ -628,14 +763,30 @@ def correlate(x1, x2, mode='valid'):
 
 
 def cos(x):
-    """Cosine (full range)."""
+    """Cosine (full range).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['cos'], (x,), {})
     return _STATE.kernels['cos'](x)
 
 
 def cosh(x):
-    """Hyperbolic cosine."""
+    """Hyperbolic cosine.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['cosh'], (x,), {})
     return _STATE.kernels['cosh'](x)
@@ -833,7 +984,16 @@ def digitize(x, bins):
 
 
 def divide(x1, x2):
-    """True division; integer inputs give floatx."""
+    """True division; integer inputs give floatx.
+
+    Arguments:
+        x1: dividend.
+        x2: divisor, broadcast against ``x1``; dividing by zero gives inf or NaN.
+
+    Returns:
+        ``x1 / x2``, a tensor of the broadcast shape in the operands' promoted dtype, or
+        ``floatx()`` when that dtype is an integer or bool one.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['divide'], (x1, x2,), {})
     return _STATE.kernels['divide'](x1, x2)
@@ -952,14 +1112,31 @@ def empty_like(x, dtype=None):
 
 
 def equal(x1, x2):
-    """``equal`` comparison with broadcasting; returns bool."""
+    """``equal`` comparison with broadcasting; returns bool.
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``; both are compared in their promoted
+            dtype.
+
+    Returns:
+        A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['equal'], (x1, x2,), {})
     return _STATE.kernels['equal'](x1, x2)
 
 
 def erf(x):
-    """Error function."""
+    """Error function.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['erf'], (x,), {})
     return _STATE.kernels['erf'](x)
@@ -973,21 +1150,46 @@ def erfc(x):
 
 
 def erfinv(x):
-    """Inverse error function."""
+    """Inverse error function.
+
+    Arguments:
+        x: input tensor with entries in ``[-1, 1]``; -1 and 1 give -inf and inf, entries outside
+            give NaN.
+
+    Returns:
+        The ``y`` with ``erf(y) == x``, a float tensor of ``x``'s shape: float inputs keep their dtype,
+        integer and bool inputs give ``floatx()``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['erfinv'], (x,), {})
     return _STATE.kernels['erfinv'](x)
 
 
 def exp(x):
-    """e**x, elementwise."""
+    """e**x, elementwise.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['exp'], (x,), {})
     return _STATE.kernels['exp'](x)
 
 
 def exp2(x):
-    """2**x, elementwise."""
+    """2**x, elementwise.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['exp2'], (x,), {})
     return _STATE.kernels['exp2'](x)
@@ -1003,7 +1205,15 @@ def expand_dims(x, axis):
 
 
 def expm1(x):
-    """exp(x) - 1, accurate near 0."""
+    """exp(x) - 1, accurate near 0.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['expm1'], (x,), {})
     return _STATE.kernels['expm1'](x)
@@ -1103,14 +1313,31 @@ def flipud(x):
 
 
 def floor(x):
-    """Floor of ``x``, elementwise (integers become floatx)."""
+    """Floor of ``x``, elementwise (integers become floatx).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        The largest integral value not above each element, as a float tensor of
+        ``x``'s shape: float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['floor'], (x,), {})
     return _STATE.kernels['floor'](x)
 
 
 def floor_divide(x1, x2):
-    """``floor(x1 / x2)`` (Python / NumPy semantics)."""
+    """``floor(x1 / x2)`` (Python / NumPy semantics).
+
+    Arguments:
+        x1: dividend.
+        x2: divisor, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['floor_divide'], (x1, x2,), {})
     return _STATE.kernels['floor_divide'](x1, x2)
@@ -1238,14 +1465,32 @@ def glu(x, axis=-1):
 
 
 def greater(x1, x2):
-    """``greater`` comparison with broadcasting; returns bool."""
+    """``greater`` comparison with broadcasting; returns bool.
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``; both are compared in their promoted
+            dtype.
+
+    Returns:
+        A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['greater'], (x1, x2,), {})
     return _STATE.kernels['greater'](x1, x2)
 
 
 def greater_equal(x1, x2):
-    """``greater_equal`` comparison with broadcasting; returns bool."""
+    """``greater_equal`` comparison with broadcasting; returns bool.
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``; both are compared in their promoted
+            dtype.
+
+    Returns:
+        A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['greater_equal'], (x1, x2,), {})
     return _STATE.kernels['greater_equal'](x1, x2)
@@ -1414,7 +1659,14 @@ def isclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 
 def isfinite(x):
-    """True where ``x`` is neither infinite nor NaN."""
+    """True where ``x`` is neither infinite nor NaN.
+
+    Arguments:
+        x: input tensor (integer inputs are always finite).
+
+    Returns:
+        A bool tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isfinite'], (x,), {})
     return _STATE.kernels['isfinite'](x)
@@ -1430,14 +1682,28 @@ def isin(x1, x2, assume_unique=False, invert=False):
 
 
 def isinf(x):
-    """True where ``x`` is +inf or -inf."""
+    """True where ``x`` is +inf or -inf.
+
+    Arguments:
+        x: input tensor (integer inputs are never infinite).
+
+    Returns:
+        A bool tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isinf'], (x,), {})
     return _STATE.kernels['isinf'](x)
 
 
 def isnan(x):
-    """True where ``x`` is NaN."""
+    """True where ``x`` is NaN.
+
+    Arguments:
+        x: input tensor (integer inputs are never NaN).
+
+    Returns:
+        A bool tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isnan'], (x,), {})
     return _STATE.kernels['isnan'](x)
@@ -1525,21 +1791,48 @@ def leaky_relu(x, negative_slope=0.2):
 
 
 def left_shift(x, y):
-    """``x << y`` (wraps around at the dtype's width)."""
+    """``x << y`` (wraps around at the dtype's width).
+
+    Arguments:
+        x: integer tensor to shift.
+        y: shift counts (non-negative integers below the dtype's bit width), broadcast against
+            ``x``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+    """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['left_shift'], (x, y,), {})
     return _STATE.kernels['left_shift'](x, y)
 
 
 def less(x1, x2):
-    """``less`` comparison with broadcasting; returns bool."""
+    """``less`` comparison with broadcasting; returns bool.
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``; both are compared in their promoted
+            dtype.
+
+    Returns:
+        A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['less'], (x1, x2,), {})
     return _STATE.kernels['less'](x1, x2)
 
 
 def less_equal(x1, x2):
-    """``less_equal`` comparison with broadcasting; returns bool."""
+    """``less_equal`` comparison with broadcasting; returns bool.
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``; both are compared in their promoted
+            dtype.
+
+    Returns:
+        A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['less_equal'], (x1, x2,), {})
     return _STATE.kernels['less_equal'](x1, x2)
@@ -1555,28 +1848,60 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
 
 
 def log(x):
-    """Natural logarithm."""
+    """Natural logarithm.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['log'], (x,), {})
     return _STATE.kernels['log'](x)
 
 
 def log10(x):
-    """Base-10 logarithm."""
+    """Base-10 logarithm.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['log10'], (x,), {})
     return _STATE.kernels['log10'](x)
 
 
 def log1p(x):
-    """log(1 + x), accurate near 0."""
+    """log(1 + x), accurate near 0.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['log1p'], (x,), {})
     return _STATE.kernels['log1p'](x)
 
 
 def log2(x):
-    """Base-2 logarithm."""
+    """Base-2 logarithm.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['log2'], (x,), {})
     return _STATE.kernels['log2'](x)
@@ -1599,7 +1924,16 @@ def log_softmax(x, axis=-1):
 
 
 def logaddexp(x1, x2):
-    """``log(exp(x1) + exp(x2))`` without overflow."""
+    """``log(exp(x1) + exp(x2))`` without overflow.
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape in the operands' promoted dtype, or ``floatx()`` when
+        that dtype is an integer or bool one.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['logaddexp'], (x1, x2,), {})
     return _STATE.kernels['logaddexp'](x1, x2)
@@ -1622,28 +1956,59 @@ def logdet(x):
 
 
 def logical_and(x1, x2):
-    """Elementwise and of truth values; returns bool."""
+    """Elementwise and of truth values; returns bool.
+
+    Arguments:
+        x1: first operand; nonzero entries count as true.
+        x2: second operand, broadcast against ``x1``; nonzero entries count as true.
+
+    Returns:
+        A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['logical_and'], (x1, x2,), {})
     return _STATE.kernels['logical_and'](x1, x2)
 
 
 def logical_not(x):
-    """Elementwise NOT of truth values; returns bool."""
+    """Elementwise NOT of truth values; returns bool.
+
+    Arguments:
+        x: input tensor; nonzero entries count as true.
+
+    Returns:
+        A bool tensor of ``x``'s shape, true where ``x`` is zero (false).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['logical_not'], (x,), {})
     return _STATE.kernels['logical_not'](x)
 
 
 def logical_or(x1, x2):
-    """Elementwise or of truth values; returns bool."""
+    """Elementwise or of truth values; returns bool.
+
+    Arguments:
+        x1: first operand; nonzero entries count as true.
+        x2: second operand, broadcast against ``x1``; nonzero entries count as true.
+
+    Returns:
+        A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['logical_or'], (x1, x2,), {})
     return _STATE.kernels['logical_or'](x1, x2)
 
 
 def logical_xor(x1, x2):
-    """Elementwise xor of truth values; returns bool."""
+    """Elementwise xor of truth values; returns bool.
+
+    Arguments:
+        x1: first operand; nonzero entries count as true.
+        x2: second operand, broadcast against ``x1``; nonzero entries count as true.
+
+    Returns:
+        A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['logical_xor'], (x1, x2,), {})
     return _STATE.kernels['logical_xor'](x1, x2)
@@ -1761,7 +2126,16 @@ def max_pool(inputs, pool_size, strides=None, padding='valid', data_format=None)
 
 
 def maximum(x1, x2):
-    """Elementwise maximum (NaN propagates)."""
+    """Elementwise maximum (NaN propagates).
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['maximum'], (x1, x2,), {})
     return _STATE.kernels['maximum'](x1, x2)
@@ -1814,7 +2188,16 @@ def min(x, axis=None, keepdims=False, initial=None):
 
 
 def minimum(x1, x2):
-    """Elementwise minimum (NaN propagates)."""
+    """Elementwise minimum (NaN propagates).
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['minimum'], (x1, x2,), {})
     return _STATE.kernels['minimum'](x1, x2)
@@ -1828,7 +2211,16 @@ def mish(x):
 
 
 def mod(x1, x2):
-    """Remainder with the sign of the divisor (Python / NumPy semantics)."""
+    """Remainder with the sign of the divisor (Python / NumPy semantics).
+
+    Arguments:
+        x1: dividend.
+        x2: divisor, broadcast against ``x1``.
+
+    Returns:
+        ``x1 - floor(x1 / x2) * x2``, a tensor of the broadcast shape in the operands' promoted
+        dtype (a Python scalar operand takes the other operand's dtype).
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['mod'], (x1, x2,), {})
     return _STATE.kernels['mod'](x1, x2)
@@ -1865,7 +2257,16 @@ def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwa
 
 
 def multiply(x1, x2):
-    """``x1 * x2`` with broadcasting."""
+    """``x1 * x2`` with broadcasting.
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['multiply'], (x1, x2,), {})
     return _STATE.kernels['multiply'](x1, x2)
@@ -1883,7 +2284,19 @@ def nadam_update(variable, gradient, m, v, m_scale, g_scale, v_scale, learning_r
 
 
 def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
-    """Replaces NaN and infinities with finite numbers."""
+    """Replaces NaN and infinities with finite numbers.
+
+    Arguments:
+        x: input tensor.
+        nan: value that replaces NaN (default 0.0).
+        posinf: value that replaces +inf (``None``: the largest finite value of ``x``'s dtype).
+        neginf: value that replaces -inf (``None``: the most negative finite value of ``x``'s
+            dtype).
+
+    Returns:
+        A tensor of ``x``'s shape and dtype with only finite values (integer inputs are
+        returned unchanged).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['nan_to_num'], (x, nan, posinf, neginf,), {})
     return _STATE.kernels['nan_to_num'](x, nan, posinf, neginf)
@@ -2052,7 +2465,14 @@ def nanvar(x, axis=None, keepdims=False):
 
 
 def negative(x):
-    """Numerical negative, elementwise."""
+    """Numerical negative, elementwise.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        ``-x``, a tensor of ``x``'s shape and dtype.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['negative'], (x,), {})
     return _STATE.kernels['negative'](x)
@@ -2099,7 +2519,16 @@ def normalize(x, axis=-1, order=2, epsilon=None):
 
 
 def not_equal(x1, x2):
-    """``not_equal`` comparison with broadcasting; returns bool."""
+    """``not_equal`` comparison with broadcasting; returns bool.
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``; both are compared in their promoted
+            dtype.
+
+    Returns:
+        A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['not_equal'], (x1, x2,), {})
     return _STATE.kernels['not_equal'](x1, x2)
@@ -2201,7 +2630,17 @@ def polar(abs_, angle):
 
 
 def power(x1, x2):
-    """``x1 ** x2``."""
+    """``x1 ** x2``.
+
+    Arguments:
+        x1: base.
+        x2: exponent, broadcast against ``x1``. With an integer result dtype a negative exponent
+            counts as 0.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['power'], (x1, x2,), {})
     return _STATE.kernels['power'](x1, x2)
@@ -2401,7 +2840,15 @@ def rearrange(tensor, pattern, **axes_lengths):
 
 
 def reciprocal(x):
-    """``1 / x``, elementwise."""
+    """``1 / x``, elementwise.
+
+    Arguments:
+        x: input tensor; zero gives a signed inf.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool inputs
+        give ``floatx()``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['reciprocal'], (x,), {})
     return _STATE.kernels['reciprocal'](x)
@@ -2503,7 +2950,16 @@ def rgb_to_hsv(images, data_format=None):
 
 
 def right_shift(x, y):
-    """``x >> y`` (arithmetic for signed, logical for unsigned)."""
+    """``x >> y`` (arithmetic for signed, logical for unsigned).
+
+    Arguments:
+        x: integer tensor to shift.
+        y: shift counts (non-negative integers below the dtype's bit width), broadcast against
+            ``x``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+    """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['right_shift'], (x, y,), {})
     return _STATE.kernels['right_shift'](x, y)
@@ -2556,14 +3012,31 @@ def rot90(array, k=1, axes=(0, 1)):
 
 
 def round(x, decimals=0):
-    """Round half to even, to ``decimals`` decimal places."""
+    """Round half to even, to ``decimals`` decimal places.
+
+    Arguments:
+        x: input tensor.
+        decimals: how many decimal places to keep (an int; a negative value rounds to tens,
+            hundreds, ...). Default 0.
+
+    Returns:
+        A tensor of ``x``'s shape and dtype.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['round'], (x, decimals,), {})
     return _STATE.kernels['round'](x, decimals)
 
 
 def rsqrt(x):
-    """``1 / sqrt(x)``, elementwise."""
+    """``1 / sqrt(x)``, elementwise.
+
+    Arguments:
+        x: input tensor; zero gives inf, negative entries give NaN.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool inputs
+        give ``floatx()``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['rsqrt'], (x,), {})
     return _STATE.kernels['rsqrt'](x)
@@ -2731,7 +3204,14 @@ def sigmoid(x):
 
 
 def sign(x):
-    """-1, 0 or 1 by the sign of ``x`` (NaN stays NaN)."""
+    """-1, 0 or 1 by the sign of ``x`` (NaN stays NaN).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A tensor of ``x``'s shape and dtype holding -1, 0 or 1 (NaN where ``x`` is NaN).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sign'], (x,), {})
     return _STATE.kernels['sign'](x)
@@ -2752,7 +3232,15 @@ def silu(x):
 
 
 def sin(x):
-    """Sine (full range)."""
+    """Sine (full range).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sin'], (x,), {})
     return _STATE.kernels['sin'](x)
@@ -2766,7 +3254,15 @@ def sinc(x):
 
 
 def sinh(x):
-    """Hyperbolic sine."""
+    """Hyperbolic sine.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sinh'], (x,), {})
     return _STATE.kernels['sinh'](x)
@@ -2913,14 +3409,29 @@ def split(x, indices_or_sections, axis=0):
 
 
 def sqrt(x):
-    """Square root, elementwise (correctly rounded class E1)."""
+    """Square root, elementwise (correctly rounded class E1).
+
+    Arguments:
+        x: input tensor; negative entries give NaN.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool inputs
+        give ``floatx()``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sqrt'], (x,), {})
     return _STATE.kernels['sqrt'](x)
 
 
 def square(x):
-    """``x * x``, elementwise."""
+    """``x * x``, elementwise.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A tensor of ``x``'s shape and dtype (integers keep their dtype and wrap on overflow).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['square'], (x,), {})
     return _STATE.kernels['square'](x)
@@ -2988,14 +3499,30 @@ def stft(x, sequence_length, sequence_stride, fft_length, window='hann', center=
 
 
 def stop_gradient(variable):
-    """Returns ``variable``'s value; no gradient flows through it."""
+    """Returns ``variable``'s value; no gradient flows through it.
+
+    Arguments:
+        variable: a tensor or variable.
+
+    Returns:
+        A tensor equal to ``variable`` (same shape and dtype) whose gradient is zero.
+    """
     if isinstance(variable, _Special):
         return _slow(_REGISTRY['stop_gradient'], (variable,), {})
     return _STATE.kernels['stop_gradient'](variable)
 
 
 def subtract(x1, x2):
-    """``x1 - x2`` with broadcasting."""
+    """``x1 - x2`` with broadcasting.
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['subtract'], (x1, x2,), {})
     return _STATE.kernels['subtract'](x1, x2)
@@ -3078,14 +3605,30 @@ def take_along_axis_grad(g, x, indices, axis):
 
 
 def tan(x):
-    """Tangent."""
+    """Tangent.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['tan'], (x,), {})
     return _STATE.kernels['tan'](x)
 
 
 def tanh(x):
-    """Hyperbolic tangent."""
+    """Hyperbolic tangent.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['tanh'], (x,), {})
     return _STATE.kernels['tanh'](x)
@@ -3186,7 +3729,14 @@ def true_divide(x1, x2):
 
 
 def trunc(x):
-    """Round toward zero, elementwise; integers and bools keep their dtype (as Keras)."""
+    """Round toward zero, elementwise; integers and bools keep their dtype (as Keras).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A tensor of ``x``'s shape and dtype (a copy for integer and bool inputs).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['trunc'], (x,), {})
     return _STATE.kernels['trunc'](x)
@@ -3356,6 +3906,20 @@ def where(condition, x1=None, x2=None):
     """``x1`` where ``condition`` holds, else ``x2``. With neither ``x1`` nor ``x2``: the indices
     of ``condition``'s nonzero entries, a tuple of int32 arrays, one per axis (its length depends
     on the data: eager only).
+
+    Arguments:
+        condition: tensor read as truth values (nonzero is true).
+        x1: values taken where ``condition`` is true, broadcast against the others
+            (``None`` together with ``x2``: the indices form).
+        x2: values taken where ``condition`` is false, broadcast against the others
+            (``None`` together with ``x1``: the indices form).
+
+    Returns:
+        A tensor of the broadcast shape of the three arguments in the promoted dtype of ``x1``
+        and ``x2``; in the indices form, a tuple of ``condition.ndim`` int32 tensors.
+
+    Raises:
+        ValueError: when only one of ``x1`` and ``x2`` is given.
     """
     if isinstance(condition, _Special) or isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['where'], (condition, x1, x2,), {})
