@@ -38,7 +38,14 @@ def abs(x):
 
 
 def absolute(x):
-    """Absolute value, elementwise (Keras's alias of ``abs``)."""
+    """Absolute value, elementwise (Keras's alias of ``abs``).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        ``|x|``, a tensor of ``x``'s shape and dtype.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['absolute'], (x,), {})
     return _STATE.kernels['absolute'](x)
@@ -159,14 +166,40 @@ def all(x, axis=None, keepdims=False):
 
 
 def allclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """True if ``isclose`` holds everywhere (a scalar bool tensor)."""
+    """True if ``isclose`` holds everywhere (a scalar bool tensor).
+
+    Arguments:
+        x1: first tensor.
+        x2: second tensor, broadcast against ``x1``; it is the reference the relative tolerance
+            scales with. Both are compared in their promoted dtype (integers and bools as floats).
+        rtol: relative tolerance (default ``1e-05``).
+        atol: absolute tolerance (default ``1e-08``).
+        equal_nan: whether NaNs in the same place count as close (default ``False``).
+
+    Returns:
+        A scalar bool tensor: whether every pair of broadcast elements is close.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['allclose'], (x1, x2, rtol, atol, equal_nan,), {})
     return _STATE.kernels['allclose'](x1, x2, rtol, atol, equal_nan)
 
 
 def amax(x, axis=None, keepdims=False):
-    """Maximum over ``axis`` (Keras's alias of ``max``; NaN propagates)."""
+    """Maximum over ``axis`` (Keras's alias of ``max``; NaN propagates).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A tensor of ``x``'s dtype: ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('amax', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -177,7 +210,21 @@ def amax(x, axis=None, keepdims=False):
 
 
 def amin(x, axis=None, keepdims=False):
-    """Minimum over ``axis`` (Keras's alias of ``min``; NaN propagates)."""
+    """Minimum over ``axis`` (Keras's alias of ``min``; NaN propagates).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A tensor of ``x``'s dtype: ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('amin', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -497,14 +544,30 @@ def bitwise_invert(x):
 
 
 def bitwise_left_shift(x, y):
-    """``x << y`` (Keras's alias of ``left_shift``)."""
+    """``x << y`` (Keras's alias of ``left_shift``).
+
+    Arguments:
+        x: integer tensor to shift.
+        y: shift counts (non-negative integers below the dtype's bit width), broadcast against
+            ``x``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+    """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['bitwise_left_shift'], (x, y,), {})
     return _STATE.kernels['bitwise_left_shift'](x, y)
 
 
 def bitwise_not(x):
-    """Bitwise NOT of integers (logical NOT of bools); Keras's alias of ``bitwise_invert``."""
+    """Bitwise NOT of integers (logical NOT of bools); Keras's alias of ``bitwise_invert``.
+
+    Arguments:
+        x: integer or bool tensor.
+
+    Returns:
+        ``~x``, a tensor of ``x``'s shape and dtype.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['bitwise_not'], (x,), {})
     return _STATE.kernels['bitwise_not'](x)
@@ -526,7 +589,16 @@ def bitwise_or(x, y):
 
 
 def bitwise_right_shift(x, y):
-    """``x >> y`` (Keras's alias of ``right_shift``)."""
+    """``x >> y`` (Keras's alias of ``right_shift``).
+
+    Arguments:
+        x: integer tensor to shift.
+        y: shift counts (non-negative integers below the dtype's bit width), broadcast against
+            ``x``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+    """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['bitwise_right_shift'], (x, y,), {})
     return _STATE.kernels['bitwise_right_shift'](x, y)
@@ -592,7 +664,15 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 def cbrt(x):
-    """Cube root, elementwise."""
+    """Cube root, elementwise.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['cbrt'], (x,), {})
     return _STATE.kernels['cbrt'](x)
@@ -891,7 +971,15 @@ def custom_gradient(f):
 
 
 def deg2rad(x):
-    """Degrees to radians (``x * pi / 180``)."""
+    """Degrees to radians (``x * pi / 180``).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['deg2rad'], (x,), {})
     return _STATE.kernels['deg2rad'](x)
@@ -1000,7 +1088,16 @@ def divide(x1, x2):
 
 
 def divide_no_nan(x1, x2):
-    """``x1 / x2``, and 0 where ``x2`` is 0 (even for ``0/0`` and ``inf/0``); integers give floatx."""
+    """``x1 / x2``, and 0 where ``x2`` is 0 (even for ``0/0`` and ``inf/0``); integers give floatx.
+
+    Arguments:
+        x1: dividend.
+        x2: divisor, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
+        ``floatx()`` when that dtype is an integer or bool one.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['divide_no_nan'], (x1, x2,), {})
     return _STATE.kernels['divide_no_nan'](x1, x2)
@@ -1143,7 +1240,15 @@ def erf(x):
 
 
 def erfc(x):
-    """Complementary error function, ``1 - erf(x)`` (accurate where erf is near 1)."""
+    """Complementary error function, ``1 - erf(x)`` (accurate where erf is near 1).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['erfc'], (x,), {})
     return _STATE.kernels['erfc'](x)
@@ -1267,7 +1372,15 @@ def eye(N, M=None, k=0, dtype=None):
 
 
 def fabs(x):
-    """Absolute value as a float (integers and bools give floatx)."""
+    """Absolute value as a float (integers and bools give floatx).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        ``|x|``, a float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['fabs'], (x,), {})
     return _STATE.kernels['fabs'](x)
@@ -1344,21 +1457,48 @@ def floor_divide(x1, x2):
 
 
 def fmax(x1, x2):
-    """Elementwise maximum that ignores NaNs (NaN only where both are NaN)."""
+    """Elementwise maximum that ignores NaNs (NaN only where both are NaN).
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['fmax'], (x1, x2,), {})
     return _STATE.kernels['fmax'](x1, x2)
 
 
 def fmin(x1, x2):
-    """Elementwise minimum that ignores NaNs (NaN only where both are NaN)."""
+    """Elementwise minimum that ignores NaNs (NaN only where both are NaN).
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['fmin'], (x1, x2,), {})
     return _STATE.kernels['fmin'](x1, x2)
 
 
 def fmod(x1, x2):
-    """Remainder of truncated division: the sign of ``x1`` (C's ``fmod``; ``mod`` follows ``x2``)."""
+    """Remainder of truncated division: the sign of ``x1`` (C's ``fmod``; ``mod`` follows ``x2``).
+
+    Arguments:
+        x1: dividend.
+        x2: divisor, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['fmod'], (x1, x2,), {})
     return _STATE.kernels['fmod'](x1, x2)
@@ -1417,7 +1557,19 @@ def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None
 
 
 def gcd(x1, x2):
-    """Greatest common divisor of integers (non-negative)."""
+    """Greatest common divisor of integers (non-negative).
+
+    Arguments:
+        x1: first integer tensor.
+        x2: second integer tensor, broadcast against ``x1``.
+
+    Returns:
+        A non-negative tensor of the broadcast shape in the operands' promoted integer dtype
+        (``gcd(0, 0)`` is 0).
+
+    Raises:
+        TypeError: when an operand is not of an integer dtype.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['gcd'], (x1, x2,), {})
     return _STATE.kernels['gcd'](x1, x2)
@@ -1542,7 +1694,16 @@ def hard_tanh(x):
 
 
 def heaviside(x1, x2):
-    """Step function: 0 where ``x1 < 0``, ``x2`` where ``x1 == 0``, 1 where ``x1 > 0``; integers give floatx."""
+    """Step function: 0 where ``x1 < 0``, ``x2`` where ``x1 == 0``, 1 where ``x1 > 0``; integers give floatx.
+
+    Arguments:
+        x1: the step's input; NaN gives NaN.
+        x2: the value at ``x1 == 0``, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
+        ``floatx()`` when that dtype is an integer or bool one.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['heaviside'], (x1, x2,), {})
     return _STATE.kernels['heaviside'](x1, x2)
@@ -1582,14 +1743,31 @@ def hsv_to_rgb(images, data_format=None):
 
 
 def hypot(x1, x2):
-    """``sqrt(x1**2 + x2**2)`` without overflow or underflow in the squares; integers give floatx."""
+    """``sqrt(x1**2 + x2**2)`` without overflow or underflow in the squares; integers give floatx.
+
+    Arguments:
+        x1: first leg.
+        x2: second leg, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
+        ``floatx()`` when that dtype is an integer or bool one.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['hypot'], (x1, x2,), {})
     return _STATE.kernels['hypot'](x1, x2)
 
 
 def i0(x):
-    """Modified Bessel function of the first kind, order 0."""
+    """Modified Bessel function of the first kind, order 0.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['i0'], (x,), {})
     return _STATE.kernels['i0'](x)
@@ -1652,6 +1830,17 @@ def irfft(x, fft_length=None):
 def isclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
     """True where ``|x1 - x2| <= atol + rtol * |x2|`` (equal infinities are close; NaNs only with
     ``equal_nan``).
+
+    Arguments:
+        x1: first tensor.
+        x2: second tensor, broadcast against ``x1``; it is the reference the relative tolerance
+            scales with. Both are compared in their promoted dtype (integers and bools as floats).
+        rtol: relative tolerance (default ``1e-05``).
+        atol: absolute tolerance (default ``1e-08``).
+        equal_nan: whether NaNs in the same place count as close (default ``False``).
+
+    Returns:
+        A bool tensor of the broadcast shape of ``x1`` and ``x2``.
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['isclose'], (x1, x2, rtol, atol, equal_nan,), {})
@@ -1675,6 +1864,16 @@ def isfinite(x):
 def isin(x1, x2, assume_unique=False, invert=False):
     """True where an element of ``x1`` equals some element of ``x2`` (``x1``'s shape; NaN is in
     nothing); ``invert`` negates. ``assume_unique`` is a speed hint only: the result is the same.
+
+    Arguments:
+        x1: the elements to look up.
+        x2: the values to look for, any shape (read as a flat list); compared with ``x1`` in
+            their promoted dtype.
+        assume_unique: accepted for NumPy's and Keras's signature; it does not change the result.
+        invert: when ``True``, true where the element is *not* in ``x2``.
+
+    Returns:
+        A bool tensor of ``x1``'s shape.
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['isin'], (x1, x2, assume_unique, invert,), {})
@@ -1710,14 +1909,28 @@ def isnan(x):
 
 
 def isneginf(x):
-    """True where ``x`` is -inf."""
+    """True where ``x`` is -inf.
+
+    Arguments:
+        x: input tensor (integer and bool inputs give all false).
+
+    Returns:
+        A bool tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isneginf'], (x,), {})
     return _STATE.kernels['isneginf'](x)
 
 
 def isposinf(x):
-    """True where ``x`` is +inf."""
+    """True where ``x`` is +inf.
+
+    Arguments:
+        x: input tensor (integer and bool inputs give all false).
+
+    Returns:
+        A bool tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isposinf'], (x,), {})
     return _STATE.kernels['isposinf'](x)
@@ -1768,7 +1981,19 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwarg
 
 
 def lcm(x1, x2):
-    """Least common multiple of integers (non-negative)."""
+    """Least common multiple of integers (non-negative).
+
+    Arguments:
+        x1: first integer tensor.
+        x2: second integer tensor, broadcast against ``x1``.
+
+    Returns:
+        A non-negative tensor of the broadcast shape in the operands' promoted integer dtype
+        (0 where either operand is 0).
+
+    Raises:
+        TypeError: when an operand is not of an integer dtype.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['lcm'], (x1, x2,), {})
     return _STATE.kernels['lcm'](x1, x2)
@@ -1777,6 +2002,17 @@ def lcm(x1, x2):
 def ldexp(x1, x2):
     """``x1 * 2**x2`` for an integer exponent ``x2`` (exact unless it overflows or underflows);
     integer ``x1`` gives floatx.
+
+    Arguments:
+        x1: the mantissas.
+        x2: integer (or bool) exponents, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape in ``x1``'s float dtype (``floatx()`` for an integer or
+        bool ``x1``).
+
+    Raises:
+        TypeError: when ``x2`` is not of an integer or bool dtype.
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['ldexp'], (x1, x2,), {})
@@ -1940,7 +2176,16 @@ def logaddexp(x1, x2):
 
 
 def logaddexp2(x1, x2):
-    """``log2(2**x1 + 2**x2)`` without overflow; integers give floatx."""
+    """``log2(2**x1 + 2**x2)`` without overflow; integers give floatx.
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
+        ``floatx()`` when that dtype is an integer or bool one.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['logaddexp2'], (x1, x2,), {})
     return _STATE.kernels['logaddexp2'](x1, x2)
@@ -2707,7 +2952,15 @@ def quantile(x, q, axis=None, method='linear', keepdims=False):
 
 
 def rad2deg(x):
-    """Radians to degrees (``x * 180 / pi``)."""
+    """Radians to degrees (``x * 180 / pi``).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['rad2deg'], (x,), {})
     return _STATE.kernels['rad2deg'](x)
@@ -3043,7 +3296,19 @@ def rsqrt(x):
 
 
 def saturate_cast(x, dtype):
-    """Casts to ``dtype``, clipping first to its range (no wrap-around; floats to ints truncate)."""
+    """Casts to ``dtype``, clipping first to its range (no wrap-around; floats to ints truncate).
+
+    Arguments:
+        x: input tensor.
+        dtype: the target dtype, a name such as ``"uint8"``. Values beyond its range become its
+            smallest or largest value.
+
+    Returns:
+        A tensor of ``x``'s shape and dtype ``dtype``.
+
+    Raises:
+        ValueError: when ``dtype`` names no dtype.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('saturate_cast', 'dtype', dtype)
     if isinstance(x, _Special):
@@ -3218,7 +3483,14 @@ def sign(x):
 
 
 def signbit(x):
-    """True where the sign bit is set (``-0.0`` and NaNs with the bit included)."""
+    """True where the sign bit is set (``-0.0`` and NaNs with the bit included).
+
+    Arguments:
+        x: input tensor (integers: true where negative).
+
+    Returns:
+        A bool tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['signbit'], (x,), {})
     return _STATE.kernels['signbit'](x)
@@ -3247,7 +3519,15 @@ def sin(x):
 
 
 def sinc(x):
-    """Normalized sinc, ``sin(pi x) / (pi x)`` (1 at 0)."""
+    """Normalized sinc, ``sin(pi x) / (pi x)`` (1 at 0).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sinc'], (x,), {})
     return _STATE.kernels['sinc'](x)
@@ -3722,7 +4002,16 @@ def triu(x, k=0):
 
 
 def true_divide(x1, x2):
-    """True division (Keras's alias of ``divide``); integer inputs give floatx."""
+    """True division (Keras's alias of ``divide``); integer inputs give floatx.
+
+    Arguments:
+        x1: dividend.
+        x2: divisor, broadcast against ``x1``; dividing by zero gives inf or NaN.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
+        ``floatx()`` when that dtype is an integer or bool one.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['true_divide'], (x1, x2,), {})
     return _STATE.kernels['true_divide'](x1, x2)
