@@ -155,7 +155,21 @@ def affine_transform(images, transform, interpolation='bilinear', fill_mode='con
 
 
 def all(x, axis=None, keepdims=False):
-    """True where every element along ``axis`` is truthy."""
+    """True where every element along ``axis`` is truthy.
+
+    Arguments:
+        x: input tensor; nonzero entries count as true.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A bool tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('all', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -254,7 +268,21 @@ def angle(x):
 
 
 def any(x, axis=None, keepdims=False):
-    """True where any element along ``axis`` is truthy."""
+    """True where any element along ``axis`` is truthy.
+
+    Arguments:
+        x: input tensor; nonzero entries count as true.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A bool tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('any', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -387,7 +415,22 @@ def arctanh(x):
 
 
 def argmax(x, axis=None, keepdims=False):
-    """Index of the maximum (first on ties) as int32."""
+    """Index of the maximum (first on ties) as int32.
+
+    Arguments:
+        x: input tensor.
+        axis: the axis to search along (``None``: the index into the flattened ``x``).
+        keepdims: whether the searched axis stays, with length 1 (with ``axis=None``: every
+            axis stays as 1).
+
+    Returns:
+        An int32 tensor of ``x``'s shape without ``axis`` (a scalar for ``axis=None`` without
+        ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('argmax', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -398,7 +441,22 @@ def argmax(x, axis=None, keepdims=False):
 
 
 def argmin(x, axis=None, keepdims=False):
-    """Index of the minimum (first on ties) as int32."""
+    """Index of the minimum (first on ties) as int32.
+
+    Arguments:
+        x: input tensor.
+        axis: the axis to search along (``None``: the index into the flattened ``x``).
+        keepdims: whether the searched axis stays, with length 1 (with ``axis=None``: every
+            axis stays as 1).
+
+    Returns:
+        An int32 tensor of ``x``'s shape without ``axis`` (a scalar for ``axis=None`` without
+        ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('argmin', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -929,6 +987,19 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
 def cumprod(x, axis=None, dtype=None):
     """Cumulative product along ``axis`` (flattened if ``None``), in ``dtype`` if given (``x`` is
     cast to it first).
+
+    Arguments:
+        x: input tensor.
+        axis: the axis to accumulate along (``None``: over the flattened ``x``).
+        dtype: the dtype to cast ``x`` to before multiplying (``None``: ``x``'s own).
+
+    Returns:
+        A tensor of ``x``'s shape (1-D of ``x``'s size for ``axis=None``) in ``dtype`` or
+        ``x``'s dtype; a bool input gives int32.
+
+    Raises:
+        ValueError: when ``axis`` is out of range for ``x`` or is neither an int nor a tuple
+            of ints, or ``dtype`` names no dtype.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('cumprod', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -942,6 +1013,19 @@ def cumprod(x, axis=None, dtype=None):
 def cumsum(x, axis=None, dtype=None):
     """Cumulative sum along ``axis`` (flattened if ``None``), in ``dtype`` if given (``x`` is cast
     to it first); accumulated in float64 here.
+
+    Arguments:
+        x: input tensor.
+        axis: the axis to accumulate along (``None``: over the flattened ``x``).
+        dtype: the dtype to cast ``x`` to before summing (``None``: ``x``'s own).
+
+    Returns:
+        A tensor of ``x``'s shape (1-D of ``x``'s size for ``axis=None``) in ``dtype`` or
+        ``x``'s dtype; a bool input gives int32.
+
+    Raises:
+        ValueError: when ``axis`` is out of range for ``x`` or is neither an int nor a tuple
+            of ints, or ``dtype`` names no dtype.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('cumsum', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -2267,7 +2351,21 @@ def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
 
 
 def logsumexp(x, axis=None, keepdims=False):
-    """``log(sum(exp(x)))`` over ``axis``, computed stably."""
+    """``log(sum(exp(x)))`` over ``axis``, computed stably.
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``): float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('logsumexp', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -2346,6 +2444,20 @@ def matrix_rank(x, tol=None):
 def max(x, axis=None, keepdims=False, initial=None):
     """Maximum over ``axis`` (NaN propagates), at least ``initial`` if given (a number, cast to
     ``x``'s dtype). Gradient splits evenly between ties.
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+        initial: a Python number the result may not be below (``None``: no bound).
+
+    Returns:
+        A tensor of ``x``'s dtype and of ``x``'s shape without the reduced axes (with them as
+        1s under ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('max', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -2387,7 +2499,21 @@ def maximum(x1, x2):
 
 
 def mean(x, axis=None, keepdims=False):
-    """Arithmetic mean over ``axis``; integers give floatx."""
+    """Arithmetic mean over ``axis``; integers give floatx.
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``): float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('mean', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -2422,6 +2548,20 @@ def meshgrid(*x, indexing='xy'):
 def min(x, axis=None, keepdims=False, initial=None):
     """Minimum over ``axis`` (NaN propagates), at most ``initial`` if given (a number, cast to
     ``x``'s dtype). Gradient splits evenly between ties.
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+        initial: a Python number the result may not be above (``None``: no bound).
+
+    Returns:
+        A tensor of ``x``'s dtype and of ``x``'s shape without the reduced axes (with them as
+        1s under ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('min', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -2894,6 +3034,20 @@ def power(x1, x2):
 def prod(x, axis=None, keepdims=False, dtype=None):
     """Product over ``axis``, computed in ``dtype`` if given (``x`` is cast to it first). bool,
     int8 and int16 give int32, uint8 and uint16 uint32 (Keras's rule).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+        dtype: the dtype to cast ``x`` to before multiplying (``None``: ``x``'s own).
+
+    Returns:
+        A tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``), in ``dtype`` (or ``x``'s dtype) after the integer rule above.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            ``keepdims`` is not a bool, or ``dtype`` names no dtype.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('prod', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -3755,7 +3909,23 @@ def stack(x, axis=0):
 
 
 def std(x, axis=None, keepdims=False):
-    """Population standard deviation over ``axis``."""
+    """Population standard deviation over ``axis``.
+
+    The square root of :func:`var` (divides by ``N``, not ``N - 1``).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``): float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('std', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -3811,6 +3981,20 @@ def subtract(x1, x2):
 def sum(x, axis=None, keepdims=False):
     """Sum over ``axis`` (all axes if ``None``), pairwise accumulated. bool, int8 and int16 sum
     to int32, uint8 and uint16 to uint32 (Keras's rule).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``); floats keep their dtype, integers and bools follow the rule above (wider
+        integers keep theirs).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('sum', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4086,7 +4270,23 @@ def vander(x, N=None, increasing=False):
 
 
 def var(x, axis=None, keepdims=False):
-    """Population variance (two-pass) over ``axis``."""
+    """Population variance (two-pass) over ``axis``.
+
+    The mean of the squared deviations from the mean (divides by ``N``, not ``N - 1``).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``): float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('var', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
