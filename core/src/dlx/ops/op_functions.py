@@ -512,6 +512,20 @@ def associative_scan(f, elems, reverse=False, axis=0):
 def average(x, axis=None, weights=None):
     """Weighted mean ``sum(x * weights) / sum(weights)`` over ``axis`` (the plain mean without
     ``weights``); integers give floatx, the dtype is that of ``x`` and ``weights`` promoted.
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to average over (``None``: all axes).
+        weights: the weight of each entry: a tensor of ``x``'s shape, or a 1-D tensor of length
+            ``x.shape[axis]`` when ``axis`` is an int (``None``: equal weights).
+
+    Returns:
+        A float tensor of ``x``'s shape without the averaged axes, in the promoted dtype of
+        ``x`` and ``weights`` (``floatx()`` when that is an integer or bool dtype).
+
+    Raises:
+        ValueError: when ``weights`` has neither ``x``'s shape nor the 1-D shape above, or
+            ``axis`` is invalid.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('average', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -559,6 +573,21 @@ def bincount(x, weights=None, minlength=0, sparse=False):
     """Occurrences of each value ``0..max(x)`` (at least ``minlength`` bins) in non-negative int
     ``x`` (1-D, or 2-D counted per row); with ``weights`` their sums per value instead. int32
     counts; weighted sums have ``x`` and ``weights``'s promoted dtype.
+
+    Arguments:
+        x: 1-D or 2-D tensor of non-negative integers (a 2-D ``x`` is counted row by row).
+        weights: a tensor of ``x``'s shape whose entries are summed per value instead of
+            counting 1 (``None``: plain counts).
+        minlength: the least number of bins (default 0).
+        sparse: must be ``False``; dlx has no sparse tensors.
+
+    Returns:
+        A tensor of shape ``(max(max(x) + 1, minlength),)`` (with the row axis first for a 2-D
+        ``x``): int32 counts, or sums in the promoted dtype of ``x`` and ``weights``.
+
+    Raises:
+        TypeError: when ``x`` is not of an integer dtype.
+        ValueError: when ``x`` is not 1-D or 2-D, holds negative values, or ``sparse`` is true.
     """
     if isinstance(x, _Special) or isinstance(weights, _Special):
         return _slow(_REGISTRY['bincount'], (x, weights, minlength, sparse,), {})
@@ -884,6 +913,17 @@ def copy(x):
 def corrcoef(x):
     """Pearson correlation coefficients of the rows of ``x`` (1-D: one variable), clipped to
     [-1, 1]; integers give floatx.
+
+    Arguments:
+        x: a 2-D tensor with one variable per row and one observation per column, or a 1-D
+            tensor (a single variable).
+
+    Returns:
+        The ``(rows, rows)`` correlation matrix (a scalar for 1-D ``x``), in ``x``'s float dtype
+        (``floatx()`` for integer and bool inputs); a constant row gives NaN.
+
+    Raises:
+        ValueError: when ``x`` has more than 2 dimensions.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['corrcoef'], (x,), {})
@@ -894,6 +934,20 @@ def correlate(x1, x2, mode='valid'):
     """Cross-correlation of 1-D ``x1`` and ``x2`` (``c[k] = sum_n x1[n + k] * x2[n]``) with
     NumPy's ``mode`` (``'valid'``, ``'same'``, ``'full'``). int64 inputs give float64, other
     integers floatx.
+
+    Arguments:
+        x1: first 1-D tensor.
+        x2: second 1-D tensor (the one shifted along ``x1``).
+        mode: which lags to keep: ``"valid"`` (full overlap only, length
+            ``max(n1, n2) - min(n1, n2) + 1``), ``"same"`` (length ``max(n1, n2)``) or
+            ``"full"`` (every overlap, length ``n1 + n2 - 1``).
+
+    Returns:
+        A 1-D tensor in the promoted float dtype of ``x1`` and ``x2`` (float64 when that dtype
+        is a 64-bit integer, ``floatx()`` for other integer and bool dtypes).
+
+    Raises:
+        ValueError: when ``mode`` is not one of the three above or an input is not 1-D.
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['correlate'], (x1, x2, mode,), {})
@@ -931,7 +985,18 @@ def cosh(x):
 
 
 def count_nonzero(x, axis=None):
-    """Number of non-zero entries over ``axis`` (all axes if ``None``) as int32 (NaN counts)."""
+    """Number of non-zero entries over ``axis`` (all axes if ``None``) as int32 (NaN counts).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple (or list) of axes to count over (``None``: all axes).
+
+    Returns:
+        An int32 tensor of ``x``'s shape without the counted axes.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('count_nonzero', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special):
@@ -1149,6 +1214,17 @@ def diff(a, n=1, axis=-1):
 def digitize(x, bins):
     """Index of the bin of each entry of ``x`` as int32, for monotonic 1-D ``bins``: ``i`` with
     ``bins[i-1] <= x < bins[i]`` (increasing) or ``bins[i-1] > x >= bins[i]`` (decreasing).
+
+    Arguments:
+        x: input tensor of values to place.
+        bins: 1-D tensor of bin edges, increasing or decreasing.
+
+    Returns:
+        An int32 tensor of ``x``'s shape with values in ``[0, len(bins)]`` (0 before the first
+        edge, ``len(bins)`` past the last).
+
+    Raises:
+        ValueError: when ``bins`` is not 1-D.
     """
     if isinstance(x, _Special) or isinstance(bins, _Special):
         return _slow(_REGISTRY['digitize'], (x, bins,), {})
@@ -1797,6 +1873,20 @@ def histogram(x, bins=10, range=None):
     """``(counts, edges)`` of 1-D ``x`` over ``bins`` equal bins spanning ``range`` (default: the
     data's min and max); the last bin includes its right edge, values outside are dropped. Both
     outputs have ``x``'s float dtype (floatx for integers).
+
+    Arguments:
+        x: 1-D input tensor.
+        bins: the number of equal-width bins, a positive int (default 10).
+        range: ``(min, max)`` of the binned interval, with ``min <= max`` (``None``: the
+            smallest and largest entry of ``x``).
+
+    Returns:
+        A tuple ``(counts, edges)``: ``counts`` of shape ``(bins,)`` and ``edges`` of shape
+        ``(bins + 1,)``, both in ``x``'s float dtype (``floatx()`` for integer inputs).
+
+    Raises:
+        ValueError: when ``x`` is not 1-D, ``bins`` is not a positive int, or ``range`` has
+            ``min > max``.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['histogram'], (x, bins, range,), {})
@@ -2526,6 +2616,19 @@ def mean(x, axis=None, keepdims=False):
 def median(x, axis=None, keepdims=False):
     """Median over ``axis`` (the mean of the two middle values for an even count); integers give
     floatx; a slice holding NaN gives NaN.
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``): float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('median', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -2688,7 +2791,21 @@ def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
 
 
 def nanargmax(x, axis=None, keepdims=False):
-    """Index of the maximum ignoring NaN (first on ties) as int32; -1 for an all-NaN slice."""
+    """Index of the maximum ignoring NaN (first on ties) as int32; -1 for an all-NaN slice.
+
+    Arguments:
+        x: input tensor.
+        axis: the axis to search along (``None``: the index into the flattened ``x``).
+        keepdims: whether the searched axis stays, with length 1.
+
+    Returns:
+        An int32 tensor of ``x``'s shape without ``axis`` (a scalar for ``axis=None`` without
+        ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanargmax', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -2699,7 +2816,21 @@ def nanargmax(x, axis=None, keepdims=False):
 
 
 def nanargmin(x, axis=None, keepdims=False):
-    """Index of the minimum ignoring NaN (first on ties) as int32; -1 for an all-NaN slice."""
+    """Index of the minimum ignoring NaN (first on ties) as int32; -1 for an all-NaN slice.
+
+    Arguments:
+        x: input tensor.
+        axis: the axis to search along (``None``: the index into the flattened ``x``).
+        keepdims: whether the searched axis stays, with length 1.
+
+    Returns:
+        An int32 tensor of ``x``'s shape without ``axis`` (a scalar for ``axis=None`` without
+        ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanargmin', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -2712,6 +2843,18 @@ def nanargmin(x, axis=None, keepdims=False):
 def nancumprod(x, axis=None, dtype=None):
     """Cumulative product along ``axis`` (flattened if ``None``) treating NaN as one; the
     result has ``dtype`` if given, else ``x``'s (int32 for bool).
+
+    Arguments:
+        x: input tensor.
+        axis: the axis to accumulate along (``None``: over the flattened ``x``).
+        dtype: the result dtype (``None``: ``x``'s dtype, int32 for bool).
+
+    Returns:
+        A tensor of ``x``'s shape (1-D of ``x``'s size for ``axis=None``).
+
+    Raises:
+        ValueError: when ``axis`` is out of range for ``x`` or is neither an int nor a tuple
+            of ints, or ``dtype`` names no dtype.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nancumprod', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -2725,6 +2868,18 @@ def nancumprod(x, axis=None, dtype=None):
 def nancumsum(x, axis=None, dtype=None):
     """Cumulative sum along ``axis`` (flattened if ``None``) treating NaN as zero; the result
     has ``dtype`` if given, else ``x``'s (int32 for bool).
+
+    Arguments:
+        x: input tensor.
+        axis: the axis to accumulate along (``None``: over the flattened ``x``).
+        dtype: the result dtype (``None``: ``x``'s dtype, int32 for bool).
+
+    Returns:
+        A tensor of ``x``'s shape (1-D of ``x``'s size for ``axis=None``).
+
+    Raises:
+        ValueError: when ``axis`` is out of range for ``x`` or is neither an int nor a tuple
+            of ints, or ``dtype`` names no dtype.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nancumsum', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -2736,7 +2891,21 @@ def nancumsum(x, axis=None, dtype=None):
 
 
 def nanmax(x, axis=None, keepdims=False):
-    """Maximum over ``axis`` ignoring NaN (NaN for an all-NaN slice; ``any`` for bool)."""
+    """Maximum over ``axis`` ignoring NaN (NaN for an all-NaN slice; ``any`` for bool).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A tensor of ``x``'s dtype and of ``x``'s shape without the reduced axes (with them as
+        1s under ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanmax', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -2749,6 +2918,19 @@ def nanmax(x, axis=None, keepdims=False):
 def nanmean(x, axis=None, keepdims=False):
     """Mean over ``axis`` of the non-NaN entries (NaN for an all-NaN slice); integers give
     floatx.
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``): float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanmean', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -2760,7 +2942,21 @@ def nanmean(x, axis=None, keepdims=False):
 
 
 def nanmedian(x, axis=None, keepdims=False):
-    """:func:`median` of the non-NaN entries (NaN for an all-NaN slice)."""
+    """:func:`median` of the non-NaN entries (NaN for an all-NaN slice).
+
+    Arguments:
+        x: input tensor; its NaN entries are left out.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``): float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanmedian', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -2771,7 +2967,21 @@ def nanmedian(x, axis=None, keepdims=False):
 
 
 def nanmin(x, axis=None, keepdims=False):
-    """Minimum over ``axis`` ignoring NaN (NaN for an all-NaN slice; ``all`` for bool)."""
+    """Minimum over ``axis`` ignoring NaN (NaN for an all-NaN slice; ``all`` for bool).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A tensor of ``x``'s dtype and of ``x``'s shape without the reduced axes (with them as
+        1s under ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanmin', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -2782,7 +2992,25 @@ def nanmin(x, axis=None, keepdims=False):
 
 
 def nanpercentile(x, q, axis=None, method='linear', keepdims=False):
-    """:func:`percentile` of the non-NaN entries (NaN for an all-NaN slice)."""
+    """:func:`percentile` of the non-NaN entries (NaN for an all-NaN slice).
+
+    Arguments:
+        x: input tensor; its NaN entries are left out.
+        q: the percentile(s) to compute, a number or a 1-D tensor of numbers in [0, 100].
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        method: how to pick a value between two data points: ``"linear"`` (interpolate),
+            ``"lower"``, ``"higher"``, ``"midpoint"`` or ``"nearest"`` (ties to the even index).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor (``x``'s float dtype; ``floatx()`` for integer and bool inputs) whose
+        shape is ``q``'s shape followed by ``x``'s shape without the reduced axes (with them as
+        1s under ``keepdims``).
+
+    Raises:
+        ValueError: when ``method`` is not one of the five above, or ``axis`` / ``keepdims`` is
+            invalid.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanpercentile', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -2793,7 +3021,22 @@ def nanpercentile(x, q, axis=None, method='linear', keepdims=False):
 
 
 def nanprod(x, axis=None, keepdims=False):
-    """Product over ``axis`` treating NaN as one (an all-NaN slice gives 1)."""
+    """Product over ``axis`` treating NaN as one (an all-NaN slice gives 1).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``). Floats keep their dtype; bool, int8 and int16 give int32, uint8 and
+        uint16 uint32, wider integers keep theirs.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanprod', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -2804,7 +3047,25 @@ def nanprod(x, axis=None, keepdims=False):
 
 
 def nanquantile(x, q, axis=None, method='linear', keepdims=False):
-    """:func:`quantile` of the non-NaN entries (NaN for an all-NaN slice)."""
+    """:func:`quantile` of the non-NaN entries (NaN for an all-NaN slice).
+
+    Arguments:
+        x: input tensor; its NaN entries are left out.
+        q: the quantile(s) to compute, a number or a 1-D tensor of numbers in [0, 1].
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        method: how to pick a value between two data points: ``"linear"`` (interpolate),
+            ``"lower"``, ``"higher"``, ``"midpoint"`` or ``"nearest"`` (ties to the even index).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor (``x``'s float dtype; ``floatx()`` for integer and bool inputs) whose
+        shape is ``q``'s shape followed by ``x``'s shape without the reduced axes (with them as
+        1s under ``keepdims``).
+
+    Raises:
+        ValueError: when ``method`` is not one of the five above, or ``axis`` / ``keepdims`` is
+            invalid.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanquantile', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -2815,7 +3076,23 @@ def nanquantile(x, q, axis=None, method='linear', keepdims=False):
 
 
 def nanstd(x, axis=None, keepdims=False):
-    """Population standard deviation over ``axis`` of the non-NaN entries."""
+    """Population standard deviation over ``axis`` of the non-NaN entries.
+
+    The square root of :func:`nanvar` (NaN for an all-NaN slice).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``): float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanstd', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -2826,7 +3103,22 @@ def nanstd(x, axis=None, keepdims=False):
 
 
 def nansum(x, axis=None, keepdims=False):
-    """Sum over ``axis`` treating NaN as zero (an all-NaN slice sums to 0)."""
+    """Sum over ``axis`` treating NaN as zero (an all-NaN slice sums to 0).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``). Floats keep their dtype; bool, int8 and int16 give int32, uint8 and
+        uint16 uint32, wider integers keep theirs.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nansum', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -2839,6 +3131,19 @@ def nansum(x, axis=None, keepdims=False):
 def nanvar(x, axis=None, keepdims=False):
     """Population variance over ``axis`` of the non-NaN entries (two-pass; NaN for an all-NaN
     slice).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``): float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanvar', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -2972,7 +3277,25 @@ def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None,
 
 
 def percentile(x, q, axis=None, method='linear', keepdims=False):
-    """:func:`quantile` with ``q`` in percent ([0, 100])."""
+    """:func:`quantile` with ``q`` in percent ([0, 100]).
+
+    Arguments:
+        x: input tensor.
+        q: the percentile(s) to compute, a number or a 1-D tensor of numbers in [0, 100].
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        method: how to pick a value between two data points: ``"linear"`` (interpolate),
+            ``"lower"``, ``"higher"``, ``"midpoint"`` or ``"nearest"`` (ties to the even index).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor (``x``'s float dtype; ``floatx()`` for integer and bool inputs) whose
+        shape is ``q``'s shape followed by ``x``'s shape without the reduced axes (with them as
+        1s under ``keepdims``).
+
+    Raises:
+        ValueError: when ``method`` is not one of the five above, or ``axis`` / ``keepdims`` is
+            invalid.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('percentile', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -3070,7 +3393,22 @@ def psnr(x1, x2, max_val):
 
 
 def ptp(x, axis=None, keepdims=False):
-    """Range ``max - min`` over ``axis``, in ``x``'s dtype (bool is rejected)."""
+    """Range ``max - min`` over ``axis``, in ``x``'s dtype (bool is rejected).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A tensor of ``x``'s dtype and of ``x``'s shape without the reduced axes (with them as
+        1s under ``keepdims``) (integers wrap on overflow).
+
+    Raises:
+        TypeError: when ``x`` is a bool tensor.
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('ptp', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -3095,6 +3433,23 @@ def quantile(x, q, axis=None, method='linear', keepdims=False):
     """The ``q``-th quantiles (``q`` in [0, 1], scalar or 1-D: its dims lead the result) over
     ``axis``; ``method`` is ``'linear'``, ``'lower'``, ``'higher'``, ``'midpoint'`` or
     ``'nearest'`` (half to even), as NumPy. A slice holding NaN gives NaN; integers give floatx.
+
+    Arguments:
+        x: input tensor.
+        q: the quantile(s) to compute, a number or a 1-D tensor of numbers in [0, 1].
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        method: how to pick a value between two data points: ``"linear"`` (interpolate),
+            ``"lower"``, ``"higher"``, ``"midpoint"`` or ``"nearest"`` (ties to the even index).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor (``x``'s float dtype; ``floatx()`` for integer and bool inputs) whose
+        shape is ``q``'s shape followed by ``x``'s shape without the reduced axes (with them as
+        1s under ``keepdims``).
+
+    Raises:
+        ValueError: when ``method`` is not one of the five above, or ``axis`` / ``keepdims`` is
+            invalid.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('quantile', 'axis', axis, x if hasattr(x, 'shape') else None)
