@@ -3171,6 +3171,14 @@ def negative(x):
 def nextafter(x1, x2):
     """The next representable value after ``x1`` in the direction of ``x2``, elementwise (``x2``
     itself where they are equal; NaN where either is NaN). Ints and bools give ``floatx()``.
+
+    Arguments:
+        x1: the starting values.
+        x2: the directions to step toward, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape in the promoted float dtype of ``x1`` and ``x2``
+        (``floatx()`` when that dtype is an integer or bool one).
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['nextafter'], (x1, x2,), {})
@@ -3331,6 +3339,14 @@ def polar(abs_, angle):
     """The complex tensor ``abs_ * (cos(angle) + 1j * sin(angle))`` (broadcast). float64 parts
     give complex128; every other float, int or bool input gives complex64 (float16 / bfloat16
     parts are computed in float32). Needs a backend with complex dtypes.
+
+    Arguments:
+        abs_: the magnitudes.
+        angle: the angles in radians, broadcast against ``abs_``.
+
+    Returns:
+        A complex tensor of the broadcast shape: complex128 when the promoted dtype of the
+        inputs is float64, complex64 otherwise.
     """
     if isinstance(abs_, _Special) or isinstance(angle, _Special):
         return _slow(_REGISTRY['polar'], (abs_, angle,), {})
@@ -4695,6 +4711,19 @@ def view(x, dtype=None):
     the ratio of the item sizes (a float32 ``(4, 6)`` tensor viewed as uint8 is ``(4, 24)``);
     ``dtype=None`` returns ``x``'s values unchanged. The bytes are read in the machine's order
     (little-endian on every supported platform).
+
+    Arguments:
+        x: input tensor.
+        dtype: the dtype to reinterpret the bits as, a name such as ``"uint8"`` (``None``:
+            ``x``'s own dtype, a plain copy).
+
+    Returns:
+        A tensor of dtype ``dtype`` holding ``x``'s bytes: ``x``'s shape with the last axis
+        scaled by ``x``'s item size over ``dtype``'s (unchanged when the sizes are equal).
+
+    Raises:
+        ValueError: when the item sizes differ and ``x`` is 0-d or its last axis does not hold a
+            whole number of ``dtype`` items, or ``dtype`` names no dtype.
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('view', 'dtype', dtype)
@@ -4707,6 +4736,15 @@ def view_as_complex(x):
     """The complex tensor whose real and imaginary parts are ``x[..., 0]`` and ``x[..., 1]``
     (the last axis must have size 2). As Keras's, the result is complex64 for every input dtype
     (float64 parts are rounded to float32). Needs a backend with complex dtypes.
+
+    Arguments:
+        x: a real tensor whose last axis has size 2 (the real and imaginary parts).
+
+    Returns:
+        A complex64 tensor of shape ``x.shape[:-1]``.
+
+    Raises:
+        ValueError: when ``x`` is 0-d or its last axis does not have size 2.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['view_as_complex'], (x,), {})
@@ -4717,6 +4755,13 @@ def view_as_real(x):
     """The ``(..., 2)`` float tensor of ``x``'s real and imaginary parts (complex64 -> float32,
     complex128 -> float64). A real float tensor gets zero imaginary parts in its own dtype; ints
     and bools give ``floatx()``.
+
+    Arguments:
+        x: a complex tensor (or a real one, read as having zero imaginary parts).
+
+    Returns:
+        A float tensor of shape ``(*x.shape, 2)``: ``[..., 0]`` holds the real parts and
+        ``[..., 1]`` the imaginary ones.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['view_as_real'], (x,), {})
