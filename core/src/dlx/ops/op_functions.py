@@ -470,6 +470,20 @@ def argpartition(x, kth, axis=-1):
     """Indices (int32) that partition ``x`` along ``axis`` around the ``kth`` entries: each lands
     where a sort would put it, smaller entries before, larger after. dlx returns the stable
     argsort (a valid partition, and the same on every backend); bool is rejected.
+
+    Arguments:
+        x: numeric input tensor.
+        kth: the position (an int) or positions (a list of ints) that must hold the entry a sort
+            would put there; negative positions count from the end.
+        axis: the axis to partition along (default -1).
+
+    Returns:
+        An int32 tensor of ``x``'s shape: indices along ``axis`` that order ``x`` stably (a
+        partition for every ``kth``).
+
+    Raises:
+        TypeError: when ``x`` is a bool tensor.
+        ValueError: when a ``kth`` is out of range for the axis, or ``axis`` is invalid.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('argpartition', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -1972,6 +1986,17 @@ def in_top_k(targets, predictions, k):
     """Whether each ``targets[i]`` is among the ``k`` largest of ``predictions[i]`` (bool): true
     when fewer than ``k`` entries are strictly larger than the target's (ties count in its favour; a
     NaN prediction at the target is never in).
+
+    Arguments:
+        targets: 1-D integer tensor of shape ``(batch,)``, the class index of each row.
+        predictions: 2-D tensor of shape ``(batch, classes)``, the scores.
+        k: how many of the largest scores count (an int).
+
+    Returns:
+        A bool tensor of shape ``(batch,)``.
+
+    Raises:
+        ValueError: when ``predictions`` is not 2-D or ``targets`` is not of shape ``(batch,)``.
     """
     if isinstance(targets, _Special) or isinstance(predictions, _Special):
         return _slow(_REGISTRY['in_top_k'], (targets, predictions, k,), {})
@@ -3188,6 +3213,16 @@ def nextafter(x1, x2):
 def nonzero(x):
     """A tuple of int32 index arrays, one per dimension of ``x``, of its non-zero entries in
     row-major order (data-dependent length: eager only).
+
+    Arguments:
+        x: a tensor of rank >= 1; NaN counts as non-zero.
+
+    Returns:
+        A tuple of ``x.ndim`` 1-D int32 tensors of equal length, the coordinates of the non-zero
+        entries along each axis.
+
+    Raises:
+        ValueError: when ``x`` is 0-d, or the op runs inside a compiled function.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['nonzero'], (x,), {})
@@ -3893,6 +3928,18 @@ def scatter_update(inputs, indices, updates, reduction=None):
 def searchsorted(sorted_sequence, values, side='left'):
     """Insertion points of ``values`` into the ascending 1-D ``sorted_sequence`` as int32:
     ``side='left'`` gives the first suitable index, ``'right'`` the last.
+
+    Arguments:
+        sorted_sequence: 1-D tensor sorted in ascending order.
+        values: the values to place, any shape.
+        side: ``"left"`` (the index before equal entries) or ``"right"`` (after them).
+
+    Returns:
+        An int32 tensor of ``values``'s shape, each entry in ``[0, len(sorted_sequence)]``.
+
+    Raises:
+        ValueError: when ``side`` is neither ``"left"`` nor ``"right"``, or ``sorted_sequence``
+            is not 1-D.
     """
     if isinstance(sorted_sequence, _Special) or isinstance(values, _Special):
         return _slow(_REGISTRY['searchsorted'], (sorted_sequence, values, side,), {})
@@ -3902,6 +3949,22 @@ def searchsorted(sorted_sequence, values, side='left'):
 def segment_max(data, segment_ids, num_segments=None, sorted=False):
     """Maxima of the rows of ``data`` per segment id (see :func:`segment_sum`); empty segments give
     the dtype's lowest value (-inf for floats, False for bool). Gradient split evenly between ties.
+
+    Arguments:
+        data: the rows to combine, a tensor of rank >= 1 (its first axis is the row axis).
+        segment_ids: 1-D integer tensor of length ``data.shape[0]``, the segment of each row;
+            rows whose id is negative or not below ``num_segments`` are dropped.
+        num_segments: the number of segments (``None``: ``max(segment_ids) + 1``, read from the
+            data, so eager only).
+        sorted: ``True`` promises ascending ``segment_ids`` (checked when the ids are concrete).
+
+    Returns:
+        A tensor of shape ``(num_segments, *data.shape[1:])`` in ``data``'s dtype.
+
+    Raises:
+        TypeError: when ``segment_ids`` is not of an integer dtype.
+        ValueError: when ``segment_ids`` is not 1-D with one id per row, ``sorted=True`` but the
+            ids descend somewhere, or ``num_segments`` is ``None`` inside a compiled function.
     """
     if isinstance(data, _Special) or isinstance(segment_ids, _Special):
         return _slow(_REGISTRY['segment_max'], (data, segment_ids, num_segments, sorted,), {})
@@ -3911,6 +3974,22 @@ def segment_max(data, segment_ids, num_segments=None, sorted=False):
 def segment_min(data, segment_ids, num_segments=None, sorted=False):
     """Minima of the rows of ``data`` per segment id (see :func:`segment_sum`); empty segments give
     the dtype's highest value (+inf for floats, True for bool).
+
+    Arguments:
+        data: the rows to combine, a tensor of rank >= 1 (its first axis is the row axis).
+        segment_ids: 1-D integer tensor of length ``data.shape[0]``, the segment of each row;
+            rows whose id is negative or not below ``num_segments`` are dropped.
+        num_segments: the number of segments (``None``: ``max(segment_ids) + 1``, read from the
+            data, so eager only).
+        sorted: ``True`` promises ascending ``segment_ids`` (checked when the ids are concrete).
+
+    Returns:
+        A tensor of shape ``(num_segments, *data.shape[1:])`` in ``data``'s dtype.
+
+    Raises:
+        TypeError: when ``segment_ids`` is not of an integer dtype.
+        ValueError: when ``segment_ids`` is not 1-D with one id per row, ``sorted=True`` but the
+            ids descend somewhere, or ``num_segments`` is ``None`` inside a compiled function.
     """
     if isinstance(data, _Special) or isinstance(segment_ids, _Special):
         return _slow(_REGISTRY['segment_min'], (data, segment_ids, num_segments, sorted,), {})
@@ -3920,6 +3999,22 @@ def segment_min(data, segment_ids, num_segments=None, sorted=False):
 def segment_prod(data, segment_ids, num_segments=None, sorted=False):
     """Products of the rows of ``data`` per segment id (see :func:`segment_sum`); empty segments
     give 1.
+
+    Arguments:
+        data: the rows to combine, a tensor of rank >= 1 (its first axis is the row axis).
+        segment_ids: 1-D integer tensor of length ``data.shape[0]``, the segment of each row;
+            rows whose id is negative or not below ``num_segments`` are dropped.
+        num_segments: the number of segments (``None``: ``max(segment_ids) + 1``, read from the
+            data, so eager only).
+        sorted: ``True`` promises ascending ``segment_ids`` (checked when the ids are concrete).
+
+    Returns:
+        A tensor of shape ``(num_segments, *data.shape[1:])`` in ``data``'s dtype.
+
+    Raises:
+        TypeError: when ``segment_ids`` is not of an integer dtype, or ``data`` is a bool tensor.
+        ValueError: when ``segment_ids`` is not 1-D with one id per row, ``sorted=True`` but the
+            ids descend somewhere, or ``num_segments`` is ``None`` inside a compiled function.
     """
     if isinstance(data, _Special) or isinstance(segment_ids, _Special):
         return _slow(_REGISTRY['segment_prod'], (data, segment_ids, num_segments, sorted,), {})
@@ -3930,6 +4025,22 @@ def segment_sum(data, segment_ids, num_segments=None, sorted=False):
     """Sums of the rows of ``data`` per segment id: ``out[s] = sum(data[i] for segment_ids[i] == s)``
     for ``s`` in ``[0, num_segments)`` (default ``max(segment_ids) + 1``, eager only); ids
     outside are dropped, empty segments give 0. ``sorted=True`` promises ascending ids.
+
+    Arguments:
+        data: the rows to combine, a tensor of rank >= 1 (its first axis is the row axis).
+        segment_ids: 1-D integer tensor of length ``data.shape[0]``, the segment of each row;
+            rows whose id is negative or not below ``num_segments`` are dropped.
+        num_segments: the number of segments (``None``: ``max(segment_ids) + 1``, read from the
+            data, so eager only).
+        sorted: ``True`` promises ascending ``segment_ids`` (checked when the ids are concrete).
+
+    Returns:
+        A tensor of shape ``(num_segments, *data.shape[1:])`` in ``data``'s dtype.
+
+    Raises:
+        TypeError: when ``segment_ids`` is not of an integer dtype, or ``data`` is a bool tensor.
+        ValueError: when ``segment_ids`` is not 1-D with one id per row, ``sorted=True`` but the
+            ids descend somewhere, or ``num_segments`` is ``None`` inside a compiled function.
     """
     if isinstance(data, _Special) or isinstance(segment_ids, _Special):
         return _slow(_REGISTRY['segment_sum'], (data, segment_ids, num_segments, sorted,), {})
@@ -4603,6 +4714,30 @@ def unique(x, sorted=True, return_index=False, return_inverse=False, return_coun
     (``return_counts``). ``size`` makes the length static: the result is cut or padded with
     ``fill_value`` (default: the smallest distinct value), the indices padded with the first one's,
     counts with 0. NaNs count as one value. Indices and counts are int32.
+
+    Arguments:
+        x: input tensor.
+        sorted: ``True`` (default) for ascending results, ``False`` for the order of first
+            occurrence.
+        return_index: whether to also return the index (into the flattened ``x``, or along
+            ``axis``) of each distinct value's first occurrence.
+        return_inverse: whether to also return, for each entry (or slice) of ``x``, the
+            position of its value in the result.
+        return_counts: whether to also return how often each distinct value occurs.
+        axis: the axis whose slices are compared (``None``: the entries of the flattened ``x``).
+        size: a fixed length for the result (``None``: the number of distinct values, read from
+            the data, so eager only).
+        fill_value: the padding value when ``size`` exceeds the number of distinct values
+            (``None``: the smallest distinct value).
+
+    Returns:
+        The distinct values (1-D, or ``x`` with ``axis`` shortened), in ``x``'s dtype; with any
+        ``return_*`` flag, a tuple of it followed by the requested int32 tensors in the order
+        index, inverse, counts.
+
+    Raises:
+        ValueError: when ``size`` is not a non-negative int, ``axis`` is invalid, or ``size`` is
+            ``None`` inside a compiled function.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('unique', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4614,6 +4749,18 @@ def unique(x, sorted=True, return_index=False, return_inverse=False, return_coun
 def unravel_index(indices, shape):
     """Flat ``indices`` into ``shape`` as a tuple of coordinate arrays, one per dimension, in
     ``indices``'s integer dtype (int32 for Python ints).
+
+    Arguments:
+        indices: integer tensor (or Python int or list of ints) of flat indices into an array
+            of ``shape``, each in ``[0, prod(shape))``.
+        shape: the array shape, a tuple of known ints.
+
+    Returns:
+        A tuple of ``len(shape)`` tensors of ``indices``'s shape, the row-major coordinates.
+
+    Raises:
+        TypeError: when ``indices`` is a tensor of a non-integer dtype.
+        ValueError: when ``shape`` holds ``None`` or an index is outside ``[0, prod(shape))``.
     """
     if isinstance(indices, _Special):
         return _slow(_REGISTRY['unravel_index'], (indices, shape,), {})
