@@ -316,7 +316,7 @@ def arccos(x):
 
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
-        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arccos'], (x,), {})
@@ -331,7 +331,7 @@ def arccosh(x):
 
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
-        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arccosh'], (x,), {})
@@ -346,7 +346,7 @@ def arcsin(x):
 
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
-        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arcsin'], (x,), {})
@@ -361,7 +361,7 @@ def arcsinh(x):
 
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
-        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arcsinh'], (x,), {})
@@ -376,7 +376,7 @@ def arctan(x):
 
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
-        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arctan'], (x,), {})
@@ -407,7 +407,7 @@ def arctanh(x):
 
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
-        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arctanh'], (x,), {})
@@ -976,7 +976,7 @@ def cos(x):
 
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
-        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['cos'], (x,), {})
@@ -991,7 +991,7 @@ def cosh(x):
 
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
-        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['cosh'], (x,), {})
@@ -1406,7 +1406,7 @@ def erf(x):
 
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
-        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['erf'], (x,), {})
@@ -1452,7 +1452,7 @@ def exp(x):
 
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
-        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['exp'], (x,), {})
@@ -1467,7 +1467,7 @@ def exp2(x):
 
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
-        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['exp2'], (x,), {})
@@ -1491,7 +1491,7 @@ def expm1(x):
 
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
-        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['expm1'], (x,), {})
@@ -2290,7 +2290,7 @@ def log(x):
 
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
-        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['log'], (x,), {})
@@ -2305,7 +2305,7 @@ def log10(x):
 
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
-        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['log10'], (x,), {})
@@ -2320,7 +2320,7 @@ def log1p(x):
 
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
-        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['log1p'], (x,), {})
@@ -2335,7 +2335,7 @@ def log2(x):
 
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
-        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['log2'], (x,), {})
@@ -4147,7 +4147,7 @@ def sin(x):
 
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
-        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sin'], (x,), {})
@@ -4177,7 +4177,7 @@ def sinh(x):
 
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
-        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sinh'], (x,), {})
@@ -4558,7 +4558,7 @@ def tan(x):
 
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
-        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['tan'], (x,), {})
@@ -4573,7 +4573,7 @@ def tanh(x):
 
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
-        inputs give ``floatx()``. Arguments outside the function's domain give NaN.
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['tanh'], (x,), {})

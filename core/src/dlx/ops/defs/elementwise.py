@@ -262,7 +262,7 @@ _FLOAT_UNARY = ("\n\nArguments:\n"
                 "    x: input tensor.\n\n"
                 "Returns:\n"
                 "    A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool\n"
-                "    inputs give ``floatx()``. Arguments outside the function's domain give NaN.\n")
+                "    inputs give ``floatx()``. Inputs outside the function's domain give NaN.\n")
 _unary("exp", np.exp, T.T8, "small", lambda g, out, x: (g * out,), "e**x, elementwise." + _FLOAT_UNARY)
 _unary("exp2", np.exp2, T.T8, "small", lambda g, out, x: (g * out * _LN2,), "2**x, elementwise." + _FLOAT_UNARY)
 _unary("expm1", np.expm1, T.T8, "small", lambda g, out, x: (g * K.exp(x),), "exp(x) - 1, accurate near 0." + _FLOAT_UNARY)
