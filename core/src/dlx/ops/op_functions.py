@@ -24,14 +24,28 @@ _DTYPES = _dtypes_by_spelling()
 
 
 def abs(x):
-    """Absolute value, elementwise."""
+    """Absolute value, elementwise.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        ``|x|``, a tensor of ``x``'s shape and dtype.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['abs'], (x,), {})
     return _STATE.kernels['abs'](x)
 
 
 def absolute(x):
-    """Absolute value, elementwise (Keras's alias of ``abs``)."""
+    """Absolute value, elementwise (Keras's alias of ``abs``).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        ``|x|``, a tensor of ``x``'s shape and dtype.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['absolute'], (x,), {})
     return _STATE.kernels['absolute'](x)
@@ -111,7 +125,16 @@ def adaptive_max_pool(inputs, output_size, data_format=None):
 
 
 def add(x1, x2):
-    """``x1 + x2`` with broadcasting."""
+    """``x1 + x2`` with broadcasting.
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['add'], (x1, x2,), {})
     return _STATE.kernels['add'](x1, x2)
@@ -132,7 +155,21 @@ def affine_transform(images, transform, interpolation='bilinear', fill_mode='con
 
 
 def all(x, axis=None, keepdims=False):
-    """True where every element along ``axis`` is truthy."""
+    """True where every element along ``axis`` is truthy.
+
+    Arguments:
+        x: input tensor; nonzero entries count as true.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A bool tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('all', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -143,14 +180,40 @@ def all(x, axis=None, keepdims=False):
 
 
 def allclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """True if ``isclose`` holds everywhere (a scalar bool tensor)."""
+    """True if ``isclose`` holds everywhere (a scalar bool tensor).
+
+    Arguments:
+        x1: first tensor.
+        x2: second tensor, broadcast against ``x1``; it is the reference the relative tolerance
+            scales with. Both are compared in their promoted dtype (integers and bools as floats).
+        rtol: relative tolerance (default ``1e-05``).
+        atol: absolute tolerance (default ``1e-08``).
+        equal_nan: whether NaNs in the same place count as close (default ``False``).
+
+    Returns:
+        A scalar bool tensor: whether every pair of broadcast elements is close.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['allclose'], (x1, x2, rtol, atol, equal_nan,), {})
     return _STATE.kernels['allclose'](x1, x2, rtol, atol, equal_nan)
 
 
 def amax(x, axis=None, keepdims=False):
-    """Maximum over ``axis`` (Keras's alias of ``max``; NaN propagates)."""
+    """Maximum over ``axis`` (Keras's alias of ``max``; NaN propagates).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A tensor of ``x``'s dtype: ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('amax', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -161,7 +224,21 @@ def amax(x, axis=None, keepdims=False):
 
 
 def amin(x, axis=None, keepdims=False):
-    """Minimum over ``axis`` (Keras's alias of ``min``; NaN propagates)."""
+    """Minimum over ``axis`` (Keras's alias of ``min``; NaN propagates).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A tensor of ``x``'s dtype: ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('amin', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -191,7 +268,21 @@ def angle(x):
 
 
 def any(x, axis=None, keepdims=False):
-    """True where any element along ``axis`` is truthy."""
+    """True where any element along ``axis`` is truthy.
+
+    Arguments:
+        x: input tensor; nonzero entries count as true.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A bool tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('any', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -218,56 +309,128 @@ def arange(start, stop=None, step=None, dtype=None):
 
 
 def arccos(x):
-    """Inverse cosine."""
+    """Inverse cosine.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arccos'], (x,), {})
     return _STATE.kernels['arccos'](x)
 
 
 def arccosh(x):
-    """Inverse hyperbolic cosine."""
+    """Inverse hyperbolic cosine.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arccosh'], (x,), {})
     return _STATE.kernels['arccosh'](x)
 
 
 def arcsin(x):
-    """Inverse sine."""
+    """Inverse sine.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arcsin'], (x,), {})
     return _STATE.kernels['arcsin'](x)
 
 
 def arcsinh(x):
-    """Inverse hyperbolic sine."""
+    """Inverse hyperbolic sine.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arcsinh'], (x,), {})
     return _STATE.kernels['arcsinh'](x)
 
 
 def arctan(x):
-    """Inverse tangent."""
+    """Inverse tangent.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arctan'], (x,), {})
     return _STATE.kernels['arctan'](x)
 
 
 def arctan2(x1, x2):
-    """Angle of the point ``(x2, x1)``, elementwise, in ``[-pi, pi]``."""
+    """Angle of the point ``(x2, x1)``, elementwise, in ``[-pi, pi]``.
+
+    Arguments:
+        x1: y-coordinates.
+        x2: x-coordinates, broadcast against ``x1``.
+
+    Returns:
+        The angles in radians, a tensor of the broadcast shape in the operands' promoted dtype,
+        or ``floatx()`` when that dtype is an integer or bool one.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['arctan2'], (x1, x2,), {})
     return _STATE.kernels['arctan2'](x1, x2)
 
 
 def arctanh(x):
-    """Inverse hyperbolic tangent."""
+    """Inverse hyperbolic tangent.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arctanh'], (x,), {})
     return _STATE.kernels['arctanh'](x)
 
 
 def argmax(x, axis=None, keepdims=False):
-    """Index of the maximum (first on ties) as int32."""
+    """Index of the maximum (first on ties) as int32.
+
+    Arguments:
+        x: input tensor.
+        axis: the axis to search along (``None``: the index into the flattened ``x``).
+        keepdims: whether the searched axis stays, with length 1 (with ``axis=None``: every
+            axis stays as 1).
+
+    Returns:
+        An int32 tensor of ``x``'s shape without ``axis`` (a scalar for ``axis=None`` without
+        ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('argmax', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -278,7 +441,22 @@ def argmax(x, axis=None, keepdims=False):
 
 
 def argmin(x, axis=None, keepdims=False):
-    """Index of the minimum (first on ties) as int32."""
+    """Index of the minimum (first on ties) as int32.
+
+    Arguments:
+        x: input tensor.
+        axis: the axis to search along (``None``: the index into the flattened ``x``).
+        keepdims: whether the searched axis stays, with length 1 (with ``axis=None``: every
+            axis stays as 1).
+
+    Returns:
+        An int32 tensor of ``x``'s shape without ``axis`` (a scalar for ``axis=None`` without
+        ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('argmin', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -292,6 +470,20 @@ def argpartition(x, kth, axis=-1):
     """Indices (int32) that partition ``x`` along ``axis`` around the ``kth`` entries: each lands
     where a sort would put it, smaller entries before, larger after. dlx returns the stable
     argsort (a valid partition, and the same on every backend); bool is rejected.
+
+    Arguments:
+        x: numeric input tensor.
+        kth: the position (an int) or positions (a list of ints) that must hold the entry a sort
+            would put there; negative positions count from the end.
+        axis: the axis to partition along (default -1).
+
+    Returns:
+        An int32 tensor of ``x``'s shape: indices along ``axis`` that order ``x`` stably (a
+        partition for every ``kth``).
+
+    Raises:
+        TypeError: when ``x`` is a bool tensor.
+        ValueError: when a ``kth`` is out of range for the axis, or ``axis`` is invalid.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('argpartition', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -334,6 +526,20 @@ def associative_scan(f, elems, reverse=False, axis=0):
 def average(x, axis=None, weights=None):
     """Weighted mean ``sum(x * weights) / sum(weights)`` over ``axis`` (the plain mean without
     ``weights``); integers give floatx, the dtype is that of ``x`` and ``weights`` promoted.
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to average over (``None``: all axes).
+        weights: the weight of each entry: a tensor of ``x``'s shape, or a 1-D tensor of length
+            ``x.shape[axis]`` when ``axis`` is an int (``None``: equal weights).
+
+    Returns:
+        A float tensor of ``x``'s shape without the averaged axes, in the promoted dtype of
+        ``x`` and ``weights`` (``floatx()`` when that is an integer or bool dtype).
+
+    Raises:
+        ValueError: when ``weights`` has neither ``x``'s shape nor the 1-D shape above, or
+            ``axis`` is invalid.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('average', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -381,6 +587,21 @@ def bincount(x, weights=None, minlength=0, sparse=False):
     """Occurrences of each value ``0..max(x)`` (at least ``minlength`` bins) in non-negative int
     ``x`` (1-D, or 2-D counted per row); with ``weights`` their sums per value instead. int32
     counts; weighted sums have ``x`` and ``weights``'s promoted dtype.
+
+    Arguments:
+        x: 1-D or 2-D tensor of non-negative integers (a 2-D ``x`` is counted row by row).
+        weights: a tensor of ``x``'s shape whose entries are summed per value instead of
+            counting 1 (``None``: plain counts).
+        minlength: the least number of bins (default 0).
+        sparse: must be ``False``; dlx has no sparse tensors.
+
+    Returns:
+        A tensor of shape ``(max(max(x) + 1, minlength),)`` (with the row axis first for a 2-D
+        ``x``): int32 counts, or sums in the promoted dtype of ``x`` and ``weights``.
+
+    Raises:
+        TypeError: when ``x`` is not of an integer dtype.
+        ValueError: when ``x`` is not 1-D or 2-D, holds negative values, or ``sparse`` is true.
     """
     if isinstance(x, _Special) or isinstance(weights, _Special):
         return _slow(_REGISTRY['bincount'], (x, weights, minlength, sparse,), {})
@@ -395,49 +616,105 @@ def bitcast_uint32_to_float32(x):
 
 
 def bitwise_and(x, y):
-    """Bitwise AND of integers."""
+    """Bitwise AND of integers.
+
+    Arguments:
+        x: first integer (or bool) operand.
+        y: second integer (or bool) operand, broadcast against ``x``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+    """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['bitwise_and'], (x, y,), {})
     return _STATE.kernels['bitwise_and'](x, y)
 
 
 def bitwise_invert(x):
-    """Bitwise NOT of integers."""
+    """Bitwise NOT of integers.
+
+    Arguments:
+        x: integer (or bool) tensor.
+
+    Returns:
+        ``~x``, a tensor of ``x``'s shape and dtype (for signed integers ``-x - 1``).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['bitwise_invert'], (x,), {})
     return _STATE.kernels['bitwise_invert'](x)
 
 
 def bitwise_left_shift(x, y):
-    """``x << y`` (Keras's alias of ``left_shift``)."""
+    """``x << y`` (Keras's alias of ``left_shift``).
+
+    Arguments:
+        x: integer tensor to shift.
+        y: shift counts (non-negative integers below the dtype's bit width), broadcast against
+            ``x``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+    """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['bitwise_left_shift'], (x, y,), {})
     return _STATE.kernels['bitwise_left_shift'](x, y)
 
 
 def bitwise_not(x):
-    """Bitwise NOT of integers (logical NOT of bools); Keras's alias of ``bitwise_invert``."""
+    """Bitwise NOT of integers (logical NOT of bools); Keras's alias of ``bitwise_invert``.
+
+    Arguments:
+        x: integer or bool tensor.
+
+    Returns:
+        ``~x``, a tensor of ``x``'s shape and dtype.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['bitwise_not'], (x,), {})
     return _STATE.kernels['bitwise_not'](x)
 
 
 def bitwise_or(x, y):
-    """Bitwise OR of integers."""
+    """Bitwise OR of integers.
+
+    Arguments:
+        x: first integer (or bool) operand.
+        y: second integer (or bool) operand, broadcast against ``x``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+    """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['bitwise_or'], (x, y,), {})
     return _STATE.kernels['bitwise_or'](x, y)
 
 
 def bitwise_right_shift(x, y):
-    """``x >> y`` (Keras's alias of ``right_shift``)."""
+    """``x >> y`` (Keras's alias of ``right_shift``).
+
+    Arguments:
+        x: integer tensor to shift.
+        y: shift counts (non-negative integers below the dtype's bit width), broadcast against
+            ``x``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+    """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['bitwise_right_shift'], (x, y,), {})
     return _STATE.kernels['bitwise_right_shift'](x, y)
 
 
 def bitwise_xor(x, y):
-    """Bitwise XOR of integers."""
+    """Bitwise XOR of integers.
+
+    Arguments:
+        x: first integer (or bool) operand.
+        y: second integer (or bool) operand, broadcast against ``x``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+    """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['bitwise_xor'], (x, y,), {})
     return _STATE.kernels['bitwise_xor'](x, y)
@@ -456,7 +733,19 @@ def broadcast_to(x, shape):
 
 
 def cast(x, dtype):
-    """Converts ``x`` to ``dtype`` (floats to ints truncate toward zero)."""
+    """Converts ``x`` to ``dtype`` (floats to ints truncate toward zero).
+
+    Arguments:
+        x: input tensor.
+        dtype: the target dtype, a name such as ``"float32"`` (or any spelling
+            ``dlx.dtypes.standardize`` accepts). Casting to ``"bool"`` maps nonzero to true.
+
+    Returns:
+        A tensor of ``x``'s shape and dtype ``dtype``.
+
+    Raises:
+        ValueError: when ``dtype`` names no dtype.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('cast', 'dtype', dtype)
     if isinstance(x, _Special):
@@ -476,7 +765,15 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 def cbrt(x):
-    """Cube root, elementwise."""
+    """Cube root, elementwise.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['cbrt'], (x,), {})
     return _STATE.kernels['cbrt'](x)
@@ -493,7 +790,15 @@ def cdist(x, y):
 
 
 def ceil(x):
-    """Ceil of ``x``, elementwise (integers become floatx)."""
+    """Ceil of ``x``, elementwise (integers become floatx).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        The smallest integral value not below each element, as a float tensor of
+        ``x``'s shape: float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['ceil'], (x,), {})
     return _STATE.kernels['ceil'](x)
@@ -526,7 +831,18 @@ def cholesky_inverse(x, upper=False):
 
 
 def clip(x, x_min, x_max):
-    """Clips ``x`` to ``[x_min, x_max]``."""
+    """Clips ``x`` to ``[x_min, x_max]``.
+
+    Arguments:
+        x: input tensor.
+        x_min: lower bound, a scalar or a tensor broadcast against ``x``.
+        x_max: upper bound, a scalar or a tensor broadcast against ``x``; where it is below
+            ``x_min`` the result is ``x_max``.
+
+    Returns:
+        ``minimum(maximum(x, x_min), x_max)``, a tensor of the broadcast shape in the promoted
+        dtype of ``x``, ``x_min`` and ``x_max`` (Python scalar bounds take ``x``'s dtype).
+    """
     if isinstance(x, _Special) or isinstance(x_min, _Special) or isinstance(x_max, _Special):
         return _slow(_REGISTRY['clip'], (x, x_min, x_max,), {})
     return _STATE.kernels['clip'](x, x_min, x_max)
@@ -611,6 +927,17 @@ def copy(x):
 def corrcoef(x):
     """Pearson correlation coefficients of the rows of ``x`` (1-D: one variable), clipped to
     [-1, 1]; integers give floatx.
+
+    Arguments:
+        x: a 2-D tensor with one variable per row and one observation per column, or a 1-D
+            tensor (a single variable).
+
+    Returns:
+        The ``(rows, rows)`` correlation matrix (a scalar for 1-D ``x``), in ``x``'s float dtype
+        (``floatx()`` for integer and bool inputs); a constant row gives NaN.
+
+    Raises:
+        ValueError: when ``x`` has more than 2 dimensions.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['corrcoef'], (x,), {})
@@ -621,6 +948,20 @@ def correlate(x1, x2, mode='valid'):
     """Cross-correlation of 1-D ``x1`` and ``x2`` (``c[k] = sum_n x1[n + k] * x2[n]``) with
     NumPy's ``mode`` (``'valid'``, ``'same'``, ``'full'``). int64 inputs give float64, other
     integers floatx.
+
+    Arguments:
+        x1: first 1-D tensor.
+        x2: second 1-D tensor (the one shifted along ``x1``).
+        mode: which lags to keep: ``"valid"`` (full overlap only, length
+            ``max(n1, n2) - min(n1, n2) + 1``), ``"same"`` (length ``max(n1, n2)``) or
+            ``"full"`` (every overlap, length ``n1 + n2 - 1``).
+
+    Returns:
+        A 1-D tensor in the promoted float dtype of ``x1`` and ``x2`` (float64 when that dtype
+        is a 64-bit integer, ``floatx()`` for other integer and bool dtypes).
+
+    Raises:
+        ValueError: when ``mode`` is not one of the three above or an input is not 1-D.
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['correlate'], (x1, x2, mode,), {})
@@ -628,21 +969,48 @@ def correlate(x1, x2, mode='valid'):
 
 
 def cos(x):
-    """Cosine (full range)."""
+    """Cosine (full range).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['cos'], (x,), {})
     return _STATE.kernels['cos'](x)
 
 
 def cosh(x):
-    """Hyperbolic cosine."""
+    """Hyperbolic cosine.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['cosh'], (x,), {})
     return _STATE.kernels['cosh'](x)
 
 
 def count_nonzero(x, axis=None):
-    """Number of non-zero entries over ``axis`` (all axes if ``None``) as int32 (NaN counts)."""
+    """Number of non-zero entries over ``axis`` (all axes if ``None``) as int32 (NaN counts).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple (or list) of axes to count over (``None``: all axes).
+
+    Returns:
+        An int32 tensor of ``x``'s shape without the counted axes.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('count_nonzero', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special):
@@ -698,6 +1066,19 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
 def cumprod(x, axis=None, dtype=None):
     """Cumulative product along ``axis`` (flattened if ``None``), in ``dtype`` if given (``x`` is
     cast to it first).
+
+    Arguments:
+        x: input tensor.
+        axis: the axis to accumulate along (``None``: over the flattened ``x``).
+        dtype: the dtype to cast ``x`` to before multiplying (``None``: ``x``'s own).
+
+    Returns:
+        A tensor of ``x``'s shape (1-D of ``x``'s size for ``axis=None``) in ``dtype`` or
+        ``x``'s dtype; a bool input gives int32.
+
+    Raises:
+        ValueError: when ``axis`` is out of range for ``x`` or is neither an int nor a tuple
+            of ints, or ``dtype`` names no dtype.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('cumprod', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -711,6 +1092,19 @@ def cumprod(x, axis=None, dtype=None):
 def cumsum(x, axis=None, dtype=None):
     """Cumulative sum along ``axis`` (flattened if ``None``), in ``dtype`` if given (``x`` is cast
     to it first); accumulated in float64 here.
+
+    Arguments:
+        x: input tensor.
+        axis: the axis to accumulate along (``None``: over the flattened ``x``).
+        dtype: the dtype to cast ``x`` to before summing (``None``: ``x``'s own).
+
+    Returns:
+        A tensor of ``x``'s shape (1-D of ``x``'s size for ``axis=None``) in ``dtype`` or
+        ``x``'s dtype; a bool input gives int32.
+
+    Raises:
+        ValueError: when ``axis`` is out of range for ``x`` or is neither an int nor a tuple
+            of ints, or ``dtype`` names no dtype.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('cumsum', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -740,7 +1134,15 @@ def custom_gradient(f):
 
 
 def deg2rad(x):
-    """Degrees to radians (``x * pi / 180``)."""
+    """Degrees to radians (``x * pi / 180``).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['deg2rad'], (x,), {})
     return _STATE.kernels['deg2rad'](x)
@@ -826,6 +1228,17 @@ def diff(a, n=1, axis=-1):
 def digitize(x, bins):
     """Index of the bin of each entry of ``x`` as int32, for monotonic 1-D ``bins``: ``i`` with
     ``bins[i-1] <= x < bins[i]`` (increasing) or ``bins[i-1] > x >= bins[i]`` (decreasing).
+
+    Arguments:
+        x: input tensor of values to place.
+        bins: 1-D tensor of bin edges, increasing or decreasing.
+
+    Returns:
+        An int32 tensor of ``x``'s shape with values in ``[0, len(bins)]`` (0 before the first
+        edge, ``len(bins)`` past the last).
+
+    Raises:
+        ValueError: when ``bins`` is not 1-D.
     """
     if isinstance(x, _Special) or isinstance(bins, _Special):
         return _slow(_REGISTRY['digitize'], (x, bins,), {})
@@ -833,14 +1246,32 @@ def digitize(x, bins):
 
 
 def divide(x1, x2):
-    """True division; integer inputs give floatx."""
+    """True division; integer inputs give floatx.
+
+    Arguments:
+        x1: dividend.
+        x2: divisor, broadcast against ``x1``; dividing by zero gives inf or NaN.
+
+    Returns:
+        ``x1 / x2``, a tensor of the broadcast shape in the operands' promoted dtype, or
+        ``floatx()`` when that dtype is an integer or bool one.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['divide'], (x1, x2,), {})
     return _STATE.kernels['divide'](x1, x2)
 
 
 def divide_no_nan(x1, x2):
-    """``x1 / x2``, and 0 where ``x2`` is 0 (even for ``0/0`` and ``inf/0``); integers give floatx."""
+    """``x1 / x2``, and 0 where ``x2`` is 0 (even for ``0/0`` and ``inf/0``); integers give floatx.
+
+    Arguments:
+        x1: dividend.
+        x2: divisor, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
+        ``floatx()`` when that dtype is an integer or bool one.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['divide_no_nan'], (x1, x2,), {})
     return _STATE.kernels['divide_no_nan'](x1, x2)
@@ -952,42 +1383,92 @@ def empty_like(x, dtype=None):
 
 
 def equal(x1, x2):
-    """``equal`` comparison with broadcasting; returns bool."""
+    """``equal`` comparison with broadcasting; returns bool.
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``; both are compared in their promoted
+            dtype.
+
+    Returns:
+        A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['equal'], (x1, x2,), {})
     return _STATE.kernels['equal'](x1, x2)
 
 
 def erf(x):
-    """Error function."""
+    """Error function.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['erf'], (x,), {})
     return _STATE.kernels['erf'](x)
 
 
 def erfc(x):
-    """Complementary error function, ``1 - erf(x)`` (accurate where erf is near 1)."""
+    """Complementary error function, ``1 - erf(x)`` (accurate where erf is near 1).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['erfc'], (x,), {})
     return _STATE.kernels['erfc'](x)
 
 
 def erfinv(x):
-    """Inverse error function."""
+    """Inverse error function.
+
+    Arguments:
+        x: input tensor with entries in ``[-1, 1]``; -1 and 1 give -inf and inf, entries outside
+            give NaN.
+
+    Returns:
+        The ``y`` with ``erf(y) == x``, a float tensor of ``x``'s shape: float inputs keep their dtype,
+        integer and bool inputs give ``floatx()``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['erfinv'], (x,), {})
     return _STATE.kernels['erfinv'](x)
 
 
 def exp(x):
-    """e**x, elementwise."""
+    """e**x, elementwise.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['exp'], (x,), {})
     return _STATE.kernels['exp'](x)
 
 
 def exp2(x):
-    """2**x, elementwise."""
+    """2**x, elementwise.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['exp2'], (x,), {})
     return _STATE.kernels['exp2'](x)
@@ -1003,7 +1484,15 @@ def expand_dims(x, axis):
 
 
 def expm1(x):
-    """exp(x) - 1, accurate near 0."""
+    """exp(x) - 1, accurate near 0.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['expm1'], (x,), {})
     return _STATE.kernels['expm1'](x)
@@ -1057,7 +1546,15 @@ def eye(N, M=None, k=0, dtype=None):
 
 
 def fabs(x):
-    """Absolute value as a float (integers and bools give floatx)."""
+    """Absolute value as a float (integers and bools give floatx).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        ``|x|``, a float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['fabs'], (x,), {})
     return _STATE.kernels['fabs'](x)
@@ -1103,35 +1600,79 @@ def flipud(x):
 
 
 def floor(x):
-    """Floor of ``x``, elementwise (integers become floatx)."""
+    """Floor of ``x``, elementwise (integers become floatx).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        The largest integral value not above each element, as a float tensor of
+        ``x``'s shape: float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['floor'], (x,), {})
     return _STATE.kernels['floor'](x)
 
 
 def floor_divide(x1, x2):
-    """``floor(x1 / x2)`` (Python / NumPy semantics)."""
+    """``floor(x1 / x2)`` (Python / NumPy semantics).
+
+    Arguments:
+        x1: dividend.
+        x2: divisor, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['floor_divide'], (x1, x2,), {})
     return _STATE.kernels['floor_divide'](x1, x2)
 
 
 def fmax(x1, x2):
-    """Elementwise maximum that ignores NaNs (NaN only where both are NaN)."""
+    """Elementwise maximum that ignores NaNs (NaN only where both are NaN).
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['fmax'], (x1, x2,), {})
     return _STATE.kernels['fmax'](x1, x2)
 
 
 def fmin(x1, x2):
-    """Elementwise minimum that ignores NaNs (NaN only where both are NaN)."""
+    """Elementwise minimum that ignores NaNs (NaN only where both are NaN).
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['fmin'], (x1, x2,), {})
     return _STATE.kernels['fmin'](x1, x2)
 
 
 def fmod(x1, x2):
-    """Remainder of truncated division: the sign of ``x1`` (C's ``fmod``; ``mod`` follows ``x2``)."""
+    """Remainder of truncated division: the sign of ``x1`` (C's ``fmod``; ``mod`` follows ``x2``).
+
+    Arguments:
+        x1: dividend.
+        x2: divisor, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['fmod'], (x1, x2,), {})
     return _STATE.kernels['fmod'](x1, x2)
@@ -1190,7 +1731,19 @@ def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None
 
 
 def gcd(x1, x2):
-    """Greatest common divisor of integers (non-negative)."""
+    """Greatest common divisor of integers (non-negative).
+
+    Arguments:
+        x1: first integer tensor.
+        x2: second integer tensor, broadcast against ``x1``.
+
+    Returns:
+        A non-negative tensor of the broadcast shape in the operands' promoted integer dtype
+        (``gcd(0, 0)`` is 0).
+
+    Raises:
+        TypeError: when an operand is not of an integer dtype.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['gcd'], (x1, x2,), {})
     return _STATE.kernels['gcd'](x1, x2)
@@ -1238,14 +1791,32 @@ def glu(x, axis=-1):
 
 
 def greater(x1, x2):
-    """``greater`` comparison with broadcasting; returns bool."""
+    """``greater`` comparison with broadcasting; returns bool.
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``; both are compared in their promoted
+            dtype.
+
+    Returns:
+        A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['greater'], (x1, x2,), {})
     return _STATE.kernels['greater'](x1, x2)
 
 
 def greater_equal(x1, x2):
-    """``greater_equal`` comparison with broadcasting; returns bool."""
+    """``greater_equal`` comparison with broadcasting; returns bool.
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``; both are compared in their promoted
+            dtype.
+
+    Returns:
+        A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['greater_equal'], (x1, x2,), {})
     return _STATE.kernels['greater_equal'](x1, x2)
@@ -1297,7 +1868,16 @@ def hard_tanh(x):
 
 
 def heaviside(x1, x2):
-    """Step function: 0 where ``x1 < 0``, ``x2`` where ``x1 == 0``, 1 where ``x1 > 0``; integers give floatx."""
+    """Step function: 0 where ``x1 < 0``, ``x2`` where ``x1 == 0``, 1 where ``x1 > 0``; integers give floatx.
+
+    Arguments:
+        x1: the step's input; NaN gives NaN.
+        x2: the value at ``x1 == 0``, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
+        ``floatx()`` when that dtype is an integer or bool one.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['heaviside'], (x1, x2,), {})
     return _STATE.kernels['heaviside'](x1, x2)
@@ -1307,6 +1887,20 @@ def histogram(x, bins=10, range=None):
     """``(counts, edges)`` of 1-D ``x`` over ``bins`` equal bins spanning ``range`` (default: the
     data's min and max); the last bin includes its right edge, values outside are dropped. Both
     outputs have ``x``'s float dtype (floatx for integers).
+
+    Arguments:
+        x: 1-D input tensor.
+        bins: the number of equal-width bins, a positive int (default 10).
+        range: ``(min, max)`` of the binned interval, with ``min <= max`` (``None``: the
+            smallest and largest entry of ``x``).
+
+    Returns:
+        A tuple ``(counts, edges)``: ``counts`` of shape ``(bins,)`` and ``edges`` of shape
+        ``(bins + 1,)``, both in ``x``'s float dtype (``floatx()`` for integer inputs).
+
+    Raises:
+        ValueError: when ``x`` is not 1-D, ``bins`` is not a positive int, or ``range`` has
+            ``min > max``.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['histogram'], (x, bins, range,), {})
@@ -1337,14 +1931,31 @@ def hsv_to_rgb(images, data_format=None):
 
 
 def hypot(x1, x2):
-    """``sqrt(x1**2 + x2**2)`` without overflow or underflow in the squares; integers give floatx."""
+    """``sqrt(x1**2 + x2**2)`` without overflow or underflow in the squares; integers give floatx.
+
+    Arguments:
+        x1: first leg.
+        x2: second leg, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
+        ``floatx()`` when that dtype is an integer or bool one.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['hypot'], (x1, x2,), {})
     return _STATE.kernels['hypot'](x1, x2)
 
 
 def i0(x):
-    """Modified Bessel function of the first kind, order 0."""
+    """Modified Bessel function of the first kind, order 0.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['i0'], (x,), {})
     return _STATE.kernels['i0'](x)
@@ -1375,6 +1986,17 @@ def in_top_k(targets, predictions, k):
     """Whether each ``targets[i]`` is among the ``k`` largest of ``predictions[i]`` (bool): true
     when fewer than ``k`` entries are strictly larger than the target's (ties count in its favour; a
     NaN prediction at the target is never in).
+
+    Arguments:
+        targets: 1-D integer tensor of shape ``(batch,)``, the class index of each row.
+        predictions: 2-D tensor of shape ``(batch, classes)``, the scores.
+        k: how many of the largest scores count (an int).
+
+    Returns:
+        A bool tensor of shape ``(batch,)``.
+
+    Raises:
+        ValueError: when ``predictions`` is not 2-D or ``targets`` is not of shape ``(batch,)``.
     """
     if isinstance(targets, _Special) or isinstance(predictions, _Special):
         return _slow(_REGISTRY['in_top_k'], (targets, predictions, k,), {})
@@ -1407,6 +2029,17 @@ def irfft(x, fft_length=None):
 def isclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
     """True where ``|x1 - x2| <= atol + rtol * |x2|`` (equal infinities are close; NaNs only with
     ``equal_nan``).
+
+    Arguments:
+        x1: first tensor.
+        x2: second tensor, broadcast against ``x1``; it is the reference the relative tolerance
+            scales with. Both are compared in their promoted dtype (integers and bools as floats).
+        rtol: relative tolerance (default ``1e-05``).
+        atol: absolute tolerance (default ``1e-08``).
+        equal_nan: whether NaNs in the same place count as close (default ``False``).
+
+    Returns:
+        A bool tensor of the broadcast shape of ``x1`` and ``x2``.
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['isclose'], (x1, x2, rtol, atol, equal_nan,), {})
@@ -1414,7 +2047,14 @@ def isclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
 
 
 def isfinite(x):
-    """True where ``x`` is neither infinite nor NaN."""
+    """True where ``x`` is neither infinite nor NaN.
+
+    Arguments:
+        x: input tensor (integer inputs are always finite).
+
+    Returns:
+        A bool tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isfinite'], (x,), {})
     return _STATE.kernels['isfinite'](x)
@@ -1423,6 +2063,16 @@ def isfinite(x):
 def isin(x1, x2, assume_unique=False, invert=False):
     """True where an element of ``x1`` equals some element of ``x2`` (``x1``'s shape; NaN is in
     nothing); ``invert`` negates. ``assume_unique`` is a speed hint only: the result is the same.
+
+    Arguments:
+        x1: the elements to look up.
+        x2: the values to look for, any shape (read as a flat list); compared with ``x1`` in
+            their promoted dtype.
+        assume_unique: accepted for NumPy's and Keras's signature; it does not change the result.
+        invert: when ``True``, true where the element is *not* in ``x2``.
+
+    Returns:
+        A bool tensor of ``x1``'s shape.
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['isin'], (x1, x2, assume_unique, invert,), {})
@@ -1430,28 +2080,56 @@ def isin(x1, x2, assume_unique=False, invert=False):
 
 
 def isinf(x):
-    """True where ``x`` is +inf or -inf."""
+    """True where ``x`` is +inf or -inf.
+
+    Arguments:
+        x: input tensor (integer inputs are never infinite).
+
+    Returns:
+        A bool tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isinf'], (x,), {})
     return _STATE.kernels['isinf'](x)
 
 
 def isnan(x):
-    """True where ``x`` is NaN."""
+    """True where ``x`` is NaN.
+
+    Arguments:
+        x: input tensor (integer inputs are never NaN).
+
+    Returns:
+        A bool tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isnan'], (x,), {})
     return _STATE.kernels['isnan'](x)
 
 
 def isneginf(x):
-    """True where ``x`` is -inf."""
+    """True where ``x`` is -inf.
+
+    Arguments:
+        x: input tensor (integer and bool inputs give all false).
+
+    Returns:
+        A bool tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isneginf'], (x,), {})
     return _STATE.kernels['isneginf'](x)
 
 
 def isposinf(x):
-    """True where ``x`` is +inf."""
+    """True where ``x`` is +inf.
+
+    Arguments:
+        x: input tensor (integer and bool inputs give all false).
+
+    Returns:
+        A bool tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isposinf'], (x,), {})
     return _STATE.kernels['isposinf'](x)
@@ -1502,7 +2180,19 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwarg
 
 
 def lcm(x1, x2):
-    """Least common multiple of integers (non-negative)."""
+    """Least common multiple of integers (non-negative).
+
+    Arguments:
+        x1: first integer tensor.
+        x2: second integer tensor, broadcast against ``x1``.
+
+    Returns:
+        A non-negative tensor of the broadcast shape in the operands' promoted integer dtype
+        (0 where either operand is 0).
+
+    Raises:
+        TypeError: when an operand is not of an integer dtype.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['lcm'], (x1, x2,), {})
     return _STATE.kernels['lcm'](x1, x2)
@@ -1511,6 +2201,17 @@ def lcm(x1, x2):
 def ldexp(x1, x2):
     """``x1 * 2**x2`` for an integer exponent ``x2`` (exact unless it overflows or underflows);
     integer ``x1`` gives floatx.
+
+    Arguments:
+        x1: the mantissas.
+        x2: integer (or bool) exponents, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape in ``x1``'s float dtype (``floatx()`` for an integer or
+        bool ``x1``).
+
+    Raises:
+        TypeError: when ``x2`` is not of an integer or bool dtype.
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['ldexp'], (x1, x2,), {})
@@ -1525,21 +2226,48 @@ def leaky_relu(x, negative_slope=0.2):
 
 
 def left_shift(x, y):
-    """``x << y`` (wraps around at the dtype's width)."""
+    """``x << y`` (wraps around at the dtype's width).
+
+    Arguments:
+        x: integer tensor to shift.
+        y: shift counts (non-negative integers below the dtype's bit width), broadcast against
+            ``x``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+    """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['left_shift'], (x, y,), {})
     return _STATE.kernels['left_shift'](x, y)
 
 
 def less(x1, x2):
-    """``less`` comparison with broadcasting; returns bool."""
+    """``less`` comparison with broadcasting; returns bool.
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``; both are compared in their promoted
+            dtype.
+
+    Returns:
+        A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['less'], (x1, x2,), {})
     return _STATE.kernels['less'](x1, x2)
 
 
 def less_equal(x1, x2):
-    """``less_equal`` comparison with broadcasting; returns bool."""
+    """``less_equal`` comparison with broadcasting; returns bool.
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``; both are compared in their promoted
+            dtype.
+
+    Returns:
+        A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['less_equal'], (x1, x2,), {})
     return _STATE.kernels['less_equal'](x1, x2)
@@ -1555,28 +2283,60 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
 
 
 def log(x):
-    """Natural logarithm."""
+    """Natural logarithm.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['log'], (x,), {})
     return _STATE.kernels['log'](x)
 
 
 def log10(x):
-    """Base-10 logarithm."""
+    """Base-10 logarithm.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['log10'], (x,), {})
     return _STATE.kernels['log10'](x)
 
 
 def log1p(x):
-    """log(1 + x), accurate near 0."""
+    """log(1 + x), accurate near 0.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['log1p'], (x,), {})
     return _STATE.kernels['log1p'](x)
 
 
 def log2(x):
-    """Base-2 logarithm."""
+    """Base-2 logarithm.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['log2'], (x,), {})
     return _STATE.kernels['log2'](x)
@@ -1599,14 +2359,32 @@ def log_softmax(x, axis=-1):
 
 
 def logaddexp(x1, x2):
-    """``log(exp(x1) + exp(x2))`` without overflow."""
+    """``log(exp(x1) + exp(x2))`` without overflow.
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape in the operands' promoted dtype, or ``floatx()`` when
+        that dtype is an integer or bool one.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['logaddexp'], (x1, x2,), {})
     return _STATE.kernels['logaddexp'](x1, x2)
 
 
 def logaddexp2(x1, x2):
-    """``log2(2**x1 + 2**x2)`` without overflow; integers give floatx."""
+    """``log2(2**x1 + 2**x2)`` without overflow; integers give floatx.
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
+        ``floatx()`` when that dtype is an integer or bool one.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['logaddexp2'], (x1, x2,), {})
     return _STATE.kernels['logaddexp2'](x1, x2)
@@ -1622,28 +2400,59 @@ def logdet(x):
 
 
 def logical_and(x1, x2):
-    """Elementwise and of truth values; returns bool."""
+    """Elementwise and of truth values; returns bool.
+
+    Arguments:
+        x1: first operand; nonzero entries count as true.
+        x2: second operand, broadcast against ``x1``; nonzero entries count as true.
+
+    Returns:
+        A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['logical_and'], (x1, x2,), {})
     return _STATE.kernels['logical_and'](x1, x2)
 
 
 def logical_not(x):
-    """Elementwise NOT of truth values; returns bool."""
+    """Elementwise NOT of truth values; returns bool.
+
+    Arguments:
+        x: input tensor; nonzero entries count as true.
+
+    Returns:
+        A bool tensor of ``x``'s shape, true where ``x`` is zero (false).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['logical_not'], (x,), {})
     return _STATE.kernels['logical_not'](x)
 
 
 def logical_or(x1, x2):
-    """Elementwise or of truth values; returns bool."""
+    """Elementwise or of truth values; returns bool.
+
+    Arguments:
+        x1: first operand; nonzero entries count as true.
+        x2: second operand, broadcast against ``x1``; nonzero entries count as true.
+
+    Returns:
+        A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['logical_or'], (x1, x2,), {})
     return _STATE.kernels['logical_or'](x1, x2)
 
 
 def logical_xor(x1, x2):
-    """Elementwise xor of truth values; returns bool."""
+    """Elementwise xor of truth values; returns bool.
+
+    Arguments:
+        x1: first operand; nonzero entries count as true.
+        x2: second operand, broadcast against ``x1``; nonzero entries count as true.
+
+    Returns:
+        A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['logical_xor'], (x1, x2,), {})
     return _STATE.kernels['logical_xor'](x1, x2)
@@ -1657,7 +2466,21 @@ def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
 
 
 def logsumexp(x, axis=None, keepdims=False):
-    """``log(sum(exp(x)))`` over ``axis``, computed stably."""
+    """``log(sum(exp(x)))`` over ``axis``, computed stably.
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``): float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('logsumexp', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -1736,6 +2559,20 @@ def matrix_rank(x, tol=None):
 def max(x, axis=None, keepdims=False, initial=None):
     """Maximum over ``axis`` (NaN propagates), at least ``initial`` if given (a number, cast to
     ``x``'s dtype). Gradient splits evenly between ties.
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+        initial: a Python number the result may not be below (``None``: no bound).
+
+    Returns:
+        A tensor of ``x``'s dtype and of ``x``'s shape without the reduced axes (with them as
+        1s under ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('max', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -1761,14 +2598,37 @@ def max_pool(inputs, pool_size, strides=None, padding='valid', data_format=None)
 
 
 def maximum(x1, x2):
-    """Elementwise maximum (NaN propagates)."""
+    """Elementwise maximum (NaN propagates).
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['maximum'], (x1, x2,), {})
     return _STATE.kernels['maximum'](x1, x2)
 
 
 def mean(x, axis=None, keepdims=False):
-    """Arithmetic mean over ``axis``; integers give floatx."""
+    """Arithmetic mean over ``axis``; integers give floatx.
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``): float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('mean', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -1781,6 +2641,19 @@ def mean(x, axis=None, keepdims=False):
 def median(x, axis=None, keepdims=False):
     """Median over ``axis`` (the mean of the two middle values for an even count); integers give
     floatx; a slice holding NaN gives NaN.
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``): float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('median', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -1803,6 +2676,20 @@ def meshgrid(*x, indexing='xy'):
 def min(x, axis=None, keepdims=False, initial=None):
     """Minimum over ``axis`` (NaN propagates), at most ``initial`` if given (a number, cast to
     ``x``'s dtype). Gradient splits evenly between ties.
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+        initial: a Python number the result may not be above (``None``: no bound).
+
+    Returns:
+        A tensor of ``x``'s dtype and of ``x``'s shape without the reduced axes (with them as
+        1s under ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('min', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -1814,7 +2701,16 @@ def min(x, axis=None, keepdims=False, initial=None):
 
 
 def minimum(x1, x2):
-    """Elementwise minimum (NaN propagates)."""
+    """Elementwise minimum (NaN propagates).
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['minimum'], (x1, x2,), {})
     return _STATE.kernels['minimum'](x1, x2)
@@ -1828,7 +2724,16 @@ def mish(x):
 
 
 def mod(x1, x2):
-    """Remainder with the sign of the divisor (Python / NumPy semantics)."""
+    """Remainder with the sign of the divisor (Python / NumPy semantics).
+
+    Arguments:
+        x1: dividend.
+        x2: divisor, broadcast against ``x1``.
+
+    Returns:
+        ``x1 - floor(x1 / x2) * x2``, a tensor of the broadcast shape in the operands' promoted
+        dtype (a Python scalar operand takes the other operand's dtype).
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['mod'], (x1, x2,), {})
     return _STATE.kernels['mod'](x1, x2)
@@ -1865,7 +2770,16 @@ def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwa
 
 
 def multiply(x1, x2):
-    """``x1 * x2`` with broadcasting."""
+    """``x1 * x2`` with broadcasting.
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['multiply'], (x1, x2,), {})
     return _STATE.kernels['multiply'](x1, x2)
@@ -1883,14 +2797,40 @@ def nadam_update(variable, gradient, m, v, m_scale, g_scale, v_scale, learning_r
 
 
 def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
-    """Replaces NaN and infinities with finite numbers."""
+    """Replaces NaN and infinities with finite numbers.
+
+    Arguments:
+        x: input tensor.
+        nan: value that replaces NaN (default 0.0).
+        posinf: value that replaces +inf (``None``: the largest finite value of ``x``'s dtype).
+        neginf: value that replaces -inf (``None``: the most negative finite value of ``x``'s
+            dtype).
+
+    Returns:
+        A tensor of ``x``'s shape and dtype with only finite values (integer inputs are
+        returned unchanged).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['nan_to_num'], (x, nan, posinf, neginf,), {})
     return _STATE.kernels['nan_to_num'](x, nan, posinf, neginf)
 
 
 def nanargmax(x, axis=None, keepdims=False):
-    """Index of the maximum ignoring NaN (first on ties) as int32; -1 for an all-NaN slice."""
+    """Index of the maximum ignoring NaN (first on ties) as int32; -1 for an all-NaN slice.
+
+    Arguments:
+        x: input tensor.
+        axis: the axis to search along (``None``: the index into the flattened ``x``).
+        keepdims: whether the searched axis stays, with length 1.
+
+    Returns:
+        An int32 tensor of ``x``'s shape without ``axis`` (a scalar for ``axis=None`` without
+        ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanargmax', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -1901,7 +2841,21 @@ def nanargmax(x, axis=None, keepdims=False):
 
 
 def nanargmin(x, axis=None, keepdims=False):
-    """Index of the minimum ignoring NaN (first on ties) as int32; -1 for an all-NaN slice."""
+    """Index of the minimum ignoring NaN (first on ties) as int32; -1 for an all-NaN slice.
+
+    Arguments:
+        x: input tensor.
+        axis: the axis to search along (``None``: the index into the flattened ``x``).
+        keepdims: whether the searched axis stays, with length 1.
+
+    Returns:
+        An int32 tensor of ``x``'s shape without ``axis`` (a scalar for ``axis=None`` without
+        ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanargmin', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -1914,6 +2868,18 @@ def nanargmin(x, axis=None, keepdims=False):
 def nancumprod(x, axis=None, dtype=None):
     """Cumulative product along ``axis`` (flattened if ``None``) treating NaN as one; the
     result has ``dtype`` if given, else ``x``'s (int32 for bool).
+
+    Arguments:
+        x: input tensor.
+        axis: the axis to accumulate along (``None``: over the flattened ``x``).
+        dtype: the result dtype (``None``: ``x``'s dtype, int32 for bool).
+
+    Returns:
+        A tensor of ``x``'s shape (1-D of ``x``'s size for ``axis=None``).
+
+    Raises:
+        ValueError: when ``axis`` is out of range for ``x`` or is neither an int nor a tuple
+            of ints, or ``dtype`` names no dtype.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nancumprod', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -1927,6 +2893,18 @@ def nancumprod(x, axis=None, dtype=None):
 def nancumsum(x, axis=None, dtype=None):
     """Cumulative sum along ``axis`` (flattened if ``None``) treating NaN as zero; the result
     has ``dtype`` if given, else ``x``'s (int32 for bool).
+
+    Arguments:
+        x: input tensor.
+        axis: the axis to accumulate along (``None``: over the flattened ``x``).
+        dtype: the result dtype (``None``: ``x``'s dtype, int32 for bool).
+
+    Returns:
+        A tensor of ``x``'s shape (1-D of ``x``'s size for ``axis=None``).
+
+    Raises:
+        ValueError: when ``axis`` is out of range for ``x`` or is neither an int nor a tuple
+            of ints, or ``dtype`` names no dtype.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nancumsum', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -1938,7 +2916,21 @@ def nancumsum(x, axis=None, dtype=None):
 
 
 def nanmax(x, axis=None, keepdims=False):
-    """Maximum over ``axis`` ignoring NaN (NaN for an all-NaN slice; ``any`` for bool)."""
+    """Maximum over ``axis`` ignoring NaN (NaN for an all-NaN slice; ``any`` for bool).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A tensor of ``x``'s dtype and of ``x``'s shape without the reduced axes (with them as
+        1s under ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanmax', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -1951,6 +2943,19 @@ def nanmax(x, axis=None, keepdims=False):
 def nanmean(x, axis=None, keepdims=False):
     """Mean over ``axis`` of the non-NaN entries (NaN for an all-NaN slice); integers give
     floatx.
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``): float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanmean', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -1962,7 +2967,21 @@ def nanmean(x, axis=None, keepdims=False):
 
 
 def nanmedian(x, axis=None, keepdims=False):
-    """:func:`median` of the non-NaN entries (NaN for an all-NaN slice)."""
+    """:func:`median` of the non-NaN entries (NaN for an all-NaN slice).
+
+    Arguments:
+        x: input tensor; its NaN entries are left out.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``): float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanmedian', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -1973,7 +2992,21 @@ def nanmedian(x, axis=None, keepdims=False):
 
 
 def nanmin(x, axis=None, keepdims=False):
-    """Minimum over ``axis`` ignoring NaN (NaN for an all-NaN slice; ``all`` for bool)."""
+    """Minimum over ``axis`` ignoring NaN (NaN for an all-NaN slice; ``all`` for bool).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A tensor of ``x``'s dtype and of ``x``'s shape without the reduced axes (with them as
+        1s under ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanmin', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -1984,7 +3017,25 @@ def nanmin(x, axis=None, keepdims=False):
 
 
 def nanpercentile(x, q, axis=None, method='linear', keepdims=False):
-    """:func:`percentile` of the non-NaN entries (NaN for an all-NaN slice)."""
+    """:func:`percentile` of the non-NaN entries (NaN for an all-NaN slice).
+
+    Arguments:
+        x: input tensor; its NaN entries are left out.
+        q: the percentile(s) to compute, a number or a 1-D tensor of numbers in [0, 100].
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        method: how to pick a value between two data points: ``"linear"`` (interpolate),
+            ``"lower"``, ``"higher"``, ``"midpoint"`` or ``"nearest"`` (ties to the even index).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor (``x``'s float dtype; ``floatx()`` for integer and bool inputs) whose
+        shape is ``q``'s shape followed by ``x``'s shape without the reduced axes (with them as
+        1s under ``keepdims``).
+
+    Raises:
+        ValueError: when ``method`` is not one of the five above, or ``axis`` / ``keepdims`` is
+            invalid.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanpercentile', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -1995,7 +3046,22 @@ def nanpercentile(x, q, axis=None, method='linear', keepdims=False):
 
 
 def nanprod(x, axis=None, keepdims=False):
-    """Product over ``axis`` treating NaN as one (an all-NaN slice gives 1)."""
+    """Product over ``axis`` treating NaN as one (an all-NaN slice gives 1).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``). Floats keep their dtype; bool, int8 and int16 give int32, uint8 and
+        uint16 uint32, wider integers keep theirs.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanprod', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -2006,7 +3072,25 @@ def nanprod(x, axis=None, keepdims=False):
 
 
 def nanquantile(x, q, axis=None, method='linear', keepdims=False):
-    """:func:`quantile` of the non-NaN entries (NaN for an all-NaN slice)."""
+    """:func:`quantile` of the non-NaN entries (NaN for an all-NaN slice).
+
+    Arguments:
+        x: input tensor; its NaN entries are left out.
+        q: the quantile(s) to compute, a number or a 1-D tensor of numbers in [0, 1].
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        method: how to pick a value between two data points: ``"linear"`` (interpolate),
+            ``"lower"``, ``"higher"``, ``"midpoint"`` or ``"nearest"`` (ties to the even index).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor (``x``'s float dtype; ``floatx()`` for integer and bool inputs) whose
+        shape is ``q``'s shape followed by ``x``'s shape without the reduced axes (with them as
+        1s under ``keepdims``).
+
+    Raises:
+        ValueError: when ``method`` is not one of the five above, or ``axis`` / ``keepdims`` is
+            invalid.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanquantile', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -2017,7 +3101,23 @@ def nanquantile(x, q, axis=None, method='linear', keepdims=False):
 
 
 def nanstd(x, axis=None, keepdims=False):
-    """Population standard deviation over ``axis`` of the non-NaN entries."""
+    """Population standard deviation over ``axis`` of the non-NaN entries.
+
+    The square root of :func:`nanvar` (NaN for an all-NaN slice).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``): float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanstd', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -2028,7 +3128,22 @@ def nanstd(x, axis=None, keepdims=False):
 
 
 def nansum(x, axis=None, keepdims=False):
-    """Sum over ``axis`` treating NaN as zero (an all-NaN slice sums to 0)."""
+    """Sum over ``axis`` treating NaN as zero (an all-NaN slice sums to 0).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``). Floats keep their dtype; bool, int8 and int16 give int32, uint8 and
+        uint16 uint32, wider integers keep theirs.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nansum', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -2041,6 +3156,19 @@ def nansum(x, axis=None, keepdims=False):
 def nanvar(x, axis=None, keepdims=False):
     """Population variance over ``axis`` of the non-NaN entries (two-pass; NaN for an all-NaN
     slice).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``): float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanvar', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -2052,7 +3180,14 @@ def nanvar(x, axis=None, keepdims=False):
 
 
 def negative(x):
-    """Numerical negative, elementwise."""
+    """Numerical negative, elementwise.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        ``-x``, a tensor of ``x``'s shape and dtype.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['negative'], (x,), {})
     return _STATE.kernels['negative'](x)
@@ -2061,6 +3196,14 @@ def negative(x):
 def nextafter(x1, x2):
     """The next representable value after ``x1`` in the direction of ``x2``, elementwise (``x2``
     itself where they are equal; NaN where either is NaN). Ints and bools give ``floatx()``.
+
+    Arguments:
+        x1: the starting values.
+        x2: the directions to step toward, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape in the promoted float dtype of ``x1`` and ``x2``
+        (``floatx()`` when that dtype is an integer or bool one).
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['nextafter'], (x1, x2,), {})
@@ -2070,6 +3213,16 @@ def nextafter(x1, x2):
 def nonzero(x):
     """A tuple of int32 index arrays, one per dimension of ``x``, of its non-zero entries in
     row-major order (data-dependent length: eager only).
+
+    Arguments:
+        x: a tensor of rank >= 1; NaN counts as non-zero.
+
+    Returns:
+        A tuple of ``x.ndim`` 1-D int32 tensors of equal length, the coordinates of the non-zero
+        entries along each axis.
+
+    Raises:
+        ValueError: when ``x`` is 0-d, or the op runs inside a compiled function.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['nonzero'], (x,), {})
@@ -2099,7 +3252,16 @@ def normalize(x, axis=-1, order=2, epsilon=None):
 
 
 def not_equal(x1, x2):
-    """``not_equal`` comparison with broadcasting; returns bool."""
+    """``not_equal`` comparison with broadcasting; returns bool.
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``; both are compared in their promoted
+            dtype.
+
+    Returns:
+        A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['not_equal'], (x1, x2,), {})
     return _STATE.kernels['not_equal'](x1, x2)
@@ -2158,7 +3320,25 @@ def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None,
 
 
 def percentile(x, q, axis=None, method='linear', keepdims=False):
-    """:func:`quantile` with ``q`` in percent ([0, 100])."""
+    """:func:`quantile` with ``q`` in percent ([0, 100]).
+
+    Arguments:
+        x: input tensor.
+        q: the percentile(s) to compute, a number or a 1-D tensor of numbers in [0, 100].
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        method: how to pick a value between two data points: ``"linear"`` (interpolate),
+            ``"lower"``, ``"higher"``, ``"midpoint"`` or ``"nearest"`` (ties to the even index).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor (``x``'s float dtype; ``floatx()`` for integer and bool inputs) whose
+        shape is ``q``'s shape followed by ``x``'s shape without the reduced axes (with them as
+        1s under ``keepdims``).
+
+    Raises:
+        ValueError: when ``method`` is not one of the five above, or ``axis`` / ``keepdims`` is
+            invalid.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('percentile', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -2194,6 +3374,14 @@ def polar(abs_, angle):
     """The complex tensor ``abs_ * (cos(angle) + 1j * sin(angle))`` (broadcast). float64 parts
     give complex128; every other float, int or bool input gives complex64 (float16 / bfloat16
     parts are computed in float32). Needs a backend with complex dtypes.
+
+    Arguments:
+        abs_: the magnitudes.
+        angle: the angles in radians, broadcast against ``abs_``.
+
+    Returns:
+        A complex tensor of the broadcast shape: complex128 when the promoted dtype of the
+        inputs is float64, complex64 otherwise.
     """
     if isinstance(abs_, _Special) or isinstance(angle, _Special):
         return _slow(_REGISTRY['polar'], (abs_, angle,), {})
@@ -2201,7 +3389,17 @@ def polar(abs_, angle):
 
 
 def power(x1, x2):
-    """``x1 ** x2``."""
+    """``x1 ** x2``.
+
+    Arguments:
+        x1: base.
+        x2: exponent, broadcast against ``x1``. With an integer result dtype a negative exponent
+            counts as 0.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['power'], (x1, x2,), {})
     return _STATE.kernels['power'](x1, x2)
@@ -2210,6 +3408,20 @@ def power(x1, x2):
 def prod(x, axis=None, keepdims=False, dtype=None):
     """Product over ``axis``, computed in ``dtype`` if given (``x`` is cast to it first). bool,
     int8 and int16 give int32, uint8 and uint16 uint32 (Keras's rule).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+        dtype: the dtype to cast ``x`` to before multiplying (``None``: ``x``'s own).
+
+    Returns:
+        A tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``), in ``dtype`` (or ``x``'s dtype) after the integer rule above.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            ``keepdims`` is not a bool, or ``dtype`` names no dtype.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('prod', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -2232,7 +3444,22 @@ def psnr(x1, x2, max_val):
 
 
 def ptp(x, axis=None, keepdims=False):
-    """Range ``max - min`` over ``axis``, in ``x``'s dtype (bool is rejected)."""
+    """Range ``max - min`` over ``axis``, in ``x``'s dtype (bool is rejected).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A tensor of ``x``'s dtype and of ``x``'s shape without the reduced axes (with them as
+        1s under ``keepdims``) (integers wrap on overflow).
+
+    Raises:
+        TypeError: when ``x`` is a bool tensor.
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('ptp', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -2257,6 +3484,23 @@ def quantile(x, q, axis=None, method='linear', keepdims=False):
     """The ``q``-th quantiles (``q`` in [0, 1], scalar or 1-D: its dims lead the result) over
     ``axis``; ``method`` is ``'linear'``, ``'lower'``, ``'higher'``, ``'midpoint'`` or
     ``'nearest'`` (half to even), as NumPy. A slice holding NaN gives NaN; integers give floatx.
+
+    Arguments:
+        x: input tensor.
+        q: the quantile(s) to compute, a number or a 1-D tensor of numbers in [0, 1].
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        method: how to pick a value between two data points: ``"linear"`` (interpolate),
+            ``"lower"``, ``"higher"``, ``"midpoint"`` or ``"nearest"`` (ties to the even index).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor (``x``'s float dtype; ``floatx()`` for integer and bool inputs) whose
+        shape is ``q``'s shape followed by ``x``'s shape without the reduced axes (with them as
+        1s under ``keepdims``).
+
+    Raises:
+        ValueError: when ``method`` is not one of the five above, or ``axis`` / ``keepdims`` is
+            invalid.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('quantile', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -2268,7 +3512,15 @@ def quantile(x, q, axis=None, method='linear', keepdims=False):
 
 
 def rad2deg(x):
-    """Radians to degrees (``x * 180 / pi``)."""
+    """Radians to degrees (``x * 180 / pi``).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['rad2deg'], (x,), {})
     return _STATE.kernels['rad2deg'](x)
@@ -2401,7 +3653,15 @@ def rearrange(tensor, pattern, **axes_lengths):
 
 
 def reciprocal(x):
-    """``1 / x``, elementwise."""
+    """``1 / x``, elementwise.
+
+    Arguments:
+        x: input tensor; zero gives a signed inf.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool inputs
+        give ``floatx()``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['reciprocal'], (x,), {})
     return _STATE.kernels['reciprocal'](x)
@@ -2503,7 +3763,16 @@ def rgb_to_hsv(images, data_format=None):
 
 
 def right_shift(x, y):
-    """``x >> y`` (arithmetic for signed, logical for unsigned)."""
+    """``x >> y`` (arithmetic for signed, logical for unsigned).
+
+    Arguments:
+        x: integer tensor to shift.
+        y: shift counts (non-negative integers below the dtype's bit width), broadcast against
+            ``x``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+    """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['right_shift'], (x, y,), {})
     return _STATE.kernels['right_shift'](x, y)
@@ -2556,21 +3825,50 @@ def rot90(array, k=1, axes=(0, 1)):
 
 
 def round(x, decimals=0):
-    """Round half to even, to ``decimals`` decimal places."""
+    """Round half to even, to ``decimals`` decimal places.
+
+    Arguments:
+        x: input tensor.
+        decimals: how many decimal places to keep (an int; a negative value rounds to tens,
+            hundreds, ...). Default 0.
+
+    Returns:
+        A tensor of ``x``'s shape and dtype.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['round'], (x, decimals,), {})
     return _STATE.kernels['round'](x, decimals)
 
 
 def rsqrt(x):
-    """``1 / sqrt(x)``, elementwise."""
+    """``1 / sqrt(x)``, elementwise.
+
+    Arguments:
+        x: input tensor; zero gives inf, negative entries give NaN.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool inputs
+        give ``floatx()``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['rsqrt'], (x,), {})
     return _STATE.kernels['rsqrt'](x)
 
 
 def saturate_cast(x, dtype):
-    """Casts to ``dtype``, clipping first to its range (no wrap-around; floats to ints truncate)."""
+    """Casts to ``dtype``, clipping first to its range (no wrap-around; floats to ints truncate).
+
+    Arguments:
+        x: input tensor.
+        dtype: the target dtype, a name such as ``"uint8"``. Values beyond its range become its
+            smallest or largest value.
+
+    Returns:
+        A tensor of ``x``'s shape and dtype ``dtype``.
+
+    Raises:
+        ValueError: when ``dtype`` names no dtype.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('saturate_cast', 'dtype', dtype)
     if isinstance(x, _Special):
@@ -2630,6 +3928,18 @@ def scatter_update(inputs, indices, updates, reduction=None):
 def searchsorted(sorted_sequence, values, side='left'):
     """Insertion points of ``values`` into the ascending 1-D ``sorted_sequence`` as int32:
     ``side='left'`` gives the first suitable index, ``'right'`` the last.
+
+    Arguments:
+        sorted_sequence: 1-D tensor sorted in ascending order.
+        values: the values to place, any shape.
+        side: ``"left"`` (the index before equal entries) or ``"right"`` (after them).
+
+    Returns:
+        An int32 tensor of ``values``'s shape, each entry in ``[0, len(sorted_sequence)]``.
+
+    Raises:
+        ValueError: when ``side`` is neither ``"left"`` nor ``"right"``, or ``sorted_sequence``
+            is not 1-D.
     """
     if isinstance(sorted_sequence, _Special) or isinstance(values, _Special):
         return _slow(_REGISTRY['searchsorted'], (sorted_sequence, values, side,), {})
@@ -2639,6 +3949,22 @@ def searchsorted(sorted_sequence, values, side='left'):
 def segment_max(data, segment_ids, num_segments=None, sorted=False):
     """Maxima of the rows of ``data`` per segment id (see :func:`segment_sum`); empty segments give
     the dtype's lowest value (-inf for floats, False for bool). Gradient split evenly between ties.
+
+    Arguments:
+        data: the rows to combine, a tensor of rank >= 1 (its first axis is the row axis).
+        segment_ids: 1-D integer tensor of length ``data.shape[0]``, the segment of each row;
+            rows whose id is negative or not below ``num_segments`` are dropped.
+        num_segments: the number of segments (``None``: ``max(segment_ids) + 1``, read from the
+            data, so eager only).
+        sorted: ``True`` promises ascending ``segment_ids`` (checked when the ids are concrete).
+
+    Returns:
+        A tensor of shape ``(num_segments, *data.shape[1:])`` in ``data``'s dtype.
+
+    Raises:
+        TypeError: when ``segment_ids`` is not of an integer dtype.
+        ValueError: when ``segment_ids`` is not 1-D with one id per row, ``sorted=True`` but the
+            ids descend somewhere, or ``num_segments`` is ``None`` inside a compiled function.
     """
     if isinstance(data, _Special) or isinstance(segment_ids, _Special):
         return _slow(_REGISTRY['segment_max'], (data, segment_ids, num_segments, sorted,), {})
@@ -2648,6 +3974,22 @@ def segment_max(data, segment_ids, num_segments=None, sorted=False):
 def segment_min(data, segment_ids, num_segments=None, sorted=False):
     """Minima of the rows of ``data`` per segment id (see :func:`segment_sum`); empty segments give
     the dtype's highest value (+inf for floats, True for bool).
+
+    Arguments:
+        data: the rows to combine, a tensor of rank >= 1 (its first axis is the row axis).
+        segment_ids: 1-D integer tensor of length ``data.shape[0]``, the segment of each row;
+            rows whose id is negative or not below ``num_segments`` are dropped.
+        num_segments: the number of segments (``None``: ``max(segment_ids) + 1``, read from the
+            data, so eager only).
+        sorted: ``True`` promises ascending ``segment_ids`` (checked when the ids are concrete).
+
+    Returns:
+        A tensor of shape ``(num_segments, *data.shape[1:])`` in ``data``'s dtype.
+
+    Raises:
+        TypeError: when ``segment_ids`` is not of an integer dtype.
+        ValueError: when ``segment_ids`` is not 1-D with one id per row, ``sorted=True`` but the
+            ids descend somewhere, or ``num_segments`` is ``None`` inside a compiled function.
     """
     if isinstance(data, _Special) or isinstance(segment_ids, _Special):
         return _slow(_REGISTRY['segment_min'], (data, segment_ids, num_segments, sorted,), {})
@@ -2657,6 +3999,22 @@ def segment_min(data, segment_ids, num_segments=None, sorted=False):
 def segment_prod(data, segment_ids, num_segments=None, sorted=False):
     """Products of the rows of ``data`` per segment id (see :func:`segment_sum`); empty segments
     give 1.
+
+    Arguments:
+        data: the rows to combine, a tensor of rank >= 1 (its first axis is the row axis).
+        segment_ids: 1-D integer tensor of length ``data.shape[0]``, the segment of each row;
+            rows whose id is negative or not below ``num_segments`` are dropped.
+        num_segments: the number of segments (``None``: ``max(segment_ids) + 1``, read from the
+            data, so eager only).
+        sorted: ``True`` promises ascending ``segment_ids`` (checked when the ids are concrete).
+
+    Returns:
+        A tensor of shape ``(num_segments, *data.shape[1:])`` in ``data``'s dtype.
+
+    Raises:
+        TypeError: when ``segment_ids`` is not of an integer dtype, or ``data`` is a bool tensor.
+        ValueError: when ``segment_ids`` is not 1-D with one id per row, ``sorted=True`` but the
+            ids descend somewhere, or ``num_segments`` is ``None`` inside a compiled function.
     """
     if isinstance(data, _Special) or isinstance(segment_ids, _Special):
         return _slow(_REGISTRY['segment_prod'], (data, segment_ids, num_segments, sorted,), {})
@@ -2667,6 +4025,22 @@ def segment_sum(data, segment_ids, num_segments=None, sorted=False):
     """Sums of the rows of ``data`` per segment id: ``out[s] = sum(data[i] for segment_ids[i] == s)``
     for ``s`` in ``[0, num_segments)`` (default ``max(segment_ids) + 1``, eager only); ids
     outside are dropped, empty segments give 0. ``sorted=True`` promises ascending ids.
+
+    Arguments:
+        data: the rows to combine, a tensor of rank >= 1 (its first axis is the row axis).
+        segment_ids: 1-D integer tensor of length ``data.shape[0]``, the segment of each row;
+            rows whose id is negative or not below ``num_segments`` are dropped.
+        num_segments: the number of segments (``None``: ``max(segment_ids) + 1``, read from the
+            data, so eager only).
+        sorted: ``True`` promises ascending ``segment_ids`` (checked when the ids are concrete).
+
+    Returns:
+        A tensor of shape ``(num_segments, *data.shape[1:])`` in ``data``'s dtype.
+
+    Raises:
+        TypeError: when ``segment_ids`` is not of an integer dtype, or ``data`` is a bool tensor.
+        ValueError: when ``segment_ids`` is not 1-D with one id per row, ``sorted=True`` but the
+            ids descend somewhere, or ``num_segments`` is ``None`` inside a compiled function.
     """
     if isinstance(data, _Special) or isinstance(segment_ids, _Special):
         return _slow(_REGISTRY['segment_sum'], (data, segment_ids, num_segments, sorted,), {})
@@ -2731,14 +4105,28 @@ def sigmoid(x):
 
 
 def sign(x):
-    """-1, 0 or 1 by the sign of ``x`` (NaN stays NaN)."""
+    """-1, 0 or 1 by the sign of ``x`` (NaN stays NaN).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A tensor of ``x``'s shape and dtype holding -1, 0 or 1 (NaN where ``x`` is NaN).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sign'], (x,), {})
     return _STATE.kernels['sign'](x)
 
 
 def signbit(x):
-    """True where the sign bit is set (``-0.0`` and NaNs with the bit included)."""
+    """True where the sign bit is set (``-0.0`` and NaNs with the bit included).
+
+    Arguments:
+        x: input tensor (integers: true where negative).
+
+    Returns:
+        A bool tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['signbit'], (x,), {})
     return _STATE.kernels['signbit'](x)
@@ -2752,21 +4140,45 @@ def silu(x):
 
 
 def sin(x):
-    """Sine (full range)."""
+    """Sine (full range).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sin'], (x,), {})
     return _STATE.kernels['sin'](x)
 
 
 def sinc(x):
-    """Normalized sinc, ``sin(pi x) / (pi x)`` (1 at 0)."""
+    """Normalized sinc, ``sin(pi x) / (pi x)`` (1 at 0).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sinc'], (x,), {})
     return _STATE.kernels['sinc'](x)
 
 
 def sinh(x):
-    """Hyperbolic sine."""
+    """Hyperbolic sine.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sinh'], (x,), {})
     return _STATE.kernels['sinh'](x)
@@ -2913,14 +4325,29 @@ def split(x, indices_or_sections, axis=0):
 
 
 def sqrt(x):
-    """Square root, elementwise (correctly rounded class E1)."""
+    """Square root, elementwise (correctly rounded class E1).
+
+    Arguments:
+        x: input tensor; negative entries give NaN.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool inputs
+        give ``floatx()``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sqrt'], (x,), {})
     return _STATE.kernels['sqrt'](x)
 
 
 def square(x):
-    """``x * x``, elementwise."""
+    """``x * x``, elementwise.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A tensor of ``x``'s shape and dtype (integers keep their dtype and wrap on overflow).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['square'], (x,), {})
     return _STATE.kernels['square'](x)
@@ -2964,7 +4391,23 @@ def stack(x, axis=0):
 
 
 def std(x, axis=None, keepdims=False):
-    """Population standard deviation over ``axis``."""
+    """Population standard deviation over ``axis``.
+
+    The square root of :func:`var` (divides by ``N``, not ``N - 1``).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``): float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('std', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -2988,14 +4431,30 @@ def stft(x, sequence_length, sequence_stride, fft_length, window='hann', center=
 
 
 def stop_gradient(variable):
-    """Returns ``variable``'s value; no gradient flows through it."""
+    """Returns ``variable``'s value; no gradient flows through it.
+
+    Arguments:
+        variable: a tensor or variable.
+
+    Returns:
+        A tensor equal to ``variable`` (same shape and dtype) whose gradient is zero.
+    """
     if isinstance(variable, _Special):
         return _slow(_REGISTRY['stop_gradient'], (variable,), {})
     return _STATE.kernels['stop_gradient'](variable)
 
 
 def subtract(x1, x2):
-    """``x1 - x2`` with broadcasting."""
+    """``x1 - x2`` with broadcasting.
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['subtract'], (x1, x2,), {})
     return _STATE.kernels['subtract'](x1, x2)
@@ -3004,6 +4463,20 @@ def subtract(x1, x2):
 def sum(x, axis=None, keepdims=False):
     """Sum over ``axis`` (all axes if ``None``), pairwise accumulated. bool, int8 and int16 sum
     to int32, uint8 and uint16 to uint32 (Keras's rule).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``); floats keep their dtype, integers and bools follow the rule above (wider
+        integers keep theirs).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('sum', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -3078,14 +4551,30 @@ def take_along_axis_grad(g, x, indices, axis):
 
 
 def tan(x):
-    """Tangent."""
+    """Tangent.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['tan'], (x,), {})
     return _STATE.kernels['tan'](x)
 
 
 def tanh(x):
-    """Hyperbolic tangent."""
+    """Hyperbolic tangent.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['tanh'], (x,), {})
     return _STATE.kernels['tanh'](x)
@@ -3179,14 +4668,30 @@ def triu(x, k=0):
 
 
 def true_divide(x1, x2):
-    """True division (Keras's alias of ``divide``); integer inputs give floatx."""
+    """True division (Keras's alias of ``divide``); integer inputs give floatx.
+
+    Arguments:
+        x1: dividend.
+        x2: divisor, broadcast against ``x1``; dividing by zero gives inf or NaN.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
+        ``floatx()`` when that dtype is an integer or bool one.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['true_divide'], (x1, x2,), {})
     return _STATE.kernels['true_divide'](x1, x2)
 
 
 def trunc(x):
-    """Round toward zero, elementwise; integers and bools keep their dtype (as Keras)."""
+    """Round toward zero, elementwise; integers and bools keep their dtype (as Keras).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A tensor of ``x``'s shape and dtype (a copy for integer and bool inputs).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['trunc'], (x,), {})
     return _STATE.kernels['trunc'](x)
@@ -3209,6 +4714,30 @@ def unique(x, sorted=True, return_index=False, return_inverse=False, return_coun
     (``return_counts``). ``size`` makes the length static: the result is cut or padded with
     ``fill_value`` (default: the smallest distinct value), the indices padded with the first one's,
     counts with 0. NaNs count as one value. Indices and counts are int32.
+
+    Arguments:
+        x: input tensor.
+        sorted: ``True`` (default) for ascending results, ``False`` for the order of first
+            occurrence.
+        return_index: whether to also return the index (into the flattened ``x``, or along
+            ``axis``) of each distinct value's first occurrence.
+        return_inverse: whether to also return, for each entry (or slice) of ``x``, the
+            position of its value in the result.
+        return_counts: whether to also return how often each distinct value occurs.
+        axis: the axis whose slices are compared (``None``: the entries of the flattened ``x``).
+        size: a fixed length for the result (``None``: the number of distinct values, read from
+            the data, so eager only).
+        fill_value: the padding value when ``size`` exceeds the number of distinct values
+            (``None``: the smallest distinct value).
+
+    Returns:
+        The distinct values (1-D, or ``x`` with ``axis`` shortened), in ``x``'s dtype; with any
+        ``return_*`` flag, a tuple of it followed by the requested int32 tensors in the order
+        index, inverse, counts.
+
+    Raises:
+        ValueError: when ``size`` is not a non-negative int, ``axis`` is invalid, or ``size`` is
+            ``None`` inside a compiled function.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('unique', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -3220,6 +4749,18 @@ def unique(x, sorted=True, return_index=False, return_inverse=False, return_coun
 def unravel_index(indices, shape):
     """Flat ``indices`` into ``shape`` as a tuple of coordinate arrays, one per dimension, in
     ``indices``'s integer dtype (int32 for Python ints).
+
+    Arguments:
+        indices: integer tensor (or Python int or list of ints) of flat indices into an array
+            of ``shape``, each in ``[0, prod(shape))``.
+        shape: the array shape, a tuple of known ints.
+
+    Returns:
+        A tuple of ``len(shape)`` tensors of ``indices``'s shape, the row-major coordinates.
+
+    Raises:
+        TypeError: when ``indices`` is a tensor of a non-integer dtype.
+        ValueError: when ``shape`` holds ``None`` or an index is outside ``[0, prod(shape))``.
     """
     if isinstance(indices, _Special):
         return _slow(_REGISTRY['unravel_index'], (indices, shape,), {})
@@ -3247,7 +4788,23 @@ def vander(x, N=None, increasing=False):
 
 
 def var(x, axis=None, keepdims=False):
-    """Population variance (two-pass) over ``axis``."""
+    """Population variance (two-pass) over ``axis``.
+
+    The mean of the squared deviations from the mean (divides by ``N``, not ``N - 1``).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``): float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('var', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -3301,6 +4858,19 @@ def view(x, dtype=None):
     the ratio of the item sizes (a float32 ``(4, 6)`` tensor viewed as uint8 is ``(4, 24)``);
     ``dtype=None`` returns ``x``'s values unchanged. The bytes are read in the machine's order
     (little-endian on every supported platform).
+
+    Arguments:
+        x: input tensor.
+        dtype: the dtype to reinterpret the bits as, a name such as ``"uint8"`` (``None``:
+            ``x``'s own dtype, a plain copy).
+
+    Returns:
+        A tensor of dtype ``dtype`` holding ``x``'s bytes: ``x``'s shape with the last axis
+        scaled by ``x``'s item size over ``dtype``'s (unchanged when the sizes are equal).
+
+    Raises:
+        ValueError: when the item sizes differ and ``x`` is 0-d or its last axis does not hold a
+            whole number of ``dtype`` items, or ``dtype`` names no dtype.
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('view', 'dtype', dtype)
@@ -3313,6 +4883,15 @@ def view_as_complex(x):
     """The complex tensor whose real and imaginary parts are ``x[..., 0]`` and ``x[..., 1]``
     (the last axis must have size 2). As Keras's, the result is complex64 for every input dtype
     (float64 parts are rounded to float32). Needs a backend with complex dtypes.
+
+    Arguments:
+        x: a real tensor whose last axis has size 2 (the real and imaginary parts).
+
+    Returns:
+        A complex64 tensor of shape ``x.shape[:-1]``.
+
+    Raises:
+        ValueError: when ``x`` is 0-d or its last axis does not have size 2.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['view_as_complex'], (x,), {})
@@ -3323,6 +4902,13 @@ def view_as_real(x):
     """The ``(..., 2)`` float tensor of ``x``'s real and imaginary parts (complex64 -> float32,
     complex128 -> float64). A real float tensor gets zero imaginary parts in its own dtype; ints
     and bools give ``floatx()``.
+
+    Arguments:
+        x: a complex tensor (or a real one, read as having zero imaginary parts).
+
+    Returns:
+        A float tensor of shape ``(*x.shape, 2)``: ``[..., 0]`` holds the real parts and
+        ``[..., 1]`` the imaginary ones.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['view_as_real'], (x,), {})
@@ -3356,6 +4942,20 @@ def where(condition, x1=None, x2=None):
     """``x1`` where ``condition`` holds, else ``x2``. With neither ``x1`` nor ``x2``: the indices
     of ``condition``'s nonzero entries, a tuple of int32 arrays, one per axis (its length depends
     on the data: eager only).
+
+    Arguments:
+        condition: tensor read as truth values (nonzero is true).
+        x1: values taken where ``condition`` is true, broadcast against the others
+            (``None`` together with ``x2``: the indices form).
+        x2: values taken where ``condition`` is false, broadcast against the others
+            (``None`` together with ``x1``: the indices form).
+
+    Returns:
+        A tensor of the broadcast shape of the three arguments in the promoted dtype of ``x1``
+        and ``x2``; in the indices form, a tuple of ``condition.ndim`` int32 tensors.
+
+    Raises:
+        ValueError: when only one of ``x1`` and ``x2`` is given.
     """
     if isinstance(condition, _Special) or isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['where'], (condition, x1, x2,), {})

@@ -40,14 +40,29 @@ def _zero2(g, out, x1, x2):
 # ------------------------------------------------------------------------------ aliases
 @op(G, T.E0, unary_cases(ints=True), grad=lambda g, out, x: (g * K.sign(x),), decomposition=lambda x: K.abs(x))
 def absolute(x):
-    """Absolute value, elementwise (Keras's alias of ``abs``)."""
+    """Absolute value, elementwise (Keras's alias of ``abs``).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        ``|x|``, a tensor of ``x``'s shape and dtype.
+    """
     return np.abs(np.asarray(x))
 
 
 @op(G, T.E0, unary_cases(ints=True), grad=lambda g, out, x: (g * K.sign(x),),
     decomposition=lambda x: K.abs(x if dtypes.is_float(tensors.dtype(x)) else K.cast(x, dtypes.floatx())))
 def fabs(x):
-    """Absolute value as a float (integers and bools give floatx)."""
+    """Absolute value as a float (integers and bools give floatx).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        ``|x|``, a float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
+        inputs give ``floatx()``.
+    """
     return np.abs(as_float(x))
 
 
@@ -55,7 +70,16 @@ def fabs(x):
     grad=_binary_grad(lambda g, o, a, b: g / b, lambda g, o, a, b: -g * o / b),
     decomposition=lambda x1, x2: K.divide(x1, x2))
 def true_divide(x1, x2):
-    """True division (Keras's alias of ``divide``); integer inputs give floatx."""
+    """True division (Keras's alias of ``divide``); integer inputs give floatx.
+
+    Arguments:
+        x1: dividend.
+        x2: divisor, broadcast against ``x1``; dividing by zero gives inf or NaN.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
+        ``floatx()`` when that dtype is an integer or bool one.
+    """
     a, b = float_promote(x1, x2)
     with np.errstate(all="ignore"):
         return a / b
@@ -87,7 +111,16 @@ def _dnn_decomposition(x1, x2):
 
 @op("numpy", T.E1, _dnn_cases(), grad=_dnn_grad, decomposition=_dnn_decomposition)
 def divide_no_nan(x1, x2):
-    """``x1 / x2``, and 0 where ``x2`` is 0 (even for ``0/0`` and ``inf/0``); integers give floatx."""
+    """``x1 / x2``, and 0 where ``x2`` is 0 (even for ``0/0`` and ``inf/0``); integers give floatx.
+
+    Arguments:
+        x1: dividend.
+        x2: divisor, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
+        ``floatx()`` when that dtype is an integer or bool one.
+    """
     a, b = float_promote(x1, x2)
     with np.errstate(all="ignore"):
         return np.where(b == 0, np.zeros((), a.dtype), a / np.where(b == 0, np.ones((), b.dtype), b)).astype(a.dtype)
@@ -100,7 +133,14 @@ _INT1 = [Case("int", lambda r, dt: ((r.integers(-2**31, 2**31 - 1, (6, 7)).astyp
 
 @op(G, T.E0, _INT1, decomposition=lambda x: K.bitwise_invert(x))
 def bitwise_not(x):
-    """Bitwise NOT of integers (logical NOT of bools); Keras's alias of ``bitwise_invert``."""
+    """Bitwise NOT of integers (logical NOT of bools); Keras's alias of ``bitwise_invert``.
+
+    Arguments:
+        x: integer or bool tensor.
+
+    Returns:
+        ``~x``, a tensor of ``x``'s shape and dtype.
+    """
     return np.invert(np.asarray(x))
 
 
@@ -110,14 +150,32 @@ _SHIFT = [Case("int", lambda r, dt: ((r.integers(0, 2**31 - 1, (6, 7)).astype(dt
 
 @op(G, T.E0, _SHIFT, decomposition=lambda x, y: K.left_shift(x, y))
 def bitwise_left_shift(x, y):
-    """``x << y`` (Keras's alias of ``left_shift``)."""
+    """``x << y`` (Keras's alias of ``left_shift``).
+
+    Arguments:
+        x: integer tensor to shift.
+        y: shift counts (non-negative integers below the dtype's bit width), broadcast against
+            ``x``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+    """
     a, b = promote(x, y)
     return np.left_shift(a, b)
 
 
 @op(G, T.E0, _SHIFT, decomposition=lambda x, y: K.right_shift(x, y))
 def bitwise_right_shift(x, y):
-    """``x >> y`` (Keras's alias of ``right_shift``)."""
+    """``x >> y`` (Keras's alias of ``right_shift``).
+
+    Arguments:
+        x: integer tensor to shift.
+        y: shift counts (non-negative integers below the dtype's bit width), broadcast against
+            ``x``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+    """
     a, b = promote(x, y)
     return np.right_shift(a, b)
 
@@ -135,17 +193,53 @@ def _amax_grad(g, out, x, axis=None, keepdims=False):
 
 @op(G, T.E0, _red_cases(), grad=_amax_grad, decomposition=lambda x, axis=None, keepdims=False: K.max(x, axis, keepdims))
 def amax(x, axis=None, keepdims=False):
-    """Maximum over ``axis`` (Keras's alias of ``max``; NaN propagates)."""
+    """Maximum over ``axis`` (Keras's alias of ``max``; NaN propagates).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A tensor of ``x``'s dtype: ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     return np.asarray(np.max(np.asarray(x), axis=axis, keepdims=keepdims))
 
 
 @op(G, T.E0, _red_cases(), grad=_amax_grad, decomposition=lambda x, axis=None, keepdims=False: K.min(x, axis, keepdims))
 def amin(x, axis=None, keepdims=False):
-    """Minimum over ``axis`` (Keras's alias of ``min``; NaN propagates)."""
+    """Minimum over ``axis`` (Keras's alias of ``min``; NaN propagates).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A tensor of ``x``'s dtype: ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     return np.asarray(np.min(np.asarray(x), axis=axis, keepdims=keepdims))
 
 
 # ------------------------------------------------------------------------------ unary math
+# the sections every float-valued unary op below shares (appended to its summary)
+_FLOAT_UNARY = ("\n\nArguments:\n"
+                "    x: input tensor.\n\n"
+                "Returns:\n"
+                "    A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool\n"
+                "    inputs give ``floatx()``.\n")
+
+
 def _unary(name, fn, tol, domain, grad, doc, group=G, **case_kw):
     decomposition = getattr(D, name, None)
     def ref(x):
@@ -157,11 +251,11 @@ def _unary(name, fn, tol, domain, grad, doc, group=G, **case_kw):
     op(group, tol, unary_cases(domain, **case_kw), grad=grad, name=name, decomposition=decomposition)(ref)
 
 
-_unary("cbrt", np.cbrt, T.T8, "real", lambda g, out, x: (g / (3 * out * out),), "Cube root, elementwise.")
+_unary("cbrt", np.cbrt, T.T8, "real", lambda g, out, x: (g / (3 * out * out),), "Cube root, elementwise." + _FLOAT_UNARY)
 _unary("deg2rad", np.deg2rad, T.Ulp(2), "real", lambda g, out, x: (g * (math.pi / 180),),
-       "Degrees to radians (``x * pi / 180``).")
+       "Degrees to radians (``x * pi / 180``)." + _FLOAT_UNARY)
 _unary("rad2deg", np.rad2deg, T.Ulp(2), "real", lambda g, out, x: (g * (180 / math.pi),),
-       "Radians to degrees (``x * 180 / pi``).")
+       "Radians to degrees (``x * 180 / pi``)." + _FLOAT_UNARY)
 
 
 def _sinc_grad(g, out, x):
@@ -171,7 +265,7 @@ def _sinc_grad(g, out, x):
     return (g * K.where(K.equal(x, 0), K.zeros_like(x), d),)
 
 
-_unary("sinc", np.sinc, T.Hybrid(8), "small", _sinc_grad, "Normalized sinc, ``sin(pi x) / (pi x)`` (1 at 0).",
+_unary("sinc", np.sinc, T.Hybrid(8), "small", _sinc_grad, "Normalized sinc, ``sin(pi x) / (pi x)`` (1 at 0)." + _FLOAT_UNARY,
        tails=False)
 # the rule (cos(pi x) - sinc(x)) / x cancels where the two terms meet: in float32 its error is
 # ~eps / |result| there, far above N16 (measured kappa 379 for the rule in float32, 1460 for
@@ -210,7 +304,7 @@ def _i0_grad(g, out, x):
     return (g * total,)
 
 
-_unary("i0", _i0_ref, T.Ulp(16), "small", _i0_grad, "Modified Bessel function of the first kind, order 0.",
+_unary("i0", _i0_ref, T.Ulp(16), "small", _i0_grad, "Modified Bessel function of the first kind, order 0." + _FLOAT_UNARY,
        tails=False)
 
 
@@ -221,7 +315,14 @@ def _erfc_ref(x):
 # XLA's erfc is off in the tail (measured: float32 up to 34 ULP, float64 up to 179 ULP near 1e-173),
 # beyond T8: its own class
 _unary("erfc", _erfc_ref, T.Ulp(256), "small", lambda g, out, x: (-g * (2 / math.sqrt(math.pi)) * K.exp(-x * x),),
-       "Complementary error function, ``1 - erf(x)`` (accurate where erf is near 1).", group="math")
+       "Complementary error function, ``1 - erf(x)`` (accurate where erf is near 1)." + _FLOAT_UNARY, group="math")
+
+
+# the sections the three bool-valued unary ops below share
+_BOOL_UNARY = ("\n\nArguments:\n"
+               "    x: input tensor (integer and bool inputs give all false).\n\n"
+               "Returns:\n"
+               "    A bool tensor of ``x``'s shape.\n")
 
 
 def _bool_unary(name, fn, doc):
@@ -232,11 +333,12 @@ def _bool_unary(name, fn, doc):
     op(G, T.E0, unary_cases(ints=True), name=name, decomposition=getattr(D, name))(ref)
 
 
-_bool_unary("signbit", np.signbit, "True where the sign bit is set (``-0.0`` and NaNs with the bit included).")
+_bool_unary("signbit", np.signbit, "True where the sign bit is set (``-0.0`` and NaNs with the bit included)." + _BOOL_UNARY.replace(
+    "integer and bool inputs give all false", "integers: true where negative"))
 _bool_unary("isposinf", lambda x: np.isposinf(x) if x.dtype.kind == "f" else np.zeros(x.shape, bool),
-            "True where ``x`` is +inf.")
+            "True where ``x`` is +inf." + _BOOL_UNARY)
 _bool_unary("isneginf", lambda x: np.isneginf(x) if x.dtype.kind == "f" else np.zeros(x.shape, bool),
-            "True where ``x`` is -inf.")
+            "True where ``x`` is -inf." + _BOOL_UNARY)
 
 
 # ------------------------------------------------------------------------------ binary math
@@ -257,14 +359,32 @@ def _pick_fmin(a, b):
 
 @op(G, T.E0, binary_cases() + int_cases(), grad=_fext_grad(_pick_fmax), decomposition=D.fmax)
 def fmax(x1, x2):
-    """Elementwise maximum that ignores NaNs (NaN only where both are NaN)."""
+    """Elementwise maximum that ignores NaNs (NaN only where both are NaN).
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     a, b = promote(x1, x2)
     return np.fmax(a, b)
 
 
 @op(G, T.E0, binary_cases() + int_cases(), grad=_fext_grad(_pick_fmin), decomposition=D.fmin)
 def fmin(x1, x2):
-    """Elementwise minimum that ignores NaNs (NaN only where both are NaN)."""
+    """Elementwise minimum that ignores NaNs (NaN only where both are NaN).
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     a, b = promote(x1, x2)
     return np.fmin(a, b)
 
@@ -278,7 +398,16 @@ def _int_nonzero_cases():
 @op(G, T.E0, binary_cases(domain2="positive", specials=False) + _int_nonzero_cases(),
     grad=_binary_grad(lambda g, o, a, b: g, lambda g, o, a, b: -g * K.trunc(a / b)), decomposition=D.fmod)
 def fmod(x1, x2):
-    """Remainder of truncated division: the sign of ``x1`` (C's ``fmod``; ``mod`` follows ``x2``)."""
+    """Remainder of truncated division: the sign of ``x1`` (C's ``fmod``; ``mod`` follows ``x2``).
+
+    Arguments:
+        x1: dividend.
+        x2: divisor, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     a, b = promote(x1, x2)
     with np.errstate(all="ignore"):
         return np.fmod(a, b)
@@ -287,7 +416,16 @@ def fmod(x1, x2):
 @op(G, T.T8, binary_cases(), grad=_binary_grad(lambda g, o, a, b: g * a / o, lambda g, o, a, b: g * b / o),
     decomposition=D.hypot)
 def hypot(x1, x2):
-    """``sqrt(x1**2 + x2**2)`` without overflow or underflow in the squares; integers give floatx."""
+    """``sqrt(x1**2 + x2**2)`` without overflow or underflow in the squares; integers give floatx.
+
+    Arguments:
+        x1: first leg.
+        x2: second leg, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
+        ``floatx()`` when that dtype is an integer or bool one.
+    """
     a, b = float_promote(x1, x2)
     return np.hypot(a, b)
 
@@ -299,7 +437,16 @@ def hypot(x1, x2):
     grad=_binary_grad(lambda g, o, a, b: K.zeros_like(g), lambda g, o, a, b: g * K.cast(K.equal(a, 0), tensors.dtype(g))),
     decomposition=D.heaviside)
 def heaviside(x1, x2):
-    """Step function: 0 where ``x1 < 0``, ``x2`` where ``x1 == 0``, 1 where ``x1 > 0``; integers give floatx."""
+    """Step function: 0 where ``x1 < 0``, ``x2`` where ``x1 == 0``, 1 where ``x1 > 0``; integers give floatx.
+
+    Arguments:
+        x1: the step's input; NaN gives NaN.
+        x2: the value at ``x1 == 0``, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
+        ``floatx()`` when that dtype is an integer or bool one.
+    """
     a, b = float_promote(x1, x2)
     return np.heaviside(a, b).astype(a.dtype)
 
@@ -316,7 +463,19 @@ def _int_only(name, a, b):
 
 @op(G, T.E0, _GCD, decomposition=D.gcd)
 def gcd(x1, x2):
-    """Greatest common divisor of integers (non-negative)."""
+    """Greatest common divisor of integers (non-negative).
+
+    Arguments:
+        x1: first integer tensor.
+        x2: second integer tensor, broadcast against ``x1``.
+
+    Returns:
+        A non-negative tensor of the broadcast shape in the operands' promoted integer dtype
+        (``gcd(0, 0)`` is 0).
+
+    Raises:
+        TypeError: when an operand is not of an integer dtype.
+    """
     a, b = promote(x1, x2)
     _int_only("gcd", a, b)
     return np.gcd(a, b)
@@ -324,7 +483,19 @@ def gcd(x1, x2):
 
 @op(G, T.E0, _GCD, decomposition=D.lcm)
 def lcm(x1, x2):
-    """Least common multiple of integers (non-negative)."""
+    """Least common multiple of integers (non-negative).
+
+    Arguments:
+        x1: first integer tensor.
+        x2: second integer tensor, broadcast against ``x1``.
+
+    Returns:
+        A non-negative tensor of the broadcast shape in the operands' promoted integer dtype
+        (0 where either operand is 0).
+
+    Raises:
+        TypeError: when an operand is not of an integer dtype.
+    """
     a, b = promote(x1, x2)
     _int_only("lcm", a, b)
     return np.lcm(a, b)
@@ -338,7 +509,19 @@ def lcm(x1, x2):
 ], grad=lambda g, out, x1, x2: (g * K.power(2.0, K.cast(x2, tensors.dtype(g))), None), decomposition=D.ldexp)
 def ldexp(x1, x2):
     """``x1 * 2**x2`` for an integer exponent ``x2`` (exact unless it overflows or underflows);
-    integer ``x1`` gives floatx."""
+    integer ``x1`` gives floatx.
+
+    Arguments:
+        x1: the mantissas.
+        x2: integer (or bool) exponents, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape in ``x1``'s float dtype (``floatx()`` for an integer or
+        bool ``x1``).
+
+    Raises:
+        TypeError: when ``x2`` is not of an integer or bool dtype.
+    """
     x2a = np.asarray(x2)
     if x2a.dtype.kind not in "iub":
         raise TypeError(f"ldexp: the exponent x2 must be an integer, got dtype {x2a.dtype}")
@@ -359,7 +542,16 @@ def _lae2_grad(g, out, a, b):
 
 @op(G, T.Hybrid(8, arg=None), binary_cases(), grad=_lae2_grad, decomposition=D.logaddexp2)
 def logaddexp2(x1, x2):
-    """``log2(2**x1 + 2**x2)`` without overflow; integers give floatx."""
+    """``log2(2**x1 + 2**x2)`` without overflow; integers give floatx.
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
+        ``floatx()`` when that dtype is an integer or bool one.
+    """
     a, b = float_promote(x1, x2)
     with np.errstate(all="ignore"):
         return np.logaddexp2(a, b)
@@ -404,14 +596,38 @@ def isclose_decomposition(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
 @op(G, T.E0, _close_cases(), tensors=("x1", "x2"), decomposition=isclose_decomposition)
 def isclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
     """True where ``|x1 - x2| <= atol + rtol * |x2|`` (equal infinities are close; NaNs only with
-    ``equal_nan``)."""
+    ``equal_nan``).
+
+    Arguments:
+        x1: first tensor.
+        x2: second tensor, broadcast against ``x1``; it is the reference the relative tolerance
+            scales with. Both are compared in their promoted dtype (integers and bools as floats).
+        rtol: relative tolerance (default ``1e-05``).
+        atol: absolute tolerance (default ``1e-08``).
+        equal_nan: whether NaNs in the same place count as close (default ``False``).
+
+    Returns:
+        A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+    """
     return _isclose_np(x1, x2, rtol, atol, equal_nan)
 
 
 @op(G, T.E0, _close_cases(), tensors=("x1", "x2"),
     decomposition=lambda x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False: K.all(isclose_decomposition(x1, x2, rtol, atol, equal_nan)))
 def allclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
-    """True if ``isclose`` holds everywhere (a scalar bool tensor)."""
+    """True if ``isclose`` holds everywhere (a scalar bool tensor).
+
+    Arguments:
+        x1: first tensor.
+        x2: second tensor, broadcast against ``x1``; it is the reference the relative tolerance
+            scales with. Both are compared in their promoted dtype (integers and bools as floats).
+        rtol: relative tolerance (default ``1e-05``).
+        atol: absolute tolerance (default ``1e-08``).
+        equal_nan: whether NaNs in the same place count as close (default ``False``).
+
+    Returns:
+        A scalar bool tensor: whether every pair of broadcast elements is close.
+    """
     return np.asarray(np.all(_isclose_np(x1, x2, rtol, atol, equal_nan)))
 
 
@@ -468,7 +684,19 @@ def saturate_cast_decomposition(x, dtype):
     Case("to_float16", lambda r, dt: ((np.array([1e5, -1e5, 3.0]).astype(dt), "float16"), {}), grad=False),
 ], tensors=("x",), decomposition=saturate_cast_decomposition)
 def saturate_cast(x, dtype):
-    """Casts to ``dtype``, clipping first to its range (no wrap-around; floats to ints truncate)."""
+    """Casts to ``dtype``, clipping first to its range (no wrap-around; floats to ints truncate).
+
+    Arguments:
+        x: input tensor.
+        dtype: the target dtype, a name such as ``"uint8"``. Values beyond its range become its
+            smallest or largest value.
+
+    Returns:
+        A tensor of ``x``'s shape and dtype ``dtype``.
+
+    Raises:
+        ValueError: when ``dtype`` names no dtype.
+    """
     x = np.asarray(x)
     lo, hi = _saturate_bounds(x.dtype, dtype)
     with np.errstate(all="ignore"):
@@ -496,6 +724,17 @@ def _isin_decomposition(x1, x2, assume_unique=False, invert=False):
 ], tensors=("x1", "x2"), decomposition=_isin_decomposition)
 def isin(x1, x2, assume_unique=False, invert=False):
     """True where an element of ``x1`` equals some element of ``x2`` (``x1``'s shape; NaN is in
-    nothing); ``invert`` negates. ``assume_unique`` is a speed hint only: the result is the same."""
+    nothing); ``invert`` negates. ``assume_unique`` is a speed hint only: the result is the same.
+
+    Arguments:
+        x1: the elements to look up.
+        x2: the values to look for, any shape (read as a flat list); compared with ``x1`` in
+            their promoted dtype.
+        assume_unique: accepted for NumPy's and Keras's signature; it does not change the result.
+        invert: when ``True``, true where the element is *not* in ``x2``.
+
+    Returns:
+        A bool tensor of ``x1``'s shape.
+    """
     a, b = promote(x1, x2)
     return np.isin(a, b, invert=invert)

@@ -36,25 +36,53 @@ def _zero(g, out, *a, **k):
 # ------------------------------------------------------------------------------ unary, exact
 @op(G, T.E0, unary_cases(ints=True), grad=lambda g, out, x: (g * K.sign(x),))
 def abs(x):
-    """Absolute value, elementwise."""
+    """Absolute value, elementwise.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        ``|x|``, a tensor of ``x``'s shape and dtype.
+    """
     return np.abs(np.asarray(x))
 
 
 @op(G, T.E0, unary_cases(ints=True), grad=lambda g, out, x: (-g,))
 def negative(x):
-    """Numerical negative, elementwise."""
+    """Numerical negative, elementwise.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        ``-x``, a tensor of ``x``'s shape and dtype.
+    """
     return np.negative(np.asarray(x))
 
 
 @op(G, T.E0, unary_cases(ints=True), grad=lambda g, out, x: (K.zeros_like(g),))
 def sign(x):
-    """-1, 0 or 1 by the sign of ``x`` (NaN stays NaN)."""
+    """-1, 0 or 1 by the sign of ``x`` (NaN stays NaN).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A tensor of ``x``'s shape and dtype holding -1, 0 or 1 (NaN where ``x`` is NaN).
+    """
     return np.sign(np.asarray(x))
 
 
 @op(G, T.E0, unary_cases(ints=True), grad=lambda g, out, x: (2 * g * x,))
 def square(x):
-    """``x * x``, elementwise."""
+    """``x * x``, elementwise.
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A tensor of ``x``'s shape and dtype (integers keep their dtype and wrap on overflow).
+    """
     x = np.asarray(x)
     return x * x
 
@@ -65,64 +93,138 @@ for _name, _fn in [("floor", np.floor), ("ceil", np.ceil)]:
             return fn(as_float(x))
         return ref
     _r = _mk(_fn)
-    _r.__doc__ = f"{_name.capitalize()} of ``x``, elementwise (integers become floatx)."
+    _r.__doc__ = (
+        f"{_name.capitalize()} of ``x``, elementwise (integers become floatx).\n\n"
+        "Arguments:\n"
+        "    x: input tensor.\n\n"
+        "Returns:\n"
+        f"    The {'largest' if _name == 'floor' else 'smallest'} integral value "
+        f"{'not above' if _name == 'floor' else 'not below'} each element, as a float tensor of\n"
+        "    ``x``'s shape: float inputs keep their dtype, integer and bool inputs give ``floatx()``.\n")
     op(G, T.E0, unary_cases(ints=True), grad=lambda g, out, x: (K.zeros_like(g),), name=_name)(_r)
 
 
 @op(G, T.E0, [*unary_cases(ints=True), bool_case()], grad=lambda g, out, x: (K.zeros_like(g),))
 def trunc(x):
-    """Round toward zero, elementwise; integers and bools keep their dtype (as Keras)."""
+    """Round toward zero, elementwise; integers and bools keep their dtype (as Keras).
+
+    Arguments:
+        x: input tensor.
+
+    Returns:
+        A tensor of ``x``'s shape and dtype (a copy for integer and bool inputs).
+    """
     x = as_array(x)
     return x.copy() if x.dtype.kind in "biu" else np.trunc(x)
 
 
 @op(G, T.E0, unary_cases(ints=True), grad=lambda g, out, x, decimals=0: (K.zeros_like(g),))
 def round(x, decimals=0):
-    """Round half to even, to ``decimals`` decimal places."""
+    """Round half to even, to ``decimals`` decimal places.
+
+    Arguments:
+        x: input tensor.
+        decimals: how many decimal places to keep (an int; a negative value rounds to tens,
+            hundreds, ...). Default 0.
+
+    Returns:
+        A tensor of ``x``'s shape and dtype.
+    """
     x = np.asarray(x)
     return np.round(x, decimals)
 
 
 @op(G, T.E0, unary_cases(ints=True))
 def isnan(x):
-    """True where ``x`` is NaN."""
+    """True where ``x`` is NaN.
+
+    Arguments:
+        x: input tensor (integer inputs are never NaN).
+
+    Returns:
+        A bool tensor of ``x``'s shape.
+    """
     return np.isnan(np.asarray(x))
 
 
 @op(G, T.E0, unary_cases(ints=True))
 def isinf(x):
-    """True where ``x`` is +inf or -inf."""
+    """True where ``x`` is +inf or -inf.
+
+    Arguments:
+        x: input tensor (integer inputs are never infinite).
+
+    Returns:
+        A bool tensor of ``x``'s shape.
+    """
     return np.isinf(np.asarray(x))
 
 
 @op(G, T.E0, unary_cases(ints=True))
 def isfinite(x):
-    """True where ``x`` is neither infinite nor NaN."""
+    """True where ``x`` is neither infinite nor NaN.
+
+    Arguments:
+        x: input tensor (integer inputs are always finite).
+
+    Returns:
+        A bool tensor of ``x``'s shape.
+    """
     return np.isfinite(np.asarray(x))
 
 
 @op(G, T.E0, [Case("bool", lambda r, dt: ((r.random((5, 7)) < 0.5,), {}), dtypes=("bool",), grad=False)])
 def logical_not(x):
-    """Elementwise NOT of truth values; returns bool."""
+    """Elementwise NOT of truth values; returns bool.
+
+    Arguments:
+        x: input tensor; nonzero entries count as true.
+
+    Returns:
+        A bool tensor of ``x``'s shape, true where ``x`` is zero (false).
+    """
     return np.logical_not(np.asarray(x))
 
 
 @op(G, T.E0, int_cases(binary=False, dts=("int32", "uint32")))
 def bitwise_invert(x):
-    """Bitwise NOT of integers."""
+    """Bitwise NOT of integers.
+
+    Arguments:
+        x: integer (or bool) tensor.
+
+    Returns:
+        ``~x``, a tensor of ``x``'s shape and dtype (for signed integers ``-x - 1``).
+    """
     return np.invert(np.asarray(x))
 
 
 # ------------------------------------------------------------------------------ unary, E1 / T8
 @op(G, T.E1, unary_cases("positive"), grad=lambda g, out, x: (g / (2 * out),))
 def sqrt(x):
-    """Square root, elementwise (correctly rounded class E1)."""
+    """Square root, elementwise (correctly rounded class E1).
+
+    Arguments:
+        x: input tensor; negative entries give NaN.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool inputs
+        give ``floatx()``.
+    """
     return np.sqrt(as_float(x))
 
 
 @op("math", T.E1, unary_cases("positive"), grad=lambda g, out, x: (-0.5 * g * out / x,))
 def rsqrt(x):
-    """``1 / sqrt(x)``, elementwise."""
+    """``1 / sqrt(x)``, elementwise.
+
+    Arguments:
+        x: input tensor; zero gives inf, negative entries give NaN.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool inputs
+        give ``floatx()``.
+    """
     x = as_float(x)
     if x.dtype == np.float32:
         return (1.0 / np.sqrt(x.astype(np.float64))).astype(np.float32)
@@ -131,7 +233,15 @@ def rsqrt(x):
 
 @op(G, T.E1, unary_cases("positive"), grad=lambda g, out, x: (-g * out * out,))
 def reciprocal(x):
-    """``1 / x``, elementwise."""
+    """``1 / x``, elementwise.
+
+    Arguments:
+        x: input tensor; zero gives a signed inf.
+
+    Returns:
+        A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool inputs
+        give ``floatx()``.
+    """
     x = as_float(x)
     return np.ones((), x.dtype) / x
 
@@ -147,26 +257,32 @@ def _unary(name, fn, tol, domain, grad, doc, group=G, **case_kw):
 
 
 _LN2, _LN10 = math.log(2.0), math.log(10.0)
-_unary("exp", np.exp, T.T8, "small", lambda g, out, x: (g * out,), "e**x, elementwise.")
-_unary("exp2", np.exp2, T.T8, "small", lambda g, out, x: (g * out * _LN2,), "2**x, elementwise.")
-_unary("expm1", np.expm1, T.T8, "small", lambda g, out, x: (g * K.exp(x),), "exp(x) - 1, accurate near 0.")
-_unary("log", np.log, T.T8, "positive", lambda g, out, x: (g / x,), "Natural logarithm.")
-_unary("log2", np.log2, T.T8, "positive", lambda g, out, x: (g / (x * _LN2),), "Base-2 logarithm.")
-_unary("log10", np.log10, T.T8, "positive", lambda g, out, x: (g / (x * _LN10),), "Base-10 logarithm.")
-_unary("log1p", np.log1p, T.T8, "positive", lambda g, out, x: (g / (1 + x),), "log(1 + x), accurate near 0.")
-_unary("sin", np.sin, T.T8, "real", lambda g, out, x: (g * K.cos(x),), "Sine (full range).")
-_unary("cos", np.cos, T.T8, "real", lambda g, out, x: (-g * K.sin(x),), "Cosine (full range).")
-_unary("tan", np.tan, T.T8, "unit", lambda g, out, x: (g * (1 + out * out),), "Tangent.")
-_unary("arcsin", np.arcsin, T.T8, "unit", lambda g, out, x: (g * K.rsqrt(1 - x * x),), "Inverse sine.")
-_unary("arccos", np.arccos, T.T8, "unit", lambda g, out, x: (-g * K.rsqrt(1 - x * x),), "Inverse cosine.")
-_unary("arctan", np.arctan, T.T8, "real", lambda g, out, x: (g / (1 + x * x),), "Inverse tangent.")
-_unary("sinh", np.sinh, T.T8, "small", lambda g, out, x: (g * K.cosh(x),), "Hyperbolic sine.")
-_unary("cosh", np.cosh, T.T8, "small", lambda g, out, x: (g * K.sinh(x),), "Hyperbolic cosine.")
-_unary("tanh", np.tanh, T.T8, "real", lambda g, out, x: (g * (1 - out * out),), "Hyperbolic tangent.")
-_unary("arcsinh", np.arcsinh, T.T8, "real", lambda g, out, x: (g * K.rsqrt(x * x + 1),), "Inverse hyperbolic sine.")
-_unary("arccosh", np.arccosh, T.T8, "ge1", lambda g, out, x: (g * K.rsqrt(x * x - 1),), "Inverse hyperbolic cosine.")
-_unary("arctanh", np.arctanh, T.T8, "unit", lambda g, out, x: (g / (1 - x * x),), "Inverse hyperbolic tangent.")
-_unary("erf", _erf, T.T8, "small", lambda g, out, x: (g * (2 / math.sqrt(math.pi)) * K.exp(-x * x),), "Error function.", group="math")
+# the sections every float-valued unary op below shares (appended to its summary line)
+_FLOAT_UNARY = ("\n\nArguments:\n"
+                "    x: input tensor.\n\n"
+                "Returns:\n"
+                "    A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool\n"
+                "    inputs give ``floatx()``. Inputs outside the function's domain give NaN.\n")
+_unary("exp", np.exp, T.T8, "small", lambda g, out, x: (g * out,), "e**x, elementwise." + _FLOAT_UNARY)
+_unary("exp2", np.exp2, T.T8, "small", lambda g, out, x: (g * out * _LN2,), "2**x, elementwise." + _FLOAT_UNARY)
+_unary("expm1", np.expm1, T.T8, "small", lambda g, out, x: (g * K.exp(x),), "exp(x) - 1, accurate near 0." + _FLOAT_UNARY)
+_unary("log", np.log, T.T8, "positive", lambda g, out, x: (g / x,), "Natural logarithm." + _FLOAT_UNARY)
+_unary("log2", np.log2, T.T8, "positive", lambda g, out, x: (g / (x * _LN2),), "Base-2 logarithm." + _FLOAT_UNARY)
+_unary("log10", np.log10, T.T8, "positive", lambda g, out, x: (g / (x * _LN10),), "Base-10 logarithm." + _FLOAT_UNARY)
+_unary("log1p", np.log1p, T.T8, "positive", lambda g, out, x: (g / (1 + x),), "log(1 + x), accurate near 0." + _FLOAT_UNARY)
+_unary("sin", np.sin, T.T8, "real", lambda g, out, x: (g * K.cos(x),), "Sine (full range)." + _FLOAT_UNARY)
+_unary("cos", np.cos, T.T8, "real", lambda g, out, x: (-g * K.sin(x),), "Cosine (full range)." + _FLOAT_UNARY)
+_unary("tan", np.tan, T.T8, "unit", lambda g, out, x: (g * (1 + out * out),), "Tangent." + _FLOAT_UNARY)
+_unary("arcsin", np.arcsin, T.T8, "unit", lambda g, out, x: (g * K.rsqrt(1 - x * x),), "Inverse sine." + _FLOAT_UNARY)
+_unary("arccos", np.arccos, T.T8, "unit", lambda g, out, x: (-g * K.rsqrt(1 - x * x),), "Inverse cosine." + _FLOAT_UNARY)
+_unary("arctan", np.arctan, T.T8, "real", lambda g, out, x: (g / (1 + x * x),), "Inverse tangent." + _FLOAT_UNARY)
+_unary("sinh", np.sinh, T.T8, "small", lambda g, out, x: (g * K.cosh(x),), "Hyperbolic sine." + _FLOAT_UNARY)
+_unary("cosh", np.cosh, T.T8, "small", lambda g, out, x: (g * K.sinh(x),), "Hyperbolic cosine." + _FLOAT_UNARY)
+_unary("tanh", np.tanh, T.T8, "real", lambda g, out, x: (g * (1 - out * out),), "Hyperbolic tangent." + _FLOAT_UNARY)
+_unary("arcsinh", np.arcsinh, T.T8, "real", lambda g, out, x: (g * K.rsqrt(x * x + 1),), "Inverse hyperbolic sine." + _FLOAT_UNARY)
+_unary("arccosh", np.arccosh, T.T8, "ge1", lambda g, out, x: (g * K.rsqrt(x * x - 1),), "Inverse hyperbolic cosine." + _FLOAT_UNARY)
+_unary("arctanh", np.arctanh, T.T8, "unit", lambda g, out, x: (g / (1 - x * x),), "Inverse hyperbolic tangent." + _FLOAT_UNARY)
+_unary("erf", _erf, T.T8, "small", lambda g, out, x: (g * (2 / math.sqrt(math.pi)) * K.exp(-x * x),), "Error function." + _FLOAT_UNARY, group="math")
 
 
 def _erfinv_ref(x):
@@ -204,7 +320,16 @@ def _erfinv_ref(x):
     return y.astype(x.dtype) if np.ndim(y) else x.dtype.type(y)
 
 
-_erfinv_ref.__doc__ = "Inverse error function."
+_erfinv_ref.__doc__ = """Inverse error function.
+
+Arguments:
+    x: input tensor with entries in ``[-1, 1]``; -1 and 1 give -inf and inf, entries outside
+        give NaN.
+
+Returns:
+    The ``y`` with ``erf(y) == x``, a float tensor of ``x``'s shape: float inputs keep their dtype,
+    integer and bool inputs give ``floatx()``.
+"""
 op("math", T.T8, unary_cases("unit"), grad=lambda g, out, x: (g * (math.sqrt(math.pi) / 2) * K.exp(out * out),),
    name="erfinv")(_erfinv_ref)
 
@@ -216,21 +341,48 @@ def _binary_grad(da, db):
 
 @op(G, T.E0, binary_cases() + int_cases(), grad=_binary_grad(lambda g, o, a, b: g, lambda g, o, a, b: g))
 def add(x1, x2):
-    """``x1 + x2`` with broadcasting."""
+    """``x1 + x2`` with broadcasting.
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     a, b = promote(x1, x2)
     return a + b
 
 
 @op(G, T.E0, binary_cases() + int_cases(), grad=_binary_grad(lambda g, o, a, b: g, lambda g, o, a, b: -g))
 def subtract(x1, x2):
-    """``x1 - x2`` with broadcasting."""
+    """``x1 - x2`` with broadcasting.
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     a, b = promote(x1, x2)
     return a - b
 
 
 @op(G, T.E0, binary_cases() + int_cases(), grad=_binary_grad(lambda g, o, a, b: g * b, lambda g, o, a, b: g * a))
 def multiply(x1, x2):
-    """``x1 * x2`` with broadcasting."""
+    """``x1 * x2`` with broadcasting.
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     a, b = promote(x1, x2)
     return a * b
 
@@ -238,7 +390,16 @@ def multiply(x1, x2):
 @op(G, T.E1, binary_cases(domain2="positive"),
     grad=_binary_grad(lambda g, o, a, b: g / b, lambda g, o, a, b: -g * o / b))
 def divide(x1, x2):
-    """True division; integer inputs give floatx."""
+    """True division; integer inputs give floatx.
+
+    Arguments:
+        x1: dividend.
+        x2: divisor, broadcast against ``x1``; dividing by zero gives inf or NaN.
+
+    Returns:
+        ``x1 / x2``, a tensor of the broadcast shape in the operands' promoted dtype, or
+        ``floatx()`` when that dtype is an integer or bool one.
+    """
     a, b = float_promote(x1, x2)
     with np.errstate(all="ignore"):
         return a / b
@@ -247,7 +408,16 @@ def divide(x1, x2):
 @op(G, T.E0, binary_cases(domain2="positive", specials=False) + int_cases(low=1),
     grad=_binary_grad(lambda g, o, a, b: K.zeros_like(g), lambda g, o, a, b: K.zeros_like(g)))
 def floor_divide(x1, x2):
-    """``floor(x1 / x2)`` (Python / NumPy semantics)."""
+    """``floor(x1 / x2)`` (Python / NumPy semantics).
+
+    Arguments:
+        x1: dividend.
+        x2: divisor, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     a, b = promote(x1, x2)
     with np.errstate(all="ignore"):
         return np.floor_divide(a, b)
@@ -256,7 +426,16 @@ def floor_divide(x1, x2):
 @op(G, T.E0, binary_cases(domain2="positive", specials=False) + int_cases(low=1),
     grad=_binary_grad(lambda g, o, a, b: g, lambda g, o, a, b: -g * K.floor_divide(a, b)))
 def mod(x1, x2):
-    """Remainder with the sign of the divisor (Python / NumPy semantics)."""
+    """Remainder with the sign of the divisor (Python / NumPy semantics).
+
+    Arguments:
+        x1: dividend.
+        x2: divisor, broadcast against ``x1``.
+
+    Returns:
+        ``x1 - floor(x1 / x2) * x2``, a tensor of the broadcast shape in the operands' promoted
+        dtype (a Python scalar operand takes the other operand's dtype).
+    """
     a, b = promote(x1, x2)
     with np.errstate(all="ignore"):
         return np.mod(a, b)
@@ -269,7 +448,17 @@ def _pow_db(g, o, a, b):
 @op(G, T.T8, binary_cases("positive", "small") + int_cases(low=0, high=6),
     grad=_binary_grad(lambda g, o, a, b: g * b * K.power(a, b - 1), _pow_db))
 def power(x1, x2):
-    """``x1 ** x2``."""
+    """``x1 ** x2``.
+
+    Arguments:
+        x1: base.
+        x2: exponent, broadcast against ``x1``. With an integer result dtype a negative exponent
+            counts as 0.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     a, b = promote(x1, x2)
     with np.errstate(all="ignore"):
         if a.dtype.kind in "iu":
@@ -288,14 +477,32 @@ def _select_grad(pick_first):
 
 @op(G, T.E0, binary_cases() + int_cases(), grad=_select_grad(lambda a, b: K.greater_equal(a, b)))
 def maximum(x1, x2):
-    """Elementwise maximum (NaN propagates)."""
+    """Elementwise maximum (NaN propagates).
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     a, b = promote(x1, x2)
     return np.maximum(a, b)
 
 
 @op(G, T.E0, binary_cases() + int_cases(), grad=_select_grad(lambda a, b: K.less_equal(a, b)))
 def minimum(x1, x2):
-    """Elementwise minimum (NaN propagates)."""
+    """Elementwise minimum (NaN propagates).
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
+        scalar operand takes the other operand's dtype).
+    """
     a, b = promote(x1, x2)
     return np.minimum(a, b)
 
@@ -303,7 +510,16 @@ def minimum(x1, x2):
 @op(G, T.T8, binary_cases(),
     grad=_binary_grad(lambda g, o, a, b: g * b / (a * a + b * b), lambda g, o, a, b: -g * a / (a * a + b * b)))
 def arctan2(x1, x2):
-    """Angle of the point ``(x2, x1)``, elementwise, in ``[-pi, pi]``."""
+    """Angle of the point ``(x2, x1)``, elementwise, in ``[-pi, pi]``.
+
+    Arguments:
+        x1: y-coordinates.
+        x2: x-coordinates, broadcast against ``x1``.
+
+    Returns:
+        The angles in radians, a tensor of the broadcast shape in the operands' promoted dtype,
+        or ``floatx()`` when that dtype is an integer or bool one.
+    """
     a, b = float_promote(x1, x2)
     return np.arctan2(a, b)
 
@@ -311,7 +527,16 @@ def arctan2(x1, x2):
 @op(G, T.Hybrid(8, arg=None), binary_cases(),
     grad=_binary_grad(lambda g, o, a, b: g * K.exp(a - o), lambda g, o, a, b: g * K.exp(b - o)))
 def logaddexp(x1, x2):
-    """``log(exp(x1) + exp(x2))`` without overflow."""
+    """``log(exp(x1) + exp(x2))`` without overflow.
+
+    Arguments:
+        x1: first operand.
+        x2: second operand, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape in the operands' promoted dtype, or ``floatx()`` when
+        that dtype is an integer or bool one.
+    """
     a, b = float_promote(x1, x2)
     return np.logaddexp(a, b)
 
@@ -325,7 +550,14 @@ for _name, _fn in [("equal", np.equal), ("not_equal", np.not_equal), ("less", np
             return fn(a, b)
         return ref
     _r = _mkc(_fn)
-    _r.__doc__ = f"``{_name}`` comparison with broadcasting; returns bool."
+    _r.__doc__ = (
+        f"``{_name}`` comparison with broadcasting; returns bool.\n\n"
+        "Arguments:\n"
+        "    x1: first operand.\n"
+        "    x2: second operand, broadcast against ``x1``; both are compared in their promoted\n"
+        "        dtype.\n\n"
+        "Returns:\n"
+        "    A bool tensor of the broadcast shape of ``x1`` and ``x2``.\n")
     op(G, T.E0, binary_cases() + int_cases(), name=_name)(_r)
 
 _BOOL2 = [Case("bool", lambda r, dt: ((r.random((5, 7)) < 0.5, r.random((5, 7)) < 0.5), {}), dtypes=("bool",), grad=False)]
@@ -336,7 +568,13 @@ for _name, _fn in [("logical_and", np.logical_and), ("logical_or", np.logical_or
             return fn(np.asarray(x1), np.asarray(x2))
         return ref
     _r = _mkl(_fn)
-    _r.__doc__ = f"Elementwise {_name.split('_')[1]} of truth values; returns bool."
+    _r.__doc__ = (
+        f"Elementwise {_name.split('_')[1]} of truth values; returns bool.\n\n"
+        "Arguments:\n"
+        "    x1: first operand; nonzero entries count as true.\n"
+        "    x2: second operand, broadcast against ``x1``; nonzero entries count as true.\n\n"
+        "Returns:\n"
+        "    A bool tensor of the broadcast shape of ``x1`` and ``x2``.\n")
     op(G, T.E0, _BOOL2, name=_name)(_r)
 
 _INT2 = int_cases(low=0, high=2**31 - 1, dts=("int32", "uint32"))
@@ -348,7 +586,13 @@ for _name, _fn in [("bitwise_and", np.bitwise_and), ("bitwise_or", np.bitwise_or
             return fn(a, b)
         return ref
     _r = _mkb(_fn)
-    _r.__doc__ = f"Bitwise {_name.split('_')[1].upper()} of integers."
+    _r.__doc__ = (
+        f"Bitwise {_name.split('_')[1].upper()} of integers.\n\n"
+        "Arguments:\n"
+        "    x: first integer (or bool) operand.\n"
+        "    y: second integer (or bool) operand, broadcast against ``x``.\n\n"
+        "Returns:\n"
+        "    A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.\n")
     op(G, T.E0, _INT2, name=_name)(_r)
 
 _SHIFT = [Case("int", lambda r, dt: ((r.integers(0, 2**31 - 1, (6, 7)).astype(dt), r.integers(0, 31, (6, 7)).astype(dt)), {}),
@@ -357,14 +601,32 @@ _SHIFT = [Case("int", lambda r, dt: ((r.integers(0, 2**31 - 1, (6, 7)).astype(dt
 
 @op(G, T.E0, _SHIFT)
 def left_shift(x, y):
-    """``x << y`` (wraps around at the dtype's width)."""
+    """``x << y`` (wraps around at the dtype's width).
+
+    Arguments:
+        x: integer tensor to shift.
+        y: shift counts (non-negative integers below the dtype's bit width), broadcast against
+            ``x``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+    """
     a, b = promote(x, y)
     return np.left_shift(a, b)
 
 
 @op(G, T.E0, _SHIFT)
 def right_shift(x, y):
-    """``x >> y`` (arithmetic for signed, logical for unsigned)."""
+    """``x >> y`` (arithmetic for signed, logical for unsigned).
+
+    Arguments:
+        x: integer tensor to shift.
+        y: shift counts (non-negative integers below the dtype's bit width), broadcast against
+            ``x``.
+
+    Returns:
+        A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+    """
     a, b = promote(x, y)
     return np.right_shift(a, b)
 
@@ -384,7 +646,18 @@ def _clip_grad(g, out, x, x_min, x_max):
     Case("int", lambda r, dt: ((r.integers(-9, 9, (5, 5)).astype(dt), -3, 4), {}), dtypes=("int32",), grad=False),
 ], grad=_clip_grad, tensors=("x", "x_min", "x_max"))
 def clip(x, x_min, x_max):
-    """Clips ``x`` to ``[x_min, x_max]``."""
+    """Clips ``x`` to ``[x_min, x_max]``.
+
+    Arguments:
+        x: input tensor.
+        x_min: lower bound, a scalar or a tensor broadcast against ``x``.
+        x_max: upper bound, a scalar or a tensor broadcast against ``x``; where it is below
+            ``x_min`` the result is ``x_max``.
+
+    Returns:
+        ``minimum(maximum(x, x_min), x_max)``, a tensor of the broadcast shape in the promoted
+        dtype of ``x``, ``x_min`` and ``x_max`` (Python scalar bounds take ``x``'s dtype).
+    """
     x = np.asarray(x)
     dt = nd(dtypes.result_type(x, x_min, x_max))
     return np.minimum(np.maximum(x.astype(dt), np.asarray(x_min, dt)), np.asarray(x_max, dt))
@@ -407,7 +680,22 @@ def _where_grad(g, out, condition, x1=None, x2=None):
 def where(condition, x1=None, x2=None):
     """``x1`` where ``condition`` holds, else ``x2``. With neither ``x1`` nor ``x2``: the indices
     of ``condition``'s nonzero entries, a tuple of int32 arrays, one per axis (its length depends
-    on the data: eager only)."""
+    on the data: eager only).
+
+    Arguments:
+        condition: tensor read as truth values (nonzero is true).
+        x1: values taken where ``condition`` is true, broadcast against the others
+            (``None`` together with ``x2``: the indices form).
+        x2: values taken where ``condition`` is false, broadcast against the others
+            (``None`` together with ``x1``: the indices form).
+
+    Returns:
+        A tensor of the broadcast shape of the three arguments in the promoted dtype of ``x1``
+        and ``x2``; in the indices form, a tuple of ``condition.ndim`` int32 tensors.
+
+    Raises:
+        ValueError: when only one of ``x1`` and ``x2`` is given.
+    """
     if x1 is None and x2 is None:
         return tuple(i.astype(np.int32) for i in np.nonzero(np.asarray(condition)))
     if x1 is None or x2 is None:
@@ -424,7 +712,19 @@ def where(condition, x1=None, x2=None):
     Case("from_int", lambda r, dt: ((r.integers(-100, 100, (5,)).astype(np.int32), "float32"), {}), dtypes=("int32",), grad=False),
 ], grad=lambda g, out, x, dtype: (K.cast(g, tensors.dtype(x)) if dtypes.is_float(tensors.dtype(x)) else None,), tensors=("x",))
 def cast(x, dtype):
-    """Converts ``x`` to ``dtype`` (floats to ints truncate toward zero)."""
+    """Converts ``x`` to ``dtype`` (floats to ints truncate toward zero).
+
+    Arguments:
+        x: input tensor.
+        dtype: the target dtype, a name such as ``"float32"`` (or any spelling
+            ``dlx.dtypes.standardize`` accepts). Casting to ``"bool"`` maps nonzero to true.
+
+    Returns:
+        A tensor of ``x``'s shape and dtype ``dtype``.
+
+    Raises:
+        ValueError: when ``dtype`` names no dtype.
+    """
     x = np.asarray(x)
     with np.errstate(all="ignore"):
         return x.astype(nd(dtype))
@@ -432,12 +732,31 @@ def cast(x, dtype):
 
 @op("core", T.E0, unary_cases(specials=False), grad=lambda g, out, variable: (None,))
 def stop_gradient(variable):
-    """Returns ``variable``'s value; no gradient flows through it."""
+    """Returns ``variable``'s value; no gradient flows through it.
+
+    Arguments:
+        variable: a tensor or variable.
+
+    Returns:
+        A tensor equal to ``variable`` (same shape and dtype) whose gradient is zero.
+    """
     return np.asarray(variable)
 
 
 @op(G, T.E0, [Case("nan", lambda r, dt: ((np.array([np.nan, np.inf, -np.inf, 1.5]).astype(dt),), {}), grad=False)], exact_in_dtype=True,
     grad=lambda g, out, x, nan=0.0, posinf=None, neginf=None: (K.where(K.isfinite(x), g, K.zeros_like(g)),))
 def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
-    """Replaces NaN and infinities with finite numbers."""
+    """Replaces NaN and infinities with finite numbers.
+
+    Arguments:
+        x: input tensor.
+        nan: value that replaces NaN (default 0.0).
+        posinf: value that replaces +inf (``None``: the largest finite value of ``x``'s dtype).
+        neginf: value that replaces -inf (``None``: the most negative finite value of ``x``'s
+            dtype).
+
+    Returns:
+        A tensor of ``x``'s shape and dtype with only finite values (integer inputs are
+        returned unchanged).
+    """
     return np.nan_to_num(np.asarray(x), nan=nan, posinf=posinf, neginf=neginf)

@@ -77,7 +77,22 @@ def _small_int_cases():
     grad=lambda g, out, x, axis=None, keepdims=False: (_expand(g, x, axis, keepdims),))
 def sum(x, axis=None, keepdims=False):
     """Sum over ``axis`` (all axes if ``None``), pairwise accumulated. bool, int8 and int16 sum
-    to int32, uint8 and uint16 to uint32 (Keras's rule)."""
+    to int32, uint8 and uint16 to uint32 (Keras's rule).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``); floats keep their dtype, integers and bools follow the rule above (wider
+        integers keep theirs).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     x = np.asarray(x)
     if x.dtype.kind == "f":
         return np.asarray(np.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype))
@@ -91,7 +106,21 @@ def _mean_grad(g, out, x, axis=None, keepdims=False):
 
 @op(G, T.Kr(lambda c: T.abs_scale(c)), _red_cases(), grad=_mean_grad)
 def mean(x, axis=None, keepdims=False):
-    """Arithmetic mean over ``axis``; integers give floatx."""
+    """Arithmetic mean over ``axis``; integers give floatx.
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``): float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     x = as_float(x)
     return np.asarray(np.mean(x, axis=axis, keepdims=keepdims, dtype=x.dtype))
 
@@ -109,7 +138,23 @@ def _var_grad(g, out, x, axis=None, keepdims=False):
 
 @op(G, T.Kr(_var_scale), _red_cases(), grad=_var_grad)
 def var(x, axis=None, keepdims=False):
-    """Population variance (two-pass) over ``axis``."""
+    """Population variance (two-pass) over ``axis``.
+
+    The mean of the squared deviations from the mean (divides by ``N``, not ``N - 1``).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``): float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     x = as_float(x)
     m = np.mean(x, axis=axis, keepdims=True, dtype=x.dtype)
     d = x - m
@@ -128,7 +173,23 @@ def _std_grad(g, out, x, axis=None, keepdims=False):
 
 @op(G, T.Kr(_std_scale), _red_cases(), grad=_std_grad)
 def std(x, axis=None, keepdims=False):
-    """Population standard deviation over ``axis``."""
+    """Population standard deviation over ``axis``.
+
+    The square root of :func:`var` (divides by ``N``, not ``N - 1``).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``): float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     return np.sqrt(var(x, axis, keepdims))
 
 
@@ -155,7 +216,22 @@ def _check_initial(op_name, initial):
 @op(G, T.E0, _red_cases(ints=True) + _initial_cases(), grad=_extreme_grad)
 def max(x, axis=None, keepdims=False, initial=None):
     """Maximum over ``axis`` (NaN propagates), at least ``initial`` if given (a number, cast to
-    ``x``'s dtype). Gradient splits evenly between ties."""
+    ``x``'s dtype). Gradient splits evenly between ties.
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+        initial: a Python number the result may not be below (``None``: no bound).
+
+    Returns:
+        A tensor of ``x``'s dtype and of ``x``'s shape without the reduced axes (with them as
+        1s under ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     _check_initial("max", initial)
     x = np.asarray(x)
     kw = {} if initial is None else {"initial": np.asarray(initial).astype(x.dtype)}
@@ -165,7 +241,22 @@ def max(x, axis=None, keepdims=False, initial=None):
 @op(G, T.E0, _red_cases(ints=True) + _initial_cases(), grad=_extreme_grad)
 def min(x, axis=None, keepdims=False, initial=None):
     """Minimum over ``axis`` (NaN propagates), at most ``initial`` if given (a number, cast to
-    ``x``'s dtype). Gradient splits evenly between ties."""
+    ``x``'s dtype). Gradient splits evenly between ties.
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+        initial: a Python number the result may not be above (``None``: no bound).
+
+    Returns:
+        A tensor of ``x``'s dtype and of ``x``'s shape without the reduced axes (with them as
+        1s under ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     _check_initial("min", initial)
     x = np.asarray(x)
     kw = {} if initial is None else {"initial": np.asarray(initial).astype(x.dtype)}
@@ -210,7 +301,22 @@ _PROD_CASES = [
 @op(G, T.Ks(scale=_prod_scale), _PROD_CASES + _small_int_cases(), grad=_prod_grad)
 def prod(x, axis=None, keepdims=False, dtype=None):
     """Product over ``axis``, computed in ``dtype`` if given (``x`` is cast to it first). bool,
-    int8 and int16 give int32, uint8 and uint16 uint32 (Keras's rule)."""
+    int8 and int16 give int32, uint8 and uint16 uint32 (Keras's rule).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+        dtype: the dtype to cast ``x`` to before multiplying (``None``: ``x``'s own).
+
+    Returns:
+        A tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``), in ``dtype`` (or ``x``'s dtype) after the integer rule above.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            ``keepdims`` is not a bool, or ``dtype`` names no dtype.
+    """
     x = np.asarray(x)
     if dtype is not None:
         x = x.astype(nd(dtype))
@@ -234,14 +340,44 @@ def _arg_cases():
 
 @op(G, T.E0, _arg_cases())
 def argmax(x, axis=None, keepdims=False):
-    """Index of the maximum (first on ties) as int32."""
+    """Index of the maximum (first on ties) as int32.
+
+    Arguments:
+        x: input tensor.
+        axis: the axis to search along (``None``: the index into the flattened ``x``).
+        keepdims: whether the searched axis stays, with length 1 (with ``axis=None``: every
+            axis stays as 1).
+
+    Returns:
+        An int32 tensor of ``x``'s shape without ``axis`` (a scalar for ``axis=None`` without
+        ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     x = np.asarray(x)
     return np.asarray(np.argmax(x, axis=axis, keepdims=keepdims)).astype(np.int32)
 
 
 @op(G, T.E0, _arg_cases())
 def argmin(x, axis=None, keepdims=False):
-    """Index of the minimum (first on ties) as int32."""
+    """Index of the minimum (first on ties) as int32.
+
+    Arguments:
+        x: input tensor.
+        axis: the axis to search along (``None``: the index into the flattened ``x``).
+        keepdims: whether the searched axis stays, with length 1 (with ``axis=None``: every
+            axis stays as 1).
+
+    Returns:
+        An int32 tensor of ``x``'s shape without ``axis`` (a scalar for ``axis=None`` without
+        ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     x = np.asarray(x)
     return np.asarray(np.argmin(x, axis=axis, keepdims=keepdims)).astype(np.int32)
 
@@ -262,7 +398,21 @@ def _lse_grad(g, out, x, axis=None, keepdims=False):
 
 @op("math", T.Kr(_lse_scale), _red_cases(), grad=_lse_grad)
 def logsumexp(x, axis=None, keepdims=False):
-    """``log(sum(exp(x)))`` over ``axis``, computed stably."""
+    """``log(sum(exp(x)))`` over ``axis``, computed stably.
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``): float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     x = as_float(x)
     m = np.max(x, axis=axis, keepdims=True)
     m = np.where(np.isfinite(m), m, np.zeros_like(m))
@@ -282,13 +432,41 @@ _BOOL_CASES = [
 
 @op(G, T.E0, _BOOL_CASES)
 def any(x, axis=None, keepdims=False):
-    """True where any element along ``axis`` is truthy."""
+    """True where any element along ``axis`` is truthy.
+
+    Arguments:
+        x: input tensor; nonzero entries count as true.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A bool tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     return np.asarray(np.any(np.asarray(x), axis=axis, keepdims=keepdims))
 
 
 @op(G, T.E0, _BOOL_CASES)
 def all(x, axis=None, keepdims=False):
-    """True where every element along ``axis`` is truthy."""
+    """True where every element along ``axis`` is truthy.
+
+    Arguments:
+        x: input tensor; nonzero entries count as true.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A bool tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     return np.asarray(np.all(np.asarray(x), axis=axis, keepdims=keepdims))
 
 
@@ -340,7 +518,21 @@ def _small_int_scan_cases():
 @op(G, T.Ks(_scan_len, _cumsum_scale), _scan_cases() + _small_int_scan_cases(), grad=_cumsum_grad)
 def cumsum(x, axis=None, dtype=None):
     """Cumulative sum along ``axis`` (flattened if ``None``), in ``dtype`` if given (``x`` is cast
-    to it first); accumulated in float64 here."""
+    to it first); accumulated in float64 here.
+
+    Arguments:
+        x: input tensor.
+        axis: the axis to accumulate along (``None``: over the flattened ``x``).
+        dtype: the dtype to cast ``x`` to before summing (``None``: ``x``'s own).
+
+    Returns:
+        A tensor of ``x``'s shape (1-D of ``x``'s size for ``axis=None``) in ``dtype`` or
+        ``x``'s dtype; a bool input gives int32.
+
+    Raises:
+        ValueError: when ``axis`` is out of range for ``x`` or is neither an int nor a tuple
+            of ints, or ``dtype`` names no dtype.
+    """
     x = np.asarray(x)
     if dtype is not None:
         x = x.astype(nd(dtype))
@@ -376,7 +568,21 @@ _CUMPROD_CASES = [
 @op(G, T.Ks(_scan_len, lambda c: np.abs(c.exact)), _CUMPROD_CASES + _small_int_scan_cases(), grad=_cumprod_grad)
 def cumprod(x, axis=None, dtype=None):
     """Cumulative product along ``axis`` (flattened if ``None``), in ``dtype`` if given (``x`` is
-    cast to it first)."""
+    cast to it first).
+
+    Arguments:
+        x: input tensor.
+        axis: the axis to accumulate along (``None``: over the flattened ``x``).
+        dtype: the dtype to cast ``x`` to before multiplying (``None``: ``x``'s own).
+
+    Returns:
+        A tensor of ``x``'s shape (1-D of ``x``'s size for ``axis=None``) in ``dtype`` or
+        ``x``'s dtype; a bool input gives int32.
+
+    Raises:
+        ValueError: when ``axis`` is out of range for ``x`` or is neither an int nor a tuple
+            of ints, or ``dtype`` names no dtype.
+    """
     x = np.asarray(x)
     if dtype is not None:
         x = x.astype(nd(dtype))

@@ -57,7 +57,16 @@ def _nextafter_cases():
 @op("numpy", T.E0, _nextafter_cases(), exact_in_dtype=True)
 def nextafter(x1, x2):
     """The next representable value after ``x1`` in the direction of ``x2``, elementwise (``x2``
-    itself where they are equal; NaN where either is NaN). Ints and bools give ``floatx()``."""
+    itself where they are equal; NaN where either is NaN). Ints and bools give ``floatx()``.
+
+    Arguments:
+        x1: the starting values.
+        x2: the directions to step toward, broadcast against ``x1``.
+
+    Returns:
+        A tensor of the broadcast shape in the promoted float dtype of ``x1`` and ``x2``
+        (``floatx()`` when that dtype is an integer or bool one).
+    """
     dt = dtypes.result_type(x1, x2)
     if dt not in dtypes.FLOATS:
         dt = dtypes.floatx()
@@ -130,7 +139,21 @@ def view(x, dtype=None):
     """The bits of ``x`` reinterpreted as ``dtype`` (no conversion): the last axis is rescaled by
     the ratio of the item sizes (a float32 ``(4, 6)`` tensor viewed as uint8 is ``(4, 24)``);
     ``dtype=None`` returns ``x``'s values unchanged. The bytes are read in the machine's order
-    (little-endian on every supported platform)."""
+    (little-endian on every supported platform).
+
+    Arguments:
+        x: input tensor.
+        dtype: the dtype to reinterpret the bits as, a name such as ``"uint8"`` (``None``:
+            ``x``'s own dtype, a plain copy).
+
+    Returns:
+        A tensor of dtype ``dtype`` holding ``x``'s bytes: ``x``'s shape with the last axis
+        scaled by ``x``'s item size over ``dtype``'s (unchanged when the sizes are equal).
+
+    Raises:
+        ValueError: when the item sizes differ and ``x`` is 0-d or its last axis does not hold a
+            whole number of ``dtype`` items, or ``dtype`` names no dtype.
+    """
     x = np.asarray(x)
     if dtype is None:
         return x.copy()
@@ -174,7 +197,16 @@ def _polar_special(r, dt):
 def polar(abs_, angle):
     """The complex tensor ``abs_ * (cos(angle) + 1j * sin(angle))`` (broadcast). float64 parts
     give complex128; every other float, int or bool input gives complex64 (float16 / bfloat16
-    parts are computed in float32). Needs a backend with complex dtypes."""
+    parts are computed in float32). Needs a backend with complex dtypes.
+
+    Arguments:
+        abs_: the magnitudes.
+        angle: the angles in radians, broadcast against ``abs_``.
+
+    Returns:
+        A complex tensor of the broadcast shape: complex128 when the promoted dtype of the
+        inputs is float64, complex64 otherwise.
+    """
     dt = dtypes.result_type(abs_, angle)
     cdt = dtypes.complex_for(dt)
     part = nd(dtypes.real_part_dtype(cdt))
@@ -204,7 +236,17 @@ def _check_pairs(x):
 def view_as_complex(x):
     """The complex tensor whose real and imaginary parts are ``x[..., 0]`` and ``x[..., 1]``
     (the last axis must have size 2). As Keras's, the result is complex64 for every input dtype
-    (float64 parts are rounded to float32). Needs a backend with complex dtypes."""
+    (float64 parts are rounded to float32). Needs a backend with complex dtypes.
+
+    Arguments:
+        x: a real tensor whose last axis has size 2 (the real and imaginary parts).
+
+    Returns:
+        A complex64 tensor of shape ``x.shape[:-1]``.
+
+    Raises:
+        ValueError: when ``x`` is 0-d or its last axis does not have size 2.
+    """
     x = np.asarray(x)
     _check_pairs(x)
     parts = x.astype(np.float32)
@@ -235,7 +277,15 @@ def _view_as_real_grad(g, out, x):
 def view_as_real(x):
     """The ``(..., 2)`` float tensor of ``x``'s real and imaginary parts (complex64 -> float32,
     complex128 -> float64). A real float tensor gets zero imaginary parts in its own dtype; ints
-    and bools give ``floatx()``."""
+    and bools give ``floatx()``.
+
+    Arguments:
+        x: a complex tensor (or a real one, read as having zero imaginary parts).
+
+    Returns:
+        A float tensor of shape ``(*x.shape, 2)``: ``[..., 0]`` holds the real parts and
+        ``[..., 1]`` the imaginary ones.
+    """
     x = np.asarray(x)
     if np.iscomplexobj(x):
         return np.stack([x.real, x.imag], axis=-1)

@@ -49,7 +49,20 @@ _SEARCH_CASES = [
 @op(G, T.E0, _SEARCH_CASES)
 def searchsorted(sorted_sequence, values, side="left"):
     """Insertion points of ``values`` into the ascending 1-D ``sorted_sequence`` as int32:
-    ``side='left'`` gives the first suitable index, ``'right'`` the last."""
+    ``side='left'`` gives the first suitable index, ``'right'`` the last.
+
+    Arguments:
+        sorted_sequence: 1-D tensor sorted in ascending order.
+        values: the values to place, any shape.
+        side: ``"left"`` (the index before equal entries) or ``"right"`` (after them).
+
+    Returns:
+        An int32 tensor of ``values``'s shape, each entry in ``[0, len(sorted_sequence)]``.
+
+    Raises:
+        ValueError: when ``side`` is neither ``"left"`` nor ``"right"``, or ``sorted_sequence``
+            is not 1-D.
+    """
     if side not in ("left", "right"):
         raise ValueError(f"searchsorted: side={side!r} is invalid; expected 'left' or 'right'")
     s = np.asarray(sorted_sequence)
@@ -92,7 +105,32 @@ def unique(x, sorted=True, return_index=False, return_inverse=False, return_coun
     result (``return_inverse``; ``x``'s shape without ``axis``), the number of occurrences
     (``return_counts``). ``size`` makes the length static: the result is cut or padded with
     ``fill_value`` (default: the smallest distinct value), the indices padded with the first one's,
-    counts with 0. NaNs count as one value. Indices and counts are int32."""
+    counts with 0. NaNs count as one value. Indices and counts are int32.
+
+    Arguments:
+        x: input tensor.
+        sorted: ``True`` (default) for ascending results, ``False`` for the order of first
+            occurrence.
+        return_index: whether to also return the index (into the flattened ``x``, or along
+            ``axis``) of each distinct value's first occurrence.
+        return_inverse: whether to also return, for each entry (or slice) of ``x``, the
+            position of its value in the result.
+        return_counts: whether to also return how often each distinct value occurs.
+        axis: the axis whose slices are compared (``None``: the entries of the flattened ``x``).
+        size: a fixed length for the result (``None``: the number of distinct values, read from
+            the data, so eager only).
+        fill_value: the padding value when ``size`` exceeds the number of distinct values
+            (``None``: the smallest distinct value).
+
+    Returns:
+        The distinct values (1-D, or ``x`` with ``axis`` shortened), in ``x``'s dtype; with any
+        ``return_*`` flag, a tuple of it followed by the requested int32 tensors in the order
+        index, inverse, counts.
+
+    Raises:
+        ValueError: when ``size`` is not a non-negative int, ``axis`` is invalid, or ``size`` is
+            ``None`` inside a compiled function.
+    """
     x = np.asarray(x)
     values, index, inverse, counts = np.unique(x, return_index=True, return_inverse=True, return_counts=True,
                                                axis=axis, equal_nan=True)
@@ -141,7 +179,18 @@ _NONZERO_CASES = [
 @op(G, T.E0, _NONZERO_CASES)
 def nonzero(x):
     """A tuple of int32 index arrays, one per dimension of ``x``, of its non-zero entries in
-    row-major order (data-dependent length: eager only)."""
+    row-major order (data-dependent length: eager only).
+
+    Arguments:
+        x: a tensor of rank >= 1; NaN counts as non-zero.
+
+    Returns:
+        A tuple of ``x.ndim`` 1-D int32 tensors of equal length, the coordinates of the non-zero
+        entries along each axis.
+
+    Raises:
+        ValueError: when ``x`` is 0-d, or the op runs inside a compiled function.
+    """
     x = np.asarray(x)
     if x.ndim == 0:
         raise ValueError("nonzero: x is 0-d; expected a tensor of rank >= 1")
@@ -161,7 +210,22 @@ _ARGPART_CASES = [
 def argpartition(x, kth, axis=-1):
     """Indices (int32) that partition ``x`` along ``axis`` around the ``kth`` entries: each lands
     where a sort would put it, smaller entries before, larger after. dlx returns the stable
-    argsort (a valid partition, and the same on every backend); bool is rejected."""
+    argsort (a valid partition, and the same on every backend); bool is rejected.
+
+    Arguments:
+        x: numeric input tensor.
+        kth: the position (an int) or positions (a list of ints) that must hold the entry a sort
+            would put there; negative positions count from the end.
+        axis: the axis to partition along (default -1).
+
+    Returns:
+        An int32 tensor of ``x``'s shape: indices along ``axis`` that order ``x`` stably (a
+        partition for every ``kth``).
+
+    Raises:
+        TypeError: when ``x`` is a bool tensor.
+        ValueError: when a ``kth`` is out of range for the axis, or ``axis`` is invalid.
+    """
     x = np.asarray(x)
     if x.dtype.kind == "b":
         raise TypeError("argpartition: x has dtype bool; expected a numeric dtype")
@@ -183,7 +247,20 @@ _UNRAVEL_CASES = [
 @op(G, T.E0, _UNRAVEL_CASES, tensors=("indices",))
 def unravel_index(indices, shape):
     """Flat ``indices`` into ``shape`` as a tuple of coordinate arrays, one per dimension, in
-    ``indices``'s integer dtype (int32 for Python ints)."""
+    ``indices``'s integer dtype (int32 for Python ints).
+
+    Arguments:
+        indices: integer tensor (or Python int or list of ints) of flat indices into an array
+            of ``shape``, each in ``[0, prod(shape))``.
+        shape: the array shape, a tuple of known ints.
+
+    Returns:
+        A tuple of ``len(shape)`` tensors of ``indices``'s shape, the row-major coordinates.
+
+    Raises:
+        TypeError: when ``indices`` is a tensor of a non-integer dtype.
+        ValueError: when ``shape`` holds ``None`` or an index is outside ``[0, prod(shape))``.
+    """
     if any(d is None for d in shape):
         raise ValueError(f"unravel_index: shape={shape!r} holds None; expected known dimensions")
     idx = np.asarray(indices)
@@ -302,7 +379,24 @@ def _segment_scale(ctx):
 def segment_sum(data, segment_ids, num_segments=None, sorted=False):
     """Sums of the rows of ``data`` per segment id: ``out[s] = sum(data[i] for segment_ids[i] == s)``
     for ``s`` in ``[0, num_segments)`` (default ``max(segment_ids) + 1``, eager only); ids
-    outside are dropped, empty segments give 0. ``sorted=True`` promises ascending ids."""
+    outside are dropped, empty segments give 0. ``sorted=True`` promises ascending ids.
+
+    Arguments:
+        data: the rows to combine, a tensor of rank >= 1 (its first axis is the row axis).
+        segment_ids: 1-D integer tensor of length ``data.shape[0]``, the segment of each row;
+            rows whose id is negative or not below ``num_segments`` are dropped.
+        num_segments: the number of segments (``None``: ``max(segment_ids) + 1``, read from the
+            data, so eager only).
+        sorted: ``True`` promises ascending ``segment_ids`` (checked when the ids are concrete).
+
+    Returns:
+        A tensor of shape ``(num_segments, *data.shape[1:])`` in ``data``'s dtype.
+
+    Raises:
+        TypeError: when ``segment_ids`` is not of an integer dtype, or ``data`` is a bool tensor.
+        ValueError: when ``segment_ids`` is not 1-D with one id per row, ``sorted=True`` but the
+            ids descend somewhere, or ``num_segments`` is ``None`` inside a compiled function.
+    """
     data, ids, rows, n = _segment_ref("segment_sum", data, segment_ids, num_segments, sorted)
     out = np.zeros((n, *data.shape[1:]), np.float64 if data.dtype.kind == "f" else data.dtype)
     np.add.at(out, ids, rows)
@@ -313,7 +407,24 @@ def segment_sum(data, segment_ids, num_segments=None, sorted=False):
     grad=_segment_prod_grad, tensors=("data", "segment_ids"))
 def segment_prod(data, segment_ids, num_segments=None, sorted=False):
     """Products of the rows of ``data`` per segment id (see :func:`segment_sum`); empty segments
-    give 1."""
+    give 1.
+
+    Arguments:
+        data: the rows to combine, a tensor of rank >= 1 (its first axis is the row axis).
+        segment_ids: 1-D integer tensor of length ``data.shape[0]``, the segment of each row;
+            rows whose id is negative or not below ``num_segments`` are dropped.
+        num_segments: the number of segments (``None``: ``max(segment_ids) + 1``, read from the
+            data, so eager only).
+        sorted: ``True`` promises ascending ``segment_ids`` (checked when the ids are concrete).
+
+    Returns:
+        A tensor of shape ``(num_segments, *data.shape[1:])`` in ``data``'s dtype.
+
+    Raises:
+        TypeError: when ``segment_ids`` is not of an integer dtype, or ``data`` is a bool tensor.
+        ValueError: when ``segment_ids`` is not 1-D with one id per row, ``sorted=True`` but the
+            ids descend somewhere, or ``num_segments`` is ``None`` inside a compiled function.
+    """
     data, ids, rows, n = _segment_ref("segment_prod", data, segment_ids, num_segments, sorted)
     out = np.ones((n, *data.shape[1:]), np.float64 if data.dtype.kind == "f" else data.dtype)
     np.multiply.at(out, ids, rows)
@@ -323,7 +434,24 @@ def segment_prod(data, segment_ids, num_segments=None, sorted=False):
 @op(M, T.E0, _segment_cases("max"), grad=_segment_extreme_grad, tensors=("data", "segment_ids"))
 def segment_max(data, segment_ids, num_segments=None, sorted=False):
     """Maxima of the rows of ``data`` per segment id (see :func:`segment_sum`); empty segments give
-    the dtype's lowest value (-inf for floats, False for bool). Gradient split evenly between ties."""
+    the dtype's lowest value (-inf for floats, False for bool). Gradient split evenly between ties.
+
+    Arguments:
+        data: the rows to combine, a tensor of rank >= 1 (its first axis is the row axis).
+        segment_ids: 1-D integer tensor of length ``data.shape[0]``, the segment of each row;
+            rows whose id is negative or not below ``num_segments`` are dropped.
+        num_segments: the number of segments (``None``: ``max(segment_ids) + 1``, read from the
+            data, so eager only).
+        sorted: ``True`` promises ascending ``segment_ids`` (checked when the ids are concrete).
+
+    Returns:
+        A tensor of shape ``(num_segments, *data.shape[1:])`` in ``data``'s dtype.
+
+    Raises:
+        TypeError: when ``segment_ids`` is not of an integer dtype.
+        ValueError: when ``segment_ids`` is not 1-D with one id per row, ``sorted=True`` but the
+            ids descend somewhere, or ``num_segments`` is ``None`` inside a compiled function.
+    """
     data, ids, rows, n = _segment_ref("segment_max", data, segment_ids, num_segments, sorted)
     out = _segment_out(data, n, _lowest(data.dtype))
     (np.logical_or if data.dtype.kind == "b" else np.maximum).at(out, ids, rows)
@@ -333,7 +461,24 @@ def segment_max(data, segment_ids, num_segments=None, sorted=False):
 @op(M, T.E0, _segment_cases("min"), grad=_segment_extreme_grad, tensors=("data", "segment_ids"))
 def segment_min(data, segment_ids, num_segments=None, sorted=False):
     """Minima of the rows of ``data`` per segment id (see :func:`segment_sum`); empty segments give
-    the dtype's highest value (+inf for floats, True for bool)."""
+    the dtype's highest value (+inf for floats, True for bool).
+
+    Arguments:
+        data: the rows to combine, a tensor of rank >= 1 (its first axis is the row axis).
+        segment_ids: 1-D integer tensor of length ``data.shape[0]``, the segment of each row;
+            rows whose id is negative or not below ``num_segments`` are dropped.
+        num_segments: the number of segments (``None``: ``max(segment_ids) + 1``, read from the
+            data, so eager only).
+        sorted: ``True`` promises ascending ``segment_ids`` (checked when the ids are concrete).
+
+    Returns:
+        A tensor of shape ``(num_segments, *data.shape[1:])`` in ``data``'s dtype.
+
+    Raises:
+        TypeError: when ``segment_ids`` is not of an integer dtype.
+        ValueError: when ``segment_ids`` is not 1-D with one id per row, ``sorted=True`` but the
+            ids descend somewhere, or ``num_segments`` is ``None`` inside a compiled function.
+    """
     data, ids, rows, n = _segment_ref("segment_min", data, segment_ids, num_segments, sorted)
     out = _segment_out(data, n, _highest(data.dtype))
     (np.logical_and if data.dtype.kind == "b" else np.minimum).at(out, ids, rows)
@@ -355,7 +500,19 @@ _TOPK_CASES = [
 def in_top_k(targets, predictions, k):
     """Whether each ``targets[i]`` is among the ``k`` largest of ``predictions[i]`` (bool): true
     when fewer than ``k`` entries are strictly larger than the target's (ties count in its favour; a
-    NaN prediction at the target is never in)."""
+    NaN prediction at the target is never in).
+
+    Arguments:
+        targets: 1-D integer tensor of shape ``(batch,)``, the class index of each row.
+        predictions: 2-D tensor of shape ``(batch, classes)``, the scores.
+        k: how many of the largest scores count (an int).
+
+    Returns:
+        A bool tensor of shape ``(batch,)``.
+
+    Raises:
+        ValueError: when ``predictions`` is not 2-D or ``targets`` is not of shape ``(batch,)``.
+    """
     t = np.asarray(targets).astype(np.int64)
     p = np.asarray(predictions)
     if p.ndim != 2 or t.shape != p.shape[:1]:

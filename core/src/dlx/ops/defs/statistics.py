@@ -92,7 +92,22 @@ def _nansum_grad(g, out, x, axis=None, keepdims=False):
 
 @op(G, T.Kr(), _nan_cases(), grad=_nansum_grad)
 def nansum(x, axis=None, keepdims=False):
-    """Sum over ``axis`` treating NaN as zero (an all-NaN slice sums to 0)."""
+    """Sum over ``axis`` treating NaN as zero (an all-NaN slice sums to 0).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``). Floats keep their dtype; bool, int8 and int16 give int32, uint8 and
+        uint16 uint32, wider integers keep theirs.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     x = np.asarray(x)
     if x.dtype.kind == "f":
         return np.asarray(np.nansum(x, axis=axis, keepdims=keepdims, dtype=x.dtype))
@@ -122,7 +137,22 @@ def _nanprod_cases():
 
 @op(G, T.Ks(scale=lambda c: np.abs(c.exact)), _nanprod_cases(), grad=_nanprod_grad)
 def nanprod(x, axis=None, keepdims=False):
-    """Product over ``axis`` treating NaN as one (an all-NaN slice gives 1)."""
+    """Product over ``axis`` treating NaN as one (an all-NaN slice gives 1).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``). Floats keep their dtype; bool, int8 and int16 give int32, uint8 and
+        uint16 uint32, wider integers keep theirs.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     x = np.asarray(x)
     if x.dtype.kind == "f":
         return np.asarray(np.nanprod(x, axis=axis, keepdims=keepdims, dtype=x.dtype))
@@ -138,7 +168,21 @@ def _nanmean_grad(g, out, x, axis=None, keepdims=False):
 @op(G, T.Kr(), _nan_cases(), grad=_nanmean_grad)
 def nanmean(x, axis=None, keepdims=False):
     """Mean over ``axis`` of the non-NaN entries (NaN for an all-NaN slice); integers give
-    floatx."""
+    floatx.
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``): float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     x = as_float(x)
     return np.asarray(_quiet(np.nanmean, x, axis=axis, keepdims=keepdims, dtype=x.dtype))
 
@@ -167,7 +211,21 @@ def nanmean_k(x, axis):
 @op(G, T.Kr(_nanvar_scale), _nan_cases(), grad=_nanvar_grad)
 def nanvar(x, axis=None, keepdims=False):
     """Population variance over ``axis`` of the non-NaN entries (two-pass; NaN for an all-NaN
-    slice)."""
+    slice).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``): float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     x = as_float(x)
     return np.asarray(_quiet(np.nanvar, x, axis=axis, keepdims=keepdims, dtype=x.dtype))
 
@@ -183,7 +241,23 @@ def _nanstd_grad(g, out, x, axis=None, keepdims=False):
 
 @op(G, T.Kr(_nanstd_scale), _nan_cases(), grad=_nanstd_grad)
 def nanstd(x, axis=None, keepdims=False):
-    """Population standard deviation over ``axis`` of the non-NaN entries."""
+    """Population standard deviation over ``axis`` of the non-NaN entries.
+
+    The square root of :func:`nanvar` (NaN for an all-NaN slice).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``): float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     return np.sqrt(nanvar(x, axis, keepdims))
 
 
@@ -206,13 +280,41 @@ def _nan_extreme(np_nan, np_plain, bool_fn):
 
 @op(G, T.E0, _nan_cases(), grad=_nan_extreme_grad)
 def nanmax(x, axis=None, keepdims=False):
-    """Maximum over ``axis`` ignoring NaN (NaN for an all-NaN slice; ``any`` for bool)."""
+    """Maximum over ``axis`` ignoring NaN (NaN for an all-NaN slice; ``any`` for bool).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A tensor of ``x``'s dtype and of ``x``'s shape without the reduced axes (with them as
+        1s under ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     return _nan_extreme(np.nanmax, np.max, np.any)(x, axis, keepdims)
 
 
 @op(G, T.E0, _nan_cases(), grad=_nan_extreme_grad)
 def nanmin(x, axis=None, keepdims=False):
-    """Minimum over ``axis`` ignoring NaN (NaN for an all-NaN slice; ``all`` for bool)."""
+    """Minimum over ``axis`` ignoring NaN (NaN for an all-NaN slice; ``all`` for bool).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A tensor of ``x``'s dtype and of ``x``'s shape without the reduced axes (with them as
+        1s under ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     return _nan_extreme(np.nanmin, np.min, np.all)(x, axis, keepdims)
 
 
@@ -248,13 +350,41 @@ def _nanarg(fn, fill):
 
 @op(G, T.E0, _nanarg_cases())
 def nanargmax(x, axis=None, keepdims=False):
-    """Index of the maximum ignoring NaN (first on ties) as int32; -1 for an all-NaN slice."""
+    """Index of the maximum ignoring NaN (first on ties) as int32; -1 for an all-NaN slice.
+
+    Arguments:
+        x: input tensor.
+        axis: the axis to search along (``None``: the index into the flattened ``x``).
+        keepdims: whether the searched axis stays, with length 1.
+
+    Returns:
+        An int32 tensor of ``x``'s shape without ``axis`` (a scalar for ``axis=None`` without
+        ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     return _nanarg(np.argmax, -np.inf)(x, axis, keepdims)
 
 
 @op(G, T.E0, _nanarg_cases())
 def nanargmin(x, axis=None, keepdims=False):
-    """Index of the minimum ignoring NaN (first on ties) as int32; -1 for an all-NaN slice."""
+    """Index of the minimum ignoring NaN (first on ties) as int32; -1 for an all-NaN slice.
+
+    Arguments:
+        x: input tensor.
+        axis: the axis to search along (``None``: the index into the flattened ``x``).
+        keepdims: whether the searched axis stays, with length 1.
+
+    Returns:
+        An int32 tensor of ``x``'s shape without ``axis`` (a scalar for ``axis=None`` without
+        ``keepdims``).
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     return _nanarg(np.argmin, np.inf)(x, axis, keepdims)
 
 
@@ -307,7 +437,20 @@ def _nanscan_cases(prod=False):
 @op(G, T.Ks(_scan_len, _nancumsum_scale), _nanscan_cases(), grad=_nancumsum_grad)
 def nancumsum(x, axis=None, dtype=None):
     """Cumulative sum along ``axis`` (flattened if ``None``) treating NaN as zero; the result
-    has ``dtype`` if given, else ``x``'s (int32 for bool)."""
+    has ``dtype`` if given, else ``x``'s (int32 for bool).
+
+    Arguments:
+        x: input tensor.
+        axis: the axis to accumulate along (``None``: over the flattened ``x``).
+        dtype: the result dtype (``None``: ``x``'s dtype, int32 for bool).
+
+    Returns:
+        A tensor of ``x``'s shape (1-D of ``x``'s size for ``axis=None``).
+
+    Raises:
+        ValueError: when ``axis`` is out of range for ``x`` or is neither an int nor a tuple
+            of ints, or ``dtype`` names no dtype.
+    """
     x = np.asarray(x)
     out_dt = _scan_dtype(x, dtype)
     if x.dtype.kind == "f":
@@ -328,7 +471,20 @@ def _nancumprod_grad(g, out, x, axis=None, dtype=None):
 @op(G, T.Ks(_scan_len, lambda c: np.abs(c.exact)), _nanscan_cases(prod=True), grad=_nancumprod_grad)
 def nancumprod(x, axis=None, dtype=None):
     """Cumulative product along ``axis`` (flattened if ``None``) treating NaN as one; the
-    result has ``dtype`` if given, else ``x``'s (int32 for bool)."""
+    result has ``dtype`` if given, else ``x``'s (int32 for bool).
+
+    Arguments:
+        x: input tensor.
+        axis: the axis to accumulate along (``None``: over the flattened ``x``).
+        dtype: the result dtype (``None``: ``x``'s dtype, int32 for bool).
+
+    Returns:
+        A tensor of ``x``'s shape (1-D of ``x``'s size for ``axis=None``).
+
+    Raises:
+        ValueError: when ``axis`` is out of range for ``x`` or is neither an int nor a tuple
+            of ints, or ``dtype`` names no dtype.
+    """
     x = np.asarray(x)
     out_dt = _scan_dtype(x, dtype)
     if x.dtype.kind == "f":
@@ -355,7 +511,22 @@ def _plain_cases():
 
 @op(G, T.E0, _plain_cases(), grad=_ptp_grad)
 def ptp(x, axis=None, keepdims=False):
-    """Range ``max - min`` over ``axis``, in ``x``'s dtype (bool is rejected)."""
+    """Range ``max - min`` over ``axis``, in ``x``'s dtype (bool is rejected).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A tensor of ``x``'s dtype and of ``x``'s shape without the reduced axes (with them as
+        1s under ``keepdims``) (integers wrap on overflow).
+
+    Raises:
+        TypeError: when ``x`` is a bool tensor.
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     x = np.asarray(x)
     if x.dtype.kind == "b":
         raise TypeError("ptp: x has dtype bool; expected a numeric dtype")
@@ -375,7 +546,18 @@ _COUNT_CASES = [
 
 @op(G, T.E0, _COUNT_CASES)
 def count_nonzero(x, axis=None):
-    """Number of non-zero entries over ``axis`` (all axes if ``None``) as int32 (NaN counts)."""
+    """Number of non-zero entries over ``axis`` (all axes if ``None``) as int32 (NaN counts).
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple (or list) of axes to count over (``None``: all axes).
+
+    Returns:
+        An int32 tensor of ``x``'s shape without the counted axes.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range.
+    """
     x = np.asarray(x)
     if isinstance(axis, list):
         axis = tuple(axis)
@@ -398,7 +580,22 @@ def _avg_weights(x, axis, weights):
 
 def average(x, axis=None, weights=None):
     """Weighted mean ``sum(x * weights) / sum(weights)`` over ``axis`` (the plain mean without
-    ``weights``); integers give floatx, the dtype is that of ``x`` and ``weights`` promoted."""
+    ``weights``); integers give floatx, the dtype is that of ``x`` and ``weights`` promoted.
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to average over (``None``: all axes).
+        weights: the weight of each entry: a tensor of ``x``'s shape, or a 1-D tensor of length
+            ``x.shape[axis]`` when ``axis`` is an int (``None``: equal weights).
+
+    Returns:
+        A float tensor of ``x``'s shape without the averaged axes, in the promoted dtype of
+        ``x`` and ``weights`` (``floatx()`` when that is an integer or bool dtype).
+
+    Raises:
+        ValueError: when ``weights`` has neither ``x``'s shape nor the 1-D shape above, or
+            ``axis`` is invalid.
+    """
     if weights is None:
         x = as_float(x)
         return np.asarray(np.mean(x, axis=axis, dtype=x.dtype))
@@ -488,38 +685,138 @@ _QTOL = T.Kr(_os.maxabs_scale, _q_length)
 def quantile(x, q, axis=None, method="linear", keepdims=False):
     """The ``q``-th quantiles (``q`` in [0, 1], scalar or 1-D: its dims lead the result) over
     ``axis``; ``method`` is ``'linear'``, ``'lower'``, ``'higher'``, ``'midpoint'`` or
-    ``'nearest'`` (half to even), as NumPy. A slice holding NaN gives NaN; integers give floatx."""
+    ``'nearest'`` (half to even), as NumPy. A slice holding NaN gives NaN; integers give floatx.
+
+    Arguments:
+        x: input tensor.
+        q: the quantile(s) to compute, a number or a 1-D tensor of numbers in [0, 1].
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        method: how to pick a value between two data points: ``"linear"`` (interpolate),
+            ``"lower"``, ``"higher"``, ``"midpoint"`` or ``"nearest"`` (ties to the even index).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor (``x``'s float dtype; ``floatx()`` for integer and bool inputs) whose
+        shape is ``q``'s shape followed by ``x``'s shape without the reduced axes (with them as
+        1s under ``keepdims``).
+
+    Raises:
+        ValueError: when ``method`` is not one of the five above, or ``axis`` / ``keepdims`` is
+            invalid.
+    """
     return _quantile("quantile", x, q, axis, method, keepdims, False)
 
 
 @op(G, _QTOL, _os.quantile_cases(q_scale=100.0), grad=_os.quantile_grad(False, 100.0))
 def percentile(x, q, axis=None, method="linear", keepdims=False):
-    """:func:`quantile` with ``q`` in percent ([0, 100])."""
+    """:func:`quantile` with ``q`` in percent ([0, 100]).
+
+    Arguments:
+        x: input tensor.
+        q: the percentile(s) to compute, a number or a 1-D tensor of numbers in [0, 100].
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        method: how to pick a value between two data points: ``"linear"`` (interpolate),
+            ``"lower"``, ``"higher"``, ``"midpoint"`` or ``"nearest"`` (ties to the even index).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor (``x``'s float dtype; ``floatx()`` for integer and bool inputs) whose
+        shape is ``q``'s shape followed by ``x``'s shape without the reduced axes (with them as
+        1s under ``keepdims``).
+
+    Raises:
+        ValueError: when ``method`` is not one of the five above, or ``axis`` / ``keepdims`` is
+            invalid.
+    """
     return _quantile("percentile", x, q, axis, method, keepdims, False, 100.0)
 
 
 @op(G, _QTOL, _os.quantile_cases(with_q=False), grad=_os.quantile_grad(False, fixed_q=0.5))
 def median(x, axis=None, keepdims=False):
     """Median over ``axis`` (the mean of the two middle values for an even count); integers give
-    floatx; a slice holding NaN gives NaN."""
+    floatx; a slice holding NaN gives NaN.
+
+    Arguments:
+        x: input tensor.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``): float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     return _quantile("median", x, 0.5, axis, "linear", keepdims, False)
 
 
 @op(G, _QTOL, _os.quantile_cases(nan=True), grad=_os.quantile_grad(True))
 def nanquantile(x, q, axis=None, method="linear", keepdims=False):
-    """:func:`quantile` of the non-NaN entries (NaN for an all-NaN slice)."""
+    """:func:`quantile` of the non-NaN entries (NaN for an all-NaN slice).
+
+    Arguments:
+        x: input tensor; its NaN entries are left out.
+        q: the quantile(s) to compute, a number or a 1-D tensor of numbers in [0, 1].
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        method: how to pick a value between two data points: ``"linear"`` (interpolate),
+            ``"lower"``, ``"higher"``, ``"midpoint"`` or ``"nearest"`` (ties to the even index).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor (``x``'s float dtype; ``floatx()`` for integer and bool inputs) whose
+        shape is ``q``'s shape followed by ``x``'s shape without the reduced axes (with them as
+        1s under ``keepdims``).
+
+    Raises:
+        ValueError: when ``method`` is not one of the five above, or ``axis`` / ``keepdims`` is
+            invalid.
+    """
     return _quantile("nanquantile", x, q, axis, method, keepdims, True)
 
 
 @op(G, _QTOL, _os.quantile_cases(nan=True, q_scale=100.0), grad=_os.quantile_grad(True, 100.0))
 def nanpercentile(x, q, axis=None, method="linear", keepdims=False):
-    """:func:`percentile` of the non-NaN entries (NaN for an all-NaN slice)."""
+    """:func:`percentile` of the non-NaN entries (NaN for an all-NaN slice).
+
+    Arguments:
+        x: input tensor; its NaN entries are left out.
+        q: the percentile(s) to compute, a number or a 1-D tensor of numbers in [0, 100].
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        method: how to pick a value between two data points: ``"linear"`` (interpolate),
+            ``"lower"``, ``"higher"``, ``"midpoint"`` or ``"nearest"`` (ties to the even index).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor (``x``'s float dtype; ``floatx()`` for integer and bool inputs) whose
+        shape is ``q``'s shape followed by ``x``'s shape without the reduced axes (with them as
+        1s under ``keepdims``).
+
+    Raises:
+        ValueError: when ``method`` is not one of the five above, or ``axis`` / ``keepdims`` is
+            invalid.
+    """
     return _quantile("nanpercentile", x, q, axis, method, keepdims, True, 100.0)
 
 
 @op(G, _QTOL, _os.quantile_cases(nan=True, with_q=False), grad=_os.quantile_grad(True, fixed_q=0.5))
 def nanmedian(x, axis=None, keepdims=False):
-    """:func:`median` of the non-NaN entries (NaN for an all-NaN slice)."""
+    """:func:`median` of the non-NaN entries (NaN for an all-NaN slice).
+
+    Arguments:
+        x: input tensor; its NaN entries are left out.
+        axis: an axis or tuple of axes to reduce (``None``: all axes).
+        keepdims: whether the reduced axes stay, with length 1.
+
+    Returns:
+        A float tensor of ``x``'s shape without the reduced axes (with them as 1s under
+        ``keepdims``): float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Raises:
+        ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
+            or ``keepdims`` is not a bool.
+    """
     return _quantile("nanmedian", x, 0.5, axis, "linear", keepdims, True)
 
 
@@ -542,7 +839,22 @@ def _hist_cases():
 def histogram(x, bins=10, range=None):
     """``(counts, edges)`` of 1-D ``x`` over ``bins`` equal bins spanning ``range`` (default: the
     data's min and max); the last bin includes its right edge, values outside are dropped. Both
-    outputs have ``x``'s float dtype (floatx for integers)."""
+    outputs have ``x``'s float dtype (floatx for integers).
+
+    Arguments:
+        x: 1-D input tensor.
+        bins: the number of equal-width bins, a positive int (default 10).
+        range: ``(min, max)`` of the binned interval, with ``min <= max`` (``None``: the
+            smallest and largest entry of ``x``).
+
+    Returns:
+        A tuple ``(counts, edges)``: ``counts`` of shape ``(bins,)`` and ``edges`` of shape
+        ``(bins + 1,)``, both in ``x``'s float dtype (``floatx()`` for integer inputs).
+
+    Raises:
+        ValueError: when ``x`` is not 1-D, ``bins`` is not a positive int, or ``range`` has
+            ``min > max``.
+    """
     x = np.asarray(x)
     if x.ndim != 1:
         raise ValueError(f"histogram: x has shape {x.shape}; expected a 1-D tensor")
@@ -589,7 +901,23 @@ def _bincount_grad(g, out, x, weights=None, minlength=0, sparse=False):
 def bincount(x, weights=None, minlength=0, sparse=False):
     """Occurrences of each value ``0..max(x)`` (at least ``minlength`` bins) in non-negative int
     ``x`` (1-D, or 2-D counted per row); with ``weights`` their sums per value instead. int32
-    counts; weighted sums have ``x`` and ``weights``'s promoted dtype."""
+    counts; weighted sums have ``x`` and ``weights``'s promoted dtype.
+
+    Arguments:
+        x: 1-D or 2-D tensor of non-negative integers (a 2-D ``x`` is counted row by row).
+        weights: a tensor of ``x``'s shape whose entries are summed per value instead of
+            counting 1 (``None``: plain counts).
+        minlength: the least number of bins (default 0).
+        sparse: must be ``False``; dlx has no sparse tensors.
+
+    Returns:
+        A tensor of shape ``(max(max(x) + 1, minlength),)`` (with the row axis first for a 2-D
+        ``x``): int32 counts, or sums in the promoted dtype of ``x`` and ``weights``.
+
+    Raises:
+        TypeError: when ``x`` is not of an integer dtype.
+        ValueError: when ``x`` is not 1-D or 2-D, holds negative values, or ``sparse`` is true.
+    """
     if sparse:
         raise ValueError("bincount: sparse=True is not supported (dlx has no sparse tensors); pass sparse=False")
     x = np.asarray(x)
@@ -624,7 +952,19 @@ _DIGITIZE_CASES = [
 @op(G, T.E0, _DIGITIZE_CASES)
 def digitize(x, bins):
     """Index of the bin of each entry of ``x`` as int32, for monotonic 1-D ``bins``: ``i`` with
-    ``bins[i-1] <= x < bins[i]`` (increasing) or ``bins[i-1] > x >= bins[i]`` (decreasing)."""
+    ``bins[i-1] <= x < bins[i]`` (increasing) or ``bins[i-1] > x >= bins[i]`` (decreasing).
+
+    Arguments:
+        x: input tensor of values to place.
+        bins: 1-D tensor of bin edges, increasing or decreasing.
+
+    Returns:
+        An int32 tensor of ``x``'s shape with values in ``[0, len(bins)]`` (0 before the first
+        edge, ``len(bins)`` past the last).
+
+    Raises:
+        ValueError: when ``bins`` is not 1-D.
+    """
     x, b = np.asarray(x), np.asarray(bins)
     if b.ndim != 1:
         raise ValueError(f"digitize: bins has shape {b.shape}; expected a 1-D tensor")
@@ -649,7 +989,19 @@ def _corrcoef_len(args, kwargs):
 @op(G, T.Kc(_corrcoef_len, lambda c: np.full(np.shape(c.exact), 4.0)), _CORRCOEF_CASES, grad=_os.corrcoef_grad)
 def corrcoef(x):
     """Pearson correlation coefficients of the rows of ``x`` (1-D: one variable), clipped to
-    [-1, 1]; integers give floatx."""
+    [-1, 1]; integers give floatx.
+
+    Arguments:
+        x: a 2-D tensor with one variable per row and one observation per column, or a 1-D
+            tensor (a single variable).
+
+    Returns:
+        The ``(rows, rows)`` correlation matrix (a scalar for 1-D ``x``), in ``x``'s float dtype
+        (``floatx()`` for integer and bool inputs); a constant row gives NaN.
+
+    Raises:
+        ValueError: when ``x`` has more than 2 dimensions.
+    """
     x = as_float(x)
     if x.ndim > 2:
         raise ValueError(f"corrcoef: x has shape {x.shape}; expected a 1-D or 2-D tensor")
@@ -676,7 +1028,22 @@ def _correlate_dtype(x1, x2):
 def correlate(x1, x2, mode="valid"):
     """Cross-correlation of 1-D ``x1`` and ``x2`` (``c[k] = sum_n x1[n + k] * x2[n]``) with
     NumPy's ``mode`` (``'valid'``, ``'same'``, ``'full'``). int64 inputs give float64, other
-    integers floatx."""
+    integers floatx.
+
+    Arguments:
+        x1: first 1-D tensor.
+        x2: second 1-D tensor (the one shifted along ``x1``).
+        mode: which lags to keep: ``"valid"`` (full overlap only, length
+            ``max(n1, n2) - min(n1, n2) + 1``), ``"same"`` (length ``max(n1, n2)``) or
+            ``"full"`` (every overlap, length ``n1 + n2 - 1``).
+
+    Returns:
+        A 1-D tensor in the promoted float dtype of ``x1`` and ``x2`` (float64 when that dtype
+        is a 64-bit integer, ``floatx()`` for other integer and bool dtypes).
+
+    Raises:
+        ValueError: when ``mode`` is not one of the three above or an input is not 1-D.
+    """
     if mode not in ("valid", "same", "full"):
         raise ValueError(f"correlate: mode={mode!r} is invalid; expected 'valid', 'same' or 'full'")
     dt = _correlate_dtype(x1, x2)
