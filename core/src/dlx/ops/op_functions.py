@@ -211,6 +211,15 @@ def append(x1, x2, axis=None):
 def arange(start, stop=None, step=None, dtype=None):
     """Evenly spaced values in ``[start, stop)`` (``[0, start)`` without ``stop``), ``step`` apart
     (1 if None); int32 for integer arguments, else floatx.
+
+    Arguments:
+        start: the first value, or the end of the range (from 0) when ``stop`` is ``None``.
+        stop: the end of the range, not included (``None``: see ``start``).
+        step: the spacing of the values (``None``: 1).
+        dtype: the result's dtype (``None``: from the arguments, as above).
+
+    Returns:
+        A 1-D tensor.
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('arange', 'dtype', dtype)
@@ -301,7 +310,16 @@ def argpartition(x, kth, axis=-1):
 
 
 def argsort(x, axis=-1):
-    """Indices that sort ``x`` along ``axis`` (stable), as int32."""
+    """Indices that sort ``x`` along ``axis`` (stable), as int32.
+
+    Arguments:
+        x: the input tensor.
+        axis: the axis to sort along.
+
+    Returns:
+        An int32 tensor of ``x``'s shape: along ``axis``, the indices of ``x``'s values in
+        ascending order (equal values keep their order).
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('argsort', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special):
@@ -449,7 +467,15 @@ def blackman(x):
 
 
 def broadcast_to(x, shape):
-    """Broadcasts ``x`` to ``shape``."""
+    """Broadcasts ``x`` to ``shape``.
+
+    Arguments:
+        x: the input tensor.
+        shape: the target shape (a tuple of ints) ``x``'s shape broadcasts to.
+
+    Returns:
+        A tensor of ``shape`` and ``x``'s dtype.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['broadcast_to'], (x, shape,), {})
     return _STATE.kernels['broadcast_to'](x, shape)
@@ -540,7 +566,15 @@ def column_stack(xs):
 
 
 def concatenate(xs, axis=0):
-    """Joins tensors along an existing axis."""
+    """Joins tensors along an existing axis.
+
+    Arguments:
+        xs: a list or tuple of tensors of the same rank whose shapes agree except along ``axis``.
+        axis: the axis to join along.
+
+    Returns:
+        One tensor, the inputs one after the other along ``axis``, in the inputs' promoted dtype.
+    """
     if _any_special(xs):
         return _slow(_REGISTRY['concatenate'], (xs, axis,), {})
     return _STATE.kernels['concatenate'](xs, axis)
@@ -994,7 +1028,16 @@ def exp2(x):
 
 
 def expand_dims(x, axis):
-    """Inserts length-1 axes at ``axis``."""
+    """Inserts length-1 axes at ``axis``.
+
+    Arguments:
+        x: the input tensor.
+        axis: an int or a tuple of ints: the positions the new axes take in the result
+            (negative values count from the result's last axis).
+
+    Returns:
+        ``x`` with a length-1 axis at each position of ``axis`` (same elements and dtype).
+    """
     if axis is not None and axis.__class__ is not int:
         _check_axis('expand_dims', 'axis', axis, None)
     if isinstance(x, _Special):
@@ -1050,7 +1093,17 @@ def extract_sequences(x, sequence_length, sequence_stride):
 
 
 def eye(N, M=None, k=0, dtype=None):
-    """A 2-D array with ones on the ``k``-th diagonal."""
+    """A 2-D array with ones on the ``k``-th diagonal.
+
+    Arguments:
+        N: the number of rows.
+        M: the number of columns (``None``: ``N``).
+        k: the diagonal: 0 the main one, positive above it, negative below it.
+        dtype: the result's dtype (``None``: ``floatx()``).
+
+    Returns:
+        An ``(N, M)`` tensor, ones on diagonal ``k`` and zeros elsewhere.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('eye', 'dtype', dtype)
     return _STATE.kernels['eye'](N, M, k, dtype)
@@ -1080,7 +1133,15 @@ def fft2(x):
 
 
 def flip(x, axis=None):
-    """Reverses the order of elements along ``axis`` (all axes if None)."""
+    """Reverses the order of elements along ``axis`` (all axes if None).
+
+    Arguments:
+        x: the input tensor.
+        axis: an int or a tuple of ints, the axes to reverse (``None``: all of them).
+
+    Returns:
+        The flipped tensor, of ``x``'s shape and dtype.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('flip', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special):
@@ -1156,14 +1217,33 @@ def fori_loop(lower, upper, body_fun, init_val):
 
 
 def full(shape, fill_value, dtype=None):
-    """An array filled with ``fill_value`` (dtype from the value if not given)."""
+    """An array filled with ``fill_value`` (dtype from the value if not given).
+
+    Arguments:
+        shape: an int or a tuple of ints.
+        fill_value: the value of every element.
+        dtype: the result's dtype (``None``: the dtype of ``fill_value`` under the weak-type
+            rule: a Python int gives int32, a float ``floatx()``, a bool bool).
+
+    Returns:
+        A tensor of ``shape`` filled with ``fill_value``.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('full', 'dtype', dtype)
     return _STATE.kernels['full'](shape, fill_value, dtype)
 
 
 def full_like(x, fill_value, dtype=None):
-    """An array of ``fill_value`` with the shape (and by default the dtype) of ``x``."""
+    """An array of ``fill_value`` with the shape (and by default the dtype) of ``x``.
+
+    Arguments:
+        x: the tensor whose shape (and dtype) the result takes.
+        fill_value: the value of every element.
+        dtype: the result's dtype (``None``: ``x``'s dtype).
+
+    Returns:
+        A new tensor of ``x``'s shape.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('full_like', 'dtype', dtype)
     if isinstance(x, _Special):
@@ -1172,7 +1252,15 @@ def full_like(x, fill_value, dtype=None):
 
 
 def gather_nd(x, indices):
-    """Gathers slices of ``x`` at the index tuples in the last axis of ``indices``."""
+    """Gathers slices of ``x`` at the index tuples in the last axis of ``indices``.
+
+    Arguments:
+        x: the input tensor.
+        indices: an integer tensor whose last axis holds index tuples into ``x``'s leading axes.
+
+    Returns:
+        A tensor of ``x``'s dtype, of shape ``indices.shape[:-1] + x.shape[indices.shape[-1]:]``.
+    """
     if isinstance(x, _Special) or isinstance(indices, _Special):
         return _slow(_REGISTRY['gather_nd'], (x, indices,), {})
     return _STATE.kernels['gather_nd'](x, indices)
@@ -1213,14 +1301,31 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
 
 
 def get_item(x, key):
-    """``x[key]`` for a static key of ints, slices, ``None`` and ``Ellipsis``."""
+    """``x[key]`` for a static key of ints, slices, ``None`` and ``Ellipsis``.
+
+    Arguments:
+        x: the input tensor.
+        key: the index: an int, a slice, ``None``, ``Ellipsis``, or a tuple (or list) of these.
+
+    Returns:
+        ``x[key]``, of ``x``'s dtype.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['get_item'], (x, key,), {})
     return _STATE.kernels['get_item'](x, key)
 
 
 def get_item_grad(g, x, key):
-    """The cotangent of ``get_item`` w.r.t. ``x``: zeros with ``g`` added at ``key``."""
+    """The cotangent of ``get_item`` w.r.t. ``x``: zeros with ``g`` added at ``key``.
+
+    Arguments:
+        g: the cotangent of ``get_item``'s output.
+        x: the tensor ``get_item`` indexed (its shape is the result's shape).
+        key: the key ``get_item`` was called with.
+
+    Returns:
+        A tensor of ``x``'s shape and ``g``'s dtype.
+    """
     if isinstance(g, _Special) or isinstance(x, _Special):
         return _slow(_REGISTRY['get_item_grad'], (g, x, key,), {})
     return _STATE.kernels['get_item_grad'](g, x, key)
@@ -1548,6 +1653,19 @@ def less_equal(x1, x2):
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
     """``num`` evenly spaced values from ``start`` to ``stop`` (numbers or arrays, broadcast; the
     samples run along ``axis`` of the result). With ``retstep`` returns ``(samples, step)``.
+
+    Arguments:
+        start: the first value (a number or an array).
+        stop: the last value (included when ``endpoint`` is True), broadcast against ``start``.
+        num: the number of samples.
+        endpoint: whether ``stop`` is the last sample; if False the ``num`` samples stop one
+            step short of it.
+        retstep: whether to return the spacing too.
+        dtype: the result's dtype (``None``: ``floatx()``); the values are computed in float64.
+        axis: the axis of the result the samples run along when ``start`` / ``stop`` are arrays.
+
+    Returns:
+        The samples; with ``retstep=True``, the pair ``(samples, step)``.
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('linspace', 'dtype', dtype)
@@ -1844,7 +1962,16 @@ def moments(x, axes, keepdims=False, synchronized=False):
 
 
 def moveaxis(x, source, destination):
-    """Moves axes to new positions; the others keep their order."""
+    """Moves axes to new positions; the others keep their order.
+
+    Arguments:
+        x: the input tensor.
+        source: an int or a sequence of ints, the axes to move.
+        destination: their positions in the result (as many as in ``source``).
+
+    Returns:
+        ``x`` with its axes reordered (same dtype).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['moveaxis'], (x, source, destination,), {})
     return _STATE.kernels['moveaxis'](x, source, destination)
@@ -2108,6 +2235,19 @@ def not_equal(x1, x2):
 def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     """One-hot encodes integer ``x`` (out-of-range values give all zeros). ``sparse=True`` (a
     sparse result in Keras) raises: dlx tensors are dense.
+
+    Arguments:
+        x: an integer tensor of class indices.
+        num_classes: the number of classes (the length of the new axis).
+        axis: where the new class axis goes in the result.
+        dtype: the result's dtype (``None``: ``floatx()``).
+        sparse: must be False.
+
+    Returns:
+        A tensor of rank ``x.ndim + 1``: 1 where the class axis position equals the index, else 0.
+
+    Raises:
+        ValueError: for ``sparse=True``.
     """
     if axis is not None and axis.__class__ is not int:
         _check_axis('one_hot', 'axis', axis, None)
@@ -2119,14 +2259,30 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
 
 
 def ones(shape, dtype=None):
-    """An array of ones (``dtype`` defaults to floatx)."""
+    """An array of ones (``dtype`` defaults to floatx).
+
+    Arguments:
+        shape: an int or a tuple of ints.
+        dtype: the result's dtype (``None``: ``floatx()``).
+
+    Returns:
+        A tensor of ones of ``shape``.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('ones', 'dtype', dtype)
     return _STATE.kernels['ones'](shape, dtype)
 
 
 def ones_like(x, dtype=None):
-    """An array of 1 with the shape (and by default the dtype) of ``x``."""
+    """An array of 1s with the shape (and by default the dtype) of ``x``.
+
+    Arguments:
+        x: the tensor whose shape (and dtype) the result takes.
+        dtype: the result's dtype (``None``: ``x``'s dtype).
+
+    Returns:
+        A new tensor of ``x``'s shape filled with 1s.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('ones_like', 'dtype', dtype)
     if isinstance(x, _Special):
@@ -2142,7 +2298,24 @@ def outer(x1, x2):
 
 
 def pad(x, pad_width, mode='constant', constant_values=None):
-    """Pads with ``constant_values`` (``mode='constant'``), or ``'reflect'`` / ``'symmetric'``."""
+    """Pads with ``constant_values`` (``mode='constant'``), or ``'reflect'`` / ``'symmetric'``.
+
+    Arguments:
+        x: the input tensor.
+        pad_width: how much to add before and after each axis: one ``(before, after)`` pair per
+            axis, a single pair used for every axis, or an int used everywhere.
+        mode: ``"constant"`` (fill with ``constant_values``), ``"reflect"`` (mirror the values,
+            not repeating the edge) or ``"symmetric"`` (mirror the values, repeating the edge).
+        constant_values: the fill value for ``mode="constant"`` (``None``: 0); must be ``None``
+            for the other modes.
+
+    Returns:
+        The padded tensor, of ``x``'s dtype.
+
+    Raises:
+        ValueError: for another ``mode``, or ``constant_values`` given with a mode other than
+            ``"constant"``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['pad'], (x, pad_width, mode, constant_values,), {})
     return _STATE.kernels['pad'](x, pad_width, mode, constant_values)
@@ -2377,7 +2550,14 @@ def random_uniform(seed, shape, minval=0.0, maxval=1.0, dtype=None):
 
 
 def ravel(x):
-    """The flattened array."""
+    """The flattened array.
+
+    Arguments:
+        x: the input tensor.
+
+    Returns:
+        A 1-D tensor of ``x``'s elements in row-major order (same dtype).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['ravel'], (x,), {})
     return _STATE.kernels['ravel'](x)
@@ -2439,7 +2619,17 @@ def relu6(x):
 
 
 def repeat(x, repeats, axis=None):
-    """Repeats each element ``repeats`` times along ``axis`` (flattened if None)."""
+    """Repeats each element ``repeats`` times along ``axis`` (flattened if None).
+
+    Arguments:
+        x: the input tensor.
+        repeats: an int (every element the same number of times) or a sequence of counts, one
+            per element along ``axis``.
+        axis: the axis to repeat along (``None``: the flattened ``x``, giving a 1-D result).
+
+    Returns:
+        The repeated tensor, of ``x``'s dtype.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('repeat', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special):
@@ -2448,7 +2638,16 @@ def repeat(x, repeats, axis=None):
 
 
 def reshape(x, newshape):
-    """Gives ``x`` a new shape (one dimension may be -1)."""
+    """Gives ``x`` a new shape (one dimension may be -1).
+
+    Arguments:
+        x: the input tensor.
+        newshape: the new shape, an int or a tuple of ints whose product is ``x``'s size; one
+            entry may be -1, inferred from the size and the other entries.
+
+    Returns:
+        A tensor with ``x``'s elements, in row-major order, and dtype, in shape ``newshape``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['reshape'], (x, newshape,), {})
     return _STATE.kernels['reshape'](x, newshape)
@@ -2540,7 +2739,17 @@ def rmsprop_update(variable, gradient, v, learning_rate, rho=0.9, epsilon=1e-07)
 
 
 def roll(x, shift, axis=None):
-    """Rolls elements along ``axis`` (the flattened array if None)."""
+    """Rolls elements along ``axis`` (the flattened array if None).
+
+    Arguments:
+        x: the input tensor.
+        shift: an int, or a tuple of ints (one per axis of ``axis``): how many places the
+            elements move towards higher indices; those that leave at the end come back at the start.
+        axis: an int or a tuple of ints (``None``: roll the flattened ``x``, then restore its shape).
+
+    Returns:
+        The rolled tensor, of ``x``'s shape and dtype.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('roll', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special):
@@ -2610,6 +2819,14 @@ def scatter(indices, values, shape):
 def scatter_add(x, indices, updates):
     """``x`` with ``updates`` added at ``indices`` (last axis of indices indexes x's leading
     axes; repeated indices accumulate).
+
+    Arguments:
+        x: the tensor to add into.
+        indices: an integer tensor whose last axis holds index tuples into ``x``'s leading axes.
+        updates: the values to add, of shape ``indices.shape[:-1] + x.shape[indices.shape[-1]:]``.
+
+    Returns:
+        A new tensor of ``x``'s shape in the promoted dtype of ``x`` and ``updates``.
     """
     if isinstance(x, _Special) or isinstance(indices, _Special) or isinstance(updates, _Special):
         return _slow(_REGISTRY['scatter_add'], (x, indices, updates,), {})
@@ -2773,14 +2990,33 @@ def sinh(x):
 
 
 def slice(inputs, start_indices, shape):
-    """The block of ``shape`` starting at ``start_indices``."""
+    """The block of ``shape`` starting at ``start_indices``.
+
+    Arguments:
+        inputs: the input tensor.
+        start_indices: one start index per axis of ``inputs`` (ints or scalar tensors).
+        shape: the block's length along each axis.
+
+    Returns:
+        The block ``inputs[s0:s0 + n0, s1:s1 + n1, ...]``, of ``inputs``'s dtype.
+    """
     if isinstance(inputs, _Special):
         return _slow(_REGISTRY['slice'], (inputs, start_indices, shape,), {})
     return _STATE.kernels['slice'](inputs, start_indices, shape)
 
 
 def slice_update(inputs, start_indices, updates):
-    """A copy of ``inputs`` with the block at ``start_indices`` replaced by ``updates``."""
+    """A copy of ``inputs`` with the block at ``start_indices`` replaced by ``updates``.
+
+    Arguments:
+        inputs: the input tensor.
+        start_indices: one start index per axis of ``inputs`` (ints or scalar tensors).
+        updates: the new values of the block, a tensor of ``inputs``'s rank; its shape is the
+            block's shape.
+
+    Returns:
+        A new tensor in the promoted dtype of ``inputs`` and ``updates``; ``inputs`` is unchanged.
+    """
     if isinstance(inputs, _Special) or isinstance(updates, _Special):
         return _slow(_REGISTRY['slice_update'], (inputs, start_indices, updates,), {})
     return _STATE.kernels['slice_update'](inputs, start_indices, updates)
@@ -2852,7 +3088,15 @@ def solve_triangular(a, b, lower=False):
 
 
 def sort(x, axis=-1):
-    """Sorted copy along ``axis`` (ascending)."""
+    """Sorted copy along ``axis`` (ascending).
+
+    Arguments:
+        x: the input tensor.
+        axis: the axis to sort along.
+
+    Returns:
+        A tensor of ``x``'s shape and dtype, sorted in ascending order along ``axis``.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('sort', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special):
@@ -2904,7 +3148,17 @@ def sparsemax(x, axis=-1):
 
 
 def split(x, indices_or_sections, axis=0):
-    """Splits into equal sections or at indices along ``axis``; returns a list."""
+    """Splits into equal sections or at indices along ``axis``; returns a list.
+
+    Arguments:
+        x: the input tensor.
+        indices_or_sections: an int ``n`` (``n`` equal sections; the length of ``axis`` must be a
+            multiple of ``n``) or a sorted list of indices along ``axis`` to cut before.
+        axis: the axis to split.
+
+    Returns:
+        A list of tensors of ``x``'s dtype.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('split', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special):
@@ -2936,7 +3190,18 @@ def squareplus(x, b=4):
 
 
 def squeeze(x, axis=None):
-    """Removes length-1 axes (only ``axis`` if given; it must have length 1)."""
+    """Removes length-1 axes (only ``axis`` if given; it must have length 1).
+
+    Arguments:
+        x: the input tensor.
+        axis: an int or a tuple of ints: the axes to remove (``None``: every axis of length 1).
+
+    Returns:
+        ``x`` without those axes (same elements and dtype).
+
+    Raises:
+        ValueError: when an axis named in ``axis`` does not have length 1, or is out of range.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('squeeze', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special):
@@ -2957,7 +3222,16 @@ def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01,
 
 
 def stack(x, axis=0):
-    """Joins same-shaped tensors along a new axis."""
+    """Joins same-shaped tensors along a new axis.
+
+    Arguments:
+        x: a list or tuple of tensors, all of the same shape.
+        axis: the position of the new axis in the result.
+
+    Returns:
+        A tensor of rank one more than the inputs', ``len(x)`` long along ``axis``, in the inputs'
+        promoted dtype.
+    """
     if _any_special(x):
         return _slow(_REGISTRY['stack'], (x, axis,), {})
     return _STATE.kernels['stack'](x, axis)
@@ -3026,7 +3300,15 @@ def svd(x, full_matrices=True, compute_uv=True):
 
 
 def swapaxes(x, axis1, axis2):
-    """Interchanges two axes."""
+    """Interchanges two axes.
+
+    Arguments:
+        x: the input tensor.
+        axis1, axis2: the two axes to swap.
+
+    Returns:
+        ``x`` with those two axes swapped (same dtype).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['swapaxes'], (x, axis1, axis2,), {})
     return _STATE.kernels['swapaxes'](x, axis1, axis2)
@@ -3051,6 +3333,16 @@ def switch(index, branches, *operands):
 def take(x, indices, axis=None):
     """Gathers entries of ``x`` at ``indices`` along ``axis`` (the flattened array if None).
     Negative indices count from the end.
+
+    Arguments:
+        x: the input tensor.
+        indices: an integer tensor of indices into ``axis`` (into the flattened ``x`` when
+            ``axis`` is ``None``).
+        axis: the axis to gather along (``None``: the flattened ``x``).
+
+    Returns:
+        A tensor of ``x``'s dtype: ``x``'s shape with ``axis`` replaced by ``indices``'s shape
+        (``indices``'s shape when ``axis`` is ``None``).
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('take', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -3060,7 +3352,18 @@ def take(x, indices, axis=None):
 
 
 def take_along_axis(x, indices, axis=None):
-    """Picks values along ``axis`` at matching positions of ``indices`` (broadcast against x)."""
+    """Picks values along ``axis`` at matching positions of ``indices`` (broadcast against x).
+
+    Arguments:
+        x: the input tensor.
+        indices: an integer tensor of ``x``'s rank; its other axes broadcast against ``x``'s.
+        axis: the axis the indices select along (``None``: ``x`` and ``indices`` are both
+            flattened first).
+
+    Returns:
+        A tensor of ``x``'s dtype with ``indices``'s length along ``axis`` and the broadcast
+        shape elsewhere.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('take_along_axis', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special) or isinstance(indices, _Special):
@@ -3069,7 +3372,18 @@ def take_along_axis(x, indices, axis=None):
 
 
 def take_along_axis_grad(g, x, indices, axis):
-    """The cotangent of ``take_along_axis`` w.r.t. ``x`` (scatter-add of ``g``)."""
+    """The cotangent of ``take_along_axis`` w.r.t. ``x`` (scatter-add of ``g``).
+
+    Arguments:
+        g: the cotangent of ``take_along_axis``'s output.
+        x: the tensor ``take_along_axis`` read (its shape is the result's shape).
+        indices: the integer indices it was called with.
+        axis: the axis it was called with (an int).
+
+    Returns:
+        A tensor of ``x``'s shape and ``g``'s dtype: zeros with each entry of ``g`` added at the
+        position of ``x`` it was read from (repeated positions accumulate).
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('take_along_axis_grad', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(g, _Special) or isinstance(x, _Special) or isinstance(indices, _Special):
@@ -3113,7 +3427,16 @@ def threshold(x, threshold, default_value):
 
 
 def tile(x, repeats):
-    """Repeats the whole array ``repeats`` times along each axis."""
+    """Repeats the whole array ``repeats`` times along each axis.
+
+    Arguments:
+        x: the input tensor.
+        repeats: an int or a sequence of ints, the number of copies along each axis; a shorter
+            sequence applies to the last axes, a longer one prepends length-1 axes to ``x``.
+
+    Returns:
+        The tiled tensor, of ``x``'s dtype.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['tile'], (x, repeats,), {})
     return _STATE.kernels['tile'](x, repeats)
@@ -3122,6 +3445,16 @@ def tile(x, repeats):
 def top_k(x, k, sorted=True):
     """``(values, indices)`` of the ``k`` largest entries along the last axis (first index wins
     ties), values in descending order.
+
+    Arguments:
+        x: the input tensor.
+        k: how many entries to keep (at most the length of the last axis).
+        sorted: accepted for Keras compatibility; every dlx backend returns the values sorted in
+            descending order whatever its value.
+
+    Returns:
+        A pair ``(values, indices)``, each of shape ``x.shape[:-1] + (k,)``: the values in
+        ``x``'s dtype and their int32 positions along the last axis.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['top_k'], (x, k, sorted,), {})
@@ -3138,7 +3471,16 @@ def trace(x, offset=0, axis1=0, axis2=1):
 
 
 def transpose(x, axes=None):
-    """Permutes the axes (reverses them if ``axes`` is None)."""
+    """Permutes the axes (reverses them if ``axes`` is None).
+
+    Arguments:
+        x: the input tensor.
+        axes: a permutation of ``range(x.ndim)``: axis ``i`` of the result is axis ``axes[i]``
+            of ``x`` (``None``: the axes in reverse order).
+
+    Returns:
+        ``x`` with its axes permuted (same dtype).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['transpose'], (x, axes,), {})
     return _STATE.kernels['transpose'](x, axes)
@@ -3165,14 +3507,32 @@ def tri(N, M=None, k=0, dtype=None):
 
 
 def tril(x, k=0):
-    """Lower triangle of the last two axes."""
+    """Lower triangle of the last two axes.
+
+    Arguments:
+        x: a tensor of rank at least 2.
+        k: the diagonal above which elements are zeroed: 0 the main one, positive above it,
+            negative below it.
+
+    Returns:
+        ``x`` with the elements above diagonal ``k`` of each matrix set to zero (same dtype).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['tril'], (x, k,), {})
     return _STATE.kernels['tril'](x, k)
 
 
 def triu(x, k=0):
-    """Upper triangle of the last two axes."""
+    """Upper triangle of the last two axes.
+
+    Arguments:
+        x: a tensor of rank at least 2.
+        k: the diagonal below which elements are zeroed: 0 the main one, positive above it,
+            negative below it.
+
+    Returns:
+        ``x`` with the elements below diagonal ``k`` of each matrix set to zero (same dtype).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['triu'], (x, k,), {})
     return _STATE.kernels['triu'](x, k)
@@ -3374,14 +3734,30 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
 
 
 def zeros(shape, dtype=None):
-    """An array of zeros (``dtype`` defaults to floatx)."""
+    """An array of zeros (``dtype`` defaults to floatx).
+
+    Arguments:
+        shape: an int or a tuple of ints.
+        dtype: the result's dtype (``None``: ``floatx()``).
+
+    Returns:
+        A tensor of zeros of ``shape``.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('zeros', 'dtype', dtype)
     return _STATE.kernels['zeros'](shape, dtype)
 
 
 def zeros_like(x, dtype=None):
-    """An array of 0 with the shape (and by default the dtype) of ``x``."""
+    """An array of 0s with the shape (and by default the dtype) of ``x``.
+
+    Arguments:
+        x: the tensor whose shape (and dtype) the result takes.
+        dtype: the result's dtype (``None``: ``x``'s dtype).
+
+    Returns:
+        A new tensor of ``x``'s shape filled with 0s.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('zeros_like', 'dtype', dtype)
     if isinstance(x, _Special):
