@@ -202,7 +202,16 @@ def any(x, axis=None, keepdims=False):
 
 
 def append(x1, x2, axis=None):
-    """``x2`` appended to ``x1`` along ``axis`` (both flattened if None)."""
+    """``x2`` appended to ``x1`` along ``axis`` (both flattened if None).
+
+    Arguments:
+        x1: the first tensor.
+        x2: the tensor to append; with an ``axis``, of ``x1``'s rank and shape except along it.
+        axis: the axis to join along (``None``: both are flattened first, giving a 1-D result).
+
+    Returns:
+        A new tensor in the promoted dtype of ``x1`` and ``x2``.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['append'], (x1, x2, axis,), {})
     return _STATE.kernels['append'](x1, x2, axis)
@@ -330,6 +339,18 @@ def argsort(x, axis=-1):
 def array_split(x, indices_or_sections, axis=0):
     """Splits into ``indices_or_sections`` sections (the first ``len % n`` one longer; some may be
     empty) or at the given indices, along ``axis``; returns a list.
+
+    Arguments:
+        x: the input tensor.
+        indices_or_sections: a positive int ``n`` (``n`` sections of as near equal length as
+            possible, need not divide the axis) or a list of indices along ``axis`` to cut before.
+        axis: the axis to split.
+
+    Returns:
+        A list of tensors of ``x``'s dtype.
+
+    Raises:
+        ValueError: when ``indices_or_sections`` is an int below 1.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('array_split', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -559,7 +580,15 @@ def clip(x, x_min, x_max):
 
 
 def column_stack(xs):
-    """Joins 1-D tensors as the columns of a 2-D tensor (2-D inputs join along axis 1)."""
+    """Joins 1-D tensors as the columns of a 2-D tensor (2-D inputs join along axis 1).
+
+    Arguments:
+        xs: a list or tuple of tensors; once lower-rank inputs are raised in rank as described
+            above, their shapes must agree except along the joined axis.
+
+    Returns:
+        One tensor, the inputs one after the other, in their promoted dtype.
+    """
     if _any_special(xs):
         return _slow(_REGISTRY['column_stack'], (xs,), {})
     return _STATE.kernels['column_stack'](xs)
@@ -636,7 +665,14 @@ def conv_transpose(inputs, kernel, strides=1, padding='valid', output_padding=No
 
 
 def copy(x):
-    """A copy of ``x``."""
+    """A copy of ``x``.
+
+    Arguments:
+        x: the input tensor (or array-like).
+
+    Returns:
+        A new tensor with ``x``'s values, shape and dtype.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['copy'], (x,), {})
     return _STATE.kernels['copy'](x)
@@ -851,6 +887,17 @@ def diagonal(x, offset=0, axis1=0, axis2=1):
 def diff(a, n=1, axis=-1):
     """The ``n``-th discrete difference along ``axis`` (``a[1:] - a[:-1]``, applied ``n`` times;
     for bools, ``a[1:] != a[:-1]``).
+
+    Arguments:
+        a: the input tensor.
+        n: how many times to take the difference (0 returns ``a`` unchanged).
+        axis: the axis to difference along.
+
+    Returns:
+        A tensor of ``a``'s dtype, ``n`` shorter along ``axis``.
+
+    Raises:
+        ValueError: when ``n`` is negative.
     """
     if isinstance(a, _Special):
         return _slow(_REGISTRY['diff'], (a, n, axis,), {})
@@ -901,14 +948,34 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
 
 
 def dsplit(x, indices_or_sections):
-    """Splits along axis 2 (``x`` at least 3-D) into equal sections or at indices."""
+    """Splits along axis 2 (``x`` at least 3-D) into equal sections or at indices.
+
+    Arguments:
+        x: a tensor of rank at least 3.
+        indices_or_sections: an int ``n`` (``n`` equal sections; the axis length must be a multiple
+            of ``n``) or a sorted list of indices along the axis to cut before.
+
+    Returns:
+        A list of tensors of ``x``'s dtype.
+
+    Raises:
+        ValueError: when ``x`` has fewer than 3 dimensions.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['dsplit'], (x, indices_or_sections,), {})
     return _STATE.kernels['dsplit'](x, indices_or_sections)
 
 
 def dstack(xs):
-    """Joins tensors depth-wise: along axis 2 (1-D ``(n,)`` as ``(1, n, 1)``, 2-D ``(m, n)`` as ``(m, n, 1)``)."""
+    """Joins tensors depth-wise: along axis 2 (1-D ``(n,)`` as ``(1, n, 1)``, 2-D ``(m, n)`` as ``(m, n, 1)``).
+
+    Arguments:
+        xs: a list or tuple of tensors; once lower-rank inputs are raised in rank as described
+            above, their shapes must agree except along the joined axis.
+
+    Returns:
+        One tensor, the inputs one after the other, in their promoted dtype.
+    """
     if _any_special(xs):
         return _slow(_REGISTRY['dstack'], (xs,), {})
     return _STATE.kernels['dstack'](xs)
@@ -970,6 +1037,13 @@ def elu(x, alpha=1.0):
 def empty(shape, dtype=None):
     """A tensor of ``shape`` (``dtype`` defaults to floatx). dlx fills it with zeros: no backend
     exposes uninitialized memory, so results never depend on it.
+
+    Arguments:
+        shape: an int or a tuple of ints.
+        dtype: the result's dtype (``None``: ``floatx()``).
+
+    Returns:
+        A tensor of zeros of ``shape``.
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('empty', 'dtype', dtype)
@@ -977,7 +1051,15 @@ def empty(shape, dtype=None):
 
 
 def empty_like(x, dtype=None):
-    """A tensor of ``x``'s shape (and by default dtype), filled with zeros (see ``empty``)."""
+    """A tensor of ``x``'s shape (and by default dtype), filled with zeros (see ``empty``).
+
+    Arguments:
+        x: the tensor whose shape (and dtype) the result takes.
+        dtype: the result's dtype (``None``: ``x``'s dtype).
+
+    Returns:
+        A tensor of zeros of ``x``'s shape.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('empty_like', 'dtype', dtype)
     if isinstance(x, _Special):
@@ -1150,14 +1232,34 @@ def flip(x, axis=None):
 
 
 def fliplr(x):
-    """Reverses axis 1 (left-right)."""
+    """Reverses axis 1 (left-right).
+
+    Arguments:
+        x: a tensor of rank at least 2.
+
+    Returns:
+        ``x`` with the order of axis 1 reversed (same shape and dtype).
+
+    Raises:
+        ValueError: when ``x`` has fewer than 2 dimensions.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['fliplr'], (x,), {})
     return _STATE.kernels['fliplr'](x)
 
 
 def flipud(x):
-    """Reverses axis 0 (up-down)."""
+    """Reverses axis 0 (up-down).
+
+    Arguments:
+        x: a tensor of rank at least 1.
+
+    Returns:
+        ``x`` with the order of axis 0 reversed (same shape and dtype).
+
+    Raises:
+        ValueError: when ``x`` is a scalar.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['flipud'], (x,), {})
     return _STATE.kernels['flipud'](x)
@@ -1293,7 +1395,41 @@ def gelu(x, approximate=True):
 
 def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     """``num`` values from ``start`` to ``stop`` evenly spaced on a log scale (a geometric
+
+
     sequence; negative bounds give negative values).
+
+
+
+    Arguments:
+
+
+        start: the first value (a nonzero number or array).
+
+
+        stop: the last value (included when ``endpoint`` is True), of ``start``'s sign.
+
+
+        num: the number of values.
+
+
+        endpoint: whether ``stop`` is the last value; if False the ``num`` values stop one ratio
+
+
+            step short of it.
+
+
+        dtype: the result's dtype (``None``: ``floatx()``); the values are computed in float64.
+
+
+        axis: the axis of the result the values run along when ``start`` / ``stop`` are arrays.
+
+
+
+    Returns:
+
+
+        The values, as a tensor.
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('geomspace', 'dtype', dtype)
@@ -1419,14 +1555,34 @@ def histogram(x, bins=10, range=None):
 
 
 def hsplit(x, indices_or_sections):
-    """Splits along axis 1 (axis 0 for 1-D ``x``) into equal sections or at indices; returns a list."""
+    """Splits along axis 1 (axis 0 for 1-D ``x``) into equal sections or at indices; returns a list.
+
+    Arguments:
+        x: a tensor of rank at least 1.
+        indices_or_sections: an int ``n`` (``n`` equal sections; the axis length must be a multiple
+            of ``n``) or a sorted list of indices along the axis to cut before.
+
+    Returns:
+        A list of tensors of ``x``'s dtype.
+
+    Raises:
+        ValueError: when ``x`` has fewer than 1 dimension.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hsplit'], (x, indices_or_sections,), {})
     return _STATE.kernels['hsplit'](x, indices_or_sections)
 
 
 def hstack(xs):
-    """Joins tensors horizontally: along axis 1 (axis 0 for 1-D inputs)."""
+    """Joins tensors horizontally: along axis 1 (axis 0 for 1-D inputs).
+
+    Arguments:
+        xs: a list or tuple of tensors; once lower-rank inputs are raised in rank as described
+            above, their shapes must agree except along the joined axis.
+
+    Returns:
+        One tensor, the inputs one after the other, in their promoted dtype.
+    """
     if _any_special(xs):
         return _slow(_REGISTRY['hstack'], (xs,), {})
     return _STATE.kernels['hstack'](xs)
@@ -1456,7 +1612,15 @@ def i0(x):
 
 
 def identity(n, dtype=None):
-    """The ``n`` x ``n`` identity matrix (``dtype`` defaults to floatx)."""
+    """The ``n`` x ``n`` identity matrix (``dtype`` defaults to floatx).
+
+    Arguments:
+        n: the number of rows and columns.
+        dtype: the result's dtype (``None``: ``floatx()``).
+
+    Returns:
+        An ``(n, n)`` tensor, ones on the diagonal and zeros elsewhere.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('identity', 'dtype', dtype)
     return _STATE.kernels['identity'](n, dtype)
@@ -1768,7 +1932,40 @@ def logical_xor(x1, x2):
 
 
 def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
-    """``base ** linspace(start, stop, num)``: ``num`` values evenly spaced on a log scale."""
+    """``base ** linspace(start, stop, num)``: ``num`` values evenly spaced on a log scale.
+
+
+
+    Arguments:
+
+
+        start: the exponent of the first value (a number or an array).
+
+
+        stop: the exponent of the last value (included when ``endpoint`` is True).
+
+
+        num: the number of values.
+
+
+        endpoint: whether ``base ** stop`` is the last value.
+
+
+        base: the base of the powers.
+
+
+        dtype: the result's dtype (``None``: ``floatx()``); the values are computed in float64.
+
+
+        axis: the axis of the result the values run along when ``start`` / ``stop`` are arrays.
+
+
+
+    Returns:
+
+
+        The values, as a tensor.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('logspace', 'dtype', dtype)
     return _STATE.kernels['logspace'](start, stop, num, endpoint, base, dtype, axis)
@@ -1912,6 +2109,18 @@ def median(x, axis=None, keepdims=False):
 def meshgrid(*x, indexing='xy'):
     """Coordinate grids from 1-D coordinate vectors (``indexing='xy'``: Cartesian, the first two
     axes swapped; ``'ij'``: matrix indexing); returns a list, each in its input's dtype.
+
+    Arguments:
+        *x: the 1-D coordinate tensors, one per grid axis.
+        indexing: ``"xy"`` (grids of shape ``(len(x[1]), len(x[0]), ...)``) or ``"ij"`` (grids
+            of shape ``(len(x[0]), len(x[1]), ...)``).
+
+    Returns:
+        A list of ``len(x)`` tensors of the same shape; the ``i``-th holds ``x[i]``'s values
+        repeated along the other axes.
+
+    Raises:
+        ValueError: for an ``indexing`` other than ``"xy"`` or ``"ij"``.
     """
     if _any_special(x):
         return _slow(_REGISTRY['meshgrid'], (*x,), {'indexing': indexing})
@@ -2758,7 +2967,19 @@ def roll(x, shift, axis=None):
 
 
 def rot90(array, k=1, axes=(0, 1)):
-    """Rotates by 90 degrees ``k`` times in the plane of ``axes`` (from the first towards the second)."""
+    """Rotates by 90 degrees ``k`` times in the plane of ``axes`` (from the first towards the second).
+
+    Arguments:
+        array: a tensor of rank at least 2.
+        k: the number of quarter turns (any int; negative turns the other way).
+        axes: the two different axes spanning the plane of rotation.
+
+    Returns:
+        The rotated tensor, of ``array``'s dtype (its two ``axes`` lengths swapped for odd ``k``).
+
+    Raises:
+        ValueError: when ``axes`` is not two different axes.
+    """
     if isinstance(array, _Special):
         return _slow(_REGISTRY['rot90'], (array, k, axes,), {})
     return _STATE.kernels['rot90'](array, k, axes)
@@ -2893,6 +3114,18 @@ def segment_sum(data, segment_ids, num_segments=None, sorted=False):
 def select(condlist, choicelist, default=0):
     """Per element, the entry of ``choicelist`` for the first true condition of ``condlist``
     (``default`` where none holds).
+
+    Arguments:
+        condlist: a non-empty list of boolean tensors.
+        choicelist: a list of tensors, as many as ``condlist``; all broadcast together.
+        default: the value where no condition holds (a scalar or a broadcastable tensor).
+
+    Returns:
+        A tensor of the broadcast shape, in the dtype of ``choicelist``'s entries promoted with
+        ``default``.
+
+    Raises:
+        ValueError: when the two lists differ in length or are empty.
     """
     if _any_special(condlist) or _any_special(choicelist):
         return _slow(_REGISTRY['select'], (condlist, choicelist, default,), {})
@@ -3489,6 +3722,16 @@ def transpose(x, axes=None):
 def trapezoid(y, x=None, dx=1.0, axis=-1):
     """The integral of ``y`` along ``axis`` by the trapezoidal rule, at sample points ``x`` (1-D
     along ``axis``, or ``y``'s shape) or a spacing ``dx``; integers give floatx.
+
+    Arguments:
+        y: the sampled values.
+        x: the sample points (``None``: evenly spaced ``dx`` apart).
+        dx: the spacing of the samples when ``x`` is ``None``.
+        axis: the axis to integrate along.
+
+    Returns:
+        A tensor of ``y``'s shape without ``axis``, in ``y``'s float dtype (``floatx()`` for an
+        integer or bool ``y``).
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('trapezoid', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -3589,6 +3832,17 @@ def unravel_index(indices, shape):
 def unstack(x, num=None, axis=0):
     """Splits ``x`` along ``axis`` into a list of its slices (that axis removed); ``num``, if
     given, must equal the axis length.
+
+    Arguments:
+        x: a tensor of rank at least 1.
+        num: the expected length of ``axis`` (``None``: not checked).
+        axis: the axis to unstack along.
+
+    Returns:
+        A list of ``x.shape[axis]`` tensors of ``x``'s dtype, each without ``axis``.
+
+    Raises:
+        ValueError: when ``x`` is a scalar, or ``num`` differs from the length of ``axis``.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('unstack', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -3690,14 +3944,34 @@ def view_as_real(x):
 
 
 def vsplit(x, indices_or_sections):
-    """Splits along axis 0 (``x`` at least 2-D) into equal sections or at indices."""
+    """Splits along axis 0 (``x`` at least 2-D) into equal sections or at indices.
+
+    Arguments:
+        x: a tensor of rank at least 2.
+        indices_or_sections: an int ``n`` (``n`` equal sections; the axis length must be a multiple
+            of ``n``) or a sorted list of indices along the axis to cut before.
+
+    Returns:
+        A list of tensors of ``x``'s dtype.
+
+    Raises:
+        ValueError: when ``x`` has fewer than 2 dimensions.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['vsplit'], (x, indices_or_sections,), {})
     return _STATE.kernels['vsplit'](x, indices_or_sections)
 
 
 def vstack(xs):
-    """Joins tensors vertically: along axis 0, 1-D inputs as rows."""
+    """Joins tensors vertically: along axis 0, 1-D inputs as rows.
+
+    Arguments:
+        xs: a list or tuple of tensors; once lower-rank inputs are raised in rank as described
+            above, their shapes must agree except along the joined axis.
+
+    Returns:
+        One tensor, the inputs one after the other, in their promoted dtype.
+    """
     if _any_special(xs):
         return _slow(_REGISTRY['vstack'], (xs,), {})
     return _STATE.kernels['vstack'](xs)
