@@ -3031,6 +3031,18 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
 def scatter(indices, values, shape):
     """A zero tensor of ``shape`` with ``values`` added at ``indices`` (the last axis of
     ``indices`` indexes the leading axes; repeated indices accumulate); ``values``' dtype.
+
+    Arguments:
+        indices: an integer tensor of rank at least 1 whose last axis holds index tuples into
+            the leading axes of the result.
+        values: the values to add, of shape ``indices.shape[:-1] + shape[indices.shape[-1]:]``.
+        shape: the result's shape (a sequence of ints).
+
+    Returns:
+        A tensor of ``shape`` in ``values``'s dtype.
+
+    Raises:
+        ValueError: when ``indices`` is a scalar.
     """
     if isinstance(indices, _Special) or isinstance(values, _Special):
         return _slow(_REGISTRY['scatter'], (indices, values, shape,), {})
@@ -3059,6 +3071,20 @@ def scatter_update(inputs, indices, updates, reduction=None):
     leading axes), in ``inputs``' dtype. ``reduction``: None replaces (indices should be unique:
     which of several updates to one place wins is the backend's), "add", "max", "min" or "mul"
     combine every update with the value there.
+
+    Arguments:
+        inputs: the tensor to update (it is not modified).
+        indices: an integer tensor of rank at least 1 whose last axis holds index tuples into
+            ``inputs``'s leading axes.
+        updates: the new values, of shape
+            ``indices.shape[:-1] + inputs.shape[indices.shape[-1]:]``; cast to ``inputs``'s dtype.
+        reduction: ``None`` (replace), ``"add"``, ``"max"``, ``"min"`` or ``"mul"``.
+
+    Returns:
+        A new tensor of ``inputs``'s shape and dtype.
+
+    Raises:
+        ValueError: for another ``reduction``, or a scalar ``indices``.
     """
     if isinstance(inputs, _Special) or isinstance(indices, _Special) or isinstance(updates, _Special):
         return _slow(_REGISTRY['scatter_update'], (inputs, indices, updates, reduction,), {})
