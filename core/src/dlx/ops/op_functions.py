@@ -427,7 +427,14 @@ def bincount(x, weights=None, minlength=0, sparse=False):
 
 
 def bitcast_uint32_to_float32(x):
-    """Reinterprets uint32 bits as float32."""
+    """Reinterprets uint32 bits as float32.
+
+    Arguments:
+        x: a uint32 tensor (other integer inputs are converted to uint32 first).
+
+    Returns:
+        A float32 tensor of ``x``'s shape whose elements have ``x``'s bit patterns.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['bitcast_uint32_to_float32'], (x,), {})
     return _STATE.kernels['bitcast_uint32_to_float32'](x)
@@ -2660,6 +2667,21 @@ def random_beta(seed, shape, alpha, beta, dtype=None):
     """Beta(``alpha``, ``beta``) samples: ``X / (X + Y)`` of independent gamma samples (rows 0 and
     1 of a ``(2, *shape)`` gamma draw), computed as ``sigmoid(log X - log Y)`` so tiny parameters
     neither underflow nor divide 0 by 0.
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        shape: the result's shape (a tuple of ints).
+        alpha: the first shape parameter, positive (a number or a tensor broadcastable to ``shape``).
+        beta: the second shape parameter, positive (likewise).
+        dtype: a float dtype (``None``: ``floatx()``).
+
+    Returns:
+        A tensor of ``shape`` and ``dtype`` with values in ``[0, 1]``.
+
+    Raises:
+        ValueError: when a known ``alpha`` or ``beta`` is not positive, ``dtype`` is not a float
+            dtype, or ``seed`` does not have shape ``(2,)``.
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_beta', 'dtype', dtype)
@@ -2671,6 +2693,22 @@ def random_beta(seed, shape, alpha, beta, dtype=None):
 def random_binomial(seed, shape, counts, probabilities, dtype=None):
     """Binomial(``counts``, ``probabilities``) samples as floats (the number of successes in
     ``counts`` trials); both broadcast to ``shape``. Work grows with log2 of the largest count.
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        shape: the result's shape (a tuple of ints).
+        counts: the number of trials, non-negative whole numbers (a number or a tensor).
+        probabilities: the success probability of each trial, in ``[0, 1]`` (a number or a tensor).
+        dtype: a float dtype (``None``: ``floatx()``).
+
+    Returns:
+        A tensor of ``shape`` and ``dtype`` holding whole numbers.
+
+    Raises:
+        ValueError: when known ``counts`` are negative or fractional, known ``probabilities``
+            lie outside ``[0, 1]``, ``dtype`` is not a float dtype, or ``seed`` does not have
+            shape ``(2,)``.
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_binomial', 'dtype', dtype)
@@ -2680,14 +2718,40 @@ def random_binomial(seed, shape, counts, probabilities, dtype=None):
 
 
 def random_bits(seed, shape):
-    """Threefry-2x32 random bits of ``shape`` (uint32) from a ``(2,)`` uint32 ``seed``."""
+    """Threefry-2x32 random bits of ``shape`` (uint32) from a ``(2,)`` uint32 ``seed``.
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        shape: the result's shape (a tuple of ints).
+
+    Returns:
+        A uint32 tensor of ``shape``.
+
+    Raises:
+        ValueError: when ``seed`` does not have shape ``(2,)``.
+    """
     if isinstance(seed, _Special):
         return _slow(_REGISTRY['random_bits'], (seed, shape,), {})
     return _STATE.kernels['random_bits'](seed, shape)
 
 
 def random_categorical(seed, logits, num_samples, dtype='int32'):
-    """``num_samples`` class indices per row of ``logits`` (Gumbel-max)."""
+    """``num_samples`` class indices per row of ``logits`` (Gumbel-max).
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        logits: a ``(batch, num_classes)`` tensor of unnormalized log-probabilities.
+        num_samples: how many indices to draw per row.
+        dtype: the result's integer dtype.
+
+    Returns:
+        A ``(batch, num_samples)`` tensor of class indices in ``[0, num_classes)``.
+
+    Raises:
+        ValueError: when ``seed`` does not have shape ``(2,)``.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_categorical', 'dtype', dtype)
     if isinstance(seed, _Special) or isinstance(logits, _Special):
@@ -2696,7 +2760,22 @@ def random_categorical(seed, logits, num_samples, dtype='int32'):
 
 
 def random_dropout(seed, inputs, rate, noise_shape=None):
-    """Zeroes entries with probability ``rate`` and scales the rest by ``1 / (1 - rate)``."""
+    """Zeroes entries with probability ``rate`` and scales the rest by ``1 / (1 - rate)``.
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        inputs: the tensor to drop entries of.
+        rate: the probability of zeroing an entry, in ``[0, 1)``.
+        noise_shape: the shape of the keep/drop mask, broadcast against ``inputs`` (``None``:
+            ``inputs``'s shape; a ``None`` entry takes ``inputs``'s length on that axis).
+
+    Returns:
+        A tensor of ``inputs``'s shape and dtype.
+
+    Raises:
+        ValueError: when ``rate`` is outside ``[0, 1)``, or ``seed`` does not have shape ``(2,)``.
+    """
     if isinstance(seed, _Special) or isinstance(inputs, _Special):
         return _slow(_REGISTRY['random_dropout'], (seed, inputs, rate, noise_shape,), {})
     return _STATE.kernels['random_dropout'](seed, inputs, rate, noise_shape)
@@ -2705,6 +2784,20 @@ def random_dropout(seed, inputs, rate, noise_shape=None):
 def random_gamma(seed, shape, alpha, dtype=None):
     """Gamma(``alpha``, scale 1) samples (Marsaglia-Tsang rejection with a fixed number of
     proposals per element, see the module's notes); ``alpha`` broadcasts to ``shape``.
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        shape: the result's shape (a tuple of ints).
+        alpha: the shape parameter, positive (a number or a tensor broadcastable to ``shape``).
+        dtype: a float dtype (``None``: ``floatx()``).
+
+    Returns:
+        A tensor of ``shape`` and ``dtype``.
+
+    Raises:
+        ValueError: when a known ``alpha`` is not positive, ``dtype`` is not a float dtype, or
+            ``seed`` does not have shape ``(2,)``.
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_gamma', 'dtype', dtype)
@@ -2714,7 +2807,22 @@ def random_gamma(seed, shape, alpha, dtype=None):
 
 
 def random_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
-    """Normal samples (inverse-CDF transform of uniform bits)."""
+    """Normal samples (inverse-CDF transform of uniform bits).
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        shape: the result's shape (a tuple of ints).
+        mean: the mean of the distribution.
+        stddev: its standard deviation.
+        dtype: a float dtype (``None``: ``floatx()``).
+
+    Returns:
+        A tensor of ``shape`` and ``dtype``.
+
+    Raises:
+        ValueError: when ``seed`` does not have shape ``(2,)``, or ``dtype`` is not a float dtype.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_normal', 'dtype', dtype)
     if isinstance(seed, _Special):
@@ -2723,7 +2831,24 @@ def random_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
 
 
 def random_randint(seed, shape, minval, maxval, dtype='int32'):
-    """Integers in ``[minval, maxval)``."""
+    """Integers in ``[minval, maxval)``.
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        shape: the result's shape (a tuple of ints).
+        minval: the lowest value (an int, included).
+        maxval: the bound (an int, excluded); must be greater than ``minval``.
+        dtype: the result's integer dtype.
+
+    Returns:
+        A tensor of ``shape`` and ``dtype``: ``minval`` plus the random bits modulo
+        ``maxval - minval`` (a bias below ``(maxval - minval) / 2**32``).
+
+    Raises:
+        ValueError: when ``maxval`` is not greater than ``minval``, or ``seed`` does not have
+            shape ``(2,)``.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_randint', 'dtype', dtype)
     if isinstance(seed, _Special):
@@ -2732,7 +2857,20 @@ def random_randint(seed, shape, minval, maxval, dtype='int32'):
 
 
 def random_shuffle(seed, x, axis=0):
-    """A random permutation of ``x`` along ``axis``."""
+    """A random permutation of ``x`` along ``axis``.
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        x: the tensor to shuffle.
+        axis: the axis whose slices are permuted.
+
+    Returns:
+        A tensor of ``x``'s shape and dtype.
+
+    Raises:
+        ValueError: when ``seed`` does not have shape ``(2,)``.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('random_shuffle', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(seed, _Special) or isinstance(x, _Special):
@@ -2741,7 +2879,22 @@ def random_shuffle(seed, x, axis=0):
 
 
 def random_truncated_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
-    """Normal samples cut at two standard deviations."""
+    """Normal samples cut at two standard deviations.
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        shape: the result's shape (a tuple of ints).
+        mean: the mean of the normal distribution before the cut.
+        stddev: its standard deviation; samples lie within ``2 * stddev`` of ``mean``.
+        dtype: a float dtype (``None``: ``floatx()``).
+
+    Returns:
+        A tensor of ``shape`` and ``dtype``.
+
+    Raises:
+        ValueError: when ``seed`` does not have shape ``(2,)``, or ``dtype`` is not a float dtype.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_truncated_normal', 'dtype', dtype)
     if isinstance(seed, _Special):
@@ -2750,7 +2903,23 @@ def random_truncated_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
 
 
 def random_uniform(seed, shape, minval=0.0, maxval=1.0, dtype=None):
-    """Uniform samples in ``[minval, maxval)``."""
+    """Uniform samples in ``[minval, maxval)``.
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        shape: the result's shape (a tuple of ints).
+        minval: the lower bound (included).
+        maxval: the upper bound (excluded).
+        dtype: a float dtype (``None``: ``floatx()``); the samples come from a float32 grid
+            (23 random mantissa bits) in every dtype.
+
+    Returns:
+        A tensor of ``shape`` and ``dtype``.
+
+    Raises:
+        ValueError: when ``seed`` does not have shape ``(2,)``, or ``dtype`` is not a float dtype.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_uniform', 'dtype', dtype)
     if isinstance(seed, _Special):
