@@ -364,6 +364,21 @@ def associative_scan(f, elems, reverse=False, axis=0):
     the associative binary function ``f(a, b)``: element ``i`` is
     ``f(...f(f(e0, e1), e2)..., ei)``, computed as a parallel prefix (``O(log n)`` depth), so
     the grouping differs from a sequential loop. ``reverse`` scans from the end.
+
+    Arguments:
+        f: an associative callable ``(a, b) -> c`` on slices in ``elems``'s structure; it must
+            work on whole stacks of slices along ``axis`` (elementwise over them).
+        elems: a tensor or a pytree of tensors of one length along ``axis``.
+        reverse: whether to scan from the end (element ``i`` then combines ``ei`` with all the
+            elements after it).
+        axis: the axis to scan along.
+
+    Returns:
+        The running combinations, in ``elems``'s structure and shapes.
+
+    Raises:
+        TypeError: when ``f`` is not callable.
+        ValueError: when ``elems`` holds no tensors, or its tensors differ in length along ``axis``.
     """
     if isinstance(elems, _Special):
         return _slow(_REGISTRY['associative_scan'], (f, elems, reverse, axis,), {})
@@ -619,6 +634,18 @@ def concatenate(xs, axis=0):
 def cond(pred, true_fn, false_fn):
     """``true_fn()`` if ``pred`` else ``false_fn()``; both must return the same structure of
     tensors (compiled backends trace both). Differentiable through the branch taken.
+
+    Arguments:
+        pred: a scalar boolean tensor (or a Python bool).
+        true_fn: a callable of no arguments, run when ``pred`` is true.
+        false_fn: a callable of no arguments, run when ``pred`` is false.
+
+    Returns:
+        What the branch taken returns.
+
+    Raises:
+        TypeError: when ``true_fn`` or ``false_fn`` is not callable, or ``pred`` has no concrete
+            value on a backend that runs ``cond`` in Python.
     """
     if isinstance(pred, _Special):
         return _slow(_REGISTRY['cond'], (pred, true_fn, false_fn,), {})
@@ -812,6 +839,18 @@ def custom_gradient(f):
     ...         return x, lambda upstream: ops.clip(upstream, -1.0, 1.0)
     ...     b.value_and_grad(lambda x: ops.sum(clipped_identity(x) * 5.0))(np.ones(2))[1]
     array([1., 1.])
+
+    Arguments:
+        f: a callable taking positional tensors and returning ``(output, grad_fn)``, where
+            ``grad_fn(upstream)`` maps the cotangent of ``output`` to the cotangents of the
+            arguments.
+
+    Returns:
+        A function with ``f``'s arguments that returns ``output`` alone, its gradient given by
+        ``grad_fn``.
+
+    Raises:
+        TypeError: when ``f`` is not callable.
     """
     return _STATE.kernels['custom_gradient'](f)
 
@@ -1319,6 +1358,18 @@ def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
 def fori_loop(lower, upper, body_fun, init_val):
     """``val = body_fun(i, val)`` for ``i`` in ``range(lower, upper)``, starting from
     ``init_val``. Differentiable when ``lower`` and ``upper`` are Python ints.
+
+    Arguments:
+        lower: the first value of ``i`` (an int).
+        upper: the bound of ``i`` (an int, excluded).
+        body_fun: a callable ``(i, val) -> val`` returning the new value in ``val``'s structure.
+        init_val: the starting value (a tensor or a pytree of tensors).
+
+    Returns:
+        The value after the last step (``init_val`` when ``upper <= lower``).
+
+    Raises:
+        TypeError: when ``body_fun`` is not callable.
     """
     if isinstance(init_val, _Special):
         return _slow(_REGISTRY['fori_loop'], (lower, upper, body_fun, init_val,), {})
@@ -2014,6 +2065,17 @@ def lu_factor(x):
 def map(f, xs):
     """``f`` applied to each slice of ``xs`` (a pytree) along its leading axis, the results
     stacked (a sequential loop: one call per slice).
+
+    Arguments:
+        f: a callable taking one slice of ``xs`` (in ``xs``'s structure).
+        xs: a tensor or a pytree of tensors sharing their leading length.
+
+    Returns:
+        ``f``'s results for every slice, stacked on a new leading axis (in ``f``'s output
+        structure).
+
+    Raises:
+        TypeError: when ``f`` is not callable.
     """
     if isinstance(xs, _Special):
         return _slow(_REGISTRY['map'], (f, xs,), {})
@@ -3205,6 +3267,28 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     steps with ``x = None``), from ``carry = init``; returns ``(carry, ys)`` with the ``y``
     stacked on a new leading axis. ``reverse`` scans from the end (``ys`` keep their positions);
     ``unroll`` is how many steps a compiled loop runs per iteration (a hint).
+
+    Arguments:
+        f: a callable ``(carry, x) -> (carry, y)``; the new carry keeps ``init``'s structure,
+            shapes and dtypes, and ``y`` may be ``None``.
+        init: the initial carry (a tensor or a pytree of tensors).
+        xs: a pytree of tensors sharing their leading length, scanned along it (``None``: ``f``
+            gets ``x = None`` for ``length`` steps).
+        length: the number of steps (``None``: the leading length of ``xs``; if both are given
+            they must agree).
+        reverse: whether to scan from the last step to the first.
+        unroll: a positive int or a bool: how many steps a compiled loop runs per iteration (a
+            performance hint; results do not depend on it).
+
+    Returns:
+        A pair ``(carry, ys)``: the final carry and the ``y`` of every step stacked on a new
+        leading axis (a pytree like ``y``).
+
+    Raises:
+        TypeError: when ``f`` is not callable.
+        ValueError: when ``unroll`` is not a positive int or a bool, neither ``xs`` nor
+            ``length`` gives the number of steps, or the leading lengths of ``xs`` disagree with
+            each other or with ``length``.
     """
     if isinstance(init, _Special) or isinstance(xs, _Special):
         return _slow(_REGISTRY['scan'], (f, init, xs, length, reverse, unroll,), {})
@@ -3766,6 +3850,19 @@ def swish(x):
 def switch(index, branches, *operands):
     """``branches[index](*operands)``, ``index`` clipped to ``[0, len(branches) - 1]``;
     every branch must return the same structure.
+
+    Arguments:
+        index: a scalar integer tensor (or an int) choosing the branch.
+        branches: a non-empty sequence of callables, each taking ``*operands``.
+        *operands: the arguments passed to the chosen branch.
+
+    Returns:
+        What the chosen branch returns.
+
+    Raises:
+        ValueError: when ``branches`` is empty.
+        TypeError: when a branch is not callable, or ``index`` has no concrete value on a
+            backend that runs ``switch`` in Python.
     """
     if isinstance(index, _Special) or _any_special(operands):
         return _slow(_REGISTRY['switch'], (index, branches, *operands,), {})
@@ -4113,6 +4210,18 @@ def vectorized_map(function, elements):
     """``function`` applied to each slice of ``elements`` (a pytree) along its leading axis,
     the results stacked; native kernels vectorize it (``jax.vmap``, ``torch.vmap``,
     ``tf.vectorized_map``), the reference loops.
+
+    Arguments:
+        function: a callable taking one slice of ``elements`` (in ``elements``'s structure).
+        elements: a tensor or a pytree of tensors sharing their leading length.
+
+    Returns:
+        ``function``'s results for every slice, stacked on a new leading axis (in its output
+        structure).
+
+    Raises:
+        TypeError: when ``function`` is not callable.
+        ValueError: when ``elements`` holds no tensors.
     """
     if isinstance(elements, _Special):
         return _slow(_REGISTRY['vectorized_map'], (function, elements,), {})
@@ -4210,6 +4319,21 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
     ``maximum_iterations`` iterations ran). A tuple or list of loop variables is unpacked into
     ``cond`` and ``body`` and returned as a tuple; a single tensor is passed and returned as is.
     Reverse-mode differentiable on backends whose loops are (not ``lax.while_loop``).
+
+    Arguments:
+        cond: a callable taking the loop variables and returning a scalar boolean.
+        body: a callable taking the loop variables and returning their new values, in the same
+            structure.
+        loop_vars: the initial loop variables: a tensor, or a tuple or list of them.
+        maximum_iterations: the most iterations to run, an int >= 0 (``None``: no limit).
+
+    Returns:
+        The final loop variables (a tuple when ``loop_vars`` is a tuple or list).
+
+    Raises:
+        TypeError: when ``cond`` or ``body`` is not callable, or the condition has no concrete
+            value on a backend that runs the loop in Python.
+        ValueError: when ``maximum_iterations`` is negative or a bool.
     """
     if isinstance(loop_vars, _Special):
         return _slow(_REGISTRY['while_loop'], (cond, body, loop_vars, maximum_iterations,), {})
