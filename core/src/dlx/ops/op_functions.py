@@ -366,8 +366,9 @@ def associative_scan(f, elems, reverse=False, axis=0):
     the grouping differs from a sequential loop. ``reverse`` scans from the end.
 
     Arguments:
-        f: an associative callable ``(a, b) -> c`` on slices in ``elems``'s structure; it must
-            work on whole stacks of slices along ``axis`` (elementwise over them).
+        f: an associative callable ``(a, b) -> c``: ``a`` and ``b`` are in ``elems``'s structure
+            and hold several elements each along ``axis``; ``f`` must combine them element by
+            element (as ``add`` does) and return the same structure.
         elems: a tensor or a pytree of tensors of one length along ``axis``.
         reverse: whether to scan from the end (element ``i`` then combines ``ei`` with all the
             elements after it).
