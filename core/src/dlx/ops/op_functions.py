@@ -412,7 +412,17 @@ def average_pool(inputs, pool_size, strides=None, padding='valid', data_format=N
 
 
 def bartlett(x):
-    """The Bartlett (triangular) window of length ``x``."""
+    """The Bartlett (triangular) window of length ``x``.
+
+    Arguments:
+        x: the window length, an int (0 or less gives an empty window).
+
+    Returns:
+        A 1-D tensor of ``x`` values in ``floatx()``: the symmetric window ``np.bartlett`` gives.
+
+    Raises:
+        TypeError: when ``x`` is not an int.
+    """
     return _STATE.kernels['bartlett'](x)
 
 
@@ -506,7 +516,17 @@ def bitwise_xor(x, y):
 
 
 def blackman(x):
-    """The Blackman window of length ``x``."""
+    """The Blackman window of length ``x``.
+
+    Arguments:
+        x: the window length, an int (0 or less gives an empty window).
+
+    Returns:
+        A 1-D tensor of ``x`` values in ``floatx()``: the symmetric window ``np.blackman`` gives.
+
+    Raises:
+        TypeError: when ``x`` is not an int.
+    """
     return _STATE.kernels['blackman'](x)
 
 
@@ -1552,12 +1572,32 @@ def greater_equal(x1, x2):
 
 
 def hamming(x):
-    """The Hamming window of length ``x``."""
+    """The Hamming window of length ``x``.
+
+    Arguments:
+        x: the window length, an int (0 or less gives an empty window).
+
+    Returns:
+        A 1-D tensor of ``x`` values in ``floatx()``: the symmetric window ``np.hamming`` gives.
+
+    Raises:
+        TypeError: when ``x`` is not an int.
+    """
     return _STATE.kernels['hamming'](x)
 
 
 def hanning(x):
-    """The Hann window of length ``x``."""
+    """The Hann window of length ``x``.
+
+    Arguments:
+        x: the window length, an int (0 or less gives an empty window).
+
+    Returns:
+        A 1-D tensor of ``x`` values in ``floatx()``: the symmetric window ``np.hanning`` gives.
+
+    Raises:
+        TypeError: when ``x`` is not an int.
+    """
     return _STATE.kernels['hanning'](x)
 
 
@@ -1805,7 +1845,18 @@ def istft(x, sequence_length, sequence_stride, fft_length, length=None, window='
 
 
 def kaiser(x, beta):
-    """The Kaiser window of length ``x`` with shape parameter ``beta``."""
+    """The Kaiser window of length ``x`` with shape parameter ``beta``.
+
+    Arguments:
+        x: the window length, an int (0 or less gives an empty window).
+        beta: the shape parameter, a float (0 gives a rectangular window; larger values narrow it).
+
+    Returns:
+        A 1-D tensor of ``x`` values in ``floatx()``: the symmetric window ``np.kaiser`` gives.
+
+    Raises:
+        TypeError: when ``x`` is not an int.
+    """
     return _STATE.kernels['kaiser'](x, beta)
 
 
