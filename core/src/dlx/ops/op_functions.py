@@ -1474,40 +1474,18 @@ def gelu(x, approximate=True):
 
 def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     """``num`` values from ``start`` to ``stop`` evenly spaced on a log scale (a geometric
-
-
     sequence; negative bounds give negative values).
 
-
-
     Arguments:
-
-
         start: the first value (a nonzero number or array).
-
-
         stop: the last value (included when ``endpoint`` is True), of ``start``'s sign.
-
-
         num: the number of values.
-
-
         endpoint: whether ``stop`` is the last value; if False the ``num`` values stop one ratio
-
-
             step short of it.
-
-
         dtype: the result's dtype (``None``: ``floatx()``); the values are computed in float64.
-
-
         axis: the axis of the result the values run along when ``start`` / ``stop`` are arrays.
 
-
-
     Returns:
-
-
         The values, as a tensor.
     """
     if dtype is not None:
@@ -2044,36 +2022,16 @@ def logical_xor(x1, x2):
 def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
     """``base ** linspace(start, stop, num)``: ``num`` values evenly spaced on a log scale.
 
-
-
     Arguments:
-
-
         start: the exponent of the first value (a number or an array).
-
-
         stop: the exponent of the last value (included when ``endpoint`` is True).
-
-
         num: the number of values.
-
-
         endpoint: whether ``base ** stop`` is the last value.
-
-
         base: the base of the powers.
-
-
         dtype: the result's dtype (``None``: ``floatx()``); the values are computed in float64.
-
-
         axis: the axis of the result the values run along when ``start`` / ``stop`` are arrays.
 
-
-
     Returns:
-
-
         The values, as a tensor.
     """
     if dtype is not None:

@@ -739,43 +739,19 @@ def _static_creation(ref):
 
 def _geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     """``num`` values from ``start`` to ``stop`` evenly spaced on a log scale (a geometric
-
-
     sequence; negative bounds give negative values).
 
-
-
     Arguments:
-
-
         start: the first value (a nonzero number or array).
-
-
         stop: the last value (included when ``endpoint`` is True), of ``start``'s sign.
-
-
         num: the number of values.
-
-
         endpoint: whether ``stop`` is the last value; if False the ``num`` values stop one ratio
-
-
             step short of it.
-
-
         dtype: the result's dtype (``None``: ``floatx()``); the values are computed in float64.
-
-
         axis: the axis of the result the values run along when ``start`` / ``stop`` are arrays.
 
-
-
     Returns:
-
-
         The values, as a tensor.
-
-
     """
     out = np.geomspace(np.asarray(start, np.float64), np.asarray(stop, np.float64), num, endpoint=endpoint, axis=axis)
     return out.astype(nd(dtype or dtypes.floatx()))
@@ -784,39 +760,17 @@ def _geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
 def _logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
     """``base ** linspace(start, stop, num)``: ``num`` values evenly spaced on a log scale.
 
-
-
     Arguments:
-
-
         start: the exponent of the first value (a number or an array).
-
-
         stop: the exponent of the last value (included when ``endpoint`` is True).
-
-
         num: the number of values.
-
-
         endpoint: whether ``base ** stop`` is the last value.
-
-
         base: the base of the powers.
-
-
         dtype: the result's dtype (``None``: ``floatx()``); the values are computed in float64.
-
-
         axis: the axis of the result the values run along when ``start`` / ``stop`` are arrays.
 
-
-
     Returns:
-
-
         The values, as a tensor.
-
-
     """
     out = np.logspace(np.asarray(start, np.float64), np.asarray(stop, np.float64), num, endpoint=endpoint,
                       base=np.asarray(base, np.float64), axis=axis)
