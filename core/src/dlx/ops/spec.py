@@ -190,7 +190,7 @@ def get_spec(name: str) -> OpSpec:
         name: the op's name.
 
     Returns:
-        Its :class:`OpSpec`.
+        ``REGISTRY[name]``, the op's :class:`OpSpec`.
 
     >>> from dlx import ops
     >>> ops.get_spec("add").name
