@@ -1482,7 +1482,7 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
         num: the number of values.
         endpoint: whether ``stop`` is the last value; if False the ``num`` values stop one ratio
             step short of it.
-        dtype: the result's dtype (``None``: ``floatx()``); the values are computed in float64.
+        dtype: the result's dtype (``None``: ``floatx()``).
         axis: the axis of the result the values run along when ``start`` / ``stop`` are arrays.
 
     Returns:
@@ -1913,7 +1913,7 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
         endpoint: whether ``stop`` is the last sample; if False the ``num`` samples stop one
             step short of it.
         retstep: whether to return the spacing too.
-        dtype: the result's dtype (``None``: ``floatx()``); the values are computed in float64.
+        dtype: the result's dtype (``None``: ``floatx()``).
         axis: the axis of the result the samples run along when ``start`` / ``stop`` are arrays.
 
     Returns:
@@ -2028,7 +2028,7 @@ def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
         num: the number of values.
         endpoint: whether ``base ** stop`` is the last value.
         base: the base of the powers.
-        dtype: the result's dtype (``None``: ``floatx()``); the values are computed in float64.
+        dtype: the result's dtype (``None``: ``floatx()``).
         axis: the axis of the result the values run along when ``start`` / ``stop`` are arrays.
 
     Returns:

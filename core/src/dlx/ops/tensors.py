@@ -111,7 +111,7 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
         ragged: must be ``None`` or False.
 
     Returns:
-        A tensor of the active backend (``x`` itself where it already is one of ``dtype``).
+        A tensor of the active backend (a tensor of the right dtype may be returned as it is).
 
     Raises:
         ValueError: for ``sparse=True`` or ``ragged=True``.

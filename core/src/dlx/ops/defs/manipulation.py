@@ -747,7 +747,7 @@ def _geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
         num: the number of values.
         endpoint: whether ``stop`` is the last value; if False the ``num`` values stop one ratio
             step short of it.
-        dtype: the result's dtype (``None``: ``floatx()``); the values are computed in float64.
+        dtype: the result's dtype (``None``: ``floatx()``).
         axis: the axis of the result the values run along when ``start`` / ``stop`` are arrays.
 
     Returns:
@@ -766,7 +766,7 @@ def _logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
         num: the number of values.
         endpoint: whether ``base ** stop`` is the last value.
         base: the base of the powers.
-        dtype: the result's dtype (``None``: ``floatx()``); the values are computed in float64.
+        dtype: the result's dtype (``None``: ``floatx()``).
         axis: the axis of the result the values run along when ``start`` / ``stop`` are arrays.
 
     Returns:

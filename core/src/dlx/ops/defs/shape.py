@@ -768,7 +768,7 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
         endpoint: whether ``stop`` is the last sample; if False the ``num`` samples stop one
             step short of it.
         retstep: whether to return the spacing too.
-        dtype: the result's dtype (``None``: ``floatx()``); the values are computed in float64.
+        dtype: the result's dtype (``None``: ``floatx()``).
         axis: the axis of the result the samples run along when ``start`` / ``stop`` are arrays.
 
     Returns:
