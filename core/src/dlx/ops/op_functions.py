@@ -3317,9 +3317,6 @@ def scatter(indices, values, shape):
 
     Returns:
         A tensor of ``shape`` in ``values``'s dtype.
-
-    Raises:
-        ValueError: when ``indices`` is a scalar.
     """
     if isinstance(indices, _Special) or isinstance(values, _Special):
         return _slow(_REGISTRY['scatter'], (indices, values, shape,), {})
@@ -3361,7 +3358,7 @@ def scatter_update(inputs, indices, updates, reduction=None):
         A new tensor of ``inputs``'s shape and dtype.
 
     Raises:
-        ValueError: for another ``reduction``, or a scalar ``indices``.
+        ValueError: for another ``reduction``.
     """
     if isinstance(inputs, _Special) or isinstance(indices, _Special) or isinstance(updates, _Special):
         return _slow(_REGISTRY['scatter_update'], (inputs, indices, updates, reduction,), {})

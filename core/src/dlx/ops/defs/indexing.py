@@ -45,9 +45,6 @@ def scatter(indices, values, shape):
 
     Returns:
         A tensor of ``shape`` in ``values``'s dtype.
-
-    Raises:
-        ValueError: when ``indices`` is a scalar.
     """
     v = np.asarray(values)
     out = np.zeros(tuple(int(s) for s in shape), v.dtype)
@@ -141,7 +138,7 @@ def scatter_update(inputs, indices, updates, reduction=None):
         A new tensor of ``inputs``'s shape and dtype.
 
     Raises:
-        ValueError: for another ``reduction``, or a scalar ``indices``.
+        ValueError: for another ``reduction``.
     """
     _check_reduction(reduction)
     x = np.asarray(inputs)
