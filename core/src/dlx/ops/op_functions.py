@@ -3902,7 +3902,8 @@ def take_along_axis(x, indices, axis=None):
 
     Arguments:
         x: the input tensor.
-        indices: an integer tensor of ``x``'s rank; its other axes broadcast against ``x``'s.
+        indices: an integer tensor of ``x``'s rank whose other axes broadcast against ``x``'s
+            (any shape when ``axis`` is ``None``).
         axis: the axis the indices select along (``None``: ``x`` and ``indices`` are both
             flattened first).
 
