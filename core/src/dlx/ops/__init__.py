@@ -36,7 +36,15 @@ def shape(x) -> tuple:
     """The shape of ``x`` as a tuple, as Keras's ``ops.shape``: ``None`` for the unknown dims of
     symbolic tensors; a backend tensor's unknown dims (a TF graph: a ``tf.data`` map, a step TF
     retraced with its batch relaxed) are run-time scalar tensors, as ``tf.shape`` gives them.
-    (dlx's own code uses the static ``dlx.ops.tensors.shape``, with ``None`` there.)"""
+    (dlx's own code uses the static ``dlx.ops.tensors.shape``, with ``None`` there.)
+
+    Arguments:
+        x: a tensor, a symbolic tensor or anything with a ``shape``.
+
+    Returns:
+        A tuple: an int for each known dim; for an unknown one ``None`` (symbolic tensors) or a
+        run-time scalar tensor (backend tensors).
+    """
     return _tensors.run_time_shape(x)
 
 
@@ -52,6 +60,13 @@ _LATE: dict = {}
 def get_function(name):
     """The public function of op ``name``, whichever namespace Keras exports it in
     (``get_function("resize") is dlx.ops.image.resize``).
+
+    Arguments:
+        name: the op's name.
+
+    Returns:
+        Its public function (compiled on first use for an op registered after
+        ``dlx.ops.op_functions`` was generated).
 
     Raises:
         KeyError: for a name no op is registered under.

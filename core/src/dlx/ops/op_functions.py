@@ -293,7 +293,16 @@ def any(x, axis=None, keepdims=False):
 
 
 def append(x1, x2, axis=None):
-    """``x2`` appended to ``x1`` along ``axis`` (both flattened if None)."""
+    """``x2`` appended to ``x1`` along ``axis`` (both flattened if None).
+
+    Arguments:
+        x1: the first tensor.
+        x2: the tensor to append; with an ``axis``, of ``x1``'s rank and shape except along it.
+        axis: the axis to join along (``None``: both are flattened first, giving a 1-D result).
+
+    Returns:
+        A new tensor in the promoted dtype of ``x1`` and ``x2``.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['append'], (x1, x2, axis,), {})
     return _STATE.kernels['append'](x1, x2, axis)
@@ -302,6 +311,15 @@ def append(x1, x2, axis=None):
 def arange(start, stop=None, step=None, dtype=None):
     """Evenly spaced values in ``[start, stop)`` (``[0, start)`` without ``stop``), ``step`` apart
     (1 if None); int32 for integer arguments, else floatx.
+
+    Arguments:
+        start: the first value, or the end of the range (from 0) when ``stop`` is ``None``.
+        stop: the end of the range, not included (``None``: see ``start``).
+        step: the spacing of the values (``None``: 1).
+        dtype: the result's dtype (``None``: from the arguments, as above).
+
+    Returns:
+        A 1-D tensor.
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('arange', 'dtype', dtype)
@@ -493,7 +511,16 @@ def argpartition(x, kth, axis=-1):
 
 
 def argsort(x, axis=-1):
-    """Indices that sort ``x`` along ``axis`` (stable), as int32."""
+    """Indices that sort ``x`` along ``axis`` (stable), as int32.
+
+    Arguments:
+        x: the input tensor.
+        axis: the axis to sort along.
+
+    Returns:
+        An int32 tensor of ``x``'s shape: along ``axis``, the indices of ``x``'s values in
+        ascending order (equal values keep their order).
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('argsort', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special):
@@ -504,6 +531,18 @@ def argsort(x, axis=-1):
 def array_split(x, indices_or_sections, axis=0):
     """Splits into ``indices_or_sections`` sections (the first ``len % n`` one longer; some may be
     empty) or at the given indices, along ``axis``; returns a list.
+
+    Arguments:
+        x: the input tensor.
+        indices_or_sections: a positive int ``n`` (``n`` sections of as near equal length as
+            possible, need not divide the axis) or a list of indices along ``axis`` to cut before.
+        axis: the axis to split.
+
+    Returns:
+        A list of tensors of ``x``'s dtype.
+
+    Raises:
+        ValueError: when ``indices_or_sections`` is an int below 1.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('array_split', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -517,6 +556,22 @@ def associative_scan(f, elems, reverse=False, axis=0):
     the associative binary function ``f(a, b)``: element ``i`` is
     ``f(...f(f(e0, e1), e2)..., ei)``, computed as a parallel prefix (``O(log n)`` depth), so
     the grouping differs from a sequential loop. ``reverse`` scans from the end.
+
+    Arguments:
+        f: an associative callable ``(a, b) -> c``: ``a`` and ``b`` are in ``elems``'s structure
+            and hold several elements each along ``axis``; ``f`` must combine them element by
+            element (as ``add`` does) and return the same structure.
+        elems: a tensor or a pytree of tensors of one length along ``axis``.
+        reverse: whether to scan from the end (element ``i`` then combines ``ei`` with all the
+            elements after it).
+        axis: the axis to scan along.
+
+    Returns:
+        The running combinations, in ``elems``'s structure and shapes.
+
+    Raises:
+        TypeError: when ``f`` is not callable.
+        ValueError: when ``elems`` holds no tensors, or its tensors differ in length along ``axis``.
     """
     if isinstance(elems, _Special):
         return _slow(_REGISTRY['associative_scan'], (f, elems, reverse, axis,), {})
@@ -563,7 +618,17 @@ def average_pool(inputs, pool_size, strides=None, padding='valid', data_format=N
 
 
 def bartlett(x):
-    """The Bartlett (triangular) window of length ``x``."""
+    """The Bartlett (triangular) window of length ``x``.
+
+    Arguments:
+        x: the window length, an int (0 or less gives an empty window).
+
+    Returns:
+        A 1-D tensor of ``x`` values in ``floatx()``: the symmetric window ``np.bartlett`` gives.
+
+    Raises:
+        TypeError: when ``x`` is not an int.
+    """
     return _STATE.kernels['bartlett'](x)
 
 
@@ -609,7 +674,14 @@ def bincount(x, weights=None, minlength=0, sparse=False):
 
 
 def bitcast_uint32_to_float32(x):
-    """Reinterprets uint32 bits as float32."""
+    """Reinterprets uint32 bits as float32.
+
+    Arguments:
+        x: a uint32 tensor (other integer inputs are converted to uint32 first).
+
+    Returns:
+        A float32 tensor of ``x``'s shape whose elements have ``x``'s bit patterns.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['bitcast_uint32_to_float32'], (x,), {})
     return _STATE.kernels['bitcast_uint32_to_float32'](x)
@@ -721,12 +793,30 @@ def bitwise_xor(x, y):
 
 
 def blackman(x):
-    """The Blackman window of length ``x``."""
+    """The Blackman window of length ``x``.
+
+    Arguments:
+        x: the window length, an int (0 or less gives an empty window).
+
+    Returns:
+        A 1-D tensor of ``x`` values in ``floatx()``: the symmetric window ``np.blackman`` gives.
+
+    Raises:
+        TypeError: when ``x`` is not an int.
+    """
     return _STATE.kernels['blackman'](x)
 
 
 def broadcast_to(x, shape):
-    """Broadcasts ``x`` to ``shape``."""
+    """Broadcasts ``x`` to ``shape``.
+
+    Arguments:
+        x: the input tensor.
+        shape: the target shape (a tuple of ints) ``x``'s shape broadcasts to.
+
+    Returns:
+        A tensor of ``shape`` and ``x``'s dtype.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['broadcast_to'], (x, shape,), {})
     return _STATE.kernels['broadcast_to'](x, shape)
@@ -849,14 +939,30 @@ def clip(x, x_min, x_max):
 
 
 def column_stack(xs):
-    """Joins 1-D tensors as the columns of a 2-D tensor (2-D inputs join along axis 1)."""
+    """Joins 1-D tensors as the columns of a 2-D tensor (2-D inputs join along axis 1).
+
+    Arguments:
+        xs: a list or tuple of tensors; once lower-rank inputs are raised in rank as described
+            above, their shapes must agree except along the joined axis.
+
+    Returns:
+        One tensor, the inputs one after the other, in their promoted dtype.
+    """
     if _any_special(xs):
         return _slow(_REGISTRY['column_stack'], (xs,), {})
     return _STATE.kernels['column_stack'](xs)
 
 
 def concatenate(xs, axis=0):
-    """Joins tensors along an existing axis."""
+    """Joins tensors along an existing axis.
+
+    Arguments:
+        xs: a list or tuple of tensors of the same rank whose shapes agree except along ``axis``.
+        axis: the axis to join along.
+
+    Returns:
+        One tensor, the inputs one after the other along ``axis``, in the inputs' promoted dtype.
+    """
     if _any_special(xs):
         return _slow(_REGISTRY['concatenate'], (xs, axis,), {})
     return _STATE.kernels['concatenate'](xs, axis)
@@ -865,6 +971,18 @@ def concatenate(xs, axis=0):
 def cond(pred, true_fn, false_fn):
     """``true_fn()`` if ``pred`` else ``false_fn()``; both must return the same structure of
     tensors (compiled backends trace both). Differentiable through the branch taken.
+
+    Arguments:
+        pred: a scalar boolean tensor (or a Python bool).
+        true_fn: a callable of no arguments, run when ``pred`` is true.
+        false_fn: a callable of no arguments, run when ``pred`` is false.
+
+    Returns:
+        What the branch taken returns.
+
+    Raises:
+        TypeError: when ``true_fn`` or ``false_fn`` is not callable, or ``pred`` has no concrete
+            value on a backend that runs ``cond`` in Python.
     """
     if isinstance(pred, _Special):
         return _slow(_REGISTRY['cond'], (pred, true_fn, false_fn,), {})
@@ -918,7 +1036,14 @@ def conv_transpose(inputs, kernel, strides=1, padding='valid', output_padding=No
 
 
 def copy(x):
-    """A copy of ``x``."""
+    """A copy of ``x``.
+
+    Arguments:
+        x: the input tensor (or array-like).
+
+    Returns:
+        A new tensor with ``x``'s values, shape and dtype.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['copy'], (x,), {})
     return _STATE.kernels['copy'](x)
@@ -1129,6 +1254,18 @@ def custom_gradient(f):
     ...         return x, lambda upstream: ops.clip(upstream, -1.0, 1.0)
     ...     b.value_and_grad(lambda x: ops.sum(clipped_identity(x) * 5.0))(np.ones(2))[1]
     array([1., 1.])
+
+    Arguments:
+        f: a callable taking positional tensors and returning ``(output, grad_fn)``, where
+            ``grad_fn(upstream)`` maps the cotangent of ``output`` to the cotangents of the
+            arguments.
+
+    Returns:
+        A function with ``f``'s arguments that returns ``output`` alone, its gradient given by
+        ``grad_fn``.
+
+    Raises:
+        TypeError: when ``f`` is not callable.
     """
     return _STATE.kernels['custom_gradient'](f)
 
@@ -1219,6 +1356,17 @@ def diagonal(x, offset=0, axis1=0, axis2=1):
 def diff(a, n=1, axis=-1):
     """The ``n``-th discrete difference along ``axis`` (``a[1:] - a[:-1]``, applied ``n`` times;
     for bools, ``a[1:] != a[:-1]``).
+
+    Arguments:
+        a: the input tensor.
+        n: how many times to take the difference (0 returns ``a`` unchanged).
+        axis: the axis to difference along.
+
+    Returns:
+        A tensor of ``a``'s dtype, ``n`` shorter along ``axis``.
+
+    Raises:
+        ValueError: when ``n`` is negative.
     """
     if isinstance(a, _Special):
         return _slow(_REGISTRY['diff'], (a, n, axis,), {})
@@ -1298,14 +1446,34 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
 
 
 def dsplit(x, indices_or_sections):
-    """Splits along axis 2 (``x`` at least 3-D) into equal sections or at indices."""
+    """Splits along axis 2 (``x`` at least 3-D) into equal sections or at indices.
+
+    Arguments:
+        x: a tensor of rank at least 3.
+        indices_or_sections: an int ``n`` (``n`` equal sections; the axis length must be a multiple
+            of ``n``) or a sorted list of indices along the axis to cut before.
+
+    Returns:
+        A list of tensors of ``x``'s dtype.
+
+    Raises:
+        ValueError: when ``x`` has fewer than 3 dimensions.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['dsplit'], (x, indices_or_sections,), {})
     return _STATE.kernels['dsplit'](x, indices_or_sections)
 
 
 def dstack(xs):
-    """Joins tensors depth-wise: along axis 2 (1-D ``(n,)`` as ``(1, n, 1)``, 2-D ``(m, n)`` as ``(m, n, 1)``)."""
+    """Joins tensors depth-wise: along axis 2 (1-D ``(n,)`` as ``(1, n, 1)``, 2-D ``(m, n)`` as ``(m, n, 1)``).
+
+    Arguments:
+        xs: a list or tuple of tensors; once lower-rank inputs are raised in rank as described
+            above, their shapes must agree except along the joined axis.
+
+    Returns:
+        One tensor, the inputs one after the other, in their promoted dtype.
+    """
     if _any_special(xs):
         return _slow(_REGISTRY['dstack'], (xs,), {})
     return _STATE.kernels['dstack'](xs)
@@ -1367,6 +1535,13 @@ def elu(x, alpha=1.0):
 def empty(shape, dtype=None):
     """A tensor of ``shape`` (``dtype`` defaults to floatx). dlx fills it with zeros: no backend
     exposes uninitialized memory, so results never depend on it.
+
+    Arguments:
+        shape: an int or a tuple of ints.
+        dtype: the result's dtype (``None``: ``floatx()``).
+
+    Returns:
+        A tensor of zeros of ``shape``.
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('empty', 'dtype', dtype)
@@ -1374,7 +1549,15 @@ def empty(shape, dtype=None):
 
 
 def empty_like(x, dtype=None):
-    """A tensor of ``x``'s shape (and by default dtype), filled with zeros (see ``empty``)."""
+    """A tensor of ``x``'s shape (and by default dtype), filled with zeros (see ``empty``).
+
+    Arguments:
+        x: the tensor whose shape (and dtype) the result takes.
+        dtype: the result's dtype (``None``: ``x``'s dtype).
+
+    Returns:
+        A tensor of zeros of ``x``'s shape.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('empty_like', 'dtype', dtype)
     if isinstance(x, _Special):
@@ -1475,7 +1658,16 @@ def exp2(x):
 
 
 def expand_dims(x, axis):
-    """Inserts length-1 axes at ``axis``."""
+    """Inserts length-1 axes at ``axis``.
+
+    Arguments:
+        x: the input tensor.
+        axis: an int or a tuple of ints: the positions the new axes take in the result
+            (negative values count from the result's last axis).
+
+    Returns:
+        ``x`` with a length-1 axis at each position of ``axis`` (same elements and dtype).
+    """
     if axis is not None and axis.__class__ is not int:
         _check_axis('expand_dims', 'axis', axis, None)
     if isinstance(x, _Special):
@@ -1539,7 +1731,17 @@ def extract_sequences(x, sequence_length, sequence_stride):
 
 
 def eye(N, M=None, k=0, dtype=None):
-    """A 2-D array with ones on the ``k``-th diagonal."""
+    """A 2-D array with ones on the ``k``-th diagonal.
+
+    Arguments:
+        N: the number of rows.
+        M: the number of columns (``None``: ``N``).
+        k: the diagonal: 0 the main one, positive above it, negative below it.
+        dtype: the result's dtype (``None``: ``floatx()``).
+
+    Returns:
+        An ``(N, M)`` tensor, ones on diagonal ``k`` and zeros elsewhere.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('eye', 'dtype', dtype)
     return _STATE.kernels['eye'](N, M, k, dtype)
@@ -1577,7 +1779,15 @@ def fft2(x):
 
 
 def flip(x, axis=None):
-    """Reverses the order of elements along ``axis`` (all axes if None)."""
+    """Reverses the order of elements along ``axis`` (all axes if None).
+
+    Arguments:
+        x: the input tensor.
+        axis: an int or a tuple of ints, the axes to reverse (``None``: all of them).
+
+    Returns:
+        The flipped tensor, of ``x``'s shape and dtype.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('flip', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special):
@@ -1586,14 +1796,34 @@ def flip(x, axis=None):
 
 
 def fliplr(x):
-    """Reverses axis 1 (left-right)."""
+    """Reverses axis 1 (left-right).
+
+    Arguments:
+        x: a tensor of rank at least 2.
+
+    Returns:
+        ``x`` with the order of axis 1 reversed (same shape and dtype).
+
+    Raises:
+        ValueError: when ``x`` has fewer than 2 dimensions.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['fliplr'], (x,), {})
     return _STATE.kernels['fliplr'](x)
 
 
 def flipud(x):
-    """Reverses axis 0 (up-down)."""
+    """Reverses axis 0 (up-down).
+
+    Arguments:
+        x: a tensor of rank at least 1.
+
+    Returns:
+        ``x`` with the order of axis 0 reversed (same shape and dtype).
+
+    Raises:
+        ValueError: when ``x`` is a scalar.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['flipud'], (x,), {})
     return _STATE.kernels['flipud'](x)
@@ -1690,6 +1920,18 @@ def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
 def fori_loop(lower, upper, body_fun, init_val):
     """``val = body_fun(i, val)`` for ``i`` in ``range(lower, upper)``, starting from
     ``init_val``. Differentiable when ``lower`` and ``upper`` are Python ints.
+
+    Arguments:
+        lower: the first value of ``i`` (an int).
+        upper: the bound of ``i`` (an int, excluded).
+        body_fun: a callable ``(i, val) -> val`` returning the new value in ``val``'s structure.
+        init_val: the starting value (a tensor or a pytree of tensors).
+
+    Returns:
+        The value after the last step (``init_val`` when ``upper <= lower``).
+
+    Raises:
+        TypeError: when ``body_fun`` is not callable.
     """
     if isinstance(init_val, _Special):
         return _slow(_REGISTRY['fori_loop'], (lower, upper, body_fun, init_val,), {})
@@ -1697,14 +1939,33 @@ def fori_loop(lower, upper, body_fun, init_val):
 
 
 def full(shape, fill_value, dtype=None):
-    """An array filled with ``fill_value`` (dtype from the value if not given)."""
+    """An array filled with ``fill_value`` (dtype from the value if not given).
+
+    Arguments:
+        shape: an int or a tuple of ints.
+        fill_value: the value of every element.
+        dtype: the result's dtype (``None``: the dtype of ``fill_value`` under the weak-type
+            rule: a Python int gives int32, a float ``floatx()``, a bool bool).
+
+    Returns:
+        A tensor of ``shape`` filled with ``fill_value``.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('full', 'dtype', dtype)
     return _STATE.kernels['full'](shape, fill_value, dtype)
 
 
 def full_like(x, fill_value, dtype=None):
-    """An array of ``fill_value`` with the shape (and by default the dtype) of ``x``."""
+    """An array of ``fill_value`` with the shape (and by default the dtype) of ``x``.
+
+    Arguments:
+        x: the tensor whose shape (and dtype) the result takes.
+        fill_value: the value of every element.
+        dtype: the result's dtype (``None``: ``x``'s dtype).
+
+    Returns:
+        A new tensor of ``x``'s shape.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('full_like', 'dtype', dtype)
     if isinstance(x, _Special):
@@ -1713,7 +1974,15 @@ def full_like(x, fill_value, dtype=None):
 
 
 def gather_nd(x, indices):
-    """Gathers slices of ``x`` at the index tuples in the last axis of ``indices``."""
+    """Gathers slices of ``x`` at the index tuples in the last axis of ``indices``.
+
+    Arguments:
+        x: the input tensor.
+        indices: an integer tensor whose last axis holds index tuples into ``x``'s leading axes.
+
+    Returns:
+        A tensor of ``x``'s dtype, of shape ``indices.shape[:-1] + x.shape[indices.shape[-1]:]``.
+    """
     if isinstance(x, _Special) or isinstance(indices, _Special):
         return _slow(_REGISTRY['gather_nd'], (x, indices,), {})
     return _STATE.kernels['gather_nd'](x, indices)
@@ -1759,6 +2028,18 @@ def gelu(x, approximate=True):
 def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     """``num`` values from ``start`` to ``stop`` evenly spaced on a log scale (a geometric
     sequence; negative bounds give negative values).
+
+    Arguments:
+        start: the first value (a nonzero number or array).
+        stop: the last value (included when ``endpoint`` is True), of ``start``'s sign.
+        num: the number of values.
+        endpoint: whether ``stop`` is the last value; if False the ``num`` values stop one ratio
+            step short of it.
+        dtype: the result's dtype (``None``: ``floatx()``).
+        axis: the axis of the result the values run along when ``start`` / ``stop`` are arrays.
+
+    Returns:
+        The values, as a tensor.
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('geomspace', 'dtype', dtype)
@@ -1766,14 +2047,31 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
 
 
 def get_item(x, key):
-    """``x[key]`` for a static key of ints, slices, ``None`` and ``Ellipsis``."""
+    """``x[key]`` for a static key of ints, slices, ``None`` and ``Ellipsis``.
+
+    Arguments:
+        x: the input tensor.
+        key: the index: an int, a slice, ``None``, ``Ellipsis``, or a tuple (or list) of these.
+
+    Returns:
+        ``x[key]``, of ``x``'s dtype.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['get_item'], (x, key,), {})
     return _STATE.kernels['get_item'](x, key)
 
 
 def get_item_grad(g, x, key):
-    """The cotangent of ``get_item`` w.r.t. ``x``: zeros with ``g`` added at ``key``."""
+    """The cotangent of ``get_item`` w.r.t. ``x``: zeros with ``g`` added at ``key``.
+
+    Arguments:
+        g: the cotangent of ``get_item``'s output.
+        x: the tensor ``get_item`` indexed (its shape is the result's shape).
+        key: the key ``get_item`` was called with.
+
+    Returns:
+        A tensor of ``x``'s shape and ``g``'s dtype.
+    """
     if isinstance(g, _Special) or isinstance(x, _Special):
         return _slow(_REGISTRY['get_item_grad'], (g, x, key,), {})
     return _STATE.kernels['get_item_grad'](g, x, key)
@@ -1823,12 +2121,32 @@ def greater_equal(x1, x2):
 
 
 def hamming(x):
-    """The Hamming window of length ``x``."""
+    """The Hamming window of length ``x``.
+
+    Arguments:
+        x: the window length, an int (0 or less gives an empty window).
+
+    Returns:
+        A 1-D tensor of ``x`` values in ``floatx()``: the symmetric window ``np.hamming`` gives.
+
+    Raises:
+        TypeError: when ``x`` is not an int.
+    """
     return _STATE.kernels['hamming'](x)
 
 
 def hanning(x):
-    """The Hann window of length ``x``."""
+    """The Hann window of length ``x``.
+
+    Arguments:
+        x: the window length, an int (0 or less gives an empty window).
+
+    Returns:
+        A 1-D tensor of ``x`` values in ``floatx()``: the symmetric window ``np.hanning`` gives.
+
+    Raises:
+        TypeError: when ``x`` is not an int.
+    """
     return _STATE.kernels['hanning'](x)
 
 
@@ -1908,14 +2226,34 @@ def histogram(x, bins=10, range=None):
 
 
 def hsplit(x, indices_or_sections):
-    """Splits along axis 1 (axis 0 for 1-D ``x``) into equal sections or at indices; returns a list."""
+    """Splits along axis 1 (axis 0 for 1-D ``x``) into equal sections or at indices; returns a list.
+
+    Arguments:
+        x: a tensor of rank at least 1.
+        indices_or_sections: an int ``n`` (``n`` equal sections; the axis length must be a multiple
+            of ``n``) or a sorted list of indices along the axis to cut before.
+
+    Returns:
+        A list of tensors of ``x``'s dtype.
+
+    Raises:
+        ValueError: when ``x`` has fewer than 1 dimension.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hsplit'], (x, indices_or_sections,), {})
     return _STATE.kernels['hsplit'](x, indices_or_sections)
 
 
 def hstack(xs):
-    """Joins tensors horizontally: along axis 1 (axis 0 for 1-D inputs)."""
+    """Joins tensors horizontally: along axis 1 (axis 0 for 1-D inputs).
+
+    Arguments:
+        xs: a list or tuple of tensors; once lower-rank inputs are raised in rank as described
+            above, their shapes must agree except along the joined axis.
+
+    Returns:
+        One tensor, the inputs one after the other, in their promoted dtype.
+    """
     if _any_special(xs):
         return _slow(_REGISTRY['hstack'], (xs,), {})
     return _STATE.kernels['hstack'](xs)
@@ -1962,7 +2300,15 @@ def i0(x):
 
 
 def identity(n, dtype=None):
-    """The ``n`` x ``n`` identity matrix (``dtype`` defaults to floatx)."""
+    """The ``n`` x ``n`` identity matrix (``dtype`` defaults to floatx).
+
+    Arguments:
+        n: the number of rows and columns.
+        dtype: the result's dtype (``None``: ``floatx()``).
+
+    Returns:
+        An ``(n, n)`` tensor, ones on the diagonal and zeros elsewhere.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('identity', 'dtype', dtype)
     return _STATE.kernels['identity'](n, dtype)
@@ -2155,7 +2501,18 @@ def istft(x, sequence_length, sequence_stride, fft_length, length=None, window='
 
 
 def kaiser(x, beta):
-    """The Kaiser window of length ``x`` with shape parameter ``beta``."""
+    """The Kaiser window of length ``x`` with shape parameter ``beta``.
+
+    Arguments:
+        x: the window length, an int (0 or less gives an empty window).
+        beta: the shape parameter, a float (0 gives a rectangular window; larger values narrow it).
+
+    Returns:
+        A 1-D tensor of ``x`` values in ``floatx()``: the symmetric window ``np.kaiser`` gives.
+
+    Raises:
+        TypeError: when ``x`` is not an int.
+    """
     return _STATE.kernels['kaiser'](x, beta)
 
 
@@ -2276,6 +2633,19 @@ def less_equal(x1, x2):
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
     """``num`` evenly spaced values from ``start`` to ``stop`` (numbers or arrays, broadcast; the
     samples run along ``axis`` of the result). With ``retstep`` returns ``(samples, step)``.
+
+    Arguments:
+        start: the first value (a number or an array).
+        stop: the last value (included when ``endpoint`` is True), broadcast against ``start``.
+        num: the number of samples.
+        endpoint: whether ``stop`` is the last sample; if False the ``num`` samples stop one
+            step short of it.
+        retstep: whether to return the spacing too.
+        dtype: the result's dtype (``None``: ``floatx()``).
+        axis: the axis of the result the samples run along when ``start`` / ``stop`` are arrays.
+
+    Returns:
+        The samples; with ``retstep=True``, the pair ``(samples, step)``.
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('linspace', 'dtype', dtype)
@@ -2459,7 +2829,20 @@ def logical_xor(x1, x2):
 
 
 def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
-    """``base ** linspace(start, stop, num)``: ``num`` values evenly spaced on a log scale."""
+    """``base ** linspace(start, stop, num)``: ``num`` values evenly spaced on a log scale.
+
+    Arguments:
+        start: the exponent of the first value (a number or an array).
+        stop: the exponent of the last value (included when ``endpoint`` is True).
+        num: the number of values.
+        endpoint: whether ``base ** stop`` is the last value.
+        base: the base of the powers.
+        dtype: the result's dtype (``None``: ``floatx()``).
+        axis: the axis of the result the values run along when ``start`` / ``stop`` are arrays.
+
+    Returns:
+        The values, as a tensor.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('logspace', 'dtype', dtype)
     return _STATE.kernels['logspace'](start, stop, num, endpoint, base, dtype, axis)
@@ -2515,6 +2898,17 @@ def lu_factor(x):
 def map(f, xs):
     """``f`` applied to each slice of ``xs`` (a pytree) along its leading axis, the results
     stacked (a sequential loop: one call per slice).
+
+    Arguments:
+        f: a callable taking one slice of ``xs`` (in ``xs``'s structure).
+        xs: a tensor or a pytree of tensors sharing their leading length.
+
+    Returns:
+        ``f``'s results for every slice, stacked on a new leading axis (in ``f``'s output
+        structure).
+
+    Raises:
+        TypeError: when ``f`` is not callable.
     """
     if isinstance(xs, _Special):
         return _slow(_REGISTRY['map'], (f, xs,), {})
@@ -2667,6 +3061,18 @@ def median(x, axis=None, keepdims=False):
 def meshgrid(*x, indexing='xy'):
     """Coordinate grids from 1-D coordinate vectors (``indexing='xy'``: Cartesian, the first two
     axes swapped; ``'ij'``: matrix indexing); returns a list, each in its input's dtype.
+
+    Arguments:
+        *x: the 1-D coordinate tensors, one per grid axis.
+        indexing: ``"xy"`` (grids of shape ``(len(x[1]), len(x[0]), ...)``) or ``"ij"`` (grids
+            of shape ``(len(x[0]), len(x[1]), ...)``).
+
+    Returns:
+        A list of ``len(x)`` tensors of the same shape; the ``i``-th holds ``x[i]``'s values
+        repeated along the other axes.
+
+    Raises:
+        ValueError: for an ``indexing`` other than ``"xy"`` or ``"ij"``.
     """
     if _any_special(x):
         return _slow(_REGISTRY['meshgrid'], (*x,), {'indexing': indexing})
@@ -2749,7 +3155,16 @@ def moments(x, axes, keepdims=False, synchronized=False):
 
 
 def moveaxis(x, source, destination):
-    """Moves axes to new positions; the others keep their order."""
+    """Moves axes to new positions; the others keep their order.
+
+    Arguments:
+        x: the input tensor.
+        source: an int or a sequence of ints, the axes to move.
+        destination: their positions in the result (as many as in ``source``).
+
+    Returns:
+        ``x`` with its axes reordered (same dtype).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['moveaxis'], (x, source, destination,), {})
     return _STATE.kernels['moveaxis'](x, source, destination)
@@ -3270,6 +3685,19 @@ def not_equal(x1, x2):
 def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     """One-hot encodes integer ``x`` (out-of-range values give all zeros). ``sparse=True`` (a
     sparse result in Keras) raises: dlx tensors are dense.
+
+    Arguments:
+        x: an integer tensor of class indices.
+        num_classes: the number of classes (the length of the new axis).
+        axis: where the new class axis goes in the result.
+        dtype: the result's dtype (``None``: ``floatx()``).
+        sparse: must be False.
+
+    Returns:
+        A tensor of rank ``x.ndim + 1``: 1 where the class axis position equals the index, else 0.
+
+    Raises:
+        ValueError: for ``sparse=True``.
     """
     if axis is not None and axis.__class__ is not int:
         _check_axis('one_hot', 'axis', axis, None)
@@ -3281,14 +3709,30 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
 
 
 def ones(shape, dtype=None):
-    """An array of ones (``dtype`` defaults to floatx)."""
+    """An array of ones (``dtype`` defaults to floatx).
+
+    Arguments:
+        shape: an int or a tuple of ints.
+        dtype: the result's dtype (``None``: ``floatx()``).
+
+    Returns:
+        A tensor of ones of ``shape``.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('ones', 'dtype', dtype)
     return _STATE.kernels['ones'](shape, dtype)
 
 
 def ones_like(x, dtype=None):
-    """An array of 1 with the shape (and by default the dtype) of ``x``."""
+    """An array of 1s with the shape (and by default the dtype) of ``x``.
+
+    Arguments:
+        x: the tensor whose shape (and dtype) the result takes.
+        dtype: the result's dtype (``None``: ``x``'s dtype).
+
+    Returns:
+        A new tensor of ``x``'s shape filled with 1s.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('ones_like', 'dtype', dtype)
     if isinstance(x, _Special):
@@ -3304,7 +3748,24 @@ def outer(x1, x2):
 
 
 def pad(x, pad_width, mode='constant', constant_values=None):
-    """Pads with ``constant_values`` (``mode='constant'``), or ``'reflect'`` / ``'symmetric'``."""
+    """Pads with ``constant_values`` (``mode='constant'``), or ``'reflect'`` / ``'symmetric'``.
+
+    Arguments:
+        x: the input tensor.
+        pad_width: how much to add before and after each axis: one ``(before, after)`` pair per
+            axis, a single pair used for every axis, or an int used everywhere.
+        mode: ``"constant"`` (fill with ``constant_values``), ``"reflect"`` (mirror the values,
+            not repeating the edge) or ``"symmetric"`` (mirror the values, repeating the edge).
+        constant_values: the fill value for ``mode="constant"`` (``None``: 0); must be ``None``
+            for the other modes.
+
+    Returns:
+        The padded tensor, of ``x``'s dtype.
+
+    Raises:
+        ValueError: for another ``mode``, or ``constant_values`` given with a mode other than
+            ``"constant"``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['pad'], (x, pad_width, mode, constant_values,), {})
     return _STATE.kernels['pad'](x, pad_width, mode, constant_values)
@@ -3530,6 +3991,21 @@ def random_beta(seed, shape, alpha, beta, dtype=None):
     """Beta(``alpha``, ``beta``) samples: ``X / (X + Y)`` of independent gamma samples (rows 0 and
     1 of a ``(2, *shape)`` gamma draw), computed as ``sigmoid(log X - log Y)`` so tiny parameters
     neither underflow nor divide 0 by 0.
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        shape: the result's shape (a tuple of ints).
+        alpha: the first shape parameter, positive (a number or a tensor broadcastable to ``shape``).
+        beta: the second shape parameter, positive (likewise).
+        dtype: a float dtype (``None``: ``floatx()``).
+
+    Returns:
+        A tensor of ``shape`` and ``dtype`` with values in ``[0, 1]``.
+
+    Raises:
+        ValueError: when a known ``alpha`` or ``beta`` is not positive, ``dtype`` is not a float
+            dtype, or ``seed`` does not have shape ``(2,)``.
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_beta', 'dtype', dtype)
@@ -3541,6 +4017,22 @@ def random_beta(seed, shape, alpha, beta, dtype=None):
 def random_binomial(seed, shape, counts, probabilities, dtype=None):
     """Binomial(``counts``, ``probabilities``) samples as floats (the number of successes in
     ``counts`` trials); both broadcast to ``shape``. Work grows with log2 of the largest count.
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        shape: the result's shape (a tuple of ints).
+        counts: the number of trials, non-negative whole numbers (a number or a tensor).
+        probabilities: the success probability of each trial, in ``[0, 1]`` (a number or a tensor).
+        dtype: a float dtype (``None``: ``floatx()``).
+
+    Returns:
+        A tensor of ``shape`` and ``dtype`` holding whole numbers.
+
+    Raises:
+        ValueError: when known ``counts`` are negative or fractional, known ``probabilities``
+            lie outside ``[0, 1]``, ``dtype`` is not a float dtype, or ``seed`` does not have
+            shape ``(2,)``.
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_binomial', 'dtype', dtype)
@@ -3550,14 +4042,40 @@ def random_binomial(seed, shape, counts, probabilities, dtype=None):
 
 
 def random_bits(seed, shape):
-    """Threefry-2x32 random bits of ``shape`` (uint32) from a ``(2,)`` uint32 ``seed``."""
+    """Threefry-2x32 random bits of ``shape`` (uint32) from a ``(2,)`` uint32 ``seed``.
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        shape: the result's shape (a tuple of ints).
+
+    Returns:
+        A uint32 tensor of ``shape``.
+
+    Raises:
+        ValueError: when ``seed`` does not have shape ``(2,)``.
+    """
     if isinstance(seed, _Special):
         return _slow(_REGISTRY['random_bits'], (seed, shape,), {})
     return _STATE.kernels['random_bits'](seed, shape)
 
 
 def random_categorical(seed, logits, num_samples, dtype='int32'):
-    """``num_samples`` class indices per row of ``logits`` (Gumbel-max)."""
+    """``num_samples`` class indices per row of ``logits`` (Gumbel-max).
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        logits: a ``(batch, num_classes)`` tensor of unnormalized log-probabilities.
+        num_samples: how many indices to draw per row.
+        dtype: the result's integer dtype.
+
+    Returns:
+        A ``(batch, num_samples)`` tensor of class indices in ``[0, num_classes)``.
+
+    Raises:
+        ValueError: when ``seed`` does not have shape ``(2,)``.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_categorical', 'dtype', dtype)
     if isinstance(seed, _Special) or isinstance(logits, _Special):
@@ -3566,7 +4084,22 @@ def random_categorical(seed, logits, num_samples, dtype='int32'):
 
 
 def random_dropout(seed, inputs, rate, noise_shape=None):
-    """Zeroes entries with probability ``rate`` and scales the rest by ``1 / (1 - rate)``."""
+    """Zeroes entries with probability ``rate`` and scales the rest by ``1 / (1 - rate)``.
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        inputs: the tensor to drop entries of.
+        rate: the probability of zeroing an entry, in ``[0, 1)``.
+        noise_shape: the shape of the keep/drop mask, broadcast against ``inputs`` (``None``:
+            ``inputs``'s shape; a ``None`` entry takes ``inputs``'s length on that axis).
+
+    Returns:
+        A tensor of ``inputs``'s shape and dtype.
+
+    Raises:
+        ValueError: when ``rate`` is outside ``[0, 1)``, or ``seed`` does not have shape ``(2,)``.
+    """
     if isinstance(seed, _Special) or isinstance(inputs, _Special):
         return _slow(_REGISTRY['random_dropout'], (seed, inputs, rate, noise_shape,), {})
     return _STATE.kernels['random_dropout'](seed, inputs, rate, noise_shape)
@@ -3575,6 +4108,20 @@ def random_dropout(seed, inputs, rate, noise_shape=None):
 def random_gamma(seed, shape, alpha, dtype=None):
     """Gamma(``alpha``, scale 1) samples (Marsaglia-Tsang rejection with a fixed number of
     proposals per element, see the module's notes); ``alpha`` broadcasts to ``shape``.
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        shape: the result's shape (a tuple of ints).
+        alpha: the shape parameter, positive (a number or a tensor broadcastable to ``shape``).
+        dtype: a float dtype (``None``: ``floatx()``).
+
+    Returns:
+        A tensor of ``shape`` and ``dtype``.
+
+    Raises:
+        ValueError: when a known ``alpha`` is not positive, ``dtype`` is not a float dtype, or
+            ``seed`` does not have shape ``(2,)``.
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_gamma', 'dtype', dtype)
@@ -3584,7 +4131,22 @@ def random_gamma(seed, shape, alpha, dtype=None):
 
 
 def random_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
-    """Normal samples (inverse-CDF transform of uniform bits)."""
+    """Normal samples (inverse-CDF transform of uniform bits).
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        shape: the result's shape (a tuple of ints).
+        mean: the mean of the distribution.
+        stddev: its standard deviation.
+        dtype: a float dtype (``None``: ``floatx()``).
+
+    Returns:
+        A tensor of ``shape`` and ``dtype``.
+
+    Raises:
+        ValueError: when ``seed`` does not have shape ``(2,)``, or ``dtype`` is not a float dtype.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_normal', 'dtype', dtype)
     if isinstance(seed, _Special):
@@ -3593,7 +4155,24 @@ def random_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
 
 
 def random_randint(seed, shape, minval, maxval, dtype='int32'):
-    """Integers in ``[minval, maxval)``."""
+    """Integers in ``[minval, maxval)``.
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        shape: the result's shape (a tuple of ints).
+        minval: the lowest value (an int, included).
+        maxval: the bound (an int, excluded); must be greater than ``minval``.
+        dtype: the result's integer dtype.
+
+    Returns:
+        A tensor of ``shape`` and ``dtype``: ``minval`` plus the random bits modulo
+        ``maxval - minval`` (a bias below ``(maxval - minval) / 2**32``).
+
+    Raises:
+        ValueError: when ``maxval`` is not greater than ``minval``, or ``seed`` does not have
+            shape ``(2,)``.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_randint', 'dtype', dtype)
     if isinstance(seed, _Special):
@@ -3602,7 +4181,20 @@ def random_randint(seed, shape, minval, maxval, dtype='int32'):
 
 
 def random_shuffle(seed, x, axis=0):
-    """A random permutation of ``x`` along ``axis``."""
+    """A random permutation of ``x`` along ``axis``.
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        x: the tensor to shuffle.
+        axis: the axis whose slices are permuted.
+
+    Returns:
+        A tensor of ``x``'s shape and dtype.
+
+    Raises:
+        ValueError: when ``seed`` does not have shape ``(2,)``.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('random_shuffle', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(seed, _Special) or isinstance(x, _Special):
@@ -3611,7 +4203,22 @@ def random_shuffle(seed, x, axis=0):
 
 
 def random_truncated_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
-    """Normal samples cut at two standard deviations."""
+    """Normal samples cut at two standard deviations.
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        shape: the result's shape (a tuple of ints).
+        mean: the mean of the normal distribution before the cut.
+        stddev: its standard deviation; samples lie within ``2 * stddev`` of ``mean``.
+        dtype: a float dtype (``None``: ``floatx()``).
+
+    Returns:
+        A tensor of ``shape`` and ``dtype``.
+
+    Raises:
+        ValueError: when ``seed`` does not have shape ``(2,)``, or ``dtype`` is not a float dtype.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_truncated_normal', 'dtype', dtype)
     if isinstance(seed, _Special):
@@ -3620,7 +4227,23 @@ def random_truncated_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
 
 
 def random_uniform(seed, shape, minval=0.0, maxval=1.0, dtype=None):
-    """Uniform samples in ``[minval, maxval)``."""
+    """Uniform samples in ``[minval, maxval)``.
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        shape: the result's shape (a tuple of ints).
+        minval: the lower bound (included).
+        maxval: the upper bound (excluded).
+        dtype: a float dtype (``None``: ``floatx()``); the samples come from a float32 grid
+            (23 random mantissa bits) in every dtype.
+
+    Returns:
+        A tensor of ``shape`` and ``dtype``.
+
+    Raises:
+        ValueError: when ``seed`` does not have shape ``(2,)``, or ``dtype`` is not a float dtype.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_uniform', 'dtype', dtype)
     if isinstance(seed, _Special):
@@ -3629,7 +4252,14 @@ def random_uniform(seed, shape, minval=0.0, maxval=1.0, dtype=None):
 
 
 def ravel(x):
-    """The flattened array."""
+    """The flattened array.
+
+    Arguments:
+        x: the input tensor.
+
+    Returns:
+        A 1-D tensor of ``x``'s elements in row-major order (same dtype).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['ravel'], (x,), {})
     return _STATE.kernels['ravel'](x)
@@ -3646,6 +4276,20 @@ def rearrange(tensor, pattern, **axes_lengths):
     """Rearranges axes with an einops pattern: ``"b (h w) c -> b h w c"`` splits, ``(...)``
     merges, reordering names transposes, ``...`` stands for the remaining axes, ``1``/``()`` add or
     drop unit axes; sizes that cannot be inferred are keyword arguments (``h=3``).
+
+    Arguments:
+        tensor: the input tensor.
+        pattern: ``"left -> right"``: each side names the axes (one name per axis, parenthesized
+            groups for merged axes); both sides hold the same names.
+        **axes_lengths: the lengths of axes the pattern splits that cannot be inferred from the
+            input's shape, as positive ints (``h=3``).
+
+    Returns:
+        A tensor of ``tensor``'s elements and dtype in the pattern's right-hand layout.
+
+    Raises:
+        ValueError: when the pattern is malformed, its two sides name different axes, it does
+            not fit ``tensor``'s shape, or an axis length is missing or not a positive int.
     """
     if isinstance(tensor, _Special):
         return _slow(_REGISTRY['rearrange'], (tensor, pattern,), {**axes_lengths})
@@ -3699,7 +4343,17 @@ def relu6(x):
 
 
 def repeat(x, repeats, axis=None):
-    """Repeats each element ``repeats`` times along ``axis`` (flattened if None)."""
+    """Repeats each element ``repeats`` times along ``axis`` (flattened if None).
+
+    Arguments:
+        x: the input tensor.
+        repeats: an int (every element the same number of times) or a sequence of counts, one
+            per element along ``axis``.
+        axis: the axis to repeat along (``None``: the flattened ``x``, giving a 1-D result).
+
+    Returns:
+        The repeated tensor, of ``x``'s dtype.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('repeat', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special):
@@ -3708,7 +4362,16 @@ def repeat(x, repeats, axis=None):
 
 
 def reshape(x, newshape):
-    """Gives ``x`` a new shape (one dimension may be -1)."""
+    """Gives ``x`` a new shape (one dimension may be -1).
+
+    Arguments:
+        x: the input tensor.
+        newshape: the new shape, an int or a tuple of ints whose product is ``x``'s size; one
+            entry may be -1, inferred from the size and the other entries.
+
+    Returns:
+        A tensor with ``x``'s elements, in row-major order, and dtype, in shape ``newshape``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['reshape'], (x, newshape,), {})
     return _STATE.kernels['reshape'](x, newshape)
@@ -3809,7 +4472,17 @@ def rmsprop_update(variable, gradient, v, learning_rate, rho=0.9, epsilon=1e-07)
 
 
 def roll(x, shift, axis=None):
-    """Rolls elements along ``axis`` (the flattened array if None)."""
+    """Rolls elements along ``axis`` (the flattened array if None).
+
+    Arguments:
+        x: the input tensor.
+        shift: an int, or a tuple of ints (one per axis of ``axis``): how many places the
+            elements move towards higher indices; those that leave at the end come back at the start.
+        axis: an int or a tuple of ints (``None``: roll the flattened ``x``, then restore its shape).
+
+    Returns:
+        The rolled tensor, of ``x``'s shape and dtype.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('roll', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special):
@@ -3818,7 +4491,19 @@ def roll(x, shift, axis=None):
 
 
 def rot90(array, k=1, axes=(0, 1)):
-    """Rotates by 90 degrees ``k`` times in the plane of ``axes`` (from the first towards the second)."""
+    """Rotates by 90 degrees ``k`` times in the plane of ``axes`` (from the first towards the second).
+
+    Arguments:
+        array: a tensor of rank at least 2.
+        k: the number of quarter turns (any int; negative turns the other way).
+        axes: the two different axes spanning the plane of rotation.
+
+    Returns:
+        The rotated tensor, of ``array``'s dtype (its two ``axes`` lengths swapped for odd ``k``).
+
+    Raises:
+        ValueError: when ``axes`` is not two different axes.
+    """
     if isinstance(array, _Special):
         return _slow(_REGISTRY['rot90'], (array, k, axes,), {})
     return _STATE.kernels['rot90'](array, k, axes)
@@ -3890,6 +4575,28 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     steps with ``x = None``), from ``carry = init``; returns ``(carry, ys)`` with the ``y``
     stacked on a new leading axis. ``reverse`` scans from the end (``ys`` keep their positions);
     ``unroll`` is how many steps a compiled loop runs per iteration (a hint).
+
+    Arguments:
+        f: a callable ``(carry, x) -> (carry, y)``; the new carry keeps ``init``'s structure,
+            shapes and dtypes, and ``y`` may be ``None``.
+        init: the initial carry (a tensor or a pytree of tensors).
+        xs: a pytree of tensors sharing their leading length, scanned along it (``None``: ``f``
+            gets ``x = None`` for ``length`` steps).
+        length: the number of steps (``None``: the leading length of ``xs``; if both are given
+            they must agree).
+        reverse: whether to scan from the last step to the first.
+        unroll: a positive int or a bool: how many steps a compiled loop runs per iteration (a
+            performance hint; results do not depend on it).
+
+    Returns:
+        A pair ``(carry, ys)``: the final carry and the ``y`` of every step stacked on a new
+        leading axis (a pytree like ``y``).
+
+    Raises:
+        TypeError: when ``f`` is not callable.
+        ValueError: when ``unroll`` is not a positive int or a bool, neither ``xs`` nor
+            ``length`` gives the number of steps, or the leading lengths of ``xs`` disagree with
+            each other or with ``length``.
     """
     if isinstance(init, _Special) or isinstance(xs, _Special):
         return _slow(_REGISTRY['scan'], (f, init, xs, length, reverse, unroll,), {})
@@ -3899,6 +4606,15 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
 def scatter(indices, values, shape):
     """A zero tensor of ``shape`` with ``values`` added at ``indices`` (the last axis of
     ``indices`` indexes the leading axes; repeated indices accumulate); ``values``' dtype.
+
+    Arguments:
+        indices: an integer tensor of rank at least 1 whose last axis holds index tuples into
+            the leading axes of the result.
+        values: the values to add, of shape ``indices.shape[:-1] + shape[indices.shape[-1]:]``.
+        shape: the result's shape (a sequence of ints).
+
+    Returns:
+        A tensor of ``shape`` in ``values``'s dtype.
     """
     if isinstance(indices, _Special) or isinstance(values, _Special):
         return _slow(_REGISTRY['scatter'], (indices, values, shape,), {})
@@ -3908,6 +4624,14 @@ def scatter(indices, values, shape):
 def scatter_add(x, indices, updates):
     """``x`` with ``updates`` added at ``indices`` (last axis of indices indexes x's leading
     axes; repeated indices accumulate).
+
+    Arguments:
+        x: the tensor to add into.
+        indices: an integer tensor whose last axis holds index tuples into ``x``'s leading axes.
+        updates: the values to add, of shape ``indices.shape[:-1] + x.shape[indices.shape[-1]:]``.
+
+    Returns:
+        A new tensor of ``x``'s shape in the promoted dtype of ``x`` and ``updates``.
     """
     if isinstance(x, _Special) or isinstance(indices, _Special) or isinstance(updates, _Special):
         return _slow(_REGISTRY['scatter_add'], (x, indices, updates,), {})
@@ -3919,6 +4643,20 @@ def scatter_update(inputs, indices, updates, reduction=None):
     leading axes), in ``inputs``' dtype. ``reduction``: None replaces (indices should be unique:
     which of several updates to one place wins is the backend's), "add", "max", "min" or "mul"
     combine every update with the value there.
+
+    Arguments:
+        inputs: the tensor to update (it is not modified).
+        indices: an integer tensor of rank at least 1 whose last axis holds index tuples into
+            ``inputs``'s leading axes.
+        updates: the new values, of shape
+            ``indices.shape[:-1] + inputs.shape[indices.shape[-1]:]``; cast to ``inputs``'s dtype.
+        reduction: ``None`` (replace), ``"add"``, ``"max"``, ``"min"`` or ``"mul"``.
+
+    Returns:
+        A new tensor of ``inputs``'s shape and dtype.
+
+    Raises:
+        ValueError: for another ``reduction``.
     """
     if isinstance(inputs, _Special) or isinstance(indices, _Special) or isinstance(updates, _Special):
         return _slow(_REGISTRY['scatter_update'], (inputs, indices, updates, reduction,), {})
@@ -4050,6 +4788,18 @@ def segment_sum(data, segment_ids, num_segments=None, sorted=False):
 def select(condlist, choicelist, default=0):
     """Per element, the entry of ``choicelist`` for the first true condition of ``condlist``
     (``default`` where none holds).
+
+    Arguments:
+        condlist: a non-empty list of boolean tensors.
+        choicelist: a list of tensors, as many as ``condlist``; all broadcast together.
+        default: the value where no condition holds (a scalar or a broadcastable tensor).
+
+    Returns:
+        A tensor of the broadcast shape, in the dtype of ``choicelist``'s entries promoted with
+        ``default``.
+
+    Raises:
+        ValueError: when the two lists differ in length or are empty.
     """
     if _any_special(condlist) or _any_special(choicelist):
         return _slow(_REGISTRY['select'], (condlist, choicelist, default,), {})
@@ -4185,14 +4935,33 @@ def sinh(x):
 
 
 def slice(inputs, start_indices, shape):
-    """The block of ``shape`` starting at ``start_indices``."""
+    """The block of ``shape`` starting at ``start_indices``.
+
+    Arguments:
+        inputs: the input tensor.
+        start_indices: one start index per axis of ``inputs`` (ints or scalar tensors).
+        shape: the block's length along each axis.
+
+    Returns:
+        The block ``inputs[s0:s0 + n0, s1:s1 + n1, ...]``, of ``inputs``'s dtype.
+    """
     if isinstance(inputs, _Special):
         return _slow(_REGISTRY['slice'], (inputs, start_indices, shape,), {})
     return _STATE.kernels['slice'](inputs, start_indices, shape)
 
 
 def slice_update(inputs, start_indices, updates):
-    """A copy of ``inputs`` with the block at ``start_indices`` replaced by ``updates``."""
+    """A copy of ``inputs`` with the block at ``start_indices`` replaced by ``updates``.
+
+    Arguments:
+        inputs: the input tensor.
+        start_indices: one start index per axis of ``inputs`` (ints or scalar tensors).
+        updates: the new values of the block, a tensor of ``inputs``'s rank; its shape is the
+            block's shape.
+
+    Returns:
+        A new tensor in the promoted dtype of ``inputs`` and ``updates``; ``inputs`` is unchanged.
+    """
     if isinstance(inputs, _Special) or isinstance(updates, _Special):
         return _slow(_REGISTRY['slice_update'], (inputs, start_indices, updates,), {})
     return _STATE.kernels['slice_update'](inputs, start_indices, updates)
@@ -4264,7 +5033,15 @@ def solve_triangular(a, b, lower=False):
 
 
 def sort(x, axis=-1):
-    """Sorted copy along ``axis`` (ascending)."""
+    """Sorted copy along ``axis`` (ascending).
+
+    Arguments:
+        x: the input tensor.
+        axis: the axis to sort along.
+
+    Returns:
+        A tensor of ``x``'s shape and dtype, sorted in ascending order along ``axis``.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('sort', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special):
@@ -4316,7 +5093,17 @@ def sparsemax(x, axis=-1):
 
 
 def split(x, indices_or_sections, axis=0):
-    """Splits into equal sections or at indices along ``axis``; returns a list."""
+    """Splits into equal sections or at indices along ``axis``; returns a list.
+
+    Arguments:
+        x: the input tensor.
+        indices_or_sections: an int ``n`` (``n`` equal sections; the length of ``axis`` must be a
+            multiple of ``n``) or a sorted list of indices along ``axis`` to cut before.
+        axis: the axis to split.
+
+    Returns:
+        A list of tensors of ``x``'s dtype.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('split', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special):
@@ -4363,7 +5150,18 @@ def squareplus(x, b=4):
 
 
 def squeeze(x, axis=None):
-    """Removes length-1 axes (only ``axis`` if given; it must have length 1)."""
+    """Removes length-1 axes (only ``axis`` if given; it must have length 1).
+
+    Arguments:
+        x: the input tensor.
+        axis: an int or a tuple of ints: the axes to remove (``None``: every axis of length 1).
+
+    Returns:
+        ``x`` without those axes (same elements and dtype).
+
+    Raises:
+        ValueError: when an axis named in ``axis`` does not have length 1, or is out of range.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('squeeze', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special):
@@ -4384,7 +5182,16 @@ def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01,
 
 
 def stack(x, axis=0):
-    """Joins same-shaped tensors along a new axis."""
+    """Joins same-shaped tensors along a new axis.
+
+    Arguments:
+        x: a list or tuple of tensors, all of the same shape.
+        axis: the position of the new axis in the result.
+
+    Returns:
+        A tensor of rank one more than the inputs', ``len(x)`` long along ``axis``, in the inputs'
+        promoted dtype.
+    """
     if _any_special(x):
         return _slow(_REGISTRY['stack'], (x, axis,), {})
     return _STATE.kernels['stack'](x, axis)
@@ -4499,7 +5306,15 @@ def svd(x, full_matrices=True, compute_uv=True):
 
 
 def swapaxes(x, axis1, axis2):
-    """Interchanges two axes."""
+    """Interchanges two axes.
+
+    Arguments:
+        x: the input tensor.
+        axis1, axis2: the two axes to swap.
+
+    Returns:
+        ``x`` with those two axes swapped (same dtype).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['swapaxes'], (x, axis1, axis2,), {})
     return _STATE.kernels['swapaxes'](x, axis1, axis2)
@@ -4515,6 +5330,19 @@ def swish(x):
 def switch(index, branches, *operands):
     """``branches[index](*operands)``, ``index`` clipped to ``[0, len(branches) - 1]``;
     every branch must return the same structure.
+
+    Arguments:
+        index: a scalar integer tensor (or an int) choosing the branch.
+        branches: a non-empty sequence of callables, each taking ``*operands``.
+        *operands: the arguments passed to the chosen branch.
+
+    Returns:
+        What the chosen branch returns.
+
+    Raises:
+        ValueError: when ``branches`` is empty.
+        TypeError: when a branch is not callable, or ``index`` has no concrete value on a
+            backend that runs ``switch`` in Python.
     """
     if isinstance(index, _Special) or _any_special(operands):
         return _slow(_REGISTRY['switch'], (index, branches, *operands,), {})
@@ -4524,6 +5352,16 @@ def switch(index, branches, *operands):
 def take(x, indices, axis=None):
     """Gathers entries of ``x`` at ``indices`` along ``axis`` (the flattened array if None).
     Negative indices count from the end.
+
+    Arguments:
+        x: the input tensor.
+        indices: an integer tensor of indices into ``axis`` (into the flattened ``x`` when
+            ``axis`` is ``None``).
+        axis: the axis to gather along (``None``: the flattened ``x``).
+
+    Returns:
+        A tensor of ``x``'s dtype: ``x``'s shape with ``axis`` replaced by ``indices``'s shape
+        (``indices``'s shape when ``axis`` is ``None``).
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('take', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4533,7 +5371,19 @@ def take(x, indices, axis=None):
 
 
 def take_along_axis(x, indices, axis=None):
-    """Picks values along ``axis`` at matching positions of ``indices`` (broadcast against x)."""
+    """Picks values along ``axis`` at matching positions of ``indices`` (broadcast against x).
+
+    Arguments:
+        x: the input tensor.
+        indices: an integer tensor of ``x``'s rank whose other axes broadcast against ``x``'s
+            (any shape when ``axis`` is ``None``).
+        axis: the axis the indices select along (``None``: ``x`` and ``indices`` are both
+            flattened first).
+
+    Returns:
+        A tensor of ``x``'s dtype with ``indices``'s length along ``axis`` and the broadcast
+        shape elsewhere.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('take_along_axis', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special) or isinstance(indices, _Special):
@@ -4542,7 +5392,18 @@ def take_along_axis(x, indices, axis=None):
 
 
 def take_along_axis_grad(g, x, indices, axis):
-    """The cotangent of ``take_along_axis`` w.r.t. ``x`` (scatter-add of ``g``)."""
+    """The cotangent of ``take_along_axis`` w.r.t. ``x`` (scatter-add of ``g``).
+
+    Arguments:
+        g: the cotangent of ``take_along_axis``'s output.
+        x: the tensor ``take_along_axis`` read (its shape is the result's shape).
+        indices: the integer indices it was called with.
+        axis: the axis it was called with (an int).
+
+    Returns:
+        A tensor of ``x``'s shape and ``g``'s dtype: zeros with each entry of ``g`` added at the
+        position of ``x`` it was read from (repeated positions accumulate).
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('take_along_axis_grad', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(g, _Special) or isinstance(x, _Special) or isinstance(indices, _Special):
@@ -4602,7 +5463,16 @@ def threshold(x, threshold, default_value):
 
 
 def tile(x, repeats):
-    """Repeats the whole array ``repeats`` times along each axis."""
+    """Repeats the whole array ``repeats`` times along each axis.
+
+    Arguments:
+        x: the input tensor.
+        repeats: an int or a sequence of ints, the number of copies along each axis; a shorter
+            sequence applies to the last axes, a longer one prepends length-1 axes to ``x``.
+
+    Returns:
+        The tiled tensor, of ``x``'s dtype.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['tile'], (x, repeats,), {})
     return _STATE.kernels['tile'](x, repeats)
@@ -4611,6 +5481,16 @@ def tile(x, repeats):
 def top_k(x, k, sorted=True):
     """``(values, indices)`` of the ``k`` largest entries along the last axis (first index wins
     ties), values in descending order.
+
+    Arguments:
+        x: the input tensor.
+        k: how many entries to keep (at most the length of the last axis).
+        sorted: accepted for Keras compatibility; every dlx backend returns the values sorted in
+            descending order whatever its value.
+
+    Returns:
+        A pair ``(values, indices)``, each of shape ``x.shape[:-1] + (k,)``: the values in
+        ``x``'s dtype and their int32 positions along the last axis.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['top_k'], (x, k, sorted,), {})
@@ -4627,7 +5507,16 @@ def trace(x, offset=0, axis1=0, axis2=1):
 
 
 def transpose(x, axes=None):
-    """Permutes the axes (reverses them if ``axes`` is None)."""
+    """Permutes the axes (reverses them if ``axes`` is None).
+
+    Arguments:
+        x: the input tensor.
+        axes: a permutation of ``range(x.ndim)``: axis ``i`` of the result is axis ``axes[i]``
+            of ``x`` (``None``: the axes in reverse order).
+
+    Returns:
+        ``x`` with its axes permuted (same dtype).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['transpose'], (x, axes,), {})
     return _STATE.kernels['transpose'](x, axes)
@@ -4636,6 +5525,16 @@ def transpose(x, axes=None):
 def trapezoid(y, x=None, dx=1.0, axis=-1):
     """The integral of ``y`` along ``axis`` by the trapezoidal rule, at sample points ``x`` (1-D
     along ``axis``, or ``y``'s shape) or a spacing ``dx``; integers give floatx.
+
+    Arguments:
+        y: the sampled values.
+        x: the sample points (``None``: evenly spaced ``dx`` apart).
+        dx: the spacing of the samples when ``x`` is ``None``.
+        axis: the axis to integrate along.
+
+    Returns:
+        A tensor of ``y``'s shape without ``axis``, in ``y``'s float dtype (``floatx()`` for an
+        integer or bool ``y``).
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('trapezoid', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4654,14 +5553,32 @@ def tri(N, M=None, k=0, dtype=None):
 
 
 def tril(x, k=0):
-    """Lower triangle of the last two axes."""
+    """Lower triangle of the last two axes.
+
+    Arguments:
+        x: a tensor of rank at least 2.
+        k: the diagonal above which elements are zeroed: 0 the main one, positive above it,
+            negative below it.
+
+    Returns:
+        ``x`` with the elements above diagonal ``k`` of each matrix set to zero (same dtype).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['tril'], (x, k,), {})
     return _STATE.kernels['tril'](x, k)
 
 
 def triu(x, k=0):
-    """Upper triangle of the last two axes."""
+    """Upper triangle of the last two axes.
+
+    Arguments:
+        x: a tensor of rank at least 2.
+        k: the diagonal below which elements are zeroed: 0 the main one, positive above it,
+            negative below it.
+
+    Returns:
+        ``x`` with the elements below diagonal ``k`` of each matrix set to zero (same dtype).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['triu'], (x, k,), {})
     return _STATE.kernels['triu'](x, k)
@@ -4770,6 +5687,17 @@ def unravel_index(indices, shape):
 def unstack(x, num=None, axis=0):
     """Splits ``x`` along ``axis`` into a list of its slices (that axis removed); ``num``, if
     given, must equal the axis length.
+
+    Arguments:
+        x: a tensor of rank at least 1.
+        num: the expected length of ``axis`` (``None``: not checked).
+        axis: the axis to unstack along.
+
+    Returns:
+        A list of ``x.shape[axis]`` tensors of ``x``'s dtype, each without ``axis``.
+
+    Raises:
+        ValueError: when ``x`` is a scalar, or ``num`` differs from the length of ``axis``.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('unstack', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4833,6 +5761,18 @@ def vectorize(pyfunc, *, excluded=None, signature=None):
             trailing core dimensions go to ``pyfunc`` whole; the leading ones are broadcast and
             looped over. ``None``: every input is looped over elementwise.
 
+    Returns:
+        A function taking ``pyfunc``'s arguments: it broadcasts the non-excluded ones against
+        each other (their loop dimensions), calls ``pyfunc`` on each element or core block
+        (through ``vectorized_map``) and returns the results with the loop dimensions in front.
+        Calling it raises ``ValueError`` when core dimensions disagree or the loop shape is
+        empty, and ``TypeError`` when ``signature`` names another number of inputs.
+
+    Raises:
+        TypeError: when ``pyfunc`` is not callable, or ``excluded`` holds something other
+            than ints and strings.
+        ValueError: when ``signature`` is not a generalized-ufunc signature.
+
     >>> import dlx
     >>> from dlx import ops
     >>> with dlx.backend.use("numpy"):
@@ -4847,6 +5787,18 @@ def vectorized_map(function, elements):
     """``function`` applied to each slice of ``elements`` (a pytree) along its leading axis,
     the results stacked; native kernels vectorize it (``jax.vmap``, ``torch.vmap``,
     ``tf.vectorized_map``), the reference loops.
+
+    Arguments:
+        function: a callable taking one slice of ``elements`` (in ``elements``'s structure).
+        elements: a tensor or a pytree of tensors sharing their leading length.
+
+    Returns:
+        ``function``'s results for every slice, stacked on a new leading axis (in its output
+        structure).
+
+    Raises:
+        TypeError: when ``function`` is not callable.
+        ValueError: when ``elements`` holds no tensors.
     """
     if isinstance(elements, _Special):
         return _slow(_REGISTRY['vectorized_map'], (function, elements,), {})
@@ -4916,14 +5868,34 @@ def view_as_real(x):
 
 
 def vsplit(x, indices_or_sections):
-    """Splits along axis 0 (``x`` at least 2-D) into equal sections or at indices."""
+    """Splits along axis 0 (``x`` at least 2-D) into equal sections or at indices.
+
+    Arguments:
+        x: a tensor of rank at least 2.
+        indices_or_sections: an int ``n`` (``n`` equal sections; the axis length must be a multiple
+            of ``n``) or a sorted list of indices along the axis to cut before.
+
+    Returns:
+        A list of tensors of ``x``'s dtype.
+
+    Raises:
+        ValueError: when ``x`` has fewer than 2 dimensions.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['vsplit'], (x, indices_or_sections,), {})
     return _STATE.kernels['vsplit'](x, indices_or_sections)
 
 
 def vstack(xs):
-    """Joins tensors vertically: along axis 0, 1-D inputs as rows."""
+    """Joins tensors vertically: along axis 0, 1-D inputs as rows.
+
+    Arguments:
+        xs: a list or tuple of tensors; once lower-rank inputs are raised in rank as described
+            above, their shapes must agree except along the joined axis.
+
+    Returns:
+        One tensor, the inputs one after the other, in their promoted dtype.
+    """
     if _any_special(xs):
         return _slow(_REGISTRY['vstack'], (xs,), {})
     return _STATE.kernels['vstack'](xs)
@@ -4967,6 +5939,21 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
     ``maximum_iterations`` iterations ran). A tuple or list of loop variables is unpacked into
     ``cond`` and ``body`` and returned as a tuple; a single tensor is passed and returned as is.
     Reverse-mode differentiable on backends whose loops are (not ``lax.while_loop``).
+
+    Arguments:
+        cond: a callable taking the loop variables and returning a scalar boolean.
+        body: a callable taking the loop variables and returning their new values, in the same
+            structure.
+        loop_vars: the initial loop variables: a tensor, or a tuple or list of them.
+        maximum_iterations: the most iterations to run, an int >= 0 (``None``: no limit).
+
+    Returns:
+        The final loop variables (a tuple when ``loop_vars`` is a tuple or list).
+
+    Raises:
+        TypeError: when ``cond`` or ``body`` is not callable, or the condition has no concrete
+            value on a backend that runs the loop in Python.
+        ValueError: when ``maximum_iterations`` is negative or a bool.
     """
     if isinstance(loop_vars, _Special):
         return _slow(_REGISTRY['while_loop'], (cond, body, loop_vars, maximum_iterations,), {})
@@ -4974,14 +5961,30 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
 
 
 def zeros(shape, dtype=None):
-    """An array of zeros (``dtype`` defaults to floatx)."""
+    """An array of zeros (``dtype`` defaults to floatx).
+
+    Arguments:
+        shape: an int or a tuple of ints.
+        dtype: the result's dtype (``None``: ``floatx()``).
+
+    Returns:
+        A tensor of zeros of ``shape``.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('zeros', 'dtype', dtype)
     return _STATE.kernels['zeros'](shape, dtype)
 
 
 def zeros_like(x, dtype=None):
-    """An array of 0 with the shape (and by default the dtype) of ``x``."""
+    """An array of 0s with the shape (and by default the dtype) of ``x``.
+
+    Arguments:
+        x: the tensor whose shape (and dtype) the result takes.
+        dtype: the result's dtype (``None``: ``x``'s dtype).
+
+    Returns:
+        A new tensor of ``x``'s shape filled with 0s.
+    """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('zeros_like', 'dtype', dtype)
     if isinstance(x, _Special):

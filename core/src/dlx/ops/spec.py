@@ -33,6 +33,13 @@ class Case:
 
     ``make(rng, dtype)`` returns ``(args, kwargs)`` of NumPy arrays / Python values; ``dtypes``
     lists the dtypes the case runs in; ``grad`` says whether the gradient tier uses it.
+
+    Arguments:
+        name: the case's name, unique among the op's cases (it names the conformance tests).
+        make: a callable ``make(rng, dtype) -> (args, kwargs)`` building the inputs from a
+            ``numpy.random.Generator`` and a dtype name.
+        dtypes: the dtypes the case runs in (an empty tuple: no test is generated from it).
+        grad: whether the gradient tier checks the op's gradient on this case.
     """
 
     name: str
@@ -43,6 +50,30 @@ class Case:
 
 @dataclasses.dataclass(eq=False)
 class OpSpec:
+    """Everything dlx knows about one op (see the module's notes); :func:`op` builds them.
+
+    Arguments:
+        name: the op's name (its public function's name).
+        group: its Keras group (``"numpy"``, ``"nn"``, ``"linalg"``, ``"image"``, ``"math"``,
+            ``"core"``, ``"einops"``), or dlx's ``"random"`` / ``"internal"``.
+        reference: the NumPy reference function.
+        signature: the reference's signature, which the public function copies.
+        tensors: the names of the tensor parameters.
+        tensor_lists: the names of the parameters that take sequences of tensors.
+        tolerance: the tolerance class the conformance suite compares outputs with.
+        cases: the op's named :class:`Case` inputs.
+        grad: the gradient rule ``grad(g, out, *args, **kwargs)`` (``None``: not differentiable).
+        decomposition: the op written in other ops, for backends without a kernel (``None``:
+            none).
+        validate: a callable run on the arguments before each call (``None``: none); it raises
+            for invalid ones.
+        grad_tolerance: the tolerance of the gradient tier (``None``: ``Normwise(16)``).
+        since: the spec version that introduced the op.
+        doc: the public function's docstring (the reference's).
+        exact_in_dtype: whether the oracle runs in the case's dtype instead of float64 (for
+            results that depend on the dtype).
+    """
+
     name: str
     group: str
     reference: Callable
@@ -90,6 +121,31 @@ def op(
 
     ``tensors`` defaults to the parameters that have no default value (minus ``tensor_lists``).
 
+    Arguments:
+        group: the op's group (see :class:`OpSpec`); ``"image"`` ops are public only in
+            ``dlx.ops.image``.
+        tol: the tolerance class its outputs are compared with (:mod:`dlx.ops.tolerance`).
+        cases: its named :class:`Case` inputs.
+        grad: the gradient rule ``grad(g, out, *args, **kwargs)``, returning one cotangent per
+            tensor parameter (``None``: not differentiable).
+        tensors: the names of the tensor parameters (``None``: those without a default, as
+            above).
+        tensor_lists: the names of the parameters that take sequences of tensors.
+        decomposition: the op written in other ops (``None``: none).
+        validate: a callable run on the arguments before each call (``None``: none).
+        grad_tol: the gradient tier's tolerance (``None``: the suite's default).
+        name: the op's name (``None``: the function's name without trailing underscores).
+        since: the spec version that introduced the op.
+        exact_in_dtype: whether the oracle runs in the case's dtype instead of float64.
+
+    Returns:
+        A decorator that registers the function as an op (in ``REGISTRY``) and returns the
+        function unchanged.
+
+    Raises:
+        ValueError: at decoration, when an op of that name is already registered or a name in
+            ``tensors`` / ``tensor_lists`` is not a parameter.
+
     >>> from dlx.ops import tolerance as T
     >>> @op("numpy", T.E0, name="_doc_example_negate")
     ... def negate(x):
@@ -129,6 +185,12 @@ def op(
 
 def get_spec(name: str) -> OpSpec:
     """The registered :class:`OpSpec` of the op ``name`` (its signature, dtype rules, gradient).
+
+    Arguments:
+        name: the op's name.
+
+    Returns:
+        ``REGISTRY[name]``, the op's :class:`OpSpec`.
 
     >>> from dlx import ops
     >>> ops.get_spec("add").name

@@ -18,7 +18,14 @@ def _backend():
 
 
 def shape(x) -> tuple:
-    """The shape of ``x`` as a tuple (``None`` for unknown dims of symbolic tensors)."""
+    """The shape of ``x`` as a tuple (``None`` for unknown dims of symbolic tensors).
+
+    Arguments:
+        x: a tensor, a symbolic tensor or anything with a ``shape``.
+
+    Returns:
+        A tuple of ints (``None`` for unknown dims).
+    """
     s = x.shape
     return s if type(s) is tuple else tuple(None if d is None else int(d) for d in s)
 
@@ -26,13 +33,27 @@ def shape(x) -> tuple:
 def run_time_shape(x) -> tuple:
     """:func:`shape`, with a backend tensor's unknown dims (a TF graph being traced with a relaxed
     batch dim, a ``tf.data`` map) as run-time scalar tensors (``Backend.dynamic_shape``); for the
-    code that handles such dims (the image preprocessing layers)."""
+    code that handles such dims (the image preprocessing layers).
+
+    Arguments:
+        x: a tensor, a symbolic tensor or anything with a ``shape``.
+
+    Returns:
+        A tuple with an int for each known dim; an unknown dim is a scalar tensor for a backend
+        tensor, ``None`` for a symbolic one.
+    """
     s = shape(x)
     return _backend().dynamic_shape(x, s) if None in s and type(x.shape) is not tuple else s
 
 
 def ndim(x) -> int:
     """The number of dimensions of ``x`` (anything with a ``shape``).
+
+    Arguments:
+        x: a tensor, a symbolic tensor or anything with a ``shape``.
+
+    Returns:
+        An int (0 for a scalar).
 
     >>> import numpy as np
     >>> from dlx import ops
@@ -44,6 +65,12 @@ def ndim(x) -> int:
 
 def size(x) -> int:
     """The number of elements of ``x``: the product of its static shape (``1`` for a scalar).
+
+    Arguments:
+        x: a tensor or anything with a ``shape``; every dim must be known.
+
+    Returns:
+        An int.
 
     >>> import numpy as np
     >>> from dlx import ops
@@ -57,7 +84,15 @@ def size(x) -> int:
 
 
 def dtype(x) -> str:
-    """dlx's name of ``x``'s dtype (Python scalars follow the weak-type rule)."""
+    """dlx's name of ``x``'s dtype (Python scalars follow the weak-type rule).
+
+    Arguments:
+        x: a tensor, a symbolic tensor, a NumPy array, or a Python bool, int or float.
+
+    Returns:
+        The dtype's name, such as ``"float32"`` (a Python int gives ``"int32"``, a float
+        ``floatx()``, a bool ``"bool"``).
+    """
     if isinstance(x, (bool, int, float)):
         return _dtypes.result_type(x)
     return _dtypes.standardize(x.dtype)
@@ -65,7 +100,22 @@ def dtype(x) -> str:
 
 def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
     """``x`` as a tensor of the active backend. dlx's tensors are dense: ``sparse=True`` and
-    ``ragged=True`` raise (``None`` and ``False`` give a dense tensor)."""
+    ``ragged=True`` raise (``None`` and ``False`` give a dense tensor).
+
+    Arguments:
+        x: an array-like (a number, nested lists, a NumPy array, a tensor) or a ``Variable``
+            (its current value is converted).
+        dtype: the result's dtype (``None``: ``x``'s own dtype; Python ints give int32 and
+            floats ``floatx()``).
+        sparse: must be ``None`` or False.
+        ragged: must be ``None`` or False.
+
+    Returns:
+        A tensor of the active backend (a tensor of the right dtype may be returned as it is).
+
+    Raises:
+        ValueError: for ``sparse=True`` or ``ragged=True``.
+    """
     if sparse:
         raise ValueError("convert_to_tensor: sparse=True is not supported: dlx has no sparse tensors "
                          "(pass sparse=None or False for a dense tensor)")
@@ -81,7 +131,15 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
 
 def array(x, dtype=None):
     """A new tensor of the active backend holding ``x`` (an array-like: nested lists, NumPy
-    arrays, tensors), in ``dtype`` if given; Python ints give int32 and floats floatx."""
+    arrays, tensors), in ``dtype`` if given; Python ints give int32 and floats floatx.
+
+    Arguments:
+        x: the values (an array-like).
+        dtype: the result's dtype (``None``: ``x``'s own dtype, or the default for Python numbers).
+
+    Returns:
+        A tensor of the active backend that shares no memory with a NumPy array or tensor ``x``.
+    """
     import numpy as np
 
     b = _backend()
@@ -93,10 +151,24 @@ def array(x, dtype=None):
 
 
 def convert_to_numpy(x):
-    """``x`` as a NumPy array (no copy where the framework allows)."""
+    """``x`` as a NumPy array (no copy where the framework allows).
+
+    Arguments:
+        x: a tensor of the active backend (or an array-like).
+
+    Returns:
+        A NumPy array with ``x``'s values, shape and dtype.
+    """
     return _backend().to_numpy(x)
 
 
 def is_tensor(x) -> bool:
-    """Whether ``x`` is a tensor of the active backend (a NumPy array on numpy, a ``jax.Array`` on jax...)."""
+    """Whether ``x`` is a tensor of the active backend (a NumPy array on numpy, a ``jax.Array`` on jax...).
+
+    Arguments:
+        x: any object.
+
+    Returns:
+        A Python bool.
+    """
     return _backend().is_tensor(x)

@@ -134,7 +134,20 @@ def _cond_cases():
 @runs_callables
 def cond(pred, true_fn, false_fn):
     """``true_fn()`` if ``pred`` else ``false_fn()``; both must return the same structure of
-    tensors (compiled backends trace both). Differentiable through the branch taken."""
+    tensors (compiled backends trace both). Differentiable through the branch taken.
+
+    Arguments:
+        pred: a scalar boolean tensor (or a Python bool).
+        true_fn: a callable of no arguments, run when ``pred`` is true.
+        false_fn: a callable of no arguments, run when ``pred`` is false.
+
+    Returns:
+        What the branch taken returns.
+
+    Raises:
+        TypeError: when ``true_fn`` or ``false_fn`` is not callable, or ``pred`` has no concrete
+            value on a backend that runs ``cond`` in Python.
+    """
     _need_callable("cond", "true_fn", true_fn)
     _need_callable("cond", "false_fn", false_fn)
     return true_fn() if _truth("cond", pred) else false_fn()
@@ -158,7 +171,21 @@ def _switch_cases():
 @runs_callables
 def switch(index, branches, *operands):
     """``branches[index](*operands)``, ``index`` clipped to ``[0, len(branches) - 1]``;
-    every branch must return the same structure."""
+    every branch must return the same structure.
+
+    Arguments:
+        index: a scalar integer tensor (or an int) choosing the branch.
+        branches: a non-empty sequence of callables, each taking ``*operands``.
+        *operands: the arguments passed to the chosen branch.
+
+    Returns:
+        What the chosen branch returns.
+
+    Raises:
+        ValueError: when ``branches`` is empty.
+        TypeError: when a branch is not callable, or ``index`` has no concrete value on a
+            backend that runs ``switch`` in Python.
+    """
     if not branches:
         raise ValueError("switch: branches is empty; expected at least one callable")
     for i, b in enumerate(branches):
@@ -202,7 +229,23 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
     """Runs ``loop_vars = body(*loop_vars)`` while ``cond(*loop_vars)`` (and fewer than
     ``maximum_iterations`` iterations ran). A tuple or list of loop variables is unpacked into
     ``cond`` and ``body`` and returned as a tuple; a single tensor is passed and returned as is.
-    Reverse-mode differentiable on backends whose loops are (not ``lax.while_loop``)."""
+    Reverse-mode differentiable on backends whose loops are (not ``lax.while_loop``).
+
+    Arguments:
+        cond: a callable taking the loop variables and returning a scalar boolean.
+        body: a callable taking the loop variables and returning their new values, in the same
+            structure.
+        loop_vars: the initial loop variables: a tensor, or a tuple or list of them.
+        maximum_iterations: the most iterations to run, an int >= 0 (``None``: no limit).
+
+    Returns:
+        The final loop variables (a tuple when ``loop_vars`` is a tuple or list).
+
+    Raises:
+        TypeError: when ``cond`` or ``body`` is not callable, or the condition has no concrete
+            value on a backend that runs the loop in Python.
+        ValueError: when ``maximum_iterations`` is negative or a bool.
+    """
     _need_callable("while_loop", "cond", cond)
     _need_callable("while_loop", "body", body)
     if maximum_iterations is not None and (isinstance(maximum_iterations, bool) or int(maximum_iterations) < 0):
@@ -233,7 +276,20 @@ def _fori_cases():
 @runs_callables
 def fori_loop(lower, upper, body_fun, init_val):
     """``val = body_fun(i, val)`` for ``i`` in ``range(lower, upper)``, starting from
-    ``init_val``. Differentiable when ``lower`` and ``upper`` are Python ints."""
+    ``init_val``. Differentiable when ``lower`` and ``upper`` are Python ints.
+
+    Arguments:
+        lower: the first value of ``i`` (an int).
+        upper: the bound of ``i`` (an int, excluded).
+        body_fun: a callable ``(i, val) -> val`` returning the new value in ``val``'s structure.
+        init_val: the starting value (a tensor or a pytree of tensors).
+
+    Returns:
+        The value after the last step (``init_val`` when ``upper <= lower``).
+
+    Raises:
+        TypeError: when ``body_fun`` is not callable.
+    """
     _need_callable("fori_loop", "body_fun", body_fun)
     val = init_val
     for i in range(int(lower), int(upper)):
@@ -282,7 +338,30 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     """Loops ``carry, y = f(carry, x)`` over the leading axis of ``xs`` (a pytree; or ``length``
     steps with ``x = None``), from ``carry = init``; returns ``(carry, ys)`` with the ``y``
     stacked on a new leading axis. ``reverse`` scans from the end (``ys`` keep their positions);
-    ``unroll`` is how many steps a compiled loop runs per iteration (a hint)."""
+    ``unroll`` is how many steps a compiled loop runs per iteration (a hint).
+
+    Arguments:
+        f: a callable ``(carry, x) -> (carry, y)``; the new carry keeps ``init``'s structure,
+            shapes and dtypes, and ``y`` may be ``None``.
+        init: the initial carry (a tensor or a pytree of tensors).
+        xs: a pytree of tensors sharing their leading length, scanned along it (``None``: ``f``
+            gets ``x = None`` for ``length`` steps).
+        length: the number of steps (``None``: the leading length of ``xs``; if both are given
+            they must agree).
+        reverse: whether to scan from the last step to the first.
+        unroll: a positive int or a bool: how many steps a compiled loop runs per iteration (a
+            performance hint; results do not depend on it).
+
+    Returns:
+        A pair ``(carry, ys)``: the final carry and the ``y`` of every step stacked on a new
+        leading axis (a pytree like ``y``).
+
+    Raises:
+        TypeError: when ``f`` is not callable.
+        ValueError: when ``unroll`` is not a positive int or a bool, neither ``xs`` nor
+            ``length`` gives the number of steps, or the leading lengths of ``xs`` disagree with
+            each other or with ``length``.
+    """
     _need_callable("scan", "f", f)
     _check_unroll(unroll)
     if xs is None and length is None:
@@ -328,7 +407,19 @@ def _map_cases():
 @runs_callables
 def map_(f, xs):
     """``f`` applied to each slice of ``xs`` (a pytree) along its leading axis, the results
-    stacked (a sequential loop: one call per slice)."""
+    stacked (a sequential loop: one call per slice).
+
+    Arguments:
+        f: a callable taking one slice of ``xs`` (in ``xs``'s structure).
+        xs: a tensor or a pytree of tensors sharing their leading length.
+
+    Returns:
+        ``f``'s results for every slice, stacked on a new leading axis (in ``f``'s output
+        structure).
+
+    Raises:
+        TypeError: when ``f`` is not callable.
+    """
     _need_callable("map", "f", f)
     return scan(lambda _, x: ((), f(x)), (), xs)[1]
 
@@ -346,7 +437,20 @@ def _vmap_cases():
 def vectorized_map(function, elements):
     """``function`` applied to each slice of ``elements`` (a pytree) along its leading axis,
     the results stacked; native kernels vectorize it (``jax.vmap``, ``torch.vmap``,
-    ``tf.vectorized_map``), the reference loops."""
+    ``tf.vectorized_map``), the reference loops.
+
+    Arguments:
+        function: a callable taking one slice of ``elements`` (in ``elements``'s structure).
+        elements: a tensor or a pytree of tensors sharing their leading length.
+
+    Returns:
+        ``function``'s results for every slice, stacked on a new leading axis (in its output
+        structure).
+
+    Raises:
+        TypeError: when ``function`` is not callable.
+        ValueError: when ``elements`` holds no tensors.
+    """
     _need_callable("vectorized_map", "function", function)
     leaves, td = tree.flatten(elements)
     if not leaves:
@@ -407,7 +511,24 @@ def associative_scan(f, elems, reverse=False, axis=0):
     """Inclusive scan of ``elems`` (a pytree of arrays with the same length along ``axis``) with
     the associative binary function ``f(a, b)``: element ``i`` is
     ``f(...f(f(e0, e1), e2)..., ei)``, computed as a parallel prefix (``O(log n)`` depth), so
-    the grouping differs from a sequential loop. ``reverse`` scans from the end."""
+    the grouping differs from a sequential loop. ``reverse`` scans from the end.
+
+    Arguments:
+        f: an associative callable ``(a, b) -> c``: ``a`` and ``b`` are in ``elems``'s structure
+            and hold several elements each along ``axis``; ``f`` must combine them element by
+            element (as ``add`` does) and return the same structure.
+        elems: a tensor or a pytree of tensors of one length along ``axis``.
+        reverse: whether to scan from the end (element ``i`` then combines ``ei`` with all the
+            elements after it).
+        axis: the axis to scan along.
+
+    Returns:
+        The running combinations, in ``elems``'s structure and shapes.
+
+    Raises:
+        TypeError: when ``f`` is not callable.
+        ValueError: when ``elems`` holds no tensors, or its tensors differ in length along ``axis``.
+    """
     _need_callable("associative_scan", "f", f)
     leaves, td = tree.flatten(elems)
     if not leaves:
@@ -486,6 +607,18 @@ def custom_gradient(f):
     ...         return x, lambda upstream: ops.clip(upstream, -1.0, 1.0)
     ...     b.value_and_grad(lambda x: ops.sum(clipped_identity(x) * 5.0))(np.ones(2))[1]
     array([1., 1.])
+
+    Arguments:
+        f: a callable taking positional tensors and returning ``(output, grad_fn)``, where
+            ``grad_fn(upstream)`` maps the cotangent of ``output`` to the cotangents of the
+            arguments.
+
+    Returns:
+        A function with ``f``'s arguments that returns ``output`` alone, its gradient given by
+        ``grad_fn``.
+
+    Raises:
+        TypeError: when ``f`` is not callable.
     """
     _need_callable("custom_gradient", "f", f)
     import functools

@@ -144,7 +144,22 @@ def _c(name, shape, pattern, grad=True, **kw):
 def rearrange(tensor, pattern, **axes_lengths):
     """Rearranges axes with an einops pattern: ``"b (h w) c -> b h w c"`` splits, ``(...)``
     merges, reordering names transposes, ``...`` stands for the remaining axes, ``1``/``()`` add or
-    drop unit axes; sizes that cannot be inferred are keyword arguments (``h=3``)."""
+    drop unit axes; sizes that cannot be inferred are keyword arguments (``h=3``).
+
+    Arguments:
+        tensor: the input tensor.
+        pattern: ``"left -> right"``: each side names the axes (one name per axis, parenthesized
+            groups for merged axes); both sides hold the same names.
+        **axes_lengths: the lengths of axes the pattern splits that cannot be inferred from the
+            input's shape, as positive ints (``h=3``).
+
+    Returns:
+        A tensor of ``tensor``'s elements and dtype in the pattern's right-hand layout.
+
+    Raises:
+        ValueError: when the pattern is malformed, its two sides name different axes, it does
+            not fit ``tensor``'s shape, or an axis length is missing or not a positive int.
+    """
     x = np.asarray(tensor)
     elems, perm, out_shape = plan(x.shape, pattern, axes_lengths)
     return np.transpose(x.reshape(elems), perm).reshape(out_shape)

@@ -35,7 +35,17 @@ def _scatter_grad(g, out, indices, values, shape):
     decomposition=lambda indices, values, shape: K.scatter_add(K.zeros(tuple(shape), tensors.dtype(values)), indices, values))
 def scatter(indices, values, shape):
     """A zero tensor of ``shape`` with ``values`` added at ``indices`` (the last axis of
-    ``indices`` indexes the leading axes; repeated indices accumulate); ``values``' dtype."""
+    ``indices`` indexes the leading axes; repeated indices accumulate); ``values``' dtype.
+
+    Arguments:
+        indices: an integer tensor of rank at least 1 whose last axis holds index tuples into
+            the leading axes of the result.
+        values: the values to add, of shape ``indices.shape[:-1] + shape[indices.shape[-1]:]``.
+        shape: the result's shape (a sequence of ints).
+
+    Returns:
+        A tensor of ``shape`` in ``values``'s dtype.
+    """
     v = np.asarray(values)
     out = np.zeros(tuple(int(s) for s in shape), v.dtype)
     np.add.at(out, _idx(indices), v)
@@ -114,7 +124,22 @@ def scatter_update(inputs, indices, updates, reduction=None):
     """``inputs`` with ``updates`` written at ``indices`` (the last axis of ``indices`` indexes the
     leading axes), in ``inputs``' dtype. ``reduction``: None replaces (indices should be unique:
     which of several updates to one place wins is the backend's), "add", "max", "min" or "mul"
-    combine every update with the value there."""
+    combine every update with the value there.
+
+    Arguments:
+        inputs: the tensor to update (it is not modified).
+        indices: an integer tensor of rank at least 1 whose last axis holds index tuples into
+            ``inputs``'s leading axes.
+        updates: the new values, of shape
+            ``indices.shape[:-1] + inputs.shape[indices.shape[-1]:]``; cast to ``inputs``'s dtype.
+        reduction: ``None`` (replace), ``"add"``, ``"max"``, ``"min"`` or ``"mul"``.
+
+    Returns:
+        A new tensor of ``inputs``'s shape and dtype.
+
+    Raises:
+        ValueError: for another ``reduction``.
+    """
     _check_reduction(reduction)
     x = np.asarray(inputs)
     with np.errstate(all="ignore"):

@@ -88,6 +88,16 @@ def _np_stack(fn):
     return ref
 
 
+_STACK_SECTIONS = """
+
+Arguments:
+    xs: a list or tuple of tensors; once lower-rank inputs are raised in rank as described
+        above, their shapes must agree except along the joined axis.
+
+Returns:
+    One tensor, the inputs one after the other, in their promoted dtype.
+"""
+
 for _name, _kind, _fn, _doc, _cases in [
     ("hstack", "h", np.hstack, "Joins tensors horizontally: along axis 1 (axis 0 for 1-D inputs).",
      [_list_case("2d", (3, 2), (3, 4)), _list_case("1d", (4,), (2,)), _int_list_case((3, 2), (3, 1))]),
@@ -102,7 +112,7 @@ for _name, _kind, _fn, _doc, _cases in [
 ]:
     _r = _np_stack(_fn)
     _r.__name__ = _name
-    _r.__doc__ = _doc
+    _r.__doc__ = _doc + _STACK_SECTIONS
     op(G, E0, _cases, grad=_stack_grad(_kind), tensor_lists=("xs",), decomposition=_stack_decomposition(_kind),
        name=_name)(_r)
 
@@ -145,7 +155,20 @@ def _array_split_decomposition(x, indices_or_sections, axis=0):
     grad=_split_grad, tensors=("x",), decomposition=_array_split_decomposition)
 def array_split(x, indices_or_sections, axis=0):
     """Splits into ``indices_or_sections`` sections (the first ``len % n`` one longer; some may be
-    empty) or at the given indices, along ``axis``; returns a list."""
+    empty) or at the given indices, along ``axis``; returns a list.
+
+    Arguments:
+        x: the input tensor.
+        indices_or_sections: a positive int ``n`` (``n`` sections of as near equal length as
+            possible, need not divide the axis) or a list of indices along ``axis`` to cut before.
+        axis: the axis to split.
+
+    Returns:
+        A list of tensors of ``x``'s dtype.
+
+    Raises:
+        ValueError: when ``indices_or_sections`` is an int below 1.
+    """
     return list(np.array_split(np.asarray(x), indices_or_sections, axis=axis))
 
 
@@ -166,7 +189,19 @@ def _dir_split(name, axis_of, min_rank, doc):
         return (K.concatenate(list(g), axis_of(len(tensors.shape(x)))),)
 
     ref.__name__ = name
-    ref.__doc__ = doc
+    ref.__doc__ = doc + f"""
+
+Arguments:
+    x: a tensor of rank at least {min_rank}.
+    indices_or_sections: an int ``n`` (``n`` equal sections; the axis length must be a multiple
+        of ``n``) or a sorted list of indices along the axis to cut before.
+
+Returns:
+    A list of tensors of ``x``'s dtype.
+
+Raises:
+    ValueError: when ``x`` has fewer than {min_rank} dimension{"s" if min_rank > 1 else ""}.
+"""
     shape3 = (4, 6, 8)
     cases = [Case("sections", lambda r, dt: ((_x(r, dt, shape3), 2), {})),
              Case("indices", lambda r, dt: ((_x(r, dt, shape3), [1, 3]), {}))]
@@ -202,7 +237,16 @@ def _append_decomposition(x1, x2, axis=None):
             Case("promote", lambda r, dt: ((_x(r, dt, (3,)), np.arange(2, dtype=np.int32)), {}), grad=False)],
     grad=_append_grad, decomposition=_append_decomposition)
 def append(x1, x2, axis=None):
-    """``x2`` appended to ``x1`` along ``axis`` (both flattened if None)."""
+    """``x2`` appended to ``x1`` along ``axis`` (both flattened if None).
+
+    Arguments:
+        x1: the first tensor.
+        x2: the tensor to append; with an ``axis``, of ``x1``'s rank and shape except along it.
+        axis: the axis to join along (``None``: both are flattened first, giving a 1-D result).
+
+    Returns:
+        A new tensor in the promoted dtype of ``x1`` and ``x2``.
+    """
     a, b = promote(x1, x2)
     return np.append(a, b, axis=axis)
 
@@ -211,14 +255,31 @@ def append(x1, x2, axis=None):
             Case("int", lambda r, dt: ((r.integers(-9, 9, (5,)).astype(np.int32),), {}), dtypes=("int32",), grad=False)],
     grad=lambda g, out, x: (g,), decomposition=lambda x: K.reshape(x, tensors.shape(x)))
 def copy(x):
-    """A copy of ``x``."""
+    """A copy of ``x``.
+
+    Arguments:
+        x: the input tensor (or array-like).
+
+    Returns:
+        A new tensor with ``x``'s values, shape and dtype.
+    """
     return np.array(np.asarray(x), copy=True)
 
 
 @op(G, E0, [Case("basic", lambda r, dt: ((_x(r, dt, (3, 4)),), {})), Case("3d", lambda r, dt: ((_x(r, dt, (2, 3, 2)),), {}))],
     grad=lambda g, out, x: (K.flip(g, 1),), decomposition=lambda x: K.flip(x, 1))
 def fliplr(x):
-    """Reverses axis 1 (left-right)."""
+    """Reverses axis 1 (left-right).
+
+    Arguments:
+        x: a tensor of rank at least 2.
+
+    Returns:
+        ``x`` with the order of axis 1 reversed (same shape and dtype).
+
+    Raises:
+        ValueError: when ``x`` has fewer than 2 dimensions.
+    """
     x = np.asarray(x)
     if x.ndim < 2:
         raise ValueError(f"fliplr: x needs at least 2 dimensions, got shape {x.shape}")
@@ -228,7 +289,17 @@ def fliplr(x):
 @op(G, E0, [Case("basic", lambda r, dt: ((_x(r, dt, (3, 4)),), {})), Case("1d", lambda r, dt: ((_x(r, dt, (5,)),), {}))],
     grad=lambda g, out, x: (K.flip(g, 0),), decomposition=lambda x: K.flip(x, 0))
 def flipud(x):
-    """Reverses axis 0 (up-down)."""
+    """Reverses axis 0 (up-down).
+
+    Arguments:
+        x: a tensor of rank at least 1.
+
+    Returns:
+        ``x`` with the order of axis 0 reversed (same shape and dtype).
+
+    Raises:
+        ValueError: when ``x`` is a scalar.
+    """
     x = np.asarray(x)
     if x.ndim < 1:
         raise ValueError("flipud: x needs at least 1 dimension, got a scalar")
@@ -259,7 +330,19 @@ def _rot90_decomposition(array, k=1, axes=(0, 1)):
     grad=lambda g, out, array, k=1, axes=(0, 1): (_rot90_decomposition(g, -k, axes),), tensors=("array",),
     decomposition=_rot90_decomposition)
 def rot90(array, k=1, axes=(0, 1)):
-    """Rotates by 90 degrees ``k`` times in the plane of ``axes`` (from the first towards the second)."""
+    """Rotates by 90 degrees ``k`` times in the plane of ``axes`` (from the first towards the second).
+
+    Arguments:
+        array: a tensor of rank at least 2.
+        k: the number of quarter turns (any int; negative turns the other way).
+        axes: the two different axes spanning the plane of rotation.
+
+    Returns:
+        The rotated tensor, of ``array``'s dtype (its two ``axes`` lengths swapped for odd ``k``).
+
+    Raises:
+        ValueError: when ``axes`` is not two different axes.
+    """
     x = np.asarray(array)
     axes = tuple(axes)
     if len(axes) != 2 or axes[0] % max(x.ndim, 1) == axes[1] % max(x.ndim, 1):
@@ -315,7 +398,20 @@ def _meshgrid_grad(g, out, *x, indexing="xy"):
     grad=_meshgrid_grad, tensors=(), tensor_lists=("x",), decomposition=_meshgrid_decomposition)
 def meshgrid(*x, indexing="xy"):
     """Coordinate grids from 1-D coordinate vectors (``indexing='xy'``: Cartesian, the first two
-    axes swapped; ``'ij'``: matrix indexing); returns a list, each in its input's dtype."""
+    axes swapped; ``'ij'``: matrix indexing); returns a list, each in its input's dtype.
+
+    Arguments:
+        *x: the 1-D coordinate tensors, one per grid axis.
+        indexing: ``"xy"`` (grids of shape ``(len(x[1]), len(x[0]), ...)``) or ``"ij"`` (grids
+            of shape ``(len(x[0]), len(x[1]), ...)``).
+
+    Returns:
+        A list of ``len(x)`` tensors of the same shape; the ``i``-th holds ``x[i]``'s values
+        repeated along the other axes.
+
+    Raises:
+        ValueError: for an ``indexing`` other than ``"xy"`` or ``"ij"``.
+    """
     _check_indexing(indexing)
     return [g.copy() for g in np.meshgrid(*[np.asarray(v) for v in x], indexing=indexing)]
 
@@ -363,7 +459,19 @@ def _diff_grad(g, out, a, n=1, axis=-1):
     grad=_diff_grad, tensors=("a",), decomposition=_diff_decomposition, exact_in_dtype=True)
 def diff(a, n=1, axis=-1):
     """The ``n``-th discrete difference along ``axis`` (``a[1:] - a[:-1]``, applied ``n`` times;
-    for bools, ``a[1:] != a[:-1]``)."""
+    for bools, ``a[1:] != a[:-1]``).
+
+    Arguments:
+        a: the input tensor.
+        n: how many times to take the difference (0 returns ``a`` unchanged).
+        axis: the axis to difference along.
+
+    Returns:
+        A tensor of ``a``'s dtype, ``n`` shorter along ``axis``.
+
+    Raises:
+        ValueError: when ``n`` is negative.
+    """
     if n < 0:
         raise ValueError(f"diff: n={n} must be >= 0")
     return np.diff(np.asarray(a), n=n, axis=axis)
@@ -393,7 +501,19 @@ def _unstack_decomposition(x, num=None, axis=0):
     decomposition=_unstack_decomposition)
 def unstack(x, num=None, axis=0):
     """Splits ``x`` along ``axis`` into a list of its slices (that axis removed); ``num``, if
-    given, must equal the axis length."""
+    given, must equal the axis length.
+
+    Arguments:
+        x: a tensor of rank at least 1.
+        num: the expected length of ``axis`` (``None``: not checked).
+        axis: the axis to unstack along.
+
+    Returns:
+        A list of ``x.shape[axis]`` tensors of ``x``'s dtype, each without ``axis``.
+
+    Raises:
+        ValueError: when ``x`` is a scalar, or ``num`` differs from the length of ``axis``.
+    """
     x = np.asarray(x)
     _unstack_check(x, num, axis)
     return [s.copy() for s in np.moveaxis(x, axis, 0)]
@@ -433,7 +553,20 @@ def _select_grad(g, out, condlist, choicelist, default=0):
     grad=_select_grad, tensors=(), tensor_lists=("condlist", "choicelist"), decomposition=_select_decomposition)
 def select(condlist, choicelist, default=0):
     """Per element, the entry of ``choicelist`` for the first true condition of ``condlist``
-    (``default`` where none holds)."""
+    (``default`` where none holds).
+
+    Arguments:
+        condlist: a non-empty list of boolean tensors.
+        choicelist: a list of tensors, as many as ``condlist``; all broadcast together.
+        default: the value where no condition holds (a scalar or a broadcastable tensor).
+
+    Returns:
+        A tensor of the broadcast shape, in the dtype of ``choicelist``'s entries promoted with
+        ``default``.
+
+    Raises:
+        ValueError: when the two lists differ in length or are empty.
+    """
     _select_check(condlist, choicelist)
     vals = promote(*choicelist, default)
     conds = [np.asarray(c, bool) for c in condlist]
@@ -526,7 +659,18 @@ def _trapezoid_grad(g, out, y, x=None, dx=1.0, axis=-1):
 ], grad=_trapezoid_grad, tensors=("y", "x"), decomposition=_trapezoid_decomposition)
 def trapezoid(y, x=None, dx=1.0, axis=-1):
     """The integral of ``y`` along ``axis`` by the trapezoidal rule, at sample points ``x`` (1-D
-    along ``axis``, or ``y``'s shape) or a spacing ``dx``; integers give floatx."""
+    along ``axis``, or ``y``'s shape) or a spacing ``dx``; integers give floatx.
+
+    Arguments:
+        y: the sampled values.
+        x: the sample points (``None``: evenly spaced ``dx`` apart).
+        dx: the spacing of the samples when ``x`` is ``None``.
+        axis: the axis to integrate along.
+
+    Returns:
+        A tensor of ``y``'s shape without ``axis``, in ``y``'s float dtype (``floatx()`` for an
+        integer or bool ``y``).
+    """
     y = np.asarray(y)
     if y.dtype.kind not in "f":
         y = y.astype(nd(dtypes.floatx()))
@@ -544,7 +688,15 @@ def _creation_cases(*extra, **kw):
 @op(G, E0, _creation_cases((2, 3)), tensors=(), decomposition=lambda shape, dtype=None: K.zeros(shape, dtype))
 def empty(shape, dtype=None):
     """A tensor of ``shape`` (``dtype`` defaults to floatx). dlx fills it with zeros: no backend
-    exposes uninitialized memory, so results never depend on it."""
+    exposes uninitialized memory, so results never depend on it.
+
+    Arguments:
+        shape: an int or a tuple of ints.
+        dtype: the result's dtype (``None``: ``floatx()``).
+
+    Returns:
+        A tensor of zeros of ``shape``.
+    """
     return np.zeros(shape, nd(dtype or dtypes.floatx()))
 
 
@@ -552,14 +704,30 @@ def empty(shape, dtype=None):
             Case("dtype", lambda r, dt: ((_x(r, dt, (3,)),), {"dtype": "int32"}), grad=False)],
     tensors=("x",), decomposition=lambda x, dtype=None: K.zeros_like(x, dtype))
 def empty_like(x, dtype=None):
-    """A tensor of ``x``'s shape (and by default dtype), filled with zeros (see ``empty``)."""
+    """A tensor of ``x``'s shape (and by default dtype), filled with zeros (see ``empty``).
+
+    Arguments:
+        x: the tensor whose shape (and dtype) the result takes.
+        dtype: the result's dtype (``None``: ``x``'s dtype).
+
+    Returns:
+        A tensor of zeros of ``x``'s shape.
+    """
     x = np.asarray(x)
     return np.zeros(x.shape, nd(dtype) if dtype is not None else x.dtype)
 
 
 @op(G, E0, _creation_cases(4), tensors=(), decomposition=lambda n, dtype=None: K.eye(n, None, 0, dtype))
 def identity(n, dtype=None):
-    """The ``n`` x ``n`` identity matrix (``dtype`` defaults to floatx)."""
+    """The ``n`` x ``n`` identity matrix (``dtype`` defaults to floatx).
+
+    Arguments:
+        n: the number of rows and columns.
+        dtype: the result's dtype (``None``: ``floatx()``).
+
+    Returns:
+        An ``(n, n)`` tensor, ones on the diagonal and zeros elsewhere.
+    """
     return np.identity(n, nd(dtype or dtypes.floatx()))
 
 
@@ -571,13 +739,39 @@ def _static_creation(ref):
 
 def _geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     """``num`` values from ``start`` to ``stop`` evenly spaced on a log scale (a geometric
-    sequence; negative bounds give negative values)."""
+    sequence; negative bounds give negative values).
+
+    Arguments:
+        start: the first value (a nonzero number or array).
+        stop: the last value (included when ``endpoint`` is True), of ``start``'s sign.
+        num: the number of values.
+        endpoint: whether ``stop`` is the last value; if False the ``num`` values stop one ratio
+            step short of it.
+        dtype: the result's dtype (``None``: ``floatx()``).
+        axis: the axis of the result the values run along when ``start`` / ``stop`` are arrays.
+
+    Returns:
+        The values, as a tensor.
+    """
     out = np.geomspace(np.asarray(start, np.float64), np.asarray(stop, np.float64), num, endpoint=endpoint, axis=axis)
     return out.astype(nd(dtype or dtypes.floatx()))
 
 
 def _logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
-    """``base ** linspace(start, stop, num)``: ``num`` values evenly spaced on a log scale."""
+    """``base ** linspace(start, stop, num)``: ``num`` values evenly spaced on a log scale.
+
+    Arguments:
+        start: the exponent of the first value (a number or an array).
+        stop: the exponent of the last value (included when ``endpoint`` is True).
+        num: the number of values.
+        endpoint: whether ``base ** stop`` is the last value.
+        base: the base of the powers.
+        dtype: the result's dtype (``None``: ``floatx()``).
+        axis: the axis of the result the values run along when ``start`` / ``stop`` are arrays.
+
+    Returns:
+        The values, as a tensor.
+    """
     out = np.logspace(np.asarray(start, np.float64), np.asarray(stop, np.float64), num, endpoint=endpoint,
                       base=np.asarray(base, np.float64), axis=axis)
     return out.astype(nd(dtype or dtypes.floatx()))

@@ -104,7 +104,19 @@ def threefry_bits_decomposition(seed, shape):
     Case("scalar", lambda r, dt: ((np.array([1, 2], np.uint32), ()), {}), dtypes=("uint32",), grad=False),
 ], tensors=("seed",), decomposition=threefry_bits_decomposition)
 def random_bits(seed, shape):
-    """Threefry-2x32 random bits of ``shape`` (uint32) from a ``(2,)`` uint32 ``seed``."""
+    """Threefry-2x32 random bits of ``shape`` (uint32) from a ``(2,)`` uint32 ``seed``.
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        shape: the result's shape (a tuple of ints).
+
+    Returns:
+        A uint32 tensor of ``shape``.
+
+    Raises:
+        ValueError: when ``seed`` does not have shape ``(2,)``.
+    """
     return _bits_np(seed, tuple(shape))
 
 
@@ -122,7 +134,14 @@ def _unit_float_np(bits):
 
 @op(G, T.E0, [Case("basic", lambda r, dt: ((np.array([0x3F800000, 0x40490FDB, 0, 0x7F800000], np.uint32),), {}), dtypes=("uint32",), grad=False)])
 def bitcast_uint32_to_float32(x):
-    """Reinterprets uint32 bits as float32."""
+    """Reinterprets uint32 bits as float32.
+
+    Arguments:
+        x: a uint32 tensor (other integer inputs are converted to uint32 first).
+
+    Returns:
+        A float32 tensor of ``x``'s shape whose elements have ``x``'s bit patterns.
+    """
     return np.asarray(x).astype(np.uint32).view(np.float32)
 
 
@@ -160,7 +179,23 @@ def _affine_scale(lo_key, hi_key, default_lo, default_hi):
     _sample_cases() + _sample_cases("range_", minval=-2.0, maxval=3.0)[:1], tensors=("seed",),
     decomposition=uniform_decomposition)
 def random_uniform(seed, shape, minval=0.0, maxval=1.0, dtype=None):
-    """Uniform samples in ``[minval, maxval)``."""
+    """Uniform samples in ``[minval, maxval)``.
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        shape: the result's shape (a tuple of ints).
+        minval: the lower bound (included).
+        maxval: the upper bound (excluded).
+        dtype: a float dtype (``None``: ``floatx()``); the samples come from a float32 grid
+            (23 random mantissa bits) in every dtype.
+
+    Returns:
+        A tensor of ``shape`` and ``dtype``.
+
+    Raises:
+        ValueError: when ``seed`` does not have shape ``(2,)``, or ``dtype`` is not a float dtype.
+    """
     return uniform_from_bits(_bits_np(seed, tuple(shape)), minval, maxval, dtype)
 
 
@@ -193,7 +228,22 @@ def _erfinv64(x):
 
 @op(G, T.Ulp(16), _sample_cases(), tensors=("seed",), decomposition=normal_decomposition)
 def random_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
-    """Normal samples (inverse-CDF transform of uniform bits)."""
+    """Normal samples (inverse-CDF transform of uniform bits).
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        shape: the result's shape (a tuple of ints).
+        mean: the mean of the distribution.
+        stddev: its standard deviation.
+        dtype: a float dtype (``None``: ``floatx()``).
+
+    Returns:
+        A tensor of ``shape`` and ``dtype``.
+
+    Raises:
+        ValueError: when ``seed`` does not have shape ``(2,)``, or ``dtype`` is not a float dtype.
+    """
     return normal_from_bits(_bits_np(seed, tuple(shape)), mean, stddev, dtype)
 
 
@@ -227,7 +277,22 @@ def _truncnorm_scale(ctx):
 @op(G, T.Kr(_truncnorm_scale, lambda a, k: 1), _sample_cases(), tensors=("seed",),
     decomposition=truncated_normal_decomposition)
 def random_truncated_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
-    """Normal samples cut at two standard deviations."""
+    """Normal samples cut at two standard deviations.
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        shape: the result's shape (a tuple of ints).
+        mean: the mean of the normal distribution before the cut.
+        stddev: its standard deviation; samples lie within ``2 * stddev`` of ``mean``.
+        dtype: a float dtype (``None``: ``floatx()``).
+
+    Returns:
+        A tensor of ``shape`` and ``dtype``.
+
+    Raises:
+        ValueError: when ``seed`` does not have shape ``(2,)``, or ``dtype`` is not a float dtype.
+    """
     return truncated_normal_from_bits(_bits_np(seed, tuple(shape)), mean, stddev, dtype)
 
 
@@ -253,7 +318,24 @@ def randint_decomposition(seed, shape, minval, maxval, dtype="int32"):
               Case("wide", lambda r, dt: ((np.array([9, 9], np.uint32), (8, 8), 0, 2**31 - 1), {}), dtypes=("int32",), grad=False)],
     tensors=("seed",), decomposition=randint_decomposition)
 def random_randint(seed, shape, minval, maxval, dtype="int32"):
-    """Integers in ``[minval, maxval)``."""
+    """Integers in ``[minval, maxval)``.
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        shape: the result's shape (a tuple of ints).
+        minval: the lowest value (an int, included).
+        maxval: the bound (an int, excluded); must be greater than ``minval``.
+        dtype: the result's integer dtype.
+
+    Returns:
+        A tensor of ``shape`` and ``dtype``: ``minval`` plus the random bits modulo
+        ``maxval - minval`` (a bias below ``(maxval - minval) / 2**32``).
+
+    Raises:
+        ValueError: when ``maxval`` is not greater than ``minval``, or ``seed`` does not have
+            shape ``(2,)``.
+    """
     span = int(maxval) - int(minval)
     if span <= 0:
         raise ValueError(f"randint: maxval={maxval} must be greater than minval={minval}")
@@ -279,7 +361,22 @@ def _dropout_grad(g, out, seed, inputs, rate, noise_shape=None):
                   Case("noise_shape", lambda r, dt: ((np.array([5, 6], np.uint32), r.standard_normal((4, 6, 5)).astype(dt), 0.5), {"noise_shape": (None, 1, 5)}))],
     tensors=("seed", "inputs"), decomposition=dropout_decomposition, grad=_dropout_grad)
 def random_dropout(seed, inputs, rate, noise_shape=None):
-    """Zeroes entries with probability ``rate`` and scales the rest by ``1 / (1 - rate)``."""
+    """Zeroes entries with probability ``rate`` and scales the rest by ``1 / (1 - rate)``.
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        inputs: the tensor to drop entries of.
+        rate: the probability of zeroing an entry, in ``[0, 1)``.
+        noise_shape: the shape of the keep/drop mask, broadcast against ``inputs`` (``None``:
+            ``inputs``'s shape; a ``None`` entry takes ``inputs``'s length on that axis).
+
+    Returns:
+        A tensor of ``inputs``'s shape and dtype.
+
+    Raises:
+        ValueError: when ``rate`` is outside ``[0, 1)``, or ``seed`` does not have shape ``(2,)``.
+    """
     x = np.asarray(inputs)
     if not 0 <= rate < 1:
         raise ValueError(f"dropout: rate={rate!r}; expected 0 <= rate < 1")
@@ -299,7 +396,20 @@ def shuffle_decomposition(seed, x, axis=0):
               Case("axis1", lambda r, dt: ((np.array([8, 2], np.uint32), r.standard_normal((3, 10)).astype(dt), 1), {}), grad=False)],
     tensors=("seed", "x"), decomposition=shuffle_decomposition)
 def random_shuffle(seed, x, axis=0):
-    """A random permutation of ``x`` along ``axis``."""
+    """A random permutation of ``x`` along ``axis``.
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        x: the tensor to shuffle.
+        axis: the axis whose slices are permuted.
+
+    Returns:
+        A tensor of ``x``'s shape and dtype.
+
+    Raises:
+        ValueError: when ``seed`` does not have shape ``(2,)``.
+    """
     x = np.asarray(x)
     perm = np.argsort(_bits_np(seed, (x.shape[axis],)).astype(np.int64), kind="stable")
     return np.take(x, perm, axis=axis)
@@ -316,7 +426,21 @@ def categorical_decomposition(seed, logits, num_samples, dtype="int32"):
 @op(G, T.E0, [Case("basic", lambda r, dt: ((np.array([4, 4], np.uint32), (r.standard_normal((3, 6)) * 2).astype(dt), 5), {}), grad=False)],
     tensors=("seed", "logits"), decomposition=categorical_decomposition)
 def random_categorical(seed, logits, num_samples, dtype="int32"):
-    """``num_samples`` class indices per row of ``logits`` (Gumbel-max)."""
+    """``num_samples`` class indices per row of ``logits`` (Gumbel-max).
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        logits: a ``(batch, num_classes)`` tensor of unnormalized log-probabilities.
+        num_samples: how many indices to draw per row.
+        dtype: the result's integer dtype.
+
+    Returns:
+        A ``(batch, num_samples)`` tensor of class indices in ``[0, num_classes)``.
+
+    Raises:
+        ValueError: when ``seed`` does not have shape ``(2,)``.
+    """
     lg = np.asarray(logits)
     b, c = lg.shape
     u = _unit_float_np(_bits_np(seed, (b, num_samples, c))).astype(lg.dtype)
@@ -437,7 +561,22 @@ def _alpha_cases(name, **extra):
     tensors=("seed",), decomposition=gamma_decomposition)
 def random_gamma(seed, shape, alpha, dtype=None):
     """Gamma(``alpha``, scale 1) samples (Marsaglia-Tsang rejection with a fixed number of
-    proposals per element, see the module's notes); ``alpha`` broadcasts to ``shape``."""
+    proposals per element, see the module's notes); ``alpha`` broadcasts to ``shape``.
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        shape: the result's shape (a tuple of ints).
+        alpha: the shape parameter, positive (a number or a tensor broadcastable to ``shape``).
+        dtype: a float dtype (``None``: ``floatx()``).
+
+    Returns:
+        A tensor of ``shape`` and ``dtype``.
+
+    Raises:
+        ValueError: when a known ``alpha`` is not positive, ``dtype`` is not a float dtype, or
+            ``seed`` does not have shape ``(2,)``.
+    """
     dt = _fdt(dtype)
     _check_positive("alpha", alpha, "gamma")
     log_sample, _ = _log_gamma_np(seed, tuple(shape), alpha)
@@ -478,7 +617,23 @@ def _beta_scale(ctx):
 def random_beta(seed, shape, alpha, beta, dtype=None):
     """Beta(``alpha``, ``beta``) samples: ``X / (X + Y)`` of independent gamma samples (rows 0 and
     1 of a ``(2, *shape)`` gamma draw), computed as ``sigmoid(log X - log Y)`` so tiny parameters
-    neither underflow nor divide 0 by 0."""
+    neither underflow nor divide 0 by 0.
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        shape: the result's shape (a tuple of ints).
+        alpha: the first shape parameter, positive (a number or a tensor broadcastable to ``shape``).
+        beta: the second shape parameter, positive (likewise).
+        dtype: a float dtype (``None``: ``floatx()``).
+
+    Returns:
+        A tensor of ``shape`` and ``dtype`` with values in ``[0, 1]``.
+
+    Raises:
+        ValueError: when a known ``alpha`` or ``beta`` is not positive, ``dtype`` is not a float
+            dtype, or ``seed`` does not have shape ``(2,)``.
+    """
     dt = _fdt(dtype)
     _check_positive("alpha", alpha, "beta")
     _check_positive("beta", beta, "beta")
@@ -581,7 +736,24 @@ def _binomial_np(seed, shape, counts, probabilities):
 ], tensors=("seed",), decomposition=binomial_decomposition)
 def random_binomial(seed, shape, counts, probabilities, dtype=None):
     """Binomial(``counts``, ``probabilities``) samples as floats (the number of successes in
-    ``counts`` trials); both broadcast to ``shape``. Work grows with log2 of the largest count."""
+    ``counts`` trials); both broadcast to ``shape``. Work grows with log2 of the largest count.
+
+    Arguments:
+        seed: the key, a ``(2,)`` uint32 tensor (see ``dlx.random.make_seed``); the same seed
+            gives the same bits on every backend.
+        shape: the result's shape (a tuple of ints).
+        counts: the number of trials, non-negative whole numbers (a number or a tensor).
+        probabilities: the success probability of each trial, in ``[0, 1]`` (a number or a tensor).
+        dtype: a float dtype (``None``: ``floatx()``).
+
+    Returns:
+        A tensor of ``shape`` and ``dtype`` holding whole numbers.
+
+    Raises:
+        ValueError: when known ``counts`` are negative or fractional, known ``probabilities``
+            lie outside ``[0, 1]``, ``dtype`` is not a float dtype, or ``seed`` does not have
+            shape ``(2,)``.
+    """
     dt = _fdt(dtype)
     _check_binomial(counts, probabilities)
     return _binomial_np(seed, tuple(shape), counts, probabilities).astype(nd(dt))

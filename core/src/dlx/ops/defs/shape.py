@@ -34,7 +34,16 @@ def _int_c(name, shape, *extra, **kw):
             _int_c("int", (4, 6), (2, 12))],
     grad=lambda g, out, x, newshape: (K.reshape(g, tensors.shape(x)),), tensors=("x",))
 def reshape(x, newshape):
-    """Gives ``x`` a new shape (one dimension may be -1)."""
+    """Gives ``x`` a new shape (one dimension may be -1).
+
+    Arguments:
+        x: the input tensor.
+        newshape: the new shape, an int or a tuple of ints whose product is ``x``'s size; one
+            entry may be -1, inferred from the size and the other entries.
+
+    Returns:
+        A tensor with ``x``'s elements, in row-major order, and dtype, in shape ``newshape``.
+    """
     return np.reshape(np.asarray(x), newshape)
 
 
@@ -47,21 +56,50 @@ def _transpose_grad(g, out, x, axes=None):
 @op(G, E0, [_c("default", (3, 4, 5)), _c("axes", (3, 4, 5), (1, 2, 0)), _int_c("int", (3, 4), (1, 0))],
     grad=_transpose_grad, tensors=("x",))
 def transpose(x, axes=None):
-    """Permutes the axes (reverses them if ``axes`` is None)."""
+    """Permutes the axes (reverses them if ``axes`` is None).
+
+    Arguments:
+        x: the input tensor.
+        axes: a permutation of ``range(x.ndim)``: axis ``i`` of the result is axis ``axes[i]``
+            of ``x`` (``None``: the axes in reverse order).
+
+    Returns:
+        ``x`` with its axes permuted (same dtype).
+    """
     return np.transpose(np.asarray(x), axes)
 
 
 @op(G, E0, [_c("front", (3, 4), 0), _c("back", (3, 4), -1), _c("multi", (3, 4), (0, 2))],
     grad=lambda g, out, x, axis: (K.reshape(g, tensors.shape(x)),), tensors=("x",))
 def expand_dims(x, axis):
-    """Inserts length-1 axes at ``axis``."""
+    """Inserts length-1 axes at ``axis``.
+
+    Arguments:
+        x: the input tensor.
+        axis: an int or a tuple of ints: the positions the new axes take in the result
+            (negative values count from the result's last axis).
+
+    Returns:
+        ``x`` with a length-1 axis at each position of ``axis`` (same elements and dtype).
+    """
     return np.expand_dims(np.asarray(x), axis)
 
 
 @op(G, E0, [_c("all", (1, 3, 1, 4)), _c("axis", (1, 3, 1, 4), 2)],
     grad=lambda g, out, x, axis=None: (K.reshape(g, tensors.shape(x)),), tensors=("x",))
 def squeeze(x, axis=None):
-    """Removes length-1 axes (only ``axis`` if given; it must have length 1)."""
+    """Removes length-1 axes (only ``axis`` if given; it must have length 1).
+
+    Arguments:
+        x: the input tensor.
+        axis: an int or a tuple of ints: the axes to remove (``None``: every axis of length 1).
+
+    Returns:
+        ``x`` without those axes (same elements and dtype).
+
+    Raises:
+        ValueError: when an axis named in ``axis`` does not have length 1, or is out of range.
+    """
     x = np.asarray(x)
     if axis is not None:
         for a in axis_tuple(axis, x.ndim):
@@ -82,7 +120,15 @@ def _split_back(g, xs, axis):
     Case("promote", lambda r, dt: (([_x((2, 3))(r, dt), r.integers(0, 5, (2, 3)).astype(np.int32)], -1), {}), grad=False),
 ], grad=lambda g, out, xs, axis=0: _split_back(g, xs, axis), tensor_lists=("xs",))
 def concatenate(xs, axis=0):
-    """Joins tensors along an existing axis."""
+    """Joins tensors along an existing axis.
+
+    Arguments:
+        xs: a list or tuple of tensors of the same rank whose shapes agree except along ``axis``.
+        axis: the axis to join along.
+
+    Returns:
+        One tensor, the inputs one after the other along ``axis``, in the inputs' promoted dtype.
+    """
     arrs = promote(*xs)
     return np.concatenate(arrs, axis=axis)
 
@@ -92,14 +138,33 @@ def concatenate(xs, axis=0):
     Case("axis_last", lambda r, dt: (([_x((2, 3))(r, dt), _x((2, 3))(r, dt), _x((2, 3))(r, dt)], -1), {})),
 ], grad=lambda g, out, x, axis=0: ([K.squeeze(t, axis) for t in K.split(g, len(x), axis)],), tensor_lists=("x",))
 def stack(x, axis=0):
-    """Joins same-shaped tensors along a new axis."""
+    """Joins same-shaped tensors along a new axis.
+
+    Arguments:
+        x: a list or tuple of tensors, all of the same shape.
+        axis: the position of the new axis in the result.
+
+    Returns:
+        A tensor of rank one more than the inputs', ``len(x)`` long along ``axis``, in the inputs'
+        promoted dtype.
+    """
     return np.stack(promote(*x), axis=axis)
 
 
 @op(G, E0, [_c("sections", (6, 4), 3), _c("indices", (6, 4), [1, 3], 1), _c("axis", (4, 6), 2, 1)],
     grad=lambda g, out, x, indices_or_sections, axis=0: (K.concatenate(list(g), axis),), tensors=("x",))
 def split(x, indices_or_sections, axis=0):
-    """Splits into equal sections or at indices along ``axis``; returns a list."""
+    """Splits into equal sections or at indices along ``axis``; returns a list.
+
+    Arguments:
+        x: the input tensor.
+        indices_or_sections: an int ``n`` (``n`` equal sections; the length of ``axis`` must be a
+            multiple of ``n``) or a sorted list of indices along ``axis`` to cut before.
+        axis: the axis to split.
+
+    Returns:
+        A list of tensors of ``x``'s dtype.
+    """
     return list(np.split(np.asarray(x), indices_or_sections, axis=axis))
 
 
@@ -124,7 +189,18 @@ def _take_grad(g, out, x, indices, axis=None):
 ], grad=_take_grad, tensors=("x", "indices"))
 def take(x, indices, axis=None):
     """Gathers entries of ``x`` at ``indices`` along ``axis`` (the flattened array if None).
-    Negative indices count from the end."""
+    Negative indices count from the end.
+
+    Arguments:
+        x: the input tensor.
+        indices: an integer tensor of indices into ``axis`` (into the flattened ``x`` when
+            ``axis`` is ``None``).
+        axis: the axis to gather along (``None``: the flattened ``x``).
+
+    Returns:
+        A tensor of ``x``'s dtype: ``x``'s shape with ``axis`` replaced by ``indices``'s shape
+        (``indices``'s shape when ``axis`` is ``None``).
+    """
     x = np.asarray(x)
     return np.take(x, np.asarray(indices).astype(np.int64), axis=axis)
 
@@ -142,7 +218,19 @@ def _tal_grad(g, out, x, indices, axis=None):
     Case("broadcast", lambda r, dt: ((_x((4, 5))(r, dt), r.integers(0, 5, (1, 2)).astype(np.int32)), {"axis": 1})),
 ], grad=_tal_grad, tensors=("x", "indices"))
 def take_along_axis(x, indices, axis=None):
-    """Picks values along ``axis`` at matching positions of ``indices`` (broadcast against x)."""
+    """Picks values along ``axis`` at matching positions of ``indices`` (broadcast against x).
+
+    Arguments:
+        x: the input tensor.
+        indices: an integer tensor of ``x``'s rank whose other axes broadcast against ``x``'s
+            (any shape when ``axis`` is ``None``).
+        axis: the axis the indices select along (``None``: ``x`` and ``indices`` are both
+            flattened first).
+
+    Returns:
+        A tensor of ``x``'s dtype with ``indices``'s length along ``axis`` and the broadcast
+        shape elsewhere.
+    """
     x = np.asarray(x)
     idx = np.asarray(indices).astype(np.int64)
     if axis is None:
@@ -171,7 +259,18 @@ def _tal_grad_helper(g, x, indices, axis):
 @op("internal", T.Normwise(16), [Case("axis1", lambda r, dt: ((_x((4, 3))(r, dt), _x((4, 5))(r, dt), r.integers(0, 5, (4, 3)).astype(np.int32), 1), {}), grad=False)],
     tensors=("g", "x", "indices"))
 def take_along_axis_grad(g, x, indices, axis):
-    """The cotangent of ``take_along_axis`` w.r.t. ``x`` (scatter-add of ``g``)."""
+    """The cotangent of ``take_along_axis`` w.r.t. ``x`` (scatter-add of ``g``).
+
+    Arguments:
+        g: the cotangent of ``take_along_axis``'s output.
+        x: the tensor ``take_along_axis`` read (its shape is the result's shape).
+        indices: the integer indices it was called with.
+        axis: the axis it was called with (an int).
+
+    Returns:
+        A tensor of ``x``'s shape and ``g``'s dtype: zeros with each entry of ``g`` added at the
+        position of ``x`` it was read from (repeated positions accumulate).
+    """
     return _tal_grad_helper(g, x, indices, axis)
 
 
@@ -184,7 +283,16 @@ def _slice_grad(g, out, inputs, start_indices, shape):
 @op("core", E0, [_c("box", (6, 7), (1, 2), (3, 4)), _c("full", (3, 4), (0, 0), (3, 4))],
     grad=_slice_grad, tensors=("inputs",))
 def slice(inputs, start_indices, shape):
-    """The block of ``shape`` starting at ``start_indices``."""
+    """The block of ``shape`` starting at ``start_indices``.
+
+    Arguments:
+        inputs: the input tensor.
+        start_indices: one start index per axis of ``inputs`` (ints or scalar tensors).
+        shape: the block's length along each axis.
+
+    Returns:
+        The block ``inputs[s0:s0 + n0, s1:s1 + n1, ...]``, of ``inputs``'s dtype.
+    """
     x = np.asarray(inputs)
     return x[tuple(builtins.slice(int(s), int(s) + int(n)) for s, n in zip(start_indices, shape))]
 
@@ -197,7 +305,17 @@ def _slice_update_grad(g, out, inputs, start_indices, updates):
 @op("core", E0, [Case("box", lambda r, dt: ((_x((6, 7))(r, dt), (1, 2), _x((3, 4))(r, dt)), {}))],
     grad=_slice_update_grad, tensors=("inputs", "updates"))
 def slice_update(inputs, start_indices, updates):
-    """A copy of ``inputs`` with the block at ``start_indices`` replaced by ``updates``."""
+    """A copy of ``inputs`` with the block at ``start_indices`` replaced by ``updates``.
+
+    Arguments:
+        inputs: the input tensor.
+        start_indices: one start index per axis of ``inputs`` (ints or scalar tensors).
+        updates: the new values of the block, a tensor of ``inputs``'s rank; its shape is the
+            block's shape.
+
+    Returns:
+        A new tensor in the promoted dtype of ``inputs`` and ``updates``; ``inputs`` is unchanged.
+    """
     x, u = promote(inputs, updates)
     x = x.copy()
     x[tuple(builtins.slice(int(s), int(s) + int(n)) for s, n in zip(start_indices, u.shape))] = u
@@ -213,7 +331,16 @@ def _scatter_add_grad(g, out, x, indices, updates):
     grad=_scatter_add_grad, tensors=("x", "indices", "updates"))
 def scatter_add(x, indices, updates):
     """``x`` with ``updates`` added at ``indices`` (last axis of indices indexes x's leading
-    axes; repeated indices accumulate)."""
+    axes; repeated indices accumulate).
+
+    Arguments:
+        x: the tensor to add into.
+        indices: an integer tensor whose last axis holds index tuples into ``x``'s leading axes.
+        updates: the values to add, of shape ``indices.shape[:-1] + x.shape[indices.shape[-1]:]``.
+
+    Returns:
+        A new tensor of ``x``'s shape in the promoted dtype of ``x`` and ``updates``.
+    """
     x, u = promote(x, updates)
     idx = np.asarray(indices).astype(np.int64)
     out = x.copy()
@@ -224,7 +351,15 @@ def scatter_add(x, indices, updates):
 @op("internal", E0, [Case("rows", lambda r, dt: ((_x((5, 3))(r, dt), np.array([[1], [3]], np.int32)), {}))],
     grad=lambda g, out, x, indices: (K.scatter_add(K.zeros_like(x), indices, g), None), tensors=("x", "indices"))
 def gather_nd(x, indices):
-    """Gathers slices of ``x`` at the index tuples in the last axis of ``indices``."""
+    """Gathers slices of ``x`` at the index tuples in the last axis of ``indices``.
+
+    Arguments:
+        x: the input tensor.
+        indices: an integer tensor whose last axis holds index tuples into ``x``'s leading axes.
+
+    Returns:
+        A tensor of ``x``'s dtype, of shape ``indices.shape[:-1] + x.shape[indices.shape[-1]:]``.
+    """
     x = np.asarray(x)
     idx = np.asarray(indices).astype(np.int64)
     return x[tuple(idx[..., i] for i in range(idx.shape[-1]))]
@@ -246,7 +381,24 @@ def _pad_pairs(pad_width, ndim):
             _c("symmetric", (4, 5), ((1, 2), (2, 1)), mode="symmetric", grad=False)],
     grad=_pad_grad, tensors=("x",))
 def pad(x, pad_width, mode="constant", constant_values=None):
-    """Pads with ``constant_values`` (``mode='constant'``), or ``'reflect'`` / ``'symmetric'``."""
+    """Pads with ``constant_values`` (``mode='constant'``), or ``'reflect'`` / ``'symmetric'``.
+
+    Arguments:
+        x: the input tensor.
+        pad_width: how much to add before and after each axis: one ``(before, after)`` pair per
+            axis, a single pair used for every axis, or an int used everywhere.
+        mode: ``"constant"`` (fill with ``constant_values``), ``"reflect"`` (mirror the values,
+            not repeating the edge) or ``"symmetric"`` (mirror the values, repeating the edge).
+        constant_values: the fill value for ``mode="constant"`` (``None``: 0); must be ``None``
+            for the other modes.
+
+    Returns:
+        The padded tensor, of ``x``'s dtype.
+
+    Raises:
+        ValueError: for another ``mode``, or ``constant_values`` given with a mode other than
+            ``"constant"``.
+    """
     x = np.asarray(x)
     if mode not in ("constant", "reflect", "symmetric"):
         raise ValueError(f"pad: mode={mode!r}; expected 'constant', 'reflect' or 'symmetric'")
@@ -273,7 +425,16 @@ def _tile_grad(g, out, x, repeats):
 
 @op(G, E0, [_c("2d", (2, 3), (2, 2)), _c("lead", (2, 3), (3, 1, 2))], grad=_tile_grad, tensors=("x",))
 def tile(x, repeats):
-    """Repeats the whole array ``repeats`` times along each axis."""
+    """Repeats the whole array ``repeats`` times along each axis.
+
+    Arguments:
+        x: the input tensor.
+        repeats: an int or a sequence of ints, the number of copies along each axis; a shorter
+            sequence applies to the last axes, a longer one prepends length-1 axes to ``x``.
+
+    Returns:
+        The tiled tensor, of ``x``'s dtype.
+    """
     return np.tile(np.asarray(x), repeats)
 
 
@@ -301,7 +462,17 @@ def _repeat_grad(g, out, x, repeats, axis=None):
             _c("counts_flat", (2, 2), [2, 1, 0, 3])],
     grad=_repeat_grad, tensors=("x",))
 def repeat(x, repeats, axis=None):
-    """Repeats each element ``repeats`` times along ``axis`` (flattened if None)."""
+    """Repeats each element ``repeats`` times along ``axis`` (flattened if None).
+
+    Arguments:
+        x: the input tensor.
+        repeats: an int (every element the same number of times) or a sequence of counts, one
+            per element along ``axis``.
+        axis: the axis to repeat along (``None``: the flattened ``x``, giving a 1-D result).
+
+    Returns:
+        The repeated tensor, of ``x``'s dtype.
+    """
     return np.repeat(np.asarray(x), repeats, axis=axis)
 
 
@@ -315,7 +486,15 @@ def _bt_grad(g, out, x, shape):
 
 @op(G, E0, [_c("lead", (3, 1), (2, 3, 4))], grad=_bt_grad, tensors=("x",))
 def broadcast_to(x, shape):
-    """Broadcasts ``x`` to ``shape``."""
+    """Broadcasts ``x`` to ``shape``.
+
+    Arguments:
+        x: the input tensor.
+        shape: the target shape (a tuple of ints) ``x``'s shape broadcasts to.
+
+    Returns:
+        A tensor of ``shape`` and ``x``'s dtype.
+    """
     return np.broadcast_to(np.asarray(x), tuple(shape)).copy()
 
 
@@ -333,14 +512,31 @@ def _get_item_grad(g, out, x, key):
             _c("ellipsis_newaxis", (2, 3, 4), (Ellipsis, None, 1)), _c("negative", (4, 5), (-1, builtins.slice(None, -2)))],
     grad=_get_item_grad, tensors=("x",))
 def get_item(x, key):
-    """``x[key]`` for a static key of ints, slices, ``None`` and ``Ellipsis``."""
+    """``x[key]`` for a static key of ints, slices, ``None`` and ``Ellipsis``.
+
+    Arguments:
+        x: the input tensor.
+        key: the index: an int, a slice, ``None``, ``Ellipsis``, or a tuple (or list) of these.
+
+    Returns:
+        ``x[key]``, of ``x``'s dtype.
+    """
     return np.asarray(np.asarray(x)[_norm_key(key)])
 
 
 @op("internal", E0, [Case("slice", lambda r, dt: ((_x((2, 5))(r, dt), _x((4, 5))(r, dt), builtins.slice(1, 3)), {}), grad=False)],
     tensors=("g", "x"))
 def get_item_grad(g, x, key):
-    """The cotangent of ``get_item`` w.r.t. ``x``: zeros with ``g`` added at ``key``."""
+    """The cotangent of ``get_item`` w.r.t. ``x``: zeros with ``g`` added at ``key``.
+
+    Arguments:
+        g: the cotangent of ``get_item``'s output.
+        x: the tensor ``get_item`` indexed (its shape is the result's shape).
+        key: the key ``get_item`` was called with.
+
+    Returns:
+        A tensor of ``x``'s shape and ``g``'s dtype.
+    """
     g = np.asarray(g)
     out = np.zeros(np.shape(x), g.dtype)
     key = _norm_key(key)
@@ -354,7 +550,15 @@ def get_item_grad(g, x, key):
 
 @op(G, E0, [_c("all", (3, 4)), _c("axis", (3, 4), 1)], grad=lambda g, out, x, axis=None: (K.flip(g, axis),), tensors=("x",))
 def flip(x, axis=None):
-    """Reverses the order of elements along ``axis`` (all axes if None)."""
+    """Reverses the order of elements along ``axis`` (all axes if None).
+
+    Arguments:
+        x: the input tensor.
+        axis: an int or a tuple of ints, the axes to reverse (``None``: all of them).
+
+    Returns:
+        The flipped tensor, of ``x``'s shape and dtype.
+    """
     return np.flip(np.asarray(x), axis)
 
 
@@ -366,26 +570,60 @@ def _roll_grad(g, out, x, shift, axis=None):
 @op(G, E0, [_c("flat", (3, 4), 5), _c("axis", (3, 4), -1, 1), _c("multi", (3, 4), (1, 2), (0, 1))],
     grad=_roll_grad, tensors=("x",))
 def roll(x, shift, axis=None):
-    """Rolls elements along ``axis`` (the flattened array if None)."""
+    """Rolls elements along ``axis`` (the flattened array if None).
+
+    Arguments:
+        x: the input tensor.
+        shift: an int, or a tuple of ints (one per axis of ``axis``): how many places the
+            elements move towards higher indices; those that leave at the end come back at the start.
+        axis: an int or a tuple of ints (``None``: roll the flattened ``x``, then restore its shape).
+
+    Returns:
+        The rolled tensor, of ``x``'s shape and dtype.
+    """
     return np.roll(np.asarray(x), shift, axis)
 
 
 @op(G, E0, [_c("basic", (2, 3, 4), 0, 2)], grad=lambda g, out, x, axis1, axis2: (K.swapaxes(g, axis1, axis2),), tensors=("x",))
 def swapaxes(x, axis1, axis2):
-    """Interchanges two axes."""
+    """Interchanges two axes.
+
+    Arguments:
+        x: the input tensor.
+        axis1, axis2: the two axes to swap.
+
+    Returns:
+        ``x`` with those two axes swapped (same dtype).
+    """
     return np.swapaxes(np.asarray(x), axis1, axis2)
 
 
 @op(G, E0, [_c("basic", (2, 3, 4), 0, -1), _c("multi", (2, 3, 4), [0, 1], [2, 0])],
     grad=lambda g, out, x, source, destination: (K.moveaxis(g, destination, source),), tensors=("x",))
 def moveaxis(x, source, destination):
-    """Moves axes to new positions; the others keep their order."""
+    """Moves axes to new positions; the others keep their order.
+
+    Arguments:
+        x: the input tensor.
+        source: an int or a sequence of ints, the axes to move.
+        destination: their positions in the result (as many as in ``source``).
+
+    Returns:
+        ``x`` with its axes reordered (same dtype).
+    """
     return np.moveaxis(np.asarray(x), source, destination)
 
 
 @op(G, E0, [_c("basic", (3, 4, 2))], grad=lambda g, out, x: (K.reshape(g, tensors.shape(x)),))
 def ravel(x):
-    """The flattened array."""
+    """The flattened array.
+
+    Arguments:
+        x: the input tensor.
+
+    Returns:
+        A 1-D tensor of ``x``'s elements in row-major order (same dtype).
+    """
     return np.ravel(np.asarray(x))
 
 
@@ -393,7 +631,12 @@ def _like(name, fill):
     def ref(x, dtype=None):
         x = np.asarray(x)
         return np.full(x.shape, fill, nd(dtype) if dtype is not None else x.dtype)
-    ref.__doc__ = f"An array of {fill} with the shape (and by default the dtype) of ``x``."
+    ref.__doc__ = (f"An array of {fill}s with the shape (and by default the dtype) of ``x``.\n\n"
+                   "Arguments:\n"
+                   "    x: the tensor whose shape (and dtype) the result takes.\n"
+                   "    dtype: the result's dtype (``None``: ``x``'s dtype).\n\n"
+                   "Returns:\n"
+                   f"    A new tensor of ``x``'s shape filled with {fill}s.\n")
     op(G, E0, [_c("basic", (3, 4), grad=False), _c("dtype", (3, 4), "int32", grad=False)], name=name)(ref)
 
 
@@ -403,7 +646,16 @@ _like("ones_like", 1)
 
 @op(G, E0, [_c("basic", (3, 4), 2.5, grad=False), _c("dtype", (2,), 7, "int32", grad=False)], tensors=("x",))
 def full_like(x, fill_value, dtype=None):
-    """An array of ``fill_value`` with the shape (and by default the dtype) of ``x``."""
+    """An array of ``fill_value`` with the shape (and by default the dtype) of ``x``.
+
+    Arguments:
+        x: the tensor whose shape (and dtype) the result takes.
+        fill_value: the value of every element.
+        dtype: the result's dtype (``None``: ``x``'s dtype).
+
+    Returns:
+        A new tensor of ``x``'s shape.
+    """
     x = np.asarray(x)
     return np.full(x.shape, fill_value, nd(dtype) if dtype is not None else x.dtype)
 
@@ -415,19 +667,45 @@ def _creation_cases(*extra, **kw):
 
 @op(G, E0, _creation_cases(), tensors=())
 def zeros(shape, dtype=None):
-    """An array of zeros (``dtype`` defaults to floatx)."""
+    """An array of zeros (``dtype`` defaults to floatx).
+
+    Arguments:
+        shape: an int or a tuple of ints.
+        dtype: the result's dtype (``None``: ``floatx()``).
+
+    Returns:
+        A tensor of zeros of ``shape``.
+    """
     return np.zeros(shape, nd(dtype or dtypes.floatx()))
 
 
 @op(G, E0, _creation_cases(), tensors=())
 def ones(shape, dtype=None):
-    """An array of ones (``dtype`` defaults to floatx)."""
+    """An array of ones (``dtype`` defaults to floatx).
+
+    Arguments:
+        shape: an int or a tuple of ints.
+        dtype: the result's dtype (``None``: ``floatx()``).
+
+    Returns:
+        A tensor of ones of ``shape``.
+    """
     return np.ones(shape, nd(dtype or dtypes.floatx()))
 
 
 @op(G, E0, _creation_cases(3), tensors=())
 def full(shape, fill_value, dtype=None):
-    """An array filled with ``fill_value`` (dtype from the value if not given)."""
+    """An array filled with ``fill_value`` (dtype from the value if not given).
+
+    Arguments:
+        shape: an int or a tuple of ints.
+        fill_value: the value of every element.
+        dtype: the result's dtype (``None``: the dtype of ``fill_value`` under the weak-type
+            rule: a Python int gives int32, a float ``floatx()``, a bool bool).
+
+    Returns:
+        A tensor of ``shape`` filled with ``fill_value``.
+    """
     dt = nd(dtype) if dtype is not None else nd(dtypes.result_type(fill_value))
     return np.full(shape, fill_value, dt)
 
@@ -435,7 +713,17 @@ def full(shape, fill_value, dtype=None):
 @op(G, E0, [Case("square", lambda r, dt: ((4,), {"dtype": dt}), grad=False),
             Case("rect_k", lambda r, dt: ((3, 5, 1), {"dtype": dt}), grad=False)], tensors=())
 def eye(N, M=None, k=0, dtype=None):
-    """A 2-D array with ones on the ``k``-th diagonal."""
+    """A 2-D array with ones on the ``k``-th diagonal.
+
+    Arguments:
+        N: the number of rows.
+        M: the number of columns (``None``: ``N``).
+        k: the diagonal: 0 the main one, positive above it, negative below it.
+        dtype: the result's dtype (``None``: ``floatx()``).
+
+    Returns:
+        An ``(N, M)`` tensor, ones on diagonal ``k`` and zeros elsewhere.
+    """
     return np.eye(N, M, k, dtype=nd(dtype or dtypes.floatx()))
 
 
@@ -445,7 +733,17 @@ def eye(N, M=None, k=0, dtype=None):
             Case("step_none", lambda r, dt: ((3, 9), {"step": None}), grad=False)], tensors=())
 def arange(start, stop=None, step=None, dtype=None):
     """Evenly spaced values in ``[start, stop)`` (``[0, start)`` without ``stop``), ``step`` apart
-    (1 if None); int32 for integer arguments, else floatx."""
+    (1 if None); int32 for integer arguments, else floatx.
+
+    Arguments:
+        start: the first value, or the end of the range (from 0) when ``stop`` is ``None``.
+        stop: the end of the range, not included (``None``: see ``start``).
+        step: the spacing of the values (``None``: 1).
+        dtype: the result's dtype (``None``: from the arguments, as above).
+
+    Returns:
+        A 1-D tensor.
+    """
     if dtype is None:
         dtype = dtypes.result_type(start, *(v for v in (stop, step) if v is not None))
     if step is None:
@@ -462,7 +760,21 @@ def arange(start, stop=None, step=None, dtype=None):
                  grad=False)], tensors=())
 def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
     """``num`` evenly spaced values from ``start`` to ``stop`` (numbers or arrays, broadcast; the
-    samples run along ``axis`` of the result). With ``retstep`` returns ``(samples, step)``."""
+    samples run along ``axis`` of the result). With ``retstep`` returns ``(samples, step)``.
+
+    Arguments:
+        start: the first value (a number or an array).
+        stop: the last value (included when ``endpoint`` is True), broadcast against ``start``.
+        num: the number of samples.
+        endpoint: whether ``stop`` is the last sample; if False the ``num`` samples stop one
+            step short of it.
+        retstep: whether to return the spacing too.
+        dtype: the result's dtype (``None``: ``floatx()``).
+        axis: the axis of the result the samples run along when ``start`` / ``stop`` are arrays.
+
+    Returns:
+        The samples; with ``retstep=True``, the pair ``(samples, step)``.
+    """
     out, step = np.linspace(start, stop, num, endpoint=endpoint, retstep=True, dtype=np.float64, axis=axis)
     dt = nd(dtype or dtypes.floatx())
     return (out.astype(dt), np.asarray(step, np.float64).astype(dt)) if retstep else out.astype(dt)
@@ -483,13 +795,30 @@ def _sort_grad(g, out, x, axis=-1):
 
 @op(G, E0, _sort_cases(), grad=_sort_grad)
 def sort(x, axis=-1):
-    """Sorted copy along ``axis`` (ascending)."""
+    """Sorted copy along ``axis`` (ascending).
+
+    Arguments:
+        x: the input tensor.
+        axis: the axis to sort along.
+
+    Returns:
+        A tensor of ``x``'s shape and dtype, sorted in ascending order along ``axis``.
+    """
     return np.sort(np.asarray(x), axis=axis, kind="stable")
 
 
 @op(G, E0, _sort_cases())
 def argsort(x, axis=-1):
-    """Indices that sort ``x`` along ``axis`` (stable), as int32."""
+    """Indices that sort ``x`` along ``axis`` (stable), as int32.
+
+    Arguments:
+        x: the input tensor.
+        axis: the axis to sort along.
+
+    Returns:
+        An int32 tensor of ``x``'s shape: along ``axis``, the indices of ``x``'s values in
+        ascending order (equal values keep their order).
+    """
     return np.argsort(np.asarray(x), axis=axis, kind="stable").astype(np.int32)
 
 
@@ -504,7 +833,18 @@ def _top_k_grad(g, out, x, k, sorted=True):
     grad=_top_k_grad, tensors=("x",))
 def top_k(x, k, sorted=True):
     """``(values, indices)`` of the ``k`` largest entries along the last axis (first index wins
-    ties), values in descending order."""
+    ties), values in descending order.
+
+    Arguments:
+        x: the input tensor.
+        k: how many entries to keep (at most the length of the last axis).
+        sorted: accepted for Keras compatibility; every dlx backend returns the values sorted in
+            descending order whatever its value.
+
+    Returns:
+        A pair ``(values, indices)``, each of shape ``x.shape[:-1] + (k,)``: the values in
+        ``x``'s dtype and their int32 positions along the last axis.
+    """
     x = np.asarray(x)
     idx = np.argsort(-x if x.dtype.kind != "u" else ~x, axis=-1, kind="stable")[..., :k]
     return np.take_along_axis(x, idx, -1), idx.astype(np.int32)
@@ -521,7 +861,21 @@ def dense_only(opname, sparse):
     tensors=("x",))
 def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     """One-hot encodes integer ``x`` (out-of-range values give all zeros). ``sparse=True`` (a
-    sparse result in Keras) raises: dlx tensors are dense."""
+    sparse result in Keras) raises: dlx tensors are dense.
+
+    Arguments:
+        x: an integer tensor of class indices.
+        num_classes: the number of classes (the length of the new axis).
+        axis: where the new class axis goes in the result.
+        dtype: the result's dtype (``None``: ``floatx()``).
+        sparse: must be False.
+
+    Returns:
+        A tensor of rank ``x.ndim + 1``: 1 where the class axis position equals the index, else 0.
+
+    Raises:
+        ValueError: for ``sparse=True``.
+    """
     dense_only("one_hot", sparse)
     x = np.asarray(x).astype(np.int64)
     out = (x[..., None] == np.arange(num_classes)).astype(nd(dtype or dtypes.floatx()))
@@ -533,11 +887,29 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
 @op(G, E0, [_c("k0", (4, 5)), _c("k1", (4, 5), 1), _c("batch", (2, 3, 3), -1)],
     grad=lambda g, out, x, k=0: (K.tril(g, k),), tensors=("x",))
 def tril(x, k=0):
-    """Lower triangle of the last two axes."""
+    """Lower triangle of the last two axes.
+
+    Arguments:
+        x: a tensor of rank at least 2.
+        k: the diagonal above which elements are zeroed: 0 the main one, positive above it,
+            negative below it.
+
+    Returns:
+        ``x`` with the elements above diagonal ``k`` of each matrix set to zero (same dtype).
+    """
     return np.tril(np.asarray(x), k)
 
 
 @op(G, E0, [_c("k0", (4, 5)), _c("k1", (4, 5), 1)], grad=lambda g, out, x, k=0: (K.triu(g, k),), tensors=("x",))
 def triu(x, k=0):
-    """Upper triangle of the last two axes."""
+    """Upper triangle of the last two axes.
+
+    Arguments:
+        x: a tensor of rank at least 2.
+        k: the diagonal below which elements are zeroed: 0 the main one, positive above it,
+            negative below it.
+
+    Returns:
+        ``x`` with the elements below diagonal ``k`` of each matrix set to zero (same dtype).
+    """
     return np.triu(np.asarray(x), k)

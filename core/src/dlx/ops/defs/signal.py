@@ -530,12 +530,29 @@ def _window_op(name, fn, doc, *extra):
     return ref
 
 
-bartlett = _window_op("bartlett", np.bartlett, "The Bartlett (triangular) window of length ``x``.")
-blackman = _window_op("blackman", np.blackman, "The Blackman window of length ``x``.")
-hamming = _window_op("hamming", np.hamming, "The Hamming window of length ``x``.")
-hanning = _window_op("hanning", np.hanning, "The Hann window of length ``x``.")
-kaiser = _window_op("kaiser", np.kaiser, "The Kaiser window of length ``x`` with shape parameter ``beta``.",
-                    "beta")
+def _window_doc(summary, numpy_name, beta=""):
+    return f"""{summary}
+
+Arguments:
+    x: the window length, an int (0 or less gives an empty window).{beta}
+
+Returns:
+    A 1-D tensor of ``x`` values in ``floatx()``: the symmetric window ``np.{numpy_name}`` gives.
+
+Raises:
+    TypeError: when ``x`` is not an int.
+"""
+
+
+bartlett = _window_op("bartlett", np.bartlett,
+                      _window_doc("The Bartlett (triangular) window of length ``x``.", "bartlett"))
+blackman = _window_op("blackman", np.blackman, _window_doc("The Blackman window of length ``x``.", "blackman"))
+hamming = _window_op("hamming", np.hamming, _window_doc("The Hamming window of length ``x``.", "hamming"))
+hanning = _window_op("hanning", np.hanning, _window_doc("The Hann window of length ``x``.", "hanning"))
+kaiser = _window_op("kaiser", np.kaiser, _window_doc(
+    "The Kaiser window of length ``x`` with shape parameter ``beta``.", "kaiser",
+    "\n    beta: the shape parameter, a float (0 gives a rectangular window; larger values narrow it)."),
+    "beta")
 
 
 # ------------------------------------------------------------------------------ complex helpers

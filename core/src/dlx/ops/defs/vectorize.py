@@ -117,6 +117,18 @@ def vectorize(pyfunc, *, excluded=None, signature=None):
             trailing core dimensions go to ``pyfunc`` whole; the leading ones are broadcast and
             looped over. ``None``: every input is looped over elementwise.
 
+    Returns:
+        A function taking ``pyfunc``'s arguments: it broadcasts the non-excluded ones against
+        each other (their loop dimensions), calls ``pyfunc`` on each element or core block
+        (through ``vectorized_map``) and returns the results with the loop dimensions in front.
+        Calling it raises ``ValueError`` when core dimensions disagree or the loop shape is
+        empty, and ``TypeError`` when ``signature`` names another number of inputs.
+
+    Raises:
+        TypeError: when ``pyfunc`` is not callable, or ``excluded`` holds something other
+            than ints and strings.
+        ValueError: when ``signature`` is not a generalized-ufunc signature.
+
     >>> import dlx
     >>> from dlx import ops
     >>> with dlx.backend.use("numpy"):
