@@ -343,7 +343,26 @@ def average(x, axis=None, weights=None):
 
 
 def average_pool(inputs, pool_size, strides=None, padding='valid', data_format=None):
-    """Average pooling; with ``padding='same'`` padded positions are not counted."""
+    """Average pooling; with ``padding='same'`` padded positions are not counted.
+
+    Arguments:
+        inputs: a rank ``N + 2`` tensor, laid out as ``data_format`` says.
+        pool_size: the window size: an int for every spatial dim or a tuple of ``N``.
+        strides: the window step: an int or a tuple of ``N``; ``None`` means ``pool_size``.
+        padding: ``"valid"`` (windows that fit) or ``"same"`` (output length
+            ``ceil(length / stride)``; each window averages only its real positions);
+            case-insensitive.
+        data_format: ``"channels_last"`` (inputs are ``(batch, *spatial, channels)``) or
+            ``"channels_first"`` (``(batch, channels, *spatial)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        The pooled tensor, channels unchanged.
+
+    Raises:
+        ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
+            the two layouts (or ``None``).
+    """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
             padding = str(padding).lower()
@@ -362,7 +381,20 @@ def bartlett(x):
 
 
 def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=0.001):
-    """``(x - mean) / sqrt(variance + epsilon) * scale + offset`` with per-``axis`` statistics."""
+    """``(x - mean) / sqrt(variance + epsilon) * scale + offset`` with per-``axis`` statistics.
+
+    Arguments:
+        x: the input tensor.
+        mean: the per-channel means, a 1-D tensor of length ``x.shape[axis]``.
+        variance: the per-channel variances, same shape as ``mean``.
+        axis: the channel axis of ``x`` the statistics index (an int).
+        offset: per-channel values added after scaling (``None``: none).
+        scale: per-channel factors (``None``: 1).
+        epsilon: added to ``variance`` before the square root.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('batch_normalization', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special) or isinstance(mean, _Special) or isinstance(variance, _Special) or isinstance(offset, _Special) or isinstance(scale, _Special):
@@ -371,7 +403,17 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
 
 
 def binary_crossentropy(target, output, from_logits=False):
-    """Elementwise binary cross-entropy. Probabilities are clipped to ``[1e-7, 1 - 1e-7]``."""
+    """Elementwise binary cross-entropy. Probabilities are clipped to ``[1e-7, 1 - 1e-7]``.
+
+    Arguments:
+        target: the true labels in ``[0, 1]``, broadcastable against ``output``.
+        output: probabilities, or logits with ``from_logits=True``.
+        from_logits: whether ``output`` is logits (then computed stably as
+            ``max(o, 0) - o * t + log1p(exp(-|o|))``, without clipping).
+
+    Returns:
+        The per-element loss (no reduction), a float tensor of the broadcast shape.
+    """
     if isinstance(target, _Special) or isinstance(output, _Special):
         return _slow(_REGISTRY['binary_crossentropy'], (target, output, from_logits,), {})
     return _STATE.kernels['binary_crossentropy'](target, output, from_logits)
@@ -467,6 +509,15 @@ def cast(x, dtype):
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     """``-sum(target * log(p))`` along ``axis``; ``p`` is ``softmax(output)`` with
     ``from_logits``, else ``output`` renormalized to sum 1 and clipped to ``[1e-7, 1 - 1e-7]``.
+
+    Arguments:
+        target: one-hot (or soft) labels, the shape of ``output``.
+        output: probabilities, or logits with ``from_logits=True``.
+        from_logits: whether ``output`` is logits.
+        axis: the class axis; default the last.
+
+    Returns:
+        The loss with ``axis`` reduced away (no other reduction).
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(output, 'shape', ())) <= axis < (len(getattr(output, 'shape', ())) or 1):
         _check_axis('categorical_crossentropy', 'axis', axis, output if hasattr(output, 'shape') else None)
@@ -500,7 +551,15 @@ def ceil(x):
 
 
 def celu(x, alpha=1.0):
-    """max(x, 0) + min(0, alpha * (exp(x / alpha) - 1))."""
+    """max(x, 0) + min(0, alpha * (exp(x / alpha) - 1)).
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        alpha: the scale of the negative branch (continuously differentiable for any ``alpha > 0``).
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['celu'], (x, alpha,), {})
     return _STATE.kernels['celu'](x, alpha)
@@ -572,6 +631,28 @@ def conjugate(x):
 def conv(inputs, kernel, strides=1, padding='valid', data_format=None, dilation_rate=1):
     """N-D convolution (cross-correlation). ``kernel`` is ``(*window, in_channels / groups,
     out_channels)``; groups are implied by the input's channels.
+
+    Arguments:
+        inputs: a rank ``N + 2`` tensor, laid out as ``data_format`` says (``N`` spatial dims).
+        kernel: a tensor of shape ``(*window, in_channels / groups, out_channels)``; the number of
+            groups is ``in_channels // kernel.shape[-2]`` and must divide ``out_channels``.
+        strides: the step of the window along each spatial dim: an int for all, or a tuple of ``N``.
+        padding: ``"valid"`` (no padding: only windows that fit) or ``"same"`` (zero padding, split
+            as evenly as possible with the extra on the right, so that the output length is
+            ``ceil(length / stride)``); case-insensitive.
+        data_format: ``"channels_last"`` (inputs are ``(batch, *spatial, channels)``) or
+            ``"channels_first"`` (``(batch, channels, *spatial)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+        dilation_rate: the spacing between kernel taps along each spatial dim: an int or a tuple of
+            ``N``.
+
+    Returns:
+        A tensor of shape ``(batch, *out_spatial, out_channels)`` (channels first for
+        ``"channels_first"``).
+
+    Raises:
+        ValueError: for an invalid ``padding`` or ``data_format``, channel counts that do not
+            divide into groups, or a window larger than the (padded) input.
     """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
@@ -588,6 +669,31 @@ def conv(inputs, kernel, strides=1, padding='valid', data_format=None, dilation_
 def conv_transpose(inputs, kernel, strides=1, padding='valid', output_padding=None, data_format=None, dilation_rate=1):
     """Transposed convolution (the gradient of ``conv`` w.r.t. its input). ``kernel`` is
     ``(*window, out_channels, in_channels)``; output lengths follow Keras's deconv formula.
+
+    Arguments:
+        inputs: a rank ``N + 2`` tensor, laid out as ``data_format`` says.
+        kernel: a tensor of shape ``(*window, out_channels, in_channels)``.
+        strides: the upsampling factor along each spatial dim: an int or a tuple of ``N``.
+        padding: ``"valid"`` or ``"same"`` (case-insensitive), the padding of the convolution this
+            op transposes.
+        output_padding: extra length added to one side of each output spatial dim (an int or a tuple
+            of ``N``). ``None``: the output length is
+            ``length * stride + max(window_extent - stride, 0)`` for ``"valid"`` and
+            ``length * stride`` for ``"same"``; with a value it is
+            ``(length - 1) * stride + window_extent - 2 * pad + output_padding`` where ``pad`` is
+            ``window_extent // 2`` for ``"same"`` and 0 for ``"valid"``.
+        data_format: ``"channels_last"`` (inputs are ``(batch, *spatial, channels)``) or
+            ``"channels_first"`` (``(batch, channels, *spatial)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+        dilation_rate: the spacing between kernel taps: an int or a tuple of ``N``
+            (``window_extent = (window - 1) * dilation_rate + 1``).
+
+    Returns:
+        A tensor with ``out_channels`` channels and the output lengths above.
+
+    Raises:
+        ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
+            the two layouts (or ``None``).
     """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
@@ -770,7 +876,29 @@ def depth_to_space(x, block_size, data_format='channels_last'):
 
 
 def depthwise_conv(inputs, kernel, strides=1, padding='valid', data_format=None, dilation_rate=1):
-    """Depthwise convolution: ``kernel`` is ``(*window, in_channels, depth_multiplier)``."""
+    """Depthwise convolution: ``kernel`` is ``(*window, in_channels, depth_multiplier)``.
+
+    Each input channel is convolved with its own ``depth_multiplier`` filters; output channel
+    ``c * depth_multiplier + m`` is input channel ``c`` convolved with filter ``m``.
+
+    Arguments:
+        inputs: a rank ``N + 2`` tensor, laid out as ``data_format`` says.
+        kernel: a tensor of shape ``(*window, in_channels, depth_multiplier)``.
+        strides: the step of the window along each spatial dim: an int or a tuple of ``N``.
+        padding: ``"valid"`` (no padding) or ``"same"`` (zero padding; output length
+            ``ceil(length / stride)``); case-insensitive.
+        data_format: ``"channels_last"`` (inputs are ``(batch, *spatial, channels)``) or
+            ``"channels_first"`` (``(batch, channels, *spatial)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+        dilation_rate: the spacing between kernel taps: an int or a tuple of ``N``.
+
+    Returns:
+        A tensor with ``in_channels * depth_multiplier`` channels.
+
+    Raises:
+        ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
+            the two layouts (or ``None``).
+    """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
             padding = str(padding).lower()
@@ -860,6 +988,25 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     boolean (``True`` = attend), ``bias`` is added to the logits. ``attn_logits_soft_cap=c``
     caps the (biased) logits softly as ``c * tanh(logits / c)`` before masking.
     ``flash_attention=True`` raises: no dlx backend has a fused attention kernel.
+
+    Arguments:
+        query: a tensor of shape ``(batch, target_len, heads, head_dim)``.
+        key: a tensor of shape ``(batch, source_len, heads, head_dim)``.
+        value: a tensor of shape ``(batch, source_len, heads, value_dim)``.
+        bias: added to the logits, broadcastable to ``(batch, heads, target_len, source_len)``
+            (``None``: none).
+        mask: a boolean tensor broadcastable to the logits' shape; ``False`` positions get no
+            attention (``None``: none).
+        scale: the factor applied to ``query . key``; ``None`` means ``1 / sqrt(head_dim)``.
+        is_causal: mask out positions where the source index exceeds the target index.
+        flash_attention: ``None`` or ``False``; ``True`` raises.
+        attn_logits_soft_cap: a positive soft cap for the logits (``None``: none).
+
+    Returns:
+        A tensor of shape ``(batch, target_len, heads, value_dim)``.
+
+    Raises:
+        ValueError: when ``flash_attention`` is true or ``attn_logits_soft_cap`` is not positive.
     """
     if isinstance(query, _Special) or isinstance(key, _Special) or isinstance(value, _Special) or isinstance(bias, _Special) or isinstance(mask, _Special):
         return _slow(_REGISTRY['dot_product_attention'], (query, key, value, bias, mask, scale, is_causal, flash_attention, attn_logits_soft_cap,), {})
@@ -927,7 +1074,15 @@ def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation='bilinear', f
 
 
 def elu(x, alpha=1.0):
-    """x if x > 0 else alpha * (exp(x) - 1)."""
+    """x if x > 0 else alpha * (exp(x) - 1).
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        alpha: the scale of the negative branch (its limit as ``x -> -inf`` is ``-alpha``).
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['elu'], (x, alpha,), {})
     return _STATE.kernels['elu'](x, alpha)
@@ -1197,7 +1352,16 @@ def gcd(x1, x2):
 
 
 def gelu(x, approximate=True):
-    """Gaussian error linear unit: ``x * Phi(x)`` (``approximate=True``: the tanh form)."""
+    """Gaussian error linear unit: ``x * Phi(x)`` (``approximate=True``: the tanh form).
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        approximate: ``True`` uses ``0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x**3)))``;
+            ``False`` the exact form with the Gaussian CDF ``Phi`` (through ``erfc``).
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['gelu'], (x, approximate,), {})
     return _STATE.kernels['gelu'](x, approximate)
@@ -1269,14 +1433,28 @@ def hard_shrink(x, threshold=0.5):
 
 
 def hard_sigmoid(x):
-    """relu6(x + 3) / 6."""
+    """relu6(x + 3) / 6.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``dlx.config.floatx()``.
+
+    Returns:
+        A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hard_sigmoid'], (x,), {})
     return _STATE.kernels['hard_sigmoid'](x)
 
 
 def hard_silu(x):
-    """x * hard_sigmoid(x)."""
+    """x * hard_sigmoid(x).
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``dlx.config.floatx()``.
+
+    Returns:
+        A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hard_silu'], (x,), {})
     return _STATE.kernels['hard_silu'](x)
@@ -1493,6 +1671,21 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwarg
     ``epsilon=None`` means 1e-7 (Keras's ``backend.epsilon()``). Keras's deprecated
     ``rms_scaling=True`` keyword scales ``x`` by ``1 / sqrt(variance + epsilon)`` without centering
     and ignores ``beta``.
+
+    Arguments:
+        x: the input tensor; integer inputs are computed in a float dtype.
+        gamma: a scale broadcast against the normalized ``x`` (``None``: none).
+        beta: an offset added after ``gamma`` (``None``: none).
+        axis: the axis or tuple of axes the mean and variance are taken over; default the last.
+        epsilon: added to the variance before the square root; ``None`` means ``1e-7``.
+        rms_scaling: (keyword, deprecated) ``True`` divides the uncentered ``x`` by the standard
+            deviation and skips ``beta``; it warns with a ``DeprecationWarning``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+
+    Raises:
+        TypeError: for a keyword other than ``rms_scaling``.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('layer_normalization', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -1518,7 +1711,15 @@ def ldexp(x1, x2):
 
 
 def leaky_relu(x, negative_slope=0.2):
-    """x if x > 0 else negative_slope * x."""
+    """x if x > 0 else negative_slope * x.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        negative_slope: the slope for ``x <= 0``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['leaky_relu'], (x, negative_slope,), {})
     return _STATE.kernels['leaky_relu'](x, negative_slope)
@@ -1583,14 +1784,30 @@ def log2(x):
 
 
 def log_sigmoid(x):
-    """log(sigmoid(x)), stably."""
+    """log(sigmoid(x)), stably.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``dlx.config.floatx()``.
+
+    Returns:
+        A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['log_sigmoid'], (x,), {})
     return _STATE.kernels['log_sigmoid'](x)
 
 
 def log_softmax(x, axis=-1):
-    """``x - logsumexp(x)`` along ``axis``."""
+    """``x - logsumexp(x)`` along ``axis``.
+
+    Arguments:
+        x: the input tensor (logits); integer and bool inputs are computed in ``floatx()``.
+        axis: the axis (an int, or a tuple of ints) the log-probabilities are normalized along;
+            default the last.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('log_softmax', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special):
@@ -1747,7 +1964,25 @@ def max(x, axis=None, keepdims=False, initial=None):
 
 
 def max_pool(inputs, pool_size, strides=None, padding='valid', data_format=None):
-    """Max pooling over windows of ``pool_size`` (strides default to the pool size)."""
+    """Max pooling over windows of ``pool_size`` (strides default to the pool size).
+
+    Arguments:
+        inputs: a rank ``N + 2`` tensor, laid out as ``data_format`` says.
+        pool_size: the window size: an int for every spatial dim or a tuple of ``N``.
+        strides: the window step: an int or a tuple of ``N``; ``None`` means ``pool_size``.
+        padding: ``"valid"`` (windows that fit) or ``"same"`` (output length
+            ``ceil(length / stride)``; padded positions never win the max); case-insensitive.
+        data_format: ``"channels_last"`` (inputs are ``(batch, *spatial, channels)``) or
+            ``"channels_first"`` (``(batch, channels, *spatial)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        The pooled tensor, channels unchanged.
+
+    Raises:
+        ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
+            the two layouts (or ``None``).
+    """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
             padding = str(padding).lower()
@@ -1821,7 +2056,14 @@ def minimum(x1, x2):
 
 
 def mish(x):
-    """x * tanh(softplus(x))."""
+    """x * tanh(softplus(x)).
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``dlx.config.floatx()``.
+
+    Returns:
+        A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['mish'], (x,), {})
     return _STATE.kernels['mish'](x)
@@ -1835,7 +2077,19 @@ def mod(x1, x2):
 
 
 def moments(x, axes, keepdims=False, synchronized=False):
-    """``(mean, variance)`` of ``x`` over ``axes``."""
+    """``(mean, variance)`` of ``x`` over ``axes``.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        axes: the axis (an int) or axes (a tuple or list of ints) to reduce.
+        keepdims: keep the reduced axes with length 1.
+        synchronized: under a dlx distribution over several processes, ask for the statistics of
+            the global batch: the torch backend all-reduces its per-process sums; backends whose
+            arrays already span the global batch (or one process) give the same result either way.
+
+    Returns:
+        A tuple ``(mean, variance)`` of float tensors, the (biased) variance dividing by the count.
+    """
     if keepdims is not False and keepdims is not True:
         _bad('moments', 'keepdims', keepdims, 'True or False')
     if isinstance(x, _Special):
@@ -1854,6 +2108,24 @@ def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwa
     """Multi-hot encodes integer ``inputs``: 1 for each class present (over axis 1 of a batch of
     rows, or over a single vector), else 0. ``num_tokens`` is accepted for ``num_classes``
     (Keras's older name); ``sparse=True`` raises (dlx tensors are dense).
+
+    Arguments:
+        inputs: integer class indices, a vector or a batch of rows.
+        num_classes: the number of classes (a positive int; required, here or as ``num_tokens``).
+        axis: where the class axis goes in the intermediate one-hot encoding (which is then
+            reduced over axis 1, or axis 0 for a vector); default the last.
+        dtype: the output dtype; ``None`` means ``floatx()``.
+        sparse: must be ``False``.
+        num_tokens: (keyword) Keras's older name for ``num_classes``.
+
+    Returns:
+        With the default ``axis``: ``(num_classes,)`` for a vector, ``(batch, num_classes)`` for
+        rows.
+
+    Raises:
+        ValueError: when ``num_classes`` is missing or not a positive int, when both
+            ``num_classes`` and ``num_tokens`` are given, or when ``sparse=True``.
+        TypeError: for any other keyword.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(inputs, 'shape', ())) <= axis < (len(getattr(inputs, 'shape', ())) or 1):
         _check_axis('multi_hot', 'axis', axis, inputs if hasattr(inputs, 'shape') else None)
@@ -2425,14 +2697,28 @@ def reconstruct_patches(patches, size, output_size, strides=None, padding='valid
 
 
 def relu(x):
-    """max(x, 0); integers keep their dtype and bools become int32 (as Keras)."""
+    """max(x, 0); integers keep their dtype and bools become int32 (as Keras).
+
+    Arguments:
+        x: the input tensor (float, integer or bool).
+
+    Returns:
+        A tensor of ``x``'s shape and dtype (``int32`` for bool input).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['relu'], (x,), {})
     return _STATE.kernels['relu'](x)
 
 
 def relu6(x):
-    """min(max(x, 0), 6)."""
+    """min(max(x, 0), 6).
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``dlx.config.floatx()``.
+
+    Returns:
+        A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['relu6'], (x,), {})
     return _STATE.kernels['relu6'](x)
@@ -2510,7 +2796,17 @@ def right_shift(x, y):
 
 
 def rms_normalization(x, scale=None, axis=-1, epsilon=None):
-    """``x / sqrt(mean(x**2) + epsilon) * scale`` over ``axis``."""
+    """``x / sqrt(mean(x**2) + epsilon) * scale`` over ``axis``.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        scale: a factor broadcast against the normalized ``x`` (``None``: none).
+        axis: the axis or tuple of axes the mean square is taken over; default the last.
+        epsilon: added to the mean square before the square root; ``None`` means ``1e-6``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('rms_normalization', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special) or isinstance(scale, _Special):
@@ -2683,7 +2979,17 @@ def select(condlist, choicelist, default=0):
 
 
 def selu(x):
-    """Scaled ELU with the self-normalizing constants."""
+    """Scaled ELU with the self-normalizing constants.
+
+    ``scale * (x if x > 0 else alpha * (exp(x) - 1))`` with ``alpha ~ 1.6733`` and
+    ``scale ~ 1.0507``.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['selu'], (x,), {})
     return _STATE.kernels['selu'](x)
@@ -2724,7 +3030,14 @@ def sgd_update(variable, gradient, learning_rate):
 
 
 def sigmoid(x):
-    """1 / (1 + exp(-x))."""
+    """1 / (1 + exp(-x)).
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``dlx.config.floatx()``.
+
+    Returns:
+        A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sigmoid'], (x,), {})
     return _STATE.kernels['sigmoid'](x)
@@ -2745,7 +3058,14 @@ def signbit(x):
 
 
 def silu(x):
-    """x * sigmoid(x) (swish)."""
+    """x * sigmoid(x) (swish).
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``dlx.config.floatx()``.
+
+    Returns:
+        A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['silu'], (x,), {})
     return _STATE.kernels['silu'](x)
@@ -2810,7 +3130,16 @@ def soft_shrink(x, threshold=0.5):
 
 
 def softmax(x, axis=-1):
-    """``exp(x - max) / sum(exp(x - max))`` along ``axis``."""
+    """``exp(x - max) / sum(exp(x - max))`` along ``axis``.
+
+    Arguments:
+        x: the input tensor (logits); integer and bool inputs are computed in ``floatx()``.
+        axis: the axis (an int, or a tuple of ints for a joint softmax over several axes) the
+            probabilities sum to 1 along; default the last.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('softmax', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special):
@@ -2819,14 +3148,28 @@ def softmax(x, axis=-1):
 
 
 def softplus(x):
-    """log(1 + exp(x)), stably."""
+    """log(1 + exp(x)), stably.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``dlx.config.floatx()``.
+
+    Returns:
+        A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['softplus'], (x,), {})
     return _STATE.kernels['softplus'](x)
 
 
 def softsign(x):
-    """x / (1 + |x|)."""
+    """x / (1 + |x|).
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``dlx.config.floatx()``.
+
+    Returns:
+        A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['softsign'], (x,), {})
     return _STATE.kernels['softsign'](x)
@@ -2870,7 +3213,18 @@ def space_to_depth(x, block_size, data_format='channels_last'):
 
 
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    """Categorical cross-entropy with integer class ``target``s."""
+    """Categorical cross-entropy with integer class ``target``s.
+
+    Arguments:
+        target: integer class indices, ``output``'s shape without the class axis.
+        output: probabilities, or logits with ``from_logits=True``, with classes along ``axis``.
+        from_logits: whether ``output`` is logits (else it is renormalized and clipped to
+            ``[1e-7, 1 - 1e-7]`` as in :func:`categorical_crossentropy`).
+        axis: the class axis of ``output``; default the last.
+
+    Returns:
+        The per-example loss, of ``target``'s shape.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(output, 'shape', ())) <= axis < (len(getattr(output, 'shape', ())) or 1):
         _check_axis('sparse_categorical_crossentropy', 'axis', axis, output if hasattr(output, 'shape') else None)
     if isinstance(target, _Special) or isinstance(output, _Special):
