@@ -1393,6 +1393,16 @@ def get_item_grad(g, x, key):
 def glu(x, axis=-1):
     """Gated linear unit: ``a * sigmoid(b)`` where ``a, b`` are the two halves of ``x`` along
     ``axis`` (its size must be even).
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        axis: the axis split in two halves; default the last.
+
+    Returns:
+        A float tensor of ``x``'s shape with ``axis`` halved.
+
+    Raises:
+        ValueError: when ``x.shape[axis]`` is odd.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('glu', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -1426,7 +1436,15 @@ def hanning(x):
 
 
 def hard_shrink(x, threshold=0.5):
-    """``x`` where ``|x| > threshold``, else 0."""
+    """``x`` where ``|x| > threshold``, else 0.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        threshold: values with ``|x|`` at most this become 0.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hard_shrink'], (x, threshold,), {})
     return _STATE.kernels['hard_shrink'](x, threshold)
@@ -1461,14 +1479,28 @@ def hard_silu(x):
 
 
 def hard_swish(x):
-    """``x * relu6(x + 3) / 6``: Keras's name for :func:`hard_silu`."""
+    """``x * relu6(x + 3) / 6``: Keras's name for :func:`hard_silu`.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hard_swish'], (x,), {})
     return _STATE.kernels['hard_swish'](x)
 
 
 def hard_tanh(x):
-    """``clip(x, -1, 1)``."""
+    """``clip(x, -1, 1)``.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hard_tanh'], (x,), {})
     return _STATE.kernels['hard_tanh'](x)
@@ -2362,6 +2394,21 @@ def norm(x, ord=None, axis=None, keepdims=False):
 def normalize(x, axis=-1, order=2, epsilon=None):
     """``x / max(norm(x, order), epsilon)`` along ``axis`` (``epsilon`` defaults to 1e-7, Keras's
     ``backend.epsilon()``). A scalar ``x`` is treated as a vector of length 1.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        axis: the axis (or, for ``order=2``, a tuple of axes) the norm is taken over; default the
+            last.
+        order: the ``p`` of the p-norm, an int ``>= 1``.
+        epsilon: the smallest norm divided by (guards against division by zero); ``None`` means
+            ``1e-7``.
+
+    Returns:
+        A float tensor of ``x``'s shape (``(1,)`` for a scalar).
+
+    Raises:
+        ValueError: when ``order`` is not an int ``>= 1``, or when ``order != 2`` with an ``axis``
+            that is not a single int.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('normalize', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -2497,6 +2544,17 @@ def prod(x, axis=None, keepdims=False, dtype=None):
 def psnr(x1, x2, max_val):
     """Peak signal-to-noise ratio in dB: ``20 log10(max_val) - 10 log10(mean((x1 - x2)**2))``
     over all elements (a scalar).
+
+    Arguments:
+        x1: the first signal or image batch.
+        x2: the second, the same shape as ``x1``.
+        max_val: the largest possible value of the signal (e.g. 1.0 or 255).
+
+    Returns:
+        A float scalar tensor (``inf`` for identical inputs).
+
+    Raises:
+        ValueError: when ``x1`` and ``x2`` differ in shape.
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special) or isinstance(max_val, _Special):
         return _slow(_REGISTRY['psnr'], (x1, x2, max_val,), {})
@@ -3123,7 +3181,15 @@ def sobel_edges(images, data_format=None):
 
 
 def soft_shrink(x, threshold=0.5):
-    """``x - threshold`` above ``threshold``, ``x + threshold`` below ``-threshold``, else 0."""
+    """``x - threshold`` above ``threshold``, ``x + threshold`` below ``-threshold``, else 0.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        threshold: the amount every value is shrunk toward 0 by (values within it become 0).
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['soft_shrink'], (x, threshold,), {})
     return _STATE.kernels['soft_shrink'](x, threshold)
@@ -3233,14 +3299,28 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 def sparse_plus(x):
-    """0 for ``x <= -1``, ``x`` for ``x >= 1``, ``(x + 1)**2 / 4`` between."""
+    """0 for ``x <= -1``, ``x`` for ``x >= 1``, ``(x + 1)**2 / 4`` between.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sparse_plus'], (x,), {})
     return _STATE.kernels['sparse_plus'](x)
 
 
 def sparse_sigmoid(x):
-    """0 for ``x <= -1``, 1 for ``x >= 1``, ``(x + 1) / 2`` between."""
+    """0 for ``x <= -1``, 1 for ``x >= 1``, ``(x + 1) / 2`` between.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sparse_sigmoid'], (x,), {})
     return _STATE.kernels['sparse_sigmoid'](x)
@@ -3249,6 +3329,13 @@ def sparse_sigmoid(x):
 def sparsemax(x, axis=-1):
     """The Euclidean projection of ``x`` onto the probability simplex along ``axis``:
     ``max(x - tau, 0)`` with ``tau`` chosen so the result sums to 1.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        axis: the axis the result sums to 1 along; default the last.
+
+    Returns:
+        A float tensor of ``x``'s shape, non-negative, often with exact zeros.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('sparsemax', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -3283,6 +3370,16 @@ def square(x):
 def squareplus(x, b=4):
     """``(x + sqrt(x**2 + b)) / 2``, evaluated without cancellation (``b / (2 (s - x))`` for
     ``x < 0``) or overflow (``s = hypot(x, sqrt(b))``).
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        b: the smoothness of the bend at 0 (``b = 0`` gives ``relu``); must be ``>= 0``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+
+    Raises:
+        ValueError: when ``b < 0``.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['squareplus'], (x, b,), {})
@@ -3387,7 +3484,14 @@ def swapaxes(x, axis1, axis2):
 
 
 def swish(x):
-    """``x * sigmoid(x)``: Keras's name for :func:`silu`."""
+    """``x * sigmoid(x)``: Keras's name for :func:`silu`.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['swish'], (x,), {})
     return _STATE.kernels['swish'](x)
@@ -3446,7 +3550,14 @@ def tanh(x):
 
 
 def tanh_shrink(x):
-    """``x - tanh(x)``."""
+    """``x - tanh(x)``.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['tanh_shrink'], (x,), {})
     return _STATE.kernels['tanh_shrink'](x)
@@ -3460,7 +3571,16 @@ def tensordot(x1, x2, axes=2):
 
 
 def threshold(x, threshold, default_value):
-    """``x`` where ``x > threshold``, else ``default_value``."""
+    """``x`` where ``x > threshold``, else ``default_value``.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        threshold: the value ``x`` must exceed to be kept (a Python number).
+        default_value: the value that replaces every element at or below ``threshold``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['threshold'], (x, threshold, default_value,), {})
     return _STATE.kernels['threshold'](x, threshold, default_value)
