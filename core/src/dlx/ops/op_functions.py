@@ -536,6 +536,16 @@ def cbrt(x):
 def cdist(x, y):
     """Euclidean distances between the rows of ``x`` (``(..., m, d)``) and of ``y``
     (``(..., n, d)``): ``(..., m, n)``.
+
+    Arguments:
+        x: points ``(..., m, d)``.
+        y: points ``(..., n, d)``; leading axes broadcast against ``x``'s.
+
+    Returns:
+        A float ``(..., m, n)`` tensor with ``out[..., i, j] = |x[..., i, :] - y[..., j, :]|``.
+
+    Raises:
+        ValueError: when an input has rank < 2 or the last dimensions differ.
     """
     _REGISTRY['cdist'].validate(x, y)
     if isinstance(x, _Special) or isinstance(y, _Special):
@@ -768,6 +778,21 @@ def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=N
 def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
     """Cross product of 2- or 3-vectors along ``axisa`` of ``x1`` and ``axisb`` of ``x2``, placed
     along ``axisc`` of the result (``axis`` sets all three); two 2-vectors give the z component.
+
+    Arguments:
+        x1: the first vectors (length 2 or 3 along ``axisa``).
+        x2: the second vectors (length 2 or 3 along ``axisb``); the other axes broadcast.
+        axisa: the vector axis of ``x1``.
+        axisb: the vector axis of ``x2``.
+        axisc: the axis of the result that holds the 3-vectors (ignored when both inputs are
+            2-vectors: the result has no vector axis then).
+        axis: when not ``None``, used for ``axisa``, ``axisb`` and ``axisc``.
+
+    Returns:
+        The cross products in the promoted dtype.
+
+    Raises:
+        ValueError: when a vector length is not 2 or 3.
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['cross'], (x1, x2, axisa, axisb, axisc, axis,), {})
@@ -856,6 +881,18 @@ def dense(x, kernel, bias=None):
     """``matmul(x, kernel) + bias`` for ``x`` of shape ``(..., n)``, a ``(n, units)`` kernel and a
     ``(units,)`` bias (or ``None``): the Dense layer's contraction, one fused kernel (GEMM with the
     bias in its accumulator) on backends that have one, ``matmul`` then ``add`` elsewhere.
+
+    Arguments:
+        x: the input, ``(..., n)``.
+        kernel: a 2-D ``(n, units)`` weight matrix.
+        bias: a ``(units,)`` vector added to every row, or ``None``.
+
+    Returns:
+        A ``(..., units)`` tensor in the promoted dtype.
+
+    Raises:
+        ValueError: when ``kernel`` is not 2-D, ``x``'s last axis does not match ``kernel``'s first,
+            or ``bias`` is not ``(units,)``.
     """
     _REGISTRY['dense'].validate(x, kernel, bias)
     if isinstance(x, _Special) or isinstance(kernel, _Special) or isinstance(bias, _Special):
@@ -921,6 +958,17 @@ def det(x):
 def diag(x, k=0):
     """The ``k``-th diagonal of a 2-D ``x``, or a square 2-D array with the 1-D ``x`` on its
     ``k``-th diagonal.
+
+    Arguments:
+        x: a 1-D or 2-D tensor.
+        k: the diagonal: 0 the main one, positive above it, negative below.
+
+    Returns:
+        For 2-D ``x`` a 1-D tensor; for 1-D ``x`` of length ``n`` an
+        ``(n + |k|, n + |k|)`` tensor, zero off that diagonal.
+
+    Raises:
+        ValueError: when ``x`` is not 1-D or 2-D.
     """
     _REGISTRY['diag'].validate(x, k)
     if isinstance(x, _Special):
@@ -929,14 +977,35 @@ def diag(x, k=0):
 
 
 def diagflat(x, k=0):
-    """A square 2-D array with the flattened ``x`` on its ``k``-th diagonal."""
+    """A square 2-D array with the flattened ``x`` on its ``k``-th diagonal.
+
+    Arguments:
+        x: a tensor of any rank (flattened to length ``n``).
+        k: the diagonal: 0 the main one, positive above it, negative below.
+
+    Returns:
+        An ``(n + |k|, n + |k|)`` tensor of ``x``'s dtype.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['diagflat'], (x, k,), {})
     return _STATE.kernels['diagflat'](x, k)
 
 
 def diagonal(x, offset=0, axis1=0, axis2=1):
-    """The ``offset`` diagonal of the planes ``axis1`` x ``axis2``, as the last axis of the result."""
+    """The ``offset`` diagonal of the planes ``axis1`` x ``axis2``, as the last axis of the result.
+
+    Arguments:
+        x: a tensor of rank >= 2.
+        offset: the diagonal: 0 the main one, positive above it, negative below.
+        axis1: the axis of the planes' rows.
+        axis2: the axis of the planes' columns.
+
+    Returns:
+        ``x``'s other axes followed by one axis holding the diagonal.
+
+    Raises:
+        ValueError: when ``x`` has fewer than 2 dimensions.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['diagonal'], (x, offset, axis1, axis2,), {})
     return _STATE.kernels['diagonal'](x, offset, axis1, axis2)
@@ -977,6 +1046,14 @@ def divide_no_nan(x1, x2):
 def dot(x1, x2):
     """NumPy's ``dot``: the product of scalars, the inner product of vectors, else a sum over the
     last axis of ``x1`` and the second-to-last of ``x2`` (the only axis of a vector).
+
+    Arguments:
+        x1: the first tensor.
+        x2: the second tensor.
+
+    Returns:
+        The product in the promoted dtype, shape ``x1.shape[:-1] + x2.shape[:-2] + x2.shape[-1:]``
+        for N-D inputs.
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['dot'], (x1, x2,), {})
@@ -1053,6 +1130,19 @@ def einsum(subscripts, *operands, **kwargs):
     """Einstein summation (explicit ``->`` output recommended). The one keyword argument is
     ``optimize`` (the contraction-order strategy: False, True, "greedy" or "optimal"; it changes
     speed, not the result); any other raises.
+
+    Arguments:
+        subscripts: the NumPy-style equation, e.g. ``"bij,bjk->bik"``; ``...`` stands for
+            broadcast axes.
+        *operands: the tensors, one per comma-separated term of ``subscripts``.
+        optimize: (keyword) the contraction-order strategy, as above.
+
+    Returns:
+        The contraction, in the operands' promoted dtype.
+
+    Raises:
+        TypeError: for a keyword other than ``optimize``.
+        ValueError: for an ``optimize`` value other than the four above.
     """
     _REGISTRY['einsum'].validate(subscripts, *operands, **kwargs)
     if _any_special(operands):
@@ -1592,7 +1682,15 @@ def in_top_k(targets, predictions, k):
 
 
 def inner(x1, x2):
-    """Inner product over the last axes of ``x1`` and ``x2`` (a product when one is a scalar)."""
+    """Inner product over the last axes of ``x1`` and ``x2`` (a product when one is a scalar).
+
+    Arguments:
+        x1: the first tensor.
+        x2: the second tensor; its last axis must match ``x1``'s.
+
+    Returns:
+        A tensor of shape ``x1.shape[:-1] + x2.shape[:-1]`` in the promoted dtype.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['inner'], (x1, x2,), {})
     return _STATE.kernels['inner'](x1, x2)
@@ -1692,7 +1790,15 @@ def kaiser(x, beta):
 
 
 def kron(x1, x2):
-    """Kronecker product: blocks ``x1[i] * x2`` (ranks padded with leading 1s to match)."""
+    """Kronecker product: blocks ``x1[i] * x2`` (ranks padded with leading 1s to match).
+
+    Arguments:
+        x1: the first tensor (selects the blocks).
+        x2: the second tensor (the block pattern).
+
+    Returns:
+        A tensor whose size along each axis is the product of the inputs' sizes there.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['kron'], (x1, x2,), {})
     return _STATE.kernels['kron'](x1, x2)
@@ -1957,7 +2063,17 @@ def map_coordinates(inputs, coordinates, order, fill_mode='constant', fill_value
 
 
 def matmul(x1, x2):
-    """Matrix product with NumPy's broadcasting and 1-D promotion rules."""
+    """Matrix product with NumPy's broadcasting and 1-D promotion rules.
+
+    Arguments:
+        x1: the left operand; a 1-D ``x1`` is treated as a row vector (the added axis is dropped).
+        x2: the right operand; a 1-D ``x2`` is treated as a column vector. Leading (batch) axes
+            broadcast.
+
+    Returns:
+        The product in the two inputs' promoted dtype: ``(..., n, p)`` for ``(..., n, k)`` and
+        ``(..., k, p)``.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['matmul'], (x1, x2,), {})
     return _STATE.kernels['matmul'](x1, x2)
@@ -2381,7 +2497,22 @@ def nonzero(x):
 
 
 def norm(x, ord=None, axis=None, keepdims=False):
-    """Euclidean (2-) norm over ``axis`` (all axes if None). Only ``ord=None`` / ``2`` for vectors."""
+    """Euclidean (2-) norm over ``axis`` (all axes if None). Only ``ord=None`` / ``2`` for vectors.
+
+    Arguments:
+        x: the input tensor; non-float inputs are computed in ``float32``.
+        ord: the norm: ``None``, ``2``, ``"fro"`` or ``"euclidean"`` all give the square root of the
+            sum of squares over ``axis`` (for two axes that is the Frobenius norm); any other value
+            raises.
+        axis: an int or a tuple of ints; ``None`` reduces all axes.
+        keepdims: keep the reduced axes with length 1.
+
+    Returns:
+        A float tensor of the norms (scalar when ``axis`` is ``None`` and ``keepdims`` is false).
+
+    Raises:
+        ValueError: for an ``ord`` other than the four above.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('norm', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -2454,7 +2585,15 @@ def ones_like(x, dtype=None):
 
 
 def outer(x1, x2):
-    """Outer product of the flattened inputs."""
+    """Outer product of the flattened inputs.
+
+    Arguments:
+        x1: the first tensor (flattened to length ``m``).
+        x2: the second tensor (flattened to length ``n``).
+
+    Returns:
+        An ``(m, n)`` tensor with ``out[i, j] = x1[i] * x2[j]``.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['outer'], (x1, x2,), {})
     return _STATE.kernels['outer'](x1, x2)
@@ -3564,7 +3703,18 @@ def tanh_shrink(x):
 
 
 def tensordot(x1, x2, axes=2):
-    """Tensor contraction over ``axes`` (an int, or a pair of axis lists)."""
+    """Tensor contraction over ``axes`` (an int, or a pair of axis lists).
+
+    Arguments:
+        x1: the first tensor.
+        x2: the second tensor.
+        axes: an int ``n`` contracts the last ``n`` axes of ``x1`` with the first ``n`` of ``x2``;
+            a pair ``(axes_1, axes_2)`` (ints or equal-length sequences) names the axes to contract
+            pairwise.
+
+    Returns:
+        The free axes of ``x1`` followed by those of ``x2``, in the promoted dtype.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['tensordot'], (x1, x2, axes,), {})
     return _STATE.kernels['tensordot'](x1, x2, axes)
@@ -3605,6 +3755,15 @@ def top_k(x, k, sorted=True):
 def trace(x, offset=0, axis1=0, axis2=1):
     """Sum of the ``offset`` diagonal of the planes ``axis1`` x ``axis2``. bool / int8 / int16
     sum in int32, uint8 / uint16 in uint32.
+
+    Arguments:
+        x: a tensor of rank >= 2.
+        offset: the diagonal: 0 the main one, positive above it, negative below.
+        axis1: the axis of the planes' rows.
+        axis2: the axis of the planes' columns.
+
+    Returns:
+        ``x``'s other axes (a scalar for 2-D ``x``).
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['trace'], (x, offset, axis1, axis2,), {})
@@ -3632,6 +3791,15 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
 def tri(N, M=None, k=0, dtype=None):
     """``(N, M)`` array with ones at and below the ``k``-th diagonal, zeros above (default dtype
     ``floatx()``).
+
+    Arguments:
+        N: the number of rows.
+        M: the number of columns; ``None`` means ``N``.
+        k: the diagonal the ones reach: 0 the main one, positive above it, negative below.
+        dtype: the output dtype; ``None`` means ``floatx()``.
+
+    Returns:
+        An ``(N, M)`` tensor.
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('tri', 'dtype', dtype)
@@ -3714,6 +3882,17 @@ def unstack(x, num=None, axis=0):
 def vander(x, N=None, increasing=False):
     """The Vandermonde matrix of the 1-D ``x``: columns ``x**(N-1), ..., x, 1`` (reversed when
     ``increasing``); ``N`` defaults to ``len(x)``.
+
+    Arguments:
+        x: a 1-D tensor of length ``n``.
+        N: the number of columns; ``None`` means ``n``.
+        increasing: ``True`` orders the powers ``1, x, ..., x**(N-1)``.
+
+    Returns:
+        An ``(n, N)`` tensor of ``x``'s dtype.
+
+    Raises:
+        ValueError: when ``x`` is not 1-D.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['vander'], (x, N, increasing,), {})
@@ -3732,7 +3911,15 @@ def var(x, axis=None, keepdims=False):
 
 
 def vdot(x1, x2):
-    """The dot product of the flattened inputs (same size)."""
+    """The dot product of the flattened inputs (same size).
+
+    Arguments:
+        x1: the first tensor.
+        x2: the second tensor, with as many elements as ``x1``.
+
+    Returns:
+        A scalar tensor in the promoted dtype.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['vdot'], (x1, x2,), {})
     return _STATE.kernels['vdot'](x1, x2)
