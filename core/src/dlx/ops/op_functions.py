@@ -579,6 +579,13 @@ def cholesky(x, upper=False):
     """The Cholesky factor of each symmetric positive definite matrix ``x``: lower triangular
     ``L`` with ``x = L @ L.T`` (``upper=True``: ``U = L.T``, ``x = U.T @ U``). Uses the symmetric
     part of ``x``; a matrix that is not positive definite gives NaN.
+
+    Arguments:
+        x: a tensor of square matrices ``(..., M, M)``; integer and bool inputs are computed in ``floatx()``.
+        upper: return the upper-triangular factor ``U = L.T`` instead of ``L``.
+
+    Returns:
+        The triangular factors, ``(..., M, M)``.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['cholesky'], (x, upper,), {})
@@ -588,6 +595,13 @@ def cholesky(x, upper=False):
 def cholesky_inverse(x, upper=False):
     """The inverse of ``A = L @ L.T`` from its Cholesky factor ``x`` (``L``: its lower triangle is
     read; ``upper=True``: ``x`` is ``U = L.T`` and its upper triangle is read).
+
+    Arguments:
+        x: Cholesky factors ``(..., M, M)`` (as :func:`cholesky` returns them).
+        upper: ``x`` holds the upper factor ``U`` rather than the lower ``L``.
+
+    Returns:
+        The inverses of ``A``, ``(..., M, M)``.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['cholesky_inverse'], (x, upper,), {})
@@ -949,7 +963,14 @@ def depthwise_conv(inputs, kernel, strides=1, padding='valid', data_format=None,
 
 
 def det(x):
-    """The determinant of each square matrix ``x`` (shape ``(..., M, M)``): shape ``(...)``."""
+    """The determinant of each square matrix ``x`` (shape ``(..., M, M)``): shape ``(...)``.
+
+    Arguments:
+        x: a tensor of square matrices ``(..., M, M)``; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        The determinants, shape ``(...)``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['det'], (x,), {})
     return _STATE.kernels['det'](x)
@@ -1110,6 +1131,13 @@ def eig(x):
     magnitude positive. dlx has no complex dtype: eigenvalues that are not real (imaginary part
     above ``8 * M * eps * max|w|``) and their eigenvectors are NaN -- use ``eigh`` for symmetric
     matrices.
+
+    Arguments:
+        x: a tensor of square matrices ``(..., M, M)``; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A tuple ``(w, v)``: eigenvalues ``(..., M)`` sorted by real part and eigenvectors
+        ``(..., M, M)``, column ``i`` belonging to ``w[..., i]``.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['eig'], (x,), {})
@@ -1120,6 +1148,13 @@ def eigh(x):
     """Eigenvalues (ascending) and eigenvectors (columns) of each symmetric matrix ``x``:
     ``(w, v)`` with ``x @ v = v * w``. Uses the symmetric part of ``x``; each eigenvector's entry
     of largest magnitude is positive.
+
+    Arguments:
+        x: a tensor of square matrices ``(..., M, M)``; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A tuple ``(w, v)``: eigenvalues ``(..., M)`` in ascending order and orthonormal
+        eigenvectors ``(..., M, M)``, column ``i`` belonging to ``w[..., i]``.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['eigh'], (x,), {})
@@ -1697,7 +1732,14 @@ def inner(x1, x2):
 
 
 def inv(x):
-    """The inverse of each square matrix ``x`` (shape ``(..., M, M)``)."""
+    """The inverse of each square matrix ``x`` (shape ``(..., M, M)``).
+
+    Arguments:
+        x: a tensor of square matrices ``(..., M, M)``; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        The inverses, ``(..., M, M)`` in ``x``'s float dtype (NaN for a singular matrix).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['inv'], (x,), {})
     return _STATE.kernels['inv'](x)
@@ -1970,6 +2012,12 @@ def logaddexp2(x1, x2):
 def logdet(x):
     """``log|det x|`` of each square matrix ``x`` (for the symmetric positive definite matrices it
     is meant for, the log of the determinant).
+
+    Arguments:
+        x: a tensor of square matrices ``(..., M, M)``; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        The log-determinants, shape ``(...)``.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['logdet'], (x,), {})
@@ -2026,6 +2074,17 @@ def lstsq(a, b, rcond=None):
     """The least-squares solution ``x`` of ``a @ x = b`` of smallest norm (``a`` ``(M, N)``, ``b``
     ``(M,)`` or ``(M, K)``): ``pinv(a, rcond) @ b``; singular values of ``a`` at most
     ``rcond * max(s)`` count as zero (default ``max(M, N) * eps``).
+
+    Arguments:
+        a: the coefficient matrix ``(M, N)`` (no batch axes).
+        b: the right-hand side, ``(M,)`` or ``(M, K)``.
+        rcond: the relative cutoff for small singular values; ``None`` means ``max(M, N) * eps``.
+
+    Returns:
+        The solution, ``(N,)`` or ``(N, K)``.
+
+    Raises:
+        ValueError: when ``a`` is not a matrix, ``b`` is not 1-D or 2-D, or their rows differ.
     """
     _REGISTRY['lstsq'].validate(a, b, rcond)
     if isinstance(a, _Special) or isinstance(b, _Special):
@@ -2038,6 +2097,12 @@ def lu_factor(x):
     ``K = min(M, N)``), in LAPACK's packed form: ``(lu, piv)`` with ``lu`` ``(..., M, N)`` holding
     ``U`` and the unit-diagonal ``L`` below it, ``piv`` int32 ``(..., K)``: row ``i`` was swapped
     with row ``piv[i]`` (0-based).
+
+    Arguments:
+        x: a tensor of matrices ``(..., M, N)``; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        The tuple ``(lu, piv)`` described above.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['lu_factor'], (x,), {})
@@ -2082,6 +2147,17 @@ def matmul(x1, x2):
 def matrix_power(x, n):
     """``x`` (square, ``(..., M, M)``) raised to the integer power ``n`` (``n < 0``: of its
     inverse; ``n == 0``: the identity). Integer matrices keep their dtype for ``n >= 0``.
+
+    Arguments:
+        x: a tensor of square matrices ``(..., M, M)``.
+        n: the power, a Python int (negative powers invert first).
+
+    Returns:
+        ``(..., M, M)`` tensor: ``x``'s dtype for integer ``x`` and ``n >= 0`` (bool becomes int32),
+        else a float dtype.
+
+    Raises:
+        ValueError: when ``n`` is not an int or ``x`` is not square matrices.
     """
     _REGISTRY['matrix_power'].validate(x, n)
     if isinstance(x, _Special):
@@ -2092,6 +2168,14 @@ def matrix_power(x, n):
 def matrix_rank(x, tol=None):
     """The rank of each matrix ``x`` (``(..., M, N)`` -> int32 ``(...)``): the number of singular
     values above ``tol`` (default ``max(s) * max(M, N) * eps`` of the dtype).
+
+    Arguments:
+        x: a tensor of matrices ``(..., M, N)``; integer and bool inputs are computed in ``floatx()``.
+        tol: the absolute threshold singular values must exceed (a number, or one per matrix);
+            ``None`` means ``max(s) * max(M, N) * eps``.
+
+    Returns:
+        An int32 tensor of ranks, shape ``(...)``.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['matrix_rank'], (x, tol,), {})
@@ -2642,6 +2726,13 @@ def pinv(x, rcond=None):
     """The Moore-Penrose pseudo-inverse of each matrix ``x`` (``(..., M, N)`` -> ``(..., N, M)``):
     singular values at most ``rcond * max(s)`` count as zero (default ``rcond``:
     ``max(M, N) * eps`` of the dtype).
+
+    Arguments:
+        x: a tensor of matrices ``(..., M, N)``; integer and bool inputs are computed in ``floatx()``.
+        rcond: the relative cutoff for small singular values; ``None`` means ``max(M, N) * eps``.
+
+    Returns:
+        The pseudo-inverses, ``(..., N, M)``.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['pinv'], (x, rcond,), {})
@@ -2716,6 +2807,16 @@ def qr(x, mode='reduced'):
     ``q`` has orthonormal columns, ``r`` is upper triangular with a non-negative diagonal.
     ``mode="reduced"``: ``q`` ``(..., M, K)``, ``r`` ``(..., K, N)``; ``"complete"``: ``q``
     ``(..., M, M)``, ``r`` ``(..., M, N)``.
+
+    Arguments:
+        x: a tensor of matrices ``(..., M, N)``; integer and bool inputs are computed in ``floatx()``.
+        mode: ``"reduced"`` or ``"complete"``, as above.
+
+    Returns:
+        A tuple ``(q, r)`` with the shapes above.
+
+    Raises:
+        ValueError: for any other ``mode``.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['qr'], (x, mode,), {})
@@ -3304,7 +3405,15 @@ def slice_update(inputs, start_indices, updates):
 
 
 def slogdet(x):
-    """``(sign, log|det x|)`` of each square matrix ``x``: the log-determinant without overflow."""
+    """``(sign, log|det x|)`` of each square matrix ``x``: the log-determinant without overflow.
+
+    Arguments:
+        x: a tensor of square matrices ``(..., M, M)``; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A tuple ``(sign, logabsdet)`` of ``(...)`` tensors: ``det x = sign * exp(logabsdet)``
+        (``sign`` 0 and ``logabsdet`` ``-inf`` for a singular matrix).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['slogdet'], (x,), {})
     return _STATE.kernels['slogdet'](x)
@@ -3383,6 +3492,16 @@ def softsign(x):
 def solve(a, b):
     """Solves ``a @ x = b`` for ``x``: ``a`` is ``(..., M, M)``, ``b`` is ``(..., M)`` (vectors: a
     1-D ``b``, or ``a``'s shape without its last axis) or ``(..., M, N)``; ``x`` has ``b``'s shape.
+
+    Arguments:
+        a: the coefficient matrices ``(..., M, M)``.
+        b: the right-hand sides, vectors or matrices as above; batch axes broadcast against ``a``'s.
+
+    Returns:
+        The solutions, shaped like ``b`` (NaN for a singular ``a``).
+
+    Raises:
+        ValueError: when ``a`` is not square matrices or ``b``'s rows do not match ``M``.
     """
     _REGISTRY['solve'].validate(a, b)
     if isinstance(a, _Special) or isinstance(b, _Special):
@@ -3393,6 +3512,14 @@ def solve(a, b):
 def solve_triangular(a, b, lower=False):
     """Solves ``a @ x = b`` for a triangular ``a`` (``(..., M, M)``; only its lower triangle is
     read when ``lower``, else its upper one); ``b`` is ``(M,)`` or ``(..., M, N)``.
+
+    Arguments:
+        a: the triangular coefficient matrices ``(..., M, M)``; the other triangle is ignored.
+        b: the right-hand sides, a vector ``(M,)`` or matrices ``(..., M, N)``.
+        lower: ``True`` reads ``a``'s lower triangle, ``False`` its upper one.
+
+    Returns:
+        The solutions, shaped like ``b``.
     """
     if isinstance(a, _Special) or isinstance(b, _Special):
         return _slow(_REGISTRY['solve_triangular'], (a, b, lower,), {})
@@ -3609,6 +3736,15 @@ def svd(x, full_matrices=True, compute_uv=True):
     ``K = min(M, N)``): ``(u, s, vh)`` with ``u`` ``(..., M, M)`` and ``vh`` ``(..., N, N)``
     (``full_matrices=False``: ``(..., M, K)`` and ``(..., K, N)``), ``s`` descending ``(..., K)``;
     ``compute_uv=False`` returns ``s`` alone. Signs are fixed (see the module docstring).
+
+    Arguments:
+        x: a tensor of matrices ``(..., M, N)``; integer and bool inputs are computed in ``floatx()``.
+        full_matrices: ``True`` gives square ``u`` and ``vh`` (completed to full bases);
+            ``False`` the thin factors.
+        compute_uv: ``False`` computes the singular values only.
+
+    Returns:
+        The tuple ``(u, s, vh)`` with the shapes above, or ``s`` alone when ``compute_uv`` is false.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['svd'], (x, full_matrices, compute_uv,), {})
