@@ -184,6 +184,12 @@ def amsgrad_update(variable, gradient, m, v, v_hat, alpha, beta_1=0.9, beta_2=0.
 def angle(x):
     """The argument of ``x``: ``arctan2(imag, real)`` (0 or pi for a real tensor; a signed zero
     counts: ``angle(-0.0)`` is pi). Integer and bool inputs give ``floatx()``.
+
+    Arguments:
+        x: the input tensor (real, or complex on backends that hold complex arrays).
+
+    Returns:
+        A real float tensor of ``x``'s shape, in radians in ``[-pi, pi]``.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['angle'], (x,), {})
@@ -376,7 +382,18 @@ def average_pool(inputs, pool_size, strides=None, padding='valid', data_format=N
 
 
 def bartlett(x):
-    """The Bartlett (triangular) window of length ``x``."""
+    """The Bartlett (triangular) window of length ``x``: 0 at both ends, rising linearly to 1 in the middle.
+
+    Arguments:
+        x: the window length, a Python int (``x <= 0`` gives an empty window, 1 gives ``[1.0]``).
+
+    Returns:
+        A ``(x,)`` tensor of ``floatx()``: the symmetric window (its first and last samples
+        mirror each other), as NumPy computes it.
+
+    Raises:
+        TypeError: when ``x`` is not an int.
+    """
     return _STATE.kernels['bartlett'](x)
 
 
@@ -486,7 +503,18 @@ def bitwise_xor(x, y):
 
 
 def blackman(x):
-    """The Blackman window of length ``x``."""
+    """The Blackman window of length ``x``: ``0.42 - 0.5 cos(2 pi n / (x - 1)) + 0.08 cos(4 pi n / (x - 1))``.
+
+    Arguments:
+        x: the window length, a Python int (``x <= 0`` gives an empty window, 1 gives ``[1.0]``).
+
+    Returns:
+        A ``(x,)`` tensor of ``floatx()``: the symmetric window (its first and last samples
+        mirror each other), as NumPy computes it.
+
+    Raises:
+        TypeError: when ``x`` is not an int.
+    """
     return _STATE.kernels['blackman'](x)
 
 
@@ -639,14 +667,28 @@ def cond(pred, true_fn, false_fn):
 
 
 def conj(x):
-    """The complex conjugate of ``x`` (``x`` itself for a real tensor)."""
+    """The complex conjugate of ``x`` (``x`` itself for a real tensor).
+
+    Arguments:
+        x: the input tensor (real, or complex on backends that hold complex arrays).
+
+    Returns:
+        A tensor of ``x``'s shape and dtype.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['conj'], (x,), {})
     return _STATE.kernels['conj'](x)
 
 
 def conjugate(x):
-    """The complex conjugate of ``x`` (Keras's alias of :func:`conj`)."""
+    """The complex conjugate of ``x`` (Keras's alias of :func:`conj`).
+
+    Arguments:
+        x: the input tensor (real, or complex on backends that hold complex arrays).
+
+    Returns:
+        A tensor of ``x``'s shape and dtype.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['conjugate'], (x,), {})
     return _STATE.kernels['conjugate'](x)
@@ -1323,6 +1365,19 @@ def extract_sequences(x, sequence_length, sequence_stride):
     """Frames of ``sequence_length`` along the last axis, every ``sequence_stride`` steps:
     ``(..., num_frames, sequence_length)`` with ``num_frames = (n - sequence_length) //
     sequence_stride + 1``.
+
+    Arguments:
+        x: the signal, framed along its last axis (length ``n``).
+        sequence_length: the frame length, a positive int.
+        sequence_stride: the step between frame starts, a positive int.
+
+    Returns:
+        A tensor ``(..., num_frames, sequence_length)`` of ``x``'s dtype; frames overlap when the
+        stride is shorter than the length.
+
+    Raises:
+        ValueError: when a length or stride is not a positive int, or the signal is shorter than
+            one frame.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['extract_sequences'], (x, sequence_length, sequence_stride,), {})
@@ -1346,6 +1401,15 @@ def fabs(x):
 def fft(x):
     """The discrete Fourier transform along the last axis of ``x = (real, imag)``; returns
     ``(real, imag)``.
+
+    Arguments:
+        x: a ``(real, imag)`` tuple or list of two float tensors of one shape.
+
+    Returns:
+        A ``(real, imag)`` tuple of float tensors (the input's float dtype), shaped like the input.
+
+    Raises:
+        ValueError: when ``x`` is not such a pair (two float tensors of one shape).
     """
     if _any_special(x):
         return _slow(_REGISTRY['fft'], (x,), {})
@@ -1353,7 +1417,17 @@ def fft(x):
 
 
 def fft2(x):
-    """The 2-D discrete Fourier transform over the last two axes of ``x = (real, imag)``."""
+    """The 2-D discrete Fourier transform over the last two axes of ``x = (real, imag)``.
+
+    Arguments:
+        x: a ``(real, imag)`` tuple or list of two float tensors of one shape, rank >= 2.
+
+    Returns:
+        A ``(real, imag)`` tuple of float tensors (the input's float dtype), shaped like the input.
+
+    Raises:
+        ValueError: when ``x`` is not such a pair (two float tensors of one shape).
+    """
     if _any_special(x):
         return _slow(_REGISTRY['fft2'], (x,), {})
     return _STATE.kernels['fft2'](x)
@@ -1551,12 +1625,34 @@ def greater_equal(x1, x2):
 
 
 def hamming(x):
-    """The Hamming window of length ``x``."""
+    """The Hamming window of length ``x``: ``0.54 - 0.46 cos(2 pi n / (x - 1))``.
+
+    Arguments:
+        x: the window length, a Python int (``x <= 0`` gives an empty window, 1 gives ``[1.0]``).
+
+    Returns:
+        A ``(x,)`` tensor of ``floatx()``: the symmetric window (its first and last samples
+        mirror each other), as NumPy computes it.
+
+    Raises:
+        TypeError: when ``x`` is not an int.
+    """
     return _STATE.kernels['hamming'](x)
 
 
 def hanning(x):
-    """The Hann window of length ``x``."""
+    """The Hann window of length ``x``: ``0.5 - 0.5 cos(2 pi n / (x - 1))``.
+
+    Arguments:
+        x: the window length, a Python int (``x <= 0`` gives an empty window, 1 gives ``[1.0]``).
+
+    Returns:
+        A ``(x,)`` tensor of ``floatx()``: the symmetric window (its first and last samples
+        mirror each other), as NumPy computes it.
+
+    Raises:
+        TypeError: when ``x`` is not an int.
+    """
     return _STATE.kernels['hanning'](x)
 
 
@@ -1693,14 +1789,31 @@ def identity(n, dtype=None):
 
 
 def ifft2(x):
-    """The inverse 2-D discrete Fourier transform over the last two axes of ``x = (real, imag)``."""
+    """The inverse 2-D discrete Fourier transform over the last two axes of ``x = (real, imag)``.
+
+    Arguments:
+        x: a ``(real, imag)`` tuple or list of two float tensors of one shape, rank >= 2.
+
+    Returns:
+        A ``(real, imag)`` tuple of float tensors (the input's float dtype), shaped like the input (scaled by ``1 / (rows * columns)``).
+
+    Raises:
+        ValueError: when ``x`` is not such a pair (two float tensors of one shape).
+    """
     if _any_special(x):
         return _slow(_REGISTRY['ifft2'], (x,), {})
     return _STATE.kernels['ifft2'](x)
 
 
 def imag(x):
-    """The imaginary part of ``x`` (zeros for a real tensor)."""
+    """The imaginary part of ``x`` (zeros for a real tensor).
+
+    Arguments:
+        x: the input tensor (real, or complex on backends that hold complex arrays).
+
+    Returns:
+        A real tensor of ``x``'s shape (zeros of ``x``'s dtype for a real ``x``).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['imag'], (x,), {})
     return _STATE.kernels['imag'](x)
@@ -1748,6 +1861,18 @@ def inv(x):
 def irfft(x, fft_length=None):
     """The inverse of :func:`rfft`: a real signal of ``fft_length`` (default ``2 * (bins - 1)``)
     from the half spectrum ``x = (real, imag)``.
+
+    Arguments:
+        x: a ``(real, imag)`` pair of float tensors ``(..., bins)`` holding bins ``0 .. n // 2``
+            (cropped or zero-padded to ``fft_length // 2 + 1`` bins).
+        fft_length: the output length ``n`` (a positive int); ``None`` means ``2 * (bins - 1)``.
+
+    Returns:
+        A real float tensor of shape ``(..., fft_length)``.
+
+    Raises:
+        ValueError: when ``x`` is not a pair of float tensors of one shape, or ``fft_length`` is
+            not a positive int or ``None``.
     """
     if _any_special(x):
         return _slow(_REGISTRY['irfft'], (x, fft_length,), {})
@@ -1808,7 +1933,14 @@ def isposinf(x):
 
 
 def isreal(x):
-    """Elementwise: whether the imaginary part is 0 (all ``True`` for a real tensor)."""
+    """Elementwise: whether the imaginary part is 0 (all ``True`` for a real tensor).
+
+    Arguments:
+        x: the input tensor (real, or complex on backends that hold complex arrays).
+
+    Returns:
+        A bool tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isreal'], (x,), {})
     return _STATE.kernels['isreal'](x)
@@ -1820,6 +1952,26 @@ def istft(x, sequence_length, sequence_stride, fft_length, length=None, window='
     by the overlap-added squared window (as Keras; with ``window=None`` the sum of frames is
     scaled by ``fft_length / (overlap count * sequence_stride)``). ``center=True`` drops
     ``fft_length // 2`` samples each side; ``length`` fixes the output length.
+
+    Arguments:
+        x: a ``(real, imag)`` pair of float tensors ``(..., num_frames, fft_length // 2 + 1)``, as
+            :func:`stft` returns.
+        sequence_length: the window length used by the forward transform, a positive int.
+        sequence_stride: the hop between frames, a positive int.
+        fft_length: the frame length, an int ``>= sequence_length``.
+        length: the output length (the signal is cropped to it); ``None`` keeps every sample the
+            frames cover (less the centering padding).
+        window: ``"hann"``, ``"hamming"``, a ``(sequence_length,)`` tensor, or ``None``, as in
+            :func:`stft`.
+        center: whether the forward transform padded by ``fft_length // 2`` on each side (those
+            samples are dropped).
+
+    Returns:
+        A real float tensor ``(..., samples)``.
+
+    Raises:
+        ValueError: when ``x`` is not a pair of float tensors of one shape, or for invalid lengths
+            or ``window``.
     """
     if _any_special(x):
         return _slow(_REGISTRY['istft'], (x, sequence_length, sequence_stride, fft_length, length, window, center,), {})
@@ -1827,7 +1979,19 @@ def istft(x, sequence_length, sequence_stride, fft_length, length=None, window='
 
 
 def kaiser(x, beta):
-    """The Kaiser window of length ``x`` with shape parameter ``beta``."""
+    """The Kaiser window of length ``x`` with shape parameter ``beta``: ``I0(beta sqrt(1 - (2 n / (x - 1) - 1)**2)) / I0(beta)``.
+
+    Arguments:
+        x: the window length, a Python int (``x <= 0`` gives an empty window, 1 gives ``[1.0]``).
+        beta: the shape parameter (0 gives a rectangular window; larger values narrow the window).
+
+    Returns:
+        A ``(x,)`` tensor of ``floatx()``: the symmetric window (its first and last samples
+        mirror each other), as NumPy computes it.
+
+    Raises:
+        TypeError: when ``x`` is not an int.
+    """
     return _STATE.kernels['kaiser'](x, beta)
 
 
@@ -2954,7 +3118,14 @@ def ravel(x):
 
 
 def real(x):
-    """The real part of ``x`` (``x`` itself for a real tensor)."""
+    """The real part of ``x`` (``x`` itself for a real tensor).
+
+    Arguments:
+        x: the input tensor (real, or complex on backends that hold complex arrays).
+
+    Returns:
+        A real tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['real'], (x,), {})
     return _STATE.kernels['real'](x)
@@ -3058,6 +3229,16 @@ def resize(images, size, interpolation='bilinear', antialias=False, crop_to_aspe
 def rfft(x, fft_length=None):
     """The discrete Fourier transform of real ``x`` along the last axis, bins ``0 ..
     fft_length // 2`` (``x`` is cropped or zero-padded to ``fft_length``); returns ``(real, imag)``.
+
+    Arguments:
+        x: a real tensor; integer and bool inputs are computed in ``floatx()``.
+        fft_length: the transform length (a positive int); ``None`` means ``x.shape[-1]``.
+
+    Returns:
+        A ``(real, imag)`` tuple of float tensors of shape ``(..., fft_length // 2 + 1)``.
+
+    Raises:
+        ValueError: when ``fft_length`` is not a positive int or ``None``.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['rfft'], (x, fft_length,), {})
@@ -3698,6 +3879,24 @@ def stft(x, sequence_length, sequence_stride, fft_length, window='hann', center=
     ``window`` -- ``"hann"``, ``"hamming"`` (periodic, ``sequence_length`` long, centered in
     ``fft_length`` with zeros), a ``(sequence_length,)`` tensor, or ``None`` (ones) -- then
     transformed with :func:`rfft`. ``x`` must be float32 or float64.
+
+    Arguments:
+        x: the float32 or float64 signal, transformed along its last axis.
+        sequence_length: the window length, a positive int (at most ``fft_length``).
+        sequence_stride: the hop between frames, a positive int.
+        fft_length: the frame and transform length, an int ``>= sequence_length``.
+        window: ``"hann"``, ``"hamming"``, a ``(sequence_length,)`` tensor, or ``None``, as above.
+        center: reflect-pad ``fft_length // 2`` samples on each side so that frame ``t`` is
+            centered on sample ``t * sequence_stride``.
+
+    Returns:
+        A ``(real, imag)`` tuple of tensors ``(..., num_frames, fft_length // 2 + 1)`` in ``x``'s
+        dtype.
+
+    Raises:
+        TypeError: when ``x`` is not float32 or float64.
+        ValueError: for non-positive lengths, ``fft_length < sequence_length``, an unknown or
+            misshapen ``window``, or a signal too short for one frame (or for the reflect padding).
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['stft'], (x, sequence_length, sequence_stride, fft_length, window, center,), {})
