@@ -42,6 +42,19 @@ def adadelta_update(variable, gradient, accumulated_grad, accumulated_delta, lea
     with ``new_eg = rho eg + (1 - rho) gradient**2``,
     ``delta = -sqrt(ed + epsilon) / sqrt(new_eg + epsilon) * gradient``,
     ``new_ed = rho ed + (1 - rho) delta**2`` and ``new_variable = variable + learning_rate * delta``.
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        accumulated_grad: ``eg``, the running mean of squared gradients, same shape.
+        accumulated_delta: ``ed``, the running mean of squared updates, same shape.
+        learning_rate: the factor applied to ``delta``, a scalar tensor.
+        rho: the decay rate of both running means (a Python float).
+        epsilon: added under both square roots for numerical stability.
+
+    Returns:
+        The tuple ``(new_variable, new_accumulated_grad, new_accumulated_delta)``.
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(accumulated_grad, _Special) or isinstance(accumulated_delta, _Special) or isinstance(learning_rate, _Special):
         return _slow(_REGISTRY['adadelta_update'], (variable, gradient, accumulated_grad, accumulated_delta, learning_rate, rho, epsilon,), {})
@@ -52,6 +65,17 @@ def adagrad_update(variable, gradient, accumulator, learning_rate, epsilon=1e-07
     """One Adagrad step: returns ``(new_variable, new_accumulator)`` with
     ``new_accumulator = accumulator + gradient**2`` and
     ``new_variable = variable - learning_rate * gradient / sqrt(new_accumulator + epsilon)``.
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        accumulator: the sum of squared gradients so far, same shape.
+        learning_rate: the step size, a scalar tensor.
+        epsilon: added under the square root for numerical stability.
+
+    Returns:
+        The tuple ``(new_variable, new_accumulator)``.
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(accumulator, _Special) or isinstance(learning_rate, _Special):
         return _slow(_REGISTRY['adagrad_update'], (variable, gradient, accumulator, learning_rate, epsilon,), {})
@@ -63,6 +87,22 @@ def adam_update(variable, gradient, m, v, alpha, beta_1=0.9, beta_2=0.999, epsil
     ``new_m = m + (gradient - m)(1 - beta_1)``, ``new_v = v + (gradient**2 - v)(1 - beta_2)`` and
     ``new_variable = variable - new_m * alpha / (sqrt(new_v) + epsilon)``; ``alpha`` is the step
     size with the bias corrections folded in (a scalar tensor).
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        m: the first-moment (mean of gradients) estimate, same shape.
+        v: the second-moment (mean of squared gradients) estimate, same shape.
+        alpha: the step size with Adam's bias corrections folded in, a scalar tensor:
+            ``learning_rate * sqrt(1 - beta_2**t) / (1 - beta_1**t)`` at step ``t``.
+        beta_1: the decay rate of the first moment ``m`` (a Python float).
+        beta_2: the decay rate of the second moment ``v`` (a Python float).
+        epsilon: added to the denominator for numerical stability.
+
+    Returns:
+        The tuple ``(new_variable, new_m, new_v)``, each of ``variable``'s shape, in the promoted
+        dtype of the tensor arguments.
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(v, _Special) or isinstance(alpha, _Special):
         return _slow(_REGISTRY['adam_update'], (variable, gradient, m, v, alpha, beta_1, beta_2, epsilon,), {})
@@ -74,6 +114,20 @@ def adamax_update(variable, gradient, m, u, alpha, beta_1=0.9, beta_2=0.999, eps
     ``new_m = m + (gradient - m)(1 - beta_1)``, ``new_u = max(beta_2 u, |gradient|)`` and
     ``new_variable = variable - alpha * new_m / (new_u + epsilon)``; ``alpha`` is the learning rate
     over ``1 - beta_1**t`` (a scalar tensor).
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        m: the first-moment estimate, same shape.
+        u: the exponentially weighted infinity norm of the gradients, same shape.
+        alpha: ``learning_rate / (1 - beta_1**t)`` at step ``t``, a scalar tensor.
+        beta_1: the decay rate of ``m`` (a Python float).
+        beta_2: the decay rate of ``u`` (a Python float).
+        epsilon: added to the denominator for numerical stability.
+
+    Returns:
+        The tuple ``(new_variable, new_m, new_u)``.
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(u, _Special) or isinstance(alpha, _Special):
         return _slow(_REGISTRY['adamax_update'], (variable, gradient, m, u, alpha, beta_1, beta_2, epsilon,), {})
@@ -84,6 +138,22 @@ def adamw_update(variable, gradient, m, v, alpha, rate, beta_1=0.9, beta_2=0.999
     """``adam_update`` after decoupled weight decay, in one op: the variable first becomes
     ``variable - variable * rate`` (``rate``: weight decay times learning rate, a scalar tensor;
     see ``weight_decay_update``), then takes the Adam step.
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        m: the first-moment estimate, same shape.
+        v: the second-moment estimate, same shape.
+        alpha: the step size with Adam's bias corrections folded in, a scalar tensor:
+            ``learning_rate * sqrt(1 - beta_2**t) / (1 - beta_1**t)`` at step ``t``.
+        rate: the decay applied first, ``weight_decay * learning_rate`` (a scalar tensor).
+        beta_1: the decay rate of the first moment ``m`` (a Python float).
+        beta_2: the decay rate of the second moment ``v`` (a Python float).
+        epsilon: added to the denominator for numerical stability.
+
+    Returns:
+        The tuple ``(new_variable, new_m, new_v)``, as :func:`adam_update`.
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(v, _Special) or isinstance(alpha, _Special) or isinstance(rate, _Special):
         return _slow(_REGISTRY['adamw_update'], (variable, gradient, m, v, alpha, rate, beta_1, beta_2, epsilon,), {})
@@ -175,6 +245,22 @@ def amsgrad_update(variable, gradient, m, v, v_hat, alpha, beta_1=0.9, beta_2=0.
     """One AMSGrad step (Adam with ``amsgrad=True``): returns ``(new_variable, new_m, new_v,
     new_v_hat)`` with Adam's moments (see ``adam_update``), ``new_v_hat = max(v_hat, new_v)`` and
     ``new_variable = variable - new_m * alpha / (sqrt(new_v_hat) + epsilon)``.
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        m: the first-moment estimate, same shape.
+        v: the second-moment estimate, same shape.
+        v_hat: the running maximum of ``v``, same shape.
+        alpha: the step size with Adam's bias corrections folded in, a scalar tensor:
+            ``learning_rate * sqrt(1 - beta_2**t) / (1 - beta_1**t)`` at step ``t``.
+        beta_1: the decay rate of the first moment ``m`` (a Python float).
+        beta_2: the decay rate of the second moment ``v`` (a Python float).
+        epsilon: added to the denominator for numerical stability.
+
+    Returns:
+        The tuple ``(new_variable, new_m, new_v, new_v_hat)``, each of ``variable``'s shape.
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(v, _Special) or isinstance(v_hat, _Special) or isinstance(alpha, _Special):
         return _slow(_REGISTRY['amsgrad_update'], (variable, gradient, m, v, v_hat, alpha, beta_1, beta_2, epsilon,), {})
@@ -2544,6 +2630,25 @@ def nadam_update(variable, gradient, m, v, m_scale, g_scale, v_scale, learning_r
     ``adam_update``) and ``new_variable = variable - learning_rate * (m_scale new_m + g_scale
     gradient) / (sqrt(v_scale new_v) + epsilon)``; the scales (scalar tensors) carry the momentum
     schedule and the bias corrections.
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        m: the first-moment estimate, same shape.
+        v: the second-moment estimate, same shape.
+        m_scale: the weight of ``new_m``: the next step's momentum factor over one minus the
+            product of the momentum factors up to the next step (a scalar tensor).
+        g_scale: the weight of the raw gradient: one minus this step's momentum factor, over one
+            minus the product of the factors up to this step (a scalar tensor).
+        v_scale: ``v``'s bias correction ``1 / (1 - beta_2**t)``, a scalar tensor.
+        learning_rate: the step size, a scalar tensor.
+        beta_1: the decay rate of the first moment ``m`` (a Python float).
+        beta_2: the decay rate of the second moment ``v`` (a Python float).
+        epsilon: added to the denominator for numerical stability.
+
+    Returns:
+        The tuple ``(new_variable, new_m, new_v)``.
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(v, _Special) or isinstance(m_scale, _Special) or isinstance(g_scale, _Special) or isinstance(v_scale, _Special) or isinstance(learning_rate, _Special):
         return _slow(_REGISTRY['nadam_update'], (variable, gradient, m, v, m_scale, g_scale, v_scale, learning_rate, beta_1, beta_2, epsilon,), {})
@@ -3298,6 +3403,19 @@ def rmsprop_centered_update(variable, gradient, v, average_gradient, learning_ra
     new_average_gradient)`` with ``new_v = rho v + (1 - rho) gradient**2``,
     ``new_a = rho a + (1 - rho) gradient`` and
     ``new_variable = variable - learning_rate * gradient / sqrt(new_v - new_a**2 + epsilon)``.
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        v: the running mean of squared gradients, same shape.
+        average_gradient: the running mean of gradients ``a``, same shape.
+        learning_rate: the step size, a scalar tensor.
+        rho: the decay rate of both running means (a Python float).
+        epsilon: added under the square root for numerical stability.
+
+    Returns:
+        The tuple ``(new_variable, new_v, new_average_gradient)``.
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(v, _Special) or isinstance(average_gradient, _Special) or isinstance(learning_rate, _Special):
         return _slow(_REGISTRY['rmsprop_centered_update'], (variable, gradient, v, average_gradient, learning_rate, rho, epsilon,), {})
@@ -3308,6 +3426,18 @@ def rmsprop_update(variable, gradient, v, learning_rate, rho=0.9, epsilon=1e-07)
     """One (uncentered, momentum-free) RMSprop step: returns ``(new_variable, new_v)`` with
     ``new_v = rho v + (1 - rho) gradient**2`` and
     ``new_variable = variable - learning_rate * gradient / sqrt(new_v + epsilon)``.
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        v: the running mean of squared gradients, same shape.
+        learning_rate: the step size, a scalar tensor.
+        rho: the decay rate of ``v`` (a Python float).
+        epsilon: added under the square root for numerical stability.
+
+    Returns:
+        The tuple ``(new_variable, new_v)``.
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(v, _Special) or isinstance(learning_rate, _Special):
         return _slow(_REGISTRY['rmsprop_update'], (variable, gradient, v, learning_rate, rho, epsilon,), {})
@@ -3495,6 +3625,18 @@ def sgd_momentum_update(variable, gradient, m, learning_rate, momentum=0.9, nest
     """One SGD step with momentum: returns ``(new_variable, new_m)`` with
     ``new_m = m * momentum - gradient * learning_rate`` and ``new_variable = variable + new_m``
     (Nesterov: ``variable + new_m * momentum - gradient * learning_rate``).
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        m: the momentum buffer (the previous update), same shape.
+        learning_rate: the step size, a scalar tensor.
+        momentum: the fraction of the previous update carried over (a Python float).
+        nesterov: use Nesterov's look-ahead form of the step, as above.
+
+    Returns:
+        The tuple ``(new_variable, new_m)``.
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(learning_rate, _Special):
         return _slow(_REGISTRY['sgd_momentum_update'], (variable, gradient, m, learning_rate, momentum, nesterov,), {})
@@ -3502,7 +3644,17 @@ def sgd_momentum_update(variable, gradient, m, learning_rate, momentum=0.9, nest
 
 
 def sgd_update(variable, gradient, learning_rate):
-    """One plain gradient-descent step: ``variable - gradient * learning_rate`` (a scalar tensor)."""
+    """One plain gradient-descent step: ``variable - gradient * learning_rate`` (a scalar tensor).
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        learning_rate: the step size, a scalar tensor.
+
+    Returns:
+        The new value of the variable, in the promoted dtype of the arguments.
+    """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(learning_rate, _Special):
         return _slow(_REGISTRY['sgd_update'], (variable, gradient, learning_rate,), {})
     return _STATE.kernels['sgd_update'](variable, gradient, learning_rate)
@@ -4342,6 +4494,13 @@ def vstack(xs):
 def weight_decay_update(variable, rate):
     """Decoupled weight decay: ``variable - variable * rate`` (``rate``: weight decay times
     learning rate, a scalar tensor).
+
+    Arguments:
+        variable: the weight's current value (nothing is assigned).
+        rate: ``weight_decay * learning_rate``, a scalar tensor.
+
+    Returns:
+        The decayed value, in the promoted dtype of the arguments.
     """
     if isinstance(variable, _Special) or isinstance(rate, _Special):
         return _slow(_REGISTRY['weight_decay_update'], (variable, rate,), {})
