@@ -1688,7 +1688,7 @@ def fft(x):
         A ``(real, imag)`` tuple of float tensors (the input's float dtype), shaped like the input.
 
     Raises:
-        ValueError: when ``x`` is not such a pair (two float tensors of one shape).
+        ValueError: when ``x`` does not hold two float tensors of one shape.
     """
     if _any_special(x):
         return _slow(_REGISTRY['fft'], (x,), {})
@@ -1705,7 +1705,7 @@ def fft2(x):
         A ``(real, imag)`` tuple of float tensors (the input's float dtype), shaped like the input.
 
     Raises:
-        ValueError: when ``x`` is not such a pair (two float tensors of one shape).
+        ValueError: when ``x`` does not hold two float tensors of one shape.
     """
     if _any_special(x):
         return _slow(_REGISTRY['fft2'], (x,), {})
@@ -2127,7 +2127,7 @@ def ifft2(x):
         A ``(real, imag)`` tuple of float tensors (the input's float dtype), shaped like the input (scaled by ``1 / (rows * columns)``).
 
     Raises:
-        ValueError: when ``x`` is not such a pair (two float tensors of one shape).
+        ValueError: when ``x`` does not hold two float tensors of one shape.
     """
     if _any_special(x):
         return _slow(_REGISTRY['ifft2'], (x,), {})
@@ -2200,8 +2200,8 @@ def irfft(x, fft_length=None):
         A real float tensor of shape ``(..., fft_length)``.
 
     Raises:
-        ValueError: when ``x`` is not a pair of float tensors of one shape, or ``fft_length`` is
-            not a positive int or ``None``.
+        ValueError: when ``x`` does not hold two float tensors of one shape, or ``fft_length``
+            is not a positive int or ``None``.
     """
     if _any_special(x):
         return _slow(_REGISTRY['irfft'], (x, fft_length,), {})
@@ -2299,8 +2299,8 @@ def istft(x, sequence_length, sequence_stride, fft_length, length=None, window='
         A real float tensor ``(..., samples)``.
 
     Raises:
-        ValueError: when ``x`` is not a pair of float tensors of one shape, or for invalid lengths
-            or ``window``.
+        ValueError: when ``x`` does not hold two float tensors of one shape, or for invalid
+            lengths or ``window``.
     """
     if _any_special(x):
         return _slow(_REGISTRY['istft'], (x, sequence_length, sequence_stride, fft_length, length, window, center,), {})
@@ -2475,8 +2475,7 @@ def log_softmax(x, axis=-1):
 
     Arguments:
         x: the input tensor (logits); integer and bool inputs are computed in ``floatx()``.
-        axis: the axis (an int, or a tuple of ints) the log-probabilities are normalized along;
-            default the last.
+        axis: the axis (an int) the log-probabilities are normalized along; default the last.
 
     Returns:
         A float tensor of ``x``'s shape.
@@ -4220,8 +4219,7 @@ def softmax(x, axis=-1):
 
     Arguments:
         x: the input tensor (logits); integer and bool inputs are computed in ``floatx()``.
-        axis: the axis (an int, or a tuple of ints for a joint softmax over several axes) the
-            probabilities sum to 1 along; default the last.
+        axis: the axis (an int) the probabilities sum to 1 along; default the last.
 
     Returns:
         A float tensor of ``x``'s shape.

@@ -240,8 +240,7 @@ def softmax(x, axis=-1):
 
     Arguments:
         x: the input tensor (logits); integer and bool inputs are computed in ``floatx()``.
-        axis: the axis (an int, or a tuple of ints for a joint softmax over several axes) the
-            probabilities sum to 1 along; default the last.
+        axis: the axis (an int) the probabilities sum to 1 along; default the last.
 
     Returns:
         A float tensor of ``x``'s shape.
@@ -269,8 +268,7 @@ def log_softmax(x, axis=-1):
 
     Arguments:
         x: the input tensor (logits); integer and bool inputs are computed in ``floatx()``.
-        axis: the axis (an int, or a tuple of ints) the log-probabilities are normalized along;
-            default the last.
+        axis: the axis (an int) the log-probabilities are normalized along; default the last.
 
     Returns:
         A float tensor of ``x``'s shape.

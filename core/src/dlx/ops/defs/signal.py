@@ -177,7 +177,7 @@ def fft(x):
         A ``(real, imag)`` tuple of float tensors (the input's float dtype), shaped like the input.
 
     Raises:
-        ValueError: when ``x`` is not such a pair (two float tensors of one shape).
+        ValueError: when ``x`` does not hold two float tensors of one shape.
     """
     z, dt = _pair_np("fft", x)
     return _out_pair(np.fft.fft(z, axis=-1), dt)
@@ -195,7 +195,7 @@ def fft2(x):
         A ``(real, imag)`` tuple of float tensors (the input's float dtype), shaped like the input.
 
     Raises:
-        ValueError: when ``x`` is not such a pair (two float tensors of one shape).
+        ValueError: when ``x`` does not hold two float tensors of one shape.
     """
     z, dt = _pair_np("fft2", x)
     return _out_pair(np.fft.fft2(z, axes=(-2, -1)), dt)
@@ -219,7 +219,7 @@ def ifft2(x):
         A ``(real, imag)`` tuple of float tensors (the input's float dtype), shaped like the input (scaled by ``1 / (rows * columns)``).
 
     Raises:
-        ValueError: when ``x`` is not such a pair (two float tensors of one shape).
+        ValueError: when ``x`` does not hold two float tensors of one shape.
     """
     z, dt = _pair_np("ifft2", x)
     return _out_pair(np.fft.ifft2(z, axes=(-2, -1)), dt)
@@ -328,8 +328,8 @@ def irfft(x, fft_length=None):
         A real float tensor of shape ``(..., fft_length)``.
 
     Raises:
-        ValueError: when ``x`` is not a pair of float tensors of one shape, or ``fft_length`` is
-            not a positive int or ``None``.
+        ValueError: when ``x`` does not hold two float tensors of one shape, or ``fft_length``
+            is not a positive int or ``None``.
     """
     _check_length("irfft", fft_length)
     z, dt = _pair_np("irfft", x)
@@ -592,8 +592,8 @@ def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="
         A real float tensor ``(..., samples)``.
 
     Raises:
-        ValueError: when ``x`` is not a pair of float tensors of one shape, or for invalid lengths
-            or ``window``.
+        ValueError: when ``x`` does not hold two float tensors of one shape, or for invalid
+            lengths or ``window``.
     """
     _check_framing("istft", sequence_length, sequence_stride, fft_length)
     z, dt = _pair_np("istft", x)
