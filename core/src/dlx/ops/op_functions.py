@@ -56,6 +56,19 @@ def adadelta_update(variable, gradient, accumulated_grad, accumulated_delta, lea
     with ``new_eg = rho eg + (1 - rho) gradient**2``,
     ``delta = -sqrt(ed + epsilon) / sqrt(new_eg + epsilon) * gradient``,
     ``new_ed = rho ed + (1 - rho) delta**2`` and ``new_variable = variable + learning_rate * delta``.
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        accumulated_grad: ``eg``, the running mean of squared gradients, same shape.
+        accumulated_delta: ``ed``, the running mean of squared updates, same shape.
+        learning_rate: the factor applied to ``delta``, a scalar tensor.
+        rho: the decay rate of both running means (a Python float).
+        epsilon: added under both square roots for numerical stability.
+
+    Returns:
+        The tuple ``(new_variable, new_accumulated_grad, new_accumulated_delta)``.
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(accumulated_grad, _Special) or isinstance(accumulated_delta, _Special) or isinstance(learning_rate, _Special):
         return _slow(_REGISTRY['adadelta_update'], (variable, gradient, accumulated_grad, accumulated_delta, learning_rate, rho, epsilon,), {})
@@ -66,6 +79,17 @@ def adagrad_update(variable, gradient, accumulator, learning_rate, epsilon=1e-07
     """One Adagrad step: returns ``(new_variable, new_accumulator)`` with
     ``new_accumulator = accumulator + gradient**2`` and
     ``new_variable = variable - learning_rate * gradient / sqrt(new_accumulator + epsilon)``.
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        accumulator: the sum of squared gradients so far, same shape.
+        learning_rate: the step size, a scalar tensor.
+        epsilon: added under the square root for numerical stability.
+
+    Returns:
+        The tuple ``(new_variable, new_accumulator)``.
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(accumulator, _Special) or isinstance(learning_rate, _Special):
         return _slow(_REGISTRY['adagrad_update'], (variable, gradient, accumulator, learning_rate, epsilon,), {})
@@ -77,6 +101,22 @@ def adam_update(variable, gradient, m, v, alpha, beta_1=0.9, beta_2=0.999, epsil
     ``new_m = m + (gradient - m)(1 - beta_1)``, ``new_v = v + (gradient**2 - v)(1 - beta_2)`` and
     ``new_variable = variable - new_m * alpha / (sqrt(new_v) + epsilon)``; ``alpha`` is the step
     size with the bias corrections folded in (a scalar tensor).
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        m: the first-moment (mean of gradients) estimate, same shape.
+        v: the second-moment (mean of squared gradients) estimate, same shape.
+        alpha: the step size with Adam's bias corrections folded in, a scalar tensor:
+            ``learning_rate * sqrt(1 - beta_2**t) / (1 - beta_1**t)`` at step ``t``.
+        beta_1: the decay rate of the first moment ``m`` (a Python float).
+        beta_2: the decay rate of the second moment ``v`` (a Python float).
+        epsilon: added to the denominator for numerical stability.
+
+    Returns:
+        The tuple ``(new_variable, new_m, new_v)``, each of ``variable``'s shape, in the promoted
+        dtype of the tensor arguments.
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(v, _Special) or isinstance(alpha, _Special):
         return _slow(_REGISTRY['adam_update'], (variable, gradient, m, v, alpha, beta_1, beta_2, epsilon,), {})
@@ -88,6 +128,20 @@ def adamax_update(variable, gradient, m, u, alpha, beta_1=0.9, beta_2=0.999, eps
     ``new_m = m + (gradient - m)(1 - beta_1)``, ``new_u = max(beta_2 u, |gradient|)`` and
     ``new_variable = variable - alpha * new_m / (new_u + epsilon)``; ``alpha`` is the learning rate
     over ``1 - beta_1**t`` (a scalar tensor).
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        m: the first-moment estimate, same shape.
+        u: the exponentially weighted infinity norm of the gradients, same shape.
+        alpha: ``learning_rate / (1 - beta_1**t)`` at step ``t``, a scalar tensor.
+        beta_1: the decay rate of ``m`` (a Python float).
+        beta_2: the decay rate of ``u`` (a Python float).
+        epsilon: added to the denominator for numerical stability.
+
+    Returns:
+        The tuple ``(new_variable, new_m, new_u)``.
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(u, _Special) or isinstance(alpha, _Special):
         return _slow(_REGISTRY['adamax_update'], (variable, gradient, m, u, alpha, beta_1, beta_2, epsilon,), {})
@@ -98,6 +152,22 @@ def adamw_update(variable, gradient, m, v, alpha, rate, beta_1=0.9, beta_2=0.999
     """``adam_update`` after decoupled weight decay, in one op: the variable first becomes
     ``variable - variable * rate`` (``rate``: weight decay times learning rate, a scalar tensor;
     see ``weight_decay_update``), then takes the Adam step.
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        m: the first-moment estimate, same shape.
+        v: the second-moment estimate, same shape.
+        alpha: the step size with Adam's bias corrections folded in, a scalar tensor:
+            ``learning_rate * sqrt(1 - beta_2**t) / (1 - beta_1**t)`` at step ``t``.
+        rate: the decay applied first, ``weight_decay * learning_rate`` (a scalar tensor).
+        beta_1: the decay rate of the first moment ``m`` (a Python float).
+        beta_2: the decay rate of the second moment ``v`` (a Python float).
+        epsilon: added to the denominator for numerical stability.
+
+    Returns:
+        The tuple ``(new_variable, new_m, new_v)``, as :func:`adam_update`.
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(v, _Special) or isinstance(alpha, _Special) or isinstance(rate, _Special):
         return _slow(_REGISTRY['adamw_update'], (variable, gradient, m, v, alpha, rate, beta_1, beta_2, epsilon,), {})
@@ -107,6 +177,26 @@ def adamw_update(variable, gradient, m, v, alpha, rate, beta_1=0.9, beta_2=0.999
 def adaptive_average_pool(inputs, output_size, data_format=None):
     """Averages ``inputs`` (``(batch, *spatial, channels)``, or channels first) over adaptive
     windows so the spatial shape becomes ``output_size`` (an int or one per spatial axis).
+
+    Output index ``i`` of an axis of length ``L`` averages the input window
+    ``[floor(i * L / out), ceil((i + 1) * L / out))``; windows overlap when ``L`` is not a multiple
+    of ``out``, and ``out > L`` repeats input positions.
+
+    Arguments:
+        inputs: a tensor with a batch axis, a channel axis and 1 or more spatial axes of known
+            size; integer inputs are pooled in ``float32``.
+        output_size: the output spatial shape: a positive int for every spatial axis, or a tuple
+            or list of positive ints, one per axis.
+        data_format: ``"channels_last"`` (``(batch, *spatial, channels)``) or
+            ``"channels_first"`` (``(batch, channels, *spatial)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        A float tensor with spatial shape ``output_size``, batch and channels unchanged.
+
+    Raises:
+        ValueError: for an input without spatial axes, an invalid ``data_format`` or
+            ``output_size``, or unknown spatial sizes.
     """
     if data_format not in _FORMATS:
         _bad('adaptive_average_pool', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -116,7 +206,24 @@ def adaptive_average_pool(inputs, output_size, data_format=None):
 
 
 def adaptive_max_pool(inputs, output_size, data_format=None):
-    """The maximum of ``inputs`` over adaptive windows (see :func:`adaptive_average_pool`)."""
+    """The maximum of ``inputs`` over adaptive windows (see :func:`adaptive_average_pool`).
+
+    Arguments:
+        inputs: a tensor with a batch axis, a channel axis and 1 or more spatial axes of known
+            size; integer inputs are pooled in ``float32``.
+        output_size: the output spatial shape: a positive int for every spatial axis, or a tuple
+            or list of positive ints, one per axis.
+        data_format: ``"channels_last"`` (``(batch, *spatial, channels)``) or
+            ``"channels_first"`` (``(batch, channels, *spatial)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        A float tensor with spatial shape ``output_size``, batch and channels unchanged.
+
+    Raises:
+        ValueError: for an input without spatial axes, an invalid ``data_format`` or
+            ``output_size``, or unknown spatial sizes.
+    """
     if data_format not in _FORMATS:
         _bad('adaptive_max_pool', 'data_format', data_format, "'channels_last' or 'channels_first'")
     if isinstance(inputs, _Special):
@@ -146,6 +253,30 @@ def affine_transform(images, transform, interpolation='bilinear', fill_mode='con
 
     ``c0`` / ``c1`` are taken as Keras 3's JAX, PyTorch and NumPy backends take them (added times
     the channel index, no projective division); leave them 0 for portable results.
+
+    Arguments:
+        images: one image (rank 3) or a batch (rank 4), laid out as ``data_format`` says.
+        transform: ``(8,)`` for every image or ``(batch, 8)``, one per image; it maps output
+            coordinates to input coordinates (the inverse of the visible motion).
+        interpolation: ``"bilinear"`` (weighted mean of the 4 nearest pixels) or
+            ``"nearest"`` (the nearest pixel, coordinates rounded half away from zero).
+        fill_mode: how coordinates outside the input are read: ``"constant"`` (every
+            out-of-range tap reads ``fill_value``), ``"nearest"`` (the closest edge pixel:
+            ``a a | a b c d | d d``), ``"wrap"`` (periodic: ``c d | a b c d | a b``), ``"mirror"``
+            (reflected about the edge pixels' centres: ``c b | a b c d | c b``) or ``"reflect"``
+            (reflected about the edges, repeating the edge pixel: ``b a | a b c d | d c``).
+        fill_value: the value read outside the input with ``fill_mode="constant"``.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        The transformed images, ``images``' shape and dtype.
+
+    Raises:
+        ValueError: for an unknown ``interpolation`` or ``fill_mode``, a ``transform`` that is
+            not ``(8,)`` / ``(batch, 8)`` (or whose batch differs from the images'), an ``images``
+            rank other than 3 or 4, or an invalid ``data_format``.
     """
     if data_format not in _FORMATS:
         _bad('affine_transform', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -252,6 +383,22 @@ def amsgrad_update(variable, gradient, m, v, v_hat, alpha, beta_1=0.9, beta_2=0.
     """One AMSGrad step (Adam with ``amsgrad=True``): returns ``(new_variable, new_m, new_v,
     new_v_hat)`` with Adam's moments (see ``adam_update``), ``new_v_hat = max(v_hat, new_v)`` and
     ``new_variable = variable - new_m * alpha / (sqrt(new_v_hat) + epsilon)``.
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        m: the first-moment estimate, same shape.
+        v: the second-moment estimate, same shape.
+        v_hat: the running maximum of ``v``, same shape.
+        alpha: the step size with Adam's bias corrections folded in, a scalar tensor:
+            ``learning_rate * sqrt(1 - beta_2**t) / (1 - beta_1**t)`` at step ``t``.
+        beta_1: the decay rate of the first moment ``m`` (a Python float).
+        beta_2: the decay rate of the second moment ``v`` (a Python float).
+        epsilon: added to the denominator for numerical stability.
+
+    Returns:
+        The tuple ``(new_variable, new_m, new_v, new_v_hat)``, each of ``variable``'s shape.
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(v, _Special) or isinstance(v_hat, _Special) or isinstance(alpha, _Special):
         return _slow(_REGISTRY['amsgrad_update'], (variable, gradient, m, v, v_hat, alpha, beta_1, beta_2, epsilon,), {})
@@ -261,6 +408,12 @@ def amsgrad_update(variable, gradient, m, v, v_hat, alpha, beta_1=0.9, beta_2=0.
 def angle(x):
     """The argument of ``x``: ``arctan2(imag, real)`` (0 or pi for a real tensor; a signed zero
     counts: ``angle(-0.0)`` is pi). Integer and bool inputs give ``floatx()``.
+
+    Arguments:
+        x: the input tensor (real, or complex on backends that hold complex arrays).
+
+    Returns:
+        A real float tensor of ``x``'s shape, in radians in ``[-pi, pi]``.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['angle'], (x,), {})
@@ -604,7 +757,26 @@ def average(x, axis=None, weights=None):
 
 
 def average_pool(inputs, pool_size, strides=None, padding='valid', data_format=None):
-    """Average pooling; with ``padding='same'`` padded positions are not counted."""
+    """Average pooling; with ``padding='same'`` padded positions are not counted.
+
+    Arguments:
+        inputs: a rank ``N + 2`` tensor, laid out as ``data_format`` says.
+        pool_size: the window size: an int for every spatial dim or a tuple of ``N``.
+        strides: the window step: an int or a tuple of ``N``; ``None`` means ``pool_size``.
+        padding: ``"valid"`` (windows that fit) or ``"same"`` (output length
+            ``ceil(length / stride)``; each window averages only its real positions);
+            case-insensitive.
+        data_format: ``"channels_last"`` (inputs are ``(batch, *spatial, channels)``) or
+            ``"channels_first"`` (``(batch, channels, *spatial)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        The pooled tensor, channels unchanged.
+
+    Raises:
+        ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
+            the two layouts (or ``None``).
+    """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
             padding = str(padding).lower()
@@ -618,13 +790,14 @@ def average_pool(inputs, pool_size, strides=None, padding='valid', data_format=N
 
 
 def bartlett(x):
-    """The Bartlett (triangular) window of length ``x``.
+    """The Bartlett (triangular) window of length ``x``: 0 at both ends, rising linearly to 1 in the middle.
 
     Arguments:
-        x: the window length, an int (0 or less gives an empty window).
+        x: the window length, a Python int (``x <= 0`` gives an empty window, 1 gives ``[1.0]``).
 
     Returns:
-        A 1-D tensor of ``x`` values in ``floatx()``: the symmetric window ``np.bartlett`` gives.
+        A ``(x,)`` tensor of ``floatx()``: the symmetric window (its first and last samples
+        mirror each other), as NumPy computes it.
 
     Raises:
         TypeError: when ``x`` is not an int.
@@ -633,7 +806,20 @@ def bartlett(x):
 
 
 def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=0.001):
-    """``(x - mean) / sqrt(variance + epsilon) * scale + offset`` with per-``axis`` statistics."""
+    """``(x - mean) / sqrt(variance + epsilon) * scale + offset`` with per-``axis`` statistics.
+
+    Arguments:
+        x: the input tensor.
+        mean: the per-channel means, a 1-D tensor of length ``x.shape[axis]``.
+        variance: the per-channel variances, same shape as ``mean``.
+        axis: the channel axis of ``x`` the statistics index (an int).
+        offset: per-channel values added after scaling (``None``: none).
+        scale: per-channel factors (``None``: 1).
+        epsilon: added to ``variance`` before the square root.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('batch_normalization', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special) or isinstance(mean, _Special) or isinstance(variance, _Special) or isinstance(offset, _Special) or isinstance(scale, _Special):
@@ -642,7 +828,17 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
 
 
 def binary_crossentropy(target, output, from_logits=False):
-    """Elementwise binary cross-entropy. Probabilities are clipped to ``[1e-7, 1 - 1e-7]``."""
+    """Elementwise binary cross-entropy. Probabilities are clipped to ``[1e-7, 1 - 1e-7]``.
+
+    Arguments:
+        target: the true labels in ``[0, 1]``, broadcastable against ``output``.
+        output: probabilities, or logits with ``from_logits=True``.
+        from_logits: whether ``output`` is logits (then computed stably as
+            ``max(o, 0) - o * t + log1p(exp(-|o|))``, without clipping).
+
+    Returns:
+        The per-element loss (no reduction), a float tensor of the broadcast shape.
+    """
     if isinstance(target, _Special) or isinstance(output, _Special):
         return _slow(_REGISTRY['binary_crossentropy'], (target, output, from_logits,), {})
     return _STATE.kernels['binary_crossentropy'](target, output, from_logits)
@@ -793,13 +989,14 @@ def bitwise_xor(x, y):
 
 
 def blackman(x):
-    """The Blackman window of length ``x``.
+    """The Blackman window of length ``x``: ``0.42 - 0.5 cos(2 pi n / (x - 1)) + 0.08 cos(4 pi n / (x - 1))``.
 
     Arguments:
-        x: the window length, an int (0 or less gives an empty window).
+        x: the window length, a Python int (``x <= 0`` gives an empty window, 1 gives ``[1.0]``).
 
     Returns:
-        A 1-D tensor of ``x`` values in ``floatx()``: the symmetric window ``np.blackman`` gives.
+        A ``(x,)`` tensor of ``floatx()``: the symmetric window (its first and last samples
+        mirror each other), as NumPy computes it.
 
     Raises:
         TypeError: when ``x`` is not an int.
@@ -846,6 +1043,15 @@ def cast(x, dtype):
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     """``-sum(target * log(p))`` along ``axis``; ``p`` is ``softmax(output)`` with
     ``from_logits``, else ``output`` renormalized to sum 1 and clipped to ``[1e-7, 1 - 1e-7]``.
+
+    Arguments:
+        target: one-hot (or soft) labels, the shape of ``output``.
+        output: probabilities, or logits with ``from_logits=True``.
+        from_logits: whether ``output`` is logits.
+        axis: the class axis; default the last.
+
+    Returns:
+        The loss with ``axis`` reduced away (no other reduction).
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(output, 'shape', ())) <= axis < (len(getattr(output, 'shape', ())) or 1):
         _check_axis('categorical_crossentropy', 'axis', axis, output if hasattr(output, 'shape') else None)
@@ -872,6 +1078,16 @@ def cbrt(x):
 def cdist(x, y):
     """Euclidean distances between the rows of ``x`` (``(..., m, d)``) and of ``y``
     (``(..., n, d)``): ``(..., m, n)``.
+
+    Arguments:
+        x: points ``(..., m, d)``.
+        y: points ``(..., n, d)``; leading axes broadcast against ``x``'s.
+
+    Returns:
+        A float ``(..., m, n)`` tensor with ``out[..., i, j] = |x[..., i, :] - y[..., j, :]|``.
+
+    Raises:
+        ValueError: when an input has rank < 2 or the last dimensions differ.
     """
     _REGISTRY['cdist'].validate(x, y)
     if isinstance(x, _Special) or isinstance(y, _Special):
@@ -895,7 +1111,15 @@ def ceil(x):
 
 
 def celu(x, alpha=1.0):
-    """max(x, 0) + min(0, alpha * (exp(x / alpha) - 1))."""
+    """max(x, 0) + min(0, alpha * (exp(x / alpha) - 1)).
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        alpha: the scale of the negative branch (continuously differentiable for any ``alpha > 0``).
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['celu'], (x, alpha,), {})
     return _STATE.kernels['celu'](x, alpha)
@@ -905,6 +1129,13 @@ def cholesky(x, upper=False):
     """The Cholesky factor of each symmetric positive definite matrix ``x``: lower triangular
     ``L`` with ``x = L @ L.T`` (``upper=True``: ``U = L.T``, ``x = U.T @ U``). Uses the symmetric
     part of ``x``; a matrix that is not positive definite gives NaN.
+
+    Arguments:
+        x: a tensor of square matrices ``(..., M, M)``; integer and bool inputs are computed in ``floatx()``.
+        upper: return the upper-triangular factor ``U = L.T`` instead of ``L``.
+
+    Returns:
+        The triangular factors, ``(..., M, M)``.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['cholesky'], (x, upper,), {})
@@ -914,6 +1145,13 @@ def cholesky(x, upper=False):
 def cholesky_inverse(x, upper=False):
     """The inverse of ``A = L @ L.T`` from its Cholesky factor ``x`` (``L``: its lower triangle is
     read; ``upper=True``: ``x`` is ``U = L.T`` and its upper triangle is read).
+
+    Arguments:
+        x: Cholesky factors ``(..., M, M)`` (as :func:`cholesky` returns them).
+        upper: ``x`` holds the upper factor ``U`` rather than the lower ``L``.
+
+    Returns:
+        The inverses of ``A``, ``(..., M, M)``.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['cholesky_inverse'], (x, upper,), {})
@@ -990,14 +1228,28 @@ def cond(pred, true_fn, false_fn):
 
 
 def conj(x):
-    """The complex conjugate of ``x`` (``x`` itself for a real tensor)."""
+    """The complex conjugate of ``x`` (``x`` itself for a real tensor).
+
+    Arguments:
+        x: the input tensor (real, or complex on backends that hold complex arrays).
+
+    Returns:
+        A tensor of ``x``'s shape and dtype.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['conj'], (x,), {})
     return _STATE.kernels['conj'](x)
 
 
 def conjugate(x):
-    """The complex conjugate of ``x`` (Keras's alias of :func:`conj`)."""
+    """The complex conjugate of ``x`` (Keras's alias of :func:`conj`).
+
+    Arguments:
+        x: the input tensor (real, or complex on backends that hold complex arrays).
+
+    Returns:
+        A tensor of ``x``'s shape and dtype.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['conjugate'], (x,), {})
     return _STATE.kernels['conjugate'](x)
@@ -1006,6 +1258,28 @@ def conjugate(x):
 def conv(inputs, kernel, strides=1, padding='valid', data_format=None, dilation_rate=1):
     """N-D convolution (cross-correlation). ``kernel`` is ``(*window, in_channels / groups,
     out_channels)``; groups are implied by the input's channels.
+
+    Arguments:
+        inputs: a rank ``N + 2`` tensor, laid out as ``data_format`` says (``N`` spatial dims).
+        kernel: a tensor of shape ``(*window, in_channels / groups, out_channels)``; the number of
+            groups is ``in_channels // kernel.shape[-2]`` and must divide ``out_channels``.
+        strides: the step of the window along each spatial dim: an int for all, or a tuple of ``N``.
+        padding: ``"valid"`` (no padding: only windows that fit) or ``"same"`` (zero padding, split
+            as evenly as possible with the extra on the right, so that the output length is
+            ``ceil(length / stride)``); case-insensitive.
+        data_format: ``"channels_last"`` (inputs are ``(batch, *spatial, channels)``) or
+            ``"channels_first"`` (``(batch, channels, *spatial)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+        dilation_rate: the spacing between kernel taps along each spatial dim: an int or a tuple of
+            ``N``.
+
+    Returns:
+        A tensor of shape ``(batch, *out_spatial, out_channels)`` (channels first for
+        ``"channels_first"``).
+
+    Raises:
+        ValueError: for an invalid ``padding`` or ``data_format``, channel counts that do not
+            divide into groups, or a window larger than the (padded) input.
     """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
@@ -1022,6 +1296,31 @@ def conv(inputs, kernel, strides=1, padding='valid', data_format=None, dilation_
 def conv_transpose(inputs, kernel, strides=1, padding='valid', output_padding=None, data_format=None, dilation_rate=1):
     """Transposed convolution (the gradient of ``conv`` w.r.t. its input). ``kernel`` is
     ``(*window, out_channels, in_channels)``; output lengths follow Keras's deconv formula.
+
+    Arguments:
+        inputs: a rank ``N + 2`` tensor, laid out as ``data_format`` says.
+        kernel: a tensor of shape ``(*window, out_channels, in_channels)``.
+        strides: the upsampling factor along each spatial dim: an int or a tuple of ``N``.
+        padding: ``"valid"`` or ``"same"`` (case-insensitive), the padding of the convolution this
+            op transposes.
+        output_padding: extra length added to one side of each output spatial dim (an int or a tuple
+            of ``N``). ``None``: the output length is
+            ``length * stride + max(window_extent - stride, 0)`` for ``"valid"`` and
+            ``length * stride`` for ``"same"``; with a value it is
+            ``(length - 1) * stride + window_extent - 2 * pad + output_padding`` where ``pad`` is
+            ``window_extent // 2`` for ``"same"`` and 0 for ``"valid"``.
+        data_format: ``"channels_last"`` (inputs are ``(batch, *spatial, channels)``) or
+            ``"channels_first"`` (``(batch, channels, *spatial)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+        dilation_rate: the spacing between kernel taps: an int or a tuple of ``N``
+            (``window_extent = (window - 1) * dilation_rate + 1``).
+
+    Returns:
+        A tensor with ``out_channels`` channels and the output lengths above.
+
+    Raises:
+        ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
+            the two layouts (or ``None``).
     """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
@@ -1144,7 +1443,28 @@ def count_nonzero(x, axis=None):
 
 
 def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=None, right_cropping=None, target_height=None, target_width=None, data_format=None):
-    """Crops images; per axis give two of (before, after, target size)."""
+    """Crops images; per axis give two of (before, after, target size).
+
+    Arguments:
+        images: one image (rank 3) or a batch (rank 4), laid out as ``data_format`` says.
+        top_cropping: rows removed from the top.
+        left_cropping: columns removed from the left.
+        bottom_cropping: rows removed from the bottom.
+        right_cropping: columns removed from the right.
+        target_height: the output height (then the missing one of ``top_cropping`` /
+            ``bottom_cropping`` is derived from it).
+        target_width: the output width (likewise for ``left_cropping`` / ``right_cropping``).
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        The cropped images, of ``images``' rank and dtype.
+
+    Raises:
+        ValueError: when an axis does not get exactly two of its three values, a value is
+            negative, or the cropping exceeds the image.
+    """
     if data_format not in _FORMATS:
         _bad('crop_images', 'data_format', data_format, "'channels_last' or 'channels_first'")
     if isinstance(images, _Special):
@@ -1155,6 +1475,21 @@ def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=N
 def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
     """Cross product of 2- or 3-vectors along ``axisa`` of ``x1`` and ``axisb`` of ``x2``, placed
     along ``axisc`` of the result (``axis`` sets all three); two 2-vectors give the z component.
+
+    Arguments:
+        x1: the first vectors (length 2 or 3 along ``axisa``).
+        x2: the second vectors (length 2 or 3 along ``axisb``); the other axes broadcast.
+        axisa: the vector axis of ``x1``.
+        axisb: the vector axis of ``x2``.
+        axisc: the axis of the result that holds the 3-vectors (ignored when both inputs are
+            2-vectors: the result has no vector axis then).
+        axis: when not ``None``, used for ``axisa``, ``axisb`` and ``axisc``.
+
+    Returns:
+        The cross products in the promoted dtype.
+
+    Raises:
+        ValueError: when a vector length is not 2 or 3.
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['cross'], (x1, x2, axisa, axisb, axisc, axis,), {})
@@ -1171,6 +1506,27 @@ def ctc_decode(inputs, sequence_lengths, strategy='greedy', beam_width=100, top_
     ``inputs`` values (as Keras). ``strategy="beam_search"``: a prefix beam search of width
     ``beam_width`` on ``log_softmax(inputs)``; scores are the paths' log-probabilities, best
     first (repeats are always merged, as in CTC).
+
+    Arguments:
+        inputs: logits or log-probabilities ``(batch, max_time, num_classes)``.
+        sequence_lengths: the number of valid time steps of each sequence, integers ``(batch,)``;
+            later steps are not decoded.
+        strategy: ``"greedy"`` or ``"beam_search"``, as above.
+        beam_width: the number of prefixes kept per step by the beam search (an int >= 1; not
+            used by ``"greedy"``).
+        top_paths: how many of the best paths the beam search returns (an int in
+            ``[1, beam_width]``; ``"greedy"`` always returns one).
+        merge_repeated: whether greedy decoding merges a class repeated on consecutive steps (the
+            beam search always does).
+        mask_index: the class index of the blank; ``None`` means the last class.
+
+    Returns:
+        The tuple ``(decoded, scores)`` described above (beam search pads missing paths with
+        ``-1`` labels and a ``-inf`` score).
+
+    Raises:
+        ValueError: for an unknown ``strategy``, or (beam search) a ``beam_width`` that is not an
+            int >= 1 or a ``top_paths`` outside ``[1, beam_width]``.
     """
     if isinstance(inputs, _Special) or isinstance(sequence_lengths, _Special):
         return _slow(_REGISTRY['ctc_decode'], (inputs, sequence_lengths, strategy, beam_width, top_paths, merge_repeated, mask_index,), {})
@@ -1182,6 +1538,17 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
     logits (normalized with ``log_softmax`` over classes); only the first ``output_length[b]``
     steps and ``target_length[b]`` labels count; ``mask_index`` is the blank class. An alignment
     that cannot exist (too short an output) gives a loss of about 1e30 instead of inf.
+
+    Arguments:
+        target: integer labels ``(batch, max_label_length)``; entries past ``target_length`` are
+            ignored.
+        output: logits ``(batch, max_time, num_classes)``.
+        target_length: the number of labels of each sequence, integers ``(batch,)``.
+        output_length: the number of valid time steps of each sequence, integers ``(batch,)``.
+        mask_index: the class index of the blank (an int in ``[0, num_classes)``).
+
+    Returns:
+        A ``(batch,)`` float tensor (at least float32) of negative log-likelihoods.
     """
     if isinstance(target, _Special) or isinstance(output, _Special) or isinstance(target_length, _Special) or isinstance(output_length, _Special):
         return _slow(_REGISTRY['ctc_loss'], (target, output, target_length, output_length, mask_index,), {})
@@ -1289,6 +1656,18 @@ def dense(x, kernel, bias=None):
     """``matmul(x, kernel) + bias`` for ``x`` of shape ``(..., n)``, a ``(n, units)`` kernel and a
     ``(units,)`` bias (or ``None``): the Dense layer's contraction, one fused kernel (GEMM with the
     bias in its accumulator) on backends that have one, ``matmul`` then ``add`` elsewhere.
+
+    Arguments:
+        x: the input, ``(..., n)``.
+        kernel: a 2-D ``(n, units)`` weight matrix.
+        bias: a ``(units,)`` vector added to every row, or ``None``.
+
+    Returns:
+        A ``(..., units)`` tensor in the promoted dtype.
+
+    Raises:
+        ValueError: when ``kernel`` is not 2-D, ``x``'s last axis does not match ``kernel``'s first,
+            or ``bias`` is not ``(units,)``.
     """
     _REGISTRY['dense'].validate(x, kernel, bias)
     if isinstance(x, _Special) or isinstance(kernel, _Special) or isinstance(bias, _Special):
@@ -1300,6 +1679,18 @@ def depth_to_space(x, block_size, data_format='channels_last'):
     """Moves ``block_size x block_size`` groups of channels into space (pixel shuffle). Channels
     last reads each group as ``(row, column, channel)`` (TensorFlow's order); channels first as
     ``(channel, row, column)`` (PyTorch's ``pixel_shuffle``).
+
+    Arguments:
+        x: a batch of images (rank 4); the channel count must be divisible by ``block_size**2``.
+        block_size: the upscaling factor, an int >= 2.
+        data_format: ``"channels_last"`` (``(N, H, W, C)``) or ``"channels_first"``
+            (``(N, C, H, W)``); ``None`` means ``dlx.config.image_data_format()``.
+
+    Returns:
+        ``(N, H * block_size, W * block_size, C / block_size**2)`` (channels first likewise).
+
+    Raises:
+        ValueError: when ``x`` is not rank 4, ``block_size < 2``, or the channels do not divide.
     """
     if data_format not in _FORMATS:
         _bad('depth_to_space', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -1309,7 +1700,29 @@ def depth_to_space(x, block_size, data_format='channels_last'):
 
 
 def depthwise_conv(inputs, kernel, strides=1, padding='valid', data_format=None, dilation_rate=1):
-    """Depthwise convolution: ``kernel`` is ``(*window, in_channels, depth_multiplier)``."""
+    """Depthwise convolution: ``kernel`` is ``(*window, in_channels, depth_multiplier)``.
+
+    Each input channel is convolved with its own ``depth_multiplier`` filters; output channel
+    ``c * depth_multiplier + m`` is input channel ``c`` convolved with filter ``m``.
+
+    Arguments:
+        inputs: a rank ``N + 2`` tensor, laid out as ``data_format`` says.
+        kernel: a tensor of shape ``(*window, in_channels, depth_multiplier)``.
+        strides: the step of the window along each spatial dim: an int or a tuple of ``N``.
+        padding: ``"valid"`` (no padding) or ``"same"`` (zero padding; output length
+            ``ceil(length / stride)``); case-insensitive.
+        data_format: ``"channels_last"`` (inputs are ``(batch, *spatial, channels)``) or
+            ``"channels_first"`` (``(batch, channels, *spatial)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+        dilation_rate: the spacing between kernel taps: an int or a tuple of ``N``.
+
+    Returns:
+        A tensor with ``in_channels * depth_multiplier`` channels.
+
+    Raises:
+        ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
+            the two layouts (or ``None``).
+    """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
             padding = str(padding).lower()
@@ -1323,7 +1736,14 @@ def depthwise_conv(inputs, kernel, strides=1, padding='valid', data_format=None,
 
 
 def det(x):
-    """The determinant of each square matrix ``x`` (shape ``(..., M, M)``): shape ``(...)``."""
+    """The determinant of each square matrix ``x`` (shape ``(..., M, M)``): shape ``(...)``.
+
+    Arguments:
+        x: a tensor of square matrices ``(..., M, M)``; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        The determinants, shape ``(...)``.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['det'], (x,), {})
     return _STATE.kernels['det'](x)
@@ -1332,6 +1752,17 @@ def det(x):
 def diag(x, k=0):
     """The ``k``-th diagonal of a 2-D ``x``, or a square 2-D array with the 1-D ``x`` on its
     ``k``-th diagonal.
+
+    Arguments:
+        x: a 1-D or 2-D tensor.
+        k: the diagonal: 0 the main one, positive above it, negative below.
+
+    Returns:
+        For 2-D ``x`` a 1-D tensor; for 1-D ``x`` of length ``n`` an
+        ``(n + |k|, n + |k|)`` tensor, zero off that diagonal.
+
+    Raises:
+        ValueError: when ``x`` is not 1-D or 2-D.
     """
     _REGISTRY['diag'].validate(x, k)
     if isinstance(x, _Special):
@@ -1340,14 +1771,35 @@ def diag(x, k=0):
 
 
 def diagflat(x, k=0):
-    """A square 2-D array with the flattened ``x`` on its ``k``-th diagonal."""
+    """A square 2-D array with the flattened ``x`` on its ``k``-th diagonal.
+
+    Arguments:
+        x: a tensor of any rank (flattened to length ``n``).
+        k: the diagonal: 0 the main one, positive above it, negative below.
+
+    Returns:
+        An ``(n + |k|, n + |k|)`` tensor of ``x``'s dtype.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['diagflat'], (x, k,), {})
     return _STATE.kernels['diagflat'](x, k)
 
 
 def diagonal(x, offset=0, axis1=0, axis2=1):
-    """The ``offset`` diagonal of the planes ``axis1`` x ``axis2``, as the last axis of the result."""
+    """The ``offset`` diagonal of the planes ``axis1`` x ``axis2``, as the last axis of the result.
+
+    Arguments:
+        x: a tensor of rank >= 2.
+        offset: the diagonal: 0 the main one, positive above it, negative below.
+        axis1: the axis of the planes' rows.
+        axis2: the axis of the planes' columns.
+
+    Returns:
+        ``x``'s other axes followed by one axis holding the diagonal.
+
+    Raises:
+        ValueError: when ``x`` has fewer than 2 dimensions.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['diagonal'], (x, offset, axis1, axis2,), {})
     return _STATE.kernels['diagonal'](x, offset, axis1, axis2)
@@ -1428,6 +1880,14 @@ def divide_no_nan(x1, x2):
 def dot(x1, x2):
     """NumPy's ``dot``: the product of scalars, the inner product of vectors, else a sum over the
     last axis of ``x1`` and the second-to-last of ``x2`` (the only axis of a vector).
+
+    Arguments:
+        x1: the first tensor.
+        x2: the second tensor.
+
+    Returns:
+        The product in the promoted dtype, shape ``x1.shape[:-1] + x2.shape[:-2] + x2.shape[-1:]``
+        for N-D inputs.
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['dot'], (x1, x2,), {})
@@ -1439,6 +1899,25 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     boolean (``True`` = attend), ``bias`` is added to the logits. ``attn_logits_soft_cap=c``
     caps the (biased) logits softly as ``c * tanh(logits / c)`` before masking.
     ``flash_attention=True`` raises: no dlx backend has a fused attention kernel.
+
+    Arguments:
+        query: a tensor of shape ``(batch, target_len, heads, head_dim)``.
+        key: a tensor of shape ``(batch, source_len, heads, head_dim)``.
+        value: a tensor of shape ``(batch, source_len, heads, value_dim)``.
+        bias: added to the logits, broadcastable to ``(batch, heads, target_len, source_len)``
+            (``None``: none).
+        mask: a boolean tensor broadcastable to the logits' shape; ``False`` positions get no
+            attention (``None``: none).
+        scale: the factor applied to ``query . key``; ``None`` means ``1 / sqrt(head_dim)``.
+        is_causal: mask out positions where the source index exceeds the target index.
+        flash_attention: ``None`` or ``False``; ``True`` raises.
+        attn_logits_soft_cap: a positive soft cap for the logits (``None``: none).
+
+    Returns:
+        A tensor of shape ``(batch, target_len, heads, value_dim)``.
+
+    Raises:
+        ValueError: when ``flash_attention`` is true or ``attn_logits_soft_cap`` is not positive.
     """
     if isinstance(query, _Special) or isinstance(key, _Special) or isinstance(value, _Special) or isinstance(bias, _Special) or isinstance(mask, _Special):
         return _slow(_REGISTRY['dot_product_attention'], (query, key, value, bias, mask, scale, is_causal, flash_attention, attn_logits_soft_cap,), {})
@@ -1485,6 +1964,13 @@ def eig(x):
     magnitude positive. dlx has no complex dtype: eigenvalues that are not real (imaginary part
     above ``8 * M * eps * max|w|``) and their eigenvectors are NaN -- use ``eigh`` for symmetric
     matrices.
+
+    Arguments:
+        x: a tensor of square matrices ``(..., M, M)``; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A tuple ``(w, v)``: eigenvalues ``(..., M)`` sorted by real part and eigenvectors
+        ``(..., M, M)``, column ``i`` belonging to ``w[..., i]``.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['eig'], (x,), {})
@@ -1495,6 +1981,13 @@ def eigh(x):
     """Eigenvalues (ascending) and eigenvectors (columns) of each symmetric matrix ``x``:
     ``(w, v)`` with ``x @ v = v * w``. Uses the symmetric part of ``x``; each eigenvector's entry
     of largest magnitude is positive.
+
+    Arguments:
+        x: a tensor of square matrices ``(..., M, M)``; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A tuple ``(w, v)``: eigenvalues ``(..., M)`` in ascending order and orthonormal
+        eigenvectors ``(..., M, M)``, column ``i`` belonging to ``w[..., i]``.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['eigh'], (x,), {})
@@ -1505,6 +1998,19 @@ def einsum(subscripts, *operands, **kwargs):
     """Einstein summation (explicit ``->`` output recommended). The one keyword argument is
     ``optimize`` (the contraction-order strategy: False, True, "greedy" or "optimal"; it changes
     speed, not the result); any other raises.
+
+    Arguments:
+        subscripts: the NumPy-style equation, e.g. ``"bij,bjk->bik"``; ``...`` stands for
+            broadcast axes.
+        *operands: the tensors, one per comma-separated term of ``subscripts``.
+        optimize: (keyword) the contraction-order strategy, as above.
+
+    Returns:
+        The contraction, in the operands' promoted dtype.
+
+    Raises:
+        TypeError: for a keyword other than ``optimize``.
+        ValueError: for an ``optimize`` value other than the four above.
     """
     _REGISTRY['einsum'].validate(subscripts, *operands, **kwargs)
     if _any_special(operands):
@@ -1517,6 +2023,31 @@ def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation='bilinear', f
     ``sigma``) blurred with a ``sigma`` Gaussian of size ``int(6 sigma) | 1``, independently in x
     and y. ``seed`` is an int, a seed tensor or a ``dlx.random.SeedGenerator``; the portable
     generator gives every backend the same displacement.
+
+    Arguments:
+        images: one image (rank 3) or a batch (rank 4), laid out as ``data_format`` says.
+        alpha: the scale of the displacement field (in pixels per unit of smoothed noise).
+        sigma: the standard deviation of the noise and of the smoothing Gaussian; must be > 0.
+        interpolation: ``"bilinear"`` (weighted mean of the 4 nearest pixels) or
+            ``"nearest"`` (the nearest pixel, coordinates rounded half away from zero).
+        fill_mode: how coordinates outside the input are read: ``"constant"`` (every
+            out-of-range tap reads ``fill_value``), ``"nearest"`` (the closest edge pixel:
+            ``a a | a b c d | d d``), ``"wrap"`` (periodic: ``c d | a b c d | a b``), ``"mirror"``
+            (reflected about the edge pixels' centres: ``c b | a b c d | c b``) or ``"reflect"``
+            (reflected about the edges, repeating the edge pixel: ``b a | a b c d | d c``).
+        fill_value: the value read outside the input with ``fill_mode="constant"``.
+        seed: an int, a seed tensor or a ``dlx.random.SeedGenerator`` (advanced on each call);
+            ``None`` draws a fresh seed from the global generator.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        The distorted images, ``images``' shape and dtype (one independent field per image).
+
+    Raises:
+        ValueError: for an unknown ``interpolation`` or ``fill_mode``, ``sigma <= 0``, an
+            ``images`` rank other than 3 or 4, or an invalid ``data_format``.
     """
     if data_format not in _FORMATS:
         _bad('elastic_transform', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -1526,7 +2057,15 @@ def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation='bilinear', f
 
 
 def elu(x, alpha=1.0):
-    """x if x > 0 else alpha * (exp(x) - 1)."""
+    """x if x > 0 else alpha * (exp(x) - 1).
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        alpha: the scale of the negative branch (its limit as ``x -> -inf`` is ``-alpha``).
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['elu'], (x, alpha,), {})
     return _STATE.kernels['elu'](x, alpha)
@@ -1693,6 +2232,27 @@ def expm1(x):
 def extract_patches(images, size, strides=None, dilation_rate=1, padding='valid', data_format=None):
     """Patches of ``size`` (int or ``(h, w)``; a 3-tuple extracts 3-D patches) flattened into the
     channel axis in ``(row, column, channel)`` order; ``strides`` default to ``size``.
+
+    Arguments:
+        images: one image (rank 3) or a batch (rank 4), laid out as ``data_format`` says (rank 4
+            or 5 for 3-D patches).
+        size: the patch size: an int, an ``(h, w)`` pair, or a ``(d, h, w)`` triple for volumes.
+        strides: the step between patch origins (an int or one per spatial axis); ``None`` means
+            ``size`` (non-overlapping patches).
+        dilation_rate: the spacing between the sampled pixels of a patch (an int or one per axis).
+        padding: ``"valid"`` (only patches that fit) or ``"same"`` (zero padding so that there
+            are ``ceil(length / stride)`` patches per axis); case-insensitive.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        ``(batch, rows, columns, h * w * channels)`` for channels last (the patch axis first
+        for channels first; no batch axis for a single image).
+
+    Raises:
+        ValueError: for an invalid ``padding`` or ``data_format``, a rank that does not match
+            ``size``, or a patch larger than the (padded) image.
     """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
@@ -1707,7 +2267,28 @@ def extract_patches(images, size, strides=None, dilation_rate=1, padding='valid'
 
 
 def extract_patches_3d(volumes, size, strides=None, dilation_rate=1, padding='valid', data_format=None):
-    """3-D patches of ``size`` (int or ``(d, h, w)``) flattened into the channel axis."""
+    """3-D patches of ``size`` (int or ``(d, h, w)``) flattened into the channel axis.
+
+    Arguments:
+        volumes: one volume (rank 4) or a batch (rank 5), laid out as ``data_format`` says
+            (``(..., depth, height, width, channels)`` for channels last).
+        size: the patch size, an int or a ``(d, h, w)`` triple.
+        strides: the step between patch origins (an int or a triple); ``None`` means ``size``.
+        dilation_rate: the spacing between the sampled voxels of a patch (an int or a triple).
+        padding: ``"valid"`` (only patches that fit) or ``"same"`` (zero padding so that there
+            are ``ceil(length / stride)`` patches per axis); case-insensitive.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        ``(batch, *grid, d * h * w * channels)`` for channels last, flattened in
+        ``(depth, row, column, channel)`` order (no batch axis for a single volume).
+
+    Raises:
+        ValueError: for an invalid ``padding`` or ``data_format``, a rank other than 4 or 5, or a
+            patch larger than the (padded) volume.
+    """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
             padding = str(padding).lower()
@@ -1724,6 +2305,19 @@ def extract_sequences(x, sequence_length, sequence_stride):
     """Frames of ``sequence_length`` along the last axis, every ``sequence_stride`` steps:
     ``(..., num_frames, sequence_length)`` with ``num_frames = (n - sequence_length) //
     sequence_stride + 1``.
+
+    Arguments:
+        x: the signal, framed along its last axis (length ``n``).
+        sequence_length: the frame length, a positive int.
+        sequence_stride: the step between frame starts, a positive int.
+
+    Returns:
+        A tensor ``(..., num_frames, sequence_length)`` of ``x``'s dtype; frames overlap when the
+        stride is shorter than the length.
+
+    Raises:
+        ValueError: when a length or stride is not a positive int, or the signal is shorter than
+            one frame.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['extract_sequences'], (x, sequence_length, sequence_stride,), {})
@@ -1765,6 +2359,15 @@ def fabs(x):
 def fft(x):
     """The discrete Fourier transform along the last axis of ``x = (real, imag)``; returns
     ``(real, imag)``.
+
+    Arguments:
+        x: a ``(real, imag)`` tuple or list of two float tensors of one shape.
+
+    Returns:
+        A ``(real, imag)`` tuple of float tensors (the input's float dtype), shaped like the input.
+
+    Raises:
+        ValueError: when ``x`` does not hold two float tensors of one shape.
     """
     if _any_special(x):
         return _slow(_REGISTRY['fft'], (x,), {})
@@ -1772,7 +2375,17 @@ def fft(x):
 
 
 def fft2(x):
-    """The 2-D discrete Fourier transform over the last two axes of ``x = (real, imag)``."""
+    """The 2-D discrete Fourier transform over the last two axes of ``x = (real, imag)``.
+
+    Arguments:
+        x: a ``(real, imag)`` tuple or list of two float tensors of one shape, rank >= 2.
+
+    Returns:
+        A ``(real, imag)`` tuple of float tensors (the input's float dtype), shaped like the input.
+
+    Raises:
+        ValueError: when ``x`` does not hold two float tensors of one shape.
+    """
     if _any_special(x):
         return _slow(_REGISTRY['fft2'], (x,), {})
     return _STATE.kernels['fft2'](x)
@@ -1911,6 +2524,22 @@ def fmod(x1, x2):
 def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
     """Sums sliding blocks ``(N, C * kh * kw, L)`` back into an ``(N, C, *output_size)`` image
     (col2im, the adjoint of :func:`unfold`; overlapping entries add).
+
+    Arguments:
+        x: blocks ``(N, C * kh * kw, L)`` as :func:`unfold` lays them out.
+        output_size: the image's ``(H, W)`` (an int for both).
+        kernel_size: the block size, an int or ``(kh, kw)``.
+        dilation: the spacing between a block's pixels, an int or a pair.
+        padding: the zero padding :func:`unfold` added on each side (cropped off here), an int or a
+            pair.
+        stride: the step between blocks, an int or a pair.
+
+    Returns:
+        The image ``(N, C, H, W)``.
+
+    Raises:
+        ValueError: when ``x`` is not rank 3, its second axis does not divide by ``kh * kw``, or
+            ``L`` does not match the number of block positions.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['fold'], (x, output_size, kernel_size, dilation, padding, stride,), {})
@@ -1991,6 +2620,25 @@ def gather_nd(x, indices):
 def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None):
     """Depthwise Gaussian blur with zero ("same") padding. ``kernel_size`` and ``sigma`` are
     ``(width, height)`` pairs (Keras's order: the first entry filters along the width).
+
+    Each channel is filtered separately with the normalized separable kernel
+    ``exp(-x**2 / (2 sigma**2))`` sampled at offsets ``i - (size - 1) / 2``.
+
+    Arguments:
+        images: one image (rank 3) or a batch (rank 4), laid out as ``data_format`` says.
+        kernel_size: the filter size, an int for both axes or a ``(width, height)`` pair of
+            positive ints.
+        sigma: the standard deviation, a number or a ``(width, height)`` pair of positive numbers.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        The blurred images, ``images``' shape, in a float dtype (``floatx()`` for integer input).
+
+    Raises:
+        ValueError: for a ``kernel_size`` below 1, a ``sigma`` not above 0, a pair of the wrong
+            length, an ``images`` rank other than 3 or 4, or an invalid ``data_format``.
     """
     if data_format not in _FORMATS:
         _bad('gaussian_blur', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -2019,7 +2667,16 @@ def gcd(x1, x2):
 
 
 def gelu(x, approximate=True):
-    """Gaussian error linear unit: ``x * Phi(x)`` (``approximate=True``: the tanh form)."""
+    """Gaussian error linear unit: ``x * Phi(x)`` (``approximate=True``: the tanh form).
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        approximate: ``True`` uses ``0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x**3)))``;
+            ``False`` the exact form with the Gaussian CDF ``Phi`` (through ``erfc``).
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['gelu'], (x, approximate,), {})
     return _STATE.kernels['gelu'](x, approximate)
@@ -2080,6 +2737,16 @@ def get_item_grad(g, x, key):
 def glu(x, axis=-1):
     """Gated linear unit: ``a * sigmoid(b)`` where ``a, b`` are the two halves of ``x`` along
     ``axis`` (its size must be even).
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        axis: the axis split in two halves; default the last.
+
+    Returns:
+        A float tensor of ``x``'s shape with ``axis`` halved.
+
+    Raises:
+        ValueError: when ``x.shape[axis]`` is odd.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('glu', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -2121,13 +2788,14 @@ def greater_equal(x1, x2):
 
 
 def hamming(x):
-    """The Hamming window of length ``x``.
+    """The Hamming window of length ``x``: ``0.54 - 0.46 cos(2 pi n / (x - 1))``.
 
     Arguments:
-        x: the window length, an int (0 or less gives an empty window).
+        x: the window length, a Python int (``x <= 0`` gives an empty window, 1 gives ``[1.0]``).
 
     Returns:
-        A 1-D tensor of ``x`` values in ``floatx()``: the symmetric window ``np.hamming`` gives.
+        A ``(x,)`` tensor of ``floatx()``: the symmetric window (its first and last samples
+        mirror each other), as NumPy computes it.
 
     Raises:
         TypeError: when ``x`` is not an int.
@@ -2136,13 +2804,14 @@ def hamming(x):
 
 
 def hanning(x):
-    """The Hann window of length ``x``.
+    """The Hann window of length ``x``: ``0.5 - 0.5 cos(2 pi n / (x - 1))``.
 
     Arguments:
-        x: the window length, an int (0 or less gives an empty window).
+        x: the window length, a Python int (``x <= 0`` gives an empty window, 1 gives ``[1.0]``).
 
     Returns:
-        A 1-D tensor of ``x`` values in ``floatx()``: the symmetric window ``np.hanning`` gives.
+        A ``(x,)`` tensor of ``floatx()``: the symmetric window (its first and last samples
+        mirror each other), as NumPy computes it.
 
     Raises:
         TypeError: when ``x`` is not an int.
@@ -2151,35 +2820,71 @@ def hanning(x):
 
 
 def hard_shrink(x, threshold=0.5):
-    """``x`` where ``|x| > threshold``, else 0."""
+    """``x`` where ``|x| > threshold``, else 0.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        threshold: values with ``|x|`` at most this become 0.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hard_shrink'], (x, threshold,), {})
     return _STATE.kernels['hard_shrink'](x, threshold)
 
 
 def hard_sigmoid(x):
-    """relu6(x + 3) / 6."""
+    """relu6(x + 3) / 6.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``dlx.config.floatx()``.
+
+    Returns:
+        A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hard_sigmoid'], (x,), {})
     return _STATE.kernels['hard_sigmoid'](x)
 
 
 def hard_silu(x):
-    """x * hard_sigmoid(x)."""
+    """x * hard_sigmoid(x).
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``dlx.config.floatx()``.
+
+    Returns:
+        A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hard_silu'], (x,), {})
     return _STATE.kernels['hard_silu'](x)
 
 
 def hard_swish(x):
-    """``x * relu6(x + 3) / 6``: Keras's name for :func:`hard_silu`."""
+    """``x * relu6(x + 3) / 6``: Keras's name for :func:`hard_silu`.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hard_swish'], (x,), {})
     return _STATE.kernels['hard_swish'](x)
 
 
 def hard_tanh(x):
-    """``clip(x, -1, 1)``."""
+    """``clip(x, -1, 1)``.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hard_tanh'], (x,), {})
     return _STATE.kernels['hard_tanh'](x)
@@ -2260,7 +2965,22 @@ def hstack(xs):
 
 
 def hsv_to_rgb(images, data_format=None):
-    """HSV -> RGB (the inverse of :func:`rgb_to_hsv`; hue taken modulo 1); float images only."""
+    """HSV -> RGB (the inverse of :func:`rgb_to_hsv`; hue taken modulo 1); float images only.
+
+    Arguments:
+        images: one image (rank 3) or a batch (rank 4), laid out as ``data_format`` says;
+            float, with 3 channels holding hue (a fraction of a turn), saturation and value.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        A tensor of ``images``' shape and dtype with channels R, G, B.
+
+    Raises:
+        ValueError: when ``images`` is not a rank 3 or 4 float tensor with 3 channels, or
+            ``data_format`` is invalid.
+    """
     if data_format not in _FORMATS:
         _bad('hsv_to_rgb', 'data_format', data_format, "'channels_last' or 'channels_first'")
     if isinstance(images, _Special):
@@ -2315,14 +3035,31 @@ def identity(n, dtype=None):
 
 
 def ifft2(x):
-    """The inverse 2-D discrete Fourier transform over the last two axes of ``x = (real, imag)``."""
+    """The inverse 2-D discrete Fourier transform over the last two axes of ``x = (real, imag)``.
+
+    Arguments:
+        x: a ``(real, imag)`` tuple or list of two float tensors of one shape, rank >= 2.
+
+    Returns:
+        A ``(real, imag)`` tuple of float tensors (the input's float dtype), shaped like the input (scaled by ``1 / (rows * columns)``).
+
+    Raises:
+        ValueError: when ``x`` does not hold two float tensors of one shape.
+    """
     if _any_special(x):
         return _slow(_REGISTRY['ifft2'], (x,), {})
     return _STATE.kernels['ifft2'](x)
 
 
 def imag(x):
-    """The imaginary part of ``x`` (zeros for a real tensor)."""
+    """The imaginary part of ``x`` (zeros for a real tensor).
+
+    Arguments:
+        x: the input tensor (real, or complex on backends that hold complex arrays).
+
+    Returns:
+        A real tensor of ``x``'s shape (zeros of ``x``'s dtype for a real ``x``).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['imag'], (x,), {})
     return _STATE.kernels['imag'](x)
@@ -2350,14 +3087,29 @@ def in_top_k(targets, predictions, k):
 
 
 def inner(x1, x2):
-    """Inner product over the last axes of ``x1`` and ``x2`` (a product when one is a scalar)."""
+    """Inner product over the last axes of ``x1`` and ``x2`` (a product when one is a scalar).
+
+    Arguments:
+        x1: the first tensor.
+        x2: the second tensor; its last axis must match ``x1``'s.
+
+    Returns:
+        A tensor of shape ``x1.shape[:-1] + x2.shape[:-1]`` in the promoted dtype.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['inner'], (x1, x2,), {})
     return _STATE.kernels['inner'](x1, x2)
 
 
 def inv(x):
-    """The inverse of each square matrix ``x`` (shape ``(..., M, M)``)."""
+    """The inverse of each square matrix ``x`` (shape ``(..., M, M)``).
+
+    Arguments:
+        x: a tensor of square matrices ``(..., M, M)``; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        The inverses, ``(..., M, M)`` in ``x``'s float dtype (NaN for a singular matrix).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['inv'], (x,), {})
     return _STATE.kernels['inv'](x)
@@ -2366,6 +3118,18 @@ def inv(x):
 def irfft(x, fft_length=None):
     """The inverse of :func:`rfft`: a real signal of ``fft_length`` (default ``2 * (bins - 1)``)
     from the half spectrum ``x = (real, imag)``.
+
+    Arguments:
+        x: a ``(real, imag)`` pair of float tensors ``(..., bins)`` holding bins ``0 .. n // 2``
+            (cropped or zero-padded to ``fft_length // 2 + 1`` bins).
+        fft_length: the output length ``n`` (a positive int); ``None`` means ``2 * (bins - 1)``.
+
+    Returns:
+        A real float tensor of shape ``(..., fft_length)``.
+
+    Raises:
+        ValueError: when ``x`` does not hold two float tensors of one shape, or ``fft_length``
+            is not a positive int or ``None``.
     """
     if _any_special(x):
         return _slow(_REGISTRY['irfft'], (x, fft_length,), {})
@@ -2482,7 +3246,14 @@ def isposinf(x):
 
 
 def isreal(x):
-    """Elementwise: whether the imaginary part is 0 (all ``True`` for a real tensor)."""
+    """Elementwise: whether the imaginary part is 0 (all ``True`` for a real tensor).
+
+    Arguments:
+        x: the input tensor (real, or complex on backends that hold complex arrays).
+
+    Returns:
+        A bool tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isreal'], (x,), {})
     return _STATE.kernels['isreal'](x)
@@ -2494,6 +3265,26 @@ def istft(x, sequence_length, sequence_stride, fft_length, length=None, window='
     by the overlap-added squared window (as Keras; with ``window=None`` the sum of frames is
     scaled by ``fft_length / (overlap count * sequence_stride)``). ``center=True`` drops
     ``fft_length // 2`` samples each side; ``length`` fixes the output length.
+
+    Arguments:
+        x: a ``(real, imag)`` pair of float tensors ``(..., num_frames, fft_length // 2 + 1)``, as
+            :func:`stft` returns.
+        sequence_length: the window length used by the forward transform, a positive int.
+        sequence_stride: the hop between frames, a positive int.
+        fft_length: the frame length, an int ``>= sequence_length``.
+        length: the output length (the signal is cropped to it); ``None`` keeps every sample the
+            frames cover (less the centering padding).
+        window: ``"hann"``, ``"hamming"``, a ``(sequence_length,)`` tensor, or ``None``, as in
+            :func:`stft`.
+        center: whether the forward transform padded by ``fft_length // 2`` on each side (those
+            samples are dropped).
+
+    Returns:
+        A real float tensor ``(..., samples)``.
+
+    Raises:
+        ValueError: when ``x`` does not hold two float tensors of one shape, or for invalid
+            lengths or ``window``.
     """
     if _any_special(x):
         return _slow(_REGISTRY['istft'], (x, sequence_length, sequence_stride, fft_length, length, window, center,), {})
@@ -2501,14 +3292,15 @@ def istft(x, sequence_length, sequence_stride, fft_length, length=None, window='
 
 
 def kaiser(x, beta):
-    """The Kaiser window of length ``x`` with shape parameter ``beta``.
+    """The Kaiser window of length ``x`` with shape parameter ``beta``: ``I0(beta sqrt(1 - (2 n / (x - 1) - 1)**2)) / I0(beta)``.
 
     Arguments:
-        x: the window length, an int (0 or less gives an empty window).
-        beta: the shape parameter, a float (0 gives a rectangular window; larger values narrow it).
+        x: the window length, a Python int (``x <= 0`` gives an empty window, 1 gives ``[1.0]``).
+        beta: the shape parameter (0 gives a rectangular window; larger values narrow the window).
 
     Returns:
-        A 1-D tensor of ``x`` values in ``floatx()``: the symmetric window ``np.kaiser`` gives.
+        A ``(x,)`` tensor of ``floatx()``: the symmetric window (its first and last samples
+        mirror each other), as NumPy computes it.
 
     Raises:
         TypeError: when ``x`` is not an int.
@@ -2517,7 +3309,15 @@ def kaiser(x, beta):
 
 
 def kron(x1, x2):
-    """Kronecker product: blocks ``x1[i] * x2`` (ranks padded with leading 1s to match)."""
+    """Kronecker product: blocks ``x1[i] * x2`` (ranks padded with leading 1s to match).
+
+    Arguments:
+        x1: the first tensor (selects the blocks).
+        x2: the second tensor (the block pattern).
+
+    Returns:
+        A tensor whose size along each axis is the product of the inputs' sizes there.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['kron'], (x1, x2,), {})
     return _STATE.kernels['kron'](x1, x2)
@@ -2528,6 +3328,21 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwarg
     ``epsilon=None`` means 1e-7 (Keras's ``backend.epsilon()``). Keras's deprecated
     ``rms_scaling=True`` keyword scales ``x`` by ``1 / sqrt(variance + epsilon)`` without centering
     and ignores ``beta``.
+
+    Arguments:
+        x: the input tensor; integer inputs are computed in a float dtype.
+        gamma: a scale broadcast against the normalized ``x`` (``None``: none).
+        beta: an offset added after ``gamma`` (``None``: none).
+        axis: the axis or tuple of axes the mean and variance are taken over; default the last.
+        epsilon: added to the variance before the square root; ``None`` means ``1e-7``.
+        rms_scaling: (keyword, deprecated) ``True`` divides the uncentered ``x`` by the standard
+            deviation and skips ``beta``; it warns with a ``DeprecationWarning``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+
+    Raises:
+        TypeError: for a keyword other than ``rms_scaling``.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('layer_normalization', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -2576,7 +3391,15 @@ def ldexp(x1, x2):
 
 
 def leaky_relu(x, negative_slope=0.2):
-    """x if x > 0 else negative_slope * x."""
+    """x if x > 0 else negative_slope * x.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        negative_slope: the slope for ``x <= 0``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['leaky_relu'], (x, negative_slope,), {})
     return _STATE.kernels['leaky_relu'](x, negative_slope)
@@ -2713,14 +3536,29 @@ def log2(x):
 
 
 def log_sigmoid(x):
-    """log(sigmoid(x)), stably."""
+    """log(sigmoid(x)), stably.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``dlx.config.floatx()``.
+
+    Returns:
+        A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['log_sigmoid'], (x,), {})
     return _STATE.kernels['log_sigmoid'](x)
 
 
 def log_softmax(x, axis=-1):
-    """``x - logsumexp(x)`` along ``axis``."""
+    """``x - logsumexp(x)`` along ``axis``.
+
+    Arguments:
+        x: the input tensor (logits); integer and bool inputs are computed in ``floatx()``.
+        axis: the axis (an int) the log-probabilities are normalized along; default the last.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('log_softmax', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special):
@@ -2763,6 +3601,12 @@ def logaddexp2(x1, x2):
 def logdet(x):
     """``log|det x|`` of each square matrix ``x`` (for the symmetric positive definite matrices it
     is meant for, the log of the determinant).
+
+    Arguments:
+        x: a tensor of square matrices ``(..., M, M)``; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        The log-determinants, shape ``(...)``.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['logdet'], (x,), {})
@@ -2877,6 +3721,17 @@ def lstsq(a, b, rcond=None):
     """The least-squares solution ``x`` of ``a @ x = b`` of smallest norm (``a`` ``(M, N)``, ``b``
     ``(M,)`` or ``(M, K)``): ``pinv(a, rcond) @ b``; singular values of ``a`` at most
     ``rcond * max(s)`` count as zero (default ``max(M, N) * eps``).
+
+    Arguments:
+        a: the coefficient matrix ``(M, N)`` (no batch axes).
+        b: the right-hand side, ``(M,)`` or ``(M, K)``.
+        rcond: the relative cutoff for small singular values; ``None`` means ``max(M, N) * eps``.
+
+    Returns:
+        The solution, ``(N,)`` or ``(N, K)``.
+
+    Raises:
+        ValueError: when ``a`` is not a matrix, ``b`` is not 1-D or 2-D, or their rows differ.
     """
     _REGISTRY['lstsq'].validate(a, b, rcond)
     if isinstance(a, _Special) or isinstance(b, _Special):
@@ -2889,6 +3744,12 @@ def lu_factor(x):
     ``K = min(M, N)``), in LAPACK's packed form: ``(lu, piv)`` with ``lu`` ``(..., M, N)`` holding
     ``U`` and the unit-diagonal ``L`` below it, ``piv`` int32 ``(..., K)``: row ``i`` was swapped
     with row ``piv[i]`` (0-based).
+
+    Arguments:
+        x: a tensor of matrices ``(..., M, N)``; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        The tuple ``(lu, piv)`` described above.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['lu_factor'], (x,), {})
@@ -2918,6 +3779,27 @@ def map(f, xs):
 def map_coordinates(inputs, coordinates, order, fill_mode='constant', fill_value=0):
     """``inputs`` interpolated at ``coordinates`` (shape ``(inputs.ndim, *out_shape)``) with
     ``order`` 0 (nearest) or 1 (linear); see the module docstring for ``fill_mode``.
+
+    Arguments:
+        inputs: the array to sample, of any rank ``N``.
+        coordinates: ``(N, *out_shape)``: for each output position, its (fractional) index along
+            each of ``inputs``' axes; integer coordinates are converted to ``floatx()``.
+        order: ``0`` (nearest, rounding half away from zero) or ``1`` (multilinear, from the
+            ``2**N`` surrounding entries).
+        fill_mode: how coordinates outside the input are read: ``"constant"`` (every
+            out-of-range tap reads ``fill_value``), ``"nearest"`` (the closest edge pixel:
+            ``a a | a b c d | d d``), ``"wrap"`` (periodic: ``c d | a b c d | a b``), ``"mirror"``
+            (reflected about the edge pixels' centres: ``c b | a b c d | c b``) or ``"reflect"``
+            (reflected about the edges, repeating the edge pixel: ``b a | a b c d | d c``).
+        fill_value: the value read outside the input with ``fill_mode="constant"``.
+
+    Returns:
+        A tensor of shape ``out_shape`` in ``inputs``' dtype (integers are interpolated in float
+        and rounded half away from zero).
+
+    Raises:
+        ValueError: for an ``order`` other than 0 / 1, an unknown ``fill_mode``, or
+            ``coordinates`` whose first axis is not ``inputs.ndim``.
     """
     if isinstance(inputs, _Special) or isinstance(coordinates, _Special):
         return _slow(_REGISTRY['map_coordinates'], (inputs, coordinates, order, fill_mode, fill_value,), {})
@@ -2925,7 +3807,17 @@ def map_coordinates(inputs, coordinates, order, fill_mode='constant', fill_value
 
 
 def matmul(x1, x2):
-    """Matrix product with NumPy's broadcasting and 1-D promotion rules."""
+    """Matrix product with NumPy's broadcasting and 1-D promotion rules.
+
+    Arguments:
+        x1: the left operand; a 1-D ``x1`` is treated as a row vector (the added axis is dropped).
+        x2: the right operand; a 1-D ``x2`` is treated as a column vector. Leading (batch) axes
+            broadcast.
+
+    Returns:
+        The product in the two inputs' promoted dtype: ``(..., n, p)`` for ``(..., n, k)`` and
+        ``(..., k, p)``.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['matmul'], (x1, x2,), {})
     return _STATE.kernels['matmul'](x1, x2)
@@ -2934,6 +3826,17 @@ def matmul(x1, x2):
 def matrix_power(x, n):
     """``x`` (square, ``(..., M, M)``) raised to the integer power ``n`` (``n < 0``: of its
     inverse; ``n == 0``: the identity). Integer matrices keep their dtype for ``n >= 0``.
+
+    Arguments:
+        x: a tensor of square matrices ``(..., M, M)``.
+        n: the power, a Python int (negative powers invert first).
+
+    Returns:
+        ``(..., M, M)`` tensor: ``x``'s dtype for integer ``x`` and ``n >= 0`` (bool becomes int32),
+        else a float dtype.
+
+    Raises:
+        ValueError: when ``n`` is not an int or ``x`` is not square matrices.
     """
     _REGISTRY['matrix_power'].validate(x, n)
     if isinstance(x, _Special):
@@ -2944,6 +3847,14 @@ def matrix_power(x, n):
 def matrix_rank(x, tol=None):
     """The rank of each matrix ``x`` (``(..., M, N)`` -> int32 ``(...)``): the number of singular
     values above ``tol`` (default ``max(s) * max(M, N) * eps`` of the dtype).
+
+    Arguments:
+        x: a tensor of matrices ``(..., M, N)``; integer and bool inputs are computed in ``floatx()``.
+        tol: the absolute threshold singular values must exceed (a number, or one per matrix);
+            ``None`` means ``max(s) * max(M, N) * eps``.
+
+    Returns:
+        An int32 tensor of ranks, shape ``(...)``.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['matrix_rank'], (x, tol,), {})
@@ -2978,7 +3889,25 @@ def max(x, axis=None, keepdims=False, initial=None):
 
 
 def max_pool(inputs, pool_size, strides=None, padding='valid', data_format=None):
-    """Max pooling over windows of ``pool_size`` (strides default to the pool size)."""
+    """Max pooling over windows of ``pool_size`` (strides default to the pool size).
+
+    Arguments:
+        inputs: a rank ``N + 2`` tensor, laid out as ``data_format`` says.
+        pool_size: the window size: an int for every spatial dim or a tuple of ``N``.
+        strides: the window step: an int or a tuple of ``N``; ``None`` means ``pool_size``.
+        padding: ``"valid"`` (windows that fit) or ``"same"`` (output length
+            ``ceil(length / stride)``; padded positions never win the max); case-insensitive.
+        data_format: ``"channels_last"`` (inputs are ``(batch, *spatial, channels)``) or
+            ``"channels_first"`` (``(batch, channels, *spatial)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        The pooled tensor, channels unchanged.
+
+    Raises:
+        ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
+            the two layouts (or ``None``).
+    """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
             padding = str(padding).lower()
@@ -3123,7 +4052,14 @@ def minimum(x1, x2):
 
 
 def mish(x):
-    """x * tanh(softplus(x))."""
+    """x * tanh(softplus(x)).
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``dlx.config.floatx()``.
+
+    Returns:
+        A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['mish'], (x,), {})
     return _STATE.kernels['mish'](x)
@@ -3146,7 +4082,19 @@ def mod(x1, x2):
 
 
 def moments(x, axes, keepdims=False, synchronized=False):
-    """``(mean, variance)`` of ``x`` over ``axes``."""
+    """``(mean, variance)`` of ``x`` over ``axes``.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        axes: the axis (an int) or axes (a tuple or list of ints) to reduce.
+        keepdims: keep the reduced axes with length 1.
+        synchronized: under a dlx distribution over several processes, ask for the statistics of
+            the global batch: the torch backend all-reduces its per-process sums; backends whose
+            arrays already span the global batch (or one process) give the same result either way.
+
+    Returns:
+        A tuple ``(mean, variance)`` of float tensors, the (biased) variance dividing by the count.
+    """
     if keepdims is not False and keepdims is not True:
         _bad('moments', 'keepdims', keepdims, 'True or False')
     if isinstance(x, _Special):
@@ -3174,6 +4122,24 @@ def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwa
     """Multi-hot encodes integer ``inputs``: 1 for each class present (over axis 1 of a batch of
     rows, or over a single vector), else 0. ``num_tokens`` is accepted for ``num_classes``
     (Keras's older name); ``sparse=True`` raises (dlx tensors are dense).
+
+    Arguments:
+        inputs: integer class indices, a vector or a batch of rows.
+        num_classes: the number of classes (a positive int; required, here or as ``num_tokens``).
+        axis: where the class axis goes in the intermediate one-hot encoding (which is then
+            reduced over axis 1, or axis 0 for a vector); default the last.
+        dtype: the output dtype; ``None`` means ``floatx()``.
+        sparse: must be ``False``.
+        num_tokens: (keyword) Keras's older name for ``num_classes``.
+
+    Returns:
+        With the default ``axis``: ``(num_classes,)`` for a vector, ``(batch, num_classes)`` for
+        rows.
+
+    Raises:
+        ValueError: when ``num_classes`` is missing or not a positive int, when both
+            ``num_classes`` and ``num_tokens`` are given, or when ``sparse=True``.
+        TypeError: for any other keyword.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(inputs, 'shape', ())) <= axis < (len(getattr(inputs, 'shape', ())) or 1):
         _check_axis('multi_hot', 'axis', axis, inputs if hasattr(inputs, 'shape') else None)
@@ -3205,6 +4171,25 @@ def nadam_update(variable, gradient, m, v, m_scale, g_scale, v_scale, learning_r
     ``adam_update``) and ``new_variable = variable - learning_rate * (m_scale new_m + g_scale
     gradient) / (sqrt(v_scale new_v) + epsilon)``; the scales (scalar tensors) carry the momentum
     schedule and the bias corrections.
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        m: the first-moment estimate, same shape.
+        v: the second-moment estimate, same shape.
+        m_scale: the weight of ``new_m``: the next step's momentum factor over one minus the
+            product of the momentum factors up to the next step (a scalar tensor).
+        g_scale: the weight of the raw gradient: one minus this step's momentum factor, over one
+            minus the product of the factors up to this step (a scalar tensor).
+        v_scale: ``v``'s bias correction ``1 / (1 - beta_2**t)``, a scalar tensor.
+        learning_rate: the step size, a scalar tensor.
+        beta_1: the decay rate of the first moment ``m`` (a Python float).
+        beta_2: the decay rate of the second moment ``v`` (a Python float).
+        epsilon: added to the denominator for numerical stability.
+
+    Returns:
+        The tuple ``(new_variable, new_m, new_v)``.
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(v, _Special) or isinstance(m_scale, _Special) or isinstance(g_scale, _Special) or isinstance(v_scale, _Special) or isinstance(learning_rate, _Special):
         return _slow(_REGISTRY['nadam_update'], (variable, gradient, m, v, m_scale, g_scale, v_scale, learning_rate, beta_1, beta_2, epsilon,), {})
@@ -3645,7 +4630,22 @@ def nonzero(x):
 
 
 def norm(x, ord=None, axis=None, keepdims=False):
-    """Euclidean (2-) norm over ``axis`` (all axes if None). Only ``ord=None`` / ``2`` for vectors."""
+    """Euclidean (2-) norm over ``axis`` (all axes if None). Only ``ord=None`` / ``2`` for vectors.
+
+    Arguments:
+        x: the input tensor; non-float inputs are computed in ``float32``.
+        ord: the norm: ``None``, ``2``, ``"fro"`` or ``"euclidean"`` all give the square root of the
+            sum of squares over ``axis`` (for two axes that is the Frobenius norm); any other value
+            raises.
+        axis: an int or a tuple of ints; ``None`` reduces all axes.
+        keepdims: keep the reduced axes with length 1.
+
+    Returns:
+        A float tensor of the norms (scalar when ``axis`` is ``None`` and ``keepdims`` is false).
+
+    Raises:
+        ValueError: for an ``ord`` other than the four above.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('norm', 'axis', axis, x if hasattr(x, 'shape') else None)
     if keepdims is not False and keepdims is not True:
@@ -3658,6 +4658,21 @@ def norm(x, ord=None, axis=None, keepdims=False):
 def normalize(x, axis=-1, order=2, epsilon=None):
     """``x / max(norm(x, order), epsilon)`` along ``axis`` (``epsilon`` defaults to 1e-7, Keras's
     ``backend.epsilon()``). A scalar ``x`` is treated as a vector of length 1.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        axis: the axis (or, for ``order=2``, a tuple of axes) the norm is taken over; default the
+            last.
+        order: the ``p`` of the p-norm, an int ``>= 1``.
+        epsilon: the smallest norm divided by (guards against division by zero); ``None`` means
+            ``1e-7``.
+
+    Returns:
+        A float tensor of ``x``'s shape (``(1,)`` for a scalar).
+
+    Raises:
+        ValueError: when ``order`` is not an int ``>= 1``, or when ``order != 2`` with an ``axis``
+            that is not a single int.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('normalize', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -3741,7 +4756,15 @@ def ones_like(x, dtype=None):
 
 
 def outer(x1, x2):
-    """Outer product of the flattened inputs."""
+    """Outer product of the flattened inputs.
+
+    Arguments:
+        x1: the first tensor (flattened to length ``m``).
+        x2: the second tensor (flattened to length ``n``).
+
+    Returns:
+        An ``(m, n)`` tensor with ``out[i, j] = x1[i] * x2[j]``.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['outer'], (x1, x2,), {})
     return _STATE.kernels['outer'](x1, x2)
@@ -3772,7 +4795,28 @@ def pad(x, pad_width, mode='constant', constant_values=None):
 
 
 def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None, right_padding=None, target_height=None, target_width=None, data_format=None):
-    """Zero-pads images; per axis give two of (before, after, target size)."""
+    """Zero-pads images; per axis give two of (before, after, target size).
+
+    Arguments:
+        images: one image (rank 3) or a batch (rank 4), laid out as ``data_format`` says.
+        top_padding: rows of zeros added above.
+        left_padding: columns of zeros added on the left.
+        bottom_padding: rows of zeros added below.
+        right_padding: columns of zeros added on the right.
+        target_height: the output height (then the missing one of ``top_padding`` /
+            ``bottom_padding`` is derived from it).
+        target_width: the output width (likewise for ``left_padding`` / ``right_padding``).
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        The padded images, of ``images``' rank and dtype.
+
+    Raises:
+        ValueError: when an axis does not get exactly two of its three values, a value is
+            negative, or a target is smaller than the image plus the given padding.
+    """
     if data_format not in _FORMATS:
         _bad('pad_images', 'data_format', data_format, "'channels_last' or 'channels_first'")
     if isinstance(images, _Special):
@@ -3813,6 +4857,27 @@ def perspective_transform(images, start_points, end_points, interpolation='bilin
     """Warps images so that ``start_points`` (4 ``(x, y)`` corners) move to ``end_points``: output
     pixel ``p`` reads the input at ``H p``, ``H`` the homography sending ``end_points`` to
     ``start_points``; outside the input reads ``fill_value``.
+
+    Arguments:
+        images: one image (rank 3) or a batch (rank 4), laid out as ``data_format`` says.
+        start_points: ``(4, 2)`` for every image or ``(batch, 4, 2)``: four ``(x, y)`` points in
+            the input, no three on a line.
+        end_points: where those points land in the output (matched to ``start_points`` in
+            order), the same shape as ``start_points``.
+        interpolation: ``"bilinear"`` (weighted mean of the 4 nearest pixels) or
+            ``"nearest"`` (the nearest pixel, coordinates rounded half away from zero).
+        fill_value: the value read where the mapped coordinate falls outside the input.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        The warped images, ``images``' shape and dtype.
+
+    Raises:
+        ValueError: for an unknown ``interpolation``, point sets of another shape (or of
+            different shapes, or a batch that differs from the images'), an ``images`` rank other
+            than 3 or 4, or an invalid ``data_format``.
     """
     if data_format not in _FORMATS:
         _bad('perspective_transform', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -3825,6 +4890,13 @@ def pinv(x, rcond=None):
     """The Moore-Penrose pseudo-inverse of each matrix ``x`` (``(..., M, N)`` -> ``(..., N, M)``):
     singular values at most ``rcond * max(s)`` count as zero (default ``rcond``:
     ``max(M, N) * eps`` of the dtype).
+
+    Arguments:
+        x: a tensor of matrices ``(..., M, N)``; integer and bool inputs are computed in ``floatx()``.
+        rcond: the relative cutoff for small singular values; ``None`` means ``max(M, N) * eps``.
+
+    Returns:
+        The pseudo-inverses, ``(..., N, M)``.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['pinv'], (x, rcond,), {})
@@ -3898,6 +4970,17 @@ def prod(x, axis=None, keepdims=False, dtype=None):
 def psnr(x1, x2, max_val):
     """Peak signal-to-noise ratio in dB: ``20 log10(max_val) - 10 log10(mean((x1 - x2)**2))``
     over all elements (a scalar).
+
+    Arguments:
+        x1: the first signal or image batch.
+        x2: the second, the same shape as ``x1``.
+        max_val: the largest possible value of the signal (e.g. 1.0 or 255).
+
+    Returns:
+        A float scalar tensor (``inf`` for identical inputs).
+
+    Raises:
+        ValueError: when ``x1`` and ``x2`` differ in shape.
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special) or isinstance(max_val, _Special):
         return _slow(_REGISTRY['psnr'], (x1, x2, max_val,), {})
@@ -3935,6 +5018,16 @@ def qr(x, mode='reduced'):
     ``q`` has orthonormal columns, ``r`` is upper triangular with a non-negative diagonal.
     ``mode="reduced"``: ``q`` ``(..., M, K)``, ``r`` ``(..., K, N)``; ``"complete"``: ``q``
     ``(..., M, M)``, ``r`` ``(..., M, N)``.
+
+    Arguments:
+        x: a tensor of matrices ``(..., M, N)``; integer and bool inputs are computed in ``floatx()``.
+        mode: ``"reduced"`` or ``"complete"``, as above.
+
+    Returns:
+        A tuple ``(q, r)`` with the shapes above.
+
+    Raises:
+        ValueError: for any other ``mode``.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['qr'], (x, mode,), {})
@@ -4266,7 +5359,14 @@ def ravel(x):
 
 
 def real(x):
-    """The real part of ``x`` (``x`` itself for a real tensor)."""
+    """The real part of ``x`` (``x`` itself for a real tensor).
+
+    Arguments:
+        x: the input tensor (real, or complex on backends that hold complex arrays).
+
+    Returns:
+        A real tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['real'], (x,), {})
     return _STATE.kernels['real'](x)
@@ -4315,6 +5415,25 @@ def reconstruct_patches(patches, size, output_size, strides=None, padding='valid
     """Reassembles images (``size`` of 2 entries) or volumes (3 entries) from the non-overlapping
     patches :func:`extract_patches` produced (``strides == size``); with ``padding="same"`` the
     extraction's padding is cropped off to ``output_size``.
+
+    Arguments:
+        patches: ``(batch, *grid, prod(size) * channels)`` as :func:`extract_patches` returns
+            them (channels first: the patch axis first; no batch axis for one image).
+        size: the patch size used for extraction, an int or 2 / 3 entries.
+        output_size: the spatial size of the image to rebuild (2 or 3 ints, as ``size``).
+        strides: ``None`` or equal to ``size`` (overlapping patches cannot be reassembled).
+        padding: the ``padding`` used for extraction: ``"valid"`` needs
+            ``output_size == grid * size``; ``"same"`` crops the centred excess.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        The images ``(batch, *output_size, channels)`` (channels first as ``data_format`` says).
+
+    Raises:
+        ValueError: for overlapping ``strides``, an ``output_size`` inconsistent with the grid,
+            a patch axis not divisible by ``prod(size)``, or a wrong rank.
     """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
@@ -4329,14 +5448,28 @@ def reconstruct_patches(patches, size, output_size, strides=None, padding='valid
 
 
 def relu(x):
-    """max(x, 0); integers keep their dtype and bools become int32 (as Keras)."""
+    """max(x, 0); integers keep their dtype and bools become int32 (as Keras).
+
+    Arguments:
+        x: the input tensor (float, integer or bool).
+
+    Returns:
+        A tensor of ``x``'s shape and dtype (``int32`` for bool input).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['relu'], (x,), {})
     return _STATE.kernels['relu'](x)
 
 
 def relu6(x):
-    """min(max(x, 0), 6)."""
+    """min(max(x, 0), 6).
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``dlx.config.floatx()``.
+
+    Returns:
+        A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['relu6'], (x,), {})
     return _STATE.kernels['relu6'](x)
@@ -4386,6 +5519,32 @@ def resize(images, size, interpolation='bilinear', antialias=False, crop_to_aspe
     ``pad_to_aspect_ratio`` first centre-crop / pad (with ``fill_value``) to the target's aspect
     ratio. Integer images are resampled in ``floatx()``, then rounded (half to even) and saturated
     back to their dtype.
+
+    Arguments:
+        images: one image (rank 3) or a batch (rank 4), laid out as ``data_format`` says.
+        size: the output ``(height, width)``, two positive ints.
+        interpolation: ``"nearest"`` (the input pixel whose centre is nearest each output centre,
+            no arithmetic), ``"bilinear"`` (a triangle kernel), ``"bicubic"`` (the Keys cubic
+            kernel), ``"lanczos3"`` / ``"lanczos5"`` (windowed sinc of radius 3 / 5), or ``"area"``
+            (each output pixel averages the input pixels it covers, weighted by overlap).
+        antialias: when downsampling, widen the kernel by the downsampling factor so that every
+            input pixel contributes (no effect for ``"nearest"`` and ``"area"``, or when upsampling).
+        crop_to_aspect_ratio: first crop the largest centred region with the target's aspect ratio.
+        pad_to_aspect_ratio: first pad equally on both sides of one axis up to the target's aspect
+            ratio (at most one of the two aspect-ratio options may be set).
+        fill_mode: how ``pad_to_aspect_ratio`` fills: only ``"constant"``.
+        fill_value: the value ``pad_to_aspect_ratio`` pads with.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        The resized images, ``size`` in the spatial axes, in ``images``' dtype.
+
+    Raises:
+        ValueError: for an unknown ``interpolation``, a ``fill_mode`` other than ``"constant"``,
+            both aspect-ratio options, a ``size`` that is not two positive ints, an ``images`` rank
+            other than 3 or 4, or an invalid ``data_format``.
     """
     if data_format not in _FORMATS:
         _bad('resize', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -4397,6 +5556,16 @@ def resize(images, size, interpolation='bilinear', antialias=False, crop_to_aspe
 def rfft(x, fft_length=None):
     """The discrete Fourier transform of real ``x`` along the last axis, bins ``0 ..
     fft_length // 2`` (``x`` is cropped or zero-padded to ``fft_length``); returns ``(real, imag)``.
+
+    Arguments:
+        x: a real tensor; integer and bool inputs are computed in ``floatx()``.
+        fft_length: the transform length (a positive int); ``None`` means ``x.shape[-1]``.
+
+    Returns:
+        A ``(real, imag)`` tuple of float tensors of shape ``(..., fft_length // 2 + 1)``.
+
+    Raises:
+        ValueError: when ``fft_length`` is not a positive int or ``None``.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['rfft'], (x, fft_length,), {})
@@ -4406,6 +5575,20 @@ def rfft(x, fft_length=None):
 def rgb_to_grayscale(images, data_format=None):
     """Luma ``0.2989 R + 0.5870 G + 0.1140 B`` (a 1-channel image; 1-channel input is returned
     as is). Integer images are converted in ``floatx()`` and cast back (truncating).
+
+    Arguments:
+        images: one image (rank 3) or a batch (rank 4), laid out as ``data_format`` says;
+            it must have 1 or 3 channels.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        ``images`` with one channel, in ``images``' dtype.
+
+    Raises:
+        ValueError: when ``images`` is not rank 3 or 4, has another channel count, or
+            ``data_format`` is invalid.
     """
     if data_format not in _FORMATS:
         _bad('rgb_to_grayscale', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -4417,6 +5600,20 @@ def rgb_to_grayscale(images, data_format=None):
 def rgb_to_hsv(images, data_format=None):
     """RGB -> HSV, every channel in ``[0, 1]`` (hue as a fraction of a turn); float images only.
     Magnitudes below the dtype's epsilon are read as 0.
+
+    Arguments:
+        images: one image (rank 3) or a batch (rank 4), laid out as ``data_format`` says;
+            float, with 3 channels holding R, G, B in ``[0, 1]``.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        A tensor of ``images``' shape and dtype with channels hue, saturation, value.
+
+    Raises:
+        ValueError: when ``images`` is not a rank 3 or 4 float tensor with 3 channels, or
+            ``data_format`` is invalid.
     """
     if data_format not in _FORMATS:
         _bad('rgb_to_hsv', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -4442,7 +5639,17 @@ def right_shift(x, y):
 
 
 def rms_normalization(x, scale=None, axis=-1, epsilon=None):
-    """``x / sqrt(mean(x**2) + epsilon) * scale`` over ``axis``."""
+    """``x / sqrt(mean(x**2) + epsilon) * scale`` over ``axis``.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        scale: a factor broadcast against the normalized ``x`` (``None``: none).
+        axis: the axis or tuple of axes the mean square is taken over; default the last.
+        epsilon: added to the mean square before the square root; ``None`` means ``1e-6``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('rms_normalization', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special) or isinstance(scale, _Special):
@@ -4455,6 +5662,19 @@ def rmsprop_centered_update(variable, gradient, v, average_gradient, learning_ra
     new_average_gradient)`` with ``new_v = rho v + (1 - rho) gradient**2``,
     ``new_a = rho a + (1 - rho) gradient`` and
     ``new_variable = variable - learning_rate * gradient / sqrt(new_v - new_a**2 + epsilon)``.
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        v: the running mean of squared gradients, same shape.
+        average_gradient: the running mean of gradients ``a``, same shape.
+        learning_rate: the step size, a scalar tensor.
+        rho: the decay rate of both running means (a Python float).
+        epsilon: added under the square root for numerical stability.
+
+    Returns:
+        The tuple ``(new_variable, new_v, new_average_gradient)``.
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(v, _Special) or isinstance(average_gradient, _Special) or isinstance(learning_rate, _Special):
         return _slow(_REGISTRY['rmsprop_centered_update'], (variable, gradient, v, average_gradient, learning_rate, rho, epsilon,), {})
@@ -4465,6 +5685,18 @@ def rmsprop_update(variable, gradient, v, learning_rate, rho=0.9, epsilon=1e-07)
     """One (uncentered, momentum-free) RMSprop step: returns ``(new_variable, new_v)`` with
     ``new_v = rho v + (1 - rho) gradient**2`` and
     ``new_variable = variable - learning_rate * gradient / sqrt(new_v + epsilon)``.
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        v: the running mean of squared gradients, same shape.
+        learning_rate: the step size, a scalar tensor.
+        rho: the decay rate of ``v`` (a Python float).
+        epsilon: added under the square root for numerical stability.
+
+    Returns:
+        The tuple ``(new_variable, new_v)``.
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(v, _Special) or isinstance(learning_rate, _Special):
         return _slow(_REGISTRY['rmsprop_update'], (variable, gradient, v, learning_rate, rho, epsilon,), {})
@@ -4564,6 +5796,29 @@ def saturate_cast(x, dtype):
 def scale_and_translate(images, output_shape, scale, translation, spatial_dims, method, antialias=True):
     """Resamples ``images`` along ``spatial_dims``: output pixel ``o``'s centre maps to input
     coordinate ``(o + 0.5 - translation) / scale - 0.5`` (``jax.image.scale_and_translate``).
+
+    Output pixels whose centre maps outside the input are 0; kernel weights are renormalized
+    over the input pixels in range.
+
+    Arguments:
+        images: a tensor of any rank.
+        output_shape: the output's full shape (a sequence of ints, ``images``' rank); only the
+            ``spatial_dims`` entries may differ from the input's.
+        scale: one scale factor per spatial dim (a 1-D tensor or sequence).
+        translation: one translation (in output pixels) per spatial dim.
+        spatial_dims: the axes that are resampled (ints, negative counting from the end).
+        method: the kernel: ``"linear"`` / ``"bilinear"`` / ``"trilinear"`` (triangle),
+            ``"cubic"`` / ``"bicubic"`` / ``"tricubic"`` (Keys cubic), ``"lanczos3"`` or
+            ``"lanczos5"``.
+        antialias: when downsampling (``scale < 1``), widen the kernel by ``1 / scale``.
+
+    Returns:
+        A float tensor of ``output_shape`` (integer input is resampled in ``floatx()`` and stays
+        float).
+
+    Raises:
+        ValueError: for an unknown ``method``, an ``output_shape`` of another rank, or one that
+            changes an axis outside ``spatial_dims``.
     """
     if isinstance(images, _Special) or isinstance(scale, _Special) or isinstance(translation, _Special):
         return _slow(_REGISTRY['scale_and_translate'], (images, output_shape, scale, translation, spatial_dims, method, antialias,), {})
@@ -4807,7 +6062,17 @@ def select(condlist, choicelist, default=0):
 
 
 def selu(x):
-    """Scaled ELU with the self-normalizing constants."""
+    """Scaled ELU with the self-normalizing constants.
+
+    ``scale * (x if x > 0 else alpha * (exp(x) - 1))`` with ``alpha ~ 1.6733`` and
+    ``scale ~ 1.0507``.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['selu'], (x,), {})
     return _STATE.kernels['selu'](x)
@@ -4817,6 +6082,27 @@ def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, paddin
     """Depthwise convolution with ``depthwise_kernel`` ``(*window, in_channels,
     depth_multiplier)``, then a 1x1 convolution with ``pointwise_kernel`` ``(*ones,
     in_channels * depth_multiplier, out_channels)``.
+
+    Arguments:
+        inputs: a rank ``N + 2`` tensor, laid out as ``data_format`` says (``N`` spatial dims).
+        depthwise_kernel: ``(*window, in_channels, depth_multiplier)``, one set of filters per
+            input channel.
+        pointwise_kernel: ``(1, ..., 1, in_channels * depth_multiplier, out_channels)``, mixing
+            the channels.
+        strides: the step of the depthwise window: an int or a tuple of ``N``.
+        padding: ``"valid"`` (no padding) or ``"same"`` (zero padding; output length
+            ``ceil(length / stride)``) for the depthwise step; case-insensitive.
+        data_format: ``"channels_last"`` (``(batch, *spatial, channels)``) or
+            ``"channels_first"`` (``(batch, channels, *spatial)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+        dilation_rate: the spacing between depthwise kernel taps: an int or a tuple of ``N``.
+
+    Returns:
+        A tensor with ``out_channels`` channels and the depthwise step's spatial shape.
+
+    Raises:
+        ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one
+            of the two layouts (or ``None``).
     """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
@@ -4834,6 +6120,18 @@ def sgd_momentum_update(variable, gradient, m, learning_rate, momentum=0.9, nest
     """One SGD step with momentum: returns ``(new_variable, new_m)`` with
     ``new_m = m * momentum - gradient * learning_rate`` and ``new_variable = variable + new_m``
     (Nesterov: ``variable + new_m * momentum - gradient * learning_rate``).
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        m: the momentum buffer (the previous update), same shape.
+        learning_rate: the step size, a scalar tensor.
+        momentum: the fraction of the previous update carried over (a Python float).
+        nesterov: use Nesterov's look-ahead form of the step, as above.
+
+    Returns:
+        The tuple ``(new_variable, new_m)``.
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(learning_rate, _Special):
         return _slow(_REGISTRY['sgd_momentum_update'], (variable, gradient, m, learning_rate, momentum, nesterov,), {})
@@ -4841,14 +6139,31 @@ def sgd_momentum_update(variable, gradient, m, learning_rate, momentum=0.9, nest
 
 
 def sgd_update(variable, gradient, learning_rate):
-    """One plain gradient-descent step: ``variable - gradient * learning_rate`` (a scalar tensor)."""
+    """One plain gradient-descent step: ``variable - gradient * learning_rate`` (a scalar tensor).
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        learning_rate: the step size, a scalar tensor.
+
+    Returns:
+        The new value of the variable, in the promoted dtype of the arguments.
+    """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(learning_rate, _Special):
         return _slow(_REGISTRY['sgd_update'], (variable, gradient, learning_rate,), {})
     return _STATE.kernels['sgd_update'](variable, gradient, learning_rate)
 
 
 def sigmoid(x):
-    """1 / (1 + exp(-x))."""
+    """1 / (1 + exp(-x)).
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``dlx.config.floatx()``.
+
+    Returns:
+        A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sigmoid'], (x,), {})
     return _STATE.kernels['sigmoid'](x)
@@ -4883,7 +6198,14 @@ def signbit(x):
 
 
 def silu(x):
-    """x * sigmoid(x) (swish)."""
+    """x * sigmoid(x) (swish).
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``dlx.config.floatx()``.
+
+    Returns:
+        A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['silu'], (x,), {})
     return _STATE.kernels['silu'](x)
@@ -4968,14 +6290,38 @@ def slice_update(inputs, start_indices, updates):
 
 
 def slogdet(x):
-    """``(sign, log|det x|)`` of each square matrix ``x``: the log-determinant without overflow."""
+    """``(sign, log|det x|)`` of each square matrix ``x``: the log-determinant without overflow.
+
+    Arguments:
+        x: a tensor of square matrices ``(..., M, M)``; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A tuple ``(sign, logabsdet)`` of ``(...)`` tensors: ``det x = sign * exp(logabsdet)``
+        (``sign`` 0 and ``logabsdet`` ``-inf`` for a singular matrix).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['slogdet'], (x,), {})
     return _STATE.kernels['slogdet'](x)
 
 
 def sobel_edges(images, data_format=None):
-    """Sobel gradients of a batch of images, zero padded: ``(..., 2)`` holding ``[dy, dx]``."""
+    """Sobel gradients of a batch of images, zero padded: ``(..., 2)`` holding ``[dy, dx]``.
+
+    Each channel is correlated with the 3 x 3 Sobel kernels; ``dy`` responds to change down the
+    rows, ``dx`` across the columns.
+
+    Arguments:
+        images: a batch of images (rank 4), laid out as ``data_format`` says.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        A float tensor of ``images``' shape with a trailing axis of 2 (``dy`` then ``dx``).
+
+    Raises:
+        ValueError: when ``images`` is not rank 4 or ``data_format`` is invalid.
+    """
     if data_format not in _FORMATS:
         _bad('sobel_edges', 'data_format', data_format, "'channels_last' or 'channels_first'")
     if isinstance(images, _Special):
@@ -4984,14 +6330,30 @@ def sobel_edges(images, data_format=None):
 
 
 def soft_shrink(x, threshold=0.5):
-    """``x - threshold`` above ``threshold``, ``x + threshold`` below ``-threshold``, else 0."""
+    """``x - threshold`` above ``threshold``, ``x + threshold`` below ``-threshold``, else 0.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        threshold: the amount every value is shrunk toward 0 by (values within it become 0).
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['soft_shrink'], (x, threshold,), {})
     return _STATE.kernels['soft_shrink'](x, threshold)
 
 
 def softmax(x, axis=-1):
-    """``exp(x - max) / sum(exp(x - max))`` along ``axis``."""
+    """``exp(x - max) / sum(exp(x - max))`` along ``axis``.
+
+    Arguments:
+        x: the input tensor (logits); integer and bool inputs are computed in ``floatx()``.
+        axis: the axis (an int) the probabilities sum to 1 along; default the last.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('softmax', 'axis', axis, x if hasattr(x, 'shape') else None)
     if isinstance(x, _Special):
@@ -5000,14 +6362,28 @@ def softmax(x, axis=-1):
 
 
 def softplus(x):
-    """log(1 + exp(x)), stably."""
+    """log(1 + exp(x)), stably.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``dlx.config.floatx()``.
+
+    Returns:
+        A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['softplus'], (x,), {})
     return _STATE.kernels['softplus'](x)
 
 
 def softsign(x):
-    """x / (1 + |x|)."""
+    """x / (1 + |x|).
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``dlx.config.floatx()``.
+
+    Returns:
+        A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['softsign'], (x,), {})
     return _STATE.kernels['softsign'](x)
@@ -5016,6 +6392,16 @@ def softsign(x):
 def solve(a, b):
     """Solves ``a @ x = b`` for ``x``: ``a`` is ``(..., M, M)``, ``b`` is ``(..., M)`` (vectors: a
     1-D ``b``, or ``a``'s shape without its last axis) or ``(..., M, N)``; ``x`` has ``b``'s shape.
+
+    Arguments:
+        a: the coefficient matrices ``(..., M, M)``.
+        b: the right-hand sides, vectors or matrices as above; batch axes broadcast against ``a``'s.
+
+    Returns:
+        The solutions, shaped like ``b`` (NaN for a singular ``a``).
+
+    Raises:
+        ValueError: when ``a`` is not square matrices or ``b``'s rows do not match ``M``.
     """
     _REGISTRY['solve'].validate(a, b)
     if isinstance(a, _Special) or isinstance(b, _Special):
@@ -5026,6 +6412,14 @@ def solve(a, b):
 def solve_triangular(a, b, lower=False):
     """Solves ``a @ x = b`` for a triangular ``a`` (``(..., M, M)``; only its lower triangle is
     read when ``lower``, else its upper one); ``b`` is ``(M,)`` or ``(..., M, N)``.
+
+    Arguments:
+        a: the triangular coefficient matrices ``(..., M, M)``; the other triangle is ignored.
+        b: the right-hand sides, a vector ``(M,)`` or matrices ``(..., M, N)``.
+        lower: ``True`` reads ``a``'s lower triangle, ``False`` its upper one.
+
+    Returns:
+        The solutions, shaped like ``b``.
     """
     if isinstance(a, _Special) or isinstance(b, _Special):
         return _slow(_REGISTRY['solve_triangular'], (a, b, lower,), {})
@@ -5050,7 +6444,21 @@ def sort(x, axis=-1):
 
 
 def space_to_depth(x, block_size, data_format='channels_last'):
-    """The inverse of :func:`depth_to_space` (pixel unshuffle)."""
+    """The inverse of :func:`depth_to_space` (pixel unshuffle).
+
+    Arguments:
+        x: a batch of images (rank 4); its height and width must be divisible by ``block_size``.
+        block_size: the downscaling factor, an int >= 2.
+        data_format: ``"channels_last"`` (``(N, H, W, C)``) or ``"channels_first"``
+            (``(N, C, H, W)``); ``None`` means ``dlx.config.image_data_format()``.
+
+    Returns:
+        ``(N, H / block_size, W / block_size, C * block_size**2)`` (channels first likewise).
+
+    Raises:
+        ValueError: when ``x`` is not rank 4, ``block_size < 2``, or the height or width does not
+            divide.
+    """
     if data_format not in _FORMATS:
         _bad('space_to_depth', 'data_format', data_format, "'channels_last' or 'channels_first'")
     if isinstance(x, _Special):
@@ -5059,7 +6467,18 @@ def space_to_depth(x, block_size, data_format='channels_last'):
 
 
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    """Categorical cross-entropy with integer class ``target``s."""
+    """Categorical cross-entropy with integer class ``target``s.
+
+    Arguments:
+        target: integer class indices, ``output``'s shape without the class axis.
+        output: probabilities, or logits with ``from_logits=True``, with classes along ``axis``.
+        from_logits: whether ``output`` is logits (else it is renormalized and clipped to
+            ``[1e-7, 1 - 1e-7]`` as in :func:`categorical_crossentropy`).
+        axis: the class axis of ``output``; default the last.
+
+    Returns:
+        The per-example loss, of ``target``'s shape.
+    """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(output, 'shape', ())) <= axis < (len(getattr(output, 'shape', ())) or 1):
         _check_axis('sparse_categorical_crossentropy', 'axis', axis, output if hasattr(output, 'shape') else None)
     if isinstance(target, _Special) or isinstance(output, _Special):
@@ -5068,14 +6487,28 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 
 def sparse_plus(x):
-    """0 for ``x <= -1``, ``x`` for ``x >= 1``, ``(x + 1)**2 / 4`` between."""
+    """0 for ``x <= -1``, ``x`` for ``x >= 1``, ``(x + 1)**2 / 4`` between.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sparse_plus'], (x,), {})
     return _STATE.kernels['sparse_plus'](x)
 
 
 def sparse_sigmoid(x):
-    """0 for ``x <= -1``, 1 for ``x >= 1``, ``(x + 1) / 2`` between."""
+    """0 for ``x <= -1``, 1 for ``x >= 1``, ``(x + 1) / 2`` between.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sparse_sigmoid'], (x,), {})
     return _STATE.kernels['sparse_sigmoid'](x)
@@ -5084,6 +6517,13 @@ def sparse_sigmoid(x):
 def sparsemax(x, axis=-1):
     """The Euclidean projection of ``x`` onto the probability simplex along ``axis``:
     ``max(x - tau, 0)`` with ``tau`` chosen so the result sums to 1.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        axis: the axis the result sums to 1 along; default the last.
+
+    Returns:
+        A float tensor of ``x``'s shape, non-negative, often with exact zeros.
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('sparsemax', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -5143,6 +6583,16 @@ def square(x):
 def squareplus(x, b=4):
     """``(x + sqrt(x**2 + b)) / 2``, evaluated without cancellation (``b / (2 (s - x))`` for
     ``x < 0``) or overflow (``s = hypot(x, sqrt(b))``).
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        b: the smoothness of the bend at 0 (``b = 0`` gives ``relu``); must be ``>= 0``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+
+    Raises:
+        ValueError: when ``b < 0``.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['squareplus'], (x, b,), {})
@@ -5173,6 +6623,27 @@ def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01,
     """Structural similarity of two images (or batches): local Gaussian-weighted means, variances
     and covariance over ``filter_size`` windows (no padding), averaged over space and channels.
     Returns one value per image, in the images' dtype.
+
+    Arguments:
+        image1: one image (rank 3) or a batch (rank 4).
+        image2: the image(s) to compare with, the same shape as ``image1``.
+        max_val: the dynamic range of the pixel values (e.g. 1.0 or 255); it sets the stabilizing
+            constants ``(k1 * max_val)**2`` and ``(k2 * max_val)**2``.
+        filter_size: the side of the square Gaussian window (at most the image height and width).
+        filter_sigma: the standard deviation of the Gaussian window.
+        k1: the constant stabilizing the luminance term.
+        k2: the constant stabilizing the contrast-structure term.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        A scalar for one image, else a ``(batch,)`` tensor, in ``image1``'s dtype (computed in
+        ``floatx()`` for integer images); 1 means identical images.
+
+    Raises:
+        ValueError: when the shapes differ, a rank is not 3 or 4, or ``filter_size`` exceeds the
+            image.
     """
     if data_format not in _FORMATS:
         _bad('ssim', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -5231,6 +6702,24 @@ def stft(x, sequence_length, sequence_stride, fft_length, window='hann', center=
     ``window`` -- ``"hann"``, ``"hamming"`` (periodic, ``sequence_length`` long, centered in
     ``fft_length`` with zeros), a ``(sequence_length,)`` tensor, or ``None`` (ones) -- then
     transformed with :func:`rfft`. ``x`` must be float32 or float64.
+
+    Arguments:
+        x: the float32 or float64 signal, transformed along its last axis.
+        sequence_length: the window length, a positive int (at most ``fft_length``).
+        sequence_stride: the hop between frames, a positive int.
+        fft_length: the frame and transform length, an int ``>= sequence_length``.
+        window: ``"hann"``, ``"hamming"``, a ``(sequence_length,)`` tensor, or ``None``, as above.
+        center: reflect-pad ``fft_length // 2`` samples on each side so that frame ``t`` is
+            centered on sample ``t * sequence_stride``.
+
+    Returns:
+        A ``(real, imag)`` tuple of tensors ``(..., num_frames, fft_length // 2 + 1)`` in ``x``'s
+        dtype.
+
+    Raises:
+        TypeError: when ``x`` is not float32 or float64.
+        ValueError: for non-positive lengths, ``fft_length < sequence_length``, an unknown or
+            misshapen ``window``, or a signal too short for one frame (or for the reflect padding).
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['stft'], (x, sequence_length, sequence_stride, fft_length, window, center,), {})
@@ -5299,6 +6788,15 @@ def svd(x, full_matrices=True, compute_uv=True):
     ``K = min(M, N)``): ``(u, s, vh)`` with ``u`` ``(..., M, M)`` and ``vh`` ``(..., N, N)``
     (``full_matrices=False``: ``(..., M, K)`` and ``(..., K, N)``), ``s`` descending ``(..., K)``;
     ``compute_uv=False`` returns ``s`` alone. Signs are fixed (see the module docstring).
+
+    Arguments:
+        x: a tensor of matrices ``(..., M, N)``; integer and bool inputs are computed in ``floatx()``.
+        full_matrices: ``True`` gives square ``u`` and ``vh`` (completed to full bases);
+            ``False`` the thin factors.
+        compute_uv: ``False`` computes the singular values only.
+
+    Returns:
+        The tuple ``(u, s, vh)`` with the shapes above, or ``s`` alone when ``compute_uv`` is false.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['svd'], (x, full_matrices, compute_uv,), {})
@@ -5321,7 +6819,14 @@ def swapaxes(x, axis1, axis2):
 
 
 def swish(x):
-    """``x * sigmoid(x)``: Keras's name for :func:`silu`."""
+    """``x * sigmoid(x)``: Keras's name for :func:`silu`.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['swish'], (x,), {})
     return _STATE.kernels['swish'](x)
@@ -5442,21 +6947,48 @@ def tanh(x):
 
 
 def tanh_shrink(x):
-    """``x - tanh(x)``."""
+    """``x - tanh(x)``.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['tanh_shrink'], (x,), {})
     return _STATE.kernels['tanh_shrink'](x)
 
 
 def tensordot(x1, x2, axes=2):
-    """Tensor contraction over ``axes`` (an int, or a pair of axis lists)."""
+    """Tensor contraction over ``axes`` (an int, or a pair of axis lists).
+
+    Arguments:
+        x1: the first tensor.
+        x2: the second tensor.
+        axes: an int ``n`` contracts the last ``n`` axes of ``x1`` with the first ``n`` of ``x2``;
+            a pair ``(axes_1, axes_2)`` (ints or equal-length sequences) names the axes to contract
+            pairwise.
+
+    Returns:
+        The free axes of ``x1`` followed by those of ``x2``, in the promoted dtype.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['tensordot'], (x1, x2, axes,), {})
     return _STATE.kernels['tensordot'](x1, x2, axes)
 
 
 def threshold(x, threshold, default_value):
-    """``x`` where ``x > threshold``, else ``default_value``."""
+    """``x`` where ``x > threshold``, else ``default_value``.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        threshold: the value ``x`` must exceed to be kept (a Python number).
+        default_value: the value that replaces every element at or below ``threshold``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['threshold'], (x, threshold, default_value,), {})
     return _STATE.kernels['threshold'](x, threshold, default_value)
@@ -5500,6 +7032,15 @@ def top_k(x, k, sorted=True):
 def trace(x, offset=0, axis1=0, axis2=1):
     """Sum of the ``offset`` diagonal of the planes ``axis1`` x ``axis2``. bool / int8 / int16
     sum in int32, uint8 / uint16 in uint32.
+
+    Arguments:
+        x: a tensor of rank >= 2.
+        offset: the diagonal: 0 the main one, positive above it, negative below.
+        axis1: the axis of the planes' rows.
+        axis2: the axis of the planes' columns.
+
+    Returns:
+        ``x``'s other axes (a scalar for 2-D ``x``).
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['trace'], (x, offset, axis1, axis2,), {})
@@ -5546,6 +7087,15 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
 def tri(N, M=None, k=0, dtype=None):
     """``(N, M)`` array with ones at and below the ``k``-th diagonal, zeros above (default dtype
     ``floatx()``).
+
+    Arguments:
+        N: the number of rows.
+        M: the number of columns; ``None`` means ``N``.
+        k: the diagonal the ones reach: 0 the main one, positive above it, negative below.
+        dtype: the output dtype; ``None`` means ``floatx()``.
+
+    Returns:
+        An ``(N, M)`` tensor.
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('tri', 'dtype', dtype)
@@ -5617,6 +7167,20 @@ def trunc(x):
 def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
     """Sliding blocks of an ``(N, C, H, W)`` image (im2col): ``(N, C * kh * kw, L)``, each
     column one block in ``(channel, row, column)`` order (PyTorch's ``unfold``).
+
+    Arguments:
+        x: a channels-first batch ``(N, C, H, W)``.
+        kernel_size: the block size, an int or ``(kh, kw)``.
+        dilation: the spacing between the sampled pixels of a block, an int or a pair.
+        padding: zeros added on both sides of each spatial axis, an int or a pair (a width, not a
+            mode string).
+        stride: the step between blocks, an int or a pair.
+
+    Returns:
+        ``(N, C * kh * kw, L)`` with ``L`` the number of block positions, rows first.
+
+    Raises:
+        ValueError: when ``x`` is not rank 4 or the block does not fit the padded image.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['unfold'], (x, kernel_size, dilation, padding, stride,), {})
@@ -5709,6 +7273,17 @@ def unstack(x, num=None, axis=0):
 def vander(x, N=None, increasing=False):
     """The Vandermonde matrix of the 1-D ``x``: columns ``x**(N-1), ..., x, 1`` (reversed when
     ``increasing``); ``N`` defaults to ``len(x)``.
+
+    Arguments:
+        x: a 1-D tensor of length ``n``.
+        N: the number of columns; ``None`` means ``n``.
+        increasing: ``True`` orders the powers ``1, x, ..., x**(N-1)``.
+
+    Returns:
+        An ``(n, N)`` tensor of ``x``'s dtype.
+
+    Raises:
+        ValueError: when ``x`` is not 1-D.
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['vander'], (x, N, increasing,), {})
@@ -5743,7 +7318,15 @@ def var(x, axis=None, keepdims=False):
 
 
 def vdot(x1, x2):
-    """The dot product of the flattened inputs (same size)."""
+    """The dot product of the flattened inputs (same size).
+
+    Arguments:
+        x1: the first tensor.
+        x2: the second tensor, with as many elements as ``x1``.
+
+    Returns:
+        A scalar tensor in the promoted dtype.
+    """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['vdot'], (x1, x2,), {})
     return _STATE.kernels['vdot'](x1, x2)
@@ -5904,6 +7487,13 @@ def vstack(xs):
 def weight_decay_update(variable, rate):
     """Decoupled weight decay: ``variable - variable * rate`` (``rate``: weight decay times
     learning rate, a scalar tensor).
+
+    Arguments:
+        variable: the weight's current value (nothing is assigned).
+        rate: ``weight_decay * learning_rate``, a scalar tensor.
+
+    Returns:
+        The decayed value, in the promoted dtype of the arguments.
     """
     if isinstance(variable, _Special) or isinstance(rate, _Special):
         return _slow(_REGISTRY['weight_decay_update'], (variable, rate,), {})

@@ -38,7 +38,14 @@ def _hard_tanh_grad(g, out, x):
 
 @op(G, T.E0, unary_cases(), grad=_hard_tanh_grad)
 def hard_tanh(x):
-    """``clip(x, -1, 1)``."""
+    """``clip(x, -1, 1)``.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     x = as_float(x)
     return np.clip(x, x.dtype.type(-1), x.dtype.type(1)).astype(x.dtype)
 
@@ -46,7 +53,15 @@ def hard_tanh(x):
 @op(G, T.E0, [*unary_cases(), Case("threshold_2", lambda r, dt: ((r.standard_normal((8, 9)).astype(dt) * 3,), {"threshold": 2.0}))],
     grad=lambda g, out, x, threshold=0.5: (K.where(K.greater(K.abs(x), threshold), g, _zero(g)),))
 def hard_shrink(x, threshold=0.5):
-    """``x`` where ``|x| > threshold``, else 0."""
+    """``x`` where ``|x| > threshold``, else 0.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        threshold: values with ``|x|`` at most this become 0.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     x = as_float(x)
     return np.where(np.abs(x) > x.dtype.type(threshold), x, x.dtype.type(0)).astype(x.dtype)
 
@@ -54,7 +69,15 @@ def hard_shrink(x, threshold=0.5):
 @op(G, T.E1, [*unary_cases(), Case("threshold_1", lambda r, dt: ((r.standard_normal((8, 9)).astype(dt) * 3,), {"threshold": 1.0}))],
     grad=lambda g, out, x, threshold=0.5: (K.where(K.greater(K.abs(x), threshold), g, _zero(g)),))
 def soft_shrink(x, threshold=0.5):
-    """``x - threshold`` above ``threshold``, ``x + threshold`` below ``-threshold``, else 0."""
+    """``x - threshold`` above ``threshold``, ``x + threshold`` below ``-threshold``, else 0.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        threshold: the amount every value is shrunk toward 0 by (values within it become 0).
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     x = as_float(x)
     t = x.dtype.type(threshold)
     with np.errstate(all="ignore"):
@@ -66,7 +89,16 @@ def soft_shrink(x, threshold=0.5):
     Case("special", lambda r, dt: ((np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1.0, -2.0]).astype(dt),), {"threshold": 0.0, "default_value": 0.0}), grad=False),
 ], grad=lambda g, out, x, threshold, default_value: (K.where(K.greater(x, threshold), g, _zero(g)),), tensors=("x",))
 def threshold(x, threshold, default_value):
-    """``x`` where ``x > threshold``, else ``default_value``."""
+    """``x`` where ``x > threshold``, else ``default_value``.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        threshold: the value ``x`` must exceed to be kept (a Python number).
+        default_value: the value that replaces every element at or below ``threshold``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     x = as_float(x)
     return np.where(x > threshold, x, x.dtype.type(default_value)).astype(x.dtype)
 
@@ -78,7 +110,14 @@ def _sparse_plus_grad(g, out, x):
 
 @op(G, T.T8, unary_cases(), grad=_sparse_plus_grad)
 def sparse_plus(x):
-    """0 for ``x <= -1``, ``x`` for ``x >= 1``, ``(x + 1)**2 / 4`` between."""
+    """0 for ``x <= -1``, ``x`` for ``x >= 1``, ``(x + 1)**2 / 4`` between.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     x = as_float(x)
     with np.errstate(all="ignore"):
         y = x + x.dtype.type(1)
@@ -88,7 +127,14 @@ def sparse_plus(x):
 @op(G, T.E1, unary_cases(),
     grad=lambda g, out, x: (K.where(K.logical_and(K.greater(x, -1), K.less(x, 1)), g / 2, _zero(g)),))
 def sparse_sigmoid(x):
-    """0 for ``x <= -1``, 1 for ``x >= 1``, ``(x + 1) / 2`` between."""
+    """0 for ``x <= -1``, 1 for ``x >= 1``, ``(x + 1) / 2`` between.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     x = as_float(x)
     with np.errstate(all="ignore"):
         mid = (x + x.dtype.type(1)) * x.dtype.type(0.5)
@@ -119,7 +165,18 @@ def _squareplus_decomposition(x, b=4):
     grad=_squareplus_grad, decomposition=_squareplus_decomposition)
 def squareplus(x, b=4):
     """``(x + sqrt(x**2 + b)) / 2``, evaluated without cancellation (``b / (2 (s - x))`` for
-    ``x < 0``) or overflow (``s = hypot(x, sqrt(b))``)."""
+    ``x < 0``) or overflow (``s = hypot(x, sqrt(b))``).
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        b: the smoothness of the bend at 0 (``b = 0`` gives ``relu``); must be ``>= 0``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+
+    Raises:
+        ValueError: when ``b < 0``.
+    """
     x = as_float(x)
     if b < 0:
         raise ValueError(f"squareplus: b={b!r}; expected b >= 0")
@@ -131,7 +188,14 @@ def squareplus(x, b=4):
 
 @op(G, T.H8, unary_cases(), grad=lambda g, out, x: (g * K.square(K.tanh(x)),))
 def tanh_shrink(x):
-    """``x - tanh(x)``."""
+    """``x - tanh(x)``.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     x = as_float(x)
     with np.errstate(all="ignore"):
         return (x - np.tanh(x)).astype(x.dtype)
@@ -141,7 +205,14 @@ def tanh_shrink(x):
 @op(G, T.T8, unary_cases(), grad=lambda g, out, x: (g * (K.sigmoid(x) * (1 + x * (1 - K.sigmoid(x)))),),
     grad_tol=T.Normwise(32))
 def swish(x):
-    """``x * sigmoid(x)``: Keras's name for :func:`silu`."""
+    """``x * sigmoid(x)``: Keras's name for :func:`silu`.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     x = as_float(x)
     with np.errstate(all="ignore"):
         return (x * _sigmoid_np(x)).astype(x.dtype)
@@ -154,7 +225,14 @@ def _hard_swish_grad(g, out, x):
 
 @op(G, T.T8, unary_cases(), grad=_hard_swish_grad)
 def hard_swish(x):
-    """``x * relu6(x + 3) / 6``: Keras's name for :func:`hard_silu`."""
+    """``x * relu6(x + 3) / 6``: Keras's name for :func:`hard_silu`.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     x = as_float(x)
     with np.errstate(all="ignore"):
         return (x * np.clip(x + 3, 0, 6) / 6).astype(x.dtype)
@@ -179,7 +257,18 @@ def _glu_check(x, axis):
 ], grad=_glu_grad)
 def glu(x, axis=-1):
     """Gated linear unit: ``a * sigmoid(b)`` where ``a, b`` are the two halves of ``x`` along
-    ``axis`` (its size must be even)."""
+    ``axis`` (its size must be even).
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        axis: the axis split in two halves; default the last.
+
+    Returns:
+        A float tensor of ``x``'s shape with ``axis`` halved.
+
+    Raises:
+        ValueError: when ``x.shape[axis]`` is odd.
+    """
     x = as_float(x)
     _glu_check(x, axis)
     a, b = np.split(x, 2, axis=axis)
@@ -224,7 +313,15 @@ def _sparsemax_decomposition(x, axis=-1):
 ], grad=_sparsemax_grad, decomposition=_sparsemax_decomposition)
 def sparsemax(x, axis=-1):
     """The Euclidean projection of ``x`` onto the probability simplex along ``axis``:
-    ``max(x - tau, 0)`` with ``tau`` chosen so the result sums to 1."""
+    ``max(x - tau, 0)`` with ``tau`` chosen so the result sums to 1.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        axis: the axis the result sums to 1 along; default the last.
+
+    Returns:
+        A float tensor of ``x``'s shape, non-negative, often with exact zeros.
+    """
     x = as_float(x)
     z = np.moveaxis(x, axis, -1)
     zs = -np.sort(-z, axis=-1)
@@ -313,7 +410,23 @@ def _normalize_decomposition(x, axis=-1, order=2, epsilon=None):
 ], grad=_normalize_grad, decomposition=_normalize_decomposition)
 def normalize(x, axis=-1, order=2, epsilon=None):
     """``x / max(norm(x, order), epsilon)`` along ``axis`` (``epsilon`` defaults to 1e-7, Keras's
-    ``backend.epsilon()``). A scalar ``x`` is treated as a vector of length 1."""
+    ``backend.epsilon()``). A scalar ``x`` is treated as a vector of length 1.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        axis: the axis (or, for ``order=2``, a tuple of axes) the norm is taken over; default the
+            last.
+        order: the ``p`` of the p-norm, an int ``>= 1``.
+        epsilon: the smallest norm divided by (guards against division by zero); ``None`` means
+            ``1e-7``.
+
+    Returns:
+        A float tensor of ``x``'s shape (``(1,)`` for a scalar).
+
+    Raises:
+        ValueError: when ``order`` is not an int ``>= 1``, or when ``order != 2`` with an ``axis``
+            that is not a single int.
+    """
     x = as_float(x)
     if x.ndim == 0:
         x = x[None]
@@ -373,7 +486,19 @@ def _psnr_decomposition(x1, x2, max_val):
 ], grad=_psnr_grad, decomposition=_psnr_decomposition)
 def psnr(x1, x2, max_val):
     """Peak signal-to-noise ratio in dB: ``20 log10(max_val) - 10 log10(mean((x1 - x2)**2))``
-    over all elements (a scalar)."""
+    over all elements (a scalar).
+
+    Arguments:
+        x1: the first signal or image batch.
+        x2: the second, the same shape as ``x1``.
+        max_val: the largest possible value of the signal (e.g. 1.0 or 255).
+
+    Returns:
+        A float scalar tensor (``inf`` for identical inputs).
+
+    Raises:
+        ValueError: when ``x1`` and ``x2`` differ in shape.
+    """
     x1, x2 = float_promote(x1, x2)
     _psnr_check(x1, x2)
     d = x1 - x2

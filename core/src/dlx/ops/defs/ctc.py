@@ -107,7 +107,19 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
     """Per-sequence CTC loss ``-log p(target | output)`` of shape ``(batch,)``. ``output`` holds
     logits (normalized with ``log_softmax`` over classes); only the first ``output_length[b]``
     steps and ``target_length[b]`` labels count; ``mask_index`` is the blank class. An alignment
-    that cannot exist (too short an output) gives a loss of about 1e30 instead of inf."""
+    that cannot exist (too short an output) gives a loss of about 1e30 instead of inf.
+
+    Arguments:
+        target: integer labels ``(batch, max_label_length)``; entries past ``target_length`` are
+            ignored.
+        output: logits ``(batch, max_time, num_classes)``.
+        target_length: the number of labels of each sequence, integers ``(batch,)``.
+        output_length: the number of valid time steps of each sequence, integers ``(batch,)``.
+        mask_index: the class index of the blank (an int in ``[0, num_classes)``).
+
+    Returns:
+        A ``(batch,)`` float tensor (at least float32) of negative log-likelihoods.
+    """
     return _on_numpy(ctc_loss_decomposition)(target, output, target_length, output_length, mask_index)
 
 
@@ -251,7 +263,29 @@ def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_
     (``mask_index``) dropped; ``top_paths`` is 1 and the score is ``-sum`` of the best raw
     ``inputs`` values (as Keras). ``strategy="beam_search"``: a prefix beam search of width
     ``beam_width`` on ``log_softmax(inputs)``; scores are the paths' log-probabilities, best
-    first (repeats are always merged, as in CTC)."""
+    first (repeats are always merged, as in CTC).
+
+    Arguments:
+        inputs: logits or log-probabilities ``(batch, max_time, num_classes)``.
+        sequence_lengths: the number of valid time steps of each sequence, integers ``(batch,)``;
+            later steps are not decoded.
+        strategy: ``"greedy"`` or ``"beam_search"``, as above.
+        beam_width: the number of prefixes kept per step by the beam search (an int >= 1; not
+            used by ``"greedy"``).
+        top_paths: how many of the best paths the beam search returns (an int in
+            ``[1, beam_width]``; ``"greedy"`` always returns one).
+        merge_repeated: whether greedy decoding merges a class repeated on consecutive steps (the
+            beam search always does).
+        mask_index: the class index of the blank; ``None`` means the last class.
+
+    Returns:
+        The tuple ``(decoded, scores)`` described above (beam search pads missing paths with
+        ``-1`` labels and a ``-inf`` score).
+
+    Raises:
+        ValueError: for an unknown ``strategy``, or (beam search) a ``beam_width`` that is not an
+            int >= 1 or a ``top_paths`` outside ``[1, beam_width]``.
+    """
     _check_strategy(strategy, beam_width, top_paths)
     if strategy == "greedy":
         return _on_numpy(ctc_greedy_decomposition)(inputs, sequence_lengths, merge_repeated, mask_index)

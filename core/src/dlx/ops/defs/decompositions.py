@@ -168,7 +168,14 @@ def _inv_grad(g, out, x):
     _c("half", _general((3, 3)), dtypes=("float16",), grad=False),
 ], grad=_inv_grad, grad_tol=Conditioned(16))
 def inv(x):
-    """The inverse of each square matrix ``x`` (shape ``(..., M, M)``)."""
+    """The inverse of each square matrix ``x`` (shape ``(..., M, M)``).
+
+    Arguments:
+        x: a tensor of square matrices ``(..., M, M)``; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        The inverses, ``(..., M, M)`` in ``x``'s float dtype (NaN for a singular matrix).
+    """
     a, dt = _mat(x, "inv", square=True)
     return _or_nan(np.linalg.inv, a).astype(dt, copy=False)
 
@@ -216,7 +223,18 @@ def _solve_case(sa, sb):
 ], grad=_solve_grad, grad_tol=Conditioned(16), validate=_solve_check)
 def solve(a, b):
     """Solves ``a @ x = b`` for ``x``: ``a`` is ``(..., M, M)``, ``b`` is ``(..., M)`` (vectors: a
-    1-D ``b``, or ``a``'s shape without its last axis) or ``(..., M, N)``; ``x`` has ``b``'s shape."""
+    1-D ``b``, or ``a``'s shape without its last axis) or ``(..., M, N)``; ``x`` has ``b``'s shape.
+
+    Arguments:
+        a: the coefficient matrices ``(..., M, M)``.
+        b: the right-hand sides, vectors or matrices as above; batch axes broadcast against ``a``'s.
+
+    Returns:
+        The solutions, shaped like ``b`` (NaN for a singular ``a``).
+
+    Raises:
+        ValueError: when ``a`` is not square matrices or ``b``'s rows do not match ``M``.
+    """
     a_, dt = _mat(a, "solve", square=True)
     b_ = np.asarray(as_float(b)).astype(a_.dtype)
     vec = _vector_rhs(a_.shape, b_.shape)
@@ -250,7 +268,16 @@ def _tri_case(sa, sb, lower):
 ], grad=_solve_tri_grad, grad_tol=Conditioned(16), tensors=("a", "b"))
 def solve_triangular(a, b, lower=False):
     """Solves ``a @ x = b`` for a triangular ``a`` (``(..., M, M)``; only its lower triangle is
-    read when ``lower``, else its upper one); ``b`` is ``(M,)`` or ``(..., M, N)``."""
+    read when ``lower``, else its upper one); ``b`` is ``(M,)`` or ``(..., M, N)``.
+
+    Arguments:
+        a: the triangular coefficient matrices ``(..., M, M)``; the other triangle is ignored.
+        b: the right-hand sides, a vector ``(M,)`` or matrices ``(..., M, N)``.
+        lower: ``True`` reads ``a``'s lower triangle, ``False`` its upper one.
+
+    Returns:
+        The solutions, shaped like ``b``.
+    """
     a_, dt = _mat(a, "solve_triangular", square=True)
     t = np.tril(a_) if lower else np.triu(a_)
     b_ = np.asarray(as_float(b)).astype(a_.dtype)
@@ -271,7 +298,14 @@ def _det_grad(g, out, x):
     _c("int", _INT_SPD, dtypes=("int32",), grad=False),
 ], grad=_det_grad, grad_tol=Conditioned(16))
 def det(x):
-    """The determinant of each square matrix ``x`` (shape ``(..., M, M)``): shape ``(...)``."""
+    """The determinant of each square matrix ``x`` (shape ``(..., M, M)``): shape ``(...)``.
+
+    Arguments:
+        x: a tensor of square matrices ``(..., M, M)``; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        The determinants, shape ``(...)``.
+    """
     a, dt = _mat(x, "det", square=True)
     return np.asarray(np.linalg.det(a)).astype(dt, copy=False)
 
@@ -286,7 +320,15 @@ def _slogdet_grad(g, out, x):
     _c("batched", _general((4, 5, 5))),
 ], grad=_slogdet_grad, grad_tol=Conditioned(16))
 def slogdet(x):
-    """``(sign, log|det x|)`` of each square matrix ``x``: the log-determinant without overflow."""
+    """``(sign, log|det x|)`` of each square matrix ``x``: the log-determinant without overflow.
+
+    Arguments:
+        x: a tensor of square matrices ``(..., M, M)``; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A tuple ``(sign, logabsdet)`` of ``(...)`` tensors: ``det x = sign * exp(logabsdet)``
+        (``sign`` 0 and ``logabsdet`` ``-inf`` for a singular matrix).
+    """
     a, dt = _mat(x, "slogdet", square=True)
     s, ld = np.linalg.slogdet(a)
     return np.asarray(s).astype(dt, copy=False), np.asarray(ld).astype(dt, copy=False)
@@ -302,7 +344,14 @@ def _logdet_grad(g, out, x):
 ], grad=_logdet_grad, grad_tol=Conditioned(16))
 def logdet(x):
     """``log|det x|`` of each square matrix ``x`` (for the symmetric positive definite matrices it
-    is meant for, the log of the determinant)."""
+    is meant for, the log of the determinant).
+
+    Arguments:
+        x: a tensor of square matrices ``(..., M, M)``; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        The log-determinants, shape ``(...)``.
+    """
     a, dt = _mat(x, "logdet", square=True)
     return np.asarray(np.linalg.slogdet(a)[1]).astype(dt, copy=False)
 
@@ -341,7 +390,19 @@ def _matrix_power_check(x, n):
 ], grad=_matrix_power_grad, grad_tol=Conditioned(16), tensors=("x",), validate=_matrix_power_check)
 def matrix_power(x, n):
     """``x`` (square, ``(..., M, M)``) raised to the integer power ``n`` (``n < 0``: of its
-    inverse; ``n == 0``: the identity). Integer matrices keep their dtype for ``n >= 0``."""
+    inverse; ``n == 0``: the identity). Integer matrices keep their dtype for ``n >= 0``.
+
+    Arguments:
+        x: a tensor of square matrices ``(..., M, M)``.
+        n: the power, a Python int (negative powers invert first).
+
+    Returns:
+        ``(..., M, M)`` tensor: ``x``'s dtype for integer ``x`` and ``n >= 0`` (bool becomes int32),
+        else a float dtype.
+
+    Raises:
+        ValueError: when ``n`` is not an int or ``x`` is not square matrices.
+    """
     x = np.asarray(x)
     if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
         raise ValueError(f"matrix_power: x of shape {x.shape}; expected square matrices (..., M, M)")
@@ -381,7 +442,15 @@ def _cholesky_grad(g, out, x, upper=False):
 def cholesky(x, upper=False):
     """The Cholesky factor of each symmetric positive definite matrix ``x``: lower triangular
     ``L`` with ``x = L @ L.T`` (``upper=True``: ``U = L.T``, ``x = U.T @ U``). Uses the symmetric
-    part of ``x``; a matrix that is not positive definite gives NaN."""
+    part of ``x``; a matrix that is not positive definite gives NaN.
+
+    Arguments:
+        x: a tensor of square matrices ``(..., M, M)``; integer and bool inputs are computed in ``floatx()``.
+        upper: return the upper-triangular factor ``U = L.T`` instead of ``L``.
+
+    Returns:
+        The triangular factors, ``(..., M, M)``.
+    """
     a, dt = _mat(x, "cholesky", square=True)
     low = _or_nan(np.linalg.cholesky, _sym(a))
     return (_mT(low) if upper else low).astype(dt, copy=False)
@@ -409,7 +478,15 @@ def _chol_factor(shape):
 ], grad=_cholesky_inverse_grad, grad_tol=Conditioned(32), tensors=("x",))
 def cholesky_inverse(x, upper=False):
     """The inverse of ``A = L @ L.T`` from its Cholesky factor ``x`` (``L``: its lower triangle is
-    read; ``upper=True``: ``x`` is ``U = L.T`` and its upper triangle is read)."""
+    read; ``upper=True``: ``x`` is ``U = L.T`` and its upper triangle is read).
+
+    Arguments:
+        x: Cholesky factors ``(..., M, M)`` (as :func:`cholesky` returns them).
+        upper: ``x`` holds the upper factor ``U`` rather than the lower ``L``.
+
+    Returns:
+        The inverses of ``A``, ``(..., M, M)``.
+    """
     a, dt = _mat(x, "cholesky_inverse", square=True)
     low = _mT(np.triu(a)) if upper else np.tril(a)
     n = a.shape[-1]
@@ -445,7 +522,15 @@ def _eigh_case(shape):
 def eigh(x):
     """Eigenvalues (ascending) and eigenvectors (columns) of each symmetric matrix ``x``:
     ``(w, v)`` with ``x @ v = v * w``. Uses the symmetric part of ``x``; each eigenvector's entry
-    of largest magnitude is positive."""
+    of largest magnitude is positive.
+
+    Arguments:
+        x: a tensor of square matrices ``(..., M, M)``; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A tuple ``(w, v)``: eigenvalues ``(..., M)`` in ascending order and orthonormal
+        eigenvectors ``(..., M, M)``, column ``i`` belonging to ``w[..., i]``.
+    """
     a, dt = _mat(x, "eigh", square=True)
     w, v = np.linalg.eigh(_sym(a))
     return w.astype(dt, copy=False), (v * _col_signs(v)).astype(dt, copy=False)
@@ -476,7 +561,15 @@ def eig(x):
     ``x @ v = v * w``, sorted by eigenvalue, each eigenvector of unit norm with its entry of largest
     magnitude positive. dlx has no complex dtype: eigenvalues that are not real (imaginary part
     above ``8 * M * eps * max|w|``) and their eigenvectors are NaN -- use ``eigh`` for symmetric
-    matrices."""
+    matrices.
+
+    Arguments:
+        x: a tensor of square matrices ``(..., M, M)``; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A tuple ``(w, v)``: eigenvalues ``(..., M)`` sorted by real part and eigenvectors
+        ``(..., M, M)``, column ``i`` belonging to ``w[..., i]``.
+    """
     a, dt = _mat(x, "eig", square=True)
     cplx = np.complex128 if a.dtype == np.float64 else np.complex64
     w, v = np.linalg.eig(a)
@@ -590,7 +683,17 @@ def svd(x, full_matrices=True, compute_uv=True):
     """Singular value decomposition ``x = u @ diag(s) @ vh`` of each matrix ``x`` (``(..., M, N)``,
     ``K = min(M, N)``): ``(u, s, vh)`` with ``u`` ``(..., M, M)`` and ``vh`` ``(..., N, N)``
     (``full_matrices=False``: ``(..., M, K)`` and ``(..., K, N)``), ``s`` descending ``(..., K)``;
-    ``compute_uv=False`` returns ``s`` alone. Signs are fixed (see the module docstring)."""
+    ``compute_uv=False`` returns ``s`` alone. Signs are fixed (see the module docstring).
+
+    Arguments:
+        x: a tensor of matrices ``(..., M, N)``; integer and bool inputs are computed in ``floatx()``.
+        full_matrices: ``True`` gives square ``u`` and ``vh`` (completed to full bases);
+            ``False`` the thin factors.
+        compute_uv: ``False`` computes the singular values only.
+
+    Returns:
+        The tuple ``(u, s, vh)`` with the shapes above, or ``s`` alone when ``compute_uv`` is false.
+    """
     a, dt = _mat(x, "svd")
     if not compute_uv:
         return np.linalg.svd(a, compute_uv=False).astype(dt, copy=False)
@@ -644,7 +747,18 @@ def qr(x, mode="reduced"):
     """QR decomposition ``x = q @ r`` of each matrix ``x`` (``(..., M, N)``, ``K = min(M, N)``):
     ``q`` has orthonormal columns, ``r`` is upper triangular with a non-negative diagonal.
     ``mode="reduced"``: ``q`` ``(..., M, K)``, ``r`` ``(..., K, N)``; ``"complete"``: ``q``
-    ``(..., M, M)``, ``r`` ``(..., M, N)``."""
+    ``(..., M, M)``, ``r`` ``(..., M, N)``.
+
+    Arguments:
+        x: a tensor of matrices ``(..., M, N)``; integer and bool inputs are computed in ``floatx()``.
+        mode: ``"reduced"`` or ``"complete"``, as above.
+
+    Returns:
+        A tuple ``(q, r)`` with the shapes above.
+
+    Raises:
+        ValueError: for any other ``mode``.
+    """
     if mode not in ("reduced", "complete"):
         raise ValueError(f"qr: mode={mode!r}; expected 'reduced' or 'complete'")
     a, dt = _mat(x, "qr")
@@ -696,7 +810,15 @@ def _pinv_vjp(g, p, a):
 def pinv(x, rcond=None):
     """The Moore-Penrose pseudo-inverse of each matrix ``x`` (``(..., M, N)`` -> ``(..., N, M)``):
     singular values at most ``rcond * max(s)`` count as zero (default ``rcond``:
-    ``max(M, N) * eps`` of the dtype)."""
+    ``max(M, N) * eps`` of the dtype).
+
+    Arguments:
+        x: a tensor of matrices ``(..., M, N)``; integer and bool inputs are computed in ``floatx()``.
+        rcond: the relative cutoff for small singular values; ``None`` means ``max(M, N) * eps``.
+
+    Returns:
+        The pseudo-inverses, ``(..., N, M)``.
+    """
     a, dt = _mat(x, "pinv")
     return _pinv_np(a, rcond).astype(dt, copy=False)
 
@@ -736,7 +858,19 @@ def _lstsq_case(sa, sb):
 def lstsq(a, b, rcond=None):
     """The least-squares solution ``x`` of ``a @ x = b`` of smallest norm (``a`` ``(M, N)``, ``b``
     ``(M,)`` or ``(M, K)``): ``pinv(a, rcond) @ b``; singular values of ``a`` at most
-    ``rcond * max(s)`` count as zero (default ``max(M, N) * eps``)."""
+    ``rcond * max(s)`` count as zero (default ``max(M, N) * eps``).
+
+    Arguments:
+        a: the coefficient matrix ``(M, N)`` (no batch axes).
+        b: the right-hand side, ``(M,)`` or ``(M, K)``.
+        rcond: the relative cutoff for small singular values; ``None`` means ``max(M, N) * eps``.
+
+    Returns:
+        The solution, ``(N,)`` or ``(N, K)``.
+
+    Raises:
+        ValueError: when ``a`` is not a matrix, ``b`` is not 1-D or 2-D, or their rows differ.
+    """
     a_, dt = _mat(a, "lstsq")
     b_ = np.asarray(as_float(b)).astype(a_.dtype)
     if a_.ndim != 2 or b_.ndim not in (1, 2) or b_.shape[0] != a_.shape[0]:
@@ -754,7 +888,16 @@ def lstsq(a, b, rcond=None):
 ], tensors=("x",))
 def matrix_rank(x, tol=None):
     """The rank of each matrix ``x`` (``(..., M, N)`` -> int32 ``(...)``): the number of singular
-    values above ``tol`` (default ``max(s) * max(M, N) * eps`` of the dtype)."""
+    values above ``tol`` (default ``max(s) * max(M, N) * eps`` of the dtype).
+
+    Arguments:
+        x: a tensor of matrices ``(..., M, N)``; integer and bool inputs are computed in ``floatx()``.
+        tol: the absolute threshold singular values must exceed (a number, or one per matrix);
+            ``None`` means ``max(s) * max(M, N) * eps``.
+
+    Returns:
+        An int32 tensor of ranks, shape ``(...)``.
+    """
     a, _ = _mat(x, "matrix_rank")
     s = np.linalg.svd(a, compute_uv=False)
     if tol is None:
@@ -777,7 +920,14 @@ def lu_factor(x):
     """LU decomposition with partial pivoting of each matrix ``x`` (``(..., M, N)``,
     ``K = min(M, N)``), in LAPACK's packed form: ``(lu, piv)`` with ``lu`` ``(..., M, N)`` holding
     ``U`` and the unit-diagonal ``L`` below it, ``piv`` int32 ``(..., K)``: row ``i`` was swapped
-    with row ``piv[i]`` (0-based)."""
+    with row ``piv[i]`` (0-based).
+
+    Arguments:
+        x: a tensor of matrices ``(..., M, N)``; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        The tuple ``(lu, piv)`` described above.
+    """
     a, dt = _mat(x, "lu_factor")
     shape = a.shape
     m, n = shape[-2:]

@@ -100,7 +100,22 @@ def rgb_to_grayscale_decomposition(images, data_format=None):
 
 def rgb_to_grayscale(images, data_format=None):
     """Luma ``0.2989 R + 0.5870 G + 0.1140 B`` (a 1-channel image; 1-channel input is returned
-    as is). Integer images are converted in ``floatx()`` and cast back (truncating)."""
+    as is). Integer images are converted in ``floatx()`` and cast back (truncating).
+
+    Arguments:
+        images: one image (rank 3) or a batch (rank 4), laid out as ``data_format`` says;
+            it must have 1 or 3 channels.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        ``images`` with one channel, in ``images``' dtype.
+
+    Raises:
+        ValueError: when ``images`` is not rank 3 or 4, has another channel count, or
+            ``data_format`` is invalid.
+    """
     return _on_numpy(rgb_to_grayscale_decomposition)(images, data_format)
 
 
@@ -153,7 +168,22 @@ def rgb_to_hsv_decomposition(images, data_format=None):
 
 def rgb_to_hsv(images, data_format=None):
     """RGB -> HSV, every channel in ``[0, 1]`` (hue as a fraction of a turn); float images only.
-    Magnitudes below the dtype's epsilon are read as 0."""
+    Magnitudes below the dtype's epsilon are read as 0.
+
+    Arguments:
+        images: one image (rank 3) or a batch (rank 4), laid out as ``data_format`` says;
+            float, with 3 channels holding R, G, B in ``[0, 1]``.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        A tensor of ``images``' shape and dtype with channels hue, saturation, value.
+
+    Raises:
+        ValueError: when ``images`` is not a rank 3 or 4 float tensor with 3 channels, or
+            ``data_format`` is invalid.
+    """
     return _on_numpy(rgb_to_hsv_decomposition)(images, data_format)
 
 
@@ -193,7 +223,22 @@ def hsv_to_rgb_decomposition(images, data_format=None):
 
 
 def hsv_to_rgb(images, data_format=None):
-    """HSV -> RGB (the inverse of :func:`rgb_to_hsv`; hue taken modulo 1); float images only."""
+    """HSV -> RGB (the inverse of :func:`rgb_to_hsv`; hue taken modulo 1); float images only.
+
+    Arguments:
+        images: one image (rank 3) or a batch (rank 4), laid out as ``data_format`` says;
+            float, with 3 channels holding hue (a fraction of a turn), saturation and value.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        A tensor of ``images``' shape and dtype with channels R, G, B.
+
+    Raises:
+        ValueError: when ``images`` is not a rank 3 or 4 float tensor with 3 channels, or
+            ``data_format`` is invalid.
+    """
     return _on_numpy(hsv_to_rgb_decomposition)(images, data_format)
 
 
@@ -250,7 +295,28 @@ def pad_images_decomposition(images, top_padding=None, left_padding=None, bottom
 
 def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None, right_padding=None,
                target_height=None, target_width=None, data_format=None):
-    """Zero-pads images; per axis give two of (before, after, target size)."""
+    """Zero-pads images; per axis give two of (before, after, target size).
+
+    Arguments:
+        images: one image (rank 3) or a batch (rank 4), laid out as ``data_format`` says.
+        top_padding: rows of zeros added above.
+        left_padding: columns of zeros added on the left.
+        bottom_padding: rows of zeros added below.
+        right_padding: columns of zeros added on the right.
+        target_height: the output height (then the missing one of ``top_padding`` /
+            ``bottom_padding`` is derived from it).
+        target_width: the output width (likewise for ``left_padding`` / ``right_padding``).
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        The padded images, of ``images``' rank and dtype.
+
+    Raises:
+        ValueError: when an axis does not get exactly two of its three values, a value is
+            negative, or a target is smaller than the image plus the given padding.
+    """
     return _on_numpy(pad_images_decomposition)(images, top_padding, left_padding, bottom_padding,
                                                right_padding, target_height, target_width, data_format)
 
@@ -286,7 +352,28 @@ def crop_images_decomposition(images, top_cropping=None, left_cropping=None, bot
 
 def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=None, right_cropping=None,
                 target_height=None, target_width=None, data_format=None):
-    """Crops images; per axis give two of (before, after, target size)."""
+    """Crops images; per axis give two of (before, after, target size).
+
+    Arguments:
+        images: one image (rank 3) or a batch (rank 4), laid out as ``data_format`` says.
+        top_cropping: rows removed from the top.
+        left_cropping: columns removed from the left.
+        bottom_cropping: rows removed from the bottom.
+        right_cropping: columns removed from the right.
+        target_height: the output height (then the missing one of ``top_cropping`` /
+            ``bottom_cropping`` is derived from it).
+        target_width: the output width (likewise for ``left_cropping`` / ``right_cropping``).
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        The cropped images, of ``images``' rank and dtype.
+
+    Raises:
+        ValueError: when an axis does not get exactly two of its three values, a value is
+            negative, or the cropping exceeds the image.
+    """
     return _on_numpy(crop_images_decomposition)(images, top_cropping, left_cropping, bottom_cropping,
                                                 right_cropping, target_height, target_width, data_format)
 
@@ -467,6 +554,32 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
     ``pad_to_aspect_ratio`` first centre-crop / pad (with ``fill_value``) to the target's aspect
     ratio. Integer images are resampled in ``floatx()``, then rounded (half to even) and saturated
     back to their dtype.
+
+    Arguments:
+        images: one image (rank 3) or a batch (rank 4), laid out as ``data_format`` says.
+        size: the output ``(height, width)``, two positive ints.
+        interpolation: ``"nearest"`` (the input pixel whose centre is nearest each output centre,
+            no arithmetic), ``"bilinear"`` (a triangle kernel), ``"bicubic"`` (the Keys cubic
+            kernel), ``"lanczos3"`` / ``"lanczos5"`` (windowed sinc of radius 3 / 5), or ``"area"``
+            (each output pixel averages the input pixels it covers, weighted by overlap).
+        antialias: when downsampling, widen the kernel by the downsampling factor so that every
+            input pixel contributes (no effect for ``"nearest"`` and ``"area"``, or when upsampling).
+        crop_to_aspect_ratio: first crop the largest centred region with the target's aspect ratio.
+        pad_to_aspect_ratio: first pad equally on both sides of one axis up to the target's aspect
+            ratio (at most one of the two aspect-ratio options may be set).
+        fill_mode: how ``pad_to_aspect_ratio`` fills: only ``"constant"``.
+        fill_value: the value ``pad_to_aspect_ratio`` pads with.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        The resized images, ``size`` in the spatial axes, in ``images``' dtype.
+
+    Raises:
+        ValueError: for an unknown ``interpolation``, a ``fill_mode`` other than ``"constant"``,
+            both aspect-ratio options, a ``size`` that is not two positive ints, an ``images`` rank
+            other than 3 or 4, or an invalid ``data_format``.
     """
     return _on_numpy(resize_decomposition)(images, size, interpolation, antialias, crop_to_aspect_ratio,
                                            pad_to_aspect_ratio, fill_mode, fill_value, data_format)
@@ -535,7 +648,31 @@ def scale_and_translate_decomposition(images, output_shape, scale, translation, 
 
 def scale_and_translate(images, output_shape, scale, translation, spatial_dims, method, antialias=True):
     """Resamples ``images`` along ``spatial_dims``: output pixel ``o``'s centre maps to input
-    coordinate ``(o + 0.5 - translation) / scale - 0.5`` (``jax.image.scale_and_translate``)."""
+    coordinate ``(o + 0.5 - translation) / scale - 0.5`` (``jax.image.scale_and_translate``).
+
+    Output pixels whose centre maps outside the input are 0; kernel weights are renormalized
+    over the input pixels in range.
+
+    Arguments:
+        images: a tensor of any rank.
+        output_shape: the output's full shape (a sequence of ints, ``images``' rank); only the
+            ``spatial_dims`` entries may differ from the input's.
+        scale: one scale factor per spatial dim (a 1-D tensor or sequence).
+        translation: one translation (in output pixels) per spatial dim.
+        spatial_dims: the axes that are resampled (ints, negative counting from the end).
+        method: the kernel: ``"linear"`` / ``"bilinear"`` / ``"trilinear"`` (triangle),
+            ``"cubic"`` / ``"bicubic"`` / ``"tricubic"`` (Keys cubic), ``"lanczos3"`` or
+            ``"lanczos5"``.
+        antialias: when downsampling (``scale < 1``), widen the kernel by ``1 / scale``.
+
+    Returns:
+        A float tensor of ``output_shape`` (integer input is resampled in ``floatx()`` and stays
+        float).
+
+    Raises:
+        ValueError: for an unknown ``method``, an ``output_shape`` of another rank, or one that
+            changes an axis outside ``spatial_dims``.
+    """
     return _on_numpy(scale_and_translate_decomposition)(images, output_shape, scale, translation,
                                                         spatial_dims, method, antialias)
 

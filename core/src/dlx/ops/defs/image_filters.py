@@ -77,7 +77,27 @@ def gaussian_blur_decomposition(images, kernel_size=(3, 3), sigma=(1.0, 1.0), da
 
 def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None):
     """Depthwise Gaussian blur with zero ("same") padding. ``kernel_size`` and ``sigma`` are
-    ``(width, height)`` pairs (Keras's order: the first entry filters along the width)."""
+    ``(width, height)`` pairs (Keras's order: the first entry filters along the width).
+
+    Each channel is filtered separately with the normalized separable kernel
+    ``exp(-x**2 / (2 sigma**2))`` sampled at offsets ``i - (size - 1) / 2``.
+
+    Arguments:
+        images: one image (rank 3) or a batch (rank 4), laid out as ``data_format`` says.
+        kernel_size: the filter size, an int for both axes or a ``(width, height)`` pair of
+            positive ints.
+        sigma: the standard deviation, a number or a ``(width, height)`` pair of positive numbers.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        The blurred images, ``images``' shape, in a float dtype (``floatx()`` for integer input).
+
+    Raises:
+        ValueError: for a ``kernel_size`` below 1, a ``sigma`` not above 0, a pair of the wrong
+            length, an ``images`` rank other than 3 or 4, or an invalid ``data_format``.
+    """
     return _on_numpy(gaussian_blur_decomposition)(images, kernel_size, sigma, data_format)
 
 
@@ -112,7 +132,23 @@ def sobel_edges_decomposition(images, data_format=None):
 
 
 def sobel_edges(images, data_format=None):
-    """Sobel gradients of a batch of images, zero padded: ``(..., 2)`` holding ``[dy, dx]``."""
+    """Sobel gradients of a batch of images, zero padded: ``(..., 2)`` holding ``[dy, dx]``.
+
+    Each channel is correlated with the 3 x 3 Sobel kernels; ``dy`` responds to change down the
+    rows, ``dx`` across the columns.
+
+    Arguments:
+        images: a batch of images (rank 4), laid out as ``data_format`` says.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        A float tensor of ``images``' shape with a trailing axis of 2 (``dy`` then ``dx``).
+
+    Raises:
+        ValueError: when ``images`` is not rank 4 or ``data_format`` is invalid.
+    """
     return _on_numpy(sobel_edges_decomposition)(images, data_format)
 
 
@@ -169,7 +205,29 @@ def ssim_decomposition(image1, image2, max_val=1.0, filter_size=11, filter_sigma
 def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01, k2=0.03, data_format=None):
     """Structural similarity of two images (or batches): local Gaussian-weighted means, variances
     and covariance over ``filter_size`` windows (no padding), averaged over space and channels.
-    Returns one value per image, in the images' dtype."""
+    Returns one value per image, in the images' dtype.
+
+    Arguments:
+        image1: one image (rank 3) or a batch (rank 4).
+        image2: the image(s) to compare with, the same shape as ``image1``.
+        max_val: the dynamic range of the pixel values (e.g. 1.0 or 255); it sets the stabilizing
+            constants ``(k1 * max_val)**2`` and ``(k2 * max_val)**2``.
+        filter_size: the side of the square Gaussian window (at most the image height and width).
+        filter_sigma: the standard deviation of the Gaussian window.
+        k1: the constant stabilizing the luminance term.
+        k2: the constant stabilizing the contrast-structure term.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        A scalar for one image, else a ``(batch,)`` tensor, in ``image1``'s dtype (computed in
+        ``floatx()`` for integer images); 1 means identical images.
+
+    Raises:
+        ValueError: when the shapes differ, a rank is not 3 or 4, or ``filter_size`` exceeds the
+            image.
+    """
     return _on_numpy(ssim_decomposition)(image1, image2, max_val, filter_size, filter_sigma, k1, k2, data_format)
 
 
@@ -219,7 +277,29 @@ def extract_patches_decomposition(images, size, strides=None, dilation_rate=1, p
 
 def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid", data_format=None):
     """Patches of ``size`` (int or ``(h, w)``; a 3-tuple extracts 3-D patches) flattened into the
-    channel axis in ``(row, column, channel)`` order; ``strides`` default to ``size``."""
+    channel axis in ``(row, column, channel)`` order; ``strides`` default to ``size``.
+
+    Arguments:
+        images: one image (rank 3) or a batch (rank 4), laid out as ``data_format`` says (rank 4
+            or 5 for 3-D patches).
+        size: the patch size: an int, an ``(h, w)`` pair, or a ``(d, h, w)`` triple for volumes.
+        strides: the step between patch origins (an int or one per spatial axis); ``None`` means
+            ``size`` (non-overlapping patches).
+        dilation_rate: the spacing between the sampled pixels of a patch (an int or one per axis).
+        padding: ``"valid"`` (only patches that fit) or ``"same"`` (zero padding so that there
+            are ``ceil(length / stride)`` patches per axis); case-insensitive.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        ``(batch, rows, columns, h * w * channels)`` for channels last (the patch axis first
+        for channels first; no batch axis for a single image).
+
+    Raises:
+        ValueError: for an invalid ``padding`` or ``data_format``, a rank that does not match
+            ``size``, or a patch larger than the (padded) image.
+    """
     return _on_numpy(extract_patches_decomposition)(images, size, strides, dilation_rate, padding, data_format)
 
 
@@ -244,7 +324,28 @@ def extract_patches_3d_decomposition(volumes, size, strides=None, dilation_rate=
 
 
 def extract_patches_3d(volumes, size, strides=None, dilation_rate=1, padding="valid", data_format=None):
-    """3-D patches of ``size`` (int or ``(d, h, w)``) flattened into the channel axis."""
+    """3-D patches of ``size`` (int or ``(d, h, w)``) flattened into the channel axis.
+
+    Arguments:
+        volumes: one volume (rank 4) or a batch (rank 5), laid out as ``data_format`` says
+            (``(..., depth, height, width, channels)`` for channels last).
+        size: the patch size, an int or a ``(d, h, w)`` triple.
+        strides: the step between patch origins (an int or a triple); ``None`` means ``size``.
+        dilation_rate: the spacing between the sampled voxels of a patch (an int or a triple).
+        padding: ``"valid"`` (only patches that fit) or ``"same"`` (zero padding so that there
+            are ``ceil(length / stride)`` patches per axis); case-insensitive.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        ``(batch, *grid, d * h * w * channels)`` for channels last, flattened in
+        ``(depth, row, column, channel)`` order (no batch axis for a single volume).
+
+    Raises:
+        ValueError: for an invalid ``padding`` or ``data_format``, a rank other than 4 or 5, or a
+            patch larger than the (padded) volume.
+    """
     return _on_numpy(extract_patches_3d_decomposition)(volumes, size, strides, dilation_rate, padding, data_format)
 
 
@@ -302,7 +403,27 @@ def reconstruct_patches_decomposition(patches, size, output_size, strides=None, 
 def reconstruct_patches(patches, size, output_size, strides=None, padding="valid", data_format=None):
     """Reassembles images (``size`` of 2 entries) or volumes (3 entries) from the non-overlapping
     patches :func:`extract_patches` produced (``strides == size``); with ``padding="same"`` the
-    extraction's padding is cropped off to ``output_size``."""
+    extraction's padding is cropped off to ``output_size``.
+
+    Arguments:
+        patches: ``(batch, *grid, prod(size) * channels)`` as :func:`extract_patches` returns
+            them (channels first: the patch axis first; no batch axis for one image).
+        size: the patch size used for extraction, an int or 2 / 3 entries.
+        output_size: the spatial size of the image to rebuild (2 or 3 ints, as ``size``).
+        strides: ``None`` or equal to ``size`` (overlapping patches cannot be reassembled).
+        padding: the ``padding`` used for extraction: ``"valid"`` needs
+            ``output_size == grid * size``; ``"same"`` crops the centred excess.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        The images ``(batch, *output_size, channels)`` (channels first as ``data_format`` says).
+
+    Raises:
+        ValueError: for overlapping ``strides``, an ``output_size`` inconsistent with the grid,
+            a patch axis not divisible by ``prod(size)``, or a wrong rank.
+    """
     return _on_numpy(reconstruct_patches_decomposition)(patches, size, output_size, strides, padding, data_format)
 
 
@@ -357,7 +478,20 @@ def depth_to_space_decomposition(x, block_size, data_format="channels_last"):
 def depth_to_space(x, block_size, data_format="channels_last"):
     """Moves ``block_size x block_size`` groups of channels into space (pixel shuffle). Channels
     last reads each group as ``(row, column, channel)`` (TensorFlow's order); channels first as
-    ``(channel, row, column)`` (PyTorch's ``pixel_shuffle``)."""
+    ``(channel, row, column)`` (PyTorch's ``pixel_shuffle``).
+
+    Arguments:
+        x: a batch of images (rank 4); the channel count must be divisible by ``block_size**2``.
+        block_size: the upscaling factor, an int >= 2.
+        data_format: ``"channels_last"`` (``(N, H, W, C)``) or ``"channels_first"``
+            (``(N, C, H, W)``); ``None`` means ``dlx.config.image_data_format()``.
+
+    Returns:
+        ``(N, H * block_size, W * block_size, C / block_size**2)`` (channels first likewise).
+
+    Raises:
+        ValueError: when ``x`` is not rank 4, ``block_size < 2``, or the channels do not divide.
+    """
     return _on_numpy(depth_to_space_decomposition)(x, block_size, data_format)
 
 
@@ -387,7 +521,21 @@ def space_to_depth_decomposition(x, block_size, data_format="channels_last"):
 
 
 def space_to_depth(x, block_size, data_format="channels_last"):
-    """The inverse of :func:`depth_to_space` (pixel unshuffle)."""
+    """The inverse of :func:`depth_to_space` (pixel unshuffle).
+
+    Arguments:
+        x: a batch of images (rank 4); its height and width must be divisible by ``block_size``.
+        block_size: the downscaling factor, an int >= 2.
+        data_format: ``"channels_last"`` (``(N, H, W, C)``) or ``"channels_first"``
+            (``(N, C, H, W)``); ``None`` means ``dlx.config.image_data_format()``.
+
+    Returns:
+        ``(N, H / block_size, W / block_size, C * block_size**2)`` (channels first likewise).
+
+    Raises:
+        ValueError: when ``x`` is not rank 4, ``block_size < 2``, or the height or width does not
+            divide.
+    """
     return _on_numpy(space_to_depth_decomposition)(x, block_size, data_format)
 
 
@@ -427,7 +575,22 @@ def unfold_decomposition(x, kernel_size, dilation=1, padding=0, stride=1):
 
 def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
     """Sliding blocks of an ``(N, C, H, W)`` image (im2col): ``(N, C * kh * kw, L)``, each
-    column one block in ``(channel, row, column)`` order (PyTorch's ``unfold``)."""
+    column one block in ``(channel, row, column)`` order (PyTorch's ``unfold``).
+
+    Arguments:
+        x: a channels-first batch ``(N, C, H, W)``.
+        kernel_size: the block size, an int or ``(kh, kw)``.
+        dilation: the spacing between the sampled pixels of a block, an int or a pair.
+        padding: zeros added on both sides of each spatial axis, an int or a pair (a width, not a
+            mode string).
+        stride: the step between blocks, an int or a pair.
+
+    Returns:
+        ``(N, C * kh * kw, L)`` with ``L`` the number of block positions, rows first.
+
+    Raises:
+        ValueError: when ``x`` is not rank 4 or the block does not fit the padded image.
+    """
     return _on_numpy(unfold_decomposition)(x, kernel_size, dilation, padding, stride)
 
 
@@ -474,7 +637,24 @@ def fold_decomposition(x, output_size, kernel_size, dilation=1, padding=0, strid
 
 def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
     """Sums sliding blocks ``(N, C * kh * kw, L)`` back into an ``(N, C, *output_size)`` image
-    (col2im, the adjoint of :func:`unfold`; overlapping entries add)."""
+    (col2im, the adjoint of :func:`unfold`; overlapping entries add).
+
+    Arguments:
+        x: blocks ``(N, C * kh * kw, L)`` as :func:`unfold` lays them out.
+        output_size: the image's ``(H, W)`` (an int for both).
+        kernel_size: the block size, an int or ``(kh, kw)``.
+        dilation: the spacing between a block's pixels, an int or a pair.
+        padding: the zero padding :func:`unfold` added on each side (cropped off here), an int or a
+            pair.
+        stride: the step between blocks, an int or a pair.
+
+    Returns:
+        The image ``(N, C, H, W)``.
+
+    Raises:
+        ValueError: when ``x`` is not rank 3, its second axis does not divide by ``kh * kw``, or
+            ``L`` does not match the number of block positions.
+    """
     return _on_numpy(fold_decomposition)(x, output_size, kernel_size, dilation, padding, stride)
 
 

@@ -209,7 +209,29 @@ def map_coordinates_decomposition(inputs, coordinates, order, fill_mode="constan
 
 def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value=0):
     """``inputs`` interpolated at ``coordinates`` (shape ``(inputs.ndim, *out_shape)``) with
-    ``order`` 0 (nearest) or 1 (linear); see the module docstring for ``fill_mode``."""
+    ``order`` 0 (nearest) or 1 (linear); see the module docstring for ``fill_mode``.
+
+    Arguments:
+        inputs: the array to sample, of any rank ``N``.
+        coordinates: ``(N, *out_shape)``: for each output position, its (fractional) index along
+            each of ``inputs``' axes; integer coordinates are converted to ``floatx()``.
+        order: ``0`` (nearest, rounding half away from zero) or ``1`` (multilinear, from the
+            ``2**N`` surrounding entries).
+        fill_mode: how coordinates outside the input are read: ``"constant"`` (every
+            out-of-range tap reads ``fill_value``), ``"nearest"`` (the closest edge pixel:
+            ``a a | a b c d | d d``), ``"wrap"`` (periodic: ``c d | a b c d | a b``), ``"mirror"``
+            (reflected about the edge pixels' centres: ``c b | a b c d | c b``) or ``"reflect"``
+            (reflected about the edges, repeating the edge pixel: ``b a | a b c d | d c``).
+        fill_value: the value read outside the input with ``fill_mode="constant"``.
+
+    Returns:
+        A tensor of shape ``out_shape`` in ``inputs``' dtype (integers are interpolated in float
+        and rounded half away from zero).
+
+    Raises:
+        ValueError: for an ``order`` other than 0 / 1, an unknown ``fill_mode``, or
+            ``coordinates`` whose first axis is not ``inputs.ndim``.
+    """
     return _on_numpy(map_coordinates_decomposition)(inputs, coordinates, order, fill_mode, fill_value)
 
 
@@ -307,7 +329,32 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
     output pixel ``(x, y)`` reads the input at ``(a0 x + a1 y + a2, b0 x + b1 y + b2)``.
 
     ``c0`` / ``c1`` are taken as Keras 3's JAX, PyTorch and NumPy backends take them (added times
-    the channel index, no projective division); leave them 0 for portable results."""
+    the channel index, no projective division); leave them 0 for portable results.
+
+    Arguments:
+        images: one image (rank 3) or a batch (rank 4), laid out as ``data_format`` says.
+        transform: ``(8,)`` for every image or ``(batch, 8)``, one per image; it maps output
+            coordinates to input coordinates (the inverse of the visible motion).
+        interpolation: ``"bilinear"`` (weighted mean of the 4 nearest pixels) or
+            ``"nearest"`` (the nearest pixel, coordinates rounded half away from zero).
+        fill_mode: how coordinates outside the input are read: ``"constant"`` (every
+            out-of-range tap reads ``fill_value``), ``"nearest"`` (the closest edge pixel:
+            ``a a | a b c d | d d``), ``"wrap"`` (periodic: ``c d | a b c d | a b``), ``"mirror"``
+            (reflected about the edge pixels' centres: ``c b | a b c d | c b``) or ``"reflect"``
+            (reflected about the edges, repeating the edge pixel: ``b a | a b c d | d c``).
+        fill_value: the value read outside the input with ``fill_mode="constant"``.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        The transformed images, ``images``' shape and dtype.
+
+    Raises:
+        ValueError: for an unknown ``interpolation`` or ``fill_mode``, a ``transform`` that is
+            not ``(8,)`` / ``(batch, 8)`` (or whose batch differs from the images'), an ``images``
+            rank other than 3 or 4, or an invalid ``data_format``.
+    """
     return _on_numpy(affine_transform_decomposition)(images, transform, interpolation, fill_mode, fill_value,
                                                      data_format)
 
@@ -409,7 +456,29 @@ def perspective_transform(images, start_points, end_points, interpolation="bilin
                           data_format=None):
     """Warps images so that ``start_points`` (4 ``(x, y)`` corners) move to ``end_points``: output
     pixel ``p`` reads the input at ``H p``, ``H`` the homography sending ``end_points`` to
-    ``start_points``; outside the input reads ``fill_value``."""
+    ``start_points``; outside the input reads ``fill_value``.
+
+    Arguments:
+        images: one image (rank 3) or a batch (rank 4), laid out as ``data_format`` says.
+        start_points: ``(4, 2)`` for every image or ``(batch, 4, 2)``: four ``(x, y)`` points in
+            the input, no three on a line.
+        end_points: where those points land in the output (matched to ``start_points`` in
+            order), the same shape as ``start_points``.
+        interpolation: ``"bilinear"`` (weighted mean of the 4 nearest pixels) or
+            ``"nearest"`` (the nearest pixel, coordinates rounded half away from zero).
+        fill_value: the value read where the mapped coordinate falls outside the input.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        The warped images, ``images``' shape and dtype.
+
+    Raises:
+        ValueError: for an unknown ``interpolation``, point sets of another shape (or of
+            different shapes, or a batch that differs from the images'), an ``images`` rank other
+            than 3 or 4, or an invalid ``data_format``.
+    """
     return _on_numpy(perspective_transform_decomposition)(images, start_points, end_points, interpolation,
                                                           fill_value, data_format)
 
@@ -473,7 +542,33 @@ def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear", f
     """Elastic distortion: every pixel moves by ``alpha`` times Gaussian noise (standard deviation
     ``sigma``) blurred with a ``sigma`` Gaussian of size ``int(6 sigma) | 1``, independently in x
     and y. ``seed`` is an int, a seed tensor or a ``dlx.random.SeedGenerator``; the portable
-    generator gives every backend the same displacement."""
+    generator gives every backend the same displacement.
+
+    Arguments:
+        images: one image (rank 3) or a batch (rank 4), laid out as ``data_format`` says.
+        alpha: the scale of the displacement field (in pixels per unit of smoothed noise).
+        sigma: the standard deviation of the noise and of the smoothing Gaussian; must be > 0.
+        interpolation: ``"bilinear"`` (weighted mean of the 4 nearest pixels) or
+            ``"nearest"`` (the nearest pixel, coordinates rounded half away from zero).
+        fill_mode: how coordinates outside the input are read: ``"constant"`` (every
+            out-of-range tap reads ``fill_value``), ``"nearest"`` (the closest edge pixel:
+            ``a a | a b c d | d d``), ``"wrap"`` (periodic: ``c d | a b c d | a b``), ``"mirror"``
+            (reflected about the edge pixels' centres: ``c b | a b c d | c b``) or ``"reflect"``
+            (reflected about the edges, repeating the edge pixel: ``b a | a b c d | d c``).
+        fill_value: the value read outside the input with ``fill_mode="constant"``.
+        seed: an int, a seed tensor or a ``dlx.random.SeedGenerator`` (advanced on each call);
+            ``None`` draws a fresh seed from the global generator.
+        data_format: ``"channels_last"`` (``(..., height, width, channels)``) or
+            ``"channels_first"`` (``(..., channels, height, width)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        The distorted images, ``images``' shape and dtype (one independent field per image).
+
+    Raises:
+        ValueError: for an unknown ``interpolation`` or ``fill_mode``, ``sigma <= 0``, an
+            ``images`` rank other than 3 or 4, or an invalid ``data_format``.
+    """
     return _on_numpy(elastic_transform_decomposition)(images, alpha, sigma, interpolation, fill_mode, fill_value,
                                                       seed, data_format)
 

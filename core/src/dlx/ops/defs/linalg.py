@@ -59,7 +59,17 @@ def _matmul_grad(g, out, x1, x2):
 
 @op(G, T.Kc(_mm_len), _mm_cases(), grad=_matmul_grad)
 def matmul(x1, x2):
-    """Matrix product with NumPy's broadcasting and 1-D promotion rules."""
+    """Matrix product with NumPy's broadcasting and 1-D promotion rules.
+
+    Arguments:
+        x1: the left operand; a 1-D ``x1`` is treated as a row vector (the added axis is dropped).
+        x2: the right operand; a 1-D ``x2`` is treated as a column vector. Leading (batch) axes
+            broadcast.
+
+    Returns:
+        The product in the two inputs' promoted dtype: ``(..., n, p)`` for ``(..., n, k)`` and
+        ``(..., k, p)``.
+    """
     a, b = promote(x1, x2)
     return np.matmul(a, b).astype(a.dtype, copy=False)  # NumPy widens bfloat16 products
 
@@ -122,7 +132,21 @@ def _ein_case(subs, *shapes, grad=True, fn=None):
 def einsum(subscripts, *operands, **kwargs):
     """Einstein summation (explicit ``->`` output recommended). The one keyword argument is
     ``optimize`` (the contraction-order strategy: False, True, "greedy" or "optimal"; it changes
-    speed, not the result); any other raises."""
+    speed, not the result); any other raises.
+
+    Arguments:
+        subscripts: the NumPy-style equation, e.g. ``"bij,bjk->bik"``; ``...`` stands for
+            broadcast axes.
+        *operands: the tensors, one per comma-separated term of ``subscripts``.
+        optimize: (keyword) the contraction-order strategy, as above.
+
+    Returns:
+        The contraction, in the operands' promoted dtype.
+
+    Raises:
+        TypeError: for a keyword other than ``optimize``.
+        ValueError: for an ``optimize`` value other than the four above.
+    """
     check_einsum_kwargs(kwargs)
     arrs = promote(*operands)
     return np.asarray(np.einsum(subscripts, *arrs, optimize=True)).astype(arrs[0].dtype)
@@ -172,7 +196,18 @@ def _td_grad(g, out, x1, x2, axes=2):
     Case("axes0", lambda r, dt: ((r.standard_normal((3,)).astype(dt), r.standard_normal((2,)).astype(dt)), {"axes": 0})),
 ], grad=_td_grad, tensors=("x1", "x2"))
 def tensordot(x1, x2, axes=2):
-    """Tensor contraction over ``axes`` (an int, or a pair of axis lists)."""
+    """Tensor contraction over ``axes`` (an int, or a pair of axis lists).
+
+    Arguments:
+        x1: the first tensor.
+        x2: the second tensor.
+        axes: an int ``n`` contracts the last ``n`` axes of ``x1`` with the first ``n`` of ``x2``;
+            a pair ``(axes_1, axes_2)`` (ints or equal-length sequences) names the axes to contract
+            pairwise.
+
+    Returns:
+        The free axes of ``x1`` followed by those of ``x2``, in the promoted dtype.
+    """
     a, b = promote(x1, x2)
     return np.tensordot(a, b, axes)
 
@@ -181,7 +216,15 @@ def tensordot(x1, x2, axes=2):
     grad=lambda g, out, x1, x2: (K.reshape(K.matmul(g, K.ravel(x2)), tensors.shape(x1)),
                                  K.reshape(K.matmul(K.ravel(x1), g), tensors.shape(x2))))
 def outer(x1, x2):
-    """Outer product of the flattened inputs."""
+    """Outer product of the flattened inputs.
+
+    Arguments:
+        x1: the first tensor (flattened to length ``m``).
+        x2: the second tensor (flattened to length ``n``).
+
+    Returns:
+        An ``(m, n)`` tensor with ``out[i, j] = x1[i] * x2[j]``.
+    """
     a, b = promote(x1, x2)
     return np.outer(a, b)
 
@@ -208,7 +251,22 @@ def _norm_grad(g, out, x, ord=None, axis=None, keepdims=False):
     Case("keepdims", lambda r, dt: ((r.standard_normal((6, 40)).astype(dt),), {"axis": -1, "keepdims": True})),
 ], grad=_norm_grad, tensors=("x",))
 def norm(x, ord=None, axis=None, keepdims=False):
-    """Euclidean (2-) norm over ``axis`` (all axes if None). Only ``ord=None`` / ``2`` for vectors."""
+    """Euclidean (2-) norm over ``axis`` (all axes if None). Only ``ord=None`` / ``2`` for vectors.
+
+    Arguments:
+        x: the input tensor; non-float inputs are computed in ``float32``.
+        ord: the norm: ``None``, ``2``, ``"fro"`` or ``"euclidean"`` all give the square root of the
+            sum of squares over ``axis`` (for two axes that is the Frobenius norm); any other value
+            raises.
+        axis: an int or a tuple of ints; ``None`` reduces all axes.
+        keepdims: keep the reduced axes with length 1.
+
+    Returns:
+        A float tensor of the norms (scalar when ``axis`` is ``None`` and ``keepdims`` is false).
+
+    Raises:
+        ValueError: for an ``ord`` other than the four above.
+    """
     if ord not in (None, 2, "fro", "euclidean"):
         raise ValueError(f"norm: ord={ord!r}; only the 2-norm (ord=None) is supported")
     x = np.asarray(x)
@@ -292,7 +350,20 @@ def dense_decomposition(x, kernel, bias=None):
 def dense(x, kernel, bias=None):
     """``matmul(x, kernel) + bias`` for ``x`` of shape ``(..., n)``, a ``(n, units)`` kernel and a
     ``(units,)`` bias (or ``None``): the Dense layer's contraction, one fused kernel (GEMM with the
-    bias in its accumulator) on backends that have one, ``matmul`` then ``add`` elsewhere."""
+    bias in its accumulator) on backends that have one, ``matmul`` then ``add`` elsewhere.
+
+    Arguments:
+        x: the input, ``(..., n)``.
+        kernel: a 2-D ``(n, units)`` weight matrix.
+        bias: a ``(units,)`` vector added to every row, or ``None``.
+
+    Returns:
+        A ``(..., units)`` tensor in the promoted dtype.
+
+    Raises:
+        ValueError: when ``kernel`` is not 2-D, ``x``'s last axis does not match ``kernel``'s first,
+            or ``bias`` is not ``(units,)``.
+    """
     if bias is None:
         a, b = promote(x, kernel)
         return np.matmul(a, b).astype(a.dtype, copy=False)
@@ -330,7 +401,16 @@ def _dot_grad(g, out, x1, x2):
 ], grad=_dot_grad)
 def dot(x1, x2):
     """NumPy's ``dot``: the product of scalars, the inner product of vectors, else a sum over the
-    last axis of ``x1`` and the second-to-last of ``x2`` (the only axis of a vector)."""
+    last axis of ``x1`` and the second-to-last of ``x2`` (the only axis of a vector).
+
+    Arguments:
+        x1: the first tensor.
+        x2: the second tensor.
+
+    Returns:
+        The product in the promoted dtype, shape ``x1.shape[:-1] + x2.shape[:-2] + x2.shape[-1:]``
+        for N-D inputs.
+    """
     a, b = promote(x1, x2)
     return np.asarray(np.dot(a, b)).astype(a.dtype, copy=False)
 
@@ -348,7 +428,15 @@ def _inner_grad(g, out, x1, x2):
     Case("int", _vec_pair((3, 4), (2, 4), dt_int=True), dtypes=("int32",), grad=False),
 ], grad=_inner_grad)
 def inner(x1, x2):
-    """Inner product over the last axes of ``x1`` and ``x2`` (a product when one is a scalar)."""
+    """Inner product over the last axes of ``x1`` and ``x2`` (a product when one is a scalar).
+
+    Arguments:
+        x1: the first tensor.
+        x2: the second tensor; its last axis must match ``x1``'s.
+
+    Returns:
+        A tensor of shape ``x1.shape[:-1] + x2.shape[:-1]`` in the promoted dtype.
+    """
     a, b = promote(x1, x2)
     return np.asarray(np.inner(a, b)).astype(a.dtype, copy=False)
 
@@ -364,7 +452,15 @@ def _vdot_len(args, kwargs):
 ], grad=lambda g, out, x1, x2: (K.reshape(K.multiply(g, K.ravel(x2)), tensors.shape(x1)),
                                 K.reshape(K.multiply(g, K.ravel(x1)), tensors.shape(x2))))
 def vdot(x1, x2):
-    """The dot product of the flattened inputs (same size)."""
+    """The dot product of the flattened inputs (same size).
+
+    Arguments:
+        x1: the first tensor.
+        x2: the second tensor, with as many elements as ``x1``.
+
+    Returns:
+        A scalar tensor in the promoted dtype.
+    """
     a, b = promote(x1, x2)
     return np.asarray(np.vdot(a, b)).astype(a.dtype, copy=False)
 
@@ -392,7 +488,15 @@ def _kron_grad(g, out, x1, x2):
     Case("int", _vec_pair((2, 2), (2, 3), dt_int=True), dtypes=("int32",), grad=False),
 ], grad=_kron_grad)
 def kron(x1, x2):
-    """Kronecker product: blocks ``x1[i] * x2`` (ranks padded with leading 1s to match)."""
+    """Kronecker product: blocks ``x1[i] * x2`` (ranks padded with leading 1s to match).
+
+    Arguments:
+        x1: the first tensor (selects the blocks).
+        x2: the second tensor (the block pattern).
+
+    Returns:
+        A tensor whose size along each axis is the product of the inputs' sizes there.
+    """
     a, b = promote(x1, x2)
     return np.kron(a, b).astype(a.dtype, copy=False)
 
@@ -462,7 +566,23 @@ def _cross_grad(g, out, x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
 ], grad=_cross_grad, tensors=("x1", "x2"), decomposition=cross_decomposition)
 def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
     """Cross product of 2- or 3-vectors along ``axisa`` of ``x1`` and ``axisb`` of ``x2``, placed
-    along ``axisc`` of the result (``axis`` sets all three); two 2-vectors give the z component."""
+    along ``axisc`` of the result (``axis`` sets all three); two 2-vectors give the z component.
+
+    Arguments:
+        x1: the first vectors (length 2 or 3 along ``axisa``).
+        x2: the second vectors (length 2 or 3 along ``axisb``); the other axes broadcast.
+        axisa: the vector axis of ``x1``.
+        axisb: the vector axis of ``x2``.
+        axisc: the axis of the result that holds the 3-vectors (ignored when both inputs are
+            2-vectors: the result has no vector axis then).
+        axis: when not ``None``, used for ``axisa``, ``axisb`` and ``axisc``.
+
+    Returns:
+        The cross products in the promoted dtype.
+
+    Raises:
+        ValueError: when a vector length is not 2 or 3.
+    """
     a, b = promote(x1, x2)
     axa, axb, axc = _cross_axes(axisa, axisb, axisc, axis)
     a, b = np.moveaxis(a, axa, -1), np.moveaxis(b, axb, -1)
@@ -508,7 +628,19 @@ def _diag_grad(g, out, x, k=0):
 ], grad=_diag_grad, tensors=("x",), validate=_diag_check)
 def diag(x, k=0):
     """The ``k``-th diagonal of a 2-D ``x``, or a square 2-D array with the 1-D ``x`` on its
-    ``k``-th diagonal."""
+    ``k``-th diagonal.
+
+    Arguments:
+        x: a 1-D or 2-D tensor.
+        k: the diagonal: 0 the main one, positive above it, negative below.
+
+    Returns:
+        For 2-D ``x`` a 1-D tensor; for 1-D ``x`` of length ``n`` an
+        ``(n + |k|, n + |k|)`` tensor, zero off that diagonal.
+
+    Raises:
+        ValueError: when ``x`` is not 1-D or 2-D.
+    """
     x = np.asarray(x)
     if x.ndim not in (1, 2):
         raise ValueError(f"diag: x of rank {x.ndim}; expected a 1-D or 2-D array")
@@ -521,7 +653,15 @@ def diag(x, k=0):
     Case("int", lambda r, dt: ((r.integers(-9, 9, 4).astype(np.int32),), {"k": -1}), dtypes=("int32",), grad=False),
 ], grad=lambda g, out, x, k=0: (K.reshape(K.diag(g, k), tensors.shape(x)),), tensors=("x",))
 def diagflat(x, k=0):
-    """A square 2-D array with the flattened ``x`` on its ``k``-th diagonal."""
+    """A square 2-D array with the flattened ``x`` on its ``k``-th diagonal.
+
+    Arguments:
+        x: a tensor of any rank (flattened to length ``n``).
+        k: the diagonal: 0 the main one, positive above it, negative below.
+
+    Returns:
+        An ``(n + |k|, n + |k|)`` tensor of ``x``'s dtype.
+    """
     return np.diagflat(np.asarray(x), k)
 
 
@@ -542,7 +682,20 @@ def _diagonal_grad(g, out, x, offset=0, axis1=0, axis2=1):
     Case("int", lambda r, dt: ((r.integers(-9, 9, (3, 3)).astype(np.int32),), {}), dtypes=("int32",), grad=False),
 ], grad=_diagonal_grad, tensors=("x",))
 def diagonal(x, offset=0, axis1=0, axis2=1):
-    """The ``offset`` diagonal of the planes ``axis1`` x ``axis2``, as the last axis of the result."""
+    """The ``offset`` diagonal of the planes ``axis1`` x ``axis2``, as the last axis of the result.
+
+    Arguments:
+        x: a tensor of rank >= 2.
+        offset: the diagonal: 0 the main one, positive above it, negative below.
+        axis1: the axis of the planes' rows.
+        axis2: the axis of the planes' columns.
+
+    Returns:
+        ``x``'s other axes followed by one axis holding the diagonal.
+
+    Raises:
+        ValueError: when ``x`` has fewer than 2 dimensions.
+    """
     x = np.asarray(x)
     if x.ndim < 2:
         raise ValueError(f"diagonal: x of rank {x.ndim}; expected at least 2 dimensions")
@@ -576,7 +729,17 @@ def _trace_grad(g, out, x, offset=0, axis1=0, axis2=1):
 ], grad=_trace_grad, tensors=("x",))
 def trace(x, offset=0, axis1=0, axis2=1):
     """Sum of the ``offset`` diagonal of the planes ``axis1`` x ``axis2``. bool / int8 / int16
-    sum in int32, uint8 / uint16 in uint32."""
+    sum in int32, uint8 / uint16 in uint32.
+
+    Arguments:
+        x: a tensor of rank >= 2.
+        offset: the diagonal: 0 the main one, positive above it, negative below.
+        axis1: the axis of the planes' rows.
+        axis2: the axis of the planes' columns.
+
+    Returns:
+        ``x``'s other axes (a scalar for 2-D ``x``).
+    """
     x = np.asarray(x)
     dt = _TRACE_DTYPE.get(dtypes.standardize(x.dtype), x.dtype)
     return np.asarray(np.trace(x, offset, axis1, axis2)).astype(dt)
@@ -589,7 +752,17 @@ def trace(x, offset=0, axis1=0, axis2=1):
 ], tensors=())
 def tri(N, M=None, k=0, dtype=None):
     """``(N, M)`` array with ones at and below the ``k``-th diagonal, zeros above (default dtype
-    ``floatx()``)."""
+    ``floatx()``).
+
+    Arguments:
+        N: the number of rows.
+        M: the number of columns; ``None`` means ``N``.
+        k: the diagonal the ones reach: 0 the main one, positive above it, negative below.
+        dtype: the output dtype; ``None`` means ``floatx()``.
+
+    Returns:
+        An ``(N, M)`` tensor.
+    """
     return np.tri(N, M, k, dtype=nd(dtype or dtypes.floatx()))
 
 
@@ -612,7 +785,19 @@ def _vander_grad(g, out, x, N=None, increasing=False):
 ], grad=_vander_grad, tensors=("x",))
 def vander(x, N=None, increasing=False):
     """The Vandermonde matrix of the 1-D ``x``: columns ``x**(N-1), ..., x, 1`` (reversed when
-    ``increasing``); ``N`` defaults to ``len(x)``."""
+    ``increasing``); ``N`` defaults to ``len(x)``.
+
+    Arguments:
+        x: a 1-D tensor of length ``n``.
+        N: the number of columns; ``None`` means ``n``.
+        increasing: ``True`` orders the powers ``1, x, ..., x**(N-1)``.
+
+    Returns:
+        An ``(n, N)`` tensor of ``x``'s dtype.
+
+    Raises:
+        ValueError: when ``x`` is not 1-D.
+    """
     x = np.asarray(x)
     if x.ndim != 1:
         raise ValueError(f"vander: x of rank {x.ndim}; expected a 1-D array")
@@ -643,7 +828,18 @@ def _cdist_grad(g, out, x, y):
 ], grad=_cdist_grad, validate=_cdist_check)
 def cdist(x, y):
     """Euclidean distances between the rows of ``x`` (``(..., m, d)``) and of ``y``
-    (``(..., n, d)``): ``(..., m, n)``."""
+    (``(..., n, d)``): ``(..., m, n)``.
+
+    Arguments:
+        x: points ``(..., m, d)``.
+        y: points ``(..., n, d)``; leading axes broadcast against ``x``'s.
+
+    Returns:
+        A float ``(..., m, n)`` tensor with ``out[..., i, j] = |x[..., i, :] - y[..., j, :]|``.
+
+    Raises:
+        ValueError: when an input has rank < 2 or the last dimensions differ.
+    """
     a, b = float_promote(x, y)
     diff = a[..., :, None, :] - b[..., None, :, :]
     return np.sqrt(np.sum(diff * diff, axis=-1)).astype(a.dtype, copy=False)

@@ -35,6 +35,17 @@ G = "nn"
 _erfc = vectorize(math.erfc)
 
 
+# the sections of the one-argument activations whose summary does not give its own
+_ACT_SECTIONS = """
+
+Arguments:
+    x: the input tensor; integer and bool inputs are computed in ``dlx.config.floatx()``.
+
+Returns:
+    A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+"""
+
+
 def _act(name, fn, tol, grad, doc, domain="real", **kw):
     sig_extra = kw.pop("params", None)
 
@@ -44,7 +55,7 @@ def _act(name, fn, tol, grad, doc, domain="real", **kw):
                 return fn(as_float(x))
     else:
         ref = sig_extra
-    ref.__doc__ = doc
+    ref.__doc__ = doc if "Arguments:" in doc else doc + _ACT_SECTIONS
     cases = kw.pop("cases", None) or unary_cases(domain)
     op(G, tol, cases, grad=grad, name=name, **kw)(ref)
 
@@ -70,7 +81,9 @@ def _relu_ref(x):
 
 
 _act("relu", None, T.E0, lambda g, out, x: (K.where(K.greater(x, 0), g, K.zeros_like(g)),),
-     "max(x, 0); integers keep their dtype and bools become int32 (as Keras).", params=_relu_ref,
+     "max(x, 0); integers keep their dtype and bools become int32 (as Keras).\n\n"
+     "Arguments:\n    x: the input tensor (float, integer or bool).\n\n"
+     "Returns:\n    A tensor of ``x``'s shape and dtype (``int32`` for bool input).\n", params=_relu_ref,
      cases=[*unary_cases("real"), Case("int", lambda r, dt: ((r.integers(-20, 20, (5, 7)).astype(dt),), {}),
                                        dtypes=("int8", "int32", "uint8"), grad=False), bool_case()])
 _act("relu6", lambda x: np.clip(x, 0, 6).astype(x.dtype), T.E0,
@@ -95,7 +108,15 @@ _act("mish", lambda x: (x * np.tanh(_softplus_np(x))).astype(x.dtype), T.T8,
 
 @op(G, T.T8, unary_cases(), grad=lambda g, out, x, alpha=1.0: (K.where(K.greater(x, 0), g, g * (out + alpha)),))
 def elu(x, alpha=1.0):
-    """x if x > 0 else alpha * (exp(x) - 1)."""
+    """x if x > 0 else alpha * (exp(x) - 1).
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        alpha: the scale of the negative branch (its limit as ``x -> -inf`` is ``-alpha``).
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     x = as_float(x)
     with np.errstate(all="ignore"):
         return np.where(x > 0, x, alpha * np.expm1(x)).astype(x.dtype)
@@ -106,7 +127,17 @@ _SELU_A, _SELU_S = 1.6732632423543772848170429916717, 1.050700987355480493419334
 
 @op(G, T.T8, unary_cases(), grad=lambda g, out, x: (K.where(K.greater(x, 0), g * _SELU_S, g * (out + _SELU_S * _SELU_A)),))
 def selu(x):
-    """Scaled ELU with the self-normalizing constants."""
+    """Scaled ELU with the self-normalizing constants.
+
+    ``scale * (x if x > 0 else alpha * (exp(x) - 1))`` with ``alpha ~ 1.6733`` and
+    ``scale ~ 1.0507``.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     x = as_float(x)
     with np.errstate(all="ignore"):
         return (_SELU_S * np.where(x > 0, x, _SELU_A * np.expm1(x))).astype(x.dtype)
@@ -114,7 +145,15 @@ def selu(x):
 
 @op(G, T.T8, unary_cases(), grad=lambda g, out, x, alpha=1.0: (K.where(K.greater(x, 0), g, g * K.exp(x / alpha)),))
 def celu(x, alpha=1.0):
-    """max(x, 0) + min(0, alpha * (exp(x / alpha) - 1))."""
+    """max(x, 0) + min(0, alpha * (exp(x / alpha) - 1)).
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        alpha: the scale of the negative branch (continuously differentiable for any ``alpha > 0``).
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     x = as_float(x)
     with np.errstate(all="ignore"):
         return (np.maximum(x, 0) + np.minimum(0, alpha * np.expm1(x / alpha))).astype(x.dtype)
@@ -122,7 +161,15 @@ def celu(x, alpha=1.0):
 
 @op(G, T.E1, unary_cases(), grad=lambda g, out, x, negative_slope=0.2: (K.where(K.greater(x, 0), g, g * negative_slope),))
 def leaky_relu(x, negative_slope=0.2):
-    """x if x > 0 else negative_slope * x."""
+    """x if x > 0 else negative_slope * x.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        negative_slope: the slope for ``x <= 0``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     x = as_float(x)
     return np.where(x > 0, x, x * x.dtype.type(negative_slope)).astype(x.dtype)
 
@@ -146,7 +193,16 @@ def _gelu_grad(g, out, x, approximate=True):
     Case("erf_form_tails", lambda r, dt: ((np.concatenate([-(10.0 ** r.uniform(-3, 1.5, 512)), 10.0 ** r.uniform(-3, 1.5, 512)]).astype(dt),), {"approximate": False}), grad=False),
 ], grad=_gelu_grad)
 def gelu(x, approximate=True):
-    """Gaussian error linear unit: ``x * Phi(x)`` (``approximate=True``: the tanh form)."""
+    """Gaussian error linear unit: ``x * Phi(x)`` (``approximate=True``: the tanh form).
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        approximate: ``True`` uses ``0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x**3)))``;
+            ``False`` the exact form with the Gaussian CDF ``Phi`` (through ``erfc``).
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     x = as_float(x)
     with np.errstate(all="ignore"):
         if approximate:
@@ -180,7 +236,15 @@ def _softmax_len(args, kwargs):
 @op(G, T.Kr(_softmax_scale, _softmax_len), _sm_cases(),
     grad=lambda g, out, x, axis=-1: (out * (g - K.sum(g * out, axis=axis, keepdims=True)),))
 def softmax(x, axis=-1):
-    """``exp(x - max) / sum(exp(x - max))`` along ``axis``."""
+    """``exp(x - max) / sum(exp(x - max))`` along ``axis``.
+
+    Arguments:
+        x: the input tensor (logits); integer and bool inputs are computed in ``floatx()``.
+        axis: the axis (an int) the probabilities sum to 1 along; default the last.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     x = as_float(x)
     with np.errstate(all="ignore"):
         m = np.max(x, axis=axis, keepdims=True)
@@ -200,7 +264,15 @@ def _log_softmax_scale(ctx):
 @op(G, T.Kr(_log_softmax_scale, _softmax_len), _sm_cases(),
     grad=lambda g, out, x, axis=-1: (g - K.exp(out) * K.sum(g, axis=axis, keepdims=True),))
 def log_softmax(x, axis=-1):
-    """``x - logsumexp(x)`` along ``axis``."""
+    """``x - logsumexp(x)`` along ``axis``.
+
+    Arguments:
+        x: the input tensor (logits); integer and bool inputs are computed in ``floatx()``.
+        axis: the axis (an int) the log-probabilities are normalized along; default the last.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     x = as_float(x)
     with np.errstate(all="ignore"):
         m = np.max(x, axis=axis, keepdims=True)
@@ -240,7 +312,30 @@ _CONV_CASES = [
 
 def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
     """N-D convolution (cross-correlation). ``kernel`` is ``(*window, in_channels / groups,
-    out_channels)``; groups are implied by the input's channels."""
+    out_channels)``; groups are implied by the input's channels.
+
+    Arguments:
+        inputs: a rank ``N + 2`` tensor, laid out as ``data_format`` says (``N`` spatial dims).
+        kernel: a tensor of shape ``(*window, in_channels / groups, out_channels)``; the number of
+            groups is ``in_channels // kernel.shape[-2]`` and must divide ``out_channels``.
+        strides: the step of the window along each spatial dim: an int for all, or a tuple of ``N``.
+        padding: ``"valid"`` (no padding: only windows that fit) or ``"same"`` (zero padding, split
+            as evenly as possible with the extra on the right, so that the output length is
+            ``ceil(length / stride)``); case-insensitive.
+        data_format: ``"channels_last"`` (inputs are ``(batch, *spatial, channels)``) or
+            ``"channels_first"`` (``(batch, channels, *spatial)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+        dilation_rate: the spacing between kernel taps along each spatial dim: an int or a tuple of
+            ``N``.
+
+    Returns:
+        A tensor of shape ``(batch, *out_spatial, out_channels)`` (channels first for
+        ``"channels_first"``).
+
+    Raises:
+        ValueError: for an invalid ``padding`` or ``data_format``, channel counts that do not
+            divide into groups, or a window larger than the (padded) input.
+    """
     return _on_numpy(conv_decomposition)(inputs, kernel, strides, padding, data_format, dilation_rate)
 
 
@@ -249,7 +344,29 @@ op(G, T.Kc(_conv_len), _CONV_CASES, grad=_vjp_of(conv_decomposition, 2), tensors
 
 
 def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
-    """Depthwise convolution: ``kernel`` is ``(*window, in_channels, depth_multiplier)``."""
+    """Depthwise convolution: ``kernel`` is ``(*window, in_channels, depth_multiplier)``.
+
+    Each input channel is convolved with its own ``depth_multiplier`` filters; output channel
+    ``c * depth_multiplier + m`` is input channel ``c`` convolved with filter ``m``.
+
+    Arguments:
+        inputs: a rank ``N + 2`` tensor, laid out as ``data_format`` says.
+        kernel: a tensor of shape ``(*window, in_channels, depth_multiplier)``.
+        strides: the step of the window along each spatial dim: an int or a tuple of ``N``.
+        padding: ``"valid"`` (no padding) or ``"same"`` (zero padding; output length
+            ``ceil(length / stride)``); case-insensitive.
+        data_format: ``"channels_last"`` (inputs are ``(batch, *spatial, channels)``) or
+            ``"channels_first"`` (``(batch, channels, *spatial)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+        dilation_rate: the spacing between kernel taps: an int or a tuple of ``N``.
+
+    Returns:
+        A tensor with ``in_channels * depth_multiplier`` channels.
+
+    Raises:
+        ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
+            the two layouts (or ``None``).
+    """
     return _on_numpy(depthwise_conv_decomposition)(inputs, kernel, strides, padding, data_format, dilation_rate)
 
 
@@ -263,7 +380,33 @@ op(G, T.Kc(lambda a, k: int(np.prod(np.shape(a[1])[:-2]))), [
 
 def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format=None, dilation_rate=1):
     """Transposed convolution (the gradient of ``conv`` w.r.t. its input). ``kernel`` is
-    ``(*window, out_channels, in_channels)``; output lengths follow Keras's deconv formula."""
+    ``(*window, out_channels, in_channels)``; output lengths follow Keras's deconv formula.
+
+    Arguments:
+        inputs: a rank ``N + 2`` tensor, laid out as ``data_format`` says.
+        kernel: a tensor of shape ``(*window, out_channels, in_channels)``.
+        strides: the upsampling factor along each spatial dim: an int or a tuple of ``N``.
+        padding: ``"valid"`` or ``"same"`` (case-insensitive), the padding of the convolution this
+            op transposes.
+        output_padding: extra length added to one side of each output spatial dim (an int or a tuple
+            of ``N``). ``None``: the output length is
+            ``length * stride + max(window_extent - stride, 0)`` for ``"valid"`` and
+            ``length * stride`` for ``"same"``; with a value it is
+            ``(length - 1) * stride + window_extent - 2 * pad + output_padding`` where ``pad`` is
+            ``window_extent // 2`` for ``"same"`` and 0 for ``"valid"``.
+        data_format: ``"channels_last"`` (inputs are ``(batch, *spatial, channels)``) or
+            ``"channels_first"`` (``(batch, channels, *spatial)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+        dilation_rate: the spacing between kernel taps: an int or a tuple of ``N``
+            (``window_extent = (window - 1) * dilation_rate + 1``).
+
+    Returns:
+        A tensor with ``out_channels`` channels and the output lengths above.
+
+    Raises:
+        ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
+            the two layouts (or ``None``).
+    """
     return _on_numpy(conv_transpose_decomposition)(inputs, kernel, strides, padding, output_padding,
                                                    data_format, dilation_rate)
 
@@ -283,12 +426,49 @@ average_pool_decomposition = _pool_decomposition("avg")
 
 
 def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
-    """Max pooling over windows of ``pool_size`` (strides default to the pool size)."""
+    """Max pooling over windows of ``pool_size`` (strides default to the pool size).
+
+    Arguments:
+        inputs: a rank ``N + 2`` tensor, laid out as ``data_format`` says.
+        pool_size: the window size: an int for every spatial dim or a tuple of ``N``.
+        strides: the window step: an int or a tuple of ``N``; ``None`` means ``pool_size``.
+        padding: ``"valid"`` (windows that fit) or ``"same"`` (output length
+            ``ceil(length / stride)``; padded positions never win the max); case-insensitive.
+        data_format: ``"channels_last"`` (inputs are ``(batch, *spatial, channels)``) or
+            ``"channels_first"`` (``(batch, channels, *spatial)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        The pooled tensor, channels unchanged.
+
+    Raises:
+        ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
+            the two layouts (or ``None``).
+    """
     return _on_numpy(max_pool_decomposition)(inputs, pool_size, strides, padding, data_format)
 
 
 def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
-    """Average pooling; with ``padding='same'`` padded positions are not counted."""
+    """Average pooling; with ``padding='same'`` padded positions are not counted.
+
+    Arguments:
+        inputs: a rank ``N + 2`` tensor, laid out as ``data_format`` says.
+        pool_size: the window size: an int for every spatial dim or a tuple of ``N``.
+        strides: the window step: an int or a tuple of ``N``; ``None`` means ``pool_size``.
+        padding: ``"valid"`` (windows that fit) or ``"same"`` (output length
+            ``ceil(length / stride)``; each window averages only its real positions);
+            case-insensitive.
+        data_format: ``"channels_last"`` (inputs are ``(batch, *spatial, channels)``) or
+            ``"channels_first"`` (``(batch, channels, *spatial)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        The pooled tensor, channels unchanged.
+
+    Raises:
+        ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
+            the two layouts (or ``None``).
+    """
     return _on_numpy(average_pool_decomposition)(inputs, pool_size, strides, padding, data_format)
 
 
@@ -360,7 +540,20 @@ def _bn_case(name, with_affine, axis=-1):
 @op(G, T.Kr(_bn_scale, lambda a, k: 1), [_bn_case("plain", False), _bn_case("affine", True), _bn_case("axis1", True, 1)],
     grad=_bn_grad, tensors=("x", "mean", "variance", "offset", "scale"))
 def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
-    """``(x - mean) / sqrt(variance + epsilon) * scale + offset`` with per-``axis`` statistics."""
+    """``(x - mean) / sqrt(variance + epsilon) * scale + offset`` with per-``axis`` statistics.
+
+    Arguments:
+        x: the input tensor.
+        mean: the per-channel means, a 1-D tensor of length ``x.shape[axis]``.
+        variance: the per-channel variances, same shape as ``mean``.
+        axis: the channel axis of ``x`` the statistics index (an int).
+        offset: per-channel values added after scaling (``None``: none).
+        scale: per-channel factors (``None``: 1).
+        epsilon: added to ``variance`` before the square root.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     x = as_float(x)
     shape = [1] * x.ndim
     shape[axis] = x.shape[axis]
@@ -466,7 +659,23 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwarg
     """Normalizes over ``axis`` to zero mean / unit variance, then ``* gamma + beta``.
     ``epsilon=None`` means 1e-7 (Keras's ``backend.epsilon()``). Keras's deprecated
     ``rms_scaling=True`` keyword scales ``x`` by ``1 / sqrt(variance + epsilon)`` without centering
-    and ignores ``beta``."""
+    and ignores ``beta``.
+
+    Arguments:
+        x: the input tensor; integer inputs are computed in a float dtype.
+        gamma: a scale broadcast against the normalized ``x`` (``None``: none).
+        beta: an offset added after ``gamma`` (``None``: none).
+        axis: the axis or tuple of axes the mean and variance are taken over; default the last.
+        epsilon: added to the variance before the square root; ``None`` means ``1e-7``.
+        rms_scaling: (keyword, deprecated) ``True`` divides the uncentered ``x`` by the standard
+            deviation and skips ``beta``; it warns with a ``DeprecationWarning``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+
+    Raises:
+        TypeError: for a keyword other than ``rms_scaling``.
+    """
     rms = ln_options(kwargs)
     x = as_float(x)
     eps = x.dtype.type(_KERAS_EPSILON if epsilon is None else epsilon)
@@ -511,7 +720,17 @@ def _rms_grad(g, out, x, scale=None, axis=-1, epsilon=None):
     Case("scale", lambda r, dt: ((r.standard_normal((3, 4, 8)).astype(dt), r.standard_normal(8).astype(dt)), {"epsilon": 1e-5})),
 ], grad=_rms_grad, tensors=("x", "scale"))
 def rms_normalization(x, scale=None, axis=-1, epsilon=None):
-    """``x / sqrt(mean(x**2) + epsilon) * scale`` over ``axis``."""
+    """``x / sqrt(mean(x**2) + epsilon) * scale`` over ``axis``.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        scale: a factor broadcast against the normalized ``x`` (``None``: none).
+        axis: the axis or tuple of axes the mean square is taken over; default the last.
+        epsilon: added to the mean square before the square root; ``None`` means ``1e-6``.
+
+    Returns:
+        A float tensor of ``x``'s shape.
+    """
     x = as_float(x)
     eps = x.dtype.type(1e-6 if epsilon is None else epsilon)
     ax = axis_tuple(axis, x.ndim)
@@ -550,7 +769,19 @@ def _moments_scale(ctx):
     Case("spatial_keepdims", lambda r, dt: ((r.standard_normal((2, 4, 4, 3)).astype(dt), [0, 1, 2]), {"keepdims": True})),
 ], grad=_moments_grad, tensors=("x",))
 def moments(x, axes, keepdims=False, synchronized=False):
-    """``(mean, variance)`` of ``x`` over ``axes``."""
+    """``(mean, variance)`` of ``x`` over ``axes``.
+
+    Arguments:
+        x: the input tensor; integer and bool inputs are computed in ``floatx()``.
+        axes: the axis (an int) or axes (a tuple or list of ints) to reduce.
+        keepdims: keep the reduced axes with length 1.
+        synchronized: under a dlx distribution over several processes, ask for the statistics of
+            the global batch: the torch backend all-reduces its per-process sums; backends whose
+            arrays already span the global batch (or one process) give the same result either way.
+
+    Returns:
+        A tuple ``(mean, variance)`` of float tensors, the (biased) variance dividing by the count.
+    """
     x = as_float(x)
     ax = tuple(axes) if not isinstance(axes, int) else (axes,)
     m = np.mean(x, axis=ax, keepdims=True, dtype=x.dtype)
@@ -599,7 +830,17 @@ def _ce_cases(logits_kw):
     Case("soft_targets", lambda r, dt: ((r.random((6, 5)).astype(dt), r.uniform(0.01, 0.99, (6, 5)).astype(dt)), {})),
 ], grad=_bce_grad, tensors=("target", "output"))
 def binary_crossentropy(target, output, from_logits=False):
-    """Elementwise binary cross-entropy. Probabilities are clipped to ``[1e-7, 1 - 1e-7]``."""
+    """Elementwise binary cross-entropy. Probabilities are clipped to ``[1e-7, 1 - 1e-7]``.
+
+    Arguments:
+        target: the true labels in ``[0, 1]``, broadcastable against ``output``.
+        output: probabilities, or logits with ``from_logits=True``.
+        from_logits: whether ``output`` is logits (then computed stably as
+            ``max(o, 0) - o * t + log1p(exp(-|o|))``, without clipping).
+
+    Returns:
+        The per-element loss (no reduction), a float tensor of the broadcast shape.
+    """
     t, o = float_promote(target, output)
     with np.errstate(all="ignore"):
         if from_logits:
@@ -640,7 +881,17 @@ def _cce_grad(g, out, target, output, from_logits=False, axis=-1):
     grad=_cce_grad, tensors=("target", "output"))
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     """``-sum(target * log(p))`` along ``axis``; ``p`` is ``softmax(output)`` with
-    ``from_logits``, else ``output`` renormalized to sum 1 and clipped to ``[1e-7, 1 - 1e-7]``."""
+    ``from_logits``, else ``output`` renormalized to sum 1 and clipped to ``[1e-7, 1 - 1e-7]``.
+
+    Arguments:
+        target: one-hot (or soft) labels, the shape of ``output``.
+        output: probabilities, or logits with ``from_logits=True``.
+        from_logits: whether ``output`` is logits.
+        axis: the class axis; default the last.
+
+    Returns:
+        The loss with ``axis`` reduced away (no other reduction).
+    """
     t, o = float_promote(target, output)
     with np.errstate(all="ignore"):
         if from_logits:
@@ -670,7 +921,18 @@ def _scce_grad(g, out, target, output, from_logits=False, axis=-1):
     Case("probs", lambda r, dt: ((r.integers(0, 5, (2, 3)).astype(np.int32), (lambda p: p / p.sum(-1, keepdims=True))(r.random((2, 3, 5)) + 0.05).astype(dt)), {})),
 ], grad=_scce_grad, tensors=("target", "output"))
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
-    """Categorical cross-entropy with integer class ``target``s."""
+    """Categorical cross-entropy with integer class ``target``s.
+
+    Arguments:
+        target: integer class indices, ``output``'s shape without the class axis.
+        output: probabilities, or logits with ``from_logits=True``, with classes along ``axis``.
+        from_logits: whether ``output`` is logits (else it is renormalized and clipped to
+            ``[1e-7, 1 - 1e-7]`` as in :func:`categorical_crossentropy`).
+        axis: the class axis of ``output``; default the last.
+
+    Returns:
+        The per-example loss, of ``target``'s shape.
+    """
     o = as_float(output)
     t = np.asarray(target).astype(np.int64)
     oh = (t[..., None] == np.arange(o.shape[axis])).astype(o.dtype)
@@ -707,7 +969,26 @@ def multi_hot_decomposition(inputs, num_classes=None, axis=-1, dtype=None, spars
 def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwargs):
     """Multi-hot encodes integer ``inputs``: 1 for each class present (over axis 1 of a batch of
     rows, or over a single vector), else 0. ``num_tokens`` is accepted for ``num_classes``
-    (Keras's older name); ``sparse=True`` raises (dlx tensors are dense)."""
+    (Keras's older name); ``sparse=True`` raises (dlx tensors are dense).
+
+    Arguments:
+        inputs: integer class indices, a vector or a batch of rows.
+        num_classes: the number of classes (a positive int; required, here or as ``num_tokens``).
+        axis: where the class axis goes in the intermediate one-hot encoding (which is then
+            reduced over axis 1, or axis 0 for a vector); default the last.
+        dtype: the output dtype; ``None`` means ``floatx()``.
+        sparse: must be ``False``.
+        num_tokens: (keyword) Keras's older name for ``num_classes``.
+
+    Returns:
+        With the default ``axis``: ``(num_classes,)`` for a vector, ``(batch, num_classes)`` for
+        rows.
+
+    Raises:
+        ValueError: when ``num_classes`` is missing or not a positive int, when both
+            ``num_classes`` and ``num_tokens`` are given, or when ``sparse=True``.
+        TypeError: for any other keyword.
+    """
     num_classes = _multi_hot_classes(num_classes, dict(kwargs))
     dense_only("multi_hot", sparse)
     x = np.asarray(inputs).astype(np.int64)
@@ -754,7 +1035,27 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     """Scaled dot-product attention on ``(batch, seq, heads, head_dim)`` tensors. ``mask`` is
     boolean (``True`` = attend), ``bias`` is added to the logits. ``attn_logits_soft_cap=c``
     caps the (biased) logits softly as ``c * tanh(logits / c)`` before masking.
-    ``flash_attention=True`` raises: no dlx backend has a fused attention kernel."""
+    ``flash_attention=True`` raises: no dlx backend has a fused attention kernel.
+
+    Arguments:
+        query: a tensor of shape ``(batch, target_len, heads, head_dim)``.
+        key: a tensor of shape ``(batch, source_len, heads, head_dim)``.
+        value: a tensor of shape ``(batch, source_len, heads, value_dim)``.
+        bias: added to the logits, broadcastable to ``(batch, heads, target_len, source_len)``
+            (``None``: none).
+        mask: a boolean tensor broadcastable to the logits' shape; ``False`` positions get no
+            attention (``None``: none).
+        scale: the factor applied to ``query . key``; ``None`` means ``1 / sqrt(head_dim)``.
+        is_causal: mask out positions where the source index exceeds the target index.
+        flash_attention: ``None`` or ``False``; ``True`` raises.
+        attn_logits_soft_cap: a positive soft cap for the logits (``None``: none).
+
+    Returns:
+        A tensor of shape ``(batch, target_len, heads, value_dim)``.
+
+    Raises:
+        ValueError: when ``flash_attention`` is true or ``attn_logits_soft_cap`` is not positive.
+    """
     return _on_numpy(dot_product_attention_decomposition)(query, key, value, bias, mask, scale, is_causal,
                                                           flash_attention, attn_logits_soft_cap)
 

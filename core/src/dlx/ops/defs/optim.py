@@ -57,7 +57,24 @@ def adam_update(variable, gradient, m, v, alpha, beta_1=0.9, beta_2=0.999, epsil
     """One Adam step for one weight: returns ``(new_variable, new_m, new_v)`` with
     ``new_m = m + (gradient - m)(1 - beta_1)``, ``new_v = v + (gradient**2 - v)(1 - beta_2)`` and
     ``new_variable = variable - new_m * alpha / (sqrt(new_v) + epsilon)``; ``alpha`` is the step
-    size with the bias corrections folded in (a scalar tensor)."""
+    size with the bias corrections folded in (a scalar tensor).
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        m: the first-moment (mean of gradients) estimate, same shape.
+        v: the second-moment (mean of squared gradients) estimate, same shape.
+        alpha: the step size with Adam's bias corrections folded in, a scalar tensor:
+            ``learning_rate * sqrt(1 - beta_2**t) / (1 - beta_1**t)`` at step ``t``.
+        beta_1: the decay rate of the first moment ``m`` (a Python float).
+        beta_2: the decay rate of the second moment ``v`` (a Python float).
+        epsilon: added to the denominator for numerical stability.
+
+    Returns:
+        The tuple ``(new_variable, new_m, new_v)``, each of ``variable``'s shape, in the promoted
+        dtype of the tensor arguments.
+    """
     var, g, m, v, a = promote(variable, gradient, m, v, alpha)
     t = var.dtype.type
     new_m = m + (g - m) * t(1 - beta_1)
@@ -86,7 +103,24 @@ def adamw_update_decomposition(variable, gradient, m, v, alpha, rate, beta_1=0.9
 def adamw_update(variable, gradient, m, v, alpha, rate, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
     """``adam_update`` after decoupled weight decay, in one op: the variable first becomes
     ``variable - variable * rate`` (``rate``: weight decay times learning rate, a scalar tensor;
-    see ``weight_decay_update``), then takes the Adam step."""
+    see ``weight_decay_update``), then takes the Adam step.
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        m: the first-moment estimate, same shape.
+        v: the second-moment estimate, same shape.
+        alpha: the step size with Adam's bias corrections folded in, a scalar tensor:
+            ``learning_rate * sqrt(1 - beta_2**t) / (1 - beta_1**t)`` at step ``t``.
+        rate: the decay applied first, ``weight_decay * learning_rate`` (a scalar tensor).
+        beta_1: the decay rate of the first moment ``m`` (a Python float).
+        beta_2: the decay rate of the second moment ``v`` (a Python float).
+        epsilon: added to the denominator for numerical stability.
+
+    Returns:
+        The tuple ``(new_variable, new_m, new_v)``, as :func:`adam_update`.
+    """
     return adam_update(weight_decay_update(variable, rate), gradient, m, v, alpha, beta_1, beta_2, epsilon)
 
 
@@ -112,7 +146,24 @@ def _amsgrad_cases():
 def amsgrad_update(variable, gradient, m, v, v_hat, alpha, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
     """One AMSGrad step (Adam with ``amsgrad=True``): returns ``(new_variable, new_m, new_v,
     new_v_hat)`` with Adam's moments (see ``adam_update``), ``new_v_hat = max(v_hat, new_v)`` and
-    ``new_variable = variable - new_m * alpha / (sqrt(new_v_hat) + epsilon)``."""
+    ``new_variable = variable - new_m * alpha / (sqrt(new_v_hat) + epsilon)``.
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        m: the first-moment estimate, same shape.
+        v: the second-moment estimate, same shape.
+        v_hat: the running maximum of ``v``, same shape.
+        alpha: the step size with Adam's bias corrections folded in, a scalar tensor:
+            ``learning_rate * sqrt(1 - beta_2**t) / (1 - beta_1**t)`` at step ``t``.
+        beta_1: the decay rate of the first moment ``m`` (a Python float).
+        beta_2: the decay rate of the second moment ``v`` (a Python float).
+        epsilon: added to the denominator for numerical stability.
+
+    Returns:
+        The tuple ``(new_variable, new_m, new_v, new_v_hat)``, each of ``variable``'s shape.
+    """
     var, g, m, v, vh, a = promote(variable, gradient, m, v, v_hat, alpha)
     t = var.dtype.type
     new_m = m + (g - m) * t(1 - beta_1)
@@ -149,7 +200,17 @@ def sgd_update_decomposition(variable, gradient, learning_rate):
 @op(G, T.H8, _state_cases(0), tensors=("variable", "gradient", "learning_rate"),
     decomposition=sgd_update_decomposition, since=2)
 def sgd_update(variable, gradient, learning_rate):
-    """One plain gradient-descent step: ``variable - gradient * learning_rate`` (a scalar tensor)."""
+    """One plain gradient-descent step: ``variable - gradient * learning_rate`` (a scalar tensor).
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        learning_rate: the step size, a scalar tensor.
+
+    Returns:
+        The new value of the variable, in the promoted dtype of the arguments.
+    """
     var, g, lr = promote(variable, gradient, learning_rate)
     return var - g * lr
 
@@ -174,7 +235,20 @@ def _momentum_cases():
 def sgd_momentum_update(variable, gradient, m, learning_rate, momentum=0.9, nesterov=False):
     """One SGD step with momentum: returns ``(new_variable, new_m)`` with
     ``new_m = m * momentum - gradient * learning_rate`` and ``new_variable = variable + new_m``
-    (Nesterov: ``variable + new_m * momentum - gradient * learning_rate``)."""
+    (Nesterov: ``variable + new_m * momentum - gradient * learning_rate``).
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        m: the momentum buffer (the previous update), same shape.
+        learning_rate: the step size, a scalar tensor.
+        momentum: the fraction of the previous update carried over (a Python float).
+        nesterov: use Nesterov's look-ahead form of the step, as above.
+
+    Returns:
+        The tuple ``(new_variable, new_m)``.
+    """
     var, g, m, lr = promote(variable, gradient, m, learning_rate)
     mom = var.dtype.type(momentum)
     step = g * lr
@@ -193,7 +267,20 @@ def rmsprop_update_decomposition(variable, gradient, v, learning_rate, rho=0.9, 
 def rmsprop_update(variable, gradient, v, learning_rate, rho=0.9, epsilon=1e-7):
     """One (uncentered, momentum-free) RMSprop step: returns ``(new_variable, new_v)`` with
     ``new_v = rho v + (1 - rho) gradient**2`` and
-    ``new_variable = variable - learning_rate * gradient / sqrt(new_v + epsilon)``."""
+    ``new_variable = variable - learning_rate * gradient / sqrt(new_v + epsilon)``.
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        v: the running mean of squared gradients, same shape.
+        learning_rate: the step size, a scalar tensor.
+        rho: the decay rate of ``v`` (a Python float).
+        epsilon: added under the square root for numerical stability.
+
+    Returns:
+        The tuple ``(new_variable, new_v)``.
+    """
     var, g, v, lr = promote(variable, gradient, v, learning_rate)
     t = var.dtype.type
     new_v = t(rho) * v + t(1 - rho) * (g * g)
@@ -228,7 +315,21 @@ def rmsprop_centered_update(variable, gradient, v, average_gradient, learning_ra
     """One centered (momentum-free) RMSprop step: returns ``(new_variable, new_v,
     new_average_gradient)`` with ``new_v = rho v + (1 - rho) gradient**2``,
     ``new_a = rho a + (1 - rho) gradient`` and
-    ``new_variable = variable - learning_rate * gradient / sqrt(new_v - new_a**2 + epsilon)``."""
+    ``new_variable = variable - learning_rate * gradient / sqrt(new_v - new_a**2 + epsilon)``.
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        v: the running mean of squared gradients, same shape.
+        average_gradient: the running mean of gradients ``a``, same shape.
+        learning_rate: the step size, a scalar tensor.
+        rho: the decay rate of both running means (a Python float).
+        epsilon: added under the square root for numerical stability.
+
+    Returns:
+        The tuple ``(new_variable, new_v, new_average_gradient)``.
+    """
     var, g, v, a, lr = promote(variable, gradient, v, average_gradient, learning_rate)
     t = var.dtype.type
     new_v = t(rho) * v + t(1 - rho) * (g * g)
@@ -248,7 +349,19 @@ def adagrad_update_decomposition(variable, gradient, accumulator, learning_rate,
 def adagrad_update(variable, gradient, accumulator, learning_rate, epsilon=1e-7):
     """One Adagrad step: returns ``(new_variable, new_accumulator)`` with
     ``new_accumulator = accumulator + gradient**2`` and
-    ``new_variable = variable - learning_rate * gradient / sqrt(new_accumulator + epsilon)``."""
+    ``new_variable = variable - learning_rate * gradient / sqrt(new_accumulator + epsilon)``.
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        accumulator: the sum of squared gradients so far, same shape.
+        learning_rate: the step size, a scalar tensor.
+        epsilon: added under the square root for numerical stability.
+
+    Returns:
+        The tuple ``(new_variable, new_accumulator)``.
+    """
     var, g, acc, lr = promote(variable, gradient, accumulator, learning_rate)
     new_acc = acc + g * g
     return var - lr * g / np.sqrt(new_acc + var.dtype.type(epsilon)), new_acc
@@ -266,7 +379,22 @@ def adamax_update(variable, gradient, m, u, alpha, beta_1=0.9, beta_2=0.999, eps
     """One Adamax step: returns ``(new_variable, new_m, new_u)`` with
     ``new_m = m + (gradient - m)(1 - beta_1)``, ``new_u = max(beta_2 u, |gradient|)`` and
     ``new_variable = variable - alpha * new_m / (new_u + epsilon)``; ``alpha`` is the learning rate
-    over ``1 - beta_1**t`` (a scalar tensor)."""
+    over ``1 - beta_1**t`` (a scalar tensor).
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        m: the first-moment estimate, same shape.
+        u: the exponentially weighted infinity norm of the gradients, same shape.
+        alpha: ``learning_rate / (1 - beta_1**t)`` at step ``t``, a scalar tensor.
+        beta_1: the decay rate of ``m`` (a Python float).
+        beta_2: the decay rate of ``u`` (a Python float).
+        epsilon: added to the denominator for numerical stability.
+
+    Returns:
+        The tuple ``(new_variable, new_m, new_u)``.
+    """
     var, g, m, u, a = promote(variable, gradient, m, u, alpha)
     t = var.dtype.type
     new_m = m + (g - m) * t(1 - beta_1)
@@ -290,7 +418,21 @@ def adadelta_update(variable, gradient, accumulated_grad, accumulated_delta, lea
     """One Adadelta step: returns ``(new_variable, new_accumulated_grad, new_accumulated_delta)``
     with ``new_eg = rho eg + (1 - rho) gradient**2``,
     ``delta = -sqrt(ed + epsilon) / sqrt(new_eg + epsilon) * gradient``,
-    ``new_ed = rho ed + (1 - rho) delta**2`` and ``new_variable = variable + learning_rate * delta``."""
+    ``new_ed = rho ed + (1 - rho) delta**2`` and ``new_variable = variable + learning_rate * delta``.
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        accumulated_grad: ``eg``, the running mean of squared gradients, same shape.
+        accumulated_delta: ``ed``, the running mean of squared updates, same shape.
+        learning_rate: the factor applied to ``delta``, a scalar tensor.
+        rho: the decay rate of both running means (a Python float).
+        epsilon: added under both square roots for numerical stability.
+
+    Returns:
+        The tuple ``(new_variable, new_accumulated_grad, new_accumulated_delta)``.
+    """
     var, g, eg, ed, lr = promote(variable, gradient, accumulated_grad, accumulated_delta, learning_rate)
     t = var.dtype.type
     new_eg = t(rho) * eg + t(1 - rho) * (g * g)
@@ -324,7 +466,27 @@ def nadam_update(variable, gradient, m, v, m_scale, g_scale, v_scale, learning_r
     """One Nadam step: returns ``(new_variable, new_m, new_v)`` with Adam's moments (see
     ``adam_update``) and ``new_variable = variable - learning_rate * (m_scale new_m + g_scale
     gradient) / (sqrt(v_scale new_v) + epsilon)``; the scales (scalar tensors) carry the momentum
-    schedule and the bias corrections."""
+    schedule and the bias corrections.
+
+    Arguments:
+        variable: the weight's current value (a tensor, not a variable handle: nothing is
+            assigned; the caller assigns the returned values).
+        gradient: the loss gradient for ``variable``, same shape.
+        m: the first-moment estimate, same shape.
+        v: the second-moment estimate, same shape.
+        m_scale: the weight of ``new_m``: the next step's momentum factor over one minus the
+            product of the momentum factors up to the next step (a scalar tensor).
+        g_scale: the weight of the raw gradient: one minus this step's momentum factor, over one
+            minus the product of the factors up to this step (a scalar tensor).
+        v_scale: ``v``'s bias correction ``1 / (1 - beta_2**t)``, a scalar tensor.
+        learning_rate: the step size, a scalar tensor.
+        beta_1: the decay rate of the first moment ``m`` (a Python float).
+        beta_2: the decay rate of the second moment ``v`` (a Python float).
+        epsilon: added to the denominator for numerical stability.
+
+    Returns:
+        The tuple ``(new_variable, new_m, new_v)``.
+    """
     var, g, m, v, cm, cg, cv, lr = promote(variable, gradient, m, v, m_scale, g_scale, v_scale, learning_rate)
     t = var.dtype.type
     new_m = m + (g - m) * t(1 - beta_1)
@@ -348,6 +510,14 @@ def _decay_cases():
     since=2)
 def weight_decay_update(variable, rate):
     """Decoupled weight decay: ``variable - variable * rate`` (``rate``: weight decay times
-    learning rate, a scalar tensor)."""
+    learning rate, a scalar tensor).
+
+    Arguments:
+        variable: the weight's current value (nothing is assigned).
+        rate: ``weight_decay * learning_rate``, a scalar tensor.
+
+    Returns:
+        The decayed value, in the promoted dtype of the arguments.
+    """
     var, r = promote(variable, rate)
     return var - var * r

@@ -168,7 +168,17 @@ def ifft2_decomposition(x):
     grad=_grad_pair(fft_decomposition), tensor_lists=("x",), tensors=(), decomposition=fft_decomposition)
 def fft(x):
     """The discrete Fourier transform along the last axis of ``x = (real, imag)``; returns
-    ``(real, imag)``."""
+    ``(real, imag)``.
+
+    Arguments:
+        x: a ``(real, imag)`` tuple or list of two float tensors of one shape.
+
+    Returns:
+        A ``(real, imag)`` tuple of float tensors (the input's float dtype), shaped like the input.
+
+    Raises:
+        ValueError: when ``x`` does not hold two float tensors of one shape.
+    """
     z, dt = _pair_np("fft", x)
     return _out_pair(np.fft.fft(z, axis=-1), dt)
 
@@ -176,7 +186,17 @@ def fft(x):
 @op(G, T.Kc(_pair_len((-2, -1)), _pair_scale((-2, -1))), [_pair_case("2d", (6, 8)), _pair_case("batch", (2, 5, 4))],
     grad=_grad_pair(fft2_decomposition), tensor_lists=("x",), tensors=(), decomposition=fft2_decomposition)
 def fft2(x):
-    """The 2-D discrete Fourier transform over the last two axes of ``x = (real, imag)``."""
+    """The 2-D discrete Fourier transform over the last two axes of ``x = (real, imag)``.
+
+    Arguments:
+        x: a ``(real, imag)`` tuple or list of two float tensors of one shape, rank >= 2.
+
+    Returns:
+        A ``(real, imag)`` tuple of float tensors (the input's float dtype), shaped like the input.
+
+    Raises:
+        ValueError: when ``x`` does not hold two float tensors of one shape.
+    """
     z, dt = _pair_np("fft2", x)
     return _out_pair(np.fft.fft2(z, axes=(-2, -1)), dt)
 
@@ -190,7 +210,17 @@ def _ifft2_scale(ctx):
 @op(G, T.Kc(_pair_len((-2, -1)), _ifft2_scale), [_pair_case("2d", (6, 8)), _pair_case("batch", (2, 5, 4))],
     grad=_grad_pair(ifft2_decomposition), tensor_lists=("x",), tensors=(), decomposition=ifft2_decomposition)
 def ifft2(x):
-    """The inverse 2-D discrete Fourier transform over the last two axes of ``x = (real, imag)``."""
+    """The inverse 2-D discrete Fourier transform over the last two axes of ``x = (real, imag)``.
+
+    Arguments:
+        x: a ``(real, imag)`` tuple or list of two float tensors of one shape, rank >= 2.
+
+    Returns:
+        A ``(real, imag)`` tuple of float tensors (the input's float dtype), shaped like the input (scaled by ``1 / (rows * columns)``).
+
+    Raises:
+        ValueError: when ``x`` does not hold two float tensors of one shape.
+    """
     z, dt = _pair_np("ifft2", x)
     return _out_pair(np.fft.ifft2(z, axes=(-2, -1)), dt)
 
@@ -251,7 +281,18 @@ def _real_case(name, shape, **kw):
     grad=_vjp(rfft_decomposition), decomposition=rfft_decomposition)
 def rfft(x, fft_length=None):
     """The discrete Fourier transform of real ``x`` along the last axis, bins ``0 ..
-    fft_length // 2`` (``x`` is cropped or zero-padded to ``fft_length``); returns ``(real, imag)``."""
+    fft_length // 2`` (``x`` is cropped or zero-padded to ``fft_length``); returns ``(real, imag)``.
+
+    Arguments:
+        x: a real tensor; integer and bool inputs are computed in ``floatx()``.
+        fft_length: the transform length (a positive int); ``None`` means ``x.shape[-1]``.
+
+    Returns:
+        A ``(real, imag)`` tuple of float tensors of shape ``(..., fft_length // 2 + 1)``.
+
+    Raises:
+        ValueError: when ``fft_length`` is not a positive int or ``None``.
+    """
     _check_length("rfft", fft_length)
     x = np.asarray(x)
     dt = x.dtype if x.dtype.kind == "f" else nd(dtypes.floatx())
@@ -276,7 +317,20 @@ def _irfft_scale(ctx):
     grad=_grad_pair(irfft_decomposition), tensor_lists=("x",), tensors=(), decomposition=irfft_decomposition)
 def irfft(x, fft_length=None):
     """The inverse of :func:`rfft`: a real signal of ``fft_length`` (default ``2 * (bins - 1)``)
-    from the half spectrum ``x = (real, imag)``."""
+    from the half spectrum ``x = (real, imag)``.
+
+    Arguments:
+        x: a ``(real, imag)`` pair of float tensors ``(..., bins)`` holding bins ``0 .. n // 2``
+            (cropped or zero-padded to ``fft_length // 2 + 1`` bins).
+        fft_length: the output length ``n`` (a positive int); ``None`` means ``2 * (bins - 1)``.
+
+    Returns:
+        A real float tensor of shape ``(..., fft_length)``.
+
+    Raises:
+        ValueError: when ``x`` does not hold two float tensors of one shape, or ``fft_length``
+            is not a positive int or ``None``.
+    """
     _check_length("irfft", fft_length)
     z, dt = _pair_np("irfft", x)
     return np.fft.irfft(z, n=fft_length, axis=-1).astype(dt)
@@ -315,7 +369,21 @@ def extract_sequences_decomposition(x, sequence_length, sequence_stride):
 def extract_sequences(x, sequence_length, sequence_stride):
     """Frames of ``sequence_length`` along the last axis, every ``sequence_stride`` steps:
     ``(..., num_frames, sequence_length)`` with ``num_frames = (n - sequence_length) //
-    sequence_stride + 1``."""
+    sequence_stride + 1``.
+
+    Arguments:
+        x: the signal, framed along its last axis (length ``n``).
+        sequence_length: the frame length, a positive int.
+        sequence_stride: the step between frame starts, a positive int.
+
+    Returns:
+        A tensor ``(..., num_frames, sequence_length)`` of ``x``'s dtype; frames overlap when the
+        stride is shorter than the length.
+
+    Raises:
+        ValueError: when a length or stride is not a positive int, or the signal is shorter than
+            one frame.
+    """
     _check_framing("extract_sequences", sequence_length, sequence_stride)
     x = np.asarray(x)
     return x[..., _frame_index(x.shape[-1], sequence_length, sequence_stride)]
@@ -405,7 +473,26 @@ def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=
     (``center=True`` reflect-pads the signal by ``fft_length // 2`` each side) are multiplied by
     ``window`` -- ``"hann"``, ``"hamming"`` (periodic, ``sequence_length`` long, centered in
     ``fft_length`` with zeros), a ``(sequence_length,)`` tensor, or ``None`` (ones) -- then
-    transformed with :func:`rfft`. ``x`` must be float32 or float64."""
+    transformed with :func:`rfft`. ``x`` must be float32 or float64.
+
+    Arguments:
+        x: the float32 or float64 signal, transformed along its last axis.
+        sequence_length: the window length, a positive int (at most ``fft_length``).
+        sequence_stride: the hop between frames, a positive int.
+        fft_length: the frame and transform length, an int ``>= sequence_length``.
+        window: ``"hann"``, ``"hamming"``, a ``(sequence_length,)`` tensor, or ``None``, as above.
+        center: reflect-pad ``fft_length // 2`` samples on each side so that frame ``t`` is
+            centered on sample ``t * sequence_stride``.
+
+    Returns:
+        A ``(real, imag)`` tuple of tensors ``(..., num_frames, fft_length // 2 + 1)`` in ``x``'s
+        dtype.
+
+    Raises:
+        TypeError: when ``x`` is not float32 or float64.
+        ValueError: for non-positive lengths, ``fft_length < sequence_length``, an unknown or
+            misshapen ``window``, or a signal too short for one frame (or for the reflect padding).
+    """
     _check_float("stft", x)
     _check_framing("stft", sequence_length, sequence_stride, fft_length)
     x = np.asarray(x)
@@ -486,7 +573,28 @@ def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="
     fft_length // 2 + 1)``: each frame's :func:`irfft` times the window, overlap-added and divided
     by the overlap-added squared window (as Keras; with ``window=None`` the sum of frames is
     scaled by ``fft_length / (overlap count * sequence_stride)``). ``center=True`` drops
-    ``fft_length // 2`` samples each side; ``length`` fixes the output length."""
+    ``fft_length // 2`` samples each side; ``length`` fixes the output length.
+
+    Arguments:
+        x: a ``(real, imag)`` pair of float tensors ``(..., num_frames, fft_length // 2 + 1)``, as
+            :func:`stft` returns.
+        sequence_length: the window length used by the forward transform, a positive int.
+        sequence_stride: the hop between frames, a positive int.
+        fft_length: the frame length, an int ``>= sequence_length``.
+        length: the output length (the signal is cropped to it); ``None`` keeps every sample the
+            frames cover (less the centering padding).
+        window: ``"hann"``, ``"hamming"``, a ``(sequence_length,)`` tensor, or ``None``, as in
+            :func:`stft`.
+        center: whether the forward transform padded by ``fft_length // 2`` on each side (those
+            samples are dropped).
+
+    Returns:
+        A real float tensor ``(..., samples)``.
+
+    Raises:
+        ValueError: when ``x`` does not hold two float tensors of one shape, or for invalid
+            lengths or ``window``.
+    """
     _check_framing("istft", sequence_length, sequence_stride, fft_length)
     z, dt = _pair_np("istft", x)
     frames = z.shape[-2]
@@ -530,29 +638,33 @@ def _window_op(name, fn, doc, *extra):
     return ref
 
 
-def _window_doc(summary, numpy_name, beta=""):
-    return f"""{summary}
+# the sections every window's docstring ends with (``beta`` is kaiser's)
+_WINDOW_X = """
 
 Arguments:
-    x: the window length, an int (0 or less gives an empty window).{beta}
-
+    x: the window length, a Python int (``x <= 0`` gives an empty window, 1 gives ``[1.0]``).
+"""
+_WINDOW_RETURNS = """
 Returns:
-    A 1-D tensor of ``x`` values in ``floatx()``: the symmetric window ``np.{numpy_name}`` gives.
+    A ``(x,)`` tensor of ``floatx()``: the symmetric window (its first and last samples
+    mirror each other), as NumPy computes it.
 
 Raises:
     TypeError: when ``x`` is not an int.
 """
-
-
-bartlett = _window_op("bartlett", np.bartlett,
-                      _window_doc("The Bartlett (triangular) window of length ``x``.", "bartlett"))
-blackman = _window_op("blackman", np.blackman, _window_doc("The Blackman window of length ``x``.", "blackman"))
-hamming = _window_op("hamming", np.hamming, _window_doc("The Hamming window of length ``x``.", "hamming"))
-hanning = _window_op("hanning", np.hanning, _window_doc("The Hann window of length ``x``.", "hanning"))
-kaiser = _window_op("kaiser", np.kaiser, _window_doc(
-    "The Kaiser window of length ``x`` with shape parameter ``beta``.", "kaiser",
-    "\n    beta: the shape parameter, a float (0 gives a rectangular window; larger values narrow it)."),
-    "beta")
+bartlett = _window_op("bartlett", np.bartlett, "The Bartlett (triangular) window of length ``x``: 0 at both ends, "
+                      "rising linearly to 1 in the middle." + _WINDOW_X + _WINDOW_RETURNS)
+blackman = _window_op("blackman", np.blackman, "The Blackman window of length ``x``: "
+                      "``0.42 - 0.5 cos(2 pi n / (x - 1)) + 0.08 cos(4 pi n / (x - 1))``."
+                      + _WINDOW_X + _WINDOW_RETURNS)
+hamming = _window_op("hamming", np.hamming, "The Hamming window of length ``x``: "
+                     "``0.54 - 0.46 cos(2 pi n / (x - 1))``." + _WINDOW_X + _WINDOW_RETURNS)
+hanning = _window_op("hanning", np.hanning, "The Hann window of length ``x``: "
+                     "``0.5 - 0.5 cos(2 pi n / (x - 1))``." + _WINDOW_X + _WINDOW_RETURNS)
+kaiser = _window_op("kaiser", np.kaiser, "The Kaiser window of length ``x`` with shape parameter ``beta``: "
+                    "``I0(beta sqrt(1 - (2 n / (x - 1) - 1)**2)) / I0(beta)``."
+                    + _WINDOW_X + "    beta: the shape parameter (0 gives a rectangular window; larger values "
+                    "narrow the window).\n" + _WINDOW_RETURNS, "beta")
 
 
 # ------------------------------------------------------------------------------ complex helpers
@@ -575,26 +687,54 @@ def _real_cases(bool_ok=True):
 
 @op("numpy", T.E0, _real_cases(), grad=lambda g, out, x: (g,), decomposition=lambda x: x)
 def real(x):
-    """The real part of ``x`` (``x`` itself for a real tensor)."""
+    """The real part of ``x`` (``x`` itself for a real tensor).
+
+    Arguments:
+        x: the input tensor (real, or complex on backends that hold complex arrays).
+
+    Returns:
+        A real tensor of ``x``'s shape.
+    """
     return np.real(np.asarray(x))
 
 
 @op("numpy", T.E0, _real_cases(), grad=_zero_grad, decomposition=lambda x: K.zeros_like(x))
 def imag(x):
-    """The imaginary part of ``x`` (zeros for a real tensor)."""
+    """The imaginary part of ``x`` (zeros for a real tensor).
+
+    Arguments:
+        x: the input tensor (real, or complex on backends that hold complex arrays).
+
+    Returns:
+        A real tensor of ``x``'s shape (zeros of ``x``'s dtype for a real ``x``).
+    """
     x = np.asarray(x)
     return np.imag(x) if np.iscomplexobj(x) else np.zeros_like(x)
 
 
 @op("numpy", T.E0, _real_cases(), grad=lambda g, out, x: (g,), decomposition=lambda x: x)
 def conj(x):
-    """The complex conjugate of ``x`` (``x`` itself for a real tensor)."""
+    """The complex conjugate of ``x`` (``x`` itself for a real tensor).
+
+    Arguments:
+        x: the input tensor (real, or complex on backends that hold complex arrays).
+
+    Returns:
+        A tensor of ``x``'s shape and dtype.
+    """
     return np.conj(np.asarray(x))
 
 
 @op("numpy", T.E0, _real_cases(), grad=lambda g, out, x: (g,), decomposition=lambda x: x)
 def conjugate(x):
-    """The complex conjugate of ``x`` (Keras's alias of :func:`conj`)."""
+    """The complex conjugate of ``x`` (Keras's alias of :func:`conj`).
+
+    Arguments:
+        x: the input tensor (real, or complex on backends that hold complex arrays).
+
+    Returns:
+        A tensor of ``x``'s shape and dtype.
+    """
     return np.conj(np.asarray(x))
 
 
@@ -607,7 +747,14 @@ def _angle_decomposition(x):
 @op("numpy", T.E0, _real_cases(), grad=_zero_grad, decomposition=_angle_decomposition)
 def angle(x):
     """The argument of ``x``: ``arctan2(imag, real)`` (0 or pi for a real tensor; a signed zero
-    counts: ``angle(-0.0)`` is pi). Integer and bool inputs give ``floatx()``."""
+    counts: ``angle(-0.0)`` is pi). Integer and bool inputs give ``floatx()``.
+
+    Arguments:
+        x: the input tensor (real, or complex on backends that hold complex arrays).
+
+    Returns:
+        A real float tensor of ``x``'s shape, in radians in ``[-pi, pi]``.
+    """
     x = np.asarray(x)
     if not np.iscomplexobj(x) and x.dtype.kind != "f":
         x = x.astype(nd(dtypes.floatx()))
@@ -616,5 +763,12 @@ def angle(x):
 
 @op("numpy", T.E0, _real_cases(), decomposition=lambda x: K.ones_like(x, "bool"))
 def isreal(x):
-    """Elementwise: whether the imaginary part is 0 (all ``True`` for a real tensor)."""
+    """Elementwise: whether the imaginary part is 0 (all ``True`` for a real tensor).
+
+    Arguments:
+        x: the input tensor (real, or complex on backends that hold complex arrays).
+
+    Returns:
+        A bool tensor of ``x``'s shape.
+    """
     return np.isreal(np.asarray(x))

@@ -32,7 +32,29 @@ def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, paddin
                    dilation_rate=1):
     """Depthwise convolution with ``depthwise_kernel`` ``(*window, in_channels,
     depth_multiplier)``, then a 1x1 convolution with ``pointwise_kernel`` ``(*ones,
-    in_channels * depth_multiplier, out_channels)``."""
+    in_channels * depth_multiplier, out_channels)``.
+
+    Arguments:
+        inputs: a rank ``N + 2`` tensor, laid out as ``data_format`` says (``N`` spatial dims).
+        depthwise_kernel: ``(*window, in_channels, depth_multiplier)``, one set of filters per
+            input channel.
+        pointwise_kernel: ``(1, ..., 1, in_channels * depth_multiplier, out_channels)``, mixing
+            the channels.
+        strides: the step of the depthwise window: an int or a tuple of ``N``.
+        padding: ``"valid"`` (no padding) or ``"same"`` (zero padding; output length
+            ``ceil(length / stride)``) for the depthwise step; case-insensitive.
+        data_format: ``"channels_last"`` (``(batch, *spatial, channels)``) or
+            ``"channels_first"`` (``(batch, channels, *spatial)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+        dilation_rate: the spacing between depthwise kernel taps: an int or a tuple of ``N``.
+
+    Returns:
+        A tensor with ``out_channels`` channels and the depthwise step's spatial shape.
+
+    Raises:
+        ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one
+            of the two layouts (or ``None``).
+    """
     return _on_numpy(separable_conv_decomposition)(inputs, depthwise_kernel, pointwise_kernel, strides, padding,
                                                    data_format, dilation_rate)
 
@@ -139,12 +161,50 @@ def _avg_len(args, kwargs):
 
 def adaptive_average_pool(inputs, output_size, data_format=None):
     """Averages ``inputs`` (``(batch, *spatial, channels)``, or channels first) over adaptive
-    windows so the spatial shape becomes ``output_size`` (an int or one per spatial axis)."""
+    windows so the spatial shape becomes ``output_size`` (an int or one per spatial axis).
+
+    Output index ``i`` of an axis of length ``L`` averages the input window
+    ``[floor(i * L / out), ceil((i + 1) * L / out))``; windows overlap when ``L`` is not a multiple
+    of ``out``, and ``out > L`` repeats input positions.
+
+    Arguments:
+        inputs: a tensor with a batch axis, a channel axis and 1 or more spatial axes of known
+            size; integer inputs are pooled in ``float32``.
+        output_size: the output spatial shape: a positive int for every spatial axis, or a tuple
+            or list of positive ints, one per axis.
+        data_format: ``"channels_last"`` (``(batch, *spatial, channels)``) or
+            ``"channels_first"`` (``(batch, channels, *spatial)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        A float tensor with spatial shape ``output_size``, batch and channels unchanged.
+
+    Raises:
+        ValueError: for an input without spatial axes, an invalid ``data_format`` or
+            ``output_size``, or unknown spatial sizes.
+    """
     return _on_numpy(adaptive_average_pool_decomposition)(inputs, output_size, data_format)
 
 
 def adaptive_max_pool(inputs, output_size, data_format=None):
-    """The maximum of ``inputs`` over adaptive windows (see :func:`adaptive_average_pool`)."""
+    """The maximum of ``inputs`` over adaptive windows (see :func:`adaptive_average_pool`).
+
+    Arguments:
+        inputs: a tensor with a batch axis, a channel axis and 1 or more spatial axes of known
+            size; integer inputs are pooled in ``float32``.
+        output_size: the output spatial shape: a positive int for every spatial axis, or a tuple
+            or list of positive ints, one per axis.
+        data_format: ``"channels_last"`` (``(batch, *spatial, channels)``) or
+            ``"channels_first"`` (``(batch, channels, *spatial)``); ``None`` means
+            ``dlx.config.image_data_format()``.
+
+    Returns:
+        A float tensor with spatial shape ``output_size``, batch and channels unchanged.
+
+    Raises:
+        ValueError: for an input without spatial axes, an invalid ``data_format`` or
+            ``output_size``, or unknown spatial sizes.
+    """
     return _on_numpy(adaptive_max_pool_decomposition)(inputs, output_size, data_format)
 
 
