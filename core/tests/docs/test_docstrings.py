@@ -1,7 +1,8 @@
 """Docstring coverage of the public API: every public class and function of the modules the API
 reference documents (``tools/docs_api.py``: dlx and its public submodules, dlx_hub, dlx_tuner,
-dlx_conformance) has a docstring, and its ``Arguments:`` (or ``Args:``) section, when it has one,
-names exactly the signature's parameters. No exceptions are listed: coverage is 100%.
+dlx_conformance) has a docstring, and every one whose signature (a class: its ``__init__``) takes
+named parameters has an ``Arguments:`` (or ``Args:``) section naming exactly those parameters.
+No exceptions are listed: coverage is 100%.
 ``cd core/tests && python -m docs.test_docstrings`` prints the coverage.
 """
 
@@ -54,6 +55,11 @@ def _parameters(obj) -> list[inspect.Parameter] | None:
     return [p for p in sig.parameters.values() if p.name not in ("self", "cls")]
 
 
+def _named_parameters(obj) -> list[str]:
+    """The parameters a docstring must document (``*args`` / ``**kwargs`` may be left out)."""
+    return [p.name for p in _parameters(obj) or [] if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+
+
 def argument_problems(obj, names: list[str]) -> list[str]:
     """How the documented ``names`` disagree with ``obj``'s signature (empty when they agree).
     ``*_initializer`` style wildcards match by pattern; ``*args`` / ``**kwargs`` may be left out;
@@ -87,6 +93,9 @@ def gaps() -> tuple[dict[str, str], int]:
             continue
         section = documented_arguments(doc)
         target = obj.__init__ if isinstance(obj, type) else obj
+        if section is None and _named_parameters(target):
+            found[qualname] = "no Arguments section (it takes " + ", ".join(_named_parameters(target)) + ")"
+            continue
         problems = [] if section is None else [
             *(f"malformed entry {b!r}" for b in section[1]), *argument_problems(target, section[0])]
         if problems:
@@ -113,6 +122,7 @@ def test_parser_and_checker():
     names, bad = documented_arguments(doc)
     assert names == ["units", "*_initializer", "seed", "**kwargs"] and bad == []
     assert argument_problems(f, names) == []
+    assert _named_parameters(f) == ["units", "kernel_initializer", "bias_initializer", "seed"]
     def g(units, kernel_initializer=None, bias_initializer=None, *, seed=None):
         pass
 

@@ -92,6 +92,25 @@ def Input(shape=None, batch_size=None, dtype=None, sparse=None, ragged=None, bat
           optional=False) -> SymbolicTensor:
     """A symbolic input tensor (the start of a Functional model).
 
+    Arguments:
+        shape: the shape of one sample, without the batch axis (``None`` entries are sizes
+            left open); give this or ``batch_shape``.
+        batch_size: a fixed batch size (default ``None``: any).
+        dtype: the input's dtype (default ``floatx()``).
+        sparse, ragged: Keras's flags; dlx has no sparse or ragged tensors, so a true value
+            raises ``ValueError``.
+        batch_shape: the whole shape, batch axis included (instead of ``shape``/``batch_size``).
+        name: the input layer's name (default: a unique ``input_layer`` name).
+        tensor: an existing symbolic tensor to use as this input instead of making one.
+        optional: whether the model may be called with ``None`` for this input.
+
+    Returns:
+        The symbolic tensor (``SymbolicTensor``) the input layer outputs.
+
+    Raises:
+        ValueError: with neither ``shape`` nor ``batch_shape``, with both, or with a true
+            ``sparse``/``ragged``.
+
     >>> x = Input(shape=(4,))
     >>> x.shape
     (None, 4)
