@@ -325,3 +325,11 @@ def test_multi_head_attention_gate_window_flash(backend):
         L.MultiHeadAttention(2, 3, flash_attention=True, dropout=0.2)
     with pytest.raises(ValueError, match="return_attention_scores"):
         flash(q, v, return_attention_scores=True)
+
+
+def test_leaky_relu_takes_keras2_alpha_as_negative_slope_and_warns():
+    with pytest.warns(UserWarning, match="alpha"):
+        layer = L.LeakyReLU(alpha=0.1)
+    assert layer.negative_slope == 0.1 and layer.get_config()["negative_slope"] == 0.1
+    out = np.asarray(layer(np.array([[-2.0, 3.0]], "float32")))
+    np.testing.assert_allclose(out, [[-0.2, 3.0]], rtol=1e-6)

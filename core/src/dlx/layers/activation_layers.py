@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 from dlx import activations, constraints, initializers, ops, regularizers
 from dlx.layers.layer import Layer
 
@@ -53,11 +55,15 @@ class LeakyReLU(_Elementwise):
 
     Arguments:
         negative_slope: the slope for negative inputs.
-        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+        **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...); Keras 2's ``alpha``
+            is still taken as ``negative_slope``, with a deprecation warning.
     """
 
     def __init__(self, negative_slope=0.3, **kwargs):
-        kwargs.pop("alpha", None)
+        if "alpha" in kwargs:  # Keras 2's name (Keras 3 takes it too, and warns)
+            negative_slope = kwargs.pop("alpha")
+            warnings.warn("LeakyReLU: the argument `alpha` is deprecated; use `negative_slope`",
+                          UserWarning, stacklevel=2)
         super().__init__(**kwargs)
         self.negative_slope = negative_slope
 
