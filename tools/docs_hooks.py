@@ -53,11 +53,15 @@ class DoctestFences(Extension):
         md.preprocessors.register(_DoctestFences(md), "dlx_doctest_fences", 27)  # before fenced code
 
 
-def _api():
-    spec = importlib.util.spec_from_file_location("docs_api", Path(__file__).with_name("docs_api.py"))
+def _tool(name):
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def _api():
+    return _tool("docs_api")
 
 
 def on_config(config):
@@ -70,7 +74,18 @@ def on_config(config):
 def on_files(files, config):
     from mkdocs.structure.files import File
 
+    from mkdocs.exceptions import PluginError
+
     api = _api()
     for slug in api.PAGES:
         files.append(File.generated(config, f"api/{slug}.md", content=api.page_markdown(slug)))
+    figures = _tool("docs_figures")
+    try:
+        jobs = [job for page in files.documentation_pages() if not page.generated_by
+                for job in figures.figure_jobs(page.src_uri, page.content_string)]
+        drawn = figures.run_jobs(jobs, docs_dir=config.docs_dir)
+    except figures.FigureError as e:
+        raise PluginError(f"a guide's figure was not drawn: {e}") from None
+    for path, content in drawn.items():
+        files.append(File.generated(config, path, content=content))
     return files
