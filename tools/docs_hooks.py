@@ -1,5 +1,8 @@
 """MkDocs hooks (mkdocs.yml ``hooks:``): the generated API pages, and doctest examples as code.
 
+The guides' figures are drawn by their own code (``tools/docs_figures.py``) and the benchmarks
+page (``benchmarks.md``) is generated from ``bench/results/*.json`` (``tools/docs_bench.py``).
+
 The API reference pages (``api/<slug>.md``) and their nav section are generated from
 ``tools/docs_api.py``'s ``PAGES``, the list the docstring tests check, so the reference cannot
 drift from it: one ``:::`` directive per module, listing the module's public names.
@@ -88,4 +91,9 @@ def on_files(files, config):
         raise PluginError(f"a guide's figure was not drawn: {e}") from None
     for path, content in drawn.items():
         files.append(File.generated(config, path, content=content))
+    try:
+        bench = _tool("docs_bench").page_markdown()
+    except (OSError, ValueError, KeyError) as e:
+        raise PluginError(f"the benchmarks page could not be generated from bench/results/*.json: {e!r}") from None
+    files.append(File.generated(config, "benchmarks.md", content=bench))
     return files

@@ -1,0 +1,119 @@
+"""The build's generated content, without a site build: the guides' figures (``tools/docs_figures.py``:
+which code draws which picture, and a failure when it draws none) and the benchmarks page
+(``tools/docs_bench.py``: a section per ``bench/results/*.json``, with its command). The built
+site's pictures and tables are checked by ``test_site.py``."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from .site import DOCS, ROOT, load_tool
+
+figures = load_tool("docs_figures")
+bench = load_tool("docs_bench")
+
+PAGE = """# Title
+
+<!-- docs-test: setup
+import dlx
+-->
+```python
+a = 1
+```
+
+## Drawn
+
+Text with `![not an image](figures/other/x.svg)` as code.
+
+```python
+import dlx
+from dlx import layers
+
+model = dlx.Sequential([dlx.Input((3,)), layers.Dense(2, name="head")])
+dlx.utils.plot_model(model, "m.svg", show_shapes=True)
+```
+
+![a model](figures/page/m.svg){ width="200" }
+
+```python
+not_run = 1
+```
+"""
+
+
+def test_a_figure_is_drawn_by_the_code_of_its_section():
+    (job,) = figures.figure_jobs("page.md", PAGE)
+    assert job["files"] == ["figures/page/m.svg"] and job["line"] == 10
+    # the code from the section's heading down to the image: not the page's first block, not the last
+    assert [line for line, _ in job["chunks"]] == [15]
+    assert job["env"]["DLX_BACKEND"] == "numpy"
+    assert figures.figure_jobs("page.md", "# no figures\n![x](img.png)\n") == []
+
+
+def test_a_figure_outside_the_pages_folder_is_an_error():
+    with pytest.raises(figures.FigureError, match=r"page.md:2: .*figures/other/x.svg.*figures/page/"):
+        figures.figure_jobs("page.md", "# t\n![x](figures/other/x.svg)\n")
+
+
+def test_the_figure_is_the_file_the_code_writes(require_or_skip):
+    require_or_skip(shutil.which("dot") is not None, "Graphviz's dot is not installed (.ci/run installs it)")
+    drawn = figures.page_figures("page.md", PAGE)
+    svg = drawn["figures/page/m.svg"].decode()
+    assert svg.lstrip().startswith("<?xml") and "graphviz" in svg and "Dense" in svg and "(None, 2)" in svg
+
+
+def test_a_section_that_writes_no_figure_fails_with_its_output():
+    page = "# t\n\n```python\nprint('ran, wrote nothing')\n```\n\n![x](figures/page/missing.svg)\n"
+    with pytest.raises(figures.FigureError, match=r"page.md:1: .*wrote no 'missing.svg'"):
+        figures.page_figures("page.md", page)
+    failing = "# t\n\n```python\nraise ValueError('boom')\n```\n\n![x](figures/page/x.svg)\n"
+    with pytest.raises(figures.FigureError, match=r"(?s)failed \(exit 1\).*docs/page.md.*line 4.*boom"):
+        figures.page_figures("page.md", failing)
+
+
+@pytest.mark.parametrize(("page", "files"), [
+    ("layers.md", ["figures/layers/two_inputs.svg", "figures/layers/sequential.svg"]),
+    ("training.md", ["figures/training/history.svg"]),
+])
+def test_the_guides_have_their_figures(page, files):
+    """The model guide shows a Sequential and a multi-input Functional diagram, the training guide
+    a fit's curves: each drawn by a section whose code writes it."""
+    jobs = figures.figure_jobs(page, (DOCS / page).read_text())
+    assert [f for job in jobs for f in job["files"]] == files
+    for job in jobs:
+        code = "".join(src for _, src in job["chunks"])
+        for f in job["files"]:
+            assert f'"{f.rsplit("/", 1)[1]}"' in code, f"{page}: no code of the section names {f}"
+
+
+def test_benchmarks_page_has_a_section_per_result():
+    text = bench.page_markdown()
+    results = sorted((ROOT / "bench" / "results").glob("*.json"))
+    assert len(results) >= 5
+    sections = text.split("\n## ")[1:]
+    assert [s.split("\n", 1)[0] for s in sections] == [f"`{p.name}`" for p in results]
+    for s, p in zip(sections, results):
+        assert "```bash\npython bench/" in s and "\n| " in s, f"{p.name}: no command or no table:\n{s[:800]}"
+        if "date" in json.loads(p.read_text()).get("meta", {}):
+            assert "Machine and date: run " in s
+    by_name = dict(zip((p.name for p in results), sections))
+    if "fit_predict.json" in by_name:  # a script with its own renderer renders its section
+        assert "As `bench/fit_predict.py` renders it:" in by_name["fit_predict.json"]
+
+
+def test_benchmark_tables_come_from_the_json(tmp_path, monkeypatch):
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "tuner_memory_probe.json").write_text(json.dumps(
+        {"backend": "torch", "trials": 3, "rss_mb": [100.0, 120.5, 130.25, 131.0], "growth_mb": 31.0}))
+    text = bench.page_markdown(results)
+    assert "python bench/tuner_memory.py --backend torch --trials 3" in text
+    assert "| torch | 3 | 4 values: first 100, max 131, last 131 | 31 |" in text
+    (results / "nobody_wrote_this.json").write_text("{}")
+    with pytest.raises(ValueError, match="nobody_wrote_this.json: no bench/<script>.py"):
+        bench.page_markdown(results)
+    with pytest.raises(ValueError, match="no benchmark results"):
+        bench.page_markdown(tmp_path / "empty")
