@@ -15,6 +15,7 @@ Sphinx roles docstrings use (``:class:`~dlx.layers.Layer```) into code spans (``
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
 from pathlib import Path
 
@@ -97,3 +98,37 @@ def on_files(files, config):
         raise PluginError(f"the benchmarks page could not be generated from bench/results/*.json: {e!r}") from None
     files.append(File.generated(config, "benchmarks.md", content=bench))
     return files
+
+
+# Search ranking. Material's search scores every title that contains the query's term alike
+# (Conv2D, Conv2DTranspose, DepthwiseConv2D, the applications' conv2d_bn), then lets the text
+# break the tie, where a short function signature that repeats its name wins. Two boosts order
+# those ties: entries of dlx's own reference pages rank above the plugins' (dlx_hub's
+# applications, dlx_tuner, dlx_conformance) and the guides', and among them a title of fewer
+# words first, so the exact name comes before the longer names that contain it.
+CORE_BOOST = 1.2
+_TAG = re.compile(r"<[^>]+>")
+
+
+def search_boost(location: str, title: str, separator: str, core_pages: set[str]) -> float:
+    """The boost of one search-index entry (``location`` ``api/layers/#dlx.layers.Conv2D``)."""
+    page = location.split("#", 1)[0]
+    boost = CORE_BOOST if page.startswith("api/") and page[4:].rstrip("/") in core_pages else 1.0
+    words = [w for w in re.split(separator, _TAG.sub("", title)) if w] or [""]
+    return boost * (1 + 0.01 / len(words))
+
+
+def on_post_build(config):
+    """Runs after the search plugin wrote ``search/search_index.json`` (hooks come after plugins)."""
+    from mkdocs.exceptions import PluginError
+
+    path = Path(config.site_dir) / "search" / "search_index.json"
+    if not path.is_file():
+        raise PluginError(f"{path} is missing: the search index boosts need the search plugin to run first")
+    index = json.loads(path.read_text())
+    core = {slug for slug, (_, modules) in _api().PAGES.items()
+            if any(m == "dlx" or m.startswith("dlx.") for m in modules)}
+    separator = index["config"]["separator"]
+    for doc in index["docs"]:
+        doc["boost"] = round(search_boost(doc["location"], doc["title"], separator, core), 6)
+    path.write_text(json.dumps(index, separators=(",", ":")))

@@ -75,7 +75,7 @@ def test_a_section_that_writes_no_figure_fails_with_its_output():
 
 
 @pytest.mark.parametrize(("page", "files"), [
-    ("layers.md", ["figures/layers/two_inputs.svg", "figures/layers/sequential.svg"]),
+    ("layers.md", ["figures/layers/two_inputs.png", "figures/layers/sequential.png"]),
     ("training.md", ["figures/training/history.svg"]),
 ])
 def test_the_guides_have_their_figures(page, files):
@@ -117,3 +117,22 @@ def test_benchmark_tables_come_from_the_json(tmp_path, monkeypatch):
         bench.page_markdown(results)
     with pytest.raises(ValueError, match="no benchmark results"):
         bench.page_markdown(tmp_path / "empty")
+
+
+def test_search_boosts_order_equal_title_matches():
+    """Material scores every title holding the query's term alike; the boosts the build writes
+    into the search index put dlx's own reference above the plugins' and the guides', and the
+    exact name above longer names that contain it."""
+    hooks = load_tool("docs_hooks")
+    separator = r'[\s\-_,:!=\[\]()"`/]+|\.(?!\d)|&[lg]t;|(?!\b)(?=[A-Z][a-z])'
+    core = {"layers"}
+
+    def boost(location, title):
+        return hooks.search_boost(location, title, separator, core)
+
+    conv = boost("api/layers/#dlx.layers.Conv2D", "Conv2D")
+    assert conv > boost("api/layers/#dlx.layers.Conv2DTranspose", "Conv2DTranspose")
+    assert conv > boost("api/layers/#dlx.layers.DepthwiseConv2D", "<code>DepthwiseConv2D</code>")
+    assert boost("api/layers/#dlx.layers.SeparableConv2D", "SeparableConv2D") > boost(
+        "api/applications/#dlx_hub.applications.inception_v3.conv2d_bn", "conv2d_bn")
+    assert boost("api/layers/#dlx.layers.Dense", "Dense") > boost("layers/#drawing-a-model", "Dense")
