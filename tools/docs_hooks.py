@@ -76,9 +76,8 @@ def on_config(config):
 
 
 def on_files(files, config):
-    from mkdocs.structure.files import File
-
     from mkdocs.exceptions import PluginError
+    from mkdocs.structure.files import File
 
     api = _api()
     for slug in api.PAGES:

@@ -113,7 +113,7 @@ def test_benchmark_tables_come_from_the_json(tmp_path, monkeypatch):
     assert "python bench/tuner_memory.py --backend torch --trials 3" in text
     assert "| torch | 3 | 4 values: first 100, max 131, last 131 | 31 |" in text
     (results / "nobody_wrote_this.json").write_text("{}")
-    with pytest.raises(ValueError, match="nobody_wrote_this.json: no bench/<script>.py"):
+    with pytest.raises(ValueError, match=r"nobody_wrote_this\.json: no bench/<script>\.py"):
         bench.page_markdown(results)
     with pytest.raises(ValueError, match="no benchmark results"):
         bench.page_markdown(tmp_path / "empty")
