@@ -5,9 +5,10 @@ The pages are built by inspecting the imported modules, and inspection gives a p
 has no documentation of its own: the docstring is dropped, so the page does not show it.
 
 A class's bases are shown by their public names: a base that is itself documented under a public
-name (``tools/docs_api.py``) shows as that name (``dlx.layers.Layer``); an internal base (the
+name (``tools/docs_api.py``) shows as that name, linked to its entry (``Layer``, a link to
+``dlx.layers.Layer``); an internal base (the
 shared ``BaseConv`` of the convolutions, in ``dlx.layers.conv``) is replaced by its own nearest
-public bases, so ``Conv2D`` reads "Bases: ``dlx.layers.Layer``", not a private module path."""
+public bases, so ``Conv2D`` reads "Bases: ``Layer``" (linked), not a private module path."""
 
 from __future__ import annotations
 
@@ -78,8 +79,17 @@ def public_bases(cls: type) -> list[str]:
     return out
 
 
+def _expression(name: str):
+    """A documented name as a Griffe name expression (the page links it to its entry); any
+    other (``ValueError``, ``abc.ABC``) as plain text."""
+    if name.split(".")[0] not in _PACKAGES:
+        return name
+    parent, _, last = name.rpartition(".")
+    return griffe.ExprName(last, parent=parent)
+
+
 class PublicBases(griffe.Extension):
     def on_class_instance(self, *, node, cls, **kwargs):
         obj = getattr(node, "obj", None)
         if isinstance(obj, type) and obj.__module__.split(".")[0] in _PACKAGES:
-            cls.bases = public_bases(obj)
+            cls.bases = [_expression(name) for name in public_bases(obj)]

@@ -136,3 +136,15 @@ def test_search_boosts_order_equal_title_matches():
     assert boost("api/layers/#dlx.layers.SeparableConv2D", "SeparableConv2D") > boost(
         "api/applications/#dlx_hub.applications.inception_v3.conv2d_bn", "conv2d_bn")
     assert boost("api/layers/#dlx.layers.Dense", "Dense") > boost("layers/#drawing-a-model", "Dense")
+
+
+def test_bases_are_shown_by_public_names():
+    pytest.importorskip("griffe")
+    import dlx.layers
+    import dlx.saving
+
+    griffe_ext = load_tool("docs_griffe")
+    assert griffe_ext.public_bases(dlx.layers.Conv2D) == ["dlx.layers.Layer"]  # not dlx.layers.conv.BaseConv
+    assert griffe_ext.public_bases(dlx.layers.LSTM) == ["dlx.layers.RNN"]  # not a private _BuiltinRNN
+    assert griffe_ext.public_bases(dlx.layers.Dense) == ["dlx.layers.Layer"]  # an internal mixin adds nothing
+    assert griffe_ext.public_bases(dlx.saving.FileFormatError) == ["ValueError"]

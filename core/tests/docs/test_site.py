@@ -50,22 +50,27 @@ def test_site_builds_strictly(site):
 
 
 def test_api_pages_show_public_bases(site):
-    """A class's bases are public names: Conv2D's internal ``dlx.layers.conv.BaseConv`` shows as
-    the public ``dlx.layers.Layer`` it derives from; no page names an internal base module."""
+    """A class's bases are public names, linked to their entries: Conv2D's internal
+    ``dlx.layers.conv.BaseConv`` shows as the public ``dlx.layers.Layer`` it derives from; no
+    page names an internal base."""
     layers = (site / "api/layers/index.html").read_text()
     conv = layers[layers.index('id="dlx.layers.Conv2D"'):]
     bases = re.search(r'class="doc doc-class-bases">(.*?)</p>', conv, re.S)[1]
-    assert "dlx.layers.Layer" in bases and "BaseConv" not in bases, bases
+    assert 'href="#dlx.layers.Layer">Layer</a>' in bases and "BaseConv" not in bases, bases
     api = load_api()
     public = {f"{m}.{n}" for m in api.MODULES for n in api.public_names(importlib.import_module(m))}
-    shown, wrong = 0, []
+    links, wrong = 0, []
     for page in (site / "api").glob("*/index.html"):
         for bases in re.findall(r'class="doc doc-class-bases">(.*?)</p>', page.read_text(), re.S):
-            for base in re.findall(r"<code>(.*?)</code>", re.sub(r"<(?!/?code>)[^>]+>", "", bases), re.S):
-                shown += 1
-                if base.split(".")[0] in ("dlx", "dlx_hub", "dlx_tuner", "dlx_conformance") and base not in public:
+            for base in re.findall(r"<code>(.*?)</code>", bases, re.S):
+                link = re.fullmatch(r'<a [^>]*href="[^"#]*#([^"]+)"[^>]*>[^<]+</a>', base)
+                name = link[1] if link else base
+                links += link is not None
+                if name.split(".")[0] in ("dlx", "dlx_hub", "dlx_tuner", "dlx_conformance") and name not in public:
                     wrong.append(f"api/{page.parent.name}: {base}")
-    assert shown > 300 and not wrong, f"{len(wrong)} bases are not public names: {wrong[:20]}"
+                elif link is None and "<" in base:
+                    wrong.append(f"api/{page.parent.name}: unexpected markup {base}")
+    assert links > 300 and not wrong, f"{len(wrong)} bases are not public names: {wrong[:20]}"
 
 
 def _curves(svg: str) -> list[list[tuple[float, float]]]:
