@@ -73,10 +73,13 @@ def conformance(session, backend):
 def docs(session):
     """The documentation site, built strictly into build/site (any warning fails: broken links,
     missing references, docstrings that do not parse). The API pages import every documented
-    module, so the packages are installed first."""
+    module, so the packages are installed first; the guides' figures are drawn by their code
+    (plot_model needs Graphviz's `dot` on PATH; the training curves need matplotlib and
+    scikit-learn's digits)."""
     session.install(*LOCAL, "-e", "./plugins/dlx-hub", "-e", "./plugins/dlx-tuner",
                     "mkdocs==1.6.1", "mkdocs-material==9.8.2", "mkdocstrings==1.0.8", "mkdocstrings-python==2.0.11",
-                    "ruff>=0.6")  # ruff formats the signatures
+                    "ruff>=0.6",  # ruff formats the signatures
+                    "matplotlib>=3.6", "scikit-learn")
     session.run("mkdocs", "build", "--strict", *session.posargs, env={"NO_MKDOCS_2_WARNING": "1"})
 
 

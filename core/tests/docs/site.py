@@ -13,12 +13,17 @@ ROOT = Path(__file__).resolve().parents[3]
 DOCS = ROOT / "docs"
 
 
-def load_api():
-    """``tools/docs_api.py`` (not a package): the API pages and the public names they document."""
-    spec = importlib.util.spec_from_file_location("docs_api", ROOT / "tools" / "docs_api.py")
+def load_tool(name: str):
+    """``tools/<name>.py`` (the tools folder is not a package) as a module."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+def load_api():
+    """``tools/docs_api.py``: the API pages and the public names they document."""
+    return load_tool("docs_api")
 
 
 def build_site(site_dir: Path) -> str:

@@ -3,7 +3,9 @@
 One strict build (``mkdocs build --strict``, as ``nox -s docs``) serves both tests: the build
 test checks its pages exist; the browser test serves it on loopback and drives Debian's headless
 Chromium through Playwright (no browser download): home page, an API page, a guide, then the
-site search for ``Conv2D`` and its first result, and a generated API entry (``dlx.random.uniform``). Screenshots go to ``build/docs-screenshots/``.
+site search for ``Conv2D`` (its first result must be the ``dlx.layers.Conv2D`` entry), a generated
+API entry (``dlx.random.uniform``), the guides' generated figures and the benchmarks page.
+Screenshots go to ``build/docs-screenshots/``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import functools
 import importlib
 import importlib.util
 import re
+import struct
 import threading
 import types
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -44,6 +47,74 @@ def test_site_builds_strictly(site):
     layers = (site / "api/layers/index.html").read_text()
     # classes made by a factory (Conv2D) are documented too: the pages are built by inspection
     assert 'id="dlx.layers.Conv2D"' in layers and "2-D convolution over images" in layers
+
+
+def test_api_pages_show_public_bases(site):
+    """A class's bases are public names, linked to their entries: Conv2D's internal
+    ``dlx.layers.conv.BaseConv`` shows as the public ``dlx.layers.Layer`` it derives from; no
+    page names an internal base."""
+    layers = (site / "api/layers/index.html").read_text()
+    conv = layers[layers.index('id="dlx.layers.Conv2D"'):]
+    bases = re.search(r'class="doc doc-class-bases">(.*?)</p>', conv, re.S)[1]
+    assert 'href="#dlx.layers.Layer">Layer</a>' in bases and "BaseConv" not in bases, bases
+    api = load_api()
+    public = {f"{m}.{n}" for m in api.MODULES for n in api.public_names(importlib.import_module(m))}
+    links, wrong = 0, []
+    for page in (site / "api").glob("*/index.html"):
+        for bases in re.findall(r'class="doc doc-class-bases">(.*?)</p>', page.read_text(), re.S):
+            for base in re.findall(r"<code>(.*?)</code>", bases, re.S):
+                link = re.fullmatch(r'<a [^>]*href="[^"#]*#([^"]+)"[^>]*>[^<]+</a>', base)
+                name = link[1] if link else base
+                links += link is not None
+                if name.split(".")[0] in ("dlx", "dlx_hub", "dlx_tuner", "dlx_conformance") and name not in public:
+                    wrong.append(f"api/{page.parent.name}: {base}")
+                elif link is None and "<" in base:
+                    wrong.append(f"api/{page.parent.name}: unexpected markup {base}")
+    assert links > 300 and not wrong, f"{len(wrong)} bases are not public names: {wrong[:20]}"
+
+
+def _curves(svg: str) -> list[list[tuple[float, float]]]:
+    """The polylines of a matplotlib SVG with more than 3 points (the plotted series, not ticks)."""
+    lines = []
+    for d in re.findall(r'<g id="line2d_\d+">\s*<path d="([^"]*)"', svg):
+        points = [(float(x), float(y)) for x, y in re.findall(r"[ML] ([-\d.]+) ([-\d.]+)", d)]
+        if len(points) > 3:
+            lines.append(points)
+    return lines
+
+
+def test_guides_show_their_generated_figures(site):
+    """The model guide shows Graphviz drawings of its Sequential and two-input models, the
+    training guide the loss and accuracy curves of a real fit, all drawn by the build."""
+    layers = (site / "layers/index.html").read_text()
+    sizes = {}
+    for name in ("sequential", "two_inputs"):
+        assert f'src="../figures/layers/{name}.png"' in layers, name
+        png = (site / f"figures/layers/{name}.png").read_bytes()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and png[12:16] == b"IHDR", name
+        sizes[name] = struct.unpack(">II", png[16:24])  # width, height
+    # the Sequential CNN is a chain of 8 boxes, top to bottom; the two-input model spreads sideways
+    (w, h), (w2, h2) = sizes["sequential"], sizes["two_inputs"]
+    assert h > 2.5 * w and w2 > h2 and w2 > 2 * w, sizes
+
+    assert 'src="../figures/training/history.svg"' in (site / "training/index.html").read_text()
+    curves = _curves((site / "figures/training/history.svg").read_text())
+    # training and validation loss, then accuracy: 20 epochs each
+    assert len(curves) == 4 and all(len(c) == 20 for c in curves), [len(c) for c in curves]
+    for loss in curves[:2]:  # SVG y grows downwards: a falling loss ends lower on the page
+        assert loss[-1][1] > loss[0][1]
+    for accuracy in curves[2:]:
+        assert accuracy[-1][1] < accuracy[0][1]
+
+
+def test_benchmarks_page_is_generated_from_the_results(site):
+    page = (site / "benchmarks/index.html").read_text()
+    results = sorted((ROOT / "bench/results").glob("*.json"))
+    assert results
+    for path in results:
+        assert f"<code>{path.name}</code>" in page, path.name
+    text = re.sub(r"<[^>]+>", "", page)  # the commands are highlighted: one span per word
+    assert text.count("python bench/") >= len(results) and page.count("<table>") >= len(results)
 
 
 def test_api_pages_document_every_public_name(site):
@@ -109,13 +180,34 @@ def test_site_in_chromium(served, tmp_path, require_or_skip):
             page.goto(f"{served}/training/")
             assert "Training" in page.locator("h1").first.inner_text()
             page.screenshot(path=str(SCREENSHOTS / "guide-training.png"))
+            curves = page.locator('img[src$="figures/training/history.svg"]')
+            curves.scroll_into_view_if_needed()
+            assert curves.evaluate("img => img.complete && img.naturalWidth") > 0  # the browser drew it
+            page.screenshot(path=str(SCREENSHOTS / "guide-training-curves.png"))
+
+            page.goto(f"{served}/layers/")
+            for name in ("two_inputs", "sequential"):
+                diagram = page.locator(f'img[src$="figures/layers/{name}.png"]')
+                diagram.scroll_into_view_if_needed()
+                assert diagram.evaluate("img => img.complete && img.naturalWidth") > 0, name
+                page.screenshot(path=str(SCREENSHOTS / f"guide-layers-{name}.png"))
+
+            page.goto(f"{served}/benchmarks/")
+            expect(page.locator("table").first).to_be_visible()
+            page.screenshot(path=str(SCREENSHOTS / "benchmarks.png"))
 
             search = page.locator("input.md-search__input")  # in the header at desktop width
             search.click()
             search.press_sequentially("Conv2D")
             first = page.locator(".md-search-result__item a").first
             first.wait_for(state="visible", timeout=15000)
+            page.wait_for_timeout(300)  # results render as the query is typed: let the last one land
             page.screenshot(path=str(SCREENSHOTS / "search-conv2d.png"))
+            # the best page is the layers reference, and its best entry Conv2D itself (not
+            # Conv2DTranspose, DepthwiseConv2D or the applications' conv2d_bn)
+            links = [a.get_attribute("href") for a in page.locator(".md-search-result__item a").all()]
+            assert "/api/layers/" in links[0], links[:4]
+            assert next(h for h in links if "#" in h).endswith("#dlx.layers.Conv2D"), links[:4]
             first.click()  # the best match's page: the layers reference
             page.wait_for_url("**/api/layers/**")
             heading = page.locator('[id="dlx.layers.Conv2D"]')
