@@ -4,6 +4,7 @@ plot_model, and the mixin-friendly Model constructor."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 
@@ -246,8 +247,11 @@ def test_summary_and_plot_model(numpy_backend, tmp_path, monkeypatch):
         with pytest.raises(ImportError, match=r"Graphviz.*apt-get install graphviz"):
             dlx.utils.plot_model(m, to_file=str(tmp_path / "m.png"))
     else:
-        dlx.utils.plot_model(m, to_file=str(tmp_path / "m.svg"))
-        assert "<svg" in (tmp_path / "m.svg").read_text()
+        dlx.utils.plot_model(m, to_file=str(tmp_path / "m.svg"))  # the default dpi=200
+        svg = (tmp_path / "m.svg").read_text()
+        # drawn at its own size: at a dpi other than 72 Graphviz scales the drawing inside its
+        # unscaled canvas, and only the top-left corner shows
+        assert "<svg" in svg and re.search(r'class="graph" transform="scale\(1 1\)', svg), svg[:600]
 
 
 def test_clone_model_and_clear_session(numpy_backend):

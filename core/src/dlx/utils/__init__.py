@@ -91,7 +91,8 @@ def plot_model(model, to_file: str = "model.png", show_shapes: bool = False, sho
         rankdir: the direction of the graph: ``"TB"`` (top to bottom), ``"LR"``, ``"BT"`` or ``"RL"``.
         expand_nested: draw a nested Functional or Sequential model as a dashed cluster of its
             own layers instead of one box.
-        dpi: the resolution Graphviz renders at.
+        dpi: the resolution of raster pictures (``.png``, ``.jpg``, ``.gif``); vector ones
+            (``.svg``, ``.pdf``, ``.ps``) are laid out in points whatever it is.
         show_layer_activations: add the activation of layers that have one.
         show_trainable: add whether each layer is trainable.
         splines: Graphviz's edge style (``"ortho"``, ``"curved"``, ``"line"``...).
@@ -129,7 +130,8 @@ def model_to_dot(model, show_shapes: bool = False, show_dtype: bool = False, sho
         rankdir: the direction of the graph: ``"TB"`` (top to bottom), ``"LR"``, ``"BT"`` or ``"RL"``.
         expand_nested: draw a nested Functional or Sequential model as a dashed cluster of its
             own layers instead of one box.
-        dpi: the resolution Graphviz renders at.
+        dpi: the resolution of raster pictures (``.png``, ``.jpg``, ``.gif``); vector ones
+            (``.svg``, ``.pdf``, ``.ps``) are laid out in points whatever it is.
         subgraph: emit a ``subgraph cluster_<name>`` block to embed in another graph instead of
             a ``digraph``.
         show_layer_activations: add the activation of layers that have one.

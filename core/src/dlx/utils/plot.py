@@ -148,11 +148,14 @@ def plot_model(model, to_file: str = "model.png", show_shapes: bool = False, sho
         ValueError: for a model that is not built, or an unknown keyword argument.
     """
     _check(model, dict(kwargs), "plot_model")
+    ext = os.path.splitext(to_file)[1].lower().lstrip(".") or "png"
+    # vector formats are laid out in points: a dpi other than 72 makes Graphviz scale an SVG's
+    # drawing a second time inside its own canvas (only the top-left corner shows)
+    vector_dpi = 72 if ext in ("svg", "pdf", "ps") else dpi
     src = model_to_dot(model, show_shapes=show_shapes, show_dtype=show_dtype, show_layer_names=show_layer_names,
-                       rankdir=rankdir, expand_nested=expand_nested, dpi=dpi,
+                       rankdir=rankdir, expand_nested=expand_nested, dpi=vector_dpi,
                        show_layer_activations=show_layer_activations, show_trainable=show_trainable,
                        splines=splines, **kwargs)
-    ext = os.path.splitext(to_file)[1].lower().lstrip(".") or "png"
     if ext in ("dot", "gv"):
         with open(to_file, "w") as f:
             f.write(src)
