@@ -82,3 +82,13 @@ def test_plugin_is_inert_without_backend_option(tmp_path):
     r = subprocess.run([sys.executable, "-m", "pytest", "--pyargs", "dlx_conformance.suite", "-q", "-k", "exp-normal"],
                        capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert r.returncode == 0 and "skipped" in r.stdout and "passed" not in r.stdout
+
+
+def test_compiled_grad_mode_still_catches_a_wrong_gradient(tmp_path, broken_site):
+    r, data = run_suite("broken", tmp_path, "--grad-mode", "compiled", "--tiers", "grad", "-k", "sigmoid or tanh",
+                        env=broken_site)
+    assert r.returncode == 1
+    assert data["grad_mode"] == "compiled"
+    failed = {row["nodeid"].split("[")[1].split("-")[0] for row in data["rows"] if row["outcome"] == "failed"}
+    assert failed == {"sigmoid"}
+    assert "--grad-mode compiled" in (tmp_path / "report" / "broken.md").read_text()

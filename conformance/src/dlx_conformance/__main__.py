@@ -26,6 +26,8 @@ def main(argv=None) -> int:
                    "(default: all)")
     p.add_argument("--distribution-devices", metavar="N", type=int,
                    help="devices of the distribution tier's N-device mesh (default 4)")
+    p.add_argument("--grad-mode", choices=("eager", "compiled"),
+                   help="the grad tier's autodiff: eager (default) or compiled with backend.compile")
     args, rest = p.parse_known_args(argv)
     cmd = [suite_path(), "-c", os.path.join(suite_path(), "pytest.ini"), "--rootdir", suite_path(),
            "--dlx-backend", args.backend, "-q", "-p", "no:benchmark"]
@@ -37,6 +39,8 @@ def main(argv=None) -> int:
         cmd += ["--dlx-xfail-file", args.xfail_file]
     if args.tiers:
         cmd += ["--dlx-tiers", args.tiers]
+    if args.grad_mode:
+        cmd += ["--dlx-grad-mode", args.grad_mode]
     if args.distribution_devices:
         cmd += ["--dlx-distribution-devices", str(args.distribution_devices)]
     return pytest.main(cmd + rest)

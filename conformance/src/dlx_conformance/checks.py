@@ -20,6 +20,7 @@ from dlx.backend import registry
 from dlx.backends.numpy.autodiff import reference_vjp
 from dlx.ops import tolerance as T
 from dlx.ops.defs._common import rng_for
+from dlx.ops.defs.search import DataDependentShapeError
 from dlx.ops.spec import REGISTRY, Case, OpSpec
 from dlx_conformance import oracles
 
@@ -242,7 +243,7 @@ def differentiable_params(spec, args, kwargs):
     return names
 
 
-def grad_case(backend, spec: OpSpec, case: Case, dtype: str) -> CaseResult:
+def grad_case(backend, spec: OpSpec, case: Case, dtype: str, compiled: bool = False) -> CaseResult:
     """Checks one case's gradients on ``backend`` against the float64 NumPy oracle.
 
     The backend's VJP (its own autodiff) of a random cotangent is compared with the oracle's
@@ -253,6 +254,9 @@ def grad_case(backend, spec: OpSpec, case: Case, dtype: str) -> CaseResult:
         spec: the op's :class:`~dlx.ops.OpSpec`.
         case: one of ``spec.cases``.
         dtype: the dtype the case runs in.
+        compiled: run ``value_and_grad`` under ``backend.compile`` (one compiled function per
+            case, as in a compiled training step) instead of op by op; an op whose output shape
+            depends on its input's values (it cannot be compiled) is still measured op by op.
 
     Returns:
         A :class:`CaseResult` of tier ``"grad"``.
@@ -286,7 +290,11 @@ def grad_case(backend, spec: OpSpec, case: Case, dtype: str) -> CaseResult:
         else:
             diff_inputs.append(backend.convert_to_tensor(v, dtype))
     with registry.use(backend):
-        _, grads = backend.value_and_grad(f, argnums=tuple(range(len(names))))(*diff_inputs)
+        vg = backend.value_and_grad(f, argnums=tuple(range(len(names))))
+        try:
+            _, grads = (backend.compile(vg) if compiled else vg)(*diff_inputs)
+        except DataDependentShapeError:  # an output shape set by the data: measured op by op instead
+            _, grads = vg(*diff_inputs)
 
     # oracle: the spec's rule in float64
     args64, kw64 = oracle_inputs(spec, args, kwargs, dtype)

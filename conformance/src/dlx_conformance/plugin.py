@@ -26,6 +26,18 @@ def pytest_addoption(parser):
                     help=f"comma-separated tiers to run (default: all of {', '.join(TIERS.values())})")
     group.addoption("--dlx-distribution-devices", type=int, default=4,
                     help="devices of the distribution tier's N-device mesh (default 4)")
+    group.addoption("--dlx-grad-mode", choices=GRAD_MODES, default="eager",
+                    help="how the grad tier differentiates: 'eager' (the backend's value_and_grad, called "
+                         "op by op) or 'compiled' (that value_and_grad under backend.compile, the path a "
+                         "compiled training step takes); default eager")
+
+
+#: the grad tier's ways of running the backend's autodiff
+GRAD_MODES = ("eager", "compiled")
+
+
+def grad_mode(config) -> str:
+    return config.getoption("--dlx-grad-mode", default="eager")
 
 
 #: test function -> tier
@@ -132,7 +144,7 @@ def pytest_sessionfinish(session, exitstatus):
         return
     from dlx_conformance.report import write_report
 
-    write_report(Path(folder), get_backend(config), config.stash[_RESULTS_KEY])
+    write_report(Path(folder), get_backend(config), config.stash[_RESULTS_KEY], grad_mode=grad_mode(config))
 
 
 def suite_path() -> str:

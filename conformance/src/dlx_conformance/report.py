@@ -92,7 +92,7 @@ def _op_sources(backend) -> dict:
     return counts
 
 
-def write_report(folder: Path, backend, rows) -> dict:
+def write_report(folder: Path, backend, rows, grad_mode: str = "eager") -> dict:
     table = summarize(rows)
     cases = [r for r in rows if "ok" in r and r.get("tier") in ("value", "grad")]
     rules = [r for r in rows if r.get("tier") == "rule"]
@@ -104,6 +104,7 @@ def write_report(folder: Path, backend, rows) -> dict:
         "device": backend.device(),
         "spec_version": backend.spec_version,
         "capabilities": backend.capabilities.as_dict(),
+        "grad_mode": grad_mode,
         "op_sources": _op_sources(backend),
         # ops whose cases run in no tier (e.g. custom_gradient returns a function); the suite
         # cannot see them, so the report names them instead of silently counting fewer ops
@@ -135,7 +136,8 @@ def write_report(folder: Path, backend, rows) -> dict:
         f"# Conformance: `{backend.name}`",
         "",
         f"Framework {data['framework_version'] or '—'}, device `{data['device']}`, op-spec v{data['spec_version']}. "
-        f"Generated {data['generated']} by `python -m dlx_conformance {backend.name} --report DIR`.",
+        f"Generated {data['generated']} by `python -m dlx_conformance {backend.name} --report DIR"
+        + (" --grad-mode compiled" if grad_mode == "compiled" else "") + "`.",
         "",
         f"- ops: {t['ops']} of the {t['ops_in_catalogue']} in the catalogue"
         + (f" (without conformance cases: {', '.join(data['ops_without_cases'])})" if data["ops_without_cases"] else "")
@@ -144,6 +146,9 @@ def write_report(folder: Path, backend, rows) -> dict:
         f"- kernels: {src['native']} native, {src['decomposition']} by the spec's decomposition, "
         f"{src['reference']} by the NumPy reference fallback"
         + (f" ({', '.join(src['reference_ops'])})" if src["reference_ops"] else ""),
+        "- gradients: the backend's value_and_grad "
+        + ("compiled with `backend.compile`, one function per case (`--grad-mode compiled`)" if grad_mode == "compiled"
+           else "run op by op"),
         f"- gradient rules against finite differences of the float64 reference: "
         f"{t['grad_rules_agreeing']}/{t['grad_rules_checked']} cases agree",
         f"- cases within their PARITY.md class: {within}/{len(cases)} "

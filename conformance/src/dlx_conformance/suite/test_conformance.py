@@ -10,6 +10,7 @@ a 1-device and an N-device mesh, see :mod:`dlx_conformance.distribution`).
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import pytest
 
@@ -62,8 +63,11 @@ def test_value(request, backend, param):
 
 @pytest.mark.parametrize("param", _GRAD_CASES, ids=_id)
 def test_grad(request, backend, param):
+    from dlx_conformance.plugin import grad_mode
+
     spec, case, dtype = param
-    _run(request, grad_case, backend, spec, case, dtype, "grad")
+    compiled = grad_mode(request.config) == "compiled"
+    _run(request, functools.partial(grad_case, compiled=compiled), backend, spec, case, dtype, "grad")
 
 
 @pytest.mark.parametrize("param", _RULE_CASES, ids=_id)

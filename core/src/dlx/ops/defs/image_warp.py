@@ -504,7 +504,10 @@ op(G, T.Normwise(64), [
     _persp_case("single", shape=(6, 7, 2)),
     _persp_case("channels_first", shape=(1, 2, 6, 7), data_format="channels_first"),
 ], grad=_vjp_of(perspective_transform_decomposition, 3), tensors=("images", "start_points", "end_points"),
-   decomposition=perspective_transform_decomposition)(perspective_transform)
+   # the images' gradient is the transpose of the same bilinear weights the value applies, so it
+   # inherits the value's conditioning on the float32 sampling coordinates (compiled, XLA
+   # contracts the coordinate arithmetic into FMAs and the weights move by ~1e-6: kappa 35-38)
+   grad_tol=T.Normwise(64), decomposition=perspective_transform_decomposition)(perspective_transform)
 
 
 # ------------------------------------------------------------------------------ elastic_transform

@@ -20,6 +20,11 @@ G = "numpy"
 M = "math"
 
 
+class DataDependentShapeError(ValueError):
+    """Raised by a kernel when an op whose output shape depends on its input's values is traced
+    into a compiled function (a ``ValueError``: the arguments do not fix the shape)."""
+
+
 def data_dependent_error(op: str, where: str, hint: str | None) -> ValueError:
     """The error a kernel raises when an op whose output shape depends on the data is traced into a
     compiled function (``where`` names the compiler; ``hint`` says which argument fixes the shape).
@@ -27,8 +32,9 @@ def data_dependent_error(op: str, where: str, hint: str | None) -> ValueError:
     >>> print(data_dependent_error("unique", "jax.jit", "pass size=N"))
     unique: its output shape depends on the values of its input, so it cannot run inside a compiled function (jax.jit); pass size=N
     """
-    return ValueError(f"{op}: its output shape depends on the values of its input, so it cannot run inside a "
-                      f"compiled function ({where}); {hint or 'call it outside the compiled function'}")
+    return DataDependentShapeError(f"{op}: its output shape depends on the values of its input, so it cannot run "
+                                   f"inside a compiled function ({where}); "
+                                   f"{hint or 'call it outside the compiled function'}")
 
 
 # ------------------------------------------------------------------------------ searching
