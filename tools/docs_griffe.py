@@ -8,7 +8,11 @@ A class's bases are shown by their public names: a base that is itself documente
 name (``tools/docs_api.py``) shows as that name, linked to its entry (``Layer``, a link to
 ``dlx.layers.Layer``); an internal base (the
 shared ``BaseConv`` of the convolutions, in ``dlx.layers.conv``) is replaced by its own nearest
-public bases, so ``Conv2D`` reads "Bases: ``Layer``" (linked), not a private module path."""
+public bases, so ``Conv2D`` reads "Bases: ``Layer``" (linked), not a private module path.
+
+A method (or property) that overrides a documented one without a docstring of its own shows the
+docstring it inherits, as ``inspect.getdoc`` and ``help()`` do: ``Dense.call`` reads ``Layer.call``'s
+text (Griffe takes only an object's own ``__doc__``)."""
 
 from __future__ import annotations
 
@@ -93,3 +97,38 @@ class PublicBases(griffe.Extension):
         obj = getattr(node, "obj", None)
         if isinstance(obj, type) and obj.__module__.split(".")[0] in _PACKAGES:
             cls.bases = [_expression(name) for name in public_bases(obj)]
+
+
+def inherited_docstring(cls: type, name: str) -> str | None:
+    """The docstring ``cls``'s member ``name`` inherits: that of the nearest class after ``cls``
+    in its method resolution order that defines ``name`` with a non-empty docstring (None when
+    none does)."""
+    for base in cls.__mro__[1:]:
+        member = base.__dict__.get(name)
+        if member is None:
+            continue
+        doc = getattr(member.__func__ if isinstance(member, (classmethod, staticmethod)) else member,
+                      "__doc__", None)
+        if isinstance(doc, str) and doc.strip():
+            return inspect.cleandoc(doc)
+    return None
+
+
+class InheritedDocstrings(griffe.Extension):
+    def _inherit(self, node, obj, agent):
+        if obj.docstring is not None or not isinstance(getattr(node, "parent", None), griffe.ObjectNode):
+            return
+        cls = node.parent.obj
+        if not isinstance(cls, type) or cls.__module__.split(".")[0] not in _PACKAGES:
+            return
+        doc = inherited_docstring(cls, node.name)
+        if doc is not None:
+            obj.docstring = griffe.Docstring(doc, parent=obj, parser=agent.docstring_parser,
+                                             parser_options=agent.docstring_options)
+
+    def on_function_instance(self, *, node, func, agent, **kwargs):
+        self._inherit(node, func, agent)
+
+    def on_attribute_instance(self, *, node, attr, agent, **kwargs):
+        if "property" in attr.labels:
+            self._inherit(node, attr, agent)
