@@ -20,10 +20,24 @@ class Constraint:
         return w
 
     def get_config(self) -> dict:
+        """The constructor arguments, JSON-compatible (``from_config(get_config())`` gives an equal
+        constraint); the base class has none.
+
+        Returns:
+            A dict.
+        """
         return {}
 
     @classmethod
     def from_config(cls, config: dict) -> Constraint:
+        """Creates a constraint from :meth:`get_config`'s output, passing it to the constructor.
+
+        Arguments:
+            config: the dictionary :meth:`get_config` returned.
+
+        Returns:
+            The new constraint.
+        """
         return cls(**config)
 
     def __repr__(self):

@@ -70,13 +70,33 @@ class Initializer:
         raise TypeError(f"{type(self).__name__} does not implement __call__(shape, dtype)")
 
     def get_config(self) -> dict:
+        """The constructor arguments, JSON-compatible (``from_config(get_config())`` gives an equal
+        initializer); the base class has none.
+
+        Returns:
+            A dict.
+        """
         return {}
 
     @classmethod
     def from_config(cls, config: dict) -> Initializer:
+        """Creates an initializer from :meth:`get_config`'s output, passing it to the constructor.
+
+        Arguments:
+            config: the dictionary :meth:`get_config` returned.
+
+        Returns:
+            The new initializer.
+        """
         return cls(**config)
 
     def clone(self) -> Initializer:
+        """A new initializer of the same class and config, built by :meth:`from_config` (a random
+        initializer keeps its ``seed`` argument: an int seed is shared, ``None`` draws a new one).
+
+        Returns:
+            The copy.
+        """
         return self.__class__.from_config(self.get_config())
 
     def __repr__(self):

@@ -264,10 +264,23 @@ class SeedGenerator:
         return ops.get_item(out, slice(2, 4))
 
     def get_config(self) -> dict:
+        """The seed the generator was created with (not its current state).
+
+        Returns:
+            ``{"seed": seed}``.
+        """
         return {"seed": self._initial_seed}
 
     @classmethod
     def from_config(cls, config: dict) -> SeedGenerator:
+        """Creates a generator from :meth:`get_config`'s output: it starts again from the recorded seed.
+
+        Arguments:
+            config: the dictionary :meth:`get_config` returned.
+
+        Returns:
+            The new generator.
+        """
         return cls(**config)
 
     def __repr__(self):

@@ -26,10 +26,24 @@ class Regularizer:
         return ops.zeros((), "float32")
 
     def get_config(self) -> dict:
+        """The constructor arguments, JSON-compatible (``from_config(get_config())`` gives an equal
+        regularizer); the base class has none.
+
+        Returns:
+            A dict.
+        """
         return {}
 
     @classmethod
     def from_config(cls, config: dict) -> Regularizer:
+        """Creates a regularizer from :meth:`get_config`'s output, passing it to the constructor.
+
+        Arguments:
+            config: the dictionary :meth:`get_config` returned.
+
+        Returns:
+            The new regularizer.
+        """
         return cls(**config)
 
     def __repr__(self):

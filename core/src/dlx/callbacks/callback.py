@@ -22,9 +22,20 @@ class Callback:
         self._model = None
 
     def set_params(self, params: dict) -> None:
+        """Stores the training parameters (``epochs``, ``steps``, ``verbose``) as :attr:`params`; the
+        training loop calls it before the first hook.
+
+        Arguments:
+            params: the parameters, a dict.
+        """
         self.params = params
 
     def set_model(self, model) -> None:
+        """Attaches the model being trained, evaluated or run (:attr:`model`); the loop calls it first.
+
+        Arguments:
+            model: the model.
+        """
         self._model = model
 
     @property

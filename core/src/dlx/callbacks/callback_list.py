@@ -34,14 +34,29 @@ class CallbackList(Callback):
             self.set_params(params)
 
     def append(self, callback: Callback) -> None:
+        """Adds a callback at the end of the list (it receives hooks after the others).
+
+        Arguments:
+            callback: the callback to add.
+        """
         self.callbacks.append(callback)
 
     def set_params(self, params):
+        """Stores the training parameters and passes them to every callback in the list.
+
+        Arguments:
+            params: the parameters, a dict (``epochs``, ``steps``, ``verbose``).
+        """
         self.params = params
         for cb in self.callbacks:
             cb.set_params(params)
 
     def set_model(self, model):
+        """Attaches the model to the list and to every callback in it.
+
+        Arguments:
+            model: the model.
+        """
         self._model = model
         for cb in self.callbacks:
             cb.set_model(model)

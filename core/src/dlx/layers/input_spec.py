@@ -46,11 +46,24 @@ class InputSpec:
         return f"InputSpec({', '.join(parts)})"
 
     def get_config(self) -> dict:
+        """The spec's fields (``dtype``, ``shape``, ``ndim``, ``max_ndim``, ``min_ndim``, ``axes``) as a dict.
+
+        Returns:
+            A dict for :meth:`from_config`.
+        """
         return {"dtype": self.dtype, "shape": self.shape, "ndim": self.ndim, "max_ndim": self.max_ndim,
                 "min_ndim": self.min_ndim, "axes": self.axes}
 
     @classmethod
     def from_config(cls, config: dict) -> InputSpec:
+        """Creates a spec from :meth:`get_config`'s output.
+
+        Arguments:
+            config: the dictionary :meth:`get_config` returned.
+
+        Returns:
+            The new spec.
+        """
         return cls(**config)
 
 

@@ -425,6 +425,12 @@ class Layer(LayerTracking, Operation):
             self.build(**{k: _standardize_shape(v) for k, v in config["shapes_dict"].items()})
 
     def get_build_config(self) -> dict | None:
+        """The input shapes the layer was built with, for :meth:`build_from_config` (saving records it).
+
+        Returns:
+            ``{"input_shape": shape}`` when :meth:`build` took one shape argument, ``{"shapes_dict":
+            {argument name: shape}}`` when it took several, or None for a layer not built yet.
+        """
         if not self.built or self._build_shapes_dict is None:
             return None
         d = self._build_shapes_dict

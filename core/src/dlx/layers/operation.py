@@ -84,6 +84,18 @@ class Operation:
         return outputs
 
     def call(self, *args, **kwargs):
+        """The operation's computation on concrete tensors; every subclass overrides it.
+
+        Arguments:
+            *args: the positional inputs the operation was called with.
+            **kwargs: its keyword inputs.
+
+        Returns:
+            The output tensor(s).
+
+        Raises:
+            TypeError: on the base class, which has no computation of its own.
+        """
         raise TypeError(f"{type(self).__name__} ('{self.name}') does not define call(); subclasses of Operation "
                         "must override call(...)")
 
@@ -164,6 +176,17 @@ class Operation:
 
     @classmethod
     def from_config(cls, config):
+        """Creates the operation from :meth:`get_config`'s output, passing it to the constructor.
+
+        Arguments:
+            config: the dictionary :meth:`get_config` returned.
+
+        Returns:
+            The new operation.
+
+        Raises:
+            TypeError: when the constructor rejects the config (the message names the class and config).
+        """
         try:
             return cls(**config)
         except Exception as e:

@@ -190,13 +190,39 @@ class Loss:
         return self.call(y_true, y_pred), None
 
     def call(self, y_true, y_pred):
+        """The unreduced loss of a batch; every subclass overrides it (``__call__`` applies the sample
+        weights, the mask and the reduction to what it returns).
+
+        Arguments:
+            y_true: the targets.
+            y_pred: the predictions.
+
+        Returns:
+            The per-sample (or per-element) losses, a tensor.
+
+        Raises:
+            TypeError: on the base class.
+        """
         raise TypeError(f"{type(self).__name__} is abstract: a Loss subclass defines call(y_true, y_pred)")
 
     def get_config(self) -> dict[str, Any]:
+        """The constructor arguments, JSON-compatible (``from_config(get_config())`` rebuilds the loss).
+
+        Returns:
+            A dict; the base class gives ``name``, ``reduction`` and ``dtype``, subclasses add their own.
+        """
         return {"name": self.name, "reduction": self.reduction, "dtype": self._dtype}
 
     @classmethod
     def from_config(cls, config):
+        """Creates a loss from :meth:`get_config`'s output, passing it to the constructor.
+
+        Arguments:
+            config: the dictionary :meth:`get_config` returned.
+
+        Returns:
+            The new loss.
+        """
         return cls(**config)
 
     def __repr__(self) -> str:
@@ -221,10 +247,25 @@ class LossFunctionWrapper(Loss):
         self._fn_kwargs = kwargs
 
     def call(self, y_true, y_pred):
+        """Applies the wrapped function after matching the ranks of ``y_true`` and ``y_pred``.
+
+        Arguments:
+            y_true: the targets.
+            y_pred: the predictions.
+
+        Returns:
+            What ``fn(y_true, y_pred, **kwargs)`` returns: the per-sample losses.
+        """
         y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
         return self.fn(y_true, y_pred, **self._fn_kwargs)
 
     def get_config(self):
+        """The base config plus the keyword arguments given for ``fn``; a plain ``LossFunctionWrapper`` also
+        records ``fn`` by its name (subclasses fix their function, so they leave it out).
+
+        Returns:
+            A dict for :meth:`from_config`.
+        """
         cfg = super().get_config()
         if type(self) is LossFunctionWrapper:
             cfg["fn"] = getattr(self.fn, "__name__", repr(self.fn))
@@ -233,6 +274,15 @@ class LossFunctionWrapper(Loss):
 
     @classmethod
     def from_config(cls, config):
+        """Creates the wrapper from :meth:`get_config`'s output; for a plain ``LossFunctionWrapper`` the
+        recorded function name is looked up with ``dlx.losses.get``.
+
+        Arguments:
+            config: the dictionary :meth:`get_config` returned.
+
+        Returns:
+            The new loss.
+        """
         config = dict(config)
         if cls is LossFunctionWrapper:
             from dlx import losses

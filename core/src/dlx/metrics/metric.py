@@ -59,9 +59,26 @@ class Metric:
         self.built = True
 
     def update_state(self, *args, **kwargs) -> None:
+        """Accumulates one batch into the metric's variables; every subclass overrides it.
+
+        Arguments:
+            *args: the batch, in the subclass's order (most take ``y_true, y_pred``).
+            **kwargs: further inputs the subclass accepts (most take ``sample_weight``).
+
+        Raises:
+            TypeError: on the base class, which has nothing to accumulate.
+        """
         raise TypeError(f"{type(self).__name__} is abstract: a Metric subclass defines update_state()")
 
     def result(self):
+        """The metric's value computed from the state accumulated so far; every subclass overrides it.
+
+        Returns:
+            A scalar tensor (or a structure of tensors, for metrics with several values).
+
+        Raises:
+            TypeError: on the base class.
+        """
         raise TypeError(f"{type(self).__name__} is abstract: a Metric subclass defines result()")
 
     def reset_state(self) -> None:
@@ -104,10 +121,24 @@ class Metric:
 
     # -- config ---------------------------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
+        """The constructor arguments, JSON-compatible (``from_config(get_config())`` rebuilds the metric
+        without its accumulated state).
+
+        Returns:
+            A dict; the base class gives ``name`` and ``dtype``, subclasses add their own arguments.
+        """
         return {"name": self.name, "dtype": self._dtype}
 
     @classmethod
     def from_config(cls, config):
+        """Creates a metric from :meth:`get_config`'s output, passing it to the constructor.
+
+        Arguments:
+            config: the dictionary :meth:`get_config` returned.
+
+        Returns:
+            The new metric, with freshly initialized state.
+        """
         return cls(**config)
 
     def __repr__(self) -> str:

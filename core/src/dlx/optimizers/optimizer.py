@@ -412,6 +412,13 @@ class Optimizer:
 
     # -- config -----------------------------------------------------------------------------------
     def get_config(self) -> dict[str, Any]:
+        """The constructor arguments shared by every optimizer, JSON-compatible; subclasses add theirs.
+        A learning rate held in a variable is recorded as its current float value, a schedule by its
+        serialized config.
+
+        Returns:
+            A dict for :meth:`from_config`.
+        """
         lr = self._learning_rate
         if isinstance(lr, Variable):
             lr_cfg: Any = float(lr.numpy())
@@ -428,6 +435,16 @@ class Optimizer:
 
     @classmethod
     def from_config(cls, config: dict, custom_objects=None):
+        """Creates an optimizer from :meth:`get_config`'s output (a serialized learning-rate schedule is
+        deserialized first). The new optimizer has no variables until it is built.
+
+        Arguments:
+            config: the dictionary :meth:`get_config` returned.
+            custom_objects: classes to resolve a custom learning-rate schedule by name.
+
+        Returns:
+            The new optimizer.
+        """
         config = dict(config)
         lr = config.get("learning_rate")
         if isinstance(lr, dict):

@@ -34,10 +34,26 @@ class LearningRateSchedule:
         raise TypeError(f"{type(self).__name__} is abstract: a LearningRateSchedule subclass defines __call__(step)")
 
     def get_config(self) -> dict[str, Any]:
+        """The constructor arguments, JSON-compatible; every subclass overrides it.
+
+        Returns:
+            A dict for :meth:`from_config`.
+
+        Raises:
+            TypeError: on the base class.
+        """
         raise TypeError(f"{type(self).__name__} is abstract: a LearningRateSchedule subclass defines get_config()")
 
     @classmethod
     def from_config(cls, config: dict):
+        """Creates a schedule from :meth:`get_config`'s output, passing it to the constructor.
+
+        Arguments:
+            config: the dictionary :meth:`get_config` returned.
+
+        Returns:
+            The new schedule.
+        """
         return cls(**config)
 
     def __repr__(self) -> str:
