@@ -58,10 +58,23 @@ class DTypePolicy:
         return self._variable_dtype
 
     def get_config(self) -> dict:
+        """The policy's name (``"float32"``, ``"mixed_float16"``, ...), enough to rebuild it.
+
+        Returns:
+            ``{"name": name}``.
+        """
         return {"name": self._name}
 
     @classmethod
     def from_config(cls, config: dict) -> DTypePolicy:
+        """Creates a policy from :meth:`get_config`'s output, passing it to the constructor.
+
+        Arguments:
+            config: the dictionary :meth:`get_config` returned.
+
+        Returns:
+            The new policy.
+        """
         return cls(**config)
 
     def __eq__(self, other):
@@ -118,6 +131,11 @@ class QuantizedDTypePolicy(DTypePolicy):
         return self._quantization_mode
 
     def get_config(self) -> dict:
+        """The quantization mode and the policy the quantized layer's other computations keep.
+
+        Returns:
+            ``{"mode": mode, "source_name": name}``.
+        """
         return {"mode": self._quantization_mode, "source_name": self._source_name}
 
     def __eq__(self, other):
@@ -154,6 +172,11 @@ class QuantizedFloat8DTypePolicy(QuantizedDTypePolicy):
         return self._amax_history_length
 
     def get_config(self) -> dict:
+        """The base config plus ``amax_history_length``.
+
+        Returns:
+            A dict for :meth:`from_config`.
+        """
         return {**super().get_config(), "amax_history_length": self._amax_history_length}
 
 
@@ -183,6 +206,11 @@ class Int4DTypePolicy(QuantizedDTypePolicy):
         self._name = f"int4/{block_size}_from_{self._source_name}"
 
     def get_config(self) -> dict:
+        """The mode with its block size (``"int4/<block_size>"``) and the source policy's name.
+
+        Returns:
+            A dict for :meth:`from_config`.
+        """
         return {"mode": f"int4/{self.block_size}", "source_name": self._source_name}
 
 
@@ -342,15 +370,35 @@ class DTypePolicyMap:
         return iter(self._policy_map)
 
     def keys(self):
+        """The paths (regular expressions) that have a policy of their own, in insertion order.
+
+        Returns:
+            A view of the keys.
+        """
         return self._policy_map.keys()
 
     def values(self):
+        """The policies stored in the map (not the default policy).
+
+        Returns:
+            A view of the policies.
+        """
         return self._policy_map.values()
 
     def items(self):
+        """``(path, policy)`` pairs of the map (not the default policy).
+
+        Returns:
+            A view of the pairs.
+        """
         return self._policy_map.items()
 
     def get_config(self) -> dict:
+        """The default policy and each path's policy, serialized.
+
+        Returns:
+            ``{"default_policy": ..., "policy_map": {path: serialized policy}}``.
+        """
         default = self._default_policy_arg
         if isinstance(default, DTypePolicy):
             default = serialize(default)
@@ -359,6 +407,16 @@ class DTypePolicyMap:
 
     @classmethod
     def from_config(cls, config: dict, custom_objects=None) -> DTypePolicyMap:
+        """Creates a map from :meth:`get_config`'s output, deserializing each path's policy.
+
+        Arguments:
+            config: the dictionary :meth:`get_config` returned.
+            custom_objects: accepted for the deserialization protocol; the policies are looked up with
+                ``dlx.dtype_policies.get``.
+
+        Returns:
+            The new map.
+        """
         config = dict(config)
         config["policy_map"] = {k: get(v) for k, v in (config.get("policy_map") or {}).items()}
         return cls(**config)

@@ -100,10 +100,25 @@ class StatelessScope:
 
     # -- dlx's internal API -------------------------------------------------------------------------
     def get(self, var):
+        """The value recorded for ``var`` in this scope: the one assigned in it, else the one it was
+        mapped to on entry.
+
+        Arguments:
+            var: a variable.
+
+        Returns:
+            The value, or None when the scope has none for ``var``.
+        """
         hit = self._assigned.get(id(var)) or self._values.get(id(var))
         return None if hit is None else hit[1]
 
     def record(self, var, value):
+        """Records ``value`` as assigned to ``var`` in this scope (the variable itself is not changed).
+
+        Arguments:
+            var: a variable.
+            value: its new value.
+        """
         self._assigned[id(var)] = (var, value)
 
     def updated(self, var):
@@ -313,6 +328,18 @@ class Variable(Special):
         return v
 
     def assign(self, value):
+        """Sets the variable's value. Inside a stateless scope the value is recorded in the scope and the
+        variable is left unchanged; a deferred variable is materialized first.
+
+        Arguments:
+            value: a tensor or array of the variable's shape (converted to its dtype).
+
+        Returns:
+            The value assigned.
+
+        Raises:
+            ValueError: when ``value``'s shape differs from the variable's.
+        """
         scope = current_stateless_scope()
         if scope is not None:  # inside a stateless scope nothing mutates: the update is recorded
             scope.record(self, value)
@@ -328,16 +355,37 @@ class Variable(Special):
         return value
 
     def assign_add(self, delta):
+        """Adds ``delta`` to the value (:meth:`assign` of ``value + delta``).
+
+        Arguments:
+            delta: a tensor broadcastable to the variable's shape.
+
+        Returns:
+            The new value.
+        """
         from dlx import ops
 
         return self.assign(ops.add(self.value, delta))
 
     def assign_sub(self, delta):
+        """Subtracts ``delta`` from the value (:meth:`assign` of ``value - delta``).
+
+        Arguments:
+            delta: a tensor broadcastable to the variable's shape.
+
+        Returns:
+            The new value.
+        """
         from dlx import ops
 
         return self.assign(ops.subtract(self.value, delta))
 
     def numpy(self) -> np.ndarray:
+        """The current value as a NumPy array (a copy).
+
+        Returns:
+            A ``numpy.ndarray``.
+        """
         return np.array(self.backend.to_numpy(self.value))
 
     def __array__(self, dtype=None, copy=None):

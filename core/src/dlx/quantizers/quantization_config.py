@@ -31,22 +31,55 @@ class QuantizationConfig:
         raise TypeError(f"{type(self).__name__} has no mode: use Int8QuantizationConfig (or another subclass)")
 
     def get_config(self) -> dict:
+        """The serialized weight and activation quantizers (``None`` for one not set).
+
+        Returns:
+            A dict for :meth:`from_config`.
+        """
         return {"weight_quantizer": _ser(self.weight_quantizer),
                 "activation_quantizer": _ser(self.activation_quantizer)}
 
     @classmethod
     def from_config(cls, config: dict):
+        """Creates a config from :meth:`get_config`'s output, deserializing its quantizers.
+
+        Arguments:
+            config: the dictionary :meth:`get_config` returned.
+
+        Returns:
+            The new config.
+        """
         return cls(weight_quantizer=_des(config.get("weight_quantizer")),
                    activation_quantizer=_des(config.get("activation_quantizer")))
 
     @staticmethod
     def weight_quantizer_or_default(config, default):
+        """The weight quantizer to use: ``config``'s own, or ``default`` when there is no config or it
+        sets none.
+
+        Arguments:
+            config: a quantization config, or None.
+            default: the layer's default weight quantizer.
+
+        Returns:
+            A quantizer.
+        """
         if config is not None and config.weight_quantizer is not None:
             return config.weight_quantizer
         return default
 
     @staticmethod
     def activation_quantizer_or_default(config, default):
+        """The activation quantizer to use: ``config``'s (which may be None: weight-only), or ``default``
+        when there is no config.
+
+        Arguments:
+            config: a quantization config, or None.
+            default: the layer's default activation quantizer.
+
+        Returns:
+            A quantizer, or None for float inputs.
+        """
         return config.activation_quantizer if config is not None else default
 
 
@@ -112,11 +145,25 @@ class Int4QuantizationConfig(QuantizationConfig):
         return "int4"
 
     def get_config(self) -> dict:
+        """The base config plus ``block_size``.
+
+        Returns:
+            A dict for :meth:`from_config`.
+        """
         return {**super().get_config(), "block_size": self.block_size}
 
     @classmethod
     def from_config(cls, config: dict):
         # files written before block_size existed were per-channel
+        """Creates a config from :meth:`get_config`'s output; a config without ``block_size`` (written
+        before it existed) is per-channel.
+
+        Arguments:
+            config: the dictionary :meth:`get_config` returned.
+
+        Returns:
+            The new config.
+        """
         return cls(weight_quantizer=_des(config.get("weight_quantizer")),
                    activation_quantizer=_des(config.get("activation_quantizer")),
                    block_size=config.get("block_size"))
@@ -133,10 +180,23 @@ class Float8QuantizationConfig(QuantizationConfig):
         return "float8"
 
     def get_config(self) -> dict:
+        """The float8 config has no arguments.
+
+        Returns:
+            ``{}``.
+        """
         return {}
 
     @classmethod
     def from_config(cls, config: dict):
+        """Creates a float8 config (``config`` holds nothing to read).
+
+        Arguments:
+            config: the dictionary :meth:`get_config` returned.
+
+        Returns:
+            The new config.
+        """
         return cls()
 
 

@@ -84,9 +84,22 @@ class Quantizer:
 
     @classmethod
     def from_config(cls, config: dict):
+        """Creates a quantizer from :meth:`get_config`'s output, passing it to the constructor.
+
+        Arguments:
+            config: the dictionary :meth:`get_config` returned.
+
+        Returns:
+            The new quantizer.
+        """
         return cls(**config)
 
     def get_config(self) -> dict:
+        """The constructor arguments, JSON-compatible; the base class gives ``output_dtype``.
+
+        Returns:
+            A dict for :meth:`from_config`.
+        """
         return {"output_dtype": self.output_dtype}
 
 
@@ -115,6 +128,11 @@ class AbsMaxQuantizer(Quantizer):
         return abs_max_quantize(x, axis, self.value_range, self.output_dtype, self.epsilon, to_numpy)
 
     def get_config(self) -> dict:
+        """``value_range``, ``epsilon``, ``output_dtype``, and ``axis`` when one was given.
+
+        Returns:
+            A dict for :meth:`from_config`.
+        """
         config = {"value_range": self.value_range, "epsilon": self.epsilon, "output_dtype": self.output_dtype}
         if self.axis is not None:
             config["axis"] = self.axis

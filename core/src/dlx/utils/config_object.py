@@ -31,9 +31,13 @@ class Config:
         return self._frozen
 
     def freeze(self):
+        """Makes the config read-only: setting, deleting, popping or updating entries then raises
+        ``ValueError``.
+        """
         object.__setattr__(self, "_frozen", True)
 
     def unfreeze(self):
+        """Makes a frozen config writable again."""
         object.__setattr__(self, "_frozen", False)
 
     def _check(self, what):
@@ -41,28 +45,86 @@ class Config:
             raise ValueError(f"Config is frozen: cannot {what}")
 
     def as_dict(self) -> dict:
+        """The entries as a new dict (a shallow copy).
+
+        Returns:
+            A dict.
+        """
         return copy.copy(self._config)
 
     def to_json(self) -> str:
+        """The entries as a JSON string.
+
+        Returns:
+            A str.
+
+        Raises:
+            TypeError: when a value is not JSON-serializable.
+        """
         return json.dumps(self._config)
 
     def keys(self):
+        """The entry names.
+
+        Returns:
+            A view of the keys.
+        """
         return self._config.keys()
 
     def values(self):
+        """The entry values.
+
+        Returns:
+            A view of the values.
+        """
         return self._config.values()
 
     def items(self):
+        """The ``(name, value)`` pairs.
+
+        Returns:
+            A view of the pairs.
+        """
         return self._config.items()
 
     def get(self, keyname, value=None):
+        """The value of an entry, or a fallback when it is absent.
+
+        Arguments:
+            keyname: the entry name.
+            value: what to return when there is no such entry.
+
+        Returns:
+            The entry's value, or ``value``.
+        """
         return self._config.get(keyname, value)
 
     def pop(self, *args):
+        """Removes an entry and returns its value, as ``dict.pop``.
+
+        Arguments:
+            *args: the entry name, optionally followed by a fallback returned when it is absent.
+
+        Returns:
+            The removed value (or the fallback).
+
+        Raises:
+            ValueError: when the config is frozen.
+            KeyError: when the entry is absent and no fallback was given.
+        """
         self._check(f"pop {args[0]!r}" if args else "pop")
         return self._config.pop(*args)
 
     def update(self, *args, **kwargs):
+        """Adds or replaces entries, as ``dict.update``.
+
+        Arguments:
+            *args: a mapping or an iterable of ``(name, value)`` pairs.
+            **kwargs: entries given by name.
+
+        Raises:
+            ValueError: when the config is frozen.
+        """
         self._check("update")
         self._config.update(*args, **kwargs)
 

@@ -153,6 +153,17 @@ class BaseImagePreprocessingLayer(Layer):
         return None
 
     def transform_images(self, images, transformation, training=True):
+        """Applies one augmentation to a batch of images (the layer's ``call`` runs it on ``data`` or
+        ``data["images"]``, after casting to the compute dtype).
+
+        Arguments:
+            images: a batch of images, rank 4 (one image is batched by ``call`` first).
+            transformation: the parameters :meth:`get_random_transformation` drew for this call.
+            training: False returns the images unchanged (cast only).
+
+        Returns:
+            The augmented images.
+        """
         images = ops.cast(images, self.compute_dtype)
         if training:
             images = self._transform_images(images, transformation, getattr(self, "interpolation", "bilinear"))
@@ -162,12 +173,47 @@ class BaseImagePreprocessingLayer(Layer):
         raise TypeError(f"{type(self).__name__} must define transform_images() or _transform_images()")
 
     def transform_labels(self, labels, transformation, training=True):
+        """Adjusts ``data["labels"]`` for an augmentation; the base returns them unchanged (the mixing
+        layers, MixUp and CutMix, blend them).
+
+        Arguments:
+            labels: the batch's labels.
+            transformation: the parameters :meth:`get_random_transformation` drew for this call.
+            training: whether the augmentation is applied.
+
+        Returns:
+            The labels.
+        """
         return labels
 
     def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        """Moves ``data["bounding_boxes"]`` with the images; the base returns them unchanged (layers that
+        change pixel positions, flips, crops, affine and perspective warps, override it).
+
+        Arguments:
+            bounding_boxes: a dict with ``"boxes"`` (in the layer's ``bounding_box_format``) and
+                ``"labels"``.
+            transformation: the parameters :meth:`get_random_transformation` drew for this call.
+            training: whether the augmentation is applied.
+
+        Returns:
+            The bounding boxes, in the same format.
+        """
         return bounding_boxes
 
     def transform_segmentation_masks(self, segmentation_masks, transformation, training=True):
+        """Applies a geometric augmentation to ``data["segmentation_masks"]`` with nearest-neighbour
+        sampling (labels are not interpolated); layers whose change is not geometric (colour, contrast)
+        return the masks unchanged.
+
+        Arguments:
+            segmentation_masks: a batch of masks, shaped like the images but for the channels.
+            transformation: the parameters :meth:`get_random_transformation` drew for this call.
+            training: whether the augmentation is applied.
+
+        Returns:
+            The masks.
+        """
         if training and type(self)._transform_images is not BaseImagePreprocessingLayer._transform_images:
             return self._transform_images(segmentation_masks, transformation, "nearest")
         return segmentation_masks
