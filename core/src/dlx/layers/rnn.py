@@ -88,6 +88,15 @@ class RNN(Layer):
     reset_state = reset_states
 
     def get_initial_state(self, batch_size):
+        """The zero states a sequence starts from when no ``initial_state`` is passed: the cell's own
+        ``get_initial_state`` when it has one, else zeros of each state size.
+
+        Arguments:
+            batch_size: the number of sequences.
+
+        Returns:
+            A list of tensors, one per state.
+        """
         if hasattr(self.cell, "get_initial_state"):
             return list(self.cell.get_initial_state(batch_size))
         return [ops.zeros((batch_size, d), self.compute_dtype) for d in self._state_sizes()]
@@ -571,6 +580,7 @@ class Bidirectional(Layer):
         return out
 
     def reset_states(self) -> None:
+        """Zeroes the kept states of both directions (for stateful RNNs)."""
         self.forward_layer.reset_states()
         self.backward_layer.reset_states()
 

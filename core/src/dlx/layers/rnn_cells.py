@@ -370,6 +370,14 @@ class StackedRNNCells(Layer):
             shape = (*shape[:-1], out if isinstance(out, int) else out[0])
 
     def get_initial_state(self, batch_size=None):
+        """The initial states of every cell, in order, as one flat list.
+
+        Arguments:
+            batch_size: the number of sequences.
+
+        Returns:
+            A list of tensors.
+        """
         out = []
         for c in self.cells:
             out.extend(c.get_initial_state(batch_size))

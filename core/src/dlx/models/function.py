@@ -72,6 +72,14 @@ class Function(Operation):
         return self._run_through_graph(inputs, lambda op: op.compute_output_spec)
 
     def compute_output_shape(self, input_shape):
+        """The output shape(s) for input shape(s), found by running the graph on symbolic tensors.
+
+        Arguments:
+            input_shape: a shape, or a structure of shapes matching the function's inputs.
+
+        Returns:
+            The output shape, or a structure of shapes matching the outputs.
+        """
         from dlx import tree as ktree
 
         spec = ktree.map_shape_structure(lambda s: SymbolicTensor(s), input_shape)

@@ -168,6 +168,9 @@ class Normalization(Layer):
         self.finalize_state()
 
     def finalize_state(self) -> None:
+        """Switches the layer to the statistics :meth:`adapt` stored in its variables (``adapt`` calls
+        it); a layer given ``mean`` and ``variance``, or not built, is left as it is.
+        """
         if self.input_mean is not None or not self.built:
             return
         self.mean = True  # statistics come from the variables (read in call, so stateless calls see them)
@@ -403,16 +406,27 @@ class Discretization(Layer):
         self.finalize_state()
 
     def update_state(self, data) -> None:
+        """Merges one batch into the running quantile summary (what :meth:`adapt` does per batch).
+
+        Arguments:
+            data: a batch of numbers (array or tensor).
+        """
         arr = np.asarray(data if not hasattr(data, "shape") or isinstance(data, np.ndarray)
                          else ops.convert_to_numpy(data)).astype("float32")
         self.summary = _merge(_summarize(arr, self.epsilon), self.summary, self.epsilon)
 
     def finalize_state(self) -> None:
+        """Sets ``bin_boundaries`` to the ``num_bins`` quantiles of the summary; with fixed
+        ``bin_boundaries`` (``num_bins=None``) it does nothing.
+        """
         if self.num_bins is None:
             return
         self.bin_boundaries = _compress(self.summary, 1.0 / self.num_bins)[0, :-1].tolist()
 
     def reset_state(self) -> None:
+        """Empties the quantile summary before a new :meth:`adapt`; with fixed ``bin_boundaries`` it does
+        nothing.
+        """
         if self.num_bins is None:
             return
         self.summary = np.array([[], []], dtype="float32")

@@ -185,13 +185,20 @@ class TextVectorization(DataLayer):
 
     # ------------------------------------------------------------------------------ adapt
     def reset_state(self) -> None:
+        """Forgets the term counts gathered so far (before a new :meth:`adapt`)."""
         self._lookup_layer.reset_state()
 
     def update_state(self, data) -> None:
+        """Standardizes, splits and n-grams one batch of strings and counts its terms.
+
+        Arguments:
+            data: a batch of strings.
+        """
         rows, _ = self._preprocess(data)
         self._lookup_layer.update_state(rows if self._split is not None else np.asarray(rows, dtype=object))
 
     def finalize_state(self) -> None:
+        """Builds the vocabulary (and, in ``"tf_idf"`` mode, the IDF weights) from the counted terms."""
         self._lookup_layer.finalize_state()
 
     def adapt(self, data, batch_size=None, steps=None) -> None:
@@ -212,12 +219,33 @@ class TextVectorization(DataLayer):
 
     # ------------------------------------------------------------------------------ vocabulary
     def get_vocabulary(self, include_special_tokens: bool = True) -> list:
+        """The vocabulary, most frequent terms first.
+
+        Arguments:
+            include_special_tokens: keep the mask and OOV tokens at the front, so that a term's
+                position is its index; False lists the learned terms only.
+
+        Returns:
+            A list of strings.
+        """
         return self._lookup_layer.get_vocabulary(include_special_tokens)
 
     def vocabulary_size(self) -> int:
+        """The number of indices the layer outputs: the terms plus the mask and OOV indices.
+
+        Returns:
+            An int.
+        """
         return self._lookup_layer.vocabulary_size()
 
     def set_vocabulary(self, vocabulary, idf_weights=None) -> None:
+        """Sets the vocabulary instead of learning it with :meth:`adapt`.
+
+        Arguments:
+            vocabulary: a list or array of terms, or the path of a text file with one term a line.
+            idf_weights: in ``"tf_idf"`` mode, the inverse document frequency of each term (required
+                there, refused in the other modes).
+        """
         self._lookup_layer.set_vocabulary(vocabulary, idf_weights=idf_weights)
 
     # ------------------------------------------------------------------------------ call
@@ -286,7 +314,18 @@ class TextVectorization(DataLayer):
         self._lookup_layer.load_own_variables(store)
 
     def save_assets(self, dir_path) -> None:
+        """Writes the learned vocabulary to ``vocabulary.txt`` in ``dir_path`` (saving calls it); a
+        vocabulary given to the constructor is part of the config and is not written.
+
+        Arguments:
+            dir_path: the assets folder.
+        """
         self._lookup_layer.save_assets(dir_path)
 
     def load_assets(self, dir_path) -> None:
+        """Reads the vocabulary :meth:`save_assets` wrote (loading calls it).
+
+        Arguments:
+            dir_path: the assets folder.
+        """
         self._lookup_layer.load_assets(dir_path)
