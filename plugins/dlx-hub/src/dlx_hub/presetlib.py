@@ -225,6 +225,11 @@ class PresetLoader(abc.ABC):
     family: str
 
     def backbone_class(self):
+        """The backbone class of the preset's model family (``family_backbone(family)``).
+
+        Returns:
+            A :class:`~dlx_hub.models.Backbone` subclass.
+        """
         from dlx_hub.models import family_backbone
 
         return family_backbone(self.family)
@@ -238,9 +243,27 @@ class PresetLoader(abc.ABC):
         """The tokenizer (of class ``cls`` or a subclass, checked)."""
 
     def preprocessor_config(self) -> dict:
+        """Preprocessor arguments the preset states (a sequence length, ...); the base states none.
+
+        Returns:
+            A dict of keyword arguments.
+        """
         return {}
 
     def load_preprocessor(self, cls=None, **kwargs):
+        """The preprocessor of class ``cls``, built from :meth:`preprocessor_config` and ``kwargs``, with
+        the preset's tokenizer when ``cls`` takes one (``cls.tokenizer_cls``).
+
+        Arguments:
+            cls: a concrete preprocessor class (a model's, such as ``BertTextEmbedderPreprocessor``).
+            **kwargs: preprocessor arguments; they override the preset's.
+
+        Returns:
+            The preprocessor.
+
+        Raises:
+            ValueError: when ``cls`` is missing or is the generic ``Preprocessor`` base.
+        """
         from dlx_hub.models import Preprocessor
 
         cls = cls or Preprocessor
@@ -253,12 +276,35 @@ class PresetLoader(abc.ABC):
         return cls(tokenizer=self.load_tokenizer(cls.tokenizer_cls), **config)
 
     def task_config(self) -> dict:
+        """Task arguments the preset states (``pooling``, ``num_classes``, ...); the base states none.
+        :meth:`load_task` passes those the task's constructor accepts.
+
+        Returns:
+            A dict of keyword arguments.
+        """
         return {}
 
     def has_preprocessor(self) -> bool:
+        """Whether :meth:`load_task` should build a preprocessor for the task (the base: always).
+
+        Returns:
+            A bool.
+        """
         return True
 
     def load_task(self, cls, load_weights=True, **kwargs):
+        """A task of ``cls`` (or its subclass for the preset's backbone) around the preset's backbone,
+        with a preprocessor when the task has one and the preset provides it.
+
+        Arguments:
+            cls: the task class (a ``Task`` subclass).
+            load_weights: load the backbone's weights (False leaves them freshly initialized).
+            **kwargs: task arguments, overriding :meth:`task_config`'s hints; ``sequence_length`` goes
+                to the preprocessor, ``preprocessor`` replaces the preset's.
+
+        Returns:
+            The task.
+        """
         backbone = self.load_backbone(None, load_weights=load_weights)
         task_cls = cls._subclass_for(type(backbone))
         pre_kwargs = {k: kwargs.pop(k) for k in ("sequence_length",) if k in kwargs}

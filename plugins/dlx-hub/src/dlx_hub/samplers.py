@@ -23,6 +23,14 @@ class Sampler:
         self.rng = np.random.default_rng(seed)
 
     def probabilities(self, logits: np.ndarray) -> np.ndarray:
+        """The temperature-scaled softmax of the logits, in float64.
+
+        Arguments:
+            logits: ``(batch, vocabulary)`` logits, a NumPy array.
+
+        Returns:
+            The probabilities, rows summing to 1.
+        """
         z = logits.astype(np.float64) / self.temperature
         z -= z.max(axis=-1, keepdims=True)
         p = np.exp(z)
@@ -37,6 +45,11 @@ class Sampler:
         return self._draw(self.probabilities(logits))
 
     def get_config(self) -> dict:
+        """The constructor arguments.
+
+        Returns:
+            A dict; the base gives ``temperature`` and ``seed``.
+        """
         return {"temperature": self.temperature, "seed": self.seed}
 
 

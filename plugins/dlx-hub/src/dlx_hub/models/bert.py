@@ -155,6 +155,18 @@ class BertBackbone(Backbone):
     # -- Hugging Face conversion ------------------------------------------------------------------
     @staticmethod
     def config_from_hf(cfg: dict) -> dict:
+        """The constructor arguments for a Hugging Face ``config.json`` of a BERT model.
+
+        Arguments:
+            cfg: the parsed ``config.json``.
+
+        Returns:
+            A dict of keyword arguments.
+
+        Raises:
+            ValueError: for a checkpoint this backbone cannot reproduce (an activation other than
+                ``"gelu"``, ...).
+        """
         act = cfg.get("hidden_act", "gelu")
         if act != "gelu":
             raise ValueError(f"BertBackbone supports hidden_act='gelu' (erf); the checkpoint has {act!r}")

@@ -91,6 +91,18 @@ class EfficientNetLiteBackbone(Backbone):
     # -- PyTorch state_dict (lukemelas naming) ---------------------------------------------------
     @staticmethod
     def config_from_state_dict(keys) -> dict:
+        """The constructor arguments for a PyTorch state_dict (lukemelas naming); only EfficientNet-Lite0
+        is supported, whose arguments are the defaults.
+
+        Arguments:
+            keys: the state_dict's tensor names.
+
+        Returns:
+            ``{}``.
+
+        Raises:
+            ValueError: when the number of MBConv blocks is not Lite0's.
+        """
         n_blocks = len({k.split(".")[1] for k in keys if k.startswith("_blocks.")})
         expected = sum(s[0] for s in LITE0_STAGES)
         if n_blocks != expected:
@@ -99,6 +111,13 @@ class EfficientNetLiteBackbone(Backbone):
         return {}
 
     def load_state_dict(self, get) -> None:
+        """Assigns the weights of a PyTorch state_dict (lukemelas naming), transposing convolution
+        kernels to channels-last.
+
+        Arguments:
+            get: ``get(name) -> numpy array``, the state_dict tensor of that name (raising ``KeyError``
+                for a missing one).
+        """
         def conv(layer, key):
             layer.kernel.assign(get(key).transpose(2, 3, 1, 0))
 
@@ -149,9 +168,19 @@ class ImageClassifierPreprocessor:
         return (x.astype(np.float32) - self.offset) / self.scale
 
     def get_config(self) -> dict:
+        """The constructor arguments.
+
+        Returns:
+            ``{"offset": offset, "scale": scale}``.
+        """
         return {"offset": self.offset, "scale": self.scale}
 
     def save_to_preset(self, preset_dir) -> None:
+        """Writes the preprocessor's config into a preset folder.
+
+        Arguments:
+            preset_dir: the preset folder.
+        """
         from dlx_hub.presetlib import save_preprocessor
 
         save_preprocessor(self, preset_dir)
@@ -203,6 +232,12 @@ class ImageClassifier(Task):
                 "activation": self.activation}
 
     def load_state_dict(self, get) -> None:
+        """Assigns the classifier head's weights (``_fc.weight``, transposed, and ``_fc.bias``) of a
+        PyTorch state_dict; the backbone loads its own.
+
+        Arguments:
+            get: ``get(name) -> numpy array``, the state_dict tensor of that name.
+        """
         self.output_dense.kernel.assign(get("_fc.weight").T)
         self.output_dense.bias.assign(get("_fc.bias"))
 

@@ -48,6 +48,15 @@ class LlamaTokenizer(BytePairTokenizer):
 
     @classmethod
     def special_tokens_from_hf(cls, tokenizer_config: dict) -> dict:
+        """The special tokens (``start_token``, ``end_token``, ``pad_token``, ``unk_token``) named in a
+        Hugging Face ``tokenizer_config.json`` (``bos_token``, ``eos_token``, ...); absent ones are left out.
+
+        Arguments:
+            tokenizer_config: the parsed ``tokenizer_config.json``.
+
+        Returns:
+            A dict for the ``special_tokens`` argument.
+        """
         def name(v):
             return v.get("content") if isinstance(v, dict) else v
 
@@ -256,6 +265,18 @@ class LlamaBackbone(Backbone):
     # -- conversions ------------------------------------------------------------------------------
     @staticmethod
     def config_from_hf(cfg: dict) -> dict:
+        """The constructor arguments for a Hugging Face ``config.json`` of a Llama model.
+
+        Arguments:
+            cfg: the parsed ``config.json``.
+
+        Returns:
+            A dict of keyword arguments.
+
+        Raises:
+            ValueError: for an activation other than ``"silu"`` or a ``rope_scaling`` setting (not
+                supported).
+        """
         if cfg.get("hidden_act", "silu") != "silu":
             raise ValueError(f"LlamaBackbone supports hidden_act='silu'; the checkpoint has {cfg['hidden_act']!r}")
         if cfg.get("rope_scaling"):
@@ -271,6 +292,15 @@ class LlamaBackbone(Backbone):
 
     @staticmethod
     def config_from_gguf(md: dict) -> dict:
+        """The constructor arguments for a GGUF file's metadata (the ``<architecture>.*`` keys); the
+        word embeddings are tied when the file has no ``output.weight`` tensor.
+
+        Arguments:
+            md: the GGUF metadata.
+
+        Returns:
+            A dict of keyword arguments.
+        """
         arch = md["general.architecture"]
 
         def g(key, default=None):
@@ -287,6 +317,13 @@ class LlamaBackbone(Backbone):
                 "max_sequence_length": int(g("context_length", 4096))}
 
     def load_hf_weights(self, get) -> None:
+        """Assigns the weights of a Hugging Face Llama checkpoint (safetensors or GGUF), transposing the
+        projection kernels to dlx's ``(input, output)`` layout.
+
+        Arguments:
+            get: ``get(name) -> numpy array``, the checkpoint tensor of a Hugging Face name without the
+                ``model.`` prefix (``"embed_tokens.weight"``, ``"layers.0.self_attn.q_proj.weight"``, ...).
+        """
         self.token_embedding_layer.embeddings.assign(get("embed_tokens.weight"))
         for i, layer in enumerate(self.transformer_layers):
             p = f"layers.{i}."

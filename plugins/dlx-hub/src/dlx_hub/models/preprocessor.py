@@ -22,15 +22,34 @@ class Preprocessor:
         self.sequence_length = sequence_length
 
     def get_config(self) -> dict:
+        """The constructor arguments other than the tokenizer (saved apart, with its assets).
+
+        Returns:
+            A dict; the base gives ``sequence_length``.
+        """
         return {"sequence_length": self.sequence_length}
 
     @classmethod
     def from_preset(cls, preset, **kwargs):
+        """The preprocessor a preset holds, built as this class (``load_preset(preset).load_preprocessor``).
+
+        Arguments:
+            preset: what :func:`~dlx_hub.presetlib.load_preset` accepts (a preset folder, ...).
+            **kwargs: preprocessor arguments, overriding the preset's.
+
+        Returns:
+            The preprocessor.
+        """
         from dlx_hub.presetlib import load_preset
 
         return load_preset(preset).load_preprocessor(cls, **kwargs)
 
     def save_to_preset(self, preset_dir) -> None:
+        """Writes the preprocessor's config (and its tokenizer) into a preset folder.
+
+        Arguments:
+            preset_dir: the preset folder.
+        """
         from dlx_hub.presetlib import save_preprocessor
 
         save_preprocessor(self, preset_dir)

@@ -108,9 +108,19 @@ class Tokenizer:
 
     # ---- vocabulary -----------------------------------------------------------------------
     def vocabulary_size(self) -> int:
+        """The number of tokens, added (special) tokens included.
+
+        Returns:
+            An int.
+        """
         return self._tok.get_vocab_size(with_added_tokens=True)
 
     def get_vocabulary(self) -> list[str]:
+        """The tokens by id: position ``i`` holds the token of id ``i``.
+
+        Returns:
+            A list of strings.
+        """
         vocab = self._tok.get_vocab(with_added_tokens=True)
         out = [""] * (max(vocab.values()) + 1)
         for tok, i in vocab.items():
@@ -118,12 +128,34 @@ class Tokenizer:
         return out
 
     def id_to_token(self, id: int) -> str:
+        """The token of an id.
+
+        Arguments:
+            id: a token id.
+
+        Returns:
+            The token string.
+
+        Raises:
+            ValueError: when ``id`` is outside the vocabulary.
+        """
         tok = self._tok.id_to_token(int(id))
         if tok is None:
             raise ValueError(f"id={id!r} is out of the vocabulary (size {self.vocabulary_size()})")
         return tok
 
     def token_to_id(self, token: str) -> int:
+        """The id of a token.
+
+        Arguments:
+            token: a token string.
+
+        Returns:
+            Its id.
+
+        Raises:
+            ValueError: when ``token`` is not in the vocabulary.
+        """
         idx = self._tok.token_to_id(token)
         if idx is None:
             raise ValueError(f"token={token!r} is not in the vocabulary")
@@ -182,16 +214,39 @@ class Tokenizer:
 
     # ---- config / assets ------------------------------------------------------------------
     def get_config(self) -> dict:
+        """The constructor arguments other than the tokenizer file (saved apart by :meth:`save_assets`).
+
+        Returns:
+            A dict with ``name``, ``sequence_length``, ``dtype``, ``special_tokens`` and ``chat_template``.
+        """
         return {"name": self.name, "sequence_length": self.sequence_length, "dtype": self.dtype,
                 "special_tokens": dict(self._special), "chat_template": self.chat_template}
 
     @classmethod
     def from_config(cls, config: dict, assets_dir=None):
+        """Creates a tokenizer from :meth:`get_config`'s output and the tokenizer file in ``assets_dir``.
+
+        Arguments:
+            config: the dictionary :meth:`get_config` returned.
+            assets_dir: the folder :meth:`save_assets` wrote.
+
+        Returns:
+            The new tokenizer.
+
+        Raises:
+            ValueError: when ``assets_dir`` is not given.
+        """
         if assets_dir is None:
             raise ValueError(f"{cls.__name__}.from_config needs assets_dir (the folder holding {TOKENIZER_ASSET})")
         return cls(tokenizer=pathlib.Path(assets_dir) / TOKENIZER_ASSET, **config)
 
     def save_assets(self, dir_path) -> None:
+        """Writes the tokenizer file (``tokenizer.json``, the ``tokenizers`` library's serialization)
+        into ``dir_path``, creating the folder.
+
+        Arguments:
+            dir_path: the assets folder.
+        """
         path = pathlib.Path(dir_path)
         path.mkdir(parents=True, exist_ok=True)
         (path / TOKENIZER_ASSET).write_text(self._tok.to_str(), encoding="utf-8")
