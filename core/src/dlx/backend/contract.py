@@ -70,9 +70,22 @@ class Capabilities:
     reasons: dict = dataclasses.field(default_factory=dict)
 
     def reason(self, capability: str) -> str:
+        """Why a capability is ``False``: the backend's stated reason, else a generic one.
+
+        Arguments:
+            capability: a capability name (``"jit"``, ``"float64"``, ...).
+
+        Returns:
+            A sentence.
+        """
         return self.reasons.get(capability, f"the backend does not declare '{capability}'")
 
     def as_dict(self) -> dict:
+        """The capability flags by name (without ``reasons``).
+
+        Returns:
+            A dict of bools.
+        """
         d = dataclasses.asdict(self)
         d.pop("reasons")
         return d

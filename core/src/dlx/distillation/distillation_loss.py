@@ -89,11 +89,24 @@ class FeatureDistillation(DistillationLoss):
         return _sum_of(tree.map_structure(term, self.loss, teacher_outputs, student_outputs))
 
     def get_config(self):
+        """The constructor arguments, JSON-compatible, the loss function(s) serialized.
+
+        Returns:
+            ``{"loss": ..., "teacher_layer_name": ..., "student_layer_name": ...}``.
+        """
         return {"loss": _serialization.serialize(self.loss), "teacher_layer_name": self.teacher_layer_name,
                 "student_layer_name": self.student_layer_name}
 
     @classmethod
     def from_config(cls, config):
+        """Creates the term from :meth:`get_config`'s output, deserializing its loss function(s).
+
+        Arguments:
+            config: the dictionary :meth:`get_config` returned.
+
+        Returns:
+            The new distillation term.
+        """
         config = dict(config)
         config["loss"] = _serialization.deserialize(config["loss"])
         return cls(**config)
@@ -136,10 +149,23 @@ class LogitsDistillation(DistillationLoss):
         return _sum_of(tree.map_structure(term, self.loss, teacher_outputs, student_outputs))
 
     def get_config(self):
+        """The constructor arguments, JSON-compatible, the loss function(s) serialized.
+
+        Returns:
+            ``{"temperature": ..., "loss": ...}``.
+        """
         return {"temperature": self.temperature, "loss": _serialization.serialize(self.loss)}
 
     @classmethod
     def from_config(cls, config):
+        """Creates the term from :meth:`get_config`'s output, deserializing its loss function(s).
+
+        Arguments:
+            config: the dictionary :meth:`get_config` returned.
+
+        Returns:
+            The new distillation term.
+        """
         config = dict(config)
         config["loss"] = _serialization.deserialize(config["loss"])
         return cls(**config)

@@ -137,6 +137,14 @@ class TorchModuleWrapper(Layer):
         self.built = True
 
     def parameters(self, recurse=True):
+        """The wrapped module's parameters (``torch.nn.Module.parameters``).
+
+        Arguments:
+            recurse: include the parameters of its submodules.
+
+        Returns:
+            An iterator of ``torch.nn.Parameter``.
+        """
         return self.module.parameters(recurse=recurse)
 
     def call(self, *args, training=None, **kwargs):

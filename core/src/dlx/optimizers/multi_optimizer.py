@@ -72,12 +72,26 @@ class OptimizerMap(MutableMapping):
         return self[variable.path]
 
     def get_config(self):
+        """The default optimizer and each key's optimizer, serialized.
+
+        Returns:
+            ``{"default_optimizer": ..., "optimizer_map": {key: ...}}``.
+        """
         from dlx import serialization
         return {"default_optimizer": serialization.serialize(self._default_optimizer),
                 "optimizer_map": serialization.serialize(self._optimizer_map)}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
+        """Creates a map from :meth:`get_config`'s output, deserializing the optimizers.
+
+        Arguments:
+            config: the dictionary :meth:`get_config` returned.
+            custom_objects: custom optimizer (or schedule) classes by name.
+
+        Returns:
+            The new map.
+        """
         from dlx import serialization
         mapping = {key: serialization.deserialize(value, custom_objects=custom_objects)
                    for key, value in (config.get("optimizer_map") or {}).items()}

@@ -195,52 +195,154 @@ class FeatureSpace(Layer):
 
     @classmethod
     def cross(cls, feature_names, crossing_dim, output_mode="one_hot"):
+        """A crossing of features: their preprocessed values hashed together into ``crossing_dim`` bins
+        (pass it in ``crosses``).
+
+        Arguments:
+            feature_names: the names of the crossed features.
+            crossing_dim: the number of hash bins.
+            output_mode: ``"one_hot"`` or ``"int"`` (the bin index).
+
+        Returns:
+            A :class:`Cross`.
+        """
         return Cross(feature_names, crossing_dim, output_mode=output_mode)
 
     @classmethod
     def feature(cls, dtype, preprocessor, output_mode):
+        """A feature with a preprocessing layer of your own.
+
+        Arguments:
+            dtype: the input dtype (``"float32"``, ``"int32"``, ``"string"``, ...).
+            preprocessor: the layer applied to the feature (adapted by :meth:`adapt` when it has an
+                ``adapt`` method).
+            output_mode: ``"int"``, ``"one_hot"`` or ``"float"``.
+
+        Returns:
+            A :class:`Feature`.
+        """
         return Feature(dtype, preprocessor, output_mode)
 
     @classmethod
     def float(cls, name=None):
+        """A float feature passed through unchanged.
+
+        Arguments:
+            name: the prefix of its preprocessing layer's name (default: a unique one).
+
+        Returns:
+            A :class:`Feature`.
+        """
         name = name or auto_name("float")
         return Feature("float32", TFDIdentity(dtype="float32", name=f"{name}_preprocessor"), "float")
 
     @classmethod
     def float_rescaled(cls, scale=1.0, offset=0.0, name=None):
+        """A float feature mapped to ``x * scale + offset``.
+
+        Arguments:
+            scale: the factor.
+            offset: added after scaling.
+            name: the prefix of its preprocessing layer's name (default: a unique one).
+
+        Returns:
+            A :class:`Feature`.
+        """
         name = name or auto_name("float_rescaled")
         return Feature("float32", P.Rescaling(scale=scale, offset=offset, name=f"{name}_preprocessor"), "float")
 
     @classmethod
     def float_normalized(cls, name=None):
+        """A float feature normalized to zero mean and unit variance with statistics learned by
+        :meth:`adapt`.
+
+        Arguments:
+            name: the prefix of its preprocessing layer's name (default: a unique one).
+
+        Returns:
+            A :class:`Feature`.
+        """
         name = name or auto_name("float_normalized")
         return Feature("float32", P.Normalization(axis=-1, name=f"{name}_preprocessor"), "float")
 
     @classmethod
     def float_discretized(cls, num_bins, bin_boundaries=None, output_mode="one_hot", name=None):
+        """A float feature bucketized into bins (quantiles learned by :meth:`adapt`, or given boundaries).
+
+        Arguments:
+            num_bins: the number of bins to learn.
+            bin_boundaries: fixed boundaries instead (then nothing is learned).
+            output_mode: ``"one_hot"`` or ``"int"`` (the bin index).
+            name: the prefix of its preprocessing layer's name (default: a unique one).
+
+        Returns:
+            A :class:`Feature`.
+        """
         name = name or auto_name("float_discretized")
         layer = P.Discretization(num_bins=num_bins, bin_boundaries=bin_boundaries, name=f"{name}_preprocessor")
         return Feature("float32", layer, output_mode)
 
     @classmethod
     def integer_categorical(cls, max_tokens=None, num_oov_indices=1, output_mode="one_hot", name=None):
+        """An integer category feature, indexed by a vocabulary learned by :meth:`adapt`.
+
+        Arguments:
+            max_tokens: the largest vocabulary (None: no limit).
+            num_oov_indices: indices kept for values outside the vocabulary.
+            output_mode: ``"one_hot"`` or ``"int"`` (the index).
+            name: the prefix of its preprocessing layer's name (default: a unique one).
+
+        Returns:
+            A :class:`Feature`.
+        """
         name = name or auto_name("integer_categorical")
         layer = P.IntegerLookup(name=f"{name}_preprocessor", max_tokens=max_tokens, num_oov_indices=num_oov_indices)
         return Feature("int32", layer, output_mode)
 
     @classmethod
     def string_categorical(cls, max_tokens=None, num_oov_indices=1, output_mode="one_hot", name=None):
+        """A string category feature, indexed by a vocabulary learned by :meth:`adapt`.
+
+        Arguments:
+            max_tokens: the largest vocabulary (None: no limit).
+            num_oov_indices: indices kept for values outside the vocabulary.
+            output_mode: ``"one_hot"`` or ``"int"`` (the index).
+            name: the prefix of its preprocessing layer's name (default: a unique one).
+
+        Returns:
+            A :class:`Feature`.
+        """
         name = name or auto_name("string_categorical")
         layer = P.StringLookup(name=f"{name}_preprocessor", max_tokens=max_tokens, num_oov_indices=num_oov_indices)
         return Feature("string", layer, output_mode)
 
     @classmethod
     def string_hashed(cls, num_bins, output_mode="one_hot", name=None):
+        """A string feature hashed into ``num_bins`` bins (nothing to learn).
+
+        Arguments:
+            num_bins: the number of hash bins.
+            output_mode: ``"one_hot"`` or ``"int"`` (the bin).
+            name: the prefix of its preprocessing layer's name (default: a unique one).
+
+        Returns:
+            A :class:`Feature`.
+        """
         name = name or auto_name("string_hashed")
         return Feature("string", P.Hashing(name=f"{name}_preprocessor", num_bins=num_bins), output_mode)
 
     @classmethod
     def integer_hashed(cls, num_bins, output_mode="one_hot", name=None):
+        """An integer feature hashed into ``num_bins`` bins (nothing to learn).
+
+        Arguments:
+            num_bins: the number of hash bins.
+            output_mode: ``"one_hot"`` or ``"int"`` (the bin).
+            name: the prefix of its preprocessing layer's name (default: a unique one).
+
+        Returns:
+            A :class:`Feature`.
+        """
         name = name or auto_name("integer_hashed")
         return Feature("int32", P.Hashing(name=f"{name}_preprocessor", num_bins=num_bins), output_mode)
 

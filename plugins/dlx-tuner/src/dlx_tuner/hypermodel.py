@@ -17,6 +17,18 @@ class HyperModel:
         self.tunable = tunable
 
     def build(self, hp):
+        """Builds and compiles a model for the hyperparameter values in ``hp``; subclasses define it
+        (calls such as ``hp.Int("units", 32, 256)`` declare the search space as they return values).
+
+        Arguments:
+            hp: the trial's :class:`HyperParameters`.
+
+        Returns:
+            A compiled model.
+
+        Raises:
+            TypeError: on the base class.
+        """
         raise TypeError(f"{type(self).__name__}.build(hp) is not implemented: subclass HyperModel and define "
                         "build(hp) returning a compiled model")
 

@@ -190,17 +190,39 @@ class HyperParameter:
         raise AttributeError(item)
 
     def get_config(self) -> dict:
+        """The declaration: kind, name, default, conditions and the kind's arguments.
+
+        Returns:
+            A dict for :meth:`from_config`.
+        """
         return {"kind": self.kind, "name": self.name, "default": self.default,
                 "conditions": [c.get_config() for c in self.conditions], **self.spec}
 
     @classmethod
     def from_config(cls, config: dict) -> HyperParameter:
+        """Creates a declaration from :meth:`get_config`'s output.
+
+        Arguments:
+            config: the dictionary :meth:`get_config` returned.
+
+        Returns:
+            The new hyperparameter.
+        """
         config = dict(config)
         conditions = [Condition(c["parent_name"], c["values"]) for c in config.pop("conditions", ())]
         return cls(config.pop("kind"), config.pop("name"), default=config.pop("default", None),
                    conditions=conditions, **config)
 
     def same_declaration(self, other: HyperParameter) -> bool:
+        """Whether ``other`` declares the same hyperparameter: same kind and arguments (for ``Fixed``,
+        the same value). Names and conditions are not compared.
+
+        Arguments:
+            other: another hyperparameter.
+
+        Returns:
+            A bool.
+        """
         return self.kind == other.kind and self.spec == other.spec and (
             self.kind != "fixed" or self.default == other.default)
 
@@ -419,16 +441,34 @@ class HyperParameters:
         return self._find(name) is not None
 
     def copy(self) -> HyperParameters:
+        """An independent copy: the declarations deep-copied, the values in a new dict.
+
+        Returns:
+            The copy.
+        """
         out = HyperParameters()
         out._space = [copy.deepcopy(hp) for hp in self._space]
         out.values = dict(self.values)
         return out
 
     def get_config(self) -> dict:
+        """The declared search space and the current values.
+
+        Returns:
+            ``{"space": [declaration configs], "values": {name: value}}``.
+        """
         return {"space": [hp.get_config() for hp in self._space], "values": dict(self.values)}
 
     @classmethod
     def from_config(cls, config: dict) -> HyperParameters:
+        """Creates the container from :meth:`get_config`'s output.
+
+        Arguments:
+            config: the dictionary :meth:`get_config` returned.
+
+        Returns:
+            The new container.
+        """
         out = cls()
         out._space = [HyperParameter.from_config(c) for c in config.get("space", ())]
         out.values = dict(config.get("values", {}))

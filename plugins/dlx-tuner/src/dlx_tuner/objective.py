@@ -49,12 +49,34 @@ class Objective:
         self.direction = direction
 
     def better_than(self, a: float, b: float) -> bool:
+        """Whether ``a`` is strictly better than ``b`` in the objective's direction.
+
+        Arguments:
+            a: a metric value.
+            b: another.
+
+        Returns:
+            A bool.
+        """
         return a > b if self.direction == "max" else a < b
 
     def best_of(self, values):
+        """The best of several metric values: the largest for ``"max"``, the smallest for ``"min"``.
+
+        Arguments:
+            values: the values (an iterable, not empty).
+
+        Returns:
+            The best value.
+        """
         return max(values) if self.direction == "max" else min(values)
 
     def get_config(self) -> dict:
+        """The constructor arguments.
+
+        Returns:
+            ``{"name": name, "direction": direction}``.
+        """
         return {"name": self.name, "direction": self.direction}
 
     def __eq__(self, other):

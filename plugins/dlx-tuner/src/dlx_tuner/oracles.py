@@ -146,6 +146,15 @@ class GridSearchOracle(Oracle):
         super().__init__(objective=objective, max_trials=max_trials, **kwargs)
 
     def grid(self, space) -> dict:
+        """The values the grid takes for each tunable hyperparameter of ``space`` (``Fixed`` ones are
+        left out), keyed by the sampler's parameter names.
+
+        Arguments:
+            space: the declared hyperparameters.
+
+        Returns:
+            A dict of value lists.
+        """
         out = {}
         for hp in space:
             p = hp.optuna_param()
@@ -159,6 +168,14 @@ class GridSearchOracle(Oracle):
         return optuna.samplers.GridSampler(self.grid(space), seed=seed)
 
     def grid_size(self, space) -> int:
+        """The number of grid points: the product of the value counts of :meth:`grid`.
+
+        Arguments:
+            space: the declared hyperparameters.
+
+        Returns:
+            An int.
+        """
         return math.prod(len(v) for v in self.grid(space).values())
 
     def is_exhausted(self, study, sampler) -> bool:

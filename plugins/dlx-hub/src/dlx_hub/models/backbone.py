@@ -52,6 +52,12 @@ class Backbone(dlx.Model):
 
     # -- LoRA -------------------------------------------------------------------------------------
     def default_lora_layer_names(self) -> tuple[str, ...]:
+        """The names of the Dense layers :meth:`enable_lora` adapts when no ``target_layer_names`` are
+        given: the attention query and value projections.
+
+        Returns:
+            A tuple of layer names.
+        """
         return ("query_dense", "value_dense", "query", "value")
 
     def enable_lora(self, rank: int, target_layer_names=None, lora_alpha: float | None = None) -> None:
@@ -73,6 +79,11 @@ class Backbone(dlx.Model):
         self._lora_layers = targets
 
     def lora_layers(self) -> list:
+        """The layers :meth:`enable_lora` gave adapters (empty before it is called).
+
+        Returns:
+            A list of layers.
+        """
         return list(getattr(self, "_lora_layers", []))
 
     def save_lora_weights(self, filepath) -> None:

@@ -81,10 +81,11 @@ class CausalLM(Task):
 
     def generate(self, inputs, max_length: int | None = None, stop_token_ids="auto", strip_prompt: bool = False,
                  *, max_new_tokens: int | None = None, sampler=None):
-        """Continues ``inputs`` (a string, a list of strings, or a preprocessed dict with left-padded
-        ``token_ids``/``padding_mask``).
+        """Continues the prompts in ``inputs``.
 
         Arguments:
+            inputs: a string, a list of strings, or a preprocessed dict with left-padded
+                ``token_ids``/``padding_mask``.
             max_length: the longest total length (prompt + continuation), as in KerasHub.
             stop_token_ids: ``"auto"`` (the tokenizer's end token), ``None`` (never stop early) or
                 a list of ids; a row stops after emitting one of them (it is kept in the output).
