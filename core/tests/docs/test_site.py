@@ -73,6 +73,31 @@ def test_api_pages_show_public_bases(site):
     assert links > 300 and not wrong, f"{len(wrong)} bases are not public names: {wrong[:20]}"
 
 
+def _entry_text(page: str, anchor: str) -> str:
+    """The text of one entry of an API page: from its heading to the next heading."""
+    start = page.index(f'id="{anchor}"')
+    end = page.find('class="doc doc-heading"', page.index(">", start))
+    return " ".join(re.sub(r"<[^>]+>", " ", page[start:end if end > 0 else None]).split())
+
+
+def test_api_pages_show_inherited_method_docstrings(site):
+    """A method that overrides a documented one without a docstring of its own shows the text it
+    inherits (``inspect.getdoc``), not an empty entry: ``Dense.call`` reads ``Layer.call``'s."""
+    import inspect
+
+    import dlx
+
+    layers = (site / "api/layers/index.html").read_text()
+    optimizers = (site / "api/optimizers/index.html").read_text()
+    for page, anchor, cls, name in ((layers, "dlx.layers.Dense.call", dlx.layers.Dense, "call"),
+                                    (layers, "dlx.layers.Dense.get_config", dlx.layers.Dense, "get_config"),
+                                    (optimizers, "dlx.optimizers.Adam.get_config", dlx.optimizers.Adam, "get_config")):
+        assert not (vars(cls)[name].__doc__ or "").strip(), f"{anchor} has a docstring of its own now"
+        first = inspect.getdoc(getattr(cls, name)).split("\n\n")[0]
+        expected = " ".join(re.sub(r"``|:\w+:`([^`]*)`", r"\1", first).split())[:40]
+        assert expected in _entry_text(page, anchor), (anchor, expected, _entry_text(page, anchor)[:300])
+
+
 def _curves(svg: str) -> list[list[tuple[float, float]]]:
     """The polylines of a matplotlib SVG with more than 3 points (the plotted series, not ticks)."""
     lines = []
