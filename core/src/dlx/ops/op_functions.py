@@ -31,6 +31,13 @@ def abs(x):
 
     Returns:
         ``|x|``, a tensor of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.abs(np.array([-1.5, 0.0, 2.0]))
+    array([1.5, 0. , 2. ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['abs'], (x,), {})
@@ -45,6 +52,13 @@ def absolute(x):
 
     Returns:
         ``|x|``, a tensor of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.absolute(np.array([-1, 0, 2]))
+    array([1, 0, 2])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['absolute'], (x,), {})
@@ -241,6 +255,13 @@ def add(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.add(np.array([1, 2, 3]), 10)
+    array([11, 12, 13])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['add'], (x1, x2,), {})
@@ -323,6 +344,13 @@ def allclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
 
     Returns:
         A scalar bool tensor: whether every pair of broadcast elements is close.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.allclose(np.array([1.0, 2.0]), np.array([1.0, 2.0 + 1e-9]))
+    array(True)
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['allclose'], (x1, x2, rtol, atol, equal_nan,), {})
@@ -344,6 +372,13 @@ def amax(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.amax(np.array([[1, 5], [4, 2]]), axis=0)
+    array([4, 5])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('amax', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -369,6 +404,13 @@ def amin(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.amin(np.array([[1, 5], [4, 2]]), axis=1)
+    array([1, 2])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('amin', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -488,6 +530,13 @@ def arccos(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.arccos(np.array([1.0, 0.5, 0.0])), 4)
+    array([0.    , 1.0472, 1.5708])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arccos'], (x,), {})
@@ -503,6 +552,13 @@ def arccosh(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.arccosh(np.array([1.0, 2.0])), 4)
+    array([0.   , 1.317])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arccosh'], (x,), {})
@@ -518,6 +574,13 @@ def arcsin(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.arcsin(np.array([0.0, 0.5, 1.0])), 4)
+    array([0.    , 0.5236, 1.5708])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arcsin'], (x,), {})
@@ -533,6 +596,13 @@ def arcsinh(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.arcsinh(np.array([0.0, 1.0])), 4)
+    array([0.    , 0.8814])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arcsinh'], (x,), {})
@@ -548,6 +618,13 @@ def arctan(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.arctan(np.array([0.0, 1.0, -1.0])), 4)
+    array([ 0.    ,  0.7854, -0.7854])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arctan'], (x,), {})
@@ -564,6 +641,13 @@ def arctan2(x1, x2):
     Returns:
         The angles in radians, a tensor of the broadcast shape in the operands' promoted dtype,
         or ``floatx()`` when that dtype is an integer or bool one.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.arctan2(np.array([1.0, 1.0, -1.0]), np.array([1.0, -1.0, -1.0])), 4)
+    array([ 0.7854,  2.3562, -2.3562])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['arctan2'], (x1, x2,), {})
@@ -579,6 +663,13 @@ def arctanh(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.arctanh(np.array([0.0, 0.5])), 4)
+    array([0.    , 0.5493])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arctanh'], (x,), {})
@@ -892,6 +983,13 @@ def bitwise_and(x, y):
 
     Returns:
         A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.bitwise_and(np.array([12, 10], dtype='int32'), np.array([10, 6], dtype='int32'))
+    array([8, 2], dtype=int32)
     """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['bitwise_and'], (x, y,), {})
@@ -906,6 +1004,13 @@ def bitwise_invert(x):
 
     Returns:
         ``~x``, a tensor of ``x``'s shape and dtype (for signed integers ``-x - 1``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.bitwise_invert(np.array([0, 1, 5], dtype='int32'))
+    array([-1, -2, -6], dtype=int32)
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['bitwise_invert'], (x,), {})
@@ -922,6 +1027,13 @@ def bitwise_left_shift(x, y):
 
     Returns:
         A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.bitwise_left_shift(np.array([1, 3], dtype='int32'), np.array([2, 1], dtype='int32'))
+    array([4, 6], dtype=int32)
     """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['bitwise_left_shift'], (x, y,), {})
@@ -936,6 +1048,13 @@ def bitwise_not(x):
 
     Returns:
         ``~x``, a tensor of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.bitwise_not(np.array([0, 1, 5], dtype='int32'))
+    array([-1, -2, -6], dtype=int32)
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['bitwise_not'], (x,), {})
@@ -951,6 +1070,13 @@ def bitwise_or(x, y):
 
     Returns:
         A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.bitwise_or(np.array([12, 10], dtype='int32'), np.array([10, 6], dtype='int32'))
+    array([14, 14], dtype=int32)
     """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['bitwise_or'], (x, y,), {})
@@ -967,6 +1093,13 @@ def bitwise_right_shift(x, y):
 
     Returns:
         A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.bitwise_right_shift(np.array([8, 7], dtype='int32'), np.array([2, 1], dtype='int32'))
+    array([2, 3], dtype=int32)
     """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['bitwise_right_shift'], (x, y,), {})
@@ -982,6 +1115,13 @@ def bitwise_xor(x, y):
 
     Returns:
         A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.bitwise_xor(np.array([12, 10], dtype='int32'), np.array([10, 6], dtype='int32'))
+    array([ 6, 12], dtype=int32)
     """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['bitwise_xor'], (x, y,), {})
@@ -1032,6 +1172,13 @@ def cast(x, dtype):
 
     Raises:
         ValueError: when ``dtype`` names no dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.cast(np.array([1.7, -2.2]), 'int32')
+    array([ 1, -2], dtype=int32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('cast', 'dtype', dtype)
@@ -1069,6 +1216,13 @@ def cbrt(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.cbrt(np.array([-8.0, 1.0, 27.0]))
+    array([-2.,  1.,  3.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['cbrt'], (x,), {})
@@ -1104,6 +1258,13 @@ def ceil(x):
     Returns:
         The smallest integral value not below each element, as a float tensor of
         ``x``'s shape: float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.ceil(np.array([-1.5, 0.2, 1.7]))
+    array([-1.,  1.,  2.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['ceil'], (x,), {})
@@ -1170,6 +1331,13 @@ def clip(x, x_min, x_max):
     Returns:
         ``minimum(maximum(x, x_min), x_max)``, a tensor of the broadcast shape in the promoted
         dtype of ``x``, ``x_min`` and ``x_max`` (Python scalar bounds take ``x``'s dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.clip(np.array([-2.0, 0.5, 3.0]), 0.0, 1.0)
+    array([0. , 0.5, 1. ])
     """
     if isinstance(x, _Special) or isinstance(x_min, _Special) or isinstance(x_max, _Special):
         return _slow(_REGISTRY['clip'], (x, x_min, x_max,), {})
@@ -1401,6 +1569,13 @@ def cos(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.cos(np.array([0.0, np.pi / 3, np.pi])), 4)
+    array([ 1. ,  0.5, -1. ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['cos'], (x,), {})
@@ -1416,6 +1591,13 @@ def cosh(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.cosh(np.array([0.0, 1.0])), 4)
+    array([1.    , 1.5431])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['cosh'], (x,), {})
@@ -1646,6 +1828,13 @@ def deg2rad(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.deg2rad(np.array([0.0, 90.0, 180.0])), 4)
+    array([0.    , 1.5708, 3.1416])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['deg2rad'], (x,), {})
@@ -1855,6 +2044,13 @@ def divide(x1, x2):
     Returns:
         ``x1 / x2``, a tensor of the broadcast shape in the operands' promoted dtype, or
         ``floatx()`` when that dtype is an integer or bool one.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.divide(np.array([1, 2, 3]), 2)
+    array([0.5, 1. , 1.5], dtype=float32)
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['divide'], (x1, x2,), {})
@@ -1871,6 +2067,13 @@ def divide_no_nan(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
         ``floatx()`` when that dtype is an integer or bool one.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.divide_no_nan(np.array([1.0, 2.0, 3.0]), np.array([2.0, 0.0, 4.0]))
+    array([0.5 , 0.  , 0.75])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['divide_no_nan'], (x1, x2,), {})
@@ -2114,6 +2317,13 @@ def equal(x1, x2):
 
     Returns:
         A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.equal(np.array([1, 2, 3]), np.array([1, 0, 3]))
+    array([ True, False,  True])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['equal'], (x1, x2,), {})
@@ -2129,6 +2339,13 @@ def erf(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.erf(np.array([0.0, 0.5, 2.0])), 4)
+    array([0.    , 0.5205, 0.9953])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['erf'], (x,), {})
@@ -2144,6 +2361,13 @@ def erfc(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.erfc(np.array([0.0, 0.5, 1.0])), 4)
+    array([1.    , 0.4795, 0.1573])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['erfc'], (x,), {})
@@ -2160,6 +2384,13 @@ def erfinv(x):
     Returns:
         The ``y`` with ``erf(y) == x``, a float tensor of ``x``'s shape: float inputs keep their dtype,
         integer and bool inputs give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.erfinv(np.array([0.0, 0.5, -0.9])), 4)
+    array([ 0.    ,  0.4769, -1.1631])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['erfinv'], (x,), {})
@@ -2175,6 +2406,13 @@ def exp(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.exp(np.array([0.0, 1.0, 2.0])), 4)
+    array([1.    , 2.7183, 7.3891])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['exp'], (x,), {})
@@ -2190,6 +2428,13 @@ def exp2(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.exp2(np.array([0.0, 1.0, 3.0]))
+    array([1., 2., 8.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['exp2'], (x,), {})
@@ -2223,6 +2468,13 @@ def expm1(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.expm1(np.array([0.0, 1.0])), 4)
+    array([0.    , 1.7183])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['expm1'], (x,), {})
@@ -2350,6 +2602,13 @@ def fabs(x):
     Returns:
         ``|x|``, a float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.fabs(np.array([-1, 0, 2]))
+    array([1., 0., 2.], dtype=float32)
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['fabs'], (x,), {})
@@ -2451,6 +2710,13 @@ def floor(x):
     Returns:
         The largest integral value not above each element, as a float tensor of
         ``x``'s shape: float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.floor(np.array([-1.5, 0.2, 1.7]))
+    array([-2.,  0.,  1.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['floor'], (x,), {})
@@ -2467,6 +2733,13 @@ def floor_divide(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.floor_divide(np.array([7, -7, 9]), 2)
+    array([ 3, -4,  4])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['floor_divide'], (x1, x2,), {})
@@ -2483,6 +2756,13 @@ def fmax(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.fmax(np.array([1.0, np.nan, 3.0]), np.array([2.0, 0.0, np.nan]))
+    array([2., 0., 3.])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['fmax'], (x1, x2,), {})
@@ -2499,6 +2779,13 @@ def fmin(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.fmin(np.array([1.0, np.nan, 3.0]), np.array([2.0, 0.0, np.nan]))
+    array([1., 0., 3.])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['fmin'], (x1, x2,), {})
@@ -2515,6 +2802,13 @@ def fmod(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.fmod(np.array([7, -7, 9]), 3)
+    array([ 1, -1,  0])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['fmod'], (x1, x2,), {})
@@ -2660,6 +2954,13 @@ def gcd(x1, x2):
 
     Raises:
         TypeError: when an operand is not of an integer dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.gcd(np.array([12, 18, 7]), np.array([8, 12, 5]))
+    array([4, 6, 1])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['gcd'], (x1, x2,), {})
@@ -2765,6 +3066,13 @@ def greater(x1, x2):
 
     Returns:
         A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.greater(np.array([1, 2, 3]), 2)
+    array([False, False,  True])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['greater'], (x1, x2,), {})
@@ -2781,6 +3089,13 @@ def greater_equal(x1, x2):
 
     Returns:
         A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.greater_equal(np.array([1, 2, 3]), 2)
+    array([False,  True,  True])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['greater_equal'], (x1, x2,), {})
@@ -2900,6 +3215,13 @@ def heaviside(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
         ``floatx()`` when that dtype is an integer or bool one.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.heaviside(np.array([-1.5, 0.0, 2.0]), 0.5)
+    array([0. , 0.5, 1. ])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['heaviside'], (x1, x2,), {})
@@ -2998,6 +3320,13 @@ def hypot(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
         ``floatx()`` when that dtype is an integer or bool one.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.hypot(np.array([3.0, 5.0]), np.array([4.0, 12.0]))
+    array([ 5., 13.])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['hypot'], (x1, x2,), {})
@@ -3013,6 +3342,13 @@ def i0(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.i0(np.array([0.0, 1.0, 2.0])), 4)
+    array([1.    , 1.2661, 2.2796])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['i0'], (x,), {})
@@ -3150,6 +3486,13 @@ def isclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
 
     Returns:
         A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.isclose(np.array([1.0, 1.0, np.nan]), np.array([1.0 + 1e-9, 1.1, np.nan]))
+    array([ True, False, False])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['isclose'], (x1, x2, rtol, atol, equal_nan,), {})
@@ -3164,6 +3507,13 @@ def isfinite(x):
 
     Returns:
         A bool tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.isfinite(np.array([1.0, np.nan, np.inf]))
+    array([ True, False, False])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isfinite'], (x,), {})
@@ -3183,6 +3533,13 @@ def isin(x1, x2, assume_unique=False, invert=False):
 
     Returns:
         A bool tensor of ``x1``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.isin(np.array([1, 2, 3, 4]), np.array([2, 4]))
+    array([False,  True, False,  True])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['isin'], (x1, x2, assume_unique, invert,), {})
@@ -3197,6 +3554,13 @@ def isinf(x):
 
     Returns:
         A bool tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.isinf(np.array([1.0, np.nan, -np.inf]))
+    array([False, False,  True])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isinf'], (x,), {})
@@ -3211,6 +3575,13 @@ def isnan(x):
 
     Returns:
         A bool tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.isnan(np.array([1.0, np.nan, np.inf]))
+    array([False,  True, False])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isnan'], (x,), {})
@@ -3225,6 +3596,13 @@ def isneginf(x):
 
     Returns:
         A bool tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.isneginf(np.array([np.inf, -np.inf, 1.0, np.nan]))
+    array([False,  True, False, False])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isneginf'], (x,), {})
@@ -3239,6 +3617,13 @@ def isposinf(x):
 
     Returns:
         A bool tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.isposinf(np.array([np.inf, -np.inf, 1.0, np.nan]))
+    array([ True, False, False, False])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isposinf'], (x,), {})
@@ -3364,6 +3749,13 @@ def lcm(x1, x2):
 
     Raises:
         TypeError: when an operand is not of an integer dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.lcm(np.array([4, 6, 7]), np.array([6, 8, 5]))
+    array([12, 24, 35])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['lcm'], (x1, x2,), {})
@@ -3384,6 +3776,13 @@ def ldexp(x1, x2):
 
     Raises:
         TypeError: when ``x2`` is not of an integer or bool dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.ldexp(np.array([1.0, 3.0]), np.array([3, -1]))
+    array([8. , 1.5])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['ldexp'], (x1, x2,), {})
@@ -3415,6 +3814,13 @@ def left_shift(x, y):
 
     Returns:
         A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.left_shift(np.array([1, 3], dtype='int32'), np.array([2, 1], dtype='int32'))
+    array([4, 6], dtype=int32)
     """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['left_shift'], (x, y,), {})
@@ -3431,6 +3837,13 @@ def less(x1, x2):
 
     Returns:
         A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.less(np.array([1, 2, 3]), 2)
+    array([ True, False, False])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['less'], (x1, x2,), {})
@@ -3447,6 +3860,13 @@ def less_equal(x1, x2):
 
     Returns:
         A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.less_equal(np.array([1, 2, 3]), 2)
+    array([ True,  True, False])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['less_equal'], (x1, x2,), {})
@@ -3484,6 +3904,13 @@ def log(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.log(np.array([1.0, np.e, 10.0])), 4)
+    array([0.    , 1.    , 2.3026])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['log'], (x,), {})
@@ -3499,6 +3926,13 @@ def log10(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.log10(np.array([1.0, 10.0, 1000.0]))
+    array([0., 1., 3.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['log10'], (x,), {})
@@ -3514,6 +3948,13 @@ def log1p(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.log1p(np.array([0.0, 1.0])), 4)
+    array([0.    , 0.6931])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['log1p'], (x,), {})
@@ -3529,6 +3970,13 @@ def log2(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.log2(np.array([1.0, 2.0, 8.0]))
+    array([0., 1., 3.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['log2'], (x,), {})
@@ -3576,6 +4024,13 @@ def logaddexp(x1, x2):
     Returns:
         A tensor of the broadcast shape in the operands' promoted dtype, or ``floatx()`` when
         that dtype is an integer or bool one.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.logaddexp(np.array([0.0, 1.0]), np.array([0.0, 2.0])), 4)
+    array([0.6931, 2.3133])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['logaddexp'], (x1, x2,), {})
@@ -3592,6 +4047,13 @@ def logaddexp2(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
         ``floatx()`` when that dtype is an integer or bool one.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.logaddexp2(np.array([1.0, 3.0]), np.array([1.0, 3.0]))
+    array([2., 4.])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['logaddexp2'], (x1, x2,), {})
@@ -3622,6 +4084,13 @@ def logical_and(x1, x2):
 
     Returns:
         A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.logical_and(np.array([True, True, False]), np.array([True, False, False]))
+    array([ True, False, False])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['logical_and'], (x1, x2,), {})
@@ -3636,6 +4105,13 @@ def logical_not(x):
 
     Returns:
         A bool tensor of ``x``'s shape, true where ``x`` is zero (false).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.logical_not(np.array([True, False, True]))
+    array([False,  True, False])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['logical_not'], (x,), {})
@@ -3651,6 +4127,13 @@ def logical_or(x1, x2):
 
     Returns:
         A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.logical_or(np.array([True, True, False]), np.array([True, False, False]))
+    array([ True,  True, False])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['logical_or'], (x1, x2,), {})
@@ -3666,6 +4149,13 @@ def logical_xor(x1, x2):
 
     Returns:
         A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.logical_xor(np.array([True, True, False]), np.array([True, False, False]))
+    array([False,  True, False])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['logical_xor'], (x1, x2,), {})
@@ -3930,6 +4420,13 @@ def maximum(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.maximum(np.array([1.0, 5.0, 3.0]), np.array([4.0, 2.0, 3.0]))
+    array([4., 5., 3.])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['maximum'], (x1, x2,), {})
@@ -4045,6 +4542,13 @@ def minimum(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.minimum(np.array([1.0, 5.0, 3.0]), np.array([4.0, 2.0, 3.0]))
+    array([1., 2., 3.])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['minimum'], (x1, x2,), {})
@@ -4075,6 +4579,13 @@ def mod(x1, x2):
     Returns:
         ``x1 - floor(x1 / x2) * x2``, a tensor of the broadcast shape in the operands' promoted
         dtype (a Python scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.mod(np.array([7, -7, 9]), 3)
+    array([1, 2, 0])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['mod'], (x1, x2,), {})
@@ -4160,6 +4671,14 @@ def multiply(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.multiply(np.array([[1], [2]]), np.array([10, 20, 30]))
+    array([[10, 20, 30],
+           [20, 40, 60]])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['multiply'], (x1, x2,), {})
@@ -4209,6 +4728,13 @@ def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
     Returns:
         A tensor of ``x``'s shape and dtype with only finite values (integer inputs are
         returned unchanged).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nan_to_num(np.array([np.nan, np.inf, -np.inf, 1.0]), posinf=100.0, neginf=-100.0)
+    array([   0.,  100., -100.,    1.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['nan_to_num'], (x, nan, posinf, neginf,), {})
@@ -4587,6 +5113,13 @@ def negative(x):
 
     Returns:
         ``-x``, a tensor of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.negative(np.array([1, -2, 3]))
+    array([-1,  2, -3])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['negative'], (x,), {})
@@ -4691,6 +5224,13 @@ def not_equal(x1, x2):
 
     Returns:
         A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.not_equal(np.array([1, 2, 3]), np.array([1, 0, 3]))
+    array([False,  True, False])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['not_equal'], (x1, x2,), {})
@@ -4932,6 +5472,13 @@ def power(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.power(np.array([2, 3, 4]), 2)
+    array([ 4,  9, 16])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['power'], (x1, x2,), {})
@@ -5074,6 +5621,13 @@ def rad2deg(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.rad2deg(np.array([0.0, np.pi / 2, np.pi]))
+    array([  0.,  90., 180.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['rad2deg'], (x,), {})
@@ -5405,6 +5959,13 @@ def reciprocal(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool inputs
         give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.reciprocal(np.array([1.0, 2.0, 4.0]))
+    array([1.  , 0.5 , 0.25])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['reciprocal'], (x,), {})
@@ -5632,6 +6193,13 @@ def right_shift(x, y):
 
     Returns:
         A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.right_shift(np.array([8, 7], dtype='int32'), np.array([2, 1], dtype='int32'))
+    array([2, 3], dtype=int32)
     """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['right_shift'], (x, y,), {})
@@ -5751,6 +6319,15 @@ def round(x, decimals=0):
 
     Returns:
         A tensor of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.round(np.array([0.5, 1.5, 2.5, -0.7]))
+    array([ 0.,  2.,  2., -1.])
+    >>> ops.round(np.array([1.234, 5.678]), decimals=1)
+    array([1.2, 5.7])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['round'], (x, decimals,), {})
@@ -5766,6 +6343,13 @@ def rsqrt(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool inputs
         give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.rsqrt(np.array([1.0, 4.0, 16.0]))
+    array([1.  , 0.5 , 0.25])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['rsqrt'], (x,), {})
@@ -5785,6 +6369,13 @@ def saturate_cast(x, dtype):
 
     Raises:
         ValueError: when ``dtype`` names no dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.saturate_cast(np.array([-5.0, 100.0, 300.0]), 'uint8')
+    array([  0, 100, 255], dtype=uint8)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('saturate_cast', 'dtype', dtype)
@@ -6177,6 +6768,13 @@ def sign(x):
 
     Returns:
         A tensor of ``x``'s shape and dtype holding -1, 0 or 1 (NaN where ``x`` is NaN).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.sign(np.array([-3.0, 0.0, 2.5]))
+    array([-1.,  0.,  1.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sign'], (x,), {})
@@ -6191,6 +6789,13 @@ def signbit(x):
 
     Returns:
         A bool tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.signbit(np.array([-1.0, -0.0, 0.0, 2.0]))
+    array([ True,  True, False, False])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['signbit'], (x,), {})
@@ -6220,6 +6825,13 @@ def sin(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.sin(np.array([0.0, np.pi / 6, np.pi / 2])), 4)
+    array([0. , 0.5, 1. ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sin'], (x,), {})
@@ -6235,6 +6847,13 @@ def sinc(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.sinc(np.array([0.0, 0.5, 1.0])), 4)
+    array([1.    , 0.6366, 0.    ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sinc'], (x,), {})
@@ -6250,6 +6869,13 @@ def sinh(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.sinh(np.array([0.0, 1.0])), 4)
+    array([0.    , 1.1752])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sinh'], (x,), {})
@@ -6560,6 +7186,13 @@ def sqrt(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool inputs
         give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.sqrt(np.array([1.0, 4.0, 9.0]))
+    array([1., 2., 3.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sqrt'], (x,), {})
@@ -6574,6 +7207,13 @@ def square(x):
 
     Returns:
         A tensor of ``x``'s shape and dtype (integers keep their dtype and wrap on overflow).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.square(np.array([1, -2, 3]))
+    array([1, 4, 9])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['square'], (x,), {})
@@ -6734,6 +7374,13 @@ def stop_gradient(variable):
 
     Returns:
         A tensor equal to ``variable`` (same shape and dtype) whose gradient is zero.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.stop_gradient(np.array([1.0, 2.0]))
+    array([1., 2.])
     """
     if isinstance(variable, _Special):
         return _slow(_REGISTRY['stop_gradient'], (variable,), {})
@@ -6750,6 +7397,13 @@ def subtract(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.subtract(np.array([5.0, 3.0]), np.array([1.0, 4.0]))
+    array([ 4., -1.])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['subtract'], (x1, x2,), {})
@@ -6925,6 +7579,13 @@ def tan(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.tan(np.array([0.0, np.pi / 4])), 4)
+    array([0., 1.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['tan'], (x,), {})
@@ -6940,6 +7601,13 @@ def tanh(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.tanh(np.array([-1.0, 0.0, 2.0])), 4)
+    array([-0.7616,  0.    ,  0.964 ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['tanh'], (x,), {})
@@ -7144,6 +7812,13 @@ def true_divide(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
         ``floatx()`` when that dtype is an integer or bool one.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.true_divide(np.array([1, 2, 3]), 2)
+    array([0.5, 1. , 1.5], dtype=float32)
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['true_divide'], (x1, x2,), {})
@@ -7158,6 +7833,13 @@ def trunc(x):
 
     Returns:
         A tensor of ``x``'s shape and dtype (a copy for integer and bool inputs).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.trunc(np.array([-1.7, 0.2, 1.7]))
+    array([-1.,  0.,  1.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['trunc'], (x,), {})
@@ -7518,6 +8200,15 @@ def where(condition, x1=None, x2=None):
 
     Raises:
         ValueError: when only one of ``x1`` and ``x2`` is given.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.where(np.array([True, False, True]), np.array([1, 2, 3]), np.array([10, 20, 30]))
+    array([ 1, 20,  3])
+    >>> ops.where(np.array([0, 3, 0, 5]))
+    (array([1, 3], dtype=int32),)
     """
     if isinstance(condition, _Special) or isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['where'], (condition, x1, x2,), {})
