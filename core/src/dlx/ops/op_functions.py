@@ -321,6 +321,13 @@ def all(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.all(np.array([[True, False], [True, True]]), axis=1)
+    array([False,  True])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('all', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -477,6 +484,13 @@ def any(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.any(np.array([[True, False], [False, False]]), axis=1)
+    array([ True, False])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('any', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -692,6 +706,13 @@ def argmax(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.argmax(np.array([[1, 5, 3], [7, 2, 0]]), axis=1)
+    array([1, 0], dtype=int32)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('argmax', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -718,6 +739,13 @@ def argmin(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.argmin(np.array([[1, 5, 3], [7, 2, 0]]), axis=1)
+    array([0, 2], dtype=int32)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('argmin', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -746,6 +774,14 @@ def argpartition(x, kth, axis=-1):
     Raises:
         TypeError: when ``x`` is a bool tensor.
         ValueError: when a ``kth`` is out of range for the axis, or ``axis`` is invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([5, 1, 4, 2, 3])
+    >>> x[ops.argpartition(x, 2)[:2]]
+    array([1, 2])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('argpartition', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -839,6 +875,13 @@ def average(x, axis=None, weights=None):
     Raises:
         ValueError: when ``weights`` has neither ``x``'s shape nor the 1-D shape above, or
             ``axis`` is invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.average(np.array([1.0, 2.0, 3.0]), weights=np.array([3.0, 1.0, 0.0]))
+    array(1.25)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('average', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -954,6 +997,15 @@ def bincount(x, weights=None, minlength=0, sparse=False):
     Raises:
         TypeError: when ``x`` is not of an integer dtype.
         ValueError: when ``x`` is not 1-D or 2-D, holds negative values, or ``sparse`` is true.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.bincount(np.array([0, 1, 1, 3]))
+    array([1, 2, 0, 1], dtype=int32)
+    >>> ops.bincount(np.array([0, 1, 1]), weights=np.array([0.5, 1.0, 2.0]), minlength=3)
+    array([0.5, 3. , 0. ])
     """
     if isinstance(x, _Special) or isinstance(weights, _Special):
         return _slow(_REGISTRY['bincount'], (x, weights, minlength, sparse,), {})
@@ -1530,6 +1582,14 @@ def corrcoef(x):
 
     Raises:
         ValueError: when ``x`` has more than 2 dimensions.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.corrcoef(np.array([[1.0, 2.0, 3.0], [2.0, 4.0, 7.0]])).round(4)
+    array([[1.    , 0.9934],
+           [0.9934, 1.    ]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['corrcoef'], (x,), {})
@@ -1554,6 +1614,13 @@ def correlate(x1, x2, mode='valid'):
 
     Raises:
         ValueError: when ``mode`` is not one of the three above or an input is not 1-D.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.correlate(np.array([1.0, 2.0, 3.0]), np.array([0.0, 1.0, 0.5]), mode='full')
+    array([0.5, 2. , 3.5, 3. , 0. ])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['correlate'], (x1, x2, mode,), {})
@@ -1616,6 +1683,13 @@ def count_nonzero(x, axis=None):
 
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.count_nonzero(np.array([[0, 1, 2], [3, 0, 0]]), axis=1)
+    array([2, 1], dtype=int32)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('count_nonzero', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -1753,6 +1827,13 @@ def cumprod(x, axis=None, dtype=None):
     Raises:
         ValueError: when ``axis`` is out of range for ``x`` or is neither an int nor a tuple
             of ints, or ``dtype`` names no dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.cumprod(np.array([1, 2, 3, 4]))
+    array([ 1,  2,  6, 24])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('cumprod', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -1779,6 +1860,13 @@ def cumsum(x, axis=None, dtype=None):
     Raises:
         ValueError: when ``axis`` is out of range for ``x`` or is neither an int nor a tuple
             of ints, or ``dtype`` names no dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.cumsum(np.array([1, 2, 3]))
+    array([1, 3, 6])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('cumsum', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -2028,6 +2116,13 @@ def digitize(x, bins):
 
     Raises:
         ValueError: when ``bins`` is not 1-D.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.digitize(np.array([0.5, 1.5, 2.5, 3.5]), np.array([1.0, 2.0, 3.0]))
+    array([0, 1, 2, 3], dtype=int32)
     """
     if isinstance(x, _Special) or isinstance(bins, _Special):
         return _slow(_REGISTRY['digitize'], (x, bins,), {})
@@ -3246,6 +3341,16 @@ def histogram(x, bins=10, range=None):
     Raises:
         ValueError: when ``x`` is not 1-D, ``bins`` is not a positive int, or ``range`` has
             ``min > max``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> counts, edges = ops.histogram(np.array([0.0, 0.5, 1.0, 1.5, 4.0]), bins=4)
+    >>> counts
+    array([2., 2., 0., 1.])
+    >>> edges
+    array([0., 1., 2., 3., 4.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['histogram'], (x, bins, range,), {})
@@ -3416,6 +3521,13 @@ def in_top_k(targets, predictions, k):
 
     Raises:
         ValueError: when ``predictions`` is not 2-D or ``targets`` is not of shape ``(batch,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.in_top_k(np.array([2, 0]), np.array([[0.1, 0.2, 0.7], [0.1, 0.6, 0.3]]), k=1)
+    array([ True, False])
     """
     if isinstance(targets, _Special) or isinstance(predictions, _Special):
         return _slow(_REGISTRY['in_top_k'], (targets, predictions, k,), {})
@@ -4197,6 +4309,13 @@ def logsumexp(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.logsumexp(np.array([1.0, 2.0, 3.0])), 4)
+    np.float64(3.4076)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('logsumexp', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4368,6 +4487,14 @@ def max(x, axis=None, keepdims=False, initial=None):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.max(np.array([[1, 5], [4, 2]]), axis=1, keepdims=True)
+    array([[5],
+           [4]])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('max', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4448,6 +4575,13 @@ def mean(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.mean(np.array([[1.0, 2.0], [3.0, 4.0]]), axis=1)
+    array([1.5, 3.5])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('mean', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4474,6 +4608,13 @@ def median(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.median(np.array([[1.0, 3.0, 2.0], [4.0, 6.0, 5.0]]), axis=1)
+    array([2., 5.])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('median', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4522,6 +4663,13 @@ def min(x, axis=None, keepdims=False, initial=None):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.min(np.array([[1, 5], [4, 2]]), axis=0)
+    array([1, 2])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('min', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4756,6 +4904,13 @@ def nanargmax(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanargmax(np.array([1.0, np.nan, 3.0]))
+    array(2, dtype=int32)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanargmax', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4781,6 +4936,13 @@ def nanargmin(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanargmin(np.array([np.nan, 2.0, 1.0]))
+    array(2, dtype=int32)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanargmin', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4806,6 +4968,13 @@ def nancumprod(x, axis=None, dtype=None):
     Raises:
         ValueError: when ``axis`` is out of range for ``x`` or is neither an int nor a tuple
             of ints, or ``dtype`` names no dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nancumprod(np.array([2.0, np.nan, 3.0]))
+    array([2., 2., 6.])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nancumprod', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4831,6 +5000,13 @@ def nancumsum(x, axis=None, dtype=None):
     Raises:
         ValueError: when ``axis`` is out of range for ``x`` or is neither an int nor a tuple
             of ints, or ``dtype`` names no dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nancumsum(np.array([1.0, np.nan, 3.0]))
+    array([1., 1., 4.])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nancumsum', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4856,6 +5032,13 @@ def nanmax(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanmax(np.array([1.0, np.nan, 3.0]))
+    array(3.)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanmax', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4882,6 +5065,13 @@ def nanmean(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanmean(np.array([1.0, np.nan, 3.0]))
+    array(2.)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanmean', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4907,6 +5097,13 @@ def nanmedian(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanmedian(np.array([1.0, np.nan, 3.0, 4.0]))
+    array(3.)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanmedian', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4932,6 +5129,13 @@ def nanmin(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanmin(np.array([1.0, np.nan, 3.0]))
+    array(1.)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanmin', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4961,6 +5165,13 @@ def nanpercentile(x, q, axis=None, method='linear', keepdims=False):
     Raises:
         ValueError: when ``method`` is not one of the five above, or ``axis`` / ``keepdims`` is
             invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanpercentile(np.array([1.0, np.nan, 3.0, 5.0]), 50)
+    array(3.)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanpercentile', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4987,6 +5198,13 @@ def nanprod(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanprod(np.array([2.0, np.nan, 3.0]))
+    array(6.)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanprod', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -5016,6 +5234,13 @@ def nanquantile(x, q, axis=None, method='linear', keepdims=False):
     Raises:
         ValueError: when ``method`` is not one of the five above, or ``axis`` / ``keepdims`` is
             invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanquantile(np.array([1.0, np.nan, 3.0, 5.0]), 0.5)
+    array(3.)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanquantile', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -5043,6 +5268,13 @@ def nanstd(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanstd(np.array([[1.0, np.nan, 3.0], [2.0, 2.0, np.nan]]), axis=1)
+    array([1., 0.])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanstd', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -5069,6 +5301,13 @@ def nansum(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nansum(np.array([1.0, np.nan, 3.0]))
+    array(4.)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nansum', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -5095,6 +5334,13 @@ def nanvar(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanvar(np.array([1.0, np.nan, 3.0]))
+    array(1.)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanvar', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -5137,6 +5383,13 @@ def nextafter(x1, x2):
     Returns:
         A tensor of the broadcast shape in the promoted float dtype of ``x1`` and ``x2``
         (``floatx()`` when that dtype is an integer or bool one).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nextafter(np.array([1.0, 1.0], dtype='float32'), np.array([2.0, 0.0], dtype='float32'))
+    array([1.0000001 , 0.99999994], dtype=float32)
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['nextafter'], (x1, x2,), {})
@@ -5156,6 +5409,13 @@ def nonzero(x):
 
     Raises:
         ValueError: when ``x`` is 0-d, or the op runs inside a compiled function.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nonzero(np.array([[0, 1], [2, 0]]))
+    (array([0, 1], dtype=int32), array([1, 0], dtype=int32))
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['nonzero'], (x,), {})
@@ -5383,6 +5643,13 @@ def percentile(x, q, axis=None, method='linear', keepdims=False):
     Raises:
         ValueError: when ``method`` is not one of the five above, or ``axis`` / ``keepdims`` is
             invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.percentile(np.array([1.0, 2.0, 3.0, 4.0]), 25)
+    array(1.75)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('percentile', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -5455,6 +5722,13 @@ def polar(abs_, angle):
     Returns:
         A complex tensor of the broadcast shape: complex128 when the promoted dtype of the
         inputs is float64, complex64 otherwise.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.polar(np.array([2.0, 1.0]), np.array([0.0, np.pi / 2])), 4)
+    array([2.+0.j, 0.+1.j])
     """
     if isinstance(abs_, _Special) or isinstance(angle, _Special):
         return _slow(_REGISTRY['polar'], (abs_, angle,), {})
@@ -5502,6 +5776,13 @@ def prod(x, axis=None, keepdims=False, dtype=None):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             ``keepdims`` is not a bool, or ``dtype`` names no dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.prod(np.array([[1, 2], [3, 4]]), axis=1)
+    array([ 2, 12])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('prod', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -5550,6 +5831,13 @@ def ptp(x, axis=None, keepdims=False):
         TypeError: when ``x`` is a bool tensor.
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.ptp(np.array([[1, 5], [4, 2]]), axis=1)
+    array([4, 2])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('ptp', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -5602,6 +5890,15 @@ def quantile(x, q, axis=None, method='linear', keepdims=False):
     Raises:
         ValueError: when ``method`` is not one of the five above, or ``axis`` / ``keepdims`` is
             invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.quantile(np.array([1.0, 2.0, 3.0, 4.0]), 0.5)
+    array(2.5)
+    >>> ops.quantile(np.array([1.0, 2.0, 3.0, 4.0]), np.array([0.25, 0.75]))
+    array([1.75, 3.25])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('quantile', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -6524,6 +6821,15 @@ def searchsorted(sorted_sequence, values, side='left'):
     Raises:
         ValueError: when ``side`` is neither ``"left"`` nor ``"right"``, or ``sorted_sequence``
             is not 1-D.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.searchsorted(np.array([1, 3, 5, 7]), np.array([0, 3, 6]))
+    array([0, 1, 3], dtype=int32)
+    >>> ops.searchsorted(np.array([1, 3, 5, 7]), np.array([0, 3, 6]), side='right')
+    array([0, 2, 3], dtype=int32)
     """
     if isinstance(sorted_sequence, _Special) or isinstance(values, _Special):
         return _slow(_REGISTRY['searchsorted'], (sorted_sequence, values, side,), {})
@@ -6549,6 +6855,13 @@ def segment_max(data, segment_ids, num_segments=None, sorted=False):
         TypeError: when ``segment_ids`` is not of an integer dtype.
         ValueError: when ``segment_ids`` is not 1-D with one id per row, ``sorted=True`` but the
             ids descend somewhere, or ``num_segments`` is ``None`` inside a compiled function.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.segment_max(np.array([1.0, 2.0, 3.0, 4.0]), np.array([0, 0, 1, 1]), num_segments=2)
+    array([2., 4.])
     """
     if isinstance(data, _Special) or isinstance(segment_ids, _Special):
         return _slow(_REGISTRY['segment_max'], (data, segment_ids, num_segments, sorted,), {})
@@ -6574,6 +6887,13 @@ def segment_min(data, segment_ids, num_segments=None, sorted=False):
         TypeError: when ``segment_ids`` is not of an integer dtype.
         ValueError: when ``segment_ids`` is not 1-D with one id per row, ``sorted=True`` but the
             ids descend somewhere, or ``num_segments`` is ``None`` inside a compiled function.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.segment_min(np.array([1.0, 2.0, 3.0, 4.0]), np.array([0, 0, 1, 1]), num_segments=2)
+    array([1., 3.])
     """
     if isinstance(data, _Special) or isinstance(segment_ids, _Special):
         return _slow(_REGISTRY['segment_min'], (data, segment_ids, num_segments, sorted,), {})
@@ -6599,6 +6919,13 @@ def segment_prod(data, segment_ids, num_segments=None, sorted=False):
         TypeError: when ``segment_ids`` is not of an integer dtype, or ``data`` is a bool tensor.
         ValueError: when ``segment_ids`` is not 1-D with one id per row, ``sorted=True`` but the
             ids descend somewhere, or ``num_segments`` is ``None`` inside a compiled function.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.segment_prod(np.array([1.0, 2.0, 3.0, 4.0]), np.array([0, 0, 1, 1]), num_segments=2)
+    array([ 2., 12.])
     """
     if isinstance(data, _Special) or isinstance(segment_ids, _Special):
         return _slow(_REGISTRY['segment_prod'], (data, segment_ids, num_segments, sorted,), {})
@@ -6625,6 +6952,13 @@ def segment_sum(data, segment_ids, num_segments=None, sorted=False):
         TypeError: when ``segment_ids`` is not of an integer dtype, or ``data`` is a bool tensor.
         ValueError: when ``segment_ids`` is not 1-D with one id per row, ``sorted=True`` but the
             ids descend somewhere, or ``num_segments`` is ``None`` inside a compiled function.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.segment_sum(np.array([1.0, 2.0, 3.0, 4.0]), np.array([0, 0, 1, 1]), num_segments=2)
+    array([3., 7.])
     """
     if isinstance(data, _Special) or isinstance(segment_ids, _Special):
         return _slow(_REGISTRY['segment_sum'], (data, segment_ids, num_segments, sorted,), {})
@@ -7325,6 +7659,13 @@ def std(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.std(np.array([[1.0, 3.0], [2.0, 2.0]]), axis=1)
+    array([1., 0.])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('std', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -7427,6 +7768,13 @@ def sum(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.sum(np.array([[1, 2], [3, 4]]), axis=0)
+    array([4, 6])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('sum', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -7901,6 +8249,18 @@ def unique(x, sorted=True, return_index=False, return_inverse=False, return_coun
     Raises:
         ValueError: when ``size`` is not a non-negative int, ``axis`` is invalid, or ``size`` is
             ``None`` inside a compiled function.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.unique(np.array([3, 1, 3, 2, 1]))
+    array([1, 2, 3])
+    >>> values, counts = ops.unique(np.array([3, 1, 3, 2, 1]), return_counts=True)
+    >>> values
+    array([1, 2, 3])
+    >>> counts
+    array([2, 1, 2], dtype=int32)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('unique', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -7924,6 +8284,13 @@ def unravel_index(indices, shape):
     Raises:
         TypeError: when ``indices`` is a tensor of a non-integer dtype.
         ValueError: when ``shape`` holds ``None`` or an index is outside ``[0, prod(shape))``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.unravel_index(np.array([1, 5]), (2, 3))
+    (array([0, 1]), array([1, 2]))
     """
     if isinstance(indices, _Special):
         return _slow(_REGISTRY['unravel_index'], (indices, shape,), {})
@@ -7989,6 +8356,13 @@ def var(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.var(np.array([1.0, 2.0, 3.0, 4.0]))
+    array(1.25)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('var', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -8088,6 +8462,13 @@ def view(x, dtype=None):
     Raises:
         ValueError: when the item sizes differ and ``x`` is 0-d or its last axis does not hold a
             whole number of ``dtype`` items, or ``dtype`` names no dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.view(np.array([1.0], dtype='float32'), 'int32')
+    array([1065353216], dtype=int32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('view', 'dtype', dtype)
@@ -8109,6 +8490,13 @@ def view_as_complex(x):
 
     Raises:
         ValueError: when ``x`` is 0-d or its last axis does not have size 2.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.view_as_complex(np.array([[1.0, 2.0], [3.0, -1.0]]))
+    array([1.+2.j, 3.-1.j], dtype=complex64)
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['view_as_complex'], (x,), {})
@@ -8126,6 +8514,14 @@ def view_as_real(x):
     Returns:
         A float tensor of shape ``(*x.shape, 2)``: ``[..., 0]`` holds the real parts and
         ``[..., 1]`` the imaginary ones.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.view_as_real(np.array([1 + 2j, 3 - 1j]))
+    array([[ 1.,  2.],
+           [ 3., -1.]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['view_as_real'], (x,), {})
