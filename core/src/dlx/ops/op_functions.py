@@ -31,6 +31,13 @@ def abs(x):
 
     Returns:
         ``|x|``, a tensor of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.abs(np.array([-1.5, 0.0, 2.0]))
+    array([1.5, 0. , 2. ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['abs'], (x,), {})
@@ -45,6 +52,13 @@ def absolute(x):
 
     Returns:
         ``|x|``, a tensor of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.absolute(np.array([-1, 0, 2]))
+    array([1, 0, 2])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['absolute'], (x,), {})
@@ -241,6 +255,13 @@ def add(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.add(np.array([1, 2, 3]), 10)
+    array([11, 12, 13])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['add'], (x1, x2,), {})
@@ -300,6 +321,13 @@ def all(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.all(np.array([[True, False], [True, True]]), axis=1)
+    array([False,  True])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('all', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -323,6 +351,13 @@ def allclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
 
     Returns:
         A scalar bool tensor: whether every pair of broadcast elements is close.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.allclose(np.array([1.0, 2.0]), np.array([1.0, 2.0 + 1e-9]))
+    array(True)
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['allclose'], (x1, x2, rtol, atol, equal_nan,), {})
@@ -344,6 +379,13 @@ def amax(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.amax(np.array([[1, 5], [4, 2]]), axis=0)
+    array([4, 5])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('amax', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -369,6 +411,13 @@ def amin(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.amin(np.array([[1, 5], [4, 2]]), axis=1)
+    array([1, 2])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('amin', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -435,6 +484,13 @@ def any(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.any(np.array([[True, False], [False, False]]), axis=1)
+    array([ True, False])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('any', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -488,6 +544,13 @@ def arccos(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.arccos(np.array([1.0, 0.5, 0.0])), 4)
+    array([0.    , 1.0472, 1.5708])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arccos'], (x,), {})
@@ -503,6 +566,13 @@ def arccosh(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.arccosh(np.array([1.0, 2.0])), 4)
+    array([0.   , 1.317])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arccosh'], (x,), {})
@@ -518,6 +588,13 @@ def arcsin(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.arcsin(np.array([0.0, 0.5, 1.0])), 4)
+    array([0.    , 0.5236, 1.5708])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arcsin'], (x,), {})
@@ -533,6 +610,13 @@ def arcsinh(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.arcsinh(np.array([0.0, 1.0])), 4)
+    array([0.    , 0.8814])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arcsinh'], (x,), {})
@@ -548,6 +632,13 @@ def arctan(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.arctan(np.array([0.0, 1.0, -1.0])), 4)
+    array([ 0.    ,  0.7854, -0.7854])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arctan'], (x,), {})
@@ -564,6 +655,13 @@ def arctan2(x1, x2):
     Returns:
         The angles in radians, a tensor of the broadcast shape in the operands' promoted dtype,
         or ``floatx()`` when that dtype is an integer or bool one.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.arctan2(np.array([1.0, 1.0, -1.0]), np.array([1.0, -1.0, -1.0])), 4)
+    array([ 0.7854,  2.3562, -2.3562])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['arctan2'], (x1, x2,), {})
@@ -579,6 +677,13 @@ def arctanh(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.arctanh(np.array([0.0, 0.5])), 4)
+    array([0.    , 0.5493])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['arctanh'], (x,), {})
@@ -601,6 +706,13 @@ def argmax(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.argmax(np.array([[1, 5, 3], [7, 2, 0]]), axis=1)
+    array([1, 0], dtype=int32)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('argmax', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -627,6 +739,13 @@ def argmin(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.argmin(np.array([[1, 5, 3], [7, 2, 0]]), axis=1)
+    array([0, 2], dtype=int32)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('argmin', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -655,6 +774,14 @@ def argpartition(x, kth, axis=-1):
     Raises:
         TypeError: when ``x`` is a bool tensor.
         ValueError: when a ``kth`` is out of range for the axis, or ``axis`` is invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([5, 1, 4, 2, 3])
+    >>> x[ops.argpartition(x, 2)[:2]]
+    array([1, 2])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('argpartition', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -748,6 +875,13 @@ def average(x, axis=None, weights=None):
     Raises:
         ValueError: when ``weights`` has neither ``x``'s shape nor the 1-D shape above, or
             ``axis`` is invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.average(np.array([1.0, 2.0, 3.0]), weights=np.array([3.0, 1.0, 0.0]))
+    array(1.25)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('average', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -863,6 +997,15 @@ def bincount(x, weights=None, minlength=0, sparse=False):
     Raises:
         TypeError: when ``x`` is not of an integer dtype.
         ValueError: when ``x`` is not 1-D or 2-D, holds negative values, or ``sparse`` is true.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.bincount(np.array([0, 1, 1, 3]))
+    array([1, 2, 0, 1], dtype=int32)
+    >>> ops.bincount(np.array([0, 1, 1]), weights=np.array([0.5, 1.0, 2.0]), minlength=3)
+    array([0.5, 3. , 0. ])
     """
     if isinstance(x, _Special) or isinstance(weights, _Special):
         return _slow(_REGISTRY['bincount'], (x, weights, minlength, sparse,), {})
@@ -892,6 +1035,13 @@ def bitwise_and(x, y):
 
     Returns:
         A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.bitwise_and(np.array([12, 10], dtype='int32'), np.array([10, 6], dtype='int32'))
+    array([8, 2], dtype=int32)
     """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['bitwise_and'], (x, y,), {})
@@ -906,6 +1056,13 @@ def bitwise_invert(x):
 
     Returns:
         ``~x``, a tensor of ``x``'s shape and dtype (for signed integers ``-x - 1``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.bitwise_invert(np.array([0, 1, 5], dtype='int32'))
+    array([-1, -2, -6], dtype=int32)
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['bitwise_invert'], (x,), {})
@@ -922,6 +1079,13 @@ def bitwise_left_shift(x, y):
 
     Returns:
         A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.bitwise_left_shift(np.array([1, 3], dtype='int32'), np.array([2, 1], dtype='int32'))
+    array([4, 6], dtype=int32)
     """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['bitwise_left_shift'], (x, y,), {})
@@ -936,6 +1100,13 @@ def bitwise_not(x):
 
     Returns:
         ``~x``, a tensor of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.bitwise_not(np.array([0, 1, 5], dtype='int32'))
+    array([-1, -2, -6], dtype=int32)
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['bitwise_not'], (x,), {})
@@ -951,6 +1122,13 @@ def bitwise_or(x, y):
 
     Returns:
         A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.bitwise_or(np.array([12, 10], dtype='int32'), np.array([10, 6], dtype='int32'))
+    array([14, 14], dtype=int32)
     """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['bitwise_or'], (x, y,), {})
@@ -967,6 +1145,13 @@ def bitwise_right_shift(x, y):
 
     Returns:
         A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.bitwise_right_shift(np.array([8, 7], dtype='int32'), np.array([2, 1], dtype='int32'))
+    array([2, 3], dtype=int32)
     """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['bitwise_right_shift'], (x, y,), {})
@@ -982,6 +1167,13 @@ def bitwise_xor(x, y):
 
     Returns:
         A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.bitwise_xor(np.array([12, 10], dtype='int32'), np.array([10, 6], dtype='int32'))
+    array([ 6, 12], dtype=int32)
     """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['bitwise_xor'], (x, y,), {})
@@ -1032,6 +1224,13 @@ def cast(x, dtype):
 
     Raises:
         ValueError: when ``dtype`` names no dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.cast(np.array([1.7, -2.2]), 'int32')
+    array([ 1, -2], dtype=int32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('cast', 'dtype', dtype)
@@ -1069,6 +1268,13 @@ def cbrt(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.cbrt(np.array([-8.0, 1.0, 27.0]))
+    array([-2.,  1.,  3.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['cbrt'], (x,), {})
@@ -1104,6 +1310,13 @@ def ceil(x):
     Returns:
         The smallest integral value not below each element, as a float tensor of
         ``x``'s shape: float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.ceil(np.array([-1.5, 0.2, 1.7]))
+    array([-1.,  1.,  2.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['ceil'], (x,), {})
@@ -1170,6 +1383,13 @@ def clip(x, x_min, x_max):
     Returns:
         ``minimum(maximum(x, x_min), x_max)``, a tensor of the broadcast shape in the promoted
         dtype of ``x``, ``x_min`` and ``x_max`` (Python scalar bounds take ``x``'s dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.clip(np.array([-2.0, 0.5, 3.0]), 0.0, 1.0)
+    array([0. , 0.5, 1. ])
     """
     if isinstance(x, _Special) or isinstance(x_min, _Special) or isinstance(x_max, _Special):
         return _slow(_REGISTRY['clip'], (x, x_min, x_max,), {})
@@ -1362,6 +1582,14 @@ def corrcoef(x):
 
     Raises:
         ValueError: when ``x`` has more than 2 dimensions.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.corrcoef(np.array([[1.0, 2.0, 3.0], [2.0, 4.0, 7.0]])).round(4)
+    array([[1.    , 0.9934],
+           [0.9934, 1.    ]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['corrcoef'], (x,), {})
@@ -1386,6 +1614,13 @@ def correlate(x1, x2, mode='valid'):
 
     Raises:
         ValueError: when ``mode`` is not one of the three above or an input is not 1-D.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.correlate(np.array([1.0, 2.0, 3.0]), np.array([0.0, 1.0, 0.5]), mode='full')
+    array([0.5, 2. , 3.5, 3. , 0. ])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['correlate'], (x1, x2, mode,), {})
@@ -1401,6 +1636,13 @@ def cos(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.cos(np.array([0.0, np.pi / 3, np.pi])), 4)
+    array([ 1. ,  0.5, -1. ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['cos'], (x,), {})
@@ -1416,6 +1658,13 @@ def cosh(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.cosh(np.array([0.0, 1.0])), 4)
+    array([1.    , 1.5431])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['cosh'], (x,), {})
@@ -1434,6 +1683,13 @@ def count_nonzero(x, axis=None):
 
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.count_nonzero(np.array([[0, 1, 2], [3, 0, 0]]), axis=1)
+    array([2, 1], dtype=int32)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('count_nonzero', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -1571,6 +1827,13 @@ def cumprod(x, axis=None, dtype=None):
     Raises:
         ValueError: when ``axis`` is out of range for ``x`` or is neither an int nor a tuple
             of ints, or ``dtype`` names no dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.cumprod(np.array([1, 2, 3, 4]))
+    array([ 1,  2,  6, 24])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('cumprod', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -1597,6 +1860,13 @@ def cumsum(x, axis=None, dtype=None):
     Raises:
         ValueError: when ``axis`` is out of range for ``x`` or is neither an int nor a tuple
             of ints, or ``dtype`` names no dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.cumsum(np.array([1, 2, 3]))
+    array([1, 3, 6])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('cumsum', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -1646,6 +1916,13 @@ def deg2rad(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.deg2rad(np.array([0.0, 90.0, 180.0])), 4)
+    array([0.    , 1.5708, 3.1416])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['deg2rad'], (x,), {})
@@ -1839,6 +2116,13 @@ def digitize(x, bins):
 
     Raises:
         ValueError: when ``bins`` is not 1-D.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.digitize(np.array([0.5, 1.5, 2.5, 3.5]), np.array([1.0, 2.0, 3.0]))
+    array([0, 1, 2, 3], dtype=int32)
     """
     if isinstance(x, _Special) or isinstance(bins, _Special):
         return _slow(_REGISTRY['digitize'], (x, bins,), {})
@@ -1855,6 +2139,13 @@ def divide(x1, x2):
     Returns:
         ``x1 / x2``, a tensor of the broadcast shape in the operands' promoted dtype, or
         ``floatx()`` when that dtype is an integer or bool one.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.divide(np.array([1, 2, 3]), 2)
+    array([0.5, 1. , 1.5], dtype=float32)
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['divide'], (x1, x2,), {})
@@ -1871,6 +2162,13 @@ def divide_no_nan(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
         ``floatx()`` when that dtype is an integer or bool one.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.divide_no_nan(np.array([1.0, 2.0, 3.0]), np.array([2.0, 0.0, 4.0]))
+    array([0.5 , 0.  , 0.75])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['divide_no_nan'], (x1, x2,), {})
@@ -2114,6 +2412,13 @@ def equal(x1, x2):
 
     Returns:
         A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.equal(np.array([1, 2, 3]), np.array([1, 0, 3]))
+    array([ True, False,  True])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['equal'], (x1, x2,), {})
@@ -2129,6 +2434,13 @@ def erf(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.erf(np.array([0.0, 0.5, 2.0])), 4)
+    array([0.    , 0.5205, 0.9953])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['erf'], (x,), {})
@@ -2144,6 +2456,13 @@ def erfc(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.erfc(np.array([0.0, 0.5, 1.0])), 4)
+    array([1.    , 0.4795, 0.1573])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['erfc'], (x,), {})
@@ -2160,6 +2479,13 @@ def erfinv(x):
     Returns:
         The ``y`` with ``erf(y) == x``, a float tensor of ``x``'s shape: float inputs keep their dtype,
         integer and bool inputs give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.erfinv(np.array([0.0, 0.5, -0.9])), 4)
+    array([ 0.    ,  0.4769, -1.1631])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['erfinv'], (x,), {})
@@ -2175,6 +2501,13 @@ def exp(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.exp(np.array([0.0, 1.0, 2.0])), 4)
+    array([1.    , 2.7183, 7.3891])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['exp'], (x,), {})
@@ -2190,6 +2523,13 @@ def exp2(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.exp2(np.array([0.0, 1.0, 3.0]))
+    array([1., 2., 8.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['exp2'], (x,), {})
@@ -2223,6 +2563,13 @@ def expm1(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.expm1(np.array([0.0, 1.0])), 4)
+    array([0.    , 1.7183])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['expm1'], (x,), {})
@@ -2350,6 +2697,13 @@ def fabs(x):
     Returns:
         ``|x|``, a float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.fabs(np.array([-1, 0, 2]))
+    array([1., 0., 2.], dtype=float32)
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['fabs'], (x,), {})
@@ -2451,6 +2805,13 @@ def floor(x):
     Returns:
         The largest integral value not above each element, as a float tensor of
         ``x``'s shape: float inputs keep their dtype, integer and bool inputs give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.floor(np.array([-1.5, 0.2, 1.7]))
+    array([-2.,  0.,  1.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['floor'], (x,), {})
@@ -2467,6 +2828,13 @@ def floor_divide(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.floor_divide(np.array([7, -7, 9]), 2)
+    array([ 3, -4,  4])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['floor_divide'], (x1, x2,), {})
@@ -2483,6 +2851,13 @@ def fmax(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.fmax(np.array([1.0, np.nan, 3.0]), np.array([2.0, 0.0, np.nan]))
+    array([2., 0., 3.])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['fmax'], (x1, x2,), {})
@@ -2499,6 +2874,13 @@ def fmin(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.fmin(np.array([1.0, np.nan, 3.0]), np.array([2.0, 0.0, np.nan]))
+    array([1., 0., 3.])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['fmin'], (x1, x2,), {})
@@ -2515,6 +2897,13 @@ def fmod(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.fmod(np.array([7, -7, 9]), 3)
+    array([ 1, -1,  0])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['fmod'], (x1, x2,), {})
@@ -2660,6 +3049,13 @@ def gcd(x1, x2):
 
     Raises:
         TypeError: when an operand is not of an integer dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.gcd(np.array([12, 18, 7]), np.array([8, 12, 5]))
+    array([4, 6, 1])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['gcd'], (x1, x2,), {})
@@ -2765,6 +3161,13 @@ def greater(x1, x2):
 
     Returns:
         A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.greater(np.array([1, 2, 3]), 2)
+    array([False, False,  True])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['greater'], (x1, x2,), {})
@@ -2781,6 +3184,13 @@ def greater_equal(x1, x2):
 
     Returns:
         A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.greater_equal(np.array([1, 2, 3]), 2)
+    array([False,  True,  True])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['greater_equal'], (x1, x2,), {})
@@ -2900,6 +3310,13 @@ def heaviside(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
         ``floatx()`` when that dtype is an integer or bool one.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.heaviside(np.array([-1.5, 0.0, 2.0]), 0.5)
+    array([0. , 0.5, 1. ])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['heaviside'], (x1, x2,), {})
@@ -2924,6 +3341,16 @@ def histogram(x, bins=10, range=None):
     Raises:
         ValueError: when ``x`` is not 1-D, ``bins`` is not a positive int, or ``range`` has
             ``min > max``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> counts, edges = ops.histogram(np.array([0.0, 0.5, 1.0, 1.5, 4.0]), bins=4)
+    >>> counts
+    array([2., 2., 0., 1.])
+    >>> edges
+    array([0., 1., 2., 3., 4.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['histogram'], (x, bins, range,), {})
@@ -2998,6 +3425,13 @@ def hypot(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
         ``floatx()`` when that dtype is an integer or bool one.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.hypot(np.array([3.0, 5.0]), np.array([4.0, 12.0]))
+    array([ 5., 13.])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['hypot'], (x1, x2,), {})
@@ -3013,6 +3447,13 @@ def i0(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.i0(np.array([0.0, 1.0, 2.0])), 4)
+    array([1.    , 1.2661, 2.2796])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['i0'], (x,), {})
@@ -3080,6 +3521,13 @@ def in_top_k(targets, predictions, k):
 
     Raises:
         ValueError: when ``predictions`` is not 2-D or ``targets`` is not of shape ``(batch,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.in_top_k(np.array([2, 0]), np.array([[0.1, 0.2, 0.7], [0.1, 0.6, 0.3]]), k=1)
+    array([ True, False])
     """
     if isinstance(targets, _Special) or isinstance(predictions, _Special):
         return _slow(_REGISTRY['in_top_k'], (targets, predictions, k,), {})
@@ -3150,6 +3598,13 @@ def isclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
 
     Returns:
         A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.isclose(np.array([1.0, 1.0, np.nan]), np.array([1.0 + 1e-9, 1.1, np.nan]))
+    array([ True, False, False])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['isclose'], (x1, x2, rtol, atol, equal_nan,), {})
@@ -3164,6 +3619,13 @@ def isfinite(x):
 
     Returns:
         A bool tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.isfinite(np.array([1.0, np.nan, np.inf]))
+    array([ True, False, False])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isfinite'], (x,), {})
@@ -3183,6 +3645,13 @@ def isin(x1, x2, assume_unique=False, invert=False):
 
     Returns:
         A bool tensor of ``x1``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.isin(np.array([1, 2, 3, 4]), np.array([2, 4]))
+    array([False,  True, False,  True])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['isin'], (x1, x2, assume_unique, invert,), {})
@@ -3197,6 +3666,13 @@ def isinf(x):
 
     Returns:
         A bool tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.isinf(np.array([1.0, np.nan, -np.inf]))
+    array([False, False,  True])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isinf'], (x,), {})
@@ -3211,6 +3687,13 @@ def isnan(x):
 
     Returns:
         A bool tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.isnan(np.array([1.0, np.nan, np.inf]))
+    array([False,  True, False])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isnan'], (x,), {})
@@ -3225,6 +3708,13 @@ def isneginf(x):
 
     Returns:
         A bool tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.isneginf(np.array([np.inf, -np.inf, 1.0, np.nan]))
+    array([False,  True, False, False])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isneginf'], (x,), {})
@@ -3239,6 +3729,13 @@ def isposinf(x):
 
     Returns:
         A bool tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.isposinf(np.array([np.inf, -np.inf, 1.0, np.nan]))
+    array([ True, False, False, False])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isposinf'], (x,), {})
@@ -3364,6 +3861,13 @@ def lcm(x1, x2):
 
     Raises:
         TypeError: when an operand is not of an integer dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.lcm(np.array([4, 6, 7]), np.array([6, 8, 5]))
+    array([12, 24, 35])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['lcm'], (x1, x2,), {})
@@ -3384,6 +3888,13 @@ def ldexp(x1, x2):
 
     Raises:
         TypeError: when ``x2`` is not of an integer or bool dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.ldexp(np.array([1.0, 3.0]), np.array([3, -1]))
+    array([8. , 1.5])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['ldexp'], (x1, x2,), {})
@@ -3415,6 +3926,13 @@ def left_shift(x, y):
 
     Returns:
         A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.left_shift(np.array([1, 3], dtype='int32'), np.array([2, 1], dtype='int32'))
+    array([4, 6], dtype=int32)
     """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['left_shift'], (x, y,), {})
@@ -3431,6 +3949,13 @@ def less(x1, x2):
 
     Returns:
         A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.less(np.array([1, 2, 3]), 2)
+    array([ True, False, False])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['less'], (x1, x2,), {})
@@ -3447,6 +3972,13 @@ def less_equal(x1, x2):
 
     Returns:
         A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.less_equal(np.array([1, 2, 3]), 2)
+    array([ True,  True, False])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['less_equal'], (x1, x2,), {})
@@ -3484,6 +4016,13 @@ def log(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.log(np.array([1.0, np.e, 10.0])), 4)
+    array([0.    , 1.    , 2.3026])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['log'], (x,), {})
@@ -3499,6 +4038,13 @@ def log10(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.log10(np.array([1.0, 10.0, 1000.0]))
+    array([0., 1., 3.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['log10'], (x,), {})
@@ -3514,6 +4060,13 @@ def log1p(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.log1p(np.array([0.0, 1.0])), 4)
+    array([0.    , 0.6931])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['log1p'], (x,), {})
@@ -3529,6 +4082,13 @@ def log2(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.log2(np.array([1.0, 2.0, 8.0]))
+    array([0., 1., 3.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['log2'], (x,), {})
@@ -3576,6 +4136,13 @@ def logaddexp(x1, x2):
     Returns:
         A tensor of the broadcast shape in the operands' promoted dtype, or ``floatx()`` when
         that dtype is an integer or bool one.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.logaddexp(np.array([0.0, 1.0]), np.array([0.0, 2.0])), 4)
+    array([0.6931, 2.3133])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['logaddexp'], (x1, x2,), {})
@@ -3592,6 +4159,13 @@ def logaddexp2(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
         ``floatx()`` when that dtype is an integer or bool one.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.logaddexp2(np.array([1.0, 3.0]), np.array([1.0, 3.0]))
+    array([2., 4.])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['logaddexp2'], (x1, x2,), {})
@@ -3622,6 +4196,13 @@ def logical_and(x1, x2):
 
     Returns:
         A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.logical_and(np.array([True, True, False]), np.array([True, False, False]))
+    array([ True, False, False])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['logical_and'], (x1, x2,), {})
@@ -3636,6 +4217,13 @@ def logical_not(x):
 
     Returns:
         A bool tensor of ``x``'s shape, true where ``x`` is zero (false).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.logical_not(np.array([True, False, True]))
+    array([False,  True, False])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['logical_not'], (x,), {})
@@ -3651,6 +4239,13 @@ def logical_or(x1, x2):
 
     Returns:
         A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.logical_or(np.array([True, True, False]), np.array([True, False, False]))
+    array([ True,  True, False])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['logical_or'], (x1, x2,), {})
@@ -3666,6 +4261,13 @@ def logical_xor(x1, x2):
 
     Returns:
         A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.logical_xor(np.array([True, True, False]), np.array([True, False, False]))
+    array([False,  True, False])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['logical_xor'], (x1, x2,), {})
@@ -3707,6 +4309,13 @@ def logsumexp(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.logsumexp(np.array([1.0, 2.0, 3.0])), 4)
+    np.float64(3.4076)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('logsumexp', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -3878,6 +4487,14 @@ def max(x, axis=None, keepdims=False, initial=None):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.max(np.array([[1, 5], [4, 2]]), axis=1, keepdims=True)
+    array([[5],
+           [4]])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('max', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -3930,6 +4547,13 @@ def maximum(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.maximum(np.array([1.0, 5.0, 3.0]), np.array([4.0, 2.0, 3.0]))
+    array([4., 5., 3.])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['maximum'], (x1, x2,), {})
@@ -3951,6 +4575,13 @@ def mean(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.mean(np.array([[1.0, 2.0], [3.0, 4.0]]), axis=1)
+    array([1.5, 3.5])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('mean', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -3977,6 +4608,13 @@ def median(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.median(np.array([[1.0, 3.0, 2.0], [4.0, 6.0, 5.0]]), axis=1)
+    array([2., 5.])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('median', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4025,6 +4663,13 @@ def min(x, axis=None, keepdims=False, initial=None):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.min(np.array([[1, 5], [4, 2]]), axis=0)
+    array([1, 2])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('min', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4045,6 +4690,13 @@ def minimum(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.minimum(np.array([1.0, 5.0, 3.0]), np.array([4.0, 2.0, 3.0]))
+    array([1., 2., 3.])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['minimum'], (x1, x2,), {})
@@ -4075,6 +4727,13 @@ def mod(x1, x2):
     Returns:
         ``x1 - floor(x1 / x2) * x2``, a tensor of the broadcast shape in the operands' promoted
         dtype (a Python scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.mod(np.array([7, -7, 9]), 3)
+    array([1, 2, 0])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['mod'], (x1, x2,), {})
@@ -4160,6 +4819,14 @@ def multiply(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.multiply(np.array([[1], [2]]), np.array([10, 20, 30]))
+    array([[10, 20, 30],
+           [20, 40, 60]])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['multiply'], (x1, x2,), {})
@@ -4209,6 +4876,13 @@ def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
     Returns:
         A tensor of ``x``'s shape and dtype with only finite values (integer inputs are
         returned unchanged).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nan_to_num(np.array([np.nan, np.inf, -np.inf, 1.0]), posinf=100.0, neginf=-100.0)
+    array([   0.,  100., -100.,    1.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['nan_to_num'], (x, nan, posinf, neginf,), {})
@@ -4230,6 +4904,13 @@ def nanargmax(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanargmax(np.array([1.0, np.nan, 3.0]))
+    array(2, dtype=int32)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanargmax', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4255,6 +4936,13 @@ def nanargmin(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanargmin(np.array([np.nan, 2.0, 1.0]))
+    array(2, dtype=int32)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanargmin', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4280,6 +4968,13 @@ def nancumprod(x, axis=None, dtype=None):
     Raises:
         ValueError: when ``axis`` is out of range for ``x`` or is neither an int nor a tuple
             of ints, or ``dtype`` names no dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nancumprod(np.array([2.0, np.nan, 3.0]))
+    array([2., 2., 6.])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nancumprod', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4305,6 +5000,13 @@ def nancumsum(x, axis=None, dtype=None):
     Raises:
         ValueError: when ``axis`` is out of range for ``x`` or is neither an int nor a tuple
             of ints, or ``dtype`` names no dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nancumsum(np.array([1.0, np.nan, 3.0]))
+    array([1., 1., 4.])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nancumsum', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4330,6 +5032,13 @@ def nanmax(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanmax(np.array([1.0, np.nan, 3.0]))
+    array(3.)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanmax', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4356,6 +5065,13 @@ def nanmean(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanmean(np.array([1.0, np.nan, 3.0]))
+    array(2.)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanmean', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4381,6 +5097,13 @@ def nanmedian(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanmedian(np.array([1.0, np.nan, 3.0, 4.0]))
+    array(3.)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanmedian', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4406,6 +5129,13 @@ def nanmin(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanmin(np.array([1.0, np.nan, 3.0]))
+    array(1.)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanmin', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4435,6 +5165,13 @@ def nanpercentile(x, q, axis=None, method='linear', keepdims=False):
     Raises:
         ValueError: when ``method`` is not one of the five above, or ``axis`` / ``keepdims`` is
             invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanpercentile(np.array([1.0, np.nan, 3.0, 5.0]), 50)
+    array(3.)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanpercentile', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4461,6 +5198,13 @@ def nanprod(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanprod(np.array([2.0, np.nan, 3.0]))
+    array(6.)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanprod', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4490,6 +5234,13 @@ def nanquantile(x, q, axis=None, method='linear', keepdims=False):
     Raises:
         ValueError: when ``method`` is not one of the five above, or ``axis`` / ``keepdims`` is
             invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanquantile(np.array([1.0, np.nan, 3.0, 5.0]), 0.5)
+    array(3.)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanquantile', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4517,6 +5268,13 @@ def nanstd(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanstd(np.array([[1.0, np.nan, 3.0], [2.0, 2.0, np.nan]]), axis=1)
+    array([1., 0.])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanstd', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4543,6 +5301,13 @@ def nansum(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nansum(np.array([1.0, np.nan, 3.0]))
+    array(4.)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nansum', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4569,6 +5334,13 @@ def nanvar(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanvar(np.array([1.0, np.nan, 3.0]))
+    array(1.)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('nanvar', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4587,6 +5359,13 @@ def negative(x):
 
     Returns:
         ``-x``, a tensor of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.negative(np.array([1, -2, 3]))
+    array([-1,  2, -3])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['negative'], (x,), {})
@@ -4604,6 +5383,13 @@ def nextafter(x1, x2):
     Returns:
         A tensor of the broadcast shape in the promoted float dtype of ``x1`` and ``x2``
         (``floatx()`` when that dtype is an integer or bool one).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nextafter(np.array([1.0, 1.0], dtype='float32'), np.array([2.0, 0.0], dtype='float32'))
+    array([1.0000001 , 0.99999994], dtype=float32)
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['nextafter'], (x1, x2,), {})
@@ -4623,6 +5409,13 @@ def nonzero(x):
 
     Raises:
         ValueError: when ``x`` is 0-d, or the op runs inside a compiled function.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nonzero(np.array([[0, 1], [2, 0]]))
+    (array([0, 1], dtype=int32), array([1, 0], dtype=int32))
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['nonzero'], (x,), {})
@@ -4691,6 +5484,13 @@ def not_equal(x1, x2):
 
     Returns:
         A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.not_equal(np.array([1, 2, 3]), np.array([1, 0, 3]))
+    array([False,  True, False])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['not_equal'], (x1, x2,), {})
@@ -4843,6 +5643,13 @@ def percentile(x, q, axis=None, method='linear', keepdims=False):
     Raises:
         ValueError: when ``method`` is not one of the five above, or ``axis`` / ``keepdims`` is
             invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.percentile(np.array([1.0, 2.0, 3.0, 4.0]), 25)
+    array(1.75)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('percentile', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4915,6 +5722,13 @@ def polar(abs_, angle):
     Returns:
         A complex tensor of the broadcast shape: complex128 when the promoted dtype of the
         inputs is float64, complex64 otherwise.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.polar(np.array([2.0, 1.0]), np.array([0.0, np.pi / 2])), 4)
+    array([2.+0.j, 0.+1.j])
     """
     if isinstance(abs_, _Special) or isinstance(angle, _Special):
         return _slow(_REGISTRY['polar'], (abs_, angle,), {})
@@ -4932,6 +5746,13 @@ def power(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.power(np.array([2, 3, 4]), 2)
+    array([ 4,  9, 16])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['power'], (x1, x2,), {})
@@ -4955,6 +5776,13 @@ def prod(x, axis=None, keepdims=False, dtype=None):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             ``keepdims`` is not a bool, or ``dtype`` names no dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.prod(np.array([[1, 2], [3, 4]]), axis=1)
+    array([ 2, 12])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('prod', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -5003,6 +5831,13 @@ def ptp(x, axis=None, keepdims=False):
         TypeError: when ``x`` is a bool tensor.
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.ptp(np.array([[1, 5], [4, 2]]), axis=1)
+    array([4, 2])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('ptp', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -5055,6 +5890,15 @@ def quantile(x, q, axis=None, method='linear', keepdims=False):
     Raises:
         ValueError: when ``method`` is not one of the five above, or ``axis`` / ``keepdims`` is
             invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.quantile(np.array([1.0, 2.0, 3.0, 4.0]), 0.5)
+    array(2.5)
+    >>> ops.quantile(np.array([1.0, 2.0, 3.0, 4.0]), np.array([0.25, 0.75]))
+    array([1.75, 3.25])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('quantile', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -5074,6 +5918,13 @@ def rad2deg(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.rad2deg(np.array([0.0, np.pi / 2, np.pi]))
+    array([  0.,  90., 180.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['rad2deg'], (x,), {})
@@ -5405,6 +6256,13 @@ def reciprocal(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool inputs
         give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.reciprocal(np.array([1.0, 2.0, 4.0]))
+    array([1.  , 0.5 , 0.25])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['reciprocal'], (x,), {})
@@ -5632,6 +6490,13 @@ def right_shift(x, y):
 
     Returns:
         A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.right_shift(np.array([8, 7], dtype='int32'), np.array([2, 1], dtype='int32'))
+    array([2, 3], dtype=int32)
     """
     if isinstance(x, _Special) or isinstance(y, _Special):
         return _slow(_REGISTRY['right_shift'], (x, y,), {})
@@ -5751,6 +6616,15 @@ def round(x, decimals=0):
 
     Returns:
         A tensor of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.round(np.array([0.5, 1.5, 2.5, -0.7]))
+    array([ 0.,  2.,  2., -1.])
+    >>> ops.round(np.array([1.234, 5.678]), decimals=1)
+    array([1.2, 5.7])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['round'], (x, decimals,), {})
@@ -5766,6 +6640,13 @@ def rsqrt(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool inputs
         give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.rsqrt(np.array([1.0, 4.0, 16.0]))
+    array([1.  , 0.5 , 0.25])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['rsqrt'], (x,), {})
@@ -5785,6 +6666,13 @@ def saturate_cast(x, dtype):
 
     Raises:
         ValueError: when ``dtype`` names no dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.saturate_cast(np.array([-5.0, 100.0, 300.0]), 'uint8')
+    array([  0, 100, 255], dtype=uint8)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('saturate_cast', 'dtype', dtype)
@@ -5933,6 +6821,15 @@ def searchsorted(sorted_sequence, values, side='left'):
     Raises:
         ValueError: when ``side`` is neither ``"left"`` nor ``"right"``, or ``sorted_sequence``
             is not 1-D.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.searchsorted(np.array([1, 3, 5, 7]), np.array([0, 3, 6]))
+    array([0, 1, 3], dtype=int32)
+    >>> ops.searchsorted(np.array([1, 3, 5, 7]), np.array([0, 3, 6]), side='right')
+    array([0, 2, 3], dtype=int32)
     """
     if isinstance(sorted_sequence, _Special) or isinstance(values, _Special):
         return _slow(_REGISTRY['searchsorted'], (sorted_sequence, values, side,), {})
@@ -5958,6 +6855,13 @@ def segment_max(data, segment_ids, num_segments=None, sorted=False):
         TypeError: when ``segment_ids`` is not of an integer dtype.
         ValueError: when ``segment_ids`` is not 1-D with one id per row, ``sorted=True`` but the
             ids descend somewhere, or ``num_segments`` is ``None`` inside a compiled function.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.segment_max(np.array([1.0, 2.0, 3.0, 4.0]), np.array([0, 0, 1, 1]), num_segments=2)
+    array([2., 4.])
     """
     if isinstance(data, _Special) or isinstance(segment_ids, _Special):
         return _slow(_REGISTRY['segment_max'], (data, segment_ids, num_segments, sorted,), {})
@@ -5983,6 +6887,13 @@ def segment_min(data, segment_ids, num_segments=None, sorted=False):
         TypeError: when ``segment_ids`` is not of an integer dtype.
         ValueError: when ``segment_ids`` is not 1-D with one id per row, ``sorted=True`` but the
             ids descend somewhere, or ``num_segments`` is ``None`` inside a compiled function.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.segment_min(np.array([1.0, 2.0, 3.0, 4.0]), np.array([0, 0, 1, 1]), num_segments=2)
+    array([1., 3.])
     """
     if isinstance(data, _Special) or isinstance(segment_ids, _Special):
         return _slow(_REGISTRY['segment_min'], (data, segment_ids, num_segments, sorted,), {})
@@ -6008,6 +6919,13 @@ def segment_prod(data, segment_ids, num_segments=None, sorted=False):
         TypeError: when ``segment_ids`` is not of an integer dtype, or ``data`` is a bool tensor.
         ValueError: when ``segment_ids`` is not 1-D with one id per row, ``sorted=True`` but the
             ids descend somewhere, or ``num_segments`` is ``None`` inside a compiled function.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.segment_prod(np.array([1.0, 2.0, 3.0, 4.0]), np.array([0, 0, 1, 1]), num_segments=2)
+    array([ 2., 12.])
     """
     if isinstance(data, _Special) or isinstance(segment_ids, _Special):
         return _slow(_REGISTRY['segment_prod'], (data, segment_ids, num_segments, sorted,), {})
@@ -6034,6 +6952,13 @@ def segment_sum(data, segment_ids, num_segments=None, sorted=False):
         TypeError: when ``segment_ids`` is not of an integer dtype, or ``data`` is a bool tensor.
         ValueError: when ``segment_ids`` is not 1-D with one id per row, ``sorted=True`` but the
             ids descend somewhere, or ``num_segments`` is ``None`` inside a compiled function.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.segment_sum(np.array([1.0, 2.0, 3.0, 4.0]), np.array([0, 0, 1, 1]), num_segments=2)
+    array([3., 7.])
     """
     if isinstance(data, _Special) or isinstance(segment_ids, _Special):
         return _slow(_REGISTRY['segment_sum'], (data, segment_ids, num_segments, sorted,), {})
@@ -6177,6 +7102,13 @@ def sign(x):
 
     Returns:
         A tensor of ``x``'s shape and dtype holding -1, 0 or 1 (NaN where ``x`` is NaN).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.sign(np.array([-3.0, 0.0, 2.5]))
+    array([-1.,  0.,  1.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sign'], (x,), {})
@@ -6191,6 +7123,13 @@ def signbit(x):
 
     Returns:
         A bool tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.signbit(np.array([-1.0, -0.0, 0.0, 2.0]))
+    array([ True,  True, False, False])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['signbit'], (x,), {})
@@ -6220,6 +7159,13 @@ def sin(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.sin(np.array([0.0, np.pi / 6, np.pi / 2])), 4)
+    array([0. , 0.5, 1. ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sin'], (x,), {})
@@ -6235,6 +7181,13 @@ def sinc(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.sinc(np.array([0.0, 0.5, 1.0])), 4)
+    array([1.    , 0.6366, 0.    ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sinc'], (x,), {})
@@ -6250,6 +7203,13 @@ def sinh(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.sinh(np.array([0.0, 1.0])), 4)
+    array([0.    , 1.1752])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sinh'], (x,), {})
@@ -6560,6 +7520,13 @@ def sqrt(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool inputs
         give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.sqrt(np.array([1.0, 4.0, 9.0]))
+    array([1., 2., 3.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sqrt'], (x,), {})
@@ -6574,6 +7541,13 @@ def square(x):
 
     Returns:
         A tensor of ``x``'s shape and dtype (integers keep their dtype and wrap on overflow).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.square(np.array([1, -2, 3]))
+    array([1, 4, 9])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['square'], (x,), {})
@@ -6685,6 +7659,13 @@ def std(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.std(np.array([[1.0, 3.0], [2.0, 2.0]]), axis=1)
+    array([1., 0.])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('std', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -6734,6 +7715,13 @@ def stop_gradient(variable):
 
     Returns:
         A tensor equal to ``variable`` (same shape and dtype) whose gradient is zero.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.stop_gradient(np.array([1.0, 2.0]))
+    array([1., 2.])
     """
     if isinstance(variable, _Special):
         return _slow(_REGISTRY['stop_gradient'], (variable,), {})
@@ -6750,6 +7738,13 @@ def subtract(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.subtract(np.array([5.0, 3.0]), np.array([1.0, 4.0]))
+    array([ 4., -1.])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['subtract'], (x1, x2,), {})
@@ -6773,6 +7768,13 @@ def sum(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.sum(np.array([[1, 2], [3, 4]]), axis=0)
+    array([4, 6])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('sum', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -6925,6 +7927,13 @@ def tan(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.tan(np.array([0.0, np.pi / 4])), 4)
+    array([0., 1.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['tan'], (x,), {})
@@ -6940,6 +7949,13 @@ def tanh(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``. Inputs outside the function's domain give NaN.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.tanh(np.array([-1.0, 0.0, 2.0])), 4)
+    array([-0.7616,  0.    ,  0.964 ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['tanh'], (x,), {})
@@ -7144,6 +8160,13 @@ def true_divide(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
         ``floatx()`` when that dtype is an integer or bool one.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.true_divide(np.array([1, 2, 3]), 2)
+    array([0.5, 1. , 1.5], dtype=float32)
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['true_divide'], (x1, x2,), {})
@@ -7158,6 +8181,13 @@ def trunc(x):
 
     Returns:
         A tensor of ``x``'s shape and dtype (a copy for integer and bool inputs).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.trunc(np.array([-1.7, 0.2, 1.7]))
+    array([-1.,  0.,  1.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['trunc'], (x,), {})
@@ -7219,6 +8249,18 @@ def unique(x, sorted=True, return_index=False, return_inverse=False, return_coun
     Raises:
         ValueError: when ``size`` is not a non-negative int, ``axis`` is invalid, or ``size`` is
             ``None`` inside a compiled function.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.unique(np.array([3, 1, 3, 2, 1]))
+    array([1, 2, 3])
+    >>> values, counts = ops.unique(np.array([3, 1, 3, 2, 1]), return_counts=True)
+    >>> values
+    array([1, 2, 3])
+    >>> counts
+    array([2, 1, 2], dtype=int32)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('unique', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -7242,6 +8284,13 @@ def unravel_index(indices, shape):
     Raises:
         TypeError: when ``indices`` is a tensor of a non-integer dtype.
         ValueError: when ``shape`` holds ``None`` or an index is outside ``[0, prod(shape))``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.unravel_index(np.array([1, 5]), (2, 3))
+    (array([0, 1]), array([1, 2]))
     """
     if isinstance(indices, _Special):
         return _slow(_REGISTRY['unravel_index'], (indices, shape,), {})
@@ -7307,6 +8356,13 @@ def var(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.var(np.array([1.0, 2.0, 3.0, 4.0]))
+    array(1.25)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('var', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -7406,6 +8462,13 @@ def view(x, dtype=None):
     Raises:
         ValueError: when the item sizes differ and ``x`` is 0-d or its last axis does not hold a
             whole number of ``dtype`` items, or ``dtype`` names no dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.view(np.array([1.0], dtype='float32'), 'int32')
+    array([1065353216], dtype=int32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('view', 'dtype', dtype)
@@ -7427,6 +8490,13 @@ def view_as_complex(x):
 
     Raises:
         ValueError: when ``x`` is 0-d or its last axis does not have size 2.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.view_as_complex(np.array([[1.0, 2.0], [3.0, -1.0]]))
+    array([1.+2.j, 3.-1.j], dtype=complex64)
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['view_as_complex'], (x,), {})
@@ -7444,6 +8514,14 @@ def view_as_real(x):
     Returns:
         A float tensor of shape ``(*x.shape, 2)``: ``[..., 0]`` holds the real parts and
         ``[..., 1]`` the imaginary ones.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.view_as_real(np.array([1 + 2j, 3 - 1j]))
+    array([[ 1.,  2.],
+           [ 3., -1.]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['view_as_real'], (x,), {})
@@ -7518,6 +8596,15 @@ def where(condition, x1=None, x2=None):
 
     Raises:
         ValueError: when only one of ``x1`` and ``x2`` is given.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.where(np.array([True, False, True]), np.array([1, 2, 3]), np.array([10, 20, 30]))
+    array([ 1, 20,  3])
+    >>> ops.where(np.array([0, 3, 0, 5]))
+    (array([1, 3], dtype=int32),)
     """
     if isinstance(condition, _Special) or isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['where'], (condition, x1, x2,), {})

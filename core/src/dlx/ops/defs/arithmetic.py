@@ -23,6 +23,7 @@ from dlx.ops.defs._common import (
     promote,
     unary_cases,
 )
+from dlx.ops.defs.elementwise import _example
 from dlx.ops.defs.reduction import _extreme_grad
 from dlx.ops.spec import REGISTRY, Case, op
 
@@ -47,6 +48,13 @@ def absolute(x):
 
     Returns:
         ``|x|``, a tensor of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.absolute(np.array([-1, 0, 2]))
+    array([1, 0, 2])
     """
     return np.abs(np.asarray(x))
 
@@ -62,6 +70,13 @@ def fabs(x):
     Returns:
         ``|x|``, a float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool
         inputs give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.fabs(np.array([-1, 0, 2]))
+    array([1., 0., 2.], dtype=float32)
     """
     return np.abs(as_float(x))
 
@@ -79,6 +94,13 @@ def true_divide(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
         ``floatx()`` when that dtype is an integer or bool one.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.true_divide(np.array([1, 2, 3]), 2)
+    array([0.5, 1. , 1.5], dtype=float32)
     """
     a, b = float_promote(x1, x2)
     with np.errstate(all="ignore"):
@@ -120,6 +142,13 @@ def divide_no_nan(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
         ``floatx()`` when that dtype is an integer or bool one.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.divide_no_nan(np.array([1.0, 2.0, 3.0]), np.array([2.0, 0.0, 4.0]))
+    array([0.5 , 0.  , 0.75])
     """
     a, b = float_promote(x1, x2)
     with np.errstate(all="ignore"):
@@ -140,6 +169,13 @@ def bitwise_not(x):
 
     Returns:
         ``~x``, a tensor of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.bitwise_not(np.array([0, 1, 5], dtype='int32'))
+    array([-1, -2, -6], dtype=int32)
     """
     return np.invert(np.asarray(x))
 
@@ -159,6 +195,13 @@ def bitwise_left_shift(x, y):
 
     Returns:
         A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.bitwise_left_shift(np.array([1, 3], dtype='int32'), np.array([2, 1], dtype='int32'))
+    array([4, 6], dtype=int32)
     """
     a, b = promote(x, y)
     return np.left_shift(a, b)
@@ -175,6 +218,13 @@ def bitwise_right_shift(x, y):
 
     Returns:
         A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.bitwise_right_shift(np.array([8, 7], dtype='int32'), np.array([2, 1], dtype='int32'))
+    array([2, 3], dtype=int32)
     """
     a, b = promote(x, y)
     return np.right_shift(a, b)
@@ -207,6 +257,13 @@ def amax(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.amax(np.array([[1, 5], [4, 2]]), axis=0)
+    array([4, 5])
     """
     return np.asarray(np.max(np.asarray(x), axis=axis, keepdims=keepdims))
 
@@ -227,6 +284,13 @@ def amin(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.amin(np.array([[1, 5], [4, 2]]), axis=1)
+    array([1, 2])
     """
     return np.asarray(np.min(np.asarray(x), axis=axis, keepdims=keepdims))
 
@@ -240,13 +304,29 @@ _FLOAT_UNARY = ("\n\nArguments:\n"
                 "    inputs give ``floatx()``.\n")
 
 
+# the examples of the ops whose docstrings are built below (name: (call, printed result))
+_EXAMPLES = {
+    "cbrt": ('ops.cbrt(np.array([-8.0, 1.0, 27.0]))', 'array([-2.,  1.,  3.])'),
+    "deg2rad": ('np.round(ops.deg2rad(np.array([0.0, 90.0, 180.0])), 4)', 'array([0.    , 1.5708, 3.1416])'),
+    "rad2deg": ('ops.rad2deg(np.array([0.0, np.pi / 2, np.pi]))', 'array([  0.,  90., 180.])'),
+    "sinc": ('np.round(ops.sinc(np.array([0.0, 0.5, 1.0])), 4)', 'array([1.    , 0.6366, 0.    ])'),
+    "i0": ('np.round(ops.i0(np.array([0.0, 1.0, 2.0])), 4)', 'array([1.    , 1.2661, 2.2796])'),
+    "erfc": ('np.round(ops.erfc(np.array([0.0, 0.5, 1.0])), 4)', 'array([1.    , 0.4795, 0.1573])'),
+    "signbit": ('ops.signbit(np.array([-1.0, -0.0, 0.0, 2.0]))', 'array([ True,  True, False, False])'),
+    "isposinf": ('ops.isposinf(np.array([np.inf, -np.inf, 1.0, np.nan]))',
+                 'array([ True, False, False, False])'),
+    "isneginf": ('ops.isneginf(np.array([np.inf, -np.inf, 1.0, np.nan]))',
+                 'array([False,  True, False, False])'),
+}
+
+
 def _unary(name, fn, tol, domain, grad, doc, group=G, **case_kw):
     decomposition = getattr(D, name, None)
     def ref(x):
         x = as_float(x)
         with np.errstate(all="ignore"):
             return np.asarray(fn(x)).astype(x.dtype)
-    ref.__doc__ = doc
+    ref.__doc__ = doc + _example(*_EXAMPLES[name])
     ref.__name__ = name
     op(group, tol, unary_cases(domain, **case_kw), grad=grad, name=name, decomposition=decomposition)(ref)
 
@@ -328,7 +408,7 @@ _BOOL_UNARY = ("\n\nArguments:\n"
 def _bool_unary(name, fn, doc):
     def ref(x):
         return np.asarray(fn(np.asarray(x)))
-    ref.__doc__ = doc
+    ref.__doc__ = doc + _example(*_EXAMPLES[name])
     ref.__name__ = name
     op(G, T.E0, unary_cases(ints=True), name=name, decomposition=getattr(D, name))(ref)
 
@@ -368,6 +448,13 @@ def fmax(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.fmax(np.array([1.0, np.nan, 3.0]), np.array([2.0, 0.0, np.nan]))
+    array([2., 0., 3.])
     """
     a, b = promote(x1, x2)
     return np.fmax(a, b)
@@ -384,6 +471,13 @@ def fmin(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.fmin(np.array([1.0, np.nan, 3.0]), np.array([2.0, 0.0, np.nan]))
+    array([1., 0., 3.])
     """
     a, b = promote(x1, x2)
     return np.fmin(a, b)
@@ -407,6 +501,13 @@ def fmod(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.fmod(np.array([7, -7, 9]), 3)
+    array([ 1, -1,  0])
     """
     a, b = promote(x1, x2)
     with np.errstate(all="ignore"):
@@ -425,6 +526,13 @@ def hypot(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
         ``floatx()`` when that dtype is an integer or bool one.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.hypot(np.array([3.0, 5.0]), np.array([4.0, 12.0]))
+    array([ 5., 13.])
     """
     a, b = float_promote(x1, x2)
     return np.hypot(a, b)
@@ -446,6 +554,13 @@ def heaviside(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
         ``floatx()`` when that dtype is an integer or bool one.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.heaviside(np.array([-1.5, 0.0, 2.0]), 0.5)
+    array([0. , 0.5, 1. ])
     """
     a, b = float_promote(x1, x2)
     return np.heaviside(a, b).astype(a.dtype)
@@ -475,6 +590,13 @@ def gcd(x1, x2):
 
     Raises:
         TypeError: when an operand is not of an integer dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.gcd(np.array([12, 18, 7]), np.array([8, 12, 5]))
+    array([4, 6, 1])
     """
     a, b = promote(x1, x2)
     _int_only("gcd", a, b)
@@ -495,6 +617,13 @@ def lcm(x1, x2):
 
     Raises:
         TypeError: when an operand is not of an integer dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.lcm(np.array([4, 6, 7]), np.array([6, 8, 5]))
+    array([12, 24, 35])
     """
     a, b = promote(x1, x2)
     _int_only("lcm", a, b)
@@ -521,6 +650,13 @@ def ldexp(x1, x2):
 
     Raises:
         TypeError: when ``x2`` is not of an integer or bool dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.ldexp(np.array([1.0, 3.0]), np.array([3, -1]))
+    array([8. , 1.5])
     """
     x2a = np.asarray(x2)
     if x2a.dtype.kind not in "iub":
@@ -551,6 +687,13 @@ def logaddexp2(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype, or
         ``floatx()`` when that dtype is an integer or bool one.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.logaddexp2(np.array([1.0, 3.0]), np.array([1.0, 3.0]))
+    array([2., 4.])
     """
     a, b = float_promote(x1, x2)
     with np.errstate(all="ignore"):
@@ -608,6 +751,13 @@ def isclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
 
     Returns:
         A bool tensor of the broadcast shape of ``x1`` and ``x2``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.isclose(np.array([1.0, 1.0, np.nan]), np.array([1.0 + 1e-9, 1.1, np.nan]))
+    array([ True, False, False])
     """
     return _isclose_np(x1, x2, rtol, atol, equal_nan)
 
@@ -627,6 +777,13 @@ def allclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
 
     Returns:
         A scalar bool tensor: whether every pair of broadcast elements is close.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.allclose(np.array([1.0, 2.0]), np.array([1.0, 2.0 + 1e-9]))
+    array(True)
     """
     return np.asarray(np.all(_isclose_np(x1, x2, rtol, atol, equal_nan)))
 
@@ -696,6 +853,13 @@ def saturate_cast(x, dtype):
 
     Raises:
         ValueError: when ``dtype`` names no dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.saturate_cast(np.array([-5.0, 100.0, 300.0]), 'uint8')
+    array([  0, 100, 255], dtype=uint8)
     """
     x = np.asarray(x)
     lo, hi = _saturate_bounds(x.dtype, dtype)
@@ -735,6 +899,13 @@ def isin(x1, x2, assume_unique=False, invert=False):
 
     Returns:
         A bool tensor of ``x1``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.isin(np.array([1, 2, 3, 4]), np.array([2, 4]))
+    array([False,  True, False,  True])
     """
     a, b = promote(x1, x2)
     return np.isin(a, b, invert=invert)

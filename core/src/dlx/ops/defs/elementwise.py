@@ -43,6 +43,13 @@ def abs(x):
 
     Returns:
         ``|x|``, a tensor of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.abs(np.array([-1.5, 0.0, 2.0]))
+    array([1.5, 0. , 2. ])
     """
     return np.abs(np.asarray(x))
 
@@ -56,6 +63,13 @@ def negative(x):
 
     Returns:
         ``-x``, a tensor of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.negative(np.array([1, -2, 3]))
+    array([-1,  2, -3])
     """
     return np.negative(np.asarray(x))
 
@@ -69,6 +83,13 @@ def sign(x):
 
     Returns:
         A tensor of ``x``'s shape and dtype holding -1, 0 or 1 (NaN where ``x`` is NaN).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.sign(np.array([-3.0, 0.0, 2.5]))
+    array([-1.,  0.,  1.])
     """
     return np.sign(np.asarray(x))
 
@@ -82,9 +103,68 @@ def square(x):
 
     Returns:
         A tensor of ``x``'s shape and dtype (integers keep their dtype and wrap on overflow).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.square(np.array([1, -2, 3]))
+    array([1, 4, 9])
     """
     x = np.asarray(x)
     return x * x
+
+
+def _example(call, result):
+    """The ``Example:`` section of a docstring built in code: ``call`` on the NumPy backend prints
+    ``result``."""
+    return f"\nExample:\n\n>>> import numpy as np\n>>> from dlx import ops\n>>> {call}\n{result}\n"
+
+
+# the examples of the ops whose docstrings are built below (name: (call, printed result))
+_EXAMPLES = {
+    "floor": ('ops.floor(np.array([-1.5, 0.2, 1.7]))', 'array([-2.,  0.,  1.])'),
+    "ceil": ('ops.ceil(np.array([-1.5, 0.2, 1.7]))', 'array([-1.,  1.,  2.])'),
+    "exp": ('np.round(ops.exp(np.array([0.0, 1.0, 2.0])), 4)', 'array([1.    , 2.7183, 7.3891])'),
+    "exp2": ('ops.exp2(np.array([0.0, 1.0, 3.0]))', 'array([1., 2., 8.])'),
+    "expm1": ('np.round(ops.expm1(np.array([0.0, 1.0])), 4)', 'array([0.    , 1.7183])'),
+    "log": ('np.round(ops.log(np.array([1.0, np.e, 10.0])), 4)', 'array([0.    , 1.    , 2.3026])'),
+    "log2": ('ops.log2(np.array([1.0, 2.0, 8.0]))', 'array([0., 1., 3.])'),
+    "log10": ('ops.log10(np.array([1.0, 10.0, 1000.0]))', 'array([0., 1., 3.])'),
+    "log1p": ('np.round(ops.log1p(np.array([0.0, 1.0])), 4)', 'array([0.    , 0.6931])'),
+    "sin": ('np.round(ops.sin(np.array([0.0, np.pi / 6, np.pi / 2])), 4)', 'array([0. , 0.5, 1. ])'),
+    "cos": ('np.round(ops.cos(np.array([0.0, np.pi / 3, np.pi])), 4)', 'array([ 1. ,  0.5, -1. ])'),
+    "tan": ('np.round(ops.tan(np.array([0.0, np.pi / 4])), 4)', 'array([0., 1.])'),
+    "arcsin": ('np.round(ops.arcsin(np.array([0.0, 0.5, 1.0])), 4)', 'array([0.    , 0.5236, 1.5708])'),
+    "arccos": ('np.round(ops.arccos(np.array([1.0, 0.5, 0.0])), 4)', 'array([0.    , 1.0472, 1.5708])'),
+    "arctan": ('np.round(ops.arctan(np.array([0.0, 1.0, -1.0])), 4)', 'array([ 0.    ,  0.7854, -0.7854])'),
+    "sinh": ('np.round(ops.sinh(np.array([0.0, 1.0])), 4)', 'array([0.    , 1.1752])'),
+    "cosh": ('np.round(ops.cosh(np.array([0.0, 1.0])), 4)', 'array([1.    , 1.5431])'),
+    "tanh": ('np.round(ops.tanh(np.array([-1.0, 0.0, 2.0])), 4)', 'array([-0.7616,  0.    ,  0.964 ])'),
+    "arcsinh": ('np.round(ops.arcsinh(np.array([0.0, 1.0])), 4)', 'array([0.    , 0.8814])'),
+    "arccosh": ('np.round(ops.arccosh(np.array([1.0, 2.0])), 4)', 'array([0.   , 1.317])'),
+    "arctanh": ('np.round(ops.arctanh(np.array([0.0, 0.5])), 4)', 'array([0.    , 0.5493])'),
+    "erf": ('np.round(ops.erf(np.array([0.0, 0.5, 2.0])), 4)', 'array([0.    , 0.5205, 0.9953])'),
+    "erfinv": ('np.round(ops.erfinv(np.array([0.0, 0.5, -0.9])), 4)', 'array([ 0.    ,  0.4769, -1.1631])'),
+    "equal": ('ops.equal(np.array([1, 2, 3]), np.array([1, 0, 3]))', 'array([ True, False,  True])'),
+    "not_equal": ('ops.not_equal(np.array([1, 2, 3]), np.array([1, 0, 3]))', 'array([False,  True, False])'),
+    "less": ('ops.less(np.array([1, 2, 3]), 2)', 'array([ True, False, False])'),
+    "less_equal": ('ops.less_equal(np.array([1, 2, 3]), 2)', 'array([ True,  True, False])'),
+    "greater": ('ops.greater(np.array([1, 2, 3]), 2)', 'array([False, False,  True])'),
+    "greater_equal": ('ops.greater_equal(np.array([1, 2, 3]), 2)', 'array([False,  True,  True])'),
+    "logical_and": ('ops.logical_and(np.array([True, True, False]), np.array([True, False, False]))',
+                    'array([ True, False, False])'),
+    "logical_or": ('ops.logical_or(np.array([True, True, False]), np.array([True, False, False]))',
+                   'array([ True,  True, False])'),
+    "logical_xor": ('ops.logical_xor(np.array([True, True, False]), np.array([True, False, False]))',
+                    'array([False,  True, False])'),
+    "bitwise_and": ("ops.bitwise_and(np.array([12, 10], dtype='int32'), np.array([10, 6], dtype='int32'))",
+                    'array([8, 2], dtype=int32)'),
+    "bitwise_or": ("ops.bitwise_or(np.array([12, 10], dtype='int32'), np.array([10, 6], dtype='int32'))",
+                   'array([14, 14], dtype=int32)'),
+    "bitwise_xor": ("ops.bitwise_xor(np.array([12, 10], dtype='int32'), np.array([10, 6], dtype='int32'))",
+                    'array([ 6, 12], dtype=int32)'),
+}
 
 
 for _name, _fn in [("floor", np.floor), ("ceil", np.ceil)]:
@@ -100,7 +180,8 @@ for _name, _fn in [("floor", np.floor), ("ceil", np.ceil)]:
         "Returns:\n"
         f"    The {'largest' if _name == 'floor' else 'smallest'} integral value "
         f"{'not above' if _name == 'floor' else 'not below'} each element, as a float tensor of\n"
-        "    ``x``'s shape: float inputs keep their dtype, integer and bool inputs give ``floatx()``.\n")
+        "    ``x``'s shape: float inputs keep their dtype, integer and bool inputs give ``floatx()``.\n"
+        + _example(*_EXAMPLES[_name]))
     op(G, T.E0, unary_cases(ints=True), grad=lambda g, out, x: (K.zeros_like(g),), name=_name)(_r)
 
 
@@ -113,6 +194,13 @@ def trunc(x):
 
     Returns:
         A tensor of ``x``'s shape and dtype (a copy for integer and bool inputs).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.trunc(np.array([-1.7, 0.2, 1.7]))
+    array([-1.,  0.,  1.])
     """
     x = as_array(x)
     return x.copy() if x.dtype.kind in "biu" else np.trunc(x)
@@ -129,6 +217,15 @@ def round(x, decimals=0):
 
     Returns:
         A tensor of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.round(np.array([0.5, 1.5, 2.5, -0.7]))
+    array([ 0.,  2.,  2., -1.])
+    >>> ops.round(np.array([1.234, 5.678]), decimals=1)
+    array([1.2, 5.7])
     """
     x = np.asarray(x)
     return np.round(x, decimals)
@@ -143,6 +240,13 @@ def isnan(x):
 
     Returns:
         A bool tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.isnan(np.array([1.0, np.nan, np.inf]))
+    array([False,  True, False])
     """
     return np.isnan(np.asarray(x))
 
@@ -156,6 +260,13 @@ def isinf(x):
 
     Returns:
         A bool tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.isinf(np.array([1.0, np.nan, -np.inf]))
+    array([False, False,  True])
     """
     return np.isinf(np.asarray(x))
 
@@ -169,6 +280,13 @@ def isfinite(x):
 
     Returns:
         A bool tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.isfinite(np.array([1.0, np.nan, np.inf]))
+    array([ True, False, False])
     """
     return np.isfinite(np.asarray(x))
 
@@ -182,6 +300,13 @@ def logical_not(x):
 
     Returns:
         A bool tensor of ``x``'s shape, true where ``x`` is zero (false).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.logical_not(np.array([True, False, True]))
+    array([False,  True, False])
     """
     return np.logical_not(np.asarray(x))
 
@@ -195,6 +320,13 @@ def bitwise_invert(x):
 
     Returns:
         ``~x``, a tensor of ``x``'s shape and dtype (for signed integers ``-x - 1``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.bitwise_invert(np.array([0, 1, 5], dtype='int32'))
+    array([-1, -2, -6], dtype=int32)
     """
     return np.invert(np.asarray(x))
 
@@ -210,6 +342,13 @@ def sqrt(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool inputs
         give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.sqrt(np.array([1.0, 4.0, 9.0]))
+    array([1., 2., 3.])
     """
     return np.sqrt(as_float(x))
 
@@ -224,6 +363,13 @@ def rsqrt(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool inputs
         give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.rsqrt(np.array([1.0, 4.0, 16.0]))
+    array([1.  , 0.5 , 0.25])
     """
     x = as_float(x)
     if x.dtype == np.float32:
@@ -241,6 +387,13 @@ def reciprocal(x):
     Returns:
         A float tensor of ``x``'s shape: float inputs keep their dtype, integer and bool inputs
         give ``floatx()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.reciprocal(np.array([1.0, 2.0, 4.0]))
+    array([1.  , 0.5 , 0.25])
     """
     x = as_float(x)
     return np.ones((), x.dtype) / x
@@ -251,7 +404,7 @@ def _unary(name, fn, tol, domain, grad, doc, group=G, **case_kw):
         case_kw.setdefault("grad_domain", "unit_inner")
     def ref(x):
         return fn(as_float(x))
-    ref.__doc__ = doc
+    ref.__doc__ = doc + _example(*_EXAMPLES[name])
     ref.__name__ = name
     op(group, tol, unary_cases(domain, **case_kw), grad=grad, name=name)(ref)
 
@@ -329,7 +482,7 @@ Arguments:
 Returns:
     The ``y`` with ``erf(y) == x``, a float tensor of ``x``'s shape: float inputs keep their dtype,
     integer and bool inputs give ``floatx()``.
-"""
+""" + _example(*_EXAMPLES["erfinv"])
 op("math", T.T8, unary_cases("unit"), grad=lambda g, out, x: (g * (math.sqrt(math.pi) / 2) * K.exp(out * out),),
    name="erfinv")(_erfinv_ref)
 
@@ -350,6 +503,13 @@ def add(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.add(np.array([1, 2, 3]), 10)
+    array([11, 12, 13])
     """
     a, b = promote(x1, x2)
     return a + b
@@ -366,6 +526,13 @@ def subtract(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.subtract(np.array([5.0, 3.0]), np.array([1.0, 4.0]))
+    array([ 4., -1.])
     """
     a, b = promote(x1, x2)
     return a - b
@@ -382,6 +549,14 @@ def multiply(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.multiply(np.array([[1], [2]]), np.array([10, 20, 30]))
+    array([[10, 20, 30],
+           [20, 40, 60]])
     """
     a, b = promote(x1, x2)
     return a * b
@@ -399,6 +574,13 @@ def divide(x1, x2):
     Returns:
         ``x1 / x2``, a tensor of the broadcast shape in the operands' promoted dtype, or
         ``floatx()`` when that dtype is an integer or bool one.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.divide(np.array([1, 2, 3]), 2)
+    array([0.5, 1. , 1.5], dtype=float32)
     """
     a, b = float_promote(x1, x2)
     with np.errstate(all="ignore"):
@@ -417,6 +599,13 @@ def floor_divide(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.floor_divide(np.array([7, -7, 9]), 2)
+    array([ 3, -4,  4])
     """
     a, b = promote(x1, x2)
     with np.errstate(all="ignore"):
@@ -435,6 +624,13 @@ def mod(x1, x2):
     Returns:
         ``x1 - floor(x1 / x2) * x2``, a tensor of the broadcast shape in the operands' promoted
         dtype (a Python scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.mod(np.array([7, -7, 9]), 3)
+    array([1, 2, 0])
     """
     a, b = promote(x1, x2)
     with np.errstate(all="ignore"):
@@ -458,6 +654,13 @@ def power(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.power(np.array([2, 3, 4]), 2)
+    array([ 4,  9, 16])
     """
     a, b = promote(x1, x2)
     with np.errstate(all="ignore"):
@@ -486,6 +689,13 @@ def maximum(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.maximum(np.array([1.0, 5.0, 3.0]), np.array([4.0, 2.0, 3.0]))
+    array([4., 5., 3.])
     """
     a, b = promote(x1, x2)
     return np.maximum(a, b)
@@ -502,6 +712,13 @@ def minimum(x1, x2):
     Returns:
         A tensor of the broadcast shape of ``x1`` and ``x2`` in their promoted dtype (a Python
         scalar operand takes the other operand's dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.minimum(np.array([1.0, 5.0, 3.0]), np.array([4.0, 2.0, 3.0]))
+    array([1., 2., 3.])
     """
     a, b = promote(x1, x2)
     return np.minimum(a, b)
@@ -519,6 +736,13 @@ def arctan2(x1, x2):
     Returns:
         The angles in radians, a tensor of the broadcast shape in the operands' promoted dtype,
         or ``floatx()`` when that dtype is an integer or bool one.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.arctan2(np.array([1.0, 1.0, -1.0]), np.array([1.0, -1.0, -1.0])), 4)
+    array([ 0.7854,  2.3562, -2.3562])
     """
     a, b = float_promote(x1, x2)
     return np.arctan2(a, b)
@@ -536,6 +760,13 @@ def logaddexp(x1, x2):
     Returns:
         A tensor of the broadcast shape in the operands' promoted dtype, or ``floatx()`` when
         that dtype is an integer or bool one.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.logaddexp(np.array([0.0, 1.0]), np.array([0.0, 2.0])), 4)
+    array([0.6931, 2.3133])
     """
     a, b = float_promote(x1, x2)
     return np.logaddexp(a, b)
@@ -557,7 +788,8 @@ for _name, _fn in [("equal", np.equal), ("not_equal", np.not_equal), ("less", np
         "    x2: second operand, broadcast against ``x1``; both are compared in their promoted\n"
         "        dtype.\n\n"
         "Returns:\n"
-        "    A bool tensor of the broadcast shape of ``x1`` and ``x2``.\n")
+        "    A bool tensor of the broadcast shape of ``x1`` and ``x2``.\n"
+        + _example(*_EXAMPLES[_name]))
     op(G, T.E0, binary_cases() + int_cases(), name=_name)(_r)
 
 _BOOL2 = [Case("bool", lambda r, dt: ((r.random((5, 7)) < 0.5, r.random((5, 7)) < 0.5), {}), dtypes=("bool",), grad=False)]
@@ -574,7 +806,8 @@ for _name, _fn in [("logical_and", np.logical_and), ("logical_or", np.logical_or
         "    x1: first operand; nonzero entries count as true.\n"
         "    x2: second operand, broadcast against ``x1``; nonzero entries count as true.\n\n"
         "Returns:\n"
-        "    A bool tensor of the broadcast shape of ``x1`` and ``x2``.\n")
+        "    A bool tensor of the broadcast shape of ``x1`` and ``x2``.\n"
+        + _example(*_EXAMPLES[_name]))
     op(G, T.E0, _BOOL2, name=_name)(_r)
 
 _INT2 = int_cases(low=0, high=2**31 - 1, dts=("int32", "uint32"))
@@ -592,7 +825,8 @@ for _name, _fn in [("bitwise_and", np.bitwise_and), ("bitwise_or", np.bitwise_or
         "    x: first integer (or bool) operand.\n"
         "    y: second integer (or bool) operand, broadcast against ``x``.\n\n"
         "Returns:\n"
-        "    A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.\n")
+        "    A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.\n"
+        + _example(*_EXAMPLES[_name]))
     op(G, T.E0, _INT2, name=_name)(_r)
 
 _SHIFT = [Case("int", lambda r, dt: ((r.integers(0, 2**31 - 1, (6, 7)).astype(dt), r.integers(0, 31, (6, 7)).astype(dt)), {}),
@@ -610,6 +844,13 @@ def left_shift(x, y):
 
     Returns:
         A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.left_shift(np.array([1, 3], dtype='int32'), np.array([2, 1], dtype='int32'))
+    array([4, 6], dtype=int32)
     """
     a, b = promote(x, y)
     return np.left_shift(a, b)
@@ -626,6 +867,13 @@ def right_shift(x, y):
 
     Returns:
         A tensor of the broadcast shape of ``x`` and ``y`` in their promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.right_shift(np.array([8, 7], dtype='int32'), np.array([2, 1], dtype='int32'))
+    array([2, 3], dtype=int32)
     """
     a, b = promote(x, y)
     return np.right_shift(a, b)
@@ -657,6 +905,13 @@ def clip(x, x_min, x_max):
     Returns:
         ``minimum(maximum(x, x_min), x_max)``, a tensor of the broadcast shape in the promoted
         dtype of ``x``, ``x_min`` and ``x_max`` (Python scalar bounds take ``x``'s dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.clip(np.array([-2.0, 0.5, 3.0]), 0.0, 1.0)
+    array([0. , 0.5, 1. ])
     """
     x = np.asarray(x)
     dt = nd(dtypes.result_type(x, x_min, x_max))
@@ -695,6 +950,15 @@ def where(condition, x1=None, x2=None):
 
     Raises:
         ValueError: when only one of ``x1`` and ``x2`` is given.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.where(np.array([True, False, True]), np.array([1, 2, 3]), np.array([10, 20, 30]))
+    array([ 1, 20,  3])
+    >>> ops.where(np.array([0, 3, 0, 5]))
+    (array([1, 3], dtype=int32),)
     """
     if x1 is None and x2 is None:
         return tuple(i.astype(np.int32) for i in np.nonzero(np.asarray(condition)))
@@ -724,6 +988,13 @@ def cast(x, dtype):
 
     Raises:
         ValueError: when ``dtype`` names no dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.cast(np.array([1.7, -2.2]), 'int32')
+    array([ 1, -2], dtype=int32)
     """
     x = np.asarray(x)
     with np.errstate(all="ignore"):
@@ -739,6 +1010,13 @@ def stop_gradient(variable):
 
     Returns:
         A tensor equal to ``variable`` (same shape and dtype) whose gradient is zero.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.stop_gradient(np.array([1.0, 2.0]))
+    array([1., 2.])
     """
     return np.asarray(variable)
 
@@ -758,5 +1036,12 @@ def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
     Returns:
         A tensor of ``x``'s shape and dtype with only finite values (integer inputs are
         returned unchanged).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nan_to_num(np.array([np.nan, np.inf, -np.inf, 1.0]), posinf=100.0, neginf=-100.0)
+    array([   0.,  100., -100.,    1.])
     """
     return np.nan_to_num(np.asarray(x), nan=nan, posinf=posinf, neginf=neginf)

@@ -92,6 +92,13 @@ def sum(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.sum(np.array([[1, 2], [3, 4]]), axis=0)
+    array([4, 6])
     """
     x = np.asarray(x)
     if x.dtype.kind == "f":
@@ -120,6 +127,13 @@ def mean(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.mean(np.array([[1.0, 2.0], [3.0, 4.0]]), axis=1)
+    array([1.5, 3.5])
     """
     x = as_float(x)
     return np.asarray(np.mean(x, axis=axis, keepdims=keepdims, dtype=x.dtype))
@@ -154,6 +168,13 @@ def var(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.var(np.array([1.0, 2.0, 3.0, 4.0]))
+    array(1.25)
     """
     x = as_float(x)
     m = np.mean(x, axis=axis, keepdims=True, dtype=x.dtype)
@@ -189,6 +210,13 @@ def std(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.std(np.array([[1.0, 3.0], [2.0, 2.0]]), axis=1)
+    array([1., 0.])
     """
     return np.sqrt(var(x, axis, keepdims))
 
@@ -231,6 +259,14 @@ def max(x, axis=None, keepdims=False, initial=None):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.max(np.array([[1, 5], [4, 2]]), axis=1, keepdims=True)
+    array([[5],
+           [4]])
     """
     _check_initial("max", initial)
     x = np.asarray(x)
@@ -256,6 +292,13 @@ def min(x, axis=None, keepdims=False, initial=None):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.min(np.array([[1, 5], [4, 2]]), axis=0)
+    array([1, 2])
     """
     _check_initial("min", initial)
     x = np.asarray(x)
@@ -316,6 +359,13 @@ def prod(x, axis=None, keepdims=False, dtype=None):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             ``keepdims`` is not a bool, or ``dtype`` names no dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.prod(np.array([[1, 2], [3, 4]]), axis=1)
+    array([ 2, 12])
     """
     x = np.asarray(x)
     if dtype is not None:
@@ -355,6 +405,13 @@ def argmax(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.argmax(np.array([[1, 5, 3], [7, 2, 0]]), axis=1)
+    array([1, 0], dtype=int32)
     """
     x = np.asarray(x)
     return np.asarray(np.argmax(x, axis=axis, keepdims=keepdims)).astype(np.int32)
@@ -377,6 +434,13 @@ def argmin(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.argmin(np.array([[1, 5, 3], [7, 2, 0]]), axis=1)
+    array([0, 2], dtype=int32)
     """
     x = np.asarray(x)
     return np.asarray(np.argmin(x, axis=axis, keepdims=keepdims)).astype(np.int32)
@@ -412,6 +476,13 @@ def logsumexp(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.logsumexp(np.array([1.0, 2.0, 3.0])), 4)
+    np.float64(3.4076)
     """
     x = as_float(x)
     m = np.max(x, axis=axis, keepdims=True)
@@ -446,6 +517,13 @@ def any(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.any(np.array([[True, False], [False, False]]), axis=1)
+    array([ True, False])
     """
     return np.asarray(np.any(np.asarray(x), axis=axis, keepdims=keepdims))
 
@@ -466,6 +544,13 @@ def all(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.all(np.array([[True, False], [True, True]]), axis=1)
+    array([False,  True])
     """
     return np.asarray(np.all(np.asarray(x), axis=axis, keepdims=keepdims))
 
@@ -532,6 +617,13 @@ def cumsum(x, axis=None, dtype=None):
     Raises:
         ValueError: when ``axis`` is out of range for ``x`` or is neither an int nor a tuple
             of ints, or ``dtype`` names no dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.cumsum(np.array([1, 2, 3]))
+    array([1, 3, 6])
     """
     x = np.asarray(x)
     if dtype is not None:
@@ -582,6 +674,13 @@ def cumprod(x, axis=None, dtype=None):
     Raises:
         ValueError: when ``axis`` is out of range for ``x`` or is neither an int nor a tuple
             of ints, or ``dtype`` names no dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.cumprod(np.array([1, 2, 3, 4]))
+    array([ 1,  2,  6, 24])
     """
     x = np.asarray(x)
     if dtype is not None:

@@ -66,6 +66,13 @@ def nextafter(x1, x2):
     Returns:
         A tensor of the broadcast shape in the promoted float dtype of ``x1`` and ``x2``
         (``floatx()`` when that dtype is an integer or bool one).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nextafter(np.array([1.0, 1.0], dtype='float32'), np.array([2.0, 0.0], dtype='float32'))
+    array([1.0000001 , 0.99999994], dtype=float32)
     """
     dt = dtypes.result_type(x1, x2)
     if dt not in dtypes.FLOATS:
@@ -153,6 +160,13 @@ def view(x, dtype=None):
     Raises:
         ValueError: when the item sizes differ and ``x`` is 0-d or its last axis does not hold a
             whole number of ``dtype`` items, or ``dtype`` names no dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.view(np.array([1.0], dtype='float32'), 'int32')
+    array([1065353216], dtype=int32)
     """
     x = np.asarray(x)
     if dtype is None:
@@ -206,6 +220,13 @@ def polar(abs_, angle):
     Returns:
         A complex tensor of the broadcast shape: complex128 when the promoted dtype of the
         inputs is float64, complex64 otherwise.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.polar(np.array([2.0, 1.0]), np.array([0.0, np.pi / 2])), 4)
+    array([2.+0.j, 0.+1.j])
     """
     dt = dtypes.result_type(abs_, angle)
     cdt = dtypes.complex_for(dt)
@@ -246,6 +267,13 @@ def view_as_complex(x):
 
     Raises:
         ValueError: when ``x`` is 0-d or its last axis does not have size 2.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.view_as_complex(np.array([[1.0, 2.0], [3.0, -1.0]]))
+    array([1.+2.j, 3.-1.j], dtype=complex64)
     """
     x = np.asarray(x)
     _check_pairs(x)
@@ -285,6 +313,14 @@ def view_as_real(x):
     Returns:
         A float tensor of shape ``(*x.shape, 2)``: ``[..., 0]`` holds the real parts and
         ``[..., 1]`` the imaginary ones.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.view_as_real(np.array([1 + 2j, 3 - 1j]))
+    array([[ 1.,  2.],
+           [ 3., -1.]])
     """
     x = np.asarray(x)
     if np.iscomplexobj(x):

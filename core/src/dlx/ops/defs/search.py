@@ -68,6 +68,15 @@ def searchsorted(sorted_sequence, values, side="left"):
     Raises:
         ValueError: when ``side`` is neither ``"left"`` nor ``"right"``, or ``sorted_sequence``
             is not 1-D.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.searchsorted(np.array([1, 3, 5, 7]), np.array([0, 3, 6]))
+    array([0, 1, 3], dtype=int32)
+    >>> ops.searchsorted(np.array([1, 3, 5, 7]), np.array([0, 3, 6]), side='right')
+    array([0, 2, 3], dtype=int32)
     """
     if side not in ("left", "right"):
         raise ValueError(f"searchsorted: side={side!r} is invalid; expected 'left' or 'right'")
@@ -136,6 +145,18 @@ def unique(x, sorted=True, return_index=False, return_inverse=False, return_coun
     Raises:
         ValueError: when ``size`` is not a non-negative int, ``axis`` is invalid, or ``size`` is
             ``None`` inside a compiled function.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.unique(np.array([3, 1, 3, 2, 1]))
+    array([1, 2, 3])
+    >>> values, counts = ops.unique(np.array([3, 1, 3, 2, 1]), return_counts=True)
+    >>> values
+    array([1, 2, 3])
+    >>> counts
+    array([2, 1, 2], dtype=int32)
     """
     x = np.asarray(x)
     values, index, inverse, counts = np.unique(x, return_index=True, return_inverse=True, return_counts=True,
@@ -196,6 +217,13 @@ def nonzero(x):
 
     Raises:
         ValueError: when ``x`` is 0-d, or the op runs inside a compiled function.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nonzero(np.array([[0, 1], [2, 0]]))
+    (array([0, 1], dtype=int32), array([1, 0], dtype=int32))
     """
     x = np.asarray(x)
     if x.ndim == 0:
@@ -231,6 +259,14 @@ def argpartition(x, kth, axis=-1):
     Raises:
         TypeError: when ``x`` is a bool tensor.
         ValueError: when a ``kth`` is out of range for the axis, or ``axis`` is invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([5, 1, 4, 2, 3])
+    >>> x[ops.argpartition(x, 2)[:2]]
+    array([1, 2])
     """
     x = np.asarray(x)
     if x.dtype.kind == "b":
@@ -266,6 +302,13 @@ def unravel_index(indices, shape):
     Raises:
         TypeError: when ``indices`` is a tensor of a non-integer dtype.
         ValueError: when ``shape`` holds ``None`` or an index is outside ``[0, prod(shape))``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.unravel_index(np.array([1, 5]), (2, 3))
+    (array([0, 1]), array([1, 2]))
     """
     if any(d is None for d in shape):
         raise ValueError(f"unravel_index: shape={shape!r} holds None; expected known dimensions")
@@ -402,6 +445,13 @@ def segment_sum(data, segment_ids, num_segments=None, sorted=False):
         TypeError: when ``segment_ids`` is not of an integer dtype, or ``data`` is a bool tensor.
         ValueError: when ``segment_ids`` is not 1-D with one id per row, ``sorted=True`` but the
             ids descend somewhere, or ``num_segments`` is ``None`` inside a compiled function.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.segment_sum(np.array([1.0, 2.0, 3.0, 4.0]), np.array([0, 0, 1, 1]), num_segments=2)
+    array([3., 7.])
     """
     data, ids, rows, n = _segment_ref("segment_sum", data, segment_ids, num_segments, sorted)
     out = np.zeros((n, *data.shape[1:]), np.float64 if data.dtype.kind == "f" else data.dtype)
@@ -430,6 +480,13 @@ def segment_prod(data, segment_ids, num_segments=None, sorted=False):
         TypeError: when ``segment_ids`` is not of an integer dtype, or ``data`` is a bool tensor.
         ValueError: when ``segment_ids`` is not 1-D with one id per row, ``sorted=True`` but the
             ids descend somewhere, or ``num_segments`` is ``None`` inside a compiled function.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.segment_prod(np.array([1.0, 2.0, 3.0, 4.0]), np.array([0, 0, 1, 1]), num_segments=2)
+    array([ 2., 12.])
     """
     data, ids, rows, n = _segment_ref("segment_prod", data, segment_ids, num_segments, sorted)
     out = np.ones((n, *data.shape[1:]), np.float64 if data.dtype.kind == "f" else data.dtype)
@@ -457,6 +514,13 @@ def segment_max(data, segment_ids, num_segments=None, sorted=False):
         TypeError: when ``segment_ids`` is not of an integer dtype.
         ValueError: when ``segment_ids`` is not 1-D with one id per row, ``sorted=True`` but the
             ids descend somewhere, or ``num_segments`` is ``None`` inside a compiled function.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.segment_max(np.array([1.0, 2.0, 3.0, 4.0]), np.array([0, 0, 1, 1]), num_segments=2)
+    array([2., 4.])
     """
     data, ids, rows, n = _segment_ref("segment_max", data, segment_ids, num_segments, sorted)
     out = _segment_out(data, n, _lowest(data.dtype))
@@ -484,6 +548,13 @@ def segment_min(data, segment_ids, num_segments=None, sorted=False):
         TypeError: when ``segment_ids`` is not of an integer dtype.
         ValueError: when ``segment_ids`` is not 1-D with one id per row, ``sorted=True`` but the
             ids descend somewhere, or ``num_segments`` is ``None`` inside a compiled function.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.segment_min(np.array([1.0, 2.0, 3.0, 4.0]), np.array([0, 0, 1, 1]), num_segments=2)
+    array([1., 3.])
     """
     data, ids, rows, n = _segment_ref("segment_min", data, segment_ids, num_segments, sorted)
     out = _segment_out(data, n, _highest(data.dtype))
@@ -518,6 +589,13 @@ def in_top_k(targets, predictions, k):
 
     Raises:
         ValueError: when ``predictions`` is not 2-D or ``targets`` is not of shape ``(batch,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.in_top_k(np.array([2, 0]), np.array([[0.1, 0.2, 0.7], [0.1, 0.6, 0.3]]), k=1)
+    array([ True, False])
     """
     t = np.asarray(targets).astype(np.int64)
     p = np.asarray(predictions)

@@ -107,6 +107,13 @@ def nansum(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nansum(np.array([1.0, np.nan, 3.0]))
+    array(4.)
     """
     x = np.asarray(x)
     if x.dtype.kind == "f":
@@ -152,6 +159,13 @@ def nanprod(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanprod(np.array([2.0, np.nan, 3.0]))
+    array(6.)
     """
     x = np.asarray(x)
     if x.dtype.kind == "f":
@@ -182,6 +196,13 @@ def nanmean(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanmean(np.array([1.0, np.nan, 3.0]))
+    array(2.)
     """
     x = as_float(x)
     return np.asarray(_quiet(np.nanmean, x, axis=axis, keepdims=keepdims, dtype=x.dtype))
@@ -225,6 +246,13 @@ def nanvar(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanvar(np.array([1.0, np.nan, 3.0]))
+    array(1.)
     """
     x = as_float(x)
     return np.asarray(_quiet(np.nanvar, x, axis=axis, keepdims=keepdims, dtype=x.dtype))
@@ -257,6 +285,13 @@ def nanstd(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanstd(np.array([[1.0, np.nan, 3.0], [2.0, 2.0, np.nan]]), axis=1)
+    array([1., 0.])
     """
     return np.sqrt(nanvar(x, axis, keepdims))
 
@@ -294,6 +329,13 @@ def nanmax(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanmax(np.array([1.0, np.nan, 3.0]))
+    array(3.)
     """
     return _nan_extreme(np.nanmax, np.max, np.any)(x, axis, keepdims)
 
@@ -314,6 +356,13 @@ def nanmin(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanmin(np.array([1.0, np.nan, 3.0]))
+    array(1.)
     """
     return _nan_extreme(np.nanmin, np.min, np.all)(x, axis, keepdims)
 
@@ -364,6 +413,13 @@ def nanargmax(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanargmax(np.array([1.0, np.nan, 3.0]))
+    array(2, dtype=int32)
     """
     return _nanarg(np.argmax, -np.inf)(x, axis, keepdims)
 
@@ -384,6 +440,13 @@ def nanargmin(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanargmin(np.array([np.nan, 2.0, 1.0]))
+    array(2, dtype=int32)
     """
     return _nanarg(np.argmin, np.inf)(x, axis, keepdims)
 
@@ -450,6 +513,13 @@ def nancumsum(x, axis=None, dtype=None):
     Raises:
         ValueError: when ``axis`` is out of range for ``x`` or is neither an int nor a tuple
             of ints, or ``dtype`` names no dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nancumsum(np.array([1.0, np.nan, 3.0]))
+    array([1., 1., 4.])
     """
     x = np.asarray(x)
     out_dt = _scan_dtype(x, dtype)
@@ -484,6 +554,13 @@ def nancumprod(x, axis=None, dtype=None):
     Raises:
         ValueError: when ``axis`` is out of range for ``x`` or is neither an int nor a tuple
             of ints, or ``dtype`` names no dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nancumprod(np.array([2.0, np.nan, 3.0]))
+    array([2., 2., 6.])
     """
     x = np.asarray(x)
     out_dt = _scan_dtype(x, dtype)
@@ -526,6 +603,13 @@ def ptp(x, axis=None, keepdims=False):
         TypeError: when ``x`` is a bool tensor.
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.ptp(np.array([[1, 5], [4, 2]]), axis=1)
+    array([4, 2])
     """
     x = np.asarray(x)
     if x.dtype.kind == "b":
@@ -557,6 +641,13 @@ def count_nonzero(x, axis=None):
 
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.count_nonzero(np.array([[0, 1, 2], [3, 0, 0]]), axis=1)
+    array([2, 1], dtype=int32)
     """
     x = np.asarray(x)
     if isinstance(axis, list):
@@ -595,6 +686,13 @@ def average(x, axis=None, weights=None):
     Raises:
         ValueError: when ``weights`` has neither ``x``'s shape nor the 1-D shape above, or
             ``axis`` is invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.average(np.array([1.0, 2.0, 3.0]), weights=np.array([3.0, 1.0, 0.0]))
+    array(1.25)
     """
     if weights is None:
         x = as_float(x)
@@ -703,6 +801,15 @@ def quantile(x, q, axis=None, method="linear", keepdims=False):
     Raises:
         ValueError: when ``method`` is not one of the five above, or ``axis`` / ``keepdims`` is
             invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.quantile(np.array([1.0, 2.0, 3.0, 4.0]), 0.5)
+    array(2.5)
+    >>> ops.quantile(np.array([1.0, 2.0, 3.0, 4.0]), np.array([0.25, 0.75]))
+    array([1.75, 3.25])
     """
     return _quantile("quantile", x, q, axis, method, keepdims, False)
 
@@ -727,6 +834,13 @@ def percentile(x, q, axis=None, method="linear", keepdims=False):
     Raises:
         ValueError: when ``method`` is not one of the five above, or ``axis`` / ``keepdims`` is
             invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.percentile(np.array([1.0, 2.0, 3.0, 4.0]), 25)
+    array(1.75)
     """
     return _quantile("percentile", x, q, axis, method, keepdims, False, 100.0)
 
@@ -748,6 +862,13 @@ def median(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.median(np.array([[1.0, 3.0, 2.0], [4.0, 6.0, 5.0]]), axis=1)
+    array([2., 5.])
     """
     return _quantile("median", x, 0.5, axis, "linear", keepdims, False)
 
@@ -772,6 +893,13 @@ def nanquantile(x, q, axis=None, method="linear", keepdims=False):
     Raises:
         ValueError: when ``method`` is not one of the five above, or ``axis`` / ``keepdims`` is
             invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanquantile(np.array([1.0, np.nan, 3.0, 5.0]), 0.5)
+    array(3.)
     """
     return _quantile("nanquantile", x, q, axis, method, keepdims, True)
 
@@ -796,6 +924,13 @@ def nanpercentile(x, q, axis=None, method="linear", keepdims=False):
     Raises:
         ValueError: when ``method`` is not one of the five above, or ``axis`` / ``keepdims`` is
             invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanpercentile(np.array([1.0, np.nan, 3.0, 5.0]), 50)
+    array(3.)
     """
     return _quantile("nanpercentile", x, q, axis, method, keepdims, True, 100.0)
 
@@ -816,6 +951,13 @@ def nanmedian(x, axis=None, keepdims=False):
     Raises:
         ValueError: when ``axis`` is not ``None``, an int or a tuple of distinct ints in range,
             or ``keepdims`` is not a bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.nanmedian(np.array([1.0, np.nan, 3.0, 4.0]))
+    array(3.)
     """
     return _quantile("nanmedian", x, 0.5, axis, "linear", keepdims, True)
 
@@ -854,6 +996,16 @@ def histogram(x, bins=10, range=None):
     Raises:
         ValueError: when ``x`` is not 1-D, ``bins`` is not a positive int, or ``range`` has
             ``min > max``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> counts, edges = ops.histogram(np.array([0.0, 0.5, 1.0, 1.5, 4.0]), bins=4)
+    >>> counts
+    array([2., 2., 0., 1.])
+    >>> edges
+    array([0., 1., 2., 3., 4.])
     """
     x = np.asarray(x)
     if x.ndim != 1:
@@ -917,6 +1069,15 @@ def bincount(x, weights=None, minlength=0, sparse=False):
     Raises:
         TypeError: when ``x`` is not of an integer dtype.
         ValueError: when ``x`` is not 1-D or 2-D, holds negative values, or ``sparse`` is true.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.bincount(np.array([0, 1, 1, 3]))
+    array([1, 2, 0, 1], dtype=int32)
+    >>> ops.bincount(np.array([0, 1, 1]), weights=np.array([0.5, 1.0, 2.0]), minlength=3)
+    array([0.5, 3. , 0. ])
     """
     if sparse:
         raise ValueError("bincount: sparse=True is not supported (dlx has no sparse tensors); pass sparse=False")
@@ -964,6 +1125,13 @@ def digitize(x, bins):
 
     Raises:
         ValueError: when ``bins`` is not 1-D.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.digitize(np.array([0.5, 1.5, 2.5, 3.5]), np.array([1.0, 2.0, 3.0]))
+    array([0, 1, 2, 3], dtype=int32)
     """
     x, b = np.asarray(x), np.asarray(bins)
     if b.ndim != 1:
@@ -1001,6 +1169,14 @@ def corrcoef(x):
 
     Raises:
         ValueError: when ``x`` has more than 2 dimensions.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.corrcoef(np.array([[1.0, 2.0, 3.0], [2.0, 4.0, 7.0]])).round(4)
+    array([[1.    , 0.9934],
+           [0.9934, 1.    ]])
     """
     x = as_float(x)
     if x.ndim > 2:
@@ -1043,6 +1219,13 @@ def correlate(x1, x2, mode="valid"):
 
     Raises:
         ValueError: when ``mode`` is not one of the three above or an input is not 1-D.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.correlate(np.array([1.0, 2.0, 3.0]), np.array([0.0, 1.0, 0.5]), mode='full')
+    array([0.5, 2. , 3.5, 3. , 0. ])
     """
     if mode not in ("valid", "same", "full"):
         raise ValueError(f"correlate: mode={mode!r} is invalid; expected 'valid', 'same' or 'full'")
