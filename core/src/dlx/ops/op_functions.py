@@ -473,6 +473,13 @@ def arange(start, stop=None, step=None, dtype=None):
 
     Returns:
         A 1-D tensor.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.arange(1, 7, 2)
+    array([1, 3, 5], dtype=int32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('arange', 'dtype', dtype)
@@ -673,6 +680,13 @@ def argsort(x, axis=-1):
     Returns:
         An int32 tensor of ``x``'s shape: along ``axis``, the indices of ``x``'s values in
         ascending order (equal values keep their order).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.argsort(np.array([3, 1, 2]))
+    array([1, 2, 0], dtype=int32)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('argsort', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -1013,6 +1027,14 @@ def broadcast_to(x, shape):
 
     Returns:
         A tensor of ``shape`` and ``x``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.broadcast_to(np.array([1, 2]), (2, 2))
+    array([[1, 2],
+           [1, 2]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['broadcast_to'], (x, shape,), {})
@@ -1200,6 +1222,13 @@ def concatenate(xs, axis=0):
 
     Returns:
         One tensor, the inputs one after the other along ``axis``, in the inputs' promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.concatenate([np.array([1, 2]), np.array([3])])
+    array([1, 2, 3])
     """
     if _any_special(xs):
         return _slow(_REGISTRY['concatenate'], (xs, axis,), {})
@@ -2206,6 +2235,13 @@ def expand_dims(x, axis):
 
     Returns:
         ``x`` with a length-1 axis at each position of ``axis`` (same elements and dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.expand_dims(np.array([1.0, 2.0]), 0).shape
+    (1, 2)
     """
     if axis is not None and axis.__class__ is not int:
         _check_axis('expand_dims', 'axis', axis, None)
@@ -2335,6 +2371,14 @@ def eye(N, M=None, k=0, dtype=None):
 
     Returns:
         An ``(N, M)`` tensor, ones on diagonal ``k`` and zeros elsewhere.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.eye(2, 3)
+    array([[1., 0., 0.],
+           [0., 1., 0.]], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('eye', 'dtype', dtype)
@@ -2400,6 +2444,13 @@ def flip(x, axis=None):
 
     Returns:
         The flipped tensor, of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.flip(np.array([1, 2, 3]))
+    array([3, 2, 1])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('flip', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -2578,6 +2629,14 @@ def full(shape, fill_value, dtype=None):
 
     Returns:
         A tensor of ``shape`` filled with ``fill_value``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.full((2, 2), 0.5)
+    array([[0.5, 0.5],
+           [0.5, 0.5]], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('full', 'dtype', dtype)
@@ -2594,6 +2653,13 @@ def full_like(x, fill_value, dtype=None):
 
     Returns:
         A new tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.full_like(np.zeros(3), 7.0)
+    array([7., 7., 7.])
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('full_like', 'dtype', dtype)
@@ -2611,6 +2677,13 @@ def gather_nd(x, indices):
 
     Returns:
         A tensor of ``x``'s dtype, of shape ``indices.shape[:-1] + x.shape[indices.shape[-1]:]``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.gather_nd(np.array([[1, 2], [3, 4]]), np.array([[0, 1], [1, 0]]))
+    array([2, 3])
     """
     if isinstance(x, _Special) or isinstance(indices, _Special):
         return _slow(_REGISTRY['gather_nd'], (x, indices,), {})
@@ -2712,6 +2785,13 @@ def get_item(x, key):
 
     Returns:
         ``x[key]``, of ``x``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.get_item(np.array([[1, 2], [3, 4]]), 1)
+    array([3, 4])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['get_item'], (x, key,), {})
@@ -3469,6 +3549,13 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
 
     Returns:
         The samples; with ``retstep=True``, the pair ``(samples, step)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.linspace(0.0, 1.0, 5)
+    array([0.  , 0.25, 0.5 , 0.75, 1.  ], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('linspace', 'dtype', dtype)
@@ -4112,6 +4199,13 @@ def moveaxis(x, source, destination):
 
     Returns:
         ``x`` with its axes reordered (same dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.moveaxis(np.zeros((2, 3, 4)), 0, -1).shape
+    (3, 4, 2)
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['moveaxis'], (x, source, destination,), {})
@@ -4713,6 +4807,14 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
 
     Raises:
         ValueError: for ``sparse=True``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.one_hot(np.array([0, 2]), 3)
+    array([[1., 0., 0.],
+           [0., 0., 1.]], dtype=float32)
     """
     if axis is not None and axis.__class__ is not int:
         _check_axis('one_hot', 'axis', axis, None)
@@ -4732,6 +4834,13 @@ def ones(shape, dtype=None):
 
     Returns:
         A tensor of ones of ``shape``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.ones(3, dtype="int32")
+    array([1, 1, 1], dtype=int32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('ones', 'dtype', dtype)
@@ -4788,6 +4897,13 @@ def pad(x, pad_width, mode='constant', constant_values=None):
     Raises:
         ValueError: for another ``mode``, or ``constant_values`` given with a mode other than
             ``"constant"``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.pad(np.array([1, 2]), ((1, 2),))
+    array([0, 1, 2, 0, 0])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['pad'], (x, pad_width, mode, constant_values,), {})
@@ -5352,6 +5468,13 @@ def ravel(x):
 
     Returns:
         A 1-D tensor of ``x``'s elements in row-major order (same dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.ravel(np.array([[1, 2], [3, 4]]))
+    array([1, 2, 3, 4])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['ravel'], (x,), {})
@@ -5486,6 +5609,13 @@ def repeat(x, repeats, axis=None):
 
     Returns:
         The repeated tensor, of ``x``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.repeat(np.array([1, 2]), 2)
+    array([1, 1, 2, 2])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('repeat', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -5504,6 +5634,14 @@ def reshape(x, newshape):
 
     Returns:
         A tensor with ``x``'s elements, in row-major order, and dtype, in shape ``newshape``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.reshape(np.arange(6), (2, -1))
+    array([[0, 1, 2],
+           [3, 4, 5]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['reshape'], (x, newshape,), {})
@@ -5714,6 +5852,13 @@ def roll(x, shift, axis=None):
 
     Returns:
         The rolled tensor, of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.roll(np.array([1, 2, 3, 4]), 1)
+    array([4, 1, 2, 3])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('roll', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -5887,6 +6032,13 @@ def scatter_add(x, indices, updates):
 
     Returns:
         A new tensor of ``x``'s shape in the promoted dtype of ``x`` and ``updates``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.scatter_add(np.zeros(4), np.array([[1], [1], [3]]), np.array([1.0, 2.0, 5.0]))
+    array([0., 3., 0., 5.])
     """
     if isinstance(x, _Special) or isinstance(indices, _Special) or isinstance(updates, _Special):
         return _slow(_REGISTRY['scatter_add'], (x, indices, updates,), {})
@@ -6266,6 +6418,14 @@ def slice(inputs, start_indices, shape):
 
     Returns:
         The block ``inputs[s0:s0 + n0, s1:s1 + n1, ...]``, of ``inputs``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.slice(np.arange(12).reshape(3, 4), (1, 1), (2, 2))
+    array([[ 5,  6],
+           [ 9, 10]])
     """
     if isinstance(inputs, _Special):
         return _slow(_REGISTRY['slice'], (inputs, start_indices, shape,), {})
@@ -6283,6 +6443,14 @@ def slice_update(inputs, start_indices, updates):
 
     Returns:
         A new tensor in the promoted dtype of ``inputs`` and ``updates``; ``inputs`` is unchanged.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.slice_update(np.zeros((2, 3)), (0, 1), np.ones((2, 2)))
+    array([[0., 1., 1.],
+           [0., 1., 1.]])
     """
     if isinstance(inputs, _Special) or isinstance(updates, _Special):
         return _slow(_REGISTRY['slice_update'], (inputs, start_indices, updates,), {})
@@ -6435,6 +6603,13 @@ def sort(x, axis=-1):
 
     Returns:
         A tensor of ``x``'s shape and dtype, sorted in ascending order along ``axis``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.sort(np.array([3, 1, 2]))
+    array([1, 2, 3])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('sort', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -6543,6 +6718,13 @@ def split(x, indices_or_sections, axis=0):
 
     Returns:
         A list of tensors of ``x``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.split(np.arange(6), 3)
+    [array([0, 1]), array([2, 3]), array([4, 5])]
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('split', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -6611,6 +6793,13 @@ def squeeze(x, axis=None):
 
     Raises:
         ValueError: when an axis named in ``axis`` does not have length 1, or is out of range.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.squeeze(np.zeros((1, 3, 1))).shape
+    (3,)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('squeeze', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -6662,6 +6851,14 @@ def stack(x, axis=0):
     Returns:
         A tensor of rank one more than the inputs', ``len(x)`` long along ``axis``, in the inputs'
         promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.stack([np.array([1, 2]), np.array([3, 4])], axis=1)
+    array([[1, 3],
+           [2, 4]])
     """
     if _any_special(x):
         return _slow(_REGISTRY['stack'], (x, axis,), {})
@@ -6812,6 +7009,13 @@ def swapaxes(x, axis1, axis2):
 
     Returns:
         ``x`` with those two axes swapped (same dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.swapaxes(np.zeros((2, 3, 4)), 0, 2).shape
+    (4, 3, 2)
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['swapaxes'], (x, axis1, axis2,), {})
@@ -6867,6 +7071,13 @@ def take(x, indices, axis=None):
     Returns:
         A tensor of ``x``'s dtype: ``x``'s shape with ``axis`` replaced by ``indices``'s shape
         (``indices``'s shape when ``axis`` is ``None``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.take(np.array([10, 20, 30]), np.array([2, 0]))
+    array([30, 10])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('take', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -6888,6 +7099,15 @@ def take_along_axis(x, indices, axis=None):
     Returns:
         A tensor of ``x``'s dtype with ``indices``'s length along ``axis`` and the broadcast
         shape elsewhere.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([[3, 1, 2], [9, 7, 8]])
+    >>> ops.take_along_axis(x, np.array([[1], [0]]), axis=1)
+    array([[1],
+           [9]])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('take_along_axis', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -7004,6 +7224,13 @@ def tile(x, repeats):
 
     Returns:
         The tiled tensor, of ``x``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.tile(np.array([1, 2]), 2)
+    array([1, 2, 1, 2])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['tile'], (x, repeats,), {})
@@ -7023,6 +7250,14 @@ def top_k(x, k, sorted=True):
     Returns:
         A pair ``(values, indices)``, each of shape ``x.shape[:-1] + (k,)``: the values in
         ``x``'s dtype and their int32 positions along the last axis.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> values, indices = ops.top_k(np.array([1.0, 5.0, 3.0, 4.0]), 2)
+    >>> values, indices
+    (array([5., 4.]), array([1, 3], dtype=int32))
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['top_k'], (x, k, sorted,), {})
@@ -7057,6 +7292,15 @@ def transpose(x, axes=None):
 
     Returns:
         ``x`` with its axes permuted (same dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.transpose(np.array([[1, 2, 3], [4, 5, 6]]))
+    array([[1, 4],
+           [2, 5],
+           [3, 6]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['transpose'], (x, axes,), {})
@@ -7112,6 +7356,15 @@ def tril(x, k=0):
 
     Returns:
         ``x`` with the elements above diagonal ``k`` of each matrix set to zero (same dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.tril(np.ones((3, 3)))
+    array([[1., 0., 0.],
+           [1., 1., 0.],
+           [1., 1., 1.]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['tril'], (x, k,), {})
@@ -7128,6 +7381,15 @@ def triu(x, k=0):
 
     Returns:
         ``x`` with the elements below diagonal ``k`` of each matrix set to zero (same dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.triu(np.ones((3, 3)), k=1)
+    array([[0., 1., 1.],
+           [0., 0., 1.],
+           [0., 0., 0.]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['triu'], (x, k,), {})
@@ -7559,6 +7821,14 @@ def zeros(shape, dtype=None):
 
     Returns:
         A tensor of zeros of ``shape``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.zeros((2, 3))
+    array([[0., 0., 0.],
+           [0., 0., 0.]], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('zeros', 'dtype', dtype)
