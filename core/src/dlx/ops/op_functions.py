@@ -455,6 +455,13 @@ def append(x1, x2, axis=None):
 
     Returns:
         A new tensor in the promoted dtype of ``x1`` and ``x2``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.append(np.array([1, 2]), np.array([3, 4]))
+    array([1, 2, 3, 4])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['append'], (x1, x2, axis,), {})
@@ -710,6 +717,13 @@ def array_split(x, indices_or_sections, axis=0):
 
     Raises:
         ValueError: when ``indices_or_sections`` is an int below 1.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.array_split(np.arange(5), 2)
+    [array([0, 1, 2]), array([3, 4])]
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('array_split', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -1371,6 +1385,13 @@ def copy(x):
 
     Returns:
         A new tensor with ``x``'s values, shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.copy(np.array([1.0, 2.0]))
+    array([1., 2.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['copy'], (x,), {})
@@ -1848,6 +1869,13 @@ def diff(a, n=1, axis=-1):
 
     Raises:
         ValueError: when ``n`` is negative.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.diff(np.array([1, 4, 9, 16]))
+    array([3, 5, 7])
     """
     if isinstance(a, _Special):
         return _slow(_REGISTRY['diff'], (a, n, axis,), {})
@@ -2110,6 +2138,13 @@ def empty(shape, dtype=None):
 
     Returns:
         A tensor of zeros of ``shape``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.empty((2, 3)).shape
+    (2, 3)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('empty', 'dtype', dtype)
@@ -2125,6 +2160,13 @@ def empty_like(x, dtype=None):
 
     Returns:
         A tensor of zeros of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.empty_like(np.zeros((2, 3)), dtype="int32").dtype
+    dtype('int32')
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('empty_like', 'dtype', dtype)
@@ -2470,6 +2512,14 @@ def fliplr(x):
 
     Raises:
         ValueError: when ``x`` has fewer than 2 dimensions.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.fliplr(np.array([[1, 2], [3, 4]]))
+    array([[2, 1],
+           [4, 3]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['fliplr'], (x,), {})
@@ -2487,6 +2537,14 @@ def flipud(x):
 
     Raises:
         ValueError: when ``x`` is a scalar.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.flipud(np.array([[1, 2], [3, 4]]))
+    array([[3, 4],
+           [1, 2]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['flipud'], (x,), {})
@@ -3108,6 +3166,14 @@ def identity(n, dtype=None):
 
     Returns:
         An ``(n, n)`` tensor, ones on the diagonal and zeros elsewhere.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.identity(2)
+    array([[1., 0.],
+           [0., 1.]], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('identity', 'dtype', dtype)
@@ -4089,6 +4155,18 @@ def meshgrid(*x, indexing='xy'):
 
     Raises:
         ValueError: for an ``indexing`` other than ``"xy"`` or ``"ij"``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> xs, ys = ops.meshgrid(np.array([1, 2, 3]), np.array([4, 5]))
+    >>> xs
+    array([[1, 2, 3],
+           [1, 2, 3]])
+    >>> ys
+    array([[4, 4, 4],
+           [5, 5, 5]])
     """
     if _any_special(x):
         return _slow(_REGISTRY['meshgrid'], (*x,), {'indexing': indexing})
@@ -5880,6 +5958,14 @@ def rot90(array, k=1, axes=(0, 1)):
 
     Raises:
         ValueError: when ``axes`` is not two different axes.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.rot90(np.array([[1, 2], [3, 4]]))
+    array([[2, 4],
+           [1, 3]])
     """
     if isinstance(array, _Special):
         return _slow(_REGISTRY['rot90'], (array, k, axes,), {})
@@ -6207,6 +6293,14 @@ def select(condlist, choicelist, default=0):
 
     Raises:
         ValueError: when the two lists differ in length or are empty.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([-2, 0, 3])
+    >>> ops.select([x < 0, x > 0], [-x, x * 10], default=7)
+    array([ 2,  7, 30])
     """
     if _any_special(condlist) or _any_special(choicelist):
         return _slow(_REGISTRY['select'], (condlist, choicelist, default,), {})
@@ -7320,6 +7414,13 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     Returns:
         A tensor of ``y``'s shape without ``axis``, in ``y``'s float dtype (``floatx()`` for an
         integer or bool ``y``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.trapezoid(np.array([1.0, 2.0, 3.0]))
+    array(4.)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('trapezoid', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -7524,6 +7625,13 @@ def unstack(x, num=None, axis=0):
 
     Raises:
         ValueError: when ``x`` is a scalar, or ``num`` differs from the length of ``axis``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.unstack(np.array([[1, 2], [3, 4]]))
+    [array([1, 2]), array([3, 4])]
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('unstack', 'axis', axis, x if hasattr(x, 'shape') else None)
