@@ -847,6 +847,16 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([[1.0, 2.0], [3.0, 6.0]])
+    >>> mean, variance = np.array([2.0, 4.0]), np.array([1.0, 4.0])
+    >>> np.round(ops.batch_normalization(x, mean, variance, axis=-1), 4)
+    array([[-0.9995, -0.9999],
+           [ 0.9995,  0.9999]])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('batch_normalization', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -866,6 +876,14 @@ def binary_crossentropy(target, output, from_logits=False):
 
     Returns:
         The per-element loss (no reduction), a float tensor of the broadcast shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> target = np.array([1.0, 0.0])
+    >>> np.round(ops.binary_crossentropy(target, np.array([0.9, 0.2])), 4)
+    array([0.1054, 0.2231])
     """
     if isinstance(target, _Special) or isinstance(output, _Special):
         return _slow(_REGISTRY['binary_crossentropy'], (target, output, from_logits,), {})
@@ -1088,6 +1106,14 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
     Returns:
         The loss with ``axis`` reduced away (no other reduction).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> target = np.array([[0.0, 1.0, 0.0]])
+    >>> np.round(ops.categorical_crossentropy(target, np.array([[0.1, 0.8, 0.1]])), 4)
+    array([0.2231])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(output, 'shape', ())) <= axis < (len(getattr(output, 'shape', ())) or 1):
         _check_axis('categorical_crossentropy', 'axis', axis, output if hasattr(output, 'shape') else None)
@@ -1124,6 +1150,15 @@ def cdist(x, y):
 
     Raises:
         ValueError: when an input has rank < 2 or the last dimensions differ.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([[0.0, 0.0], [1.0, 1.0]])
+    >>> np.round(ops.cdist(x, np.array([[3.0, 4.0]])), 4)
+    array([[5.    ],
+           [3.6056]])
     """
     _REGISTRY['cdist'].validate(x, y)
     if isinstance(x, _Special) or isinstance(y, _Special):
@@ -1155,6 +1190,13 @@ def celu(x, alpha=1.0):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.celu(np.array([-1.0, 0.0, 2.0]), alpha=2.0), 4)
+    array([-0.7869,  0.    ,  2.    ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['celu'], (x, alpha,), {})
@@ -1540,6 +1582,13 @@ def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
 
     Raises:
         ValueError: when a vector length is not 2 or 3.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.cross(np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0]))
+    array([0., 0., 1.])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['cross'], (x1, x2, axisa, axisb, axisc, axis,), {})
@@ -1718,6 +1767,14 @@ def dense(x, kernel, bias=None):
     Raises:
         ValueError: when ``kernel`` is not 2-D, ``x``'s last axis does not match ``kernel``'s first,
             or ``bias`` is not ``(units,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([[1.0, 2.0]])
+    >>> ops.dense(x, np.array([[1.0, 0.0], [0.0, 1.0]]), bias=np.array([0.5, -0.5]))
+    array([[1.5, 1.5]])
     """
     _REGISTRY['dense'].validate(x, kernel, bias)
     if isinstance(x, _Special) or isinstance(kernel, _Special) or isinstance(bias, _Special):
@@ -1813,6 +1870,14 @@ def diag(x, k=0):
 
     Raises:
         ValueError: when ``x`` is not 1-D or 2-D.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.diag(np.array([1, 2]))
+    array([[1, 0],
+           [0, 2]])
     """
     _REGISTRY['diag'].validate(x, k)
     if isinstance(x, _Special):
@@ -1829,6 +1894,15 @@ def diagflat(x, k=0):
 
     Returns:
         An ``(n + |k|, n + |k|)`` tensor of ``x``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.diagflat(np.array([[1, 2]]), k=1)
+    array([[0, 1, 0],
+           [0, 0, 2],
+           [0, 0, 0]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['diagflat'], (x, k,), {})
@@ -1849,6 +1923,13 @@ def diagonal(x, offset=0, axis1=0, axis2=1):
 
     Raises:
         ValueError: when ``x`` has fewer than 2 dimensions.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.diagonal(np.array([[1, 2], [3, 4]]))
+    array([1, 4])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['diagonal'], (x, offset, axis1, axis2,), {})
@@ -1945,6 +2026,13 @@ def dot(x1, x2):
     Returns:
         The product in the promoted dtype, shape ``x1.shape[:-1] + x2.shape[:-2] + x2.shape[-1:]``
         for N-D inputs.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.dot(np.array([1, 2, 3]), np.array([4, 5, 6]))
+    array(32)
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['dot'], (x1, x2,), {})
@@ -2068,6 +2156,13 @@ def einsum(subscripts, *operands, **kwargs):
     Raises:
         TypeError: for a keyword other than ``optimize``.
         ValueError: for an ``optimize`` value other than the four above.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.einsum("ij,j->i", np.array([[1, 2], [3, 4]]), np.array([1, 10]))
+    array([21, 43])
     """
     _REGISTRY['einsum'].validate(subscripts, *operands, **kwargs)
     if _any_special(operands):
@@ -2122,6 +2217,13 @@ def elu(x, alpha=1.0):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.elu(np.array([-1.0, 0.0, 2.0])), 4)
+    array([-0.6321,  0.    ,  2.    ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['elu'], (x, alpha,), {})
@@ -2807,6 +2909,13 @@ def gelu(x, approximate=True):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.gelu(np.array([-1.0, 0.0, 1.0])), 4)
+    array([-0.1588,  0.    ,  0.8412])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['gelu'], (x, approximate,), {})
@@ -2885,6 +2994,13 @@ def glu(x, axis=-1):
 
     Raises:
         ValueError: when ``x.shape[axis]`` is odd.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.glu(np.array([1.0, 2.0, 0.0, 3.0])), 4)
+    array([0.5   , 1.9051])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('glu', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -2966,6 +3082,13 @@ def hard_shrink(x, threshold=0.5):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.hard_shrink(np.array([-1.0, 0.3, 2.0]))
+    array([-1.,  0.,  2.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hard_shrink'], (x, threshold,), {})
@@ -3008,6 +3131,13 @@ def hard_swish(x):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.hard_swish(np.array([-1.0, 0.0, 1.0, 4.0])), 4)
+    array([-0.3333,  0.    ,  0.6667,  4.    ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hard_swish'], (x,), {})
@@ -3022,6 +3152,13 @@ def hard_tanh(x):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.hard_tanh(np.array([-2.0, 0.5, 3.0]))
+    array([-1. ,  0.5,  1. ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hard_tanh'], (x,), {})
@@ -3241,6 +3378,13 @@ def inner(x1, x2):
 
     Returns:
         A tensor of shape ``x1.shape[:-1] + x2.shape[:-1]`` in the promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.inner(np.array([1, 2, 3]), np.array([0, 1, 0]))
+    array(2)
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['inner'], (x1, x2,), {})
@@ -3463,6 +3607,13 @@ def kron(x1, x2):
 
     Returns:
         A tensor whose size along each axis is the product of the inputs' sizes there.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.kron(np.array([1, 2]), np.array([1, 10]))
+    array([ 1, 10,  2, 20])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['kron'], (x1, x2,), {})
@@ -3489,6 +3640,13 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwarg
 
     Raises:
         TypeError: for a keyword other than ``rms_scaling``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.layer_normalization(np.array([[1.0, 2.0, 3.0]])), 4)
+    array([[-1.2247,  0.    ,  1.2247]])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('layer_normalization', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -3545,6 +3703,13 @@ def leaky_relu(x, negative_slope=0.2):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.leaky_relu(np.array([-2.0, 0.0, 3.0]))
+    array([-0.4,  0. ,  3. ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['leaky_relu'], (x, negative_slope,), {})
@@ -3711,6 +3876,13 @@ def log_softmax(x, axis=-1):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.log_softmax(np.array([1.0, 2.0, 3.0])), 4)
+    array([-2.4076, -1.4076, -0.4076])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('log_softmax', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -3970,6 +4142,14 @@ def matmul(x1, x2):
     Returns:
         The product in the two inputs' promoted dtype: ``(..., n, p)`` for ``(..., n, k)`` and
         ``(..., k, p)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.matmul(np.array([[1, 2], [3, 4]]), np.array([[1], [1]]))
+    array([[3],
+           [7]])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['matmul'], (x1, x2,), {})
@@ -4259,6 +4439,14 @@ def moments(x, axes, keepdims=False, synchronized=False):
 
     Returns:
         A tuple ``(mean, variance)`` of float tensors, the (biased) variance dividing by the count.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> mean, variance = ops.moments(np.array([[1.0, 2.0], [3.0, 6.0]]), axes=0)
+    >>> mean, variance
+    (array([2., 4.]), array([1., 4.]))
     """
     if keepdims is not False and keepdims is not True:
         _bad('moments', 'keepdims', keepdims, 'True or False')
@@ -4312,6 +4500,14 @@ def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwa
         ValueError: when ``num_classes`` is missing or not a positive int, when both
             ``num_classes`` and ``num_tokens`` are given, or when ``sparse=True``.
         TypeError: for any other keyword.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.multi_hot(np.array([[0, 2], [1, 1]]), num_classes=4)
+    array([[1., 0., 1., 0.],
+           [0., 1., 0., 0.]], dtype=float32)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(inputs, 'shape', ())) <= axis < (len(getattr(inputs, 'shape', ())) or 1):
         _check_axis('multi_hot', 'axis', axis, inputs if hasattr(inputs, 'shape') else None)
@@ -4817,6 +5013,13 @@ def norm(x, ord=None, axis=None, keepdims=False):
 
     Raises:
         ValueError: for an ``ord`` other than the four above.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.norm(np.array([3.0, 4.0]))
+    array(5.)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('norm', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4845,6 +5048,13 @@ def normalize(x, axis=-1, order=2, epsilon=None):
     Raises:
         ValueError: when ``order`` is not an int ``>= 1``, or when ``order != 2`` with an ``axis``
             that is not a single int.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.normalize(np.array([[3.0, 4.0]]))
+    array([[0.6, 0.8]])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('normalize', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4951,6 +5161,14 @@ def outer(x1, x2):
 
     Returns:
         An ``(m, n)`` tensor with ``out[i, j] = x1[i] * x2[j]``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.outer(np.array([1, 2]), np.array([1, 10, 100]))
+    array([[  1,  10, 100],
+           [  2,  20, 200]])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['outer'], (x1, x2,), {})
@@ -5175,6 +5393,14 @@ def psnr(x1, x2, max_val):
 
     Raises:
         ValueError: when ``x1`` and ``x2`` differ in shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([0.0, 0.5, 1.0])
+    >>> print(np.round(ops.psnr(x, x + 0.1, max_val=1.0), 4))
+    20.0
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special) or isinstance(max_val, _Special):
         return _slow(_REGISTRY['psnr'], (x1, x2, max_val,), {})
@@ -5865,6 +6091,13 @@ def rms_normalization(x, scale=None, axis=-1, epsilon=None):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.rms_normalization(np.array([[3.0, 4.0]])), 4)
+    array([[0.8485, 1.1314]])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('rms_normalization', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -6318,6 +6551,13 @@ def selu(x):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.selu(np.array([-1.0, 0.0, 2.0])), 4)
+    array([-1.1113,  0.    ,  2.1014])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['selu'], (x,), {})
@@ -6600,6 +6840,13 @@ def soft_shrink(x, threshold=0.5):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.soft_shrink(np.array([-1.0, 0.3, 2.0]))
+    array([-0.5,  0. ,  1.5])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['soft_shrink'], (x, threshold,), {})
@@ -6615,6 +6862,13 @@ def softmax(x, axis=-1):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.softmax(np.array([1.0, 2.0, 3.0])), 4)
+    array([0.09  , 0.2447, 0.6652])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('softmax', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -6747,6 +7001,13 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
     Returns:
         The per-example loss, of ``target``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.sparse_categorical_crossentropy(np.array([1]), np.array([[0.1, 0.8, 0.1]])), 4)
+    array([0.2231])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(output, 'shape', ())) <= axis < (len(getattr(output, 'shape', ())) or 1):
         _check_axis('sparse_categorical_crossentropy', 'axis', axis, output if hasattr(output, 'shape') else None)
@@ -6763,6 +7024,13 @@ def sparse_plus(x):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.sparse_plus(np.array([-2.0, 0.0, 2.0]))
+    array([0.  , 0.25, 2.  ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sparse_plus'], (x,), {})
@@ -6777,6 +7045,13 @@ def sparse_sigmoid(x):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.sparse_sigmoid(np.array([-2.0, 0.0, 0.5, 2.0]))
+    array([0.  , 0.5 , 0.75, 1.  ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sparse_sigmoid'], (x,), {})
@@ -6793,6 +7068,13 @@ def sparsemax(x, axis=-1):
 
     Returns:
         A float tensor of ``x``'s shape, non-negative, often with exact zeros.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.sparsemax(np.array([1.0, 2.0, 0.0]))
+    array([0., 1., 0.])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('sparsemax', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -6869,6 +7151,13 @@ def squareplus(x, b=4):
 
     Raises:
         ValueError: when ``b < 0``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.squareplus(np.array([-2.0, 0.0, 2.0])), 4)
+    array([0.4142, 1.    , 2.4142])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['squareplus'], (x, b,), {})
@@ -7124,6 +7413,13 @@ def swish(x):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.swish(np.array([-1.0, 0.0, 2.0])), 4)
+    array([-0.2689,  0.    ,  1.7616])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['swish'], (x,), {})
@@ -7268,6 +7564,13 @@ def tanh_shrink(x):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.tanh_shrink(np.array([-1.0, 0.0, 2.0])), 4)
+    array([-0.2384,  0.    ,  1.036 ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['tanh_shrink'], (x,), {})
@@ -7286,6 +7589,13 @@ def tensordot(x1, x2, axes=2):
 
     Returns:
         The free axes of ``x1`` followed by those of ``x2``, in the promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.tensordot(np.ones((2, 3)), np.ones((3, 4)), axes=1).shape
+    (2, 4)
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['tensordot'], (x1, x2, axes,), {})
@@ -7302,6 +7612,13 @@ def threshold(x, threshold, default_value):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.threshold(np.array([-1.0, 0.5, 2.0]), 1.0, 0.0)
+    array([0., 0., 2.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['threshold'], (x, threshold, default_value,), {})
@@ -7370,6 +7687,13 @@ def trace(x, offset=0, axis1=0, axis2=1):
 
     Returns:
         ``x``'s other axes (a scalar for 2-D ``x``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.trace(np.array([[1, 2], [3, 4]]))
+    array(5)
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['trace'], (x, offset, axis1, axis2,), {})
@@ -7441,6 +7765,15 @@ def tri(N, M=None, k=0, dtype=None):
 
     Returns:
         An ``(N, M)`` tensor.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.tri(3)
+    array([[1., 0., 0.],
+           [1., 1., 0.],
+           [1., 1., 1.]], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('tri', 'dtype', dtype)
@@ -7654,6 +7987,15 @@ def vander(x, N=None, increasing=False):
 
     Raises:
         ValueError: when ``x`` is not 1-D.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.vander(np.array([1, 2, 3]), 3)
+    array([[1, 1, 1],
+           [4, 2, 1],
+           [9, 3, 1]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['vander'], (x, N, increasing,), {})
@@ -7696,6 +8038,13 @@ def vdot(x1, x2):
 
     Returns:
         A scalar tensor in the promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.vdot(np.array([[1, 2], [3, 4]]), np.array([[1, 1], [1, 1]]))
+    array(10)
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['vdot'], (x1, x2,), {})

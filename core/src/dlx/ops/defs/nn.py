@@ -116,6 +116,13 @@ def elu(x, alpha=1.0):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.elu(np.array([-1.0, 0.0, 2.0])), 4)
+    array([-0.6321,  0.    ,  2.    ])
     """
     x = as_float(x)
     with np.errstate(all="ignore"):
@@ -137,6 +144,13 @@ def selu(x):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.selu(np.array([-1.0, 0.0, 2.0])), 4)
+    array([-1.1113,  0.    ,  2.1014])
     """
     x = as_float(x)
     with np.errstate(all="ignore"):
@@ -153,6 +167,13 @@ def celu(x, alpha=1.0):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.celu(np.array([-1.0, 0.0, 2.0]), alpha=2.0), 4)
+    array([-0.7869,  0.    ,  2.    ])
     """
     x = as_float(x)
     with np.errstate(all="ignore"):
@@ -169,6 +190,13 @@ def leaky_relu(x, negative_slope=0.2):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.leaky_relu(np.array([-2.0, 0.0, 3.0]))
+    array([-0.4,  0. ,  3. ])
     """
     x = as_float(x)
     return np.where(x > 0, x, x * x.dtype.type(negative_slope)).astype(x.dtype)
@@ -202,6 +230,13 @@ def gelu(x, approximate=True):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.gelu(np.array([-1.0, 0.0, 1.0])), 4)
+    array([-0.1588,  0.    ,  0.8412])
     """
     x = as_float(x)
     with np.errstate(all="ignore"):
@@ -244,6 +279,13 @@ def softmax(x, axis=-1):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.softmax(np.array([1.0, 2.0, 3.0])), 4)
+    array([0.09  , 0.2447, 0.6652])
     """
     x = as_float(x)
     with np.errstate(all="ignore"):
@@ -272,6 +314,13 @@ def log_softmax(x, axis=-1):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.log_softmax(np.array([1.0, 2.0, 3.0])), 4)
+    array([-2.4076, -1.4076, -0.4076])
     """
     x = as_float(x)
     with np.errstate(all="ignore"):
@@ -553,6 +602,16 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([[1.0, 2.0], [3.0, 6.0]])
+    >>> mean, variance = np.array([2.0, 4.0]), np.array([1.0, 4.0])
+    >>> np.round(ops.batch_normalization(x, mean, variance, axis=-1), 4)
+    array([[-0.9995, -0.9999],
+           [ 0.9995,  0.9999]])
     """
     x = as_float(x)
     shape = [1] * x.ndim
@@ -675,6 +734,13 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwarg
 
     Raises:
         TypeError: for a keyword other than ``rms_scaling``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.layer_normalization(np.array([[1.0, 2.0, 3.0]])), 4)
+    array([[-1.2247,  0.    ,  1.2247]])
     """
     rms = ln_options(kwargs)
     x = as_float(x)
@@ -730,6 +796,13 @@ def rms_normalization(x, scale=None, axis=-1, epsilon=None):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.rms_normalization(np.array([[3.0, 4.0]])), 4)
+    array([[0.8485, 1.1314]])
     """
     x = as_float(x)
     eps = x.dtype.type(1e-6 if epsilon is None else epsilon)
@@ -781,6 +854,14 @@ def moments(x, axes, keepdims=False, synchronized=False):
 
     Returns:
         A tuple ``(mean, variance)`` of float tensors, the (biased) variance dividing by the count.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> mean, variance = ops.moments(np.array([[1.0, 2.0], [3.0, 6.0]]), axes=0)
+    >>> mean, variance
+    (array([2., 4.]), array([1., 4.]))
     """
     x = as_float(x)
     ax = tuple(axes) if not isinstance(axes, int) else (axes,)
@@ -840,6 +921,14 @@ def binary_crossentropy(target, output, from_logits=False):
 
     Returns:
         The per-element loss (no reduction), a float tensor of the broadcast shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> target = np.array([1.0, 0.0])
+    >>> np.round(ops.binary_crossentropy(target, np.array([0.9, 0.2])), 4)
+    array([0.1054, 0.2231])
     """
     t, o = float_promote(target, output)
     with np.errstate(all="ignore"):
@@ -891,6 +980,14 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
     Returns:
         The loss with ``axis`` reduced away (no other reduction).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> target = np.array([[0.0, 1.0, 0.0]])
+    >>> np.round(ops.categorical_crossentropy(target, np.array([[0.1, 0.8, 0.1]])), 4)
+    array([0.2231])
     """
     t, o = float_promote(target, output)
     with np.errstate(all="ignore"):
@@ -932,6 +1029,13 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
     Returns:
         The per-example loss, of ``target``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.sparse_categorical_crossentropy(np.array([1]), np.array([[0.1, 0.8, 0.1]])), 4)
+    array([0.2231])
     """
     o = as_float(output)
     t = np.asarray(target).astype(np.int64)
@@ -988,6 +1092,14 @@ def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwa
         ValueError: when ``num_classes`` is missing or not a positive int, when both
             ``num_classes`` and ``num_tokens`` are given, or when ``sparse=True``.
         TypeError: for any other keyword.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.multi_hot(np.array([[0, 2], [1, 1]]), num_classes=4)
+    array([[1., 0., 1., 0.],
+           [0., 1., 0., 0.]], dtype=float32)
     """
     num_classes = _multi_hot_classes(num_classes, dict(kwargs))
     dense_only("multi_hot", sparse)
