@@ -414,6 +414,13 @@ def angle(x):
 
     Returns:
         A real float tensor of ``x``'s shape, in radians in ``[-pi, pi]``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.angle(np.array([1j, -1.0])), 4)
+    array([1.5708, 3.1416])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['angle'], (x,), {})
@@ -1214,6 +1221,14 @@ def cholesky(x, upper=False):
 
     Returns:
         The triangular factors, ``(..., M, M)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.cholesky(np.array([[4.0, 2.0], [2.0, 2.0]]))
+    array([[2., 0.],
+           [1., 1.]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['cholesky'], (x, upper,), {})
@@ -1230,6 +1245,15 @@ def cholesky_inverse(x, upper=False):
 
     Returns:
         The inverses of ``A``, ``(..., M, M)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> l = np.array([[2.0, 0.0], [1.0, 1.0]])
+    >>> ops.cholesky_inverse(l)
+    array([[ 0.5, -0.5],
+           [-0.5,  1. ]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['cholesky_inverse'], (x, upper,), {})
@@ -1320,6 +1344,13 @@ def conj(x):
 
     Returns:
         A tensor of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.conj(np.array([1 + 2j, 3 - 1j]))
+    array([1.-2.j, 3.+1.j])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['conj'], (x,), {})
@@ -1334,6 +1365,13 @@ def conjugate(x):
 
     Returns:
         A tensor of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.conjugate(np.array([1 + 2j]))
+    array([1.-2.j])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['conjugate'], (x,), {})
@@ -1850,6 +1888,13 @@ def det(x):
 
     Returns:
         The determinants, shape ``(...)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> print(np.round(ops.det(np.array([[1.0, 2.0], [3.0, 4.0]])), 4))
+    -2.0
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['det'], (x,), {})
@@ -2116,6 +2161,14 @@ def eig(x):
     Returns:
         A tuple ``(w, v)``: eigenvalues ``(..., M)`` sorted by real part and eigenvectors
         ``(..., M, M)``, column ``i`` belonging to ``w[..., i]``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, v = ops.eig(np.array([[2.0, 0.0], [0.0, 3.0]]))
+    >>> w
+    array([2., 3.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['eig'], (x,), {})
@@ -2133,6 +2186,14 @@ def eigh(x):
     Returns:
         A tuple ``(w, v)``: eigenvalues ``(..., M)`` in ascending order and orthonormal
         eigenvectors ``(..., M, M)``, column ``i`` belonging to ``w[..., i]``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, v = ops.eigh(np.array([[2.0, 1.0], [1.0, 2.0]]))
+    >>> np.round(w, 4)
+    array([1., 3.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['eigh'], (x,), {})
@@ -2498,6 +2559,14 @@ def extract_sequences(x, sequence_length, sequence_stride):
     Raises:
         ValueError: when a length or stride is not a positive int, or the signal is shorter than
             one frame.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.extract_sequences(np.arange(6.0), sequence_length=3, sequence_stride=2)
+    array([[0., 1., 2.],
+           [2., 3., 4.]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['extract_sequences'], (x, sequence_length, sequence_stride,), {})
@@ -2556,6 +2625,14 @@ def fft(x):
 
     Raises:
         ValueError: when ``x`` does not hold two float tensors of one shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> real, imag = ops.fft((np.array([1.0, 0.0, 0.0, 0.0]), np.zeros(4)))
+    >>> real, imag
+    (array([1., 1., 1., 1.]), array([0., 0., 0., 0.]))
     """
     if _any_special(x):
         return _slow(_REGISTRY['fft'], (x,), {})
@@ -2573,6 +2650,15 @@ def fft2(x):
 
     Raises:
         ValueError: when ``x`` does not hold two float tensors of one shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> real, imag = ops.fft2((np.ones((2, 2)), np.zeros((2, 2))))
+    >>> real
+    array([[4., 0.],
+           [0., 0.]])
     """
     if _any_special(x):
         return _slow(_REGISTRY['fft2'], (x,), {})
@@ -3328,6 +3414,15 @@ def ifft2(x):
 
     Raises:
         ValueError: when ``x`` does not hold two float tensors of one shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> real, imag = ops.ifft2((np.array([[4.0, 0.0], [0.0, 0.0]]), np.zeros((2, 2))))
+    >>> real
+    array([[1., 1.],
+           [1., 1.]])
     """
     if _any_special(x):
         return _slow(_REGISTRY['ifft2'], (x,), {})
@@ -3342,6 +3437,13 @@ def imag(x):
 
     Returns:
         A real tensor of ``x``'s shape (zeros of ``x``'s dtype for a real ``x``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.imag(np.array([1 + 2j, 3 - 1j]))
+    array([ 2., -1.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['imag'], (x,), {})
@@ -3399,6 +3501,14 @@ def inv(x):
 
     Returns:
         The inverses, ``(..., M, M)`` in ``x``'s float dtype (NaN for a singular matrix).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.inv(np.array([[2.0, 0.0], [0.0, 4.0]]))
+    array([[0.5 , 0.  ],
+           [0.  , 0.25]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['inv'], (x,), {})
@@ -3420,6 +3530,13 @@ def irfft(x, fft_length=None):
     Raises:
         ValueError: when ``x`` does not hold two float tensors of one shape, or ``fft_length``
             is not a positive int or ``None``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.irfft((np.array([10.0, -2.0, -2.0]), np.array([0.0, 2.0, 0.0])))
+    array([1., 2., 3., 4.])
     """
     if _any_special(x):
         return _slow(_REGISTRY['irfft'], (x, fft_length,), {})
@@ -3543,6 +3660,13 @@ def isreal(x):
 
     Returns:
         A bool tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.isreal(np.array([1 + 0j, 1 + 1j]))
+    array([ True, False])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isreal'], (x,), {})
@@ -3575,6 +3699,15 @@ def istft(x, sequence_length, sequence_stride, fft_length, length=None, window='
     Raises:
         ValueError: when ``x`` does not hold two float tensors of one shape, or for invalid
             lengths or ``window``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.sin(np.arange(32.0))
+    >>> spec = ops.stft(x, 8, 4, 8)
+    >>> np.allclose(ops.istft(spec, 8, 4, 8, length=32), x)
+    True
     """
     if _any_special(x):
         return _slow(_REGISTRY['istft'], (x, sequence_length, sequence_stride, fft_length, length, window, center,), {})
@@ -3932,6 +4065,13 @@ def logdet(x):
 
     Returns:
         The log-determinants, shape ``(...)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> print(np.round(ops.logdet(np.array([[2.0, 0.0], [0.0, 3.0]])), 4))
+    1.7918
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['logdet'], (x,), {})
@@ -4057,6 +4197,14 @@ def lstsq(a, b, rcond=None):
 
     Raises:
         ValueError: when ``a`` is not a matrix, ``b`` is not 1-D or 2-D, or their rows differ.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> a = np.array([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]])
+    >>> np.round(ops.lstsq(a, np.array([1.0, 2.0, 3.0])), 4)
+    array([1., 1.])
     """
     _REGISTRY['lstsq'].validate(a, b, rcond)
     if isinstance(a, _Special) or isinstance(b, _Special):
@@ -4075,6 +4223,17 @@ def lu_factor(x):
 
     Returns:
         The tuple ``(lu, piv)`` described above.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> lu, pivots = ops.lu_factor(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    >>> np.round(lu, 4)
+    array([[3.    , 4.    ],
+           [0.3333, 0.6667]])
+    >>> pivots
+    array([1, 1], dtype=int32)
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['lu_factor'], (x,), {})
@@ -4170,6 +4329,14 @@ def matrix_power(x, n):
 
     Raises:
         ValueError: when ``n`` is not an int or ``x`` is not square matrices.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.matrix_power(np.array([[1, 1], [0, 1]]), 3)
+    array([[1, 3],
+           [0, 1]])
     """
     _REGISTRY['matrix_power'].validate(x, n)
     if isinstance(x, _Special):
@@ -4188,6 +4355,13 @@ def matrix_rank(x, tol=None):
 
     Returns:
         An int32 tensor of ranks, shape ``(...)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> print(ops.matrix_rank(np.array([[1.0, 2.0], [2.0, 4.0]])))
+    1
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['matrix_rank'], (x, tol,), {})
@@ -5309,6 +5483,14 @@ def pinv(x, rcond=None):
 
     Returns:
         The pseudo-inverses, ``(..., N, M)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.pinv(np.array([[1.0, 0.0], [0.0, 2.0], [0.0, 0.0]])), 4)
+    array([[1. , 0. , 0. ],
+           [0. , 0.5, 0. ]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['pinv'], (x, rcond,), {})
@@ -5448,6 +5630,15 @@ def qr(x, mode='reduced'):
 
     Raises:
         ValueError: for any other ``mode``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> q, r = ops.qr(np.array([[3.0, 1.0], [4.0, 2.0]]))
+    >>> np.round(np.abs(r), 4)
+    array([[5. , 2.2],
+           [0. , 0.4]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['qr'], (x, mode,), {})
@@ -5793,6 +5984,13 @@ def real(x):
 
     Returns:
         A real tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.real(np.array([1 + 2j, 3 - 1j]))
+    array([1., 3.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['real'], (x,), {})
@@ -5817,6 +6015,17 @@ def rearrange(tensor, pattern, **axes_lengths):
     Raises:
         ValueError: when the pattern is malformed, its two sides name different axes, it does
             not fit ``tensor``'s shape, or an axis length is missing or not a positive int.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.rearrange(np.arange(6).reshape(2, 3), "h w -> w h")
+    array([[0, 3],
+           [1, 4],
+           [2, 5]])
+    >>> ops.rearrange(np.zeros((2, 3, 4)), "b h w -> b (h w)").shape
+    (2, 12)
     """
     if isinstance(tensor, _Special):
         return _slow(_REGISTRY['rearrange'], (tensor, pattern,), {**axes_lengths})
@@ -6008,6 +6217,14 @@ def rfft(x, fft_length=None):
 
     Raises:
         ValueError: when ``fft_length`` is not a positive int or ``None``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> real, imag = ops.rfft(np.array([1.0, 2.0, 3.0, 4.0]))
+    >>> real, imag
+    (array([10., -2., -2.]), array([0., 2., 0.]))
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['rfft'], (x, fft_length,), {})
@@ -6334,6 +6551,14 @@ def scatter(indices, values, shape):
 
     Returns:
         A tensor of ``shape`` in ``values``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.scatter(np.array([[0, 1], [1, 0]]), np.array([5.0, 7.0]), (2, 2))
+    array([[0., 5.],
+           [7., 0.]])
     """
     if isinstance(indices, _Special) or isinstance(values, _Special):
         return _slow(_REGISTRY['scatter'], (indices, values, shape,), {})
@@ -6383,6 +6608,13 @@ def scatter_update(inputs, indices, updates, reduction=None):
 
     Raises:
         ValueError: for another ``reduction``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.scatter_update(np.zeros(4), np.array([[0], [2]]), np.array([1.0, 3.0]))
+    array([1., 0., 3., 0.])
     """
     if isinstance(inputs, _Special) or isinstance(indices, _Special) or isinstance(updates, _Special):
         return _slow(_REGISTRY['scatter_update'], (inputs, indices, updates, reduction,), {})
@@ -6800,6 +7032,14 @@ def slogdet(x):
     Returns:
         A tuple ``(sign, logabsdet)`` of ``(...)`` tensors: ``det x = sign * exp(logabsdet)``
         (``sign`` 0 and ``logabsdet`` ``-inf`` for a singular matrix).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> sign, logabsdet = ops.slogdet(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    >>> print(sign, np.round(logabsdet, 4))
+    -1.0 0.6931
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['slogdet'], (x,), {})
@@ -6918,6 +7158,14 @@ def solve(a, b):
 
     Raises:
         ValueError: when ``a`` is not square matrices or ``b``'s rows do not match ``M``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> a = np.array([[2.0, 1.0], [1.0, 3.0]])
+    >>> np.round(ops.solve(a, np.array([3.0, 5.0])), 4)
+    array([0.8, 1.4])
     """
     _REGISTRY['solve'].validate(a, b)
     if isinstance(a, _Special) or isinstance(b, _Special):
@@ -6936,6 +7184,14 @@ def solve_triangular(a, b, lower=False):
 
     Returns:
         The solutions, shaped like ``b``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> a = np.array([[2.0, 0.0], [1.0, 1.0]])
+    >>> ops.solve_triangular(a, np.array([4.0, 5.0]), lower=True)
+    array([2., 3.])
     """
     if isinstance(a, _Special) or isinstance(b, _Special):
         return _slow(_REGISTRY['solve_triangular'], (a, b, lower,), {})
@@ -7300,6 +7556,14 @@ def stft(x, sequence_length, sequence_stride, fft_length, window='hann', center=
         TypeError: when ``x`` is not float32 or float64.
         ValueError: for non-positive lengths, ``fft_length < sequence_length``, an unknown or
             misshapen ``window``, or a signal too short for one frame (or for the reflect padding).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> real, imag = ops.stft(np.ones(16), sequence_length=8, sequence_stride=4, fft_length=8)
+    >>> real.shape
+    (5, 5)
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['stft'], (x, sequence_length, sequence_stride, fft_length, window, center,), {})
@@ -7377,6 +7641,14 @@ def svd(x, full_matrices=True, compute_uv=True):
 
     Returns:
         The tuple ``(u, s, vh)`` with the shapes above, or ``s`` alone when ``compute_uv`` is false.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> u, s, vh = ops.svd(np.array([[3.0, 0.0], [0.0, -2.0]]))
+    >>> s
+    array([3., 2.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['svd'], (x, full_matrices, compute_uv,), {})
