@@ -811,6 +811,14 @@ def average_pool(inputs, pool_size, strides=None, padding='valid', data_format=N
     Raises:
         ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
             the two layouts (or ``None``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([1.0, 3.0, 2.0, 5.0, 4.0, 0.0]).reshape(1, 6, 1)
+    >>> ops.average_pool(x, 2)[0, :, 0]
+    array([2. , 3.5, 2. ])
     """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
@@ -1403,6 +1411,17 @@ def conv(inputs, kernel, strides=1, padding='valid', data_format=None, dilation_
     Raises:
         ValueError: for an invalid ``padding`` or ``data_format``, channel counts that do not
             divide into groups, or a window larger than the (padded) input.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.arange(5.0).reshape(1, 5, 1)
+    >>> kernel = np.array([1.0, 2.0, 3.0]).reshape(3, 1, 1)
+    >>> ops.conv(x, kernel)[0, :, 0]
+    array([ 8., 14., 20.])
+    >>> ops.conv(np.ones((2, 8, 8, 3)), np.ones((3, 3, 3, 4)), padding="same").shape
+    (2, 8, 8, 4)
     """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
@@ -1444,6 +1463,15 @@ def conv_transpose(inputs, kernel, strides=1, padding='valid', output_padding=No
     Raises:
         ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
             the two layouts (or ``None``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.ones((1, 3, 1))
+    >>> kernel = np.array([1.0, 2.0]).reshape(2, 1, 1)
+    >>> ops.conv_transpose(x, kernel, strides=2)[0, :, 0]
+    array([1., 2., 1., 2., 1., 2.])
     """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
@@ -1867,6 +1895,16 @@ def depthwise_conv(inputs, kernel, strides=1, padding='valid', data_format=None,
     Raises:
         ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
             the two layouts (or ``None``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.arange(8.0).reshape(1, 4, 2)
+    >>> ops.depthwise_conv(x, np.ones((2, 2, 1)))[0]
+    array([[ 2.,  4.],
+           [ 6.,  8.],
+           [10., 12.]])
     """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
@@ -2108,6 +2146,17 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
 
     Raises:
         ValueError: when ``flash_attention`` is true or ``attn_logits_soft_cap`` is not positive.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> q = k = v = np.random.default_rng(0).standard_normal((2, 5, 4, 8))
+    >>> ops.dot_product_attention(q, k, v, is_causal=True).shape
+    (2, 5, 4, 8)
+    >>> value = np.arange(3.0).reshape(1, 3, 1, 1)
+    >>> ops.dot_product_attention(np.zeros((1, 1, 1, 1)), np.zeros((1, 3, 1, 1)), value)[0, :, 0, 0]
+    array([1.])
     """
     if isinstance(query, _Special) or isinstance(key, _Special) or isinstance(value, _Special) or isinstance(bias, _Special) or isinstance(mask, _Special):
         return _slow(_REGISTRY['dot_product_attention'], (query, key, value, bias, mask, scale, is_causal, flash_attention, attn_logits_soft_cap,), {})
@@ -3023,6 +3072,13 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
 
     Returns:
         The values, as a tensor.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.geomspace(1.0, 1000.0, 4)
+    array([   1.,   10.,  100., 1000.], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('geomspace', 'dtype', dtype)
@@ -4151,6 +4207,13 @@ def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
 
     Returns:
         The values, as a tensor.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.logspace(0.0, 3.0, 4)
+    array([   1.,   10.,  100., 1000.], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('logspace', 'dtype', dtype)
@@ -4414,6 +4477,14 @@ def max_pool(inputs, pool_size, strides=None, padding='valid', data_format=None)
     Raises:
         ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
             the two layouts (or ``None``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([1.0, 3.0, 2.0, 5.0, 4.0, 0.0]).reshape(1, 6, 1)
+    >>> ops.max_pool(x, 2)[0, :, 0]
+    array([3., 5., 4.])
     """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):

@@ -860,6 +860,13 @@ def _geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
 
     Returns:
         The values, as a tensor.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.geomspace(1.0, 1000.0, 4)
+    array([   1.,   10.,  100., 1000.], dtype=float32)
     """
     out = np.geomspace(np.asarray(start, np.float64), np.asarray(stop, np.float64), num, endpoint=endpoint, axis=axis)
     return out.astype(nd(dtype or dtypes.floatx()))
@@ -879,6 +886,13 @@ def _logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
 
     Returns:
         The values, as a tensor.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.logspace(0.0, 3.0, 4)
+    array([   1.,   10.,  100., 1000.], dtype=float32)
     """
     out = np.logspace(np.asarray(start, np.float64), np.asarray(stop, np.float64), num, endpoint=endpoint,
                       base=np.asarray(base, np.float64), axis=axis)

@@ -384,6 +384,17 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     Raises:
         ValueError: for an invalid ``padding`` or ``data_format``, channel counts that do not
             divide into groups, or a window larger than the (padded) input.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.arange(5.0).reshape(1, 5, 1)
+    >>> kernel = np.array([1.0, 2.0, 3.0]).reshape(3, 1, 1)
+    >>> ops.conv(x, kernel)[0, :, 0]
+    array([ 8., 14., 20.])
+    >>> ops.conv(np.ones((2, 8, 8, 3)), np.ones((3, 3, 3, 4)), padding="same").shape
+    (2, 8, 8, 4)
     """
     return _on_numpy(conv_decomposition)(inputs, kernel, strides, padding, data_format, dilation_rate)
 
@@ -415,6 +426,16 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
     Raises:
         ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
             the two layouts (or ``None``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.arange(8.0).reshape(1, 4, 2)
+    >>> ops.depthwise_conv(x, np.ones((2, 2, 1)))[0]
+    array([[ 2.,  4.],
+           [ 6.,  8.],
+           [10., 12.]])
     """
     return _on_numpy(depthwise_conv_decomposition)(inputs, kernel, strides, padding, data_format, dilation_rate)
 
@@ -455,6 +476,15 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
     Raises:
         ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
             the two layouts (or ``None``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.ones((1, 3, 1))
+    >>> kernel = np.array([1.0, 2.0]).reshape(2, 1, 1)
+    >>> ops.conv_transpose(x, kernel, strides=2)[0, :, 0]
+    array([1., 2., 1., 2., 1., 2.])
     """
     return _on_numpy(conv_transpose_decomposition)(inputs, kernel, strides, padding, output_padding,
                                                    data_format, dilation_rate)
@@ -493,6 +523,14 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
     Raises:
         ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
             the two layouts (or ``None``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([1.0, 3.0, 2.0, 5.0, 4.0, 0.0]).reshape(1, 6, 1)
+    >>> ops.max_pool(x, 2)[0, :, 0]
+    array([3., 5., 4.])
     """
     return _on_numpy(max_pool_decomposition)(inputs, pool_size, strides, padding, data_format)
 
@@ -517,6 +555,14 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
     Raises:
         ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
             the two layouts (or ``None``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([1.0, 3.0, 2.0, 5.0, 4.0, 0.0]).reshape(1, 6, 1)
+    >>> ops.average_pool(x, 2)[0, :, 0]
+    array([2. , 3.5, 2. ])
     """
     return _on_numpy(average_pool_decomposition)(inputs, pool_size, strides, padding, data_format)
 
@@ -1167,6 +1213,17 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
 
     Raises:
         ValueError: when ``flash_attention`` is true or ``attn_logits_soft_cap`` is not positive.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> q = k = v = np.random.default_rng(0).standard_normal((2, 5, 4, 8))
+    >>> ops.dot_product_attention(q, k, v, is_causal=True).shape
+    (2, 5, 4, 8)
+    >>> value = np.arange(3.0).reshape(1, 3, 1, 1)
+    >>> ops.dot_product_attention(np.zeros((1, 1, 1, 1)), np.zeros((1, 3, 1, 1)), value)[0, :, 0, 0]
+    array([1.])
     """
     return _on_numpy(dot_product_attention_decomposition)(query, key, value, bias, mask, scale, is_causal,
                                                           flash_attention, attn_logits_soft_cap)
