@@ -3245,6 +3245,13 @@ def hard_sigmoid(x):
 
     Returns:
         A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.hard_sigmoid(np.array([-4.0, 0.0, 1.0, 4.0])), 4)
+    array([0.    , 0.5   , 0.6667, 1.    ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hard_sigmoid'], (x,), {})
@@ -3259,6 +3266,13 @@ def hard_silu(x):
 
     Returns:
         A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.hard_silu(np.array([-1.0, 0.0, 1.0, 4.0])), 4)
+    array([-0.3333,  0.    ,  0.6667,  4.    ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hard_silu'], (x,), {})
@@ -4050,6 +4064,13 @@ def log_sigmoid(x):
 
     Returns:
         A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.log_sigmoid(np.array([-1.0, 0.0, 2.0])), 4)
+    array([-1.3133, -0.6931, -0.1269])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['log_sigmoid'], (x,), {})
@@ -4649,6 +4670,13 @@ def mish(x):
 
     Returns:
         A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.mish(np.array([-1.0, 0.0, 2.0])), 4)
+    array([-0.3034,  0.    ,  1.944 ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['mish'], (x,), {})
@@ -6162,6 +6190,15 @@ def relu(x):
 
     Returns:
         A tensor of ``x``'s shape and dtype (``int32`` for bool input).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.relu(np.array([-1.0, 0.0, 2.0]))
+    array([0., 0., 2.])
+    >>> ops.relu(np.array([-3, 4]))
+    array([0, 4])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['relu'], (x,), {})
@@ -6176,6 +6213,13 @@ def relu6(x):
 
     Returns:
         A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.relu6(np.array([-1.0, 3.0, 8.0]))
+    array([0., 3., 6.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['relu6'], (x,), {})
@@ -6952,6 +6996,13 @@ def sigmoid(x):
 
     Returns:
         A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.sigmoid(np.array([-1.0, 0.0, 2.0])), 4)
+    array([0.2689, 0.5   , 0.8808])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sigmoid'], (x,), {})
@@ -6994,6 +7045,13 @@ def silu(x):
 
     Returns:
         A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.silu(np.array([-1.0, 0.0, 2.0])), 4)
+    array([-0.2689,  0.    ,  1.7616])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['silu'], (x,), {})
@@ -7196,6 +7254,13 @@ def softplus(x):
 
     Returns:
         A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.softplus(np.array([-1.0, 0.0, 2.0])), 4)
+    array([0.3133, 0.6931, 2.1269])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['softplus'], (x,), {})
@@ -7210,6 +7275,13 @@ def softsign(x):
 
     Returns:
         A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.softsign(np.array([-1.0, 0.0, 3.0]))
+    array([-0.5 ,  0.  ,  0.75])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['softsign'], (x,), {})
