@@ -844,6 +844,13 @@ def bartlett(x):
 
     Raises:
         TypeError: when ``x`` is not an int.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.bartlett(5)
+    array([0. , 0.5, 1. , 0.5, 0. ], dtype=float32)
     """
     return _STATE.kernels['bartlett'](x)
 
@@ -1061,6 +1068,13 @@ def blackman(x):
 
     Raises:
         TypeError: when ``x`` is not an int.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.blackman(5)[1:4]
+    array([0.34, 1.  , 0.34], dtype=float32)
     """
     return _STATE.kernels['blackman'](x)
 
@@ -1295,6 +1309,14 @@ def column_stack(xs):
 
     Returns:
         One tensor, the inputs one after the other, in their promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.column_stack([np.array([1, 2]), np.array([3, 4])])
+    array([[1, 3],
+           [2, 4]])
     """
     if _any_special(xs):
         return _slow(_REGISTRY['column_stack'], (xs,), {})
@@ -2176,6 +2198,14 @@ def dsplit(x, indices_or_sections):
 
     Raises:
         ValueError: when ``x`` has fewer than 3 dimensions.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> parts = ops.dsplit(np.zeros((2, 3, 4)), 2)
+    >>> [p.shape for p in parts]
+    [(2, 3, 2), (2, 3, 2)]
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['dsplit'], (x, indices_or_sections,), {})
@@ -2191,6 +2221,14 @@ def dstack(xs):
 
     Returns:
         One tensor, the inputs one after the other, in their promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.dstack([np.array([1, 2]), np.array([3, 4])])
+    array([[[1, 3],
+            [2, 4]]])
     """
     if _any_special(xs):
         return _slow(_REGISTRY['dstack'], (xs,), {})
@@ -3195,6 +3233,13 @@ def hamming(x):
 
     Raises:
         TypeError: when ``x`` is not an int.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.hamming(5), 4)
+    array([0.08, 0.54, 1.  , 0.54, 0.08], dtype=float32)
     """
     return _STATE.kernels['hamming'](x)
 
@@ -3211,6 +3256,13 @@ def hanning(x):
 
     Raises:
         TypeError: when ``x`` is not an int.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.hanning(5)
+    array([0. , 0.5, 1. , 0.5, 0. ], dtype=float32)
     """
     return _STATE.kernels['hanning'](x)
 
@@ -3374,6 +3426,15 @@ def hsplit(x, indices_or_sections):
 
     Raises:
         ValueError: when ``x`` has fewer than 1 dimension.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.hsplit(np.arange(6).reshape(2, 3), [1])
+    [array([[0],
+           [3]]), array([[1, 2],
+           [4, 5]])]
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hsplit'], (x, indices_or_sections,), {})
@@ -3389,6 +3450,16 @@ def hstack(xs):
 
     Returns:
         One tensor, the inputs one after the other, in their promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.hstack([np.array([1, 2]), np.array([3])])
+    array([1, 2, 3])
+    >>> ops.hstack([np.zeros((2, 1)), np.ones((2, 2))])
+    array([[0., 1., 1.],
+           [0., 1., 1.]])
     """
     if _any_special(xs):
         return _slow(_REGISTRY['hstack'], (xs,), {})
@@ -3797,6 +3868,13 @@ def kaiser(x, beta):
 
     Raises:
         TypeError: when ``x`` is not an int.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.kaiser(5, 5.0), 4)
+    array([0.0367, 0.5529, 1.    , 0.5529, 0.0367], dtype=float32)
     """
     return _STATE.kernels['kaiser'](x, beta)
 
@@ -5417,6 +5495,13 @@ def ones_like(x, dtype=None):
 
     Returns:
         A new tensor of ``x``'s shape filled with 1s.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.ones_like(np.array([1.5, 2.0]), dtype="int32")
+    array([1, 1], dtype=int32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('ones_like', 'dtype', dtype)
@@ -8597,6 +8682,13 @@ def vsplit(x, indices_or_sections):
 
     Raises:
         ValueError: when ``x`` has fewer than 2 dimensions.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.vsplit(np.arange(6).reshape(3, 2), 3)
+    [array([[0, 1]]), array([[2, 3]]), array([[4, 5]])]
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['vsplit'], (x, indices_or_sections,), {})
@@ -8612,6 +8704,14 @@ def vstack(xs):
 
     Returns:
         One tensor, the inputs one after the other, in their promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.vstack([np.array([1, 2]), np.array([3, 4])])
+    array([[1, 2],
+           [3, 4]])
     """
     if _any_special(xs):
         return _slow(_REGISTRY['vstack'], (xs,), {})
@@ -8716,6 +8816,13 @@ def zeros_like(x, dtype=None):
 
     Returns:
         A new tensor of ``x``'s shape filled with 0s.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.zeros_like(np.array([[1.5, 2.0]]))
+    array([[0., 0.]])
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('zeros_like', 'dtype', dtype)

@@ -98,6 +98,41 @@ Returns:
     One tensor, the inputs one after the other, in their promoted dtype.
 """
 
+# The Example section of each joining op below (run by the docstring tests).
+_STACK_EXAMPLES = {
+    'hstack': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> ops.hstack([np.array([1, 2]), np.array([3])])\n'
+        'array([1, 2, 3])\n'
+        '>>> ops.hstack([np.zeros((2, 1)), np.ones((2, 2))])\n'
+        'array([[0., 1., 1.],\n'
+        '       [0., 1., 1.]])\n'
+    ),
+    'vstack': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> ops.vstack([np.array([1, 2]), np.array([3, 4])])\n'
+        'array([[1, 2],\n'
+        '       [3, 4]])\n'
+    ),
+    'dstack': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> ops.dstack([np.array([1, 2]), np.array([3, 4])])\n'
+        'array([[[1, 3],\n'
+        '        [2, 4]]])\n'
+    ),
+    'column_stack': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> ops.column_stack([np.array([1, 2]), np.array([3, 4])])\n'
+        'array([[1, 3],\n'
+        '       [2, 4]])\n'
+    ),
+}
+
+
 for _name, _kind, _fn, _doc, _cases in [
     ("hstack", "h", np.hstack, "Joins tensors horizontally: along axis 1 (axis 0 for 1-D inputs).",
      [_list_case("2d", (3, 2), (3, 4)), _list_case("1d", (4,), (2,)), _int_list_case((3, 2), (3, 1))]),
@@ -112,7 +147,7 @@ for _name, _kind, _fn, _doc, _cases in [
 ]:
     _r = _np_stack(_fn)
     _r.__name__ = _name
-    _r.__doc__ = _doc + _STACK_SECTIONS
+    _r.__doc__ = _doc + _STACK_SECTIONS + "\nExample:\n\n" + _STACK_EXAMPLES[_name]
     op(G, E0, _cases, grad=_stack_grad(_kind), tensor_lists=("xs",), decomposition=_stack_decomposition(_kind),
        name=_name)(_r)
 
@@ -179,6 +214,32 @@ def array_split(x, indices_or_sections, axis=0):
     return list(np.array_split(np.asarray(x), indices_or_sections, axis=axis))
 
 
+# The Example section of each op _dir_split defines (run by the docstring tests).
+_SPLIT_EXAMPLES = {
+    'hsplit': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> ops.hsplit(np.arange(6).reshape(2, 3), [1])\n'
+        '[array([[0],\n'
+        '       [3]]), array([[1, 2],\n'
+        '       [4, 5]])]\n'
+    ),
+    'vsplit': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> ops.vsplit(np.arange(6).reshape(3, 2), 3)\n'
+        '[array([[0, 1]]), array([[2, 3]]), array([[4, 5]])]\n'
+    ),
+    'dsplit': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> parts = ops.dsplit(np.zeros((2, 3, 4)), 2)\n'
+        '>>> [p.shape for p in parts]\n'
+        '[(2, 3, 2), (2, 3, 2)]\n'
+    ),
+}
+
+
 def _dir_split(name, axis_of, min_rank, doc):
     def ref(x, indices_or_sections):
         x = np.asarray(x)
@@ -208,7 +269,10 @@ Returns:
 
 Raises:
     ValueError: when ``x`` has fewer than {min_rank} dimension{"s" if min_rank > 1 else ""}.
-"""
+
+Example:
+
+""" + _SPLIT_EXAMPLES[name]
     shape3 = (4, 6, 8)
     cases = [Case("sections", lambda r, dt: ((_x(r, dt, shape3), 2), {})),
              Case("indices", lambda r, dt: ((_x(r, dt, shape3), [1, 3]), {}))]

@@ -797,6 +797,23 @@ def ravel(x):
     return np.ravel(np.asarray(x))
 
 
+# The Example section of zeros_like and ones_like (run by the docstring tests).
+_LIKE_EXAMPLES = {
+    'zeros_like': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> ops.zeros_like(np.array([[1.5, 2.0]]))\n'
+        'array([[0., 0.]])\n'
+    ),
+    'ones_like': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> ops.ones_like(np.array([1.5, 2.0]), dtype="int32")\n'
+        'array([1, 1], dtype=int32)\n'
+    ),
+}
+
+
 def _like(name, fill):
     def ref(x, dtype=None):
         x = np.asarray(x)
@@ -806,7 +823,8 @@ def _like(name, fill):
                    "    x: the tensor whose shape (and dtype) the result takes.\n"
                    "    dtype: the result's dtype (``None``: ``x``'s dtype).\n\n"
                    "Returns:\n"
-                   f"    A new tensor of ``x``'s shape filled with {fill}s.\n")
+                   f"    A new tensor of ``x``'s shape filled with {fill}s.\n"
+                   "\nExample:\n\n" + _LIKE_EXAMPLES[name])
     op(G, E0, [_c("basic", (3, 4), grad=False), _c("dtype", (3, 4), "int32", grad=False)], name=name)(ref)
 
 

@@ -683,6 +683,41 @@ def _window_len(opname, x):
     return int(x)
 
 
+# The Example section of each window op (run by the docstring tests).
+_WINDOW_EXAMPLES = {
+    'bartlett': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> ops.bartlett(5)\n'
+        'array([0. , 0.5, 1. , 0.5, 0. ], dtype=float32)\n'
+    ),
+    'blackman': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> ops.blackman(5)[1:4]\n'
+        'array([0.34, 1.  , 0.34], dtype=float32)\n'
+    ),
+    'hamming': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> np.round(ops.hamming(5), 4)\n'
+        'array([0.08, 0.54, 1.  , 0.54, 0.08], dtype=float32)\n'
+    ),
+    'hanning': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> ops.hanning(5)\n'
+        'array([0. , 0.5, 1. , 0.5, 0. ], dtype=float32)\n'
+    ),
+    'kaiser': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> np.round(ops.kaiser(5, 5.0), 4)\n'
+        'array([0.0367, 0.5529, 1.    , 0.5529, 0.0367], dtype=float32)\n'
+    ),
+}
+
+
 def _window_op(name, fn, doc, *extra):
     def decomposition(x, *args):
         return tensors.convert_to_tensor(reference(x, *args))
@@ -690,6 +725,7 @@ def _window_op(name, fn, doc, *extra):
     def reference(x, *args):
         return fn(_window_len(name, x), *args).astype(nd(dtypes.floatx()))
 
+    doc = doc + "\nExample:\n\n" + _WINDOW_EXAMPLES[name]
     reference.__doc__ = doc
     params = ", ".join(("x", *extra))
     ns = {"_r": reference}
