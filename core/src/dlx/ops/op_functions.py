@@ -3155,6 +3155,16 @@ def get_item_grad(g, x, key):
 
     Returns:
         A tensor of ``x``'s shape and ``g``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.get_item_grad(np.array([1.0, 2.0, 5.0]), np.zeros(4), np.array([0, 0, 3]))
+    array([3., 0., 0., 5.])
+    >>> ops.get_item_grad(np.array(7.0), np.zeros((2, 2)), (1, 0))
+    array([[0., 0.],
+           [7., 0.]])
     """
     if isinstance(g, _Special) or isinstance(x, _Special):
         return _slow(_REGISTRY['get_item_grad'], (g, x, key,), {})
@@ -8018,6 +8028,14 @@ def take_along_axis_grad(g, x, indices, axis):
     Returns:
         A tensor of ``x``'s shape and ``g``'s dtype: zeros with each entry of ``g`` added at the
         position of ``x`` it was read from (repeated positions accumulate).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.zeros(4)
+    >>> ops.take_along_axis_grad(np.array([1.0, 2.0, 5.0]), x, np.array([1, 1, 3]), 0)
+    array([0., 3., 0., 5.])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('take_along_axis_grad', 'axis', axis, x if hasattr(x, 'shape') else None)

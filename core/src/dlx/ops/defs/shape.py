@@ -339,6 +339,14 @@ def take_along_axis_grad(g, x, indices, axis):
     Returns:
         A tensor of ``x``'s shape and ``g``'s dtype: zeros with each entry of ``g`` added at the
         position of ``x`` it was read from (repeated positions accumulate).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.zeros(4)
+    >>> ops.take_along_axis_grad(np.array([1.0, 2.0, 5.0]), x, np.array([1, 1, 3]), 0)
+    array([0., 3., 0., 5.])
     """
     return _tal_grad_helper(g, x, indices, axis)
 
@@ -671,6 +679,16 @@ def get_item_grad(g, x, key):
 
     Returns:
         A tensor of ``x``'s shape and ``g``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.get_item_grad(np.array([1.0, 2.0, 5.0]), np.zeros(4), np.array([0, 0, 3]))
+    array([3., 0., 0., 5.])
+    >>> ops.get_item_grad(np.array(7.0), np.zeros((2, 2)), (1, 0))
+    array([[0., 0.],
+           [7., 0.]])
     """
     g = np.asarray(g)
     out = np.zeros(np.shape(x), g.dtype)
