@@ -463,6 +463,13 @@ def angle(x):
 
     Returns:
         A real float tensor of ``x``'s shape, in radians in ``[-pi, pi]``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.angle(np.array([1j, -1.0])), 4)
+    array([1.5708, 3.1416])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['angle'], (x,), {})
@@ -511,6 +518,13 @@ def append(x1, x2, axis=None):
 
     Returns:
         A new tensor in the promoted dtype of ``x1`` and ``x2``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.append(np.array([1, 2]), np.array([3, 4]))
+    array([1, 2, 3, 4])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['append'], (x1, x2, axis,), {})
@@ -529,6 +543,13 @@ def arange(start, stop=None, step=None, dtype=None):
 
     Returns:
         A 1-D tensor.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.arange(1, 7, 2)
+    array([1, 3, 5], dtype=int32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('arange', 'dtype', dtype)
@@ -800,6 +821,13 @@ def argsort(x, axis=-1):
     Returns:
         An int32 tensor of ``x``'s shape: along ``axis``, the indices of ``x``'s values in
         ascending order (equal values keep their order).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.argsort(np.array([3, 1, 2]))
+    array([1, 2, 0], dtype=int32)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('argsort', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -823,6 +851,13 @@ def array_split(x, indices_or_sections, axis=0):
 
     Raises:
         ValueError: when ``indices_or_sections`` is an int below 1.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.array_split(np.arange(5), 2)
+    [array([0, 1, 2]), array([3, 4])]
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('array_split', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -910,6 +945,14 @@ def average_pool(inputs, pool_size, strides=None, padding='valid', data_format=N
     Raises:
         ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
             the two layouts (or ``None``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([1.0, 3.0, 2.0, 5.0, 4.0, 0.0]).reshape(1, 6, 1)
+    >>> ops.average_pool(x, 2)[0, :, 0]
+    array([2. , 3.5, 2. ])
     """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
@@ -935,6 +978,13 @@ def bartlett(x):
 
     Raises:
         TypeError: when ``x`` is not an int.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.bartlett(5)
+    array([0. , 0.5, 1. , 0.5, 0. ], dtype=float32)
     """
     return _STATE.kernels['bartlett'](x)
 
@@ -953,6 +1003,16 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([[1.0, 2.0], [3.0, 6.0]])
+    >>> mean, variance = np.array([2.0, 4.0]), np.array([1.0, 4.0])
+    >>> np.round(ops.batch_normalization(x, mean, variance, axis=-1), 4)
+    array([[-0.9995, -0.9999],
+           [ 0.9995,  0.9999]])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('batch_normalization', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -972,6 +1032,14 @@ def binary_crossentropy(target, output, from_logits=False):
 
     Returns:
         The per-element loss (no reduction), a float tensor of the broadcast shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> target = np.array([1.0, 0.0])
+    >>> np.round(ops.binary_crossentropy(target, np.array([0.9, 0.2])), 4)
+    array([0.1054, 0.2231])
     """
     if isinstance(target, _Special) or isinstance(output, _Special):
         return _slow(_REGISTRY['binary_crossentropy'], (target, output, from_logits,), {})
@@ -1192,6 +1260,13 @@ def blackman(x):
 
     Raises:
         TypeError: when ``x`` is not an int.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.blackman(5)[1:4]
+    array([0.34, 1.  , 0.34], dtype=float32)
     """
     return _STATE.kernels['blackman'](x)
 
@@ -1205,6 +1280,14 @@ def broadcast_to(x, shape):
 
     Returns:
         A tensor of ``shape`` and ``x``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.broadcast_to(np.array([1, 2]), (2, 2))
+    array([[1, 2],
+           [1, 2]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['broadcast_to'], (x, shape,), {})
@@ -1251,6 +1334,14 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
     Returns:
         The loss with ``axis`` reduced away (no other reduction).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> target = np.array([[0.0, 1.0, 0.0]])
+    >>> np.round(ops.categorical_crossentropy(target, np.array([[0.1, 0.8, 0.1]])), 4)
+    array([0.2231])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(output, 'shape', ())) <= axis < (len(getattr(output, 'shape', ())) or 1):
         _check_axis('categorical_crossentropy', 'axis', axis, output if hasattr(output, 'shape') else None)
@@ -1294,6 +1385,15 @@ def cdist(x, y):
 
     Raises:
         ValueError: when an input has rank < 2 or the last dimensions differ.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([[0.0, 0.0], [1.0, 1.0]])
+    >>> np.round(ops.cdist(x, np.array([[3.0, 4.0]])), 4)
+    array([[5.    ],
+           [3.6056]])
     """
     _REGISTRY['cdist'].validate(x, y)
     if isinstance(x, _Special) or isinstance(y, _Special):
@@ -1332,6 +1432,13 @@ def celu(x, alpha=1.0):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.celu(np.array([-1.0, 0.0, 2.0]), alpha=2.0), 4)
+    array([-0.7869,  0.    ,  2.    ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['celu'], (x, alpha,), {})
@@ -1349,6 +1456,14 @@ def cholesky(x, upper=False):
 
     Returns:
         The triangular factors, ``(..., M, M)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.cholesky(np.array([[4.0, 2.0], [2.0, 2.0]]))
+    array([[2., 0.],
+           [1., 1.]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['cholesky'], (x, upper,), {})
@@ -1365,6 +1480,15 @@ def cholesky_inverse(x, upper=False):
 
     Returns:
         The inverses of ``A``, ``(..., M, M)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> l = np.array([[2.0, 0.0], [1.0, 1.0]])
+    >>> ops.cholesky_inverse(l)
+    array([[ 0.5, -0.5],
+           [-0.5,  1. ]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['cholesky_inverse'], (x, upper,), {})
@@ -1405,6 +1529,14 @@ def column_stack(xs):
 
     Returns:
         One tensor, the inputs one after the other, in their promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.column_stack([np.array([1, 2]), np.array([3, 4])])
+    array([[1, 3],
+           [2, 4]])
     """
     if _any_special(xs):
         return _slow(_REGISTRY['column_stack'], (xs,), {})
@@ -1420,6 +1552,13 @@ def concatenate(xs, axis=0):
 
     Returns:
         One tensor, the inputs one after the other along ``axis``, in the inputs' promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.concatenate([np.array([1, 2]), np.array([3])])
+    array([1, 2, 3])
     """
     if _any_special(xs):
         return _slow(_REGISTRY['concatenate'], (xs, axis,), {})
@@ -1455,6 +1594,13 @@ def conj(x):
 
     Returns:
         A tensor of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.conj(np.array([1 + 2j, 3 - 1j]))
+    array([1.-2.j, 3.+1.j])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['conj'], (x,), {})
@@ -1469,6 +1615,13 @@ def conjugate(x):
 
     Returns:
         A tensor of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.conjugate(np.array([1 + 2j]))
+    array([1.-2.j])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['conjugate'], (x,), {})
@@ -1500,6 +1653,17 @@ def conv(inputs, kernel, strides=1, padding='valid', data_format=None, dilation_
     Raises:
         ValueError: for an invalid ``padding`` or ``data_format``, channel counts that do not
             divide into groups, or a window larger than the (padded) input.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.arange(5.0).reshape(1, 5, 1)
+    >>> kernel = np.array([1.0, 2.0, 3.0]).reshape(3, 1, 1)
+    >>> ops.conv(x, kernel)[0, :, 0]
+    array([ 8., 14., 20.])
+    >>> ops.conv(np.ones((2, 8, 8, 3)), np.ones((3, 3, 3, 4)), padding="same").shape
+    (2, 8, 8, 4)
     """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
@@ -1541,6 +1705,15 @@ def conv_transpose(inputs, kernel, strides=1, padding='valid', output_padding=No
     Raises:
         ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
             the two layouts (or ``None``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.ones((1, 3, 1))
+    >>> kernel = np.array([1.0, 2.0]).reshape(2, 1, 1)
+    >>> ops.conv_transpose(x, kernel, strides=2)[0, :, 0]
+    array([1., 2., 1., 2., 1., 2.])
     """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
@@ -1562,6 +1735,13 @@ def copy(x):
 
     Returns:
         A new tensor with ``x``'s values, shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.copy(np.array([1.0, 2.0]))
+    array([1., 2.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['copy'], (x,), {})
@@ -1746,6 +1926,13 @@ def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
 
     Raises:
         ValueError: when a vector length is not 2 or 3.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.cross(np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0]))
+    array([0., 0., 1.])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['cross'], (x1, x2, axisa, axisb, axisc, axis,), {})
@@ -1945,6 +2132,14 @@ def dense(x, kernel, bias=None):
     Raises:
         ValueError: when ``kernel`` is not 2-D, ``x``'s last axis does not match ``kernel``'s first,
             or ``bias`` is not ``(units,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([[1.0, 2.0]])
+    >>> ops.dense(x, np.array([[1.0, 0.0], [0.0, 1.0]]), bias=np.array([0.5, -0.5]))
+    array([[1.5, 1.5]])
     """
     _REGISTRY['dense'].validate(x, kernel, bias)
     if isinstance(x, _Special) or isinstance(kernel, _Special) or isinstance(bias, _Special):
@@ -1999,6 +2194,16 @@ def depthwise_conv(inputs, kernel, strides=1, padding='valid', data_format=None,
     Raises:
         ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
             the two layouts (or ``None``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.arange(8.0).reshape(1, 4, 2)
+    >>> ops.depthwise_conv(x, np.ones((2, 2, 1)))[0]
+    array([[ 2.,  4.],
+           [ 6.,  8.],
+           [10., 12.]])
     """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
@@ -2020,6 +2225,13 @@ def det(x):
 
     Returns:
         The determinants, shape ``(...)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> print(np.round(ops.det(np.array([[1.0, 2.0], [3.0, 4.0]])), 4))
+    -2.0
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['det'], (x,), {})
@@ -2040,6 +2252,14 @@ def diag(x, k=0):
 
     Raises:
         ValueError: when ``x`` is not 1-D or 2-D.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.diag(np.array([1, 2]))
+    array([[1, 0],
+           [0, 2]])
     """
     _REGISTRY['diag'].validate(x, k)
     if isinstance(x, _Special):
@@ -2056,6 +2276,15 @@ def diagflat(x, k=0):
 
     Returns:
         An ``(n + |k|, n + |k|)`` tensor of ``x``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.diagflat(np.array([[1, 2]]), k=1)
+    array([[0, 1, 0],
+           [0, 0, 2],
+           [0, 0, 0]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['diagflat'], (x, k,), {})
@@ -2076,6 +2305,13 @@ def diagonal(x, offset=0, axis1=0, axis2=1):
 
     Raises:
         ValueError: when ``x`` has fewer than 2 dimensions.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.diagonal(np.array([[1, 2], [3, 4]]))
+    array([1, 4])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['diagonal'], (x, offset, axis1, axis2,), {})
@@ -2096,6 +2332,13 @@ def diff(a, n=1, axis=-1):
 
     Raises:
         ValueError: when ``n`` is negative.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.diff(np.array([1, 4, 9, 16]))
+    array([3, 5, 7])
     """
     if isinstance(a, _Special):
         return _slow(_REGISTRY['diff'], (a, n, axis,), {})
@@ -2186,6 +2429,13 @@ def dot(x1, x2):
     Returns:
         The product in the promoted dtype, shape ``x1.shape[:-1] + x2.shape[:-2] + x2.shape[-1:]``
         for N-D inputs.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.dot(np.array([1, 2, 3]), np.array([4, 5, 6]))
+    array(32)
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['dot'], (x1, x2,), {})
@@ -2216,6 +2466,17 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
 
     Raises:
         ValueError: when ``flash_attention`` is true or ``attn_logits_soft_cap`` is not positive.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> q = k = v = np.random.default_rng(0).standard_normal((2, 5, 4, 8))
+    >>> ops.dot_product_attention(q, k, v, is_causal=True).shape
+    (2, 5, 4, 8)
+    >>> value = np.arange(3.0).reshape(1, 3, 1, 1)
+    >>> ops.dot_product_attention(np.zeros((1, 1, 1, 1)), np.zeros((1, 3, 1, 1)), value)[0, :, 0, 0]
+    array([1.])
     """
     if isinstance(query, _Special) or isinstance(key, _Special) or isinstance(value, _Special) or isinstance(bias, _Special) or isinstance(mask, _Special):
         return _slow(_REGISTRY['dot_product_attention'], (query, key, value, bias, mask, scale, is_causal, flash_attention, attn_logits_soft_cap,), {})
@@ -2235,6 +2496,14 @@ def dsplit(x, indices_or_sections):
 
     Raises:
         ValueError: when ``x`` has fewer than 3 dimensions.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> parts = ops.dsplit(np.zeros((2, 3, 4)), 2)
+    >>> [p.shape for p in parts]
+    [(2, 3, 2), (2, 3, 2)]
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['dsplit'], (x, indices_or_sections,), {})
@@ -2250,6 +2519,14 @@ def dstack(xs):
 
     Returns:
         One tensor, the inputs one after the other, in their promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.dstack([np.array([1, 2]), np.array([3, 4])])
+    array([[[1, 3],
+            [2, 4]]])
     """
     if _any_special(xs):
         return _slow(_REGISTRY['dstack'], (xs,), {})
@@ -2269,6 +2546,14 @@ def eig(x):
     Returns:
         A tuple ``(w, v)``: eigenvalues ``(..., M)`` sorted by real part and eigenvectors
         ``(..., M, M)``, column ``i`` belonging to ``w[..., i]``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, v = ops.eig(np.array([[2.0, 0.0], [0.0, 3.0]]))
+    >>> w
+    array([2., 3.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['eig'], (x,), {})
@@ -2286,6 +2571,14 @@ def eigh(x):
     Returns:
         A tuple ``(w, v)``: eigenvalues ``(..., M)`` in ascending order and orthonormal
         eigenvectors ``(..., M, M)``, column ``i`` belonging to ``w[..., i]``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, v = ops.eigh(np.array([[2.0, 1.0], [1.0, 2.0]]))
+    >>> np.round(w, 4)
+    array([1., 3.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['eigh'], (x,), {})
@@ -2309,6 +2602,13 @@ def einsum(subscripts, *operands, **kwargs):
     Raises:
         TypeError: for a keyword other than ``optimize``.
         ValueError: for an ``optimize`` value other than the four above.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.einsum("ij,j->i", np.array([[1, 2], [3, 4]]), np.array([1, 10]))
+    array([21, 43])
     """
     _REGISTRY['einsum'].validate(subscripts, *operands, **kwargs)
     if _any_special(operands):
@@ -2363,6 +2663,13 @@ def elu(x, alpha=1.0):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.elu(np.array([-1.0, 0.0, 2.0])), 4)
+    array([-0.6321,  0.    ,  2.    ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['elu'], (x, alpha,), {})
@@ -2379,6 +2686,13 @@ def empty(shape, dtype=None):
 
     Returns:
         A tensor of zeros of ``shape``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.empty((2, 3)).shape
+    (2, 3)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('empty', 'dtype', dtype)
@@ -2394,6 +2708,13 @@ def empty_like(x, dtype=None):
 
     Returns:
         A tensor of zeros of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.empty_like(np.zeros((2, 3)), dtype="int32").dtype
+    dtype('int32')
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('empty_like', 'dtype', dtype)
@@ -2546,6 +2867,13 @@ def expand_dims(x, axis):
 
     Returns:
         ``x`` with a length-1 axis at each position of ``axis`` (same elements and dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.expand_dims(np.array([1.0, 2.0]), 0).shape
+    (1, 2)
     """
     if axis is not None and axis.__class__ is not int:
         _check_axis('expand_dims', 'axis', axis, None)
@@ -2665,6 +2993,14 @@ def extract_sequences(x, sequence_length, sequence_stride):
     Raises:
         ValueError: when a length or stride is not a positive int, or the signal is shorter than
             one frame.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.extract_sequences(np.arange(6.0), sequence_length=3, sequence_stride=2)
+    array([[0., 1., 2.],
+           [2., 3., 4.]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['extract_sequences'], (x, sequence_length, sequence_stride,), {})
@@ -2682,6 +3018,14 @@ def eye(N, M=None, k=0, dtype=None):
 
     Returns:
         An ``(N, M)`` tensor, ones on diagonal ``k`` and zeros elsewhere.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.eye(2, 3)
+    array([[1., 0., 0.],
+           [0., 1., 0.]], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('eye', 'dtype', dtype)
@@ -2722,6 +3066,14 @@ def fft(x):
 
     Raises:
         ValueError: when ``x`` does not hold two float tensors of one shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> real, imag = ops.fft((np.array([1.0, 0.0, 0.0, 0.0]), np.zeros(4)))
+    >>> real, imag
+    (array([1., 1., 1., 1.]), array([0., 0., 0., 0.]))
     """
     if _any_special(x):
         return _slow(_REGISTRY['fft'], (x,), {})
@@ -2739,6 +3091,15 @@ def fft2(x):
 
     Raises:
         ValueError: when ``x`` does not hold two float tensors of one shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> real, imag = ops.fft2((np.ones((2, 2)), np.zeros((2, 2))))
+    >>> real
+    array([[4., 0.],
+           [0., 0.]])
     """
     if _any_special(x):
         return _slow(_REGISTRY['fft2'], (x,), {})
@@ -2754,6 +3115,13 @@ def flip(x, axis=None):
 
     Returns:
         The flipped tensor, of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.flip(np.array([1, 2, 3]))
+    array([3, 2, 1])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('flip', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -2773,6 +3141,14 @@ def fliplr(x):
 
     Raises:
         ValueError: when ``x`` has fewer than 2 dimensions.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.fliplr(np.array([[1, 2], [3, 4]]))
+    array([[2, 1],
+           [4, 3]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['fliplr'], (x,), {})
@@ -2790,6 +3166,14 @@ def flipud(x):
 
     Raises:
         ValueError: when ``x`` is a scalar.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.flipud(np.array([[1, 2], [3, 4]]))
+    array([[3, 4],
+           [1, 2]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['flipud'], (x,), {})
@@ -2967,6 +3351,14 @@ def full(shape, fill_value, dtype=None):
 
     Returns:
         A tensor of ``shape`` filled with ``fill_value``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.full((2, 2), 0.5)
+    array([[0.5, 0.5],
+           [0.5, 0.5]], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('full', 'dtype', dtype)
@@ -2983,6 +3375,13 @@ def full_like(x, fill_value, dtype=None):
 
     Returns:
         A new tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.full_like(np.zeros(3), 7.0)
+    array([7., 7., 7.])
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('full_like', 'dtype', dtype)
@@ -3000,6 +3399,13 @@ def gather_nd(x, indices):
 
     Returns:
         A tensor of ``x``'s dtype, of shape ``indices.shape[:-1] + x.shape[indices.shape[-1]:]``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.gather_nd(np.array([[1, 2], [3, 4]]), np.array([[0, 1], [1, 0]]))
+    array([2, 3])
     """
     if isinstance(x, _Special) or isinstance(indices, _Special):
         return _slow(_REGISTRY['gather_nd'], (x, indices,), {})
@@ -3072,6 +3478,13 @@ def gelu(x, approximate=True):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.gelu(np.array([-1.0, 0.0, 1.0])), 4)
+    array([-0.1588,  0.    ,  0.8412])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['gelu'], (x, approximate,), {})
@@ -3093,6 +3506,13 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
 
     Returns:
         The values, as a tensor.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.geomspace(1.0, 1000.0, 4)
+    array([   1.,   10.,  100., 1000.], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('geomspace', 'dtype', dtype)
@@ -3108,6 +3528,13 @@ def get_item(x, key):
 
     Returns:
         ``x[key]``, of ``x``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.get_item(np.array([[1, 2], [3, 4]]), 1)
+    array([3, 4])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['get_item'], (x, key,), {})
@@ -3124,6 +3551,16 @@ def get_item_grad(g, x, key):
 
     Returns:
         A tensor of ``x``'s shape and ``g``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.get_item_grad(np.array([1.0, 2.0, 5.0]), np.zeros(4), np.array([0, 0, 3]))
+    array([3., 0., 0., 5.])
+    >>> ops.get_item_grad(np.array(7.0), np.zeros((2, 2)), (1, 0))
+    array([[0., 0.],
+           [7., 0.]])
     """
     if isinstance(g, _Special) or isinstance(x, _Special):
         return _slow(_REGISTRY['get_item_grad'], (g, x, key,), {})
@@ -3143,6 +3580,13 @@ def glu(x, axis=-1):
 
     Raises:
         ValueError: when ``x.shape[axis]`` is odd.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.glu(np.array([1.0, 2.0, 0.0, 3.0])), 4)
+    array([0.5   , 1.9051])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('glu', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -3209,6 +3653,13 @@ def hamming(x):
 
     Raises:
         TypeError: when ``x`` is not an int.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.hamming(5), 4)
+    array([0.08, 0.54, 1.  , 0.54, 0.08], dtype=float32)
     """
     return _STATE.kernels['hamming'](x)
 
@@ -3225,6 +3676,13 @@ def hanning(x):
 
     Raises:
         TypeError: when ``x`` is not an int.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.hanning(5)
+    array([0. , 0.5, 1. , 0.5, 0. ], dtype=float32)
     """
     return _STATE.kernels['hanning'](x)
 
@@ -3238,6 +3696,13 @@ def hard_shrink(x, threshold=0.5):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.hard_shrink(np.array([-1.0, 0.3, 2.0]))
+    array([-1.,  0.,  2.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hard_shrink'], (x, threshold,), {})
@@ -3252,6 +3717,13 @@ def hard_sigmoid(x):
 
     Returns:
         A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.hard_sigmoid(np.array([-4.0, 0.0, 1.0, 4.0])), 4)
+    array([0.    , 0.5   , 0.6667, 1.    ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hard_sigmoid'], (x,), {})
@@ -3266,6 +3738,13 @@ def hard_silu(x):
 
     Returns:
         A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.hard_silu(np.array([-1.0, 0.0, 1.0, 4.0])), 4)
+    array([-0.3333,  0.    ,  0.6667,  4.    ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hard_silu'], (x,), {})
@@ -3280,6 +3759,13 @@ def hard_swish(x):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.hard_swish(np.array([-1.0, 0.0, 1.0, 4.0])), 4)
+    array([-0.3333,  0.    ,  0.6667,  4.    ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hard_swish'], (x,), {})
@@ -3294,6 +3780,13 @@ def hard_tanh(x):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.hard_tanh(np.array([-2.0, 0.5, 3.0]))
+    array([-1. ,  0.5,  1. ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hard_tanh'], (x,), {})
@@ -3370,6 +3863,15 @@ def hsplit(x, indices_or_sections):
 
     Raises:
         ValueError: when ``x`` has fewer than 1 dimension.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.hsplit(np.arange(6).reshape(2, 3), [1])
+    [array([[0],
+           [3]]), array([[1, 2],
+           [4, 5]])]
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['hsplit'], (x, indices_or_sections,), {})
@@ -3385,6 +3887,16 @@ def hstack(xs):
 
     Returns:
         One tensor, the inputs one after the other, in their promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.hstack([np.array([1, 2]), np.array([3])])
+    array([1, 2, 3])
+    >>> ops.hstack([np.zeros((2, 1)), np.ones((2, 2))])
+    array([[0., 1., 1.],
+           [0., 1., 1.]])
     """
     if _any_special(xs):
         return _slow(_REGISTRY['hstack'], (xs,), {})
@@ -3469,6 +3981,14 @@ def identity(n, dtype=None):
 
     Returns:
         An ``(n, n)`` tensor, ones on the diagonal and zeros elsewhere.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.identity(2)
+    array([[1., 0.],
+           [0., 1.]], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('identity', 'dtype', dtype)
@@ -3486,6 +4006,15 @@ def ifft2(x):
 
     Raises:
         ValueError: when ``x`` does not hold two float tensors of one shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> real, imag = ops.ifft2((np.array([[4.0, 0.0], [0.0, 0.0]]), np.zeros((2, 2))))
+    >>> real
+    array([[1., 1.],
+           [1., 1.]])
     """
     if _any_special(x):
         return _slow(_REGISTRY['ifft2'], (x,), {})
@@ -3500,6 +4029,13 @@ def imag(x):
 
     Returns:
         A real tensor of ``x``'s shape (zeros of ``x``'s dtype for a real ``x``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.imag(np.array([1 + 2j, 3 - 1j]))
+    array([ 2., -1.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['imag'], (x,), {})
@@ -3543,6 +4079,13 @@ def inner(x1, x2):
 
     Returns:
         A tensor of shape ``x1.shape[:-1] + x2.shape[:-1]`` in the promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.inner(np.array([1, 2, 3]), np.array([0, 1, 0]))
+    array(2)
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['inner'], (x1, x2,), {})
@@ -3557,6 +4100,14 @@ def inv(x):
 
     Returns:
         The inverses, ``(..., M, M)`` in ``x``'s float dtype (NaN for a singular matrix).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.inv(np.array([[2.0, 0.0], [0.0, 4.0]]))
+    array([[0.5 , 0.  ],
+           [0.  , 0.25]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['inv'], (x,), {})
@@ -3578,6 +4129,13 @@ def irfft(x, fft_length=None):
     Raises:
         ValueError: when ``x`` does not hold two float tensors of one shape, or ``fft_length``
             is not a positive int or ``None``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.irfft((np.array([10.0, -2.0, -2.0]), np.array([0.0, 2.0, 0.0])))
+    array([1., 2., 3., 4.])
     """
     if _any_special(x):
         return _slow(_REGISTRY['irfft'], (x, fft_length,), {})
@@ -3750,6 +4308,13 @@ def isreal(x):
 
     Returns:
         A bool tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.isreal(np.array([1 + 0j, 1 + 1j]))
+    array([ True, False])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['isreal'], (x,), {})
@@ -3782,6 +4347,15 @@ def istft(x, sequence_length, sequence_stride, fft_length, length=None, window='
     Raises:
         ValueError: when ``x`` does not hold two float tensors of one shape, or for invalid
             lengths or ``window``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.sin(np.arange(32.0))
+    >>> spec = ops.stft(x, 8, 4, 8)
+    >>> np.allclose(ops.istft(spec, 8, 4, 8, length=32), x)
+    True
     """
     if _any_special(x):
         return _slow(_REGISTRY['istft'], (x, sequence_length, sequence_stride, fft_length, length, window, center,), {})
@@ -3801,6 +4375,13 @@ def kaiser(x, beta):
 
     Raises:
         TypeError: when ``x`` is not an int.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.kaiser(5, 5.0), 4)
+    array([0.0367, 0.5529, 1.    , 0.5529, 0.0367], dtype=float32)
     """
     return _STATE.kernels['kaiser'](x, beta)
 
@@ -3814,6 +4395,13 @@ def kron(x1, x2):
 
     Returns:
         A tensor whose size along each axis is the product of the inputs' sizes there.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.kron(np.array([1, 2]), np.array([1, 10]))
+    array([ 1, 10,  2, 20])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['kron'], (x1, x2,), {})
@@ -3840,6 +4428,13 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwarg
 
     Raises:
         TypeError: for a keyword other than ``rms_scaling``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.layer_normalization(np.array([[1.0, 2.0, 3.0]])), 4)
+    array([[-1.2247,  0.    ,  1.2247]])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('layer_normalization', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -3910,6 +4505,13 @@ def leaky_relu(x, negative_slope=0.2):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.leaky_relu(np.array([-2.0, 0.0, 3.0]))
+    array([-0.4,  0. ,  3. ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['leaky_relu'], (x, negative_slope,), {})
@@ -4001,6 +4603,13 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
 
     Returns:
         The samples; with ``retstep=True``, the pair ``(samples, step)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.linspace(0.0, 1.0, 5)
+    array([0.  , 0.25, 0.5 , 0.75, 1.  ], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('linspace', 'dtype', dtype)
@@ -4103,6 +4712,13 @@ def log_sigmoid(x):
 
     Returns:
         A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.log_sigmoid(np.array([-1.0, 0.0, 2.0])), 4)
+    array([-1.3133, -0.6931, -0.1269])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['log_sigmoid'], (x,), {})
@@ -4118,6 +4734,13 @@ def log_softmax(x, axis=-1):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.log_softmax(np.array([1.0, 2.0, 3.0])), 4)
+    array([-2.4076, -1.4076, -0.4076])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('log_softmax', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -4181,6 +4804,13 @@ def logdet(x):
 
     Returns:
         The log-determinants, shape ``(...)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> print(np.round(ops.logdet(np.array([[2.0, 0.0], [0.0, 3.0]])), 4))
+    1.7918
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['logdet'], (x,), {})
@@ -4288,6 +4918,13 @@ def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
 
     Returns:
         The values, as a tensor.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.logspace(0.0, 3.0, 4)
+    array([   1.,   10.,  100., 1000.], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('logspace', 'dtype', dtype)
@@ -4341,6 +4978,14 @@ def lstsq(a, b, rcond=None):
 
     Raises:
         ValueError: when ``a`` is not a matrix, ``b`` is not 1-D or 2-D, or their rows differ.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> a = np.array([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]])
+    >>> np.round(ops.lstsq(a, np.array([1.0, 2.0, 3.0])), 4)
+    array([1., 1.])
     """
     _REGISTRY['lstsq'].validate(a, b, rcond)
     if isinstance(a, _Special) or isinstance(b, _Special):
@@ -4359,6 +5004,17 @@ def lu_factor(x):
 
     Returns:
         The tuple ``(lu, piv)`` described above.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> lu, pivots = ops.lu_factor(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    >>> np.round(lu, 4)
+    array([[3.    , 4.    ],
+           [0.3333, 0.6667]])
+    >>> pivots
+    array([1, 1], dtype=int32)
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['lu_factor'], (x,), {})
@@ -4426,6 +5082,14 @@ def matmul(x1, x2):
     Returns:
         The product in the two inputs' promoted dtype: ``(..., n, p)`` for ``(..., n, k)`` and
         ``(..., k, p)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.matmul(np.array([[1, 2], [3, 4]]), np.array([[1], [1]]))
+    array([[3],
+           [7]])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['matmul'], (x1, x2,), {})
@@ -4446,6 +5110,14 @@ def matrix_power(x, n):
 
     Raises:
         ValueError: when ``n`` is not an int or ``x`` is not square matrices.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.matrix_power(np.array([[1, 1], [0, 1]]), 3)
+    array([[1, 3],
+           [0, 1]])
     """
     _REGISTRY['matrix_power'].validate(x, n)
     if isinstance(x, _Special):
@@ -4464,6 +5136,13 @@ def matrix_rank(x, tol=None):
 
     Returns:
         An int32 tensor of ranks, shape ``(...)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> print(ops.matrix_rank(np.array([[1.0, 2.0], [2.0, 4.0]])))
+    1
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['matrix_rank'], (x, tol,), {})
@@ -4524,6 +5203,14 @@ def max_pool(inputs, pool_size, strides=None, padding='valid', data_format=None)
     Raises:
         ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
             the two layouts (or ``None``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([1.0, 3.0, 2.0, 5.0, 4.0, 0.0]).reshape(1, 6, 1)
+    >>> ops.max_pool(x, 2)[0, :, 0]
+    array([3., 5., 4.])
     """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
@@ -4640,6 +5327,18 @@ def meshgrid(*x, indexing='xy'):
 
     Raises:
         ValueError: for an ``indexing`` other than ``"xy"`` or ``"ij"``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> xs, ys = ops.meshgrid(np.array([1, 2, 3]), np.array([4, 5]))
+    >>> xs
+    array([[1, 2, 3],
+           [1, 2, 3]])
+    >>> ys
+    array([[4, 4, 4],
+           [5, 5, 5]])
     """
     if _any_special(x):
         return _slow(_REGISTRY['meshgrid'], (*x,), {'indexing': indexing})
@@ -4711,6 +5410,13 @@ def mish(x):
 
     Returns:
         A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.mish(np.array([-1.0, 0.0, 2.0])), 4)
+    array([-0.3034,  0.    ,  1.944 ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['mish'], (x,), {})
@@ -4753,6 +5459,14 @@ def moments(x, axes, keepdims=False, synchronized=False):
 
     Returns:
         A tuple ``(mean, variance)`` of float tensors, the (biased) variance dividing by the count.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> mean, variance = ops.moments(np.array([[1.0, 2.0], [3.0, 6.0]]), axes=0)
+    >>> mean, variance
+    (array([2., 4.]), array([1., 4.]))
     """
     if keepdims is not False and keepdims is not True:
         _bad('moments', 'keepdims', keepdims, 'True or False')
@@ -4771,6 +5485,13 @@ def moveaxis(x, source, destination):
 
     Returns:
         ``x`` with its axes reordered (same dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.moveaxis(np.zeros((2, 3, 4)), 0, -1).shape
+    (3, 4, 2)
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['moveaxis'], (x, source, destination,), {})
@@ -4799,6 +5520,14 @@ def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwa
         ValueError: when ``num_classes`` is missing or not a positive int, when both
             ``num_classes`` and ``num_tokens`` are given, or when ``sparse=True``.
         TypeError: for any other keyword.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.multi_hot(np.array([[0, 2], [1, 1]]), num_classes=4)
+    array([[1., 0., 1., 0.],
+           [0., 1., 0., 0.]], dtype=float32)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(inputs, 'shape', ())) <= axis < (len(getattr(inputs, 'shape', ())) or 1):
         _check_axis('multi_hot', 'axis', axis, inputs if hasattr(inputs, 'shape') else None)
@@ -5438,6 +6167,13 @@ def norm(x, ord=None, axis=None, keepdims=False):
 
     Raises:
         ValueError: for an ``ord`` other than the four above.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.norm(np.array([3.0, 4.0]))
+    array(5.)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('norm', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -5466,6 +6202,13 @@ def normalize(x, axis=-1, order=2, epsilon=None):
     Raises:
         ValueError: when ``order`` is not an int ``>= 1``, or when ``order != 2`` with an ``axis``
             that is not a single int.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.normalize(np.array([[3.0, 4.0]]))
+    array([[0.6, 0.8]])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('normalize', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -5513,6 +6256,14 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
 
     Raises:
         ValueError: for ``sparse=True``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.one_hot(np.array([0, 2]), 3)
+    array([[1., 0., 0.],
+           [0., 0., 1.]], dtype=float32)
     """
     if axis is not None and axis.__class__ is not int:
         _check_axis('one_hot', 'axis', axis, None)
@@ -5532,6 +6283,13 @@ def ones(shape, dtype=None):
 
     Returns:
         A tensor of ones of ``shape``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.ones(3, dtype="int32")
+    array([1, 1, 1], dtype=int32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('ones', 'dtype', dtype)
@@ -5547,6 +6305,13 @@ def ones_like(x, dtype=None):
 
     Returns:
         A new tensor of ``x``'s shape filled with 1s.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.ones_like(np.array([1.5, 2.0]), dtype="int32")
+    array([1, 1], dtype=int32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('ones_like', 'dtype', dtype)
@@ -5564,6 +6329,14 @@ def outer(x1, x2):
 
     Returns:
         An ``(m, n)`` tensor with ``out[i, j] = x1[i] * x2[j]``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.outer(np.array([1, 2]), np.array([1, 10, 100]))
+    array([[  1,  10, 100],
+           [  2,  20, 200]])
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['outer'], (x1, x2,), {})
@@ -5588,6 +6361,13 @@ def pad(x, pad_width, mode='constant', constant_values=None):
     Raises:
         ValueError: for another ``mode``, or ``constant_values`` given with a mode other than
             ``"constant"``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.pad(np.array([1, 2]), ((1, 2),))
+    array([0, 1, 2, 0, 0])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['pad'], (x, pad_width, mode, constant_values,), {})
@@ -5704,6 +6484,14 @@ def pinv(x, rcond=None):
 
     Returns:
         The pseudo-inverses, ``(..., N, M)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.pinv(np.array([[1.0, 0.0], [0.0, 2.0], [0.0, 0.0]])), 4)
+    array([[1. , 0. , 0. ],
+           [0. , 0.5, 0. ]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['pinv'], (x, rcond,), {})
@@ -5809,6 +6597,14 @@ def psnr(x1, x2, max_val):
 
     Raises:
         ValueError: when ``x1`` and ``x2`` differ in shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([0.0, 0.5, 1.0])
+    >>> print(np.round(ops.psnr(x, x + 0.1, max_val=1.0), 4))
+    20.0
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special) or isinstance(max_val, _Special):
         return _slow(_REGISTRY['psnr'], (x1, x2, max_val,), {})
@@ -5863,6 +6659,15 @@ def qr(x, mode='reduced'):
 
     Raises:
         ValueError: for any other ``mode``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> q, r = ops.qr(np.array([[3.0, 1.0], [4.0, 2.0]]))
+    >>> np.round(np.abs(r), 4)
+    array([[5. , 2.2],
+           [0. , 0.4]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['qr'], (x, mode,), {})
@@ -6203,6 +7008,13 @@ def ravel(x):
 
     Returns:
         A 1-D tensor of ``x``'s elements in row-major order (same dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.ravel(np.array([[1, 2], [3, 4]]))
+    array([1, 2, 3, 4])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['ravel'], (x,), {})
@@ -6217,6 +7029,13 @@ def real(x):
 
     Returns:
         A real tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.real(np.array([1 + 2j, 3 - 1j]))
+    array([1., 3.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['real'], (x,), {})
@@ -6241,6 +7060,17 @@ def rearrange(tensor, pattern, **axes_lengths):
     Raises:
         ValueError: when the pattern is malformed, its two sides name different axes, it does
             not fit ``tensor``'s shape, or an axis length is missing or not a positive int.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.rearrange(np.arange(6).reshape(2, 3), "h w -> w h")
+    array([[0, 3],
+           [1, 4],
+           [2, 5]])
+    >>> ops.rearrange(np.zeros((2, 3, 4)), "b h w -> b (h w)").shape
+    (2, 12)
     """
     if isinstance(tensor, _Special):
         return _slow(_REGISTRY['rearrange'], (tensor, pattern,), {**axes_lengths})
@@ -6313,6 +7143,15 @@ def relu(x):
 
     Returns:
         A tensor of ``x``'s shape and dtype (``int32`` for bool input).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.relu(np.array([-1.0, 0.0, 2.0]))
+    array([0., 0., 2.])
+    >>> ops.relu(np.array([-3, 4]))
+    array([0, 4])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['relu'], (x,), {})
@@ -6327,6 +7166,13 @@ def relu6(x):
 
     Returns:
         A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.relu6(np.array([-1.0, 3.0, 8.0]))
+    array([0., 3., 6.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['relu6'], (x,), {})
@@ -6344,6 +7190,13 @@ def repeat(x, repeats, axis=None):
 
     Returns:
         The repeated tensor, of ``x``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.repeat(np.array([1, 2]), 2)
+    array([1, 1, 2, 2])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('repeat', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -6362,6 +7215,14 @@ def reshape(x, newshape):
 
     Returns:
         A tensor with ``x``'s elements, in row-major order, and dtype, in shape ``newshape``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.reshape(np.arange(6), (2, -1))
+    array([[0, 1, 2],
+           [3, 4, 5]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['reshape'], (x, newshape,), {})
@@ -6424,6 +7285,14 @@ def rfft(x, fft_length=None):
 
     Raises:
         ValueError: when ``fft_length`` is not a positive int or ``None``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> real, imag = ops.rfft(np.array([1.0, 2.0, 3.0, 4.0]))
+    >>> real, imag
+    (array([10., -2., -2.]), array([0., 2., 0.]))
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['rfft'], (x, fft_length,), {})
@@ -6514,6 +7383,13 @@ def rms_normalization(x, scale=None, axis=-1, epsilon=None):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.rms_normalization(np.array([[3.0, 4.0]])), 4)
+    array([[0.8485, 1.1314]])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('rms_normalization', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -6579,6 +7455,13 @@ def roll(x, shift, axis=None):
 
     Returns:
         The rolled tensor, of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.roll(np.array([1, 2, 3, 4]), 1)
+    array([4, 1, 2, 3])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('roll', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -6600,6 +7483,14 @@ def rot90(array, k=1, axes=(0, 1)):
 
     Raises:
         ValueError: when ``axes`` is not two different axes.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.rot90(np.array([[1, 2], [3, 4]]))
+    array([[2, 4],
+           [1, 3]])
     """
     if isinstance(array, _Special):
         return _slow(_REGISTRY['rot90'], (array, k, axes,), {})
@@ -6758,6 +7649,14 @@ def scatter(indices, values, shape):
 
     Returns:
         A tensor of ``shape`` in ``values``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.scatter(np.array([[0, 1], [1, 0]]), np.array([5.0, 7.0]), (2, 2))
+    array([[0., 5.],
+           [7., 0.]])
     """
     if isinstance(indices, _Special) or isinstance(values, _Special):
         return _slow(_REGISTRY['scatter'], (indices, values, shape,), {})
@@ -6775,6 +7674,13 @@ def scatter_add(x, indices, updates):
 
     Returns:
         A new tensor of ``x``'s shape in the promoted dtype of ``x`` and ``updates``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.scatter_add(np.zeros(4), np.array([[1], [1], [3]]), np.array([1.0, 2.0, 5.0]))
+    array([0., 3., 0., 5.])
     """
     if isinstance(x, _Special) or isinstance(indices, _Special) or isinstance(updates, _Special):
         return _slow(_REGISTRY['scatter_add'], (x, indices, updates,), {})
@@ -6800,6 +7706,13 @@ def scatter_update(inputs, indices, updates, reduction=None):
 
     Raises:
         ValueError: for another ``reduction``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.scatter_update(np.zeros(4), np.array([[0], [2]]), np.array([1.0, 3.0]))
+    array([1., 0., 3., 0.])
     """
     if isinstance(inputs, _Special) or isinstance(indices, _Special) or isinstance(updates, _Special):
         return _slow(_REGISTRY['scatter_update'], (inputs, indices, updates, reduction,), {})
@@ -6980,6 +7893,14 @@ def select(condlist, choicelist, default=0):
 
     Raises:
         ValueError: when the two lists differ in length or are empty.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([-2, 0, 3])
+    >>> ops.select([x < 0, x > 0], [-x, x * 10], default=7)
+    array([ 2,  7, 30])
     """
     if _any_special(condlist) or _any_special(choicelist):
         return _slow(_REGISTRY['select'], (condlist, choicelist, default,), {})
@@ -6997,6 +7918,13 @@ def selu(x):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.selu(np.array([-1.0, 0.0, 2.0])), 4)
+    array([-1.1113,  0.    ,  2.1014])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['selu'], (x,), {})
@@ -7088,6 +8016,13 @@ def sigmoid(x):
 
     Returns:
         A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.sigmoid(np.array([-1.0, 0.0, 2.0])), 4)
+    array([0.2689, 0.5   , 0.8808])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sigmoid'], (x,), {})
@@ -7144,6 +8079,13 @@ def silu(x):
 
     Returns:
         A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.silu(np.array([-1.0, 0.0, 2.0])), 4)
+    array([-0.2689,  0.    ,  1.7616])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['silu'], (x,), {})
@@ -7226,6 +8168,14 @@ def slice(inputs, start_indices, shape):
 
     Returns:
         The block ``inputs[s0:s0 + n0, s1:s1 + n1, ...]``, of ``inputs``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.slice(np.arange(12).reshape(3, 4), (1, 1), (2, 2))
+    array([[ 5,  6],
+           [ 9, 10]])
     """
     if isinstance(inputs, _Special):
         return _slow(_REGISTRY['slice'], (inputs, start_indices, shape,), {})
@@ -7243,6 +8193,14 @@ def slice_update(inputs, start_indices, updates):
 
     Returns:
         A new tensor in the promoted dtype of ``inputs`` and ``updates``; ``inputs`` is unchanged.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.slice_update(np.zeros((2, 3)), (0, 1), np.ones((2, 2)))
+    array([[0., 1., 1.],
+           [0., 1., 1.]])
     """
     if isinstance(inputs, _Special) or isinstance(updates, _Special):
         return _slow(_REGISTRY['slice_update'], (inputs, start_indices, updates,), {})
@@ -7258,6 +8216,14 @@ def slogdet(x):
     Returns:
         A tuple ``(sign, logabsdet)`` of ``(...)`` tensors: ``det x = sign * exp(logabsdet)``
         (``sign`` 0 and ``logabsdet`` ``-inf`` for a singular matrix).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> sign, logabsdet = ops.slogdet(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    >>> print(sign, np.round(logabsdet, 4))
+    -1.0 0.6931
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['slogdet'], (x,), {})
@@ -7298,6 +8264,13 @@ def soft_shrink(x, threshold=0.5):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.soft_shrink(np.array([-1.0, 0.3, 2.0]))
+    array([-0.5,  0. ,  1.5])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['soft_shrink'], (x, threshold,), {})
@@ -7313,6 +8286,13 @@ def softmax(x, axis=-1):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.softmax(np.array([1.0, 2.0, 3.0])), 4)
+    array([0.09  , 0.2447, 0.6652])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('softmax', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -7329,6 +8309,13 @@ def softplus(x):
 
     Returns:
         A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.softplus(np.array([-1.0, 0.0, 2.0])), 4)
+    array([0.3133, 0.6931, 2.1269])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['softplus'], (x,), {})
@@ -7343,6 +8330,13 @@ def softsign(x):
 
     Returns:
         A tensor of ``x``'s shape (a float dtype: ``x``'s own, or ``floatx()`` for integer input).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.softsign(np.array([-1.0, 0.0, 3.0]))
+    array([-0.5 ,  0.  ,  0.75])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['softsign'], (x,), {})
@@ -7362,6 +8356,14 @@ def solve(a, b):
 
     Raises:
         ValueError: when ``a`` is not square matrices or ``b``'s rows do not match ``M``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> a = np.array([[2.0, 1.0], [1.0, 3.0]])
+    >>> np.round(ops.solve(a, np.array([3.0, 5.0])), 4)
+    array([0.8, 1.4])
     """
     _REGISTRY['solve'].validate(a, b)
     if isinstance(a, _Special) or isinstance(b, _Special):
@@ -7380,6 +8382,14 @@ def solve_triangular(a, b, lower=False):
 
     Returns:
         The solutions, shaped like ``b``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> a = np.array([[2.0, 0.0], [1.0, 1.0]])
+    >>> ops.solve_triangular(a, np.array([4.0, 5.0]), lower=True)
+    array([2., 3.])
     """
     if isinstance(a, _Special) or isinstance(b, _Special):
         return _slow(_REGISTRY['solve_triangular'], (a, b, lower,), {})
@@ -7395,6 +8405,13 @@ def sort(x, axis=-1):
 
     Returns:
         A tensor of ``x``'s shape and dtype, sorted in ascending order along ``axis``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.sort(np.array([3, 1, 2]))
+    array([1, 2, 3])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('sort', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -7438,6 +8455,13 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
     Returns:
         The per-example loss, of ``target``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.sparse_categorical_crossentropy(np.array([1]), np.array([[0.1, 0.8, 0.1]])), 4)
+    array([0.2231])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(output, 'shape', ())) <= axis < (len(getattr(output, 'shape', ())) or 1):
         _check_axis('sparse_categorical_crossentropy', 'axis', axis, output if hasattr(output, 'shape') else None)
@@ -7454,6 +8478,13 @@ def sparse_plus(x):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.sparse_plus(np.array([-2.0, 0.0, 2.0]))
+    array([0.  , 0.25, 2.  ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sparse_plus'], (x,), {})
@@ -7468,6 +8499,13 @@ def sparse_sigmoid(x):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.sparse_sigmoid(np.array([-2.0, 0.0, 0.5, 2.0]))
+    array([0.  , 0.5 , 0.75, 1.  ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['sparse_sigmoid'], (x,), {})
@@ -7484,6 +8522,13 @@ def sparsemax(x, axis=-1):
 
     Returns:
         A float tensor of ``x``'s shape, non-negative, often with exact zeros.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.sparsemax(np.array([1.0, 2.0, 0.0]))
+    array([0., 1., 0.])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('sparsemax', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -7503,6 +8548,13 @@ def split(x, indices_or_sections, axis=0):
 
     Returns:
         A list of tensors of ``x``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.split(np.arange(6), 3)
+    [array([0, 1]), array([2, 3]), array([4, 5])]
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('split', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -7567,6 +8619,13 @@ def squareplus(x, b=4):
 
     Raises:
         ValueError: when ``b < 0``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.squareplus(np.array([-2.0, 0.0, 2.0])), 4)
+    array([0.4142, 1.    , 2.4142])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['squareplus'], (x, b,), {})
@@ -7585,6 +8644,13 @@ def squeeze(x, axis=None):
 
     Raises:
         ValueError: when an axis named in ``axis`` does not have length 1, or is out of range.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.squeeze(np.zeros((1, 3, 1))).shape
+    (3,)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('squeeze', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -7636,6 +8702,14 @@ def stack(x, axis=0):
     Returns:
         A tensor of rank one more than the inputs', ``len(x)`` long along ``axis``, in the inputs'
         promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.stack([np.array([1, 2]), np.array([3, 4])], axis=1)
+    array([[1, 3],
+           [2, 4]])
     """
     if _any_special(x):
         return _slow(_REGISTRY['stack'], (x, axis,), {})
@@ -7701,6 +8775,14 @@ def stft(x, sequence_length, sequence_stride, fft_length, window='hann', center=
         TypeError: when ``x`` is not float32 or float64.
         ValueError: for non-positive lengths, ``fft_length < sequence_length``, an unknown or
             misshapen ``window``, or a signal too short for one frame (or for the reflect padding).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> real, imag = ops.stft(np.ones(16), sequence_length=8, sequence_stride=4, fft_length=8)
+    >>> real.shape
+    (5, 5)
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['stft'], (x, sequence_length, sequence_stride, fft_length, window, center,), {})
@@ -7799,6 +8881,14 @@ def svd(x, full_matrices=True, compute_uv=True):
 
     Returns:
         The tuple ``(u, s, vh)`` with the shapes above, or ``s`` alone when ``compute_uv`` is false.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> u, s, vh = ops.svd(np.array([[3.0, 0.0], [0.0, -2.0]]))
+    >>> s
+    array([3., 2.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['svd'], (x, full_matrices, compute_uv,), {})
@@ -7814,6 +8904,13 @@ def swapaxes(x, axis1, axis2):
 
     Returns:
         ``x`` with those two axes swapped (same dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.swapaxes(np.zeros((2, 3, 4)), 0, 2).shape
+    (4, 3, 2)
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['swapaxes'], (x, axis1, axis2,), {})
@@ -7828,6 +8925,13 @@ def swish(x):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.swish(np.array([-1.0, 0.0, 2.0])), 4)
+    array([-0.2689,  0.    ,  1.7616])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['swish'], (x,), {})
@@ -7869,6 +8973,13 @@ def take(x, indices, axis=None):
     Returns:
         A tensor of ``x``'s dtype: ``x``'s shape with ``axis`` replaced by ``indices``'s shape
         (``indices``'s shape when ``axis`` is ``None``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.take(np.array([10, 20, 30]), np.array([2, 0]))
+    array([30, 10])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('take', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -7890,6 +9001,15 @@ def take_along_axis(x, indices, axis=None):
     Returns:
         A tensor of ``x``'s dtype with ``indices``'s length along ``axis`` and the broadcast
         shape elsewhere.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([[3, 1, 2], [9, 7, 8]])
+    >>> ops.take_along_axis(x, np.array([[1], [0]]), axis=1)
+    array([[1],
+           [9]])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('take_along_axis', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -7910,6 +9030,14 @@ def take_along_axis_grad(g, x, indices, axis):
     Returns:
         A tensor of ``x``'s shape and ``g``'s dtype: zeros with each entry of ``g`` added at the
         position of ``x`` it was read from (repeated positions accumulate).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.zeros(4)
+    >>> ops.take_along_axis_grad(np.array([1.0, 2.0, 5.0]), x, np.array([1, 1, 3]), 0)
+    array([0., 3., 0., 5.])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('take_along_axis_grad', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -7970,6 +9098,13 @@ def tanh_shrink(x):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.tanh_shrink(np.array([-1.0, 0.0, 2.0])), 4)
+    array([-0.2384,  0.    ,  1.036 ])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['tanh_shrink'], (x,), {})
@@ -7988,6 +9123,13 @@ def tensordot(x1, x2, axes=2):
 
     Returns:
         The free axes of ``x1`` followed by those of ``x2``, in the promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.tensordot(np.ones((2, 3)), np.ones((3, 4)), axes=1).shape
+    (2, 4)
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['tensordot'], (x1, x2, axes,), {})
@@ -8004,6 +9146,13 @@ def threshold(x, threshold, default_value):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.threshold(np.array([-1.0, 0.5, 2.0]), 1.0, 0.0)
+    array([0., 0., 2.])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['threshold'], (x, threshold, default_value,), {})
@@ -8020,6 +9169,13 @@ def tile(x, repeats):
 
     Returns:
         The tiled tensor, of ``x``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.tile(np.array([1, 2]), 2)
+    array([1, 2, 1, 2])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['tile'], (x, repeats,), {})
@@ -8039,6 +9195,14 @@ def top_k(x, k, sorted=True):
     Returns:
         A pair ``(values, indices)``, each of shape ``x.shape[:-1] + (k,)``: the values in
         ``x``'s dtype and their int32 positions along the last axis.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> values, indices = ops.top_k(np.array([1.0, 5.0, 3.0, 4.0]), 2)
+    >>> values, indices
+    (array([5., 4.]), array([1, 3], dtype=int32))
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['top_k'], (x, k, sorted,), {})
@@ -8057,6 +9221,13 @@ def trace(x, offset=0, axis1=0, axis2=1):
 
     Returns:
         ``x``'s other axes (a scalar for 2-D ``x``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.trace(np.array([[1, 2], [3, 4]]))
+    array(5)
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['trace'], (x, offset, axis1, axis2,), {})
@@ -8073,6 +9244,15 @@ def transpose(x, axes=None):
 
     Returns:
         ``x`` with its axes permuted (same dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.transpose(np.array([[1, 2, 3], [4, 5, 6]]))
+    array([[1, 4],
+           [2, 5],
+           [3, 6]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['transpose'], (x, axes,), {})
@@ -8092,6 +9272,13 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     Returns:
         A tensor of ``y``'s shape without ``axis``, in ``y``'s float dtype (``floatx()`` for an
         integer or bool ``y``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.trapezoid(np.array([1.0, 2.0, 3.0]))
+    array(4.)
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('trapezoid', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -8112,6 +9299,15 @@ def tri(N, M=None, k=0, dtype=None):
 
     Returns:
         An ``(N, M)`` tensor.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.tri(3)
+    array([[1., 0., 0.],
+           [1., 1., 0.],
+           [1., 1., 1.]], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('tri', 'dtype', dtype)
@@ -8128,6 +9324,15 @@ def tril(x, k=0):
 
     Returns:
         ``x`` with the elements above diagonal ``k`` of each matrix set to zero (same dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.tril(np.ones((3, 3)))
+    array([[1., 0., 0.],
+           [1., 1., 0.],
+           [1., 1., 1.]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['tril'], (x, k,), {})
@@ -8144,6 +9349,15 @@ def triu(x, k=0):
 
     Returns:
         ``x`` with the elements below diagonal ``k`` of each matrix set to zero (same dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.triu(np.ones((3, 3)), k=1)
+    array([[0., 1., 1.],
+           [0., 0., 1.],
+           [0., 0., 0.]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['triu'], (x, k,), {})
@@ -8311,6 +9525,13 @@ def unstack(x, num=None, axis=0):
 
     Raises:
         ValueError: when ``x`` is a scalar, or ``num`` differs from the length of ``axis``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.unstack(np.array([[1, 2], [3, 4]]))
+    [array([1, 2]), array([3, 4])]
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('unstack', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -8333,6 +9554,15 @@ def vander(x, N=None, increasing=False):
 
     Raises:
         ValueError: when ``x`` is not 1-D.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.vander(np.array([1, 2, 3]), 3)
+    array([[1, 1, 1],
+           [4, 2, 1],
+           [9, 3, 1]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['vander'], (x, N, increasing,), {})
@@ -8382,6 +9612,13 @@ def vdot(x1, x2):
 
     Returns:
         A scalar tensor in the promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.vdot(np.array([[1, 2], [3, 4]]), np.array([[1, 1], [1, 1]]))
+    array(10)
     """
     if isinstance(x1, _Special) or isinstance(x2, _Special):
         return _slow(_REGISTRY['vdot'], (x1, x2,), {})
@@ -8541,6 +9778,13 @@ def vsplit(x, indices_or_sections):
 
     Raises:
         ValueError: when ``x`` has fewer than 2 dimensions.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.vsplit(np.arange(6).reshape(3, 2), 3)
+    [array([[0, 1]]), array([[2, 3]]), array([[4, 5]])]
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['vsplit'], (x, indices_or_sections,), {})
@@ -8556,6 +9800,14 @@ def vstack(xs):
 
     Returns:
         One tensor, the inputs one after the other, in their promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.vstack([np.array([1, 2]), np.array([3, 4])])
+    array([[1, 2],
+           [3, 4]])
     """
     if _any_special(xs):
         return _slow(_REGISTRY['vstack'], (xs,), {})
@@ -8646,6 +9898,14 @@ def zeros(shape, dtype=None):
 
     Returns:
         A tensor of zeros of ``shape``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.zeros((2, 3))
+    array([[0., 0., 0.],
+           [0., 0., 0.]], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('zeros', 'dtype', dtype)
@@ -8661,6 +9921,13 @@ def zeros_like(x, dtype=None):
 
     Returns:
         A new tensor of ``x``'s shape filled with 0s.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.zeros_like(np.array([[1.5, 2.0]]))
+    array([[0., 0.]])
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('zeros_like', 'dtype', dtype)

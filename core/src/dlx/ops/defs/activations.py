@@ -45,6 +45,13 @@ def hard_tanh(x):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.hard_tanh(np.array([-2.0, 0.5, 3.0]))
+    array([-1. ,  0.5,  1. ])
     """
     x = as_float(x)
     return np.clip(x, x.dtype.type(-1), x.dtype.type(1)).astype(x.dtype)
@@ -61,6 +68,13 @@ def hard_shrink(x, threshold=0.5):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.hard_shrink(np.array([-1.0, 0.3, 2.0]))
+    array([-1.,  0.,  2.])
     """
     x = as_float(x)
     return np.where(np.abs(x) > x.dtype.type(threshold), x, x.dtype.type(0)).astype(x.dtype)
@@ -77,6 +91,13 @@ def soft_shrink(x, threshold=0.5):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.soft_shrink(np.array([-1.0, 0.3, 2.0]))
+    array([-0.5,  0. ,  1.5])
     """
     x = as_float(x)
     t = x.dtype.type(threshold)
@@ -98,6 +119,13 @@ def threshold(x, threshold, default_value):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.threshold(np.array([-1.0, 0.5, 2.0]), 1.0, 0.0)
+    array([0., 0., 2.])
     """
     x = as_float(x)
     return np.where(x > threshold, x, x.dtype.type(default_value)).astype(x.dtype)
@@ -117,6 +145,13 @@ def sparse_plus(x):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.sparse_plus(np.array([-2.0, 0.0, 2.0]))
+    array([0.  , 0.25, 2.  ])
     """
     x = as_float(x)
     with np.errstate(all="ignore"):
@@ -134,6 +169,13 @@ def sparse_sigmoid(x):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.sparse_sigmoid(np.array([-2.0, 0.0, 0.5, 2.0]))
+    array([0.  , 0.5 , 0.75, 1.  ])
     """
     x = as_float(x)
     with np.errstate(all="ignore"):
@@ -176,6 +218,13 @@ def squareplus(x, b=4):
 
     Raises:
         ValueError: when ``b < 0``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.squareplus(np.array([-2.0, 0.0, 2.0])), 4)
+    array([0.4142, 1.    , 2.4142])
     """
     x = as_float(x)
     if b < 0:
@@ -195,6 +244,13 @@ def tanh_shrink(x):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.tanh_shrink(np.array([-1.0, 0.0, 2.0])), 4)
+    array([-0.2384,  0.    ,  1.036 ])
     """
     x = as_float(x)
     with np.errstate(all="ignore"):
@@ -212,6 +268,13 @@ def swish(x):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.swish(np.array([-1.0, 0.0, 2.0])), 4)
+    array([-0.2689,  0.    ,  1.7616])
     """
     x = as_float(x)
     with np.errstate(all="ignore"):
@@ -232,6 +295,13 @@ def hard_swish(x):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.hard_swish(np.array([-1.0, 0.0, 1.0, 4.0])), 4)
+    array([-0.3333,  0.    ,  0.6667,  4.    ])
     """
     x = as_float(x)
     with np.errstate(all="ignore"):
@@ -268,6 +338,13 @@ def glu(x, axis=-1):
 
     Raises:
         ValueError: when ``x.shape[axis]`` is odd.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.glu(np.array([1.0, 2.0, 0.0, 3.0])), 4)
+    array([0.5   , 1.9051])
     """
     x = as_float(x)
     _glu_check(x, axis)
@@ -321,6 +398,13 @@ def sparsemax(x, axis=-1):
 
     Returns:
         A float tensor of ``x``'s shape, non-negative, often with exact zeros.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.sparsemax(np.array([1.0, 2.0, 0.0]))
+    array([0., 1., 0.])
     """
     x = as_float(x)
     z = np.moveaxis(x, axis, -1)
@@ -426,6 +510,13 @@ def normalize(x, axis=-1, order=2, epsilon=None):
     Raises:
         ValueError: when ``order`` is not an int ``>= 1``, or when ``order != 2`` with an ``axis``
             that is not a single int.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.normalize(np.array([[3.0, 4.0]]))
+    array([[0.6, 0.8]])
     """
     x = as_float(x)
     if x.ndim == 0:
@@ -498,6 +589,14 @@ def psnr(x1, x2, max_val):
 
     Raises:
         ValueError: when ``x1`` and ``x2`` differ in shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([0.0, 0.5, 1.0])
+    >>> print(np.round(ops.psnr(x, x + 0.1, max_val=1.0), 4))
+    20.0
     """
     x1, x2 = float_promote(x1, x2)
     _psnr_check(x1, x2)

@@ -175,6 +175,14 @@ def inv(x):
 
     Returns:
         The inverses, ``(..., M, M)`` in ``x``'s float dtype (NaN for a singular matrix).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.inv(np.array([[2.0, 0.0], [0.0, 4.0]]))
+    array([[0.5 , 0.  ],
+           [0.  , 0.25]])
     """
     a, dt = _mat(x, "inv", square=True)
     return _or_nan(np.linalg.inv, a).astype(dt, copy=False)
@@ -234,6 +242,14 @@ def solve(a, b):
 
     Raises:
         ValueError: when ``a`` is not square matrices or ``b``'s rows do not match ``M``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> a = np.array([[2.0, 1.0], [1.0, 3.0]])
+    >>> np.round(ops.solve(a, np.array([3.0, 5.0])), 4)
+    array([0.8, 1.4])
     """
     a_, dt = _mat(a, "solve", square=True)
     b_ = np.asarray(as_float(b)).astype(a_.dtype)
@@ -277,6 +293,14 @@ def solve_triangular(a, b, lower=False):
 
     Returns:
         The solutions, shaped like ``b``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> a = np.array([[2.0, 0.0], [1.0, 1.0]])
+    >>> ops.solve_triangular(a, np.array([4.0, 5.0]), lower=True)
+    array([2., 3.])
     """
     a_, dt = _mat(a, "solve_triangular", square=True)
     t = np.tril(a_) if lower else np.triu(a_)
@@ -305,6 +329,13 @@ def det(x):
 
     Returns:
         The determinants, shape ``(...)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> print(np.round(ops.det(np.array([[1.0, 2.0], [3.0, 4.0]])), 4))
+    -2.0
     """
     a, dt = _mat(x, "det", square=True)
     return np.asarray(np.linalg.det(a)).astype(dt, copy=False)
@@ -328,6 +359,14 @@ def slogdet(x):
     Returns:
         A tuple ``(sign, logabsdet)`` of ``(...)`` tensors: ``det x = sign * exp(logabsdet)``
         (``sign`` 0 and ``logabsdet`` ``-inf`` for a singular matrix).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> sign, logabsdet = ops.slogdet(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    >>> print(sign, np.round(logabsdet, 4))
+    -1.0 0.6931
     """
     a, dt = _mat(x, "slogdet", square=True)
     s, ld = np.linalg.slogdet(a)
@@ -351,6 +390,13 @@ def logdet(x):
 
     Returns:
         The log-determinants, shape ``(...)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> print(np.round(ops.logdet(np.array([[2.0, 0.0], [0.0, 3.0]])), 4))
+    1.7918
     """
     a, dt = _mat(x, "logdet", square=True)
     return np.asarray(np.linalg.slogdet(a)[1]).astype(dt, copy=False)
@@ -402,6 +448,14 @@ def matrix_power(x, n):
 
     Raises:
         ValueError: when ``n`` is not an int or ``x`` is not square matrices.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.matrix_power(np.array([[1, 1], [0, 1]]), 3)
+    array([[1, 3],
+           [0, 1]])
     """
     x = np.asarray(x)
     if x.ndim < 2 or x.shape[-1] != x.shape[-2]:
@@ -450,6 +504,14 @@ def cholesky(x, upper=False):
 
     Returns:
         The triangular factors, ``(..., M, M)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.cholesky(np.array([[4.0, 2.0], [2.0, 2.0]]))
+    array([[2., 0.],
+           [1., 1.]])
     """
     a, dt = _mat(x, "cholesky", square=True)
     low = _or_nan(np.linalg.cholesky, _sym(a))
@@ -486,6 +548,15 @@ def cholesky_inverse(x, upper=False):
 
     Returns:
         The inverses of ``A``, ``(..., M, M)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> l = np.array([[2.0, 0.0], [1.0, 1.0]])
+    >>> ops.cholesky_inverse(l)
+    array([[ 0.5, -0.5],
+           [-0.5,  1. ]])
     """
     a, dt = _mat(x, "cholesky_inverse", square=True)
     low = _mT(np.triu(a)) if upper else np.tril(a)
@@ -530,6 +601,14 @@ def eigh(x):
     Returns:
         A tuple ``(w, v)``: eigenvalues ``(..., M)`` in ascending order and orthonormal
         eigenvectors ``(..., M, M)``, column ``i`` belonging to ``w[..., i]``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, v = ops.eigh(np.array([[2.0, 1.0], [1.0, 2.0]]))
+    >>> np.round(w, 4)
+    array([1., 3.])
     """
     a, dt = _mat(x, "eigh", square=True)
     w, v = np.linalg.eigh(_sym(a))
@@ -569,6 +648,14 @@ def eig(x):
     Returns:
         A tuple ``(w, v)``: eigenvalues ``(..., M)`` sorted by real part and eigenvectors
         ``(..., M, M)``, column ``i`` belonging to ``w[..., i]``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, v = ops.eig(np.array([[2.0, 0.0], [0.0, 3.0]]))
+    >>> w
+    array([2., 3.])
     """
     a, dt = _mat(x, "eig", square=True)
     cplx = np.complex128 if a.dtype == np.float64 else np.complex64
@@ -693,6 +780,14 @@ def svd(x, full_matrices=True, compute_uv=True):
 
     Returns:
         The tuple ``(u, s, vh)`` with the shapes above, or ``s`` alone when ``compute_uv`` is false.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> u, s, vh = ops.svd(np.array([[3.0, 0.0], [0.0, -2.0]]))
+    >>> s
+    array([3., 2.])
     """
     a, dt = _mat(x, "svd")
     if not compute_uv:
@@ -758,6 +853,15 @@ def qr(x, mode="reduced"):
 
     Raises:
         ValueError: for any other ``mode``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> q, r = ops.qr(np.array([[3.0, 1.0], [4.0, 2.0]]))
+    >>> np.round(np.abs(r), 4)
+    array([[5. , 2.2],
+           [0. , 0.4]])
     """
     if mode not in ("reduced", "complete"):
         raise ValueError(f"qr: mode={mode!r}; expected 'reduced' or 'complete'")
@@ -818,6 +922,14 @@ def pinv(x, rcond=None):
 
     Returns:
         The pseudo-inverses, ``(..., N, M)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.pinv(np.array([[1.0, 0.0], [0.0, 2.0], [0.0, 0.0]])), 4)
+    array([[1. , 0. , 0. ],
+           [0. , 0.5, 0. ]])
     """
     a, dt = _mat(x, "pinv")
     return _pinv_np(a, rcond).astype(dt, copy=False)
@@ -870,6 +982,14 @@ def lstsq(a, b, rcond=None):
 
     Raises:
         ValueError: when ``a`` is not a matrix, ``b`` is not 1-D or 2-D, or their rows differ.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> a = np.array([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]])
+    >>> np.round(ops.lstsq(a, np.array([1.0, 2.0, 3.0])), 4)
+    array([1., 1.])
     """
     a_, dt = _mat(a, "lstsq")
     b_ = np.asarray(as_float(b)).astype(a_.dtype)
@@ -897,6 +1017,13 @@ def matrix_rank(x, tol=None):
 
     Returns:
         An int32 tensor of ranks, shape ``(...)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> print(ops.matrix_rank(np.array([[1.0, 2.0], [2.0, 4.0]])))
+    1
     """
     a, _ = _mat(x, "matrix_rank")
     s = np.linalg.svd(a, compute_uv=False)
@@ -927,6 +1054,17 @@ def lu_factor(x):
 
     Returns:
         The tuple ``(lu, piv)`` described above.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> lu, pivots = ops.lu_factor(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    >>> np.round(lu, 4)
+    array([[3.    , 4.    ],
+           [0.3333, 0.6667]])
+    >>> pivots
+    array([1, 1], dtype=int32)
     """
     a, dt = _mat(x, "lu_factor")
     shape = a.shape

@@ -159,6 +159,17 @@ def rearrange(tensor, pattern, **axes_lengths):
     Raises:
         ValueError: when the pattern is malformed, its two sides name different axes, it does
             not fit ``tensor``'s shape, or an axis length is missing or not a positive int.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.rearrange(np.arange(6).reshape(2, 3), "h w -> w h")
+    array([[0, 3],
+           [1, 4],
+           [2, 5]])
+    >>> ops.rearrange(np.zeros((2, 3, 4)), "b h w -> b (h w)").shape
+    (2, 12)
     """
     x = np.asarray(tensor)
     elems, perm, out_shape = plan(x.shape, pattern, axes_lengths)

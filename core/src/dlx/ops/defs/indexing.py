@@ -45,6 +45,14 @@ def scatter(indices, values, shape):
 
     Returns:
         A tensor of ``shape`` in ``values``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.scatter(np.array([[0, 1], [1, 0]]), np.array([5.0, 7.0]), (2, 2))
+    array([[0., 5.],
+           [7., 0.]])
     """
     v = np.asarray(values)
     out = np.zeros(tuple(int(s) for s in shape), v.dtype)
@@ -139,6 +147,13 @@ def scatter_update(inputs, indices, updates, reduction=None):
 
     Raises:
         ValueError: for another ``reduction``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.scatter_update(np.zeros(4), np.array([[0], [2]]), np.array([1.0, 3.0]))
+    array([1., 0., 3., 0.])
     """
     _check_reduction(reduction)
     x = np.asarray(inputs)

@@ -69,6 +69,14 @@ def matmul(x1, x2):
     Returns:
         The product in the two inputs' promoted dtype: ``(..., n, p)`` for ``(..., n, k)`` and
         ``(..., k, p)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.matmul(np.array([[1, 2], [3, 4]]), np.array([[1], [1]]))
+    array([[3],
+           [7]])
     """
     a, b = promote(x1, x2)
     return np.matmul(a, b).astype(a.dtype, copy=False)  # NumPy widens bfloat16 products
@@ -146,6 +154,13 @@ def einsum(subscripts, *operands, **kwargs):
     Raises:
         TypeError: for a keyword other than ``optimize``.
         ValueError: for an ``optimize`` value other than the four above.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.einsum("ij,j->i", np.array([[1, 2], [3, 4]]), np.array([1, 10]))
+    array([21, 43])
     """
     check_einsum_kwargs(kwargs)
     arrs = promote(*operands)
@@ -207,6 +222,13 @@ def tensordot(x1, x2, axes=2):
 
     Returns:
         The free axes of ``x1`` followed by those of ``x2``, in the promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.tensordot(np.ones((2, 3)), np.ones((3, 4)), axes=1).shape
+    (2, 4)
     """
     a, b = promote(x1, x2)
     return np.tensordot(a, b, axes)
@@ -224,6 +246,14 @@ def outer(x1, x2):
 
     Returns:
         An ``(m, n)`` tensor with ``out[i, j] = x1[i] * x2[j]``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.outer(np.array([1, 2]), np.array([1, 10, 100]))
+    array([[  1,  10, 100],
+           [  2,  20, 200]])
     """
     a, b = promote(x1, x2)
     return np.outer(a, b)
@@ -266,6 +296,13 @@ def norm(x, ord=None, axis=None, keepdims=False):
 
     Raises:
         ValueError: for an ``ord`` other than the four above.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.norm(np.array([3.0, 4.0]))
+    array(5.)
     """
     if ord not in (None, 2, "fro", "euclidean"):
         raise ValueError(f"norm: ord={ord!r}; only the 2-norm (ord=None) is supported")
@@ -363,6 +400,14 @@ def dense(x, kernel, bias=None):
     Raises:
         ValueError: when ``kernel`` is not 2-D, ``x``'s last axis does not match ``kernel``'s first,
             or ``bias`` is not ``(units,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([[1.0, 2.0]])
+    >>> ops.dense(x, np.array([[1.0, 0.0], [0.0, 1.0]]), bias=np.array([0.5, -0.5]))
+    array([[1.5, 1.5]])
     """
     if bias is None:
         a, b = promote(x, kernel)
@@ -410,6 +455,13 @@ def dot(x1, x2):
     Returns:
         The product in the promoted dtype, shape ``x1.shape[:-1] + x2.shape[:-2] + x2.shape[-1:]``
         for N-D inputs.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.dot(np.array([1, 2, 3]), np.array([4, 5, 6]))
+    array(32)
     """
     a, b = promote(x1, x2)
     return np.asarray(np.dot(a, b)).astype(a.dtype, copy=False)
@@ -436,6 +488,13 @@ def inner(x1, x2):
 
     Returns:
         A tensor of shape ``x1.shape[:-1] + x2.shape[:-1]`` in the promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.inner(np.array([1, 2, 3]), np.array([0, 1, 0]))
+    array(2)
     """
     a, b = promote(x1, x2)
     return np.asarray(np.inner(a, b)).astype(a.dtype, copy=False)
@@ -460,6 +519,13 @@ def vdot(x1, x2):
 
     Returns:
         A scalar tensor in the promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.vdot(np.array([[1, 2], [3, 4]]), np.array([[1, 1], [1, 1]]))
+    array(10)
     """
     a, b = promote(x1, x2)
     return np.asarray(np.vdot(a, b)).astype(a.dtype, copy=False)
@@ -496,6 +562,13 @@ def kron(x1, x2):
 
     Returns:
         A tensor whose size along each axis is the product of the inputs' sizes there.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.kron(np.array([1, 2]), np.array([1, 10]))
+    array([ 1, 10,  2, 20])
     """
     a, b = promote(x1, x2)
     return np.kron(a, b).astype(a.dtype, copy=False)
@@ -582,6 +655,13 @@ def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
 
     Raises:
         ValueError: when a vector length is not 2 or 3.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.cross(np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0]))
+    array([0., 0., 1.])
     """
     a, b = promote(x1, x2)
     axa, axb, axc = _cross_axes(axisa, axisb, axisc, axis)
@@ -640,6 +720,14 @@ def diag(x, k=0):
 
     Raises:
         ValueError: when ``x`` is not 1-D or 2-D.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.diag(np.array([1, 2]))
+    array([[1, 0],
+           [0, 2]])
     """
     x = np.asarray(x)
     if x.ndim not in (1, 2):
@@ -661,6 +749,15 @@ def diagflat(x, k=0):
 
     Returns:
         An ``(n + |k|, n + |k|)`` tensor of ``x``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.diagflat(np.array([[1, 2]]), k=1)
+    array([[0, 1, 0],
+           [0, 0, 2],
+           [0, 0, 0]])
     """
     return np.diagflat(np.asarray(x), k)
 
@@ -695,6 +792,13 @@ def diagonal(x, offset=0, axis1=0, axis2=1):
 
     Raises:
         ValueError: when ``x`` has fewer than 2 dimensions.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.diagonal(np.array([[1, 2], [3, 4]]))
+    array([1, 4])
     """
     x = np.asarray(x)
     if x.ndim < 2:
@@ -739,6 +843,13 @@ def trace(x, offset=0, axis1=0, axis2=1):
 
     Returns:
         ``x``'s other axes (a scalar for 2-D ``x``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.trace(np.array([[1, 2], [3, 4]]))
+    array(5)
     """
     x = np.asarray(x)
     dt = _TRACE_DTYPE.get(dtypes.standardize(x.dtype), x.dtype)
@@ -762,6 +873,15 @@ def tri(N, M=None, k=0, dtype=None):
 
     Returns:
         An ``(N, M)`` tensor.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.tri(3)
+    array([[1., 0., 0.],
+           [1., 1., 0.],
+           [1., 1., 1.]], dtype=float32)
     """
     return np.tri(N, M, k, dtype=nd(dtype or dtypes.floatx()))
 
@@ -797,6 +917,15 @@ def vander(x, N=None, increasing=False):
 
     Raises:
         ValueError: when ``x`` is not 1-D.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.vander(np.array([1, 2, 3]), 3)
+    array([[1, 1, 1],
+           [4, 2, 1],
+           [9, 3, 1]])
     """
     x = np.asarray(x)
     if x.ndim != 1:
@@ -839,6 +968,15 @@ def cdist(x, y):
 
     Raises:
         ValueError: when an input has rank < 2 or the last dimensions differ.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([[0.0, 0.0], [1.0, 1.0]])
+    >>> np.round(ops.cdist(x, np.array([[3.0, 4.0]])), 4)
+    array([[5.    ],
+           [3.6056]])
     """
     a, b = float_promote(x, y)
     diff = a[..., :, None, :] - b[..., None, :, :]

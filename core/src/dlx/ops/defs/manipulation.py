@@ -98,6 +98,41 @@ Returns:
     One tensor, the inputs one after the other, in their promoted dtype.
 """
 
+# The Example section of each joining op below (run by the docstring tests).
+_STACK_EXAMPLES = {
+    'hstack': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> ops.hstack([np.array([1, 2]), np.array([3])])\n'
+        'array([1, 2, 3])\n'
+        '>>> ops.hstack([np.zeros((2, 1)), np.ones((2, 2))])\n'
+        'array([[0., 1., 1.],\n'
+        '       [0., 1., 1.]])\n'
+    ),
+    'vstack': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> ops.vstack([np.array([1, 2]), np.array([3, 4])])\n'
+        'array([[1, 2],\n'
+        '       [3, 4]])\n'
+    ),
+    'dstack': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> ops.dstack([np.array([1, 2]), np.array([3, 4])])\n'
+        'array([[[1, 3],\n'
+        '        [2, 4]]])\n'
+    ),
+    'column_stack': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> ops.column_stack([np.array([1, 2]), np.array([3, 4])])\n'
+        'array([[1, 3],\n'
+        '       [2, 4]])\n'
+    ),
+}
+
+
 for _name, _kind, _fn, _doc, _cases in [
     ("hstack", "h", np.hstack, "Joins tensors horizontally: along axis 1 (axis 0 for 1-D inputs).",
      [_list_case("2d", (3, 2), (3, 4)), _list_case("1d", (4,), (2,)), _int_list_case((3, 2), (3, 1))]),
@@ -112,7 +147,7 @@ for _name, _kind, _fn, _doc, _cases in [
 ]:
     _r = _np_stack(_fn)
     _r.__name__ = _name
-    _r.__doc__ = _doc + _STACK_SECTIONS
+    _r.__doc__ = _doc + _STACK_SECTIONS + "\nExample:\n\n" + _STACK_EXAMPLES[_name]
     op(G, E0, _cases, grad=_stack_grad(_kind), tensor_lists=("xs",), decomposition=_stack_decomposition(_kind),
        name=_name)(_r)
 
@@ -168,8 +203,41 @@ def array_split(x, indices_or_sections, axis=0):
 
     Raises:
         ValueError: when ``indices_or_sections`` is an int below 1.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.array_split(np.arange(5), 2)
+    [array([0, 1, 2]), array([3, 4])]
     """
     return list(np.array_split(np.asarray(x), indices_or_sections, axis=axis))
+
+
+# The Example section of each op _dir_split defines (run by the docstring tests).
+_SPLIT_EXAMPLES = {
+    'hsplit': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> ops.hsplit(np.arange(6).reshape(2, 3), [1])\n'
+        '[array([[0],\n'
+        '       [3]]), array([[1, 2],\n'
+        '       [4, 5]])]\n'
+    ),
+    'vsplit': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> ops.vsplit(np.arange(6).reshape(3, 2), 3)\n'
+        '[array([[0, 1]]), array([[2, 3]]), array([[4, 5]])]\n'
+    ),
+    'dsplit': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> parts = ops.dsplit(np.zeros((2, 3, 4)), 2)\n'
+        '>>> [p.shape for p in parts]\n'
+        '[(2, 3, 2), (2, 3, 2)]\n'
+    ),
+}
 
 
 def _dir_split(name, axis_of, min_rank, doc):
@@ -201,7 +269,10 @@ Returns:
 
 Raises:
     ValueError: when ``x`` has fewer than {min_rank} dimension{"s" if min_rank > 1 else ""}.
-"""
+
+Example:
+
+""" + _SPLIT_EXAMPLES[name]
     shape3 = (4, 6, 8)
     cases = [Case("sections", lambda r, dt: ((_x(r, dt, shape3), 2), {})),
              Case("indices", lambda r, dt: ((_x(r, dt, shape3), [1, 3]), {}))]
@@ -246,6 +317,13 @@ def append(x1, x2, axis=None):
 
     Returns:
         A new tensor in the promoted dtype of ``x1`` and ``x2``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.append(np.array([1, 2]), np.array([3, 4]))
+    array([1, 2, 3, 4])
     """
     a, b = promote(x1, x2)
     return np.append(a, b, axis=axis)
@@ -262,6 +340,13 @@ def copy(x):
 
     Returns:
         A new tensor with ``x``'s values, shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.copy(np.array([1.0, 2.0]))
+    array([1., 2.])
     """
     return np.array(np.asarray(x), copy=True)
 
@@ -279,6 +364,14 @@ def fliplr(x):
 
     Raises:
         ValueError: when ``x`` has fewer than 2 dimensions.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.fliplr(np.array([[1, 2], [3, 4]]))
+    array([[2, 1],
+           [4, 3]])
     """
     x = np.asarray(x)
     if x.ndim < 2:
@@ -299,6 +392,14 @@ def flipud(x):
 
     Raises:
         ValueError: when ``x`` is a scalar.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.flipud(np.array([[1, 2], [3, 4]]))
+    array([[3, 4],
+           [1, 2]])
     """
     x = np.asarray(x)
     if x.ndim < 1:
@@ -342,6 +443,14 @@ def rot90(array, k=1, axes=(0, 1)):
 
     Raises:
         ValueError: when ``axes`` is not two different axes.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.rot90(np.array([[1, 2], [3, 4]]))
+    array([[2, 4],
+           [1, 3]])
     """
     x = np.asarray(array)
     axes = tuple(axes)
@@ -411,6 +520,18 @@ def meshgrid(*x, indexing="xy"):
 
     Raises:
         ValueError: for an ``indexing`` other than ``"xy"`` or ``"ij"``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> xs, ys = ops.meshgrid(np.array([1, 2, 3]), np.array([4, 5]))
+    >>> xs
+    array([[1, 2, 3],
+           [1, 2, 3]])
+    >>> ys
+    array([[4, 4, 4],
+           [5, 5, 5]])
     """
     _check_indexing(indexing)
     return [g.copy() for g in np.meshgrid(*[np.asarray(v) for v in x], indexing=indexing)]
@@ -471,6 +592,13 @@ def diff(a, n=1, axis=-1):
 
     Raises:
         ValueError: when ``n`` is negative.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.diff(np.array([1, 4, 9, 16]))
+    array([3, 5, 7])
     """
     if n < 0:
         raise ValueError(f"diff: n={n} must be >= 0")
@@ -513,6 +641,13 @@ def unstack(x, num=None, axis=0):
 
     Raises:
         ValueError: when ``x`` is a scalar, or ``num`` differs from the length of ``axis``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.unstack(np.array([[1, 2], [3, 4]]))
+    [array([1, 2]), array([3, 4])]
     """
     x = np.asarray(x)
     _unstack_check(x, num, axis)
@@ -566,6 +701,14 @@ def select(condlist, choicelist, default=0):
 
     Raises:
         ValueError: when the two lists differ in length or are empty.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([-2, 0, 3])
+    >>> ops.select([x < 0, x > 0], [-x, x * 10], default=7)
+    array([ 2,  7, 30])
     """
     _select_check(condlist, choicelist)
     vals = promote(*choicelist, default)
@@ -670,6 +813,13 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     Returns:
         A tensor of ``y``'s shape without ``axis``, in ``y``'s float dtype (``floatx()`` for an
         integer or bool ``y``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.trapezoid(np.array([1.0, 2.0, 3.0]))
+    array(4.)
     """
     y = np.asarray(y)
     if y.dtype.kind not in "f":
@@ -696,6 +846,13 @@ def empty(shape, dtype=None):
 
     Returns:
         A tensor of zeros of ``shape``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.empty((2, 3)).shape
+    (2, 3)
     """
     return np.zeros(shape, nd(dtype or dtypes.floatx()))
 
@@ -712,6 +869,13 @@ def empty_like(x, dtype=None):
 
     Returns:
         A tensor of zeros of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.empty_like(np.zeros((2, 3)), dtype="int32").dtype
+    dtype('int32')
     """
     x = np.asarray(x)
     return np.zeros(x.shape, nd(dtype) if dtype is not None else x.dtype)
@@ -727,6 +891,14 @@ def identity(n, dtype=None):
 
     Returns:
         An ``(n, n)`` tensor, ones on the diagonal and zeros elsewhere.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.identity(2)
+    array([[1., 0.],
+           [0., 1.]], dtype=float32)
     """
     return np.identity(n, nd(dtype or dtypes.floatx()))
 
@@ -752,6 +924,13 @@ def _geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
 
     Returns:
         The values, as a tensor.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.geomspace(1.0, 1000.0, 4)
+    array([   1.,   10.,  100., 1000.], dtype=float32)
     """
     out = np.geomspace(np.asarray(start, np.float64), np.asarray(stop, np.float64), num, endpoint=endpoint, axis=axis)
     return out.astype(nd(dtype or dtypes.floatx()))
@@ -771,6 +950,13 @@ def _logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
 
     Returns:
         The values, as a tensor.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.logspace(0.0, 3.0, 4)
+    array([   1.,   10.,  100., 1000.], dtype=float32)
     """
     out = np.logspace(np.asarray(start, np.float64), np.asarray(stop, np.float64), num, endpoint=endpoint,
                       base=np.asarray(base, np.float64), axis=axis)

@@ -46,6 +46,73 @@ Returns:
 """
 
 
+# The Example section of each activation defined by _act (run by the docstring tests).
+_ACT_EXAMPLES = {
+    'relu': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> ops.relu(np.array([-1.0, 0.0, 2.0]))\n'
+        'array([0., 0., 2.])\n'
+        '>>> ops.relu(np.array([-3, 4]))\n'
+        'array([0, 4])\n'
+    ),
+    'relu6': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> ops.relu6(np.array([-1.0, 3.0, 8.0]))\n'
+        'array([0., 3., 6.])\n'
+    ),
+    'sigmoid': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> np.round(ops.sigmoid(np.array([-1.0, 0.0, 2.0])), 4)\n'
+        'array([0.2689, 0.5   , 0.8808])\n'
+    ),
+    'softplus': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> np.round(ops.softplus(np.array([-1.0, 0.0, 2.0])), 4)\n'
+        'array([0.3133, 0.6931, 2.1269])\n'
+    ),
+    'softsign': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> ops.softsign(np.array([-1.0, 0.0, 3.0]))\n'
+        'array([-0.5 ,  0.  ,  0.75])\n'
+    ),
+    'silu': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> np.round(ops.silu(np.array([-1.0, 0.0, 2.0])), 4)\n'
+        'array([-0.2689,  0.    ,  1.7616])\n'
+    ),
+    'log_sigmoid': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> np.round(ops.log_sigmoid(np.array([-1.0, 0.0, 2.0])), 4)\n'
+        'array([-1.3133, -0.6931, -0.1269])\n'
+    ),
+    'hard_sigmoid': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> np.round(ops.hard_sigmoid(np.array([-4.0, 0.0, 1.0, 4.0])), 4)\n'
+        'array([0.    , 0.5   , 0.6667, 1.    ])\n'
+    ),
+    'hard_silu': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> np.round(ops.hard_silu(np.array([-1.0, 0.0, 1.0, 4.0])), 4)\n'
+        'array([-0.3333,  0.    ,  0.6667,  4.    ])\n'
+    ),
+    'mish': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> np.round(ops.mish(np.array([-1.0, 0.0, 2.0])), 4)\n'
+        'array([-0.3034,  0.    ,  1.944 ])\n'
+    ),
+}
+
+
 def _act(name, fn, tol, grad, doc, domain="real", **kw):
     sig_extra = kw.pop("params", None)
 
@@ -55,7 +122,7 @@ def _act(name, fn, tol, grad, doc, domain="real", **kw):
                 return fn(as_float(x))
     else:
         ref = sig_extra
-    ref.__doc__ = doc if "Arguments:" in doc else doc + _ACT_SECTIONS
+    ref.__doc__ = (doc if "Arguments:" in doc else doc + _ACT_SECTIONS) + "\nExample:\n\n" + _ACT_EXAMPLES[name]
     cases = kw.pop("cases", None) or unary_cases(domain)
     op(G, tol, cases, grad=grad, name=name, **kw)(ref)
 
@@ -116,6 +183,13 @@ def elu(x, alpha=1.0):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.elu(np.array([-1.0, 0.0, 2.0])), 4)
+    array([-0.6321,  0.    ,  2.    ])
     """
     x = as_float(x)
     with np.errstate(all="ignore"):
@@ -137,6 +211,13 @@ def selu(x):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.selu(np.array([-1.0, 0.0, 2.0])), 4)
+    array([-1.1113,  0.    ,  2.1014])
     """
     x = as_float(x)
     with np.errstate(all="ignore"):
@@ -153,6 +234,13 @@ def celu(x, alpha=1.0):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.celu(np.array([-1.0, 0.0, 2.0]), alpha=2.0), 4)
+    array([-0.7869,  0.    ,  2.    ])
     """
     x = as_float(x)
     with np.errstate(all="ignore"):
@@ -169,6 +257,13 @@ def leaky_relu(x, negative_slope=0.2):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.leaky_relu(np.array([-2.0, 0.0, 3.0]))
+    array([-0.4,  0. ,  3. ])
     """
     x = as_float(x)
     return np.where(x > 0, x, x * x.dtype.type(negative_slope)).astype(x.dtype)
@@ -202,6 +297,13 @@ def gelu(x, approximate=True):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.gelu(np.array([-1.0, 0.0, 1.0])), 4)
+    array([-0.1588,  0.    ,  0.8412])
     """
     x = as_float(x)
     with np.errstate(all="ignore"):
@@ -244,6 +346,13 @@ def softmax(x, axis=-1):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.softmax(np.array([1.0, 2.0, 3.0])), 4)
+    array([0.09  , 0.2447, 0.6652])
     """
     x = as_float(x)
     with np.errstate(all="ignore"):
@@ -272,6 +381,13 @@ def log_softmax(x, axis=-1):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.log_softmax(np.array([1.0, 2.0, 3.0])), 4)
+    array([-2.4076, -1.4076, -0.4076])
     """
     x = as_float(x)
     with np.errstate(all="ignore"):
@@ -335,6 +451,17 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     Raises:
         ValueError: for an invalid ``padding`` or ``data_format``, channel counts that do not
             divide into groups, or a window larger than the (padded) input.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.arange(5.0).reshape(1, 5, 1)
+    >>> kernel = np.array([1.0, 2.0, 3.0]).reshape(3, 1, 1)
+    >>> ops.conv(x, kernel)[0, :, 0]
+    array([ 8., 14., 20.])
+    >>> ops.conv(np.ones((2, 8, 8, 3)), np.ones((3, 3, 3, 4)), padding="same").shape
+    (2, 8, 8, 4)
     """
     return _on_numpy(conv_decomposition)(inputs, kernel, strides, padding, data_format, dilation_rate)
 
@@ -366,6 +493,16 @@ def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None,
     Raises:
         ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
             the two layouts (or ``None``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.arange(8.0).reshape(1, 4, 2)
+    >>> ops.depthwise_conv(x, np.ones((2, 2, 1)))[0]
+    array([[ 2.,  4.],
+           [ 6.,  8.],
+           [10., 12.]])
     """
     return _on_numpy(depthwise_conv_decomposition)(inputs, kernel, strides, padding, data_format, dilation_rate)
 
@@ -406,6 +543,15 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
     Raises:
         ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
             the two layouts (or ``None``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.ones((1, 3, 1))
+    >>> kernel = np.array([1.0, 2.0]).reshape(2, 1, 1)
+    >>> ops.conv_transpose(x, kernel, strides=2)[0, :, 0]
+    array([1., 2., 1., 2., 1., 2.])
     """
     return _on_numpy(conv_transpose_decomposition)(inputs, kernel, strides, padding, output_padding,
                                                    data_format, dilation_rate)
@@ -444,6 +590,14 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
     Raises:
         ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
             the two layouts (or ``None``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([1.0, 3.0, 2.0, 5.0, 4.0, 0.0]).reshape(1, 6, 1)
+    >>> ops.max_pool(x, 2)[0, :, 0]
+    array([3., 5., 4.])
     """
     return _on_numpy(max_pool_decomposition)(inputs, pool_size, strides, padding, data_format)
 
@@ -468,6 +622,14 @@ def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=N
     Raises:
         ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one of
             the two layouts (or ``None``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([1.0, 3.0, 2.0, 5.0, 4.0, 0.0]).reshape(1, 6, 1)
+    >>> ops.average_pool(x, 2)[0, :, 0]
+    array([2. , 3.5, 2. ])
     """
     return _on_numpy(average_pool_decomposition)(inputs, pool_size, strides, padding, data_format)
 
@@ -553,6 +715,16 @@ def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilo
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([[1.0, 2.0], [3.0, 6.0]])
+    >>> mean, variance = np.array([2.0, 4.0]), np.array([1.0, 4.0])
+    >>> np.round(ops.batch_normalization(x, mean, variance, axis=-1), 4)
+    array([[-0.9995, -0.9999],
+           [ 0.9995,  0.9999]])
     """
     x = as_float(x)
     shape = [1] * x.ndim
@@ -675,6 +847,13 @@ def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwarg
 
     Raises:
         TypeError: for a keyword other than ``rms_scaling``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.layer_normalization(np.array([[1.0, 2.0, 3.0]])), 4)
+    array([[-1.2247,  0.    ,  1.2247]])
     """
     rms = ln_options(kwargs)
     x = as_float(x)
@@ -730,6 +909,13 @@ def rms_normalization(x, scale=None, axis=-1, epsilon=None):
 
     Returns:
         A float tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.rms_normalization(np.array([[3.0, 4.0]])), 4)
+    array([[0.8485, 1.1314]])
     """
     x = as_float(x)
     eps = x.dtype.type(1e-6 if epsilon is None else epsilon)
@@ -781,6 +967,14 @@ def moments(x, axes, keepdims=False, synchronized=False):
 
     Returns:
         A tuple ``(mean, variance)`` of float tensors, the (biased) variance dividing by the count.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> mean, variance = ops.moments(np.array([[1.0, 2.0], [3.0, 6.0]]), axes=0)
+    >>> mean, variance
+    (array([2., 4.]), array([1., 4.]))
     """
     x = as_float(x)
     ax = tuple(axes) if not isinstance(axes, int) else (axes,)
@@ -840,6 +1034,14 @@ def binary_crossentropy(target, output, from_logits=False):
 
     Returns:
         The per-element loss (no reduction), a float tensor of the broadcast shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> target = np.array([1.0, 0.0])
+    >>> np.round(ops.binary_crossentropy(target, np.array([0.9, 0.2])), 4)
+    array([0.1054, 0.2231])
     """
     t, o = float_promote(target, output)
     with np.errstate(all="ignore"):
@@ -891,6 +1093,14 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
     Returns:
         The loss with ``axis`` reduced away (no other reduction).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> target = np.array([[0.0, 1.0, 0.0]])
+    >>> np.round(ops.categorical_crossentropy(target, np.array([[0.1, 0.8, 0.1]])), 4)
+    array([0.2231])
     """
     t, o = float_promote(target, output)
     with np.errstate(all="ignore"):
@@ -932,6 +1142,13 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
     Returns:
         The per-example loss, of ``target``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.sparse_categorical_crossentropy(np.array([1]), np.array([[0.1, 0.8, 0.1]])), 4)
+    array([0.2231])
     """
     o = as_float(output)
     t = np.asarray(target).astype(np.int64)
@@ -988,6 +1205,14 @@ def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwa
         ValueError: when ``num_classes`` is missing or not a positive int, when both
             ``num_classes`` and ``num_tokens`` are given, or when ``sparse=True``.
         TypeError: for any other keyword.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.multi_hot(np.array([[0, 2], [1, 1]]), num_classes=4)
+    array([[1., 0., 1., 0.],
+           [0., 1., 0., 0.]], dtype=float32)
     """
     num_classes = _multi_hot_classes(num_classes, dict(kwargs))
     dense_only("multi_hot", sparse)
@@ -1055,6 +1280,17 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
 
     Raises:
         ValueError: when ``flash_attention`` is true or ``attn_logits_soft_cap`` is not positive.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> q = k = v = np.random.default_rng(0).standard_normal((2, 5, 4, 8))
+    >>> ops.dot_product_attention(q, k, v, is_causal=True).shape
+    (2, 5, 4, 8)
+    >>> value = np.arange(3.0).reshape(1, 3, 1, 1)
+    >>> ops.dot_product_attention(np.zeros((1, 1, 1, 1)), np.zeros((1, 3, 1, 1)), value)[0, :, 0, 0]
+    array([1.])
     """
     return _on_numpy(dot_product_attention_decomposition)(query, key, value, bias, mask, scale, is_causal,
                                                           flash_attention, attn_logits_soft_cap)

@@ -43,6 +43,14 @@ def reshape(x, newshape):
 
     Returns:
         A tensor with ``x``'s elements, in row-major order, and dtype, in shape ``newshape``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.reshape(np.arange(6), (2, -1))
+    array([[0, 1, 2],
+           [3, 4, 5]])
     """
     return np.reshape(np.asarray(x), newshape)
 
@@ -65,6 +73,15 @@ def transpose(x, axes=None):
 
     Returns:
         ``x`` with its axes permuted (same dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.transpose(np.array([[1, 2, 3], [4, 5, 6]]))
+    array([[1, 4],
+           [2, 5],
+           [3, 6]])
     """
     return np.transpose(np.asarray(x), axes)
 
@@ -81,6 +98,13 @@ def expand_dims(x, axis):
 
     Returns:
         ``x`` with a length-1 axis at each position of ``axis`` (same elements and dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.expand_dims(np.array([1.0, 2.0]), 0).shape
+    (1, 2)
     """
     return np.expand_dims(np.asarray(x), axis)
 
@@ -99,6 +123,13 @@ def squeeze(x, axis=None):
 
     Raises:
         ValueError: when an axis named in ``axis`` does not have length 1, or is out of range.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.squeeze(np.zeros((1, 3, 1))).shape
+    (3,)
     """
     x = np.asarray(x)
     if axis is not None:
@@ -128,6 +159,13 @@ def concatenate(xs, axis=0):
 
     Returns:
         One tensor, the inputs one after the other along ``axis``, in the inputs' promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.concatenate([np.array([1, 2]), np.array([3])])
+    array([1, 2, 3])
     """
     arrs = promote(*xs)
     return np.concatenate(arrs, axis=axis)
@@ -147,6 +185,14 @@ def stack(x, axis=0):
     Returns:
         A tensor of rank one more than the inputs', ``len(x)`` long along ``axis``, in the inputs'
         promoted dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.stack([np.array([1, 2]), np.array([3, 4])], axis=1)
+    array([[1, 3],
+           [2, 4]])
     """
     return np.stack(promote(*x), axis=axis)
 
@@ -164,6 +210,13 @@ def split(x, indices_or_sections, axis=0):
 
     Returns:
         A list of tensors of ``x``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.split(np.arange(6), 3)
+    [array([0, 1]), array([2, 3]), array([4, 5])]
     """
     return list(np.split(np.asarray(x), indices_or_sections, axis=axis))
 
@@ -200,6 +253,13 @@ def take(x, indices, axis=None):
     Returns:
         A tensor of ``x``'s dtype: ``x``'s shape with ``axis`` replaced by ``indices``'s shape
         (``indices``'s shape when ``axis`` is ``None``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.take(np.array([10, 20, 30]), np.array([2, 0]))
+    array([30, 10])
     """
     x = np.asarray(x)
     return np.take(x, np.asarray(indices).astype(np.int64), axis=axis)
@@ -230,6 +290,15 @@ def take_along_axis(x, indices, axis=None):
     Returns:
         A tensor of ``x``'s dtype with ``indices``'s length along ``axis`` and the broadcast
         shape elsewhere.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.array([[3, 1, 2], [9, 7, 8]])
+    >>> ops.take_along_axis(x, np.array([[1], [0]]), axis=1)
+    array([[1],
+           [9]])
     """
     x = np.asarray(x)
     idx = np.asarray(indices).astype(np.int64)
@@ -270,6 +339,14 @@ def take_along_axis_grad(g, x, indices, axis):
     Returns:
         A tensor of ``x``'s shape and ``g``'s dtype: zeros with each entry of ``g`` added at the
         position of ``x`` it was read from (repeated positions accumulate).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.zeros(4)
+    >>> ops.take_along_axis_grad(np.array([1.0, 2.0, 5.0]), x, np.array([1, 1, 3]), 0)
+    array([0., 3., 0., 5.])
     """
     return _tal_grad_helper(g, x, indices, axis)
 
@@ -292,6 +369,14 @@ def slice(inputs, start_indices, shape):
 
     Returns:
         The block ``inputs[s0:s0 + n0, s1:s1 + n1, ...]``, of ``inputs``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.slice(np.arange(12).reshape(3, 4), (1, 1), (2, 2))
+    array([[ 5,  6],
+           [ 9, 10]])
     """
     x = np.asarray(inputs)
     return x[tuple(builtins.slice(int(s), int(s) + int(n)) for s, n in zip(start_indices, shape))]
@@ -315,6 +400,14 @@ def slice_update(inputs, start_indices, updates):
 
     Returns:
         A new tensor in the promoted dtype of ``inputs`` and ``updates``; ``inputs`` is unchanged.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.slice_update(np.zeros((2, 3)), (0, 1), np.ones((2, 2)))
+    array([[0., 1., 1.],
+           [0., 1., 1.]])
     """
     x, u = promote(inputs, updates)
     x = x.copy()
@@ -340,6 +433,13 @@ def scatter_add(x, indices, updates):
 
     Returns:
         A new tensor of ``x``'s shape in the promoted dtype of ``x`` and ``updates``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.scatter_add(np.zeros(4), np.array([[1], [1], [3]]), np.array([1.0, 2.0, 5.0]))
+    array([0., 3., 0., 5.])
     """
     x, u = promote(x, updates)
     idx = np.asarray(indices).astype(np.int64)
@@ -359,6 +459,13 @@ def gather_nd(x, indices):
 
     Returns:
         A tensor of ``x``'s dtype, of shape ``indices.shape[:-1] + x.shape[indices.shape[-1]:]``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.gather_nd(np.array([[1, 2], [3, 4]]), np.array([[0, 1], [1, 0]]))
+    array([2, 3])
     """
     x = np.asarray(x)
     idx = np.asarray(indices).astype(np.int64)
@@ -398,6 +505,13 @@ def pad(x, pad_width, mode="constant", constant_values=None):
     Raises:
         ValueError: for another ``mode``, or ``constant_values`` given with a mode other than
             ``"constant"``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.pad(np.array([1, 2]), ((1, 2),))
+    array([0, 1, 2, 0, 0])
     """
     x = np.asarray(x)
     if mode not in ("constant", "reflect", "symmetric"):
@@ -434,6 +548,13 @@ def tile(x, repeats):
 
     Returns:
         The tiled tensor, of ``x``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.tile(np.array([1, 2]), 2)
+    array([1, 2, 1, 2])
     """
     return np.tile(np.asarray(x), repeats)
 
@@ -472,6 +593,13 @@ def repeat(x, repeats, axis=None):
 
     Returns:
         The repeated tensor, of ``x``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.repeat(np.array([1, 2]), 2)
+    array([1, 1, 2, 2])
     """
     return np.repeat(np.asarray(x), repeats, axis=axis)
 
@@ -494,6 +622,14 @@ def broadcast_to(x, shape):
 
     Returns:
         A tensor of ``shape`` and ``x``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.broadcast_to(np.array([1, 2]), (2, 2))
+    array([[1, 2],
+           [1, 2]])
     """
     return np.broadcast_to(np.asarray(x), tuple(shape)).copy()
 
@@ -520,6 +656,13 @@ def get_item(x, key):
 
     Returns:
         ``x[key]``, of ``x``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.get_item(np.array([[1, 2], [3, 4]]), 1)
+    array([3, 4])
     """
     return np.asarray(np.asarray(x)[_norm_key(key)])
 
@@ -536,6 +679,16 @@ def get_item_grad(g, x, key):
 
     Returns:
         A tensor of ``x``'s shape and ``g``'s dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.get_item_grad(np.array([1.0, 2.0, 5.0]), np.zeros(4), np.array([0, 0, 3]))
+    array([3., 0., 0., 5.])
+    >>> ops.get_item_grad(np.array(7.0), np.zeros((2, 2)), (1, 0))
+    array([[0., 0.],
+           [7., 0.]])
     """
     g = np.asarray(g)
     out = np.zeros(np.shape(x), g.dtype)
@@ -558,6 +711,13 @@ def flip(x, axis=None):
 
     Returns:
         The flipped tensor, of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.flip(np.array([1, 2, 3]))
+    array([3, 2, 1])
     """
     return np.flip(np.asarray(x), axis)
 
@@ -580,6 +740,13 @@ def roll(x, shift, axis=None):
 
     Returns:
         The rolled tensor, of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.roll(np.array([1, 2, 3, 4]), 1)
+    array([4, 1, 2, 3])
     """
     return np.roll(np.asarray(x), shift, axis)
 
@@ -594,6 +761,13 @@ def swapaxes(x, axis1, axis2):
 
     Returns:
         ``x`` with those two axes swapped (same dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.swapaxes(np.zeros((2, 3, 4)), 0, 2).shape
+    (4, 3, 2)
     """
     return np.swapaxes(np.asarray(x), axis1, axis2)
 
@@ -610,6 +784,13 @@ def moveaxis(x, source, destination):
 
     Returns:
         ``x`` with its axes reordered (same dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.moveaxis(np.zeros((2, 3, 4)), 0, -1).shape
+    (3, 4, 2)
     """
     return np.moveaxis(np.asarray(x), source, destination)
 
@@ -623,8 +804,32 @@ def ravel(x):
 
     Returns:
         A 1-D tensor of ``x``'s elements in row-major order (same dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.ravel(np.array([[1, 2], [3, 4]]))
+    array([1, 2, 3, 4])
     """
     return np.ravel(np.asarray(x))
+
+
+# The Example section of zeros_like and ones_like (run by the docstring tests).
+_LIKE_EXAMPLES = {
+    'zeros_like': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> ops.zeros_like(np.array([[1.5, 2.0]]))\n'
+        'array([[0., 0.]])\n'
+    ),
+    'ones_like': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> ops.ones_like(np.array([1.5, 2.0]), dtype="int32")\n'
+        'array([1, 1], dtype=int32)\n'
+    ),
+}
 
 
 def _like(name, fill):
@@ -636,7 +841,8 @@ def _like(name, fill):
                    "    x: the tensor whose shape (and dtype) the result takes.\n"
                    "    dtype: the result's dtype (``None``: ``x``'s dtype).\n\n"
                    "Returns:\n"
-                   f"    A new tensor of ``x``'s shape filled with {fill}s.\n")
+                   f"    A new tensor of ``x``'s shape filled with {fill}s.\n"
+                   "\nExample:\n\n" + _LIKE_EXAMPLES[name])
     op(G, E0, [_c("basic", (3, 4), grad=False), _c("dtype", (3, 4), "int32", grad=False)], name=name)(ref)
 
 
@@ -655,6 +861,13 @@ def full_like(x, fill_value, dtype=None):
 
     Returns:
         A new tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.full_like(np.zeros(3), 7.0)
+    array([7., 7., 7.])
     """
     x = np.asarray(x)
     return np.full(x.shape, fill_value, nd(dtype) if dtype is not None else x.dtype)
@@ -675,6 +888,14 @@ def zeros(shape, dtype=None):
 
     Returns:
         A tensor of zeros of ``shape``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.zeros((2, 3))
+    array([[0., 0., 0.],
+           [0., 0., 0.]], dtype=float32)
     """
     return np.zeros(shape, nd(dtype or dtypes.floatx()))
 
@@ -689,6 +910,13 @@ def ones(shape, dtype=None):
 
     Returns:
         A tensor of ones of ``shape``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.ones(3, dtype="int32")
+    array([1, 1, 1], dtype=int32)
     """
     return np.ones(shape, nd(dtype or dtypes.floatx()))
 
@@ -705,6 +933,14 @@ def full(shape, fill_value, dtype=None):
 
     Returns:
         A tensor of ``shape`` filled with ``fill_value``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.full((2, 2), 0.5)
+    array([[0.5, 0.5],
+           [0.5, 0.5]], dtype=float32)
     """
     dt = nd(dtype) if dtype is not None else nd(dtypes.result_type(fill_value))
     return np.full(shape, fill_value, dt)
@@ -723,6 +959,14 @@ def eye(N, M=None, k=0, dtype=None):
 
     Returns:
         An ``(N, M)`` tensor, ones on diagonal ``k`` and zeros elsewhere.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.eye(2, 3)
+    array([[1., 0., 0.],
+           [0., 1., 0.]], dtype=float32)
     """
     return np.eye(N, M, k, dtype=nd(dtype or dtypes.floatx()))
 
@@ -743,6 +987,13 @@ def arange(start, stop=None, step=None, dtype=None):
 
     Returns:
         A 1-D tensor.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.arange(1, 7, 2)
+    array([1, 3, 5], dtype=int32)
     """
     if dtype is None:
         dtype = dtypes.result_type(start, *(v for v in (stop, step) if v is not None))
@@ -774,6 +1025,13 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
 
     Returns:
         The samples; with ``retstep=True``, the pair ``(samples, step)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.linspace(0.0, 1.0, 5)
+    array([0.  , 0.25, 0.5 , 0.75, 1.  ], dtype=float32)
     """
     out, step = np.linspace(start, stop, num, endpoint=endpoint, retstep=True, dtype=np.float64, axis=axis)
     dt = nd(dtype or dtypes.floatx())
@@ -803,6 +1061,13 @@ def sort(x, axis=-1):
 
     Returns:
         A tensor of ``x``'s shape and dtype, sorted in ascending order along ``axis``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.sort(np.array([3, 1, 2]))
+    array([1, 2, 3])
     """
     return np.sort(np.asarray(x), axis=axis, kind="stable")
 
@@ -818,6 +1083,13 @@ def argsort(x, axis=-1):
     Returns:
         An int32 tensor of ``x``'s shape: along ``axis``, the indices of ``x``'s values in
         ascending order (equal values keep their order).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.argsort(np.array([3, 1, 2]))
+    array([1, 2, 0], dtype=int32)
     """
     return np.argsort(np.asarray(x), axis=axis, kind="stable").astype(np.int32)
 
@@ -844,6 +1116,14 @@ def top_k(x, k, sorted=True):
     Returns:
         A pair ``(values, indices)``, each of shape ``x.shape[:-1] + (k,)``: the values in
         ``x``'s dtype and their int32 positions along the last axis.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> values, indices = ops.top_k(np.array([1.0, 5.0, 3.0, 4.0]), 2)
+    >>> values, indices
+    (array([5., 4.]), array([1, 3], dtype=int32))
     """
     x = np.asarray(x)
     idx = np.argsort(-x if x.dtype.kind != "u" else ~x, axis=-1, kind="stable")[..., :k]
@@ -875,6 +1155,14 @@ def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
 
     Raises:
         ValueError: for ``sparse=True``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.one_hot(np.array([0, 2]), 3)
+    array([[1., 0., 0.],
+           [0., 0., 1.]], dtype=float32)
     """
     dense_only("one_hot", sparse)
     x = np.asarray(x).astype(np.int64)
@@ -896,6 +1184,15 @@ def tril(x, k=0):
 
     Returns:
         ``x`` with the elements above diagonal ``k`` of each matrix set to zero (same dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.tril(np.ones((3, 3)))
+    array([[1., 0., 0.],
+           [1., 1., 0.],
+           [1., 1., 1.]])
     """
     return np.tril(np.asarray(x), k)
 
@@ -911,5 +1208,14 @@ def triu(x, k=0):
 
     Returns:
         ``x`` with the elements below diagonal ``k`` of each matrix set to zero (same dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.triu(np.ones((3, 3)), k=1)
+    array([[0., 1., 1.],
+           [0., 0., 1.],
+           [0., 0., 0.]])
     """
     return np.triu(np.asarray(x), k)

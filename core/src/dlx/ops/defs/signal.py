@@ -178,6 +178,14 @@ def fft(x):
 
     Raises:
         ValueError: when ``x`` does not hold two float tensors of one shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> real, imag = ops.fft((np.array([1.0, 0.0, 0.0, 0.0]), np.zeros(4)))
+    >>> real, imag
+    (array([1., 1., 1., 1.]), array([0., 0., 0., 0.]))
     """
     z, dt = _pair_np("fft", x)
     return _out_pair(np.fft.fft(z, axis=-1), dt)
@@ -196,6 +204,15 @@ def fft2(x):
 
     Raises:
         ValueError: when ``x`` does not hold two float tensors of one shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> real, imag = ops.fft2((np.ones((2, 2)), np.zeros((2, 2))))
+    >>> real
+    array([[4., 0.],
+           [0., 0.]])
     """
     z, dt = _pair_np("fft2", x)
     return _out_pair(np.fft.fft2(z, axes=(-2, -1)), dt)
@@ -220,6 +237,15 @@ def ifft2(x):
 
     Raises:
         ValueError: when ``x`` does not hold two float tensors of one shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> real, imag = ops.ifft2((np.array([[4.0, 0.0], [0.0, 0.0]]), np.zeros((2, 2))))
+    >>> real
+    array([[1., 1.],
+           [1., 1.]])
     """
     z, dt = _pair_np("ifft2", x)
     return _out_pair(np.fft.ifft2(z, axes=(-2, -1)), dt)
@@ -292,6 +318,14 @@ def rfft(x, fft_length=None):
 
     Raises:
         ValueError: when ``fft_length`` is not a positive int or ``None``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> real, imag = ops.rfft(np.array([1.0, 2.0, 3.0, 4.0]))
+    >>> real, imag
+    (array([10., -2., -2.]), array([0., 2., 0.]))
     """
     _check_length("rfft", fft_length)
     x = np.asarray(x)
@@ -330,6 +364,13 @@ def irfft(x, fft_length=None):
     Raises:
         ValueError: when ``x`` does not hold two float tensors of one shape, or ``fft_length``
             is not a positive int or ``None``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.irfft((np.array([10.0, -2.0, -2.0]), np.array([0.0, 2.0, 0.0])))
+    array([1., 2., 3., 4.])
     """
     _check_length("irfft", fft_length)
     z, dt = _pair_np("irfft", x)
@@ -383,6 +424,14 @@ def extract_sequences(x, sequence_length, sequence_stride):
     Raises:
         ValueError: when a length or stride is not a positive int, or the signal is shorter than
             one frame.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.extract_sequences(np.arange(6.0), sequence_length=3, sequence_stride=2)
+    array([[0., 1., 2.],
+           [2., 3., 4.]])
     """
     _check_framing("extract_sequences", sequence_length, sequence_stride)
     x = np.asarray(x)
@@ -492,6 +541,14 @@ def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=
         TypeError: when ``x`` is not float32 or float64.
         ValueError: for non-positive lengths, ``fft_length < sequence_length``, an unknown or
             misshapen ``window``, or a signal too short for one frame (or for the reflect padding).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> real, imag = ops.stft(np.ones(16), sequence_length=8, sequence_stride=4, fft_length=8)
+    >>> real.shape
+    (5, 5)
     """
     _check_float("stft", x)
     _check_framing("stft", sequence_length, sequence_stride, fft_length)
@@ -594,6 +651,15 @@ def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="
     Raises:
         ValueError: when ``x`` does not hold two float tensors of one shape, or for invalid
             lengths or ``window``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.sin(np.arange(32.0))
+    >>> spec = ops.stft(x, 8, 4, 8)
+    >>> np.allclose(ops.istft(spec, 8, 4, 8, length=32), x)
+    True
     """
     _check_framing("istft", sequence_length, sequence_stride, fft_length)
     z, dt = _pair_np("istft", x)
@@ -617,6 +683,41 @@ def _window_len(opname, x):
     return int(x)
 
 
+# The Example section of each window op (run by the docstring tests).
+_WINDOW_EXAMPLES = {
+    'bartlett': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> ops.bartlett(5)\n'
+        'array([0. , 0.5, 1. , 0.5, 0. ], dtype=float32)\n'
+    ),
+    'blackman': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> ops.blackman(5)[1:4]\n'
+        'array([0.34, 1.  , 0.34], dtype=float32)\n'
+    ),
+    'hamming': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> np.round(ops.hamming(5), 4)\n'
+        'array([0.08, 0.54, 1.  , 0.54, 0.08], dtype=float32)\n'
+    ),
+    'hanning': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> ops.hanning(5)\n'
+        'array([0. , 0.5, 1. , 0.5, 0. ], dtype=float32)\n'
+    ),
+    'kaiser': (
+        '>>> import numpy as np\n'
+        '>>> from dlx import ops\n'
+        '>>> np.round(ops.kaiser(5, 5.0), 4)\n'
+        'array([0.0367, 0.5529, 1.    , 0.5529, 0.0367], dtype=float32)\n'
+    ),
+}
+
+
 def _window_op(name, fn, doc, *extra):
     def decomposition(x, *args):
         return tensors.convert_to_tensor(reference(x, *args))
@@ -624,6 +725,7 @@ def _window_op(name, fn, doc, *extra):
     def reference(x, *args):
         return fn(_window_len(name, x), *args).astype(nd(dtypes.floatx()))
 
+    doc = doc + "\nExample:\n\n" + _WINDOW_EXAMPLES[name]
     reference.__doc__ = doc
     params = ", ".join(("x", *extra))
     ns = {"_r": reference}
@@ -694,6 +796,13 @@ def real(x):
 
     Returns:
         A real tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.real(np.array([1 + 2j, 3 - 1j]))
+    array([1., 3.])
     """
     return np.real(np.asarray(x))
 
@@ -707,6 +816,13 @@ def imag(x):
 
     Returns:
         A real tensor of ``x``'s shape (zeros of ``x``'s dtype for a real ``x``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.imag(np.array([1 + 2j, 3 - 1j]))
+    array([ 2., -1.])
     """
     x = np.asarray(x)
     return np.imag(x) if np.iscomplexobj(x) else np.zeros_like(x)
@@ -721,6 +837,13 @@ def conj(x):
 
     Returns:
         A tensor of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.conj(np.array([1 + 2j, 3 - 1j]))
+    array([1.-2.j, 3.+1.j])
     """
     return np.conj(np.asarray(x))
 
@@ -734,6 +857,13 @@ def conjugate(x):
 
     Returns:
         A tensor of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.conjugate(np.array([1 + 2j]))
+    array([1.-2.j])
     """
     return np.conj(np.asarray(x))
 
@@ -754,6 +884,13 @@ def angle(x):
 
     Returns:
         A real float tensor of ``x``'s shape, in radians in ``[-pi, pi]``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> np.round(ops.angle(np.array([1j, -1.0])), 4)
+    array([1.5708, 3.1416])
     """
     x = np.asarray(x)
     if not np.iscomplexobj(x) and x.dtype.kind != "f":
@@ -770,5 +907,12 @@ def isreal(x):
 
     Returns:
         A bool tensor of ``x``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.isreal(np.array([1 + 0j, 1 + 1j]))
+    array([ True, False])
     """
     return np.isreal(np.asarray(x))
