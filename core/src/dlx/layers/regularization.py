@@ -18,6 +18,17 @@ class Dropout(Layer):
         noise_shape: shape of the keep mask (``None`` entries take the input's size), e.g.
             ``(batch, 1, features)`` to drop the same features at every timestep.
         seed: an int for reproducible masks.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layer = layers.Dropout(0.5, seed=0)
+    >>> layer(np.ones((2, 3)), training=False)
+    array([[1., 1., 1.],
+           [1., 1., 1.]], dtype=float32)
+    >>> sorted(set(np.asarray(layer(np.ones((10,)), training=True)).tolist()))
+    [0.0, 2.0]
     """
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
@@ -190,6 +201,14 @@ class GaussianNoise(Layer):
 
     Raises:
         ValueError: when ``stddev`` is negative.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.GaussianNoise(0.1, seed=0)(np.ones((2, 3)), training=False)
+    array([[1., 1., 1.],
+           [1., 1., 1.]], dtype=float32)
     """
 
     def __init__(self, stddev, seed=None, **kwargs):
@@ -259,6 +278,16 @@ class ActivityRegularization(Layer):
         l1: the weight of the L1 term.
         l2: the weight of the L2 term.
         **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layer = layers.ActivityRegularization(l1=0.1)
+    >>> layer(np.array([[1.0, -2.0]]))
+    array([[ 1., -2.]], dtype=float32)
+    >>> layer.losses
+    [array(0.3, dtype=float32)]
     """
 
     def __init__(self, l1=0.0, l2=0.0, **kwargs):
