@@ -136,6 +136,15 @@ class Accuracy(MeanMetricWrapper):
     Arguments:
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.Accuracy()
+    >>> m.update_state(np.array([1, 2, 3, 4]), np.array([1, 2, 0, 4]))
+    >>> m.result()
+    array(0.75, dtype=float32)
     """
 
     def __init__(self, name="accuracy", dtype=None):
@@ -149,6 +158,15 @@ class BinaryAccuracy(MeanMetricWrapper):
         threshold: a prediction above it counts as 1, otherwise 0.
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.BinaryAccuracy(threshold=0.5)
+    >>> m.update_state(np.array([[1.0], [0.0], [1.0]]), np.array([[0.8], [0.6], [0.3]]))
+    >>> np.round(m.result(), 4)
+    np.float32(0.3333)
     """
 
     def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
@@ -161,6 +179,15 @@ class CategoricalAccuracy(MeanMetricWrapper):
     Arguments:
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.CategoricalAccuracy()
+    >>> m.update_state(np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([[0.2, 0.8], [0.3, 0.7]]))
+    >>> m.result()
+    array(0.5, dtype=float32)
     """
 
     def __init__(self, name="categorical_accuracy", dtype=None):
@@ -173,6 +200,15 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
     Arguments:
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.SparseCategoricalAccuracy()
+    >>> m.update_state(np.array([1, 0]), np.array([[0.2, 0.8], [0.3, 0.7]]))
+    >>> m.result()
+    array(0.5, dtype=float32)
     """
 
     def __init__(self, name="sparse_categorical_accuracy", dtype=None):
@@ -189,6 +225,15 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
 
     Raises:
         ValueError: when ``k`` is not an int >= 1.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.TopKCategoricalAccuracy(k=2)
+    >>> m.update_state(np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]), np.array([[0.1, 0.5, 0.4], [0.1, 0.5, 0.4]]))
+    >>> m.result()
+    array(0.5, dtype=float32)
     """
 
     def __init__(self, k=5, name="top_k_categorical_accuracy", dtype=None):
@@ -208,6 +253,15 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
 
     Raises:
         ValueError: when ``k`` is not an int >= 1.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.SparseTopKCategoricalAccuracy(k=2)
+    >>> m.update_state(np.array([2, 0]), np.array([[0.1, 0.5, 0.4], [0.1, 0.5, 0.4]]))
+    >>> m.result()
+    array(0.5, dtype=float32)
     """
 
     def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None, from_sorted_ids=False):

@@ -65,6 +65,15 @@ class PearsonCorrelation(MeanMetricWrapper):
         axis: the axis along which each sample's coefficient is computed.
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.PearsonCorrelation()
+    >>> m.update_state(np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.0, 2.5, 2.5, 4.5]))
+    >>> np.round(m.result(), 4)
+    np.float32(0.9439)
     """
 
     def __init__(self, name="pearson_correlation", dtype=None, axis=-1):
@@ -78,6 +87,15 @@ class ConcordanceCorrelation(MeanMetricWrapper):
         axis: the axis along which each sample's coefficient is computed.
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.ConcordanceCorrelation()
+    >>> m.update_state(np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.0, 2.5, 2.5, 4.5]))
+    >>> np.round(m.result(), 4)
+    np.float32(0.9333)
     """
 
     def __init__(self, name="concordance_correlation", dtype=None, axis=-1):
