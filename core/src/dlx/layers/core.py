@@ -34,6 +34,14 @@ class InputLayer(Layer):
         input_tensor: an existing symbolic tensor to use.
         optional: the input may be ``None``.
         name: the input's name.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layer = layers.InputLayer(shape=(4,))
+    >>> layer.output.shape
+    (None, 4)
     """
 
     def __init__(self, shape=None, batch_size=None, dtype=None, sparse=None, ragged=None, batch_shape=None,
@@ -600,6 +608,17 @@ class ReversibleEmbedding(Embedding):
             ``(output_dim, input_dim)`` ``reverse_embeddings`` weight).
         reverse_dtype: dtype of the reverse matmul (default: the compute dtype).
         logit_soft_cap: if set, reverse logits become ``tanh(logits / cap) * cap``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layer = layers.ReversibleEmbedding(input_dim=10, output_dim=4)
+    >>> vectors = layer(np.array([[1, 2, 3]]))
+    >>> vectors.shape
+    (1, 3, 4)
+    >>> layer(vectors, reverse=True).shape
+    (1, 3, 10)
     """
 
     def __init__(self, input_dim, output_dim, tie_weights=True, embeddings_initializer="uniform",

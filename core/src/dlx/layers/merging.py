@@ -85,7 +85,16 @@ class Merge(Layer):
 
 
 class Add(Merge):
-    """Element-wise sum of a list of tensors."""
+    """Element-wise sum of a list of tensors.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.Add()([a, b])
+    array([[4. , 2.5]], dtype=float32)
+    """
 
     def _merge(self, inputs):
         out = inputs[0]
@@ -95,7 +104,16 @@ class Add(Merge):
 
 
 class Subtract(Merge):
-    """``inputs[0] - inputs[1]`` (exactly two inputs)."""
+    """``inputs[0] - inputs[1]`` (exactly two inputs).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.Subtract()([a, b])
+    array([[-2. ,  1.5]], dtype=float32)
+    """
 
     _max_inputs = 2
 
@@ -104,7 +122,16 @@ class Subtract(Merge):
 
 
 class Multiply(Merge):
-    """Element-wise product of a list of tensors."""
+    """Element-wise product of a list of tensors.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.Multiply()([a, b])
+    array([[3., 1.]], dtype=float32)
+    """
 
     def _merge(self, inputs):
         out = inputs[0]
@@ -114,7 +141,16 @@ class Multiply(Merge):
 
 
 class Average(Merge):
-    """Element-wise mean of a list of tensors."""
+    """Element-wise mean of a list of tensors.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.Average()([a, b])
+    array([[2.  , 1.25]], dtype=float32)
+    """
 
     def _merge(self, inputs):
         out = inputs[0]
@@ -124,7 +160,16 @@ class Average(Merge):
 
 
 class Maximum(Merge):
-    """Element-wise maximum of a list of tensors."""
+    """Element-wise maximum of a list of tensors.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.Maximum()([a, b])
+    array([[3., 2.]], dtype=float32)
+    """
 
     def _merge(self, inputs):
         out = inputs[0]
@@ -134,7 +179,16 @@ class Maximum(Merge):
 
 
 class Minimum(Merge):
-    """Element-wise minimum of a list of tensors."""
+    """Element-wise minimum of a list of tensors.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.Minimum()([a, b])
+    array([[1. , 0.5]], dtype=float32)
+    """
 
     def _merge(self, inputs):
         out = inputs[0]
@@ -149,6 +203,16 @@ class Concatenate(Layer):
     Arguments:
         axis: the concatenation axis (an int; negative counts from the end).
         **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> x1, x2 = np.ones((2, 3), "float32"), np.zeros((2, 4), "float32")
+    >>> layers.Concatenate()([x1, x2]).shape
+    (2, 7)
+    >>> layers.Concatenate(axis=0)([x1, np.zeros((1, 3), "float32")]).shape
+    (3, 3)
     """
 
     def __init__(self, axis=-1, **kwargs):
@@ -230,6 +294,16 @@ class Dot(Layer):
     Arguments:
         axes: an int (the same axis of both) or a pair of ints (batch axis 0 excluded).
         normalize: L2-normalize along the axes first (the result is a cosine similarity).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> x1, x2 = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 4.0]], "float32")
+    >>> layers.Dot(axes=1)([x1, x2])
+    array([[11.]], dtype=float32)
+    >>> np.round(layers.Dot(axes=1, normalize=True)([x1, x1]), 4)
+    array([[1.]], dtype=float32)
     """
 
     def __init__(self, axes, normalize=False, **kwargs):

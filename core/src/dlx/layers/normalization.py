@@ -492,6 +492,14 @@ class SpectralNormalization(Wrapper):
     Arguments:
         layer: the layer to wrap (``Dense``, ``Conv*``, ``Embedding``, ...).
         power_iterations: power-iteration steps per training call (> 0).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layer = layers.SpectralNormalization(layers.Dense(3))
+    >>> layer(np.ones((2, 4), "float32"), training=True).shape
+    (2, 3)
     """
 
     def __init__(self, layer, power_iterations=1, **kwargs):

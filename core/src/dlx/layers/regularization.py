@@ -101,6 +101,14 @@ class SpatialDropout1D(_SpatialDropout):
         seed: an int for reproducible masks.
         name: the layer's name (unique names are made from the class name when ``None``).
         dtype: the layer's dtype policy, or a dtype name for its computations and variables.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> y = layers.SpatialDropout1D(0.5, seed=0)(np.ones((1, 4, 3), "float32"), training=True)
+    >>> bool((y == y[:, :1]).all())
+    True
     """
 
     rank = 1
@@ -118,6 +126,14 @@ class SpatialDropout2D(_SpatialDropout):
         seed: an int for reproducible masks.
         name: the layer's name (unique names are made from the class name when ``None``).
         dtype: the layer's dtype policy, or a dtype name for its computations and variables.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> y = layers.SpatialDropout2D(0.5, seed=0)(np.ones((1, 4, 4, 3), "float32"), training=True)
+    >>> y.shape, sorted(set(np.asarray(y).ravel().tolist()))
+    ((1, 4, 4, 3), [0.0, 2.0])
     """
 
     rank = 2
@@ -138,6 +154,13 @@ class SpatialDropout3D(_SpatialDropout):
 
     Raises:
         ValueError: when ``rate`` is outside ``[0, 1]`` or ``data_format`` is invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.SpatialDropout3D(0.5, seed=0)(np.ones((1, 2, 2, 2, 3), "float32"), training=True).shape
+    (1, 2, 2, 2, 3)
     """
 
     rank = 3
@@ -154,6 +177,16 @@ class AlphaDropout(Layer):
         rate: drop probability in ``[0, 1]``.
         noise_shape: shape of the keep mask (``None`` entries take the input's size).
         seed: an int for reproducible masks.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.AlphaDropout(0.2, seed=0)(np.ones((2, 3), "float32"), training=False)
+    array([[1., 1., 1.],
+           [1., 1., 1.]], dtype=float32)
+    >>> layers.AlphaDropout(0.2, seed=0)(np.ones((2, 3), "float32"), training=True).shape
+    (2, 3)
     """
 
     _ALPHA = 1.6732632423543772
@@ -245,6 +278,16 @@ class GaussianDropout(Layer):
 
     Raises:
         ValueError: when ``rate`` is outside ``[0, 1)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.GaussianDropout(0.3, seed=0)(np.ones((2, 3), "float32"), training=False)
+    array([[1., 1., 1.],
+           [1., 1., 1.]], dtype=float32)
+    >>> layers.GaussianDropout(0.3, seed=0)(np.ones((2, 3), "float32"), training=True).shape
+    (2, 3)
     """
 
     def __init__(self, rate, seed=None, **kwargs):
