@@ -371,6 +371,14 @@ def add(inputs, **kwargs):
 
     Returns:
         The layer's output on ``inputs`` (symbolic inputs give a symbolic output).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.add([a, b])
+    array([[4. , 2.5]], dtype=float32)
     """
     return Add(**kwargs)(inputs)
 
@@ -384,6 +392,14 @@ def subtract(inputs, **kwargs):
 
     Returns:
         The layer's output on ``inputs`` (symbolic inputs give a symbolic output).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.subtract([a, b])
+    array([[-2. ,  1.5]], dtype=float32)
     """
     return Subtract(**kwargs)(inputs)
 
@@ -397,6 +413,14 @@ def multiply(inputs, **kwargs):
 
     Returns:
         The layer's output on ``inputs`` (symbolic inputs give a symbolic output).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.multiply([a, b])
+    array([[3., 1.]], dtype=float32)
     """
     return Multiply(**kwargs)(inputs)
 
@@ -410,6 +434,14 @@ def average(inputs, **kwargs):
 
     Returns:
         The layer's output on ``inputs`` (symbolic inputs give a symbolic output).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.average([a, b])
+    array([[2.  , 1.25]], dtype=float32)
     """
     return Average(**kwargs)(inputs)
 
@@ -423,6 +455,14 @@ def maximum(inputs, **kwargs):
 
     Returns:
         The layer's output on ``inputs`` (symbolic inputs give a symbolic output).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.maximum([a, b])
+    array([[3., 2.]], dtype=float32)
     """
     return Maximum(**kwargs)(inputs)
 
@@ -436,6 +476,14 @@ def minimum(inputs, **kwargs):
 
     Returns:
         The layer's output on ``inputs`` (symbolic inputs give a symbolic output).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.minimum([a, b])
+    array([[1. , 0.5]], dtype=float32)
     """
     return Minimum(**kwargs)(inputs)
 
@@ -450,6 +498,14 @@ def concatenate(inputs, axis=-1, **kwargs):
 
     Returns:
         The layer's output on ``inputs`` (symbolic inputs give a symbolic output).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.concatenate([a, b])
+    array([[1. , 2. , 3. , 0.5]], dtype=float32)
     """
     return Concatenate(axis=axis, **kwargs)(inputs)
 
@@ -466,6 +522,14 @@ def dot(inputs, axes=-1, **kwargs):
 
     Returns:
         The per-sample dot products (symbolic inputs give a symbolic output).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.dot([a, b], axes=1)
+    array([[4.]], dtype=float32)
     """
     return Dot(axes=axes, **kwargs)(inputs)
 

@@ -17,6 +17,13 @@ def accuracy(y_true, y_pred):
 
     Returns:
         ``floatx()`` 1.0 / 0.0 per entry: the inputs' (matched) shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> metrics.accuracy(np.array([1, 2, 3]), np.array([1, 2, 0]))
+    array([1., 1., 0.], dtype=float32)
     """
     y_pred = to_tensor(y_pred)
     y_true = to_tensor(y_true, ops.dtype(y_pred))
@@ -35,6 +42,13 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
 
     Returns:
         ``floatx()`` 1.0 / 0.0 per entry: the inputs' (matched) shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> metrics.binary_accuracy(np.array([[1.0, 0.0]]), np.array([[0.7, 0.6]]))
+    array([[1., 0.]], dtype=float32)
     """
     y_pred = to_tensor(y_pred)
     y_true = to_tensor(y_true, ops.dtype(y_pred))
@@ -52,6 +66,13 @@ def categorical_accuracy(y_true, y_pred):
 
     Returns:
         ``floatx()`` 1.0 / 0.0 per entry: the inputs' shape without the last axis.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> metrics.categorical_accuracy(np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([[0.2, 0.8], [0.3, 0.7]]))
+    array([1., 0.], dtype=float32)
     """
     y_pred = to_tensor(y_pred)
     y_true = to_tensor(y_true)
@@ -75,6 +96,13 @@ def sparse_categorical_accuracy(y_true, y_pred):
 
     Returns:
         ``floatx()`` 1.0 / 0.0 per entry: ``y_pred``'s shape without the last axis.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> metrics.sparse_categorical_accuracy(np.array([1, 0]), np.array([[0.2, 0.8], [0.3, 0.7]]))
+    array([1., 0.], dtype=float32)
     """
     y_pred = to_tensor(y_pred)
     y_true = _sparse_labels(y_true, y_pred)
@@ -98,6 +126,15 @@ def top_k_categorical_accuracy(y_true, y_pred, k=5):
 
     Returns:
         ``floatx()`` 1.0 / 0.0 per entry: the inputs' shape without the last axis.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> y_true = np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])
+    >>> y_pred = np.array([[0.1, 0.5, 0.4], [0.1, 0.5, 0.4]])
+    >>> metrics.top_k_categorical_accuracy(y_true, y_pred, k=2)
+    array([1., 0.], dtype=float32)
     """
     y_pred = to_tensor(y_pred)
     y_true = to_tensor(y_true)
@@ -119,6 +156,14 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False
 
     Returns:
         ``floatx()`` 1.0 / 0.0 per entry: ``y_pred``'s shape without the last axis.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> y_pred = np.array([[0.1, 0.5, 0.4], [0.1, 0.5, 0.4]])
+    >>> metrics.sparse_top_k_categorical_accuracy(np.array([2, 0]), y_pred, k=2)
+    array([1., 0.], dtype=float32)
     """
     y_pred = to_tensor(y_pred)
     if from_sorted_ids:

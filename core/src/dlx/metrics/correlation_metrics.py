@@ -26,6 +26,13 @@ def pearson_correlation(y_true, y_pred, axis=-1):
     Returns:
         The coefficients, in ``[-1, 1]``: the inputs' shape without ``axis`` (NaN where either
         side is constant along ``axis``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> np.round(metrics.pearson_correlation(np.array([[1.0, 2.0, 3.0]]), np.array([[2.0, 4.0, 5.0]])), 4)
+    array([0.982])
     """
     y_true, y_pred = _pair(y_true, y_pred)
     t = ops.subtract(y_true, ops.mean(y_true, axis=axis, keepdims=True))
@@ -48,6 +55,13 @@ def concordance_correlation(y_true, y_pred, axis=-1):
     Returns:
         The coefficients, in ``[-1, 1]``: the inputs' shape without ``axis`` (``epsilon`` is
         added to the denominator).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> np.round(metrics.concordance_correlation(np.array([[1.0, 2.0, 3.0]]), np.array([[2.0, 4.0, 5.0]])), 4)
+    array([0.4])
     """
     y_true, y_pred = _pair(y_true, y_pred)
     mt = ops.mean(y_true, axis=axis, keepdims=True)

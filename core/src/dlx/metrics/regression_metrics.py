@@ -19,6 +19,13 @@ def cosine_similarity(y_true, y_pred, axis=-1):
 
     Returns:
         The per-sample similarities, in ``[-1, 1]``: the inputs' shape without ``axis``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> metrics.cosine_similarity(np.array([[0.0, 1.0], [1.0, 1.0]]), np.array([[1.0, 0.0], [1.0, 1.0]]))
+    array([0., 1.])
     """
     return ops.negative(losses.cosine_similarity(y_true, y_pred, axis=axis))
 

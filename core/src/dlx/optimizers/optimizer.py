@@ -464,6 +464,13 @@ def clip_by_norm(values, clip_norm):
     Returns:
         A tensor of ``values``' shape: ``values`` itself where its norm is at most
         ``clip_norm``, else rescaled to norm ``clip_norm``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import optimizers
+    >>> optimizers.clip_by_norm(np.array([3.0, 4.0], "float32"), 1.0)
+    array([0.6, 0.8], dtype=float32)
     """
     l2sum = ops.sum(ops.square(values))
     pred = ops.greater(l2sum, 0)
@@ -480,6 +487,13 @@ def global_norm(values):
     Returns:
         A float32 scalar tensor, ``sqrt(sum of every squared entry)``; ``0.0`` when there is no
         tensor.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import optimizers
+    >>> optimizers.global_norm([np.array([3.0], "float32"), np.array([4.0], "float32")])
+    np.float32(5.0)
     """
     sq = [ops.sum(ops.square(ops.cast(v, "float32"))) for v in values if v is not None]
     if not sq:
@@ -497,6 +511,13 @@ def clip_by_global_norm(values, clip_norm):
     Returns:
         A list of the tensors, each scaled by the same factor and in its own dtype; unchanged
         when their global norm is at most ``clip_norm`` (or zero).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import optimizers
+    >>> optimizers.clip_by_global_norm([np.array([3.0], "float32"), np.array([4.0], "float32")], 1.0)
+    [array([0.6], dtype=float32), array([0.8], dtype=float32)]
     """
     norm = global_norm(values)
     scale = ops.multiply(clip_norm, ops.minimum(ops.divide(1.0, norm), 1.0 / clip_norm))

@@ -359,6 +359,12 @@ def serialize(learning_rate_schedule: LearningRateSchedule) -> dict:
     Returns:
         A dict with ``"module"``, ``"class_name"``, ``"config"`` (the schedule's
         ``get_config()``) and ``"registered_name"``.
+
+    Example:
+
+    >>> from dlx.optimizers import schedules
+    >>> schedules.serialize(schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5))["class_name"]
+    'ExponentialDecay'
     """
     return {"module": "dlx.optimizers.schedules", "class_name": type(learning_rate_schedule).__name__,
             "config": learning_rate_schedule.get_config(), "registered_name": None}
@@ -377,6 +383,13 @@ def deserialize(config: dict, custom_objects=None) -> LearningRateSchedule:
 
     Raises:
         ValueError: for an unknown class name.
+
+    Example:
+
+    >>> from dlx.optimizers import schedules
+    >>> config = schedules.serialize(schedules.CosineDecay(0.1, decay_steps=100))
+    >>> schedules.deserialize(config)
+    CosineDecay(initial_learning_rate=0.1, decay_steps=100, alpha=0.0, name='CosineDecay', warmup_target=None, warmup_steps=0)
     """
     name = config.get("class_name")
     cls = (custom_objects or {}).get(name) or ALL.get(name)
