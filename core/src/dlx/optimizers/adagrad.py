@@ -75,6 +75,17 @@ class Adadelta(Optimizer):
 
     Raises:
         ValueError: for ``rho`` outside ``[0, 1]``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import optimizers
+    >>> v = dlx.Variable(np.array([1.0, 2.0], "float32"))
+    >>> opt = optimizers.Adadelta(learning_rate=1.0)
+    >>> opt.apply([np.array([0.5, -1.0], "float32")], [v])
+    >>> np.round(np.asarray(v), 4)
+    array([0.9986, 2.0014], dtype=float32)
     """
 
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7,
