@@ -71,7 +71,18 @@ def _dtype(dtype) -> str:
 
 
 class Initializer:
-    """Base class: ``initializer(shape, dtype=None) -> tensor`` of the active backend."""
+    """Base class: ``initializer(shape, dtype=None) -> tensor`` of the active backend.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import initializers, ops
+    >>> class Halves(initializers.Initializer):
+    ...     def __call__(self, shape, dtype=None):
+    ...         return ops.full(shape, 0.5, dtype=dtype or "float32")
+    >>> Halves()(shape=(2,))
+    array([0.5, 0.5], dtype=float32)
+    """
 
     def __call__(self, shape, dtype=None):
         raise TypeError(f"{type(self).__name__} does not implement __call__(shape, dtype)")

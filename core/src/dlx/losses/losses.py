@@ -30,6 +30,13 @@ def l2_normalize(x, axis=-1):
     Returns:
         ``x``'s shape and dtype, unit L2 norm along ``axis`` (vectors shorter than
         ``config.epsilon()`` are divided by epsilon instead).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> losses.l2_normalize(np.array([[3.0, 4.0]]))
+    array([[0.6, 0.8]])
     """
     sq = ops.sum(ops.square(x), axis=axis, keepdims=True)
     return ops.multiply(x, ops.minimum(ops.rsqrt(ops.maximum(sq, 1e-30)), 1.0 / config.epsilon()))

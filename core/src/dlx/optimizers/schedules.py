@@ -28,7 +28,24 @@ def _positive(cls, name, value, allow_zero=False):
 
 
 class LearningRateSchedule:
-    """Base class: subclasses implement ``__call__(step)`` and ``get_config()``."""
+    """Base class: subclasses implement ``__call__(step)`` and ``get_config()``.
+
+    Example:
+
+    >>> from dlx.optimizers import schedules
+    >>> class Halving(schedules.LearningRateSchedule):
+    ...     def __init__(self, initial, every):
+    ...         self.initial, self.every = initial, every
+    ...     def __call__(self, step):
+    ...         return self.initial * 0.5 ** (step // self.every)
+    ...     def get_config(self):
+    ...         return {"initial": self.initial, "every": self.every}
+    >>> lr = Halving(0.1, every=10)
+    >>> [lr(step) for step in (0, 10, 25)]
+    [0.1, 0.05, 0.025]
+    >>> lr
+    Halving(initial=0.1, every=10)
+    """
 
     def __call__(self, step):
         raise TypeError(f"{type(self).__name__} is abstract: a LearningRateSchedule subclass defines __call__(step)")
