@@ -167,6 +167,15 @@ class RandomInitializer(Initializer):
 
     Arguments:
         seed: an int, or ``None`` for a seed drawn from the global generator now.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import initializers
+    >>> a = initializers.RandomNormal(seed=7)(shape=(3,))
+    >>> b = initializers.RandomNormal(seed=7)(shape=(3,))
+    >>> bool((a == b).all())
+    True
     """
 
     def __init__(self, seed: int | None = None):

@@ -722,6 +722,17 @@ class Wrapper(Layer):
 
     Raises:
         ValueError: when ``layer`` is not a :class:`Layer`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> class Doubled(layers.Wrapper):
+    ...     def call(self, x):
+    ...         return 2 * self.layer(x)
+    >>> layer = Doubled(layers.Dense(2, kernel_initializer="ones", use_bias=False))
+    >>> layer(np.array([[1.0, 2.0]], "float32"))
+    array([[6., 6.]], dtype=float32)
     """
 
     def __init__(self, layer, **kwargs):

@@ -600,6 +600,14 @@ def ctc_loss(labels, logits, label_length, logit_length, blank_index=0):
 
     Returns:
         ``(batch,)``: ``-log p(labels | logits)`` by the forward algorithm in log space.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> logits = np.zeros((1, 4, 3), "float32")
+    >>> np.round(losses.ctc_loss(np.array([[1, 2]]), logits, np.array([2]), np.array([4])), 4)
+    array([1.6864], dtype=float32)
     """
     logits = to_tensor(logits)
     dt = ops.dtype(logits)
@@ -650,6 +658,15 @@ def ctc(y_true, y_pred):
 
     Raises:
         ValueError: when ``y_true`` is not of rank 2 or ``y_pred`` not of rank 3.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> y_true = np.array([[1, 2]])
+    >>> y_pred = np.log(np.full((1, 4, 3), 1 / 3, "float32"))
+    >>> losses.ctc(y_true, y_pred).shape
+    (1,)
     """
     y_pred = to_tensor(y_pred)
     y_true = to_tensor(y_true)

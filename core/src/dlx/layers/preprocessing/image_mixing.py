@@ -396,6 +396,17 @@ class MaxNumBoundingBoxes(BaseImagePreprocessingLayer):
     Arguments:
         max_number: the number of boxes per image.
         fill_value: the value of the padding boxes and labels.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.zeros((1, 8, 8, 3), "float32")
+    >>> boxes = {"boxes": np.array([[[0.0, 0.0, 5.0, 5.0]]], "float32"), "labels": np.array([[3]])}
+    >>> layer = layers.MaxNumBoundingBoxes(max_number=3, bounding_box_format="xyxy")
+    >>> out = layer({"images": images, "bounding_boxes": boxes})
+    >>> out["bounding_boxes"]["labels"]
+    array([[ 3, -1, -1]])
     """
 
     _USE_BASE_FACTOR = False
