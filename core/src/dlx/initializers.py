@@ -462,6 +462,16 @@ class STFT(Initializer):
         periodic: a periodic window (for spectral analysis) rather than a symmetric one.
 
     Computed in float64, then cast to ``dtype``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import initializers
+    >>> kernel = initializers.STFT(side="real", window=None, scaling=None)(shape=(4, 1, 3))
+    >>> kernel.shape
+    (4, 1, 3)
+    >>> np.round(kernel[:, 0, 0], 4), np.round(kernel[:, 0, 2], 4)
+    (array([1., 1., 1., 1.], dtype=float32), array([ 1., -1.,  1., -1.], dtype=float32))
     """
 
     def __init__(self, side="real", window="hann", scaling="density", periodic=False):
@@ -599,6 +609,12 @@ def deserialize(config, custom_objects=None):
 
     Raises:
         dlx.serialization.SerializationError: for a class name nothing resolves.
+
+    Example:
+
+    >>> from dlx import initializers
+    >>> initializers.deserialize({"class_name": "RandomNormal", "config": {"mean": 0.0, "stddev": 0.1, "seed": 3}})
+    RandomNormal(mean=0.0, stddev=0.1, seed=3)
     """
     return _serialization.deserialize(config, custom_objects, module_objects={**ALL_OBJECTS, **_SNAKE})
 

@@ -206,7 +206,7 @@ class Layer(LayerTracking, Operation):
     Example:
 
     >>> import numpy as np
-    >>> from dlx import layers, ops
+    >>> from dlx import layers
     >>> class Scale(layers.Layer):
     ...     def build(self, input_shape):
     ...         self.scale = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="scale")

@@ -836,6 +836,14 @@ _EXAMPLES = {
     >>> np.round(losses.CategoricalFocalCrossentropy()(y_true, y_pred), 4)
     np.float32(0.2333)
 """,
+    "CTC": """\
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> y_true = np.array([[1, 2]])
+    >>> y_pred = np.log(np.full((1, 4, 3), 1 / 3, "float32"))
+    >>> np.round(losses.CTC()(y_true, y_pred), 4)
+    np.float32(1.6864)
+""",
     "Dice": """\
     >>> import numpy as np
     >>> from dlx import losses

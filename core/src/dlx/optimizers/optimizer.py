@@ -57,6 +57,20 @@ class Optimizer:
             accumulate). As in Keras, :attr:`iterations` then counts updates, the update rule's
             step count and the EMA use it, and learning-rate schedules see every step.
         name: the optimizer's name.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import optimizers
+    >>> class SignSGD(optimizers.Optimizer):
+    ...     def update_step(self, gradient, variable, learning_rate):
+    ...         variable.assign(variable - learning_rate * dlx.ops.sign(gradient))
+    >>> v = dlx.Variable(np.array([1.0, 2.0], "float32"))
+    >>> opt = SignSGD(learning_rate=0.1)
+    >>> opt.apply([np.array([3.0, -0.5], "float32")], [v])
+    >>> np.asarray(v), int(opt.iterations)
+    (array([0.9, 2.1], dtype=float32), 1)
     """
 
     def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
