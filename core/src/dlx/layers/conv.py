@@ -457,6 +457,10 @@ _EXAMPLES = {
 (2, 14, 14, 16)
 >>> layer.kernel.shape
 (3, 3, 3, 16)
+>>> x = np.arange(9, dtype="float32").reshape(1, 3, 3, 1)
+>>> layers.Conv2D(1, kernel_size=2, kernel_initializer="ones")(x)[0, :, :, 0]
+array([[ 8., 12.],
+       [20., 24.]], dtype=float32)
 """,
     "Conv3D": """\
 >>> import numpy as np

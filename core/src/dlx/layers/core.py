@@ -152,6 +152,8 @@ class Dense(DenseQuantization, Layer):
     (2, 3)
     >>> layer.kernel.shape
     (4, 3)
+    >>> layers.Dense(2, kernel_initializer="ones")(np.array([[1.0, 2.0, 3.0]], "float32"))
+    array([[6., 6.]], dtype=float32)
     """
 
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
@@ -535,6 +537,11 @@ class Embedding(EmbeddingQuantization, Layer):
     >>> layer = layers.Embedding(input_dim=10, output_dim=4)
     >>> layer(np.array([[1, 2, 3], [4, 5, 6]])).shape
     (2, 3, 4)
+    >>> table = np.array([[0.0, 0.0], [1.0, 2.0], [3.0, 4.0]], "float32")
+    >>> layers.Embedding(3, 2, weights=[table])(np.array([2, 1, 2]))
+    array([[3., 4.],
+           [1., 2.],
+           [3., 4.]], dtype=float32)
     """
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
