@@ -537,6 +537,22 @@ class TFSMLayer(Layer):
     steps differentiate through variable values (a model around it trains its other layers).
     Its config holds ``filepath``: loading it needs ``safe_mode=False`` (the SavedModel's graph
     is code), as in Keras.
+
+    Example:
+
+    On the tf backend (``DLX_BACKEND=tf``; the NumPy-backend doctests skip it); the ``serve``
+    function of a dlx export returns a dict of outputs:
+
+    >>> import numpy as np  # doctest: +SKIP
+    >>> import dlx  # doctest: +SKIP
+    >>> from dlx import layers  # doctest: +SKIP
+    >>> model = dlx.Sequential([dlx.Input(shape=(3,)), layers.Dense(2)])  # doctest: +SKIP
+    >>> model.export("exported_model", verbose=False)  # doctest: +SKIP
+    >>> reloaded = layers.TFSMLayer("exported_model")  # doctest: +SKIP
+    >>> x = np.ones((4, 3), "float32")  # doctest: +SKIP
+    >>> out = reloaded(x)  # doctest: +SKIP
+    >>> list(out), np.allclose(out["output_0"], model(x))  # doctest: +SKIP
+    (['output_0'], True)
     """
 
     def __init__(self, filepath, call_endpoint="serve", call_training_endpoint=None, trainable=True, name=None,
