@@ -30,6 +30,13 @@ def relu(x, negative_slope: float = 0.0, max_value: float | None = None, thresho
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.relu(np.array([-2.0, -0.5, 0.0, 1.0, 3.0])), 4)
+    array([0., 0., 0., 1., 3.])
     """
     if negative_slope == 0.0 and max_value is None and threshold == 0.0:
         return ops.relu(x)
@@ -51,6 +58,13 @@ def leaky_relu(x, negative_slope: float = 0.2):
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.leaky_relu(np.array([-2.0, -0.5, 0.0, 1.0, 3.0]), negative_slope=0.1), 4)
+    array([-0.2 , -0.05,  0.  ,  1.  ,  3.  ])
     """
     return ops.leaky_relu(x, negative_slope)
 
@@ -63,6 +77,13 @@ def relu6(x):
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> activations.relu6(np.array([-1.0, 3.0, 8.0]))
+    array([0., 3., 6.])
     """
     return ops.relu6(x)
 
@@ -76,6 +97,13 @@ def elu(x, alpha: float = 1.0):
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.elu(np.array([-2.0, -0.5, 0.0, 1.0, 3.0])), 4)
+    array([-0.8647, -0.3935,  0.    ,  1.    ,  3.    ])
     """
     return ops.elu(x, alpha)
 
@@ -88,6 +116,13 @@ def selu(x):
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.selu(np.array([-2.0, -0.5, 0.0, 1.0, 3.0])), 4)
+    array([-1.5202, -0.6918,  0.    ,  1.0507,  3.1521])
     """
     return ops.selu(x)
 
@@ -101,6 +136,13 @@ def celu(x, alpha: float = 1.0):
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.celu(np.array([-2.0, -0.5, 0.0, 1.0, 3.0])), 4)
+    array([-0.8647, -0.3935,  0.    ,  1.    ,  3.    ])
     """
     return ops.celu(x, alpha)
 
@@ -114,6 +156,13 @@ def gelu(x, approximate: bool = False):
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.gelu(np.array([-2.0, -0.5, 0.0, 1.0, 3.0])), 4)
+    array([-0.0455, -0.1543,  0.    ,  0.8413,  2.996 ])
     """
     return ops.gelu(x, approximate)
 
@@ -130,6 +179,13 @@ def glu(x, axis: int = -1):
 
     Raises:
         ValueError: when the (known) size of ``axis`` is odd.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.glu(np.array([[1.0, 2.0, 0.0, 1.0]])), 4)
+    array([[0.5   , 1.4621]])
     """
     n = ops.tensors.shape(x)[axis]
     if n is not None and n % 2:
@@ -147,6 +203,13 @@ def softmax(x, axis: int = -1):
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.softmax(np.array([[1.0, 2.0, 3.0]])), 4)
+    array([[0.09  , 0.2447, 0.6652]])
     """
     return ops.softmax(x, axis)
 
@@ -160,6 +223,13 @@ def log_softmax(x, axis: int = -1):
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.log_softmax(np.array([[1.0, 2.0, 3.0]])), 4)
+    array([[-2.4076, -1.4076, -0.4076]])
     """
     return ops.log_softmax(x, axis)
 
@@ -173,6 +243,13 @@ def sparsemax(x, axis: int = -1):
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.sparsemax(np.array([[1.0, 2.0, 2.5]])), 4)
+    array([[0.  , 0.25, 0.75]])
     """
     z = ops.moveaxis(x, axis, -1)
     zs = ops.flip(ops.sort(z, axis=-1), -1)
@@ -193,6 +270,13 @@ def softplus(x):
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.softplus(np.array([-2.0, -0.5, 0.0, 1.0, 3.0])), 4)
+    array([0.1269, 0.4741, 0.6931, 1.3133, 3.0486])
     """
     return ops.softplus(x)
 
@@ -205,6 +289,13 @@ def softsign(x):
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.softsign(np.array([-2.0, -0.5, 0.0, 1.0, 3.0])), 4)
+    array([-0.6667, -0.3333,  0.    ,  0.5   ,  0.75  ])
     """
     return ops.softsign(x)
 
@@ -218,6 +309,13 @@ def soft_shrink(x, threshold: float = 0.5):
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.soft_shrink(np.array([-2.0, -0.5, 0.0, 1.0, 3.0])), 4)
+    array([-1.5,  0. ,  0. ,  0.5,  2.5])
     """
     return ops.where(ops.greater(x, threshold), x - threshold,
                      ops.where(ops.less(x, -threshold), x + threshold, ops.zeros_like(x)))
@@ -232,6 +330,13 @@ def hard_shrink(x, threshold: float = 0.5):
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.hard_shrink(np.array([-2.0, -0.5, 0.0, 1.0, 3.0])), 4)
+    array([-2.,  0.,  0.,  1.,  3.])
     """
     return ops.where(ops.greater(ops.abs(x), threshold), x, ops.zeros_like(x))
 
@@ -244,6 +349,13 @@ def sparse_plus(x):
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.sparse_plus(np.array([-2.0, -0.5, 0.0, 1.0, 3.0])), 4)
+    array([0.    , 0.0625, 0.25  , 1.    , 3.    ])
     """
     return ops.where(ops.less_equal(x, -1.0), ops.zeros_like(x),
                      ops.where(ops.less(x, 1.0), ops.square(x + 1.0) / 4.0, x))
@@ -257,6 +369,13 @@ def sparse_sigmoid(x):
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.sparse_sigmoid(np.array([-2.0, -0.5, 0.0, 1.0, 3.0])), 4)
+    array([0.  , 0.25, 0.5 , 1.  , 1.  ])
     """
     return ops.clip(0.5 * (x + 1.0), 0.0, 1.0)
 
@@ -271,6 +390,13 @@ def squareplus(x, b: float = 4):
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.squareplus(np.array([-2.0, -0.5, 0.0, 1.0, 3.0])), 4)
+    array([0.4142, 0.7808, 1.    , 1.618 , 3.3028])
     """
     return (x + ops.sqrt(ops.square(x) + b)) / 2.0
 
@@ -283,6 +409,13 @@ def silu(x):
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.silu(np.array([-2.0, -0.5, 0.0, 1.0, 3.0])), 4)
+    array([-0.2384, -0.1888,  0.    ,  0.7311,  2.8577])
     """
     return ops.silu(x)
 
@@ -298,6 +431,13 @@ def tanh(x):
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.tanh(np.array([-2.0, -0.5, 0.0, 1.0, 3.0])), 4)
+    array([-0.964 , -0.4621,  0.    ,  0.7616,  0.9951])
     """
     return ops.tanh(x)
 
@@ -310,6 +450,13 @@ def tanh_shrink(x):
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.tanh_shrink(np.array([-2.0, -0.5, 0.0, 1.0, 3.0])), 4)
+    array([-1.036 , -0.0379,  0.    ,  0.2384,  2.0049])
     """
     return x - ops.tanh(x)
 
@@ -322,6 +469,13 @@ def hard_tanh(x):
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.hard_tanh(np.array([-2.0, -0.5, 0.0, 1.0, 3.0])), 4)
+    array([-1. , -0.5,  0. ,  1. ,  1. ])
     """
     return ops.clip(x, -1.0, 1.0)
 
@@ -334,6 +488,13 @@ def sigmoid(x):
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.sigmoid(np.array([-2.0, -0.5, 0.0, 1.0, 3.0])), 4)
+    array([0.1192, 0.3775, 0.5   , 0.7311, 0.9526])
     """
     return ops.sigmoid(x)
 
@@ -346,6 +507,13 @@ def exponential(x):
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.exponential(np.array([-2.0, -0.5, 0.0, 1.0, 3.0])), 4)
+    array([ 0.1353,  0.6065,  1.    ,  2.7183, 20.0855])
     """
     return ops.exp(x)
 
@@ -358,6 +526,13 @@ def hard_sigmoid(x):
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.hard_sigmoid(np.array([-2.0, -0.5, 0.0, 1.0, 3.0])), 4)
+    array([0.1667, 0.4167, 0.5   , 0.6667, 1.    ])
     """
     return ops.hard_sigmoid(x)
 
@@ -370,6 +545,13 @@ def log_sigmoid(x):
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.log_sigmoid(np.array([-2.0, -0.5, 0.0, 1.0, 3.0])), 4)
+    array([-2.1269, -0.9741, -0.6931, -0.3133, -0.0486])
     """
     return ops.log_sigmoid(x)
 
@@ -382,6 +564,13 @@ def hard_silu(x):
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.hard_silu(np.array([-2.0, -0.5, 0.0, 1.0, 3.0])), 4)
+    array([-0.3333, -0.2083,  0.    ,  0.6667,  3.    ])
     """
     return ops.hard_silu(x)
 
@@ -397,6 +586,13 @@ def linear(x):
 
     Returns:
         ``x`` itself.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.linear(np.array([-2.0, -0.5, 0.0, 1.0, 3.0])), 4)
+    array([-2. , -0.5,  0. ,  1. ,  3. ])
     """
     return x
 
@@ -409,6 +605,13 @@ def mish(x):
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> np.round(activations.mish(np.array([-2.0, -0.5, 0.0, 1.0, 3.0])), 4)
+    array([-0.2525, -0.2207,  0.    ,  0.8651,  2.9865])
     """
     return ops.mish(x)
 
@@ -423,6 +626,13 @@ def threshold(x, threshold: float, default_value: float):
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> activations.threshold(np.array([-2.0, -0.5, 0.0, 1.0, 3.0]), threshold=0.5, default_value=0.0)
+    array([0., 0., 0., 1., 3.])
     """
     return ops.where(ops.greater(x, threshold), x, ops.full_like(x, default_value))
 
@@ -449,6 +659,13 @@ def get(identifier) -> Callable:
 
     Raises:
         ValueError: for an unknown name, listing the known ones.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> activations.get("relu") is activations.relu
+    True
     """
     if identifier is None:
         return linear
@@ -476,6 +693,13 @@ def serialize(activation):
     Returns:
         A string for a built-in activation, otherwise the config that
         ``dlx.saving.serialize_keras_object`` produces.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> activations.serialize(activations.relu)
+    'relu'
     """
     if id(activation) in _BY_ID:
         return _BY_ID[id(activation)]
@@ -493,6 +717,13 @@ def deserialize(config, custom_objects=None) -> Callable:
 
     Returns:
         The activation callable.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import activations
+    >>> activations.deserialize("gelu") is activations.gelu
+    True
     """
     if isinstance(config, str):
         if custom_objects and config in custom_objects:

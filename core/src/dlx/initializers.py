@@ -41,6 +41,13 @@ def compute_fans(shape, input_axes=None, output_axes=None) -> tuple[int, int]:
 
     Raises:
         ValueError: when an axis in ``input_axes`` or ``output_axes`` is out of range for ``shape``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import initializers
+    >>> initializers.compute_fans((3, 3, 16, 32))
+    (144, 288)
     """
     shape = tuple(int(d) for d in shape)
     if input_axes is not None and output_axes is not None:
@@ -64,7 +71,18 @@ def _dtype(dtype) -> str:
 
 
 class Initializer:
-    """Base class: ``initializer(shape, dtype=None) -> tensor`` of the active backend."""
+    """Base class: ``initializer(shape, dtype=None) -> tensor`` of the active backend.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import initializers, ops
+    >>> class Halves(initializers.Initializer):
+    ...     def __call__(self, shape, dtype=None):
+    ...         return ops.full(shape, 0.5, dtype=dtype or "float32")
+    >>> Halves()(shape=(2,))
+    array([0.5, 0.5], dtype=float32)
+    """
 
     def __call__(self, shape, dtype=None):
         raise TypeError(f"{type(self).__name__} does not implement __call__(shape, dtype)")
@@ -105,14 +123,32 @@ class Initializer:
 
 
 class Zeros(Initializer):
-    """All zeros."""
+    """All zeros.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import initializers
+    >>> initializers.Zeros()(shape=(2, 3))
+    array([[0., 0., 0.],
+           [0., 0., 0.]], dtype=float32)
+    """
 
     def __call__(self, shape, dtype=None):
         return ops.zeros(tuple(shape), _dtype(dtype))
 
 
 class Ones(Initializer):
-    """All ones."""
+    """All ones.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import initializers
+    >>> initializers.Ones()(shape=(2, 2), dtype="int32")
+    array([[1, 1],
+           [1, 1]], dtype=int32)
+    """
 
     def __call__(self, shape, dtype=None):
         return ops.ones(tuple(shape), _dtype(dtype))
@@ -123,6 +159,13 @@ class Constant(Initializer):
 
     Arguments:
         value: the value.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import initializers
+    >>> initializers.Constant(0.5)(shape=(3,))
+    array([0.5, 0.5, 0.5], dtype=float32)
     """
 
     def __init__(self, value=0.0):
@@ -144,6 +187,15 @@ class RandomInitializer(Initializer):
 
     Arguments:
         seed: an int, or ``None`` for a seed drawn from the global generator now.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import initializers
+    >>> a = initializers.RandomNormal(seed=7)(shape=(3,))
+    >>> b = initializers.RandomNormal(seed=7)(shape=(3,))
+    >>> bool((a == b).all())
+    True
     """
 
     def __init__(self, seed: int | None = None):
@@ -165,6 +217,16 @@ class RandomNormal(RandomInitializer):
         mean: the mean.
         stddev: the standard deviation.
         seed: see :class:`RandomInitializer`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import initializers
+    >>> w = initializers.RandomNormal(mean=0.0, stddev=0.05, seed=1)(shape=(256, 64))
+    >>> w.shape, w.dtype
+    ((256, 64), dtype('float32'))
+    >>> bool(abs(float(np.std(w)) - 0.05) < 0.005)
+    True
     """
 
     def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None):
@@ -185,6 +247,14 @@ class RandomUniform(RandomInitializer):
         minval: the lower bound (included).
         maxval: the upper bound (excluded).
         seed: see :class:`RandomInitializer`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import initializers
+    >>> w = initializers.RandomUniform(minval=-0.1, maxval=0.1, seed=1)(shape=(100, 10))
+    >>> w.shape, bool(np.abs(w).max() <= 0.1)
+    ((100, 10), True)
     """
 
     def __init__(self, minval: float = -0.05, maxval: float = 0.05, seed: int | None = None):
@@ -208,6 +278,14 @@ class TruncatedNormal(RandomInitializer):
         mean: the mean.
         stddev: the standard deviation of the normal before truncation.
         seed: see :class:`RandomInitializer`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import initializers
+    >>> w = initializers.TruncatedNormal(stddev=1.0, seed=1)(shape=(1000,))
+    >>> bool(np.abs(w).max() <= 2.0)
+    True
     """
 
     def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed: int | None = None):
@@ -231,6 +309,15 @@ class VarianceScaling(RandomInitializer):
         seed: see :class:`RandomInitializer`.
         input_axes, output_axes: the weight's axes that count as its inputs / outputs for the fans
             (both or neither; default: dense / conv layout).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import initializers
+    >>> init = initializers.VarianceScaling(scale=2.0, mode="fan_in", distribution="untruncated_normal", seed=1)
+    >>> w = init(shape=(512, 256))
+    >>> round(float(np.var(w)) * 512, 1)
+    2.0
     """
 
     def __init__(self, scale: float = 1.0, mode: str = "fan_in", distribution: str = "truncated_normal",
@@ -284,7 +371,17 @@ def _vs(name, scale, mode, distribution, doc):
         seed: an int, or ``None`` for a seed drawn from the global generator now.
         input_axes, output_axes: the weight's axes that count as its inputs / outputs for the fans
             (both or neither; default: dense / conv layout, see :func:`compute_fans`).
-    """
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import initializers
+    >>> w = initializers.{name}(seed=0)(shape=(64, 32))
+    >>> w.shape, w.dtype
+    ((64, 32), dtype('float32'))
+    >>> bool(abs(np.var(w) / ({scale} / {fan}) - 1.0) < 0.1)  # variance scale / fan
+    True
+    """.format(name=name, scale=scale, fan=64 if mode == "fan_in" else 48)
     cls = type(name, (VarianceScaling,), {"__init__": __init__, "get_config": get_config,
                                           "__doc__": doc, "__module__": __name__})
     return cls
@@ -309,6 +406,14 @@ class Orthogonal(RandomInitializer):
     Arguments:
         gain: the factor the orthogonal matrix is multiplied by.
         seed: see :class:`RandomInitializer`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import initializers
+    >>> w = initializers.Orthogonal(seed=1)(shape=(4, 4))
+    >>> np.allclose(w @ w.T, np.eye(4), atol=1e-5)
+    True
     """
 
     def __init__(self, gain: float = 1.0, seed: int | None = None):
@@ -339,6 +444,14 @@ class Identity(Initializer):
 
     Arguments:
         gain: the value on the diagonal.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import initializers
+    >>> initializers.Identity(gain=2.0)(shape=(2, 3))
+    array([[2., 0., 0.],
+           [0., 2., 0.]], dtype=float32)
     """
 
     def __init__(self, gain: float = 1.0):
@@ -369,6 +482,16 @@ class STFT(Initializer):
         periodic: a periodic window (for spectral analysis) rather than a symmetric one.
 
     Computed in float64, then cast to ``dtype``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import initializers
+    >>> kernel = initializers.STFT(side="real", window=None, scaling=None)(shape=(4, 1, 3))
+    >>> kernel.shape
+    (4, 1, 3)
+    >>> np.round(kernel[:, 0, 0], 4), np.round(kernel[:, 0, 2], 4)
+    (array([1., 1., 1., 1.], dtype=float32), array([ 1., -1.,  1., -1.], dtype=float32))
     """
 
     def __init__(self, side="real", window="hann", scaling="density", periodic=False):
@@ -447,6 +570,13 @@ def get(identifier):
 
     Raises:
         ValueError: for an unknown name or an identifier of another type.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import initializers
+    >>> initializers.get("zeros")
+    Zeros()
     """
     if identifier is None:
         return None
@@ -499,6 +629,12 @@ def deserialize(config, custom_objects=None):
 
     Raises:
         dlx.serialization.SerializationError: for a class name nothing resolves.
+
+    Example:
+
+    >>> from dlx import initializers
+    >>> initializers.deserialize({"class_name": "RandomNormal", "config": {"mean": 0.0, "stddev": 0.1, "seed": 3}})
+    RandomNormal(mean=0.0, stddev=0.1, seed=3)
     """
     return _serialization.deserialize(config, custom_objects, module_objects={**ALL_OBJECTS, **_SNAKE})
 

@@ -193,6 +193,13 @@ def serialize(layer) -> dict:
 
     Raises:
         SerializationError: when the layer (or a value in its config) cannot be serialized.
+
+    Example:
+
+    >>> from dlx import layers
+    >>> config = layers.serialize(layers.Dense(3, activation="relu"))
+    >>> config["class_name"], config["config"]["units"]
+    ('Dense', 3)
     """
     return _serialization.serialize(layer)
 
@@ -209,6 +216,13 @@ def deserialize(config, custom_objects=None):
 
     Raises:
         SerializationError: when the class cannot be found or its ``from_config`` fails.
+
+    Example:
+
+    >>> from dlx import layers
+    >>> layer = layers.deserialize({"class_name": "Dropout", "config": {"rate": 0.25}})
+    >>> type(layer).__name__, layer.rate
+    ('Dropout', 0.25)
     """
     return _serialization.deserialize(config, custom_objects)
 

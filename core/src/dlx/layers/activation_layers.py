@@ -32,6 +32,15 @@ class ReLU(_Elementwise):
 
     Raises:
         ValueError: when ``max_value`` or ``negative_slope`` is negative.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.ReLU()(np.array([-2.0, -0.5, 0.0, 3.0, 8.0], "float32"))
+    array([0., 0., 0., 3., 8.], dtype=float32)
+    >>> layers.ReLU(max_value=6.0, negative_slope=0.1)(np.array([-2.0, -0.5, 0.0, 3.0, 8.0], "float32"))
+    array([-0.2 , -0.05,  0.  ,  3.  ,  6.  ], dtype=float32)
     """
 
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
@@ -57,6 +66,13 @@ class LeakyReLU(_Elementwise):
         negative_slope: the slope for negative inputs.
         **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...); Keras 2's ``alpha``
             is still taken as ``negative_slope``, with a deprecation warning.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.LeakyReLU(negative_slope=0.1)(np.array([-2.0, -0.5, 0.0, 3.0, 8.0], "float32"))
+    array([-0.2 , -0.05,  0.  ,  3.  ,  8.  ], dtype=float32)
     """
 
     def __init__(self, negative_slope=0.3, **kwargs):
@@ -80,6 +96,13 @@ class ELU(_Elementwise):
     Arguments:
         alpha: the scale of the negative part (its limit is ``-alpha``).
         **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> np.round(layers.ELU(alpha=1.0)(np.array([-2.0, -0.5, 0.0, 3.0, 8.0], "float32")), 4)
+    array([-0.8647, -0.3935,  0.    ,  3.    ,  8.    ], dtype=float32)
     """
 
     def __init__(self, alpha=1.0, **kwargs):
@@ -99,6 +122,16 @@ class Softmax(_Elementwise):
     Arguments:
         axis: the axis (or list of axes, normalized together) the probabilities sum to 1 over.
         **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> np.round(layers.Softmax()(np.array([[1.0, 2.0, 3.0]], "float32")), 4)
+    array([[0.09  , 0.2447, 0.6652]], dtype=float32)
+    >>> mask = np.array([[True, True, False]])
+    >>> np.round(layers.Softmax()(np.array([[1.0, 2.0, 3.0]], "float32"), mask=mask), 4)
+    array([[0.2689, 0.7311, 0.    ]], dtype=float32)
     """
 
     def __init__(self, axis=-1, **kwargs):
@@ -125,6 +158,16 @@ class PReLU(_Elementwise):
         alpha_initializer, alpha_regularizer, alpha_constraint: for the ``alpha`` weight.
         shared_axes: axes (1 = the first non-batch axis) along which ``alpha`` is shared, e.g.
             ``[1, 2]`` for one slope per channel of ``(batch, h, w, c)`` images.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layer = layers.PReLU()
+    >>> layer(np.array([[-2.0, -0.5, 0.0, 3.0]], "float32"))
+    array([[0., 0., 0., 3.]], dtype=float32)
+    >>> layer.alpha.shape
+    (4,)
     """
 
     def __init__(self, alpha_initializer="Zeros", alpha_regularizer=None, alpha_constraint=None, shared_axes=None,

@@ -80,5 +80,50 @@ AdaptiveMaxPooling2D = _make("AdaptiveMaxPooling2D", 2, "max",
 AdaptiveMaxPooling3D = _make("AdaptiveMaxPooling3D", 3, "max",
                              "Adaptive max pooling of volumes to ``output_size`` (an int or 3 ints).")
 
+# The Example section of each class above (appended to its docstring; the doctests run it).
+_EXAMPLES = {
+    "AdaptiveAveragePooling1D": """\
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> x = np.arange(6, dtype="float32").reshape(1, 6, 1)
+    >>> layers.AdaptiveAveragePooling1D(3)(x)[0, :, 0]
+    array([0.5, 2.5, 4.5], dtype=float32)
+""",
+    "AdaptiveAveragePooling2D": """\
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.AdaptiveAveragePooling2D((2, 3))(np.ones((2, 7, 9, 4), "float32")).shape
+    (2, 2, 3, 4)
+""",
+    "AdaptiveAveragePooling3D": """\
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.AdaptiveAveragePooling3D(2)(np.ones((1, 5, 6, 7, 3), "float32")).shape
+    (1, 2, 2, 2, 3)
+""",
+    "AdaptiveMaxPooling1D": """\
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> x = np.array([[[1.0], [5.0], [2.0], [4.0], [3.0], [0.0]]], "float32")
+    >>> layers.AdaptiveMaxPooling1D(2)(x)[0, :, 0]
+    array([5., 4.], dtype=float32)
+""",
+    "AdaptiveMaxPooling2D": """\
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.AdaptiveMaxPooling2D(1)(np.arange(16, dtype="float32").reshape(1, 4, 4, 1))[0, :, :, 0]
+    array([[15.]], dtype=float32)
+""",
+    "AdaptiveMaxPooling3D": """\
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.AdaptiveMaxPooling3D((1, 2, 2))(np.ones((1, 4, 4, 4, 2), "float32")).shape
+    (1, 1, 2, 2, 2)
+""",
+}
+for _name, _example in _EXAMPLES.items():
+    globals()[_name].__doc__ = globals()[_name].__doc__.rstrip() + "\n\n    Example:\n\n" + _example + "    "
+del _name, _example
+
 __all__ = ["AdaptiveAveragePooling1D", "AdaptiveAveragePooling2D", "AdaptiveAveragePooling3D", "AdaptiveMaxPooling1D",
            "AdaptiveMaxPooling2D", "AdaptiveMaxPooling3D"]

@@ -107,6 +107,19 @@ class MultiHeadAttention(Layer):
     Call arguments: ``query, value, key=None, query_mask=None, value_mask=None, key_mask=None,
     attention_mask=None, return_attention_scores=False, training=None, use_causal_mask=False``.
     ``attention_mask`` is boolean ``(B, T, S)`` (``True`` = attend).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> query = np.ones((2, 5, 16), "float32")
+    >>> value = np.ones((2, 7, 16), "float32")
+    >>> mha = layers.MultiHeadAttention(num_heads=4, key_dim=8)
+    >>> mha(query, value).shape
+    (2, 5, 16)
+    >>> out, scores = mha(query, value, return_attention_scores=True)
+    >>> scores.shape
+    (2, 4, 5, 7)
     """
 
     def __init__(self, num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True, output_shape=None,

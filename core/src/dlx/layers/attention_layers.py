@@ -28,6 +28,18 @@ class Attention(Layer):
     Call arguments: ``inputs`` (``[query, value]`` or ``[query, value, key]``), ``mask``
     (``[query_mask, value_mask]``), ``training``, ``return_attention_scores``,
     ``use_causal_mask``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> query = np.ones((2, 4, 8), "float32")
+    >>> value = np.ones((2, 6, 8), "float32")
+    >>> layers.Attention()([query, value]).shape
+    (2, 4, 8)
+    >>> out, scores = layers.Attention()([query, value], return_attention_scores=True)
+    >>> scores.shape
+    (2, 4, 6)
     """
 
     def __init__(self, use_scale=False, score_mode="dot", dropout=0.0, seed=None, **kwargs):
@@ -129,6 +141,15 @@ class AdditiveAttention(Attention):
 
     Raises:
         ValueError: when ``dropout`` is outside ``[0, 1]``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> query = np.ones((2, 4, 8), "float32")
+    >>> value = np.ones((2, 6, 8), "float32")
+    >>> layers.AdditiveAttention()([query, value]).shape
+    (2, 4, 8)
     """
 
     def __init__(self, use_scale=True, dropout=0.0, **kwargs):
@@ -179,6 +200,16 @@ class GroupQueryAttention(Layer):
         seed: seed of the attention dropout.
 
     Call arguments: as :class:`MultiHeadAttention`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> query = np.ones((2, 5, 16), "float32")
+    >>> value = np.ones((2, 7, 16), "float32")
+    >>> layer = layers.GroupQueryAttention(head_dim=8, num_query_heads=4, num_key_value_heads=2)
+    >>> layer(query, value).shape
+    (2, 5, 16)
     """
 
     _keras_state_name = "grouped_query_attention"  # Keras's class is GroupedQueryAttention

@@ -437,6 +437,86 @@ convolution (``depthwise_kernel``) then a 1x1 convolution (``pointwise_kernel``)
 SeparableConv2D = _sep_class("SeparableConv2D", 2, _separable_doc("""2-D separable convolution: a depthwise
 convolution (``depthwise_kernel``) then a 1x1 convolution (``pointwise_kernel``).""", 2))
 
+# The Example section of each class above (appended to its docstring; the doctests run it).
+_EXAMPLES = {
+    "Conv1D": """\
+>>> import numpy as np
+>>> from dlx import layers
+>>> x = np.ones((2, 10, 3), "float32")
+>>> layers.Conv1D(8, kernel_size=3)(x).shape
+(2, 8, 8)
+>>> layers.Conv1D(8, kernel_size=3, padding="causal", dilation_rate=2)(x).shape
+(2, 10, 8)
+""",
+    "Conv2D": """\
+>>> import numpy as np
+>>> from dlx import layers
+>>> x = np.ones((2, 28, 28, 3), "float32")
+>>> layer = layers.Conv2D(16, kernel_size=3, strides=2, padding="same", activation="relu")
+>>> layer(x).shape
+(2, 14, 14, 16)
+>>> layer.kernel.shape
+(3, 3, 3, 16)
+>>> x = np.arange(9, dtype="float32").reshape(1, 3, 3, 1)
+>>> layers.Conv2D(1, kernel_size=2, kernel_initializer="ones")(x)[0, :, :, 0]
+array([[ 8., 12.],
+       [20., 24.]], dtype=float32)
+""",
+    "Conv3D": """\
+>>> import numpy as np
+>>> from dlx import layers
+>>> layers.Conv3D(4, kernel_size=3)(np.ones((1, 8, 8, 8, 2), "float32")).shape
+(1, 6, 6, 6, 4)
+""",
+    "Conv1DTranspose": """\
+>>> import numpy as np
+>>> from dlx import layers
+>>> layers.Conv1DTranspose(4, kernel_size=3, strides=2, padding="same")(np.ones((2, 5, 3), "float32")).shape
+(2, 10, 4)
+""",
+    "Conv2DTranspose": """\
+>>> import numpy as np
+>>> from dlx import layers
+>>> layer = layers.Conv2DTranspose(8, kernel_size=3, strides=2, padding="same")
+>>> layer(np.ones((2, 7, 7, 16), "float32")).shape
+(2, 14, 14, 8)
+""",
+    "Conv3DTranspose": """\
+>>> import numpy as np
+>>> from dlx import layers
+>>> layers.Conv3DTranspose(2, kernel_size=2, strides=2)(np.ones((1, 4, 4, 4, 3), "float32")).shape
+(1, 8, 8, 8, 2)
+""",
+    "DepthwiseConv1D": """\
+>>> import numpy as np
+>>> from dlx import layers
+>>> layers.DepthwiseConv1D(kernel_size=3, depth_multiplier=2)(np.ones((2, 10, 4), "float32")).shape
+(2, 8, 8)
+""",
+    "DepthwiseConv2D": """\
+>>> import numpy as np
+>>> from dlx import layers
+>>> layer = layers.DepthwiseConv2D(kernel_size=3, depth_multiplier=2, padding="same")
+>>> layer(np.ones((2, 8, 8, 4), "float32")).shape
+(2, 8, 8, 8)
+""",
+    "SeparableConv1D": """\
+>>> import numpy as np
+>>> from dlx import layers
+>>> layers.SeparableConv1D(8, kernel_size=3)(np.ones((2, 10, 4), "float32")).shape
+(2, 8, 8)
+""",
+    "SeparableConv2D": """\
+>>> import numpy as np
+>>> from dlx import layers
+>>> layers.SeparableConv2D(16, kernel_size=3, padding="same")(np.ones((2, 8, 8, 4), "float32")).shape
+(2, 8, 8, 16)
+""",
+}
+for _name, _example in _EXAMPLES.items():
+    globals()[_name].__doc__ = globals()[_name].__doc__.rstrip() + "\n\nExample:\n\n" + _example + ""
+del _name, _example
+
 Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D
 Convolution2DTranspose = Conv2DTranspose
 Convolution1DTranspose, Convolution3DTranspose = Conv1DTranspose, Conv3DTranspose

@@ -355,4 +355,32 @@ ConvLSTM2D = _conv_lstm_class("ConvLSTM2D", 2, "2-D convolutional LSTM.\n" + _AR
 ConvLSTM3D = _conv_lstm_class("ConvLSTM3D", 3, "3-D convolutional LSTM.\n" + _ARGS.format(
     n=3, spatial="d1, d2, d3", spatial_out="new_d1, new_d2, new_d3"))
 
+# The Example section of each class above (appended to its docstring; the doctests run it).
+_EXAMPLES = {
+    "ConvLSTM1D": """\
+>>> import numpy as np
+>>> from dlx import layers
+>>> layers.ConvLSTM1D(4, kernel_size=3)(np.ones((2, 5, 10, 3), "float32")).shape
+(2, 8, 4)
+""",
+    "ConvLSTM2D": """\
+>>> import numpy as np
+>>> from dlx import layers
+>>> x = np.ones((2, 5, 8, 8, 3), "float32")
+>>> layers.ConvLSTM2D(4, kernel_size=3, padding="same")(x).shape
+(2, 8, 8, 4)
+>>> layers.ConvLSTM2D(4, kernel_size=3, return_sequences=True)(x).shape
+(2, 5, 6, 6, 4)
+""",
+    "ConvLSTM3D": """\
+>>> import numpy as np
+>>> from dlx import layers
+>>> layers.ConvLSTM3D(2, kernel_size=3)(np.ones((1, 3, 5, 5, 5, 1), "float32")).shape
+(1, 3, 3, 3, 2)
+""",
+}
+for _name, _example in _EXAMPLES.items():
+    globals()[_name].__doc__ = globals()[_name].__doc__.rstrip() + "\n\nExample:\n\n" + _example + ""
+del _name, _example
+
 __all__ = ["ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D"]

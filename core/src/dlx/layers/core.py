@@ -34,6 +34,14 @@ class InputLayer(Layer):
         input_tensor: an existing symbolic tensor to use.
         optional: the input may be ``None``.
         name: the input's name.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layer = layers.InputLayer(shape=(4,))
+    >>> layer.output.shape
+    (None, 4)
     """
 
     def __init__(self, shape=None, batch_size=None, dtype=None, sparse=None, ragged=None, batch_shape=None,
@@ -134,6 +142,18 @@ class Dense(DenseQuantization, Layer):
         lora_rank: if set, the layer is built with LoRA of this rank (see ``enable_lora``).
         lora_alpha: LoRA's scale numerator (default ``lora_rank``).
         quantization_config: the :mod:`dlx.quantizers` config of a quantized layer.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layer = layers.Dense(3, activation="relu")
+    >>> layer(np.ones((2, 4), "float32")).shape
+    (2, 3)
+    >>> layer.kernel.shape
+    (4, 3)
+    >>> layers.Dense(2, kernel_initializer="ones")(np.array([[1.0, 2.0, 3.0]], "float32"))
+    array([[6., 6.]], dtype=float32)
     """
 
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
@@ -267,6 +287,14 @@ class EinsumDense(EinsumDenseQuantization, Layer):
         lora_rank, lora_alpha, quantization_config: as :class:`Dense`.
         gptq_unpacked_column_size: the GPTQ kernel's column count (set by GPTQ quantization and
             written to the config, as Keras does; recomputed when the layer is built).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layer = layers.EinsumDense("abc,cd->abd", output_shape=(None, 8), bias_axes="d")
+    >>> layer(np.ones((2, 5, 4), "float32")).shape
+    (2, 5, 8)
     """
 
     def __init__(self, equation, output_shape, activation=None, bias_axes=None, kernel_initializer="glorot_uniform",
@@ -332,6 +360,13 @@ class Activation(Layer):
         activation: the activation: a name (``"relu"``), a serialized config or a callable
             (``None``: linear).
         **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.Activation("relu")(np.array([-1.0, 0.0, 2.0]))
+    array([0., 0., 2.], dtype=float32)
     """
 
     def __init__(self, activation, **kwargs):
@@ -350,7 +385,15 @@ class Activation(Layer):
 
 
 class Identity(Layer):
-    """Returns its input unchanged."""
+    """Returns its input unchanged.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.Identity()(np.array([1.0, 2.0]))
+    array([1., 2.], dtype=float32)
+    """
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -386,6 +429,13 @@ class Lambda(Layer):
         arguments: extra keyword arguments for ``function``.
 
     Configs of lambdas hold Python bytecode: loading them needs ``safe_mode=False``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers, ops
+    >>> layers.Lambda(lambda x: ops.square(x))(np.array([1.0, 2.0, 3.0]))
+    array([1., 4., 9.], dtype=float32)
     """
 
     def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
@@ -479,6 +529,19 @@ class Embedding(EmbeddingQuantization, Layer):
         mask_zero: index 0 is padding: outputs a mask ``inputs != 0``.
         weights: optional initial table (a list holding one ``(input_dim, output_dim)`` array).
         lora_rank, lora_alpha, quantization_config: as :class:`Dense`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layer = layers.Embedding(input_dim=10, output_dim=4)
+    >>> layer(np.array([[1, 2, 3], [4, 5, 6]])).shape
+    (2, 3, 4)
+    >>> table = np.array([[0.0, 0.0], [1.0, 2.0], [3.0, 4.0]], "float32")
+    >>> layers.Embedding(3, 2, weights=[table])(np.array([2, 1, 2]))
+    array([[3., 4.],
+           [1., 2.],
+           [3., 4.]], dtype=float32)
     """
 
     def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
@@ -552,6 +615,17 @@ class ReversibleEmbedding(Embedding):
             ``(output_dim, input_dim)`` ``reverse_embeddings`` weight).
         reverse_dtype: dtype of the reverse matmul (default: the compute dtype).
         logit_soft_cap: if set, reverse logits become ``tanh(logits / cap) * cap``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layer = layers.ReversibleEmbedding(input_dim=10, output_dim=4)
+    >>> vectors = layer(np.array([[1, 2, 3]]))
+    >>> vectors.shape
+    (1, 3, 4)
+    >>> layer(vectors, reverse=True).shape
+    (1, 3, 10)
     """
 
     def __init__(self, input_dim, output_dim, tie_weights=True, embeddings_initializer="uniform",
@@ -616,6 +690,14 @@ class Masking(Layer):
         mask_value: the value that marks padding: a step (a position of every axis but the last)
             is masked when all its features equal it.
         **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> x = np.array([[[1.0], [0.0], [2.0]]])
+    >>> layers.Masking(mask_value=0.0).compute_mask(x)
+    array([[ True, False,  True]])
     """
 
     def __init__(self, mask_value=0.0, **kwargs):
@@ -647,6 +729,17 @@ class Wrapper(Layer):
 
     Raises:
         ValueError: when ``layer`` is not a :class:`Layer`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> class Doubled(layers.Wrapper):
+    ...     def call(self, x):
+    ...         return 2 * self.layer(x)
+    >>> layer = Doubled(layers.Dense(2, kernel_initializer="ones", use_bias=False))
+    >>> layer(np.array([[1.0, 2.0]], "float32"))
+    array([[6., 6.]], dtype=float32)
     """
 
     def __init__(self, layer, **kwargs):

@@ -18,6 +18,21 @@ class InputSpec:
         allow_last_axis_squeeze: accept a trailing axis of size 1 more or less.
         name: the input's name (for dict inputs).
         optional: the input may be ``None``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layer = layers.Dense(2)
+    >>> layer.build((None, 3))
+    >>> layer.input_spec = layers.InputSpec(ndim=2, axes={-1: 3})
+    >>> layer(np.ones((1, 3), "float32")).shape
+    (1, 2)
+    >>> try:
+    ...     layer(np.ones((1, 2, 3), "float32"))
+    ... except ValueError:
+    ...     print("rejected: rank 3")
+    rejected: rank 3
     """
 
     def __init__(self, dtype=None, shape=None, ndim=None, max_ndim=None, min_ndim=None, axes=None,

@@ -105,6 +105,19 @@ class TorchModuleWrapper(Layer):
 
     Saving: the config holds the pickled module (loading it needs ``safe_mode=False``, as in
     Keras); the weights are stored under the module's ``state_dict()`` keys (buffers too).
+
+    Example:
+
+    On the torch backend (``DLX_BACKEND=torch``; the NumPy-backend doctests skip it):
+
+    >>> import torch  # doctest: +SKIP
+    >>> import numpy as np  # doctest: +SKIP
+    >>> from dlx import layers  # doctest: +SKIP
+    >>> layer = layers.TorchModuleWrapper(torch.nn.Linear(3, 2))  # doctest: +SKIP
+    >>> tuple(layer(np.ones((4, 3), "float32")).shape)  # doctest: +SKIP
+    (4, 2)
+    >>> sorted(tuple(w.shape) for w in layer.trainable_weights)  # doctest: +SKIP
+    [(2,), (2, 3)]
     """
 
     def __init__(self, module, name=None, output_shape=None, **kwargs):
@@ -259,6 +272,23 @@ class JaxLayer(Layer):
             ``inputs`` or takes another argument than those named above, or when ``call_fn``
             takes ``params`` or ``state`` but ``init_fn``, ``params`` and ``state`` are all
             ``None``.
+
+    Example:
+
+    On the jax backend (``DLX_BACKEND=jax``; the NumPy-backend doctests skip it):
+
+    >>> import jax, jax.numpy as jnp  # doctest: +SKIP
+    >>> import numpy as np  # doctest: +SKIP
+    >>> from dlx import layers  # doctest: +SKIP
+    >>> def init_fn(rng, inputs):  # doctest: +SKIP
+    ...     return {"w": jax.random.normal(rng, (inputs.shape[-1], 2)), "b": jnp.zeros((2,))}
+    >>> def call_fn(params, inputs):  # doctest: +SKIP
+    ...     return inputs @ params["w"] + params["b"]
+    >>> layer = layers.JaxLayer(call_fn, init_fn=init_fn, seed=0)  # doctest: +SKIP
+    >>> layer(np.ones((4, 3), "float32")).shape  # doctest: +SKIP
+    (4, 2)
+    >>> sorted(tuple(w.shape) for w in layer.trainable_weights)  # doctest: +SKIP
+    [(2,), (3, 2)]
     """
 
     def __init__(self, call_fn, init_fn=None, params=None, state=None, seed=None,
@@ -515,6 +545,22 @@ class TFSMLayer(Layer):
     steps differentiate through variable values (a model around it trains its other layers).
     Its config holds ``filepath``: loading it needs ``safe_mode=False`` (the SavedModel's graph
     is code), as in Keras.
+
+    Example:
+
+    On the tf backend (``DLX_BACKEND=tf``; the NumPy-backend doctests skip it); the ``serve``
+    function of a dlx export returns a dict of outputs:
+
+    >>> import numpy as np  # doctest: +SKIP
+    >>> import dlx  # doctest: +SKIP
+    >>> from dlx import layers  # doctest: +SKIP
+    >>> model = dlx.Sequential([dlx.Input(shape=(3,)), layers.Dense(2)])  # doctest: +SKIP
+    >>> model.export("exported_model", verbose=False)  # doctest: +SKIP
+    >>> reloaded = layers.TFSMLayer("exported_model")  # doctest: +SKIP
+    >>> x = np.ones((4, 3), "float32")  # doctest: +SKIP
+    >>> out = reloaded(x)  # doctest: +SKIP
+    >>> list(out), np.allclose(out["output_0"], model(x))  # doctest: +SKIP
+    (['output_0'], True)
     """
 
     def __init__(self, filepath, call_endpoint="serve", call_training_endpoint=None, trainable=True, name=None,

@@ -202,6 +202,21 @@ class Layer(LayerTracking, Operation):
             precision) in :meth:`__call__`.
         name: a unique name (default: the snake_case class name, made unique).
         input_shape: for the first layer of a ``Sequential`` model: the per-sample shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> class Scale(layers.Layer):
+    ...     def build(self, input_shape):
+    ...         self.scale = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="scale")
+    ...     def call(self, x):
+    ...         return x * self.scale
+    >>> layer = Scale()
+    >>> layer(np.array([[1.0, 2.0]], "float32"))
+    array([[1., 2.]], dtype=float32)
+    >>> [w.shape for w in layer.trainable_weights]
+    [(2,)]
     """
 
     _untracked_attrs = frozenset({"_inbound_nodes", "_functional", "_build_shapes_dict", "_auto_config",

@@ -85,7 +85,16 @@ class Merge(Layer):
 
 
 class Add(Merge):
-    """Element-wise sum of a list of tensors."""
+    """Element-wise sum of a list of tensors.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.Add()([a, b])
+    array([[4. , 2.5]], dtype=float32)
+    """
 
     def _merge(self, inputs):
         out = inputs[0]
@@ -95,7 +104,16 @@ class Add(Merge):
 
 
 class Subtract(Merge):
-    """``inputs[0] - inputs[1]`` (exactly two inputs)."""
+    """``inputs[0] - inputs[1]`` (exactly two inputs).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.Subtract()([a, b])
+    array([[-2. ,  1.5]], dtype=float32)
+    """
 
     _max_inputs = 2
 
@@ -104,7 +122,16 @@ class Subtract(Merge):
 
 
 class Multiply(Merge):
-    """Element-wise product of a list of tensors."""
+    """Element-wise product of a list of tensors.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.Multiply()([a, b])
+    array([[3., 1.]], dtype=float32)
+    """
 
     def _merge(self, inputs):
         out = inputs[0]
@@ -114,7 +141,16 @@ class Multiply(Merge):
 
 
 class Average(Merge):
-    """Element-wise mean of a list of tensors."""
+    """Element-wise mean of a list of tensors.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.Average()([a, b])
+    array([[2.  , 1.25]], dtype=float32)
+    """
 
     def _merge(self, inputs):
         out = inputs[0]
@@ -124,7 +160,16 @@ class Average(Merge):
 
 
 class Maximum(Merge):
-    """Element-wise maximum of a list of tensors."""
+    """Element-wise maximum of a list of tensors.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.Maximum()([a, b])
+    array([[3., 2.]], dtype=float32)
+    """
 
     def _merge(self, inputs):
         out = inputs[0]
@@ -134,7 +179,16 @@ class Maximum(Merge):
 
 
 class Minimum(Merge):
-    """Element-wise minimum of a list of tensors."""
+    """Element-wise minimum of a list of tensors.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.Minimum()([a, b])
+    array([[1. , 0.5]], dtype=float32)
+    """
 
     def _merge(self, inputs):
         out = inputs[0]
@@ -149,6 +203,16 @@ class Concatenate(Layer):
     Arguments:
         axis: the concatenation axis (an int; negative counts from the end).
         **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> x1, x2 = np.ones((2, 3), "float32"), np.zeros((2, 4), "float32")
+    >>> layers.Concatenate()([x1, x2]).shape
+    (2, 7)
+    >>> layers.Concatenate(axis=0)([x1, np.zeros((1, 3), "float32")]).shape
+    (3, 3)
     """
 
     def __init__(self, axis=-1, **kwargs):
@@ -230,6 +294,16 @@ class Dot(Layer):
     Arguments:
         axes: an int (the same axis of both) or a pair of ints (batch axis 0 excluded).
         normalize: L2-normalize along the axes first (the result is a cosine similarity).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> x1, x2 = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 4.0]], "float32")
+    >>> layers.Dot(axes=1)([x1, x2])
+    array([[11.]], dtype=float32)
+    >>> np.round(layers.Dot(axes=1, normalize=True)([x1, x1]), 4)
+    array([[1.]], dtype=float32)
     """
 
     def __init__(self, axes, normalize=False, **kwargs):
@@ -297,6 +371,14 @@ def add(inputs, **kwargs):
 
     Returns:
         The layer's output on ``inputs`` (symbolic inputs give a symbolic output).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.add([a, b])
+    array([[4. , 2.5]], dtype=float32)
     """
     return Add(**kwargs)(inputs)
 
@@ -310,6 +392,14 @@ def subtract(inputs, **kwargs):
 
     Returns:
         The layer's output on ``inputs`` (symbolic inputs give a symbolic output).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.subtract([a, b])
+    array([[-2. ,  1.5]], dtype=float32)
     """
     return Subtract(**kwargs)(inputs)
 
@@ -323,6 +413,14 @@ def multiply(inputs, **kwargs):
 
     Returns:
         The layer's output on ``inputs`` (symbolic inputs give a symbolic output).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.multiply([a, b])
+    array([[3., 1.]], dtype=float32)
     """
     return Multiply(**kwargs)(inputs)
 
@@ -336,6 +434,14 @@ def average(inputs, **kwargs):
 
     Returns:
         The layer's output on ``inputs`` (symbolic inputs give a symbolic output).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.average([a, b])
+    array([[2.  , 1.25]], dtype=float32)
     """
     return Average(**kwargs)(inputs)
 
@@ -349,6 +455,14 @@ def maximum(inputs, **kwargs):
 
     Returns:
         The layer's output on ``inputs`` (symbolic inputs give a symbolic output).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.maximum([a, b])
+    array([[3., 2.]], dtype=float32)
     """
     return Maximum(**kwargs)(inputs)
 
@@ -362,6 +476,14 @@ def minimum(inputs, **kwargs):
 
     Returns:
         The layer's output on ``inputs`` (symbolic inputs give a symbolic output).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.minimum([a, b])
+    array([[1. , 0.5]], dtype=float32)
     """
     return Minimum(**kwargs)(inputs)
 
@@ -376,6 +498,14 @@ def concatenate(inputs, axis=-1, **kwargs):
 
     Returns:
         The layer's output on ``inputs`` (symbolic inputs give a symbolic output).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.concatenate([a, b])
+    array([[1. , 2. , 3. , 0.5]], dtype=float32)
     """
     return Concatenate(axis=axis, **kwargs)(inputs)
 
@@ -392,6 +522,14 @@ def dot(inputs, axes=-1, **kwargs):
 
     Returns:
         The per-sample dot products (symbolic inputs give a symbolic output).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> a, b = np.array([[1.0, 2.0]], "float32"), np.array([[3.0, 0.5]], "float32")
+    >>> layers.dot([a, b], axes=1)
+    array([[4.]], dtype=float32)
     """
     return Dot(axes=axes, **kwargs)(inputs)
 

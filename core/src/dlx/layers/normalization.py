@@ -55,6 +55,18 @@ class BatchNormalization(Layer):
             with the mean and variance of the global batch across replicas (jax: the sharded
             step's statistics are global anyway; tf and torch all-reduce them); without a
             distribution, plain BatchNormalization.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> x = np.array([[1.0, 2.0], [3.0, 6.0]], "float32")
+    >>> layer = layers.BatchNormalization()
+    >>> np.round(layer(x, training=True), 3)
+    array([[-1., -1.],
+           [ 1.,  1.]], dtype=float32)
+    >>> np.asarray(layer.moving_mean)
+    array([0.02, 0.04], dtype=float32)
     """
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
@@ -219,6 +231,14 @@ class LayerNormalization(Layer):
     Keras's deprecated ``rms_scaling=True`` keyword is accepted and computed as Keras computes it:
     no ``beta``, the input divided by ``sqrt(variance + epsilon)`` (not by its root mean square)
     and scaled by ``gamma``. A true RMS normalization is ``RMSNormalization``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> x = np.array([[1.0, 2.0, 3.0]], "float32")
+    >>> np.round(layers.LayerNormalization()(x), 3)
+    array([[-1.224,  0.   ,  1.224]], dtype=float32)
     """
 
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
@@ -289,6 +309,15 @@ class GroupNormalization(Layer):
         axis: the channel axis (default ``-1``).
         epsilon, center, scale, *_initializer, *_regularizer, *_constraint: as in
             ``LayerNormalization``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> x = np.arange(8, dtype="float32").reshape(1, 8)
+    >>> np.round(layers.GroupNormalization(groups=2)(x), 3)
+    array([[-1.341, -0.447,  0.447,  1.341, -1.341, -0.447,  0.447,  1.341]],
+          dtype=float32)
     """
 
     def __init__(self, groups=32, axis=-1, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
@@ -369,6 +398,13 @@ class RMSNormalization(Layer):
     Arguments:
         axis: the normalized axis or axes (default ``-1``).
         epsilon: added to the mean square.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> np.round(layers.RMSNormalization()(np.array([[3.0, 4.0]], "float32")), 3)
+    array([[0.849, 1.131]], dtype=float32)
     """
 
     def __init__(self, axis=-1, epsilon=1e-6, **kwargs):
@@ -408,6 +444,13 @@ class UnitNormalization(Layer):
 
     Arguments:
         axis: an int or a list of ints (default ``-1``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.UnitNormalization()(np.array([[3.0, 4.0]], "float32"))
+    array([[0.6, 0.8]], dtype=float32)
     """
 
     def __init__(self, axis=-1, **kwargs):
@@ -449,6 +492,14 @@ class SpectralNormalization(Wrapper):
     Arguments:
         layer: the layer to wrap (``Dense``, ``Conv*``, ``Embedding``, ...).
         power_iterations: power-iteration steps per training call (> 0).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layer = layers.SpectralNormalization(layers.Dense(3))
+    >>> layer(np.ones((2, 4), "float32"), training=True).shape
+    (2, 3)
     """
 
     def __init__(self, layer, power_iterations=1, **kwargs):

@@ -16,6 +16,13 @@ class OpLayer(Layer):
 
     Arguments:
         op: the op's registered name (``"relu"``, ``"add"``...).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.OpLayer("relu")(np.array([-1.0, 2.0], "float32"))
+    array([0., 2.], dtype=float32)
     """
 
     def __init__(self, op: str, **kwargs):

@@ -177,6 +177,99 @@ GlobalAveragePooling1D = _gpool_class("GlobalAveragePooling1D", 1, "avg")
 GlobalAveragePooling2D = _gpool_class("GlobalAveragePooling2D", 2, "avg")
 GlobalAveragePooling3D = _gpool_class("GlobalAveragePooling3D", 3, "avg")
 
+# The Example section of each class above (appended to its docstring; the doctests run it).
+_EXAMPLES = {
+    "MaxPooling1D": """\
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> x = np.array([[[1.0], [3.0], [2.0], [5.0], [4.0]]], "float32")
+    >>> layers.MaxPooling1D(pool_size=2)(x)[0, :, 0]
+    array([3., 5.], dtype=float32)
+""",
+    "MaxPooling2D": """\
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> x = np.arange(16, dtype="float32").reshape(1, 4, 4, 1)
+    >>> layers.MaxPooling2D(pool_size=2)(x)[0, :, :, 0]
+    array([[ 5.,  7.],
+           [13., 15.]], dtype=float32)
+    >>> layers.MaxPooling2D(pool_size=3, strides=1, padding="same")(x).shape
+    (1, 4, 4, 1)
+""",
+    "MaxPooling3D": """\
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.MaxPooling3D(pool_size=2)(np.ones((1, 4, 4, 4, 3), "float32")).shape
+    (1, 2, 2, 2, 3)
+""",
+    "AveragePooling1D": """\
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> x = np.array([[[1.0], [3.0], [2.0], [6.0]]], "float32")
+    >>> layers.AveragePooling1D(pool_size=2)(x)[0, :, 0]
+    array([2., 4.], dtype=float32)
+""",
+    "AveragePooling2D": """\
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> x = np.arange(16, dtype="float32").reshape(1, 4, 4, 1)
+    >>> layers.AveragePooling2D(pool_size=2)(x)[0, :, :, 0]
+    array([[ 2.5,  4.5],
+           [10.5, 12.5]], dtype=float32)
+""",
+    "AveragePooling3D": """\
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.AveragePooling3D(pool_size=2)(np.ones((1, 4, 4, 4, 3), "float32")).shape
+    (1, 2, 2, 2, 3)
+""",
+    "GlobalAveragePooling1D": """\
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> x = np.array([[[1.0, 2.0], [3.0, 6.0]]], "float32")
+    >>> layers.GlobalAveragePooling1D()(x)
+    array([[2., 4.]], dtype=float32)
+""",
+    "GlobalAveragePooling2D": """\
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> x = np.arange(8, dtype="float32").reshape(1, 2, 2, 2)
+    >>> layers.GlobalAveragePooling2D()(x)
+    array([[3., 4.]], dtype=float32)
+    >>> layers.GlobalAveragePooling2D(keepdims=True)(x).shape
+    (1, 1, 1, 2)
+""",
+    "GlobalAveragePooling3D": """\
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.GlobalAveragePooling3D()(np.ones((2, 3, 3, 3, 4), "float32")).shape
+    (2, 4)
+""",
+    "GlobalMaxPooling1D": """\
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> x = np.array([[[1.0, 2.0], [3.0, 6.0]]], "float32")
+    >>> layers.GlobalMaxPooling1D()(x)
+    array([[3., 6.]], dtype=float32)
+""",
+    "GlobalMaxPooling2D": """\
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> x = np.arange(8, dtype="float32").reshape(1, 2, 2, 2)
+    >>> layers.GlobalMaxPooling2D()(x)
+    array([[6., 7.]], dtype=float32)
+""",
+    "GlobalMaxPooling3D": """\
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.GlobalMaxPooling3D()(np.ones((2, 3, 3, 3, 4), "float32")).shape
+    (2, 4)
+""",
+}
+for _name, _example in _EXAMPLES.items():
+    globals()[_name].__doc__ = globals()[_name].__doc__.rstrip() + "\n\n    Example:\n\n" + _example + "    "
+del _name, _example
+
 MaxPool1D, MaxPool2D, MaxPool3D = MaxPooling1D, MaxPooling2D, MaxPooling3D
 AvgPool1D, AvgPool2D, AvgPool3D = AveragePooling1D, AveragePooling2D, AveragePooling3D
 GlobalMaxPool1D, GlobalMaxPool2D, GlobalMaxPool3D = GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalMaxPooling3D

@@ -18,6 +18,17 @@ class Dropout(Layer):
         noise_shape: shape of the keep mask (``None`` entries take the input's size), e.g.
             ``(batch, 1, features)`` to drop the same features at every timestep.
         seed: an int for reproducible masks.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layer = layers.Dropout(0.5, seed=0)
+    >>> layer(np.ones((2, 3)), training=False)
+    array([[1., 1., 1.],
+           [1., 1., 1.]], dtype=float32)
+    >>> sorted(set(np.asarray(layer(np.ones((10,)), training=True)).tolist()))
+    [0.0, 2.0]
     """
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
@@ -90,6 +101,14 @@ class SpatialDropout1D(_SpatialDropout):
         seed: an int for reproducible masks.
         name: the layer's name (unique names are made from the class name when ``None``).
         dtype: the layer's dtype policy, or a dtype name for its computations and variables.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> y = layers.SpatialDropout1D(0.5, seed=0)(np.ones((1, 4, 3), "float32"), training=True)
+    >>> bool((y == y[:, :1]).all())
+    True
     """
 
     rank = 1
@@ -107,6 +126,14 @@ class SpatialDropout2D(_SpatialDropout):
         seed: an int for reproducible masks.
         name: the layer's name (unique names are made from the class name when ``None``).
         dtype: the layer's dtype policy, or a dtype name for its computations and variables.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> y = layers.SpatialDropout2D(0.5, seed=0)(np.ones((1, 4, 4, 3), "float32"), training=True)
+    >>> y.shape, sorted(set(np.asarray(y).ravel().tolist()))
+    ((1, 4, 4, 3), [0.0, 2.0])
     """
 
     rank = 2
@@ -127,6 +154,13 @@ class SpatialDropout3D(_SpatialDropout):
 
     Raises:
         ValueError: when ``rate`` is outside ``[0, 1]`` or ``data_format`` is invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.SpatialDropout3D(0.5, seed=0)(np.ones((1, 2, 2, 2, 3), "float32"), training=True).shape
+    (1, 2, 2, 2, 3)
     """
 
     rank = 3
@@ -143,6 +177,16 @@ class AlphaDropout(Layer):
         rate: drop probability in ``[0, 1]``.
         noise_shape: shape of the keep mask (``None`` entries take the input's size).
         seed: an int for reproducible masks.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.AlphaDropout(0.2, seed=0)(np.ones((2, 3), "float32"), training=False)
+    array([[1., 1., 1.],
+           [1., 1., 1.]], dtype=float32)
+    >>> layers.AlphaDropout(0.2, seed=0)(np.ones((2, 3), "float32"), training=True).shape
+    (2, 3)
     """
 
     _ALPHA = 1.6732632423543772
@@ -190,6 +234,14 @@ class GaussianNoise(Layer):
 
     Raises:
         ValueError: when ``stddev`` is negative.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.GaussianNoise(0.1, seed=0)(np.ones((2, 3)), training=False)
+    array([[1., 1., 1.],
+           [1., 1., 1.]], dtype=float32)
     """
 
     def __init__(self, stddev, seed=None, **kwargs):
@@ -226,6 +278,16 @@ class GaussianDropout(Layer):
 
     Raises:
         ValueError: when ``rate`` is outside ``[0, 1)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.GaussianDropout(0.3, seed=0)(np.ones((2, 3), "float32"), training=False)
+    array([[1., 1., 1.],
+           [1., 1., 1.]], dtype=float32)
+    >>> layers.GaussianDropout(0.3, seed=0)(np.ones((2, 3), "float32"), training=True).shape
+    (2, 3)
     """
 
     def __init__(self, rate, seed=None, **kwargs):
@@ -259,6 +321,16 @@ class ActivityRegularization(Layer):
         l1: the weight of the L1 term.
         l2: the weight of the L2 term.
         **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layer = layers.ActivityRegularization(l1=0.1)
+    >>> layer(np.array([[1.0, -2.0]]))
+    array([[ 1., -2.]], dtype=float32)
+    >>> layer.losses
+    [array(0.3, dtype=float32)]
     """
 
     def __init__(self, l1=0.0, l2=0.0, **kwargs):

@@ -48,6 +48,13 @@ class Flatten(Layer):
 
     Raises:
         ValueError: on an invalid ``data_format``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.Flatten()(np.ones((2, 3, 4), "float32")).shape
+    (2, 12)
     """
 
     def __init__(self, data_format=None, **kwargs):
@@ -85,6 +92,15 @@ class Reshape(Layer):
 
     Raises:
         ValueError: when ``target_shape`` has more than one ``-1``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.Reshape((3, 4))(np.ones((2, 12), "float32")).shape
+    (2, 3, 4)
+    >>> layers.Reshape((-1, 2))(np.ones((2, 12), "float32")).shape
+    (2, 6, 2)
     """
 
     def __init__(self, target_shape, **kwargs):
@@ -133,6 +149,13 @@ class Permute(Layer):
 
     Raises:
         ValueError: when ``dims`` is not such a permutation.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.Permute((2, 1))(np.ones((2, 3, 5), "float32")).shape
+    (2, 5, 3)
     """
 
     def __init__(self, dims, **kwargs):
@@ -162,6 +185,15 @@ class RepeatVector(Layer):
 
     Raises:
         ValueError: when ``n`` is not a positive integer.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.RepeatVector(3)(np.array([[1.0, 2.0]], "float32"))
+    array([[[1., 2.],
+            [1., 2.],
+            [1., 2.]]], dtype=float32)
     """
 
     def __init__(self, n, **kwargs):
@@ -197,6 +229,13 @@ class ZeroPadding1D(_Spatial):
         data_format: ``"channels_last"`` (steps on axis 1) or ``"channels_first"`` (steps on
             axis 2); ``None``: ``"channels_last"``.
         **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.ZeroPadding1D(padding=1)(np.ones((1, 2, 1), "float32"))[0, :, 0]
+    array([0., 1., 1., 0.], dtype=float32)
     """
 
     rank = 1
@@ -229,6 +268,16 @@ class ZeroPadding2D(_Spatial):
     Arguments:
         padding: an int, ``(rows, cols)`` or ``((top, bottom), (left, right))``.
         data_format: ``"channels_last"`` (default) or ``"channels_first"``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.ZeroPadding2D(padding=1)(np.ones((1, 2, 2, 1), "float32"))[0, :, :, 0]
+    array([[0., 0., 0., 0.],
+           [0., 1., 1., 0.],
+           [0., 1., 1., 0.],
+           [0., 0., 0., 0.]], dtype=float32)
     """
 
     def __init__(self, padding=(1, 1), data_format=None, **kwargs):
@@ -311,6 +360,13 @@ class UpSampling1D(Layer):
     Arguments:
         size: the upsampling factor (an int).
         **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.UpSampling1D(size=2)(np.array([[[1.0], [2.0]]], "float32"))[0, :, 0]
+    array([1., 1., 2., 2.], dtype=float32)
     """
 
     def __init__(self, size=2, **kwargs):
@@ -339,6 +395,19 @@ class UpSampling2D(_Spatial):
         interpolation: ``"nearest"``, ``"bilinear"``, ``"bicubic"``, ``"lanczos3"`` or
             ``"lanczos5"`` (half-pixel centres; at the borders the kernel weights are renormalized
             over the pixels inside the image, as ``jax.image.resize``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> x = np.array([[1.0, 2.0], [3.0, 4.0]], "float32").reshape(1, 2, 2, 1)
+    >>> layers.UpSampling2D(size=2)(x)[0, :, :, 0]
+    array([[1., 1., 2., 2.],
+           [1., 1., 2., 2.],
+           [3., 3., 4., 4.],
+           [3., 3., 4., 4.]], dtype=float32)
+    >>> layers.UpSampling2D(size=2, interpolation="bilinear")(x).shape
+    (1, 4, 4, 1)
     """
 
     def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
@@ -384,6 +453,13 @@ class Cropping1D(Layer):
     Arguments:
         cropping: the steps removed at both ends (an int) or at the start and the end (a pair).
         **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ...).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.Cropping1D(cropping=(1, 2))(np.arange(6, dtype="float32").reshape(1, 6, 1))[0, :, 0]
+    array([1., 2., 3.], dtype=float32)
     """
 
     def __init__(self, cropping=(1, 1), **kwargs):
@@ -414,6 +490,13 @@ class Cropping2D(_Spatial):
     Arguments:
         cropping: an int, ``(rows, cols)`` or ``((top, bottom), (left, right))``.
         data_format: ``"channels_last"`` (default) or ``"channels_first"``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.Cropping2D(cropping=((1, 1), (2, 0)))(np.ones((1, 5, 5, 3), "float32")).shape
+    (1, 3, 3, 3)
     """
 
     def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
@@ -453,6 +536,13 @@ class ZeroPadding3D(ZeroPadding2D):
     Arguments:
         padding: an int, 3 ints or 3 ``(before, after)`` pairs.
         data_format: ``"channels_last"`` (default) or ``"channels_first"``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.ZeroPadding3D(padding=(1, 2, 0))(np.ones((1, 2, 2, 2, 3), "float32")).shape
+    (1, 4, 6, 2, 3)
     """
 
     rank = 3
@@ -470,6 +560,13 @@ class Cropping3D(Cropping2D):
     Arguments:
         cropping: an int, 3 ints or 3 ``(before, after)`` pairs.
         data_format: ``"channels_last"`` (default) or ``"channels_first"``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.Cropping3D(cropping=1)(np.ones((1, 4, 4, 4, 2), "float32")).shape
+    (1, 2, 2, 2, 2)
     """
 
     rank = 3
@@ -487,6 +584,13 @@ class UpSampling3D(_Spatial):
     Arguments:
         size: an int or 3 ints.
         data_format: ``"channels_last"`` (default) or ``"channels_first"``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.UpSampling3D(size=2)(np.ones((1, 2, 2, 2, 3), "float32")).shape
+    (1, 4, 4, 4, 3)
     """
 
     rank = 3

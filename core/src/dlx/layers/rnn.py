@@ -40,6 +40,14 @@ class RNN(Layer):
         zero_output_for_mask: masked steps output zeros instead of the previous output.
 
     Call arguments: ``sequences, initial_state=None, mask=None, training=False``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layer = layers.RNN(layers.LSTMCell(4), return_sequences=True)
+    >>> layer(np.ones((2, 5, 3), "float32")).shape
+    (2, 5, 4)
     """
 
     def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False, stateful=False,
@@ -330,6 +338,16 @@ class SimpleRNN(_BuiltinRNN):
 
     Raises:
         ValueError: when ``units`` is not a positive integer.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> x = np.ones((2, 5, 3), "float32")
+    >>> layers.SimpleRNN(4)(x).shape
+    (2, 4)
+    >>> layers.SimpleRNN(4, return_sequences=True)(x).shape
+    (2, 5, 4)
     """
 
     def __init__(self, units, activation="tanh", use_bias=True, kernel_initializer="glorot_uniform",
@@ -385,6 +403,17 @@ class LSTM(_BuiltinRNN):
 
     Raises:
         ValueError: when ``units`` is not a positive integer.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> x = np.ones((2, 5, 3), "float32")
+    >>> layers.LSTM(4)(x).shape
+    (2, 4)
+    >>> out, h, c = layers.LSTM(4, return_sequences=True, return_state=True)(x)
+    >>> out.shape, h.shape, c.shape
+    ((2, 5, 4), (2, 4), (2, 4))
     """
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
@@ -441,6 +470,16 @@ class GRU(_BuiltinRNN):
 
     Raises:
         ValueError: when ``units`` is not a positive integer.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> x = np.ones((2, 5, 3), "float32")
+    >>> layers.GRU(4)(x).shape
+    (2, 4)
+    >>> layers.GRU(4, return_sequences=True)(x).shape
+    (2, 5, 4)
     """
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
@@ -469,6 +508,16 @@ class Bidirectional(Layer):
         backward_layer: optional explicit backward RNN (``go_backwards=True``).
         weights: initial weights (a list, as ``get_weights()`` returns them: the forward layer's, then the
             backward layer's), set when the layer is built.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> x = np.ones((2, 5, 3), "float32")
+    >>> layers.Bidirectional(layers.LSTM(4))(x).shape
+    (2, 8)
+    >>> layers.Bidirectional(layers.GRU(4, return_sequences=True), merge_mode="sum")(x).shape
+    (2, 5, 4)
     """
 
     def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):

@@ -123,6 +123,13 @@ class SimpleRNNCell(_CellBase):
 
     Raises:
         ValueError: when ``units`` is not a positive integer.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.RNN(layers.SimpleRNNCell(4))(np.ones((2, 5, 3), "float32")).shape
+    (2, 4)
     """
 
     def __init__(self, units, activation="tanh", use_bias=True, kernel_initializer="glorot_uniform",
@@ -182,6 +189,16 @@ class LSTMCell(_CellBase):
 
     Raises:
         ValueError: when ``units`` is not a positive integer.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> cell = layers.LSTMCell(4)
+    >>> cell.state_size
+    [4, 4]
+    >>> layers.RNN(cell)(np.ones((2, 5, 3), "float32")).shape
+    (2, 4)
     """
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
@@ -265,6 +282,13 @@ class GRUCell(_CellBase):
 
     Raises:
         ValueError: when ``units`` is not a positive integer.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.RNN(layers.GRUCell(4), return_sequences=True)(np.ones((2, 5, 3), "float32")).shape
+    (2, 5, 4)
     """
 
     def __init__(self, units, activation="tanh", recurrent_activation="sigmoid", use_bias=True,
@@ -339,6 +363,14 @@ class StackedRNNCells(Layer):
 
     Raises:
         ValueError: when an entry of ``cells`` is not an RNN cell.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> cells = layers.StackedRNNCells([layers.LSTMCell(8), layers.LSTMCell(4)])
+    >>> layers.RNN(cells)(np.ones((2, 5, 3), "float32")).shape
+    (2, 4)
     """
 
     def __init__(self, cells, **kwargs):

@@ -40,6 +40,13 @@ def serialize(loss) -> dict | str:
 
     Raises:
         ValueError: for anything else.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> losses.serialize(losses.Huber(delta=2.0))["config"]["delta"]
+    2.0
     """
     if isinstance(loss, Loss):
         return {"module": "dlx.losses", "class_name": type(loss).__name__, "config": loss.get_config(),
@@ -63,6 +70,14 @@ def deserialize(name, custom_objects=None):
 
     Raises:
         ValueError: when the class name or the name is unknown.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> loss = losses.deserialize({"class_name": "Huber", "config": {"delta": 2.0}})
+    >>> type(loss).__name__, loss.get_config()["delta"]
+    ('Huber', 2.0)
     """
     config = name
     custom = custom_objects or {}
@@ -88,6 +103,15 @@ def get(identifier):
 
     Raises:
         ValueError: for an unknown name or an identifier of another kind.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> losses.get("mse") is losses.mean_squared_error
+    True
+    >>> losses.get("BinaryCrossentropy")
+    <BinaryCrossentropy name='binary_crossentropy' reduction='sum_over_batch_size'>
     """
     if identifier is None or isinstance(identifier, Loss):
         return identifier

@@ -45,6 +45,14 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
     Returns:
         ``(x1, x2)``, one of them squeezed or expanded on its last axis; both unchanged when
         their ranks are equal or the rule does not apply.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> a, b = losses.squeeze_or_expand_to_same_rank(np.zeros((4, 1)), np.zeros((4,)))
+    >>> a.shape, b.shape
+    ((4, 1), (4, 1))
     """
     r1, r2 = len(x1.shape), len(x2.shape)
     if r1 == r2:
@@ -142,6 +150,16 @@ def reduce_weighted_values(values, sample_weight=None, mask=None, reduction="sum
     Raises:
         ValueError: on an unknown ``reduction``, or when ``sample_weight`` has more dimensions
             than ``values``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> values = np.array([1.0, 2.0, 3.0, 4.0], "float32")
+    >>> losses.reduce_weighted_values(values, sample_weight=np.array([1.0, 1.0, 0.0, 0.0], "float32"))
+    np.float32(0.75)
+    >>> losses.reduce_weighted_values(values, reduction="sum")
+    array(10., dtype=float32)
     """
     reduction = standardize_reduction(reduction)
     values = to_tensor(values, dtype)
@@ -168,6 +186,19 @@ class Loss:
         reduction: ``"sum_over_batch_size"`` (default), ``"sum"``, ``"mean"`` (same as the
             default), ``"mean_with_sample_weight"``, ``"none"`` or ``None``.
         dtype: the dtype the loss is computed in (default ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses, ops
+    >>> class MeanCubicError(losses.Loss):
+    ...     def call(self, y_true, y_pred):
+    ...         return ops.mean(ops.abs(y_pred - y_true) ** 3, axis=-1)
+    >>> loss = MeanCubicError()
+    >>> loss(np.array([[0.0, 0.0]]), np.array([[1.0, 2.0]]))
+    np.float32(4.5)
+    >>> loss(np.array([[0.0, 0.0]]), np.array([[1.0, 2.0]]), sample_weight=np.array([0.5]))
+    np.float32(2.25)
     """
 
     def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
@@ -239,6 +270,16 @@ class LossFunctionWrapper(Loss):
         name: the loss name (``None``: ``fn``'s name).
         dtype: as for every :class:`Loss`.
         **kwargs: keyword arguments passed to ``fn`` on every call (and kept in the config).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses, ops
+    >>> def scaled_mae(y_true, y_pred, scale=1.0):
+    ...     return scale * ops.mean(ops.abs(y_pred - y_true), axis=-1)
+    >>> loss = losses.LossFunctionWrapper(scaled_mae, name="scaled_mae", scale=10.0)
+    >>> loss(np.array([[0.0, 1.0]]), np.array([[1.0, 1.0]]))
+    np.float32(5.0)
     """
 
     def __init__(self, fn, reduction="sum_over_batch_size", name=None, dtype=None, **kwargs):

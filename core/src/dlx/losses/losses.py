@@ -30,6 +30,13 @@ def l2_normalize(x, axis=-1):
     Returns:
         ``x``'s shape and dtype, unit L2 norm along ``axis`` (vectors shorter than
         ``config.epsilon()`` are divided by epsilon instead).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> losses.l2_normalize(np.array([[3.0, 4.0]]))
+    array([[0.6, 0.8]])
     """
     sq = ops.sum(ops.square(x), axis=axis, keepdims=True)
     return ops.multiply(x, ops.minimum(ops.rsqrt(ops.maximum(sq, 1e-30)), 1.0 / config.epsilon()))
@@ -46,6 +53,13 @@ def mean_squared_error(y_true, y_pred):
 
     Returns:
         The per-sample losses: ``y_pred``'s shape without its last axis.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> losses.mean_squared_error(np.array([[0.0, 1.0], [1.0, 1.0]]), np.array([[1.0, 1.0], [1.0, 0.0]]))
+    array([0.5, 0.5])
     """
     y_true, y_pred = _pair(y_true, y_pred)
     return ops.mean(ops.square(ops.subtract(y_true, y_pred)), axis=-1)
@@ -61,6 +75,13 @@ def mean_absolute_error(y_true, y_pred):
 
     Returns:
         The per-sample losses: ``y_pred``'s shape without its last axis.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> losses.mean_absolute_error(np.array([[0.0, 1.0], [1.0, 1.0]]), np.array([[0.5, 1.0], [1.0, 0.0]]))
+    array([0.25, 0.5 ])
     """
     y_true, y_pred = _pair(y_true, y_pred)
     return ops.mean(ops.abs(ops.subtract(y_true, y_pred)), axis=-1)
@@ -76,6 +97,13 @@ def mean_absolute_percentage_error(y_true, y_pred):
 
     Returns:
         The per-sample losses: ``y_pred``'s shape without its last axis.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> losses.mean_absolute_percentage_error(np.array([[2.0, 4.0]]), np.array([[1.0, 5.0]]))
+    array([37.5])
     """
     y_true, y_pred = _pair(y_true, y_pred)
     diff = ops.abs(ops.divide(ops.subtract(y_true, y_pred), ops.maximum(ops.abs(y_true), config.epsilon())))
@@ -92,6 +120,13 @@ def mean_squared_logarithmic_error(y_true, y_pred):
 
     Returns:
         The per-sample losses: ``y_pred``'s shape without its last axis.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> np.round(losses.mean_squared_logarithmic_error(np.array([[0.0, 1.0]]), np.array([[1.0, 1.0]])), 4)
+    array([0.2402])
     """
     y_true, y_pred = _pair(y_true, y_pred)
     eps = config.epsilon()
@@ -111,6 +146,13 @@ def cosine_similarity(y_true, y_pred, axis=-1):
 
     Returns:
         The per-sample losses, in ``[-1, 1]``: the inputs' shape without ``axis``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> losses.cosine_similarity(np.array([[1.0, 0.0], [1.0, 1.0]]), np.array([[1.0, 0.0], [-1.0, -1.0]]))
+    array([-1.,  1.])
     """
     y_true, y_pred = _pair(y_true, y_pred)
     return ops.negative(ops.sum(ops.multiply(l2_normalize(y_true, axis), l2_normalize(y_pred, axis)), axis=axis))
@@ -127,6 +169,13 @@ def huber(y_true, y_pred, delta=1.0):
 
     Returns:
         The per-sample losses: ``y_pred``'s shape without its last axis.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> losses.huber(np.array([[0.0, 0.0]]), np.array([[0.5, 3.0]]), delta=1.0)
+    array([1.3125])
     """
     y_true, y_pred = _pair(y_true, y_pred)
     err = ops.subtract(y_pred, y_true)
@@ -146,6 +195,13 @@ def log_cosh(y_true, y_pred):
 
     Returns:
         The per-sample losses: ``y_pred``'s shape without its last axis.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> np.round(losses.log_cosh(np.array([[0.0, 0.0]]), np.array([[1.0, -1.0]])), 4)
+    array([0.4338])
     """
     y_true, y_pred = _pair(y_true, y_pred)
     x = ops.subtract(y_pred, y_true)
@@ -168,6 +224,13 @@ def hinge(y_true, y_pred):
 
     Returns:
         The per-sample losses: ``y_pred``'s shape without its last axis.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> losses.hinge(np.array([[1.0, -1.0]]), np.array([[0.5, 0.5]]))
+    array([1.])
     """
     y_true, y_pred = _pair(y_true, y_pred)
     y_true = _hinge_labels(y_true)
@@ -183,6 +246,13 @@ def squared_hinge(y_true, y_pred):
 
     Returns:
         The per-sample losses: ``y_pred``'s shape without its last axis.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> losses.squared_hinge(np.array([[1.0, -1.0]]), np.array([[0.5, 0.5]]))
+    array([1.25])
     """
     y_true, y_pred = _pair(y_true, y_pred)
     y_true = _hinge_labels(y_true)
@@ -198,6 +268,13 @@ def categorical_hinge(y_true, y_pred):
 
     Returns:
         The per-sample losses: ``y_pred``'s shape without its last axis.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> losses.categorical_hinge(np.array([[0.0, 1.0]]), np.array([[0.4, 0.6]]))
+    array([0.8])
     """
     y_true, y_pred = _pair(y_true, y_pred)
     pos = ops.sum(ops.multiply(y_true, y_pred), axis=-1)
@@ -215,6 +292,13 @@ def kl_divergence(y_true, y_pred):
 
     Returns:
         The per-sample losses: ``y_pred``'s shape without its last axis.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> np.round(losses.kl_divergence(np.array([[0.5, 0.5]]), np.array([[0.25, 0.75]])), 4)
+    array([0.1438])
     """
     y_true, y_pred = _pair(y_true, y_pred)
     eps = config.epsilon()
@@ -232,6 +316,13 @@ def poisson(y_true, y_pred):
 
     Returns:
         The per-sample losses: ``y_pred``'s shape without its last axis.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> np.round(losses.poisson(np.array([[1.0, 0.0]]), np.array([[1.0, 1.0]])), 4)
+    array([1.])
     """
     y_true, y_pred = _pair(y_true, y_pred)
     return ops.mean(ops.subtract(y_pred, ops.multiply(y_true, ops.log(ops.add(y_pred, config.epsilon())))), axis=-1)
@@ -251,6 +342,15 @@ def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, 
 
     Returns:
         The per-sample losses: the inputs' shape without ``axis``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> np.round(losses.binary_crossentropy(np.array([[1.0, 0.0]]), np.array([[0.9, 0.2]])), 4)
+    array([0.1643])
+    >>> np.round(losses.binary_crossentropy(np.array([[1.0, 0.0]]), np.array([[2.0, -1.0]]), from_logits=True), 4)
+    array([0.2201])
     """
     y_true, y_pred = _pair(y_true, y_pred)
     if label_smoothing:
@@ -276,6 +376,13 @@ def binary_focal_crossentropy(y_true, y_pred, apply_class_balancing=False, alpha
 
     Returns:
         The per-sample losses: the inputs' shape without ``axis``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> np.round(losses.binary_focal_crossentropy(np.array([[1.0, 0.0]]), np.array([[0.9, 0.2]]), gamma=2.0), 4)
+    array([0.005])
     """
     y_true, y_pred = _pair(y_true, y_pred)
     if label_smoothing:
@@ -313,6 +420,15 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
 
     Raises:
         ValueError: when ``axis`` is not an integer.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> y_true = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    >>> y_pred = np.array([[0.05, 0.9, 0.05], [0.1, 0.8, 0.1]])
+    >>> np.round(losses.categorical_crossentropy(y_true, y_pred), 4)
+    array([0.1054, 2.3026])
     """
     _check_axis(axis)
     y_pred = to_tensor(y_pred)
@@ -343,6 +459,14 @@ def categorical_focal_crossentropy(y_true, y_pred, alpha=0.25, gamma=2.0, from_l
 
     Raises:
         ValueError: when ``axis`` is not an integer.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> y_true = np.array([[0.0, 1.0, 0.0]])
+    >>> np.round(losses.categorical_focal_crossentropy(y_true, np.array([[0.05, 0.9, 0.05]])), 5)
+    array([0.00026])
     """
     _check_axis(axis)
     y_pred = to_tensor(y_pred)
@@ -394,6 +518,14 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, ignore_cl
 
     Returns:
         The per-entry losses: ``y_true``'s shape (after the squeeze).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> y_pred = np.array([[0.05, 0.9, 0.05], [0.1, 0.8, 0.1]])
+    >>> np.round(losses.sparse_categorical_crossentropy(np.array([1, 2]), y_pred), 4)
+    array([0.1054, 2.3026])
     """
     return _sparse_cce_with_mask(y_true, y_pred, from_logits, ignore_class, axis)[0]
 
@@ -409,6 +541,13 @@ def dice(y_true, y_pred, axis=None):
 
     Returns:
         The losses: the inputs' shape without ``axis`` (a scalar for ``None``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> np.round(losses.dice(np.array([[1.0, 1.0, 0.0]]), np.array([[1.0, 0.5, 0.0]])), 4)
+    np.float64(0.1429)
     """
     y_pred = to_tensor(y_pred)
     y_true = to_tensor(y_true, ops.dtype(y_pred))
@@ -431,6 +570,13 @@ def tversky(y_true, y_pred, alpha=0.5, beta=0.5, axis=None):
 
     Returns:
         The losses: the inputs' shape without ``axis`` (a scalar for ``None``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> np.round(losses.tversky(np.array([[1.0, 1.0, 0.0]]), np.array([[1.0, 0.5, 0.0]])), 4)
+    np.float64(0.1429)
     """
     y_pred = to_tensor(y_pred)
     y_true = to_tensor(y_true, ops.dtype(y_pred))
@@ -454,6 +600,14 @@ def ctc_loss(labels, logits, label_length, logit_length, blank_index=0):
 
     Returns:
         ``(batch,)``: ``-log p(labels | logits)`` by the forward algorithm in log space.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> logits = np.zeros((1, 4, 3), "float32")
+    >>> np.round(losses.ctc_loss(np.array([[1, 2]]), logits, np.array([2]), np.array([4])), 4)
+    array([1.6864], dtype=float32)
     """
     logits = to_tensor(logits)
     dt = ops.dtype(logits)
@@ -504,6 +658,15 @@ def ctc(y_true, y_pred):
 
     Raises:
         ValueError: when ``y_true`` is not of rank 2 or ``y_pred`` not of rank 3.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> y_true = np.array([[1, 2]])
+    >>> y_pred = np.log(np.full((1, 4, 3), 1 / 3, "float32"))
+    >>> losses.ctc(y_true, y_pred).shape
+    (1,)
     """
     y_pred = to_tensor(y_pred)
     y_true = to_tensor(y_true)
@@ -565,11 +728,144 @@ def _argument_entries(fn, names) -> str:
     return "".join(out)
 
 
+# The Example section of each Loss class made by _make (the docstring shows it; the doctests run it).
+_EXAMPLES = {
+    "MeanSquaredError": """\
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> y_true, y_pred = np.array([[0.0, 1.0], [1.0, 1.0]]), np.array([[1.0, 1.0], [1.0, 0.0]])
+    >>> losses.MeanSquaredError()(y_true, y_pred)
+    np.float32(0.5)
+    >>> losses.MeanSquaredError(reduction=None)(y_true, y_pred)
+    array([0.5, 0.5], dtype=float32)
+""",
+    "MeanAbsoluteError": """\
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> losses.MeanAbsoluteError()(np.array([[0.0, 1.0], [1.0, 1.0]]), np.array([[0.5, 1.0], [1.0, 0.0]]))
+    np.float32(0.375)
+""",
+    "MeanAbsolutePercentageError": """\
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> losses.MeanAbsolutePercentageError()(np.array([[2.0, 4.0]]), np.array([[1.0, 5.0]]))
+    np.float32(37.5)
+""",
+    "MeanSquaredLogarithmicError": """\
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> np.round(losses.MeanSquaredLogarithmicError()(np.array([[0.0, 1.0]]), np.array([[1.0, 1.0]])), 4)
+    np.float32(0.2402)
+""",
+    "CosineSimilarity": """\
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> losses.CosineSimilarity()(np.array([[1.0, 0.0], [1.0, 1.0]]), np.array([[1.0, 0.0], [1.0, 1.0]]))
+    np.float32(-1.0)
+""",
+    "Huber": """\
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> losses.Huber(delta=1.0)(np.array([[0.0, 0.0]]), np.array([[0.5, 3.0]]))
+    np.float32(1.3125)
+""",
+    "LogCosh": """\
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> np.round(losses.LogCosh()(np.array([[0.0, 0.0]]), np.array([[1.0, -1.0]])), 4)
+    np.float32(0.4338)
+""",
+    "Hinge": """\
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> losses.Hinge()(np.array([[1.0, -1.0]]), np.array([[0.5, 0.5]]))
+    np.float32(1.0)
+""",
+    "SquaredHinge": """\
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> losses.SquaredHinge()(np.array([[1.0, -1.0]]), np.array([[0.5, 0.5]]))
+    np.float32(1.25)
+""",
+    "CategoricalHinge": """\
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> np.round(losses.CategoricalHinge()(np.array([[0.0, 1.0]]), np.array([[0.4, 0.6]])), 4)
+    np.float32(0.8)
+""",
+    "KLDivergence": """\
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> np.round(losses.KLDivergence()(np.array([[0.5, 0.5]]), np.array([[0.25, 0.75]])), 4)
+    np.float32(0.1438)
+""",
+    "Poisson": """\
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> np.round(losses.Poisson()(np.array([[1.0, 0.0]]), np.array([[1.0, 1.0]])), 4)
+    np.float32(1.0)
+""",
+    "BinaryCrossentropy": """\
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> y_true = np.array([[1.0, 0.0], [0.0, 1.0]])
+    >>> np.round(losses.BinaryCrossentropy()(y_true, np.array([[0.9, 0.2], [0.3, 0.6]])), 4)
+    np.float32(0.299)
+    >>> np.round(losses.BinaryCrossentropy(from_logits=True)(y_true, np.array([[2.0, -1.0], [-1.0, 0.5]])), 4)
+    np.float32(0.3069)
+""",
+    "BinaryFocalCrossentropy": """\
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> np.round(losses.BinaryFocalCrossentropy(gamma=2.0)(np.array([[1.0, 0.0]]), np.array([[0.9, 0.2]])), 4)
+    np.float32(0.005)
+""",
+    "CategoricalCrossentropy": """\
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> y_true = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    >>> y_pred = np.array([[0.05, 0.9, 0.05], [0.1, 0.8, 0.1]])
+    >>> np.round(losses.CategoricalCrossentropy()(y_true, y_pred), 4)
+    np.float32(1.204)
+""",
+    "CategoricalFocalCrossentropy": """\
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> y_true = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    >>> y_pred = np.array([[0.05, 0.9, 0.05], [0.1, 0.8, 0.1]])
+    >>> np.round(losses.CategoricalFocalCrossentropy()(y_true, y_pred), 4)
+    np.float32(0.2333)
+""",
+    "CTC": """\
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> y_true = np.array([[1, 2]])
+    >>> y_pred = np.log(np.full((1, 4, 3), 1 / 3, "float32"))
+    >>> np.round(losses.CTC()(y_true, y_pred), 4)
+    np.float32(1.6864)
+""",
+    "Dice": """\
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> np.round(losses.Dice()(np.array([[1.0, 1.0, 0.0]]), np.array([[1.0, 0.5, 0.0]])), 4)
+    np.float32(0.1429)
+""",
+    "Tversky": """\
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> np.round(losses.Tversky(alpha=0.3, beta=0.7)(np.array([[1.0, 1.0, 0.0]]), np.array([[1.0, 0.5, 0.0]])), 4)
+    np.float32(0.1892)
+""",
+}
+
+
 def _make(cls_name, fn, default_name, params=(), base=LossFunctionWrapper, order=None):
     doc = (f"Loss class of :func:`{fn.__name__}` (``reduction``, ``sample_weight``).\n\n    "
            + (fn.__doc__ or "").strip().split("\n\n")[0] + "\n\n    Arguments:\n"
            + _argument_entries(fn, [n for n, _ in params])
            + f'        reduction, name, dtype: as for every :class:`Loss` (default name ``"{default_name}"``).\n    ')
+    if cls_name in _EXAMPLES:
+        doc += "\n    Example:\n\n" + _EXAMPLES[cls_name] + "    "
     return type(cls_name, (base,), {**_wrapper(fn, default_name, doc, params, order), "__module__": __name__})
 
 
@@ -614,6 +910,16 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
             (``None``: none ignored).
         reduction, name, dtype: as for every :class:`Loss`.
         axis: the class axis of ``y_pred``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import losses
+    >>> y_pred = np.array([[0.05, 0.9, 0.05], [0.1, 0.8, 0.1]])
+    >>> np.round(losses.SparseCategoricalCrossentropy()(np.array([1, 2]), y_pred), 4)
+    np.float32(1.204)
+    >>> np.round(losses.SparseCategoricalCrossentropy(ignore_class=2)(np.array([1, 2]), y_pred), 4)
+    np.float32(0.1054)
     """
 
     def __init__(self, from_logits=False, ignore_class=None, reduction="sum_over_batch_size", axis=-1,

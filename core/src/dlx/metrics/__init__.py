@@ -137,6 +137,13 @@ def serialize(metric) -> dict | str:
 
     Raises:
         ValueError: for anything else.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> metrics.serialize(metrics.Mean(name="loss"))["class_name"]
+    'Mean'
     """
     if isinstance(metric, Metric):
         return {"module": "dlx.metrics", "class_name": type(metric).__name__, "config": metric.get_config(),
@@ -161,6 +168,13 @@ def deserialize(config, custom_objects=None):
 
     Raises:
         ValueError: when the class name or the name is unknown.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> metrics.deserialize(metrics.serialize(metrics.Precision(thresholds=0.7))).thresholds
+    [0.7]
     """
     custom = custom_objects or {}
     if isinstance(config, str):
@@ -189,6 +203,15 @@ def get(identifier):
 
     Raises:
         ValueError: for an unknown name or an identifier of another kind.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> metrics.get("accuracy")
+    <MeanMetricWrapper name='accuracy'>
+    >>> type(metrics.get({"class_name": "AUC", "config": {"num_thresholds": 50}})).__name__
+    'AUC'
     """
     if isinstance(identifier, Metric):
         return identifier

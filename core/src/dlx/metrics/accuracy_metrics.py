@@ -17,6 +17,13 @@ def accuracy(y_true, y_pred):
 
     Returns:
         ``floatx()`` 1.0 / 0.0 per entry: the inputs' (matched) shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> metrics.accuracy(np.array([1, 2, 3]), np.array([1, 2, 0]))
+    array([1., 1., 0.], dtype=float32)
     """
     y_pred = to_tensor(y_pred)
     y_true = to_tensor(y_true, ops.dtype(y_pred))
@@ -35,6 +42,13 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
 
     Returns:
         ``floatx()`` 1.0 / 0.0 per entry: the inputs' (matched) shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> metrics.binary_accuracy(np.array([[1.0, 0.0]]), np.array([[0.7, 0.6]]))
+    array([[1., 0.]], dtype=float32)
     """
     y_pred = to_tensor(y_pred)
     y_true = to_tensor(y_true, ops.dtype(y_pred))
@@ -52,6 +66,13 @@ def categorical_accuracy(y_true, y_pred):
 
     Returns:
         ``floatx()`` 1.0 / 0.0 per entry: the inputs' shape without the last axis.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> metrics.categorical_accuracy(np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([[0.2, 0.8], [0.3, 0.7]]))
+    array([1., 0.], dtype=float32)
     """
     y_pred = to_tensor(y_pred)
     y_true = to_tensor(y_true)
@@ -75,6 +96,13 @@ def sparse_categorical_accuracy(y_true, y_pred):
 
     Returns:
         ``floatx()`` 1.0 / 0.0 per entry: ``y_pred``'s shape without the last axis.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> metrics.sparse_categorical_accuracy(np.array([1, 0]), np.array([[0.2, 0.8], [0.3, 0.7]]))
+    array([1., 0.], dtype=float32)
     """
     y_pred = to_tensor(y_pred)
     y_true = _sparse_labels(y_true, y_pred)
@@ -98,6 +126,15 @@ def top_k_categorical_accuracy(y_true, y_pred, k=5):
 
     Returns:
         ``floatx()`` 1.0 / 0.0 per entry: the inputs' shape without the last axis.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> y_true = np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])
+    >>> y_pred = np.array([[0.1, 0.5, 0.4], [0.1, 0.5, 0.4]])
+    >>> metrics.top_k_categorical_accuracy(y_true, y_pred, k=2)
+    array([1., 0.], dtype=float32)
     """
     y_pred = to_tensor(y_pred)
     y_true = to_tensor(y_true)
@@ -119,6 +156,14 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5, from_sorted_ids=False
 
     Returns:
         ``floatx()`` 1.0 / 0.0 per entry: ``y_pred``'s shape without the last axis.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> y_pred = np.array([[0.1, 0.5, 0.4], [0.1, 0.5, 0.4]])
+    >>> metrics.sparse_top_k_categorical_accuracy(np.array([2, 0]), y_pred, k=2)
+    array([1., 0.], dtype=float32)
     """
     y_pred = to_tensor(y_pred)
     if from_sorted_ids:
@@ -136,6 +181,15 @@ class Accuracy(MeanMetricWrapper):
     Arguments:
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.Accuracy()
+    >>> m.update_state(np.array([1, 2, 3, 4]), np.array([1, 2, 0, 4]))
+    >>> m.result()
+    array(0.75, dtype=float32)
     """
 
     def __init__(self, name="accuracy", dtype=None):
@@ -149,6 +203,15 @@ class BinaryAccuracy(MeanMetricWrapper):
         threshold: a prediction above it counts as 1, otherwise 0.
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.BinaryAccuracy(threshold=0.5)
+    >>> m.update_state(np.array([[1.0], [0.0], [1.0]]), np.array([[0.8], [0.6], [0.3]]))
+    >>> np.round(m.result(), 4)
+    np.float32(0.3333)
     """
 
     def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
@@ -161,6 +224,15 @@ class CategoricalAccuracy(MeanMetricWrapper):
     Arguments:
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.CategoricalAccuracy()
+    >>> m.update_state(np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([[0.2, 0.8], [0.3, 0.7]]))
+    >>> m.result()
+    array(0.5, dtype=float32)
     """
 
     def __init__(self, name="categorical_accuracy", dtype=None):
@@ -173,6 +245,15 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
     Arguments:
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.SparseCategoricalAccuracy()
+    >>> m.update_state(np.array([1, 0]), np.array([[0.2, 0.8], [0.3, 0.7]]))
+    >>> m.result()
+    array(0.5, dtype=float32)
     """
 
     def __init__(self, name="sparse_categorical_accuracy", dtype=None):
@@ -189,6 +270,15 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
 
     Raises:
         ValueError: when ``k`` is not an int >= 1.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.TopKCategoricalAccuracy(k=2)
+    >>> m.update_state(np.array([[0.0, 0.0, 1.0], [1.0, 0.0, 0.0]]), np.array([[0.1, 0.5, 0.4], [0.1, 0.5, 0.4]]))
+    >>> m.result()
+    array(0.5, dtype=float32)
     """
 
     def __init__(self, k=5, name="top_k_categorical_accuracy", dtype=None):
@@ -208,6 +298,15 @@ class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
 
     Raises:
         ValueError: when ``k`` is not an int >= 1.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.SparseTopKCategoricalAccuracy(k=2)
+    >>> m.update_state(np.array([2, 0]), np.array([[0.1, 0.5, 0.4], [0.1, 0.5, 0.4]]))
+    >>> m.result()
+    array(0.5, dtype=float32)
     """
 
     def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None, from_sorted_ids=False):

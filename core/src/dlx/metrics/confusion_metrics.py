@@ -103,6 +103,15 @@ class TruePositives(_ConfusionCount):
 
     Raises:
         ValueError: when a threshold is outside ``[0, 1]``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.TruePositives()
+    >>> m.update_state(np.array([1, 1, 0, 0]), np.array([0.9, 0.2, 0.7, 0.1]))
+    >>> m.result()
+    np.float32(1.0)
     """
 
     _kind = "tp"
@@ -122,6 +131,15 @@ class FalsePositives(_ConfusionCount):
 
     Raises:
         ValueError: when a threshold is outside ``[0, 1]``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.FalsePositives()
+    >>> m.update_state(np.array([1, 1, 0, 0]), np.array([0.9, 0.2, 0.7, 0.1]))
+    >>> m.result()
+    np.float32(1.0)
     """
 
     _kind = "fp"
@@ -141,6 +159,15 @@ class TrueNegatives(_ConfusionCount):
 
     Raises:
         ValueError: when a threshold is outside ``[0, 1]``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.TrueNegatives()
+    >>> m.update_state(np.array([1, 1, 0, 0]), np.array([0.9, 0.2, 0.7, 0.1]))
+    >>> m.result()
+    np.float32(1.0)
     """
 
     _kind = "tn"
@@ -160,6 +187,15 @@ class FalseNegatives(_ConfusionCount):
 
     Raises:
         ValueError: when a threshold is outside ``[0, 1]``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.FalseNegatives()
+    >>> m.update_state(np.array([1, 1, 0, 0]), np.array([0.9, 0.2, 0.7, 0.1]))
+    >>> m.result()
+    np.float32(1.0)
     """
 
     _kind = "fn"
@@ -177,6 +213,15 @@ class Precision(Metric):
         class_id: compute the metric for this class (column) only.
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.Precision()
+    >>> m.update_state(np.array([1, 1, 0, 0]), np.array([0.9, 0.2, 0.7, 0.1]))
+    >>> m.result()
+    np.float32(0.5)
     """
 
     _second = "fp"
@@ -218,6 +263,15 @@ class Recall(Precision):
         class_id: compute the metric for this class (column) only.
         name: the metric's name (its key in the logs; ``None``: ``"recall"``).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.Recall()
+    >>> m.update_state(np.array([1, 1, 1, 0]), np.array([0.9, 0.8, 0.2, 0.7]))
+    >>> np.round(m.result(), 4)
+    np.float32(0.6667)
     """
 
     _second = "fn"
@@ -238,6 +292,15 @@ class AUC(Metric):
         from_logits: apply a sigmoid to predictions first.
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.AUC()
+    >>> m.update_state(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8]))
+    >>> np.round(m.result(), 2)
+    np.float32(0.75)
     """
 
     def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation", name=None, dtype=None,
@@ -407,6 +470,15 @@ class SensitivityAtSpecificity(_SensitivitySpecificityBase):
         class_id: compute the metric for this class (column) only.
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.SensitivityAtSpecificity(specificity=0.5)
+    >>> m.update_state(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8]))
+    >>> m.result()
+    array(1., dtype=float32)
     """
 
     _value_name = "specificity"
@@ -431,6 +503,15 @@ class SpecificityAtSensitivity(_SensitivitySpecificityBase):
     Raises:
         ValueError: when the required value is not a number in ``[0, 1]`` or ``num_thresholds`` is
             not an int > 0.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.SpecificityAtSensitivity(sensitivity=0.5)
+    >>> m.update_state(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8]))
+    >>> m.result()
+    array(1., dtype=float32)
     """
 
     _value_name = "sensitivity"
@@ -455,6 +536,15 @@ class PrecisionAtRecall(_SensitivitySpecificityBase):
     Raises:
         ValueError: when the required value is not a number in ``[0, 1]`` or ``num_thresholds`` is
             not an int > 0.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.PrecisionAtRecall(recall=0.5)
+    >>> m.update_state(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8]))
+    >>> m.result()
+    array(1., dtype=float32)
     """
 
     _value_name = "recall"
@@ -479,6 +569,15 @@ class RecallAtPrecision(_SensitivitySpecificityBase):
     Raises:
         ValueError: when the required value is not a number in ``[0, 1]`` or ``num_thresholds`` is
             not an int > 0.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.RecallAtPrecision(precision=1.0)
+    >>> m.update_state(np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8]))
+    >>> m.result()
+    array(0.5, dtype=float32)
     """
 
     _value_name = "precision"

@@ -26,6 +26,13 @@ def pearson_correlation(y_true, y_pred, axis=-1):
     Returns:
         The coefficients, in ``[-1, 1]``: the inputs' shape without ``axis`` (NaN where either
         side is constant along ``axis``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> np.round(metrics.pearson_correlation(np.array([[1.0, 2.0, 3.0]]), np.array([[2.0, 4.0, 5.0]])), 4)
+    array([0.982])
     """
     y_true, y_pred = _pair(y_true, y_pred)
     t = ops.subtract(y_true, ops.mean(y_true, axis=axis, keepdims=True))
@@ -48,6 +55,13 @@ def concordance_correlation(y_true, y_pred, axis=-1):
     Returns:
         The coefficients, in ``[-1, 1]``: the inputs' shape without ``axis`` (``epsilon`` is
         added to the denominator).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> np.round(metrics.concordance_correlation(np.array([[1.0, 2.0, 3.0]]), np.array([[2.0, 4.0, 5.0]])), 4)
+    array([0.4])
     """
     y_true, y_pred = _pair(y_true, y_pred)
     mt = ops.mean(y_true, axis=axis, keepdims=True)
@@ -65,6 +79,15 @@ class PearsonCorrelation(MeanMetricWrapper):
         axis: the axis along which each sample's coefficient is computed.
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.PearsonCorrelation()
+    >>> m.update_state(np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.0, 2.5, 2.5, 4.5]))
+    >>> np.round(m.result(), 4)
+    np.float32(0.9439)
     """
 
     def __init__(self, name="pearson_correlation", dtype=None, axis=-1):
@@ -78,6 +101,15 @@ class ConcordanceCorrelation(MeanMetricWrapper):
         axis: the axis along which each sample's coefficient is computed.
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.ConcordanceCorrelation()
+    >>> m.update_state(np.array([1.0, 2.0, 3.0, 4.0]), np.array([1.0, 2.5, 2.5, 4.5]))
+    >>> np.round(m.result(), 4)
+    np.float32(0.9333)
     """
 
     def __init__(self, name="concordance_correlation", dtype=None, axis=-1):

@@ -16,6 +16,15 @@ class FBetaScore(Metric):
         threshold: predictions above it are positive; ``None``: the row's argmax is positive.
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.FBetaScore(beta=2.0, threshold=0.5, average="micro")
+    >>> m.update_state(np.array([[1, 0, 1], [0, 1, 0]]), np.array([[0.9, 0.1, 0.3], [0.2, 0.8, 0.6]]))
+    >>> np.round(m.result(), 4)
+    np.float32(0.6667)
     """
 
     def __init__(self, average=None, beta=1.0, threshold=None, name="fbeta_score", dtype=None):
@@ -104,6 +113,15 @@ class F1Score(FBetaScore):
 
     Raises:
         ValueError: on an unknown ``average`` or a ``threshold`` outside ``(0, 1]``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.F1Score(threshold=0.5)
+    >>> m.update_state(np.array([[1, 0, 1], [0, 1, 0]]), np.array([[0.9, 0.1, 0.3], [0.2, 0.8, 0.6]]))
+    >>> np.round(m.result(), 4)
+    array([1., 1., 0.], dtype=float32)
     """
 
     def __init__(self, average=None, threshold=None, name="f1_score", dtype=None):

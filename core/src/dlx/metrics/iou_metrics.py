@@ -129,6 +129,15 @@ class MeanIoU(_IoUBase):
 
     Raises:
         ValueError: when ``num_classes`` is not an int >= 1.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.MeanIoU(num_classes=2)
+    >>> m.update_state(np.array([0, 0, 1, 1]), np.array([0, 1, 1, 1]))
+    >>> np.round(m.result(), 4)
+    np.float32(0.5833)
     """
 
     def __init__(self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_true=True, sparse_y_pred=True,
@@ -147,6 +156,15 @@ class BinaryIoU(IoU):
         threshold: predictions at or above it are class 1.
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.BinaryIoU(target_class_ids=[1], threshold=0.5)
+    >>> m.update_state(np.array([0, 1, 0, 1]), np.array([0.1, 0.9, 0.6, 0.3]))
+    >>> np.round(m.result(), 4)
+    np.float32(0.3333)
     """
 
     def __init__(self, target_class_ids=(0, 1), threshold=0.5, name=None, dtype=None):
@@ -178,6 +196,15 @@ class OneHotIoU(IoU):
     Raises:
         ValueError: when ``num_classes`` is not an int >= 1, or a target class id is outside
             ``[0, num_classes)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.OneHotIoU(num_classes=3, target_class_ids=[0, 2])
+    >>> m.update_state(np.array([[0, 0, 1], [1, 0, 0]]), np.array([[0.2, 0.3, 0.5], [0.1, 0.2, 0.7]]))
+    >>> np.round(m.result(), 4)
+    np.float32(0.25)
     """
 
     def __init__(self, num_classes, target_class_ids, name=None, dtype=None, ignore_class=None, sparse_y_pred=False,
@@ -205,6 +232,15 @@ class OneHotMeanIoU(MeanIoU):
 
     Raises:
         ValueError: when ``num_classes`` is not an int >= 1.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.OneHotMeanIoU(num_classes=3)
+    >>> m.update_state(np.array([[0, 0, 1], [1, 0, 0]]), np.array([[0.2, 0.3, 0.5], [0.1, 0.2, 0.7]]))
+    >>> np.round(m.result(), 4)
+    np.float32(0.25)
     """
 
     def __init__(self, num_classes, name=None, dtype=None, ignore_class=None, sparse_y_pred=False, axis=-1):

@@ -15,6 +15,15 @@ class BinaryCrossentropy(MeanMetricWrapper):
         label_smoothing: labels are squeezed toward 0.5 by this amount.
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.BinaryCrossentropy()
+    >>> m.update_state(np.array([[1.0, 0.0]]), np.array([[0.9, 0.2]]))
+    >>> np.round(m.result(), 4)
+    np.float32(0.1643)
     """
 
     def __init__(self, name="binary_crossentropy", dtype=None, from_logits=False, label_smoothing=0):
@@ -32,6 +41,15 @@ class CategoricalCrossentropy(MeanMetricWrapper):
         axis: the class axis.
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.CategoricalCrossentropy()
+    >>> m.update_state(np.array([[0.0, 1.0, 0.0]]), np.array([[0.05, 0.9, 0.05]]))
+    >>> np.round(m.result(), 4)
+    np.float32(0.1054)
     """
 
     def __init__(self, name="categorical_crossentropy", dtype=None, from_logits=False, label_smoothing=0, axis=-1):
@@ -49,6 +67,15 @@ class SparseCategoricalCrossentropy(MeanMetricWrapper):
         axis: the class axis of ``y_pred``.
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.SparseCategoricalCrossentropy()
+    >>> m.update_state(np.array([1]), np.array([[0.05, 0.9, 0.05]]))
+    >>> np.round(m.result(), 4)
+    np.float32(0.1054)
     """
 
     def __init__(self, name="sparse_categorical_crossentropy", dtype=None, from_logits=False, ignore_class=None,
@@ -63,6 +90,15 @@ class Hinge(MeanMetricWrapper):
     Arguments:
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.Hinge()
+    >>> m.update_state(np.array([[1.0, -1.0]]), np.array([[0.5, 0.5]]))
+    >>> np.round(m.result(), 4)
+    np.float32(1.0)
     """
 
     def __init__(self, name="hinge", dtype=None):
@@ -75,6 +111,15 @@ class SquaredHinge(MeanMetricWrapper):
     Arguments:
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.SquaredHinge()
+    >>> m.update_state(np.array([[1.0, -1.0]]), np.array([[0.5, 0.5]]))
+    >>> np.round(m.result(), 4)
+    np.float32(1.25)
     """
 
     def __init__(self, name="squared_hinge", dtype=None):
@@ -87,6 +132,15 @@ class CategoricalHinge(MeanMetricWrapper):
     Arguments:
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.CategoricalHinge()
+    >>> m.update_state(np.array([[0.0, 1.0]]), np.array([[0.4, 0.6]]))
+    >>> np.round(m.result(), 4)
+    np.float32(0.8)
     """
 
     def __init__(self, name="categorical_hinge", dtype=None):
@@ -99,6 +153,15 @@ class KLDivergence(MeanMetricWrapper):
     Arguments:
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.KLDivergence()
+    >>> m.update_state(np.array([[0.5, 0.5]]), np.array([[0.25, 0.75]]))
+    >>> np.round(m.result(), 4)
+    np.float32(0.1438)
     """
 
     def __init__(self, name="kl_divergence", dtype=None):
@@ -111,6 +174,15 @@ class Poisson(MeanMetricWrapper):
     Arguments:
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.Poisson()
+    >>> m.update_state(np.array([[1.0, 0.0]]), np.array([[1.0, 1.0]]))
+    >>> np.round(m.result(), 4)
+    np.float32(1.0)
     """
 
     def __init__(self, name="poisson", dtype=None):

@@ -19,6 +19,27 @@ class Metric:
     Arguments:
         name: the metric name (the key in training logs).
         dtype: the dtype of the state and result (default ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics, ops
+    >>> class MaxAbsError(metrics.Metric):
+    ...     def __init__(self, name="max_abs_error", **kwargs):
+    ...         super().__init__(name=name, **kwargs)
+    ...         self.worst = self.add_variable(shape=(), name="worst")
+    ...     def update_state(self, y_true, y_pred, sample_weight=None):
+    ...         self.worst.assign(ops.maximum(self.worst, ops.max(ops.abs(y_pred - y_true))))
+    ...     def result(self):
+    ...         return self.worst
+    >>> m = MaxAbsError()
+    >>> m.update_state(np.array([1.0, 2.0]), np.array([1.5, 2.0]))
+    >>> m.update_state(np.array([0.0]), np.array([-0.25]))
+    >>> float(m.result())
+    0.5
+    >>> m.reset_state()
+    >>> float(m.result())
+    0.0
     """
 
     def __init__(self, dtype=None, name=None):

@@ -31,6 +31,15 @@ class Sum(Metric):
     Arguments:
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.Sum()
+    >>> m.update_state(np.array([1.0, 3.0, 5.0, 7.0]))
+    >>> m.result()
+    array(16., dtype=float32)
     """
 
     def __init__(self, name="sum", dtype=None):
@@ -51,6 +60,18 @@ class Mean(Metric):
     Arguments:
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.Mean()
+    >>> m.update_state(np.array([1.0, 3.0, 5.0, 7.0]))
+    >>> m.result()
+    array(4., dtype=float32)
+    >>> m.update_state(np.array([2.0]), sample_weight=np.array([4.0]))
+    >>> m.result()
+    array(3., dtype=float32)
     """
 
     def __init__(self, name="mean", dtype=None):
@@ -83,6 +104,16 @@ class MeanMetricWrapper(Mean):
         name: the metric name.
         dtype: the state dtype.
         **kwargs: passed to ``fn``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> from dlx import losses
+    >>> m = metrics.MeanMetricWrapper(losses.mean_absolute_error, name="mae")
+    >>> m.update_state(np.array([[0.0, 1.0]]), np.array([[1.0, 1.0]]))
+    >>> m.result()
+    array(0.5, dtype=float32)
     """
 
     def __init__(self, fn, name=None, dtype=None, **kwargs):

@@ -19,6 +19,13 @@ def cosine_similarity(y_true, y_pred, axis=-1):
 
     Returns:
         The per-sample similarities, in ``[-1, 1]``: the inputs' shape without ``axis``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> metrics.cosine_similarity(np.array([[0.0, 1.0], [1.0, 1.0]]), np.array([[1.0, 0.0], [1.0, 1.0]]))
+    array([0., 1.])
     """
     return ops.negative(losses.cosine_similarity(y_true, y_pred, axis=axis))
 
@@ -29,6 +36,15 @@ class MeanSquaredError(MeanMetricWrapper):
     Arguments:
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.MeanSquaredError()
+    >>> m.update_state(np.array([[0.0, 1.0], [0.0, 0.0]]), np.array([[1.0, 1.0], [1.0, 0.0]]))
+    >>> np.round(m.result(), 4)
+    np.float32(0.5)
     """
 
     def __init__(self, name="mean_squared_error", dtype=None):
@@ -41,6 +57,15 @@ class MeanAbsoluteError(MeanMetricWrapper):
     Arguments:
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.MeanAbsoluteError()
+    >>> m.update_state(np.array([[0.0, 1.0], [0.0, 0.0]]), np.array([[1.0, 1.0], [1.0, 0.0]]))
+    >>> np.round(m.result(), 4)
+    np.float32(0.5)
     """
 
     def __init__(self, name="mean_absolute_error", dtype=None):
@@ -53,6 +78,15 @@ class MeanAbsolutePercentageError(MeanMetricWrapper):
     Arguments:
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.MeanAbsolutePercentageError()
+    >>> m.update_state(np.array([[2.0, 4.0]]), np.array([[1.0, 5.0]]))
+    >>> np.round(m.result(), 4)
+    np.float32(37.5)
     """
 
     def __init__(self, name="mean_absolute_percentage_error", dtype=None):
@@ -65,6 +99,15 @@ class MeanSquaredLogarithmicError(MeanMetricWrapper):
     Arguments:
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.MeanSquaredLogarithmicError()
+    >>> m.update_state(np.array([[0.0, 1.0]]), np.array([[1.0, 1.0]]))
+    >>> np.round(m.result(), 4)
+    np.float32(0.2402)
     """
 
     def __init__(self, name="mean_squared_logarithmic_error", dtype=None):
@@ -77,6 +120,15 @@ class LogCoshError(MeanMetricWrapper):
     Arguments:
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.LogCoshError()
+    >>> m.update_state(np.array([[0.0, 0.0]]), np.array([[1.0, -1.0]]))
+    >>> np.round(m.result(), 4)
+    np.float32(0.4338)
     """
 
     def __init__(self, name="logcosh", dtype=None):
@@ -90,6 +142,15 @@ class CosineSimilarity(MeanMetricWrapper):
         axis: the axis along which the cosine similarity is computed.
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.CosineSimilarity()
+    >>> m.update_state(np.array([[0.0, 1.0], [1.0, 1.0]]), np.array([[1.0, 0.0], [1.0, 1.0]]))
+    >>> np.round(m.result(), 4)
+    np.float32(0.5)
     """
 
     def __init__(self, name="cosine_similarity", dtype=None, axis=-1):
@@ -102,6 +163,15 @@ class RootMeanSquaredError(Mean):
     Arguments:
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.RootMeanSquaredError()
+    >>> m.update_state(np.array([[0.0, 1.0], [0.0, 0.0]]), np.array([[1.0, 1.0], [1.0, 0.0]]))
+    >>> np.round(m.result(), 4)
+    np.float32(0.7071)
     """
 
     def __init__(self, name="root_mean_squared_error", dtype=None):
@@ -126,6 +196,15 @@ class R2Score(Metric):
         num_regressors: for the adjusted R2 (0: plain R2).
         name: the metric's name (its key in the logs).
         dtype: the dtype of the metric's state and result (default: ``floatx()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import metrics
+    >>> m = metrics.R2Score()
+    >>> m.update_state(np.array([[1.0], [2.0], [3.0]]), np.array([[1.0], [2.0], [2.0]]))
+    >>> np.round(m.result(), 4)
+    np.float32(0.5)
     """
 
     def __init__(self, class_aggregation="uniform_average", num_regressors=0, name="r2_score", dtype=None):

@@ -37,6 +37,14 @@ def serialize(optimizer: Optimizer) -> dict:
 
     Returns:
         The config dict; ``"config"`` is ``optimizer.get_config()``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import optimizers
+    >>> config = optimizers.serialize(optimizers.SGD(learning_rate=0.05))
+    >>> config["class_name"], round(config["config"]["learning_rate"], 4)
+    ('SGD', 0.05)
     """
     return {"module": "dlx.optimizers", "class_name": type(optimizer).__name__, "config": optimizer.get_config(),
             "registered_name": None}
@@ -56,6 +64,14 @@ def deserialize(config: dict, custom_objects=None) -> Optimizer:
 
     Raises:
         ValueError: for an unknown class name.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import optimizers
+    >>> opt = optimizers.deserialize({"class_name": "Adam", "config": {"learning_rate": 0.01}})
+    >>> type(opt).__name__, round(float(opt.learning_rate), 4)
+    ('Adam', 0.01)
     """
     name = config.get("class_name")
     cls = (custom_objects or {}).get(name) or ALL_OPTIMIZERS.get(name) or _BY_LOWER.get(str(name).lower())
@@ -78,6 +94,13 @@ def get(identifier) -> Optimizer:
     Raises:
         ValueError: for an unknown name (``LossScaleOptimizer`` and ``MultiOptimizer`` need
             arguments and cannot be made by name) or an identifier of another type.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import optimizers
+    >>> type(optimizers.get("adam")).__name__
+    'Adam'
     """
     if isinstance(identifier, Optimizer):
         return identifier

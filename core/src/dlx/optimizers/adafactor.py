@@ -31,6 +31,18 @@ class Adafactor(Optimizer):
         ema_momentum, ema_overwrite_frequency, loss_scale_factor: as for :class:`~dlx.optimizers.Optimizer`.
         gradient_accumulation_steps, name: as for :class:`~dlx.optimizers.Optimizer`.
         **kwargs: any other keyword is refused (:class:`~dlx.optimizers.Optimizer` raises ``TypeError``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import optimizers
+    >>> w = dlx.Variable(np.ones((2, 3), "float32"))
+    >>> opt = optimizers.Adafactor(learning_rate=0.1)
+    >>> opt.apply([np.full((2, 3), 0.5, "float32")], [w])
+    >>> np.round(np.asarray(w), 4)
+    array([[0.9, 0.9, 0.9],
+           [0.9, 0.9, 0.9]], dtype=float32)
     """
 
     def __init__(self, learning_rate=0.001, beta_2_decay=-0.8, epsilon_1=1e-30, epsilon_2=1e-3, clip_threshold=1.0,

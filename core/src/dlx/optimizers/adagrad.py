@@ -18,6 +18,17 @@ class Adagrad(Optimizer):
         ema_momentum, ema_overwrite_frequency, loss_scale_factor: as for :class:`~dlx.optimizers.Optimizer`.
         gradient_accumulation_steps, name: as for :class:`~dlx.optimizers.Optimizer`.
         **kwargs: any other keyword is refused (:class:`~dlx.optimizers.Optimizer` raises ``TypeError``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import optimizers
+    >>> v = dlx.Variable(np.array([1.0, 2.0], "float32"))
+    >>> opt = optimizers.Adagrad(learning_rate=0.1)
+    >>> opt.apply([np.array([0.5, -1.0], "float32")], [v])
+    >>> np.round(np.asarray(v), 4)
+    array([0.9155, 2.0953], dtype=float32)
     """
 
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
@@ -64,6 +75,17 @@ class Adadelta(Optimizer):
 
     Raises:
         ValueError: for ``rho`` outside ``[0, 1]``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import optimizers
+    >>> v = dlx.Variable(np.array([1.0, 2.0], "float32"))
+    >>> opt = optimizers.Adadelta(learning_rate=1.0)
+    >>> opt.apply([np.array([0.5, -1.0], "float32")], [v])
+    >>> np.round(np.asarray(v), 4)
+    array([0.9986, 2.0014], dtype=float32)
     """
 
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7,

@@ -27,6 +27,17 @@ class Adam(Optimizer):
         ema_momentum, ema_overwrite_frequency, loss_scale_factor: as for :class:`~dlx.optimizers.Optimizer`.
         gradient_accumulation_steps, name: as for :class:`~dlx.optimizers.Optimizer`.
         **kwargs: any other keyword is refused (:class:`~dlx.optimizers.Optimizer` raises ``TypeError``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import optimizers
+    >>> v = dlx.Variable(np.array([1.0, 2.0], "float32"))
+    >>> opt = optimizers.Adam(learning_rate=0.1)
+    >>> opt.apply([np.array([0.5, -1.0], "float32")], [v])
+    >>> np.round(np.asarray(v), 4)
+    array([0.9, 2.1], dtype=float32)
     """
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False,
@@ -118,6 +129,17 @@ class AdamW(Adam):
 
     Raises:
         ValueError: for ``weight_decay=None`` or a beta outside ``[0, 1)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import optimizers
+    >>> v = dlx.Variable(np.array([1.0, 2.0], "float32"))
+    >>> opt = optimizers.AdamW(learning_rate=0.1, weight_decay=0.01)
+    >>> opt.apply([np.array([0.5, -1.0], "float32")], [v])
+    >>> np.round(np.asarray(v), 4)
+    array([0.899, 2.098], dtype=float32)
     """
 
     def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
@@ -147,6 +169,17 @@ class Adamax(Optimizer):
 
     Raises:
         ValueError: for a beta outside ``[0, 1)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import optimizers
+    >>> v = dlx.Variable(np.array([1.0, 2.0], "float32"))
+    >>> opt = optimizers.Adamax(learning_rate=0.1)
+    >>> opt.apply([np.array([0.5, -1.0], "float32")], [v])
+    >>> np.round(np.asarray(v), 4)
+    array([0.9, 2.1], dtype=float32)
     """
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
@@ -200,6 +233,17 @@ class Nadam(Optimizer):
 
     Raises:
         ValueError: for a beta outside ``[0, 1)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import optimizers
+    >>> v = dlx.Variable(np.array([1.0, 2.0], "float32"))
+    >>> opt = optimizers.Nadam(learning_rate=0.1)
+    >>> opt.apply([np.array([0.5, -1.0], "float32")], [v])
+    >>> np.round(np.asarray(v), 4)
+    array([0.8937, 2.1063], dtype=float32)
     """
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,

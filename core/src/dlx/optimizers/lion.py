@@ -18,6 +18,17 @@ class Lion(Optimizer):
         ema_momentum, ema_overwrite_frequency, loss_scale_factor: as for :class:`~dlx.optimizers.Optimizer`.
         gradient_accumulation_steps, name: as for :class:`~dlx.optimizers.Optimizer`.
         **kwargs: any other keyword is refused (:class:`~dlx.optimizers.Optimizer` raises ``TypeError``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import optimizers
+    >>> v = dlx.Variable(np.array([1.0, 2.0], "float32"))
+    >>> opt = optimizers.Lion(learning_rate=0.1)
+    >>> opt.apply([np.array([0.5, -1.0], "float32")], [v])
+    >>> np.round(np.asarray(v), 4)
+    array([0.9, 2.1], dtype=float32)
     """
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.99,

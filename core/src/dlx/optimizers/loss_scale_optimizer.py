@@ -36,6 +36,19 @@ class LossScaleOptimizer(Optimizer):
         **kwargs: Keras's ``dynamic=True`` and the base arguments at their defaults are accepted;
             ``dynamic=False`` or another value of a base argument (set it on ``inner_optimizer``) raises
             ``ValueError``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import optimizers
+    >>> v = dlx.Variable(np.array([1.0, 2.0], "float32"))
+    >>> opt = optimizers.LossScaleOptimizer(optimizers.SGD(learning_rate=0.1), initial_scale=8.0)
+    >>> float(opt.scale_loss(np.float32(2.0)))
+    16.0
+    >>> opt.apply([np.array([4.0, -8.0], "float32")], [v])
+    >>> np.round(np.asarray(v), 4)
+    array([0.95, 2.1 ], dtype=float32)
     """
 
     def __init__(self, inner_optimizer, initial_scale=2.0**15, dynamic_growth_steps=2000, name=None, **kwargs):

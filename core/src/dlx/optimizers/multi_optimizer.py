@@ -119,6 +119,19 @@ class MultiOptimizer(Optimizer):
         optimizer_map: an :class:`OptimizerMap`, or a callable ``variable -> optimizer``.
         loss_scale_factor: set on every inner optimizer.
         name: the optimizer's name.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import optimizers
+    >>> a = dlx.Variable(np.array([1.0], "float32"), name="a")
+    >>> b = dlx.Variable(np.array([1.0], "float32"), name="b")
+    >>> sgd, adam = optimizers.SGD(learning_rate=0.5), optimizers.Adam(learning_rate=0.1)
+    >>> opt = optimizers.MultiOptimizer(lambda var: sgd if var is a else adam)
+    >>> opt.apply([np.array([1.0], "float32"), np.array([1.0], "float32")], [a, b])
+    >>> np.asarray(a), np.round(np.asarray(b), 4)
+    (array([0.5], dtype=float32), array([0.9], dtype=float32))
     """
 
     def __init__(self, optimizer_map, loss_scale_factor=None, name=None):

@@ -46,6 +46,17 @@ class Muon(Optimizer):
         ema_overwrite_frequency, loss_scale_factor, gradient_accumulation_steps, name: as for
             :class:`~dlx.optimizers.Optimizer`.
         **kwargs: any other keyword is refused (:class:`~dlx.optimizers.Optimizer` raises ``TypeError``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import optimizers
+    >>> w = dlx.Variable(np.eye(3, dtype="float32"))
+    >>> opt = optimizers.Muon(learning_rate=0.01)
+    >>> opt.apply([np.ones((3, 3), "float32")], [w])
+    >>> np.asarray(w).shape, bool((np.asarray(w) != np.eye(3)).any())
+    ((3, 3), True)
     """
 
     def __init__(self, learning_rate=0.001, adam_beta_1=0.9, adam_beta_2=0.999, adam_weight_decay=0.004,

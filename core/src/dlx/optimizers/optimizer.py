@@ -57,6 +57,20 @@ class Optimizer:
             accumulate). As in Keras, :attr:`iterations` then counts updates, the update rule's
             step count and the EMA use it, and learning-rate schedules see every step.
         name: the optimizer's name.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import optimizers
+    >>> class SignSGD(optimizers.Optimizer):
+    ...     def update_step(self, gradient, variable, learning_rate):
+    ...         variable.assign(variable - learning_rate * dlx.ops.sign(gradient))
+    >>> v = dlx.Variable(np.array([1.0, 2.0], "float32"))
+    >>> opt = SignSGD(learning_rate=0.1)
+    >>> opt.apply([np.array([3.0, -0.5], "float32")], [v])
+    >>> np.asarray(v), int(opt.iterations)
+    (array([0.9, 2.1], dtype=float32), 1)
     """
 
     def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
@@ -481,6 +495,13 @@ def clip_by_norm(values, clip_norm):
     Returns:
         A tensor of ``values``' shape: ``values`` itself where its norm is at most
         ``clip_norm``, else rescaled to norm ``clip_norm``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import optimizers
+    >>> optimizers.clip_by_norm(np.array([3.0, 4.0], "float32"), 1.0)
+    array([0.6, 0.8], dtype=float32)
     """
     l2sum = ops.sum(ops.square(values))
     pred = ops.greater(l2sum, 0)
@@ -497,6 +518,13 @@ def global_norm(values):
     Returns:
         A float32 scalar tensor, ``sqrt(sum of every squared entry)``; ``0.0`` when there is no
         tensor.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import optimizers
+    >>> optimizers.global_norm([np.array([3.0], "float32"), np.array([4.0], "float32")])
+    np.float32(5.0)
     """
     sq = [ops.sum(ops.square(ops.cast(v, "float32"))) for v in values if v is not None]
     if not sq:
@@ -514,6 +542,13 @@ def clip_by_global_norm(values, clip_norm):
     Returns:
         A list of the tensors, each scaled by the same factor and in its own dtype; unchanged
         when their global norm is at most ``clip_norm`` (or zero).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import optimizers
+    >>> optimizers.clip_by_global_norm([np.array([3.0], "float32"), np.array([4.0], "float32")], 1.0)
+    [array([0.6], dtype=float32), array([0.8], dtype=float32)]
     """
     norm = global_norm(values)
     scale = ops.multiply(clip_norm, ops.minimum(ops.divide(1.0, norm), 1.0 / clip_norm))

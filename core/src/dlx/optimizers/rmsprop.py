@@ -21,6 +21,17 @@ class RMSprop(Optimizer):
         ema_momentum, ema_overwrite_frequency, loss_scale_factor: as for :class:`~dlx.optimizers.Optimizer`.
         gradient_accumulation_steps, name: as for :class:`~dlx.optimizers.Optimizer`.
         **kwargs: any other keyword is refused (:class:`~dlx.optimizers.Optimizer` raises ``TypeError``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import optimizers
+    >>> v = dlx.Variable(np.array([1.0, 2.0], "float32"))
+    >>> opt = optimizers.RMSprop(learning_rate=0.1)
+    >>> opt.apply([np.array([0.5, -1.0], "float32")], [v])
+    >>> np.round(np.asarray(v), 4)
+    array([0.6838, 2.3162], dtype=float32)
     """
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False,

@@ -28,7 +28,24 @@ def _positive(cls, name, value, allow_zero=False):
 
 
 class LearningRateSchedule:
-    """Base class: subclasses implement ``__call__(step)`` and ``get_config()``."""
+    """Base class: subclasses implement ``__call__(step)`` and ``get_config()``.
+
+    Example:
+
+    >>> from dlx.optimizers import schedules
+    >>> class Halving(schedules.LearningRateSchedule):
+    ...     def __init__(self, initial, every):
+    ...         self.initial, self.every = initial, every
+    ...     def __call__(self, step):
+    ...         return self.initial * 0.5 ** (step // self.every)
+    ...     def get_config(self):
+    ...         return {"initial": self.initial, "every": self.every}
+    >>> lr = Halving(0.1, every=10)
+    >>> [lr(step) for step in (0, 10, 25)]
+    [0.1, 0.05, 0.025]
+    >>> lr
+    Halving(initial=0.1, every=10)
+    """
 
     def __call__(self, step):
         raise TypeError(f"{type(self).__name__} is abstract: a LearningRateSchedule subclass defines __call__(step)")
@@ -74,6 +91,16 @@ class ExponentialDecay(LearningRateSchedule):
 
     Raises:
         ValueError: when ``decay_steps`` is not a positive number.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.optimizers import schedules
+    >>> lr = schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5)
+    >>> [round(float(lr(step)), 4) for step in (0, 5, 10, 20)]
+    [0.1, 0.0707, 0.05, 0.025]
+    >>> schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5, staircase=True)(15)
+    np.float32(0.05)
     """
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="ExponentialDecay"):
@@ -106,6 +133,14 @@ class PiecewiseConstantDecay(LearningRateSchedule):
 
     Raises:
         ValueError: when ``len(values) != len(boundaries) + 1`` or ``boundaries`` is not sorted.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.optimizers import schedules
+    >>> lr = schedules.PiecewiseConstantDecay(boundaries=[100, 200], values=[1.0, 0.5, 0.1])
+    >>> [round(float(lr(step)), 4) for step in (0, 100, 101, 500)]
+    [1.0, 1.0, 0.5, 0.1]
     """
 
     def __init__(self, boundaries, values, name="PiecewiseConstant"):
@@ -144,6 +179,14 @@ class PolynomialDecay(LearningRateSchedule):
 
     Raises:
         ValueError: when ``decay_steps`` is not a positive number.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.optimizers import schedules
+    >>> lr = schedules.PolynomialDecay(0.1, decay_steps=100, end_learning_rate=0.01)
+    >>> [round(float(lr(step)), 4) for step in (0, 50, 100, 200)]
+    [0.1, 0.055, 0.01, 0.01]
     """
 
     def __init__(self, initial_learning_rate, decay_steps, end_learning_rate=0.0001, power=1.0, cycle=False,
@@ -190,6 +233,14 @@ class InverseTimeDecay(LearningRateSchedule):
 
     Raises:
         ValueError: when ``decay_steps`` is not a positive number.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.optimizers import schedules
+    >>> lr = schedules.InverseTimeDecay(0.1, decay_steps=10, decay_rate=1.0)
+    >>> [round(float(lr(step)), 4) for step in (0, 10, 30)]
+    [0.1, 0.05, 0.025]
     """
 
     def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="InverseTimeDecay"):
@@ -226,6 +277,17 @@ class CosineDecay(LearningRateSchedule):
 
     Raises:
         ValueError: when ``decay_steps`` is not positive or ``warmup_steps`` is negative.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.optimizers import schedules
+    >>> lr = schedules.CosineDecay(0.1, decay_steps=100)
+    >>> [round(float(lr(step)), 4) for step in (0, 50, 100)]
+    [0.1, 0.05, 0.0]
+    >>> warm = schedules.CosineDecay(0.0, decay_steps=100, warmup_target=0.1, warmup_steps=10)
+    >>> [round(float(warm(step)), 4) for step in (0, 5, 10, 110)]
+    [0.0, 0.05, 0.1, 0.0]
     """
 
     def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay", warmup_target=None,
@@ -275,6 +337,14 @@ class CosineDecayRestarts(LearningRateSchedule):
 
     Raises:
         ValueError: when ``first_decay_steps`` or ``t_mul`` is not a positive number.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.optimizers import schedules
+    >>> lr = schedules.CosineDecayRestarts(0.1, first_decay_steps=10)
+    >>> [round(float(lr(step)), 4) for step in (0, 5, 10, 20)]
+    [0.1, 0.05, 0.1, 0.05]
     """
 
     def __init__(self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0,
@@ -322,6 +392,12 @@ def serialize(learning_rate_schedule: LearningRateSchedule) -> dict:
     Returns:
         A dict with ``"module"``, ``"class_name"``, ``"config"`` (the schedule's
         ``get_config()``) and ``"registered_name"``.
+
+    Example:
+
+    >>> from dlx.optimizers import schedules
+    >>> schedules.serialize(schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5))["class_name"]
+    'ExponentialDecay'
     """
     return {"module": "dlx.optimizers.schedules", "class_name": type(learning_rate_schedule).__name__,
             "config": learning_rate_schedule.get_config(), "registered_name": None}
@@ -340,6 +416,13 @@ def deserialize(config: dict, custom_objects=None) -> LearningRateSchedule:
 
     Raises:
         ValueError: for an unknown class name.
+
+    Example:
+
+    >>> from dlx.optimizers import schedules
+    >>> config = schedules.serialize(schedules.CosineDecay(0.1, decay_steps=100))
+    >>> schedules.deserialize(config)
+    CosineDecay(initial_learning_rate=0.1, decay_steps=100, alpha=0.0, name='CosineDecay', warmup_target=None, warmup_steps=0)
     """
     name = config.get("class_name")
     cls = (custom_objects or {}).get(name) or ALL.get(name)

@@ -224,6 +224,15 @@ class STFTSpectrogram(Layer):
         padding: ``"valid"`` or ``"same"``.
         expand_dims: keep channels and frequencies on separate axes.
         data_format: ``"channels_last"`` or ``"channels_first"``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> audio = np.random.default_rng(0).normal(size=(2, 1000, 1)).astype("float32")
+    >>> layer = layers.STFTSpectrogram(mode="log", frame_length=256, frame_step=128, fft_length=256)
+    >>> layer(audio).shape
+    (2, 6, 129)
     """
 
     def __init__(self, mode="log", frame_length=256, frame_step=None, fft_length=None, window="hann", periodic=False,

@@ -113,6 +113,15 @@ class HashedCrossing(DataLayer):
 
     Call it on a list/tuple of features of equal shape ``()``, ``(batch,)`` or ``(batch, 1)``,
     integers or strings. The bins equal ``tf.sparse.cross_hashed``'s (Keras's) bit for bit.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layer = layers.HashedCrossing(num_bins=5)
+    >>> out = layer((np.array(["a", "b", "a"]), np.array([1, 2, 1])))
+    >>> out.shape, bool(out[0] == out[2]), bool((0 <= out).all() and (out < 5).all())
+    ((3,), True, True)
     """
 
     def __init__(self, num_bins, output_mode="int", sparse=False, name=None, dtype=None, **kwargs):

@@ -89,6 +89,16 @@ class Resizing(Layer):
         fill_value: the padding value.
         antialias: must be ``False``.
         data_format: ``"channels_last"`` / ``"channels_first"`` (default: the global setting).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> layers.Resizing(4, 6)(images).shape
+    (2, 4, 6, 3)
+    >>> layers.Resizing(4, 4, crop_to_aspect_ratio=True)(np.ones((1, 8, 12, 3), "float32")).shape
+    (1, 4, 4, 3)
     """
 
     def __init__(self, height, width, interpolation="bilinear", crop_to_aspect_ratio=False, pad_to_aspect_ratio=False,
@@ -159,6 +169,15 @@ class CenterCrop(Layer):
 
     Raises:
         ValueError: on an invalid ``data_format``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> x = np.arange(16, dtype="float32").reshape(1, 4, 4, 1)
+    >>> layers.CenterCrop(2, 2)(x)[0, :, :, 0]
+    array([[ 5.,  6.],
+           [ 9., 10.]], dtype=float32)
     """
 
     def __init__(self, height, width, data_format=None, **kwargs):

@@ -37,6 +37,15 @@ class RandomBrightness(BaseImagePreprocessingLayer):
         factor: a number ``f`` in ``[-1, 1]`` (``delta`` in ``[-|f|, |f|]``) or a pair ``(lower, upper)``.
         value_range: the ``(min, max)`` of the images.
         seed: the seed of the layer's generator.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> out = layers.RandomBrightness(factor=0.2, value_range=(0, 255), seed=0)(images)
+    >>> out.shape, bool(out.min() >= 0 and out.max() <= 255)
+    ((2, 8, 8, 3), True)
     """
 
     def __init__(self, factor, value_range=(0, 255), seed=None, **kwargs):
@@ -70,6 +79,15 @@ class RandomContrast(BaseImagePreprocessingLayer):
         factor: a number in ``[0, 1]`` or a pair ``(lower, upper)``.
         value_range: the ``(min, max)`` of the images.
         seed: the seed of the layer's generator.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> out = layers.RandomContrast(factor=0.5, value_range=(0, 255), seed=0)(images)
+    >>> out.shape, bool(out.min() >= 0 and out.max() <= 255)
+    ((2, 8, 8, 3), True)
     """
 
     _FACTOR_BOUNDS = (0, 1)
@@ -118,6 +136,15 @@ class RandomHue(BaseImagePreprocessingLayer):
         value_range: the ``(min, max)`` of the images.
         data_format: as other image layers.
         seed: the seed of the layer's generator.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> out = layers.RandomHue(factor=0.2, value_range=(0, 255), seed=0)(images)
+    >>> out.shape, bool(out.min() >= 0 and out.max() <= 255)
+    ((2, 8, 8, 3), True)
     """
 
     _FACTOR_BOUNDS = (0, 1)
@@ -164,6 +191,15 @@ class RandomSaturation(BaseImagePreprocessingLayer):
         value_range: the ``(min, max)`` the saturation is clipped to, as in Keras.
         data_format: as other image layers.
         seed: the seed of the layer's generator.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> out = layers.RandomSaturation(factor=0.5, value_range=(0, 255), seed=0)(images)
+    >>> out.shape, bool(out.min() >= 0 and out.max() <= 255)
+    ((2, 8, 8, 3), True)
     """
 
     def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
@@ -201,6 +237,15 @@ class RandomSharpness(BaseImagePreprocessingLayer):
         value_range: the ``(min, max)`` of the images.
         data_format: as other image layers.
         seed: the seed of the layer's generator.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> out = layers.RandomSharpness(factor=0.5, value_range=(0, 255), seed=0)(images)
+    >>> out.shape, bool(out.min() >= 0 and out.max() <= 255)
+    ((2, 8, 8, 3), True)
     """
 
     _USE_BASE_FACTOR = False
@@ -244,6 +289,15 @@ class RandomColorDegeneration(BaseImagePreprocessingLayer):
         value_range: the ``(min, max)`` of the images.
         data_format: as other image layers.
         seed: the seed of the layer's generator.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> out = layers.RandomColorDegeneration(factor=0.5, value_range=(0, 255), seed=0)(images)
+    >>> out.shape, bool(out.min() >= 0 and out.max() <= 255)
+    ((2, 8, 8, 3), True)
     """
 
     def __init__(self, factor, value_range=(0, 255), data_format=None, seed=None, **kwargs):
@@ -286,6 +340,15 @@ class RandomGrayscale(BaseImagePreprocessingLayer):
         factor: the probability, in ``[0, 1]``.
         data_format: as other image layers.
         seed: the seed of the layer's generator.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> out = layers.RandomGrayscale(factor=1.0, seed=0)(images)
+    >>> out.shape, bool(np.allclose(out[..., 0], out[..., 1]))
+    ((2, 8, 8, 3), True)
     """
 
     _USE_BASE_FACTOR = False
@@ -322,6 +385,15 @@ class RandomPosterization(BaseImagePreprocessingLayer):
         value_range: the ``(min, max)`` of the images.
         data_format: as other image layers.
         seed: the seed of the layer's generator.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> out = layers.RandomPosterization(factor=(1, 4), value_range=(0, 255), seed=0)(images)
+    >>> out.shape, bool(out.min() >= 0 and out.max() <= 255)
+    ((2, 8, 8, 3), True)
     """
 
     _USE_BASE_FACTOR = False
@@ -366,6 +438,15 @@ class RandomInvert(BaseImagePreprocessingLayer):
         value_range: the ``(min, max)`` of the images.
         seed: the seed of the layer's generator.
         data_format: as other image layers.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> out = layers.RandomInvert(factor=0.5, value_range=(0, 255), seed=0)(images)
+    >>> out.shape, bool(out.min() >= 0 and out.max() <= 255)
+    ((2, 8, 8, 3), True)
     """
 
     _USE_BASE_FACTOR = False
@@ -405,6 +486,14 @@ class Solarization(BaseImagePreprocessingLayer):
         threshold_factor: a number in ``[0, 1]`` (``(0, f)``) or a pair.
         value_range: the ``(min, max)`` of the images.
         seed: the seed of the layer's generator.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layer = layers.Solarization(threshold_factor=(0.5, 0.5), value_range=(0, 255), seed=0)
+    >>> layer(np.array([[[[10.0], [200.0]]]], "float32"))[0, 0, :, 0]
+    array([10., 55.], dtype=float32)
     """
 
     _USE_BASE_FACTOR = False
@@ -451,6 +540,15 @@ class RandomColorJitter(BaseImagePreprocessingLayer):
             :class:`RandomHue` (``None`` skips that step).
         seed: the seed of the layer's generator.
         data_format: as other image layers.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> out = layers.RandomColorJitter(brightness_factor=0.2, contrast_factor=0.5, value_range=(0, 255), seed=0)(images)
+    >>> out.shape, bool(out.min() >= 0 and out.max() <= 255)
+    ((2, 8, 8, 3), True)
     """
 
     _USE_BASE_FACTOR = False
@@ -507,6 +605,15 @@ class RandomGaussianBlur(BaseImagePreprocessingLayer):
         value_range: the ``(min, max)`` of the images.
         data_format: as other image layers.
         seed: the seed of the layer's generator.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> out = layers.RandomGaussianBlur(factor=1.0, sigma=1.0, value_range=(0, 255), seed=0)(images)
+    >>> out.shape, bool(out.min() >= 0 and out.max() <= 255)
+    ((2, 8, 8, 3), True)
     """
 
     _USE_BASE_FACTOR = False

@@ -56,6 +56,17 @@ class RandomFlip(BaseImagePreprocessingLayer):
         mode: ``"horizontal"``, ``"vertical"`` or ``"horizontal_and_vertical"``.
         seed: the seed of the layer's generator.
         data_format: as other image layers.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> layer = layers.RandomFlip("horizontal", seed=0)
+    >>> bool((layer(images, training=False) == images).all())
+    True
+    >>> layer(images).shape
+    (2, 8, 8, 3)
     """
 
     _USE_BASE_FACTOR = False
@@ -139,6 +150,14 @@ class RandomRotation(_AffineLayer):
         seed: the seed of the layer's generator.
         fill_value: the value outside the image with ``fill_mode="constant"``.
         data_format: as other image layers.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> layers.RandomRotation(factor=0.1, seed=0)(images).shape
+    (2, 8, 8, 3)
     """
 
     _USE_BASE_FACTOR = True
@@ -171,6 +190,14 @@ class RandomTranslation(_AffineLayer):
         height_factor, width_factor: a number ``f`` in ``[-1, 1]`` (``[-|f|, |f|]``) or a pair;
             positive values shift down / right.
         fill_mode, interpolation, seed, fill_value, data_format: as :class:`RandomRotation`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> layers.RandomTranslation(height_factor=0.2, width_factor=0.2, seed=0)(images).shape
+    (2, 8, 8, 3)
     """
 
     def __init__(self, height_factor, width_factor, fill_mode="reflect", interpolation="bilinear", seed=None,
@@ -208,6 +235,14 @@ class RandomZoom(_AffineLayer):
         height_factor: a number ``f`` in ``(-1, 1]`` (``[-|f|, |f|]``) or a pair.
         width_factor: the same for the width; ``None`` keeps the aspect ratio.
         fill_mode, interpolation, seed, fill_value, data_format: as :class:`RandomRotation`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> layers.RandomZoom(height_factor=(-0.2, 0.2), seed=0)(images).shape
+    (2, 8, 8, 3)
     """
 
     def __init__(self, height_factor, width_factor=None, fill_mode="reflect", interpolation="bilinear", seed=None,
@@ -261,6 +296,14 @@ class RandomShear(_AffineLayer):
     Arguments:
         x_factor, y_factor: a number ``f`` in ``[0, 1]`` (``[-f, f]``) or a pair in ``[0, 1]``.
         interpolation, fill_mode, fill_value, data_format, seed: as :class:`RandomRotation`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> layers.RandomShear(x_factor=0.2, seed=0)(images).shape
+    (2, 8, 8, 3)
     """
 
     def __init__(self, x_factor=0.0, y_factor=0.0, interpolation="bilinear", fill_mode="reflect", fill_value=0.0,
@@ -297,6 +340,14 @@ class RandomCrop(BaseImagePreprocessingLayer):
         seed: the seed of the layer's generator.
         data_format: as other image layers.
         name: the layer's name.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> layers.RandomCrop(4, 4, seed=0)(images).shape
+    (2, 4, 4, 3)
     """
 
     _USE_BASE_FACTOR = False
@@ -395,6 +446,14 @@ class RandomPerspective(BaseImagePreprocessingLayer):
         fill_value: the value outside the image.
         seed: the seed of the layer's generator.
         data_format: as other image layers.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> layers.RandomPerspective(factor=0.5, seed=0)(images).shape
+    (2, 8, 8, 3)
     """
 
     _USE_BASE_FACTOR = False
@@ -465,6 +524,14 @@ class RandomElasticTransform(BaseImagePreprocessingLayer):
         value_range: the ``(min, max)`` the output is clipped to.
         seed: the seed of the layer's generator.
         data_format: as other image layers.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> layers.RandomElasticTransform(factor=1.0, scale=0.5, seed=0)(images).shape
+    (2, 8, 8, 3)
     """
 
     _USE_BASE_FACTOR = False
@@ -551,6 +618,14 @@ class RandomErasing(BaseImagePreprocessingLayer):
         value_range: the ``(min, max)`` of the images.
         seed: the seed of the layer's generator.
         data_format: as other image layers.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> layers.RandomErasing(factor=1.0, scale=(0.1, 0.3), seed=0)(images).shape
+    (2, 8, 8, 3)
     """
 
     _USE_BASE_FACTOR = False

@@ -19,6 +19,15 @@ class AutoContrast(BaseImagePreprocessingLayer):
 
     Arguments:
         value_range: the ``(min, max)`` of the images.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> x = np.array([[[[50.0], [100.0]], [[150.0], [200.0]]]], "float32")
+    >>> layers.AutoContrast(value_range=(0, 255))(x)[0, :, :, 0]
+    array([[  0.,  85.],
+           [170., 255.]], dtype=float32)
     """
 
     _USE_BASE_FACTOR = False
@@ -52,6 +61,14 @@ class Equalization(BaseImagePreprocessingLayer):
         value_range: the ``(min, max)`` of the images.
         bins: the number of histogram bins.
         data_format: as other image layers.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> layers.Equalization(value_range=(0, 255))(images).shape
+    (2, 8, 8, 3)
     """
 
     _USE_BASE_FACTOR = False
@@ -113,6 +130,14 @@ class ContrastLimitedAdaptiveHistogramEqualization(BaseImagePreprocessingLayer):
         clip_limit: the contrast limit (``<= 0``: no clipping).
         tile_grid_size: ``(rows, columns)`` of tiles.
         data_format: as other image layers.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> layers.ContrastLimitedAdaptiveHistogramEqualization(value_range=(0, 255), tile_grid_size=(2, 2))(images).shape
+    (2, 8, 8, 3)
     """
 
     _USE_BASE_FACTOR = False

@@ -65,6 +65,15 @@ class MixUp(BaseImagePreprocessingLayer):
         alpha: the Beta distribution's parameter.
         data_format: as other image layers.
         seed: the seed of the layer's generator.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> out = layers.MixUp(alpha=0.2, seed=0)({"images": images, "labels": np.eye(2, dtype="float32")})
+    >>> out["images"].shape, out["labels"].shape
+    ((2, 8, 8, 3), (2, 2))
     """
 
     _USE_BASE_FACTOR = False
@@ -127,6 +136,15 @@ class CutMix(BaseImagePreprocessingLayer):
         factor: a number in ``[0, 1]`` or a pair (the range of ``a``).
         seed: the seed of the layer's generator.
         data_format: as other image layers.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> out = layers.CutMix(factor=1.0, seed=0)({"images": images, "labels": np.eye(2, dtype="float32")})
+    >>> out["images"].shape, out["labels"].shape
+    ((2, 8, 8, 3), (2, 2))
     """
 
     _USE_BASE_FACTOR = False
@@ -231,6 +249,14 @@ class RandAugment(BaseImagePreprocessingLayer):
         interpolation: ``"bilinear"`` or ``"nearest"`` for the geometric ones.
         seed: the seed of the layer's generator.
         data_format: as other image layers.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> layers.RandAugment(value_range=(0, 255), num_ops=2, seed=0)(images).shape
+    (2, 8, 8, 3)
     """
 
     _USE_BASE_FACTOR = False
@@ -294,6 +320,14 @@ class AugMix(BaseImagePreprocessingLayer):
         interpolation: ``"bilinear"`` or ``"nearest"`` for the geometric operations.
         seed: the seed of the layer's generator.
         data_format: as other image layers.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> layers.AugMix(value_range=(0, 255), seed=0)(images).shape
+    (2, 8, 8, 3)
     """
 
     _USE_BASE_FACTOR = False
@@ -362,6 +396,17 @@ class MaxNumBoundingBoxes(BaseImagePreprocessingLayer):
     Arguments:
         max_number: the number of boxes per image.
         fill_value: the value of the padding boxes and labels.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.zeros((1, 8, 8, 3), "float32")
+    >>> boxes = {"boxes": np.array([[[0.0, 0.0, 5.0, 5.0]]], "float32"), "labels": np.array([[3]])}
+    >>> layer = layers.MaxNumBoundingBoxes(max_number=3, bounding_box_format="xyxy")
+    >>> out = layer({"images": images, "bounding_boxes": boxes})
+    >>> out["bounding_boxes"]["labels"]
+    array([[ 3, -1, -1]])
     """
 
     _USE_BASE_FACTOR = False
@@ -415,6 +460,15 @@ class Pipeline(Layer):
     Arguments:
         layers: the layers, in order.
         name: the layer's name.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> images = np.random.default_rng(0).uniform(0, 255, (2, 8, 8, 3)).astype("float32")
+    >>> pipeline = layers.Pipeline([layers.RandomFlip("horizontal", seed=0), layers.RandomCrop(4, 4, seed=0)])
+    >>> pipeline(images).shape
+    (2, 4, 4, 3)
     """
 
     def __init__(self, layers, name=None):

@@ -279,6 +279,18 @@ class CategoryEncoding(Layer):
         sparse: must be ``False``.
 
     Call it as ``layer(inputs, count_weights=None)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import layers
+    >>> layers.CategoryEncoding(num_tokens=4, output_mode="one_hot")(np.array([3, 0, 1]))
+    array([[0., 0., 0., 1.],
+           [1., 0., 0., 0.],
+           [0., 1., 0., 0.]], dtype=float32)
+    >>> layers.CategoryEncoding(num_tokens=4, output_mode="count")(np.array([[0, 1, 1], [2, 3, 3]]))
+    array([[1., 2., 0., 0.],
+           [0., 0., 1., 2.]], dtype=float32)
     """
 
     def __init__(self, num_tokens=None, output_mode="multi_hot", sparse=False, **kwargs):
