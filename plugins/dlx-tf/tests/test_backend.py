@@ -360,3 +360,27 @@ def test_scan_loop_keeps_tf_parallel_iterations(tf_backend):
         ref_ys.append(2 * ref_h)
     np.testing.assert_allclose(h.numpy(), ref_h, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(ys.numpy(), np.stack(ref_ys), rtol=1e-5, atol=1e-6)
+
+
+def test_half_precision_draws_round_once_from_float64(tf_backend):
+    # TF's and XLA's float64 -> float16/bfloat16 casts go through float32 on CPUs with hardware
+    # half conversions (two roundings); the kernels round to odd in float32 first. Inputs just
+    # above and below float16 / bfloat16 halfway points, against NumPy's (ml_dtypes') direct casts.
+    import ml_dtypes
+
+    from dlx_tf.kernels.random import _round_once
+
+    rng = np.random.default_rng(0)
+    for npdt, tfdt, step_bits in ((np.float16, tf.float16, None), (ml_dtypes.bfloat16, tf.bfloat16, 16)):
+        base = rng.uniform(-7, 7, 20000).astype(npdt).astype(np.float64)
+        if step_bits is None:
+            up = np.nextafter(base.astype(npdt), np.array(np.inf, npdt)).astype(np.float64)
+        else:
+            up = (base.astype(np.float32).view(np.uint32) + (1 << step_bits)).view(np.float32).astype(np.float64)
+        mid = (base + up) / 2
+        y = np.concatenate([mid * (1 + 2.0**-40), mid * (1 - 2.0**-40), mid])
+        want = y.astype(npdt).astype(np.float64)
+        eager = _round_once(tf.constant(y), tfdt).numpy().astype(np.float64)
+        compiled = tf.function(lambda t, d=tfdt: _round_once(t, d), jit_compile=True, autograph=False)(tf.constant(y))
+        np.testing.assert_array_equal(eager, want)
+        np.testing.assert_array_equal(compiled.numpy().astype(np.float64), want)

@@ -61,6 +61,25 @@ _THREEFRY_64 = tf.function(lambda seed, n: _threefry(seed, n, True), jit_compile
 _BLOCK = 1 << 16
 
 
+def _round_once(y: tf.Tensor, dt: tf.DType) -> tf.Tensor:
+    """float64 ``y`` rounded once to ``dt`` (to nearest, ties to even), as the spec's reference.
+
+    TF's and XLA's casts from float64 to float16 / bfloat16 go through float32 on CPUs with
+    hardware half conversions: two roundings, one step off in about 1 sample of 10,000. Rounding to
+    float32 *to odd* first (truncate, then set the last bit when inexact) makes the second
+    rounding exact: float32 keeps more than twice their precision plus two bits."""
+    if dt not in (tf.float16, tf.bfloat16):
+        return tf.cast(y, dt)
+    r = tf.cast(y, tf.float32)
+    back = tf.cast(r, tf.float64)
+    inexact = tf.not_equal(back, y)
+    bits = tf.bitcast(r, tf.int32)
+    # rounded away from zero: one step back toward it (sign and magnitude: the magnitude shrinks)
+    bits = bits - tf.cast(tf.logical_and(inexact, tf.abs(back) > tf.abs(y)), tf.int32)
+    bits = _bw.bitwise_or(bits, tf.cast(inexact, tf.int32))
+    return tf.cast(tf.bitcast(bits, tf.float32), dt)
+
+
 def _block(seed, offset, kind, lo, span, zero):
     """``_BLOCK`` outputs for counters ``offset + j`` (high word 0): ``kind`` is ``("bits",)``,
     ``("unit", dtype)`` (the [0, 1) floats) or ``("affine", dtype)`` (``max(lo, lo + f * span)`` in
@@ -77,7 +96,7 @@ def _block(seed, offset, kind, lo, span, zero):
     if kind[0] == "unit":
         return tf.cast(f, kind[1])
     product = tf.bitcast(_bw.bitwise_xor(tf.bitcast(tf.cast(f, tf.float64) * span, tf.int64), zero), tf.float64)
-    return tf.cast(tf.maximum(lo, product + lo), kind[1])
+    return _round_once(tf.maximum(lo, product + lo), kind[1])
 
 
 _BLOCK_FN = tf.function(_block, jit_compile=True, autograph=False)
@@ -178,7 +197,7 @@ def random_uniform(seed, shape, minval=0.0, maxval=1.0, dtype=None):
     f = tf.cast(f, tf.float64)
     lo = tf.constant(minval, tf.float64)
     y = tf.maximum(lo, f * tf.constant(maxval - minval, tf.float64) + lo)
-    return tf.cast(y, dt)
+    return _round_once(y, dt)
 
 
 _SQRT2 = math.sqrt(2.0)
@@ -191,7 +210,7 @@ def _gaussian(u: tf.Tensor, mean, stddev, dt: tf.DType) -> tf.Tensor:
     z = _erfinv64(tf.cast(u, tf.float64)) * tf.constant(_SQRT2, tf.float64)
     if (mean, stddev) != (0.0, 1.0):
         z = z * tf.constant(stddev, tf.float64) + tf.constant(mean, tf.float64)
-    return tf.cast(z, dt)
+    return _round_once(z, dt)
 
 
 def random_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
