@@ -211,6 +211,15 @@ def adaptive_average_pool(inputs, output_size, data_format=None):
     Raises:
         ValueError: for an input without spatial axes, an invalid ``data_format`` or
             ``output_size``, or unknown spatial sizes.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.arange(16.0).reshape(1, 4, 4, 1)
+    >>> ops.adaptive_average_pool(x, 2)[0, :, :, 0]
+    array([[ 2.5,  4.5],
+           [10.5, 12.5]])
     """
     if data_format not in _FORMATS:
         _bad('adaptive_average_pool', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -237,6 +246,15 @@ def adaptive_max_pool(inputs, output_size, data_format=None):
     Raises:
         ValueError: for an input without spatial axes, an invalid ``data_format`` or
             ``output_size``, or unknown spatial sizes.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.arange(16.0).reshape(1, 4, 4, 1)
+    >>> ops.adaptive_max_pool(x, 2)[0, :, :, 0]
+    array([[ 5.,  7.],
+           [13., 15.]])
     """
     if data_format not in _FORMATS:
         _bad('adaptive_max_pool', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -298,6 +316,17 @@ def affine_transform(images, transform, interpolation='bilinear', fill_mode='con
         ValueError: for an unknown ``interpolation`` or ``fill_mode``, a ``transform`` that is
             not ``(8,)`` / ``(batch, 8)`` (or whose batch differs from the images'), an ``images``
             rank other than 3 or 4, or an invalid ``data_format``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> x = np.arange(9.0).reshape(1, 3, 3, 1)
+    >>> shift = np.array([1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0])  # output (y, x) reads input (y, x + 1)
+    >>> image.affine_transform(x, shift)[0, :, :, 0]
+    array([[1., 2., 0.],
+           [4., 5., 0.],
+           [7., 8., 0.]])
     """
     if data_format not in _FORMATS:
         _bad('affine_transform', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -2188,6 +2217,17 @@ def depth_to_space(x, block_size, data_format='channels_last'):
 
     Raises:
         ValueError: when ``x`` is not rank 4, ``block_size < 2``, or the channels do not divide.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> y = ops.depth_to_space(np.arange(4.0).reshape(1, 1, 1, 4), 2)
+    >>> y.shape
+    (1, 2, 2, 1)
+    >>> y[0, :, :, 0]
+    array([[0., 1.],
+           [2., 3.]])
     """
     if data_format not in _FORMATS:
         _bad('depth_to_space', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -2671,6 +2711,15 @@ def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation='bilinear', f
     Raises:
         ValueError: for an unknown ``interpolation`` or ``fill_mode``, ``sigma <= 0``, an
             ``images`` rank other than 3 or 4, or an invalid ``data_format``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> x = np.ones((1, 8, 8, 1))
+    >>> y = image.elastic_transform(x, alpha=2.0, sigma=1.0, seed=1)
+    >>> y.shape, y.dtype
+    ((1, 8, 8, 1), dtype('float64'))
     """
     if data_format not in _FORMATS:
         _bad('elastic_transform', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -2953,6 +3002,16 @@ def extract_patches(images, size, strides=None, dilation_rate=1, padding='valid'
     Raises:
         ValueError: for an invalid ``padding`` or ``data_format``, a rank that does not match
             ``size``, or a patch larger than the (padded) image.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> patches = image.extract_patches(np.arange(16.0).reshape(4, 4, 1), 2)
+    >>> patches.shape  # a 2 x 2 grid of flattened 2 x 2 x 1 patches
+    (2, 2, 4)
+    >>> patches[0, 0]
+    array([0., 1., 4., 5.])
     """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
@@ -3338,6 +3397,18 @@ def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
     Raises:
         ValueError: when ``x`` is not rank 3, its second axis does not divide by ``kh * kw``, or
             ``L`` does not match the number of block positions.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+    >>> columns = ops.unfold(x, 2, stride=2)
+    >>> ops.fold(columns, (4, 4), 2, stride=2)[0, 0]
+    array([[ 0.,  1.,  2.,  3.],
+           [ 4.,  5.,  6.,  7.],
+           [ 8.,  9., 10., 11.],
+           [12., 13., 14., 15.]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['fold'], (x, output_size, kernel_size, dilation, padding, stride,), {})
@@ -3465,6 +3536,18 @@ def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None
     Raises:
         ValueError: for a ``kernel_size`` below 1, a ``sigma`` not above 0, a pair of the wrong
             length, an ``images`` rank other than 3 or 4, or an invalid ``data_format``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> x = np.zeros((1, 5, 5, 1))
+    >>> x[0, 2, 2, 0] = 1.0  # one bright pixel spreads over its 3 x 3 neighbourhood
+    >>> y = image.gaussian_blur(x, kernel_size=(3, 3), sigma=(1.0, 1.0))
+    >>> np.round(y[0, 1:4, 1:4, 0], 3)
+    array([[0.075, 0.124, 0.075],
+           [0.124, 0.204, 0.124],
+           [0.075, 0.124, 0.075]])
     """
     if data_format not in _FORMATS:
         _bad('gaussian_blur', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -5112,6 +5195,15 @@ def map_coordinates(inputs, coordinates, order, fill_mode='constant', fill_value
     Raises:
         ValueError: for an ``order`` other than 0 / 1, an unknown ``fill_mode``, or
             ``coordinates`` whose first axis is not ``inputs.ndim``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> x = np.arange(9.0).reshape(3, 3)
+    >>> coordinates = np.array([[0.5, 2.0], [0.5, 1.0]])  # points (0.5, 0.5) and (2, 1)
+    >>> image.map_coordinates(x, coordinates, order=1)
+    array([2., 7.])
     """
     if isinstance(inputs, _Special) or isinstance(coordinates, _Special):
         return _slow(_REGISTRY['map_coordinates'], (inputs, coordinates, order, fill_mode, fill_value,), {})
@@ -6523,6 +6615,17 @@ def perspective_transform(images, start_points, end_points, interpolation='bilin
         ValueError: for an unknown ``interpolation``, point sets of another shape (or of
             different shapes, or a batch that differs from the images'), an ``images`` rank other
             than 3 or 4, or an invalid ``data_format``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> x = np.arange(9.0).reshape(1, 3, 3, 1)
+    >>> corners = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 2.0], [2.0, 2.0]])
+    >>> image.perspective_transform(x, corners, corners)[0, :, :, 0]  # same points: unchanged
+    array([[0., 1., 2.],
+           [3., 4., 5.],
+           [6., 7., 8.]])
     """
     if data_format not in _FORMATS:
         _bad('perspective_transform', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -7180,6 +7283,15 @@ def reconstruct_patches(patches, size, output_size, strides=None, padding='valid
     Raises:
         ValueError: for overlapping ``strides``, an ``output_size`` inconsistent with the grid,
             a patch axis not divisible by ``prod(size)``, or a wrong rank.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> x = np.arange(16.0).reshape(4, 4, 1)
+    >>> patches = image.extract_patches(x, 2)
+    >>> bool(np.array_equal(image.reconstruct_patches(patches, 2, (4, 4)), x))
+    True
     """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
@@ -8064,6 +8176,17 @@ def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, paddin
     Raises:
         ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one
             of the two layouts (or ``None``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.ones((1, 3, 3, 2))
+    >>> depthwise = np.ones((2, 2, 2, 1))  # a 2 x 2 window per channel
+    >>> pointwise = np.ones((1, 1, 2, 1))  # sums the 2 channels
+    >>> ops.separable_conv(x, depthwise, pointwise)[0, :, :, 0]
+    array([[8., 8.],
+           [8., 8.]])
     """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
@@ -8355,6 +8478,17 @@ def sobel_edges(images, data_format=None):
 
     Raises:
         ValueError: when ``images`` is not rank 4 or ``data_format`` is invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> ramp = np.tile(np.arange(4.0), (4, 1))[None, :, :, None]  # brightness grows to the right
+    >>> edges = image.sobel_edges(ramp)
+    >>> edges.shape  # (dy, dx) per pixel and channel
+    (1, 4, 4, 1, 2)
+    >>> edges[0, 1, :, 0, 1]  # dx along an inner row
+    array([ 4.,  8.,  8., -8.])
     """
     if data_format not in _FORMATS:
         _bad('sobel_edges', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -8543,6 +8677,14 @@ def space_to_depth(x, block_size, data_format='channels_last'):
     Raises:
         ValueError: when ``x`` is not rank 4, ``block_size < 2``, or the height or width does not
             divide.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.arange(4.0).reshape(1, 2, 2, 1)
+    >>> ops.space_to_depth(x, 2)
+    array([[[[0., 1., 2., 3.]]]])
     """
     if data_format not in _FORMATS:
         _bad('space_to_depth', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -8792,6 +8934,16 @@ def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01,
     Raises:
         ValueError: when the shapes differ, a rank is not 3 or 4, or ``filter_size`` exceeds the
             image.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> a = np.linspace(0.0, 1.0, 64).reshape(8, 8, 1)
+    >>> float(image.ssim(a, a, max_val=1.0, filter_size=3))
+    1.0
+    >>> float(np.round(image.ssim(a, 1.0 - a, max_val=1.0, filter_size=3), 4))
+    -0.6503
     """
     if data_format not in _FORMATS:
         _bad('ssim', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -9540,6 +9692,17 @@ def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
 
     Raises:
         ValueError: when ``x`` is not rank 4 or the block does not fit the padded image.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+    >>> ops.unfold(x, 2, stride=2)  # one column per 2 x 2 block
+    array([[[ 0.,  2.,  8., 10.],
+            [ 1.,  3.,  9., 11.],
+            [ 4.,  6., 12., 14.],
+            [ 5.,  7., 13., 15.]]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['unfold'], (x, kernel_size, dilation, padding, stride,), {})
