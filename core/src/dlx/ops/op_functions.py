@@ -104,6 +104,15 @@ def adagrad_update(variable, gradient, accumulator, learning_rate, epsilon=1e-07
 
     Returns:
         The tuple ``(new_variable, new_accumulator)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, g = np.array([1.0, 2.0]), np.array([0.5, -1.0])
+    >>> new_w, new_accumulator = ops.adagrad_update(w, g, np.zeros(2), np.array(0.1))
+    >>> np.round(new_w, 4), new_accumulator
+    (array([0.9, 2.1]), array([0.25, 1.  ]))
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(accumulator, _Special) or isinstance(learning_rate, _Special):
         return _slow(_REGISTRY['adagrad_update'], (variable, gradient, accumulator, learning_rate, epsilon,), {})
@@ -131,6 +140,15 @@ def adam_update(variable, gradient, m, v, alpha, beta_1=0.9, beta_2=0.999, epsil
     Returns:
         The tuple ``(new_variable, new_m, new_v)``, each of ``variable``'s shape, in the promoted
         dtype of the tensor arguments.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, g = np.array([1.0, 2.0]), np.array([0.5, -1.0])
+    >>> new_w, new_m, new_v = ops.adam_update(w, g, np.zeros(2), np.zeros(2), np.array(0.01))
+    >>> np.round(new_w, 4), np.round(new_m, 4), np.round(new_v, 4)
+    (array([0.9684, 2.0316]), array([ 0.05, -0.1 ]), array([0.0003, 0.001 ]))
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(v, _Special) or isinstance(alpha, _Special):
         return _slow(_REGISTRY['adam_update'], (variable, gradient, m, v, alpha, beta_1, beta_2, epsilon,), {})
@@ -7662,6 +7680,15 @@ def rmsprop_update(variable, gradient, v, learning_rate, rho=0.9, epsilon=1e-07)
 
     Returns:
         The tuple ``(new_variable, new_v)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, g = np.array([1.0, 2.0]), np.array([0.5, -1.0])
+    >>> new_w, new_v = ops.rmsprop_update(w, g, np.zeros(2), np.array(0.01))
+    >>> np.round(new_w, 4), np.round(new_v, 4)
+    (array([0.9684, 2.0316]), array([0.025, 0.1  ]))
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(v, _Special) or isinstance(learning_rate, _Special):
         return _slow(_REGISTRY['rmsprop_update'], (variable, gradient, v, learning_rate, rho, epsilon,), {})
@@ -8236,6 +8263,15 @@ def sgd_momentum_update(variable, gradient, m, learning_rate, momentum=0.9, nest
 
     Returns:
         The tuple ``(new_variable, new_m)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, g = np.array([1.0, 2.0]), np.array([0.5, -1.0])
+    >>> new_w, new_m = ops.sgd_momentum_update(w, g, np.zeros(2), np.array(0.1))
+    >>> new_w, new_m
+    (array([0.95, 2.1 ]), array([-0.05,  0.1 ]))
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(learning_rate, _Special):
         return _slow(_REGISTRY['sgd_momentum_update'], (variable, gradient, m, learning_rate, momentum, nesterov,), {})
@@ -8253,6 +8289,13 @@ def sgd_update(variable, gradient, learning_rate):
 
     Returns:
         The new value of the variable, in the promoted dtype of the arguments.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.sgd_update(np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.array(0.1))
+    array([0.95, 2.1 ])
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(learning_rate, _Special):
         return _slow(_REGISTRY['sgd_update'], (variable, gradient, learning_rate,), {})
@@ -10129,6 +10172,13 @@ def weight_decay_update(variable, rate):
 
     Returns:
         The decayed value, in the promoted dtype of the arguments.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.weight_decay_update(np.array([1.0, 2.0]), np.array(0.1))  # variable * (1 - rate)
+    array([0.9, 1.8])
     """
     if isinstance(variable, _Special) or isinstance(rate, _Special):
         return _slow(_REGISTRY['weight_decay_update'], (variable, rate,), {})
