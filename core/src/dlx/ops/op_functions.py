@@ -1144,6 +1144,13 @@ def bitcast_uint32_to_float32(x):
 
     Returns:
         A float32 tensor of ``x``'s shape whose elements have ``x``'s bit patterns.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.bitcast_uint32_to_float32(np.array([0x3F800000, 0x40000000], np.uint32))
+    array([1., 2.], dtype=float32)
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['bitcast_uint32_to_float32'], (x,), {})
@@ -6954,6 +6961,14 @@ def random_beta(seed, shape, alpha, beta, dtype=None):
     Raises:
         ValueError: when a known ``alpha`` or ``beta`` is not positive, ``dtype`` is not a float
             dtype, or ``seed`` does not have shape ``(2,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> np.round(ops.random_beta(seed, (3,), 2.0, 2.0), 4)
+    array([0.5001, 0.3135, 0.4452], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_beta', 'dtype', dtype)
@@ -6981,6 +6996,14 @@ def random_binomial(seed, shape, counts, probabilities, dtype=None):
         ValueError: when known ``counts`` are negative or fractional, known ``probabilities``
             lie outside ``[0, 1]``, ``dtype`` is not a float dtype, or ``seed`` does not have
             shape ``(2,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> ops.random_binomial(seed, (4,), 10, 0.5)  # successes out of 10 trials
+    array([7., 4., 2., 6.], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_binomial', 'dtype', dtype)
@@ -7002,6 +7025,14 @@ def random_bits(seed, shape):
 
     Raises:
         ValueError: when ``seed`` does not have shape ``(2,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> ops.random_bits(seed, (2,))
+    array([1883912375, 2292451390], dtype=uint32)
     """
     if isinstance(seed, _Special):
         return _slow(_REGISTRY['random_bits'], (seed, shape,), {})
@@ -7023,6 +7054,14 @@ def random_categorical(seed, logits, num_samples, dtype='int32'):
 
     Raises:
         ValueError: when ``seed`` does not have shape ``(2,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> ops.random_categorical(seed, np.log(np.array([[0.5, 0.5]])), 6)
+    array([[1, 0, 0, 0, 1, 1]], dtype=int32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_categorical', 'dtype', dtype)
@@ -7047,6 +7086,14 @@ def random_dropout(seed, inputs, rate, noise_shape=None):
 
     Raises:
         ValueError: when ``rate`` is outside ``[0, 1)``, or ``seed`` does not have shape ``(2,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> ops.random_dropout(seed, np.ones(6), 0.5)  # kept entries scaled by 1 / (1 - rate)
+    array([2., 0., 2., 2., 0., 0.])
     """
     if isinstance(seed, _Special) or isinstance(inputs, _Special):
         return _slow(_REGISTRY['random_dropout'], (seed, inputs, rate, noise_shape,), {})
@@ -7070,6 +7117,14 @@ def random_gamma(seed, shape, alpha, dtype=None):
     Raises:
         ValueError: when a known ``alpha`` is not positive, ``dtype`` is not a float dtype, or
             ``seed`` does not have shape ``(2,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> np.round(ops.random_gamma(seed, (3,), 2.0), 4)
+    array([1.4751, 1.7784, 1.4972], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_gamma', 'dtype', dtype)
@@ -7094,6 +7149,14 @@ def random_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
 
     Raises:
         ValueError: when ``seed`` does not have shape ``(2,)``, or ``dtype`` is not a float dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> np.round(ops.random_normal(seed, (3,)), 4)
+    array([-0.1544,  0.0847, -0.136 ], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_normal', 'dtype', dtype)
@@ -7120,6 +7183,14 @@ def random_randint(seed, shape, minval, maxval, dtype='int32'):
     Raises:
         ValueError: when ``maxval`` is not greater than ``minval``, or ``seed`` does not have
             shape ``(2,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> ops.random_randint(seed, (5,), 0, 3)
+    array([2, 1, 0, 2, 2], dtype=int32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_randint', 'dtype', dtype)
@@ -7142,6 +7213,14 @@ def random_shuffle(seed, x, axis=0):
 
     Raises:
         ValueError: when ``seed`` does not have shape ``(2,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> ops.random_shuffle(seed, np.arange(5))
+    array([3, 0, 2, 1, 4])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('random_shuffle', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -7166,6 +7245,14 @@ def random_truncated_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
 
     Raises:
         ValueError: when ``seed`` does not have shape ``(2,)``, or ``dtype`` is not a float dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> np.round(ops.random_truncated_normal(seed, (3,)), 4)
+    array([-0.1474,  0.0808, -0.1298], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_truncated_normal', 'dtype', dtype)
@@ -7191,6 +7278,14 @@ def random_uniform(seed, shape, minval=0.0, maxval=1.0, dtype=None):
 
     Raises:
         ValueError: when ``seed`` does not have shape ``(2,)``, or ``dtype`` is not a float dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)  # see dlx.random.make_seed
+    >>> np.round(ops.random_uniform(seed, (3,)), 4)
+    array([0.4386, 0.5338, 0.4459], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_uniform', 'dtype', dtype)
