@@ -388,6 +388,17 @@ def extract_patches_3d(volumes, size, strides=None, dilation_rate=1, padding="va
     Raises:
         ValueError: for an invalid ``padding`` or ``data_format``, a rank other than 4 or 5, or a
             patch larger than the (padded) volume.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> volume = np.arange(64.0).reshape(4, 4, 4, 1)
+    >>> patches = image.extract_patches_3d(volume, 2)
+    >>> patches.shape  # a 2 x 2 x 2 grid of flattened 2 x 2 x 2 x 1 patches
+    (2, 2, 2, 8)
+    >>> patches[0, 0, 0]
+    array([ 0.,  1.,  4.,  5., 16., 17., 20., 21.])
     """
     return _on_numpy(extract_patches_3d_decomposition)(volumes, size, strides, dilation_rate, padding, data_format)
 
