@@ -54,14 +54,29 @@ def set_backend(backend: str | None) -> None:
 
 
 def backend() -> str:
-    """The active backend's name (selects the default if none is active yet)."""
+    """The active backend's name (selects the default if none is active yet).
+
+    Example:
+
+    >>> import dlx
+    >>> with dlx.backend.use("numpy"):
+    ...     dlx.config.backend()
+    'numpy'
+    """
     from dlx.backend import registry
 
     return registry.current().name
 
 
 def floatx() -> str:
-    """The default float dtype (``"float32"``)."""
+    """The default float dtype (``"float32"``).
+
+    Example:
+
+    >>> from dlx import config
+    >>> config.floatx()
+    'float32'
+    """
     return _dtypes.floatx()
 
 
@@ -73,12 +88,28 @@ def set_floatx(value: str) -> None:
 
     Raises:
         ValueError: for a dtype that is not a float dtype.
+
+    Example:
+
+    >>> import dlx
+    >>> dlx.config.set_floatx("float64")
+    >>> with dlx.backend.use("numpy"):
+    ...     dlx.ops.convert_to_tensor(1.5).dtype  # Python floats now become float64
+    dtype('float64')
+    >>> dlx.config.set_floatx("float32")
     """
     _dtypes.set_floatx(value)
 
 
 def epsilon() -> float:
-    """The fuzz factor added to denominators (``1e-7``)."""
+    """The fuzz factor added to denominators (``1e-7``).
+
+    Example:
+
+    >>> from dlx import config
+    >>> config.epsilon()
+    1e-07
+    """
     return _EPSILON
 
 
@@ -87,13 +118,28 @@ def set_epsilon(value: float) -> None:
 
     Arguments:
         value: the new epsilon (converted to float).
+
+    Example:
+
+    >>> from dlx import config
+    >>> config.set_epsilon(1e-5)
+    >>> config.epsilon()
+    1e-05
+    >>> config.set_epsilon(1e-7)
     """
     global _EPSILON
     _EPSILON = float(value)
 
 
 def image_data_format() -> str:
-    """``"channels_last"`` (default) or ``"channels_first"``."""
+    """``"channels_last"`` (default) or ``"channels_first"``.
+
+    Example:
+
+    >>> from dlx import config
+    >>> config.image_data_format()
+    'channels_last'
+    """
     return _IMAGE_DATA_FORMAT
 
 
@@ -105,6 +151,14 @@ def set_image_data_format(data_format: str) -> None:
 
     Raises:
         ValueError: for another value.
+
+    Example:
+
+    >>> from dlx import config
+    >>> config.set_image_data_format("channels_first")
+    >>> config.image_data_format()
+    'channels_first'
+    >>> config.set_image_data_format("channels_last")
     """
     global _IMAGE_DATA_FORMAT
     if data_format not in ("channels_last", "channels_first"):
@@ -114,7 +168,14 @@ def set_image_data_format(data_format: str) -> None:
 
 
 def dtype_policy():
-    """The global :class:`~dlx.dtype_policies.DTypePolicy` (new layers' default)."""
+    """The global :class:`~dlx.dtype_policies.DTypePolicy` (new layers' default).
+
+    Example:
+
+    >>> from dlx import config
+    >>> config.dtype_policy()
+    <DTypePolicy "float32">
+    """
     from dlx import dtype_policies
 
     return dtype_policies.dtype_policy()
@@ -129,6 +190,15 @@ def set_dtype_policy(policy) -> None:
 
     Raises:
         ValueError: for a name that is not a dtype or a policy.
+
+    Example:
+
+    >>> from dlx import config
+    >>> config.set_dtype_policy("mixed_float16")
+    >>> policy = config.dtype_policy()
+    >>> policy.compute_dtype, policy.variable_dtype
+    ('float16', 'float32')
+    >>> config.set_dtype_policy("float32")
     """
     from dlx import dtype_policies
 
@@ -141,14 +211,31 @@ def enable_unsafe_deserialization() -> None:
 
 
 def enable_interactive_logging() -> None:
-    """Progress bars and training logs go to ``sys.stdout`` (the default)."""
+    """Progress bars and training logs go to ``sys.stdout`` (the default).
+
+    Example:
+
+    >>> from dlx import config
+    >>> config.enable_interactive_logging()
+    >>> config.is_interactive_logging_enabled()
+    True
+    """
     global _INTERACTIVE_LOGGING
     _INTERACTIVE_LOGGING = True
 
 
 def disable_interactive_logging() -> None:
     """Progress bars and training logs go to the ``logging`` logger ``"dlx"`` (level INFO) instead of
-    ``sys.stdout``: one record per finished bar, nothing redrawn in place."""
+    ``sys.stdout``: one record per finished bar, nothing redrawn in place.
+
+    Example:
+
+    >>> from dlx import config
+    >>> config.disable_interactive_logging()
+    >>> config.is_interactive_logging_enabled()
+    False
+    >>> config.enable_interactive_logging()
+    """
     global _INTERACTIVE_LOGGING
     _INTERACTIVE_LOGGING = False
 
@@ -157,6 +244,12 @@ def is_interactive_logging_enabled() -> bool:
     """Whether progress bars and summaries print to stdout (``True``) or go to the ``logging`` module.
 
     See :func:`enable_interactive_logging` and :func:`disable_interactive_logging`.
+
+    Example:
+
+    >>> from dlx import config
+    >>> config.is_interactive_logging_enabled()
+    True
     """
     return _INTERACTIVE_LOGGING
 
@@ -183,12 +276,26 @@ def is_flash_attention_enabled():
 
 def is_nnx_enabled() -> bool:
     """Whether models are Flax NNX modules on JAX: never in dlx (a model's state is a plain pytree
-    for ``jax.jit`` / ``jax.grad`` through ``stateless_call``)."""
+    for ``jax.jit`` / ``jax.grad`` through ``stateless_call``).
+
+    Example:
+
+    >>> from dlx import config
+    >>> config.is_nnx_enabled()
+    False
+    """
     return False
 
 
 def max_epochs():
-    """The cap on ``fit``'s ``epochs`` (``None``: no cap). Also set by ``KERAS_MAX_EPOCHS``."""
+    """The cap on ``fit``'s ``epochs`` (``None``: no cap). Also set by ``KERAS_MAX_EPOCHS``.
+
+    Example:
+
+    >>> from dlx import config
+    >>> config.max_epochs() is None  # no cap unless set (or KERAS_MAX_EPOCHS)
+    True
+    """
     return _MAX_EPOCHS
 
 
@@ -201,6 +308,14 @@ def set_max_epochs(max_epochs) -> None:
 
     Raises:
         ValueError: for anything else (a bool included).
+
+    Example:
+
+    >>> from dlx import config
+    >>> config.set_max_epochs(2)  # fit(..., epochs=100) now runs 2 epochs
+    >>> config.max_epochs()
+    2
+    >>> config.set_max_epochs(None)
     """
     global _MAX_EPOCHS
     _MAX_EPOCHS = _cap("set_max_epochs", "max_epochs", max_epochs)
@@ -208,7 +323,14 @@ def set_max_epochs(max_epochs) -> None:
 
 def max_steps_per_epoch():
     """The cap on steps per epoch in fit / evaluate / predict (``None``: no cap). Also set by
-    ``KERAS_MAX_STEPS_PER_EPOCH``."""
+    ``KERAS_MAX_STEPS_PER_EPOCH``.
+
+    Example:
+
+    >>> from dlx import config
+    >>> config.max_steps_per_epoch() is None
+    True
+    """
     return _MAX_STEPS_PER_EPOCH
 
 
@@ -221,6 +343,14 @@ def set_max_steps_per_epoch(max_steps_per_epoch) -> None:
 
     Raises:
         ValueError: for anything else (a bool included).
+
+    Example:
+
+    >>> from dlx import config
+    >>> config.set_max_steps_per_epoch(10)
+    >>> config.max_steps_per_epoch()
+    10
+    >>> config.set_max_steps_per_epoch(None)
     """
     global _MAX_STEPS_PER_EPOCH
     _MAX_STEPS_PER_EPOCH = _cap("set_max_steps_per_epoch", "max_steps_per_epoch", max_steps_per_epoch)

@@ -42,7 +42,14 @@ _FLOATX = "float32"
 
 
 def floatx() -> str:
-    """The default float dtype (``"float32"``)."""
+    """The default float dtype (``"float32"``).
+
+    Example:
+
+    >>> from dlx import dtypes
+    >>> dtypes.floatx()
+    'float32'
+    """
     return _FLOATX
 
 
@@ -55,6 +62,18 @@ def set_floatx(dtype: str) -> None:
 
     Raises:
         ValueError: when ``dtype`` is not a float dtype.
+
+    Example:
+
+    >>> from dlx import dtypes
+    >>> dtypes.set_floatx("float64")
+    >>> dtypes.floatx()
+    'float64'
+    >>> dtypes.set_floatx("float32")
+    >>> dtypes.set_floatx("int32")
+    Traceback (most recent call last):
+    ...
+    ValueError: set_floatx: dtype='int32' is not a float dtype; ...
     """
     global _FLOATX
     d = standardize(dtype)
@@ -159,6 +178,12 @@ def is_int(dtype) -> bool:
 
     Raises:
         ValueError: when :func:`standardize` does not know ``dtype``.
+
+    Example:
+
+    >>> from dlx import dtypes
+    >>> dtypes.is_int("uint8"), dtypes.is_int("float32"), dtypes.is_int("bool")
+    (True, False, False)
     """
     return standardize(dtype) in INTS
 
@@ -174,6 +199,12 @@ def is_complex(dtype) -> bool:
 
     Raises:
         ValueError: when :func:`standardize` does not know ``dtype``.
+
+    Example:
+
+    >>> from dlx import dtypes
+    >>> dtypes.is_complex("complex64"), dtypes.is_complex("float64")
+    (True, False)
     """
     return standardize(dtype) in COMPLEX
 
@@ -208,6 +239,12 @@ def real_part_dtype(dtype) -> str:
 
     Raises:
         KeyError: when ``dtype`` is not complex.
+
+    Example:
+
+    >>> from dlx import dtypes
+    >>> dtypes.real_part_dtype("complex128")
+    'float64'
     """
     return {"complex64": "float32", "complex128": "float64"}[standardize(dtype)]
 
@@ -314,6 +351,14 @@ def to_numpy_dtype(dtype) -> np.dtype:
     Raises:
         ValueError: when :func:`standardize` does not know ``dtype``.
         TypeError: for ``bfloat16`` when ``ml_dtypes`` is not installed.
+
+    Example:
+
+    >>> from dlx import dtypes
+    >>> dtypes.to_numpy_dtype("float16")
+    dtype('float16')
+    >>> dtypes.to_numpy_dtype("bfloat16")  # ml_dtypes' bfloat16
+    dtype(bfloat16)
     """
     name = standardize(dtype)
     if name == "bfloat16":

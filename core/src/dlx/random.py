@@ -43,6 +43,14 @@ def bits(shape, seed):
 
     Returns:
         A ``uint32`` tensor of ``shape``.
+
+    Example:
+
+    >>> import dlx
+    >>> with dlx.backend.use("numpy"):
+    ...     b = dlx.random.bits((2,), seed=0)
+    ...     b.shape, b.dtype
+    ((2,), dtype('uint32'))
     """
     return ops.random_bits(draw_seed(seed), _shape(shape))
 
@@ -79,6 +87,14 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
 
     Returns:
         A tensor of ``shape`` and ``dtype``.
+
+    Example:
+
+    >>> import dlx
+    >>> with dlx.backend.use("numpy"):
+    ...     x = dlx.random.normal((1000,), mean=0.0, stddev=1.0, seed=0)
+    ...     x.shape, x.dtype, round(float(x.std()), 1)
+    ((1000,), dtype('float32'), 1.0)
     """
     return ops.random_normal(draw_seed(seed), _shape(shape), mean, stddev, dtype)
 
@@ -95,6 +111,14 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
 
     Returns:
         A tensor of ``shape`` and ``dtype``.
+
+    Example:
+
+    >>> import dlx
+    >>> with dlx.backend.use("numpy"):
+    ...     x = dlx.random.truncated_normal((1000,), stddev=1.0, seed=0)
+    ...     bool((abs(x) <= 2.0).all())  # nothing beyond two standard deviations
+    True
     """
     return ops.random_truncated_normal(draw_seed(seed), _shape(shape), mean, stddev, dtype)
 
@@ -130,6 +154,15 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
 
     Returns:
         A tensor of ``inputs``' shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> with dlx.backend.use("numpy"):
+    ...     y = dlx.random.dropout(np.ones(8), 0.5, seed=0)
+    ...     sorted(set(y.tolist()))  # dropped entries are 0, kept ones scaled by 1 / (1 - rate)
+    [0.0, 2.0]
     """
     return ops.random_dropout(draw_seed(seed), inputs, rate, noise_shape)
 
@@ -144,6 +177,15 @@ def shuffle(x, axis=0, seed=None):
 
     Returns:
         A tensor of ``x``'s shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> with dlx.backend.use("numpy"):
+    ...     y = dlx.random.shuffle(np.arange(5), seed=0)
+    ...     sorted(y.tolist())  # a permutation of the input
+    [0, 1, 2, 3, 4]
     """
     return ops.random_shuffle(draw_seed(seed), x, axis)
 
@@ -159,6 +201,15 @@ def categorical(logits, num_samples, dtype="int32", seed=None):
 
     Returns:
         A ``(batch, num_samples)`` tensor of indices in ``[0, num_classes)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> with dlx.backend.use("numpy"):
+    ...     logits = np.array([[-1e9, 0.0]])  # class 1 is (all but) certain
+    ...     dlx.random.categorical(logits, 5, seed=0)
+    array([[1, 1, 1, 1, 1]], dtype=int32)
     """
     return ops.random_categorical(draw_seed(seed), logits, num_samples, dtype)
 
@@ -178,6 +229,14 @@ def gamma(shape, alpha, dtype=None, seed=None):
 
     Raises:
         ValueError: when a Python or NumPy ``alpha`` is not positive.
+
+    Example:
+
+    >>> import dlx
+    >>> with dlx.backend.use("numpy"):
+    ...     g = dlx.random.gamma((2000,), alpha=3.0, seed=0)
+    ...     bool((g > 0).all()), round(float(g.mean()), 1)  # the mean is alpha
+    (True, 3.0)
     """
     return ops.random_gamma(draw_seed(seed), _shape(shape), alpha, dtype)
 
@@ -197,6 +256,14 @@ def beta(shape, alpha, beta, dtype=None, seed=None):
 
     Raises:
         ValueError: when a Python or NumPy ``alpha`` or ``beta`` is not positive.
+
+    Example:
+
+    >>> import dlx
+    >>> with dlx.backend.use("numpy"):
+    ...     b = dlx.random.beta((2000,), alpha=2.0, beta=2.0, seed=0)
+    ...     bool(((b > 0) & (b < 1)).all()), round(float(b.mean()), 1)
+    (True, 0.5)
     """
     return ops.random_beta(draw_seed(seed), _shape(shape), alpha, beta, dtype)
 
@@ -219,6 +286,13 @@ def binomial(shape, counts, probabilities, dtype=None, seed=None):
     Raises:
         ValueError: when Python or NumPy ``counts`` are negative or fractional, or
             ``probabilities`` fall outside ``[0, 1]``.
+
+    Example:
+
+    >>> import dlx
+    >>> with dlx.backend.use("numpy"):
+    ...     dlx.random.binomial((3,), counts=10, probabilities=1.0, seed=0)
+    array([10., 10., 10.], dtype=float32)
     """
     return ops.random_binomial(draw_seed(seed), _shape(shape), counts, probabilities, dtype)
 

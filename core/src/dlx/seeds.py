@@ -26,7 +26,16 @@ def register_generator_class(cls: type) -> None:
 
 
 def make_seed(seed) -> np.ndarray:
-    """A ``(2,)`` uint32 seed from an int (``[seed >> 32, seed & 0xFFFFFFFF]``) or a pair."""
+    """A ``(2,)`` uint32 seed from an int (``[seed >> 32, seed & 0xFFFFFFFF]``) or a pair.
+
+    Example:
+
+    >>> from dlx import random
+    >>> random.make_seed(3)
+    array([0, 3], dtype=uint32)
+    >>> random.make_seed(2**32 + 5)
+    array([1, 5], dtype=uint32)
+    """
     if isinstance(seed, (int, np.integer)):
         s = int(seed)
         if s < 0:
@@ -45,18 +54,44 @@ def set_global_seed(seed: int) -> None:
 
     After ``set_global_seed(s)``, building the same model in the same order gives the same
     initial weights on every backend. ``dlx.utils.set_random_seed`` calls this.
+
+    Example:
+
+    >>> from dlx import random
+    >>> random.set_global_seed(42)
+    >>> first = random.make_default_seed()
+    >>> random.set_global_seed(42)
+    >>> random.make_default_seed() == first
+    True
     """
     _GLOBAL_RNG.seed(int(seed))
 
 
 def make_default_seed() -> int:
-    """A fresh integer seed from the global generator (see :func:`set_global_seed`)."""
+    """A fresh integer seed from the global generator (see :func:`set_global_seed`).
+
+    Example:
+
+    >>> from dlx import random
+    >>> random.set_global_seed(0)
+    >>> isinstance(random.make_default_seed(), int)
+    True
+    """
     return _GLOBAL_RNG.randint(1, 10**9)
 
 
 def draw_seed(seed):
     """A ``(2,)`` seed from an int, a seed tensor, a :class:`SeedGenerator` (advanced) or ``None``
-    (a fresh seed from the global generator, as Keras's unseeded calls)."""
+    (a fresh seed from the global generator, as Keras's unseeded calls).
+
+    Example:
+
+    >>> from dlx import random
+    >>> random.draw_seed(7)
+    array([0, 7], dtype=uint32)
+    >>> random.draw_seed(None).shape  # a fresh seed from the global generator
+    (2,)
+    """
     if isinstance(seed, _GENERATOR_CLASSES):
         return seed.next()
     if seed is None:

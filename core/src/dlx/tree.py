@@ -69,6 +69,12 @@ def is_nested(structure) -> bool:
 
     Returns:
         ``True`` for a node, ``False`` for a leaf.
+
+    Example:
+
+    >>> from dlx import tree
+    >>> tree.is_nested({"a": 1}), tree.is_nested([1, 2]), tree.is_nested(1)
+    (True, True, False)
     """
     return _node(structure) is not None
 
@@ -82,6 +88,12 @@ def flatten(structure) -> list:
     Returns:
         The list of leaves, depth first, dict entries in sorted-key order (an ``OrderedDict``
         in its own order).
+
+    Example:
+
+    >>> from dlx import tree
+    >>> tree.flatten({"b": [1, 2], "a": (3,)})  # dict keys in sorted order
+    [3, 1, 2]
     """
     out: list = []
 
@@ -105,6 +117,12 @@ def flatten_with_path(structure) -> list:
 
     Returns:
         A list of ``(path, leaf)`` pairs in :func:`flatten`'s order.
+
+    Example:
+
+    >>> from dlx import tree
+    >>> tree.flatten_with_path({"b": [1, 2], "a": (3,)})
+    [(('a', 0), 3), (('b', 0), 1), (('b', 1), 2)]
     """
     out: list = []
 
@@ -154,6 +172,14 @@ def map_structure(func, *structures, none_is_leaf=True):
 
     Raises:
         ValueError: when no structure is given or the structures differ.
+
+    Example:
+
+    >>> from dlx import tree
+    >>> tree.map_structure(lambda x: x * 10, {"b": [1, 2], "a": (3,)})
+    {'b': [10, 20], 'a': (30,)}
+    >>> tree.map_structure(lambda x, y: x + y, [1, (2, 3)], [10, (20, 30)])
+    [11, (22, 33)]
     """
     if not structures:
         raise ValueError("map_structure: must provide at least one structure")
@@ -192,6 +218,12 @@ def map_structure_up_to(shallow_structure, func, *structures):
 
     Raises:
         ValueError: when no structure is given or one does not match ``shallow_structure``.
+
+    Example:
+
+    >>> from dlx import tree
+    >>> tree.map_structure_up_to([None, None], len, [[1, 2], (3, 4, 5)])  # stops at depth 1
+    [2, 3]
     """
     if not structures:
         raise ValueError("map_structure_up_to: must provide at least one structure")
@@ -221,6 +253,15 @@ def assert_same_structure(a, b, check_types=None):
 
     Raises:
         ValueError: when the structures differ, or for ``check_types=False``.
+
+    Example:
+
+    >>> from dlx import tree
+    >>> tree.assert_same_structure([1, (2,)], [3, (4,)])  # passes silently
+    >>> tree.assert_same_structure([1, 2], [1, (2,)])
+    Traceback (most recent call last):
+    ...
+    ValueError: Structures don't have the same nested structure: 2 vs (2,)
     """
     if check_types is False:
         raise ValueError("assert_same_structure: check_types=False is not supported (Keras 3 always checks "
@@ -238,6 +279,15 @@ def assert_same_paths(a, b):
 
     Raises:
         ValueError: when the sets of paths differ; the message lists the paths each one lacks.
+
+    Example:
+
+    >>> from dlx import tree
+    >>> tree.assert_same_paths({"a": 1, "b": [2]}, {"a": 10, "b": [20]})  # passes silently
+    >>> tree.assert_same_paths({"a": 1}, {"b": 1})
+    Traceback (most recent call last):
+    ...
+    ValueError: `a` and `b` don't have the same paths. ...
     """
     pa = {p for p, _ in flatten_with_path(a)}
     pb = {p for p, _ in flatten_with_path(b)}
@@ -262,6 +312,12 @@ def pack_sequence_as(structure, flat_sequence):
 
     Raises:
         ValueError: when the number of items differs from the number of leaves.
+
+    Example:
+
+    >>> from dlx import tree
+    >>> tree.pack_sequence_as({"b": [0, 0], "a": (0,)}, [7, 8, 9])  # fills in flatten's order
+    {'b': [8, 9], 'a': (7,)}
     """
     flat = list(flat_sequence)
     n = len(flatten(structure))
@@ -291,6 +347,13 @@ def traverse(func, structure, top_down=True):
 
     Returns:
         The structure with the replacements ``func`` asked for.
+
+    Example:
+
+    >>> from dlx import tree
+    >>> tree.traverse(lambda x: tree.MAP_TO_NONE if isinstance(x, int) else None,
+    ...               {"b": [1, 2], "a": (3,)})
+    {'b': [None, None], 'a': (None,)}
     """
 
     def children(x):
@@ -319,6 +382,12 @@ def lists_to_tuples(structure):
 
     Returns:
         The same structure with tuples in place of lists.
+
+    Example:
+
+    >>> from dlx import tree
+    >>> tree.lists_to_tuples({"b": [1, [2, 3]]})
+    {'b': (1, (2, 3))}
     """
     return traverse(lambda x: tuple(x) if isinstance(x, list) else None, structure, top_down=False)
 
@@ -332,6 +401,12 @@ def map_shape_structure(func, structure):
 
     Returns:
         The structure with ``func``'s result in place of each shape.
+
+    Example:
+
+    >>> from dlx import tree
+    >>> tree.map_shape_structure(len, {"x": (2, 3), "y": [(1,), (4, 5)]})  # shapes are leaves
+    {'x': 2, 'y': [1, 2]}
     """
 
     def is_shape(x):

@@ -18,13 +18,29 @@ from dlx.backend.registry import current, get, records, use
 
 
 def name() -> str:
-    """The name of the backend ops dispatch to in this thread."""
+    """The name of the backend ops dispatch to in this thread.
+
+    Example:
+
+    >>> import dlx
+    >>> with dlx.backend.use("numpy"):
+    ...     dlx.backend.name()
+    'numpy'
+    """
     return current().name
 
 
 # ---- keras.backend: the global settings and dtype helpers Keras keeps here ----------------------
 def backend() -> str:
-    """The active backend's name (``keras.backend.backend()``)."""
+    """The active backend's name (``keras.backend.backend()``).
+
+    Example:
+
+    >>> import dlx
+    >>> with dlx.backend.use("numpy"):
+    ...     dlx.backend.backend()
+    'numpy'
+    """
     return current().name
 
 
@@ -35,6 +51,16 @@ def clear_session(free_memory: bool = True) -> None:
         free_memory: also drop cached call signatures and compilation caches, collect garbage
             and empty the CUDA allocator's cache (``False``: only reset the automatic layer
             names).
+
+    Example:
+
+    >>> from dlx import backend
+    >>> backend.clear_session()
+    >>> backend.get_uid("block"), backend.get_uid("block")
+    (1, 2)
+    >>> backend.clear_session()  # the counters start again
+    >>> backend.get_uid("block")
+    1
     """
     from dlx.utils import clear_session as _clear
 
@@ -49,6 +75,13 @@ def get_uid(prefix: str = "") -> int:
 
     Returns:
         The count for ``prefix`` including this call: 1 the first time, then 2, 3...
+
+    Example:
+
+    >>> from dlx import backend
+    >>> backend.clear_session()
+    >>> backend.get_uid("block"), backend.get_uid("block"), backend.get_uid("other")
+    (1, 2, 1)
     """
     from dlx.utils.naming import get_uid as _get_uid
 
@@ -63,6 +96,13 @@ def is_keras_tensor(x) -> bool:
 
     Returns:
         ``True`` for a symbolic tensor, ``False`` otherwise.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> dlx.backend.is_keras_tensor(dlx.Input((3,))), dlx.backend.is_keras_tensor(np.ones(3))
+    (True, False)
     """
     from dlx.utils.tensor_utils import is_keras_tensor as _is
 
@@ -112,7 +152,14 @@ def is_int_dtype(dtype) -> bool:
 
 
 def result_type(*dtypes) -> str:
-    """The dtype that combining values of ``dtypes`` gives (dlx's promotion rules, as Keras's)."""
+    """The dtype that combining values of ``dtypes`` gives (dlx's promotion rules, as Keras's).
+
+    Example:
+
+    >>> from dlx import backend
+    >>> backend.result_type("int32", "float32"), backend.result_type("int8", "uint8")
+    ('float32', 'int16')
+    """
     from dlx import dtypes as _dtypes
 
     return _dtypes.result_type(*dtypes)
@@ -141,7 +188,14 @@ def standardize_dtype(dtype) -> str:
 
 
 def floatx() -> str:
-    """The default float dtype name (``dlx.config.floatx()``; default ``"float32"``)."""
+    """The default float dtype name (``dlx.config.floatx()``; default ``"float32"``).
+
+    Example:
+
+    >>> from dlx import backend
+    >>> backend.floatx()
+    'float32'
+    """
     from dlx import config
 
     return config.floatx()
@@ -155,6 +209,14 @@ def set_floatx(value) -> None:
 
     Raises:
         ValueError: for another value.
+
+    Example:
+
+    >>> from dlx import backend
+    >>> backend.set_floatx("float16")
+    >>> backend.floatx()
+    'float16'
+    >>> backend.set_floatx("float32")
     """
     from dlx import config
 
@@ -162,7 +224,14 @@ def set_floatx(value) -> None:
 
 
 def epsilon() -> float:
-    """The fuzz factor added to denominators (``dlx.config.epsilon()``; default ``1e-7``)."""
+    """The fuzz factor added to denominators (``dlx.config.epsilon()``; default ``1e-7``).
+
+    Example:
+
+    >>> from dlx import backend
+    >>> backend.epsilon()
+    1e-07
+    """
     from dlx import config
 
     return config.epsilon()
@@ -173,6 +242,14 @@ def set_epsilon(value) -> None:
 
     Arguments:
         value: the new epsilon, a float.
+
+    Example:
+
+    >>> from dlx import backend
+    >>> backend.set_epsilon(1e-4)
+    >>> backend.epsilon()
+    0.0001
+    >>> backend.set_epsilon(1e-7)
     """
     from dlx import config
 
@@ -180,7 +257,14 @@ def set_epsilon(value) -> None:
 
 
 def image_data_format() -> str:
-    """``"channels_last"`` or ``"channels_first"``: the default layout of image layers (``dlx.config``)."""
+    """``"channels_last"`` or ``"channels_first"``: the default layout of image layers (``dlx.config``).
+
+    Example:
+
+    >>> from dlx import backend
+    >>> backend.image_data_format()
+    'channels_last'
+    """
     from dlx import config
 
     return config.image_data_format()
@@ -194,6 +278,14 @@ def set_image_data_format(data_format) -> None:
 
     Raises:
         ValueError: for another value.
+
+    Example:
+
+    >>> from dlx import backend
+    >>> backend.set_image_data_format("channels_first")
+    >>> backend.image_data_format()
+    'channels_first'
+    >>> backend.set_image_data_format("channels_last")
     """
     from dlx import config
 

@@ -42,6 +42,12 @@ def records():
     """The installed backends' records (:class:`dlx.plugins.BackendRecord`), as their plugins register them.
 
     Nothing is imported: a record names the backend and where its implementation lives.
+
+    Example:
+
+    >>> import dlx
+    >>> "numpy" in dlx.backend.records()  # the built-in backend is always registered
+    True
     """
     return manager.backend_records()
 
@@ -84,6 +90,12 @@ def get(name: str) -> Backend:
     Raises:
         BackendError: when no backend has that name, or it cannot be imported or does not meet
             the backend contract (every problem is listed).
+
+    Example:
+
+    >>> import dlx
+    >>> dlx.backend.get("numpy").name
+    'numpy'
     """
     key = canonical_name(name)
     inst = _INSTANCES.get(key)
@@ -170,7 +182,15 @@ def set_default(name: str | None) -> None:
 
 
 def current() -> Backend:
-    """The backend ops dispatch to in this thread."""
+    """The backend ops dispatch to in this thread.
+
+    Example:
+
+    >>> import dlx
+    >>> with dlx.backend.use("numpy"):
+    ...     dlx.backend.current().name
+    'numpy'
+    """
     return STATE.backend if STATE.backend is not None else activate_default()
 
 

@@ -83,6 +83,15 @@ def adadelta_update(variable, gradient, accumulated_grad, accumulated_delta, lea
 
     Returns:
         The tuple ``(new_variable, new_accumulated_grad, new_accumulated_delta)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, g, zeros = np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.zeros(2)
+    >>> new_w, new_grad_acc, new_delta_acc = ops.adadelta_update(w, g, zeros, zeros, np.array(1.0))
+    >>> np.round(new_w, 4), np.round(new_grad_acc, 4)
+    (array([0.9986, 2.0014]), array([0.0125, 0.05  ]))
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(accumulated_grad, _Special) or isinstance(accumulated_delta, _Special) or isinstance(learning_rate, _Special):
         return _slow(_REGISTRY['adadelta_update'], (variable, gradient, accumulated_grad, accumulated_delta, learning_rate, rho, epsilon,), {})
@@ -104,6 +113,15 @@ def adagrad_update(variable, gradient, accumulator, learning_rate, epsilon=1e-07
 
     Returns:
         The tuple ``(new_variable, new_accumulator)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, g = np.array([1.0, 2.0]), np.array([0.5, -1.0])
+    >>> new_w, new_accumulator = ops.adagrad_update(w, g, np.zeros(2), np.array(0.1))
+    >>> np.round(new_w, 4), new_accumulator
+    (array([0.9, 2.1]), array([0.25, 1.  ]))
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(accumulator, _Special) or isinstance(learning_rate, _Special):
         return _slow(_REGISTRY['adagrad_update'], (variable, gradient, accumulator, learning_rate, epsilon,), {})
@@ -131,6 +149,15 @@ def adam_update(variable, gradient, m, v, alpha, beta_1=0.9, beta_2=0.999, epsil
     Returns:
         The tuple ``(new_variable, new_m, new_v)``, each of ``variable``'s shape, in the promoted
         dtype of the tensor arguments.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, g = np.array([1.0, 2.0]), np.array([0.5, -1.0])
+    >>> new_w, new_m, new_v = ops.adam_update(w, g, np.zeros(2), np.zeros(2), np.array(0.01))
+    >>> np.round(new_w, 4), np.round(new_m, 4), np.round(new_v, 4)
+    (array([0.9684, 2.0316]), array([ 0.05, -0.1 ]), array([0.0003, 0.001 ]))
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(v, _Special) or isinstance(alpha, _Special):
         return _slow(_REGISTRY['adam_update'], (variable, gradient, m, v, alpha, beta_1, beta_2, epsilon,), {})
@@ -156,6 +183,15 @@ def adamax_update(variable, gradient, m, u, alpha, beta_1=0.9, beta_2=0.999, eps
 
     Returns:
         The tuple ``(new_variable, new_m, new_u)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, g, zeros = np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.zeros(2)
+    >>> new = ops.adamax_update(w, g, zeros, zeros, np.array(0.01))
+    >>> tuple(np.round(x, 4) for x in new)  # (variable, m, u)
+    (array([0.999, 2.001]), array([ 0.05, -0.1 ]), array([0.5, 1. ]))
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(u, _Special) or isinstance(alpha, _Special):
         return _slow(_REGISTRY['adamax_update'], (variable, gradient, m, u, alpha, beta_1, beta_2, epsilon,), {})
@@ -182,6 +218,15 @@ def adamw_update(variable, gradient, m, v, alpha, rate, beta_1=0.9, beta_2=0.999
 
     Returns:
         The tuple ``(new_variable, new_m, new_v)``, as :func:`adam_update`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, g, zeros = np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.zeros(2)
+    >>> new = ops.adamw_update(w, g, zeros, zeros, np.array(0.01), np.array(0.1))
+    >>> tuple(np.round(x, 4) for x in new)  # (variable, m, v)
+    (array([0.8684, 1.8316]), array([ 0.05, -0.1 ]), array([0.0003, 0.001 ]))
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(v, _Special) or isinstance(alpha, _Special) or isinstance(rate, _Special):
         return _slow(_REGISTRY['adamw_update'], (variable, gradient, m, v, alpha, rate, beta_1, beta_2, epsilon,), {})
@@ -211,6 +256,15 @@ def adaptive_average_pool(inputs, output_size, data_format=None):
     Raises:
         ValueError: for an input without spatial axes, an invalid ``data_format`` or
             ``output_size``, or unknown spatial sizes.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.arange(16.0).reshape(1, 4, 4, 1)
+    >>> ops.adaptive_average_pool(x, 2)[0, :, :, 0]
+    array([[ 2.5,  4.5],
+           [10.5, 12.5]])
     """
     if data_format not in _FORMATS:
         _bad('adaptive_average_pool', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -237,6 +291,15 @@ def adaptive_max_pool(inputs, output_size, data_format=None):
     Raises:
         ValueError: for an input without spatial axes, an invalid ``data_format`` or
             ``output_size``, or unknown spatial sizes.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.arange(16.0).reshape(1, 4, 4, 1)
+    >>> ops.adaptive_max_pool(x, 2)[0, :, :, 0]
+    array([[ 5.,  7.],
+           [13., 15.]])
     """
     if data_format not in _FORMATS:
         _bad('adaptive_max_pool', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -298,6 +361,17 @@ def affine_transform(images, transform, interpolation='bilinear', fill_mode='con
         ValueError: for an unknown ``interpolation`` or ``fill_mode``, a ``transform`` that is
             not ``(8,)`` / ``(batch, 8)`` (or whose batch differs from the images'), an ``images``
             rank other than 3 or 4, or an invalid ``data_format``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> x = np.arange(9.0).reshape(1, 3, 3, 1)
+    >>> shift = np.array([1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0])  # output (y, x) reads input (y, x + 1)
+    >>> image.affine_transform(x, shift)[0, :, :, 0]
+    array([[1., 2., 0.],
+           [4., 5., 0.],
+           [7., 8., 0.]])
     """
     if data_format not in _FORMATS:
         _bad('affine_transform', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -448,6 +522,15 @@ def amsgrad_update(variable, gradient, m, v, v_hat, alpha, beta_1=0.9, beta_2=0.
 
     Returns:
         The tuple ``(new_variable, new_m, new_v, new_v_hat)``, each of ``variable``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, g, zeros = np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.zeros(2)
+    >>> new = ops.amsgrad_update(w, g, zeros, zeros, zeros, np.array(0.01))
+    >>> tuple(np.round(x, 4) for x in new)  # (variable, m, v, v_hat)
+    (array([0.9684, 2.0316]), array([ 0.05, -0.1 ]), array([0.0003, 0.001 ]), array([0.0003, 0.001 ]))
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(v, _Special) or isinstance(v_hat, _Special) or isinstance(alpha, _Special):
         return _slow(_REGISTRY['amsgrad_update'], (variable, gradient, m, v, v_hat, alpha, beta_1, beta_2, epsilon,), {})
@@ -887,6 +970,15 @@ def associative_scan(f, elems, reverse=False, axis=0):
     Raises:
         TypeError: when ``f`` is not callable.
         ValueError: when ``elems`` holds no tensors, or its tensors differ in length along ``axis``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.associative_scan(ops.add, np.array([1, 2, 3, 4]))
+    array([ 1,  3,  6, 10])
+    >>> ops.associative_scan(ops.maximum, np.array([1, 3, 2, 5]), reverse=True)
+    array([5, 5, 5, 5])
     """
     if isinstance(elems, _Special):
         return _slow(_REGISTRY['associative_scan'], (f, elems, reverse, axis,), {})
@@ -1088,6 +1180,13 @@ def bitcast_uint32_to_float32(x):
 
     Returns:
         A float32 tensor of ``x``'s shape whose elements have ``x``'s bit patterns.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.bitcast_uint32_to_float32(np.array([0x3F800000, 0x40000000], np.uint32))
+    array([1., 2.], dtype=float32)
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['bitcast_uint32_to_float32'], (x,), {})
@@ -1580,6 +1679,13 @@ def cond(pred, true_fn, false_fn):
     Raises:
         TypeError: when ``true_fn`` or ``false_fn`` is not callable, or ``pred`` has no concrete
             value on a backend that runs ``cond`` in Python.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.cond(np.array(True), lambda: np.array(1.0), lambda: np.array(-1.0))
+    array(1.)
     """
     if isinstance(pred, _Special):
         return _slow(_REGISTRY['cond'], (pred, true_fn, false_fn,), {})
@@ -1900,6 +2006,15 @@ def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=N
     Raises:
         ValueError: when an axis does not get exactly two of its three values, a value is
             negative, or the cropping exceeds the image.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> x = np.arange(16.0).reshape(4, 4, 1)
+    >>> image.crop_images(x, top_cropping=1, left_cropping=1, target_height=2, target_width=2)[:, :, 0]
+    array([[ 5.,  6.],
+           [ 9., 10.]])
     """
     if data_format not in _FORMATS:
         _bad('crop_images', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -1970,6 +2085,17 @@ def ctc_decode(inputs, sequence_lengths, strategy='greedy', beam_width=100, top_
     Raises:
         ValueError: for an unknown ``strategy``, or (beam search) a ``beam_width`` that is not an
             int >= 1 or a ``top_paths`` outside ``[1, beam_width]``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> probs = np.array([[[0.1, 0.8, 0.1], [0.1, 0.8, 0.1], [0.8, 0.1, 0.1], [0.1, 0.8, 0.1]]])
+    >>> paths, scores = ops.ctc_decode(np.log(probs), np.array([4]))  # greedy; 1 1 _ 1 -> 1 1
+    >>> paths  # (top_paths, batch, max_time), padded with -1
+    array([[[ 1,  1, -1, -1]]], dtype=int32)
+    >>> np.round(scores, 4)
+    array([[0.8926]])
     """
     if isinstance(inputs, _Special) or isinstance(sequence_lengths, _Special):
         return _slow(_REGISTRY['ctc_decode'], (inputs, sequence_lengths, strategy, beam_width, top_paths, merge_repeated, mask_index,), {})
@@ -1992,6 +2118,15 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
 
     Returns:
         A ``(batch,)`` float tensor (at least float32) of negative log-likelihoods.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> probs = np.array([[[0.1, 0.8, 0.1], [0.1, 0.1, 0.8], [0.8, 0.1, 0.1]]])  # class 0 = blank
+    >>> loss = ops.ctc_loss(np.array([[1, 2]]), np.log(probs), np.array([2]), np.array([3]))
+    >>> np.round(loss, 4)
+    array([0.5226])
     """
     if isinstance(target, _Special) or isinstance(output, _Special) or isinstance(target_length, _Special) or isinstance(output_length, _Special):
         return _slow(_REGISTRY['ctc_loss'], (target, output, target_length, output_length, mask_index,), {})
@@ -2163,6 +2298,17 @@ def depth_to_space(x, block_size, data_format='channels_last'):
 
     Raises:
         ValueError: when ``x`` is not rank 4, ``block_size < 2``, or the channels do not divide.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> y = ops.depth_to_space(np.arange(4.0).reshape(1, 1, 1, 4), 2)
+    >>> y.shape
+    (1, 2, 2, 1)
+    >>> y[0, :, :, 0]
+    array([[0., 1.],
+           [2., 3.]])
     """
     if data_format not in _FORMATS:
         _bad('depth_to_space', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -2646,6 +2792,15 @@ def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation='bilinear', f
     Raises:
         ValueError: for an unknown ``interpolation`` or ``fill_mode``, ``sigma <= 0``, an
             ``images`` rank other than 3 or 4, or an invalid ``data_format``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> x = np.ones((1, 8, 8, 1))
+    >>> y = image.elastic_transform(x, alpha=2.0, sigma=1.0, seed=1)
+    >>> y.shape, y.dtype
+    ((1, 8, 8, 1), dtype('float64'))
     """
     if data_format not in _FORMATS:
         _bad('elastic_transform', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -2928,6 +3083,16 @@ def extract_patches(images, size, strides=None, dilation_rate=1, padding='valid'
     Raises:
         ValueError: for an invalid ``padding`` or ``data_format``, a rank that does not match
             ``size``, or a patch larger than the (padded) image.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> patches = image.extract_patches(np.arange(16.0).reshape(4, 4, 1), 2)
+    >>> patches.shape  # a 2 x 2 grid of flattened 2 x 2 x 1 patches
+    (2, 2, 4)
+    >>> patches[0, 0]
+    array([0., 1., 4., 5.])
     """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
@@ -2963,6 +3128,17 @@ def extract_patches_3d(volumes, size, strides=None, dilation_rate=1, padding='va
     Raises:
         ValueError: for an invalid ``padding`` or ``data_format``, a rank other than 4 or 5, or a
             patch larger than the (padded) volume.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> volume = np.arange(64.0).reshape(4, 4, 4, 1)
+    >>> patches = image.extract_patches_3d(volume, 2)
+    >>> patches.shape  # a 2 x 2 x 2 grid of flattened 2 x 2 x 2 x 1 patches
+    (2, 2, 2, 8)
+    >>> patches[0, 0, 0]
+    array([ 0.,  1.,  4.,  5., 16., 17., 20., 21.])
     """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
@@ -3313,6 +3489,18 @@ def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
     Raises:
         ValueError: when ``x`` is not rank 3, its second axis does not divide by ``kh * kw``, or
             ``L`` does not match the number of block positions.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+    >>> columns = ops.unfold(x, 2, stride=2)
+    >>> ops.fold(columns, (4, 4), 2, stride=2)[0, 0]
+    array([[ 0.,  1.,  2.,  3.],
+           [ 4.,  5.,  6.,  7.],
+           [ 8.,  9., 10., 11.],
+           [12., 13., 14., 15.]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['fold'], (x, output_size, kernel_size, dilation, padding, stride,), {})
@@ -3334,6 +3522,12 @@ def fori_loop(lower, upper, body_fun, init_val):
 
     Raises:
         TypeError: when ``body_fun`` is not callable.
+
+    Example:
+
+    >>> from dlx import ops
+    >>> ops.fori_loop(0, 5, lambda i, acc: acc + i, 0)
+    10
     """
     if isinstance(init_val, _Special):
         return _slow(_REGISTRY['fori_loop'], (lower, upper, body_fun, init_val,), {})
@@ -3434,6 +3628,18 @@ def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None
     Raises:
         ValueError: for a ``kernel_size`` below 1, a ``sigma`` not above 0, a pair of the wrong
             length, an ``images`` rank other than 3 or 4, or an invalid ``data_format``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> x = np.zeros((1, 5, 5, 1))
+    >>> x[0, 2, 2, 0] = 1.0  # one bright pixel spreads over its 3 x 3 neighbourhood
+    >>> y = image.gaussian_blur(x, kernel_size=(3, 3), sigma=(1.0, 1.0))
+    >>> np.round(y[0, 1:4, 1:4, 0], 3)
+    array([[0.075, 0.124, 0.075],
+           [0.124, 0.204, 0.124],
+           [0.075, 0.124, 0.075]])
     """
     if data_format not in _FORMATS:
         _bad('gaussian_blur', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -3919,6 +4125,15 @@ def hsv_to_rgb(images, data_format=None):
     Raises:
         ValueError: when ``images`` is not a rank 3 or 4 float tensor with 3 channels, or
             ``data_format`` is invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> hsv = np.array([[[0.0, 1.0, 1.0], [1 / 3, 1.0, 0.5]]])  # red, a dark green
+    >>> image.hsv_to_rgb(hsv)
+    array([[[1. , 0. , 0. ],
+            [0. , 0.5, 0. ]]])
     """
     if data_format not in _FORMATS:
         _bad('hsv_to_rgb', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -5035,6 +5250,13 @@ def map(f, xs):
 
     Raises:
         TypeError: when ``f`` is not callable.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.map(lambda x: x ** 2, np.array([1, 2, 3]))
+    array([1, 4, 9])
     """
     if isinstance(xs, _Special):
         return _slow(_REGISTRY['map'], (f, xs,), {})
@@ -5065,6 +5287,15 @@ def map_coordinates(inputs, coordinates, order, fill_mode='constant', fill_value
     Raises:
         ValueError: for an ``order`` other than 0 / 1, an unknown ``fill_mode``, or
             ``coordinates`` whose first axis is not ``inputs.ndim``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> x = np.arange(9.0).reshape(3, 3)
+    >>> coordinates = np.array([[0.5, 2.0], [0.5, 1.0]])  # points (0.5, 0.5) and (2, 1)
+    >>> image.map_coordinates(x, coordinates, order=1)
+    array([2., 7.])
     """
     if isinstance(inputs, _Special) or isinstance(coordinates, _Special):
         return _slow(_REGISTRY['map_coordinates'], (inputs, coordinates, order, fill_mode, fill_value,), {})
@@ -5586,6 +5817,15 @@ def nadam_update(variable, gradient, m, v, m_scale, g_scale, v_scale, learning_r
 
     Returns:
         The tuple ``(new_variable, new_m, new_v)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, g, zeros, one = np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.zeros(2), np.array(1.0)
+    >>> new = ops.nadam_update(w, g, zeros, zeros, one, one, one, np.array(0.01))
+    >>> tuple(np.round(x, 4) for x in new)  # (variable, m, v)
+    (array([0.6522, 2.3478]), array([ 0.05, -0.1 ]), array([0.0003, 0.001 ]))
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(v, _Special) or isinstance(m_scale, _Special) or isinstance(g_scale, _Special) or isinstance(v_scale, _Special) or isinstance(learning_rate, _Special):
         return _slow(_REGISTRY['nadam_update'], (variable, gradient, m, v, m_scale, g_scale, v_scale, learning_rate, beta_1, beta_2, epsilon,), {})
@@ -6396,6 +6636,17 @@ def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None,
     Raises:
         ValueError: when an axis does not get exactly two of its three values, a value is
             negative, or a target is smaller than the image plus the given padding.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> y = image.pad_images(np.ones((2, 2, 1)), top_padding=1, left_padding=0,
+    ...                      bottom_padding=0, right_padding=1)
+    >>> y[:, :, 0]
+    array([[0., 0., 0.],
+           [1., 1., 0.],
+           [1., 1., 0.]])
     """
     if data_format not in _FORMATS:
         _bad('pad_images', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -6465,6 +6716,17 @@ def perspective_transform(images, start_points, end_points, interpolation='bilin
         ValueError: for an unknown ``interpolation``, point sets of another shape (or of
             different shapes, or a batch that differs from the images'), an ``images`` rank other
             than 3 or 4, or an invalid ``data_format``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> x = np.arange(9.0).reshape(1, 3, 3, 1)
+    >>> corners = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 2.0], [2.0, 2.0]])
+    >>> image.perspective_transform(x, corners, corners)[0, :, :, 0]  # same points: unchanged
+    array([[0., 1., 2.],
+           [3., 4., 5.],
+           [6., 7., 8.]])
     """
     if data_format not in _FORMATS:
         _bad('perspective_transform', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -6755,6 +7017,14 @@ def random_beta(seed, shape, alpha, beta, dtype=None):
     Raises:
         ValueError: when a known ``alpha`` or ``beta`` is not positive, ``dtype`` is not a float
             dtype, or ``seed`` does not have shape ``(2,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> np.round(ops.random_beta(seed, (3,), 2.0, 2.0), 4)
+    array([0.5001, 0.3135, 0.4452], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_beta', 'dtype', dtype)
@@ -6782,6 +7052,14 @@ def random_binomial(seed, shape, counts, probabilities, dtype=None):
         ValueError: when known ``counts`` are negative or fractional, known ``probabilities``
             lie outside ``[0, 1]``, ``dtype`` is not a float dtype, or ``seed`` does not have
             shape ``(2,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> ops.random_binomial(seed, (4,), 10, 0.5)  # successes out of 10 trials
+    array([7., 4., 2., 6.], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_binomial', 'dtype', dtype)
@@ -6803,6 +7081,14 @@ def random_bits(seed, shape):
 
     Raises:
         ValueError: when ``seed`` does not have shape ``(2,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> ops.random_bits(seed, (2,))
+    array([1883912375, 2292451390], dtype=uint32)
     """
     if isinstance(seed, _Special):
         return _slow(_REGISTRY['random_bits'], (seed, shape,), {})
@@ -6824,6 +7110,14 @@ def random_categorical(seed, logits, num_samples, dtype='int32'):
 
     Raises:
         ValueError: when ``seed`` does not have shape ``(2,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> ops.random_categorical(seed, np.log(np.array([[0.5, 0.5]])), 6)
+    array([[1, 0, 0, 0, 1, 1]], dtype=int32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_categorical', 'dtype', dtype)
@@ -6848,6 +7142,14 @@ def random_dropout(seed, inputs, rate, noise_shape=None):
 
     Raises:
         ValueError: when ``rate`` is outside ``[0, 1)``, or ``seed`` does not have shape ``(2,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> ops.random_dropout(seed, np.ones(6), 0.5)  # kept entries scaled by 1 / (1 - rate)
+    array([2., 0., 2., 2., 0., 0.])
     """
     if isinstance(seed, _Special) or isinstance(inputs, _Special):
         return _slow(_REGISTRY['random_dropout'], (seed, inputs, rate, noise_shape,), {})
@@ -6871,6 +7173,14 @@ def random_gamma(seed, shape, alpha, dtype=None):
     Raises:
         ValueError: when a known ``alpha`` is not positive, ``dtype`` is not a float dtype, or
             ``seed`` does not have shape ``(2,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> np.round(ops.random_gamma(seed, (3,), 2.0), 4)
+    array([1.4751, 1.7784, 1.4972], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_gamma', 'dtype', dtype)
@@ -6895,6 +7205,14 @@ def random_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
 
     Raises:
         ValueError: when ``seed`` does not have shape ``(2,)``, or ``dtype`` is not a float dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> np.round(ops.random_normal(seed, (3,)), 4)
+    array([-0.1544,  0.0847, -0.136 ], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_normal', 'dtype', dtype)
@@ -6921,6 +7239,14 @@ def random_randint(seed, shape, minval, maxval, dtype='int32'):
     Raises:
         ValueError: when ``maxval`` is not greater than ``minval``, or ``seed`` does not have
             shape ``(2,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> ops.random_randint(seed, (5,), 0, 3)
+    array([2, 1, 0, 2, 2], dtype=int32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_randint', 'dtype', dtype)
@@ -6943,6 +7269,14 @@ def random_shuffle(seed, x, axis=0):
 
     Raises:
         ValueError: when ``seed`` does not have shape ``(2,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> ops.random_shuffle(seed, np.arange(5))
+    array([3, 0, 2, 1, 4])
     """
     if axis is not None and axis.__class__ is not int or axis.__class__ is int and not -len(getattr(x, 'shape', ())) <= axis < (len(getattr(x, 'shape', ())) or 1):
         _check_axis('random_shuffle', 'axis', axis, x if hasattr(x, 'shape') else None)
@@ -6967,6 +7301,14 @@ def random_truncated_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
 
     Raises:
         ValueError: when ``seed`` does not have shape ``(2,)``, or ``dtype`` is not a float dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> np.round(ops.random_truncated_normal(seed, (3,)), 4)
+    array([-0.1474,  0.0808, -0.1298], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_truncated_normal', 'dtype', dtype)
@@ -6992,6 +7334,14 @@ def random_uniform(seed, shape, minval=0.0, maxval=1.0, dtype=None):
 
     Raises:
         ValueError: when ``seed`` does not have shape ``(2,)``, or ``dtype`` is not a float dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)  # see dlx.random.make_seed
+    >>> np.round(ops.random_uniform(seed, (3,)), 4)
+    array([0.4386, 0.5338, 0.4459], dtype=float32)
     """
     if dtype is not None:
         dtype = _DTYPES.get(dtype) if dtype.__hash__ is not None and dtype in _DTYPES else _check_dtype('random_uniform', 'dtype', dtype)
@@ -7122,6 +7472,15 @@ def reconstruct_patches(patches, size, output_size, strides=None, padding='valid
     Raises:
         ValueError: for overlapping ``strides``, an ``output_size`` inconsistent with the grid,
             a patch axis not divisible by ``prod(size)``, or a wrong rank.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> x = np.arange(16.0).reshape(4, 4, 1)
+    >>> patches = image.extract_patches(x, 2)
+    >>> bool(np.array_equal(image.reconstruct_patches(patches, 2, (4, 4)), x))
+    True
     """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
@@ -7264,6 +7623,22 @@ def resize(images, size, interpolation='bilinear', antialias=False, crop_to_aspe
         ValueError: for an unknown ``interpolation``, a ``fill_mode`` other than ``"constant"``,
             both aspect-ratio options, a ``size`` that is not two positive ints, an ``images`` rank
             other than 3 or 4, or an invalid ``data_format``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> x = np.arange(4.0).reshape(1, 2, 2, 1)
+    >>> image.resize(x, (4, 4), interpolation="nearest")[0, :, :, 0]
+    array([[0., 0., 1., 1.],
+           [0., 0., 1., 1.],
+           [2., 2., 3., 3.],
+           [2., 2., 3., 3.]])
+    >>> image.resize(x, (4, 4))[0, :, :, 0]
+    array([[0.  , 0.25, 0.75, 1.  ],
+           [0.5 , 0.75, 1.25, 1.5 ],
+           [1.5 , 1.75, 2.25, 2.5 ],
+           [2.  , 2.25, 2.75, 3.  ]])
     """
     if data_format not in _FORMATS:
         _bad('resize', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -7316,6 +7691,15 @@ def rgb_to_grayscale(images, data_format=None):
     Raises:
         ValueError: when ``images`` is not rank 3 or 4, has another channel count, or
             ``data_format`` is invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> rgb = np.array([[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]])  # a 1 x 2 image: red, green
+    >>> np.round(image.rgb_to_grayscale(rgb), 4)
+    array([[[0.2989],
+            [0.587 ]]])
     """
     if data_format not in _FORMATS:
         _bad('rgb_to_grayscale', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -7341,6 +7725,15 @@ def rgb_to_hsv(images, data_format=None):
     Raises:
         ValueError: when ``images`` is not a rank 3 or 4 float tensor with 3 channels, or
             ``data_format`` is invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> rgb = np.array([[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]])  # red, green
+    >>> np.round(image.rgb_to_hsv(rgb), 4)
+    array([[[0.    , 1.    , 1.    ],
+            [0.3333, 1.    , 1.    ]]])
     """
     if data_format not in _FORMATS:
         _bad('rgb_to_hsv', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -7416,6 +7809,15 @@ def rmsprop_centered_update(variable, gradient, v, average_gradient, learning_ra
 
     Returns:
         The tuple ``(new_variable, new_v, new_average_gradient)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, g, zeros = np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.zeros(2)
+    >>> new = ops.rmsprop_centered_update(w, g, zeros, zeros, np.array(0.01))
+    >>> tuple(np.round(x, 4) for x in new)  # (variable, v, average_gradient)
+    (array([0.9667, 2.0333]), array([0.025, 0.1  ]), array([ 0.05, -0.1 ]))
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(v, _Special) or isinstance(average_gradient, _Special) or isinstance(learning_rate, _Special):
         return _slow(_REGISTRY['rmsprop_centered_update'], (variable, gradient, v, average_gradient, learning_rate, rho, epsilon,), {})
@@ -7438,6 +7840,15 @@ def rmsprop_update(variable, gradient, v, learning_rate, rho=0.9, epsilon=1e-07)
 
     Returns:
         The tuple ``(new_variable, new_v)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, g = np.array([1.0, 2.0]), np.array([0.5, -1.0])
+    >>> new_w, new_v = ops.rmsprop_update(w, g, np.zeros(2), np.array(0.01))
+    >>> np.round(new_w, 4), np.round(new_v, 4)
+    (array([0.9684, 2.0316]), array([0.025, 0.1  ]))
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(v, _Special) or isinstance(learning_rate, _Special):
         return _slow(_REGISTRY['rmsprop_update'], (variable, gradient, v, learning_rate, rho, epsilon,), {})
@@ -7598,6 +8009,14 @@ def scale_and_translate(images, output_shape, scale, translation, spatial_dims, 
     Raises:
         ValueError: for an unknown ``method``, an ``output_shape`` of another rank, or one that
             changes an axis outside ``spatial_dims``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> x = np.arange(4.0).reshape(1, 4)  # scale axis 1 by 2 (4 -> 8 samples)
+    >>> image.scale_and_translate(x, (1, 8), np.array([2.0]), np.array([0.0]), (1,), "linear")
+    array([[0.  , 0.25, 0.75, 1.25, 1.75, 2.25, 2.75, 3.  ]])
     """
     if isinstance(images, _Special) or isinstance(scale, _Special) or isinstance(translation, _Special):
         return _slow(_REGISTRY['scale_and_translate'], (images, output_shape, scale, translation, spatial_dims, method, antialias,), {})
@@ -7631,6 +8050,14 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
         ValueError: when ``unroll`` is not a positive int or a bool, neither ``xs`` nor
             ``length`` gives the number of steps, or the leading lengths of ``xs`` disagree with
             each other or with ``length``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> carry, ys = ops.scan(lambda c, x: (c + x, c * x), 0, np.array([1, 2, 3]))
+    >>> int(carry), ys
+    (6, array([0, 2, 9]))
     """
     if isinstance(init, _Special) or isinstance(xs, _Special):
         return _slow(_REGISTRY['scan'], (f, init, xs, length, reverse, unroll,), {})
@@ -7956,6 +8383,17 @@ def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, paddin
     Raises:
         ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one
             of the two layouts (or ``None``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.ones((1, 3, 3, 2))
+    >>> depthwise = np.ones((2, 2, 2, 1))  # a 2 x 2 window per channel
+    >>> pointwise = np.ones((1, 1, 2, 1))  # sums the 2 channels
+    >>> ops.separable_conv(x, depthwise, pointwise)[0, :, :, 0]
+    array([[8., 8.],
+           [8., 8.]])
     """
     if padding != 'valid' and padding != 'same':
         if str(padding).lower() in ('valid', 'same'):
@@ -7985,6 +8423,15 @@ def sgd_momentum_update(variable, gradient, m, learning_rate, momentum=0.9, nest
 
     Returns:
         The tuple ``(new_variable, new_m)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, g = np.array([1.0, 2.0]), np.array([0.5, -1.0])
+    >>> new_w, new_m = ops.sgd_momentum_update(w, g, np.zeros(2), np.array(0.1))
+    >>> new_w, new_m
+    (array([0.95, 2.1 ]), array([-0.05,  0.1 ]))
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(m, _Special) or isinstance(learning_rate, _Special):
         return _slow(_REGISTRY['sgd_momentum_update'], (variable, gradient, m, learning_rate, momentum, nesterov,), {})
@@ -8002,6 +8449,13 @@ def sgd_update(variable, gradient, learning_rate):
 
     Returns:
         The new value of the variable, in the promoted dtype of the arguments.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.sgd_update(np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.array(0.1))
+    array([0.95, 2.1 ])
     """
     if isinstance(variable, _Special) or isinstance(gradient, _Special) or isinstance(learning_rate, _Special):
         return _slow(_REGISTRY['sgd_update'], (variable, gradient, learning_rate,), {})
@@ -8247,6 +8701,17 @@ def sobel_edges(images, data_format=None):
 
     Raises:
         ValueError: when ``images`` is not rank 4 or ``data_format`` is invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> ramp = np.tile(np.arange(4.0), (4, 1))[None, :, :, None]  # brightness grows to the right
+    >>> edges = image.sobel_edges(ramp)
+    >>> edges.shape  # (dy, dx) per pixel and channel
+    (1, 4, 4, 1, 2)
+    >>> edges[0, 1, :, 0, 1]  # dx along an inner row
+    array([ 4.,  8.,  8., -8.])
     """
     if data_format not in _FORMATS:
         _bad('sobel_edges', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -8435,6 +8900,14 @@ def space_to_depth(x, block_size, data_format='channels_last'):
     Raises:
         ValueError: when ``x`` is not rank 4, ``block_size < 2``, or the height or width does not
             divide.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.arange(4.0).reshape(1, 2, 2, 1)
+    >>> ops.space_to_depth(x, 2)
+    array([[[[0., 1., 2., 3.]]]])
     """
     if data_format not in _FORMATS:
         _bad('space_to_depth', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -8684,6 +9157,16 @@ def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01,
     Raises:
         ValueError: when the shapes differ, a rank is not 3 or 4, or ``filter_size`` exceeds the
             image.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> a = np.linspace(0.0, 1.0, 64).reshape(8, 8, 1)
+    >>> float(image.ssim(a, a, max_val=1.0, filter_size=3))
+    1.0
+    >>> float(np.round(image.ssim(a, 1.0 - a, max_val=1.0, filter_size=3), 4))
+    -0.6503
     """
     if data_format not in _FORMATS:
         _bad('ssim', 'data_format', data_format, "'channels_last' or 'channels_first'")
@@ -8954,6 +9437,13 @@ def switch(index, branches, *operands):
         ValueError: when ``branches`` is empty.
         TypeError: when a branch is not callable, or ``index`` has no concrete value on a
             backend that runs ``switch`` in Python.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.switch(1, [lambda x: x + 1, lambda x: x * 10], np.array([1, 2]))
+    array([10, 20])
     """
     if isinstance(index, _Special) or _any_special(operands):
         return _slow(_REGISTRY['switch'], (index, branches, *operands,), {})
@@ -9425,6 +9915,17 @@ def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
 
     Raises:
         ValueError: when ``x`` is not rank 4 or the block does not fit the padded image.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+    >>> ops.unfold(x, 2, stride=2)  # one column per 2 x 2 block
+    array([[[ 0.,  2.,  8., 10.],
+            [ 1.,  3.,  9., 11.],
+            [ 4.,  6., 12., 14.],
+            [ 5.,  7., 13., 15.]]])
     """
     if isinstance(x, _Special):
         return _slow(_REGISTRY['unfold'], (x, kernel_size, dilation, padding, stride,), {})
@@ -9675,6 +10176,13 @@ def vectorized_map(function, elements):
     Raises:
         TypeError: when ``function`` is not callable.
         ValueError: when ``elements`` holds no tensors.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.vectorized_map(lambda row: ops.sum(row), np.array([[1, 2], [3, 4]]))
+    array([3, 7])
     """
     if isinstance(elements, _Special):
         return _slow(_REGISTRY['vectorized_map'], (function, elements,), {})
@@ -9824,6 +10332,13 @@ def weight_decay_update(variable, rate):
 
     Returns:
         The decayed value, in the promoted dtype of the arguments.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.weight_decay_update(np.array([1.0, 2.0]), np.array(0.1))  # variable * (1 - rate)
+    array([0.9, 1.8])
     """
     if isinstance(variable, _Special) or isinstance(rate, _Special):
         return _slow(_REGISTRY['weight_decay_update'], (variable, rate,), {})
@@ -9883,6 +10398,12 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
         TypeError: when ``cond`` or ``body`` is not callable, or the condition has no concrete
             value on a backend that runs the loop in Python.
         ValueError: when ``maximum_iterations`` is negative or a bool.
+
+    Example:
+
+    >>> from dlx import ops
+    >>> ops.while_loop(lambda i, total: i < 4, lambda i, total: (i + 1, total + i), (0, 0))
+    (4, 6)
     """
     if isinstance(loop_vars, _Special):
         return _slow(_REGISTRY['while_loop'], (cond, body, loop_vars, maximum_iterations,), {})

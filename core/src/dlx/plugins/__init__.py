@@ -36,6 +36,16 @@ class BackendRecord:
             active also inherits, after the dlx class in the MRO, so models are native objects
             of the framework (torch: a ``torch.nn.Module`` mixin). It may define
             ``dlx_initialize(obj)``, called on each new layer. Imported on first use only.
+
+    Example:
+
+    >>> import dlx
+    >>> record = dlx.backend.records()["numpy"]  # the built-in backend's record
+    >>> record.name, record.target
+    ('numpy', 'dlx.backends.numpy.backend:NumpyBackend')
+    >>> from dlx.plugins import BackendRecord
+    >>> BackendRecord(name="mine", target="my_pkg.backend:MyBackend", requires=("my_framework",)).priority
+    0
     """
 
     name: str
@@ -58,6 +68,12 @@ class DataAdapterRecord:
         target: ``"module:Class"`` of a :class:`dlx.trainers.data_adapters.DataAdapter` subclass
             with a ``can_handle(x, y=None)`` classmethod; imported on first use.
         description: one line for ``python -m dlx info``.
+
+    Example:
+
+    >>> from dlx.plugins import DataAdapterRecord
+    >>> DataAdapterRecord(name="mine", target="my_pkg.adapter:MyAdapter")
+    DataAdapterRecord(name='mine', target='my_pkg.adapter:MyAdapter', description='')
     """
 
     name: str
@@ -77,6 +93,12 @@ class ExporterRecord:
         requires: top-level modules that must be importable for the exporter to work.
         description: one line for messages and ``python -m dlx info``.
         distribution: the distribution that provides it.
+
+    Example:
+
+    >>> from dlx.plugins import ExporterRecord
+    >>> ExporterRecord(format="mine", target="my_pkg.export:export_mine").requires
+    ()
     """
 
     format: str
@@ -97,6 +119,12 @@ class OracleRecord:
         requires: top-level modules that must be importable for the oracle to work.
         description: one line for messages.
         distribution: the distribution that provides it.
+
+    Example:
+
+    >>> from dlx.plugins import OracleRecord
+    >>> OracleRecord(name="mine", target="my_pkg.search:MyOracle")
+    OracleRecord(name='mine', target='my_pkg.search:MyOracle', requires=(), description='', distribution='')
     """
 
     name: str
@@ -121,6 +149,13 @@ class PresetRecord:
         requires: top-level modules (or ``package://`` modules) that must be findable for the
             preset to be usable; ``presets`` lists only usable ones.
         distribution: the distribution that publishes the record.
+
+    Example:
+
+    >>> from dlx.plugins import PresetRecord
+    >>> preset = PresetRecord(name="my_bert_en", location="package://my_pkg/weights", family="bert")
+    >>> preset.name, preset.tasks
+    ('my_bert_en', ())
     """
 
     name: str

@@ -147,6 +147,13 @@ def cond(pred, true_fn, false_fn):
     Raises:
         TypeError: when ``true_fn`` or ``false_fn`` is not callable, or ``pred`` has no concrete
             value on a backend that runs ``cond`` in Python.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.cond(np.array(True), lambda: np.array(1.0), lambda: np.array(-1.0))
+    array(1.)
     """
     _need_callable("cond", "true_fn", true_fn)
     _need_callable("cond", "false_fn", false_fn)
@@ -185,6 +192,13 @@ def switch(index, branches, *operands):
         ValueError: when ``branches`` is empty.
         TypeError: when a branch is not callable, or ``index`` has no concrete value on a
             backend that runs ``switch`` in Python.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.switch(1, [lambda x: x + 1, lambda x: x * 10], np.array([1, 2]))
+    array([10, 20])
     """
     if not branches:
         raise ValueError("switch: branches is empty; expected at least one callable")
@@ -245,6 +259,12 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
         TypeError: when ``cond`` or ``body`` is not callable, or the condition has no concrete
             value on a backend that runs the loop in Python.
         ValueError: when ``maximum_iterations`` is negative or a bool.
+
+    Example:
+
+    >>> from dlx import ops
+    >>> ops.while_loop(lambda i, total: i < 4, lambda i, total: (i + 1, total + i), (0, 0))
+    (4, 6)
     """
     _need_callable("while_loop", "cond", cond)
     _need_callable("while_loop", "body", body)
@@ -289,6 +309,12 @@ def fori_loop(lower, upper, body_fun, init_val):
 
     Raises:
         TypeError: when ``body_fun`` is not callable.
+
+    Example:
+
+    >>> from dlx import ops
+    >>> ops.fori_loop(0, 5, lambda i, acc: acc + i, 0)
+    10
     """
     _need_callable("fori_loop", "body_fun", body_fun)
     val = init_val
@@ -361,6 +387,14 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
         ValueError: when ``unroll`` is not a positive int or a bool, neither ``xs`` nor
             ``length`` gives the number of steps, or the leading lengths of ``xs`` disagree with
             each other or with ``length``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> carry, ys = ops.scan(lambda c, x: (c + x, c * x), 0, np.array([1, 2, 3]))
+    >>> int(carry), ys
+    (6, array([0, 2, 9]))
     """
     _need_callable("scan", "f", f)
     _check_unroll(unroll)
@@ -419,6 +453,13 @@ def map_(f, xs):
 
     Raises:
         TypeError: when ``f`` is not callable.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.map(lambda x: x ** 2, np.array([1, 2, 3]))
+    array([1, 4, 9])
     """
     _need_callable("map", "f", f)
     return scan(lambda _, x: ((), f(x)), (), xs)[1]
@@ -450,6 +491,13 @@ def vectorized_map(function, elements):
     Raises:
         TypeError: when ``function`` is not callable.
         ValueError: when ``elements`` holds no tensors.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.vectorized_map(lambda row: ops.sum(row), np.array([[1, 2], [3, 4]]))
+    array([3, 7])
     """
     _need_callable("vectorized_map", "function", function)
     leaves, td = tree.flatten(elements)
@@ -528,6 +576,15 @@ def associative_scan(f, elems, reverse=False, axis=0):
     Raises:
         TypeError: when ``f`` is not callable.
         ValueError: when ``elems`` holds no tensors, or its tensors differ in length along ``axis``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.associative_scan(ops.add, np.array([1, 2, 3, 4]))
+    array([ 1,  3,  6, 10])
+    >>> ops.associative_scan(ops.maximum, np.array([1, 3, 2, 5]), reverse=True)
+    array([5, 5, 5, 5])
     """
     _need_callable("associative_scan", "f", f)
     leaves, td = tree.flatten(elems)

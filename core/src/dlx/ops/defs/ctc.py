@@ -119,6 +119,15 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
 
     Returns:
         A ``(batch,)`` float tensor (at least float32) of negative log-likelihoods.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> probs = np.array([[[0.1, 0.8, 0.1], [0.1, 0.1, 0.8], [0.8, 0.1, 0.1]]])  # class 0 = blank
+    >>> loss = ops.ctc_loss(np.array([[1, 2]]), np.log(probs), np.array([2]), np.array([3]))
+    >>> np.round(loss, 4)
+    array([0.5226])
     """
     return _on_numpy(ctc_loss_decomposition)(target, output, target_length, output_length, mask_index)
 
@@ -285,6 +294,17 @@ def ctc_decode(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_
     Raises:
         ValueError: for an unknown ``strategy``, or (beam search) a ``beam_width`` that is not an
             int >= 1 or a ``top_paths`` outside ``[1, beam_width]``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> probs = np.array([[[0.1, 0.8, 0.1], [0.1, 0.8, 0.1], [0.8, 0.1, 0.1], [0.1, 0.8, 0.1]]])
+    >>> paths, scores = ops.ctc_decode(np.log(probs), np.array([4]))  # greedy; 1 1 _ 1 -> 1 1
+    >>> paths  # (top_paths, batch, max_time), padded with -1
+    array([[[ 1,  1, -1, -1]]], dtype=int32)
+    >>> np.round(scores, 4)
+    array([[0.8926]])
     """
     _check_strategy(strategy, beam_width, top_paths)
     if strategy == "greedy":

@@ -115,6 +115,15 @@ def rgb_to_grayscale(images, data_format=None):
     Raises:
         ValueError: when ``images`` is not rank 3 or 4, has another channel count, or
             ``data_format`` is invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> rgb = np.array([[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]])  # a 1 x 2 image: red, green
+    >>> np.round(image.rgb_to_grayscale(rgb), 4)
+    array([[[0.2989],
+            [0.587 ]]])
     """
     return _on_numpy(rgb_to_grayscale_decomposition)(images, data_format)
 
@@ -183,6 +192,15 @@ def rgb_to_hsv(images, data_format=None):
     Raises:
         ValueError: when ``images`` is not a rank 3 or 4 float tensor with 3 channels, or
             ``data_format`` is invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> rgb = np.array([[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]])  # red, green
+    >>> np.round(image.rgb_to_hsv(rgb), 4)
+    array([[[0.    , 1.    , 1.    ],
+            [0.3333, 1.    , 1.    ]]])
     """
     return _on_numpy(rgb_to_hsv_decomposition)(images, data_format)
 
@@ -238,6 +256,15 @@ def hsv_to_rgb(images, data_format=None):
     Raises:
         ValueError: when ``images`` is not a rank 3 or 4 float tensor with 3 channels, or
             ``data_format`` is invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> hsv = np.array([[[0.0, 1.0, 1.0], [1 / 3, 1.0, 0.5]]])  # red, a dark green
+    >>> image.hsv_to_rgb(hsv)
+    array([[[1. , 0. , 0. ],
+            [0. , 0.5, 0. ]]])
     """
     return _on_numpy(hsv_to_rgb_decomposition)(images, data_format)
 
@@ -316,6 +343,17 @@ def pad_images(images, top_padding=None, left_padding=None, bottom_padding=None,
     Raises:
         ValueError: when an axis does not get exactly two of its three values, a value is
             negative, or a target is smaller than the image plus the given padding.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> y = image.pad_images(np.ones((2, 2, 1)), top_padding=1, left_padding=0,
+    ...                      bottom_padding=0, right_padding=1)
+    >>> y[:, :, 0]
+    array([[0., 0., 0.],
+           [1., 1., 0.],
+           [1., 1., 0.]])
     """
     return _on_numpy(pad_images_decomposition)(images, top_padding, left_padding, bottom_padding,
                                                right_padding, target_height, target_width, data_format)
@@ -373,6 +411,15 @@ def crop_images(images, top_cropping=None, left_cropping=None, bottom_cropping=N
     Raises:
         ValueError: when an axis does not get exactly two of its three values, a value is
             negative, or the cropping exceeds the image.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> x = np.arange(16.0).reshape(4, 4, 1)
+    >>> image.crop_images(x, top_cropping=1, left_cropping=1, target_height=2, target_width=2)[:, :, 0]
+    array([[ 5.,  6.],
+           [ 9., 10.]])
     """
     return _on_numpy(crop_images_decomposition)(images, top_cropping, left_cropping, bottom_cropping,
                                                 right_cropping, target_height, target_width, data_format)
@@ -580,6 +627,22 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
         ValueError: for an unknown ``interpolation``, a ``fill_mode`` other than ``"constant"``,
             both aspect-ratio options, a ``size`` that is not two positive ints, an ``images`` rank
             other than 3 or 4, or an invalid ``data_format``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> x = np.arange(4.0).reshape(1, 2, 2, 1)
+    >>> image.resize(x, (4, 4), interpolation="nearest")[0, :, :, 0]
+    array([[0., 0., 1., 1.],
+           [0., 0., 1., 1.],
+           [2., 2., 3., 3.],
+           [2., 2., 3., 3.]])
+    >>> image.resize(x, (4, 4))[0, :, :, 0]
+    array([[0.  , 0.25, 0.75, 1.  ],
+           [0.5 , 0.75, 1.25, 1.5 ],
+           [1.5 , 1.75, 2.25, 2.5 ],
+           [2.  , 2.25, 2.75, 3.  ]])
     """
     return _on_numpy(resize_decomposition)(images, size, interpolation, antialias, crop_to_aspect_ratio,
                                            pad_to_aspect_ratio, fill_mode, fill_value, data_format)
@@ -672,6 +735,14 @@ def scale_and_translate(images, output_shape, scale, translation, spatial_dims, 
     Raises:
         ValueError: for an unknown ``method``, an ``output_shape`` of another rank, or one that
             changes an axis outside ``spatial_dims``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> x = np.arange(4.0).reshape(1, 4)  # scale axis 1 by 2 (4 -> 8 samples)
+    >>> image.scale_and_translate(x, (1, 8), np.array([2.0]), np.array([0.0]), (1,), "linear")
+    array([[0.  , 0.25, 0.75, 1.25, 1.75, 2.25, 2.75, 3.  ]])
     """
     return _on_numpy(scale_and_translate_decomposition)(images, output_shape, scale, translation,
                                                         spatial_dims, method, antialias)

@@ -97,6 +97,18 @@ def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None
     Raises:
         ValueError: for a ``kernel_size`` below 1, a ``sigma`` not above 0, a pair of the wrong
             length, an ``images`` rank other than 3 or 4, or an invalid ``data_format``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> x = np.zeros((1, 5, 5, 1))
+    >>> x[0, 2, 2, 0] = 1.0  # one bright pixel spreads over its 3 x 3 neighbourhood
+    >>> y = image.gaussian_blur(x, kernel_size=(3, 3), sigma=(1.0, 1.0))
+    >>> np.round(y[0, 1:4, 1:4, 0], 3)
+    array([[0.075, 0.124, 0.075],
+           [0.124, 0.204, 0.124],
+           [0.075, 0.124, 0.075]])
     """
     return _on_numpy(gaussian_blur_decomposition)(images, kernel_size, sigma, data_format)
 
@@ -148,6 +160,17 @@ def sobel_edges(images, data_format=None):
 
     Raises:
         ValueError: when ``images`` is not rank 4 or ``data_format`` is invalid.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> ramp = np.tile(np.arange(4.0), (4, 1))[None, :, :, None]  # brightness grows to the right
+    >>> edges = image.sobel_edges(ramp)
+    >>> edges.shape  # (dy, dx) per pixel and channel
+    (1, 4, 4, 1, 2)
+    >>> edges[0, 1, :, 0, 1]  # dx along an inner row
+    array([ 4.,  8.,  8., -8.])
     """
     return _on_numpy(sobel_edges_decomposition)(images, data_format)
 
@@ -227,6 +250,16 @@ def ssim(image1, image2, max_val=1.0, filter_size=11, filter_sigma=1.5, k1=0.01,
     Raises:
         ValueError: when the shapes differ, a rank is not 3 or 4, or ``filter_size`` exceeds the
             image.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> a = np.linspace(0.0, 1.0, 64).reshape(8, 8, 1)
+    >>> float(image.ssim(a, a, max_val=1.0, filter_size=3))
+    1.0
+    >>> float(np.round(image.ssim(a, 1.0 - a, max_val=1.0, filter_size=3), 4))
+    -0.6503
     """
     return _on_numpy(ssim_decomposition)(image1, image2, max_val, filter_size, filter_sigma, k1, k2, data_format)
 
@@ -299,6 +332,16 @@ def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid"
     Raises:
         ValueError: for an invalid ``padding`` or ``data_format``, a rank that does not match
             ``size``, or a patch larger than the (padded) image.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> patches = image.extract_patches(np.arange(16.0).reshape(4, 4, 1), 2)
+    >>> patches.shape  # a 2 x 2 grid of flattened 2 x 2 x 1 patches
+    (2, 2, 4)
+    >>> patches[0, 0]
+    array([0., 1., 4., 5.])
     """
     return _on_numpy(extract_patches_decomposition)(images, size, strides, dilation_rate, padding, data_format)
 
@@ -345,6 +388,17 @@ def extract_patches_3d(volumes, size, strides=None, dilation_rate=1, padding="va
     Raises:
         ValueError: for an invalid ``padding`` or ``data_format``, a rank other than 4 or 5, or a
             patch larger than the (padded) volume.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> volume = np.arange(64.0).reshape(4, 4, 4, 1)
+    >>> patches = image.extract_patches_3d(volume, 2)
+    >>> patches.shape  # a 2 x 2 x 2 grid of flattened 2 x 2 x 2 x 1 patches
+    (2, 2, 2, 8)
+    >>> patches[0, 0, 0]
+    array([ 0.,  1.,  4.,  5., 16., 17., 20., 21.])
     """
     return _on_numpy(extract_patches_3d_decomposition)(volumes, size, strides, dilation_rate, padding, data_format)
 
@@ -423,6 +477,15 @@ def reconstruct_patches(patches, size, output_size, strides=None, padding="valid
     Raises:
         ValueError: for overlapping ``strides``, an ``output_size`` inconsistent with the grid,
             a patch axis not divisible by ``prod(size)``, or a wrong rank.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> x = np.arange(16.0).reshape(4, 4, 1)
+    >>> patches = image.extract_patches(x, 2)
+    >>> bool(np.array_equal(image.reconstruct_patches(patches, 2, (4, 4)), x))
+    True
     """
     return _on_numpy(reconstruct_patches_decomposition)(patches, size, output_size, strides, padding, data_format)
 
@@ -491,6 +554,17 @@ def depth_to_space(x, block_size, data_format="channels_last"):
 
     Raises:
         ValueError: when ``x`` is not rank 4, ``block_size < 2``, or the channels do not divide.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> y = ops.depth_to_space(np.arange(4.0).reshape(1, 1, 1, 4), 2)
+    >>> y.shape
+    (1, 2, 2, 1)
+    >>> y[0, :, :, 0]
+    array([[0., 1.],
+           [2., 3.]])
     """
     return _on_numpy(depth_to_space_decomposition)(x, block_size, data_format)
 
@@ -535,6 +609,14 @@ def space_to_depth(x, block_size, data_format="channels_last"):
     Raises:
         ValueError: when ``x`` is not rank 4, ``block_size < 2``, or the height or width does not
             divide.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.arange(4.0).reshape(1, 2, 2, 1)
+    >>> ops.space_to_depth(x, 2)
+    array([[[[0., 1., 2., 3.]]]])
     """
     return _on_numpy(space_to_depth_decomposition)(x, block_size, data_format)
 
@@ -590,6 +672,17 @@ def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
 
     Raises:
         ValueError: when ``x`` is not rank 4 or the block does not fit the padded image.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+    >>> ops.unfold(x, 2, stride=2)  # one column per 2 x 2 block
+    array([[[ 0.,  2.,  8., 10.],
+            [ 1.,  3.,  9., 11.],
+            [ 4.,  6., 12., 14.],
+            [ 5.,  7., 13., 15.]]])
     """
     return _on_numpy(unfold_decomposition)(x, kernel_size, dilation, padding, stride)
 
@@ -654,6 +747,18 @@ def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
     Raises:
         ValueError: when ``x`` is not rank 3, its second axis does not divide by ``kh * kw``, or
             ``L`` does not match the number of block positions.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.arange(16.0).reshape(1, 1, 4, 4)
+    >>> columns = ops.unfold(x, 2, stride=2)
+    >>> ops.fold(columns, (4, 4), 2, stride=2)[0, 0]
+    array([[ 0.,  1.,  2.,  3.],
+           [ 4.,  5.,  6.,  7.],
+           [ 8.,  9., 10., 11.],
+           [12., 13., 14., 15.]])
     """
     return _on_numpy(fold_decomposition)(x, output_size, kernel_size, dilation, padding, stride)
 

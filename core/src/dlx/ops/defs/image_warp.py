@@ -231,6 +231,15 @@ def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value
     Raises:
         ValueError: for an ``order`` other than 0 / 1, an unknown ``fill_mode``, or
             ``coordinates`` whose first axis is not ``inputs.ndim``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> x = np.arange(9.0).reshape(3, 3)
+    >>> coordinates = np.array([[0.5, 2.0], [0.5, 1.0]])  # points (0.5, 0.5) and (2, 1)
+    >>> image.map_coordinates(x, coordinates, order=1)
+    array([2., 7.])
     """
     return _on_numpy(map_coordinates_decomposition)(inputs, coordinates, order, fill_mode, fill_value)
 
@@ -354,6 +363,17 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
         ValueError: for an unknown ``interpolation`` or ``fill_mode``, a ``transform`` that is
             not ``(8,)`` / ``(batch, 8)`` (or whose batch differs from the images'), an ``images``
             rank other than 3 or 4, or an invalid ``data_format``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> x = np.arange(9.0).reshape(1, 3, 3, 1)
+    >>> shift = np.array([1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0])  # output (y, x) reads input (y, x + 1)
+    >>> image.affine_transform(x, shift)[0, :, :, 0]
+    array([[1., 2., 0.],
+           [4., 5., 0.],
+           [7., 8., 0.]])
     """
     return _on_numpy(affine_transform_decomposition)(images, transform, interpolation, fill_mode, fill_value,
                                                      data_format)
@@ -478,6 +498,17 @@ def perspective_transform(images, start_points, end_points, interpolation="bilin
         ValueError: for an unknown ``interpolation``, point sets of another shape (or of
             different shapes, or a batch that differs from the images'), an ``images`` rank other
             than 3 or 4, or an invalid ``data_format``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> x = np.arange(9.0).reshape(1, 3, 3, 1)
+    >>> corners = np.array([[0.0, 0.0], [2.0, 0.0], [0.0, 2.0], [2.0, 2.0]])
+    >>> image.perspective_transform(x, corners, corners)[0, :, :, 0]  # same points: unchanged
+    array([[0., 1., 2.],
+           [3., 4., 5.],
+           [6., 7., 8.]])
     """
     return _on_numpy(perspective_transform_decomposition)(images, start_points, end_points, interpolation,
                                                           fill_value, data_format)
@@ -571,6 +602,15 @@ def elastic_transform(images, alpha=20.0, sigma=5.0, interpolation="bilinear", f
     Raises:
         ValueError: for an unknown ``interpolation`` or ``fill_mode``, ``sigma <= 0``, an
             ``images`` rank other than 3 or 4, or an invalid ``data_format``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.ops import image
+    >>> x = np.ones((1, 8, 8, 1))
+    >>> y = image.elastic_transform(x, alpha=2.0, sigma=1.0, seed=1)
+    >>> y.shape, y.dtype
+    ((1, 8, 8, 1), dtype('float64'))
     """
     return _on_numpy(elastic_transform_decomposition)(images, alpha, sigma, interpolation, fill_mode, fill_value,
                                                       seed, data_format)

@@ -74,6 +74,15 @@ def adam_update(variable, gradient, m, v, alpha, beta_1=0.9, beta_2=0.999, epsil
     Returns:
         The tuple ``(new_variable, new_m, new_v)``, each of ``variable``'s shape, in the promoted
         dtype of the tensor arguments.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, g = np.array([1.0, 2.0]), np.array([0.5, -1.0])
+    >>> new_w, new_m, new_v = ops.adam_update(w, g, np.zeros(2), np.zeros(2), np.array(0.01))
+    >>> np.round(new_w, 4), np.round(new_m, 4), np.round(new_v, 4)
+    (array([0.9684, 2.0316]), array([ 0.05, -0.1 ]), array([0.0003, 0.001 ]))
     """
     var, g, m, v, a = promote(variable, gradient, m, v, alpha)
     t = var.dtype.type
@@ -120,6 +129,15 @@ def adamw_update(variable, gradient, m, v, alpha, rate, beta_1=0.9, beta_2=0.999
 
     Returns:
         The tuple ``(new_variable, new_m, new_v)``, as :func:`adam_update`.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, g, zeros = np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.zeros(2)
+    >>> new = ops.adamw_update(w, g, zeros, zeros, np.array(0.01), np.array(0.1))
+    >>> tuple(np.round(x, 4) for x in new)  # (variable, m, v)
+    (array([0.8684, 1.8316]), array([ 0.05, -0.1 ]), array([0.0003, 0.001 ]))
     """
     return adam_update(weight_decay_update(variable, rate), gradient, m, v, alpha, beta_1, beta_2, epsilon)
 
@@ -163,6 +181,15 @@ def amsgrad_update(variable, gradient, m, v, v_hat, alpha, beta_1=0.9, beta_2=0.
 
     Returns:
         The tuple ``(new_variable, new_m, new_v, new_v_hat)``, each of ``variable``'s shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, g, zeros = np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.zeros(2)
+    >>> new = ops.amsgrad_update(w, g, zeros, zeros, zeros, np.array(0.01))
+    >>> tuple(np.round(x, 4) for x in new)  # (variable, m, v, v_hat)
+    (array([0.9684, 2.0316]), array([ 0.05, -0.1 ]), array([0.0003, 0.001 ]), array([0.0003, 0.001 ]))
     """
     var, g, m, v, vh, a = promote(variable, gradient, m, v, v_hat, alpha)
     t = var.dtype.type
@@ -210,6 +237,13 @@ def sgd_update(variable, gradient, learning_rate):
 
     Returns:
         The new value of the variable, in the promoted dtype of the arguments.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.sgd_update(np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.array(0.1))
+    array([0.95, 2.1 ])
     """
     var, g, lr = promote(variable, gradient, learning_rate)
     return var - g * lr
@@ -248,6 +282,15 @@ def sgd_momentum_update(variable, gradient, m, learning_rate, momentum=0.9, nest
 
     Returns:
         The tuple ``(new_variable, new_m)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, g = np.array([1.0, 2.0]), np.array([0.5, -1.0])
+    >>> new_w, new_m = ops.sgd_momentum_update(w, g, np.zeros(2), np.array(0.1))
+    >>> new_w, new_m
+    (array([0.95, 2.1 ]), array([-0.05,  0.1 ]))
     """
     var, g, m, lr = promote(variable, gradient, m, learning_rate)
     mom = var.dtype.type(momentum)
@@ -280,6 +323,15 @@ def rmsprop_update(variable, gradient, v, learning_rate, rho=0.9, epsilon=1e-7):
 
     Returns:
         The tuple ``(new_variable, new_v)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, g = np.array([1.0, 2.0]), np.array([0.5, -1.0])
+    >>> new_w, new_v = ops.rmsprop_update(w, g, np.zeros(2), np.array(0.01))
+    >>> np.round(new_w, 4), np.round(new_v, 4)
+    (array([0.9684, 2.0316]), array([0.025, 0.1  ]))
     """
     var, g, v, lr = promote(variable, gradient, v, learning_rate)
     t = var.dtype.type
@@ -329,6 +381,15 @@ def rmsprop_centered_update(variable, gradient, v, average_gradient, learning_ra
 
     Returns:
         The tuple ``(new_variable, new_v, new_average_gradient)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, g, zeros = np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.zeros(2)
+    >>> new = ops.rmsprop_centered_update(w, g, zeros, zeros, np.array(0.01))
+    >>> tuple(np.round(x, 4) for x in new)  # (variable, v, average_gradient)
+    (array([0.9667, 2.0333]), array([0.025, 0.1  ]), array([ 0.05, -0.1 ]))
     """
     var, g, v, a, lr = promote(variable, gradient, v, average_gradient, learning_rate)
     t = var.dtype.type
@@ -361,6 +422,15 @@ def adagrad_update(variable, gradient, accumulator, learning_rate, epsilon=1e-7)
 
     Returns:
         The tuple ``(new_variable, new_accumulator)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, g = np.array([1.0, 2.0]), np.array([0.5, -1.0])
+    >>> new_w, new_accumulator = ops.adagrad_update(w, g, np.zeros(2), np.array(0.1))
+    >>> np.round(new_w, 4), new_accumulator
+    (array([0.9, 2.1]), array([0.25, 1.  ]))
     """
     var, g, acc, lr = promote(variable, gradient, accumulator, learning_rate)
     new_acc = acc + g * g
@@ -394,6 +464,15 @@ def adamax_update(variable, gradient, m, u, alpha, beta_1=0.9, beta_2=0.999, eps
 
     Returns:
         The tuple ``(new_variable, new_m, new_u)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, g, zeros = np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.zeros(2)
+    >>> new = ops.adamax_update(w, g, zeros, zeros, np.array(0.01))
+    >>> tuple(np.round(x, 4) for x in new)  # (variable, m, u)
+    (array([0.999, 2.001]), array([ 0.05, -0.1 ]), array([0.5, 1. ]))
     """
     var, g, m, u, a = promote(variable, gradient, m, u, alpha)
     t = var.dtype.type
@@ -432,6 +511,15 @@ def adadelta_update(variable, gradient, accumulated_grad, accumulated_delta, lea
 
     Returns:
         The tuple ``(new_variable, new_accumulated_grad, new_accumulated_delta)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, g, zeros = np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.zeros(2)
+    >>> new_w, new_grad_acc, new_delta_acc = ops.adadelta_update(w, g, zeros, zeros, np.array(1.0))
+    >>> np.round(new_w, 4), np.round(new_grad_acc, 4)
+    (array([0.9986, 2.0014]), array([0.0125, 0.05  ]))
     """
     var, g, eg, ed, lr = promote(variable, gradient, accumulated_grad, accumulated_delta, learning_rate)
     t = var.dtype.type
@@ -486,6 +574,15 @@ def nadam_update(variable, gradient, m, v, m_scale, g_scale, v_scale, learning_r
 
     Returns:
         The tuple ``(new_variable, new_m, new_v)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> w, g, zeros, one = np.array([1.0, 2.0]), np.array([0.5, -1.0]), np.zeros(2), np.array(1.0)
+    >>> new = ops.nadam_update(w, g, zeros, zeros, one, one, one, np.array(0.01))
+    >>> tuple(np.round(x, 4) for x in new)  # (variable, m, v)
+    (array([0.6522, 2.3478]), array([ 0.05, -0.1 ]), array([0.0003, 0.001 ]))
     """
     var, g, m, v, cm, cg, cv, lr = promote(variable, gradient, m, v, m_scale, g_scale, v_scale, learning_rate)
     t = var.dtype.type
@@ -518,6 +615,13 @@ def weight_decay_update(variable, rate):
 
     Returns:
         The decayed value, in the promoted dtype of the arguments.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.weight_decay_update(np.array([1.0, 2.0]), np.array(0.1))  # variable * (1 - rate)
+    array([0.9, 1.8])
     """
     var, r = promote(variable, rate)
     return var - var * r

@@ -116,6 +116,14 @@ def random_bits(seed, shape):
 
     Raises:
         ValueError: when ``seed`` does not have shape ``(2,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> ops.random_bits(seed, (2,))
+    array([1883912375, 2292451390], dtype=uint32)
     """
     return _bits_np(seed, tuple(shape))
 
@@ -141,6 +149,13 @@ def bitcast_uint32_to_float32(x):
 
     Returns:
         A float32 tensor of ``x``'s shape whose elements have ``x``'s bit patterns.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> ops.bitcast_uint32_to_float32(np.array([0x3F800000, 0x40000000], np.uint32))
+    array([1., 2.], dtype=float32)
     """
     return np.asarray(x).astype(np.uint32).view(np.float32)
 
@@ -195,6 +210,14 @@ def random_uniform(seed, shape, minval=0.0, maxval=1.0, dtype=None):
 
     Raises:
         ValueError: when ``seed`` does not have shape ``(2,)``, or ``dtype`` is not a float dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)  # see dlx.random.make_seed
+    >>> np.round(ops.random_uniform(seed, (3,)), 4)
+    array([0.4386, 0.5338, 0.4459], dtype=float32)
     """
     return uniform_from_bits(_bits_np(seed, tuple(shape)), minval, maxval, dtype)
 
@@ -243,6 +266,14 @@ def random_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
 
     Raises:
         ValueError: when ``seed`` does not have shape ``(2,)``, or ``dtype`` is not a float dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> np.round(ops.random_normal(seed, (3,)), 4)
+    array([-0.1544,  0.0847, -0.136 ], dtype=float32)
     """
     return normal_from_bits(_bits_np(seed, tuple(shape)), mean, stddev, dtype)
 
@@ -292,6 +323,14 @@ def random_truncated_normal(seed, shape, mean=0.0, stddev=1.0, dtype=None):
 
     Raises:
         ValueError: when ``seed`` does not have shape ``(2,)``, or ``dtype`` is not a float dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> np.round(ops.random_truncated_normal(seed, (3,)), 4)
+    array([-0.1474,  0.0808, -0.1298], dtype=float32)
     """
     return truncated_normal_from_bits(_bits_np(seed, tuple(shape)), mean, stddev, dtype)
 
@@ -335,6 +374,14 @@ def random_randint(seed, shape, minval, maxval, dtype="int32"):
     Raises:
         ValueError: when ``maxval`` is not greater than ``minval``, or ``seed`` does not have
             shape ``(2,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> ops.random_randint(seed, (5,), 0, 3)
+    array([2, 1, 0, 2, 2], dtype=int32)
     """
     span = int(maxval) - int(minval)
     if span <= 0:
@@ -376,6 +423,14 @@ def random_dropout(seed, inputs, rate, noise_shape=None):
 
     Raises:
         ValueError: when ``rate`` is outside ``[0, 1)``, or ``seed`` does not have shape ``(2,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> ops.random_dropout(seed, np.ones(6), 0.5)  # kept entries scaled by 1 / (1 - rate)
+    array([2., 0., 2., 2., 0., 0.])
     """
     x = np.asarray(inputs)
     if not 0 <= rate < 1:
@@ -409,6 +464,14 @@ def random_shuffle(seed, x, axis=0):
 
     Raises:
         ValueError: when ``seed`` does not have shape ``(2,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> ops.random_shuffle(seed, np.arange(5))
+    array([3, 0, 2, 1, 4])
     """
     x = np.asarray(x)
     perm = np.argsort(_bits_np(seed, (x.shape[axis],)).astype(np.int64), kind="stable")
@@ -440,6 +503,14 @@ def random_categorical(seed, logits, num_samples, dtype="int32"):
 
     Raises:
         ValueError: when ``seed`` does not have shape ``(2,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> ops.random_categorical(seed, np.log(np.array([[0.5, 0.5]])), 6)
+    array([[1, 0, 0, 0, 1, 1]], dtype=int32)
     """
     lg = np.asarray(logits)
     b, c = lg.shape
@@ -576,6 +647,14 @@ def random_gamma(seed, shape, alpha, dtype=None):
     Raises:
         ValueError: when a known ``alpha`` is not positive, ``dtype`` is not a float dtype, or
             ``seed`` does not have shape ``(2,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> np.round(ops.random_gamma(seed, (3,), 2.0), 4)
+    array([1.4751, 1.7784, 1.4972], dtype=float32)
     """
     dt = _fdt(dtype)
     _check_positive("alpha", alpha, "gamma")
@@ -633,6 +712,14 @@ def random_beta(seed, shape, alpha, beta, dtype=None):
     Raises:
         ValueError: when a known ``alpha`` or ``beta`` is not positive, ``dtype`` is not a float
             dtype, or ``seed`` does not have shape ``(2,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> np.round(ops.random_beta(seed, (3,), 2.0, 2.0), 4)
+    array([0.5001, 0.3135, 0.4452], dtype=float32)
     """
     dt = _fdt(dtype)
     _check_positive("alpha", alpha, "beta")
@@ -753,6 +840,14 @@ def random_binomial(seed, shape, counts, probabilities, dtype=None):
         ValueError: when known ``counts`` are negative or fractional, known ``probabilities``
             lie outside ``[0, 1]``, ``dtype`` is not a float dtype, or ``seed`` does not have
             shape ``(2,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> seed = np.array([0, 1], np.uint32)
+    >>> ops.random_binomial(seed, (4,), 10, 0.5)  # successes out of 10 trials
+    array([7., 4., 2., 6.], dtype=float32)
     """
     dt = _fdt(dtype)
     _check_binomial(counts, probabilities)

@@ -54,6 +54,17 @@ def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, paddin
     Raises:
         ValueError: when ``padding`` is not ``"valid"`` / ``"same"`` or ``data_format`` is not one
             of the two layouts (or ``None``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.ones((1, 3, 3, 2))
+    >>> depthwise = np.ones((2, 2, 2, 1))  # a 2 x 2 window per channel
+    >>> pointwise = np.ones((1, 1, 2, 1))  # sums the 2 channels
+    >>> ops.separable_conv(x, depthwise, pointwise)[0, :, :, 0]
+    array([[8., 8.],
+           [8., 8.]])
     """
     return _on_numpy(separable_conv_decomposition)(inputs, depthwise_kernel, pointwise_kernel, strides, padding,
                                                    data_format, dilation_rate)
@@ -182,6 +193,15 @@ def adaptive_average_pool(inputs, output_size, data_format=None):
     Raises:
         ValueError: for an input without spatial axes, an invalid ``data_format`` or
             ``output_size``, or unknown spatial sizes.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.arange(16.0).reshape(1, 4, 4, 1)
+    >>> ops.adaptive_average_pool(x, 2)[0, :, :, 0]
+    array([[ 2.5,  4.5],
+           [10.5, 12.5]])
     """
     return _on_numpy(adaptive_average_pool_decomposition)(inputs, output_size, data_format)
 
@@ -204,6 +224,15 @@ def adaptive_max_pool(inputs, output_size, data_format=None):
     Raises:
         ValueError: for an input without spatial axes, an invalid ``data_format`` or
             ``output_size``, or unknown spatial sizes.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.arange(16.0).reshape(1, 4, 4, 1)
+    >>> ops.adaptive_max_pool(x, 2)[0, :, :, 0]
+    array([[ 5.,  7.],
+           [13., 15.]])
     """
     return _on_numpy(adaptive_max_pool_decomposition)(inputs, output_size, data_format)
 
