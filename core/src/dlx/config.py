@@ -157,6 +157,16 @@ def is_interactive_logging_enabled() -> bool:
     """Whether progress bars and summaries print to stdout (``True``) or go to the ``logging`` module.
 
     See :func:`enable_interactive_logging` and :func:`disable_interactive_logging`.
+
+    Example:
+
+    >>> from dlx import utils
+    >>> utils.disable_interactive_logging()
+    >>> utils.is_interactive_logging_enabled()
+    False
+    >>> utils.enable_interactive_logging()
+    >>> utils.is_interactive_logging_enabled()
+    True
     """
     return _INTERACTIVE_LOGGING
 
