@@ -31,6 +31,12 @@ class DTypePolicy:
     >>> dense = layers.Dense(2, dtype=policy)
     >>> dense.compute_dtype, dense.variable_dtype
     ('float16', 'float32')
+
+    Example:
+
+    >>> from dlx import dtype_policies
+    >>> dtype_policies.FloatDTypePolicy("float16")
+    <DTypePolicy "float16">
     """
 
     def __init__(self, name: str | None = None):
