@@ -74,6 +74,16 @@ class Quantizer:
 
     Arguments:
         output_dtype: dtype of the quantized values.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops, quantizers
+    >>> class Sign(quantizers.Quantizer):
+    ...     def __call__(self, x):
+    ...         return ops.cast(ops.sign(x), self.output_dtype)
+    >>> Sign()(np.array([-0.3, 0.0, 2.0]))
+    array([-1,  0,  1], dtype=int8)
     """
 
     def __init__(self, output_dtype="int8"):
