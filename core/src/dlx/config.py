@@ -141,14 +141,31 @@ def enable_unsafe_deserialization() -> None:
 
 
 def enable_interactive_logging() -> None:
-    """Progress bars and training logs go to ``sys.stdout`` (the default)."""
+    """Progress bars and training logs go to ``sys.stdout`` (the default).
+
+    Example:
+
+    >>> from dlx import utils
+    >>> utils.enable_interactive_logging()
+    >>> utils.is_interactive_logging_enabled()
+    True
+    """
     global _INTERACTIVE_LOGGING
     _INTERACTIVE_LOGGING = True
 
 
 def disable_interactive_logging() -> None:
     """Progress bars and training logs go to the ``logging`` logger ``"dlx"`` (level INFO) instead of
-    ``sys.stdout``: one record per finished bar, nothing redrawn in place."""
+    ``sys.stdout``: one record per finished bar, nothing redrawn in place.
+
+    Example:
+
+    >>> from dlx import utils
+    >>> utils.disable_interactive_logging()  # progress goes to the logging module instead
+    >>> utils.is_interactive_logging_enabled()
+    False
+    >>> utils.enable_interactive_logging()
+    """
     global _INTERACTIVE_LOGGING
     _INTERACTIVE_LOGGING = False
 
