@@ -49,7 +49,14 @@ def _gc_paused():
 
 
 def version() -> str:
-    """dlx's version (``keras.version()`` gives Keras's)."""
+    """dlx's version (``keras.version()`` gives Keras's).
+
+    Example:
+
+    >>> import dlx
+    >>> dlx.version() == dlx.__version__
+    True
+    """
     return __version__
 
 

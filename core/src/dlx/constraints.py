@@ -14,7 +14,18 @@ from dlx._accessors import accessors
 
 
 class Constraint:
-    """Base class: ``__call__(w)`` returns the projected weight."""
+    """Base class: ``__call__(w)`` returns the projected weight.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import constraints, ops
+    >>> class Clip(constraints.Constraint):
+    ...     def __call__(self, w):
+    ...         return ops.clip(w, -1.0, 1.0)
+    >>> Clip()(np.array([-3.0, 0.5, 2.0]))
+    array([-1. ,  0.5,  1. ])
+    """
 
     def __call__(self, w):
         return w
@@ -56,6 +67,15 @@ class MaxNorm(Constraint):
         max_value: the largest norm a slice may keep.
         axis: the axis (or tuple of axes) the L2 norm is taken over; for a ``Dense`` kernel of
             shape ``(input_dim, units)``, ``0`` constrains each unit's incoming weights.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import constraints
+    >>> w = np.array([[3.0, 0.0], [4.0, 1.0]])  # column norms 5 and 1
+    >>> np.round(constraints.MaxNorm(2.0)(w), 4)  # the first column is scaled to norm 2
+    array([[1.2, 0. ],
+           [1.6, 1. ]])
     """
 
     def __init__(self, max_value: float = 2, axis: int | tuple = 0):
@@ -81,6 +101,15 @@ class MinMaxNorm(Constraint):
             norm`` (``1.0``: clip exactly; smaller values move the norm only part of the way).
         axis: the axis (or tuple of axes) the L2 norm is taken over; for a ``Dense`` kernel of
             shape ``(input_dim, units)``, ``0`` constrains each unit's incoming weights.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import constraints
+    >>> w = np.array([[3.0, 0.0], [4.0, 1.0]])  # column norms 5 and 1
+    >>> np.round(constraints.MinMaxNorm(min_value=0.5, max_value=1.0)(w), 4)
+    array([[0.6, 0. ],
+           [0.8, 1. ]])
     """
 
     def __init__(self, min_value: float = 0.0, max_value: float = 1.0, rate: float = 1.0, axis: int | tuple = 0):
@@ -96,7 +125,15 @@ class MinMaxNorm(Constraint):
 
 
 class NonNeg(Constraint):
-    """Zeroes negative entries."""
+    """Zeroes negative entries.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import constraints
+    >>> np.abs(constraints.NonNeg()(np.array([-1.0, 2.0])))  # abs: the zero may print as -0.
+    array([0., 2.])
+    """
 
     def __call__(self, w):
         return w * ops.cast(ops.greater_equal(w, 0.0), ops.dtype(w))
@@ -108,6 +145,15 @@ class UnitNorm(Constraint):
     Arguments:
         axis: the axis (or tuple of axes) the L2 norm is taken over; for a ``Dense`` kernel of
             shape ``(input_dim, units)``, ``0`` constrains each unit's incoming weights.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import constraints
+    >>> w = np.array([[3.0, 0.0], [4.0, 1.0]])  # column norms 5 and 1
+    >>> np.round(constraints.UnitNorm()(w), 4)
+    array([[0.6, 0. ],
+           [0.8, 1. ]])
     """
 
     def __init__(self, axis: int | tuple = 0):
@@ -136,6 +182,12 @@ def serialize(constraint):
 
     Returns:
         A dict with ``"module"``, ``"class_name"``, ``"config"`` and ``"registered_name"``.
+
+    Example:
+
+    >>> from dlx import constraints
+    >>> constraints.serialize(constraints.MaxNorm(2.0))
+    {'module': 'dlx.constraints', 'class_name': 'MaxNorm', 'config': {'max_value': 2.0, 'axis': 0}, 'registered_name': None}
     """
     return _serialize(constraint)
 

@@ -21,6 +21,22 @@ class DTypePolicy:
     Arguments:
         name: ``"mixed_float16"``, ``"mixed_bfloat16"`` or a dtype name (``"float32"``,
             ``"float16"``, ``"bfloat16"``, ``"float64"``, ...). ``None``: ``floatx()``.
+
+    Example:
+
+    >>> from dlx import dtype_policies, layers
+    >>> policy = dtype_policies.DTypePolicy("mixed_float16")
+    >>> policy.compute_dtype, policy.variable_dtype
+    ('float16', 'float32')
+    >>> dense = layers.Dense(2, dtype=policy)
+    >>> dense.compute_dtype, dense.variable_dtype
+    ('float16', 'float32')
+
+    Example:
+
+    >>> from dlx import dtype_policies
+    >>> dtype_policies.FloatDTypePolicy("float16")
+    <DTypePolicy "float16">
     """
 
     def __init__(self, name: str | None = None):
@@ -156,6 +172,13 @@ class QuantizedFloat8DTypePolicy(QuantizedDTypePolicy):
         mode: ``"float8"``.
         source_name: the float policy before quantization.
         amax_history_length: the number of past absolute maxima kept per scale.
+
+    Example:
+
+    >>> from dlx import dtype_policies
+    >>> policy = dtype_policies.QuantizedFloat8DTypePolicy("float8", "float32", amax_history_length=16)
+    >>> policy.name, policy.amax_history_length
+    ('float8_from_float32', 16)
     """
 
     default_amax_history_length = 1024
@@ -188,6 +211,13 @@ class Int4DTypePolicy(QuantizedDTypePolicy):
     Arguments:
         mode: ``"int4/<block_size>"``.
         source_name: the float policy before quantization.
+
+    Example:
+
+    >>> from dlx import dtype_policies
+    >>> policy = dtype_policies.Int4DTypePolicy("int4/128", "float32")
+    >>> policy.name, policy.block_size
+    ('int4/128_from_float32', 128)
     """
 
     def __init__(self, mode, source_name=None):
@@ -306,6 +336,13 @@ class DTypePolicyMap:
     Arguments:
         default_policy: the policy of paths no key matches (default: the global policy).
         policy_map: ``{path: policy}`` (policies or their names).
+
+    Example:
+
+    >>> from dlx import dtype_policies
+    >>> policies = dtype_policies.DTypePolicyMap("float32", {"decoder/dense": "bfloat16"})
+    >>> policies["decoder/dense"].name, policies["encoder/dense"].name
+    ('bfloat16', 'float32')
     """
 
     def __init__(self, default_policy=None, policy_map=None):
@@ -436,6 +473,14 @@ def set_dtype_policy(policy) -> None:
 
     Raises:
         ValueError: for a name or config that is not a policy.
+
+    Example:
+
+    >>> from dlx import dtype_policies, layers
+    >>> dtype_policies.set_dtype_policy("mixed_bfloat16")
+    >>> layers.Dense(2).compute_dtype
+    'bfloat16'
+    >>> dtype_policies.set_dtype_policy("float32")  # back to the default
     """
     global _GLOBAL_POLICY
     _GLOBAL_POLICY = None if policy is None else get(policy)
@@ -445,7 +490,14 @@ set_global_policy = set_dtype_policy
 
 
 def dtype_policy() -> DTypePolicy:
-    """The default policy of new layers."""
+    """The default policy of new layers.
+
+    Example:
+
+    >>> from dlx import dtype_policies
+    >>> dtype_policies.dtype_policy()  # the default global policy
+    <DTypePolicy "float32">
+    """
     return _GLOBAL_POLICY if _GLOBAL_POLICY is not None else DTypePolicy(_dtypes.floatx())
 
 
@@ -467,6 +519,12 @@ def get(identifier) -> DTypePolicy:
     Raises:
         ValueError: for a name that is not a dtype or a policy, or a dict that is not a policy
             config.
+
+    Example:
+
+    >>> from dlx import dtype_policies
+    >>> dtype_policies.get("mixed_float16")
+    <DTypePolicy "mixed_float16">
     """
     if identifier is None:
         return dtype_policy()
@@ -490,6 +548,12 @@ def serialize(dtype_policy: DTypePolicy) -> dict:
 
     Returns:
         A dict with ``"module"``, ``"class_name"``, ``"config"`` and ``"registered_name"``.
+
+    Example:
+
+    >>> from dlx import dtype_policies
+    >>> dtype_policies.serialize(dtype_policies.DTypePolicy("bfloat16"))
+    {'module': 'dlx.dtype_policies', 'class_name': 'DTypePolicy', 'config': {'name': 'bfloat16'}, 'registered_name': None}
     """
     return _serialization.serialize(dtype_policy)
 
@@ -507,6 +571,13 @@ def deserialize(config, custom_objects=None) -> DTypePolicy:
     >>> from dlx import dtype_policies
     >>> dtype_policies.deserialize(dtype_policies.serialize(dtype_policies.DTypePolicy("mixed_bfloat16"))).name
     'mixed_bfloat16'
+
+    Example:
+
+    >>> from dlx import dtype_policies
+    >>> config = dtype_policies.serialize(dtype_policies.DTypePolicy("bfloat16"))
+    >>> dtype_policies.deserialize(config)
+    <DTypePolicy "bfloat16">
     """
     return get(config)
 

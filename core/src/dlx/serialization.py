@@ -48,7 +48,17 @@ BUILTIN_MODULES = (
 
 
 class SerializationError(TypeError):
-    """An object cannot be serialized, or a config cannot be turned back into an object."""
+    """An object cannot be serialized, or a config cannot be turned back into an object.
+
+    Example:
+
+    >>> from dlx import saving
+    >>> try:
+    ...     saving.deserialize_keras_object({"class_name": "NoSuchLayer", "config": {}})
+    ... except saving.SerializationError as e:
+    ...     print(type(e).__name__)
+    SerializationError
+    """
 
 
 # ---------------------------------------------------------------------------------- registration
@@ -61,6 +71,18 @@ def register_serializable(package: str = "Custom", name: str | None = None) -> C
 
     Returns:
         The decorator; it returns the object it decorates unchanged.
+
+    Example:
+
+    >>> from dlx import layers, saving
+    >>> @saving.register_keras_serializable(package="DocExample")
+    ... class Double(layers.Layer):
+    ...     def call(self, x):
+    ...         return 2 * x
+    >>> saving.get_registered_name(Double)
+    'DocExample>Double'
+    >>> type(saving.deserialize_keras_object(saving.serialize_keras_object(Double()))).__name__
+    'Double'
     """
     if ">" in str(package):
         raise ValueError(f"register_serializable: package={package!r} must not contain '>'")
@@ -89,6 +111,17 @@ def get_registered_name(obj) -> str:
 
     Returns:
         The registered name as a string.
+
+    Example:
+
+    >>> from dlx import layers, saving
+    >>> saving.get_registered_name(layers.Dense)  # not registered: the plain name
+    'Dense'
+    >>> @saving.register_keras_serializable(package="DocExample", name="Half")
+    ... def half(x):
+    ...     return x / 2
+    >>> saving.get_registered_name(half)
+    'DocExample>Half'
     """
     return _GLOBAL_CUSTOM_NAMES.get(obj, getattr(obj, "__name__", type(obj).__name__))
 
@@ -104,6 +137,19 @@ def get_registered_object(name: str, custom_objects: dict | None = None, module_
 
     Returns:
         The object found, or ``None`` when no table has ``name``.
+
+    Example:
+
+    >>> from dlx import saving
+    >>> @saving.register_keras_serializable(package="DocExample")
+    ... def triple(x):
+    ...     return 3 * x
+    >>> saving.get_registered_object("DocExample>triple") is triple
+    True
+    >>> saving.get_registered_object("triple", custom_objects={"triple": abs})
+    <built-in function abs>
+    >>> print(saving.get_registered_object("NoSuchName"))
+    None
     """
     if custom_objects and name in custom_objects:
         return custom_objects[name]
@@ -118,7 +164,17 @@ def get_registered_object(name: str, custom_objects: dict | None = None, module_
 
 
 def get_custom_objects() -> dict:
-    """The global registry (``"package>Name"`` -> object); mutable."""
+    """The global registry (``"package>Name"`` -> object); mutable.
+
+    Example:
+
+    >>> from dlx import saving
+    >>> @saving.register_keras_serializable(package="DocExample")
+    ... def square(x):
+    ...     return x * x
+    >>> saving.get_custom_objects()["DocExample>square"] is square
+    True
+    """
     return _GLOBAL_CUSTOM_OBJECTS
 
 
@@ -134,6 +190,17 @@ class CustomObjectScope:
 
     Arguments:
         custom_objects: a dict of name -> class or function (``None``: empty).
+
+    Example:
+
+    >>> from dlx import saving
+    >>> def shift(x):
+    ...     return x + 1
+    >>> with saving.CustomObjectScope({"shift": shift}):
+    ...     print(saving.get_registered_object("shift") is shift)
+    True
+    >>> print(saving.get_registered_object("shift"))
+    None
     """
 
     def __init__(self, custom_objects: dict | None):
@@ -183,6 +250,12 @@ def serialize(obj) -> Any:
     Raises:
         SerializationError: when ``obj`` (or a value in its config) cannot be serialized; the
             message names the object and its type.
+
+    Example:
+
+    >>> from dlx import regularizers, saving
+    >>> saving.serialize_keras_object(regularizers.L2(0.01))
+    {'module': 'dlx.regularizers', 'class_name': 'L2', 'config': {'l2': 0.01}, 'registered_name': None}
     """
     if obj is None or isinstance(obj, (bool, int, float, str)):
         return obj
@@ -292,6 +365,13 @@ def deserialize(config, custom_objects: dict | None = None, safe_mode: bool = Tr
     Raises:
         SerializationError: when a class cannot be found (the message says how to register it)
             or ``from_config`` fails (the message names the class).
+
+    Example:
+
+    >>> from dlx import regularizers, saving
+    >>> config = saving.serialize_keras_object(regularizers.L2(0.01))
+    >>> saving.deserialize_keras_object(config)
+    L2(l2=0.01)
     """
     module_objects = kwargs.pop("module_objects", None)
     outer = getattr(_SAFE, "value", None)
@@ -378,7 +458,14 @@ def enable_unsafe_deserialization() -> None:
 
 def in_safe_mode() -> bool:
     """Whether the deserialization in progress refuses lambdas (the outermost call's
-    ``safe_mode``; ``True`` outside any)."""
+    ``safe_mode``; ``True`` outside any).
+
+    Example:
+
+    >>> from dlx import saving
+    >>> saving.in_safe_mode()  # outside any deserialization
+    True
+    """
     if getattr(_UNSAFE, "on", False):
         return False
     v = getattr(_SAFE, "value", None)

@@ -198,6 +198,16 @@ class Variable(Special):
         layout: a distribution layout; dlx places variables on one device (``None`` only).
 
     ``path``, ``backend``, ``regularizer`` and ``constraint`` are keyword-only extras of dlx.
+
+    Example:
+
+    >>> import dlx
+    >>> v = dlx.Variable([1.0, 2.0], name="w")
+    >>> v
+    <Variable path='w' shape=(2,) dtype=float32 trainable=True>
+    >>> _ = v.assign_add([1.0, 1.0])
+    >>> v.numpy()
+    array([2., 3.], dtype=float32)
     """
 
     _AGGREGATIONS = ("none", "mean", "sum", "only_first_replica")

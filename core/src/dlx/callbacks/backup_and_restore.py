@@ -29,6 +29,20 @@ class BackupAndRestore(Callback):
     Under a :mod:`dlx.distribution` the backup holds the gathered (unsharded) values, and in a
     job of several processes only process 0 writes and deletes it; every process restores from
     it, so ``backup_dir`` must be a directory that all processes see.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import callbacks, layers
+    >>> model = dlx.Sequential([dlx.Input((2,)), layers.Dense(1)])
+    >>> model.compile(optimizer="sgd", loss="mse")
+    >>> x, y = np.ones((4, 2), "float32"), np.zeros((4, 1), "float32")
+    >>> import os, tempfile
+    >>> backup = callbacks.BackupAndRestore(os.path.join(tempfile.mkdtemp(), "backup"))
+    >>> history = model.fit(x, y, epochs=2, verbose=0, callbacks=[backup])
+    >>> history.epoch  # a finished run deletes its backup, so the next fit starts afresh
+    [0, 1]
     """
 
     def __init__(self, backup_dir, save_freq="epoch", double_checkpoint=False, delete_checkpoint=True):

@@ -13,6 +13,21 @@ class Callback:
     ends. A callback that overrides a training *batch* hook gets them written before that hook
     too (set ``requires_model_state = False`` on a callback that does not read the model in its
     batch hooks, to spare that cost).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import callbacks, layers
+    >>> model = dlx.Sequential([dlx.Input((2,)), layers.Dense(1)])
+    >>> model.compile(optimizer="sgd", loss="mse")
+    >>> x, y = np.ones((4, 2), "float32"), np.zeros((4, 1), "float32")
+    >>> class PrintKeys(callbacks.Callback):
+    ...     def on_epoch_end(self, epoch, logs=None):
+    ...         print(epoch, sorted(logs))
+    >>> _ = model.fit(x, y, epochs=2, verbose=0, callbacks=[PrintKeys()])
+    0 ['loss']
+    1 ['loss']
     """
 
     requires_model_state: bool | None = None

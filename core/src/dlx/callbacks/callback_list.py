@@ -16,6 +16,18 @@ class CallbackList(Callback):
         add_progbar: append a :class:`ProgbarLogger` if the list has none.
         model: the model the callbacks act on.
         **params: ``verbose``, ``epochs``, ``steps`` (given to ``set_params``).
+
+    Example:
+
+    >>> from dlx import callbacks
+    >>> class Echo(callbacks.Callback):
+    ...     def on_epoch_end(self, epoch, logs=None):
+    ...         print("epoch", epoch, logs)
+    >>> cbs = callbacks.CallbackList([Echo()], add_history=True)
+    >>> [type(c).__name__ for c in cbs.callbacks]
+    ['Echo', 'History']
+    >>> cbs.on_epoch_end(0, {"loss": 0.5})
+    epoch 0 {'loss': 0.5}
     """
 
     def __init__(self, callbacks=None, add_history=False, add_progbar=False, model=None, **params):

@@ -17,6 +17,21 @@ class CSVLogger(Callback):
         filename: the CSV path.
         separator: the column separator.
         append: append to an existing file (no second header).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import callbacks, layers
+    >>> model = dlx.Sequential([dlx.Input((2,)), layers.Dense(1)])
+    >>> model.compile(optimizer="sgd", loss="mse")
+    >>> x, y = np.ones((4, 2), "float32"), np.zeros((4, 1), "float32")
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "log.csv")
+    >>> _ = model.fit(x, y, epochs=2, verbose=0, callbacks=[callbacks.CSVLogger(path)])
+    >>> with open(path) as f:
+    ...     print(f.readline().strip(), len(f.readlines()))
+    epoch,loss 2
     """
 
     requires_model_state = False

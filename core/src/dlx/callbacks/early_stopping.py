@@ -18,6 +18,25 @@ class EarlyStopping(Callback):
         baseline: training stops if the quantity does not beat this value.
         restore_best_weights: put back the weights of the best epoch when stopping (or at the end).
         start_from_epoch: epochs to wait before monitoring starts.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import callbacks, layers
+    >>> model = dlx.Sequential([dlx.Input((2,)), layers.Dense(1)])
+    >>> model.compile(optimizer="sgd", loss="mse")
+    >>> x, y = np.ones((4, 2), "float32"), np.zeros((4, 1), "float32")
+    >>> stop = callbacks.EarlyStopping(monitor="loss", patience=2)
+    >>> stop.set_model(model)
+    >>> stop.on_train_begin()
+    >>> for epoch, loss in enumerate([1.0, 0.5, 0.6, 0.7]):
+    ...     stop.on_epoch_end(epoch, {"loss": loss})
+    ...     print(epoch, model.stop_training)
+    0 False
+    1 False
+    2 False
+    3 True
     """
 
     requires_model_state = False

@@ -6,7 +6,20 @@ from dlx.callbacks.callback import Callback
 
 
 class History(Callback):
-    """Records every epoch's logs: ``history.history["loss"]`` is the per-epoch loss list."""
+    """Records every epoch's logs: ``history.history["loss"]`` is the per-epoch loss list.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import callbacks, layers
+    >>> model = dlx.Sequential([dlx.Input((2,)), layers.Dense(1)])
+    >>> model.compile(optimizer="sgd", loss="mse")
+    >>> x, y = np.ones((4, 2), "float32"), np.zeros((4, 1), "float32")
+    >>> history = model.fit(x, y, epochs=3, verbose=0)
+    >>> history.epoch, sorted(history.history), len(history.history["loss"])
+    ([0, 1, 2], ['loss'], 3)
+    """
 
     requires_model_state = False
 

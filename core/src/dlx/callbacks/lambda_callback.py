@@ -27,6 +27,20 @@ class LambdaCallback(Callback):
 
     Raises:
         TypeError: for an unknown hook name or a value that is not callable.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import callbacks, layers
+    >>> model = dlx.Sequential([dlx.Input((2,)), layers.Dense(1)])
+    >>> model.compile(optimizer="sgd", loss="mse")
+    >>> x, y = np.ones((4, 2), "float32"), np.zeros((4, 1), "float32")
+    >>> seen = []
+    >>> log = callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: seen.append(epoch))
+    >>> _ = model.fit(x, y, epochs=2, verbose=0, callbacks=[log])
+    >>> seen
+    [0, 1]
     """
 
     def __init__(self, on_epoch_begin=None, on_epoch_end=None, on_train_begin=None, on_train_end=None,

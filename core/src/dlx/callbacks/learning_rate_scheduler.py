@@ -16,6 +16,19 @@ class LearningRateScheduler(Callback):
     Arguments:
         schedule: a function of the 0-based epoch (and the current learning rate).
         verbose: print the new rate.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import callbacks, layers
+    >>> model = dlx.Sequential([dlx.Input((2,)), layers.Dense(1)])
+    >>> model.compile(optimizer="sgd", loss="mse")
+    >>> x, y = np.ones((4, 2), "float32"), np.zeros((4, 1), "float32")
+    >>> schedule = callbacks.LearningRateScheduler(lambda epoch: 0.1 / (epoch + 1))
+    >>> _ = model.fit(x, y, epochs=2, verbose=0, callbacks=[schedule])
+    >>> round(float(model.optimizer.learning_rate), 4)
+    0.05
     """
 
     requires_model_state = False

@@ -22,6 +22,22 @@ class ModelCheckpoint(Callback):
         mode: ``"auto"``, ``"min"`` or ``"max"``.
         save_freq: ``"epoch"`` or a number of batches.
         initial_value_threshold: the value ``monitor`` must beat for the first save.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import callbacks, layers
+    >>> model = dlx.Sequential([dlx.Input((2,)), layers.Dense(1)])
+    >>> model.compile(optimizer="sgd", loss="mse")
+    >>> x, y = np.ones((4, 2), "float32"), np.zeros((4, 1), "float32")
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "best.weights.h5")
+    >>> best = callbacks.ModelCheckpoint(path, monitor="loss", save_best_only=True,
+    ...                                  save_weights_only=True)
+    >>> _ = model.fit(x, y, epochs=2, verbose=0, callbacks=[best])
+    >>> os.path.exists(path)
+    True
     """
 
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False, save_weights_only=False,

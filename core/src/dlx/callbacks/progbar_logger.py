@@ -51,6 +51,16 @@ class Progbar:
         interval: the minimum seconds between redraws.
         unit_name: the step unit shown in rates.
         stream: where to write (default ``sys.stdout``).
+
+    Example:
+
+    >>> import io
+    >>> from dlx import callbacks
+    >>> out = io.StringIO()
+    >>> bar = callbacks.Progbar(3, verbose=2, stream=out)
+    >>> bar.update(3, {"loss": 0.25})
+    >>> print(out.getvalue().strip())
+    3/3 ... - loss: 0.2500
     """
 
     def __init__(self, target, width=30, verbose=1, interval=0.05, unit_name="step", stream=None):

@@ -20,6 +20,23 @@ class ReduceLROnPlateau(Callback):
         min_delta: the smallest change that counts as an improvement.
         cooldown: epochs to wait after a reduction before counting again.
         min_lr: the lower bound of the learning rate.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import callbacks, layers
+    >>> model = dlx.Sequential([dlx.Input((2,)), layers.Dense(1)])
+    >>> model.compile(optimizer="sgd", loss="mse")
+    >>> x, y = np.ones((4, 2), "float32"), np.zeros((4, 1), "float32")
+    >>> model.optimizer.learning_rate = 0.1
+    >>> reduce = callbacks.ReduceLROnPlateau(monitor="loss", factor=0.5, patience=1)
+    >>> reduce.set_model(model)
+    >>> reduce.on_train_begin()
+    >>> for epoch in range(3):
+    ...     reduce.on_epoch_end(epoch, {"loss": 1.0})
+    >>> round(float(model.optimizer.learning_rate), 4)
+    0.025
     """
 
     requires_model_state = False

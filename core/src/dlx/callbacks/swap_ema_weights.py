@@ -22,6 +22,23 @@ class SwapEMAWeights(Callback):
 
     Unlike Keras 3.15 (whose ``on_predict_end`` tests the flag the wrong way round and leaves the
     averages in the model after ``predict``), the trained weights come back after ``predict`` too.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import callbacks, layers, optimizers
+    >>> model = dlx.Sequential([dlx.Input((2,)), layers.Dense(1)])
+    >>> model.compile(optimizer=optimizers.SGD(0.1, use_ema=True), loss="mse")
+    >>> x, y = np.ones((4, 2), "float32"), np.ones((4, 1), "float32")
+    >>> swap = callbacks.SwapEMAWeights()
+    >>> history = model.fit(x, y, epochs=2, verbose=0, validation_data=(x, y), callbacks=[swap])
+    >>> sorted(history.history)  # val_loss was computed with the averaged weights
+    ['loss', 'val_loss']
+    >>> trained = model.get_weights()[0]
+    >>> _ = model.predict(x, verbose=0, callbacks=[swap])  # predicts with the averages ...
+    >>> np.array_equal(model.get_weights()[0], trained)  # ... then puts the trained weights back
+    True
     """
 
     requires_model_state = False

@@ -14,6 +14,21 @@ class TerminateOnNaN(Callback):
         raise_error: ``False`` (default): print a line and set ``model.stop_training`` (the epoch
             ends, ``on_train_end`` runs). ``True``: raise ``RuntimeError`` at once, so no other
             callback's cleanup runs (a backup is kept, nothing is overwritten by a final save).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import callbacks, layers
+    >>> model = dlx.Sequential([dlx.Input((2,)), layers.Dense(1)])
+    >>> model.compile(optimizer="sgd", loss="mse")
+    >>> x, y = np.ones((4, 2), "float32"), np.zeros((4, 1), "float32")
+    >>> stop = callbacks.TerminateOnNaN()
+    >>> stop.set_model(model)
+    >>> stop.on_train_batch_end(3, {"loss": float("nan")})
+    Batch 3: Invalid loss, terminating training
+    >>> model.stop_training
+    True
     """
 
     requires_model_state = False

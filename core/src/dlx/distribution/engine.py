@@ -44,7 +44,17 @@ _ENV = ("DLX_DISTRIBUTION_{}", "KERAS_DISTRIBUTION_{}")
 
 
 class DistributionUnsupportedError(RuntimeError):
-    """The active backend cannot run a distribution (its capabilities do not declare it)."""
+    """The active backend cannot run a distribution (its capabilities do not declare it).
+
+    Example:
+
+    >>> from dlx import distribution
+    >>> try:  # on the NumPy backend
+    ...     distribution.list_devices()
+    ... except distribution.DistributionUnsupportedError:
+    ...     print("no distribution on this backend")
+    no distribution on this backend
+    """
 
 
 def _engine_module_name(backend) -> str:

@@ -162,7 +162,14 @@ def _scope_stack() -> list:
 
 
 def distribution() -> Distribution | None:
-    """The active distribution: the innermost ``scope()``, else :func:`set_distribution`'s."""
+    """The active distribution: the innermost ``scope()``, else :func:`set_distribution`'s.
+
+    Example:
+
+    >>> from dlx import distribution
+    >>> print(distribution.distribution())  # none set
+    None
+    """
     stack = getattr(_STATE, "stack", None)
     return stack[-1] if stack else _GLOBAL[0]
 

@@ -28,6 +28,15 @@ class name_scope:
         deduplicate: see ``caller``.
         override_parent: a path that replaces everything above this scope (``"/"``: start at
             the root).
+
+    Example:
+
+    >>> import dlx
+    >>> with dlx.name_scope("block"):
+    ...     dense = dlx.layers.Dense(1, name="proj")
+    ...     dense.build((None, 2))
+    >>> [w.path for w in dense.weights]
+    ['block/proj/kernel', 'block/proj/bias']
     """
 
     def __init__(self, name: str, caller=None, deduplicate=True, override_parent=None):

@@ -110,6 +110,16 @@ class Functional(Model, Function):
         outputs: tensors computed from them by layer calls.
         name: the model's name.
         trainable: whether its variables are trainable.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> inputs = dlx.Input((3,))
+    >>> outputs = dlx.layers.Dense(2)(inputs)
+    >>> model = dlx.Functional(inputs, outputs)  # dlx.Model(inputs, outputs) builds the same
+    >>> model.output_shape, model(np.ones((1, 3))).shape
+    ((None, 2), (1, 2))
     """
 
     def __init__(self, inputs, outputs, name=None, **kwargs):

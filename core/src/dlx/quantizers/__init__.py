@@ -34,6 +34,12 @@ def serialize(initializer):
 
     Returns:
         A dict with ``"module"``, ``"class_name"``, ``"config"`` and ``"registered_name"``.
+
+    Example:
+
+    >>> from dlx import quantizers
+    >>> quantizers.serialize(quantizers.AbsMaxQuantizer(axis=-1))["config"]
+    {'value_range': (-127, 127), 'epsilon': 1e-07, 'output_dtype': 'int8', 'axis': (-1,)}
     """
     return _serialization.serialize(initializer)
 
@@ -47,6 +53,13 @@ def deserialize(config, custom_objects=None):
 
     Returns:
         The quantizer or config.
+
+    Example:
+
+    >>> from dlx import quantizers
+    >>> config = quantizers.serialize(quantizers.AbsMaxQuantizer(axis=-1))
+    >>> quantizers.deserialize(config).axis
+    (-1,)
     """
     return _serialization.deserialize(config, custom_objects=custom_objects)
 
@@ -66,6 +79,12 @@ def get(identifier, **kwargs):
     Raises:
         ValueError: for an unknown name, or an object that is neither callable nor a
             quantization config.
+
+    Example:
+
+    >>> from dlx import quantizers
+    >>> type(quantizers.get("abs_max_quantizer")).__name__
+    'AbsMaxQuantizer'
     """
     if identifier is None:
         return None

@@ -84,6 +84,17 @@ class GPTQConfig(_CalibratedConfig):
         activation_order: quantize the input rows in decreasing order of the Hessian diagonal.
         quantization_layer_structure: ``{"pre_block_layers": [...], "sequential_blocks": [...]}``
             (default: the model's ``get_quantization_layer_structure("gptq")``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import quantizers
+    >>> def tokenizer(text):  # a stand-in: real use passes the model's tokenizer
+    ...     return np.array([[1, 2, 3]])
+    >>> config = quantizers.GPTQConfig(dataset=["some calibration text"], tokenizer=tokenizer,
+    ...                                weight_bits=4, group_size=64)
+    >>> config.mode, config.weight_bits, config.group_size
+    ('gptq', 4, 64)
     """
 
     def __init__(self, dataset, tokenizer, *, weight_bits: int = 4, num_samples: int = 128, per_channel: bool = True,
@@ -121,6 +132,16 @@ class AWQConfig(_CalibratedConfig):
             :class:`GPTQConfig`.
         weight_bits: 4 (the only width AWQ supports).
         num_grid_points: grid steps of the exponent ``r`` (``num_grid_points + 1`` candidates).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import quantizers
+    >>> def tokenizer(text):  # a stand-in: real use passes the model's tokenizer
+    ...     return np.array([[1, 2, 3]])
+    >>> config = quantizers.AWQConfig(dataset=["some calibration text"], tokenizer=tokenizer)
+    >>> config.mode, config.weight_bits, config.group_size, config.num_grid_points
+    ('awq', 4, 128, 20)
     """
 
     def __init__(self, dataset, tokenizer, *, weight_bits: int = 4, num_samples: int = 128, sequence_length: int = 512,

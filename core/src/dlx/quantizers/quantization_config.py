@@ -20,6 +20,13 @@ class QuantizationConfig:
     Arguments:
         weight_quantizer: the quantizer of the weights (``None``: the layer's default).
         activation_quantizer: the quantizer of the inputs (``None``: inputs stay in float).
+
+    Example:
+
+    >>> from dlx import quantizers
+    >>> config = quantizers.Int8QuantizationConfig(weight_quantizer=quantizers.AbsMaxQuantizer(axis=0))
+    >>> config.mode, type(config.weight_quantizer).__name__
+    ('int8', 'AbsMaxQuantizer')
     """
 
     def __init__(self, weight_quantizer=None, activation_quantizer=None):
@@ -90,6 +97,15 @@ class Int8QuantizationConfig(QuantizationConfig):
         weight_quantizer: default ``AbsMaxQuantizer`` over the kernel's reduced axes.
         activation_quantizer: ``"default"``: ``AbsMaxQuantizer()`` over the last axis; ``None``:
             weight-only quantization.
+
+    Example:
+
+    >>> from dlx import layers, quantizers
+    >>> dense = layers.Dense(4)
+    >>> dense.build((None, 8))
+    >>> dense.quantize(config=quantizers.Int8QuantizationConfig())
+    >>> dense.dtype_policy
+    <QuantizedDTypePolicy "int8_from_float32">
     """
 
     def __init__(self, weight_quantizer=None, activation_quantizer="default"):
@@ -116,6 +132,15 @@ class Int4QuantizationConfig(QuantizationConfig):
         block_size: rows of the input dimension per group: a positive int quantizes each group
             asymmetrically with its own scale and zero point (``ceil(input_dim / block_size)``
             groups); ``None`` or ``-1``: per-channel symmetric, one scale per output unit.
+
+    Example:
+
+    >>> from dlx import layers, quantizers
+    >>> dense = layers.Dense(4)
+    >>> dense.build((None, 8))
+    >>> dense.quantize(config=quantizers.Int4QuantizationConfig(block_size=4))
+    >>> dense.dtype_policy
+    <Int4DTypePolicy "int4/4_from_float32">
     """
 
     def __init__(self, weight_quantizer=None, activation_quantizer="default", block_size=128):
@@ -170,7 +195,14 @@ class Int4QuantizationConfig(QuantizationConfig):
 
 
 class Float8QuantizationConfig(QuantizationConfig):
-    """float8 training (delayed scaling with amax histories); it takes no quantizers."""
+    """float8 training (delayed scaling with amax histories); it takes no quantizers.
+
+    Example:
+
+    >>> from dlx import quantizers
+    >>> quantizers.Float8QuantizationConfig().mode
+    'float8'
+    """
 
     def __init__(self):
         super().__init__(None, None)

@@ -74,6 +74,16 @@ class Quantizer:
 
     Arguments:
         output_dtype: dtype of the quantized values.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops, quantizers
+    >>> class Sign(quantizers.Quantizer):
+    ...     def __call__(self, x):
+    ...         return ops.cast(ops.sign(x), self.output_dtype)
+    >>> Sign()(np.array([-0.3, 0.0, 2.0]))
+    array([-1,  0,  1], dtype=int8)
     """
 
     def __init__(self, output_dtype="int8"):
@@ -111,6 +121,17 @@ class AbsMaxQuantizer(Quantizer):
         value_range: ``(low, high)`` of the quantized values.
         epsilon: added to the absolute maximum.
         output_dtype: dtype of the quantized values.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import quantizers
+    >>> quantizer = quantizers.AbsMaxQuantizer(axis=-1)
+    >>> values, scale = quantizer(np.array([[1.0, -2.0, 4.0]]))
+    >>> values  # 4.0 (the largest magnitude) maps to 127
+    array([[ 32, -63, 127]], dtype=int8)
+    >>> np.round(scale, 4)
+    array([[31.75]])
     """
 
     def __init__(self, axis=None, value_range=(-127, 127), epsilon=_EPSILON, output_dtype="int8"):

@@ -17,6 +17,19 @@ class FileFormatError(ValueError):
     Arguments:
         path: the file (or archive member) concerned.
         problem: what is wrong, in words.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> from dlx import saving
+    >>> path = os.path.join(tempfile.mkdtemp(), "bad.keras")
+    >>> with open(path, "wb") as f:
+    ...     _ = f.write(b"not a zip")
+    >>> try:
+    ...     saving.load_model(path)
+    ... except saving.FileFormatError as e:
+    ...     print(e.problem)
+    not a model file: it is neither a .keras zip archive ... nor an HDF5 file (legacy .h5); ...
     """
 
     def __init__(self, path, problem: str):
@@ -32,6 +45,20 @@ class WeightsMismatchError(FileFormatError):
     Arguments:
         path: the file (or archive member) concerned.
         problem: which weights do not fit, and how, in words.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> import dlx
+    >>> from dlx import saving
+    >>> path = os.path.join(tempfile.mkdtemp(), "small.weights.h5")
+    >>> dlx.Sequential([dlx.Input((2,)), dlx.layers.Dense(1)]).save_weights(path)
+    >>> bigger = dlx.Sequential([dlx.Input((3,)), dlx.layers.Dense(1)])
+    >>> try:
+    ...     bigger.load_weights(path)
+    ... except saving.WeightsMismatchError as e:
+    ...     print(e.problem)
+    the weights do not fit the model: ... variable 'kernel' has shape (3, 1), the file's '0' has shape (2, 1)
     """
 
 

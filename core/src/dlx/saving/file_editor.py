@@ -30,6 +30,20 @@ class KerasFileEditor:
     Links to other files, external or virtual datasets and datasets over 4 GiB are refused.
     Objects are named by path (``"layers/dense"``) or, when the name is unique in the file, by
     their last component (``"dense"``).
+
+    Example:
+
+    >>> import os, tempfile
+    >>> import dlx
+    >>> from dlx import saving
+    >>> model = dlx.Sequential([dlx.Input((2,)), dlx.layers.Dense(1)])
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.keras")
+    >>> model.save(path)
+    >>> editor = saving.KerasFileEditor(path)
+    Keras model file '...model.keras'
+    Saved with Keras ... - date: ...
+    >>> {name: list(group) for name, group in editor.weights_dict.items()}
+    {'layers': ['dense']}
     """
 
     def __init__(self, filepath):

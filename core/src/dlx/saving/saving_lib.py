@@ -103,6 +103,18 @@ def save_model(model, filepath, overwrite: bool = True, zipped: bool | None = No
     Raises:
         ValueError: for a path with another extension (``.h5`` legacy files are read, not written).
         dlx.saving.SerializationError: when a layer cannot be serialized (the message names it).
+
+    Example:
+
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import layers, saving
+    >>> model = dlx.Sequential([dlx.Input((2,)), layers.Dense(1, kernel_initializer="ones")])
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.keras")
+    >>> saving.save_model(model, path)
+    >>> saving.load_model(path).predict(np.ones((1, 2)), verbose=0)
+    array([[2.]], dtype=float32)
     """
     _check_model(model, "save_model")
     if kwargs:
@@ -205,6 +217,17 @@ def save_weights(model, filepath, overwrite: bool = True, max_shard_size: float 
         overwrite: replace existing files (else ``FileExistsError``).
         max_shard_size: split into shards of at most this many GiB (a float, as in Keras):
             ``<base>.weights.json`` (the index) and ``<base>_00000.weights.h5``...
+
+    Example:
+
+    >>> import os, tempfile
+    >>> import dlx
+    >>> from dlx import layers, saving
+    >>> model = dlx.Sequential([dlx.Input((2,)), layers.Dense(1, kernel_initializer="ones")])
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.weights.h5")
+    >>> saving.save_weights(model, path)
+    >>> os.path.exists(path)
+    True
     """
     if kwargs:
         raise TypeError(f"save_weights: unexpected keyword argument(s) {sorted(kwargs)}")
@@ -416,6 +439,19 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
         dlx.saving.FileFormatError: naming the file and the problem when it is corrupt,
             truncated or not a model file.
         dlx.saving.SerializationError: when a class cannot be found or a lambda is refused.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import layers, saving
+    >>> model = dlx.Sequential([dlx.Input((2,)), layers.Dense(1, kernel_initializer="ones")])
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.keras")
+    >>> model.save(path)
+    >>> restored = saving.load_model(path)
+    >>> type(restored).__name__, restored.predict(np.ones((1, 2)), verbose=0)
+    ('Sequential', array([[2.]], dtype=float32))
     """
     path = _fspath(filepath)
     if not os.path.exists(path):
@@ -502,6 +538,21 @@ def load_weights(model, filepath, skip_mismatch: bool = False, **kwargs) -> None
     Raises:
         dlx.saving.FileFormatError: the file is corrupt or of another format.
         dlx.saving.WeightsMismatchError: the weights do not fit the model (nothing is assigned).
+
+    Example:
+
+    >>> import os, tempfile
+    >>> import dlx
+    >>> from dlx import layers, saving
+    >>> def build(init):
+    ...     return dlx.Sequential([dlx.Input((2,)), layers.Dense(1, kernel_initializer=init)])
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.weights.h5")
+    >>> saving.save_weights(build("ones"), path)
+    >>> fresh = build("zeros")
+    >>> saving.load_weights(fresh, path)
+    >>> fresh.get_weights()[0]
+    array([[1.],
+           [1.]], dtype=float32)
     """
     if kwargs:
         raise TypeError(f"load_weights: unexpected keyword argument(s) {sorted(kwargs)}")

@@ -26,6 +26,16 @@ def set_random_seed(seed: int) -> None:
 
     Raises:
         ValueError: when ``seed`` is not an integer.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import random, utils
+    >>> utils.set_random_seed(42)
+    >>> a = random.uniform((3,))
+    >>> utils.set_random_seed(42)
+    >>> np.array_equal(a, random.uniform((3,)))
+    True
     """
     if not isinstance(seed, (int, _np.integer)):
         raise ValueError(f"set_random_seed: seed={seed!r}; expected an int")
@@ -56,6 +66,16 @@ def clear_session(free_memory: bool = True) -> None:
 
     Arguments:
         free_memory: also drop the caches listed above (``False``: only reset the names).
+
+    Example:
+
+    >>> from dlx import layers, utils
+    >>> utils.clear_session()
+    >>> layers.Dense(1).name, layers.Dense(1).name
+    ('dense', 'dense_1')
+    >>> utils.clear_session()
+    >>> layers.Dense(1).name
+    'dense'
     """
     naming.reset()
     if not free_memory:
@@ -161,6 +181,20 @@ def print_summary(model, **kwargs) -> None:
         model: the model to describe.
         **kwargs: ``line_length``, ``positions``, ``print_fn``, ``expand_nested``,
             ``show_trainable`` and ``layer_range``, as ``Model.summary`` takes them.
+
+    Example:
+
+    >>> import dlx
+    >>> from dlx import layers, utils
+    >>> model = dlx.Sequential([dlx.Input((2,)), layers.Dense(1, name="out")], name="tiny")
+    >>> utils.print_summary(model)
+    Model: "tiny" (Sequential)
+    ...
+    out (Dense)                                 (None, 1)                           3
+    ...
+     Total params: 3 (12 B)
+     Trainable params: 3 (12 B)
+     Non-trainable params: 0 (0 B)
     """
     from dlx.utils.summary import print_summary as _ps
 
@@ -208,6 +242,12 @@ def serialize_keras_object(obj):
     Returns:
         JSON-compatible Python values; for an object, a dict with ``"module"``,
         ``"class_name"``, ``"config"`` and ``"registered_name"``.
+
+    Example:
+
+    >>> from dlx import constraints, utils
+    >>> utils.serialize_keras_object(constraints.NonNeg())
+    {'module': 'dlx.constraints', 'class_name': 'NonNeg', 'config': {}, 'registered_name': None}
     """
     return _serialization.serialize(obj)
 
@@ -223,6 +263,13 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
 
     Returns:
         The rebuilt object.
+
+    Example:
+
+    >>> from dlx import constraints, utils
+    >>> config = utils.serialize_keras_object(constraints.MaxNorm(2.0))
+    >>> type(utils.deserialize_keras_object(config)).__name__
+    'MaxNorm'
     """
     return _serialization.deserialize(config, custom_objects=custom_objects, safe_mode=safe_mode, **kwargs)
 

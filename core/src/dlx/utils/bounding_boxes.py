@@ -97,6 +97,16 @@ def convert_format(boxes, source, target, height=None, width=None, dtype="float3
     Returns:
         A tensor of ``boxes``' shape in ``dtype`` (a dict like ``boxes`` with the converted
         ``"boxes"`` when a dict was given).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.utils import bounding_boxes
+    >>> boxes = np.array([[10.0, 20.0, 50.0, 60.0]])
+    >>> bounding_boxes.convert_format(boxes, "xyxy", "xywh")
+    array([[10., 20., 40., 40.]], dtype=float32)
+    >>> bounding_boxes.convert_format(boxes, "xyxy", "rel_xyxy", height=100, width=100)
+    array([[0.1, 0.2, 0.5, 0.6]], dtype=float32)
     """
     if isinstance(boxes, dict):
         out = dict(boxes)
@@ -134,6 +144,14 @@ def clip_to_image_size(bounding_boxes, height=None, width=None, bounding_box_for
     Returns:
         A copy of the dict with the clipped ``"boxes"`` and, when given, the updated
         ``"labels"``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.utils import bounding_boxes
+    >>> boxes = {"boxes": np.array([[-5.0, 10.0, 120.0, 50.0]]), "labels": np.array([1])}
+    >>> bounding_boxes.clip_to_image_size(boxes, height=100, width=100)
+    {'boxes': array([[  0.,  10., 100.,  50.]]), 'labels': array([1])}
     """
     if bounding_box_format not in ("xyxy", "rel_xyxy"):
         raise ValueError(f"clip_to_image_size: bounding_box_format={bounding_box_format!r}; expected 'xyxy' or "
@@ -252,6 +270,14 @@ def crop(boxes, top, left, height, width, bounding_box_format="xyxy"):
     Returns:
         A tensor of ``boxes``' shape: coordinates relative to the window, clipped to
         ``[0, width]`` / ``[0, height]``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.utils import bounding_boxes
+    >>> boxes = np.array([[10.0, 20.0, 50.0, 60.0]])
+    >>> bounding_boxes.crop(boxes, top=10, left=5, height=40, width=40)
+    array([[ 5., 10., 40., 40.]])
     """
     _require_xyxy("crop", bounding_box_format)
     x1, y1, x2, y2 = _parts(ops.convert_to_tensor(boxes))
@@ -275,6 +301,14 @@ def pad(boxes, top, left, height=None, width=None, bounding_box_format="xyxy"):
     Returns:
         A tensor of ``boxes``' shape, with ``left`` added to the x and ``top`` to the y
         coordinates.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.utils import bounding_boxes
+    >>> boxes = np.array([[10.0, 20.0, 50.0, 60.0]])
+    >>> bounding_boxes.pad(boxes, top=10, left=5)
+    array([[15., 30., 55., 70.]])
     """
     _require_xyxy("pad", bounding_box_format)
     x1, y1, x2, y2 = _parts(ops.convert_to_tensor(boxes))
@@ -319,6 +353,15 @@ def encode_box_to_deltas(anchors, boxes, anchor_format, box_format, encoding_for
     Raises:
         ValueError: for another ``encoding_format``, a ``variance`` not of length 4, an
             ``image_shape`` not of length 3, or a relative format without ``image_shape``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.utils import bounding_boxes
+    >>> anchors = np.array([[0.0, 0.0, 10.0, 10.0]])
+    >>> boxes = np.array([[5.0, 5.0, 15.0, 15.0]])
+    >>> bounding_boxes.encode_box_to_deltas(anchors, boxes, anchor_format="xyxy", box_format="xyxy")
+    array([[0.5, 0.5, 0. , 0. ]], dtype=float32)
     """
     variance = _variance(variance)
     if encoding_format not in ("center_xywh", "center_yxhw"):
@@ -358,6 +401,15 @@ def decode_deltas_to_boxes(anchors, boxes_delta, anchor_format, box_format, enco
     Raises:
         ValueError: for another ``encoded_format``, a ``variance`` not of length 4, an
             ``image_shape`` not of length 3, or a relative format without ``image_shape``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.utils import bounding_boxes
+    >>> anchors = np.array([[0.0, 0.0, 10.0, 10.0]])
+    >>> deltas = np.array([[0.5, 0.5, 0.0, 0.0]])
+    >>> bounding_boxes.decode_deltas_to_boxes(anchors, deltas, anchor_format="xyxy", box_format="xyxy")
+    array([[ 5.,  5., 15., 15.]], dtype=float32)
     """
     variance = _variance(variance)
     if encoded_format not in ("center_xywh", "center_yxhw"):
@@ -405,6 +457,15 @@ def compute_iou(boxes1, boxes2, bounding_box_format, use_masking=False, mask_val
     Raises:
         ValueError: for boxes of rank other than 2 or 3, a relative format without
             ``image_shape``, or an ``image_shape`` not of length 3.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.utils import bounding_boxes
+    >>> a = np.array([[0.0, 0.0, 10.0, 10.0]])
+    >>> b = np.array([[5.0, 5.0, 15.0, 15.0]])
+    >>> np.round(bounding_boxes.compute_iou(a, b, "xyxy"), 4)  # overlap 25 / union 175
+    array([[0.1429]], dtype=float32)
     """
     r1, r2 = len(ops.convert_to_tensor(boxes1).shape), len(ops.convert_to_tensor(boxes2).shape)
     if r1 not in (2, 3) or r2 not in (2, 3):
@@ -446,6 +507,15 @@ def compute_ciou(boxes1, boxes2, bounding_box_format, image_shape=None):
 
     Raises:
         ValueError: for a relative format.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.utils import bounding_boxes
+    >>> a = np.array([[0.0, 0.0, 10.0, 10.0]])
+    >>> b = np.array([[5.0, 5.0, 15.0, 15.0]])
+    >>> np.round(bounding_boxes.compute_ciou(a, b, "xyxy"), 4)  # IoU 1/7 minus 50/450
+    array([0.0317], dtype=float32)
     """
     if "rel" in bounding_box_format:
         raise ValueError(f"compute_ciou: relative formats ({bounding_box_format!r}) are not supported (as in Keras); "

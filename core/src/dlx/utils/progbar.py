@@ -20,6 +20,14 @@ class Progbar(_Bar):
         stateful_metrics: names shown as given (not averaged).
         stateless_metrics: names averaged (all others shown as given); not with ``stateful_metrics``.
         unit_name: the step unit shown in rates.
+
+    Example:
+
+    >>> from dlx import utils
+    >>> bar = utils.Progbar(2, verbose=2)
+    >>> bar.update(1, [("loss", 1.0)])
+    >>> bar.update(2, [("loss", 0.5)])  # verbose=2: one line at the end, with timing
+    2/2 ... - loss: 0.5000
     """
 
     def __init__(self, target, width=20, verbose=1, interval=0.05, stateful_metrics=None, stateless_metrics=None,

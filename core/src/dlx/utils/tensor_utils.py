@@ -13,6 +13,14 @@ def is_keras_tensor(x) -> bool:
 
     Returns:
         ``True`` for a symbolic tensor, ``False`` for anything else (eager tensors included).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import dlx
+    >>> from dlx import utils
+    >>> utils.is_keras_tensor(dlx.Input((3,))), utils.is_keras_tensor(np.ones(3))
+    (True, False)
     """
     from dlx.ops.symbolic import SymbolicTensor
 
@@ -29,6 +37,15 @@ def get_source_inputs(tensor) -> list:
     Returns:
         A list of the input tensors ``tensor`` depends on (``[tensor]`` for an input itself), or
         ``tensor`` unchanged when it is not symbolic.
+
+    Example:
+
+    >>> import dlx
+    >>> from dlx import layers, utils
+    >>> inputs = dlx.Input((3,))
+    >>> outputs = layers.Dense(2)(layers.Dense(4)(inputs))
+    >>> utils.get_source_inputs(outputs)[0] is inputs
+    True
     """
     history = getattr(tensor, "_history", None)
     if not is_keras_tensor(tensor):

@@ -77,6 +77,17 @@ def draw_bounding_boxes(images, bounding_boxes, bounding_box_format, class_mappi
 
     Labels are drawn with Pillow's default font where Keras 3 uses OpenCV's Hershey font; boxes
     are placed as Keras places them.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import visualization
+    >>> images = np.zeros((1, 8, 8, 3), "uint8")
+    >>> boxes = {"boxes": np.array([[[1.0, 1.0, 6.0, 6.0]]]), "labels": np.array([[0]])}
+    >>> drawn = visualization.draw_bounding_boxes(images, boxes, bounding_box_format="xyxy",
+    ...                                           color=(255, 0, 0))
+    >>> drawn.shape, drawn[0, 1, 1], drawn[0, 3, 3]  # a corner of the box, and its inside
+    ((1, 8, 8, 3), array([255,   0,   0], dtype=uint8), array([0, 0, 0], dtype=uint8))
     """
     from dlx import backend, ops
     from dlx.utils.bounding_boxes import convert_format

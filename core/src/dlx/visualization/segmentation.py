@@ -35,6 +35,18 @@ def draw_segmentation_masks(images, segmentation_masks, num_classes=None, color_
     Raises:
         ValueError: for images that are not a batch of 3-D images.
         TypeError: for masks that are not integers.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import visualization
+    >>> images = np.zeros((1, 4, 4, 3), "uint8")
+    >>> masks = np.zeros((1, 4, 4), "int32")
+    >>> masks[0, :2] = 1  # the top half is class 1
+    >>> drawn = visualization.draw_segmentation_masks(
+    ...     images, masks, num_classes=2, color_mapping={0: (0, 0, 0), 1: (0, 255, 0)}, alpha=1.0)
+    >>> drawn[0, 0, 0], drawn[0, 3, 3]
+    (array([  0, 255,   0], dtype=uint8), array([0, 0, 0], dtype=uint8))
     """
     from dlx import backend, ops
 

@@ -20,6 +20,13 @@ def unpack_x_y_sample_weight(data):
 
     Raises:
         ValueError: for a tuple (or list) of more than three elements.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import utils
+    >>> utils.unpack_x_y_sample_weight((np.ones(2), np.zeros(2)))
+    (array([1., 1.]), array([0., 0.]), None)
     """
     if isinstance(data, list):
         data = tuple(data)
@@ -46,6 +53,15 @@ def pack_x_y_sample_weight(x, y=None, sample_weight=None):
 
     Returns:
         ``x``, ``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)`` as described above.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import utils
+    >>> utils.pack_x_y_sample_weight(np.ones(2))  # x alone is returned as is
+    array([1., 1.])
+    >>> utils.pack_x_y_sample_weight(np.ones(2), np.zeros(2))
+    (array([1., 1.]), array([0., 0.]))
     """
     if y is None:
         return (x,) if isinstance(x, (tuple, list)) else x
