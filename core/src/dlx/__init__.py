@@ -16,7 +16,7 @@ _SUBMODULES = {"ops", "backend", "config", "dtypes", "plugins", "random", "tree"
                "layers", "models", "initializers", "regularizers", "constraints", "activations", "dtype_policies",
                "saving", "utils", "optimizers", "losses", "metrics", "callbacks", "trainers", "export",
                "datasets", "mixed_precision", "preprocessing", "distribution", "applications", "legacy",
-               "wrappers", "visualization", "distillation"}
+               "wrappers", "visualization", "distillation", "quantizers"}
 # public names that live in submodules, imported on first access
 _LAZY = {"Variable": "dlx.variables", "StatelessScope": "dlx.variables",
          "Layer": "dlx.layers", "Input": "dlx.layers", "InputSpec": "dlx.layers",

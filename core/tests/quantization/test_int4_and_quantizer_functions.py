@@ -228,3 +228,14 @@ def test_int4_memory_and_errors(numpy_backend):
         Q.Int4QuantizationConfig(weight_quantizer=Q.AbsMaxQuantizer(axis=0, value_range=(-8, 7)))
     with pytest.raises(ValueError, match="value_range"):
         Q.Int4QuantizationConfig(weight_quantizer=Q.AbsMaxQuantizer(axis=0), block_size=None)
+
+
+def test_quantizers_module_is_public_and_get_takes_a_short_config():
+    # keras.quantizers is a public submodule; get() of a config dict without "module" finds the
+    # class by its name, as Keras's get does
+    import dlx
+
+    q = dlx.quantizers.get({"class_name": "AbsMaxQuantizer", "config": {"axis": -1}})
+    assert type(q).__name__ == "AbsMaxQuantizer" and q.axis == (-1,)
+    with pytest.raises(Exception, match="NoSuchQuantizer"):
+        dlx.quantizers.get({"class_name": "NoSuchQuantizer", "config": {}})

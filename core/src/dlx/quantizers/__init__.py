@@ -61,7 +61,8 @@ def deserialize(config, custom_objects=None):
     >>> quantizers.deserialize(config).axis
     (-1,)
     """
-    return _serialization.deserialize(config, custom_objects=custom_objects)
+    # dlx's own classes resolve by class name alone, as Keras's do (a config without "module")
+    return _serialization.deserialize(config, custom_objects={**_OBJECTS, **(custom_objects or {})})
 
 
 def get(identifier, **kwargs):
