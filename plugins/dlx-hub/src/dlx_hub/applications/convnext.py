@@ -447,6 +447,14 @@ def preprocess_input(x, data_format=None):
 
     Returns:
         ``x``, unchanged.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx_hub.applications import convnext
+    >>> x = np.array([[[0.0, 127.5, 255.0]]])  # one 1x1 RGB image
+    >>> np.round(convnext.preprocess_input(x), 4)
+    array([[[  0. , 127.5, 255. ]]])
     """
     return x
 
@@ -464,5 +472,14 @@ def decode_predictions(preds, top=5):
 
     Raises:
         ValueError: when ``preds`` is not of shape ``(samples, 1000)``.
+
+    Example:
+
+    >>> # not run here: the first call downloads the ImageNet class index
+    >>> import numpy as np
+    >>> from dlx_hub.applications import convnext
+    >>> preds = np.zeros((1, 1000)); preds[0, 1] = 0.9  # doctest: +SKIP
+    >>> convnext.decode_predictions(preds, top=1)  # doctest: +SKIP
+    [[('n01443537', 'goldfish', np.float64(0.9))]]
     """
     return imagenet_utils.decode_predictions(preds, top=top)

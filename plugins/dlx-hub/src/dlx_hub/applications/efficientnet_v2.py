@@ -632,6 +632,14 @@ def preprocess_input(x, data_format=None):
 
     Returns:
         ``x``, unchanged.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx_hub.applications import efficientnet_v2
+    >>> x = np.array([[[0.0, 127.5, 255.0]]])  # one 1x1 RGB image
+    >>> np.round(efficientnet_v2.preprocess_input(x), 4)
+    array([[[  0. , 127.5, 255. ]]])
     """
     return x
 
@@ -649,5 +657,14 @@ def decode_predictions(preds, top=5):
 
     Raises:
         ValueError: when ``preds`` is not of shape ``(samples, 1000)``.
+
+    Example:
+
+    >>> # not run here: the first call downloads the ImageNet class index
+    >>> import numpy as np
+    >>> from dlx_hub.applications import efficientnet_v2
+    >>> preds = np.zeros((1, 1000)); preds[0, 1] = 0.9  # doctest: +SKIP
+    >>> efficientnet_v2.decode_predictions(preds, top=1)  # doctest: +SKIP
+    [[('n01443537', 'goldfish', np.float64(0.9))]]
     """
     return imagenet_utils.decode_predictions(preds, top=top)

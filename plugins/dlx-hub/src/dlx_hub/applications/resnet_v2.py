@@ -138,6 +138,14 @@ def preprocess_input(x, data_format=None):
 
     Raises:
         ValueError: for another ``data_format``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx_hub.applications import resnet_v2
+    >>> x = np.array([[[0.0, 127.5, 255.0]]])  # one 1x1 RGB image
+    >>> np.round(resnet_v2.preprocess_input(x), 4)
+    array([[[-1.,  0.,  1.]]])
     """
     return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
 
@@ -155,5 +163,14 @@ def decode_predictions(preds, top=5):
 
     Raises:
         ValueError: when ``preds`` is not of shape ``(samples, 1000)``.
+
+    Example:
+
+    >>> # not run here: the first call downloads the ImageNet class index
+    >>> import numpy as np
+    >>> from dlx_hub.applications import resnet_v2
+    >>> preds = np.zeros((1, 1000)); preds[0, 1] = 0.9  # doctest: +SKIP
+    >>> resnet_v2.decode_predictions(preds, top=1)  # doctest: +SKIP
+    [[('n01443537', 'goldfish', np.float64(0.9))]]
     """
     return imagenet_utils.decode_predictions(preds, top=top)
