@@ -179,6 +179,14 @@ def DenseNet121(include_top=True, weights="imagenet", input_tensor=None, input_s
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above, or when the image data format is channels-first
             (only channels-last is supported).
+
+    Example:
+
+    >>> from dlx_hub.applications import densenet
+    >>> # not run in the doc tests: allocating 7 million weights on the NumPy backend is slow
+    >>> model = densenet.DenseNet121(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 7047754)
     """
     return DenseNet([6, 12, 24, 16], include_top, weights, input_tensor, input_shape, pooling, classes,
                     classifier_activation, name=name)
@@ -216,6 +224,14 @@ def DenseNet169(include_top=True, weights="imagenet", input_tensor=None, input_s
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above, or when the image data format is channels-first
             (only channels-last is supported).
+
+    Example:
+
+    >>> from dlx_hub.applications import densenet
+    >>> # not run in the doc tests: allocating 13 million weights on the NumPy backend is slow
+    >>> model = densenet.DenseNet169(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 12659530)
     """
     return DenseNet([6, 12, 32, 32], include_top, weights, input_tensor, input_shape, pooling, classes,
                     classifier_activation, name=name)
@@ -253,6 +269,14 @@ def DenseNet201(include_top=True, weights="imagenet", input_tensor=None, input_s
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above, or when the image data format is channels-first
             (only channels-last is supported).
+
+    Example:
+
+    >>> from dlx_hub.applications import densenet
+    >>> # not run in the doc tests: allocating 18 million weights on the NumPy backend is slow
+    >>> model = densenet.DenseNet201(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 18341194)
     """
     return DenseNet([6, 12, 48, 32], include_top, weights, input_tensor, input_shape, pooling, classes,
                     classifier_activation, name=name)

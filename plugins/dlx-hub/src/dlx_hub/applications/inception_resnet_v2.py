@@ -130,6 +130,14 @@ def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, i
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import inception_resnet_v2
+    >>> # not run in the doc tests: allocating 54 million weights on the NumPy backend is slow
+    >>> model = inception_resnet_v2.InceptionResNetV2(weights=None, input_shape=(75, 75, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 54352106)
     """
     _builder.check_weights(weights, include_top, classes, classifier_activation)
     _builder.check_pooling(pooling)

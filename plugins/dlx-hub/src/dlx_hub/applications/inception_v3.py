@@ -76,6 +76,14 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None, input_s
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import inception_v3
+    >>> # not run in the doc tests: allocating 22 million weights on the NumPy backend is slow
+    >>> model = inception_v3.InceptionV3(weights=None, input_shape=(75, 75, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 21823274)
     """
     _builder.check_weights(weights, include_top, classes, classifier_activation)
     _builder.check_pooling(pooling)

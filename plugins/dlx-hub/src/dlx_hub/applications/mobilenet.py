@@ -59,6 +59,13 @@ def MobileNet(input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3, inc
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above, or, with ImageNet weights, an ``alpha`` or
             ``depth_multiplier`` they do not exist for.
+
+    Example:
+
+    >>> from dlx_hub.applications import mobilenet
+    >>> model = mobilenet.MobileNet(weights=None, input_shape=(32, 32, 3), classes=10)
+    >>> model.output.shape, model.count_params()
+    ((None, 10), 3239114)
     """
     _builder.check_weights(weights, include_top, classes, classifier_activation)
     _builder.check_pooling(pooling)

@@ -64,6 +64,13 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above, an ``alpha`` ImageNet weights do not exist for
             (with them), or an ``input_tensor`` that is not symbolic or does not fit ``input_shape``.
+
+    Example:
+
+    >>> from dlx_hub.applications import mobilenet_v2
+    >>> model = mobilenet_v2.MobileNetV2(weights=None, input_shape=(32, 32, 3), classes=10)
+    >>> model.output.shape, model.count_params()
+    ((None, 10), 2270794)
     """
     _builder.check_weights(weights, include_top, classes, classifier_activation)
     _builder.check_pooling(pooling)

@@ -240,6 +240,13 @@ def MobileNetV3Small(input_shape=None, alpha=1.0, minimalistic=False, include_to
             ``input_shape`` that does not fit, as above, an ``alpha`` ImageNet weights do not exist for
             (with them), an ``input_shape`` below 32x32, or an ``input_tensor`` that does not fit
             ``input_shape``.
+
+    Example:
+
+    >>> from dlx_hub.applications import mobilenet_v3
+    >>> model = mobilenet_v3.MobileNetV3Small(weights=None, input_shape=(32, 32, 3), classes=10)
+    >>> model.output.shape, model.count_params()
+    ((None, 10), 1540218)
     """
     return MobileNetV3(_SMALL, 1024, input_shape, alpha, "small", minimalistic, include_top, weights, input_tensor,
                        classes, pooling, dropout_rate, classifier_activation, include_preprocessing, name=name)
@@ -287,6 +294,14 @@ def MobileNetV3Large(input_shape=None, alpha=1.0, minimalistic=False, include_to
             ``input_shape`` that does not fit, as above, an ``alpha`` ImageNet weights do not exist for
             (with them), an ``input_shape`` below 32x32, or an ``input_tensor`` that does not fit
             ``input_shape``.
+
+    Example:
+
+    >>> from dlx_hub.applications import mobilenet_v3
+    >>> # not run in the doc tests: allocating 4 million weights on the NumPy backend is slow
+    >>> model = mobilenet_v3.MobileNetV3Large(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 4239242)
     """
     return MobileNetV3(_LARGE, 1280, input_shape, alpha, "large", minimalistic, include_top, weights, input_tensor,
                        classes, pooling, dropout_rate, classifier_activation, include_preprocessing, name=name)

@@ -238,6 +238,14 @@ def ResNet50(include_top=True, weights="imagenet", input_tensor=None, input_shap
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import resnet
+    >>> # not run in the doc tests: allocating 24 million weights on the NumPy backend is slow
+    >>> model = resnet.ResNet50(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 23608202)
     """
     return ResNet(_v1_stacks((3, 4, 6, 3)), False, True, include_top, weights, input_tensor, input_shape, pooling,
                   classes, classifier_activation, name=name, weights_name="resnet50")
@@ -274,6 +282,14 @@ def ResNet101(include_top=True, weights="imagenet", input_tensor=None, input_sha
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import resnet
+    >>> # not run in the doc tests: allocating 43 million weights on the NumPy backend is slow
+    >>> model = resnet.ResNet101(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 42678666)
     """
     return ResNet(_v1_stacks((3, 4, 23, 3)), False, True, include_top, weights, input_tensor, input_shape, pooling,
                   classes, classifier_activation, name=name, weights_name="resnet101")
@@ -310,6 +326,14 @@ def ResNet152(include_top=True, weights="imagenet", input_tensor=None, input_sha
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import resnet
+    >>> # not run in the doc tests: allocating 58 million weights on the NumPy backend is slow
+    >>> model = resnet.ResNet152(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 58391434)
     """
     return ResNet(_v1_stacks((3, 8, 36, 3)), False, True, include_top, weights, input_tensor, input_shape, pooling,
                   classes, classifier_activation, name=name, weights_name="resnet152")

@@ -45,6 +45,14 @@ def ResNet50V2(include_top=True, weights="imagenet", input_tensor=None, input_sh
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import resnet_v2
+    >>> # not run in the doc tests: allocating 24 million weights on the NumPy backend is slow
+    >>> model = resnet_v2.ResNet50V2(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 23585290)
     """
     return resnet.ResNet(_v2_stacks((3, 4, 6, 3)), True, True, include_top, weights, input_tensor, input_shape,
                          pooling, classes, classifier_activation, name=name, weights_name="resnet50v2")
@@ -81,6 +89,14 @@ def ResNet101V2(include_top=True, weights="imagenet", input_tensor=None, input_s
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import resnet_v2
+    >>> # not run in the doc tests: allocating 43 million weights on the NumPy backend is slow
+    >>> model = resnet_v2.ResNet101V2(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 42647050)
     """
     return resnet.ResNet(_v2_stacks((3, 4, 23, 3)), True, True, include_top, weights, input_tensor, input_shape,
                          pooling, classes, classifier_activation, name=name, weights_name="resnet101v2")
@@ -117,6 +133,14 @@ def ResNet152V2(include_top=True, weights="imagenet", input_tensor=None, input_s
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import resnet_v2
+    >>> # not run in the doc tests: allocating 58 million weights on the NumPy backend is slow
+    >>> model = resnet_v2.ResNet152V2(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 58352138)
     """
     return resnet.ResNet(_v2_stacks((3, 8, 36, 3)), True, True, include_top, weights, input_tensor, input_shape,
                          pooling, classes, classifier_activation, name=name, weights_name="resnet152v2")

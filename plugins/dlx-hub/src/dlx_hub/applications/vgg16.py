@@ -107,6 +107,14 @@ def VGG16(include_top=True, weights="imagenet", input_tensor=None, input_shape=N
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import vgg16
+    >>> # not run in the doc tests: allocating 34 million weights on the NumPy backend is slow
+    >>> model = vgg16.VGG16(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 33638218)
     """
     return vgg((2, 2, 3, 3, 3), "vgg16", include_top, weights, input_tensor, input_shape, pooling, classes,
                classifier_activation, name)

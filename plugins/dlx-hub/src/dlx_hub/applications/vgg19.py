@@ -39,6 +39,14 @@ def VGG19(include_top=True, weights="imagenet", input_tensor=None, input_shape=N
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import vgg19
+    >>> # not run in the doc tests: allocating 39 million weights on the NumPy backend is slow
+    >>> model = vgg19.VGG19(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 38947914)
     """
     return vgg16.vgg((2, 2, 4, 4, 4), "vgg19", include_top, weights, input_tensor, input_shape, pooling, classes,
                      classifier_activation, name, base_path=BASE_WEIGHTS_PATH)

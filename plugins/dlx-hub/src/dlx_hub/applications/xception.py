@@ -64,6 +64,14 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import xception
+    >>> # not run in the doc tests: allocating 21 million weights on the NumPy backend is slow
+    >>> model = xception.Xception(weights=None, input_shape=(71, 71, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 20881970)
     """
     _builder.check_weights(weights, include_top, classes, classifier_activation)
     _builder.check_pooling(pooling)
