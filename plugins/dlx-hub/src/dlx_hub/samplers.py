@@ -14,6 +14,16 @@ class Sampler:
     Arguments:
         temperature: logits are divided by it before sampling (``> 0``).
         seed: seeds NumPy's generator, so a seeded sampler repeats its choices.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx_hub.samplers import Sampler
+    >>> logits = np.array([[0.1, 2.0, 0.5, 1.0]])
+    >>> np.round(Sampler().probabilities(logits), 3)
+    array([[0.086, 0.575, 0.128, 0.211]])
+    >>> np.round(Sampler(temperature=2.0).probabilities(logits), 3)  # flatter
+    array([[0.157, 0.406, 0.192, 0.246]])
     """
 
     def __init__(self, temperature: float = 1.0, seed: int | None = None):
@@ -54,7 +64,15 @@ class Sampler:
 
 
 class GreedySampler(Sampler):
-    """The most likely token (ties: the lowest id)."""
+    """The most likely token (ties: the lowest id).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx_hub.samplers import GreedySampler
+    >>> GreedySampler()(np.array([[0.1, 2.0, 0.5, 1.0], [3.0, 0.0, 0.0, 3.0]]))
+    array([1, 0])
+    """
 
     def __init__(self):
         super().__init__()
@@ -77,6 +95,15 @@ class RandomSampler(Sampler):
 
     Raises:
         ValueError: when ``temperature`` is not positive.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx_hub.samplers import RandomSampler
+    >>> sampler = RandomSampler(seed=0)
+    >>> flat = np.zeros((1, 4))  # every token equally likely
+    >>> [int(sampler(flat)[0]) for _ in range(6)]
+    [2, 1, 0, 0, 3, 3]
     """
 
 
@@ -93,6 +120,15 @@ class TopKSampler(Sampler):
 
     Raises:
         ValueError: when ``k`` is not a positive int or ``temperature`` is not positive.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx_hub.samplers import TopKSampler
+    >>> sampler = TopKSampler(k=2, seed=0)
+    >>> logits = np.array([[0.1, 2.0, 0.5, 1.0]])
+    >>> [int(sampler(logits)[0]) for _ in range(8)]  # only tokens 1 and 3
+    [1, 1, 1, 1, 3, 3, 1, 1]
     """
 
     def __init__(self, k: int = 5, temperature: float = 1.0, seed: int | None = None):
@@ -127,6 +163,17 @@ class TopPSampler(Sampler):
     Raises:
         ValueError: for ``p`` outside ``(0, 1]``, a ``k`` that is not a positive int or ``None``, or a
             ``temperature`` that is not positive.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx_hub.samplers import TopPSampler
+    >>> logits = np.array([[0.1, 2.0, 0.5, 1.0]])  # probabilities 0.086, 0.575, 0.128, 0.211
+    >>> sampler = TopPSampler(p=0.6, seed=0)  # keeps token 1 (0.575), then token 3 (0.575 < 0.6)
+    >>> [int(sampler(logits)[0]) for _ in range(8)]
+    [1, 1, 1, 1, 3, 3, 1, 1]
+    >>> TopPSampler(p=0.5)(logits)  # token 1 alone reaches 0.5
+    array([1])
     """
 
     def __init__(self, p: float = 0.1, k: int | None = None, temperature: float = 1.0, seed: int | None = None):

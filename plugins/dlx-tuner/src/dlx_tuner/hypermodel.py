@@ -10,6 +10,16 @@ class HyperModel:
     Arguments:
         name: a name for messages.
         tunable: whether the hyperparameters it declares are tuned (``False`` uses defaults).
+
+    Example:
+
+    >>> from dlx_tuner.hypermodel import HyperModel
+    >>> from dlx_tuner.hyperparameters import HyperParameters
+    >>> class Widths(HyperModel):
+    ...     def build(self, hp):  # a real one returns a compiled model
+    ...         return hp.Choice("units", [16, 32])
+    >>> Widths().build(HyperParameters())
+    16
     """
 
     def __init__(self, name: str | None = None, tunable: bool = True):
@@ -38,7 +48,17 @@ class HyperModel:
 
 
 class FunctionHyperModel(HyperModel):
-    """Wraps a ``build_model(hp)`` function."""
+    """Wraps a ``build_model(hp)`` function.
+
+    Example:
+
+    >>> from dlx_tuner.hypermodel import FunctionHyperModel
+    >>> from dlx_tuner.hyperparameters import HyperParameters
+    >>> def build_model(hp):
+    ...     return hp.Int("layers", 1, 3)
+    >>> FunctionHyperModel(build_model).build(HyperParameters())
+    1
+    """
 
     def __init__(self, build_fn):
         super().__init__(name=getattr(build_fn, "__name__", None))
@@ -49,6 +69,24 @@ class FunctionHyperModel(HyperModel):
 
 
 def get_hypermodel(hypermodel) -> HyperModel | None:
+    """The :class:`HyperModel` a tuner uses for its ``hypermodel`` argument.
+
+    Arguments:
+        hypermodel: a :class:`HyperModel` or ``None`` (returned as is) or a function
+            ``build_model(hp)`` (wrapped in a :class:`FunctionHyperModel`).
+
+    Returns:
+        The hypermodel, or ``None``.
+
+    Raises:
+        TypeError: for anything else.
+
+    Example:
+
+    >>> from dlx_tuner.hypermodel import get_hypermodel
+    >>> type(get_hypermodel(lambda hp: hp.Int("units", 8, 64))).__name__
+    'FunctionHyperModel'
+    """
     if hypermodel is None or isinstance(hypermodel, HyperModel):
         return hypermodel
     if callable(hypermodel):

@@ -51,7 +51,15 @@ def suggest(trial, name: str, dist):
 
 
 class Condition:
-    """``parent_name``'s value must be one of ``values`` for a child hyperparameter to be active."""
+    """``parent_name``'s value must be one of ``values`` for a child hyperparameter to be active.
+
+    Example:
+
+    >>> from dlx_tuner.hyperparameters import Condition
+    >>> condition = Condition("optimizer", ["sgd", "rmsprop"])
+    >>> condition.is_active({"optimizer": "sgd"}), condition.is_active({"optimizer": "adam"})
+    (True, False)
+    """
 
     def __init__(self, parent_name: str, values):
         if not isinstance(values, (list, tuple)):
@@ -101,6 +109,17 @@ class HyperParameter:
         ValueError: for a declaration that does not fit (an empty name, a range with ``min_value``
             above ``max_value``, an unknown sampling, a bad step, a default outside the range or the
             values, ...).
+
+    Example:
+
+    >>> from dlx_tuner.hyperparameters import HyperParameters
+    >>> hp = HyperParameters()
+    >>> _ = hp.Int("units", 32, 128, step=32)
+    >>> units = hp.space[0]
+    >>> units
+    Int(name='units', min_value=32, max_value=128, step=32, sampling='linear', default=32)
+    >>> units.grid_values()
+    [32, 64, 96, 128]
     """
 
     def __init__(self, kind: str, name: str, default=None, conditions=(), **spec):
@@ -319,6 +338,21 @@ class HyperParameters:
 
     Outside a search, each declaration returns its default. Inside a search the tuner binds the
     object to an Optuna trial and declarations are sampled. ``values`` holds the active values.
+
+    Example:
+
+    >>> from dlx_tuner.hyperparameters import HyperParameters
+    >>> hp = HyperParameters()  # outside a search: every declaration returns its default
+    >>> hp.Int("units", 32, 128, step=32), hp.Choice("activation", ["relu", "tanh"])
+    (32, 'relu')
+    >>> hp.Float("lr", 1e-4, 1e-2, sampling="log"), hp.Boolean("dropout")
+    (0.0001, False)
+    >>> with hp.conditional_scope("dropout", [True]):
+    ...     hp.Float("rate", 0.1, 0.5)  # inactive while dropout is False: None
+    >>> hp.values
+    {'units': 32, 'activation': 'relu', 'lr': 0.0001, 'dropout': False}
+    >>> [h.name for h in hp.space]
+    ['units', 'activation', 'lr', 'dropout', 'rate']
     """
 
     def __init__(self):

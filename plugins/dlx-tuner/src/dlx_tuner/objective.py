@@ -16,7 +16,14 @@ _MIN = {"loss", "ce", "crossentropy", "mse", "mae", "mape", "msle", "mean_square
 
 def infer_direction(name: str) -> str | None:
     """``"max"`` or ``"min"`` for a Keras metric or loss name (``val_`` / ``weighted_`` prefixes and
-    output-name prefixes are ignored); ``None`` when unknown."""
+    output-name prefixes are ignored); ``None`` when unknown.
+
+    Example:
+
+    >>> from dlx_tuner.objective import infer_direction
+    >>> infer_direction("val_accuracy"), infer_direction("val_loss"), infer_direction("my_score")
+    ('max', 'min', None)
+    """
     base = name
     for prefix in ("val_", "weighted_"):
         if base.startswith(prefix):
@@ -38,6 +45,13 @@ class Objective:
         name: a key of the training logs (``"val_loss"``, ``"val_accuracy"``...) or of the dict
             ``run_trial`` returns.
         direction: ``"min"`` or ``"max"``.
+
+    Example:
+
+    >>> from dlx_tuner.objective import Objective
+    >>> objective = Objective("val_loss", direction="min")
+    >>> objective.better_than(0.1, 0.2), objective.best_of([0.3, 0.1, 0.2])
+    (True, 0.1)
     """
 
     def __init__(self, name: str, direction: str):
@@ -90,7 +104,16 @@ class Objective:
 
 
 def create_objective(objective) -> Objective:
-    """An :class:`Objective` from a name (direction inferred) or an ``Objective``."""
+    """An :class:`Objective` from a name (direction inferred) or an ``Objective``.
+
+    Example:
+
+    >>> from dlx_tuner.objective import create_objective
+    >>> create_objective("val_accuracy")
+    Objective(name="val_accuracy", direction="max")
+    >>> create_objective(None)  # the default
+    Objective(name="val_loss", direction="min")
+    """
     if objective is None:
         return Objective("val_loss", "min")
     if isinstance(objective, Objective):

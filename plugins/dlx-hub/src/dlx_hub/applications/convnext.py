@@ -265,6 +265,14 @@ def ConvNeXtTiny(include_top=True, include_preprocessing=True, weights="imagenet
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above, or when the image data format is channels-first
             (only channels-last is supported).
+
+    Example:
+
+    >>> from dlx_hub.applications import convnext
+    >>> # not run in the doc tests: allocating 28 million weights on the NumPy backend is slow
+    >>> model = convnext.ConvNeXtTiny(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 27827818)
     """
     return _variant("tiny", include_top, include_preprocessing, weights, input_tensor, input_shape, pooling,
                     classes, classifier_activation, name)
@@ -307,6 +315,14 @@ def ConvNeXtSmall(include_top=True, include_preprocessing=True, weights="imagene
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above, or when the image data format is channels-first
             (only channels-last is supported).
+
+    Example:
+
+    >>> from dlx_hub.applications import convnext
+    >>> # not run in the doc tests: allocating 49 million weights on the NumPy backend is slow
+    >>> model = convnext.ConvNeXtSmall(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 49462378)
     """
     return _variant("small", include_top, include_preprocessing, weights, input_tensor, input_shape, pooling,
                     classes, classifier_activation, name)
@@ -349,6 +365,14 @@ def ConvNeXtBase(include_top=True, include_preprocessing=True, weights="imagenet
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above, or when the image data format is channels-first
             (only channels-last is supported).
+
+    Example:
+
+    >>> from dlx_hub.applications import convnext
+    >>> # not run in the doc tests: allocating 88 million weights on the NumPy backend is slow
+    >>> model = convnext.ConvNeXtBase(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 87576714)
     """
     return _variant("base", include_top, include_preprocessing, weights, input_tensor, input_shape, pooling,
                     classes, classifier_activation, name)
@@ -391,6 +415,14 @@ def ConvNeXtLarge(include_top=True, include_preprocessing=True, weights="imagene
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above, or when the image data format is channels-first
             (only channels-last is supported).
+
+    Example:
+
+    >>> from dlx_hub.applications import convnext
+    >>> # not run in the doc tests: allocating 196 million weights on the NumPy backend is slow
+    >>> model = convnext.ConvNeXtLarge(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 196245706)
     """
     return _variant("large", include_top, include_preprocessing, weights, input_tensor, input_shape, pooling,
                     classes, classifier_activation, name)
@@ -433,6 +465,14 @@ def ConvNeXtXLarge(include_top=True, include_preprocessing=True, weights="imagen
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above, or when the image data format is channels-first
             (only channels-last is supported).
+
+    Example:
+
+    >>> from dlx_hub.applications import convnext
+    >>> # not run in the doc tests: allocating 348 million weights on the NumPy backend is slow
+    >>> model = convnext.ConvNeXtXLarge(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 348168458)
     """
     return _variant("xlarge", include_top, include_preprocessing, weights, input_tensor, input_shape, pooling,
                     classes, classifier_activation, name)
@@ -447,6 +487,14 @@ def preprocess_input(x, data_format=None):
 
     Returns:
         ``x``, unchanged.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx_hub.applications import convnext
+    >>> x = np.array([[[0.0, 127.5, 255.0]]])  # one 1x1 RGB image
+    >>> np.round(convnext.preprocess_input(x), 4)
+    array([[[  0. , 127.5, 255. ]]])
     """
     return x
 
@@ -464,5 +512,14 @@ def decode_predictions(preds, top=5):
 
     Raises:
         ValueError: when ``preds`` is not of shape ``(samples, 1000)``.
+
+    Example:
+
+    >>> # not run here: the first call downloads the ImageNet class index
+    >>> import numpy as np
+    >>> from dlx_hub.applications import convnext
+    >>> preds = np.zeros((1, 1000)); preds[0, 1] = 0.9  # doctest: +SKIP
+    >>> convnext.decode_predictions(preds, top=1)  # doctest: +SKIP
+    [[('n01443537', 'goldfish', np.float64(0.9))]]
     """
     return imagenet_utils.decode_predictions(preds, top=top)

@@ -179,6 +179,14 @@ def DenseNet121(include_top=True, weights="imagenet", input_tensor=None, input_s
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above, or when the image data format is channels-first
             (only channels-last is supported).
+
+    Example:
+
+    >>> from dlx_hub.applications import densenet
+    >>> # not run in the doc tests: allocating 7 million weights on the NumPy backend is slow
+    >>> model = densenet.DenseNet121(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 7047754)
     """
     return DenseNet([6, 12, 24, 16], include_top, weights, input_tensor, input_shape, pooling, classes,
                     classifier_activation, name=name)
@@ -216,6 +224,14 @@ def DenseNet169(include_top=True, weights="imagenet", input_tensor=None, input_s
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above, or when the image data format is channels-first
             (only channels-last is supported).
+
+    Example:
+
+    >>> from dlx_hub.applications import densenet
+    >>> # not run in the doc tests: allocating 13 million weights on the NumPy backend is slow
+    >>> model = densenet.DenseNet169(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 12659530)
     """
     return DenseNet([6, 12, 32, 32], include_top, weights, input_tensor, input_shape, pooling, classes,
                     classifier_activation, name=name)
@@ -253,6 +269,14 @@ def DenseNet201(include_top=True, weights="imagenet", input_tensor=None, input_s
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above, or when the image data format is channels-first
             (only channels-last is supported).
+
+    Example:
+
+    >>> from dlx_hub.applications import densenet
+    >>> # not run in the doc tests: allocating 18 million weights on the NumPy backend is slow
+    >>> model = densenet.DenseNet201(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 18341194)
     """
     return DenseNet([6, 12, 48, 32], include_top, weights, input_tensor, input_shape, pooling, classes,
                     classifier_activation, name=name)
@@ -274,6 +298,14 @@ def preprocess_input(x, data_format=None):
 
     Raises:
         ValueError: for another ``data_format``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx_hub.applications import densenet
+    >>> x = np.array([[[0.0, 127.5, 255.0]]])  # one 1x1 RGB image
+    >>> np.round(densenet.preprocess_input(x), 4)
+    array([[[-2.1179,  0.1964,  2.64  ]]])
     """
     return imagenet_utils.preprocess_input(x, data_format=data_format, mode="torch")
 
@@ -291,5 +323,14 @@ def decode_predictions(preds, top=5):
 
     Raises:
         ValueError: when ``preds`` is not of shape ``(samples, 1000)``.
+
+    Example:
+
+    >>> # not run here: the first call downloads the ImageNet class index
+    >>> import numpy as np
+    >>> from dlx_hub.applications import densenet
+    >>> preds = np.zeros((1, 1000)); preds[0, 1] = 0.9  # doctest: +SKIP
+    >>> densenet.decode_predictions(preds, top=1)  # doctest: +SKIP
+    [[('n01443537', 'goldfish', np.float64(0.9))]]
     """
     return imagenet_utils.decode_predictions(preds, top=top)

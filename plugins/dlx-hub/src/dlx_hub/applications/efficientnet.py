@@ -251,6 +251,14 @@ def EfficientNetB0(include_top=True, weights="imagenet", input_tensor=None, inpu
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import efficientnet
+    >>> # not run in the doc tests: allocating 4 million weights on the NumPy backend is slow
+    >>> model = efficientnet.EfficientNetB0(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 4062381)
     """
     return _variant(1.0, 1.0, 224, 0.2, "b0")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                               classifier_activation, name)
@@ -288,6 +296,14 @@ def EfficientNetB1(include_top=True, weights="imagenet", input_tensor=None, inpu
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import efficientnet
+    >>> # not run in the doc tests: allocating 7 million weights on the NumPy backend is slow
+    >>> model = efficientnet.EfficientNetB1(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 6588049)
     """
     return _variant(1.0, 1.1, 240, 0.2, "b1")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                               classifier_activation, name)
@@ -325,6 +341,14 @@ def EfficientNetB2(include_top=True, weights="imagenet", input_tensor=None, inpu
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import efficientnet
+    >>> # not run in the doc tests: allocating 8 million weights on the NumPy backend is slow
+    >>> model = efficientnet.EfficientNetB2(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 7782659)
     """
     return _variant(1.1, 1.2, 260, 0.3, "b2")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                               classifier_activation, name)
@@ -362,6 +386,14 @@ def EfficientNetB3(include_top=True, weights="imagenet", input_tensor=None, inpu
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import efficientnet
+    >>> # not run in the doc tests: allocating 11 million weights on the NumPy backend is slow
+    >>> model = efficientnet.EfficientNetB3(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 10798905)
     """
     return _variant(1.2, 1.4, 300, 0.3, "b3")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                               classifier_activation, name)
@@ -399,6 +431,14 @@ def EfficientNetB4(include_top=True, weights="imagenet", input_tensor=None, inpu
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import efficientnet
+    >>> # not run in the doc tests: allocating 18 million weights on the NumPy backend is slow
+    >>> model = efficientnet.EfficientNetB4(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 17691753)
     """
     return _variant(1.4, 1.8, 380, 0.4, "b4")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                               classifier_activation, name)
@@ -436,6 +476,14 @@ def EfficientNetB5(include_top=True, weights="imagenet", input_tensor=None, inpu
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import efficientnet
+    >>> # not run in the doc tests: allocating 29 million weights on the NumPy backend is slow
+    >>> model = efficientnet.EfficientNetB5(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 28534017)
     """
     return _variant(1.6, 2.2, 456, 0.4, "b5")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                               classifier_activation, name)
@@ -473,6 +521,14 @@ def EfficientNetB6(include_top=True, weights="imagenet", input_tensor=None, inpu
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import efficientnet
+    >>> # not run in the doc tests: allocating 41 million weights on the NumPy backend is slow
+    >>> model = efficientnet.EfficientNetB6(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 40983193)
     """
     return _variant(1.8, 2.6, 528, 0.5, "b6")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                               classifier_activation, name)
@@ -510,6 +566,14 @@ def EfficientNetB7(include_top=True, weights="imagenet", input_tensor=None, inpu
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import efficientnet
+    >>> # not run in the doc tests: allocating 64 million weights on the NumPy backend is slow
+    >>> model = efficientnet.EfficientNetB7(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 64123297)
     """
     return _variant(2.0, 3.1, 600, 0.5, "b7")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                               classifier_activation, name)
@@ -524,6 +588,14 @@ def preprocess_input(x, data_format=None):
 
     Returns:
         ``x``, unchanged.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx_hub.applications import efficientnet
+    >>> x = np.array([[[0.0, 127.5, 255.0]]])  # one 1x1 RGB image
+    >>> np.round(efficientnet.preprocess_input(x), 4)
+    array([[[  0. , 127.5, 255. ]]])
     """
     return x
 
@@ -541,5 +613,14 @@ def decode_predictions(preds, top=5):
 
     Raises:
         ValueError: when ``preds`` is not of shape ``(samples, 1000)``.
+
+    Example:
+
+    >>> # not run here: the first call downloads the ImageNet class index
+    >>> import numpy as np
+    >>> from dlx_hub.applications import efficientnet
+    >>> preds = np.zeros((1, 1000)); preds[0, 1] = 0.9  # doctest: +SKIP
+    >>> efficientnet.decode_predictions(preds, top=1)  # doctest: +SKIP
+    [[('n01443537', 'goldfish', np.float64(0.9))]]
     """
     return imagenet_utils.decode_predictions(preds, top=top)

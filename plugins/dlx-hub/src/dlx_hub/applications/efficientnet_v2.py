@@ -366,6 +366,14 @@ def EfficientNetV2B0(include_top=True, weights="imagenet", input_tensor=None, in
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import efficientnet_v2
+    >>> # not run in the doc tests: allocating 6 million weights on the NumPy backend is slow
+    >>> model = efficientnet_v2.EfficientNetV2B0(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 5932122)
     """
     return _make(1.0, 1.0, 224, "b0")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                             classifier_activation, include_preprocessing, name)
@@ -408,6 +416,14 @@ def EfficientNetV2B1(include_top=True, weights="imagenet", input_tensor=None, in
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import efficientnet_v2
+    >>> # not run in the doc tests: allocating 7 million weights on the NumPy backend is slow
+    >>> model = efficientnet_v2.EfficientNetV2B1(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 6943934)
     """
     return _make(1.0, 1.1, 240, "b1")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                             classifier_activation, include_preprocessing, name)
@@ -450,6 +466,14 @@ def EfficientNetV2B2(include_top=True, weights="imagenet", input_tensor=None, in
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import efficientnet_v2
+    >>> # not run in the doc tests: allocating 9 million weights on the NumPy backend is slow
+    >>> model = efficientnet_v2.EfficientNetV2B2(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 8783464)
     """
     return _make(1.1, 1.2, 260, "b2")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                             classifier_activation, include_preprocessing, name)
@@ -492,6 +516,14 @@ def EfficientNetV2B3(include_top=True, weights="imagenet", input_tensor=None, in
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import efficientnet_v2
+    >>> # not run in the doc tests: allocating 13 million weights on the NumPy backend is slow
+    >>> model = efficientnet_v2.EfficientNetV2B3(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 12945992)
     """
     return _make(1.2, 1.4, 300, "b3")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                             classifier_activation, include_preprocessing, name)
@@ -534,6 +566,14 @@ def EfficientNetV2S(include_top=True, weights="imagenet", input_tensor=None, inp
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import efficientnet_v2
+    >>> # not run in the doc tests: allocating 20 million weights on the NumPy backend is slow
+    >>> model = efficientnet_v2.EfficientNetV2S(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 20344170)
     """
     return _make(1.0, 1.0, 384, "-s")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                             classifier_activation, include_preprocessing, name)
@@ -576,6 +616,14 @@ def EfficientNetV2M(include_top=True, weights="imagenet", input_tensor=None, inp
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import efficientnet_v2
+    >>> # not run in the doc tests: allocating 53 million weights on the NumPy backend is slow
+    >>> model = efficientnet_v2.EfficientNetV2M(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 53163198)
     """
     return _make(1.0, 1.0, 480, "-m")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                             classifier_activation, include_preprocessing, name)
@@ -618,6 +666,14 @@ def EfficientNetV2L(include_top=True, weights="imagenet", input_tensor=None, inp
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import efficientnet_v2
+    >>> # not run in the doc tests: allocating 118 million weights on the NumPy backend is slow
+    >>> model = efficientnet_v2.EfficientNetV2L(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 117759658)
     """
     return _make(1.0, 1.0, 480, "-l")(include_top, weights, input_tensor, input_shape, pooling, classes,
                                             classifier_activation, include_preprocessing, name)
@@ -632,6 +688,14 @@ def preprocess_input(x, data_format=None):
 
     Returns:
         ``x``, unchanged.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx_hub.applications import efficientnet_v2
+    >>> x = np.array([[[0.0, 127.5, 255.0]]])  # one 1x1 RGB image
+    >>> np.round(efficientnet_v2.preprocess_input(x), 4)
+    array([[[  0. , 127.5, 255. ]]])
     """
     return x
 
@@ -649,5 +713,14 @@ def decode_predictions(preds, top=5):
 
     Raises:
         ValueError: when ``preds`` is not of shape ``(samples, 1000)``.
+
+    Example:
+
+    >>> # not run here: the first call downloads the ImageNet class index
+    >>> import numpy as np
+    >>> from dlx_hub.applications import efficientnet_v2
+    >>> preds = np.zeros((1, 1000)); preds[0, 1] = 0.9  # doctest: +SKIP
+    >>> efficientnet_v2.decode_predictions(preds, top=1)  # doctest: +SKIP
+    [[('n01443537', 'goldfish', np.float64(0.9))]]
     """
     return imagenet_utils.decode_predictions(preds, top=top)

@@ -130,6 +130,14 @@ def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, i
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import inception_resnet_v2
+    >>> # not run in the doc tests: allocating 54 million weights on the NumPy backend is slow
+    >>> model = inception_resnet_v2.InceptionResNetV2(weights=None, input_shape=(75, 75, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 54352106)
     """
     _builder.check_weights(weights, include_top, classes, classifier_activation)
     _builder.check_pooling(pooling)
@@ -190,6 +198,14 @@ def preprocess_input(x, data_format=None):
 
     Raises:
         ValueError: for another ``data_format``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx_hub.applications import inception_resnet_v2
+    >>> x = np.array([[[0.0, 127.5, 255.0]]])  # one 1x1 RGB image
+    >>> np.round(inception_resnet_v2.preprocess_input(x), 4)
+    array([[[-1.,  0.,  1.]]])
     """
     return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
 
@@ -207,5 +223,14 @@ def decode_predictions(preds, top=5):
 
     Raises:
         ValueError: when ``preds`` is not of shape ``(samples, 1000)``.
+
+    Example:
+
+    >>> # not run here: the first call downloads the ImageNet class index
+    >>> import numpy as np
+    >>> from dlx_hub.applications import inception_resnet_v2
+    >>> preds = np.zeros((1, 1000)); preds[0, 1] = 0.9  # doctest: +SKIP
+    >>> inception_resnet_v2.decode_predictions(preds, top=1)  # doctest: +SKIP
+    [[('n01443537', 'goldfish', np.float64(0.9))]]
     """
     return imagenet_utils.decode_predictions(preds, top=top)

@@ -64,6 +64,13 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above, an ``alpha`` ImageNet weights do not exist for
             (with them), or an ``input_tensor`` that is not symbolic or does not fit ``input_shape``.
+
+    Example:
+
+    >>> from dlx_hub.applications import mobilenet_v2
+    >>> model = mobilenet_v2.MobileNetV2(weights=None, input_shape=(32, 32, 3), classes=10)
+    >>> model.output.shape, model.count_params()
+    ((None, 10), 2270794)
     """
     _builder.check_weights(weights, include_top, classes, classifier_activation)
     _builder.check_pooling(pooling)
@@ -164,6 +171,14 @@ def preprocess_input(x, data_format=None):
 
     Raises:
         ValueError: for another ``data_format``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx_hub.applications import mobilenet_v2
+    >>> x = np.array([[[0.0, 127.5, 255.0]]])  # one 1x1 RGB image
+    >>> np.round(mobilenet_v2.preprocess_input(x), 4)
+    array([[[-1.,  0.,  1.]]])
     """
     return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
 
@@ -181,5 +196,14 @@ def decode_predictions(preds, top=5):
 
     Raises:
         ValueError: when ``preds`` is not of shape ``(samples, 1000)``.
+
+    Example:
+
+    >>> # not run here: the first call downloads the ImageNet class index
+    >>> import numpy as np
+    >>> from dlx_hub.applications import mobilenet_v2
+    >>> preds = np.zeros((1, 1000)); preds[0, 1] = 0.9  # doctest: +SKIP
+    >>> mobilenet_v2.decode_predictions(preds, top=1)  # doctest: +SKIP
+    [[('n01443537', 'goldfish', np.float64(0.9))]]
     """
     return imagenet_utils.decode_predictions(preds, top=top)

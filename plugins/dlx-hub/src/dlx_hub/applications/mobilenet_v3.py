@@ -240,6 +240,13 @@ def MobileNetV3Small(input_shape=None, alpha=1.0, minimalistic=False, include_to
             ``input_shape`` that does not fit, as above, an ``alpha`` ImageNet weights do not exist for
             (with them), an ``input_shape`` below 32x32, or an ``input_tensor`` that does not fit
             ``input_shape``.
+
+    Example:
+
+    >>> from dlx_hub.applications import mobilenet_v3
+    >>> model = mobilenet_v3.MobileNetV3Small(weights=None, input_shape=(32, 32, 3), classes=10)
+    >>> model.output.shape, model.count_params()
+    ((None, 10), 1540218)
     """
     return MobileNetV3(_SMALL, 1024, input_shape, alpha, "small", minimalistic, include_top, weights, input_tensor,
                        classes, pooling, dropout_rate, classifier_activation, include_preprocessing, name=name)
@@ -287,6 +294,14 @@ def MobileNetV3Large(input_shape=None, alpha=1.0, minimalistic=False, include_to
             ``input_shape`` that does not fit, as above, an ``alpha`` ImageNet weights do not exist for
             (with them), an ``input_shape`` below 32x32, or an ``input_tensor`` that does not fit
             ``input_shape``.
+
+    Example:
+
+    >>> from dlx_hub.applications import mobilenet_v3
+    >>> # not run in the doc tests: allocating 4 million weights on the NumPy backend is slow
+    >>> model = mobilenet_v3.MobileNetV3Large(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 4239242)
     """
     return MobileNetV3(_LARGE, 1280, input_shape, alpha, "large", minimalistic, include_top, weights, input_tensor,
                        classes, pooling, dropout_rate, classifier_activation, include_preprocessing, name=name)
@@ -301,6 +316,14 @@ def preprocess_input(x, data_format=None):
 
     Returns:
         ``x``, unchanged.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx_hub.applications import mobilenet_v3
+    >>> x = np.array([[[0.0, 127.5, 255.0]]])  # one 1x1 RGB image
+    >>> np.round(mobilenet_v3.preprocess_input(x), 4)
+    array([[[  0. , 127.5, 255. ]]])
     """
     return x
 
@@ -318,5 +341,14 @@ def decode_predictions(preds, top=5):
 
     Raises:
         ValueError: when ``preds`` is not of shape ``(samples, 1000)``.
+
+    Example:
+
+    >>> # not run here: the first call downloads the ImageNet class index
+    >>> import numpy as np
+    >>> from dlx_hub.applications import mobilenet_v3
+    >>> preds = np.zeros((1, 1000)); preds[0, 1] = 0.9  # doctest: +SKIP
+    >>> mobilenet_v3.decode_predictions(preds, top=1)  # doctest: +SKIP
+    [[('n01443537', 'goldfish', np.float64(0.9))]]
     """
     return imagenet_utils.decode_predictions(preds, top=top)

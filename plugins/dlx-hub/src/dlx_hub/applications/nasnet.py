@@ -70,6 +70,14 @@ def NASNet(input_shape=None, penultimate_filters=4032, num_blocks=6, stem_block_
             ``input_shape`` that does not fit, as above, an ``input_shape`` with ``None`` together with
             ImageNet weights, a ``penultimate_filters`` that does not divide, or when the image data format
             is channels-first (only channels-last is supported).
+
+    Example:
+
+    >>> from dlx_hub.applications import nasnet
+    >>> # not run in the doc tests: allocating 85 million weights on the NumPy backend is slow
+    >>> model = nasnet.NASNet(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 84957148)
     """
     if dlx.backend.image_data_format() == "channels_first":
         raise ValueError("NASNet supports only the channels_last image data format (as in Keras); "
@@ -151,6 +159,14 @@ def NASNetMobile(input_shape=None, include_top=True, weights="imagenet", input_t
             ``input_shape`` that does not fit, as above, an ``input_shape`` with ``None`` together with
             ImageNet weights, or when the image data format is channels-first (only channels-last is
             supported).
+
+    Example:
+
+    >>> from dlx_hub.applications import nasnet
+    >>> # not run in the doc tests: allocating 4 million weights on the NumPy backend is slow
+    >>> model = nasnet.NASNetMobile(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 4280286)
     """
     if not include_top and input_shape is None:
         input_shape = (224, 224, 3)
@@ -192,6 +208,14 @@ def NASNetLarge(input_shape=None, include_top=True, weights="imagenet", input_te
             ``input_shape`` that does not fit, as above, an ``input_shape`` with ``None`` together with
             ImageNet weights, or when the image data format is channels-first (only channels-last is
             supported).
+
+    Example:
+
+    >>> from dlx_hub.applications import nasnet
+    >>> # not run in the doc tests: allocating 85 million weights on the NumPy backend is slow
+    >>> model = nasnet.NASNetLarge(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 84957148)
     """
     return NASNet(input_shape, penultimate_filters=4032, num_blocks=6, stem_block_filters=96, skip_reduction=True,
                   filter_multiplier=2, include_top=include_top, weights=weights, input_tensor=input_tensor,
@@ -300,6 +324,14 @@ def preprocess_input(x, data_format=None):
 
     Raises:
         ValueError: for another ``data_format``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx_hub.applications import nasnet
+    >>> x = np.array([[[0.0, 127.5, 255.0]]])  # one 1x1 RGB image
+    >>> np.round(nasnet.preprocess_input(x), 4)
+    array([[[-1.,  0.,  1.]]])
     """
     return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
 
@@ -317,5 +349,14 @@ def decode_predictions(preds, top=5):
 
     Raises:
         ValueError: when ``preds`` is not of shape ``(samples, 1000)``.
+
+    Example:
+
+    >>> # not run here: the first call downloads the ImageNet class index
+    >>> import numpy as np
+    >>> from dlx_hub.applications import nasnet
+    >>> preds = np.zeros((1, 1000)); preds[0, 1] = 0.9  # doctest: +SKIP
+    >>> nasnet.decode_predictions(preds, top=1)  # doctest: +SKIP
+    [[('n01443537', 'goldfish', np.float64(0.9))]]
     """
     return imagenet_utils.decode_predictions(preds, top=top)

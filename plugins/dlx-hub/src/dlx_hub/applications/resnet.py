@@ -238,6 +238,14 @@ def ResNet50(include_top=True, weights="imagenet", input_tensor=None, input_shap
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import resnet
+    >>> # not run in the doc tests: allocating 24 million weights on the NumPy backend is slow
+    >>> model = resnet.ResNet50(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 23608202)
     """
     return ResNet(_v1_stacks((3, 4, 6, 3)), False, True, include_top, weights, input_tensor, input_shape, pooling,
                   classes, classifier_activation, name=name, weights_name="resnet50")
@@ -274,6 +282,14 @@ def ResNet101(include_top=True, weights="imagenet", input_tensor=None, input_sha
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import resnet
+    >>> # not run in the doc tests: allocating 43 million weights on the NumPy backend is slow
+    >>> model = resnet.ResNet101(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 42678666)
     """
     return ResNet(_v1_stacks((3, 4, 23, 3)), False, True, include_top, weights, input_tensor, input_shape, pooling,
                   classes, classifier_activation, name=name, weights_name="resnet101")
@@ -310,6 +326,14 @@ def ResNet152(include_top=True, weights="imagenet", input_tensor=None, input_sha
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import resnet
+    >>> # not run in the doc tests: allocating 58 million weights on the NumPy backend is slow
+    >>> model = resnet.ResNet152(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 58391434)
     """
     return ResNet(_v1_stacks((3, 8, 36, 3)), False, True, include_top, weights, input_tensor, input_shape, pooling,
                   classes, classifier_activation, name=name, weights_name="resnet152")
@@ -331,6 +355,14 @@ def preprocess_input(x, data_format=None):
 
     Raises:
         ValueError: for another ``data_format``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx_hub.applications import resnet
+    >>> x = np.array([[[0.0, 127.5, 255.0]]])  # one 1x1 RGB image
+    >>> np.round(resnet.preprocess_input(x), 4)
+    array([[[ 151.061,   10.721, -123.68 ]]])
     """
     return imagenet_utils.preprocess_input(x, data_format=data_format, mode="caffe")
 
@@ -348,5 +380,14 @@ def decode_predictions(preds, top=5):
 
     Raises:
         ValueError: when ``preds`` is not of shape ``(samples, 1000)``.
+
+    Example:
+
+    >>> # not run here: the first call downloads the ImageNet class index
+    >>> import numpy as np
+    >>> from dlx_hub.applications import resnet
+    >>> preds = np.zeros((1, 1000)); preds[0, 1] = 0.9  # doctest: +SKIP
+    >>> resnet.decode_predictions(preds, top=1)  # doctest: +SKIP
+    [[('n01443537', 'goldfish', np.float64(0.9))]]
     """
     return imagenet_utils.decode_predictions(preds, top=top)

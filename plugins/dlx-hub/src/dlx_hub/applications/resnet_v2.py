@@ -45,6 +45,14 @@ def ResNet50V2(include_top=True, weights="imagenet", input_tensor=None, input_sh
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import resnet_v2
+    >>> # not run in the doc tests: allocating 24 million weights on the NumPy backend is slow
+    >>> model = resnet_v2.ResNet50V2(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 23585290)
     """
     return resnet.ResNet(_v2_stacks((3, 4, 6, 3)), True, True, include_top, weights, input_tensor, input_shape,
                          pooling, classes, classifier_activation, name=name, weights_name="resnet50v2")
@@ -81,6 +89,14 @@ def ResNet101V2(include_top=True, weights="imagenet", input_tensor=None, input_s
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import resnet_v2
+    >>> # not run in the doc tests: allocating 43 million weights on the NumPy backend is slow
+    >>> model = resnet_v2.ResNet101V2(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 42647050)
     """
     return resnet.ResNet(_v2_stacks((3, 4, 23, 3)), True, True, include_top, weights, input_tensor, input_shape,
                          pooling, classes, classifier_activation, name=name, weights_name="resnet101v2")
@@ -117,6 +133,14 @@ def ResNet152V2(include_top=True, weights="imagenet", input_tensor=None, input_s
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import resnet_v2
+    >>> # not run in the doc tests: allocating 58 million weights on the NumPy backend is slow
+    >>> model = resnet_v2.ResNet152V2(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 58352138)
     """
     return resnet.ResNet(_v2_stacks((3, 8, 36, 3)), True, True, include_top, weights, input_tensor, input_shape,
                          pooling, classes, classifier_activation, name=name, weights_name="resnet152v2")
@@ -138,6 +162,14 @@ def preprocess_input(x, data_format=None):
 
     Raises:
         ValueError: for another ``data_format``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx_hub.applications import resnet_v2
+    >>> x = np.array([[[0.0, 127.5, 255.0]]])  # one 1x1 RGB image
+    >>> np.round(resnet_v2.preprocess_input(x), 4)
+    array([[[-1.,  0.,  1.]]])
     """
     return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
 
@@ -155,5 +187,14 @@ def decode_predictions(preds, top=5):
 
     Raises:
         ValueError: when ``preds`` is not of shape ``(samples, 1000)``.
+
+    Example:
+
+    >>> # not run here: the first call downloads the ImageNet class index
+    >>> import numpy as np
+    >>> from dlx_hub.applications import resnet_v2
+    >>> preds = np.zeros((1, 1000)); preds[0, 1] = 0.9  # doctest: +SKIP
+    >>> resnet_v2.decode_predictions(preds, top=1)  # doctest: +SKIP
+    [[('n01443537', 'goldfish', np.float64(0.9))]]
     """
     return imagenet_utils.decode_predictions(preds, top=top)

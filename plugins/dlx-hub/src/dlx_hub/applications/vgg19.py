@@ -39,6 +39,14 @@ def VGG19(include_top=True, weights="imagenet", input_tensor=None, input_shape=N
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import vgg19
+    >>> # not run in the doc tests: allocating 39 million weights on the NumPy backend is slow
+    >>> model = vgg19.VGG19(weights=None, input_shape=(32, 32, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 38947914)
     """
     return vgg16.vgg((2, 2, 4, 4, 4), "vgg19", include_top, weights, input_tensor, input_shape, pooling, classes,
                      classifier_activation, name, base_path=BASE_WEIGHTS_PATH)
@@ -60,6 +68,14 @@ def preprocess_input(x, data_format=None):
 
     Raises:
         ValueError: for another ``data_format``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx_hub.applications import vgg19
+    >>> x = np.array([[[0.0, 127.5, 255.0]]])  # one 1x1 RGB image
+    >>> np.round(vgg19.preprocess_input(x), 4)
+    array([[[ 151.061,   10.721, -123.68 ]]])
     """
     return imagenet_utils.preprocess_input(x, data_format=data_format, mode="caffe")
 
@@ -77,5 +93,14 @@ def decode_predictions(preds, top=5):
 
     Raises:
         ValueError: when ``preds`` is not of shape ``(samples, 1000)``.
+
+    Example:
+
+    >>> # not run here: the first call downloads the ImageNet class index
+    >>> import numpy as np
+    >>> from dlx_hub.applications import vgg19
+    >>> preds = np.zeros((1, 1000)); preds[0, 1] = 0.9  # doctest: +SKIP
+    >>> vgg19.decode_predictions(preds, top=1)  # doctest: +SKIP
+    [[('n01443537', 'goldfish', np.float64(0.9))]]
     """
     return imagenet_utils.decode_predictions(preds, top=top)

@@ -64,6 +64,14 @@ def Xception(include_top=True, weights="imagenet", input_tensor=None, input_shap
     Raises:
         ValueError: for a ``weights``, ``pooling``, ``classes``, ``classifier_activation`` or
             ``input_shape`` that does not fit, as above.
+
+    Example:
+
+    >>> from dlx_hub.applications import xception
+    >>> # not run in the doc tests: allocating 21 million weights on the NumPy backend is slow
+    >>> model = xception.Xception(weights=None, input_shape=(71, 71, 3), classes=10)  # doctest: +SKIP
+    >>> model.output.shape, model.count_params()  # doctest: +SKIP
+    ((None, 10), 20881970)
     """
     _builder.check_weights(weights, include_top, classes, classifier_activation)
     _builder.check_pooling(pooling)
@@ -116,6 +124,14 @@ def preprocess_input(x, data_format=None):
 
     Raises:
         ValueError: for another ``data_format``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx_hub.applications import xception
+    >>> x = np.array([[[0.0, 127.5, 255.0]]])  # one 1x1 RGB image
+    >>> np.round(xception.preprocess_input(x), 4)
+    array([[[-1.,  0.,  1.]]])
     """
     return imagenet_utils.preprocess_input(x, data_format=data_format, mode="tf")
 
@@ -133,5 +149,14 @@ def decode_predictions(preds, top=5):
 
     Raises:
         ValueError: when ``preds`` is not of shape ``(samples, 1000)``.
+
+    Example:
+
+    >>> # not run here: the first call downloads the ImageNet class index
+    >>> import numpy as np
+    >>> from dlx_hub.applications import xception
+    >>> preds = np.zeros((1, 1000)); preds[0, 1] = 0.9  # doctest: +SKIP
+    >>> xception.decode_predictions(preds, top=1)  # doctest: +SKIP
+    [[('n01443537', 'goldfish', np.float64(0.9))]]
     """
     return imagenet_utils.decode_predictions(preds, top=top)

@@ -45,6 +45,20 @@ class Tokenizer:
         chat_template: a Jinja template (Hugging Face's ``chat_template`` convention).
         dtype: the dtype of dense outputs (``"int32"``).
         name: the tokenizer's name.
+
+    Example:
+
+    >>> from tokenizers import Tokenizer as HFTokenizer, decoders, models, pre_tokenizers
+    >>> vocab = {"[PAD]": 0, "[UNK]": 1, "the": 2, "cat": 3, "sat": 4, "##s": 5}
+    >>> hf = HFTokenizer(models.WordPiece(vocab, unk_token="[UNK]"))
+    >>> hf.pre_tokenizer, hf.decoder = pre_tokenizers.Whitespace(), decoders.WordPiece()
+    >>> from dlx_hub.tokenizers import Tokenizer
+    >>> tokenizer = Tokenizer(hf, sequence_length=5, special_tokens={"pad_token": "[PAD]"})
+    >>> tokenizer.tokenize(["the cats sat", "cat"])  # dense: truncated and padded
+    array([[2, 3, 5, 4, 0],
+           [3, 0, 0, 0, 0]], dtype=int32)
+    >>> tokenizer.pad_token_id, tokenizer.vocabulary_size()
+    (0, 6)
     """
 
     # subclasses name their special tokens and where they come from
@@ -284,6 +298,19 @@ class WordPieceTokenizer(Tokenizer):
             ``dtype``, or a special token that is not in the vocabulary.
         FileNotFoundError: when ``tokenizer`` is a path to no file.
         TypeError: when ``tokenizer`` is of another type.
+
+    Example:
+
+    >>> from tokenizers import Tokenizer as HFTokenizer, decoders, models, pre_tokenizers
+    >>> vocab = {"[PAD]": 0, "[UNK]": 1, "the": 2, "cat": 3, "sat": 4, "##s": 5}
+    >>> hf = HFTokenizer(models.WordPiece(vocab, unk_token="[UNK]"))
+    >>> hf.pre_tokenizer, hf.decoder = pre_tokenizers.Whitespace(), decoders.WordPiece()
+    >>> from dlx_hub.tokenizers import WordPieceTokenizer
+    >>> tokenizer = WordPieceTokenizer(hf, special_tokens={"pad_token": "[PAD]"})
+    >>> tokenizer.tokenize(["the cats sat", "a cat"])  # ragged lists; "a" is unknown
+    [[2, 3, 5, 4], [1, 3]]
+    >>> tokenizer.detokenize([[2, 3, 5, 4]])
+    ['the cats sat']
     """
 
 
@@ -315,6 +342,16 @@ class BytePairTokenizer(Tokenizer):
             ``tokenizer`` nor both of ``vocabulary`` and ``merges`` are, for a merge rule that is not two
             symbols, or for a :class:`Tokenizer` argument that does not fit.
         TypeError: when ``vocabulary`` is neither a dict nor a path.
+
+    Example:
+
+    >>> from dlx_hub.tokenizers import BytePairTokenizer
+    >>> vocabulary = {"a": 0, "b": 1, "ab": 2, "Ġ": 3, "Ġab": 4}  # "Ġ" stands for a space
+    >>> tokenizer = BytePairTokenizer(vocabulary=vocabulary, merges=["a b", "Ġ ab"])
+    >>> tokenizer.tokenize(["ab ab"])
+    [[2, 4]]
+    >>> tokenizer.detokenize([[2, 4]])
+    ['ab ab']
     """
 
     def __init__(self, tokenizer=None, vocabulary=None, merges=None, add_prefix_space: bool = False,
@@ -374,6 +411,16 @@ class SentencePieceTokenizer(Tokenizer):
             ``dtype``, or a special token that is not in the vocabulary.
         FileNotFoundError: when ``tokenizer`` is a path to no file.
         TypeError: when ``tokenizer`` is of another type.
+
+    Example:
+
+    >>> from tokenizers import Tokenizer as HFTokenizer, models, pre_tokenizers
+    >>> from dlx_hub.tokenizers import SentencePieceTokenizer
+    >>> pieces = [("<unk>", 0.0), ("▁the", -1.0), ("▁cat", -1.5), ("s", -2.0)]
+    >>> hf = HFTokenizer(models.Unigram(pieces, unk_id=0))
+    >>> hf.pre_tokenizer = pre_tokenizers.Metaspace()
+    >>> SentencePieceTokenizer(hf).tokenize(["the cats"])
+    [[1, 2, 3]]
     """
 
 
@@ -402,7 +449,14 @@ def _snake(name: str) -> str:
 
 
 def tokenizer_class_for(model_json: dict) -> type[Tokenizer]:
-    """The dlx class that fits a ``tokenizer.json``'s model type."""
+    """The dlx class that fits a ``tokenizer.json``'s model type.
+
+    Example:
+
+    >>> from dlx_hub.tokenizers.tokenizer import tokenizer_class_for
+    >>> tokenizer_class_for({"model": {"type": "BPE"}}).__name__
+    'BytePairTokenizer'
+    """
     kind = model_json.get("model", {}).get("type")
     return {"WordPiece": WordPieceTokenizer, "BPE": BytePairTokenizer, "Unigram": SentencePieceTokenizer}.get(
         kind, Tokenizer)
@@ -421,6 +475,19 @@ def from_tokenizer_json(path, cls=None, **kwargs) -> Tokenizer:
 
     Returns:
         The tokenizer.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> from tokenizers import Tokenizer as HFTokenizer, models, pre_tokenizers
+    >>> from dlx_hub.tokenizers.tokenizer import from_tokenizer_json
+    >>> hf = HFTokenizer(models.WordPiece({"[UNK]": 0, "the": 1, "cat": 2}, unk_token="[UNK]"))
+    >>> hf.pre_tokenizer = pre_tokenizers.Whitespace()
+    >>> path = os.path.join(tempfile.mkdtemp(), "tokenizer.json")
+    >>> hf.save(path)
+    >>> tokenizer = from_tokenizer_json(path, sequence_length=3)
+    >>> type(tokenizer).__name__, tokenizer.tokenize(["the cat"])
+    ('WordPieceTokenizer', array([[1, 2, 0]], dtype=int32))
     """
     text = pathlib.Path(path).read_text(encoding="utf-8")
     cls = cls or tokenizer_class_for(json.loads(text))
