@@ -187,7 +187,8 @@ def serialize(constraint):
 
     >>> from dlx import constraints
     >>> constraints.serialize(constraints.MaxNorm(2.0))
-    {'module': 'dlx.constraints', 'class_name': 'MaxNorm', 'config': {'max_value': 2.0, 'axis': 0}, 'registered_name': None}
+    {'module': 'dlx.constraints', 'class_name': 'MaxNorm', 'config': {'max_value': 2.0, 'axis': 0},
+     'registered_name': None}
     """
     return _serialize(constraint)
 

@@ -553,7 +553,8 @@ def serialize(dtype_policy: DTypePolicy) -> dict:
 
     >>> from dlx import dtype_policies
     >>> dtype_policies.serialize(dtype_policies.DTypePolicy("bfloat16"))
-    {'module': 'dlx.dtype_policies', 'class_name': 'DTypePolicy', 'config': {'name': 'bfloat16'}, 'registered_name': None}
+    {'module': 'dlx.dtype_policies', 'class_name': 'DTypePolicy', 'config': {'name': 'bfloat16'},
+     'registered_name': None}
     """
     return _serialization.serialize(dtype_policy)
 

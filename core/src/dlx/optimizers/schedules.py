@@ -422,7 +422,8 @@ def deserialize(config: dict, custom_objects=None) -> LearningRateSchedule:
     >>> from dlx.optimizers import schedules
     >>> config = schedules.serialize(schedules.CosineDecay(0.1, decay_steps=100))
     >>> schedules.deserialize(config)
-    CosineDecay(initial_learning_rate=0.1, decay_steps=100, alpha=0.0, name='CosineDecay', warmup_target=None, warmup_steps=0)
+    CosineDecay(initial_learning_rate=0.1, decay_steps=100, alpha=0.0, name='CosineDecay',
+    warmup_target=None, warmup_steps=0)
     """
     name = config.get("class_name")
     cls = (custom_objects or {}).get(name) or ALL.get(name)

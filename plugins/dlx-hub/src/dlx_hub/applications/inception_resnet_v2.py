@@ -135,7 +135,8 @@ def InceptionResNetV2(include_top=True, weights="imagenet", input_tensor=None, i
 
     >>> from dlx_hub.applications import inception_resnet_v2
     >>> # not run in the doc tests: allocating 54 million weights on the NumPy backend is slow
-    >>> model = inception_resnet_v2.InceptionResNetV2(weights=None, input_shape=(75, 75, 3), classes=10)  # doctest: +SKIP
+    >>> model = inception_resnet_v2.InceptionResNetV2(  # doctest: +SKIP
+    ...     weights=None, input_shape=(75, 75, 3), classes=10)
     >>> model.output.shape, model.count_params()  # doctest: +SKIP
     ((None, 10), 54352106)
     """
