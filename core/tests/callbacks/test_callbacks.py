@@ -314,33 +314,6 @@ def test_stop_training_mid_epoch_ends_the_prefetch_thread():
     assert threading.active_count() <= before
 
 
-@pytest.mark.parametrize("backend", ["jax", "torch"])
-def test_a_callback_that_raises_ends_the_prefetch_thread_before_fit_returns(backend):
-    # an exception out of fit leaves the epoch's generator suspended until garbage collection; the
-    # trainer closes it itself, so no producer thread is left inside a framework call at exit
-    if backend not in dlx.backend.records():
-        pytest.skip(f"needs the {backend} backend")
-
-    class Boom(Exception):
-        pass
-
-    class Raise(C.Callback):
-        requires_model_state = False
-
-        def on_train_batch_end(self, batch, logs=None):
-            if batch == 1:
-                assert [t for t in threading.enumerate() if t.name == "dlx-prefetch"]
-                raise Boom()
-
-    batches = ((X[i:i + 8], Y[i:i + 8]) for i in range(0, len(X), 8))
-    with dlx.backend.use(backend):
-        m = model()
-        with pytest.raises(Boom) as info:
-            m.fit(batches, epochs=2, callbacks=[Raise()], verbose=0)
-        assert not [t for t in threading.enumerate() if t.name == "dlx-prefetch"]
-        del info
-
-
 def test_prefetch_threads_finish_their_batch_before_the_interpreter_exits(tmp_path):
     # a producer abandoned mid-conversion is stopped and joined by an exit handler (a daemon thread
     # resumed by the interpreter's finalization inside a torch call aborts the process)

@@ -15,7 +15,6 @@ from dlx.trainers.data_adapters import DataAdapter, get_data_adapter
 
 _END = object()
 _LIVE: weakref.WeakSet = weakref.WeakSet()  # prefetchers whose producer thread may still run
-_AT_EXIT: list = []
 
 
 def _stop_all_at_exit() -> None:
@@ -27,6 +26,9 @@ def _stop_all_at_exit() -> None:
         p._stop.set()
     for p in live:
         p._join()
+
+
+atexit.register(_stop_all_at_exit)
 
 
 class _Error:
@@ -47,8 +49,6 @@ class Prefetcher:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(iterable, convert), daemon=True,
                                         name="dlx-prefetch")
-        if not _AT_EXIT:
-            _AT_EXIT.append(atexit.register(_stop_all_at_exit))
         _LIVE.add(self)
         self._thread.start()
 
