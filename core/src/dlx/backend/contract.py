@@ -29,7 +29,6 @@ import abc
 import dataclasses
 import importlib
 import importlib.util
-import inspect
 import threading
 import warnings
 from collections.abc import Callable
@@ -37,7 +36,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from dlx.ops.spec import REGISTRY, SPEC_VERSION
+from dlx.ops.spec import REGISTRY, SPEC_VERSION, param_names
 
 
 class BackendError(RuntimeError):
@@ -94,10 +93,6 @@ class Capabilities:
 class ReferenceFallbackWarning(UserWarning):
     """An op ran through the NumPy reference because the backend has no kernel for it (once per
     op and backend)."""
-
-
-def _params(fn) -> list[tuple[str, Any]]:
-    return [(p.name, p.kind) for p in inspect.signature(fn).parameters.values()]
 
 
 class Backend(abc.ABC):
@@ -518,13 +513,12 @@ def build_op_table(backend: Backend) -> dict[str, Callable]:
             problems.append(f"kernel {name!r} names no registered op")
             continue
         try:
-            got = _params(fn)
+            got = param_names(fn)
         except (TypeError, ValueError):
             got = None
-        want = [(q.name, q.kind) for q in spec.signature.parameters.values()]
-        if got is not None and [n for n, _ in got] != [n for n, _ in want]:
-            problems.append(f"kernel {name!r} takes ({', '.join(n for n, _ in got)}); "
-                            f"the spec says ({', '.join(n for n, _ in want)})")
+        want = spec.params
+        if got is not None and got != want:
+            problems.append(f"kernel {name!r} takes ({', '.join(got)}); the spec says ({', '.join(want)})")
             continue
         table[name] = fn
         sources[name] = "native"

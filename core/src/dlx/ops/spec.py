@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
+import types
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -96,10 +97,89 @@ class OpSpec:
 
     @property
     def params(self) -> tuple[str, ...]:
-        return tuple(self.signature.parameters)
+        """The parameter names, in signature order."""
+        names = self.__dict__.get("_params")
+        if names is None:
+            names = self.__dict__["_params"] = param_names(self.reference) if self.__dict__.get(
+                "_signature") is None else tuple(self.signature.parameters)
+        return names
 
     def __repr__(self) -> str:
         return f"OpSpec({self.name!r}, group={self.group!r}, tolerance={self.tolerance!r})"
+
+
+def _lazy_field(name: str, compute: Callable, doc: str) -> property:
+    """A property for the dataclass field ``name``: ``None`` (as :func:`op` passes it) means
+    "``compute(spec)`` on first read", which is then kept. Backend selection and the first op read
+    only a few of the ~380 signatures and docstrings, so :func:`op` does not build them all at
+    import."""
+    attr = f"_{name}"
+
+    def get(self):
+        value = self.__dict__.get(attr)
+        if value is None:
+            value = self.__dict__[attr] = compute(self)
+        return value
+
+    def set_(self, value):
+        self.__dict__[attr] = value
+        if name == "signature":
+            self.__dict__.pop("_params", None)
+
+    return property(get, set_, doc=doc)
+
+
+OpSpec.signature = _lazy_field("signature", lambda spec: inspect.signature(spec.reference),
+                               "The reference's :class:`inspect.Signature` (built on first read).")
+OpSpec.doc = _lazy_field("doc", lambda spec: inspect.getdoc(spec.reference) or "",
+                         "The public function's docstring: the reference's (cleaned on first read).")
+
+
+def _plain_function(fn) -> bool:
+    """Whether ``inspect.signature(fn)`` reads nothing but ``fn``'s code object and defaults: a
+    plain Python function that neither wraps another (``__wrapped__``) nor carries its own
+    ``__signature__``."""
+    return type(fn) is types.FunctionType and "__wrapped__" not in fn.__dict__ and "__signature__" not in fn.__dict__
+
+
+def param_names(fn: Callable) -> tuple[str, ...]:
+    """``tuple(inspect.signature(fn).parameters)``, read straight from the code object for plain
+    Python functions (a fraction of the cost: backend selection checks ~300 kernels with it).
+
+    Arguments:
+        fn: any callable :func:`inspect.signature` accepts.
+
+    Returns:
+        The parameter names in signature order: positional ones, ``*args``, keyword-only ones,
+        ``**kwargs``.
+
+    Raises:
+        TypeError, ValueError: as :func:`inspect.signature` does, for a callable it cannot read.
+    """
+    if not _plain_function(fn):
+        return tuple(inspect.signature(fn).parameters)
+    code = fn.__code__
+    names = code.co_varnames
+    n_pos, n_kw = code.co_argcount, code.co_kwonlyargcount
+    out = list(names[:n_pos])
+    i = n_pos + n_kw
+    if code.co_flags & inspect.CO_VARARGS:
+        out.append(names[i])
+        i += 1
+    out += names[n_pos:n_pos + n_kw]
+    if code.co_flags & inspect.CO_VARKEYWORDS:
+        out.append(names[i])
+    return tuple(out)
+
+
+def _required_positional(fn, sig) -> tuple[str, ...]:
+    """The positional parameters without a default value (``sig``: ``fn``'s signature, or
+    ``None`` for a plain function, read from its code object)."""
+    if sig is None:
+        code = fn.__code__
+        return code.co_varnames[:code.co_argcount - len(fn.__defaults__ or ())]
+    return tuple(p.name for p in sig.parameters.values()
+                 if p.default is inspect.Parameter.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
 
 
 def op(
@@ -159,25 +239,26 @@ def op(
         opname = name or fn.__name__.rstrip("_")
         if opname in REGISTRY:
             raise ValueError(f"op {opname!r} is registered twice")
-        sig = inspect.signature(fn)
+        # a plain function's parameters come from its code object; its Signature is built on
+        # first read (most never are: selection and the first op need a handful)
+        sig = None if _plain_function(fn) else inspect.signature(fn)
+        names = param_names(fn) if sig is None else tuple(sig.parameters)
         if tensors is None:
-            ts = tuple(
-                p.name for p in sig.parameters.values()
-                if p.default is inspect.Parameter.empty
-                and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-                and p.name not in tensor_lists
-            )
+            ts = tuple(t for t in _required_positional(fn, sig) if t not in tensor_lists)
         else:
             ts = tuple(tensors)
-        unknown = [t for t in (*ts, *tensor_lists) if t not in sig.parameters]
+        unknown = [t for t in (*ts, *tensor_lists) if t not in names]
         if unknown:
-            raise ValueError(f"op {opname!r}: tensor parameters {unknown} are not in {sig}")
-        REGISTRY[opname] = OpSpec(
+            raise ValueError(f"op {opname!r}: tensor parameters {unknown} are not in "
+                             f"{sig if sig is not None else inspect.signature(fn)}")
+        spec = OpSpec(
             name=opname, group=group, reference=fn, signature=sig, tensors=ts,
             tensor_lists=tuple(tensor_lists), tolerance=tol, cases=tuple(cases), grad=grad,
             decomposition=decomposition, validate=validate, grad_tolerance=grad_tol,
-            since=since, doc=inspect.getdoc(fn) or "", exact_in_dtype=exact_in_dtype,
+            since=since, doc=None, exact_in_dtype=exact_in_dtype,
         )
+        spec.__dict__["_params"] = names
+        REGISTRY[opname] = spec
         return fn
 
     return deco
