@@ -14,7 +14,7 @@ import functools
 
 import pytest
 
-from dlx_conformance.checks import grad_case, iter_cases, rule_case, value_case
+from dlx_conformance.checks import Float64Unavailable, grad_case, iter_cases, rule_case, value_case
 from dlx_conformance.distribution import KINDS
 
 _CASES = list(iter_cases())
@@ -50,7 +50,10 @@ def _gate(backend, spec, dtype, tier):
 
 def _run(request, fn, backend, spec, case, dtype, tier):
     _gate(backend, spec, dtype, tier)
-    result = fn(backend, spec, case, dtype)
+    try:
+        result = fn(backend, spec, case, dtype)
+    except Float64Unavailable as e:
+        pytest.skip(f"float64 output: {e}")
     request.node._dlx_result = {k: v for k, v in dataclasses.asdict(result).items()}
     assert result.ok, f"{spec.name} [{case.name}, {dtype}] {tier} outside {result.tolerance}: {result.detail}"
 
