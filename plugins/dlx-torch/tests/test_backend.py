@@ -449,4 +449,5 @@ def test_cast_to_half_rounds_once(backend, compiled):
     # a halfway point land on it, then go to even); the kernel rounds once, eagerly and under
     # torch.compile, and keeps a cast's gradient (eager: training steps compile with jit=False).
     results = named_cases(backend, "cast", ("f16_ties", "bf16_ties"), compiled) + named_cases(backend, "cast", ("to_half",))
+    results += named_cases(backend, "saturate_cast", ("f16_ties",), compiled)  # clips, then the same cast
     assert [r for r in results if not r.ok] == []
