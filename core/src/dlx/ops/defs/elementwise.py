@@ -997,6 +997,8 @@ def _half_tie_inputs(rng, target, dtype="float64"):
     Case("to_bool", lambda r, dt: ((np.array([0.0, 1.0, -2.0, 0.5]).astype(dt), "bool"), {}), grad=False),
     Case("from_int", lambda r, dt: ((r.integers(-100, 100, (5,)).astype(np.int32), "float32"), {}), dtypes=("int32",), grad=False),
     Case("to_half", lambda r, dt: ((r.standard_normal((5, 6)).astype(dt), "float16"), {})),
+    Case("to_c64", lambda r, dt: (((r.standard_normal(9) + 1j * r.standard_normal(9)) * 1e5, "complex64"), {}),
+         dtypes=("complex128",), grad=False),
     # float64 -> half: one rounding, as NumPy (not two through float32; docs/parity.md)
     Case("f16_ties", lambda r, dt: ((_half_tie_inputs(r, "float16", dt), "float16"), {}), grad=False),
     Case("bf16_ties", lambda r, dt: ((_half_tie_inputs(r, "bfloat16", dt), "bfloat16"), {}), grad=False),
