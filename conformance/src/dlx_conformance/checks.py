@@ -370,8 +370,7 @@ def _finite(values) -> bool:
     return all(np.all(np.isfinite(v)) for v in values if isinstance(v, np.ndarray) and v.dtype.kind == "f")
 
 
-#: ops whose gradient rule is deliberately not the derivative of their value
-#: ops (or "op/case") whose gradient rule is a convention, not the derivative finite differences see
+#: ops (or "op/case" for one case) whose gradient rule is deliberately not the derivative of their value
 NOT_A_DERIVATIVE = {
     "stop_gradient": "its rule is zero by definition (the value is the identity)",
     "cast/to_half": "a cast to float16 is a step function at float64's resolution (finite differences give 0); "
