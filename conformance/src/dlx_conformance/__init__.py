@@ -4,6 +4,6 @@ Run it as ``python -m dlx_conformance NAME --report DIR`` or ``pytest --dlx-back
 --pyargs dlx_conformance.suite``. The pytest plugin is inert until ``--dlx-backend`` is given.
 """
 
-from dlx_conformance.checks import CaseResult, grad_case, iter_cases, value_case
+from dlx_conformance.checks import CaseResult, grad_case, iter_cases, named_cases, value_case
 
-__all__ = ["CaseResult", "grad_case", "iter_cases", "value_case"]
+__all__ = ["CaseResult", "grad_case", "iter_cases", "named_cases", "value_case"]

@@ -164,7 +164,7 @@ def _has_subnormals(args, kwargs) -> bool:
     return False
 
 
-def value_case(backend, spec: OpSpec, case: Case, dtype: str) -> CaseResult:
+def value_case(backend, spec: OpSpec, case: Case, dtype: str, compiled: bool = False) -> CaseResult:
     """Measures one case; where inputs hold subnormals, a backend that reads them as ±0
     (flush-to-zero, PARITY.md's FTZ allowance) is measured against the oracle of the flushed
     inputs instead.
@@ -178,21 +178,42 @@ def value_case(backend, spec: OpSpec, case: Case, dtype: str) -> CaseResult:
         spec: the op's :class:`~dlx.ops.OpSpec`.
         case: one of ``spec.cases``.
         dtype: the dtype the case runs in.
+        compiled: call the op under ``backend.compile`` (its tensor arguments as the compiled
+            function's inputs) instead of eagerly; an op whose output shape depends on its
+            input's values is still called eagerly.
 
     Returns:
         A :class:`CaseResult` of tier ``"value"``.
     """
     args, kwargs = make_inputs(spec, case, dtype)
-    result = _value_case(backend, spec, case, dtype, args, kwargs, flush=False)
+    result = _value_case(backend, spec, case, dtype, args, kwargs, flush=False, compiled=compiled)
     if not result.ok and _has_subnormals(args, kwargs):
-        flushed = _value_case(backend, spec, case, dtype, args, kwargs, flush=True)
+        flushed = _value_case(backend, spec, case, dtype, args, kwargs, flush=True, compiled=compiled)
         if flushed.ok:
             flushed.detail = "subnormal inputs read as zero (FTZ/DAZ allowance)"
             return flushed
     return result
 
 
-def _value_case(backend, spec, case, dtype, args, kwargs, flush) -> CaseResult:
+def _call(backend, spec, args, kwargs, compiled):
+    """The op on backend values, eagerly or (``compiled``) as a compiled function of its tensor
+    arguments, the static ones closed over."""
+    fn = ops.get_function(spec.name)
+    if not compiled:
+        return fn(*args, **kwargs)
+    bound = spec.signature.bind(*args, **kwargs)
+    names = [n for n in bound.arguments if n in spec.tensors or n in spec.tensor_lists]
+
+    def f(*vals):
+        bound.arguments.update(zip(names, vals))
+        return fn(*bound.args, **bound.kwargs)
+    try:
+        return backend.compile(f)(*(bound.arguments[n] for n in names))
+    except DataDependentShapeError:  # an output shape set by the data: called eagerly instead
+        return fn(*args, **kwargs)
+
+
+def _value_case(backend, spec, case, dtype, args, kwargs, flush, compiled=False) -> CaseResult:
     with registry.use("numpy"):
         expected = spec.reference(*args, **kwargs)
         if flush:
@@ -207,7 +228,7 @@ def _value_case(backend, spec, case, dtype, args, kwargs, flush) -> CaseResult:
         exact = independent
     bargs, bkw = _to_backend(backend, spec, args, kwargs)
     with registry.use(backend):
-        out = ops.get_function(spec.name)(*bargs, **bkw)
+        out = _call(backend, spec, bargs, bkw, compiled)
     outs = _leaves_np(backend, out)
     exp_leaves = [np.asarray(v) for v in tree.leaves(expected)]
     exact_leaves = [np.asarray(v) for v in tree.leaves(exact)]
@@ -236,6 +257,31 @@ def _value_case(backend, spec, case, dtype, args, kwargs, flush) -> CaseResult:
             worst.detail = (f"output {i}: " if len(outs) > 1 else "") + v.detail
             break
     return worst
+
+
+def named_cases(backend, op: str, names, compiled: bool = False, dtypes=None) -> list[CaseResult]:
+    """The value tier, and the gradient tier where a case has one, of ``op``'s cases ``names`` in
+    each of their dtypes on ``backend``: how a plugin's own tests pin cases of the suite.
+
+    Arguments:
+        backend: the backend under test.
+        op: the op's name.
+        names: names of its cases.
+        compiled: run both tiers under ``backend.compile`` instead of eagerly.
+        dtypes: the dtypes to run (``None``: each case's own).
+
+    Returns:
+        The :class:`CaseResult` of every check.
+    """
+    spec = REGISTRY[op]
+    results = []
+    for case in spec.cases:
+        if case.name in names:
+            for dt in (d for d in case.dtypes if dtypes is None or d in dtypes):
+                results.append(value_case(backend, spec, case, dt, compiled=compiled))
+                if case.grad and spec.grad is not None:
+                    results.append(grad_case(backend, spec, case, dt, compiled=compiled))
+    return results
 
 
 def _is_float_array(v) -> bool:
@@ -333,8 +379,12 @@ def _finite(values) -> bool:
     return all(np.all(np.isfinite(v)) for v in values if isinstance(v, np.ndarray) and v.dtype.kind == "f")
 
 
-#: ops whose gradient rule is deliberately not the derivative of their value
-NOT_A_DERIVATIVE = {"stop_gradient": "its rule is zero by definition (the value is the identity)"}
+#: ops (or "op/case" for one case) whose gradient rule is deliberately not the derivative of their value
+NOT_A_DERIVATIVE = {
+    "stop_gradient": "its rule is zero by definition (the value is the identity)",
+    "cast/to_half": "a cast to float16 is a step function at float64's resolution (finite differences give 0); "
+                    "its rule passes the gradient through, as every framework's cast",
+}
 
 
 def rule_case(spec: OpSpec, case: Case, dtype: str, step: float = 1e-6) -> CaseResult:
@@ -346,8 +396,9 @@ def rule_case(spec: OpSpec, case: Case, dtype: str, step: float = 1e-6) -> CaseR
     args64, kw64 = oracle_inputs(spec, args, kwargs, "float64")
     names = differentiable_params(spec, args64, kw64)
     result = CaseResult(spec.name, case.name, dtype, "rule", True, 0.0, True, "finite differences")
-    if spec.name in NOT_A_DERIVATIVE:
-        result.detail = f"skipped: {NOT_A_DERIVATIVE[spec.name]}"
+    why = NOT_A_DERIVATIVE.get(spec.name) or NOT_A_DERIVATIVE.get(f"{spec.name}/{case.name}")
+    if why:
+        result.detail = f"skipped: {why}"
         return result
     bound = spec.signature.bind(*args64, **kw64)
     inputs = [bound.arguments[n] for n in names]

@@ -368,7 +368,7 @@ def test_half_precision_draws_round_once_from_float64(tf_backend):
     # above and below float16 / bfloat16 halfway points, against NumPy's (ml_dtypes') direct casts.
     import ml_dtypes
 
-    from dlx_tf.kernels.random import _round_once
+    from dlx_tf.kernels.elementwise import _round_once
 
     rng = np.random.default_rng(0)
     for npdt, tfdt, step_bits in ((np.float16, tf.float16, None), (ml_dtypes.bfloat16, tf.bfloat16, 16)):
@@ -384,3 +384,18 @@ def test_half_precision_draws_round_once_from_float64(tf_backend):
         compiled = tf.function(lambda t, d=tfdt: _round_once(t, d), jit_compile=True, autograph=False)(tf.constant(y))
         np.testing.assert_array_equal(eager, want)
         np.testing.assert_array_equal(compiled.numpy().astype(np.float64), want)
+
+
+
+
+# ------------------------------------------------------------------------------ half casts
+@pytest.mark.parametrize("compiled", [False, True])
+def test_cast_to_half_rounds_once(tf_backend, compiled):
+    from dlx_conformance.checks import named_cases
+
+    # TensorFlow (and XLA) convert float64 to float16 / bfloat16 through float32: two roundings (values just
+    # off a halfway point land on it, then go to even); the kernel rounds once, with a cast's
+    # gradient, eagerly and compiled (float32 inputs round once natively; complex128 -> complex64 as before).
+    results = named_cases(tf_backend, "cast", ("f16_ties", "bf16_ties", "to_half", "to_c64"), compiled)
+    results += named_cases(tf_backend, "saturate_cast", ("f16_ties",), compiled)  # clips, then the same cast
+    assert [r for r in results if not r.ok] == []

@@ -1394,7 +1394,8 @@ def broadcast_to(x, shape):
 
 
 def cast(x, dtype):
-    """Converts ``x`` to ``dtype`` (floats to ints truncate toward zero).
+    """Converts ``x`` to ``dtype`` (floats to ints truncate toward zero; floats to narrower floats
+    round once, to nearest with ties to even, float64 to float16 / bfloat16 included).
 
     Arguments:
         x: input tensor.

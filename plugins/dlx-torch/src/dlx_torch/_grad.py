@@ -1,4 +1,4 @@
-"""Gradient rules where torch's own backward is numerically poor (``torch.autograd.Function``s
+"""Gradient rules where torch's own backward is numerically poor or missing (``torch.autograd.Function``s
 usable under ``torch.func`` and ``torch.compile``). Kernels use them only when their input is
 being differentiated, so inference runs the plain native kernel."""
 
@@ -57,3 +57,35 @@ class GeluTanh(torch.autograd.Function):
         s, s_neg = torch.sigmoid(z2), torch.sigmoid(-z2)  # 1 - s is sigmoid(-2z): no cancellation
         dz = _C * (1.0 + 3.0 * _K * x2)
         return g * (s + 2.0 * x * s * s_neg * dz)
+
+
+def half_from_float64(x: torch.Tensor, dt: torch.dtype) -> torch.Tensor:
+    """float64 ``x`` rounded once to ``dt`` (float16 or bfloat16; to nearest, ties to even), as
+    NumPy's cast: torch's own conversion goes through float32 on CPUs (two roundings). Rounding to
+    float32 *to odd* first (docs/parity.md, "Half-precision casts") makes the second rounding the
+    only one."""
+    r = x.to(torch.float32)
+    back = r.to(torch.float64)
+    inexact = back != x  # NaN too: its bits only gain a payload bit
+    bits = r.view(torch.int32)
+    # rounded away from zero (overflow to inf included): one step back toward it, then the last bit set
+    bits = (bits - (inexact & (back.abs() > x.abs())).to(torch.int32)) | inexact.to(torch.int32)
+    return bits.view(torch.float32).to(dt)
+
+
+class HalfFromFloat64(torch.autograd.Function):
+    """:func:`half_from_float64` with the gradient of a cast (its bit operations have none)."""
+
+    generate_vmap_rule = True
+
+    @staticmethod
+    def forward(x: torch.Tensor, dt: torch.dtype) -> torch.Tensor:
+        return half_from_float64(x, dt)
+
+    @staticmethod
+    def setup_context(ctx, inputs, output) -> None:
+        pass
+
+    @staticmethod
+    def backward(ctx, g: torch.Tensor):
+        return g.to(torch.float64), None

@@ -23,7 +23,7 @@ from dlx.ops.defs._common import (
     promote,
     unary_cases,
 )
-from dlx.ops.defs.elementwise import _example
+from dlx.ops.defs.elementwise import _example, _half_tie_inputs
 from dlx.ops.defs.reduction import _extreme_grad
 from dlx.ops.spec import REGISTRY, Case, op
 
@@ -839,6 +839,7 @@ def saturate_cast_decomposition(x, dtype):
     Case("to_int32", lambda r, dt: ((np.array([-3e9, 3e9, 1.5, -2.5, 2147483520.0]).astype(dt), "int32"), {}), grad=False),
     Case("int_to_int8", lambda r, dt: ((r.integers(-1000, 1000, (5, 6)).astype(np.int32), "int8"), {}), dtypes=("int32",), grad=False),
     Case("to_float16", lambda r, dt: ((np.array([1e5, -1e5, 3.0]).astype(dt), "float16"), {}), grad=False),
+    Case("f16_ties", lambda r, dt: ((_half_tie_inputs(r, "float16", dt), "float16"), {}), grad=False),
 ], tensors=("x",), decomposition=saturate_cast_decomposition)
 def saturate_cast(x, dtype):
     """Casts to ``dtype``, clipping first to its range (no wrap-around; floats to ints truncate).

@@ -969,14 +969,43 @@ def where(condition, x1=None, x2=None):
     return np.where(np.asarray(condition, bool), a, b)
 
 
+def _half_tie_inputs(rng, target, dtype="float64"):
+    """Inputs of ``dtype`` for a cast to ``target`` (``"float16"`` or ``"bfloat16"``): the
+    target's halfway points, normal and subnormal, the overflow threshold, and (in float64) values
+    a relative 2**-40 off each; specials and values past both ends of the range. A float64 cast
+    through float32 rounds the ones just off a halfway point onto it and then to even: half of them
+    come out one step off."""
+    m, lo, hi, sub = (10, 113, 142, -25) if target == "float16" else (7, 1, 254, -134)
+    n = 400
+    sign = rng.integers(0, 2, n).astype(np.uint32) << 31
+    exponent = rng.integers(lo, hi + 1, n).astype(np.uint32) << 23
+    mantissa = rng.integers(0, 2**m, n).astype(np.uint32) << (23 - m)
+    # float32 bit patterns with the bit below the target's last mantissa bit set: halfway points
+    mid = (sign | exponent | mantissa | np.uint32(1 << (22 - m))).view(np.float32).astype(np.float64)
+    top = float(np.array(hi << 23 | (2**m - 1) << (23 - m) | 1 << (22 - m), np.uint32).view(np.float32))  # overflow
+    # subnormal halfway points, but not the top one: it rounds up to the smallest normal, where
+    # float32 is subnormal for bfloat16 (flushed to zero by XLA's CPU code: the FTZ allowance)
+    mid = np.concatenate([mid, np.ldexp(2.0 * rng.integers(0, 2**m - 1, 40) + 1, sub), [top, -top]])
+    specials = [0.0, -0.0, np.inf, -np.inf, np.nan, 1e300, -1e300, 1e-300, -1e-300, 2.0**-150, 3e38]
+    with np.errstate(over="ignore"):
+        return np.concatenate([mid * (1 + 2.0**-40), mid * (1 - 2.0**-40), mid, specials]).astype(dtype)
+
+
 @op("core", T.E0, [
     Case("to_f64", lambda r, dt: ((r.standard_normal((5, 6)).astype(dt), "float64"), {})),
     Case("to_int", lambda r, dt: ((r.standard_normal((5, 6)).astype(dt) * 10, "int32"), {}), grad=False),
     Case("to_bool", lambda r, dt: ((np.array([0.0, 1.0, -2.0, 0.5]).astype(dt), "bool"), {}), grad=False),
     Case("from_int", lambda r, dt: ((r.integers(-100, 100, (5,)).astype(np.int32), "float32"), {}), dtypes=("int32",), grad=False),
+    Case("to_half", lambda r, dt: ((r.standard_normal((5, 6)).astype(dt), "float16"), {})),
+    Case("to_c64", lambda r, dt: (((r.standard_normal(9) + 1j * r.standard_normal(9)) * 1e5, "complex64"), {}),
+         dtypes=("complex128",), grad=False),
+    # float64 -> half: one rounding, as NumPy (not two through float32; docs/parity.md)
+    Case("f16_ties", lambda r, dt: ((_half_tie_inputs(r, "float16", dt), "float16"), {}), grad=False),
+    Case("bf16_ties", lambda r, dt: ((_half_tie_inputs(r, "bfloat16", dt), "bfloat16"), {}), grad=False),
 ], grad=lambda g, out, x, dtype: (K.cast(g, tensors.dtype(x)) if dtypes.is_float(tensors.dtype(x)) else None,), tensors=("x",))
 def cast(x, dtype):
-    """Converts ``x`` to ``dtype`` (floats to ints truncate toward zero).
+    """Converts ``x`` to ``dtype`` (floats to ints truncate toward zero; floats to narrower floats
+    round once, to nearest with ties to even, float64 to float16 / bfloat16 included).
 
     Arguments:
         x: input tensor.

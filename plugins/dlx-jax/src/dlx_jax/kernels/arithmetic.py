@@ -9,6 +9,7 @@ from jax import lax
 
 from dlx.ops.defs.arithmetic import _saturate_bounds, saturate_range
 from dlx_jax._common import FLOAT_DTYPES, arr, float_binary, float_promote, float_unary, np_dtype, promote, unary
+from dlx_jax.kernels.elementwise import cast
 
 
 def divide_no_nan(x1, x2):
@@ -68,7 +69,7 @@ def allclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
 def saturate_cast(x, dtype):
     x = arr(x)
     lo, hi = _saturate_bounds(str(x.dtype) if x.dtype != jnp.bfloat16 else "bfloat16", dtype)
-    y = lax.convert_element_type(jnp.clip(x, lo, hi), np_dtype(dtype))
+    y = cast(jnp.clip(x, lo, hi), dtype)  # float64 -> half: rounded once
     if x.dtype in FLOAT_DTYPES and np_dtype(dtype).kind in "iub":  # beyond the float bounds: the range's ends
         tlo, thi = saturate_range(dtype)
         y = jnp.where(x > hi, thi, jnp.where(x < lo, tlo, y))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import jax
@@ -187,8 +188,37 @@ def stop_gradient(variable):
     return lax.stop_gradient(arr(variable))
 
 
+_HALF = (np.dtype(jnp.float16), np.dtype(jnp.bfloat16))
+
+
+@functools.partial(jax.custom_jvp, nondiff_argnums=(1,))
+def _half_from_float64_impl(x, dt):
+    # XLA's float64 -> float16 / bfloat16 converts go through float32 on CPUs: two roundings.
+    # Rounding to float32 *to odd* first (docs/parity.md, "Half-precision casts") makes the
+    # second rounding the only one.
+    r = x.astype(np.float32)
+    back = r.astype(np.float64)
+    inexact = back != x  # NaN too: its bits only gain a payload bit
+    bits = lax.bitcast_convert_type(r, np.int32)
+    # rounded away from zero (overflow to inf included): one step back toward it, then the last bit set
+    bits = (bits - (inexact & (jnp.abs(back) > jnp.abs(x))).astype(np.int32)) | inexact.astype(np.int32)
+    return lax.bitcast_convert_type(bits, np.float32).astype(dt)
+
+
+@_half_from_float64_impl.defjvp
+def _half_from_float64_jvp(dt, primals, tangents):
+    (x,), (dx,) = primals, tangents
+    return _half_from_float64_impl(x, dt), dx.astype(dt)
+
+
+_half_from_float64 = jax.jit(_half_from_float64_impl, static_argnums=1)
+
+
 def cast(x, dtype):
-    return arr(x).astype(np_dtype(dtype))
+    x, dt = arr(x), np_dtype(dtype)
+    if x.dtype == _F64 and dt in _HALF:
+        return _half_from_float64(x, dt)
+    return x.astype(dt)
 
 
 def nan_to_num(x, nan=0.0, posinf=None, neginf=None):

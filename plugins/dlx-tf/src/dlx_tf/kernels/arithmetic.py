@@ -9,6 +9,7 @@ import math
 from dlx import dtypes
 from dlx.ops.defs.arithmetic import _saturate_bounds, saturate_range
 from dlx_tf._core import FLOAT_TF, NAME, TF, fl, float_pair, pair, tensor, tf
+from dlx_tf.kernels.elementwise import cast
 
 _LN2 = math.log(2.0)
 _BITS = {tf.float16: tf.int16, tf.bfloat16: tf.int16, tf.float32: tf.int32, tf.float64: tf.int64}
@@ -164,7 +165,7 @@ def saturate_cast(x, dtype):
     x = tensor(x)
     lo, hi = _saturate_bounds(NAME[x.dtype], dtype)
     target = TF[dtypes.standardize(dtype)]
-    y = tf.cast(tf.clip_by_value(x, tf.constant(lo), tf.constant(hi)), target)
+    y = cast(tf.clip_by_value(x, tf.constant(lo), tf.constant(hi)), target)  # float64 -> half: rounded once
     if x.dtype in FLOAT_TF and target not in FLOAT_TF:  # beyond the float bounds: the range's ends
         tlo, thi = saturate_range(dtype)
         y = tf.where(x > tf.constant(hi), tf.constant(thi), tf.where(x < tf.constant(lo), tf.constant(tlo), y))

@@ -397,8 +397,42 @@ def where(condition, x1=None, x2=None):
     return tf.where(to_bool(condition), a, b)
 
 
+_HALF = (tf.float16, tf.bfloat16)
+
+
+def _round_once(y: tf.Tensor, dt: tf.DType) -> tf.Tensor:
+    """float64 ``y`` rounded once to ``dt`` (to nearest, ties to even), as NumPy's cast.
+
+    TF's and XLA's casts from float64 to float16 / bfloat16 go through float32 on CPUs with
+    hardware half conversions: two roundings. Rounding to float32 *to odd* first (docs/parity.md,
+    "Half-precision casts") makes the second rounding the only one."""
+    if dt not in _HALF:
+        return tf.cast(y, dt)
+    r = tf.cast(y, tf.float32)
+    back = tf.cast(r, tf.float64)
+    inexact = tf.not_equal(back, y)  # NaN too: its bits only gain a payload bit
+    bits = tf.bitcast(r, tf.int32)
+    # rounded away from zero (overflow to inf included): one step back toward it (sign and
+    # magnitude: the magnitude shrinks); then the last bit set
+    bits = bits - tf.cast(tf.logical_and(inexact, tf.abs(back) > tf.abs(y)), tf.int32)
+    bits = tf.bitwise.bitwise_or(bits, tf.cast(inexact, tf.int32))
+    return tf.cast(tf.bitcast(bits, tf.float32), dt)
+
+
+def _half_from_float64(x: tf.Tensor, dt: tf.DType) -> tf.Tensor:
+    """``_round_once`` with the gradient of a cast (the bitcasts have none)."""
+
+    @tf.custom_gradient
+    def rounded(y):
+        return _round_once(y, dt), lambda g: tf.cast(g, tf.float64)
+    return rounded(x)
+
+
 def cast(x, dtype):
-    return tf.cast(tensor(x), TF[dtypes.standardize(dtype)])
+    x, dt = tensor(x), TF[dtypes.standardize(dtype)]
+    if x.dtype == tf.float64 and dt in _HALF:
+        return _half_from_float64(x, dt)
+    return tf.cast(x, dt)
 
 
 def stop_gradient(variable):

@@ -10,7 +10,7 @@ import numpy as np
 from dlx import dtypes
 from dlx.ops.defs import random as spec
 from dlx_tf._core import TF, fl, static_shape, tensor, tf
-from dlx_tf.kernels.elementwise import _erfinv64
+from dlx_tf.kernels.elementwise import _erfinv64, _round_once
 
 _ROT = ((13, 15, 26, 6), (17, 29, 16, 24))
 _PARITY = 0x1BD11BDA
@@ -59,25 +59,6 @@ _THREEFRY_64 = tf.function(lambda seed, n: _threefry(seed, n, True), jit_compile
 #: element count, block by block from a counter offset, where one program per count cost ~0.2 s
 #: of XLA compilation for each distinct weight size of a model (dozens in a ResNet)
 _BLOCK = 1 << 16
-
-
-def _round_once(y: tf.Tensor, dt: tf.DType) -> tf.Tensor:
-    """float64 ``y`` rounded once to ``dt`` (to nearest, ties to even), as the spec's reference.
-
-    TF's and XLA's casts from float64 to float16 / bfloat16 go through float32 on CPUs with
-    hardware half conversions: two roundings, one step off in about 1 sample of 10,000. Rounding to
-    float32 *to odd* first (truncate, then set the last bit when inexact) makes the second
-    rounding exact: float32 keeps more than twice their precision plus two bits."""
-    if dt not in (tf.float16, tf.bfloat16):
-        return tf.cast(y, dt)
-    r = tf.cast(y, tf.float32)
-    back = tf.cast(r, tf.float64)
-    inexact = tf.not_equal(back, y)
-    bits = tf.bitcast(r, tf.int32)
-    # rounded away from zero: one step back toward it (sign and magnitude: the magnitude shrinks)
-    bits = bits - tf.cast(tf.logical_and(inexact, tf.abs(back) > tf.abs(y)), tf.int32)
-    bits = _bw.bitwise_or(bits, tf.cast(inexact, tf.int32))
-    return tf.cast(tf.bitcast(bits, tf.float32), dt)
 
 
 def _block(seed, offset, kind, lo, span, zero):

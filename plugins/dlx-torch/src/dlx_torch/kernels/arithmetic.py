@@ -8,7 +8,8 @@ import math
 import torch
 
 from dlx.ops.defs.arithmetic import _saturate_bounds, saturate_range
-from dlx_torch._tensors import NAMES, F, T, floatx, pair_tensors, tdtype, unsigned_safe
+from dlx_torch._tensors import NAMES, F, T, floatx, pair_tensors, unsigned_safe
+from dlx_torch.kernels.elementwise import cast
 
 _PI = math.pi
 
@@ -141,7 +142,7 @@ def allclose(x1, x2, rtol=1e-05, atol=1e-08, equal_nan=False):
 def saturate_cast(x, dtype):
     x = T(x)
     lo, hi = _saturate_bounds(NAMES[x.dtype], dtype)
-    y = torch.clamp(x, lo.item(), hi.item()).to(tdtype(dtype))
+    y = cast(torch.clamp(x, lo.item(), hi.item()), dtype)  # float64 -> half: rounded once
     if x.is_floating_point() and not y.is_floating_point():  # beyond the float bounds: the range's ends
         tlo, thi = saturate_range(dtype)
         y = torch.where(x > hi.item(), torch.full_like(y, thi.item()), y)

@@ -7,7 +7,7 @@ from typing import Any
 
 import torch
 
-from dlx_torch._grad import Expm1
+from dlx_torch._grad import Expm1, HalfFromFloat64, half_from_float64
 from dlx_torch._tensors import F, T, Tensor, floatx, pair, pair_tensors, promote_all, tdtype, unsigned_safe
 
 _T = Tensor
@@ -278,7 +278,10 @@ def where(condition, x1=None, x2=None):
 
 
 def cast(x, dtype):
-    return T(x).to(tdtype(dtype))
+    x, dt = T(x), tdtype(dtype)
+    if x.dtype is torch.float64 and (dt is torch.float16 or dt is torch.bfloat16):
+        return HalfFromFloat64.apply(x, dt) if x.requires_grad else half_from_float64(x, dt)
+    return x.to(dt)
 
 
 def stop_gradient(variable):
