@@ -20,6 +20,10 @@ its backend module (``dlx_jax.distribution``). It provides, as module-level func
 * ``reduce_gradients(grads, batch_size, distribution)``: the gradients every replica applies,
   given this replica's rows in the batch (jax: unchanged, the compiler inserts the collectives;
   torch: the all-reduced, row-weighted mean);
+* optionally ``reduce_metric_values(before, after, aggregations, distribution)``: the metric
+  variables' values after a training step in which each replica updated them on its own rows,
+  combined over the replicas as each variable's ``aggregation`` says (torch; jax's metrics see
+  the global batch already);
 * optionally ``write_once(write)``: runs a file write of values every process holds in one
   process of a multi-process job, the others waiting for it (without it every process writes).
 * optionally ``PLACE_BATCHES_ON_STEP_THREAD = True``: :func:`distribute_batch` runs on the thread
@@ -325,6 +329,23 @@ def reduce_gradients(grads, batch_size):
         return grads
     _REDUCTIONS[0] += 1
     return current_engine().reduce_gradients(grads, batch_size, dist)
+
+
+def reduce_metric_values(before, after, variables):
+    """The metric values a training step returns, combined over the replicas where the active
+    engine's replicas update them on their own rows only (torch): every process then holds, logs
+    and returns the metrics of the whole global batch. ``before`` / ``after`` are the values of
+    ``variables`` (the metrics' variables, in order) at the start and end of the step; unchanged
+    when no distribution is active or the engine's step sees the global batch (jax)."""
+    from dlx.distribution.strategies import distribution
+
+    dist = distribution()
+    if dist is None:
+        return after
+    fn = getattr(current_engine(), "reduce_metric_values", None)
+    if fn is None:
+        return after
+    return fn(list(before), list(after), [getattr(v, "aggregation", "sum") for v in variables], dist)
 
 
 _WRITING = threading.local()

@@ -349,6 +349,7 @@ class Trainer:
         ``state = (trainable, non_trainable, optimizer, metrics)`` value lists; the order of
         Keras's JAX ``train_step``, so one written for it runs unchanged."""
         tv, ntv, ov, mv = state
+        mv_before = mv
         x, y, sw = unpack_x_y_sample_weight(data)
         opt = self.optimizer
         backend = _backend()
@@ -365,6 +366,8 @@ class Trainer:
         grads = distribution_engine.reduce_gradients(grads, _first_dim(x))
         tv, ov = opt.stateless_apply(ov, grads, tv)
         mv = self._update_metrics(mv, loss, per, x, y, y_pred, sw)
+        # replicas that updated the metrics on their own rows (torch) combine them: global logs
+        mv = distribution_engine.reduce_metric_values(mv_before, mv, [v for m in self.metrics for v in m.variables])
         return self._logs_from(mv), (list(tv), list(ntv), list(ov), mv)
 
     def test_step(self, state, data):

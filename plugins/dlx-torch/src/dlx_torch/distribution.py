@@ -13,7 +13,11 @@ does, on dlx's functional training step:
 * each process trains on its contiguous share of every global batch;
 * the gradients are averaged across processes in one all-reduce per step (one flat bucket),
   weighted by each process's rows, so the update equals the single-process one on the whole
-  batch.
+  batch;
+* the metrics each process updated on its rows are combined after every step in one more
+  all-reduce (sums and counts added up, as each metric variable's ``aggregation`` says), so
+  the logs, ``History`` and the metrics' results are the global batch's, the same in every
+  process.
 
 :class:`~dlx.distribution.ModelParallel` shards the variables its ``LayoutMap`` names the way
 FSDP2 does (``fully_shard``): each such variable is stored as a ``DTensor`` (made by
@@ -356,11 +360,70 @@ def reduce_gradients(grads, batch_size, dist):
     leaves = list(grads)
     if not leaves:
         return grads
-    kwargs = {}
-    if len(dist.device_mesh.shape) > 1:  # the processes of this one's batch-axis line
-        kwargs["group"] = dist.device_mesh.backend_mesh.get_group(dist.batch_dim_name)
-    reduced = _replay.record_call(_all_reduce_mean, int(batch_size), *leaves, **kwargs)
+    reduced = _replay.record_call(_all_reduce_mean, int(batch_size), *leaves, **_batch_group(dist))
     return type(grads)(reduced) if isinstance(grads, (list, tuple)) else reduced
+
+
+def _batch_group(dist) -> dict:
+    """``{"group": ...}``: the processes of this one's batch-axis line, on a mesh of several axes
+    (else ``{}``: every process)."""
+    if len(dist.device_mesh.shape) > 1:
+        return {"group": dist.device_mesh.backend_mesh.get_group(dist.batch_dim_name)}
+    return {}
+
+
+#: how a metric variable's per-replica values combine (its ``aggregation``); "none" keeps each
+#: replica's own value
+_METRIC_AGGREGATIONS = ("sum", "mean", "only_first_replica")
+
+
+def _all_reduce_metrics(aggregations, replicas, first, *values, group=None):
+    """One float64 all-reduce of the metric values ``values = before + after`` (two halves):
+    ``"sum"`` variables get ``before`` plus every replica's change, ``"mean"`` ones the mean of
+    the replicas' values, ``"only_first_replica"`` ones the first replica's value."""
+    n = len(values) // 2
+    before, after = values[:n], values[n:]
+    parts = []
+    for agg, b, a in zip(aggregations, before, after):
+        a64 = a.detach().reshape(-1).to(torch.float64)
+        if agg == "sum":
+            parts.append(a64 - b.detach().reshape(-1).to(torch.float64))
+        elif agg == "mean":
+            parts.append(a64 / replicas)
+        else:
+            parts.append(a64 if first else torch.zeros_like(a64))
+    flat = torch.cat(parts)
+    _collective(tdist.all_reduce, flat, group=group)
+    out, i = [], 0
+    for agg, b, a in zip(aggregations, before, after):
+        k = a.numel()
+        v = flat[i:i + k].reshape(a.shape)
+        if agg == "sum":
+            v = b.detach().to(torch.float64) + v
+        out.append(v.to(a.dtype))
+        i += k
+    return out
+
+
+def reduce_metric_values(before, after, aggregations, dist):
+    """The metric values after a training step in which each process updated them on its own
+    rows, combined over the batch axis's processes as each variable's aggregation says (one
+    all-reduce, recorded as one step when the trainer's step is replayed): every process then
+    holds the metrics of the global batch, which a one-process run on the whole batch would
+    have (up to the order of summation). Variables aggregated ``"none"`` keep their own values."""
+    if not _ready() or dist.num_model_replicas == 1:
+        return after
+    picked = [i for i, agg in enumerate(aggregations) if agg in _METRIC_AGGREGATIONS
+              and isinstance(after[i], torch.Tensor) and isinstance(before[i], torch.Tensor)]
+    if not picked:
+        return after
+    index, count = _replica(dist)
+    reduced = _replay.record_call(_all_reduce_metrics, tuple(aggregations[i] for i in picked), count, index == 0,
+                                  *[before[i] for i in picked], *[after[i] for i in picked], **_batch_group(dist))
+    out = list(after)
+    for i, v in zip(picked, reduced):
+        out[i] = v
+    return out
 
 
 def constrain_like(values, storages):
