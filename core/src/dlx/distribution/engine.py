@@ -13,8 +13,8 @@ its backend module (``dlx_jax.distribution``). It provides, as module-level func
 * ``distribute_batch(batch, distribution, training)``: one input batch (a tree of arrays) as
   the compiled step should receive it (jax: one global array split over the batch axis; torch:
   this process's rows in training, the whole batch for evaluation and prediction);
-* ``constrain_like(values, storages)``: inside the compiled step, each value kept in the
-  placement of the matching variable storage (jax: a sharding constraint);
+* ``constrain_like(values, storages)``: each value in the placement of the matching variable
+  storage (jax: a sharding constraint inside the compiled step, a ``device_put`` outside);
 * ``run_step(model, state, data, distribution)``: one ``model.train_step(state, data)`` in the
   compiled step (tf: ``strategy.run`` over the replicas' shares of ``data``);
 * ``reduce_gradients(grads, batch_size, distribution)``: the gradients every replica applies,
@@ -235,16 +235,23 @@ def constrain_state(model, state):
 
     if distribution() is None:
         return state
-    eng = current_engine()
     opt = getattr(model, "optimizer", None)
     groups = (model.trainable_variables, model.non_trainable_variables,
               getattr(opt, "variables", None) or [], [v for m in model.metrics for v in m.variables])
-    out = []
-    for values, variables in zip(state, groups):
-        if len(values) == len(variables):
-            values = eng.constrain_like(list(values), [v._storage for v in variables])
-        out.append(list(values))
-    return out
+    return [place_like(values, variables) if len(values) == len(variables) else list(values)
+            for values, variables in zip(state, groups)]
+
+
+def place_like(values, variables) -> list:
+    """Each of ``values`` placed as the matching variable's storage is (inside the compiled step:
+    kept there), under the active distribution; unchanged without one. Fresh values handed to
+    the compiled step (the metrics' reset state) so get the placement its later calls see, and
+    it is not traced and compiled again for another one."""
+    from dlx.distribution.strategies import distribution
+
+    if distribution() is None:
+        return list(values)
+    return current_engine().constrain_like(list(values), [v._storage for v in variables])
 
 
 def batch_distributor(training: bool):

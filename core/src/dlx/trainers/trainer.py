@@ -238,7 +238,9 @@ class Trainer:
         return [v.value for m in self.metrics for v in m.variables]
 
     def _metric_reset_values(self):
-        return [val for m in self.metrics for val in m.stateless_reset_state()]
+        # placed as the metric variables are (under a dlx.distribution), as the compiled steps return them
+        return distribution_engine.place_like([val for m in self.metrics for val in m.stateless_reset_state()],
+                                              [v for m in self.metrics for v in m.variables])
 
     def _split_metric_values(self, values):
         out, i = [], 0
