@@ -20,10 +20,11 @@ its backend module (``dlx_jax.distribution``). It provides, as module-level func
 * ``reduce_gradients(grads, batch_size, distribution)``: the gradients every replica applies,
   given this replica's rows in the batch (jax: unchanged, the compiler inserts the collectives;
   torch: the all-reduced, row-weighted mean);
-* optionally ``reduce_metric_values(before, after, aggregations, distribution)``: the metric
-  variables' values after a training step in which each replica updated them on its own rows,
-  combined over the replicas as each variable's ``aggregation`` says (torch; jax's metrics see
-  the global batch already);
+* optionally ``reduce_gradients_and_metrics(grads, batch_size, before, after, aggregations,
+  distribution)``: :func:`reduce_gradients`, and in the same collective the metric variables'
+  values after a step in which each replica updated them on its own rows, combined over the
+  replicas as each variable's ``aggregation`` says; returns ``(grads, metric_values)`` (torch;
+  without it the metrics are left as the step made them: jax's see the global batch already);
 * optionally ``write_once(write)``: runs a file write of values every process holds in one
   process of a multi-process job, the others waiting for it (without it every process writes).
 * optionally ``PLACE_BATCHES_ON_STEP_THREAD = True``: :func:`distribute_batch` runs on the thread
@@ -326,33 +327,30 @@ def raise_custom_step_unsupported(model):
         "train_step does), or use the jax backend, whose compiled step needs no change")
 
 
-def reduce_gradients(grads, batch_size):
+def reduce_gradients(grads, batch_size, metrics=None):
     """The gradients under the active distribution (all-reduced where the engine needs it);
-    ``batch_size`` is the number of rows this replica's gradients were averaged over."""
+    ``batch_size`` is the number of rows this replica's gradients were averaged over.
+
+    With ``metrics=(before, after, variables)`` (the values of the metrics' ``variables`` at the
+    start of the step and after this replica's update) it returns ``(grads, metric_values)``:
+    where the engine's replicas update the metrics on their own rows only (torch), the metric
+    values are combined over the replicas in the same collective as the gradients (as each
+    variable's ``aggregation`` says), so every process holds, logs and returns the metrics of
+    the global batch; elsewhere ``after`` as it is (jax's step sees the global batch)."""
     from dlx.distribution.strategies import distribution
 
     dist = distribution()
     if dist is None:
-        return grads
+        return grads if metrics is None else (grads, list(metrics[1]))
     _REDUCTIONS[0] += 1
-    return current_engine().reduce_gradients(grads, batch_size, dist)
-
-
-def reduce_metric_values(before, after, variables):
-    """The metric values a training step returns, combined over the replicas where the active
-    engine's replicas update them on their own rows only (torch): every process then holds, logs
-    and returns the metrics of the whole global batch. ``before`` / ``after`` are the values of
-    ``variables`` (the metrics' variables, in order) at the start and end of the step; unchanged
-    when no distribution is active or the engine's step sees the global batch (jax)."""
-    from dlx.distribution.strategies import distribution
-
-    dist = distribution()
-    if dist is None:
-        return after
-    fn = getattr(current_engine(), "reduce_metric_values", None)
-    if fn is None:
-        return after
-    return fn(list(before), list(after), [getattr(v, "aggregation", "sum") for v in variables], dist)
+    eng = current_engine()
+    combined = getattr(eng, "reduce_gradients_and_metrics", None)
+    if metrics is None or combined is None:
+        grads = eng.reduce_gradients(grads, batch_size, dist)
+        return grads if metrics is None else (grads, list(metrics[1]))
+    before, after, variables = metrics
+    return combined(grads, batch_size, list(before), list(after),
+                    [getattr(v, "aggregation", "sum") for v in variables], dist)
 
 
 _WRITING = threading.local()

@@ -365,11 +365,12 @@ class Trainer:
 
         grad_fn = backend.value_and_grad(loss_fn, argnums=0, has_aux=True)
         (_, (loss, per, y_pred, ntv, mv)), grads = grad_fn(tv, ntv, ov, mv, x, y, sw)
-        grads = distribution_engine.reduce_gradients(grads, _first_dim(x))
-        tv, ov = opt.stateless_apply(ov, grads, tv)
         mv = self._update_metrics(mv, loss, per, x, y, y_pred, sw)
-        # replicas that updated the metrics on their own rows (torch) combine them: global logs
-        mv = distribution_engine.reduce_metric_values(mv_before, mv, [v for m in self.metrics for v in m.variables])
+        # replicas that updated the metrics on their own rows (torch) combine them with the
+        # gradients (one collective): global logs
+        grads, mv = distribution_engine.reduce_gradients(
+            grads, _first_dim(x), metrics=(mv_before, mv, [v for m in self.metrics for v in m.variables]))
+        tv, ov = opt.stateless_apply(ov, grads, tv)
         return self._logs_from(mv), (list(tv), list(ntv), list(ov), mv)
 
     def test_step(self, state, data):
