@@ -67,6 +67,9 @@ CHILD = textwrap.dedent("""
     with dp.scope():
         out["dp_loss_4"] = m4.fit(xi, yi, batch_size=32, epochs=3, shuffle=False, verbose=0).history["loss"]
         out["dp_eval_4"] = m4.evaluate(xi, yi, verbose=0)
+        m4.evaluate(xi, yi, verbose=0)
+        # the compiled steps' traces: once each, not again for the metrics' fresh reset state
+        out["dp_traces"] = [m4.train_function.trace_count, m4.test_function.trace_count]
     E.batch_distributor = orig
     out["dp_eval_1"] = m1.evaluate(xi, yi, verbose=0)
     out["dp_batches"] = seen
@@ -134,7 +137,7 @@ def test_data_parallel_loss_matches_one_device(result):
 
 def test_data_parallel_each_device_holds_a_quarter_of_each_batch(result):
     batches = result["dp_batches"]
-    assert len(batches) == 3 * 256 // 32 + 256 // 32  # 3 epochs of fit, then evaluate
+    assert len(batches) == 3 * 256 // 32 + 2 * 256 // 32  # 3 epochs of fit, then evaluate twice
     for b in batches:
         n = b["shape"][0]
         shards = b["shards"]
@@ -142,6 +145,12 @@ def test_data_parallel_each_device_holds_a_quarter_of_each_batch(result):
         rows = sorted((start, stop) for _, start, stop, _ in shards)
         assert rows == [(i * n // DEVICES, (i + 1) * n // DEVICES) for i in range(DEVICES)]
         assert all(shape[0] == n // DEVICES for *_, shape in shards)
+
+
+def test_data_parallel_compiles_each_step_once(result):
+    # 3 epochs of fit and 2 evaluations, every batch the same shape: one trace each (before, the
+    # metrics' reset values on one device made the second step trace and compile again)
+    assert result["dp_traces"] == [1, 1]
 
 
 def test_data_parallel_replicates_variables(result):

@@ -13,13 +13,18 @@ its backend module (``dlx_jax.distribution``). It provides, as module-level func
 * ``distribute_batch(batch, distribution, training)``: one input batch (a tree of arrays) as
   the compiled step should receive it (jax: one global array split over the batch axis; torch:
   this process's rows in training, the whole batch for evaluation and prediction);
-* ``constrain_like(values, storages)``: inside the compiled step, each value kept in the
-  placement of the matching variable storage (jax: a sharding constraint);
+* ``constrain_like(values, storages)``: each value in the placement of the matching variable
+  storage (jax: a sharding constraint inside the compiled step, a ``device_put`` outside);
 * ``run_step(model, state, data, distribution)``: one ``model.train_step(state, data)`` in the
   compiled step (tf: ``strategy.run`` over the replicas' shares of ``data``);
 * ``reduce_gradients(grads, batch_size, distribution)``: the gradients every replica applies,
   given this replica's rows in the batch (jax: unchanged, the compiler inserts the collectives;
   torch: the all-reduced, row-weighted mean);
+* optionally ``reduce_gradients_and_metrics(grads, batch_size, before, after, aggregations,
+  distribution)``: :func:`reduce_gradients`, and in the same collective the metric variables'
+  values after a step in which each replica updated them on its own rows, combined over the
+  replicas as each variable's ``aggregation`` says; returns ``(grads, metric_values)`` (torch;
+  without it the metrics are left as the step made them: jax's see the global batch already);
 * optionally ``write_once(write)``: runs a file write of values every process holds in one
   process of a multi-process job, the others waiting for it (without it every process writes).
 * optionally ``PLACE_BATCHES_ON_STEP_THREAD = True``: :func:`distribute_batch` runs on the thread
@@ -231,16 +236,23 @@ def constrain_state(model, state):
 
     if distribution() is None:
         return state
-    eng = current_engine()
     opt = getattr(model, "optimizer", None)
     groups = (model.trainable_variables, model.non_trainable_variables,
               getattr(opt, "variables", None) or [], [v for m in model.metrics for v in m.variables])
-    out = []
-    for values, variables in zip(state, groups):
-        if len(values) == len(variables):
-            values = eng.constrain_like(list(values), [v._storage for v in variables])
-        out.append(list(values))
-    return out
+    return [place_like(values, variables) if len(values) == len(variables) else list(values)
+            for values, variables in zip(state, groups)]
+
+
+def place_like(values, variables) -> list:
+    """Each of ``values`` placed as the matching variable's storage is (inside the compiled step:
+    kept there), under the active distribution; unchanged without one. Fresh values handed to
+    the compiled step (the metrics' reset state) so get the placement its later calls see, and
+    it is not traced and compiled again for another one."""
+    from dlx.distribution.strategies import distribution
+
+    if distribution() is None:
+        return list(values)
+    return current_engine().constrain_like(list(values), [v._storage for v in variables])
 
 
 def batch_distributor(training: bool):
@@ -315,16 +327,30 @@ def raise_custom_step_unsupported(model):
         "train_step does), or use the jax backend, whose compiled step needs no change")
 
 
-def reduce_gradients(grads, batch_size):
+def reduce_gradients(grads, batch_size, metrics=None):
     """The gradients under the active distribution (all-reduced where the engine needs it);
-    ``batch_size`` is the number of rows this replica's gradients were averaged over."""
+    ``batch_size`` is the number of rows this replica's gradients were averaged over.
+
+    With ``metrics=(before, after, variables)`` (the values of the metrics' ``variables`` at the
+    start of the step and after this replica's update) it returns ``(grads, metric_values)``:
+    where the engine's replicas update the metrics on their own rows only (torch), the metric
+    values are combined over the replicas in the same collective as the gradients (as each
+    variable's ``aggregation`` says), so every process holds, logs and returns the metrics of
+    the global batch; elsewhere ``after`` as it is (jax's step sees the global batch)."""
     from dlx.distribution.strategies import distribution
 
     dist = distribution()
     if dist is None:
-        return grads
+        return grads if metrics is None else (grads, list(metrics[1]))
     _REDUCTIONS[0] += 1
-    return current_engine().reduce_gradients(grads, batch_size, dist)
+    eng = current_engine()
+    combined = getattr(eng, "reduce_gradients_and_metrics", None)
+    if metrics is None or combined is None:
+        grads = eng.reduce_gradients(grads, batch_size, dist)
+        return grads if metrics is None else (grads, list(metrics[1]))
+    before, after, variables = metrics
+    return combined(grads, batch_size, list(before), list(after),
+                    [getattr(v, "aggregation", "sum") for v in variables], dist)
 
 
 _WRITING = threading.local()

@@ -238,7 +238,9 @@ class Trainer:
         return [v.value for m in self.metrics for v in m.variables]
 
     def _metric_reset_values(self):
-        return [val for m in self.metrics for val in m.stateless_reset_state()]
+        # placed as the metric variables are (under a dlx.distribution), as the compiled steps return them
+        return distribution_engine.place_like([val for m in self.metrics for val in m.stateless_reset_state()],
+                                              [v for m in self.metrics for v in m.variables])
 
     def _split_metric_values(self, values):
         out, i = [], 0
@@ -349,6 +351,7 @@ class Trainer:
         ``state = (trainable, non_trainable, optimizer, metrics)`` value lists; the order of
         Keras's JAX ``train_step``, so one written for it runs unchanged."""
         tv, ntv, ov, mv = state
+        mv_before = mv
         x, y, sw = unpack_x_y_sample_weight(data)
         opt = self.optimizer
         backend = _backend()
@@ -362,9 +365,12 @@ class Trainer:
 
         grad_fn = backend.value_and_grad(loss_fn, argnums=0, has_aux=True)
         (_, (loss, per, y_pred, ntv, mv)), grads = grad_fn(tv, ntv, ov, mv, x, y, sw)
-        grads = distribution_engine.reduce_gradients(grads, _first_dim(x))
-        tv, ov = opt.stateless_apply(ov, grads, tv)
         mv = self._update_metrics(mv, loss, per, x, y, y_pred, sw)
+        # replicas that updated the metrics on their own rows (torch) combine them with the
+        # gradients (one collective): global logs
+        grads, mv = distribution_engine.reduce_gradients(
+            grads, _first_dim(x), metrics=(mv_before, mv, [v for m in self.metrics for v in m.variables]))
+        tv, ov = opt.stateless_apply(ov, grads, tv)
         return self._logs_from(mv), (list(tv), list(ntv), list(ov), mv)
 
     def test_step(self, state, data):

@@ -153,13 +153,18 @@ def distribute_batch(batch, dist, training):
 
 
 def constrain_like(values, storages):
-    """Each traced value constrained to its variable storage's sharding (XLA would otherwise
-    pick the output shardings of the compiled step itself)."""
+    """Each value with its variable storage's sharding: a traced one constrained to it (XLA would
+    otherwise pick the output shardings of the compiled step itself), a concrete one put there
+    (a fresh value handed to the step has the sharding the step's outputs have, so the step is
+    not compiled again for another input sharding)."""
     out = []
     for v, s in zip(values, storages):
         sharding = getattr(s, "sharding", None)
-        if isinstance(v, jax.core.Tracer) and isinstance(sharding, NamedSharding):
-            v = jax.lax.with_sharding_constraint(v, sharding)
+        if isinstance(sharding, NamedSharding):
+            if isinstance(v, jax.core.Tracer):
+                v = jax.lax.with_sharding_constraint(v, sharding)
+            elif getattr(v, "sharding", None) != sharding:
+                v = jax.device_put(v, sharding)
         out.append(v)
     return out
 

@@ -13,7 +13,10 @@ does, on dlx's functional training step:
 * each process trains on its contiguous share of every global batch;
 * the gradients are averaged across processes in one all-reduce per step (one flat bucket),
   weighted by each process's rows, so the update equals the single-process one on the whole
-  batch.
+  batch;
+* the metrics each process updated on its rows are combined in the same all-reduce (sums and
+  counts added up, as each metric variable's ``aggregation`` says), so the logs, ``History``
+  and the metrics' results are the global batch's, the same in every process.
 
 :class:`~dlx.distribution.ModelParallel` shards the variables its ``LayoutMap`` names the way
 FSDP2 does (``fully_shard``): each such variable is stored as a ``DTensor`` (made by
@@ -314,19 +317,39 @@ def _tree_map(fn, tree):
     return tree_util.map_structure(fn, tree)
 
 
-def _all_reduce_mean(rows, *grads, group=None):
-    """One all-reduce (over ``group``; default: every process) of ``[rows * g for g in grads] +
-    [rows]``; returns the grads divided by the total row count (the global batch's mean
-    gradient)."""
-    flat = torch.cat([(g.detach() * rows).reshape(-1).to(torch.float64) for g in grads]
-                     + [torch.tensor([float(rows)], dtype=torch.float64, device=grads[0].device)])
+def _all_reduce_step(rows, num_grads, aggregations, replicas, first, *tensors, group=None):
+    """One float64 all-reduce (over ``group``; default: every process) of a step's gradients and
+    metric values. ``tensors`` are ``num_grads`` gradients, then the metric values at the start
+    of the step and after this process's update (one of each per entry of ``aggregations``).
+    Returns the gradients as the global batch's row-weighted mean (``rows`` each process's row
+    count), then the metric values combined over the processes: ``"sum"`` variables get the
+    start value plus every process's change, ``"mean"`` ones the mean of the processes' values,
+    ``"only_first_replica"`` ones the first process's."""
+    grads = tensors[:num_grads]
+    before, after = tensors[num_grads:num_grads + len(aggregations)], tensors[num_grads + len(aggregations):]
+    f64 = torch.float64
+    parts = [(g.detach() * rows).reshape(-1).to(f64) for g in grads]
+    parts.append(torch.tensor([float(rows)], dtype=f64, device=(grads or after)[0].device))
+    for agg, b, a in zip(aggregations, before, after):
+        a64 = a.detach().reshape(-1).to(f64)
+        if agg == "sum":
+            parts.append(a64 - b.detach().reshape(-1).to(f64))
+        elif agg == "mean":
+            parts.append(a64 / replicas)
+        else:
+            parts.append(a64 if first else torch.zeros_like(a64))
+    flat = torch.cat(parts)
     _collective(tdist.all_reduce, flat, group=group)
-    total = flat[-1]
     out, i = [], 0
+    total = flat[sum(g.numel() for g in grads)]
     for g in grads:
-        n = g.numel()
-        out.append((flat[i:i + n] / total).reshape(g.shape).to(g.dtype))
-        i += n
+        out.append((flat[i:i + g.numel()] / total).reshape(g.shape).to(g.dtype))
+        i += g.numel()
+    i += 1
+    for agg, b, a in zip(aggregations, before, after):
+        v = flat[i:i + a.numel()].reshape(a.shape)
+        out.append((b.detach().to(f64) + v if agg == "sum" else v).to(a.dtype))
+        i += a.numel()
     return out
 
 
@@ -351,16 +374,45 @@ def run_step(model, state, data, dist):
 def reduce_gradients(grads, batch_size, dist):
     """The row-weighted mean of the gradients over the batch axis's processes (one all-reduce in
     float64, recorded as one step when the trainer's step is replayed)."""
+    return reduce_gradients_and_metrics(grads, batch_size, [], [], [], dist)[0]
+
+
+def _batch_group(dist) -> dict:
+    """``{"group": ...}``: the processes of this one's batch-axis line, on a mesh of several axes
+    (else ``{}``: every process)."""
+    if len(dist.device_mesh.shape) > 1:
+        return {"group": dist.device_mesh.backend_mesh.get_group(dist.batch_dim_name)}
+    return {}
+
+
+#: how a metric variable's per-replica values combine (its ``aggregation``); "none" keeps each
+#: replica's own value
+_METRIC_AGGREGATIONS = ("sum", "mean", "only_first_replica")
+
+
+def reduce_gradients_and_metrics(grads, batch_size, before, after, aggregations, dist):
+    """``(grads, metric values)``: the gradients as :func:`reduce_gradients` returns them, and
+    the metric values after a step in which each process updated them on its own rows (from
+    ``before`` to ``after``), combined over the batch axis's processes as each variable's
+    aggregation says -- in the same all-reduce. Every process then holds the metrics of the
+    global batch, which a one-process run on the whole batch would have (up to the order of
+    summation); variables aggregated ``"none"`` keep their own values."""
     if not _ready() or dist.num_model_replicas == 1:
-        return grads
+        return grads, list(after)
     leaves = list(grads)
-    if not leaves:
-        return grads
-    kwargs = {}
-    if len(dist.device_mesh.shape) > 1:  # the processes of this one's batch-axis line
-        kwargs["group"] = dist.device_mesh.backend_mesh.get_group(dist.batch_dim_name)
-    reduced = _replay.record_call(_all_reduce_mean, int(batch_size), *leaves, **kwargs)
-    return type(grads)(reduced) if isinstance(grads, (list, tuple)) else reduced
+    picked = [i for i, agg in enumerate(aggregations) if agg in _METRIC_AGGREGATIONS
+              and isinstance(after[i], torch.Tensor) and isinstance(before[i], torch.Tensor)]
+    if not leaves and not picked:
+        return grads, list(after)
+    index, count = _replica(dist)
+    reduced = _replay.record_call(_all_reduce_step, int(batch_size), len(leaves),
+                                  tuple(aggregations[i] for i in picked), count, index == 0, *leaves,
+                                  *[before[i] for i in picked], *[after[i] for i in picked], **_batch_group(dist))
+    new_grads = reduced[:len(leaves)]
+    metrics = list(after)
+    for i, v in zip(picked, reduced[len(leaves):]):
+        metrics[i] = v
+    return (type(grads)(new_grads) if isinstance(grads, (list, tuple)) else new_grads), metrics
 
 
 def constrain_like(values, storages):
