@@ -5,6 +5,8 @@ non-square ``input_tensor`` (against Keras's derivation, in a subprocess)."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -63,3 +65,23 @@ def test_imagenet_needs_a_known_weights_name():
         efficientnet.EfficientNet(1.0, 1.0, 224, weights="imagenet")
     with pytest.raises(ValueError, match="weights_name='convnext_huge'"):
         convnext.ConvNeXt([3, 3, 9, 3], [96, 192, 384, 768], weights="imagenet", weights_name="convnext_huge")
+
+
+@pytest.mark.parametrize("fmt,shape", [("channels_last", (40, 20, 3)), ("channels_first", (3, 40, 20))])
+def test_mobilenet_v3_derives_the_input_shape_from_a_non_square_tensor(fmt, shape):
+    # Keras 3.15 derives (cols, rows, 3) from input_tensor, so its size error names a shape the
+    # tensor does not have; dlx reports the tensor's own shape
+    import dlx_hub.applications  # noqa: F401
+
+    old = dlx.backend.image_data_format()
+    dlx.backend.set_image_data_format(fmt)
+    try:
+        with dlx.backend.use("torch"):
+            with pytest.raises(ValueError, match=re.escape(f"at least 32x32; got input_shape={shape}")):
+                dlx.applications.MobileNetV3Small(input_tensor=dlx.layers.Input(shape), weights=None)
+            tall = (64, 48, 3) if fmt == "channels_last" else (3, 64, 48)
+            model = dlx.applications.MobileNetV3Small(input_tensor=dlx.layers.Input(tall), weights=None,
+                                                      include_top=False)
+            assert tuple(model.inputs[0].shape) == (None, *tall)
+    finally:
+        dlx.backend.set_image_data_format(old)
