@@ -257,8 +257,8 @@ def ConvNeXtTiny(include_top=True, include_preprocessing=True, weights="imagenet
         classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
         classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
             logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
-        name: the model's name; the ImageNet weight file is named after it, so with ``weights="imagenet"``
-            it must contain ``"convnext_tiny"`` (keep the default).
+        name: the model's name, the prefix of its layers' names (any: the ImageNet weights are this
+            variant's, their layers renamed to the prefix).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -307,8 +307,8 @@ def ConvNeXtSmall(include_top=True, include_preprocessing=True, weights="imagene
         classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
         classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
             logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
-        name: the model's name; the ImageNet weight file is named after it, so with ``weights="imagenet"``
-            it must contain ``"convnext_small"`` (keep the default).
+        name: the model's name, the prefix of its layers' names (any: the ImageNet weights are this
+            variant's, their layers renamed to the prefix).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -357,8 +357,8 @@ def ConvNeXtBase(include_top=True, include_preprocessing=True, weights="imagenet
         classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
         classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
             logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
-        name: the model's name; the ImageNet weight file is named after it, so with ``weights="imagenet"``
-            it must contain ``"convnext_base"`` (keep the default).
+        name: the model's name, the prefix of its layers' names (any: the ImageNet weights are this
+            variant's, their layers renamed to the prefix).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -407,8 +407,8 @@ def ConvNeXtLarge(include_top=True, include_preprocessing=True, weights="imagene
         classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
         classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
             logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
-        name: the model's name; the ImageNet weight file is named after it, so with ``weights="imagenet"``
-            it must contain ``"convnext_large"`` (keep the default).
+        name: the model's name, the prefix of its layers' names (any: the ImageNet weights are this
+            variant's, their layers renamed to the prefix).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -457,8 +457,8 @@ def ConvNeXtXLarge(include_top=True, include_preprocessing=True, weights="imagen
         classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
         classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
             logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
-        name: the model's name; the ImageNet weight file is named after it, so with ``weights="imagenet"``
-            it must contain ``"convnext_xlarge"`` (keep the default).
+        name: the model's name, the prefix of its layers' names (any: the ImageNet weights are this
+            variant's, their layers renamed to the prefix).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.

@@ -242,8 +242,7 @@ def EfficientNetB0(include_top=True, weights="imagenet", input_tensor=None, inpu
         classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
         classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
             logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
-        name: the model's name; the ImageNet weight file is named after it, so keep the default with
-            ``weights="imagenet"``.
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -287,8 +286,7 @@ def EfficientNetB1(include_top=True, weights="imagenet", input_tensor=None, inpu
         classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
         classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
             logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
-        name: the model's name; the ImageNet weight file is named after it, so keep the default with
-            ``weights="imagenet"``.
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -332,8 +330,7 @@ def EfficientNetB2(include_top=True, weights="imagenet", input_tensor=None, inpu
         classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
         classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
             logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
-        name: the model's name; the ImageNet weight file is named after it, so keep the default with
-            ``weights="imagenet"``.
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -377,8 +374,7 @@ def EfficientNetB3(include_top=True, weights="imagenet", input_tensor=None, inpu
         classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
         classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
             logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
-        name: the model's name; the ImageNet weight file is named after it, so keep the default with
-            ``weights="imagenet"``.
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -422,8 +418,7 @@ def EfficientNetB4(include_top=True, weights="imagenet", input_tensor=None, inpu
         classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
         classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
             logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
-        name: the model's name; the ImageNet weight file is named after it, so keep the default with
-            ``weights="imagenet"``.
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -467,8 +462,7 @@ def EfficientNetB5(include_top=True, weights="imagenet", input_tensor=None, inpu
         classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
         classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
             logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
-        name: the model's name; the ImageNet weight file is named after it, so keep the default with
-            ``weights="imagenet"``.
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -512,8 +506,7 @@ def EfficientNetB6(include_top=True, weights="imagenet", input_tensor=None, inpu
         classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
         classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
             logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
-        name: the model's name; the ImageNet weight file is named after it, so keep the default with
-            ``weights="imagenet"``.
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -557,8 +550,7 @@ def EfficientNetB7(include_top=True, weights="imagenet", input_tensor=None, inpu
         classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
         classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
             logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
-        name: the model's name; the ImageNet weight file is named after it, so keep the default with
-            ``weights="imagenet"``.
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.

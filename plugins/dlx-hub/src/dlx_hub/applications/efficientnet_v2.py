@@ -357,7 +357,7 @@ def EfficientNetV2B0(include_top=True, weights="imagenet", input_tensor=None, in
             takes pixels in ``[0, 255]``: for B0-B3 ``Rescaling`` to ``[0, 1]`` and the ImageNet mean and
             variance (3-channel inputs; other inputs are scaled as for S, M and L), for S, M and L
             ``Rescaling`` to ``[-1, 1]``.
-        name: the model's name (any: the ImageNet weight file is named after ``weights_name``).
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -406,7 +406,7 @@ def EfficientNetV2B1(include_top=True, weights="imagenet", input_tensor=None, in
             takes pixels in ``[0, 255]``: for B0-B3 ``Rescaling`` to ``[0, 1]`` and the ImageNet mean and
             variance (3-channel inputs; other inputs are scaled as for S, M and L), for S, M and L
             ``Rescaling`` to ``[-1, 1]``.
-        name: the model's name (any: the ImageNet weight file is named after ``weights_name``).
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -455,7 +455,7 @@ def EfficientNetV2B2(include_top=True, weights="imagenet", input_tensor=None, in
             takes pixels in ``[0, 255]``: for B0-B3 ``Rescaling`` to ``[0, 1]`` and the ImageNet mean and
             variance (3-channel inputs; other inputs are scaled as for S, M and L), for S, M and L
             ``Rescaling`` to ``[-1, 1]``.
-        name: the model's name (any: the ImageNet weight file is named after ``weights_name``).
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -504,7 +504,7 @@ def EfficientNetV2B3(include_top=True, weights="imagenet", input_tensor=None, in
             takes pixels in ``[0, 255]``: for B0-B3 ``Rescaling`` to ``[0, 1]`` and the ImageNet mean and
             variance (3-channel inputs; other inputs are scaled as for S, M and L), for S, M and L
             ``Rescaling`` to ``[-1, 1]``.
-        name: the model's name (any: the ImageNet weight file is named after ``weights_name``).
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -553,7 +553,7 @@ def EfficientNetV2S(include_top=True, weights="imagenet", input_tensor=None, inp
             takes pixels in ``[0, 255]``: for B0-B3 ``Rescaling`` to ``[0, 1]`` and the ImageNet mean and
             variance (3-channel inputs; other inputs are scaled as for S, M and L), for S, M and L
             ``Rescaling`` to ``[-1, 1]``.
-        name: the model's name (any: the ImageNet weight file is named after ``weights_name``).
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -602,7 +602,7 @@ def EfficientNetV2M(include_top=True, weights="imagenet", input_tensor=None, inp
             takes pixels in ``[0, 255]``: for B0-B3 ``Rescaling`` to ``[0, 1]`` and the ImageNet mean and
             variance (3-channel inputs; other inputs are scaled as for S, M and L), for S, M and L
             ``Rescaling`` to ``[-1, 1]``.
-        name: the model's name (any: the ImageNet weight file is named after ``weights_name``).
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -651,7 +651,7 @@ def EfficientNetV2L(include_top=True, weights="imagenet", input_tensor=None, inp
             takes pixels in ``[0, 255]``: for B0-B3 ``Rescaling`` to ``[0, 1]`` and the ImageNet mean and
             variance (3-channel inputs; other inputs are scaled as for S, M and L), for S, M and L
             ``Rescaling`` to ``[-1, 1]``.
-        name: the model's name (any: the ImageNet weight file is named after ``weights_name``).
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
