@@ -35,6 +35,22 @@ def test_bits_decomposition_matches_reference(numpy_backend):
     np.testing.assert_array_equal(threefry_bits_decomposition(seed, (4, 6)), dlx.random.bits((4, 6), seed))
 
 
+
+@pytest.mark.parametrize("seed", [(0, 0), (2**32 - 1, 5), (0x13198A2E, 0x03707344)])
+@pytest.mark.parametrize("n", [0, 1, 65535, 65536, 3 * 65536 + 17])
+def test_blocked_generator_matches_the_reference(numpy_backend, seed, n):
+    # the fast CPU generator backends use for eager draws: block edges, a partial last block, and
+    # the key words that wrap (k1 + counter, the injections) against the whole-array reference
+    from dlx.ops.defs import random as spec
+
+    s = np.array(seed, np.uint32)
+    assert spec._BLOCK == 65536
+    np.testing.assert_array_equal(spec.counter_bits(s, n), dlx.random.bits((n,), s))
+    for lo, hi, dt in [(0.0, 1.0, "float32"), (-1e-3, 7.0, "float32"), (-0.05, 0.05, "float64"), (-2.0, 3.0, "float16")]:
+        got, ref = spec.counter_uniform(s, n, lo, hi, dt), dlx.ops.random_uniform(s, (n,), lo, hi, dt)
+        assert got.dtype == ref.dtype
+        np.testing.assert_array_equal(got.view(np.uint8), ref.view(np.uint8), err_msg=f"{lo} {hi} {dt}")
+
 def test_distributions_have_the_right_moments(numpy_backend):
     n = 200_000
     u = dlx.random.uniform((n,), seed=1)

@@ -122,3 +122,20 @@ def test_causal_lm_save_to_preset_round_trip(smollm, tmp_path):
     for name in ("model.weights.h5", "config.json", "tokenizer.json", "assets/tokenizer/tokenizer.json",
                  "preprocessor.json", "task.json"):
         assert (tmp_path / "p" / name).read_bytes() == (tmp_path / "q" / name).read_bytes(), name
+
+
+def test_inputs_longer_than_max_sequence_length_run_as_in_keras_hub():
+    # KerasHub's LlamaBackbone has no length limit (the rotary angles are computed per position);
+    # dlx's max_sequence_length only records the checkpoint's context: a longer input runs, and
+    # causality makes its first positions equal the shorter input's
+    from dlx_hub.models.llama import LlamaBackbone
+
+    with dlx.backend.use("numpy"):
+        dlx.utils.set_random_seed(0)
+        bb = LlamaBackbone(vocabulary_size=20, num_layers=1, num_query_heads=2, hidden_dim=8, intermediate_dim=16,
+                           max_sequence_length=4)
+        ids = np.arange(1, 11, dtype="int32")[None]
+        long = dlx.ops.convert_to_numpy(bb({"token_ids": ids, "padding_mask": np.ones_like(ids)}))
+        short = dlx.ops.convert_to_numpy(bb({"token_ids": ids[:, :4], "padding_mask": np.ones_like(ids[:, :4])}))
+    assert long.shape == (1, 10, 8) and np.isfinite(long).all()
+    np.testing.assert_allclose(long[:, :4], short, rtol=1e-5, atol=1e-6)

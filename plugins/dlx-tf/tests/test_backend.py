@@ -269,15 +269,16 @@ def test_random_distributions_follow_the_bits(tf_backend):
 
 
 def test_eager_draws_in_blocks_match_the_reference(tf_backend):
-    # 3 * 70001 counters: several of the eager generator's blocks, the last one partial; the
-    # affine uniform map runs inside the compiled block and must round as the reference does
-    from dlx_tf.kernels import random as kr
+    # 3 * 70001 counters: several blocks of the spec's eager generator, the last one partial; the
+    # affine uniform map runs block by block (bfloat16: in TF ops) and must round as the reference
+    from dlx.ops.defs import random as spec
 
     s, shape = np.array([2**32 - 1, 12345], np.uint32), (3, 70001)
-    assert np.prod(shape) > 3 * kr._BLOCK
+    assert np.prod(shape) > 3 * spec._BLOCK
     with dlx.backend.use(tf_backend):
         bits = ops.random_bits(s, shape)
-        u = {dt: ops.random_uniform(s, shape, -1e-3, 7.0, dtype=dt) for dt in ("float32", "float64", "float16")}
+        u = {dt: ops.random_uniform(s, shape, -1e-3, 7.0, dtype=dt)
+             for dt in ("float32", "float64", "float16", "bfloat16")}
         in_graph = tf.function(lambda k: ops.random_uniform(k, shape, -1e-3, 7.0))(tf.constant(s))
     np.testing.assert_array_equal(bits.numpy(), _bits_np(s, shape))
     with dlx.backend.use("numpy"):

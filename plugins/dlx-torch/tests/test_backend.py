@@ -407,11 +407,11 @@ def test_random_bits_match_numpy_reference(on_torch, seed, shape):
 
 
 def test_large_draws_generated_in_blocks_match_the_reference(on_torch):
-    # 70001 * 3 counters span several of the kernel's CPU blocks and end inside one
-    from dlx_torch.kernels import random as kr
+    # 70001 * 3 counters span several blocks of the spec's CPU generator and end inside one
+    from dlx.ops.defs import random as spec
 
     s, shape = np.array([2**32 - 1, 12345], np.uint32), (3, 70001)
-    assert math.prod(shape) > 3 * kr._BLOCK
+    assert math.prod(shape) > 3 * spec._BLOCK
     np.testing.assert_array_equal(ops.convert_to_numpy(ops.random_bits(s, shape)), _bits_np(s, shape))
     with dlx.backend.use("numpy"):
         ref_u = ops.random_uniform(s, shape, -0.3, 0.2)
@@ -422,6 +422,19 @@ def test_large_draws_generated_in_blocks_match_the_reference(on_torch):
                                rtol=2e-6, atol=2e-6)
     np.testing.assert_array_equal(ops.convert_to_numpy(ops.random_randint(s, shape, -5, 17)), ref_i)
 
+
+
+def test_torch_op_generator_matches_the_reference(on_torch, monkeypatch):
+    # eager CPU draws take the spec's NumPy generator; the torch-op one (devices, torch.compile,
+    # replay recordings) must still give the same bits and samples
+    from dlx_torch.kernels import random as kr
+
+    monkeypatch.setattr(kr, "_numpy_draw", lambda k0, device: False)
+    s, shape = np.array([2**32 - 1, 12345], np.uint32), (3, 70001)
+    np.testing.assert_array_equal(ops.convert_to_numpy(ops.random_bits(s, shape)), _bits_np(s, shape))
+    got = ops.convert_to_numpy(ops.random_uniform(s, shape, -0.3, 0.2))
+    with dlx.backend.use("numpy"):
+        np.testing.assert_array_equal(got, ops.random_uniform(s, shape, -0.3, 0.2))
 
 def test_threefry_known_answer(on_torch):
     # Threefry-2x32-20 known-answer vector of Random123 (key = counter = 0): y = (0x6b200159, 0x99ba4efe)

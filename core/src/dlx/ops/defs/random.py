@@ -75,6 +75,71 @@ def _bits_np(seed, shape):
     return (y0 ^ y1).reshape(shape)
 
 
+#: counters per block of :func:`counter_blocks`: its three uint32 working vectors (768 KiB) stay
+#: in a core's L2 cache through the 20 rounds; whole-array passes are bound by memory traffic
+_BLOCK = 1 << 16
+_M32 = 0xFFFFFFFF
+
+
+def counter_blocks(seed, n: int):
+    """The words of ``random_bits(seed, (n,))``, block by block: yields ``(start, words)``, the
+    words of counters ``start .. start + len(words) - 1`` in a uint32 buffer that the next step
+    overwrites. The fast CPU generator that backends use for eager draws (weight initialisation):
+    about 110 in-place NumPy passes per block while the block stays in cache, several times faster
+    than :func:`threefry2x32_numpy` on whole arrays (the reference it is tested against)."""
+    if n >= 2**32:
+        raise ValueError(f"random_bits: {n} elements requested; at most 2**32 - 1 are supported")
+    k0, k1 = (int(k) for k in _seed_pair(seed))
+    ks = (k0, k1, k0 ^ k1 ^ _PARITY)
+    inject = [(np.uint32(ks[(i + 1) % 3]), np.uint32((ks[(i + 2) % 3] + i + 1) & _M32)) for i in range(5)]
+    shifts = [[(np.uint32(r), np.uint32(32 - r)) for r in rot] for rot in _ROT]
+    size = max(1, min(_BLOCK, n))
+    x0, x1, hi = (np.empty(size, np.uint32) for _ in range(3))
+    ramp = np.arange(size, dtype=np.uint32)
+    np.add(ramp, np.uint32(k1), out=ramp)  # counter low word j, plus k1 (mod 2**32)
+    for start in range(0, n, size):
+        m = min(size, n - start)
+        a, b, h = x0[:m], x1[:m], hi[:m]
+        np.add(ramp[:m], np.uint32(start), out=b)
+        np.add(b, np.uint32(k0), out=a)  # x0 = k0 (high word 0), plus x1: the first round's add
+        for i in range(5):
+            for j, (left, right) in enumerate(shifts[i % 2]):
+                if i or j:
+                    np.add(a, b, out=a)
+                np.right_shift(b, right, out=h)  # rotate left: (b << r) | (b >> (32 - r))
+                np.left_shift(b, left, out=b)
+                np.bitwise_or(b, h, out=b)
+                np.bitwise_xor(b, a, out=b)
+            np.add(a, inject[i][0], out=a)
+            np.add(b, inject[i][1], out=b)
+        yield start, np.bitwise_xor(a, b, out=a)
+
+
+def counter_bits(seed, n: int) -> np.ndarray:
+    """``random_bits(seed, (n,))`` by :func:`counter_blocks` (a new uint32 array)."""
+    out = np.empty(n, np.uint32)
+    for start, words in counter_blocks(seed, n):
+        out[start:start + len(words)] = words
+    return out
+
+
+def counter_uniform(seed, n: int, minval=0.0, maxval=1.0, dtype=None) -> np.ndarray:
+    """``random_uniform(seed, (n,), minval, maxval, dtype)`` by :func:`counter_blocks`, the
+    transform applied block by block in cache: the reference's float64 arithmetic, step for step
+    (the unit floats are exact in float64), so the samples equal it bit for bit."""
+    out = np.empty(n, nd(_fdt(dtype)))
+    f = np.empty(min(_BLOCK, n), np.float64)
+    unit = (minval, maxval) == (0.0, 1.0)
+    span = maxval - minval
+    for start, words in counter_blocks(seed, n):
+        g = f[:len(words)]
+        np.multiply(np.right_shift(words, np.uint32(9), out=words), 2.0**-23, out=g)  # the mantissa trick
+        if not unit:
+            np.maximum(np.add(np.multiply(g, span, out=g), minval, out=g), minval, out=g)
+        out[start:start + len(words)] = g
+    return out
+
+
 def threefry_bits_decomposition(seed, shape):
     """``random_bits`` written in uint32 ops (for backends without a native generator)."""
     seed = K.cast(seed, "uint32")

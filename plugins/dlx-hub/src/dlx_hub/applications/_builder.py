@@ -22,6 +22,13 @@ def check_weights(weights, include_top, classes, classifier_activation=None):
         imagenet_utils.validate_activation(classifier_activation, weights)
 
 
+def check_weights_name(weights, weights_name, known):
+    """With ``weights="imagenet"``, ``weights_name`` must name one of the ``known`` published weights."""
+    if weights == "imagenet" and weights_name not in known:
+        raise ValueError(f"weights='imagenet' loads the published weights that weights_name names, one of "
+                         f"{sorted(known)}; got weights_name={weights_name!r}")
+
+
 def check_pooling(pooling):
     if pooling not in (None, "avg", "max"):
         raise ValueError(f"pooling must be None, 'avg' or 'max'; got pooling={pooling!r}")
@@ -69,12 +76,13 @@ def avg_head(x, include_top, pooling, classes, classifier_activation, weights, p
     return pool(x, pooling, *pool_names)
 
 
-def load_weights(model, weights, file_name=None, origin=None, file_hash=None):
+def load_weights(model, weights, file_name=None, origin=None, file_hash=None, rename=None):
     """Loads ``weights``: "imagenet" downloads ``origin`` (cached as ``models/file_name``), a path
-    is loaded as it is, None keeps the random initialization."""
+    is loaded as it is, None keeps the random initialization. ``rename`` maps the published file's
+    layer names to the model's (for models whose layer names carry the model's name)."""
     if weights == "imagenet":
         path = dlx.utils.get_file(file_name, origin, cache_subdir="models", file_hash=file_hash)
-        load_legacy_by_name(model, path)
+        load_legacy_by_name(model, path, rename)
     elif weights is not None:
         path = os.fspath(weights)
         if path.endswith((".h5", ".hdf5")) and not path.endswith(".weights.h5") and _is_legacy(path):
@@ -133,12 +141,13 @@ def _pair_layers(path, mine, saved):
     return pairs
 
 
-def load_legacy_by_name(model, path):
+def load_legacy_by_name(model, path, rename=None):
     """Loads a Keras 2 style ``.h5`` weights file (the published application weights): every
     layer of ``model`` that has weights takes the file's layer of the same name (see
     :func:`_pair_layers` for automatically named layers), in the order the file lists that layer's
     weights. This matches Keras's own topological loading for these models without depending on
-    the order in which the graph lists its layers. Nothing is assigned unless every layer fits."""
+    the order in which the graph lists its layers. Nothing is assigned unless every layer fits.
+    ``rename``, when given, maps each of the file's layer names to the model's name for it."""
     import h5py
     import numpy as np
 
@@ -151,7 +160,7 @@ def load_legacy_by_name(model, path):
             g = group[name]
             weight_names = [_text(w) for w in g.attrs.get("weight_names", [])]
             if weight_names:
-                saved[name] = [np.asarray(g[w][()]) for w in weight_names]
+                saved[rename(name) if rename else name] = [np.asarray(g[w][()]) for w in weight_names]
     pairs = _pair_layers(path, [layer for layer in model.layers if layer.weights], saved)
     for layer, values in pairs:
         shapes = [tuple(v.shape) for v in layer.weights]

@@ -129,8 +129,8 @@ def ConvNeXt(depths, projection_dims, drop_path_rate=0.0, layer_scale_init_value
             to it.
         layer_scale_init_value: the initial value of each block's layer scale (``None``: no layer scale).
         default_size: the side of the default input shape.
-        name: the model's name, the prefix of its layers' names; with ImageNet weights it must contain
-            ``weights_name`` (the weight file is named after it).
+        name: the model's name, the prefix of its layers' names (any: with ImageNet weights the file is
+            named after ``weights_name``, and its layers' prefix is replaced by ``name``).
         include_preprocessing: begin with a ``Normalization`` layer holding the ImageNet channel means and
             variances in ``[0, 255]`` units, so that the model takes raw pixels (3-channel inputs only).
         include_top: end with the classifier (global average pooling, layer normalization and a
@@ -168,14 +168,12 @@ def ConvNeXt(depths, projection_dims, drop_path_rate=0.0, layer_scale_init_value
                          "call dlx.backend.set_image_data_format('channels_last')")
     _builder.check_weights(weights, include_top, classes, classifier_activation)
     _builder.check_pooling(pooling)
+    _builder.check_weights_name(weights, weights_name, WEIGHTS_HASHES)
     if weights == "imagenet":
         expected = MODEL_CONFIGS[weights_name.split("convnext_")[-1]]
         if list(depths) != expected["depths"] or list(projection_dims) != expected["projection_dims"]:
             raise ValueError(f"ImageNet weights for {weights_name} need depths={expected['depths']} and "
                              f"projection_dims={expected['projection_dims']}; got {depths}, {projection_dims}")
-        if weights_name not in name:
-            raise ValueError(f"With ImageNet weights the model name must contain {weights_name!r} (the weight file "
-                             f"is named after the model); got name={name!r}")
     input_shape = imagenet_utils.obtain_input_shape(input_shape, default_size=default_size, min_size=32,
                                                     data_format=dlx.backend.image_data_format(),
                                                     require_flatten=include_top, weights=weights)
@@ -213,9 +211,13 @@ def ConvNeXt(depths, projection_dims, drop_path_rate=0.0, layer_scale_init_value
         x = layers.LayerNormalization(epsilon=1e-6)(x)
     model = _builder.functional(inputs, x, name)
     if weights == "imagenet":
-        file_name = name + (".h5" if include_top else "_notop.h5")
+        file_name = weights_name + (".h5" if include_top else "_notop.h5")
+        prefix = weights_name + "_"
+
+        def rename(layer_name):  # the file's layers carry the variant's default model name
+            return name + "_" + layer_name[len(prefix):] if layer_name.startswith(prefix) else layer_name
         return _builder.load_weights(model, weights, file_name, BASE_WEIGHTS_PATH + file_name,
-                                     WEIGHTS_HASHES[weights_name][0 if include_top else 1])
+                                     WEIGHTS_HASHES[weights_name][0 if include_top else 1], rename)
     return _builder.load_weights(model, weights)
 
 
@@ -255,8 +257,8 @@ def ConvNeXtTiny(include_top=True, include_preprocessing=True, weights="imagenet
         classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
         classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
             logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
-        name: the model's name; the ImageNet weight file is named after it, so with ``weights="imagenet"``
-            it must contain ``"convnext_tiny"`` (keep the default).
+        name: the model's name, the prefix of its layers' names (any: the ImageNet weights are this
+            variant's, their layers renamed to the prefix).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -305,8 +307,8 @@ def ConvNeXtSmall(include_top=True, include_preprocessing=True, weights="imagene
         classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
         classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
             logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
-        name: the model's name; the ImageNet weight file is named after it, so with ``weights="imagenet"``
-            it must contain ``"convnext_small"`` (keep the default).
+        name: the model's name, the prefix of its layers' names (any: the ImageNet weights are this
+            variant's, their layers renamed to the prefix).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -355,8 +357,8 @@ def ConvNeXtBase(include_top=True, include_preprocessing=True, weights="imagenet
         classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
         classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
             logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
-        name: the model's name; the ImageNet weight file is named after it, so with ``weights="imagenet"``
-            it must contain ``"convnext_base"`` (keep the default).
+        name: the model's name, the prefix of its layers' names (any: the ImageNet weights are this
+            variant's, their layers renamed to the prefix).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -405,8 +407,8 @@ def ConvNeXtLarge(include_top=True, include_preprocessing=True, weights="imagene
         classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
         classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
             logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
-        name: the model's name; the ImageNet weight file is named after it, so with ``weights="imagenet"``
-            it must contain ``"convnext_large"`` (keep the default).
+        name: the model's name, the prefix of its layers' names (any: the ImageNet weights are this
+            variant's, their layers renamed to the prefix).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -455,8 +457,8 @@ def ConvNeXtXLarge(include_top=True, include_preprocessing=True, weights="imagen
         classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
         classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
             logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
-        name: the model's name; the ImageNet weight file is named after it, so with ``weights="imagenet"``
-            it must contain ``"convnext_xlarge"`` (keep the default).
+        name: the model's name, the prefix of its layers' names (any: the ImageNet weights are this
+            variant's, their layers renamed to the prefix).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.

@@ -61,8 +61,7 @@ def EfficientNet(width_coefficient, depth_coefficient, default_size, dropout_rat
         activation: the activation of the stem, the blocks and the head.
         blocks_args: ``"default"`` (B0's seven stages) or a list of dicts with the keys of :func:`block`
             plus ``repeats``, one per stage (each ``repeats`` > 0).
-        name: the model's name; the ImageNet weight file is named after it, so keep the default with
-            ``weights="imagenet"``.
+        name: the model's name (any: the ImageNet weight file is named after ``weights_name``).
         include_top: end with the classifier (global average pooling, dropout and a ``classes``-way
             ``Dense`` layer); ``False`` ends with the last feature map instead (see ``pooling``).
         weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
@@ -94,6 +93,7 @@ def EfficientNet(width_coefficient, depth_coefficient, default_size, dropout_rat
     if blocks_args == "default":
         blocks_args = DEFAULT_BLOCKS_ARGS
     _builder.check_weights(weights, include_top, classes, classifier_activation)
+    _builder.check_weights_name(weights, weights_name, WEIGHTS_HASHES)
     _builder.check_pooling(pooling)
     input_shape = imagenet_utils.obtain_input_shape(input_shape, default_size=default_size, min_size=32,
                                                     data_format=dlx.backend.image_data_format(),
@@ -149,7 +149,7 @@ def EfficientNet(width_coefficient, depth_coefficient, default_size, dropout_rat
         x = _builder.pool(x, pooling, "avg_pool", "max_pool")
     model = _builder.functional(_builder.model_inputs(input_tensor, img_input), x, name)
     if weights == "imagenet":
-        file_name = name + (".h5" if include_top else "_notop.h5")
+        file_name = f"efficientnet{weights_name}" + (".h5" if include_top else "_notop.h5")
         return _builder.load_weights(model, weights, file_name, BASE_WEIGHTS_PATH + file_name,
                                      WEIGHTS_HASHES[weights_name][0 if include_top else 1])
     return _builder.load_weights(model, weights)
@@ -242,8 +242,7 @@ def EfficientNetB0(include_top=True, weights="imagenet", input_tensor=None, inpu
         classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
         classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
             logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
-        name: the model's name; the ImageNet weight file is named after it, so keep the default with
-            ``weights="imagenet"``.
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -287,8 +286,7 @@ def EfficientNetB1(include_top=True, weights="imagenet", input_tensor=None, inpu
         classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
         classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
             logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
-        name: the model's name; the ImageNet weight file is named after it, so keep the default with
-            ``weights="imagenet"``.
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -332,8 +330,7 @@ def EfficientNetB2(include_top=True, weights="imagenet", input_tensor=None, inpu
         classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
         classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
             logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
-        name: the model's name; the ImageNet weight file is named after it, so keep the default with
-            ``weights="imagenet"``.
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -377,8 +374,7 @@ def EfficientNetB3(include_top=True, weights="imagenet", input_tensor=None, inpu
         classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
         classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
             logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
-        name: the model's name; the ImageNet weight file is named after it, so keep the default with
-            ``weights="imagenet"``.
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -422,8 +418,7 @@ def EfficientNetB4(include_top=True, weights="imagenet", input_tensor=None, inpu
         classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
         classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
             logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
-        name: the model's name; the ImageNet weight file is named after it, so keep the default with
-            ``weights="imagenet"``.
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -467,8 +462,7 @@ def EfficientNetB5(include_top=True, weights="imagenet", input_tensor=None, inpu
         classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
         classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
             logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
-        name: the model's name; the ImageNet weight file is named after it, so keep the default with
-            ``weights="imagenet"``.
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -512,8 +506,7 @@ def EfficientNetB6(include_top=True, weights="imagenet", input_tensor=None, inpu
         classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
         classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
             logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
-        name: the model's name; the ImageNet weight file is named after it, so keep the default with
-            ``weights="imagenet"``.
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -557,8 +550,7 @@ def EfficientNetB7(include_top=True, weights="imagenet", input_tensor=None, inpu
         classes: the number of classes the top predicts; must be 1000 with ImageNet weights and the top.
         classifier_activation: the activation of the top's last layer (a name, a callable, or ``None`` for
             logits); with any weights loaded (``weights`` not ``None``) only ``None`` or ``"softmax"``.
-        name: the model's name; the ImageNet weight file is named after it, so keep the default with
-            ``weights="imagenet"``.
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.

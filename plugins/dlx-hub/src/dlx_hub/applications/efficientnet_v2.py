@@ -217,8 +217,7 @@ def EfficientNetV2(width_coefficient, depth_coefficient, default_size, dropout_r
         blocks_args: ``"default"`` (the table of the variant that ``weights_name``, else ``name``, names) or
             a list of dicts, one per stage, with the arguments of :func:`MBConvBlock` plus ``num_repeat`` (>
             0) and ``conv_type`` (0: MBConv, 1: fused MBConv).
-        name: the model's name; the ImageNet weight file is named after it, so keep the default with
-            ``weights="imagenet"``.
+        name: the model's name (any: the ImageNet weight file is named after ``weights_name``).
         include_top: end with the classifier (global average pooling, dropout and a ``classes``-way
             ``Dense`` layer); ``False`` ends with the last feature map instead (see ``pooling``).
         weights: ``None`` (random initialization), ``"imagenet"`` (the published ImageNet weights,
@@ -252,6 +251,7 @@ def EfficientNetV2(width_coefficient, depth_coefficient, default_size, dropout_r
             ``input_shape`` that does not fit, as above, when ``blocks_args="default"`` names no known
             variant, or for a stage with ``num_repeat`` < 1.
     """
+    _builder.check_weights_name(weights, weights_name, WEIGHTS_HASHES)
     variant = _VARIANT_OF.get(weights_name, name)
     if blocks_args == "default":
         if variant not in DEFAULT_BLOCKS_ARGS:
@@ -312,7 +312,7 @@ def EfficientNetV2(width_coefficient, depth_coefficient, default_size, dropout_r
         x = _builder.pool(x, pooling, "avg_pool", "max_pool")
     model = _builder.functional(_builder.model_inputs(input_tensor, img_input), x, name)
     if weights == "imagenet":
-        file_name = name + (".h5" if include_top else "_notop.h5")
+        file_name = _VARIANT_OF[weights_name] + (".h5" if include_top else "_notop.h5")
         return _builder.load_weights(model, weights, file_name, BASE_WEIGHTS_PATH + file_name,
                                      WEIGHTS_HASHES[weights_name][0 if include_top else 1])
     return _builder.load_weights(model, weights)
@@ -357,8 +357,7 @@ def EfficientNetV2B0(include_top=True, weights="imagenet", input_tensor=None, in
             takes pixels in ``[0, 255]``: for B0-B3 ``Rescaling`` to ``[0, 1]`` and the ImageNet mean and
             variance (3-channel inputs; other inputs are scaled as for S, M and L), for S, M and L
             ``Rescaling`` to ``[-1, 1]``.
-        name: the model's name; the ImageNet weight file is named after it, so keep the default with
-            ``weights="imagenet"``.
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -407,8 +406,7 @@ def EfficientNetV2B1(include_top=True, weights="imagenet", input_tensor=None, in
             takes pixels in ``[0, 255]``: for B0-B3 ``Rescaling`` to ``[0, 1]`` and the ImageNet mean and
             variance (3-channel inputs; other inputs are scaled as for S, M and L), for S, M and L
             ``Rescaling`` to ``[-1, 1]``.
-        name: the model's name; the ImageNet weight file is named after it, so keep the default with
-            ``weights="imagenet"``.
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -457,8 +455,7 @@ def EfficientNetV2B2(include_top=True, weights="imagenet", input_tensor=None, in
             takes pixels in ``[0, 255]``: for B0-B3 ``Rescaling`` to ``[0, 1]`` and the ImageNet mean and
             variance (3-channel inputs; other inputs are scaled as for S, M and L), for S, M and L
             ``Rescaling`` to ``[-1, 1]``.
-        name: the model's name; the ImageNet weight file is named after it, so keep the default with
-            ``weights="imagenet"``.
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -507,8 +504,7 @@ def EfficientNetV2B3(include_top=True, weights="imagenet", input_tensor=None, in
             takes pixels in ``[0, 255]``: for B0-B3 ``Rescaling`` to ``[0, 1]`` and the ImageNet mean and
             variance (3-channel inputs; other inputs are scaled as for S, M and L), for S, M and L
             ``Rescaling`` to ``[-1, 1]``.
-        name: the model's name; the ImageNet weight file is named after it, so keep the default with
-            ``weights="imagenet"``.
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -557,8 +553,7 @@ def EfficientNetV2S(include_top=True, weights="imagenet", input_tensor=None, inp
             takes pixels in ``[0, 255]``: for B0-B3 ``Rescaling`` to ``[0, 1]`` and the ImageNet mean and
             variance (3-channel inputs; other inputs are scaled as for S, M and L), for S, M and L
             ``Rescaling`` to ``[-1, 1]``.
-        name: the model's name; the ImageNet weight file is named after it, so keep the default with
-            ``weights="imagenet"``.
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -607,8 +602,7 @@ def EfficientNetV2M(include_top=True, weights="imagenet", input_tensor=None, inp
             takes pixels in ``[0, 255]``: for B0-B3 ``Rescaling`` to ``[0, 1]`` and the ImageNet mean and
             variance (3-channel inputs; other inputs are scaled as for S, M and L), for S, M and L
             ``Rescaling`` to ``[-1, 1]``.
-        name: the model's name; the ImageNet weight file is named after it, so keep the default with
-            ``weights="imagenet"``.
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.
@@ -657,8 +651,7 @@ def EfficientNetV2L(include_top=True, weights="imagenet", input_tensor=None, inp
             takes pixels in ``[0, 255]``: for B0-B3 ``Rescaling`` to ``[0, 1]`` and the ImageNet mean and
             variance (3-channel inputs; other inputs are scaled as for S, M and L), for S, M and L
             ``Rescaling`` to ``[-1, 1]``.
-        name: the model's name; the ImageNet weight file is named after it, so keep the default with
-            ``weights="imagenet"``.
+        name: the model's name (any: the ImageNet weights are this variant's whatever the name).
 
     Returns:
         A ``Functional`` model from images to the classifier's outputs (with the top) or to features.

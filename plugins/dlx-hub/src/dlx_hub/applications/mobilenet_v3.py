@@ -146,9 +146,8 @@ def MobileNetV3(blocks, last_point_ch, input_shape=None, alpha=1.0, model_type="
         if got != input_shape[1]:
             raise ValueError(f"input_tensor.shape {tuple(input_tensor.shape)} does not fit input_shape={input_shape}")
     if input_shape is None and input_tensor is not None and dlx.backend.is_keras_tensor(input_tensor):
-        rows, cols = (input_tensor.shape[1], input_tensor.shape[2]) if channels_last else \
-            (input_tensor.shape[2], input_tensor.shape[3])
-        input_shape = (cols, rows, 3) if channels_last else (3, cols, rows)
+        # the tensor's own (rows, cols, channels); Keras 3.15 swaps rows and columns here
+        input_shape = tuple(input_tensor.shape[1:])
     if input_shape is None:
         input_shape = (None, None, 3) if channels_last else (3, None, None)
     rows, cols = (input_shape[0], input_shape[1]) if channels_last else (input_shape[1], input_shape[2])

@@ -143,8 +143,10 @@ class LlamaBackbone(Backbone):
         layer_norm_epsilon: the epsilon of every RMS normalization.
         tie_word_embeddings: compute the logits with the token embedding (``True``) or with a
             separate ``lm_head`` layer (``False``).
-        max_sequence_length: the context length the checkpoint was made for; kept in the config,
-            not enforced (the rotary embedding needs no table).
+        max_sequence_length: the context length the checkpoint was made for (read from its config);
+            kept in the config, not enforced: longer inputs run, as KerasHub's ``LlamaBackbone``
+            (which has no such argument) runs any length; the rotary embedding needs no table.
+            Quality beyond it is the checkpoint's affair.
         **kwargs: base model arguments (``name``, ``dtype``, ``trainable``).
 
     Raises:

@@ -1,5 +1,7 @@
 """Stateless random kernels: native Threefry-2x32 in TF integer ops (bit-identical to the spec's
-``random_bits``) and the spec's distribution transforms on top of it."""
+``random_bits``) and the spec's distribution transforms on top of it. Eager draws of static
+shapes (weight initialisation) take their bits, and uniform samples, from the spec's blocked
+NumPy generator."""
 
 from __future__ import annotations
 
@@ -55,55 +57,13 @@ def _rounds(seed: tf.Tensor, x0: tf.Tensor, x1: tf.Tensor) -> tf.Tensor:
 _THREEFRY_32 = tf.function(lambda seed, n: _threefry(seed, n, False), jit_compile=True, autograph=False)
 _THREEFRY_64 = tf.function(lambda seed, n: _threefry(seed, n, True), jit_compile=True, autograph=False)
 
-#: counters per call of the eager generator: one compiled program (per output kind) serves every
-#: element count, block by block from a counter offset, where one program per count cost ~0.2 s
-#: of XLA compilation for each distinct weight size of a model (dozens in a ResNet)
-_BLOCK = 1 << 16
-
-
-def _block(seed, offset, kind, lo, span, zero):
-    """``_BLOCK`` outputs for counters ``offset + j`` (high word 0): ``kind`` is ``("bits",)``,
-    ``("unit", dtype)`` (the [0, 1) floats) or ``("affine", dtype)`` (``max(lo, lo + f * span)`` in
-    float64, rounded once to ``dtype``, as the spec's reference).
-
-    ``zero`` is a runtime int64 0: xor-ing the product's bits with it keeps the multiply and the
-    add two roundings, where XLA's CPU code generator would contract them into one fused
-    multiply-add (a different result in about 1 of 10,000 samples)."""
-    x1 = tf.bitcast(tf.range(_BLOCK, dtype=tf.int32), tf.uint32) + offset
-    words = _rounds(seed, tf.fill([_BLOCK], seed[0]), x1)
-    if kind[0] == "bits":
-        return words
-    f = _unit(words)
-    if kind[0] == "unit":
-        return tf.cast(f, kind[1])
-    product = tf.bitcast(_bw.bitwise_xor(tf.bitcast(tf.cast(f, tf.float64) * span, tf.int64), zero), tf.float64)
-    return _round_once(tf.maximum(lo, product + lo), kind[1])
-
-
-_BLOCK_FN = tf.function(_block, jit_compile=True, autograph=False)
-
-
-def _eager_draw(seed, n: int, kind: tuple, lo: float = 0.0, span: float = 1.0) -> tf.Tensor:
-    """``n`` outputs of ``_block``'s ``kind``, eagerly, as a 1-D tensor."""
-    if n == 0:
-        return tf.zeros([0], tf.uint32 if kind[0] == "bits" else kind[1])
-    s = _seed(seed)
-    args = (kind, tf.constant(lo, tf.float64), tf.constant(span, tf.float64), tf.zeros((), tf.int64))
-    parts = [_BLOCK_FN(s, tf.constant(start, tf.uint32), *args) for start in range(0, n, _BLOCK)]
-    out = parts[0] if len(parts) == 1 else tf.concat(parts, 0)
-    return out if n % _BLOCK == 0 else tf.slice(out, [0], [n])
-
 
 def _static_eager(shape) -> bool:
-    """Whether ``shape`` is static, under ``2**32`` elements, and ops run eagerly (where
-    ``_eager_draw`` serves)."""
+    """Whether ``shape`` is static, under ``2**32`` elements, and ops run eagerly: then the spec's
+    blocked NumPy generator serves (no XLA program to compile, about a second per process for
+    the compiled generator, and faster than it on the CPU)."""
     return (not isinstance(shape, tf.Tensor) and tf.executing_eagerly()
             and math.prod(int(d) for d in shape) < 2**32)
-
-
-#: eager draws of at most this many elements take their bits from the spec's NumPy Threefry (a
-#: few milliseconds; XLA compiling the generator for a new element count costs a few hundred)
-_NUMPY_MAX = 1 << 16
 
 
 def _seed(seed) -> tf.Tensor:
@@ -121,11 +81,9 @@ def _bits(seed, shape) -> tf.Tensor:
     shape = [int(d) for d in shape]
     n = math.prod(shape)
     if _static_eager(shape):
-        return tf.reshape(_eager_draw(seed, n, ("bits",)), shape)
+        return tf.reshape(tf.constant(spec.counter_bits(_seed(seed).numpy(), n)), shape)
     if n == 0:
         return tf.zeros(shape, tf.uint32)
-    if n <= _NUMPY_MAX and tf.executing_eagerly():
-        return tf.constant(spec.random_bits(_seed(seed).numpy(), shape))
     if n < 2**31:
         return tf.reshape(_THREEFRY_32(_seed(seed), tf.constant(n, tf.int32)), shape)
     return tf.reshape(_THREEFRY_64(_seed(seed), tf.constant(n, tf.int64)), shape)
@@ -164,15 +122,14 @@ def _fdt(dtype) -> str:
 
 
 def random_uniform(seed, shape, minval=0.0, maxval=1.0, dtype=None):
-    dt = TF[_fdt(dtype)]
-    unit = (minval, maxval) == (0.0, 1.0)
-    if _static_eager(shape):
+    name = _fdt(dtype)
+    dt = TF[name]
+    if _static_eager(shape) and name in ("float16", "float32", "float64"):  # NumPy's own dtypes
         shape = [int(d) for d in shape]
-        kind = ("unit", dt) if unit else ("affine", dt)
-        return tf.reshape(_eager_draw(seed, math.prod(shape), kind, float(minval), float(maxval) - float(minval)),
-                          shape)
+        samples = spec.counter_uniform(_seed(seed).numpy(), math.prod(shape), float(minval), float(maxval), name)
+        return tf.reshape(tf.constant(samples), shape)
     f = _unit(_bits(seed, shape))
-    if unit:
+    if (minval, maxval) == (0.0, 1.0):
         return tf.cast(f, dt)
     # the affine map in float64 then one rounding, exactly as the spec's reference
     f = tf.cast(f, tf.float64)
