@@ -31,6 +31,17 @@ SNIPPETS = {
         print(sorted(out), np.asarray(out["h"]).tolist(), np.asarray(out["r"]).tolist())
         print(any(op is dense for op in fn.operations))
     """,
+    "model_input_output_shapes": """
+        a = keras.Input((4,), name="a")
+        b = keras.Input((3,), name="b")
+        ya, yb = keras.layers.Dense(2)(a), keras.layers.Dense(1)(b)
+        for ins, outs in [({"a": a, "b": b}, {"y": ya, "z": yb}), ({"a": a}, {"y": ya}), ([a, b], [ya]),
+                          ((a,), (ya,)), (a, ya), ([a, b], (ya, yb))]:
+            m = keras.Model(ins, outs)
+            print(m.input_shape, m.output_shape)
+        s = keras.Sequential([keras.Input((5,)), keras.layers.Dense(2)])
+        print(s.input_shape, s.output_shape)
+    """,
     "function_bad_structure": """
         a = keras.KerasTensor((None, 2))
         b = keras.KerasTensor((None, 2))

@@ -198,13 +198,15 @@ class Functional(Model, Function):
 
     @property
     def input_shape(self):
-        return tree.map_structure(lambda t: t.shape, self._inputs_struct) if not isinstance(
-            self._inputs_struct, SymbolicTensor) else self._inputs_struct.shape
+        """The inputs' shapes, as Keras 3 gives them: one input's shape tuple, or a flat list of
+        shapes (in the flattened order of the inputs' structure: a dict's sorted keys) for several."""
+        return _flat_shapes(self._inputs_struct)
 
     @property
     def output_shape(self):
-        return tree.map_structure(lambda t: t.shape, self._outputs_struct) if not isinstance(
-            self._outputs_struct, SymbolicTensor) else self._outputs_struct.shape
+        """The outputs' shapes: one output's shape tuple, or a flat list of shapes for several
+        (as :attr:`input_shape`)."""
+        return _flat_shapes(self._outputs_struct)
 
     def _flatten_inputs(self, inputs) -> list:
         struct = self._inputs_struct
@@ -409,3 +411,8 @@ def functional_from_config(cls, config: dict, custom_objects=None):
 
 
 __all__ = ["Functional", "functional_from_config", "map_graph"]
+
+
+def _flat_shapes(struct):
+    shapes = [t.shape for t in tree.leaves(struct)]
+    return shapes[0] if len(shapes) == 1 else shapes
