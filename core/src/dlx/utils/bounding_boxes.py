@@ -220,8 +220,9 @@ def affine_transform(boxes, angle, translate_x, translate_y, scale, shear_x, she
     >>> import numpy as np
     >>> from dlx.utils import bounding_boxes
     >>> boxes = np.array([[10.0, 20.0, 30.0, 50.0]])
-    >>> bounding_boxes.affine_transform(boxes, angle=0.0, translate_x=0.1, translate_y=0.0, scale=1.0,
-    ...                                 shear_x=0.0, shear_y=0.0, height=100, width=100)
+    >>> moved = bounding_boxes.affine_transform(boxes, angle=0.0, translate_x=0.1, translate_y=0.0, scale=1.0,
+    ...                                         shear_x=0.0, shear_y=0.0, height=100, width=100)
+    >>> np.round(moved, 4)
     array([[19.9, 20. , 39.9, 50. ]], dtype=float32)
     """
     _require_xyxy("affine_transform", bounding_box_format)
