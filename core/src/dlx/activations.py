@@ -194,12 +194,13 @@ def glu(x, axis: int = -1):
     return a * ops.sigmoid(b)
 
 
-def softmax(x, axis: int = -1):
+def softmax(x, axis: int | tuple[int, ...] = -1):
     """Softmax along ``axis``.
 
     Arguments:
         x: the input tensor.
-        axis: the axis along which the outputs sum to one.
+        axis: the axis along which the outputs sum to one, or a tuple of axes they sum to one
+            over jointly.
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
@@ -214,12 +215,13 @@ def softmax(x, axis: int = -1):
     return ops.softmax(x, axis)
 
 
-def log_softmax(x, axis: int = -1):
+def log_softmax(x, axis: int | tuple[int, ...] = -1):
     """Log-softmax along ``axis``.
 
     Arguments:
         x: the input tensor.
-        axis: the axis along which the softmax is normalized.
+        axis: the axis along which the softmax is normalized, or a tuple of axes normalized
+            over jointly.
 
     Returns:
         A tensor of the same shape and dtype as ``x``.
@@ -239,7 +241,8 @@ def sparsemax(x, axis: int = -1):
 
     Arguments:
         x: the input tensor.
-        axis: the axis along which the outputs sum to one.
+        axis: the axis along which the outputs sum to one, or a tuple of axes they sum to one
+            over jointly.
 
     Returns:
         A tensor of the same shape and dtype as ``x``.

@@ -318,7 +318,7 @@ class SeedGenerator:
     """
 
     def __init__(self, seed: int | None = None, name: str | None = None, **kwargs):
-        from dlx.variables import Variable
+        from dlx.variables import Variable, scoped_path
 
         if seed is None:
             seed = make_default_seed()
@@ -327,6 +327,7 @@ class SeedGenerator:
         self._initial_seed = int(seed)
         self.name = name or "seed_generator"
         start = make_seed(int(seed))
+        kwargs.setdefault("path", scoped_path(self.name, f"{self.name}_state"))  # as Keras: "seed_generator/seed_..."
         self.state = Variable(lambda shape, dtype: start, shape=(2,), dtype="uint32", trainable=False,
                               name=f"{self.name}_state", **kwargs)
         self.state.autocast = False

@@ -21,6 +21,76 @@ from dlx.ops.symbolic import Special
 _SCOPES = threading.local()
 
 
+_NAMES = threading.local()
+
+
+def _name_stack() -> list:
+    st = getattr(_NAMES, "names", None)
+    if st is None:
+        st = _NAMES.names = []
+    return st
+
+
+class name_scope:
+    """Pushes ``name`` on the structural path used for new variables (``parent/child/var``):
+    layer weights and bare ``dlx.Variable`` s created inside it have their ``path`` prefixed
+    (their ``name`` stays the last component).
+
+    Arguments:
+        name: the path component.
+        caller: the object opening the scope; with ``deduplicate``, re-entering the scope of the
+            caller already on top does not repeat its name.
+        deduplicate: see ``caller``.
+        override_parent: a path that replaces everything above this scope (``"/"``: start at
+            the root).
+
+    Example:
+
+    >>> import dlx
+    >>> with dlx.name_scope("block"):
+    ...     dense = dlx.layers.Dense(1, name="proj")
+    ...     dense.build((None, 2))
+    >>> [w.path for w in dense.weights]
+    ['block/proj/kernel', 'block/proj/bias']
+    >>> with dlx.name_scope("block"):
+    ...     v = dlx.Variable([1.0, 2.0], name="w")
+    >>> v.path, v.name
+    ('block/w', 'w')
+    """
+
+    def __init__(self, name: str, caller=None, deduplicate=True, override_parent=None):
+        if not isinstance(name, str) or "/" in name:
+            raise ValueError(f"name_scope: name={name!r}; expected a string without '/'")
+        self.name, self.caller, self._pushed = name, caller, False
+        self.deduplicate, self.override_parent = deduplicate, override_parent
+
+    def __enter__(self):
+        st = _name_stack()
+        if not (self.deduplicate and st and self.caller is not None and st[-1][1] is self.caller):
+            st.append((self.name, self.caller, self.override_parent))
+            self._pushed = True
+        return self
+
+    def __exit__(self, *exc):
+        if self._pushed:
+            _name_stack().pop()
+
+
+def current_path() -> str:
+    parts: list = []
+    for name, _, override_parent in _name_stack():
+        if override_parent is not None:
+            parts = [p for p in override_parent.split("/") if p]
+        parts.append(name)
+    return "/".join(parts)
+
+
+def scoped_path(*names: str) -> str:
+    """``names`` joined under the open name scopes (``scoped_path("w")`` is ``"block/w"`` inside
+    ``name_scope("block")``, ``"w"`` outside any)."""
+    return "/".join([p for p in (current_path(), *names) if p])
+
+
 def _scope_stack():
     st = getattr(_SCOPES, "stack", None)
     if st is None:
@@ -184,7 +254,8 @@ class Variable(Special):
         dtype: dlx dtype name (default: the initial value's dtype, floats as ``floatx()``).
         trainable: whether optimizers update it.
         name: the last path component (no ``/``).
-        path: the structural path (``"dense_1/kernel"``); defaults to ``name``.
+        path: the structural path (``"dense_1/kernel"``); defaults to ``name`` under the open
+            :class:`name_scope` s (``"block/w"`` inside ``name_scope("block")``).
         backend: a backend name or instance (default: the active one). When no backend is
             selected yet and ``initializer`` is callable, creation is deferred to the first use
             (on the backend active then); ``shape``/``dtype``/``path`` are available before.
@@ -242,7 +313,8 @@ class Variable(Special):
         if name is not None and "/" in str(name):
             raise ValueError(f"Variable name={name!r} must not contain '/' (paths are built from names)")
         self.name = name or "variable"
-        self.path = path or self.name
+        # as Keras: the open name scopes prefix the name ("block/w")
+        self.path = scoped_path(self.name) if path is None else path
         self._trainable = bool(trainable)
         self.regularizer = regularizer
         self.constraint = constraint

@@ -118,6 +118,27 @@ def test_num_classes_inferred_as_largest_id_plus_one(numpy_backend):
     np.testing.assert_array_equal(out[0, 0, 2], [2.0, 254.0, 62.0])
 
 
+def test_incomplete_color_mapping_names_the_missing_class_ids(backend):
+    """Keras 3.15 fails with a bare ``KeyError: 0`` when ``color_mapping`` lacks a class id below
+    ``num_classes``; dlx names the argument, the ids and what is expected. A complete mapping
+    paints each class its color (checked against a NumPy lookup)."""
+    import numpy as np
+    import pytest
+
+    import dlx
+
+    _ = backend
+    images = np.zeros((1, 2, 2, 3), "float32")
+    masks = np.array([[[[0], [2]], [[2], [1]]]], "int32")
+    with pytest.raises(ValueError, match=r"color_mapping has no color for class id\(s\) \[0, 2\].*0\.\.2"):
+        dlx.visualization.draw_segmentation_masks(images, masks, num_classes=3, color_mapping={1: (0, 255, 0)})
+    full = {0: (1, 2, 3), 1: (0, 255, 0), 2: (9, 8, 7)}
+    out = np.asarray(dlx.visualization.draw_segmentation_masks(images, masks, num_classes=3, color_mapping=full,
+                                                               blend=False))
+    want = np.array([full[int(i)] for i in masks.reshape(-1)], "float32").reshape(1, 2, 2, 3)
+    np.testing.assert_array_equal(out, want)
+
+
 def _picture(rows):
     """A boolean mask from an ASCII picture ('#' painted)."""
     import numpy as np

@@ -23,12 +23,17 @@ def _np(x):
     return np.asarray(keras.ops.convert_to_numpy(x))
 
 
-def box_utils(boxes_mod, out, convert):
-    """The bounding-box utilities on fixed inputs; results into ``out`` (keys ``bb/...``)."""
+def fixed_boxes():
+    """``(xy, wh, xyxy)``: three images' five fixed boxes (corners, sizes, xyxy)."""
     rng = np.random.default_rng(5)
     xy = rng.uniform(0, 40, (3, 5, 2)).astype("float32")
     wh = rng.uniform(1, 20, (3, 5, 2)).astype("float32")
-    xyxy = np.concatenate([xy, xy + wh], -1)
+    return xy, wh, np.concatenate([xy, xy + wh], -1)
+
+
+def box_utils(boxes_mod, out, convert):
+    """The bounding-box utilities on fixed inputs; results into ``out`` (keys ``bb/...``)."""
+    xy, wh, xyxy = fixed_boxes()
     fmts = ["xyxy", "yxyx", "xywh", "center_xywh", "center_yxhw", "rel_xyxy", "rel_yxyx", "rel_xywh", "rel_center_xywh"]
     for src in fmts:
         for dst in ("xyxy", "center_yxhw", "rel_xywh", "yxyx"):
@@ -48,6 +53,14 @@ def box_utils(boxes_mod, out, convert):
         xyxy, angle, np.array([0.1, 0.0, -0.2], "float32"), np.array([0.0, 0.05, 0.1], "float32"),
         np.array([1.0, 1.2, 0.8], "float32"), np.array([5.0, 0.0, -10.0], "float32"),
         np.array([0.0, 8.0, 3.0], "float32"), 48, 64))
+    # more angles / scales / shears, an off-centre pivot, and the pixel-centre translation (0.1 * 99)
+    for i, (ang, tx, ty, sc, shx, shy, cx, cy) in enumerate([(0, 0.1, 0, 1, 0, 0, None, None),
+                                                             (45, 0, -0.1, 0.5, 0, 0, 0.2, 0.9),
+                                                             (-120, 0.3, 0.2, 2, -15, 20, 0, 1)]):
+        one = [np.full((3,), v, "float32") for v in (ang, tx, ty, sc, shx, shy)]
+        out[f"bb/affine{i}"] = convert(boxes_mod.affine_transform(xyxy, *one, 100, 100, center_x=cx, center_y=cy))
+    out["bb/affine_one"] = convert(boxes_mod.affine_transform(  # one image's boxes, batched (Keras needs a batch)
+        xyxy[:1], *(np.array([v], "float32") for v in (30, 0.1, -0.2, 1.3, 10, 5)), 80, 120))
     out["bb/crop"] = convert(boxes_mod.crop(xyxy, 5, 7, 30, 25))
     out["bb/pad"] = convert(boxes_mod.pad(xyxy, 5, 7))
     anchors = np.concatenate([xy + 1.0, xy + wh * 1.3], -1).astype("float32")

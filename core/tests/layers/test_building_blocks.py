@@ -4,6 +4,7 @@ and seed generators."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -275,6 +276,46 @@ def test_deferred_variables_materialize_on_first_use(numpy_backend):
         "assert not v.deferred and v.backend.name == 'numpy'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+_SCOPED_PATHS = """
+K.utils.clear_session()  # the default names ("adam", "mean") carry no "_1"
+out = []
+with K.name_scope("block"):
+    v = K.Variable([1.0, 2.0], name="w")
+    bare = K.Variable(0.0)
+    with K.name_scope("inner"):
+        x = K.Variable(1.0, name="x")
+    dense = K.layers.Dense(1, name="proj")
+    dense.build((None, 2))
+    opt = K.optimizers.Adam()
+    opt.build([v])
+    mean = K.metrics.Mean()
+    gen = K.random.SeedGenerator(1)
+out += [(t.path, t.name) for t in (v, bare, x, *dense.weights, gen.state)]
+out += [t.path for t in (*opt.variables, *mean.variables)]
+outside = K.Variable(0.0, name="u")
+out.append((outside.path, outside.name))
+"""
+
+
+@pytest.fixture(scope="module")
+def keras_scoped_paths():
+    pytest.importorskip("keras")
+    code = f"import json, keras as K\n{_SCOPED_PATHS}\nprint(json.dumps(out))"
+    done = subprocess.run([sys.executable, "-c", code], check=True, timeout=300, capture_output=True, text=True,
+                          env={**os.environ, "KERAS_BACKEND": "numpy"})
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_name_scope_prefixes_every_variable_path_as_keras(backend, keras_scoped_paths):
+    """A bare variable, a layer's weights, an optimizer's, a metric's and a seed generator's
+    variables created under ``name_scope`` have the paths (and names) Keras 3 gives them."""
+    _ = backend
+    scope = {"K": dlx}
+    exec(_SCOPED_PATHS, scope)
+    assert json.loads(json.dumps(scope["out"])) == keras_scoped_paths
+    assert keras_scoped_paths[0] == ["block/w", "w"]  # the reference itself: Keras prefixes the path, not the name
 
 
 def test_autocast_scope(numpy_backend):

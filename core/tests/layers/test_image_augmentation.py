@@ -26,7 +26,7 @@ from dlx import layers
 from dlx.utils import bounding_boxes as bb
 
 from .image_aug_cases import BOX_CASES, FIXED, INPUTS, SAVED, box_input, build
-from .image_aug_keras_side import box_utils
+from .image_aug_keras_side import box_utils, fixed_boxes
 
 HERE = Path(__file__).parent
 BY_ID = {c[0]: c for c in FIXED}
@@ -101,6 +101,17 @@ def test_bounding_box_utilities_equal_keras(keras_ref, backend):
     box_utils(bb, ours, _np)
     for key, val in ours.items():
         _close(val, keras_ref[1][key], f"{key} on {backend.name}", rtol=2e-5, atol=2e-5)
+
+
+@needs_keras
+def test_affine_transform_of_one_image_keeps_its_shape(keras_ref, backend):
+    """``(n, 4)`` boxes with scalar parameters give ``(n, 4)`` boxes: Keras's result for the same
+    boxes with a batch axis of one, without that axis."""
+    boxes = fixed_boxes()[2][0]
+    got = bb.affine_transform(boxes, 30.0, 0.1, -0.2, 1.3, 10.0, 5.0, 80, 120)
+    _close(_np(got), keras_ref[1]["bb/affine_one"][0], f"unbatched affine on {backend.name}", rtol=2e-5, atol=2e-5)
+    with pytest.raises(ValueError, match="angle has shape"):
+        bb.affine_transform(boxes, np.zeros(2, "float32"), 0.1, -0.2, 1.3, 10.0, 5.0, 80, 120)
 
 
 @needs_keras

@@ -171,5 +171,34 @@ def test_fused_kernel_matches_the_scan(backend, cls, kwargs):
         np.testing.assert_allclose(g_fused, g_generic, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("cls", [L.LSTM, L.GRU], ids=["lstm", "gru"])
+def test_use_cudnn_true_raises_where_the_fused_kernel_cannot_run(backend, cls):
+    """As Keras 3.15: ``use_cudnn=True`` raises ``ValueError`` when the fused kernel cannot run
+    the call (on every Keras backend for recurrent dropout; on its NumPy / TF backends for a
+    non-tanh activation, as on any dlx backend), where ``"auto"`` quietly runs the loop; a value
+    other than ``"auto"`` / ``True`` / ``False`` is refused when the layer is made."""
+    x = np.random.default_rng(1).standard_normal((2, 5, 3)).astype(np.float32)
+    for kwargs, why in (({"recurrent_dropout": 0.2}, "recurrent_dropout > 0"),
+                        ({"activation": "relu"}, "activation other than tanh")):
+        auto = cls(4, seed=1, **kwargs)
+        want = _outs(auto(x))[0]
+        strict = cls(4, use_cudnn=True, seed=1, **kwargs)
+        with pytest.raises(ValueError, match=f"use_cudnn=True.*{why}.*use_cudnn='auto'"):
+            strict(x)
+        strict.use_cudnn = "auto"  # the same layer (same weights) falls back quietly
+        strict.set_weights(auto.get_weights())
+        np.testing.assert_allclose(_outs(strict(x))[0], want, rtol=1e-6, atol=1e-6)
+    plain = cls(4, use_cudnn=True)
+    from dlx.backend.contract import Backend
+
+    if type(backend).fused_rnn is Backend.fused_rnn:  # the backend has no fused kernel at all
+        with pytest.raises(ValueError, match=f"the '{backend.name}' backend has no fused kernel"):
+            plain(x)
+    else:
+        assert _outs(plain(x))[0].shape == (2, 4)
+    with pytest.raises(ValueError, match=r"use_cudnn='yes'; expected 'auto', True or False"):
+        cls(4, use_cudnn="yes")
+
+
 def _first(y):
     return y[0] if isinstance(y, (list, tuple)) else y

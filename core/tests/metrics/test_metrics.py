@@ -229,10 +229,50 @@ def test_call_returns_batch_result_and_get():
     m = M.get("mse")
     assert isinstance(m, M.MeanSquaredError)
     assert float(m(np.zeros(4), np.ones(4))) == 1.0
-    assert isinstance(M.get("binary_crossentropy"), M.MeanMetricWrapper)
+    assert isinstance(M.get("binary_crossentropy"), M.BinaryCrossentropy)  # as Keras 3: the class, not the function
     assert isinstance(M.get("Precision"), M.Precision)
     with pytest.raises(ValueError, match="unknown metric 'acuracy'"):
         M.get("acuracy")
+
+
+_GET_PROBE = """
+import json, sys
+import keras
+names = sorted(set(keras.src.metrics.ALL_OBJECTS_DICT) - {"Metric", "metric", "MeanMetricWrapper",
+                                                           "mean_metric_wrapper"})
+names += ["acc", "crossentropy", "logcosh", "log_cosh", "rmse", "kld", "huber", "binary_focal_crossentropy"]
+out = {}
+for n in names:
+    try:
+        out[n] = type(keras.metrics.get(n)).__name__
+    except Exception as e:
+        out[n] = type(e).__name__
+print(json.dumps(out))
+"""
+
+
+def test_get_resolves_every_string_as_keras():
+    """Every name in Keras 3's metric table (class names, their snake-case forms, the aliases)
+    gives an instance of the same class as ``keras.metrics.get``; names Keras does not know
+    (``"acc"``, ``"logcosh"``, ...) raise ``ValueError`` as there; those whose class needs
+    arguments fail with ``TypeError`` in both."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    pytest.importorskip("keras")
+    done = subprocess.run([sys.executable, "-c", _GET_PROBE], capture_output=True, text=True, timeout=300, check=True,
+                          env={**os.environ, "KERAS_BACKEND": "numpy"})
+    want = json.loads(done.stdout.strip().splitlines()[-1])
+    assert want["accuracy"] == "Accuracy" and want["acc"] == "ValueError"  # the reference's own facts
+    got = {}
+    for name in want:
+        try:
+            got[name] = type(M.get(name)).__name__
+        except Exception as e:
+            got[name] = type(e).__name__
+    assert got == want
 
 
 _NEED_ARGS = {"Metric", "MeanMetricWrapper", "MeanIoU", "IoU", "OneHotIoU", "OneHotMeanIoU", "PrecisionAtRecall",

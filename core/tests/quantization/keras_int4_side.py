@@ -70,6 +70,10 @@ def write(folder: Path) -> None:
             q, s, z = Q.abs_max_quantize_grouped_with_zero_point(f["w"], block_size=block, to_numpy=path)
             for k, v in zip("qsz", (q, s, z)):
                 out[f"grouped{block}_{int(path)}_{k}"] = np.asarray(v)
+    for path in (True, False):  # groups entirely above 0: the clipped zero point saturates them
+        q, s, z = Q.abs_max_quantize_grouped_with_zero_point(np.arange(8.0).reshape(4, 2), block_size=2, to_numpy=path)
+        for k, v in zip("qsz", (q, s, z)):
+            out[f"grouped_positive_{int(path)}_{k}"] = np.asarray(v)
     out["f8_scale"] = np.asarray(Q.compute_float8_scale(np.array([896.0, 0.0, np.inf, 3.0], "float32"),
                                                         np.array([1.0, 2.0, 4.0, 0.5], "float32"), 448.0, margin=1))
     out["f8_hist"] = np.asarray(Q.compute_float8_amax_history(f["x"], f["hist"]))

@@ -113,6 +113,10 @@ def test_functions_match_keras(training_backend, keras_files):
             got = Q.abs_max_quantize_grouped_with_zero_point(f["w"], block_size=block, to_numpy=path)
             for k, v in zip("qsz", got):
                 _same(v, want[f"grouped{block}_{int(path)}_{k}"], exact=k != "s")
+    for path in (True, False):
+        got = Q.abs_max_quantize_grouped_with_zero_point(np.arange(8.0).reshape(4, 2), block_size=2, to_numpy=path)
+        for k, v in zip("qsz", got):
+            _same(v, want[f"grouped_positive_{int(path)}_{k}"], exact=k != "s")
     _same(Q.compute_float8_scale(np.array([896.0, 0.0, np.inf, 3.0], "float32"),
                                  np.array([1.0, 2.0, 4.0, 0.5], "float32"), 448.0, margin=1), want["f8_scale"])
     _same(Q.compute_float8_amax_history(f["x"], f["hist"]), want["f8_hist"], exact=True)

@@ -158,7 +158,7 @@ class RNN(Layer):
                 self.cell.get_recurrent_dropout_mask(states[0])
         if mask is not None:
             mask = ops.cast(mask, "bool")
-        fused = None if self.unroll or mask is not None else self._fused(sequences, states, training)
+        fused = self._fused(sequences, states, mask, training)
         if fused is not None:
             ys, states = fused
             result = ys if self.return_sequences else ops.get_item(ys, (slice(None), -1))
@@ -176,26 +176,44 @@ class RNN(Layer):
             return [result, *states]
         return result
 
-    def _fused(self, sequences, states, training):
+    def _fused(self, sequences, states, mask, training):
         """The backend's fused kernel for the whole layer (:meth:`Backend.fused_rnn`) when the
-        cell is a built-in LSTM/GRU in Keras's cuDNN-compatible configuration, else ``None``."""
+        cell is a built-in LSTM/GRU in Keras's cuDNN-compatible configuration, else ``None``
+        (with ``use_cudnn=True``, a ``ValueError`` saying why, as Keras raises)."""
+        use_cudnn = getattr(self, "use_cudnn", "auto")
+        if use_cudnn is False:
+            return None
         cell = self.cell
         # the built-in cells (possibly with a backend mixin), not subclasses with their own step
         kind = next((k for c, k in ((LSTMCell, "lstm"), (GRUCell, "gru"))
                      if isinstance(cell, c) and type(cell).call is c.call), None)
-        if kind is None or getattr(self, "use_cudnn", "auto") is False or len(ops.tensors.shape(sequences)) != 3:
-            return None
-        if (cell.activation is not activations.tanh or cell.recurrent_activation is not activations.sigmoid
-                or not cell.use_bias or cell.recurrent_dropout > 0 or (training and cell.dropout > 0)
-                or (kind == "gru" and not cell.reset_after)):
-            return None
         from dlx.ops.dispatch import STATE
 
         backend = STATE.backend
-        if backend is None:
-            return None
-        return backend.fused_rnn(kind, sequences, list(states), cell.kernel.value, cell.recurrent_kernel.value,
-                                 cell.bias.value, go_backwards=self.go_backwards, training=bool(training))
+        blockers = [why for why, blocks in (
+            ("its cell is not the built-in LSTM / GRU cell", kind is None),
+            ("unroll=True", self.unroll), ("a mask", mask is not None),
+            (f"inputs of rank {len(ops.tensors.shape(sequences))} (expected 3)",
+             len(ops.tensors.shape(sequences)) != 3),
+            ("an activation other than tanh", kind and cell.activation is not activations.tanh),
+            ("a recurrent_activation other than sigmoid",
+             kind and cell.recurrent_activation is not activations.sigmoid),
+            ("use_bias=False", kind and not cell.use_bias),
+            ("recurrent_dropout > 0", kind and cell.recurrent_dropout > 0),
+            ("dropout > 0 in training", kind and training and cell.dropout > 0),
+            ("reset_after=False", kind == "gru" and not cell.reset_after),
+            ("no backend selected", backend is None)) if blocks]
+        out = None
+        if not blockers:
+            out = backend.fused_rnn(kind, sequences, list(states), cell.kernel.value, cell.recurrent_kernel.value,
+                                    cell.bias.value, go_backwards=self.go_backwards, training=bool(training))
+            if out is None:
+                blockers = [f"the {backend.name!r} backend has no fused kernel for it"]
+        if out is None and use_cudnn is True:
+            raise ValueError(f"{type(self).__name__} '{self.name}': use_cudnn=True, but the fused (cuDNN) kernel "
+                             f"cannot run this call: {'; '.join(blockers)}. Pass use_cudnn='auto' to fall back to the "
+                             "step-by-step loop, or use_cudnn=False to always run it")
+        return out
 
     def _scanned(self, sequences, states, mask, training):
         """The loop as :func:`dlx.ops.scan` over time-major inputs."""
@@ -282,6 +300,12 @@ class RNN(Layer):
 _RNN_ARGS = ("return_sequences", "return_state", "go_backwards", "stateful", "unroll", "zero_output_for_mask")
 
 
+def _checked_use_cudnn(value):
+    if not (value == "auto" or value is True or value is False):
+        raise ValueError(f"use_cudnn={value!r}; expected 'auto', True or False")
+    return value
+
+
 class _BuiltinRNN(RNN):
     _cell_cls: type = SimpleRNNCell
 
@@ -337,7 +361,9 @@ class SimpleRNN(_BuiltinRNN):
         **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ``trainable``, ...).
 
     Raises:
-        ValueError: when ``units`` is not a positive integer.
+        ValueError: when ``units`` is not a positive integer or ``use_cudnn`` is not one of
+            ``"auto"``, ``True``, ``False``; at call time, with ``use_cudnn=True`` when the fused
+            kernel cannot run.
 
     Example:
 
@@ -395,14 +421,17 @@ class LSTM(_BuiltinRNN):
             batch size).
         unroll: unroll the time loop in Python (static timesteps only) instead of running
             :func:`dlx.ops.scan`.
-        use_cudnn: ``False`` always runs the step-by-step loop; ``"auto"`` or ``True`` use the
-            backend's fused kernel when it has one and the layer's configuration allows it
-            (tanh / sigmoid activations, a bias, no recurrent dropout nor dropout in training),
-            else the loop. Not saved in the config.
+        use_cudnn: ``False`` always runs the step-by-step loop; ``"auto"`` uses the backend's
+            fused kernel when it has one and the call allows it (tanh / sigmoid activations, a
+            bias, no recurrent dropout nor dropout in training, no mask, ``unroll=False``), else
+            the loop; ``True`` requires the fused kernel and raises ``ValueError`` (naming what
+            stands in the way) when it cannot run, as Keras does. Not saved in the config.
         **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ``trainable``, ...).
 
     Raises:
-        ValueError: when ``units`` is not a positive integer.
+        ValueError: when ``units`` is not a positive integer or ``use_cudnn`` is not one of
+            ``"auto"``, ``True``, ``False``; at call time, with ``use_cudnn=True`` when the fused
+            kernel cannot run.
 
     Example:
 
@@ -429,7 +458,7 @@ class LSTM(_BuiltinRNN):
                         name="lstm_cell")
         super().__init__(cell, return_sequences, return_state, go_backwards, stateful, unroll,
                          activity_regularizer=activity_regularizer, **kwargs)
-        self.use_cudnn = use_cudnn
+        self.use_cudnn = _checked_use_cudnn(use_cudnn)
         self.input_spec = InputSpec(ndim=3)
 
 
@@ -462,14 +491,18 @@ class GRU(_BuiltinRNN):
             batch size).
         unroll: unroll the time loop in Python (static timesteps only) instead of running
             :func:`dlx.ops.scan`.
-        use_cudnn: ``False`` always runs the step-by-step loop; ``"auto"`` or ``True`` use the
-            backend's fused kernel when it has one and the layer's configuration allows it
-            (tanh / sigmoid activations, a bias, ``reset_after``, no recurrent dropout nor
-            dropout in training), else the loop. Not saved in the config.
+        use_cudnn: ``False`` always runs the step-by-step loop; ``"auto"`` uses the backend's
+            fused kernel when it has one and the call allows it (tanh / sigmoid activations, a
+            bias, ``reset_after``, no recurrent dropout nor dropout in training, no mask,
+            ``unroll=False``), else the loop; ``True`` requires the fused kernel and raises
+            ``ValueError`` (naming what stands in the way) when it cannot run, as Keras does.
+            Not saved in the config.
         **kwargs: base :class:`Layer` arguments (``name``, ``dtype``, ``trainable``, ...).
 
     Raises:
-        ValueError: when ``units`` is not a positive integer.
+        ValueError: when ``units`` is not a positive integer or ``use_cudnn`` is not one of
+            ``"auto"``, ``True``, ``False``; at call time, with ``use_cudnn=True`` when the fused
+            kernel cannot run.
 
     Example:
 
@@ -495,7 +528,7 @@ class GRU(_BuiltinRNN):
                        name="gru_cell")
         super().__init__(cell, return_sequences, return_state, go_backwards, stateful, unroll,
                          activity_regularizer=activity_regularizer, **kwargs)
-        self.use_cudnn = use_cudnn
+        self.use_cudnn = _checked_use_cudnn(use_cudnn)
         self.input_spec = InputSpec(ndim=3)
 
 

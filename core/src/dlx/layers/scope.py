@@ -1,5 +1,6 @@
-"""Per-thread layer context: the name scopes that give variables their structural paths
-(``"sequential/dense_1/kernel"``) and the stack of layer calls in progress."""
+"""Per-thread layer context: the stack of layer calls in progress. The name scopes that give
+variables their structural paths (``"sequential/dense_1/kernel"``) live in :mod:`dlx.variables`
+(a bare variable reads them too) and are re-exported here."""
 
 from __future__ import annotations
 
@@ -7,63 +8,10 @@ import threading
 
 from dlx.ops.symbolic import SymbolicTensor
 from dlx.variables import StatelessScope
+from dlx.variables import current_path as current_path  # re-exported: the layer modules read them here
+from dlx.variables import name_scope as name_scope
 
 _LOCAL = threading.local()
-
-
-def _name_stack() -> list:
-    st = getattr(_LOCAL, "names", None)
-    if st is None:
-        st = _LOCAL.names = []
-    return st
-
-
-class name_scope:
-    """Pushes ``name`` on the structural path used for new variables (``parent/child/var``).
-
-    Arguments:
-        name: the path component.
-        caller: the object opening the scope; with ``deduplicate``, re-entering the scope of the
-            caller already on top does not repeat its name.
-        deduplicate: see ``caller``.
-        override_parent: a path that replaces everything above this scope (``"/"``: start at
-            the root).
-
-    Example:
-
-    >>> import dlx
-    >>> with dlx.name_scope("block"):
-    ...     dense = dlx.layers.Dense(1, name="proj")
-    ...     dense.build((None, 2))
-    >>> [w.path for w in dense.weights]
-    ['block/proj/kernel', 'block/proj/bias']
-    """
-
-    def __init__(self, name: str, caller=None, deduplicate=True, override_parent=None):
-        if not isinstance(name, str) or "/" in name:
-            raise ValueError(f"name_scope: name={name!r}; expected a string without '/'")
-        self.name, self.caller, self._pushed = name, caller, False
-        self.deduplicate, self.override_parent = deduplicate, override_parent
-
-    def __enter__(self):
-        st = _name_stack()
-        if not (self.deduplicate and st and self.caller is not None and st[-1][1] is self.caller):
-            st.append((self.name, self.caller, self.override_parent))
-            self._pushed = True
-        return self
-
-    def __exit__(self, *exc):
-        if self._pushed:
-            _name_stack().pop()
-
-
-def current_path() -> str:
-    parts: list = []
-    for name, _, override_parent in _name_stack():
-        if override_parent is not None:
-            parts = [p for p in override_parent.split("/") if p]
-        parts.append(name)
-    return "/".join(parts)
 
 
 # ------------------------------------------------------------------------------ call context

@@ -11,7 +11,7 @@ import numpy as np
 from dlx import dtypes as _dtypes
 from dlx.layers.scope import current_path, name_scope
 from dlx.random import SeedGenerator
-from dlx.variables import Variable
+from dlx.variables import Variable, scoped_path
 
 if TYPE_CHECKING:
     from dlx.layers.layer import Layer
@@ -36,9 +36,7 @@ class LayerTracking:
         if isinstance(value, Variable) and name not in ("_trainable_variables", "_non_trainable_variables"):
             self._track_variable(value)
         elif isinstance(value, SeedGenerator) and "name" in self.__dict__:
-            prefix = current_path()
-            own = f"{prefix}/{self.name}" if prefix else self.name
-            value.state.path = f"{own}/{value.state.name}"
+            value.state.path = scoped_path(self.name, value.state.name)
         old = self.__dict__.get(name)
         object.__setattr__(self, name, value)
         if not (type(value) in _SCALARS and type(old) in _SCALARS):  # a scalar cannot hold a layer/variable
@@ -322,11 +320,9 @@ class LayerTracking:
             initializer = "glorot_uniform" if _dtypes.is_float(dtype) else "zeros"
         init = initializers.get(initializer)
         with name_scope(self.name, caller=self):
-            path = current_path()
-            self.__dict__.setdefault("_path", path)
-            name = name or "variable"
-            v = Variable(init, shape=shape, dtype=dtype, trainable=trainable, name=name,
-                         path=f"{path}/{name}" if path else name, regularizer=regularizers.get(regularizer),
+            self.__dict__.setdefault("_path", current_path())
+            v = Variable(init, shape=shape, dtype=dtype, trainable=trainable, name=name or "variable",
+                         regularizer=regularizers.get(regularizer),
                          constraint=constraints.get(constraint), autocast=autocast, aggregation=aggregation)
         v.overwrite_with_gradient = overwrite_with_gradient
         self._track_variable(v)

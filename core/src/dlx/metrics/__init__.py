@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import re
+
 from dlx import losses as _losses
 from dlx.metrics.accuracy_metrics import (
     Accuracy,
@@ -111,18 +113,20 @@ FUNCTIONS = {
     "categorical_hinge": categorical_hinge, "kl_divergence": kl_divergence, "kld": kld, "poisson": poisson,
     "huber": huber, "pearson_correlation": pearson_correlation, "concordance_correlation": concordance_correlation,
 }
-# string names -> metric classes (Keras's get() resolves these to objects)
-_NAMES = {
-    "mse": MeanSquaredError, "mean_squared_error": MeanSquaredError, "mae": MeanAbsoluteError,
-    "mean_absolute_error": MeanAbsoluteError, "mape": MeanAbsolutePercentageError,
-    "mean_absolute_percentage_error": MeanAbsolutePercentageError, "msle": MeanSquaredLogarithmicError,
-    "mean_squared_logarithmic_error": MeanSquaredLogarithmicError, "rmse": RootMeanSquaredError,
-    "root_mean_squared_error": RootMeanSquaredError, "auc": AUC, "precision": Precision, "recall": Recall,
-    "binary_accuracy": BinaryAccuracy, "categorical_accuracy": CategoricalAccuracy,
-    "sparse_categorical_accuracy": SparseCategoricalAccuracy, "top_k_categorical_accuracy": TopKCategoricalAccuracy,
-    "sparse_top_k_categorical_accuracy": SparseTopKCategoricalAccuracy, "cosine_similarity": CosineSimilarity,
-    "logcosh": LogCoshError, "log_cosh": LogCoshError, "r2_score": R2Score, "f1_score": F1Score,
-}
+def _snake(name: str) -> str:
+    """``"SparseTopKCategoricalAccuracy"`` -> ``"sparse_top_k_categorical_accuracy"``, ``"IoU"`` ->
+    ``"io_u"``: the snake-case names Keras 3 accepts for its metric classes."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
+
+
+# string names -> metric classes, the table of Keras 3's metrics.get: every class by its name and
+# its snake-case name, and the short aliases; a name resolves to a new instance with default arguments
+_NAMES = {key: c for c in CLASSES.values() if c not in (Metric, MeanMetricWrapper) for key in (c.__name__,
+                                                                                             _snake(c.__name__))}
+_NAMES.update({alias: c for c, aliases in ((MeanSquaredError, ("mse", "MSE")), (MeanAbsoluteError, ("mae", "MAE")),
+                                           (MeanAbsolutePercentageError, ("mape", "MAPE")),
+                                           (MeanSquaredLogarithmicError, ("msle", "MSLE")),
+                                           (BinaryCrossentropy, ("bce", "BCE"))) for alias in aliases})
 
 
 def serialize(metric) -> dict | str:
@@ -187,29 +191,33 @@ def deserialize(config, custom_objects=None):
 
 
 def get(identifier):
-    """A metric object from a name (``"auc"``, ``"mse"``, ``"Precision"``), a config dict, a
-    :class:`Metric` (returned as is) or a function (wrapped in :class:`MeanMetricWrapper`).
+    """A metric object from a name, a config dict, a :class:`Metric` (returned as is) or a
+    function (wrapped in :class:`MeanMetricWrapper`).
 
-    ``"accuracy"``/``"acc"`` need the data's shapes to pick the right variant; the trainer
-    resolves them.
+    A name is looked up as Keras 3's ``metrics.get`` does: a class name (``"Precision"``), its
+    snake-case form (``"precision"``, ``"binary_crossentropy"``, ``"accuracy"``) or a short alias
+    (``"mse"``, ``"MAE"``, ``"bce"``), giving a new instance of that class with its default
+    arguments. ``"accuracy"`` is therefore :class:`Accuracy` (exact match); ``compile`` alone reads
+    ``"accuracy"`` / ``"acc"`` as the variant the data's shapes and the loss imply.
 
     Arguments:
-        identifier: a metric name or alias (a new instance with default arguments), a class
-            name, a function name (its function wrapped, named after it), a config dict, a
-            :class:`Metric` or a callable.
+        identifier: a metric name, a config dict, a :class:`Metric` or a callable.
 
     Returns:
         A :class:`Metric`.
 
     Raises:
-        ValueError: for an unknown name or an identifier of another kind.
+        ValueError: for an unknown name (``"acc"`` and ``"logcosh"`` are not names, as in Keras)
+            or an identifier of another kind.
 
     Example:
 
     >>> import numpy as np
     >>> from dlx import metrics
     >>> metrics.get("accuracy")
-    <MeanMetricWrapper name='accuracy'>
+    <Accuracy name='accuracy'>
+    >>> type(metrics.get("binary_crossentropy")).__name__
+    'BinaryCrossentropy'
     >>> type(metrics.get({"class_name": "AUC", "config": {"num_thresholds": 50}})).__name__
     'AUC'
     """
@@ -220,12 +228,7 @@ def get(identifier):
     if isinstance(identifier, str):
         if identifier in _NAMES:
             return _NAMES[identifier]()
-        if identifier in CLASSES and identifier not in ("Metric", "MeanMetricWrapper"):
-            return CLASSES[identifier]()
-        if identifier in FUNCTIONS:
-            return MeanMetricWrapper(FUNCTIONS[identifier], name=identifier)
-        raise ValueError(f"unknown metric {identifier!r}; expected one of "
-                         f"{sorted({*_NAMES, *FUNCTIONS, *CLASSES} - {'Metric', 'MeanMetricWrapper'})}")
+        raise ValueError(f"unknown metric {identifier!r}; expected one of {sorted(_NAMES)}")
     if callable(identifier):
         return MeanMetricWrapper(identifier, name=getattr(identifier, "__name__", None))
     raise ValueError(f"metric={identifier!r}: expected a Metric, a function, a name or a config dict")

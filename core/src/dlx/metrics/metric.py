@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from dlx import dtypes, ops
-from dlx.variables import StatelessScope, Variable
+from dlx.variables import StatelessScope, Variable, scoped_path
 
 
 class Metric:
@@ -67,9 +67,10 @@ class Metric:
             raise ValueError(f"{type(self).__name__}.add_variable: initializer={initializer!r}; expected 'zeros', "
                              "'ones' or a number")
         name = name or f"var{len(self._variables)}"
-        # as Keras, the path keeps the metric's name at creation ("mean_absolute_error/total")
+        # as Keras, the path keeps the metric's name at creation ("mean_absolute_error/total"), under
+        # the open name scopes ("block/mean/total")
         v = Variable(ops.full(tuple(shape), fill, dtype), dtype=dtype, trainable=False, name=name,
-                     path=f"{self.name}/{name}")
+                     path=scoped_path(self.name, name))
         v.aggregation = aggregation
         self._variables.append(v)
         self._initial_values.append(fill)

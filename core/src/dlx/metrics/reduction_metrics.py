@@ -140,5 +140,10 @@ class MeanMetricWrapper(Mean):
         if cls is MeanMetricWrapper:
             from dlx import metrics
 
-            config["fn"] = metrics.get(config["fn"])
+            fn = config["fn"]
+            if isinstance(fn, str):
+                if fn not in metrics.FUNCTIONS:
+                    raise ValueError(f"MeanMetricWrapper.from_config: fn={fn!r} is not a built-in metric function; "
+                                     f"expected one of {sorted(metrics.FUNCTIONS)}")
+                config["fn"] = metrics.FUNCTIONS[fn]
         return cls(**config)

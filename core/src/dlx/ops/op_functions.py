@@ -4946,7 +4946,8 @@ def log_softmax(x, axis=-1):
 
     Arguments:
         x: the input tensor (logits); integer and bool inputs are computed in ``floatx()``.
-        axis: the axis (an int) the log-probabilities are normalized along; default the last.
+        axis: the axis (an int) the log-probabilities are normalized along, or a tuple of axes
+            normalized over jointly; default the last.
 
     Returns:
         A float tensor of ``x``'s shape.
@@ -8748,7 +8749,8 @@ def softmax(x, axis=-1):
 
     Arguments:
         x: the input tensor (logits); integer and bool inputs are computed in ``floatx()``.
-        axis: the axis (an int) the probabilities sum to 1 along; default the last.
+        axis: the axis (an int) the probabilities sum to 1 along, or a tuple of axes they sum
+            to 1 over jointly; default the last.
 
     Returns:
         A float tensor of ``x``'s shape.

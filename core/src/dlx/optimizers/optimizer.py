@@ -16,7 +16,7 @@ from typing import Any
 from dlx import ops
 from dlx.optimizers import schedules as _schedules
 from dlx.utils import naming
-from dlx.variables import StatelessScope, Variable
+from dlx.variables import StatelessScope, Variable, scoped_path
 
 ITERATIONS_DTYPE = "int64"
 
@@ -128,8 +128,10 @@ class Optimizer:
 
     # -- variables --------------------------------------------------------------------------------
     def _track(self, variable: Variable) -> Variable:
-        if "/" not in variable.path:
-            variable.path = f"{self.name}/{variable.path}"  # "adam/iteration", as Keras's paths are
+        # a variable just created here has the open name scopes' path: the optimizer's name goes
+        # between them and the variable's name ("adam/iteration", "block/adam/iteration"), as in Keras
+        if variable.path == scoped_path(variable.name):
+            variable.path = scoped_path(self.name, variable.name)
         self._variables.append(variable)
         return variable
 

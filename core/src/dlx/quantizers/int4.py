@@ -7,8 +7,13 @@ and ``2i + 1`` in the high nibble along ``axis`` (an odd length is padded with a
 ``abs_max_quantize_grouped_with_zero_point`` quantizes a 2-D ``(input_dim, output_dim)`` weight
 asymmetrically in groups of ``block_size`` rows: per group and column ``scale = (max - min +
 epsilon) / (qmax - qmin)``, ``zero = clip(round(-min / scale) + qmin, qmin, qmax)`` and
-``q = clip(round(w / scale) + zero, qmin, qmax)``; ``(q - zero) * scale`` recovers ``w``. The
-last group is zero-padded to ``block_size`` rows before its min / max are taken (as Keras does).
+``q = clip(round(w / scale) + zero, qmin, qmax)``. The last group is zero-padded to
+``block_size`` rows before its min / max are taken (as Keras does).
+
+``(q - zero) * scale`` recovers ``w`` (to half a step) only where the group's ``[min, max]``
+contains 0 -- with the padding, the last group of a short weight always does. A group whose
+values all lie on one side of 0 needs a zero point outside ``[qmin, qmax]``; it is clipped, as
+in Keras 3.15, so its values saturate at ``qmin`` or ``qmax`` (see the function's example).
 """
 
 from __future__ import annotations
@@ -119,6 +124,16 @@ def abs_max_quantize_grouped_with_zero_point(inputs, block_size, value_range=(-8
         ``(quantized, scale, zero_point)``: ``quantized`` shaped like ``inputs``; ``scale``
         (``inputs``' dtype) and ``zero_point`` (int8) shaped ``(ceil(input_dim / block_size),
         output_dim)``.
+
+    Example: the zero point is clipped to ``value_range`` (the same values as Keras 3.15): a
+    group of values all above 0 keeps only its lowest ones distinct.
+
+    >>> import numpy as np
+    >>> from dlx import quantizers
+    >>> q, scale, zero = quantizers.abs_max_quantize_grouped_with_zero_point(
+    ...     np.arange(8.0).reshape(4, 2), block_size=2)
+    >>> np.asarray(q).tolist(), np.asarray(zero).tolist()
+    ([[-8, -1], [7, 7], [7, 7], [7, 7]], [[-8, -8], [-8, -8]])
     """
     if isinstance(block_size, bool) or not isinstance(block_size, (int, np.integer)) or block_size <= 0:
         raise ValueError(f"abs_max_quantize_grouped_with_zero_point: block_size={block_size!r}; expected a "

@@ -184,14 +184,19 @@ def _require_xyxy(fn, bounding_box_format):
 
 def affine_transform(boxes, angle, translate_x, translate_y, scale, shear_x, shear_y, height, width, center_x=None,
                      center_y=None, bounding_box_format="xyxy"):
-    """``(batch, n, 4)`` xyxy boxes moved by the affine map that rotates by ``angle`` degrees
-    about ``(center_x, center_y)`` (fractions of the size, default the centre), shears by
-    ``shear_x`` / ``shear_y`` degrees, scales by ``scale`` and translates by
-    ``translate_x`` / ``translate_y`` fractions of ``width - 1`` / ``height - 1`` (each a
-    ``(batch,)`` tensor). The result is each moved box's axis-aligned bounding box.
+    """``(batch, n, 4)`` (or one image's ``(n, 4)``) xyxy boxes moved by the affine map that
+    rotates by ``angle`` degrees about ``(center_x, center_y)`` (fractions of the size, default
+    the centre), shears by ``shear_x`` / ``shear_y`` degrees, scales by ``scale`` and translates
+    by ``translate_x`` / ``translate_y`` fractions of ``width - 1`` / ``height - 1`` (each a
+    ``(batch,)`` tensor or a scalar). The result is each moved box's axis-aligned bounding box.
+
+    The translation is measured on the pixel-centre grid, as in Keras and in the image warp of
+    the augmentation layers: ``translate_x=0.1`` with ``width=100`` moves boxes by
+    ``0.1 * 99 = 9.9`` pixels.
 
     Arguments:
-        boxes: a ``(batch, n, 4)`` tensor of xyxy boxes in pixels.
+        boxes: a ``(batch, n, 4)`` tensor of xyxy boxes in pixels, or ``(n, 4)`` for one image
+            (then every other argument holds one value).
         angle: the rotation in degrees, per image.
         translate_x: the horizontal shift as a fraction of ``width - 1``, per image.
         translate_y: the vertical shift as a fraction of ``height - 1``, per image.
@@ -207,11 +212,32 @@ def affine_transform(boxes, angle, translate_x, translate_y, scale, shear_x, she
             with :func:`convert_format` first).
 
     Returns:
-        A ``(batch, n, 4)`` tensor of xyxy boxes, in ``angle``'s float dtype (float32 when
+        A tensor of xyxy boxes of ``boxes``' shape, in ``angle``'s float dtype (float32 when
         ``angle`` is not a float).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx.utils import bounding_boxes
+    >>> boxes = np.array([[10.0, 20.0, 30.0, 50.0]])
+    >>> moved = bounding_boxes.affine_transform(boxes, angle=0.0, translate_x=0.1, translate_y=0.0, scale=1.0,
+    ...                                         shear_x=0.0, shear_y=0.0, height=100, width=100)
+    >>> np.round(moved, 4)
+    array([[19.9, 20. , 39.9, 50. ]], dtype=float32)
     """
     _require_xyxy("affine_transform", bounding_box_format)
     boxes = ops.convert_to_tensor(boxes)
+    if len(boxes.shape) not in (2, 3) or boxes.shape[-1] != 4:
+        raise ValueError(f"affine_transform: boxes has shape {tuple(boxes.shape)}; expected (batch, n, 4) or (n, 4)")
+    one_image = len(boxes.shape) == 2
+    if one_image:
+        for arg, value in (("angle", angle), ("translate_x", translate_x), ("translate_y", translate_y),
+                           ("scale", scale), ("shear_x", shear_x), ("shear_y", shear_y)):
+            shape = tuple(ops.shape(ops.convert_to_tensor(value)))
+            if len(shape) > 1 or any(isinstance(d, int) and d != 1 for d in shape):
+                raise ValueError(f"affine_transform: boxes of shape {tuple(boxes.shape)} are one image's, but {arg} "
+                                 f"has shape {shape}; expected a scalar or shape (1,)")
+        boxes = ops.expand_dims(boxes, 0)
     angle = ops.convert_to_tensor(angle)
     dtype = angle.dtype if str(angle.dtype).startswith("float") else "float32"
     cx = (0.5 if center_x is None else center_x) * (float(width) - 1.0)
@@ -234,7 +260,8 @@ def affine_transform(boxes, angle, translate_x, translate_y, scale, shear_x, she
     px, py = ops.add(tx, cx), ops.add(ty, cy)
     a2 = ops.subtract(ops.subtract(cx, ops.multiply(a0, px)), ops.multiply(a1, py))
     b2 = ops.subtract(ops.subtract(cy, ops.multiply(b0, px)), ops.multiply(b1, py))
-    return _map_corners(ops.cast(boxes, dtype), [a0, a1, a2, b0, b1, b2], projective=None)
+    moved = _map_corners(ops.cast(boxes, dtype), [a0, a1, a2, b0, b1, b2], projective=None)
+    return ops.squeeze(moved, 0) if one_image else moved
 
 
 def _map_corners(boxes, coeffs, projective=None):

@@ -22,7 +22,8 @@ def draw_segmentation_masks(images, segmentation_masks, num_classes=None, color_
             ``data_format="channels_first"``).
         segmentation_masks: ``(batch, height, width, 1)`` integer class ids.
         num_classes: the number of classes (default: the largest id present, plus one).
-        color_mapping: a class id -> RGB color mapping (default: a fixed palette).
+        color_mapping: a class id -> RGB color mapping with a color for every id from 0 to
+            ``num_classes - 1`` (default: a fixed palette).
         alpha: the masks' opacity when blending.
         blend: blend the colors with the images (``uint8`` NumPy result) rather than paint
             them over (``float32`` tensor result).
@@ -33,7 +34,8 @@ def draw_segmentation_masks(images, segmentation_masks, num_classes=None, color_
         The images with the masks drawn, channels last.
 
     Raises:
-        ValueError: for images that are not a batch of 3-D images.
+        ValueError: for images that are not a batch of 3-D images, or a ``color_mapping``
+            without a color for some class id below ``num_classes``.
         TypeError: for masks that are not integers.
 
     Example:
@@ -68,7 +70,15 @@ def draw_segmentation_masks(images, segmentation_masks, num_classes=None, color_
     valid = masks != ignore_index
     if num_classes is None:
         num_classes = max(1, int(np.max(np.where(valid, masks, -1))) + 1)
-    colors = _palette(num_classes) if color_mapping is None else [color_mapping[i] for i in range(num_classes)]
+    if color_mapping is None:
+        colors = _palette(num_classes)
+    else:
+        missing = [i for i in range(num_classes) if i not in color_mapping]
+        if missing:
+            raise ValueError(f"draw_segmentation_masks: color_mapping has no color for class id(s) {missing}; "
+                             f"expected a mapping with an RGB color for every class id 0..{num_classes - 1} "
+                             f"(num_classes={num_classes}); its keys are {sorted(color_mapping, key=repr)}")
+        colors = [color_mapping[i] for i in range(num_classes)]
     painted = imgs.copy()
     for cls, color in enumerate(colors):
         painted[masks == cls] = np.asarray(color, np.float32)

@@ -241,6 +241,7 @@ def _sm_cases():
     def mk(shape, **kw):
         return lambda r, dt: ((r.standard_normal(shape).astype(dt) * 3,), dict(kw))
     return [Case("last", mk((8, 10))), Case("axis0", mk((8, 10), axis=0)), Case("n1000", mk((4, 1000))),
+            Case("axes_tuple", mk((4, 6, 5), axis=(0, 2))),
             Case("wide_range", lambda r, dt: ((r.uniform(-80, 80, (6, 50)).astype(dt),), {})),
             Case("inf", lambda r, dt: ((np.array([[0.0, -np.inf, 1.0], [2.0, 2.0, -np.inf]]).astype(dt),), {}), grad=False)]
 
@@ -255,7 +256,9 @@ def _softmax_scale(ctx):
 
 
 def _softmax_len(args, kwargs):
-    return np.shape(args[0])[kwargs.get("axis", -1)]
+    axis = kwargs.get("axis", -1)
+    shape = np.shape(args[0])
+    return int(np.prod([shape[a] for a in ((axis,) if isinstance(axis, int) else axis)]))
 
 
 @op(G, T.Kr(_softmax_scale, _softmax_len), _sm_cases(),
@@ -265,7 +268,8 @@ def softmax(x, axis=-1):
 
     Arguments:
         x: the input tensor (logits); integer and bool inputs are computed in ``floatx()``.
-        axis: the axis (an int) the probabilities sum to 1 along; default the last.
+        axis: the axis (an int) the probabilities sum to 1 along, or a tuple of axes they sum
+            to 1 over jointly; default the last.
 
     Returns:
         A float tensor of ``x``'s shape.
@@ -300,7 +304,8 @@ def log_softmax(x, axis=-1):
 
     Arguments:
         x: the input tensor (logits); integer and bool inputs are computed in ``floatx()``.
-        axis: the axis (an int) the log-probabilities are normalized along; default the last.
+        axis: the axis (an int) the log-probabilities are normalized along, or a tuple of axes
+            normalized over jointly; default the last.
 
     Returns:
         A float tensor of ``x``'s shape.

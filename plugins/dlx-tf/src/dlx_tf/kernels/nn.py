@@ -104,12 +104,29 @@ def gelu(x, approximate=True):
 
 
 # ------------------------------------------------------------------------------ softmax
+def _over_axes(fn, x, axis):
+    """``fn(x, axis)`` along one axis, or jointly along a tuple of axes: those axes moved last
+    and flattened into one, then put back (``tf.nn.softmax`` takes a single axis)."""
+    x = fl(x)
+    if isinstance(axis, int):
+        return fn(x, axis=axis)
+    n = x.shape.rank
+    axes = sorted({a % n for a in axis})
+    rest = [a for a in range(n) if a not in axes]
+    perm = rest + axes
+    moved = tf.transpose(x, perm)
+    dims = tf.shape(moved)
+    flat = tf.reshape(moved, tf.concat([dims[:len(rest)], [-1]], 0))
+    out = tf.reshape(fn(flat, axis=-1), dims)
+    return tf.transpose(out, sorted(range(n), key=lambda i: perm[i]))
+
+
 def softmax(x, axis=-1):
-    return tf.nn.softmax(fl(x), axis=axis)
+    return _over_axes(tf.nn.softmax, x, axis)
 
 
 def log_softmax(x, axis=-1):
-    return tf.nn.log_softmax(fl(x), axis=axis)
+    return _over_axes(tf.nn.log_softmax, x, axis)
 
 
 # ------------------------------------------------------------------------------ conv & pool

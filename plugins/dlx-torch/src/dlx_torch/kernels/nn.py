@@ -100,12 +100,25 @@ def gelu(x, approximate=True):
     return tnf.gelu(x, approximate="none")
 
 
+def _over_axes(fn, x, axis):
+    """``fn(x, dim)`` along one axis, or jointly along a tuple of axes: those axes moved last and
+    flattened into one, then put back (torch's softmax takes a single ``dim``)."""
+    x = F(x)
+    if isinstance(axis, int):
+        return fn(x, axis)
+    axes = sorted({a % x.ndim for a in axis})
+    rest = [a for a in range(x.ndim) if a not in axes]
+    moved = x.permute(*rest, *axes)
+    out = fn(moved.reshape(*moved.shape[:len(rest)], -1), -1).reshape(moved.shape)
+    return out.permute(*sorted(range(x.ndim), key=lambda i: (rest + axes)[i]))
+
+
 def softmax(x, axis=-1):
-    return torch.softmax(F(x), axis)
+    return _over_axes(torch.softmax, x, axis)
 
 
 def log_softmax(x, axis=-1):
-    return torch.log_softmax(F(x), axis)
+    return _over_axes(torch.log_softmax, x, axis)
 
 
 # ------------------------------------------------------------------------------ conv & pool
