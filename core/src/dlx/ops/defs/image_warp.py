@@ -134,6 +134,25 @@ def _host_axis(first, taps, size, mode):
     return first, lo, _fix(src, size, mode, np), (src >= 0) & (src < size)
 
 
+def _fold_take(a, lo, table, axis):
+    """``np.take(a, table, axis)`` where ``table[j]`` is tap ``lo + j`` folded into ``a``: the taps
+    inside ``a`` (where the folding is the identity) are copied as one slice, only the margins
+    are gathered."""
+    n, m = a.shape[axis], len(table)
+    start, stop = max(lo, 0), min(lo + m, n)
+    if stop - start < 2:
+        return np.take(a, table, axis=axis)
+    out = np.empty((*a.shape[:axis], m, *a.shape[axis + 1:]), a.dtype)
+    lead = (slice(None),) * axis
+    j0, j1 = start - lo, stop - lo
+    out[(*lead, slice(j0, j1))] = a[(*lead, slice(start, stop))]
+    if j0:
+        out[(*lead, slice(0, j0))] = np.take(a, table[:j0], axis=axis)
+    if j1 < m:
+        out[(*lead, slice(j1, m))] = np.take(a, table[j1:], axis=axis)
+    return out
+
+
 def _sample_pixels_host(x, y_in, x_in, order, mode, cval):
     """``sample(x, [("index", batch), y_in, x_in], order, mode, cval)`` for NumPy arrays on the
     host, equal to it bit for bit: ``x`` ``(b, h, w, c)``, ``y_in`` / ``x_in`` ``(b, h, w)`` float.
@@ -157,7 +176,7 @@ def _sample_pixels_host(x, y_in, x_in, order, mode, cval):
     (fy, ly, rows, in_y), (fx, lx, cols, in_x) = (_host_axis(f, taps, n, mode) for f, n in zip(firsts, (h, w)))
     hp, wp = len(rows), len(cols)
     planes = np.ascontiguousarray(np.moveaxis(x, 3, 0))  # (c, b, h, w)
-    planes = np.take(np.take(planes, rows, axis=2), cols, axis=3)  # (c, b, hp, wp), contiguous
+    planes = _fold_take(_fold_take(planes, ly, rows, 2), lx, cols, 3)  # (c, b, hp, wp), contiguous
     if mode == "constant":
         cval = np.asarray(cval).astype(dt)
         planes[:, :, ~in_y] = cval
