@@ -55,6 +55,32 @@ def test_affine_transform_matches_jax_map_coordinates_far_outside(fill_mode, int
                                            err_msg=f"image {i} channel {ch}")
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "uint8"])
+@pytest.mark.parametrize("interpolation", ["bilinear", "nearest"])
+@pytest.mark.parametrize("fill_mode", ["constant", "nearest", "wrap", "mirror", "reflect"])
+@pytest.mark.parametrize("shift", [0.0, 40.0, -40.0])
+def test_affine_host_sampling_equals_the_op_path(dtype, interpolation, fill_mode, shift):
+    # affine_transform on NumPy arrays samples on the host (padded channel planes, flat taps);
+    # it must give the bits of the generic op path, sample(); a shift of 40 pixels puts every
+    # tap of these 7x9 images beyond one side of them
+    from dlx.ops.defs import image_warp as W
+
+    r = np.random.default_rng(4)
+    x = r.uniform(-20, 255, (3, 7, 9, 3)).astype(dtype)
+    ang, sc = r.uniform(-1.0, 1.0, (3, 1, 1)), r.uniform(0.5, 2.0, (3, 1, 1))
+    yy, xx = np.meshgrid(np.arange(7), np.arange(9), indexing="ij")
+    y_in = (sc * (np.cos(ang) * yy + np.sin(ang) * xx) + shift + r.uniform(-2, 2, (3, 1, 1))).astype(np.float32)
+    x_in = (sc * (np.cos(ang) * xx - np.sin(ang) * yy) - shift / 2).astype(np.float32)
+    order = W.INTERPOLATIONS[interpolation]
+    host = W._sample_pixels_host(x, y_in, x_in, order, fill_mode, 7.0)
+    full = x.shape
+    coords = [("index", np.arange(3).reshape(3, 1, 1, 1)), np.broadcast_to(y_in[..., None], full),
+              np.broadcast_to(x_in[..., None], full), ("index", np.arange(3).reshape(1, 1, 1, 3))]
+    want = W.sample(x, coords, order, fill_mode, 7.0)
+    assert host.dtype == want.dtype == x.dtype
+    np.testing.assert_array_equal(host, want)
+
+
 @pytest.mark.parametrize(("shape", "size", "padding", "fmt"), [
     ((2, 6, 9, 3), (2, 3), "valid", "channels_last"),
     ((7, 5, 2), (3, 2), "same", "channels_last"),

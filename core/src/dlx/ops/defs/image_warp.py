@@ -115,39 +115,55 @@ def _period(size, mode):
     return 2 * size  # reflect
 
 
-def _host_taps(first, taps, size, mode):
+def _host_axis(first, taps, size, mode):
     """One axis of :func:`_sample_pixels_host`: ``first`` (an int array) is each pixel's first tap,
-    the others follow at ``+1``. Per tap, ``(_fix(tap), in-range mask or None)``, looked up in
-    small tables over the taps' range (one gather each, no folding arithmetic per pixel). Far-out
-    taps are first moved to equivalent ones near the image (clamped for ``constant`` /
-    ``nearest``, shifted by whole periods for the folding modes), so the tables stay small."""
+    the others follow at ``+1``. Returns ``(first, lo, table, inside)``: far-out taps moved to
+    equivalent ones near the image (clamped for ``constant`` / ``nearest``, shifted by whole
+    periods for the folding modes, so the range stays small), ``lo`` the lowest tap, and over
+    the taps' range ``lo ... hi + taps - 1``, the folded index ``_fix(tap)`` of each and whether
+    it lies inside the image."""
     lo, hi = int(first.min()), int(first.max())
     if mode in ("constant", "nearest"):
         if lo < -2 or hi > size:  # beyond one tap outside, every tap reads the same border
             first = np.clip(first, -2, size)
-            lo, hi = max(lo, -2), min(hi, size)
+            lo, hi = min(max(lo, -2), size), min(max(hi, -2), size)  # (all taps may lie on one side)
     elif hi - lo > 2 * _period(size, mode):
         first = np.mod(first, _period(size, mode))
         lo, hi = int(first.min()), int(first.max())
-    j = first - lo
     src = np.arange(lo, hi + taps, dtype=np.int64)
-    fixed = _fix(src, size, mode, np).astype(np.int32)  # (an int64 table gathers several times slower)
-    inside = (src >= 0) & (src < size)
-    n = hi - lo + 1
-    return [(np.take(fixed[d:d + n], j), np.take(inside[d:d + n], j) if mode == "constant" else None)
-            for d in range(taps)]
+    return first, lo, _fix(src, size, mode, np), (src >= 0) & (src < size)
+
+
+def _fold_take(a, lo, table, axis):
+    """``np.take(a, table, axis)`` where ``table[j]`` is tap ``lo + j`` folded into ``a``: the taps
+    inside ``a`` (where the folding is the identity) are copied as one slice, only the margins
+    are gathered."""
+    n, m = a.shape[axis], len(table)
+    start, stop = max(lo, 0), min(lo + m, n)
+    if stop - start < 2:
+        return np.take(a, table, axis=axis)
+    out = np.empty((*a.shape[:axis], m, *a.shape[axis + 1:]), a.dtype)
+    lead = (slice(None),) * axis
+    j0, j1 = start - lo, stop - lo
+    out[(*lead, slice(j0, j1))] = a[(*lead, slice(start, stop))]
+    if j0:
+        out[(*lead, slice(0, j0))] = np.take(a, table[:j0], axis=axis)
+    if j1 < m:
+        out[(*lead, slice(j1, m))] = np.take(a, table[j1:], axis=axis)
+    return out
 
 
 def _sample_pixels_host(x, y_in, x_in, order, mode, cval):
     """``sample(x, [("index", batch), y_in, x_in], order, mode, cval)`` for NumPy arrays on the
     host, equal to it bit for bit: ``x`` ``(b, h, w, c)``, ``y_in`` / ``x_in`` ``(b, h, w)`` float.
-    The same taps, weights and sums in the same order, in NumPy without per-op dispatch: the
-    folded indices come from small tables (:func:`_host_taps`) and one gather reads a pixel's
-    channels at once."""
+    The same taps, weights and sums in the same order, in NumPy without per-op dispatch. The
+    image is first laid out once as channel planes over every row and column the taps reach
+    (folded by ``fill_mode``, ``cval`` outside the image for ``constant``), so a tap is one flat
+    index into that padded plane, shared by the channels and shifted by ``1`` / a padded row for
+    the other taps: no folding per pixel, and each gather reads one contiguous plane."""
     b, h, w, c = x.shape
     dt = x.dtype
     taps = 1 if order == 0 else 2
-    cval = np.asarray(cval).astype(dt)
     with np.errstate(all="ignore"):  # as the cast op: out-of-range floats give any int
         if order == 0:
             firsts = [(np.sign(v) * np.floor(np.abs(v) + 0.5)).astype(np.int32) for v in (y_in, x_in)]
@@ -157,19 +173,31 @@ def _sample_pixels_host(x, y_in, x_in, order, mode, cval):
             ups = [v - low for v, low in zip((y_in, x_in), lows)]
             firsts = [low.astype(np.int32) for low in lows]
             weights = [[1.0 - up, up] for up in ups]
-    ys, xs = (_host_taps(f, taps, n, mode) for f, n in zip(firsts, (h, w)))
-    flat = x.reshape(b * h * w, c)
-    base = (np.arange(b, dtype=np.intp) * (h * w)).reshape(b, 1, 1)
-    out = None
-    for (iy, oky), wy in zip(ys, weights[0]):
-        row = iy * w + base
-        for (ix, okx), wx in zip(xs, weights[1]):
-            v = np.take(flat, row + ix, axis=0)
-            if oky is not None:
-                v = np.where((oky & okx)[..., None], v, cval)
-            if wy is not None:
-                wt = (wy * wx)[..., None]
-                if not np.issubdtype(dt, np.floating):
+    (fy, ly, rows, in_y), (fx, lx, cols, in_x) = (_host_axis(f, taps, n, mode) for f, n in zip(firsts, (h, w)))
+    hp, wp = len(rows), len(cols)
+    planes = np.ascontiguousarray(np.moveaxis(x, 3, 0))  # (c, b, h, w)
+    planes = _fold_take(_fold_take(planes, ly, rows, 2), lx, cols, 3)  # (c, b, hp, wp), contiguous
+    if mode == "constant":
+        cval = np.asarray(cval).astype(dt)
+        planes[:, :, ~in_y] = cval
+        planes[:, :, :, ~in_x] = cval
+    planes = planes.reshape(c, -1)
+    base = (np.arange(b, dtype=np.intp) * (hp * wp)).reshape(b, 1, 1)
+    first = (fy - ly).astype(np.intp)
+    first *= wp
+    first += fx - lx
+    first += base
+    offsets = [dy * wp + dx for dy in range(taps) for dx in range(taps)]
+    index = [first if not d else first + d for d in offsets]  # the taps in sample()'s order
+    wts = [None] * len(offsets) if order == 0 else [wy * wx for wy in weights[0] for wx in weights[1]]
+    is_float = np.issubdtype(dt, np.floating)
+    channels = []
+    for k in range(c):
+        out = None
+        for idx, wt in zip(index, wts):
+            v = np.take(planes[k], idx)
+            if wt is not None:
+                if not is_float:
                     v = wt * v.astype(wt.dtype)
                 elif np.result_type(wt, v) == v.dtype:
                     v *= wt  # v is a fresh array
@@ -179,6 +207,8 @@ def _sample_pixels_host(x, y_in, x_in, order, mode, cval):
                 out = v
             else:
                 out += v
+        channels.append(out)
+    out = np.stack(channels, axis=-1)
     if not np.issubdtype(dt, np.floating) and out.dtype != dt:
         with np.errstate(all="ignore"):
             out = (np.sign(out) * np.floor(np.abs(out) + 0.5)).astype(dt)
