@@ -127,7 +127,7 @@ def test_interrupted_distributed_fit_resumes_to_the_same_weights(scenario, tmp_p
     if importlib.util.find_spec(MODULES[backend]) is None:
         pytest.skip(f"{MODULES[backend]} is not installed")
     results = _run(backend, world, extra, tmp_path)
-    for rank, r in enumerate(results):
+    for r in results:
         assert r["replicas"] == (4 if world == 1 else world)
         # the backup the restart found: written mid-epoch 1 (after its 2nd batch, global batch 6)
         assert (r["backup"]["epoch"], r["backup"]["step"]) == (1, 2)
