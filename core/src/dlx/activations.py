@@ -241,8 +241,7 @@ def sparsemax(x, axis: int = -1):
 
     Arguments:
         x: the input tensor.
-        axis: the axis along which the outputs sum to one, or a tuple of axes they sum to one
-            over jointly.
+        axis: the axis along which the outputs sum to one.
 
     Returns:
         A tensor of the same shape and dtype as ``x``.

@@ -21,14 +21,18 @@ from dlx.ops.symbolic import Special
 _SCOPES = threading.local()
 
 
-_NAMES = threading.local()
+def _thread_list(attr: str) -> list:
+    """This thread's list ``attr`` on ``_SCOPES`` (created empty on first use): the open name
+    scopes (``"names"``) and stateless scopes (``"stack"``)."""
+    st = getattr(_SCOPES, attr, None)
+    if st is None:
+        st = []
+        setattr(_SCOPES, attr, st)
+    return st
 
 
 def _name_stack() -> list:
-    st = getattr(_NAMES, "names", None)
-    if st is None:
-        st = _NAMES.names = []
-    return st
+    return _thread_list("names")
 
 
 class name_scope:
@@ -92,10 +96,7 @@ def scoped_path(*names: str) -> str:
 
 
 def _scope_stack():
-    st = getattr(_SCOPES, "stack", None)
-    if st is None:
-        st = _SCOPES.stack = []
-    return st
+    return _thread_list("stack")
 
 
 class StatelessScope:
