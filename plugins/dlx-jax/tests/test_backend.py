@@ -193,6 +193,24 @@ def test_compile_caches_per_signature(backend):
         assert backend.compile(step, jit=False) is step
 
 
+def test_fit_and_evaluate_trace_their_steps_once(backend):
+    # the state handed to the compiled step must have the structure (lists) and placement
+    # (committed arrays) of the state the step returns: otherwise its second call traces and/or
+    # compiles the whole step again (every fit paid its compile twice)
+    from dlx import layers, models
+
+    with dlx.backend.use(backend):
+        model = models.Sequential([layers.Input((3,)), layers.Dense(4, activation="relu"), layers.Dense(1)])
+        model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+        x, y = np.ones((32, 3), np.float32), np.ones((32, 1), np.float32)
+        model.fit(x, y, batch_size=8, epochs=2, validation_data=(x, y), verbose=0)
+        model.evaluate(x, y, batch_size=8, verbose=0)
+        assert [model.train_function.trace_count, model.test_function.trace_count] == [1, 1]
+        # and compiled once: one executable each (a first call with uncommitted metric values
+        # compiled the same trace again for the committed ones the step returns)
+        assert [model.train_function._jitted._cache_size(), model.test_function._jitted._cache_size()] == [1, 1]
+
+
 def test_compile_donation(backend):
     with dlx.backend.use(backend):
         fast = backend.compile(lambda a, b: ops.add(a, b), donate_argnums=(0,))

@@ -238,9 +238,13 @@ class Trainer:
         return [v.value for m in self.metrics for v in m.variables]
 
     def _metric_reset_values(self):
-        # placed as the metric variables are (under a dlx.distribution), as the compiled steps return them
-        return distribution_engine.place_like([val for m in self.metrics for val in m.stateless_reset_state()],
-                                              [v for m in self.metrics for v in m.variables])
+        # placed as the metric variables are (under a dlx.distribution), and copied as the rest of
+        # the state handed to a compiled step is (_pull_state): the first call then sees the
+        # placement its later calls get back from the step (jax: committed arrays), and the step is
+        # not compiled a second time for it
+        values = distribution_engine.place_like([val for m in self.metrics for val in m.stateless_reset_state()],
+                                                [v for m in self.metrics for v in m.variables])
+        return [_copy(v) for v in values]
 
     def _split_metric_values(self, values):
         out, i = [], 0
@@ -413,7 +417,9 @@ class Trainer:
             logs = None
             for data in batches:
                 logs, state = distribution_engine.run_train_step(self, state, data)
-            return distribution_engine.constrain_state(self, state), logs
+            # returned as _pull_state builds it (lists; a train_step may give tuples): the next call
+            # passes the same structure, so the compiled step is not traced a second time for it
+            return [list(group) for group in distribution_engine.constrain_state(self, state)], logs
 
         self._stateful_train = False
         self.train_function = self._compile_fn(multi_step, donate=(0,))
@@ -438,7 +444,7 @@ class Trainer:
             logs = None
             for data in batches:
                 logs, (tv, ntv, mv) = self.test_step((tv, ntv, mv), data)
-            return mv, logs
+            return list(mv), logs
 
         self._stateful_test = False
         self.test_function = self._compile_fn(multi_step)
