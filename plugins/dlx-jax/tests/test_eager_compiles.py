@@ -19,6 +19,7 @@ from dlx import layers, losses, models, ops, optimizers
 from dlx.ops import image as image_ops
 from dlx.ops.defs import random as spec
 from dlx_jax import _common
+from dlx_jax.kernels import activations as activation_kernels
 from dlx_jax.kernels import image as image_kernels
 from dlx_jax.kernels import random as random_kernels
 
@@ -223,3 +224,18 @@ def test_dlx_settings_are_part_of_the_program_key(backend):
     with dlx.backend.use("numpy"):
         np.testing.assert_allclose(np.asarray(first), image_ops.rgb_to_hsv(x, "channels_first"), rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(np.asarray(last), image_ops.rgb_to_hsv(x, "channels_last"), rtol=1e-5, atol=1e-6)
+
+
+def test_numpy_tensors_are_traced_not_hashed(backend):
+    """NumPy arrays in tensor parameters (bfloat16 included) are program arguments: new values
+    reuse the program."""
+    kernel = activation_kernels.KERNELS["sparsemax"]
+    r = np.random.default_rng(3)
+    with dlx.backend.use(backend):
+        ops.sparsemax(r.standard_normal((3, 11)).astype(ml_dtypes.bfloat16))
+        before = kernel.trace_count
+        x = r.standard_normal((3, 11)).astype(ml_dtypes.bfloat16)
+        y = ops.sparsemax(x)
+    assert kernel.trace_count == before and y.dtype == ml_dtypes.bfloat16
+    with dlx.backend.use("numpy"):
+        np.testing.assert_allclose(np.asarray(y, np.float32), np.asarray(ops.sparsemax(x), np.float32), atol=1e-2)

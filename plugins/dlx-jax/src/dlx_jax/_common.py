@@ -192,7 +192,8 @@ def unary(fn):
 #: key (their values stay NumPy inside the program, so the function's host-side checks of them
 #: still run); a larger one makes the call run op by op
 STATIC_ARRAY_MAX = 1 << 12
-#: NumPy dtype kinds a program can take as an argument (bool, integers, floats, complex)
+#: NumPy dtype kinds a program can take as an argument (bool, integers, floats, complex; and
+#: bfloat16, an ``ml_dtypes`` kind "V")
 _TRACEABLE_KINDS = frozenset("biufc")
 
 
@@ -301,7 +302,8 @@ def jit_eager_calls(fn, tensors: tuple[str, ...], traced: tuple[str, ...] = ()):
                 if isinstance(v, tracer) or k not in tracer_params:
                     return fn(*args, **kwargs)
                 arrays[k] = v
-            elif k in array_params and type(v) is np.ndarray and v.dtype.kind in _TRACEABLE_KINDS:
+            elif k in array_params and type(v) is np.ndarray and (v.dtype.kind in _TRACEABLE_KINDS
+                                                                  or v.dtype in FLOAT_DTYPES):
                 arrays[k] = v
             else:
                 statics[k] = v
