@@ -22,6 +22,7 @@ from dlx_jax import _common
 from dlx_jax.kernels import activations as activation_kernels
 from dlx_jax.kernels import image as image_kernels
 from dlx_jax.kernels import random as random_kernels
+from dlx_jax.kernels import signal as signal_kernels
 
 _COMPILE = "/jax/core/compile/backend_compile_duration"
 
@@ -239,3 +240,21 @@ def test_numpy_tensors_are_traced_not_hashed(backend):
     assert kernel.trace_count == before and y.dtype == ml_dtypes.bfloat16
     with dlx.backend.use("numpy"):
         np.testing.assert_allclose(np.asarray(y, np.float32), np.asarray(ops.sparsemax(x), np.float32), atol=1e-2)
+
+
+def test_tensor_list_arguments_are_traced(backend):
+    """``istft``'s ``(real, imag)`` pair is a tensor list: new values reuse the program."""
+    kernel = signal_kernels.KERNELS["istft"]
+    r = np.random.default_rng(4)
+
+    def pair():
+        return tuple(r.standard_normal((2, 9, 5)).astype(np.float32) for _ in range(2))
+
+    with dlx.backend.use(backend):
+        ops.istft(pair(), 8, 4, 8)
+        before = kernel.trace_count
+        x = pair()
+        y = ops.istft(x, 8, 4, 8)
+    assert kernel.trace_count == before
+    with dlx.backend.use("numpy"):
+        np.testing.assert_allclose(np.asarray(y), ops.istft(x, 8, 4, 8), rtol=1e-5, atol=1e-5)

@@ -248,7 +248,16 @@ class _Statics:
         return type(other) is _Statics and self.key == other.key
 
 
-def jit_eager_calls(fn, tensors: tuple[str, ...], traced: tuple[str, ...] = ()):
+def _traceable_array(v: Any) -> bool:
+    """Whether ``v`` can be a program argument as it is: a concrete ``jax.Array`` or a numeric
+    NumPy array."""
+    if type(v) is np.ndarray:
+        return v.dtype.kind in _TRACEABLE_KINDS or v.dtype in FLOAT_DTYPES
+    return isinstance(v, jax.Array) and not isinstance(v, jax.core.Tracer)
+
+
+def jit_eager_calls(fn, tensors: tuple[str, ...], traced: tuple[str, ...] = (),
+                    tensor_lists: tuple[str, ...] = ()):
     """``fn`` (a kernel, or a spec's decomposition into ops) as a kernel that runs as ONE
     ``jax.jit`` program per call signature when it is called with concrete arguments.
 
@@ -257,6 +266,7 @@ def jit_eager_calls(fn, tensors: tuple[str, ...], traced: tuple[str, ...] = ()):
 
     * ``tensors`` parameters holding a ``jax.Array`` or a NumPy array are traced (their shape
       and dtype are the program's key);
+    * ``tensor_lists`` parameters holding a list / tuple of such arrays (or one array) are traced;
     * ``traced`` parameters (numeric parameters the function handles alike as a tensor or a
       constant) are traced when they hold a ``jax.Array``; a NumPy array there is static;
     * everything else is static: hashed with :func:`static_key` and passed to ``fn`` as it is,
@@ -277,11 +287,13 @@ def jit_eager_calls(fn, tensors: tuple[str, ...], traced: tuple[str, ...] = ()):
     names = tuple(sig.parameters)
     if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in sig.parameters.values()):
         raise TypeError(f"jit_eager_calls: {fn.__name__} takes *args / **kwargs; name every parameter")
-    unknown = sorted((set(tensors) | set(traced)) - set(names))
+    unknown = sorted((set(tensors) | set(traced) | set(tensor_lists)) - set(names))
     if unknown:
         raise TypeError(f"jit_eager_calls: {fn.__name__} has no parameter(s) {unknown}")
     defaults = {k: p.default for k, p in sig.parameters.items() if p.default is not p.empty}
-    array_params, tracer_params = frozenset(tensors), frozenset(tensors) | frozenset(traced)
+    array_params = frozenset(tensors) | frozenset(tensor_lists)
+    tracer_params = array_params | frozenset(traced)
+    list_params = frozenset(tensor_lists)
     tracer = jax.core.Tracer
 
     def program(arrays: dict, statics: _Statics):
@@ -302,8 +314,8 @@ def jit_eager_calls(fn, tensors: tuple[str, ...], traced: tuple[str, ...] = ()):
                 if isinstance(v, tracer) or k not in tracer_params:
                     return fn(*args, **kwargs)
                 arrays[k] = v
-            elif k in array_params and type(v) is np.ndarray and (v.dtype.kind in _TRACEABLE_KINDS
-                                                                  or v.dtype in FLOAT_DTYPES):
+            elif k in array_params and (_traceable_array(v) if type(v) is np.ndarray else (
+                    k in list_params and type(v) in (list, tuple) and v and all(map(_traceable_array, v)))):
                 arrays[k] = v
             else:
                 statics[k] = v
@@ -323,9 +335,10 @@ def jit_eager_calls(fn, tensors: tuple[str, ...], traced: tuple[str, ...] = ()):
 
 def compiled_kernel(name: str, fn=None, traced: tuple[str, ...] = ()):
     """``fn`` (default: op ``name``'s spec decomposition) through :func:`jit_eager_calls`, with
-    the spec's ``tensors`` as its tensor parameters: the kernel of a composite op."""
+    the spec's ``tensors`` and ``tensor_lists`` as its tensor parameters: the kernel of a
+    composite op."""
     import dlx.ops.defs  # noqa: F401  (registers every op)
     from dlx.ops.spec import REGISTRY
 
     spec = REGISTRY[name]
-    return jit_eager_calls(spec.decomposition if fn is None else fn, spec.tensors, traced)
+    return jit_eager_calls(spec.decomposition if fn is None else fn, spec.tensors, traced, spec.tensor_lists)

@@ -1,7 +1,8 @@
-"""Kernels of :mod:`dlx.ops.defs.signal`: ``jnp.fft`` on ``(real, imag)`` pairs, the complex helpers. ``istft``,
-``extract_sequences`` and the windows run the spec's decompositions (a gather, an overlap-add
-contraction, constants). ``stft`` (framing, windowing, an FFT) is compiled as one program per
-call signature when called eagerly (:func:`~dlx_jax._common.jit_eager_calls`)."""
+"""Kernels of :mod:`dlx.ops.defs.signal`: ``jnp.fft`` on ``(real, imag)`` pairs, the complex helpers.
+``extract_sequences`` and the windows run the spec's decompositions (a gather, constants).
+``stft`` (framing, windowing, an FFT) and ``istft`` (the spec's inverse FFT and overlap-add
+contraction) are compiled as one program per call signature when called eagerly
+(:func:`~dlx_jax._common.jit_eager_calls`)."""
 
 from __future__ import annotations
 
@@ -60,7 +61,7 @@ def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=
 
 
 KERNELS = {"fft": fft, "fft2": fft2, "ifft2": ifft2, "rfft": rfft, "irfft": irfft,
-           "stft": compiled_kernel("stft", stft)}
+           "stft": compiled_kernel("stft", stft), "istft": compiled_kernel("istft")}
 
 
 # complex helpers: complex jax arrays work too
