@@ -7,6 +7,9 @@ so every place where JAX would pick a default dtype gets an explicit one here.
 
 Every kernel has a fast path for the common case (concrete ``jax.Array`` inputs whose dtypes need
 no promotion) that calls the ``jnp`` function directly; the helpers below are the slow path.
+
+:func:`jit_eager_calls` turns a composite kernel (or a spec's decomposition) into one that runs
+as a single ``jax.jit`` program when it is called eagerly.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from dlx import dtypes
+from dlx import config, dtypes
 from dlx_jax import _internals
 
 #: The concrete eager array class (``jaxlib._jax.ArrayImpl``): exact type checks against it are
@@ -182,3 +185,160 @@ def unary(fn):
         return fn(arr(x))
     kernel.__name__ = kernel.__qualname__ = getattr(fn, "__name__", "unary")
     return kernel
+
+
+# -------------------------------------------------------------------------- eager calls, compiled
+#: numpy arrays in non-tensor parameters up to this many elements are hashed into the program's
+#: key (their values stay NumPy inside the program, so the function's host-side checks of them
+#: still run); a larger one makes the call run op by op
+STATIC_ARRAY_MAX = 1 << 12
+#: NumPy dtype kinds a program can take as an argument (bool, integers, floats, complex; and
+#: bfloat16, an ``ml_dtypes`` kind "V")
+_TRACEABLE_KINDS = frozenset("biufc")
+
+
+class _Unkeyable(Exception):
+    """A value that cannot be part of a compiled program's key."""
+
+
+def static_key(v: Any) -> Any:
+    """A hashable key of a non-tensor argument, equal only for values a function cannot tell
+    apart: the type is part of it (``1``, ``1.0`` and ``True`` differ) and floats compare by
+    bits (``-0.0`` differs from ``0.0``; NaN equals itself).
+
+    Raises:
+        _Unkeyable: for values with no such key (tensors, dicts, objects, object arrays, NumPy
+            arrays over :data:`STATIC_ARRAY_MAX` elements).
+    """
+    t = type(v)
+    if v is None or t is bool or t is int or t is str:
+        return t, v
+    if t is float:
+        return t, v.hex()
+    if t is complex:
+        return t, v.real.hex(), v.imag.hex()
+    if t is tuple or t is list:
+        return t, tuple(static_key(e) for e in v)
+    if t is np.ndarray:
+        if v.dtype.hasobject or v.size > STATIC_ARRAY_MAX:
+            raise _Unkeyable
+        return t, v.dtype.str, v.shape, v.tobytes()
+    if isinstance(v, np.generic) and not v.dtype.hasobject:
+        return t, v.dtype.str, v.tobytes()
+    raise _Unkeyable
+
+
+class _Statics:
+    """The non-tensor arguments of one call: hashed (for ``jax.jit``'s cache) by their
+    :func:`static_key` s and the dlx settings a function may read (``floatx``, ``epsilon``,
+    ``image_data_format``)."""
+
+    __slots__ = ("_hash", "key", "values")
+
+    def __init__(self, values: dict) -> None:
+        self.values = values
+        self.key = (tuple((k, static_key(v)) for k, v in values.items()),
+                    config.floatx(), config.epsilon(), config.image_data_format())
+        self._hash = hash(self.key)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is _Statics and self.key == other.key
+
+
+def _traceable_array(v: Any) -> bool:
+    """Whether ``v`` can be a program argument as it is: a concrete ``jax.Array`` or a numeric
+    NumPy array."""
+    if type(v) is np.ndarray:
+        return v.dtype.kind in _TRACEABLE_KINDS or v.dtype in FLOAT_DTYPES
+    return isinstance(v, jax.Array) and not isinstance(v, jax.core.Tracer)
+
+
+def jit_eager_calls(fn, tensors: tuple[str, ...], traced: tuple[str, ...] = (),
+                    tensor_lists: tuple[str, ...] = ()):
+    """``fn`` (a kernel, or a spec's decomposition into ops) as a kernel that runs as ONE
+    ``jax.jit`` program per call signature when it is called with concrete arguments.
+
+    Run op by op, a composite function compiles an XLA program per primitive for every new
+    shape and dtype; compiled whole it compiles one. Every argument is classified per call:
+
+    * ``tensors`` parameters holding a ``jax.Array`` or a NumPy array are traced (their shape
+      and dtype are the program's key);
+    * ``tensor_lists`` parameters holding a list / tuple of such arrays (or one array) are traced;
+    * ``traced`` parameters (numeric parameters the function handles alike as a tensor or a
+      constant) are traced when they hold a ``jax.Array``; a NumPy array there is static;
+    * everything else is static: hashed with :func:`static_key` and passed to ``fn`` as it is,
+      so ``fn``'s checks of it raise their errors on the first call.
+
+    The call runs ``fn`` directly, as before, when an argument is a tracer (inside the user's
+    ``jit`` / ``grad``: the surrounding program fuses it anyway), when a ``jax.Array`` sits in a
+    parameter that is neither in ``tensors`` nor in ``traced``, or when a static value has no
+    key (:func:`static_key`). Only functions that read no global state other than dlx's
+    ``floatx`` / ``epsilon`` / ``image_data_format`` (part of the key) may be wrapped.
+
+    The returned kernel has ``fn``'s signature and a ``trace_count`` attribute (how many
+    programs it has traced: one per new call signature).
+    """
+    import inspect
+
+    sig = inspect.signature(fn)
+    names = tuple(sig.parameters)
+    if any(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in sig.parameters.values()):
+        raise TypeError(f"jit_eager_calls: {fn.__name__} takes *args / **kwargs; name every parameter")
+    unknown = sorted((set(tensors) | set(traced) | set(tensor_lists)) - set(names))
+    if unknown:
+        raise TypeError(f"jit_eager_calls: {fn.__name__} has no parameter(s) {unknown}")
+    defaults = {k: p.default for k, p in sig.parameters.items() if p.default is not p.empty}
+    array_params = frozenset(tensors) | frozenset(tensor_lists)
+    tracer_params = array_params | frozenset(traced)
+    list_params = frozenset(tensor_lists)
+    tracer = jax.core.Tracer
+
+    def program(arrays: dict, statics: _Statics):
+        kernel.trace_count += 1
+        return fn(**arrays, **statics.values)
+
+    jitted = jax.jit(program, static_argnums=1)
+
+    def kernel(*args, **kwargs):
+        if len(args) > len(names):
+            return fn(*args, **kwargs)  # fn raises its TypeError
+        values = dict(defaults)
+        values.update(zip(names, args))
+        values.update(kwargs)
+        arrays, statics = {}, {}
+        for k, v in values.items():
+            if isinstance(v, jax.Array):  # tracers included
+                if isinstance(v, tracer) or k not in tracer_params:
+                    return fn(*args, **kwargs)
+                arrays[k] = v
+            elif k in array_params and (_traceable_array(v) if type(v) is np.ndarray else (
+                    k in list_params and type(v) in (list, tuple) and v and all(map(_traceable_array, v)))):
+                arrays[k] = v
+            else:
+                statics[k] = v
+        try:
+            key = _Statics(statics)
+        except _Unkeyable:
+            return fn(*args, **kwargs)
+        return jitted(arrays, key)
+
+    kernel.trace_count = 0
+    kernel.__signature__ = sig
+    kernel.__wrapped__ = fn
+    kernel.__name__ = kernel.__qualname__ = getattr(fn, "__name__", "kernel")
+    kernel.__doc__ = fn.__doc__
+    return kernel
+
+
+def compiled_kernel(name: str, fn=None, traced: tuple[str, ...] = ()):
+    """``fn`` (default: op ``name``'s spec decomposition) through :func:`jit_eager_calls`, with
+    the spec's ``tensors`` and ``tensor_lists`` as its tensor parameters: the kernel of a
+    composite op."""
+    import dlx.ops.defs  # noqa: F401  (registers every op)
+    from dlx.ops.spec import REGISTRY
+
+    spec = REGISTRY[name]
+    return jit_eager_calls(spec.decomposition if fn is None else fn, spec.tensors, traced, spec.tensor_lists)

@@ -832,11 +832,27 @@ def _max_count(counts):
         return float(2**31 - 1)
 
 
+def binomial_levels(counts):
+    """How many halving levels :func:`random_binomial` runs for ``counts``: enough for the largest
+    count when it is known (a number, an array or an eager tensor), else for 2**31 - 1.
+
+    Raises:
+        ValueError: when known ``counts`` are negative or fractional.
+    """
+    _check_binomial(counts, None)
+    return _binomial_levels(_max_count(counts))
+
+
 def binomial_decomposition(seed, shape, counts, probabilities, dtype=None):
+    return binomial_in_levels(seed, shape, counts, probabilities, dtype, binomial_levels(counts))
+
+
+def binomial_in_levels(seed, shape, counts, probabilities, dtype, levels):
+    """:func:`binomial_decomposition` with its number of halving levels given (at least
+    :func:`binomial_levels` of ``counts``; more levels give the same samples)."""
     dt = _fdt(dtype)
     _check_binomial(counts, probabilities)
     shape, ct = tuple(shape), _ct(dt)
-    levels = _binomial_levels(_max_count(counts))
     seeds = K.reshape(K.random_bits(seed, (2 * (levels + 1),)), (levels + 1, 2))
     n = K.broadcast_to(_as(counts, ct), shape)
     p = K.broadcast_to(_as(probabilities, ct), shape)

@@ -1,5 +1,7 @@
 """Kernels of the ops in :mod:`dlx.ops.defs.activations` (shrinkage, hard / sparse activations,
-glu, sparsemax, normalize, psnr)."""
+glu, sparsemax, normalize, psnr); ``sparsemax`` (a sort, a cumulative sum and a few reductions)
+is compiled as one program per call signature when called eagerly
+(:func:`~dlx_jax._common.jit_eager_calls`)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import jax
 import jax.numpy as jnp
 
 from dlx.ops.defs.activations import _glu_check, _normalize_check, _psnr_check
-from dlx_jax._common import axis_tuple, fl, float_promote
+from dlx_jax._common import axis_tuple, compiled_kernel, fl, float_promote
 
 
 def hard_tanh(x):
@@ -112,5 +114,5 @@ KERNELS = {
     "hard_tanh": hard_tanh, "hard_shrink": hard_shrink, "soft_shrink": soft_shrink, "threshold": threshold,
     "sparse_plus": sparse_plus, "sparse_sigmoid": sparse_sigmoid, "squareplus": squareplus,
     "tanh_shrink": tanh_shrink, "swish": swish, "hard_swish": hard_swish, "glu": glu,
-    "sparsemax": sparsemax, "normalize": normalize, "psnr": psnr,
+    "sparsemax": compiled_kernel("sparsemax", sparsemax), "normalize": normalize, "psnr": psnr,
 }

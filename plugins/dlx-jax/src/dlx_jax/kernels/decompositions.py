@@ -1,7 +1,8 @@
 """Linear-algebra kernels: the ops of :mod:`dlx.ops.defs.decompositions` (``jnp.linalg``,
 ``jax.scipy.linalg``). Half-precision inputs compute in float32; signs of factors are fixed as the
 spec says (``qr``: non-negative diagonal of ``r``; ``svd`` / ``eigh``: each vector's entry of
-largest magnitude positive)."""
+largest magnitude positive); ``svd`` (a factorization and a dozen sign-fixing ops) is compiled as
+one program per call signature when called eagerly (:func:`~dlx_jax._common.jit_eager_calls`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import jax
 import jax.numpy as jnp
 import jax.scipy.linalg as jsl
 
-from dlx_jax._common import HIGHEST, fl
+from dlx_jax._common import HIGHEST, compiled_kernel, fl
 
 _LAPACK = (jnp.dtype("float32"), jnp.dtype("float64"))
 
@@ -220,7 +221,8 @@ def lu_factor(x):
 KERNELS: dict = {
     "inv": inv, "solve": solve, "solve_triangular": solve_triangular, "det": det, "slogdet": slogdet,
     "logdet": logdet, "matrix_power": matrix_power, "cholesky": cholesky, "cholesky_inverse": cholesky_inverse,
-    "eig": eig, "eigh": eigh, "svd": svd, "qr": qr, "pinv": pinv, "lstsq": lstsq, "matrix_rank": matrix_rank,
+    "eig": eig, "eigh": eigh, "svd": compiled_kernel("svd", svd), "qr": qr, "pinv": pinv, "lstsq": lstsq,
+    "matrix_rank": matrix_rank,
     "lu_factor": lu_factor,
 }
 

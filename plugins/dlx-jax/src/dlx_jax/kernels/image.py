@@ -1,6 +1,8 @@
 """Image kernels (:mod:`dlx.ops.defs.image`): ``resize`` on ``jax.image.resize`` (the function
-Keras's JAX backend calls, so the spec's definition). The colour conversions, crop / pad and
-``scale_and_translate`` run their spec's decomposition (``jnp`` ops, compiled like native code)."""
+Keras's JAX backend calls, so the spec's definition). ``scale_and_translate`` and the HSV
+conversions run their spec's decompositions, compiled as one program per call signature when
+called eagerly (:func:`~dlx_jax._common.jit_eager_calls`); grayscale, crop and pad (a few ops
+each) run theirs op by op."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import jax.numpy as jnp
 
 from dlx import dtypes
 from dlx.ops.defs import image as spec
+from dlx_jax._common import compiled_kernel
 
 
 def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspect_ratio=False,
@@ -31,4 +34,7 @@ def resize(images, size, interpolation="bilinear", antialias=False, crop_to_aspe
     return spec.back_to_int(y, int_dtype) if int_dtype is not None else y
 
 
-KERNELS = {"resize": resize}
+KERNELS = {
+    "resize": resize,
+    **{name: compiled_kernel(name) for name in ("scale_and_translate", "rgb_to_hsv", "hsv_to_rgb")},
+}

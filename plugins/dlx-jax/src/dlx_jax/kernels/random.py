@@ -1,7 +1,11 @@
 """Random kernels: ``random_bits`` is ``jax.random.bits`` on a Threefry-2x32 key (bit-identical
 to the spec's counter-mode generator when ``jax_threefry_partitionable`` is on); the
 distributions are the spec's transforms of those bits, written in ``jnp`` so that they run as a
-few XLA ops (and fuse under ``jax.jit``)."""
+few XLA ops (and fuse under ``jax.jit``).
+
+``random_gamma``, ``random_beta`` and ``random_binomial`` run their spec's decompositions (dozens of
+ops each), compiled as one program per call signature when called eagerly
+(:func:`~dlx_jax._common.jit_eager_calls`)."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from jax import lax
 
 from dlx import dtypes
 from dlx.ops.defs import random as spec
-from dlx_jax._common import FLOAT32, UINT32, arr, np_dtype, widest
+from dlx_jax._common import FLOAT32, UINT32, arr, compiled_kernel, jit_eager_calls, np_dtype, widest
 from dlx_jax.kernels.elementwise import erfinv64
 
 _SQRT2 = math.sqrt(2.0)
@@ -157,13 +161,24 @@ def random_categorical(seed, logits, num_samples, dtype="int32"):
     return jnp.argmax(lg[:, None, :] + gumbel, axis=-1).astype(np_dtype(dtype))
 
 
+random_gamma = compiled_kernel("random_gamma", traced=("alpha",))
+random_beta = compiled_kernel("random_beta", traced=("alpha", "beta"))
+_binomial_in_levels = jit_eager_calls(spec.binomial_in_levels, ("seed",), traced=("counts", "probabilities"))
+
+
+def random_binomial(seed, shape, counts, probabilities, dtype=None):
+    # the number of halving levels is static: read from concrete counts here, outside the program
+    return _binomial_in_levels(seed, shape, counts, probabilities, dtype, spec.binomial_levels(counts))
+
+
 #: op name -> kernel
 KERNELS: dict = {
     "random_bits": random_bits, "bitcast_uint32_to_float32": bitcast_uint32_to_float32,
     "random_uniform": random_uniform, "random_normal": random_normal,
     "random_truncated_normal": random_truncated_normal, "random_randint": random_randint,
     "random_dropout": random_dropout, "random_shuffle": random_shuffle,
-    "random_categorical": random_categorical,
+    "random_categorical": random_categorical, "random_gamma": random_gamma, "random_beta": random_beta,
+    "random_binomial": random_binomial,
 }
 
 __all__ = ["KERNELS", "key"]

@@ -1,6 +1,8 @@
-"""Kernels of :mod:`dlx.ops.defs.signal`: ``jnp.fft`` on ``(real, imag)`` pairs, the complex helpers. ``istft``,
-``extract_sequences`` and the windows run the spec's decompositions (a gather, an overlap-add
-contraction, constants)."""
+"""Kernels of :mod:`dlx.ops.defs.signal`: ``jnp.fft`` on ``(real, imag)`` pairs, the complex helpers.
+``extract_sequences`` and the windows run the spec's decompositions (a gather, constants).
+``stft`` (framing, windowing, an FFT) and ``istft`` (the spec's inverse FFT and overlap-add
+contraction) are compiled as one program per call signature when called eagerly
+(:func:`~dlx_jax._common.jit_eager_calls`)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from dlx.ops.defs import signal as _spec
-from dlx_jax._common import arr, fl
+from dlx_jax._common import arr, compiled_kernel, fl
 
 
 def _pair(opname, x):
@@ -58,7 +60,8 @@ def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=
     return _split(jnp.fft.rfft(frames, n=fft_length, axis=-1), x.dtype)
 
 
-KERNELS = {"fft": fft, "fft2": fft2, "ifft2": ifft2, "rfft": rfft, "irfft": irfft, "stft": stft}
+KERNELS = {"fft": fft, "fft2": fft2, "ifft2": ifft2, "rfft": rfft, "irfft": irfft,
+           "stft": compiled_kernel("stft", stft), "istft": compiled_kernel("istft")}
 
 
 # complex helpers: complex jax arrays work too

@@ -1,5 +1,7 @@
 """Statistics kernels: the ops of :mod:`dlx.ops.defs.statistics` (``jax.numpy``; quantiles by a
-sort and a gather, so every method follows NumPy's definition, ``'nearest'`` included)."""
+sort and a gather, so every method follows NumPy's definition, ``'nearest'`` included). The order
+statistics, ``nanvar`` / ``nanstd`` and ``histogram`` (a dozen ops each) are compiled as one program
+per call signature when called eagerly (:func:`~dlx_jax._common.jit_eager_calls`)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from dlx import dtypes
 from dlx.ops.defs._order_stats import quantile_family
 from dlx.ops.defs.search import data_dependent_error
 from dlx.ops.defs.statistics import QUANTILE_METHODS
-from dlx_jax._common import BOOL, FLOAT_DTYPES, INT32, arr, axis_arg, axis_tuple, fl, floatx, np_dtype
+from dlx_jax._common import BOOL, FLOAT_DTYPES, INT32, arr, axis_arg, axis_tuple, compiled_kernel, fl, floatx, np_dtype
 
 
 def _acc(dt):
@@ -260,5 +262,8 @@ KERNELS: dict = {
     "histogram": histogram, "bincount": bincount,
     "digitize": digitize, "corrcoef": corrcoef, "correlate": correlate,
 }
+KERNELS.update({name: compiled_kernel(name, KERNELS[name]) for name in (
+    "quantile", "percentile", "median", "nanquantile", "nanpercentile", "nanmedian", "nanvar", "nanstd",
+    "histogram")})
 
 __all__ = ["KERNELS"]
