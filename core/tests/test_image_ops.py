@@ -55,16 +55,20 @@ def test_affine_transform_matches_jax_map_coordinates_far_outside(fill_mode, int
                                            err_msg=f"image {i} channel {ch}")
 
 
-@pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "uint8"])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16", "int32", "uint8"])
 @pytest.mark.parametrize("interpolation", ["bilinear", "nearest"])
 @pytest.mark.parametrize("fill_mode", ["constant", "nearest", "wrap", "mirror", "reflect"])
 @pytest.mark.parametrize("shift", [0.0, 40.0, -40.0])
-def test_affine_host_sampling_equals_the_op_path(dtype, interpolation, fill_mode, shift):
-    # affine_transform on NumPy arrays samples on the host (padded channel planes, flat taps);
-    # it must give the bits of the generic op path, sample(); a shift of 40 pixels puts every
-    # tap of these 7x9 images beyond one side of them
+@pytest.mark.parametrize("chunk", [None, 130, 20])
+def test_affine_host_sampling_equals_the_op_path(dtype, interpolation, fill_mode, shift, chunk, monkeypatch):
+    # affine_transform on NumPy arrays samples on the host (padded channel planes, flat taps, a
+    # chunk of pixels at a time); it must give the bits of the generic op path, sample(); a shift
+    # of 40 pixels puts every tap of these 7x9 images beyond one side of them; chunks of 130 pixels
+    # hold two of the images, chunks of 20 pixels two rows of one
     from dlx.ops.defs import image_warp as W
 
+    if chunk is not None:
+        monkeypatch.setattr(W, "HOST_CHUNK", chunk)
     r = np.random.default_rng(4)
     x = r.uniform(-20, 255, (3, 7, 9, 3)).astype(dtype)
     ang, sc = r.uniform(-1.0, 1.0, (3, 1, 1)), r.uniform(0.5, 2.0, (3, 1, 1))
@@ -72,13 +76,56 @@ def test_affine_host_sampling_equals_the_op_path(dtype, interpolation, fill_mode
     y_in = (sc * (np.cos(ang) * yy + np.sin(ang) * xx) + shift + r.uniform(-2, 2, (3, 1, 1))).astype(np.float32)
     x_in = (sc * (np.cos(ang) * xx - np.sin(ang) * yy) - shift / 2).astype(np.float32)
     order = W.INTERPOLATIONS[interpolation]
-    host = W._sample_pixels_host(x, y_in, x_in, order, fill_mode, 7.0)
+    host = W._sample_pixels_host(x, lambda i0, i1, r0, r1: (y_in[i0:i1, r0:r1], x_in[i0:i1, r0:r1]), order,
+                                 fill_mode, 7.0)
     full = x.shape
     coords = [("index", np.arange(3).reshape(3, 1, 1, 1)), np.broadcast_to(y_in[..., None], full),
               np.broadcast_to(x_in[..., None], full), ("index", np.arange(3).reshape(1, 1, 1, 3))]
     want = W.sample(x, coords, order, fill_mode, 7.0)
     assert host.dtype == want.dtype == x.dtype
     np.testing.assert_array_equal(host, want)
+
+
+@pytest.mark.parametrize("chunk", [None, 100])
+def test_affine_transform_in_threads_at_once(chunk, monkeypatch):
+    # the host sampler keeps its temporaries in per-thread buffers: threads transforming images of
+    # different sizes, channels, dtypes and batches at the same time each get their own results
+    import threading
+
+    from dlx.ops.defs import image_warp as W
+
+    if chunk is not None:
+        monkeypatch.setattr(W, "HOST_CHUNK", chunk)
+    r = np.random.default_rng(5)
+    jobs = []
+    for k, (shape, dtype) in enumerate([((4, 13, 11, 3), "float32"), ((2, 30, 25, 1), "float64"),
+                                        ((3, 9, 17, 4), "uint8"), ((1, 40, 8, 2), "float32")]):
+        x = r.uniform(0, 255, shape).astype(dtype)
+        ang = r.uniform(-0.7, 0.7, shape[0])
+        t = np.stack([np.cos(ang), -np.sin(ang), r.uniform(-3, 3, shape[0]), np.sin(ang), np.cos(ang),
+                      r.uniform(-3, 3, shape[0]), 0 * ang, 0 * ang], -1).astype(np.float32)
+        mode = ("reflect", "constant", "wrap", "nearest")[k]
+        jobs.append((x, t, mode, dlx.ops.image.affine_transform(x, t, fill_mode=mode, fill_value=3.0)))
+    results = [[] for _ in jobs]
+    start = threading.Barrier(len(jobs))
+
+    def work(k):
+        x, t, mode, _ = jobs[k]
+        with registry.use("numpy"):
+            start.wait()
+            for _ in range(25):
+                results[k].append(np.asarray(dlx.ops.image.affine_transform(x, t, fill_mode=mode, fill_value=3.0)))
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(len(jobs))]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    for (x, _, _, want), got in zip(jobs, results):
+        assert len(got) == 25
+        for g in got:
+            assert g.dtype == x.dtype
+            np.testing.assert_array_equal(g, want)
 
 
 @pytest.mark.parametrize(("shape", "size", "padding", "fmt"), [

@@ -73,7 +73,8 @@ def _resize_bilinear(image: np.ndarray, h: int, w: int) -> np.ndarray:
     """``image`` (``(height, width, ...)``) resized to ``(h, w, ...)`` in float32 as TensorFlow's
     bilinear ``resize``: the rows and columns the output reads are gathered from the input as it
     is (``2h x 2w`` pixels, not the whole image), then interpolated along the columns and then
-    the rows (TensorFlow's order of operations), on ``(rows, columns * channels)`` planes."""
+    the rows (TensorFlow's order of operations), on ``(rows, columns * channels)`` planes. The
+    result is a new compact array (not a view holding the gathered pixels)."""
     ih, iw, *rest = image.shape
     c = int(np.prod(rest, dtype=np.int64))
     x = image.reshape(ih, iw * c)
@@ -83,15 +84,13 @@ def _resize_bilinear(image: np.ndarray, h: int, w: int) -> np.ndarray:
     if iw != w:
         cols, fx = _bilinear_taps(iw, w, c)
         x = x[:, cols]
-    x = x.astype(np.float32)  # a new array: the lerps below work in place, lo + (hi - lo) * weight
-    if iw != w:
-        lo, x = x[:, :w * c], x[:, w * c:]
-        x -= lo
+    x = x.astype(np.float32)
+    if iw != w:  # each lerp, lo + (hi - lo) * weight, starts a new compact array
+        lo, x = x[:, :w * c], x[:, w * c:] - x[:, :w * c]
         x *= fx
         x += lo
     if ih != h:
-        lo, x = x[:h], x[h:]
-        x -= lo
+        lo, x = x[:h], x[h:] - x[:h]
         x *= fy[:, None]
         x += lo
     return x.reshape(h, w, *rest)

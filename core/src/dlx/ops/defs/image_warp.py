@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import operator
+import threading
 
 import numpy as np
 
@@ -134,86 +136,145 @@ def _host_axis(first, taps, size, mode):
     return first, lo, _fix(src, size, mode, np), (src >= 0) & (src < size)
 
 
-def _fold_take(a, lo, table, axis):
-    """``np.take(a, table, axis)`` where ``table[j]`` is tap ``lo + j`` folded into ``a``: the taps
-    inside ``a`` (where the folding is the identity) are copied as one slice, only the margins
-    are gathered."""
+def _fold_take(a, lo, table, axis, out):
+    """``np.take(a, table, axis)`` written into ``out``, where ``table[j]`` is tap ``lo + j`` folded
+    into ``a``: the taps inside ``a`` (where the folding is the identity) are copied as one slice,
+    only the margins are gathered. ``a`` may be a strided view: it is indexed as it is (``np.take``
+    would first copy all of it)."""
     n, m = a.shape[axis], len(table)
     start, stop = max(lo, 0), min(lo + m, n)
-    if stop - start < 2:
-        return np.take(a, table, axis=axis)
-    out = np.empty((*a.shape[:axis], m, *a.shape[axis + 1:]), a.dtype)
     lead = (slice(None),) * axis
+    if stop - start < 2:
+        out[...] = a[(*lead, table)]
+        return out
     j0, j1 = start - lo, stop - lo
     out[(*lead, slice(j0, j1))] = a[(*lead, slice(start, stop))]
     if j0:
-        out[(*lead, slice(0, j0))] = np.take(a, table[:j0], axis=axis)
+        out[(*lead, slice(0, j0))] = a[(*lead, table[:j0])]
     if j1 < m:
-        out[(*lead, slice(j1, m))] = np.take(a, table[j1:], axis=axis)
+        out[(*lead, slice(j1, m))] = a[(*lead, table[j1:])]
     return out
 
 
-def _sample_pixels_host(x, y_in, x_in, order, mode, cval):
+#: the most output pixels :func:`_sample_pixels_host` computes in one pass (whole images, or rows
+#: of one larger image): its temporaries, a few arrays of this many entries, then stay in the
+#: CPU's caches and in per-thread buffers kept from call to call
+HOST_CHUNK = 1 << 16
+#: the largest temporary kept per thread (a larger one is allocated for its call only)
+_SCRATCH_BYTES = 1 << 22
+_scratch_local = threading.local()
+
+
+def _scratch(slot, shape, dtype):
+    """An uninitialised array for a temporary of the host sampler, taken from this thread's buffer
+    ``slot`` (grown as needed and kept): the next request for ``slot`` in the same thread reuses
+    the memory, so no two live temporaries may share a slot and none may be returned. Batches of
+    augmentation then write the same pages again instead of mapping fresh ones from the OS."""
+    dtype = np.dtype(dtype)
+    nbytes = math.prod(shape) * dtype.itemsize
+    if nbytes > _SCRATCH_BYTES:
+        return np.empty(shape, dtype)
+    buffers = _scratch_local.__dict__.setdefault("buffers", {})
+    buf = buffers.get(slot)
+    if buf is None or buf.nbytes < nbytes:
+        buf = buffers[slot] = np.empty(nbytes, np.uint8)
+    return buf[:nbytes].view(dtype).reshape(shape)
+
+
+def _host_chunks(b, h, w):
+    """The passes of :func:`_sample_pixels_host` over ``b`` images ``h x w``: ``(i0, i1, r0, r1)``,
+    images ``i0:i1``, rows ``r0:r1`` of each, at most ``HOST_CHUNK`` pixels (at least one row)."""
+    if h * w <= HOST_CHUNK:
+        g = HOST_CHUNK // (h * w)
+        return [(i, min(i + g, b), 0, h) for i in range(0, b, g)]
+    rows = max(1, HOST_CHUNK // w)
+    return [(i, i + 1, r, min(r + rows, h)) for i in range(b) for r in range(0, h, rows)]
+
+
+def _taps_host(v, order, slot):
+    """The first tap (int32) of each coordinate in ``v`` and, for ``order`` 1, the weights of the
+    two taps, as :func:`sample` computes them (``v`` is only read)."""
+    first = _scratch(slot + "i", v.shape, np.int32)
+    a, b = _scratch(slot + "a", v.shape, v.dtype), _scratch(slot + "b", v.shape, v.dtype)
+    with np.errstate(all="ignore"):  # as the cast op: out-of-range floats give any int
+        if order == 0:  # sign(v) * floor(|v| + 0.5)
+            np.abs(v, out=a)
+            a += 0.5
+            np.floor(a, out=a)
+            a *= np.sign(v, out=b)
+            np.copyto(first, a, casting="unsafe")
+            return first, None
+        np.floor(v, out=a)
+        np.copyto(first, a, casting="unsafe")
+        np.subtract(v, a, out=b)  # the upper tap's weight
+        np.subtract(1.0, b, out=a)  # the lower tap's weight
+    return first, (a, b)
+
+
+def _sample_pixels_host(x, coords, order, mode, cval):
     """``sample(x, [("index", batch), y_in, x_in], order, mode, cval)`` for NumPy arrays on the
-    host, equal to it bit for bit: ``x`` ``(b, h, w, c)``, ``y_in`` / ``x_in`` ``(b, h, w)`` float.
-    The same taps, weights and sums in the same order, in NumPy without per-op dispatch. The
-    image is first laid out once as channel planes over every row and column the taps reach
-    (folded by ``fill_mode``, ``cval`` outside the image for ``constant``), so a tap is one flat
-    index into that padded plane, shared by the channels and shifted by ``1`` / a padded row for
-    the other taps: no folding per pixel, and each gather reads one contiguous plane."""
+    host, equal to it bit for bit: ``x`` ``(b, h, w, c)``; ``coords(i0, i1, r0, r1)`` gives the
+    float ``y_in`` / ``x_in`` (``(i1 - i0, r1 - r0, w)``) of output rows ``r0:r1`` of images
+    ``i0:i1``. The same taps, weights and sums in the same order, in NumPy without per-op dispatch,
+    a chunk of pixels at a time (:func:`_host_chunks`) with its temporaries in per-thread buffers.
+    For each chunk the images are first laid out as channel planes over every row and column its
+    taps reach (folded by ``fill_mode``, ``cval`` outside the image for ``constant``), so a tap is
+    one flat index into that padded plane, shared by the channels and shifted by ``1`` / a padded
+    row for the other taps: no folding per pixel, and one gather reads every channel."""
     b, h, w, c = x.shape
     dt = x.dtype
+    out = np.empty((b, h, w, c), dt)
     taps = 1 if order == 0 else 2
-    with np.errstate(all="ignore"):  # as the cast op: out-of-range floats give any int
-        if order == 0:
-            firsts = [(np.sign(v) * np.floor(np.abs(v) + 0.5)).astype(np.int32) for v in (y_in, x_in)]
-            weights = [[None], [None]]
-        else:
-            lows = [np.floor(v) for v in (y_in, x_in)]
-            ups = [v - low for v, low in zip((y_in, x_in), lows)]
-            firsts = [low.astype(np.int32) for low in lows]
-            weights = [[1.0 - up, up] for up in ups]
-    (fy, ly, rows, in_y), (fx, lx, cols, in_x) = (_host_axis(f, taps, n, mode) for f, n in zip(firsts, (h, w)))
-    hp, wp = len(rows), len(cols)
-    planes = np.ascontiguousarray(np.moveaxis(x, 3, 0))  # (c, b, h, w)
-    planes = _fold_take(_fold_take(planes, ly, rows, 2), lx, cols, 3)  # (c, b, hp, wp), contiguous
-    if mode == "constant":
-        cval = np.asarray(cval).astype(dt)
-        planes[:, :, ~in_y] = cval
-        planes[:, :, :, ~in_x] = cval
-    planes = planes.reshape(c, -1)
-    base = (np.arange(b, dtype=np.intp) * (hp * wp)).reshape(b, 1, 1)
-    first = (fy - ly).astype(np.intp)
-    first *= wp
-    first += fx - lx
-    first += base
-    offsets = [dy * wp + dx for dy in range(taps) for dx in range(taps)]
-    index = [first if not d else first + d for d in offsets]  # the taps in sample()'s order
-    wts = [None] * len(offsets) if order == 0 else [wy * wx for wy in weights[0] for wx in weights[1]]
     is_float = np.issubdtype(dt, np.floating)
-    channels = []
-    for k in range(c):
-        out = None
-        for idx, wt in zip(index, wts):
-            v = np.take(planes[k], idx)
-            if wt is not None:
-                if not is_float:
-                    v = wt * v.astype(wt.dtype)
-                elif np.result_type(wt, v) == v.dtype:
-                    v *= wt  # v is a fresh array
-                else:
-                    v = wt * v
-            if out is None:
-                out = v
-            else:
-                out += v
-        channels.append(out)
-    out = np.stack(channels, axis=-1)
-    if not np.issubdtype(dt, np.floating) and out.dtype != dt:
+    fill = np.asarray(cval).astype(dt) if mode == "constant" else None
+    if out.size == 0:
+        return out
+    for i0, i1, r0, r1 in _host_chunks(b, h, w):
+        g, n = i1 - i0, (i1 - i0) * (r1 - r0) * w
+        y_in, x_in = coords(i0, i1, r0, r1)
+        (fy, wy), (fx, wx) = _taps_host(y_in, order, "y"), _taps_host(x_in, order, "x")
+        (fy, ly, rows, in_y), (fx, lx, cols, in_x) = (_host_axis(f, taps, s, mode) for f, s in ((fy, h), (fx, w)))
+        hp, wp = len(rows), len(cols)
+        src = np.moveaxis(x[i0:i1], 3, 0)  # (c, g, h, w), a view
+        planes = _fold_take(src, ly, rows, 2, _scratch("rows", (c, g, hp, w), dt))
+        planes = _fold_take(planes, lx, cols, 3, _scratch("planes", (c, g, hp, wp), dt))
+        if fill is not None:
+            planes[:, :, ~in_y] = fill
+            planes[:, :, :, ~in_x] = fill
+        planes = planes.reshape(c, -1)
+        first = np.multiply(fy, wp, out=_scratch("first", (g, r1 - r0, w), np.intp), dtype=np.intp)
+        first += fx
+        first += (np.arange(g, dtype=np.intp) * (hp * wp) - (ly * wp + lx)).reshape(g, 1, 1)  # image, margins
+        first = first.reshape(-1)
+        gathered = _scratch("gathered", (c, n), dt)
+        if order == 0:
+            acc = np.take(planes, first, axis=1, out=gathered, mode="clip")  # every index is in range
+        else:
+            acc_dt = np.result_type(wy[0].dtype, dt) if is_float else wy[0].dtype
+            acc = _scratch("acc", (c, n), acc_dt)
+            term = gathered if acc_dt == dt else _scratch("term", (c, n), acc_dt)
+            index, weight = _scratch("index", (n,), np.intp), _scratch("weight", (g, r1 - r0, w), wy[0].dtype)
+            last = np.moveaxis(out[i0:i1, r0:r1], 3, 0) if acc_dt == dt else None  # (c, g, rows, w), a view
+            for k, (dy, dx) in enumerate(((0, 0), (0, 1), (1, 0), (1, 1))):  # sample()'s order
+                np.add(first, dy * wp + dx, out=index)
+                np.take(planes, index, axis=1, out=gathered, mode="clip")
+                np.multiply(wy[dy], wx[dx], out=weight)
+                np.multiply(gathered, weight.reshape(-1), out=acc if k == 0 else term, dtype=acc_dt)
+                if k == 3 and last is not None:  # the last sum goes straight into the output
+                    np.add(acc.reshape(last.shape), term.reshape(last.shape), out=last)
+                elif k:
+                    acc += term
+            if last is not None:
+                continue
+            if not is_float:
+                with np.errstate(all="ignore"):  # sign(v) * floor(|v| + 0.5), then the cast
+                    np.abs(acc, out=term)
+                    term += 0.5
+                    np.floor(term, out=term)
+                    np.sign(acc, out=acc)
+                    acc *= term
         with np.errstate(all="ignore"):
-            out = (np.sign(out) * np.floor(np.abs(out) + 0.5)).astype(dt)
-    elif out.dtype != dt:
-        out = out.astype(dt)
+            np.copyto(out[i0:i1, r0:r1], np.moveaxis(acc.reshape(c, g, r1 - r0, w), 0, 3), casting="unsafe")
     return out
 
 
@@ -321,6 +382,27 @@ def _grid(b, h, w, c):
     return bi, ci
 
 
+def _affine_coords_host(t, w):
+    """The ``coords`` of :func:`_sample_pixels_host` for the affine transforms ``t`` (``(1 or b, 8)``,
+    float; ``c0 = c1 = 0``): output ``(y, x)`` reads input row ``b1 y + b0 x + b2`` and column
+    ``a1 y + a0 x + a2``, computed in ``t``'s dtype and order as the op path computes them."""
+    cols = [t[:, k].reshape(-1, 1, 1) for k in range(6)]
+    xs = np.arange(w, dtype=t.dtype).reshape(1, 1, w)
+
+    def coords(i0, i1, r0, r1):
+        a0, a1, a2, b0, b1, b2 = (v if len(v) == 1 else v[i0:i1] for v in cols)
+        yy = np.arange(r0, r1, dtype=t.dtype).reshape(1, -1, 1)
+        shape = (i1 - i0, r1 - r0, w)
+        out = []
+        for slot, cy, cx, c0 in (("cy", b1, b0, b2), ("cx", a1, a0, a2)):
+            v = np.add(yy * cy, xs * cx, out=_scratch(slot, shape, t.dtype))
+            v += c0
+            out.append(v)
+        return out
+
+    return coords
+
+
 def affine_transform_decomposition(images, transform, interpolation="bilinear", fill_mode="constant",
                                    fill_value=0, data_format=None):
     data_format = _check_format(data_format)
@@ -338,6 +420,12 @@ def affine_transform_decomposition(images, transform, interpolation="bilinear", 
         raise ValueError(f"affine_transform: {tensors.shape(t)[0]} transforms for a batch of {b} images")
     fdt = tensors.dtype(t) if dtypes.is_float(tensors.dtype(t)) else _float_dtype(tensors.dtype(x))
     t = K.cast(t, fdt)
+    order = INTERPOLATIONS[interpolation]
+    if isinstance(t, np.ndarray) and isinstance(x, np.ndarray) and not np.any(t[:, 6:]):
+        # the usual affine map, known on the host (NumPy backend, no gradient tape): one
+        # coordinate per pixel, shared by its channels, sampled in NumPy directly
+        return _unbatch(_sample_pixels_host(x, _affine_coords_host(t, w), order, fill_mode, fill_value), single,
+                        data_format)
     col = [K.reshape(K.get_item(t, (slice(None), i)), (-1, 1, 1, 1)) for i in range(8)]
     a0, a1, a2, b0, b1, b2, c0, c1 = col
     yy = K.reshape(K.arange(h, dtype=fdt), (1, h, 1, 1))
@@ -345,20 +433,11 @@ def affine_transform_decomposition(images, transform, interpolation="bilinear", 
     cc = K.reshape(K.arange(c, dtype=fdt), (1, 1, 1, c))
     # Keras's mapping: output (y, x, channel k) reads input row b1 y + b0 x + c0 k + b2 and column
     # a1 y + a0 x + c1 k + a2 (with c0 = c1 = 0 the usual affine map; no projective division)
-    order = INTERPOLATIONS[interpolation]
-    if isinstance(t, np.ndarray) and isinstance(x, np.ndarray) and not np.any(t[:, 6:]):
-        # the usual affine map, known on the host (NumPy backend, no gradient tape): one
-        # coordinate per pixel, shared by its channels, sampled in NumPy directly
-        plane = (b, h, w)
-        y_in = np.broadcast_to(yy * b1 + xx * b0 + b2, (b, h, w, 1)).reshape(plane)
-        x_in = np.broadcast_to(yy * a1 + xx * a0 + a2, (b, h, w, 1)).reshape(plane)
-        y = _sample_pixels_host(x, y_in, x_in, order, fill_mode, fill_value)
-    else:
-        bi, ci = _grid(b, h, w, c)
-        full = (b, h, w, c)
-        y_in = K.broadcast_to(yy * b1 + xx * b0 + cc * c0 + b2, full)
-        x_in = K.broadcast_to(yy * a1 + xx * a0 + cc * c1 + a2, full)
-        y = sample(x, [("index", bi), y_in, x_in, ("index", ci)], order, fill_mode, fill_value)
+    bi, ci = _grid(b, h, w, c)
+    full = (b, h, w, c)
+    y_in = K.broadcast_to(yy * b1 + xx * b0 + cc * c0 + b2, full)
+    x_in = K.broadcast_to(yy * a1 + xx * a0 + cc * c1 + a2, full)
+    y = sample(x, [("index", bi), y_in, x_in, ("index", ci)], order, fill_mode, fill_value)
     return _unbatch(y, single, data_format)
 
 
