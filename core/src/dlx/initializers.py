@@ -396,6 +396,13 @@ LecunUniform = _vs("LecunUniform", 1.0, "fan_in", "uniform", "LeCun uniform: lim
 LecunNormal = _vs("LecunNormal", 1.0, "fan_in", "truncated_normal", "LeCun truncated normal.")
 
 
+# these compute a new tensor on each call and keep no reference to it: a variable may take it as
+# its storage without a copy (dlx.variables._returns_new_tensor; a subclass overriding __call__
+# does not qualify)
+for _cls in (Zeros, Ones, RandomNormal, RandomUniform, TruncatedNormal, VarianceScaling):
+    _cls._new_tensor_call = _cls.__call__
+
+
 class Orthogonal(RandomInitializer):
     """A random orthogonal matrix (of the last axis against the flattened others), times ``gain``.
 

@@ -241,6 +241,17 @@ def current_autocast_dtype():
     return getattr(_AUTOCAST, "dtype", None)
 
 
+def _returns_new_tensor(initializer) -> bool:
+    """Whether calling ``initializer`` returns a new tensor that nothing else references, so that
+    the backend may adopt it as the storage (:meth:`Backend.adopt_variable`) instead of copying it.
+    True only for dlx's built-in initializers that compute their result (``dlx.initializers``
+    records their ``__call__`` as ``_new_tensor_call``): not for a subclass that overrides
+    ``__call__``, ``Constant`` (an array value is broadcast, a view), nor any other callable,
+    which may return an array its caller keeps."""
+    marked = getattr(type(initializer), "_new_tensor_call", None)
+    return marked is not None and marked is type(initializer).__call__
+
+
 def current_stateless_scope():
     st = getattr(_SCOPES, "stack", None)
     return st[-1] if st else None
@@ -321,6 +332,7 @@ class Variable(Special):
         self.constraint = constraint
         self.autocast = bool(autocast)
         self._deferred = None
+        create = "create_variable"
         if callable(initializer):
             if shape is None:
                 raise ValueError(f"Variable {name!r}: a callable initializer needs shape=")
@@ -341,6 +353,8 @@ class Variable(Special):
 
             with use(self._backend):
                 value = initializer(tuple(shape), dt)
+            if _returns_new_tensor(initializer):
+                create = "adopt_variable"
         else:
             self._backend = registry.current() if backend is None else (
                 backend if not isinstance(backend, str) else registry.get(backend))
@@ -355,8 +369,8 @@ class Variable(Special):
             else:
                 dt = _dtypes.standardize(dtype)
         self._dtype = dt
-        self.__storage = self._backend.create_variable(self._backend.convert_to_tensor(value, dt), dtype=dt,
-                                                       trainable=self._trainable, name=self.name)
+        self.__storage = getattr(self._backend, create)(self._backend.convert_to_tensor(value, dt), dtype=dt,
+                                                        trainable=self._trainable, name=self.name)
         self._shape = tuple(int(d) for d in self.__storage.shape)
 
     # -- deferred creation --------------------------------------------------------------------------
@@ -375,8 +389,9 @@ class Variable(Special):
             backend if not isinstance(backend, str) else registry.get(backend))
         with use(b):
             value = self._deferred(self._shape, self._dtype)
-        self.__storage = b.create_variable(b.convert_to_tensor(value, self._dtype), dtype=self._dtype,
-                                           trainable=self._trainable, name=self.name)
+        create = b.adopt_variable if _returns_new_tensor(self._deferred) else b.create_variable
+        self.__storage = create(b.convert_to_tensor(value, self._dtype), dtype=self._dtype,
+                                trainable=self._trainable, name=self.name)
         self._backend = b
         self._deferred = None
 

@@ -86,6 +86,25 @@ def test_eager_initial_weights_are_the_reference_draws_and_compile_nothing(backe
     np.testing.assert_array_equal(np.asarray(n), spec.normal_from_bits(spec.random_bits(seed, (29, 3))))
 
 
+def test_large_eager_draws_are_the_reference_draws_and_share_one_program(backend):
+    """Draws past the NumPy generator's range run one chunk program for every shape: after the
+    first, a new shape compiles nothing (ResNet50's 35 large kernels used to compile one program
+    per power-of-two length class)."""
+    seed = np.array([7, 1234], np.uint32)
+    shapes = [(300, 300), (3, 3, 128, 128), (2048, 1000)]  # a partial chunk, one chunk, several
+    with dlx.backend.use(backend):
+        ops.random_uniform(seed, (70_000,))  # the chunk program compiled (if not yet)
+        with _counting() as compiled:
+            drawn = [ops.random_uniform(seed, s, -0.05, 0.05) for s in shapes]
+            t = ops.random_truncated_normal(seed, (400, 200), 0.0, 2.0)
+    assert compiled == []
+    for s, u in zip(shapes, drawn):
+        assert u.shape == s and u.dtype == np.float32
+        np.testing.assert_array_equal(np.asarray(u), spec.uniform_from_bits(spec.random_bits(seed, s), -0.05, 0.05))
+    np.testing.assert_array_equal(np.asarray(t),
+                                  spec.truncated_normal_from_bits(spec.random_bits(seed, (400, 200)), 0.0, 2.0))
+
+
 def test_fit_compiles_the_train_step_and_not_the_model_op_by_op(backend):
     """Before: the eager build pass, the weight draws, the optimizer slots and the state copies
     compiled 40+ programs for this model; now the train step, plus the one concatenation that

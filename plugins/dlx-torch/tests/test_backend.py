@@ -396,6 +396,41 @@ def test_variables_create_assign_read(on_torch, backend):
         v.assign(np.zeros(4, np.float32))
 
 
+def test_built_in_initializers_results_are_adopted_and_other_values_copied(on_torch, backend, monkeypatch):
+    """A built-in initializer's fresh result becomes the Parameter's storage without a copy; a
+    value something else may hold (a plain array, a callable's captured tensor, Constant's
+    broadcast array, a subclass's __call__) is copied, so assigning never writes into it."""
+    from dlx import initializers
+
+    copied = []
+    create = backend.create_variable
+    monkeypatch.setattr(backend, "create_variable", lambda value, **kw: copied.append(kw["name"]) or create(value, **kw))
+    adopted = [dlx.Variable(init, shape=(4, 5), name=name) for name, init in
+               [("glorot", initializers.GlorotUniform(seed=1)), ("zeros", initializers.Zeros()),
+                ("normal", initializers.RandomNormal(seed=2)), ("trunc", initializers.TruncatedNormal(seed=3))]]
+    assert copied == []
+    with dlx.backend.use("numpy"):
+        want = initializers.GlorotUniform(seed=1)((4, 5))
+    np.testing.assert_array_equal(adopted[0].numpy(), want)  # the same seeded values
+    assert all(isinstance(v.storage, torch.nn.Parameter) and v.storage.requires_grad for v in adopted)
+
+    class Kept(initializers.RandomUniform):
+        def __call__(self, shape, dtype=None):
+            self.last = super().__call__(shape, dtype)
+            return self.last
+
+    held, const, kept = torch.zeros(3), np.ones(3, np.float32), Kept(seed=4)
+    others = [dlx.Variable(np.zeros(3, np.float32), name="array"),
+              dlx.Variable(lambda shape, dtype: held, shape=(3,), name="captured"),
+              dlx.Variable(initializers.Constant(const), shape=(3,), name="constant"),
+              dlx.Variable(kept, shape=(3,), name="subclass")]
+    assert copied == ["array", "captured", "constant", "subclass"]
+    before = kept.last.clone()
+    for v in others:
+        v.assign(np.full(3, 7.0, np.float32))
+    assert held.tolist() == [0.0] * 3 and const.tolist() == [1.0] * 3 and torch.equal(kept.last, before)
+
+
 # ------------------------------------------------------------------------------------ random
 @pytest.mark.parametrize("seed,shape", [((0, 42), (1000,)), ((123456789, 987654321), (7, 13)),
                                         ((2**32 - 1, 5), ()), ((1, 2), (3, 4, 5))])

@@ -312,6 +312,13 @@ class Backend(abc.ABC):
         """Returns the framework's native storage for a new variable (default: a tensor)."""
         return self.convert_to_tensor(value, dtype)
 
+    def adopt_variable(self, value, *, dtype, trainable: bool, name: str):
+        """Returns the storage for a new variable whose initial ``value`` nothing else references
+        (the fresh result of one of dlx's built-in initializers, see ``dlx.Variable``): a backend
+        whose :meth:`create_variable` copies its input may take ``value`` itself instead.
+        Default: :meth:`create_variable`."""
+        return self.create_variable(value, dtype=dtype, trainable=trainable, name=name)
+
     def read_variable(self, storage):
         """The current value held by ``storage`` (default: the storage itself)."""
         return storage

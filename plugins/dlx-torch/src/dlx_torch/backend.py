@@ -301,6 +301,17 @@ class TorchBackend(Backend):
         t = t.to(DEVICE.torch, copy=True)
         return torch.nn.Parameter(t, requires_grad=bool(trainable) and t.is_floating_point())
 
+    def adopt_variable(self, value: Any, *, dtype: Any, trainable: bool, name: str) -> Tensor:
+        """A ``torch.nn.Parameter`` on ``value``'s own storage when ``value`` is a tensor that
+        nothing else references (a built-in initializer's fresh result), of the right dtype, on
+        the backend's device, and not made while a replay is recorded or ``torch.compile``
+        traces (their tensors may be kept by the recording); otherwise :meth:`create_variable`."""
+        if (isinstance(value, Tensor) and value.dtype == tdtype(dtype) and value.device == DEVICE.torch
+                and not _replay.recording() and not torch.compiler.is_compiling()):
+            t = value.detach()
+            return torch.nn.Parameter(t, requires_grad=bool(trainable) and t.is_floating_point())
+        return self.create_variable(value, dtype=dtype, trainable=trainable, name=name)
+
     def read_variable(self, storage: Tensor) -> Tensor:
         """The Parameter itself while torch records gradients (so a dlx model trains under a plain
         ``loss.backward(); optimizer.step()`` loop, like any ``nn.Module``); a detached alias

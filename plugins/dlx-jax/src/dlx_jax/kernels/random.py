@@ -9,12 +9,14 @@ ops each), compiled as one program per call signature when called eagerly
 
 from __future__ import annotations
 
+import functools
 import math
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
+from jax.extend.random import threefry2x32_p
 
 from dlx import dtypes
 from dlx.ops.defs import random as spec
@@ -28,14 +30,16 @@ _TN_SCALE = np.float32(-2.0 * _ERF_LO)
 _TN_SHIFT = np.float32(_ERF_LO)
 
 
-def key(seed) -> jax.Array:
-    """A typed Threefry-2x32 key from a ``(2,)`` uint32 seed (a dlx seed is the raw key data)."""
-    s = arr(seed)
+def _checked_seed(s):
+    """``s`` (a NumPy or JAX array) as the ``(2,)`` uint32 key data it must be."""
     if s.shape != (2,):
         raise ValueError(f"seed must be a (2,) uint32 tensor (see dlx.random.make_seed), got shape {s.shape}")
-    if s.dtype != UINT32:
-        s = s.astype(UINT32)
-    return jax.random.wrap_key_data(s, impl="threefry2x32")
+    return s if s.dtype == UINT32 else s.astype(UINT32)
+
+
+def key(seed) -> jax.Array:
+    """A typed Threefry-2x32 key from a ``(2,)`` uint32 seed (a dlx seed is the raw key data)."""
+    return jax.random.wrap_key_data(_checked_seed(arr(seed)), impl="threefry2x32")
 
 
 def _shape(shape):
@@ -65,30 +69,66 @@ def _fdt(dtype):
     return np_dtype(d)
 
 
-#: eager samples are drawn for a flat length rounded up to a power of two (at least this), so
-#: that building a model compiles ``random_bits`` once per length class instead of once per shape
-_HOST_MIN = 1 << 12
-#: eager draws of at most this many elements take their bits from the spec's NumPy Threefry (a
-#: few milliseconds; compiling ``random_bits`` for a length class costs a few hundred)
+#: eager draws of at most this many elements take their bits from the spec's NumPy generator
+#: (``counter_blocks``: no program to compile or dispatch); larger ones from :func:`_counter_words`
 _NUMPY_MAX = 1 << 16
+#: counters per :func:`_counter_words` program: every larger draw runs this one program (compiled
+#: once per process) chunk by chunk, the last chunk's surplus words discarded
+_CHUNK = 1 << 18
+#: the transform runs on slices of this many words, so that its temporaries stay in cache
+_SLICE = 1 << 16
+
+
+@functools.partial(jax.jit, static_argnums=2)
+def _counter_words(seed, start, size):
+    """``random_bits`` words of counters ``start .. start + size - 1`` (counter mode: word ``i`` is
+    ``y0 ^ y1`` of Threefry-2x32 on ``(0, i)``, as :func:`random_bits` with the partitionable
+    layout); ``start`` is traced, so one program serves every chunk of every draw."""
+    lo = lax.iota(UINT32, size) + start
+    y0, y1 = threefry2x32_p.bind(seed[0], seed[1], jnp.zeros_like(lo), lo)
+    return y0 ^ y1
+
+
+def _eager_blocks(seed, n):
+    """``(start, words)`` blocks of ``random_bits(seed, (n,))`` on the host, at most
+    :data:`_SLICE` words each (read-only; a block may be overwritten by the next). Large draws
+    dispatch the next chunk before reading the current one, so XLA computes it while the caller
+    transforms this one."""
+    if n <= _NUMPY_MAX:
+        yield from spec.counter_blocks(np.asarray(seed), n)
+        return
+    if n >= 2**32:
+        raise ValueError(f"random_bits: {n} elements requested; at most 2**32 - 1 are supported")
+    pending = _counter_words(seed, np.uint32(0), _CHUNK)
+    for start in range(0, n, _CHUNK):
+        words = np.asarray(pending)[:min(_CHUNK, n - start)]
+        if start + _CHUNK < n:
+            pending = _counter_words(seed, np.uint32(start + _CHUNK), _CHUNK)
+        for b in range(0, len(words), _SLICE):
+            yield start + b, words[b:b + _SLICE]
 
 
 def _host_samples(transform, seed, shape, *params):
-    """Eager draws (e.g. weight initialisation): the bits for the first ``prod(shape)`` counters
-    (counter mode: a longer draw's prefix), then the spec's NumPy transform, so the samples are
-    the NumPy reference backend's bit for bit and no per-shape program is compiled. ``None``
-    inside a trace (``jax.jit``, ``grad``...), where the jnp kernels below fuse instead."""
-    s = arr(seed)
+    """Eager draws (e.g. weight initialisation): the spec's NumPy ``transform`` (elementwise)
+    applied block by block to the bits of :func:`_eager_blocks`, so the samples are the NumPy
+    reference backend's bit for bit, no program is compiled per shape, and no full-size
+    temporaries are made. ``None`` inside a trace (``jax.jit``, ``grad``...), where the jnp
+    kernels below fuse instead."""
+    s = seed if isinstance(seed, np.ndarray) else arr(seed)
     if isinstance(s, jax.core.Tracer):
         return None
+    s = _checked_seed(s)
     shape = _shape(shape)
     n = math.prod(shape)
-    if n <= _NUMPY_MAX:
-        bits = spec.random_bits(np.asarray(s), shape)
-    else:
-        length = max(_HOST_MIN, 1 << max(n - 1, 0).bit_length())
-        bits = np.asarray(random_bits(s, (length,)))[:n].reshape(shape)
-    return jax.device_put(np.asarray(transform(bits, *params)))  # a transfer (jnp.asarray compiles one)
+    out = None
+    for start, words in _eager_blocks(s, n):
+        samples = transform(words, *params)
+        if out is None:
+            out = np.empty(n, samples.dtype)
+        out[start:start + len(samples)] = samples
+    if out is None:  # no elements
+        out = transform(np.zeros(0, np.uint32), *params)
+    return jax.device_put(out.reshape(shape))  # a transfer (jnp.asarray compiles one)
 
 
 def random_uniform(seed, shape, minval=0.0, maxval=1.0, dtype=None):
