@@ -76,7 +76,9 @@ def main(argv=None):
                 row.update(json.loads(lines[-1]) if lines else {"error": res.stderr.strip().splitlines()[-3:]})
                 runs.append(row)
                 print(row, flush=True)
-    print(f"\ncontended; {args.rounds} round(s); torch threads {threads} on both sides\n"
+    load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(f"\nload average at the end {load} (this bench does not measure other processes' use: on a shared "
+          f"machine read it as ratios within one run); {args.rounds} round(s); torch threads {threads} on both sides\n"
           "\n| backend | dlx first build (s) | Keras first build (s) | dlx / Keras | dlx second | Keras second |"
           "\n|---|---|---|---|---|---|")
     table = {}

@@ -166,8 +166,10 @@ def markdown(result):
     lines = [f"# Image pipeline: {meta['images']} JPEGs -> decode -> resize {SIZE[0]}x{SIZE[1]} -> RandomFlip + "
              f"RandomRotation -> fit a small CNN (batch {BATCH})", "",
              f"{meta['date']}, {meta['cpus']} CPUs (pinned to {meta['cpu_set']}), {meta['rounds']} round(s), "
-             f"versions {meta['versions']}. Medians over rounds. **Contended machine** (shared by other jobs): "
-             "read the contended counts before trusting a ratio.", "",
+             f"versions {meta['versions']}. Medians over rounds. "
+             + ("**Contended machine** (shared by other jobs): read the contended counts before trusting a ratio."
+                if any(r.get("contended") for r in s.values() if isinstance(r, dict) and "runs" in r)
+                else "No run saw more than 0.25 foreign cores."), "",
              "| backend | impl | images/s | dlx / Keras (range) | stall | step ms | in-memory step ms | "
              "pipeline alone images/s | pipeline CPU ms/image | rounds (contended) |",
              "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]

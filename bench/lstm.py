@@ -235,8 +235,12 @@ def summarize(runs):
     return out
 
 
-def markdown(result, note):
+def markdown(result, note=None):
     s, meta = result["summary"], result["meta"]
+    if note is None:
+        note = ("Contended: some runs saw more than 0.25 foreign cores (runs (clean) says how many did not); "
+                "read the ratios as indicative only." if any(r["clean"] < r["runs"] for r in s.values())
+                else "No run saw more than 0.25 foreign cores.")
     lines = ["# W4: LSTM(64), 100 timesteps, batch 64, Adam", "",
              f"{meta['date']}, {meta['cpus']} CPUs, {meta['rounds']} round(s), versions {meta['versions']}.", "",
              f"**{note}**", "",
@@ -300,8 +304,8 @@ def main(argv=None):
     p.add_argument("--no-keras", action="store_true")
     p.add_argument("--torch-threads", type=int, default=None)
     p.add_argument("--timeout", type=int, default=900)
-    p.add_argument("--note", default="Contended: measured on a shared machine while other jobs ran; ratios are "
-                                     "indicative only.")
+    p.add_argument("--note", default=None, help="a line for the table's header (default: whether any run "
+                                                  "was contended)")
     p.add_argument("--worker", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.worker:
