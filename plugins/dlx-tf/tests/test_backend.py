@@ -363,6 +363,37 @@ def test_scan_loop_keeps_tf_parallel_iterations(tf_backend):
     np.testing.assert_allclose(ys.numpy(), np.stack(ref_ys), rtol=1e-5, atol=1e-6)
 
 
+def test_scan_and_an_lstm_fit_compile_with_xla(tf_backend):
+    """Under ``jit_compile=True`` (XLA) the scan's TensorArrays need the loop's bound
+    (``maximum_iterations``): without it the value and its gradient failed to compile ("XLA
+    compilation requires a fixed tensor list size"), so an LSTM could not fit with XLA on tf."""
+    w = np.array([[0.5, -0.25], [0.125, 0.75]], np.float32)
+    xs = np.random.default_rng(0).standard_normal((6, 3, 2)).astype(np.float32)
+
+    def loss(w, xs):
+        _, ys = ops.scan(lambda h, x: (ops.tanh(ops.add(ops.matmul(h, w), x)),) * 2, ops.zeros((3, 2)), xs)
+        return ops.sum(ops.square(ys))
+
+    with dlx.backend.use(tf_backend):
+        vg = tf_backend.value_and_grad(loss)
+        value, grad = tf.function(vg, jit_compile=True, autograph=False)(tf.constant(w), tf.constant(xs))
+        want_value, want_grad = vg(tf.constant(w), tf.constant(xs))  # eager: the Python loop
+        np.testing.assert_allclose(value.numpy(), want_value.numpy(), rtol=1e-5)
+        np.testing.assert_allclose(grad.numpy(), want_grad.numpy(), rtol=1e-5, atol=1e-6)
+
+        from dlx import layers, models
+
+        x = np.random.default_rng(1).standard_normal((16, 5, 3)).astype(np.float32)
+        y = x[:, -1, :1]
+        losses = []
+        for jit in (False, True):
+            dlx.utils.set_random_seed(3)
+            model = models.Sequential([layers.Input((5, 3)), layers.LSTM(4), layers.Dense(1)])
+            model.compile(optimizer="adam", loss="mse", jit_compile=jit)
+            losses.append(model.fit(x, y, batch_size=8, epochs=2, verbose=0, shuffle=False).history["loss"])
+        np.testing.assert_allclose(losses[1], losses[0], rtol=1e-4)
+
+
 def test_half_precision_draws_round_once_from_float64(tf_backend):
     # TF's and XLA's float64 -> float16/bfloat16 casts go through float32 on CPUs with hardware
     # half conversions (two roundings); the kernels round to odd in float32 first. Inputs just

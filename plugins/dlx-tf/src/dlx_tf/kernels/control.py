@@ -113,7 +113,8 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     parallel = 10 if isinstance(unroll, bool) else max(10, int(unroll))
     _, c_flat, outs = tf.while_loop(lambda i, c, o: i >= 0 if reverse else i < n, body,
                                     (tf.constant(start, tf.int32) if isinstance(start, int) else start,
-                                     tuple(c_leaves), outputs), parallel_iterations=parallel)
+                                     tuple(c_leaves), outputs), parallel_iterations=parallel,
+                                    maximum_iterations=n)  # XLA needs the TensorArrays' bound
     ys = [a.stack() for a in outs]
     static_n = n if isinstance(n, int) else None
     for y, s in zip(ys, y_leaves):
