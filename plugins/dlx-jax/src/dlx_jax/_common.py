@@ -15,6 +15,7 @@ as a single ``jax.jit`` program when it is called eagerly.
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import Any
 
 import jax
@@ -248,6 +249,39 @@ class _Statics:
         return type(other) is _Statics and self.key == other.key
 
 
+class Compiled:
+    """A ``jax.jit``-compiled function plus a trace counter.
+
+    ``jax.jit`` caches one executable per input signature (shapes, dtypes, static values); the
+    Python body runs only when a new signature is traced, which is what :attr:`trace_count`
+    counts.
+    """
+
+    __slots__ = ("__wrapped__", "_jitted", "trace_count")
+
+    def __init__(self, fn: Callable, donate_argnums: tuple, static_argnums: tuple) -> None:
+        self.__wrapped__ = fn
+        self.trace_count = 0
+
+        def traced(*args, **kwargs):
+            self.trace_count += 1
+            return fn(*args, **kwargs)
+
+        traced.__name__ = getattr(fn, "__name__", "compiled")
+        traced.__qualname__ = getattr(fn, "__qualname__", traced.__name__)
+        self._jitted = jax.jit(traced, donate_argnums=donate_argnums, static_argnums=static_argnums)
+
+    def __call__(self, *args, **kwargs):
+        return self._jitted(*args, **kwargs)
+
+    def lower(self, *args, **kwargs):
+        """``jax.jit(...).lower``: the lowered computation for these arguments."""
+        return self._jitted.lower(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"<dlx-jax Compiled {getattr(self.__wrapped__, '__name__', '?')} traces={self.trace_count}>"
+
+
 def _traceable_array(v: Any) -> bool:
     """Whether ``v`` can be a program argument as it is: a concrete ``jax.Array`` or a numeric
     NumPy array."""
@@ -278,8 +312,8 @@ def jit_eager_calls(fn, tensors: tuple[str, ...], traced: tuple[str, ...] = (),
     key (:func:`static_key`). Only functions that read no global state other than dlx's
     ``floatx`` / ``epsilon`` / ``image_data_format`` (part of the key) may be wrapped.
 
-    The returned kernel has ``fn``'s signature and a ``trace_count`` attribute (how many
-    programs it has traced: one per new call signature).
+    The returned kernel has ``fn``'s signature; its ``compiled`` attribute is the
+    :class:`Compiled` program, whose ``trace_count`` says how many call signatures it has traced.
     """
     import inspect
 
@@ -297,10 +331,10 @@ def jit_eager_calls(fn, tensors: tuple[str, ...], traced: tuple[str, ...] = (),
     tracer = jax.core.Tracer
 
     def program(arrays: dict, statics: _Statics):
-        kernel.trace_count += 1
         return fn(**arrays, **statics.values)
 
-    jitted = jax.jit(program, static_argnums=1)
+    program.__name__ = program.__qualname__ = getattr(fn, "__name__", "kernel")
+    jitted = Compiled(program, donate_argnums=(), static_argnums=(1,))
 
     def kernel(*args, **kwargs):
         if len(args) > len(names):
@@ -325,7 +359,7 @@ def jit_eager_calls(fn, tensors: tuple[str, ...], traced: tuple[str, ...] = (),
             return fn(*args, **kwargs)
         return jitted(arrays, key)
 
-    kernel.trace_count = 0
+    kernel.compiled = jitted
     kernel.__signature__ = sig
     kernel.__wrapped__ = fn
     kernel.__name__ = kernel.__qualname__ = getattr(fn, "__name__", "kernel")

@@ -19,42 +19,9 @@ import numpy as np
 from dlx import dtypes
 from dlx.backend.contract import Backend, BackendError, Capabilities
 from dlx_jax import kernels
-from dlx_jax._common import PY_SCALARS, Array, arr, np_dtype, scalar_dtype
+from dlx_jax._common import PY_SCALARS, Array, Compiled, arr, np_dtype, scalar_dtype
 
 _FAST_MATH_FLAGS = ("--xla_cpu_enable_fast_math=true", "--xla_gpu_enable_fast_math=true")
-
-
-class Compiled:
-    """A ``jax.jit``-compiled function plus a trace counter.
-
-    ``jax.jit`` caches one executable per input signature (shapes, dtypes, static values); the
-    Python body runs only when a new signature is traced, which is what :attr:`trace_count`
-    counts.
-    """
-
-    __slots__ = ("__wrapped__", "_jitted", "trace_count")
-
-    def __init__(self, fn: Callable, donate_argnums: tuple, static_argnums: tuple) -> None:
-        self.__wrapped__ = fn
-        self.trace_count = 0
-
-        def traced(*args, **kwargs):
-            self.trace_count += 1
-            return fn(*args, **kwargs)
-
-        traced.__name__ = getattr(fn, "__name__", "compiled")
-        traced.__qualname__ = getattr(fn, "__qualname__", traced.__name__)
-        self._jitted = jax.jit(traced, donate_argnums=donate_argnums, static_argnums=static_argnums)
-
-    def __call__(self, *args, **kwargs):
-        return self._jitted(*args, **kwargs)
-
-    def lower(self, *args, **kwargs):
-        """``jax.jit(...).lower``: the lowered computation for these arguments."""
-        return self._jitted.lower(*args, **kwargs)
-
-    def __repr__(self) -> str:
-        return f"<dlx-jax Compiled {getattr(self.__wrapped__, '__name__', '?')} traces={self.trace_count}>"
 
 
 def _as_tuple(v: Any) -> tuple:
