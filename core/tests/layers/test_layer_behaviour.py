@@ -160,6 +160,34 @@ def test_multi_head_attention_masks_and_scores(backend):
     assert np.all(np.triu(np.ones((4, 4)), 1)[None, None] * causal < 1e-6)
 
 
+def test_multi_head_attention_takes_the_fused_path_as_keras_does(backend, monkeypatch):
+    # Keras attends with ops.dot_product_attention whenever the scores are not needed (no dropout,
+    # none returned) for rank-3 inputs, whatever flash_attention says; the outputs agree
+    import dlx.layers.attention as attention_module
+
+    calls = []
+    fused = attention_module.ops.dot_product_attention
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs.get("mask") is not None)
+        return fused(*args, **kwargs)
+
+    monkeypatch.setattr(attention_module.ops, "dot_product_attention", counting)
+    rng = np.random.RandomState(1)
+    q = ops.convert_to_tensor(rng.standard_normal((2, 4, 6)).astype(np.float32))
+    v = ops.convert_to_tensor(rng.standard_normal((2, 3, 6)).astype(np.float32))
+    mask = np.ones((2, 4, 3), bool)
+    mask[0, :, 1:] = False
+    mha = L.MultiHeadAttention(num_heads=2, key_dim=4)
+    out = _np(mha(q, v, attention_mask=ops.convert_to_tensor(mask)))
+    assert calls == [True]
+    with_scores = _np(mha(q, v, attention_mask=ops.convert_to_tensor(mask), return_attention_scores=True)[0])
+    assert calls == [True]  # scores asked for: the explicit path
+    np.testing.assert_allclose(out, with_scores, rtol=1e-5, atol=1e-6)
+    L.MultiHeadAttention(num_heads=2, key_dim=4, dropout=0.1)(q, v)
+    assert calls == [True]  # dropout on the scores: the explicit path
+
+
 # ------------------------------------------------------------------------------ tracking, paths, weights
 def test_tracking_lists_dicts_and_paths(numpy_backend):
     class Block(L.Layer):

@@ -99,8 +99,10 @@ class MultiHeadAttention(Layer):
         kernel_constraint, bias_constraint: constraints of the projections' kernels and biases.
         seed: seed of the attention dropout.
         sliding_window: if set, a query attends only to keys less than this many positions away.
-        flash_attention: ``True`` computes rank-3 attention with ``ops.dot_product_attention``
-            (the backend's fused kernel where it has one; no dropout, no returned scores).
+        flash_attention: ``True`` insists on the fused path (dropout and returned scores then
+            raise). Whatever its value, rank-3 inputs are attended with ``ops.dot_product_attention``
+            (the backend's fused kernel) whenever ``dropout`` is 0 and no scores are returned, as
+            in Keras; otherwise with explicit scores, a masked softmax and dropout.
         use_gate: multiply the attention output by ``sigmoid(gate(query))`` before the output
             projection.
 
@@ -251,7 +253,9 @@ class MultiHeadAttention(Layer):
         q = self._query_dense(query)
         k = self._key_dense(key)
         v = self._value_dense(value)
-        if self._flash_attention and len(ops.tensors.shape(q)) == 4 and self._attn_axes == (1,):
+        # as Keras: the backend's fused attention whenever nothing needs the scores themselves (no
+        # dropout on them, none returned) and the heads are rank-4 (one attention axis)
+        if not (self.dropout > 0 or return_attention_scores) and len(ops.tensors.shape(q)) == 4:
             mask = None if attention_mask is None else ops.expand_dims(ops.cast(attention_mask, "bool"), 1)
             out = ops.dot_product_attention(q, k, v, mask=mask, scale=self._inverse_sqrt_key_dim)
             scores = None

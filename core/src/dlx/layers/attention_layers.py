@@ -189,8 +189,10 @@ class GroupQueryAttention(Layer):
         dropout: dropout rate on the attention probabilities.
         use_bias: biases in the projections.
         sliding_window: if set, a query attends only to keys less than this many positions away.
-        flash_attention: ``True`` computes the attention with ``ops.dot_product_attention``
-            (the backend's fused kernel where it has one; no dropout, no returned scores).
+        flash_attention: ``True`` insists on the fused path (dropout and returned scores then
+            raise). Whatever its value, the attention runs through ``ops.dot_product_attention``
+            (the backend's fused kernel) whenever ``dropout`` is 0 and no scores are returned, as
+            in Keras; otherwise with explicit scores, a masked softmax and dropout.
         kernel_initializer, bias_initializer: initializers of the projections' kernels and biases.
         kernel_regularizer, bias_regularizer: regularizers of the projections' kernels and biases.
         activity_regularizer: a regularizer of the layer's output.
@@ -301,7 +303,7 @@ class GroupQueryAttention(Layer):
         scores = None
         if attention_mask is not None:
             attention_mask = ops.expand_dims(ops.cast(attention_mask, "bool"), 1)  # (B, 1, T, S)
-        if self._flash_attention:
+        if not (self.dropout > 0 or return_attention_scores):  # as Keras: fused unless the scores are needed
             out = ops.dot_product_attention(q, k, v, mask=attention_mask, scale=self._inverse_sqrt_head_dim)
         else:
             q = q * ops.cast(self._inverse_sqrt_head_dim, ops.dtype(q))

@@ -278,6 +278,14 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     cap = _attention_options(flash_attention, attn_logits_soft_cap)
     q, k, v = promote(query, key, value)
     s = 1.0 / math.sqrt(q.shape[-1]) if scale is None else scale
+    if _native_attention(q, k, v, bias, mask, cap):
+        # jax's own XLA formulation is ~3x faster on CPU than the einsums below (XLA fuses the
+        # softmax differently); the same computation, run at full float32 matmul precision
+        with jax.default_matmul_precision("highest"):
+            return jax.nn.dot_product_attention(
+                q, k, v, bias=None if bias is None else arr(bias).astype(q.dtype),
+                mask=None if mask is None else arr(mask).astype(bool), scale=float(s), is_causal=bool(is_causal),
+                implementation="xla")
     # heads moved ahead of the sequence first: XLA's CPU dot is ~2.5x faster on (batch, heads)
     # leading batch dims than on the interleaved "btnh,bsnh" contraction (MiniLM's attention)
     q, k, v = (jnp.swapaxes(t, -3, -2) for t in (q, k, v))
@@ -293,6 +301,19 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
         t, sl = logits.shape[-2:]
         logits = jnp.where(jnp.tril(jnp.ones((t, sl), bool)), logits, big)
     return jnp.swapaxes(jnp.einsum("bnts,bnsh->bnth", jax.nn.softmax(logits, axis=-1), v, precision=HIGHEST), -3, -2)
+
+
+def _native_attention(q, k, v, bias, mask, cap) -> bool:
+    """Whether ``jax.nn.dot_product_attention`` computes exactly the spec's attention here: rank-4
+    float32 inputs with one batch size, head count and key width, keys and values of
+    one shape, rank-4 (or no) bias and mask, no soft cap. (For other
+    float dtypes it computes the logits in float32; masked logits become ``-0.7 * float32 max``
+    instead of ``-1e9``: the same zero weights, and the same uniform average of a fully masked row.)"""
+    if cap is not None or q.dtype != jnp.float32 or not (q.ndim == k.ndim == v.ndim == 4):
+        return False
+    if k.shape != v.shape or (q.shape[0], q.shape[2], q.shape[3]) != (k.shape[0], k.shape[2], k.shape[3]):
+        return False
+    return all(t is None or getattr(t, "ndim", np.ndim(t)) == 4 for t in (bias, mask))
 
 
 #: op name -> kernel
