@@ -181,15 +181,15 @@ def test_compile_caches_per_signature(backend):
         fast = backend.compile(step, static_argnums=(1,))
         x = backend.convert_to_tensor(np.ones((4,), np.float32))
         assert float(fast(x, 2)) == 8.0
-        assert fast.compiled.trace_count == 1
+        assert fast.trace_count == 1
         assert float(fast(backend.convert_to_tensor(np.full((4,), 2.0, np.float32)), 2)) == 16.0
-        assert fast.compiled.trace_count == 1  # same shapes / dtypes / static value: no retrace
+        assert fast.trace_count == 1  # same shapes / dtypes / static value: no retrace
         fast(x, 3)
-        assert fast.compiled.trace_count == 2  # a new static value
+        assert fast.trace_count == 2  # a new static value
         fast(backend.convert_to_tensor(np.ones((5,), np.float32)), 3)
-        assert fast.compiled.trace_count == 3  # a new shape
+        assert fast.trace_count == 3  # a new shape
         fast(x, 3)
-        assert fast.compiled.trace_count == 3
+        assert fast.trace_count == 3
         assert backend.compile(step, jit=False) is step
 
 
