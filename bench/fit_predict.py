@@ -548,6 +548,18 @@ def error_lines(runs, label=None):
         else []
 
 
+def warm_library(lib):
+    """``dlx`` (or ``keras``) imported with its backend loaded and one op run: workloads call it
+    before their clocks start, so that no figure of theirs counts importing the framework (the
+    ``import`` suite measures that). dlx imports its backend on first use, Keras on import."""
+    if lib == "dlx":
+        import dlx as module
+    else:
+        import keras as module
+    module.ops.convert_to_numpy(module.ops.add(module.ops.zeros((1,)), 1.0))
+    return module
+
+
 def worker_threads(cfg):
     """A torch worker's intra-op threads, as ``_env_for`` set them (every implementation alike)."""
     if cfg["backend"] == "torch":

@@ -36,7 +36,16 @@ import numpy as np
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from fit_predict import Window, _env_for, _torch_threads, _versions, error_lines, torch_device, worker_threads  # noqa: E402  (bench helpers)
+from fit_predict import (  # noqa: E402  (bench helpers)
+    Window,
+    _env_for,
+    _torch_threads,
+    _versions,
+    error_lines,
+    torch_device,
+    warm_library,
+    worker_threads,
+)
 
 BACKENDS = ("jax", "torch", "tf")
 N, T, D, UNITS, BATCH = 1024, 100, 32, 64, 64
@@ -58,6 +67,7 @@ def _result(first_s, w):
 
 # ================================================================================== dlx / keras
 def _fit_api(lib):
+    warm_library(lib)
     if lib == "dlx":
         from dlx import callbacks, layers, losses, models, optimizers
     else:

@@ -8,7 +8,8 @@ convolutions, inference BatchNormalization with eps 1.001e-5, global average poo
 softmax), random weights (``weights=None``), float32. Per configuration:
 
 * **build (s)**: constructing the model (``applications.ResNet50(weights=None)``; raw: creating the
-  parameters on the device);
+  parameters on the device). Imports are not timed: dlx and Keras are imported with their backend
+  loaded and one op run first (``fit_predict.warm_library``), as the raw code imports its framework;
 * **first predict (s)**: the first ``predict`` of one image -- tracing, compilation and one run;
 * **predict(1) / predict(32) ms**: median latency of one call (NumPy in, NumPy out) after warm-up;
 * **peak RSS (MB)**: the process's maximum resident memory at the end.
@@ -41,6 +42,7 @@ from fit_predict import (  # noqa: E402
     error_lines,
     run_rounds,
     torch_device,
+    warm_library,
     worker_threads,
     workload_main,
     write_results,
@@ -91,10 +93,9 @@ def _measure(build, predict_for):
 
 # ================================================================================== dlx / keras
 def _api(lib):
+    keras = warm_library(lib)
     if lib == "dlx":
-        import dlx as keras
-    else:
-        import keras
+        import dlx_hub  # noqa: F401  (provides dlx.applications; Keras imports its applications on import)
 
     return _measure(lambda: keras.applications.ResNet50(weights=None),
                     lambda model: (lambda xb: model.predict(xb, verbose=0)))

@@ -41,6 +41,7 @@ from fit_predict import (  # noqa: E402
     error_lines,
     run_rounds,
     torch_device,
+    warm_library,
     worker_threads,
     workload_main,
     write_results,
@@ -84,10 +85,7 @@ def _result(first_s, w, predict_ms):
 
 # ================================================================================== dlx / keras
 def _fit_api(lib):
-    if lib == "dlx":
-        import dlx as keras
-    else:
-        import keras
+    keras = warm_library(lib)
     from_logits = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
 
     class TokenAndPosition(keras.layers.Layer):

@@ -177,6 +177,23 @@ def test_random_bits_match_the_numpy_reference(ov, seed, shape):
     out = ops.random_bits(s, shape)
     assert out.dtype == np.uint32 and out.shape == shape
     np.testing.assert_array_equal(out, _bits_np(s, shape))
+    # inside compile() the Threefry graph computes them
+    graph = ov.compile(lambda k: ops.random_bits(k, shape))(s)
+    np.testing.assert_array_equal(np.asarray(graph), _bits_np(s, shape))
+
+
+def test_eager_draws_with_a_concrete_seed_compile_no_model(ov):
+    # weight initialisation: the host's blocked generator (the reference's values), not a
+    # Threefry model compiled per shape; a traced seed still takes the graph
+    from dlx.ops.defs import random as R
+
+    s = np.array([7, 9], np.uint32)
+    n = _compilations(ov)
+    for shape in ((3, 3, 64, 64), (1000,), (17, 5)):
+        np.testing.assert_array_equal(ops.random_uniform(s, shape, -0.2, 0.2), R.random_uniform(s, shape, -0.2, 0.2))
+    assert _compilations(ov) == n
+    graph = ov.compile(lambda k: ops.random_uniform(k, (17, 5), -0.2, 0.2))(s)
+    np.testing.assert_array_equal(np.asarray(graph), R.random_uniform(s, (17, 5), -0.2, 0.2))
 
 
 def test_random_ops_match_the_reference(ov):

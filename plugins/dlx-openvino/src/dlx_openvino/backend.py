@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import linecache
+import math
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -477,7 +478,44 @@ def kernels() -> dict[str, Callable]:
         # build_op_table fills both in; the fallback is refused inside compile())
         builders = all_builders()
         _KERNELS = {name: make_kernel(REGISTRY[name], builders[name]) for name in REGISTRY if name in builders}
+        _KERNELS.update(_host_draws(_KERNELS))
     return _KERNELS
+
+
+def _host_draws(made: dict) -> dict[str, Callable]:
+    """``random_bits`` / ``random_uniform`` called eagerly with a concrete seed (weight
+    initialisation): drawn on the host by the spec's blocked NumPy generator, which gives the
+    reference's values bit for bit, instead of compiling a Threefry model per shape (about 110
+    graph ops) and running OpenVINO's integer kernels over millions of counters. Inside
+    ``compile()`` the graph builders run as before."""
+    from dlx.ops.defs import random as spec
+
+    graph_bits, graph_uniform = made["random_bits"], made["random_uniform"]
+
+    def concrete(seed):
+        if _TRACES[0] and _TRACING.depth:
+            return None
+        seed = _np_value(seed)
+        return seed if type(seed) is np.ndarray and seed.shape == (2,) and seed.dtype.kind in "iu" else None
+
+    def random_bits(seed, shape):
+        key = concrete(seed)
+        if key is None:
+            return graph_bits(seed, shape)
+        shape = tuple(int(d) for d in shape)
+        return spec.counter_bits(key, math.prod(shape)).reshape(shape)
+
+    def random_uniform(seed, shape, minval=0.0, maxval=1.0, dtype=None):
+        key = concrete(seed)
+        if key is None or type(minval) not in (int, float) or type(maxval) not in (int, float):
+            return graph_uniform(seed, shape, minval, maxval, dtype)
+        shape = tuple(int(d) for d in shape)
+        return spec.counter_uniform(key, math.prod(shape), float(minval), float(maxval), dtype).reshape(shape)
+
+    for fn, graph in ((random_bits, graph_bits), (random_uniform, graph_uniform)):
+        fn.op_kernel, fn.builder = graph.op_kernel, graph.builder
+        fn.__doc__ = graph.__doc__ + " Eager draws with a concrete seed run on the host (``_host_draws``)."
+    return {"random_bits": random_bits, "random_uniform": random_uniform}
 
 
 # ------------------------------------------------------------------------------ compile()
