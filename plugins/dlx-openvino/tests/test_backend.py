@@ -341,3 +341,32 @@ def test_backend_variable_storage_roundtrip(backend):
     np.testing.assert_array_equal(backend.read_variable(s2), [5, 6, 7, 8])
     with pytest.raises(ValueError, match="does not match"):
         backend.assign_variable(s, np.zeros(3))
+
+
+def test_compile_bakes_weights_and_sees_every_assign(ov):
+    # a variable's (read-only) storage of >= BAKE_MIN_SIZE elements becomes a model constant keyed
+    # by identity: predict after an assign recompiles once and drops the model of the old weights
+    from dlx import layers, models
+    from dlx_openvino import backend as B
+
+    rng = np.random.default_rng(0)
+    model = models.Sequential([layers.Input((64,)), layers.Dense(32, activation="relu"), layers.Dense(3)])
+    x = rng.standard_normal((5, 64)).astype(np.float32)
+
+    def forward():  # float64 NumPy reference of the current weights
+        k1, b1, k2, b2 = (np.asarray(w, np.float64) for w in model.get_weights())
+        return np.maximum(x @ k1 + b1, 0) @ k2 + b2
+
+    np.testing.assert_allclose(model.predict(x, verbose=0), forward(), rtol=1e-5, atol=1e-5)
+    kernel = model.layers[0].kernel
+    assert kernel.value.size >= B.BAKE_MIN_SIZE and not kernel.value.flags.writeable
+    n = _compilations(ov)
+    model.predict(x, verbose=0)
+    assert _compilations(ov) == n  # same weights: the same model
+    kernel.assign(np.asarray(kernel.numpy()) * -0.5)
+    np.testing.assert_allclose(model.predict(x, verbose=0), forward(), rtol=1e-5, atol=1e-5)
+    assert _compilations(ov) == n + 1
+    assert len(model.predict_function.cache) == 1  # the model baked from the old kernel is gone
+    mine = kernel.numpy()
+    mine[0, 0] = 123.0  # the caller's own copy, not the storage
+    assert kernel.numpy()[0, 0] != 123.0

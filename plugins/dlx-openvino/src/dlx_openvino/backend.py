@@ -20,6 +20,7 @@ import contextlib
 import linecache
 import math
 import threading
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -63,6 +64,24 @@ class _State:
 
 
 STATE = _State()
+
+#: id -> the storage array of every live variable. Stored values are read-only (an assign makes a
+#: new array), so ``compile()`` may bake a large one into the model as a constant, keyed by its
+#: identity (see ``_Compiled``): OpenVINO then folds and re-lays the weights at compile time.
+_STORED: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+#: stored values with at least this many elements are baked as constants (weights); smaller
+#: ones (metric totals, counters: they change every step) stay Parameters
+BAKE_MIN_SIZE = 1024
+
+
+def _store(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    _STORED[id(a)] = a
+    return a
+
+
+def _baked(a) -> bool:
+    return type(a) is np.ndarray and a.size >= BAKE_MIN_SIZE and _STORED.get(id(a)) is a
 
 
 class _Tracing(threading.local):
@@ -208,12 +227,13 @@ class _Runner:
         with self.lock:
             # the request reads the inputs' memory in place (shared_memory=True) and does not own
             # it: the contiguous copies made here must outlive infer(), or it reads freed memory
-            # (wrong results, or a crash, for a model fed transposed weights)
+            # (wrong results, or a crash, for a model fed transposed weights); a shared tensor
+            # must be writeable, so a read-only array (a small variable's storage) is copied
             copies = []
             for i, p in enumerate(self.pos):
                 a = vals[p]
-                if type(a) is not np.ndarray or not a.flags.c_contiguous:
-                    a = np.ascontiguousarray(a)
+                if type(a) is not np.ndarray or not a.flags.c_contiguous or not a.flags.writeable:
+                    a = np.array(a, order="C")
                     copies.append(a)
                 req.set_input_tensor(i, ov.Tensor(a, shared_memory=True))
             req.infer()
@@ -519,6 +539,12 @@ def _host_draws(made: dict) -> dict[str, Callable]:
 
 
 # ------------------------------------------------------------------------------ compile()
+def _const_leaves(sigs, baked):
+    """Per signature entry: the baked array it stands for (``None`` for the others)."""
+    it = iter(baked)
+    return [next(it) if s[0] == "const" else None for s in sigs]
+
+
 class _Compiled:
     """``compile(fn)``: one traced, compiled model per input signature."""
 
@@ -527,6 +553,7 @@ class _Compiled:
         self.fn = fn
         self.static = frozenset(static_argnums)
         self.cache: dict = {}
+        self._latest: dict = {}  # signature with baked weights' shapes -> (key, the baked arrays)
         STATE.caches.append(self.cache)
         self.__wrapped__ = fn
         self.__name__ = getattr(fn, "__name__", "compiled")
@@ -542,25 +569,39 @@ class _Compiled:
         if _TRACES[0] and _TRACING.depth:  # nested inside another trace in this thread: inline
             return self.fn(*args, **kwargs)
         leaves, treedef, statics = self._split(args, kwargs)
-        arrays, sigs = [], []
+        arrays, sigs, baked = [], [], []
         for leaf in leaves:
             if type(leaf) in (bool, int, float, str) or leaf is None:
                 sigs.append(("py", type(leaf), leaf))
                 continue
             if hasattr(leaf, "value") and not isinstance(leaf, np.ndarray) and hasattr(leaf, "assign"):
                 leaf = leaf.value  # a dlx.Variable: its current value
+            if _baked(leaf):  # a variable's weights: part of the model, keyed by identity
+                sigs.append(("const", id(leaf)))
+                baked.append(leaf)
+                continue
             a = _np_value(leaf)
             arrays.append(a)
             sigs.append((a.dtype, a.shape))
         key = (treedef, tuple(sigs), statics, len(args))
         runner = self.cache.get(key)
         if runner is None:
-            runner = self._trace(key, args, kwargs, leaves)
+            runner = self._trace(key, args, kwargs, leaves, baked)
         return runner(arrays)
 
-    def _trace(self, key, args, kwargs, leaves):
+    def _trace(self, key, args, kwargs, leaves, baked=()):
         from dlx.backend import registry
 
+        if baked:
+            # one model per signature: a model baked from older weights is dropped with them
+            # (the entry holds the arrays, so no id in a live key can be reused)
+            sigs = tuple(("const", a.dtype, a.shape) if s[0] == "const" else s
+                         for s, a in zip(key[1], _const_leaves(key[1], baked)))
+            shape_key = (key[0], sigs, *key[2:])
+            old = self._latest.pop(shape_key, None)
+            if old is not None:
+                self.cache.pop(old[0], None)
+            self._latest[shape_key] = (key, tuple(baked))
         params, new_leaves = [], []
         for leaf in leaves:
             if type(leaf) in (bool, int, float, str) or leaf is None:
@@ -568,6 +609,9 @@ class _Compiled:
                 continue
             if hasattr(leaf, "value") and not isinstance(leaf, np.ndarray) and hasattr(leaf, "assign"):
                 leaf = leaf.value
+            if _baked(leaf):
+                new_leaves.append(OVTensor(O.constant(leaf, shared_memory=False).output(0)))
+                continue
             a = _np_value(leaf)
             p = O.parameter(list(a.shape), G.ov_type(dtypes.standardize(a.dtype)))
             params.append(p)
@@ -638,6 +682,8 @@ class OpenVINOBackend(Backend):
     def to_numpy(self, x) -> np.ndarray:
         if isinstance(x, OVTensor):
             raise TypeError("a traced OpenVINO tensor has no value; return it from the compiled function")
+        if type(x) is np.ndarray and _STORED.get(id(x)) is x:
+            return x.copy()  # a variable's read-only storage: the caller gets its own array
         return np.asarray(x)
 
     def is_tensor(self, x) -> bool:
@@ -660,17 +706,17 @@ class OpenVINOBackend(Backend):
 
     # -- variables --------------------------------------------------------------------------------
     def create_variable(self, value, *, dtype, trainable: bool, name: str):
-        return np.array(value, dtype=dtypes.to_numpy_dtype(dtype))
+        return _store(np.array(value, dtype=dtypes.to_numpy_dtype(dtype)))
 
     def read_variable(self, storage):
         return storage
 
     def assign_variable(self, storage, value):
-        value = np.asarray(value, dtype=storage.dtype)
+        value = np.array(value, dtype=storage.dtype)  # a new read-only array: compiled models baked the old one
         if value.shape != storage.shape:
             raise ValueError(f"assign: value of shape {value.shape} does not match the variable's shape "
                              f"{storage.shape}")
-        return value
+        return _store(value)
 
     # -- extras ---------------------------------------------------------------------------------
     @staticmethod
