@@ -68,6 +68,44 @@ def test_batch_callbacks_see_current_weights():
     np.testing.assert_array_equal(seen[-1], m.w1.numpy())
 
 
+
+def test_batch_hooks_write_the_weights_only_when_they_read_the_model(monkeypatch):
+    """As Keras on JAX: a batch hook that reads ``self.model`` sees the weights after that batch
+    (written on the read, once per hook); one that never reads it costs no write (a closure over
+    the model then sees the weights the epoch started from)."""
+    m = model()
+    pushes = []
+    push = type(m)._push_state
+    monkeypatch.setattr(type(m), "_push_state", lambda self, state: (pushes.append(1), push(self, state))[1])
+
+    class Reads(C.Callback):
+        def __init__(self):
+            super().__init__()
+            self.seen = []
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.seen.append((self.model.w1.numpy().copy(), self.model.w2.numpy().copy()))
+
+    class Ignores(Reads):
+        def on_train_batch_end(self, batch, logs=None):
+            self.seen.append(m.w1.numpy().copy())
+
+    m.fit(X, Y, batch_size=32, epochs=1, verbose=0, shuffle=False)
+    baseline, start = len(pushes), m.w1.numpy().copy()
+    pushes.clear()
+    ignores = Ignores()
+    m.fit(X, Y, batch_size=32, epochs=1, callbacks=[ignores], verbose=0, shuffle=False)
+    assert len(pushes) == baseline and len(ignores.seen) == 3
+    for w in ignores.seen:
+        np.testing.assert_array_equal(w, start)
+    pushes.clear()
+    reads = Reads()
+    m.fit(X, Y, batch_size=32, epochs=1, callbacks=[reads], verbose=0, shuffle=False)
+    assert len(pushes) == baseline + 3  # one write per hook, though it read the model twice
+    assert not np.allclose(reads.seen[0][0], reads.seen[1][0])
+    np.testing.assert_array_equal(reads.seen[-1][0], m.w1.numpy())
+
+
 def test_history_and_progbar_non_terminal_output(capsys):
     m = model()
     h = m.fit(X, Y, batch_size=32, epochs=2, verbose=1)

@@ -202,3 +202,44 @@ def test_use_cudnn_true_raises_where_the_fused_kernel_cannot_run(backend, cls):
 
 def _first(y):
     return y[0] if isinstance(y, (list, tuple)) else y
+
+
+
+@pytest.mark.parametrize("cls,n_states", [(L.SimpleRNN, 1), (L.LSTM, 2), (L.GRU, 1)], ids=["simple", "lstm", "gru"])
+@pytest.mark.parametrize("masked", [False, True], ids=["no_mask", "mask"])
+def test_builtin_cells_loop_carries_the_states_alone_without_a_mask(numpy_backend, monkeypatch, cls, n_states,
+                                                                     masked):
+    """A built-in cell's output is its first state: without a mask the loop carries the cell's
+    states alone (as a hand-written ``lax.scan`` LSTM does); with one it also carries the previous
+    output (masked steps repeat it). Outputs and states are the cell's own step-by-step calls'."""
+    units, rng = 3, np.random.default_rng(7)
+    x = rng.standard_normal((2, 5, 4)).astype(np.float32)
+    mask = np.array([[1, 1, 0, 1, 1], [1, 0, 0, 1, 0]], bool) if masked else None
+    layer = cls(units, return_sequences=True, return_state=True)
+    layer(x)
+    inits = []
+    scan = ops.scan
+
+    def spy(f, init, xs=None, *args, **kwargs):
+        inits.append(init)
+        return scan(f, init, xs, *args, **kwargs)
+
+    monkeypatch.setattr(ops, "scan", spy)
+    seq, *states = _outs(layer(x, mask=None if mask is None else ops.convert_to_tensor(mask)))
+    (init,) = inits
+    carried = init[0] if masked else init
+    assert isinstance(carried, list) and len(carried) == n_states
+    assert isinstance(init, tuple) == masked  # (states, previous output) only with a mask
+    # reference: the cell called step by step, masked steps keeping the states and the output
+    h = [np.zeros((2, units), np.float32) for _ in range(n_states)]
+    out, outs = np.zeros((2, units), np.float32), []
+    for t in range(5):
+        o, new = layer.cell(x[:, t], [ops.convert_to_tensor(s) for s in h])
+        o, new = _outs(o)[0], [_outs(s)[0] for s in new]
+        m = np.ones((2, 1), bool) if mask is None else mask[:, t:t + 1]
+        h = [np.where(m, n, s) for n, s in zip(new, h)]
+        out = np.where(m, o, out)
+        outs.append(out)
+    np.testing.assert_allclose(seq, np.stack(outs, 1), rtol=1e-6, atol=1e-6)
+    for got, want in zip(states, h):
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)

@@ -10,9 +10,11 @@ class Callback:
     and ``self.params`` holds ``verbose``, ``epochs`` and ``steps``.
 
     During ``fit`` the model's variables are written from the compiled training state at epoch
-    ends. A callback that overrides a training *batch* hook gets them written before that hook
-    too (set ``requires_model_state = False`` on a callback that does not read the model in its
-    batch hooks, to spare that cost).
+    ends. In a training *batch* hook they are written when the callback first reads
+    :attr:`model` there (as Keras does on JAX), so a batch hook that does not read the model costs
+    nothing; ``requires_model_state = True`` writes them before every batch end whatever the hook
+    reads (a hook that reaches the model another way than through :attr:`model`), ``False``
+    never in batch hooks.
 
     Example:
 
@@ -55,10 +57,24 @@ class Callback:
 
     @property
     def model(self):
-        return self._model
+        """The model; in ``fit``'s batch hooks its variables are first written from the training
+        state (once per hook)."""
+        model = self._model
+        sync = getattr(model, "_sync_pending_state", None)
+        if sync is not None:
+            sync()
+        return model
 
     @property
     def needs_state_on_batch(self) -> bool:
+        """Whether ``fit`` writes the variables before every training batch end
+        (``requires_model_state = True``)."""
+        return bool(self.requires_model_state)
+
+    @property
+    def reads_state_on_batch(self) -> bool:
+        """Whether a training batch hook may read :attr:`model` (one is overridden and
+        ``requires_model_state`` is not ``False``): ``fit`` then writes the variables on that read."""
         if self.requires_model_state is not None:
             return bool(self.requires_model_state)
         return any(getattr(type(self), h) is not getattr(Callback, h) for h in _BATCH_HOOKS)

@@ -77,6 +77,10 @@ class CallbackList(Callback):
     def needs_state_on_batch(self) -> bool:
         return any(cb.needs_state_on_batch for cb in self.callbacks)
 
+    @property
+    def reads_state_on_batch(self) -> bool:
+        return any(cb.reads_state_on_batch for cb in self.callbacks)
+
     def _call(self, hook, *args):
         *head, logs = args
         args = (*head, {} if logs is None else logs)  # callbacks always receive a logs dict, as in Keras

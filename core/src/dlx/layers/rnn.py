@@ -184,9 +184,8 @@ class RNN(Layer):
         if use_cudnn is False:
             return None
         cell = self.cell
-        # the built-in cells (possibly with a backend mixin), not subclasses with their own step
-        kind = next((k for c, k in ((LSTMCell, "lstm"), (GRUCell, "gru"))
-                     if isinstance(cell, c) and type(cell).call is c.call), None)
+        kind = _builtin_kind(cell)
+        kind = kind if kind in ("lstm", "gru") else None
         from dlx.ops.dispatch import STATE
 
         backend = STATE.backend
@@ -216,25 +215,31 @@ class RNN(Layer):
         return out
 
     def _scanned(self, sequences, states, mask, training):
-        """The loop as :func:`dlx.ops.scan` over time-major inputs."""
+        """The loop as :func:`dlx.ops.scan` over time-major inputs. It carries the previous output
+        too where a step may need it (masked steps repeat it) or where the output is not a state;
+        a built-in cell's output is its first state, so without a mask it carries the states alone."""
         nd = len(ops.tensors.shape(sequences))
         xs = ops.transpose(sequences, (1, 0, *range(2, nd)))
         ms = None if mask is None else ops.transpose(mask, (1, 0))
         if self.go_backwards:
             xs = ops.flip(xs, 0)
             ms = None if ms is None else ops.flip(ms, 0)
-        column = self._zero_column(sequences) if nd == 3 else ops.zeros_like(
-            ops.get_item(states[0], (slice(None), slice(0, 1))))
-        out0 = column + ops.zeros((1, self._output_size()), column.dtype)
+        carry_out = mask is not None or _builtin_kind(self.cell) is None
         keep = self.return_sequences
 
         def step(carry, inputs):
-            states, prev_out = carry
+            states, prev_out = carry if carry_out else (carry, None)
             x_t, m_t = inputs
             out, new_states = self._step(x_t, m_t, states, prev_out, training)
-            return (new_states, out), (out if keep else None)
+            return ((new_states, out) if carry_out else new_states), (out if keep else None)
 
-        (states, last), ys = ops.scan(step, (list(states), out0), (xs, ms))
+        init = list(states)
+        if carry_out:
+            column = self._zero_column(sequences) if nd == 3 else ops.zeros_like(
+                ops.get_item(states[0], (slice(None), slice(0, 1))))
+            init = (init, column + ops.zeros((1, self._output_size()), column.dtype))
+        carry, ys = ops.scan(step, init, (xs, ms))
+        states, last = carry if carry_out else (carry, carry[0])
         if keep:
             return ops.transpose(ys, (1, 0, *range(2, len(ops.tensors.shape(ys))))), states
         return last, states
@@ -295,6 +300,13 @@ class RNN(Layer):
         config = dict(config)
         config["cell"] = saving.deserialize(config["cell"], custom_objects)
         return super().from_config(config)
+
+
+def _builtin_kind(cell):
+    """``"simple"``, ``"lstm"`` or ``"gru"`` for a built-in cell (possibly with a backend mixin),
+    not a subclass with its own step, else ``None``."""
+    return next((k for c, k in ((LSTMCell, "lstm"), (GRUCell, "gru"), (SimpleRNNCell, "simple"))
+                 if isinstance(cell, c) and type(cell).call is c.call), None)
 
 
 _RNN_ARGS = ("return_sequences", "return_state", "go_backwards", "stateful", "unroll", "zero_output_for_mask")

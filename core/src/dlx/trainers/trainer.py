@@ -484,6 +484,29 @@ class Trainer:
             for var, val in zip(group, values):
                 var.assign(val)
 
+    def _batch_hook(self, cbs, hook, args, state, stateful):
+        """Runs a training batch hook; a callback that reads ``callback.model`` in it gets the
+        variables written from ``state`` first (:meth:`_sync_pending_state`), and the state is
+        read back afterwards (the hook may change weights or the learning rate). Returns the
+        state the next step takes."""
+        if stateful or not cbs.reads_state_on_batch:
+            hook(*args)
+            return state
+        pending = self.__dict__["_pending_state"] = [state, False]
+        try:
+            hook(*args)
+        finally:
+            self.__dict__["_pending_state"] = None
+        return self._pull_state() if pending[1] else state
+
+    def _sync_pending_state(self) -> None:
+        """Writes the training state into the variables if a batch hook is running on a state
+        they do not hold yet (``Callback.model`` calls it)."""
+        pending = self.__dict__.get("_pending_state")
+        if pending is not None and not pending[1]:
+            pending[1] = True
+            self._push_state(pending[0])
+
     # -- fit ------------------------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
             validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
@@ -545,7 +568,7 @@ class Trainer:
                     state = self._pull_state(metrics=resuming)
                 logs = None
                 for step, group in iterator.enumerate_epoch(epoch):
-                    cbs.on_train_batch_begin(step)
+                    state = self._batch_hook(cbs, cbs.on_train_batch_begin, (step,), state, stateful)
                     if stateful:
                         logs = train_fn(group)
                     else:
@@ -557,7 +580,7 @@ class Trainer:
                         cbs.on_train_batch_end(end, logs)
                         state = self._pull_state()
                     else:
-                        cbs.on_train_batch_end(end, logs)
+                        state = self._batch_hook(cbs, cbs.on_train_batch_end, (end, logs), state, stateful)
                     if self.stop_training:
                         break
                 if not stateful:
