@@ -76,17 +76,19 @@ def test_threaded_blocks_give_the_reference_bits(numpy_backend, monkeypatch, n):
         seen.add(threading.get_ident())
         return words(self, start, out)
     monkeypatch.setattr(spec._BlockGenerator, "words", recording)
-    blocks = -(-n // 64)
-    threads = 1 if blocks < 4 else min(3, blocks // 2)
+    threads = 1 if -(-n // 64) < 4 else min(3, -(-n // 64) // 2)
     s = np.array([0x13198A2E, 0x03707344], np.uint32)
     np.testing.assert_array_equal(spec.counter_bits(s, n), dlx.random.bits((n,), s))
+    blocks = [(start, w.copy()) for start, w in spec.counter_blocks(s, n)]
+    assert [start for start, _ in blocks] == list(range(0, n, 64))
+    np.testing.assert_array_equal(np.concatenate([w for _, w in blocks]), dlx.random.bits((n,), s))
     draws = [(0.0, 1.0, "float32"), (-0.25, 0.25, "float32"), (-0.05, 0.05, "float64"), (0.0, 1.0, "float16"),
              (-2.0, 3.0, "float16"), (0.0, 3e-308, "float64")]  # the last: span * 2**-23 is subnormal
     for lo, hi, dt in draws:
         got, ref = spec.counter_uniform(s, n, lo, hi, dt), dlx.ops.random_uniform(s, (n,), lo, hi, dt)
         assert got.dtype == ref.dtype
         np.testing.assert_array_equal(got.view(np.uint8), ref.view(np.uint8), err_msg=f"{lo} {hi} {dt}")
-    assert len(started) == (1 + len(draws)) * (threads - 1)
+    assert len(started) == (2 + len(draws)) * (threads - 1)
     if threads == 1:
         assert seen == {threading.get_ident()}
 
@@ -137,7 +139,7 @@ def test_an_error_in_a_drawing_thread_is_raised_after_all_threads_stop(monkeypat
             gen.words(start)
         return consume
     with pytest.raises(OSError, match="block 7 failed"):
-        spec._run_blocks(np.array([1, 2], np.uint32), 64 * 64, consumer)
+        spec._run_blocks(spec._BlockGenerator(np.array([1, 2], np.uint32), 64 * 64), consumer)
     assert threading.active_count() == before
 
 

@@ -107,6 +107,7 @@ class _BlockGenerator:
             raise ValueError(f"random_bits: {n} elements requested; at most 2**32 - 1 are supported")
         k0, k1 = (int(k) for k in _seed_pair(seed))
         ks = (k0, k1, k0 ^ k1 ^ _PARITY)
+        self.seed = (k0, k1)
         self.k0 = np.array(k0, np.uint32)
         self.inject = [(np.array(ks[(i + 1) % 3], np.uint32), np.array((ks[(i + 2) % 3] + i + 1) & _M32, np.uint32))
                        for i in range(5)]
@@ -138,13 +139,19 @@ class _BlockGenerator:
 
 
 def counter_blocks(seed, n: int):
-    """The words of ``random_bits(seed, (n,))``, block by block on the calling thread: yields
-    ``(start, words)``, the words of counters ``start .. start + len(words) - 1`` in a uint32
-    buffer that the next step overwrites. The fast CPU generator that backends use for eager
+    """The words of ``random_bits(seed, (n,))``, block by block: yields ``(start, words)``, the
+    words of counters ``start .. start + len(words) - 1`` in a uint32 buffer that the next step
+    may overwrite (read-only to the caller). The fast CPU generator that backends use for eager
     draws (weight initialisation): about 110 in-place NumPy passes per block while the block
     stays in cache, several times faster than :func:`threefry2x32_numpy` on whole arrays (the
-    reference it is tested against). :func:`counter_bits` and :func:`counter_uniform` run the
-    blocks of a large draw on several threads."""
+    reference it is tested against). A draw that :func:`_draw_threads` gives several threads is
+    generated whole by :func:`counter_bits` at the first step (its blocks on those threads) and
+    yielded in block-size slices; a smaller one is generated here, block by block."""
+    if _draw_threads(n) > 1:
+        bits = counter_bits(seed, n)
+        for start in range(0, n, _BLOCK):
+            yield start, bits[start:start + _BLOCK]
+        return
     gen = _BlockGenerator(seed, n)
     for start in range(0, n, gen.size):
         yield start, gen.words(start)
@@ -159,8 +166,8 @@ def _usable_cpus() -> int:
 
 
 def _draw_threads(n: int) -> int:
-    """The threads (the caller included) that :func:`counter_bits` and :func:`counter_uniform`
-    run a draw of ``n`` counters on: one per ``_BLOCKS_PER_THREAD`` blocks, at most the CPUs the
+    """The threads (the caller included) that :func:`counter_bits`, :func:`counter_uniform` and
+    :func:`counter_blocks` run a draw of ``n`` counters on: one per ``_BLOCKS_PER_THREAD`` blocks, at most the CPUs the
     process may use and ``_MAX_THREADS``; a draw of fewer blocks runs on the caller alone."""
     blocks = -(-n // _BLOCK)
     if blocks < 2 * _BLOCKS_PER_THREAD:
@@ -168,14 +175,15 @@ def _draw_threads(n: int) -> int:
     return max(1, min(_MAX_THREADS, _usable_cpus(), blocks // _BLOCKS_PER_THREAD))
 
 
-def _run_blocks(seed, n: int, make_consumer) -> None:
-    """Generates every block of ``random_bits(seed, (n,))`` and hands it on: each thread calls
-    ``make_consumer(gen)`` once with its own :class:`_BlockGenerator` and then ``consume(start)``
-    for each block it takes. Blocks go to whichever thread is free next, so their order is
-    arbitrary: a consumer writes only its block's slice of the result, which therefore does not
-    depend on the order or on the thread count. NumPy releases the GIL inside each pass, so the
-    threads run in parallel; the first error of any thread is raised once all have stopped."""
-    gen = _BlockGenerator(seed, n)
+def _run_blocks(gen: _BlockGenerator, make_consumer) -> None:
+    """Generates every block of ``gen``'s draw and hands it on: each thread calls
+    ``make_consumer(g)`` once with its own :class:`_BlockGenerator` (``gen`` itself on the calling
+    thread, a new one on each other) and then ``consume(start)`` for each block it takes. Blocks
+    go to whichever thread is free next, so their order is arbitrary: a consumer writes only its
+    block's slice of the result, which therefore does not depend on the order or on the thread
+    count. NumPy releases the GIL inside each pass, so the threads run in parallel; the first
+    error of any thread is raised once all have stopped."""
+    n = gen.n
     blocks = -(-n // gen.size)
     threads = _draw_threads(n)
     if threads == 1:
@@ -189,7 +197,7 @@ def _run_blocks(seed, n: int, make_consumer) -> None:
 
     def work(g=None):
         try:
-            consume = make_consumer(g or _BlockGenerator(seed, n))  # a helper's scratch: first touched by it
+            consume = make_consumer(g or _BlockGenerator(gen.seed, n))  # a helper's scratch: first touched by it
             while not errors:
                 with lock:
                     b = next(todo, None)
@@ -219,11 +227,12 @@ def _run_blocks(seed, n: int, make_consumer) -> None:
 def counter_bits(seed, n: int) -> np.ndarray:
     """``random_bits(seed, (n,))`` by the blocked generator (a new uint32 array), on
     :func:`_draw_threads` threads."""
+    gen = _BlockGenerator(seed, n)  # the arguments checked before the output is allocated
     out = np.empty(n, np.uint32)
 
-    def consumer(gen):
-        return lambda start: gen.words(start, out[start:start + gen.size])
-    _run_blocks(seed, n, consumer)
+    def consumer(g):
+        return lambda start: g.words(start, out[start:start + g.size])
+    _run_blocks(gen, consumer)
     return out
 
 
@@ -231,6 +240,7 @@ def counter_uniform(seed, n: int, minval=0.0, maxval=1.0, dtype=None) -> np.ndar
     """``random_uniform(seed, (n,), minval, maxval, dtype)`` by the blocked generator on
     :func:`_draw_threads` threads, the transform applied block by block in cache: the reference's
     float64 arithmetic, rounded once into ``dtype``, so the samples equal it bit for bit."""
+    gen = _BlockGenerator(seed, n)  # the arguments checked before the output is allocated
     out = np.empty(n, nd(_fdt(dtype)))
     lo, span = float(minval), float(maxval) - float(minval)
     unit = (lo, float(maxval)) == (0.0, 1.0)
@@ -239,26 +249,26 @@ def counter_uniform(seed, n: int, minval=0.0, maxval=1.0, dtype=None) -> np.ndar
     scale = math.ldexp(span, -23)
     fused = math.ldexp(scale, 23) == span
 
-    def consumer(gen):
-        f = np.empty(gen.size, np.float64)
+    def consumer(g):
+        f = np.empty(g.size, np.float64)
 
         def consume(start):
-            k = gen.words(start)
+            k = g.words(start)
             np.right_shift(k, np.uint32(9), out=k)  # the mantissa trick: f = k * 2**-23
             dst = out[start:start + len(k)]
             if unit:
                 np.multiply(k, 2.0**-23, out=dst)  # exact in float64, then one rounding
                 return
-            g = f[:len(k)]
+            x = f[:len(k)]
             if fused:
-                np.multiply(k, scale, out=g)
+                np.multiply(k, scale, out=x)
             else:
-                np.multiply(np.multiply(k, 2.0**-23, out=g), span, out=g)
+                np.multiply(np.multiply(k, 2.0**-23, out=x), span, out=x)
             # minval + f * span rounded once into dtype; the clamp at minval commutes with that
             # (monotonic) rounding, so it may follow it
-            np.maximum(np.add(g, lo, out=dst), lo, out=dst)
+            np.maximum(np.add(x, lo, out=dst), lo, out=dst)
         return consume
-    _run_blocks(seed, n, consumer)
+    _run_blocks(gen, consumer)
     return out
 
 
