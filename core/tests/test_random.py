@@ -82,8 +82,9 @@ def test_threaded_blocks_give_the_reference_bits(numpy_backend, monkeypatch, n):
     blocks = [(start, w.copy()) for start, w in spec.counter_blocks(s, n)]
     assert [start for start, _ in blocks] == list(range(0, n, 64))
     np.testing.assert_array_equal(np.concatenate([w for _, w in blocks]), dlx.random.bits((n,), s))
-    draws = [(0.0, 1.0, "float32"), (-0.25, 0.25, "float32"), (-0.05, 0.05, "float64"), (0.0, 1.0, "float16"),
-             (-2.0, 3.0, "float16"), (0.0, 3e-308, "float64")]  # the last: span * 2**-23 is subnormal
+    draws = [(0.0, 1.0, "float32"), (0.0, 1.0, "float64"), (0.0, 1.0, "float16"), (-0.25, 0.25, "float32"),
+             (-0.05, 0.05, "float64"), (-2.0, 3.0, "float16"), (0.5, -0.5, "float32"),  # a negative span: clamped
+             (0.0, 3e-308, "float64")]  # span * 2**-23 is subnormal: not one multiply
     for lo, hi, dt in draws:
         got, ref = spec.counter_uniform(s, n, lo, hi, dt), dlx.ops.random_uniform(s, (n,), lo, hi, dt)
         assert got.dtype == ref.dtype

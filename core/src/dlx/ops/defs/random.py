@@ -92,6 +92,7 @@ _BLOCK = 1 << 16
 _M32 = 0xFFFFFFFF
 #: the rotations' shift counts, and below the key words, as 0-d arrays (a cheaper ufunc argument)
 _SHIFTS = tuple(tuple((np.array(r, np.uint32), np.array(32 - r, np.uint32)) for r in rot) for rot in _ROT)
+_NINE = np.array(9, np.uint32)
 #: the most threads one draw runs on (with the calling thread), and the blocks each thread must
 #: have: a thread costs about a tenth of a block to start, and smaller draws stay on the caller
 _MAX_THREADS = 4
@@ -248,25 +249,35 @@ def counter_uniform(seed, n: int, minval=0.0, maxval=1.0, dtype=None) -> np.ndar
     # scaling span by 2**-23 loses nothing: one float64 pass fewer
     scale = math.ldexp(span, -23)
     fused = math.ldexp(scale, 23) == span
+    # minval + f * span >= minval when span >= 0 (the rounding is monotonic and minval a float64):
+    # the reference's clamp only acts for a negative or NaN span
+    clamp = not span >= 0
+    exact_out = out.dtype in (np.float32, np.float64)  # they hold every k * 2**-23 exactly
 
     def consumer(g):
         f = np.empty(g.size, np.float64)
 
         def consume(start):
             k = g.words(start)
-            np.right_shift(k, np.uint32(9), out=k)  # the mantissa trick: f = k * 2**-23
+            np.right_shift(k, _NINE, k)  # the mantissa trick: f = k * 2**-23
+            k = k.view(np.int32)  # the same values (k < 2**23): int32 converts to float faster
             dst = out[start:start + len(k)]
-            if unit:
-                np.multiply(k, 2.0**-23, out=dst)  # exact in float64, then one rounding
+            if unit and exact_out:
+                np.copyto(dst, k, casting="unsafe")
+                np.multiply(dst, dst.dtype.type(2.0**-23), dst)
                 return
             x = f[:len(k)]
+            np.copyto(x, k, casting="unsafe")
             if fused:
-                np.multiply(k, scale, out=x)
+                np.multiply(x, scale, x)
             else:
-                np.multiply(np.multiply(k, 2.0**-23, out=x), span, out=x)
-            # minval + f * span rounded once into dtype; the clamp at minval commutes with that
-            # (monotonic) rounding, so it may follow it
-            np.maximum(np.add(x, lo, out=dst), lo, out=dst)
+                np.multiply(np.multiply(x, 2.0**-23, x), span, x)
+            if unit:
+                np.copyto(dst, x, casting="same_kind")  # the one rounding, into float16
+                return
+            np.add(x, lo, dst)  # minval + f * span, rounded once into the output dtype
+            if clamp:  # max(minval, .) commutes with that (monotonic) rounding
+                np.maximum(dst, lo, out=dst)
         return consume
     _run_blocks(gen, consumer)
     return out
