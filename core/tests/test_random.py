@@ -122,6 +122,19 @@ def test_small_draws_and_single_cpu_processes_start_no_thread(monkeypatch):
     assert spec._usable_cpus() == 1
     spec.counter_bits(s, 16 * spec._BLOCK)
     assert started == []
+    # DLX_RANDOM_THREADS caps the threads (1: none); anything but a positive integer is an error
+    monkeypatch.setattr(spec, "_usable_cpus", lambda: 8)
+    monkeypatch.setenv("DLX_RANDOM_THREADS", "1")
+    np.testing.assert_array_equal(spec.counter_bits(s, 16 * spec._BLOCK), spec._bits_np(s, (16 * spec._BLOCK,)))
+    assert started == []
+    monkeypatch.setenv("DLX_RANDOM_THREADS", "3")
+    assert spec._draw_threads(16 * spec._BLOCK) == 3
+    monkeypatch.delenv("DLX_RANDOM_THREADS")
+    assert spec._draw_threads(16 * spec._BLOCK) == spec._MAX_THREADS == 4
+    for bad in ("0", "two"):
+        monkeypatch.setenv("DLX_RANDOM_THREADS", bad)
+        with pytest.raises(ValueError, match=f"DLX_RANDOM_THREADS='{bad}': expected a positive integer"):
+            spec.counter_bits(s, 16 * spec._BLOCK)
 
 
 def test_an_error_in_a_drawing_thread_is_raised_after_all_threads_stop(monkeypatch):

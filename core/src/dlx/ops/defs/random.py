@@ -28,7 +28,8 @@ least four blocks runs its blocks on a few threads (a thread per two blocks, at 
 and the CPUs the process's affinity allows; NumPy releases the GIL inside each pass). Each thread
 has its own scratch vectors and writes only the slices of its blocks, which it takes in whatever
 order they come, so the samples are the same bits whatever the thread count; smaller draws, and
-processes allowed one CPU, start no thread.
+processes allowed one CPU, start no thread. ``DLX_RANDOM_THREADS=N`` caps the threads at ``N``
+(``1``: none started; on a machine whose cores are all busy the threads only add GIL handoffs).
 """
 
 from __future__ import annotations
@@ -168,12 +169,17 @@ def _usable_cpus() -> int:
 
 def _draw_threads(n: int) -> int:
     """The threads (the caller included) that :func:`counter_bits`, :func:`counter_uniform` and
-    :func:`counter_blocks` run a draw of ``n`` counters on: one per ``_BLOCKS_PER_THREAD`` blocks, at most the CPUs the
-    process may use and ``_MAX_THREADS``; a draw of fewer blocks runs on the caller alone."""
+    :func:`counter_blocks` run a draw of ``n`` counters on: one per ``_BLOCKS_PER_THREAD``
+    blocks, at most the CPUs the process may use, ``_MAX_THREADS``, and ``DLX_RANDOM_THREADS``
+    when that environment variable is set (a positive integer: ``1`` starts no thread, which
+    suits a machine whose cores are all busy); a draw of fewer blocks runs on the caller alone."""
     blocks = -(-n // _BLOCK)
     if blocks < 2 * _BLOCKS_PER_THREAD:
         return 1
-    return max(1, min(_MAX_THREADS, _usable_cpus(), blocks // _BLOCKS_PER_THREAD))
+    from dlx.config import _env_cap
+
+    cap = _env_cap("DLX_RANDOM_THREADS") or _MAX_THREADS
+    return max(1, min(cap, _usable_cpus(), blocks // _BLOCKS_PER_THREAD))
 
 
 def _run_blocks(gen: _BlockGenerator, make_consumer) -> None:
