@@ -51,6 +51,112 @@ def test_blocked_generator_matches_the_reference(numpy_backend, seed, n):
         assert got.dtype == ref.dtype
         np.testing.assert_array_equal(got.view(np.uint8), ref.view(np.uint8), err_msg=f"{lo} {hi} {dt}")
 
+
+@pytest.mark.parametrize("n", [3 * 64, 3 * 64 + 1, 4 * 64, 6 * 64 - 1, 6 * 64, 13 * 64 + 5, 40 * 64 - 3])
+def test_threaded_blocks_give_the_reference_bits(numpy_backend, monkeypatch, n):
+    # small blocks and three usable CPUs, so these sizes sit around the block and thread limits:
+    # below four blocks the caller alone, then a thread per two blocks up to three in all, the
+    # blocks taken in whatever order the threads come, each block's words put in its own slice
+    import threading
+
+    from dlx.ops.defs import random as spec
+
+    monkeypatch.setattr(spec, "_BLOCK", 64)
+    monkeypatch.setattr(spec, "_usable_cpus", lambda: 3)
+    started, seen = [], set()
+
+    class Counting(threading.Thread):
+        def start(self):
+            started.append(self.name)
+            super().start()
+    monkeypatch.setattr(spec.threading, "Thread", Counting)
+    words = spec._BlockGenerator.words
+
+    def recording(self, start, out=None):
+        seen.add(threading.get_ident())
+        return words(self, start, out)
+    monkeypatch.setattr(spec._BlockGenerator, "words", recording)
+    threads = 1 if -(-n // 64) < 4 else min(3, -(-n // 64) // 2)
+    s = np.array([0x13198A2E, 0x03707344], np.uint32)
+    np.testing.assert_array_equal(spec.counter_bits(s, n), dlx.random.bits((n,), s))
+    blocks = [(start, w.copy()) for start, w in spec.counter_blocks(s, n)]
+    assert [start for start, _ in blocks] == list(range(0, n, 64))
+    np.testing.assert_array_equal(np.concatenate([w for _, w in blocks]), dlx.random.bits((n,), s))
+    draws = [(0.0, 1.0, "float32"), (0.0, 1.0, "float64"), (0.0, 1.0, "float16"), (-0.25, 0.25, "float32"),
+             (-0.05, 0.05, "float64"), (-2.0, 3.0, "float16"), (0.5, -0.5, "float32"),  # a negative span: clamped
+             (0.0, 3e-308, "float64")]  # span * 2**-23 is subnormal: not one multiply
+    for lo, hi, dt in draws:
+        got, ref = spec.counter_uniform(s, n, lo, hi, dt), dlx.ops.random_uniform(s, (n,), lo, hi, dt)
+        assert got.dtype == ref.dtype
+        np.testing.assert_array_equal(got.view(np.uint8), ref.view(np.uint8), err_msg=f"{lo} {hi} {dt}")
+    assert len(started) == (2 + len(draws)) * (threads - 1)
+    if threads == 1:
+        assert seen == {threading.get_ident()}
+
+
+def test_small_draws_and_single_cpu_processes_start_no_thread(monkeypatch):
+    import threading
+
+    from dlx.ops.defs import random as spec
+
+    started = []
+
+    class Counting(threading.Thread):
+        def start(self):
+            started.append(self.name)
+            super().start()
+    monkeypatch.setattr(spec.threading, "Thread", Counting)
+    monkeypatch.setattr(spec, "_usable_cpus", lambda: 4)
+    s = np.array([3, 4], np.uint32)
+    spec.counter_uniform(s, 3 * spec._BLOCK)  # three blocks
+    spec.counter_bits(s, 1000)
+    assert started == []
+    spec.counter_bits(s, 4 * spec._BLOCK)
+    assert len(started) == 1  # two threads in all: the caller and one started
+    # a process restricted to one CPU (its affinity) draws on the calling thread alone
+    started.clear()
+    monkeypatch.undo()
+    monkeypatch.setattr(spec.threading, "Thread", Counting)
+    monkeypatch.setattr(spec.os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    monkeypatch.setattr(spec.os, "cpu_count", lambda: 1)
+    assert spec._usable_cpus() == 1
+    spec.counter_bits(s, 16 * spec._BLOCK)
+    assert started == []
+    # DLX_RANDOM_THREADS caps the threads (1: none); anything but a positive integer is an error
+    monkeypatch.setattr(spec, "_usable_cpus", lambda: 8)
+    monkeypatch.setenv("DLX_RANDOM_THREADS", "1")
+    np.testing.assert_array_equal(spec.counter_bits(s, 16 * spec._BLOCK), spec._bits_np(s, (16 * spec._BLOCK,)))
+    assert started == []
+    monkeypatch.setenv("DLX_RANDOM_THREADS", "3")
+    assert spec._draw_threads(16 * spec._BLOCK) == 3
+    monkeypatch.delenv("DLX_RANDOM_THREADS")
+    assert spec._draw_threads(16 * spec._BLOCK) == spec._MAX_THREADS == 4
+    for bad in ("0", "two"):
+        monkeypatch.setenv("DLX_RANDOM_THREADS", bad)
+        with pytest.raises(ValueError, match=f"DLX_RANDOM_THREADS='{bad}': expected a positive integer"):
+            spec.counter_bits(s, 16 * spec._BLOCK)
+
+
+def test_an_error_in_a_drawing_thread_is_raised_after_all_threads_stop(monkeypatch):
+    import threading
+
+    from dlx.ops.defs import random as spec
+
+    monkeypatch.setattr(spec, "_BLOCK", 64)
+    monkeypatch.setattr(spec, "_usable_cpus", lambda: 3)
+    before = threading.active_count()
+
+    def consumer(gen):
+        def consume(start):
+            if start == 7 * 64:
+                raise OSError("block 7 failed")
+            gen.words(start)
+        return consume
+    with pytest.raises(OSError, match="block 7 failed"):
+        spec._run_blocks(spec._BlockGenerator(np.array([1, 2], np.uint32), 64 * 64), consumer)
+    assert threading.active_count() == before
+
+
 def test_distributions_have_the_right_moments(numpy_backend):
     n = 200_000
     u = dlx.random.uniform((n,), seed=1)

@@ -20,11 +20,23 @@ elementwise tolerance of the transcendental functions involved):
 * ``dropout``: keep where ``uniform < 1 - rate``, scale kept values by ``1 / (1 - rate)``.
 * ``shuffle``: a stable argsort of fresh bits along the axis.
 * ``categorical``: Gumbel-max: ``argmax(logits - log(-log(u)))``.
+
+**The CPU generator.** Eager draws on the CPU (weight initialisation) take their bits from
+:func:`counter_blocks` / :func:`counter_bits` / :func:`counter_uniform`: the same Threefry
+written as in-place NumPy passes over blocks of 64K counters that stay in cache. A draw of at
+least four blocks runs its blocks on a few threads (a thread per two blocks, at most four threads
+and the CPUs the process's affinity allows; NumPy releases the GIL inside each pass). Each thread
+has its own scratch vectors and writes only the slices of its blocks, which it takes in whatever
+order they come, so the samples are the same bits whatever the thread count; smaller draws, and
+processes allowed one CPU, start no thread. ``DLX_RANDOM_THREADS=N`` caps the threads at ``N``
+(``1``: none started; on a machine whose cores are all busy the threads only add GIL handoffs).
 """
 
 from __future__ import annotations
 
 import math
+import os
+import threading
 
 import numpy as np
 
@@ -75,68 +87,205 @@ def _bits_np(seed, shape):
     return (y0 ^ y1).reshape(shape)
 
 
-#: counters per block of :func:`counter_blocks`: its three uint32 working vectors (768 KiB) stay
-#: in a core's L2 cache through the 20 rounds; whole-array passes are bound by memory traffic
+#: counters per block of the CPU generator: its three uint32 working vectors (768 KiB) stay in a
+#: core's L2 cache through the 20 rounds; whole-array passes are bound by memory traffic
 _BLOCK = 1 << 16
 _M32 = 0xFFFFFFFF
+#: the rotations' shift counts, and below the key words, as 0-d arrays (a cheaper ufunc argument)
+_SHIFTS = tuple(tuple((np.array(r, np.uint32), np.array(32 - r, np.uint32)) for r in rot) for rot in _ROT)
+_NINE = np.array(9, np.uint32)
+#: the most threads one draw runs on (with the calling thread), and the blocks each thread must
+#: have: a thread costs about a tenth of a block to start, and smaller draws stay on the caller
+_MAX_THREADS = 4
+_BLOCKS_PER_THREAD = 2
+
+
+class _BlockGenerator:
+    """Threefry-2x32 of one key over blocks of counters, computed in place in this object's own
+    scratch vectors (one generator per thread): :meth:`words` overwrites them at every call."""
+
+    def __init__(self, seed, n: int):
+        if n >= 2**32:
+            raise ValueError(f"random_bits: {n} elements requested; at most 2**32 - 1 are supported")
+        k0, k1 = (int(k) for k in _seed_pair(seed))
+        ks = (k0, k1, k0 ^ k1 ^ _PARITY)
+        self.seed = (k0, k1)
+        self.k0 = np.array(k0, np.uint32)
+        self.inject = [(np.array(ks[(i + 1) % 3], np.uint32), np.array((ks[(i + 2) % 3] + i + 1) & _M32, np.uint32))
+                       for i in range(5)]
+        self.n = n
+        self.size = size = max(1, min(_BLOCK, n))
+        self.x0, self.x1, self.hi = (np.empty(size, np.uint32) for _ in range(3))
+        self.ramp = np.arange(size, dtype=np.uint32)
+        np.add(self.ramp, np.uint32(k1), out=self.ramp)  # counter low word j, plus k1 (mod 2**32)
+
+    def words(self, start: int, out=None) -> np.ndarray:
+        """The words of counters ``start .. start + m - 1`` (``m``: a block, or what is left of
+        ``n``), written into ``out`` when given, else into the scratch vector returned."""
+        m = min(self.size, self.n - start)
+        a, b, h = self.x0[:m], self.x1[:m], self.hi[:m]
+        add, xor = np.add, np.bitwise_xor  # outputs passed by position: a cheaper call per pass
+        add(self.ramp[:m], np.array(start, np.uint32), b)
+        add(b, self.k0, a)  # x0 = k0 (high word 0), plus x1: the first round's add
+        for i in range(5):
+            for j, (left, right) in enumerate(_SHIFTS[i % 2]):
+                if i or j:
+                    add(a, b, a)
+                np.right_shift(b, right, h)  # rotate left: (b << r) | (b >> (32 - r))
+                np.left_shift(b, left, b)
+                np.bitwise_or(b, h, b)
+                xor(b, a, b)
+            add(a, self.inject[i][0], a)
+            add(b, self.inject[i][1], b)
+        return xor(a, b, a if out is None else out)
 
 
 def counter_blocks(seed, n: int):
     """The words of ``random_bits(seed, (n,))``, block by block: yields ``(start, words)``, the
     words of counters ``start .. start + len(words) - 1`` in a uint32 buffer that the next step
-    overwrites. The fast CPU generator that backends use for eager draws (weight initialisation):
-    about 110 in-place NumPy passes per block while the block stays in cache, several times faster
-    than :func:`threefry2x32_numpy` on whole arrays (the reference it is tested against)."""
-    if n >= 2**32:
-        raise ValueError(f"random_bits: {n} elements requested; at most 2**32 - 1 are supported")
-    k0, k1 = (int(k) for k in _seed_pair(seed))
-    ks = (k0, k1, k0 ^ k1 ^ _PARITY)
-    inject = [(np.uint32(ks[(i + 1) % 3]), np.uint32((ks[(i + 2) % 3] + i + 1) & _M32)) for i in range(5)]
-    shifts = [[(np.uint32(r), np.uint32(32 - r)) for r in rot] for rot in _ROT]
-    size = max(1, min(_BLOCK, n))
-    x0, x1, hi = (np.empty(size, np.uint32) for _ in range(3))
-    ramp = np.arange(size, dtype=np.uint32)
-    np.add(ramp, np.uint32(k1), out=ramp)  # counter low word j, plus k1 (mod 2**32)
-    for start in range(0, n, size):
-        m = min(size, n - start)
-        a, b, h = x0[:m], x1[:m], hi[:m]
-        np.add(ramp[:m], np.uint32(start), out=b)
-        np.add(b, np.uint32(k0), out=a)  # x0 = k0 (high word 0), plus x1: the first round's add
-        for i in range(5):
-            for j, (left, right) in enumerate(shifts[i % 2]):
-                if i or j:
-                    np.add(a, b, out=a)
-                np.right_shift(b, right, out=h)  # rotate left: (b << r) | (b >> (32 - r))
-                np.left_shift(b, left, out=b)
-                np.bitwise_or(b, h, out=b)
-                np.bitwise_xor(b, a, out=b)
-            np.add(a, inject[i][0], out=a)
-            np.add(b, inject[i][1], out=b)
-        yield start, np.bitwise_xor(a, b, out=a)
+    may overwrite (read-only to the caller). The fast CPU generator that backends use for eager
+    draws (weight initialisation): about 110 in-place NumPy passes per block while the block
+    stays in cache, several times faster than :func:`threefry2x32_numpy` on whole arrays (the
+    reference it is tested against). A draw that :func:`_draw_threads` gives several threads is
+    generated whole by :func:`counter_bits` at the first step (its blocks on those threads) and
+    yielded in block-size slices; a smaller one is generated here, block by block."""
+    if _draw_threads(n) > 1:
+        bits = counter_bits(seed, n)
+        for start in range(0, n, _BLOCK):
+            yield start, bits[start:start + _BLOCK]
+        return
+    gen = _BlockGenerator(seed, n)
+    for start in range(0, n, gen.size):
+        yield start, gen.words(start)
+
+
+def _usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity where the OS reports one)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # no affinity API (macOS, Windows)
+        return os.cpu_count() or 1
+
+
+def _draw_threads(n: int) -> int:
+    """The threads (the caller included) that :func:`counter_bits`, :func:`counter_uniform` and
+    :func:`counter_blocks` run a draw of ``n`` counters on: one per ``_BLOCKS_PER_THREAD``
+    blocks, at most the CPUs the process may use, ``_MAX_THREADS``, and ``DLX_RANDOM_THREADS``
+    when that environment variable is set (a positive integer: ``1`` starts no thread, which
+    suits a machine whose cores are all busy); a draw of fewer blocks runs on the caller alone."""
+    blocks = -(-n // _BLOCK)
+    if blocks < 2 * _BLOCKS_PER_THREAD:
+        return 1
+    from dlx.config import _env_cap
+
+    cap = _env_cap("DLX_RANDOM_THREADS") or _MAX_THREADS
+    return max(1, min(cap, _usable_cpus(), blocks // _BLOCKS_PER_THREAD))
+
+
+def _run_blocks(gen: _BlockGenerator, make_consumer) -> None:
+    """Generates every block of ``gen``'s draw and hands it on: each thread calls
+    ``make_consumer(g)`` once with its own :class:`_BlockGenerator` (``gen`` itself on the calling
+    thread, a new one on each other) and then ``consume(start)`` for each block it takes. Blocks
+    go to whichever thread is free next, so their order is arbitrary: a consumer writes only its
+    block's slice of the result, which therefore does not depend on the order or on the thread
+    count. NumPy releases the GIL inside each pass, so the threads run in parallel; the first
+    error of any thread is raised once all have stopped."""
+    n = gen.n
+    blocks = -(-n // gen.size)
+    threads = _draw_threads(n)
+    if threads == 1:
+        consume = make_consumer(gen)
+        for b in range(blocks):
+            consume(b * gen.size)
+        return
+    lock = threading.Lock()
+    todo = iter(range(blocks))
+    errors: list[BaseException] = []
+
+    def work(g=None):
+        try:
+            consume = make_consumer(g or _BlockGenerator(gen.seed, n))  # a helper's scratch: first touched by it
+            while not errors:
+                with lock:
+                    b = next(todo, None)
+                if b is None:
+                    return
+                consume(b * gen.size)
+        except BaseException as e:  # handed to the calling thread, which raises it
+            errors.append(e)
+
+    helpers = []
+    for i in range(threads - 1):
+        t = threading.Thread(target=work, name=f"dlx-threefry-{i}")
+        try:
+            t.start()
+        except RuntimeError:  # no more threads to be had: the started ones and the caller draw it all
+            break
+        helpers.append(t)
+    try:
+        work(gen)
+    finally:
+        for t in helpers:
+            t.join()
+    if errors:
+        raise errors[0]
 
 
 def counter_bits(seed, n: int) -> np.ndarray:
-    """``random_bits(seed, (n,))`` by :func:`counter_blocks` (a new uint32 array)."""
+    """``random_bits(seed, (n,))`` by the blocked generator (a new uint32 array), on
+    :func:`_draw_threads` threads."""
+    gen = _BlockGenerator(seed, n)  # the arguments checked before the output is allocated
     out = np.empty(n, np.uint32)
-    for start, words in counter_blocks(seed, n):
-        out[start:start + len(words)] = words
+
+    def consumer(g):
+        return lambda start: g.words(start, out[start:start + g.size])
+    _run_blocks(gen, consumer)
     return out
 
 
 def counter_uniform(seed, n: int, minval=0.0, maxval=1.0, dtype=None) -> np.ndarray:
-    """``random_uniform(seed, (n,), minval, maxval, dtype)`` by :func:`counter_blocks`, the
-    transform applied block by block in cache: the reference's float64 arithmetic, step for step
-    (the unit floats are exact in float64), so the samples equal it bit for bit."""
+    """``random_uniform(seed, (n,), minval, maxval, dtype)`` by the blocked generator on
+    :func:`_draw_threads` threads, the transform applied block by block in cache: the reference's
+    float64 arithmetic, rounded once into ``dtype``, so the samples equal it bit for bit."""
+    gen = _BlockGenerator(seed, n)  # the arguments checked before the output is allocated
     out = np.empty(n, nd(_fdt(dtype)))
-    f = np.empty(min(_BLOCK, n), np.float64)
-    unit = (minval, maxval) == (0.0, 1.0)
-    span = maxval - minval
-    for start, words in counter_blocks(seed, n):
-        g = f[:len(words)]
-        np.multiply(np.right_shift(words, np.uint32(9), out=words), 2.0**-23, out=g)  # the mantissa trick
-        if not unit:
-            np.maximum(np.add(np.multiply(g, span, out=g), minval, out=g), minval, out=g)
-        out[start:start + len(words)] = g
+    lo, span = float(minval), float(maxval) - float(minval)
+    unit = (lo, float(maxval)) == (0.0, 1.0)
+    # f * span with f = k * 2**-23 (k the top 23 bits) is k * (span * 2**-23) exactly when
+    # scaling span by 2**-23 loses nothing: one float64 pass fewer
+    scale = math.ldexp(span, -23)
+    fused = math.ldexp(scale, 23) == span
+    # minval + f * span >= minval when span >= 0 (the rounding is monotonic and minval a float64):
+    # the reference's clamp only acts for a negative or NaN span
+    clamp = not span >= 0
+    exact_out = out.dtype in (np.float32, np.float64)  # they hold every k * 2**-23 exactly
+
+    def consumer(g):
+        f = np.empty(g.size, np.float64)
+
+        def consume(start):
+            k = g.words(start)
+            np.right_shift(k, _NINE, k)  # the mantissa trick: f = k * 2**-23
+            k = k.view(np.int32)  # the same values (k < 2**23): int32 converts to float faster
+            dst = out[start:start + len(k)]
+            if unit and exact_out:
+                np.copyto(dst, k, casting="unsafe")
+                np.multiply(dst, dst.dtype.type(2.0**-23), dst)
+                return
+            x = f[:len(k)]
+            np.copyto(x, k, casting="unsafe")
+            if fused:
+                np.multiply(x, scale, x)
+            else:
+                np.multiply(np.multiply(x, 2.0**-23, x), span, x)
+            if unit:
+                np.copyto(dst, x, casting="same_kind")  # the one rounding, into float16
+                return
+            np.add(x, lo, dst)  # minval + f * span, rounded once into the output dtype
+            if clamp:  # max(minval, .) commutes with that (monotonic) rounding
+                np.maximum(dst, lo, out=dst)
+        return consume
+    _run_blocks(gen, consumer)
     return out
 
 

@@ -67,8 +67,9 @@ def _generate(seed: Any, n: int, device: torch.device | None = None, transform=N
     """``threefry_words(seed, n)``, or ``transform(words)`` with ``transform`` elementwise and its
     result of ``dtype``. On the CPU with a concrete seed, the words come block by block from the
     spec's NumPy generator (``counter_blocks``: a fifth fewer passes than int32 torch ops, which
-    need a mask for each logical right shift, at a third of the per-call cost) and are
-    transformed block by block into the output; the bits are the same either way."""
+    need a mask for each logical right shift, at a third of the per-call cost; a large draw's
+    blocks on a few threads) and are transformed block by block into the output, on the calling
+    thread; the bits are the same either way."""
     if n >= 2**32:
         raise ValueError(f"random_bits: {n} elements requested; at most 2**32 - 1 are supported")
     device = DEVICE.torch if device is None else device
