@@ -257,6 +257,19 @@ def current_stateless_scope():
     return st[-1] if st else None
 
 
+#: bumped whenever any variable's storage is replaced (``assign``, creation of a deferred
+#: variable, placement by a distribution) or its ``trainable`` flag changes: a list of variable
+#: values read while it had one value is still what a read would give while it keeps it (on a
+#: backend whose reads return the storage itself), so callers may cache such lists against it
+VALUES_VERSION = [0]
+
+
+def reads_are_plain() -> bool:
+    """Whether a variable read here returns its stored value unchanged: no stateless scope maps
+    variables to other values and no autocast scope casts them."""
+    return getattr(_AUTOCAST, "dtype", None) is None and not getattr(_SCOPES, "stack", None)
+
+
 class Variable(Special):
     """A mutable tensor owned by a backend.
 
@@ -394,6 +407,7 @@ class Variable(Special):
                                 trainable=self._trainable, name=self.name)
         self._backend = b
         self._deferred = None
+        VALUES_VERSION[0] += 1
 
     @property
     def _storage(self):
@@ -404,6 +418,7 @@ class Variable(Special):
     @_storage.setter
     def _storage(self, value):
         self.__storage = value
+        VALUES_VERSION[0] += 1
 
     # -- value ------------------------------------------------------------------------------------
     @property
@@ -510,6 +525,7 @@ class Variable(Special):
     @trainable.setter
     def trainable(self, value: bool):
         self._trainable = bool(value)
+        VALUES_VERSION[0] += 1
 
     @property
     def backend(self):
