@@ -18,7 +18,17 @@ import numpy as np
 from dlx import dtypes as _dtypes
 from dlx.ops.symbolic import Special
 
-_SCOPES = threading.local()
+
+class _ThreadScopes(threading.local):
+    """This thread's open name scopes (``names``) and stateless scopes (``stack``), ``None``
+    until first use: class defaults, so reading an unset one costs no AttributeError (every
+    variable read asks)."""
+
+    names = None
+    stack = None
+
+
+_SCOPES = _ThreadScopes()
 
 
 def _thread_list(attr: str) -> list:
@@ -215,7 +225,11 @@ def _defers_initialization() -> bool:
     return bool(st) and any(not s.initialize_variables for s in st)
 
 
-_AUTOCAST = threading.local()
+class _ThreadAutocast(threading.local):
+    dtype = None  # this thread's innermost AutocastScope dtype (None: no casting)
+
+
+_AUTOCAST = _ThreadAutocast()
 
 
 class AutocastScope:
@@ -264,10 +278,10 @@ def current_stateless_scope():
 VALUES_VERSION = [0]
 
 
-def reads_are_plain() -> bool:
-    """Whether a variable read here returns its stored value unchanged: no stateless scope maps
-    variables to other values and no autocast scope casts them."""
-    return getattr(_AUTOCAST, "dtype", None) is None and not getattr(_SCOPES, "stack", None)
+def plain_values_version() -> int | None:
+    """:data:`VALUES_VERSION` where a variable read returns its stored value unchanged (no
+    stateless scope maps variables to other values, no autocast scope casts them), else ``None``."""
+    return VALUES_VERSION[0] if _AUTOCAST.dtype is None and not _SCOPES.stack else None
 
 
 class Variable(Special):

@@ -36,7 +36,7 @@ from dlx.trainers.compile_utils import CompileLoss, CompileMetrics, compile_conf
 from dlx.trainers.data_adapters import pack_x_y_sample_weight, train_validation_split, unpack_x_y_sample_weight
 from dlx.trainers.data_adapters.data_adapter import to_numpy_leaf
 from dlx.trainers.epoch_iterator import EpochIterator
-from dlx.variables import VALUES_VERSION, StatelessScope, reads_are_plain
+from dlx.variables import StatelessScope, plain_values_version
 
 _backend = registry.current  # the active backend (selected on first use)
 
@@ -794,42 +794,35 @@ class Trainer:
         held by weak references, so values a later assignment replaced are not kept alive.
         ``backend``: the active backend, where the caller has it at hand."""
         backend = backend if backend is not None else _backend()
+        version = plain_values_version()
         key = None
-        if (backend.variable_values_immutable and _lists_from_tracking(type(self)) and reads_are_plain()
-                and distribution() is None):
-            key = (VALUES_VERSION[0], structure_version(), id(self), self.trainable, backend)
+        if version is not None and distribution() is None:
+            # (few calls on this path: after a compiled call has streamed the weights through the
+            # CPU caches, every function it touches costs cache misses)
+            key = (version, structure_version(), id(self), backend)
             hit = self.__dict__.get("_inference_values")
             if hit is not None and hit[0] == key:
-                tv, ntv = _dereferenced(hit[1]), _dereferenced(hit[2])
-                if tv is not None and ntv is not None:
-                    return tv, ntv
+                values = [r() for r in hit[1]]
+                if type(None) not in map(type, values):  # none dead (`None in values` would compare arrays)
+                    n = hit[2]
+                    return values[:n], values[n:]
         distribution_engine.place_variables(self)  # under a dlx.distribution: as its layouts say
         tv = [_detached(v.value) for v in self.trainable_variables]
         ntv = [_detached(v.value) for v in self.non_trainable_variables]
-        if key is not None:
-            try:  # straight into __dict__: a Layer attribute set counts as a structure change
-                self.__dict__["_inference_values"] = (key, [weakref.ref(v) for v in tv],
-                                                      [weakref.ref(v) for v in ntv])
-            except TypeError:  # a value that takes no weak reference: read every time
-                self.__dict__.pop("_inference_values", None)
+        if key is not None and backend.variable_values_immutable and _lists_from_tracking(type(self)):
+            with contextlib.suppress(TypeError):  # a value that takes no weak reference: read every time
+                # straight into __dict__: a Layer attribute set counts as a structure change
+                self.__dict__["_inference_values"] = (key, [weakref.ref(v) for v in (*tv, *ntv)], len(tv))
         return tv, ntv
 
 
 @functools.cache
 def _lists_from_tracking(cls) -> bool:
     """Whether ``cls`` has the variable lists of layer tracking, which change only with the layer
-    structure (:func:`~dlx.layers.tracking.structure_version`) and the ``trainable`` flags."""
+    structure (:func:`~dlx.layers.tracking.structure_version`) and the variables' ``trainable``
+    flags (which bump ``VALUES_VERSION``)."""
     return (issubclass(cls, LayerTracking) and cls.trainable_variables is LayerTracking.trainable_variables
             and cls.non_trainable_variables is LayerTracking.non_trainable_variables)
-
-
-def _dereferenced(refs):
-    """The values behind weak references, or ``None`` when one is gone."""
-    out = [r() for r in refs]
-    for v in out:
-        if v is None:
-            return None
-    return out
 
 
 def _defines_no_call(model) -> bool:
