@@ -721,7 +721,9 @@ class Trainer:
         b = backend if backend is not None else _backend()
         compiled = compiled and b.compiled_takes_numpy
         if len(arrays) == 1 and type(arrays[0]) is np.ndarray:  # the common case, without tree walks
-            a = to_numpy_leaf(arrays[0])  # float64 becomes floatx(), as in the data pipeline
+            a = arrays[0]
+            if a.dtype == np.float64:
+                a = to_numpy_leaf(a)  # float64 becomes floatx(), as in the data pipeline
             return (a if compiled else b.convert_to_tensor(a),)
 
         def conv(a):
