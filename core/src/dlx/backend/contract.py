@@ -121,7 +121,7 @@ class Backend(abc.ABC):
     #: only by replacing its storage (an assignment through ``dlx.Variable``): the trainer then
     #: reuses the value lists it hands to compiled predict / evaluate functions until a variable
     #: changes. False where a compiled function can update a variable in place (a
-    #: ``tf.Variable``) or a read is a copy or an alias of mutable storage
+    #: ``tf.Variable``) or a read returns a new object each time (a snapshot, a detached alias)
     variable_values_immutable: ClassVar[bool] = False
 
     def __init__(self) -> None:
