@@ -18,7 +18,17 @@ import numpy as np
 from dlx import dtypes as _dtypes
 from dlx.ops.symbolic import Special
 
-_SCOPES = threading.local()
+
+class _ThreadScopes(threading.local):
+    """This thread's open name scopes (``names``) and stateless scopes (``stack``), ``None``
+    until first use: class defaults, so reading an unset one costs no AttributeError (every
+    variable read asks)."""
+
+    names = None
+    stack = None
+
+
+_SCOPES = _ThreadScopes()
 
 
 def _thread_list(attr: str) -> list:
@@ -215,7 +225,11 @@ def _defers_initialization() -> bool:
     return bool(st) and any(not s.initialize_variables for s in st)
 
 
-_AUTOCAST = threading.local()
+class _ThreadAutocast(threading.local):
+    dtype = None  # this thread's innermost AutocastScope dtype (None: no casting)
+
+
+_AUTOCAST = _ThreadAutocast()
 
 
 class AutocastScope:
@@ -255,6 +269,19 @@ def _returns_new_tensor(initializer) -> bool:
 def current_stateless_scope():
     st = getattr(_SCOPES, "stack", None)
     return st[-1] if st else None
+
+
+#: bumped whenever any variable's storage is replaced (``assign``, creation of a deferred
+#: variable, placement by a distribution) or its ``trainable`` flag changes: a list of variable
+#: values read while it had one value is still what a read would give while it keeps it (on a
+#: backend whose reads return the storage itself), so callers may cache such lists against it
+VALUES_VERSION = [0]
+
+
+def plain_values_version() -> int | None:
+    """:data:`VALUES_VERSION` where a variable read returns its stored value unchanged (no
+    stateless scope maps variables to other values, no autocast scope casts them), else ``None``."""
+    return VALUES_VERSION[0] if _AUTOCAST.dtype is None and not _SCOPES.stack else None
 
 
 class Variable(Special):
@@ -394,6 +421,7 @@ class Variable(Special):
                                 trainable=self._trainable, name=self.name)
         self._backend = b
         self._deferred = None
+        VALUES_VERSION[0] += 1
 
     @property
     def _storage(self):
@@ -404,6 +432,7 @@ class Variable(Special):
     @_storage.setter
     def _storage(self, value):
         self.__storage = value
+        VALUES_VERSION[0] += 1
 
     # -- value ------------------------------------------------------------------------------------
     @property
@@ -510,6 +539,7 @@ class Variable(Special):
     @trainable.setter
     def trainable(self, value: bool):
         self._trainable = bool(value)
+        VALUES_VERSION[0] += 1
 
     @property
     def backend(self):

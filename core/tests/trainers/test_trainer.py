@@ -154,6 +154,59 @@ def test_weighted_metrics_use_sample_weight():
     np.testing.assert_allclose(res["accuracy_1"], (hit * sw).sum() / sw.sum())
 
 
+@pytest.mark.parametrize("name", [n for n in ("numpy", "jax", "torch") if n in dlx.backend.records()])
+def test_predict_sees_every_change_of_the_variables(name):
+    # where variable values are immutable, predict reuses the values it read last until a
+    # variable changes: an assign, set_weights, a fit, a trainable flag must each be seen
+    from dlx import layers, models
+
+    def reference(model, x):
+        k, b = (v.numpy().astype(np.float64) for v in model.layers[0].weights)
+        return x.astype(np.float64) @ k + b
+
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((5, 4)).astype(np.float32)
+    with dlx.backend.use(name):
+        model = models.Sequential([layers.Input((4,)), layers.Dense(3)])
+        dense = model.layers[0]
+        np.testing.assert_allclose(model.predict(x, verbose=0), reference(model, x), rtol=1e-5, atol=1e-6)
+        kept = dense.kernel.value  # alive: the replaced value's weak reference does not die
+        dense.kernel.assign(rng.standard_normal((4, 3)).astype(np.float32))
+        np.testing.assert_allclose(model.predict(x, verbose=0), reference(model, x), rtol=1e-5, atol=1e-6)
+        del kept
+        model.set_weights([np.ones((4, 3), np.float32), np.arange(3, dtype=np.float32)])
+        np.testing.assert_allclose(model.predict_on_batch(x), reference(model, x), rtol=1e-5, atol=1e-6)
+        dense.trainable = False  # the kernel and bias move to the non-trainable list
+        assert len(model.trainable_variables) == 0
+        np.testing.assert_allclose(model.predict(x, verbose=0), reference(model, x), rtol=1e-5, atol=1e-6)
+        dense.trainable = True
+        model.compile(optimizer=dlx.optimizers.SGD(0.5), loss="mse")
+        before = model.predict(x, verbose=0)
+        model.fit(x, np.zeros((5, 3), np.float32), epochs=1, verbose=0)
+        after = model.predict(x, verbose=0)
+        assert not np.allclose(after, before)
+        np.testing.assert_allclose(after, reference(model, x), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(model.evaluate(x, np.zeros((5, 3), np.float32), verbose=0),
+                                   np.mean(reference(model, x) ** 2), rtol=1e-5)
+
+
+def test_predict_keeps_no_replaced_value_alive():
+    # the values predict reuses are held weakly: an assignment frees the value it replaced
+    import gc
+    import weakref
+
+    from dlx import layers, models
+
+    model = models.Sequential([layers.Input((4,)), layers.Dense(3)])
+    x = np.ones((2, 4), np.float32)
+    model.predict(x, verbose=0)
+    old = weakref.ref(model.layers[0].kernel.value)
+    model.layers[0].kernel.assign(np.zeros((4, 3), np.float32))
+    gc.collect()
+    assert old() is None
+    np.testing.assert_allclose(model.predict(x, verbose=0), np.zeros((2, 3)) + model.layers[0].bias.numpy())
+
+
 def test_on_batch_methods():
     x, y = blobs(32)
     m = TinyMLP(6, 8, 3)

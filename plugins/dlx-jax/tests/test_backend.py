@@ -211,6 +211,25 @@ def test_fit_and_evaluate_trace_their_steps_once(backend):
         assert [model.train_function._jitted._cache_size(), model.test_function._jitted._cache_size()] == [1, 1]
 
 
+def test_predict_reuses_its_state_and_traces_once(backend):
+    # predict reuses the variable values it read last (variable_values_immutable): a value assigned
+    # between two calls is seen by the second, and neither retraces the compiled function
+    from dlx import layers, models
+
+    with dlx.backend.use(backend):
+        model = models.Sequential([layers.Input((3,)), layers.Dense(2)])
+        x = np.arange(6, dtype=np.float32).reshape(2, 3)
+        model.predict(x, verbose=0)
+        kernel, bias = model.layers[0].kernel, model.layers[0].bias
+        first = model._inference_state()[0]
+        assert [a is b for a, b in zip(first, model._inference_state()[0])] == [True, True]
+        kernel.assign(np.ones((3, 2), np.float32))
+        np.testing.assert_allclose(model.predict(x, verbose=0), x.sum(1, keepdims=True) + bias.numpy())
+        kernel.assign(np.full((3, 2), 2.0, np.float32))
+        np.testing.assert_allclose(model.predict_on_batch(x), 2 * x.sum(1, keepdims=True) + bias.numpy())
+        assert model.predict_function.trace_count == 1
+
+
 def test_compile_donation(backend):
     with dlx.backend.use(backend):
         fast = backend.compile(lambda a, b: ops.add(a, b), donate_argnums=(0,))

@@ -7,7 +7,7 @@ A backend is a concrete subclass of :class:`Backend`, an abstract base class:
   (op name -> kernel), :meth:`~Backend.convert_to_tensor`, :meth:`~Backend.to_numpy` and
   :meth:`~Backend.is_tensor`; :meth:`~Backend.value_and_grad` too when ``capabilities.training``;
 * **optional**, with documented defaults: ``capabilities``, ``xfail_file``, ``auto_jit_compile``,
-  ``compiled_takes_numpy``, :meth:`~Backend.jvp` (one reverse pass per output element),
+  ``compiled_takes_numpy``, ``variable_values_immutable``, :meth:`~Backend.jvp` (one reverse pass per output element),
   :meth:`~Backend.compile` (identity),
   :meth:`~Backend.in_compiled_context`, the variable-storage methods, devices and
   :meth:`~Backend.configure_numerics`.
@@ -117,6 +117,12 @@ class Backend(abc.ABC):
     #: False where a compiled step already keeps every core busy (XLA on CPU): a batch is one
     #: gather per array, cheaper than the thread hand-offs, so it is taken on the step's thread
     prefetch_in_memory_batches: ClassVar[bool] = True
+    #: whether :meth:`read_variable` returns the storage itself and a variable's value changes
+    #: only by replacing its storage (an assignment through ``dlx.Variable``): the trainer then
+    #: reuses the value lists it hands to compiled predict / evaluate functions until a variable
+    #: changes. False where a compiled function can update a variable in place (a
+    #: ``tf.Variable``) or a read returns a new object each time (a snapshot, a detached alias)
+    variable_values_immutable: ClassVar[bool] = False
 
     def __init__(self) -> None:
         self._op_table: dict[str, Callable] | None = None

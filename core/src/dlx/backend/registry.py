@@ -191,7 +191,8 @@ def current() -> Backend:
     ...     dlx.backend.current().name
     'numpy'
     """
-    return STATE.backend if STATE.backend is not None else activate_default()
+    backend = STATE.backend  # one read of the thread-local property (every predict / op call asks)
+    return backend if backend is not None else activate_default()
 
 
 def why_default() -> str:

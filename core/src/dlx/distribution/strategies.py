@@ -14,7 +14,12 @@ import threading
 
 from dlx.distribution.meshlib import DeviceMesh, LayoutMap, TensorLayout
 
-_STATE = threading.local()
+
+class _ThreadScopes(threading.local):
+    stack = None  # this thread's open scope() distributions, innermost last (None: none yet)
+
+
+_STATE = _ThreadScopes()  # a class default: an unset read costs no AttributeError (every predict asks)
 _GLOBAL: list = [None]  # set_distribution's value (scope() overrides it per thread)
 
 

@@ -22,6 +22,12 @@ _STRUCTURE = [0]
 _SCALARS = frozenset({type(None), bool, int, float, str})
 
 
+def structure_version() -> int:
+    """A number that changes whenever a tracked attribute of any layer changes (so does every
+    layer's list of variables)."""
+    return _STRUCTURE[0]
+
+
 def _structure_changed() -> None:
     """Invalidates every layer's cached variable / weight / sub-layer lists (for in-place edits of
     tracked containers, such as ``Sequential.add``)."""

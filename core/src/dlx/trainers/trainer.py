@@ -16,7 +16,9 @@ likewise ``test_step`` / ``predict_step``.
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
+import weakref
 
 import numpy as np
 
@@ -25,6 +27,8 @@ from dlx import optimizers as optimizers_module
 from dlx import tree_util as tree
 from dlx.backend import registry
 from dlx.distribution import engine as distribution_engine
+from dlx.distribution.strategies import distribution
+from dlx.layers.tracking import LayerTracking, structure_version
 from dlx.metrics import Mean
 from dlx.trainers._predict_batch import PREDICT_BATCH_ROWS as _PREDICT_BATCH_ROWS
 from dlx.trainers._predict_batch import default_predict_batch_size as _default_predict_batch_size
@@ -32,7 +36,7 @@ from dlx.trainers.compile_utils import CompileLoss, CompileMetrics, compile_conf
 from dlx.trainers.data_adapters import pack_x_y_sample_weight, train_validation_split, unpack_x_y_sample_weight
 from dlx.trainers.data_adapters.data_adapter import to_numpy_leaf
 from dlx.trainers.epoch_iterator import EpochIterator
-from dlx.variables import StatelessScope
+from dlx.variables import StatelessScope, plain_values_version
 
 _backend = registry.current  # the active backend (selected on first use)
 
@@ -733,14 +737,16 @@ class Trainer:
         return tree.unflatten(td, [np.concatenate(c, axis=0) for c in cols])
 
     # -- on-batch ---------------------------------------------------------------------------------------
-    def _batch_tensors(self, *arrays, compiled=False):
-        """The arrays as backend tensors; with ``compiled``, NumPy arrays stay NumPy where the
-        backend's compiled functions take them (converting there is faster than a separate
-        conversion call)."""
-        b = _backend()
+    def _batch_tensors(self, *arrays, compiled=False, backend=None):
+        """The arrays as ``backend``'s tensors (default: the active one's); with ``compiled``,
+        NumPy arrays stay NumPy where the backend's compiled functions take them (converting
+        there is faster than a separate conversion call)."""
+        b = backend if backend is not None else _backend()
         compiled = compiled and b.compiled_takes_numpy
         if len(arrays) == 1 and type(arrays[0]) is np.ndarray:  # the common case, without tree walks
-            a = to_numpy_leaf(arrays[0])  # float64 becomes floatx(), as in the data pipeline
+            a = arrays[0]
+            if a.dtype == np.float64:
+                a = to_numpy_leaf(a)  # float64 becomes floatx(), as in the data pipeline
             return (a if compiled else b.convert_to_tensor(a),)
 
         def conv(a):
@@ -792,23 +798,56 @@ class Trainer:
         backend = _backend()
         fn = self.predict_function
         (data,) = self._batch_tensors(x, compiled=fn is not None and getattr(self, "_compiled_steps", False)
-                                      and self.built)
+                                      and self.built, backend=backend)
         if not self.built:
             self(data, training=False)
         fn = fn or self.make_predict_function()
         if self._stateful_predict:
             (y,) = fn([(data,)])
         else:
-            (y,) = fn(self._inference_state(), [(data,)])
+            (y,) = fn(self._inference_state(backend), [(data,)])
         if backend.is_tensor(y):
             return np.asarray(backend.to_numpy(y))
         return tree.map_structure(lambda a: np.asarray(backend.to_numpy(a)), y)
 
-    def _inference_state(self):
-        """``(trainable, non_trainable)`` values for the compiled predict/evaluate functions."""
+    def _inference_state(self, backend=None):
+        """``(trainable, non_trainable)`` values for the compiled predict/evaluate functions.
+
+        Where the backend's variable values are immutable (``variable_values_immutable``), the
+        values read last are reused while no variable of the process changed (``VALUES_VERSION``)
+        and no layer's structure did: a ``predict`` of one row then reads no variable. They are
+        held by weak references, so values a later assignment replaced are not kept alive.
+        ``backend``: the active backend, where the caller has it at hand."""
+        backend = backend if backend is not None else _backend()
+        version = plain_values_version()
+        key = None
+        if version is not None and distribution() is None:
+            # (few calls on this path: after a compiled call has streamed the weights through the
+            # CPU caches, every function it touches costs cache misses)
+            key = (version, structure_version(), id(self), backend)
+            hit = self.__dict__.get("_inference_values")
+            if hit is not None and hit[0] == key:
+                values = [r() for r in hit[1]]
+                if type(None) not in map(type, values):  # none dead (`None in values` would compare arrays)
+                    n = hit[2]
+                    return values[:n], values[n:]
         distribution_engine.place_variables(self)  # under a dlx.distribution: as its layouts say
-        return ([_detached(v.value) for v in self.trainable_variables],
-                [_detached(v.value) for v in self.non_trainable_variables])
+        tv = [_detached(v.value) for v in self.trainable_variables]
+        ntv = [_detached(v.value) for v in self.non_trainable_variables]
+        if key is not None and backend.variable_values_immutable and _lists_from_tracking(type(self)):
+            with contextlib.suppress(TypeError):  # a value that takes no weak reference: read every time
+                # straight into __dict__: a Layer attribute set counts as a structure change
+                self.__dict__["_inference_values"] = (key, [weakref.ref(v) for v in (*tv, *ntv)], len(tv))
+        return tv, ntv
+
+
+@functools.cache
+def _lists_from_tracking(cls) -> bool:
+    """Whether ``cls`` has the variable lists of layer tracking, which change only with the layer
+    structure (:func:`~dlx.layers.tracking.structure_version`) and the variables' ``trainable``
+    flags (which bump ``VALUES_VERSION``)."""
+    return (issubclass(cls, LayerTracking) and cls.trainable_variables is LayerTracking.trainable_variables
+            and cls.non_trainable_variables is LayerTracking.non_trainable_variables)
 
 
 def _defines_no_call(model) -> bool:

@@ -47,6 +47,7 @@ class JaxBackend(Backend):
     name = "jax"
     compiled_takes_numpy = True  # jit converts NumPy arguments in C++
     prefetch_in_memory_batches = False  # XLA's CPU step uses every core; a slice is cheaper than a hand-off
+    variable_values_immutable = True  # a variable's storage is a jax.Array: assign replaces it
     spec_version = 2
     capabilities = Capabilities(training=True, jit=True, float64=True, complex=True, distribution=True)
     xfail_file = str(Path(__file__).with_name("xfails.txt"))
@@ -157,6 +158,8 @@ class JaxBackend(Backend):
 
     def to_numpy(self, x: Any) -> np.ndarray:
         """A NumPy view of a JAX array (no copy on CPU: the view is read-only)."""
+        if type(x) is Array:  # the common case: a concrete array
+            return np.asarray(x)
         if isinstance(x, jax.core.Tracer):
             raise TypeError("to_numpy: cannot convert a traced value (inside jit / value_and_grad) to NumPy")
         return np.asarray(x)

@@ -20,6 +20,7 @@ class NumpyBackend(Backend):
         training=True, jit=False, float64=True, complex=True,
         reasons={"jit": "NumPy has no compiler; compile() is the identity",
                  "distribution": "NumPy computes on one CPU device and has no collectives"})
+    variable_values_immutable = True  # a read is the stored array; assign stores a new one
 
     def __init__(self):
         super().__init__()
