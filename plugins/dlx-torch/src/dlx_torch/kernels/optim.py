@@ -52,6 +52,13 @@ def _fused(rule: Callable, n_state: int, n_scratch: int, args: tuple, hyper: tup
     return _run(rule, n_state, n_scratch, args, hyper, False)
 
 
+def _memory_order(t: torch.Tensor):
+    """The dimension order in which ``t``'s memory is contiguous (``t.permute(order)`` is
+    contiguous), or ``None`` when it is not a permutation of a contiguous tensor."""
+    order = sorted(range(t.dim()), key=lambda d: -t.stride(d))
+    return order if t.permute(order).is_contiguous() else None
+
+
 def _run(rule, n_state, n_scratch, args, hyper, blocked):
     dt = args[0].dtype if type(args[0]) is torch.Tensor else None
     same = dt is not None and all(type(a) is torch.Tensor and a.dtype is dt for a in args)
@@ -64,12 +71,16 @@ def _run(rule, n_state, n_scratch, args, hyper, blocked):
     with torch.no_grad():  # not differentiable
         outs = own if inplace else [torch.empty_like(t) for t in own]
         n = xs[0].numel()
-        if blocked and all(t.shape == xs[0].shape and t.is_contiguous() for t in (*xs, *outs)):
+        order = _memory_order(xs[0]) if blocked else None
+        if blocked and order is not None and all(t.shape == xs[0].shape and t.stride() == xs[0].stride()
+                                                 for t in (*xs, *outs)):
             # Python numbers: torch's fused scalar forms (addcdiv) take them; read once per call,
             # inside the one recorded step (a replay calls this function again)
             scalars = [t.item() if t.dim() == 0 else t for t in scalars]
-            blocks_x = zip(*(t.view(-1).split(BLOCK) for t in xs))
-            blocks_o = zip(*(t.view(-1).split(BLOCK) for t in outs))
+            # tensors of one dense layout (contiguous, or a permutation of it such as the torch
+            # backend's convolution kernels) flattened in memory order: the same element pairing
+            blocks_x = zip(*(t.permute(order).view(-1).split(BLOCK) for t in xs))
+            blocks_o = zip(*(t.permute(order).view(-1).split(BLOCK) for t in outs))
             scratch = [xs[0].new_empty(BLOCK) for _ in range(n_scratch)]
             tail = [s[:n % BLOCK] for s in scratch]
             for i, (bx, bo) in enumerate(zip(blocks_x, blocks_o)):
