@@ -21,6 +21,10 @@ def test_a_conv_kernel_is_stored_filter_major_with_its_values(on_torch):
     v.assign(value * 2)  # in place: the layout stays
     assert t.data_ptr() == v.value.data_ptr()
     np.testing.assert_array_equal(v.numpy(), value * 2)
+    copy = dlx.Variable(v.value)  # a value already in that layout: still a storage of its own
+    assert copy.value.data_ptr() != v.value.data_ptr()
+    v.assign(value)
+    np.testing.assert_array_equal(copy.numpy(), value * 2)
 
 
 def test_adam_on_a_filter_major_kernel_equals_a_float64_reference(on_torch):

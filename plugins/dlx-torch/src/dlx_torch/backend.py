@@ -35,7 +35,9 @@ def _filter_major(t: Tensor) -> Tensor:
     channels-last contiguous, the layout oneDNN convolves channels-last images with, instead of
     reordering the weights at every call (ResNet50 ``predict`` of one image: 209 -> 129 ms,
     identical outputs). Values, shape and indexing are unchanged; only the strides differ."""
-    return t.to(DEVICE.torch).permute(3, 0, 1, 2).contiguous().permute(1, 2, 3, 0)
+    # clone, not contiguous(): a tensor already in this layout (another variable's value) would
+    # come back as itself, and the new variable would share its storage
+    return t.to(DEVICE.torch).permute(3, 0, 1, 2).clone(memory_format=torch.contiguous_format).permute(1, 2, 3, 0)
 
 
 class TorchBackend(Backend):
