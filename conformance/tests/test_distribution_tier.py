@@ -74,8 +74,21 @@ def test_an_all_reduce_that_drops_a_shard_fails(tmp_path):
     r, data, md = run_cli("brokendist", tmp_path, "--distribution-devices", "2", env={"PYTHONPATH": path})
     assert r.returncode == 1, r.stdout[-3000:]
     dp = {e["kind"]: e for e in data["distribution"]}["DataParallel"]
-    assert dp["outcome"] == "failed" and dp["metric"] > 100 * tier.BOUND, dp
+    assert dp["outcome"] == "failed" and dp.get("metric", 0) > 100 * tier.BOUND, dp
     assert "| DataParallel | FAIL | 2 (2) |" in md
+
+
+@_needs("torch")
+def test_a_tier_that_cannot_start_is_in_the_report_with_its_error(tmp_path):
+    # the tier's fixture raises before any step runs: each kind is a failed row naming the error
+    r, data, md = run_cli("torch", tmp_path, "--distribution-devices", "-1")
+    assert r.returncode == 1, r.stdout[-3000:]
+    rows = {e["kind"]: e for e in data["distribution"]}
+    assert sorted(rows) == sorted(tier.KINDS)
+    for e in rows.values():
+        assert e["outcome"] == "failed" and "num_devices=-1; expected a positive int" in e["detail"], e
+    assert data["totals"]["failed"] == len(tier.KINDS)
+    assert "| DataParallel | FAIL | — |" in md
 
 
 def test_a_failing_process_is_reported_with_its_error():

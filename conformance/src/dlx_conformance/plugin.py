@@ -129,12 +129,22 @@ def record(config, result) -> None:
 def pytest_runtest_makereport(item, call):
     outcome = yield
     rep = outcome.get_result()
-    if rep.when == "call" or (rep.when == "setup" and rep.skipped):
+    # a fixture that raises (e.g. the distribution tier's job failing to start) is a failed row
+    # carrying its error, not a row missing from the report
+    if rep.when == "call" or (rep.when == "setup" and not rep.passed):
         row = {"nodeid": item.name, "outcome": rep.outcome, "wasxfail": hasattr(rep, "wasxfail"),
                **getattr(item, "_dlx_result", {})}
         if rep.skipped and isinstance(rep.longrepr, tuple):
             row["skip_reason"] = str(rep.longrepr[-1])
+        elif rep.when == "setup" and rep.failed:
+            row["detail"] = "setup error: " + _last_line(rep.longreprtext)
         item.config.stash[_RESULTS_KEY].append(row)
+
+
+def _last_line(text: str) -> str:
+    """The exception line of a traceback (pytest's ``E   ...`` lines), for a one-line detail."""
+    errors = [ln[1:].strip() for ln in text.splitlines() if ln.startswith("E ")]
+    return " ".join(errors)[-2000:] if errors else text.strip()[-2000:]
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -79,7 +79,7 @@ def _distribution_lines(entries) -> list[str]:
         status = "xfail" if e["wasxfail"] else {"passed": "pass", "failed": "FAIL", "skipped": "skip"}[e["outcome"]]
         where = f"{e['devices']} ({e['processes']})" if "devices" in e else "—"
         metric = "∞" if e.get("metric") == math.inf else (f"{e['metric']:.3g}" if "metric" in e else "—")
-        detail = e.get("detail") or e.get("skip_reason", "")
+        detail = (e.get("detail") or e.get("skip_reason", "")).replace("|", "\\|")  # one table cell
         lines.append(f"| {e['kind']} | {status} | {where} | {e.get('tolerance', '—')} | {metric} | {detail} |")
     return lines
 

@@ -110,7 +110,27 @@ def run(backend_name: str, num_devices: int, target: str, kwargs: Mapping[str, A
             of its stderr); the other processes are killed.
     """
     launch = launch or plan(backend_name, num_devices)
-    port = _free_port()
+    for attempt in range(_PORT_ATTEMPTS):
+        try:
+            return _run_once(backend_name, num_devices, target, kwargs, timeout, env, launch, _free_port())
+        except _PortTaken:
+            if attempt == _PORT_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+# The coordinator's port is found free, closed, then bound by process 0 a few seconds later; another
+# program (another job's connections take ephemeral ports too) can take it in between. The job is
+# then started again on a new port.
+_PORT_ATTEMPTS = 3
+_PORT_TAKEN = ("address already in use", "eaddrinuse")
+
+
+class _PortTaken(LaunchError):
+    pass
+
+
+def _run_once(backend_name, num_devices, target, kwargs, timeout, env, launch, port) -> list:
     with tempfile.TemporaryDirectory(prefix="dlx-launch-") as tmp:
         procs = []
         for rank in range(launch.processes):
@@ -124,6 +144,8 @@ def run(backend_name: str, num_devices: int, target: str, kwargs: Mapping[str, A
                                               env=penv, stdout=subprocess.DEVNULL, stderr=err))
         errors = _wait(procs, timeout, [Path(tmp) / f"{r}.err" for r in range(len(procs))])
         if errors:
+            if any(m in e.lower() for e in errors for m in _PORT_TAKEN):
+                raise _PortTaken(f"port {port} was taken before the job bound it: " + "; ".join(errors))
             raise LaunchError(f"{backend_name} job of {num_devices} device(s) in {launch.processes} process(es): "
                               + "; ".join(errors))
         return [json.loads((Path(tmp) / f"{r}.json").read_text()) for r in range(launch.processes)]
