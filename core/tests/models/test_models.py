@@ -260,3 +260,40 @@ def test_clone_model_and_clear_session(numpy_backend):
     assert c is not m and [v.shape for v in c.weights] == [v.shape for v in m.weights]
     dlx.utils.clear_session()
     assert L.Dense(1).name == "dense"
+
+
+# ------------------------------------------------------------------------------ Functional memory
+def test_functional_call_frees_each_activation_after_its_last_reader(numpy_backend):
+    # a deep model's call must hold only its live activations (the peak memory of predict), not
+    # every intermediate until it returns; a tensor read twice (the skip below) lives until its
+    # second reader, and model outputs are kept
+    import weakref
+
+    class Probe(L.Layer):
+        """Records a weak reference to what it returns, and which earlier results are gone."""
+
+        def __init__(self, log, **kw):
+            super().__init__(**kw)
+            self.log = log
+
+        def call(self, x):
+            self.log["gone_before_" + self.name] = sorted(k for k, r in self.log["refs"].items() if r() is None)
+            out = np.asarray(x) + 1.0
+            self.log["refs"][self.name] = weakref.ref(out)
+            return out
+
+    log = {"refs": {}}
+    x = dlx.Input((3,))
+    a = Probe(log, name="a")(x)
+    b = Probe(log, name="b")(a)
+    c = Probe(log, name="c")(b)
+    d = Probe(log, name="d")(L.Add()([c, a]))  # a is read again here
+    e = Probe(log, name="e")(d)
+    model = dlx.Model(x, [e, c])
+    log["refs"].clear()
+    out_e, out_c = model(np.zeros((2, 3), np.float32))
+    np.testing.assert_array_equal(_np(out_e), np.full((2, 3), 6.0))  # a 1, b 2, c 3, c + a 4, d 5, e 6
+    np.testing.assert_array_equal(_np(out_c), np.full((2, 3), 3.0))
+    assert log["gone_before_c"] == []  # a (read again later) and b (c reads it) are alive
+    assert log["gone_before_d"] == ["a", "b"]  # after the Add, nothing reads them
+    assert log["gone_before_e"] == ["a", "b"]  # c is an output: kept

@@ -49,6 +49,6 @@ def test_other_failures_are_not_retried(monkeypatch):
     calls = []
     free = launch._free_port
     monkeypatch.setattr(launch, "_free_port", lambda: calls.append(1) or free())
-    with pytest.raises(launch.LaunchError, match="No module named .no_such_module_here."):
+    with pytest.raises(launch.LaunchError, match=r"No module named .no_such_module_here."):
         launch.run("torch", 2, "no_such_module_here:job", timeout=120)
     assert len(calls) == 1

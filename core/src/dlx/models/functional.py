@@ -83,6 +83,23 @@ def map_graph(inputs: list, outputs: list):
     return ordered, layers
 
 
+def _releases(nodes, outputs) -> list[tuple[int, ...]]:
+    """Per node (in run order), the ids of the symbolic tensors it is the last to read and that
+    are not model outputs: ``call`` drops their values once the node ran, so a deep model holds
+    only its live activations (as eager code would), not every intermediate until it returns."""
+    last: dict[int, int] = {}
+    for i, node in enumerate(nodes):
+        for t in node.arguments_leaves:
+            if _is_symbolic(t):
+                last[id(t)] = i
+    keep = {id(t) for t in outputs}
+    out: list[list[int]] = [[] for _ in nodes]
+    for tid, i in last.items():
+        if tid not in keep:
+            out[i].append(tid)
+    return [tuple(ids) for ids in out]
+
+
 def _adjust_rank(x, ref_shape):
     """As Keras: an input one rank short of an ``Input`` whose last dim is 1 gains that axis
     ((N, 28, 28) images for ``Input((28, 28, 1))``); one with an extra trailing axis of 1 loses it."""
@@ -155,6 +172,7 @@ class Functional(Model, Function):
         self._inputs = flat_in
         self._outputs = flat_out
         self._graph_nodes = nodes
+        self._releases = _releases(nodes, flat_out)
         self._layers_list = layers
         self._input_names = [t._history.layer.name if t._history is not None else f"input_{i}"
                              for i, t in enumerate(flat_in)]
@@ -255,12 +273,14 @@ class Functional(Model, Function):
             for t, m in zip(self._inputs, tree.leaves(mask) if isinstance(mask, (list, tuple, dict)) else [mask]):
                 if m is not None:
                     masks[id(t)] = m
-        for node in self._graph_nodes:
+        for node, done in zip(self._graph_nodes, self._releases):
             args, kwargs = node.map_arguments(values)
             layer = node.layer
             if not isinstance(layer, Layer):  # a plain Operation: no masks, no training flag
                 for t, v in zip(node.output_tensors, tree.leaves(layer(*args, **kwargs))):
                     values[id(t)] = v
+                for i in done:
+                    del values[i]
                 continue
             prev = None
             if masks and node.call_args:
@@ -282,6 +302,10 @@ class Functional(Model, Function):
                     for t, mm in zip(node.output_tensors, ms):
                         if mm is not None:
                             masks[id(t)] = mm
+            del args, kwargs, prev
+            for i in done:  # nothing later reads these: free them as eager code would
+                del values[i]
+                masks.pop(i, None)
         return tree.map_structure(lambda t: values[id(t)], self._outputs_struct)
 
     def compute_mask(self, inputs, previous_mask=None):

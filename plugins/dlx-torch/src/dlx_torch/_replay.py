@@ -298,7 +298,11 @@ class _Recorder(TorchFunctionMode):
     def __init__(self, inputs: list):
         super().__init__()
         self.refs: dict[int, str] = {}
-        self.keep: list = list(inputs)  # every tensor seen stays alive: ids are not reused
+        # the inputs and constants stay alive (their ids map to names); a logged call's result is
+        # held weakly: its id's mapping goes when the tensor does (before the id can be reused),
+        # so recording a deep forward holds only its live activations, as the eager run does
+        self.keep: list = list(inputs)
+        self.watch: list = []
         self.closure: dict[str, Any] = {}
         self.closure_ids: dict[int, str] = {}
         self.lines: list[str] = []
@@ -458,8 +462,14 @@ class _Recorder(TorchFunctionMode):
                     raise _Unsupported(f"{name} returns nested containers of tensors")
 
     def _bind(self, t: Tensor, ref: str, dynamic: bool) -> None:
-        self.refs[id(t)] = ref
-        self.keep.append(t)
+        key, refs = id(t), self.refs
+        refs[key] = ref
+
+        def forget(_, key=key, ref=ref, refs=refs):
+            if refs.get(key) == ref:
+                del refs[key]
+
+        self.watch.append(weakref.ref(t, forget))
         if dynamic:
             self.tainted.add(ref)
 
