@@ -196,6 +196,27 @@ def test_eager_draws_with_a_concrete_seed_compile_no_model(ov):
     np.testing.assert_array_equal(np.asarray(graph), R.random_uniform(s, (17, 5), -0.2, 0.2))
 
 
+def test_eager_zeros_and_ones_compile_no_model(ov):
+    # biases and BatchNormalization statistics: filled on the host (the reference's values and
+    # dtypes), not a one-op model compiled per shape; inside compile() they are graph nodes
+    from dlx.ops.defs import shape as S
+
+    n = _compilations(ov)
+    for dtype in (None, "float32", "bfloat16", "float16", "int8", "uint32", "bool"):
+        for op, ref in ((ops.zeros, S.zeros), (ops.ones, S.ones)):
+            got, want = op((3, 2), dtype), ref((3, 2), dtype)
+            assert isinstance(got, np.ndarray) and got.dtype == want.dtype, (op, dtype, got.dtype)
+            np.testing.assert_array_equal(got, want)
+    assert ops.ones(4).shape == (4,)
+    assert _compilations(ov) == n
+    with pytest.raises(TypeError, match="zeros: dtype 'complex64' has no OpenVINO element type"):
+        ops.zeros((2,), "complex64")
+    x = np.arange(6.0, dtype=np.float32).reshape(3, 2)
+    graph = ov.compile(lambda a: a + ops.ones((3, 2)) * 2 + ops.zeros((3, 2), "float32"))(x)
+    np.testing.assert_array_equal(np.asarray(graph), x + 2)
+    assert _compilations(ov) == n + 1
+
+
 def test_random_ops_match_the_reference(ov):
     s = np.array([3, 4], np.uint32)
     from dlx.ops.defs import random as R
