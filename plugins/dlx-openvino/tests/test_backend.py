@@ -217,6 +217,30 @@ def test_eager_zeros_and_ones_compile_no_model(ov):
     assert _compilations(ov) == n + 1
 
 
+def test_built_in_initializers_results_are_adopted_and_other_values_copied(ov, monkeypatch):
+    # a built-in initializer's fresh result becomes the read-only storage without a copy (the
+    # numpy backend's seeded values); a value its caller may hold is copied and left writeable
+    from dlx import initializers
+
+    copied = []
+    create = ov.create_variable
+    monkeypatch.setattr(ov, "create_variable", lambda value, **kw: copied.append(kw["name"]) or create(value, **kw))
+    adopted = [dlx.Variable(init, shape=(4, 5), name=name) for name, init in
+               [("glorot", initializers.GlorotUniform(seed=1)), ("zeros", initializers.Zeros()),
+                ("ones", initializers.Ones()), ("normal", initializers.RandomNormal(seed=2))]]
+    assert copied == []
+    with dlx.backend.use("numpy"):
+        want = [initializers.GlorotUniform(seed=1)((4, 5)), initializers.RandomNormal(seed=2)((4, 5))]
+    np.testing.assert_array_equal(adopted[0].numpy(), want[0])
+    np.testing.assert_allclose(adopted[3].numpy(), want[1], rtol=1e-6)  # normal: OpenVINO's graph, not bit-exact
+    assert all(not v.value.flags.writeable for v in adopted)
+    held = np.zeros(3, np.float32)
+    kept = dlx.Variable(held, name="array")
+    assert copied == ["array"] and held.flags.writeable and kept.value is not held
+    kept.assign(np.full(3, 7.0, np.float32))
+    assert held.tolist() == [0.0] * 3
+
+
 def test_random_ops_match_the_reference(ov):
     s = np.array([3, 4], np.uint32)
     from dlx.ops.defs import random as R
