@@ -241,6 +241,22 @@ def test_built_in_initializers_results_are_adopted_and_other_values_copied(ov, m
     assert held.tolist() == [0.0] * 3
 
 
+def test_max_and_min_with_constants_keep_nans_in_compiled_graphs(ov):
+    # a constant operand without NaN needs no NaN select (relu, clip: the graph is smaller); a
+    # NaN constant or a NaN input still gives NaN, as np.maximum / np.minimum
+    x = np.array([np.nan, -np.inf, -1.5, -0.0, 0.0, 2.5, np.inf], np.float32)
+    nan = np.float32(np.nan)
+    cases = [(lambda a: ops.relu(a), np.maximum(x, 0)),
+             (lambda a: ops.relu6(a), np.minimum(np.maximum(x, 0), 6)),
+             (lambda a: ops.clip(a, -1.0, 1.0), np.minimum(np.maximum(x, -1), 1)),
+             (lambda a: ops.maximum(a, np.full(7, nan)), np.full(7, nan)),
+             (lambda a: ops.minimum(np.array([1, nan, 3, 4, 5, 6, 7], np.float32), a),
+              np.minimum(np.array([1, nan, 3, 4, 5, 6, 7], np.float32), x))]
+    for fn, want in cases:
+        np.testing.assert_array_equal(np.asarray(ov.compile(fn)(x)), want.astype(np.float32))
+        np.testing.assert_array_equal(np.asarray(fn(x)), want.astype(np.float32))
+
+
 def test_random_ops_match_the_reference(ov):
     s = np.array([3, 4], np.uint32)
     from dlx.ops.defs import random as R
