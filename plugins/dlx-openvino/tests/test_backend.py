@@ -404,6 +404,29 @@ def test_backend_variable_storage_roundtrip(backend):
         backend.assign_variable(s, np.zeros(3))
 
 
+def test_stored_values_are_shared_with_openvino_and_released_with_their_variable(ov):
+    # a baked weight and a small variable fed as a Parameter are read through the storage's
+    # writeable view (no copy); the storage itself stays read-only, and the view is dropped
+    # with the variable's value
+    import gc
+
+    from dlx_openvino import backend as B
+
+    w = dlx.Variable(np.arange(2048, dtype=np.float32), name="w")  # >= BAKE_MIN_SIZE: a constant
+    b = dlx.Variable(np.ones(4, np.float32), name="b")  # a Parameter
+    keys = [id(w.value), id(b.value)]
+    assert all(id(B._shareable(v.value)) != id(v.value) for v in (w, b))
+    assert not w.value.flags.writeable and not b.value.flags.writeable
+    f = ov.compile(lambda x, c: ops.sum(x) + c)
+    np.testing.assert_array_equal(f(w.value, b.value), np.full(4, 2047 * 2048 / 2 + 1, np.float32))
+    b.assign(np.full(4, 3.0, np.float32))
+    np.testing.assert_array_equal(f(w.value, b.value), np.full(4, 2047 * 2048 / 2 + 3, np.float32))
+    assert B._shareable(w.numpy()) is None  # the caller's copy is not a storage
+    del w, b, f
+    gc.collect()
+    assert not any(k in B._SHAREABLE for k in keys)
+
+
 def test_compile_bakes_weights_and_sees_every_assign(ov):
     # a variable's (read-only) storage of >= BAKE_MIN_SIZE elements becomes a model constant keyed
     # by identity: predict after an assign recompiles once and drops the model of the old weights

@@ -74,10 +74,29 @@ _STORED: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
 BAKE_MIN_SIZE = 1024
 
 
+#: id -> a writeable view of a stored value's memory, kept here only: OpenVINO shares memory
+#: only with writeable arrays, so compile() bakes weights and infer requests read small
+#: variables through it without a copy (nothing writes into it: the storage stays immutable)
+_SHAREABLE: dict[int, np.ndarray] = {}
+
+
 def _store(a: np.ndarray) -> np.ndarray:
-    a.flags.writeable = False
-    _STORED[id(a)] = a
-    return a
+    """``a`` (a new array nothing else references) as a variable's storage: a read-only view of
+    it, registered in ``_STORED``; ``a`` itself, where writeable, in ``_SHAREABLE`` while the
+    storage lives."""
+    storage = a.view() if a.flags.writeable else a
+    storage.flags.writeable = False
+    key = id(storage)
+    _STORED[key] = storage
+    if storage is not a:
+        _SHAREABLE[key] = a
+        weakref.finalize(storage, _SHAREABLE.pop, key, None)
+    return storage
+
+
+def _shareable(a):
+    """The writeable view of a stored value (``None`` for any other array)."""
+    return _SHAREABLE.get(id(a)) if _STORED.get(id(a)) is a else None
 
 
 def _baked(a) -> bool:
@@ -226,18 +245,20 @@ class _Runner:
         req = self.req
         with self.lock:
             # the request reads the inputs' memory in place (shared_memory=True) and does not own
-            # it: the contiguous copies made here must outlive infer(), or it reads freed memory
+            # it: the contiguous arrays kept here must outlive infer(), or it reads freed memory
             # (wrong results, or a crash, for a model fed transposed weights); a shared tensor
-            # must be writeable, so a read-only array (a small variable's storage) is copied
-            copies = []
+            # must be writeable: a read-only array is copied, but a variable's storage is read
+            # through its writeable view (``_shareable``); both are kept here until infer() ends
+            keep = []
             for i, p in enumerate(self.pos):
                 a = vals[p]
                 if type(a) is not np.ndarray or not a.flags.c_contiguous or not a.flags.writeable:
-                    a = np.array(a, order="C")
-                    copies.append(a)
+                    shared = _shareable(a) if type(a) is np.ndarray else None
+                    a = np.array(a, order="C") if shared is None else shared
+                    keep.append(a)
                 req.set_input_tensor(i, ov.Tensor(a, shared_memory=True))
             req.infer()
-            del copies
+            del keep
             if self.structure is None:
                 return _host(req.get_output_tensor(0))
             outs = [_host(req.get_output_tensor(i)) for i in range(self.nout)]
@@ -644,7 +665,10 @@ class _Compiled:
             if hasattr(leaf, "value") and not isinstance(leaf, np.ndarray) and hasattr(leaf, "assign"):
                 leaf = leaf.value
             if _baked(leaf):
-                new_leaves.append(OVTensor(O.constant(leaf, shared_memory=False).output(0)))
+                shared = _shareable(leaf)  # the constant reads the immutable storage's memory
+                node = (O.constant(leaf, shared_memory=False) if shared is None
+                        else O.constant(shared, shared_memory=True))
+                new_leaves.append(OVTensor(node.output(0)))
                 continue
             a = _np_value(leaf)
             p = O.parameter(list(a.shape), G.ov_type(dtypes.standardize(a.dtype)))
