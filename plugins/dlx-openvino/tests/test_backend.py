@@ -422,6 +422,10 @@ def test_stored_values_are_shared_with_openvino_and_released_with_their_variable
     b.assign(np.full(4, 3.0, np.float32))
     np.testing.assert_array_equal(f(w.value, b.value), np.full(4, 2047 * 2048 / 2 + 3, np.float32))
     assert B._shareable(w.numpy()) is None  # the caller's copy is not a storage
+    fortran = dlx.Variable(np.asfortranarray(np.ones((3, 2), np.float32)), name="f")  # kept in that order
+    if not fortran.value.flags.c_contiguous:  # not shareable: a compiled call copies it
+        assert B._shareable(fortran.value) is None
+    np.testing.assert_array_equal(ov.compile(lambda a: a * 2)(fortran.value), np.full((3, 2), 2.0))
     del w, b, f
     gc.collect()
     assert not any(k in B._SHAREABLE for k in keys)

@@ -82,9 +82,9 @@ _SHAREABLE: dict[int, np.ndarray] = {}
 
 def _store(a: np.ndarray) -> np.ndarray:
     """``a`` (a new array nothing else references) as a variable's storage: a read-only view of
-    it, registered in ``_STORED``; ``a`` itself, where writeable, in ``_SHAREABLE`` while the
-    storage lives."""
-    storage = a.view() if a.flags.writeable else a
+    it, registered in ``_STORED``; ``a`` itself, where writeable and C-contiguous (what OpenVINO
+    shares), in ``_SHAREABLE`` while the storage lives."""
+    storage = a.view() if a.flags.writeable and a.flags.c_contiguous else a
     storage.flags.writeable = False
     key = id(storage)
     _STORED[key] = storage
