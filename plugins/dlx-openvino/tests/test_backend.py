@@ -192,6 +192,12 @@ def test_eager_draws_with_a_concrete_seed_compile_no_model(ov):
     for shape in ((3, 3, 64, 64), (1000,), (17, 5)):
         np.testing.assert_array_equal(ops.random_uniform(s, shape, -0.2, 0.2), R.random_uniform(s, shape, -0.2, 0.2))
     assert _compilations(ov) == n
+    for op in ("random_normal", "random_truncated_normal"):  # the reference's float64 erfinv, bit for bit
+        for shape, dtype in (((3, 3, 16, 8), None), ((1000,), "float16"), ((7, 5), "float64")):
+            got, want = getattr(ops, op)(s, shape, 0.5, 2.0, dtype), getattr(R, op)(s, shape, 0.5, 2.0, dtype)
+            assert got.dtype == want.dtype
+            np.testing.assert_array_equal(got, want)
+    assert _compilations(ov) == n
     graph = ov.compile(lambda k: ops.random_uniform(k, (17, 5), -0.2, 0.2))(s)
     np.testing.assert_array_equal(np.asarray(graph), R.random_uniform(s, (17, 5), -0.2, 0.2))
 
@@ -232,7 +238,7 @@ def test_built_in_initializers_results_are_adopted_and_other_values_copied(ov, m
     with dlx.backend.use("numpy"):
         want = [initializers.GlorotUniform(seed=1)((4, 5)), initializers.RandomNormal(seed=2)((4, 5))]
     np.testing.assert_array_equal(adopted[0].numpy(), want[0])
-    np.testing.assert_allclose(adopted[3].numpy(), want[1], rtol=1e-6)  # normal: OpenVINO's graph, not bit-exact
+    np.testing.assert_array_equal(adopted[3].numpy(), want[1])
     assert all(not v.value.flags.writeable for v in adopted)
     held = np.zeros(3, np.float32)
     kept = dlx.Variable(held, name="array")

@@ -532,11 +532,12 @@ def _on_host(fn, graph, why: str):
 
 
 def _host_draws(made: dict) -> dict[str, Callable]:
-    """``random_bits`` / ``random_uniform`` called eagerly with a concrete seed (weight
-    initialisation): drawn on the host by the spec's blocked NumPy generator, which gives the
-    reference's values bit for bit, instead of compiling a Threefry model per shape (about 110
-    graph ops) and running OpenVINO's integer kernels over millions of counters. Inside
-    ``compile()`` the graph builders run as before."""
+    """``random_bits`` / ``random_uniform`` / ``random_normal`` / ``random_truncated_normal``
+    called eagerly with a concrete seed (weight initialisation): drawn on the host by the spec's
+    blocked NumPy generator and the spec's transforms, which give the reference's values bit for
+    bit, instead of compiling a Threefry model per shape (about 110 graph ops) and running
+    OpenVINO's integer kernels over millions of counters. Inside ``compile()`` the graph
+    builders run as before."""
     from dlx.ops.defs import random as spec
 
     graph_bits, graph_uniform = made["random_bits"], made["random_uniform"]
@@ -561,9 +562,26 @@ def _host_draws(made: dict) -> dict[str, Callable]:
         shape = tuple(int(d) for d in shape)
         return spec.counter_uniform(key, math.prod(shape), float(minval), float(maxval), dtype).reshape(shape)
 
+    def normal_like(name, transform):
+        graph = made[name]
+
+        def kernel(seed, shape, mean=0.0, stddev=1.0, dtype=None):
+            key = concrete(seed)
+            if key is None or type(mean) not in (int, float) or type(stddev) not in (int, float):
+                return graph(seed, shape, mean, stddev, dtype)
+            shape = tuple(int(d) for d in shape)
+            return transform(spec.counter_bits(key, math.prod(shape)).reshape(shape), mean, stddev, dtype)
+
+        kernel.__name__ = kernel.__qualname__ = name
+        return _on_host(kernel, graph, why)
+
     why = "Eager draws with a concrete seed run on the host (``_host_draws``)."
     return {"random_bits": _on_host(random_bits, graph_bits, why),
-            "random_uniform": _on_host(random_uniform, graph_uniform, why)}
+            "random_uniform": _on_host(random_uniform, graph_uniform, why),
+            # the spec's transforms of the blocked generator's bits: the reference's values (the
+            # graph's erfinv differs from its float64 one by up to an ulp)
+            "random_normal": normal_like("random_normal", spec.normal_from_bits),
+            "random_truncated_normal": normal_like("random_truncated_normal", spec.truncated_normal_from_bits)}
 
 
 def _host_fills(made: dict) -> dict[str, Callable]:
