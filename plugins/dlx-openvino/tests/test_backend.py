@@ -192,8 +192,75 @@ def test_eager_draws_with_a_concrete_seed_compile_no_model(ov):
     for shape in ((3, 3, 64, 64), (1000,), (17, 5)):
         np.testing.assert_array_equal(ops.random_uniform(s, shape, -0.2, 0.2), R.random_uniform(s, shape, -0.2, 0.2))
     assert _compilations(ov) == n
+    for op in ("random_normal", "random_truncated_normal"):  # the reference's float64 erfinv, bit for bit
+        for shape, dtype in (((3, 3, 16, 8), None), ((1000,), "float16"), ((7, 5), "float64")):
+            got, want = getattr(ops, op)(s, shape, 0.5, 2.0, dtype), getattr(R, op)(s, shape, 0.5, 2.0, dtype)
+            assert got.dtype == want.dtype
+            np.testing.assert_array_equal(got, want)
+    assert _compilations(ov) == n
     graph = ov.compile(lambda k: ops.random_uniform(k, (17, 5), -0.2, 0.2))(s)
     np.testing.assert_array_equal(np.asarray(graph), R.random_uniform(s, (17, 5), -0.2, 0.2))
+
+
+def test_eager_zeros_and_ones_compile_no_model(ov):
+    # biases and BatchNormalization statistics: filled on the host (the reference's values and
+    # dtypes), not a one-op model compiled per shape; inside compile() they are graph nodes
+    from dlx.ops.defs import shape as S
+
+    n = _compilations(ov)
+    for dtype in (None, "float32", "bfloat16", "float16", "int8", "uint32", "bool"):
+        for op, ref in ((ops.zeros, S.zeros), (ops.ones, S.ones)):
+            got, want = op((3, 2), dtype), ref((3, 2), dtype)
+            assert isinstance(got, np.ndarray) and got.dtype == want.dtype, (op, dtype, got.dtype)
+            np.testing.assert_array_equal(got, want)
+    assert ops.ones(4).shape == (4,)
+    assert _compilations(ov) == n
+    with pytest.raises(TypeError, match="zeros: dtype 'complex64' has no OpenVINO element type"):
+        ops.zeros((2,), "complex64")
+    x = np.arange(6.0, dtype=np.float32).reshape(3, 2)
+    graph = ov.compile(lambda a: a + ops.ones((3, 2)) * 2 + ops.zeros((3, 2), "float32"))(x)
+    np.testing.assert_array_equal(np.asarray(graph), x + 2)
+    assert _compilations(ov) == n + 1
+
+
+def test_built_in_initializers_results_are_adopted_and_other_values_copied(ov, monkeypatch):
+    # a built-in initializer's fresh result becomes the read-only storage without a copy (the
+    # numpy backend's seeded values); a value its caller may hold is copied and left writeable
+    from dlx import initializers
+
+    copied = []
+    create = ov.create_variable
+    monkeypatch.setattr(ov, "create_variable", lambda value, **kw: copied.append(kw["name"]) or create(value, **kw))
+    adopted = [dlx.Variable(init, shape=(4, 5), name=name) for name, init in
+               [("glorot", initializers.GlorotUniform(seed=1)), ("zeros", initializers.Zeros()),
+                ("ones", initializers.Ones()), ("normal", initializers.RandomNormal(seed=2))]]
+    assert copied == []
+    with dlx.backend.use("numpy"):
+        want = [initializers.GlorotUniform(seed=1)((4, 5)), initializers.RandomNormal(seed=2)((4, 5))]
+    np.testing.assert_array_equal(adopted[0].numpy(), want[0])
+    np.testing.assert_array_equal(adopted[3].numpy(), want[1])
+    assert all(not v.value.flags.writeable for v in adopted)
+    held = np.zeros(3, np.float32)
+    kept = dlx.Variable(held, name="array")
+    assert copied == ["array"] and held.flags.writeable and kept.value is not held
+    kept.assign(np.full(3, 7.0, np.float32))
+    assert held.tolist() == [0.0] * 3
+
+
+def test_max_and_min_with_constants_keep_nans_in_compiled_graphs(ov):
+    # a constant operand without NaN needs no NaN select (relu, clip: the graph is smaller); a
+    # NaN constant or a NaN input still gives NaN, as np.maximum / np.minimum
+    x = np.array([np.nan, -np.inf, -1.5, -0.0, 0.0, 2.5, np.inf], np.float32)
+    nan = np.float32(np.nan)
+    cases = [(lambda a: ops.relu(a), np.maximum(x, 0)),
+             (lambda a: ops.relu6(a), np.minimum(np.maximum(x, 0), 6)),
+             (lambda a: ops.clip(a, -1.0, 1.0), np.minimum(np.maximum(x, -1), 1)),
+             (lambda a: ops.maximum(a, np.full(7, nan)), np.full(7, nan)),
+             (lambda a: ops.minimum(np.array([1, nan, 3, 4, 5, 6, 7], np.float32), a),
+              np.minimum(np.array([1, nan, 3, 4, 5, 6, 7], np.float32), x))]
+    for fn, want in cases:
+        np.testing.assert_array_equal(np.asarray(ov.compile(fn)(x)), want.astype(np.float32))
+        np.testing.assert_array_equal(np.asarray(fn(x)), want.astype(np.float32))
 
 
 def test_random_ops_match_the_reference(ov):
@@ -341,6 +408,33 @@ def test_backend_variable_storage_roundtrip(backend):
     np.testing.assert_array_equal(backend.read_variable(s2), [5, 6, 7, 8])
     with pytest.raises(ValueError, match="does not match"):
         backend.assign_variable(s, np.zeros(3))
+
+
+def test_stored_values_are_shared_with_openvino_and_released_with_their_variable(ov):
+    # a baked weight and a small variable fed as a Parameter are read through the storage's
+    # writeable view (no copy); the storage itself stays read-only, and the view is dropped
+    # with the variable's value
+    import gc
+
+    from dlx_openvino import backend as B
+
+    w = dlx.Variable(np.arange(2048, dtype=np.float32), name="w")  # >= BAKE_MIN_SIZE: a constant
+    b = dlx.Variable(np.ones(4, np.float32), name="b")  # a Parameter
+    keys = [id(w.value), id(b.value)]
+    assert all(id(B._shareable(v.value)) != id(v.value) for v in (w, b))
+    assert not w.value.flags.writeable and not b.value.flags.writeable
+    f = ov.compile(lambda x, c: ops.sum(x) + c)
+    np.testing.assert_array_equal(f(w.value, b.value), np.full(4, 2047 * 2048 / 2 + 1, np.float32))
+    b.assign(np.full(4, 3.0, np.float32))
+    np.testing.assert_array_equal(f(w.value, b.value), np.full(4, 2047 * 2048 / 2 + 3, np.float32))
+    assert B._shareable(w.numpy()) is None  # the caller's copy is not a storage
+    fortran = dlx.Variable(np.asfortranarray(np.ones((3, 2), np.float32)), name="f")  # kept in that order
+    if not fortran.value.flags.c_contiguous:  # not shareable: a compiled call copies it
+        assert B._shareable(fortran.value) is None
+    np.testing.assert_array_equal(ov.compile(lambda a: a * 2)(fortran.value), np.full((3, 2), 2.0))
+    del w, b, f
+    gc.collect()
+    assert not any(k in B._SHAREABLE for k in keys)
 
 
 def test_compile_bakes_weights_and_sees_every_assign(ov):

@@ -141,18 +141,32 @@ def keep_nan(x, y) -> Output:
     return select(isnan(x), x, y)
 
 
-def maximum(a, b) -> Output:
-    m = out(O.maximum(a, b))
-    if dt(m) in dtypes.FLOATS:
-        m = select(isnan(a), a, select(isnan(b), b, m))
+def _nan_free_constant(v) -> bool:
+    """Whether ``v`` is the output of a Constant holding no NaN (its ``isnan`` is known False:
+    OpenVINO does not fold an IsNaN of a constant, and the Select it feeds kept the CPU plugin
+    from running a ReLU in the layout of the convolution before it)."""
+    node = v.get_node()
+    return node.get_type_name() == "Constant" and not np.isnan(node.get_data()).any()
+
+
+def _nan_propagating(m, a, b) -> Output:
+    """``m`` (OpenVINO's max or min of ``a`` and ``b``, which drops NaNs) with the NaN of ``a``,
+    else of ``b``, put back, as the spec's ``np.maximum`` / ``np.minimum``."""
+    if dt(m) not in dtypes.FLOATS:
+        return m
+    if not _nan_free_constant(b):
+        m = select(isnan(b), b, m)
+    if not _nan_free_constant(a):
+        m = select(isnan(a), a, m)
     return m
+
+
+def maximum(a, b) -> Output:
+    return _nan_propagating(out(O.maximum(a, b)), a, b)
 
 
 def minimum(a, b) -> Output:
-    m = out(O.minimum(a, b))
-    if dt(m) in dtypes.FLOATS:
-        m = select(isnan(a), a, select(isnan(b), b, m))
-    return m
+    return _nan_propagating(out(O.minimum(a, b)), a, b)
 
 
 def norm_axes(axis, nd: int) -> tuple[int, ...]:
