@@ -26,6 +26,7 @@ from dlx import config, ops
 from dlx import optimizers as optimizers_module
 from dlx import tree_util as tree
 from dlx.backend import registry
+from dlx.backend.contract import Backend
 from dlx.distribution import engine as distribution_engine
 from dlx.distribution.strategies import distribution
 from dlx.layers.tracking import LayerTracking, structure_version
@@ -813,10 +814,13 @@ class Trainer:
     def _inference_state(self, backend=None):
         """``(trainable, non_trainable)`` values for the compiled predict/evaluate functions.
 
-        Where the backend's variable values are immutable (``variable_values_immutable``), the
-        values read last are reused while no variable of the process changed (``VALUES_VERSION``)
-        and no layer's structure did: a ``predict`` of one row then reads no variable. They are
-        held by weak references, so values a later assignment replaced are not kept alive.
+        The values read last are reused while no variable of the process changed
+        (``VALUES_VERSION``) and no layer's structure did: a ``predict`` of one row then reads no
+        variable. Where the backend's variable values are immutable (``variable_values_immutable``)
+        they are held by weak references, so values a later assignment replaced are not kept
+        alive; where reads are aliases of memory that assignments update in place
+        (:meth:`~dlx.backend.contract.Backend.read_aliases`: torch's detached reads) they are held
+        until the next read and reused while every variable keeps its memory.
         ``backend``: the active backend, where the caller has it at hand."""
         backend = backend if backend is not None else _backend()
         version = plain_values_version()
@@ -827,18 +831,29 @@ class Trainer:
             key = (version, structure_version(), id(self), backend)
             hit = self.__dict__.get("_inference_values")
             if hit is not None and hit[0] == key:
-                values = [r() for r in hit[1]]
-                if type(None) not in map(type, values):  # none dead (`None in values` would compare arrays)
-                    n = hit[2]
-                    return values[:n], values[n:]
+                n, refs, storages = hit[1:4]
+                if storages is None:
+                    values = [r() for r in refs]
+                    if type(None) not in map(type, values):  # none dead (`None in values` would compare arrays)
+                        return values[:n], values[n:]
+                elif backend.read_aliases(storages) == hit[4]:
+                    return refs[:n], refs[n:]
+            self.__dict__.pop("_inference_values", None)  # stale: held values go with it
         distribution_engine.place_variables(self)  # under a dlx.distribution: as its layouts say
-        tv = [_detached(v.value) for v in self.trainable_variables]
-        ntv = [_detached(v.value) for v in self.non_trainable_variables]
-        if key is not None and backend.variable_values_immutable and _lists_from_tracking(type(self)):
-            with contextlib.suppress(TypeError):  # a value that takes no weak reference: read every time
-                # straight into __dict__: a Layer attribute set counts as a structure change
-                self.__dict__["_inference_values"] = (key, [weakref.ref(v) for v in (*tv, *ntv)], len(tv))
-        return tv, ntv
+        variables = (*self.trainable_variables, *self.non_trainable_variables)
+        values = [_detached(v.value) for v in variables]
+        n = len(self.trainable_variables)
+        if key is not None and _lists_from_tracking(type(self)):
+            # straight into __dict__: a Layer attribute set counts as a structure change
+            if backend.variable_values_immutable:
+                with contextlib.suppress(TypeError):  # a value that takes no weak reference: read every time
+                    self.__dict__["_inference_values"] = (key, n, [weakref.ref(v) for v in values], None)
+            elif type(backend).read_aliases is not Backend.read_aliases:
+                storages = [v._storage for v in variables]
+                tokens = backend.read_aliases(storages)
+                if tokens is not None:
+                    self.__dict__["_inference_values"] = (key, n, values, storages, tokens)
+        return values[:n], values[n:]
 
 
 @functools.cache
