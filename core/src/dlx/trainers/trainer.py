@@ -465,7 +465,11 @@ class Trainer:
             self.predict_function = lambda batches: [self.predict_step(d) for d in batches]
             return self.predict_function
 
+        backend = _backend()
+
         def multi_step(state, batches):
+            if type(state) is dict:  # variable storages (_predict_state): read here, when the function runs
+                state = tree.map_structure(backend.read_variable, state["storages"])
             return [self.predict_step(state, d) for d in batches]
 
         self._stateful_predict = False
@@ -720,7 +724,7 @@ class Trainer:
         self._configure_input(iterator)
         try:
             cbs.on_predict_begin()
-            state = None if self._stateful_predict else self._inference_state()  # after the hook, as evaluate's
+            state = None if self._stateful_predict else self._predict_state(backend)  # after the hook, as evaluate's
             outputs = []
             for step, group in iterator.enumerate_epoch():
                 cbs.on_predict_batch_begin(step)
@@ -806,10 +810,29 @@ class Trainer:
         if self._stateful_predict:
             (y,) = fn([(data,)])
         else:
-            (y,) = fn(self._inference_state(backend), [(data,)])
+            (y,) = fn(self._predict_state(backend), [(data,)])
         if backend.is_tensor(y):
             return np.asarray(backend.to_numpy(y))
         return tree.map_structure(lambda a: np.asarray(backend.to_numpy(a)), y)
+
+    def _predict_state(self, backend):
+        """The state the compiled predict function takes: where the backend's compiled functions
+        read variable storages (``compiled_reads_storages``), ``{"storages": (trainable,
+        non_trainable)}`` -- the storages themselves, read inside the function -- reused while no
+        variable and no layer's structure changed; otherwise (and inside a stateless or autocast
+        scope, under a distribution) :meth:`_inference_state`'s values."""
+        version = plain_values_version()
+        if not backend.compiled_reads_storages or version is None or distribution() is not None:
+            return self._inference_state(backend)
+        key = (version, structure_version(), id(self), backend)
+        hit = self.__dict__.get("_predict_storages")
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        state = {"storages": ([v._storage for v in self.trainable_variables],
+                              [v._storage for v in self.non_trainable_variables])}
+        if _lists_from_tracking(type(self)):
+            self.__dict__["_predict_storages"] = (key, state)  # straight into __dict__, as _inference_values
+        return state
 
     def _inference_state(self, backend=None):
         """``(trainable, non_trainable)`` values for the compiled predict/evaluate functions.
