@@ -12,6 +12,7 @@ import tensorflow as tf
 import dlx
 from dlx import ops
 from dlx.ops.defs.random import _bits_np
+from dlx_tf import _internals
 
 # ------------------------------------------------------------------------------ plugin wiring
 
@@ -215,6 +216,53 @@ def test_compiled_calls_take_the_flat_path(tf_backend):
         # a new shape: a new signature, still correct
         state, total = fn({"w": w, "n": n}, [np.ones((7, 2), np.float32), tf.ones(7)], 2.0)
         np.testing.assert_allclose(float(total), 21.0)
+
+
+def test_compiled_calls_take_variables_read_when_they_run(tf_backend):
+    """A tf.Variable argument takes the flat path as its resource handle: the function reads it
+    when it runs (an assignment between calls is seen), and another variable of the same shape and
+    dtype reuses the signature (tf.function traces variables by their spec)."""
+    traces = []
+
+    def f(state, x):
+        traces.append(1)
+        return ops.matmul(x, tf_backend.read_variable(state["w"]))
+
+    fn = tf_backend.compile(f, jit=False)
+    w = np.linspace(-1, 1, 6, dtype=np.float32).reshape(3, 2)
+    x = np.linspace(0, 2, 12, dtype=np.float32).reshape(4, 3)
+    v, other = tf.Variable(w), tf.Variable(w * -3.0)
+    with dlx.backend.use(tf_backend):
+        for k in range(1, 4):
+            v.assign(w * k)
+            np.testing.assert_allclose(fn({"w": v}, x).numpy(), x @ (w * k), rtol=1e-5)
+        np.testing.assert_allclose(fn({"w": other}, x).numpy(), x @ (w * -3.0), rtol=1e-5)
+    assert len(traces) == 1 and len(fn._concrete) == 1
+    assert all(entry is not None for entry in fn._concrete.values()) == _internals.PRIVATE  # the flat path
+
+
+def test_predict_hands_the_variables_to_its_function(tf_backend):
+    """predict passes the variables' storages to its compiled function, which reads them when it
+    runs: a dlx assign and a direct tf.Variable assign (no dlx bookkeeping) between two predicts
+    are each seen by the second, with one trace."""
+    from dlx import layers, models
+
+    with dlx.backend.use(tf_backend):
+        model = models.Sequential([layers.Input((3,)), layers.Dense(2)])
+        x = np.arange(6, dtype=np.float32).reshape(2, 3)
+        model.predict(x, verbose=0)
+        kernel, bias = model.layers[0].kernel, model.layers[0].bias
+        state = model._predict_state(tf_backend)
+        assert state is model._predict_state(tf_backend)  # reused while nothing changed
+        assert [s is v.storage for s, v in zip(state["storages"][0], [kernel, bias])] == [True, True]
+        kernel.assign(np.ones((3, 2), np.float32))
+        np.testing.assert_allclose(model.predict(x, verbose=0), x.sum(1, keepdims=True) + bias.numpy())
+        kernel.storage.assign(np.full((3, 2), 2.0, np.float32))
+        np.testing.assert_allclose(model.predict_on_batch(x), 2 * x.sum(1, keepdims=True) + bias.numpy())
+        np.testing.assert_allclose(model.predict(np.tile(x, (40, 1)), batch_size=32, verbose=0),
+                                   2 * np.tile(x, (40, 1)).sum(1, keepdims=True) + bias.numpy())
+        entries = model.predict_function._concrete.values()
+        assert all(entry is not None for entry in entries) == _internals.PRIVATE  # variables take the flat path
 
 
 # ------------------------------------------------------------------------------ variables

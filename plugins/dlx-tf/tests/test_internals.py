@@ -27,7 +27,12 @@ _PROGRAM = textwrap.dedent("""
         x = np.linspace(0, 2, 12, dtype="float32").reshape(4, 3)
         f = b.compile(lambda w, x: ops.sum(ops.tanh(ops.matmul(x, w)), axis=0), jit=False)
         outs = [f(w, ops.convert_to_tensor(x)).numpy().tolist() for _ in range(3)]
-        fast = sum(1 for entry in f._concrete.values() if entry)
+        v = b.create_variable(w, dtype="float32", trainable=True, name="v")
+        g = b.compile(lambda s, x: ops.matmul(x, b.read_variable(s[0])), jit=False)
+        for k in range(1, 4):  # a variable argument: read when the function runs
+            v.assign(w * k)
+            outs.append(g([v], x).numpy().tolist())
+        fast = sum(1 for fn in (f, g) for entry in fn._concrete.values() if entry)
         result = {"private": _internals.PRIVATE, "outs": outs, "fast": fast,
                   "shape": list(_internals.shape_tuple(ops.convert_to_tensor(x)))}
 """)
@@ -53,9 +58,11 @@ def _run_with_fallbacks() -> dict:
 def test_plugin_gives_the_same_results_with_the_public_fallbacks():
     private, public = _run_here(), _run_with_fallbacks()
     assert private.pop("private") is True and public.pop("private") is False
-    assert private.pop("fast") == 1 and public.pop("fast") == 0  # the fallback never takes the flat call
+    assert private.pop("fast") == 2 and public.pop("fast") == 0  # the fallback never takes the flat call
     w = np.linspace(-1, 1, 6).reshape(3, 2)
     x = np.linspace(0, 2, 12).reshape(4, 3)
-    for out in public["outs"]:
+    for out in public["outs"][:3]:
         np.testing.assert_allclose(out, np.tanh(x @ w).sum(0), rtol=1e-5)
+    for k, out in enumerate(public["outs"][3:], 1):
+        np.testing.assert_allclose(out, x @ (w * k), rtol=1e-5)
     assert public == private

@@ -76,3 +76,33 @@ def test_serialization_uses_the_dlx_class(torch_backend):
     clone = dlx.saving.deserialize(cfg)
     assert isinstance(clone, torch.nn.Module) and [n for n, _ in clone.named_parameters()] == [
         n for n, _ in m.named_parameters()]
+
+
+def _linear(m, x):
+    """``m``'s output for ``x`` from its current weights, in float64 NumPy."""
+    (k1, b1, k2, b2) = [w.astype(np.float64) for w in m.get_weights()]
+    return np.maximum(x @ k1 + b1, 0.0) @ k2 + b2
+
+
+def test_predict_reuses_its_reads_and_sees_every_change_of_the_weights(torch_backend):
+    # predict reuses the detached reads of the variables while none changed (read_aliases): an
+    # assign, an in-place torch optimizer step (no dlx assign) and memory replaced under a
+    # Parameter (`param.data = ...`, as Module.to does) are each seen by the next predict
+    m = mlp()
+    x = np.random.default_rng(0).standard_normal((3, 4)).astype(np.float32)
+    m.predict(x, verbose=0)
+    first = m._inference_state()[0]
+    assert [a is b for a, b in zip(first, m._inference_state()[0])] == [True] * 4
+    m.layers[0].kernel.assign(np.full((4, 8), 0.5, np.float32))
+    np.testing.assert_allclose(m.predict(x, verbose=0), _linear(m, x), rtol=1e-5, atol=1e-6)
+    opt = torch.optim.SGD(m.parameters(), lr=0.1)
+    opt.zero_grad()
+    (m(torch.from_numpy(x)) ** 2).mean().backward()
+    before = m.predict_on_batch(x)
+    opt.step()
+    after = m.predict_on_batch(x)
+    assert not np.allclose(after, before)
+    np.testing.assert_allclose(after, _linear(m, x), rtol=1e-5, atol=1e-6)
+    param = m.layers[1].kernel.storage
+    param.data = torch.full_like(param, 2.0)
+    np.testing.assert_allclose(m.predict(x, verbose=0), _linear(m, x), rtol=1e-5, atol=1e-6)

@@ -7,8 +7,8 @@ A backend is a concrete subclass of :class:`Backend`, an abstract base class:
   (op name -> kernel), :meth:`~Backend.convert_to_tensor`, :meth:`~Backend.to_numpy` and
   :meth:`~Backend.is_tensor`; :meth:`~Backend.value_and_grad` too when ``capabilities.training``;
 * **optional**, with documented defaults: ``capabilities``, ``xfail_file``, ``auto_jit_compile``,
-  ``compiled_takes_numpy``, ``variable_values_immutable``, :meth:`~Backend.jvp` (one reverse pass per output element),
-  :meth:`~Backend.compile` (identity),
+  ``compiled_takes_numpy``, ``compiled_reads_storages``, ``variable_values_immutable``, :meth:`~Backend.read_aliases`,
+  :meth:`~Backend.jvp` (one reverse pass per output element), :meth:`~Backend.compile` (identity),
   :meth:`~Backend.in_compiled_context`, the variable-storage methods, devices and
   :meth:`~Backend.configure_numerics`.
 
@@ -117,6 +117,12 @@ class Backend(abc.ABC):
     #: False where a compiled step already keeps every core busy (XLA on CPU): a batch is one
     #: gather per array, cheaper than the thread hand-offs, so it is taken on the step's thread
     prefetch_in_memory_batches: ClassVar[bool] = True
+    #: whether functions returned by :meth:`compile` take variable storages wherever they take
+    #: tensors and read them when they run (a ``tf.Variable`` passed to a ``tf.function`` is a
+    #: resource input, read by the graph): the trainer then hands the compiled predict function
+    #: the storages (the same lists until a variable changes), read inside it with
+    #: :meth:`read_variable`, instead of reading every variable before each call
+    compiled_reads_storages: ClassVar[bool] = False
     #: whether :meth:`read_variable` returns the storage itself and a variable's value changes
     #: only by replacing its storage (an assignment through ``dlx.Variable``): the trainer then
     #: reuses the value lists it hands to compiled predict / evaluate functions until a variable
@@ -328,6 +334,14 @@ class Backend(abc.ABC):
     def read_variable(self, storage):
         """The current value held by ``storage`` (default: the storage itself)."""
         return storage
+
+    def read_aliases(self, storages) -> list | None:
+        """Where a :meth:`read_variable` of each of ``storages`` made outside gradient recording
+        is an alias of its memory, which an in-place assignment keeps current: one token per
+        storage that changes whenever that memory is replaced (by the framework, outside dlx), so
+        the trainer may reuse such reads while the tokens and ``VALUES_VERSION`` stay the same.
+        ``None`` (the default) where reads are not such aliases."""
+        return None
 
     def assign_variable(self, storage, value):
         """Stores ``value``; returns the (possibly new) storage (default: a new tensor)."""

@@ -26,6 +26,7 @@ from dlx import config, ops
 from dlx import optimizers as optimizers_module
 from dlx import tree_util as tree
 from dlx.backend import registry
+from dlx.backend.contract import Backend
 from dlx.distribution import engine as distribution_engine
 from dlx.distribution.strategies import distribution
 from dlx.layers.tracking import LayerTracking, structure_version
@@ -464,7 +465,11 @@ class Trainer:
             self.predict_function = lambda batches: [self.predict_step(d) for d in batches]
             return self.predict_function
 
+        backend = _backend()
+
         def multi_step(state, batches):
+            if type(state) is dict:  # variable storages (_predict_state): read here, when the function runs
+                state = tree.map_structure(backend.read_variable, state["storages"])
             return [self.predict_step(state, d) for d in batches]
 
         self._stateful_predict = False
@@ -719,7 +724,7 @@ class Trainer:
         self._configure_input(iterator)
         try:
             cbs.on_predict_begin()
-            state = None if self._stateful_predict else self._inference_state()  # after the hook, as evaluate's
+            state = None if self._stateful_predict else self._predict_state(backend)  # after the hook, as evaluate's
             outputs = []
             for step, group in iterator.enumerate_epoch():
                 cbs.on_predict_batch_begin(step)
@@ -805,18 +810,40 @@ class Trainer:
         if self._stateful_predict:
             (y,) = fn([(data,)])
         else:
-            (y,) = fn(self._inference_state(backend), [(data,)])
+            (y,) = fn(self._predict_state(backend), [(data,)])
         if backend.is_tensor(y):
             return np.asarray(backend.to_numpy(y))
         return tree.map_structure(lambda a: np.asarray(backend.to_numpy(a)), y)
 
+    def _predict_state(self, backend):
+        """The state the compiled predict function takes: where the backend's compiled functions
+        read variable storages (``compiled_reads_storages``), ``{"storages": (trainable,
+        non_trainable)}`` -- the storages themselves, read inside the function -- reused while no
+        variable and no layer's structure changed; otherwise (and inside a stateless or autocast
+        scope, under a distribution) :meth:`_inference_state`'s values."""
+        version = plain_values_version()
+        if not backend.compiled_reads_storages or version is None or distribution() is not None:
+            return self._inference_state(backend)
+        key = (version, structure_version(), id(self), backend)
+        hit = self.__dict__.get("_predict_storages")
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        state = {"storages": ([v._storage for v in self.trainable_variables],
+                              [v._storage for v in self.non_trainable_variables])}
+        if _lists_from_tracking(type(self)):
+            self.__dict__["_predict_storages"] = (key, state)  # straight into __dict__, as _inference_values
+        return state
+
     def _inference_state(self, backend=None):
         """``(trainable, non_trainable)`` values for the compiled predict/evaluate functions.
 
-        Where the backend's variable values are immutable (``variable_values_immutable``), the
-        values read last are reused while no variable of the process changed (``VALUES_VERSION``)
-        and no layer's structure did: a ``predict`` of one row then reads no variable. They are
-        held by weak references, so values a later assignment replaced are not kept alive.
+        The values read last are reused while no variable of the process changed
+        (``VALUES_VERSION``) and no layer's structure did: a ``predict`` of one row then reads no
+        variable. Where the backend's variable values are immutable (``variable_values_immutable``)
+        they are held by weak references, so values a later assignment replaced are not kept
+        alive; where reads are aliases of memory that assignments update in place
+        (:meth:`~dlx.backend.contract.Backend.read_aliases`: torch's detached reads) they are held
+        until the next read and reused while every variable keeps its memory.
         ``backend``: the active backend, where the caller has it at hand."""
         backend = backend if backend is not None else _backend()
         version = plain_values_version()
@@ -827,18 +854,29 @@ class Trainer:
             key = (version, structure_version(), id(self), backend)
             hit = self.__dict__.get("_inference_values")
             if hit is not None and hit[0] == key:
-                values = [r() for r in hit[1]]
-                if type(None) not in map(type, values):  # none dead (`None in values` would compare arrays)
-                    n = hit[2]
-                    return values[:n], values[n:]
+                n, refs, storages = hit[1:4]
+                if storages is None:
+                    values = [r() for r in refs]
+                    if type(None) not in map(type, values):  # none dead (`None in values` would compare arrays)
+                        return values[:n], values[n:]
+                elif backend.read_aliases(storages) == hit[4]:
+                    return refs[:n], refs[n:]
+            self.__dict__.pop("_inference_values", None)  # stale: held values go with it
         distribution_engine.place_variables(self)  # under a dlx.distribution: as its layouts say
-        tv = [_detached(v.value) for v in self.trainable_variables]
-        ntv = [_detached(v.value) for v in self.non_trainable_variables]
-        if key is not None and backend.variable_values_immutable and _lists_from_tracking(type(self)):
-            with contextlib.suppress(TypeError):  # a value that takes no weak reference: read every time
-                # straight into __dict__: a Layer attribute set counts as a structure change
-                self.__dict__["_inference_values"] = (key, [weakref.ref(v) for v in (*tv, *ntv)], len(tv))
-        return tv, ntv
+        variables = (*self.trainable_variables, *self.non_trainable_variables)
+        values = [_detached(v.value) for v in variables]
+        n = len(self.trainable_variables)
+        if key is not None and _lists_from_tracking(type(self)):
+            # straight into __dict__: a Layer attribute set counts as a structure change
+            if backend.variable_values_immutable:
+                with contextlib.suppress(TypeError):  # a value that takes no weak reference: read every time
+                    self.__dict__["_inference_values"] = (key, n, [weakref.ref(v) for v in values], None)
+            elif type(backend).read_aliases is not Backend.read_aliases:
+                storages = [v._storage for v in variables]
+                tokens = backend.read_aliases(storages)
+                if tokens is not None:
+                    self.__dict__["_inference_values"] = (key, n, values, storages, tokens)
+        return values[:n], values[n:]
 
 
 @functools.cache

@@ -6,7 +6,9 @@ signatures (trace types, subtype checks): a train step that takes the model, opt
 metric state as ~30 tensors pays ~0.5 ms per call in Python before any kernel runs. Here the
 signature is a plain tuple of (shape, dtype) per tensor leaf and the values of the other leaves;
 a known signature goes straight to the concrete function's flat call (a private TF API: see
-:mod:`dlx_tf._internals`; with it off every call takes the public path). The first call of every
+:mod:`dlx_tf._internals`; with it off every call takes the public path). A ``tf.Variable`` leaf is
+keyed by its shape and dtype (``tf.function`` traces variables by their spec, not their identity)
+and passed as its resource handle: the function reads it when it runs. The first call of every
 signature goes through the public API, and the fast path is only enabled for it if the concrete
 function's inputs line up with our flattening (count, dtypes and shapes) -- anything unexpected
 keeps the public path.
@@ -24,6 +26,7 @@ from dlx_tf._core import tf
 
 _EAGER = _internals.EAGER_TENSOR
 _shape_tuple = _internals.shape_tuple
+_VARIABLE = _internals.RESOURCE_VARIABLE
 _MAX_SIGNATURES = 64
 
 
@@ -32,13 +35,19 @@ def _leaf_key(x):
         return (_shape_tuple(x), x.dtype)
     if isinstance(x, np.ndarray):
         return ("np", x.shape, x.dtype.str)
+    if type(x) is _VARIABLE:
+        return ("var", x.shape, x.dtype)
     if isinstance(x, (tf.Tensor, tf.Variable)):  # other tensor types: no fast path for this call
         raise TypeError
     return (type(x), x)  # Python values are static in tf.function: part of the signature
 
 
 def _is_tensor_input(x) -> bool:
-    return type(x) is _EAGER or isinstance(x, np.ndarray)
+    return type(x) is _EAGER or isinstance(x, np.ndarray) or type(x) is _VARIABLE
+
+
+def _flat_input(x):
+    return x.handle if type(x) is _VARIABLE else tf.constant(x)
 
 
 class FastFunction:
@@ -61,7 +70,7 @@ class FastFunction:
             return self.function(*args)
         if entry:
             call, captured = entry
-            flat = [x if type(x) is _EAGER else tf.constant(x) for x in leaves if _is_tensor_input(x)]
+            flat = [x if type(x) is _EAGER else _flat_input(x) for x in leaves if _is_tensor_input(x)]
             return call(flat, captured)
         if entry is None or len(self._concrete) >= _MAX_SIGNATURES:
             return self.function(*args)
@@ -81,6 +90,10 @@ class FastFunction:
             if n != len(flat):
                 return None
             for spec, x in zip(concrete.inputs[:n], flat):
+                if type(x) is _VARIABLE:  # a resource input
+                    if spec.dtype != tf.resource:
+                        return None
+                    continue
                 dt = tf.as_dtype(x.dtype)
                 if spec.dtype != dt or not spec.shape.is_compatible_with(x.shape):
                     return None

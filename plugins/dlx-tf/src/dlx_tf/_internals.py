@@ -45,4 +45,19 @@ def flat_caller(concrete: Any) -> Callable | None:
     return getattr(concrete, "_call_flat", None)
 
 
-__all__ = ["EAGER_TENSOR", "PRIVATE", "WRITTEN_FOR", "flat_caller", "shape_tuple"]
+def _resource_variable() -> type | None:
+    if not PRIVATE:
+        return None
+    try:
+        from tensorflow.python.ops.resource_variable_ops import ResourceVariable
+    except ImportError:  # pragma: no cover - moved in another TF version
+        return None
+    return ResourceVariable
+
+
+#: the class of an eager ``tf.Variable`` (private module ``resource_variable_ops``): a fast-path
+#: call passes such a variable as its resource handle. ``None`` when the private API is off:
+#: variable arguments then take the public ``tf.function`` call
+RESOURCE_VARIABLE: type | None = _resource_variable()
+
+__all__ = ["EAGER_TENSOR", "PRIVATE", "RESOURCE_VARIABLE", "WRITTEN_FOR", "flat_caller", "shape_tuple"]

@@ -54,6 +54,7 @@ class TensorFlowBackend(Backend):
     name = "tf"
     auto_jit_compile = False  # graph-mode tf.function beats XLA for typical CPU steps (convs)
     compiled_takes_numpy = True  # see dlx_tf._fastcall
+    compiled_reads_storages = True  # a tf.Variable argument is a resource input (one eager read costs ~40 us)
     spec_version = 2
     capabilities = Capabilities(training=True, jit=True, float64=True, complex=True, distribution=True)
     xfail_file = str(Path(__file__).with_name("xfails.txt"))

@@ -344,6 +344,18 @@ class TorchBackend(Backend):
             return storage
         return storage.detach()
 
+    def read_aliases(self, storages) -> list | None:
+        """Each storage's data pointer: a detached read shares the Parameter's memory, which
+        ``assign`` and torch optimizers update in place; ``param.data = ...`` (``module.to``,
+        ``module.double()``) gives it new memory, and a new pointer while the old reads hold the old
+        memory. ``None`` where a storage is split (a DTensor: a read gathers it) or has no memory
+        (empty, on the meta device)."""
+        try:
+            ptrs = [s.data_ptr() if type(s) is torch.nn.Parameter or type(s) is Tensor else 0 for s in storages]
+        except RuntimeError:  # no storage to point to
+            return None
+        return ptrs if all(ptrs) else None
+
     def assign_variable(self, storage: Tensor, value: Any) -> Tensor:
         """Copies ``value`` into ``storage`` in place; returns the same storage (a split
         variable keeps its shard of ``value``)."""

@@ -257,20 +257,23 @@ average_pool = _pool(lambda x, ps, st, p: tf.nn.avg_pool(x, ps, st, p))
 
 # ------------------------------------------------------------------------------ normalization
 def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
+    """``x * a + b`` with the per-channel ``a = scale / sqrt(variance + epsilon)`` and
+    ``b = offset - mean * a`` (as ``tf.nn.batch_normalization``): two passes over ``x``, not four,
+    and a last-axis ``b`` is a bias add (which grappler fuses into a preceding convolution)."""
     x = fl(x)
     nd = x.shape.rank
-    shape = [1] * nd
-    shape[axis] = static_shape(x)[axis]
-
-    def r(v):
-        return tf.reshape(tensor(v, x.dtype.name), shape)
-
-    y = (x - r(mean)) / _raw.Sqrt(x=r(variance) + _c(epsilon, x))
+    dt = x.dtype.name
+    a = _c(1, x) / _raw.Sqrt(x=tensor(variance, dt) + _c(epsilon, x))
     if scale is not None:
-        y = y * r(scale)
+        a = a * tensor(scale, dt)
+    b = -tensor(mean, dt) * a
     if offset is not None:
-        y = y + r(offset)
-    return y
+        b = b + tensor(offset, dt)
+    if axis % nd != nd - 1:  # broadcast the channel vectors along `axis`
+        shape = [1] * nd
+        shape[axis] = static_shape(x)[axis]
+        a, b = tf.reshape(a, shape), tf.reshape(b, shape)
+    return x * a + b
 
 
 def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs):
