@@ -386,10 +386,15 @@ def test_compiled_step_with_a_varying_batch(tf_backend):
     assert fn.experimental_get_tracing_count() == 2  # (3, 4), then (None, 4)
 
 
-def test_scan_loop_keeps_tf_parallel_iterations(tf_backend):
+@pytest.mark.parametrize("reverse", [False, True])
+def test_scan_loop_keeps_tf_parallel_iterations_and_tests_only_its_bound(tf_backend, reverse):
     """The traced scan is one ``tf.while_loop`` whose iterations may overlap (TF's default window
-    of 10; with 1, each step's work independent of the carry waited for the previous step), and
-    its values are the Python loop's."""
+    of 10; with 1, each step's work independent of the carry waited for the previous step) and
+    whose condition compares one counter per step (its bound, which XLA needs; the constant
+    ``True`` it is and-ed with folds away), as a hand-written ``tf.while_loop(lambda i, ...:
+    i < n, ...)`` does: it compared its own index with the length as well (two comparisons and a
+    ``LogicalAnd`` every step). Its values, forward and reversed, with a known and an unknown
+    number of steps, are the Python loop's."""
     w = np.array([[0.5, -0.25], [0.125, 0.75]], np.float32)
     xs = np.random.default_rng(0).standard_normal((6, 3, 2)).astype(np.float32)
 
@@ -398,17 +403,23 @@ def test_scan_loop_keeps_tf_parallel_iterations(tf_backend):
         return h, ops.multiply(h, 2.0)
 
     with dlx.backend.use(tf_backend):
-        fn = tf.function(lambda xs: ops.scan(step, ops.zeros((3, 2)), xs), autograph=False)
-        graph = fn.get_concrete_function(tf.TensorSpec((6, 3, 2), tf.float32)).graph
+        fn = tf.function(lambda xs: ops.scan(step, ops.zeros((3, 2)), xs, reverse=reverse), autograph=False)
+        for n in (6, None):
+            gdef = fn.get_concrete_function(tf.TensorSpec((n, 3, 2), tf.float32)).graph.as_graph_def()
+            library = {f.signature.name: f for f in gdef.library.function}
+            (loop,) = [node for node in gdef.node if node.op in ("While", "StatelessWhile")]
+            assert loop.attr["parallel_iterations"].i == 10
+            cond_ops = [node.op for node in library[loop.attr["cond"].func.name].node_def]
+            compares = [op for op in cond_ops if op in ("Less", "LessEqual", "Greater", "GreaterEqual")]
+            assert compares == ["Less"], cond_ops
         (h, ys) = fn(tf.constant(xs))
-    loops = [o for o in graph.get_operations() if o.type in ("While", "StatelessWhile")]
-    assert len(loops) == 1 and loops[0].get_attr("parallel_iterations") == 10
     ref_h, ref_ys = np.zeros((3, 2)), []
-    for x in xs.astype(np.float64):
+    for x in (xs[::-1] if reverse else xs).astype(np.float64):
         ref_h = np.tanh(ref_h @ w + x)
         ref_ys.append(2 * ref_h)
+    ref_ys = np.stack(ref_ys[::-1] if reverse else ref_ys)
     np.testing.assert_allclose(h.numpy(), ref_h, rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(ys.numpy(), np.stack(ref_ys), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(ys.numpy(), ref_ys, rtol=1e-5, atol=1e-6)
 
 
 def test_scan_and_an_lstm_fit_compile_with_xla(tf_backend):

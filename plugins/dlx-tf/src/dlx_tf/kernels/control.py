@@ -111,10 +111,13 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     # for the carry (reading x_t, its input projection, writing y) then overlaps the recurrence,
     # forward and in the gradient loop (with 1, every op of every step ran in sequence)
     parallel = 10 if isinstance(unroll, bool) else max(10, int(unroll))
-    _, c_flat, outs = tf.while_loop(lambda i, c, o: i >= 0 if reverse else i < n, body,
+    # exactly n steps: the bound (maximum_iterations, which XLA needs for the TensorArrays) is the
+    # loop's only test (a constant True condition folds away), so each step compares one counter,
+    # as a hand-written loop does, not also its own index (two comparisons and a LogicalAnd)
+    _, c_flat, outs = tf.while_loop(lambda i, c, o: True, body,
                                     (tf.constant(start, tf.int32) if isinstance(start, int) else start,
                                      tuple(c_leaves), outputs), parallel_iterations=parallel,
-                                    maximum_iterations=n)  # XLA needs the TensorArrays' bound
+                                    maximum_iterations=n)
     ys = [a.stack() for a in outs]
     static_n = n if isinstance(n, int) else None
     for y, s in zip(ys, y_leaves):
