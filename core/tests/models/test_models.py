@@ -297,3 +297,15 @@ def test_functional_call_frees_each_activation_after_its_last_reader(numpy_backe
     assert log["gone_before_c"] == []  # a (read again later) and b (c reads it) are alive
     assert log["gone_before_d"] == ["a", "b"]  # after the Add, nothing reads them
     assert log["gone_before_e"] == ["a", "b"]  # c is an output: kept
+
+
+def test_a_deep_copied_functional_model_runs(numpy_backend):
+    # the copy's graph has new symbolic tensors: what call frees must be the copy's own
+    import copy
+
+    x = dlx.Input((3,))
+    a = L.Dense(4)(x)
+    model = dlx.Model(x, L.Dense(2)(L.Add()([a, a])))
+    data = np.arange(6, dtype=np.float32).reshape(2, 3)
+    twin = copy.deepcopy(model)
+    np.testing.assert_array_equal(_np(twin(data)), _np(model(data)))

@@ -83,21 +83,22 @@ def map_graph(inputs: list, outputs: list):
     return ordered, layers
 
 
-def _releases(nodes, outputs) -> list[tuple[int, ...]]:
-    """Per node (in run order), the ids of the symbolic tensors it is the last to read and that
-    are not model outputs: ``call`` drops their values once the node ran, so a deep model holds
-    only its live activations (as eager code would), not every intermediate until it returns."""
-    last: dict[int, int] = {}
+def _releases(nodes, outputs) -> list[tuple]:
+    """Per node (in run order), the symbolic tensors it is the last to read and that are not
+    model outputs: ``call`` drops their values once the node ran, so a deep model holds only its
+    live activations (as eager code would), not every intermediate until it returns. The tensors
+    themselves, not their ids: a copied model (``copy.deepcopy``, pickle) has new ones."""
+    last: dict[int, tuple] = {}
     for i, node in enumerate(nodes):
         for t in node.arguments_leaves:
             if _is_symbolic(t):
-                last[id(t)] = i
+                last[id(t)] = (i, t)
     keep = {id(t) for t in outputs}
-    out: list[list[int]] = [[] for _ in nodes]
-    for tid, i in last.items():
+    out: list[list] = [[] for _ in nodes]
+    for tid, (i, t) in last.items():
         if tid not in keep:
-            out[i].append(tid)
-    return [tuple(ids) for ids in out]
+            out[i].append(t)
+    return [tuple(ts) for ts in out]
 
 
 def _adjust_rank(x, ref_shape):
@@ -279,8 +280,8 @@ class Functional(Model, Function):
             if not isinstance(layer, Layer):  # a plain Operation: no masks, no training flag
                 for t, v in zip(node.output_tensors, tree.leaves(layer(*args, **kwargs))):
                     values[id(t)] = v
-                for i in done:
-                    del values[i]
+                for t in done:
+                    del values[id(t)]
                 continue
             prev = None
             if masks and node.call_args:
@@ -303,9 +304,9 @@ class Functional(Model, Function):
                         if mm is not None:
                             masks[id(t)] = mm
             del args, kwargs, prev
-            for i in done:  # nothing later reads these: free them as eager code would
-                del values[i]
-                masks.pop(i, None)
+            for t in done:  # nothing later reads these: free them as eager code would
+                del values[id(t)]
+                masks.pop(id(t), None)
         return tree.map_structure(lambda t: values[id(t)], self._outputs_struct)
 
     def compute_mask(self, inputs, previous_mask=None):
