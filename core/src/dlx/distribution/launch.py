@@ -20,6 +20,7 @@ Nothing here imports a framework.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib
 import json
@@ -110,13 +111,10 @@ def run(backend_name: str, num_devices: int, target: str, kwargs: Mapping[str, A
             of its stderr); the other processes are killed.
     """
     launch = launch or plan(backend_name, num_devices)
-    for attempt in range(_PORT_ATTEMPTS):
-        try:
+    for _ in range(_PORT_ATTEMPTS - 1):
+        with contextlib.suppress(_PortTaken):
             return _run_once(backend_name, num_devices, target, kwargs, timeout, env, launch, _free_port())
-        except _PortTaken:
-            if attempt == _PORT_ATTEMPTS - 1:
-                raise
-    raise AssertionError("unreachable")
+    return _run_once(backend_name, num_devices, target, kwargs, timeout, env, launch, _free_port())
 
 
 # The coordinator's port is found free, closed, then bound by process 0 a few seconds later; another

@@ -26,7 +26,6 @@ from dlx import config, ops
 from dlx import optimizers as optimizers_module
 from dlx import tree_util as tree
 from dlx.backend import registry
-from dlx.backend.contract import Backend
 from dlx.distribution import engine as distribution_engine
 from dlx.distribution.strategies import distribution
 from dlx.layers.tracking import LayerTracking, structure_version
@@ -821,10 +820,9 @@ class Trainer:
         non_trainable)}`` -- the storages themselves, read inside the function -- reused while no
         variable and no layer's structure changed; otherwise (and inside a stateless or autocast
         scope, under a distribution) :meth:`_inference_state`'s values."""
-        version = plain_values_version()
-        if not backend.compiled_reads_storages or version is None or distribution() is not None:
+        key = self._reuse_key(backend)
+        if not backend.compiled_reads_storages or key is None:
             return self._inference_state(backend)
-        key = (version, structure_version(), id(self), backend)
         hit = self.__dict__.get("_predict_storages")
         if hit is not None and hit[0] == key:
             return hit[1]
@@ -846,12 +844,8 @@ class Trainer:
         until the next read and reused while every variable keeps its memory.
         ``backend``: the active backend, where the caller has it at hand."""
         backend = backend if backend is not None else _backend()
-        version = plain_values_version()
-        key = None
-        if version is not None and distribution() is None:
-            # (few calls on this path: after a compiled call has streamed the weights through the
-            # CPU caches, every function it touches costs cache misses)
-            key = (version, structure_version(), id(self), backend)
+        key = self._reuse_key(backend)
+        if key is not None:
             hit = self.__dict__.get("_inference_values")
             if hit is not None and hit[0] == key:
                 n, refs, storages = hit[1:4]
@@ -871,12 +865,21 @@ class Trainer:
             if backend.variable_values_immutable:
                 with contextlib.suppress(TypeError):  # a value that takes no weak reference: read every time
                     self.__dict__["_inference_values"] = (key, n, [weakref.ref(v) for v in values], None)
-            elif type(backend).read_aliases is not Backend.read_aliases:
+            else:
                 storages = [v._storage for v in variables]
-                tokens = backend.read_aliases(storages)
+                tokens = backend.read_aliases(storages)  # None (the default): reads are not aliases
                 if tokens is not None:
                     self.__dict__["_inference_values"] = (key, n, values, storages, tokens)
         return values[:n], values[n:]
+
+    def _reuse_key(self, backend):
+        """What a held state for the compiled predict/evaluate functions is valid for: the
+        process's ``VALUES_VERSION``, the layer structure, this model and ``backend``; ``None``
+        where reads may not be reused (a stateless or autocast scope, a distribution)."""
+        version = plain_values_version()
+        if version is None or distribution() is not None:
+            return None
+        return (version, structure_version(), id(self), backend)
 
 
 @functools.cache
