@@ -225,3 +225,16 @@ def test_set_random_seed_survives_the_framework_import(name):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert float(out.stdout.strip().splitlines()[-1]) == np.random.RandomState(7).rand()
+
+
+def test_generator_arrays_are_aligned_for_adoption(numpy_backend):
+    # a runtime that needs aligned buffers (TensorFlow: 64 bytes) adopts them without a copy
+    from dlx.ops.defs import random as spec
+
+    s = np.array([7, 8], np.uint32)
+    for n in (1, 1000, 3 * spec._BLOCK + 5):
+        bits, u = spec.counter_bits(s, n), spec.counter_uniform(s, n, -2.0, 3.0, "float64")
+        for a in (bits, u):
+            assert a.ctypes.data % spec.ALIGN == 0 and a.shape == (n,) and a.flags.c_contiguous
+        np.testing.assert_array_equal(bits, dlx.ops.random_bits(s, (n,)))
+        np.testing.assert_array_equal(u, dlx.ops.random_uniform(s, (n,), -2.0, 3.0, "float64"))

@@ -335,6 +335,36 @@ def test_eager_draws_in_blocks_match_the_reference(tf_backend):
     np.testing.assert_array_equal(in_graph.numpy(), u["float32"].numpy())
 
 
+def test_large_draws_are_adopted_without_a_copy_and_misaligned_arrays_are_copied(tf_backend):
+    # the spec generator's draws are 64-byte aligned, so TF takes their buffers as they are; an
+    # array off that alignment (TF's kernels abort the process on one) is copied instead
+    from dlx.ops.defs import random as spec
+    from dlx_tf._core import adopt_host
+
+    drawn = spec.counter_uniform(np.array([5, 6], np.uint32), 1 << 17)
+    assert drawn.ctypes.data % spec.ALIGN == 0 and drawn.nbytes >= 1 << 18
+    adopted = adopt_host(drawn)
+    drawn[0] = -5.0  # only to observe the sharing: dlx never writes an array it handed over
+    assert adopted.numpy()[0] == -5.0
+    raw = np.arange((1 << 17) + 1, dtype=np.float32)
+    misaligned = raw[1:] if raw[1:].ctypes.data % 64 else raw[:-1][1:]
+    assert misaligned.ctypes.data % 64 != 0
+    copied = adopt_host(misaligned)
+    expected = misaligned.copy()
+    misaligned[:] = 0.0
+    np.testing.assert_array_equal((copied * 1.0).numpy(), expected)  # an op reads it: no abort
+    with dlx.backend.use(tf_backend):
+        v = dlx.Variable(dlx.initializers.GlorotUniform(seed=3)((512, 300)))
+        before = np.array(v.numpy())
+        v.assign(v.value * 2.0)
+        again = dlx.initializers.GlorotUniform(seed=3)((512, 300))
+    with dlx.backend.use("numpy"):
+        ref = dlx.initializers.GlorotUniform(seed=3)((512, 300))
+    np.testing.assert_array_equal(before, ref)
+    np.testing.assert_array_equal(np.asarray(again), ref)
+    np.testing.assert_array_equal(v.numpy(), ref * 2.0)
+
+
 # ------------------------------------------------------------------------------ graphs
 
 

@@ -43,6 +43,21 @@ def name_of(x) -> str:
 
 _np_default = dtypes.python_to_numpy
 
+#: below this size a copy (``tf.constant``) costs less than adopting the buffer through DLPack
+_ADOPT_MIN_BYTES = 1 << 18
+
+
+def adopt_host(arr: np.ndarray) -> tf.Tensor:
+    """A tensor of ``arr``, a NumPy array that dlx allocated itself and hands over (nothing writes
+    it afterwards): TensorFlow takes its buffer without a copy (DLPack) when it is large,
+    C-contiguous and aligned to 64 bytes (TF's kernels check the alignment and abort the process
+    on a misaligned buffer); otherwise it is copied. The spec generator's draws are aligned
+    (``dlx.ops.defs.random.ALIGN``): adopting ResNet-50's 25.6M initial weights instead of
+    copying them saves about 0.06 s of its build."""
+    if arr.nbytes >= _ADOPT_MIN_BYTES and arr.flags.c_contiguous and arr.ctypes.data % 64 == 0:
+        return tf.experimental.dlpack.from_dlpack(arr.__dlpack__())
+    return tf.constant(arr)
+
 
 def tensor(x, dtype: str | None = None) -> tf.Tensor:
     """``x`` as a ``tf.Tensor`` (of dlx dtype ``dtype`` if given); tensors of that dtype pass

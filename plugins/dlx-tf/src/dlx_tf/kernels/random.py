@@ -11,7 +11,7 @@ import numpy as np
 
 from dlx import dtypes
 from dlx.ops.defs import random as spec
-from dlx_tf._core import TF, fl, static_shape, tensor, tf
+from dlx_tf._core import TF, adopt_host, fl, static_shape, tensor, tf
 from dlx_tf.kernels.elementwise import _erfinv64, _round_once
 
 _ROT = ((13, 15, 26, 6), (17, 29, 16, 24))
@@ -81,7 +81,7 @@ def _bits(seed, shape) -> tf.Tensor:
     shape = [int(d) for d in shape]
     n = math.prod(shape)
     if _static_eager(shape):
-        return tf.reshape(tf.constant(spec.counter_bits(_seed(seed).numpy(), n)), shape)
+        return tf.reshape(adopt_host(spec.counter_bits(_seed(seed).numpy(), n)), shape)
     if n == 0:
         return tf.zeros(shape, tf.uint32)
     if n < 2**31:
@@ -127,7 +127,7 @@ def random_uniform(seed, shape, minval=0.0, maxval=1.0, dtype=None):
     if _static_eager(shape) and name in ("float16", "float32", "float64"):  # NumPy's own dtypes
         shape = [int(d) for d in shape]
         samples = spec.counter_uniform(_seed(seed).numpy(), math.prod(shape), float(minval), float(maxval), name)
-        return tf.reshape(tf.constant(samples), shape)
+        return tf.reshape(adopt_host(samples), shape)
     f = _unit(_bits(seed, shape))
     if (minval, maxval) == (0.0, 1.0):
         return tf.cast(f, dt)
