@@ -278,6 +278,12 @@ def current_stateless_scope():
 VALUES_VERSION = [0]
 
 
+def bump_values_version() -> None:
+    """Marks every held list of variable values stale: for a writer that changed variables other
+    than through :class:`Variable` (a compiled training step assigning their storages)."""
+    VALUES_VERSION[0] += 1
+
+
 def plain_values_version() -> int | None:
     """:data:`VALUES_VERSION` where a variable read returns its stored value unchanged (no
     stateless scope maps variables to other values, no autocast scope casts them), else ``None``."""

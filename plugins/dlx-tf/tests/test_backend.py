@@ -265,6 +265,60 @@ def test_predict_hands_the_variables_to_its_function(tf_backend):
         assert all(entry is not None for entry in entries) == _internals.PRIVATE  # variables take the flat path
 
 
+def test_evaluate_hands_the_variables_to_its_function(tf_backend):
+    """evaluate and test_on_batch pass the storages as predict does: a direct tf.Variable assign
+    between two evaluations is seen by the second."""
+    from dlx import layers, models
+
+    with dlx.backend.use(tf_backend):
+        model = models.Sequential([layers.Input((3,)), layers.Dense(1, use_bias=False)])
+        model.compile(loss="mse")
+        x = np.arange(12, dtype=np.float32).reshape(4, 3)
+        for k in (1.0, 2.0):
+            model.layers[0].kernel.storage.assign(np.full((3, 1), k, np.float32))
+            y = k * x.sum(1, keepdims=True)
+            assert model.evaluate(x, y, verbose=0) == 0.0
+            assert model.test_on_batch(x, y + 1.0) == pytest.approx(1.0)
+        assert type(model._predict_state(tf_backend)) is dict
+
+
+@pytest.mark.parametrize("steps_per_execution", [1, 2])
+def test_fit_hands_the_trainable_variables_to_its_step(tf_backend, steps_per_execution):
+    """fit's compiled step takes the trainable variables' storages (an RNN's loop then reads its
+    weights in its body, as a hand-written tf.while_loop does) and writes their new values itself:
+    the weights a callback reads after each execution, and after train_on_batch, equal the numpy
+    backend's."""
+    from dlx import callbacks, layers, models, optimizers
+
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((12, 5, 3)).astype(np.float32), rng.standard_normal((12, 1)).astype(np.float32)
+
+    def train(backend):
+        with dlx.backend.use(backend):
+            dlx.utils.set_random_seed(1)
+            model = models.Sequential([layers.Input((5, 3)), layers.LSTM(4), layers.Dense(1)])
+            model.compile(optimizer=optimizers.Adam(0.01), loss="mse", steps_per_execution=steps_per_execution)
+            seen = []
+
+            class Record(callbacks.Callback):
+                def on_train_batch_end(self, batch, logs=None):
+                    seen.append([np.array(w) for w in self.model.get_weights()])
+
+            model.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0, callbacks=[Record()])
+            model.train_on_batch(x[:4], y[:4])
+            return model, [*seen, model.get_weights()]
+
+    model, got = train(tf_backend)
+    _, ref = train("numpy")
+    assert len(got) == len(ref) == 2 * -(-3 // steps_per_execution) + 1  # 3 batches an epoch
+    for g, r in zip(got, ref):
+        for a, b in zip(g, r):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    with dlx.backend.use(tf_backend):
+        state = model._pull_state()
+        assert [s is v.storage for s, v in zip(state["storages"], model.trainable_variables)] == [True] * 5
+
+
 # ------------------------------------------------------------------------------ variables
 
 

@@ -119,9 +119,12 @@ class Backend(abc.ABC):
     prefetch_in_memory_batches: ClassVar[bool] = True
     #: whether functions returned by :meth:`compile` take variable storages wherever they take
     #: tensors and read them when they run (a ``tf.Variable`` passed to a ``tf.function`` is a
-    #: resource input, read by the graph): the trainer then hands the compiled predict function
-    #: the storages (the same lists until a variable changes), read inside it with
-    #: :meth:`read_variable`, instead of reading every variable before each call
+    #: resource input, read by the graph): the trainer then hands the compiled predict and
+    #: evaluate functions the storages (the same lists until a variable changes), read inside
+    #: them with :meth:`read_variable`, instead of reading every variable before each call; and
+    #: its compiled training step the trainable storages themselves, which the step's ops take
+    #: wherever they take tensors (read where used: in a loop body, each iteration) and to which
+    #: it writes their new values with :meth:`assign_variable`
     compiled_reads_storages: ClassVar[bool] = False
     #: whether :meth:`read_variable` returns the storage itself and a variable's value changes
     #: only by replacing its storage (an assignment through ``dlx.Variable``): the trainer then
