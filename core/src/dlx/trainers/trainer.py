@@ -450,6 +450,7 @@ class Trainer:
             out, logs = compiled(state, batches)
             return {"storages": state["storages"], "values": out["values"]}, logs
 
+        train_function.takes_storages = True
         self.train_function = train_function
         return train_function
 
@@ -525,10 +526,11 @@ class Trainer:
 
     def _trains_on_storages(self) -> bool:
         """Whether the compiled training step takes the trainable variables' storages (see
-        :meth:`_pull_state`): a compiled, non-stateful step on a backend that reads storages in its
-        compiled functions, outside stateless and autocast scopes and distributions."""
-        return (not self._stateful_train and getattr(self, "_compiled_steps", False)
-                and _backend().compiled_reads_storages and plain_values_version() is not None
+        :meth:`_pull_state`): the step :meth:`make_train_function` compiled for them (a backend
+        that reads storages in its compiled functions), outside stateless and autocast scopes and
+        distributions."""
+        return (getattr(getattr(self, "train_function", None), "takes_storages", False)
+                and plain_values_version() is not None
                 and distribution() is None)
 
     def _push_state(self, state):
