@@ -16,9 +16,7 @@ likewise ``test_step`` / ``predict_step``.
 from __future__ import annotations
 
 import contextlib
-import functools
 import inspect
-import weakref
 
 import numpy as np
 
@@ -27,8 +25,6 @@ from dlx import optimizers as optimizers_module
 from dlx import tree_util as tree
 from dlx.backend import registry
 from dlx.distribution import engine as distribution_engine
-from dlx.distribution.strategies import distribution
-from dlx.layers.tracking import LayerTracking, structure_version
 from dlx.metrics import Mean
 from dlx.trainers._predict_batch import PREDICT_BATCH_ROWS as _PREDICT_BATCH_ROWS
 from dlx.trainers._predict_batch import default_predict_batch_size as _default_predict_batch_size
@@ -36,22 +32,10 @@ from dlx.trainers.compile_utils import CompileLoss, CompileMetrics, compile_conf
 from dlx.trainers.data_adapters import pack_x_y_sample_weight, train_validation_split, unpack_x_y_sample_weight
 from dlx.trainers.data_adapters.data_adapter import to_numpy_leaf
 from dlx.trainers.epoch_iterator import EpochIterator
-from dlx.variables import StatelessScope, bump_values_version, plain_values_version
+from dlx.trainers.state_sync import StateSync, _copy
+from dlx.variables import StatelessScope
 
 _backend = registry.current  # the active backend (selected on first use)
-
-
-def _detached(x):
-    """``x`` without autograd history: a variable read while torch records gradients is the
-    ``Parameter`` itself, and compiled state must be plain values (else every step's update would
-    extend one autograd graph across the epoch)."""
-    return ops.stop_gradient(x) if getattr(x, "requires_grad", False) else x
-
-
-def _copy(x):
-    """A new buffer with ``x``'s value (state handed to a donating compiled call must not alias
-    a variable's storage)."""
-    return ops.copy(_detached(x))
 
 
 def pythonify_logs(logs) -> dict:
@@ -117,7 +101,7 @@ def _first_dim(x):
     return batch_size_of(tree.leaves(x)[0])
 
 
-class Trainer:
+class Trainer(StateSync):
     """Adds Keras-style training to a model exposing ``stateless_call``,
     ``trainable_variables`` and ``non_trainable_variables``."""
 
@@ -505,69 +489,6 @@ class Trainer:
         self.predict_function = self._compile_fn(multi_step)
         return self.predict_function
 
-    # -- state sync ----------------------------------------------------------------------------------
-    def _pull_state(self, copy=True, metrics=True):
-        """The state a compiled training step takes: ``[trainable, non_trainable, optimizer,
-        metrics]`` values; where the backend's compiled functions read variable storages
-        (``compiled_reads_storages``: tf), ``{"storages": trainable storages, "values":
-        [non_trainable, optimizer, metrics]}``: the step reads the trainable variables where its
-        ops use them and writes their new values into them. (A ``tf.while_loop`` -- an RNN's scan
-        -- that reads a variable in its body trains about 10% faster than one that captures a
-        value read before it: an LSTM(64) over 100 steps, 20.3 ms against 18.1 ms a step.)"""
-        distribution_engine.place_variables(self)  # under a dlx.distribution: as its layouts say
-        c = _copy if copy else (lambda v: v)
-        ntv = [c(v.value) for v in self.non_trainable_variables]
-        ov = [c(v.value) for v in self.optimizer.variables]
-        mv = [c(v) for v in self._metric_values()] if metrics else self._metric_reset_values()
-        if self._trains_on_storages():
-            return {"storages": [v._storage for v in self.trainable_variables], "values": [ntv, ov, mv]}
-        tv = [c(v.value) for v in self.trainable_variables]
-        return [tv, ntv, ov, mv]
-
-    def _trains_on_storages(self) -> bool:
-        """Whether the compiled training step takes the trainable variables' storages (see
-        :meth:`_pull_state`): the step :meth:`make_train_function` compiled for them (a backend
-        that reads storages in its compiled functions), outside stateless and autocast scopes and
-        distributions."""
-        return (getattr(getattr(self, "train_function", None), "takes_storages", False)
-                and plain_values_version() is not None
-                and distribution() is None)
-
-    def _push_state(self, state):
-        if type(state) is dict:  # the step wrote the trainable variables itself
-            ntv, ov, mv = state["values"]
-            tv = ()
-            bump_values_version()  # as an assignment would: held reads of them are stale
-        else:
-            tv, ntv, ov, mv = state
-        for group, values in ((self.trainable_variables, tv), (self.non_trainable_variables, ntv),
-                              (self.optimizer.variables, ov), ([v for m in self.metrics for v in m.variables], mv)):
-            for var, val in zip(group, values):
-                var.assign(val)
-
-    def _batch_hook(self, cbs, hook, args, state, stateful):
-        """Runs a training batch hook; a callback that reads ``callback.model`` in it gets the
-        variables written from ``state`` first (:meth:`_sync_pending_state`), and the state is
-        read back afterwards (the hook may change weights or the learning rate). Returns the
-        state the next step takes."""
-        if stateful or not cbs.reads_state_on_batch:
-            hook(*args)
-            return state
-        pending = self.__dict__["_pending_state"] = [state, False]
-        try:
-            hook(*args)
-        finally:
-            self.__dict__["_pending_state"] = None
-        return self._pull_state() if pending[1] else state
-
-    def _sync_pending_state(self) -> None:
-        """Writes the training state into the variables if a batch hook is running on a state
-        they do not hold yet (``Callback.model`` calls it)."""
-        pending = self.__dict__.get("_pending_state")
-        if pending is not None and not pending[1]:
-            pending[1] = True
-            self._push_state(pending[0])
-
     # -- fit ------------------------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
             validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
@@ -865,83 +786,6 @@ class Trainer:
         if backend.is_tensor(y):
             return np.asarray(backend.to_numpy(y))
         return tree.map_structure(lambda a: np.asarray(backend.to_numpy(a)), y)
-
-    def _predict_state(self, backend):
-        """The state the compiled predict and evaluate functions take: where the backend's compiled functions
-        read variable storages (``compiled_reads_storages``), ``{"storages": (trainable,
-        non_trainable)}`` -- the storages themselves, read inside the function -- reused while no
-        variable and no layer's structure changed; otherwise (and inside a stateless or autocast
-        scope, under a distribution) :meth:`_inference_state`'s values."""
-        key = self._reuse_key(backend)
-        if not backend.compiled_reads_storages or key is None:
-            return self._inference_state(backend)
-        hit = self.__dict__.get("_predict_storages")
-        if hit is not None and hit[0] == key:
-            return hit[1]
-        state = {"storages": ([v._storage for v in self.trainable_variables],
-                              [v._storage for v in self.non_trainable_variables])}
-        if _lists_from_tracking(type(self)):
-            self.__dict__["_predict_storages"] = (key, state)  # straight into __dict__, as _inference_values
-        return state
-
-    def _inference_state(self, backend=None):
-        """``(trainable, non_trainable)`` values for the compiled predict/evaluate functions.
-
-        The values read last are reused while no variable of the process changed
-        (``VALUES_VERSION``) and no layer's structure did: a ``predict`` of one row then reads no
-        variable. Where the backend's variable values are immutable (``variable_values_immutable``)
-        they are held by weak references, so values a later assignment replaced are not kept
-        alive; where reads are aliases of memory that assignments update in place
-        (:meth:`~dlx.backend.contract.Backend.read_aliases`: torch's detached reads) they are held
-        until the next read and reused while every variable keeps its memory.
-        ``backend``: the active backend, where the caller has it at hand."""
-        backend = backend if backend is not None else _backend()
-        key = self._reuse_key(backend)
-        if key is not None:
-            hit = self.__dict__.get("_inference_values")
-            if hit is not None and hit[0] == key:
-                n, refs, storages = hit[1:4]
-                if storages is None:
-                    values = [r() for r in refs]
-                    if type(None) not in map(type, values):  # none dead (`None in values` would compare arrays)
-                        return values[:n], values[n:]
-                elif backend.read_aliases(storages) == hit[4]:
-                    return refs[:n], refs[n:]
-            self.__dict__.pop("_inference_values", None)  # stale: held values go with it
-        distribution_engine.place_variables(self)  # under a dlx.distribution: as its layouts say
-        variables = (*self.trainable_variables, *self.non_trainable_variables)
-        values = [_detached(v.value) for v in variables]
-        n = len(self.trainable_variables)
-        if key is not None and _lists_from_tracking(type(self)):
-            # straight into __dict__: a Layer attribute set counts as a structure change
-            if backend.variable_values_immutable:
-                with contextlib.suppress(TypeError):  # a value that takes no weak reference: read every time
-                    self.__dict__["_inference_values"] = (key, n, [weakref.ref(v) for v in values], None)
-            else:
-                storages = [v._storage for v in variables]
-                tokens = backend.read_aliases(storages)  # None (the default): reads are not aliases
-                if tokens is not None:
-                    self.__dict__["_inference_values"] = (key, n, values, storages, tokens)
-        return values[:n], values[n:]
-
-    def _reuse_key(self, backend):
-        """What a held state for the compiled predict/evaluate functions is valid for: the
-        process's ``VALUES_VERSION``, the layer structure, this model and ``backend``; ``None``
-        where reads may not be reused (a stateless or autocast scope, a distribution)."""
-        version = plain_values_version()
-        if version is None or distribution() is not None:
-            return None
-        return (version, structure_version(), id(self), backend)
-
-
-@functools.cache
-def _lists_from_tracking(cls) -> bool:
-    """Whether ``cls`` has the variable lists of layer tracking, which change only with the layer
-    structure (:func:`~dlx.layers.tracking.structure_version`) and the variables' ``trainable``
-    flags (which bump ``VALUES_VERSION``)."""
-    return (issubclass(cls, LayerTracking) and cls.trainable_variables is LayerTracking.trainable_variables
-            and cls.non_trainable_variables is LayerTracking.non_trainable_variables)
-
 
 def _defines_no_call(model) -> bool:
     """Whether ``model``'s class leaves ``call`` undefined (it only overrides the train step)."""
