@@ -506,6 +506,54 @@ def test_scan_loop_keeps_tf_parallel_iterations_and_tests_only_its_bound(tf_back
     np.testing.assert_allclose(ys.numpy(), ref_ys, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("reverse", [False, True])
+@pytest.mark.parametrize("n", [12, 10])
+def test_scan_of_a_known_length_runs_four_steps_per_iteration(tf_backend, reverse, n):
+    """A traced scan whose known length 4 divides runs 4 steps per loop iteration (bound n / 4),
+    other lengths one: values and the gradient of the weight are the Python loop's either way."""
+    from dlx_tf.kernels import control
+
+    w0 = np.array([[0.5, -0.25], [0.125, 0.75]], np.float32)
+    xs = np.random.default_rng(1).standard_normal((n, 3, 2)).astype(np.float32)
+
+    def loss(w, xs):
+        def step(h, x):
+            h = ops.tanh(ops.add(ops.matmul(h, w), x))
+            return h, ops.multiply(h, 2.0)
+        h, ys = ops.scan(step, ops.zeros((3, 2)), xs, reverse=reverse)
+        return ops.sum(h) + ops.sum(ops.multiply(ys, ys)), ys
+
+    with dlx.backend.use(tf_backend):
+        grad = tf_backend.value_and_grad(loss, has_aux=True)
+        fn = tf.function(lambda w, xs: grad(w, xs), autograph=False)
+        gdef = fn.get_concrete_function(tf.TensorSpec((2, 2), tf.float32),
+                                        tf.TensorSpec((n, 3, 2), tf.float32)).graph.as_graph_def()
+        nodes = {node.name: node for node in gdef.node}
+        loops = [node for node in gdef.node if node.op in ("While", "StatelessWhile")]  # forward, gradient
+        bounds = [nodes[loop.input[1].split(":")[0]] for loop in loops]
+        steps = control._STEPS_PER_ITERATION if n % control._STEPS_PER_ITERATION == 0 else 1
+        assert [int(tf.make_ndarray(b.attr["value"].tensor)) for b in bounds] == [n // steps] * 2
+        (value, ys), g = fn(tf.constant(w0), tf.constant(xs))
+
+    def ref_loss(w):  # float64 NumPy, with the gradient by central differences
+        h, out = np.zeros((3, 2)), []
+        for x in (xs[::-1] if reverse else xs).astype(np.float64):
+            h = np.tanh(h @ w + x)
+            out.append(2 * h)
+        out = np.stack(out[::-1] if reverse else out)
+        return h.sum() + (out * out).sum(), out
+
+    ref_value, ref_ys = ref_loss(w0.astype(np.float64))
+    ref_g = np.zeros((2, 2))
+    for idx in np.ndindex(2, 2):
+        d = np.zeros((2, 2))
+        d[idx] = 1e-6
+        ref_g[idx] = (ref_loss(w0 + d)[0] - ref_loss(w0 - d)[0]) / 2e-6
+    np.testing.assert_allclose(value.numpy(), ref_value, rtol=1e-5)
+    np.testing.assert_allclose(ys.numpy(), ref_ys, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(g.numpy(), ref_g, rtol=1e-4, atol=1e-5)
+
+
 def test_scan_and_an_lstm_fit_compile_with_xla(tf_backend):
     """Under ``jit_compile=True`` (XLA) the scan's TensorArrays need the loop's bound
     (``maximum_iterations``): without it the value and its gradient failed to compile ("XLA

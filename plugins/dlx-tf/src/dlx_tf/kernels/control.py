@@ -74,6 +74,10 @@ def _step_signature(f, carry, x):
     return fn.get_concrete_function(spec(carry), spec(x)).structured_outputs
 
 
+#: steps of a traced scan per ``tf.while_loop`` iteration, where the known length allows it
+_STEPS_PER_ITERATION = 4
+
+
 def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     if tf.executing_eagerly():
         return ref.scan(f, init, xs, length, reverse, unroll)
@@ -111,13 +115,25 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     # for the carry (reading x_t, its input projection, writing y) then overlaps the recurrence,
     # forward and in the gradient loop (with 1, every op of every step ran in sequence)
     parallel = 10 if isinstance(unroll, bool) else max(10, int(unroll))
+    # a known length that _STEPS_PER_ITERATION divides runs that many steps per loop iteration,
+    # the same ops in the same order: TF's per-iteration cost (the loop's frames, the gradient's
+    # accumulator pushes and pops) is paid a quarter as often (an LSTM(64) over 100 steps trains
+    # about 7% faster; two steps per iteration gained nothing measurable)
+    k = _STEPS_PER_ITERATION if isinstance(n, int) and n >= 2 * _STEPS_PER_ITERATION and \
+        n % _STEPS_PER_ITERATION == 0 else 1
+
+    def body_k(i, c_flat, outs):
+        for _ in range(k):
+            i, c_flat, outs = body(i, c_flat, outs)
+        return i, c_flat, outs
+
     # exactly n steps: the bound (maximum_iterations, which XLA needs for the TensorArrays) is the
     # loop's only test (a constant True condition folds away), so each step compares one counter,
     # as a hand-written loop does, not also its own index (two comparisons and a LogicalAnd)
-    _, c_flat, outs = tf.while_loop(lambda i, c, o: True, body,
+    _, c_flat, outs = tf.while_loop(lambda i, c, o: True, body_k if k > 1 else body,
                                     (tf.constant(start, tf.int32) if isinstance(start, int) else start,
                                      tuple(c_leaves), outputs), parallel_iterations=parallel,
-                                    maximum_iterations=n)
+                                    maximum_iterations=n // k if k > 1 else n)
     ys = [a.stack() for a in outs]
     static_n = n if isinstance(n, int) else None
     for y, s in zip(ys, y_leaves):
