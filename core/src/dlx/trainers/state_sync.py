@@ -60,8 +60,7 @@ class StateSync:
         that reads storages in its compiled functions), outside stateless and autocast scopes and
         distributions."""
         return (getattr(getattr(self, "train_function", None), "takes_storages", False)
-                and plain_values_version() is not None
-                and distribution() is None)
+                and self._reuse_key(_backend()) is not None)
 
     def _push_state(self, state):
         if type(state) is dict:  # the step wrote the trainable variables itself

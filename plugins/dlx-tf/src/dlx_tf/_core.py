@@ -15,6 +15,7 @@ import tensorflow as tf
 from tensorflow.python.framework import ops as _tf_ops
 
 from dlx import dtypes
+from dlx.ops.defs.random import ALIGN
 
 Tensor = tf.Tensor
 # the class, not type(tf.constant(...)): an op at import would start TF's runtime, and
@@ -54,7 +55,7 @@ def adopt_host(arr: np.ndarray) -> tf.Tensor:
     on a misaligned buffer); otherwise it is copied. The spec generator's draws are aligned
     (``dlx.ops.defs.random.ALIGN``): adopting ResNet-50's 25.6M initial weights instead of
     copying them saves about 0.06 s of its build."""
-    if arr.nbytes >= _ADOPT_MIN_BYTES and arr.flags.c_contiguous and arr.ctypes.data % 64 == 0:
+    if arr.nbytes >= _ADOPT_MIN_BYTES and arr.flags.c_contiguous and arr.ctypes.data % ALIGN == 0:
         return tf.experimental.dlpack.from_dlpack(arr.__dlpack__())
     return tf.constant(arr)
 

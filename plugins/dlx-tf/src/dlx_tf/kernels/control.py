@@ -130,10 +130,10 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     # exactly n steps: the bound (maximum_iterations, which XLA needs for the TensorArrays) is the
     # loop's only test (a constant True condition folds away), so each step compares one counter,
     # as a hand-written loop does, not also its own index (two comparisons and a LogicalAnd)
-    _, c_flat, outs = tf.while_loop(lambda i, c, o: True, body_k if k > 1 else body,
+    _, c_flat, outs = tf.while_loop(lambda i, c, o: True, body_k,
                                     (tf.constant(start, tf.int32) if isinstance(start, int) else start,
                                      tuple(c_leaves), outputs), parallel_iterations=parallel,
-                                    maximum_iterations=n // k if k > 1 else n)
+                                    maximum_iterations=n // k)
     ys = [a.stack() for a in outs]
     static_n = n if isinstance(n, int) else None
     for y, s in zip(ys, y_leaves):
