@@ -2,8 +2,9 @@
 
     python bench/fit_predict.py [--backends jax torch tf] [--suites w1 w1_spe w2 predict import]
                                 [--rounds 5] [--reruns 2] [--cpus 0 1] [--out bench/results]
-                                [--no-keras] [--quick]
+                                [--no-keras]
     python bench/fit_predict.py --report bench/results/fit_predict.json   # tables from saved runs
+    python bench/fit_predict.py --compare RUN1.json RUN2.json           # how far two runs differ
 
 Workloads (``shared/reference/perf_baseline.md``):
 
@@ -701,6 +702,11 @@ def run_rounds(cfgs, args, script, env_for, show):
 
 
 def drive(args):
+    if args.compare:
+        if len(args.compare) < 2:
+            raise SystemExit(f"--compare needs two or more result files; got {args.compare}")
+        print(compare([json.loads(Path(p).read_text()) for p in args.compare]))
+        return
     cfgs = configs(args.backends, args.suites, keras=not args.no_keras)
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -874,10 +880,46 @@ def _report(result):
     print(markdown(result))
 
 
+#: two runs of the bench reproduce a ratio when they differ by at most this fraction
+REPRODUCE = 0.05
+
+
+def compare(results):
+    """Markdown: every ratio (and import difference) of two or more saved results side by side, each
+    summarized from its runs by today's rules; for a ratio, the largest difference between the runs
+    as a fraction of the smallest, and whether it is within ``REPRODUCE``; for an import difference
+    (seconds, near zero), the largest difference in seconds."""
+    ratios = [summarize(r["runs"])["ratios"] for r in results]
+    names = [k for k in ratios[0] if all(k in r for r in ratios[1:])]
+    heads = " | ".join(f"run {i + 1} ({r['meta']['date']}, {r['meta']['rounds']} rounds)"
+                       for i, r in enumerate(results))
+    lines = [f"| ratio | backend | {heads} | difference | within ±{REPRODUCE:.0%} |",
+             "|---|---|" + "---|" * len(results) + "---|---|"]
+    worst = 0.0
+    for k in names:
+        name, b = k.split("|")
+        meds = [r[k]["median"] for r in ratios]
+        cells = " | ".join(f"{m:.3f}" for m in meds)
+        if name.startswith("import"):
+            lines.append(f"| {name} | {b} | {cells} | {max(meds) - min(meds):.3f} s | - |")
+            continue
+        diff = max(meds) / min(meds) - 1
+        if " dlx / " in name:
+            worst = max(worst, diff)
+        lines.append(f"| {name} | {b} | {cells} | {100 * diff:.1f}% | {'yes' if diff <= REPRODUCE else '**no**'} |")
+    missing = sorted(set().union(*ratios) - set(names))
+    lines += ["", f"Largest dlx / raw difference: {100 * worst:.1f}%."]
+    if missing:
+        lines.append("Not in every run: " + ", ".join(missing) + ".")
+    return "\n".join(lines) + "\n"
+
+
 def main(argv=None):
     def suites(p):
         p.add_argument("--suites", nargs="+", default=["w1", "w1_spe", "w2", "predict", "import"],
                        choices=["w1", "w1_spe", "w2", "predict", "import"])
+        p.add_argument("--compare", nargs="+", metavar="RESULT_JSON",
+                       help="print how far the ratios of two or more saved results differ, and exit")
 
     workload_main(argv, __doc__, BACKENDS, run_worker, drive, rounds=5, timeout=900, extra=suites, report=_report)
 

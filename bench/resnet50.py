@@ -19,7 +19,11 @@ Implementations: ``dlx`` (``dlx.applications.ResNet50`` + ``model.predict``); ``
 written against a small op table and compiled by the framework -- ``jax.jit`` (NHWC), torch
 functional ops under ``torch.inference_mode`` (NCHW, torch's native layout), a ``tf.function``
 (NHWC); ``keras``: Keras 3 on the same backend. OpenVINO has no raw row: the anchor there is
-Keras 3's OpenVINO backend, as for the other backends. Method as in ``bench/fit_predict.py``: one
+Keras 3's OpenVINO backend, as for the other backends. Keras compiles its OpenVINO predict with the
+CPU plugin's defaults, which run **bfloat16** on CPUs with AVX512-BF16 or AMX (as this one), while
+dlx's default is float32 in OpenVINO's ACCURACY mode (``shared/PARITY.md``); the ``dlx_bf16`` row
+is dlx with ``dlx_openvino.set_performance_mode(True)`` (the plugin's defaults, as Keras), the
+like-for-like comparison with Keras's row. Method as in ``bench/fit_predict.py``: one
 subprocess per configuration pinned to one CPU set, rounds interleaved in shuffled order, medians
 over rounds, contended runs measured again.
 """
@@ -93,10 +97,14 @@ def _measure(build, predict_for):
 
 
 # ================================================================================== dlx / keras
-def _api(lib):
+def _api(lib, performance_mode=False):
     keras = warm_library(lib)
     if lib == "dlx":
         import dlx_hub  # noqa: F401  (provides dlx.applications; Keras imports its applications on import)
+    if performance_mode:
+        import dlx_openvino
+
+        dlx_openvino.set_performance_mode(True)
 
     # the constructor is looked up before the clock, as bench/hub_build.py does: dlx imports an
     # application's module on first lookup, Keras imports them all with ``import keras``
@@ -315,6 +323,8 @@ def run_worker(cfg):
     worker_threads(cfg)
     if impl in ("dlx", "keras"):
         return _api(impl)
+    if impl == "dlx_bf16":
+        return _api("dlx", performance_mode=True)
     return {"jax": _raw_jax, "torch": _raw_torch, "tf": _raw_tf}[b]()
 
 
@@ -339,14 +349,15 @@ def markdown(result):
     lines = ["# W5: ResNet-50 inference (224x224, float32, random weights)", "",
              f"{meta['date']}, {meta['cpus']} CPUs (pinned to {meta['cpu_set']}), {meta['rounds']} round(s), "
              f"torch threads {meta['torch_threads']}, versions {meta['versions']}. Medians over rounds; "
-             "ratios against raw (Keras where there is no raw).", "",
+             "ratios against raw (Keras where there is no raw). OpenVINO: Keras runs bfloat16 (the CPU plugin's "
+             "default here), `dlx` float32 (ACCURACY mode), `dlx_bf16` the plugin's defaults as Keras.", "",
              "| backend | impl | build s | x Keras | first predict s | x Keras | predict(1) ms | x raw | "
              "predict(32) ms | x raw | peak RSS MB | - raw | rounds (contended) |",
              "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for b in BACKENDS:
         raw, keras = s.get(f"{b}/raw"), s.get(f"{b}/keras")
         base = raw or keras
-        for impl in ("dlx", "raw", "keras"):
+        for impl in ("dlx", "dlx_bf16", "raw", "keras"):
             r = s.get(f"{b}/{impl}")
             if r is None:
                 continue
@@ -364,14 +375,14 @@ def markdown(result):
 
 def drive(args):
     cfgs = [{"backend": b, "impl": i} for b in args.backends
-            for i in (*(("raw",) if b != "openvino" else ()), "dlx", *(() if args.no_keras else ("keras",)))]
+            for i in (*(("raw",) if b != "openvino" else ("dlx_bf16",)), "dlx", *(() if args.no_keras else ("keras",)))]
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
 
     def show(rec):
         if "error" in rec:
-            return f"{rec['backend']}/{rec['impl']:6s} ERROR"
-        return (f"{rec['backend']}/{rec['impl']:6s} build {rec['build_s']:.2f}s, first {rec['first_predict_s']:.2f}s, "
+            return f"{rec['backend']}/{rec['impl']:8s} ERROR"
+        return (f"{rec['backend']}/{rec['impl']:8s} build {rec['build_s']:.2f}s, first {rec['first_predict_s']:.2f}s, "
                 f"predict(1) {rec['predict1_ms']:.1f} ms, predict(32) {rec['predict32_ms']:.0f} ms, "
                 f"rss {rec['peak_rss_mb']:.0f} MB")
 

@@ -1,0 +1,62 @@
+"""``bench/fit_predict.py --compare``: how far the ratios of two saved runs differ."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "fit_predict.py"
+
+
+@pytest.fixture(scope="module")
+def fit_predict():
+    spec = importlib.util.spec_from_file_location("dlx_bench_fit_predict_compare", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _result(date, steps):
+    """A saved result whose W1 jax rounds have the given (dlx, raw) ms/step, plus one import round."""
+    runs = []
+    for r, (dlx, raw) in enumerate(steps):
+        runs += [{"suite": "w1", "backend": "jax", "impl": "dlx", "round": r, "ms_per_step": dlx},
+                 {"suite": "w1", "backend": "jax", "impl": "raw", "round": r, "ms_per_step": raw}]
+    runs += [{"suite": "import", "backend": "jax", "impl": "dlx_op", "round": 0, "s": 0.50},
+             {"suite": "import", "backend": "jax", "impl": "framework", "round": 0, "s": 0.40 if date == "A" else 0.43}]
+    return {"meta": {"date": date, "rounds": len(steps)}, "runs": runs}
+
+
+def _row(text, name):
+    return next(line for line in text.splitlines() if line.startswith(f"| {name} |"))
+
+
+def test_a_ratio_that_moved_more_than_five_percent_is_flagged(fit_predict):
+    # per-round dlx / raw: run A 1.00, 1.02, 1.04 (median 1.02); run B 1.10, 1.12, 1.08 (median 1.10)
+    a = _result("A", [(1.00, 1.0), (1.02, 1.0), (1.04, 1.0)])
+    b = _result("B", [(1.10, 1.0), (1.12, 1.0), (1.08, 1.0)])
+    text = fit_predict.compare([a, b])
+    row = _row(text, "fit W1 dlx / raw step")
+    assert "| 1.020 | 1.100 |" in row and f"{100 * (1.10 / 1.02 - 1):.1f}%" in row and row.endswith("**no** |")
+    assert f"Largest dlx / raw difference: {100 * (1.10 / 1.02 - 1):.1f}%." in text
+    # an import difference is compared in seconds: 0.10 s against 0.07 s
+    assert _row(text, "import dlx+op - framework import (s)").endswith("| 0.030 s | - |")
+
+
+def test_ratios_within_five_percent_pass(fit_predict):
+    a = _result("A", [(1.00, 1.0), (1.01, 1.0)])
+    b = _result("B", [(1.03, 1.0), (1.04, 1.0)])
+    row = _row(fit_predict.compare([a, b]), "fit W1 dlx / raw step")
+    assert row.endswith("| yes |") and "3.0%" in row
+
+
+def test_compare_needs_two_results(tmp_path):
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps(_result("A", [(1.0, 1.0)])))
+    proc = subprocess.run([sys.executable, str(SCRIPT), "--compare", str(one)], capture_output=True, text=True)
+    assert proc.returncode != 0 and "--compare needs two or more result files" in proc.stderr
