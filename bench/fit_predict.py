@@ -886,10 +886,10 @@ REPRODUCE = 0.05
 
 def compare(results):
     """Markdown: every ratio (and import difference) of two or more saved results side by side, each
-    summarized from its runs by today's rules; for a ratio, the largest difference between the runs
-    as a fraction of the smallest, and whether it is within ``REPRODUCE``; for an import difference
-    (seconds, near zero), the largest difference in seconds."""
-    ratios = [summarize(r["runs"])["ratios"] for r in results]
+    computed from its runs by today's rules (``_ratios``); for a ratio, the largest difference
+    between the runs as a fraction of the smallest, and whether it is within ``REPRODUCE``; for an
+    import difference (seconds, near zero), the largest difference in seconds."""
+    ratios = [_ratios(r["runs"]) for r in results]
     names = [k for k in ratios[0] if all(k in r for r in ratios[1:])]
     heads = " | ".join(f"run {i + 1} ({r['meta']['date']}, {r['meta']['rounds']} rounds)"
                        for i, r in enumerate(results))
