@@ -16,7 +16,6 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
-from jax.extend.random import threefry2x32_p
 
 from dlx import dtypes
 from dlx.ops.defs import random as spec
@@ -84,6 +83,9 @@ def _counter_words(seed, start, size):
     """``random_bits`` words of counters ``start .. start + size - 1`` (counter mode: word ``i`` is
     ``y0 ^ y1`` of Threefry-2x32 on ``(0, i)``, as :func:`random_bits` with the partitionable
     layout); ``start`` is traced, so one program serves every chunk of every draw."""
+    # imported when first traced: ``jax.extend`` loads Pallas (15 ms of dlx's first op otherwise)
+    from jax.extend.random import threefry2x32_p
+
     lo = lax.iota(UINT32, size) + start
     y0, y1 = threefry2x32_p.bind(seed[0], seed[1], jnp.zeros_like(lo), lo)
     return y0 ^ y1
