@@ -207,6 +207,46 @@ def test_predict_keeps_no_replaced_value_alive():
     np.testing.assert_allclose(model.predict(x, verbose=0), np.zeros((2, 3)) + model.layers[0].bias.numpy())
 
 
+class _Interrupt(Exception):
+    pass
+
+
+@pytest.mark.parametrize("backend", TRAINING_BACKENDS)
+def test_fit_keeps_values_read_outside_it_and_the_state_of_an_interrupted_epoch(backend):
+    # where values are immutable, fit lends the variables' own values to its donating compiled
+    # step: a value read before fit or at an epoch end must stay valid, and an epoch a callback
+    # interrupts must leave the state of the last finished step in the variables
+    x, y = blobs(64)
+    with dlx.backend.use(backend):
+        m = TinyMLP(6, 8, 3)
+        want, _ = reference_sgd_run(m, np.concatenate([x, x]), np.concatenate([y, y]), 0.1, 16, 6)
+        m.compile(optimizer=dlx.optimizers.SGD(0.1), loss="sparse_categorical_crossentropy")
+        before = m.w1.value
+        before_np = ops.convert_to_numpy(before).copy()
+        at_epoch_end = []
+
+        class Interrupt(dlx.callbacks.Callback):
+            def on_epoch_end(self, epoch, logs=None):
+                value = self.model.w1.value
+                at_epoch_end.append((value, ops.convert_to_numpy(value).copy()))
+
+            def on_train_batch_end(self, batch, logs=None):
+                if at_epoch_end and batch == 1:  # the 6th step (4 a epoch)
+                    raise _Interrupt
+
+        with pytest.raises(_Interrupt):
+            m.fit(x, y, batch_size=16, epochs=3, shuffle=False, verbose=0, callbacks=[Interrupt()])
+        if dlx.backend.current().variable_values_immutable:  # (torch's reads are the variable itself)
+            np.testing.assert_array_equal(ops.convert_to_numpy(before), before_np)
+            np.testing.assert_array_equal(ops.convert_to_numpy(at_epoch_end[0][0]), at_epoch_end[0][1])
+        assert not np.allclose(at_epoch_end[0][1], before_np)
+        for v, w in zip(m.trainable_variables, want):
+            np.testing.assert_allclose(ops.convert_to_numpy(v), w, rtol=1e-3, atol=1e-4)
+        assert int(ops.convert_to_numpy(m.optimizer.iterations)) == 6
+        m.fit(x, y, batch_size=16, epochs=1, verbose=0)  # training goes on from there
+        assert int(ops.convert_to_numpy(m.optimizer.iterations)) == 10
+
+
 def test_on_batch_methods():
     x, y = blobs(32)
     m = TinyMLP(6, 8, 3)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import sys
 import weakref
 
 from dlx import ops
@@ -32,27 +33,84 @@ def _copy(x):
     return ops.copy(_detached(x))
 
 
+class _Holder:
+    def __init__(self) -> None:
+        self.__held = object()
+
+    @property
+    def held(self):
+        return self.__held
+
+
+_HOLDER = _Holder()
+#: ``sys.getrefcount`` of a variable's storage that nothing but the variable holds (read through
+#: its ``_storage`` property)
+_SOLE_REFS = sys.getrefcount(_HOLDER.held)
+
+
+def _consumed(values) -> bool:
+    """Whether any of ``values`` was deleted by a donating call (a jax array's ``is_deleted``)."""
+    for v in values:
+        deleted = getattr(v, "is_deleted", None)
+        if deleted is not None and deleted():
+            return True
+    return False
+
+
 class StateSync:
     """The state methods of :class:`~dlx.trainers.trainer.Trainer`."""
 
     # -- state sync ----------------------------------------------------------------------------------
-    def _pull_state(self, copy=True, metrics=True):
+    def _pull_state(self, copy=True, metrics=True, lend=False):
         """The state a compiled training step takes: ``[trainable, non_trainable, optimizer,
-        metrics]`` values; where the backend's compiled functions read variable storages
+        metrics]`` values, copies of the variables' (a donating step reuses their buffers).
+
+        With ``lend`` (``fit`` and ``train_on_batch``, which write the state back with
+        :meth:`_push_state` before anything reads the variables), where a compiled function cannot
+        change a value in place (``variable_values_immutable``; not inside a stateless or autocast
+        scope or a distribution), the variables lend their own values: the weights and optimizer
+        state are held once while a donating step (jax) runs, not twice, as in Keras's JAX
+        trainer. Where reads are aliases of the variables' memory, which assignments update in
+        place (:meth:`~dlx.backend.contract.Backend.read_aliases`: torch), the aliases are handed
+        over: a step's in-place updates (a fused optimizer's, on donated state) write the
+        variables. On the former, a value something else holds too (read from the variable earlier), and every
+        value with ``lend="fresh"`` (the first pull of a ``fit``: values not made by a step may
+        be placed otherwise than its outputs, and the step would be compiled again for those),
+        is replaced by a copy first, so values read earlier stay valid. Until the push the
+        variables hold the values the steps consumed.
+
+        Where the backend's compiled functions read variable storages
         (``compiled_reads_storages``: tf), ``{"storages": trainable storages, "values":
         [non_trainable, optimizer, metrics]}``: the step reads the trainable variables where its
         ops use them and writes their new values into them. (A ``tf.while_loop`` -- an RNN's scan
         -- that reads a variable in its body trains about 10% faster than one that captures a
         value read before it: an LSTM(64) over 100 steps, 20.3 ms against 18.1 ms a step.)"""
         distribution_engine.place_variables(self)  # under a dlx.distribution: as its layouts say
-        c = _copy if copy else (lambda v: v)
-        ntv = [c(v.value) for v in self.non_trainable_variables]
-        ov = [c(v.value) for v in self.optimizer.variables]
-        mv = [c(v) for v in self._metric_values()] if metrics else self._metric_reset_values()
+        backend = _backend()
+        if lend and self._reuse_key(backend) is None:
+            lend = False
+        if lend and backend.variable_values_immutable:
+            def take(variables):  # buffers that only the variables and the step hold
+                values = []
+                for var in variables:
+                    if lend == "fresh" or sys.getrefcount(var._storage) > _SOLE_REFS:
+                        var.assign(_copy(var.value))  # a copy (placed as the step's outputs are)
+                    values.append(var.value)
+                return values
+        elif lend and backend.read_aliases([v._storage for v in self.trainable_variables]) is not None:
+            def take(variables):  # detached aliases: a step's in-place updates write the variables
+                return [_detached(v.value) for v in variables]
+        else:
+            c = _copy if copy else (lambda v: v)
+
+            def take(variables):
+                return [c(v.value) for v in variables]
+        ntv = take(self.non_trainable_variables)
+        ov = take(self.optimizer.variables)
+        mv = take([v for m in self.metrics for v in m.variables]) if metrics else self._metric_reset_values()
         if self._trains_on_storages():
             return {"storages": [v._storage for v in self.trainable_variables], "values": [ntv, ov, mv]}
-        tv = [c(v.value) for v in self.trainable_variables]
-        return [tv, ntv, ov, mv]
+        return [take(self.trainable_variables), ntv, ov, mv]
 
     def _trains_on_storages(self) -> bool:
         """Whether the compiled training step takes the trainable variables' storages (see
@@ -74,6 +132,20 @@ class StateSync:
             for var, val in zip(group, values):
                 var.assign(val)
 
+    def _push_lent_state(self, state) -> None:
+        """Writes the state of an interrupted ``fit`` epoch into the variables (which lent their
+        values to its steps): the last state a step returned, unless the interruption came
+        while a step held it (then it is gone, and a warning says so)."""
+        values = state["values"] if type(state) is dict else state
+        if _consumed(v for group in values for v in group):
+            import warnings
+
+            warnings.warn("fit was interrupted while a training step ran on its state: the model's variables "
+                          "hold values that step consumed; restore them from a checkpoint", RuntimeWarning,
+                          stacklevel=3)
+            return
+        self._push_state(state)
+
     def _batch_hook(self, cbs, hook, args, state, stateful):
         """Runs a training batch hook; a callback that reads ``callback.model`` in it gets the
         variables written from ``state`` first (:meth:`_sync_pending_state`), and the state is
@@ -87,7 +159,7 @@ class StateSync:
             hook(*args)
         finally:
             self.__dict__["_pending_state"] = None
-        return self._pull_state() if pending[1] else state
+        return self._pull_state(lend=True) if pending[1] else state
 
     def _sync_pending_state(self) -> None:
         """Writes the training state into the variables if a batch hook is running on a state

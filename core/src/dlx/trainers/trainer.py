@@ -222,9 +222,6 @@ class Trainer(StateSync):
         for m in self.metrics:
             m.reset_state()
 
-    def _metric_values(self):
-        return [v.value for m in self.metrics for v in m.variables]
-
     def _metric_reset_values(self):
         # placed as the metric variables are (under a dlx.distribution), and copied as the rest of
         # the state handed to a compiled step is (_pull_state): the first call then sees the
@@ -547,26 +544,33 @@ class Trainer(StateSync):
                 iterator.skip_steps, step0 = step0, 0
                 cbs.on_epoch_begin(epoch)
                 if not stateful:  # after on_epoch_begin: callbacks may have set the learning rate or weights
-                    state = self._pull_state(metrics=resuming)
+                    state = self._pull_state(metrics=resuming, lend="fresh" if epoch == epoch0 else True)
                 logs = None
-                for step, group in iterator.enumerate_epoch(epoch):
-                    state = self._batch_hook(cbs, cbs.on_train_batch_begin, (step,), state, stateful)
-                    if stateful:
-                        logs = train_fn(group)
-                    else:
-                        state, logs = train_fn(state, group)
-                    logs = _ordered(logs, names)
-                    end = step + len(group) - 1
-                    if cbs.needs_state_on_batch and not stateful:
-                        self._push_state(state)
-                        cbs.on_train_batch_end(end, logs)
-                        state = self._pull_state()
-                    else:
-                        state = self._batch_hook(cbs, cbs.on_train_batch_end, (end, logs), state, stateful)
-                    if self.stop_training:
-                        break
+                try:
+                    for step, group in iterator.enumerate_epoch(epoch):
+                        state = self._batch_hook(cbs, cbs.on_train_batch_begin, (step,), state, stateful)
+                        if stateful:
+                            logs = train_fn(group)
+                        else:
+                            state, logs = train_fn(state, group)
+                        logs = _ordered(logs, names)
+                        end = step + len(group) - 1
+                        if cbs.needs_state_on_batch and not stateful:
+                            self._push_state(state)
+                            state = None  # (held by the variables alone, it is lent again as it is)
+                            cbs.on_train_batch_end(end, logs)
+                            state = self._pull_state(lend=True)
+                        else:
+                            state = self._batch_hook(cbs, cbs.on_train_batch_end, (end, logs), state, stateful)
+                        if self.stop_training:
+                            break
+                except BaseException:
+                    if not stateful and state is not None:  # the variables lent their values: the last state goes back
+                        self._push_lent_state(state)
+                    raise
                 if not stateful:
                     self._push_state(state)
+                    state = None  # the variables alone hold it: the next epoch's steps may take it as it is
                 epoch_logs = pythonify_logs(logs if logs is not None else
                                             self.get_metrics_result())
                 if val_iterator is not None and (epoch + 1) % validation_freq == 0:
@@ -750,7 +754,7 @@ class Trainer(StateSync):
         if self._stateful_train:
             logs = fn([data])
         else:
-            state = self._pull_state()
+            state = self._pull_state(lend="fresh")
             state, logs = fn(state, [data])
             self._push_state(state)
         return _return_logs(pythonify_logs(_ordered(logs, self._log_names())), return_dict)
