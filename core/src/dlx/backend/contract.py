@@ -8,6 +8,7 @@ A backend is a concrete subclass of :class:`Backend`, an abstract base class:
   :meth:`~Backend.is_tensor`; :meth:`~Backend.value_and_grad` too when ``capabilities.training``;
 * **optional**, with documented defaults: ``capabilities``, ``xfail_file``, ``auto_jit_compile``,
   ``compiled_takes_numpy``, ``compiled_reads_storages``, ``variable_values_immutable``, :meth:`~Backend.read_aliases`,
+  :meth:`~Backend.placed_as_outputs`,
   :meth:`~Backend.jvp` (one reverse pass per output element), :meth:`~Backend.compile` (identity),
   :meth:`~Backend.in_compiled_context`, the variable-storage methods, devices and
   :meth:`~Backend.configure_numerics`.
@@ -345,6 +346,13 @@ class Backend(abc.ABC):
         the trainer may reuse such reads while the tokens and ``VALUES_VERSION`` stay the same.
         ``None`` (the default) where reads are not such aliases."""
         return None
+
+    def placed_as_outputs(self, value) -> bool:
+        """Whether a compiled function's outputs carry ``value``'s placement, so that a training
+        step handed ``value`` is not compiled a second time for the outputs it gives back (jax:
+        a committed array). ``fit`` hands a variable's value to its steps as it is only then,
+        and a copy (:func:`dlx.ops.copy`, placed as outputs are) otherwise. Default: ``True``."""
+        return True
 
     def assign_variable(self, storage, value):
         """Stores ``value``; returns the (possibly new) storage (default: a new tensor)."""

@@ -66,18 +66,21 @@ class StateSync:
         metrics]`` values, copies of the variables' (a donating step reuses their buffers).
 
         With ``lend`` (``fit`` and ``train_on_batch``, which write the state back with
-        :meth:`_push_state` before anything reads the variables), where a compiled function cannot
-        change a value in place (``variable_values_immutable``; not inside a stateless or autocast
-        scope or a distribution), the variables lend their own values: the weights and optimizer
-        state are held once while a donating step (jax) runs, not twice, as in Keras's JAX
-        trainer. Where reads are aliases of the variables' memory, which assignments update in
-        place (:meth:`~dlx.backend.contract.Backend.read_aliases`: torch), the aliases are handed
-        over: a step's in-place updates (a fused optimizer's, on donated state) write the
-        variables. On the former, a value something else holds too (read from the variable earlier), and every
-        value with ``lend="fresh"`` (the first pull of a ``fit``: values not made by a step may
-        be placed otherwise than its outputs, and the step would be compiled again for those),
-        is replaced by a copy first, so values read earlier stay valid. Until the push the
-        variables hold the values the steps consumed.
+        :meth:`_push_state` before anything reads the variables; not inside a stateless or
+        autocast scope or a distribution), the variables lend their values instead, so the
+        weights and optimizer state are held once while a step runs, not twice (as in Keras's JAX
+        trainer):
+
+        * where a compiled function cannot change a value in place (``variable_values_immutable``:
+          jax, whose donating steps delete their inputs), the variables' own values, except that
+          a value something else holds too (read from the variable earlier: it must stay valid)
+          or one placed otherwise than the step's outputs
+          (:meth:`~dlx.backend.contract.Backend.placed_as_outputs`: the step would be compiled
+          again for those) is replaced by a copy first; until the push the variables hold the
+          values the steps consumed;
+        * where reads are aliases of the variables' memory, which assignments update in place
+          (:meth:`~dlx.backend.contract.Backend.read_aliases`: torch), those aliases: a step's
+          in-place updates (a fused optimizer's, on donated state) write the variables.
 
         Where the backend's compiled functions read variable storages
         (``compiled_reads_storages``: tf), ``{"storages": trainable storages, "values":
@@ -93,7 +96,7 @@ class StateSync:
             def take(variables):  # buffers that only the variables and the step hold
                 values = []
                 for var in variables:
-                    if lend == "fresh" or sys.getrefcount(var._storage) > _SOLE_REFS:
+                    if sys.getrefcount(var._storage) > _SOLE_REFS or not backend.placed_as_outputs(var._storage):
                         var.assign(_copy(var.value))  # a copy (placed as the step's outputs are)
                     values.append(var.value)
                 return values

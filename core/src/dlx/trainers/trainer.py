@@ -544,7 +544,7 @@ class Trainer(StateSync):
                 iterator.skip_steps, step0 = step0, 0
                 cbs.on_epoch_begin(epoch)
                 if not stateful:  # after on_epoch_begin: callbacks may have set the learning rate or weights
-                    state = self._pull_state(metrics=resuming, lend="fresh" if epoch == epoch0 else True)
+                    state = self._pull_state(metrics=resuming, lend=True)
                 logs = None
                 try:
                     for step, group in iterator.enumerate_epoch(epoch):
@@ -754,7 +754,7 @@ class Trainer(StateSync):
         if self._stateful_train:
             logs = fn([data])
         else:
-            state = self._pull_state(lend="fresh")
+            state = self._pull_state(lend=True)
             state, logs = fn(state, [data])
             self._push_state(state)
         return _return_logs(pythonify_logs(_ordered(logs, self._log_names())), return_dict)
