@@ -257,7 +257,7 @@ class JaxBackend(Backend):
             out = jnp.array(value, dtype=dt, copy=True)
         if layout is not None:
             out = jax.device_put(out, layout)
-        elif not out.committed and not isinstance(out, jax.core.Tracer) and jax.process_count() == 1:
+        elif not isinstance(out, jax.core.Tracer) and not out.committed and jax.process_count() == 1:
             # committed, as a compiled step's outputs are: fit then hands the storage to its first
             # step as it is (placed_as_outputs); the caller's own array is copied, not aliased (a
             # donating step would delete it). Not in a multi-process job, where a distribution
@@ -269,7 +269,7 @@ class JaxBackend(Backend):
         """Whether ``value`` is a committed array, as a compiled function's outputs are (an
         uncommitted one, made by an eager op on uncommitted inputs, is another input signature:
         the step would be compiled again for its own outputs)."""
-        return bool(getattr(value, "committed", True))
+        return isinstance(value, jax.core.Tracer) or bool(getattr(value, "committed", True))
 
     def read_variable(self, storage: jax.Array) -> jax.Array:
         """The storage itself (JAX arrays are immutable)."""
