@@ -61,15 +61,14 @@ class StateSync:
     """The state methods of :class:`~dlx.trainers.trainer.Trainer`."""
 
     # -- state sync ----------------------------------------------------------------------------------
-    def _pull_state(self, copy=True, metrics=True, lend=False):
+    def _pull_state(self, metrics=True):
         """The state a compiled training step takes: ``[trainable, non_trainable, optimizer,
         metrics]`` values, copies of the variables' (a donating step reuses their buffers).
 
-        With ``lend`` (``fit`` and ``train_on_batch``, which write the state back with
-        :meth:`_push_state` before anything reads the variables; not inside a stateless or
-        autocast scope or a distribution), the variables lend their values instead, so the
-        weights and optimizer state are held once while a step runs, not twice (as in Keras's JAX
-        trainer):
+        Its callers (``fit``, ``train_on_batch``) write the state back with :meth:`_push_state`
+        before anything reads the variables, so outside stateless and autocast scopes and
+        distributions the variables lend their values instead, and the weights and optimizer
+        state are held once while a step runs, not twice (as in Keras's JAX trainer):
 
         * where a compiled function cannot change a value in place (``variable_values_immutable``:
           jax, whose donating steps delete their inputs), the variables' own values, except that
@@ -90,8 +89,7 @@ class StateSync:
         value read before it: an LSTM(64) over 100 steps, 20.3 ms against 18.1 ms a step.)"""
         distribution_engine.place_variables(self)  # under a dlx.distribution: as its layouts say
         backend = _backend()
-        if lend and self._reuse_key(backend) is None:
-            lend = False
+        lend = self._reuse_key(backend) is not None
         if lend and backend.variable_values_immutable:
             def take(variables):  # buffers that only the variables and the step hold
                 values = []
@@ -104,10 +102,8 @@ class StateSync:
             def take(variables):  # detached aliases: a step's in-place updates write the variables
                 return [_detached(v.value) for v in variables]
         else:
-            c = _copy if copy else (lambda v: v)
-
             def take(variables):
-                return [c(v.value) for v in variables]
+                return [_copy(v.value) for v in variables]
         ntv = take(self.non_trainable_variables)
         ov = take(self.optimizer.variables)
         mv = take([v for m in self.metrics for v in m.variables]) if metrics else self._metric_reset_values()
@@ -162,7 +158,7 @@ class StateSync:
             hook(*args)
         finally:
             self.__dict__["_pending_state"] = None
-        return self._pull_state(lend=True) if pending[1] else state
+        return self._pull_state() if pending[1] else state
 
     def _sync_pending_state(self) -> None:
         """Writes the training state into the variables if a batch hook is running on a state

@@ -544,7 +544,7 @@ class Trainer(StateSync):
                 iterator.skip_steps, step0 = step0, 0
                 cbs.on_epoch_begin(epoch)
                 if not stateful:  # after on_epoch_begin: callbacks may have set the learning rate or weights
-                    state = self._pull_state(metrics=resuming, lend=True)
+                    state = self._pull_state(metrics=resuming)
                 logs = None
                 try:
                     for step, group in iterator.enumerate_epoch(epoch):
@@ -559,7 +559,7 @@ class Trainer(StateSync):
                             self._push_state(state)
                             state = None  # (held by the variables alone, it is lent again as it is)
                             cbs.on_train_batch_end(end, logs)
-                            state = self._pull_state(lend=True)
+                            state = self._pull_state()
                         else:
                             state = self._batch_hook(cbs, cbs.on_train_batch_end, (end, logs), state, stateful)
                         if self.stop_training:
@@ -754,7 +754,7 @@ class Trainer(StateSync):
         if self._stateful_train:
             logs = fn([data])
         else:
-            state = self._pull_state(lend=True)
+            state = self._pull_state()
             state, logs = fn(state, [data])
             self._push_state(state)
         return _return_logs(pythonify_logs(_ordered(logs, self._log_names())), return_dict)
