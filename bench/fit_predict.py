@@ -37,8 +37,9 @@ bare framework import (and the framework import + its first op), in fresh interp
 imported first and excluded. One untimed ``import dlx`` per backend runs before round 0, so
 the rounds read cached bytecode (as an installed package does) rather than timing the compiler.
 
-Method: every configuration runs in its own subprocess; each round runs every configuration once in
-a shuffled order (interleaved A/B); reported figures are medians over rounds, and ratios are medians
+Method: every configuration runs in its own subprocess; each round runs every configuration once,
+the runs of one cell (dlx, raw, Keras of one workload) back to back with the raw run in the middle,
+cells in a shuffled order (interleaved A/B, ``round_order``); reported figures are medians over rounds, and ratios are medians
 of per-round ratios. Each run records the CPU time the rest of the machine used during its timed
 window (``/proc/stat`` minus this process); a run that saw more than 0.25 foreign cores is marked
 *contended*. Medians use the clean runs when a configuration has at least one, otherwise all runs
@@ -676,17 +677,42 @@ def _wait_quiet(limit_s):
     return False
 
 
+#: the implementations every other of their cell is divided by (or subtracted from)
+_REFERENCE_IMPLS = ("raw", "raw_scan", "framework")
+
+
+def round_order(cfgs, seed):
+    """One round's run order: the configurations of one cell (those that differ only in ``impl``:
+    dlx, raw and Keras of one workload) run one after another, the cell's reference (``raw``,
+    ``raw_scan``, ``framework``: every ratio's denominator) in the middle, so that each ratio
+    compares neighbouring runs a few seconds apart; the cells, and the other implementations of
+    each, in a seeded shuffled order."""
+    rng = random.Random(seed)
+    cells: dict = {}
+    for cfg in cfgs:
+        key = json.dumps({k: v for k, v in cfg.items() if k != "impl"}, sort_keys=True)
+        cells.setdefault(key, []).append(cfg)
+    groups = list(cells.values())
+    rng.shuffle(groups)
+    order = []
+    for group in groups:
+        refs = [c for c in group if c.get("impl") in _REFERENCE_IMPLS]
+        others = [c for c in group if c.get("impl") not in _REFERENCE_IMPLS]
+        rng.shuffle(others)
+        half = len(others) // 2 if refs else len(others)
+        order += others[:half] + refs + others[half:]
+    return order
+
+
 def run_rounds(cfgs, args, script, env_for, show):
-    """Every configuration once per round, rounds interleaved in a seeded shuffled order, each run
-    in ``script --worker`` pinned to ``args.cpus``; a contended run is measured again (up to
-    ``args.reruns`` times: the last one counts in its round, every attempt is kept). ``show(rec)``
-    returns the line printed for a run. Returns the records in run order."""
+    """Every configuration once per round (in :func:`round_order`), each run in ``script
+    --worker`` pinned to ``args.cpus``; a contended run is measured again (up to ``args.reruns``
+    times: the last one counts in its round, every attempt is kept). ``show(rec)`` returns the
+    line printed for a run. Returns the records in run order."""
     cpus = sorted(args.cpus)
     runs = []
     for r in range(args.rounds):
-        order = list(cfgs)
-        random.Random(args.seed + r).shuffle(order)
-        for cfg in order:
+        for cfg in round_order(cfgs, args.seed + r):
             for attempt in range(1 + args.reruns):
                 _wait_quiet(args.quiet_wait)
                 rec = _run_config(cfg, r, args, cpus, script=script, env=env_for(cfg))
