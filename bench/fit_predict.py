@@ -39,11 +39,11 @@ the rounds read cached bytecode (as an installed package does) rather than timin
 
 Method: every configuration runs in its own subprocess; each round runs every configuration once,
 the runs of one cell (dlx, raw, Keras of one workload) back to back with the raw run in the middle,
-cells in a shuffled order (interleaved A/B, ``round_order``); reported figures are medians over rounds, and ratios are medians
-of per-round ratios. Each run records the CPU time the rest of the machine used during its timed
-window (``/proc/stat`` minus this process); a run that saw more than 0.25 foreign cores is marked
-*contended*. Medians use the clean runs when a configuration has at least one, otherwise all runs
-(and the table says so).
+cells in a shuffled order (interleaved A/B, ``round_order``); reported figures are medians over
+rounds, and ratios are medians of per-round ratios. Each run records the CPU time the rest of the
+machine used during its timed window (``/proc/stat`` minus this process); a run that saw more than
+0.25 foreign cores is marked *contended*. Medians use the clean runs when a configuration has at
+least one, otherwise all runs (and the table says so).
 
 Torch threads: dlx's torch backend runs ``max(1, cpu_count // 2)`` intra-op threads by default; the
 raw torch and Keras-torch runs use the same count (``--torch-threads`` overrides it for all three).
