@@ -60,3 +60,24 @@ def test_compare_needs_two_results(tmp_path):
     one.write_text(json.dumps(_result("A", [(1.0, 1.0)])))
     proc = subprocess.run([sys.executable, str(SCRIPT), "--compare", str(one)], capture_output=True, text=True)
     assert proc.returncode != 0 and "--compare needs two or more result files" in proc.stderr
+
+
+def test_a_round_runs_each_cell_back_to_back_with_its_reference_in_the_middle(fit_predict):
+    cfgs = fit_predict.configs(["jax", "torch", "tf"], ["w1", "w1_spe", "w2", "predict", "import"])
+    orders = [fit_predict.round_order(cfgs, seed) for seed in range(12)]
+    for order in orders:
+        assert sorted(map(json.dumps, order)) == sorted(map(json.dumps, cfgs))  # each config once
+        cells = []
+        for cfg in order:
+            key = {k: v for k, v in cfg.items() if k != "impl"}
+            if not cells or cells[-1][0] != key:
+                cells.append((key, []))
+            cells[-1][1].append(cfg["impl"])
+        assert len(cells) == len({json.dumps(k, sort_keys=True) for k, _ in cells})  # no cell split
+        for key, impls in cells:
+            refs = [i for i, impl in enumerate(impls) if impl in ("raw", "raw_scan", "framework")]
+            if refs:  # the ratios' denominator has the cell's other runs on both sides of it
+                assert refs == [(len(impls) - 1) // 2], (key, impls)
+    # the cells and the implementations around the reference are shuffled from round to round
+    assert len({tuple(json.dumps(c, sort_keys=True) for c in o) for o in orders}) == len(orders)
+    assert len({tuple(c["impl"] for c in o if c["suite"] == "w1" and c["backend"] == "jax") for o in orders}) > 1
