@@ -677,10 +677,6 @@ def _wait_quiet(limit_s):
     return False
 
 
-#: the implementations every other of their cell is divided by (or subtracted from)
-_REFERENCE_IMPLS = ("raw", "raw_scan", "framework")
-
-
 def round_order(cfgs, seed):
     """One round's run order: the configurations of one cell (those that differ only in ``impl``:
     dlx, raw and Keras of one workload) run one after another, the cell's reference (``raw``,
@@ -696,8 +692,8 @@ def round_order(cfgs, seed):
     rng.shuffle(groups)
     order = []
     for group in groups:
-        refs = [c for c in group if c.get("impl") in _REFERENCE_IMPLS]
-        others = [c for c in group if c.get("impl") not in _REFERENCE_IMPLS]
+        refs = [c for c in group if c.get("impl") in REFERENCE_IMPLS]
+        others = [c for c in group if c.get("impl") not in REFERENCE_IMPLS]
         rng.shuffle(others)
         half = len(others) // 2 if refs else len(others)
         order += others[:half] + refs + others[half:]
@@ -803,6 +799,9 @@ RATIOS = [  # (name, suite, numerator impl, denominator impl, rows)
     ("predict(1024) dlx / raw", "predict", "dlx", "raw", 1024),
     ("predict(1024) keras / raw", "predict", "keras", "raw", 1024),
 ]
+#: the implementations the others of their cell are divided by (the denominators of ``RATIOS``) or,
+#: in an import row, subtracted from: ``round_order`` runs them in the middle of their cell
+REFERENCE_IMPLS = frozenset(den for _, _, _, den, _ in RATIOS) | {"framework"}
 
 
 def _spread(per):

@@ -63,7 +63,8 @@ class StateSync:
     # -- state sync ----------------------------------------------------------------------------------
     def _pull_state(self, metrics=True):
         """The state a compiled training step takes: ``[trainable, non_trainable, optimizer,
-        metrics]`` values, copies of the variables' (a donating step reuses their buffers).
+        metrics]`` values, lent by the variables as below or else copies of theirs (a donating
+        step reuses their buffers).
 
         Its callers (``fit``, ``train_on_batch``) write the state back with :meth:`_push_state`
         before anything reads the variables, so outside stateless and autocast scopes and
