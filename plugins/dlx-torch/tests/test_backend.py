@@ -161,6 +161,34 @@ def test_value_and_grad_pytrees_aux_argnums(on_torch, backend):
     assert g["step"].dtype == torch.int32 and int(g["step"]) == 0
 
 
+@pytest.mark.parametrize("rows,out,bias", [(64, 10, True), (64, 10, False), (3, 10, True), (64, 1, True), (64, 12, True),
+                                            ((2, 40), 5, True)])
+def test_dense_values_and_gradients_on_narrow_and_wide_kernels(on_torch, backend, rows, out, bias):
+    # narrow outputs over many rows run F.linear on an (out, in) copy of the kernel instead of
+    # its transposed view (a faster GEMM path): values and gradients match float64 NumPy either way
+    rng = np.random.default_rng(3)
+    shape = (rows, 48) if isinstance(rows, int) else (*rows, 48)
+    x = rng.standard_normal(shape).astype(np.float32)
+    w = rng.standard_normal((48, out)).astype(np.float32)
+    b = rng.standard_normal(out).astype(np.float32) if bias else None
+    g_out = rng.standard_normal((*shape[:-1], out))
+
+    def loss(w, b, x):
+        y = ops.dense(x, w, b)
+        return ops.sum(ops.multiply(y, g_out.astype(np.float32))), y
+
+    (_, y), (gw, gb, gx) = backend.value_and_grad(loss, argnums=(0, 1, 2), has_aux=True)(w, b, x)
+    x64, w64 = x.astype(np.float64), w.astype(np.float64)
+    ref = x64 @ w64 + (b.astype(np.float64) if bias else 0.0)
+    np.testing.assert_allclose(y.numpy(), ref, rtol=1e-5, atol=1e-4)
+    flat_x, flat_g = x64.reshape(-1, 48), g_out.reshape(-1, out)
+    np.testing.assert_allclose(gw.numpy(), flat_x.T @ flat_g, rtol=1e-5, atol=1e-4)
+    np.testing.assert_allclose(gx.numpy(), g_out @ w64.T, rtol=1e-5, atol=1e-4)
+    if bias:
+        np.testing.assert_allclose(gb.numpy(), flat_g.sum(0), rtol=1e-5, atol=1e-4)
+    assert y.is_contiguous() and tuple(y.shape) == (*shape[:-1], out)
+
+
 def test_value_and_grad_nested_second_derivative(on_torch, backend):
     inner = backend.value_and_grad(lambda x: ops.sum(ops.power(x, 3.0)))
     _, g2 = backend.value_and_grad(lambda x: ops.sum(inner(x)[1]))(np.array([2.0], np.float32))
