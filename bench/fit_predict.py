@@ -14,11 +14,13 @@ Workloads (``shared/reference/perf_baseline.md``):
 * **W2**: Conv2D(32, 3x3, relu) -> MaxPool2 -> Conv2D(64, 3x3, relu) -> MaxPool2 -> Flatten -> Dense(10),
   10,000 x 28 x 28 x 1 images, batch 64 (157 steps/epoch).
 
-Fit timings cover 2 epochs after 1 warm-up epoch (which includes compilation): ms/step = timed wall
-time / (2 x steps). Implementations per backend:
+Fit timings are paired (below): ``fit(x, y, batch_size, epochs=1 + PAIRS, steps_per_epoch=CHUNK,
+verbose=0, shuffle=True)`` on the first PAIRED_ROWS rows (W1: 49,152 rows, chunks of 128 steps, 12
+pairs; W2: 8,192 rows, chunks of 32 steps, 6 pairs), a raw chunk of as many steps after each epoch;
+the first chunk of each is the warm-up (compilation). ms/step = the median chunk time / CHUNK.
+Implementations per backend:
 
-* ``dlx``: ``model.fit(x, y, batch_size, epochs=3, verbose=0, shuffle=True)`` (``dlx_spe32``: compiled
-  with ``steps_per_execution=32``).
+* ``dlx``: ``model.fit`` as above (``dlx_spe32``: compiled with ``steps_per_execution=32``).
 * ``raw``: a hand-written per-step loop in the framework: ``jax.jit`` step with donated state and a
   hand-written Adam; torch ``nn.Sequential`` + ``torch.optim.Adam`` eager (NCHW for the CNN, the
   data transposed once up front); a ``tf.function`` step on ``tf.Variable`` s with a hand-written Adam.
@@ -30,7 +32,8 @@ time / (2 x steps). Implementations per backend:
 
 ``predict``: the W1 model's latency for 1 and 1,024 rows (NumPy in, NumPy out), default arguments,
 against the raw compiled forward (``jax.jit`` / ``torch.inference_mode`` / ``tf.function``). Per run:
-the median of >= 20 calls and >= 1 s after 3 warm-up calls.
+12 timing blocks of each (the median call over >= 5 calls and >= 0.1 s), alternating, after 3
+warm-up calls.
 
 ``import``: ``import dlx`` + the first op (which imports and configures the backend) against the
 bare framework import (and the framework import + its first op), in fresh interpreters; NumPy is
@@ -38,12 +41,18 @@ imported first and excluded. One untimed ``import dlx`` per backend runs before 
 the rounds read cached bytecode (as an installed package does) rather than timing the compiler.
 
 Method: every configuration runs in its own subprocess; each round runs every configuration once,
-the runs of one cell (dlx, raw, Keras of one workload) back to back with the raw run in the middle,
-cells in a shuffled order (interleaved A/B, ``round_order``); reported figures are medians over
-rounds, and ratios are medians of per-round ratios. Each run records the CPU time the rest of the
-machine used during its timed window (``/proc/stat`` minus this process); a run that saw more than
-0.25 foreign cores is marked *contended*. Medians use the clean runs when a configuration has at
-least one, otherwise all runs (and the table says so).
+the runs of one cell (dlx and Keras of one workload; for import the bare framework import in the
+middle) back to back, cells in a shuffled order (``round_order``). A dlx or Keras run of the fit
+and predict suites is **paired**: it measures its raw reference in its own process, alternating
+with it (fit: chunk by chunk; predict: block by block), and its ratio for the round is the median
+of the per-pair ratios. On a 2-core VM a run's speed moves by up to 20% from one process to the
+next (and from second to second), so ratios of separate runs moved by up to 80% from round to
+round; a pair sees the same process and the same seconds. The raw column is the median of every
+reference measured. Reported figures are medians over rounds, and ratios are medians of per-round
+ratios (the results of runs made before pairing: quotients of separate runs). Each run records the
+CPU time the rest of the machine used during its timed window (``/proc/stat`` minus this process);
+a run that saw more than 0.25 foreign cores is marked *contended*. Medians use the clean runs when
+a configuration has at least one, otherwise all runs (and the table says so).
 
 Torch threads: dlx's torch backend runs ``max(1, cpu_count // 2)`` intra-op threads by default; the
 raw torch and Keras-torch runs use the same count (``--torch-threads`` overrides it for all three).
@@ -53,6 +62,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import os
 import random
@@ -70,6 +80,13 @@ KERAS_NAME = {"jax": "jax", "torch": "torch", "tf": "tensorflow", "openvino": "o
 W1 = {"n": 60000, "batch": 128}
 W2 = {"n": 10000, "batch": 64}
 EPOCHS = 3  # 1 warm-up + 2 timed
+# A paired run (the API and its raw reference in one process) alternates chunks of CHUNK steps:
+# the API's ``fit(steps_per_epoch=CHUNK)`` epochs, each followed by as many raw steps; 1 warm-up
+# chunk of each, then PAIRS timed pairs. Its rows are PAIRED_ROWS of the workload's (a pass over
+# them is a whole number of chunks: Keras ends an epoch early where a pass ends).
+CHUNK = {"w1": 128, "w2": 32}
+PAIRS = {"w1": 12, "w2": 6}
+PAIRED_ROWS = {"w1": 3 * 128 * 128, "w2": 4 * 32 * 64}
 LR, B1, B2, EPS = 1e-3, 0.9, 0.999, 1e-7
 CONTENDED_CORES = 0.25
 
@@ -106,7 +123,10 @@ class Window:
                 "contended": self.foreign_cores > CONTENDED_CORES, "loadavg": list(os.getloadavg())}
 
 
+@functools.cache
 def _data(workload, seed=0):
+    """The workload's arrays (one copy per process: a paired run's API and raw loop read the same
+    memory, so neither gains from where its pages landed)."""
     rng = np.random.default_rng(seed)
     if workload == "w1":
         x = rng.standard_normal((W1["n"], 784), dtype=np.float32)
@@ -152,19 +172,72 @@ def _median_time(fn, min_calls=20, min_s=1.0):
     return statistics.median(times) * 1e3, w
 
 
+PAIR_BLOCKS = 12  # alternating timing blocks of a paired predict run (6 of each order)
+
+
+def _block_median(fn, min_calls=5, min_s=0.1):
+    times = []
+    t_end = time.perf_counter() + min_s
+    while len(times) < min_calls or time.perf_counter() < t_end:
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def _paired_time(fn, ref, blocks=PAIR_BLOCKS):
+    """``fn`` against ``ref`` in one process: timing blocks (median call time over >= 0.1 s) of
+    each in turn, in the orders fn-ref and ref-fn alike; returns both medians (ms) and the median
+    of the per-block ratios ``fn / ref``. What moves from one process to the next (allocations,
+    placement, the machine's slow drift) then moves both sides of the ratio alike."""
+    for _ in range(3):
+        fn()
+        ref()
+    a, r = [], []
+    with Window() as w:
+        for i in range(blocks):
+            if i % 2:
+                a.append(_block_median(fn))
+                r.append(_block_median(ref))
+            else:
+                r.append(_block_median(ref))
+                a.append(_block_median(fn))
+    return {"ms": statistics.median(a) * 1e3, "ref_ms": statistics.median(r) * 1e3,
+            "pair_ratio": statistics.median(x / y for x, y in zip(a, r)), "pair_blocks": blocks, **w.info()}
+
+
+def _full_batches(n, bs, rng):
+    """Endless full batches of indices into ``n`` rows, reshuffled at each pass (a paired run's
+    raw loop: every step the same shape, as the API's over PAIRED_ROWS)."""
+    while True:
+        perm = rng.permutation(n)
+        for i in range(n // bs):
+            yield perm[i * bs:(i + 1) * bs]
+
+
+def _paired_data(workload):
+    x, y = _data(workload)
+    return x[:PAIRED_ROWS[workload]], y[:PAIRED_ROWS[workload]]
+
+
 # ================================================================================== torch threads
 def _torch_threads(args_threads):
     return int(args_threads) if args_threads else max(1, (os.cpu_count() or 2) // 2)
 
 
 # ================================================================================== dlx / keras
-def _fit_api(lib, workload, spe):
-    """dlx or keras ``fit`` (same code: both expose the Keras API)."""
+def _fit_api(lib, workload, spe, ref_chunk=None):
+    """dlx or keras ``fit`` (same code: both expose the Keras API). With ``ref_chunk`` (a raw
+    loop's ``run_chunk``: CHUNK steps), the fit runs epochs of CHUNK steps over PAIRED_ROWS rows,
+    and one raw chunk runs at each ``on_epoch_end`` (the first one untimed: compilation); the run
+    reports the raw ms/step and the median of the per-chunk ratios beside its own. Each API
+    chunk is timed from the end of the previous callback to the start of its own, so nothing but
+    its own work (epoch boundaries included) falls inside it."""
     if lib == "dlx":
         from dlx import callbacks, layers, losses, models, optimizers
     else:
         from keras import callbacks, layers, losses, models, optimizers
-    x, y = _data(workload)
+    x, y = _data(workload) if ref_chunk is None else _paired_data(workload)
     if workload == "w1":
         model = models.Sequential([layers.Input((784,)), layers.Dense(256, activation="relu"),
                                    layers.Dense(256, activation="relu"), layers.Dense(10)])
@@ -174,21 +247,36 @@ def _fit_api(lib, workload, spe):
                                    layers.MaxPooling2D(2), layers.Flatten(), layers.Dense(10)])
     model.compile(optimizer=optimizers.Adam(LR, beta_1=B1, beta_2=B2, epsilon=EPS),
                   loss=losses.SparseCategoricalCrossentropy(from_logits=True), steps_per_execution=spe)
-    stamps = {}
+    stamps = {"api": [], "ref": []}
 
     class Stamp(callbacks.Callback):
         def on_epoch_end(self, epoch, logs=None):
+            now = time.perf_counter()
             if epoch == 0:
                 stamps["w"] = Window().__enter__()
-                stamps["warm"] = time.perf_counter() - stamps["t0"]
+                stamps["warm"] = now - stamps["t0"]
+            else:
+                stamps["api"].append(now - stamps["start"])
+            if ref_chunk is not None:
+                t0 = time.perf_counter()
+                ref_chunk()
+                if epoch:
+                    stamps["ref"].append(time.perf_counter() - t0)
+            stamps["start"] = time.perf_counter()
 
+    epochs, chunk = (EPOCHS, None) if ref_chunk is None else (1 + PAIRS[workload], CHUNK[workload])
     stamps["t0"] = time.perf_counter()
-    hist = model.fit(x, y, batch_size=(W1 if workload == "w1" else W2)["batch"], epochs=EPOCHS, verbose=0,
-                     shuffle=True, callbacks=[Stamp()])
+    hist = model.fit(x, y, batch_size=(W1 if workload == "w1" else W2)["batch"], epochs=epochs, verbose=0,
+                     shuffle=True, callbacks=[Stamp()], steps_per_epoch=chunk)
     w = stamps["w"]
     w.__exit__()
-    return {"ms_per_step": w.wall / ((EPOCHS - 1) * _steps(workload)) * 1e3, "warmup_s": stamps["warm"],
-            "loss": float(hist.history["loss"][-1]), **w.info()}
+    out = {"warmup_s": stamps["warm"], "loss": float(hist.history["loss"][-1]), **w.info()}
+    if ref_chunk is None:
+        return {"ms_per_step": w.wall / ((EPOCHS - 1) * _steps(workload)) * 1e3, **out}
+    return {"ms_per_step": statistics.median(stamps["api"]) / chunk * 1e3,
+            "ref_ms_per_step": statistics.median(stamps["ref"]) / chunk * 1e3,
+            "pair_ratio": statistics.median(a / r for a, r in zip(stamps["api"], stamps["ref"])),
+            "pairs": len(stamps["ref"]), **out}
 
 
 def _mlp_api(lib):
@@ -201,12 +289,12 @@ def _mlp_api(lib):
 
 
 def _predict_api(lib, rows):
+    """``model.predict`` of the W1 model on ``rows`` rows, as a call to time."""
     model = _mlp_api(lib)
     x = np.random.default_rng(1).standard_normal((rows, 784), dtype=np.float32)
-    ms, w = _median_time(lambda: model.predict(x, verbose=0))
     out = model.predict(x, verbose=0)
     assert isinstance(out, np.ndarray) and out.shape == (rows, 10), (type(out), getattr(out, "shape", None))
-    return {"ms": ms, **w.info()}
+    return lambda: model.predict(x, verbose=0)
 
 
 # ================================================================================== raw jax
@@ -269,11 +357,13 @@ def _jax_step_fns(workload):
     return step
 
 
-def _raw_jax(workload, scan):
+def _raw_jax(workload, scan, chunk=None):
+    """The raw jax loop: ``_timed_epochs(run_epoch, workload)``, or with ``chunk`` a ``run_chunk()`` of
+    that many steps over PAIRED_ROWS (a paired run's reference)."""
     import jax
     import jax.numpy as jnp
 
-    x, y = _data(workload)
+    x, y = _data(workload) if chunk is None else _paired_data(workload)
     bs = (W1 if workload == "w1" else W2)["batch"]
     params = _jax_params(workload, jax.random.key(0))
     zeros = jax.tree_util.tree_map(jnp.zeros_like, params)
@@ -287,14 +377,21 @@ def _raw_jax(workload, scan):
         nfull = len(x) // bs
 
         def epoch_fn(state, perm):
-            idx = perm[: nfull * bs].reshape(nfull, bs)
-
-            def body(s, i):
-                return step(s, xd[i], yd[i])
-
-            return jax.lax.scan(body, state, idx)
+            n = perm.shape[0] // bs  # static: the whole epoch's full batches, or a chunk's
+            idx = perm[: n * bs].reshape(n, bs)
+            return jax.lax.scan(lambda s, i: step(s, xd[i], yd[i]), state, idx)
 
         jepoch = jax.jit(epoch_fn, donate_argnums=0)
+        if chunk is not None:
+            stream = _full_batches(len(x), bs, rng)
+
+            def run_chunk():
+                idx = jnp.asarray(np.stack([next(stream) for _ in range(chunk)]).reshape(-1))
+                s, _ = jepoch(holder["state"], idx)
+                holder["state"] = s
+                jax.block_until_ready(s)
+
+            return run_chunk
 
         def run_epoch(e):
             perm = rng.permutation(len(x))
@@ -304,6 +401,18 @@ def _raw_jax(workload, scan):
                 s, _ = jstep(s, x[rest], y[rest])
             holder["state"] = s
             jax.block_until_ready(s)
+    elif chunk is not None:
+        stream = _full_batches(len(x), bs, rng)
+
+        def run_chunk():
+            s = holder["state"]
+            for _ in range(chunk):
+                idx = next(stream)
+                s, _ = jstep(s, x[idx], y[idx])
+            holder["state"] = s
+            jax.block_until_ready(s)
+
+        return run_chunk
     else:
         def run_epoch(e):
             s = holder["state"]
@@ -321,8 +430,7 @@ def _raw_jax_predict(rows):
     params = _jax_params("w1", jax.random.key(0))
     fwd = jax.jit(lambda p, x: _jax_forward(p, x, "w1"))
     x = np.random.default_rng(1).standard_normal((rows, 784), dtype=np.float32)
-    ms, w = _median_time(lambda: np.asarray(fwd(params, x)))
-    return {"ms": ms, **w.info()}
+    return lambda: np.asarray(fwd(params, x))
 
 
 # ================================================================================== raw torch
@@ -345,10 +453,12 @@ def _torch_model(workload):
                          nn.MaxPool2d(2), nn.Flatten(), nn.Linear(5 * 5 * 64, 10))
 
 
-def _raw_torch(workload):
+def _raw_torch(workload, chunk=None):
+    """The raw torch loop: ``_timed_epochs(run_epoch, workload)``, or with ``chunk`` a ``run_chunk()``
+    (see :func:`_raw_jax`)."""
     import torch
 
-    x, y = _data(workload)
+    x, y = _data(workload) if chunk is None else _paired_data(workload)
     if workload == "w2":
         x = np.ascontiguousarray(x.transpose(0, 3, 1, 2))  # NCHW once, up front (torch's native layout)
     y = y.astype(np.int64)
@@ -359,8 +469,8 @@ def _raw_torch(workload):
     loss_fn = torch.nn.CrossEntropyLoss()
     rng = np.random.default_rng(0)
 
-    def run_epoch(e):
-        for idx in _batches(len(x), bs, rng):
+    def run_steps(batches):
+        for idx in batches:
             xb, yb = torch.from_numpy(x[idx]).to(dev), torch.from_numpy(y[idx]).to(dev)
             opt.zero_grad(set_to_none=True)
             loss = loss_fn(model(xb), yb)
@@ -369,7 +479,10 @@ def _raw_torch(workload):
         if dev.type == "cuda":
             torch.cuda.synchronize()
 
-    return _timed_epochs(run_epoch, workload)
+    if chunk is not None:
+        stream = _full_batches(len(x), bs, rng)
+        return lambda: run_steps(next(stream) for _ in range(chunk))
+    return _timed_epochs(lambda e: run_steps(_batches(len(x), bs, rng)), workload)
 
 
 def _raw_torch_predict(rows):
@@ -383,8 +496,7 @@ def _raw_torch_predict(rows):
         with torch.inference_mode():
             return model(torch.from_numpy(x).to(dev)).cpu().numpy()
 
-    ms, w = _median_time(fwd)
-    return {"ms": ms, **w.info()}
+    return fwd
 
 
 # ================================================================================== raw tf
@@ -419,10 +531,12 @@ def _tf_forward(vs, x, workload):
     return h @ vs[4] + vs[5]
 
 
-def _raw_tf(workload, scan):
+def _raw_tf(workload, scan, chunk=None):
+    """The raw tf loop: ``_timed_epochs(run_epoch, workload)``, or with ``chunk`` a ``run_chunk()``
+    (see :func:`_raw_jax`)."""
     import tensorflow as tf
 
-    x, y = _data(workload)
+    x, y = _data(workload) if chunk is None else _paired_data(workload)
     bs = (W1 if workload == "w1" else W2)["batch"]
     vs = _tf_vars(workload)
     ms = [tf.Variable(tf.zeros_like(v)) for v in vs]
@@ -451,10 +565,14 @@ def _raw_tf(workload, scan):
         @tf.function
         def epoch_fn(perm):
             loss = tf.constant(0.0)
-            for i in tf.range(nfull):
+            for i in tf.range(tf.shape(perm)[0] // bs):  # the epoch's full batches, or a chunk's
                 idx = perm[i * bs:(i + 1) * bs]
                 loss = step(tf.gather(xd, idx), tf.gather(yd, idx))
             return loss
+
+        if chunk is not None:
+            stream = _full_batches(len(x), bs, rng)
+            return lambda: epoch_fn(tf.constant(np.concatenate([next(stream) for _ in range(chunk)]))).numpy()
 
         def run_epoch(e):
             perm = rng.permutation(len(x))
@@ -463,11 +581,17 @@ def _raw_tf(workload, scan):
             if len(rest):
                 fstep(x[rest], y[rest]).numpy()
     else:
-        def run_epoch(e):
+        def run_steps(batches):
             loss = None
-            for idx in _batches(len(x), bs, rng):
+            for idx in batches:
                 loss = fstep(x[idx], y[idx])
             loss.numpy()
+
+        if chunk is not None:
+            stream = _full_batches(len(x), bs, rng)
+            return lambda: run_steps(next(stream) for _ in range(chunk))
+        def run_epoch(e):
+            run_steps(_batches(len(x), bs, rng))
 
     return _timed_epochs(run_epoch, workload)
 
@@ -478,8 +602,7 @@ def _raw_tf_predict(rows):
     vs = _tf_vars("w1")
     fwd = tf.function(lambda x: _tf_forward(vs, x, "w1"))
     x = np.random.default_rng(1).standard_normal((rows, 784), dtype=np.float32)
-    ms, w = _median_time(lambda: fwd(x).numpy())
-    return {"ms": ms, **w.info()}
+    return lambda: fwd(x).numpy()
 
 
 # ================================================================================== import
@@ -510,19 +633,23 @@ def _import(backend, what):
 
 # ================================================================================== configurations
 def configs(backends, suites, keras=True):
+    """Every run of a round. A dlx or Keras configuration of the fit and predict suites names its
+    raw reference (``pair``), which it measures in its own process (``_paired_time``, ``_fit_api``);
+    the raw code does not run on its own."""
     out = []
     for b in backends:
-        impls = ["dlx", "raw"] + (["keras"] if keras else [])
+        impls = ["dlx"] + (["keras"] if keras else [])
         if "w1" in suites:
-            out += [{"suite": "w1", "backend": b, "impl": i} for i in impls]
+            out += [{"suite": "w1", "backend": b, "impl": i, "pair": "raw"} for i in impls]
         if "w1_spe" in suites:
-            spe = ["dlx_spe32"] + (["raw_scan"] if b != "torch" else [])
-            spe += ["keras_spe32"] if keras and b != "torch" else []  # Keras-torch rejects spe > 1
-            out += [{"suite": "w1_spe", "backend": b, "impl": i} for i in spe]
+            spe = ["dlx_spe32"] + (["keras_spe32"] if keras and b != "torch" else [])  # Keras-torch rejects spe > 1
+            pair = {"pair": "raw_scan"} if b != "torch" else {}  # torch: no whole-epoch loop to compare with
+            out += [{"suite": "w1_spe", "backend": b, "impl": i, **pair} for i in spe]
         if "w2" in suites:
-            out += [{"suite": "w2", "backend": b, "impl": i} for i in impls]
+            out += [{"suite": "w2", "backend": b, "impl": i, "pair": "raw"} for i in impls]
         if "predict" in suites:
-            out += [{"suite": "predict", "backend": b, "impl": i, "rows": r} for i in impls for r in (1, 1024)]
+            out += [{"suite": "predict", "backend": b, "impl": i, "rows": r, "pair": "raw"} for i in impls
+                    for r in (1, 1024)]
         if "import" in suites:
             out += [{"suite": "import", "backend": b, "impl": i}
                     for i in ["framework", "framework_op", "dlx_op"] + (["keras"] if keras else [])]
@@ -630,19 +757,28 @@ def run_worker(cfg):
 
         torch.set_num_threads(int(os.environ["DLX_TORCH_THREADS"]))
     lib = "keras" if impl.startswith("keras") else "dlx"
+    pair = cfg.get("pair")
     if suite == "predict":
-        if impl == "raw":
-            return {"jax": _raw_jax_predict, "torch": _raw_torch_predict, "tf": _raw_tf_predict}[b](cfg["rows"])
-        return _predict_api(lib, cfg["rows"])
+        raw_predict = {"jax": _raw_jax_predict, "torch": _raw_torch_predict, "tf": _raw_tf_predict}[b]
+        fn = raw_predict(cfg["rows"]) if impl == "raw" else _predict_api(lib, cfg["rows"])
+        if pair:
+            return _paired_time(fn, raw_predict(cfg["rows"]))
+        ms, w = _median_time(fn)
+        return {"ms": ms, **w.info()}
     workload = "w2" if suite == "w2" else "w1"
     if impl in ("dlx", "keras", "dlx_spe32", "keras_spe32"):
-        return _fit_api(lib, workload, 32 if impl.endswith("spe32") else 1)
+        ref = _raw_fit(b, workload, pair, chunk=CHUNK[workload]) if pair else None
+        return _fit_api(lib, workload, 32 if impl.endswith("spe32") else 1, ref_chunk=ref)
+    return _raw_fit(b, workload, impl)
+
+
+def _raw_fit(b, workload, impl, chunk=None):
     scan = impl == "raw_scan"
     if b == "jax":
-        return _raw_jax(workload, scan)
+        return _raw_jax(workload, scan, chunk=chunk)
     if b == "torch":
-        return _raw_torch(workload)
-    return _raw_tf(workload, scan)
+        return _raw_torch(workload, chunk=chunk)
+    return _raw_tf(workload, scan, chunk=chunk)
 
 
 def _label(cfg):
@@ -770,9 +906,28 @@ def _key(rec):
     return (rec["suite"], rec["backend"], rec["impl"], rec.get("rows"))
 
 
+_REF_VALUE = {"ms": "ref_ms", "ms_per_step": "ref_ms_per_step"}
+
+
+def _with_references(runs):
+    """``runs`` plus, for each paired run, its reference as a run of its own (``impl`` = the
+    pair, the value its ``ref_*``): the raw columns of the tables are the medians of these."""
+    out = []
+    for rec in runs:
+        out.append(rec)
+        if "pair_ratio" in rec and "error" not in rec:
+            ref = {k: v for k, v in rec.items() if k not in ("pair_ratio", "ref_ms", "ref_ms_per_step", "warmup_s")}
+            for key, ref_key in _REF_VALUE.items():
+                if ref_key in rec:
+                    ref[key] = rec[ref_key]
+            ref.update(impl=rec["pair"], paired_with=rec["impl"])
+            out.append(ref)
+    return out
+
+
 def summarize(runs):
     groups: dict = {}
-    for rec in runs:
+    for rec in _with_references(runs):
         if "error" in rec:
             continue
         groups.setdefault(_key(rec), []).append(rec)
@@ -812,17 +967,24 @@ def _spread(per):
 
 
 def _ratios(runs):
-    by = {}
+    """Per ratio and backend, the spread of its per-round values: a paired run's own ratio (raw
+    measured in its process) where the numerator's run has one, else the quotient of the two
+    runs (results saved before paired runs)."""
+    by, paired = {}, {}
     for rec in runs:  # in run order: a rerun of a contended configuration replaces it in its round
         if "error" not in rec:
             by[(rec["round"], *_key(rec))] = _value(rec)
+            if "pair_ratio" in rec:
+                paired[(rec["round"], *_key(rec), rec["pair"])] = rec["pair_ratio"]
     out = {}
     backends = sorted({r["backend"] for r in runs})
     rounds = sorted({r["round"] for r in runs})
     for name, suite, num, den, rows in RATIOS:
         for b in backends:
-            per = [by[(r, suite, b, num, rows)] / by[(r, suite, b, den, rows)] for r in rounds
-                   if (r, suite, b, num, rows) in by and (r, suite, b, den, rows) in by]
+            per = [paired[(r, suite, b, num, rows, den)] if (r, suite, b, num, rows, den) in paired
+                   else by[(r, suite, b, num, rows)] / by[(r, suite, b, den, rows)] for r in rounds
+                   if (r, suite, b, num, rows, den) in paired
+                   or ((r, suite, b, num, rows) in by and (r, suite, b, den, rows) in by)]
             if per:
                 out[f"{name}|{b}"] = _spread(per)
     # import: dlx + first op minus the bare framework import (seconds)
@@ -845,8 +1007,11 @@ def _secs(r):
 def markdown(result):
     meta, summ = result["meta"], result["summary"]
     cells, ratios = summ["cells"], summ["ratios"]
+    method = ("fit and predict ratios paired (the raw reference measured in each dlx or Keras run's process, "
+              "alternating with it)" if any("pair_ratio" in r for r in result["runs"])
+              else "ratios of separate runs")
     lines = [f"# dlx fit / predict / import vs raw frameworks and Keras 3 ({meta['date']})", "",
-             f"{meta['rounds']} interleaved rounds, medians; python {meta['python']}, {meta['cpus']} CPUs; "
+             f"{meta['rounds']} interleaved rounds, medians; {method}; python {meta['python']}, {meta['cpus']} CPUs; "
              f"versions {meta['versions']}. `*` = every run of the cell saw > {CONTENDED_CORES} foreign cores "
              "(shared machine), so the median is over contended runs.", ""]
 

@@ -81,3 +81,34 @@ def test_a_round_runs_each_cell_back_to_back_with_its_reference_in_the_middle(fi
     # the cells and the implementations around the reference are shuffled from round to round
     assert len({tuple(json.dumps(c, sort_keys=True) for c in o) for o in orders}) == len(orders)
     assert len({tuple(c["impl"] for c in o if c["suite"] == "w1" and c["backend"] == "jax") for o in orders}) > 1
+
+
+def test_api_runs_measure_their_raw_reference_in_their_own_process(fit_predict):
+    cfgs = fit_predict.configs(["jax", "torch", "tf"], ["w1", "w1_spe", "w2", "predict"])
+    assert not [c for c in cfgs if c["impl"].startswith("raw")]  # no raw run of its own
+    for c in cfgs:
+        expected = None if (c["suite"] == "w1_spe" and c["backend"] == "torch") else \
+            ("raw_scan" if c["suite"] == "w1_spe" else "raw")
+        assert c.get("pair") == expected, c
+
+
+def test_a_paired_run_gives_its_round_ratio_and_the_raw_cell(fit_predict):
+    # round 0: the paired ratio (1.04) counts, not dlx / raw of the two separate figures (2.0 / 1.0)
+    runs = [{"suite": "w1", "backend": "torch", "impl": "dlx", "pair": "raw", "round": 0, "ms_per_step": 2.0,
+             "ref_ms_per_step": 1.0, "pair_ratio": 1.04, "warmup_s": 3.0},
+            {"suite": "w1", "backend": "torch", "impl": "keras", "pair": "raw", "round": 0, "ms_per_step": 3.0,
+             "ref_ms_per_step": 1.2, "pair_ratio": 2.5},
+            # round 1: a result saved before paired runs (separate raw run): the quotient
+            {"suite": "w1", "backend": "torch", "impl": "dlx", "round": 1, "ms_per_step": 1.1},
+            {"suite": "w1", "backend": "torch", "impl": "raw", "round": 1, "ms_per_step": 1.0},
+            {"suite": "predict", "backend": "tf", "impl": "dlx", "rows": 1, "pair": "raw", "round": 0, "ms": 0.3,
+             "ref_ms": 0.4, "pair_ratio": 0.7}]
+    summary = fit_predict.summarize(runs)
+    ratio = summary["ratios"]["fit W1 dlx / raw step|torch"]
+    assert ratio["per_round"] == [1.04, 1.1] and ratio["n"] == 2
+    assert summary["ratios"]["fit W1 keras / raw step|torch"]["per_round"] == [2.5]
+    assert summary["ratios"]["predict(1) dlx / raw|tf"]["median"] == 0.7
+    # the raw column: the references measured in the dlx and Keras runs (1.0, 1.2) and the separate run (1.0)
+    raw = summary["cells"]["w1|torch|raw|None"]
+    assert raw["n"] == 3 and raw["median"] == 1.0 and summary["cells"]["predict|tf|raw|1"]["median"] == 0.4
+    assert summary["cells"]["w1|torch|dlx|None"]["n"] == 2
