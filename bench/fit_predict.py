@@ -25,8 +25,9 @@ Implementations per backend:
   hand-written Adam; torch ``nn.Sequential`` + ``torch.optim.Adam`` eager (NCHW for the CNN, the
   data transposed once up front); a ``tf.function`` step on ``tf.Variable`` s with a hand-written Adam.
   Each step gathers a shuffled NumPy batch, as the library does.
-* ``raw_scan``: the whole epoch in one compiled call (``lax.scan`` / a ``tf.range`` loop inside one
-  ``tf.function``) over device-resident data; the last partial batch goes through the step function.
+* ``raw_scan``: a whole chunk of steps in one compiled call (``lax.scan`` / a ``tf.range`` loop inside
+  one ``tf.function``) over device-resident data. torch has none: its ``dlx_spe32`` run pairs with
+  the per-step loop (no ratio is reported for it).
 * ``keras`` / ``keras_spe32``: Keras 3 on the same backend (``KERAS_BACKEND`` set in its own
   subprocess; Keras is a bench-only dependency).
 
@@ -79,7 +80,6 @@ BACKENDS = ("jax", "torch", "tf")
 KERAS_NAME = {"jax": "jax", "torch": "torch", "tf": "tensorflow", "openvino": "openvino"}
 W1 = {"n": 60000, "batch": 128}
 W2 = {"n": 10000, "batch": 64}
-EPOCHS = 3  # 1 warm-up + 2 timed
 # A paired run (the API and its raw reference in one process) alternates chunks of CHUNK steps:
 # the API's ``fit(steps_per_epoch=CHUNK)`` epochs, each followed by as many raw steps; 1 warm-up
 # chunk of each, then PAIRS timed pairs. Its rows are PAIRED_ROWS of the workload's (a pass over
@@ -138,40 +138,6 @@ def _data(workload, seed=0):
     return x, y
 
 
-def _steps(workload):
-    w = W1 if workload == "w1" else W2
-    return -(-w["n"] // w["batch"])
-
-
-def _batches(n, bs, rng):
-    perm = rng.permutation(n)
-    return [perm[i:i + bs] for i in range(0, n, bs)]
-
-
-def _timed_epochs(run_epoch, workload):
-    """Runs 1 warm-up epoch then EPOCHS - 1 timed ones; ``run_epoch(epoch)`` must block until done."""
-    t0 = time.perf_counter()
-    run_epoch(0)
-    warm = time.perf_counter() - t0
-    with Window() as w:
-        for e in range(1, EPOCHS):
-            run_epoch(e)
-    return {"ms_per_step": w.wall / ((EPOCHS - 1) * _steps(workload)) * 1e3, "warmup_s": warm, **w.info()}
-
-
-def _median_time(fn, min_calls=20, min_s=1.0):
-    for _ in range(3):
-        fn()
-    times = []
-    with Window() as w:
-        t_end = time.perf_counter() + min_s
-        while len(times) < min_calls or time.perf_counter() < t_end:
-            t0 = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1e3, w
-
-
 PAIR_BLOCKS = 12  # alternating timing blocks of a paired predict run (6 of each order)
 
 
@@ -226,9 +192,9 @@ def _torch_threads(args_threads):
 
 
 # ================================================================================== dlx / keras
-def _fit_api(lib, workload, spe, ref_chunk=None):
-    """dlx or keras ``fit`` (same code: both expose the Keras API). With ``ref_chunk`` (a raw
-    loop's ``run_chunk``: CHUNK steps), the fit runs epochs of CHUNK steps over PAIRED_ROWS rows,
+def _fit_api(lib, workload, spe, ref_chunk):
+    """dlx or keras ``fit`` (same code: both expose the Keras API) paired with ``ref_chunk`` (a raw
+    loop's ``run_chunk``: CHUNK steps): the fit runs epochs of CHUNK steps over PAIRED_ROWS rows,
     and one raw chunk runs at each ``on_epoch_end`` (the first one untimed: compilation); the run
     reports the raw ms/step and the median of the per-chunk ratios beside its own. Each API
     chunk is timed from the end of the previous callback to the start of its own, so nothing but
@@ -237,7 +203,7 @@ def _fit_api(lib, workload, spe, ref_chunk=None):
         from dlx import callbacks, layers, losses, models, optimizers
     else:
         from keras import callbacks, layers, losses, models, optimizers
-    x, y = _data(workload) if ref_chunk is None else _paired_data(workload)
+    x, y = _paired_data(workload)
     if workload == "w1":
         model = models.Sequential([layers.Input((784,)), layers.Dense(256, activation="relu"),
                                    layers.Dense(256, activation="relu"), layers.Dense(10)])
@@ -257,26 +223,23 @@ def _fit_api(lib, workload, spe, ref_chunk=None):
                 stamps["warm"] = now - stamps["t0"]
             else:
                 stamps["api"].append(now - stamps["start"])
-            if ref_chunk is not None:
-                t0 = time.perf_counter()
-                ref_chunk()
-                if epoch:
-                    stamps["ref"].append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            ref_chunk()
+            if epoch:
+                stamps["ref"].append(time.perf_counter() - t0)
             stamps["start"] = time.perf_counter()
 
-    epochs, chunk = (EPOCHS, None) if ref_chunk is None else (1 + PAIRS[workload], CHUNK[workload])
+    epochs, chunk = 1 + PAIRS[workload], CHUNK[workload]
     stamps["t0"] = time.perf_counter()
     hist = model.fit(x, y, batch_size=(W1 if workload == "w1" else W2)["batch"], epochs=epochs, verbose=0,
                      shuffle=True, callbacks=[Stamp()], steps_per_epoch=chunk)
     w = stamps["w"]
     w.__exit__()
-    out = {"warmup_s": stamps["warm"], "loss": float(hist.history["loss"][-1]), **w.info()}
-    if ref_chunk is None:
-        return {"ms_per_step": w.wall / ((EPOCHS - 1) * _steps(workload)) * 1e3, **out}
     return {"ms_per_step": statistics.median(stamps["api"]) / chunk * 1e3,
             "ref_ms_per_step": statistics.median(stamps["ref"]) / chunk * 1e3,
             "pair_ratio": statistics.median(a / r for a, r in zip(stamps["api"], stamps["ref"])),
-            "pairs": len(stamps["ref"]), **out}
+            "pairs": len(stamps["ref"]), "warmup_s": stamps["warm"], "loss": float(hist.history["loss"][-1]),
+            **w.info()}
 
 
 def _mlp_api(lib):
@@ -357,53 +320,31 @@ def _jax_step_fns(workload):
     return step
 
 
-def _raw_jax(workload, scan, chunk=None):
-    """The raw jax loop: ``_timed_epochs(run_epoch, workload)``, or with ``chunk`` a ``run_chunk()`` of
-    that many steps over PAIRED_ROWS (a paired run's reference)."""
+def _raw_jax(workload, scan, chunk):
+    """The raw jax loop as a paired run's reference: ``run_chunk()`` runs ``chunk`` steps over
+    PAIRED_ROWS (one compiled ``lax.scan`` over them with ``scan``, else a jitted step each)."""
     import jax
     import jax.numpy as jnp
 
-    x, y = _data(workload) if chunk is None else _paired_data(workload)
+    x, y = _paired_data(workload)
     bs = (W1 if workload == "w1" else W2)["batch"]
     params = _jax_params(workload, jax.random.key(0))
     zeros = jax.tree_util.tree_map(jnp.zeros_like, params)
     state = (params, zeros, jax.tree_util.tree_map(jnp.zeros_like, params), jnp.zeros((), jnp.float32))
     step = _jax_step_fns(workload)
     jstep = jax.jit(step, donate_argnums=0)
-    rng = np.random.default_rng(0)
+    stream = _full_batches(len(x), bs, np.random.default_rng(0))
     holder = {"state": state}
     if scan:
         xd, yd = jnp.asarray(x), jnp.asarray(y)
-        nfull = len(x) // bs
+        jchunk = jax.jit(lambda s, idx: jax.lax.scan(lambda s, i: step(s, xd[i], yd[i]), s, idx),
+                         donate_argnums=0)
 
-        def epoch_fn(state, perm):
-            n = perm.shape[0] // bs  # static: the whole epoch's full batches, or a chunk's
-            idx = perm[: n * bs].reshape(n, bs)
-            return jax.lax.scan(lambda s, i: step(s, xd[i], yd[i]), state, idx)
-
-        jepoch = jax.jit(epoch_fn, donate_argnums=0)
-        if chunk is not None:
-            stream = _full_batches(len(x), bs, rng)
-
-            def run_chunk():
-                idx = jnp.asarray(np.stack([next(stream) for _ in range(chunk)]).reshape(-1))
-                s, _ = jepoch(holder["state"], idx)
-                holder["state"] = s
-                jax.block_until_ready(s)
-
-            return run_chunk
-
-        def run_epoch(e):
-            perm = rng.permutation(len(x))
-            s, _ = jepoch(holder["state"], jnp.asarray(perm))
-            rest = perm[nfull * bs:]
-            if len(rest):
-                s, _ = jstep(s, x[rest], y[rest])
+        def run_chunk():
+            s, _ = jchunk(holder["state"], jnp.asarray(np.stack([next(stream) for _ in range(chunk)])))
             holder["state"] = s
             jax.block_until_ready(s)
-    elif chunk is not None:
-        stream = _full_batches(len(x), bs, rng)
-
+    else:
         def run_chunk():
             s = holder["state"]
             for _ in range(chunk):
@@ -412,16 +353,7 @@ def _raw_jax(workload, scan, chunk=None):
             holder["state"] = s
             jax.block_until_ready(s)
 
-        return run_chunk
-    else:
-        def run_epoch(e):
-            s = holder["state"]
-            for idx in _batches(len(x), bs, rng):
-                s, _ = jstep(s, x[idx], y[idx])
-            holder["state"] = s
-            jax.block_until_ready(s)
-
-    return _timed_epochs(run_epoch, workload)
+    return run_chunk
 
 
 def _raw_jax_predict(rows):
@@ -453,12 +385,11 @@ def _torch_model(workload):
                          nn.MaxPool2d(2), nn.Flatten(), nn.Linear(5 * 5 * 64, 10))
 
 
-def _raw_torch(workload, chunk=None):
-    """The raw torch loop: ``_timed_epochs(run_epoch, workload)``, or with ``chunk`` a ``run_chunk()``
-    (see :func:`_raw_jax`)."""
+def _raw_torch(workload, chunk):
+    """The raw torch loop as a paired run's reference: ``run_chunk()`` (see :func:`_raw_jax`)."""
     import torch
 
-    x, y = _data(workload) if chunk is None else _paired_data(workload)
+    x, y = _paired_data(workload)
     if workload == "w2":
         x = np.ascontiguousarray(x.transpose(0, 3, 1, 2))  # NCHW once, up front (torch's native layout)
     y = y.astype(np.int64)
@@ -467,10 +398,11 @@ def _raw_torch(workload, chunk=None):
     model = _torch_model(workload).to(dev)
     opt = torch.optim.Adam(model.parameters(), lr=LR, betas=(B1, B2), eps=EPS)
     loss_fn = torch.nn.CrossEntropyLoss()
-    rng = np.random.default_rng(0)
+    stream = _full_batches(len(x), bs, np.random.default_rng(0))
 
-    def run_steps(batches):
-        for idx in batches:
+    def run_chunk():
+        for _ in range(chunk):
+            idx = next(stream)
             xb, yb = torch.from_numpy(x[idx]).to(dev), torch.from_numpy(y[idx]).to(dev)
             opt.zero_grad(set_to_none=True)
             loss = loss_fn(model(xb), yb)
@@ -479,10 +411,7 @@ def _raw_torch(workload, chunk=None):
         if dev.type == "cuda":
             torch.cuda.synchronize()
 
-    if chunk is not None:
-        stream = _full_batches(len(x), bs, rng)
-        return lambda: run_steps(next(stream) for _ in range(chunk))
-    return _timed_epochs(lambda e: run_steps(_batches(len(x), bs, rng)), workload)
+    return run_chunk
 
 
 def _raw_torch_predict(rows):
@@ -531,12 +460,12 @@ def _tf_forward(vs, x, workload):
     return h @ vs[4] + vs[5]
 
 
-def _raw_tf(workload, scan, chunk=None):
-    """The raw tf loop: ``_timed_epochs(run_epoch, workload)``, or with ``chunk`` a ``run_chunk()``
-    (see :func:`_raw_jax`)."""
+def _raw_tf(workload, scan, chunk):
+    """The raw tf loop as a paired run's reference: ``run_chunk()`` (see :func:`_raw_jax`; with
+    ``scan`` a ``tf.range`` loop inside one ``tf.function``)."""
     import tensorflow as tf
 
-    x, y = _data(workload) if chunk is None else _paired_data(workload)
+    x, y = _paired_data(workload)
     bs = (W1 if workload == "w1" else W2)["batch"]
     vs = _tf_vars(workload)
     ms = [tf.Variable(tf.zeros_like(v)) for v in vs]
@@ -556,44 +485,29 @@ def _raw_tf(workload, scan, chunk=None):
             p.assign_sub(lr * m / (tf.sqrt(v) + EPS))
         return loss
 
-    fstep = tf.function(step)
-    rng = np.random.default_rng(0)
+    stream = _full_batches(len(x), bs, np.random.default_rng(0))
     if scan:
         xd, yd = tf.constant(x), tf.constant(y)
-        nfull = len(x) // bs
 
         @tf.function
-        def epoch_fn(perm):
+        def chunk_fn(idx):  # (chunk, batch) indices
             loss = tf.constant(0.0)
-            for i in tf.range(tf.shape(perm)[0] // bs):  # the epoch's full batches, or a chunk's
-                idx = perm[i * bs:(i + 1) * bs]
-                loss = step(tf.gather(xd, idx), tf.gather(yd, idx))
+            for i in tf.range(tf.shape(idx)[0]):
+                loss = step(tf.gather(xd, idx[i]), tf.gather(yd, idx[i]))
             return loss
 
-        if chunk is not None:
-            stream = _full_batches(len(x), bs, rng)
-            return lambda: epoch_fn(tf.constant(np.concatenate([next(stream) for _ in range(chunk)]))).numpy()
+        return lambda: chunk_fn(tf.constant(np.stack([next(stream) for _ in range(chunk)]))).numpy()
 
-        def run_epoch(e):
-            perm = rng.permutation(len(x))
-            epoch_fn(tf.constant(perm)).numpy()
-            rest = perm[nfull * bs:]
-            if len(rest):
-                fstep(x[rest], y[rest]).numpy()
-    else:
-        def run_steps(batches):
-            loss = None
-            for idx in batches:
-                loss = fstep(x[idx], y[idx])
-            loss.numpy()
+    fstep = tf.function(step)
 
-        if chunk is not None:
-            stream = _full_batches(len(x), bs, rng)
-            return lambda: run_steps(next(stream) for _ in range(chunk))
-        def run_epoch(e):
-            run_steps(_batches(len(x), bs, rng))
+    def run_chunk():
+        loss = None
+        for _ in range(chunk):
+            idx = next(stream)
+            loss = fstep(x[idx], y[idx])
+        loss.numpy()
 
-    return _timed_epochs(run_epoch, workload)
+    return run_chunk
 
 
 def _raw_tf_predict(rows):
@@ -643,8 +557,8 @@ def configs(backends, suites, keras=True):
             out += [{"suite": "w1", "backend": b, "impl": i, "pair": "raw"} for i in impls]
         if "w1_spe" in suites:
             spe = ["dlx_spe32"] + (["keras_spe32"] if keras and b != "torch" else [])  # Keras-torch rejects spe > 1
-            pair = {"pair": "raw_scan"} if b != "torch" else {}  # torch: no whole-epoch loop to compare with
-            out += [{"suite": "w1_spe", "backend": b, "impl": i, **pair} for i in spe]
+            pair = "raw_scan" if b != "torch" else "raw"  # torch has no whole-epoch loop: its per-step one
+            out += [{"suite": "w1_spe", "backend": b, "impl": i, "pair": pair} for i in spe]
         if "w2" in suites:
             out += [{"suite": "w2", "backend": b, "impl": i, "pair": "raw"} for i in impls]
         if "predict" in suites:
@@ -757,28 +671,14 @@ def run_worker(cfg):
 
         torch.set_num_threads(int(os.environ["DLX_TORCH_THREADS"]))
     lib = "keras" if impl.startswith("keras") else "dlx"
-    pair = cfg.get("pair")
     if suite == "predict":
         raw_predict = {"jax": _raw_jax_predict, "torch": _raw_torch_predict, "tf": _raw_tf_predict}[b]
-        fn = raw_predict(cfg["rows"]) if impl == "raw" else _predict_api(lib, cfg["rows"])
-        if pair:
-            return _paired_time(fn, raw_predict(cfg["rows"]))
-        ms, w = _median_time(fn)
-        return {"ms": ms, **w.info()}
+        return _paired_time(_predict_api(lib, cfg["rows"]), raw_predict(cfg["rows"]))
     workload = "w2" if suite == "w2" else "w1"
-    if impl in ("dlx", "keras", "dlx_spe32", "keras_spe32"):
-        ref = _raw_fit(b, workload, pair, chunk=CHUNK[workload]) if pair else None
-        return _fit_api(lib, workload, 32 if impl.endswith("spe32") else 1, ref_chunk=ref)
-    return _raw_fit(b, workload, impl)
-
-
-def _raw_fit(b, workload, impl, chunk=None):
-    scan = impl == "raw_scan"
-    if b == "jax":
-        return _raw_jax(workload, scan, chunk=chunk)
-    if b == "torch":
-        return _raw_torch(workload, chunk=chunk)
-    return _raw_tf(workload, scan, chunk=chunk)
+    chunk, scan = CHUNK[workload], cfg["pair"] == "raw_scan"
+    ref = {"jax": lambda: _raw_jax(workload, scan, chunk), "torch": lambda: _raw_torch(workload, chunk),
+           "tf": lambda: _raw_tf(workload, scan, chunk)}[b]()
+    return _fit_api(lib, workload, 32 if impl.endswith("spe32") else 1, ref)
 
 
 def _label(cfg):
@@ -916,10 +816,8 @@ def _with_references(runs):
     for rec in runs:
         out.append(rec)
         if "pair_ratio" in rec and "error" not in rec:
-            ref = {k: v for k, v in rec.items() if k not in ("pair_ratio", "ref_ms", "ref_ms_per_step", "warmup_s")}
-            for key, ref_key in _REF_VALUE.items():
-                if ref_key in rec:
-                    ref[key] = rec[ref_key]
+            ref = {k: v for k, v in rec.items() if k not in ("pair_ratio", "warmup_s", *_REF_VALUE.values())}
+            ref.update((key, rec[ref_key]) for key, ref_key in _REF_VALUE.items() if ref_key in rec)
             ref.update(impl=rec["pair"], paired_with=rec["impl"])
             out.append(ref)
     return out
@@ -979,12 +877,15 @@ def _ratios(runs):
     out = {}
     backends = sorted({r["backend"] for r in runs})
     rounds = sorted({r["round"] for r in runs})
+    def round_ratio(r, suite, b, num, den, rows):
+        n, d = (r, suite, b, num, rows), (r, suite, b, den, rows)
+        if (*n, den) in paired:
+            return paired[(*n, den)]
+        return by[n] / by[d] if n in by and d in by else None
+
     for name, suite, num, den, rows in RATIOS:
         for b in backends:
-            per = [paired[(r, suite, b, num, rows, den)] if (r, suite, b, num, rows, den) in paired
-                   else by[(r, suite, b, num, rows)] / by[(r, suite, b, den, rows)] for r in rounds
-                   if (r, suite, b, num, rows, den) in paired
-                   or ((r, suite, b, num, rows) in by and (r, suite, b, den, rows) in by)]
+            per = [v for v in (round_ratio(r, suite, b, num, den, rows) for r in rounds) if v is not None]
             if per:
                 out[f"{name}|{b}"] = _spread(per)
     # import: dlx + first op minus the bare framework import (seconds)

@@ -32,14 +32,14 @@ def _kernel_oi(x, kernel):
     contiguous copy where the view would take the GEMM's slow path (see ``_NARROW_OUT``)."""
     w = kernel.t()
     out = w.shape[0]
-    if 1 < out < _NARROW_OUT and not x.is_cuda and x.numel() >= _NARROW_MIN_ROWS * w.shape[1]:
+    if 1 < out < _NARROW_OUT and x.device.type == "cpu" and x.numel() >= _NARROW_MIN_ROWS * w.shape[1]:
         return w.contiguous()
     return w
 
 
 def dense(x, kernel, bias=None):
-    """One GEMM with the bias in its accumulator (``F.linear`` on the kernel's transposed view:
-    no copy, and no separate pass over the output to add the bias)."""
+    """One GEMM with the bias in its accumulator (``F.linear`` on the kernel's transposed view, a
+    copy only for the narrow kernels of ``_kernel_oi``; no separate pass to add the bias)."""
     if (type(x) is _T and type(kernel) is _T and (bias is None or type(bias) is _T) and x.dtype is kernel.dtype
             and (bias is None or bias.dtype is x.dtype) and x.is_floating_point() and x.dim() >= 1
             and kernel.dim() == 2):
