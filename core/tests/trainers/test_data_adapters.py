@@ -3,6 +3,7 @@ workers, tf.data and torch DataLoader, the plugin hook, and prefetching."""
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 
@@ -186,6 +187,21 @@ def test_prefetcher_runs_ahead_and_propagates_errors():
 
     with pytest.raises(RuntimeError, match="bad batch"):
         list(Prefetcher(broken(), lambda v: v))
+
+
+def test_closing_a_prefetcher_wakes_a_producer_blocked_on_a_full_queue(monkeypatch):
+    # fit(steps_per_epoch=...) and early stops close with a full queue: the producer must not sit
+    # out its poll interval (set here to an hour, past close's 10 s join) before it sees the stop
+    monkeypatch.setattr(Prefetcher, "_POLL", 3600.0)
+    p = Prefetcher(itertools.count(), lambda v: v, size=1)
+    it = iter(p)
+    assert next(it) == 0
+    deadline = time.monotonic() + 10
+    while not p._q.full() and time.monotonic() < deadline:  # the producer now waits in put
+        time.sleep(0.01)
+    assert p._q.full()
+    it.close()
+    assert not p._thread.is_alive()
 
 
 def test_epoch_iterator_converts_and_groups():

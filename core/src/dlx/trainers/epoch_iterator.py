@@ -24,6 +24,7 @@ def _stop_all_at_exit() -> None:
     live = list(_LIVE)
     for p in live:
         p._stop.set()
+        p._drain()
     for p in live:
         p._join()
 
@@ -44,6 +45,8 @@ class Prefetcher:
     Exceptions raised by the producer are re-raised in the consumer; :meth:`close` stops the
     producer early (the consumer broke out of its loop)."""
 
+    _POLL = 0.1  # seconds a blocked ``put`` waits between looks at the stop flag (close wakes it sooner)
+
     def __init__(self, iterable, convert, size=2):
         self._q: queue.Queue = queue.Queue(maxsize=max(1, size))
         self._stop = threading.Event()
@@ -55,8 +58,8 @@ class Prefetcher:
     def _put(self, item) -> bool:
         while not self._stop.is_set():
             try:
-                self._q.put(item, timeout=0.1)
-                return True
+                self._q.put(item, timeout=self._POLL)
+                return not self._stop.is_set()
             except queue.Full:
                 continue
         return False
@@ -85,7 +88,18 @@ class Prefetcher:
 
     def close(self):
         self._stop.set()
+        self._drain()
         self._join()
+
+    def _drain(self):
+        """Empties the queue: a producer blocked on a full queue gets its slot at once and sees
+        the stop flag, instead of at its next poll (``fit(steps_per_epoch=...)`` and an early
+        stop end with a full queue; waiting for the poll cost every such call up to 0.1 s)."""
+        try:
+            while True:
+                self._q.get_nowait()
+        except queue.Empty:
+            pass
 
     def _join(self):
         # wait for the producer to leave the batch it is converting: a daemon thread still inside a
