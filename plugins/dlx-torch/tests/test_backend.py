@@ -230,6 +230,58 @@ def test_compile_without_jit_replays_and_donates(backend):
 
 
 
+def _adam_ref64(w, g, m, v, alpha, b1=0.9, b2=0.999, eps=1e-7):
+    m1, v1 = m + (g - m) * (1 - b1), v + (g * g - v) * (1 - b2)
+    return [w - m1 * alpha / (np.sqrt(v1) + eps), m1, v1]
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+@pytest.mark.parametrize("layout", ["contiguous", "permuted", "mixed"])
+@pytest.mark.parametrize("betas", [(0.9, 0.999), (0.0, 0.5), (0.5, 1.0)], ids=["default", "beta1=0", "beta2=1"])
+def test_adam_update_on_cpu_runs_torchs_fused_adam_where_it_fits(backend, dtype, layout, betas, monkeypatch):
+    """adam_update hands CPU float32/float64 weights of one dense layout, with betas in [0, 1), to
+    torch's fused Adam (bias corrections switched off: dlx folds them into alpha); other layouts
+    and betas take the rule. Either way, donated or not: the float64 rule, the gradient untouched."""
+    from dlx_torch.kernels import optim
+
+    calls = []
+    real = torch._fused_adam_
+    monkeypatch.setattr(torch, "_fused_adam_", lambda *a, **k: calls.append(1) or real(*a, **k))
+    rng = np.random.default_rng(2)
+    shape = (7, 9, 3)
+    w0, g0, m0 = (rng.standard_normal(shape) for _ in range(3))
+    v0 = np.abs(rng.standard_normal(shape))
+    want = _adam_ref64(w0, g0, m0, v0, 0.01, *betas)
+
+    def tensor(a, permuted):
+        t = torch.tensor(np.ascontiguousarray(a.transpose(2, 0, 1)), dtype=dtype).permute(1, 2, 0) if permuted \
+            else torch.tensor(a, dtype=dtype)
+        assert t.is_contiguous() != permuted
+        return t
+
+    perm = {"contiguous": [False] * 4, "permuted": [True] * 4, "mixed": [True, False, True, True]}[layout]
+    w, g, m, v = (tensor(a, p) for a, p in zip((w0, g0, m0, v0), perm))
+    g_before = g.clone()
+
+    def step(state, g, alpha):
+        return list(ops.adam_update(state[0], g, state[1], state[2], alpha, *betas, 1e-7))
+
+    if layout == "mixed":  # the ops layer hands kernels one layout: call the kernel itself
+        pure = out = optim.adam_update(w, g, m, v, torch.tensor(0.01, dtype=dtype), *betas, 1e-7)
+    else:
+        with dlx.backend.use(backend):
+            pure = step([w.clone(), m.clone(), v.clone()], g, torch.tensor(0.01, dtype=dtype))
+            state = [w, m, v]
+            out = backend.compile(step, donate_argnums=0, jit=False)(state, g, torch.tensor(0.01, dtype=dtype))
+        assert [id(t) for t in out] == [id(t) for t in state]  # donated: in place
+    assert bool(calls) == (layout != "mixed" and betas[1] < 1)
+    assert torch.equal(g, g_before)
+    tol = {"rtol": 1e-5, "atol": 1e-6} if dtype == torch.float32 else {"rtol": 1e-12, "atol": 1e-14}
+    for a, b, ref in zip(out, pure, want):
+        np.testing.assert_allclose(a.numpy(), ref, **tol)
+        np.testing.assert_allclose(b.numpy(), ref, **tol)
+
+
 def _sgd_ref(w, g, lr):
     return [w - g * lr]
 
