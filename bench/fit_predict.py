@@ -2,7 +2,7 @@
 
     python bench/fit_predict.py [--backends jax torch tf] [--suites w1 w1_spe w2 predict import]
                                 [--rounds 5] [--reruns 2] [--cpus 0 1] [--out bench/results]
-                                [--no-keras]
+                                [--no-keras] [--default-malloc]
     python bench/fit_predict.py --report bench/results/fit_predict.json   # tables from saved runs
     python bench/fit_predict.py --compare RUN1.json RUN2.json           # how far two runs differ
 
@@ -54,6 +54,11 @@ ratios (the results of runs made before pairing: quotients of separate runs). Ea
 CPU time the rest of the machine used during its timed window (``/proc/stat`` minus this process);
 a run that saw more than 0.25 foreign cores is marked *contended*. Medians use the clean runs when
 a configuration has at least one, otherwise all runs (and the table says so).
+
+Malloc: the fit and predict workers run with glibc's malloc thresholds fixed (``MALLOC_ENV``: large
+blocks stay in the heap, which is not trimmed), for every implementation alike; with the dynamic
+defaults each step faulted its freed buffers back in (torch W2: 600-2,900 page faults per step) and
+a process's speed depended on where its heap was trimmed. ``--default-malloc`` runs them unset.
 
 Torch threads: dlx's torch backend runs ``max(1, cpu_count // 2)`` intra-op threads by default; the
 raw torch and Keras-torch runs use the same count (``--torch-threads`` overrides it for all three).
@@ -759,6 +764,24 @@ def run_rounds(cfgs, args, script, env_for, show):
     return runs
 
 
+# glibc's malloc as fit_predict's fit and predict workers run it: fixed thresholds instead of the
+# dynamic ones, so large blocks stay in the heap and the heap is not trimmed between steps. With the
+# defaults, a freed step's buffers went back to the kernel and the next step faulted them in again
+# (torch W2: 600-2,900 page faults per step for dlx and raw alike, and a process's speed depended
+# on where the heap happened to be trimmed). ``--default-malloc`` runs them unset; a value already
+# in the environment is kept. The import suite always runs with the defaults.
+MALLOC_ENV = {"MALLOC_MMAP_THRESHOLD_": str(256 << 20), "MALLOC_TRIM_THRESHOLD_": str(2 << 30)}
+
+
+def _worker_env(cfg, args):
+    """``_env_for`` plus MALLOC_ENV for the fit and predict suites (unless ``--default-malloc``)."""
+    env = _env_for(cfg, args.torch_threads)
+    if cfg["suite"] != "import" and not args.default_malloc:
+        for k, v in MALLOC_ENV.items():
+            env.setdefault(k, v)
+    return env
+
+
 def drive(args):
     if args.compare:
         if len(args.compare) < 2:
@@ -780,8 +803,9 @@ def drive(args):
     # bytecode, and round 0 would otherwise time Python's compiler on every dlx module
     for cfg in [c for c in cfgs if c["suite"] == "import" and c["impl"] == "dlx_op"]:
         _run_config(cfg, -1, args, sorted(args.cpus), env=_env_for(cfg, args.torch_threads))
-    runs = run_rounds(cfgs, args, __file__, lambda cfg: _env_for(cfg, args.torch_threads), show)
-    write_results(out_dir, "fit_predict", args, runs, summarize, markdown)
+    runs = run_rounds(cfgs, args, __file__, lambda cfg: _worker_env(cfg, args), show)
+    write_results(out_dir, "fit_predict", args, runs, summarize, markdown,
+                  malloc="default" if args.default_malloc else MALLOC_ENV)
 
 
 def _versions():
@@ -905,6 +929,13 @@ def _secs(r):
     return "-" if r is None else f"{r['median']:+.3f}"
 
 
+def _malloc_note(meta):
+    m = meta.get("malloc")
+    if not isinstance(m, dict):
+        return ""  # glibc's defaults (runs saved before MALLOC_ENV, or --default-malloc)
+    return "fit / predict workers with " + ", ".join(f"{k}={v}" for k, v in m.items()) + "; "
+
+
 def markdown(result):
     meta, summ = result["meta"], result["summary"]
     cells, ratios = summ["cells"], summ["ratios"]
@@ -912,7 +943,8 @@ def markdown(result):
               "alternating with it)" if any("pair_ratio" in r for r in result["runs"])
               else "ratios of separate runs")
     lines = [f"# dlx fit / predict / import vs raw frameworks and Keras 3 ({meta['date']})", "",
-             f"{meta['rounds']} interleaved rounds, medians; {method}; python {meta['python']}, {meta['cpus']} CPUs; "
+             f"{meta['rounds']} interleaved rounds, medians; {method}; {_malloc_note(meta)}python {meta['python']}, "
+             f"{meta['cpus']} CPUs; "
              f"versions {meta['versions']}. `*` = every run of the cell saw > {CONTENDED_CORES} foreign cores "
              "(shared machine), so the median is over contended runs.", ""]
 
@@ -1009,6 +1041,8 @@ def main(argv=None):
     def suites(p):
         p.add_argument("--suites", nargs="+", default=["w1", "w1_spe", "w2", "predict", "import"],
                        choices=["w1", "w1_spe", "w2", "predict", "import"])
+        p.add_argument("--default-malloc", action="store_true",
+                       help="run the fit and predict workers with glibc's default malloc thresholds (see MALLOC_ENV)")
         p.add_argument("--compare", nargs="+", metavar="RESULT_JSON",
                        help="print how far the ratios of two or more saved results differ, and exit")
 

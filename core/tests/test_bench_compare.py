@@ -111,3 +111,28 @@ def test_a_paired_run_gives_its_round_ratio_and_the_raw_cell(fit_predict):
     raw = summary["cells"]["w1|torch|raw|None"]
     assert raw["n"] == 3 and raw["median"] == 1.0 and summary["cells"]["predict|tf|raw|1"]["median"] == 0.4
     assert summary["cells"]["w1|torch|dlx|None"]["n"] == 2
+
+
+def test_fit_and_predict_workers_keep_freed_buffers_in_the_heap(fit_predict):
+    import argparse
+    import os
+
+    args = argparse.Namespace(torch_threads=1, default_malloc=False)
+    fit = fit_predict._worker_env({"suite": "w2", "backend": "torch", "impl": "dlx", "pair": "raw"}, args)
+    imp = fit_predict._worker_env({"suite": "import", "backend": "torch", "impl": "dlx_op"}, args)
+    unset = fit_predict._worker_env({"suite": "w2", "backend": "torch", "impl": "dlx", "pair": "raw"},
+                                    argparse.Namespace(torch_threads=1, default_malloc=True))
+    for k, v in fit_predict.MALLOC_ENV.items():
+        assert fit[k] == v and (k not in imp or imp[k] == os.environ[k]) and unset.get(k) == os.environ.get(k)
+    # glibc reads those names: a 16 MB buffer freed and allocated again faults pages in every time
+    # with the dynamic defaults (unmapped on free; 4 kB or 2 MB pages), only the first with MALLOC_ENV
+    child = ("import resource, numpy as np\n"
+             "f = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_minflt\n"
+             "np.ones(1 << 22, np.float32); f0 = f()\n"
+             "for _ in range(20): np.ones(1 << 22, np.float32)\n"
+             "print(f() - f0)")
+    base = {k: v for k, v in os.environ.items() if not k.startswith("MALLOC_")}
+    faults = {name: int(subprocess.run([sys.executable, "-c", child], env=env, capture_output=True, text=True,
+                                       check=True).stdout)
+              for name, env in (("default", base), ("fixed", {**base, **fit_predict.MALLOC_ENV}))}
+    assert faults["fixed"] < 20 <= faults["default"], faults
