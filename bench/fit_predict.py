@@ -32,7 +32,8 @@ Implementations per backend:
   subprocess; Keras is a bench-only dependency).
 
 ``predict``: the W1 model's latency for 1 and 1,024 rows (NumPy in, NumPy out), default arguments,
-against the raw compiled forward (``jax.jit`` / ``torch.inference_mode`` / ``tf.function``). Per run:
+against the raw compiled forward (``jax.jit`` / ``torch.inference_mode`` / ``tf.function``), both on
+one 64-byte-aligned input array (``_predict_input``). Per run:
 12 timing blocks of each (the median call over >= 5 calls and >= 0.1 s), alternating, after 3
 warm-up calls.
 
@@ -256,12 +257,27 @@ def _mlp_api(lib):
                               layers.Dense(256, activation="relu"), layers.Dense(10)])
 
 
-def _predict_api(lib, rows):
-    """``model.predict`` of the W1 model on ``rows`` rows, as a call to time."""
-    model = _mlp_api(lib)
+PREDICT_ALIGN = 64  # bytes: XLA's alignment for a buffer it reads in place
+
+
+def _predict_input(rows):
+    """The predict suite's input, ``rows`` x 784 float32, one array for both sides of a pair and
+    ``PREDICT_ALIGN``-byte aligned: jax reads a NumPy input in place only when it is 64-byte aligned
+    and copies it otherwise (0.4-1.3 ms of a 3.5 ms predict(1024)), so with an array of its own
+    each side paid for that copy or not by where the allocator put it, process by process."""
     x = np.random.default_rng(1).standard_normal((rows, 784), dtype=np.float32)
+    buf = np.empty(x.nbytes + PREDICT_ALIGN, np.uint8)
+    start = -buf.ctypes.data % PREDICT_ALIGN
+    out = buf[start:start + x.nbytes].view(np.float32).reshape(x.shape)
+    out[...] = x
+    return out
+
+
+def _predict_api(lib, x):
+    """``model.predict`` of the W1 model on ``x``, as a call to time."""
+    model = _mlp_api(lib)
     out = model.predict(x, verbose=0)
-    assert isinstance(out, np.ndarray) and out.shape == (rows, 10), (type(out), getattr(out, "shape", None))
+    assert isinstance(out, np.ndarray) and out.shape == (len(x), 10), (type(out), getattr(out, "shape", None))
     return lambda: model.predict(x, verbose=0)
 
 
@@ -361,12 +377,11 @@ def _raw_jax(workload, scan, chunk):
     return run_chunk
 
 
-def _raw_jax_predict(rows):
+def _raw_jax_predict(x):
     import jax
 
     params = _jax_params("w1", jax.random.key(0))
     fwd = jax.jit(lambda p, x: _jax_forward(p, x, "w1"))
-    x = np.random.default_rng(1).standard_normal((rows, 784), dtype=np.float32)
     return lambda: np.asarray(fwd(params, x))
 
 
@@ -419,12 +434,11 @@ def _raw_torch(workload, chunk):
     return run_chunk
 
 
-def _raw_torch_predict(rows):
+def _raw_torch_predict(x):
     import torch
 
     dev = torch_device()
     model = _torch_model("w1").eval().to(dev)
-    x = np.random.default_rng(1).standard_normal((rows, 784), dtype=np.float32)
 
     def fwd():
         with torch.inference_mode():
@@ -515,12 +529,11 @@ def _raw_tf(workload, scan, chunk):
     return run_chunk
 
 
-def _raw_tf_predict(rows):
+def _raw_tf_predict(x):
     import tensorflow as tf
 
     vs = _tf_vars("w1")
     fwd = tf.function(lambda x: _tf_forward(vs, x, "w1"))
-    x = np.random.default_rng(1).standard_normal((rows, 784), dtype=np.float32)
     return lambda: fwd(x).numpy()
 
 
@@ -678,7 +691,8 @@ def run_worker(cfg):
     lib = "keras" if impl.startswith("keras") else "dlx"
     if suite == "predict":
         raw_predict = {"jax": _raw_jax_predict, "torch": _raw_torch_predict, "tf": _raw_tf_predict}[b]
-        return _paired_time(_predict_api(lib, cfg["rows"]), raw_predict(cfg["rows"]))
+        x = _predict_input(cfg["rows"])
+        return _paired_time(_predict_api(lib, x), raw_predict(x))
     workload = "w2" if suite == "w2" else "w1"
     chunk, scan = CHUNK[workload], cfg["pair"] == "raw_scan"
     ref = {"jax": lambda: _raw_jax(workload, scan, chunk), "torch": lambda: _raw_torch(workload, chunk),
