@@ -136,3 +136,15 @@ def test_fit_and_predict_workers_keep_freed_buffers_in_the_heap(fit_predict):
                                        check=True).stdout)
               for name, env in (("default", base), ("fixed", {**base, **fit_predict.MALLOC_ENV}))}
     assert faults["fixed"] < 20 <= faults["default"], faults
+
+
+def test_the_predict_input_is_one_aligned_array_of_the_seeded_rows(fit_predict):
+    """Both sides of a predict pair read this array: 64-byte aligned whatever the allocator did
+    (jax copies a NumPy input that is not), holding the seeded standard-normal rows."""
+    import numpy as np
+
+    for rows in (1, 3, 1024):
+        x = fit_predict._predict_input(rows)
+        assert x.ctypes.data % 64 == 0, (rows, x.ctypes.data % 64)
+        assert x.shape == (rows, 784) and x.dtype == np.float32 and x.flags.c_contiguous
+        np.testing.assert_array_equal(x, np.random.default_rng(1).standard_normal((rows, 784), dtype=np.float32))
