@@ -426,3 +426,24 @@ def test_loading_restores_the_garbage_collector_state():
     """)
     assert r.returncode == 0, r.stderr
     assert r.stdout.split() == ["True", "False"]
+
+
+def test_loading_a_backend_freezes_the_heap_the_load_left_and_cycles_made_later_are_collected():
+    # The collector's generations hold only what was allocated after the load; the import-time
+    # heap sits in the permanent generation, so the first op's collections do not walk it.
+    r = run_py("""
+        import gc, weakref, numpy as np, dlx
+        assert gc.get_freeze_count() == 0
+        np.asarray(dlx.ops.add(np.ones(2), 1.0))  # loads dlx.ops and the default backend
+        frozen = gc.get_freeze_count()
+        walked = sum(len(gc.get_objects(generation=g)) for g in range(3))
+        class Node:
+            pass
+        n = Node(); n.me = n; ref = weakref.ref(n); del n
+        gc.collect()
+        print(frozen, walked, ref() is None, gc.isenabled())
+    """, env={"DLX_BACKEND": "numpy"})
+    assert r.returncode == 0, r.stderr
+    frozen, walked, collected, enabled = r.stdout.split()
+    assert int(frozen) > 10 * int(walked), (frozen, walked)
+    assert (collected, enabled) == ("True", "True")

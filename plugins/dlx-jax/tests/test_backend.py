@@ -30,6 +30,23 @@ def backend():
 
 
 # ------------------------------------------------------------------------------ plugin & selection
+def test_the_first_op_does_not_walk_the_heap_import_jax_left():
+    # import jax leaves ~230k tracked objects; loading the backend freezes them, so the first op's
+    # collections walk only what came after (paused without the freeze, all of them sat in the
+    # youngest generation and the first op paid 40-70 ms of collections over them).
+    r = _run("""
+        import gc, sys, numpy as np
+        import dlx
+        np.asarray(dlx.ops.add(np.ones(3, np.float32), 1.0))
+        walked = sum(len(gc.get_objects(generation=g)) for g in range(3))
+        print(gc.get_freeze_count(), walked, "jax" in sys.modules)
+    """, env={"DLX_BACKEND": "jax"})
+    assert r.returncode == 0, r.stderr
+    frozen, walked, loaded = r.stdout.split()
+    assert loaded == "True"
+    assert int(frozen) > 100_000 and int(walked) < int(frozen) // 20, (frozen, walked)
+
+
 def test_plugin_module_imports_no_framework():
     r = _run(f"""
         import sys

@@ -101,7 +101,7 @@ def get(name: str) -> Backend:
     inst = _INSTANCES.get(key)
     if inst is not None:
         return inst
-    with _gc_paused():
+    with _gc_paused(freeze=True):
         return _load(key)
 
 
