@@ -257,7 +257,7 @@ def _mlp_api(lib):
                               layers.Dense(256, activation="relu"), layers.Dense(10)])
 
 
-PREDICT_ALIGN = 64  # bytes: XLA's alignment for a buffer it reads in place
+PREDICT_ALIGN = 64  # bytes: XLA's alignment for a buffer it reads in place (dlx.backend.buffers.ALIGN)
 
 
 def _predict_input(rows):
@@ -265,12 +265,10 @@ def _predict_input(rows):
     ``PREDICT_ALIGN``-byte aligned: jax reads a NumPy input in place only when it is 64-byte aligned
     and copies it otherwise (0.4-1.3 ms of a 3.5 ms predict(1024)), so with an array of its own
     each side paid for that copy or not by where the allocator put it, process by process."""
-    x = np.random.default_rng(1).standard_normal((rows, 784), dtype=np.float32)
-    buf = np.empty(x.nbytes + PREDICT_ALIGN, np.uint8)
-    start = -buf.ctypes.data % PREDICT_ALIGN
-    out = buf[start:start + x.nbytes].view(np.float32).reshape(x.shape)
-    out[...] = x
-    return out
+    from dlx.backend.buffers import ALIGN, aligned_copy
+
+    assert ALIGN == PREDICT_ALIGN
+    return aligned_copy(np.random.default_rng(1).standard_normal((rows, 784), dtype=np.float32))
 
 
 def _predict_api(lib, x):

@@ -138,13 +138,24 @@ def test_fit_and_predict_workers_keep_freed_buffers_in_the_heap(fit_predict):
     assert faults["fixed"] < 20 <= faults["default"], faults
 
 
-def test_the_predict_input_is_one_aligned_array_of_the_seeded_rows(fit_predict):
-    """Both sides of a predict pair read this array: 64-byte aligned whatever the allocator did
-    (jax copies a NumPy input that is not), holding the seeded standard-normal rows."""
+def test_the_predict_input_is_one_aligned_array_of_the_seeded_rows(fit_predict, monkeypatch):
+    """Both sides of a predict pair read one array: 64-byte aligned whatever the allocator did
+    (jax copies a NumPy input that is not), holding standard-normal rows of seed 1."""
     import numpy as np
 
+    seen = {}
+    monkeypatch.setattr(fit_predict, "_predict_api", lambda lib, x: seen.setdefault("api", (lib, x)))
+    monkeypatch.setattr(fit_predict, "_raw_jax_predict", lambda x: seen.setdefault("raw", x))
+    monkeypatch.setattr(fit_predict, "_paired_time", lambda api, raw: (api, raw))
     for rows in (1, 3, 1024):
-        x = fit_predict._predict_input(rows)
+        seen.clear()
+        fit_predict.run_worker({"backend": "jax", "impl": "keras", "suite": "predict", "rows": rows})
+        lib, x = seen["api"]
+        assert lib == "keras" and seen["raw"] is x
         assert x.ctypes.data % 64 == 0, (rows, x.ctypes.data % 64)
         assert x.shape == (rows, 784) and x.dtype == np.float32 and x.flags.c_contiguous
-        np.testing.assert_array_equal(x, np.random.default_rng(1).standard_normal((rows, 784), dtype=np.float32))
+        # the seed's rows, not another seed's or a stale buffer's: the row seed 1 draws first, and
+        # standard-normal statistics over the big input
+        np.testing.assert_array_equal(x[0], np.random.default_rng(1).standard_normal(784, dtype=np.float32))
+        if rows == 1024:
+            assert abs(float(x.mean())) < 0.01 and abs(float(x.std()) - 1) < 0.01

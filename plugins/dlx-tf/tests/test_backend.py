@@ -634,3 +634,35 @@ def test_cast_to_half_rounds_once(tf_backend, compiled):
     results = named_cases(tf_backend, "cast", ("f16_ties", "bf16_ties", "to_half", "to_c64"), compiled)
     results += named_cases(tf_backend, "saturate_cast", ("f16_ties",), compiled)  # clips, then the same cast
     assert [r for r in results if not r.ok] == []
+
+
+def test_a_callers_array_becomes_a_tensor_of_its_own_whatever_its_layout(tf_backend):
+    # host_tensor (the compiled-call path for NumPy arguments): one aligned copy TF adopts for a
+    # large numeric array, tf.constant otherwise; never the caller's memory
+    from dlx.backend.buffers import aligned_copy
+    from dlx_tf._core import host_tensor
+
+    rng = np.random.default_rng(4)
+    base = rng.standard_normal((1 << 17) + 1).astype(np.float32)
+    cases = {
+        "large, off 64-byte alignment": base[1:] if base[1:].ctypes.data % 64 else base[:-1][1:],
+        "large, 64-byte aligned": aligned_copy(base),  # TF could adopt it as it is: still copied
+        "large, strided": rng.standard_normal((600, 400)).astype(np.float32).T,
+        "large int64": rng.integers(-9, 9, 1 << 16),
+        "small float32": rng.standard_normal(7).astype(np.float32),
+        "large bool": rng.random(1 << 19) > 0.5,
+        "strings": np.array(["a", "bc"]),
+    }
+    for name, a in cases.items():
+        t = host_tensor(a)
+        expected = a.copy()
+        if a.dtype.kind in "iufb":
+            a[...] = 0  # the caller reuses its buffer: the tensor keeps what it was given
+        got = t.numpy()
+        if a.dtype.kind in "US":
+            assert [s.decode() for s in got] == expected.tolist(), name
+        else:
+            assert got.dtype == expected.dtype, name
+            np.testing.assert_array_equal(got, expected, err_msg=name)
+            np.testing.assert_array_equal(tf.reduce_sum(tf.cast(t, tf.float64)).numpy(),
+                                          expected.astype(np.float64).sum(), err_msg=name)  # a kernel reads it

@@ -22,7 +22,7 @@ import numpy as np
 
 from dlx import tree_util as tree
 from dlx_tf import _internals
-from dlx_tf._core import tf
+from dlx_tf._core import host_tensor, tf
 
 _EAGER = _internals.EAGER_TENSOR
 _shape_tuple = _internals.shape_tuple
@@ -47,7 +47,7 @@ def _is_tensor_input(x) -> bool:
 
 
 def _flat_input(x):
-    return x.handle if type(x) is _VARIABLE else tf.constant(x)
+    return x.handle if type(x) is _VARIABLE else host_tensor(x)
 
 
 class FastFunction:

@@ -41,6 +41,7 @@ import threading
 import numpy as np
 
 from dlx import dtypes
+from dlx.backend import buffers
 from dlx.ops import op_functions as K
 from dlx.ops import tensors
 from dlx.ops import tolerance as T
@@ -101,16 +102,7 @@ _BLOCKS_PER_THREAD = 2
 #: the byte alignment of the arrays :func:`counter_bits` and :func:`counter_uniform` return: a
 #: runtime whose kernels need aligned buffers (TensorFlow's: 64 bytes) can adopt them without a copy
 #: (NumPy aligns a large array to 16 bytes only)
-ALIGN = 64
-
-
-def _aligned_empty(n: int, dtype) -> np.ndarray:
-    """An uninitialised 1-D array of ``n`` elements of ``dtype`` starting on an :data:`ALIGN`-byte
-    boundary (a view into a slightly larger buffer, which it keeps alive)."""
-    dt = np.dtype(dtype)
-    raw = np.empty(n * dt.itemsize + ALIGN, np.uint8)
-    start = -raw.ctypes.data % ALIGN
-    return raw[start:start + n * dt.itemsize].view(dt)
+ALIGN = buffers.ALIGN
 
 
 class _BlockGenerator:
@@ -248,7 +240,7 @@ def counter_bits(seed, n: int) -> np.ndarray:
     """``random_bits(seed, (n,))`` by the blocked generator (a new uint32 array aligned to
     :data:`ALIGN` bytes), on :func:`_draw_threads` threads."""
     gen = _BlockGenerator(seed, n)  # the arguments checked before the output is allocated
-    out = _aligned_empty(n, np.uint32)
+    out = buffers.aligned_empty(n, np.uint32)
 
     def consumer(g):
         return lambda start: g.words(start, out[start:start + g.size])
@@ -262,7 +254,7 @@ def counter_uniform(seed, n: int, minval=0.0, maxval=1.0, dtype=None) -> np.ndar
     float64 arithmetic, rounded once into ``dtype``, so the samples equal it bit for bit. The
     array is aligned to :data:`ALIGN` bytes."""
     gen = _BlockGenerator(seed, n)  # the arguments checked before the output is allocated
-    out = _aligned_empty(n, nd(_fdt(dtype)))
+    out = buffers.aligned_empty(n, nd(_fdt(dtype)))
     lo, span = float(minval), float(maxval) - float(minval)
     unit = (lo, float(maxval)) == (0.0, 1.0)
     # f * span with f = k * 2**-23 (k the top 23 bits) is k * (span * 2**-23) exactly when
