@@ -50,10 +50,14 @@ def _fused(rule: Callable, n_state: int, n_scratch: int, args: tuple, hyper: tup
 
     A CPU weight over 2 blocks runs block by block as one recorded step; any other runs whole,
     its torch calls recorded one by one (a replay then runs no Python of this module)."""
-    v = args[0]
-    if block and type(v) is torch.Tensor and v.device.type == "cpu" and v.numel() > 2 * BLOCK:
+    if block and _blocked(args[0]):
         return record_call(_run, rule, n_state, n_scratch, args, hyper, True)
     return _run(rule, n_state, n_scratch, args, hyper, False)
+
+
+def _blocked(v) -> bool:
+    """Whether a rule runs on ``v`` block by block: a CPU tensor of more than 2 blocks."""
+    return type(v) is torch.Tensor and v.device.type == "cpu" and v.numel() > 2 * BLOCK
 
 
 def _memory_order(t: torch.Tensor):
@@ -219,6 +223,8 @@ def _nadam(x, o, s, m_scale, g_scale, v_scale, lr, beta_1, beta_2, epsilon):
 #: the step count handed to torch's fused Adam: ``beta ** step`` underflows to 0 for every
 #: ``0 <= beta < 1``, so its bias corrections are exactly 1 (dlx folds them into ``alpha``)
 _NO_BIAS_CORRECTION = 1e30
+#: the ``state_steps`` entry of every call (the fused kernel reads it and never writes it)
+_STEP = torch.tensor(_NO_BIAS_CORRECTION)
 _TORCH_ADAM_DTYPES = (torch.float32, torch.float64)
 
 
@@ -246,14 +252,12 @@ def _torch_adam(variable, gradient, m, v, alpha, beta_1, beta_2, epsilon):
     different layouts (or not dense) run the ``_adam`` rule instead."""
     layout = variable.stride()
     if _memory_order(variable) is None or any(t.stride() != layout for t in (gradient, m, v)):
-        return _run(_adam, 2, 1, (variable, gradient, m, v, alpha), (beta_1, beta_2, epsilon),
-                    variable.numel() > 2 * BLOCK)
+        return _run(_adam, 2, 1, (variable, gradient, m, v, alpha), (beta_1, beta_2, epsilon), _blocked(variable))
     with torch.no_grad():
         inplace = donated(variable, m, v)
         var, new_m, new_v = (variable, m, v) if inplace else (variable.clone(), m.clone(), v.clone())
         lr = alpha.to(var.dtype) if type(alpha) is torch.Tensor else float(alpha)
-        step = torch.tensor(_NO_BIAS_CORRECTION)
-        torch._fused_adam_([var], [gradient], [new_m], [new_v], [], [step], lr=lr, beta1=float(beta_1),
+        torch._fused_adam_([var], [gradient], [new_m], [new_v], [], [_STEP], lr=lr, beta1=float(beta_1),
                            beta2=float(beta_2), weight_decay=0.0, eps=float(epsilon), amsgrad=False, maximize=False)
     return var, new_m, new_v
 
