@@ -43,7 +43,7 @@ def _gc_paused(freeze: bool = False):
     tracked object into the collector's permanent generation (``gc.freeze()``) before the collector
     resumes. A pause alone only defers the work: the ~230k objects ``import jax`` leaves all sit in
     the youngest generation and the next collections walk them three times over (the first jax op
-    took 40-50 ms longer). Frozen objects stay reference-counted (freed when their last reference
+    took 40-70 ms longer). Frozen objects stay reference-counted (freed when their last reference
     goes); the collector just no longer walks the framework's module-level heap, at load or in any
     later full collection. ``gc.unfreeze()`` undoes it."""
     was = gc.isenabled()
