@@ -257,17 +257,13 @@ def _mlp_api(lib):
                               layers.Dense(256, activation="relu"), layers.Dense(10)])
 
 
-PREDICT_ALIGN = 64  # bytes: XLA's alignment for a buffer it reads in place (dlx.backend.buffers.ALIGN)
-
-
 def _predict_input(rows):
     """The predict suite's input, ``rows`` x 784 float32, one array for both sides of a pair and
-    ``PREDICT_ALIGN``-byte aligned: jax reads a NumPy input in place only when it is 64-byte aligned
-    and copies it otherwise (0.4-1.3 ms of a 3.5 ms predict(1024)), so with an array of its own
-    each side paid for that copy or not by where the allocator put it, process by process."""
-    from dlx.backend.buffers import ALIGN, aligned_copy
+    64-byte aligned (``dlx.backend.buffers.aligned_copy``): jax reads a NumPy input in place only
+    when it is 64-byte aligned and copies it otherwise (0.4-1.3 ms of a 3.5 ms predict(1024)), so
+    with an array of its own each side paid for that copy or not by where the allocator put it, process by process."""
+    from dlx.backend.buffers import aligned_copy
 
-    assert ALIGN == PREDICT_ALIGN
     return aligned_copy(np.random.default_rng(1).standard_normal((rows, 784), dtype=np.float32))
 
 

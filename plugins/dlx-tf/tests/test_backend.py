@@ -392,6 +392,7 @@ def test_eager_draws_in_blocks_match_the_reference(tf_backend):
 def test_large_draws_are_adopted_without_a_copy_and_misaligned_arrays_are_copied(tf_backend):
     # the spec generator's draws are 64-byte aligned, so TF takes their buffers as they are; an
     # array off that alignment (TF's kernels abort the process on one) is copied instead
+    from dlx.backend.buffers import aligned_copy
     from dlx.ops.defs import random as spec
     from dlx_tf._core import adopt_host
 
@@ -400,8 +401,7 @@ def test_large_draws_are_adopted_without_a_copy_and_misaligned_arrays_are_copied
     adopted = adopt_host(drawn)
     drawn[0] = -5.0  # only to observe the sharing: dlx never writes an array it handed over
     assert adopted.numpy()[0] == -5.0
-    raw = np.arange((1 << 17) + 1, dtype=np.float32)
-    misaligned = raw[1:] if raw[1:].ctypes.data % 64 else raw[:-1][1:]
+    misaligned = aligned_copy(np.arange((1 << 17) + 1, dtype=np.float32))[1:]  # 4 bytes past a boundary
     assert misaligned.ctypes.data % 64 != 0
     copied = adopt_host(misaligned)
     expected = misaligned.copy()
@@ -645,7 +645,7 @@ def test_a_callers_array_becomes_a_tensor_of_its_own_whatever_its_layout(tf_back
     rng = np.random.default_rng(4)
     base = rng.standard_normal((1 << 17) + 1).astype(np.float32)
     cases = {
-        "large, off 64-byte alignment": base[1:] if base[1:].ctypes.data % 64 else base[:-1][1:],
+        "large, off 64-byte alignment": aligned_copy(base)[1:],  # 4 bytes past a boundary
         "large, 64-byte aligned": aligned_copy(base),  # TF could adopt it as it is: still copied
         "large, strided": rng.standard_normal((600, 400)).astype(np.float32).T,
         "large int64": rng.integers(-9, 9, 1 << 16),

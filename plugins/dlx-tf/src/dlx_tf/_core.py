@@ -53,7 +53,7 @@ def adopt_host(arr: np.ndarray) -> tf.Tensor:
     it afterwards): TensorFlow takes its buffer without a copy (DLPack) when it is large,
     C-contiguous and aligned to 64 bytes (TF's kernels check the alignment and abort the process
     on a misaligned buffer); otherwise it is copied. The spec generator's draws are aligned
-    (``dlx.ops.defs.random.ALIGN``): adopting ResNet-50's 25.6M initial weights instead of
+    (``dlx.backend.buffers.ALIGN``): adopting ResNet-50's 25.6M initial weights instead of
     copying them saves about 0.06 s of its build."""
     if arr.nbytes >= _ADOPT_MIN_BYTES and arr.flags.c_contiguous and arr.ctypes.data % ALIGN == 0:
         return tf.experimental.dlpack.from_dlpack(arr.__dlpack__())
