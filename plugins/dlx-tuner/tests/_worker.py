@@ -2,7 +2,9 @@
 
 Runs a RandomSearch on a tiny MLP (NumPy backend, 300 generated samples, 1 epoch). With ``HANG_AT=k`` and
 ``HANG_FILE=path`` it writes ``path`` when its k-th trial (0-based) starts training, then hangs
-there, so the test can SIGKILL it mid-trial.
+there, so the test can SIGKILL it mid-trial. With ``BARRIER=dir:n`` it writes a file in ``dir`` and
+waits until ``n`` workers have, then gives every fit ``FIT_PAUSE`` seconds more: workers that start
+at once then share the trials, however unevenly the machine schedules their start-up.
 """
 
 import os
@@ -40,7 +42,18 @@ class Model(kt.HyperModel):
                 f.write(str(hp.values))
             time.sleep(600)
         fits += 1
+        time.sleep(float(os.environ.get("FIT_PAUSE", 0)))
         return model.fit(*args, **kwargs)
+
+
+if os.environ.get("BARRIER"):
+    barrier, count = os.environ["BARRIER"].rsplit(":", 1)
+    open(os.path.join(barrier, str(os.getpid())), "w").close()
+    deadline = time.time() + 120
+    while len(os.listdir(barrier)) < int(count):
+        if time.time() > deadline:
+            sys.exit(f"only {len(os.listdir(barrier))} of {count} workers reached the barrier")
+        time.sleep(0.02)
 
 
 tuner = kt.RandomSearch(Model(), objective="val_accuracy", max_trials=max_trials, directory=directory,

@@ -84,7 +84,10 @@ def _wait_for(path, proc):
 
 def test_four_workers_run_exactly_max_trials(store_url, tmp_path):
     project = f"four-{uuid.uuid4().hex[:8]}"
-    procs = [_start(store_url, project, 8, tmp_path / f"w{i}") for i in range(4)]
+    barrier = tmp_path / "barrier"
+    barrier.mkdir()
+    procs = [_start(store_url, project, 8, tmp_path / f"w{i}", BARRIER=f"{barrier}:4", FIT_PAUSE=0.5)
+             for i in range(4)]
     for p in procs:
         _finish(p)
     trials = _trials(store_url, project)
