@@ -324,3 +324,53 @@ def test_same_trajectory_on_every_backend(backend):
         np.testing.assert_allclose(res["accuracy"], (p.argmax(1) == y).mean())
         m.fit(x, y, batch_size=16, epochs=1, verbose=0)  # a second fit reuses the compiled step
         assert int(m.optimizer.iterations.numpy()) == 8
+
+
+def test_predict_and_evaluate_compile_as_inference_and_fit_does_not(monkeypatch):
+    from dlx import layers, models
+    from dlx.trainers import trainer
+
+    seen = []
+    real = trainer.compile_function
+
+    def recording(backend, fn, **kwargs):
+        seen.append((fn.__qualname__.split(".")[-3], kwargs["inference"]))
+        return real(backend, fn, **kwargs)
+
+    monkeypatch.setattr(trainer, "compile_function", recording)
+    model = models.Sequential([layers.Input((3,)), layers.Dense(2)])
+    model.compile("sgd", "mse")
+    x, y = np.ones((8, 3), np.float32), np.ones((8, 2), np.float32)
+    model.fit(x, y, epochs=1, verbose=0)
+    model.evaluate(x, y, verbose=0)
+    model.predict(x, verbose=0)
+    assert seen == [("make_train_function", False), ("make_test_function", True), ("make_predict_function", True)]
+
+
+def test_compile_function_passes_inference_only_to_a_backend_that_takes_it():
+    from dlx.backend.contract import compile_function
+
+    calls = []
+
+    class Current:  # takes the keyword
+        def compile(self, fn, *, donate_argnums=(), static_argnums=(), jit=True, inference=False):
+            calls.append(("current", donate_argnums, jit, inference))
+            return fn
+
+    class Older:  # written before it existed
+        def compile(self, fn, *, donate_argnums=(), static_argnums=(), jit=True):
+            calls.append(("older", donate_argnums, jit))
+            return fn
+
+    class Open:  # takes any keyword
+        def compile(self, fn, **options):
+            calls.append(("open", options))
+            return fn
+
+    def fn(x):
+        return x
+
+    for b in (Current(), Older(), Open()):
+        assert compile_function(b, fn, donate_argnums=(0,), jit=False, inference=True) is fn
+    assert calls == [("current", (0,), False, True), ("older", (0,), False),
+                     ("open", {"donate_argnums": (0,), "jit": False, "inference": True})]

@@ -255,6 +255,37 @@ def test_compile_donation(backend):
         np.testing.assert_array_equal(np.asarray(out), np.full((16,), 2.0, np.float32))
 
 
+def _ynn_fusions(compiled, *args) -> int:
+    return compiled.lower(*args).compile().as_text().count('"kind":"__ynn_fusion"')
+
+
+def test_inference_programs_compile_without_ynnpack_fusions(backend, monkeypatch):
+    # XLA:CPU hands dots and the element-wise work around them to YNNPACK by default; forward
+    # passes ran 15-40% faster without (bench/README.md), training steps slower, so only the
+    # inference programs (predict / evaluate steps) leave them out
+    from dlx import layers, models
+
+    monkeypatch.delenv("XLA_FLAGS", raising=False)
+
+    def forward(x, w):
+        return ops.relu(ops.matmul(x, w))
+
+    args = [backend.convert_to_tensor(np.ones(s, np.float32)) for s in ((64, 128), (128, 256))]
+    with dlx.backend.use(backend):
+        assert _ynn_fusions(backend.compile(forward), *args) > 0  # XLA's default (kept for training)
+        inference = backend.compile(forward, inference=True)
+        assert _ynn_fusions(inference, *args) == 0
+        np.testing.assert_allclose(np.asarray(inference(*args)), np.full((64, 256), 128.0, np.float32))
+        # (core's test_predict_and_evaluate_compile_as_inference_and_fit_does_not: the trainer asks)
+        model = models.Sequential([layers.Input((3,)), layers.Dense(2)])
+        model.predict(np.ones((8, 3), np.float32), verbose=0)
+        assert model.predict_function.compiler_options == {"xla_cpu_experimental_ynn_fusion_type": ""}
+        assert backend.compile(forward).compiler_options is None
+        # a user's own choice of the YNNPACK fusions stands
+        monkeypatch.setenv("XLA_FLAGS", "--xla_cpu_experimental_ynn_fusion_type=dot")
+        assert backend.compile(forward, inference=True).compiler_options is None
+
+
 # ------------------------------------------------------------------------------ variables
 def test_variables_create_assign_read(backend):
     v = dlx.Variable(np.array([1.0, 2.0], np.float32), name="v", backend="jax")

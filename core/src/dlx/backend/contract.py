@@ -260,8 +260,14 @@ class Backend(abc.ABC):
         tangents_out = tree.unflatten(treedef, tangent_leaves)
         return (value, tangents_out, aux) if has_aux else (value, tangents_out)
 
-    def compile(self, fn: Callable, *, donate_argnums=(), static_argnums=(), jit: bool = True) -> Callable:
-        """Compiles a pure function (default: the identity, for backends without a compiler)."""
+    def compile(self, fn: Callable, *, donate_argnums=(), static_argnums=(), jit: bool = True,
+                inference: bool = False) -> Callable:
+        """Compiles a pure function (default: the identity, for backends without a compiler).
+
+        ``inference=True`` says ``fn`` runs a model forward only (a predict or evaluate step,
+        a generation step): a backend may compile it with settings that serve inference better.
+        It is a hint about speed; the compiled function computes the same values either way.
+        """
         return fn
 
     def remat(self, fn: Callable) -> Callable:
@@ -367,6 +373,26 @@ class Backend(abc.ABC):
                 "ops": {kind: sum(1 for v in sources.values() if v == kind)
                         for kind in ("native", "decomposition", "reference")},
                 "reference_fallbacks": sorted(n for n, v in sources.items() if v == "reference")}
+
+
+_TAKES_INFERENCE: dict[type, bool] = {}
+
+
+def compile_function(backend: Backend, fn: Callable, *, donate_argnums=(), jit: bool = True,
+                     inference: bool = False) -> Callable:
+    """``backend.compile(fn, ...)``, passing ``inference`` only to a backend whose ``compile``
+    takes it (one written before the keyword existed compiles as it always did)."""
+    cls = type(backend)
+    takes = _TAKES_INFERENCE.get(cls)
+    if takes is None:
+        import inspect
+
+        params = inspect.signature(backend.compile).parameters
+        takes = _TAKES_INFERENCE[cls] = "inference" in params or any(
+            p.kind is p.VAR_KEYWORD for p in params.values())
+    if takes:
+        return backend.compile(fn, donate_argnums=donate_argnums, jit=jit, inference=inference)
+    return backend.compile(fn, donate_argnums=donate_argnums, jit=jit)
 
 
 def parse_device(device_name) -> tuple[str, int]:

@@ -24,6 +24,7 @@ from dlx import config, ops
 from dlx import optimizers as optimizers_module
 from dlx import tree_util as tree
 from dlx.backend import registry
+from dlx.backend.contract import compile_function
 from dlx.distribution import engine as distribution_engine
 from dlx.metrics import Mean
 from dlx.trainers._predict_batch import PREDICT_BATCH_ROWS as _PREDICT_BATCH_ROWS
@@ -187,11 +188,12 @@ class Trainer(StateSync):
             return bool(b.auto_jit_compile)
         return bool(b.capabilities.jit)
 
-    def _compile_fn(self, fn, donate=()):
+    def _compile_fn(self, fn, donate=(), inference=False):
         if self.run_eagerly:
             self._compiled_steps = False
             return fn
-        compiled = _backend().compile(fn, donate_argnums=donate, jit=self._resolve_jit())
+        compiled = compile_function(_backend(), fn, donate_argnums=donate, jit=self._resolve_jit(),
+                                    inference=inference)
         self._compiled_steps = compiled is not fn
         return compiled
 
@@ -462,7 +464,7 @@ class Trainer(StateSync):
             return list(mv), logs
 
         self._stateful_test = False
-        self.test_function = self._compile_fn(multi_step)
+        self.test_function = self._compile_fn(multi_step, inference=True)
         return self.test_function
 
     def make_predict_function(self, force=False):
@@ -483,7 +485,7 @@ class Trainer(StateSync):
             return [self.predict_step(state, d) for d in batches]
 
         self._stateful_predict = False
-        self.predict_function = self._compile_fn(multi_step)
+        self.predict_function = self._compile_fn(multi_step, inference=True)
         return self.predict_function
 
     # -- fit ------------------------------------------------------------------------------------------

@@ -249,18 +249,39 @@ class _Statics:
         return type(other) is _Statics and self.key == other.key
 
 
+#: The XLA option :func:`inference_compiler_options` sets, and its value there: no YNNPACK
+#: fusions. XLA:CPU's default hands dots (and the element-wise and reduction work around them)
+#: to YNNPACK; for a forward pass alone XLA's own kernels were faster on every workload measured
+#: (bench/README.md), while training steps were faster with the default, which they keep.
+YNN_FUSION_OPTION = "xla_cpu_experimental_ynn_fusion_type"
+INFERENCE_CPU_OPTIONS = {YNN_FUSION_OPTION: ""}
+
+
+def inference_compiler_options() -> dict | None:
+    """The ``compiler_options`` of an inference program (a predict or evaluate step):
+    :data:`INFERENCE_CPU_OPTIONS` when programs compile for the CPU, none on an accelerator or
+    when the user's ``XLA_FLAGS`` choose the YNNPACK fusions themselves (their choice stands)."""
+    import os
+
+    if jax.default_backend() != "cpu" or YNN_FUSION_OPTION in os.environ.get("XLA_FLAGS", ""):
+        return None
+    return dict(INFERENCE_CPU_OPTIONS)
+
+
 class Compiled:
     """A ``jax.jit``-compiled function plus a trace counter.
 
     ``jax.jit`` caches one executable per input signature (shapes, dtypes, static values); the
     Python body runs only when a new signature is traced, which is what :attr:`trace_count`
-    counts.
+    counts. ``compiler_options`` go to XLA with every compilation (``jax.jit``'s).
     """
 
-    __slots__ = ("__wrapped__", "_jitted", "trace_count")
+    __slots__ = ("__wrapped__", "_jitted", "compiler_options", "trace_count")
 
-    def __init__(self, fn: Callable, donate_argnums: tuple, static_argnums: tuple) -> None:
+    def __init__(self, fn: Callable, donate_argnums: tuple, static_argnums: tuple,
+                 compiler_options: dict | None = None) -> None:
         self.__wrapped__ = fn
+        self.compiler_options = compiler_options
         self.trace_count = 0
 
         def traced(*args, **kwargs):
@@ -269,7 +290,8 @@ class Compiled:
 
         traced.__name__ = getattr(fn, "__name__", "compiled")
         traced.__qualname__ = getattr(fn, "__qualname__", traced.__name__)
-        self._jitted = jax.jit(traced, donate_argnums=donate_argnums, static_argnums=static_argnums)
+        self._jitted = jax.jit(traced, donate_argnums=donate_argnums, static_argnums=static_argnums,
+                               compiler_options=compiler_options)
 
     def __call__(self, *args, **kwargs):
         return self._jitted(*args, **kwargs)

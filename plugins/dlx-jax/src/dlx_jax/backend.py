@@ -19,7 +19,7 @@ import numpy as np
 from dlx import dtypes
 from dlx.backend.contract import Backend, BackendError, Capabilities
 from dlx_jax import kernels
-from dlx_jax._common import PY_SCALARS, Array, Compiled, arr, np_dtype, scalar_dtype
+from dlx_jax._common import PY_SCALARS, Array, Compiled, arr, inference_compiler_options, np_dtype, scalar_dtype
 
 _FAST_MATH_FLAGS = ("--xla_cpu_enable_fast_math=true", "--xla_gpu_enable_fast_math=true")
 
@@ -219,7 +219,7 @@ class JaxBackend(Backend):
         return jax.checkpoint(fn)
 
     def compile(self, fn: Callable, *, donate_argnums: Any = (), static_argnums: Any = (),
-                jit: bool = True) -> Callable:
+                jit: bool = True, inference: bool = False) -> Callable:
         """``jax.jit`` with an exposed trace counter (:class:`Compiled`); identity if ``jit=False``.
 
         Args:
@@ -227,13 +227,17 @@ class JaxBackend(Backend):
             donate_argnums: arguments whose buffers XLA may reuse for the outputs.
             static_argnums: arguments that are hashed into the cache key instead of traced.
             jit: ``False`` returns ``fn`` unchanged (eager execution, for debugging).
+            inference: ``fn`` is a forward pass (predict / evaluate step): on the CPU it compiles
+                without XLA's YNNPACK fusions (:func:`dlx_jax._common.inference_compiler_options`),
+                which made the forward passes measured 15-40% slower.
 
         Returns:
             The compiled callable.
         """
         if not jit:
             return fn
-        return Compiled(fn, _as_tuple(donate_argnums), _as_tuple(static_argnums))
+        return Compiled(fn, _as_tuple(donate_argnums), _as_tuple(static_argnums),
+                        inference_compiler_options() if inference else None)
 
     # -- variables --------------------------------------------------------------------------------
     def create_variable(self, value: Any, *, dtype: Any, trainable: bool, name: str,
