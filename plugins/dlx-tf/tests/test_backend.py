@@ -284,10 +284,10 @@ def test_evaluate_hands_the_variables_to_its_function(tf_backend):
 
 @pytest.mark.parametrize("steps_per_execution", [1, 2])
 def test_fit_hands_the_trainable_variables_to_its_step(tf_backend, steps_per_execution):
-    """fit's compiled step takes the trainable variables' storages (an RNN's loop then reads its
-    weights in its body, as a hand-written tf.while_loop does) and writes their new values itself:
-    the weights a callback reads after each execution, and after train_on_batch, equal the numpy
-    backend's."""
+    """fit's compiled step takes the variables' storages (an RNN's loop then reads its weights in
+    its body, as a hand-written tf.while_loop does; the optimizer's slots are held once, by their
+    variables) and writes their new values itself: the weights a callback reads after each
+    execution, and after train_on_batch, equal the numpy backend's."""
     from dlx import callbacks, layers, models, optimizers
 
     rng = np.random.default_rng(0)
@@ -316,7 +316,12 @@ def test_fit_hands_the_trainable_variables_to_its_step(tf_backend, steps_per_exe
             np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
     with dlx.backend.use(tf_backend):
         state = model._pull_state()
-        assert [s is v.storage for s, v in zip(state["storages"], model.trainable_variables)] == [True] * 5
+        groups = [model.trainable_variables, model.non_trainable_variables, model.optimizer.variables,
+                  [v for m in model.metrics for v in m.variables]]
+        assert [len(g) for g in groups] == [5, 1, 12, 2]  # Adam: iterations, learning rate, 2 slots a weight
+        assert [[s is v.storage for s, v in zip(st, g)] for st, g in zip(state["storages"], groups)] == [
+            [True] * len(g) for g in groups]
+        assert state["values"] == []
 
 
 # ------------------------------------------------------------------------------ variables

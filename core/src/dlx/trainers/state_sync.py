@@ -83,13 +83,24 @@ class StateSync:
           in-place updates (a fused optimizer's, on donated state) write the variables.
 
         Where the backend's compiled functions read variable storages
-        (``compiled_reads_storages``: tf), ``{"storages": trainable storages, "values":
-        [non_trainable, optimizer, metrics]}``: the step reads the trainable variables where its
-        ops use them and writes their new values into them. (A ``tf.while_loop`` -- an RNN's scan
-        -- that reads a variable in its body trains about 10% faster than one that captures a
-        value read before it: an LSTM(64) over 100 steps, 20.3 ms against 18.1 ms a step.)"""
+        (``compiled_reads_storages``: tf), ``{"storages": [trainable, non_trainable, optimizer,
+        metrics storages], "values": []}``: the step reads the variables where its ops use them
+        and writes their new values into them, so the state is held once, by the variables (with
+        copies beside them, the optimizer's slots were held twice, and three times while a step
+        ran: the W3 encoder's peak RSS on tf was ~100 MB above Keras's). ``metrics=False``
+        resets the metric variables for that. (A ``tf.while_loop`` -- an RNN's scan -- that
+        reads a variable in its body trains about 10% faster than one that captures a value read
+        before it: an LSTM(64) over 100 steps, 20.3 ms against 18.1 ms a step.)"""
         distribution_engine.place_variables(self)  # under a dlx.distribution: as its layouts say
         backend = _backend()
+        if self._trains_on_storages():
+            metric_variables = [v for m in self.metrics for v in m.variables]
+            if not metrics:
+                for var, value in zip(metric_variables, self._metric_reset_values()):
+                    var.assign(value)
+            return {"storages": [[v._storage for v in group] for group in (
+                self.trainable_variables, self.non_trainable_variables, self.optimizer.variables,
+                metric_variables)], "values": []}
         lend = self._reuse_key(backend) is not None
         if lend and backend.variable_values_immutable:
             def take(variables):  # buffers that only the variables and the step hold
@@ -108,8 +119,6 @@ class StateSync:
         ntv = take(self.non_trainable_variables)
         ov = take(self.optimizer.variables)
         mv = take([v for m in self.metrics for v in m.variables]) if metrics else self._metric_reset_values()
-        if self._trains_on_storages():
-            return {"storages": [v._storage for v in self.trainable_variables], "values": [ntv, ov, mv]}
         return [take(self.trainable_variables), ntv, ov, mv]
 
     def _trains_on_storages(self) -> bool:
@@ -121,12 +130,10 @@ class StateSync:
                 and self._reuse_key(_backend()) is not None)
 
     def _push_state(self, state):
-        if type(state) is dict:  # the step wrote the trainable variables itself
-            ntv, ov, mv = state["values"]
-            tv = ()
+        if type(state) is dict:  # the step wrote the variables itself
             bump_values_version()  # as an assignment would: held reads of them are stale
-        else:
-            tv, ntv, ov, mv = state
+            return
+        tv, ntv, ov, mv = state
         for group, values in ((self.trainable_variables, tv), (self.non_trainable_variables, ntv),
                               (self.optimizer.variables, ov), ([v for m in self.metrics for v in m.variables], mv)):
             for var, val in zip(group, values):

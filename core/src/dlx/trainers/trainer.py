@@ -404,20 +404,22 @@ class Trainer(StateSync):
 
         def multi_step(state, batches):
             storages = None
-            if type(state) is dict:  # trainable storages (_pull_state): read where used, written after each step
+            if type(state) is dict:  # the variables' storages (_pull_state): read where used, written after each step
                 storages = state["storages"]
-                state = [list(storages), *state["values"]]
+                state = [list(group) for group in storages]
             logs = None
             for data in batches:
                 logs, state = distribution_engine.run_train_step(self, state, data)
                 if storages is not None:
-                    for storage, value in zip(storages, state[0]):
-                        backend.assign_variable(storage, value)
-                    state = [list(storages), *state[1:]]
+                    for group, values in zip(storages, state):
+                        for storage, value in zip(group, values):
+                            backend.assign_variable(storage, value)
+                    state = [list(group) for group in storages]
+            if storages is not None:
+                return {"values": []}, logs
             # returned as _pull_state builds it (lists; a train_step may give tuples): the next call
             # passes the same structure, so the compiled step is not traced a second time for it
-            state = [list(group) for group in distribution_engine.constrain_state(self, state)]
-            return ({"values": state[1:]} if storages is not None else state), logs
+            return [list(group) for group in distribution_engine.constrain_state(self, state)], logs
 
         self._stateful_train = False
         compiled = self._compile_fn(multi_step, donate=(0,))
