@@ -261,8 +261,8 @@ def _ynn_fusions(compiled, *args) -> int:
 
 def test_inference_programs_compile_without_ynnpack_fusions(backend, monkeypatch):
     # XLA:CPU hands dots and the element-wise work around them to YNNPACK by default; forward
-    # passes ran 15-40% faster without (bench/README.md), training steps slower, so only the
-    # inference programs (predict / evaluate steps) leave them out
+    # passes ran 23-47% longer with them (plugins/dlx-jax/README.md), training steps shorter, so
+    # only the inference programs (predict / evaluate steps) leave them out
     from dlx import layers, models
 
     monkeypatch.delenv("XLA_FLAGS", raising=False)

@@ -283,11 +283,12 @@ def test_evaluate_hands_the_variables_to_its_function(tf_backend):
 
 
 @pytest.mark.parametrize("steps_per_execution", [1, 2])
-def test_fit_hands_the_trainable_variables_to_its_step(tf_backend, steps_per_execution):
+def test_fit_hands_the_variables_to_its_step(tf_backend, steps_per_execution):
     """fit's compiled step takes the variables' storages (an RNN's loop then reads its weights in
     its body, as a hand-written tf.while_loop does; the optimizer's slots are held once, by their
     variables) and writes their new values itself: the weights a callback reads after each
-    execution, and after train_on_batch, equal the numpy backend's."""
+    execution, after train_on_batch, and each epoch's loss (its metric reset in place), equal the
+    numpy backend's."""
     from dlx import callbacks, layers, models, optimizers
 
     rng = np.random.default_rng(0)
@@ -304,12 +305,13 @@ def test_fit_hands_the_trainable_variables_to_its_step(tf_backend, steps_per_exe
                 def on_train_batch_end(self, batch, logs=None):
                     seen.append([np.array(w) for w in self.model.get_weights()])
 
-            model.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0, callbacks=[Record()])
+            history = model.fit(x, y, batch_size=4, epochs=2, shuffle=False, verbose=0, callbacks=[Record()])
             model.train_on_batch(x[:4], y[:4])
-            return model, [*seen, model.get_weights()]
+            return model, [*seen, model.get_weights()], history.history["loss"]
 
-    model, got = train(tf_backend)
-    _, ref = train("numpy")
+    model, got, losses = train(tf_backend)
+    _, ref, ref_losses = train("numpy")
+    np.testing.assert_allclose(losses, ref_losses, rtol=1e-5)
     assert len(got) == len(ref) == 2 * -(-3 // steps_per_execution) + 1  # 3 batches an epoch
     for g, r in zip(got, ref):
         for a, b in zip(g, r):
