@@ -84,7 +84,7 @@ class StateSync:
 
         Where the backend's compiled functions read variable storages
         (``compiled_reads_storages``: tf), ``{"storages": [trainable, non_trainable, optimizer,
-        metrics storages], "values": []}``: the step reads the variables where its ops use them
+        metrics storages]}``: the step reads the variables where its ops use them
         and writes their new values into them, so the state is held once, by the variables
         (with copies beside them, the optimizer's slots were held twice, and three times while a
         step ran: the W3 encoder's fit plateaued at 1,447 MB on tf, Keras's at 1,386, now at
@@ -95,13 +95,11 @@ class StateSync:
         distribution_engine.place_variables(self)  # under a dlx.distribution: as its layouts say
         backend = _backend()
         if self._trains_on_storages():
-            metric_variables = [v for m in self.metrics for v in m.variables]
             if not metrics:
-                for var, value in zip(metric_variables, self._metric_reset_values()):
-                    var.assign(value)
+                self.reset_metrics()
             return {"storages": [[v._storage for v in group] for group in (
                 self.trainable_variables, self.non_trainable_variables, self.optimizer.variables,
-                metric_variables)], "values": []}
+                [v for m in self.metrics for v in m.variables])]}
         lend = self._reuse_key(backend) is not None
         if lend and backend.variable_values_immutable:
             def take(variables):  # buffers that only the variables and the step hold
@@ -143,9 +141,9 @@ class StateSync:
     def _push_lent_state(self, state) -> None:
         """Writes the state of an interrupted ``fit`` epoch into the variables (which lent their
         values to its steps): the last state a step returned, unless the interruption came
-        while a step held it (then it is gone, and a warning says so)."""
-        values = state["values"] if type(state) is dict else state
-        if _consumed(v for group in values for v in group):
+        while a step held it (then it is gone, and a warning says so). A step on the variables'
+        storages (``dict`` state) consumed nothing: they hold its last writes."""
+        if type(state) is not dict and _consumed(v for group in state for v in group):
             import warnings
 
             warnings.warn("fit was interrupted while a training step ran on its state: the model's variables "

@@ -416,7 +416,7 @@ class Trainer(StateSync):
                             backend.assign_variable(storage, value)
                     state = [list(group) for group in storages]
             if storages is not None:
-                return {"values": []}, logs
+                return None, logs  # the new state is in the storages
             # returned as _pull_state builds it (lists; a train_step may give tuples): the next call
             # passes the same structure, so the compiled step is not traced a second time for it
             return [list(group) for group in distribution_engine.constrain_state(self, state)], logs
@@ -428,12 +428,11 @@ class Trainer(StateSync):
             return compiled
 
         def train_function(state, batches):
-            # a compiled function returns tensors, not the storages it wrote: they are put back
-            # into the state here, so the next call takes them again
+            # a compiled function returns tensors, not the storages it wrote: the state it took
+            # (the storages) is the state the next call takes
             if type(state) is not dict:
                 return compiled(state, batches)
-            out, logs = compiled(state, batches)
-            return {"storages": state["storages"], "values": out["values"]}, logs
+            return state, compiled(state, batches)[1]
 
         train_function.takes_storages = True
         self.train_function = train_function

@@ -15,6 +15,7 @@ as a single ``jax.jit`` program when it is called eagerly.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -261,8 +262,6 @@ def inference_compiler_options() -> dict | None:
     """The ``compiler_options`` of an inference program (a predict or evaluate step):
     :data:`INFERENCE_CPU_OPTIONS` when programs compile for the CPU, none on an accelerator or
     when the user's ``XLA_FLAGS`` choose the YNNPACK fusions themselves (their choice stands)."""
-    import os
-
     if jax.default_backend() != "cpu" or YNN_FUSION_OPTION in os.environ.get("XLA_FLAGS", ""):
         return None
     return dict(INFERENCE_CPU_OPTIONS)

@@ -771,11 +771,9 @@ class OpenVINOBackend(Backend):
                            "differentiation (the 'openvino' backend declares training=False); train on "
                            "another backend and run the weights here")
 
-    def compile(self, fn: Callable, *, donate_argnums=(), static_argnums=(), jit: bool = True,
-                inference: bool = False) -> Callable:
+    def compile(self, fn: Callable, *, donate_argnums=(), static_argnums=(), jit: bool = True) -> Callable:
         """Traces ``fn`` into one OpenVINO model per input signature (shapes, dtypes, static
-        arguments and Python scalars), compiles it once and caches it (every OpenVINO program
-        is an inference program: ``inference`` changes nothing)."""
+        arguments and Python scalars), compiles it once and caches it."""
         if not jit:
             return fn
         if isinstance(static_argnums, int):

@@ -187,11 +187,9 @@ class TensorFlowBackend(Backend):
         """``tf.recompute_grad(fn)``: intermediates are recomputed in the backward pass."""
         return tf.recompute_grad(fn)
 
-    def compile(self, fn: Callable, *, donate_argnums=(), static_argnums=(), jit: bool = True,
-                inference: bool = False) -> Callable:
+    def compile(self, fn: Callable, *, donate_argnums=(), static_argnums=(), jit: bool = True) -> Callable:
         """``tf.function(fn, jit_compile=jit, reduce_retracing=True)``: one trace per input
-        signature (Python values are static; ``donate_argnums`` has no TF equivalent; inference
-        steps compile as training steps do, so ``inference`` changes nothing).
+        signature (Python values are static; ``donate_argnums`` has no TF equivalent).
 
         Calls skip ``tf.function``'s per-argument signature matching (see
         :mod:`dlx_tf._fastcall`). AutoGraph is off: dlx functions are portable (no

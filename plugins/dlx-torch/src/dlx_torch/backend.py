@@ -264,14 +264,13 @@ class TorchBackend(Backend):
 
         return checkpointed
 
-    def compile(self, fn: Callable, *, donate_argnums=(), static_argnums=(), jit: bool = True,
-                inference: bool = False) -> Callable:
+    def compile(self, fn: Callable, *, donate_argnums=(), static_argnums=(), jit: bool = True) -> Callable:
         """``jit=False``: ``fn`` recorded once per input signature and replayed as straight-line torch
         calls (:class:`dlx_torch._replay.Replayed`; ``fn`` itself with ``DLX_TORCH_REPLAY=0``); the
         tensors in ``donate_argnums`` are marked donated while it runs, so fused kernels such as
-        ``adam_update`` may overwrite them in place (the caller gives them up, as with XLA). Else
-        ``torch.compile(fn)``, falling back to eager (with a warning that says why) if torch cannot
-        compile it. Inference steps compile as training steps do: ``inference`` changes nothing."""
+        ``adam_update`` may overwrite them in place (the caller gives them up, as with XLA).
+        Else ``torch.compile(fn)``, falling back to eager (with a warning that says why) if torch
+        cannot compile it."""
         if not jit:
             out = _replay.replayed(fn)
             nums = (donate_argnums,) if isinstance(donate_argnums, int) else tuple(donate_argnums or ())
