@@ -9,6 +9,7 @@ import itertools
 import numpy as np
 import pytest
 
+from dlx import ops
 from dlx.ops import symbolic, window_shapes
 from dlx.ops.spec import REGISTRY
 from dlx.ops.symbolic import SymbolicTensor
@@ -31,6 +32,8 @@ def _cases():
         kw = {"strides": stride, "padding": pad, "data_format": fmt}
         yield "conv", (x, np.zeros((3, 2, 4, 6), np.float32)), {**kw, "dilation_rate": dil}
         yield "conv", (x, np.zeros((3, 3, 2, 6), np.float32)), {**kw, "dilation_rate": dil}  # 2 groups
+        yield "conv_bias", (x, np.zeros((3, 2, 4, 6), np.float32), np.zeros(6, np.float32)), \
+            {**kw, "dilation_rate": dil}
         yield "depthwise_conv", (x, np.zeros((3, 2, 4, 2), np.float32)), {**kw, "dilation_rate": dil}
         yield "separable_conv", (x, np.zeros((2, 3, 4, 2), np.float32), np.zeros((1, 1, 8, 5), np.float32)), \
             {**kw, "dilation_rate": dil}
@@ -53,6 +56,16 @@ def test_rule_equals_probing(name, args, kwargs, monkeypatch):
     assert got is not None, "the rule should settle this case"
     want = _probed(name, args, kwargs, monkeypatch)
     assert (tuple(got.shape), got.dtype) == (tuple(want.shape), want.dtype)
+
+
+def test_a_conv_bias_with_a_bias_of_other_channels_or_dtype_goes_to_probing():
+    x = SymbolicTensor((None, 8, 8, 3), "float32")
+    k = np.zeros((3, 3, 3, 4), np.float32)
+    assert window_shapes.RULES["conv_bias"](x, k, np.zeros(5, np.float32)) is None
+    with pytest.raises(ValueError, match=r"conv_bias: bias of shape \(5,\); expected shape \(4,\)"):
+        ops.conv_bias(x, k, np.zeros(5, np.float32))
+    assert window_shapes.RULES["conv_bias"](x, k, np.zeros(4, np.float64)) is None
+    assert symbolic.infer(REGISTRY["conv_bias"], (x, k, np.zeros(4, np.float64)), {}).dtype == "float64"
 
 
 @pytest.mark.parametrize("args,kwargs,raises", [

@@ -5,6 +5,7 @@ contiguous (no weight reorder per call). Values, shapes and every computation ar
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 
 import dlx
@@ -54,3 +55,46 @@ def test_a_conv_model_predicts_as_float64_numpy(on_torch):
     want = sum(np.einsum("bhwc,co->bhwo", padded[:, i:i + 8, j:j + 8], kernel[i, j])
                for i in range(3) for j in range(3)) + bias
     np.testing.assert_allclose(model.predict(x, verbose=0), want, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
+def test_a_conv_layer_adds_its_bias_inside_torchs_convolution(on_torch, monkeypatch, data_format):
+    """``Conv2D`` calls ``ops.conv_bias``: the bias goes to torch's conv2d (no second pass over the
+    output); a subclass with its own ``convolution_op`` still runs it, then adds the bias."""
+    from dlx_torch.kernels import nn as torch_nn
+
+    biases = []
+    conv2d = torch_nn._CONV[2]
+
+    def recording(x, w, b, *args):
+        biases.append(b)
+        return conv2d(x, w, b, *args)
+
+    monkeypatch.setitem(torch_nn._CONV, 2, recording)
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((2, 6, 6, 3)).astype(np.float32)
+    layer = layers.Conv2D(4, 3, data_format=data_format)
+    layer.build((2, 3, 6, 6) if data_format == "channels_first" else x.shape)
+    kernel = rng.standard_normal((3, 3, 3, 4)).astype(np.float32)
+    bias = rng.standard_normal(4).astype(np.float32)
+    layer.set_weights([kernel, bias])
+    want = sum(np.einsum("bhwc,co->bhwo", x[:, i:i + 4, j:j + 4].astype(np.float64), kernel[i, j].astype(np.float64))
+               for i in range(3) for j in range(3)) + bias
+    feed = x.transpose(0, 3, 1, 2) if data_format == "channels_first" else x
+    got = dlx.ops.convert_to_numpy(layer(feed))
+    got = got.transpose(0, 2, 3, 1) if data_format == "channels_first" else got
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+    assert len(biases) == 1 and biases[0] is not None
+
+    class Doubled(layers.Conv2D):
+        def convolution_op(self, inputs, kernel):
+            return super().convolution_op(inputs, kernel * 2.0)
+
+    biases.clear()
+    doubled = Doubled(4, 3, data_format=data_format)
+    doubled.build((2, 3, 6, 6) if data_format == "channels_first" else x.shape)
+    doubled.set_weights([kernel, bias])
+    got = dlx.ops.convert_to_numpy(doubled(feed))
+    got = got.transpose(0, 2, 3, 1) if data_format == "channels_first" else got
+    np.testing.assert_allclose(got, 2 * (want - bias) + bias, rtol=1e-5, atol=1e-5)
+    assert biases == [None]

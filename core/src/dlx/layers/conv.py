@@ -109,7 +109,16 @@ class BaseConv(Layer):
         return ops.add(x, ops.reshape(self.bias, (1, self.filters) + (1,) * self.rank))
 
     def call(self, inputs):
+        if self.bias is not None and self.padding != "causal" and self._plain_convolution():
+            # one op: backends with a fused kernel (torch) add the bias inside the convolution
+            return self.activation(ops.conv_bias(inputs, self.kernel, self.bias, self.strides, self.padding,
+                                                 self.data_format, self.dilation_rate))
         return self.activation(self._add_bias(self._conv(inputs)))
+
+    @classmethod
+    def _plain_convolution(cls) -> bool:
+        """Whether the class convolves as BaseConv does (no ``_conv`` / ``convolution_op`` of its own)."""
+        return cls._conv is BaseConv._conv and cls.convolution_op is BaseConv.convolution_op
 
     def get_config(self) -> dict:
         return {**super().get_config(), "filters": self.filters, "kernel_size": self.kernel_size,

@@ -1784,6 +1784,45 @@ def conv(inputs, kernel, strides=1, padding='valid', data_format=None, dilation_
     return _STATE.kernels['conv'](inputs, kernel, strides, padding, data_format, dilation_rate)
 
 
+def conv_bias(inputs, kernel, bias, strides=1, padding='valid', data_format=None, dilation_rate=1):
+    """``conv(inputs, kernel, ...)`` plus a per-output-channel ``bias``: the Conv layers'
+    convolution, one kernel (the bias in the convolution's output pass) on backends that have one,
+    ``conv`` then ``add`` elsewhere.
+
+    Arguments:
+        inputs: a rank ``N + 2`` tensor, laid out as ``data_format`` says (``N`` spatial dims).
+        kernel: a tensor of shape ``(*window, in_channels / groups, out_channels)``.
+        bias: a ``(out_channels,)`` vector added at every output position.
+        strides, padding, data_format, dilation_rate: as for :func:`conv`.
+
+    Returns:
+        ``conv``'s output with ``bias`` added along the channel axis.
+
+    Raises:
+        ValueError: for ``conv``'s invalid arguments, or a ``bias`` that is not ``(out_channels,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.arange(5.0).reshape(1, 5, 1)
+    >>> kernel = np.array([1.0, 2.0, 3.0]).reshape(3, 1, 1)
+    >>> ops.conv_bias(x, kernel, np.array([0.5]))[0, :, 0]
+    array([ 8.5, 14.5, 20.5])
+    """
+    if padding != 'valid' and padding != 'same':
+        if str(padding).lower() in ('valid', 'same'):
+            padding = str(padding).lower()
+        else:
+            _bad('conv_bias', 'padding', padding, "'valid' or 'same'")
+    if data_format not in _FORMATS:
+        _bad('conv_bias', 'data_format', data_format, "'channels_last' or 'channels_first'")
+    _REGISTRY['conv_bias'].validate(inputs, kernel, bias, strides, padding, data_format, dilation_rate)
+    if isinstance(inputs, _Special) or isinstance(kernel, _Special) or isinstance(bias, _Special):
+        return _slow(_REGISTRY['conv_bias'], (inputs, kernel, bias, strides, padding, data_format, dilation_rate,), {})
+    return _STATE.kernels['conv_bias'](inputs, kernel, bias, strides, padding, data_format, dilation_rate)
+
+
 def conv_transpose(inputs, kernel, strides=1, padding='valid', output_padding=None, data_format=None, dilation_rate=1):
     """Transposed convolution (the gradient of ``conv`` w.r.t. its input). ``kernel`` is
     ``(*window, out_channels, in_channels)``; output lengths follow Keras's deconv formula.
@@ -10525,6 +10564,7 @@ __all__ = [
     'conj',
     'conjugate',
     'conv',
+    'conv_bias',
     'conv_transpose',
     'copy',
     'corrcoef',

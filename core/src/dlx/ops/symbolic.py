@@ -22,7 +22,7 @@ BATCH_PROBES = (2, 3)
 #: When only that dimension is unknown they are probed with a batch of 2 and 3 instead of 12 and
 #: 36 -- building a model of 224x224 images runs each conv's reference on 5 images, not 48.
 BATCH_PRESERVING = frozenset({
-    "conv", "depthwise_conv", "separable_conv", "conv_transpose", "max_pool", "average_pool",
+    "conv", "conv_bias", "depthwise_conv", "separable_conv", "conv_transpose", "max_pool", "average_pool",
     "batch_normalization", "add", "subtract", "multiply", "divide", "true_divide", "maximum", "minimum",
     "power", "where", "clip", "cast", "negative", "abs", "square", "sqrt", "rsqrt", "exp", "log", "erf",
     "relu", "relu6", "sigmoid", "hard_sigmoid", "tanh", "gelu", "silu", "hard_silu", "elu", "selu",

@@ -84,6 +84,13 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     return _assemble(inputs, fmt, out, ks[-1], _dtype(inputs, kernel))
 
 
+def conv_bias(inputs, kernel, bias, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    y = conv(inputs, kernel, strides, padding, data_format, dilation_rate)
+    if y is None or not _known(bias) or tuple(bias.shape) != (tuple(kernel.shape)[-1],) or _dtype(inputs, bias) is None:
+        return None
+    return y
+
+
 def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
     # as the spec's decomposition: a grouped conv with a (*window, 1, in * multiplier) kernel
     if not _known(kernel):
@@ -147,5 +154,5 @@ def _or_probe(rule):
 
 
 RULES = {name: _or_probe(rule) for name, rule in (
-    ("conv", conv), ("depthwise_conv", depthwise_conv), ("separable_conv", separable_conv),
+    ("conv", conv), ("conv_bias", conv_bias), ("depthwise_conv", depthwise_conv), ("separable_conv", separable_conv),
     ("conv_transpose", conv_transpose), ("max_pool", _pool), ("average_pool", _pool))}

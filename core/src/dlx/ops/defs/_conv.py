@@ -14,6 +14,7 @@ from dlx.ops.conv_rules import groups as _groups
 from dlx.ops.conv_rules import padding as _check_padding
 from dlx.ops.conv_rules import same_pads as _same_pads
 from dlx.ops.conv_rules import spatial_tuple as _tuple
+from dlx.ops.defs.linalg import _static_shape
 
 
 def _patches(x, ksize, strides, dilation, padding, pad_value=0.0):
@@ -81,6 +82,22 @@ def conv_decomposition(inputs, kernel, strides=1, padding="valid", data_format=N
         y = K.einsum("pkgc,kcgo->pgo", cols, w)
     y = K.reshape(y, (n, *outs, cout))
     return _from_last(y, data_format)
+
+
+def conv_bias_decomposition(inputs, kernel, bias, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    y = K.conv(inputs, kernel, strides, padding, data_format, dilation_rate)
+    if _check_format(data_format) == "channels_first":
+        bias = K.reshape(bias, (-1,) + (1,) * (len(tensors.shape(y)) - 2))
+    return K.add(y, bias)
+
+
+def _conv_bias_check(inputs, kernel, bias, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    ks, bs = _static_shape(kernel), _static_shape(bias)
+    if ks is None or bs is None:
+        return
+    cout = ks[-1] if ks else None
+    if len(bs) != 1 or (bs[0] is not None and cout is not None and bs[0] != cout):
+        raise ValueError(f"conv_bias: bias of shape {bs}; expected shape ({cout},) (the kernel's output channels)")
 
 
 def _vjp_of(decomp, n_tensors):

@@ -18,12 +18,14 @@ from dlx.ops import tensors
 from dlx.ops import tolerance as T
 from dlx.ops.defs._common import as_array, as_float, axis_tuple, bool_case, float_promote, unary_cases, vectorize
 from dlx.ops.defs._conv import (  # noqa: F401  (re-exported: backends reuse the decompositions)
+    _conv_bias_check,
     _from_last,
     _on_numpy,
     _patches,
     _pool_decomposition,
     _to_last,
     _vjp_of,
+    conv_bias_decomposition,
     conv_decomposition,
     conv_transpose_decomposition,
     depthwise_conv_decomposition,
@@ -349,6 +351,7 @@ _CONV_CASES = [
     _conv_case("2d_stride_dilation", (2, 11, 10, 3), (3, 3, 3, 4), strides=2, dilation_rate=2, padding="same"),
     _conv_case("2d_groups", (2, 6, 6, 4), (3, 3, 2, 6)),
     _conv_case("2d_channels_first", (2, 3, 7, 6), (3, 3, 3, 5), data_format="channels_first"),
+    _conv_case("3d_strides", (1, 5, 6, 5, 2), (2, 2, 2, 2, 3), strides=(1, 2, 2)),
     _conv_case("2d_k576", (1, 6, 6, 64), (3, 3, 64, 8), grad=False),
     _conv_case("2d_k2048", (1, 5, 5, 128), (4, 4, 128, 4), grad=False),
 ]
@@ -396,6 +399,55 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
 
 op(G, T.Kc(_conv_len), _CONV_CASES, grad=_vjp_of(conv_decomposition, 2), tensors=("inputs", "kernel"),
    decomposition=conv_decomposition)(conv)
+
+
+# ------------------------------------------------------------------------------ conv + bias (op-spec v2)
+def _conv_bias_case(name, xs, ks, grad=True, **kw):
+    def make(r, dt):
+        return (r.standard_normal(xs).astype(dt), r.standard_normal(ks).astype(dt),
+                r.standard_normal(ks[-1]).astype(dt)), dict(kw)
+    return Case(name, make, grad=grad)
+
+
+def conv_bias(inputs, kernel, bias, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """``conv(inputs, kernel, ...)`` plus a per-output-channel ``bias``: the Conv layers'
+    convolution, one kernel (the bias in the convolution's output pass) on backends that have one,
+    ``conv`` then ``add`` elsewhere.
+
+    Arguments:
+        inputs: a rank ``N + 2`` tensor, laid out as ``data_format`` says (``N`` spatial dims).
+        kernel: a tensor of shape ``(*window, in_channels / groups, out_channels)``.
+        bias: a ``(out_channels,)`` vector added at every output position.
+        strides, padding, data_format, dilation_rate: as for :func:`conv`.
+
+    Returns:
+        ``conv``'s output with ``bias`` added along the channel axis.
+
+    Raises:
+        ValueError: for ``conv``'s invalid arguments, or a ``bias`` that is not ``(out_channels,)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from dlx import ops
+    >>> x = np.arange(5.0).reshape(1, 5, 1)
+    >>> kernel = np.array([1.0, 2.0, 3.0]).reshape(3, 1, 1)
+    >>> ops.conv_bias(x, kernel, np.array([0.5]))[0, :, 0]
+    array([ 8.5, 14.5, 20.5])
+    """
+    return _on_numpy(conv_bias_decomposition)(inputs, kernel, bias, strides, padding, data_format, dilation_rate)
+
+
+op("internal", T.Kc(lambda a, k: _conv_len(a, k) + 1), [
+    _conv_bias_case("1d_valid", (2, 9, 3), (3, 3, 4)),
+    _conv_bias_case("1d_same_stride2", (2, 9, 3), (3, 3, 4), strides=2, padding="same"),
+    _conv_bias_case("2d_valid", (2, 7, 6, 3), (3, 3, 3, 5)),
+    _conv_bias_case("2d_same_channels_first", (2, 3, 7, 6), (3, 3, 3, 5), padding="same",
+                    data_format="channels_first"),
+    _conv_bias_case("2d_groups_dilation", (1, 9, 9, 4), (3, 3, 2, 6), dilation_rate=2, padding="same"),
+    _conv_bias_case("3d_strides", (1, 5, 6, 5, 2), (2, 2, 2, 2, 3), strides=(1, 2, 2)),
+], grad=_vjp_of(conv_bias_decomposition, 3), tensors=("inputs", "kernel", "bias"),
+   decomposition=conv_bias_decomposition, validate=_conv_bias_check, since=2)(conv_bias)
 
 
 def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):

@@ -164,6 +164,10 @@ def _conv_last(x, kernel, st, padding, dl):
     if any(s > 1 for s in st) and any(d > 1 for d in dl):
         return _strided_dilated(x, kernel, st, padding, dl)
     groups = _groups(static_shape(x)[-1], static_shape(kernel))
+    if groups == 1 and len(st) == 3 and all(d == 1 for d in dl):
+        # conv3d itself: eager gradients of tf.nn.convolution's 3-D op w.r.t. the kernel alone
+        # fail in TF 2.21 (its gradient reads a data_format attribute the op was recorded without)
+        return tf.nn.conv3d(x, kernel, strides=[1, *st, 1], padding=padding.upper())
     if groups == 1:
         return tf.nn.convolution(x, kernel, strides=st, padding=padding.upper(), dilations=dl)
     xs = tf.split(x, groups, axis=-1)
