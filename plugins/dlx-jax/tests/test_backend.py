@@ -260,9 +260,12 @@ def _ynn_fusions(compiled, *args) -> int:
 
 
 def test_inference_programs_compile_without_ynnpack_fusions(backend, monkeypatch):
-    # XLA:CPU hands dots and the element-wise work around them to YNNPACK by default; forward
-    # passes ran 23-47% longer with them (plugins/dlx-jax/README.md), training steps shorter, so
-    # only the inference programs (predict / evaluate steps) leave them out
+    # XLA:CPU hands dots, reductions and convolutions to YNNPACK by default; forward passes ran
+    # 23-47% longer with them (plugins/dlx-jax/README.md), so inference programs (predict /
+    # evaluate steps) leave them all out; training steps ran faster with the dot fusions but
+    # slower with the convolutions, so other programs leave out the convolutions only
+    import jax
+
     from dlx import layers, models
 
     monkeypatch.delenv("XLA_FLAGS", raising=False)
@@ -270,9 +273,18 @@ def test_inference_programs_compile_without_ynnpack_fusions(backend, monkeypatch
     def forward(x, w):
         return ops.relu(ops.matmul(x, w))
 
+    def convolve(x, k):
+        return ops.conv(x, k, padding="same")
+
     args = [backend.convert_to_tensor(np.ones(s, np.float32)) for s in ((64, 128), (128, 256))]
+    images = [backend.convert_to_tensor(np.ones(s, np.float32)) for s in ((64, 13, 13, 32), (3, 3, 32, 64))]
     with dlx.backend.use(backend):
-        assert _ynn_fusions(backend.compile(forward), *args) > 0  # XLA's default (kept for training)
+        assert _ynn_fusions(jax.jit(forward), *args) > 0  # XLA's default
+        assert _ynn_fusions(backend.compile(forward), *args) == _ynn_fusions(jax.jit(forward), *args)
+        assert _ynn_fusions(jax.jit(convolve), *images) > 0  # XLA's default: YNNPACK convolutions
+        training_conv = backend.compile(convolve)
+        assert _ynn_fusions(training_conv, *images) == 0
+        np.testing.assert_allclose(np.asarray(training_conv(*images))[:, 1:-1, 1:-1], 288.0)
         inference = backend.compile(forward, inference=True)
         assert _ynn_fusions(inference, *args) == 0
         np.testing.assert_allclose(np.asarray(inference(*args)), np.full((64, 256), 128.0, np.float32))
@@ -280,10 +292,12 @@ def test_inference_programs_compile_without_ynnpack_fusions(backend, monkeypatch
         model = models.Sequential([layers.Input((3,)), layers.Dense(2)])
         model.predict(np.ones((8, 3), np.float32), verbose=0)
         assert model.predict_function.compiler_options == {"xla_cpu_experimental_ynn_fusion_type": ""}
-        assert backend.compile(forward).compiler_options is None
+        assert backend.compile(forward).compiler_options == {
+            "xla_cpu_experimental_ynn_fusion_type": "LIBRARY_FUSION_TYPE_INDIVIDUAL_DOT,LIBRARY_FUSION_TYPE_REDUCE"}
         # a user's own choice of the YNNPACK fusions stands
         monkeypatch.setenv("XLA_FLAGS", "--xla_cpu_experimental_ynn_fusion_type=dot")
         assert backend.compile(forward, inference=True).compiler_options is None
+        assert backend.compile(forward).compiler_options is None
 
 
 # ------------------------------------------------------------------------------ variables

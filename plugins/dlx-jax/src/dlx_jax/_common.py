@@ -250,21 +250,27 @@ class _Statics:
         return type(other) is _Statics and self.key == other.key
 
 
-#: The XLA option :func:`inference_compiler_options` sets, and its value there: no YNNPACK
-#: fusions. XLA:CPU's default hands dots (and the element-wise and reduction work around them)
-#: to YNNPACK; for a forward pass alone XLA's own kernels were faster on every workload measured
-#: (bench/README.md), while training steps were faster with the default, which they keep.
+#: The XLA option :func:`compiler_options` sets: which work XLA:CPU hands to YNNPACK. Its
+#: default here (jax 0.10.2) is individual dots, reductions and individual convolutions
+#: (``LIBRARY_FUSION_TYPE_INDIVIDUAL_DOT,..._REDUCE`` compile MLP and transformer training steps
+#: to the same program as the default, checked on their HLO). Measured on this CPU
+#: (bench/README.md): forward passes ran 23-47% longer with any YNNPACK fusion, so inference
+#: programs get none; training steps ran faster with the dot fusions (W1 1.27 against 1.38 ms,
+#: W3 768 against 853 ms) but slower with the convolutions (W2 45 against 39 ms), so they keep
+#: the default without the convolutions.
 YNN_FUSION_OPTION = "xla_cpu_experimental_ynn_fusion_type"
 INFERENCE_CPU_OPTIONS = {YNN_FUSION_OPTION: ""}
+TRAINING_CPU_OPTIONS = {YNN_FUSION_OPTION: "LIBRARY_FUSION_TYPE_INDIVIDUAL_DOT,LIBRARY_FUSION_TYPE_REDUCE"}
 
 
-def inference_compiler_options() -> dict | None:
-    """The ``compiler_options`` of an inference program (a predict or evaluate step):
-    :data:`INFERENCE_CPU_OPTIONS` when programs compile for the CPU, none on an accelerator or
-    when the user's ``XLA_FLAGS`` choose the YNNPACK fusions themselves (their choice stands)."""
+def compiler_options(inference: bool) -> dict | None:
+    """The ``compiler_options`` of a compiled program: :data:`INFERENCE_CPU_OPTIONS` for an
+    inference program (a predict or evaluate step), :data:`TRAINING_CPU_OPTIONS` for any other,
+    when programs compile for the CPU; none on an accelerator or when the user's ``XLA_FLAGS``
+    choose the YNNPACK fusions themselves (their choice stands)."""
     if jax.default_backend() != "cpu" or YNN_FUSION_OPTION in os.environ.get("XLA_FLAGS", ""):
         return None
-    return dict(INFERENCE_CPU_OPTIONS)
+    return dict(INFERENCE_CPU_OPTIONS if inference else TRAINING_CPU_OPTIONS)
 
 
 class Compiled:

@@ -19,7 +19,7 @@ import numpy as np
 from dlx import dtypes
 from dlx.backend.contract import Backend, BackendError, Capabilities
 from dlx_jax import kernels
-from dlx_jax._common import PY_SCALARS, Array, Compiled, arr, inference_compiler_options, np_dtype, scalar_dtype
+from dlx_jax._common import PY_SCALARS, Array, Compiled, arr, compiler_options, np_dtype, scalar_dtype
 
 _FAST_MATH_FLAGS = ("--xla_cpu_enable_fast_math=true", "--xla_gpu_enable_fast_math=true")
 
@@ -228,8 +228,9 @@ class JaxBackend(Backend):
             static_argnums: arguments that are hashed into the cache key instead of traced.
             jit: ``False`` returns ``fn`` unchanged (eager execution, for debugging).
             inference: ``fn`` is a forward pass (predict / evaluate step): on the CPU it compiles
-                without XLA's YNNPACK fusions (:func:`dlx_jax._common.inference_compiler_options`),
-                with which the forward passes measured ran 23-47% longer.
+                without XLA's YNNPACK fusions, with which the forward passes measured ran 23-47%
+                longer; other programs keep them except for convolutions
+                (:func:`dlx_jax._common.compiler_options`).
 
         Returns:
             The compiled callable.
@@ -237,7 +238,7 @@ class JaxBackend(Backend):
         if not jit:
             return fn
         return Compiled(fn, _as_tuple(donate_argnums), _as_tuple(static_argnums),
-                        inference_compiler_options() if inference else None)
+                        compiler_options(inference))
 
     # -- variables --------------------------------------------------------------------------------
     def create_variable(self, value: Any, *, dtype: Any, trainable: bool, name: str,
