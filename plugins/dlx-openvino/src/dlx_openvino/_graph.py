@@ -42,8 +42,10 @@ def dt(v) -> str:
 
 
 def shape(v) -> tuple[int, ...]:
-    """The static shape of an Output."""
-    return tuple(int(d) for d in v.get_shape())
+    """The static shape of an Output. Read from the Shape's text ("[1,224,224,3]"): iterating
+    the Shape costs ~3 us per dimension in the bindings (ResNet-50's trace reads ~7,000 shapes)."""
+    text = v.get_shape().to_string()
+    return tuple(map(int, text[1:-1].split(","))) if len(text) > 2 else ()
 
 
 def ndim(v) -> int:
@@ -182,11 +184,11 @@ def _extreme(fn, a, b) -> Output:
 
 
 def maximum(a, b) -> Output:
-    return _extreme(O.maximum, a, b)
+    return sink_transposes(lambda a, b: _extreme(O.maximum, a, b), a, b)
 
 
 def minimum(a, b) -> Output:
-    return _extreme(O.minimum, a, b)
+    return sink_transposes(lambda a, b: _extreme(O.minimum, a, b), a, b)
 
 
 def norm_axes(axis, nd: int) -> tuple[int, ...]:
@@ -208,17 +210,84 @@ def transpose(x, perm) -> Output:
     perm = [int(p) for p in perm]
     if perm == list(range(len(perm))):
         return x
-    node = x.get_node()
-    if node.get_type_name() == "Constant":
-        # transposed here, not by OpenVINO's constant folding in compile_model: a baked
-        # convolution kernel (HWIO -> OIHW) moves faster in NumPy (ResNet-50's 94 MB of
-        # kernels: ~0.1 s of tracing against ~0.19 s of compile_model, measured; the first
-        # predict 0.1 s sooner, peak memory lower); element types NumPy lacks (bf16 is read as
-        # float16 bits) are left to OpenVINO
-        data = node.get_data()
-        if data.dtype == dtypes.to_numpy_dtype(dt(x)):
-            return O.constant(np.ascontiguousarray(np.transpose(data, perm)), shared_memory=True).output(0)
+    inner = transposed(x)
+    if inner is not None:  # a transpose of a transpose: one (none where they cancel)
+        return transpose(inner[0], [inner[1][p] for p in perm])
     return out(O.transpose(x, i64(perm)))
+
+
+def constant_data(v):
+    """The values of a Constant's output as a NumPy array (None for other nodes, and for element
+    types NumPy lacks: bf16 is read as float16 bits)."""
+    node = v.get_node()
+    if node.get_type_name() != "Constant":
+        return None
+    data = node.get_data()
+    return data if data.dtype == dtypes.to_numpy_dtype(dt(v)) else None
+
+
+def transposed(v):
+    """``(source, perm)`` where ``v`` is a Transpose's output (by a constant perm), else None."""
+    if not isinstance(v, Output):
+        return None
+    node = v.get_node()
+    if node.get_type_name() != "Transpose":
+        return None
+    perm = node.input_value(1).get_node()
+    if perm.get_type_name() != "Constant":
+        return None
+    return node.input_value(0), [int(p) for p in perm.get_data()]
+
+
+def sink_transposes(fn, *vs) -> Output:
+    """``fn(*vs)`` for an elementwise ``fn``; where its operands are Transposes by one perm (the
+    others Python scalars or of lower or equal rank), computed on the Transposes' inputs, then
+    transposed once. Kernels of a channels-last model work on channels-first convolutions'
+    outputs (``Transpose(conv, [0, 2, 3, 1])``): a bias, a batch normalization, a ReLU or a
+    residual add between two convolutions then sits between two Transposes that cancel
+    (``transpose`` of a Transpose), and the CPU plugin fuses them with the convolution before
+    them (it does not move Transposes itself: ResNet-50 ran 21 Transposes and 94 Reorders). The other
+    operands are reshaped to the source layout: where that is not a reshape (their non-unit axes
+    would change order), or an operand has a higher rank, ``fn(*vs)`` as given. Values are the
+    same: an elementwise op does not depend on the axis order."""
+    found = [transposed(v) for v in vs]
+    perms = {tuple(f[1]) for f in found if f is not None}
+    if len(perms) != 1:
+        return fn(*vs)
+    perm = list(perms.pop())
+    rank = len(perm)
+    args = []
+    for v, f in zip(vs, found):
+        if f is not None:
+            args.append(f[0])
+            continue
+        if not isinstance(v, Output):
+            args.append(v)
+            continue
+        shp = shape(v)
+        if len(shp) > rank:
+            return fn(*vs)
+        padded = (1,) * (rank - len(shp)) + shp
+        axes = [perm[a] for a in range(rank) if padded[a] != 1]  # where each non-unit axis goes
+        if axes != sorted(axes):
+            return fn(*vs)
+        moved = [padded[p] for p in _inverse(perm)]
+        data = constant_data(v)
+        if all(d == 1 for d in shp):
+            args.append(v)  # broadcasts alike in every layout
+        elif data is not None:
+            args.append(O.constant(np.ascontiguousarray(data).reshape(moved)).output(0))
+        else:
+            args.append(out(O.reshape(v, i64(moved), False)))
+    return transpose(fn(*args), perm)
+
+
+def _inverse(perm):
+    """The inverse permutation of ``perm``."""
+    inv = [0] * len(perm)
+    for i, p in enumerate(perm):
+        inv[p] = i
+    return inv
 
 
 def dummy(shp):

@@ -66,11 +66,15 @@ class _State:
 STATE = _State()
 
 #: id -> the storage array of every live variable. Stored values are read-only (an assign makes a
-#: new array), so ``compile()`` may bake a large one into the model as a constant, keyed by its
-#: identity (see ``_Compiled``): OpenVINO then folds and re-lays the weights at compile time.
+#: new array), so ``compile()`` bakes them into the model as constants, keyed by their identity
+#: (see ``_Compiled``): OpenVINO then folds and re-lays the weights at compile time (a
+#: BatchNormalization's statistics fold into the convolution before it).
 _STORED: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
-#: stored values with at least this many elements are baked as constants (weights); smaller
-#: ones (metric totals, counters: they change every step) stay Parameters
+#: a stored value of fewer elements that changes between two calls of one compiled function
+#: (a counter assigned after each call) is a Parameter of that function from then on, so it is
+#: not compiled again each call; a larger one (weights) is
+#: baked again after an assign, and becomes a Parameter when it changes in two calls in a row
+#: (a stateful RNN's states: new every batch)
 BAKE_MIN_SIZE = 1024
 
 
@@ -99,8 +103,10 @@ def _shareable(a):
     return _SHAREABLE.get(id(a)) if _STORED.get(id(a)) is a else None
 
 
-def _baked(a) -> bool:
-    return type(a) is np.ndarray and a.size >= BAKE_MIN_SIZE and _STORED.get(id(a)) is a
+def _baked(a, volatile=False) -> bool:
+    """Whether ``compile()`` bakes ``a`` (a variable's storage) as a constant; not where its
+    position is ``volatile`` (it changed between calls: ``_Compiled._found_volatile``)."""
+    return type(a) is np.ndarray and not volatile and _STORED.get(id(a)) is a
 
 
 class _Tracing(threading.local):
@@ -627,6 +633,9 @@ class _Compiled:
         self.static = frozenset(static_argnums)
         self.cache: dict = {}
         self._latest: dict = {}  # signature with baked weights' shapes -> (key, the baked arrays)
+        self._volatile: dict = {}  # treedef -> positions of stored values fed as Parameters
+        self._changed_at: dict = {}  # (treedef, position) -> the call that last found it changed
+        self._calls = 0
         STATE.caches.append(self.cache)
         self.__wrapped__ = fn
         self.__name__ = getattr(fn, "__name__", "compiled")
@@ -641,26 +650,67 @@ class _Compiled:
     def __call__(self, *args, **kwargs):
         if _TRACES[0] and _TRACING.depth:  # nested inside another trace in this thread: inline
             return self.fn(*args, **kwargs)
+        self._calls += 1
         leaves, treedef, statics = self._split(args, kwargs)
-        arrays, sigs, baked = [], [], []
-        for leaf in leaves:
-            if type(leaf) in (bool, int, float, str) or leaf is None:
-                sigs.append(("py", type(leaf), leaf))
-                continue
-            if hasattr(leaf, "value") and not isinstance(leaf, np.ndarray) and hasattr(leaf, "assign"):
-                leaf = leaf.value  # a dlx.Variable: its current value
-            if _baked(leaf):  # a variable's weights: part of the model, keyed by identity
-                sigs.append(("const", id(leaf)))
-                baked.append(leaf)
-                continue
-            a = _np_value(leaf)
-            arrays.append(a)
-            sigs.append((a.dtype, a.shape))
-        key = (treedef, tuple(sigs), statics, len(args))
-        runner = self.cache.get(key)
+        leaves = [leaf.value if hasattr(leaf, "value") and not isinstance(leaf, np.ndarray)
+                  and hasattr(leaf, "assign") else leaf for leaf in leaves]  # a dlx.Variable: its value
+        while True:
+            arrays, sigs, baked = self._signature(leaves, self._volatile.get(treedef, ()))
+            key = (treedef, tuple(sigs), statics, len(args))
+            runner = self.cache.get(key)
+            if runner is not None or not self._found_volatile(key, baked):
+                break
         if runner is None:
             runner = self._trace(key, args, kwargs, leaves, baked)
         return runner(arrays)
+
+    @staticmethod
+    def _signature(leaves, volatile):
+        """The call's arrays fed to Parameters, its signature entries (one per leaf) and the
+        stored values it bakes (keyed by identity)."""
+        arrays, sigs, baked = [], [], []
+        for i, leaf in enumerate(leaves):
+            if type(leaf) in (bool, int, float, str) or leaf is None:
+                sigs.append(("py", type(leaf), leaf))
+            elif _baked(leaf, i in volatile):  # a variable's value: part of the model
+                sigs.append(("const", id(leaf)))
+                baked.append(leaf)
+            else:
+                a = _np_value(leaf)
+                arrays.append(a)
+                sigs.append((a.dtype, a.shape))
+        return arrays, sigs, baked
+
+    @staticmethod
+    def _shape_key(key, baked):
+        """``key`` with each baked value's identity replaced by its dtype and shape."""
+        sigs = tuple(("const", a.dtype, a.shape) if s[0] == "const" else s
+                     for s, a in zip(key[1], _const_leaves(key[1], baked)))
+        return (key[0], sigs, *key[2:])
+
+    def _found_volatile(self, key, baked) -> bool:
+        """Whether baked values changed since the model of the same shapes was baked in a way
+        that makes their positions Parameters (``BAKE_MIN_SIZE``); that model is then dropped.
+        True if the signature changed."""
+        shape_key = self._shape_key(key, baked)
+        old = self._latest.get(shape_key)
+        if old is None:
+            return False
+        treedef, sigs = key[0], key[1]
+        volatile = set()
+        for i, (a, b) in enumerate(zip(_const_leaves(sigs, baked), _const_leaves(sigs, old[1]))):
+            if a is None:
+                continue
+            if a is not b:
+                last = self._changed_at.get((treedef, i))
+                self._changed_at[treedef, i] = self._calls
+                if a.size < BAKE_MIN_SIZE or last == self._calls - 1:
+                    volatile.add(i)
+        if not volatile:
+            return False
+        self._volatile.setdefault(treedef, set()).update(volatile)
+        self.cache.pop(self._latest.pop(shape_key)[0], None)
+        return True
 
     def _trace(self, key, args, kwargs, leaves, baked=()):
         from dlx.backend import registry
@@ -668,21 +718,19 @@ class _Compiled:
         if baked:
             # one model per signature: a model baked from older weights is dropped with them
             # (the entry holds the arrays, so no id in a live key can be reused)
-            sigs = tuple(("const", a.dtype, a.shape) if s[0] == "const" else s
-                         for s, a in zip(key[1], _const_leaves(key[1], baked)))
-            shape_key = (key[0], sigs, *key[2:])
+            shape_key = self._shape_key(key, baked)
             old = self._latest.pop(shape_key, None)
             if old is not None:
                 self.cache.pop(old[0], None)
             self._latest[shape_key] = (key, tuple(baked))
         params, new_leaves = [], []
+        consts = iter(_const_leaves(key[1], baked))
         for leaf in leaves:
+            baked_leaf = next(consts)
             if type(leaf) in (bool, int, float, str) or leaf is None:
                 new_leaves.append(leaf)
                 continue
-            if hasattr(leaf, "value") and not isinstance(leaf, np.ndarray) and hasattr(leaf, "assign"):
-                leaf = leaf.value
-            if _baked(leaf):
+            if baked_leaf is not None:
                 shared = _shareable(leaf)  # the constant reads the immutable storage's memory
                 node = (O.constant(leaf, shared_memory=False) if shared is None
                         else O.constant(shared, shared_memory=True))

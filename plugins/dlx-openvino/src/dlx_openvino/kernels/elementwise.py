@@ -184,17 +184,17 @@ def erfinv(x):
 # ------------------------------------------------------------------------------ binary
 def add(x1, x2):
     _, a, b = promote(x1, x2)
-    return out(O.add(a, b))
+    return G.sink_transposes(lambda a, b: out(O.add(a, b)), a, b)
 
 
 def subtract(x1, x2):
     _, a, b = promote(x1, x2)
-    return out(O.subtract(a, b))
+    return G.sink_transposes(lambda a, b: out(O.subtract(a, b)), a, b)
 
 
 def multiply(x1, x2):
     _, a, b = promote(x1, x2)
-    return out(O.multiply(a, b))
+    return G.sink_transposes(lambda a, b: out(O.multiply(a, b)), a, b)
 
 
 def divide(x1, x2):
