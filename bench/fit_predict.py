@@ -32,8 +32,9 @@ Implementations per backend:
   subprocess; Keras is a bench-only dependency).
 
 ``predict``: the W1 model's latency for 1 and 1,024 rows (NumPy in, NumPy out), default arguments,
-against the raw compiled forward (``jax.jit`` / ``torch.inference_mode`` / ``tf.function``), both on
-one 64-byte-aligned input array (``_predict_input``). Per run:
+against the raw compiled forward (``jax.jit`` with the XLA options dlx-jax compiles inference with,
+``raw_jax_inference_options`` / ``torch.inference_mode`` / ``tf.function``), both on one 64-byte-aligned
+input array (``_predict_input``). Per run:
 12 timing blocks of each (the median call over >= 5 calls and >= 0.1 s), alternating, after 3
 warm-up calls.
 
@@ -42,7 +43,9 @@ bare framework import (and the framework import + its first op), in fresh interp
 imported first and excluded. One untimed ``import dlx`` per backend runs before round 0, so
 the rounds read cached bytecode (as an installed package does) rather than timing the compiler.
 
-Method: every configuration runs in its own subprocess; each round runs every configuration once,
+Method: every configuration runs in its own subprocess; each round runs every configuration once
+(the cells whose values scatter most from process to process, predict(1)'s dlx run and the import
+suite's framework / dlx runs, ``CELL_REPEATS`` times: 3),
 the runs of one cell (dlx and Keras of one workload; for import the bare framework import in the
 middle) back to back, cells in a shuffled order (``round_order``). A dlx or Keras run of the fit
 and predict suites is **paired**: it measures its raw reference in its own process, alternating
@@ -371,11 +374,26 @@ def _raw_jax(workload, scan, chunk):
     return run_chunk
 
 
+def raw_jax_inference_options():
+    """The XLA options of the raw jax forward: on the CPU, no YNNPACK fusion, the options dlx-jax
+    compiles its inference programs with (``dlx_jax._common.compiler_options(True)``; a test keeps
+    the two equal), so both sides of a predict pair run one XLA program and the ratio is dlx's
+    overhead. With XLA's default the raw side hands its dots to YNNPACK, and its time scattered:
+    W1 predict(1024) timing blocks of 2.95-5.36 ms inside one process against 2.89-3.11 ms with
+    these options (12-07), which made dlx / raw 0.84-1.02 from process to process. None where
+    the user's ``XLA_FLAGS`` choose the YNNPACK fusions or the device is not a CPU (XLA's defaults)."""
+    import jax
+
+    if jax.default_backend() != "cpu" or "xla_cpu_experimental_ynn_fusion_type" in os.environ.get("XLA_FLAGS", ""):
+        return None
+    return {"xla_cpu_experimental_ynn_fusion_type": ""}
+
+
 def _raw_jax_predict(x):
     import jax
 
     params = _jax_params("w1", jax.random.key(0))
-    fwd = jax.jit(lambda p, x: _jax_forward(p, x, "w1"))
+    fwd = jax.jit(lambda p, x: _jax_forward(p, x, "w1"), compiler_options=raw_jax_inference_options())
     return lambda: np.asarray(fwd(params, x))
 
 
@@ -558,6 +576,18 @@ def _import(backend, what):
 
 
 # ================================================================================== configurations
+#: Processes per round of the cells whose values scatter most from one process to the next
+#: (measured on the 2-core machine, 2026-12-07). predict(1): jax hands each call to a thread of its
+#: own (asynchronous dispatch) and that handoff costs 25-50 us depending on where the scheduler put
+#: the two threads, a state that holds for seconds: dlx / raw was 1.10-1.30 across 8 processes and
+#: moved from 1.14 to 1.39 inside one (the bench's two default runs of 12-07 had jax predict(1) at
+#: 1.36 and 1.28 from 5 processes each). import: a fresh interpreter's import took 0.90-1.55 s for
+#: the same ``import jax``. The repeats are cells of their own (``rep`` 1, 2, ...; shuffled into the
+#: round like any cell) of the dlx run (predict) and of the runs a dlx difference needs (import);
+#: Keras's runs stay at one per round. Each repeat adds a value to the ratio's per-round list.
+CELL_REPEATS = {"predict(1)": 3, "import": 3}
+
+
 def configs(backends, suites, keras=True):
     """Every run of a round. A dlx or Keras configuration of the fit and predict suites names its
     raw reference (``pair``), which it measures in its own process (``_paired_time``, ``_fit_api``);
@@ -576,9 +606,13 @@ def configs(backends, suites, keras=True):
         if "predict" in suites:
             out += [{"suite": "predict", "backend": b, "impl": i, "rows": r, "pair": "raw"} for i in impls
                     for r in (1, 1024)]
+            out += [{"suite": "predict", "backend": b, "impl": "dlx", "rows": 1, "pair": "raw", "rep": k}
+                    for k in range(1, CELL_REPEATS["predict(1)"])]
         if "import" in suites:
             out += [{"suite": "import", "backend": b, "impl": i}
                     for i in ["framework", "framework_op", "dlx_op"] + (["keras"] if keras else [])]
+            out += [{"suite": "import", "backend": b, "impl": i, "rep": k}
+                    for k in range(1, CELL_REPEATS["import"]) for i in ["framework", "framework_op", "dlx_op"]]
     return out
 
 
@@ -695,7 +729,8 @@ def run_worker(cfg):
 
 
 def _label(cfg):
-    return f"{cfg['suite']}/{cfg['backend']}/{cfg['impl']}" + (f"/{cfg['rows']}" if "rows" in cfg else "")
+    return (f"{cfg['suite']}/{cfg['backend']}/{cfg['impl']}" + (f"/{cfg['rows']}" if "rows" in cfg else "")
+            + (f"#{cfg['rep']}" if cfg.get("rep") else ""))
 
 
 def _run_config(cfg, r, args, cpus, script=__file__, env=None):
@@ -809,7 +844,7 @@ def drive(args):
 
     # one untimed import per backend first: a fresh checkout (or edited sources) has no cached
     # bytecode, and round 0 would otherwise time Python's compiler on every dlx module
-    for cfg in [c for c in cfgs if c["suite"] == "import" and c["impl"] == "dlx_op"]:
+    for cfg in [c for c in cfgs if c["suite"] == "import" and c["impl"] == "dlx_op" and not c.get("rep")]:
         _run_config(cfg, -1, args, sorted(args.cpus), env=_env_for(cfg, args.torch_threads))
     runs = run_rounds(cfgs, args, __file__, lambda cfg: _worker_env(cfg, args), show)
     write_results(out_dir, "fit_predict", args, runs, summarize, markdown,
@@ -896,19 +931,24 @@ def _spread(per):
             "spread": (max(per) - min(per)) / abs(med) if med else 0.0, "per_round": [round(p, 3) for p in per]}
 
 
+def _sample(rec):
+    """The sample a run belongs to: its round and, in a repeated cell (``CELL_REPEATS``), the repeat."""
+    return rec["round"], rec.get("rep", 0)
+
+
 def _ratios(runs):
-    """Per ratio and backend, the spread of its per-round values: a paired run's own ratio (raw
-    measured in its process) where the numerator's run has one, else the quotient of the two
-    runs (results saved before paired runs)."""
+    """Per ratio and backend, the spread of its per-round values (one per round and repeat): a
+    paired run's own ratio (raw measured in its process) where the numerator's run has one, else
+    the quotient of the two runs of its round and repeat (results saved before paired runs)."""
     by, paired = {}, {}
     for rec in runs:  # in run order: a rerun of a contended configuration replaces it in its round
         if "error" not in rec:
-            by[(rec["round"], *_key(rec))] = _value(rec)
+            by[(_sample(rec), *_key(rec))] = _value(rec)
             if "pair_ratio" in rec:
-                paired[(rec["round"], *_key(rec), rec["pair"])] = rec["pair_ratio"]
+                paired[(_sample(rec), *_key(rec), rec["pair"])] = rec["pair_ratio"]
     out = {}
     backends = sorted({r["backend"] for r in runs})
-    rounds = sorted({r["round"] for r in runs})
+    rounds = sorted({_sample(r) for r in runs})
     def round_ratio(r, suite, b, num, den, rows):
         n, d = (r, suite, b, num, rows), (r, suite, b, den, rows)
         if (*n, den) in paired:
@@ -944,6 +984,16 @@ def _malloc_note(meta):
     return "fit / predict workers with " + ", ".join(f"{k}={v}" for k, v in m.items()) + "; "
 
 
+def _repeats_note(runs):
+    """The intro's words for the repeated cells (``CELL_REPEATS``) of a result, if any."""
+    reps = {}
+    for r in runs:
+        if r.get("rep"):
+            key = f"predict({r['rows']}) {r['impl']}" if r["suite"] == "predict" else "import"
+            reps[key] = max(reps.get(key, 1), r["rep"] + 1)
+    return "".join(f"{key} runs {n} processes per round; " for key, n in sorted(reps.items()))
+
+
 def markdown(result):
     meta, summ = result["meta"], result["summary"]
     cells, ratios = summ["cells"], summ["ratios"]
@@ -951,7 +1001,8 @@ def markdown(result):
               "alternating with it)" if any("pair_ratio" in r for r in result["runs"])
               else "ratios of separate runs")
     lines = [f"# dlx fit / predict / import vs raw frameworks and Keras 3 ({meta['date']})", "",
-             f"{meta['rounds']} interleaved rounds, medians; {method}; {_malloc_note(meta)}python {meta['python']}, "
+             f"{meta['rounds']} interleaved rounds, medians; {method}; {_repeats_note(result['runs'])}"
+             f"{_malloc_note(meta)}python {meta['python']}, "
              f"{meta['cpus']} CPUs; "
              f"versions {meta['versions']}. `*` = every run of the cell saw > {CONTENDED_CORES} foreign cores "
              "(shared machine), so the median is over contended runs.", ""]
@@ -999,7 +1050,8 @@ def markdown(result):
     lines += ["", "Per-round ratios:", ""]
     for k, v in ratios.items():
         lines.append(f"* {k.replace('|', ' — ')}: {v['median']:.3f}, range {v.get('min', 0):.3f} to "
-                     f"{v.get('max', 0):.3f} ({100 * v.get('spread', 0):.1f}% of the median; rounds: {v['per_round']})")
+                     f"{v.get('max', 0):.3f} ({100 * v.get('spread', 0):.1f}% of the median; per round and repeat: "
+                     f"{v['per_round']})")
     errors = [r for r in result["runs"] if "error" in r]
     if errors:
         lines += ["", f"{len(errors)} run(s) failed: " + ", ".join(sorted({_label(r) for r in errors}))]

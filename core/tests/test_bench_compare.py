@@ -159,3 +159,43 @@ def test_the_predict_input_is_one_aligned_array_of_the_seeded_rows(fit_predict, 
         np.testing.assert_array_equal(x[0], np.random.default_rng(1).standard_normal(784, dtype=np.float32))
         if rows == 1024:
             assert abs(float(x.mean())) < 0.01 and abs(float(x.std()) - 1) < 0.01
+
+
+def test_the_scattering_cells_run_several_processes_per_round(fit_predict):
+    cfgs = fit_predict.configs(["jax", "tf"], ["predict", "import"])
+    n = fit_predict.CELL_REPEATS
+    for b in ("jax", "tf"):
+        p1 = [c for c in cfgs if c["backend"] == b and c["suite"] == "predict" and c["rows"] == 1]
+        assert sorted((c["impl"], c.get("rep", 0)) for c in p1) == sorted(
+            [("dlx", k) for k in range(n["predict(1)"])] + [("keras", 0)])
+        assert len([c for c in cfgs if c["backend"] == b and c.get("rows") == 1024]) == 2  # dlx, keras once
+        imp = [(c["impl"], c.get("rep", 0)) for c in cfgs if c["backend"] == b and c["suite"] == "import"]
+        assert sorted(imp) == sorted([(i, k) for i in ("framework", "framework_op", "dlx_op")
+                                      for k in range(n["import"])] + [("keras", 0)])
+    # a repeat is a cell of its own, its reference (the framework import) in its middle
+    order = fit_predict.round_order(cfgs, 3)
+    assert sorted(map(json.dumps, order)) == sorted(map(json.dumps, cfgs))
+    assert fit_predict._label({"suite": "predict", "backend": "jax", "impl": "dlx", "rows": 1, "rep": 2}) == \
+        "predict/jax/dlx/1#2"
+
+
+def test_each_repeat_adds_a_value_to_its_ratio(fit_predict):
+    runs = []
+    for r in range(2):
+        for k, ratio in enumerate((1.10, 1.20, 1.30)):
+            runs.append({"suite": "predict", "backend": "jax", "impl": "dlx", "rows": 1, "pair": "raw", "round": r,
+                         "ms": 0.06, "ref_ms": 0.05, "pair_ratio": ratio + r, **({"rep": k} if k else {})})
+            runs += [{"suite": "import", "backend": "jax", "impl": "framework", "round": r, "s": 1.0,
+                      **({"rep": k} if k else {})},
+                     {"suite": "import", "backend": "jax", "impl": "dlx_op", "round": r, "s": 1.0 + 0.01 * (k + 1),
+                      **({"rep": k} if k else {})}]
+        runs.append({"suite": "predict", "backend": "jax", "impl": "keras", "rows": 1, "pair": "raw", "round": r,
+                     "ms": 0.6, "ref_ms": 0.05, "pair_ratio": 12.0})
+    ratios = fit_predict.summarize(runs)["ratios"]
+    p1 = ratios["predict(1) dlx / raw|jax"]
+    assert p1["n"] == 6 and p1["per_round"] == [1.1, 1.2, 1.3, 2.1, 2.2, 2.3] and p1["median"] == pytest.approx(1.7)
+    assert ratios["predict(1) keras / raw|jax"]["n"] == 2
+    # an import difference pairs the framework and dlx runs of the same round and repeat
+    imp = ratios["import dlx+op - framework import (s)|jax"]
+    assert imp["n"] == 6 and imp["per_round"] == [0.01, 0.02, 0.03, 0.01, 0.02, 0.03]
+    assert "predict(1) dlx runs 3 processes per round; " in fit_predict._repeats_note(runs)
