@@ -86,7 +86,7 @@ class BackupAndRestore(Callback):
                                  f"{meta['num_optimizer_variables']}")
             for i, v in enumerate(opt_vars):
                 v.assign(z[f"optimizer_{i}"])
-            mvars = [v for m in self.model.metrics for v in m.variables]
+            mvars = self.model._metric_variables()
             if len(mvars) == meta["num_metric_variables"]:
                 for i, v in enumerate(mvars):
                     v.assign(z[f"metric_{i}"])
@@ -108,7 +108,7 @@ class BackupAndRestore(Callback):
         os.makedirs(tmp)
         self.model.save_weights(os.path.join(tmp, "model.weights.h5"))
         opt_vars = self.model.optimizer.variables
-        mvars = [v for m in self.model.metrics for v in m.variables]
+        mvars = self.model._metric_variables()
         arrays = {f"optimizer_{i}": v.numpy() for i, v in enumerate(opt_vars)}
         arrays.update({f"metric_{i}": v.numpy() for i, v in enumerate(mvars)})
         np.savez(os.path.join(tmp, "state.npz"), **arrays)

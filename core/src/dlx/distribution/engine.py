@@ -238,7 +238,7 @@ def constrain_state(model, state):
         return state
     opt = getattr(model, "optimizer", None)
     groups = (model.trainable_variables, model.non_trainable_variables,
-              getattr(opt, "variables", None) or [], [v for m in model.metrics for v in m.variables])
+              getattr(opt, "variables", None) or [], model._metric_variables())
     return [place_like(values, variables) if len(values) == len(variables) else list(values)
             for values, variables in zip(state, groups)]
 

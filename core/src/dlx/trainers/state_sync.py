@@ -61,6 +61,11 @@ class StateSync:
     """The state methods of :class:`~dlx.trainers.trainer.Trainer`."""
 
     # -- state sync ----------------------------------------------------------------------------------
+    def _metric_variables(self):
+        """Every variable of the model's metrics, metric by metric (the order of the metric values
+        a compiled step takes and returns)."""
+        return [v for m in self.metrics for v in m.variables]
+
     def _pull_state(self, metrics=True):
         """The state a compiled training step takes: ``[trainable, non_trainable, optimizer,
         metrics]`` values, lent by the variables as below or else copies of theirs (a donating
@@ -99,7 +104,7 @@ class StateSync:
                 self.reset_metrics()
             return {"storages": [[v._storage for v in group] for group in (
                 self.trainable_variables, self.non_trainable_variables, self.optimizer.variables,
-                [v for m in self.metrics for v in m.variables])]}
+                self._metric_variables())]}
         lend = self._reuse_key(backend) is not None
         if lend and backend.variable_values_immutable:
             def take(variables):  # buffers that only the variables and the step hold
@@ -117,7 +122,7 @@ class StateSync:
                 return [_copy(v.value) for v in variables]
         ntv = take(self.non_trainable_variables)
         ov = take(self.optimizer.variables)
-        mv = take([v for m in self.metrics for v in m.variables]) if metrics else self._metric_reset_values()
+        mv = take(self._metric_variables()) if metrics else self._metric_reset_values()
         return [take(self.trainable_variables), ntv, ov, mv]
 
     def _trains_on_storages(self) -> bool:
@@ -134,7 +139,7 @@ class StateSync:
             return
         tv, ntv, ov, mv = state
         for group, values in ((self.trainable_variables, tv), (self.non_trainable_variables, ntv),
-                              (self.optimizer.variables, ov), ([v for m in self.metrics for v in m.variables], mv)):
+                              (self.optimizer.variables, ov), (self._metric_variables(), mv)):
             for var, val in zip(group, values):
                 var.assign(val)
 

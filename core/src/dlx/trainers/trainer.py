@@ -230,7 +230,7 @@ class Trainer(StateSync):
         # placement its later calls get back from the step (jax: committed arrays), and the step is
         # not compiled a second time for it
         values = distribution_engine.place_like([val for m in self.metrics for val in m.stateless_reset_state()],
-                                                [v for m in self.metrics for v in m.variables])
+                                                self._metric_variables())
         return [_copy(v) for v in values]
 
     def _split_metric_values(self, values):
@@ -301,7 +301,7 @@ class Trainer(StateSync):
         mapping = None
         if type(self).compute_loss is not Trainer.compute_loss:
             tv, ntv, mv = state
-            metric_vars = [v for m in self.metrics for v in m.variables]
+            metric_vars = self._metric_variables()
             mapping = [*zip(self.trainable_variables, tv), *zip(self.non_trainable_variables, ntv),
                        *zip(metric_vars, mv)]
         try:
@@ -360,7 +360,7 @@ class Trainer(StateSync):
         # replicas that updated the metrics on their own rows (torch) combine them with the
         # gradients (one collective): global logs
         grads, mv = distribution_engine.reduce_gradients(
-            grads, _first_dim(x), metrics=(mv_before, mv, [v for m in self.metrics for v in m.variables]))
+            grads, _first_dim(x), metrics=(mv_before, mv, self._metric_variables()))
         tv, ov = opt.stateless_apply(ov, grads, tv)
         return self._logs_from(mv), (list(tv), list(ntv), list(ov), mv)
 
@@ -662,7 +662,7 @@ class Trainer(StateSync):
                 logs = _ordered(logs, self._log_names())
                 cbs.on_test_batch_end(step + len(group) - 1, logs)
             if not stateful:
-                for var, val in zip([v for m in self.metrics for v in m.variables], mv):
+                for var, val in zip(self._metric_variables(), mv):
                     var.assign(val)
             logs = pythonify_logs(self.get_metrics_result() if not stateful or logs is None else logs)
             cbs.on_test_end(logs)
@@ -773,7 +773,7 @@ class Trainer(StateSync):
             logs = fn([data])
         else:
             mv, logs = fn((self._predict_state(_backend()), self._metric_reset_values()), [data])
-            for var, val in zip([v for m in self.metrics for v in m.variables], mv):
+            for var, val in zip(self._metric_variables(), mv):
                 var.assign(val)
         return _return_logs(pythonify_logs(_ordered(logs, self._log_names())), return_dict)
 

@@ -146,7 +146,10 @@ def keep_nan(x, y) -> Output:
 def _nan_free_constant(v) -> bool:
     """Whether ``v`` is the output of a Constant holding no NaN (its ``isnan`` is known False:
     OpenVINO does not fold an IsNaN of a constant, and the Select it feeds kept the CPU plugin
-    from running a ReLU in the layout of the convolution before it)."""
+    from running a ReLU in the layout of the convolution before it). Reads the data whatever its
+    element type, unlike :func:`constant_data`: a bfloat16 constant's comes as float16 bits, and
+    every bfloat16 NaN reads as a float16 NaN (its exponent bits include float16's), so no NaN is
+    missed (a large finite value may read as one: the check is then emitted, as for any input)."""
     node = v.get_node()
     return node.get_type_name() == "Constant" and not np.isnan(node.get_data()).any()
 

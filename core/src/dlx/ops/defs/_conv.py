@@ -14,7 +14,7 @@ from dlx.ops.conv_rules import groups as _groups
 from dlx.ops.conv_rules import padding as _check_padding
 from dlx.ops.conv_rules import same_pads as _same_pads
 from dlx.ops.conv_rules import spatial_tuple as _tuple
-from dlx.ops.defs.linalg import _static_shape
+from dlx.ops.defs.linalg import _static_shape, check_bias
 
 
 def _patches(x, ksize, strides, dilation, padding, pad_value=0.0):
@@ -92,12 +92,9 @@ def conv_bias_decomposition(inputs, kernel, bias, strides=1, padding="valid", da
 
 
 def _conv_bias_check(inputs, kernel, bias, strides=1, padding="valid", data_format=None, dilation_rate=1):
-    ks, bs = _static_shape(kernel), _static_shape(bias)
-    if ks is None or bs is None:
-        return
-    cout = ks[-1] if ks else None
-    if len(bs) != 1 or (bs[0] is not None and cout is not None and bs[0] != cout):
-        raise ValueError(f"conv_bias: bias of shape {bs}; expected shape ({cout},) (the kernel's output channels)")
+    ks = _static_shape(kernel)
+    if ks is not None:
+        check_bias("conv_bias", bias, ks[-1] if ks else None, "the kernel's output channels")
 
 
 def _vjp_of(decomp, n_tensors):

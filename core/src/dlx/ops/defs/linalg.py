@@ -341,9 +341,16 @@ def _dense_check(x, kernel, bias=None):
     if not xs or (xs[-1] is not None and ks[0] is not None and xs[-1] != ks[0]):
         raise ValueError(f"dense: x of shape {xs} does not match kernel of shape {ks}; expected x's last "
                          f"dimension to be {ks[0]}")
-    bs = None if bias is None else _static_shape(bias)
-    if bs is not None and (len(bs) != 1 or (bs[0] is not None and ks[1] is not None and bs[0] != ks[1])):
-        raise ValueError(f"dense: bias of shape {bs}; expected shape ({ks[1]},) (the kernel's units)")
+    if bias is not None:
+        check_bias("dense", bias, ks[1], "the kernel's units")
+
+
+def check_bias(op, bias, units, what):
+    """Raises unless ``bias`` (of ``op``) is a vector of ``units`` (``what`` names them) elements,
+    where its static shape and ``units`` are known."""
+    bs = _static_shape(bias)
+    if bs is not None and (len(bs) != 1 or (bs[0] is not None and units is not None and bs[0] != units)):
+        raise ValueError(f"{op}: bias of shape {bs}; expected shape ({units},) ({what})")
 
 
 def _dense_cases():
