@@ -49,6 +49,41 @@ def test_shuffle_is_seeded_per_epoch():
         assert sorted(b) == list(range(10 * i, 10 * i + 10))
 
 
+def test_take_rows_gathers_large_numbers_into_aligned_new_arrays():
+    from dlx.backend.buffers import ADOPT_MIN_BYTES, ALIGN, take_rows
+
+    rng = np.random.default_rng(5)
+    rows = rng.permutation(3000)[:700]
+    cases = {  # name -> (array, whether the gathered batch is large numbers: aligned)
+        "float32 images": (rng.standard_normal((3000, 8, 8, 3)).astype(np.float32), True),
+        "int64 tokens": (rng.integers(0, 50, (3000, 64)), True),
+        "bool masks": (rng.random((3000, 512)) > 0.5, True),
+        "small float32": (rng.standard_normal((3000, 2)).astype(np.float32), False),
+        "labels": (rng.integers(0, 9, 3000), False),
+        "strings": (np.array([str(i) for i in range(3000)]), False),
+        "objects": (np.array([{"i": i} for i in range(3000)], dtype=object), False),
+        "strided": (rng.standard_normal((400, 3000)).astype(np.float32).T, True),
+    }
+    for name, (a, large) in cases.items():
+        got = take_rows(a, rows)
+        expected = a[rows]  # NumPy's own gather
+        assert got.dtype == a.dtype and got.shape == expected.shape, name
+        assert (got == expected).all(), name
+        assert not np.shares_memory(got, a), name
+        assert (got.nbytes >= ADOPT_MIN_BYTES) == large, name
+        if large:
+            assert got.ctypes.data % ALIGN == 0 and got.flags.c_contiguous, name
+
+
+def test_only_shuffled_array_batches_are_fresh():
+    x = np.arange(24.0, dtype=np.float32).reshape(12, 2)  # floatx: the adapter keeps the caller's array
+    for shuffle, fresh in ((True, True), ("batch", True), (False, False)):
+        ad = ArrayDataAdapter(x, np.arange(12), batch_size=5, shuffle=shuffle)
+        assert ad.fresh_batches is fresh
+        shares = [np.shares_memory(b[0], x) for b in collect(ad)]
+        assert shares == [not fresh] * 3, shuffle
+
+
 def test_pandas_inputs():
     pd = pytest.importorskip("pandas")
     df = pd.DataFrame({"u": np.arange(6.0), "v": np.arange(6.0) * 2})

@@ -4,6 +4,7 @@ variables, random bits, and ops inside ``tf.function`` graphs."""
 from __future__ import annotations
 
 import json
+import threading
 
 import numpy as np
 import pytest
@@ -641,6 +642,76 @@ def test_cast_to_half_rounds_once(tf_backend, compiled):
     results = named_cases(tf_backend, "cast", ("f16_ties", "bf16_ties", "to_half", "to_c64"), compiled)
     results += named_cases(tf_backend, "saturate_cast", ("f16_ties",), compiled)  # clips, then the same cast
     assert [r for r in results if not r.ok] == []
+
+
+def test_adopt_array_takes_large_aligned_numbers_and_copies_the_rest(tf_backend):
+    from dlx.backend.buffers import take_rows
+
+    rng = np.random.default_rng(6)
+    b = tf_backend
+    big = take_rows(rng.standard_normal((1000, 200)).astype(np.float32), np.arange(400))
+    t = b.adopt_array(big)
+    assert np.shares_memory(np.asarray(t), big)  # TF took the buffer itself
+    np.testing.assert_allclose(tf.reduce_sum(t, 0).numpy(), big.sum(0, dtype=np.float64), rtol=1e-5, atol=1e-4)
+    for a in (rng.standard_normal(7).astype(np.float32), rng.random(1 << 19) > 0.5, np.array(["a", "bc"])):
+        t = b.adopt_array(a)
+        assert not np.shares_memory(np.asarray(t), a)
+        got = t.numpy()
+        assert got.tolist() == ([s.encode() for s in a] if a.dtype.kind == "U" else a.tolist())
+
+
+def test_a_shuffled_fit_hands_its_batches_over_on_the_prefetch_thread(tf_backend, monkeypatch):
+    """Shuffled in-memory batches are new arrays (take_rows): the prefetch thread hands them to
+    ``adopt_array`` a whole group ahead, so the step's thread copies nothing; unshuffled ones (views
+    of the caller's arrays) go to the step as NumPy arrays, which it copies. Either way the losses
+    equal the numpy backend's."""
+    from dlx import layers, models
+
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((600, 300)).astype(np.float32)  # a 256-row batch: 307 kB, adopted
+    y = rng.integers(0, 4, 600)
+    seen = []
+    backend_type = type(tf_backend)
+    adopt = backend_type.adopt_array
+
+    def recording(self, a):
+        seen.append((threading.current_thread().name, a.shape))
+        return adopt(self, a)
+
+    monkeypatch.setattr(backend_type, "adopt_array", recording)
+    from dlx.trainers import epoch_iterator
+
+    sizes = []
+    init = epoch_iterator.Prefetcher.__init__
+
+    def sized(self, iterable, convert, size=2):
+        sizes.append(size)
+        init(self, iterable, convert, size)
+
+    monkeypatch.setattr(epoch_iterator.Prefetcher, "__init__", sized)
+
+    def train(backend, shuffle):
+        with dlx.backend.use(backend):
+            dlx.utils.set_random_seed(2)
+            model = models.Sequential([layers.Input((300,)), layers.Dense(8, activation="relu"), layers.Dense(4)])
+            model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", steps_per_execution=2)
+            h = model.fit(x, y, batch_size=256, epochs=2, shuffle=shuffle, verbose=0)
+            return h.history["loss"], model.get_weights()
+
+    for shuffle in (True, False):
+        seen.clear()
+        losses, weights = train(tf_backend, shuffle)
+        assert set(sizes) == {3}  # a group of steps_per_execution batches ahead, and one more
+        sizes.clear()
+        if shuffle:  # 3 batches an epoch, x and y each
+            assert sorted(seen) == sorted([("dlx-prefetch", (256, 300)), ("dlx-prefetch", (256,))] * 4
+                                          + [("dlx-prefetch", (88, 300)), ("dlx-prefetch", (88,))] * 2)
+        else:
+            assert seen == []
+        ref_losses, ref_weights = train("numpy", shuffle)
+        np.testing.assert_allclose(losses, ref_losses, rtol=1e-5)
+        for a, r in zip(weights, ref_weights):
+            np.testing.assert_allclose(a, r, rtol=1e-4, atol=1e-6)
 
 
 def test_a_callers_array_becomes_a_tensor_of_its_own_whatever_its_layout(tf_backend):

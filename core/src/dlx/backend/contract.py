@@ -193,6 +193,13 @@ class Backend(abc.ABC):
         """``x`` (a tensor, NumPy array, Python scalar or nested list) as a tensor of this
         backend, cast to ``dtype`` when given."""
 
+    def adopt_array(self, x: np.ndarray):
+        """``x`` as a tensor, where ``x`` is a NumPy array that dlx made itself and nothing else
+        references or writes (a shuffled batch ``fit`` gathered from in-memory data, see
+        ``dlx.backend.buffers.take_rows``): a backend whose :meth:`convert_to_tensor` copies NumPy
+        arrays may take ``x``'s buffer instead. Default: :meth:`convert_to_tensor`."""
+        return self.convert_to_tensor(x)
+
     @abc.abstractmethod
     def to_numpy(self, x) -> np.ndarray:
         """``x`` as a NumPy array (no copy where the framework allows)."""

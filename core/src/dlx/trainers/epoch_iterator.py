@@ -9,6 +9,8 @@ import threading
 import warnings
 import weakref
 
+import numpy as np
+
 from dlx import config
 from dlx import tree_util as tree
 from dlx.trainers.data_adapters import DataAdapter, get_data_adapter
@@ -134,6 +136,7 @@ class EpochIterator:
         self.backend = backend
         self.prefetch = prefetch
         self.convert = True  # False: hand out NumPy batches (the backend's compiled steps take them)
+        self.adopt = False  # True: the adapter's batches are its own new arrays, handed to the backend as they are
         self.distribute = None  # batch -> batch placed by the active dlx.distribution (or None)
         self._iterator = None
         self._pass = 0
@@ -148,6 +151,9 @@ class EpochIterator:
     def _convert_only(self, batch):
         b = self.backend
         if b is not None and self.convert:
+            if self.adopt:
+                return tree.map_structure(lambda a: b.adopt_array(a) if isinstance(a, np.ndarray)
+                                          else b.convert_to_tensor(a), batch)
             batch = tree.map_structure(lambda a: b.convert_to_tensor(a), batch)
         return batch
 

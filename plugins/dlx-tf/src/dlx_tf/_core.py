@@ -15,7 +15,7 @@ import tensorflow as tf
 from tensorflow.python.framework import ops as _tf_ops
 
 from dlx import dtypes
-from dlx.backend.buffers import ALIGN, aligned_copy
+from dlx.backend.buffers import ADOPT_MIN_BYTES, ALIGN, aligned_copy
 
 Tensor = tf.Tensor
 # the class, not type(tf.constant(...)): an op at import would start TF's runtime, and
@@ -44,9 +44,6 @@ def name_of(x) -> str:
 
 _np_default = dtypes.python_to_numpy
 
-#: below this size a copy (``tf.constant``) costs less than adopting the buffer through DLPack
-_ADOPT_MIN_BYTES = 1 << 18
-
 
 def adopt_host(arr: np.ndarray) -> tf.Tensor:
     """A tensor of ``arr``, a NumPy array that dlx allocated itself and hands over (nothing writes
@@ -55,7 +52,7 @@ def adopt_host(arr: np.ndarray) -> tf.Tensor:
     on a misaligned buffer); otherwise it is copied. The spec generator's draws are aligned
     (``dlx.backend.buffers.ALIGN``): adopting ResNet-50's 25.6M initial weights instead of
     copying them saves about 0.06 s of its build."""
-    if arr.nbytes >= _ADOPT_MIN_BYTES and arr.flags.c_contiguous and arr.ctypes.data % ALIGN == 0:
+    if arr.nbytes >= ADOPT_MIN_BYTES and arr.flags.c_contiguous and arr.ctypes.data % ALIGN == 0:
         return tf.experimental.dlpack.from_dlpack(arr.__dlpack__())
     return tf.constant(arr)
 
@@ -65,7 +62,7 @@ def host_tensor(arr: np.ndarray) -> tf.Tensor:
     memory). ``tf.constant`` copies an array and then, unless that copy happens to be 64-byte
     aligned (NumPy aligns to 16), copies it again; a large array is copied once here, into an
     aligned buffer TensorFlow adopts (:func:`adopt_host`)."""
-    if arr.nbytes >= _ADOPT_MIN_BYTES and arr.dtype.kind in "iuf":  # numbers DLPack carries
+    if arr.nbytes >= ADOPT_MIN_BYTES and arr.dtype.kind in "iuf":  # numbers DLPack carries
         return adopt_host(aligned_copy(arr))
     return tf.constant(arr)
 

@@ -19,7 +19,7 @@ from dlx import tree_util as tree
 from dlx.backend.contract import Backend, Capabilities
 from dlx.variables import Variable
 from dlx_tf import kernels
-from dlx_tf._core import FLOAT_TF, NAME, Tensor, tensor, tf
+from dlx_tf._core import FLOAT_TF, NAME, Tensor, adopt_host, tensor, tf
 
 _BAD_NAME_CHARS = re.compile(r"[^A-Za-z0-9_.\-]")
 
@@ -103,6 +103,13 @@ class TensorFlowBackend(Backend):
                 return x
             return tensor(x)
         return tensor(x, dtypes.standardize(dtype))
+
+    def adopt_array(self, x: np.ndarray) -> tf.Tensor:
+        """A tensor on ``x``'s own buffer where TF can take it (large, 64-byte aligned numbers:
+        :func:`dlx_tf._core.adopt_host`), else a copy."""
+        if x.dtype.kind in "iuf":  # numbers DLPack carries
+            return adopt_host(x)
+        return tensor(x)
 
     def to_numpy(self, x: Any) -> np.ndarray:
         """A NumPy view of an eager tensor (no copy on CPU; read-only)."""

@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from dlx import tree_util as tree
+from dlx.backend.buffers import take_rows
 from dlx.trainers.data_adapters.data_adapter import (
     DataAdapter,
     class_weight_to_sample_weight,
@@ -120,6 +121,12 @@ class ArrayDataAdapter(DataAdapter):
         return self._batch_size
 
     @property
+    def fresh_batches(self) -> bool:
+        """Whether every batch is a new array nothing else references (shuffled gathers; without
+        shuffling a batch is a view of the caller's array)."""
+        return bool(self._shuffle)
+
+    @property
     def num_samples(self) -> int:
         return self._size
 
@@ -143,4 +150,4 @@ class ArrayDataAdapter(DataAdapter):
                 yield tree.map_structure(lambda arr: arr[a:b], data)
             else:
                 sel = order[a:b]
-                yield tree.map_structure(lambda arr: arr[sel], data)
+                yield tree.map_structure(lambda arr: take_rows(arr, sel), data)
