@@ -23,9 +23,15 @@ Keras 3's OpenVINO backend, as for the other backends. Keras compiles its OpenVI
 CPU plugin's defaults, which run **bfloat16** on CPUs with AVX512-BF16 or AMX (as this one), while
 dlx's default is float32 in OpenVINO's ACCURACY mode (``shared/PARITY.md``); the ``dlx_bf16`` row
 is dlx with ``dlx_openvino.set_performance_mode(True)`` (the plugin's defaults, as Keras), the
-like-for-like comparison with Keras's row. Method as in ``bench/fit_predict.py``: one
-subprocess per configuration pinned to one CPU set, rounds interleaved in shuffled order, medians
-over rounds, contended runs measured again.
+like-for-like comparison with Keras's row; the ``keras_f32`` row is Keras with its OpenVINO models
+compiled with dlx's float32 configuration (``dlx_openvino.ACCURACY_CONFIG``, merged into the
+configuration of every ``openvino.compile_model`` call in that process), the like-for-like
+comparison with dlx's row. On OpenVINO each dlx row's ratios are to its like-for-like Keras row.
+Method as in ``bench/fit_predict.py``: one subprocess per configuration pinned to one CPU set,
+rounds interleaved in shuffled order, medians over rounds, contended runs measured again. The dlx
+and Keras runs on jax, torch and tf also build the raw forward once their own figures are taken
+and time the two in alternating blocks (``PAIRS`` each per batch size, both orders): the
+``paired`` columns, ratios that do not move with the process-to-process speed of the machine.
 """
 
 from __future__ import annotations
@@ -57,6 +63,8 @@ BACKENDS = ("jax", "torch", "tf", "openvino")
 STAGES = ((64, 3, 1), (128, 4, 2), (256, 6, 2), (512, 3, 2))  # (filters, blocks, stride)
 BN_EPS = 1.001e-5
 CALLS = {1: 20, 32: 5}
+PAIRS = 4  # alternating latency blocks of an API run and the raw forward, per batch size
+PAIR_CALLS = {1: 10, 32: 2}  # calls per block (median)
 
 
 def _images(n, seed=0):
@@ -81,6 +89,7 @@ def _latency_ms(predict, rows):
 
 
 def _measure(build, predict_for):
+    """The figures of one implementation, and its predict function."""
     t0 = time.perf_counter()
     model = build()
     build_s = time.perf_counter() - t0
@@ -93,11 +102,64 @@ def _measure(build, predict_for):
     info = w32.info()
     info["contended"] = bool(w1.info().get("contended") or info.get("contended"))
     return {"build_s": build_s, "first_predict_s": first_s, "predict1_ms": p1, "predict32_ms": p32,
-            "peak_rss_mb": _peak_rss_mb(), **info}
+            "peak_rss_mb": _peak_rss_mb(), **info}, predict
+
+
+def _block_ms(predict, xb, calls):
+    times = []
+    for _ in range(calls):
+        t0 = time.perf_counter()
+        predict(xb)
+        times.append((time.perf_counter() - t0) * 1e3)
+    return statistics.median(times)
+
+
+def _paired(predict, backend):
+    """dlx's (or Keras's) predict against the raw forward built in the same process, after every
+    other figure (peak RSS included) was taken: ``PAIRS`` blocks of each, alternating in both
+    orders, per batch size; the ratio is the median of the per-pair ratios (as
+    ``bench/fit_predict.py``'s predict suite pairs them). A process's speed moves by up to 20% on
+    this machine, so separate processes' medians moved a predict(32) ratio by ~15% round to round."""
+    build, predict_for = _RAW[backend]()
+    raw = predict_for(build())
+    out = {}
+    with Window() as w:
+        for rows in (1, 32):
+            xb = _images(rows, seed=rows)
+            raw(xb)
+            raw(xb)
+            ratios = []
+            for k in range(PAIRS):
+                first, second = (predict, raw) if k % 2 == 0 else (raw, predict)
+                a = _block_ms(first, xb, PAIR_CALLS[rows])
+                b = _block_ms(second, xb, PAIR_CALLS[rows])
+                api, ref = (a, b) if k % 2 == 0 else (b, a)
+                ratios.append(api / ref)
+            out[f"pair_predict{rows}"] = statistics.median(ratios)
+            out[f"pair_predict{rows}_all"] = ratios
+    out["pair_contended"] = bool(w.info().get("contended"))
+    return out
 
 
 # ================================================================================== dlx / keras
-def _api(lib, performance_mode=False):
+def _keras_openvino_float32():
+    """Every ``openvino.compile_model`` of this process (Keras's OpenVINO predict compiles through
+    it, with no configuration) gets dlx's float32 configuration."""
+    import openvino
+
+    from dlx_openvino.backend import ACCURACY_CONFIG
+
+    compile_model = openvino.compile_model
+
+    def compile_float32(model, device_name="AUTO", config=None):
+        return compile_model(model, device_name, {**ACCURACY_CONFIG, **(config or {})})
+
+    openvino.compile_model = compile_float32
+
+
+def _api(lib, backend, performance_mode=False, float32=False):
+    if float32:
+        _keras_openvino_float32()
     keras = warm_library(lib)
     if lib == "dlx":
         import dlx_hub  # noqa: F401  (provides dlx.applications; Keras imports its applications on import)
@@ -109,7 +171,10 @@ def _api(lib, performance_mode=False):
     # the constructor is looked up before the clock, as bench/hub_build.py does: dlx imports an
     # application's module on first lookup, Keras imports them all with ``import keras``
     resnet50 = keras.applications.ResNet50
-    return _measure(lambda: resnet50(weights=None), lambda model: (lambda xb: model.predict(xb, verbose=0)))
+    rec, predict = _measure(lambda: resnet50(weights=None), lambda model: (lambda xb: model.predict(xb, verbose=0)))
+    if backend in _RAW:
+        rec.update(_paired(predict, backend))
+    return rec
 
 
 # ================================================================================== raw
@@ -273,7 +338,7 @@ def _raw_jax():
         fwd = jax.jit(lambda arrs, x: _forward(F, [[k, *a] for k, a in zip(kinds, arrs)], x))
         return lambda xb: np.asarray(fwd(arrays, jnp.asarray(xb)))
 
-    return _measure(build, predict_for)
+    return build, predict_for
 
 
 def _raw_tf():
@@ -288,7 +353,7 @@ def _raw_tf():
         fwd = tf.function(lambda x: _forward(F, ps, x), autograph=False, reduce_retracing=True)
         return lambda xb: fwd(tf.convert_to_tensor(xb)).numpy()
 
-    return _measure(build, predict_for)
+    return build, predict_for
 
 
 def _raw_torch():
@@ -314,7 +379,11 @@ def _raw_torch():
                 return _forward(F, ps, torch.from_numpy(xb).to(dev).permute(0, 3, 1, 2)).cpu().numpy()
         return predict
 
-    return _measure(build, predict_for)
+    return build, predict_for
+
+
+#: backend -> the raw forward's ``(build, predict_for)``
+_RAW = {"jax": _raw_jax, "torch": _raw_torch, "tf": _raw_tf}
 
 
 # ================================================================================== driver
@@ -322,13 +391,18 @@ def run_worker(cfg):
     b, impl = cfg["backend"], cfg["impl"]
     worker_threads(cfg)
     if impl in ("dlx", "keras"):
-        return _api(impl)
+        return _api(impl, b)
     if impl == "dlx_bf16":
-        return _api("dlx", performance_mode=True)
-    return {"jax": _raw_jax, "torch": _raw_torch, "tf": _raw_tf}[b]()
+        return _api("dlx", b, performance_mode=True)
+    if impl == "keras_f32":
+        return _api("keras", b, float32=True)
+    return _measure(*_RAW[b]())[0]
 
 
 FIGURES = ("build_s", "first_predict_s", "predict1_ms", "predict32_ms", "peak_rss_mb")
+PAIR_FIGURES = ("pair_predict1", "pair_predict32")
+#: the Keras row each row is compared with (OpenVINO: the same precision)
+LIKE_FOR_LIKE = {"dlx": "keras_f32", "keras_f32": "keras_f32"}
 
 
 def summarize(runs):
@@ -341,6 +415,11 @@ def summarize(runs):
         rs = [r for (_, bb, ii), r in sorted(by_round.items()) if bb == b and ii == impl]
         out[f"{b}/{impl}"] = {**{f: statistics.median(r[f] for r in rs) for f in FIGURES},
                               "runs": len(rs), "contended": sum(1 for r in rs if r.get("contended"))}
+        for f in PAIR_FIGURES:  # the paired ratios: per round, their median and range
+            vals = [r[f] for r in rs if f in r]
+            if vals:
+                out[f"{b}/{impl}"][f] = statistics.median(vals)
+                out[f"{b}/{impl}"][f + "_rounds"] = vals
     return out
 
 
@@ -350,24 +429,36 @@ def markdown(result):
              f"{meta['date']}, {meta['cpus']} CPUs (pinned to {meta['cpu_set']}), {meta['rounds']} round(s), "
              f"torch threads {meta['torch_threads']}, versions {meta['versions']}. Medians over rounds; "
              "ratios against raw (Keras where there is no raw). OpenVINO: Keras runs bfloat16 (the CPU plugin's "
-             "default here), `dlx` float32 (ACCURACY mode), `dlx_bf16` the plugin's defaults as Keras.", "",
-             "| backend | impl | build s | x Keras | first predict s | x Keras | predict(1) ms | x raw | "
-             "predict(32) ms | x raw | peak RSS MB | - raw | rounds (contended) |",
-             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "default here), `dlx` float32 (ACCURACY mode), `dlx_bf16` the plugin's defaults as Keras, "
+             "`keras_f32` Keras with dlx's float32 configuration; each dlx row's ratios there are to its like-for-like "
+             "Keras row (`dlx` to `keras_f32`, `dlx_bf16` to `keras`).", "",
+             "The `paired` columns: the API's predict against the raw forward in one process, alternating "
+             "blocks (median of the per-pair ratios in a run; median over rounds, the rounds' range in "
+             "brackets); the other `x raw` columns divide medians of separate processes.", "",
+             "| backend | impl | build s | x Keras | first predict s | x Keras | predict(1) ms | x raw | paired | "
+             "predict(32) ms | x raw | paired | peak RSS MB | - raw | rounds (contended) |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for b in BACKENDS:
-        raw, keras = s.get(f"{b}/raw"), s.get(f"{b}/keras")
-        base = raw or keras
-        for impl in ("dlx", "dlx_bf16", "raw", "keras"):
+        for impl in ("dlx", "dlx_bf16", "raw", "keras", "keras_f32"):
             r = s.get(f"{b}/{impl}")
             if r is None:
                 continue
+            raw, keras = s.get(f"{b}/raw"), s.get(f"{b}/{LIKE_FOR_LIKE.get(impl, 'keras')}")
+            base = raw or keras
 
             def ratio(f, ref):
                 return f"{r[f] / ref[f]:.2f}" if ref else "-"
+
+            def paired(f):
+                if f not in r:
+                    return "-"
+                vals = r[f + "_rounds"]
+                return f"{r[f]:.2f} ({min(vals):.2f}-{max(vals):.2f})" if len(vals) > 1 else f"{r[f]:.2f}"
             mr = f"{r['peak_rss_mb'] - base['peak_rss_mb']:+.0f}" if base else "-"
             lines.append(f"| {b} | {impl} | {r['build_s']:.2f} | {ratio('build_s', keras)} | "
                          f"{r['first_predict_s']:.2f} | {ratio('first_predict_s', keras)} | {r['predict1_ms']:.1f} | "
-                         f"{ratio('predict1_ms', base)} | {r['predict32_ms']:.0f} | {ratio('predict32_ms', base)} | "
+                         f"{ratio('predict1_ms', base)} | {paired('pair_predict1')} | {r['predict32_ms']:.0f} | "
+                         f"{ratio('predict32_ms', base)} | {paired('pair_predict32')} | "
                          f"{r['peak_rss_mb']:.0f} | {mr} | {r['runs']} ({r['contended']}) |")
     lines += error_lines(result["runs"])
     return "\n".join(lines) + "\n"
@@ -375,16 +466,19 @@ def markdown(result):
 
 def drive(args):
     cfgs = [{"backend": b, "impl": i} for b in args.backends
-            for i in (*(("raw",) if b != "openvino" else ("dlx_bf16",)), "dlx", *(() if args.no_keras else ("keras",)))]
+            for i in (*(("raw",) if b != "openvino" else ("dlx_bf16",)), "dlx",
+                      *(() if args.no_keras else ("keras", *(("keras_f32",) if b == "openvino" else ()))))]
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
 
     def show(rec):
         if "error" in rec:
             return f"{rec['backend']}/{rec['impl']:8s} ERROR"
+        pair = (f", paired x raw {rec['pair_predict1']:.2f} / {rec['pair_predict32']:.2f}"
+                if "pair_predict1" in rec else "")
         return (f"{rec['backend']}/{rec['impl']:8s} build {rec['build_s']:.2f}s, first {rec['first_predict_s']:.2f}s, "
                 f"predict(1) {rec['predict1_ms']:.1f} ms, predict(32) {rec['predict32_ms']:.0f} ms, "
-                f"rss {rec['peak_rss_mb']:.0f} MB")
+                f"rss {rec['peak_rss_mb']:.0f} MB{pair}")
 
     runs = run_rounds(cfgs, args, __file__, lambda cfg: _env_for(cfg, args.torch_threads), show)
     write_results(out_dir, "resnet50", args, runs, summarize, markdown)
