@@ -49,6 +49,7 @@ sys.path.insert(0, str(HERE))
 
 from fit_predict import (  # noqa: E402
     Window,
+    _block_median,
     _env_for,
     error_lines,
     run_rounds,
@@ -79,13 +80,9 @@ def _latency_ms(predict, rows):
     xb = _images(rows, seed=rows)
     for _ in range(2):
         predict(xb)
-    times = []
     with Window() as w:
-        for _ in range(CALLS[rows]):
-            t0 = time.perf_counter()
-            predict(xb)
-            times.append((time.perf_counter() - t0) * 1e3)
-    return statistics.median(times), w
+        ms = _block_ms(predict, xb, CALLS[rows])
+    return ms, w
 
 
 def _measure(build, predict_for):
@@ -106,12 +103,8 @@ def _measure(build, predict_for):
 
 
 def _block_ms(predict, xb, calls):
-    times = []
-    for _ in range(calls):
-        t0 = time.perf_counter()
-        predict(xb)
-        times.append((time.perf_counter() - t0) * 1e3)
-    return statistics.median(times)
+    """The median of ``calls`` calls of ``predict(xb)``, in ms."""
+    return _block_median(lambda: predict(xb), min_calls=calls, min_s=0.0) * 1e3
 
 
 def _paired(predict, backend):
@@ -443,7 +436,8 @@ def markdown(result):
             r = s.get(f"{b}/{impl}")
             if r is None:
                 continue
-            raw, keras = s.get(f"{b}/raw"), s.get(f"{b}/{LIKE_FOR_LIKE.get(impl, 'keras')}")
+            # the like-for-like Keras row where the run has one (results saved before 12-07 have no keras_f32)
+            raw, keras = s.get(f"{b}/raw"), s.get(f"{b}/{LIKE_FOR_LIKE.get(impl, 'keras')}") or s.get(f"{b}/keras")
             base = raw or keras
 
             def ratio(f, ref):

@@ -37,6 +37,7 @@ sys.path.insert(0, str(HERE))
 
 from fit_predict import (  # noqa: E402
     Window,
+    _block_median,
     _env_for,
     error_lines,
     run_rounds,
@@ -70,12 +71,7 @@ def _peak_rss_mb():
 def _predict_ms(predict, xb):
     for _ in range(3):
         predict(xb)
-    times = []
-    for _ in range(PREDICT_CALLS):
-        t0 = time.perf_counter()
-        predict(xb)
-        times.append((time.perf_counter() - t0) * 1e3)
-    return statistics.median(times)
+    return _block_median(lambda: predict(xb), min_calls=PREDICT_CALLS, min_s=0.0) * 1e3
 
 
 def _result(first_s, w, predict_ms):

@@ -1,9 +1,11 @@
-"""Fixtures shared by core's tests: the NumPy backend, and every installed, usable backend
-(``DLX_TEST_BACKENDS=a,b`` narrows it)."""
+"""Fixtures shared by core's tests: the NumPy backend, every installed, usable backend
+(``DLX_TEST_BACKENDS=a,b`` narrows it), and the bench scripts as modules."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
+from pathlib import Path
 
 import pytest
 
@@ -47,3 +49,20 @@ def training_backend(backend):
 def numpy_backend():
     with dlx.backend.use("numpy") as b:
         yield b
+
+
+@pytest.fixture(scope="session")
+def bench_script():
+    """``load(name)``: the module of ``bench/<name>.py`` (the scripts are not a package), loaded once."""
+    loaded = {}
+
+    def load(name):
+        if name not in loaded:
+            path = Path(__file__).resolve().parents[2] / "bench" / f"{name}.py"
+            spec = importlib.util.spec_from_file_location(f"dlx_bench_{name}", path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            loaded[name] = module
+        return loaded[name]
+
+    return load

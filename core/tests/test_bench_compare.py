@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -14,11 +13,8 @@ SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "fit_predict.py"
 
 
 @pytest.fixture(scope="module")
-def fit_predict():
-    spec = importlib.util.spec_from_file_location("dlx_bench_fit_predict_compare", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def fit_predict(bench_script):
+    return bench_script("fit_predict")
 
 
 def _result(date, steps):

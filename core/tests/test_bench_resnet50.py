@@ -3,20 +3,12 @@ forward in its own process) and OpenVINO's like-for-like Keras rows."""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
-
-SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "resnet50.py"
 
 
 @pytest.fixture(scope="module")
-def resnet50():
-    spec = importlib.util.spec_from_file_location("dlx_bench_resnet50", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def resnet50(bench_script):
+    return bench_script("resnet50")
 
 
 def _run(backend, impl, r, p1, p32, rss, pair=None):
@@ -46,6 +38,7 @@ def test_paired_ratios_are_medians_over_rounds_beside_the_separate_process_ratio
     # predict(1): x raw 1.10 from separate processes, paired 1.02 (1.01-1.03); predict(32) 4600 / 4000
     assert dlx[6:12] == ["110.0", "1.10", "1.02 (1.01-1.03)", "4600", "1.15", "1.04 (1.02-1.09)"]
     assert dlx[12:14] == ["800", "-100"]
+    assert dlx[3] == "1.00" and dlx[5] == "1.00"  # build and first predict against Keras's row
     assert _row(text, "torch", "keras")[8] == "2.50" and _row(text, "torch", "raw")[8] == "-"
 
 
