@@ -62,10 +62,13 @@ def isolation(session):
 @nox.parametrize("backend", ["numpy", *BACKENDS])
 def conformance(session, backend):
     """Runs the conformance suite on one backend and regenerates docs/conformance/<backend>.md
-    (jax's grad tier compiled, as CI runs it: op by op, every primitive compiles on its own)."""
+    (jax's grad tier compiled, as CI runs it: op by op, every primitive compiles on its own; and
+    jax's x64 mode on, as the test suite runs it, so its float64 cases run instead of skipping)."""
     _install(session, *([] if backend == "numpy" else [backend]))
     mode = ["--grad-mode", "compiled"] if backend == "jax" else []
-    session.run("python", "-m", "dlx_conformance", backend, "--report", "docs/conformance", *mode, *session.posargs)
+    env = {"DLX_JAX_ENABLE_X64": "1"} if backend == "jax" else {}
+    session.run("python", "-m", "dlx_conformance", backend, "--report", "docs/conformance", *mode, *session.posargs,
+                env=env)
     session.run("python", "-c", (
         "import os; os.replace('docs/conformance/report.json', "
         f"'docs/conformance/{backend}.json')"))
