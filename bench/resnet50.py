@@ -51,6 +51,7 @@ from fit_predict import (  # noqa: E402
     Window,
     _block_median,
     _env_for,
+    _paired_time,
     error_lines,
     run_rounds,
     torch_device,
@@ -109,28 +110,21 @@ def _block_ms(predict, xb, calls):
 
 def _paired(predict, backend):
     """dlx's (or Keras's) predict against the raw forward built in the same process, after every
-    other figure (peak RSS included) was taken: ``PAIRS`` blocks of each, alternating in both
-    orders, per batch size; the ratio is the median of the per-pair ratios (as
-    ``bench/fit_predict.py``'s predict suite pairs them). A process's speed moves by up to 20% on
-    this machine, so separate processes' medians moved a predict(32) ratio by ~15% round to round."""
+    other figure (peak RSS included) was taken: fit_predict's ``_paired_time`` per batch size
+    (``PAIRS`` blocks of each, alternating in both orders; the ratio is the median of the per-pair
+    ratios). A process's speed moves by up to 20% on this machine, so separate processes' medians
+    moved a predict(32) ratio by ~15% round to round."""
     build, predict_for = _RAW[backend]()
     raw = predict_for(build())
-    out = {}
-    with Window() as w:
-        for rows in (1, 32):
-            xb = _images(rows, seed=rows)
-            raw(xb)
-            raw(xb)
-            ratios = []
-            for k in range(PAIRS):
-                first, second = (predict, raw) if k % 2 == 0 else (raw, predict)
-                a = _block_ms(first, xb, PAIR_CALLS[rows])
-                b = _block_ms(second, xb, PAIR_CALLS[rows])
-                api, ref = (a, b) if k % 2 == 0 else (b, a)
-                ratios.append(api / ref)
-            out[f"pair_predict{rows}"] = statistics.median(ratios)
-            out[f"pair_predict{rows}_all"] = ratios
-    out["pair_contended"] = bool(w.info().get("contended"))
+    out, contended = {}, False
+    for rows in (1, 32):
+        xb = _images(rows, seed=rows)
+        t = _paired_time(lambda: predict(xb), lambda: raw(xb), blocks=PAIRS, min_calls=PAIR_CALLS[rows],
+                         min_s=0.0, warmup=2)
+        out[f"pair_predict{rows}"] = t["pair_ratio"]
+        out[f"pair_predict{rows}_all"] = t["pair_ratios"]
+        contended = contended or bool(t.get("contended"))
+    out["pair_contended"] = contended
     return out
 
 
