@@ -163,8 +163,8 @@ def _block_median(fn, min_calls=5, min_s=0.1):
 def _paired_time(fn, ref, blocks=PAIR_BLOCKS, min_calls=5, min_s=0.1, warmup=3):
     """``fn`` against ``ref`` in one process: timing blocks (median call time over >= ``min_calls``
     calls and >= ``min_s`` s) of each in turn, in the orders fn-ref and ref-fn alike, after
-    ``warmup`` untimed calls of each; returns both medians (ms), the per-block ratios ``fn / ref``
-    and their median. What moves from one process to the next (allocations, placement, the
+    ``warmup`` untimed calls of each; returns both medians (ms) and the median of the per-block
+    ratios ``fn / ref``. What moves from one process to the next (allocations, placement, the
     machine's slow drift) then moves both sides of the ratio alike."""
     for _ in range(warmup):
         fn()
@@ -178,9 +178,8 @@ def _paired_time(fn, ref, blocks=PAIR_BLOCKS, min_calls=5, min_s=0.1, warmup=3):
             else:
                 r.append(_block_median(ref, min_calls, min_s))
                 a.append(_block_median(fn, min_calls, min_s))
-    ratios = [x / y for x, y in zip(a, r)]
-    return {"ms": statistics.median(a) * 1e3, "ref_ms": statistics.median(r) * 1e3, "pair_ratios": ratios,
-            "pair_ratio": statistics.median(ratios), "pair_blocks": blocks, **w.info()}
+    return {"ms": statistics.median(a) * 1e3, "ref_ms": statistics.median(r) * 1e3,
+            "pair_ratio": statistics.median(x / y for x, y in zip(a, r)), "pair_blocks": blocks, **w.info()}
 
 
 def _full_batches(n, bs, rng):

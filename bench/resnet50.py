@@ -122,7 +122,6 @@ def _paired(predict, backend):
         t = _paired_time(lambda: predict(xb), lambda: raw(xb), blocks=PAIRS, min_calls=PAIR_CALLS[rows],
                          min_s=0.0, warmup=2)
         out[f"pair_predict{rows}"] = t["pair_ratio"]
-        out[f"pair_predict{rows}_all"] = t["pair_ratios"]
         contended = contended or bool(t.get("contended"))
     out["pair_contended"] = contended
     return out

@@ -195,3 +195,23 @@ def test_each_repeat_adds_a_value_to_its_ratio(fit_predict):
     imp = ratios["import dlx+op - framework import (s)|jax"]
     assert imp["n"] == 6 and imp["per_round"] == [0.01, 0.02, 0.03, 0.01, 0.02, 0.03]
     assert "predict(1) dlx runs 3 processes per round; " in fit_predict._repeats_note(runs)
+
+
+def test_a_paired_timing_alternates_the_orders_after_its_warm_up(fit_predict, monkeypatch):
+    """``_paired_time``: ``warmup`` untimed calls of each side, then ``blocks`` timing blocks of
+    ``min_calls`` calls each, ref first in even blocks and fn first in odd ones; the figures are
+    the sides' median call times and the median of the per-block ratios (on a stand-in clock that
+    each call moves by its side's cost: 3 ms and 1 ms)."""
+    clock, calls = [100.0], []
+
+    def side(name, cost):
+        def call():
+            calls.append(name)
+            clock[0] += cost
+        return call
+
+    monkeypatch.setattr(fit_predict.time, "perf_counter", lambda: clock[0])
+    t = fit_predict._paired_time(side("f", 0.003), side("r", 0.001), blocks=4, min_calls=2, min_s=0.0, warmup=1)
+    assert "".join(calls) == "fr" + "rrff" + "ffrr" + "rrff" + "ffrr"
+    assert t["ms"] == pytest.approx(3.0) and t["ref_ms"] == pytest.approx(1.0)
+    assert t["pair_ratio"] == pytest.approx(3.0) and t["pair_blocks"] == 4
