@@ -200,18 +200,23 @@ def test_each_repeat_adds_a_value_to_its_ratio(fit_predict):
 def test_a_paired_timing_alternates_the_orders_after_its_warm_up(fit_predict, monkeypatch):
     """``_paired_time``: ``warmup`` untimed calls of each side, then ``blocks`` timing blocks of
     ``min_calls`` calls each, ref first in even blocks and fn first in odd ones; the figures are
-    the sides' median call times and the median of the per-block ratios (on a stand-in clock that
-    each call moves by its side's cost: 3 ms and 1 ms)."""
+    the sides' median call times and the median of the per-block ratios, not the ratio of the
+    medians (on a stand-in clock that each call moves by its side's cost: fn 2 ms throughout, ref
+    1 ms in the warm-up and the first two blocks and 2 ms in the last two, so the per-block ratios
+    are 2, 2, 1, 1: their median 1.5, while the medians' ratio is 2 / 1.5)."""
     clock, calls = [100.0], []
 
-    def side(name, cost):
-        def call():
-            calls.append(name)
-            clock[0] += cost
-        return call
+    def fn():
+        calls.append("f")
+        clock[0] += 0.002
+
+    def ref():
+        block = (calls.count("r") - 1) // 2  # -1: the warm-up call
+        calls.append("r")
+        clock[0] += 0.001 if block < 2 else 0.002
 
     monkeypatch.setattr(fit_predict.time, "perf_counter", lambda: clock[0])
-    t = fit_predict._paired_time(side("f", 0.003), side("r", 0.001), blocks=4, min_calls=2, min_s=0.0, warmup=1)
+    t = fit_predict._paired_time(fn, ref, blocks=4, min_calls=2, min_s=0.0, warmup=1)
     assert "".join(calls) == "fr" + "rrff" + "ffrr" + "rrff" + "ffrr"
-    assert t["ms"] == pytest.approx(3.0) and t["ref_ms"] == pytest.approx(1.0)
-    assert t["pair_ratio"] == pytest.approx(3.0) and t["pair_blocks"] == 4
+    assert t["ms"] == pytest.approx(2.0) and t["ref_ms"] == pytest.approx(1.5)
+    assert t["pair_ratio"] == pytest.approx(1.5) and t["pair_blocks"] == 4
