@@ -188,7 +188,7 @@ class StateSync:
         scope, under a distribution) :meth:`_inference_state`'s values."""
         key = self._reuse_key(backend)
         if not backend.compiled_reads_storages or key is None:
-            return self._inference_state(backend)
+            return self._inference_state(backend, key)
         hit = self.__dict__.get("_predict_storages")
         if hit is not None and hit[0] == key:
             return hit[1]
@@ -198,7 +198,7 @@ class StateSync:
             self.__dict__["_predict_storages"] = (key, state)  # straight into __dict__, as _inference_values
         return state
 
-    def _inference_state(self, backend=None):
+    def _inference_state(self, backend=None, key=False):
         """``(trainable, non_trainable)`` values for the compiled predict/evaluate functions.
 
         The values read last are reused while no variable of the process changed
@@ -208,9 +208,12 @@ class StateSync:
         alive; where reads are aliases of memory that assignments update in place
         (:meth:`~dlx.backend.contract.Backend.read_aliases`: torch's detached reads) they are held
         until the next read and reused while every variable keeps its memory.
-        ``backend``: the active backend, where the caller has it at hand."""
+        ``backend``: the active backend, where the caller has it at hand; ``key``: its
+        :meth:`_reuse_key`, where the caller has computed it (every Python call counts in a
+        ``predict`` of one row)."""
         backend = backend if backend is not None else _backend()
-        key = self._reuse_key(backend)
+        if key is False:
+            key = self._reuse_key(backend)
         if key is not None:
             hit = self.__dict__.get("_inference_values")
             if hit is not None and hit[0] == key:

@@ -787,8 +787,11 @@ class Trainer(StateSync):
         """Outputs for one batch, as NumPy (the compiled prediction function, no data pipeline)."""
         backend = _backend()
         fn = self.predict_function
-        (data,) = self._batch_tensors(x, compiled=fn is not None and getattr(self, "_compiled_steps", False)
-                                      and self.built, backend=backend)
+        compiled = fn is not None and getattr(self, "_compiled_steps", False) and self.built
+        if compiled and type(x) is np.ndarray and x.dtype != np.float64 and backend.compiled_takes_numpy:
+            data = x  # _batch_tensors's answer, without its call (each Python call counts in a predict of one row)
+        else:
+            (data,) = self._batch_tensors(x, compiled=compiled, backend=backend)
         if not self.built:
             self(data, training=False)
         fn = fn or self.make_predict_function()
