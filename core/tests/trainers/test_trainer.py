@@ -190,6 +190,22 @@ def test_predict_sees_every_change_of_the_variables(name):
                                    np.mean(reference(model, x) ** 2), rtol=1e-5)
 
 
+@pytest.mark.parametrize("name", [n for n in ("numpy", "jax", "torch", "tf") if n in dlx.backend.records()])
+def test_a_float64_batch_is_predicted_in_floatx_on_the_compiled_path(name):
+    # a float64 NumPy batch is predicted in floatx() on the first call (which builds and compiles)
+    # and on the later ones, which hand NumPy batches to the cached compiled function directly
+    from dlx import layers, models
+
+    x = np.random.default_rng(1).standard_normal((2, 4))  # float64
+    with dlx.backend.use(name):
+        model = models.Sequential([layers.Input((4,)), layers.Dense(3)])
+        k, b = (v.numpy().astype(np.float64) for v in model.layers[0].weights)
+        want = x.astype(np.float32).astype(np.float64) @ k + b
+        for out in (model.predict(x, verbose=0), model.predict(x, verbose=0), model.predict_on_batch(x)):
+            assert out.dtype == np.float32
+            np.testing.assert_allclose(out, want, rtol=1e-5, atol=1e-6)
+
+
 def test_predict_keeps_no_replaced_value_alive():
     # the values predict reuses are held weakly: an assignment frees the value it replaced
     import gc
